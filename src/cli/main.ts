@@ -1,0 +1,127 @@
+/**
+ * The `ct` command line. Exit codes: 0 success; 1 the check said no (anomalies,
+ * gates failed, not promoted); 2 the input could not be used (one line naming the
+ * file, field or column); 3 a bug in ct (stack trace with --debug).
+ */
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { BackendPreference } from '../config/types.js';
+import { isUserError } from '../errors.js';
+import type { StageContext } from '../pipeline/artifacts.js';
+import { runEvaluate } from '../pipeline/evaluate.js';
+import { runPromote } from '../pipeline/promote.js';
+import { runPipeline } from '../pipeline/run.js';
+import { runTrain } from '../pipeline/train.js';
+import { runValidate } from '../pipeline/validate.js';
+import { terminalLogger } from './terminal.js';
+
+interface GlobalOptions {
+  config: string;
+  data?: string;
+  out: string;
+  json?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+  backend?: BackendPreference;
+}
+
+/** What a verb returns: its exit code and the machine-readable result for `--json`. */
+interface VerbResult {
+  exitCode: number;
+  result: unknown;
+}
+
+type Verb = (ctx: StageContext) => Promise<VerbResult>;
+
+const verbs: Record<string, { description: string; action: Verb }> = {
+  run: {
+    description: 'run validate -> train -> evaluate -> promote on the configured data',
+    action: async (ctx) => {
+      const r = await runPipeline(ctx);
+      return { exitCode: r.ok ? 0 : 1, result: r };
+    },
+  },
+  validate: {
+    description: 'check a batch of data against the schema (inferred on first use)',
+    action: async (ctx) => {
+      const { result } = await runValidate(ctx);
+      return { exitCode: result.ok ? 0 : 1, result };
+    },
+  },
+  train: {
+    description: 'train a candidate model into <out>/model',
+    action: async (ctx) => ({ exitCode: 0, result: (await runTrain(ctx)).record }),
+  },
+  evaluate: {
+    description: 'score candidate and production model on the same rows; apply the gates',
+    action: async (ctx) => {
+      const record = await runEvaluate(ctx);
+      return { exitCode: record.ok ? 0 : 1, result: record };
+    },
+  },
+  promote: {
+    description: 'write the evaluated candidate into the local registry',
+    action: async (ctx) => {
+      const record = runPromote(ctx);
+      return { exitCode: record.promoted || record.unchanged ? 0 : 1, result: record };
+    },
+  },
+};
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+  const program = new Command('ct')
+    .description('continuous training for TensorFlow.js models')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError(false);
+
+  for (const [name, verb] of Object.entries(verbs)) {
+    program
+      .command(name)
+      .description(verb.description)
+      .option('--config <file>', 'config file', 'ct.config.yaml')
+      .option('--data <file|folder>', 'use this batch instead of the configured data')
+      .option('--out <dir>', 'folder for artifacts', 'out')
+      .addOption(new Option('--backend <name>', 'TF.js backend (overrides training.backend)').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+      .option('--json', 'print the result as JSON on stdout; logs only warnings')
+      .option('--quiet', 'print only warnings and errors')
+      .option('--debug', 'show debug output and stack traces')
+      .action(async (options: GlobalOptions) => {
+        debug = options.debug === true;
+        const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
+        const loaded = loadConfig(options.config);
+        const ctx: StageContext = {
+          loaded,
+          outDir: path.resolve(options.out),
+          logger,
+          ...(options.data === undefined ? {} : { data: path.resolve(options.data) }),
+          ...(options.backend === undefined ? {} : { backend: options.backend }),
+        };
+        const { exitCode: code, result } = await verb.action(ctx);
+        if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        exitCode = code;
+      });
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; usage mistakes are bad input.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`ct: ${error.message}\n`);
+      if (debug && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+      return 2;
+    }
+    const e = error as Error;
+    process.stderr.write(`ct: internal error: ${e.message}${debug ? `\n${e.stack}` : ' (run with --debug for the stack trace)'}\n`);
+    return 3;
+  }
+}

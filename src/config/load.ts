@@ -1,0 +1,206 @@
+/**
+ * Loading `ct.config.yaml`: parse YAML, check it against the JSON Schema, fill in
+ * defaults, parse the label, and check what a schema cannot (cross-field rules).
+ * Every problem becomes one `UserError` line naming the file and the field.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import { UserError } from '../errors.js';
+import { configSchema } from './schema.js';
+import type { CtConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig } from './types.js';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true });
+const validateSchema = ajv.compile(configSchema);
+
+/** Reads, checks and completes the config file at `file`. */
+export function loadConfig(file: string): LoadedConfig {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code}`);
+  }
+  const raw = parseYaml(file, bytes.toString('utf8'));
+  const config = checkConfig(file, raw);
+  return {
+    config,
+    file,
+    baseDir: path.dirname(path.resolve(file)),
+    hash: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+function parseYaml(file: string, text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const line = first.linePos?.[0]?.line;
+    const where = line === undefined ? file : `${file} line ${line}`;
+    throw new UserError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) throw new UserError(`${file}: the config file is empty`);
+  return value;
+}
+
+/**
+ * Checks a parsed config object and returns it completed with defaults.
+ * `file` only names the source in error messages.
+ */
+export function checkConfig(file: string, raw: unknown): CtConfig {
+  const data = structuredClone(raw);
+  if (!validateSchema(data)) {
+    throw new UserError(`${file}: ${describeSchemaError(validateSchema.errors ?? [])}`);
+  }
+  const c = data as Record<string, unknown> & Omit<CtConfig, 'label' | 'features'> & {
+    label: string | Omit<LabelConfig, 'text'>;
+    features: Array<Partial<FeatureConfig> & { column: string }>;
+  };
+  const label = parseLabel(file, c.label);
+  const features = c.features.map((f, i) => completeFeature(file, f, i));
+  const names = new Set<string>();
+  features.forEach((f, i) => {
+    if (names.has(f.name)) throw new UserError(`${file}: features[${i}].name: "${f.name}" is used twice`);
+    names.add(f.name);
+  });
+  if (c.data.split.method === 'hash') c.data.split.seed ??= 42;
+  const w = c.data.window;
+  if (w.newestDays !== undefined && (w.from !== undefined || w.to !== undefined)) {
+    throw new UserError(`${file}: data.window: give either newestDays or from/to, not both`);
+  }
+  if (w.from !== undefined && w.to !== undefined && w.from > w.to) {
+    throw new UserError(`${file}: data.window: from (${w.from}) is after to (${w.to})`);
+  }
+  for (const [i, g] of c.gates.entries()) {
+    if (g.lowerBound === undefined && g.upperBound === undefined && g.change === undefined) {
+      throw new UserError(`${file}: gates[${i}] (${g.metric}): set lowerBound, upperBound or change`);
+    }
+    if (g.change !== undefined && g.change.absolute === undefined && g.change.relative === undefined) {
+      throw new UserError(`${file}: gates[${i}].change: set absolute or relative`);
+    }
+  }
+  return { ...c, label, features } as CtConfig;
+}
+
+const LABEL_PATTERN = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:(>=|<=|==|!=|>|<)\s*(.+?))?\s*$/;
+
+/** Parses `delay > 15`, `species`, `status == "late"` or the object form. Never evaluates code. */
+export function parseLabel(file: string, label: string | Omit<LabelConfig, 'text'>): LabelConfig {
+  if (typeof label !== 'string') {
+    if ((label.op === undefined) !== (label.value === undefined)) {
+      throw new UserError(`${file}: label: give both op and value, or neither`);
+    }
+    const text = label.op === undefined ? label.column : `${label.column} ${label.op} ${JSON.stringify(label.value)}`;
+    return { ...label, text };
+  }
+  const m = LABEL_PATTERN.exec(label);
+  if (m === null) {
+    throw new UserError(`${file}: label: "${label}" is not a column name or a comparison like "delay > 15"`);
+  }
+  const [, column, op, literal] = m;
+  if (op === undefined || literal === undefined) return { column: column!, text: label.trim() };
+  return { column: column!, op: op as LabelOperator, value: parseLiteral(file, label.trim(), literal), text: label.trim() };
+}
+
+function parseLiteral(file: string, label: string, literal: string): number | string | boolean {
+  if (literal === 'true' || literal === 'false') return literal === 'true';
+  const quoted = /^"(.*)"$|^'(.*)'$/.exec(literal);
+  if (quoted !== null) return quoted[1] ?? quoted[2] ?? '';
+  const n = Number(literal);
+  if (literal.trim() !== '' && Number.isFinite(n)) return n;
+  throw new UserError(`${file}: label: in "${label}", ${literal} is not a number, true/false or a quoted string`);
+}
+
+function completeFeature(file: string, f: Partial<FeatureConfig> & { column: string }, i: number): FeatureConfig {
+  const transform = f.transform ?? 'none';
+  const where = `${file}: features[${i}]`;
+  if (transform === 'bucketize') {
+    if (f.boundaries === undefined) throw new UserError(`${where}.boundaries: bucketize needs boundaries`);
+    for (let k = 1; k < f.boundaries.length; k++) {
+      if (!(f.boundaries[k]! > f.boundaries[k - 1]!)) throw new UserError(`${where}.boundaries: must be strictly ascending`);
+    }
+  } else if (f.boundaries !== undefined) {
+    throw new UserError(`${where}.boundaries: only used with transform: bucketize`);
+  }
+  const fixedCategorical = transform === 'hourOfDay' || transform === 'dayOfWeek' || transform === 'bucketize';
+  const kind: FeatureKind | undefined = f.kind ?? (fixedCategorical ? 'categorical' : undefined);
+  if (f.kind === 'numeric' && fixedCategorical && transform === 'bucketize') {
+    throw new UserError(`${where}.kind: a bucketized feature is categorical`);
+  }
+  return {
+    ...f,
+    name: f.name ?? f.column.replace(/[^A-Za-z0-9_]/g, '_'),
+    transform,
+    // An unset kind is settled from the column type once the data is read (strings: categorical).
+    ...(kind === undefined ? {} : { kind }),
+  };
+}
+
+/** One line from ajv's errors: the most specific one, with the field path in config terms. */
+export function describeSchemaError(errors: readonly ErrorObject[]): string {
+  // oneOf/anyOf wrappers say nothing a user can act on when a branch error exists.
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const error = pickError(specific.length > 0 ? specific : errors);
+  if (error === undefined) return 'invalid config';
+  const field = fieldPath(error);
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `${joinField(field, String(p.missingProperty))}: is required`;
+    case 'additionalProperties':
+      return `${joinField(field, String(p.additionalProperty))}: unknown field${suggest(error)}`;
+    case 'enum':
+      return `${field || '(top level)'}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `${field}: must be ${JSON.stringify(p.allowedValue)}`;
+    case 'discriminator': {
+      const branches = ((error.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> }).oneOf ?? []);
+      const allowed = branches.map((b) => JSON.stringify(b.properties[String(p.tag)]?.const)).join(', ');
+      return `${joinField(field, String(p.tag))}: must be one of ${allowed}`;
+    }
+    default:
+      return `${field || '(top level)'}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** Prefer errors about the value itself over type errors of branches the value did not take. */
+function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const rank = (e: ErrorObject): number => (e.keyword === 'type' ? 1 : 0) + (e.schemaPath.includes('oneOf') && e.keyword === 'type' ? 1 : 0);
+  return [...errors].sort((a, b) => rank(a) - rank(b) || b.instancePath.length - a.instancePath.length)[0];
+}
+
+function fieldPath(error: ErrorObject): string {
+  return error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function joinField(parent: string, child: string): string {
+  return parent === '' ? child : `${parent}.${child}`;
+}
+
+/** "did you mean batchSize?" for a misspelt key, from the properties the schema allows there. */
+function suggest(error: ErrorObject): string {
+  const wrong = String((error.params as { additionalProperty: string }).additionalProperty).toLowerCase();
+  const allowed = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+  const match = allowed.find((k) => k.toLowerCase() === wrong || editDistance(k.toLowerCase(), wrong) <= 2);
+  return match === undefined ? ` (allowed: ${allowed.filter((k) => k !== '$schema').join(', ')})` : ` (did you mean ${match}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}

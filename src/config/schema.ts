@@ -1,0 +1,189 @@
+/**
+ * JSON Schema of `ct.config.yaml`. It checks the file (with ajv) and is published as
+ * `docs/ct.config.schema.json` for editors (`npm run schema` writes it; a test keeps it in sync).
+ * Defaults live here too, so the schema an editor shows is the one ct applies.
+ */
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A day, YYYY-MM-DD.' } as const;
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/ct/ct/docs/ct.config.schema.json',
+  title: 'ct.config.yaml',
+  description: 'Configuration of a ct continuous-training pipeline.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'task', 'data', 'label', 'features', 'gates'],
+  properties: {
+    $schema: { type: 'string' },
+    name: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9._-]*$',
+      description: 'Name of the model in the registry (lower case, digits, ".", "_", "-").',
+    },
+    task: { enum: ['binary', 'multiclass', 'regression'], description: 'What the model predicts.' },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      description: 'Where the data comes from and how it is split.',
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'Folder of daily partitions (YYYY-MM-DD.<ext>) or one file.' },
+        format: { enum: ['parquet', 'csv', 'jsonl'], description: 'File format; default from the file extension.' },
+        timestamp: { type: 'string', description: 'Column holding the time of each row.' },
+        schema: { type: 'string', description: 'Data schema file; default <data.path>/schema.json.' },
+        window: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Days read from a partitioned folder. Empty: all of them.',
+          properties: {
+            newestDays: { ...positiveInt, description: 'The newest N calendar days.' },
+            from: { ...isoDate, description: 'First day, inclusive.' },
+            to: { ...isoDate, description: 'Last day, inclusive.' },
+          },
+        },
+        split: {
+          type: 'object',
+          default: { method: 'time', evaluationDays: 7 },
+          description: 'How rows are split into training and evaluation.',
+          required: ['method'],
+          discriminator: { propertyName: 'method' },
+          oneOf: [
+            {
+              additionalProperties: false,
+              required: ['method', 'evaluationDays'],
+              properties: {
+                method: { const: 'time', description: 'Evaluate on the newest days of the window.' },
+                evaluationDays: { ...positiveInt, description: 'Number of newest days used for evaluation.' },
+              },
+            },
+            {
+              additionalProperties: false,
+              required: ['method', 'evaluationFraction'],
+              properties: {
+                method: { const: 'hash', description: 'Seeded hashed split of rows.' },
+                evaluationFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+                seed: { type: 'integer', default: 42 },
+                key: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Columns hashed to place a row.' },
+              },
+            },
+          ],
+        },
+      },
+    },
+    label: {
+      description: 'The label: a column ("species") or a comparison with a literal ("delay > 15"). Never evaluated as code.',
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['column'],
+          properties: {
+            column: { type: 'string' },
+            op: { enum: ['>', '>=', '<', '<=', '==', '!='] },
+            value: { type: ['number', 'string', 'boolean'] },
+          },
+        },
+      ],
+    },
+    features: {
+      type: 'array',
+      minItems: 1,
+      description: 'Model inputs, each derived from one column.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['column'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Input name; default the column name.' },
+          column: { type: 'string', description: 'Source column.' },
+          transform: {
+            enum: ['none', 'log1p', 'hourOfDay', 'dayOfWeek', 'bucketize'],
+            default: 'none',
+            description: 'hourOfDay/dayOfWeek read a timestamp (UTC); bucketize needs boundaries.',
+          },
+          kind: {
+            enum: ['numeric', 'categorical'],
+            description: 'Default: categorical for strings and hourOfDay/dayOfWeek/bucketize, numeric otherwise.',
+          },
+          boundaries: { type: 'array', items: { type: 'number' }, minItems: 1, description: 'Ascending bucket edges.' },
+          embedding: { ...positiveInt, description: 'Embedding width of a categorical feature; default from its cardinality.' },
+          maxVocabulary: { ...positiveInt, default: 1000, description: 'Most frequent values kept for a string categorical.' },
+          minCount: { ...positiveInt, default: 1, description: 'Rarer values go to the out-of-vocabulary bucket.' },
+        },
+      },
+    },
+    model: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'The MLP body.',
+      properties: {
+        hidden: { type: 'array', items: positiveInt, default: [64, 64], description: 'Units of each hidden layer.' },
+        activation: { enum: ['relu', 'elu', 'tanh', 'gelu'], default: 'relu' },
+        dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0 },
+      },
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Optimiser and loop.',
+      properties: {
+        backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', description: 'auto: tfjs-node, else wasm, else cpu.' },
+        optimizer: { enum: ['adam', 'sgd', 'rmsprop'], default: 'adam' },
+        learningRate: { type: 'number', exclusiveMinimum: 0, default: 0.001 },
+        batchSize: { ...positiveInt, default: 512 },
+        epochs: { ...positiveInt, default: 3 },
+        seed: { type: 'integer', default: 42 },
+        validationFraction: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
+        earlyStoppingPatience: { type: 'integer', minimum: 0, default: 0, description: '0: never stop early.' },
+        maxRows: { ...positiveInt, description: 'Train on a seeded sample of at most this many rows.' },
+      },
+    },
+    evaluation: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Decision threshold for accuracy.' },
+      },
+    },
+    gates: {
+      type: 'array',
+      description: 'Promotion gates. None configured: evaluation fails closed.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['metric'],
+        properties: {
+          metric: { type: 'string', description: 'auc, logLoss, accuracy, rmse, ...' },
+          lowerBound: { type: 'number', description: 'Passes when value >= lowerBound.' },
+          upperBound: { type: 'number', description: 'Passes when value <= upperBound.' },
+          change: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['direction'],
+            description: 'Threshold on delta = candidate - production, skipped when there is no production model.',
+            properties: {
+              direction: { enum: ['higherIsBetter', 'lowerIsBetter'] },
+              absolute: { type: 'number' },
+              relative: { type: 'number', description: 'On delta / |baseline|.' },
+            },
+          },
+        },
+      },
+    },
+    registry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        path: { type: 'string', default: 'models', description: 'Registry folder, relative to the config file.' },
+      },
+    },
+  },
+} as const;

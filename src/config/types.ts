@@ -1,0 +1,147 @@
+/**
+ * The shape of `ct.config.yaml` after loading: defaults filled in, the label parsed.
+ * `schema.ts` holds the JSON Schema that checks the file; the two are kept in step
+ * by the config tests.
+ */
+
+export type Task = 'binary' | 'multiclass' | 'regression';
+export type DataFormat = 'parquet' | 'csv' | 'jsonl';
+/** The TF.js backend asked for; `auto` tries tfjs-node, then wasm, then cpu. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Which days of a partitioned folder a run reads. */
+export interface WindowConfig {
+  /** The newest N calendar days, ending at the newest partition. */
+  newestDays?: number;
+  /** First day, inclusive (YYYY-MM-DD). */
+  from?: string;
+  /** Last day, inclusive (YYYY-MM-DD). */
+  to?: string;
+}
+
+/** How the window is split into training and evaluation rows. */
+export type SplitConfig =
+  | { method: 'time'; evaluationDays: number }
+  | { method: 'hash'; evaluationFraction: number; seed: number; key?: string[] };
+
+export interface DataConfig {
+  /** A folder of daily partitions (`YYYY-MM-DD.<ext>`) or a single file. */
+  path: string;
+  format?: DataFormat;
+  /** Column holding each row's time; needed for derived time features. */
+  timestamp?: string;
+  window: WindowConfig;
+  split: SplitConfig;
+  /** Where the data schema lives; default `<path>/schema.json` (or beside a single file). */
+  schema?: string;
+}
+
+export type LabelOperator = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+/**
+ * The label: a column, optionally compared with a literal (`delay > 15`).
+ * Declarative: parsed, never evaluated as code.
+ */
+export interface LabelConfig {
+  column: string;
+  op?: LabelOperator;
+  value?: number | string | boolean;
+  /** The label as written in the config, for reports. */
+  text: string;
+}
+
+export type FeatureTransform = 'none' | 'log1p' | 'hourOfDay' | 'dayOfWeek' | 'bucketize';
+export type FeatureKind = 'numeric' | 'categorical';
+
+export interface FeatureConfig {
+  /** Name of the model input. */
+  name: string;
+  /** Source column in the data. */
+  column: string;
+  transform: FeatureTransform;
+  /**
+   * Numeric features are normalised; categorical ones go through an embedding.
+   * Unset: categorical for string columns, numeric otherwise (settled when the data is read).
+   */
+  kind?: FeatureKind;
+  /** Bucket edges for `bucketize` (ascending). */
+  boundaries?: number[];
+  /** Embedding width for categorical features. */
+  embedding?: number;
+  /** Largest vocabulary kept for string categoricals (most frequent first). */
+  maxVocabulary?: number;
+  /** Values seen fewer times than this in training go to the out-of-vocabulary bucket. */
+  minCount?: number;
+}
+
+export interface ModelConfig {
+  hidden: number[];
+  activation: 'relu' | 'elu' | 'tanh' | 'gelu';
+  dropout: number;
+}
+
+export interface TrainingConfig {
+  backend: BackendPreference;
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  /** Share of the training rows held out for validation (early stopping, per-epoch metric). */
+  validationFraction: number;
+  /** Stop after this many epochs without validation improvement; 0 = never stop early. */
+  earlyStoppingPatience: number;
+  /** Train on at most this many rows (a seeded sample); unset = all rows. */
+  maxRows?: number;
+}
+
+export interface ChangeThreshold {
+  direction: 'higherIsBetter' | 'lowerIsBetter';
+  /** Passes when delta >= absolute (higherIsBetter) or delta <= absolute (lowerIsBetter). */
+  absolute?: number;
+  /** The same on delta / |baseline|. */
+  relative?: number;
+}
+
+/** One gate of TFX's Evaluator: value and/or change thresholds on one metric. */
+export interface GateConfig {
+  metric: string;
+  lowerBound?: number;
+  upperBound?: number;
+  change?: ChangeThreshold;
+}
+
+export interface EvaluationConfig {
+  /** Decision threshold on the predicted probability for accuracy and friends. */
+  threshold: number;
+}
+
+export interface RegistryConfig {
+  /** Folder of the registry, relative to the config file. */
+  path: string;
+}
+
+export interface CtConfig {
+  /** Name of the model in the registry. */
+  name: string;
+  task: Task;
+  data: DataConfig;
+  label: LabelConfig;
+  features: FeatureConfig[];
+  model: ModelConfig;
+  training: TrainingConfig;
+  evaluation: EvaluationConfig;
+  gates: GateConfig[];
+  registry: RegistryConfig;
+}
+
+/** A loaded config with where it came from. */
+export interface LoadedConfig {
+  config: CtConfig;
+  /** Path of the config file as given. */
+  file: string;
+  /** Folder that relative paths in the config are resolved against. */
+  baseDir: string;
+  /** sha256 of the file's bytes, for lineage. */
+  hash: string;
+}

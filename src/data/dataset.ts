@@ -1,0 +1,117 @@
+/**
+ * What a run reads: the configured window of partitions (or one file), read into
+ * one table, split into training and evaluation rows, with a content fingerprint.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DataConfig } from '../config/types.js';
+import { UserError } from '../errors.js';
+import { displayPath } from './files.js';
+import { listPartitions, selectWindow } from './partitions.js';
+import { readTables } from './read.js';
+import { hashSplit, timeSplit } from './split.js';
+import { findColumn, type Table } from './table.js';
+
+export interface Dataset {
+  /** Every file read, in table order. */
+  files: string[];
+  /** Days (partitioned folder) or files (single file) of each side. */
+  trainParts: string[];
+  evaluationParts: string[];
+  table: Table;
+  trainRows: Int32Array;
+  evaluationRows: Int32Array;
+  /** sha256 over the names and bytes of the files read. */
+  fingerprint: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reads the data of a run. `source` is the configured `data.path` resolved against
+ * the config's folder, or the `--data` override resolved against the working directory.
+ */
+export async function loadDataset(data: DataConfig, source: string): Promise<Dataset> {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(source).isDirectory();
+  } catch {
+    throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
+  }
+  const options = data.format === undefined ? {} : { format: data.format };
+  if (isFolder) {
+    const partitions = selectWindow(listPartitions(source), data.window);
+    if (data.split.method === 'time') {
+      const split = timeSplit(partitions, data.split.evaluationDays);
+      const trainFiles = split.train.map((p) => p.file);
+      const evaluationFiles = split.evaluation.map((p) => p.file);
+      const table = await readTables([...trainFiles, ...evaluationFiles], options);
+      const trainCount = table.sources.filter((s) => trainFiles.includes(s.file)).reduce((n, s) => n + s.rows, 0);
+      return {
+        files: [...trainFiles, ...evaluationFiles],
+        trainParts: split.train.map((p) => p.date),
+        evaluationParts: split.evaluation.map((p) => p.date),
+        table,
+        trainRows: range(0, trainCount),
+        evaluationRows: range(trainCount, table.rowCount),
+        fingerprint: fingerprintFiles([...trainFiles, ...evaluationFiles]),
+      };
+    }
+    const files = partitions.map((p) => p.file);
+    const table = await readTables(files, options);
+    const split = hashSplit(table, { fraction: data.split.evaluationFraction, seed: data.split.seed, ...(data.split.key ? { key: data.split.key } : {}) });
+    const days = partitions.map((p) => p.date);
+    return { files, trainParts: days, evaluationParts: days, table, trainRows: split.train, evaluationRows: split.evaluation, fingerprint: fingerprintFiles(files) };
+  }
+
+  const table = await readTables([source], options);
+  const split = data.split;
+  let rows: { train: Int32Array; evaluation: Int32Array };
+  if (split.method === 'hash') {
+    rows = hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...(split.key ? { key: split.key } : {}) });
+  } else {
+    rows = timeSplitRows(table, data.timestamp, split.evaluationDays, source);
+  }
+  return { files: [source], trainParts: [source], evaluationParts: [source], table, trainRows: rows.train, evaluationRows: rows.evaluation, fingerprint: fingerprintFiles([source]) };
+}
+
+/** Time split inside one file: rows of the newest `days` calendar days (UTC) are for evaluation. */
+function timeSplitRows(table: Table, timestamp: string | undefined, days: number, file: string): { train: Int32Array; evaluation: Int32Array } {
+  if (timestamp === undefined) throw new UserError(`data.split: a time split of one file (${file}) needs data.timestamp`);
+  const column = findColumn(table, timestamp);
+  if (column === undefined || column.type !== 'timestamp') {
+    throw new UserError(`data.timestamp: column "${timestamp}" of ${file} is ${column === undefined ? 'missing' : column.type}, expected timestamps`);
+  }
+  let newestDay = -Infinity;
+  for (let i = 0; i < column.values.length; i++) {
+    const day = Math.floor(column.values[i]! / DAY_MS);
+    if (day > newestDay) newestDay = day;
+  }
+  const firstEvaluationDay = newestDay - days + 1;
+  const train: number[] = [];
+  const evaluation: number[] = [];
+  for (let i = 0; i < column.values.length; i++) {
+    const t = column.values[i]!;
+    (Number.isFinite(t) && Math.floor(t / DAY_MS) >= firstEvaluationDay ? evaluation : train).push(i);
+  }
+  if (train.length === 0) throw new UserError(`data.split.evaluationDays: ${days} days leave no training rows in ${file}`);
+  return { train: Int32Array.from(train), evaluation: Int32Array.from(evaluation) };
+}
+
+function range(from: number, to: number): Int32Array {
+  const out = new Int32Array(Math.max(0, to - from));
+  for (let i = 0; i < out.length; i++) out[i] = from + i;
+  return out;
+}
+
+/** Content hash of files: names (not folders, so clones elsewhere agree) and bytes. */
+export function fingerprintFiles(files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(path.basename(file));
+    hash.update('\0');
+    hash.update(readFileSync(file));
+  }
+  return `sha256:${hash.digest('hex')}`;
+}

@@ -1,0 +1,245 @@
+/**
+ * JSON Lines reader: one JSON object per line, blank lines skipped. Columns
+ * are the union of the keys in order of first appearance; a key missing
+ * from a line is null there.
+ *
+ * `JSON.parse` builds one object per line, which is dropped at once: its
+ * values go straight into per-column typed arrays. Types follow the JSON
+ * values: all numbers → number, all booleans → boolean, all strings →
+ * string, or timestamp when every string is an ISO-8601 date/date-time;
+ * a column mixing kinds becomes a string column (numbers and booleans
+ * written as JSON text), and objects or arrays are kept as their JSON text.
+ */
+import { closeSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { UserError } from '../errors.js';
+import { DictionaryBuilder } from './dictionary.js';
+import { assertColumnsExist, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
+import { parseTimestampString } from './infer.js';
+import type { Column, Table } from './table.js';
+
+/** Options of `readJsonLines`. */
+export interface JsonLinesOptions {
+  /** Keep only these columns (in this order); all columns when omitted. */
+  readonly columns?: readonly string[];
+}
+
+const LF = 10;
+
+/**
+ * Reads a JSON Lines file (`.jsonl` / `.ndjson`) into a columnar table. The
+ * file is read in chunks into one reused buffer. A line that is not valid
+ * JSON, not an object or not UTF-8 is a `UserError` naming the file and
+ * line. A file without any object gives a table with no rows and no columns.
+ */
+export function readJsonLines(path: string, options: JsonLinesOptions = {}): Table {
+  const file = displayPath(path);
+  const fd = openDataFile(path);
+  try {
+    const capacity = countLineBreaks(fd) + 1;
+    const keep = options.columns === undefined ? null : new Set(options.columns);
+    const builders = new Map<string, JsonColumn>();
+    let rows = 0;
+    forEachLine(fd, (text, line) => {
+      if (text.trim() === '') return;
+      const record = parseRecord(text, file, line);
+      for (const key in record) {
+        if (keep !== null && !keep.has(key)) continue;
+        let column = builders.get(key);
+        if (column === undefined) {
+          column = new JsonColumn(key, capacity);
+          builders.set(key, column);
+        }
+        column.set(rows, record[key]);
+      }
+      rows++;
+    }, file);
+
+    const names = [...builders.keys()];
+    if (options.columns !== undefined && rows > 0) assertColumnsExist(path, options.columns, names);
+    const order = options.columns?.filter((name) => builders.has(name)) ?? names;
+    const columns = order.map((name) => builders.get(name)!.finish(rows));
+    return { rowCount: rows, columns, sources: [{ file, start: 0, rows }] };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseRecord(text: string, file: string, line: number): Record<string, unknown> {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file} line ${line}: invalid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    const found = Array.isArray(record) ? 'an array' : JSON.stringify(record);
+    throw new UserError(`${file} line ${line}: expected a JSON object, found ${found}`);
+  }
+  return record as Record<string, unknown>;
+}
+
+/**
+ * Calls `visit` with the text and 1-based number of every line, reading the
+ * file in chunks. UTF-8 is checked only for lines whose decoding produced a
+ * replacement character, so clean files pay nothing for the check.
+ */
+function forEachLine(fd: number, visit: (text: string, line: number) => void, file: string): void {
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let length = 0;
+  let position = 0;
+  let line = 0;
+  let eof = false;
+  let first = true;
+  while (!eof) {
+    const n = readSync(fd, buffer, length, buffer.length - length, position);
+    position += n;
+    length += n;
+    eof = n === 0;
+    let start = 0;
+    if (first && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+    first = false;
+    for (;;) {
+      let end = buffer.indexOf(LF, start);
+      if (end < 0 || end >= length) {
+        if (!eof || start >= length) break;
+        end = length; // last line without a line break
+      }
+      line++;
+      const text = buffer.toString('utf8', start, end);
+      if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end))) {
+        throw new UserError(`${file} line ${line}: not valid UTF-8 text (save the file as UTF-8)`);
+      }
+      visit(text, line);
+      start = end + 1;
+    }
+    // Keep the unfinished line; grow the buffer when one line fills it.
+    const rest = Math.max(0, length - start);
+    if (start === 0 && length === buffer.length) {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    } else {
+      buffer.copy(buffer, 0, start, length);
+      length = rest;
+    }
+  }
+}
+
+/** What a column holds so far; it only ever widens, to `string` when kinds mix. */
+type Kind = 'none' | 'number' | 'boolean' | 'string';
+
+/**
+ * One column being read. Values land in the typed array of the column's
+ * current kind; a value of another kind turns the column into text, and the
+ * values so far are re-encoded once.
+ */
+class JsonColumn {
+  private kind: Kind = 'none';
+  private numbers: Float64Array | null = null;
+  private booleans: Uint8Array | null = null;
+  private codes: Int32Array | null = null;
+  private readonly dictionary = new DictionaryBuilder();
+  private lastText: string | null = null;
+  private lastCode = -1;
+  /** 1 = has a value; rows never set stay 0 and are null. */
+  private readonly present: Uint8Array;
+
+  constructor(readonly name: string, private readonly capacity: number) {
+    this.present = new Uint8Array(capacity);
+  }
+
+  set(row: number, value: unknown): void {
+    if (value === null || value === undefined) return;
+    this.present[row] = 1;
+    switch (typeof value) {
+      case 'number':
+        if (this.kind === 'none') {
+          this.kind = 'number';
+          this.numbers = new Float64Array(this.capacity);
+        }
+        if (this.kind === 'number') this.numbers![row] = value;
+        else this.setText(row, JSON.stringify(value));
+        return;
+      case 'boolean':
+        if (this.kind === 'none') {
+          this.kind = 'boolean';
+          this.booleans = new Uint8Array(this.capacity);
+        }
+        if (this.kind === 'boolean') this.booleans![row] = value ? 1 : 0;
+        else this.setText(row, String(value));
+        return;
+      case 'string':
+        this.setText(row, value);
+        return;
+      default:
+        this.setText(row, JSON.stringify(value));
+    }
+  }
+
+  private setText(row: number, text: string): void {
+    if (this.kind !== 'string') this.becomeText();
+    // Sorted or repetitive data repeats the previous value often: skip the hash lookup then.
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.lastCode = this.dictionary.codeOf(text);
+    }
+    this.codes![row] = this.lastCode;
+  }
+
+  /** Re-encodes the values read so far as text (numbers as JSON would write them). */
+  private becomeText(): void {
+    const codes = new Int32Array(this.capacity);
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.present[i] !== 1) continue;
+      if (this.kind === 'number') codes[i] = this.dictionary.codeOf(JSON.stringify(this.numbers![i]));
+      else if (this.kind === 'boolean') codes[i] = this.dictionary.codeOf(this.booleans![i] === 1 ? 'true' : 'false');
+    }
+    this.kind = 'string';
+    this.codes = codes;
+    this.numbers = null;
+    this.booleans = null;
+  }
+
+  finish(rows: number): Column {
+    const { name } = this;
+    let nulls: Uint8Array | null = null;
+    for (let i = 0; i < rows; i++) {
+      if (this.present[i] === 0) {
+        nulls ??= new Uint8Array(rows);
+        nulls[i] = 1;
+      }
+    }
+    switch (this.kind) {
+      case 'number': {
+        const values = trimArray(this.numbers!, rows);
+        if (nulls !== null) for (let i = 0; i < rows; i++) if (nulls[i] === 1) values[i] = NaN;
+        return { type: 'number', name, values, nulls };
+      }
+      case 'boolean':
+        return { type: 'boolean', name, values: trimArray(this.booleans!, rows), nulls };
+      case 'none':
+        return { type: 'string', name, codes: new Int32Array(rows).fill(-1), dictionary: [], nulls };
+      case 'string':
+        return this.finishText(rows, nulls);
+    }
+  }
+
+  /** A text column, or a timestamp column when every distinct string is an ISO-8601 time. */
+  private finishText(rows: number, nulls: Uint8Array | null): Column {
+    const { name } = this;
+    const codes = trimArray(this.codes!, rows);
+    if (nulls !== null) for (let i = 0; i < rows; i++) if (nulls[i] === 1) codes[i] = -1;
+    const strings = this.dictionary.strings;
+    const times = new Float64Array(strings.length);
+    let allTimes = strings.length > 0;
+    for (let k = 0; k < strings.length && allTimes; k++) {
+      times[k] = parseTimestampString(strings[k]!);
+      allTimes = !Number.isNaN(times[k]!);
+    }
+    if (!allTimes) return { type: 'string', name, codes, dictionary: strings, nulls };
+    const values = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) values[i] = codes[i]! < 0 ? NaN : times[codes[i]!]!;
+    return { type: 'timestamp', name, values, nulls };
+  }
+}

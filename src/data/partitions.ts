@@ -1,0 +1,137 @@
+/**
+ * Daily partitions: a dataset is a folder of files named by the day they
+ * hold, `data/<dataset>/<YYYY-MM-DD>.<ext>`. Windows pick the days a run
+ * reads: the newest N calendar days, or a date range.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { DATA_EXTENSIONS, displayPath } from './files.js';
+import { daysFromCivil } from './infer.js';
+
+/** One day of a dataset: the file holding that day's rows. */
+export interface Partition {
+  /** The day the file holds, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** Path of the file (as `displayPath` shows it, so it matches `Table.sources`). */
+  readonly file: string;
+}
+
+/**
+ * Which days to read. `from`/`to` (inclusive) cut the range first; then
+ * `newestDays` keeps the newest N calendar days ending at the newest
+ * partition left (gaps count as days). `{}` selects everything.
+ */
+export interface Window {
+  readonly newestDays?: number;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+const PARTITION_NAME = /^(\d{4}-\d{2}-\d{2})(\.[A-Za-z]+)$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The partitions of `folder`, oldest first. Files that are not named
+ * `<YYYY-MM-DD>.<data extension>` (schema.json, README.md, …) are ignored.
+ * A missing folder, a folder without partitions, an impossible date or two
+ * files for one day are `UserError`s.
+ */
+export function listPartitions(folder: string): Partition[] {
+  const shown = displayPath(folder);
+  let names: string[];
+  try {
+    if (!statSync(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
+    names = readdirSync(folder);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`data folder not found: ${shown}`, { cause: error });
+  }
+  const byDate = new Map<string, Partition>();
+  for (const name of names) {
+    const match = PARTITION_NAME.exec(name);
+    if (match === null || !DATA_EXTENSIONS.includes(match[2]!.toLowerCase())) continue;
+    const date = match[1]!;
+    const file = displayPath(join(folder, name));
+    if (dayNumber(date) === undefined) throw new UserError(`${file}: ${date} is not a calendar date`);
+    const other = byDate.get(date);
+    if (other !== undefined) throw new UserError(`two partitions for ${date}: ${other.file} and ${file}`);
+    byDate.set(date, { date, file });
+  }
+  if (byDate.size === 0) {
+    throw new UserError(`${shown} holds no daily partitions (files named YYYY-MM-DD${DATA_EXTENSIONS[0]} etc.)`);
+  }
+  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/**
+ * The partitions inside `window`, oldest first. An empty selection is a
+ * `UserError` that says which days the folder does hold.
+ */
+export function selectWindow(partitions: readonly Partition[], window: Window): Partition[] {
+  if (partitions.length === 0) throw new UserError('no partitions to choose a window from');
+  const from = window.from === undefined ? undefined : checkedDate(window.from, 'window.from');
+  const to = window.to === undefined ? undefined : checkedDate(window.to, 'window.to');
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UserError(`window: from ${window.from} is after to ${window.to}`);
+  }
+  let selected = partitions.filter((p) => (from === undefined || p.date >= window.from!) && (to === undefined || p.date <= window.to!));
+  if (window.newestDays !== undefined) selected = newestDays(selected, checkedDays(window.newestDays, 'window.newestDays'));
+  if (selected.length === 0) {
+    throw new UserError(`no partitions in ${describeWindow(window)}: ${describePartitions(partitions)}`);
+  }
+  return selected;
+}
+
+/** The partitions of the newest `days` calendar days, ending at the newest one (gaps count). */
+export function newestDays(partitions: readonly Partition[], days: number): Partition[] {
+  const newest = partitions.at(-1);
+  if (newest === undefined) return [];
+  const first = dayNumber(newest.date)! - days + 1;
+  return partitions.filter((p) => dayNumber(p.date)! >= first);
+}
+
+/** "data/flights holds 2001-01-01..2001-02-28 (59 days)", for messages. */
+export function describePartitions(partitions: readonly Partition[]): string {
+  const first = partitions[0];
+  const last = partitions.at(-1);
+  if (first === undefined || last === undefined) return 'there are no partitions';
+  const folder = dirname(first.file);
+  const count = `${partitions.length} partition${partitions.length === 1 ? '' : 's'}`;
+  return `${folder} holds ${first.date}..${last.date} (${count})`;
+}
+
+function describeWindow(window: Window): string {
+  const parts: string[] = [];
+  if (window.from !== undefined || window.to !== undefined) parts.push(`${window.from ?? '…'}..${window.to ?? '…'}`);
+  if (window.newestDays !== undefined) parts.push(`the newest ${window.newestDays} days`);
+  return parts.length === 0 ? 'the window' : `the window ${parts.join(', ')}`;
+}
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date, or undefined when it is not a calendar date. */
+export function dayNumber(date: string): number | undefined {
+  if (!DATE.test(date)) return undefined;
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const days = daysFromCivil(year, month, day);
+  return month >= 1 && month <= 12 && day >= 1 && dateOfDay(days) === date ? days : undefined;
+}
+
+/** The `YYYY-MM-DD` date of a day number (inverse of `dayNumber`). */
+export function dateOfDay(days: number): string {
+  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+function checkedDate(value: string, what: string): number {
+  const days = dayNumber(value);
+  if (days === undefined) throw new UserError(`${what}: expected a date YYYY-MM-DD, got "${value}"`);
+  return days;
+}
+
+/** A positive whole number of days, or a `UserError` naming the setting. */
+export function checkedDays(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`${what}: expected a whole number of days >= 1, got ${value}`);
+  return value;
+}

@@ -1,0 +1,97 @@
+/**
+ * One entry point for reading data files: picks the reader by extension (or
+ * the configured format) and reads several files into one table whose
+ * `sources` name each file.
+ */
+import { UserError } from '../errors.js';
+import { readCsv } from './csv.js';
+import { assertDataFile, DATA_EXTENSIONS, type DataFormat, displayPath, formatOf } from './files.js';
+import { readJsonLines } from './jsonl.js';
+import { readParquet } from './parquet.js';
+import { type Column, type ColumnType, concatTables, nullColumn, nullCount, type Table } from './table.js';
+
+export { DATA_EXTENSIONS, type DataFormat, formatOf };
+
+/** Options of `readTable` / `readTables`. */
+export interface ReadOptions {
+  /** Read every file in this format, whatever its extension. */
+  readonly format?: DataFormat;
+  /** Read only these columns (in this order). */
+  readonly columns?: readonly string[];
+}
+
+/**
+ * Reads one data file into a table. A missing file is a `UserError`
+ * (`data file not found: <path>`), as is an extension that names no format
+ * when `options.format` is not given.
+ */
+export async function readTable(path: string, options: ReadOptions = {}): Promise<Table> {
+  assertDataFile(path);
+  const format = options.format ?? formatOf(path);
+  const columns = options.columns === undefined ? {} : { columns: options.columns };
+  switch (format) {
+    case 'parquet':
+      return readParquet(path, columns);
+    case 'csv':
+      return readCsv(path, columns);
+    case 'jsonl':
+      return readJsonLines(path, columns);
+    default:
+      throw new UserError(
+        `cannot tell the format of ${displayPath(path)}: use a ${DATA_EXTENSIONS.join(', ')} file or set the data format`,
+      );
+  }
+}
+
+/**
+ * Reads several files (one after the other, to keep memory flat) into one
+ * table, rows in file order, `sources` naming each file as `displayPath`
+ * shows it. Columns are the union over the files: a column a file lacks,
+ * or holds only nulls of another inferred type, is null for its rows. Two
+ * files disagreeing on a column's type is a `UserError` naming both.
+ */
+export async function readTables(files: readonly string[], options: ReadOptions = {}): Promise<Table> {
+  if (files.length === 0) throw new UserError('no data files to read');
+  const tables: Table[] = [];
+  for (const file of files) tables.push(await readTable(file, options));
+  return concatTables(alignTables(tables));
+}
+
+/**
+ * Gives every table the same columns, in order of first appearance. Column
+ * types come from the tables where the column holds values; a column that
+ * is entirely null says nothing about its type (a CSV column of empty
+ * fields reads as string) and takes the agreed type.
+ */
+export function alignTables(tables: readonly Table[]): Table[] {
+  const types = new Map<string, { type: ColumnType; file: string }>();
+  for (const table of tables) {
+    for (const column of table.columns) {
+      if (nullCount(column) === table.rowCount) continue; // no values (or no rows): no evidence
+      const seen = types.get(column.name);
+      const file = table.sources[0]?.file ?? '(table)';
+      if (seen === undefined) types.set(column.name, { type: column.type, file });
+      else if (seen.type !== column.type) {
+        throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}`);
+      }
+    }
+  }
+  const names: string[] = [];
+  for (const table of tables) {
+    for (const column of table.columns) {
+      if (names.includes(column.name)) continue;
+      names.push(column.name);
+      // Null everywhere: keep the type the first file gave it.
+      if (!types.has(column.name)) types.set(column.name, { type: column.type, file: '' });
+    }
+  }
+  return tables.map((table) => {
+    const columns = names.map((name): Column => {
+      const type = types.get(name)!.type;
+      const column = table.columns.find((c) => c.name === name);
+      if (column !== undefined && column.type === type) return column;
+      return nullColumn(name, type, table.rowCount);
+    });
+    return { ...table, columns };
+  });
+}

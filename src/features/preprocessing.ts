@@ -1,0 +1,277 @@
+/**
+ * Preprocessing belongs to the model: it is fitted on the training rows, saved as
+ * `preprocessing.json` beside the weights, and applied by the very same code in
+ * training, evaluation and prediction, so there is no training/serving skew.
+ */
+import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task } from '../config/types.js';
+import { UserError } from '../errors.js';
+import { type Column, findColumn, type Table } from '../data/table.js';
+import { labelColumnValues, type LabelEncoding } from './label.js';
+
+/** A numeric input: transformed, then z-scored with training statistics. */
+export interface NumericFeature {
+  name: string;
+  column: string;
+  kind: 'numeric';
+  transform: 'none' | 'log1p';
+  mean: number;
+  std: number;
+}
+
+/** A categorical input: integer ids, 0 = missing or out of vocabulary. */
+export interface CategoricalFeature {
+  name: string;
+  column: string;
+  kind: 'categorical';
+  transform: FeatureTransform;
+  /** Number of ids including 0 (the embedding's input size). */
+  cardinality: number;
+  embedding: number;
+  /** For vocabulary features: value of id k+1 is `vocabulary[k]`. */
+  vocabulary?: string[];
+  boundaries?: number[];
+}
+
+export type FittedFeature = NumericFeature | CategoricalFeature;
+
+/** Contents of `preprocessing.json`. */
+export interface Preprocessing {
+  format: 'ct-preprocessing';
+  version: 1;
+  task: Task;
+  label: LabelEncoding;
+  features: FittedFeature[];
+}
+
+/** Model-ready columns: one typed array per input, plus the label. */
+export interface EncodedData {
+  rows: number;
+  /** Same order as `Preprocessing.features`. */
+  inputs: Array<Int32Array | Float32Array>;
+  /** Binary: 0/1; multiclass: class index; regression: the value. NaN where unknown. */
+  labels: Float32Array;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Fits vocabularies, normalisation and the label encoding on the training table. */
+export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing {
+  const label = fitLabel(table, config.label, config.task);
+  const features = config.features.map((f) => fitFeature(table, f));
+  return { format: 'ct-preprocessing', version: 1, task: config.task, label, features };
+}
+
+/** Encodes a table with fitted preprocessing. Rows whose label is unknown keep NaN. */
+export function encodeTable(table: Table, prep: Preprocessing, options: { withLabels?: boolean } = {}): EncodedData {
+  const inputs = prep.features.map((f) => encodeFeature(table, f));
+  const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
+  return { rows: table.rowCount, inputs, labels };
+}
+
+/** Row indices whose label is known (rows with a null label cannot be trained or scored). */
+export function labelledRows(data: EncodedData): Int32Array {
+  const keep: number[] = [];
+  for (let i = 0; i < data.rows; i++) if (!Number.isNaN(data.labels[i]!)) keep.push(i);
+  return Int32Array.from(keep);
+}
+
+function requireColumn(table: Table, name: string, role: string): Column {
+  const column = findColumn(table, name);
+  if (column === undefined) {
+    const have = table.columns.map((c) => c.name).join(', ');
+    throw new UserError(`${role}: column "${name}" is not in the data (columns: ${have})`);
+  }
+  return column;
+}
+
+function fitLabel(table: Table, label: LabelConfig, task: Task): LabelEncoding {
+  const column = requireColumn(table, label.column, 'label');
+  if (task === 'multiclass') {
+    if (label.op !== undefined) throw new UserError(`label: a multiclass label is a column, not a comparison ("${label.text}")`);
+    if (column.type !== 'string') throw new UserError(`label: multiclass label column "${label.column}" must hold strings, found ${column.type}`);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < column.codes.length; i++) {
+      const code = column.codes[i]!;
+      if (code >= 0) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    const classes = [...counts.keys()].map((k) => column.dictionary[k]!).sort();
+    if (classes.length < 2) throw new UserError(`label: column "${label.column}" has ${classes.length} class(es) in the training rows; multiclass needs at least 2`);
+    return { ...label, task, classes };
+  }
+  if (task === 'regression') {
+    if (label.op !== undefined) throw new UserError(`label: a regression label is a numeric column, not a comparison ("${label.text}")`);
+    if (column.type !== 'number') throw new UserError(`label: regression label column "${label.column}" must be numeric, found ${column.type}`);
+    return { ...label, task };
+  }
+  if (label.op === undefined && column.type === 'string') {
+    throw new UserError(`label: binary label column "${label.column}" holds strings; write a comparison such as "${label.column} == \\"yes\\""`);
+  }
+  if (label.op !== undefined && typeof label.value === 'number' && column.type !== 'number') {
+    throw new UserError(`label: "${label.text}" compares with a number but column "${label.column}" is ${column.type}`);
+  }
+  return { ...label, task };
+}
+
+function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
+  const column = requireColumn(table, f.column, `feature "${f.name}"`);
+  const where = `feature "${f.name}"`;
+  switch (f.transform) {
+    case 'hourOfDay':
+    case 'dayOfWeek': {
+      if (column.type !== 'timestamp') throw new UserError(`${where}: ${f.transform} needs a timestamp column, "${f.column}" is ${column.type}`);
+      const cardinality = (f.transform === 'hourOfDay' ? 24 : 7) + 1;
+      return categorical(f, cardinality);
+    }
+    case 'bucketize':
+      if (column.type !== 'number') throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
+      return { ...categorical(f, f.boundaries!.length + 2), boundaries: f.boundaries! };
+    case 'log1p':
+    case 'none': {
+      const kind = f.kind ?? (column.type === 'string' || column.type === 'boolean' ? 'categorical' : 'numeric');
+      if (kind === 'categorical') {
+        if (f.transform === 'log1p') throw new UserError(`${where}: log1p applies to numeric features only`);
+        const vocabulary = fitVocabulary(column, f.maxVocabulary ?? 1000, f.minCount ?? 1);
+        return { ...categorical(f, vocabulary.length + 1), vocabulary };
+      }
+      if (column.type !== 'number') throw new UserError(`${where}: a numeric feature needs a numeric column, "${f.column}" is ${column.type}`);
+      return fitNumeric(f, column.values, column.nulls, f.transform);
+    }
+  }
+}
+
+function categorical(f: FeatureConfig, cardinality: number): CategoricalFeature {
+  // Rule of thumb for embedding width when none is given: about the fourth root of the cardinality, times 2.
+  const embedding = f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
+  return { name: f.name, column: f.column, kind: 'categorical', transform: f.transform, cardinality, embedding };
+}
+
+/** Most frequent values first; ties broken by value so the vocabulary is deterministic. */
+function fitVocabulary(column: Column, maxSize: number, minCount: number): string[] {
+  const counts = new Map<string, number>();
+  const n = column.type === 'string' ? column.codes.length : column.values.length;
+  if (column.type === 'string') {
+    const byCode = new Float64Array(column.dictionary.length);
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i]!;
+      if (code >= 0) byCode[code]!++;
+    }
+    byCode.forEach((count, code) => {
+      if (count > 0) counts.set(column.dictionary[code]!, (counts.get(column.dictionary[code]!) ?? 0) + count);
+    });
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (column.nulls !== null && column.nulls[i] === 1) continue;
+      const key = categoryKey(column, i);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()]
+    .filter(([, c]) => c >= minCount)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, maxSize)
+    .map(([k]) => k);
+}
+
+/** The vocabulary key of a non-string value: its text form. */
+function categoryKey(column: Column, i: number): string {
+  switch (column.type) {
+    case 'string':
+      return column.dictionary[column.codes[i]!]!;
+    case 'boolean':
+      return column.values[i] === 1 ? 'true' : 'false';
+    case 'timestamp':
+      return new Date(column.values[i]!).toISOString();
+    case 'number':
+      return String(column.values[i]);
+  }
+}
+
+function fitNumeric(f: FeatureConfig, values: Float64Array, nulls: Uint8Array | null, transform: 'none' | 'log1p'): NumericFeature {
+  // Welford's update: stable for millions of rows.
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (nulls !== null && nulls[i] === 1) continue;
+    const x = applyNumeric(values[i]!, transform);
+    if (!Number.isFinite(x)) continue;
+    n++;
+    const d = x - mean;
+    mean += d / n;
+    m2 += d * (x - mean);
+  }
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  return { name: f.name, column: f.column, kind: 'numeric', transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+}
+
+function applyNumeric(x: number, transform: 'none' | 'log1p'): number {
+  return transform === 'log1p' ? Math.log1p(x) : x;
+}
+
+function encodeFeature(table: Table, f: FittedFeature): Int32Array | Float32Array {
+  const column = requireColumn(table, f.column, `feature "${f.name}"`);
+  const n = table.rowCount;
+  const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
+  if (f.kind === 'numeric') {
+    if (column.type !== 'number') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects numbers`);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = isNullAt(i) ? Number.NaN : applyNumeric(column.values[i]!, f.transform);
+      // Missing or non-finite values sit at the training mean, i.e. 0 after scaling.
+      out[i] = Number.isFinite(x) ? (x - f.mean) / f.std : 0;
+    }
+    return out;
+  }
+  const out = new Int32Array(n);
+  switch (f.transform) {
+    case 'hourOfDay':
+    case 'dayOfWeek': {
+      if (column.type !== 'timestamp') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects a timestamp`);
+      for (let i = 0; i < n; i++) {
+        const t = column.values[i]!;
+        if (isNullAt(i) || !Number.isFinite(t)) continue;
+        if (f.transform === 'hourOfDay') out[i] = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS) + 1;
+        // 1970-01-01 was a Thursday; Monday = 1 .. Sunday = 7, as ISO weeks count.
+        else out[i] = ((((Math.floor(t / DAY_MS) + 3) % 7) + 7) % 7) + 1;
+      }
+      return out;
+    }
+    case 'bucketize': {
+      if (column.type !== 'number') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects numbers`);
+      const edges = f.boundaries!;
+      for (let i = 0; i < n; i++) {
+        const x = column.values[i]!;
+        if (isNullAt(i) || Number.isNaN(x)) continue;
+        out[i] = upperBound(edges, x) + 1;
+      }
+      return out;
+    }
+    default: {
+      const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
+      if (column.type === 'string') {
+        // Map each dictionary entry once, then rows by code: no string work per row.
+        const byCode = Int32Array.from(column.dictionary, (s) => index.get(s) ?? 0);
+        for (let i = 0; i < n; i++) {
+          const code = column.codes[i]!;
+          out[i] = code < 0 ? 0 : byCode[code]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? 0 : (index.get(categoryKey(column, i)) ?? 0);
+      }
+      return out;
+    }
+  }
+}
+
+/** Number of edges <= x (bucket index, TF's `Bucketize` convention). */
+function upperBound(edges: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (edges[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,25 @@
+/**
+ * How library code talks to people. The CLI logs to the terminal; the actions
+ * log through `@actions/core`; library code never imports either directly.
+ */
+export interface Logger {
+  /** Normal progress information. */
+  info(message: string): void;
+  /** Something the user should look at, that does not stop the run. */
+  warning(message: string): void;
+  /** Detail shown only when debugging. */
+  debug(message: string): void;
+  /**
+   * Progress of a long step, e.g. one epoch. Interactive loggers may redraw it in place;
+   * others print it as a line.
+   */
+  progress(message: string): void;
+}
+
+/** A logger that drops everything: for tests and `--json` runs. */
+export const silentLogger: Logger = {
+  info: () => {},
+  warning: () => {},
+  debug: () => {},
+  progress: () => {},
+};

@@ -1,0 +1,98 @@
+/**
+ * Where each stage writes its artifacts under `--out`, and the records the stages
+ * pass to each other (the contracts of SPEC.md).
+ */
+import path from 'node:path';
+import type { LoadedConfig } from '../config/types.js';
+import type { BackendPreference, ModelConfig, Task, TrainingConfig } from '../config/types.js';
+import type { GateCheck, GateFailure } from '../evaluate/gates.js';
+import type { Metrics } from '../evaluate/metrics.js';
+import type { Logger } from '../logger.js';
+import type { EpochRecord } from '../train/loop.js';
+
+/** Paths of the artifacts in an output folder. */
+export function artifactPaths(outDir: string) {
+  return {
+    validation: path.join(outDir, 'validation.json'),
+    validationReport: path.join(outDir, 'validation.md'),
+    modelDir: path.join(outDir, 'model'),
+    trainingReport: path.join(outDir, 'training.md'),
+    evaluation: path.join(outDir, 'evaluation.json'),
+    evaluationReport: path.join(outDir, 'evaluation.md'),
+    promotion: path.join(outDir, 'promotion.json'),
+  };
+}
+
+/** Files of a model folder besides the TF.js pair. */
+export const MODEL_FILES = ['model.json', 'weights.bin', 'preprocessing.json', 'training.json', 'statistics.json'] as const;
+
+/** What every stage needs: the config, where to write, how to talk. */
+export interface StageContext {
+  loaded: LoadedConfig;
+  /** `--data` override, already resolved; default: the configured data.path. */
+  data?: string;
+  outDir: string;
+  logger: Logger;
+  /** `--backend` override of training.backend. */
+  backend?: BackendPreference;
+}
+
+/** Contents of `training.json`: the lineage of a model. */
+export interface TrainingRecord {
+  format: 'ct-training';
+  version: 1;
+  model: string;
+  task: Task;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  data: {
+    fingerprint: string;
+    files: string[];
+    trainParts: string[];
+    evaluationParts: string[];
+    label: string;
+    rows: { train: number; validation: number; unlabelled: number };
+  };
+  git: { commit: string; branch: string | null; dirty: boolean } | null;
+  config: { file: string; sha256: string };
+  seed: number;
+  backend: { requested: string; name: string; fastKernels: string[]; fallbackReason: string | null };
+  packages: Record<string, string>;
+  hyperparameters: { model: ModelConfig; training: TrainingConfig };
+  parameters: number;
+  epochs: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  history: EpochRecord[];
+  samplesPerSecond: number;
+}
+
+/** Contents of `evaluation.json`. */
+export interface EvaluationRecord {
+  ok: boolean;
+  rubberStamp: boolean;
+  model: string;
+  task: Task;
+  rows: number;
+  data: { fingerprint: string; parts: string[] };
+  candidate: { contentHash: string; metrics: Metrics };
+  baseline: { version: string; metrics: Metrics } | null;
+  deltas: Record<string, { value: number; ci: [number, number] | null }>;
+  slices: never[];
+  checks: GateCheck[];
+  failures: GateFailure[];
+  backend: string;
+}
+
+/** Contents of `promotion.json`, written by `ct promote`. */
+export interface PromotionRecord {
+  promoted: boolean;
+  /** Production already is this model: nothing to do, and not a failure. */
+  unchanged: boolean;
+  model: string;
+  version: string | null;
+  dir: string | null;
+  previous: string | null;
+  reason: string;
+}

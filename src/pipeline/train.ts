@@ -1,0 +1,107 @@
+/**
+ * `ct train`: fit preprocessing on the training rows, build and train the model,
+ * and write the model folder (`model.json`, `weights.bin`, `preprocessing.json`,
+ * `training.json`, `statistics.json`).
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { type Dataset, loadDataset } from '../data/dataset.js';
+import { takeRows } from '../data/table.js';
+import { UserError } from '../errors.js';
+import { writeJson } from '../files.js';
+import { encodeTable, fitPreprocessing, labelledRows, type Preprocessing } from '../features/preprocessing.js';
+import { trainingMarkdown } from '../report/markdown.js';
+import { selectBackend } from '../train/backend.js';
+import { fileSaveHandler } from '../train/io.js';
+import { fitModel } from '../train/loop.js';
+import { buildModel, compileModel } from '../train/model.js';
+import { holdout, sampleRows } from '../train/random.js';
+import { computeStatistics } from '../validate/statistics.js';
+import { artifactPaths, type StageContext, type TrainingRecord } from './artifacts.js';
+import { gitInfo, packageVersions } from './lineage.js';
+import { dataSource } from './validate.js';
+
+export interface TrainOutput {
+  record: TrainingRecord;
+  modelDir: string;
+  preprocessing: Preprocessing;
+}
+
+/** Trains a candidate on the dataset's training rows (read when not given). */
+export async function runTrain(ctx: StageContext, given?: Dataset): Promise<TrainOutput> {
+  const { config } = ctx.loaded;
+  const startedAt = new Date();
+  const dataset = given ?? (await loadDataset(config.data, dataSource(ctx)));
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+
+  const trainTable = takeRows(dataset.table, dataset.trainRows);
+  if (trainTable.rowCount === 0) throw new UserError('no training rows in the selected window (data.window, data.split)');
+  const preprocessing = fitPreprocessing(trainTable, config);
+  const encoded = encodeTable(trainTable, preprocessing);
+  const labelled = labelledRows(encoded);
+  const unlabelled = encoded.rows - labelled.length;
+  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  const { training } = config;
+  const rows = training.maxRows === undefined ? labelled : sampleRows(labelled, training.maxRows, training.seed);
+  const split = holdout(rows, training.validationFraction, training.seed);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
+
+  const model = buildModel(preprocessing, config.model, training.seed);
+  compileModel(model, config.task, training);
+  const classes = preprocessing.label.classes?.length;
+  const fit = await fitModel(model, encoded, split.keep, split.held, {
+    task: config.task,
+    training,
+    threshold: config.evaluation.threshold,
+    ...(classes === undefined ? {} : { classes }),
+    onEpoch: (r, total, eta) => {
+      const validation = r.validationMetric === null ? '' : ` val_loss ${r.validationLoss!.toFixed(4)} val_metric ${r.validationMetric.toFixed(4)}`;
+      ctx.logger.progress(`epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)}${validation} ${Math.round(r.samplesPerSecond)} samples/s ETA ${Math.round(eta)} s`);
+    },
+  });
+
+  const finishedAt = new Date();
+  const record: TrainingRecord = {
+    format: 'ct-training',
+    version: 1,
+    model: config.name,
+    task: config.task,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    data: {
+      fingerprint: dataset.fingerprint,
+      files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
+      trainParts: dataset.trainParts,
+      evaluationParts: dataset.evaluationParts,
+      label: config.label.text,
+      rows: { train: split.keep.length, validation: split.held.length, unlabelled },
+    },
+    git: await gitInfo(ctx.loaded.baseDir),
+    config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
+    seed: training.seed,
+    backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
+    packages: packageVersions(),
+    hyperparameters: { model: config.model, training },
+    parameters: model.countParams(),
+    epochs: fit.epochs,
+    bestEpoch: fit.bestEpoch,
+    stoppedEarly: fit.stoppedEarly,
+    history: fit.history,
+    samplesPerSecond: fit.samplesPerSecond,
+  };
+
+  // A fresh folder: files of an earlier candidate must never mix with this one.
+  const paths = artifactPaths(ctx.outDir);
+  rmSync(paths.modelDir, { recursive: true, force: true });
+  await model.save(fileSaveHandler(paths.modelDir));
+  model.dispose();
+  writeJson(path.join(paths.modelDir, 'preprocessing.json'), preprocessing);
+  writeJson(path.join(paths.modelDir, 'statistics.json'), computeStatistics(trainTable));
+  writeJson(path.join(paths.modelDir, 'training.json'), record);
+  writeFileSync(paths.trainingReport, trainingMarkdown(record));
+  ctx.logger.info(`trained in ${record.durationSeconds.toFixed(1)} s (${Math.round(record.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
+  if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
+  return { record, modelDir: paths.modelDir, preprocessing };
+}

@@ -1,0 +1,124 @@
+/**
+ * The training loop. Our own rather than `model.fit`: its shuffle uses Math.random
+ * (so reruns differ), and we want per-epoch samples/s, ETA and validation metrics.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Task, TrainingConfig } from '../config/types.js';
+import { computeMetrics, headlineMetric } from '../evaluate/metrics.js';
+import type { EncodedData } from '../features/preprocessing.js';
+import { batchTensors, predictRows } from './predict.js';
+import { mulberry32 } from './random.js';
+
+/** One epoch of the history recorded in `training.json`. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  validationLoss: number | null;
+  /** The task's headline metric on the validation rows (AUC, accuracy or RMSE). */
+  validationMetric: number | null;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** Epochs actually run (fewer than configured after early stopping). */
+  epochs: number;
+  /** Epoch whose weights the model ends with. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface FitOptions {
+  task: Task;
+  training: TrainingConfig;
+  threshold: number;
+  classes?: number;
+  /** Called after each epoch, e.g. to print progress. */
+  onEpoch?: (record: EpochRecord, totalEpochs: number, etaSeconds: number) => void;
+}
+
+/** Trains `model` (compiled) on `trainRows` of `data`, validating on `validationRows`. */
+export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRows: Int32Array, validationRows: Int32Array, options: FitOptions): Promise<FitResult> {
+  const { training } = options;
+  const random = mulberry32(training.seed);
+  const order = Int32Array.from(trainRows);
+  const labelsBuf = new Float32Array(training.batchSize);
+  const history: EpochRecord[] = [];
+  let best: { epoch: number; score: number; weights: tf.Tensor[] } | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const started = performance.now();
+
+  for (let epoch = 1; epoch <= training.epochs; epoch++) {
+    const epochStart = performance.now();
+    shuffle(order, random);
+    let lossSum = 0;
+    let lossRows = 0;
+    for (let start = 0; start < order.length; start += training.batchSize) {
+      const end = Math.min(order.length, start + training.batchSize);
+      const n = end - start;
+      const xs = batchTensors(data, order, start, end);
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.labels[order[start + i]!]!;
+      const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const loss = (await model.trainOnBatch(xs, ys)) as number;
+      tf.dispose([...xs, ys]);
+      lossSum += loss * n;
+      lossRows += n;
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    const validation = validationRows.length > 0 ? validate(model, data, validationRows, options) : null;
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / Math.max(1, lossRows),
+      validationLoss: validation?.loss ?? null,
+      validationMetric: validation?.metric ?? null,
+      seconds,
+      samplesPerSecond: order.length / seconds,
+    };
+    history.push(record);
+    options.onEpoch?.(record, training.epochs, seconds * (training.epochs - epoch));
+
+    if (training.earlyStoppingPatience > 0 && validation !== null) {
+      // Early stopping watches validation loss; the best epoch's weights are kept.
+      if (best === null || validation.loss < best.score) {
+        if (best !== null) tf.dispose(best.weights);
+        best = { epoch, score: validation.loss, weights: model.getWeights().map((w) => w.clone()) };
+        sinceBest = 0;
+      } else if (++sinceBest >= training.earlyStoppingPatience) {
+        stoppedEarly = epoch < training.epochs;
+        break;
+      }
+    }
+  }
+  let bestEpoch = history.length;
+  if (best !== null) {
+    if (best.epoch !== history.length) model.setWeights(best.weights);
+    bestEpoch = best.epoch;
+    tf.dispose(best.weights);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
+  return { history, epochs: history.length, bestEpoch, stoppedEarly, seconds, samplesPerSecond: (order.length * history.length) / trainingSeconds };
+}
+
+function validate(model: tf.LayersModel, data: EncodedData, rows: Int32Array, options: FitOptions): { loss: number; metric: number } {
+  const preds = predictRows(model, data, rows);
+  const labels = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]!]!;
+  const metrics = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...(options.classes === undefined ? {} : { classes: options.classes }) });
+  const loss = options.task === 'regression' ? metrics.rmse! ** 2 : metrics.logLoss!;
+  return { loss, metric: metrics[headlineMetric(options.task).name] ?? Number.NaN };
+}
+
+/** Fisher-Yates shuffle in place with a seeded generator. */
+function shuffle(a: Int32Array, random: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}

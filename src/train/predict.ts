@@ -1,0 +1,47 @@
+/**
+ * Batch prediction over encoded data, in chunks so memory stays flat on millions of rows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EncodedData } from '../features/preprocessing.js';
+
+const CHUNK = 16_384;
+
+/** Copies the listed rows of each input into model-ready tensors ([n, 1] each). */
+export function batchTensors(data: EncodedData, rows: Int32Array, start: number, end: number): tf.Tensor[] {
+  const n = end - start;
+  return data.inputs.map((column) => {
+    if (column instanceof Int32Array) {
+      const buf = new Int32Array(n);
+      for (let i = 0; i < n; i++) buf[i] = column[rows[start + i]!]!;
+      return tf.tensor2d(buf, [n, 1], 'int32');
+    }
+    const buf = new Float32Array(n);
+    for (let i = 0; i < n; i++) buf[i] = column[rows[start + i]!]!;
+    return tf.tensor2d(buf, [n, 1], 'float32');
+  });
+}
+
+/** All row indices 0..n-1. */
+export function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/**
+ * Model outputs for the listed rows (default: all), row-major
+ * ([rows] for binary/regression, [rows x classes] for multiclass).
+ */
+export function predictRows(model: tf.LayersModel, data: EncodedData, rows: Int32Array = allRows(data.rows)): Float32Array {
+  const units = (model.outputs[0]!.shape[1] as number | null) ?? 1;
+  const out = new Float32Array(rows.length * units);
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const end = Math.min(rows.length, start + CHUNK);
+    const values = tf.tidy(() => {
+      const prediction = model.predict(batchTensors(data, rows, start, end)) as tf.Tensor;
+      return prediction.dataSync() as Float32Array;
+    });
+    out.set(values, start * units);
+  }
+  return out;
+}

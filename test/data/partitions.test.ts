@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dateOfDay, dayNumber, listPartitions, type Partition, selectWindow } from '../../src/data/partitions.js';
+import { UserError } from '../../src/errors.js';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ct-partitions-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectUserError(run: () => unknown, message: string | RegExp): void {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(UserError);
+  expect((thrown as Error).message).toMatch(message);
+}
+
+/** A folder with partitions on the given days (and some files that are not partitions). */
+function folderWith(name: string, dates: string[]): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  for (const date of dates) writeFileSync(join(folder, `${date}.csv`), 'a\n1\n');
+  writeFileSync(join(folder, 'schema.json'), '{}');
+  writeFileSync(join(folder, 'README.md'), 'notes');
+  writeFileSync(join(folder, '2001-01-01.csv.bak'), 'a\n1\n');
+  return folder;
+}
+
+const dates = (ps: readonly Partition[]): string[] => ps.map((p) => p.date);
+
+describe('listPartitions', () => {
+  test('lists the shipped flights partitions, sorted, with their files', () => {
+    const partitions = listPartitions('data/flights');
+    expect(partitions).toHaveLength(59);
+    expect(partitions[0]).toEqual({ date: '2001-01-01', file: 'data/flights/2001-01-01.parquet' });
+    expect(partitions.at(-1)?.date).toBe('2001-02-28');
+    expect(dates(partitions)).toEqual([...dates(partitions)].sort());
+  });
+
+  test('ignores files that are not partitions and sorts by date', () => {
+    const folder = folderWith('mixed', ['2001-01-10', '2001-01-02', '2001-01-05']);
+    expect(dates(listPartitions(folder))).toEqual(['2001-01-02', '2001-01-05', '2001-01-10']);
+  });
+
+  test('missing folder, no partitions, impossible dates and duplicate days are UserErrors', () => {
+    expectUserError(() => listPartitions(join(dir, 'nowhere')), /^data folder not found: .*nowhere$/);
+    expectUserError(() => listPartitions(folderWith('empty', [])), /empty holds no daily partitions/);
+    const bad = folderWith('bad-date', ['2001-01-01']);
+    writeFileSync(join(bad, '2001-02-30.csv'), 'a\n');
+    expectUserError(() => listPartitions(bad), /2001-02-30\.csv: 2001-02-30 is not a calendar date/);
+    const twice = folderWith('twice', ['2001-01-01']);
+    writeFileSync(join(twice, '2001-01-01.jsonl'), '{"a":1}\n');
+    expectUserError(() => listPartitions(twice), /two partitions for 2001-01-01/);
+  });
+});
+
+describe('selectWindow', () => {
+  // Gaps on 01-04 and 01-06..01-07.
+  const partitions = ['2001-01-01', '2001-01-02', '2001-01-03', '2001-01-05', '2001-01-08', '2001-01-09']
+    .map((date) => ({ date, file: `data/x/${date}.csv` }));
+
+  test('newestDays counts calendar days back from the newest partition, gaps included', () => {
+    expect(dates(selectWindow(partitions, { newestDays: 1 }))).toEqual(['2001-01-09']);
+    expect(dates(selectWindow(partitions, { newestDays: 4 }))).toEqual(['2001-01-08', '2001-01-09']);
+    expect(dates(selectWindow(partitions, { newestDays: 5 }))).toEqual(['2001-01-05', '2001-01-08', '2001-01-09']);
+    expect(selectWindow(partitions, { newestDays: 365 })).toHaveLength(6);
+  });
+
+  test('from/to are inclusive; either may be open; with newestDays the range is cut first', () => {
+    expect(dates(selectWindow(partitions, { from: '2001-01-02', to: '2001-01-05' }))).toEqual(['2001-01-02', '2001-01-03', '2001-01-05']);
+    expect(dates(selectWindow(partitions, { from: '2001-01-08' }))).toEqual(['2001-01-08', '2001-01-09']);
+    expect(dates(selectWindow(partitions, { to: '2001-01-01' }))).toEqual(['2001-01-01']);
+    expect(dates(selectWindow(partitions, { to: '2001-01-05', newestDays: 3 }))).toEqual(['2001-01-03', '2001-01-05']);
+    expect(selectWindow(partitions, {})).toHaveLength(6);
+  });
+
+  test('an empty selection says what the folder holds', () => {
+    expectUserError(
+      () => selectWindow(partitions, { from: '2001-01-06', to: '2001-01-07' }),
+      'no partitions in the window 2001-01-06..2001-01-07: data/x holds 2001-01-01..2001-01-09 (6 partitions)',
+    );
+  });
+
+  test('bad dates and day counts are UserErrors naming the setting', () => {
+    expectUserError(() => selectWindow(partitions, { from: '2001-1-6' }), 'window.from: expected a date YYYY-MM-DD, got "2001-1-6"');
+    expectUserError(() => selectWindow(partitions, { newestDays: 0 }), /window\.newestDays: expected a whole number of days >= 1, got 0/);
+    expectUserError(() => selectWindow(partitions, { from: '2001-01-05', to: '2001-01-01' }), /from 2001-01-05 is after to 2001-01-01/);
+  });
+
+  test('day numbers round-trip through dates and reject impossible ones', () => {
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(dayNumber('2001-01-01')).toBe(11_323);
+    expect(dateOfDay(11_323 + 59)).toBe('2001-03-01');
+    expect(dayNumber('2000-02-29')).toBeDefined();
+    expect(dayNumber('2001-02-29')).toBeUndefined();
+    expect(dayNumber('2001-13-01')).toBeUndefined();
+  });
+});

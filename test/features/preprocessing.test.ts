@@ -1,0 +1,106 @@
+import { checkConfig } from '../../src/config/load.js';
+import type { Column, Table } from '../../src/data/table.js';
+import { UserError } from '../../src/errors.js';
+import { encodeTable, fitPreprocessing, labelledRows } from '../../src/features/preprocessing.js';
+
+function strings(name: string, values: (string | null)[]): Column {
+  const dictionary = [...new Set(values.filter((v): v is string => v !== null))];
+  return {
+    type: 'string',
+    name,
+    dictionary,
+    codes: Int32Array.from(values, (v) => (v === null ? -1 : dictionary.indexOf(v))),
+    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
+  };
+}
+
+function numbers(name: string, values: (number | null)[], type: 'number' | 'timestamp' = 'number'): Column {
+  return {
+    type,
+    name,
+    values: Float64Array.from(values, (v) => v ?? Number.NaN),
+    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
+  } as Column;
+}
+
+function table(columns: Column[]): Table {
+  const rows = columns[0]!.type === 'string' ? columns[0]!.codes.length : columns[0]!.values.length;
+  return { rowCount: rows, columns, sources: [{ file: 'mem', start: 0, rows }] };
+}
+
+const config = (features: unknown[], label: unknown = 'delay > 15', task = 'binary') =>
+  checkConfig('c.yaml', { name: 'm', task, data: { path: 'd' }, label, features, gates: [{ metric: 'auc', lowerBound: 0 }] });
+
+describe('preprocessing', () => {
+  // 2001-01-01 was a Monday.
+  const t0 = Date.UTC(2001, 0, 1, 6, 30);
+  const data = table([
+    numbers('date', [t0, t0 + 3_600_000 * 13, t0 + 86_400_000 * 6, null], 'timestamp'),
+    numbers('delay', [20, 3, null, 16]),
+    numbers('distance', [100, 1000, 400, null]),
+    strings('origin', ['SFO', 'LAX', 'SFO', null]),
+  ]);
+  const cfg = config([
+    { name: 'hour', column: 'date', transform: 'hourOfDay' },
+    { name: 'dow', column: 'date', transform: 'dayOfWeek' },
+    { name: 'log_distance', column: 'distance', transform: 'log1p' },
+    { name: 'origin', column: 'origin' },
+    { name: 'dist_bucket', column: 'distance', transform: 'bucketize', boundaries: [200, 500] },
+  ]);
+
+  it('derives hour of day and ISO day of week in UTC, 0 for missing', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const enc = encodeTable(data, prep);
+    expect(Array.from(enc.inputs[0]!)).toEqual([7, 20, 7, 0]);
+    expect(Array.from(enc.inputs[1]!)).toEqual([1, 1, 7, 0]);
+    expect(prep.features[0]).toMatchObject({ kind: 'categorical', cardinality: 25 });
+  });
+
+  it('normalises numerics with training mean/std; nulls sit at the mean', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const f = prep.features[2]!;
+    if (f.kind !== 'numeric') throw new Error('expected numeric');
+    const logs = [100, 1000, 400].map(Math.log1p);
+    const mean = logs.reduce((a, b) => a + b) / 3;
+    expect(f.mean).toBeCloseTo(mean, 10);
+    const enc = encodeTable(data, prep);
+    expect(enc.inputs[2]![0]).toBeCloseTo((logs[0]! - mean) / f.std, 5);
+    expect(enc.inputs[2]![3]).toBe(0);
+  });
+
+  it('orders the vocabulary by frequency; unseen and null values map to 0', () => {
+    const prep = fitPreprocessing(data, cfg);
+    expect(prep.features[3]).toMatchObject({ vocabulary: ['SFO', 'LAX'], cardinality: 3 });
+    const other = table([
+      numbers('date', [t0, t0], 'timestamp'),
+      numbers('delay', [1, 2]),
+      numbers('distance', [1, 2]),
+      strings('origin', ['LAX', 'JFK']),
+    ]);
+    expect(Array.from(encodeTable(other, prep).inputs[3]!)).toEqual([2, 0]);
+  });
+
+  it('bucketizes with TF conventions (edge belongs to the upper bucket)', () => {
+    const prep = fitPreprocessing(data, cfg);
+    expect(Array.from(encodeTable(data, prep).inputs[4]!)).toEqual([1, 3, 2, 0]);
+  });
+
+  it('computes the declarative label; null labels are NaN and excluded', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const enc = encodeTable(data, prep);
+    expect(Array.from(enc.labels).map((x) => (Number.isNaN(x) ? null : x))).toEqual([1, 0, null, 1]);
+    expect(Array.from(labelledRows(enc))).toEqual([0, 1, 3]);
+  });
+
+  it('names the feature and column when a column is missing or of the wrong type', () => {
+    expect(() => fitPreprocessing(data, config([{ column: 'carrier' }]))).toThrow('feature "carrier": column "carrier" is not in the data');
+    expect(() => fitPreprocessing(data, config([{ column: 'origin', transform: 'hourOfDay' }]))).toThrow(UserError);
+    expect(() => fitPreprocessing(data, config([{ column: 'origin' }], 'dest > 3'))).toThrow('label: column "dest" is not in the data');
+  });
+
+  it('multiclass labels take their classes from the training data', () => {
+    const prep = fitPreprocessing(data, config([{ column: 'distance' }], 'origin', 'multiclass'));
+    expect(prep.label.classes).toEqual(['LAX', 'SFO']);
+    expect(Array.from(encodeTable(data, prep).labels).map((x) => (Number.isNaN(x) ? null : x))).toEqual([1, 0, 1, null]);
+  });
+});

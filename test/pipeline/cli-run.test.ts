@@ -1,0 +1,155 @@
+/**
+ * End to end: the `ct` binary (compiled, as `npx ct` runs it) on a temp copy of the
+ * repository with a small window of the shipped flight partitions, real TF.js training,
+ * a real registry, and a second run that compares against the first model.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { parse, stringify } from 'yaml';
+import { sha256File } from '../../src/files.js';
+import { fileLoadHandler } from '../../src/train/io.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/ct.js');
+
+function ct(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp repository: the shipped config (made small) and the newest days of the shipped data. */
+function tempRepo(days: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-e2e-'));
+  const partitions = readdirSync(path.join(root, 'data/flights'))
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.parquet$/.test(f))
+    .sort()
+    .slice(-days);
+  for (const f of partitions) cpSync(path.join(root, 'data/flights', f), path.join(dir, 'data/flights', f));
+  const config = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+  config.data!.window = { newestDays: days };
+  config.data!.split = { method: 'time', evaluationDays: 1 };
+  config.training = { ...config.training, epochs: 2, maxRows: 20_000, backend: 'cpu' };
+  writeFileSync(path.join(dir, 'ct.config.yaml'), stringify(config));
+  spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.'], { cwd: dir });
+  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'data'], { cwd: dir });
+  return dir;
+}
+
+describe('ct run on flight data', () => {
+  const repo = tempRepo(3);
+
+  it('first run: validates, trains, evaluates (rubber stamp) and promotes into models/', async () => {
+    const r = ct(repo, ['run', '--json']);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout) as { ok: boolean; promotion: { version: string } };
+    expect(result.ok).toBe(true);
+
+    const validation = JSON.parse(readFileSync(path.join(repo, 'out/validation.json'), 'utf8'));
+    expect(validation).toMatchObject({ ok: true, schemaInferred: true, anomalies: [] });
+    expect(validation.rows).toBeGreaterThan(30_000);
+    expect(validation.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const schema = JSON.parse(readFileSync(path.join(repo, 'data/flights/schema.json'), 'utf8'));
+    expect(schema.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`)).toEqual([
+      'date:timestamp',
+      'delay:number',
+      'distance:number',
+      'origin:string',
+      'destination:string',
+    ]);
+
+    const training = JSON.parse(readFileSync(path.join(repo, 'out/model/training.json'), 'utf8'));
+    expect(training).toMatchObject({ model: 'flight-delay', seed: 42, epochs: 2, backend: { name: 'cpu' } });
+    expect(training.data.rows.train + training.data.rows.validation).toBe(20_000);
+    expect(training.git.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(training.history).toHaveLength(2);
+    expect(training.data.trainParts).toHaveLength(2);
+
+    const evaluation = JSON.parse(readFileSync(path.join(repo, 'out/evaluation.json'), 'utf8'));
+    expect(evaluation).toMatchObject({ ok: true, rubberStamp: true, baseline: null });
+    expect(evaluation.candidate.metrics.auc).toBeGreaterThan(0.5);
+    expect(evaluation.candidate.metrics.logLoss).toBeGreaterThan(0);
+    expect(evaluation.data.parts).toHaveLength(1);
+
+    const version = result.promotion.version;
+    const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
+    expect(pointer).toMatchObject({ model: 'flight-delay', version, previous: null });
+    const files = Object.keys(pointer.files).sort();
+    expect(files).toEqual(['MODEL_CARD.md', 'evaluation.json', 'model.json', 'preprocessing.json', 'statistics.json', 'training.json', 'weights.bin']);
+    for (const name of files) expect(sha256File(path.join(repo, 'models/flight-delay', version, name))).toBe(pointer.files[name]);
+
+    // The promoted model loads with TF.js's own loader and predicts probabilities.
+    const model = await tf.loadLayersModel(fileLoadHandler(path.join(repo, 'models/flight-delay', version)));
+    const inputs = model.inputs.map((i) => (i.dtype === 'int32' ? tf.tensor2d([[1]], [1, 1], 'int32') : tf.tensor2d([[0]], [1, 1])));
+    const p = (model.predict(inputs) as tf.Tensor).dataSync()[0]!;
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1);
+    tf.dispose(inputs);
+    model.dispose();
+  });
+
+  it('second run: re-scores the production model on the same rows and compares', () => {
+    const first = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
+    const r = ct(repo, ['run', '--json']);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const evaluation = result.evaluation;
+    expect(evaluation.rubberStamp).toBe(false);
+    expect(evaluation.baseline.version).toBe(first.version);
+    expect(evaluation.baseline.metrics.auc).toBeGreaterThan(0.5);
+    // Same data, config and seed give the same model: delta 0, and nothing new to promote.
+    expect(evaluation.deltas.auc.value).toBe(0);
+    expect(evaluation.candidate.metrics).toEqual(evaluation.baseline.metrics);
+    expect(result.promotion).toMatchObject({ promoted: false, unchanged: true, version: first.version });
+    expect(JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'))).toEqual(first);
+  });
+
+  it('a different candidate that passes the gates becomes production; the old version stays', () => {
+    const first = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
+    const config = parse(readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')) as Record<string, unknown> & { training: Record<string, unknown> };
+    config.training.seed = 7;
+    config.gates = [{ metric: 'auc', lowerBound: 0.5 }, { metric: 'logLoss', change: { direction: 'lowerIsBetter', absolute: 1 } }];
+    writeFileSync(path.join(repo, 'seed7.yaml'), stringify(config));
+    const r = ct(repo, ['run', '--config', 'seed7.yaml', '--out', 'out-seed7', '--json']);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.evaluation.baseline.version).toBe(first.version);
+    expect(result.evaluation.deltas.auc.value).not.toBe(0);
+    expect(result.promotion).toMatchObject({ promoted: true, previous: first.version });
+    const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
+    expect(pointer.version).toBe(result.promotion.version);
+    expect(existsSync(path.join(repo, 'models/flight-delay', first.version, 'weights.bin'))).toBe(true);
+  });
+
+  it('refuses to promote when the gates fail, leaving production untouched', () => {
+    const before = readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8');
+    const config = parse(readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')) as Record<string, unknown>;
+    config.gates = [{ metric: 'auc', lowerBound: 0.99 }];
+    writeFileSync(path.join(repo, 'strict.yaml'), stringify(config));
+    const r = ct(repo, ['run', '--config', 'strict.yaml', '--out', 'out-strict']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('gate failed');
+    expect(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8')).toBe(before);
+    expect(existsSync(path.join(repo, 'out-strict/evaluation.json'))).toBe(true);
+  });
+
+  it('bad config and missing data give one clear line and exit code 2', () => {
+    writeFileSync(path.join(repo, 'bad.yaml'), readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8').replace('batchSize: 512', 'batchSize: -4'));
+    const bad = ct(repo, ['validate', '--config', 'bad.yaml']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('ct: bad.yaml: training.batchSize: must be >= 1');
+
+    const missing = ct(repo, ['validate', '--data', 'data/nowhere']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('data/nowhere');
+
+    const noConfig = ct(repo, ['run', '--config', 'absent.yaml']);
+    expect(noConfig.status).toBe(2);
+    expect(noConfig.stderr.trim()).toBe('ct: config file not found: absent.yaml');
+  });
+});

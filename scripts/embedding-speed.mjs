@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../dist/train/backend.js';
+import { mulberry32 } from '../dist/train/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,17 +33,8 @@ const AIRPORTS = 230;
 const batchSize = Number(args.batch);
 const repeats = Number(args.repeats);
 
-/** Deterministic uniform numbers (mulberry32): every run sees the same data. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers: every run sees the same data. */
+const random = mulberry32;
 
 /** Synthetic flights: skewed airport ids (a few hubs), hours, days, distances, ~21% delayed. */
 function syntheticData(n, seed) {

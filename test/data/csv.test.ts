@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../../src/data/csv.js';
-import { UserError } from '../../src/errors.js';
-import { type Column, findColumn, type Table, valueAt } from '../../src/data/table.js';
+import { valueAt } from '../../src/data/table.js';
+import { expectUserError, columnOf as column, valuesOf as values } from '../helpers.js';
 
 const fixtures = 'test/fixtures/data';
 let dir: string;
@@ -12,28 +12,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-csv-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function column(table: Table, name: string): Column {
-  const c = findColumn(table, name);
-  if (c === undefined) throw new Error(`no column ${name}`);
-  return c;
-}
-
-function values(table: Table, name: string): unknown[] {
-  const c = column(table, name);
-  return Array.from({ length: table.rowCount }, (_, i) => valueAt(c, i));
-}
-
-function expectUserError(read: () => unknown, message: string | RegExp): void {
-  let thrown: unknown;
-  try {
-    read();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 describe('readCsv', () => {
   test('reads quoted fields, escaped quotes, CRLF, nulls and infers each column type', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonLines } from '../../src/data/jsonl.js';
-import { UserError } from '../../src/errors.js';
-import { findColumn, type Table, valueAt } from '../../src/data/table.js';
+import { findColumn, valueAt } from '../../src/data/table.js';
+import { expectUserError, valuesOf as values } from '../helpers.js';
 
 const fixtures = 'test/fixtures/data';
 let dir: string;
@@ -12,23 +12,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-jsonl-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function values(table: Table, name: string): unknown[] {
-  const c = findColumn(table, name);
-  if (c === undefined) throw new Error(`no column ${name}`);
-  return Array.from({ length: table.rowCount }, (_, i) => valueAt(c, i));
-}
-
-function expectUserError(read: () => unknown, message: string | RegExp): void {
-  let thrown: unknown;
-  try {
-    read();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 describe('readJsonLines', () => {
   test('columns are the union of keys; missing keys and null are null; types are inferred', () => {

@@ -5,8 +5,8 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { compressors } from 'hyparquet-compressors';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { readParquet } from '../../src/data/parquet.js';
-import { UserError } from '../../src/errors.js';
-import { type Column, findColumn, type Table, valueAt } from '../../src/data/table.js';
+import { type Column, valueAt } from '../../src/data/table.js';
+import { expectUserErrorAsync as expectUserError, columnOf as column } from '../helpers.js';
 
 const VEGA = 'node_modules/vega-datasets/data/flights-3m.parquet';
 const PARTITION = 'data/flights/2001-01-01.parquet';
@@ -16,23 +16,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-parquet-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function column(table: Table, name: string): Column {
-  const c = findColumn(table, name);
-  if (c === undefined) throw new Error(`no column ${name}`);
-  return c;
-}
-
-async function expectUserError(read: () => Promise<unknown>, message: string | RegExp): Promise<void> {
-  let thrown: unknown;
-  try {
-    await read();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 /** A ct value as a plain number/string/boolean/null, to compare with hyparquet's own reader. */
 function plain(c: Column, i: number): unknown {

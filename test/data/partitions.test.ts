@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dateOfDay, dayNumber, listPartitions, type Partition, selectWindow } from '../../src/data/partitions.js';
-import { UserError } from '../../src/errors.js';
+import { expectUserError } from '../helpers.js';
 
 let dir: string;
 
@@ -10,17 +10,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-partitions-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function expectUserError(run: () => unknown, message: string | RegExp): void {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 /** A folder with partitions on the given days (and some files that are not partitions). */
 function folderWith(name: string, dates: string[]): string {

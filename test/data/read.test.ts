@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatOf, readTable, readTables } from '../../src/data/read.js';
-import { UserError } from '../../src/errors.js';
 import { findColumn, locateRow, valueAt } from '../../src/data/table.js';
+import { expectUserErrorAsync as expectUserError } from '../helpers.js';
 
 let dir: string;
 
@@ -11,17 +11,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-read-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function expectUserError(read: () => Promise<unknown>, message: string | RegExp): Promise<void> {
-  let thrown: unknown;
-  try {
-    await read();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 describe('readTable', () => {
   test('picks the reader by extension, or by the given format', async () => {

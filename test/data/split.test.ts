@@ -1,18 +1,7 @@
 import { hashSplit, hashString, timeSplit } from '../../src/data/split.js';
 import type { Partition } from '../../src/data/partitions.js';
-import { UserError } from '../../src/errors.js';
 import { type Column, type Table, takeRows, valueAt } from '../../src/data/table.js';
-
-function expectUserError(run: () => unknown, message: string | RegExp): void {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UserError);
-  expect((thrown as Error).message).toMatch(message);
-}
+import { expectUserError } from '../helpers.js';
 
 const partitions: Partition[] = ['2001-01-01', '2001-01-02', '2001-01-03', '2001-01-05', '2001-01-08', '2001-01-09']
   .map((date) => ({ date, file: `data/x/${date}.csv` }));

@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/train/backend.js';
+import { mulberry32 } from '../../src/train/random.js';
 import { isFastKernelRegistered, registerFastKernels, unregisterFastKernels } from '../../src/train/kernels.js';
 
-/** Small deterministic generator (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded numbers, so failures reproduce. */
+const random = mulberry32;
 
 function randomFloats(rand: () => number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rand() * 2 - 1);

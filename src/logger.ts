@@ -11,9 +11,10 @@ export interface Logger {
   debug(message: string): void;
   /**
    * Progress of a long step, e.g. one epoch. Interactive loggers may redraw it in place;
-   * others print it as a line.
+   * others print it as a line. `transient` progress (within an epoch) is shown only
+   * where it can be redrawn, so logs get one line per epoch, not one per batch.
    */
-  progress(message: string): void;
+  progress(message: string, options?: { transient?: boolean }): void;
 }
 
 /** A logger that drops everything: for tests and `--json` runs. */

@@ -1,6 +1,6 @@
 /**
- * The CLI's logger: messages on stderr (stdout is kept for `--json` results),
- * progress redrawn in place on a terminal and printed as lines elsewhere (CI logs).
+ * The CLI's logger: messages on stderr (stdout is kept for `--json` results);
+ * progress within a step is redrawn in place on a terminal and left out of logs.
  */
 import type { Logger } from '../logger.js';
 
@@ -30,9 +30,11 @@ export function terminalLogger(options: TerminalOptions): Logger {
     debug: (m) => {
       if (options.debug) write(`debug: ${m}`);
     },
-    progress: (m) => {
+    progress: (m, progressOptions) => {
       if (options.quiet) return;
-      if (!interactive) return write(m);
+      // Per-epoch lines stay; within-epoch progress is redrawn in place on a terminal and dropped elsewhere.
+      if (progressOptions?.transient !== true) return write(m);
+      if (!interactive) return;
       stream.write(`\r\x1b[2K${m}`);
       progressShown = true;
     },

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Dataset, loadDataset } from '../data/dataset.js';
 import { takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
+import { headlineMetric } from '../evaluate/metrics.js';
 import { writeJson } from '../files.js';
 import { encodeTable, fitPreprocessing, labelledRows, type Preprocessing } from '../features/preprocessing.js';
 import { trainingMarkdown } from '../report/markdown.js';
@@ -50,14 +51,19 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const model = buildModel(preprocessing, config.model, training.seed);
   compileModel(model, config.task, training);
   const classes = preprocessing.label.classes?.length;
+  const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(model, encoded, split.keep, split.held, {
     task: config.task,
     training,
     threshold: config.evaluation.threshold,
     ...(classes === undefined ? {} : { classes }),
     onEpoch: (r, total, eta) => {
-      const validation = r.validationMetric === null ? '' : ` val_loss ${r.validationLoss!.toFixed(4)} val_metric ${r.validationMetric.toFixed(4)}`;
+      const validation = r.validationMetric === null ? '' : ` val_loss ${r.validationLoss!.toFixed(4)} val_${metricName} ${r.validationMetric.toFixed(4)}`;
       ctx.logger.progress(`epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)}${validation} ${Math.round(r.samplesPerSecond)} samples/s ETA ${Math.round(eta)} s`);
+    },
+    onBatch: (p) => {
+      const bar = '='.repeat(Math.round(p.done * 20)).padEnd(20, ' ');
+      ctx.logger.progress(`epoch ${p.epoch}/${p.totalEpochs} [${bar}] ${Math.round(p.done * 100)}% loss ${p.loss.toFixed(4)} ${Math.round(p.samplesPerSecond)} samples/s ETA ${Math.round(p.etaSeconds)} s`, { transient: true });
     },
   });
 

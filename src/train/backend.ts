@@ -199,6 +199,9 @@ async function activate(name: BackendName, options: SelectBackendOptions, logger
   if (!isActive(name)) await initialise(name);
 }
 
+/** The last "TF.js backend: …" line logged, so each process says it once. */
+let lastAnnouncement: string | undefined;
+
 /**
  * Selects and initialises the TF.js backend, and registers ct's fast kernels on it.
  *
@@ -241,7 +244,10 @@ export async function selectBackend(
     else fastKernels = registerFastKernels(running);
     const info: BackendInfo = { name: running, requested: preference, tfjsVersion: tf.version.tfjs, fastKernels };
     if (skipped.length > 0) info.fallbackReason = skipped.join('; ');
-    logger.info(`TF.js backend: ${running}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`);
+    const announcement = `TF.js backend: ${running}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`;
+    // Stages of one run select the backend each; say it once, not per stage.
+    if (announcement !== lastAnnouncement) logger.info(announcement);
+    lastAnnouncement = announcement;
     return info;
   }
   // `cpu` is pure JS and always initialises; reaching this means TF.js itself is broken.

@@ -38,6 +38,20 @@ export interface FitOptions {
   classes?: number;
   /** Called after each epoch, e.g. to print progress. */
   onEpoch?: (record: EpochRecord, totalEpochs: number, etaSeconds: number) => void;
+  /** Called during an epoch, at most every `batchProgressSeconds`. */
+  onBatch?: (progress: BatchProgress) => void;
+  batchProgressSeconds?: number;
+}
+
+/** Where an epoch stands, for progress output. */
+export interface BatchProgress {
+  epoch: number;
+  totalEpochs: number;
+  /** Share of this epoch's rows done, 0..1. */
+  done: number;
+  loss: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
 }
 
 /** Trains `model` (compiled) on `trainRows` of `data`, validating on `validationRows`. */
@@ -51,12 +65,14 @@ export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRo
   let sinceBest = 0;
   let stoppedEarly = false;
   const started = performance.now();
+  const reportEvery = (options.batchProgressSeconds ?? 0.5) * 1000;
 
   for (let epoch = 1; epoch <= training.epochs; epoch++) {
     const epochStart = performance.now();
     shuffle(order, random);
     let lossSum = 0;
     let lossRows = 0;
+    let lastReport = epochStart;
     for (let start = 0; start < order.length; start += training.batchSize) {
       const end = Math.min(order.length, start + training.batchSize);
       const n = end - start;
@@ -67,6 +83,12 @@ export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRo
       tf.dispose([...xs, ys]);
       lossSum += loss * n;
       lossRows += n;
+      if (options.onBatch !== undefined && performance.now() - lastReport >= reportEvery) {
+        lastReport = performance.now();
+        const rate = lossRows / ((lastReport - epochStart) / 1000);
+        const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
+        options.onBatch({ epoch, totalEpochs: training.epochs, done: lossRows / order.length, loss: lossSum / lossRows, samplesPerSecond: rate, etaSeconds: remaining / rate });
+      }
     }
     const seconds = (performance.now() - epochStart) / 1000;
     const validation = validationRows.length > 0 ? validate(model, data, validationRows, options) : null;

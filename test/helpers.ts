@@ -38,3 +38,32 @@ export function valuesOf(table: Table, name: string): unknown[] {
   const c = columnOf(table, name);
   return Array.from({ length: table.rowCount }, (_, i) => valueAt(c, i));
 }
+
+/** A string column from values (null = missing). */
+export function stringColumn(name: string, values: (string | null)[]): Column {
+  const dictionary = [...new Set(values.filter((v): v is string => v !== null))];
+  return {
+    type: 'string',
+    name,
+    dictionary,
+    codes: Int32Array.from(values, (v) => (v === null ? -1 : dictionary.indexOf(v))),
+    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
+  };
+}
+
+/** A number or timestamp column from values (null = missing). */
+export function numberColumn(name: string, values: (number | null)[], type: 'number' | 'timestamp' = 'number'): Column {
+  return {
+    type,
+    name,
+    values: Float64Array.from(values, (v) => v ?? Number.NaN),
+    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
+  } as Column;
+}
+
+/** A table of `columns`, read from one file named `file`, its rows starting at file row `offset + 1`. */
+export function tableOf(columns: Column[], file = 'mem.csv', offset = 0): Table {
+  const first = columns[0]!;
+  const rows = first.type === 'string' ? first.codes.length : first.values.length;
+  return { rowCount: rows, columns, sources: [{ file, start: 0, rows, ...(offset === 0 ? {} : { offset }) }] };
+}

@@ -4,6 +4,7 @@
  * file, field or column); 3 a bug in ct (stack trace with --debug).
  */
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { BackendPreference } from '../config/types.js';
@@ -24,6 +25,7 @@ interface GlobalOptions {
   quiet?: boolean;
   debug?: boolean;
   backend?: BackendPreference;
+  updateSchema?: boolean;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -32,7 +34,7 @@ interface VerbResult {
   result: unknown;
 }
 
-type Verb = (ctx: StageContext) => Promise<VerbResult>;
+type Verb = (ctx: StageContext, options: GlobalOptions) => Promise<VerbResult>;
 
 const verbs: Record<string, { description: string; action: Verb }> = {
   run: {
@@ -43,9 +45,9 @@ const verbs: Record<string, { description: string; action: Verb }> = {
     },
   },
   validate: {
-    description: 'check a batch of data against the schema (inferred on first use)',
-    action: async (ctx) => {
-      const { result } = await runValidate(ctx);
+    description: 'check a batch of data against the schema (inferred on first use) and for drift',
+    action: async (ctx, options) => {
+      const { result } = await runValidate(ctx, undefined, { updateSchema: options.updateSchema === true });
       return { exitCode: result.ok ? 0 : 1, result };
     },
   },
@@ -71,6 +73,9 @@ const verbs: Record<string, { description: string; action: Verb }> = {
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // TF.js's own console banners (e.g. "install tfjs-node") would break the one-line
+  // contract; ct says which backend runs and why itself.
+  tf.enableProdMode();
   let exitCode = 0;
   let debug = argv.includes('--debug');
   const program = new Command('ct')
@@ -80,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false);
 
   for (const [name, verb] of Object.entries(verbs)) {
-    program
+    const command = program
       .command(name)
       .description(verb.description)
       .option('--config <file>', 'config file', 'ct.config.yaml')
@@ -89,22 +94,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       .addOption(new Option('--backend <name>', 'TF.js backend (overrides training.backend)').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
       .option('--json', 'print the result as JSON on stdout; logs only warnings')
       .option('--quiet', 'print only warnings and errors')
-      .option('--debug', 'show debug output and stack traces')
-      .action(async (options: GlobalOptions) => {
-        debug = options.debug === true;
-        const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
-        const loaded = loadConfig(options.config);
-        const ctx: StageContext = {
-          loaded,
-          outDir: path.resolve(options.out),
-          logger,
-          ...(options.data === undefined ? {} : { data: path.resolve(options.data) }),
-          ...(options.backend === undefined ? {} : { backend: options.backend }),
-        };
-        const { exitCode: code, result } = await verb.action(ctx);
-        if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        exitCode = code;
-      });
+      .option('--debug', 'show debug output and stack traces');
+    if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
+    command.action(async (options: GlobalOptions) => {
+      debug = options.debug === true;
+      const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
+      const loaded = loadConfig(options.config);
+      const ctx: StageContext = {
+        loaded,
+        outDir: path.resolve(options.out),
+        logger,
+        ...(options.data === undefined ? {} : { data: path.resolve(options.data) }),
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
+      };
+      const { exitCode: code, result } = await verb.action(ctx, options);
+      if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      exitCode = code;
+    });
   }
 
   try {

@@ -154,6 +154,7 @@ export function describeSchemaError(errors: readonly ErrorObject[]): string {
     case 'additionalProperties':
       return `${joinField(field, String(p.additionalProperty))}: unknown field${suggest(error)}`;
     case 'enum':
+      if (error.propertyName !== undefined) return `${joinField(field, error.propertyName)}: unknown key, must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
       return `${field || '(top level)'}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `${field}: must be ${JSON.stringify(p.allowedValue)}`;

@@ -111,6 +111,27 @@ export interface GateConfig {
   change?: ChangeThreshold;
 }
 
+export type AnomalySeverity = 'error' | 'warning';
+
+export interface DriftConfig {
+  method: 'auto' | 'psi';
+  correction: 'benjamini-hochberg' | 'bonferroni' | 'none';
+  datasetDriftShare: number;
+  nullRateChange: number;
+  /** Dataset drift fails validation and stops the run. */
+  blocking: boolean;
+  columns?: string[];
+}
+
+export interface ValidationConfig {
+  /** Severity per anomaly kind. */
+  severity: Record<string, AnomalySeverity>;
+  maxDomainSize: number;
+  rowCount: { minRatio: number; maxRatio: number };
+  duplicates: boolean;
+  drift: DriftConfig;
+}
+
 export interface EvaluationConfig {
   /** Decision threshold on the predicted probability for accuracy and friends. */
   threshold: number;
@@ -130,6 +151,7 @@ export interface CtConfig {
   features: FeatureConfig[];
   model: ModelConfig;
   training: TrainingConfig;
+  validation: ValidationConfig;
   evaluation: EvaluationConfig;
   gates: GateConfig[];
   registry: RegistryConfig;

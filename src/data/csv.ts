@@ -33,7 +33,7 @@ import {
   parseTimestampBytes,
   resolveType,
 } from './infer.js';
-import type { Column, Table } from './table.js';
+import { type Column, type ColumnType, nullColumn, nullCount, type Table } from './table.js';
 
 /** Options of `readCsv`. */
 export interface CsvOptions {
@@ -78,8 +78,88 @@ export function readCsv(path: string, options: CsvOptions = {}): Table {
       for (const column of columns) column.add(rows, scan);
       rows++;
     }
-    catchUp(columns, fd, file);
+    catchUp(columns, () => {
+      const scan = new CsvRowScanner(fd, file);
+      scan.next(); // header
+      return scan;
+    });
     return { rowCount: rows, columns: columns.map((c) => c.finish(rows)), sources: [{ file, start: 0, rows }] };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Options of `readCsvChunks`. */
+export interface CsvChunkOptions extends CsvOptions {
+  /** Rows per chunk (the last chunk may hold fewer). */
+  readonly chunkRows: number;
+  /** Bytes read from the file at a time (tests use tiny blocks to put rows across block ends). */
+  readonly blockBytes?: number;
+}
+
+/**
+ * Reads a CSV file as a sequence of tables of at most `chunkRows` rows each,
+ * holding only one chunk and one block of bytes at a time. The bytes are
+ * read in blocks of `blockBytes`; a row (quoted line breaks included) that
+ * runs past the end of a block is finished from the next one, so chunks
+ * always end at a complete row.
+ *
+ * Each chunk infers its column types from its own rows, with the same
+ * parsers as `readCsv`; a column that is null in every row of a chunk takes
+ * the type it had in the chunks before. Its `sources` give the file and, as
+ * `offset`, the data rows of the file before the chunk, so `locateRow` names
+ * the file row. Errors are those of `readCsv`, with the row of the file. A
+ * file with a header and no rows gives one empty chunk, so its columns are
+ * still seen.
+ */
+export function* readCsvChunks(path: string, options: CsvChunkOptions): Generator<Table, void, undefined> {
+  const file = displayPath(path);
+  const chunkRows = options.chunkRows;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const blockBytes = options.blockBytes ?? CHUNK_BYTES;
+  const fd = openDataFile(path);
+  try {
+    const scan = new CsvRowScanner(fd, file, blockBytes);
+    if (!scan.next()) throw new UserError(`${file}: empty file, expected a header row`);
+    const names = readHeader(scan, file);
+    assertColumnsExist(path, options.columns, names);
+    const fieldIndex = (options.columns ?? names).map((name) => names.indexOf(name));
+    const width = names.length;
+    const typeSoFar = new Map<string, ColumnType>();
+    let before = 0; // data rows of the file in earlier chunks
+    let more = scan.next();
+    while (more || before === 0) {
+      const columns = fieldIndex.map((j) => new CsvColumn(names[j]!, j, chunkRows, file, before));
+      const chunkOffset = scan.rowOffset;
+      let rows = 0;
+      while (more && rows < chunkRows) {
+        if (scan.count !== width) {
+          throw new UserError(
+            `${file} row ${before + rows + 1} (line ${scan.rowLine}): expected ${width} fields, found ${scan.count}`,
+          );
+        }
+        for (const column of columns) column.add(rows, scan);
+        rows++;
+        more = scan.next();
+      }
+      catchUp(columns, () => new CsvRowScanner(fd, file, blockBytes, chunkOffset));
+      const finished = columns.map((c) => c.finish(rows));
+      yield {
+        rowCount: rows,
+        columns: finished.map((column) => {
+          // No value in this chunk says nothing about the type: keep the one seen before.
+          const known = typeSoFar.get(column.name);
+          if (rows > 0 && nullCount(column) === rows) {
+            return known === undefined || known === column.type ? column : nullColumn(column.name, known, rows);
+          }
+          typeSoFar.set(column.name, column.type);
+          return column;
+        }),
+        sources: [{ file, start: 0, rows, offset: before }],
+      };
+      before += rows;
+      if (rows === 0) break; // the empty chunk of a file without rows
+    }
   } finally {
     closeSync(fd);
   }
@@ -92,7 +172,7 @@ export function readCsv(path: string, options: CsvOptions = {}): Table {
  */
 class CsvRowScanner {
   /** The buffer the current row's positions refer to. */
-  bytes: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  bytes: Buffer;
   /** Fields of the current row: `[starts[i], ends[i])`, quotes excluded. */
   starts = new Int32Array(64);
   ends = new Int32Array(64);
@@ -100,15 +180,28 @@ class CsvRowScanner {
   count = 0;
   /** 1-based line number where the current row starts. */
   rowLine = 0;
+  /** Byte offset in the file where the current row starts (where a later scan can resume). */
+  rowOffset = 0;
   private length = 0; // valid bytes in `bytes`
-  private filePosition = 0; // file offset of the next read
+  private filePosition: number; // file offset of the next read
   private eof = false;
   private pos = 0;
   private line = 1;
 
-  constructor(private readonly fd: number, private readonly file: string) {
+  /**
+   * Scans from byte `startOffset` (a row start, or 0 for the head of the
+   * file, where a byte-order mark is skipped), reading `blockBytes` at a time.
+   */
+  constructor(
+    private readonly fd: number,
+    private readonly file: string,
+    blockBytes = CHUNK_BYTES,
+    startOffset = 0,
+  ) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1, blockBytes));
+    this.filePosition = startOffset;
     this.fill(0);
-    if (this.bytes[0] === 0xef && this.bytes[1] === 0xbb && this.bytes[2] === 0xbf) this.pos = 3;
+    if (startOffset === 0 && this.bytes[0] === 0xef && this.bytes[1] === 0xbb && this.bytes[2] === 0xbf) this.pos = 3;
   }
 
   /** Moves to the next non-blank row; false at the end of the input. */
@@ -156,6 +249,7 @@ class CsvRowScanner {
     }
     this.pos = pos;
     if (pos >= end) return more ? NEED_MORE : END;
+    const rowStart = pos;
     let line = this.line;
     let n = 0;
     for (;;) {
@@ -213,6 +307,7 @@ class CsvRowScanner {
       break;
     }
     this.rowLine = this.line;
+    this.rowOffset = this.filePosition - this.length + rowStart;
     this.line = line;
     this.pos = pos;
     this.count = n;
@@ -276,14 +371,14 @@ function readHeader(scan: CsvRowScanner, file: string): string[] {
 
 /**
  * Encodes the rows that string columns saw before they turned out to be
- * strings: one scan over the head of the file, only as far as needed.
+ * strings: one more scan over the rows read (from `rescan()`, positioned
+ * before the first of them), only as far as needed.
  */
-function catchUp(columns: readonly CsvColumn[], fd: number, file: string): void {
+function catchUp(columns: readonly CsvColumn[], rescan: () => CsvRowScanner): void {
   const pending = columns.filter((c) => c.catchUpEnd > c.catchUpStart);
   if (pending.length === 0) return;
   const last = Math.max(...pending.map((c) => c.catchUpEnd));
-  const scan = new CsvRowScanner(fd, file);
-  scan.next(); // header
+  const scan = rescan();
   for (let row = 0; row < last; row++) {
     scan.next();
     for (const column of pending) {
@@ -309,11 +404,13 @@ class CsvColumn {
   catchUpStart = 0;
   catchUpEnd = 0;
 
+  /** `firstRow`: data rows of the file before this column's row 0 (for messages). */
   constructor(
     readonly name: string,
     private readonly field: number,
     private readonly capacity: number,
     private readonly file: string,
+    private readonly firstRow = 0,
   ) {}
 
   /** Reads this column's field of the current row of `scan`. */
@@ -365,7 +462,7 @@ class CsvColumn {
       code = isUtf8(scan.bytesOf(j)) ? this.dictionary.codeOf(scan.text(j)) : -2;
     } else code = this.dictionary.codeOfBytes(scan.bytes, start, end);
     if (code === -2) {
-      throw new UserError(`${this.file} row ${row + 1}, column "${this.name}": not valid UTF-8 text (save the file as UTF-8)`);
+      throw new UserError(`${this.file} row ${this.firstRow + row + 1}, column "${this.name}": not valid UTF-8 text (save the file as UTF-8)`);
     }
     this.codes![row] = code;
   }

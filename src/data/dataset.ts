@@ -28,52 +28,80 @@ export interface Dataset {
 
 const DAY_MS = 86_400_000;
 
+/** Which files a run reads and which of them are for evaluation, decided before reading. */
+export interface DatasetPlan {
+  /** True when `source` is a folder of partitions. */
+  partitioned: boolean;
+  /** Every file, training files first. */
+  files: string[];
+  /** Files whose rows are all evaluation rows (time split of a folder); empty otherwise. */
+  evaluationFiles: string[];
+  trainParts: string[];
+  evaluationParts: string[];
+}
+
 /**
- * Reads the data of a run. `source` is the configured `data.path` resolved against
+ * Plans what a run reads from `source`: the configured `data.path` resolved against
  * the config's folder, or the `--data` override resolved against the working directory.
  */
-export async function loadDataset(data: DataConfig, source: string): Promise<Dataset> {
+export function planDataset(data: DataConfig, source: string): DatasetPlan {
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
-  const options = data.format === undefined ? {} : { format: data.format };
-  if (isFolder) {
-    const partitions = selectWindow(listPartitions(source), data.window);
-    if (data.split.method === 'time') {
-      const split = timeSplit(partitions, data.split.evaluationDays);
-      const trainFiles = split.train.map((p) => p.file);
-      const evaluationFiles = split.evaluation.map((p) => p.file);
-      const table = await readTables([...trainFiles, ...evaluationFiles], options);
-      const trainCount = table.sources.filter((s) => trainFiles.includes(s.file)).reduce((n, s) => n + s.rows, 0);
-      return {
-        files: [...trainFiles, ...evaluationFiles],
-        trainParts: split.train.map((p) => p.date),
-        evaluationParts: split.evaluation.map((p) => p.date),
-        table,
-        trainRows: range(0, trainCount),
-        evaluationRows: range(trainCount, table.rowCount),
-        fingerprint: fingerprintFiles([...trainFiles, ...evaluationFiles]),
-      };
-    }
-    const files = partitions.map((p) => p.file);
-    const table = await readTables(files, options);
-    const split = hashSplit(table, { fraction: data.split.evaluationFraction, seed: data.split.seed, ...(data.split.key ? { key: data.split.key } : {}) });
-    const days = partitions.map((p) => p.date);
-    return { files, trainParts: days, evaluationParts: days, table, trainRows: split.train, evaluationRows: split.evaluation, fingerprint: fingerprintFiles(files) };
+  if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
+  const partitions = selectWindow(listPartitions(source), data.window);
+  if (data.split.method === 'time') {
+    const split = timeSplit(partitions, data.split.evaluationDays);
+    const evaluationFiles = split.evaluation.map((p) => p.file);
+    return {
+      partitioned: true,
+      files: [...split.train.map((p) => p.file), ...evaluationFiles],
+      evaluationFiles,
+      trainParts: split.train.map((p) => p.date),
+      evaluationParts: split.evaluation.map((p) => p.date),
+    };
   }
+  const days = partitions.map((p) => p.date);
+  return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: days, evaluationParts: days };
+}
 
-  const table = await readTables([source], options);
-  const split = data.split;
-  let rows: { train: Int32Array; evaluation: Int32Array };
-  if (split.method === 'hash') {
-    rows = hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...(split.key ? { key: split.key } : {}) });
-  } else {
-    rows = timeSplitRows(table, data.timestamp, split.evaluationDays, source);
+/**
+ * Plans a batch given explicitly (`--data`): every partition of a folder, or the one
+ * file, all of it new data (no split).
+ */
+export function planBatch(source: string): DatasetPlan {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(source).isDirectory();
+  } catch {
+    throw new UserError(`data not found: ${displayPath(source)} (--data)`);
   }
-  return { files: [source], trainParts: [source], evaluationParts: [source], table, trainRows: rows.train, evaluationRows: rows.evaluation, fingerprint: fingerprintFiles([source]) };
+  if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [], evaluationParts: [source] };
+  const partitions = listPartitions(source);
+  return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: [], evaluationParts: partitions.map((p) => p.date) };
+}
+
+/** Reads the data of a run (see {@link planDataset}) and splits it into training and evaluation rows. */
+export async function loadDataset(data: DataConfig, source: string): Promise<Dataset> {
+  const plan = planDataset(data, source);
+  const options = data.format === undefined ? {} : { format: data.format };
+  const table = await readTables(plan.files, options);
+  const fingerprint = fingerprintFiles(plan.files);
+  const base = { files: plan.files, trainParts: plan.trainParts, evaluationParts: plan.evaluationParts, table, fingerprint };
+  const split = data.split;
+  if (plan.evaluationFiles.length > 0) {
+    const evaluation = new Set(plan.evaluationFiles.map(displayPath));
+    const trainCount = table.sources.filter((s) => !evaluation.has(s.file)).reduce((n, s) => n + s.rows, 0);
+    return { ...base, trainRows: range(0, trainCount), evaluationRows: range(trainCount, table.rowCount) };
+  }
+  const rows =
+    split.method === 'hash'
+      ? hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...(split.key ? { key: split.key } : {}) })
+      : timeSplitRows(table, data.timestamp, split.evaluationDays, source);
+  return { ...base, trainRows: rows.train, evaluationRows: rows.evaluation };
 }
 
 /** Time split inside one file: rows of the newest `days` calendar days (UTC) are for evaluation. */

@@ -16,7 +16,7 @@ import { UserError } from '../errors.js';
 import { DictionaryBuilder } from './dictionary.js';
 import { assertColumnsExist, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
 import { parseTimestampString } from './infer.js';
-import type { Column, Table } from './table.js';
+import { type Column, type ColumnType, nullColumn, nullCount, type Table } from './table.js';
 
 /** Options of `readJsonLines`. */
 export interface JsonLinesOptions {
@@ -40,20 +40,12 @@ export function readJsonLines(path: string, options: JsonLinesOptions = {}): Tab
     const keep = options.columns === undefined ? null : new Set(options.columns);
     const builders = new Map<string, JsonColumn>();
     let rows = 0;
-    forEachLine(fd, (text, line) => {
-      if (text.trim() === '') return;
-      const record = parseRecord(text, file, line);
-      for (const key in record) {
-        if (keep !== null && !keep.has(key)) continue;
-        let column = builders.get(key);
-        if (column === undefined) {
-          column = new JsonColumn(key, capacity);
-          builders.set(key, column);
-        }
-        column.set(rows, record[key]);
-      }
+    const lines = new LineReader(fd, file);
+    while (lines.next()) {
+      if (lines.text.trim() === '') continue;
+      addRecord(builders, keep, capacity, rows, parseRecord(lines.text, file, lines.line));
       rows++;
-    }, file);
+    }
 
     const names = [...builders.keys()];
     if (options.columns !== undefined && rows > 0) assertColumnsExist(path, options.columns, names);
@@ -79,50 +71,150 @@ function parseRecord(text: string, file: string, line: number): Record<string, u
   return record as Record<string, unknown>;
 }
 
+/** Puts the values of one record into row `row` of the column builders, adding columns for new keys. */
+function addRecord(
+  builders: Map<string, JsonColumn>,
+  keep: ReadonlySet<string> | null,
+  capacity: number,
+  row: number,
+  record: Record<string, unknown>,
+): void {
+  for (const key in record) {
+    if (keep !== null && !keep.has(key)) continue;
+    let column = builders.get(key);
+    if (column === undefined) {
+      column = new JsonColumn(key, capacity);
+      builders.set(key, column);
+    }
+    column.set(row, record[key]);
+  }
+}
+
+/** Options of `readJsonLinesChunks`. */
+export interface JsonLinesChunkOptions extends JsonLinesOptions {
+  /** Rows (objects) per chunk; the last chunk may hold fewer. */
+  readonly chunkRows: number;
+  /** Bytes read from the file at a time. */
+  readonly blockBytes?: number;
+}
+
 /**
- * Calls `visit` with the text and 1-based number of every line, reading the
- * file in chunks. UTF-8 is checked only for lines whose decoding produced a
- * replacement character, so clean files pay nothing for the check.
+ * Reads a JSON Lines file as a sequence of tables of at most `chunkRows`
+ * rows each, holding one chunk and one block of bytes at a time. Each chunk
+ * has every column seen so far in the file, in order of first appearance (a
+ * key absent from a whole chunk is a null column of the type it had before);
+ * types follow the values of the chunk, as in `readJsonLines`. `sources`
+ * give the file and, as `offset`, the rows of the file before the chunk.
+ * Errors are those of `readJsonLines`; a requested column that no line of a
+ * file with rows holds is a `UserError` once the file is read. A file
+ * without any object gives one empty chunk.
  */
-function forEachLine(fd: number, visit: (text: string, line: number) => void, file: string): void {
-  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let length = 0;
-  let position = 0;
-  let line = 0;
-  let eof = false;
-  let first = true;
-  while (!eof) {
-    const n = readSync(fd, buffer, length, buffer.length - length, position);
-    position += n;
-    length += n;
-    eof = n === 0;
-    let start = 0;
-    if (first && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
-    first = false;
+export function* readJsonLinesChunks(path: string, options: JsonLinesChunkOptions): Generator<Table, void, undefined> {
+  const file = displayPath(path);
+  const chunkRows = options.chunkRows;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const fd = openDataFile(path);
+  try {
+    const keep = options.columns === undefined ? null : new Set(options.columns);
+    const typeSoFar = new Map<string, ColumnType>(); // insertion order = order of first appearance
+    const lines = new LineReader(fd, file, options.blockBytes);
+    let before = 0;
+    let more = true;
+    while (more) {
+      const builders = new Map<string, JsonColumn>();
+      // Columns seen in earlier chunks come first, in their order.
+      for (const name of typeSoFar.keys()) builders.set(name, new JsonColumn(name, chunkRows));
+      let rows = 0;
+      while (rows < chunkRows && (more = lines.next())) {
+        if (lines.text.trim() === '') continue;
+        addRecord(builders, keep, chunkRows, rows, parseRecord(lines.text, file, lines.line));
+        rows++;
+      }
+      if (rows === 0 && before > 0) break;
+      const order = options.columns?.filter((name) => builders.has(name)) ?? [...builders.keys()];
+      const columns = order.map((name) => {
+        const column = builders.get(name)!.finish(rows);
+        const known = typeSoFar.get(name);
+        if (rows > 0 && nullCount(column) === rows) {
+          // No value in this chunk: keep the type seen before.
+          return known === undefined || known === column.type ? column : nullColumn(name, known, rows);
+        }
+        if (rows > 0) typeSoFar.set(name, column.type);
+        return column;
+      });
+      yield { rowCount: rows, columns, sources: [{ file, start: 0, rows, offset: before }] };
+      before += rows;
+    }
+    if (options.columns !== undefined && before > 0) assertColumnsExist(path, options.columns, [...typeSoFar.keys()]);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Walks a file line by line (LF; a CR before it stays in the text, which
+ * JSON ignores as white space) through one reused buffer of `blockBytes`,
+ * grown only when one line fills it. UTF-8 is checked only for lines whose
+ * decoding produced a replacement character, so clean files pay nothing for
+ * the check.
+ */
+class LineReader {
+  /** Text of the current line. */
+  text = '';
+  /** 1-based number of the current line. */
+  line = 0;
+  private buffer: Buffer;
+  private length = 0;
+  private start = 0;
+  private position = 0;
+  private eof = false;
+
+  constructor(private readonly fd: number, private readonly file: string, blockBytes = CHUNK_BYTES) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1, blockBytes));
+    this.fill();
+    if (this.length >= 3 && this.buffer[0] === 0xef && this.buffer[1] === 0xbb && this.buffer[2] === 0xbf) this.start = 3;
+  }
+
+  /** Moves to the next line; false at the end of the file. */
+  next(): boolean {
     for (;;) {
+      const { buffer, start, length } = this;
       let end = buffer.indexOf(LF, start);
       if (end < 0 || end >= length) {
-        if (!eof || start >= length) break;
+        if (!this.eof) {
+          this.fill();
+          continue;
+        }
+        if (start >= length) return false;
         end = length; // last line without a line break
       }
-      line++;
+      this.line++;
       const text = buffer.toString('utf8', start, end);
       if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end))) {
-        throw new UserError(`${file} line ${line}: not valid UTF-8 text (save the file as UTF-8)`);
+        throw new UserError(`${this.file} line ${this.line}: not valid UTF-8 text (save the file as UTF-8)`);
       }
-      visit(text, line);
-      start = end + 1;
+      this.text = text;
+      this.start = end + 1;
+      return true;
     }
-    // Keep the unfinished line; grow the buffer when one line fills it.
-    const rest = Math.max(0, length - start);
-    if (start === 0 && length === buffer.length) {
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    } else {
-      buffer.copy(buffer, 0, start, length);
-      length = rest;
+  }
+
+  /** Keeps the unfinished line, moved to the front, and reads more after it. */
+  private fill(): void {
+    const rest = Math.max(0, this.length - this.start);
+    if (this.start === 0 && this.length === this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, 0, this.length);
+      this.buffer = bigger;
+    } else if (rest > 0) {
+      this.buffer.copy(this.buffer, 0, this.start, this.length);
     }
+    this.length = rest;
+    this.start = 0;
+    const n = readSync(this.fd, this.buffer, this.length, this.buffer.length - this.length, this.position);
+    this.position += n;
+    this.length += n;
+    this.eof = n === 0;
   }
 }
 

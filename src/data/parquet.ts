@@ -28,7 +28,7 @@ import { UserError } from '../errors.js';
 import { ByteDictionary } from './dictionary.js';
 import { assertColumnsExist, assertDataFile, displayPath } from './files.js';
 import { type ColumnSink, CorruptPageError, decodeColumnChunk, type ValueKind } from './parquet-pages.js';
-import type { Column, Table } from './table.js';
+import { type Column, sliceRows, type Table } from './table.js';
 
 /** Options of `readParquet`. */
 export interface ParquetOptions {
@@ -43,14 +43,8 @@ export interface ParquetOptions {
  * A missing, non-Parquet or corrupt file is a `UserError` naming the file.
  */
 export async function readParquet(path: string, options: ParquetOptions = {}): Promise<Table> {
-  assertDataFile(path);
   const file = displayPath(path);
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw new UserError(`cannot read data file ${file}: ${(error as Error).message}`, { cause: error });
-  }
+  const handle = await openParquet(path, file);
   try {
     const size = (await handle.stat()).size;
     const metadata = await readMetadata(handle, size, file);
@@ -62,6 +56,59 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     return { rowCount, columns: sinks.map(finishColumn), sources: [{ file, start: 0, rows: rowCount }] };
   } finally {
     await handle.close();
+  }
+}
+
+/** Options of `readParquetChunks`. */
+export interface ParquetChunkOptions extends ParquetOptions {
+  /** Rows per chunk at most: a row group with more rows is yielded in slices of this many. */
+  readonly chunkRows: number;
+}
+
+/**
+ * Reads a Parquet file one row group at a time: the group's column chunks
+ * are read and decoded as by `readParquet`, then yielded as tables of at most
+ * `chunkRows` rows (views into the group's arrays), so memory holds one row
+ * group, never the file. Row groups are the unit a Parquet file is
+ * compressed in, so this is the smallest step that decodes each page once.
+ * Each chunk's `sources` give the file and, as `offset`, the rows of the file
+ * before it. A file without rows gives one empty chunk with its columns.
+ */
+export async function* readParquetChunks(path: string, options: ParquetChunkOptions): AsyncGenerator<Table, void, undefined> {
+  const chunkRows = options.chunkRows;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const file = displayPath(path);
+  const handle = await openParquet(path, file);
+  try {
+    const size = (await handle.stat()).size;
+    const metadata = await readMetadata(handle, size, file);
+    const schema = readSchema(metadata, file);
+    assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
+    const empty = makeSinks(schema, options.columns, 0, file); // also rejects unreadable columns before any row
+    const buffer = { bytes: new Uint8Array(1 << 20) };
+    let before = 0;
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      const groupRows = Number(metadata.row_groups[g]!.num_rows);
+      if (groupRows === 0) continue;
+      const sinks = makeSinks(schema, options.columns, groupRows, file);
+      await decodeRowGroup(handle, size, metadata, g, sinks, 0, buffer, file);
+      const group: Table = { rowCount: groupRows, columns: sinks.map(finishColumn), sources: [{ file, start: 0, rows: groupRows, offset: before }] };
+      for (let at = 0; at < groupRows; at += chunkRows) yield at === 0 && groupRows <= chunkRows ? group : sliceRows(group, at, Math.min(groupRows, at + chunkRows));
+      before += groupRows;
+    }
+    assertRowCount(metadata, before, file);
+    if (before === 0) yield { rowCount: 0, columns: empty.map(finishColumn), sources: [{ file, start: 0, rows: 0, offset: 0 }] };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openParquet(path: string, file: string): Promise<FileHandle> {
+  assertDataFile(path);
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw new UserError(`cannot read data file ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -172,35 +219,57 @@ async function readRowGroups(
   file: string,
 ): Promise<void> {
   // One buffer per read (not per module): concurrent reads must not share it.
-  let buffer = new Uint8Array(1 << 20);
+  const buffer = { bytes: new Uint8Array(1 << 20) };
   let rowStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
-    const group = metadata.row_groups[g]!;
-    const groupRows = Number(group.num_rows);
-    for (const sink of sinks) {
-      const where = `${file}: column "${sink.name}" in row group ${g + 1}`;
-      const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === sink.name);
-      if (chunk?.meta_data === undefined) throw new UserError(`${where} is missing`);
-      if (chunk.file_path !== undefined) throw new UserError(`${where} is stored in another file (${chunk.file_path}), which ct does not read`);
-      const meta = chunk.meta_data;
-      const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-      const length = Number(meta.total_compressed_size);
-      if (start < 0 || length < 0 || start + length > size) throw new UserError(`${where}: column chunk lies outside the file (corrupt?)`);
-      if (buffer.length < length) buffer = new Uint8Array(length);
-      const bytes = buffer.subarray(0, length);
-      await readFully(handle, bytes, start, file);
-      try {
-        decodeColumnChunk(bytes, meta, sink, rowStart, groupRows, pageCompressors);
-      } catch (error) {
-        if (error instanceof UserError) throw error;
-        const reason = error instanceof CorruptPageError ? error.message : `cannot decode (${(error as Error).message})`;
-        throw new UserError(`${where}: corrupt Parquet data: ${reason}`, { cause: error });
-      }
-    }
-    rowStart += groupRows;
+    await decodeRowGroup(handle, size, metadata, g, sinks, rowStart, buffer, file);
+    rowStart += Number(metadata.row_groups[g]!.num_rows);
   }
-  if (rowStart !== Number(metadata.num_rows)) {
-    throw new UserError(`${file}: row groups hold ${rowStart} rows but the footer says ${metadata.num_rows} (corrupt?)`);
+  assertRowCount(metadata, rowStart, file);
+}
+
+/**
+ * Reads the column chunks of row group `g` one at a time into `buffer.bytes`
+ * (grown when a chunk is larger, and kept for the next) and decodes each into
+ * its sink from `rowStart` on.
+ */
+async function decodeRowGroup(
+  handle: FileHandle,
+  size: number,
+  metadata: FileMetaData,
+  g: number,
+  sinks: readonly ColumnSink[],
+  rowStart: number,
+  buffer: { bytes: Uint8Array },
+  file: string,
+): Promise<void> {
+  const group = metadata.row_groups[g]!;
+  const groupRows = Number(group.num_rows);
+  for (const sink of sinks) {
+    const where = `${file}: column "${sink.name}" in row group ${g + 1}`;
+    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === sink.name);
+    if (chunk?.meta_data === undefined) throw new UserError(`${where} is missing`);
+    if (chunk.file_path !== undefined) throw new UserError(`${where} is stored in another file (${chunk.file_path}), which ct does not read`);
+    const meta = chunk.meta_data;
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    const length = Number(meta.total_compressed_size);
+    if (start < 0 || length < 0 || start + length > size) throw new UserError(`${where}: column chunk lies outside the file (corrupt?)`);
+    if (buffer.bytes.length < length) buffer.bytes = new Uint8Array(length);
+    const bytes = buffer.bytes.subarray(0, length);
+    await readFully(handle, bytes, start, file);
+    try {
+      decodeColumnChunk(bytes, meta, sink, rowStart, groupRows, pageCompressors);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const reason = error instanceof CorruptPageError ? error.message : `cannot decode (${(error as Error).message})`;
+      throw new UserError(`${where}: corrupt Parquet data: ${reason}`, { cause: error });
+    }
+  }
+}
+
+function assertRowCount(metadata: FileMetaData, rows: number, file: string): void {
+  if (rows !== Number(metadata.num_rows)) {
+    throw new UserError(`${file}: row groups hold ${rows} rows but the footer says ${metadata.num_rows} (corrupt?)`);
   }
 }
 

@@ -46,6 +46,12 @@ export interface RowSource {
   /** Index in the table of the first row read from this file. */
   readonly start: number;
   readonly rows: number;
+  /**
+   * Data rows of the file before this source's first row (0 when omitted).
+   * A chunk read from the middle of a file sets it, so that `locateRow`
+   * still names the row of the file, not of the chunk.
+   */
+  readonly offset?: number;
 }
 
 export interface Table {
@@ -53,6 +59,14 @@ export interface Table {
   readonly columns: readonly Column[];
   /** Files in the order their rows appear in the table. */
   readonly sources: readonly RowSource[];
+}
+
+/** A number column from computed values; NaN marks a null. */
+export function numberColumnOf(name: string, values: ArrayLike<number>): NumberColumn {
+  const out = Float64Array.from(values);
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i]!)) (nulls ??= new Uint8Array(out.length))[i] = 1;
+  return { type: 'number', name, values: out, nulls };
 }
 
 /** Returns the column named `name`, or undefined. */
@@ -103,7 +117,7 @@ export function locateRow(table: Table, row: number): { file: string; row: numbe
     const s = table.sources[mid]!;
     if (row < s.start) hi = mid - 1;
     else if (row >= s.start + s.rows) lo = mid + 1;
-    else return { file: s.file, row: row - s.start + 1 };
+    else return { file: s.file, row: row - s.start + (s.offset ?? 0) + 1 };
   }
   return { file: '(unknown)', row: row + 1 };
 }
@@ -137,21 +151,46 @@ export function takeRows(table: Table, rows: Int32Array | readonly number[]): Ta
 
 /**
  * Sources of a row selection: contiguous runs of rows from one file keep their
- * file name; row numbers inside a selection are only exact for contiguous ranges,
- * so selections that reorder rows keep the file boundaries only.
+ * file name, and each run's `offset` is the file row of its first row, so row
+ * numbers are exact for selections that keep rows contiguous (a window, a
+ * slice); selections that reorder rows keep the file boundaries only.
  */
 function remapSources(table: Table, rows: Int32Array | readonly number[]): RowSource[] {
-  const out: RowSource[] = [];
-  let current: { file: string; start: number; rows: number } | null = null;
+  const out: Array<{ file: string; start: number; rows: number; offset?: number }> = [];
+  let current: { file: string; start: number; rows: number; offset?: number } | null = null;
   for (let i = 0; i < rows.length; i++) {
-    const file = locateRow(table, rows[i]!).file;
-    if (current !== null && current.file === file) current.rows++;
+    const at = locateRow(table, rows[i]!);
+    if (current !== null && current.file === at.file) current.rows++;
     else {
-      current = { file, start: i, rows: 1 };
+      current = { file: at.file, start: i, rows: 1 };
+      if (at.row > 1) current.offset = at.row - 1; // 0 is the default: keep sources as readers write them
       out.push(current);
     }
   }
   return out;
+}
+
+/**
+ * Rows `[start, end)` of a table as a new table whose columns are views into
+ * the same arrays (no copy); `sources` keep the file rows exact.
+ */
+export function sliceRows(table: Table, start: number, end: number): Table {
+  if (!(start >= 0 && start <= end && end <= table.rowCount)) {
+    throw new RangeError(`rows ${start}..${end} are outside a table of ${table.rowCount} rows`);
+  }
+  const columns = table.columns.map((c): Column => {
+    const nulls = c.nulls === null ? null : c.nulls.subarray(start, end);
+    return c.type === 'string' ? { ...c, codes: c.codes.subarray(start, end), nulls }
+      : { ...c, values: c.values.subarray(start, end), nulls } as Column;
+  });
+  const sources: RowSource[] = [];
+  for (const s of table.sources) {
+    const from = Math.max(s.start, start);
+    const to = Math.min(s.start + s.rows, end);
+    if (to <= from) continue;
+    sources.push({ file: s.file, start: from - start, rows: to - from, offset: (s.offset ?? 0) + from - s.start });
+  }
+  return { rowCount: end - start, columns, sources };
 }
 
 /** Concatenates tables with the same columns (by name); types must agree, dictionaries are merged. */
@@ -204,7 +243,11 @@ export function concatTables(tables: readonly Table[]): Table {
   const sources: RowSource[] = [];
   let start = 0;
   for (const t of tables) {
-    for (const s of t.sources) sources.push({ file: s.file, start: start + s.start, rows: s.rows });
+    for (const s of t.sources) {
+      const source: RowSource = { file: s.file, start: start + s.start, rows: s.rows };
+      // Whole-file sources stay exactly as the readers wrote them (no `offset: 0`).
+      sources.push(s.offset === undefined ? source : { ...source, offset: s.offset });
+    }
     start += t.rowCount;
   }
   return { rowCount, columns, sources };

@@ -9,6 +9,8 @@ import type { GateCheck, GateFailure } from '../evaluate/gates.js';
 import type { Metrics } from '../evaluate/metrics.js';
 import type { Logger } from '../logger.js';
 import type { EpochRecord } from '../train/loop.js';
+import type { Anomaly } from '../validate/checker.js';
+import type { DriftReport } from '../validate/drift.js';
 
 /** Paths of the artifacts in an output folder. */
 export function artifactPaths(outDir: string) {
@@ -35,6 +37,21 @@ export interface StageContext {
   logger: Logger;
   /** `--backend` override of training.backend. */
   backend?: BackendPreference;
+}
+
+/** Contents of `validation.json`. */
+export interface ValidationResult {
+  ok: boolean;
+  rows: number;
+  /** Content hash of the data read. */
+  fingerprint: string;
+  files: string[];
+  schemaFile: string;
+  /** True when this run inferred the schema (first use): review and commit it. */
+  schemaInferred: boolean;
+  anomalies: Anomaly[];
+  /** Drift of the newest rows against the reference; null when there was nothing to compare with. */
+  drift: (DriftReport & { reference: string; blocking: boolean }) | null;
 }
 
 /** Contents of `training.json`: the lineage of a model. */

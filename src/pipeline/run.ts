@@ -2,12 +2,12 @@
  * `ct run`: validate -> train -> evaluate -> promote on one read of the data.
  * A stage that says no stops the run: nothing after it happens.
  */
-import type { ValidationResult } from '../validate/validate.js';
-import type { EvaluationRecord, PromotionRecord, StageContext, TrainingRecord } from './artifacts.js';
+import { loadDataset } from '../data/dataset.js';
+import type { EvaluationRecord, PromotionRecord, StageContext, TrainingRecord, ValidationResult } from './artifacts.js';
 import { runEvaluate } from './evaluate.js';
 import { runPromote } from './promote.js';
 import { runTrain } from './train.js';
-import { runValidate } from './validate.js';
+import { dataSource, runValidate } from './validate.js';
 
 export interface RunResult {
   ok: boolean;
@@ -21,7 +21,9 @@ export interface RunResult {
 
 /** Runs the whole pipeline with local promotion. */
 export async function runPipeline(ctx: StageContext): Promise<RunResult> {
-  const { result: validation, dataset } = await runValidate(ctx);
+  // One read of the data serves every stage.
+  const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx));
+  const { result: validation } = await runValidate(ctx, dataset);
   if (!validation.ok) return { ok: false, stoppedAt: 'validate', validation, training: null, evaluation: null, promotion: null };
   const { record: training } = await runTrain(ctx, dataset);
   const evaluation = await runEvaluate(ctx, dataset);

@@ -7,7 +7,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, loadDataset } from '../data/dataset.js';
-import { takeRows } from '../data/table.js';
+import { takeRows, type Table } from '../data/table.js';
+import type { CtConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { headlineMetric } from '../evaluate/metrics.js';
 import { writeJson } from '../files.js';
@@ -18,10 +19,10 @@ import { fileSaveHandler } from '../train/io.js';
 import { fitModel } from '../train/loop.js';
 import { buildModel, compileModel } from '../train/model.js';
 import { holdout, sampleRows } from '../train/random.js';
-import { computeStatistics } from '../validate/statistics.js';
+import { computeStatistics, type DatasetStatistics } from '../validate/statistics.js';
 import { artifactPaths, type StageContext, type TrainingRecord } from './artifacts.js';
 import { gitInfo, packageVersions } from './lineage.js';
-import { dataSource } from './validate.js';
+import { dataSource, deriveColumns } from './validate.js';
 
 export interface TrainOutput {
   record: TrainingRecord;
@@ -102,12 +103,21 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const paths = artifactPaths(ctx.outDir);
   rmSync(paths.modelDir, { recursive: true, force: true });
   await model.save(fileSaveHandler(paths.modelDir));
-  model.dispose();
   writeJson(path.join(paths.modelDir, 'preprocessing.json'), preprocessing);
-  writeJson(path.join(paths.modelDir, 'statistics.json'), computeStatistics(trainTable));
+  writeJson(path.join(paths.modelDir, 'statistics.json'), await referenceStatistics(trainTable, config, model, preprocessing));
   writeJson(path.join(paths.modelDir, 'training.json'), record);
+  model.dispose();
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(`trained in ${record.durationSeconds.toFixed(1)} s (${Math.round(record.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing };
+}
+
+/**
+ * Statistics of the training rows, the drift reference of later batches: the columns
+ * as read, plus the label and the model's own predictions on those rows (the
+ * reference for label and prediction drift), derived as validation derives them.
+ */
+async function referenceStatistics(table: Table, config: CtConfig, model: tf.LayersModel, preprocessing: Preprocessing): Promise<DatasetStatistics> {
+  return computeStatistics(await deriveColumns(table, config, { model: async () => model, preprocessing }));
 }

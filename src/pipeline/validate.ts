@@ -1,15 +1,35 @@
 /**
- * `ct validate`: read the batch, check it against the data schema (inferred and
- * written on first use), write `validation.json` and its Markdown twin.
+ * `ct validate`: check the batch against the data schema (inferred and written on
+ * first use), test the newest data for drift against the production model's training
+ * statistics, and write `validation.json` and its Markdown twin.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Dataset, loadDataset } from '../data/dataset.js';
+import * as tf from '@tensorflow/tfjs';
+import type { CtConfig } from '../config/types.js';
+import { type Dataset, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
+import { displayPath } from '../data/files.js';
+import { readChunksOf } from '../data/stream.js';
+import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
 import { readJson, writeJson } from '../files.js';
+import { labelColumnValues } from '../features/label.js';
+import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
+import { readProduction, verifiedProductionDir } from '../registry/registry.js';
+import { lineDiff } from '../report/diff.js';
 import { validationMarkdown } from '../report/markdown.js';
-import { inferSchema, parseSchema } from '../validate/schema.js';
-import { findAnomalies, type ValidationResult } from '../validate/validate.js';
-import { artifactPaths, type StageContext } from './artifacts.js';
+import { selectBackend } from '../train/backend.js';
+import { fileLoadHandler } from '../train/io.js';
+import { predictRows } from '../train/predict.js';
+import { type BatchChunk, validateChunks } from '../validate/batch.js';
+import type { CheckerOptions } from '../validate/checker.js';
+import type { DriftOptions } from '../validate/drift.js';
+import { type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
+import { createStatistics, type DatasetStatistics } from '../validate/statistics.js';
+import { artifactPaths, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
+
+/** Names of the derived columns tested for label and prediction drift. */
+export const LABEL_COLUMN = 'ct:label';
+export const PREDICTION_COLUMN = 'ct:prediction';
 
 /** Resolved location of the data the stage reads (the `--data` override wins). */
 export function dataSource(ctx: StageContext): string {
@@ -25,42 +45,209 @@ export function schemaPath(ctx: StageContext): string {
   return path.join(folder, 'schema.json');
 }
 
-export interface ValidateOutput {
-  result: ValidationResult;
-  dataset: Dataset;
+export interface ValidateOptions {
+  /** Propose the schema change that would accept this batch (written beside the artifacts, shown as a diff). */
+  updateSchema?: boolean;
 }
 
-/** Runs validation; `result.ok` is false when an error-severity anomaly was found. */
-export async function runValidate(ctx: StageContext): Promise<ValidateOutput> {
-  const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx));
+export interface ValidateOutput {
+  result: ValidationResult;
+}
+
+/** A production model, loaded for prediction drift. */
+interface Production extends Scorer {
+  /** Frees the model if it was loaded. */
+  release: () => Promise<void>;
+  version: string;
+  statistics: DatasetStatistics | null;
+  rowsPerPartition: number | null;
+}
+
+/**
+ * Runs validation. With `given` (from `ct run`), the rows already read are validated;
+ * otherwise the files are streamed in chunks, so memory does not grow with the batch.
+ * `result.ok` is false on an error-severity anomaly, or on dataset drift when
+ * `validation.drift.blocking` is set.
+ */
+export async function runValidate(ctx: StageContext, given?: Dataset, options: ValidateOptions = {}): Promise<ValidateOutput> {
+  const { config } = ctx.loaded;
+  // A batch given with --data is all new data; the configured window is split into reference and new days.
+  const plan = given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx));
+  const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
+  const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
+  const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => {
+    if (given !== undefined) return datasetChunks(given);
+    return (async function* () {
+      for await (const table of readChunksOf(plan.files, readOptions)) {
+        const file = table.sources[0]?.file ?? '';
+        yield { table, current: evaluationFiles.size === 0 || evaluationFiles.has(file) };
+      }
+    })();
+  };
+
   const file = schemaPath(ctx);
   const schemaInferred = !existsSync(file);
-  let schema;
+  let schema: DataSchema;
   if (schemaInferred) {
-    schema = inferSchema(dataset.table);
+    const all = createStatistics();
+    for await (const chunk of chunks()) all.add(chunk.table);
+    schema = inferSchema(all.result(), { maxDomainSize: config.validation.maxDomainSize });
     writeJson(file, schema);
-    ctx.logger.info(`schema inferred from ${dataset.table.rowCount} rows and written to ${path.relative(process.cwd(), file)}: review it and commit it`);
+    ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
   } else {
-    schema = parseSchema(file, readJson(file, 'data schema'));
+    schema = parseSchema(displayPath(file), readJson(file, 'data schema'));
   }
-  const anomalies = findAnomalies(dataset.table, schema);
+
+  const production = await loadProduction(ctx);
+  // Without a production model, the training days of the window are the reference.
+  const hasWindowReference = given !== undefined || plan.evaluationFiles.length > 0;
+  const reference = production?.statistics ?? (hasWindowReference ? 'window' : null);
+  const batch = await validateChunks(chunks(), {
+    schema,
+    checker: checkerOptions(config, plan, production),
+    reference,
+    drift: driftOptions(config, schema),
+    derive: (table) => deriveColumns(table, config, production),
+    collectAll: options.updateSchema === true,
+  });
+  await production?.release();
+
+  const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
   const result: ValidationResult = {
-    ok: !anomalies.some((a) => a.severity === 'error'),
-    rows: dataset.table.rowCount,
-    fingerprint: dataset.fingerprint,
-    files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
-    schemaFile: path.relative(process.cwd(), file),
+    ok: !batch.anomalies.some((a) => a.severity === 'error') && !driftBlocks,
+    rows: batch.rows,
+    fingerprint: fingerprintFiles(plan.files),
+    files: plan.files.map(displayPath),
+    schemaFile: displayPath(file),
     schemaInferred,
-    anomalies,
-    drift: null,
+    anomalies: batch.anomalies,
+    drift:
+      batch.drift === null
+        ? null
+        : {
+            reference: production?.statistics ? `production ${production.version}` : 'training days of this window',
+            blocking: config.validation.drift.blocking,
+            ...batch.drift,
+          },
   };
   const paths = artifactPaths(ctx.outDir);
   writeJson(paths.validation, result);
   writeFileSync(paths.validationReport, validationMarkdown(result));
-  for (const a of anomalies) {
+  if (options.updateSchema === true && batch.all !== null) {
+    const proposed = widenSchema(schema, batch.all, { maxDomainSize: config.validation.maxDomainSize });
+    const proposedFile = path.join(ctx.outDir, 'schema.proposed.json');
+    writeJson(proposedFile, proposed);
+    const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
+    ctx.logger.info(diff === '' || !/^[-+]/m.test(diff) ? 'the schema already accepts this batch' : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):\n${diff}`);
+  }
+  for (const a of batch.anomalies) {
     if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
     else ctx.logger.info(`warning: ${a.message}`);
   }
-  ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'errors found'}`);
-  return { result, dataset };
+  if (result.drift !== null) {
+    const drifted = result.drift.columns.filter((c) => c.drifted).map((c) => c.column);
+    const line = `drift against ${result.drift.reference}: ${drifted.length} of ${result.drift.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}${result.drift.datasetDrift ? ': dataset drift' : ''}`;
+    if (driftBlocks) ctx.logger.warning(`${line}; validation.drift.blocking is set`);
+    else ctx.logger.info(line);
+  }
+  ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'failed'}`);
+  return { result };
+}
+
+/** The rows of a dataset already in memory, as a reference (training) and a current (evaluation) chunk. */
+function datasetChunks(dataset: Dataset): BatchChunk[] {
+  return [
+    { table: takeRows(dataset.table, dataset.trainRows), current: false },
+    { table: takeRows(dataset.table, dataset.evaluationRows), current: true },
+  ];
+}
+
+function checkerOptions(config: CtConfig, plan: ReturnType<typeof planDataset>, production: Production | null): CheckerOptions {
+  const options: CheckerOptions = { severity: config.validation.severity, duplicates: config.validation.duplicates };
+  const perPartition = production?.rowsPerPartition ?? null;
+  if (plan.partitioned && perPartition !== null) {
+    const { minRatio, maxRatio } = config.validation.rowCount;
+    const parts = plan.files.length;
+    options.expectedRows = {
+      min: Math.floor(perPartition * parts * minRatio),
+      max: Math.ceil(perPartition * parts * maxRatio),
+      reason: `${parts} partition(s) at ${Math.round(perPartition)} rows each in the production model's training data, ratio ${minRatio}..${maxRatio}`,
+    };
+  }
+  return options;
+}
+
+function driftOptions(config: CtConfig, schema: DataSchema): DriftOptions {
+  const d = config.validation.drift;
+  // Time always moves: the timestamp column is never tested for drift.
+  const columns = d.columns ?? [...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== 'timestamp').map((c) => c.name), LABEL_COLUMN, PREDICTION_COLUMN];
+  return {
+    columns,
+    method: d.method,
+    correction: d.correction,
+    datasetDriftShare: d.datasetDriftShare,
+    nullRateChange: d.nullRateChange,
+    labelColumn: LABEL_COLUMN,
+    predictionColumn: PREDICTION_COLUMN,
+  };
+}
+
+/** A model (loaded on first use) with its preprocessing, able to score a table. */
+export interface Scorer {
+  model: () => Promise<tf.LayersModel>;
+  preprocessing: Preprocessing;
+}
+
+/**
+ * Adds the columns tested for label and prediction drift: the label (binary and
+ * regression tasks) and, given a model, its predictions.
+ */
+export async function deriveColumns(table: Table, config: CtConfig, production: Scorer | null): Promise<Table> {
+  const extra: Column[] = [];
+  if (config.task !== 'multiclass' && table.columns.some((c) => c.name === config.label.column)) {
+    const labels = labelColumnValues(table, { ...config.label, task: config.task });
+    extra.push(numberColumnOf(LABEL_COLUMN, labels));
+  }
+  if (production !== null && production.preprocessing.task !== 'multiclass') {
+    try {
+      const encoded = encodeTable(table, production.preprocessing, { withLabels: false });
+      extra.push(numberColumnOf(PREDICTION_COLUMN, predictRows(await production.model(), encoded)));
+    } catch {
+      // A batch the production model cannot read (missing column): the anomalies say why; no prediction drift.
+    }
+  }
+  return extra.length === 0 ? table : { ...table, columns: [...table.columns, ...extra] };
+}
+
+/**
+ * The production model's reference statistics and model, checksums verified; null
+ * before the first promotion. The model (and the TF.js backend) loads on first use,
+ * so a batch that cannot be read fails before any of that work.
+ */
+async function loadProduction(ctx: StageContext): Promise<Production | null> {
+  const { config, baseDir } = ctx.loaded;
+  const registry = path.resolve(baseDir, config.registry.path);
+  const pointer = readProduction(registry, config.name);
+  if (pointer === null) return null;
+  const dir = verifiedProductionDir(registry, pointer);
+  const raw = readJson<DatasetStatistics>(path.join(dir, 'statistics.json'), 'reference statistics');
+  const statistics = (raw as { version?: number }).version === 2 ? raw : null;
+  if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
+  const training = readJson<TrainingRecord>(path.join(dir, 'training.json'), 'training record');
+  const parts = training.data.trainParts.length;
+  let model: Promise<tf.LayersModel> | undefined;
+  return {
+    version: pointer.version,
+    statistics,
+    preprocessing: readJson<Preprocessing>(path.join(dir, 'preprocessing.json'), 'model preprocessing'),
+    model: () =>
+      (model ??= (async () => {
+        await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+        return tf.loadLayersModel(fileLoadHandler(dir));
+      })()),
+    rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
+    release: async () => {
+      (await model)?.dispose();
+    },
+  };
 }

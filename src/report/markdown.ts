@@ -4,7 +4,7 @@
  */
 import type { CtConfig } from '../config/types.js';
 import type { EvaluationRecord, TrainingRecord } from '../pipeline/artifacts.js';
-import type { ValidationResult } from '../validate/validate.js';
+import type { ValidationResult } from '../pipeline/artifacts.js';
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -26,14 +26,51 @@ export function validationMarkdown(v: ValidationResult): string {
   const lines = [`# Data validation: ${v.ok ? 'passed' : 'failed'}`, '', `${v.rows} rows from ${v.files.length} file(s); fingerprint \`${v.fingerprint.slice(0, 19)}…\`.`, ''];
   if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to \`${v.schemaFile}\`: review it and commit it.`, '');
   else lines.push(`Checked against \`${v.schemaFile}\`.`, '');
-  if (v.anomalies.length === 0) lines.push('No anomalies.');
+  lines.push('## Anomalies', '');
+  if (v.anomalies.length === 0) lines.push('None.');
   else {
     lines.push(
       table(
         ['severity', 'column', 'kind', 'count', 'share', 'examples', 'message'],
-        v.anomalies.map((a) => [a.severity, a.column ?? '—', a.kind, String(a.count), `${(a.share * 100).toFixed(2)}%`, a.examples.slice(0, 3).map((e) => `${e.file}:${e.row}`).join(', '), a.message]),
+        v.anomalies.map((a) => [
+          a.severity === 'error' ? '**error**' : 'warning',
+          a.column ?? '—',
+          a.kind,
+          String(a.count),
+          `${(a.share * 100).toFixed(2)}%`,
+          a.examples
+            .slice(0, 3)
+            .map((e) => `${e.file}:${e.row}${e.value === undefined ? '' : ` (${e.value})`}`)
+            .join(', '),
+          a.message,
+        ]),
       ),
     );
+  }
+  lines.push('', '## Drift', '');
+  const d = v.drift;
+  if (d === null) lines.push('Not tested: there is no reference yet (no production model and no training days in this batch).');
+  else {
+    lines.push(
+      `Against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted (${(d.driftedShare * 100).toFixed(0)}%; dataset drift at ${(d.datasetDriftShare * 100).toFixed(0)}%): ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}${d.datasetDrift && d.blocking ? ', which blocks training' : ''}. Correction for multiple tests: ${d.correction}.`,
+      '',
+    );
+    const rows = [...d.columns, ...(d.label ? [{ ...d.label, column: `${d.label.column} (label)` }] : []), ...(d.prediction ? [{ ...d.prediction, column: `${d.prediction.column} (prediction)` }] : [])];
+    lines.push(
+      table(
+        ['column', 'test', 'statistic', 'p-value (adjusted)', 'threshold', 'drifted', 'null rate ref → cur'],
+        rows.map((c) => [
+          c.column,
+          c.test,
+          num(c.statistic),
+          c.pValue === null ? '—' : `${num(c.pValue)} (${num(c.adjustedPValue)})`,
+          String(c.threshold),
+          c.drifted ? '**yes**' : 'no',
+          `${(c.nullRate.reference * 100).toFixed(1)}% → ${(c.nullRate.current * 100).toFixed(1)}%${c.nullRate.changed ? ' (changed)' : ''}`,
+        ]),
+      ),
+    );
+    if (d.skipped.length > 0) lines.push('', `Not tested: ${d.skipped.map((s) => `${s.column} (${s.reason})`).join('; ')}.`);
   }
   return `${lines.join('\n')}\n`;
 }

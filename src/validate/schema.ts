@@ -1,57 +1,199 @@
 /**
- * The data schema (`data/<dataset>/schema.json`): inferred from the data on first
- * use, then kept under version control and edited by people.
+ * The data schema (`data/<dataset>/schema.json`): inferred from reference statistics
+ * on first use, then kept under version control and edited by people.
+ *
+ * Inferred facts (type, null allowance, range, domain) describe what was seen; user
+ * constraints (`min`, `max`, `regex`, `unique`) say what must hold. Out-of-range values
+ * against an inferred range are warnings by default, against a constraint errors.
  */
-import type { ColumnType, Table } from '../data/table.js';
-import { nullCount } from '../data/table.js';
+import type { ColumnType } from '../data/table.js';
 import { UserError } from '../errors.js';
+import type { DatasetStatistics } from './statistics.js';
+
+export type Severity = 'error' | 'warning';
+
+export const ANOMALY_KINDS = [
+  'empty_batch',
+  'missing_column',
+  'new_column',
+  'type_mismatch',
+  'unparseable_value',
+  'all_null',
+  'nulls_above_threshold',
+  'out_of_range',
+  'non_finite',
+  'unseen_category',
+  'regex_mismatch',
+  'unique_violation',
+  'row_count_out_of_range',
+  'duplicate_rows',
+] as const;
+
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+/** Default severity of each kind; config and schema may override. */
+export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
+  empty_batch: 'error',
+  missing_column: 'error',
+  new_column: 'warning',
+  type_mismatch: 'error',
+  unparseable_value: 'error',
+  all_null: 'error',
+  nulls_above_threshold: 'error',
+  out_of_range: 'error',
+  non_finite: 'error',
+  unseen_category: 'error',
+  regex_mismatch: 'error',
+  unique_violation: 'error',
+  row_count_out_of_range: 'warning',
+  duplicate_rows: 'warning',
+};
 
 export interface ColumnSchema {
   name: string;
   type: ColumnType;
-  /** Largest share of nulls accepted in a batch (0 = the column must always be present). */
+  /** Largest share of nulls accepted in a batch (0 = always present). */
   maxNullFraction: number;
+  /** Range seen in the reference data (inferred for numbers; a person may add one for timestamps, as ISO strings). */
+  range?: { min: number | string; max: number | string };
+  /** Values seen in the reference data, kept when there were few of them. */
+  domain?: string[];
+  /** Largest share of rows whose value is outside `domain` (default 0). */
+  maxUnseenShare?: number;
+  /** Hard bounds a person sets, e.g. `min: 0` for an age. */
+  min?: number | string;
+  max?: number | string;
+  /** Every non-null value must match (JavaScript syntax, whole value). */
+  regex?: string;
+  /** No value may repeat (a key). */
+  unique?: boolean;
+  /** Severity per anomaly kind for this column. */
+  severity?: Partial<Record<AnomalyKind, Severity>>;
 }
 
 /** Contents of `schema.json`. */
 export interface DataSchema {
   format: 'ct-schema';
-  version: 1;
+  version: 2;
   columns: ColumnSchema[];
 }
 
+export interface InferOptions {
+  /** Keep a categorical domain when the reference has at most this many distinct values. */
+  maxDomainSize?: number;
+}
+
 /**
- * Infers a schema from reference data: the observed types, and a null allowance of
- * the observed null share rounded up to whole percents (0 when there were none).
+ * Infers a schema from reference statistics: observed types, a null allowance of the
+ * observed share rounded up to whole percents (0 when none), the observed range of
+ * numbers, and the domain of categoricals with few distinct values.
  */
-export function inferSchema(table: Table): DataSchema {
-  return {
-    format: 'ct-schema',
-    version: 1,
-    columns: table.columns.map((c) => {
-      const share = table.rowCount === 0 ? 0 : nullCount(c) / table.rowCount;
-      return { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * 100) / 100) };
-    }),
-  };
+export function inferSchema(statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
+  const maxDomain = options.maxDomainSize ?? 1000;
+  const columns = statistics.columns.map((c): ColumnSchema => {
+    const share = c.count === 0 ? 0 : c.nulls / c.count;
+    const column: ColumnSchema = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * 100) / 100) };
+    // No inferred range for timestamps: new data is always later than the reference.
+    if (c.type === 'number' && c.numeric !== undefined && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
+      column.range = { min: c.numeric.min, max: c.numeric.max };
+    }
+    if (c.type === 'string' && c.categorical !== undefined && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain) {
+      column.domain = Object.keys(c.categorical.frequencies).sort();
+    }
+    return column;
+  });
+  return { format: 'ct-schema', version: 2, columns };
 }
 
 const TYPES: readonly ColumnType[] = ['number', 'string', 'timestamp', 'boolean'];
 
-/** Checks a parsed `schema.json`; `file` names it in errors. */
+/** Checks a parsed `schema.json`; `file` names it in errors. Version 1 files are read as version 2. */
 export function parseSchema(file: string, raw: unknown): DataSchema {
   const fail = (what: string): never => {
     throw new UserError(`${file}: ${what}`);
   };
   if (typeof raw !== 'object' || raw === null) fail('not a JSON object');
-  const s = raw as Partial<DataSchema>;
+  const s = raw as { format?: unknown; version?: unknown; columns?: unknown };
   if (s.format !== 'ct-schema') fail('"format" must be "ct-schema"');
+  if (s.version !== 1 && s.version !== 2) fail('"version" must be 2');
   if (!Array.isArray(s.columns) || s.columns.length === 0) fail('"columns" must be a non-empty array');
-  s.columns!.forEach((c, i) => {
-    if (typeof c?.name !== 'string' || c.name === '') fail(`columns[${i}].name must be a string`);
-    if (!TYPES.includes(c.type)) fail(`columns[${i}].type must be one of ${TYPES.join(', ')}`);
-    if (typeof c.maxNullFraction !== 'number' || c.maxNullFraction < 0 || c.maxNullFraction > 1) {
-      fail(`columns[${i}].maxNullFraction must be a number from 0 to 1`);
+  const names = new Set<string>();
+  const columns = (s.columns as unknown[]).map((raw, i) => {
+    const c = raw as Partial<ColumnSchema> & Record<string, unknown>;
+    const at = `columns[${i}]`;
+    if (typeof c !== 'object' || c === null) fail(`${at} must be an object`);
+    if (typeof c.name !== 'string' || c.name === '') fail(`${at}.name must be a non-empty string`);
+    if (names.has(c.name!)) fail(`${at}.name: column "${c.name}" is listed twice`);
+    names.add(c.name!);
+    const where = `${at} ("${c.name}")`;
+    if (!TYPES.includes(c.type as ColumnType)) fail(`${where}.type must be one of ${TYPES.join(', ')}`);
+    if (typeof c.maxNullFraction !== 'number' || c.maxNullFraction < 0 || c.maxNullFraction > 1) fail(`${where}.maxNullFraction must be a number from 0 to 1`);
+    if (c.maxUnseenShare !== undefined && (typeof c.maxUnseenShare !== 'number' || c.maxUnseenShare < 0 || c.maxUnseenShare > 1)) fail(`${where}.maxUnseenShare must be a number from 0 to 1`);
+    if (c.domain !== undefined && (!Array.isArray(c.domain) || c.domain.some((v) => typeof v !== 'string'))) fail(`${where}.domain must be an array of strings`);
+    for (const key of ['min', 'max'] as const) {
+      const v = c[key];
+      if (v === undefined) continue;
+      if (c.type === 'timestamp' ? typeof v !== 'string' || Number.isNaN(Date.parse(v)) : typeof v !== 'number') {
+        fail(`${where}.${key} must be ${c.type === 'timestamp' ? 'an ISO date or time' : 'a number'}`);
+      }
     }
+    if (c.regex !== undefined) {
+      if (typeof c.regex !== 'string') fail(`${where}.regex must be a string`);
+      try {
+        new RegExp(c.regex!);
+      } catch (error) {
+        fail(`${where}.regex is not a valid regular expression: ${(error as Error).message}`);
+      }
+    }
+    if (c.unique !== undefined && typeof c.unique !== 'boolean') fail(`${where}.unique must be true or false`);
+    if (c.severity !== undefined) {
+      for (const [kind, level] of Object.entries(c.severity)) {
+        if (!(ANOMALY_KINDS as readonly string[]).includes(kind)) fail(`${where}.severity: unknown anomaly kind "${kind}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
+        if (level !== 'error' && level !== 'warning') fail(`${where}.severity.${kind} must be "error" or "warning"`);
+      }
+    }
+    const known = new Set(['name', 'type', 'maxNullFraction', 'range', 'domain', 'maxUnseenShare', 'min', 'max', 'regex', 'unique', 'severity']);
+    for (const key of Object.keys(c)) if (!known.has(key)) fail(`${where}: unknown field "${key}"`);
+    return c as ColumnSchema;
   });
-  return s as DataSchema;
+  return { format: 'ct-schema', version: 2, columns };
+}
+
+/** A bound of a column as a number (timestamps are ISO strings in the file). */
+export function boundValue(column: ColumnSchema, value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+/**
+ * The smallest change to `schema` that accepts a batch with these statistics:
+ * ranges widened to the batch's min/max, unseen values added to domains (the domain
+ * is dropped when it would pass `maxDomainSize`), null allowances raised, new columns
+ * added as inferred. User constraints (min, max, regex, unique) are never loosened:
+ * they are for a person to change.
+ */
+export function widenSchema(schema: DataSchema, statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
+  const inferred = inferSchema(statistics, options);
+  const maxDomain = options.maxDomainSize ?? 1000;
+  const byName = new Map(inferred.columns.map((c) => [c.name, c]));
+  const columns = schema.columns.map((c): ColumnSchema => {
+    const seen = byName.get(c.name);
+    if (seen === undefined || seen.type !== c.type) return c;
+    const next: ColumnSchema = { ...c, maxNullFraction: Math.max(c.maxNullFraction, seen.maxNullFraction) };
+    if (c.range !== undefined && seen.range !== undefined) {
+      const lo = Math.min(boundValue(c, c.range.min)!, boundValue(seen, seen.range.min)!);
+      const hi = Math.max(boundValue(c, c.range.max)!, boundValue(seen, seen.range.max)!);
+      next.range = c.type === 'timestamp' ? { min: new Date(lo).toISOString(), max: new Date(hi).toISOString() } : { min: lo, max: hi };
+    }
+    if (c.domain !== undefined) {
+      const stats = statistics.columns.find((s) => s.name === c.name);
+      const values = new Set([...c.domain, ...Object.keys(stats?.categorical?.frequencies ?? {})]);
+      if (values.size > maxDomain || stats?.categorical?.distinctIsLowerBound === true) delete next.domain;
+      else next.domain = [...values].sort();
+    }
+    return next;
+  });
+  const known = new Set(schema.columns.map((c) => c.name));
+  for (const c of inferred.columns) if (!known.has(c.name)) columns.push(c);
+  return { ...schema, columns };
 }

@@ -56,6 +56,13 @@ describe('loadConfig', () => {
     expect(config.data.window).toEqual({});
     expect(config.data.split).toEqual({ method: 'time', evaluationDays: 7 });
     expect(config.evaluation.threshold).toBe(0.5);
+    expect(config.validation).toEqual({
+      severity: {},
+      maxDomainSize: 1000,
+      rowCount: { minRatio: 0.5, maxRatio: 2 },
+      duplicates: true,
+      drift: { method: 'auto', correction: 'benjamini-hochberg', datasetDriftShare: 0.5, nullRateChange: 0.05, blocking: false },
+    });
   });
 
   it('names a missing file', () => {
@@ -90,6 +97,9 @@ describe('config errors name the field and what is expected', () => {
     [withChange(['gates', '0'], { metric: 'auc' }), 'gates[0] (auc): set lowerBound, upperBound or change'],
     [withChange(['label'], 'delay >> 15'), 'label: in "delay >> 15", > 15 is not a number'],
     [withChange(['features', '1'], { column: 'origin' }), 'features[1].name: "origin" is used twice'],
+    [withChange(['validation', 'severity'], { nulls: 'error' }), 'validation.severity.nulls: unknown key, must be one of "empty_batch"'],
+    [withChange(['validation', 'severity'], { out_of_range: 'fatal' }), 'validation.severity.out_of_range: must be one of "error", "warning"'],
+    [withChange(['validation', 'drift'], { method: 'ks' }), 'validation.drift.method: must be one of "auto", "psi"'],
   ])('%#: %s', (raw, message) => {
     expect(errorOf(raw)).toContain(message);
   });

@@ -2,31 +2,11 @@ import { checkConfig } from '../../src/config/load.js';
 import type { Column, Table } from '../../src/data/table.js';
 import { UserError } from '../../src/errors.js';
 import { encodeTable, fitPreprocessing, labelledRows } from '../../src/features/preprocessing.js';
+import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
-function strings(name: string, values: (string | null)[]): Column {
-  const dictionary = [...new Set(values.filter((v): v is string => v !== null))];
-  return {
-    type: 'string',
-    name,
-    dictionary,
-    codes: Int32Array.from(values, (v) => (v === null ? -1 : dictionary.indexOf(v))),
-    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
-  };
-}
-
-function numbers(name: string, values: (number | null)[], type: 'number' | 'timestamp' = 'number'): Column {
-  return {
-    type,
-    name,
-    values: Float64Array.from(values, (v) => v ?? Number.NaN),
-    nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
-  } as Column;
-}
-
-function table(columns: Column[]): Table {
-  const rows = columns[0]!.type === 'string' ? columns[0]!.codes.length : columns[0]!.values.length;
-  return { rowCount: rows, columns, sources: [{ file: 'mem', start: 0, rows }] };
-}
+const strings = stringColumn;
+const numbers = numberColumn;
+const table = (columns: Column[]): Table => tableOf(columns, 'mem');
 
 const config = (features: unknown[], label: unknown = 'delay > 15', task = 'binary') =>
   checkConfig('c.yaml', { name: 'm', task, data: { path: 'd' }, label, features, gates: [{ metric: 'auc', lowerBound: 0 }] });

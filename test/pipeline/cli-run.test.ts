@@ -4,7 +4,7 @@
  * a real registry, and a second run that compares against the first model.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -50,7 +50,12 @@ describe('ct run on flight data', () => {
     expect(result.ok).toBe(true);
 
     const validation = JSON.parse(readFileSync(path.join(repo, 'out/validation.json'), 'utf8'));
-    expect(validation).toMatchObject({ ok: true, schemaInferred: true, anomalies: [] });
+    expect(validation).toMatchObject({ ok: true, schemaInferred: true });
+    expect(validation.anomalies.filter((a: { severity: string }) => a.severity === 'error')).toEqual([]);
+    // No production model yet: the newest day is tested for drift against the training days.
+    expect(validation.drift.reference).toBe('training days of this window');
+    expect(validation.drift.columns.map((c: { column: string }) => c.column).sort()).toEqual(['delay', 'destination', 'distance', 'origin']);
+    expect(validation.drift.label).toMatchObject({ column: 'ct:label' });
     expect(validation.rows).toBeGreaterThan(30_000);
     expect(validation.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
     const schema = JSON.parse(readFileSync(path.join(repo, 'data/flights/schema.json'), 'utf8'));
@@ -98,6 +103,10 @@ describe('ct run on flight data', () => {
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     const evaluation = result.evaluation;
+    // Drift is now measured against the production model's training statistics, predictions included.
+    expect(result.validation.drift.reference).toBe(`production ${first.version}`);
+    expect(result.validation.drift.prediction).toMatchObject({ column: 'ct:prediction' });
+    expect(result.validation.drift.label.test).toBeDefined();
     expect(evaluation.rubberStamp).toBe(false);
     expect(evaluation.baseline.version).toBe(first.version);
     expect(evaluation.baseline.metrics.auc).toBeGreaterThan(0.5);
@@ -135,6 +144,32 @@ describe('ct run on flight data', () => {
     expect(r.stderr).toContain('gate failed');
     expect(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8')).toBe(before);
     expect(existsSync(path.join(repo, 'out-strict/evaluation.json'))).toBe(true);
+  });
+
+  it('a bad batch: anomalies name the file and row, exit code 1, and --update-schema proposes a diff', () => {
+    mkdirSync(path.join(repo, 'incoming'), { recursive: true });
+    writeFileSync(
+      path.join(repo, 'incoming/2001-03-01.csv'),
+      ['date,delay,distance,origin,destination', '2001-03-01T06:00,5,-300,ATL,LAX', '2001-03-01T07:00,20,500,QQQ,SFO', '2001-03-01T08:00,,700,ATL,ORD', '2001-03-01T09:00,12,800,ATL,SFO'].join('\n'),
+    );
+    const r = ct(repo, ['validate', '--data', 'incoming', '--json', '--update-schema', '--out', 'out-bad']);
+    expect(r.status).toBe(1);
+    const v = JSON.parse(r.stdout);
+    const kinds = v.anomalies.map((a: { kind: string; column: string }) => `${a.kind}:${a.column}`);
+    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'out_of_range:distance', 'row_count_out_of_range:null']));
+    const unseen = v.anomalies.find((a: { kind: string }) => a.kind === 'unseen_category');
+    expect(unseen.examples).toEqual([{ file: 'incoming/2001-03-01.csv', row: 2, value: 'QQQ' }]);
+    const proposed = JSON.parse(readFileSync(path.join(repo, 'out-bad/schema.proposed.json'), 'utf8'));
+    expect(proposed.columns.find((c: { name: string }) => c.name === 'origin').domain).toContain('QQQ');
+  });
+
+  it('unreadable data is one clear line and exit code 2', () => {
+    mkdirSync(path.join(repo, 'corrupt'), { recursive: true });
+    writeFileSync(path.join(repo, 'corrupt/2001-03-01.parquet'), 'PAR1 this is not parquet');
+    const r = ct(repo, ['validate', '--data', 'corrupt']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('corrupt/2001-03-01.parquet');
   });
 
   it('bad config and missing data give one clear line and exit code 2', () => {

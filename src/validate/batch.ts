@@ -1,0 +1,60 @@
+/**
+ * One streaming pass of validation over a batch: every chunk is checked against the
+ * schema and summarised into mergeable statistics; at the end the newest rows are
+ * compared with the reference for drift. Memory does not grow with the rows.
+ */
+import type { Table } from '../data/table.js';
+import { type Anomaly, type CheckerOptions, createAnomalyChecker } from './checker.js';
+import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
+import type { DataSchema } from './schema.js';
+import { createStatistics, type DatasetStatistics } from './statistics.js';
+
+/** A chunk of rows and whether they are the new data tested for drift. */
+export interface BatchChunk {
+  table: Table;
+  /** Rows of the new data (drift is tested on these); other rows may serve as the reference. */
+  current: boolean;
+}
+
+export interface BatchValidationInput {
+  schema: DataSchema;
+  checker?: CheckerOptions;
+  /**
+   * Reference statistics for drift (the production model's training statistics).
+   * `'window'`: the batch's own non-current rows; null: no drift test.
+   */
+  reference: DatasetStatistics | 'window' | null;
+  drift?: DriftOptions;
+  /** Adds derived columns (label, prediction) to a chunk before it is summarised for drift. */
+  derive?: (table: Table) => Table | Promise<Table>;
+  /** Also summarise all rows as read (for proposing a schema change). */
+  collectAll?: boolean;
+}
+
+export interface BatchValidationResult {
+  rows: number;
+  anomalies: Anomaly[];
+  /** Statistics of the new rows (with derived columns). */
+  current: DatasetStatistics;
+  drift: DriftReport | null;
+  /** Statistics of all rows as read, when `collectAll` was set. */
+  all: DatasetStatistics | null;
+}
+
+/** Validates the chunks of a batch in one pass. */
+export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterable<BatchChunk>, input: BatchValidationInput): Promise<BatchValidationResult> {
+  const checker = createAnomalyChecker(input.schema, input.checker);
+  const current = createStatistics();
+  const windowReference = input.reference === 'window' ? createStatistics() : null;
+  const all = input.collectAll === true ? createStatistics() : null;
+  for await (const chunk of chunks) {
+    checker.add(chunk.table);
+    all?.add(chunk.table);
+    if (chunk.current) current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+    else if (windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+  }
+  const currentStats = current.result();
+  const reference = input.reference === 'window' ? windowReference!.result() : input.reference;
+  const drift = reference === null || reference.rows === 0 || currentStats.rows === 0 ? null : detectDrift(reference, currentStats, input.drift ?? {});
+  return { rows: checker.rows, anomalies: checker.result(), current: currentStats, drift, all: all?.result() ?? null };
+}

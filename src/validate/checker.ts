@@ -1,0 +1,466 @@
+/**
+ * Anomaly detection against a data schema, fed one chunk of rows at a time so a
+ * batch of any size is checked in bounded memory. Kinds and severities follow TFDV,
+ * plus what its users asked for (ranges, duplicates, row counts).
+ */
+import { parseTimestampString } from '../data/infer.js';
+import { type Column, findColumn, locateRow, type Table } from '../data/table.js';
+import { type AnomalyKind, boundValue, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
+
+export interface AnomalyExample {
+  file: string;
+  /** 1-based data row within the file (the header is not counted). */
+  row: number;
+  /** The offending value, as text, when there is one. */
+  value?: string;
+}
+
+export interface Anomaly {
+  column: string | null;
+  kind: AnomalyKind;
+  severity: Severity;
+  count: number;
+  share: number;
+  examples: AnomalyExample[];
+  message: string;
+}
+
+export interface CheckerOptions {
+  /** Severity per kind, overriding the defaults (the schema's per-column severities win). */
+  severity?: Partial<Record<AnomalyKind, Severity>>;
+  /** Accepted number of rows of the batch; outside it: row_count_out_of_range. */
+  expectedRows?: { min?: number; max?: number; reason: string };
+  /** Check for duplicate rows (default true). */
+  duplicates?: boolean;
+}
+
+export interface AnomalyChecker {
+  /** Checks one chunk of rows; chunks arrive in file order. */
+  add(chunk: Table): void;
+  /** All anomalies found, errors first. */
+  result(): Anomaly[];
+  /** Rows seen so far. */
+  readonly rows: number;
+}
+
+const MAX_EXAMPLES = 20;
+/** Duplicate detection keeps one 52-bit hash per distinct row, up to this many rows (32 MB). */
+const DUPLICATE_CAPACITY_LOG2 = 22;
+
+/** One finding being counted across chunks. */
+class Finding {
+  count = 0;
+  examples: AnomalyExample[] = [];
+  values = new Map<string, number>();
+  hit(chunk: Table, row: number, value?: string): void {
+    this.count++;
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(value === undefined ? locateRow(chunk, row) : { ...locateRow(chunk, row), value });
+  }
+  /** Counts by value, for messages like "unseen values: XNA (12), YZZ (3)". */
+  tally(value: string, n = 1): void {
+    if (this.values.size < 1000 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
+  }
+  topValues(k = 5): string {
+    return [...this.values.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([v, n]) => `${v} (${n})`)
+      .join(', ');
+  }
+}
+
+/** Per-column state across chunks. */
+class ColumnState {
+  rows = 0;
+  present = 0;
+  nulls = new Finding();
+  typeMismatch = new Finding();
+  unparseable = new Finding();
+  nonFinite = new Finding();
+  belowConstraint = new Finding();
+  aboveConstraint = new Finding();
+  outsideInferred = new Finding();
+  unseen = new Finding();
+  regex = new Finding();
+  unique = new Finding();
+  seen: Set<string> | null;
+  seenTypes = new Set<string>();
+  readonly min: number | undefined;
+  readonly max: number | undefined;
+  readonly rangeMin: number | undefined;
+  readonly rangeMax: number | undefined;
+  readonly domain: Set<string> | null;
+  readonly pattern: RegExp | null;
+  constructor(readonly schema: ColumnSchema) {
+    this.min = boundValue(schema, schema.min);
+    this.max = boundValue(schema, schema.max);
+    this.rangeMin = boundValue(schema, schema.range?.min);
+    this.rangeMax = boundValue(schema, schema.range?.max);
+    this.domain = schema.domain === undefined ? null : new Set(schema.domain);
+    this.pattern = schema.regex === undefined ? null : new RegExp(`^(?:${schema.regex})$`);
+    this.seen = schema.unique === true ? new Set() : null;
+  }
+}
+
+/** Creates a checker for batches that should follow `schema`. */
+export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions = {}): AnomalyChecker {
+  const states = schema.columns.map((c) => new ColumnState(c));
+  const known = new Set(schema.columns.map((c) => c.name));
+  const newColumns = new Map<string, { type: string; rows: number }>();
+  const duplicates = options.duplicates === false ? null : new RowHashSet(DUPLICATE_CAPACITY_LOG2);
+  const duplicateFinding = new Finding();
+  let rows = 0;
+
+  return {
+    get rows() {
+      return rows;
+    },
+    add(chunk: Table): void {
+      rows += chunk.rowCount;
+      for (const state of states) checkColumn(state, chunk);
+      for (const column of chunk.columns) {
+        if (known.has(column.name)) continue;
+        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0 };
+        entry.rows += chunk.rowCount;
+        newColumns.set(column.name, entry);
+      }
+      if (duplicates !== null) findDuplicates(chunk, duplicates, duplicateFinding);
+    },
+    result(): Anomaly[] {
+      const out: Anomaly[] = [];
+      const severityOf = (kind: AnomalyKind, column?: ColumnSchema, fallback?: Severity): Severity =>
+        column?.severity?.[kind] ?? options.severity?.[kind] ?? fallback ?? DEFAULT_SEVERITY[kind];
+      const push = (kind: AnomalyKind, column: ColumnSchema | null, f: { count: number; examples: AnomalyExample[] }, message: string, fallback?: Severity): void => {
+        out.push({
+          column: column?.name ?? null,
+          kind,
+          severity: severityOf(kind, column ?? undefined, fallback),
+          count: f.count,
+          share: rows === 0 ? 0 : f.count / rows,
+          examples: f.examples,
+          message,
+        });
+      };
+      if (rows === 0) push('empty_batch', null, { count: 0, examples: [] }, 'the batch has no rows');
+      if (options.expectedRows !== undefined && rows > 0) {
+        const { min, max, reason } = options.expectedRows;
+        if ((min !== undefined && rows < min) || (max !== undefined && rows > max)) {
+          push('row_count_out_of_range', null, { count: rows, examples: [] }, `the batch has ${rows} rows, expected ${min ?? 0}..${max ?? '∞'} (${reason})`);
+        }
+      }
+      for (const s of states) reportColumn(s, rows, push);
+      for (const [name, info] of newColumns) {
+        push('new_column', null, { count: info.rows, examples: [] }, `column "${name}" (${info.type}) is not in the schema`);
+        out[out.length - 1]!.column = name;
+      }
+      if (duplicateFinding.count > 0 || duplicates?.full === true) {
+        const coverage = duplicates?.full === true ? ` (checked the first ${duplicates.size} distinct rows only)` : '';
+        if (duplicateFinding.count > 0) push('duplicate_rows', null, duplicateFinding, `${duplicateFinding.count} rows repeat an earlier row exactly${coverage}`);
+      }
+      return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    },
+  };
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
+}
+
+function reportColumn(
+  s: ColumnState,
+  rows: number,
+  push: (kind: AnomalyKind, column: ColumnSchema | null, f: { count: number; examples: AnomalyExample[] }, message: string, fallback?: Severity) => void,
+): void {
+  const c = s.schema;
+  const name = `column "${c.name}"`;
+  if (s.present < s.rows || (s.present === 0 && rows > 0)) {
+    const missing = rows - s.present;
+    push('missing_column', c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${s.present > 0 ? ` from ${missing} of ${rows} rows` : ''}`);
+  }
+  if (s.present === 0) return;
+  if (s.typeMismatch.count > 0) {
+    push('type_mismatch', c, s.typeMismatch, `${name} is ${[...s.seenTypes].join('/')} in ${s.typeMismatch.count} rows, the schema says ${c.type}`);
+  }
+  if (s.unparseable.count > 0) {
+    push('unparseable_value', c, s.unparseable, `${name}: ${s.unparseable.count} values are not ${c.type === 'timestamp' ? 'dates or times' : `${c.type}s`}: ${s.unparseable.topValues()}`);
+  }
+  if (s.nulls.count === s.present) {
+    push('all_null', c, s.nulls, `${name} is null in every row`);
+  } else if (s.nulls.count / s.present > c.maxNullFraction) {
+    push('nulls_above_threshold', c, s.nulls, `${name} is null in ${pct(s.nulls.count / s.present)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`);
+  }
+  if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
+  const show = (v: number | undefined): string => (v === undefined ? '' : c.type === 'timestamp' ? new Date(v).toISOString() : String(v));
+  if (s.belowConstraint.count > 0) push('out_of_range', c, s.belowConstraint, `${name}: ${s.belowConstraint.count} values below the minimum ${show(s.min)}`);
+  if (s.aboveConstraint.count > 0) push('out_of_range', c, s.aboveConstraint, `${name}: ${s.aboveConstraint.count} values above the maximum ${show(s.max)}`);
+  if (s.outsideInferred.count > 0) {
+    push(
+      'out_of_range',
+      c,
+      s.outsideInferred,
+      `${name}: ${s.outsideInferred.count} values outside the range seen in the reference data, ${show(s.rangeMin)}..${show(s.rangeMax)} (widen "range" in the schema if they are valid)`,
+      'warning',
+    );
+  }
+  if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
+    push('unseen_category', c, s.unseen, `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`);
+  }
+  if (s.regex.count > 0) push('regex_mismatch', c, s.regex, `${name}: ${s.regex.count} values do not match /${c.regex}/: ${s.regex.topValues()}`);
+  if (s.unique.count > 0) push('unique_violation', c, s.unique, `${name} should be unique, ${s.unique.count} values repeat: ${s.unique.topValues()}`);
+}
+
+/** Checks one column of one chunk against its schema. */
+function checkColumn(s: ColumnState, chunk: Table): void {
+  const n = chunk.rowCount;
+  s.rows += n;
+  const column = findColumn(chunk, s.schema.name);
+  if (column === undefined) return;
+  s.present += n;
+  const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
+  const want = s.schema.type;
+
+  // An all-null column carries no type information: readers may type it anything.
+  let allNull = column.nulls !== null;
+  if (allNull) for (let i = 0; i < n && allNull; i++) allNull = column.nulls![i] === 1;
+  if (allNull) {
+    for (let i = 0; i < n; i++) s.nulls.hit(chunk, i);
+    return;
+  }
+
+  if (want === 'number' || want === 'timestamp') {
+    const values = numericView(s, column, chunk, want);
+    if (values === null) return;
+    for (let i = 0; i < n; i++) {
+      if (isNullAt(i)) {
+        s.nulls.hit(chunk, i);
+        continue;
+      }
+      const x = values[i]!;
+      if (Number.isNaN(x)) continue; // unparseable, already counted
+      if (!Number.isFinite(x)) {
+        s.nonFinite.hit(chunk, i, String(x));
+        continue;
+      }
+      if (s.min !== undefined && x < s.min) s.belowConstraint.hit(chunk, i, show(x, want));
+      else if (s.max !== undefined && x > s.max) s.aboveConstraint.hit(chunk, i, show(x, want));
+      else if ((s.rangeMin !== undefined && x < s.rangeMin) || (s.rangeMax !== undefined && x > s.rangeMax)) s.outsideInferred.hit(chunk, i, show(x, want));
+    }
+    if (column.type === 'number' || column.type === 'timestamp') {
+      // NaN in a numeric column is a value (non-finite), not a parse failure.
+      for (let i = 0; i < n; i++) if (!isNullAt(i) && Number.isNaN(column.values[i]!)) s.nonFinite.hit(chunk, i, 'NaN');
+    }
+    return;
+  }
+
+  if (want === 'boolean') {
+    if (column.type === 'boolean') {
+      for (let i = 0; i < n; i++) if (isNullAt(i)) s.nulls.hit(chunk, i);
+      return;
+    }
+    if (column.type !== 'string') return mismatch(s, column, chunk);
+    const ok = column.dictionary.map((v) => /^(true|false)$/i.test(v));
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i]!;
+      if (code < 0) s.nulls.hit(chunk, i);
+      else if (!ok[code]) {
+        s.unparseable.hit(chunk, i, column.dictionary[code]);
+        s.unparseable.tally(column.dictionary[code]!);
+      }
+    }
+    return;
+  }
+
+  // Strings: numbers, timestamps and booleans read from text are accepted as their text.
+  const { codes, dictionary } = stringView(column);
+  const inDomain = s.domain === null ? null : dictionary.map((v) => s.domain!.has(v));
+  const matches = s.pattern === null ? null : dictionary.map((v) => s.pattern!.test(v));
+  for (let i = 0; i < n; i++) {
+    const code = codes[i]!;
+    if (code < 0) {
+      s.nulls.hit(chunk, i);
+      continue;
+    }
+    if (inDomain !== null && !inDomain[code]) {
+      s.unseen.hit(chunk, i, dictionary[code]);
+      s.unseen.tally(dictionary[code]!);
+    }
+    if (matches !== null && !matches[code]) {
+      s.regex.hit(chunk, i, dictionary[code]);
+      s.regex.tally(dictionary[code]!);
+    }
+    if (s.seen !== null) {
+      const v = dictionary[code]!;
+      if (s.seen.has(v)) {
+        s.unique.hit(chunk, i, v);
+        s.unique.tally(v);
+      } else s.seen.add(v);
+    }
+  }
+}
+
+function show(x: number, type: string): string {
+  return type === 'timestamp' ? new Date(x).toISOString() : String(x);
+}
+
+function mismatch(s: ColumnState, column: Column, chunk: Table): void {
+  s.seenTypes.add(column.type);
+  for (let i = 0; i < chunk.rowCount; i++) {
+    if (column.nulls !== null && column.nulls[i] === 1) s.nulls.hit(chunk, i);
+    else s.typeMismatch.hit(chunk, i);
+  }
+}
+
+/**
+ * The column's values as numbers for a numeric or timestamp schema column. Text is
+ * parsed (failures counted as unparseable, NaN in the result); other types are a
+ * type mismatch (null result).
+ */
+function numericView(s: ColumnState, column: Column, chunk: Table, want: 'number' | 'timestamp'): Float64Array | null {
+  if (column.type === want) return column.values;
+  if (column.type !== 'string') {
+    mismatch(s, column, chunk);
+    return null;
+  }
+  const parsed = column.dictionary.map((v) => (want === 'number' ? parseNumber(v) : parseTimestampString(v)));
+  const values = new Float64Array(chunk.rowCount);
+  for (let i = 0; i < chunk.rowCount; i++) {
+    const code = column.codes[i]!;
+    if (code < 0) continue;
+    const x = parsed[code]!;
+    values[i] = x;
+    if (!Number.isNaN(x)) continue;
+    const text = column.dictionary[code]!;
+    if (/^nan$/i.test(text.trim())) s.nonFinite.hit(chunk, i, text);
+    else {
+      s.unparseable.hit(chunk, i, text);
+      s.unparseable.tally(text);
+    }
+  }
+  return values;
+}
+
+function parseNumber(v: string): number {
+  const t = v.trim();
+  return t === '' ? Number.NaN : Number(t);
+}
+
+/** Any column as dictionary-encoded text, the way a string schema column sees it. */
+function stringView(column: Column): { codes: Int32Array; dictionary: readonly string[] } {
+  if (column.type === 'string') return column;
+  const n = column.values.length;
+  const dictionary: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (column.nulls !== null && column.nulls[i] === 1) {
+      codes[i] = -1;
+      continue;
+    }
+    const v = column.values[i]!;
+    const text = column.type === 'boolean' ? (v === 1 ? 'true' : 'false') : column.type === 'timestamp' ? new Date(v).toISOString() : String(v);
+    let code = index.get(text);
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(text);
+      index.set(text, code);
+    }
+    codes[i] = code;
+  }
+  return { codes, dictionary };
+}
+
+/**
+ * A set of 52-bit row hashes in one open-addressing table that grows up to a fixed
+ * capacity, so memory stays bounded however many rows arrive.
+ */
+class RowHashSet {
+  private table = new Float64Array(1 << 16);
+  size = 0;
+  full = false;
+  constructor(private readonly maxLog2: number) {}
+  /** Adds `h`; true when it was already present. */
+  addOrHas(h: number): boolean {
+    if ((this.size + 1) * 4 > this.table.length * 3) this.grow();
+    const mask = this.table.length - 1;
+    // 0 marks an empty slot: shift hashes to be >= 1.
+    const key = h + 1;
+    let slot = key % this.table.length & mask;
+    for (;;) {
+      const v = this.table[slot]!;
+      if (v === 0) {
+        if (this.full) return false;
+        this.table[slot] = key;
+        this.size++;
+        return false;
+      }
+      if (v === key) return true;
+      slot = (slot + 1) & mask;
+    }
+  }
+  private grow(): void {
+    if (this.table.length >= 1 << this.maxLog2) {
+      this.full = true;
+      return;
+    }
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    const mask = this.table.length - 1;
+    for (const key of old) {
+      if (key === 0) continue;
+      let slot = key % this.table.length & mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = key;
+    }
+  }
+}
+
+/** FNV-1a over a string, 32 bits. */
+function hashText(s: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+
+function mix(h: number, x: number): number {
+  h ^= x;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+}
+
+function findDuplicates(chunk: Table, set: RowHashSet, finding: Finding): void {
+  const n = chunk.rowCount;
+  const h1 = new Uint32Array(n).fill(0x9e3779b9);
+  const h2 = new Uint32Array(n).fill(0x7f4a7c15);
+  // By name, so files with the same columns in another order hash rows alike.
+  const columns = [...chunk.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const column of columns) {
+    if (column.type === 'string') {
+      // Hash each dictionary entry once; chunks have their own dictionaries, so hash text, not codes.
+      const a = column.dictionary.map((s) => hashText(s, 0x811c9dc5));
+      const b = column.dictionary.map((s) => hashText(s, 0x01000193));
+      for (let i = 0; i < n; i++) {
+        const code = column.codes[i]!;
+        h1[i] = mix(h1[i]!, code < 0 ? 0xdeadbeef : a[code]!);
+        h2[i] = mix(h2[i]!, code < 0 ? 0xfeedface : b[code]!);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const isNull = column.nulls !== null && column.nulls[i] === 1;
+        scratch[0] = isNull ? Number.NaN : column.values[i]!;
+        h1[i] = mix(h1[i]!, isNull ? 0xdeadbeef : scratchWords[0]! ^ scratchWords[1]!);
+        h2[i] = mix(h2[i]!, isNull ? 0xfeedface : scratchWords[1]! + scratchWords[0]!);
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    // 52 bits: fits a float64 exactly.
+    const h = (h1[i]! & 0xfffff) * 4294967296 + h2[i]!;
+    if (set.addOrHas(h)) finding.hit(chunk, i);
+  }
+}

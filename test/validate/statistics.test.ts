@@ -1,0 +1,277 @@
+import { readTable, readTables } from '../../src/data/read.js';
+import { listPartitions } from '../../src/data/partitions.js';
+import type { Column, Table } from '../../src/data/table.js';
+import {
+  columnStatistics,
+  computeStatistics,
+  createStatistics,
+  type DatasetStatistics,
+  FREQUENCY_LIMIT,
+  mergeStatistics,
+  nullFraction,
+  parseStatistics,
+  quantile,
+  valueCount,
+} from '../../src/validate/statistics.js';
+import { expectUserError } from '../helpers.js';
+
+function tableOf(columns: Column[]): Table {
+  const rows = columns.length === 0 ? 0 : columns[0]!.type === 'string' ? (columns[0] as { codes: Int32Array }).codes.length : (columns[0] as { values: ArrayLike<number> }).values.length;
+  return { rowCount: rows, columns, sources: [] };
+}
+
+function numbers(name: string, values: number[], nullAt: number[] = []): Column {
+  const nulls = nullAt.length === 0 ? null : new Uint8Array(values.length);
+  for (const i of nullAt) nulls![i] = 1;
+  return { type: 'number', name, values: Float64Array.from(values), nulls };
+}
+
+function strings(name: string, values: Array<string | null>): Column {
+  const dictionary: string[] = [];
+  const codes = Int32Array.from(values, (v) => {
+    if (v === null) return -1;
+    let k = dictionary.indexOf(v);
+    if (k < 0) k = dictionary.push(v) - 1;
+    return k;
+  });
+  const nulls = values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null;
+  return { type: 'string', name, codes, dictionary, nulls };
+}
+
+/** Rows [start, end) of a table, as a reader's chunk would hold them. */
+function slice(table: Table, start: number, end: number): Table {
+  const columns = table.columns.map((c): Column => {
+    const nulls = c.nulls === null ? null : c.nulls.subarray(start, end);
+    if (c.type === 'string') return { ...c, codes: c.codes.subarray(start, end), nulls };
+    if (c.type === 'boolean') return { ...c, values: c.values.subarray(start, end), nulls };
+    return { ...c, values: c.values.subarray(start, end), nulls };
+  });
+  return { rowCount: end - start, columns, sources: [] };
+}
+
+/** Asserts two statistics are equal: exactly, except mean/std/m2 which merge up to rounding. */
+function expectSameStatistics(actual: DatasetStatistics, expected: DatasetStatistics): void {
+  const withoutMoments = (s: DatasetStatistics): unknown =>
+    JSON.parse(JSON.stringify(s, (key, value: unknown) => (key === 'mean' || key === 'std' || key === 'm2' ? undefined : value)));
+  expect(withoutMoments(actual)).toEqual(withoutMoments(expected));
+  for (const e of expected.columns) {
+    const a = columnStatistics(actual, e.name)!;
+    if (e.numeric === undefined) continue;
+    for (const key of ['mean', 'std', 'm2'] as const) {
+      const x = a.numeric![key];
+      const y = e.numeric[key];
+      expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-12 * Math.abs(y) + 1e-300);
+    }
+  }
+}
+
+const small = (): Table =>
+  tableOf([
+    numbers('x', [1, 2, Number.NaN, Infinity, -3, 0, Number.NaN, 4], [6]),
+    strings('s', ['a', 'b', 'a', null, 'a', 'c', 'b', null]),
+    { type: 'boolean', name: 'flag', values: Uint8Array.of(1, 0, 1, 0, 1, 1, 0, 0), nulls: Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 0) },
+    { type: 'timestamp', name: 'at', values: Float64Array.of(0, 86_400_000, 2 * 86_400_000, 3, 4, 5, 6, 7), nulls: null },
+  ]);
+
+describe('computeStatistics', () => {
+  test('numbers: counts, nulls apart from NaN/Infinity, extremes, moments, sample and value counts', () => {
+    const stats = computeStatistics(small());
+    expect(stats).toMatchObject({ format: 'ct-statistics', version: 2, rows: 8 });
+    const x = columnStatistics(stats, 'x')!;
+    expect(x).toMatchObject({ name: 'x', type: 'number', count: 8, nulls: 1 });
+    const m = x.numeric!;
+    expect(m).toMatchObject({ min: -3, max: 4, nonFinite: 2, negatives: 1, zeros: 1, sample: [-3, 0, 1, 2, 4] });
+    expect(m.mean).toBeCloseTo(0.8, 14);
+    expect(m.m2).toBeCloseTo(26.8, 12); // Σ(x − 0.8)² over 1, 2, −3, 0, 4
+    expect(m.std).toBeCloseTo(Math.sqrt(26.8 / 4), 14); // n − 1, as pandas
+    expect(m.valueCounts).toEqual([
+      [-3, 1],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [4, 1],
+    ]);
+    expect(m.sketch.count).toBe(5);
+    expect(valueCount(x)).toBe(5);
+    expect(nullFraction(x)).toBe(1 / 8);
+  });
+
+  test('strings and booleans: exact frequencies, most frequent first', () => {
+    const stats = computeStatistics(small());
+    expect(columnStatistics(stats, 's')).toEqual({
+      name: 's',
+      type: 'string',
+      count: 8,
+      nulls: 2,
+      categorical: { distinct: 3, distinctIsLowerBound: false, frequencies: { a: 3, b: 2, c: 1 }, otherCount: 0 },
+    });
+    expect(Object.keys(columnStatistics(stats, 's')!.categorical!.frequencies)).toEqual(['a', 'b', 'c']);
+    expect(columnStatistics(stats, 'flag')!.categorical).toEqual({ distinct: 2, distinctIsLowerBound: false, frequencies: { true: 4, false: 3 }, otherCount: 0 });
+    expect(columnStatistics(stats, 'at')!.numeric).toMatchObject({ min: 0, max: 2 * 86_400_000 });
+  });
+
+  test('a column without finite values has NaN moments (null in JSON) and an empty sketch', () => {
+    const stats = computeStatistics(tableOf([numbers('y', [Number.NaN, 1, 2], [1, 2])]));
+    const m = columnStatistics(stats, 'y')!.numeric!;
+    expect(m.min).toBeNaN();
+    expect(m.std).toBeNaN();
+    expect(m.sketch.count).toBe(0);
+    expect(quantile(columnStatistics(stats, 'y')!, 0.5)).toBeNull();
+    expect(JSON.parse(JSON.stringify(m)).min).toBeNull();
+  });
+});
+
+describe('createStatistics (chunks)', () => {
+  test('chunk by chunk gives the statistics of the whole table', () => {
+    const whole = small();
+    const acc = createStatistics();
+    acc.add(slice(whole, 0, 3));
+    acc.add(slice(whole, 3, 4));
+    acc.add(slice(whole, 4, 8));
+    expect(acc.rows).toBe(8);
+    expectSameStatistics(acc.result(), computeStatistics(whole));
+  });
+
+  test('a column absent from a chunk counts only the rows it had; rows are the sum of chunks', () => {
+    const acc = createStatistics();
+    acc.add(tableOf([numbers('a', [1, 2]), strings('b', ['x', 'y'])]));
+    acc.add(tableOf([strings('b', ['x', 'x', 'z'])]));
+    const stats = acc.result();
+    expect(stats.rows).toBe(5);
+    expect(columnStatistics(stats, 'a')!.count).toBe(2);
+    expect(columnStatistics(stats, 'b')!.categorical!.frequencies).toEqual({ x: 3, y: 1, z: 1 });
+    // result() is a snapshot: more chunks can follow.
+    acc.add(tableOf([numbers('a', [3])]));
+    expect(columnStatistics(acc.result(), 'a')!.numeric!.max).toBe(3);
+    expect(columnStatistics(stats, 'a')!.numeric!.max).toBe(2);
+  });
+
+  test('a column changing type between chunks is a user error', () => {
+    const acc = createStatistics();
+    acc.add(tableOf([numbers('a', [1])]));
+    expectUserError(() => acc.add(tableOf([strings('a', ['1'])])), /column "a" is number in earlier rows but string in later ones/);
+  });
+
+  test('the sample stops at 1000 finite values, value counts at 20 distinct values', () => {
+    const acc = createStatistics();
+    acc.add(tableOf([numbers('v', Array.from({ length: 600 }, (_, i) => i % 20))]));
+    let m = columnStatistics(acc.result(), 'v')!.numeric!;
+    expect(m.sample).toHaveLength(600);
+    expect(m.valueCounts).toHaveLength(20);
+    expect(m.valueCounts![0]).toEqual([0, 30]);
+    acc.add(tableOf([numbers('v', Array.from({ length: 400 }, () => 7))]));
+    m = columnStatistics(acc.result(), 'v')!.numeric!;
+    expect(m.sample).toHaveLength(1000);
+    expect(m.valueCounts![7]).toEqual([7, 430]);
+    acc.add(tableOf([numbers('v', [20])]));
+    m = columnStatistics(acc.result(), 'v')!.numeric!;
+    expect(m.sample).toBeNull();
+    expect(m.valueCounts).toBeNull();
+  });
+
+  test('beyond 10,000 distinct strings the most frequent are kept and the rest counted as other', () => {
+    const acc = createStatistics();
+    // 12,000 distinct values over three chunks; "common" and "__proto__" are frequent.
+    for (let chunk = 0; chunk < 3; chunk++) {
+      const values: string[] = [];
+      for (let i = 0; i < 4000; i++) values.push(`v${chunk * 4000 + i}`);
+      for (let i = 0; i < 50; i++) values.push('common', '__proto__');
+      acc.add(tableOf([strings('s', values)]));
+    }
+    const c = columnStatistics(acc.result(), 's')!.categorical!;
+    expect(c.distinctIsLowerBound).toBe(true);
+    expect(c.distinct).toBeGreaterThanOrEqual(FREQUENCY_LIMIT);
+    expect(Object.keys(c.frequencies)).toHaveLength(FREQUENCY_LIMIT);
+    expect(c.frequencies.common).toBe(150);
+    expect(Object.prototype.hasOwnProperty.call(c.frequencies, '__proto__')).toBe(true);
+    expect(c.frequencies['__proto__']).toBe(150);
+    const listed = Object.values(c.frequencies).reduce((s, n) => s + n, 0);
+    expect(listed + c.otherCount).toBe(12_000 + 300);
+  });
+});
+
+describe('mergeStatistics', () => {
+  let first: string[];
+  let second: string[];
+
+  beforeAll(() => {
+    const parts = listPartitions('data/flights').map((p) => p.file);
+    first = parts.slice(0, 7);
+    second = parts.slice(7, 14);
+  });
+
+  test('merge(stats(A), stats(B)) equals stats(A ∪ B) on two weeks of real flights', async () => {
+    // Each half summarised partition by partition, as a streaming validation would.
+    const halves = await Promise.all(
+      [first, second].map(async (files) => {
+        const acc = createStatistics();
+        for (const file of files) acc.add(await readTable(file));
+        return acc.result();
+      }),
+    );
+    const union = computeStatistics(await readTables([...first, ...second]));
+    expect(union.rows).toBeGreaterThan(200_000);
+    const merged = mergeStatistics(halves[0]!, halves[1]!);
+    expectSameStatistics(merged, union);
+    expectSameStatistics(mergeStatistics(halves[1]!, halves[0]!), union);
+    // Quantiles come from the merged sketch: identical to the union's.
+    const delay = columnStatistics(merged, 'delay')!;
+    expect(quantile(delay, 0.9)).toBe(quantile(columnStatistics(union, 'delay')!, 0.9));
+    // Statistics read back from JSON merge the same way.
+    const fromJson = halves.map((h) => parseStatistics(JSON.parse(JSON.stringify(h)), 'half.json'));
+    expectSameStatistics(mergeStatistics(fromJson[0]!, fromJson[1]!), union);
+  });
+
+  test('samples and value counts survive a merge only while within their limits', () => {
+    const a = computeStatistics(tableOf([numbers('v', Array.from({ length: 600 }, (_, i) => i % 3))]));
+    const b = computeStatistics(tableOf([numbers('v', Array.from({ length: 300 }, (_, i) => 10 + (i % 2)))]));
+    const both = columnStatistics(mergeStatistics(a, b), 'v')!.numeric!;
+    expect(both.sample).toHaveLength(900);
+    expect(both.sample![0]).toBe(0);
+    expect(both.sample![899]).toBe(11);
+    expect(both.valueCounts).toEqual([
+      [0, 200],
+      [1, 200],
+      [2, 200],
+      [10, 150],
+      [11, 150],
+    ]);
+    const c = computeStatistics(tableOf([numbers('v', Array.from({ length: 200 }, (_, i) => 100 + i))]));
+    const all = columnStatistics(mergeStatistics(mergeStatistics(a, b), c), 'v')!.numeric!;
+    expect(all.sample).toBeNull();
+    expect(all.valueCounts).toBeNull();
+  });
+
+  test('columns of only one side are copied; type conflicts are user errors', () => {
+    const a = computeStatistics(tableOf([numbers('a', [1, 2])]));
+    const b = computeStatistics(tableOf([strings('b', ['x'])]));
+    const merged = mergeStatistics(a, b);
+    expect(merged.columns.map((c) => c.name)).toEqual(['a', 'b']);
+    expect(merged.rows).toBe(3);
+    const conflict = computeStatistics(tableOf([strings('a', ['1'])]));
+    expectUserError(() => mergeStatistics(a, conflict), /column "a" is number in one and string in the other/);
+  });
+});
+
+describe('helpers', () => {
+  test('quantile is exact while the sample is kept, from the sketch after', () => {
+    const exact = computeStatistics(tableOf([numbers('v', [5, 1, 4, 2, 3])]));
+    expect(quantile(columnStatistics(exact, 'v')!, 0.5)).toBe(3);
+    expect(quantile(columnStatistics(exact, 'v')!, 1)).toBe(5);
+    const values = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const sketched = columnStatistics(computeStatistics(tableOf([numbers('v', values)])), 'v')!;
+    expect(sketched.numeric!.sample).toBeNull();
+    expect(Math.abs(quantile(sketched, 0.25)! - 1250) / 1250).toBeLessThanOrEqual(0.01);
+    expect(quantile(columnStatistics(computeStatistics(small()), 's')!, 0.5)).toBeNull();
+    expect(columnStatistics(exact, 'nope')).toBeUndefined();
+  });
+
+  test('parseStatistics turns JSON nulls back into NaN and rejects other formats', () => {
+    const stats = computeStatistics(tableOf([numbers('y', [Number.NaN], [0])]));
+    const back = parseStatistics(JSON.parse(JSON.stringify(stats)), 'statistics.json');
+    expect(columnStatistics(back, 'y')!.numeric!.min).toBeNaN();
+    expect(back).toEqual(stats);
+    expectUserError(() => parseStatistics({ rows: 1, columns: [] }, 'old/statistics.json'), /^old\/statistics\.json: statistics of an unsupported format/);
+    expectUserError(() => parseStatistics({ ...stats, columns: [{ name: 'y' }] }, 's.json'), /column 1 of the statistics is malformed/);
+  });
+});

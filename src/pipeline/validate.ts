@@ -80,7 +80,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     return (async function* () {
       for await (const table of readChunksOf(plan.files, readOptions)) {
         const file = table.sources[0]?.file ?? '';
-        yield { table, current: evaluationFiles.size === 0 || evaluationFiles.has(file) };
+        yield { table, drift: evaluationFiles.size === 0 || evaluationFiles.has(file) ? 'current' : 'reference' };
       }
     })();
   };
@@ -157,8 +157,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
 /** The rows of a dataset already in memory, as a reference (training) and a current (evaluation) chunk. */
 function datasetChunks(dataset: Dataset): BatchChunk[] {
   return [
-    { table: takeRows(dataset.table, dataset.trainRows), current: false },
-    { table: takeRows(dataset.table, dataset.evaluationRows), current: true },
+    { table: takeRows(dataset.table, dataset.trainRows), drift: 'reference' },
+    { table: takeRows(dataset.table, dataset.evaluationRows), drift: 'current' },
   ];
 }
 

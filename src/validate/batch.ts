@@ -9,11 +9,14 @@ import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import type { DataSchema } from './schema.js';
 import { createStatistics, type DatasetStatistics } from './statistics.js';
 
-/** A chunk of rows and whether they are the new data tested for drift. */
+/** A chunk of rows and its part in the drift test. */
 export interface BatchChunk {
   table: Table;
-  /** Rows of the new data (drift is tested on these); other rows may serve as the reference. */
-  current: boolean;
+  /**
+   * `current`: new data, tested for drift; `reference`: the baseline when the input's
+   * reference is `'window'`; null: checked against the schema only.
+   */
+  drift: 'current' | 'reference' | null;
 }
 
 export interface BatchValidationInput {
@@ -21,7 +24,7 @@ export interface BatchValidationInput {
   checker?: CheckerOptions;
   /**
    * Reference statistics for drift (the production model's training statistics).
-   * `'window'`: the batch's own non-current rows; null: no drift test.
+   * `'window'`: the batch's own `reference` chunks; null: no drift test.
    */
   reference: DatasetStatistics | 'window' | null;
   drift?: DriftOptions;
@@ -50,8 +53,8 @@ export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterabl
   for await (const chunk of chunks) {
     checker.add(chunk.table);
     all?.add(chunk.table);
-    if (chunk.current) current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
-    else if (windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+    if (chunk.drift === 'current') current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+    else if (chunk.drift === 'reference' && windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
   }
   const currentStats = current.result();
   const reference = input.reference === 'window' ? windowReference!.result() : input.reference;

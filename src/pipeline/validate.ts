@@ -24,7 +24,7 @@ import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import type { CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
 import { type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
-import { createStatistics, type DatasetStatistics } from '../validate/statistics.js';
+import { createStatistics, type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { artifactPaths, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
 
 /** Names of the derived columns tested for label and prediction drift. */
@@ -230,8 +230,10 @@ async function loadProduction(ctx: StageContext): Promise<Production | null> {
   const pointer = readProduction(registry, config.name);
   if (pointer === null) return null;
   const dir = verifiedProductionDir(registry, pointer);
-  const raw = readJson<DatasetStatistics>(path.join(dir, 'statistics.json'), 'reference statistics');
-  const statistics = (raw as { version?: number }).version === 2 ? raw : null;
+  const statisticsFile = path.join(dir, 'statistics.json');
+  const raw = readJson<{ format?: string; version?: number }>(statisticsFile, 'reference statistics');
+  // Models promoted before statistics were mergeable (version 1) have no drift reference.
+  const statistics = raw.version === 1 ? null : parseStatistics(raw, displayPath(statisticsFile));
   if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
   const training = readJson<TrainingRecord>(path.join(dir, 'training.json'), 'training record');
   const parts = training.data.trainParts.length;

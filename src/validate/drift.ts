@@ -214,6 +214,10 @@ function testColumn(
   const refRows = valueCount(ref);
   const curRows = valueCount(cur);
   const test = override?.test ?? (method === 'psi' ? 'psi' : autoTest(ref, cur, numeric, refRows));
+  // Options may come from a config file: name the valid tests rather than fail obscurely.
+  if (!Object.prototype.hasOwnProperty.call(DEFAULT_THRESHOLD, test)) {
+    throw new UserError(`unknown drift test "${String(test)}" for column "${name}" (use ${Object.keys(DEFAULT_THRESHOLD).join(', ')})`);
+  }
   if (NUMERIC_ONLY.has(test) && !numeric) throw new UserError(`drift test "${test}" for column "${name}" needs a numeric column; "${name}" is ${ref.type}`);
   const threshold = override?.threshold ?? DEFAULT_THRESHOLD[test];
   if (!(threshold >= 0)) throw new UserError(`drift threshold for column "${name}" must be a number >= 0, got ${String(threshold)}`);

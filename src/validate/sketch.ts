@@ -11,6 +11,7 @@
  * memory is bounded by `maxBuckets` per sign. Merging is adding bucket counts.
  */
 import { UserError } from '../errors.js';
+import type { Atoms } from './hypothesis.js';
 
 /** Serialised sketch: dense bucket counts from an offset, zeros trimmed at both ends. */
 export interface SketchJSON {
@@ -40,12 +41,6 @@ export interface SketchOptions {
   maxBuckets?: number;
 }
 
-/** A discrete distribution: ascending distinct support points and their weights. */
-export interface Atoms {
-  readonly values: Float64Array;
-  readonly weights: Float64Array;
-}
-
 const DEFAULT_ACCURACY = 0.01;
 const DEFAULT_MAX_BUCKETS = 2048;
 
@@ -62,7 +57,10 @@ class BucketStore {
   counts = new Float64Array(0);
   /** Bucket index of `counts[0]`. */
   offset = 0;
-  /** Lowest and highest non-empty buckets; meaningless while `total` is 0. */
+  /**
+   * Highest non-empty bucket, and a bucket at or below the lowest non-empty one
+   * (bulk adds may reserve from a lower bound); meaningless while `total` is 0.
+   */
   low = 0;
   high = 0;
   total = 0;
@@ -142,11 +140,14 @@ class BucketStore {
     return i >= 0 && i < this.counts.length ? this.counts[i]! : 0;
   }
 
+  /** Buckets from the lowest to the highest non-empty one (`low` may be a lower bound only). */
   toJSON(): { offset: number; counts: number[] } {
     if (this.total === 0) return { offset: 0, counts: [] };
+    let first = this.low;
+    while (this.at(first) === 0) first++;
     const counts: number[] = [];
-    for (let k = this.low; k <= this.high; k++) counts.push(this.at(k));
-    return { offset: this.low, counts };
+    for (let k = first; k <= this.high; k++) counts.push(this.at(k));
+    return { offset: first, counts };
   }
 }
 
@@ -308,44 +309,59 @@ export class QuantileSketch {
 
   /**
    * Adds the finite, non-null values of `values` that are not whole numbers of
-   * magnitude ≤ `WHOLE_NUMBER_LIMIT` (those are left to a tally). One pass
-   * finds their extremes so each store is reserved once; the second computes
-   * bucket indices, reusing the previous one when a value repeats (sorted
-   * timestamps repeat most of the time).
+   * magnitude ≤ `WHOLE_NUMBER_LIMIT` (those are left to a tally). Each store is
+   * reserved once, from the extremes of the values: a caller that knows them
+   * (the column statistics compute them anyway) passes `extremes`, the min and
+   * max over all finite non-null values of `values` — tallied ones included,
+   * which it must add too — and saves a pass. The indexing pass reuses the
+   * previous bucket when a value repeats (sorted timestamps repeat most of the time).
    */
-  addOtherValues(values: Float64Array, nulls: Uint8Array | null = null): this {
+  addOtherValues(values: Float64Array, nulls: Uint8Array | null = null, extremes?: { min: number; max: number }): this {
     const W = WHOLE_NUMBER_LIMIT;
     const n = values.length;
+    // Magnitude ranges per sign; 0 as a lower magnitude means "unknown": reserve down to the floor.
     let minPos = Infinity;
     let maxPos = 0;
-    let minNeg = Infinity; // magnitudes
+    let minNeg = Infinity;
     let maxNeg = 0;
-    for (let i = 0; i < n; i++) {
-      const x = values[i]!;
-      if (x - x !== 0 || (nulls !== null && nulls[i] === 1)) continue;
-      const j = x | 0;
-      if (j === x && j >= -W && j <= W) continue;
-      if (x > 0) {
-        if (x < minPos) minPos = x;
-        if (x > maxPos) maxPos = x;
-      } else {
-        if (-x < minNeg) minNeg = -x;
-        if (-x > maxNeg) maxNeg = -x;
+    if (extremes !== undefined) {
+      const { min, max } = extremes;
+      if (max > 0) {
+        maxPos = max;
+        minPos = min > 0 ? min : 0;
+      }
+      if (min < 0) {
+        maxNeg = -min;
+        minNeg = max < 0 ? -max : 0;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = values[i]!;
+        if (x - x !== 0 || (nulls !== null && nulls[i] === 1)) continue;
+        const j = x | 0;
+        if (j === x && j >= -W && j <= W) continue;
+        if (x > 0) {
+          if (x < minPos) minPos = x;
+          if (x > maxPos) maxPos = x;
+        } else {
+          if (-x < minNeg) minNeg = -x;
+          if (-x > maxNeg) maxNeg = -x;
+        }
       }
     }
     if (maxPos === 0 && maxNeg === 0) return this;
-    if (maxNeg > 0 && -maxNeg < this.minValue) this.minValue = -maxNeg;
-    if (maxNeg === 0 && minPos < this.minValue) this.minValue = minPos;
-    if (maxPos > 0 && maxPos > this.maxValue) this.maxValue = maxPos;
-    if (maxPos === 0 && -minNeg > this.maxValue) this.maxValue = -minNeg;
+    const min = extremes?.min ?? (maxNeg > 0 ? -maxNeg : minPos);
+    const max = extremes?.max ?? (maxPos > 0 ? maxPos : -minNeg);
+    if (min < this.minValue) this.minValue = min;
+    if (max > this.maxValue) this.maxValue = max;
     const pos = this.positive;
     const neg = this.negative;
     // Clamping to the reserved ranges folds low buckets and keeps every write
     // in bounds even if Math.log were not perfectly monotonic.
     const posHi = maxPos > 0 ? this.index(maxPos) : 0;
-    const posLo = maxPos > 0 ? pos.reserve(this.index(minPos), posHi) : 0;
+    const posLo = maxPos > 0 ? pos.reserve(minPos > 0 ? this.index(minPos) : posHi - this.maxBuckets + 1, posHi) : 0;
     const negHi = maxNeg > 0 ? this.index(maxNeg) : 0;
-    const negLo = maxNeg > 0 ? neg.reserve(this.index(minNeg), negHi) : 0;
+    const negLo = maxNeg > 0 ? neg.reserve(minNeg > 0 ? this.index(minNeg) : negHi - this.maxBuckets + 1, negHi) : 0;
     const posCounts = pos.counts;
     const negCounts = neg.counts;
     const posOffset = pos.offset;

@@ -218,7 +218,7 @@ class NumericAccumulator implements ColumnAccumulator {
     if (this.smallValues !== null) this.countTally(lo, hi);
     this.sketch.addWholeNumberTally(tally, lo, hi); // also clears the tally
     if (others > 0) {
-      this.sketch.addOtherValues(values, mask);
+      this.sketch.addOtherValues(values, mask, { min, max });
       if (this.smallValues !== null) this.countOthers(values, mask);
     }
     if (this.sample !== null) {

@@ -283,5 +283,6 @@ describe('detectDrift: corrections, null rates, label and prediction, skips', ()
     expect(column(report, 'x')).toMatchObject({ test: 'wasserstein', threshold: 0.01, drifted: true, pValue: null });
     expect(column(report, 'c')).toMatchObject({ test: 'psi', threshold: 0.1 });
     expectUserError(() => detectDrift(reference, current, { perColumn: { c: { test: 'ks' } } }), /drift test "ks" for column "c" needs a numeric column/);
+    expectUserError(() => detectDrift(reference, current, { perColumn: { c: { test: 'tvd' as 'psi' } } }), /unknown drift test "tvd" for column "c" \(use ks, chisquare, z, wasserstein, jensenshannon, psi\)/);
   });
 });

@@ -13,6 +13,8 @@ import {
   quantile,
   valueCount,
 } from '../../src/validate/statistics.js';
+import { mulberry32 } from '../../src/train/random.js';
+import { createSketch } from '../../src/validate/sketch.js';
 import { expectUserError } from '../helpers.js';
 
 function tableOf(columns: Column[]): Table {
@@ -108,6 +110,32 @@ describe('computeStatistics', () => {
     expect(Object.keys(columnStatistics(stats, 's')!.categorical!.frequencies)).toEqual(['a', 'b', 'c']);
     expect(columnStatistics(stats, 'flag')!.categorical).toEqual({ distinct: 2, distinctIsLowerBound: false, frequencies: { true: 4, false: 3 }, otherCount: 0 });
     expect(columnStatistics(stats, 'at')!.numeric).toMatchObject({ min: 0, max: 2 * 86_400_000 });
+  });
+
+  test('the column sketch is the sketch of its values, whatever path each value takes', async () => {
+    const flights = await readTable('data/flights/2001-01-03.parquet', { columns: ['date', 'delay', 'distance'] });
+    const random = mulberry32(17);
+    // Whole numbers (tallied), fractions and large values (logarithm), both signs, zeros, NaN.
+    const mixed = Float64Array.from({ length: 30_000 }, (_, i) => {
+      const u = random();
+      if (i % 97 === 0) return Number.NaN;
+      if (u < 0.2) return 0;
+      if (u < 0.5) return Math.round((random() - 0.5) * 9000);
+      return (random() < 0.4 ? -1 : 1) * Math.exp((random() - 0.5) * 30);
+    });
+    const table: Table = { rowCount: 30_000, columns: [numbers('mixed', Array.from(mixed))], sources: [] };
+    for (const [t, name] of [
+      [flights, 'date'],
+      [flights, 'delay'],
+      [flights, 'distance'],
+      [table, 'mixed'],
+    ] as const) {
+      const column = t.columns.find((c) => c.name === name)!;
+      if (column.type !== 'number' && column.type !== 'timestamp') throw new Error('numeric column expected');
+      const acc = createStatistics();
+      for (let start = 0; start < t.rowCount; start += 4096) acc.add(slice(t, start, Math.min(t.rowCount, start + 4096)));
+      expect(columnStatistics(acc.result(), name)!.numeric!.sketch).toEqual(createSketch().addMany(column.values, column.nulls).toJSON());
+    }
   });
 
   test('a column without finite values has NaN moments (null in JSON) and an empty sketch', () => {

@@ -18,10 +18,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machine, median, pad } from './lib/common.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -243,12 +244,6 @@ async function child(scenario, engine) {
 
 // ---------------------------------------------------------------- parent: runs, medians, report
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function runChild(scenario, engine) {
   const self = fileURLToPath(import.meta.url);
   const out = spawnSync(process.execPath, [self, '--child', scenario, engine], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -262,22 +257,6 @@ async function writeCsvOnce() {
   await connection.run(`COPY (SELECT * FROM read_parquet('${PARQUET}')) TO '${CSV}' (HEADER)`);
   connection.closeSync();
   instance.closeSync();
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model ?? 'unknown',
-    cores: cpu.length,
-    memoryGB: Math.round(totalmem() / 2 ** 30),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-  };
-}
-
-function pad(value, width, right = false) {
-  const s = String(value);
-  return right ? s.padStart(width) : s.padEnd(width);
 }
 
 async function main() {

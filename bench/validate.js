@@ -34,10 +34,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machine, median, pad } from './lib/common.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -232,12 +233,6 @@ async function writeCsvOnce() {
   }
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function summarise(samples) {
   const ms = median(samples.map((s) => s.ms));
   const rows = samples[0].rows;
@@ -258,17 +253,6 @@ function summarise(samples) {
   return out;
 }
 
-function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model ?? 'unknown',
-    cores: cpu.length,
-    memoryGB: Math.round(totalmem() / 2 ** 30),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-  };
-}
-
 function argument(name, fallback) {
   const at = process.argv.indexOf(name);
   if (at < 0) return fallback;
@@ -278,11 +262,6 @@ function argument(name, fallback) {
     process.exit(2);
   }
   return value;
-}
-
-function pad(value, width, right = false) {
-  const s = String(value);
-  return right ? s.padStart(width) : s.padEnd(width);
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;

@@ -4,6 +4,8 @@
  * Defaults live here too, so the schema an editor shows is the one ct applies.
  */
 
+import { ANOMALY_KINDS } from '../validate/schema.js';
+
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A day, YYYY-MM-DD.' } as const;
 
@@ -154,24 +156,7 @@ export const configSchema = {
           type: 'object',
           default: {},
           description: 'Severity per anomaly kind (error fails validation, warning is reported).',
-          propertyNames: {
-            enum: [
-              'empty_batch',
-              'missing_column',
-              'new_column',
-              'type_mismatch',
-              'unparseable_value',
-              'all_null',
-              'nulls_above_threshold',
-              'out_of_range',
-              'non_finite',
-              'unseen_category',
-              'regex_mismatch',
-              'unique_violation',
-              'row_count_out_of_range',
-              'duplicate_rows',
-            ],
-          },
+          propertyNames: { enum: [...ANOMALY_KINDS] },
           additionalProperties: { enum: ['error', 'warning'] },
         },
         maxDomainSize: { ...positiveInt, default: 1000, description: 'Schema inference keeps the domain of string columns with at most this many values.' },

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parse, stringify } from 'yaml';
+import { readTable } from '../../src/data/read.js';
+import { takeRows, valueAt } from '../../src/data/table.js';
 import { sha256File } from '../../src/files.js';
 import { fileLoadHandler } from '../../src/train/io.js';
 
@@ -161,6 +163,34 @@ describe('ct run on flight data', () => {
     expect(unseen.examples).toEqual([{ file: 'incoming/2001-03-01.csv', row: 2, value: 'QQQ' }]);
     const proposed = JSON.parse(readFileSync(path.join(repo, 'out-bad/schema.proposed.json'), 'utf8'));
     expect(proposed.columns.find((c: { name: string }) => c.name === 'origin').domain).toContain('QQQ');
+  });
+
+  it('dataset drift blocks validation only when the config says so', async () => {
+    // One day of flights leaving Atlanta only: origin, destination and distance shift.
+    const day = readdirSync(path.join(repo, 'data/flights')).filter((f) => f.endsWith('.parquet')).sort()[0]!;
+    const table = await readTable(path.join(repo, 'data/flights', day));
+    const origin = table.columns.find((c) => c.name === 'origin')!;
+    const rows: number[] = [];
+    for (let i = 0; i < table.rowCount; i++) if (valueAt(origin, i) === 'ATL') rows.push(i);
+    const atl = takeRows(table, rows);
+    const lines = ['date,delay,distance,origin,destination'];
+    for (let i = 0; i < atl.rowCount; i++) lines.push(atl.columns.map((c) => (c.type === 'timestamp' ? String(valueAt(c, i)).slice(0, 16) : String(valueAt(c, i)))).join(','));
+    mkdirSync(path.join(repo, 'hub'), { recursive: true });
+    writeFileSync(path.join(repo, 'hub', day.replace('.parquet', '.csv')), `${lines.join('\n')}\n`);
+
+    const warn = ct(repo, ['validate', '--data', 'hub', '--json', '--out', 'out-hub']);
+    const report = JSON.parse(warn.stdout);
+    expect(report.drift.datasetDrift).toBe(true);
+    expect(report.drift.columns.find((c: { column: string }) => c.column === 'origin').drifted).toBe(true);
+    expect(report.anomalies.some((a: { severity: string }) => a.severity === 'error')).toBe(false);
+    expect(warn.status).toBe(0);
+
+    const config = parse(readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')) as Record<string, unknown>;
+    config.validation = { drift: { blocking: true } };
+    writeFileSync(path.join(repo, 'blocking.yaml'), stringify(config));
+    const blocked = ct(repo, ['validate', '--config', 'blocking.yaml', '--data', 'hub', '--out', 'out-hub']);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain('validation.drift.blocking is set');
   });
 
   it('unreadable data is one clear line and exit code 2', () => {

@@ -58,7 +58,7 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
   }
   const c = data as Record<string, unknown> & Omit<CtConfig, 'label' | 'features'> & {
     label: string | Omit<LabelConfig, 'text'>;
-    features: Array<Partial<FeatureConfig> & { column: string }>;
+    features: Array<Partial<FeatureConfig>>;
   };
   const label = parseLabel(file, c.label);
   const features = c.features.map((f, i) => completeFeature(file, f, i));
@@ -115,9 +115,18 @@ function parseLiteral(file: string, label: string, literal: string): number | st
   throw new UserError(`${file}: label: in "${label}", ${literal} is not a number, true/false or a quoted string`);
 }
 
-function completeFeature(file: string, f: Partial<FeatureConfig> & { column: string }, i: number): FeatureConfig {
-  const transform = f.transform ?? 'none';
+function completeFeature(file: string, f: Partial<FeatureConfig>, i: number): FeatureConfig {
   const where = `${file}: features[${i}]`;
+  if (f.cross !== undefined) {
+    if (f.column !== undefined) throw new UserError(`${where}: a cross names features in "cross", not a "column"`);
+    // 'none' is the schema default every feature gets.
+    if (f.transform !== undefined && f.transform !== 'cross' && f.transform !== 'none') throw new UserError(`${where}.transform: a cross takes no transform`);
+    if (f.kind === 'numeric') throw new UserError(`${where}.kind: a cross is categorical`);
+    return { ...f, name: f.name!, column: f.cross.join(' x '), transform: 'cross', kind: 'categorical', hashBuckets: f.hashBuckets ?? 1000 };
+  }
+  if (f.column === undefined) throw new UserError(`${where}.column: is required`);
+  if (f.transform === 'cross') throw new UserError(`${where}.transform: cross needs "cross: [feature, feature]"`);
+  const transform = f.transform ?? 'none';
   if (transform === 'bucketize') {
     if (f.boundaries === undefined) throw new UserError(`${where}.boundaries: bucketize needs boundaries`);
     for (let k = 1; k < f.boundaries.length; k++) {
@@ -131,8 +140,10 @@ function completeFeature(file: string, f: Partial<FeatureConfig> & { column: str
   if (f.kind === 'numeric' && fixedCategorical && transform === 'bucketize') {
     throw new UserError(`${where}.kind: a bucketized feature is categorical`);
   }
+  const { hashBuckets: _unused, ...rest } = f;
   return {
-    ...f,
+    ...rest,
+    column: f.column,
     name: f.name ?? f.column.replace(/[^A-Za-z0-9_]/g, '_'),
     transform,
     // An unset kind is settled from the column type once the data is read (strings: categorical).

@@ -98,12 +98,19 @@ export const configSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['column'],
+        anyOf: [{ required: ['column'] }, { required: ['cross', 'name'] }],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Input name; default the column name.' },
           column: { type: 'string', description: 'Source column.' },
+          cross: {
+            type: 'array',
+            items: { type: 'string' },
+            minItems: 2,
+            description: 'A hashed cross of earlier categorical features (by name), e.g. [origin, destination].',
+          },
+          hashBuckets: { ...positiveInt, default: 1000, description: 'Buckets of a hashed cross.' },
           transform: {
-            enum: ['none', 'log1p', 'hourOfDay', 'dayOfWeek', 'bucketize'],
+            enum: ['none', 'log1p', 'hourOfDay', 'dayOfWeek', 'bucketize', 'cross'],
             default: 'none',
             description: 'hourOfDay/dayOfWeek read a timestamp (UTC); bucketize needs boundaries.',
           },

@@ -50,14 +50,18 @@ export interface LabelConfig {
   text: string;
 }
 
-export type FeatureTransform = 'none' | 'log1p' | 'hourOfDay' | 'dayOfWeek' | 'bucketize';
+export type FeatureTransform = 'none' | 'log1p' | 'hourOfDay' | 'dayOfWeek' | 'bucketize' | 'cross';
 export type FeatureKind = 'numeric' | 'categorical';
 
 export interface FeatureConfig {
   /** Name of the model input. */
   name: string;
-  /** Source column in the data. */
+  /** Source column in the data; for a cross, its features joined with " x " (for reports). */
   column: string;
+  /** A hashed cross of these earlier categorical features (by name). */
+  cross?: string[];
+  /** Buckets of a hashed cross. */
+  hashBuckets?: number;
   transform: FeatureTransform;
   /**
    * Numeric features are normalised; categorical ones go through an embedding.

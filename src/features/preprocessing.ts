@@ -30,6 +30,9 @@ export interface CategoricalFeature {
   /** For vocabulary features: value of id k+1 is `vocabulary[k]`. */
   vocabulary?: string[];
   boundaries?: number[];
+  /** For a hashed cross: the crossed features (earlier in the list) and the number of buckets. */
+  cross?: string[];
+  hashBuckets?: number;
 }
 
 export type FittedFeature = NumericFeature | CategoricalFeature;
@@ -58,13 +61,15 @@ const HOUR_MS = 3_600_000;
 /** Fits vocabularies, normalisation and the label encoding on the training table. */
 export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing {
   const label = fitLabel(table, config.label, config.task);
-  const features = config.features.map((f) => fitFeature(table, f));
+  const features: FittedFeature[] = [];
+  for (const f of config.features) features.push(f.transform === 'cross' ? fitCross(f, features) : fitFeature(table, f));
   return { format: 'ct-preprocessing', version: 1, task: config.task, label, features };
 }
 
 /** Encodes a table with fitted preprocessing. Rows whose label is unknown keep NaN. */
 export function encodeTable(table: Table, prep: Preprocessing, options: { withLabels?: boolean } = {}): EncodedData {
-  const inputs = prep.features.map((f) => encodeFeature(table, f));
+  const inputs: Array<Int32Array | Float32Array> = [];
+  for (const f of prep.features) inputs.push(f.transform === 'cross' ? encodeCross(f as CategoricalFeature, prep.features, inputs, table.rowCount) : encodeFeature(table, f));
   const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
   return { rows: table.rowCount, inputs, labels };
 }
@@ -126,6 +131,8 @@ function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
     case 'bucketize':
       if (column.type !== 'number') throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
       return { ...categorical(f, f.boundaries!.length + 2), boundaries: f.boundaries! };
+    case 'cross':
+      throw new Error(`feature "${f.name}": crosses are fitted by fitCross`);
     case 'log1p':
     case 'none': {
       const kind = f.kind ?? (column.type === 'string' || column.type === 'boolean' ? 'categorical' : 'numeric');
@@ -138,6 +145,40 @@ function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
       return fitNumeric(f, column.values, column.nulls, f.transform);
     }
   }
+}
+
+/** A hashed cross of earlier categorical features: `hashBuckets` ids plus 0. */
+function fitCross(f: FeatureConfig, earlier: readonly FittedFeature[]): CategoricalFeature {
+  for (const name of f.cross!) {
+    const source = earlier.find((e) => e.name === name);
+    if (source === undefined) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
+    if (source.kind !== 'categorical') throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
+  }
+  return { ...categorical(f, f.hashBuckets! + 1), cross: f.cross!, hashBuckets: f.hashBuckets! };
+}
+
+/**
+ * Ids of a hashed cross: a seeded 32-bit mix of the crossed features' ids, modulo the
+ * buckets, plus 1. Rows where every crossed id is 0 (all missing) stay 0.
+ */
+function encodeCross(f: CategoricalFeature, features: readonly FittedFeature[], inputs: ReadonlyArray<Int32Array | Float32Array>, rows: number): Int32Array {
+  const sources = f.cross!.map((name) => inputs[features.findIndex((e) => e.name === name)] as Int32Array);
+  const out = new Int32Array(rows);
+  const buckets = f.hashBuckets!;
+  for (let i = 0; i < rows; i++) {
+    let h = 0x9e3779b9;
+    let any = 0;
+    for (const ids of sources) {
+      const id = ids[i]!;
+      any |= id;
+      h = Math.imul(h ^ id, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+    }
+    out[i] = any === 0 ? 0 : ((h >>> 0) % buckets) + 1;
+  }
+  return out;
 }
 
 function categorical(f: FeatureConfig, cardinality: number): CategoricalFeature {

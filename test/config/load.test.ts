@@ -99,6 +99,8 @@ describe('config errors name the field and what is expected', () => {
     [withChange(['features', '1'], { column: 'origin' }), 'features[1].name: "origin" is used twice'],
     [withChange(['validation', 'severity'], { nulls: 'error' }), 'validation.severity.nulls: unknown key, must be one of "empty_batch"'],
     [withChange(['validation', 'severity'], { out_of_range: 'fatal' }), 'validation.severity.out_of_range: must be one of "error", "warning"'],
+    [withChange(['features', '1'], { name: 'route', cross: ['origin', 'destination'], column: 'origin' }), 'features[1]: a cross names features in "cross", not a "column"'],
+    [withChange(['features', '1'], { name: 'route', cross: ['origin'] }), 'features[1].cross: must NOT have fewer than 2 items'],
     [withChange(['validation', 'drift'], { method: 'ks' }), 'validation.drift.method: must be one of "auto", "psi"'],
   ])('%#: %s', (raw, message) => {
     expect(errorOf(raw)).toContain(message);

@@ -78,6 +78,28 @@ describe('preprocessing', () => {
     expect(() => fitPreprocessing(data, config([{ column: 'origin' }], 'dest > 3'))).toThrow('label: column "dest" is not in the data');
   });
 
+  it('hashes crosses of categorical features into buckets, deterministically', () => {
+    const cfg2 = config([
+      { name: 'origin', column: 'origin' },
+      { name: 'hour', column: 'date', transform: 'hourOfDay' },
+      { name: 'origin_hour', cross: ['origin', 'hour'], hashBuckets: 50, embedding: 4 },
+    ]);
+    const prep = fitPreprocessing(data, cfg2);
+    expect(prep.features[2]).toMatchObject({ kind: 'categorical', transform: 'cross', cross: ['origin', 'hour'], hashBuckets: 50, cardinality: 51, embedding: 4 });
+    const ids = Array.from(encodeTable(data, prep).inputs[2]!);
+    // Rows 0 and 2 are SFO at 06:30; row 1 is LAX at 19:30; row 3 has neither value.
+    expect(ids[0]).toBe(ids[2]);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids[3]).toBe(0);
+    expect(ids.every((id) => id >= 0 && id <= 50)).toBe(true);
+    expect(Array.from(encodeTable(data, fitPreprocessing(data, cfg2)).inputs[2]!)).toEqual(ids);
+  });
+
+  it('a cross must name earlier categorical features', () => {
+    expect(() => fitPreprocessing(data, config([{ name: 'x', cross: ['origin', 'hour'] }, { column: 'origin' }]))).toThrow('crosses "origin", which must be a feature listed before it');
+    expect(() => fitPreprocessing(data, config([{ column: 'distance' }, { column: 'origin' }, { name: 'x', cross: ['distance', 'origin'] }]))).toThrow('which is numeric');
+  });
+
   it('multiclass labels take their classes from the training data', () => {
     const prep = fitPreprocessing(data, config([{ column: 'distance' }], 'origin', 'multiclass'));
     expect(prep.label.classes).toEqual(['LAX', 'SFO']);

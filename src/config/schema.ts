@@ -151,6 +151,10 @@ export const configSchema = {
         validationFraction: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
         earlyStoppingPatience: { type: 'integer', minimum: 0, default: 0, description: '0: never stop early.' },
         maxRows: { ...positiveInt, description: 'Train on a seeded sample of at most this many rows.' },
+        classWeight: {
+          description: 'Weight of each class in the loss: "balanced" (n / (classes x n_class)) or a weight per class (binary: "0" and "1").',
+          oneOf: [{ const: 'balanced' }, { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 } }],
+        },
       },
     },
     validation: {

@@ -97,6 +97,8 @@ export interface TrainingConfig {
   earlyStoppingPatience: number;
   /** Train on at most this many rows (a seeded sample); unset = all rows. */
   maxRows?: number;
+  /** Class weights in the loss (classification only). */
+  classWeight?: 'balanced' | Record<string, number>;
 }
 
 export interface ChangeThreshold {

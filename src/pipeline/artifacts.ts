@@ -76,7 +76,8 @@ export interface TrainingRecord {
   seed: number;
   backend: { requested: string; name: string; fastKernels: string[]; fallbackReason: string | null };
   packages: Record<string, string>;
-  hyperparameters: { model: ModelConfig; training: TrainingConfig };
+  /** `classWeights`: the weights of the loss per class, as computed (null: unweighted). */
+  hyperparameters: { model: ModelConfig; training: TrainingConfig; classWeights: number[] | null };
   parameters: number;
   epochs: number;
   bestEpoch: number;

@@ -17,7 +17,7 @@ import { trainingMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
 import { fileSaveHandler } from '../train/io.js';
 import { fitModel } from '../train/loop.js';
-import { buildModel, compileModel } from '../train/model.js';
+import { buildModel, classWeights, compileModel } from '../train/model.js';
 import { holdout, sampleRows } from '../train/random.js';
 import { computeStatistics, type DatasetStatistics } from '../validate/statistics.js';
 import { artifactPaths, type StageContext, type TrainingRecord } from './artifacts.js';
@@ -50,7 +50,10 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
 
   const model = buildModel(preprocessing, config.model, training.seed);
-  compileModel(model, config.task, training);
+  const classNames = config.task === 'binary' ? ['0', '1'] : (preprocessing.label.classes ?? []);
+  const weights = classWeights(training, config.task, Float32Array.from(split.keep, (i) => encoded.labels[i]!), classNames);
+  if (weights !== null) ctx.logger.info(`class weights: ${classNames.map((c, k) => `${c} ${weights[k]!.toFixed(3)}`).join(', ')}`);
+  compileModel(model, config.task, training, weights);
   const classes = preprocessing.label.classes?.length;
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(model, encoded, split.keep, split.held, {
@@ -90,7 +93,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     seed: training.seed,
     backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
     packages: packageVersions(),
-    hyperparameters: { model: config.model, training },
+    hyperparameters: { model: config.model, training, classWeights: weights },
     parameters: model.countParams(),
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,

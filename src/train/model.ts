@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, Task, TrainingConfig } from '../config/types.js';
+import { UserError } from '../errors.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 
 /** Number of model outputs: one probability, K class probabilities, or one value. */
@@ -66,13 +67,46 @@ export function lossFor(task: Task): string {
   return task === 'binary' ? 'binaryCrossentropy' : task === 'multiclass' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError';
 }
 
-/** Compiles `model` with the configured optimiser and the task's loss. */
-export function compileModel(model: tf.LayersModel, task: Task, training: TrainingConfig): void {
+/**
+ * Per-class weights of the loss from `training.classWeight` and the training labels
+ * (class index per row); null when the config sets none. `balanced` is scikit-learn's
+ * n / (classes x n_class).
+ */
+export function classWeights(training: TrainingConfig, task: Task, labels: ArrayLike<number>, classNames: readonly string[]): number[] | null {
+  const spec = training.classWeight;
+  if (spec === undefined) return null;
+  if (task === 'regression') throw new UserError('training.classWeight: class weights apply to classification tasks only');
+  const k = classNames.length;
+  if (spec === 'balanced') {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+    return Array.from(counts, (c) => (c === 0 ? 1 : labels.length / (k * c)));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(', ')})`);
+  }
+  return classNames.map((name) => spec[name] ?? 1);
+}
+
+/** Compiles `model` with the configured optimiser and the task's loss, weighted per class when `weights` are given. */
+export function compileModel(model: tf.LayersModel, task: Task, training: TrainingConfig, weights: readonly number[] | null = null): void {
   const optimizer =
     training.optimizer === 'sgd'
       ? tf.train.sgd(training.learningRate)
       : training.optimizer === 'rmsprop'
         ? tf.train.rmsprop(training.learningRate)
         : tf.train.adam(training.learningRate);
-  model.compile({ optimizer, loss: lossFor(task) });
+  model.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
+}
+
+/** The task's loss with each row weighted by its class's weight. */
+function weightedLoss(task: Task, weights: readonly number[]): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
+  const w = tf.keep(tf.tensor1d(weights as number[]));
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const classes = yTrue.reshape([-1]).toInt();
+      const perRow = task === 'binary' ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
+      // As Keras's class_weight: the mean over rows of weight x loss.
+      return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
+    });
 }

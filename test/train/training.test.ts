@@ -15,7 +15,7 @@ import { encodeTable, fitPreprocessing, labelledRows } from '../../src/features/
 import { selectBackend } from '../../src/train/backend.js';
 import { fileLoadHandler, fileSaveHandler } from '../../src/train/io.js';
 import { fitModel } from '../../src/train/loop.js';
-import { buildModel, compileModel } from '../../src/train/model.js';
+import { buildModel, classWeights, compileModel } from '../../src/train/model.js';
 import { predictRows } from '../../src/train/predict.js';
 import { sampleRows } from '../../src/train/random.js';
 
@@ -102,5 +102,39 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
     expect(predictRows(loaded, r.encoded, rows)).toEqual(predictRows(r.model, r.encoded, rows));
     loaded.dispose();
     r.model.dispose();
+  });
+});
+
+describe('class weights', () => {
+  it('balanced weights are n / (classes x n_class); named weights must name classes', () => {
+    const cfg = config(1, { classWeight: 'balanced' });
+    expect(classWeights(cfg.training, 'binary', [0, 0, 0, 1], ['0', '1'])).toEqual([4 / 6, 2]);
+    expect(classWeights(config(1, { classWeight: { '1': 3 } }).training, 'binary', [0, 1], ['0', '1'])).toEqual([1, 3]);
+    expect(classWeights(config(1).training, 'binary', [0, 1], ['0', '1'])).toBeNull();
+    expect(() => classWeights(config(1, { classWeight: { yes: 3 } }).training, 'binary', [0, 1], ['0', '1'])).toThrow('training.classWeight: "yes" is not a class');
+  });
+
+  it('balanced weights pull the predicted positive rate of an imbalanced label towards one half', async () => {
+    await selectBackend('cpu');
+    let positiveRate = 0;
+    const meanPrediction = async (cfg: CtConfig): Promise<number> => {
+      const prep = fitPreprocessing(table, cfg);
+      const encoded = encodeTable(table, prep);
+      const rows = sampleRows(labelledRows(encoded), 4000, 1);
+      positiveRate = rows.reduce((s, i) => s + encoded.labels[i]!, 0) / rows.length;
+      const model = buildModel(prep, cfg.model, cfg.training.seed);
+      const weights = classWeights(cfg.training, 'binary', Float32Array.from(rows, (i) => encoded.labels[i]!), ['0', '1']);
+      compileModel(model, cfg.task, cfg.training, weights);
+      await fitModel(model, encoded, rows, new Int32Array(0), { task: cfg.task, training: cfg.training, threshold: 0.5 });
+      const p = predictRows(model, encoded, rows);
+      model.dispose();
+      return p.reduce((a, b) => a + b, 0) / p.length;
+    };
+    const plain = await meanPrediction(config(42));
+    const balanced = await meanPrediction(config(42, { classWeight: 'balanced' }));
+    // Unweighted, the mean prediction sits near the share of delayed flights; balanced, well above it.
+    expect(positiveRate).toBeLessThan(0.35);
+    expect(Math.abs(plain - positiveRate)).toBeLessThan(0.1);
+    expect(balanced).toBeGreaterThan(plain + 0.1);
   });
 });

@@ -20,7 +20,7 @@ import { closeSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../errors.js';
 import { ByteDictionary } from './dictionary.js';
-import { assertColumnsExist, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
+import { assertColumnsExist, checkedChunkRows, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
 import {
   isNanToken,
   MAY_ANY,
@@ -114,8 +114,7 @@ export interface CsvChunkOptions extends CsvOptions {
  */
 export function* readCsvChunks(path: string, options: CsvChunkOptions): Generator<Table, void, undefined> {
   const file = displayPath(path);
-  const chunkRows = options.chunkRows;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const chunkRows = checkedChunkRows(options.chunkRows);
   const blockBytes = options.blockBytes ?? CHUNK_BYTES;
   const fd = openDataFile(path);
   try {

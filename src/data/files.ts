@@ -110,3 +110,9 @@ export function trimArray<T extends Float64Array | Int32Array | Uint8Array>(arra
   if (array.length === rows) return array;
   return (rows >= array.length * 0.75 ? array.subarray(0, rows) : array.slice(0, rows)) as T;
 }
+
+/** `chunkRows` of a chunked reader, checked: a whole number of rows, at least 1. */
+export function checkedChunkRows(chunkRows: number): number {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  return chunkRows;
+}

@@ -14,7 +14,7 @@ import { closeSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../errors.js';
 import { DictionaryBuilder } from './dictionary.js';
-import { assertColumnsExist, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
+import { assertColumnsExist, checkedChunkRows, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
 import { parseTimestampString } from './infer.js';
 import { type Column, type ColumnType, nullColumn, nullCount, type Table } from './table.js';
 
@@ -111,8 +111,7 @@ export interface JsonLinesChunkOptions extends JsonLinesOptions {
  */
 export function* readJsonLinesChunks(path: string, options: JsonLinesChunkOptions): Generator<Table, void, undefined> {
   const file = displayPath(path);
-  const chunkRows = options.chunkRows;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const chunkRows = checkedChunkRows(options.chunkRows);
   const fd = openDataFile(path);
   try {
     const keep = options.columns === undefined ? null : new Set(options.columns);

@@ -26,7 +26,7 @@ import {
 import { compressors as standardCompressors } from 'hyparquet-compressors';
 import { UserError } from '../errors.js';
 import { ByteDictionary } from './dictionary.js';
-import { assertColumnsExist, assertDataFile, displayPath } from './files.js';
+import { assertColumnsExist, assertDataFile, checkedChunkRows, displayPath } from './files.js';
 import { type ColumnSink, CorruptPageError, decodeColumnChunk, type ValueKind } from './parquet-pages.js';
 import { type Column, sliceRows, type Table } from './table.js';
 
@@ -75,8 +75,7 @@ export interface ParquetChunkOptions extends ParquetOptions {
  * before it. A file without rows gives one empty chunk with its columns.
  */
 export async function* readParquetChunks(path: string, options: ParquetChunkOptions): AsyncGenerator<Table, void, undefined> {
-  const chunkRows = options.chunkRows;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  const chunkRows = checkedChunkRows(options.chunkRows);
   const file = displayPath(path);
   const handle = await openParquet(path, file);
   try {

@@ -3,7 +3,8 @@
  * Training benchmark: ct's training code on the reference flights model of SPEC.md,
  * against PyTorch and scikit-learn's HistGradientBoosting in the same run.
  *
- *   npx tsc -p tsconfig.build.json && npm run bench -- train [--runs 3] [--cpu-runs 1] [--profile]
+ *   npx tsc -p tsconfig.build.json && npm run bench -- train [--runs 3] [--cpu-runs 1] [--hgb-runs 1]
+ *   npm run bench -- train --profile [--backend wasm]
  *
  * Data: all flights-3m rows of 2001-01-01..01-28 for training (458,388) and of
  * 2001-01-29..02-04 for testing (115,321), exported once from
@@ -23,7 +24,12 @@
  *                 unavailable with the reason. Timed: fitModel only (not reading,
  *                 encoding or building the model). samples/s = rows x epochs / seconds.
  *   torch         bench/peers/peers.py torch: PyTorch MLP, same architecture, 2 threads
+ *   torch1        the same with 1 thread. With another process on one of the 2 cores,
+ *                 PyTorch's 2 threads stall each other (10-20x slower, seen here), so
+ *                 the speed target compares ct with the faster of the two in each run.
  *   hgb           bench/peers/peers.py hgb: HistGradientBoosting, 200 iterations
+ *                 (deterministic: its AUC is the same every run, so it runs --hgb-runs
+ *                 times, default 1)
  *   shipped       the shipped ct.config.yaml as users run it: `node bin/ct.js train`
  *                 with a temp copy whose data section points at daily partitions
  *                 2001-01-01..02-04 (written once by scripts/flights-partitions.mjs),
@@ -35,6 +41,7 @@
  *                 seconds are reported beside it.
  * The cpu backend takes about a minute per run, so it runs --cpu-runs times (default 1)
  * to keep the default benchmark near 6 minutes; the others run --runs times, round-robin.
+ * Ratios are medians of run-by-run ratios (run r of one engine against run r of the other).
  * Peak RSS: process.resourceUsage().maxRSS of the child (ct train: through a preloaded
  * exit hook; Python: getrusage).
  *
@@ -450,6 +457,7 @@ async function profileOnly() {
 async function main() {
   const runs = argument('--runs', 3);
   const cpuRuns = Math.min(argument('--cpu-runs', 1), runs);
+  const hgbRuns = Math.min(argument('--hgb-runs', 1), runs);
   if (runs < 1) {
     console.error('--runs: expected a whole number >= 1');
     process.exit(2);
@@ -469,7 +477,8 @@ async function main() {
   for (const backend of available) engines[`ct-${backend}`] = [backend === 'cpu' ? cpuRuns : runs, () => runCtChild(backend)];
   if (missing === null) {
     engines.torch = [runs, () => runPeer('torch')];
-    engines.hgb = [runs, () => runPeer('hgb')];
+    engines.torch1 = [runs, () => runPeer('torch1')];
+    engines.hgb = [hgbRuns, () => runPeer('hgb')];
   }
   engines.shipped = [runs, runShipped];
 
@@ -496,14 +505,28 @@ async function main() {
     if (n === 0) return null;
     return round(median(Array.from({ length: n }, (_, r) => samples[a][r][key] / samples[b][r][key])), 3);
   };
+  // PyTorch's speed in run r: the faster of its 2-thread and 1-thread runs.
+  if (samples.torch !== undefined) {
+    samples.torchBest = samples.torch.map((t, r) => (samples.torch1[r].samplesPerSecond > t.samplesPerSecond ? samples.torch1[r] : t));
+  }
   const comparisons = {};
-  for (const e of ctEngines) comparisons[`${e} / torch samples/s`] = pairwise(e, 'torch', 'samplesPerSecond');
+  for (const e of ctEngines) {
+    comparisons[`${e} / torch (2 threads) samples/s`] = pairwise(e, 'torch', 'samplesPerSecond');
+    comparisons[`${e} / torch1 (1 thread) samples/s`] = pairwise(e, 'torch1', 'samplesPerSecond');
+    comparisons[`${e} / faster torch samples/s`] = pairwise(e, 'torchBest', 'samplesPerSecond');
+  }
   comparisons['shipped AUC - hgb AUC'] = results.hgb ? round(results.shipped.auc - results.hgb.auc, 4) : null;
   comparisons[`${best} AUC - torch AUC`] = results.torch ? round(results[best].auc - results.torch.auc, 4) : null;
 
-  const ratio = comparisons[`${best} / torch samples/s`];
+  const ratio = comparisons[`${best} / faster torch samples/s`];
   const targets = [
-    { name: `ct training samples/s on the best backend (${best.slice(3)}) >= 1.5 x PyTorch's (same run)`, value: ratio, target: 1.5, unit: 'x', met: ratio !== null && ratio >= 1.5 },
+    {
+      name: `ct training samples/s on the best backend (${best.slice(3)}) >= 1.5 x PyTorch's (faster of 2 threads / 1 thread, same run)`,
+      value: ratio,
+      target: 1.5,
+      unit: 'x',
+      met: ratio !== null && ratio >= 1.5,
+    },
     {
       name: 'shipped config test AUC > HistGradientBoosting test AUC (same run)',
       value: results.shipped.auc,
@@ -519,6 +542,7 @@ async function main() {
     machine: machine(),
     runs,
     cpuRuns,
+    hgbRuns,
     inputs: {
       parquet: PARQUET,
       train: { file: TRAIN_CSV, window: '2001-01-01..2001-01-28' },
@@ -529,25 +553,25 @@ async function main() {
     bestBackend: best.slice(3),
     results,
     comparisons,
-    ...(missing === null ? {} : { skipped: { torch: missing, hgb: missing, install: 'apt-get install -y python3-torch python3-sklearn python3-pandas' } }),
+    ...(missing === null ? {} : { skipped: { torch: missing, torch1: missing, hgb: missing, install: 'apt-get install -y python3-torch python3-sklearn python3-pandas' } }),
     benchmarkSeconds: round((performance.now() - started) / 1000),
     targets,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'train.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`train benchmark: flights 2001-01-01..01-28 (train) / 01-29..02-04 (test), ${runs} runs (cpu: ${cpuRuns}), medians, ${report.machine.cores} cores, Node ${process.version}`);
-  console.log(`${pad('engine', 12)}${pad('backend', 11)}${pad('train rows', 11, true)}${pad('train s', 9, true)}${pad('samples/s', 11, true)}${pad('test AUC', 10, true)}${pad('peak RSS MB', 13, true)}  runs (train s)`);
+  console.log(`train benchmark: flights 2001-01-01..01-28 (train) / 01-29..02-04 (test), ${runs} runs (ct-cpu: ${cpuRuns}, hgb: ${hgbRuns}), medians, ${report.machine.cores} cores, Node ${process.version}`);
+  console.log(`${pad('engine', 14)}${pad('backend', 11)}${pad('train rows', 11, true)}${pad('train s', 9, true)}${pad('samples/s', 11, true)}${pad('test AUC', 10, true)}${pad('peak RSS MB', 13, true)}  runs (train s)`);
   for (const [name, r] of Object.entries(results)) {
     if (r.unavailable !== undefined) {
-      console.log(`${pad(name, 12)}unavailable: ${r.unavailable}`);
+      console.log(`${pad(name, 14)}unavailable: ${r.unavailable}`);
       continue;
     }
-    const backend = r.backend ?? (name === 'torch' ? 'pytorch' : 'sklearn');
+    const backend = r.backend ?? (name === 'torch' ? 'pytorch x2' : name === 'torch1' ? 'pytorch x1' : 'sklearn');
     const extra = name === 'shipped' ? `  (ct train wall clock; epochs ${r.loopSeconds} s, ${r.rows} rows + ${r.validationRows} validation; ct evaluate ${r.evaluateSeconds} s)` : '';
-    console.log(`${pad(name, 12)}${pad(backend, 11)}${pad(r.rows, 11, true)}${pad(r.trainSeconds.toFixed(2), 9, true)}${pad(r.samplesPerSecond, 11, true)}${pad(r.auc.toFixed(4), 10, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsTrainSeconds.join(' ')}${extra}`);
+    console.log(`${pad(name, 14)}${pad(backend, 11)}${pad(r.rows, 11, true)}${pad(r.trainSeconds.toFixed(2), 9, true)}${pad(r.samplesPerSecond, 11, true)}${pad(r.auc.toFixed(4), 10, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsTrainSeconds.join(' ')}${extra}`);
   }
-  if (missing !== null) console.log(`torch, hgb: skipped (${missing}); apt-get install -y python3-torch python3-sklearn python3-pandas`);
+  if (missing !== null) console.log(`torch, torch1, hgb: skipped (${missing}); apt-get install -y python3-torch python3-sklearn python3-pandas`);
   console.log('comparisons (ratios: median of run-by-run ratios):');
   for (const [name, value] of Object.entries(comparisons)) console.log(`  ${name}: ${value ?? 'n/a'}`);
   console.log('targets:');

@@ -1,12 +1,16 @@
 # Copied from shared/peers/peers.py (the peers behind SPEC.md's "Measured anchors":
 # HistGradientBoosting, logistic regression, the PyTorch MLP); run by bench/train.js with
 # Debian's python3-torch, python3-sklearn and python3-pandas:
-#   /usr/bin/python3 bench/peers/peers.py DATADIR [hgb|logreg|torch]...
+#   /usr/bin/python3 bench/peers/peers.py DATADIR [hgb|logreg|torch|torch1]...
 # DATADIR holds train.csv and test.csv (bench/train.js writes them, in the format of
-# shared/peers/export_flights.mjs). Adapted only in report(): besides the original line it
-# prints one JSON line (prefix "json: ") with the same numbers plus the number of training
-# rows and the process's peak RSS, for bench/train.js to parse. Models, data handling and
-# timing are unchanged, so the numbers stay comparable with the anchors.
+# shared/peers/export_flights.mjs). Adapted in two places only; models, data handling and
+# timing are unchanged, so the numbers stay comparable with the anchors:
+# - report() prints, besides the original line, one JSON line (prefix "json: ") with the
+#   same numbers plus the number of training rows and the process's peak RSS;
+# - "torch1" runs the same PyTorch MLP with 1 thread instead of 2. On a 2-core machine
+#   where another process holds a core, PyTorch's 2 threads wait for each other at
+#   every op and it trains 10-20x slower (measured: 19k vs 334k samples/s in one
+#   minute); 1 thread shows what PyTorch does here without that effect.
 """Peer baselines for the flight-delay continuous-training task (Debian python3).
 Task: delayed = delay > 15 min; features: hour, day of week, log distance, origin, destination.
 Train: 2001-01-01..01-28, test: 2001-01-29..02-04 (export_flights.mjs).
@@ -57,9 +61,9 @@ def logreg(tr, te, cats):
     t = time.time(); m.fit(Xtr, tr["y"]); s = time.time() - t
     report("sklearn-logreg", te["y"], m.predict_proba(Xte)[:, 1], s, len(tr), len(tr))
 
-def torch_mlp(tr, te, cats, epochs=3, batch=512):
+def torch_mlp(tr, te, cats, epochs=3, batch=512, threads=2):
     import torch, torch.nn as nn
-    torch.manual_seed(0); torch.set_num_threads(2)
+    torch.manual_seed(0); torch.set_num_threads(threads)
     class M(nn.Module):
         def __init__(s):
             super().__init__()
@@ -86,4 +90,4 @@ if __name__ == "__main__":
     tr, te, cats = load(sys.argv[1])
     print(f"train={len(tr)} test={len(te)} positive_rate={tr['y'].mean():.3f} origins={cats['origin']-1}")
     for name in sys.argv[2:] or ["logreg", "hgb", "torch"]:
-        {"hgb": hgb, "logreg": logreg, "torch": torch_mlp}[name](tr, te, cats)
+        {"hgb": hgb, "logreg": logreg, "torch": torch_mlp, "torch1": lambda *a: torch_mlp(*a, threads=1)}[name](tr, te, cats)

@@ -42,7 +42,8 @@ describe('loadConfig', () => {
     const { config, hash } = loadConfig(path.join(root, 'ct.config.yaml'));
     expect(config.name).toBe('flight-delay');
     expect(config.label).toMatchObject({ column: 'delay', op: '>', value: 15 });
-    expect(config.features.map((f) => f.name)).toEqual(['origin', 'destination', 'hour', 'day_of_week', 'log_distance']);
+    expect(config.features.map((f) => f.name)).toEqual(['origin', 'destination', 'hour', 'day_of_week', 'log_distance', 'route', 'hour_of_week', 'origin_hour', 'destination_hour']);
+    expect(config.features.find((f) => f.name === 'route')).toMatchObject({ transform: 'cross', cross: ['origin', 'destination'], hashBuckets: 4096, kind: 'categorical' });
     expect(config.features.find((f) => f.name === 'hour')?.kind).toBe('categorical');
     expect(config.data.split).toEqual({ method: 'time', evaluationDays: 3 });
     expect(config.registry.path).toBe('models');

@@ -142,6 +142,21 @@ describe('UnsortedSegmentSum', () => {
   });
 });
 
+/** A seeded random product `op(a) x op(b)`, as a function that runs it on the current backend. */
+function matMulOfRandom(aShape: readonly number[], bShape: readonly number[], ta: boolean, tb: boolean, seed: number): () => { shape: number[]; values: number[] } {
+  const rand = random(seed);
+  const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+  const a = randomFloats(rand, size(aShape));
+  const b = randomFloats(rand, size(bShape));
+  return () => {
+    const ta_ = tf.tensor(a, [...aShape]);
+    const tb_ = tf.tensor(b, [...bShape]);
+    const out = read(tf.matMul(ta_, tb_, ta, tb));
+    tf.dispose([ta_, tb_]);
+    return out;
+  };
+}
+
 describe('cpu SplitV and BatchMatMul', () => {
   beforeAll(async () => {
     await selectBackend('cpu');
@@ -187,17 +202,7 @@ describe('cpu SplitV and BatchMatMul', () => {
     [[2, 1, 4, 5], [1, 3, 5, 4], false, false],
     [[512, 64], [512, 1], true, false],
   ] as const)('matMul %j x %j (transposeA %s, transposeB %s) equals the reference', (aShape, bShape, ta, tb) => {
-    const rand = random(11);
-    const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-    const a = randomFloats(rand, size(aShape));
-    const b = randomFloats(rand, size(bShape));
-    const run = () => {
-      const ta_ = tf.tensor(a, [...aShape]);
-      const tb_ = tf.tensor(b, [...bShape]);
-      const out = read(tf.matMul(ta_, tb_, ta, tb));
-      tf.dispose([ta_, tb_]);
-      return out;
-    };
+    const run = matMulOfRandom(aShape, bShape, ta, tb, 11);
     // Both accumulate in float64 and round once; only the summation order differs.
     expectClose(run(), reference(run), 1e-5);
   });
@@ -227,17 +232,7 @@ describe('wasm BatchMatMul', () => {
     [[8, 6], [6, 4], false, false],
   ] as const)('matMul %j x %j (transposeA %s, transposeB %s) equals the reference, without leaking', (aShape, bShape, ta, tb) => {
     expect(isFastKernelRegistered('BatchMatMul', 'wasm')).toBe(true);
-    const rand = random(13);
-    const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-    const a = randomFloats(rand, size(aShape));
-    const b = randomFloats(rand, size(bShape));
-    const run = () => {
-      const ta_ = tf.tensor(a, [...aShape]);
-      const tb_ = tf.tensor(b, [...bShape]);
-      const out = read(tf.matMul(ta_, tb_, ta, tb));
-      tf.dispose([ta_, tb_]);
-      return out;
-    };
+    const run = matMulOfRandom(aShape, bShape, ta, tb, 13);
     const before = tf.memory().numTensors;
     const bytes = (tf.memory() as { numBytesInWASM?: number }).numBytesInWASM;
     const actual = run();

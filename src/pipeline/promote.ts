@@ -46,6 +46,13 @@ function decideAndPublish(ctx: StageContext): PromotionRecord {
   if (production !== null && sameModel(files, path.join(modelDir(registry, config.name), production.version))) {
     return { ...notPromoted, unchanged: true, version: production.version, reason: `identical to production version ${production.version} (same weights and preprocessing)` };
   }
+  // The gates compared with one production model; if another has been promoted since, they say nothing about it.
+  const evaluatedAgainst = evaluation.baseline?.version ?? null;
+  if ((production?.version ?? null) !== evaluatedAgainst) {
+    throw new UserError(
+      `production is ${production?.version ?? 'empty'} but the candidate was evaluated against ${evaluatedAgainst ?? 'no production model'}: run \`ct evaluate\` again before promoting`,
+    );
+  }
   const training = readJson<TrainingRecord>(files['training.json']!, 'training record');
   const cardFile = path.join(ctx.outDir, 'MODEL_CARD.md');
   writeFileSync(cardFile, modelCardMarkdown(config, training, evaluation));

@@ -136,6 +136,15 @@ describe('ct run on flight data', () => {
     expect(existsSync(path.join(repo, 'models/flight-delay', first.version, 'weights.bin'))).toBe(true);
   });
 
+  it('refuses to promote a candidate evaluated against a production model that has since changed', () => {
+    // out/ holds the second run's candidate, evaluated against the first version; the seed-7 model is production now.
+    const before = readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8');
+    const r = ct(repo, ['promote']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^ct: production is \S+ but the candidate was evaluated against \S+: run `ct evaluate` again before promoting$/);
+    expect(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8')).toBe(before);
+  });
+
   it('refuses to promote when the gates fail, leaving production untouched', () => {
     const before = readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8');
     const config = parse(readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')) as Record<string, unknown>;

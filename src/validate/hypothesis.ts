@@ -232,22 +232,34 @@ export function binCounts(atoms: Atoms, edges: ArrayLike<number>): Float64Array 
  * (ties handled as scipy does: both CDFs are taken after all atoms at a value).
  */
 export function ksStatistic(a: Atoms, b: Atoms): number {
+  // NaN stays when either side has no weight (walkCdfs visits nothing).
+  let d = Number.NaN;
+  walkCdfs(a, b, (_x, fa, fb) => {
+    const diff = Math.abs(fa - fb);
+    if (Number.isNaN(d) || diff > d) d = diff;
+  });
+  return d;
+}
+
+/**
+ * Walks the distinct values of two weighted distributions in ascending order and
+ * calls `visit(x, Fa(x), Fb(x))` with both normalised CDFs taken after all atoms at x.
+ * Does nothing when either side has no weight.
+ */
+function walkCdfs(a: Atoms, b: Atoms, visit: (x: number, fa: number, fb: number) => void): void {
   const wa = totalWeight(a);
   const wb = totalWeight(b);
-  if (wa === 0 || wb === 0) return Number.NaN;
+  if (wa === 0 || wb === 0) return;
   let i = 0;
   let j = 0;
   let ca = 0;
   let cb = 0;
-  let d = 0;
   while (i < a.values.length || j < b.values.length) {
     const x = Math.min(i < a.values.length ? a.values[i]! : Infinity, j < b.values.length ? b.values[j]! : Infinity);
     while (i < a.values.length && a.values[i]! <= x) ca += a.weights[i++]!;
     while (j < b.values.length && b.values[j]! <= x) cb += b.weights[j++]!;
-    const diff = Math.abs(ca / wa - cb / wb);
-    if (diff > d) d = diff;
+    visit(x, ca / wa, cb / wb);
   }
-  return d;
 }
 
 /** Sample sizes up to which scipy's `ks_2samp(method='auto')` computes the exact p-value. */
@@ -374,22 +386,14 @@ export function twoProportionZTest(x1: number, n1: number, x2: number, n2: numbe
  * the distance between their bucket representatives.
  */
 export function wassersteinDistance(a: Atoms, b: Atoms): number {
-  const wa = totalWeight(a);
-  const wb = totalWeight(b);
-  if (wa === 0 || wb === 0) return Number.NaN;
-  let i = 0;
-  let j = 0;
-  let ca = 0;
-  let cb = 0;
+  if (totalWeight(a) === 0 || totalWeight(b) === 0) return Number.NaN;
   let distance = 0;
-  let previous = Number.NaN;
-  while (i < a.values.length || j < b.values.length) {
-    const x = Math.min(i < a.values.length ? a.values[i]! : Infinity, j < b.values.length ? b.values[j]! : Infinity);
-    if (!Number.isNaN(previous)) distance += Math.abs(ca / wa - cb / wb) * (x - previous);
-    while (i < a.values.length && a.values[i]! <= x) ca += a.weights[i++]!;
-    while (j < b.values.length && b.values[j]! <= x) cb += b.weights[j++]!;
-    previous = x;
-  }
+  // Between consecutive values x0 < x1 both CDFs are flat at their values at x0.
+  let previous: { x: number; gap: number } | null = null;
+  walkCdfs(a, b, (x, fa, fb) => {
+    if (previous !== null) distance += previous.gap * (x - previous.x);
+    previous = { x, gap: Math.abs(fa - fb) };
+  });
   return distance;
 }
 

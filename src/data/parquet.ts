@@ -43,14 +43,9 @@ export interface ParquetOptions {
  * A missing, non-Parquet or corrupt file is a `UserError` naming the file.
  */
 export async function readParquet(path: string, options: ParquetOptions = {}): Promise<Table> {
-  const file = displayPath(path);
-  const handle = await openParquet(path, file);
+  const { file, handle, size, metadata, schema } = await openParquetFile(path, options);
   try {
-    const size = (await handle.stat()).size;
-    const metadata = await readMetadata(handle, size, file);
-    const schema = readSchema(metadata, file);
     const rowCount = Number(metadata.num_rows);
-    assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
     const sinks = makeSinks(schema, options.columns, rowCount, file);
     await readRowGroups(handle, size, metadata, sinks, file);
     return { rowCount, columns: sinks.map(finishColumn), sources: [{ file, start: 0, rows: rowCount }] };
@@ -76,13 +71,8 @@ export interface ParquetChunkOptions extends ParquetOptions {
  */
 export async function* readParquetChunks(path: string, options: ParquetChunkOptions): AsyncGenerator<Table, void, undefined> {
   const chunkRows = checkedChunkRows(options.chunkRows);
-  const file = displayPath(path);
-  const handle = await openParquet(path, file);
+  const { file, handle, size, metadata, schema } = await openParquetFile(path, options);
   try {
-    const size = (await handle.stat()).size;
-    const metadata = await readMetadata(handle, size, file);
-    const schema = readSchema(metadata, file);
-    assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
     const empty = makeSinks(schema, options.columns, 0, file); // also rejects unreadable columns before any row
     const buffer = { bytes: new Uint8Array(1 << 20) };
     let before = 0;
@@ -99,6 +89,26 @@ export async function* readParquetChunks(path: string, options: ParquetChunkOpti
     if (before === 0) yield { rowCount: 0, columns: empty.map(finishColumn), sources: [{ file, start: 0, rows: 0, offset: 0 }] };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Opens a Parquet file and reads its footer: the handle (closed by the caller), size,
+ * metadata and schema, with the requested columns checked. Errors name the file; the
+ * handle is closed when the footer cannot be read.
+ */
+async function openParquetFile(path: string, options: ParquetOptions) {
+  const file = displayPath(path);
+  const handle = await openParquet(path, file);
+  try {
+    const size = (await handle.stat()).size;
+    const metadata = await readMetadata(handle, size, file);
+    const schema = readSchema(metadata, file);
+    assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
+    return { file, handle, size, metadata, schema };
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }
 

@@ -116,7 +116,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   const result: ValidationResult = {
     ok: !batch.anomalies.some((a) => a.severity === 'error') && !driftBlocks,
     rows: batch.rows,
-    fingerprint: fingerprintFiles(plan.files),
+    // Rows already read were fingerprinted as they were read; do not read the files again.
+    fingerprint: given?.fingerprint ?? fingerprintFiles(plan.files),
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
     schemaInferred,

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
+import { GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
 import { configSchema } from './schema.js';
-import type { CtConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig } from './types.js';
+import type { CtConfig, EvaluationConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(configSchema);
@@ -75,15 +76,49 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
   if (w.from !== undefined && w.to !== undefined && w.from > w.to) {
     throw new UserError(`${file}: data.window: from (${w.from}) is after to (${w.to})`);
   }
+  const evaluation = c.evaluation as EvaluationConfig;
+  const slices = evaluation.slices.map((sl, i) => completeSlice(file, sl, i));
+  const sliceNames = new Set<string>();
+  slices.forEach((sl, i) => {
+    if (sliceNames.has(sl.name)) throw new UserError(`${file}: evaluation.slices[${i}].name: "${sl.name}" is used twice (give each slice its own name)`);
+    sliceNames.add(sl.name);
+  });
   for (const [i, g] of c.gates.entries()) {
-    if (g.lowerBound === undefined && g.upperBound === undefined && g.change === undefined) {
-      throw new UserError(`${file}: gates[${i}] (${g.metric}): set lowerBound, upperBound or change`);
+    const where = `${file}: gates[${i}]`;
+    if (g.lowerBound === undefined && g.upperBound === undefined && g.change === undefined && g.significance === undefined) {
+      throw new UserError(`${where} (${g.metric}): set lowerBound, upperBound, change or significance`);
     }
     if (g.change !== undefined && g.change.absolute === undefined && g.change.relative === undefined) {
-      throw new UserError(`${file}: gates[${i}].change: set absolute or relative`);
+      throw new UserError(`${where}.change: set absolute or relative`);
+    }
+    if (g.significance !== undefined) {
+      if (g.significance.direction === undefined && metricDirection(g.metric) === undefined) {
+        throw new UserError(`${where}.significance.direction: "${g.metric}" has no natural direction; set higherIsBetter or lowerIsBetter`);
+      }
+      if (evaluation.bootstrap.samples === 0) throw new UserError(`${where}.significance: needs evaluation.bootstrap.samples > 0`);
+      if (GUARD_METRICS.includes(g.metric)) throw new UserError(`${where}.significance: ${g.metric} is measured once, not per row; use lowerBound/upperBound`);
+    }
+    if (g.slice !== undefined) {
+      const name = g.slice.includes('=') ? g.slice.slice(0, g.slice.indexOf('=')) : g.slice;
+      if (!sliceNames.has(name)) {
+        throw new UserError(`${where}.slice: "${g.slice}" names no slice of evaluation.slices${sliceNames.size > 0 ? ` (${[...sliceNames].join(', ')})` : ' (none is configured)'}`);
+      }
+      if (GUARD_METRICS.includes(g.metric)) throw new UserError(`${where}.slice: ${g.metric} is measured for the whole model, not per slice`);
     }
   }
-  return { ...c, label, features } as CtConfig;
+  return { ...c, label, features, evaluation: { ...evaluation, slices } } as CtConfig;
+}
+
+function completeSlice(file: string, sl: Omit<SliceConfig, 'name'> & { name?: string }, i: number): SliceConfig {
+  const where = `${file}: evaluation.slices[${i}]`;
+  const ways = [sl.top, sl.values, sl.boundaries].filter((w) => w !== undefined).length;
+  if (ways > 1) throw new UserError(`${where}: give one of top, values or boundaries`);
+  if (sl.boundaries !== undefined) {
+    for (let k = 1; k < sl.boundaries.length; k++) {
+      if (!(sl.boundaries[k]! > sl.boundaries[k - 1]!)) throw new UserError(`${where}.boundaries: must be strictly ascending`);
+    }
+  }
+  return { ...sl, name: sl.name ?? (sl.transform === undefined ? sl.column : `${sl.column}.${sl.transform}`) };
 }
 
 const LABEL_PATTERN = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:(>=|<=|==|!=|>|<)\s*(.+?))?\s*$/;

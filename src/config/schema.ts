@@ -203,7 +203,59 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Decision threshold for accuracy.' },
+        threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Decision threshold on the predicted probability for accuracy, precision, recall and F1.' },
+        calibrationBins: { ...positiveInt, default: 10, description: 'Equal-width probability bins of the expected calibration error and the calibration chart.' },
+        bootstrap: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Paired bootstrap of every metric delta: rows are resampled once per draw for both models.',
+          properties: {
+            samples: { type: 'integer', minimum: 0, default: 1000, description: 'Number of draws (B); 0 turns intervals off.' },
+            seed: { type: 'integer', default: 42, description: 'Seed of the draws: the same seed gives the same intervals.' },
+            confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Coverage of the percentile interval.' },
+          },
+        },
+        slices: {
+          type: 'array',
+          default: [],
+          description: 'Segments scored on their own, e.g. the 10 busiest origins or buckets of the hour of day.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['column'],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.()-]+$', description: 'Name used in reports and in gates[].slice; default the column (with its transform).' },
+              column: { type: 'string', description: 'Data column the slice is defined on.' },
+              transform: { enum: ['hourOfDay', 'dayOfWeek'], description: 'Slice a timestamp column by hour of day (0-23) or ISO day of week (1 = Monday).' },
+              top: { ...positiveInt, description: 'The N most frequent values in the evaluation rows.' },
+              values: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] }, description: 'These values only.' },
+              boundaries: { type: 'array', minItems: 1, items: { type: 'number' }, description: 'Ascending bucket edges of a numeric value: (-inf, b0), [b0, b1), ..., [bn, +inf).' },
+            },
+          },
+        },
+        minSliceRows: { ...positiveInt, default: 200, description: 'Smaller slices are reported and skipped with a warning.' },
+        latency: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Guard metrics latencyP50Ms / latencyP95Ms: batch prediction time of the candidate.',
+          properties: {
+            batchRows: { ...positiveInt, default: 1024 },
+            repeats: { ...positiveInt, default: 20 },
+          },
+        },
+        infraCheck: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Before any promotion, the saved candidate must load in a fresh process from its files alone and predict.',
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            sampleRows: { ...positiveInt, default: 256, description: 'Evaluation rows the fresh process predicts.' },
+            latencyBudgetMs: { type: 'number', exclusiveMinimum: 0, default: 5000, description: 'Longest time allowed for that prediction (cold, in the fresh process).' },
+          },
+        },
       },
     },
     gates: {
@@ -214,7 +266,19 @@ export const configSchema = {
         additionalProperties: false,
         required: ['metric'],
         properties: {
-          metric: { type: 'string', description: 'auc, logLoss, accuracy, rmse, ...' },
+          metric: { type: 'string', description: 'auc, prAuc, logLoss, brier, accuracy, precision, recall, f1, ece, positiveRate (binary); accuracy, macroF1, logLoss (multiclass); rmse, mae, r2 (regression); modelBytes, latencyP50Ms, latencyP95Ms (all).' },
+          slice: { type: 'string', description: 'Apply to every slice of evaluation.slices[] with this name, or to one slice ("origin=ORD"); default the whole evaluation set.' },
+          significance: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['test'],
+            description: 'Judge the paired-bootstrap interval of delta = candidate - production; skipped when there is no production model.',
+            properties: {
+              test: { enum: ['improvement', 'nonInferiority'], description: 'improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin.' },
+              margin: { type: 'number', minimum: 0, default: 0 },
+              direction: { enum: ['higherIsBetter', 'lowerIsBetter'], description: 'Default from the metric (auc: higher, logLoss: lower, ...).' },
+            },
+          },
           lowerBound: { type: 'number', description: 'Passes when value >= lowerBound.' },
           upperBound: { type: 'number', description: 'Passes when value <= upperBound.' },
           change: {

@@ -109,12 +109,27 @@ export interface ChangeThreshold {
   relative?: number;
 }
 
-/** One gate of TFX's Evaluator: value and/or change thresholds on one metric. */
+/** A gate on the paired-bootstrap interval of a delta. */
+export interface SignificanceConfig {
+  /**
+   * improvement: the interval lies beyond +margin (higherIsBetter: lower bound > margin);
+   * nonInferiority: it lies beyond -margin (higherIsBetter: lower bound > -margin).
+   */
+  test: 'improvement' | 'nonInferiority';
+  margin: number;
+  /** Default from the metric; required for metrics without one (positiveRate). */
+  direction?: 'higherIsBetter' | 'lowerIsBetter';
+}
+
+/** One gate of TFX's Evaluator: value, change and/or significance thresholds on one metric. */
 export interface GateConfig {
   metric: string;
+  /** A slice name (every slice of it) or one slice key (`origin=ORD`); unset = all evaluation rows. */
+  slice?: string;
   lowerBound?: number;
   upperBound?: number;
   change?: ChangeThreshold;
+  significance?: SignificanceConfig;
 }
 
 export type AnomalySeverity = 'error' | 'warning';
@@ -138,9 +153,29 @@ export interface ValidationConfig {
   drift: DriftConfig;
 }
 
+/** A segment of the evaluation rows scored on its own. */
+export interface SliceConfig {
+  /** Name in reports and in `gates[].slice`. */
+  name: string;
+  column: string;
+  transform?: 'hourOfDay' | 'dayOfWeek';
+  /** The N most frequent values. */
+  top?: number;
+  /** These values only. */
+  values?: Array<string | number | boolean>;
+  /** Bucket edges (ascending) of a numeric value. */
+  boundaries?: number[];
+}
+
 export interface EvaluationConfig {
   /** Decision threshold on the predicted probability for accuracy and friends. */
   threshold: number;
+  calibrationBins: number;
+  bootstrap: { samples: number; seed: number; confidence: number };
+  slices: SliceConfig[];
+  minSliceRows: number;
+  latency: { batchRows: number; repeats: number };
+  infraCheck: { enabled: boolean; sampleRows: number; latencyBudgetMs: number };
 }
 
 export interface RegistryConfig {

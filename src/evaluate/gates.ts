@@ -4,10 +4,16 @@
  * - change threshold on delta = candidate - baseline: higherIsBetter passes when
  *   delta >= absolute, lowerIsBetter when delta <= absolute; relative uses delta / |baseline|;
  * - no baseline: change thresholds are skipped and the result is a rubber stamp;
- * - no gates at all: fail closed; a missing or NaN metric fails with its reason.
+ * - no gates at all: fail closed; a missing or NaN metric, or a missing slice, fails with its reason.
+ * Beyond TFX, a significance threshold judges the paired-bootstrap interval of the delta:
+ * - improvement: the whole interval is better than +margin (higherIsBetter: lower > margin);
+ * - nonInferiority: the whole interval is better than -margin (higherIsBetter: lower > -margin).
+ * The comparisons are strict, so a candidate identical to production (interval [0, 0]) is
+ * never a significant improvement.
  */
 import type { GateConfig } from '../config/types.js';
-import type { Metrics } from './metrics.js';
+import { metricDirection, type Metrics } from './metrics.js';
+import type { DeltaInterval } from './significance.js';
 
 export interface GateFailure {
   metric: string;
@@ -20,15 +26,10 @@ export interface GateFailure {
   message: string;
 }
 
-export interface GateCheck {
-  metric: string;
-  threshold: string;
-  value: number | null;
-  baselineValue: number | null;
-  delta: number | null;
+export interface GateCheck extends GateFailure {
   passed: boolean;
+  /** Not applied (no production model, or the slice is below the minimum size): does not fail. */
   skipped: boolean;
-  message: string;
 }
 
 export interface GateResult {
@@ -38,77 +39,137 @@ export interface GateResult {
   failures: GateFailure[];
 }
 
+/** What gates look at: the metrics of one set of rows (all evaluation rows, or one slice). */
+export interface GateScope {
+  /** Slice key (`origin=ORD`); null for all evaluation rows. */
+  slice: string | null;
+  rows: number;
+  /** Why the slice was not scored (too few rows); null when it was. */
+  skipped: string | null;
+  candidate: Metrics;
+  baseline: Metrics | null;
+  intervals: Record<string, DeltaInterval>;
+}
+
 /** Relative change is undefined for a baseline this close to 0: such a gate fails with a message. */
 const RELATIVE_EPSILON = 1e-12;
 
-/** Applies `gates` to the candidate's metrics, comparing with the baseline's when there is one. */
-export function applyGates(gates: readonly GateConfig[], candidate: Metrics, baseline: Metrics | null): GateResult {
-  const checks: GateCheck[] = [];
+/**
+ * Applies `gates` to the overall scope and the slices they name. `baselineExists` is
+ * false for the first model: change and significance thresholds are then skipped.
+ */
+export function applyGates(gates: readonly GateConfig[], overall: GateScope, slices: readonly GateScope[] = []): GateResult {
+  const rubberStamp = overall.baseline === null;
   if (gates.length === 0) {
     const message = 'no gates are configured: nothing can be promoted until the config lists at least one (fail closed)';
-    return { ok: false, rubberStamp: false, checks, failures: [failure('(none)', 'gates', null, null, null, message)] };
+    const failure: GateFailure = { metric: '(none)', slice: null, threshold: 'gates', value: null, baselineValue: null, delta: null, ci: null, message };
+    return { ok: false, rubberStamp, checks: [{ ...failure, passed: false, skipped: false }], failures: [failure] };
   }
+  const checks: GateCheck[] = [];
   for (const gate of gates) {
-    const value = candidate[gate.metric];
-    const present = value !== undefined && !Number.isNaN(value);
-    if (gate.lowerBound !== undefined || gate.upperBound !== undefined) {
-      const threshold = `${gate.lowerBound ?? '-inf'} <= ${gate.metric} <= ${gate.upperBound ?? '+inf'}`;
-      if (!present) {
-        checks.push(check(gate.metric, threshold, null, null, false, false, missingReason(gate.metric, value, 'candidate')));
-      } else {
-        const passed = (gate.lowerBound === undefined || value >= gate.lowerBound) && (gate.upperBound === undefined || value <= gate.upperBound);
-        checks.push(check(gate.metric, threshold, value, null, passed, false, passed ? `${gate.metric} = ${fmt(value)} is within bounds` : `${gate.metric} = ${fmt(value)} is outside ${threshold}`));
-      }
+    const scopes = gate.slice === undefined ? [overall] : slices.filter((s) => s.slice === gate.slice || s.slice?.startsWith(`${gate.slice}=`));
+    if (scopes.length === 0) {
+      checks.push(result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`));
+      continue;
     }
-    if (gate.change !== undefined) {
-      const { direction, absolute, relative } = gate.change;
-      const parts = [absolute === undefined ? null : `delta ${direction === 'higherIsBetter' ? '>=' : '<='} ${absolute}`, relative === undefined ? null : `relative delta ${direction === 'higherIsBetter' ? '>=' : '<='} ${relative}`];
-      const threshold = `${gate.metric}: ${parts.filter((p) => p !== null).join(' and ')} (${direction})`;
-      if (baseline === null) {
-        checks.push(check(gate.metric, threshold, present ? value : null, null, true, true, 'no production model: change threshold skipped (rubber stamp)'));
-        continue;
-      }
-      const base = baseline[gate.metric];
-      if (!present || base === undefined || Number.isNaN(base)) {
-        const reason = !present ? missingReason(gate.metric, value, 'candidate') : missingReason(gate.metric, base, 'production model');
-        checks.push(check(gate.metric, threshold, present ? value : null, base ?? null, false, false, reason));
-        continue;
-      }
+    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp));
+  }
+  const failures = checks.filter((c) => !c.passed).map(({ passed: _p, skipped: _s, ...f }) => f);
+  return { ok: failures.length === 0, rubberStamp, checks, failures };
+}
+
+function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean): GateCheck[] {
+  const { metric } = gate;
+  const where = scope.slice === null ? metric : `${metric} on ${scope.slice}`;
+  if (scope.skipped !== null) return [result(metric, scope.slice, describeGate(gate), null, null, true, true, `${where}: not gated, ${scope.skipped}`)];
+  const out: GateCheck[] = [];
+  const value = scope.candidate[metric];
+  const present = value !== undefined && !Number.isNaN(value);
+  const base = scope.baseline?.[metric];
+  const basePresent = base !== undefined && !Number.isNaN(base);
+
+  if (gate.lowerBound !== undefined || gate.upperBound !== undefined) {
+    const threshold = `${gate.lowerBound ?? '-inf'} <= ${metric} <= ${gate.upperBound ?? '+inf'}`;
+    if (!present) out.push(result(metric, scope.slice, threshold, null, null, false, false, missingReason(where, value, 'candidate')));
+    else {
+      const low = gate.lowerBound !== undefined && value < gate.lowerBound;
+      const high = gate.upperBound !== undefined && value > gate.upperBound;
+      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where} ${fmt(value)} is within bounds`;
+      out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
+    }
+  }
+
+  if (gate.change !== undefined) {
+    const { direction, absolute, relative } = gate.change;
+    const sign = direction === 'higherIsBetter' ? '>=' : '<=';
+    const parts = [absolute === undefined ? null : `delta ${sign} ${absolute}`, relative === undefined ? null : `relative delta ${sign} ${relative}`];
+    const threshold = `${metric}: ${parts.filter((p) => p !== null).join(' and ')} (${direction})`;
+    if (rubberStamp) out.push(result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: change threshold skipped (rubber stamp)'));
+    else if (!present || !basePresent) {
+      out.push(result(metric, scope.slice, threshold, present ? value : null, basePresent ? base : null, false, false, !present ? missingReason(where, value, 'candidate') : missingReason(where, base, 'production model')));
+    } else {
       const delta = value - base;
       const better = (d: number, limit: number): boolean => (direction === 'higherIsBetter' ? d >= limit : d <= limit);
       let passed = true;
-      let message = `delta ${fmtSigned(delta)} (${fmt(value)} vs ${fmt(base)})`;
+      let message = `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
       if (absolute !== undefined && !better(delta, absolute)) {
         passed = false;
-        message = `${gate.metric} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs ${direction === 'higherIsBetter' ? '>=' : '<='} ${absolute}`;
+        message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
       }
       if (passed && relative !== undefined) {
         if (Math.abs(base) < RELATIVE_EPSILON) {
           passed = false;
-          message = `${gate.metric}: production value ${base} is too close to 0 for a relative threshold`;
+          message = `${where}: production value ${base} is too close to 0 for a relative threshold`;
         } else if (!better(delta / Math.abs(base), relative)) {
           passed = false;
-          message = `${gate.metric} changed by ${fmtSigned((delta / Math.abs(base)) * 100)}% relative; the gate needs ${direction === 'higherIsBetter' ? '>=' : '<='} ${relative * 100}%`;
+          message = `${where} changed by ${fmtSigned((delta / Math.abs(base)) * 100)}% relative to production ${fmt(base)}; the gate needs ${sign} ${relative * 100}%`;
         }
       }
-      checks.push({ ...check(gate.metric, threshold, value, base, passed, false, message), delta });
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta });
     }
   }
-  const failures = checks.filter((c) => !c.passed).map((c) => failure(c.metric, c.threshold, c.value, c.baselineValue, c.delta, c.message));
-  const rubberStamp = baseline === null;
-  return { ok: failures.length === 0, rubberStamp, checks, failures };
+
+  if (gate.significance !== undefined) {
+    const { test, margin } = gate.significance;
+    const direction = gate.significance.direction ?? metricDirection(metric) ?? 'higherIsBetter';
+    const limit = test === 'improvement' ? margin : -margin;
+    const bound = direction === 'higherIsBetter' ? 'lower' : 'upper';
+    const threshold =
+      direction === 'higherIsBetter' ? `${metric}: lower bound of the delta's interval > ${limit} (${test})` : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
+    const interval = scope.intervals[metric];
+    if (rubberStamp) out.push(result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: significance threshold skipped (rubber stamp)'));
+    else if (!present || !basePresent) {
+      out.push(result(metric, scope.slice, threshold, present ? value : null, basePresent ? base : null, false, false, !present ? missingReason(where, value, 'candidate') : missingReason(where, base, 'production model')));
+    } else if (interval === undefined || Number.isNaN(interval.ci[0]) || Number.isNaN(interval.ci[1])) {
+      out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
+    } else {
+      const [lo, hi] = interval.ci;
+      const passed = direction === 'higherIsBetter' ? lo > limit : hi < -limit;
+      const what = test === 'improvement' ? (margin === 0 ? 'a significant improvement' : `a significant improvement by more than ${margin}`) : `non-inferior within a margin of ${margin}`;
+      const shown = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
+      const message = passed
+        ? `${shown}: ${what}`
+        : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} does not clear ${fmtSigned(direction === 'higherIsBetter' ? limit : -limit)}, so this is not ${what}`;
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
+    }
+  }
+  return out;
 }
 
-function check(metric: string, threshold: string, value: number | null, baselineValue: number | null, passed: boolean, skipped: boolean, message: string): GateCheck {
-  return { metric, threshold, value, baselineValue, delta: null, passed, skipped, message };
+function describeGate(gate: GateConfig): string {
+  const parts: string[] = [];
+  if (gate.lowerBound !== undefined || gate.upperBound !== undefined) parts.push(`${gate.lowerBound ?? '-inf'} <= ${gate.metric} <= ${gate.upperBound ?? '+inf'}`);
+  if (gate.change !== undefined) parts.push(`change of ${gate.metric}`);
+  if (gate.significance !== undefined) parts.push(`${gate.significance.test} of ${gate.metric}`);
+  return parts.join(', ');
 }
 
-function failure(metric: string, threshold: string, value: number | null, baselineValue: number | null, delta: number | null, message: string): GateFailure {
-  return { metric, slice: null, threshold, value, baselineValue, delta, ci: null, message };
+function result(metric: string, slice: string | null, threshold: string, value: number | null, baselineValue: number | null, passed: boolean, skipped: boolean, message: string): GateCheck {
+  return { metric, slice, threshold, value, baselineValue, delta: null, ci: null, message, passed, skipped };
 }
 
-function missingReason(metric: string, value: number | undefined, whose: string): string {
-  return value === undefined ? `metric "${metric}" is not computed for the ${whose} (unknown metric for this task?)` : `metric "${metric}" of the ${whose} is NaN (e.g. only one class in the evaluation rows)`;
+function missingReason(where: string, value: number | undefined, whose: string): string {
+  return value === undefined ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)` : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
 }
 
 function fmt(x: number): string {

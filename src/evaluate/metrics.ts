@@ -1,112 +1,347 @@
 /**
  * Model quality metrics over typed arrays. Pure functions: the same code scores the
- * candidate and the production model, and the per-epoch validation in training.
+ * candidate and the production model, the per-epoch validation in training, every
+ * slice and every bootstrap resample.
+ *
+ * One code path computes every metric with optional row weights: `scoreRows` does the
+ * per-row work once (loss terms, predicted class, calibration bin, rank order), and
+ * `weightedMetrics` turns weights into metrics in O(rows). Plain metrics use weight 1;
+ * a bootstrap resample uses how often each row was drawn. So a resample costs two
+ * linear passes, not a sort, and the interval is computed with exactly the metric
+ * that is reported.
  */
 import type { Task } from '../config/types.js';
 
 /** Metric values by name (`auc`, `logLoss`, ...). NaN when undefined (e.g. AUC of one class). */
 export type Metrics = Record<string, number>;
 
+/** Probabilities are clipped to [EPS, 1 - EPS] in log loss, as Keras does. */
 const EPS = 1e-7;
 
-/**
- * ROC AUC by ranking with ties averaged (the Mann-Whitney U statistic),
- * the value scikit-learn's `roc_auc_score` gives.
- */
-export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const n = labels.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => scores[a]! - scores[b]!);
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
-    const meanRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]!] === 1) {
-        positives++;
-        rankSum += meanRank;
-      }
+/** Options shared by every task. */
+export interface MetricOptions {
+  /** Decision threshold on the predicted probability (binary). */
+  threshold: number;
+  /** Number of classes (multiclass). */
+  classes?: number;
+  /** Equal-width probability bins of the expected calibration error (binary); default 10. */
+  calibrationBins?: number;
+}
+
+/** Per-row work of one model's predictions on labelled rows, done once. */
+export interface ScoredRows {
+  task: Task;
+  rows: number;
+  labels: Float32Array;
+  /** Model outputs, row-major ([rows] or [rows x classes]). */
+  preds: Float32Array;
+  classes: number;
+  bins: number;
+  /** Log loss of each row (classification); squared error (regression). */
+  loss: Float64Array;
+  /** Binary: 1 when predicted positive; multiclass: argmax class; regression: unused. */
+  predicted: Int32Array;
+  /** Binary: calibration bin of each row. */
+  bin: Uint16Array;
+  /** Binary: row indices by ascending score, and where each group of tied scores starts (plus `rows`). */
+  order: Uint32Array;
+  groupStarts: Uint32Array;
+  /** Binary: the labels in `order`, so the rank pass reads them sequentially. */
+  sortedLabels: Uint8Array;
+  /** Weight 1 for every row: plain metrics run the same (monomorphic) loops as weighted ones. */
+  ones: Uint32Array;
+}
+
+/** Prepares one model's predictions for `weightedMetrics`. */
+export function scoreRows(task: Task, labels: Float32Array, preds: Float32Array, options: MetricOptions): ScoredRows {
+  const rows = labels.length;
+  const classes = task === 'multiclass' ? (options.classes ?? 2) : 1;
+  const bins = options.calibrationBins ?? 10;
+  const loss = new Float64Array(rows);
+  const predicted = new Int32Array(rows);
+  let bin = new Uint16Array(0);
+  let order = new Uint32Array(0);
+  let groupStarts = new Uint32Array(0);
+  let sortedLabels = new Uint8Array(0);
+  if (task === 'binary') {
+    bin = new Uint16Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const p = preds[i]!;
+      const clipped = Math.min(1 - EPS, Math.max(EPS, p));
+      loss[i] = labels[i] === 1 ? -Math.log(clipped) : -Math.log(1 - clipped);
+      predicted[i] = p >= options.threshold ? 1 : 0;
+      bin[i] = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
     }
-    i = j + 1;
+    order = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) order[i] = i;
+    order.sort((a, b) => preds[a]! - preds[b]!);
+    const starts: number[] = [];
+    for (let k = 0; k < rows; k++) if (k === 0 || preds[order[k]!] !== preds[order[k - 1]!]) starts.push(k);
+    starts.push(rows);
+    groupStarts = Uint32Array.from(starts);
+    sortedLabels = Uint8Array.from(order, (i) => labels[i]!);
+  } else if (task === 'multiclass') {
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      for (let k = 1; k < classes; k++) if (preds[i * classes + k]! > preds[i * classes + best]!) best = k;
+      predicted[i] = best;
+      loss[i] = -Math.log(Math.min(1 - EPS, Math.max(EPS, preds[i * classes + labels[i]!]!)));
+    }
+  } else {
+    for (let i = 0; i < rows; i++) loss[i] = (preds[i]! - labels[i]!) ** 2;
   }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return { task, rows, labels, preds, classes, bins, loss, predicted, bin, order, groupStarts, sortedLabels, ones: new Uint32Array(rows).fill(1) };
 }
 
-/** Mean binary cross-entropy, probabilities clipped to [1e-7, 1 - 1e-7] as Keras does. */
-export function binaryLogLoss(labels: ArrayLike<number>, probs: ArrayLike<number>): number {
+/**
+ * The metrics of a task from prepared rows, each row counted `weights[i]` times
+ * (null: once). Binary: auc, prAuc, logLoss, brier, accuracy, precision, recall, f1, ece,
+ * positiveRate; multiclass: accuracy, macroF1, logLoss; regression: rmse, mae, r2.
+ * `only` names the metrics the caller needs; others may be skipped (and then absent).
+ */
+export function weightedMetrics(s: ScoredRows, weights: Uint32Array | null, only?: readonly string[]): Metrics {
+  if (s.rows === 0) return {};
+  const w = weights ?? s.ones;
+  switch (s.task) {
+    case 'binary':
+      // Only the rank metrics wanted (a slice's AUC interval): skip the per-row pass.
+      if (only !== undefined && only.every((m) => m === 'auc' || m === 'prAuc')) return rankOnlyMetrics(s, w);
+      return binaryMetrics(s, w);
+    case 'multiclass':
+      return multiclassMetrics(s, w);
+    case 'regression':
+      return regressionMetrics(s, w);
+  }
+}
+
+function binaryMetrics(s: ScoredRows, weights: Uint32Array): Metrics {
+  const { rows, labels, preds, loss, predicted, bin, bins } = s;
+  let total = 0;
+  let positives = 0;
+  let logLoss = 0;
+  let brier = 0;
+  let tp = 0;
+  let fp = 0;
+  const binWeight = new Float64Array(bins);
+  const binLabel = new Float64Array(bins);
+  const binProb = new Float64Array(bins);
+  // Branch-free: a third of a bootstrap draw's weights are 0 at random, which a
+  // `continue` would turn into mispredicted branches on every row.
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    const y = labels[i]!;
+    const p = preds[i]!;
+    const wy = w * y;
+    const wCalled = w * predicted[i]!;
+    total += w;
+    positives += wy;
+    logLoss += w * loss[i]!;
+    brier += w * (p - y) * (p - y);
+    tp += wCalled * y;
+    fp += wCalled - wCalled * y;
+    const b = bin[i]!;
+    binWeight[b]! += w;
+    binLabel[b]! += wy;
+    binProb[b]! += w * p;
+  }
+  const negatives = total - positives;
+  const tn = negatives - fp;
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (binWeight[b]! > 0) ece += Math.abs(binLabel[b]! - binProb[b]!) / total;
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = positives > 0 ? tp / positives : 0;
+  const { auc, prAuc } = rankMetrics(s, weights, positives, negatives);
+  return {
+    auc,
+    prAuc,
+    logLoss: logLoss / total,
+    brier: brier / total,
+    accuracy: (tp + tn) / total,
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    ece,
+    positiveRate: positives / total,
+  };
+}
+
+function rankOnlyMetrics(s: ScoredRows, weights: Uint32Array): Metrics {
+  const { rows, labels } = s;
+  let total = 0;
+  let positives = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    total += w;
+    positives += w * labels[i]!;
+  }
+  return rankMetrics(s, weights, positives, total - positives);
+}
+
+/**
+ * ROC AUC as the Mann-Whitney statistic with ties counted half (scikit-learn's
+ * `roc_auc_score`), and PR AUC as average precision over distinct thresholds
+ * (`average_precision_score`: sum of (R_k - R_k-1) * P_k, no interpolation), in one
+ * pass over tied-score groups in ascending order.
+ */
+function rankMetrics(s: ScoredRows, weights: Uint32Array, positives: number, negatives: number): { auc: number; prAuc: number } {
+  if (positives === 0 || negatives === 0) return { auc: Number.NaN, prAuc: positives === 0 ? Number.NaN : 1 };
+  const { order, groupStarts, sortedLabels, rows } = s;
+  let negBelow = 0;
+  let posBelow = 0;
+  let aucSum = 0;
+  let ap = 0;
+  let wp = 0;
+  let wn = 0;
+  let g = 1;
+  let next = groupStarts[1]!;
+  // One sequential pass; a tied group is closed when the next one starts (and at the end).
+  for (let k = 0; k <= rows; k++) {
+    if (k === next) {
+      aucSum += wp * (negBelow + wn / 2);
+      // Rows at or above this score are predicted positive at this threshold.
+      const tpAt = positives - posBelow;
+      const fpAt = negatives - negBelow;
+      if (wp > 0) ap += (wp / positives) * (tpAt / (tpAt + fpAt));
+      negBelow += wn;
+      posBelow += wp;
+      wp = 0;
+      wn = 0;
+      if (k === rows) break;
+      next = groupStarts[++g]!;
+    }
+    const w = weights[order[k]!]!;
+    const wy = w * sortedLabels[k]!;
+    wp += wy;
+    wn += w - wy;
+  }
+  return { auc: aucSum / (positives * negatives), prAuc: ap };
+}
+
+function multiclassMetrics(s: ScoredRows, weights: Uint32Array): Metrics {
+  const { rows, labels, loss, predicted, classes } = s;
+  const tp = new Float64Array(classes);
+  const truth = new Float64Array(classes);
+  const called = new Float64Array(classes);
+  let total = 0;
+  let logLoss = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    const y = labels[i]!;
+    const p = predicted[i]!;
+    total += w;
+    logLoss += w * loss[i]!;
+    truth[y]! += w;
+    called[p]! += w;
+    if (p === y) tp[y]! += w;
+  }
+  // Macro-F1 over the classes present in the labels or the predictions, as scikit-learn averages.
+  let f1Sum = 0;
+  let present = 0;
+  let right = 0;
+  for (let k = 0; k < classes; k++) {
+    right += tp[k]!;
+    if (truth[k]! === 0 && called[k]! === 0) continue;
+    present++;
+    const denominator = truth[k]! + called[k]!;
+    f1Sum += denominator > 0 ? (2 * tp[k]!) / denominator : 0;
+  }
+  return { accuracy: right / total, macroF1: present > 0 ? f1Sum / present : Number.NaN, logLoss: logLoss / total };
+}
+
+function regressionMetrics(s: ScoredRows, weights: Uint32Array): Metrics {
+  const { rows, labels, preds, loss } = s;
+  let total = 0;
   let sum = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const p = Math.min(1 - EPS, Math.max(EPS, probs[i]!));
-    sum -= labels[i] === 1 ? Math.log(p) : Math.log(1 - p);
-  }
-  return sum / labels.length;
-}
-
-/** Share of rows where `prob >= threshold` agrees with the label. */
-export function binaryAccuracy(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold: number): number {
-  let right = 0;
-  for (let i = 0; i < labels.length; i++) if ((probs[i]! >= threshold ? 1 : 0) === labels[i]) right++;
-  return right / labels.length;
-}
-
-/** Multiclass accuracy and log loss; `probs` is row-major [rows x classes]. */
-export function multiclassMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>, classes: number): Metrics {
-  let right = 0;
-  let loss = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (probs[i * classes + k]! > probs[i * classes + best]!) best = k;
-    if (best === labels[i]) right++;
-    loss -= Math.log(Math.min(1 - EPS, Math.max(EPS, probs[i * classes + labels[i]!]!)));
-  }
-  return { accuracy: right / labels.length, logLoss: loss / labels.length };
-}
-
-/** RMSE, MAE and R² of a regression. */
-export function regressionMetrics(labels: ArrayLike<number>, preds: ArrayLike<number>): Metrics {
-  const n = labels.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += labels[i]!;
-  mean /= n;
+  let sumSquares = 0;
   let se = 0;
   let ae = 0;
-  let tot = 0;
-  for (let i = 0; i < n; i++) {
-    const e = preds[i]! - labels[i]!;
-    se += e * e;
-    ae += Math.abs(e);
-    tot += (labels[i]! - mean) ** 2;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    const y = labels[i]!;
+    total += w;
+    sum += w * y;
+    sumSquares += w * y * y;
+    se += w * loss[i]!;
+    ae += w * Math.abs(preds[i]! - y);
   }
-  return { rmse: Math.sqrt(se / n), mae: ae / n, r2: tot > 0 ? 1 - se / tot : Number.NaN };
+  const mean = sum / total;
+  const totalSquares = Math.max(0, sumSquares - total * mean * mean);
+  return { rmse: Math.sqrt(se / total), mae: ae / total, r2: totalSquares > 0 ? 1 - se / totalSquares : Number.NaN };
+}
+
+/** ROC AUC with ties averaged (the value scikit-learn's `roc_auc_score` gives). */
+export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  return weightedMetrics(scoreRows('binary', Float32Array.from(labels), Float32Array.from(scores), { threshold: 0.5 }), null).auc!;
 }
 
 /** The metrics of a task, computed on labelled rows. */
-export function computeMetrics(task: Task, labels: ArrayLike<number>, preds: ArrayLike<number>, options: { threshold: number; classes?: number }): Metrics {
-  if (labels.length === 0) return {};
-  switch (task) {
-    case 'binary': {
-      let positives = 0;
-      for (let i = 0; i < labels.length; i++) positives += labels[i]!;
-      return {
-        auc: rocAuc(labels, preds),
-        logLoss: binaryLogLoss(labels, preds),
-        accuracy: binaryAccuracy(labels, preds, options.threshold),
-        positiveRate: positives / labels.length,
-      };
-    }
-    case 'multiclass':
-      return multiclassMetrics(labels, preds, options.classes ?? 2);
-    case 'regression':
-      return regressionMetrics(labels, preds);
-  }
+export function computeMetrics(task: Task, labels: Float32Array, preds: Float32Array, options: MetricOptions): Metrics {
+  return weightedMetrics(scoreRows(task, labels, preds, options), null);
+}
+
+/** Metrics of the model as a whole, measured once (not per row): no intervals, no slices. */
+export const GUARD_METRICS: readonly string[] = ['modelBytes', 'latencyP50Ms', 'latencyP95Ms'];
+
+/** Whether a larger value of a metric is better; undefined for metrics with no direction (positiveRate). */
+export function metricDirection(name: string): 'higherIsBetter' | 'lowerIsBetter' | undefined {
+  if (['auc', 'prAuc', 'accuracy', 'precision', 'recall', 'f1', 'macroF1', 'r2'].includes(name)) return 'higherIsBetter';
+  if (['logLoss', 'brier', 'ece', 'rmse', 'mae', 'modelBytes', 'latencyP50Ms', 'latencyP95Ms'].includes(name)) return 'lowerIsBetter';
+  return undefined;
 }
 
 /** The metric that summarises an epoch on validation rows, and whether higher is better. */
 export function headlineMetric(task: Task): { name: string; higherIsBetter: boolean } {
   return task === 'binary' ? { name: 'auc', higherIsBetter: true } : task === 'multiclass' ? { name: 'accuracy', higherIsBetter: true } : { name: 'rmse', higherIsBetter: false };
+}
+
+/**
+ * The ROC curve as true-positive rate at evenly spaced false-positive rates
+ * (0, 1/steps, ..., 1), interpolated linearly between the curve's corners.
+ */
+export function rocCurve(s: ScoredRows, steps = 10): number[] {
+  const { order, groupStarts, labels } = s;
+  let positives = 0;
+  for (let i = 0; i < s.rows; i++) positives += labels[i]!;
+  const negatives = s.rows - positives;
+  if (positives === 0 || negatives === 0) return [];
+  // Corners from the highest score down: (fpr, tpr) after each tied group.
+  const fprs = [0];
+  const tprs = [0];
+  let tp = 0;
+  let fp = 0;
+  for (let g = groupStarts.length - 2; g >= 0; g--) {
+    for (let k = groupStarts[g]!; k < groupStarts[g + 1]!; k++) {
+      if (labels[order[k]!] === 1) tp++;
+      else fp++;
+    }
+    fprs.push(fp / negatives);
+    tprs.push(tp / positives);
+  }
+  const out: number[] = [];
+  let j = 0;
+  for (let step = 0; step <= steps; step++) {
+    const x = step / steps;
+    // The last corner at or left of x: on a vertical stretch, the top of it.
+    while (j + 1 < fprs.length && fprs[j + 1]! <= x) j++;
+    const next = Math.min(j + 1, fprs.length - 1);
+    const [x0, x1, y0, y1] = [fprs[j]!, fprs[next]!, tprs[j]!, tprs[next]!];
+    out.push(x1 > x0 && x > x0 ? y0 + ((y1 - y0) * (x - x0)) / (x1 - x0) : y0);
+  }
+  return out;
+}
+
+/** Calibration: per probability bin, rows, mean predicted probability and observed positive rate. */
+export function calibrationCurve(s: ScoredRows): Array<{ bin: number; rows: number; predicted: number; observed: number }> {
+  const rows = new Float64Array(s.bins);
+  const predicted = new Float64Array(s.bins);
+  const observed = new Float64Array(s.bins);
+  for (let i = 0; i < s.rows; i++) {
+    const b = s.bin[i]!;
+    rows[b]!++;
+    predicted[b]! += s.preds[i]!;
+    observed[b]! += s.labels[i]!;
+  }
+  return Array.from(rows, (n, b) => ({ bin: b, rows: n, predicted: n > 0 ? predicted[b]! / n : Number.NaN, observed: n > 0 ? observed[b]! / n : Number.NaN }));
 }

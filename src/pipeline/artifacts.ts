@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
 import type { BackendPreference, ModelConfig, Task, TrainingConfig } from '../config/types.js';
 import type { GateCheck, GateFailure } from '../evaluate/gates.js';
-import type { Metrics } from '../evaluate/metrics.js';
+import type { calibrationCurve, Metrics } from '../evaluate/metrics.js';
+import type { DeLongResult, McNemarResult } from '../evaluate/significance.js';
+import type { InfraCheckResult } from './infra-check.js';
 import type { Logger } from '../logger.js';
 import type { EpochRecord } from '../train/loop.js';
 import type { Anomaly } from '../validate/checker.js';
@@ -86,22 +88,53 @@ export interface TrainingRecord {
   samplesPerSecond: number;
 }
 
+/** One slice of the evaluation rows, scored for both models. */
+export interface SliceRecord {
+  /** The slice spec (evaluation.slices[].name). */
+  name: string;
+  /** `origin=ORD`, `hour=[6,12)`. */
+  key: string;
+  value: string;
+  rows: number;
+  /** Why the slice was not scored (too few rows); null when it was. */
+  skipped: string | null;
+  candidate: Metrics;
+  baseline: Metrics | null;
+  deltas: Record<string, { value: number; ci: [number, number] | null }>;
+}
+
 /** Contents of `evaluation.json`. */
 export interface EvaluationRecord {
   ok: boolean;
   rubberStamp: boolean;
   model: string;
   task: Task;
+  /** Labelled evaluation rows both models were scored on. */
   rows: number;
   data: { fingerprint: string; parts: string[] };
   candidate: { contentHash: string; metrics: Metrics };
   baseline: { version: string; metrics: Metrics } | null;
+  /** candidate - production per metric, with the paired-bootstrap interval (null: not resampled). */
   deltas: Record<string, { value: number; ci: [number, number] | null }>;
-  slices: never[];
+  /** How the intervals were drawn; null without a production model or with samples: 0. */
+  bootstrap: { samples: number; seed: number; confidence: number } | null;
+  tests: { deLong: DeLongResult | null; mcNemar: McNemarResult | null };
+  slices: SliceRecord[];
+  /** Binary only: ROC (TPR at FPR 0, 0.1, ..., 1) and calibration curves of both models. */
+  curves: {
+    roc: { candidate: number[]; baseline: number[] | null };
+    calibration: { candidate: CalibrationBin[]; baseline: CalibrationBin[] | null };
+  } | null;
+  infra: InfraCheckResult | null;
   checks: GateCheck[];
   failures: GateFailure[];
+  /** Metrics measured once for the model, not per row (size, latency): no interval, no slices. */
+  guardMetrics: string[];
   backend: string;
+  durationSeconds: number;
 }
+
+export type CalibrationBin = ReturnType<typeof calibrationCurve>[number];
 
 /** Contents of `promotion.json`, written by `ct promote`. */
 export interface PromotionRecord {

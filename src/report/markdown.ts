@@ -3,6 +3,8 @@
  * a pull request or the registry.
  */
 import type { CtConfig } from '../config/types.js';
+import { headlineMetric } from '../evaluate/metrics.js';
+import { lineChart } from './charts.js';
 import type { EvaluationRecord, TrainingRecord } from '../pipeline/artifacts.js';
 import type { ValidationResult } from '../pipeline/artifacts.js';
 
@@ -89,39 +91,102 @@ export function trainingMarkdown(t: TrainingRecord): string {
   ].join('\n')}\n`;
 }
 
+function interval(ci: [number, number] | null | undefined): string {
+  return ci === null || ci === undefined ? '—' : `[${signed(ci[0])}, ${signed(ci[1])}]`;
+}
+
 function metricsTable(e: EvaluationRecord): string {
   const names = Object.keys(e.candidate.metrics);
+  const level = e.bootstrap === null ? 'interval' : `${Math.round(e.bootstrap.confidence * 100)}% interval`;
   return table(
-    ['metric', 'candidate', 'production', 'delta'],
-    names.map((n) => [n, num(e.candidate.metrics[n]), num(e.baseline?.metrics[n]), signed(e.deltas[n]?.value)]),
+    ['metric', 'candidate', 'production', 'delta', level],
+    names.map((n) => [n, num(e.candidate.metrics[n]), num(e.baseline?.metrics[n]), signed(e.deltas[n]?.value), interval(e.deltas[n]?.ci)]),
   );
+}
+
+function slicesTable(e: EvaluationRecord): string {
+  const headline = headlineMetric(e.task).name;
+  return table(
+    ['slice', 'rows', `${headline} candidate`, `${headline} production`, 'delta', 'interval', 'note'],
+    e.slices.map((s) => [s.key, String(s.rows), num(s.candidate[headline]), num(s.baseline?.[headline]), signed(s.deltas[headline]?.value), interval(s.deltas[headline]?.ci), s.skipped === null ? '' : `skipped: ${s.skipped}`]),
+  );
+}
+
+function gateMark(c: { passed: boolean; skipped: boolean }): string {
+  return c.skipped ? '⏭️ skipped' : c.passed ? '✅ pass' : '❌ **fail**';
+}
+
+function chartsSection(e: EvaluationRecord): string[] {
+  if (e.curves === null) return [];
+  const withProduction = e.curves.roc.baseline !== null;
+  const which = withProduction ? 'lines: candidate, production, chance' : 'lines: candidate, chance';
+  const fprs = e.curves.roc.candidate.map((_, i, all) => (i / (all.length - 1)).toFixed(1));
+  const roc = [e.curves.roc.candidate, ...(e.curves.roc.baseline === null ? [] : [e.curves.roc.baseline]), fprs.map(Number)];
+  const bins = e.curves.calibration.candidate;
+  const centres = bins.map((b) => ((b.bin + 0.5) / bins.length).toFixed(2));
+  const calibration = [
+    bins.map((b) => b.observed),
+    ...(e.curves.calibration.baseline === null ? [] : [e.curves.calibration.baseline.map((b) => b.observed)]),
+    centres.map(Number),
+  ];
+  const out = ['', '## Charts', ''];
+  if (e.curves.roc.candidate.length > 0) out.push(lineChart(`ROC curve (${which})`, 'false positive rate', fprs, 'true positive rate', roc), '');
+  out.push(
+    lineChart(`Calibration: observed positive rate by predicted probability (${which.replace('chance', 'perfect')})`, 'predicted probability (bin centre)', centres, 'observed rate', calibration),
+    '',
+    `Empty probability bins are drawn at 0. Rows per bin (candidate): ${bins.map((b) => b.rows).join(', ')}.`,
+  );
+  return out;
+}
+
+function testsSection(e: EvaluationRecord): string[] {
+  const lines: string[] = [];
+  const d = e.tests.deLong;
+  if (d !== null) lines.push(`- DeLong's test of the AUC difference: ${signed(d.difference)} (standard error ${num(d.standardError)}), z = ${d.z.toFixed(2)}, p = ${pValue(d.pValue)}.`);
+  const m = e.tests.mcNemar;
+  if (m !== null) {
+    lines.push(
+      `- McNemar's test of accuracy (${m.method === 'exact' ? 'exact binomial' : `chi-square ${num(m.statistic)} with continuity correction`}): ${m.candidateOnlyRight} rows only the candidate gets right, ${m.baselineOnlyRight} only production; p = ${pValue(m.pValue)}.`,
+    );
+  }
+  if (e.bootstrap !== null) lines.push(`- Intervals: paired bootstrap, ${e.bootstrap.samples} draws of the ${e.rows} rows (seed ${e.bootstrap.seed}), both models scored on each draw; ${Math.round(e.bootstrap.confidence * 100)}% percentile intervals.`);
+  return lines.length === 0 ? [] : ['', '## Is the difference real?', '', ...lines];
+}
+
+function pValue(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
 }
 
 /** `evaluation.md`. */
 export function evaluationMarkdown(e: EvaluationRecord): string {
   const verdict = e.ok ? (e.rubberStamp ? 'passed (rubber stamp: no production model yet)' : 'passed') : 'failed';
-  const against = e.baseline === null ? 'There is no production model: change thresholds were skipped.' : `Compared with production version \`${e.baseline.version}\`, re-scored on the same rows.`;
-  return `${[
-    `# Evaluation of ${e.model}: gates ${verdict}`,
-    '',
-    `${e.rows} evaluation rows (${e.data.parts.join(', ')}). ${against}`,
-    '',
-    metricsTable(e),
+  const against = e.baseline === null ? 'There is no production model: change and significance thresholds were skipped.' : `Compared with production version \`${e.baseline.version}\`, re-scored on the same rows.`;
+  const lines = [`# Evaluation of ${e.model}: gates ${verdict}`, '', `${e.rows} evaluation rows (${days(e.data.parts)}). ${against}`];
+  if (e.failures.length > 0) lines.push('', '## Why it failed', '', ...e.failures.map((f) => `- ${f.message}`));
+  lines.push(
     '',
     '## Gates',
     '',
     table(
-      ['gate', 'result', 'detail'],
-      e.checks.map((c) => [c.threshold, c.skipped ? 'skipped' : c.passed ? 'pass' : '**fail**', c.message]),
+      ['result', 'gate', 'slice', 'detail'],
+      e.checks.map((c) => [gateMark(c), c.threshold, c.slice ?? 'all rows', c.message]),
     ),
-    ...(e.failures.length > 0 && e.checks.length === 0 ? ['', ...e.failures.map((f) => `- ${f.message}`)] : []),
-  ].join('\n')}\n`;
+  );
+  if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);
+  lines.push('', '## Metrics', '', metricsTable(e), '', `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals.`);
+  lines.push(...testsSection(e));
+  if (e.slices.length > 0) lines.push('', '## Slices', '', slicesTable(e));
+  lines.push(...chartsSection(e));
+  return `${lines.join('\n')}\n`;
+}
+
+function days(parts: readonly string[]): string {
+  return parts.length === 0 ? '—' : parts.length === 1 ? parts[0]! : `${parts[0]} .. ${parts[parts.length - 1]}, ${parts.length} days`;
 }
 
 /** `MODEL_CARD.md` of a promoted version. */
 export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: EvaluationRecord): string {
   const features = config.features.map((f) => `- \`${f.name}\`: column \`${f.column}\`${f.transform === 'none' ? '' : `, ${f.transform}`}${f.kind === undefined ? '' : `, ${f.kind}`}`);
-  const days = (parts: string[]): string => (parts.length === 0 ? '—' : parts.length === 1 ? parts[0]! : `${parts[0]} .. ${parts[parts.length - 1]} (${parts.length})`);
   return `${[
     `# Model card: ${config.name}`,
     '',
@@ -142,8 +207,9 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '## Evaluation',
     '',
     metricsTable(e),
+    ...(e.slices.length > 0 ? ['', '### By slice', '', slicesTable(e)] : []),
     '',
-    `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}.`,
+    `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks.filter((c) => !c.skipped).map((c) => `${c.threshold}${c.slice === null ? '' : ` on ${c.slice}`}`).join('; ')}.`,
     '',
     '## Lineage',
     '',
@@ -154,7 +220,7 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '',
     '## Limitations',
     '',
-    '- Slices and confidence intervals of the deltas are not computed yet: a small overall gain can hide a loss on a segment.',
-    '- Drift against the training statistics is not checked yet.',
+    '- Metrics are measured on the evaluation days above; on other periods, routes or hours they can differ (see the slices in evaluation.json).',
+    '- The model knows only the features listed; causes outside them (weather, incidents) are invisible to it.',
   ].join('\n')}\n`;
 }

@@ -66,6 +66,27 @@ describe('loadConfig', () => {
     });
   });
 
+  it('fills in the evaluation defaults and names slices after their column', () => {
+    const config = checkConfig('ct.config.yaml', {
+      ...minimal,
+      evaluation: { slices: [{ column: 'origin', top: 10 }, { column: 'date', transform: 'hourOfDay', boundaries: [6, 12, 18] }] },
+      gates: [{ metric: 'auc', slice: 'origin', change: { direction: 'higherIsBetter', absolute: -0.05 } }, { metric: 'auc', slice: 'date.hourOfDay=[6,12)', significance: { test: 'nonInferiority' } }],
+    });
+    expect(config.evaluation).toEqual({
+      threshold: 0.5,
+      calibrationBins: 10,
+      bootstrap: { samples: 1000, seed: 42, confidence: 0.95 },
+      slices: [
+        { name: 'origin', column: 'origin', top: 10 },
+        { name: 'date.hourOfDay', column: 'date', transform: 'hourOfDay', boundaries: [6, 12, 18] },
+      ],
+      minSliceRows: 200,
+      latency: { batchRows: 1024, repeats: 20 },
+      infraCheck: { enabled: true, sampleRows: 256, latencyBudgetMs: 5000 },
+    });
+    expect(config.gates[1]!.significance).toEqual({ test: 'nonInferiority', margin: 0 });
+  });
+
   it('names a missing file', () => {
     expect(() => loadConfig('/nonexistent/ct.config.yaml')).toThrow('config file not found: /nonexistent/ct.config.yaml');
   });
@@ -95,7 +116,15 @@ describe('config errors name the field and what is expected', () => {
     [withChange(['data', 'split'], { method: 'random', evaluationFraction: 0.2 }), 'ct.config.yaml: data.split.method: must be one of "time", "hash"'],
     [withChange(['data', 'window'], { from: '2001-02-01', to: '2001-01-01' }), 'data.window: from (2001-02-01) is after to (2001-01-01)'],
     [withChange(['data', 'window'], { from: '1 Jan 2001' }), 'data.window.from: must match pattern'],
-    [withChange(['gates', '0'], { metric: 'auc' }), 'gates[0] (auc): set lowerBound, upperBound or change'],
+    [withChange(['gates', '0'], { metric: 'auc' }), 'gates[0] (auc): set lowerBound, upperBound, change or significance'],
+    [withChange(['gates', '0'], { metric: 'auc', slice: 'origin', lowerBound: 0.5 }), 'gates[0].slice: "origin" names no slice of evaluation.slices (none is configured)'],
+    [withChange(['gates', '0'], { metric: 'positiveRate', significance: { test: 'improvement' } }), 'gates[0].significance.direction: "positiveRate" has no natural direction'],
+    [withChange(['gates', '0'], { metric: 'latencyP95Ms', significance: { test: 'improvement', direction: 'lowerIsBetter' } }), 'gates[0].significance: latencyP95Ms is measured once, not per row'],
+    [withChange(['gates', '0'], { metric: 'auc', significance: { test: 'better' } }), 'gates[0].significance.test: must be one of "improvement", "nonInferiority"'],
+    [withChange(['evaluation', 'slices'], [{ column: 'origin', top: 5, values: ['ATL'] }]), 'evaluation.slices[0]: give one of top, values or boundaries'],
+    [withChange(['evaluation', 'slices'], [{ column: 'distance', boundaries: [500, 100] }]), 'evaluation.slices[0].boundaries: must be strictly ascending'],
+    [withChange(['evaluation', 'slices'], [{ column: 'origin', top: 5 }, { column: 'origin', values: ['ATL'] }]), 'evaluation.slices[1].name: "origin" is used twice'],
+    [withChange(['evaluation', 'bootstrap', 'confidence'], 95), 'evaluation.bootstrap.confidence: must be < 1'],
     [withChange(['label'], 'delay >> 15'), 'label: in "delay >> 15", > 15 is not a number'],
     [withChange(['features', '1'], { column: 'origin' }), 'features[1].name: "origin" is used twice'],
     [withChange(['validation', 'severity'], { nulls: 'error' }), 'validation.severity.nulls: unknown key, must be one of "empty_batch"'],

@@ -3,9 +3,7 @@
  * repository with a small window of the shipped flight partitions, real TF.js training,
  * a real registry, and a second run that compares against the first model.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parse, stringify } from 'yaml';
@@ -13,36 +11,10 @@ import { readTable } from '../../src/data/read.js';
 import { takeRows, valueAt } from '../../src/data/table.js';
 import { sha256File } from '../../src/files.js';
 import { fileLoadHandler } from '../../src/train/io.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/ct.js');
-
-function ct(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A temp repository: the shipped config (made small) and the newest days of the shipped data. */
-function tempRepo(days: number): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ct-e2e-'));
-  const partitions = readdirSync(path.join(root, 'data/flights'))
-    .filter((f) => /^\d{4}-\d{2}-\d{2}\.parquet$/.test(f))
-    .sort()
-    .slice(-days);
-  for (const f of partitions) cpSync(path.join(root, 'data/flights', f), path.join(dir, 'data/flights', f));
-  const config = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
-  config.data!.window = { newestDays: days };
-  config.data!.split = { method: 'time', evaluationDays: 1 };
-  config.training = { ...config.training, epochs: 2, maxRows: 20_000, backend: 'cpu' };
-  writeFileSync(path.join(dir, 'ct.config.yaml'), stringify(config));
-  spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.'], { cwd: dir });
-  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'data'], { cwd: dir });
-  return dir;
-}
+import { ct, shippedPartitions, tempRepo } from './repo.js';
 
 describe('ct run on flight data', () => {
-  const repo = tempRepo(3);
+  const repo = tempRepo(shippedPartitions().slice(-3));
 
   it('first run: validates, trains, evaluates (rubber stamp) and promotes into models/', async () => {
     const r = ct(repo, ['run', '--json']);
@@ -114,7 +86,13 @@ describe('ct run on flight data', () => {
     expect(evaluation.baseline.metrics.auc).toBeGreaterThan(0.5);
     // Same data, config and seed give the same model: delta 0, and nothing new to promote.
     expect(evaluation.deltas.auc.value).toBe(0);
-    expect(evaluation.candidate.metrics).toEqual(evaluation.baseline.metrics);
+    const withoutLatency = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('latency')));
+    expect(withoutLatency(evaluation.candidate.metrics)).toEqual(withoutLatency(evaluation.baseline.metrics));
+    // An identical model is never "significantly" different: zero-width intervals, DeLong p = 1.
+    expect(evaluation.deltas.auc.ci).toEqual([0, 0]);
+    expect(evaluation.tests.deLong).toMatchObject({ difference: 0, pValue: 1 });
+    expect(evaluation.slices.filter((s: { skipped: string | null }) => s.skipped === null).length).toBeGreaterThan(0);
+    expect(evaluation.infra).toMatchObject({ ok: true });
     expect(result.promotion).toMatchObject({ promoted: false, unchanged: true, version: first.version });
     expect(JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'))).toEqual(first);
   });

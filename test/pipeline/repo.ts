@@ -1,0 +1,52 @@
+/**
+ * Temp repositories for end-to-end tests: the compiled `ct` binary (as `npx ct` runs it)
+ * on a copy of some of the shipped flight partitions, with the shipped config made small.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/ct.js');
+
+/** Runs `ct` in `cwd`. */
+export function ct(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The shipped partitions, oldest first. */
+export function shippedPartitions(): string[] {
+  return readdirSync(path.join(root, 'data/flights'))
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.parquet$/.test(f))
+    .sort();
+}
+
+export type Config = Record<string, unknown> & { data: Record<string, unknown>; training: Record<string, unknown> };
+
+/** The shipped config, for `days` newest days, 1 evaluation day, 2 small epochs on cpu. */
+export function smallConfig(days: number): Config {
+  const config = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Config;
+  config.data.window = { newestDays: days };
+  config.data.split = { method: 'time', evaluationDays: 1 };
+  config.training = { ...config.training, epochs: 2, maxRows: 20_000, backend: 'cpu' };
+  return config;
+}
+
+/** Writes a config file into the repository. */
+export function writeConfig(repo: string, file: string, config: unknown): void {
+  writeFileSync(path.join(repo, file), stringify(config));
+}
+
+/** A temp git repository holding `partitions` of the shipped data and `smallConfig(days)` as ct.config.yaml. */
+export function tempRepo(partitions: readonly string[], days = partitions.length): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-e2e-'));
+  for (const f of partitions) cpSync(path.join(root, 'data/flights', f), path.join(dir, 'data/flights', f));
+  writeConfig(dir, 'ct.config.yaml', smallConfig(days));
+  spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.'], { cwd: dir });
+  spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'data'], { cwd: dir });
+  return dir;
+}

@@ -15,6 +15,8 @@ export interface Logger {
    * where it can be redrawn, so logs get one line per epoch, not one per batch.
    */
   progress(message: string, options?: { transient?: boolean }): void;
+  /** Registers a value (a token) that must never appear in logs; where logs are masked (Actions), it is. */
+  secret?(value: string): void;
 }
 
 /** A logger that drops everything: for tests and `--json` runs. */

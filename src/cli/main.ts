@@ -11,7 +11,7 @@ import type { BackendPreference } from '../config/types.js';
 import { isUserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
-import { runPromote } from '../pipeline/promote.js';
+import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
 import { runValidate } from '../pipeline/validate.js';
@@ -26,6 +26,8 @@ interface GlobalOptions {
   debug?: boolean;
   backend?: BackendPreference;
   updateSchema?: boolean;
+  pr?: boolean;
+  base?: string;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -34,13 +36,18 @@ interface VerbResult {
   result: unknown;
 }
 
-type Verb = (ctx: StageContext, options: GlobalOptions) => Promise<VerbResult>;
+type Verb = (ctx: StageContext, options: GlobalOptions, args: string[]) => Promise<VerbResult>;
 
-const verbs: Record<string, { description: string; action: Verb }> = {
+/** Promotion options of `--pr` and `--base`. */
+function promoteOptions(options: GlobalOptions): PromoteOptions {
+  return { pr: options.pr === true, ...(options.base === undefined ? {} : { base: options.base }) };
+}
+
+const verbs: Record<string, { description: string; action: Verb; args?: string }> = {
   run: {
     description: 'run validate -> train -> evaluate -> promote on the configured data',
-    action: async (ctx) => {
-      const r = await runPipeline(ctx);
+    action: async (ctx, options) => {
+      const r = await runPipeline(ctx, promoteOptions(options));
       return { exitCode: r.ok ? 0 : 1, result: r };
     },
   },
@@ -63,10 +70,18 @@ const verbs: Record<string, { description: string; action: Verb }> = {
     },
   },
   promote: {
-    description: 'write the evaluated candidate into the local registry',
-    action: async (ctx) => {
-      const record = runPromote(ctx);
+    description: 'write the evaluated candidate into the registry (or, with --pr, propose it in a pull request)',
+    action: async (ctx, options) => {
+      const record = await runPromote(ctx, promoteOptions(options));
       return { exitCode: record.promoted || record.unchanged ? 0 : 1, result: record };
+    },
+  },
+  rollback: {
+    description: 'point production back at an earlier version (or, with --pr, propose it in a pull request)',
+    args: '<version>',
+    action: async (ctx, options, args) => {
+      const record = await runRollback(ctx, args[0]!, promoteOptions(options));
+      return { exitCode: 0, result: record };
     },
   },
 };
@@ -86,7 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   for (const [name, verb] of Object.entries(verbs)) {
     const command = program
-      .command(name)
+      .command(verb.args === undefined ? name : `${name} ${verb.args}`)
       .description(verb.description)
       .option('--config <file>', 'config file', 'ct.config.yaml')
       .option('--data <file|folder>', 'use this batch instead of the configured data')
@@ -96,7 +111,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--quiet', 'print only warnings and errors')
       .option('--debug', 'show debug output and stack traces');
     if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
-    command.action(async (options: GlobalOptions) => {
+    if (name === 'run' || name === 'promote' || name === 'rollback') {
+      command
+        .option('--pr', 'propose the change in a pull request (GitHub; token in GITHUB_TOKEN) instead of changing the working tree')
+        .option('--base <branch>', 'base branch of the pull request (default promotion.base, else the default branch)');
+    }
+    command.action(async (...received: unknown[]) => {
+      // commander passes the declared arguments first, then the options and the command.
+      const args = received.slice(0, -2) as string[];
+      const options = received[received.length - 2] as GlobalOptions;
       debug = options.debug === true;
       const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
       const loaded = loadConfig(options.config);
@@ -107,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(options.data === undefined ? {} : { data: path.resolve(options.data) }),
         ...(options.backend === undefined ? {} : { backend: options.backend }),
       };
-      const { exitCode: code, result } = await verb.action(ctx, options);
+      const { exitCode: code, result } = await verb.action(ctx, options, args);
       if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       exitCode = code;
     });

@@ -303,5 +303,32 @@ export const configSchema = {
         path: { type: 'string', default: 'models', description: 'Registry folder, relative to the config file.' },
       },
     },
+    promotion: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Promotion by pull request (`ct promote --pr`).',
+      properties: {
+        base: { type: 'string', description: "Branch the pull request targets; default the repository's default branch on GitHub, else the current branch." },
+        branchPrefix: { type: 'string', pattern: '^[A-Za-z0-9._/-]+$', default: 'ct/promote', description: 'The pull request branch is <branchPrefix>/<model>: one per model, updated in place.' },
+        remote: { type: 'string', default: 'origin', description: 'Git remote to push the branch to.' },
+        labels: { type: 'array', items: { type: 'string' }, default: ['ct', 'model-promotion'], description: 'Labels of the pull request.' },
+        author: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'email'],
+          default: { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' },
+          description: 'Author of the promotion commit (default the GitHub Actions bot).',
+          properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string', minLength: 3 } },
+        },
+        committer: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'email'],
+          description: 'Committer of the promotion commit; default the author.',
+          properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string', minLength: 3 } },
+        },
+      },
+    },
   },
 } as const;

@@ -183,6 +183,22 @@ export interface RegistryConfig {
   path: string;
 }
 
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** How `ct promote --pr` opens its pull request. */
+export interface PromotionConfig {
+  /** Target branch; unset: the repository's default branch on GitHub, else the current branch. */
+  base?: string;
+  branchPrefix: string;
+  remote: string;
+  labels: string[];
+  author: GitIdentity;
+  committer?: GitIdentity;
+}
+
 export interface CtConfig {
   /** Name of the model in the registry. */
   name: string;
@@ -196,6 +212,7 @@ export interface CtConfig {
   evaluation: EvaluationConfig;
   gates: GateConfig[];
   registry: RegistryConfig;
+  promotion: PromotionConfig;
 }
 
 /** A loaded config with where it came from. */

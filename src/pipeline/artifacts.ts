@@ -136,14 +136,21 @@ export interface EvaluationRecord {
 
 export type CalibrationBin = ReturnType<typeof calibrationCurve>[number];
 
-/** Contents of `promotion.json`, written by `ct promote`. */
+/** Contents of `promotion.json`, written by `ct promote` and `ct rollback`. */
 export interface PromotionRecord {
+  /** Production changed (locally), or a pull request that changes it was opened or updated. */
   promoted: boolean;
   /** Production already is this model: nothing to do, and not a failure. */
   unchanged: boolean;
   model: string;
   version: string | null;
+  /** The version folder in the working tree (local promotion only). */
   dir: string | null;
   previous: string | null;
   reason: string;
+  /** With `--pr`: the pull request that carries the change. */
+  pullRequest: { number: number; url: string; created: boolean } | null;
+  /** With `--pr`: the branch and the commit pushed to it. */
+  branch: string | null;
+  commit: string | null;
 }

@@ -5,7 +5,7 @@
 import { loadDataset } from '../data/dataset.js';
 import type { EvaluationRecord, PromotionRecord, StageContext, TrainingRecord, ValidationResult } from './artifacts.js';
 import { runEvaluate } from './evaluate.js';
-import { runPromote } from './promote.js';
+import { type PromoteOptions, runPromote, summariseFailedGates } from './promote.js';
 import { runTrain } from './train.js';
 import { dataSource, runValidate } from './validate.js';
 
@@ -19,16 +19,19 @@ export interface RunResult {
   promotion: PromotionRecord | null;
 }
 
-/** Runs the whole pipeline with local promotion. */
-export async function runPipeline(ctx: StageContext): Promise<RunResult> {
+/** Runs the whole pipeline; promotion is local, or by pull request with `options.pr`. */
+export async function runPipeline(ctx: StageContext, options: PromoteOptions = {}): Promise<RunResult> {
   // One read of the data serves every stage.
   const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx));
   const { result: validation } = await runValidate(ctx, dataset);
   if (!validation.ok) return { ok: false, stoppedAt: 'validate', validation, training: null, evaluation: null, promotion: null };
   const { record: training } = await runTrain(ctx, dataset);
   const evaluation = await runEvaluate(ctx, dataset);
-  if (!evaluation.ok) return { ok: false, stoppedAt: 'evaluate', validation, training, evaluation, promotion: null };
-  const promotion = runPromote(ctx);
+  if (!evaluation.ok) {
+    if (options.pr === true) summariseFailedGates(options.env ?? process.env, evaluation);
+    return { ok: false, stoppedAt: 'evaluate', validation, training, evaluation, promotion: null };
+  }
+  const promotion = await runPromote(ctx, options);
   const ok = promotion.promoted || promotion.unchanged;
   return { ok, stoppedAt: ok ? null : 'promote', validation, training, evaluation, promotion };
 }

@@ -2,14 +2,15 @@
  * The model registry, committed to the repository:
  *   models/<model>/<version>/      model files, evaluation.json, MODEL_CARD.md
  *   models/<model>/production.json the production version and the sha256 of each of its files
- * Version folders are written under a temp name and renamed; the pointer is written
- * last, so a crash never leaves production pointing at half a model.
+ *   models/<model>/history.jsonl   one line per change of production: which version, when, how
+ * Version folders are written under a temp name and renamed; the history line comes
+ * next and the pointer last, so a crash never leaves production pointing at half a model.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { readJson, sha256File, writeJson } from '../files.js';
+import { readJson, sha256File, writeFileAtomic, writeJson } from '../files.js';
 
 /** Contents of `production.json`. */
 export interface ProductionPointer {
@@ -44,12 +45,63 @@ export function readProduction(registry: string, model: string): ProductionPoint
  * whose checksum does not match.
  */
 export function verifiedProductionDir(registry: string, pointer: ProductionPointer): string {
-  const dir = path.join(modelDir(registry, pointer.model), pointer.version);
-  for (const [name, expected] of Object.entries(pointer.files)) {
+  return verifiedVersionDir(registry, pointer.model, pointer.version, pointer.files, 'production.json');
+}
+
+/** Who or what made a version production. */
+export interface Provenance {
+  /** Pull request that carries the change (null for a local promotion). */
+  pullRequest: number | null;
+  /** Branch the change was committed on. */
+  branch: string | null;
+  /** Commit of the code and config the model was trained from. */
+  commit: string | null;
+  /** The workflow run that made the change, when it ran on GitHub Actions. */
+  run: string | null;
+}
+
+/** One line of `history.jsonl`. */
+export interface HistoryEntry {
+  action: 'promote' | 'rollback';
+  model: string;
+  version: string;
+  previous: string | null;
+  at: string;
+  /** File name -> sha256 of the version's files: what a later rollback verifies against. */
+  files: Record<string, string>;
+  by: Provenance;
+}
+
+/** The history of production changes of `model`, oldest first (empty when none). */
+export function readHistory(registry: string, model: string): HistoryEntry[] {
+  const file = path.join(modelDir(registry, model), 'history.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as HistoryEntry;
+      } catch {
+        throw new UserError(`${file}: line ${i + 1} is not JSON`);
+      }
+    });
+}
+
+function appendHistory(registry: string, entry: HistoryEntry): void {
+  const file = path.join(modelDir(registry, entry.model), 'history.jsonl');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  writeFileAtomic(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${JSON.stringify(entry)}\n`);
+}
+
+/** Checks every file of a version folder against `files` (name -> sha256); returns the folder. */
+export function verifiedVersionDir(registry: string, model: string, version: string, files: Readonly<Record<string, string>>, source: string): string {
+  const dir = path.join(modelDir(registry, model), version);
+  for (const [name, expected] of Object.entries(files)) {
     const file = path.join(dir, name);
-    if (!existsSync(file)) throw new UserError(`registry: ${file} is missing (listed in production.json)`);
+    if (!existsSync(file)) throw new UserError(`registry: ${file} is missing (listed in ${source})`);
     const actual = sha256File(file);
-    if (actual !== expected) throw new UserError(`registry: checksum mismatch for ${file}: production.json says ${expected}, the file is ${actual}`);
+    if (actual !== expected) throw new UserError(`registry: checksum mismatch for ${file}: ${source} says ${expected}, the file is ${actual}`);
   }
   return dir;
 }
@@ -80,6 +132,7 @@ export interface PublishInput {
   /** Files to place in the version folder: name -> source path. */
   files: Record<string, string>;
   when?: Date;
+  by?: Provenance;
 }
 
 export interface PublishResult {
@@ -117,15 +170,37 @@ export function publishVersion(input: PublishInput): PublishResult {
   }
   const files: Record<string, string> = {};
   for (const name of names) files[name] = sha256File(path.join(dir, name));
-  const pointer: ProductionPointer = {
-    model: input.model,
-    version,
-    promotedAt: when.toISOString(),
-    files,
-    previous: previous?.version ?? null,
-  };
-  writeJson(path.join(root, 'production.json'), pointer);
+  const pointer = pointProduction(input.registry, { action: 'promote', model: input.model, version, previous: previous?.version ?? null, at: when.toISOString(), files, by: input.by ?? LOCAL });
   return { version, dir, pointer };
+}
+
+const LOCAL: Provenance = { pullRequest: null, branch: null, commit: null, run: null };
+
+/** Records `entry` in the history, then (last) points production at its version. */
+function pointProduction(registry: string, entry: HistoryEntry): ProductionPointer {
+  appendHistory(registry, entry);
+  const pointer: ProductionPointer = { model: entry.model, version: entry.version, promotedAt: entry.at, files: entry.files, previous: entry.previous };
+  writeJson(path.join(modelDir(registry, entry.model), 'production.json'), pointer);
+  return pointer;
+}
+
+/**
+ * Points production back at an earlier `version`, after verifying its files against the
+ * checksums recorded when it was promoted.
+ */
+export function rollbackTo(registry: string, model: string, version: string, options: { when?: Date; by?: Provenance } = {}): ProductionPointer {
+  const current = readProduction(registry, model);
+  if (current === null) throw new UserError(`registry: ${model} has no production model to roll back`);
+  if (current.version === version) throw new UserError(`registry: ${version} already is the production version of ${model}`);
+  const record = readHistory(registry, model).filter((e) => e.version === version).pop();
+  if (record === undefined) {
+    const known = listVersions(registry, model);
+    throw new UserError(
+      `registry: no promotion of ${model} ${version} is recorded in history.jsonl${known.includes(version) ? ' (its checksums cannot be verified)' : known.length > 0 ? `; versions: ${known.join(', ')}` : ''}`,
+    );
+  }
+  verifiedVersionDir(registry, model, version, record.files, 'history.jsonl');
+  return pointProduction(registry, { action: 'rollback', model, version, previous: current.version, at: (options.when ?? new Date()).toISOString(), files: record.files, by: options.by ?? LOCAL });
 }
 
 /** Versions present in the registry for `model`, oldest first. */

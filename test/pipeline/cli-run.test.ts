@@ -58,7 +58,7 @@ describe('ct run on flight data', () => {
     const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
     expect(pointer).toMatchObject({ model: 'flight-delay', version, previous: null });
     const files = Object.keys(pointer.files).sort();
-    expect(files).toEqual(['MODEL_CARD.md', 'evaluation.json', 'model.json', 'preprocessing.json', 'statistics.json', 'training.json', 'weights.bin']);
+    expect(files).toEqual(['MODEL_CARD.md', 'evaluation.json', 'evaluation.md', 'model.json', 'preprocessing.json', 'statistics.json', 'training.json', 'weights.bin']);
     for (const name of files) expect(sha256File(path.join(repo, 'models/flight-delay', version, name))).toBe(pointer.files[name]);
 
     // The promoted model loads with TF.js's own loader and predicts probabilities.
@@ -203,5 +203,27 @@ describe('ct run on flight data', () => {
     const noConfig = ct(repo, ['run', '--config', 'absent.yaml']);
     expect(noConfig.status).toBe(2);
     expect(noConfig.stderr.trim()).toBe('ct: config file not found: absent.yaml');
+  });
+
+  it('rollback points production back at an earlier version, verified against the checksums in history.jsonl', () => {
+    const registry = path.join(repo, 'models/flight-delay');
+    const history = readFileSync(path.join(registry, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(history.map((h) => h.action)).toEqual(['promote', 'promote']);
+    const [first, second] = history;
+    expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8')).version).toBe(second.version);
+
+    const r = ct(repo, ['rollback', first.version, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ promoted: true, version: first.version, previous: second.version });
+    expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8'))).toMatchObject({ version: first.version, previous: second.version, files: first.files });
+    const last = JSON.parse(readFileSync(path.join(registry, 'history.jsonl'), 'utf8').trim().split('\n').pop()!);
+    expect(last).toMatchObject({ action: 'rollback', version: first.version, previous: second.version });
+
+    // A tampered file of the target version is refused; production stays.
+    writeFileSync(path.join(registry, second.version, 'weights.bin'), 'not the weights');
+    const tampered = ct(repo, ['rollback', second.version]);
+    expect(tampered.status).toBe(2);
+    expect(tampered.stderr.trim()).toMatch(/^ct: registry: checksum mismatch for .*weights\.bin: history\.jsonl says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8')).version).toBe(first.version);
   });
 });

@@ -1,0 +1,31 @@
+import { fitToLimit, headlineDelta, pullRequestTitle } from '../../src/report/pull-request.js';
+import type { EvaluationRecord } from '../../src/pipeline/artifacts.js';
+
+const sections = (n: number, size: number): string => Array.from({ length: n }, (_, i) => `## Section ${i}\n\n${'x'.repeat(size)}\n`).join('\n');
+
+describe('pull request text', () => {
+  it('fits a long report under the limit by cutting at a section boundary, with a link to the full report', () => {
+    const report = `# Title\n\n${sections(10, 1000)}`;
+    const cut = fitToLimit(report, 4000, 'https://github.com/o/r/blob/abc/models/m/v/evaluation.md');
+    expect(cut.length).toBeLessThanOrEqual(4000);
+    expect(cut).toContain('## Section 2');
+    expect(cut).not.toContain('## Section 3\n');
+    expect(cut.trimEnd().endsWith('the rest is in the [full report](https://github.com/o/r/blob/abc/models/m/v/evaluation.md)._')).toBe(true);
+    // The cut falls where a section starts: the kept text ends with a whole section.
+    expect(cut.split('\n---\n')[0]!.trimEnd().endsWith('x'.repeat(1000))).toBe(true);
+  });
+
+  it('leaves a report that fits unchanged, and cuts one huge section at a line', () => {
+    expect(fitToLimit('## a\n\nshort', 100, 'u')).toBe('## a\n\nshort');
+    const huge = `## only\n\n${Array.from({ length: 500 }, () => 'a line of text').join('\n')}`;
+    const cut = fitToLimit(huge, 2000, 'u');
+    expect(cut.length).toBeLessThanOrEqual(2000);
+    expect(cut).toContain('full report');
+  });
+
+  it('titles name the model, version and headline delta with its interval', () => {
+    const e = { task: 'binary', candidate: { metrics: { auc: 0.6841 } }, deltas: { auc: { value: 0.006, ci: [0.0006, 0.0119] } } } as unknown as EvaluationRecord;
+    expect(pullRequestTitle('flight-delay', '20261126T081956Z-e7bd9e1f', e)).toBe('Promote flight-delay 20261126T081956Z-e7bd9e1f: auc +0.0060 [+0.0006, +0.0119]');
+    expect(headlineDelta({ ...e, deltas: {} })).toBe('first model, auc 0.6841');
+  });
+});

@@ -7,6 +7,12 @@
 import { ANOMALY_KINDS } from '../validate/schema.js';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+const gitIdentity = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'email'],
+  properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string', minLength: 3 } },
+} as const;
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A day, YYYY-MM-DD.' } as const;
 
 export const configSchema = {
@@ -314,20 +320,11 @@ export const configSchema = {
         remote: { type: 'string', default: 'origin', description: 'Git remote to push the branch to.' },
         labels: { type: 'array', items: { type: 'string' }, default: ['ct', 'model-promotion'], description: 'Labels of the pull request.' },
         author: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name', 'email'],
+          ...gitIdentity,
           default: { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' },
           description: 'Author of the promotion commit (default the GitHub Actions bot).',
-          properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string', minLength: 3 } },
         },
-        committer: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name', 'email'],
-          description: 'Committer of the promotion commit; default the author.',
-          properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string', minLength: 3 } },
-        },
+        committer: { ...gitIdentity, description: 'Committer of the promotion commit; default the author.' },
       },
     },
   },

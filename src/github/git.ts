@@ -21,7 +21,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** Environment variables ct sets for git. */
-const CT_GIT_ENVIRONMENT = ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_TERMINAL_PROMPT'];
+const CT_GIT_ENVIRONMENT = ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_CONFIG_KEY_1', 'GIT_CONFIG_VALUE_1', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_TERMINAL_PROMPT'];
 
 /**
  * Ambient GIT_* variables kept (e.g. GIT_SSL_CAINFO behind a proxy), except those that
@@ -78,7 +78,7 @@ function git(dir: string, env: Record<string, string>): SimpleGit {
   }
   const ambient = ambientGitEnvironment();
   // GIT_CONFIG_COUNT is how the token reaches git without touching disk; ct alone sets it,
-  // to exactly one key (the extraheader), so simple-git's guard against it is lifted here.
+  // to the extraheader only, so simple-git's guard against it is lifted here.
   return simpleGit({ baseDir: dir, allowEnvironment: [...CT_GIT_ENVIRONMENT, ...Object.keys(ambient)], unsafe: { allowUnsafeConfigEnvCount: true } }).env({ ...base, ...ambient, GIT_TERMINAL_PROMPT: '0', ...env });
 }
 
@@ -86,7 +86,10 @@ function git(dir: string, env: Record<string, string>): SimpleGit {
 export function authEnvironment(auth: BranchCommitOptions['auth']): Record<string, string> {
   if (auth === null) return {};
   const basic = Buffer.from(`x-access-token:${auth.token}`).toString('base64');
-  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${auth.serverUrl.replace(/\/$/, '')}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
+  const key = `http.${auth.serverUrl.replace(/\/$/, '')}/.extraheader`;
+  // An empty value first clears headers set elsewhere (actions/checkout persists its own
+  // in .git/config): two Authorization headers would make the server refuse the push.
+  return { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: key, GIT_CONFIG_VALUE_0: '', GIT_CONFIG_KEY_1: key, GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}` };
 }
 
 /** Repository root of the folder `dir`; a clear error outside a repository. */

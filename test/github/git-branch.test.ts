@@ -3,6 +3,7 @@
  * the base tip, pushed atomically with a lease on the base; a moved base means one retry
  * on the new tip, then a clear error.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.js';
@@ -103,10 +104,17 @@ describe('commitToBranch', () => {
     const { origin, workspace } = setup();
     const token = 'ghs_secretTOKEN0123456789';
     expect(authEnvironment({ serverUrl: 'https://github.com', token })).toEqual({
-      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader',
-      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+      GIT_CONFIG_VALUE_0: '',
+      GIT_CONFIG_KEY_1: 'http.https://github.com/.extraheader',
+      GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
     });
+    // Git reads the header from the environment, after (and replacing) any header in .git/config.
+    git(workspace, ['config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic c3RhbGU=']);
+    const seen = execFileSync('git', ['config', '--get-all', 'http.https://github.com/.extraheader'], { cwd: workspace, encoding: 'utf8', env: { ...process.env, ...authEnvironment({ serverUrl: 'https://github.com', token }) } });
+    expect(seen.split('\n').slice(0, -1)).toEqual(['AUTHORIZATION: basic c3RhbGU=', '', `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`]);
+    git(workspace, ['config', '--unset-all', 'http.https://github.com/.extraheader']);
     await commitToBranch({ repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'x', author: bot, committer: bot, auth: { serverUrl: 'https://github.com', token }, logger: silentLogger, apply: writeVersion('v1') });
     const encoded = Buffer.from(`x-access-token:${token}`).toString('base64');
     for (const needle of [token, encoded]) {

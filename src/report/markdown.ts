@@ -116,6 +116,20 @@ function gateMark(c: { passed: boolean; skipped: boolean }): string {
   return c.skipped ? '⏭️ skipped' : c.passed ? '✅ pass' : '❌ **fail**';
 }
 
+/** One row per check; checks of one gate skipped for the same reason on several slices share a row. */
+function gateRows(checks: EvaluationRecord['checks']): string[][] {
+  const rows: string[][] = [];
+  for (let i = 0; i < checks.length; ) {
+    const c = checks[i]!;
+    let j = i + 1;
+    while (c.skipped && c.slice !== null && j < checks.length && checks[j]!.skipped && checks[j]!.slice !== null && checks[j]!.threshold === c.threshold && checks[j]!.message === c.message) j++;
+    const slice = j - i > 1 ? `${j - i} slices (${checks.slice(i, j).map((x) => x.slice).join(', ')})` : (c.slice ?? 'all rows');
+    rows.push([gateMark(c), c.threshold, slice, c.message]);
+    i = j;
+  }
+  return rows;
+}
+
 function chartsSection(e: EvaluationRecord): string[] {
   if (e.curves === null) return [];
   const withProduction = e.curves.roc.baseline !== null;
@@ -169,7 +183,7 @@ export function evaluationMarkdown(e: EvaluationRecord): string {
     '',
     table(
       ['result', 'gate', 'slice', 'detail'],
-      e.checks.map((c) => [gateMark(c), c.threshold, c.slice ?? 'all rows', c.message]),
+      gateRows(e.checks),
     ),
   );
   if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);

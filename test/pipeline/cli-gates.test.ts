@@ -21,6 +21,9 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     const r = ct(repo, ['run', '--config', 'january.yaml', '--out', 'out-january', '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).promotion).toMatchObject({ promoted: true });
+    // The slice gate, skipped on each of the 10 origins for the same reason, is one row of the report.
+    const report = readFileSync(path.join(repo, 'out-january/evaluation.md'), 'utf8');
+    expect(report).toMatch(/\| ⏭️ skipped \| auc: delta >= -0\.05 \(higherIsBetter\) \| 10 slices \(origin=\w+, .*\) \| no production model: change threshold skipped \(rubber stamp\) \|/);
   });
 
   it('the candidate trained on the newest days passes against it on the same rows, with intervals and slices', () => {

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'actions/*/dist/', 'coverage/', 'models/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', 'actions/dist/', 'coverage/', 'models/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -76,11 +76,20 @@ export function deserializeTable(s: SerializedTable): Table {
   return { rowCount: s.rowCount, columns, sources: [] };
 }
 
-/** Path of the compiled child script (tests run from `src/`, so fall back to `dist/`). */
+/**
+ * Path of the child script: beside this module when compiled (dist/pipeline/), one folder
+ * up from a bundle's shared chunks (actions/dist/chunks/), or in dist/ when tests run src/.
+ */
 function childScript(): string {
   const here = fileURLToPath(new URL('./infra-child.js', import.meta.url));
-  if (existsSync(here)) return here;
-  return here.replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`);
+  const candidates = [here, fileURLToPath(new URL('../infra-child.js', import.meta.url)), here.replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`)];
+  return candidates.find((file) => existsSync(file)) ?? here;
+}
+
+/** The line of a crashed process's stderr that says what went wrong. */
+function crashReason(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return (lines.find((l) => /^(\w*Error|error)\b|Error:/.test(l)) ?? lines[lines.length - 1] ?? 'no output').slice(0, 300);
 }
 
 /**
@@ -104,7 +113,7 @@ export async function runInfraCheck(
       report = JSON.parse(last) as InfraChildReport;
     } catch {
       const why = code === null ? 'was killed (timeout)' : `exited with code ${code}`;
-      return { ...base, message: `infra check: the fresh process ${why}: ${(stderr.trim().split('\n').pop() ?? '').slice(0, 300)}` };
+      return { ...base, message: `infra check: the fresh process ${why}: ${crashReason(stderr)}` };
     }
     if (report.error !== undefined) return { ...base, message: `infra check: the saved candidate does not load and predict in a fresh process: ${report.error}` };
     const result: InfraCheckResult = {

@@ -134,9 +134,17 @@ export function defaultWasmDirectory(): string | undefined {
   }
 }
 
+/** Where the `.wasm` files are when a bundle ships them (set by the bundled actions). */
+let bundledWasmDirectory: string | undefined;
+
+/** Makes the wasm backend load its binaries from `dir` unless a call passes `wasmPaths`. */
+export function useWasmDirectory(dir: string): void {
+  bundledWasmDirectory = dir.endsWith(sep) ? dir : dir + sep;
+}
+
 /** Imports the wasm backend (registering it) and tells it where its binaries are. */
 function loadWasm(paths: SelectBackendOptions['wasmPaths'], logger: Logger): Promise<void> {
-  const location = paths ?? defaultWasmDirectory();
+  const location = paths ?? bundledWasmDirectory ?? defaultWasmDirectory();
   if (wasmLoad !== undefined) {
     if (paths !== undefined && JSON.stringify(location) !== JSON.stringify(wasmLocation)) {
       logger.debug('wasm backend already loaded; ignoring the new wasmPaths');

@@ -1,0 +1,33 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  runEvaluate
+} from "./chunks/chunk-QA34LYSY.js";
+import "./chunks/chunk-RL4PUKGP.js";
+import {
+  artifactPaths,
+  headlineMetric,
+  runAction
+} from "./chunks/chunk-CR63WVTN.js";
+import "./chunks/chunk-VISF7VOA.js";
+import "./chunks/chunk-PYSUTZFT.js";
+import "./chunks/chunk-WDYNI5YC.js";
+
+// src/actions/evaluate.ts
+await runAction("evaluate", async (ctx) => {
+  const record = await runEvaluate(ctx);
+  const paths = artifactPaths(ctx.outDir);
+  const headline = headlineMetric(record.task).name;
+  return {
+    outputs: {
+      passed: record.ok,
+      "rubber-stamp": record.rubberStamp,
+      metric: headline,
+      value: record.candidate.metrics[headline] ?? "",
+      delta: record.deltas[headline]?.value ?? "",
+      "production-version": record.baseline?.version ?? "",
+      report: paths.evaluationReport
+    },
+    summaryFile: paths.evaluationReport,
+    ...record.ok ? {} : { failure: `gates failed: ${record.failures.map((f) => f.message).join("; ")}` }
+  };
+});

@@ -1,0 +1,46 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  deserializeTable
+} from "./chunks/chunk-VISF7VOA.js";
+import {
+  encodeTable,
+  fileLoadHandler,
+  predictRows,
+  require_tf_node,
+  selectBackend
+} from "./chunks/chunk-PYSUTZFT.js";
+import {
+  __toESM
+} from "./chunks/chunk-WDYNI5YC.js";
+
+// src/pipeline/infra-child.ts
+var tf = __toESM(require_tf_node(), 1);
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+async function main() {
+  const [modelDir, rowsFile, backend] = process.argv.slice(2);
+  if (modelDir === void 0 || rowsFile === void 0) return { error: "usage: infra-child <modelDir> <rows.json> [backend]" };
+  tf.enableProdMode();
+  const info = await selectBackend(backend ?? "auto");
+  const table = deserializeTable(JSON.parse(readFileSync(rowsFile, "utf8")));
+  const started = performance.now();
+  const preprocessing = JSON.parse(readFileSync(path.join(modelDir, "preprocessing.json"), "utf8"));
+  const model = await tf.loadLayersModel(fileLoadHandler(modelDir));
+  const loaded = performance.now();
+  const preds = predictRows(model, encodeTable(table, preprocessing, { withLabels: false }));
+  const predicted = performance.now();
+  let nonFinite = 0;
+  for (const p of preds) if (!Number.isFinite(p)) nonFinite++;
+  const width = table.rowCount === 0 ? 0 : preds.length / table.rowCount;
+  return { backend: info.name, rows: table.rowCount, shape: [table.rowCount, width], nonFinite, loadMs: loaded - started, predictMs: predicted - loaded };
+}
+main().then(
+  (report) => process.stdout.write(`${JSON.stringify(report)}
+`),
+  (error) => {
+    process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message.split("\n")[0] : String(error) })}
+`);
+    process.exitCode = 1;
+  }
+);

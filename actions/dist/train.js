@@ -1,0 +1,317 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  wo
+} from "./chunks/chunk-NC474SEF.js";
+import {
+  holdout,
+  mulberry32,
+  sampleRows
+} from "./chunks/chunk-RL4PUKGP.js";
+import {
+  artifactPaths,
+  computeMetrics,
+  computeStatistics,
+  dataSource,
+  deriveColumns,
+  headlineMetric,
+  loadDataset,
+  runAction,
+  trainingMarkdown
+} from "./chunks/chunk-CR63WVTN.js";
+import {
+  UserError,
+  batchTensors,
+  encodeTable,
+  fileSaveHandler,
+  fitPreprocessing,
+  labelledRows,
+  predictRows,
+  require_tf_node,
+  selectBackend,
+  takeRows,
+  writeJson
+} from "./chunks/chunk-PYSUTZFT.js";
+import {
+  __toESM
+} from "./chunks/chunk-WDYNI5YC.js";
+
+// src/pipeline/train.ts
+var tf4 = __toESM(require_tf_node(), 1);
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+// src/train/loop.ts
+var tf = __toESM(require_tf_node(), 1);
+async function fitModel(model2, data, trainRows, validationRows, options) {
+  const { training } = options;
+  const random = mulberry32(training.seed);
+  const order = Int32Array.from(trainRows);
+  const labelsBuf = new Float32Array(training.batchSize);
+  const history = [];
+  let best = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const started = performance.now();
+  const reportEvery = (options.batchProgressSeconds ?? 0.5) * 1e3;
+  for (let epoch = 1; epoch <= training.epochs; epoch++) {
+    const epochStart = performance.now();
+    shuffle(order, random);
+    let lossSum = 0;
+    let lossRows = 0;
+    let lastReport = epochStart;
+    for (let start = 0; start < order.length; start += training.batchSize) {
+      const end = Math.min(order.length, start + training.batchSize);
+      const n = end - start;
+      const xs = batchTensors(data, order, start, end);
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.labels[order[start + i]];
+      const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const loss = await model2.trainOnBatch(xs, ys);
+      tf.dispose([...xs, ys]);
+      lossSum += loss * n;
+      lossRows += n;
+      if (options.onBatch !== void 0 && performance.now() - lastReport >= reportEvery) {
+        lastReport = performance.now();
+        const rate = lossRows / ((lastReport - epochStart) / 1e3);
+        const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
+        options.onBatch({ epoch, totalEpochs: training.epochs, done: lossRows / order.length, loss: lossSum / lossRows, samplesPerSecond: rate, etaSeconds: remaining / rate });
+      }
+    }
+    const seconds2 = (performance.now() - epochStart) / 1e3;
+    const validation = validationRows.length > 0 ? validate(model2, data, validationRows, options) : null;
+    const record = {
+      epoch,
+      loss: lossSum / Math.max(1, lossRows),
+      validationLoss: validation?.loss ?? null,
+      validationMetric: validation?.metric ?? null,
+      seconds: seconds2,
+      samplesPerSecond: order.length / seconds2
+    };
+    history.push(record);
+    options.onEpoch?.(record, training.epochs, seconds2 * (training.epochs - epoch));
+    if (training.earlyStoppingPatience > 0 && validation !== null) {
+      if (best === null || validation.loss < best.score) {
+        if (best !== null) tf.dispose(best.weights);
+        best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
+        sinceBest = 0;
+      } else if (++sinceBest >= training.earlyStoppingPatience) {
+        stoppedEarly = epoch < training.epochs;
+        break;
+      }
+    }
+  }
+  let bestEpoch = history.length;
+  if (best !== null) {
+    if (best.epoch !== history.length) model2.setWeights(best.weights);
+    bestEpoch = best.epoch;
+    tf.dispose(best.weights);
+  }
+  const seconds = (performance.now() - started) / 1e3;
+  const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
+  return { history, epochs: history.length, bestEpoch, stoppedEarly, seconds, samplesPerSecond: order.length * history.length / trainingSeconds };
+}
+function validate(model2, data, rows, options) {
+  const preds = predictRows(model2, data, rows);
+  const labels = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]];
+  const metrics2 = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...options.classes === void 0 ? {} : { classes: options.classes } });
+  const loss = options.task === "regression" ? metrics2.rmse ** 2 : metrics2.logLoss;
+  return { loss, metric: metrics2[headlineMetric(options.task).name] ?? Number.NaN };
+}
+function shuffle(a, random) {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+// src/train/model.ts
+var tf2 = __toESM(require_tf_node(), 1);
+function outputUnits(prep) {
+  return prep.task === "multiclass" ? prep.label.classes.length : 1;
+}
+function buildModel(prep, model2, seed) {
+  let nextSeed = seed;
+  const seeded = () => nextSeed++;
+  const inputs = [];
+  const parts = [];
+  for (const f of prep.features) {
+    if (f.kind === "categorical") {
+      const input2 = tf2.input({ shape: [1], dtype: "int32", name: f.name });
+      const embedded = tf2.layers.embedding({
+        inputDim: f.cardinality,
+        outputDim: f.embedding,
+        embeddingsInitializer: tf2.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        name: `${f.name}_embedding`
+      }).apply(input2);
+      inputs.push(input2);
+      parts.push(tf2.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
+    } else {
+      const input2 = tf2.input({ shape: [1], dtype: "float32", name: f.name });
+      inputs.push(input2);
+      parts.push(input2);
+    }
+  }
+  let x = parts.length === 1 ? parts[0] : tf2.layers.concatenate({ name: "features" }).apply(parts);
+  model2.hidden.forEach((units, i) => {
+    x = tf2.layers.dense({ units, activation: model2.activation, kernelInitializer: tf2.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
+    if (model2.dropout > 0) x = tf2.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
+  });
+  const output = tf2.layers.dense({
+    units: outputUnits(prep),
+    activation: headActivation(prep.task),
+    kernelInitializer: tf2.initializers.glorotUniform({ seed: seeded() }),
+    name: "output"
+  }).apply(x);
+  return tf2.model({ inputs, outputs: output, name: "ct_model" });
+}
+function headActivation(task) {
+  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
+}
+function lossFor(task) {
+  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
+}
+function classWeights(training, task, labels, classNames) {
+  const spec = training.classWeight;
+  if (spec === void 0) return null;
+  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
+  const k = classNames.length;
+  if (spec === "balanced") {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
+  }
+  return classNames.map((name) => spec[name] ?? 1);
+}
+function compileModel(model2, task, training, weights = null) {
+  const optimizer = training.optimizer === "sgd" ? tf2.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf2.train.rmsprop(training.learningRate) : tf2.train.adam(training.learningRate);
+  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
+}
+function weightedLoss(task, weights) {
+  const w = tf2.keep(tf2.tensor1d(weights));
+  return (yTrue, yPred) => tf2.tidy(() => {
+    const classes = yTrue.reshape([-1]).toInt();
+    const perRow = task === "binary" ? tf2.metrics.binaryCrossentropy(yTrue, yPred) : tf2.metrics.categoricalCrossentropy(tf2.oneHot(classes, weights.length), yPred);
+    return tf2.mean(tf2.mul(perRow.reshape([-1]), tf2.gather(w, classes)));
+  });
+}
+
+// src/pipeline/lineage.ts
+var tf3 = __toESM(require_tf_node(), 1);
+import { readFileSync } from "node:fs";
+async function gitInfo(dir) {
+  try {
+    const git = wo({ baseDir: dir });
+    if (!await git.checkIsRepo()) return null;
+    const commit = (await git.revparse(["HEAD"])).trim();
+    const status = await git.status();
+    return { commit, branch: status.current ?? null, dirty: !status.isClean() };
+  } catch {
+    return null;
+  }
+}
+var ctVersion;
+function packageVersions() {
+  ctVersion ??= JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+  const versions = { ct: ctVersion, node: process.versions.node };
+  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
+  return versions;
+}
+
+// src/pipeline/train.ts
+async function runTrain(ctx, given) {
+  const { config } = ctx.loaded;
+  const startedAt = /* @__PURE__ */ new Date();
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx));
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+  const trainTable = takeRows(dataset.table, dataset.trainRows);
+  if (trainTable.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
+  const preprocessing = fitPreprocessing(trainTable, config);
+  const encoded = encodeTable(trainTable, preprocessing);
+  const labelled = labelledRows(encoded);
+  const unlabelled = encoded.rows - labelled.length;
+  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  const { training } = config;
+  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
+  const split = holdout(rows, training.validationFraction, training.seed);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
+  const model2 = buildModel(preprocessing, config.model, training.seed);
+  const classNames = config.task === "binary" ? ["0", "1"] : preprocessing.label.classes ?? [];
+  const weights = classWeights(training, config.task, Float32Array.from(split.keep, (i) => encoded.labels[i]), classNames);
+  if (weights !== null) ctx.logger.info(`class weights: ${classNames.map((c, k) => `${c} ${weights[k].toFixed(3)}`).join(", ")}`);
+  compileModel(model2, config.task, training, weights);
+  const classes = preprocessing.label.classes?.length;
+  const metricName = headlineMetric(config.task).name;
+  const fit = await fitModel(model2, encoded, split.keep, split.held, {
+    task: config.task,
+    training,
+    threshold: config.evaluation.threshold,
+    ...classes === void 0 ? {} : { classes },
+    onEpoch: (r, total, eta) => {
+      const validation = r.validationMetric === null ? "" : ` val_loss ${r.validationLoss.toFixed(4)} val_${metricName} ${r.validationMetric.toFixed(4)}`;
+      ctx.logger.progress(`epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)}${validation} ${Math.round(r.samplesPerSecond)} samples/s ETA ${Math.round(eta)} s`);
+    },
+    onBatch: (p) => {
+      const bar = "=".repeat(Math.round(p.done * 20)).padEnd(20, " ");
+      ctx.logger.progress(`epoch ${p.epoch}/${p.totalEpochs} [${bar}] ${Math.round(p.done * 100)}% loss ${p.loss.toFixed(4)} ${Math.round(p.samplesPerSecond)} samples/s ETA ${Math.round(p.etaSeconds)} s`, { transient: true });
+    }
+  });
+  const finishedAt = /* @__PURE__ */ new Date();
+  const record = {
+    format: "ct-training",
+    version: 1,
+    model: config.name,
+    task: config.task,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1e3,
+    data: {
+      fingerprint: dataset.fingerprint,
+      files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
+      trainParts: dataset.trainParts,
+      evaluationParts: dataset.evaluationParts,
+      label: config.label.text,
+      rows: { train: split.keep.length, validation: split.held.length, unlabelled }
+    },
+    git: await gitInfo(ctx.loaded.baseDir),
+    config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
+    seed: training.seed,
+    backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
+    packages: packageVersions(),
+    hyperparameters: { model: config.model, training, classWeights: weights },
+    parameters: model2.countParams(),
+    epochs: fit.epochs,
+    bestEpoch: fit.bestEpoch,
+    stoppedEarly: fit.stoppedEarly,
+    history: fit.history,
+    samplesPerSecond: fit.samplesPerSecond
+  };
+  const paths = artifactPaths(ctx.outDir);
+  rmSync(paths.modelDir, { recursive: true, force: true });
+  await model2.save(fileSaveHandler(paths.modelDir));
+  writeJson(path.join(paths.modelDir, "preprocessing.json"), preprocessing);
+  writeJson(path.join(paths.modelDir, "statistics.json"), await referenceStatistics(trainTable, config, model2, preprocessing));
+  writeJson(path.join(paths.modelDir, "training.json"), record);
+  model2.dispose();
+  writeFileSync(paths.trainingReport, trainingMarkdown(record));
+  ctx.logger.info(`trained in ${record.durationSeconds.toFixed(1)} s (${Math.round(record.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
+  if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
+  return { record, modelDir: paths.modelDir, preprocessing };
+}
+async function referenceStatistics(table, config, model2, preprocessing) {
+  return computeStatistics(await deriveColumns(table, config, { model: async () => model2, preprocessing }));
+}
+
+// src/actions/train.ts
+await runAction("train", async (ctx) => {
+  const { record } = await runTrain(ctx);
+  const paths = artifactPaths(ctx.outDir);
+  return {
+    outputs: { "model-dir": paths.modelDir, backend: record.backend.name, epochs: record.epochs, "samples-per-second": Math.round(record.samplesPerSecond), "data-fingerprint": record.data.fingerprint },
+    summaryFile: paths.trainingReport
+  };
+});

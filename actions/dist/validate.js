@@ -1,0 +1,30 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  artifactPaths,
+  error,
+  getInput,
+  runAction,
+  runValidate,
+  warning
+} from "./chunks/chunk-CR63WVTN.js";
+import "./chunks/chunk-PYSUTZFT.js";
+import "./chunks/chunk-WDYNI5YC.js";
+
+// src/actions/validate.ts
+await runAction("validate", async (ctx) => {
+  const { result } = await runValidate(ctx, void 0, { updateSchema: getInput("update-schema") === "true" });
+  for (const a of result.anomalies) {
+    const example = a.examples[0];
+    const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
+    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
+    if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
+    else warning(text, { title: `ct: ${a.kind}`, ...where });
+  }
+  const errors = result.anomalies.filter((a) => a.severity === "error").length;
+  const paths = artifactPaths(ctx.outDir);
+  return {
+    outputs: { ok: result.ok, anomalies: result.anomalies.length, errors, "drift-detected": result.drift?.datasetDrift ?? false, rows: result.rows, fingerprint: result.fingerprint, report: paths.validationReport },
+    summaryFile: paths.validationReport,
+    ...result.ok ? {} : { failure: `validation failed: ${errors} error anomal${errors === 1 ? "y" : "ies"}${result.drift?.datasetDrift && result.drift.blocking ? " and blocking dataset drift" : ""} (see the job summary)` }
+  };
+});

@@ -1,0 +1,95 @@
+/**
+ * What every ct action does around its stage: read the inputs, load the config, run the
+ * stage inside a log group, set the outputs, write the Markdown report to the job
+ * summary, and fail the step with one line. Each action's entry is a few lines on top.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import * as tf from '@tensorflow/tfjs';
+import { loadConfig } from '../config/load.js';
+import type { BackendPreference } from '../config/types.js';
+import { isUserError } from '../errors.js';
+import type { StageContext } from '../pipeline/artifacts.js';
+import { useWasmDirectory } from '../train/backend.js';
+import { actionsLogger } from './logger.js';
+
+/** Inputs every ct action takes. */
+export interface CommonInputs {
+  config: string;
+  out: string;
+  data?: string;
+  backend?: BackendPreference;
+}
+
+/** The stage's verdict: outputs to set, a report for the job summary, and failure if any. */
+export interface ActionResult {
+  outputs: Record<string, string | number | boolean>;
+  /** Markdown file appended to the job summary. */
+  summaryFile?: string;
+  /** One line; the step fails with it. */
+  failure?: string;
+}
+
+/** Reads the inputs shared by all actions; paths are resolved against the workspace. */
+export function commonInputs(): CommonInputs {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const resolve = (p: string): string => path.resolve(workspace, p);
+  const data = core.getInput('data');
+  const backend = core.getInput('backend');
+  if (backend !== '' && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) {
+    throw new InputError(`input backend: '${backend}' is not one of auto, tensorflow, wasm, cpu`);
+  }
+  return {
+    config: resolve(core.getInput('config') || 'ct.config.yaml'),
+    out: resolve(core.getInput('out') || 'out'),
+    ...(data === '' ? {} : { data: resolve(data) }),
+    ...(backend === '' ? {} : { backend: backend as BackendPreference }),
+  };
+}
+
+/** A bad input: the step fails with its message, like a UserError. */
+export class InputError extends Error {}
+
+/** The stage context of the inputs. */
+export function stageContext(inputs: CommonInputs): StageContext {
+  return {
+    loaded: loadConfig(inputs.config),
+    outDir: inputs.out,
+    logger: actionsLogger,
+    ...(inputs.data === undefined ? {} : { data: inputs.data }),
+    ...(inputs.backend === undefined ? {} : { backend: inputs.backend }),
+  };
+}
+
+/**
+ * Runs one action: `stage` gets the context and returns its result. User errors and bad
+ * inputs fail the step with their one line; anything else also prints the stack.
+ */
+export async function runAction(name: string, stage: (ctx: StageContext, inputs: CommonInputs) => Promise<ActionResult>): Promise<void> {
+  tf.enableProdMode();
+  // A bundle ships the wasm binaries beside itself, where no node_modules is.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (existsSync(path.join(here, 'tfjs-backend-wasm.wasm'))) useWasmDirectory(here);
+  try {
+    const inputs = commonInputs();
+    const ctx = stageContext(inputs);
+    const result = await core.group(`ct ${name}`, () => stage(ctx, inputs));
+    for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
+    if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendSummary(readFileSync(result.summaryFile, 'utf8'));
+    if (result.failure !== undefined) core.setFailed(result.failure);
+  } catch (error) {
+    if (isUserError(error) || error instanceof InputError) core.setFailed(`ct ${name}: ${error.message}`);
+    else {
+      core.setFailed(`ct ${name}: internal error: ${(error as Error).message}`);
+      core.debug((error as Error).stack ?? '');
+    }
+  }
+}
+
+/** Appends Markdown to the job summary (when the runner provides one). */
+export function appendSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
+}

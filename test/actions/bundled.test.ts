@@ -1,0 +1,149 @@
+/**
+ * The bundled actions run the way the runner runs them: `node actions/<name>/index.mjs`
+ * with INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH and a
+ * workspace that is a clone of a bare origin, against the loopback GitHub API. In the
+ * order ct.yml wires them, they end with an open promotion pull request.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { bareRepository, branchSha, cloneOf, commitAndPush } from '../github/git-repos.js';
+import { root, shippedPartitions, smallConfig } from '../pipeline/repo.js';
+
+const TOKEN = 'ghs_actionsTEST0123456789abcdef';
+
+interface Step {
+  status: number;
+  stdout: string;
+  outputs: Record<string, string>;
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name<<delimiter` blocks, as @actions/core writes them). */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (m === null) continue;
+    const value: string[] = [];
+    while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i]!);
+    out[m[1]!] = value.join('\n');
+  }
+  return out;
+}
+
+/** A step that exits 0; otherwise the failure shows the step's log. */
+function expectSuccess(s: Step): void {
+  if (s.status !== 0) throw new Error(`step exited with ${s.status}:\n${s.stdout}`);
+}
+
+describe('bundled actions, in the order of ct.yml', () => {
+  let origin: string;
+  let workspace: string;
+  let github: FakeGitHub;
+  let temp: string;
+  let summary: string;
+
+  beforeAll(async () => {
+    origin = bareRepository();
+    const seed = cloneOf(origin);
+    for (const f of shippedPartitions().slice(-3)) cpSync(path.join(root, 'data/flights', f), path.join(seed, 'data/flights', f));
+    writeFileSync(path.join(seed, 'ct.config.yaml'), stringify(smallConfig(3)));
+    writeFileSync(path.join(seed, '.gitignore'), 'out/\n');
+    commitAndPush(seed, 'flights');
+    workspace = cloneOf(origin);
+    temp = mkdtempSync(path.join(tmpdir(), 'ct-runner-'));
+    summary = path.join(temp, 'summary.md');
+    writeFileSync(summary, '');
+    // A real-shaped push event (the fields a push of data carries).
+    writeFileSync(
+      path.join(temp, 'event.json'),
+      JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after: branchSha(origin, 'main'), repository: { full_name: 'acme/flights', default_branch: 'main' }, pusher: { name: 'someone' }, commits: [{ id: branchSha(origin, 'main'), message: 'flights', added: ['data/flights/2001-02-28.parquet'] }] }),
+    );
+    github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN, headSha: (b) => branchSha(origin, b) });
+  });
+  afterAll(async () => {
+    await github.close();
+  });
+
+  async function step(name: string, inputs: Record<string, string>): Promise<Step> {
+    const outputFile = path.join(temp, `${name}.out`);
+    writeFileSync(outputFile, '');
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: path.join(temp, 'event.json'),
+      GITHUB_REPOSITORY: 'acme/flights',
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '77',
+      RUNNER_TEMP: temp,
+    };
+    for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
+    const child = spawn(process.execPath, [path.join(root, 'actions', name, 'index.mjs')], { cwd: workspace, env });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+    const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    // The token reaches the runner only in its mask command (the runner hides it in logs).
+    expect(stdout.split('\n').filter((l) => l !== `::add-mask::${TOKEN}`).join('\n')).not.toContain(TOKEN);
+    return { status, stdout, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
+  }
+
+  it('validate -> train -> evaluate -> promote ends with an open promotion pull request', async () => {
+    const common = { config: 'ct.config.yaml', out: 'out', backend: 'cpu' };
+    const validate = await step('validate', common);
+    expectSuccess(validate);
+    expect(validate.outputs).toMatchObject({ ok: 'true', errors: '0', 'drift-detected': 'false' });
+    expect(validate.stdout).toContain('::group::ct validate');
+    // The duplicate-row warning is an annotation on the data file.
+    expect(validate.stdout).toMatch(/::warning title=ct%3A duplicate_rows,file=data\/flights\/\d{4}-\d{2}-\d{2}\.parquet::/);
+
+    const train = await step('train', common);
+    expectSuccess(train);
+    expect(train.outputs).toMatchObject({ 'model-dir': path.join(workspace, 'out/model'), backend: 'cpu', epochs: '2' });
+    expect(train.stdout.match(/^epoch \d\/2 /gm)).toHaveLength(2);
+
+    const evaluate = await step('evaluate', common);
+    expectSuccess(evaluate);
+    expect(evaluate.outputs).toMatchObject({ passed: 'true', 'rubber-stamp': 'true', metric: 'auc' });
+
+    const promote = await step('promote', { ...common, token: TOKEN, 'pull-request': 'true' });
+    expectSuccess(promote);
+    expect(promote.outputs).toMatchObject({ promoted: 'true', 'pr-number': '1', 'pr-url': 'https://github.com/acme/flights/pull/1' });
+    expect(promote.stdout.split('\n')).toContain(`::add-mask::${TOKEN}`);
+    expect(github.pulls).toEqual([expect.objectContaining({ number: 1, state: 'open', head: 'ct/promote/flight-delay', base: 'main' })]);
+    expect(github.violations).toEqual([]);
+
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toContain('# Data validation: passed');
+    expect(text).toContain('# Training: flight-delay');
+    expect(text).toContain('# Evaluation of flight-delay: gates passed');
+    expect(text).toContain('Pull request [#1](https://github.com/acme/flights/pull/1) opened.');
+  });
+
+  it('a bad input fails the step with one line', async () => {
+    const r = await step('train', { config: 'missing.yaml', out: 'out' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error::ct train: config file not found: .*missing\.yaml$/m);
+  });
+});
+
+describe('actions/dist', () => {
+  it('is what `npm run bundle` builds from the current sources (commit it after changing src/)', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'ct-bundle-'));
+    const child = spawn(process.execPath, [path.join(root, 'scripts/bundle-actions.mjs'), '--out', fresh], { cwd: root });
+    await new Promise((resolve) => child.on('close', resolve));
+    const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    const committed = path.join(root, 'actions/dist');
+    expect(list(fresh)).toEqual(list(committed));
+    for (const file of list(fresh)) expect([file, readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(committed, file)))]).toEqual([file, true]);
+  });
+});

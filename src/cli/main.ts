@@ -14,6 +14,7 @@ import { runEvaluate } from '../pipeline/evaluate.js';
 import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
+import { runVerify } from '../pipeline/verify.js';
 import { runValidate } from '../pipeline/validate.js';
 import { terminalLogger } from './terminal.js';
 
@@ -74,6 +75,14 @@ const verbs: Record<string, { description: string; action: Verb; args?: string }
     action: async (ctx, options) => {
       const record = await runPromote(ctx, promoteOptions(options));
       return { exitCode: record.promoted || record.unchanged ? 0 : 1, result: record };
+    },
+  },
+  verify: {
+    description: 'check a registry version against its checksums and re-score it on its recorded evaluation days',
+    args: '[version]',
+    action: async (ctx, _options, args) => {
+      const record = await runVerify(ctx, args[0]);
+      return { exitCode: record.ok ? 0 : 1, result: record };
     },
   },
   rollback: {

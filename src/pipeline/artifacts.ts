@@ -112,6 +112,8 @@ export interface EvaluationRecord {
   /** Labelled evaluation rows both models were scored on. */
   rows: number;
   data: { fingerprint: string; parts: string[] };
+  /** Settings the metrics depend on, so `ct verify` can recompute them. */
+  settings: { threshold: number; calibrationBins: number };
   candidate: { contentHash: string; metrics: Metrics };
   baseline: { version: string; metrics: Metrics } | null;
   /** candidate - production per metric, with the paired-bootstrap interval (null: not resampled). */

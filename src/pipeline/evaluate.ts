@@ -40,7 +40,7 @@ export function modelFiles(dir: string): Record<string, string> {
 }
 
 /** A saved model loaded for scoring. */
-interface LoadedModel {
+export interface LoadedModel {
   dir: string;
   preprocessing: Preprocessing;
   model: tf.LayersModel;
@@ -48,7 +48,7 @@ interface LoadedModel {
   width: number;
 }
 
-async function loadModel(dir: string, role: string): Promise<LoadedModel> {
+export async function loadModel(dir: string, role: string): Promise<LoadedModel> {
   const preprocessing = readJson<Preprocessing>(path.join(dir, 'preprocessing.json'), `${role} preprocessing`);
   let model: tf.LayersModel;
   try {
@@ -197,6 +197,7 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
       task,
       rows: selected.length,
       data: { fingerprint: dataset.fingerprint, parts: dataset.evaluationParts },
+      settings: { threshold: options.threshold, calibrationBins: options.calibrationBins },
       candidate: { contentHash: hashFiles(candidateFiles), metrics: candidateMetrics },
       baseline: production === null ? null : { version: pointer!.version, metrics: productionMetrics! },
       deltas,

@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { sha256File } from '../../src/files.js';
 import { root, shippedPartitions, smallConfig } from '../pipeline/repo.js';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush, filesContaining, git, showFile } from './git-repos.js';
@@ -50,7 +51,7 @@ describe('ct promote --pr: the pull request path', () => {
    * Runs ct in the workspace as a workflow step would: token and repository in the
    * environment. Asynchronously: the fake GitHub answers from this very process.
    */
-  async function ct(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  async function ct(args: string[], extraEnv: Record<string, string> = {}, cwd = workspace): Promise<Run> {
     const env = {
       ...process.env,
       CI: 'true',
@@ -62,7 +63,7 @@ describe('ct promote --pr: the pull request path', () => {
       GITHUB_STEP_SUMMARY: summary,
       ...extraEnv,
     };
-    const child = spawn(process.execPath, [bin, ...args, '--json'], { cwd: workspace, env });
+    const child = spawn(process.execPath, [bin, ...args, '--json'], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -214,6 +215,35 @@ describe('ct promote --pr: the pull request path', () => {
     // Nothing changed locally, and rolling back to what is production is no change at all.
     expect(JSON.parse(readFileSync(path.join(workspace, 'models/flight-delay/production.json'), 'utf8')).version).toBe(current);
     expect((await ct(['rollback', current, '--pr'])).json).toMatchObject({ unchanged: true });
+  });
+
+  it('ct verify (verify.yml) passes on the pull request branch and fails when its numbers do not reproduce', async () => {
+    const reviewer = cloneOf(origin);
+    git(reviewer, ['checkout', '-q', BRANCH]);
+    const pointerFile = path.join(reviewer, 'models/flight-delay/production.json');
+    const production = JSON.parse(readFileSync(pointerFile, 'utf8'));
+    const ok = await ct(['verify'], {}, reviewer);
+    expect(ok.status).toBe(0);
+    expect(ok.json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+    expect(ok.json.checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining([`checksums of ${production.version}`, `metrics of ${production.version}`]));
+
+    // A pull request whose evaluation claims a better AUC than the model has: the edit breaks the checksum...
+    const file = path.join(reviewer, 'models/flight-delay', production.version, 'evaluation.json');
+    const evaluation = JSON.parse(readFileSync(file, 'utf8'));
+    const actual = evaluation.candidate.metrics.auc as number;
+    evaluation.candidate.metrics.auc = actual + 0.01;
+    writeFileSync(file, JSON.stringify(evaluation));
+    const edited = await ct(['verify'], {}, reviewer);
+    expect(edited.status).toBe(1);
+    expect(edited.json.checks.find((c: { ok: boolean }) => !c.ok).message).toMatch(/checksum mismatch for .*evaluation\.json/);
+
+    // ...and with the checksum forged too, re-scoring exposes it.
+    production.files['evaluation.json'] = sha256File(file);
+    writeFileSync(pointerFile, JSON.stringify(production));
+    const forged = await ct(['verify'], {}, reviewer);
+    expect(forged.status).toBe(1);
+    const failed = forged.json.checks.filter((c: { ok: boolean }) => !c.ok);
+    expect(failed).toEqual([expect.objectContaining({ check: `metrics of ${production.version}`, message: `auc: recorded ${actual + 0.01}, re-scored ${actual}` })]);
   });
 
   it('the token is in no output and no file of either repository', async () => {

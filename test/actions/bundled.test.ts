@@ -52,7 +52,7 @@ describe('bundled actions, in the order of ct.yml', () => {
     const seed = cloneOf(origin);
     for (const f of shippedPartitions().slice(-3)) cpSync(path.join(root, 'data/flights', f), path.join(seed, 'data/flights', f));
     writeFileSync(path.join(seed, 'ct.config.yaml'), stringify(smallConfig(3)));
-    writeFileSync(path.join(seed, '.gitignore'), 'out/\n');
+    writeFileSync(path.join(seed, '.gitignore'), 'out*/\n');
     commitAndPush(seed, 'flights');
     workspace = cloneOf(origin);
     temp = mkdtempSync(path.join(tmpdir(), 'ct-runner-'));
@@ -69,7 +69,7 @@ describe('bundled actions, in the order of ct.yml', () => {
     await github.close();
   });
 
-  async function step(name: string, inputs: Record<string, string>): Promise<Step> {
+  async function step(name: string, inputs: Record<string, string>, event = 'push'): Promise<Step> {
     const outputFile = path.join(temp, `${name}.out`);
     writeFileSync(outputFile, '');
     const env: Record<string, string> = {
@@ -78,7 +78,7 @@ describe('bundled actions, in the order of ct.yml', () => {
       GITHUB_WORKSPACE: workspace,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summary,
-      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_NAME: event,
       GITHUB_EVENT_PATH: path.join(temp, 'event.json'),
       GITHUB_REPOSITORY: 'acme/flights',
       GITHUB_API_URL: github.url,
@@ -127,6 +127,16 @@ describe('bundled actions, in the order of ct.yml', () => {
     expect(text).toContain('# Training: flight-delay');
     expect(text).toContain('# Evaluation of flight-delay: gates passed');
     expect(text).toContain('Pull request [#1](https://github.com/acme/flights/pull/1) opened.');
+  });
+
+  it.each([
+    ['schedule', { schedule: '17 6 * * *', repository: { full_name: 'acme/flights', default_branch: 'main' } }],
+    ['workflow_dispatch', { inputs: { 'dry-run': 'true', model: 'ct.config.yaml' }, ref: 'refs/heads/main', repository: { full_name: 'acme/flights', default_branch: 'main' }, sender: { login: 'someone' } }],
+  ])('validate runs the same on a %s event', async (event, payload) => {
+    writeFileSync(path.join(temp, 'event.json'), JSON.stringify(payload));
+    const r = await step('validate', { config: 'ct.config.yaml', out: `out-${event}` }, event);
+    expectSuccess(r);
+    expect(r.outputs).toMatchObject({ ok: 'true', errors: '0' });
   });
 
   it('a bad input fails the step with one line', async () => {

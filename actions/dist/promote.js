@@ -806,7 +806,7 @@ var require_lib = __commonJS({
 });
 
 // src/pipeline/promote.ts
-import { appendFileSync, existsSync as existsSync2, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync as existsSync2, realpathSync, writeFileSync } from "node:fs";
 import path2 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
@@ -5423,7 +5423,7 @@ async function proposeByPullRequest(ctx, options, change) {
   const api = new GitHubApi(target, ctx.logger, options.retry);
   const base = options.base ?? promotion.base ?? await api.defaultBranch();
   const branch = `${promotion.branchPrefix}/${config.name}`;
-  const registryInRepo = path2.relative(root, registryPath(ctx));
+  const registryInRepo = path2.relative(root, path2.resolve(realpathSync(ctx.loaded.baseDir), config.registry.path));
   if (registryInRepo.startsWith("..") || path2.isAbsolute(registryInRepo)) throw new UserError(`registry.path ${registryPath(ctx)} is outside the git repository ${root}`);
   const existing = await api.findOpenPull(branch, base);
   let applied = null;

@@ -8,7 +8,7 @@
  * pull request in place. The gate verdict is reported on the pushed commit as the
  * `ct/gates` check run, since pull requests opened with GITHUB_TOKEN trigger no workflows.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
@@ -200,7 +200,8 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
   const api = new GitHubApi(target, ctx.logger, options.retry);
   const base = options.base ?? promotion.base ?? (await api.defaultBranch());
   const branch = `${promotion.branchPrefix}/${config.name}`;
-  const registryInRepo = path.relative(root, registryPath(ctx));
+  // git reports the root with symlinks resolved (/private/var on macOS): resolve ours too.
+  const registryInRepo = path.relative(root, path.resolve(realpathSync(ctx.loaded.baseDir), config.registry.path));
   if (registryInRepo.startsWith('..') || path.isAbsolute(registryInRepo)) throw new UserError(`registry.path ${registryPath(ctx)} is outside the git repository ${root}`);
 
   const existing = await api.findOpenPull(branch, base);

@@ -1,13 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-J4XO5IA3.js";
+} from "./chunks/chunk-5ZQBKCEG.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-CR63WVTN.js";
+} from "./chunks/chunk-7KDEIIWV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-PYSUTZFT.js";
 import "./chunks/chunk-WDYNI5YC.js";

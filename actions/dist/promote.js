@@ -5,7 +5,7 @@ import {
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-J4XO5IA3.js";
+} from "./chunks/chunk-5ZQBKCEG.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -20,7 +20,7 @@ import {
   require_tunnel,
   require_undici,
   runAction
-} from "./chunks/chunk-CR63WVTN.js";
+} from "./chunks/chunk-7KDEIIWV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

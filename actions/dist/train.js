@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-CR63WVTN.js";
+} from "./chunks/chunk-7KDEIIWV.js";
 import {
   UserError,
   batchTensors,

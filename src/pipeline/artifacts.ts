@@ -47,6 +47,8 @@ export interface ValidationResult {
   rows: number;
   /** Content hash of the data read. */
   fingerprint: string;
+  /** Whether training on this data would give a new model (null when validating a separate batch). */
+  retrain: { needed: boolean; reason: string } | null;
   files: string[];
   schemaFile: string;
   /** True when this run inferred the schema (first use): review and commit it. */

@@ -61,6 +61,8 @@ interface Production extends Scorer {
   version: string;
   statistics: DatasetStatistics | null;
   rowsPerPartition: number | null;
+  /** What the production model was trained from: data fingerprint and config hash. */
+  trainedOn: { fingerprint: string; configSha256: string };
 }
 
 /**
@@ -113,11 +115,13 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
+  const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
   const result: ValidationResult = {
     ok: !batch.anomalies.some((a) => a.severity === 'error') && !driftBlocks,
     rows: batch.rows,
     // Rows already read were fingerprinted as they were read; do not read the files again.
-    fingerprint: given?.fingerprint ?? fingerprintFiles(plan.files),
+    fingerprint,
+    retrain: ctx.data !== undefined && given === undefined ? null : retrainDecision(production, fingerprint, ctx.loaded.hash),
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
     schemaInferred,
@@ -151,8 +155,21 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     if (driftBlocks) ctx.logger.warning(`${line}; validation.drift.blocking is set`);
     else ctx.logger.info(line);
   }
+  if (result.retrain?.needed === false) ctx.logger.info(result.retrain.reason);
   ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'failed'}`);
   return { result };
+}
+
+/**
+ * Would retraining change anything? Not when the production model was trained from the
+ * very same data files and config: a scheduled run then has nothing to do.
+ */
+function retrainDecision(production: Production | null, fingerprint: string, configSha256: string): NonNullable<ValidationResult['retrain']> {
+  if (production === null) return { needed: true, reason: 'no production model yet' };
+  const sameData = production.trainedOn.fingerprint === fingerprint;
+  const sameConfig = production.trainedOn.configSha256 === configSha256;
+  if (sameData && sameConfig) return { needed: false, reason: `no new data since production ${production.version} was trained (same files and config): retraining would change nothing` };
+  return { needed: true, reason: [sameData ? null : 'new data since production was trained', sameConfig ? null : 'the config changed'].filter((r) => r !== null).join(' and ') };
 }
 
 /** The rows of a dataset already in memory, as a reference (training) and a current (evaluation) chunk. */
@@ -249,6 +266,7 @@ async function loadProduction(ctx: StageContext): Promise<Production | null> {
         return tf.loadLayersModel(fileLoadHandler(dir));
       })()),
     rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
+    trainedOn: { fingerprint: training.data.fingerprint, configSha256: training.config.sha256 },
     release: async () => {
       (await model)?.dispose();
     },

@@ -26,6 +26,7 @@ function signed(x: number | null | undefined): string {
 /** `validation.md`. */
 export function validationMarkdown(v: ValidationResult): string {
   const lines = [`# Data validation: ${v.ok ? 'passed' : 'failed'}`, '', `${v.rows} rows from ${v.files.length} file(s); fingerprint \`${v.fingerprint.slice(0, 19)}…\`.`, ''];
+  if (v.retrain?.needed === false) lines.push(`${v.retrain.reason}.`, '');
   if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to \`${v.schemaFile}\`: review it and commit it.`, '');
   else lines.push(`Checked against \`${v.schemaFile}\`.`, '');
   lines.push('## Anomalies', '');

@@ -101,7 +101,7 @@ describe('bundled actions, in the order of ct.yml', () => {
     const common = { config: 'ct.config.yaml', out: 'out', backend: 'cpu' };
     const validate = await step('validate', common);
     expectSuccess(validate);
-    expect(validate.outputs).toMatchObject({ ok: 'true', errors: '0', 'drift-detected': 'false' });
+    expect(validate.outputs).toMatchObject({ ok: 'true', errors: '0', 'drift-detected': 'false', 'retrain-needed': 'true' });
     expect(validate.stdout).toContain('::group::ct validate');
     // The duplicate-row warning is an annotation on the data file.
     expect(validate.stdout).toMatch(/::warning title=ct%3A duplicate_rows,file=data\/flights\/\d{4}-\d{2}-\d{2}\.parquet::/);

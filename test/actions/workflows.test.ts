@@ -69,6 +69,8 @@ describe('workflows', () => {
       expect(job.steps.some((s) => s.uses === `./actions/${name}`)).toBe(true);
     }
     expect(w.concurrency['cancel-in-progress']).toBe(false);
+    // A schedule without new data skips training; pushes and forced dispatches train.
+    expect((w.jobs.train as Job & { if: string }).if).toBe("${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}");
   });
 });
 

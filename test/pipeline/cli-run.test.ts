@@ -24,7 +24,7 @@ describe('ct run on flight data', () => {
     expect(result.ok).toBe(true);
 
     const validation = JSON.parse(readFileSync(path.join(repo, 'out/validation.json'), 'utf8'));
-    expect(validation).toMatchObject({ ok: true, schemaInferred: true });
+    expect(validation).toMatchObject({ ok: true, schemaInferred: true, retrain: { needed: true, reason: 'no production model yet' } });
     expect(validation.anomalies.filter((a: { severity: string }) => a.severity === 'error')).toEqual([]);
     // No production model yet: the newest day is tested for drift against the training days.
     expect(validation.drift.reference).toBe('training days of this window');
@@ -79,6 +79,8 @@ describe('ct run on flight data', () => {
     const evaluation = result.evaluation;
     // Drift is now measured against the production model's training statistics, predictions included.
     expect(result.validation.drift.reference).toBe(`production ${first.version}`);
+    // Same files and config as production's training: a scheduled run could skip this (ct.yml does).
+    expect(result.validation.retrain).toEqual({ needed: false, reason: `no new data since production ${first.version} was trained (same files and config): retraining would change nothing` });
     expect(result.validation.drift.prediction).toMatchObject({ column: 'ct:prediction' });
     expect(result.validation.drift.label.test).toBeDefined();
     expect(evaluation.rubberStamp).toBe(false);
@@ -107,6 +109,7 @@ describe('ct run on flight data', () => {
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.evaluation.baseline.version).toBe(first.version);
+    expect(result.validation.retrain).toEqual({ needed: true, reason: 'the config changed' });
     expect(result.evaluation.deltas.auc.value).not.toBe(0);
     expect(result.promotion).toMatchObject({ promoted: true, previous: first.version });
     const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));

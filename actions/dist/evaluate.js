@@ -1,7 +1,7 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-5ZQBKCEG.js";
+} from "./chunks/chunk-4TBX2EPQ.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,

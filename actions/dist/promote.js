@@ -5,7 +5,7 @@ import {
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-5ZQBKCEG.js";
+} from "./chunks/chunk-4TBX2EPQ.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,

@@ -125,6 +125,11 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
       if (production.preprocessing.task !== task || production.width !== candidate.width) {
         throw new UserError(`production model ${pointer!.version} predicts a ${production.preprocessing.task} label with ${production.width} output(s), the candidate a ${task} label with ${candidate.width}: they cannot be compared on the same rows`);
       }
+      // Output k means class k of each model's own list: the lists must agree, order included.
+      const classes = (m: LoadedModel): string => JSON.stringify(m.preprocessing.label.classes ?? null);
+      if (classes(production) !== classes(candidate)) {
+        throw new UserError(`production model ${pointer!.version} predicts the classes ${classes(production)}, the candidate ${classes(candidate)}: their outputs cannot be compared row by row`);
+      }
       const productionEncoded = encodeTable(table, production.preprocessing, { withLabels: false });
       productionScored = scoreRows(task, labels, predictRows(production.model, productionEncoded, selected), metricOptions);
       productionGuards = guardMetrics(production, productionEncoded, selected, options.latency);

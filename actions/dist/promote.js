@@ -5,7 +5,7 @@ import {
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-4TBX2EPQ.js";
+} from "./chunks/chunk-4M3UN3KF.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -20,13 +20,13 @@ import {
   require_tunnel,
   require_undici,
   runAction
-} from "./chunks/chunk-7KDEIIWV.js";
+} from "./chunks/chunk-MYDCK3JX.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
   readJson,
   writeJson
-} from "./chunks/chunk-PYSUTZFT.js";
+} from "./chunks/chunk-YCLDOXLB.js";
 import {
   __commonJS,
   __require,

@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-7KDEIIWV.js";
+} from "./chunks/chunk-MYDCK3JX.js";
 import {
   UserError,
   batchTensors,
@@ -30,7 +30,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-PYSUTZFT.js";
+} from "./chunks/chunk-YCLDOXLB.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -6,8 +6,8 @@ import {
   runAction,
   runValidate,
   warning
-} from "./chunks/chunk-7KDEIIWV.js";
-import "./chunks/chunk-PYSUTZFT.js";
+} from "./chunks/chunk-MYDCK3JX.js";
+import "./chunks/chunk-YCLDOXLB.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

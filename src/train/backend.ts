@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../config/types.js';
@@ -94,6 +95,21 @@ function polyfillNodeUtil(): void {
   if (typeof util['isArray'] !== 'function') util['isArray'] = Array.isArray;
 }
 
+/**
+ * tfjs-node as installed in the GitHub workspace (`npm ci` there), or null. Its own copy
+ * of tfjs-core registers the backend in the engine every copy shares (TF.js keeps the
+ * engine and the kernel registry on the global object).
+ */
+function workspaceTensorflow(): string | null {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (workspace === undefined || workspace === '') return null;
+  try {
+    return createRequire(join(workspace, 'package.json')).resolve('@tensorflow/tfjs-node');
+  } catch {
+    return null;
+  }
+}
+
 /** Imports tfjs-node for its side effect: registering the `tensorflow` backend. */
 function loadTensorflow(logger: Logger): Promise<void> {
   tensorflowLoad ??= (async () => {
@@ -103,7 +119,12 @@ function loadTensorflow(logger: Logger): Promise<void> {
       // A variable specifier: TypeScript does not ask for the optional package's types,
       // and bundlers leave the import to run time (bundled actions use wasm).
       const specifier = '@tensorflow/tfjs-node';
-      mod = (await import(specifier)) as typeof mod;
+      mod = (await import(specifier).catch(async (error: unknown) => {
+        // A bundle (the GitHub Actions) has no node_modules of its own: use the workspace's.
+        const workspaceModule = workspaceTensorflow();
+        if (workspaceModule === null) throw error;
+        return import(pathToFileURL(workspaceModule).href);
+      })) as typeof mod;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {

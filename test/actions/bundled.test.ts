@@ -5,7 +5,7 @@
  * order ct.yml wires them, they end with an open promotion pull request.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -143,6 +143,45 @@ describe('bundled actions, in the order of ct.yml', () => {
     const r = await step('train', { config: 'missing.yaml', out: 'out' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error::ct train: config file not found: .*missing\.yaml$/m);
+  });
+});
+
+describe('tfjs-node installed in the workspace', () => {
+  it('the bundled train action trains on it: its own tfjs-core registers the backend in the engine every copy shares', async () => {
+    // A stand-in for tfjs-node (which needs libtensorflow, not installable here): a package
+    // of the same name whose own copy of tfjs-core registers a `tensorflow` backend.
+    const workspace = mkdtempSync(path.join(tmpdir(), 'ct-tfjs-node-'));
+    const pkg = path.join(workspace, 'node_modules/@tensorflow');
+    mkdirSync(path.join(pkg, 'tfjs-node'), { recursive: true });
+    for (const name of ['tfjs-core', 'tfjs-backend-cpu']) symlinkSync(path.join(root, 'node_modules/@tensorflow', name), path.join(pkg, name));
+    writeFileSync(path.join(pkg, 'tfjs-node/package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    writeFileSync(
+      path.join(pkg, 'tfjs-node/index.js'),
+      [
+        "const tf = require('@tensorflow/tfjs-core');",
+        "const cpu = require('@tensorflow/tfjs-backend-cpu');",
+        "tf.registerBackend('tensorflow', () => new cpu.MathBackendCPU(), 3);",
+        "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });",
+        "exports.version = { 'tfjs-core': tf.version_core };",
+      ].join('\n'),
+    );
+    writeFileSync(path.join(workspace, 'package.json'), '{}');
+    for (const f of shippedPartitions().slice(-2)) cpSync(path.join(root, 'data/flights', f), path.join(workspace, 'data/flights', f));
+    const config = smallConfig(2);
+    config.training = { ...config.training, backend: 'tensorflow', maxRows: 300, epochs: 1 };
+    writeFileSync(path.join(workspace, 'ct.config.yaml'), stringify(config));
+    const output = path.join(workspace, 'github-output');
+    writeFileSync(output, '');
+    const child = spawn(process.execPath, [path.join(root, 'actions/train/index.mjs')], {
+      cwd: workspace,
+      env: { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, INPUT_CONFIG: 'ct.config.yaml', INPUT_OUT: 'out' },
+    });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    expectSuccess({ status, stdout: log, outputs: {} });
+    expect(parseOutputs(readFileSync(output, 'utf8'))).toMatchObject({ backend: 'tensorflow', epochs: '1' });
+    expect(log).toContain('TF.js backend: tensorflow');
   });
 });
 

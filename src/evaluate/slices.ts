@@ -5,6 +5,7 @@
 import type { SliceConfig } from '../config/types.js';
 import { type Column, findColumn, isNull, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
+import { utcDayOfWeek, utcHourOfDay } from '../features/preprocessing.js';
 
 /** One slice: its key (`origin=ORD`, `hour=[6, 12)`) and the table rows in it. */
 export interface SliceRows {
@@ -18,9 +19,6 @@ export interface SliceRows {
 
 /** Slices of a spec without `top`, `values` or `boundaries` stop at this many (the largest). */
 export const MAX_SLICES_PER_SPEC = 50;
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 /** Splits the rows of `table` into the slices of `specs` (rows with a null value are in none). */
 export function sliceTable(table: Table, specs: readonly SliceConfig[]): { slices: SliceRows[]; warnings: string[] } {
@@ -61,10 +59,8 @@ function sliceValue(spec: SliceConfig, column: Column, i: number): (row: number)
   if (spec.transform !== undefined) {
     if (column.type !== 'timestamp') throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
     const values = column.values;
-    numeric =
-      spec.transform === 'hourOfDay'
-        ? (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : Math.floor((((values[r]! % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS))
-        : (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : ((((Math.floor(values[r]! / DAY_MS) + 3) % 7) + 7) % 7) + 1);
+    const part = spec.transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
+    numeric = (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : part(values[r]!));
   } else if (column.type === 'number') {
     const values = column.values;
     numeric = (r) => (isNull(column, r) || Number.isNaN(values[r]!) ? null : values[r]!);

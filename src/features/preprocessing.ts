@@ -58,6 +58,16 @@ export interface EncodedData {
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
+/** UTC hour of day, 0-23, of an instant in milliseconds since the epoch. */
+export function utcHourOfDay(t: number): number {
+  return Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
+}
+
+/** ISO day of week (Monday = 1 .. Sunday = 7), UTC. 1970-01-01 was a Thursday. */
+export function utcDayOfWeek(t: number): number {
+  return ((((Math.floor(t / DAY_MS) + 3) % 7) + 7) % 7) + 1;
+}
+
 /** Fits vocabularies, normalisation and the label encoding on the training table. */
 export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing {
   const label = fitLabel(table, config.label, config.task);
@@ -272,9 +282,8 @@ function encodeFeature(table: Table, f: FittedFeature): Int32Array | Float32Arra
       for (let i = 0; i < n; i++) {
         const t = column.values[i]!;
         if (isNullAt(i) || !Number.isFinite(t)) continue;
-        if (f.transform === 'hourOfDay') out[i] = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS) + 1;
-        // 1970-01-01 was a Thursday; Monday = 1 .. Sunday = 7, as ISO weeks count.
-        else out[i] = ((((Math.floor(t / DAY_MS) + 3) % 7) + 7) % 7) + 1;
+        // Ids start at 1: 0 is the missing-value bucket.
+        out[i] = f.transform === 'hourOfDay' ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
       }
       return out;
     }

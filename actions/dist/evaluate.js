@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-4M3UN3KF.js";
+} from "./chunks/chunk-YTKTDZTE.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-MYDCK3JX.js";
+} from "./chunks/chunk-EMB5BPPG.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-YCLDOXLB.js";
+import "./chunks/chunk-RSDAIP3H.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

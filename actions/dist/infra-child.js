@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-YCLDOXLB.js";
+} from "./chunks/chunk-RSDAIP3H.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

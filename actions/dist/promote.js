@@ -5,7 +5,7 @@ import {
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-4M3UN3KF.js";
+} from "./chunks/chunk-YTKTDZTE.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -20,13 +20,13 @@ import {
   require_tunnel,
   require_undici,
   runAction
-} from "./chunks/chunk-MYDCK3JX.js";
+} from "./chunks/chunk-EMB5BPPG.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
   readJson,
   writeJson
-} from "./chunks/chunk-YCLDOXLB.js";
+} from "./chunks/chunk-RSDAIP3H.js";
 import {
   __commonJS,
   __require,
@@ -4975,6 +4975,11 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // src/github/api.ts
+function workflowRunUrl(env) {
+  const { GITHUB_REPOSITORY: slug, GITHUB_RUN_ID: run } = env;
+  if (slug === void 0 || run === void 0) return null;
+  return `${(env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/$/, "")}/${slug}/actions/runs/${run}`;
+}
 function gitHubTarget(env, remoteUrl) {
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
   if (token === void 0 || token === "") {
@@ -4990,14 +4995,13 @@ function gitHubTarget(env, remoteUrl) {
     throw new UserError("cannot tell which GitHub repository to open the pull request in: set GITHUB_REPOSITORY=<owner>/<repo> (Actions sets it)");
   }
   const [owner, repo] = slug.split("/");
-  const runId = env.GITHUB_RUN_ID;
   return {
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
     serverUrl,
     owner,
     repo,
     token,
-    runUrl: runId === void 0 ? null : `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`
+    runUrl: workflowRunUrl(env)
   };
 }
 var DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1e3, maxDelayMs: 6e4 };
@@ -5393,7 +5397,7 @@ async function decideAndPublish(ctx, options) {
   };
   try {
     if (options.pr !== true) {
-      const by = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: gitHubRunUrl(env) };
+      const by = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: workflowRunUrl(env) };
       const { version, previous } = publish(registryPath(ctx), by, "");
       const dir = path2.join(modelDir(registryPath(ctx), config.name), version);
       return { ...notPromoted, promoted: true, version, dir: path2.relative(process.cwd(), dir) || dir, previous, reason };
@@ -5485,10 +5489,6 @@ function reportFile(file, evaluation) {
 }
 function readValidation(file) {
   return existsSync2(file) ? readJson(file, "validation record") : null;
-}
-function gitHubRunUrl(env) {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
-  return server !== void 0 && repo !== void 0 && run !== void 0 ? `${server}/${repo}/actions/runs/${run}` : null;
 }
 function sameModel(candidate, productionDir) {
   const pick = (locate) => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));

@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-MYDCK3JX.js";
+} from "./chunks/chunk-EMB5BPPG.js";
 import {
   UserError,
   batchTensors,
@@ -30,7 +30,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-YCLDOXLB.js";
+} from "./chunks/chunk-RSDAIP3H.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -6,8 +6,8 @@ import {
   runAction,
   runValidate,
   warning
-} from "./chunks/chunk-MYDCK3JX.js";
-import "./chunks/chunk-YCLDOXLB.js";
+} from "./chunks/chunk-EMB5BPPG.js";
+import "./chunks/chunk-RSDAIP3H.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

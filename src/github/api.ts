@@ -26,6 +26,13 @@ export interface GitHubTarget {
   runUrl: string | null;
 }
 
+/** URL of the GitHub Actions run this process is part of, or null outside Actions. */
+export function workflowRunUrl(env: NodeJS.ProcessEnv): string | null {
+  const { GITHUB_REPOSITORY: slug, GITHUB_RUN_ID: run } = env;
+  if (slug === undefined || run === undefined) return null;
+  return `${(env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')}/${slug}/actions/runs/${run}`;
+}
+
 /**
  * The repository to promote into, from the Actions environment (GITHUB_REPOSITORY,
  * GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_TOKEN / GH_TOKEN), or else from the
@@ -46,14 +53,13 @@ export function gitHubTarget(env: NodeJS.ProcessEnv, remoteUrl: string | null): 
     throw new UserError('cannot tell which GitHub repository to open the pull request in: set GITHUB_REPOSITORY=<owner>/<repo> (Actions sets it)');
   }
   const [owner, repo] = slug.split('/') as [string, string];
-  const runId = env.GITHUB_RUN_ID;
   return {
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
     serverUrl,
     owner,
     repo,
     token,
-    runUrl: runId === undefined ? null : `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+    runUrl: workflowRunUrl(env),
   };
 }
 

@@ -11,12 +11,12 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { CtConfig } from '../config/types.js';
 import { type Dataset, loadDataset } from '../data/dataset.js';
-import { takeRows } from '../data/table.js';
+import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { displayPath } from '../data/files.js';
 import { readJson, writeJson } from '../files.js';
 import { applyGates, type GateScope } from '../evaluate/gates.js';
-import { calibrationCurve, GUARD_METRICS, headlineMetric, type Metrics, rocCurve, type ScoredRows, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
+import { calibrationCurve, GUARD_METRICS, headlineMetric, type MetricOptions, type Metrics, rocCurve, type ScoredRows, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { deLongTest, mcNemarTest, pairedBootstrap, quantileSorted } from '../evaluate/significance.js';
 import { sliceTable } from '../evaluate/slices.js';
 import { encodeTable, type EncodedData, labelledRows, type Preprocessing } from '../features/preprocessing.js';
@@ -84,6 +84,44 @@ function gather(values: Float32Array, positions: ArrayLike<number>, width: numbe
   return out;
 }
 
+/** Both models' predictions on the same labelled rows of a table. */
+export interface SameRowScores {
+  /** The candidate's encoding of the table (its label encoding is the truth for both). */
+  encoded: EncodedData;
+  /** The production model's own encoding of the inputs; null without one. */
+  productionEncoded: EncodedData | null;
+  /** Table rows with a label, and their labels. */
+  selected: Int32Array;
+  labels: Float32Array;
+  candidate: ScoredRows;
+  production: ScoredRows | null;
+}
+
+/**
+ * Scores `candidate` and `production` on the same labelled rows of `table`, each through
+ * its own preprocessing, against the candidate's labels. Models whose outputs do not mean
+ * the same (task, width, class list and order) cannot be compared: a UserError.
+ */
+export function scoreSameRows(table: Table, candidate: LoadedModel, production: LoadedModel | null, options: MetricOptions, productionName: string): SameRowScores {
+  const task = candidate.preprocessing.task;
+  const encoded = encodeTable(table, candidate.preprocessing);
+  const selected = labelledRows(encoded);
+  const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
+  const candidateScored = scoreRows(task, labels, predictRows(candidate.model, encoded, selected), options);
+  if (production === null) return { encoded, productionEncoded: null, selected, labels, candidate: candidateScored, production: null };
+  if (production.preprocessing.task !== task || production.width !== candidate.width) {
+    throw new UserError(`${productionName} predicts a ${production.preprocessing.task} label with ${production.width} output(s), the candidate a ${task} label with ${candidate.width}: they cannot be compared on the same rows`);
+  }
+  // Output k means class k of each model's own list: the lists must agree, order included.
+  const classes = (m: LoadedModel): string => JSON.stringify(m.preprocessing.label.classes ?? null);
+  if (classes(production) !== classes(candidate)) {
+    throw new UserError(`${productionName} predicts the classes ${classes(production)}, the candidate ${classes(candidate)}: their outputs cannot be compared row by row`);
+  }
+  const productionEncoded = encodeTable(table, production.preprocessing, { withLabels: false });
+  const productionScored = scoreRows(task, labels, predictRows(production.model, productionEncoded, selected), options);
+  return { encoded, productionEncoded, selected, labels, candidate: candidateScored, production: productionScored };
+}
+
 /** Metrics whose delta gets an interval on a slice: the headline one, and those significance gates judge there. */
 function sliceIntervalMetrics(config: CtConfig, key: string, name: string): string[] {
   const metrics = new Set([headlineMetric(config.task).name]);
@@ -111,29 +149,12 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
   try {
     production = pointer === null ? null : await loadModel(verifiedProductionDir(registry, pointer), `production model ${pointer.version}`);
     const task = candidate.preprocessing.task;
-    // The candidate's label encoding defines the truth both models are scored against.
-    const encoded = encodeTable(table, candidate.preprocessing);
-    const selected = labelledRows(encoded);
-    if (selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
-    const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
     const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
-    const candidateScored = scoreRows(task, labels, predictRows(candidate.model, encoded, selected), metricOptions);
+    const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
+    const { selected, labels, encoded, candidate: candidateScored, production: productionScored } = pair;
+    if (selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
     const candidateGuards = guardMetrics(candidate, encoded, selected, options.latency);
-    let productionScored: ScoredRows | null = null;
-    let productionGuards: Metrics = {};
-    if (production !== null) {
-      if (production.preprocessing.task !== task || production.width !== candidate.width) {
-        throw new UserError(`production model ${pointer!.version} predicts a ${production.preprocessing.task} label with ${production.width} output(s), the candidate a ${task} label with ${candidate.width}: they cannot be compared on the same rows`);
-      }
-      // Output k means class k of each model's own list: the lists must agree, order included.
-      const classes = (m: LoadedModel): string => JSON.stringify(m.preprocessing.label.classes ?? null);
-      if (classes(production) !== classes(candidate)) {
-        throw new UserError(`production model ${pointer!.version} predicts the classes ${classes(production)}, the candidate ${classes(candidate)}: their outputs cannot be compared row by row`);
-      }
-      const productionEncoded = encodeTable(table, production.preprocessing, { withLabels: false });
-      productionScored = scoreRows(task, labels, predictRows(production.model, productionEncoded, selected), metricOptions);
-      productionGuards = guardMetrics(production, productionEncoded, selected, options.latency);
-    }
+    const productionGuards: Metrics = production === null ? {} : guardMetrics(production, pair.productionEncoded!, selected, options.latency);
 
     const candidateMetrics = { ...weightedMetrics(candidateScored, null), ...candidateGuards };
     const productionMetrics = productionScored === null ? null : { ...weightedMetrics(productionScored, null), ...productionGuards };

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
-import { GitHubApi, gitHubTarget, type PullRequest, type RetryOptions } from '../github/api.js';
+import { GitHubApi, gitHubTarget, workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
 import { commitToBranch, repositoryRoot } from '../github/git.js';
-import { hashFiles, modelDir, type Provenance, publishVersion, readHistory, readProduction, rollbackTo } from '../registry/registry.js';
+import { hashFiles, lastRecordOf, modelDir, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
 import { CHECK_RUN_SUMMARY_LIMIT, fitToLimit, headlineDelta, pullRequestBody, pullRequestTitle } from '../report/pull-request.js';
 import { artifactPaths, type EvaluationRecord, type PromotionRecord, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
@@ -107,7 +107,7 @@ async function decideAndPublish(ctx: StageContext, options: PromoteOptions): Pro
 
   try {
     if (options.pr !== true) {
-      const by: Provenance = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: gitHubRunUrl(env) };
+      const by: Provenance = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: workflowRunUrl(env) };
       const { version, previous } = publish(registryPath(ctx), by, '');
       const dir = path.join(modelDir(registryPath(ctx), config.name), version);
       return { ...notPromoted, promoted: true, version, dir: path.relative(process.cwd(), dir) || dir, previous, reason };
@@ -138,11 +138,11 @@ export async function runRollback(ctx: StageContext, version: string, options: P
   if (options.pr !== true && readProduction(registry, config.name)?.version === version) {
     record = { ...base, unchanged: true, reason: `${version} already is production` };
   } else if (options.pr !== true) {
-    const pointer = rollbackTo(registry, config.name, version, { by: { pullRequest: null, branch: null, commit: null, run: gitHubRunUrl(env) } });
+    const pointer = rollbackTo(registry, config.name, version, { by: { pullRequest: null, branch: null, commit: null, run: workflowRunUrl(env) } });
     const dir = path.join(modelDir(registry, config.name), version);
     record = { ...base, promoted: true, dir: path.relative(process.cwd(), dir) || dir, previous: pointer.previous, reason };
   } else {
-    const promotedAt = readHistory(registry, config.name).filter((e) => e.version === version).pop()?.at ?? 'an unrecorded time';
+    const promotedAt = lastRecordOf(registry, config.name, version)?.at ?? 'an unrecorded time';
     const change = await proposeByPullRequest(ctx, options, {
       kind: 'rollback',
       apply: (tree, by, where) => {
@@ -267,11 +267,6 @@ function reportFile(file: string, evaluation: EvaluationRecord): string {
 
 function readValidation(file: string): ValidationResult | null {
   return existsSync(file) ? readJson<ValidationResult>(file, 'validation record') : null;
-}
-
-function gitHubRunUrl(env: NodeJS.ProcessEnv): string | null {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
-  return server !== undefined && repo !== undefined && run !== undefined ? `${server}/${repo}/actions/runs/${run}` : null;
 }
 
 function sameModel(candidate: Record<string, string>, productionDir: string): boolean {

@@ -8,15 +8,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
+import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
-import { GUARD_METRICS, type Metrics, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
-import { encodeTable, labelledRows } from '../features/preprocessing.js';
-import { modelDir, readHistory, readProduction, verifiedVersionDir } from '../registry/registry.js';
+import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
+import { lastRecordOf, modelDir, readProduction, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
-import { predictRows } from '../train/predict.js';
 import type { EvaluationRecord, StageContext } from './artifacts.js';
-import { loadModel, registryPath } from './evaluate.js';
+import { loadModel, registryPath, scoreSameRows } from './evaluate.js';
 
 /** Largest difference between a recorded and a recomputed metric that counts as equal. */
 export const VERIFY_TOLERANCE = 1e-6;
@@ -43,7 +42,7 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
   };
 
   const filesOf = (v: string): Record<string, string> | null =>
-    pointer?.version === v ? pointer.files : (readHistory(registry, config.name).filter((e) => e.version === v).pop()?.files ?? null);
+    pointer?.version === v ? pointer.files : (lastRecordOf(registry, config.name, v)?.files ?? null);
   const verified = (v: string): string | null => {
     const files = filesOf(v);
     if (files === null) {
@@ -92,16 +91,13 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
 }
 
 /** Scores the version (and its baseline) as `ct evaluate` did: the version's labels for both. */
-async function rescore(dir: string, baselineDir: string | null, table: Awaited<ReturnType<typeof readTables>>, evaluation: EvaluationRecord): Promise<{ rows: number; candidate: Metrics; baseline: Metrics | null }> {
+async function rescore(dir: string, baselineDir: string | null, table: Table, evaluation: EvaluationRecord): Promise<{ rows: number; candidate: Metrics; baseline: Metrics | null }> {
   const candidate = await loadModel(dir, 'model');
   const baseline = baselineDir === null ? null : await loadModel(baselineDir, 'baseline model');
   try {
-    const encoded = encodeTable(table, candidate.preprocessing);
-    const selected = labelledRows(encoded);
-    const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
     const options = { threshold: evaluation.settings?.threshold ?? 0.5, calibrationBins: evaluation.settings?.calibrationBins ?? 10, classes: candidate.width };
-    const score = (m: typeof candidate): Metrics => weightedMetrics(scoreRows(candidate.preprocessing.task, labels, predictRows(m.model, m === candidate ? encoded : encodeTable(table, m.preprocessing, { withLabels: false }), selected), options), null);
-    return { rows: selected.length, candidate: score(candidate), baseline: baseline === null ? null : score(baseline) };
+    const scored = scoreSameRows(table, candidate, baseline, options, `the model it was compared with, ${evaluation.baseline?.version},`);
+    return { rows: scored.selected.length, candidate: weightedMetrics(scored.candidate, null), baseline: scored.production === null ? null : weightedMetrics(scored.production, null) };
   } finally {
     candidate.model.dispose();
     baseline?.model.dispose();

@@ -88,6 +88,13 @@ export function readHistory(registry: string, model: string): HistoryEntry[] {
     });
 }
 
+/** The newest history line that made `version` production (with its file checksums), if any. */
+export function lastRecordOf(registry: string, model: string, version: string): HistoryEntry | undefined {
+  return readHistory(registry, model)
+    .filter((e) => e.version === version)
+    .pop();
+}
+
 function appendHistory(registry: string, entry: HistoryEntry): void {
   const file = path.join(modelDir(registry, entry.model), 'history.jsonl');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -192,7 +199,7 @@ export function rollbackTo(registry: string, model: string, version: string, opt
   const current = readProduction(registry, model);
   if (current === null) throw new UserError(`registry: ${model} has no production model to roll back`);
   if (current.version === version) throw new UserError(`registry: ${version} already is the production version of ${model}`);
-  const record = readHistory(registry, model).filter((e) => e.version === version).pop();
+  const record = lastRecordOf(registry, model, version);
   if (record === undefined) {
     const known = listVersions(registry, model);
     throw new UserError(

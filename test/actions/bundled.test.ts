@@ -4,14 +4,13 @@
  * workspace that is a clone of a bare origin, against the loopback GitHub API. In the
  * order ct.yml wires them, they end with an open promotion pull request.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush } from '../github/git-repos.js';
-import { root, shippedPartitions, smallConfig } from '../pipeline/repo.js';
+import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
 
 const TOKEN = 'ghs_actionsTEST0123456789abcdef';
 
@@ -87,11 +86,9 @@ describe('bundled actions, in the order of ct.yml', () => {
       RUNNER_TEMP: temp,
     };
     for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
-    const child = spawn(process.execPath, [path.join(root, 'actions', name, 'index.mjs')], { cwd: workspace, env });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const run = await runNode(path.join(root, 'actions', name, 'index.mjs'), [], { cwd: workspace, env });
+    const { status } = run;
+    const stdout = run.stdout + run.stderr;
     // The token reaches the runner only in its mask command (the runner hides it in logs).
     expect(stdout.split('\n').filter((l) => l !== `::add-mask::${TOKEN}`).join('\n')).not.toContain(TOKEN);
     return { status, stdout, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
@@ -172,13 +169,10 @@ describe('tfjs-node installed in the workspace', () => {
     writeFileSync(path.join(workspace, 'ct.config.yaml'), stringify(config));
     const output = path.join(workspace, 'github-output');
     writeFileSync(output, '');
-    const child = spawn(process.execPath, [path.join(root, 'actions/train/index.mjs')], {
+    const { status, stdout: log } = await runNode(path.join(root, 'actions/train/index.mjs'), [], {
       cwd: workspace,
       env: { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, INPUT_CONFIG: 'ct.config.yaml', INPUT_OUT: 'out' },
     });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     expectSuccess({ status, stdout: log, outputs: {} });
     expect(parseOutputs(readFileSync(output, 'utf8'))).toMatchObject({ backend: 'tensorflow', epochs: '1' });
     expect(log).toContain('TF.js backend: tensorflow');
@@ -188,8 +182,7 @@ describe('tfjs-node installed in the workspace', () => {
 describe('actions/dist', () => {
   it('is what `npm run bundle` builds from the current sources (commit it after changing src/)', async () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'ct-bundle-'));
-    const child = spawn(process.execPath, [path.join(root, 'scripts/bundle-actions.mjs'), '--out', fresh], { cwd: root });
-    await new Promise((resolve) => child.on('close', resolve));
+    expect((await runNode(path.join(root, 'scripts/bundle-actions.mjs'), ['--out', fresh], { cwd: root })).status).toBe(0);
     const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
     const committed = path.join(root, 'actions/dist');
     expect(list(fresh)).toEqual(list(committed));

@@ -6,13 +6,12 @@
  * run -> PR opened -> newer run -> same PR updated -> merge (fast-forward in the bare
  * repository) -> next run compares against the merged model.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256File } from '../../src/files.js';
-import { root, shippedPartitions, smallConfig } from '../pipeline/repo.js';
+import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush, filesContaining, git, showFile } from './git-repos.js';
 
@@ -63,12 +62,7 @@ describe('ct promote --pr: the pull request path', () => {
       GITHUB_STEP_SUMMARY: summary,
       ...extraEnv,
     };
-    const child = spawn(process.execPath, [bin, ...args, '--json'], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const { status, stdout, stderr } = await runNode(bin, [...args, '--json'], { cwd, env });
     outputs.push(stdout, stderr);
     let json: Record<string, unknown> = {};
     try {

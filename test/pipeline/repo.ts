@@ -2,7 +2,7 @@
  * Temp repositories for end-to-end tests: the compiled `ct` binary (as `npx ct` runs it)
  * on a copy of some of the shipped flight partitions, with the shipped config made small.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,20 @@ const bin = path.join(root, 'bin/ct.js');
 export function ct(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs a Node script without blocking this process (tests that serve a loopback GitHub
+ * from here must keep answering while the child runs).
+ */
+export async function runNode(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ status: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: options.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  return { status, stdout, stderr };
 }
 
 /** The shipped partitions, oldest first. */

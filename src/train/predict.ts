@@ -38,7 +38,8 @@ export function predictRows(model: tf.LayersModel, data: EncodedData, rows: Int3
   for (let start = 0; start < rows.length; start += CHUNK) {
     const end = Math.min(rows.length, start + CHUNK);
     const values = tf.tidy(() => {
-      const prediction = model.predict(batchTensors(data, rows, start, end)) as tf.Tensor;
+      // One forward pass per chunk: predict() would otherwise cut it into batches of 32.
+      const prediction = model.predict(batchTensors(data, rows, start, end), { batchSize: end - start }) as tf.Tensor;
       return prediction.dataSync() as Float32Array;
     });
     out.set(values, start * units);

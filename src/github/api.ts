@@ -10,10 +10,19 @@
  *   POST  /repos/{owner}/{repo}/issues/{n}/labels        pull-requests: write (issues: write also works)
  *   POST  /repos/{owner}/{repo}/check-runs               checks: write (GitHub App tokens only)
  *   POST  /repos/{owner}/{repo}/statuses/{sha}           statuses: write (fallback for personal tokens)
+ *
+ * and for monitoring (one issue per model; a retrain is a workflow dispatch):
+ *   GET   /repos/{owner}/{repo}/issues                   issues: read
+ *   POST  /repos/{owner}/{repo}/issues                   issues: write
+ *   PATCH /repos/{owner}/{repo}/issues/{issue_number}    issues: write
+ *   GET   /repos/{owner}/{repo}/issues/{n}/comments      issues: read
+ *   POST  /repos/{owner}/{repo}/issues/{n}/comments      issues: write
+ *   POST  /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches   actions: write
  */
 import { getOctokit } from '@actions/github';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { fitToLimit } from '../report/pull-request.js';
 
 /** Where the repository is and how to reach it. */
 export interface GitHubTarget {
@@ -67,6 +76,19 @@ export interface PullRequest {
   number: number;
   url: string;
 }
+
+/** An issue as monitoring sees it. */
+export interface Issue {
+  number: number;
+  /** The page a person opens (html_url). */
+  url: string;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+}
+
+/** GitHub refuses issue and comment bodies longer than this (characters). */
+const ISSUE_BODY_LIMIT = 65_536;
 
 export interface RetryOptions {
   /** Attempts in all, for calls that are safe to repeat. */
@@ -155,6 +177,123 @@ export class GitHubApi {
   }
 
   /**
+   * The open issue that carries all `labels` and whose body contains `marker` (an HTML
+   * comment such as `<!-- ct-monitor:flight-delay -->`, so the issue is found even after
+   * someone renames it); the lowest number if several do, null if none. Pull requests,
+   * which GitHub lists among issues, are skipped.
+   */
+  async findOpenIssue(labels: readonly string[], marker: string): Promise<Issue | null> {
+    const items = await this.call('GET /repos/{owner}/{repo}/issues', () =>
+      this.octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...this.repoParams, state: 'open', ...(labels.length > 0 ? { labels: labels.join(',') } : {}), per_page: 100 }),
+    );
+    const matching = items.filter((i) => i.pull_request === undefined && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number);
+    return matching.length === 0 ? null : toIssue(matching[0]!);
+  }
+
+  /**
+   * Opens an issue (labels that do not exist yet are created by GitHub). Creating is not
+   * repeated blindly: after a failure that may have created it (5xx, a reset connection)
+   * the open issues are searched first, by `labels` and `marker` (default: the body's
+   * first HTML comment, else the whole body), and one found is returned instead. A body
+   * over GitHub's limit is cut (see `fitToLimit`), keeping the marker.
+   */
+  async createIssue(input: { title: string; body: string; labels: readonly string[]; marker?: string }): Promise<Issue> {
+    const marker = input.marker ?? /<!--[\s\S]*?-->/.exec(input.body)?.[0];
+    const body = this.fitBody(input.body, marker);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues', { ...this.repoParams, title: input.title, body, labels: [...input.labels] });
+        return toIssue(data);
+      } catch (error) {
+        const e = error as OctokitError;
+        if (!this.retryable(e)) throw this.explain('POST /repos/{owner}/{repo}/issues', e);
+        if (ambiguous(e)) {
+          const found = await this.findOpenIssue(input.labels, marker ?? body);
+          if (found !== null) return found;
+        }
+        if (attempt >= this.retry.attempts) throw this.explain('POST /repos/{owner}/{repo}/issues', e);
+        await this.pause(e, attempt);
+      }
+    }
+  }
+
+  /**
+   * Changes what is given of an issue's title, body and state; `stateReason` says why it
+   * was closed (`completed`, `not_planned`) or `reopened`. A body over GitHub's limit is
+   * cut, keeping its first HTML comment (the marker).
+   */
+  async updateIssue(
+    number: number,
+    input: { title?: string; body?: string; state?: 'open' | 'closed'; stateReason?: 'completed' | 'not_planned' | 'reopened' },
+  ): Promise<void> {
+    const { stateReason, body, ...rest } = input;
+    await this.call('PATCH /repos/{owner}/{repo}/issues/{issue_number}', () =>
+      this.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+        ...this.repoParams,
+        issue_number: number,
+        ...rest,
+        ...(body === undefined ? {} : { body: this.fitBody(body, /<!--[\s\S]*?-->/.exec(body)?.[0]) }),
+        ...(stateReason === undefined ? {} : { state_reason: stateReason }),
+      }),
+    );
+  }
+
+  /**
+   * Comments on an issue. After a failure that may have posted it (5xx, a reset
+   * connection) the issue's recent comments are checked for the same text before trying
+   * again, so a retry does not post it twice.
+   */
+  async commentOnIssue(number: number, body: string): Promise<void> {
+    const text = this.fitBody(body, undefined);
+    // GitHub's clock, not ours, stamps the comment: look back generously.
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...this.repoParams, issue_number: number, body: text });
+        return;
+      } catch (error) {
+        const e = error as OctokitError;
+        if (!this.retryable(e)) throw this.explain(route, e);
+        if (ambiguous(e)) {
+          const recent = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', () =>
+            this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...this.repoParams, issue_number: number, since, per_page: 100 }),
+          );
+          if (recent.some((c) => c.body === text)) return;
+        }
+        if (attempt >= this.retry.attempts) throw this.explain(route, e);
+        await this.pause(e, attempt);
+      }
+    }
+  }
+
+  /**
+   * Starts the workflow `workflow` (its file name, e.g. `ct.yml`) on `ref` with `inputs`
+   * (GitHub answers 204). Retried like an idempotent call: a dispatch repeated after an
+   * ambiguous 5xx queues at most one more run, which ct.yml's concurrency group
+   * serialises. A 404 (no such workflow on `ref`, or a token without actions: write) and
+   * a 422 (inputs the workflow does not declare, an unknown ref) are one line each.
+   */
+  async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<void> {
+    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+    try {
+      await this.call(route.replace('{workflow_id}', workflow), () => this.octokit.request(route, { ...this.repoParams, workflow_id: workflow, ref, inputs }));
+    } catch (error) {
+      const e = (error instanceof UserError ? error.cause : undefined) as OctokitError | undefined;
+      const where = `GitHub API: dispatching workflow ${workflow} on ${ref} in ${this.target.owner}/${this.target.repo}`;
+      if (e?.status === 404) {
+        throw new UserError(`${where} answered 404 (Not Found): .github/workflows/${workflow} must exist on ${ref} (with on: workflow_dispatch), and the token needs actions: write`, { cause: e });
+      }
+      if (e?.status === 422) {
+        const data = e.response?.data;
+        const said = isRecord(data) && typeof data.message === 'string' ? data.message : (e.message ?? 'Unprocessable Entity');
+        throw new UserError(`${where} answered 422: ${firstLine(said)}`, { cause: e });
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Reports the gate verdict on a commit as a check run named `name`; where the token
    * cannot create check runs (only GitHub Apps can: a personal token gets 403), as a
    * commit status with the same context instead.
@@ -217,6 +356,15 @@ export class GitHubApi {
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 
+  /** `body` cut to GitHub's limit (linking to the workflow run for the rest), still containing `marker`. */
+  private fitBody(body: string, marker: string | undefined): string {
+    if (body.length <= ISSUE_BODY_LIMIT) return body;
+    const rest = this.target.runUrl ?? `${this.target.serverUrl}/${this.target.owner}/${this.target.repo}/actions`;
+    const keep = marker === undefined ? 0 : marker.length + 1;
+    const fitted = fitToLimit(body, ISSUE_BODY_LIMIT - keep, rest);
+    return marker === undefined || fitted.includes(marker) ? fitted : `${marker}\n${fitted}`;
+  }
+
   /** One line a person can act on. */
   private explain(route: string, e: OctokitError): UserError {
     const where = route.replace('{owner}/{repo}', `${this.target.owner}/${this.target.repo}`);
@@ -227,12 +375,31 @@ export class GitHubApi {
         : e.status === 403
           ? /pulls|labels/.test(route)
             ? ': the token needs pull-requests: write, and the repository must allow GitHub Actions to create pull requests (Settings > Actions > General)'
-            : ': the token lacks the permission for this call'
+            : /\/actions\//.test(route)
+              ? ': the token needs actions: write'
+              : /\/issues/.test(route)
+                ? ': the token needs issues: write'
+                : ': the token lacks the permission for this call'
           : e.status === 404
             ? ': the repository does not exist or the token cannot see it'
-            : '';
+            : e.status === 410 && /\/issues/.test(route)
+              ? ': issues are turned off in this repository (Settings > General > Features > Issues)'
+              : '';
     return new UserError(`GitHub API: ${where} answered ${e.status ?? 'with a connection error'}: ${said}${hint}`, { cause: e });
   }
+}
+
+/** A failure after which the request may still have taken effect. */
+function ambiguous(e: OctokitError): boolean {
+  return e.status === undefined || e.status >= 500;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function toIssue(data: { number: number; html_url: string; title: string; body?: string | null; state: string }): Issue {
+  return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '', state: data.state === 'closed' ? 'closed' : 'open' };
 }
 
 function firstLine(text: string): string {

@@ -147,6 +147,79 @@ test('pages the pull request list with Link headers', async () => {
   expect(gh.violations).toEqual([]);
 });
 
+test('issues and pull requests share one number sequence; the issue list shows pull requests with a pull_request key', async () => {
+  const { gh, octokit } = await start();
+  const { validator, loadSpec } = _internals;
+  /** What the response schema `name` finds wrong with `data` (required fields, types). */
+  const problems = (name: string, data: unknown): string[] => {
+    const validate = validator(loadSpec(), `github#/components/schemas/${name}`);
+    return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? e.keyword}`);
+  };
+
+  const first = await octokit.rest.issues.create({ owner, repo, title: 'Drift', body: '<!-- m -->', labels: ['ct-monitor', { name: 'model:m' }] });
+  expect(first.status).toBe(201);
+  expect(first.data).toMatchObject({ number: 1, html_url: 'https://github.com/acme/models/issues/1', state: 'open', state_reason: null, comments: 0 });
+  expect(first.data.labels.map((l) => (typeof l === 'string' ? l : l.name))).toEqual(['ct-monitor', 'model:m']);
+  expect(problems('issue', first.data)).toEqual([]);
+  expect((await octokit.rest.pulls.create({ owner, repo, title: 'Promote', head: 'ct/promote', base: 'main' })).data.number).toBe(2);
+  expect((await octokit.rest.issues.create({ owner, repo, title: 'Decay' })).data.number).toBe(3);
+  await octokit.rest.issues.addLabels({ owner, repo, issue_number: 2, labels: ['ct-monitor'] });
+  await octokit.rest.issues.addLabels({ owner, repo, issue_number: 3, labels: ['ct-monitor'] });
+
+  const listed = await octokit.rest.issues.listForRepo({ owner, repo, labels: 'ct-monitor', per_page: 2 });
+  expect(listed.data.map((i) => [i.number, i.pull_request === undefined])).toEqual([[3, true], [2, false]]);
+  expect(listed.data[1]!.pull_request).toMatchObject({ url: `${gh.url}/repos/acme/models/pulls/2`, html_url: 'https://github.com/acme/models/pull/2' });
+  for (const item of listed.data) expect(problems('issue', item)).toEqual([]);
+  expect(listed.headers.link).toContain('rel="next"');
+  expect((await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, labels: 'ct-monitor,model:m' })).map((i) => i.number)).toEqual([1]);
+  expect((await octokit.rest.issues.get({ owner, repo, issue_number: 2 })).data.pull_request).toBeDefined();
+
+  const updated = await octokit.rest.issues.update({ owner, repo, issue_number: 1, title: 'Drift again', state: 'closed', state_reason: 'not_planned', labels: ['ct-monitor'] });
+  expect(updated.data).toMatchObject({ title: 'Drift again', state: 'closed', state_reason: 'not_planned' });
+  expect(updated.data.closed_at).not.toBeNull();
+  expect((await octokit.rest.issues.listForRepo({ owner, repo, state: 'closed' })).data.map((i) => i.number)).toEqual([1]);
+  expect((await octokit.rest.issues.update({ owner, repo, issue_number: 1, state: 'open' })).data).toMatchObject({ state: 'open', state_reason: 'reopened', closed_at: null });
+
+  const comment = await octokit.rest.issues.createComment({ owner, repo, issue_number: 3, body: 'AUC 0.7' });
+  expect(comment.status).toBe(201);
+  expect(problems('issue-comment', comment.data)).toEqual([]);
+  expect((await octokit.rest.issues.listComments({ owner, repo, issue_number: 3 })).data.map((c) => c.body)).toEqual(['AUC 0.7']);
+  expect((await octokit.rest.issues.listComments({ owner, repo, issue_number: 3, since: '2999-01-01T00:00:00Z' })).data).toEqual([]);
+  expect((await octokit.rest.issues.get({ owner, repo, issue_number: 3 })).data.comments).toBe(1);
+  expect(await failure(octokit.rest.issues.createComment({ owner, repo, issue_number: 3, body: 'x'.repeat(65_537) }))).toMatchObject({ status: 422 });
+  expect(await failure(octokit.rest.issues.get({ owner, repo, issue_number: 9 }))).toMatchObject({ status: 404 });
+
+  gh.closeIssue(3);
+  expect(gh.issues.map((i) => [i.number, i.state, i.state_reason])).toEqual([[1, 'open', 'reopened'], [3, 'closed', 'completed']]);
+  expect((await octokit.rest.pulls.create({ owner, repo, title: 'Next', head: 'other', base: 'main' })).data.number).toBe(4);
+  expect(() => gh.closeIssue(2)).toThrow(/no issue #2/);
+  expect(gh.violations).toEqual([]);
+});
+
+test('workflow dispatches are recorded; with declared workflows, unknown files are 404 and undeclared inputs 422', async () => {
+  const open = await start();
+  await open.octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'anything.yml', ref: 'main' });
+  expect(open.gh.dispatches).toEqual([{ workflow: 'anything.yml', ref: 'main', inputs: {} }]);
+  await open.gh.close();
+
+  const { gh, octokit } = await start({ workflows: { 'ct.yml': ['model'] } });
+  const accepted = await octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'ct.yml', ref: 'main', inputs: { model: 'm.yaml' } });
+  expect(accepted.status).toBe(204);
+  const details = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { owner, repo, workflow_id: 'ct.yml', ref: 'main', return_run_details: true });
+  expect(details.status).toBe(200);
+  expect(_internals.validator(_internals.loadSpec(), 'github#/components/schemas/workflow-dispatch-response')(details.data)).toBe(true);
+  expect(await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'nope.yml', ref: 'main' }))).toMatchObject({ status: 404, data: { message: 'Not Found' } });
+  expect(await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'ct.yml', ref: 'main', inputs: { model: 'm', x: '1' } }))).toMatchObject({
+    status: 422,
+    data: { message: 'Unexpected inputs provided: ["x"]' },
+  });
+  expect(gh.dispatches).toEqual([
+    { workflow: 'ct.yml', ref: 'main', inputs: { model: 'm.yaml' } },
+    { workflow: 'ct.yml', ref: 'main', inputs: {} },
+  ]);
+  expect(gh.violations).toEqual([]);
+});
+
 test('a body without a required field is a violation', async () => {
   const { gh } = await start();
   const response = await send(gh, 'POST', '/repos/acme/models/pulls', { title: 'x', base: 'main' });
@@ -301,12 +374,12 @@ test('null is accepted exactly where the description says nullable', async () =>
 test("GitHub's own request examples for the implemented operations pass", async () => {
   const { gh } = await start();
   const { doc } = _internals.loadSpec();
-  const implemented = ['pulls/create', 'pulls/update', 'issues/add-labels', 'checks/create', 'repos/create-commit-status'];
+  const implemented = ['pulls/create', 'pulls/update', 'issues/add-labels', 'checks/create', 'repos/create-commit-status', 'issues/create', 'issues/update', 'issues/create-comment', 'actions/create-workflow-dispatch'];
   let sent = 0;
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!implemented.includes(operation.operationId ?? '')) continue;
-      const path = template.replace('{owner}', owner).replace('{repo}', repo).replace(/\{(pull_number|issue_number)\}/, '1').replace('{sha}', sha);
+      const path = template.replace('{owner}', owner).replace('{repo}', repo).replace(/\{(pull_number|issue_number)\}/, '1').replace('{sha}', sha).replace('{workflow_id}', 'ct.yml');
       for (const example of Object.values(operation.requestBody?.content?.['application/json']?.examples ?? {})) {
         await send(gh, method.toUpperCase(), path, (example as { value: unknown }).value);
         sent += 1;

@@ -1,6 +1,7 @@
 /**
- * A loopback imitation of the small part of GitHub's REST API that promotion uses
- * (repository, pull requests, labels, check runs, commit statuses).
+ * A loopback imitation of the small part of GitHub's REST API that promotion and
+ * monitoring use (repository, pull requests, issues and their comments, labels, check
+ * runs, commit statuses, workflow dispatches).
  *
  * Every request is checked against GitHub's official OpenAPI description
  * (@octokit/openapi, api.github.com.json): the path and method must exist, path and
@@ -22,6 +23,24 @@ export interface FakePull {
   state: 'open' | 'closed';
   merged: boolean;
   labels: string[];
+}
+
+export interface FakeIssue {
+  /** Shares one sequence with pull request numbers, as on GitHub. */
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: 'completed' | 'not_planned' | 'duplicate' | 'reopened' | null;
+  labels: string[];
+  /** Comment bodies, oldest first. */
+  comments: string[];
+}
+
+export interface FakeDispatch {
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -64,10 +83,16 @@ export interface FakeGitHub {
   pulls: FakePull[];
   checkRuns: Array<{ name: string; head_sha: string; status?: string; conclusion?: string; output?: { title: string; summary: string; text?: string } }>;
   statuses: Array<{ sha: string; state: string; context?: string; description?: string; target_url?: string }>;
+  /** Issues (not pull requests), in order of creation. */
+  issues: FakeIssue[];
+  /** Workflow dispatches accepted (204/200), in order. */
+  dispatches: FakeDispatch[];
   /** Injects a fault for the next `times` (default 1) requests matching method/path: respond with status/body/headers, or (reset) destroy the socket. */
   fail(fault: Fault): void;
   /** Marks a PR merged and closed (the test fast-forwards the git side itself). */
   mergePull(number: number): void;
+  /** Closes an issue as a person would (state_reason default `completed`). */
+  closeIssue(number: number, reason?: 'completed' | 'not_planned'): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +106,12 @@ export interface FakeGitHubOptions {
   checkRunsForbidden?: boolean;
   /** Default `main`. */
   defaultBranch?: string;
+  /**
+   * Workflow files (`ct.yml`) and the inputs each declares under `workflow_dispatch`.
+   * When given, a dispatch of another workflow answers 404 and undeclared inputs 422;
+   * when omitted, every dispatch is accepted.
+   */
+  workflows?: Record<string, string[]>;
 }
 
 // ---------------------------------------------------------------------------
@@ -491,6 +522,135 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       base: { label: `${owner}:${pull.base}`, ref: pull.base, sha: headSha(pull.base), user: { login: owner }, repo: repository },
     };
   };
+  const closedAt = new Map<number, string>();
+  /** Id and time of each issue comment, by issue number (filled in for comments a test pushed itself). */
+  const commentMeta = new Map<number, Array<{ id: number; at: string }>>();
+  /** The repository owner as a full `simple-user`, the author of every issue and comment. */
+  const userObject = (): JsonObject => {
+    const api = `${url}/users/${owner}`;
+    return {
+      login: owner,
+      id: 1,
+      node_id: 'U_1',
+      avatar_url: `https://avatars.githubusercontent.com/u/1`,
+      gravatar_id: '',
+      url: api,
+      html_url: `https://github.com/${owner}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type: 'User',
+      site_admin: false,
+    };
+  };
+  const issueApi = (number: number): string => `${url}/repos/${owner}/${repo}/issues/${number}`;
+  /** An issue, or a pull request as the issues endpoints show it (with a `pull_request` key). */
+  const issueObject = (item: FakeIssue | FakePull): JsonObject => {
+    if (!created.has(item.number)) created.set(item.number, timestamp());
+    const at = created.get(item.number)!;
+    const isPull = 'head' in item;
+    const htmlUrl = `https://github.com/${owner}/${repo}/${isPull ? 'pull' : 'issues'}/${item.number}`;
+    return {
+      id: (isPull ? 100000 : 200000) + item.number,
+      node_id: `${isPull ? 'PR' : 'I'}_${item.number}`,
+      number: item.number,
+      url: issueApi(item.number),
+      repository_url: `${url}/repos/${owner}/${repo}`,
+      labels_url: `${issueApi(item.number)}/labels{/name}`,
+      comments_url: `${issueApi(item.number)}/comments`,
+      events_url: `${issueApi(item.number)}/events`,
+      html_url: htmlUrl,
+      title: item.title,
+      body: item.body,
+      state: item.state,
+      state_reason: isPull ? null : item.state_reason,
+      locked: false,
+      user: userObject(),
+      labels: item.labels.map(labelObject),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      comments: isPull ? 0 : item.comments.length,
+      author_association: 'OWNER',
+      created_at: at,
+      updated_at: at,
+      closed_at: item.state === 'closed' ? (closedAt.get(item.number) ?? at) : null,
+      ...(isPull
+        ? {
+            pull_request: {
+              url: `${url}/repos/${owner}/${repo}/pulls/${item.number}`,
+              html_url: htmlUrl,
+              diff_url: `${htmlUrl}.diff`,
+              patch_url: `${htmlUrl}.patch`,
+              merged_at: item.merged ? (closedAt.get(item.number) ?? at) : null,
+            },
+          }
+        : {}),
+    };
+  };
+  const comments = (issue: FakeIssue): Array<{ id: number; at: string; body: string }> => {
+    const meta = commentMeta.get(issue.number) ?? [];
+    commentMeta.set(issue.number, meta);
+    while (meta.length < issue.comments.length) meta.push({ id: nextId++, at: timestamp() });
+    return issue.comments.map((body, i) => ({ ...meta[i]!, body }));
+  };
+  const commentObject = (issue: FakeIssue, comment: { id: number; at: string; body: string }): JsonObject => ({
+    id: comment.id,
+    node_id: `IC_${comment.id}`,
+    url: `${url}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${issue.number}#issuecomment-${comment.id}`,
+    issue_url: issueApi(issue.number),
+    body: comment.body,
+    user: userObject(),
+    author_association: 'OWNER',
+    created_at: comment.at,
+    updated_at: comment.at,
+  });
+  /** Issues and pull requests share one sequence of numbers. */
+  const nextNumber = (): number => [...fake.pulls, ...fake.issues].reduce((max, item) => Math.max(max, item.number), 0) + 1;
+  const findIssue = (number: string | undefined, operation: string): FakeIssue => {
+    const issue = fake.issues.find((i) => String(i.number) === number);
+    if (issue) return issue;
+    if (fake.pulls.some((p) => String(p.number) === number)) throw notImplemented(operation, '(on a pull request)');
+    throw new HttpReply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
+  };
+  const labelName = (label: unknown): string => (isObject(label) ? String(label.name) : String(label));
+  const addLabelNames = (target: string[], labels: unknown): void => {
+    for (const label of Array.isArray(labels) ? labels : []) {
+      const name = labelName(label);
+      if (!target.some((l) => l.toLowerCase() === name.toLowerCase())) target.push(name);
+    }
+  };
+  /** GitHub's answer to an issue or comment body over 65,536 characters. */
+  const bodyTooLong = (body: unknown, resource: string): void => {
+    if (typeof body === 'string' && body.length > 65_536) {
+      throw validationFailed([{ resource, code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], 'https://docs.github.com/rest/issues');
+    }
+  };
+  /** One page of `items` (per_page, page) with GitHub's Link header to the others. */
+  const paginated = (path: string, query: URLSearchParams, items: JsonObject[]): Reply => {
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30)));
+    const page = Math.max(1, Number(query.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const links: string[] = [];
+    const link = (n: number, rel: string): void => {
+      const next = new URLSearchParams(query);
+      next.set('page', String(n));
+      links.push(`<${url}${path}?${next.toString()}>; rel="${rel}"`);
+    };
+    if (page > 1) link(page - 1, 'prev');
+    if (page < last) link(page + 1, 'next');
+    if (page < last) link(last, 'last');
+    if (page > 1) link(1, 'first');
+    const headers: Record<string, string> = links.length > 0 ? { link: links.join(', ') } : {};
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers };
+  };
   const findPull = (number: string | undefined): FakePull => {
     const pull = fake.pulls.find((p) => String(p.number) === number);
     if (!pull) throw new HttpReply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
@@ -538,22 +698,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       if (base !== null) selected = selected.filter((p) => p.base === base);
       selected.sort((a, b) => b.number - a.number);
       if (query.get('direction') === 'asc') selected.reverse();
-      const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30)));
-      const page = Math.max(1, Number(query.get('page') ?? 1));
-      const last = Math.max(1, Math.ceil(selected.length / perPage));
-      const links: string[] = [];
-      const link = (n: number, rel: string): void => {
-        const next = new URLSearchParams(query);
-        next.set('page', String(n));
-        links.push(`<${url}/repos/${owner}/${repo}/pulls?${next.toString()}>; rel="${rel}"`);
-      };
-      if (page > 1) link(page - 1, 'prev');
-      if (page < last) link(page + 1, 'next');
-      if (page < last) link(last, 'last');
-      if (page > 1) link(1, 'first');
-      const body = selected.slice((page - 1) * perPage, page * perPage).map(pullObject);
-      const headers: Record<string, string> = links.length > 0 ? { link: links.join(', ') } : {};
-      return { status: 200, body, headers };
+      return paginated(`/repos/${owner}/${repo}/pulls`, query, selected.map(pullObject));
     },
     'pulls/get': (params) => ({ status: 200, body: pullObject(findPull(params.pull_number)) }),
     'pulls/create': (_params, _query, body, violation) => {
@@ -573,7 +718,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const base = String(body.base);
       const exists = duplicate(head, base);
       if (exists) throw exists;
-      const number = fake.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1;
+      const number = nextNumber();
       const pull: FakePull = { number, head, base, title: body.title, body: typeof body.body === 'string' ? body.body : '', state: 'open', merged: false, labels: [] };
       fake.pulls.push(pull);
       return { status: 201, body: pullObject(pull), headers: { location: `${url}/repos/${owner}/${repo}/pulls/${number}` } };
@@ -594,13 +739,81 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 200, body: pullObject(pull) };
     },
     'issues/add-labels': (params, _query, body) => {
-      const pull = findPull(params.issue_number);
-      const labels = Array.isArray(body.labels) ? body.labels : [];
-      for (const label of labels) {
-        const labelName = typeof label === 'string' ? label : isObject(label) ? String(label.name) : String(label);
-        if (!pull.labels.includes(labelName)) pull.labels.push(labelName);
+      const item = fake.issues.find((i) => String(i.number) === params.issue_number) ?? findPull(params.issue_number);
+      addLabelNames(item.labels, body.labels);
+      return { status: 200, body: item.labels.map(labelObject) };
+    },
+    'issues/list-for-repo': (_params, query) => {
+      for (const filter of ['milestone', 'assignee', 'type', 'creator', 'mentioned', 'issue_field_values', 'since']) {
+        if (query.has(filter)) throw notImplemented('GET', `/repos/{owner}/{repo}/issues?${filter}`);
       }
-      return { status: 200, body: pull.labels.map(labelObject) };
+      const state = query.get('state') ?? 'open';
+      const wanted = (query.get('labels') ?? '').split(',').map((l) => l.trim().toLowerCase()).filter((l) => l !== '');
+      const selected = [...fake.issues, ...fake.pulls].filter((i) => (state === 'all' || i.state === state) && wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)));
+      selected.sort((a, b) => b.number - a.number);
+      if (query.get('direction') === 'asc') selected.reverse();
+      return paginated(`/repos/${owner}/${repo}/issues`, query, selected.map(issueObject));
+    },
+    'issues/get': (params) => {
+      const pull = fake.pulls.find((p) => String(p.number) === params.issue_number);
+      return { status: 200, body: issueObject(pull ?? findIssue(params.issue_number, 'GET /repos/{owner}/{repo}/issues/{issue_number}')) };
+    },
+    'issues/create': (_params, _query, body) => {
+      bodyTooLong(body.body, 'Issue');
+      const issue: FakeIssue = { number: nextNumber(), title: String(body.title), body: typeof body.body === 'string' ? body.body : '', state: 'open', state_reason: null, labels: [], comments: [] };
+      addLabelNames(issue.labels, body.labels);
+      fake.issues.push(issue);
+      return { status: 201, body: issueObject(issue), headers: { location: issueApi(issue.number) } };
+    },
+    'issues/update': (params, _query, body) => {
+      const issue = findIssue(params.issue_number, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}');
+      bodyTooLong(body.body, 'Issue');
+      if (typeof body.title === 'string' || typeof body.title === 'number') issue.title = String(body.title);
+      if (body.body !== undefined) issue.body = typeof body.body === 'string' ? body.body : '';
+      if (Array.isArray(body.labels)) {
+        issue.labels = [];
+        addLabelNames(issue.labels, body.labels);
+      }
+      // Like GitHub, state_reason counts only when the state changes.
+      const reason = typeof body.state_reason === 'string' ? (body.state_reason as FakeIssue['state_reason']) : null;
+      if (body.state === 'closed' && issue.state === 'open') {
+        issue.state = 'closed';
+        issue.state_reason = reason ?? 'completed';
+        closedAt.set(issue.number, timestamp());
+      } else if (body.state === 'open' && issue.state === 'closed') {
+        issue.state = 'open';
+        issue.state_reason = 'reopened';
+        closedAt.delete(issue.number);
+      }
+      return { status: 200, body: issueObject(issue) };
+    },
+    'issues/create-comment': (params, _query, body) => {
+      const issue = findIssue(params.issue_number, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments');
+      bodyTooLong(body.body, 'IssueComment');
+      issue.comments.push(String(body.body));
+      const comment = comments(issue).at(-1)!;
+      return { status: 201, body: commentObject(issue, comment), headers: { location: `${url}/repos/${owner}/${repo}/issues/comments/${comment.id}` } };
+    },
+    'issues/list-comments': (params, query) => {
+      const issue = findIssue(params.issue_number, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments');
+      const since = query.get('since');
+      const selected = comments(issue).filter((c) => since === null || Date.parse(c.at) >= Date.parse(since) - 999);
+      return paginated(`/repos/${owner}/${repo}/issues/${issue.number}/comments`, query, selected.map((c) => commentObject(issue, c)));
+    },
+    'actions/create-workflow-dispatch': (params, _query, body) => {
+      const workflow = params.workflow_id!;
+      const inputs = isObject(body.inputs) ? body.inputs : {};
+      const docs = 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event';
+      if (options.workflows !== undefined) {
+        const declared = options.workflows[workflow];
+        if (declared === undefined) throw new HttpReply({ status: 404, body: { message: 'Not Found', documentation_url: docs, status: '404' } });
+        const unexpected = Object.keys(inputs).filter((name) => !declared.includes(name));
+        if (unexpected.length > 0) throw new HttpReply({ status: 422, body: { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, documentation_url: docs, status: '422' } });
+      }
+      fake.dispatches.push({ workflow, ref: String(body.ref), inputs });
+      if (body.return_run_details !== true) return { status: 204 };
+      const id = nextId++;
+      return { status: 200, body: { workflow_run_id: id, run_url: `${url}/repos/${owner}/${repo}/actions/runs/${id}`, html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}` } };
     },
     'checks/create': (_params, _query, body, violation) => {
       if (options.checkRunsForbidden) {
@@ -767,6 +980,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     pulls: [],
     checkRuns: [],
     statuses: [],
+    issues: [],
+    dispatches: [],
     fail(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
@@ -775,6 +990,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       if (!pull) throw new Error(`fake GitHub: no pull request #${number}`);
       pull.merged = true;
       pull.state = 'closed';
+      closedAt.set(number, timestamp());
+    },
+    closeIssue(number, reason = 'completed') {
+      const issue = fake.issues.find((i) => i.number === number);
+      if (!issue) throw new Error(`fake GitHub: no issue #${number}`);
+      issue.state = 'closed';
+      issue.state_reason = reason;
+      closedAt.set(number, timestamp());
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -24,6 +24,8 @@ export function artifactPaths(outDir: string) {
     evaluation: path.join(outDir, 'evaluation.json'),
     evaluationReport: path.join(outDir, 'evaluation.md'),
     promotion: path.join(outDir, 'promotion.json'),
+    prediction: path.join(outDir, 'prediction.json'),
+    predictionReport: path.join(outDir, 'prediction.md'),
   };
 }
 
@@ -139,6 +141,37 @@ export interface EvaluationRecord {
 }
 
 export type CalibrationBin = ReturnType<typeof calibrationCurve>[number];
+
+/**
+ * Contents of `prediction.json`, written by `ct predict`: what was scored with which
+ * model, or why nothing was (`ok: false`: error anomalies against the data schema).
+ */
+export interface PredictionRecord {
+  /** True when every row was scored; false when error anomalies stopped it before scoring. */
+  ok: boolean;
+  model: string;
+  /** The registry version that scored (production unless `--model-version`). */
+  version: string;
+  task: Task;
+  /** The files scored, in output order. */
+  files: string[];
+  /** Rows read (and, when ok, predicted: one output row each). */
+  rows: number;
+  /** The predictions file; null when nothing was scored. */
+  output: string | null;
+  format: 'csv' | 'jsonl';
+  /** Content hash of the data read (as `validation.json`'s). */
+  fingerprint: string;
+  schemaFile: string;
+  /** Anomalies against the schema, the label column optional; errors first. */
+  anomalies: Anomaly[];
+  /** The TF.js backend that scored; null when nothing was scored. */
+  backend: string | null;
+  startedAt: string;
+  durationSeconds: number;
+  /** Rows over the whole command (both passes over the data, model loading included); 0 when refused. */
+  rowsPerSecond: number;
+}
 
 /** Contents of `promotion.json`, written by `ct promote` and `ct rollback`. */
 export interface PromotionRecord {

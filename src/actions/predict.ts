@@ -1,0 +1,36 @@
+/** The `predict` action: `ct predict` with annotations on the data files and rows of anomalies that stop it. */
+import path from 'node:path';
+import * as core from '@actions/core';
+import { artifactPaths } from '../pipeline/artifacts.js';
+import { runPredict } from '../pipeline/predict.js';
+import { runAction } from './run-action.js';
+
+await runAction('predict', async (ctx) => {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const output = core.getInput('output');
+  const keep = core
+    .getInput('keep')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const modelVersion = core.getInput('model-version');
+  const record = await runPredict(ctx, {
+    ...(output === '' ? {} : { output: path.resolve(workspace, output) }),
+    ...(keep.length === 0 ? {} : { keep }),
+    ...(modelVersion === '' ? {} : { modelVersion }),
+  });
+  for (const a of record.anomalies) {
+    const example = a.examples[0];
+    const where = example === undefined ? {} : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
+    const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
+    if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
+    else core.warning(text, { title: `ct: ${a.kind}`, ...where });
+  }
+  const errors = record.anomalies.filter((a) => a.severity === 'error').length;
+  const paths = artifactPaths(ctx.outDir);
+  return {
+    outputs: { ok: record.ok, rows: record.rows, version: record.version, predictions: record.output === null ? '' : path.resolve(record.output), report: paths.predictionReport },
+    summaryFile: paths.predictionReport,
+    ...(record.ok ? {} : { failure: `refusing to score ${record.files.length === 1 ? record.files[0] : `${record.files.length} files`}: ${errors} error anomal${errors === 1 ? 'y' : 'ies'} (see the job summary)` }),
+  };
+});

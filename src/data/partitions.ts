@@ -124,7 +124,8 @@ export function dateOfDay(days: number): string {
   return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-function checkedDate(value: string, what: string): number {
+/** A date `YYYY-MM-DD` as a day number; a `UserError` naming `what` otherwise. */
+export function checkedDate(value: string, what: string): number {
   const days = dayNumber(value);
   if (days === undefined) throw new UserError(`${what}: expected a date YYYY-MM-DD, got "${value}"`);
   return days;

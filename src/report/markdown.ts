@@ -8,17 +8,20 @@ import { lineChart } from './charts.js';
 import type { EvaluationRecord, TrainingRecord } from '../pipeline/artifacts.js';
 import type { ValidationResult } from '../pipeline/artifacts.js';
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** A Markdown table; pipes and newlines in cells are escaped. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
 }
 
-function num(x: number | null | undefined, digits = 4): string {
+/** A number for a report: integers as they are, others to `digits` decimals; missing as an em dash. */
+export function num(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
 
-function signed(x: number | null | undefined): string {
+/** A delta with its sign, 4 decimals; missing as an em dash. */
+export function signed(x: number | null | undefined): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
   return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 }

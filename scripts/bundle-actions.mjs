@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Bundles ct's GitHub Actions into actions/dist/: one ESM file per action (validate,
- * train, evaluate, promote, predict) plus the infra-check child, sharing chunks, with the
+ * train, evaluate, promote, predict, monitor) plus the infra-check child, sharing chunks, with the
  * TF.js wasm binaries beside them, so an action runs without `npm ci`.
  *   node scripts/bundle-actions.mjs [--out <dir>]      (npm run bundle)
  * `@tensorflow/tfjs-node` stays outside: it is native and used only where installed.
@@ -17,7 +17,7 @@ const out = path.resolve(values.out);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const entries = ['validate', 'train', 'evaluate', 'promote', 'predict'];
+const entries = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor'];
 const result = await build({
   entryPoints: {
     ...Object.fromEntries(entries.map((name) => [name, path.join(root, 'src/actions', `${name}.ts`)])),

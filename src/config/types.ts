@@ -199,6 +199,22 @@ export interface PromotionConfig {
   committer?: GitIdentity;
 }
 
+/** `ct monitor`: when a production model needs retraining or a person. */
+export interface MonitoringConfig {
+  newestDays: number;
+  minRows: number;
+  /** Default: the task's headline metric. */
+  metric?: string;
+  retrainDrop: number;
+  alertDrop: number;
+  alertAfterRetrains: number;
+  retrainOnDrift: boolean;
+  workflow: string;
+  ref?: string;
+  labels: string[];
+  historyBranch: string;
+}
+
 export interface CtConfig {
   /** Name of the model in the registry. */
   name: string;
@@ -213,6 +229,7 @@ export interface CtConfig {
   gates: GateConfig[];
   registry: RegistryConfig;
   promotion: PromotionConfig;
+  monitoring: MonitoringConfig;
 }
 
 /** A loaded config with where it came from. */

@@ -151,6 +151,25 @@ async function fetchBase(repo: SimpleGit, options: BranchCommitOptions): Promise
   return (await repo.revparse([tracking])).trim();
 }
 
+/**
+ * A file of a branch on the remote: fetched (with the token of `auth`) and read at the
+ * branch's tip. `exists` is false when the branch does not exist; `content` is null when
+ * the file does not.
+ */
+export async function readRemoteFile(options: { repoDir: string; remote: string; branch: string; file: string; auth: BranchCommitOptions['auth'] }): Promise<{ exists: boolean; content: string | null }> {
+  const root = await repositoryRoot(options.repoDir);
+  const repo = git(root, authEnvironment(options.auth));
+  if ((await remoteBranchSha(repo, options.remote, options.branch)) === '') return { exists: false, content: null };
+  const tracking = `refs/remotes/${options.remote}/${options.branch}`;
+  try {
+    await repo.raw(['fetch', '--quiet', '--no-tags', options.remote, `+refs/heads/${options.branch}:${tracking}`]);
+  } catch (error) {
+    throw new UserError(`git fetch of ${options.branch} from ${options.remote} failed: ${firstLine(error)}`);
+  }
+  const content = await repo.raw(['show', `${tracking}:${options.file.split(path.sep).join('/')}`]).catch(() => null);
+  return { exists: true, content };
+}
+
 /** Sha of a branch on the remote, '' when it does not exist (the lease then requires that it still does not). */
 async function remoteBranchSha(repo: SimpleGit, remote: string, branch: string): Promise<string> {
   const out = await repo.raw(['ls-remote', remote, `refs/heads/${branch}`]);
@@ -163,17 +182,19 @@ async function remoteBranchSha(repo: SimpleGit, remote: string, branch: string):
  * null on success, else git's reason.
  */
 async function push(tree: SimpleGit, options: BranchCommitOptions, baseSha: string, lease: string): Promise<string | null> {
+  // A branch that grows on itself (base = branch, e.g. a history branch): one ref, leased at the tip the commit was made on.
+  const refs =
+    options.base === options.branch
+      ? [`--force-with-lease=refs/heads/${options.branch}:${baseSha}`, options.remote, `HEAD:refs/heads/${options.branch}`]
+      : [
+          `--force-with-lease=refs/heads/${options.base}:${baseSha}`,
+          `--force-with-lease=refs/heads/${options.branch}:${lease}`,
+          options.remote,
+          `${baseSha}:refs/heads/${options.base}`,
+          `+HEAD:refs/heads/${options.branch}`,
+        ];
   try {
-    await tree.raw([
-      'push',
-      '--porcelain',
-      '--atomic',
-      `--force-with-lease=refs/heads/${options.base}:${baseSha}`,
-      `--force-with-lease=refs/heads/${options.branch}:${lease}`,
-      options.remote,
-      `${baseSha}:refs/heads/${options.base}`,
-      `+HEAD:refs/heads/${options.branch}`,
-    ]);
+    await tree.raw(['push', '--porcelain', '--atomic', ...refs]);
     return null;
   } catch (error) {
     const message = firstLine(error);

@@ -8,13 +8,13 @@
  * pull request in place. The gate verdict is reported on the pushed commit as the
  * `ct/gates` check run, since pull requests opened with GITHUB_TOKEN trigger no workflows.
  */
-import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
-import { GitHubApi, gitHubTarget, workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
-import { commitToBranch, repositoryRoot } from '../github/git.js';
+import { workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
+import { commitToBranch } from '../github/git.js';
+import { openGitHubSession } from './github-session.js';
 import { hashFiles, lastRecordOf, modelDir, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
 import { CHECK_RUN_SUMMARY_LIMIT, fitToLimit, headlineDelta, pullRequestBody, pullRequestTitle } from '../report/pull-request.js';
@@ -193,16 +193,9 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
   const { config } = ctx.loaded;
   const env = options.env ?? process.env;
   const promotion = config.promotion;
-  const root = await repositoryRoot(ctx.loaded.baseDir);
-  const remoteUrl = (await simpleGit({ baseDir: root }).remote(['get-url', promotion.remote]).catch(() => ''))?.trim() ?? '';
-  const target = gitHubTarget(env, remoteUrl === '' ? null : remoteUrl);
-  ctx.logger.secret?.(target.token);
-  const api = new GitHubApi(target, ctx.logger, options.retry);
+  const { root, target, api, auth, registryInRepo } = await openGitHubSession(ctx, env, options.retry);
   const base = options.base ?? promotion.base ?? (await api.defaultBranch());
   const branch = `${promotion.branchPrefix}/${config.name}`;
-  // git reports the root with symlinks resolved (/private/var on macOS): resolve ours too.
-  const registryInRepo = path.relative(root, path.resolve(realpathSync(ctx.loaded.baseDir), config.registry.path));
-  if (registryInRepo.startsWith('..') || path.isAbsolute(registryInRepo)) throw new UserError(`registry.path ${registryPath(ctx)} is outside the git repository ${root}`);
 
   const existing = await api.findOpenPull(branch, base);
   let applied: { version: string; previous: string | null } | null = null;
@@ -215,7 +208,7 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
       message: change.kind === 'promote' ? `Promote ${config.name} to production` : `Roll back ${config.name}`,
       author: promotion.author,
       committer: promotion.committer ?? promotion.author,
-      auth: /^https?:/.test(remoteUrl) ? { serverUrl: target.serverUrl, token: target.token } : null,
+      auth,
       apply: (worktree) => {
         applied = change.apply(path.join(worktree, registryInRepo), { pullRequest, branch, commit: change.trainingCommit, run: target.runUrl }, ` on ${base}`);
       },

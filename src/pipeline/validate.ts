@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CtConfig } from '../config/types.js';
-import { type Dataset, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
+import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { readChunksOf } from '../data/stream.js';
 import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
@@ -48,6 +48,8 @@ export function schemaPath(ctx: StageContext): string {
 export interface ValidateOptions {
   /** Propose the schema change that would accept this batch (written beside the artifacts, shown as a diff). */
   updateSchema?: boolean;
+  /** The files of `given` when they are not the configured window (`ct monitor`'s new days). */
+  plan?: DatasetPlan;
 }
 
 export interface ValidateOutput {
@@ -74,7 +76,7 @@ interface Production extends Scorer {
 export async function runValidate(ctx: StageContext, given?: Dataset, options: ValidateOptions = {}): Promise<ValidateOutput> {
   const { config } = ctx.loaded;
   // A batch given with --data is all new data; the configured window is split into reference and new days.
-  const plan = given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx));
+  const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx)));
   const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
   const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
   const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => {

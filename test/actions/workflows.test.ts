@@ -12,7 +12,7 @@ import { root } from '../pipeline/repo.js';
 
 const workflowDir = path.join(root, '.github/workflows');
 const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
-const actions = ['validate', 'train', 'evaluate', 'promote'];
+const actions = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor'];
 
 interface Job {
   permissions?: Record<string, string>;
@@ -71,6 +71,21 @@ describe('workflows', () => {
     expect(w.concurrency['cancel-in-progress']).toBe(false);
     // A schedule without new data skips training; pushes and forced dispatches train.
     expect((w.jobs.train as Job & { if: string }).if).toBe("${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}");
+  });
+
+  it('monitor.yml: on a schedule and by hand, one job that may push only the history branch, open issues and dispatch', () => {
+    const w = load('monitor.yml') as Workflow & { on: { schedule: unknown[]; workflow_dispatch: unknown }; concurrency: { 'cancel-in-progress': boolean } };
+    expect(w.on.schedule).toHaveLength(1);
+    expect(w.on.workflow_dispatch).toBeDefined();
+    expect(Object.keys(w.jobs)).toEqual(['monitor']);
+    expect(w.jobs.monitor!.permissions).toEqual({ contents: 'write', issues: 'write', actions: 'write' });
+    const step = w.jobs.monitor!.steps.find((s) => s.uses === './actions/monitor');
+    // A schedule acts; a dispatch acts unless told not to (inputs are null on a schedule).
+    expect(step?.with?.github).toBe("${{ github.event_name != 'workflow_dispatch' || inputs.act }}");
+    expect(w.concurrency['cancel-in-progress']).toBe(false);
+    // What it dispatches is what ct.yml accepts.
+    const ct = load('ct.yml') as Workflow & { on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
+    expect(Object.keys(ct.on.workflow_dispatch.inputs)).toEqual(expect.arrayContaining(['force-retrain', 'model']));
   });
 });
 

@@ -21,6 +21,9 @@ const TOKEN = 'ghs_monitorTEST0123456789abcdef';
 const bin = path.join(root, 'bin/ct.js');
 const HISTORY = 'models/flight-delay/monitor.jsonl';
 const days = shippedPartitions();
+// The --json result and history lines, read loosely: the assertions say what must be there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** Writes `day` of the shipped data into `dir`, with every delay negated when `invert`: the labels flip. */
 async function writeDay(dir: string, day: string, invert: boolean): Promise<void> {
@@ -46,7 +49,7 @@ describe('ct monitor --github: retrain, alert, recover', () => {
   let github: FakeGitHub;
   let summary: string;
 
-  async function monitor(): Promise<{ status: number; stderr: string; json: Record<string, any> }> {
+  async function monitor(): Promise<{ status: number; stderr: string; json: Json }> {
     const env = {
       ...process.env,
       CI: 'true',
@@ -58,9 +61,9 @@ describe('ct monitor --github: retrain, alert, recover', () => {
       GITHUB_STEP_SUMMARY: summary,
     };
     const r = await runNode(bin, ['monitor', '--github', '--json'], { cwd: workspace, env });
-    let json: Record<string, any> = {};
+    let json: Json = {};
     try {
-      json = JSON.parse(r.stdout) as Record<string, any>;
+      json = JSON.parse(r.stdout) as Json;
     } catch {
       // Not JSON: the assertions on stderr say why.
     }
@@ -68,11 +71,11 @@ describe('ct monitor --github: retrain, alert, recover', () => {
   }
 
   /** The monitor history on its branch, parsed. */
-  function branchHistory(): Array<Record<string, any>> {
+  function branchHistory(): Array<Json> {
     return showFile(origin, 'ct/monitor', HISTORY)
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as Json);
   }
 
   beforeAll(async () => {

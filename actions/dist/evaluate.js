@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-YTKTDZTE.js";
+} from "./chunks/chunk-CRRD3U6O.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-EMB5BPPG.js";
+} from "./chunks/chunk-WS2VRCGA.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-RSDAIP3H.js";
+import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

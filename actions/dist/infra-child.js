@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-RSDAIP3H.js";
+} from "./chunks/chunk-CO3457XF.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

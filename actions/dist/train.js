@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-EMB5BPPG.js";
+} from "./chunks/chunk-WS2VRCGA.js";
 import {
   UserError,
   batchTensors,
@@ -30,7 +30,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-RSDAIP3H.js";
+} from "./chunks/chunk-CO3457XF.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

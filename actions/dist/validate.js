@@ -6,8 +6,8 @@ import {
   runAction,
   runValidate,
   warning
-} from "./chunks/chunk-EMB5BPPG.js";
-import "./chunks/chunk-RSDAIP3H.js";
+} from "./chunks/chunk-WS2VRCGA.js";
+import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

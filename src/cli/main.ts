@@ -11,7 +11,10 @@ import type { BackendPreference } from '../config/types.js';
 import { isUserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
+import { runPredict } from '../pipeline/predict.js';
 import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
+import { runMonitor } from '../pipeline/monitor.js';
+import { runReplay } from '../pipeline/replay.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
 import { runVerify } from '../pipeline/verify.js';
@@ -29,6 +32,15 @@ interface GlobalOptions {
   updateSchema?: boolean;
   pr?: boolean;
   base?: string;
+  output?: string;
+  keep?: string;
+  modelVersion?: string;
+  from?: string;
+  to?: string;
+  every?: string;
+  windowDays?: string;
+  keepModels?: boolean;
+  github?: boolean;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -85,6 +97,38 @@ const verbs: Record<string, { description: string; action: Verb; args?: string }
       return { exitCode: record.ok ? 0 : 1, result: record };
     },
   },
+  monitor: {
+    description: 'score production on new labelled data, test drift, and decide: nothing to do, retrain, or alert (--github: act on it)',
+    action: async (ctx, options) => {
+      const record = await runMonitor(ctx, { github: options.github === true });
+      return { exitCode: record.outcome === 'alert' ? 1 : 0, result: record };
+    },
+  },
+  replay: {
+    description: 'backtest the pipeline over historical partitions: gated policy vs never and always retraining',
+    action: async (ctx, options) => {
+      const windowDays = options.windowDays === undefined ? undefined : Number(options.windowDays);
+      const result = await runReplay(ctx, {
+        from: options.from!,
+        to: options.to!,
+        every: options.every!,
+        ...(windowDays === undefined ? {} : { windowDays }),
+        keepModels: options.keepModels === true,
+      });
+      return { exitCode: 0, result };
+    },
+  },
+  predict: {
+    description: 'batch-score data with the production model (the newest partition unless --data); refuses data with error anomalies',
+    action: async (ctx, options) => {
+      const record = await runPredict(ctx, {
+        ...(options.output === undefined ? {} : { output: path.resolve(options.output) }),
+        ...(options.keep === undefined ? {} : { keep: options.keep.split(',').map((c) => c.trim()).filter((c) => c !== '') }),
+        ...(options.modelVersion === undefined ? {} : { modelVersion: options.modelVersion }),
+      });
+      return { exitCode: record.ok ? 0 : 1, result: record };
+    },
+  },
   rollback: {
     description: 'point production back at an earlier version (or, with --pr, propose it in a pull request)',
     args: '<version>',
@@ -120,6 +164,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--quiet', 'print only warnings and errors')
       .option('--debug', 'show debug output and stack traces');
     if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
+    if (name === 'predict') {
+      command
+        .option('--output <file>', 'predictions file (default <out>/predictions.csv; a .jsonl name writes JSON Lines)')
+        .option('--keep <columns>', 'input columns to copy into every output row, comma-separated')
+        .option('--model-version <version>', 'score with this registry version instead of production');
+    }
+    if (name === 'monitor') {
+      command.option('--github', 'dispatch the retraining workflow, open/update/close the alert issue and commit the history to monitoring.historyBranch (token in GITHUB_TOKEN)');
+    }
+    if (name === 'replay') {
+      command
+        .requiredOption('--from <date>', 'first step (YYYY-MM-DD): the data before it has arrived')
+        .requiredOption('--to <date>', 'last step, inclusive')
+        .option('--every <period>', 'time between steps: 7d, 1w, 1 (days)', '7d')
+        .option('--window-days <days>', 'training window at each step (default data.window.newestDays)')
+        .option('--keep-models', "keep each step's candidate model folder under <out>/replay/steps");
+    }
     if (name === 'run' || name === 'promote' || name === 'rollback') {
       command
         .option('--pr', 'propose the change in a pull request (GitHub; token in GITHUB_TOKEN) instead of changing the working tree')

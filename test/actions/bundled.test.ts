@@ -141,6 +141,30 @@ describe('bundled actions, in the order of ct.yml', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error::ct train: config file not found: .*missing\.yaml$/m);
   });
+
+  it('predict scores with the production model and refuses, annotated, data that breaks the schema', async () => {
+    const common = { config: 'ct.config.yaml', out: 'out', backend: 'cpu' };
+    // The promotion pull request above is not merged: no production model in this workspace yet.
+    const none = await step('predict', common);
+    expect(none.status).toBe(1);
+    expect(none.stdout).toMatch(/^::error::ct predict: no production model "flight-delay" in models\/: promote one first \(ct run\)$/m);
+    expectSuccess(await step('promote', { ...common, 'pull-request': 'false' }));
+    const { version } = JSON.parse(readFileSync(path.join(workspace, 'models/flight-delay/production.json'), 'utf8')) as { version: string };
+
+    const predict = await step('predict', { ...common, keep: 'origin', output: 'scored/predictions.csv' });
+    expectSuccess(predict);
+    const lines = readFileSync(path.join(workspace, 'scored/predictions.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('file,row,origin,model,version,probability,predicted');
+    expect(predict.outputs).toEqual({ ok: 'true', rows: String(lines.length - 1), version, predictions: path.join(workspace, 'scored/predictions.csv'), report: path.join(workspace, 'out/prediction.md') });
+    expect(readFileSync(summary, 'utf8')).toContain(`# Prediction with flight-delay ${version}: ${lines.length - 1} rows scored`);
+
+    writeFileSync(path.join(workspace, 'bad.csv'), 'date,distance,origin,destination\n2001-02-28T10:00:00Z,far,ORD,LGA\n');
+    const bad = await step('predict', { ...common, data: 'bad.csv', out: 'out-bad' });
+    expect(bad.status).toBe(1);
+    expect(bad.outputs).toMatchObject({ ok: 'false', predictions: '' });
+    expect(bad.stdout).toMatch(/^::error title=ct%3A unparseable_value,file=bad\.csv,line=2::column "distance": 1 values are not numbers: far/m);
+    expect(bad.stdout).toMatch(/^::error::refusing to score bad\.csv: 1 error anomaly \(see the job summary\)$/m);
+  });
 });
 
 describe('tfjs-node installed in the workspace', () => {

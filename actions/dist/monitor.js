@@ -1,0 +1,390 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  appendJobSummary,
+  commitToBranch,
+  openGitHubSession,
+  readRemoteFile
+} from "./chunks/chunk-QWFDM3R4.js";
+import "./chunks/chunk-NC474SEF.js";
+import {
+  loadModel,
+  registryPath
+} from "./chunks/chunk-CRRD3U6O.js";
+import "./chunks/chunk-RL4PUKGP.js";
+import {
+  LABEL_COLUMN,
+  PREDICTION_COLUMN,
+  dataSource,
+  displayPath,
+  fingerprintFiles,
+  getInput,
+  headlineMetric,
+  listPartitions,
+  metricDirection,
+  modelDir,
+  newestDays,
+  num,
+  readProduction,
+  readTables,
+  runAction,
+  runValidate,
+  scoreRows,
+  signed,
+  table,
+  verifiedProductionDir,
+  weightedMetrics
+} from "./chunks/chunk-WS2VRCGA.js";
+import "./chunks/chunk-VISF7VOA.js";
+import {
+  UserError,
+  encodeTable,
+  labelledRows,
+  predictRows,
+  readJson,
+  selectBackend,
+  writeJson
+} from "./chunks/chunk-CO3457XF.js";
+import "./chunks/chunk-WDYNI5YC.js";
+
+// src/pipeline/monitor.ts
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+// src/monitor/decide.ts
+var fmt = (x) => x.toFixed(4);
+var atLeast = (a, b) => a >= b - 1e-12;
+function decideMonitor(evidence, policy, history) {
+  const { metric, value, reference } = evidence;
+  const drop = value === null || reference === null ? null : evidence.higherIsBetter ? reference - value : value - reference;
+  const previous = history.at(-1);
+  const streakBefore = previous !== void 0 && previous.production === evidence.production && previous.retrain ? previous.retrainStreak : 0;
+  const decided = (outcome, retrain, reasons) => ({ outcome, retrain, drop, reasons, retrainStreak: retrain ? streakBefore + 1 : 0 });
+  if (evidence.errors.length > 0) {
+    return decided("alert", false, [
+      `the new data has ${evidence.errors.length} error anomal${evidence.errors.length === 1 ? "y" : "ies"}, so retraining on it would be refused: ${evidence.errors.slice(0, 3).join("; ")}${evidence.errors.length > 3 ? "; ..." : ""}`
+    ]);
+  }
+  if (value === null || evidence.rows < policy.minRows) {
+    return decided("none", false, [`only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows}): nothing decided`]);
+  }
+  const against = reference === null ? "" : ` (${fmt(reference)} at promotion)`;
+  const dropText = drop === null ? `${metric} ${fmt(value)}` : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? "worse" : "better"} than at promotion${against}`;
+  const driftReasons = [];
+  if (evidence.drift !== null && policy.retrainOnDrift) {
+    if (evidence.drift.dataset) driftReasons.push(`dataset drift (${evidence.drift.columns.join(", ")})`);
+    if (evidence.drift.label) driftReasons.push("label drift");
+    if (evidence.drift.prediction) driftReasons.push("prediction drift");
+  }
+  if (drop !== null && atLeast(drop, policy.alertDrop)) {
+    return decided("alert", true, [`${dropText}: at least monitoring.alertDrop ${policy.alertDrop}`, ...driftReasons]);
+  }
+  const decayed = drop !== null && atLeast(drop, policy.retrainDrop);
+  if (decayed && streakBefore + 1 > policy.alertAfterRetrains) {
+    return decided("alert", true, [
+      `${dropText}, and retraining was asked for in ${streakBefore} run(s) in a row without a new production model recovering it (monitoring.alertAfterRetrains ${policy.alertAfterRetrains})`,
+      ...driftReasons
+    ]);
+  }
+  if (decayed) return decided("retrain", true, [`${dropText}: at least monitoring.retrainDrop ${policy.retrainDrop}`, ...driftReasons]);
+  if (driftReasons.length > 0) return decided("retrain", true, [`${dropText}, but the data moved: ${driftReasons.join(", ")}`]);
+  return decided("none", false, [`${dropText}${drop === null ? "" : `, within monitoring.retrainDrop ${policy.retrainDrop}`}; no drift`]);
+}
+
+// src/report/monitor.ts
+var OUTCOME_WORDS = { none: "nothing to do", retrain: "retrain", alert: "alert" };
+function trendTable(record, history, n = 10) {
+  const runs = [...history.slice(-n), record];
+  return table(
+    ["run", "production", "new data", "rows", record.metric, "vs promotion", "decision"],
+    runs.map((r) => [
+      r.at.slice(0, 16).replace("T", " "),
+      r.production === "" ? "\u2014" : r.production,
+      r.window === null ? "\u2014" : `${r.window.first}..${r.window.last}`,
+      String(r.rows),
+      num(r.value),
+      r.drop === null ? "\u2014" : signed(-r.drop * (r.higherIsBetter ? 1 : -1)),
+      OUTCOME_WORDS[r.outcome]
+    ])
+  );
+}
+function driftLine(record) {
+  if (record.drift === null) return "Drift: not tested (no reference statistics).";
+  const parts = [
+    record.drift.columns.length === 0 ? "no input column drifted" : `input columns drifted: ${record.drift.columns.join(", ")}`,
+    record.drift.label ? "the label drifted" : "the label did not drift",
+    record.drift.prediction ? "the predictions drifted" : "the predictions did not drift"
+  ];
+  return `Drift against the production model's training statistics: ${parts.join("; ")}${record.drift.dataset ? " (dataset drift)" : ""}.`;
+}
+function monitorMarkdown(record, history) {
+  const lines = [
+    `## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`,
+    "",
+    ...record.reasons.map((r) => `- ${r}`),
+    ""
+  ];
+  if (record.production !== "") {
+    lines.push(
+      `Production ${record.production}: ${record.metric} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? "" : ` (${record.window.first}..${record.window.last})`}; ${num(record.reference)} at promotion.`,
+      "",
+      driftLine(record),
+      ""
+    );
+    if (record.errors.length > 0) lines.push("Error anomalies in the new data:", "", ...record.errors.map((e) => `- ${e}`), "");
+    lines.push(trendTable(record, history), "");
+  }
+  const acted = [
+    record.actions.dispatched === null ? null : `dispatched ${record.actions.dispatched} to retrain`,
+    record.actions.issue === null ? null : `${record.actions.issue.action} issue [#${record.actions.issue.number}](${record.actions.issue.url})`,
+    record.actions.history === null ? null : `history committed to ${record.actions.history}`
+  ].filter((a) => a !== null);
+  if (acted.length > 0) lines.push(`ct ${acted.join("; ")}.`, "");
+  return lines.join("\n");
+}
+function monitorIssueTitle(record) {
+  const what = record.errors.length > 0 ? "new data has error anomalies" : record.value === null ? "needs attention" : `${record.metric} ${num(record.value)}, ${num(record.reference)} at promotion`;
+  return `ct monitor: ${record.model} ${what}`;
+}
+function monitorIssueBody(record, history, marker, runUrl) {
+  return [
+    marker,
+    monitorMarkdown(record, history).replace(/^## /, "### "),
+    "### What to do",
+    "",
+    record.errors.length > 0 ? "- Fix the data, or accept the change in the schema (`ct validate --update-schema` proposes it); until then retraining is refused." : "- Review the retraining pull request ct opens when a candidate passes the gates; if none passes, look at the evaluation report of the latest `ct` run.",
+    "- ct closes this issue by itself when a monitor run finds the production model healthy again.",
+    "",
+    runUrl === null ? "" : `Latest monitor run: ${runUrl}`
+  ].join("\n");
+}
+function monitorIssueComment(record, runUrl) {
+  const head = record.outcome === "none" ? `Recovered: ${record.metric} ${num(record.value)} on ${record.rows} rows of new data; closing.` : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.join("; ")}`;
+  return [head, record.actions.dispatched === null ? "" : `Retraining dispatched (${record.actions.dispatched}).`, runUrl === null ? "" : runUrl].filter((l) => l !== "").join("\n\n");
+}
+
+// src/pipeline/monitor.ts
+var MONITOR_HISTORY = "monitor.jsonl";
+function issueMarker(model) {
+  return `<!-- ct-monitor:${model} -->`;
+}
+function parseMonitorHistory(text, source, warn) {
+  const out = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      const record = JSON.parse(line);
+      if (record.format === "ct-monitor") out.push(record);
+    } catch {
+      warn(`${source} line ${i + 1} is not JSON: skipped`);
+    }
+  });
+  return out;
+}
+async function runMonitor(ctx, options = {}) {
+  const started = performance.now();
+  const { config } = ctx.loaded;
+  const env = options.env ?? process.env;
+  const policy = config.monitoring;
+  const outDir = path.join(ctx.outDir, "monitor");
+  mkdirSync(outDir, { recursive: true });
+  const registry = registryPath(ctx);
+  const localHistory = path.join(modelDir(registry, config.name), MONITOR_HISTORY);
+  const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
+  const historyFile = session === null ? null : path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  const remote = session === null ? null : await readRemoteFile({ repoDir: session.root, remote: config.promotion.remote, branch: policy.historyBranch, file: historyFile, auth: session.auth });
+  const historyText = remote?.exists === true ? remote.content ?? "" : existsSync(localHistory) ? readFileSync(localHistory, "utf8") : "";
+  const history = parseMonitorHistory(historyText, remote?.exists === true ? `${policy.historyBranch}:${historyFile}` : displayPath(localHistory), ctx.logger.warning).filter((r) => r.model === config.name);
+  const headline = headlineMetric(config.task);
+  const metric = policy.metric ?? headline.name;
+  const direction = metricDirection(metric);
+  const base = {
+    format: "ct-monitor",
+    at: (/* @__PURE__ */ new Date()).toISOString(),
+    model: config.name,
+    window: null,
+    actions: { dispatched: null, issue: null, history: null }
+  };
+  const finish = (record2) => {
+    writeJson(path.join(outDir, "monitor.json"), record2);
+    writeFileSync(path.join(outDir, "monitor.md"), monitorMarkdown(record2, history));
+    const line = `${record2.outcome === "none" ? "nothing to do" : record2.outcome === "retrain" ? "retrain" : "alert"}: ${record2.reasons.join("; ")}`;
+    if (record2.outcome === "alert") ctx.logger.warning(line);
+    else ctx.logger.info(line);
+    ctx.logger.debug(`monitor took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
+    return record2;
+  };
+  const nothing = (production, reason) => finish({ ...base, production, metric, higherIsBetter: direction !== "lowerIsBetter", value: null, reference: null, rows: 0, fingerprint: null, errors: [], drift: null, drop: null, outcome: "none", retrain: false, reasons: [reason], retrainStreak: 0 });
+  const pointer = readProduction(registry, config.name);
+  if (pointer === null) return nothing("", `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`);
+  const productionDir = verifiedProductionDir(registry, pointer);
+  const training = readJson(path.join(productionDir, "training.json"), "production training record");
+  const evaluation = readJson(path.join(productionDir, "evaluation.json"), "production evaluation record");
+  const files = newDataFiles(ctx, training, policy.newestDays);
+  if (files.files.length === 0) return nothing(pointer.version, `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`);
+  const fingerprint = fingerprintFiles(files.files);
+  const last = history.at(-1);
+  if (last !== void 0 && last.fingerprint === fingerprint && last.production === pointer.version) {
+    return finish({ ...last, at: base.at, outcome: "none", retrain: false, reasons: [`nothing new since the monitor run of ${last.at}, which decided: ${last.outcome}`], actions: base.actions, retrainStreak: last.retrainStreak });
+  }
+  ctx.logger.info(`judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of new data`);
+  const table2 = await readTables(files.files, config.data.format === void 0 ? {} : { format: config.data.format });
+  const rows = new Int32Array(table2.rowCount);
+  for (let i = 0; i < rows.length; i++) rows[i] = i;
+  const dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table: table2, trainRows: new Int32Array(0), evaluationRows: rows, fingerprint };
+  const { result: validation } = await runValidate({ ...ctx, outDir }, dataset, { plan: { partitioned: files.days !== null, files: files.files, evaluationFiles: files.files, trainParts: [], evaluationParts: files.files } });
+  await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+  const model = await loadModel(productionDir, `production model ${pointer.version}`);
+  let value = null;
+  let labelled = 0;
+  try {
+    const encoded = encodeTable(table2, model.preprocessing);
+    const selected = labelledRows(encoded);
+    labelled = selected.length;
+    if (labelled > 0) {
+      const labels = Float32Array.from(selected, (i) => encoded.labels[i]);
+      const metrics = weightedMetrics(scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }), null);
+      if (metrics[metric] === void 0) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(", ")})`);
+      value = metrics[metric];
+    }
+  } catch (error) {
+    if (error instanceof UserError && /monitoring\.metric/.test(error.message)) throw error;
+    if (validation.anomalies.every((a) => a.severity !== "error")) throw error;
+  } finally {
+    model.model.dispose();
+  }
+  const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
+  const evidence = {
+    production: pointer.version,
+    metric,
+    higherIsBetter: direction !== "lowerIsBetter",
+    value,
+    reference: evaluation.candidate.metrics[metric] ?? null,
+    rows: labelled,
+    fingerprint,
+    errors: validation.anomalies.filter((a) => a.severity === "error").map((a) => a.message),
+    drift: validation.drift === null ? null : {
+      dataset: validation.drift.datasetDrift,
+      label: drifted.includes(LABEL_COLUMN),
+      prediction: drifted.includes(PREDICTION_COLUMN),
+      columns: drifted.filter((c) => c !== LABEL_COLUMN && c !== PREDICTION_COLUMN)
+    }
+  };
+  const decision = decideMonitor(evidence, policy, history);
+  const record = { ...base, ...evidence, window: files.days, ...decision };
+  if (session !== null) await actOnGitHub(ctx, session, record, history, last);
+  appendHistory(record, localHistory);
+  if (session !== null) {
+    const commit = await commitHistory(ctx, session, record, historyText, remote?.exists === true);
+    record.actions.history = `${policy.historyBranch}@${commit.slice(0, 12)}`;
+    appendJobSummary(env, monitorMarkdown(record, history));
+  }
+  return finish(record);
+}
+function newDataFiles(ctx, training, days) {
+  const seen = [...training.data.trainParts, ...training.data.evaluationParts].filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p)).sort();
+  const trainedThrough = seen.at(-1) ?? "unknown";
+  if (ctx.data !== void 0) {
+    if (existsSync(ctx.data) && !/\.[A-Za-z]+$/.test(ctx.data)) {
+      const parts = listPartitions(ctx.data);
+      return { files: parts.map((p) => p.file), days: parts.length === 0 ? null : { first: parts[0].date, last: parts.at(-1).date }, trainedThrough };
+    }
+    return { files: [ctx.data], days: null, trainedThrough };
+  }
+  const source = dataSource(ctx);
+  if (/\.[A-Za-z]+$/.test(source)) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
+  if (seen.length === 0) throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
+  const after = listPartitions(source).filter((p) => p.date > trainedThrough);
+  const chosen = newestDays(after, days);
+  return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0].date, last: chosen.at(-1).date }, trainedThrough };
+}
+async function actOnGitHub(ctx, session, record, history, last) {
+  const { config } = ctx.loaded;
+  const policy = config.monitoring;
+  const { api, target } = session;
+  if (record.retrain) {
+    const ref = policy.ref ?? await api.defaultBranch();
+    const configInRepo = path.relative(session.root, path.resolve(ctx.loaded.file)).split(path.sep).join("/");
+    await api.dispatchWorkflow(policy.workflow, ref, { "force-retrain": "true", model: configInRepo });
+    record.actions.dispatched = `${policy.workflow}@${ref}`;
+    ctx.logger.info(`dispatched ${policy.workflow} on ${ref} to retrain ${config.name}`);
+  }
+  const marker = issueMarker(config.name);
+  const open = await api.findOpenIssue(policy.labels, marker) ?? await api.findOpenIssue([], marker);
+  const title = monitorIssueTitle(record);
+  const body = monitorIssueBody(record, history, marker, target.runUrl);
+  if (record.outcome === "alert") {
+    if (open === null) {
+      const issue = await api.createIssue({ title, body, labels: policy.labels, marker });
+      record.actions.issue = { number: issue.number, url: issue.url, action: "opened" };
+      ctx.logger.warning(`opened issue #${issue.number}: ${issue.url}`);
+    } else {
+      await api.updateIssue(open.number, { title, body });
+      await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
+      record.actions.issue = { number: open.number, url: open.url, action: "updated" };
+      ctx.logger.warning(`updated issue #${open.number}: ${open.url}`);
+    }
+  } else if (open !== null && record.outcome === "none" && record.value !== null) {
+    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
+    await api.updateIssue(open.number, { state: "closed", stateReason: "completed" });
+    record.actions.issue = { number: open.number, url: open.url, action: "closed" };
+    ctx.logger.info(`closed issue #${open.number}: ${config.name} recovered`);
+  } else if (open !== null && (last === void 0 || last.outcome !== record.outcome || record.retrain)) {
+    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
+    record.actions.issue = { number: open.number, url: open.url, action: "updated" };
+  }
+}
+function appendHistory(record, file) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(record)}
+`);
+}
+async function commitHistory(ctx, session, record, before, branchExists) {
+  const { config } = ctx.loaded;
+  const policy = config.monitoring;
+  const base = branchExists ? policy.historyBranch : await session.api.defaultBranch();
+  const file = path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  const result = await commitToBranch({
+    repoDir: session.root,
+    remote: config.promotion.remote,
+    base,
+    branch: policy.historyBranch,
+    message: `ct monitor: ${config.name} ${record.outcome}${record.value === null ? "" : ` (${record.metric} ${record.value.toFixed(4)})`}`,
+    author: config.promotion.author,
+    committer: config.promotion.committer ?? config.promotion.author,
+    auth: session.auth,
+    apply: (worktree) => {
+      const target = path.join(worktree, file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const current = existsSync(target) ? readFileSync(target, "utf8") : before;
+      writeFileSync(target, `${current}${current === "" || current.endsWith("\n") ? "" : "\n"}${JSON.stringify(record)}
+`);
+    },
+    logger: ctx.logger
+  });
+  return result.sha;
+}
+
+// src/actions/monitor.ts
+await runAction("monitor", async (ctx) => {
+  const token = getInput("token");
+  const github = getInput("github") !== "false";
+  const record = await runMonitor(ctx, { github, env: { ...process.env, ...token === "" ? {} : { GITHUB_TOKEN: token } } });
+  return {
+    outputs: {
+      decision: record.outcome,
+      retrain: record.retrain,
+      metric: record.metric,
+      value: record.value ?? "",
+      reference: record.reference ?? "",
+      rows: record.rows,
+      dispatched: record.actions.dispatched ?? "",
+      "issue-number": record.actions.issue?.number ?? "",
+      "issue-url": record.actions.issue?.url ?? "",
+      report: `${ctx.outDir}/monitor/monitor.md`
+    },
+    // The pipeline wrote the summary itself when it acted on GitHub.
+    ...github ? {} : { summaryFile: `${ctx.outDir}/monitor/monitor.md` },
+    ...record.outcome === "alert" ? { failure: `alert: ${record.reasons.join("; ")}` } : {}
+  };
+});

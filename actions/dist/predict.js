@@ -1,0 +1,365 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import {
+  loadModel,
+  registryPath
+} from "./chunks/chunk-CRRD3U6O.js";
+import "./chunks/chunk-RL4PUKGP.js";
+import {
+  artifactPaths,
+  dataSource,
+  displayPath,
+  error,
+  fingerprintFiles,
+  getInput,
+  lastRecordOf,
+  listPartitions,
+  listVersions,
+  parseSchema,
+  planBatch,
+  readChunksOf,
+  readProduction,
+  runAction,
+  schemaPath,
+  validateChunks,
+  verifiedProductionDir,
+  verifiedVersionDir,
+  warning
+} from "./chunks/chunk-WS2VRCGA.js";
+import "./chunks/chunk-VISF7VOA.js";
+import {
+  UserError,
+  encodeTable,
+  findColumn,
+  predictRows,
+  readJson,
+  selectBackend,
+  valueAt,
+  writeJson
+} from "./chunks/chunk-CO3457XF.js";
+import "./chunks/chunk-WDYNI5YC.js";
+
+// src/actions/predict.ts
+import path2 from "node:path";
+
+// src/pipeline/predict.ts
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+// src/report/csv.ts
+function csvField(value) {
+  if (value === null || value === void 0) return "";
+  const text = typeof value === "number" && !Number.isFinite(value) ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+function csvLine(values) {
+  return `${values.map(csvField).join(",")}
+`;
+}
+
+// src/pipeline/predict.ts
+var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
+var FIXED_COLUMNS = ["file", "row", "model", "version"];
+async function runPredict(ctx, options = {}) {
+  const started = performance.now();
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const { config } = ctx.loaded;
+  const { logger } = ctx;
+  const paths = artifactPaths(ctx.outDir);
+  const output = path.resolve(options.output ?? path.join(ctx.outDir, "predictions.csv"));
+  const format = /\.jsonl$/i.test(output) ? "jsonl" : "csv";
+  const keep = options.keep ?? [];
+  const clash = keep.find((c) => FIXED_COLUMNS.includes(c));
+  if (clash !== void 0) throw new UserError(`--keep: column "${clash}" would clash with ct's own output column of that name`);
+  const { version, dir } = modelVersionDir(ctx, options.modelVersion);
+  const preprocessing = readJson(path.join(dir, "preprocessing.json"), `preprocessing of ${config.name} ${version}`);
+  const schemaFile = schemaPath(ctx);
+  if (!existsSync(schemaFile)) throw new UserError(`data schema not found: ${displayPath(schemaFile)}: run \`ct validate\` first (it infers the schema on first use), review and commit it`);
+  const schema = labelOptional(parseSchema(displayPath(schemaFile), readJson(schemaFile, "data schema")), [config.label.column, preprocessing.label.column], preprocessing);
+  const files = batchFiles(ctx);
+  const shown = files.map(displayPath);
+  logger.info(`predict: scoring ${describeFiles(shown)}${ctx.data === void 0 && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ""} with ${config.name} ${version}`);
+  const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
+  const needed = sourceColumns(preprocessing);
+  const missingNeeded = /* @__PURE__ */ new Map();
+  const keepChecked = /* @__PURE__ */ new Set();
+  const batch = await validateChunks(
+    (async function* () {
+      for await (const table of readChunksOf(files, readOptions)) {
+        const file = table.sources[0]?.file ?? "";
+        if (!keepChecked.has(file)) {
+          keepChecked.add(file);
+          const missing = keep.find((c) => findColumn(table, c) === void 0);
+          if (missing !== void 0) throw new UserError(`--keep: no column "${missing}" in ${file} (columns: ${table.columns.map((c) => c.name).join(", ")})`);
+        }
+        for (const name of needed) {
+          if (findColumn(table, name) !== void 0) continue;
+          const entry = missingNeeded.get(name) ?? { rows: 0, files: /* @__PURE__ */ new Set() };
+          entry.rows += table.rowCount;
+          entry.files.add(file);
+          missingNeeded.set(name, entry);
+        }
+        yield { table, drift: null };
+      }
+    })(),
+    { schema, checker: { severity: config.validation.severity, duplicates: config.validation.duplicates }, reference: null }
+  );
+  const labels = /* @__PURE__ */ new Set([config.label.column, preprocessing.label.column]);
+  for (const a of batch.anomalies) if (a.column !== null && labels.has(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind)) a.message += " (the label: not needed to predict)";
+  const anomalies = modelColumnAnomalies(batch.anomalies, missingNeeded, batch.rows);
+  const errors = anomalies.filter((a) => a.severity === "error");
+  const record = {
+    ok: errors.length === 0,
+    model: config.name,
+    version,
+    task: preprocessing.task,
+    files: shown,
+    rows: batch.rows,
+    output: null,
+    format,
+    fingerprint: fingerprintFiles(files),
+    schemaFile: displayPath(schemaFile),
+    anomalies,
+    backend: null,
+    startedAt,
+    durationSeconds: 0,
+    rowsPerSecond: 0
+  };
+  const finish = () => {
+    record.durationSeconds = (performance.now() - started) / 1e3;
+    record.rowsPerSecond = record.ok && record.durationSeconds > 0 ? record.rows / record.durationSeconds : 0;
+    writeJson(paths.prediction, record);
+    writeFileSync(paths.predictionReport, predictionMarkdown(record));
+    return record;
+  };
+  if (!record.ok) {
+    for (const a of anomalies) {
+      if (a.severity === "error") logger.warning(`error: ${a.message}${exampleText(a)}`);
+      else logger.info(`warning: ${a.message}`);
+    }
+    rmSync(output, { force: true });
+    finish();
+    logger.warning(`refusing to score ${describeFiles(shown)}: ${errors.length} error anomal${errors.length === 1 ? "y" : "ies"} (see ${displayPath(paths.prediction)})`);
+    return record;
+  }
+  for (const a of anomalies) logger.info(`warning: ${a.message}`);
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, logger);
+  record.backend = backend.name;
+  const loaded = await loadModel(dir, `${config.name} ${version}`);
+  const writer = predictionWriter(output, format);
+  try {
+    const columns = outputColumns(loaded, keep);
+    const threshold = config.evaluation.threshold;
+    writer.header(columns);
+    let scored = 0;
+    for await (const table of readChunksOf(files, readOptions)) {
+      const source = table.sources[0];
+      const file = source?.file ?? "";
+      let encoded;
+      try {
+        encoded = encodeTable(table, loaded.preprocessing, { withLabels: false });
+      } catch (error2) {
+        if (error2 instanceof UserError) throw new UserError(`${file}: ${error2.message}`, { cause: error2 });
+        throw error2;
+      }
+      const scores = predictRows(loaded.model, encoded);
+      writer.rows(columns, chunkRows(table, file, source?.offset ?? 0, keep, config.name, version, loaded, scores, threshold));
+      scored += table.rowCount;
+    }
+    if (scored !== record.rows) throw new UserError(`${describeFiles(shown)} changed while being scored: ${record.rows} rows checked, ${scored} read for scoring; run ct predict again`);
+    writer.commit();
+  } catch (error2) {
+    writer.abort();
+    throw error2;
+  } finally {
+    loaded.model.dispose();
+  }
+  record.output = displayPath(output);
+  finish();
+  logger.info(`predicted ${record.rows} rows with ${config.name} ${version} in ${record.durationSeconds.toFixed(2)} s (${Math.round(record.rowsPerSecond)} rows/s) -> ${record.output}`);
+  return record;
+}
+function modelVersionDir(ctx, requested) {
+  const registry = registryPath(ctx);
+  const name = ctx.loaded.config.name;
+  const shownRegistry = ctx.loaded.config.registry.path.replace(/\/*$/, "/");
+  const pointer = readProduction(registry, name);
+  if (requested === void 0 || requested === pointer?.version) {
+    if (pointer === null) throw new UserError(`no production model "${name}" in ${shownRegistry}: promote one first (ct run)`);
+    return { version: pointer.version, dir: verifiedProductionDir(registry, pointer) };
+  }
+  const recorded = lastRecordOf(registry, name, requested);
+  if (recorded === void 0) {
+    const known = listVersions(registry, name);
+    throw new UserError(
+      `--model-version: no promotion of "${name}" ${requested} is recorded in ${shownRegistry}${name}/history.jsonl${known.includes(requested) ? " (its checksums cannot be verified)" : known.length > 0 ? `; versions: ${known.join(", ")}` : ""}`
+    );
+  }
+  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, "history.jsonl") };
+}
+function batchFiles(ctx) {
+  if (ctx.data !== void 0) return planBatch(ctx.data).files;
+  const source = dataSource(ctx);
+  let isFolder;
+  try {
+    isFolder = statSync(source).isDirectory();
+  } catch {
+    throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
+  }
+  return isFolder ? [listPartitions(source).at(-1).file] : [source];
+}
+function describeFiles(files) {
+  if (files.length === 1) return files[0];
+  if (files.length <= 5) return `${files.length} files (${files.join(", ")})`;
+  return `${files.length} files (${files[0]} .. ${files.at(-1)})`;
+}
+function sourceColumns(preprocessing) {
+  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
+}
+function labelOptional(schema, labels, preprocessing) {
+  const features = new Set(sourceColumns(preprocessing));
+  return {
+    ...schema,
+    columns: schema.columns.map(
+      (c) => labels.includes(c.name) && !features.has(c.name) ? { ...c, severity: { ...c.severity, ...Object.fromEntries(LABEL_ABSENCE.map((k) => [k, "warning"])) } } : c
+    )
+  };
+}
+function modelColumnAnomalies(anomalies, missing, rows) {
+  const out = anomalies.map((a) => ({ ...a }));
+  for (const [column, { rows: count, files }] of missing) {
+    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
+    const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
+    if (existing !== void 0) {
+      existing.severity = "error";
+      existing.message += suffix;
+    } else {
+      out.push({ column, kind: "missing_column", severity: "error", count, share: rows === 0 ? 0 : count / rows, examples: [], message: `column "${column}" is missing${suffix}` });
+    }
+  }
+  return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+}
+function exampleText(a) {
+  const e = a.examples[0];
+  return e === void 0 ? "" : ` (first at ${e.file} row ${e.row}${e.value === void 0 ? "" : `: ${e.value}`})`;
+}
+function outputColumns(loaded, keep) {
+  const { task, label } = loaded.preprocessing;
+  if (task === "multiclass" && (label.classes ?? []).length !== loaded.width) {
+    throw new UserError(`${displayPath(loaded.dir)}: preprocessing.json lists ${(label.classes ?? []).length} classes, the model has ${loaded.width} outputs`);
+  }
+  const predictions = task === "binary" ? ["probability", "predicted"] : task === "multiclass" ? [...(label.classes ?? []).map((c) => `probability_${c}`), "predicted"] : ["prediction"];
+  return [...FIXED_COLUMNS.slice(0, 2), ...keep, ...FIXED_COLUMNS.slice(2), ...predictions];
+}
+function float32(x) {
+  return Number.isFinite(x) ? Number(x.toPrecision(9)) : x;
+}
+function chunkRows(table, file, offset, keep, model, version, loaded, scores, threshold) {
+  const kept = keep.map((name) => findColumn(table, name));
+  const task = loaded.preprocessing.task;
+  const classes = loaded.preprocessing.label.classes ?? [];
+  const width = loaded.width;
+  const out = new Array(table.rowCount);
+  for (let i = 0; i < table.rowCount; i++) {
+    const row = [file, offset + i];
+    for (const c of kept) row.push(valueAt(c, i));
+    row.push(model, version);
+    if (task === "binary") {
+      const p = scores[i];
+      row.push(float32(p), p >= threshold ? 1 : 0);
+    } else if (task === "multiclass") {
+      let best = 0;
+      for (let k = 0; k < width; k++) {
+        const p = scores[i * width + k];
+        row.push(float32(p));
+        if (p > scores[i * width + best]) best = k;
+      }
+      row.push(classes[best] ?? String(best));
+    } else {
+      row.push(float32(scores[i]));
+    }
+    out[i] = row;
+  }
+  return out;
+}
+function predictionWriter(output, format) {
+  mkdirSync(path.dirname(output), { recursive: true });
+  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  let fd = openSync(temp, "w");
+  const write = (text) => {
+    writeSync(fd, text);
+  };
+  const close = () => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  return {
+    header(columns) {
+      if (format === "csv") write(csvLine(columns));
+    },
+    rows(columns, rows) {
+      let text = "";
+      for (const row of rows) {
+        text += format === "csv" ? csvLine(row) : `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, row[k]])))}
+`;
+      }
+      write(text);
+    },
+    commit() {
+      fsyncSync(fd);
+      close();
+      renameSync(temp, output);
+    },
+    abort() {
+      close();
+      rmSync(temp, { force: true });
+    }
+  };
+}
+function predictionMarkdown(r) {
+  const lines = [
+    `# Prediction with ${r.model} ${r.version}: ${r.ok ? `${r.rows} rows scored` : "refused"}`,
+    "",
+    r.ok ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${r.backend}); predictions in \`${r.output}\`.` : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === "error").length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it).`,
+    "",
+    "| file |",
+    "|---|",
+    ...r.files.map((f) => `| \`${f}\` |`),
+    "",
+    `Data fingerprint: \`${r.fingerprint}\``
+  ];
+  if (r.anomalies.length > 0) {
+    lines.push("", "## Anomalies", "", "| severity | kind | column | count | message |", "|---|---|---|---|---|");
+    for (const a of r.anomalies) lines.push(`| ${a.severity} | ${a.kind} | ${a.column ?? ""} | ${a.count} | ${a.message.replaceAll("|", "\\|")} |`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+
+// src/actions/predict.ts
+await runAction("predict", async (ctx) => {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const output = getInput("output");
+  const keep = getInput("keep").split(",").map((c) => c.trim()).filter((c) => c !== "");
+  const modelVersion = getInput("model-version");
+  const record = await runPredict(ctx, {
+    ...output === "" ? {} : { output: path2.resolve(workspace, output) },
+    ...keep.length === 0 ? {} : { keep },
+    ...modelVersion === "" ? {} : { modelVersion }
+  });
+  for (const a of record.anomalies) {
+    const example = a.examples[0];
+    const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
+    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
+    if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
+    else warning(text, { title: `ct: ${a.kind}`, ...where });
+  }
+  const errors = record.anomalies.filter((a) => a.severity === "error").length;
+  const paths = artifactPaths(ctx.outDir);
+  return {
+    outputs: { ok: record.ok, rows: record.rows, version: record.version, predictions: record.output === null ? "" : path2.resolve(record.output), report: paths.predictionReport },
+    summaryFile: paths.predictionReport,
+    ...record.ok ? {} : { failure: `refusing to score ${record.files.length === 1 ? record.files[0] : `${record.files.length} files`}: ${errors} error anomal${errors === 1 ? "y" : "ies"} (see the job summary)` }
+  };
+});

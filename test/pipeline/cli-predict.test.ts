@@ -1,0 +1,228 @@
+/**
+ * `ct predict` end to end: batch scoring with the production model of the registry, one
+ * output row per input row, the same scores the model gives; data without labels scores
+ * fine, data that breaks the schema (or lacks a column the model reads) is refused with
+ * exit code 1 and no predictions file; bad input is one line and exit code 2.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { stringify } from 'yaml';
+import { readTable } from '../../src/data/read.js';
+import { type Table, valueAt } from '../../src/data/table.js';
+import { encodeTable, type Preprocessing } from '../../src/features/preprocessing.js';
+import { selectBackend } from '../../src/train/backend.js';
+import { fileLoadHandler } from '../../src/train/io.js';
+import { predictRows } from '../../src/train/predict.js';
+import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+
+/** Rows of a CSV without quoted fields (ct's output for the flights), as objects. */
+function readSimpleCsv(file: string): Array<Record<string, string>> {
+  const [header, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const names = header!.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, k) => [names[k]!, v])));
+}
+
+/** The rows of a table as plain objects (timestamps as ISO strings), for writing JSON Lines. */
+function plainRows(table: Table): Array<Record<string, unknown>> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < table.rowCount; i++) rows.push(Object.fromEntries(table.columns.map((c) => [c.name, valueAt(c, i)])));
+  return rows;
+}
+
+function writeJsonLines(file: string, rows: ReadonlyArray<Record<string, unknown>>): void {
+  writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+}
+
+/** Scores of the registry version, computed here from its files: model.json, weights.bin, preprocessing.json. */
+async function registryScores(dir: string, table: Table): Promise<Float32Array> {
+  tf.enableProdMode(); // no "install tfjs-node" banner, as in the CLI
+  await selectBackend('cpu');
+  const model = await tf.loadLayersModel(fileLoadHandler(dir));
+  const preprocessing = JSON.parse(readFileSync(path.join(dir, 'preprocessing.json'), 'utf8')) as Preprocessing;
+  try {
+    return predictRows(model, encodeTable(table, preprocessing, { withLabels: false }));
+  } finally {
+    model.dispose();
+  }
+}
+
+describe('ct predict on flights', () => {
+  const partitions = shippedPartitions().slice(-3);
+  const newest = partitions.at(-1)!;
+  const repo = tempRepo(partitions);
+  let table: Table;
+  let rows: Array<Record<string, unknown>>;
+  const production = (): { version: string } => JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
+
+  beforeAll(async () => {
+    table = await readTable(path.join(repo, 'data/flights', newest));
+    rows = plainRows(table);
+  });
+
+  it('without a production model: exit 2 with one line', () => {
+    const r = ct(repo, ['predict']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['ct: no production model "flight-delay" in models/: promote one first (ct run)']);
+  });
+
+  it('after ct run: the newest partition, one row per input row, the production version, the model\'s own scores', async () => {
+    expect(ct(repo, ['run', '--quiet']).status).toBe(0);
+    const r = ct(repo, ['predict', '--keep', 'origin', '--json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const { version } = production();
+    const record = JSON.parse(r.stdout);
+    expect(record).toMatchObject({ ok: true, model: 'flight-delay', version, task: 'binary', files: [`data/flights/${newest}`], rows: table.rowCount, output: 'out/predictions.csv', format: 'csv', anomalies: [] });
+    expect(record.rowsPerSecond).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(path.join(repo, 'out/prediction.json'), 'utf8'))).toEqual(record);
+
+    const out = readSimpleCsv(path.join(repo, 'out/predictions.csv'));
+    expect(Object.keys(out[0]!)).toEqual(['file', 'row', 'origin', 'model', 'version', 'probability', 'predicted']);
+    expect(out).toHaveLength(table.rowCount);
+    const expected = await registryScores(path.join(repo, 'models/flight-delay', version), table);
+    let worst = 0;
+    out.forEach((row, i) => {
+      expect(row.file).toBe(`data/flights/${newest}`);
+      expect(row.row).toBe(String(i));
+      expect(row.origin).toBe(rows[i]!.origin);
+      expect(row.model).toBe('flight-delay');
+      expect(row.version).toBe(version);
+      worst = Math.max(worst, Math.abs(Number(row.probability) - expected[i]!));
+      expect(row.predicted).toBe(expected[i]! >= 0.5 ? '1' : '0');
+    });
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(readdirSync(path.join(repo, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--data <folder> scores every partition in order; a .jsonl output is JSON Lines', () => {
+    const r = ct(repo, ['predict', '--data', 'data/flights', '--output', 'scored/all.jsonl', '--out', 'out-all']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`predict: scoring 3 files (${partitions.map((p) => `data/flights/${p}`).join(', ')}) with flight-delay`);
+    const lines = readFileSync(path.join(repo, 'scored/all.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const record = JSON.parse(readFileSync(path.join(repo, 'out-all/prediction.json'), 'utf8'));
+    expect(record.files).toEqual(partitions.map((p) => `data/flights/${p}`));
+    expect(lines).toHaveLength(record.rows);
+    expect(Object.keys(lines[0])).toEqual(['file', 'row', 'model', 'version', 'probability', 'predicted']);
+    expect(lines[0]).toMatchObject({ file: `data/flights/${partitions[0]}`, row: 0, version: production().version });
+    // The newest file's rows are scored as on their own, numbered from 0 within the file.
+    const tail = lines.slice(-table.rowCount);
+    const single = readSimpleCsv(path.join(repo, 'out/predictions.csv'));
+    expect(tail.map((l) => [l.file, l.row, l.probability, l.predicted])).toEqual(single.map((s) => [s.file, Number(s.row), Number(s.probability), Number(s.predicted)]));
+  });
+
+  it('data without the label column scores fine, with the same scores; kept text is quoted per RFC 4180', () => {
+    writeJsonLines(path.join(repo, 'unlabelled.jsonl'), rows.map(({ delay: _, ...rest }, i) => ({ ...rest, note: i === 0 ? 'said "late",\nagain' : 'ok' })));
+    const r = ct(repo, ['predict', '--data', 'unlabelled.jsonl', '--out', 'out-unlabelled', '--keep', 'note']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('warning: column "delay" (number) is missing (the label: not needed to predict)');
+    const text = readFileSync(path.join(repo, 'out-unlabelled/predictions.csv'), 'utf8');
+    expect(text.split('\n').slice(0, 3).join('\n')).toMatch(/^file,row,note,model,version,probability,predicted\nunlabelled\.jsonl,0,"said ""late"",\nagain",flight-delay,/);
+    const scored = readSimpleCsv(path.join(repo, 'out-unlabelled/predictions.csv')).slice(2);
+    const single = readSimpleCsv(path.join(repo, 'out/predictions.csv')).slice(1);
+    expect(scored.map((s) => s.probability)).toEqual(single.map((s) => s.probability));
+    expect(scored[0]).toMatchObject({ file: 'unlabelled.jsonl', row: '1', note: 'ok' });
+  });
+
+  it('a wrong-typed feature column: exit 1, the anomaly on stderr, no predictions file (a stale one is removed)', () => {
+    writeJsonLines(path.join(repo, 'bad-type.jsonl'), rows.map((row, i) => ({ ...row, distance: i % 2 === 0 ? 'near' : 'far' })));
+    mkdirSync(path.join(repo, 'out-bad'), { recursive: true });
+    writeFileSync(path.join(repo, 'out-bad/predictions.csv'), 'stale predictions of another batch\n');
+    const r = ct(repo, ['predict', '--data', 'bad-type.jsonl', '--out', 'out-bad']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: column "distance": \d+ values are not numbers: near \(\d+\), far \(\d+\) \(first at bad-type\.jsonl row 1: near\)/);
+    expect(r.stderr.trim().split('\n').pop()).toBe('warning: refusing to score bad-type.jsonl: 1 error anomaly (see out-bad/prediction.json)');
+    expect(readdirSync(path.join(repo, 'out-bad')).sort()).toEqual(['prediction.json', 'prediction.md']);
+    const record = JSON.parse(readFileSync(path.join(repo, 'out-bad/prediction.json'), 'utf8'));
+    expect(record).toMatchObject({ ok: false, output: null, rows: table.rowCount, rowsPerSecond: 0 });
+    expect(record.anomalies.filter((a: { severity: string }) => a.severity === 'error')).toEqual([expect.objectContaining({ column: 'distance', severity: 'error' })]);
+  });
+
+  it('a feature column the file lacks: exit 1, named on stderr, even when the schema does not list it', () => {
+    writeJsonLines(path.join(repo, 'no-distance.jsonl'), rows.map(({ distance: _, ...rest }) => rest));
+    const r = ct(repo, ['predict', '--data', 'no-distance.jsonl', '--out', 'out-missing']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error: column "distance" (number) is missing; the model reads it (missing in no-distance.jsonl)');
+    expect(existsSync(path.join(repo, 'out-missing/predictions.csv'))).toBe(false);
+
+    // A schema without the column (edited by someone) does not let it through.
+    const schema = JSON.parse(readFileSync(path.join(repo, 'data/flights/schema.json'), 'utf8'));
+    schema.columns = schema.columns.filter((c: { name: string }) => c.name !== 'distance');
+    writeFileSync(path.join(repo, 'schema-without-distance.json'), JSON.stringify(schema));
+    const config = smallConfig(3);
+    config.data.schema = 'schema-without-distance.json';
+    writeConfig(repo, 'lax.yaml', config);
+    const lax = ct(repo, ['predict', '--config', 'lax.yaml', '--data', 'no-distance.jsonl', '--out', 'out-lax']);
+    expect(lax.status).toBe(1);
+    expect(lax.stderr).toContain('error: column "distance" is missing; the model reads it (missing in no-distance.jsonl)');
+    expect(existsSync(path.join(repo, 'out-lax/predictions.csv'))).toBe(false);
+  });
+
+  it('bad input is one line and exit 2: an unknown --keep column, an unknown --model-version, no schema', () => {
+    const keep = ct(repo, ['predict', '--keep', 'origin,tail_number']);
+    expect(keep.status).toBe(2);
+    expect(keep.stderr.trim().split('\n').pop()).toMatch(/^ct: --keep: no column "tail_number" in data\/flights\/2001-02-28\.parquet \(columns: date, delay, distance, origin, destination\)$/);
+
+    const version = ct(repo, ['predict', '--model-version', '20010101T000000Z-00000000']);
+    expect(version.status).toBe(2);
+    expect(version.stderr.trim().split('\n')).toEqual([`ct: --model-version: no promotion of "flight-delay" 20010101T000000Z-00000000 is recorded in models/flight-delay/history.jsonl; versions: ${production().version}`]);
+
+    const config = smallConfig(3);
+    config.data.schema = 'nowhere/schema.json';
+    writeConfig(repo, 'no-schema.yaml', config);
+    const schema = ct(repo, ['predict', '--config', 'no-schema.yaml']);
+    expect(schema.status).toBe(2);
+    expect(schema.stderr.trim().split('\n')).toEqual(['ct: data schema not found: nowhere/schema.json: run `ct validate` first (it infers the schema on first use), review and commit it']);
+  });
+
+  it('--model-version of the production version scores with it; the log says what is scored', () => {
+    const { version } = production();
+    const r = ct(repo, ['predict', '--model-version', version, '--out', 'out-version']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`predict: scoring data/flights/${newest} (the newest data of data/flights) with flight-delay ${version}`);
+    expect(r.stderr).toMatch(new RegExp(`^predicted ${table.rowCount} rows with flight-delay ${version} in [\\d.]+ s \\(\\d+ rows/s\\) -> out-version/predictions\\.csv$`, 'm'));
+    expect(JSON.parse(readFileSync(path.join(repo, 'out-version/prediction.json'), 'utf8'))).toMatchObject({ ok: true, version });
+  });
+});
+
+describe('ct predict on a multiclass model (penguins)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-predict-penguins-'));
+  const rows = JSON.parse(readFileSync(path.join(root, 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Array<Record<string, unknown>>;
+  writeJsonLines(path.join(dir, 'penguins.jsonl'), rows);
+  writeFileSync(
+    path.join(dir, 'ct.config.yaml'),
+    stringify({
+      name: 'penguins',
+      task: 'multiclass',
+      data: { path: 'penguins.jsonl', split: { method: 'hash', evaluationFraction: 0.3, seed: 1 } },
+      label: 'Species',
+      features: ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Island'].map((column) => ({ column })),
+      model: { hidden: [16] },
+      training: { backend: 'cpu', epochs: 30, batchSize: 32, learningRate: 0.01, seed: 42, validationFraction: 0.1 },
+      evaluation: { bootstrap: { samples: 0 }, slices: [] },
+      gates: [{ metric: 'accuracy', lowerBound: 0.6 }],
+    }),
+  );
+
+  it('one probability column per class in the model\'s order, and the predicted class', () => {
+    expect(ct(dir, ['run', '--quiet']).status).toBe(0);
+    writeJsonLines(path.join(dir, 'new.jsonl'), rows.map(({ Species: _, ...rest }) => rest));
+    const r = ct(dir, ['predict', '--data', 'new.jsonl', '--keep', 'Island', '--output', 'new-scored.jsonl']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const lines = readFileSync(path.join(dir, 'new-scored.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(rows.length);
+    expect(Object.keys(lines[0])).toEqual(['file', 'row', 'Island', 'model', 'version', 'probability_Adelie', 'probability_Chinstrap', 'probability_Gentoo', 'predicted']);
+    const classes = ['Adelie', 'Chinstrap', 'Gentoo'];
+    let correct = 0;
+    lines.forEach((l, i) => {
+      const p = classes.map((c) => l[`probability_${c}`] as number);
+      expect(Math.abs(p.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+      expect(l.predicted).toBe(classes[p.indexOf(Math.max(...p))]);
+      expect(l.Island).toBe(rows[i]!.Island);
+      if (l.predicted === rows[i]!.Species) correct++;
+    });
+    expect(correct / rows.length).toBeGreaterThan(0.6);
+  });
+});

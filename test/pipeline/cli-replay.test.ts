@@ -1,0 +1,80 @@
+/**
+ * `ct replay` on a small slice of the shipped data: three steps, each running the real
+ * pipeline into a temporary registry, the served models scored on the following days.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ct, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+
+describe('ct replay', () => {
+  const repo = tempRepo(shippedPartitions().slice(0, 9), 3);
+  // A change gate no candidate can pass: after the first model (rubber stamp) the gated
+  // policy keeps it, so "gated" must equal "never" while "always" serves every candidate.
+  const config = smallConfig(3);
+  (config as Record<string, unknown>).gates = [
+    { metric: 'auc', lowerBound: 0.5 },
+    { metric: 'auc', change: { direction: 'higherIsBetter', absolute: 0.5 } },
+  ];
+  writeConfig(repo, 'ct.config.yaml', config);
+
+  it('runs the pipeline at each step and scores never / always / gated on the next period', () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('ct-replay-registry-'));
+    const r = ct(repo, ['replay', '--from', '2001-01-04', '--to', '2001-01-08', '--every', '2d', '--json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ format: 'ct-replay', model: 'flight-delay', metric: 'auc', from: '2001-01-04', to: '2001-01-08', everyDays: 2, windowDays: 3, evaluationDays: 1 });
+    expect(result.steps.map((s: { date: string }) => s.date)).toEqual(['2001-01-04', '2001-01-06', '2001-01-08']);
+    const [first, second, third] = result.steps;
+    // Step one trains on the 3 days before it and promotes the first model.
+    expect(first).toMatchObject({ window: { first: '2001-01-01', last: '2001-01-03' }, next: { first: '2001-01-04', last: '2001-01-05' }, stoppedAt: null, promoted: true });
+    expect(first.served.never).toBe(first.served.gated);
+    expect(first.scores.never).toBe(first.scores.gated);
+    for (const step of [second, third]) {
+      expect(step).toMatchObject({ stoppedAt: 'evaluate', promoted: false });
+      expect(step.reasons.join(' ')).toMatch(/auc changed by/);
+      expect(step.served.gated).toBe(first.served.gated);
+      expect(step.served.never).toBe(first.served.gated);
+      expect(step.served.always).toBe(`candidate ${step.date}`);
+      expect(step.scores.gated).toBe(step.scores.never);
+      expect(step.next.rows).toBeGreaterThan(10_000);
+      for (const p of ['never', 'always', 'gated']) expect(step.scores[p]).toBeGreaterThan(0.5);
+    }
+    // The last period runs past the data: it is cut to the days there are.
+    expect(third.next).toMatchObject({ first: '2001-01-08', last: '2001-01-09' });
+    expect(result.policies.gated.mean).toBeCloseTo(result.policies.never.mean, 12);
+    expect(result.policies.always.changes).toBe(2);
+    expect(result.policies.gated.changes).toBe(0);
+
+    // Outputs: JSON, CSV, Markdown with the chart; step records; no model folders; the temporary registry removed.
+    const out = path.join(repo, 'out/replay');
+    const csv = readFileSync(path.join(out, 'replay.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons');
+    expect(csv).toHaveLength(4);
+    const md = readFileSync(path.join(out, 'replay.md'), 'utf8');
+    expect(md).toContain('# Replay of flight-delay: 2001-01-04..2001-01-08, every 2 day(s)');
+    expect(md).toMatch(/```mermaid\nxychart-beta\n {2}title "Next-period auc: never \(1st line\), always \(2nd\), gated \(3rd\)"\n {2}x-axis "step" \["01-04", "01-06", "01-08"\]\n {2}y-axis "auc" 0\.\d\d --> 0\.\d\d\n( {2}line \[[^\]]+\]\n){3}```/);
+    expect(readFileSync(path.join(out, 'registry-history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(path.join(out, 'steps'))).toEqual(['2001-01-04', '2001-01-06', '2001-01-08']);
+    expect(existsSync(path.join(out, 'steps/2001-01-06/evaluation.json'))).toBe(true);
+    expect(existsSync(path.join(out, 'steps/2001-01-06/model'))).toBe(false);
+    expect(existsSync(path.join(repo, 'models'))).toBe(false);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('ct-replay-registry-'))).toEqual(before);
+  }, 240_000);
+
+  it('refuses what it cannot use with one line and exit code 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--from', '2001-01-01', '--to', '2001-01-05'], /^ct: --from 2001-01-01: data\/flights starts on 2001-01-01; the first step needs days before it to train on\n$/],
+      [['--from', '2001-01-05', '--to', '2001-01-04'], /^ct: --from 2001-01-05 is after --to 2001-01-04\n$/],
+      [['--from', '2001-01-05', '--to', '2001-01-06', '--every', 'weekly'], /^ct: --every: expected a period such as 7d, 1w or 1 \(days, 1\.\.366\), got "weekly"\n$/],
+      [['--from', '2001-01-05', '--to', '2001-01-06', '--window-days', '1'], /^ct: --window-days: expected a whole number of days >= 2, got 1\n$/],
+      [['--to', '2001-01-06'], /required option '--from <date>' not specified/],
+    ];
+    for (const [args, message] of cases) {
+      const r = ct(repo, ['replay', ...args]);
+      expect([args.join(' '), r.status]).toEqual([args.join(' '), 2]);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

@@ -53,12 +53,13 @@
  * Writes bench/results/train.json (SPEC.md "Benchmarks (contract)") and prints a table.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine, median, pad } from './lib/common.js';
+import { writeFlightsCsv } from './lib/flights.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -242,31 +243,11 @@ async function child(engine, backend, profile) {
 /** train.csv / test.csv (format of shared/peers/export_flights.mjs), streamed from the Parquet file once. */
 async function writeCsvOnce() {
   if (existsSync(TRAIN_CSV) && existsSync(TEST_CSV)) return;
-  const { readChunks } = await import(dist('data/stream.js'));
-  mkdirSync(CACHE, { recursive: true });
   process.stderr.write(`writing train.csv and test.csv into ${CACHE} (once)\n`);
-  const outputs = [
+  await writeFlightsCsv([
     { path: TRAIN_CSV, window: TRAIN_WINDOW },
     { path: TEST_CSV, window: TEST_WINDOW },
-  ].map((o) => ({ ...o, fd: openSync(`${o.path}.partial`, 'w') }));
-  for (const o of outputs) writeSync(o.fd, 'date,delay,distance,origin,destination\n');
-  for await (const chunk of readChunks(PARQUET, { columns: ['date', 'delay', 'distance', 'origin', 'destination'] })) {
-    const [date, delay, distance, origin, destination] = chunk.columns;
-    for (const o of outputs) {
-      let text = '';
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const t = date.values[i];
-        if (!(t >= o.window[0] && t < o.window[1])) continue;
-        text += `${new Date(t).toISOString().slice(0, 16)},${delay.values[i]},${distance.values[i]},`
-          + `${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}\n`;
-      }
-      writeSync(o.fd, text);
-    }
-  }
-  for (const o of outputs) {
-    closeSync(o.fd);
-    renameSync(`${o.path}.partial`, o.path);
-  }
+  ]);
 }
 
 function dayList(from, to) {

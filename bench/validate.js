@@ -33,12 +33,13 @@
  * Writes bench/results/validate.json (SPEC.md "Benchmarks (contract)") and prints a table.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine, median, pad } from './lib/common.js';
+import { writeFlightsCsv } from './lib/flights.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -203,34 +204,8 @@ function pandasMissing() {
  */
 async function writeCsvOnce() {
   if (SCALE_ROWS.every((rows) => existsSync(csvFile(rows)))) return;
-  const { readChunks } = await import(dist('data/stream.js'));
-  mkdirSync(CACHE, { recursive: true });
   process.stderr.write(`writing the CSV inputs into ${CACHE} (once)\n`);
-  const outputs = SCALE_ROWS.map((rows) => ({ rows, path: `${csvFile(rows)}.partial`, fd: 0 }));
-  const header = 'date,delay,distance,origin,destination\n';
-  for (const o of outputs) {
-    o.fd = openSync(o.path, 'w');
-    writeSync(o.fd, header);
-  }
-  let row = 0;
-  for await (const chunk of readChunks(PARQUET, { columns: ['date', 'delay', 'distance', 'origin', 'destination'] })) {
-    const [date, delay, distance, origin, destination] = chunk.columns;
-    for (const o of outputs) {
-      const end = Math.min(chunk.rowCount, o.rows - row);
-      if (end <= 0) continue;
-      let text = '';
-      for (let i = 0; i < end; i++) {
-        text += `${new Date(date.values[i]).toISOString().slice(0, 16)},${delay.values[i]},${distance.values[i]},`
-          + `${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}\n`;
-      }
-      writeSync(o.fd, text);
-    }
-    row += chunk.rowCount;
-  }
-  for (const o of outputs) {
-    closeSync(o.fd);
-    renameSync(o.path, csvFile(o.rows));
-  }
+  await writeFlightsCsv(SCALE_ROWS.map((rows) => ({ rows, path: csvFile(rows) })));
 }
 
 function summarise(samples) {

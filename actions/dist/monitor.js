@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-QWFDM3R4.js";
+} from "./chunks/chunk-LDJNFS2Q.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-CRRD3U6O.js";
+} from "./chunks/chunk-ECANOSFG.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-WS2VRCGA.js";
+} from "./chunks/chunk-E3XARGTV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -2,13 +2,13 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-CRRD3U6O.js";
+} from "./chunks/chunk-ECANOSFG.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
+  annotateAnomalies,
   artifactPaths,
   dataSource,
   displayPath,
-  error,
   fingerprintFiles,
   getInput,
   lastRecordOf,
@@ -22,9 +22,8 @@ import {
   schemaPath,
   validateChunks,
   verifiedProductionDir,
-  verifiedVersionDir,
-  warning
-} from "./chunks/chunk-WS2VRCGA.js";
+  verifiedVersionDir
+} from "./chunks/chunk-E3XARGTV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -159,9 +158,9 @@ async function runPredict(ctx, options = {}) {
       let encoded;
       try {
         encoded = encodeTable(table, loaded.preprocessing, { withLabels: false });
-      } catch (error2) {
-        if (error2 instanceof UserError) throw new UserError(`${file}: ${error2.message}`, { cause: error2 });
-        throw error2;
+      } catch (error) {
+        if (error instanceof UserError) throw new UserError(`${file}: ${error.message}`, { cause: error });
+        throw error;
       }
       const scores = predictRows(loaded.model, encoded);
       writer.rows(columns, chunkRows(table, file, source?.offset ?? 0, keep, config.name, version, loaded, scores, threshold));
@@ -169,9 +168,9 @@ async function runPredict(ctx, options = {}) {
     }
     if (scored !== record.rows) throw new UserError(`${describeFiles(shown)} changed while being scored: ${record.rows} rows checked, ${scored} read for scoring; run ct predict again`);
     writer.commit();
-  } catch (error2) {
+  } catch (error) {
     writer.abort();
-    throw error2;
+    throw error;
   } finally {
     loaded.model.dispose();
   }
@@ -348,13 +347,7 @@ await runAction("predict", async (ctx) => {
     ...keep.length === 0 ? {} : { keep },
     ...modelVersion === "" ? {} : { modelVersion }
   });
-  for (const a of record.anomalies) {
-    const example = a.examples[0];
-    const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
-    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
-    if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
-    else warning(text, { title: `ct: ${a.kind}`, ...where });
-  }
+  annotateAnomalies(record.anomalies);
   const errors = record.anomalies.filter((a) => a.severity === "error").length;
   const paths = artifactPaths(ctx.outDir);
   return {

@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-QWFDM3R4.js";
+} from "./chunks/chunk-LDJNFS2Q.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-CRRD3U6O.js";
+import "./chunks/chunk-ECANOSFG.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-WS2VRCGA.js";
+} from "./chunks/chunk-E3XARGTV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";

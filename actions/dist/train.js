@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-WS2VRCGA.js";
+} from "./chunks/chunk-E3XARGTV.js";
 import {
   UserError,
   batchTensors,

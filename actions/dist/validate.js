@@ -1,25 +1,18 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
+  annotateAnomalies,
   artifactPaths,
-  error,
   getInput,
   runAction,
-  runValidate,
-  warning
-} from "./chunks/chunk-WS2VRCGA.js";
+  runValidate
+} from "./chunks/chunk-E3XARGTV.js";
 import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts
 await runAction("validate", async (ctx) => {
   const { result } = await runValidate(ctx, void 0, { updateSchema: getInput("update-schema") === "true" });
-  for (const a of result.anomalies) {
-    const example = a.examples[0];
-    const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
-    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
-    if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
-    else warning(text, { title: `ct: ${a.kind}`, ...where });
-  }
+  annotateAnomalies(result.anomalies);
   const errors = result.anomalies.filter((a) => a.severity === "error").length;
   const paths = artifactPaths(ctx.outDir);
   return {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { artifactPaths } from '../pipeline/artifacts.js';
 import { runPredict } from '../pipeline/predict.js';
-import { runAction } from './run-action.js';
+import { annotateAnomalies, runAction } from './run-action.js';
 
 await runAction('predict', async (ctx) => {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -19,13 +19,7 @@ await runAction('predict', async (ctx) => {
     ...(keep.length === 0 ? {} : { keep }),
     ...(modelVersion === '' ? {} : { modelVersion }),
   });
-  for (const a of record.anomalies) {
-    const example = a.examples[0];
-    const where = example === undefined ? {} : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
-    const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
-    if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
-    else core.warning(text, { title: `ct: ${a.kind}`, ...where });
-  }
+  annotateAnomalies(record.anomalies);
   const errors = record.anomalies.filter((a) => a.severity === 'error').length;
   const paths = artifactPaths(ctx.outDir);
   return {

@@ -13,6 +13,7 @@ import type { BackendPreference } from '../config/types.js';
 import { isUserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { useWasmDirectory } from '../train/backend.js';
+import type { Anomaly } from '../validate/checker.js';
 import { actionsLogger } from './logger.js';
 
 /** Inputs every ct action takes. */
@@ -92,4 +93,15 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
 export function appendSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
+}
+
+/** Annotates each anomaly on its data file (and line, for text formats): errors as errors, the rest as warnings. */
+export function annotateAnomalies(anomalies: readonly Anomaly[]): void {
+  for (const a of anomalies) {
+    const example = a.examples[0];
+    const where = example === undefined ? {} : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
+    const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
+    if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
+    else core.warning(text, { title: `ct: ${a.kind}`, ...where });
+  }
 }

@@ -2,17 +2,11 @@
 import * as core from '@actions/core';
 import { artifactPaths } from '../pipeline/artifacts.js';
 import { runValidate } from '../pipeline/validate.js';
-import { runAction } from './run-action.js';
+import { annotateAnomalies, runAction } from './run-action.js';
 
 await runAction('validate', async (ctx) => {
   const { result } = await runValidate(ctx, undefined, { updateSchema: core.getInput('update-schema') === 'true' });
-  for (const a of result.anomalies) {
-    const example = a.examples[0];
-    const where = example === undefined ? {} : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
-    const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
-    if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
-    else core.warning(text, { title: `ct: ${a.kind}`, ...where });
-  }
+  annotateAnomalies(result.anomalies);
   const errors = result.anomalies.filter((a) => a.severity === 'error').length;
   const paths = artifactPaths(ctx.outDir);
   return {

@@ -1011,3 +1011,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
 /** For the fake's own tests (schema compilation, GitHub's examples); not part of its API. */
 export const _internals = { loadSpec, operationCheck, validator };
+
+/**
+ * The environment of a workflow step talking to `fake`: token and repository as GitHub
+ * Actions sets them, the API on loopback, the job summary in `summary`.
+ */
+export function actionsEnvironment(fake: FakeGitHub, token: string, summary: string, runId = '4242'): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CI: 'true',
+    GITHUB_TOKEN: token,
+    GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+    GITHUB_API_URL: fake.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: runId,
+    GITHUB_STEP_SUMMARY: summary,
+  };
+}

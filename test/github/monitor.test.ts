@@ -14,7 +14,7 @@ import { compressors } from 'hyparquet-compressors';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { stringify } from 'yaml';
 import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
+import { actionsEnvironment, type FakeGitHub, startFakeGitHub } from './fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush, git, showFile } from './git-repos.js';
 
 const TOKEN = 'ghs_monitorTEST0123456789abcdef';
@@ -50,17 +50,7 @@ describe('ct monitor --github: retrain, alert, recover', () => {
   let summary: string;
 
   async function monitor(): Promise<{ status: number; stderr: string; json: Json }> {
-    const env = {
-      ...process.env,
-      CI: 'true',
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_REPOSITORY: 'acme/flights',
-      GITHUB_API_URL: github.url,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '777',
-      GITHUB_STEP_SUMMARY: summary,
-    };
-    const r = await runNode(bin, ['monitor', '--github', '--json'], { cwd: workspace, env });
+    const r = await runNode(bin, ['monitor', '--github', '--json'], { cwd: workspace, env: actionsEnvironment(github, TOKEN, summary, '777') });
     let json: Json = {};
     try {
       json = JSON.parse(r.stdout) as Json;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256File } from '../../src/files.js';
 import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
-import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
+import { actionsEnvironment, type FakeGitHub, startFakeGitHub } from './fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush, filesContaining, git, showFile } from './git-repos.js';
 
 const TOKEN = 'ghs_promotionTEST0123456789abcdef';
@@ -51,17 +51,7 @@ describe('ct promote --pr: the pull request path', () => {
    * environment. Asynchronously: the fake GitHub answers from this very process.
    */
   async function ct(args: string[], extraEnv: Record<string, string> = {}, cwd = workspace): Promise<Run> {
-    const env = {
-      ...process.env,
-      CI: 'true',
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_REPOSITORY: 'acme/flights',
-      GITHUB_API_URL: github.url,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '4242',
-      GITHUB_STEP_SUMMARY: summary,
-      ...extraEnv,
-    };
+    const env = { ...actionsEnvironment(github, TOKEN, summary), ...extraEnv };
     const { status, stdout, stderr } = await runNode(bin, [...args, '--json'], { cwd, env });
     outputs.push(stdout, stderr);
     let json: Record<string, unknown> = {};

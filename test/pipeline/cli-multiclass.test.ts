@@ -3,28 +3,22 @@
  * penguins): metrics, intervals and McNemar's test against a production model; and a
  * production model whose class list differs is refused, not compared row by row.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256File } from '../../src/files.js';
-import { ct, root } from './repo.js';
+import { ct, penguinsConfig, penguinsFolder } from './repo.js';
 
 describe('multiclass evaluation end to end (penguins)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ct-penguins-'));
-  const rows = JSON.parse(readFileSync(path.join(root, 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as object[];
-  writeFileSync(path.join(dir, 'penguins.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
-  const config = (seed: number) => ({
-    name: 'penguins',
-    task: 'multiclass',
-    data: { path: 'penguins.jsonl', split: { method: 'hash', evaluationFraction: 0.3, seed: 1 } },
-    label: 'Species',
-    features: ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Island'].map((column) => ({ column })),
-    model: { hidden: [16] },
-    training: { backend: 'cpu', epochs: 30, batchSize: 32, learningRate: 0.01, seed, validationFraction: 0.1 },
-    evaluation: { bootstrap: { samples: 200 }, minSliceRows: 20, slices: [{ column: 'Island' }] },
-    gates: [{ metric: 'accuracy', lowerBound: 0.6 }, { metric: 'macroF1', significance: { test: 'nonInferiority', margin: 0.2 } }],
-  });
+  const dir = penguinsFolder('ct-penguins-');
+  const config = (seed: number) =>
+    penguinsConfig(
+      {
+        evaluation: { bootstrap: { samples: 200 }, minSliceRows: 20, slices: [{ column: 'Island' }] },
+        gates: [{ metric: 'accuracy', lowerBound: 0.6 }, { metric: 'macroF1', significance: { test: 'nonInferiority', margin: 0.2 } }],
+      },
+      seed,
+    );
   writeFileSync(path.join(dir, 'ct.config.yaml'), stringify(config(42)));
   writeFileSync(path.join(dir, 'seed7.yaml'), stringify(config(7)));
 

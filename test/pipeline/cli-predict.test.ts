@@ -4,8 +4,7 @@
  * fine, data that breaks the schema (or lacks a column the model reads) is refused with
  * exit code 1 and no predictions file; bad input is one line and exit code 2.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
@@ -15,7 +14,7 @@ import { encodeTable, type Preprocessing } from '../../src/features/preprocessin
 import { selectBackend } from '../../src/train/backend.js';
 import { fileLoadHandler } from '../../src/train/io.js';
 import { predictRows } from '../../src/train/predict.js';
-import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+import { ct, penguinRows, penguinsConfig, penguinsFolder, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
 /** Rows of a CSV without quoted fields (ct's output for the flights), as objects. */
 function readSimpleCsv(file: string): Array<Record<string, string>> {
@@ -187,23 +186,9 @@ describe('ct predict on flights', () => {
 });
 
 describe('ct predict on a multiclass model (penguins)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ct-predict-penguins-'));
-  const rows = JSON.parse(readFileSync(path.join(root, 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Array<Record<string, unknown>>;
-  writeJsonLines(path.join(dir, 'penguins.jsonl'), rows);
-  writeFileSync(
-    path.join(dir, 'ct.config.yaml'),
-    stringify({
-      name: 'penguins',
-      task: 'multiclass',
-      data: { path: 'penguins.jsonl', split: { method: 'hash', evaluationFraction: 0.3, seed: 1 } },
-      label: 'Species',
-      features: ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Island'].map((column) => ({ column })),
-      model: { hidden: [16] },
-      training: { backend: 'cpu', epochs: 30, batchSize: 32, learningRate: 0.01, seed: 42, validationFraction: 0.1 },
-      evaluation: { bootstrap: { samples: 0 }, slices: [] },
-      gates: [{ metric: 'accuracy', lowerBound: 0.6 }],
-    }),
-  );
+  const dir = penguinsFolder('ct-predict-penguins-');
+  const rows = penguinRows();
+  writeFileSync(path.join(dir, 'ct.config.yaml'), stringify(penguinsConfig()));
 
   it('one probability column per class in the model\'s order, and the predicted class', () => {
     expect(ct(dir, ['run', '--quiet']).status).toBe(0);

@@ -64,3 +64,34 @@ export function tempRepo(partitions: readonly string[], days = partitions.length
   spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'data'], { cwd: dir });
   return dir;
 }
+
+/** vega-datasets' penguins (344 rows; multiclass label Species). */
+export function penguinRows(): Array<Record<string, unknown>> {
+  return JSON.parse(readFileSync(path.join(root, 'node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Array<Record<string, unknown>>;
+}
+
+/**
+ * A multiclass config of the penguins table written as `penguins.jsonl`: a hash split,
+ * the four measurements and the island; `over` replaces whole sections.
+ */
+export function penguinsConfig(over: Record<string, unknown> = {}, seed = 42): Record<string, unknown> {
+  return {
+    name: 'penguins',
+    task: 'multiclass',
+    data: { path: 'penguins.jsonl', split: { method: 'hash', evaluationFraction: 0.3, seed: 1 } },
+    label: 'Species',
+    features: ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Island'].map((column) => ({ column })),
+    model: { hidden: [16] },
+    training: { backend: 'cpu', epochs: 30, batchSize: 32, learningRate: 0.01, seed, validationFraction: 0.1 },
+    evaluation: { bootstrap: { samples: 0 }, slices: [] },
+    gates: [{ metric: 'accuracy', lowerBound: 0.6 }],
+    ...over,
+  };
+}
+
+/** A temp folder holding the penguins table as `penguins.jsonl`. */
+export function penguinsFolder(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  writeFileSync(path.join(dir, 'penguins.jsonl'), penguinRows().map((r) => JSON.stringify(r)).join('\n'));
+  return dir;
+}

@@ -61,7 +61,10 @@ export interface ReplayStep {
   served: Record<Policy, string | null>;
   /** The headline metric of each policy's served model on the next period. */
   scores: Record<Policy, number | null>;
+  /** Wall time of the step, and of its training and evaluation (null when they did not run). */
   seconds: number;
+  trainSeconds: number | null;
+  evaluateSeconds: number | null;
 }
 
 /** Contents of `replay.json`. */
@@ -138,6 +141,8 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
         served: { never: null, always: null, gated: null },
         scores: { never: null, always: null, gated: null },
         seconds: 0,
+        trainSeconds: null,
+        evaluateSeconds: null,
       };
       try {
         const run = await runPipeline(stepCtx);
@@ -145,6 +150,8 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
         step.window = files.length === 0 ? null : { first: partitionDate(files[0]!), last: partitionDate(files.at(-1)!) };
         step.stoppedAt = run.stoppedAt;
         step.promoted = run.promotion?.promoted === true;
+        step.trainSeconds = run.training?.durationSeconds ?? null;
+        step.evaluateSeconds = run.evaluation?.durationSeconds ?? null;
         if (run.stoppedAt === 'validate') step.reasons = run.validation.anomalies.filter((a) => a.severity === 'error').map((a) => a.message);
         if (run.stoppedAt === 'validate' && step.reasons.length === 0) step.reasons = ['dataset drift (validation.drift.blocking)'];
         if (run.evaluation !== null) {

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+/**
+ * Replay benchmark: does ct's gated continuous-training policy pay on real data?
+ *
+ *   npx tsc -p tsconfig.build.json && npm run bench -- replay [--runs 1] [--skip-peers]
+ *
+ * ct: `ct replay` with the shipped config (ct.config.yaml: the flight-delay model, its
+ * gates, time split with the newest 3 days for evaluation), a 28-day training window,
+ * weekly steps 2001-01-29 .. 2001-06-25 (22 weeks), over daily partitions of all of
+ * node_modules/vega-datasets/data/flights-3m.parquet (2001-01-01..06-30, written once by
+ * scripts/flights-partitions.mjs into <os.tmpdir()>/ct-bench-replay/flights). At each
+ * step ct validates, trains, evaluates against production, gates and promotes into a
+ * temporary registry; the model each policy serves is scored on the next week:
+ * gated (the config's policy), never (the first model) and always (every candidate).
+ *
+ * Peers, in the same run, on the same rows (a CSV export of the same Parquet file):
+ *   bench/peers/decay.py  HistGradientBoosting trained on 2001-01-01..01-28 and never
+ *                         retrained ("static"), and retrained weekly on the 28 days
+ *                         before each week ("weekly")
+ *   bench/peers/gated.py  a naive gate: the candidate trained on [S-35, S-7) replaces
+ *                         production when its AUC on the newest week [S-7, S) is higher
+ * All run one after the other (2 cores: running them side by side would slow each).
+ *
+ * Targets (issue 8): ct gated mean next-week AUC >= the peer's weekly-retrained mean;
+ * ct gated >= ct never + 0.015; the whole ct replay under 15 minutes.
+ * Writes bench/results/replay.json and prints a table.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { machine, median, pad } from './lib/common.js';
+import { FLIGHTS_PARQUET, writeFlightsCsv } from './lib/flights.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const CACHE = join(tmpdir(), 'ct-bench-replay');
+const PARTITIONS = join(CACHE, 'flights');
+const CSV = join(CACHE, 'flights-3m.csv');
+const PYTHON = '/usr/bin/python3';
+const FROM = '2001-01-29';
+const TO = '2001-06-25';
+const WINDOW_DAYS = 28;
+const LIMIT_MINUTES = 15;
+
+function runsArgument() {
+  const at = process.argv.indexOf('--runs');
+  const value = at < 0 ? 1 : Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error('--runs: expected a whole number >= 1');
+    process.exit(2);
+  }
+  return value;
+}
+
+async function inputsOnce() {
+  const days = existsSync(PARTITIONS) ? readdirSync(PARTITIONS).filter((f) => f.endsWith('.parquet')).length : 0;
+  if (days < 181) {
+    process.stderr.write(`writing daily partitions of flights-3m into ${PARTITIONS} (once)\n`);
+    const out = spawnSync(process.execPath, [join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-01-01', '--to', '2001-06-30', '--out', PARTITIONS, '--source', FLIGHTS_PARQUET], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`flights-partitions failed: ${out.stderr}`);
+  }
+  if (!existsSync(CSV)) {
+    process.stderr.write(`writing ${CSV} for the peers (once)\n`);
+    await writeFlightsCsv([{ rows: 3_000_000, path: CSV }]);
+  }
+}
+
+/** One `ct replay` in a child process: wall time, peak RSS (GNU time) and replay.json. */
+function runCt(run) {
+  const out = join(CACHE, `out-${run}`);
+  const timeFile = join(CACHE, `time-${run}.txt`);
+  rmSync(out, { recursive: true, force: true });
+  const args = ['-f', '%e %M', '-o', timeFile, process.execPath, join(root, 'bin/ct.js'), 'replay', '--config', join(root, 'ct.config.yaml'), '--data', PARTITIONS,
+    '--from', FROM, '--to', TO, '--every', '7d', '--window-days', String(WINDOW_DAYS), '--out', out];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    // The replay's own step lines (with its ETA) show as it goes.
+    const child = spawn('/usr/bin/time', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`ct replay exited with ${code}`));
+      const [, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+      const result = JSON.parse(readFileSync(join(out, 'replay', 'replay.json'), 'utf8'));
+      resolve({ seconds: (performance.now() - started) / 1000, peakRssMB: Math.round(kb / 1024), result, report: join(out, 'replay', 'replay.md') });
+    });
+  });
+}
+
+function runPeer(script) {
+  const started = performance.now();
+  const out = spawnSync(PYTHON, [join(here, 'peers', script), CSV], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (out.status !== 0) throw new Error(`${script} failed: ${out.stderr.trim().split('\n').at(-1)}`);
+  return { seconds: (performance.now() - started) / 1000, stdout: out.stdout };
+}
+
+/** decay.py: "week_start static_auc weekly_retrained_auc positive_rate" lines. */
+function parseDecay(stdout) {
+  const weeks = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^(\d{4}-\d{2}-\d{2})\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/.exec(line);
+    if (m) weeks.push({ week: m[1], static: Number(m[2]), weekly: Number(m[3]), positiveRate: Number(m[4]) });
+  }
+  return weeks;
+}
+
+/** gated.py: "<date> served_auc=<x>" lines. */
+function parseGated(stdout) {
+  const weeks = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^(\d{4}-\d{2}-\d{2}) served_auc=([\d.]+)/.exec(line);
+    if (m) weeks.push({ week: m[1], served: Number(m[2]) });
+  }
+  const promotions = /promotions (\d+)\/(\d+)/.exec(stdout);
+  return { weeks, promotions: promotions ? Number(promotions[1]) : null };
+}
+
+const mean = (xs) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+const r4 = (x) => (x === null ? null : Math.round(x * 10000) / 10000);
+
+async function main() {
+  if (!existsSync(join(root, 'dist/pipeline/replay.js'))) {
+    console.error('dist/ is missing or stale: compile first with `npx tsc -p tsconfig.build.json`');
+    process.exit(2);
+  }
+  const runs = runsArgument();
+  const skipPeers = process.argv.includes('--skip-peers');
+  mkdirSync(CACHE, { recursive: true });
+  await inputsOnce();
+
+  const ctRuns = [];
+  for (let run = 1; run <= runs; run++) {
+    process.stderr.write(`ct replay, run ${run}/${runs}\n`);
+    ctRuns.push(await runCt(run));
+  }
+  let decay = null;
+  let gated = null;
+  if (!skipPeers) {
+    process.stderr.write('peer: decay.py (HistGradientBoosting, never retrained and retrained weekly)\n');
+    const d = runPeer('decay.py');
+    decay = { seconds: d.seconds, weeks: parseDecay(d.stdout) };
+    process.stderr.write('peer: gated.py (HistGradientBoosting behind a newest-week gate)\n');
+    const g = runPeer('gated.py');
+    gated = { seconds: g.seconds, ...parseGated(g.stdout) };
+  }
+
+  const last = ctRuns.at(-1).result;
+  const ct = {
+    runs: ctRuns.map((r) => ({ seconds: Math.round(r.seconds), peakRssMB: r.peakRssMB, means: Object.fromEntries(Object.entries(r.result.policies).map(([p, s]) => [p, r4(s.mean)])) })),
+    medianSeconds: Math.round(median(ctRuns.map((r) => r.seconds))),
+    medianPeakRssMB: Math.round(median(ctRuns.map((r) => r.peakRssMB))),
+    means: Object.fromEntries(['never', 'always', 'gated'].map((p) => [p, r4(median(ctRuns.map((r) => r.result.policies[p].mean)))])),
+    promotions: last.policies.gated.changes,
+    steps: last.steps.map((s) => ({ week: s.date, never: r4(s.scores.never), always: r4(s.scores.always), gated: r4(s.scores.gated), promoted: s.promoted, stoppedAt: s.stoppedAt, reasons: s.reasons, seconds: Math.round(s.seconds) })),
+    report: ctRuns.at(-1).report,
+  };
+  const peers = skipPeers
+    ? null
+    : {
+        hgbStatic: r4(mean(decay.weeks.map((w) => w.static))),
+        hgbWeekly: r4(mean(decay.weeks.map((w) => w.weekly))),
+        hgbGated: r4(mean(gated.weeks.map((w) => w.served))),
+        hgbGatedPromotions: gated.promotions,
+        weeks: decay.weeks.length,
+        seconds: { decay: Math.round(decay.seconds), gated: Math.round(gated.seconds) },
+      };
+  const at = (value, target, unit, higherIsBetter) => ({ value, target, unit, met: value !== null && target !== null && (higherIsBetter ? value >= target : value <= target) });
+  const targets = [
+    { name: 'ct gated mean next-week AUC >= peer HGB retrained weekly', ...at(ct.means.gated, peers?.hgbWeekly ?? null, 'AUC', true) },
+    { name: 'ct gated mean next-week AUC >= ct never-retrain + 0.015', ...at(r4(ct.means.gated - ct.means.never), 0.015, 'AUC', true) },
+    { name: `whole ct replay < ${LIMIT_MINUTES} minutes`, ...at(Math.round((ct.medianSeconds / 60) * 10) / 10, LIMIT_MINUTES, 'min', false) },
+  ];
+  const report = {
+    name: 'replay',
+    date: new Date().toISOString(),
+    machine: machine(),
+    runs,
+    settings: { from: FROM, to: TO, every: '7d', windowDays: WINDOW_DAYS, config: 'ct.config.yaml', data: PARTITIONS, csv: CSV },
+    ct,
+    peers,
+    targets,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'replay.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(`replay benchmark: weekly steps ${FROM}..${TO} (${last.steps.length} weeks), ${WINDOW_DAYS}-day window, shipped config; ${runs} ct run(s), ${report.machine.cores} cores, Node ${process.version}`);
+  const peerWeek = new Map((decay?.weeks ?? []).map((w) => [w.week, w]));
+  const gatedWeek = new Map((gated?.weeks ?? []).map((w) => [w.week, w]));
+  console.log(`${pad('week', 12)}${pad('ct never', 10, true)}${pad('ct always', 11, true)}${pad('ct gated', 10, true)}${pad('hgb static', 12, true)}${pad('hgb weekly', 12, true)}${pad('hgb gated', 11, true)}  ct gated pipeline`);
+  const f = (x) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
+  for (const s of ct.steps) {
+    const p = peerWeek.get(s.week);
+    const what = s.stoppedAt === null ? (s.promoted ? 'promoted' : 'unchanged') : `${s.stoppedAt}: ${s.reasons[0] ?? ''}`.slice(0, 70);
+    console.log(`${pad(s.week, 12)}${pad(f(s.never), 10, true)}${pad(f(s.always), 11, true)}${pad(f(s.gated), 10, true)}${pad(f(p?.static), 12, true)}${pad(f(p?.weekly), 12, true)}${pad(f(gatedWeek.get(s.week)?.served), 11, true)}  ${what}`);
+  }
+  console.log(`${pad('mean', 12)}${pad(f(ct.means.never), 10, true)}${pad(f(ct.means.always), 11, true)}${pad(f(ct.means.gated), 10, true)}${pad(f(peers?.hgbStatic), 12, true)}${pad(f(peers?.hgbWeekly), 12, true)}${pad(f(peers?.hgbGated), 11, true)}`);
+  console.log(`ct replay: ${ct.runs.map((r) => `${r.seconds} s`).join(', ')} (median ${(ct.medianSeconds / 60).toFixed(1)} min), peak RSS ${ct.medianPeakRssMB} MB, ${ct.promotions} promotion(s) after the first model; report ${ct.report}`);
+  if (peers !== null) console.log(`peers: decay.py ${peers.seconds.decay} s, gated.py ${peers.seconds.gated} s (${peers.hgbGatedPromotions} promotions)`);
+  console.log('targets:');
+  for (const t of targets) console.log(`  ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? 'n/a'} ${t.unit} (target ${t.target ?? 'n/a'})`);
+}
+
+await main();

@@ -88,7 +88,9 @@ function decideMonitor(evidence, policy, history) {
   }
   if (decayed) return decided("retrain", true, [`${dropText}: at least monitoring.retrainDrop ${policy.retrainDrop}`, ...driftReasons]);
   if (driftReasons.length > 0) return decided("retrain", true, [`${dropText}, but the data moved: ${driftReasons.join(", ")}`]);
-  return decided("none", false, [`${dropText}${drop === null ? "" : `, within monitoring.retrainDrop ${policy.retrainDrop}`}; no drift`]);
+  const within = drop === null || drop < 0 ? "" : `, within monitoring.retrainDrop ${policy.retrainDrop}`;
+  const drift = evidence.drift === null ? "drift not tested" : policy.retrainOnDrift ? "no dataset, label or prediction drift" : "drift not acted on (monitoring.retrainOnDrift is off)";
+  return decided("none", false, [`${dropText}${within}; ${drift}`]);
 }
 
 // src/report/monitor.ts

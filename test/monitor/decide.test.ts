@@ -27,11 +27,13 @@ describe('decideMonitor', () => {
     const d = decideMonitor(evidence(), policy, []);
     expect(d).toMatchObject({ outcome: 'none', retrain: false, retrainStreak: 0 });
     expect(d.drop).toBeCloseTo(0.01, 10);
-    expect(d.reasons[0]).toBe('auc 0.6800 is 0.0100 worse than at promotion (0.6900 at promotion), within monitoring.retrainDrop 0.02; no drift');
+    expect(d.reasons[0]).toBe('auc 0.6800 is 0.0100 worse than at promotion (0.6900 at promotion), within monitoring.retrainDrop 0.02; no dataset, label or prediction drift');
   });
 
   it('better than at promotion is not decay', () => {
-    expect(decideMonitor(evidence({ value: 0.75 }), policy, [])).toMatchObject({ outcome: 'none' });
+    const better = decideMonitor(evidence({ value: 0.75 }), policy, []);
+    expect(better).toMatchObject({ outcome: 'none' });
+    expect(better.reasons[0]).toBe('auc 0.7500 is 0.0600 better than at promotion (0.6900 at promotion); no dataset, label or prediction drift');
   });
 
   it('a drop of retrainDrop or more: retrain; of alertDrop or more: alert and retrain', () => {

@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-LDJNFS2Q.js";
+} from "./chunks/chunk-GYMO47VG.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-ECANOSFG.js";
+} from "./chunks/chunk-D6TEZC6S.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-E3XARGTV.js";
+} from "./chunks/chunk-7N33GRJJ.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

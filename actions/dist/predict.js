@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-ECANOSFG.js";
+} from "./chunks/chunk-D6TEZC6S.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-E3XARGTV.js";
+} from "./chunks/chunk-7N33GRJJ.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-LDJNFS2Q.js";
+} from "./chunks/chunk-GYMO47VG.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-ECANOSFG.js";
+import "./chunks/chunk-D6TEZC6S.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-E3XARGTV.js";
+} from "./chunks/chunk-7N33GRJJ.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";

@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-E3XARGTV.js";
+} from "./chunks/chunk-7N33GRJJ.js";
 import {
   UserError,
   batchTensors,
@@ -283,6 +283,7 @@ async function runTrain(ctx, given) {
     backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
     packages: packageVersions(),
     hyperparameters: { model: config.model, training, classWeights: weights },
+    leg: ctx.loaded.leg ?? null,
     parameters: model2.countParams(),
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,

@@ -8,13 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { BackendPreference } from '../config/types.js';
-import { isUserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
 import { runPredict } from '../pipeline/predict.js';
 import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
 import { runMonitor } from '../pipeline/monitor.js';
 import { runReplay } from '../pipeline/replay.js';
+import { runSweepLocal, runSweepPlan, runSweepSelect } from '../pipeline/sweep.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
 import { runVerify } from '../pipeline/verify.js';
@@ -41,6 +42,9 @@ interface GlobalOptions {
   windowDays?: string;
   keepModels?: boolean;
   github?: boolean;
+  leg?: string;
+  parallel?: string;
+  legs?: string;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -102,6 +106,30 @@ const verbs: Record<string, { description: string; action: Verb; args?: string }
     action: async (ctx, options) => {
       const record = await runMonitor(ctx, { github: options.github === true });
       return { exitCode: record.outcome === 'alert' ? 1 : 0, result: record };
+    },
+  },
+  sweep: {
+    description: 'hyperparameter sweep: plan (the legs as a GitHub Actions matrix), run (every leg locally, then select), select (the best leg becomes the candidate)',
+    args: '<plan|run|select>',
+    action: async (ctx, options, args) => {
+      const what = args[0];
+      if (what === 'plan') {
+        const plan = runSweepPlan(ctx);
+        // The matrix goes to stdout as one line, for `echo "matrix=$(ct sweep plan)" >> $GITHUB_OUTPUT`.
+        if (options.json !== true) process.stdout.write(`${JSON.stringify(plan.matrix)}\n`);
+        return { exitCode: 0, result: plan };
+      }
+      if (what === 'run' || what === 'select') {
+        const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
+        if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new UserError(`--parallel: expected a whole number >= 1, got ${options.parallel}`);
+        const record =
+          what === 'run'
+            ? await runSweepLocal(ctx, parallel === undefined ? {} : { parallel })
+            : runSweepSelect(ctx, options.legs === undefined ? {} : { legsDir: path.resolve(options.legs) });
+        const selected = record.legs.find((l) => l.id === record.selected)!;
+        return { exitCode: selected.gatesPassed ? 0 : 1, result: record };
+      }
+      throw new UserError(`ct sweep: expected plan, run or select, got "${what}"`);
     },
   },
   replay: {
@@ -170,6 +198,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('--keep <columns>', 'input columns to copy into every output row, comma-separated')
         .option('--model-version <version>', 'score with this registry version instead of production');
     }
+    if (name === 'train' || name === 'evaluate') command.option('--leg <id>', "use the values of this leg of the config's sweep (ct sweep plan lists them)");
+    if (name === 'sweep') {
+      command.option('--parallel <n>', 'run: legs at a time (default sweep.maxParallel)').option('--legs <dir>', 'select: folder of the legs (default <out>/legs)');
+    }
     if (name === 'monitor') {
       command.option('--github', 'dispatch the retraining workflow, open/update/close the alert issue and commit the history to monitoring.historyBranch (token in GITHUB_TOKEN)');
     }
@@ -192,7 +224,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const options = received[received.length - 2] as GlobalOptions;
       debug = options.debug === true;
       const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
-      const loaded = loadConfig(options.config);
+      const loaded = loadConfig(options.config, options.leg === undefined ? {} : { leg: options.leg });
       const ctx: StageContext = {
         loaded,
         outDir: path.resolve(options.out),

@@ -10,14 +10,18 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
+import { applyLeg, describeLeg, type Leg, planLegs } from '../sweep/plan.js';
 import { configSchema } from './schema.js';
 import type { CtConfig, EvaluationConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(configSchema);
 
-/** Reads, checks and completes the config file at `file`. */
-export function loadConfig(file: string): LoadedConfig {
+/**
+ * Reads, checks and completes the config file at `file`. With `options.leg`, the
+ * config of that leg of the file's sweep (its values set, then checked again).
+ */
+export function loadConfig(file: string, options: { leg?: string } = {}): LoadedConfig {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -26,12 +30,22 @@ export function loadConfig(file: string): LoadedConfig {
     throw new UserError(code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${code}`);
   }
   const raw = parseYaml(file, bytes.toString('utf8'));
-  const config = checkConfig(file, raw);
+  let config = checkConfig(file, raw);
+  // A sweep that cannot be planned is a config error, whatever the command.
+  const legs = config.sweep === undefined ? [] : planLegs(config.sweep, file);
+  let leg: Leg | undefined;
+  if (options.leg !== undefined) {
+    leg = legs.find((l) => l.id === options.leg);
+    if (config.sweep === undefined) throw new UserError(`--leg ${options.leg}: ${file} has no sweep section`);
+    if (leg === undefined) throw new UserError(`--leg ${options.leg}: the sweep of ${file} has ${legs.map((l) => l.id).join(', ')}`);
+    config = checkConfig(`${file} (sweep ${leg.id}: ${describeLeg(leg)})`, applyLeg(raw as Record<string, unknown>, leg));
+  }
   return {
     config,
     file,
     baseDir: path.dirname(path.resolve(file)),
     hash: createHash('sha256').update(bytes).digest('hex'),
+    ...(leg === undefined ? {} : { leg }),
   };
 }
 
@@ -204,6 +218,10 @@ export function describeSchemaError(errors: readonly ErrorObject[]): string {
       return `${field || '(top level)'}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `${field}: must be ${JSON.stringify(p.allowedValue)}`;
+    case 'pattern':
+      // A key of a map (propertyNames), not a value: name the key.
+      if (error.propertyName !== undefined) return `${joinField(field, error.propertyName)}: unknown key, must match ${String(p.pattern)}`;
+      return `${field || '(top level)'}: ${error.message ?? 'is invalid'}`;
     case 'discriminator': {
       const branches = ((error.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> }).oneOf ?? []);
       const allowed = branches.map((b) => JSON.stringify(b.properties[String(p.tag)]?.const)).join(', ');

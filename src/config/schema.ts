@@ -309,6 +309,24 @@ export const configSchema = {
         path: { type: 'string', default: 'models', description: 'Registry folder, relative to the config file.' },
       },
     },
+    sweep: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['parameters'],
+      description: 'A hyperparameter grid: each combination of values is one leg, trained and evaluated on the same rows; the best goes to the gates (`ct sweep`).',
+      properties: {
+        metric: { type: 'string', description: 'Metric that picks the best leg; default the task\'s headline metric.' },
+        parameters: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^(model|training)\\.[A-Za-z][A-Za-z0-9]*$' },
+          additionalProperties: { type: 'array', minItems: 1 },
+          description: 'Dotted paths into model and training, each with its list of values, e.g. training.learningRate: [0.001, 0.003].',
+        },
+        maxLegs: { ...positiveInt, default: 16, description: 'Refuse grids with more combinations than this.' },
+        maxParallel: { ...positiveInt, default: 4, description: 'Legs running at once: the matrix\'s max-parallel on GitHub, processes locally.' },
+      },
+    },
     monitoring: {
       type: 'object',
       additionalProperties: false,

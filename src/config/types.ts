@@ -3,6 +3,7 @@
  * `schema.ts` holds the JSON Schema that checks the file; the two are kept in step
  * by the config tests.
  */
+import type { Leg, SweepConfig } from '../sweep/plan.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 export type DataFormat = 'parquet' | 'csv' | 'jsonl';
@@ -230,6 +231,8 @@ export interface CtConfig {
   registry: RegistryConfig;
   promotion: PromotionConfig;
   monitoring: MonitoringConfig;
+  /** Absent: no sweep. */
+  sweep?: SweepConfig;
 }
 
 /** A loaded config with where it came from. */
@@ -241,4 +244,6 @@ export interface LoadedConfig {
   baseDir: string;
   /** sha256 of the file's bytes, for lineage. */
   hash: string;
+  /** The sweep leg whose values were set (`--leg`), if any. */
+  leg?: Leg;
 }

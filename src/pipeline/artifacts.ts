@@ -11,6 +11,7 @@ import type { DeLongResult, McNemarResult } from '../evaluate/significance.js';
 import type { InfraCheckResult } from './infra-check.js';
 import type { Logger } from '../logger.js';
 import type { EpochRecord } from '../train/loop.js';
+import type { Leg } from '../sweep/plan.js';
 import type { Anomaly } from '../validate/checker.js';
 import type { DriftReport } from '../validate/drift.js';
 
@@ -84,6 +85,8 @@ export interface TrainingRecord {
   packages: Record<string, string>;
   /** `classWeights`: the weights of the loss per class, as computed (null: unweighted). */
   hyperparameters: { model: ModelConfig; training: TrainingConfig; classWeights: number[] | null };
+  /** The sweep leg this candidate was trained as (`ct train --leg`); null outside a sweep. */
+  leg: Leg | null;
   parameters: number;
   epochs: number;
   bestEpoch: number;

@@ -17,6 +17,8 @@ import { commitToBranch } from '../github/git.js';
 import { openGitHubSession } from './github-session.js';
 import { hashFiles, lastRecordOf, modelDir, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
+import { sweepMarkdown } from '../report/sweep.js';
+import type { SweepRecord } from './sweep.js';
 import { CHECK_RUN_SUMMARY_LIMIT, fitToLimit, headlineDelta, pullRequestBody, pullRequestTitle } from '../report/pull-request.js';
 import { artifactPaths, type EvaluationRecord, type PromotionRecord, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
 import { modelFiles, registryPath } from './evaluate.js';
@@ -116,7 +118,7 @@ async function decideAndPublish(ctx: StageContext, options: PromoteOptions): Pro
       kind: 'promote',
       apply: (registry, by, where) => publish(registry, by, where),
       title: (version) => pullRequestTitle(config.name, version, evaluation),
-      body: (version, previous, links) => pullRequestBody({ model: config.name, version, previous, evaluation, validation: readValidation(paths.validation), training, links }),
+      body: (version, previous, links) => pullRequestBody({ model: config.name, version, previous, evaluation, validation: readValidation(paths.validation), training, links, sweep: sweepOf(ctx.outDir, evaluation) }),
       verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
       trainingCommit: training.git?.commit ?? null,
     });
@@ -256,6 +258,15 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
 function reportFile(file: string, evaluation: EvaluationRecord): string {
   if (!existsSync(file)) writeFileSync(file, evaluationMarkdown(evaluation));
   return file;
+}
+
+/** The sweep table, when the candidate of `outDir` is the leg `ct sweep select` chose (not a stale sweep). */
+function sweepOf(outDir: string, evaluation: EvaluationRecord): string | null {
+  const file = path.join(outDir, 'sweep.json');
+  if (!existsSync(file)) return null;
+  const sweep = readJson<SweepRecord>(file, 'sweep record');
+  const selected = sweep.legs.find((l) => l.id === sweep.selected);
+  return selected?.contentHash === evaluation.candidate.contentHash ? sweepMarkdown(sweep) : null;
 }
 
 function readValidation(file: string): ValidationResult | null {

@@ -94,6 +94,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
     packages: packageVersions(),
     hyperparameters: { model: config.model, training, classWeights: weights },
+    leg: ctx.loaded.leg ?? null,
     parameters: model.countParams(),
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,

@@ -75,6 +75,8 @@ export function pullRequestBody(input: {
   validation: ValidationResult | null;
   training: TrainingRecord;
   links: ReportLinks;
+  /** `sweep.md` when the candidate is the selected leg of a sweep. */
+  sweep?: string | null;
   limit?: number;
 }): string {
   const { model, version, previous, evaluation, links } = input;
@@ -87,6 +89,7 @@ export function pullRequestBody(input: {
     '',
     demote(evaluationMarkdown(evaluation)).trim(),
     '',
+    ...(input.sweep === undefined || input.sweep === null ? [] : [input.sweep.trim(), '']),
     '## Data validation',
     '',
     ...validationSummary(input.validation),

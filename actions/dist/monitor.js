@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-GYMO47VG.js";
+} from "./chunks/chunk-JO5M2JMN.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-D6TEZC6S.js";
+} from "./chunks/chunk-JRPXKW63.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-7N33GRJJ.js";
+} from "./chunks/chunk-5WE7ANAD.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

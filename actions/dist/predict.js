@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-D6TEZC6S.js";
+} from "./chunks/chunk-JRPXKW63.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-7N33GRJJ.js";
+} from "./chunks/chunk-5WE7ANAD.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-GYMO47VG.js";
+} from "./chunks/chunk-JO5M2JMN.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-D6TEZC6S.js";
+import "./chunks/chunk-JRPXKW63.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-7N33GRJJ.js";
+} from "./chunks/chunk-5WE7ANAD.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-CO3457XF.js";
 import "./chunks/chunk-WDYNI5YC.js";

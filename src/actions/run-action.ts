@@ -22,6 +22,8 @@ export interface CommonInputs {
   out: string;
   data?: string;
   backend?: BackendPreference;
+  /** A leg of the config's sweep (train and evaluate in a sweep's matrix). */
+  leg?: string;
 }
 
 /** The stage's verdict: outputs to set, a report for the job summary, and failure if any. */
@@ -39,6 +41,7 @@ export function commonInputs(): CommonInputs {
   const resolve = (p: string): string => path.resolve(workspace, p);
   const data = core.getInput('data');
   const backend = core.getInput('backend');
+  const leg = core.getInput('leg');
   if (backend !== '' && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) {
     throw new InputError(`input backend: '${backend}' is not one of auto, tensorflow, wasm, cpu`);
   }
@@ -47,6 +50,7 @@ export function commonInputs(): CommonInputs {
     out: resolve(core.getInput('out') || 'out'),
     ...(data === '' ? {} : { data: resolve(data) }),
     ...(backend === '' ? {} : { backend: backend as BackendPreference }),
+    ...(leg === '' ? {} : { leg }),
   };
 }
 
@@ -56,7 +60,7 @@ export class InputError extends Error {}
 /** The stage context of the inputs. */
 export function stageContext(inputs: CommonInputs): StageContext {
   return {
-    loaded: loadConfig(inputs.config),
+    loaded: loadConfig(inputs.config, inputs.leg === undefined ? {} : { leg: inputs.leg }),
     outDir: inputs.out,
     logger: actionsLogger,
     ...(inputs.data === undefined ? {} : { data: inputs.data }),

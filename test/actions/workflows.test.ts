@@ -89,6 +89,26 @@ describe('workflows', () => {
   });
 });
 
+describe('sweep.yml', () => {
+  it('fans the legs out as a matrix (no fail-fast, bounded, one artifact per leg) and fans in to one job that may write', () => {
+    const w = load('sweep.yml') as Workflow & { concurrency: { group: string; 'cancel-in-progress': boolean } };
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'leg', 'select']);
+    const leg = w.jobs.leg as Job & { strategy: { 'fail-fast': boolean; 'max-parallel': string; matrix: string }; needs: string };
+    expect(leg.strategy).toEqual({ 'fail-fast': false, 'max-parallel': '${{ fromJSON(needs.plan.outputs.max-parallel) }}', matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
+    expect(leg.steps.filter((s) => s.uses === './actions/train' || s.uses === './actions/evaluate').map((s) => s.with?.leg)).toEqual(['${{ matrix.leg }}', '${{ matrix.leg }}']);
+    const uploads = leg.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
+    expect(uploads.map((s) => s.with?.name)).toEqual(['${{ matrix.leg }}']);
+    const select = w.jobs.select as Job & { needs: string[] };
+    expect(select.needs).toEqual(['plan', 'leg']);
+    expect(select.steps.find((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.pattern !== undefined)?.with).toEqual({ pattern: 'leg-*', path: 'out/legs/' });
+    for (const [name, job] of Object.entries(w.jobs)) {
+      expect([name, job.permissions]).toEqual([name, name === 'select' ? { contents: 'write', 'pull-requests': 'write', checks: 'write' } : undefined]);
+    }
+    // One run per model across ct.yml and sweep.yml: they push the same promotion branch.
+    expect(w.concurrency).toEqual({ group: 'ct-${{ inputs.model }}', 'cancel-in-progress': false });
+  });
+});
+
 describe('action.yml', () => {
   it.each(actions)('actions/%s runs on node24 from the bundle with documented lower-kebab inputs and outputs', (name) => {
     const a = parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8')) as {
@@ -104,6 +124,7 @@ describe('action.yml', () => {
     }
     // Every input the entry reads is declared (core.getInput('x') of src/actions/<name>.ts and run-action.ts).
     const read = [...readFileSync(path.join(root, 'src/actions', `${name}.ts`), 'utf8').matchAll(/getInput\('([a-z-]+)'\)/g)].map((m) => m[1]);
-    for (const id of [...read, 'config', 'out', 'data', 'backend']) expect(Object.keys(a.inputs)).toContain(id);
+    // train and evaluate run as legs of a sweep (sweep.yml).
+    for (const id of [...read, 'config', 'out', 'data', 'backend', ...(name === 'train' || name === 'evaluate' ? ['leg'] : [])]) expect(Object.keys(a.inputs)).toContain(id);
   });
 });

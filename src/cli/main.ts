@@ -15,6 +15,7 @@ import { runPredict } from '../pipeline/predict.js';
 import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
 import { runMonitor } from '../pipeline/monitor.js';
 import { runReplay } from '../pipeline/replay.js';
+import { runStatsCompute, runStatsMerge, runStatsParallel } from '../pipeline/stats.js';
 import { runSweepLocal, runSweepPlan, runSweepSelect } from '../pipeline/sweep.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
@@ -45,6 +46,7 @@ interface GlobalOptions {
   leg?: string;
   parallel?: string;
   legs?: string;
+  groups?: string;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -132,6 +134,17 @@ const verbs: Record<string, { description: string; action: Verb; args?: string }
       throw new UserError(`ct sweep: expected plan, run or select, got "${what}"`);
     },
   },
+  stats: {
+    description: 'data statistics per group of partitions, mergeable: compute (one group), merge <files...>, run --groups N (in parallel, then merged)',
+    args: '<compute|merge|run> [files...]',
+    action: async (ctx, options, args) => {
+      const [what, ...files] = args;
+      if (what === 'compute') return { exitCode: 0, result: await runStatsCompute(ctx, { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) }) };
+      if (what === 'merge') return { exitCode: 0, result: runStatsMerge(ctx, files.map((f) => path.resolve(f))) };
+      if (what === 'run') return { exitCode: 0, result: await runStatsParallel(ctx, { groups: options.groups === undefined ? 2 : Number(options.groups) }) };
+      throw new UserError(`ct stats: expected compute, merge or run, got "${what}"`);
+    },
+  },
   replay: {
     description: 'backtest the pipeline over historical partitions: gated policy vs never and always retraining',
     action: async (ctx, options) => {
@@ -202,6 +215,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (name === 'sweep') {
       command.option('--parallel <n>', 'run: legs at a time (default sweep.maxParallel)').option('--legs <dir>', 'select: folder of the legs (default <out>/legs)');
     }
+    if (name === 'stats') {
+      command
+        .option('--from <date>', 'compute: first partition day (default: the configured window)')
+        .option('--to <date>', 'compute: last partition day')
+        .option('--groups <n>', 'run: groups of partitions computed at once (default 2)');
+    }
     if (name === 'monitor') {
       command.option('--github', 'dispatch the retraining workflow, open/update/close the alert issue and commit the history to monitoring.historyBranch (token in GITHUB_TOKEN)');
     }
@@ -220,7 +239,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     command.action(async (...received: unknown[]) => {
       // commander passes the declared arguments first, then the options and the command.
-      const args = received.slice(0, -2) as string[];
+      // A variadic argument arrives as an array, an optional one missing as undefined.
+      const args = (received.slice(0, -2) as Array<string | string[] | undefined>).flat().filter((a): a is string => a !== undefined);
       const options = received[received.length - 2] as GlobalOptions;
       debug = options.debug === true;
       const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });

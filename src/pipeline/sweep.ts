@@ -7,11 +7,9 @@
  * (`<out>/model`, `<out>/evaluation.json`) and writes `sweep.json` / `sweep.md`, which the
  * promotion pull request lists. The gates of the selected leg decide, as for one candidate.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { displayPath } from '../data/files.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
@@ -19,6 +17,7 @@ import { readJson, writeJson } from '../files.js';
 import { sweepMarkdown } from '../report/sweep.js';
 import { describeLeg, type Leg, matrixOf, planLegs } from '../sweep/plan.js';
 import { artifactPaths, type EvaluationRecord, type StageContext, type TrainingRecord } from './artifacts.js';
+import { ctBinary, runCtProcess } from './ct-process.js';
 
 /** One leg's result, as `select` saw it. */
 export interface SweepLegResult {
@@ -78,7 +77,7 @@ export function legDir(outDir: string, leg: string): string {
 export async function runSweepLocal(ctx: StageContext, options: { parallel?: number; bin?: string } = {}): Promise<SweepRecord> {
   const legs = sweepLegs(ctx);
   const parallel = Math.max(1, Math.min(options.parallel ?? ctx.loaded.config.sweep!.maxParallel, legs.length));
-  const bin = options.bin ?? fileURLToPath(new URL('../../bin/ct.js', import.meta.url));
+  const bin = options.bin ?? ctBinary();
   const started = performance.now();
   ctx.logger.info(`sweep: ${legs.length} legs, ${parallel} at a time`);
   const queue = [...legs];
@@ -88,9 +87,9 @@ export async function runSweepLocal(ctx: StageContext, options: { parallel?: num
       const out = legDir(ctx.outDir, leg.id);
       rmSync(out, { recursive: true, force: true });
       const common = ['--config', ctx.loaded.file, '--leg', leg.id, '--out', out, '--quiet', ...(ctx.data === undefined ? [] : ['--data', ctx.data]), ...(ctx.backend === undefined ? [] : ['--backend', ctx.backend])];
-      const trained = await runChild(bin, ['train', ...common]);
+      const trained = await runCtProcess(['train', ...common], bin);
       // Exit 1 of evaluate is "gates failed": the leg still has a result.
-      const evaluated = trained.status === 0 ? await runChild(bin, ['evaluate', ...common]) : trained;
+      const evaluated = trained.status === 0 ? await runCtProcess(['evaluate', ...common], bin) : trained;
       if (evaluated.status !== 0 && evaluated.status !== 1) {
         failed.push(leg.id);
         ctx.logger.warning(`sweep ${leg.id} (${describeLeg(leg)}) failed: ${evaluated.stderr.trim().split('\n').at(-1) ?? `exit ${evaluated.status}`}`);
@@ -103,14 +102,6 @@ export async function runSweepLocal(ctx: StageContext, options: { parallel?: num
   return runSweepSelect(ctx, { run: { seconds, parallel } });
 }
 
-function runChild(bin: string, args: string[]): Promise<{ status: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ status: code ?? -1, stderr }));
-  });
-}
 
 /**
  * `ct sweep select`: the best leg by sweep.metric (default the headline metric) on the

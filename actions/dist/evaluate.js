@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-JRPXKW63.js";
+} from "./chunks/chunk-NA3F4AJO.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-5WE7ANAD.js";
+} from "./chunks/chunk-PYLACYUZ.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-CO3457XF.js";
+import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-CO3457XF.js";
+} from "./chunks/chunk-LPNRUXKQ.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

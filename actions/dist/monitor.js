@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-JO5M2JMN.js";
+} from "./chunks/chunk-XQJLNLN3.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-JRPXKW63.js";
+} from "./chunks/chunk-NA3F4AJO.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-5WE7ANAD.js";
+} from "./chunks/chunk-PYLACYUZ.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -43,7 +43,7 @@ import {
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-CO3457XF.js";
+} from "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-JRPXKW63.js";
+} from "./chunks/chunk-NA3F4AJO.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-5WE7ANAD.js";
+} from "./chunks/chunk-PYLACYUZ.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -34,7 +34,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-CO3457XF.js";
+} from "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts

@@ -1,16 +1,16 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-JO5M2JMN.js";
+} from "./chunks/chunk-XQJLNLN3.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-JRPXKW63.js";
+import "./chunks/chunk-NA3F4AJO.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-5WE7ANAD.js";
+} from "./chunks/chunk-PYLACYUZ.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-CO3457XF.js";
+import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/promote.ts

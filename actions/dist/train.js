@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-5WE7ANAD.js";
+} from "./chunks/chunk-PYLACYUZ.js";
 import {
   UserError,
   batchTensors,
@@ -30,7 +30,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-CO3457XF.js";
+} from "./chunks/chunk-LPNRUXKQ.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";
@@ -280,7 +280,7 @@ async function runTrain(ctx, given) {
     git: await gitInfo(ctx.loaded.baseDir),
     config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
     seed: training.seed,
-    backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
+    backend: { requested: backend.requested, name: backend.name, nativePackage: backend.nativePackage ?? null, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
     packages: packageVersions(),
     hyperparameters: { model: config.model, training, classWeights: weights },
     leg: ctx.loaded.leg ?? null,

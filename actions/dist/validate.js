@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-5WE7ANAD.js";
-import "./chunks/chunk-CO3457XF.js";
+} from "./chunks/chunk-PYLACYUZ.js";
+import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

@@ -81,7 +81,8 @@ export interface TrainingRecord {
   git: { commit: string; branch: string | null; dirty: boolean } | null;
   config: { file: string; sha256: string };
   seed: number;
-  backend: { requested: string; name: string; fastKernels: string[]; fallbackReason: string | null };
+  /** `nativePackage`: tfjs-node or tfjs-node-gpu when the `tensorflow` backend ran. */
+  backend: { requested: string; name: string; nativePackage: string | null; fastKernels: string[]; fallbackReason: string | null };
   packages: Record<string, string>;
   /** `classWeights`: the weights of the loss per class, as computed (null: unweighted). */
   hyperparameters: { model: ModelConfig; training: TrainingConfig; classWeights: number[] | null };

@@ -91,7 +91,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     git: await gitInfo(ctx.loaded.baseDir),
     config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
     seed: training.seed,
-    backend: { requested: backend.requested, name: backend.name, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
+    backend: { requested: backend.requested, name: backend.name, nativePackage: backend.nativePackage ?? null, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
     packages: packageVersions(),
     hyperparameters: { model: config.model, training, classWeights: weights },
     leg: ctx.loaded.leg ?? null,

@@ -40,6 +40,8 @@ export interface BackendInfo {
   fastKernels: string[];
   /** Why faster backends were skipped (`auto` only), e.g. tfjs-node not installed. */
   fallbackReason?: string;
+  /** With `tensorflow`: the native package that provides it (tfjs-node-gpu on GPU runners). */
+  nativePackage?: string;
 }
 
 /** Options of {@link selectBackend}. */
@@ -96,50 +98,62 @@ function polyfillNodeUtil(): void {
 }
 
 /**
- * tfjs-node as installed in the GitHub workspace (`npm ci` there), or null. Its own copy
- * of tfjs-core registers the backend in the engine every copy shares (TF.js keeps the
- * engine and the kernel registry on the global object).
+ * The native packages that register the `tensorflow` backend, preferred first: the
+ * CUDA build where a GPU runner installed it, else the CPU build.
  */
-function workspaceTensorflow(): string | null {
+export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** The native package that registered the `tensorflow` backend in this process, once loaded. */
+export let nativePackage: (typeof NATIVE_PACKAGES)[number] | null = null;
+
+/**
+ * A native package as installed in the GitHub workspace (`npm ci` there), or null. Its
+ * own copy of tfjs-core registers the backend in the engine every copy shares (TF.js
+ * keeps the engine and the kernel registry on the global object).
+ */
+function workspaceTensorflow(name: string): string | null {
   const workspace = process.env.GITHUB_WORKSPACE;
   if (workspace === undefined || workspace === '') return null;
   try {
-    return createRequire(join(workspace, 'package.json')).resolve('@tensorflow/tfjs-node');
+    return createRequire(join(workspace, 'package.json')).resolve(name);
   } catch {
     return null;
   }
 }
 
-/** Imports tfjs-node for its side effect: registering the `tensorflow` backend. */
+function notInstalled(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/** Imports tfjs-node-gpu or tfjs-node for its side effect: registering the `tensorflow` backend. */
 function loadTensorflow(logger: Logger): Promise<void> {
   tensorflowLoad ??= (async () => {
     polyfillNodeUtil();
-    let mod: { version?: Record<string, string>; default?: { version?: Record<string, string> } };
-    try {
-      // A variable specifier: TypeScript does not ask for the optional package's types,
-      // and bundlers leave the import to run time (bundled actions use wasm).
-      const specifier = '@tensorflow/tfjs-node';
-      mod = (await import(specifier).catch(async (error: unknown) => {
-        // A bundle (the GitHub Actions) has no node_modules of its own: use the workspace's.
-        const workspaceModule = workspaceTensorflow();
-        if (workspaceModule === null) throw error;
-        return import(pathToFileURL(workspaceModule).href);
-      })) as typeof mod;
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-        throw new Error('@tensorflow/tfjs-node is not installed (optional dependency: it needs libtensorflow at install time)', {
-          cause: error,
-        });
+    let mod: { version?: Record<string, string>; default?: { version?: Record<string, string> } } | undefined;
+    for (const name of NATIVE_PACKAGES) {
+      try {
+        // A variable specifier: TypeScript does not ask for the optional package's types,
+        // and bundlers leave the import to run time (bundled actions use wasm).
+        mod = (await import(name).catch(async (error: unknown) => {
+          // A bundle (the GitHub Actions) has no node_modules of its own: use the workspace's.
+          const workspaceModule = workspaceTensorflow(name);
+          if (workspaceModule === null) throw error;
+          return import(pathToFileURL(workspaceModule).href);
+        })) as typeof mod;
+        nativePackage = name;
+        break;
+      } catch (error) {
+        if (notInstalled(error)) continue;
+        throw new Error(`${name} failed to load: ${reasonOf(error)}`, { cause: error });
       }
-      throw new Error(`@tensorflow/tfjs-node failed to load: ${reasonOf(error)}`, { cause: error });
+    }
+    if (mod === undefined || nativePackage === null) {
+      throw new Error('@tensorflow/tfjs-node is not installed (optional dependency: it needs libtensorflow at install time; @tensorflow/tfjs-node-gpu on GPU runners)');
     }
     const nodeCore = (mod.version ?? mod.default?.version)?.['tfjs-core'];
     if (nodeCore !== undefined && nodeCore !== tf.version['tfjs-core']) {
-      logger.warning(
-        `@tensorflow/tfjs-node uses tfjs-core ${nodeCore} but ct uses ${tf.version['tfjs-core']}: ` +
-          'install matching versions so npm dedupes them',
-      );
+      logger.warning(`${nativePackage} uses tfjs-core ${nodeCore} but ct uses ${tf.version['tfjs-core']}: install matching versions so npm dedupes them`);
     }
   })();
   return tensorflowLoad;
@@ -273,7 +287,8 @@ export async function selectBackend(
     else fastKernels = registerFastKernels(running);
     const info: BackendInfo = { name: running, requested: preference, tfjsVersion: tf.version.tfjs, fastKernels };
     if (skipped.length > 0) info.fallbackReason = skipped.join('; ');
-    const announcement = `TF.js backend: ${running}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`;
+    if (running === 'tensorflow' && nativePackage !== null) info.nativePackage = nativePackage;
+    const announcement = `TF.js backend: ${running}${info.nativePackage === undefined ? '' : ` (${info.nativePackage})`}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`;
     // Stages of one run select the backend each; say it once, not per stage.
     if (announcement !== lastAnnouncement) logger.info(announcement);
     lastAnnouncement = announcement;

@@ -167,17 +167,17 @@ describe('bundled actions, in the order of ct.yml', () => {
   });
 });
 
-describe('tfjs-node installed in the workspace', () => {
-  it('the bundled train action trains on it: its own tfjs-core registers the backend in the engine every copy shares', async () => {
-    // A stand-in for tfjs-node (which needs libtensorflow, not installable here): a package
-    // of the same name whose own copy of tfjs-core registers a `tensorflow` backend.
+describe('tfjs-node (or tfjs-node-gpu on a GPU runner) installed in the workspace', () => {
+  it.each(['tfjs-node', 'tfjs-node-gpu'])('the bundled train action trains on %s: its own tfjs-core registers the backend in the engine every copy shares', async (name) => {
+    // A stand-in for tfjs-node / tfjs-node-gpu (they need libtensorflow, not installable here):
+    // a package of the same name whose own copy of tfjs-core registers a `tensorflow` backend.
     const workspace = mkdtempSync(path.join(tmpdir(), 'ct-tfjs-node-'));
     const pkg = path.join(workspace, 'node_modules/@tensorflow');
-    mkdirSync(path.join(pkg, 'tfjs-node'), { recursive: true });
+    mkdirSync(path.join(pkg, name), { recursive: true });
     for (const name of ['tfjs-core', 'tfjs-backend-cpu']) symlinkSync(path.join(root, 'node_modules/@tensorflow', name), path.join(pkg, name));
-    writeFileSync(path.join(pkg, 'tfjs-node/package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    writeFileSync(path.join(pkg, name, 'package.json'), JSON.stringify({ name: `@tensorflow/${name}`, version: '4.22.0', main: 'index.js' }));
     writeFileSync(
-      path.join(pkg, 'tfjs-node/index.js'),
+      path.join(pkg, name, 'index.js'),
       [
         "const tf = require('@tensorflow/tfjs-core');",
         "const cpu = require('@tensorflow/tfjs-backend-cpu');",
@@ -199,7 +199,8 @@ describe('tfjs-node installed in the workspace', () => {
     });
     expectSuccess({ status, stdout: log, outputs: {} });
     expect(parseOutputs(readFileSync(output, 'utf8'))).toMatchObject({ backend: 'tensorflow', epochs: '1' });
-    expect(log).toContain('TF.js backend: tensorflow');
+    expect(log).toContain(`TF.js backend: tensorflow (@tensorflow/${name})`);
+    expect(JSON.parse(readFileSync(path.join(workspace, 'out/model/training.json'), 'utf8')).backend).toMatchObject({ name: 'tensorflow', nativePackage: `@tensorflow/${name}` });
   });
 });
 

@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { machine, median, pad } from './lib/common.js';
+import { intArgument, machine, median, pad } from './lib/common.js';
 import { FLIGHTS_PARQUET, writeFlightsCsv } from './lib/flights.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,15 +45,6 @@ const TO = '2001-06-25';
 const WINDOW_DAYS = 28;
 const LIMIT_MINUTES = 15;
 
-function runsArgument() {
-  const at = process.argv.indexOf('--runs');
-  const value = at < 0 ? 1 : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error('--runs: expected a whole number >= 1');
-    process.exit(2);
-  }
-  return value;
-}
 
 async function inputsOnce() {
   const days = existsSync(PARTITIONS) ? readdirSync(PARTITIONS).filter((f) => f.endsWith('.parquet')).length : 0;
@@ -125,7 +116,7 @@ async function main() {
     console.error('dist/ is missing or stale: compile first with `npx tsc -p tsconfig.build.json`');
     process.exit(2);
   }
-  const runs = runsArgument();
+  const runs = intArgument('--runs', 1);
   const skipPeers = process.argv.includes('--skip-peers');
   mkdirSync(CACHE, { recursive: true });
   await inputsOnce();

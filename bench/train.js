@@ -58,7 +58,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { machine, median, pad } from './lib/common.js';
+import { intArgument, machine, median, pad } from './lib/common.js';
 import { writeFlightsCsv } from './lib/flights.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -382,16 +382,6 @@ function summarise(samples) {
   return out;
 }
 
-function argument(name, fallback) {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`${name}: expected a whole number >= 0`);
-    process.exit(2);
-  }
-  return value;
-}
 
 function checkDist() {
   for (const path of ['train/loop.js', 'train/backend.js', 'features/preprocessing.js', 'data/stream.js', 'cli/main.js', 'evaluate/metrics.js']) {
@@ -436,9 +426,9 @@ async function profileOnly() {
 }
 
 async function main() {
-  const runs = argument('--runs', 3);
-  const cpuRuns = Math.min(argument('--cpu-runs', 1), runs);
-  const hgbRuns = Math.min(argument('--hgb-runs', 1), runs);
+  const runs = intArgument('--runs', 3, 0);
+  const cpuRuns = Math.min(intArgument('--cpu-runs', 1, 0), runs);
+  const hgbRuns = Math.min(intArgument('--hgb-runs', 1, 0), runs);
   if (runs < 1) {
     console.error('--runs: expected a whole number >= 1');
     process.exit(2);

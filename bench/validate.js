@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { machine, median, pad } from './lib/common.js';
+import { intArgument, machine, median, pad } from './lib/common.js';
 import { writeFlightsCsv } from './lib/flights.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -228,22 +228,12 @@ function summarise(samples) {
   return out;
 }
 
-function argument(name, fallback) {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name}: expected a whole number >= 1`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const round2 = (x) => Math.round(x * 100) / 100;
 
 async function main() {
-  const runs = argument('--runs', 5);
-  const chunkRows = argument('--chunk-rows', 65_536);
+  const runs = intArgument('--runs', 5);
+  const chunkRows = intArgument('--chunk-rows', 65_536);
   const sweep = process.argv.includes('--sweep');
   for (const path of ['data/stream.js', 'validate/batch.js', 'validate/statistics.js', 'validate/schema.js']) {
     if (!existsSync(join(root, 'dist', path))) {

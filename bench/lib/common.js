@@ -25,3 +25,18 @@ export function pad(value, width, right = false) {
   const s = String(value);
   return right ? s.padStart(width) : s.padEnd(width);
 }
+
+/**
+ * The whole number after `name` on the command line (`--runs 3`), or `fallback`;
+ * anything else below `min` exits with code 2 and one line.
+ */
+export function intArgument(name, fallback, min = 1) {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`${name}: expected a whole number >= ${min}`);
+    process.exit(2);
+  }
+  return value;
+}

@@ -1,13 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-NA3F4AJO.js";
+} from "./chunks/chunk-IDW5E5EW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";

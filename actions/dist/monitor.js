@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-XQJLNLN3.js";
+} from "./chunks/chunk-7PNA4DKG.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-NA3F4AJO.js";
+} from "./chunks/chunk-IDW5E5EW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

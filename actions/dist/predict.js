@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-NA3F4AJO.js";
+} from "./chunks/chunk-IDW5E5EW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -11,6 +11,7 @@ import {
   displayPath,
   fingerprintFiles,
   getInput,
+  isRemote,
   lastRecordOf,
   listPartitions,
   listVersions,
@@ -23,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -200,6 +201,7 @@ function modelVersionDir(ctx, requested) {
 function batchFiles(ctx) {
   if (ctx.data !== void 0) return planBatch(ctx.data).files;
   const source = dataSource(ctx);
+  if (isRemote(source)) return [source];
   let isFolder;
   try {
     isFolder = statSync(source).isDirectory();

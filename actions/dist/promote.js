@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-XQJLNLN3.js";
+} from "./chunks/chunk-7PNA4DKG.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-NA3F4AJO.js";
+import "./chunks/chunk-IDW5E5EW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";

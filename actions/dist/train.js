@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import {
   UserError,
   batchTensors,

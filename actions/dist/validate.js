@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-PYLACYUZ.js";
+} from "./chunks/chunk-V2MRYBRF.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

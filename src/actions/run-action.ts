@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as tf from '@tensorflow/tfjs';
 import { loadConfig } from '../config/load.js';
+import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
 import { isUserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
@@ -48,7 +49,7 @@ export function commonInputs(): CommonInputs {
   return {
     config: resolve(core.getInput('config') || 'ct.config.yaml'),
     out: resolve(core.getInput('out') || 'out'),
-    ...(data === '' ? {} : { data: resolve(data) }),
+    ...(data === '' ? {} : { data: isRemote(data) ? data : resolve(data) }),
     ...(backend === '' ? {} : { backend: backend as BackendPreference }),
     ...(leg === '' ? {} : { leg }),
   };

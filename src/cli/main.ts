@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
 import { isUserError, UserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
@@ -249,7 +250,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         loaded,
         outDir: path.resolve(options.out),
         logger,
-        ...(options.data === undefined ? {} : { data: path.resolve(options.data) }),
+        ...(options.data === undefined ? {} : { data: isRemote(options.data) ? options.data : path.resolve(options.data) }),
         ...(options.backend === undefined ? {} : { backend: options.backend }),
       };
       const { exitCode: code, result } = await verb.action(ctx, options, args);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DataConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { displayPath } from './files.js';
+import { isRemote, remoteDisplay, remoteFingerprintPart, remoteName } from './remote.js';
 import { listPartitions, selectWindow } from './partitions.js';
 import { readTables } from './read.js';
 import { hashSplit, timeSplit } from './split.js';
@@ -45,6 +46,7 @@ export interface DatasetPlan {
  * the config's folder, or the `--data` override resolved against the working directory.
  */
 export function planDataset(data: DataConfig, source: string): DatasetPlan {
+  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
@@ -73,6 +75,7 @@ export function planDataset(data: DataConfig, source: string): DatasetPlan {
  * file, all of it new data (no split).
  */
 export function planBatch(source: string): DatasetPlan {
+  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
@@ -137,6 +140,15 @@ function range(from: number, to: number): Int32Array {
 export function fingerprintFiles(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) {
+    if (isRemote(file)) {
+      // A remote file is identified by the version its server gave when it was read.
+      const version = remoteFingerprintPart(file);
+      if (version === undefined) throw new Error(`fingerprint of ${remoteDisplay(file)} asked for before it was read`);
+      hash.update(remoteName(file));
+      hash.update('\0');
+      hash.update(version);
+      continue;
+    }
     hash.update(path.basename(file));
     hash.update('\0');
     hash.update(readFileSync(file));

@@ -6,6 +6,7 @@
 import { openSync, readSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { checkRemoteUrl, isRemote, remoteDisplay, remoteName } from './remote.js';
 
 /**
  * The path as people should see it in messages and `RowSource.file`: relative
@@ -13,6 +14,7 @@ import { UserError } from '../errors.js';
  * always with forward slashes so reports read the same on every OS.
  */
 export function displayPath(path: string): string {
+  if (isRemote(path)) return remoteDisplay(path);
   let shown = path;
   if (isAbsolute(path)) {
     const rel = relative(process.cwd(), path);
@@ -36,11 +38,16 @@ export const DATA_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSIO
 
 /** The format a file's extension names (case-insensitive), or undefined. */
 export function formatOf(path: string): DataFormat | undefined {
-  return FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
+  return FORMAT_BY_EXTENSION[extname(isRemote(path) ? remoteName(path) : path).toLowerCase()];
 }
 
 /** Throws `UserError` unless `path` names an existing regular file. */
 export function assertDataFile(path: string): void {
+  // A URL is checked here; whether it exists, its server says when it is read.
+  if (isRemote(path)) {
+    checkRemoteUrl(path);
+    return;
+  }
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();

@@ -25,6 +25,7 @@ import {
 } from 'hyparquet';
 import { compressors as standardCompressors } from 'hyparquet-compressors';
 import { UserError } from '../errors.js';
+import { isRemote, openRemote } from './remote.js';
 import { ByteDictionary } from './dictionary.js';
 import { assertColumnsExist, assertDataFile, checkedChunkRows, displayPath } from './files.js';
 import { type ColumnSink, CorruptPageError, decodeColumnChunk, type ValueKind } from './parquet-pages.js';
@@ -101,7 +102,7 @@ async function openParquetFile(path: string, options: ParquetOptions) {
   const file = displayPath(path);
   const handle = await openParquet(path, file);
   try {
-    const size = (await handle.stat()).size;
+    const size = handle.size;
     const metadata = await readMetadata(handle, size, file);
     const schema = readSchema(metadata, file);
     assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
@@ -112,27 +113,50 @@ async function openParquetFile(path: string, options: ParquetOptions) {
   }
 }
 
-async function openParquet(path: string, file: string): Promise<FileHandle> {
+/** Where a Parquet file's bytes come from: a local file, or a URL read by byte ranges. */
+interface ByteSource {
+  size: number;
+  /** Bytes to read from the end at first for the footer: small over the network, where each request costs. */
+  footerBytes?: number;
+  /** Fills `bytes` from `position`; a file that ends first is a UserError. */
+  read(bytes: Uint8Array, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openParquet(path: string, file: string): Promise<ByteSource> {
   assertDataFile(path);
+  if (isRemote(path)) {
+    const remote = await openRemote(path);
+    return { size: remote.size, footerBytes: 64 * 1024, read: (bytes, position) => remote.read(bytes, position), close: async () => {} };
+  }
+  let handle: FileHandle;
   try {
-    return await open(path, 'r');
+    handle = await open(path, 'r');
   } catch (error) {
     throw new UserError(`cannot read data file ${file}: ${(error as Error).message}`, { cause: error });
   }
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw new UserError(`cannot read data file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return { size, read: (bytes, position) => readFully(handle, bytes, position, file), close: () => handle.close() };
 }
 
-async function readMetadata(handle: FileHandle, size: number, file: string): Promise<FileMetaData> {
+async function readMetadata(handle: ByteSource, size: number, file: string): Promise<FileMetaData> {
   const source: AsyncBuffer = {
     byteLength: size,
     async slice(start: number, end = size): Promise<ArrayBuffer> {
       const bytes = new Uint8Array(end - start);
-      await readFully(handle, bytes, start, file);
+      await handle.read(bytes, start);
       return bytes.buffer;
     },
   };
   try {
     if (size < 12) throw new Error('too short');
-    return await parquetMetadataAsync(source);
+    return await parquetMetadataAsync(source, handle.footerBytes === undefined ? {} : { initialFetchSize: handle.footerBytes });
   } catch (error) {
     throw new UserError(`${file}: not a Parquet file, or its footer is corrupt (${(error as Error).message})`, { cause: error });
   }
@@ -221,7 +245,7 @@ function valueKindOf(field: SchemaTree): ValueKind | string {
 }
 
 async function readRowGroups(
-  handle: FileHandle,
+  handle: ByteSource,
   size: number,
   metadata: FileMetaData,
   sinks: readonly ColumnSink[],
@@ -243,7 +267,7 @@ async function readRowGroups(
  * its sink from `rowStart` on.
  */
 async function decodeRowGroup(
-  handle: FileHandle,
+  handle: ByteSource,
   size: number,
   metadata: FileMetaData,
   g: number,
@@ -265,7 +289,7 @@ async function decodeRowGroup(
     if (start < 0 || length < 0 || start + length > size) throw new UserError(`${where}: column chunk lies outside the file (corrupt?)`);
     if (buffer.bytes.length < length) buffer.bytes = new Uint8Array(length);
     const bytes = buffer.bytes.subarray(0, length);
-    await readFully(handle, bytes, start, file);
+    await handle.read(bytes, start);
     try {
       decodeColumnChunk(bytes, meta, sink, rowStart, groupRows, pageCompressors);
     } catch (error) {

@@ -8,6 +8,7 @@ import { readCsv } from './csv.js';
 import { assertDataFile, DATA_EXTENSIONS, type DataFormat, displayPath, formatOf } from './files.js';
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
+import { asRemote, isRemote, localCopy, remoteError } from './remote.js';
 import { type Column, type ColumnType, concatTables, nullColumn, nullCount, type Table } from './table.js';
 
 export { DATA_EXTENSIONS, type DataFormat, formatOf };
@@ -28,6 +29,15 @@ export interface ReadOptions {
 export async function readTable(path: string, options: ReadOptions = {}): Promise<Table> {
   assertDataFile(path);
   const format = options.format ?? formatOf(path);
+  if (isRemote(path) && format !== 'parquet') {
+    const local = await localCopy(path);
+    const localShown = displayPath(local);
+    try {
+      return asRemote(await readTable(local, { ...options, ...(format === undefined ? {} : { format }) }), localShown, path);
+    } catch (error) {
+      throw remoteError(error, localShown, path);
+    }
+  }
   const columns = options.columns === undefined ? {} : { columns: options.columns };
   switch (format) {
     case 'parquet':

@@ -14,6 +14,7 @@ import { readCsvChunks } from './csv.js';
 import { assertDataFile, DATA_EXTENSIONS, type DataFormat, displayPath, formatOf } from './files.js';
 import { readJsonLinesChunks } from './jsonl.js';
 import { readParquetChunks } from './parquet.js';
+import { asRemote, isRemote, localCopy, remoteError } from './remote.js';
 import type { Table } from './table.js';
 
 /**
@@ -55,6 +56,17 @@ export interface ChunkOptions {
 export async function* readChunks(path: string, options: ChunkOptions = {}): AsyncGenerator<Table, void, undefined> {
   assertDataFile(path);
   const format = options.format ?? formatOf(path);
+  if (isRemote(path) && format !== 'parquet') {
+    // Text formats are read from a local copy, streamed down once.
+    const local = await localCopy(path);
+    const localShown = displayPath(local);
+    try {
+      for await (const table of readChunks(local, { ...options, ...(format === undefined ? {} : { format }) })) yield asRemote(table, localShown, path);
+    } catch (error) {
+      throw remoteError(error, localShown, path);
+    }
+    return;
+  }
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UserError(`chunk size must be a whole number of rows >= 1, got ${chunkRows}`);
   const common = {

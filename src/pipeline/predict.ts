@@ -12,6 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fingerprintFiles, planBatch } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
+import { isRemote } from '../data/remote.js';
 import { listPartitions } from '../data/partitions.js';
 import { readChunksOf } from '../data/stream.js';
 import { type Column, findColumn, type Table, valueAt } from '../data/table.js';
@@ -217,6 +218,7 @@ function modelVersionDir(ctx: StageContext, requested: string | undefined): { ve
 function batchFiles(ctx: StageContext): string[] {
   if (ctx.data !== undefined) return planBatch(ctx.data).files;
   const source = dataSource(ctx);
+  if (isRemote(source)) return [source];
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();

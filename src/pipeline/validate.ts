@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CtConfig } from '../config/types.js';
 import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
+import { isRemote } from '../data/remote.js';
 import { readChunksOf } from '../data/stream.js';
 import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
 import { readJson, writeJson } from '../files.js';
@@ -33,13 +34,16 @@ export const PREDICTION_COLUMN = 'ct:prediction';
 
 /** Resolved location of the data the stage reads (the `--data` override wins). */
 export function dataSource(ctx: StageContext): string {
-  return ctx.data ?? path.resolve(ctx.loaded.baseDir, ctx.loaded.config.data.path);
+  const configured = ctx.loaded.config.data.path;
+  return ctx.data ?? (isRemote(configured) ? configured : path.resolve(ctx.loaded.baseDir, configured));
 }
 
 /** Where the data schema lives: data.schema, or schema.json in the configured data folder. */
 export function schemaPath(ctx: StageContext): string {
   const { config, baseDir } = ctx.loaded;
   if (config.data.schema !== undefined) return path.resolve(baseDir, config.data.schema);
+  // Data on a server: the schema is the repository's, beside the config.
+  if (isRemote(config.data.path)) return path.join(baseDir, 'schema.json');
   const configured = path.resolve(baseDir, config.data.path);
   const folder = path.extname(configured) === '' ? configured : path.dirname(configured);
   return path.join(folder, 'schema.json');

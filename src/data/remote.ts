@@ -1,0 +1,188 @@
+/**
+ * Data files on object storage or any HTTP(S) server: a data path may be an `https://`
+ * URL. Parquet is read with HTTP range requests (the footer, then each column chunk the
+ * reader asks for); CSV and JSON Lines are streamed to a temporary file once per process
+ * and read from there. Credentials come from the environment (`CT_HTTP_AUTHORIZATION`,
+ * a whole Authorization header value, or `CT_HTTP_TOKEN`, sent as a bearer token) and
+ * are never shown: messages and reports name a URL by its scheme, host and path only.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { UserError } from '../errors.js';
+
+/** True for `http://` and `https://` data paths. */
+export function isRemote(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+/** A URL as people see it: scheme, host and path; never credentials or a query (signed URLs carry secrets there). */
+export function remoteDisplay(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+}
+
+/** The file name part of a URL's path (for the format and partition names). */
+export function remoteName(url: string): string {
+  try {
+    return path.posix.basename(new URL(url).pathname);
+  } catch {
+    return path.posix.basename(url);
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Checks a data URL before use: https (plain http only to this machine), no credentials in it. */
+export function checkRemoteUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError(`not a valid URL: ${remoteDisplay(url)}`);
+  }
+  if (u.username !== '' || u.password !== '') throw new UserError(`${remoteDisplay(url)}: credentials in a data URL would end up in logs; put them in CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+  if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) throw new UserError(`${remoteDisplay(url)}: plain http sends data and credentials in the clear; use https`);
+  return u;
+}
+
+/** Request headers for data URLs, from the environment. */
+function authHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (env.CT_HTTP_AUTHORIZATION !== undefined && env.CT_HTTP_AUTHORIZATION !== '') return { authorization: env.CT_HTTP_AUTHORIZATION };
+  if (env.CT_HTTP_TOKEN !== undefined && env.CT_HTTP_TOKEN !== '') return { authorization: `Bearer ${env.CT_HTTP_TOKEN}` };
+  return {};
+}
+
+async function request(url: string, init: { method: string; headers?: Record<string, string> }): Promise<Response> {
+  checkRemoteUrl(url);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: init.method, headers: { ...authHeaders(), ...init.headers }, redirect: 'follow' });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new UserError(`cannot reach ${remoteDisplay(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+  }
+  if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
+  if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
+  return response;
+}
+
+/** What a HEAD request says about a remote file. */
+interface RemoteInfo {
+  size: number;
+  /** ETag, Last-Modified and size: they change when the object does. */
+  version: string;
+  ranges: boolean;
+}
+
+/** Per process: each URL is asked about once, so the fingerprint matches what was read. */
+const infos = new Map<string, Promise<RemoteInfo>>();
+
+/** Size and version of a remote file (one HEAD request per URL and process). */
+export function remoteInfo(url: string): Promise<RemoteInfo> {
+  let info = infos.get(url);
+  if (info === undefined) {
+    info = (async () => {
+      const response = await request(url, { method: 'HEAD' });
+      const size = Number(response.headers.get('content-length'));
+      if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
+      const version = [response.headers.get('etag'), response.headers.get('last-modified'), size].join('|');
+      return { size, version, ranges: /bytes/i.test(response.headers.get('accept-ranges') ?? '') };
+    })();
+    infos.set(url, info);
+    info.catch(() => infos.delete(url));
+  }
+  return info;
+}
+
+/**
+ * The content fingerprint of a remote file, from its version (ETag, Last-Modified, size)
+ * as seen when it was read: the bytes are not downloaded again to hash them.
+ */
+export function remoteFingerprintPart(url: string): string | undefined {
+  return versions.get(url);
+}
+
+const versions = new Map<string, string>();
+
+/** A remote file read by byte ranges. */
+export interface RemoteFile {
+  size: number;
+  /** Fills `bytes` from `position` with one range request. */
+  read(bytes: Uint8Array, position: number): Promise<void>;
+}
+
+/** Opens a remote file for range reads; a server without range support is a clear error. */
+export async function openRemote(url: string): Promise<RemoteFile> {
+  const info = await remoteInfo(url);
+  versions.set(url, info.version);
+  if (!info.ranges) throw new UserError(`${remoteDisplay(url)}: the server does not accept range requests (Accept-Ranges: bytes), which reading Parquet remotely needs`);
+  return {
+    size: info.size,
+    async read(bytes, position) {
+      if (bytes.length === 0) return;
+      const response = await request(url, { method: 'GET', headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.status !== 206 || body.length !== bytes.length) {
+        throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
+      }
+      bytes.set(body);
+    },
+  };
+}
+
+/** Local copies of remote text files, per process. */
+const copies = new Map<string, Promise<string>>();
+let copiesDir: string | undefined;
+
+/**
+ * A local copy of a remote CSV or JSON Lines file, streamed to a temporary file (memory
+ * stays flat) once per process and removed when the process exits.
+ */
+export function localCopy(url: string): Promise<string> {
+  let copy = copies.get(url);
+  if (copy === undefined) {
+    copy = (async () => {
+      const info = await remoteInfo(url);
+      versions.set(url, info.version);
+      if (copiesDir === undefined) {
+        copiesDir = mkdtempSync(path.join(tmpdir(), 'ct-remote-'));
+        const dir = copiesDir;
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      }
+      const file = path.join(copiesDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${remoteName(url)}`);
+      const response = await request(url, { method: 'GET' });
+      if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(file));
+      return file;
+    })();
+    copies.set(url, copy);
+    copy.catch(() => copies.delete(url));
+  }
+  return copy;
+}
+
+/**
+ * What a reader of `local` (the copy of `url`) produced or threw, told in terms of the
+ * URL: table sources and error messages name the URL, never the temporary file.
+ */
+export function asRemote<T extends { readonly sources: ReadonlyArray<{ readonly file: string }> }>(table: T, localShown: string, url: string): T {
+  const shown = remoteDisplay(url);
+  return { ...table, sources: table.sources.map((s) => (s.file === localShown ? { ...s, file: shown } : s)) };
+}
+
+/** A reader's UserError about the copy of `url`, told about the URL. */
+export function remoteError(error: unknown, localShown: string, url: string): unknown {
+  if (!(error instanceof UserError)) return error;
+  return new UserError(error.message.split(localShown).join(remoteDisplay(url)), { cause: error });
+}

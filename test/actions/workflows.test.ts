@@ -60,6 +60,17 @@ describe('workflows', () => {
     expect(JSON.stringify(w.on)).not.toContain('pull_request_target');
   });
 
+  it.each(workflows)('%s: every action from another repository is pinned to a full commit sha, its version in a comment', (file) => {
+    const text = readFileSync(path.join(workflowDir, file), 'utf8');
+    const uses = [...text.matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()] as const);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [ref, comment] of uses) {
+      if (ref.startsWith('./')) continue;
+      // A tag can be moved to other code; a commit cannot.
+      expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+    }
+  });
+
   it('ct.yml: only promote writes, the concurrency group never cancels a run in progress', () => {
     const w = load('ct.yml') as Workflow & { concurrency: { 'cancel-in-progress': boolean } };
     expect(Object.keys(w.jobs)).toEqual(['validate', 'train', 'evaluate', 'promote']);

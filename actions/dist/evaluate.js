@@ -1,13 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-IDW5E5EW.js";
+} from "./chunks/chunk-Z6NO46EK.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";

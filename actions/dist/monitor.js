@@ -4,12 +4,12 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-7PNA4DKG.js";
+} from "./chunks/chunk-FKUAH7VY.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-IDW5E5EW.js";
+} from "./chunks/chunk-Z6NO46EK.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -19,6 +19,7 @@ import {
   fingerprintFiles,
   getInput,
   headlineMetric,
+  learnVersions,
   listPartitions,
   metricDirection,
   modelDir,
@@ -33,7 +34,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -224,6 +225,7 @@ async function runMonitor(ctx, options = {}) {
   const evaluation = readJson(path.join(productionDir, "evaluation.json"), "production evaluation record");
   const files = newDataFiles(ctx, training, policy.newestDays);
   if (files.files.length === 0) return nothing(pointer.version, `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`);
+  await learnVersions(files.files);
   const fingerprint = fingerprintFiles(files.files);
   const last = history.at(-1);
   if (last !== void 0 && last.fingerprint === fingerprint && last.production === pointer.version) {

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-IDW5E5EW.js";
+} from "./chunks/chunk-Z6NO46EK.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runPromote
-} from "./chunks/chunk-7PNA4DKG.js";
+} from "./chunks/chunk-FKUAH7VY.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-IDW5E5EW.js";
+import "./chunks/chunk-Z6NO46EK.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   getInput,
   runAction
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";

@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import {
   UserError,
   batchTensors,

@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-V2MRYBRF.js";
+} from "./chunks/chunk-6Y22IGJG.js";
 import "./chunks/chunk-LPNRUXKQ.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -115,6 +115,11 @@ export function remoteFingerprintPart(url: string): string | undefined {
 
 const versions = new Map<string, string>();
 
+/** Asks the server for the version of every remote file among `files` (before they are read), so they can be fingerprinted. */
+export async function learnVersions(files: readonly string[]): Promise<void> {
+  for (const file of files) if (isRemote(file)) versions.set(file, (await remoteInfo(file)).version);
+}
+
 /** A remote file read by byte ranges. */
 export interface RemoteFile {
   size: number;

@@ -14,6 +14,7 @@ import { fingerprintFiles } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { listPartitions, newestDays } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
+import { learnVersions } from '../data/remote.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, metricDirection, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { labelledRows, encodeTable } from '../features/preprocessing.js';
@@ -108,6 +109,7 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   // The data judged: an explicit batch, or the newest days after production's training data.
   const files = newDataFiles(ctx, training, policy.newestDays);
   if (files.files.length === 0) return nothing(pointer.version, `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`);
+  await learnVersions(files.files);
   const fingerprint = fingerprintFiles(files.files);
   const last = history.at(-1);
   if (last !== undefined && last.fingerprint === fingerprint && last.production === pointer.version) {

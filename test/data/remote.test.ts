@@ -10,6 +10,7 @@ import { readTable } from '../../src/data/read.js';
 import { readChunksOf } from '../../src/data/stream.js';
 import { fingerprintFiles } from '../../src/data/dataset.js';
 import { displayPath } from '../../src/data/files.js';
+import { learnVersions } from '../../src/data/remote.js';
 import { root, runNode, shippedPartitions, smallConfig, writeConfig } from '../pipeline/repo.js';
 import { type RangeServer, startRangeServer } from './range-server.js';
 
@@ -72,6 +73,16 @@ describe('data from a URL', () => {
     const one = await fetched(['delay']);
     expect(one).toBeGreaterThan(0);
     expect(one).toBeLessThan(all / 2);
+  });
+
+  it('a remote file can be fingerprinted before it is read (one HEAD request), and the same version gives the same fingerprint', async () => {
+    const url = `${open.url}/${day}?fresh=1`;
+    open.requests.length = 0;
+    await learnVersions([url]);
+    expect(open.requests.map((r) => r.method)).toEqual(['HEAD']);
+    const before = fingerprintFiles([url]);
+    await readTable(url);
+    expect(fingerprintFiles([url])).toBe(before);
   });
 
   it('CSV streamed down: rows and sources name the URL, not a temporary file', async () => {

@@ -1,6 +1,6 @@
 /** File helpers shared by the stages: atomic writes and JSON reads with clear errors. */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 
@@ -51,4 +51,10 @@ export function readJson<T>(file: string, what: string): T {
 /** sha256 of a file's bytes, as `sha256:<hex>`. */
 export function sha256File(file: string): string {
   return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+}
+
+/** Appends Markdown to the job summary when running on GitHub Actions (`GITHUB_STEP_SUMMARY` of `env`). */
+export function appendJobSummary(env: NodeJS.ProcessEnv, markdown: string): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
 }

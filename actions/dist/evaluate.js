@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-Z6NO46EK.js";
+} from "./chunks/chunk-SDXLXF4O.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-6Y22IGJG.js";
+} from "./chunks/chunk-DKXXNFC6.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-LPNRUXKQ.js";
+import "./chunks/chunk-NQVUTWHL.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-LPNRUXKQ.js";
+} from "./chunks/chunk-NQVUTWHL.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

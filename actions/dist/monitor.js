@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  appendJobSummary,
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-FKUAH7VY.js";
+} from "./chunks/chunk-AZ5SRQVN.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
-  registryPath
-} from "./chunks/chunk-Z6NO46EK.js";
+  registryPath,
+  scoreLabelledRows
+} from "./chunks/chunk-SDXLXF4O.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -19,36 +19,36 @@ import {
   fingerprintFiles,
   getInput,
   headlineMetric,
+  isRemote,
   learnVersions,
   listPartitions,
   metricDirection,
   modelDir,
   newestDays,
   num,
+  planBatch,
   readProduction,
   readTables,
   runAction,
   runValidate,
-  scoreRows,
   signed,
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-6Y22IGJG.js";
+} from "./chunks/chunk-DKXXNFC6.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
-  encodeTable,
-  labelledRows,
-  predictRows,
+  allRows,
+  appendJobSummary,
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-LPNRUXKQ.js";
+} from "./chunks/chunk-NQVUTWHL.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -233,29 +233,24 @@ async function runMonitor(ctx, options = {}) {
   }
   ctx.logger.info(`judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of new data`);
   const table2 = await readTables(files.files, config.data.format === void 0 ? {} : { format: config.data.format });
-  const rows = new Int32Array(table2.rowCount);
-  for (let i = 0; i < rows.length; i++) rows[i] = i;
-  const dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table: table2, trainRows: new Int32Array(0), evaluationRows: rows, fingerprint };
+  const dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table: table2, trainRows: new Int32Array(0), evaluationRows: allRows(table2.rowCount), fingerprint };
   const { result: validation } = await runValidate({ ...ctx, outDir }, dataset, { plan: { partitioned: files.days !== null, files: files.files, evaluationFiles: files.files, trainParts: [], evaluationParts: files.files } });
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const model = await loadModel(productionDir, `production model ${pointer.version}`);
-  let value = null;
-  let labelled = 0;
+  let scored = null;
   try {
-    const encoded = encodeTable(table2, model.preprocessing);
-    const selected = labelledRows(encoded);
-    labelled = selected.length;
-    if (labelled > 0) {
-      const labels = Float32Array.from(selected, (i) => encoded.labels[i]);
-      const metrics = weightedMetrics(scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }), null);
-      if (metrics[metric] === void 0) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(", ")})`);
-      value = metrics[metric];
-    }
+    scored = scoreLabelledRows(table2, model, { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }).scored;
   } catch (error) {
-    if (error instanceof UserError && /monitoring\.metric/.test(error.message)) throw error;
     if (validation.anomalies.every((a) => a.severity !== "error")) throw error;
   } finally {
     model.model.dispose();
+  }
+  const labelled = scored?.rows ?? 0;
+  let value = null;
+  if (scored !== null && labelled > 0) {
+    const metrics = weightedMetrics(scored, null);
+    if (metrics[metric] === void 0) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(", ")})`);
+    value = metrics[metric];
   }
   const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
   const evidence = {
@@ -289,14 +284,12 @@ function newDataFiles(ctx, training, days) {
   const seen = [...training.data.trainParts, ...training.data.evaluationParts].filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p)).sort();
   const trainedThrough = seen.at(-1) ?? "unknown";
   if (ctx.data !== void 0) {
-    if (existsSync(ctx.data) && !/\.[A-Za-z]+$/.test(ctx.data)) {
-      const parts = listPartitions(ctx.data);
-      return { files: parts.map((p) => p.file), days: parts.length === 0 ? null : { first: parts[0].date, last: parts.at(-1).date }, trainedThrough };
-    }
-    return { files: [ctx.data], days: null, trainedThrough };
+    const plan = planBatch(ctx.data);
+    const parts = plan.partitioned ? plan.evaluationParts : [];
+    return { files: plan.files, days: parts.length === 0 ? null : { first: parts[0], last: parts.at(-1) }, trainedThrough };
   }
   const source = dataSource(ctx);
-  if (/\.[A-Za-z]+$/.test(source)) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
+  if (isRemote(source) || existsSync(source) && statSync(source).isFile()) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
   if (seen.length === 0) throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
   const after = listPartitions(source).filter((p) => p.date > trainedThrough);
   const chosen = newestDays(after, days);

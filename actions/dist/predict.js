@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-Z6NO46EK.js";
+} from "./chunks/chunk-SDXLXF4O.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -12,19 +12,19 @@ import {
   fingerprintFiles,
   getInput,
   isRemote,
-  lastRecordOf,
   listPartitions,
   listVersions,
   parseSchema,
   planBatch,
   readChunksOf,
   readProduction,
+  recordedChecksums,
   runAction,
   schemaPath,
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-6Y22IGJG.js";
+} from "./chunks/chunk-DKXXNFC6.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -35,7 +35,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-LPNRUXKQ.js";
+} from "./chunks/chunk-NQVUTWHL.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts
@@ -189,14 +189,14 @@ function modelVersionDir(ctx, requested) {
     if (pointer === null) throw new UserError(`no production model "${name}" in ${shownRegistry}: promote one first (ct run)`);
     return { version: pointer.version, dir: verifiedProductionDir(registry, pointer) };
   }
-  const recorded = lastRecordOf(registry, name, requested);
-  if (recorded === void 0) {
+  const recorded = recordedChecksums(registry, name, requested, pointer);
+  if (recorded === null) {
     const known = listVersions(registry, name);
     throw new UserError(
       `--model-version: no promotion of "${name}" ${requested} is recorded in ${shownRegistry}${name}/history.jsonl${known.includes(requested) ? " (its checksums cannot be verified)" : known.length > 0 ? `; versions: ${known.join(", ")}` : ""}`
     );
   }
-  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, "history.jsonl") };
+  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
 }
 function batchFiles(ctx) {
   if (ctx.data !== void 0) return planBatch(ctx.data).files;

@@ -1,17 +1,229 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  runPromote
-} from "./chunks/chunk-FKUAH7VY.js";
+  CHECK_RUN_SUMMARY_LIMIT,
+  commitToBranch,
+  fitToLimit,
+  headlineDelta,
+  openGitHubSession,
+  pullRequestBody,
+  pullRequestTitle,
+  workflowRunUrl
+} from "./chunks/chunk-AZ5SRQVN.js";
 import "./chunks/chunk-NC474SEF.js";
-import "./chunks/chunk-Z6NO46EK.js";
+import {
+  modelFiles,
+  registryPath
+} from "./chunks/chunk-SDXLXF4O.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
+  artifactPaths,
+  describeLeg,
+  evaluationMarkdown,
   getInput,
-  runAction
-} from "./chunks/chunk-6Y22IGJG.js";
+  hashFiles,
+  modelCardMarkdown,
+  modelDir,
+  num,
+  publishVersion,
+  readProduction,
+  runAction,
+  signed,
+  table
+} from "./chunks/chunk-DKXXNFC6.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-LPNRUXKQ.js";
+import {
+  UserError,
+  appendJobSummary,
+  readJson,
+  writeJson
+} from "./chunks/chunk-NQVUTWHL.js";
 import "./chunks/chunk-WDYNI5YC.js";
+
+// src/pipeline/promote.ts
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+// src/report/sweep.ts
+function sweepMarkdown(r, missing = []) {
+  const selected = r.legs.find((l) => l.id === r.selected);
+  const rows = r.legs.map((l) => [
+    l.id === r.selected ? `**${l.id}** (selected)` : l.id,
+    describeLeg(l),
+    num(l.value),
+    l.delta === null ? "\u2014" : `${signed(l.delta.value)}${l.delta.ci === null ? "" : ` [${signed(l.delta.ci[0])}, ${signed(l.delta.ci[1])}]`}`,
+    l.gatesPassed ? "\u2705" : `\u274C ${l.failures[0] ?? ""}`,
+    l.trainSeconds.toFixed(1)
+  ]);
+  return [
+    `## Sweep: ${r.legs.length} legs, best by ${r.metric}`,
+    "",
+    `Every leg was trained on the same window and scored on the same ${r.rows} evaluation rows${r.baseline === null ? "" : ` against production ${r.baseline}`}. The best by ${r.metric} (${r.higherIsBetter ? "higher" : "lower"} is better) is ${r.selected} (${describeLeg(selected)}); its gates decide the promotion. Choosing the best of ${r.legs.length} on these rows flatters it a little: its delta is an upper estimate.`,
+    "",
+    table(["leg", "parameters", r.metric, `delta vs production [95% CI]`, "gates", "train s"], rows),
+    ...missing.length > 0 ? ["", `Not evaluated (failed or not run): ${missing.join(", ")}.`] : [],
+    ...r.run === null ? [] : ["", `Run locally: ${r.legs.length + missing.length} legs, ${r.run.parallel} at a time, in ${r.run.seconds.toFixed(1)} s.`],
+    ""
+  ].join("\n");
+}
+
+// src/pipeline/promote.ts
+var PREDICTIVE_FILES = ["model.json", "weights.bin", "preprocessing.json"];
+var VERDICT_NAME = "ct/gates";
+var Unchanged = class extends Error {
+  constructor(version) {
+    super(`identical to production version ${version} (same weights and preprocessing)`);
+    this.version = version;
+  }
+  version;
+};
+async function runPromote(ctx, options = {}) {
+  const record = await decideAndPublish(ctx, options);
+  writeJson(artifactPaths(ctx.outDir).promotion, record);
+  if (record.promoted) {
+    const where = record.pullRequest === null ? `registry: ${record.dir}` : `pull request #${record.pullRequest.number} ${record.pullRequest.created ? "opened" : "updated"}: ${record.pullRequest.url}`;
+    ctx.logger.info(`${record.pullRequest === null ? "promoted" : "proposed"} ${record.model} ${record.version} (${record.reason}); ${where}`);
+  } else if (record.unchanged) ctx.logger.info(`not promoted: ${record.reason}`);
+  else ctx.logger.warning(`not promoted: ${record.reason}`);
+  return record;
+}
+function summariseFailedGates(env, evaluation) {
+  appendJobSummary(env, [`## ct: ${evaluation.model} not promoted, the gates failed`, "", ...evaluation.failures.map((f) => `- ${f.message}`), "", "No branch was pushed and no pull request was opened."].join("\n"));
+}
+async function decideAndPublish(ctx, options) {
+  const { config } = ctx.loaded;
+  const env = options.env ?? process.env;
+  const paths = artifactPaths(ctx.outDir);
+  const evaluation = readJson(paths.evaluation, "evaluation (run `ct evaluate` first)");
+  const notPromoted = { promoted: false, unchanged: false, model: config.name, version: null, dir: null, previous: null, reason: "", pullRequest: null, branch: null, commit: null };
+  if (evaluation.model !== config.name) throw new UserError(`${paths.evaluation} is about model "${evaluation.model}", the config names "${config.name}"`);
+  if (!evaluation.ok) {
+    if (options.pr === true) summariseFailedGates(env, evaluation);
+    return { ...notPromoted, reason: `gates failed: ${evaluation.failures.map((f) => f.message).join("; ")}` };
+  }
+  const candidate = modelFiles(paths.modelDir);
+  if (hashFiles(candidate) !== evaluation.candidate.contentHash) {
+    throw new UserError(`${paths.modelDir} changed since it was evaluated: run \`ct evaluate\` again before promoting`);
+  }
+  const training = readJson(candidate["training.json"], "training record");
+  const cardFile = path.join(ctx.outDir, "MODEL_CARD.md");
+  writeFileSync(cardFile, modelCardMarkdown(config, training, evaluation));
+  const files = { ...candidate, "evaluation.json": paths.evaluation, "evaluation.md": reportFile(paths.evaluationReport, evaluation), "MODEL_CARD.md": cardFile };
+  const reason = evaluation.rubberStamp ? "first model: rubber stamp, there was no production model to compare with" : `gates passed against production ${evaluation.baseline?.version}`;
+  const when = /* @__PURE__ */ new Date();
+  const publish = (registry, by, where) => {
+    const production = readProduction(registry, config.name);
+    if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
+    const evaluatedAgainst = evaluation.baseline?.version ?? null;
+    if ((production?.version ?? null) !== evaluatedAgainst) {
+      throw new UserError(`production${where} is ${production?.version ?? "empty"} but the candidate was evaluated against ${evaluatedAgainst ?? "no production model"}: run \`ct evaluate\` again before promoting`);
+    }
+    const published = publishVersion({ registry, model: config.name, files, when, by });
+    return { version: published.version, previous: published.pointer.previous };
+  };
+  try {
+    if (options.pr !== true) {
+      const by = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: workflowRunUrl(env) };
+      const { version, previous } = publish(registryPath(ctx), by, "");
+      const dir = path.join(modelDir(registryPath(ctx), config.name), version);
+      return { ...notPromoted, promoted: true, version, dir: path.relative(process.cwd(), dir) || dir, previous, reason };
+    }
+    const change = await proposeByPullRequest(ctx, options, {
+      kind: "promote",
+      apply: (registry, by, where) => publish(registry, by, where),
+      title: (version) => pullRequestTitle(config.name, version, evaluation),
+      body: (version, previous, links) => pullRequestBody({ model: config.name, version, previous, evaluation, validation: readValidation(paths.validation), training, links, sweep: sweepOf(ctx.outDir, evaluation) }),
+      verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
+      trainingCommit: training.git?.commit ?? null
+    });
+    return { ...notPromoted, promoted: true, ...change, reason };
+  } catch (error) {
+    if (error instanceof Unchanged) return { ...notPromoted, unchanged: true, version: error.version, reason: error.message };
+    throw error;
+  }
+}
+async function proposeByPullRequest(ctx, options, change) {
+  const { config } = ctx.loaded;
+  const env = options.env ?? process.env;
+  const promotion = config.promotion;
+  const { root, target, api, auth, registryInRepo } = await openGitHubSession(ctx, env, options.retry);
+  const base = options.base ?? promotion.base ?? await api.defaultBranch();
+  const branch = `${promotion.branchPrefix}/${config.name}`;
+  const existing = await api.findOpenPull(branch, base);
+  let applied = null;
+  const commit = async (pullRequest) => {
+    const result = await commitToBranch({
+      repoDir: root,
+      remote: promotion.remote,
+      base,
+      branch,
+      message: change.kind === "promote" ? `Promote ${config.name} to production` : `Roll back ${config.name}`,
+      author: promotion.author,
+      committer: promotion.committer ?? promotion.author,
+      auth,
+      apply: (worktree) => {
+        applied = change.apply(path.join(worktree, registryInRepo), { pullRequest, branch, commit: change.trainingCommit, run: target.runUrl }, ` on ${base}`);
+      },
+      logger: ctx.logger
+    });
+    return result.sha;
+  };
+  let sha = await commit(existing?.number ?? null);
+  let pull;
+  let created = false;
+  const done = () => {
+    if (applied === null) throw new Error("promotion commit made without applying the change");
+    return applied;
+  };
+  const links = (commitSha) => {
+    const folder = `${target.serverUrl}/${target.owner}/${target.repo}/blob/${commitSha}/${registryInRepo.split(path.sep).join("/")}/${config.name}/${done().version}`;
+    return { modelCard: `${folder}/MODEL_CARD.md`, fullReport: `${folder}/evaluation.md`, run: target.runUrl };
+  };
+  if (existing === null) {
+    const opened = await api.createPull({ title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)), head: branch, base });
+    pull = opened.pull;
+    created = opened.created;
+    sha = await commit(pull.number);
+    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
+  } else {
+    pull = existing;
+    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
+  }
+  await api.addLabels(pull.number, promotion.labels);
+  const how = await api.reportVerdict(sha, {
+    name: VERDICT_NAME,
+    passed: change.verdict.passed,
+    title: change.verdict.title,
+    summary: fitToLimit(change.verdict.summary, CHECK_RUN_SUMMARY_LIMIT, links(sha).fullReport),
+    detailsUrl: target.runUrl
+  });
+  ctx.logger.debug(`gate verdict reported on ${sha} as a ${how}`);
+  appendJobSummary(env, `## ct: ${change.title(done().version)}
+
+Pull request [#${pull.number}](${pull.url}) ${created ? "opened" : "updated"}.`);
+  return { version: done().version, previous: done().previous, dir: null, pullRequest: { number: pull.number, url: pull.url, created }, branch, commit: sha };
+}
+function reportFile(file, evaluation) {
+  if (!existsSync(file)) writeFileSync(file, evaluationMarkdown(evaluation));
+  return file;
+}
+function sweepOf(outDir, evaluation) {
+  const file = path.join(outDir, "sweep.json");
+  if (!existsSync(file)) return null;
+  const sweep = readJson(file, "sweep record");
+  const selected = sweep.legs.find((l) => l.id === sweep.selected);
+  return selected?.contentHash === evaluation.candidate.contentHash ? sweepMarkdown(sweep) : null;
+}
+function readValidation(file) {
+  return existsSync(file) ? readJson(file, "validation record") : null;
+}
+function sameModel(candidate, productionDir) {
+  const pick = (locate) => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
+  try {
+    return hashFiles(pick((n) => candidate[n])) === hashFiles(pick((n) => path.join(productionDir, n)));
+  } catch {
+    return false;
+  }
+}
 
 // src/actions/promote.ts
 await runAction("promote", async (ctx) => {

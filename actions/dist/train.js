@@ -17,7 +17,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-6Y22IGJG.js";
+} from "./chunks/chunk-DKXXNFC6.js";
 import {
   UserError,
   batchTensors,
@@ -30,7 +30,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-LPNRUXKQ.js";
+} from "./chunks/chunk-NQVUTWHL.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-6Y22IGJG.js";
-import "./chunks/chunk-LPNRUXKQ.js";
+} from "./chunks/chunk-DKXXNFC6.js";
+import "./chunks/chunk-NQVUTWHL.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

@@ -3,7 +3,7 @@
  * stage inside a log group, set the outputs, write the Markdown report to the job
  * summary, and fail the step with one line. Each action's entry is a few lines on top.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
 import { isUserError } from '../errors.js';
+import { appendJobSummary } from '../files.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { useWasmDirectory } from '../train/backend.js';
 import type { Anomaly } from '../validate/checker.js';
@@ -83,7 +84,7 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
     const ctx = stageContext(inputs);
     const result = await core.group(`ct ${name}`, () => stage(ctx, inputs));
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
-    if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendSummary(readFileSync(result.summaryFile, 'utf8'));
+    if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendJobSummary(process.env, readFileSync(result.summaryFile, 'utf8'));
     if (result.failure !== undefined) core.setFailed(result.failure);
   } catch (error) {
     if (isUserError(error) || error instanceof InputError) core.setFailed(`ct ${name}: ${error.message}`);
@@ -94,11 +95,6 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
   }
 }
 
-/** Appends Markdown to the job summary (when the runner provides one). */
-export function appendSummary(markdown: string): void {
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
-}
 
 /** Annotates each anomaly on its data file (and line, for text formats): errors as errors, the rest as warnings. */
 export function annotateAnomalies(anomalies: readonly Anomaly[]): void {

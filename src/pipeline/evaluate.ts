@@ -84,6 +84,17 @@ function gather(values: Float32Array, positions: ArrayLike<number>, width: numbe
   return out;
 }
 
+/**
+ * One model's predictions on the labelled rows of `table`, through its own
+ * preprocessing, prepared for `weightedMetrics` (the labels are its encoding's).
+ */
+export function scoreLabelledRows(table: Table, model: LoadedModel, options: MetricOptions): { encoded: EncodedData; selected: Int32Array; scored: ScoredRows } {
+  const encoded = encodeTable(table, model.preprocessing);
+  const selected = labelledRows(encoded);
+  const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
+  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), options) };
+}
+
 /** Both models' predictions on the same labelled rows of a table. */
 export interface SameRowScores {
   /** The candidate's encoding of the table (its label encoding is the truth for both). */
@@ -104,10 +115,8 @@ export interface SameRowScores {
  */
 export function scoreSameRows(table: Table, candidate: LoadedModel, production: LoadedModel | null, options: MetricOptions, productionName: string): SameRowScores {
   const task = candidate.preprocessing.task;
-  const encoded = encodeTable(table, candidate.preprocessing);
-  const selected = labelledRows(encoded);
-  const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
-  const candidateScored = scoreRows(task, labels, predictRows(candidate.model, encoded, selected), options);
+  const { encoded, selected, scored: candidateScored } = scoreLabelledRows(table, candidate, options);
+  const labels = candidateScored.labels;
   if (production === null) return { encoded, productionEncoded: null, selected, labels, candidate: candidateScored, production: null };
   if (production.preprocessing.task !== task || production.width !== candidate.width) {
     throw new UserError(`${productionName} predicts a ${production.preprocessing.task} label with ${production.width} output(s), the candidate a ${task} label with ${candidate.width}: they cannot be compared on the same rows`);

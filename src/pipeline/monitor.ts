@@ -6,29 +6,27 @@
  * retraining workflow, opens / updates / closes one issue per model, and commits the
  * monitor history to its branch. Without, the history goes to the working tree.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Dataset } from '../data/dataset.js';
-import { fingerprintFiles } from '../data/dataset.js';
+import { fingerprintFiles, planBatch } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { listPartitions, newestDays } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
-import { learnVersions } from '../data/remote.js';
+import { isRemote, learnVersions } from '../data/remote.js';
 import { UserError } from '../errors.js';
-import { headlineMetric, metricDirection, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
-import { labelledRows, encodeTable } from '../features/preprocessing.js';
-import { readJson, writeJson } from '../files.js';
+import { headlineMetric, metricDirection, type ScoredRows, weightedMetrics } from '../evaluate/metrics.js';
+import { appendJobSummary, readJson, writeJson } from '../files.js';
 import type { RetryOptions } from '../github/api.js';
 import { commitToBranch, readRemoteFile } from '../github/git.js';
 import { decideMonitor, type MonitorEvidence, type MonitorRecord } from '../monitor/decide.js';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { monitorIssueBody, monitorIssueComment, monitorIssueTitle, monitorMarkdown } from '../report/monitor.js';
 import { selectBackend } from '../train/backend.js';
-import { predictRows } from '../train/predict.js';
+import { allRows } from '../train/predict.js';
 import type { EvaluationRecord, StageContext, TrainingRecord } from './artifacts.js';
-import { loadModel, registryPath } from './evaluate.js';
-import { appendJobSummary } from './promote.js';
+import { loadModel, registryPath, scoreLabelledRows } from './evaluate.js';
 import { type GitHubSession, openGitHubSession } from './github-session.js';
 import { dataSource, LABEL_COLUMN, PREDICTION_COLUMN, runValidate } from './validate.js';
 
@@ -118,32 +116,27 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   ctx.logger.info(`judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? '' : `(${files.days.first}..${files.days.last}) `}of new data`);
 
   const table = await readTables(files.files, config.data.format === undefined ? {} : { format: config.data.format });
-  const rows = new Int32Array(table.rowCount);
-  for (let i = 0; i < rows.length; i++) rows[i] = i;
-  const dataset: Dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table, trainRows: new Int32Array(0), evaluationRows: rows, fingerprint };
+  const dataset: Dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table, trainRows: new Int32Array(0), evaluationRows: allRows(table.rowCount), fingerprint };
   // Schema and drift of the new rows against production's training statistics.
   const { result: validation } = await runValidate({ ...ctx, outDir }, dataset, { plan: { partitioned: files.days !== null, files: files.files, evaluationFiles: files.files, trainParts: [], evaluationParts: files.files } });
 
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const model = await loadModel(productionDir, `production model ${pointer.version}`);
-  let value: number | null = null;
-  let labelled = 0;
+  let scored: ScoredRows | null = null;
   try {
-    const encoded = encodeTable(table, model.preprocessing);
-    const selected = labelledRows(encoded);
-    labelled = selected.length;
-    if (labelled > 0) {
-      const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
-      const metrics = weightedMetrics(scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }), null);
-      if (metrics[metric] === undefined) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(', ')})`);
-      value = metrics[metric]!;
-    }
+    scored = scoreLabelledRows(table, model, { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }).scored;
   } catch (error) {
     // Data the model cannot read at all is reported through validation's anomalies.
-    if (error instanceof UserError && /monitoring\.metric/.test(error.message)) throw error;
     if (validation.anomalies.every((a) => a.severity !== 'error')) throw error;
   } finally {
     model.model.dispose();
+  }
+  const labelled = scored?.rows ?? 0;
+  let value: number | null = null;
+  if (scored !== null && labelled > 0) {
+    const metrics = weightedMetrics(scored, null);
+    if (metrics[metric] === undefined) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(', ')})`);
+    value = metrics[metric]!;
   }
 
   const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
@@ -185,14 +178,12 @@ function newDataFiles(ctx: StageContext, training: TrainingRecord, days: number)
   const trainedThrough = seen.at(-1) ?? 'unknown';
   if (ctx.data !== undefined) {
     // An explicit batch: a folder of partitions, or one file, all of it new.
-    if (existsSync(ctx.data) && !/\.[A-Za-z]+$/.test(ctx.data)) {
-      const parts = listPartitions(ctx.data);
-      return { files: parts.map((p) => p.file), days: parts.length === 0 ? null : { first: parts[0]!.date, last: parts.at(-1)!.date }, trainedThrough };
-    }
-    return { files: [ctx.data], days: null, trainedThrough };
+    const plan = planBatch(ctx.data);
+    const parts = plan.partitioned ? plan.evaluationParts : [];
+    return { files: plan.files, days: parts.length === 0 ? null : { first: parts[0]!, last: parts.at(-1)! }, trainedThrough };
   }
   const source = dataSource(ctx);
-  if (/\.[A-Za-z]+$/.test(source)) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
+  if (isRemote(source) || (existsSync(source) && statSync(source).isFile())) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
   if (seen.length === 0) throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
   const after = listPartitions(source).filter((p) => p.date > trainedThrough);
   const chosen = newestDays(after, days);

@@ -19,7 +19,7 @@ import { type Column, findColumn, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
-import { lastRecordOf, listVersions, readProduction, verifiedProductionDir, verifiedVersionDir } from '../registry/registry.js';
+import { listVersions, recordedChecksums, readProduction, verifiedProductionDir, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
 import { csvLine } from '../report/csv.js';
 import { predictRows } from '../train/predict.js';
@@ -204,14 +204,14 @@ function modelVersionDir(ctx: StageContext, requested: string | undefined): { ve
     if (pointer === null) throw new UserError(`no production model "${name}" in ${shownRegistry}: promote one first (ct run)`);
     return { version: pointer.version, dir: verifiedProductionDir(registry, pointer) };
   }
-  const recorded = lastRecordOf(registry, name, requested);
-  if (recorded === undefined) {
+  const recorded = recordedChecksums(registry, name, requested, pointer);
+  if (recorded === null) {
     const known = listVersions(registry, name);
     throw new UserError(
       `--model-version: no promotion of "${name}" ${requested} is recorded in ${shownRegistry}${name}/history.jsonl${known.includes(requested) ? ' (its checksums cannot be verified)' : known.length > 0 ? `; versions: ${known.join(', ')}` : ''}`,
     );
   }
-  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, 'history.jsonl') };
+  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
 }
 
 /** The files to score: `--data` (a file, or every partition of a folder), else the newest partition of data.path (or that file). */

@@ -8,10 +8,10 @@
  * pull request in place. The gate verdict is reported on the pushed commit as the
  * `ct/gates` check run, since pull requests opened with GITHUB_TOKEN trigger no workflows.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { readJson, writeJson } from '../files.js';
+import { appendJobSummary, readJson, writeJson } from '../files.js';
 import { workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
 import { commitToBranch } from '../github/git.js';
 import { openGitHubSession } from './github-session.js';
@@ -59,12 +59,6 @@ export async function runPromote(ctx: StageContext, options: PromoteOptions = {}
   } else if (record.unchanged) ctx.logger.info(`not promoted: ${record.reason}`);
   else ctx.logger.warning(`not promoted: ${record.reason}`);
   return record;
-}
-
-/** Appends Markdown to the job summary when running on GitHub Actions. */
-export function appendJobSummary(env: NodeJS.ProcessEnv, markdown: string): void {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
 }
 
 /** Says in the job summary why nothing was proposed (gates failed): no branch, no pull request. */

@@ -16,17 +16,15 @@ import { displayPath } from '../data/files.js';
 import { listPartitions, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { isUserError, UserError } from '../errors.js';
-import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
-import { encodeTable, labelledRows } from '../features/preprocessing.js';
+import { headlineMetric, weightedMetrics } from '../evaluate/metrics.js';
 import { writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { signed } from '../report/markdown.js';
 import { replayCsv, replayMarkdown } from '../report/replay.js';
-import { predictRows } from '../train/predict.js';
 import { dayBefore, formatDuration, parsePeriod, periodEnd, type Policy, POLICIES, type PolicySummary, progressBar, replaySchedule, summarisePolicies } from '../replay/schedule.js';
 import type { StageContext } from './artifacts.js';
-import { type LoadedModel, loadModel } from './evaluate.js';
+import { type LoadedModel, loadModel, scoreLabelledRows } from './evaluate.js';
 import { runPipeline } from './run.js';
 import { dataSource, schemaPath } from './validate.js';
 
@@ -302,11 +300,8 @@ async function scoreNextPeriod(
     let value = byDir.get(model.dir);
     if (value === undefined) {
       const loaded = await models.get(model.dir);
-      const encoded = encodeTable(table, loaded.preprocessing);
-      const selected = labelledRows(encoded);
-      rows = selected.length;
-      const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
-      const scored = scoreRows(loaded.preprocessing.task, labels, predictRows(loaded.model, encoded, selected), { threshold, classes: loaded.width });
+      const { scored } = scoreLabelledRows(table, loaded, { threshold, classes: loaded.width });
+      rows = scored.rows;
       value = weightedMetrics(scored, null, [metric])[metric]!;
       byDir.set(model.dir, value);
     }

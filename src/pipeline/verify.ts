@@ -12,7 +12,7 @@ import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
-import { lastRecordOf, modelDir, readProduction, verifiedVersionDir } from '../registry/registry.js';
+import { modelDir, readProduction, recordedChecksums, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
 import type { EvaluationRecord, StageContext } from './artifacts.js';
 import { loadModel, registryPath, scoreSameRows } from './evaluate.js';
@@ -41,17 +41,15 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     if (!ok) record.ok = false;
   };
 
-  const filesOf = (v: string): Record<string, string> | null =>
-    pointer?.version === v ? pointer.files : (lastRecordOf(registry, config.name, v)?.files ?? null);
   const verified = (v: string): string | null => {
-    const files = filesOf(v);
-    if (files === null) {
+    const recorded = recordedChecksums(registry, config.name, v, pointer);
+    if (recorded === null) {
       check(`checksums of ${v}`, false, `no checksums of ${v} are recorded in production.json or history.jsonl`);
       return null;
     }
     try {
-      const dir = verifiedVersionDir(registry, config.name, v, files, pointer?.version === v ? 'production.json' : 'history.jsonl');
-      check(`checksums of ${v}`, true, `${Object.keys(files).length} files match their recorded sha256`);
+      const dir = verifiedVersionDir(registry, config.name, v, recorded.files, recorded.source);
+      check(`checksums of ${v}`, true, `${Object.keys(recorded.files).length} files match their recorded sha256`);
       return dir;
     } catch (error) {
       check(`checksums of ${v}`, false, (error as Error).message);

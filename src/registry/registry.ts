@@ -101,6 +101,16 @@ function appendHistory(registry: string, entry: HistoryEntry): void {
   writeFileAtomic(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${JSON.stringify(entry)}\n`);
 }
 
+/**
+ * The checksums recorded for `version`: production.json's when it is production, else
+ * those of its last line in history.jsonl; null when neither records it.
+ */
+export function recordedChecksums(registry: string, model: string, version: string, pointer: ProductionPointer | null = readProduction(registry, model)): { files: Record<string, string>; source: 'production.json' | 'history.jsonl' } | null {
+  if (pointer?.version === version) return { files: pointer.files, source: 'production.json' };
+  const recorded = lastRecordOf(registry, model, version);
+  return recorded === undefined ? null : { files: recorded.files, source: 'history.jsonl' };
+}
+
 /** Checks every file of a version folder against `files` (name -> sha256); returns the folder. */
 export function verifiedVersionDir(registry: string, model: string, version: string, files: Readonly<Record<string, string>>, source: string): string {
   const dir = path.join(modelDir(registry, model), version);

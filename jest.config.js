@@ -12,4 +12,7 @@ export default {
   // (jestjs/jest#5163); injecting these globals into modules restores plain-Node speed.
   sandboxInjectedGlobals: ['Math', 'Array', 'Symbol', 'Object', 'Number', 'Float32Array', 'Int32Array', 'Uint8Array'],
   testTimeout: 120000,
+  // Most end-to-end tests wait on a ct child process; two workers keep both cores busy
+  // (Jest's default on 2 cores is one).
+  maxWorkers: 2,
 };

@@ -80,7 +80,8 @@ function trainingFolder(rows) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const config = parse(readFileSync(join(root, 'ct.config.yaml'), 'utf8'));
-  config.data = { path: csvFile(rows), timestamp: 'date', split: { method: 'hash', evaluationFraction: 0.1, seed: 1 } };
+  // The CSV is shared by all sizes' folders: it is given with --data (config paths stay inside the folder).
+  config.data = { path: 'flights.csv', timestamp: 'date', split: { method: 'hash', evaluationFraction: 0.1, seed: 1 } };
   config.training = { ...config.training, epochs: 1, validationFraction: 0, backend: 'wasm' };
   writeFileSync(join(dir, 'ct.config.yaml'), stringify(config));
   return dir;
@@ -88,9 +89,9 @@ function trainingFolder(rows) {
 
 function training(rows) {
   const dir = trainingFolder(rows);
-  const run = timed([process.execPath, join(root, 'bin/ct.js'), 'train', '--quiet'], { cwd: dir });
+  const run = timed([process.execPath, join(root, 'bin/ct.js'), 'train', '--quiet', '--data', csvFile(rows)], { cwd: dir });
   const record = JSON.parse(readFileSync(join(dir, 'out/model/training.json'), 'utf8'));
-  const fitSeconds = record.history.reduce((s, e) => s + e.seconds, 0);
+  const fitSeconds = record.timing.epochs.reduce((s, e) => s + e.seconds, 0);
   return { seconds: run.seconds, fitSeconds, peakRssMB: run.peakRssMB, trainRows: record.data.rows.train };
 }
 

@@ -14,3 +14,25 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/** Reasons a file cannot be written or read that the user fixes on the machine, not in ct. */
+const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * A `UserError` for a file-system failure of the machine (full disk, read-only or
+ * forbidden folder), naming the file; the error itself when it is anything else.
+ */
+export function explainFileSystemError(error: unknown): unknown {
+  if (isUserError(error) || typeof error !== 'object' || error === null) return error;
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  const reason = typeof code === 'string' ? FILE_SYSTEM_REASONS[code] : undefined;
+  if (reason === undefined) return error;
+  return new UserError(`${typeof path === 'string' ? `cannot write ${path}` : 'file system error'}: ${reason} (${code})`, { cause: error });
+}

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { faultPoint } from './fault.js';
 
 /**
  * Writes `data` to `file` atomically: to a temp file in the same folder (same file
@@ -15,11 +16,13 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
     const fd = openSync(temp, 'w');
     try {
+      faultPoint(`write ${path.basename(file)}`, 'write', temp);
       writeFileSync(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    faultPoint(`rename ${path.basename(file)}`);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });

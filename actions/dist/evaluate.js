@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-SDXLXF4O.js";
+} from "./chunks/chunk-74VVJXQA.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-DKXXNFC6.js";
+} from "./chunks/chunk-6F42K5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-NQVUTWHL.js";
+import "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

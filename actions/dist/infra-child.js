@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-XQCLC5QF.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -3,13 +3,13 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-AZ5SRQVN.js";
+} from "./chunks/chunk-TPHBAYEG.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath,
   scoreLabelledRows
-} from "./chunks/chunk-SDXLXF4O.js";
+} from "./chunks/chunk-74VVJXQA.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   LABEL_COLUMN,
@@ -35,7 +35,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-DKXXNFC6.js";
+} from "./chunks/chunk-6F42K5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -44,7 +44,7 @@ import {
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts

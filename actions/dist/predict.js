@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-SDXLXF4O.js";
+} from "./chunks/chunk-74VVJXQA.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-DKXXNFC6.js";
+} from "./chunks/chunk-6F42K5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -35,7 +35,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts

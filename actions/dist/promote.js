@@ -8,12 +8,12 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-AZ5SRQVN.js";
+} from "./chunks/chunk-TPHBAYEG.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-SDXLXF4O.js";
+} from "./chunks/chunk-74VVJXQA.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -25,18 +25,18 @@ import {
   modelDir,
   num,
   publishVersion,
-  readProduction,
   runAction,
   signed,
   table
-} from "./chunks/chunk-DKXXNFC6.js";
+} from "./chunks/chunk-6F42K5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
   appendJobSummary,
+  faultPoint,
   readJson,
   writeJson
-} from "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/promote.ts
@@ -111,13 +111,14 @@ async function decideAndPublish(ctx, options) {
   const reason = evaluation.rubberStamp ? "first model: rubber stamp, there was no production model to compare with" : `gates passed against production ${evaluation.baseline?.version}`;
   const when = /* @__PURE__ */ new Date();
   const publish = (registry, by, where) => {
-    const production = readProduction(registry, config.name);
-    if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
-    const evaluatedAgainst = evaluation.baseline?.version ?? null;
-    if ((production?.version ?? null) !== evaluatedAgainst) {
-      throw new UserError(`production${where} is ${production?.version ?? "empty"} but the candidate was evaluated against ${evaluatedAgainst ?? "no production model"}: run \`ct evaluate\` again before promoting`);
-    }
-    const published = publishVersion({ registry, model: config.name, files, when, by });
+    const check = (production) => {
+      if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
+      const evaluatedAgainst = evaluation.baseline?.version ?? null;
+      if ((production?.version ?? null) !== evaluatedAgainst) {
+        throw new UserError(`production${where} is ${production?.version ?? "empty"} but the candidate was evaluated against ${evaluatedAgainst ?? "no production model"}: run \`ct evaluate\` again before promoting`);
+      }
+    };
+    const published = publishVersion({ registry, model: config.name, files, when, by, check });
     return { version: published.version, previous: published.pointer.previous };
   };
   try {
@@ -150,8 +151,9 @@ async function proposeByPullRequest(ctx, options, change) {
   const branch = `${promotion.branchPrefix}/${config.name}`;
   const existing = await api.findOpenPull(branch, base);
   let applied = null;
-  const commit = async (pullRequest) => {
+  const commit = async (pullRequest, branchAt) => {
     const result = await commitToBranch({
+      ...branchAt === void 0 ? {} : { branchAt },
       repoDir: root,
       remote: promotion.remote,
       base,
@@ -168,6 +170,7 @@ async function proposeByPullRequest(ctx, options, change) {
     return result.sha;
   };
   let sha = await commit(existing?.number ?? null);
+  faultPoint("promote: branch pushed");
   let pull;
   let created = false;
   const done = () => {
@@ -182,7 +185,7 @@ async function proposeByPullRequest(ctx, options, change) {
     const opened = await api.createPull({ title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)), head: branch, base });
     pull = opened.pull;
     created = opened.created;
-    sha = await commit(pull.number);
+    sha = await commit(pull.number, sha);
     await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
   } else {
     pull = existing;

@@ -17,11 +17,12 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-DKXXNFC6.js";
+} from "./chunks/chunk-6F42K5ZO.js";
 import {
   UserError,
   batchTensors,
   encodeTable,
+  faultPoint,
   fileSaveHandler,
   fitPreprocessing,
   labelledRows,
@@ -30,14 +31,14 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-XQCLC5QF.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/train.ts
 var tf4 = __toESM(require_tf_node(), 1);
-import { rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 // src/train/loop.ts
@@ -63,7 +64,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
       const end = Math.min(order.length, start + training.batchSize);
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
-      for (let i = 0; i < n; i++) labelsBuf[i] = data.labels[order[start + i]];
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
       const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = await model2.trainOnBatch(xs, ys);
       tf.dispose([...xs, ys]);
@@ -88,6 +89,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
     };
     history.push(record);
     options.onEpoch?.(record, training.epochs, seconds2 * (training.epochs - epoch));
+    faultPoint(`train: epoch ${epoch}`);
     if (training.earlyStoppingPatience > 0 && validation !== null) {
       if (best === null || validation.loss < best.score) {
         if (best !== null) tf.dispose(best.weights);
@@ -114,7 +116,7 @@ function validate(model2, data, rows, options) {
   const labels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]];
   const metrics2 = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...options.classes === void 0 ? {} : { classes: options.classes } });
-  const loss = options.task === "regression" ? metrics2.rmse ** 2 : metrics2.logLoss;
+  const loss = options.task === "regression" ? (metrics2.rmse / data.labelScale.std) ** 2 : metrics2.logLoss;
   return { loss, metric: metrics2[headlineMetric(options.task).name] ?? Number.NaN };
 }
 function shuffle(a, random) {
@@ -235,6 +237,14 @@ async function runTrain(ctx, given) {
   const labelled = labelledRows(encoded);
   const unlabelled = encoded.rows - labelled.length;
   if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  if (config.task !== "regression") {
+    const seen = new Set(labelled.map((i) => encoded.labels[i]));
+    if (seen.size < 2) {
+      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
+      const parts = dataset.trainParts.length > 2 ? `${dataset.trainParts[0]}..${dataset.trainParts.at(-1)}` : dataset.trainParts.join(", ");
+      throw new UserError(`label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`);
+    }
+  }
   const { training } = config;
   const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
   const split = holdout(rows, training.validationFraction, training.seed);
@@ -266,9 +276,6 @@ async function runTrain(ctx, given) {
     version: 1,
     model: config.name,
     task: config.task,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1e3,
     data: {
       fingerprint: dataset.fingerprint,
       files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
@@ -288,18 +295,35 @@ async function runTrain(ctx, given) {
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,
     stoppedEarly: fit.stoppedEarly,
-    history: fit.history,
-    samplesPerSecond: fit.samplesPerSecond
+    // What the seed decides here; how long it took, in `timing` (the only field a rerun changes).
+    history: fit.history.map(({ seconds: _s, samplesPerSecond: _r, ...epoch }) => epoch),
+    timing: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1e3,
+      samplesPerSecond: fit.samplesPerSecond,
+      epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond }))
+    }
   };
   const paths = artifactPaths(ctx.outDir);
+  const building = `${paths.modelDir}.partial`;
+  rmSync(building, { recursive: true, force: true });
+  try {
+    await model2.save(fileSaveHandler(building));
+    writeJson(path.join(building, "preprocessing.json"), preprocessing);
+    writeJson(path.join(building, "statistics.json"), await referenceStatistics(trainTable, config, model2, preprocessing));
+    writeJson(path.join(building, "training.json"), record);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  } finally {
+    model2.dispose();
+  }
   rmSync(paths.modelDir, { recursive: true, force: true });
-  await model2.save(fileSaveHandler(paths.modelDir));
-  writeJson(path.join(paths.modelDir, "preprocessing.json"), preprocessing);
-  writeJson(path.join(paths.modelDir, "statistics.json"), await referenceStatistics(trainTable, config, model2, preprocessing));
-  writeJson(path.join(paths.modelDir, "training.json"), record);
-  model2.dispose();
+  faultPoint("train: old candidate removed");
+  renameSync(building, paths.modelDir);
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
-  ctx.logger.info(`trained in ${record.durationSeconds.toFixed(1)} s (${Math.round(record.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
+  ctx.logger.info(`trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
   if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing };
 }
@@ -312,7 +336,7 @@ await runAction("train", async (ctx) => {
   const { record } = await runTrain(ctx);
   const paths = artifactPaths(ctx.outDir);
   return {
-    outputs: { "model-dir": paths.modelDir, backend: record.backend.name, epochs: record.epochs, "samples-per-second": Math.round(record.samplesPerSecond), "data-fingerprint": record.data.fingerprint },
+    outputs: { "model-dir": paths.modelDir, backend: record.backend.name, epochs: record.epochs, "samples-per-second": Math.round(record.timing.samplesPerSecond), "data-fingerprint": record.data.fingerprint },
     summaryFile: paths.trainingReport
   };
 });

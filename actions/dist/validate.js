@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-DKXXNFC6.js";
-import "./chunks/chunk-NQVUTWHL.js";
+} from "./chunks/chunk-6F42K5ZO.js";
+import "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
-import { isUserError } from '../errors.js';
+import { explainFileSystemError, isUserError } from '../errors.js';
 import { appendJobSummary } from '../files.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { useWasmDirectory } from '../train/backend.js';
@@ -86,7 +86,8 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
     if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendJobSummary(process.env, readFileSync(result.summaryFile, 'utf8'));
     if (result.failure !== undefined) core.setFailed(result.failure);
-  } catch (error) {
+  } catch (thrown) {
+    const error = explainFileSystemError(thrown);
     if (isUserError(error) || error instanceof InputError) core.setFailed(`ct ${name}: ${error.message}`);
     else {
       core.setFailed(`ct ${name}: internal error: ${(error as Error).message}`);

@@ -7,7 +7,7 @@ await runAction('train', async (ctx) => {
   const { record } = await runTrain(ctx);
   const paths = artifactPaths(ctx.outDir);
   return {
-    outputs: { 'model-dir': paths.modelDir, backend: record.backend.name, epochs: record.epochs, 'samples-per-second': Math.round(record.samplesPerSecond), 'data-fingerprint': record.data.fingerprint },
+    outputs: { 'model-dir': paths.modelDir, backend: record.backend.name, epochs: record.epochs, 'samples-per-second': Math.round(record.timing.samplesPerSecond), 'data-fingerprint': record.data.fingerprint },
     summaryFile: paths.trainingReport,
   };
 });

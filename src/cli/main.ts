@@ -8,16 +8,19 @@ import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
-import type { BackendPreference } from '../config/types.js';
-import { isUserError, UserError } from '../errors.js';
+import type { BackendPreference, Task } from '../config/types.js';
+import { explainFileSystemError, isUserError, UserError } from '../errors.js';
 import type { StageContext } from '../pipeline/artifacts.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
+import { runInit } from '../pipeline/init.js';
+import type { Logger } from '../logger.js';
 import { runPredict } from '../pipeline/predict.js';
 import { type PromoteOptions, runPromote, runRollback } from '../pipeline/promote.js';
 import { runMonitor } from '../pipeline/monitor.js';
 import { runReplay } from '../pipeline/replay.js';
 import { runStatsCompute, runStatsMerge, runStatsParallel } from '../pipeline/stats.js';
 import { runSweepLocal, runSweepPlan, runSweepSelect } from '../pipeline/sweep.js';
+import { runRegistryCheck } from '../pipeline/registry-check.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
 import { runVerify } from '../pipeline/verify.js';
@@ -48,6 +51,13 @@ interface GlobalOptions {
   parallel?: string;
   legs?: string;
   groups?: string;
+  label?: string;
+  task?: Task;
+  timestamp?: string;
+  name?: string;
+  partition?: boolean;
+  force?: boolean;
+  actions?: string;
 }
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -63,7 +73,35 @@ function promoteOptions(options: GlobalOptions): PromoteOptions {
   return { pr: options.pr === true, ...(options.base === undefined ? {} : { base: options.base }) };
 }
 
-const verbs: Record<string, { description: string; action: Verb; args?: string }> = {
+/** A verb that runs before any config exists (`ct init` writes it): no StageContext. */
+type ConfigFreeVerb = (options: GlobalOptions, logger: Logger) => Promise<VerbResult>;
+
+const verbs: Record<string, { description: string; args?: string } & ({ action: Verb } | { withoutConfig: ConfigFreeVerb })> = {
+  init: {
+    description: 'look at the data and write a commented ct.config.yaml, its schema, the workflows and a README section',
+    withoutConfig: async (options, logger) => {
+      if (options.data === undefined) throw new UserError('ct init: --data <folder|file> is required');
+      if (options.label === undefined) throw new UserError('ct init: --label <column|comparison> is required');
+      const result = await runInit(
+        {
+          data: options.data,
+          label: options.label,
+          ...(options.task === undefined ? {} : { task: options.task }),
+          ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
+          ...(options.name === undefined ? {} : { name: options.name }),
+          ...(options.actions === undefined ? {} : { actions: options.actions }),
+          partition: options.partition === true,
+          force: options.force === true,
+          config: options.config,
+        },
+        logger,
+      );
+      if (options.json !== true && options.quiet !== true) {
+        process.stdout.write(`${result.written.map((f) => `wrote ${f}\n`).join('')}next: ${result.next}\n`);
+      }
+      return { exitCode: 0, result };
+    },
+  },
   run: {
     description: 'run validate -> train -> evaluate -> promote on the configured data',
     action: async (ctx, options) => {
@@ -101,6 +139,15 @@ const verbs: Record<string, { description: string; action: Verb; args?: string }
     args: '[version]',
     action: async (ctx, _options, args) => {
       const record = await runVerify(ctx, args[0]);
+      return { exitCode: record.ok ? 0 : 1, result: record };
+    },
+  },
+  registry: {
+    description: 'check: finish or undo a registry change a killed run left behind, then check every version against its recorded checksums',
+    args: '<what>',
+    action: async (ctx, _options, args) => {
+      if (args[0] !== 'check') throw new UserError(`ct registry: expected check, got "${args[0]}"`);
+      const record = runRegistryCheck(ctx);
       return { exitCode: record.ok ? 0 : 1, result: record };
     },
   },
@@ -205,6 +252,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--json', 'print the result as JSON on stdout; logs only warnings')
       .option('--quiet', 'print only warnings and errors')
       .option('--debug', 'show debug output and stack traces');
+    if (name === 'init') {
+      command
+        .option('--label <column|comparison>', 'the label: a column, or a comparison such as "delay > 15"')
+        .addOption(new Option('--task <task>', 'default: inferred from the label').choices(['binary', 'multiclass', 'regression']))
+        .option('--timestamp <column>', 'the time column (default: the only timestamp column)')
+        .option('--name <model>', 'model name in the registry (default: from the data file or folder)')
+        .option('--partition', 'split one file into daily partitions data/<name>/YYYY-MM-DD.<ext> by its timestamp')
+        .option('--force', 'overwrite files that exist')
+        .option('--actions <owner/repo@sha>', "where the workflows take ct's actions from (default: a placeholder to replace)");
+    }
     if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
     if (name === 'predict') {
       command
@@ -245,6 +302,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       const options = received[received.length - 2] as GlobalOptions;
       debug = options.debug === true;
       const logger = terminalLogger({ quiet: options.quiet === true || options.json === true, debug });
+      if ('withoutConfig' in verb) {
+        const { exitCode: code, result } = await verb.withoutConfig(options, logger);
+        if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        exitCode = code;
+        return;
+      }
       const loaded = loadConfig(options.config, options.leg === undefined ? {} : { leg: options.leg });
       const ctx: StageContext = {
         loaded,
@@ -262,11 +325,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // Help and version are not errors; usage mistakes are bad input.
-      return error.exitCode === 0 ? 0 : 2;
+      return thrown.exitCode === 0 ? 0 : 2;
     }
+    const error = explainFileSystemError(thrown);
     if (isUserError(error)) {
       process.stderr.write(`ct: ${error.message}\n`);
       if (debug && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);

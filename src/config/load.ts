@@ -4,12 +4,13 @@
  * Every problem becomes one `UserError` line naming the file and the field.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { isRemote } from '../data/remote.js';
 import { UserError } from '../errors.js';
-import { GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
+import { computeMetrics, GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
 import { applyLeg, describeLeg, type Leg, planLegs } from '../sweep/plan.js';
 import { configSchema } from './schema.js';
 import type { CtConfig, EvaluationConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
@@ -40,26 +41,110 @@ export function loadConfig(file: string, options: { leg?: string } = {}): Loaded
     if (leg === undefined) throw new UserError(`--leg ${options.leg}: the sweep of ${file} has ${legs.map((l) => l.id).join(', ')}`);
     config = checkConfig(`${file} (sweep ${leg.id}: ${describeLeg(leg)})`, applyLeg(raw as Record<string, unknown>, leg));
   }
+  checkGateMetrics(file, config);
+  const baseDir = path.dirname(path.resolve(file));
+  checkPathsInside(file, config, baseDir);
   return {
     config,
     file,
-    baseDir: path.dirname(path.resolve(file)),
+    baseDir,
     hash: createHash('sha256').update(bytes).digest('hex'),
     ...(leg === undefined ? {} : { leg }),
   };
 }
 
+/** Tags of YAML's core schema: plain data. */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
 function parseYaml(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = first.linePos?.[0]?.line;
     const where = line === undefined ? file : `${file} line ${line}`;
     throw new UserError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
-  const value: unknown = doc.toJS();
+  // A config is data: a tag the core schema does not define (!!js/function, !!binary, !foo)
+  // is refused, not kept as text or handed to a constructor.
+  visit(doc, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || PLAIN_TAGS.has(node.tag)) return;
+    const line = node.range === undefined || node.range === null ? undefined : lineCounter.linePos(node.range[0]).line;
+    const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    throw new UserError(`${line === undefined ? file : `${file} line ${line}`}: the YAML tag ${tag} is not allowed: a config holds plain values`);
+  });
+  let value: unknown;
+  try {
+    // The yaml package stops expanding aliases that would grow the document exponentially ("billion laughs").
+    value = doc.toJS();
+  } catch (error) {
+    throw new UserError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
   if (value === null || value === undefined) throw new UserError(`${file}: the config file is empty`);
   return value;
+}
+
+/**
+ * Refuses a gate on a metric the task's evaluation does not compute: found when the config
+ * is loaded, not after training. The names are those the evaluator computes (asked of it on
+ * two rows, so they cannot drift from it) and the guard metrics.
+ */
+function checkGateMetrics(file: string, config: CtConfig): void {
+  const preds = config.task === 'multiclass' ? Float32Array.of(0.8, 0.2, 0.2, 0.8) : Float32Array.of(0.2, 0.8);
+  const metrics = [...Object.keys(computeMetrics(config.task, Float32Array.of(0, 1), preds, { threshold: 0.5, classes: 2 })), ...GUARD_METRICS];
+  for (const [i, g] of config.gates.entries()) {
+    if (!metrics.includes(g.metric)) throw new UserError(`${file}: gates[${i}].metric: "${g.metric}" is not a metric of a ${config.task} model (${metrics.join(', ')})`);
+  }
+}
+
+/**
+ * Refuses `data.path`, `data.schema` and `registry.path` that resolve (symbolic links of
+ * their existing part followed) outside the repository holding the config: a pull request
+ * that edits the config must not make ct read or write files elsewhere on the runner.
+ * URLs are exempt; so is `--data`, which the person running ct chose.
+ */
+function checkPathsInside(file: string, config: CtConfig, baseDir: string): void {
+  const root = repositoryRoot(baseDir);
+  const fields: Array<[string, string | undefined]> = [
+    ['data.path', isRemote(config.data.path) ? undefined : config.data.path],
+    ['data.schema', config.data.schema],
+    ['registry.path', config.registry.path],
+  ];
+  for (const [field, value] of fields) {
+    if (value === undefined) continue;
+    const target = realTarget(path.resolve(baseDir, value), 0);
+    const relative = path.relative(root, target);
+    if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) continue;
+    const hint = field === 'data.path' ? ' (for a batch elsewhere, use --data)' : '';
+    throw new UserError(`${file}: ${field}: "${value}" resolves to ${target}, outside the repository ${root}${hint}`);
+  }
+}
+
+/** The real path of the nearest folder at or above `dir` holding `.git`; `dir` itself when there is none. */
+function repositoryRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return realpathSync(d);
+    if (path.dirname(d) === d) return realpathSync(dir);
+  }
+}
+
+/** `p` with every symbolic link of its existing part followed (dangling links too); the missing rest kept as written. */
+function realTarget(p: string, depth: number): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    // Missing (or a dangling link): resolve the parent, then this entry.
+  }
+  const parent = path.dirname(p);
+  if (parent === p || depth > 40) return p;
+  const realParent = realTarget(parent, depth + 1);
+  let link: string | undefined;
+  try {
+    link = lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+  } catch {
+    link = undefined;
+  }
+  return link === undefined ? path.join(realParent, path.basename(p)) : realTarget(path.resolve(realParent, link), depth + 1);
 }
 
 /**

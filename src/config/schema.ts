@@ -37,10 +37,10 @@ export const configSchema = {
       required: ['path'],
       description: 'Where the data comes from and how it is split.',
       properties: {
-        path: { type: 'string', minLength: 1, description: 'Folder of daily partitions (YYYY-MM-DD.<ext>) or one file.' },
+        path: { type: 'string', minLength: 1, description: 'Folder of daily partitions (YYYY-MM-DD.<ext>) or one file, inside the repository (symbolic links followed), or an https:// URL.' },
         format: { enum: ['parquet', 'csv', 'jsonl'], description: 'File format; default from the file extension.' },
         timestamp: { type: 'string', description: 'Column holding the time of each row.' },
-        schema: { type: 'string', description: 'Data schema file; default <data.path>/schema.json.' },
+        schema: { type: 'string', description: 'Data schema file, inside the repository; default <data.path>/schema.json.' },
         window: {
           type: 'object',
           additionalProperties: false,
@@ -306,7 +306,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        path: { type: 'string', default: 'models', description: 'Registry folder, relative to the config file.' },
+        path: { type: 'string', default: 'models', description: 'Registry folder, relative to the config file, inside the repository.' },
       },
     },
     sweep: {

@@ -20,7 +20,7 @@ import { closeSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../errors.js';
 import { ByteDictionary } from './dictionary.js';
-import { assertColumnsExist, checkedChunkRows, CHUNK_BYTES, countLineBreaks, displayPath, openDataFile, trimArray } from './files.js';
+import { assertColumnsExist, checkedChunkRows, CHUNK_BYTES, displayPath, openDataFile, trimArray } from './files.js';
 import {
   isNanToken,
   MAY_ANY,
@@ -65,7 +65,7 @@ export function readCsv(path: string, options: CsvOptions = {}): Table {
     assertColumnsExist(path, options.columns, names);
     const fieldIndex = (options.columns ?? names).map((name) => names.indexOf(name));
     const width = names.length;
-    const capacity = countLineBreaks(fd) + 1; // rows can only be fewer
+    const capacity = rowCapacity(fd); // rows can only be fewer
     const columns = fieldIndex.map((j) => new CsvColumn(names[j]!, j, capacity, file));
 
     let rows = 0;
@@ -87,6 +87,30 @@ export function readCsv(path: string, options: CsvOptions = {}): Table {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Rows a CSV file can hold at most: one per line end (LF, CRLF or a lone CR, each of
+ * which ends a row here) plus a last row without one. (`countLineBreaks` counts lone
+ * CRs only in files without any LF: a file of mixed line ends has more rows than that,
+ * and rows past the capacity were lost while `rowCount` still counted them.)
+ */
+function rowCapacity(fd: number): number {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let breaks = 0;
+  let position = 0;
+  let crBefore = false; // the previous block ended with a CR
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n === 0) break;
+    position += n;
+    const block = n === buffer.length ? buffer : buffer.subarray(0, n);
+    if (crBefore && block[0] === LF) breaks--; // a CRLF across blocks is one line end
+    for (let at = block.indexOf(LF); at >= 0; at = block.indexOf(LF, at + 1)) breaks++;
+    for (let at = block.indexOf(CR); at >= 0; at = block.indexOf(CR, at + 1)) if (block[at + 1] !== LF) breaks++;
+    crBefore = block[n - 1] === CR;
+  }
+  return breaks + 1;
 }
 
 /** Options of `readCsvChunks`. */

@@ -9,7 +9,7 @@ import type { DataConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { displayPath } from './files.js';
 import { isRemote, remoteDisplay, remoteFingerprintPart, remoteName } from './remote.js';
-import { listPartitions, selectWindow } from './partitions.js';
+import { dateOfDay, dayNumber, listPartitions, type Partition, selectWindow } from './partitions.js';
 import { readTables } from './read.js';
 import { hashSplit, timeSplit } from './split.js';
 import { findColumn, type Table } from './table.js';
@@ -54,7 +54,7 @@ export function planDataset(data: DataConfig, source: string): DatasetPlan {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
   if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
-  const partitions = selectWindow(listPartitions(source), data.window);
+  const partitions = selectWindow(refuseFutureDays(listPartitions(source)), data.window);
   if (data.split.method === 'time') {
     const split = timeSplit(partitions, data.split.evaluationDays);
     const evaluationFiles = split.evaluation.map((p) => p.file);
@@ -68,6 +68,20 @@ export function planDataset(data: DataConfig, source: string): DatasetPlan {
   }
   const days = partitions.map((p) => p.date);
   return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: days, evaluationParts: days };
+}
+
+/**
+ * The partitions, unless one is named for a day after tomorrow (UTC; a day of slack for
+ * time zones ahead of it): no labelled rows can exist for it yet, and as the newest day
+ * it would move the whole window. `ct predict` reads partitions without this check.
+ */
+function refuseFutureDays(partitions: Partition[]): Partition[] {
+  const today = Math.floor(Date.now() / DAY_MS);
+  const newest = partitions.at(-1);
+  if (newest !== undefined && dayNumber(newest.date)! > today + 1) {
+    throw new UserError(`${newest.file}: named for ${newest.date}, a day that has not come yet (today is ${dateOfDay(today)} UTC); name a partition for the day its rows are from`);
+  }
+  return partitions;
 }
 
 /**

@@ -91,6 +91,7 @@ export function decodeColumnChunk(
       throw new CorruptPageError(`column chunk ends after ${row - rowStart} of ${rowCount} rows`);
     }
     const header = parquetHeader(reader);
+    checkPageHeader(header, end - row);
     const compressed = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (compressed.length !== header.compressed_page_size) throw new CorruptPageError('page runs past the column chunk');
@@ -106,6 +107,44 @@ export function decodeColumnChunk(
     // INDEX_PAGE and unknown page types carry no rows: skipped.
   }
   if (row !== end) throw new CorruptPageError(`pages hold ${row - rowStart} rows, the row group ${rowCount}`);
+}
+
+/**
+ * Checks the sizes and counts of a page header before anything uses them. A corrupt
+ * header can lack a field or hold another thrift type in it, and hyparquet's decoders
+ * trust them: an undefined level length makes its reader offset NaN, which reads byte 0
+ * forever. A flat column has one value per row, so a page cannot hold more values than
+ * the row group has rows left (which also bounds the scratch arrays).
+ */
+function checkPageHeader(header: PageHeader, rowsLeft: number): void {
+  const count = (value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number => {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max) return value;
+    const shown = typeof value === 'number' || value === undefined ? String(value) : typeof value;
+    throw new CorruptPageError(`page header has ${what} ${shown}${typeof value === 'number' && value > max ? ` (at most ${max})` : ''}`);
+  };
+  const encoding = (value: unknown): void => {
+    if (typeof value !== 'string') throw new CorruptPageError('page header has no known encoding');
+  };
+  const compressed = count(header.compressed_page_size, 'compressed size');
+  const uncompressed = count(header.uncompressed_page_size, 'uncompressed size');
+  if (header.type === 'DICTIONARY_PAGE') {
+    const h = header.dictionary_page_header;
+    if (h === undefined) throw new CorruptPageError('dictionary page without a header');
+    count(h.num_values, 'dictionary size', uncompressed * 8); // no value takes less than a bit
+  } else if (header.type === 'DATA_PAGE') {
+    const h = header.data_page_header;
+    if (h === undefined) throw new CorruptPageError('data page without a header');
+    count(h.num_values, 'value count', rowsLeft);
+    encoding(h.encoding);
+  } else if (header.type === 'DATA_PAGE_V2') {
+    const h = header.data_page_header_v2;
+    if (h === undefined) throw new CorruptPageError('data page v2 without a header');
+    const values = count(h.num_values, 'value count', rowsLeft);
+    count(h.num_nulls, 'null count', values);
+    const repetition = count(h.repetition_levels_byte_length, 'repetition levels length', compressed);
+    count(h.definition_levels_byte_length, 'definition levels length', compressed - repetition);
+    encoding(h.encoding);
+  }
 }
 
 /** Values of a dictionary page, converted once so data pages only copy them. */

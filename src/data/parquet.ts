@@ -105,6 +105,7 @@ async function openParquetFile(path: string, options: ParquetOptions) {
     const size = handle.size;
     const metadata = await readMetadata(handle, size, file);
     const schema = readSchema(metadata, file);
+    checkRowCounts(metadata, file);
     assertColumnsExist(path, options.columns, schema.children.map((c) => c.element.name));
     return { file, handle, size, metadata, schema };
   } catch (error) {
@@ -300,6 +301,23 @@ async function decodeRowGroup(
   }
 }
 
+/**
+ * The footer's row counts, checked before any column array is sized by them: a corrupt
+ * footer can say -16458 rows (one flipped bit of a zigzag varint), which is a RangeError
+ * in a typed array's constructor, not an error the user can act on.
+ */
+function checkRowCounts(metadata: FileMetaData, file: string): void {
+  let rows = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    const groupRows = Number(metadata.row_groups[g]!.num_rows);
+    if (!(Number.isSafeInteger(groupRows) && groupRows >= 0)) {
+      throw new UserError(`${file}: row group ${g + 1} holds ${String(metadata.row_groups[g]!.num_rows)} rows (corrupt?)`);
+    }
+    rows += groupRows;
+  }
+  assertRowCount(metadata, rows, file);
+}
+
 function assertRowCount(metadata: FileMetaData, rows: number, file: string): void {
   if (rows !== Number(metadata.num_rows)) {
     throw new UserError(`${file}: row groups hold ${rows} rows but the footer says ${metadata.num_rows} (corrupt?)`);
@@ -342,8 +360,51 @@ function pageOutput(length: number): Uint8Array {
 const pageCompressors: Compressors = {
   ...standardCompressors,
   SNAPPY: (input, length) => {
+    checkSnappy(input, length);
     const out = pageOutput(length);
     snappyUncompress(input, out);
     return out;
   },
 };
+
+/**
+ * Walks a Snappy stream's elements (not their bytes) and checks that each stays
+ * inside the input and the `length` bytes of output, before anything is allocated
+ * or copied. hyparquet's decoder trusts them: a 4-byte literal length of 2^31 or more
+ * turns negative, its position runs back by up to 2^31 and creeps forward one byte
+ * a step, so one corrupt page took half a minute to fail; copies past the output
+ * were dropped without a word.
+ */
+function checkSnappy(input: Uint8Array, length: number): void {
+  let pos = 0;
+  while (pos < input.length && input[pos]! >= 128) pos++; // the preamble: the length as a varint
+  pos++;
+  let out = 0;
+  while (pos < input.length) {
+    const tag = input[pos++]!;
+    let run: number;
+    if ((tag & 3) === 0) {
+      run = (tag >>> 2) + 1;
+      if (run > 60) {
+        const bytes = run - 60;
+        if (pos + bytes > input.length) throw new Error('snappy literal length runs past the input');
+        run = 1;
+        for (let k = 0; k < bytes; k++) run += input[pos + k]! * 2 ** (8 * k);
+        pos += bytes;
+      }
+      if (pos + run > input.length) throw new Error('snappy literal runs past the input');
+      pos += run;
+    } else {
+      const bytes = (tag & 3) === 1 ? 1 : (tag & 3) === 2 ? 2 : 4;
+      if (pos + bytes > input.length) throw new Error('snappy copy runs past the input');
+      let offset = (tag & 3) === 1 ? (tag >>> 5) << 8 : 0;
+      for (let k = 0; k < bytes; k++) offset += input[pos + k]! * 2 ** (8 * k);
+      pos += bytes;
+      run = (tag & 3) === 1 ? ((tag >>> 2) & 7) + 4 : (tag >>> 2) + 1;
+      if (offset === 0 || offset > out) throw new Error('snappy copy from before the start of the output');
+    }
+    out += run;
+    if (out > length) throw new Error(`snappy data holds more than the ${length} bytes of its page`);
+  }
+  if (out !== length) throw new Error(`snappy data holds ${out} bytes, its page ${length}`);
+}

@@ -9,7 +9,8 @@ import { assertDataFile, DATA_EXTENSIONS, type DataFormat, displayPath, formatOf
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { asRemote, isRemote, localCopy, remoteError } from './remote.js';
-import { type Column, type ColumnType, concatTables, nullColumn, nullCount, type Table } from './table.js';
+import { isNanToken, parseBooleanBytes, parseNumberBytes, parseTimestampBytes } from './infer.js';
+import { type Column, type ColumnType, concatTables, locateRow, nullColumn, nullCount, type Table } from './table.js';
 
 export { DATA_EXTENSIONS, type DataFormat, formatOf };
 
@@ -74,15 +75,16 @@ export async function readTables(files: readonly string[], options: ReadOptions 
  * fields reads as string) and takes the agreed type.
  */
 export function alignTables(tables: readonly Table[]): Table[] {
-  const types = new Map<string, { type: ColumnType; file: string }>();
+  const types = new Map<string, { type: ColumnType; file: string; table?: Table; column?: Column }>();
   for (const table of tables) {
     for (const column of table.columns) {
       if (nullCount(column) === table.rowCount) continue; // no values (or no rows): no evidence
       const seen = types.get(column.name);
       const file = table.sources[0]?.file ?? '(table)';
-      if (seen === undefined) types.set(column.name, { type: column.type, file });
+      if (seen === undefined) types.set(column.name, { type: column.type, file, table, column });
       else if (seen.type !== column.type) {
-        throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}`);
+        const where = unreadableValue(column, table, seen.type) ?? unreadableValue(seen.column!, seen.table!, column.type);
+        throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}${where === undefined ? '' : ` (${where})`}`);
       }
     }
   }
@@ -104,4 +106,24 @@ export function alignTables(tables: readonly Table[]): Table[] {
     });
     return { ...table, columns };
   });
+}
+
+/**
+ * When `column` is text because of a value that `type` cannot read (a "late" among
+ * delays): that value with its file and row, as `ct validate` reports it; else undefined.
+ */
+function unreadableValue(column: Column, table: Table, type: ColumnType): string | undefined {
+  if (column.type !== 'string' || type === 'string') return undefined;
+  // The CSV reader's own parsers, so the value found is the one that made the column text.
+  const readable = column.dictionary.map((text) => {
+    const bytes = Buffer.from(text);
+    if (type === 'number') return !Number.isNaN(parseNumberBytes(bytes, 0, bytes.length)) || isNanToken(bytes, 0, bytes.length);
+    if (type === 'timestamp') return !Number.isNaN(parseTimestampBytes(bytes, 0, bytes.length));
+    return parseBooleanBytes(bytes, 0, bytes.length) >= 0;
+  });
+  const row = column.codes.findIndex((code) => code >= 0 && !readable[code]);
+  if (row < 0) return undefined;
+  const at = locateRow(table, row);
+  const what = type === 'timestamp' ? 'a date or time' : type === 'number' ? 'a number' : 'true or false';
+  return `${at.file} row ${at.row}: ${JSON.stringify(column.dictionary[column.codes[row]!]!.slice(0, 80))} is not ${what}`;
 }

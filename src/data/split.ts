@@ -18,12 +18,12 @@ export function timeSplit(
   partitions: readonly Partition[],
   evaluationDays: number,
 ): { train: Partition[]; evaluation: Partition[] } {
-  const days = checkedDays(evaluationDays, 'split.evaluationDays');
+  const days = checkedDays(evaluationDays, 'data.split.evaluationDays');
   const evaluation = newestDays(partitions, days);
   const train = partitions.slice(0, partitions.length - evaluation.length);
   if (train.length === 0) {
     const range = partitions.length === 0 ? 'no partitions' : `${partitions[0]!.date}..${partitions.at(-1)!.date}`;
-    throw new UserError(`split.evaluationDays: the newest ${days} days take the whole window (${range}); no days are left to train on`);
+    throw new UserError(`data.split.evaluationDays: the newest ${days} days take the whole window (${range}); no days are left to train on`);
   }
   return { train, evaluation };
 }
@@ -46,12 +46,12 @@ export interface HashSplitOptions {
  */
 export function hashSplit(table: Table, options: HashSplitOptions): { train: Int32Array; evaluation: Int32Array } {
   const { fraction } = options;
-  if (!(fraction > 0 && fraction < 1)) throw new UserError(`split.evaluationFraction: expected a number between 0 and 1, got ${fraction}`);
-  if (!Number.isFinite(options.seed)) throw new UserError(`split.seed: expected a number, got ${options.seed}`);
+  if (!(fraction > 0 && fraction < 1)) throw new UserError(`data.split.evaluationFraction: expected a number between 0 and 1, got ${fraction}`);
+  if (!Number.isFinite(options.seed)) throw new UserError(`data.split.seed: expected a number, got ${options.seed}`);
   const seed = Math.trunc(options.seed) | 0;
   const keys = (options.key ?? []).map((name) => {
     const column = findColumn(table, name);
-    if (column === undefined) throw new UserError(`split.key: no column "${name}" in the data`);
+    if (column === undefined) throw new UserError(`data.split.key: no column "${name}" in the data`);
     return keyHasher(column);
   });
   const threshold = fraction * 4294967296;

@@ -10,6 +10,10 @@
  * - nonInferiority: the whole interval is better than -margin (higherIsBetter: lower > -margin).
  * The comparisons are strict, so a candidate identical to production (interval [0, 0]) is
  * never a significant improvement.
+ * Metrics measured with a clock (`options.measured`: latency) differ from run to run: a
+ * check on one that passes records no value and names none in its message, so the
+ * checks stay the same on a rerun; a failed one shows the values (its verdict depends on
+ * the machine anyway).
  */
 import type { GateConfig } from '../config/types.js';
 import { metricDirection, type Metrics } from './metrics.js';
@@ -51,6 +55,11 @@ export interface GateScope {
   intervals: Record<string, DeltaInterval>;
 }
 
+export interface GateOptions {
+  /** Metrics measured on this machine (latency): passed checks on them record no values. */
+  measured?: readonly string[];
+}
+
 /** Relative change is undefined for a baseline this close to 0: such a gate fails with a message. */
 const RELATIVE_EPSILON = 1e-12;
 
@@ -58,7 +67,7 @@ const RELATIVE_EPSILON = 1e-12;
  * Applies `gates` to the overall scope and the slices they name. `baselineExists` is
  * false for the first model: change and significance thresholds are then skipped.
  */
-export function applyGates(gates: readonly GateConfig[], overall: GateScope, slices: readonly GateScope[] = []): GateResult {
+export function applyGates(gates: readonly GateConfig[], overall: GateScope, slices: readonly GateScope[] = [], options: GateOptions = {}): GateResult {
   const rubberStamp = overall.baseline === null;
   if (gates.length === 0) {
     const message = 'no gates are configured: nothing can be promoted until the config lists at least one (fail closed)';
@@ -72,15 +81,17 @@ export function applyGates(gates: readonly GateConfig[], overall: GateScope, sli
       checks.push(result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`));
       continue;
     }
-    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp));
+    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp, options.measured?.includes(gate.metric) === true));
   }
   const failures = checks.filter((c) => !c.passed).map(({ passed: _p, skipped: _s, ...f }) => f);
   return { ok: failures.length === 0, rubberStamp, checks, failures };
 }
 
-function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean): GateCheck[] {
+function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, measured: boolean): GateCheck[] {
   const { metric } = gate;
   const where = scope.slice === null ? metric : `${metric} on ${scope.slice}`;
+  // A passed check of a measured metric names no value (see the module comment).
+  const shown = (x: number): string => (measured ? '' : ` ${fmt(x)}`);
   if (scope.skipped !== null) return [result(metric, scope.slice, describeGate(gate), null, null, true, true, `${where}: not gated, ${scope.skipped}`)];
   const out: GateCheck[] = [];
   const value = scope.candidate[metric];
@@ -94,7 +105,7 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean): G
     else {
       const low = gate.lowerBound !== undefined && value < gate.lowerBound;
       const high = gate.upperBound !== undefined && value > gate.upperBound;
-      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where} ${fmt(value)} is within bounds`;
+      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where}${shown(value)} is within bounds`;
       out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
     }
   }
@@ -111,7 +122,7 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean): G
       const delta = value - base;
       const better = (d: number, limit: number): boolean => (direction === 'higherIsBetter' ? d >= limit : d <= limit);
       let passed = true;
-      let message = `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
+      let message = measured ? `${where}: the change from production is within the threshold` : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
       if (absolute !== undefined && !better(delta, absolute)) {
         passed = false;
         message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
@@ -153,7 +164,7 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean): G
       out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
     }
   }
-  return out;
+  return measured ? out.map((c) => (c.passed ? { ...c, value: null, baselineValue: null, delta: null } : c)) : out;
 }
 
 function describeGate(gate: GateConfig): string {

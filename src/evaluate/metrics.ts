@@ -284,6 +284,12 @@ export function computeMetrics(task: Task, labels: Float32Array, preds: Float32A
 /** Metrics of the model as a whole, measured once (not per row): no intervals, no slices. */
 export const GUARD_METRICS: readonly string[] = ['modelBytes', 'latencyP50Ms', 'latencyP95Ms'];
 
+/**
+ * Guard metrics measured with a clock on this machine: they differ from run to run, so
+ * `evaluation.json` keeps them in its `timing` field, not among the metrics.
+ */
+export const MEASURED_METRICS: readonly string[] = ['latencyP50Ms', 'latencyP95Ms'];
+
 /** Whether a larger value of a metric is better; undefined for metrics with no direction (positiveRate). */
 export function metricDirection(name: string): 'higherIsBetter' | 'lowerIsBetter' | undefined {
   if (['auc', 'prAuc', 'accuracy', 'precision', 'recall', 'f1', 'macroF1', 'r2'].includes(name)) return 'higherIsBetter';

@@ -11,6 +11,64 @@ export interface LabelEncoding extends LabelConfig {
   task: Task;
   /** Multiclass: class names; the model's output k is `classes[k]`. */
   classes?: string[];
+  /**
+   * Regression: mean and standard deviation of the training labels. The model learns
+   * (y - mean) / std and its output is un-scaled (x std + mean) into a prediction.
+   * Absent in models saved before ct standardised the target: the identity.
+   */
+  scale?: LabelScale;
+}
+
+/** The standardisation of a regression target: the model's units are (y - mean) / std. */
+export interface LabelScale {
+  mean: number;
+  std: number;
+}
+
+/** No scaling: classification labels, and regression models saved without a scale. */
+export const IDENTITY_SCALE: Readonly<LabelScale> = Object.freeze({ mean: 0, std: 1 });
+
+/**
+ * The scale of a label encoding: its fitted scale for regression, else the identity.
+ * A missing, non-finite or non-positive std counts as 1 (no division by zero).
+ */
+export function labelScale(label: LabelEncoding): LabelScale {
+  if (label.task !== 'regression' || label.scale === undefined || label.scale === null) return { ...IDENTITY_SCALE };
+  const { mean, std } = label.scale;
+  return { mean: Number.isFinite(mean) ? mean : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
+}
+
+/** Mean and sample standard deviation of the known (non-NaN) values; std 1 when it would be 0. */
+export function fitLabelScale(values: ArrayLike<number>): LabelScale {
+  // Welford's update, as for numeric features.
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i]!;
+    if (!Number.isFinite(y)) continue;
+    n++;
+    const d = y - mean;
+    mean += d / n;
+    m2 += d * (y - mean);
+  }
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  return { mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+}
+
+/** Labels in the model's units: (y - mean) / std; NaN stays NaN. The input itself when the scale is the identity. */
+export function standardizeLabels(labels: Float32Array, scale: LabelScale): Float32Array {
+  if (scale.mean === 0 && scale.std === 1) return labels;
+  const out = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = (labels[i]! - scale.mean) / scale.std;
+  return out;
+}
+
+/** Model outputs back in label units, in place: x * std + mean. */
+export function unscalePredictions(outputs: Float32Array, scale: LabelScale): Float32Array {
+  if (scale.mean === 0 && scale.std === 1) return outputs;
+  for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i]! * scale.std + scale.mean;
+  return outputs;
 }
 
 /**

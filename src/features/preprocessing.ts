@@ -6,7 +6,7 @@
 import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
-import { labelColumnValues, type LabelEncoding } from './label.js';
+import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
 
 /** A numeric input: transformed, then z-scored with training statistics. */
 export interface NumericFeature {
@@ -53,6 +53,13 @@ export interface EncodedData {
   inputs: Array<Int32Array | Float32Array>;
   /** Binary: 0/1; multiclass: class index; regression: the value. NaN where unknown. */
   labels: Float32Array;
+  /**
+   * What the model is trained on: `labels` as they are for classification, standardised
+   * with `labelScale` for regression. NaN where unknown.
+   */
+  targets: Float32Array;
+  /** The label's scale (`label.scale` of the preprocessing; identity unless regression): predictions are un-scaled with it. */
+  labelScale: LabelScale;
 }
 
 const DAY_MS = 86_400_000;
@@ -81,7 +88,8 @@ export function encodeTable(table: Table, prep: Preprocessing, options: { withLa
   const inputs: Array<Int32Array | Float32Array> = [];
   for (const f of prep.features) inputs.push(f.transform === 'cross' ? encodeCross(f as CategoricalFeature, prep.features, inputs, table.rowCount) : encodeFeature(table, f));
   const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
-  return { rows: table.rowCount, inputs, labels };
+  const scale = labelScale(prep.label);
+  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale };
 }
 
 /** Row indices whose label is known (rows with a null label cannot be trained or scored). */
@@ -117,7 +125,8 @@ function fitLabel(table: Table, label: LabelConfig, task: Task): LabelEncoding {
   if (task === 'regression') {
     if (label.op !== undefined) throw new UserError(`label: a regression label is a numeric column, not a comparison ("${label.text}")`);
     if (column.type !== 'number') throw new UserError(`label: regression label column "${label.column}" must be numeric, found ${column.type}`);
-    return { ...label, task };
+    // The target is standardised with the training rows' statistics (see `LabelEncoding.scale`).
+    return { ...label, task, scale: fitLabelScale(labelColumnValues(table, { ...label, task })) };
   }
   if (label.op === undefined && column.type === 'string') {
     throw new UserError(`label: binary label column "${label.column}" holds strings; write a comparison such as "${label.column} == \\"yes\\""`);

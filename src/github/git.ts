@@ -10,7 +10,9 @@
  * The push is atomic with a lease on the base branch: it is rejected when the base moved
  * since the commit was made, so the branch always starts at the base's tip and the
  * pointer change merges cleanly. Then the commit is made again on the new tip (the caller
- * re-checks production there) and pushed once more; a second rejection is an error.
+ * re-checks production there) and pushed once more; a second rejection is an error. The
+ * branch itself carries a lease too: when another run pushed it meanwhile, this run stops
+ * with an error instead of replacing that run's proposal.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +56,12 @@ export interface BranchCommitOptions {
    * when the base moved; it may throw (e.g. production changed on the base).
    */
   apply: (worktree: string, baseSha: string) => void | Promise<void>;
+  /**
+   * Where this run last saw or pushed `branch` ('' for nowhere). Default: wherever the
+   * remote has it now. If another run pushes the branch meanwhile, the push is refused
+   * with an error rather than replacing that run's commit.
+   */
+  branchAt?: string;
   logger: Logger;
 }
 
@@ -110,9 +118,10 @@ export async function commitToBranch(options: BranchCommitOptions): Promise<Bran
   if (!remotes.some((r) => r.name === options.remote)) {
     throw new UserError(`git remote "${options.remote}" does not exist in ${root} (promotion.remote; remotes: ${remotes.map((r) => r.name).join(', ') || 'none'})`);
   }
+  // Read once: a retry after the base moved must not take over a push another run made meanwhile.
+  const lease = options.branchAt ?? (await remoteBranchSha(repo, options.remote, options.branch));
   for (let attempt = 1; ; attempt++) {
     const baseSha = await fetchBase(repo, options);
-    const lease = await remoteBranchSha(repo, options.remote, options.branch);
     const worktree = mkdtempSync(path.join(tmpdir(), 'ct-promote-'));
     try {
       await repo.raw(['worktree', 'add', '--detach', worktree, baseSha]);
@@ -131,6 +140,12 @@ export async function commitToBranch(options: BranchCommitOptions): Promise<Bran
       const sha = (await tree.revparse(['HEAD'])).trim();
       const pushed = await push(tree, options, baseSha, lease);
       if (pushed === null) return { sha, baseSha, rebased: attempt > 1, root };
+      const branchNow = options.base === options.branch ? lease : await remoteBranchSha(repo, options.remote, options.branch);
+      if (branchNow !== lease) {
+        throw new UserError(
+          `another run pushed ${options.branch} to ${options.remote} while this one was preparing it (now at ${branchNow.slice(0, 7) || 'deleted'}); nothing was pushed, run again to propose this change instead`,
+        );
+      }
       if (attempt >= 2) throw new UserError(`git push of ${options.branch} to ${options.remote} was rejected twice: ${pushed}`);
       options.logger.warning(`git push rejected (${pushed}); fetching ${options.base} and trying once more`);
     } finally {
@@ -191,7 +206,8 @@ async function push(tree: SimpleGit, options: BranchCommitOptions, baseSha: stri
           `--force-with-lease=refs/heads/${options.branch}:${lease}`,
           options.remote,
           `${baseSha}:refs/heads/${options.base}`,
-          `+HEAD:refs/heads/${options.branch}`,
+          // No '+': a forced refspec would override the lease; the lease alone allows the rewrite.
+          `HEAD:refs/heads/${options.branch}`,
         ];
   try {
     await tree.raw(['push', '--porcelain', '--atomic', ...refs]);

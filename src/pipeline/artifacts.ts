@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
 import type { BackendPreference, ModelConfig, Task, TrainingConfig } from '../config/types.js';
 import type { GateCheck, GateFailure } from '../evaluate/gates.js';
-import type { calibrationCurve, Metrics } from '../evaluate/metrics.js';
+import { type calibrationCurve, MEASURED_METRICS, type Metrics } from '../evaluate/metrics.js';
 import type { DeLongResult, McNemarResult } from '../evaluate/significance.js';
 import type { InfraCheckResult } from './infra-check.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +29,17 @@ export function artifactPaths(outDir: string) {
     predictionReport: path.join(outDir, 'prediction.md'),
   };
 }
+
+/**
+ * The one top-level field of each JSON artifact that holds what depends on the clock or
+ * the machine: timestamps, durations, throughput, measured latency. Two runs on the same
+ * inputs (data, config, seed, commit, backend) write the same artifacts apart from it;
+ * the Markdown twins keep those values between the two `TIMING_MARKDOWN` lines.
+ */
+export const TIMING_FIELD = 'timing';
+
+/** Lines around the part of a Markdown report that shows measured values (clock, machine). */
+export const TIMING_MARKDOWN = { start: '<!-- timing: measured on this machine, differs between runs -->', end: '<!-- /timing -->' } as const;
 
 /** Files of a model folder besides the TF.js pair. */
 export const MODEL_FILES = ['model.json', 'weights.bin', 'preprocessing.json', 'training.json', 'statistics.json'] as const;
@@ -61,15 +72,26 @@ export interface ValidationResult {
   drift: (DriftReport & { reference: string; blocking: boolean }) | null;
 }
 
+/** `training.json`'s `timing`: when and how fast the model trained, on this machine. */
+export interface TrainingTiming {
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  /** Training rows per second over the epochs (validation excluded). */
+  samplesPerSecond: number;
+  /** Per epoch, as `history`. */
+  epochs: Array<{ epoch: number; seconds: number; samplesPerSecond: number }>;
+}
+
+/** One epoch of `training.json`'s history: what the seed decides (its time is in `timing.epochs`). */
+export type EpochHistory = Omit<EpochRecord, 'seconds' | 'samplesPerSecond'>;
+
 /** Contents of `training.json`: the lineage of a model. */
 export interface TrainingRecord {
   format: 'ct-training';
   version: 1;
   model: string;
   task: Task;
-  startedAt: string;
-  finishedAt: string;
-  durationSeconds: number;
   data: {
     fingerprint: string;
     files: string[];
@@ -92,8 +114,8 @@ export interface TrainingRecord {
   epochs: number;
   bestEpoch: number;
   stoppedEarly: boolean;
-  history: EpochRecord[];
-  samplesPerSecond: number;
+  history: EpochHistory[];
+  timing: TrainingTiming;
 }
 
 /** One slice of the evaluation rows, scored for both models. */
@@ -135,13 +157,41 @@ export interface EvaluationRecord {
     roc: { candidate: number[]; baseline: number[] | null };
     calibration: { candidate: CalibrationBin[]; baseline: CalibrationBin[] | null };
   } | null;
-  infra: InfraCheckResult | null;
+  /** The infra check; its load and predict times are in `timing.infra`. */
+  infra: Omit<InfraCheckResult, 'loadMs' | 'predictMs'> | null;
+  /** Checks of measured metrics (latency) that passed record no value: it is in `timing.latency`. */
   checks: GateCheck[];
   failures: GateFailure[];
   /** Metrics measured once for the model, not per row (size, latency): no interval, no slices. */
   guardMetrics: string[];
   backend: string;
+  timing: EvaluationTiming;
+}
+
+/** `evaluation.json`'s `timing`: what was measured with a clock on this machine. */
+export interface EvaluationTiming {
   durationSeconds: number;
+  /** The measured guard metrics (MEASURED_METRICS: prediction latency) of each model. */
+  latency: { candidate: Metrics; baseline: Metrics | null };
+  infra: { loadMs: number | null; predictMs: number | null } | null;
+}
+
+/**
+ * A model's metrics in an evaluation, measured ones (latency, from `timing`) included:
+ * what gates judged and reports show. Records written before `timing` had them inline.
+ */
+export function allMetrics(e: EvaluationRecord, who: 'candidate' | 'baseline'): Metrics {
+  const metrics = who === 'candidate' ? e.candidate.metrics : (e.baseline?.metrics ?? {});
+  const measured = (e.timing as EvaluationTiming | undefined)?.latency[who] ?? {};
+  return { ...metrics, ...measured };
+}
+
+/** Splits metrics into those that reproduce and those measured with a clock (MEASURED_METRICS). */
+export function splitMeasured(metrics: Metrics): { reproducible: Metrics; measured: Metrics } {
+  const reproducible: Metrics = {};
+  const measured: Metrics = {};
+  for (const [name, value] of Object.entries(metrics)) (MEASURED_METRICS.includes(name) ? measured : reproducible)[name] = value;
+  return { reproducible, measured };
 }
 
 export type CalibrationBin = ReturnType<typeof calibrationCurve>[number];

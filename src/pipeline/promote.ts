@@ -12,10 +12,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { appendJobSummary, readJson, writeJson } from '../files.js';
+import { faultPoint } from '../fault.js';
 import { workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
 import { commitToBranch } from '../github/git.js';
 import { openGitHubSession } from './github-session.js';
-import { hashFiles, lastRecordOf, modelDir, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
+import { hashFiles, lastRecordOf, modelDir, type ProductionPointer, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
 import { sweepMarkdown } from '../report/sweep.js';
 import type { SweepRecord } from './sweep.js';
@@ -90,14 +91,16 @@ async function decideAndPublish(ctx: StageContext, options: PromoteOptions): Pro
 
   /** Publishes into the registry folder `registry` (the working tree's, or a worktree's). */
   const publish = (registry: string, by: Provenance, where: string): { version: string; previous: string | null } => {
-    const production = readProduction(registry, config.name);
-    if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
-    // The gates compared with one production model; if another has been promoted since, they say nothing about it.
-    const evaluatedAgainst = evaluation.baseline?.version ?? null;
-    if ((production?.version ?? null) !== evaluatedAgainst) {
-      throw new UserError(`production${where} is ${production?.version ?? 'empty'} but the candidate was evaluated against ${evaluatedAgainst ?? 'no production model'}: run \`ct evaluate\` again before promoting`);
-    }
-    const published = publishVersion({ registry, model: config.name, files, when, by });
+    // Checked while the model is locked: no other run can promote between the check and the change.
+    const check = (production: ProductionPointer | null): void => {
+      if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
+      // The gates compared with one production model; if another has been promoted since, they say nothing about it.
+      const evaluatedAgainst = evaluation.baseline?.version ?? null;
+      if ((production?.version ?? null) !== evaluatedAgainst) {
+        throw new UserError(`production${where} is ${production?.version ?? 'empty'} but the candidate was evaluated against ${evaluatedAgainst ?? 'no production model'}: run \`ct evaluate\` again before promoting`);
+      }
+    };
+    const published = publishVersion({ registry, model: config.name, files, when, by, check });
     return { version: published.version, previous: published.pointer.previous };
   };
 
@@ -195,8 +198,10 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
 
   const existing = await api.findOpenPull(branch, base);
   let applied: { version: string; previous: string | null } | null = null;
-  const commit = async (pullRequest: number | null): Promise<string> => {
+  /** Commits and pushes; `branchAt`: the branch must still be where this run pushed it. */
+  const commit = async (pullRequest: number | null, branchAt?: string): Promise<string> => {
     const result = await commitToBranch({
+      ...(branchAt === undefined ? {} : { branchAt }),
       repoDir: root,
       remote: promotion.remote,
       base,
@@ -214,6 +219,7 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
   };
 
   let sha = await commit(existing?.number ?? null);
+  faultPoint('promote: branch pushed');
   let pull: PullRequest;
   let created = false;
   const done = (): { version: string; previous: string | null } => {
@@ -228,8 +234,9 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
     const opened = await api.createPull({ title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)), head: branch, base });
     pull = opened.pull;
     created = opened.created;
-    // The history line names the pull request: now that it has a number, commit again with it.
-    sha = await commit(pull.number);
+    // The history line names the pull request: now that it has a number, commit again with it
+    // (unless another run has pushed the branch since: then that run's proposal stands).
+    sha = await commit(pull.number, sha);
     await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
   } else {
     pull = existing;

@@ -148,8 +148,8 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
         step.window = files.length === 0 ? null : { first: partitionDate(files[0]!), last: partitionDate(files.at(-1)!) };
         step.stoppedAt = run.stoppedAt;
         step.promoted = run.promotion?.promoted === true;
-        step.trainSeconds = run.training?.durationSeconds ?? null;
-        step.evaluateSeconds = run.evaluation?.durationSeconds ?? null;
+        step.trainSeconds = run.training?.timing.durationSeconds ?? null;
+        step.evaluateSeconds = run.evaluation?.timing.durationSeconds ?? null;
         if (run.stoppedAt === 'validate') step.reasons = run.validation.anomalies.filter((a) => a.severity === 'error').map((a) => a.message);
         if (run.stoppedAt === 'validate' && step.reasons.length === 0) step.reasons = ['dataset drift (validation.drift.blocking)'];
         if (run.evaluation !== null) {

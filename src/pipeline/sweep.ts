@@ -16,7 +16,7 @@ import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
 import { readJson, writeJson } from '../files.js';
 import { sweepMarkdown } from '../report/sweep.js';
 import { describeLeg, type Leg, matrixOf, planLegs } from '../sweep/plan.js';
-import { artifactPaths, type EvaluationRecord, type StageContext, type TrainingRecord } from './artifacts.js';
+import { allMetrics, artifactPaths, type EvaluationRecord, type StageContext, type TrainingRecord } from './artifacts.js';
 import { ctBinary, runCtProcess } from './ct-process.js';
 
 /** One leg's result, as `select` saw it. */
@@ -129,8 +129,9 @@ export function runSweepSelect(ctx: StageContext, options: { legsDir?: string; r
     if (training.leg?.id !== leg.id || JSON.stringify(training.leg.params) !== JSON.stringify(leg.params)) {
       throw new UserError(`${displayPath(dir)}: trained as ${training.leg === null ? 'no sweep leg' : `${training.leg.id} (${describeLeg(training.leg)})`}, but the sweep's ${leg.id} is ${describeLeg(leg)}: run the legs again`);
     }
-    const value = evaluation.candidate.metrics[metric];
-    if (value === undefined) throw new UserError(`sweep.metric: "${metric}" is not among the metrics of ${leg.id} (${Object.keys(evaluation.candidate.metrics).join(', ')})`);
+    const metrics = allMetrics(evaluation, 'candidate');
+    const value = metrics[metric];
+    if (value === undefined) throw new UserError(`sweep.metric: "${metric}" is not among the metrics of ${leg.id} (${Object.keys(metrics).join(', ')})`);
     results.push({
       id: leg.id,
       params: leg.params,
@@ -138,7 +139,7 @@ export function runSweepSelect(ctx: StageContext, options: { legsDir?: string; r
       delta: evaluation.deltas[metric] ?? null,
       gatesPassed: evaluation.ok,
       failures: evaluation.failures.map((f) => f.message),
-      trainSeconds: training.durationSeconds,
+      trainSeconds: training.timing.durationSeconds,
       contentHash: evaluation.candidate.contentHash,
       dir,
       evaluation,

@@ -3,7 +3,7 @@
  * and write the model folder (`model.json`, `weights.bin`, `preprocessing.json`,
  * `training.json`, `statistics.json`).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, loadDataset } from '../data/dataset.js';
@@ -12,6 +12,7 @@ import type { CtConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { headlineMetric } from '../evaluate/metrics.js';
 import { writeJson } from '../files.js';
+import { faultPoint } from '../fault.js';
 import { encodeTable, fitPreprocessing, labelledRows, type Preprocessing } from '../features/preprocessing.js';
 import { trainingMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
@@ -44,6 +45,15 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const labelled = labelledRows(encoded);
   const unlabelled = encoded.rows - labelled.length;
   if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  if (config.task !== 'regression') {
+    // One class is nothing to learn, and its evaluation (AUC, log loss) would be undefined.
+    const seen = new Set(labelled.map((i) => encoded.labels[i]!));
+    if (seen.size < 2) {
+      const only = config.task === 'binary' ? (seen.has(1) ? 'true' : 'false') : (preprocessing.label.classes?.[Number([...seen][0])] ?? '?');
+      const parts = dataset.trainParts.length > 2 ? `${dataset.trainParts[0]}..${dataset.trainParts.at(-1)}` : dataset.trainParts.join(', ');
+      throw new UserError(`label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`);
+    }
+  }
   const { training } = config;
   const rows = training.maxRows === undefined ? labelled : sampleRows(labelled, training.maxRows, training.seed);
   const split = holdout(rows, training.validationFraction, training.seed);
@@ -77,9 +87,6 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     version: 1,
     model: config.name,
     task: config.task,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
     data: {
       fingerprint: dataset.fingerprint,
       files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
@@ -99,20 +106,38 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,
     stoppedEarly: fit.stoppedEarly,
-    history: fit.history,
-    samplesPerSecond: fit.samplesPerSecond,
+    // What the seed decides here; how long it took, in `timing` (the only field a rerun changes).
+    history: fit.history.map(({ seconds: _s, samplesPerSecond: _r, ...epoch }) => epoch),
+    timing: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      samplesPerSecond: fit.samplesPerSecond,
+      epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond })),
+    },
   };
 
-  // A fresh folder: files of an earlier candidate must never mix with this one.
+  // Built in a fresh folder beside the old candidate, then swapped in: files of an earlier
+  // candidate never mix with this one, and a run killed while saving leaves no half model.
   const paths = artifactPaths(ctx.outDir);
+  const building = `${paths.modelDir}.partial`;
+  rmSync(building, { recursive: true, force: true });
+  try {
+    await model.save(fileSaveHandler(building));
+    writeJson(path.join(building, 'preprocessing.json'), preprocessing);
+    writeJson(path.join(building, 'statistics.json'), await referenceStatistics(trainTable, config, model, preprocessing));
+    writeJson(path.join(building, 'training.json'), record);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  } finally {
+    model.dispose();
+  }
   rmSync(paths.modelDir, { recursive: true, force: true });
-  await model.save(fileSaveHandler(paths.modelDir));
-  writeJson(path.join(paths.modelDir, 'preprocessing.json'), preprocessing);
-  writeJson(path.join(paths.modelDir, 'statistics.json'), await referenceStatistics(trainTable, config, model, preprocessing));
-  writeJson(path.join(paths.modelDir, 'training.json'), record);
-  model.dispose();
+  faultPoint('train: old candidate removed');
+  renameSync(building, paths.modelDir);
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
-  ctx.logger.info(`trained in ${record.durationSeconds.toFixed(1)} s (${Math.round(record.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
+  ctx.logger.info(`trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing };
 }

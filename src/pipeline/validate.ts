@@ -12,6 +12,7 @@ import { displayPath } from '../data/files.js';
 import { isRemote } from '../data/remote.js';
 import { readChunksOf } from '../data/stream.js';
 import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
+import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { labelColumnValues } from '../features/label.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
@@ -105,17 +106,21 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   } else {
     schema = parseSchema(displayPath(file), readJson(file, 'data schema'));
   }
+  checkConfigColumns(ctx.loaded.file, config, schema, displayPath(file));
 
   const production = await loadProduction(ctx);
   // Without a production model, the training days of the window are the reference.
   const hasWindowReference = given !== undefined || plan.evaluationFiles.length > 0;
   const reference = production?.statistics ?? (hasWindowReference ? 'window' : null);
+  const drift = driftOptions(config, schema);
+  // Scoring every row is most of the work of validating a large batch: only for a tested prediction drift.
+  const scorer = drift.columns?.includes(PREDICTION_COLUMN) === true ? production : null;
   const batch = await validateChunks(chunks(), {
     schema,
     checker: checkerOptions(config, plan, production),
     reference,
-    drift: driftOptions(config, schema),
-    derive: (table) => deriveColumns(table, config, production),
+    drift,
+    derive: (table) => deriveColumns(table, config, scorer),
     collectAll: options.updateSchema === true,
   });
   await production?.release();
@@ -184,6 +189,23 @@ function datasetChunks(dataset: Dataset): BatchChunk[] {
     { table: takeRows(dataset.table, dataset.trainRows), drift: 'reference' },
     { table: takeRows(dataset.table, dataset.evaluationRows), drift: 'current' },
   ];
+}
+
+/**
+ * Every column the config reads (label, timestamp, features, slices) must be in the data
+ * schema: a misspelt or dropped column is a config error, found before any training.
+ */
+function checkConfigColumns(configFile: string, config: CtConfig, schema: DataSchema, schemaFile: string): void {
+  const known = schema.columns.map((c) => c.name);
+  const used: Array<[field: string, column: string]> = [['label', config.label.column]];
+  if (config.data.timestamp !== undefined) used.push(['data.timestamp', config.data.timestamp]);
+  config.features.forEach((f, i) => {
+    if (f.transform !== 'cross') used.push([`features[${i}].column`, f.column]);
+  });
+  config.evaluation.slices.forEach((s, i) => used.push([`evaluation.slices[${i}].column`, s.column]));
+  for (const [field, column] of used) {
+    if (!known.includes(column)) throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(', ')})`);
+  }
 }
 
 function checkerOptions(config: CtConfig, plan: ReturnType<typeof planDataset>, production: Production | null): CheckerOptions {

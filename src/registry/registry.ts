@@ -3,14 +3,19 @@
  *   models/<model>/<version>/      model files, evaluation.json, MODEL_CARD.md
  *   models/<model>/production.json the production version and the sha256 of each of its files
  *   models/<model>/history.jsonl   one line per change of production: which version, when, how
- * Version folders are written under a temp name and renamed; the history line comes
- * next and the pointer last, so a crash never leaves production pointing at half a model.
+ * A change is first recorded in `.pending.json`; then the version folder is written under
+ * a temp name and renamed, the history line comes next and the pointer last, and the
+ * record is removed. A run killed half-way leaves the record, and the next writer (or
+ * `ct registry check`) completes the change if its files are all in place, or undoes it:
+ * the registry is the old one or the new one, never a mix. Writers hold the model's lock.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { faultPoint } from '../fault.js';
 import { readJson, sha256File, writeFileAtomic, writeJson } from '../files.js';
+import { withFolderLock } from './lock.js';
 
 /** Contents of `production.json`. */
 export interface ProductionPointer {
@@ -95,10 +100,13 @@ export function lastRecordOf(registry: string, model: string, version: string): 
     .pop();
 }
 
+/** Appends `entry` to the history, unless it already is the last line (a completed change being finished again). */
 function appendHistory(registry: string, entry: HistoryEntry): void {
   const file = path.join(modelDir(registry, entry.model), 'history.jsonl');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  writeFileAtomic(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${JSON.stringify(entry)}\n`);
+  const line = JSON.stringify(entry);
+  if (before.trimEnd().split('\n').pop() === line) return;
+  writeFileAtomic(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${line}\n`);
 }
 
 /**
@@ -150,6 +158,11 @@ export interface PublishInput {
   files: Record<string, string>;
   when?: Date;
   by?: Provenance;
+  /**
+   * Checks the current production (null: none) while the model is locked, so no other
+   * writer can change it before this one does; throws to refuse.
+   */
+  check?: (production: ProductionPointer | null) => void;
 }
 
 export interface PublishResult {
@@ -169,55 +182,129 @@ export function publishVersion(input: PublishInput): PublishResult {
   }
   const version = versionId(when, hashFiles(input.files));
   const root = modelDir(input.registry, input.model);
-  const dir = path.join(root, version);
-  if (existsSync(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
-  const previous = readProduction(input.registry, input.model);
+  return withFolderLock(root, () => {
+    recoverModel(input.registry, input.model);
+    const previous = readProduction(input.registry, input.model);
+    input.check?.(previous);
+    const dir = path.join(root, version);
+    if (existsSync(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
+    const files: Record<string, string> = {};
+    for (const name of names) files[name] = sha256File(input.files[name]!);
+    const entry: HistoryEntry = { action: 'promote', model: input.model, version, previous: previous?.version ?? null, at: when.toISOString(), files, by: input.by ?? LOCAL };
+    const staging = path.join(root, `.staging-${version}`);
+    writeJson(path.join(root, PENDING_FILE), { entry, staging: path.basename(staging) } satisfies PendingChange);
+    faultPoint('registry: change recorded');
 
-  // Build the version under a temp name, then rename: it appears whole or not at all.
-  mkdirSync(root, { recursive: true });
-  const staging = path.join(root, `.staging-${version}`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging);
-  try {
-    for (const name of names) copyFileSync(input.files[name]!, path.join(staging, name));
-    renameSync(staging, dir);
-  } catch (error) {
+    // Build the version under a temp name, then rename: it appears whole or not at all.
     rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  const files: Record<string, string> = {};
-  for (const name of names) files[name] = sha256File(path.join(dir, name));
-  const pointer = pointProduction(input.registry, { action: 'promote', model: input.model, version, previous: previous?.version ?? null, at: when.toISOString(), files, by: input.by ?? LOCAL });
-  return { version, dir, pointer };
+    mkdirSync(staging);
+    for (const name of names) {
+      faultPoint(`copy ${name}`, 'write', path.join(staging, name));
+      copyFileSync(input.files[name]!, path.join(staging, name));
+    }
+    // What was copied is what was recorded (a source changed meanwhile, or a bad disk).
+    verifiedVersionDir(input.registry, input.model, path.basename(staging), files, 'the files being promoted');
+    faultPoint('registry: version staged');
+    renameSync(staging, dir);
+    faultPoint('registry: version in place');
+    return { version, dir, pointer: commitChange(input.registry, entry) };
+  });
 }
 
 const LOCAL: Provenance = { pullRequest: null, branch: null, commit: null, run: null };
 
-/** Records `entry` in the history, then (last) points production at its version. */
-function pointProduction(registry: string, entry: HistoryEntry): ProductionPointer {
+/** The record of a change in progress (`models/<model>/.pending.json`). */
+interface PendingChange {
+  entry: HistoryEntry;
+  /** Temp folder the new version is built in (promotions only). */
+  staging: string | null;
+}
+
+const PENDING_FILE = '.pending.json';
+
+/** Records `entry` in the history, then points production at its version, then drops the pending record. */
+function commitChange(registry: string, entry: HistoryEntry): ProductionPointer {
   appendHistory(registry, entry);
+  faultPoint('registry: history written');
   const pointer: ProductionPointer = { model: entry.model, version: entry.version, promotedAt: entry.at, files: entry.files, previous: entry.previous };
   writeJson(path.join(modelDir(registry, entry.model), 'production.json'), pointer);
+  faultPoint('registry: production written');
+  rmSync(path.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
   return pointer;
+}
+
+/** What recovery did with a change a killed run left behind. */
+export type Recovery = { outcome: 'completed' | 'undone'; action: HistoryEntry['action']; version: string } | null;
+
+/**
+ * Finishes or undoes the change a killed run left in `model`'s folder: completed when
+ * every file of its version is in place with its recorded checksum, undone otherwise.
+ * Also removes temp files of interrupted writes. The caller holds the model's lock.
+ */
+function recoverModel(registry: string, model: string): Recovery {
+  const root = modelDir(registry, model);
+  if (!existsSync(root)) return null;
+  const pendingFile = path.join(root, PENDING_FILE);
+  let recovery: Recovery = null;
+  if (existsSync(pendingFile)) {
+    const { entry, staging } = readJson<PendingChange>(pendingFile, 'pending registry change');
+    let complete = true;
+    try {
+      verifiedVersionDir(registry, model, entry.version, entry.files, PENDING_FILE);
+    } catch {
+      complete = false;
+    }
+    if (complete) {
+      commitChange(registry, entry);
+    } else {
+      // Only a promotion creates its folder, and a folder other lines refer to is never removed.
+      const referenced = readHistory(registry, model).some((e) => e.version === entry.version) || readProduction(registry, model)?.version === entry.version;
+      if (entry.action === 'promote' && !referenced) rmSync(path.join(root, entry.version), { recursive: true, force: true });
+      rmSync(pendingFile, { force: true });
+    }
+    if (staging !== null) rmSync(path.join(root, path.basename(staging)), { recursive: true, force: true });
+    recovery = { outcome: complete ? 'completed' : 'undone', action: entry.action, version: entry.version };
+  }
+  for (const name of readdirSync(root)) {
+    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+  return recovery;
+}
+
+/**
+ * Takes the model's lock and finishes or undoes a change a killed run left behind
+ * (see `recoverModel`); null when there was none.
+ */
+export function recoverRegistry(registry: string, model: string): Recovery {
+  if (!existsSync(modelDir(registry, model))) return null;
+  return withFolderLock(modelDir(registry, model), () => recoverModel(registry, model));
 }
 
 /**
  * Points production back at an earlier `version`, after verifying its files against the
- * checksums recorded when it was promoted.
+ * checksums recorded when it was promoted. `check` sees the current production first.
  */
-export function rollbackTo(registry: string, model: string, version: string, options: { when?: Date; by?: Provenance } = {}): ProductionPointer {
-  const current = readProduction(registry, model);
-  if (current === null) throw new UserError(`registry: ${model} has no production model to roll back`);
-  if (current.version === version) throw new UserError(`registry: ${version} already is the production version of ${model}`);
-  const record = lastRecordOf(registry, model, version);
-  if (record === undefined) {
-    const known = listVersions(registry, model);
-    throw new UserError(
-      `registry: no promotion of ${model} ${version} is recorded in history.jsonl${known.includes(version) ? ' (its checksums cannot be verified)' : known.length > 0 ? `; versions: ${known.join(', ')}` : ''}`,
-    );
-  }
-  verifiedVersionDir(registry, model, version, record.files, 'history.jsonl');
-  return pointProduction(registry, { action: 'rollback', model, version, previous: current.version, at: (options.when ?? new Date()).toISOString(), files: record.files, by: options.by ?? LOCAL });
+export function rollbackTo(registry: string, model: string, version: string, options: { when?: Date; by?: Provenance; check?: (production: ProductionPointer) => void } = {}): ProductionPointer {
+  if (readProduction(registry, model) === null) throw new UserError(`registry: ${model} has no production model to roll back`);
+  return withFolderLock(modelDir(registry, model), () => {
+    recoverModel(registry, model);
+    const current = readProduction(registry, model);
+    if (current === null) throw new UserError(`registry: ${model} has no production model to roll back`);
+    options.check?.(current);
+    if (current.version === version) throw new UserError(`registry: ${version} already is the production version of ${model}`);
+    const record = lastRecordOf(registry, model, version);
+    if (record === undefined) {
+      const known = listVersions(registry, model);
+      throw new UserError(
+        `registry: no promotion of ${model} ${version} is recorded in history.jsonl${known.includes(version) ? ' (its checksums cannot be verified)' : known.length > 0 ? `; versions: ${known.join(', ')}` : ''}`,
+      );
+    }
+    verifiedVersionDir(registry, model, version, record.files, 'history.jsonl');
+    const entry: HistoryEntry = { action: 'rollback', model, version, previous: current.version, at: (options.when ?? new Date()).toISOString(), files: record.files, by: options.by ?? LOCAL };
+    writeJson(path.join(modelDir(registry, model), PENDING_FILE), { entry, staging: null } satisfies PendingChange);
+    faultPoint('registry: change recorded');
+    return commitChange(registry, entry);
+  });
 }
 
 /** Versions present in the registry for `model`, oldest first. */

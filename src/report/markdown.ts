@@ -1,11 +1,13 @@
 /**
  * The Markdown twins of the JSON artifacts: what a person reads in a job summary,
- * a pull request or the registry.
+ * a pull request or the registry. What a clock measured on this machine (durations,
+ * samples/s, latency) is shown only in a report's last section, "Timing", between the
+ * two `TIMING_MARKDOWN` lines: the rest of a report is the same on a rerun.
  */
 import type { CtConfig } from '../config/types.js';
-import { headlineMetric } from '../evaluate/metrics.js';
+import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
-import type { EvaluationRecord, TrainingRecord } from '../pipeline/artifacts.js';
+import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord } from '../pipeline/artifacts.js';
 import type { ValidationResult } from '../pipeline/artifacts.js';
 
 /** A Markdown table; pipes and newlines in cells are escaped. */
@@ -81,17 +83,60 @@ export function validationMarkdown(v: ValidationResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The last section of a report: measured values between the `TIMING_MARKDOWN` lines (the
+ * heading stays outside, so a report cut at a heading drops the whole section).
+ */
+function timingSection(lines: readonly string[]): string[] {
+  return ['', '## Timing', '', TIMING_MARKDOWN.start, '', 'Measured on this machine: these values differ from run to run.', '', ...lines, '', TIMING_MARKDOWN.end];
+}
+
+/** The training time of a record, one sentence. */
+function trainingTime(t: TrainingRecord): string {
+  return `Trained in ${t.timing.durationSeconds.toFixed(1)} s (${Math.round(t.timing.samplesPerSecond)} samples/s).`;
+}
+
+/** `timing` of an evaluation record; undefined in records written before it existed. */
+function evaluationTimingOf(e: EvaluationRecord): EvaluationTiming | undefined {
+  return e.timing as EvaluationTiming | undefined;
+}
+
+/** The measured guard metrics (latency) of an evaluation as a table; empty when there are none. */
+function latencyTable(e: EvaluationRecord): string[] {
+  const timing = evaluationTimingOf(e);
+  if (timing === undefined) return [];
+  const candidate: Metrics = timing.latency.candidate;
+  const baseline = timing.latency.baseline;
+  const names = Object.keys(candidate);
+  if (names.length === 0) return [];
+  return [
+    table(
+      ['guard metric', 'candidate', 'production', 'delta'],
+      names.map((n) => [n, num(candidate[n]), num(baseline?.[n]), baseline?.[n] === undefined ? '—' : signed(candidate[n]! - baseline[n]!)]),
+    ),
+  ];
+}
+
 /** `training.md`. */
 export function trainingMarkdown(t: TrainingRecord): string {
+  const epochTimes = new Map(t.timing.epochs.map((e) => [e.epoch, e]));
   return `${[
     `# Training: ${t.model}`,
     '',
-    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the \`${t.backend.name}\` backend in ${t.durationSeconds.toFixed(1)} s (${Math.round(t.samplesPerSecond)} samples/s), ${t.parameters} parameters.`,
+    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the \`${t.backend.name}\` backend, ${t.parameters} parameters.`,
     '',
     table(
-      ['epoch', 'loss', 'validation loss', 'validation metric', 'seconds', 'samples/s'],
-      t.history.map((h) => [String(h.epoch), num(h.loss), num(h.validationLoss), num(h.validationMetric), h.seconds.toFixed(1), String(Math.round(h.samplesPerSecond))]),
+      ['epoch', 'loss', 'validation loss', 'validation metric'],
+      t.history.map((h) => [String(h.epoch), num(h.loss), num(h.validationLoss), num(h.validationMetric)]),
     ),
+    ...timingSection([
+      trainingTime(t),
+      '',
+      table(
+        ['epoch', 'seconds', 'samples/s'],
+        t.history.map((h) => [String(h.epoch), epochTimes.get(h.epoch)?.seconds.toFixed(1) ?? '—', String(Math.round(epochTimes.get(h.epoch)?.samplesPerSecond ?? Number.NaN))]),
+      ),
+    ]),
   ].join('\n')}\n`;
 }
 
@@ -191,11 +236,21 @@ export function evaluationMarkdown(e: EvaluationRecord): string {
     ),
   );
   if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);
-  lines.push('', '## Metrics', '', metricsTable(e), '', `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals.`);
+  lines.push('', '## Metrics', '', metricsTable(e), '', `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals; latency is under Timing.`);
   lines.push(...testsSection(e));
   if (e.slices.length > 0) lines.push('', '## Slices', '', slicesTable(e));
   lines.push(...chartsSection(e));
+  lines.push(...evaluationTiming(e));
   return `${lines.join('\n')}\n`;
+}
+
+function evaluationTiming(e: EvaluationRecord): string[] {
+  const timing = evaluationTimingOf(e);
+  if (timing === undefined) return [];
+  const infra = timing.infra;
+  const infraTimes = infra === null || infra.loadMs === null ? '' : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? '' : `, predicted ${e.infra?.rows ?? '?'} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
+  const latency = latencyTable(e);
+  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...(latency.length === 0 ? [] : ['', ...latency])]);
 }
 
 function days(parts: readonly string[]): string {
@@ -233,12 +288,13 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '',
     `- Git commit: ${t.git === null ? 'none (not a git repository)' : `\`${t.git.commit}\`${t.git.dirty ? ' (uncommitted changes)' : ''}`}`,
     `- Config: \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 16)}…\``,
-    `- Backend: \`${t.backend.name}\`; seed ${t.seed}; ${t.epochs} epoch(s); ${Math.round(t.samplesPerSecond)} samples/s`,
+    `- Backend: \`${t.backend.name}\`; seed ${t.seed}; ${t.epochs} epoch(s)`,
     `- Packages: ${Object.entries(t.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',
     '## Limitations',
     '',
     '- Metrics are measured on the evaluation days above; on other periods, routes or hours they can differ (see the slices in evaluation.json).',
     '- The model knows only the features listed; causes outside them (weather, incidents) are invisible to it.',
+    ...timingSection([trainingTime(t), ...(latencyTable(e).length === 0 ? [] : ['', ...latencyTable(e)])]),
   ].join('\n')}\n`;
 }

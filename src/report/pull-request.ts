@@ -62,7 +62,7 @@ function lineage(t: TrainingRecord): string[] {
   return [
     `- Training data: ${days} (${t.data.trainParts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint \`${t.data.fingerprint.slice(0, 19)}…\``,
     `- Code: ${t.git === null ? 'not a git repository' : `commit \`${t.git.commit.slice(0, 12)}\`${t.git.dirty ? ' (uncommitted changes)' : ''}`}; config \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 12)}…\``,
-    `- Training: ${t.epochs} epoch(s) on \`${t.backend.name}\`, seed ${t.seed}, ${t.durationSeconds.toFixed(1)} s, ${Math.round(t.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
+    `- Training: ${t.epochs} epoch(s) on \`${t.backend.name}\`, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
   ];
 }
 

@@ -30,6 +30,7 @@ function fsReason(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOTDIR') return 'a parent is not a directory';
+  if (code === 'ENOSPC') return 'no space left on the device (ENOSPC)';
   return error instanceof Error ? error.message : String(error);
 }
 

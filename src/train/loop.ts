@@ -8,6 +8,7 @@ import { computeMetrics, headlineMetric } from '../evaluate/metrics.js';
 import type { EncodedData } from '../features/preprocessing.js';
 import { batchTensors, predictRows } from './predict.js';
 import { mulberry32 } from './random.js';
+import { faultPoint } from '../fault.js';
 
 /** One epoch of the history recorded in `training.json`. */
 export interface EpochRecord {
@@ -77,7 +78,8 @@ export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRo
       const end = Math.min(order.length, start + training.batchSize);
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
-      for (let i = 0; i < n; i++) labelsBuf[i] = data.labels[order[start + i]!]!;
+      // Targets: the labels in the model's units (standardised for regression).
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]!]!;
       const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = (await model.trainOnBatch(xs, ys)) as number;
       tf.dispose([...xs, ys]);
@@ -102,6 +104,7 @@ export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRo
     };
     history.push(record);
     options.onEpoch?.(record, training.epochs, seconds * (training.epochs - epoch));
+    faultPoint(`train: epoch ${epoch}`);
 
     if (training.earlyStoppingPatience > 0 && validation !== null) {
       // Early stopping watches validation loss; the best epoch's weights are kept.
@@ -131,7 +134,8 @@ function validate(model: tf.LayersModel, data: EncodedData, rows: Int32Array, op
   const labels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]!]!;
   const metrics = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...(options.classes === undefined ? {} : { classes: options.classes }) });
-  const loss = options.task === 'regression' ? metrics.rmse! ** 2 : metrics.logLoss!;
+  // Predictions and labels are in label units; the loss, like the training loss, in the model's (standardised) units.
+  const loss = options.task === 'regression' ? (metrics.rmse! / data.labelScale.std) ** 2 : metrics.logLoss!;
   return { loss, metric: metrics[headlineMetric(options.task).name] ?? Number.NaN };
 }
 

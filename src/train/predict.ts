@@ -2,6 +2,7 @@
  * Batch prediction over encoded data, in chunks so memory stays flat on millions of rows.
  */
 import * as tf from '@tensorflow/tfjs';
+import { unscalePredictions } from '../features/label.js';
 import type { EncodedData } from '../features/preprocessing.js';
 
 const CHUNK = 16_384;
@@ -29,8 +30,10 @@ export function allRows(n: number): Int32Array {
 }
 
 /**
- * Model outputs for the listed rows (default: all), row-major
- * ([rows] for binary/regression, [rows x classes] for multiclass).
+ * Predictions for the listed rows (default: all), row-major ([rows] for
+ * binary/regression, [rows x classes] for multiclass). The one place where model output
+ * becomes a prediction: regression outputs are un-scaled to label units with the
+ * preprocessing's label scale (`data.labelScale`).
  */
 export function predictRows(model: tf.LayersModel, data: EncodedData, rows: Int32Array = allRows(data.rows)): Float32Array {
   const units = (model.outputs[0]!.shape[1] as number | null) ?? 1;
@@ -44,5 +47,5 @@ export function predictRows(model: tf.LayersModel, data: EncodedData, rows: Int3
     });
     out.set(values, start * units);
   }
-  return out;
+  return unscalePredictions(out, data.labelScale);
 }

@@ -100,6 +100,73 @@ describe('workflows', () => {
   });
 });
 
+/** Triggers a fork or a stranger can cause: their runs must not write or see secrets. */
+const UNTRUSTED_TRIGGERS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'workflow_run', 'fork', 'watch'];
+/** Triggers only people with write access (or the default branch itself) can cause. */
+const TRUSTED_TRIGGERS = ['push', 'schedule', 'workflow_dispatch'];
+
+/**
+ * The security rules every workflow keeps, as a list of violations (empty: none):
+ * no pull_request_target; jobs that can run for a pull request write nothing and use no
+ * secret; jobs that write run only on trusted triggers; checkouts leave no token behind;
+ * no expression inside a run script (values reach scripts through env, never as code).
+ */
+function securityProblems(name: string, text: string): string[] {
+  const w = parse(text) as { on: unknown; permissions?: unknown; jobs: Record<string, Job & { permissions?: unknown; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }> };
+  const triggers = typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? (w.on as string[]) : Object.keys(w.on as object);
+  const problems: string[] = [];
+  if (triggers.includes('pull_request_target')) problems.push(`${name}: pull_request_target runs with write access on code from forks`);
+  const untrusted = triggers.some((t) => UNTRUSTED_TRIGGERS.includes(t));
+  const writes = (permissions: unknown): string[] =>
+    permissions === undefined ? [] : typeof permissions === 'string' ? (permissions === 'read-all' || permissions === '{}' ? [] : [permissions]) : Object.entries(permissions as Record<string, string>).filter(([, v]) => v === 'write').map(([k]) => k);
+  for (const [id, job] of Object.entries(w.jobs)) {
+    // A job's permissions replace the workflow's; without its own, it has the workflow's.
+    const granted = writes(job.permissions ?? w.permissions ?? 'write-all');
+    if (untrusted && granted.length > 0) problems.push(`${name} ${id}: may write (${granted.join(', ')}) on ${triggers.join(', ')}`);
+    if (granted.length > 0 && !triggers.every((t) => TRUSTED_TRIGGERS.includes(t))) problems.push(`${name} ${id}: writes but can be triggered by ${triggers.filter((t) => !TRUSTED_TRIGGERS.includes(t)).join(', ')}`);
+    if (untrusted && /\$\{\{[^}]*secrets\./.test(JSON.stringify(job))) problems.push(`${name} ${id}: reads a secret on ${triggers.join(', ')}`);
+    for (const step of job.steps) {
+      if (step.uses?.startsWith('actions/checkout@') === true && step.with?.['persist-credentials'] !== false) problems.push(`${name} ${id}: checkout keeps the token in .git/config (persist-credentials: false)`);
+      if (step.run?.includes('${{') === true) problems.push(`${name} ${id}: expression in a run script: ${step.run.match(/\$\{\{[^}]*\}\}/)?.[0]}`);
+    }
+  }
+  return problems;
+}
+
+describe('security scan', () => {
+  it.each(workflows)('%s keeps every rule: forks cannot write, read secrets or inject code', (file) => {
+    expect(securityProblems(file, readFileSync(path.join(workflowDir, file), 'utf8'))).toEqual([]);
+  });
+
+  it('catches each kind of hostile workflow', () => {
+    const hostile = [
+      'on: pull_request_target',
+      'permissions: { contents: read }',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    permissions: { contents: write }',
+      '    steps:',
+      '      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0',
+      '        with: { ref: "${{ github.event.pull_request.head.sha }}" }',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '      - run: deploy --key "${{ secrets.DEPLOY_KEY }}"',
+    ].join('\n');
+    const problems = securityProblems('hostile.yml', hostile);
+    expect(problems).toEqual([
+      'hostile.yml: pull_request_target runs with write access on code from forks',
+      'hostile.yml build: may write (contents) on pull_request_target',
+      'hostile.yml build: writes but can be triggered by pull_request_target',
+      'hostile.yml build: reads a secret on pull_request_target',
+      'hostile.yml build: checkout keeps the token in .git/config (persist-credentials: false)',
+      'hostile.yml build: expression in a run script: ${{ github.event.pull_request.title }}',
+      'hostile.yml build: expression in a run script: ${{ secrets.DEPLOY_KEY }}',
+    ]);
+    // A job without permissions of its own, in a workflow without any, may write everything.
+    expect(securityProblems('default.yml', 'on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n')).toEqual(['default.yml t: may write (write-all) on pull_request', 'default.yml t: writes but can be triggered by pull_request']);
+  });
+});
+
 describe('sweep.yml', () => {
   it('fans the legs out as a matrix (no fail-fast, bounded, one artifact per leg) and fans in to one job that may write', () => {
     const w = load('sweep.yml') as Workflow & { concurrency: { group: string; 'cancel-in-progress': boolean } };

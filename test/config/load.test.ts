@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkConfig, loadConfig, parseLabel } from '../../src/config/load.js';
@@ -139,6 +139,113 @@ describe('config errors name the field and what is expected', () => {
   it('requires the top-level sections', () => {
     const { gates: _gates, ...rest } = minimal;
     expect(errorOf(rest)).toBe('ct.config.yaml: gates: is required');
+  });
+});
+
+describe('gate metrics', () => {
+  it.each([
+    [{ metric: 'AUC', lowerBound: 0.5 }, 'binary', 'gates[0].metric: "AUC" is not a metric of a binary model (auc, prAuc, logLoss, brier, accuracy, precision, recall, f1, ece, positiveRate, modelBytes, latencyP50Ms, latencyP95Ms)'],
+    [{ metric: 'macroF1', lowerBound: 0.5 }, 'binary', 'gates[0].metric: "macroF1" is not a metric of a binary model'],
+    [{ metric: 'auc', lowerBound: 0.5 }, 'regression', 'gates[0].metric: "auc" is not a metric of a regression model (rmse, mae, r2, modelBytes, latencyP50Ms, latencyP95Ms)'],
+  ])('refuses %j for a %s model when the config is loaded', (gate, task, message) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ct-gates-')), 'ct.config.yaml');
+    writeFileSync(file, JSON.stringify({ ...minimal, task, gates: [gate] }));
+    expect(() => loadConfig(file)).toThrow(`${file}: ${message}`);
+  });
+
+  it('accepts every metric of the task and the guard metrics', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ct-gates-')), 'ct.config.yaml');
+    writeFileSync(file, JSON.stringify({ ...minimal, task: 'multiclass', gates: ['accuracy', 'macroF1', 'logLoss', 'modelBytes'].map((metric) => ({ metric, lowerBound: 0 })) }));
+    expect(loadConfig(file).config.gates).toHaveLength(4);
+  });
+});
+
+describe('YAML a config may use', () => {
+  /** The message of the UserError loading `yaml` as a config gives. */
+  function yamlError(yaml: string): string {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ct-yaml-')), 'ct.config.yaml');
+    writeFileSync(file, yaml);
+    try {
+      loadConfig(file);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      return (error as Error).message.replace(file, 'ct.config.yaml');
+    }
+    throw new Error('expected a UserError');
+  }
+  const valid = 'name: m\ntask: binary\ndata: { path: data/x }\nlabel: delay > 15\nfeatures: [{ column: origin }]\n';
+
+  it.each([
+    ['gates: !!js/function "function () { return [] }"', 'ct.config.yaml line 6: the YAML tag !!js/function is not allowed'],
+    ['gates: !foo [{ metric: auc, lowerBound: 0.5 }]', 'ct.config.yaml line 6: the YAML tag !foo is not allowed'],
+    ['gates: [{ metric: !!binary YXVj, lowerBound: 0.5 }]', 'ct.config.yaml line 6: the YAML tag !!binary is not allowed'],
+    ['gates: [{ metric: *auc, lowerBound: 0.5 }]', 'ct.config.yaml: invalid YAML: Unresolved alias'],
+  ])('refuses %s', (line, message) => {
+    expect(yamlError(`${valid}${line}\n`)).toContain(message);
+  });
+
+  it('accepts the core tags and plain anchors and aliases', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-yaml-'));
+    writeFileSync(path.join(dir, 'ct.config.yaml'), `${valid}gates: [{ metric: &m !!str auc, lowerBound: !!float 0.5 }, { metric: *m, upperBound: 1 }]\n`);
+    expect(loadConfig(path.join(dir, 'ct.config.yaml')).config.gates.map((g) => g.metric)).toEqual(['auc', 'auc']);
+  });
+
+  it('refuses a "billion laughs" of nested aliases without expanding it', () => {
+    const levels = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let k = 1; k < 10; k++) levels.push(`a${k}: &a${k} [${Array(10).fill(`*a${k - 1}`).join(', ')}]`);
+    const started = Date.now();
+    expect(yamlError(`${valid}${levels.join('\n')}\n`)).toBe('ct.config.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('config paths stay inside the repository', () => {
+  const config = (data: Record<string, unknown>, registry?: string): string =>
+    JSON.stringify({ ...minimal, data: { ...minimal.data, ...data }, ...(registry === undefined ? {} : { registry: { path: registry } }) });
+
+  /** A repository (a folder with .git) in a temp folder, with `outside` beside it. */
+  function repository(): { repo: string; outside: string } {
+    const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'ct-paths-')));
+    const repo = path.join(parent, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    mkdirSync(path.join(repo, 'configs'));
+    mkdirSync(path.join(parent, 'outside'));
+    return { repo, outside: path.join(parent, 'outside') };
+  }
+  function load(file: string, text: string): () => unknown {
+    writeFileSync(file, text);
+    return () => loadConfig(file);
+  }
+
+  it('accepts paths inside the repository, from a config in a subfolder, missing or not, and URLs', () => {
+    const { repo } = repository();
+    symlinkSync(path.join(repo, 'data'), path.join(repo, 'linked'));
+    expect(load(path.join(repo, 'configs/ct.yaml'), config({ path: '../data/x', schema: '../linked/schema.json' }, '../models/new'))).not.toThrow();
+    expect(load(path.join(repo, 'ct.yaml'), config({ path: path.join(repo, 'data') }))).not.toThrow();
+    expect(load(path.join(repo, 'ct.yaml'), config({ path: 'https://example.com/data/flights.parquet' }))).not.toThrow();
+  });
+
+  it.each([
+    [{ path: '../outside' }, undefined, 'data.path: "../outside" resolves to <outside>, outside the repository <repo> (for a batch elsewhere, use --data)'],
+    [{ path: '<outside>/2001-01-01.csv' }, undefined, 'data.path: "<outside>/2001-01-01.csv" resolves to <outside>/2001-01-01.csv, outside the repository <repo>'],
+    [{ schema: '/etc/passwd' }, undefined, 'data.schema: "/etc/passwd" resolves to /etc/passwd, outside the repository <repo>'],
+    [{}, '../outside/models', 'registry.path: "../outside/models" resolves to <outside>/models, outside the repository <repo>'],
+    [{ path: 'out-link' }, undefined, 'data.path: "out-link" resolves to <outside>, outside the repository <repo>'],
+    [{}, 'dangling/models', 'registry.path: "dangling/models" resolves to <outside>/later/models, outside the repository <repo>'],
+  ])('refuses %j (registry %s)', (data, registry, message) => {
+    const { repo, outside } = repository();
+    symlinkSync(outside, path.join(repo, 'out-link'));
+    symlinkSync(path.join(outside, 'later'), path.join(repo, 'dangling'));
+    const fill = (s: string): string => s.replaceAll('<outside>', outside).replaceAll('<repo>', repo);
+    const filled = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, fill(v)]));
+    expect(load(path.join(repo, 'ct.yaml'), config(filled, registry))).toThrow(`${path.join(repo, 'ct.yaml')}: ${fill(message)}`);
+  });
+
+  it("without a .git folder, the config's folder is the boundary", () => {
+    const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'ct-paths-')));
+    mkdirSync(path.join(parent, 'sub'));
+    expect(load(path.join(parent, 'sub/ct.yaml'), config({ path: 'data' }))).not.toThrow();
+    expect(load(path.join(parent, 'sub/ct.yaml'), config({ path: '../data' }))).toThrow(`data.path: "../data" resolves to ${path.join(parent, 'data')}, outside the repository ${path.join(parent, 'sub')}`);
   });
 });
 

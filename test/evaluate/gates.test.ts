@@ -24,6 +24,24 @@ describe('applyGates (TFX Evaluator semantics)', () => {
     expect(applyGates(gate({ metric: 'latencyP95Ms', upperBound: 50 }), scope({ latencyP95Ms: 61.5 }, null)).failures[0]!.message).toBe('latencyP95Ms 61.5000 is above the upper bound 50');
   });
 
+  it('a passed check of a measured metric records no value, so a rerun writes the same check; a failed one shows it', () => {
+    const measured = { measured: ['latencyP95Ms'] };
+    const gates: GateConfig[] = [
+      { metric: 'latencyP95Ms', upperBound: 50 },
+      { metric: 'latencyP95Ms', change: { direction: 'lowerIsBetter', absolute: 5 } },
+    ];
+    const passed = applyGates(gates, scope({ latencyP95Ms: 41.5 }, { latencyP95Ms: 40 }), [], measured);
+    expect(passed.checks.map(({ value, baselineValue, delta, message, passed: ok }) => ({ value, baselineValue, delta, message, ok }))).toEqual([
+      { value: null, baselineValue: null, delta: null, message: 'latencyP95Ms is within bounds', ok: true },
+      { value: null, baselineValue: null, delta: null, message: 'latencyP95Ms: the change from production is within the threshold', ok: true },
+    ]);
+    const failed = applyGates(gates, scope({ latencyP95Ms: 61.5 }, { latencyP95Ms: 40 }), [], measured);
+    expect(failed.failures.map((f) => [f.value, f.message])).toEqual([
+      [61.5, 'latencyP95Ms 61.5000 is above the upper bound 50'],
+      [61.5, 'latencyP95Ms changed by +21.5000 (61.5000 vs production 40); the gate needs a delta <= 5'],
+    ]);
+  });
+
   it('with no production model, change and significance thresholds are skipped and the result is a rubber stamp', () => {
     const r = applyGates([notWorse, { metric: 'auc', significance: { test: 'improvement', margin: 0 } }, { metric: 'auc', lowerBound: 0.55 }], scope({ auc: 0.6 }, null));
     expect(r).toMatchObject({ ok: true, rubberStamp: true });

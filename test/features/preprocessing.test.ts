@@ -1,6 +1,7 @@
 import { checkConfig } from '../../src/config/load.js';
 import type { Column, Table } from '../../src/data/table.js';
 import { UserError } from '../../src/errors.js';
+import { fitLabelScale, labelScale } from '../../src/features/label.js';
 import { encodeTable, fitPreprocessing, labelledRows } from '../../src/features/preprocessing.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -105,4 +106,63 @@ describe('preprocessing', () => {
     expect(prep.label.classes).toEqual(['LAX', 'SFO']);
     expect(Array.from(encodeTable(data, prep).labels).map((x) => (Number.isNaN(x) ? null : x))).toEqual([1, 0, 1, null]);
   });
+});
+
+describe('regression target scale', () => {
+  const nullable = (xs: ArrayLike<number>): Array<number | null> => Array.from(xs, (x) => (Number.isNaN(x) ? null : x));
+  const grams = table([numbers('mass', [3000, 4000, null, 5000]), numbers('flipper', [180, 200, 210, 220])]);
+  const cfg = config([{ column: 'flipper' }], 'mass', 'regression');
+
+  it('fits mean and sample std of the known training labels into label.scale', () => {
+    const prep = fitPreprocessing(grams, cfg);
+    expect(prep.label).toMatchObject({ task: 'regression', column: 'mass', scale: { mean: 4000, std: 1000 } });
+    // Stored as plain numbers: preprocessing.json round-trips.
+    expect(JSON.parse(JSON.stringify(prep)).label.scale).toEqual({ mean: 4000, std: 1000 });
+  });
+
+  it('encodes standardised targets; labels stay in label units', () => {
+    const enc = encodeTable(grams, fitPreprocessing(grams, cfg));
+    expect(nullable(enc.labels)).toEqual([3000, 4000, null, 5000]);
+    expect(nullable(enc.targets)).toEqual([-1, 0, null, 1]);
+    expect(enc.labelScale).toEqual({ mean: 4000, std: 1000 });
+    expect(Array.from(labelledRows(enc))).toEqual([0, 1, 3]);
+  });
+
+  it('a constant label has std 1, not 0: no division by zero', () => {
+    const flat = table([numbers('mass', [4200, 4200, null]), numbers('flipper', [1, 2, 3])]);
+    const prep = fitPreprocessing(flat, cfg);
+    expect(prep.label.scale).toEqual({ mean: 4200, std: 1 });
+    expect(nullable(encodeTable(flat, prep).targets)).toEqual([0, 0, null]);
+  });
+
+  it('preprocessing saved without a scale (older models) is the identity', () => {
+    const prep = fitPreprocessing(grams, cfg);
+    delete prep.label.scale;
+    const enc = encodeTable(grams, prep);
+    expect(enc.labelScale).toEqual({ mean: 0, std: 1 });
+    expect(nullable(enc.targets)).toEqual([3000, 4000, null, 5000]);
+  });
+
+  it('a malformed scale (std 0 or not a number) falls back to std 1 / mean 0', () => {
+    const prep = fitPreprocessing(grams, cfg);
+    expect(labelScale({ ...prep.label, scale: { mean: 10, std: 0 } })).toEqual({ mean: 10, std: 1 });
+    expect(labelScale({ ...prep.label, scale: { mean: Number.NaN, std: -2 } })).toEqual({ mean: 0, std: 1 });
+  });
+
+  it('classification labels are not scaled', () => {
+    const prep = fitPreprocessing(data(), config([{ column: 'distance' }]));
+    expect(prep.label.scale).toBeUndefined();
+    const enc = encodeTable(data(), prep);
+    expect(enc.labelScale).toEqual({ mean: 0, std: 1 });
+    expect(enc.targets).toBe(enc.labels);
+  });
+
+  it('fitLabelScale ignores NaN and needs two values for a std', () => {
+    expect(fitLabelScale([Number.NaN, 7])).toEqual({ mean: 7, std: 1 });
+    expect(fitLabelScale([])).toEqual({ mean: 0, std: 1 });
+  });
+
+  function data(): Table {
+    return table([numbers('delay', [20, 3, null, 16]), numbers('distance', [100, 1000, 400, null])]);
+  }
 });

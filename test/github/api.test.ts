@@ -58,6 +58,18 @@ describe('GitHubApi', () => {
     expect(github.pulls[0]!.title).toBe('t2');
   });
 
+  it('honours retry-after on a 429 (primary rate limit), then succeeds', async () => {
+    const { pull } = await api.createPull(open);
+    github.fail({ method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels', status: 429, headers: { 'retry-after': '1' }, body: { message: 'API rate limit exceeded' } });
+    const started = Date.now();
+    await api.addLabels(pull.number, ['ct']);
+    // The server asked for one second; the backoff alone would have waited 5 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(github.requests.slice(-2).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 429', 'POST 200']);
+    expect(logger.lines).toContain('GitHub API: 429 (API rate limit exceeded); retrying in 1.0 s');
+    expect(github.pulls[0]!.labels).toEqual(['ct']);
+  });
+
   it('gives up after the configured attempts with one line naming the call', async () => {
     github.fail({ method: 'GET', status: 503, times: 3 });
     await expect(api.findOpenPull('b', 'main')).rejects.toThrow(/^GitHub API: GET \/repos\/acme\/flights\/pulls answered 503: Service Unavailable$/);

@@ -230,6 +230,28 @@ describe('ct promote --pr: the pull request path', () => {
     expect(failed).toEqual([expect.objectContaining({ check: `metrics of ${production.version}`, message: `auc: recorded ${actual + 0.01}, re-scored ${actual}` })]);
   });
 
+  it('verify.yml catches a pull request whose weights were edited by hand, even with the checksum forged to match', async () => {
+    const reviewer = cloneOf(origin);
+    git(reviewer, ['checkout', '-q', BRANCH]);
+    const pointerFile = path.join(reviewer, 'models/flight-delay/production.json');
+    const production = JSON.parse(readFileSync(pointerFile, 'utf8'));
+    const weightsFile = path.join(reviewer, 'models/flight-delay', production.version, 'weights.bin');
+    // Nudge the first weights (the first embedding) as a hand edit would: same size, still finite.
+    const bytes = readFileSync(weightsFile);
+    const weights = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    for (let i = 0; i < Math.min(4096, weights.length); i++) weights[i] = weights[i]! + 0.25;
+    writeFileSync(weightsFile, bytes);
+    const edited = await ct(['verify'], {}, reviewer);
+    expect(edited.status).toBe(1);
+    expect(edited.json.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { message: string }) => c.message)).toEqual([expect.stringMatching(/checksum mismatch for .*weights\.bin/)]);
+
+    production.files['weights.bin'] = sha256File(weightsFile);
+    writeFileSync(pointerFile, JSON.stringify(production));
+    const forged = await ct(['verify'], {}, reviewer);
+    expect(forged.status).toBe(1);
+    expect(forged.json.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([expect.objectContaining({ check: `metrics of ${production.version}`, message: expect.stringMatching(/^auc: recorded [\d.]+, re-scored [\d.]+/) })]);
+  });
+
   it('the token is in no output and no file of either repository', async () => {
     const encoded = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
     for (const text of outputs) {

@@ -27,7 +27,9 @@ describe('multiclass evaluation end to end (penguins)', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(0);
     const e = JSON.parse(r.stdout).evaluation;
-    expect(Object.keys(e.candidate.metrics).sort()).toEqual(['accuracy', 'latencyP50Ms', 'latencyP95Ms', 'logLoss', 'macroF1', 'modelBytes']);
+    expect(Object.keys(e.candidate.metrics).sort()).toEqual(['accuracy', 'logLoss', 'macroF1', 'modelBytes']);
+    // Latency is measured on this machine: it lives in the record's timing field.
+    expect(Object.keys(e.timing.latency.candidate).sort()).toEqual(['latencyP50Ms', 'latencyP95Ms']);
     expect(e.candidate.metrics.accuracy).toBeGreaterThan(0.6);
     expect(e).toMatchObject({ rubberStamp: true, curves: null, tests: { deLong: null, mcNemar: null }, infra: { ok: true } });
     expect(e.slices.map((s: { key: string }) => s.key).sort()).toEqual(['Island=Biscoe', 'Island=Dream', 'Island=Torgersen']);

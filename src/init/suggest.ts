@@ -1,0 +1,352 @@
+/**
+ * `ct init`'s decisions, as a pure function of column summaries: which columns become
+ * features and how, which are left out and why, the task, the split, the gates and
+ * training defaults sized to the data. No I/O here, so every rule is unit-tested;
+ * `src/pipeline/init.ts` reads the data and writes the files.
+ */
+import { parseLabel } from '../config/load.js';
+import type { LabelConfig, Task } from '../config/types.js';
+import type { ColumnType } from '../data/table.js';
+import { UserError } from '../errors.js';
+
+/** What ct knows about one column of the data, computed by the caller. */
+export interface ColumnSummary {
+  name: string;
+  type: ColumnType;
+  /** Rows of the column (nulls included). */
+  rows: number;
+  nulls: number;
+  /** Distinct non-null values (exact). */
+  distinct: number;
+  /** Strings and booleans: count per value (booleans as "true"/"false"). */
+  frequencies?: Record<string, number>;
+  /** Numbers: extremes, whether all values are whole, and the sample skewness. */
+  numeric?: { min: number; max: number; integer: boolean; skewness: number };
+  /** Timestamps: first and last instant (ms), distinct UTC days, and whether any value has a time of day. */
+  time?: { min: number; max: number; distinctDays: number; hasTimeOfDay: boolean };
+}
+
+/** The data as init found it. */
+export interface DataSummary {
+  rows: number;
+  columns: ColumnSummary[];
+  /** Daily partitions (a folder of YYYY-MM-DD files, or written by --partition); null for one file. */
+  partitions: { count: number; first: string; last: string } | null;
+}
+
+/** What the user asked for on the command line. */
+export interface SuggestRequest {
+  /** Model name in the registry. */
+  name: string;
+  /** `--label`: a column or a comparison (`delay > 15`). */
+  label: string;
+  task?: Task;
+  /** `--timestamp`: the time column (default: the only timestamp column, if there is one). */
+  timestamp?: string;
+  /** data.path as the config will hold it (relative to the repository). */
+  dataPath: string;
+}
+
+/** One suggested feature, as it goes into the config, with the reason shown beside it. */
+export interface SuggestedFeature {
+  name: string;
+  column: string;
+  transform?: 'log1p' | 'hourOfDay' | 'dayOfWeek';
+  embedding?: number;
+  maxVocabulary?: number;
+  reason: string;
+}
+
+/** A column left out of the model, with the reason written into the config. */
+export interface SkippedColumn {
+  column: string;
+  reason: string;
+}
+
+/** A gate as the config holds it, with its comment. */
+export interface SuggestedGate {
+  gate: Record<string, unknown>;
+  reason: string;
+}
+
+/** Everything `ct init` decided. */
+export interface Suggestion {
+  name: string;
+  task: Task;
+  taskReason: string;
+  /** The label as it goes into the config (a two-class string column becomes `col == "rarer class"`). */
+  label: string;
+  labelReason: string;
+  /** Multiclass: the classes found, most frequent first. */
+  classes?: string[];
+  timestamp?: string;
+  data: {
+    path: string;
+    /** Daily partitions beyond WINDOW_DAYS: train and evaluate on the newest days only. */
+    window?: { newestDays: number };
+    split: { method: 'time'; evaluationDays: number } | { method: 'hash'; evaluationFraction: number; seed: number };
+    splitReason: string;
+  };
+  features: SuggestedFeature[];
+  skipped: SkippedColumn[];
+  model: { hidden: number[]; dropout: number };
+  training: { epochs: number; batchSize: number; learningRate: number; earlyStoppingPatience: number; maxRows?: number };
+  trainingReason: string;
+  gates: SuggestedGate[];
+}
+
+/** Fewest rows a class needs: fewer cannot be split into training and evaluation rows usefully. */
+export const MIN_CLASS_ROWS = 5;
+/** Most classes inferred as multiclass from a string label. */
+export const MAX_CLASSES = 50;
+/** Days of daily partitions a run reads when there are more: recent data, bounded training time. */
+export const WINDOW_DAYS = 28;
+/** Largest vocabulary a suggested categorical keeps. */
+export const MAX_VOCABULARY = 1000;
+
+const MS_PER_DAY = 86_400_000;
+const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
+
+/** Embedding width for `n` distinct values: min(16, ceil(1.6 n^0.56)), Google's rule of thumb shrunk for small tables. */
+export function embeddingWidth(n: number): number {
+  return Math.max(2, Math.min(16, Math.ceil(1.6 * Math.max(1, n) ** 0.56)));
+}
+
+/** Nonnull share of a column. */
+function present(c: ColumnSummary): number {
+  return c.rows - c.nulls;
+}
+
+/**
+ * Decides the config from the data's column summaries. Throws a `UserError` (one line,
+ * naming the option or column) for a label the data cannot support.
+ */
+export function suggestConfig(data: DataSummary, request: SuggestRequest): Suggestion {
+  const parsed: LabelConfig = parseLabel('--label', request.label);
+  const byName = new Map(data.columns.map((c) => [c.name, c]));
+  const labelColumn = byName.get(parsed.column);
+  if (labelColumn === undefined) throw new UserError(`--label: column "${parsed.column}" is not in the data (columns: ${data.columns.map((c) => c.name).join(', ')})`);
+  const labelled = present(labelColumn);
+  if (labelled === 0) throw new UserError(`--label: column "${parsed.column}" holds no values`);
+
+  const { task, taskReason, label, labelReason, classes } = decideTask(parsed, labelColumn, request.task);
+  const timestamp = decideTimestamp(data, request.timestamp, parsed.column);
+
+  const features: SuggestedFeature[] = [];
+  const skipped: SkippedColumn[] = [];
+  for (const c of data.columns) {
+    if (c.name === parsed.column) continue; // the label is never a feature
+    const decision = decideColumn(c, data.rows, c.name === timestamp);
+    if ('skip' in decision) skipped.push({ column: c.name, reason: decision.skip });
+    else features.push(...decision.features);
+  }
+  if (features.length === 0) throw new UserError(`--data: no column besides the label "${parsed.column}" is usable as a feature (${skipped.map((s) => `${s.column}: ${s.reason}`).join('; ')})`);
+
+  return {
+    name: request.name,
+    task,
+    taskReason,
+    label,
+    labelReason,
+    ...(classes === undefined ? {} : { classes }),
+    ...(timestamp === undefined ? {} : { timestamp }),
+    data: { path: request.dataPath, ...decideSplit(data, timestamp === undefined ? undefined : byName.get(timestamp)) },
+    features,
+    skipped,
+    ...decideTraining(labelled),
+    gates: decideGates(task, labelColumn, classes),
+  };
+}
+
+function decideTask(
+  parsed: LabelConfig,
+  column: ColumnSummary,
+  given: Task | undefined,
+): { task: Task; taskReason: string; label: string; labelReason: string; classes?: string[] } {
+  const text = parsed.text;
+  if (parsed.op !== undefined) {
+    if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: the label "${text}" is a comparison, which makes a binary label`);
+    return { task: 'binary', taskReason: 'the label is a comparison: true or false', label: text, labelReason: 'declarative comparison, parsed, never evaluated as code' };
+  }
+  const freq = Object.entries(column.frequencies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (column.type === 'boolean') {
+    if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: label column "${column.name}" is true/false, a binary label`);
+    return { task: 'binary', taskReason: `"${column.name}" is true/false`, label: text, labelReason: 'a true/false column' };
+  }
+  if (column.type === 'string') {
+    if (given === 'regression') throw new UserError(`--task regression: label column "${column.name}" holds strings; regression needs numbers`);
+    if (freq.length < 2) throw new UserError(`--label: column "${column.name}" has only one value (${freq[0]?.[0] ?? 'none'}); there is nothing to predict`);
+    if (freq.length === 2 && given !== 'multiclass') {
+      // ct's binary label is a comparison: the rarer class is the positive one, as is usual.
+      const positive = freq[1]![0];
+      return {
+        task: 'binary',
+        taskReason: `"${column.name}" has 2 values`,
+        label: `${column.name} == ${JSON.stringify(positive)}`,
+        labelReason: `positive class: the rarer value "${positive}" (${freq[1]![1]} of ${freq[0]![1] + freq[1]![1]} rows)`,
+      };
+    }
+    if (freq.length > MAX_CLASSES && given !== 'multiclass') {
+      throw new UserError(`--label: column "${column.name}" has ${freq.length} distinct values (more than ${MAX_CLASSES} classes); pass --task multiclass to insist, or label with a comparison`);
+    }
+    const rare = freq.find(([, n]) => n < MIN_CLASS_ROWS);
+    if (rare !== undefined) {
+      throw new UserError(`--label: class "${rare[0]}" of column "${column.name}" has ${rare[1]} row${rare[1] === 1 ? '' : 's'}; each class needs at least ${MIN_CLASS_ROWS} (merge or drop it)`);
+    }
+    return {
+      task: 'multiclass',
+      taskReason: `"${column.name}" has ${freq.length} classes`,
+      label: text,
+      labelReason: `classes (from the data, most frequent first): ${freq.map(([v, n]) => `${v} ${n}`).join(', ')}`,
+      classes: freq.map(([v]) => v),
+    };
+  }
+  if (column.type === 'number') {
+    const zeroOne = column.distinct <= 2 && column.numeric !== undefined && column.numeric.min >= 0 && column.numeric.max <= 1 && column.numeric.integer;
+    if (given === 'multiclass') throw new UserError(`--task multiclass: label column "${column.name}" holds numbers; multiclass needs a string column`);
+    if (zeroOne && given !== 'regression') return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: text, labelReason: '1 is the positive class' };
+    if (given === 'binary') throw new UserError(`--task binary: label column "${column.name}" holds ${column.distinct} distinct numbers; write a comparison such as "${column.name} > ..."`);
+    if (column.distinct < 3) throw new UserError(`--label: column "${column.name}" has ${column.distinct} distinct value${column.distinct === 1 ? '' : 's'}; there is nothing to regress`);
+    return { task: 'regression', taskReason: `"${column.name}" holds numbers (${column.distinct} distinct values)`, label: text, labelReason: 'predicted in its own units (standardised during training, scaled back)' };
+  }
+  throw new UserError(`--label: column "${column.name}" is a timestamp; label with a column of numbers, strings or true/false, or a comparison`);
+}
+
+function decideTimestamp(data: DataSummary, given: string | undefined, label: string): string | undefined {
+  if (given !== undefined) {
+    const c = data.columns.find((x) => x.name === given);
+    if (c === undefined) throw new UserError(`--timestamp: column "${given}" is not in the data`);
+    if (c.type !== 'timestamp') throw new UserError(`--timestamp: column "${given}" is ${c.type}, expected timestamps (ISO 8601 strings, or a Parquet timestamp)`);
+    return given;
+  }
+  const candidates = data.columns.filter((c) => c.type === 'timestamp' && c.name !== label && present(c) > 0);
+  return candidates.length === 1 ? candidates[0]!.name : undefined;
+}
+
+type ColumnDecision = { skip: string } | { features: SuggestedFeature[] };
+
+function featureName(column: string): string {
+  const name = column.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+  return name === '' ? 'feature' : name;
+}
+
+/** One column's fate: left out with a reason, or the features it becomes. */
+export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolean): ColumnDecision {
+  const n = present(c);
+  if (n === 0) return { skip: 'always empty' };
+  if (c.distinct <= 1) return { skip: `constant (${c.distinct === 1 ? 'one value' : 'no values'}): carries no information` };
+  if (n < 0.05 * rows) return { skip: `${Math.round((100 * c.nulls) / rows)}% empty: too sparse to learn from` };
+  const name = featureName(c.name);
+  const idName = ID_NAME.test(c.name) || /^(id|uuid|guid)$/i.test(c.name);
+  if (c.type === 'timestamp') {
+    const t = c.time!;
+    const spanDays = Math.floor(t.max / MS_PER_DAY) - Math.floor(t.min / MS_PER_DAY) + 1;
+    const features: SuggestedFeature[] = [];
+    if (t.hasTimeOfDay) features.push({ name: `${name}_hour`, column: c.name, transform: 'hourOfDay', embedding: 8, reason: 'hour of the day (UTC): the values have times of day' });
+    // Day of week only when the days are dense: 12 New Year's Days in 12 years have a weekday, but no weekly pattern.
+    if (t.distinctDays >= 14 && t.distinctDays >= 0.5 * spanDays) features.push({ name: `${name}_day_of_week`, column: c.name, transform: 'dayOfWeek', embedding: 4, reason: `day of the week (UTC): ${t.distinctDays} distinct days` });
+    if (features.length > 0) return { features };
+    return { skip: `timestamps without a daily or weekly pattern (${t.distinctDays} distinct days over ${spanDays}, no times of day)${isTimestamp ? '; kept as data.timestamp' : ''}` };
+  }
+  if (c.type === 'string') {
+    if (idName && c.distinct >= 0.5 * n) return { skip: `identifier-like (name, ${c.distinct} distinct values in ${n} rows): would not generalise to new rows` };
+    if (n >= 20 && c.distinct >= 0.5 * n) return { skip: `nearly one value per row (${c.distinct} distinct in ${n} rows): an identifier or free text, would not generalise` };
+    const vocabulary = Math.min(c.distinct, MAX_VOCABULARY);
+    return {
+      features: [
+        {
+          name,
+          column: c.name,
+          embedding: embeddingWidth(vocabulary),
+          maxVocabulary: vocabulary,
+          reason: `categorical, ${c.distinct} distinct value${c.distinct === 1 ? '' : 's'}${c.distinct > MAX_VOCABULARY ? ` (the ${MAX_VOCABULARY} most frequent kept)` : ''}${c.nulls > 0 ? `, ${pct(c.nulls, c.rows)} empty (own bucket)` : ''}`,
+        },
+      ],
+    };
+  }
+  if (c.type === 'boolean') return { features: [{ name, column: c.name, reason: `true/false, as 0/1${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}` }] };
+  // Numbers.
+  const m = c.numeric!;
+  const sequence = m.integer && c.distinct === n && m.max - m.min + 1 === n;
+  if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence)) return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
+  const skewed = m.min >= 0 && m.skewness > 2;
+  return {
+    features: [
+      {
+        name: skewed ? `log_${name}` : name,
+        column: c.name,
+        ...(skewed ? { transform: 'log1p' as const } : {}),
+        reason: `number, normalised${skewed ? `; log1p: non-negative and right-skewed (skewness ${m.skewness.toFixed(1)})` : ''}${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}`,
+      },
+    ],
+  };
+}
+
+function pct(part: number, whole: number): string {
+  const p = (100 * part) / whole;
+  return `${p < 1 ? p.toFixed(1) : Math.round(p)}%`;
+}
+
+function decideSplit(data: DataSummary, timestamp: ColumnSummary | undefined): Omit<Suggestion['data'], 'path'> {
+  // A time split evaluates on the newest days, as production will see them; it needs enough days.
+  const windowed = data.partitions !== null && data.partitions.count > WINDOW_DAYS;
+  const days = windowed ? WINDOW_DAYS : (data.partitions?.count ?? timestamp?.time?.distinctDays ?? 0);
+  const dense = data.partitions !== null || (timestamp?.time !== undefined && timestamp.time.distinctDays >= 0.5 * ((timestamp.time.max - timestamp.time.min) / MS_PER_DAY + 1));
+  if (days >= 14 && dense) {
+    const evaluationDays = Math.max(1, Math.min(7, Math.round(days * 0.2)));
+    return {
+      ...(windowed ? { window: { newestDays: WINDOW_DAYS } } : {}),
+      split: { method: 'time', evaluationDays },
+      splitReason: `evaluate on the newest ${evaluationDays} day${evaluationDays === 1 ? '' : 's'} of ${days}, as production will meet new days${windowed ? ` (the window: the newest ${WINDOW_DAYS} of ${data.partitions!.count} daily partitions)` : ''}`,
+    };
+  }
+  return {
+    split: { method: 'hash', evaluationFraction: 0.2, seed: 42 },
+    splitReason: days > 0 ? `only ${days} distinct days (or sparse ones): a seeded 20% of rows evaluates` : 'no time column: a seeded 20% of rows evaluates',
+  };
+}
+
+function decideTraining(rows: number): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> {
+  const r = (reason: string, hidden: number[], dropout: number, training: Suggestion['training']): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> => ({
+    model: { hidden, dropout },
+    training,
+    trainingReason: `${rows} labelled rows: ${reason}`,
+  });
+  if (rows < 2_000) return r('a small net, many small batches and a higher learning rate', [16], 0, { epochs: 40, batchSize: 32, learningRate: 0.01, earlyStoppingPatience: 8 });
+  if (rows < 50_000) return r('a medium net and batches', [32, 16], 0.1, { epochs: 20, batchSize: 128, learningRate: 0.003, earlyStoppingPatience: 4 });
+  if (rows < 1_000_000) return r('a larger net, few epochs over large batches', [64, 32], 0.1, { epochs: 5, batchSize: 512, learningRate: 0.001, earlyStoppingPatience: 2 });
+  return r('a larger net, a sample of 2M rows per training', [64, 64], 0.1, { epochs: 3, batchSize: 1024, learningRate: 0.001, earlyStoppingPatience: 1, maxRows: 2_000_000 });
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function decideGates(task: Task, label: ColumnSummary, classes: string[] | undefined): SuggestedGate[] {
+  if (task === 'binary') {
+    return [
+      { gate: { metric: 'auc', lowerBound: 0.6 }, reason: 'a useful model at all: clearly better than chance (0.5)' },
+      { gate: { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } }, reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.01' },
+    ];
+  }
+  if (task === 'multiclass') {
+    // Better than always answering the most frequent class.
+    const counts = Object.values(label.frequencies ?? {});
+    const total = counts.reduce((s, x) => s + x, 0);
+    const majority = total === 0 ? 0 : Math.max(...counts) / total;
+    const bound = round(Math.min(0.95, majority + 0.05), 2);
+    return [
+      { gate: { metric: 'accuracy', lowerBound: bound }, reason: `better than always answering the most frequent class${classes?.[0] === undefined ? '' : ` (${classes[0]})`}, ${round(majority, 3)}, by 0.05` },
+      { gate: { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } }, reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.02' },
+    ];
+  }
+  const std = label.numeric === undefined ? 0 : label.numeric.max - label.numeric.min;
+  return [
+    { gate: { metric: 'r2', lowerBound: 0.3 }, reason: 'explains at least 30% of the variance: clearly better than predicting the mean (r2 0)' },
+    {
+      gate: { metric: 'rmse', significance: { test: 'nonInferiority', margin: round(std > 0 ? std * 0.01 : 1e-6, 6) } },
+      reason: "rmse not worse than production's beyond noise: the 95% interval of the delta below 1% of the label's range",
+    },
+  ];
+}

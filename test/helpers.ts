@@ -1,4 +1,7 @@
 /** Assertions shared by the test suites. */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../src/errors.js';
 import { type Column, findColumn, type Table, valueAt } from '../src/data/table.js';
 
@@ -66,4 +69,24 @@ export function tableOf(columns: Column[], file = 'mem.csv', offset = 0): Table 
   const first = columns[0]!;
   const rows = first.type === 'string' ? first.codes.length : first.values.length;
   return { rowCount: rows, columns, sources: [{ file, start: 0, rows, ...(offset === 0 ? {} : { offset }) }] };
+}
+
+/**
+ * Every entry under `dir`, in name order: a file's relative path -> the sha256 of its bytes,
+ * a folder's relative path with a trailing `/` -> `dir`. Empty when `dir` does not exist.
+ * Two equal digests mean the same names and the same bytes (e.g. a registry left unchanged).
+ */
+export function treeDigest(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const relative = path.join(rel, name);
+      if (statSync(path.join(dir, relative)).isDirectory()) {
+        out[`${relative}/`] = 'dir';
+        walk(relative);
+      } else out[relative] = createHash('sha256').update(readFileSync(path.join(dir, relative))).digest('hex');
+    }
+  };
+  if (existsSync(dir)) walk('');
+  return out;
 }

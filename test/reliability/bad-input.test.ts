@@ -9,13 +9,13 @@
  * Cases in a group run at the same time (as many ct processes as cores); groups run in turn.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { parse, stringify } from 'yaml';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
+import { treeDigest } from '../helpers.js';
 
 const bin = path.join(root, 'bin/ct.js');
 const NEWEST = '2001-02-28';
@@ -54,29 +54,13 @@ beforeAll(() => {
   writeConfig(base, 'ct.config.yaml', config);
   const first = ct(base, ['run', '--quiet']);
   if (first.status !== 0) throw new Error(`the first ct run failed (${first.status}):\n${first.stderr}`);
-  registry = treeHash(path.join(base, 'models'));
+  registry = JSON.stringify(treeDigest(path.join(base, 'models')));
 }, 120_000);
 
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-/** sha256 over every entry under `dir`: relative names and the bytes of files, in sorted order. */
-function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const entry = path.join(rel, name);
-      const full = path.join(dir, entry);
-      if (statSync(full).isDirectory()) {
-        hash.update(`dir ${entry}\0`);
-        walk(entry);
-      } else hash.update(`file ${entry}\0`).update(readFileSync(full)).update('\0');
-    }
-  };
-  walk('');
-  return hash.digest('hex');
-}
 
 /**
  * A copy of the repository with the production model (config, partitions, committed
@@ -129,7 +113,7 @@ async function ctMeasured(repo: string, args: string[], nodeArgs: string[]): Pro
 /** Runs ct in `repo` and checks that its registry is byte for byte the production one. */
 async function ctCase(repo: string, args: string[], options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
   const r = await runCt(repo, args, options);
-  expect(treeHash(path.join(repo, 'models'))).toBe(registry);
+  expect(JSON.stringify(treeDigest(path.join(repo, 'models')))).toBe(registry);
   return r;
 }
 

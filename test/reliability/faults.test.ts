@@ -8,11 +8,11 @@
  * checksums verify, and running the same command again succeeds.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../src/train/random.js';
+import { treeDigest } from '../helpers.js';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
 
 const bin = path.join(root, 'bin/ct.js');
@@ -48,22 +48,6 @@ function pick<T>(items: readonly T[], count: number, seed: number): T[] {
   return chosen;
 }
 
-/** Every file under `dir` (relative path -> sha256), folders included as entries. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const relative = path.join(rel, name);
-      if (statSync(path.join(dir, relative)).isDirectory()) {
-        out[`${relative}/`] = 'dir';
-        walk(relative);
-      } else out[relative] = createHash('sha256').update(readFileSync(path.join(dir, relative))).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk('');
-  return out;
-}
-
 /** A copy of a prepared repository, for one fault. */
 function copyOf(repo: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-fault-'));
@@ -90,7 +74,7 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
     // a gate any sound model passes (these tests are about faults, not quality).
     writeConfig(prepared, 'tiny.yaml', { ...config, training: { ...config.training, seed: 7, maxRows: 4000 }, evaluation: { bootstrap: { samples: 100 } }, gates: [{ metric: 'logLoss', upperBound: 5 }] });
     for (const stage of ['validate', 'train', 'evaluate']) expect([stage, ct(prepared, [stage, ...stages]).status]).toEqual([stage, 0]);
-    oldRegistry = tree(path.join(prepared, 'models'));
+    oldRegistry = treeDigest(path.join(prepared, 'models'));
   }, 180_000);
 
   /**
@@ -99,7 +83,7 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
    * at it with the files' checksums, and one more history line. Nothing else.
    */
   function isNewRegistry(repo: string): boolean {
-    const now = tree(path.join(repo, 'models'));
+    const now = treeDigest(path.join(repo, 'models'));
     const added = Object.keys(now).filter((f) => !(f in oldRegistry));
     const version = added.find((f) => /^flight-delay\/[^/.]+\/$/.test(f))?.slice('flight-delay/'.length, -1);
     if (version === undefined) return false;
@@ -112,7 +96,7 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
     return (
       pointer.version === version &&
       Object.entries(pointer.files).every(([name, sum]) => now[`flight-delay/${version}/${name}`] === sum.replace('sha256:', '')) &&
-      ['model.json', 'weights.bin', 'preprocessing.json'].every((f) => now[`flight-delay/${version}/${f}`] === tree(path.join(repo, 'out2/model'))[f]) &&
+      ['model.json', 'weights.bin', 'preprocessing.json'].every((f) => now[`flight-delay/${version}/${f}`] === treeDigest(path.join(repo, 'out2/model'))[f]) &&
       candidate.candidate.contentHash.startsWith('sha256:') &&
       history.length === lines(path.join(prepared, MODEL, 'history.jsonl')).length + 1 &&
       (JSON.parse(history.at(-1)!) as { version: string }).version === version
@@ -126,7 +110,7 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
   const promotePoints = (): ReturnType<typeof tracePoints> => (promoteTrace ??= tracePoints(copyOf(prepared), ['promote', ...stages]));
   const trainPoints = (): ReturnType<typeof tracePoints> => (trainTrace ??= tracePoints(copyOf(prepared), ['train', '--config', 'tiny.yaml', '--out', 'out3']));
 
-  const isOldRegistry = (repo: string): boolean => JSON.stringify(tree(path.join(repo, 'models'))) === JSON.stringify(oldRegistry);
+  const isOldRegistry = (repo: string): boolean => JSON.stringify(treeDigest(path.join(repo, 'models'))) === JSON.stringify(oldRegistry);
 
   it('ct promote killed at seeded points: registry check leaves old or new, and a rerun promotes', () => {
     const points = promotePoints();
@@ -169,14 +153,14 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
   it('ct rollback killed at seeded points: the old production or the rolled-back one, never a mix', () => {
     const promoted = copyOf(prepared);
     expect(ct(promoted, ['promote', ...stages]).status).toBe(0);
-    const before = tree(path.join(promoted, 'models'));
+    const before = treeDigest(path.join(promoted, 'models'));
     const v1 = (JSON.parse(lines(path.join(promoted, MODEL, 'history.jsonl'))[0]!) as { version: string }).version;
     const points = tracePoints(copyOf(promoted), ['rollback', v1]);
     for (const point of pick(points, 1, SEED + 1)) {
       const repo = copyOf(promoted);
       expect([point.name, ctFault(repo, ['rollback', v1], { CT_FAULT: `kill@${point.n}` }).signal]).toEqual([point.name, 'SIGKILL']);
       expect(ct(repo, ['registry', 'check']).status).toBe(0);
-      const now = tree(path.join(repo, 'models'));
+      const now = treeDigest(path.join(repo, 'models'));
       const production = (JSON.parse(readFileSync(path.join(repo, MODEL, 'production.json'), 'utf8')) as { version: string }).version;
       if (production === v1) {
         // Rolled back: only the pointer and one history line changed.

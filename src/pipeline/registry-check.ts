@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { lastRecordOf, modelDir, readHistory, readProduction, recoverRegistry, type Recovery, verifiedVersionDir } from '../registry/registry.js';
+import { modelDir, readHistory, readProduction, recordedChecksums, recoverRegistry, type Recovery, verifiedVersionDir } from '../registry/registry.js';
 import type { StageContext } from './artifacts.js';
 import { registryPath } from './evaluate.js';
 
@@ -31,7 +31,8 @@ export function runRegistryCheck(ctx: StageContext): RegistryCheckRecord {
   const record: RegistryCheckRecord = { ok: true, model, recovery, production: pointer?.version ?? null, checks: [] };
   const versions = [...new Set([...readHistory(registry, model).map((e) => e.version), ...(pointer === null ? [] : [pointer.version])])];
   for (const version of versions) {
-    const recorded = pointer?.version === version ? { files: pointer.files, source: 'production.json' } : { files: lastRecordOf(registry, model, version)!.files, source: 'history.jsonl' };
+    // Every version here is in production.json or history.jsonl, so its checksums are recorded.
+    const recorded = recordedChecksums(registry, model, version, pointer)!;
     try {
       verifiedVersionDir(registry, model, version, recorded.files, recorded.source);
       record.checks.push({ version, ok: true, message: `${Object.keys(recorded.files).length} files match ${recorded.source}` });

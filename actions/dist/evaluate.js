@@ -1,13 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-74VVJXQA.js";
+} from "./chunks/chunk-GACXTFNC.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";

@@ -3,17 +3,15 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-TPHBAYEG.js";
+} from "./chunks/chunk-CUYEN6DW.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath,
   scoreLabelledRows
-} from "./chunks/chunk-74VVJXQA.js";
+} from "./chunks/chunk-GACXTFNC.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
-  LABEL_COLUMN,
-  PREDICTION_COLUMN,
   dataSource,
   displayPath,
   fingerprintFiles,
@@ -35,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -264,9 +262,10 @@ async function runMonitor(ctx, options = {}) {
     errors: validation.anomalies.filter((a) => a.severity === "error").map((a) => a.message),
     drift: validation.drift === null ? null : {
       dataset: validation.drift.datasetDrift,
-      label: drifted.includes(LABEL_COLUMN),
-      prediction: drifted.includes(PREDICTION_COLUMN),
-      columns: drifted.filter((c) => c !== LABEL_COLUMN && c !== PREDICTION_COLUMN)
+      // The label and the prediction are reported apart from the input columns.
+      label: validation.drift.label?.drifted === true,
+      prediction: validation.drift.prediction?.drifted === true,
+      columns: drifted
     }
   };
   const decision = decideMonitor(evidence, policy, history);

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-74VVJXQA.js";
+} from "./chunks/chunk-GACXTFNC.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -8,12 +8,12 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-TPHBAYEG.js";
+} from "./chunks/chunk-CUYEN6DW.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-74VVJXQA.js";
+} from "./chunks/chunk-GACXTFNC.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -28,7 +28,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -13,11 +13,12 @@ import {
   computeStatistics,
   dataSource,
   deriveColumns,
+  displayPath,
   headlineMetric,
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import {
   UserError,
   batchTensors,
@@ -278,7 +279,7 @@ async function runTrain(ctx, given) {
     task: config.task,
     data: {
       fingerprint: dataset.fingerprint,
-      files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
+      files: dataset.files.map(displayPath),
       trainParts: dataset.trainParts,
       evaluationParts: dataset.evaluationParts,
       label: config.label.text,

@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-6F42K5ZO.js";
+} from "./chunks/chunk-L5MLWMK2.js";
 import "./chunks/chunk-XQCLC5QF.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -46,14 +46,15 @@ export interface DatasetPlan {
  * the config's folder, or the `--data` override resolved against the working directory.
  */
 export function planDataset(data: DataConfig, source: string): DatasetPlan {
-  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
+  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
-  if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
+  // One file: named as the user sees it (relative to the working directory), so records hold no machine's absolute path.
+  if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
   const partitions = selectWindow(refuseFutureDays(listPartitions(source)), data.window);
   if (data.split.method === 'time') {
     const split = timeSplit(partitions, data.split.evaluationDays);
@@ -89,7 +90,7 @@ function refuseFutureDays(partitions: Partition[]): Partition[] {
  * file, all of it new data (no split).
  */
 export function planBatch(source: string): DatasetPlan {
-  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [source], evaluationParts: [source] };
+  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();

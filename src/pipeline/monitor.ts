@@ -28,7 +28,7 @@ import { allRows } from '../train/predict.js';
 import type { EvaluationRecord, StageContext, TrainingRecord } from './artifacts.js';
 import { loadModel, registryPath, scoreLabelledRows } from './evaluate.js';
 import { type GitHubSession, openGitHubSession } from './github-session.js';
-import { dataSource, LABEL_COLUMN, PREDICTION_COLUMN, runValidate } from './validate.js';
+import { dataSource, runValidate } from './validate.js';
 
 export interface MonitorOptions {
   /** Act on GitHub: dispatch the workflow, manage the issue, commit the history to its branch. */
@@ -154,9 +154,10 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
         ? null
         : {
             dataset: validation.drift.datasetDrift,
-            label: drifted.includes(LABEL_COLUMN),
-            prediction: drifted.includes(PREDICTION_COLUMN),
-            columns: drifted.filter((c) => c !== LABEL_COLUMN && c !== PREDICTION_COLUMN),
+            // The label and the prediction are reported apart from the input columns.
+            label: validation.drift.label?.drifted === true,
+            prediction: validation.drift.prediction?.drifted === true,
+            columns: drifted,
           },
   };
   const decision = decideMonitor(evidence, policy, history);

@@ -7,6 +7,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, loadDataset } from '../data/dataset.js';
+import { displayPath } from '../data/files.js';
 import { takeRows, type Table } from '../data/table.js';
 import type { CtConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
@@ -89,7 +90,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
     task: config.task,
     data: {
       fingerprint: dataset.fingerprint,
-      files: dataset.files.map((f) => path.relative(process.cwd(), f) || f),
+      files: dataset.files.map(displayPath),
       trainParts: dataset.trainParts,
       evaluationParts: dataset.evaluationParts,
       label: config.label.text,

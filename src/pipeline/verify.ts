@@ -1,14 +1,19 @@
 /**
  * `ct verify`: does a version in the registry hold what its pull request claims? Its
  * files must match the recorded checksums, it must load, and scoring it (and the model
- * it was compared with) again on the recorded evaluation days must give the metrics in
- * its `evaluation.json`. Run by verify.yml on every pull request that touches models/.
+ * it was compared with) again on the recorded evaluation rows (the evaluation days of a
+ * time split; the same files, split again, for a hash split or one file) must give the
+ * metrics in its `evaluation.json`. Run by verify.yml on every pull request that touches models/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { type Dataset, fingerprintFiles, loadDataset } from '../data/dataset.js';
+import { displayPath } from '../data/files.js';
 import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
-import type { Table } from '../data/table.js';
+import { isRemote } from '../data/remote.js';
+import { hashSplit } from '../data/split.js';
+import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
@@ -16,6 +21,9 @@ import { modelDir, readProduction, recordedChecksums, verifiedVersionDir } from 
 import { selectBackend } from '../train/backend.js';
 import type { EvaluationRecord, StageContext } from './artifacts.js';
 import { loadModel, registryPath, scoreSameRows } from './evaluate.js';
+import { dataSource } from './validate.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Largest difference between a recorded and a recomputed metric that counts as equal. */
 export const VERIFY_TOLERANCE = 1e-6;
@@ -64,20 +72,13 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     if (evaluation.baseline !== null && baselineDir === null && !record.checks.some((c) => c.check === `checksums of ${evaluation.baseline!.version}`)) {
       check('baseline', false, `the model it was compared with, ${evaluation.baseline.version}, is not in the registry`);
     }
-    if (evaluation.data.parts.length === 0) {
-      check('evaluation data', false, 'the evaluation recorded no partitions (single-file data): it cannot be reproduced by day');
-    } else {
+    const rows = await recordedEvaluationRows(ctx, evaluation);
+    if (typeof rows === 'string') check('evaluation data', false, rows);
+    else {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-      const folder = path.resolve(ctx.loaded.baseDir, config.data.path);
-      const byDay = new Map(listPartitions(folder).map((p) => [p.date, p.file]));
-      const missing = evaluation.data.parts.filter((d) => !byDay.has(d));
-      if (missing.length > 0) check('evaluation data', false, `partitions ${missing.join(', ')} of the evaluation are not in ${config.data.path}`);
-      else {
-        const table = await readTables(evaluation.data.parts.map((d) => byDay.get(d)!), config.data.format === undefined ? {} : { format: config.data.format });
-        const scored = await rescore(dir, baselineDir, table, evaluation);
-        compare(check, `metrics of ${target}`, evaluation.candidate.metrics, scored.candidate, scored.rows, evaluation.rows);
-        if (evaluation.baseline !== null && scored.baseline !== null) compare(check, `metrics of ${evaluation.baseline.version} (the model it was compared with)`, evaluation.baseline.metrics, scored.baseline, scored.rows, evaluation.rows);
-      }
+      const scored = await rescore(dir, baselineDir, rows, evaluation);
+      compare(check, `metrics of ${target}`, evaluation.candidate.metrics, scored.candidate, scored.rows, evaluation.rows);
+      if (evaluation.baseline !== null && scored.baseline !== null) compare(check, `metrics of ${evaluation.baseline.version} (the model it was compared with)`, evaluation.baseline.metrics, scored.baseline, scored.rows, evaluation.rows);
     }
   }
   writeJson(path.join(ctx.outDir, 'verification.json'), record);
@@ -86,6 +87,42 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     else ctx.logger.warning(`FAILED: ${c.check}: ${c.message}`);
   }
   return record;
+}
+
+/**
+ * The evaluation rows of a recorded evaluation, read again, or why they cannot be:
+ * - a time split of a folder: the recorded evaluation days, every row (newer days may have
+ *   arrived since; they are not read);
+ * - a hash split of a folder: the recorded days, split again by the config's seed and
+ *   fraction, when the files are the bytes the evaluation read (same fingerprint);
+ * - one file: split again as the evaluation did, when its bytes are unchanged.
+ */
+async function recordedEvaluationRows(ctx: StageContext, evaluation: EvaluationRecord): Promise<Table | string> {
+  const { data } = ctx.loaded.config;
+  const source = dataSource(ctx);
+  const parts = evaluation.data.parts;
+  const format = data.format === undefined ? {} : { format: data.format };
+  if (parts.length > 0 && parts.every((p) => DAY.test(p))) {
+    if (isRemote(source) || !statSync(source).isDirectory()) return `the evaluation read daily partitions, but ${data.path} is one file`;
+    const byDay = new Map(listPartitions(source).map((p) => [p.date, p.file]));
+    const missing = parts.filter((d) => !byDay.has(d));
+    if (missing.length > 0) return `partitions ${missing.join(', ')} of the evaluation are not in ${data.path}`;
+    const files = parts.map((d) => byDay.get(d)!);
+    const table = await readTables(files, format);
+    if (data.split.method === 'time') return table;
+    if (fingerprintFiles(files) !== evaluation.data.fingerprint) return `the partitions of ${data.path} the evaluation read (${parts[0]} .. ${parts.at(-1)}) have changed since`;
+    return takeRows(table, hashSplit(table, { fraction: data.split.evaluationFraction, seed: data.split.seed, ...(data.split.key ? { key: data.split.key } : {}) }).evaluation);
+  }
+  if (parts.length !== 1) return 'the evaluation recorded no data it read';
+  let dataset: Dataset;
+  try {
+    dataset = await loadDataset(data, source);
+  } catch (error) {
+    if (error instanceof UserError) return error.message;
+    throw error;
+  }
+  if (dataset.fingerprint !== evaluation.data.fingerprint) return `${displayPath(source)} has changed since the evaluation read it (its fingerprint differs)`;
+  return takeRows(dataset.table, dataset.evaluationRows);
 }
 
 /** Scores the version (and its baseline) as `ct evaluate` did: the version's labels for both. */

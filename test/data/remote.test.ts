@@ -105,6 +105,20 @@ describe('data from a URL', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
+  it('ct train --data <signed url>: the records name the file without its query, so no signature reaches an artifact', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'ct-remote-train-'));
+    const config = smallConfig(3);
+    config.data.split = { method: 'hash', evaluationFraction: 0.3, seed: 1 };
+    writeConfig(repo, 'ct.config.yaml', config);
+    const r = await runNode(path.join(root, 'bin/ct.js'), ['train', '--data', `${server.url}/${day}?X-Amz-Signature=s3cr3tSIG`], { cwd: repo, env: { ...process.env, CT_HTTP_TOKEN: TOKEN } });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const training = JSON.parse(readFileSync(path.join(repo, 'out/model/training.json'), 'utf8'));
+    expect(training.data).toMatchObject({ files: [`${server.url}/${day}`], trainParts: [`${server.url}/${day}`], evaluationParts: [`${server.url}/${day}`] });
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    for (const file of walk(path.join(repo, 'out'))) expect([file, readFileSync(file).includes('s3cr3tSIG')]).toEqual([file, false]);
+  });
+
   it('what cannot be used is one clear line', async () => {
     const cases: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
       [`${server.url}/${day}`, { CT_HTTP_TOKEN: 'wrong' }, /answered 401: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN$/],

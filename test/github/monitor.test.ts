@@ -118,6 +118,8 @@ describe('ct monitor --github: retrain, alert, recover', () => {
       expect(r.status).toBe(0);
       expect(r.json).toMatchObject({ outcome: 'retrain', retrain: true, retrainStreak: k + 1, actions: { dispatched: 'ct.yml@main', issue: null } });
       expect(r.json.drop).toBeGreaterThan(0.1);
+      // Negated delays leave almost no late flight: the label's positive rate moved (reported, not acted on here).
+      expect(r.json.drift).toMatchObject({ label: true });
     }
     expect(github.dispatches).toEqual([
       { workflow: 'ct.yml', ref: 'main', inputs: { 'force-retrain': 'true', model: 'ct.config.yaml' } },

@@ -135,7 +135,7 @@ const verbs: Record<string, { description: string; args?: string } & ({ action: 
     },
   },
   verify: {
-    description: 'check a registry version against its checksums and re-score it on its recorded evaluation days',
+    description: 'check a registry version against its checksums and re-score it on its recorded evaluation rows',
     args: '[version]',
     action: async (ctx, _options, args) => {
       const record = await runVerify(ctx, args[0]);
@@ -260,7 +260,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('--name <model>', 'model name in the registry (default: from the data file or folder)')
         .option('--partition', 'split one file into daily partitions data/<name>/YYYY-MM-DD.<ext> by its timestamp')
         .option('--force', 'overwrite files that exist')
-        .option('--actions <owner/repo@sha>', "where the workflows take ct's actions from (default: a placeholder to replace)");
+        .option('--actions <owner/repo@sha>', "take ct's bundled actions from this repository and commit (default: ./node_modules/ct/actions, the installed ct)");
     }
     if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
     if (name === 'predict') {

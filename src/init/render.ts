@@ -1,16 +1,9 @@
 /**
- * Text `ct init` writes: the commented `ct.config.yaml`, the workflows adapted to run
- * ct's published actions, and the README section. Pure string building, so the output
- * is the same for the same decisions.
+ * Text `ct init` writes: the commented `ct.config.yaml` and the README section. Pure string
+ * building, so the output is the same for the same decisions. The workflows are in
+ * workflows.ts.
  */
-import type { Suggestion } from './suggest.js';
-
-/**
- * Where the generated workflows take ct's actions from until the user says
- * (`ct init --actions owner/repo@<commit sha>`): a placeholder that reads as one, in the
- * pinned form the workflow rules demand (a full commit sha, its version in a comment).
- */
-export const PLACEHOLDER_ACTIONS = 'YOUR-ORG/ct@0000000000000000000000000000000000000000';
+import { MAX_SLICE_VALUES, type Suggestion } from './suggest.js';
 
 /** Marks the README section ct init writes, so it is found again (and not appended twice). */
 export const README_MARKER = '<!-- ct init -->';
@@ -28,10 +21,51 @@ function flow(value: unknown): string {
   return String(value);
 }
 
+/** `key: [a, b]` when it fits on a line, else a block list (a flow list of 100 columns reads badly). */
+function listLines(key: string, items: readonly string[]): string[] {
+  const line = `${key}: ${flow(items)}`;
+  if (line.length <= 100) return [line];
+  const indent = key.length - key.trimStart().length;
+  return [`${key}:`, ...items.map((x) => `${' '.repeat(indent + 2)}- ${yamlString(x)}`)];
+}
+
+/** `text` as `# ` comment lines at `indent`, wrapped at word boundaries near 100 characters. */
+function commentLines(indent: string, text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && indent.length + 2 + line.length + 1 + word.length > 100) {
+      lines.push(`${indent}# ${line}`);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(`${indent}# ${line}`);
+  return lines;
+}
+
 /** Appends `# comment` to a line, aligned for reading. */
 function withComment(line: string, comment: string | undefined): string {
   if (comment === undefined || comment === '') return line;
   return `${line.padEnd(Math.max(line.length + 1, 28))}# ${comment}`;
+}
+
+/** `evaluation.minSliceRows` and `evaluation.slices`, each slice with why it was chosen. */
+function evaluationSliceLines({ slices, minSliceRows }: Suggestion['evaluation']): string[] {
+  const L: string[] = [];
+  if (minSliceRows !== undefined) L.push(withComment(`  minSliceRows: ${minSliceRows.value}`, minSliceRows.reason));
+  if (slices.length === 0) return [...L, `  # No slices: no string or true/false input has 2-${MAX_SLICE_VALUES} values with enough evaluation rows each.`];
+  const first = slices[0]!;
+  const key = first.name ?? first.column;
+  L.push("  # Slices: metrics per segment, reported, not gated (a segment's metric is noisier than the whole's).");
+  L.push(`  # To gate one, give a gate \`slice: ${key}\` (each of its values) or \`slice: ${key}=${first.values[0]}\`.`);
+  L.push('  slices:');
+  for (const sl of slices) {
+    L.push(`    # ${sl.column}: ${sl.reason}`);
+    if (sl.name !== undefined) L.push(`    - name: ${yamlString(sl.name)}`, `      column: ${yamlString(sl.column)}`);
+    else L.push(`    - column: ${yamlString(sl.column)}`);
+    L.push(...listLines('      values', sl.values));
+  }
+  return L;
 }
 
 /** `ct.config.yaml`: every decision with its reason beside it; loads with ct's loadConfig. */
@@ -70,6 +104,11 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
     for (const k of s.skipped) L.push(`  #   ${k.column}: ${k.reason}`);
   }
   L.push('');
+  L.push('validation:');
+  L.push('  drift:');
+  L.push(...commentLines('    ', `Drift-tested: ${s.validation.drift.reason}`));
+  L.push(...listLines('    columns', s.validation.drift.columns));
+  L.push('');
   L.push(withComment('model:', s.trainingReason));
   L.push(`  hidden: ${flow(s.model.hidden)}`);
   L.push('  activation: relu');
@@ -88,6 +127,7 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
   L.push('');
   L.push('evaluation:');
   L.push(withComment('  bootstrap: { samples: 1000, seed: 42, confidence: 0.95 }', 'paired intervals of every delta'));
+  L.push(...evaluationSliceLines(s.evaluation));
   L.push('');
   L.push('# No latency gate: prediction time depends on the machine that measures it.');
   L.push('gates:');
@@ -102,205 +142,29 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
   return `${L.join('\n')}\n`;
 }
 
-/** Splits `owner/repo@ref`; a UserError-free parse (the caller checks the form). */
-export function parseActionsSource(source: string): { repo: string; ref: string } | null {
-  const m = /^([\w.-]+\/[\w.-]+)@([\w./-]+)$/.exec(source);
-  return m === null ? null : { repo: m[1]!, ref: m[2]! };
-}
-
-function usesLine(source: string, stage: string, version: string | undefined): string {
-  const { repo, ref } = parseActionsSource(source)!;
-  return `uses: ${repo}/actions/${stage}@${ref}${version === undefined ? '' : ` # ${version}`}`;
-}
-
 /**
- * `.github/workflows/ct.yml` for a repository that uses ct: this repository's workflow
- * with `uses: ./actions/<stage>` pointing at `source` (`owner/repo@sha`), the same
- * triggers, permissions, concurrency and timeouts. `version` is the comment the pin rule
- * asks for (`v1.2.3`).
+ * The README section: what runs, where things are, what to do next. `install` is the
+ * command that adds ct to the repository, when it is not a dependency yet.
  */
-export function renderCtWorkflow(source: string, version: string | undefined, placeholder: boolean): string {
-  const use = (stage: string): string => usesLine(source, stage, version);
-  const note = placeholder
-    ? `# ct's actions come from ${source}: a PLACEHOLDER. Replace it with ct's repository and a full
-# commit sha (and its version in the comment), or run \`ct init --actions <owner/repo@sha> --force\`.
-`
-    : `# ct's actions come from ${source}, pinned to a commit (a tag can be moved to other code).
-`;
-  return `# Continuous training, written by \`ct init\`: new data, the daily schedule or a manual
-# dispatch runs validate -> train -> evaluate -> promote. Promotion opens (or updates) a pull
-# request that a person reviews and merges; nothing reaches production without it.
-${note}#
-# Schedules run on the default branch only, and GitHub disables them after 60 days without
-# repository activity: pushes of data keep it active.
-name: ct
-
-on:
-  push:
-    branches: [main]
-    paths: ['data/**', 'ct.config.yaml']
-  schedule:
-    - cron: '17 6 * * *'
-  workflow_dispatch:
-    inputs:
-      dry-run:
-        description: 'Validate, train and evaluate, but open no pull request'
-        type: boolean
-        default: false
-      force-retrain:
-        description: 'Retrain even when no new data arrived since the production model was trained'
-        type: boolean
-        default: false
-      model:
-        description: 'Config file of the model to retrain'
-        type: string
-        default: ct.config.yaml
-
-permissions:
-  contents: read
-
-# One run per model at a time; a run in progress is never cancelled (a queued one waits).
-concurrency:
-  group: ct-\${{ inputs.model || 'ct.config.yaml' }}
-  cancel-in-progress: false
-
-jobs:
-  validate:
-    runs-on: ubuntu-latest
-    timeout-minutes: 15
-    outputs:
-      retrain-needed: \${{ steps.validate.outputs.retrain-needed }}
-      drift-detected: \${{ steps.validate.outputs.drift-detected }}
-    steps:
-      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
-        with:
-          persist-credentials: false
-      - ${use('validate')}
-        id: validate
-        with:
-          config: \${{ inputs.model || 'ct.config.yaml' }}
-          out: out
-      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
-        if: always()
-        with:
-          name: validation
-          path: out/
-          retention-days: 14
-
-  train:
-    needs: validate
-    # A schedule with no new data (same files and config as production's training) skips
-    # training; validate's log and summary say so. Pushes and forced dispatches always train.
-    if: \${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}
-    runs-on: ubuntu-latest
-    timeout-minutes: 30
-    steps:
-      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
-        with:
-          persist-credentials: false
-      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
-        with:
-          name: validation
-          path: out/
-      # The bundled action trains on the wasm backend it ships; no npm ci needed.
-      - ${use('train')}
-        with:
-          config: \${{ inputs.model || 'ct.config.yaml' }}
-          out: out
-      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
-        with:
-          name: candidate
-          path: out/
-          retention-days: 14
-
-  evaluate:
-    needs: train
-    runs-on: ubuntu-latest
-    timeout-minutes: 20
-    steps:
-      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
-        with:
-          persist-credentials: false
-      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
-        with:
-          name: candidate
-          path: out/
-      - ${use('evaluate')}
-        with:
-          config: \${{ inputs.model || 'ct.config.yaml' }}
-          out: out
-      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
-        if: always()
-        with:
-          name: evaluation
-          path: out/
-          retention-days: 14
-
-  promote:
-    needs: evaluate
-    if: \${{ !inputs.dry-run }}
-    runs-on: ubuntu-latest
-    timeout-minutes: 10
-    # The only job that writes: the branch, the pull request, the ct/gates check.
-    permissions:
-      contents: write
-      pull-requests: write
-      checks: write
-    steps:
-      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
-        with:
-          persist-credentials: false
-          fetch-depth: 0
-      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
-        with:
-          name: evaluation
-          path: out/
-      - ${use('promote')}
-        with:
-          config: \${{ inputs.model || 'ct.config.yaml' }}
-          out: out
-          token: \${{ github.token }}
-`;
-}
-
-/**
- * `.github/workflows/verify.yml`: re-checks a promotion pull request's numbers with the
- * repository's own ct (a dev dependency, run with npx after npm ci).
- */
-export function renderVerifyWorkflow(): string {
-  return `# Written by \`ct init\`. A promotion pull request claims numbers; this checks them before a
-# person merges: every file of the proposed version matches its recorded checksum, the model
-# loads, and scoring it (and the model it was compared with) again on the recorded
-# evaluation days gives the metrics in its evaluation.json. Needs ct in package.json
-# (npm install --save-dev ct) and a committed package-lock.json.
-name: verify
-
-on:
-  pull_request:
-    paths: ['models/**']
-
-permissions:
-  contents: read
-
-jobs:
-  verify:
-    runs-on: ubuntu-latest
-    timeout-minutes: 20
-    steps:
-      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
-        with:
-          persist-credentials: false
-      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0
-        with:
-          node-version: 20
-          cache: npm
-      - run: npm ci --no-audit --no-fund
-      - run: npx ct verify --out verify-out
-`;
-}
-
-/** The README section: what runs, where things are, what to do next. */
-export function renderReadmeSection(s: Suggestion, files: { config: string; schema: string }, placeholder: boolean): string {
+export function renderReadmeSection(s: Suggestion, files: { config: string; schema: string; dataFolder: string }, install: string | undefined): string {
+  const steps = [
+    ...(install === undefined
+      ? []
+      : [
+          `Add ct to the repository: \`${install}\`. The workflows and \`npx ct\` run that version
+   (npm's registry has an unrelated package named \`ct\`: always install ct from its repository).`,
+        ]),
+    `Review \`${files.config}\` (each feature and each left-out column says why) and
+   \`${files.schema}\` (the data contract, inferred from the data: tighten it where you know
+   better, e.g. \`min: 0\`).`,
+    '`npx ct run` runs the whole loop locally; `out/evaluation.md` is the report.',
+    `Commit the config, the schema, \`.github/workflows/\`, \`models/\`, \`package.json\` and
+   \`package-lock.json\`.`,
+    `Settings → Actions → General → Workflow permissions: allow GitHub Actions to create
+   and approve pull requests. Then every push of data under \`${files.dataFolder}/\`, and the daily
+   schedule, ends in a pull request \`Promote ${s.name} <version>\` to review; \`verify.yml\`
+   re-checks its numbers before you merge.`,
+  ];
   return `${README_MARKER}
 ## Continuous training with ct
 
@@ -312,16 +176,6 @@ the gates pass).
 
 Next steps:
 
-1. Review \`${files.config}\` (each feature and each left-out column says why) and
-   \`${files.schema}\` (the data contract, inferred from the data: tighten it where you know
-   better, e.g. \`min: 0\`).
-2. \`npx ct run\` runs the whole loop locally; \`out/evaluation.md\` is the report.
-3. Commit the config, the schema, \`.github/workflows/\` and \`models/\`.
-${placeholder ? `4. **Set the source of ct's actions**: \`.github/workflows/ct.yml\` names \`YOUR-ORG/ct@000…\`, a
-   placeholder; put ct's repository and a full commit sha (and its version in the comment)
-   there, or run \`npx ct init ... --actions <owner/repo@sha> --force\`.
-5.` : '4.'} Settings → Actions → General → Workflow permissions: allow GitHub Actions to create
-   and approve pull requests. Then every push of data under \`data/\`, and the daily schedule,
-   ends in a pull request \`Promote ${s.name} <version>\` to review; \`verify.yml\` re-checks its numbers.
+${steps.map((text, i) => `${i + 1}. ${text}`).join('\n')}
 `;
 }

@@ -5,6 +5,7 @@
  * `src/pipeline/init.ts` reads the data and writes the files.
  */
 import { parseLabel } from '../config/load.js';
+import { configSchema } from '../config/schema.js';
 import type { LabelConfig, Task } from '../config/types.js';
 import type { ColumnType } from '../data/table.js';
 import { UserError } from '../errors.js';
@@ -69,6 +70,22 @@ export interface SuggestedGate {
   reason: string;
 }
 
+/** The columns validation drift-tests (`validation.drift.columns`), with the reason shown beside them. */
+export interface SuggestedDrift {
+  columns: string[];
+  reason: string;
+}
+
+/** One evaluation slice (`evaluation.slices[]`): the frequent values of a categorical input. */
+export interface SuggestedSlice {
+  /** Set only when the column is not a valid slice name (spaces, ...); else the loader names the slice after its column. */
+  name?: string;
+  column: string;
+  /** The values scored, most frequent first (named, not `top: N`: the report then shows what the config says whatever the split holds). */
+  values: string[];
+  reason: string;
+}
+
 /** Everything `ct init` decided. */
 export interface Suggestion {
   name: string;
@@ -92,6 +109,12 @@ export interface Suggestion {
   model: { hidden: number[]; dropout: number };
   training: { epochs: number; batchSize: number; learningRate: number; earlyStoppingPatience: number; maxRows?: number };
   trainingReason: string;
+  validation: { drift: SuggestedDrift };
+  evaluation: {
+    slices: SuggestedSlice[];
+    /** `evaluation.minSliceRows` when the data is too small for ct's default; unset keeps the default. */
+    minSliceRows?: { value: number; reason: string };
+  };
   gates: SuggestedGate[];
 }
 
@@ -103,6 +126,23 @@ export const MAX_CLASSES = 50;
 export const WINDOW_DAYS = 28;
 /** Largest vocabulary a suggested categorical keeps. */
 export const MAX_VOCABULARY = 1000;
+/**
+ * The derived columns `ct validate` tests for label and prediction drift (LABEL_COLUMN and
+ * PREDICTION_COLUMN of src/pipeline/validate.ts, not imported: that module loads TensorFlow.js).
+ * Binary and regression tasks only; validate derives neither for multiclass.
+ */
+export const LABEL_DRIFT_COLUMN = 'ct:label';
+export const PREDICTION_DRIFT_COLUMN = 'ct:prediction';
+/** Most slices suggested: a report to read, not a table of every column. */
+export const MAX_SLICES = 3;
+/** Most distinct values of a column suggested as a slice: more make a long table of small segments. */
+export const MAX_SLICE_VALUES = 12;
+/** Fewest evaluation rows a suggested slice value needs: fewer make its metric mostly noise. */
+export const MIN_SLICE_ROWS = 10;
+/** A slice value must be expected to hold this many times minSliceRows, so the luck of the split rarely leaves it short. */
+export const SLICE_ROWS_MARGIN = 1.5;
+/** ct's `evaluation.minSliceRows` when the config does not set it. */
+export const DEFAULT_MIN_SLICE_ROWS: number = configSchema.properties.evaluation.properties.minSliceRows.default;
 
 const MS_PER_DAY = 86_400_000;
 const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
@@ -142,6 +182,8 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
   }
   if (features.length === 0) throw new UserError(`--data: no column besides the label "${parsed.column}" is usable as a feature (${skipped.map((s) => `${s.column}: ${s.reason}`).join('; ')})`);
 
+  const dataDecision = decideSplit(data, timestamp === undefined ? undefined : byName.get(timestamp));
+  const evaluationRows = labelled * evaluationShare(dataDecision.split, data, timestamp === undefined ? undefined : byName.get(timestamp));
   return {
     name: request.name,
     task,
@@ -150,10 +192,12 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
     labelReason,
     ...(classes === undefined ? {} : { classes }),
     ...(timestamp === undefined ? {} : { timestamp }),
-    data: { path: request.dataPath, ...decideSplit(data, timestamp === undefined ? undefined : byName.get(timestamp)) },
+    data: { path: request.dataPath, ...dataDecision },
     features,
     skipped,
     ...decideTraining(labelled),
+    validation: { drift: decideDriftColumns(features, byName, parsed.column, task) },
+    evaluation: decideSlices(features, byName, evaluationRows),
     gates: decideGates(task, labelColumn, classes),
   };
 }
@@ -304,6 +348,102 @@ function decideSplit(data: DataSummary, timestamp: ColumnSummary | undefined): O
     split: { method: 'hash', evaluationFraction: 0.2, seed: 42 },
     splitReason: days > 0 ? `only ${days} distinct days (or sparse ones): a seeded 20% of rows evaluates` : 'no time column: a seeded 20% of rows evaluates',
   };
+}
+
+/**
+ * Share of the rows the evaluation split holds: the hash split's fraction, or the newest
+ * days' share of all days (rows assumed spread evenly over the days; a window keeps the share).
+ */
+export function evaluationShare(split: Suggestion['data']['split'], data: DataSummary, timestamp: ColumnSummary | undefined): number {
+  if (split.method === 'hash') return split.evaluationFraction;
+  const days = data.partitions?.count ?? timestamp?.time?.distinctDays ?? 0;
+  return days > 0 ? Math.min(1, split.evaluationDays / days) : 0;
+}
+
+/**
+ * What validation drift-tests: each input column of the model once, and the label as
+ * validate tests it. Binary and regression: the label and prediction columns validate
+ * derives (`ct:label`, `ct:prediction`), which it reports apart from the inputs; the label's
+ * own column is left out, as it would be tested again as an input and counted toward dataset
+ * drift. Multiclass: validate derives neither, so the label's column is listed, the only test
+ * of the class mix. Left-out columns are not inputs: an identifier "drifts" with every batch
+ * of new rows. Timestamps never: time always moves (validate would list them as skipped).
+ */
+export function decideDriftColumns(features: SuggestedFeature[], columns: ReadonlyMap<string, ColumnSummary>, label: string, task: Task): SuggestedDrift {
+  const inputs = [...new Set(features.map((f) => f.column))].filter((c) => columns.get(c)?.type !== 'timestamp');
+  const times = [...columns.values()].filter((c) => c.type === 'timestamp').map((c) => c.name);
+  const notTimes = times.length === 0 ? '' : `, ${times.length === 1 ? `the timestamp ${times[0]}` : `the timestamps ${times.join(', ')}`} (time always moves)`;
+  const notTested = `Not tested: the left-out columns (not inputs of the model)${notTimes}.`;
+  if (task === 'multiclass') {
+    return { columns: [...inputs, label], reason: `the model's inputs and the label ${label} (its class mix). ${notTested}` };
+  }
+  return {
+    columns: [...inputs, LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN],
+    reason: `the model's inputs, then the label as trained on and production's predictions, which validate derives and reports apart. ${notTested}`,
+  };
+}
+
+/**
+ * `evaluation.minSliceRows` for `evaluationRows` expected labelled evaluation rows: a tenth
+ * of them, at least MIN_SLICE_ROWS, at most ct's default. On a small table the default
+ * would skip every slice; on a large one it stands.
+ */
+export function suggestedMinSliceRows(evaluationRows: number): number {
+  return Math.min(DEFAULT_MIN_SLICE_ROWS, Math.max(MIN_SLICE_ROWS, Math.round(evaluationRows / 10)));
+}
+
+/** A value as a comment shows it: quoted unless it reads as a word (`"."`, `" "`). */
+function shownValue(v: string): string {
+  return /^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u.test(v) ? v : JSON.stringify(v);
+}
+
+/** A slice name the config accepts (letters, digits, `_.()-`), made from a column name. */
+function sliceName(column: string): string {
+  const name = column.replace(/[^A-Za-z0-9_.()-]+/g, '_').replace(/^_+|_+$/g, '');
+  return name === '' ? 'slice' : name;
+}
+
+/**
+ * Slices on the user's own segments: string and true/false inputs with 2..MAX_SLICE_VALUES
+ * values, cut to the values expected to hold SLICE_ROWS_MARGIN times minSliceRows labelled
+ * evaluation rows (at least 2: one value alone is most of the whole); at most
+ * MAX_SLICES, fewest values first. Reported, never gated: see the config's comment.
+ * `evaluationRows`: the labelled rows the evaluation split is expected to hold.
+ */
+export function decideSlices(features: SuggestedFeature[], columns: ReadonlyMap<string, ColumnSummary>, evaluationRows: number): Suggestion['evaluation'] {
+  const minRows = suggestedMinSliceRows(evaluationRows);
+  const candidates: Array<SuggestedSlice & { distinct: number }> = [];
+  for (const column of new Set(features.map((f) => f.column))) {
+    const c = columns.get(column);
+    if (c === undefined || (c.type !== 'string' && c.type !== 'boolean') || c.distinct < 2 || c.distinct > MAX_SLICE_VALUES) continue;
+    // A value's expected evaluation rows: its rows, at the evaluation split's share of all rows.
+    const expected = (n: number): number => (n * evaluationRows) / c.rows;
+    const values = Object.entries(c.frequencies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const kept = values.filter(([, n]) => expected(n) >= SLICE_ROWS_MARGIN * minRows);
+    if (kept.length < 2) continue;
+    const list = (entries: Array<[string, number]>): string => entries.map(([v, n]) => `${shownValue(v)} ${n}`).join(', ');
+    const rare = values.slice(kept.length);
+    candidates.push({
+      column,
+      values: kept.map(([v]) => v),
+      distinct: c.distinct,
+      reason:
+        `${rare.length === 0 ? `all ${kept.length} values` : `${kept.length} of ${values.length} values`}, each ≥ ${Math.floor(expected(kept.at(-1)![1]))} evaluation rows expected ` +
+        `(${list(kept)} of ${c.rows} rows${rare.length === 0 ? '' : `; too few: ${list(rare.slice(0, 3))}${rare.length > 3 ? ', ...' : ''}`})`,
+    });
+  }
+  // A stable sort: columns with as many values keep the data's order.
+  const chosen = candidates.sort((a, b) => a.distinct - b.distinct).slice(0, MAX_SLICES);
+  const names = new Set<string>();
+  const slices = chosen.map(({ distinct: _distinct, ...slice }): SuggestedSlice => {
+    let name = sliceName(slice.column);
+    for (let k = 2; names.has(name); k++) name = `${sliceName(slice.column)}_${k}`;
+    names.add(name);
+    return name === slice.column ? slice : { name, ...slice };
+  });
+  if (slices.length === 0 || minRows >= DEFAULT_MIN_SLICE_ROWS) return { slices };
+  const reason = `~${Math.round(evaluationRows)} labelled evaluation rows expected: a slice is scored from ${minRows} rows (a tenth, at least ${MIN_SLICE_ROWS}; the default ${DEFAULT_MIN_SLICE_ROWS} suits larger tables)`;
+  return { slices, minSliceRows: { value: minRows, reason } };
 }
 
 function decideTraining(rows: number): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> {

@@ -5,7 +5,8 @@
  * working directory). Nothing existing is overwritten without `force`; every file is
  * checked before the first one is written.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -18,7 +19,8 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Logger } from '../logger.js';
 import { csvLine } from '../report/csv.js';
-import { PLACEHOLDER_ACTIONS, parseActionsSource, README_MARKER, renderConfig, renderCtWorkflow, renderReadmeSection, renderVerifyWorkflow } from '../init/render.js';
+import { README_MARKER, renderConfig, renderReadmeSection } from '../init/render.js';
+import { type ActionsSource, parseActionsSource, renderCtWorkflow, renderVerifyWorkflow } from '../init/workflows.js';
 import { type ColumnSummary, type DataSummary, type Suggestion, suggestConfig } from '../init/suggest.js';
 import { inferSchema } from '../validate/schema.js';
 import { computeStatistics } from '../validate/statistics.js';
@@ -34,7 +36,10 @@ export interface InitOptions {
   /** Split one file into daily partitions `data/<name>/YYYY-MM-DD.<ext>` by its timestamp. */
   partition?: boolean;
   force?: boolean;
-  /** `owner/repo@ref` of ct's actions in the workflows; default a placeholder. */
+  /**
+   * `owner/repo@<commit sha>` of ct's actions in the workflows. Default: the actions of the
+   * ct installed in the repository (`./node_modules/ct/actions/<stage>`, pinned by its lockfile).
+   */
   actions?: string;
   /** Config file to write (default `ct.config.yaml` in the repository). */
   config?: string;
@@ -79,8 +84,7 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
   if (!existsSync(source)) throw new UserError(`--data: not found: ${options.data}`);
   const isFolder = statSync(source).isDirectory();
   const name = sanitizeName(options.name ?? path.basename(source, path.extname(source)));
-  const actions = options.actions ?? PLACEHOLDER_ACTIONS;
-  if (parseActionsSource(actions) === null) throw new UserError(`--actions: expected <owner>/<repo>@<commit sha>, got "${actions}"`);
+  const actions = actionsSource(options.actions);
 
   const planned: PlannedFile[] = [];
   let temp: string | undefined;
@@ -148,15 +152,14 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     const configFile = path.resolve(root, options.config ?? 'ct.config.yaml');
     const configText = renderConfig(suggestion, schemaUrl(root, path.dirname(configFile)), describeSource(options, partitions));
     planned.push({ file: configFile, contents: configText });
-    const placeholder = actions === PLACEHOLDER_ACTIONS;
-    const { ref } = parseActionsSource(actions)!;
-    const version = /^[0-9a-f]{40}$/.test(ref) ? (placeholder ? 'v0.0.0' : `v${ctVersion()}`) : undefined;
-    if (version === undefined) logger.warning(`--actions ${actions}: not a full commit sha; a tag can be moved to other code, pin a commit`);
-    planned.push({ file: path.join(root, '.github/workflows/ct.yml'), contents: renderCtWorkflow(actions, version, placeholder) });
-    planned.push({ file: path.join(root, '.github/workflows/verify.yml'), contents: renderVerifyWorkflow() });
+    const workflow = { config: rel(root, configFile), dataFolder: rel(root, folder), registry: 'models', source: actions, lockfile: existsSync(path.join(root, 'package-lock.json')) };
+    planned.push({ file: path.join(root, '.github/workflows/ct.yml'), contents: renderCtWorkflow(readCtFile('.github/workflows/ct.yml'), workflow) });
+    planned.push({ file: path.join(root, '.github/workflows/verify.yml'), contents: renderVerifyWorkflow(readCtFile('.github/workflows/verify.yml'), workflow) });
+    // The workflows (and `npx ct`) run the ct of package.json; without it, npx would fetch an unrelated npm package named ct.
+    const install = ctIsDependency(root) ? undefined : `npm install --save-dev ${installSpec()}`;
 
     const readme = path.join(root, 'README.md');
-    const section = renderReadmeSection(suggestion, { config: rel(root, configFile), schema: rel(root, schemaFile) }, placeholder);
+    const section = renderReadmeSection(suggestion, { config: rel(root, configFile), schema: rel(root, schemaFile), dataFolder: rel(root, folder) }, install);
     // An existing README gets the section appended (or, with force, its earlier section replaced).
     const old = existsSync(readme) ? readFileSync(readme, 'utf8') : undefined;
     const at = old?.indexOf(README_MARKER) ?? -1;
@@ -175,6 +178,14 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     }
     writeFileAtomic(readme, readmeText);
     written.push('README.md');
+    // `ct run` writes its artifacts to out/: not something to commit.
+    const gitignore = path.join(root, '.gitignore');
+    const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
+    if (!/^\/?out\/?$/m.test(ignored)) {
+      writeFileAtomic(gitignore, `${ignored}${ignored === '' || ignored.endsWith('\n') ? '' : '\n'}out/\n`);
+      written.push('.gitignore');
+    }
+    if (install !== undefined) logger.warning(`ct is not a dependency of this repository: install it (${install}), then commit package.json and package-lock.json; the workflows run that ct`);
 
     // The config must load as `ct run` will load it; if it does not, that is a bug in ct.
     try {
@@ -234,11 +245,50 @@ export function schemaUrl(root: string, configDir: string): string {
   return r.startsWith('.') ? r : `./${r}`;
 }
 
+/** A file of ct's own package (its workflows are the templates of the user's). */
+function readCtFile(file: string): string {
+  return readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
+}
+
 function ctVersion(): string {
+  return (JSON.parse(readCtFile('package.json')) as { version: string }).version;
+}
+
+/** `--actions`: the remote form, checked; unset: the installed ct's actions. */
+function actionsSource(text: string | undefined): ActionsSource {
+  if (text === undefined) return { kind: 'installed' };
+  const parsed = parseActionsSource(text);
+  if (parsed === null) throw new UserError(`--actions: expected <owner>/<repo>@<full commit sha> (a tag can be moved to other code), got "${text}"`);
+  return { kind: 'remote', ...parsed, version: `v${ctVersion()}` };
+}
+
+/**
+ * How to install the running ct: its clone's `origin` and commit when it runs from a git
+ * checkout (credentials stripped from the URL), else a description of that form.
+ */
+export function installSpec(ctRoot = path.resolve(import.meta.dirname, '../..')): string {
   try {
-    return (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+    const git = (...args: string[]): string => execFileSync('git', ['-C', ctRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (realpathSync(git('rev-parse', '--show-toplevel')) !== realpathSync(ctRoot)) throw new Error('not ct\'s own checkout');
+    const url = new URL(git('remote', 'get-url', 'origin').replace(/^git@([^:]+):/, 'ssh://git@$1/'));
+    const commit = git('rev-parse', 'HEAD');
+    const github = /^(?:www\.)?github\.com$/.test(url.hostname) ? /^\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.pathname) : null;
+    if (github !== null) return `github:${github[1]}#${commit}`;
+    url.username = '';
+    url.password = '';
+    return `git+${url.href}#${commit}`;
   } catch {
-    return '0.0.0';
+    return 'github:<owner>/<repo>#<commit>';
+  }
+}
+
+/** Whether the repository's package.json lists ct (dependencies or devDependencies). */
+function ctIsDependency(root: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    return pkg.dependencies?.ct !== undefined || pkg.devDependencies?.ct !== undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush } from '../github/git-repos.js';
 import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
+import { parseOutputs } from './runner.js';
 
 const TOKEN = 'ghs_actionsTEST0123456789abcdef';
 
@@ -18,20 +19,6 @@ interface Step {
   status: number;
   stdout: string;
   outputs: Record<string, string>;
-}
-
-/** Parses the GITHUB_OUTPUT file format (`name<<delimiter` blocks, as @actions/core writes them). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (m === null) continue;
-    const value: string[] = [];
-    while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
 }
 
 /** A step that exits 0; otherwise the failure shows the step's log. */

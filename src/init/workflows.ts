@@ -1,0 +1,163 @@
+/**
+ * The GitHub workflows `ct init` writes into a repository that uses ct, derived from ct's
+ * own `.github/workflows/ct.yml` and `verify.yml` (shipped in the package), so the user's
+ * workflows keep ct's triggers, permissions, concurrency, timeouts and pins with one
+ * source. Pure: template text in, workflow text out.
+ */
+import { type Document, isMap, isScalar, isSeq, parseDocument, type Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+
+/**
+ * Where the user's workflows take ct's actions from.
+ * - `installed`: `./node_modules/ct/actions/<stage>` after `npm ci`: the version is the one
+ *   package-lock.json pins (integrity-checked), the same ct that `npx ct run` runs locally.
+ * - `remote`: `<owner>/<repo>/actions/<stage>@<sha> # <version>`: the bundled actions of a
+ *   repository, pinned to a commit, for repositories that hold no Node project.
+ */
+export type ActionsSource = { kind: 'installed' } | { kind: 'remote'; repo: string; sha: string; version: string };
+
+/** What the user's workflows are about. */
+export interface WorkflowOptions {
+  /** The config file, relative to the repository. */
+  config: string;
+  /** The folder of the data (and its schema), relative to the repository. */
+  dataFolder: string;
+  /** The registry folder, relative to the repository. */
+  registry: string;
+  source: ActionsSource;
+  /** The repository has a package-lock.json (a remote-actions train job then installs it, for tfjs-node). */
+  lockfile: boolean;
+}
+
+/** Splits `owner/repo@sha`; null when the text has another form. */
+export function parseActionsSource(source: string): { repo: string; sha: string } | null {
+  const m = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/.exec(source);
+  return m === null ? null : { repo: m[1]!, sha: m[2]! };
+}
+
+/** ct's own default config name, replaced in the template by the user's. */
+const TEMPLATE_CONFIG = 'ct.config.yaml';
+const LOCAL_ACTION = /^\.\/actions\/([\w-]+)$/;
+
+function header(doc: Document, text: string): void {
+  const first = (doc.contents as YAMLMap).items[0]!;
+  (first.key as Scalar).commentBefore = text
+    .split('\n')
+    .map((l) => ` ${l}`)
+    .join('\n');
+}
+
+function steps(job: unknown): YAMLSeq<YAMLMap> {
+  const s = isMap(job) ? job.get('steps') : undefined;
+  if (!isSeq(s)) throw new Error('workflow template: a job without steps');
+  return s as YAMLSeq<YAMLMap>;
+}
+
+/** `['a', 'b']`, as ct's own workflows write path filters. */
+function quotedList(doc: Document, values: string[]): YAMLSeq {
+  const list = doc.createNode(values, { flow: true }) as YAMLSeq<Scalar>;
+  for (const item of list.items) item.type = 'QUOTE_SINGLE';
+  return list;
+}
+
+const usesOf = (step: YAMLMap): string => String(step.get('uses') ?? '');
+const runOf = (step: YAMLMap): string => String(step.get('run') ?? '');
+
+/** Index of the steps that install node_modules in a job: setup-node, its cache, npm ci. */
+function installSteps(list: YAMLSeq<YAMLMap>): number[] {
+  return list.items.flatMap((step, i) => (/^actions\/(setup-node|cache)@/.test(usesOf(step)) || /^npm ci\b/.test(runOf(step)) ? [i] : []));
+}
+
+/**
+ * `.github/workflows/ct.yml` for a repository that uses ct, from ct's own. Differences:
+ * the header; pushes under the data folder or to the config trigger it (not ct's `src/`);
+ * the user's config name everywhere ct's default stands; each `uses: ./actions/<stage>`
+ * points at `options.source`; with installed actions every ct job first installs
+ * node_modules (cached by lockfile) as ct's own train job does, and with remote actions only
+ * a repository with a lockfile keeps that install (for tfjs-node).
+ */
+export function renderCtWorkflow(template: string, options: WorkflowOptions): string {
+  const doc = parseDocument(template);
+  const { source } = options;
+  header(
+    doc,
+    [
+      'Continuous training, written by `ct init`: new data, the daily schedule or a manual',
+      'dispatch runs validate -> train -> evaluate -> promote. Promotion opens (or updates) a pull',
+      'request that a person reviews and merges; nothing reaches production without it.',
+      source.kind === 'installed'
+        ? "ct's actions run from node_modules/ct: the version package-lock.json pins, the ct that\n`npx ct run` runs locally. Upgrade ct with npm, and this workflow follows."
+        : `ct's actions come from ${source.repo}, pinned to a commit (a tag can be moved to other code).`,
+      'Schedules run on the default branch only, and GitHub disables them after 60 days without',
+      'repository activity: pushes of data keep it active.',
+    ].join('\n'),
+  );
+  doc.setIn(['on', 'push', 'paths'], quotedList(doc, [`${options.dataFolder}/**`, options.config]));
+  doc.setIn(['on', 'workflow_dispatch', 'inputs', 'model', 'default'], options.config);
+  // `${{ inputs.model || 'ct.config.yaml' }}` in the concurrency group and every config input.
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && node.value.includes(`'${TEMPLATE_CONFIG}'`)) node.value = node.value.replaceAll(`'${TEMPLATE_CONFIG}'`, `'${options.config}'`);
+    },
+  });
+
+  const jobs = doc.get('jobs') as YAMLMap;
+  const withInstall = jobs.items.map((pair) => steps(pair.value)).find((list) => installSteps(list).length === 3);
+  if (withInstall === undefined) throw new Error('workflow template: no job installs node_modules');
+  const install = installSteps(withInstall).map((i) => withInstall.items[i]!);
+  for (const pair of jobs.items) {
+    const list = steps(pair.value);
+    const ctSteps = list.items.filter((step) => LOCAL_ACTION.test(usesOf(step)));
+    if (ctSteps.length === 0) continue;
+    for (const step of ctSteps) {
+      const stage = LOCAL_ACTION.exec(usesOf(step))![1]!;
+      const uses = step.get('uses', true) as Scalar;
+      if (source.kind === 'installed') uses.value = `./node_modules/ct/actions/${stage}`;
+      else {
+        uses.value = `${source.repo}/actions/${stage}@${source.sha}`;
+        uses.comment = ` ${source.version}`;
+      }
+    }
+    const present = installSteps(list);
+    if (source.kind === 'remote') {
+      if (options.lockfile || present.length === 0) continue;
+      for (const i of [...present].reverse()) list.items.splice(i, 1);
+      ctSteps[0]!.commentBefore = ' The bundled action trains on the wasm backend it ships; no npm ci needed.';
+      continue;
+    }
+    if (present.length === 0) {
+      const copies = install.map((step) => {
+        const copy = step.clone() as YAMLMap;
+        copy.commentBefore = undefined;
+        return copy;
+      });
+      list.items.splice(list.items.indexOf(ctSteps[0]!), 0, ...copies);
+    }
+    const isTrain = isScalar(pair.key) && pair.key.value === 'train';
+    list.items[installSteps(list)[0]!]!.commentBefore = isTrain
+      ? ' ct (and tfjs-node, for native training speed) from package-lock.json; node_modules is\n cached by the lockfile, so later jobs and runs skip the install.'
+      : ' ct from package-lock.json (node_modules cached by the lockfile).';
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/**
+ * `.github/workflows/verify.yml` for a repository that uses ct, from ct's own: the header
+ * says what it needs, and pull requests that touch the user's registry folder trigger it.
+ * It runs the repository's own ct (`npx --no-install`: never a download of another package
+ * of that name).
+ */
+export function renderVerifyWorkflow(template: string, options: Pick<WorkflowOptions, 'registry'>): string {
+  const doc = parseDocument(template);
+  header(
+    doc,
+    [
+      'Written by `ct init`. A promotion pull request claims numbers; this checks them before a',
+      'person merges: every file of the proposed version matches its recorded checksum, the model',
+      'loads, and scoring it (and the model it was compared with) again on the recorded',
+      "evaluation days gives the metrics in its evaluation.json. It runs the ct of the",
+      'repository\'s package.json and package-lock.json.',
+    ].join('\n'),
+  );
+  doc.setIn(['on', 'pull_request', 'paths'], quotedList(doc, [`${options.registry}/**`]));
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}

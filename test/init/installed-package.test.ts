@@ -1,0 +1,151 @@
+/**
+ * ct as a user's repository gets it: the package `npm pack` makes (what npm installs from
+ * ct's git repository after `prepare` built dist/), unpacked into node_modules/ct of a
+ * clone of a bare origin. `ct init` from that package writes workflows whose every ct step
+ * is an action of the package; run in order by the stand-in runner against the loopback
+ * GitHub API they end in an open promotion pull request, which the written verify.yml
+ * then re-checks with the same installed ct.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type RunnerContext, readWorkflow, runJob, type StepResult } from '../actions/runner.js';
+import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
+import { bareRepository, branchSha, cloneOf, commitAndPush, git } from '../github/git-repos.js';
+import { root, runNode } from '../pipeline/repo.js';
+
+const TOKEN = 'ghs_installedTEST0123456789abcdef';
+const penguins = path.join(root, 'node_modules/vega-datasets/data/penguins.json');
+
+/** The steps' logs, shown when one failed. */
+function expectAllPassed(results: StepResult[]): void {
+  const failed = results.find((r) => r.status !== 0);
+  if (failed !== undefined) throw new Error(`step ${failed.step} exited with ${failed.status}:\n${failed.log}`);
+}
+
+async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; log: string }> {
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env });
+  let log = '';
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  return { status, log };
+}
+
+describe('ct installed from its package in a user repository', () => {
+  let origin: string;
+  let workspace: string;
+  let temp: string;
+  let github: FakeGitHub;
+  let packed: string[];
+
+  beforeAll(async () => {
+    temp = mkdtempSync(path.join(tmpdir(), 'ct-installed-'));
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    packed = pack!.files.map((f) => f.path);
+    origin = bareRepository();
+    workspace = cloneOf(origin);
+    const ctDir = path.join(workspace, 'node_modules/ct');
+    mkdirSync(ctDir, { recursive: true });
+    execFileSync('tar', ['-xzf', path.join(temp, pack!.filename), '-C', ctDir, '--strip-components=1']);
+    // ct's own dependencies, where npm would have installed them; and its bin link.
+    symlinkSync(path.join(root, 'node_modules'), path.join(ctDir, 'node_modules'));
+    mkdirSync(path.join(workspace, 'node_modules/.bin'));
+    chmodSync(path.join(ctDir, 'bin/ct.js'), 0o755);
+    symlinkSync('../ct/bin/ct.js', path.join(workspace, 'node_modules/.bin/ct'));
+    writeFileSync(path.join(workspace, 'package.json'), `${JSON.stringify({ name: 'penguin-lab', private: true, devDependencies: { ct: `github:acme/ct#${'c'.repeat(40)}` } }, null, 2)}\n`);
+    writeFileSync(path.join(workspace, '.gitignore'), 'node_modules/\n');
+    github = await startFakeGitHub({ owner: 'acme', repo: 'penguin-lab', token: TOKEN, headSha: (b) => branchSha(origin, b) });
+  });
+  afterAll(async () => {
+    await github.close();
+  });
+
+  it('the package holds the CLI, the actions with their bundles, the config schema and the workflow templates, and no tests or data', () => {
+    for (const stage of ['validate', 'train', 'evaluate', 'promote']) {
+      expect(packed).toEqual(expect.arrayContaining([`actions/${stage}/action.yml`, `actions/${stage}/index.mjs`, `actions/dist/${stage}.js`]));
+    }
+    expect(packed).toEqual(expect.arrayContaining(['bin/ct.js', 'dist/cli/main.js', 'docs/ct.config.schema.json', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'package.json', 'README.md']));
+    expect(packed.filter((f) => /^(test|data|bench|src)\//.test(f))).toEqual([]);
+  });
+
+  it('init, then the written ct.yml run job by job, ends in a promotion pull request that verify.yml re-checks', async () => {
+    const init = await runNode(path.join(workspace, 'node_modules/ct/bin/ct.js'), ['init', '--data', penguins, '--label', 'Species'], { cwd: workspace });
+    // ct is a dependency here: no warning, and the README's steps do not ask to install it.
+    expect(init.stderr).toBe('');
+    expect(init.status).toBe(0);
+    const config = readFileSync(path.join(workspace, 'ct.config.yaml'), 'utf8');
+    const schemaLink = /^# yaml-language-server: \$schema=(\S+)$/m.exec(config)![1]!;
+    expect(existsSync(path.join(workspace, schemaLink))).toBe(true);
+    expect(readFileSync(path.join(workspace, 'README.md'), 'utf8')).not.toMatch(/npm install/);
+    commitAndPush(workspace, 'ct init');
+
+    writeFileSync(path.join(temp, 'event.json'), JSON.stringify({ ref: 'refs/heads/main', after: branchSha(origin, 'main'), repository: { full_name: 'acme/penguin-lab', default_branch: 'main' } }));
+    const summary = path.join(temp, 'summary.md');
+    writeFileSync(summary, '');
+    const installs: string[] = [];
+    const ctx: RunnerContext = {
+      workspace,
+      temp,
+      env: {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: path.join(temp, 'event.json'),
+        GITHUB_REPOSITORY: 'acme/penguin-lab',
+        GITHUB_API_URL: github.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: '5',
+        GITHUB_STEP_SUMMARY: summary,
+      },
+      expressions: { "inputs.model || 'ct.config.yaml'": 'ct.config.yaml', 'github.token': TOKEN },
+      // node_modules is already in place, as the cached `npm ci` leaves it.
+      shell: async (script) => {
+        if (!/^npm ci\b/.test(script)) throw new Error(`unexpected run step in ct.yml: ${script}`);
+        installs.push(script);
+        return null;
+      },
+    };
+    const ctYml = readWorkflow(path.join(workspace, '.github/workflows/ct.yml'));
+    const byJob: Record<string, StepResult[]> = {};
+    for (const job of ['validate', 'train', 'evaluate', 'promote']) {
+      byJob[job] = await runJob(ctYml, job, ctx);
+      expectAllPassed(byJob[job]);
+      // Each job ran exactly one ct action, from node_modules/ct.
+      expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' ? 'validate' : `./node_modules/ct/actions/${job}`]);
+    }
+    expect(installs).toHaveLength(4);
+    expect(byJob.validate![0]!.outputs).toMatchObject({ ok: 'true', 'retrain-needed': 'true' });
+    expect(byJob.evaluate![0]!.outputs).toMatchObject({ passed: 'true' });
+    expect(byJob.promote![0]!.outputs).toMatchObject({ promoted: 'true', 'pr-number': '1' });
+    expect(github.pulls).toEqual([expect.objectContaining({ number: 1, state: 'open', head: 'ct/promote/penguins', base: 'main' })]);
+    expect(github.violations).toEqual([]);
+    expect(readFileSync(summary, 'utf8')).toContain('# Evaluation of penguins: gates passed');
+
+    // verify.yml on the pull request: its run steps, in a checkout of the promotion branch.
+    git(workspace, ['fetch', '-q', 'origin']);
+    git(workspace, ['checkout', '-q', 'ct/promote/penguins']);
+    const ran: string[] = [];
+    const verify = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', {
+      ...ctx,
+      env: { ...ctx.env, GITHUB_EVENT_NAME: 'pull_request' },
+      shell: async (script) => {
+        ran.push(script);
+        return /^npm ci\b/.test(script) ? null : bash(script, workspace, { ...process.env, CI: 'true' });
+      },
+    });
+    expectAllPassed(verify);
+    expect(ran).toEqual(['npm ci --no-audit --no-fund', 'npx --no-install ct verify --out verify-out']);
+    expect(verify.at(-1)!.log).toMatch(/^ok: metrics of \S+: \d+ metrics reproduce on 69 rows$/m);
+
+    // The same check on a branch whose data no longer matches what the evaluation read.
+    const data = path.join(workspace, 'data/penguins/penguins.jsonl');
+    writeFileSync(data, readFileSync(data, 'utf8').split('\n').slice(1).join('\n'));
+    const changed = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', {
+      ...ctx,
+      shell: async (script) => (/^npm ci\b/.test(script) ? null : bash(script, workspace, { ...process.env, CI: 'true' })),
+    });
+    expect(changed.at(-1)!.status).toBe(1);
+    expect(changed.at(-1)!.log).toMatch(/^warning: FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m);
+  });
+});

@@ -88,7 +88,7 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
     L.push(`    seed: ${s.data.split.seed}`);
   }
   L.push('');
-  L.push(withComment(`label: ${yamlString(s.label)}`, s.labelReason));
+  L.push(withComment(`label: ${flow(s.labelConfig)}`, s.labelReason));
   L.push('');
   L.push('features:');
   for (const f of s.features) {

@@ -91,8 +91,10 @@ export interface Suggestion {
   name: string;
   task: Task;
   taskReason: string;
-  /** The label as it goes into the config (a two-class string column becomes `col == "rarer class"`). */
+  /** The label as text (a two-class string column becomes `col == "rarer class"`). */
   label: string;
+  /** The label as the config holds it: the text when it reads back as the same label, else the object form (columns whose names have spaces). */
+  labelConfig: string | Omit<LabelConfig, 'text'>;
   labelReason: string;
   /** Multiclass: the classes found, most frequent first. */
   classes?: string[];
@@ -124,6 +126,10 @@ export const MIN_CLASS_ROWS = 5;
 export const MAX_CLASSES = 50;
 /** Days of daily partitions a run reads when there are more: recent data, bounded training time. */
 export const WINDOW_DAYS = 28;
+/** Rows the window's days must hold (estimated) for a window to be suggested: smaller data keeps every day. */
+export const WINDOW_MIN_ROWS = 100_000;
+/** Rows a week of evaluation must hold for the evaluation to be only the newest week. */
+export const EVALUATION_WEEK_ROWS = 2_000;
 /** Largest vocabulary a suggested categorical keeps. */
 export const MAX_VOCABULARY = 1000;
 /**
@@ -162,7 +168,7 @@ function present(c: ColumnSummary): number {
  * naming the option or column) for a label the data cannot support.
  */
 export function suggestConfig(data: DataSummary, request: SuggestRequest): Suggestion {
-  const parsed: LabelConfig = parseLabel('--label', request.label);
+  const parsed = parseLabelRequest(request.label, data.columns.map((c) => c.name));
   const byName = new Map(data.columns.map((c) => [c.name, c]));
   const labelColumn = byName.get(parsed.column);
   if (labelColumn === undefined) throw new UserError(`--label: column "${parsed.column}" is not in the data (columns: ${data.columns.map((c) => c.name).join(', ')})`);
@@ -188,7 +194,8 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
     name: request.name,
     task,
     taskReason,
-    label,
+    label: label.text,
+    labelConfig: labelForConfig(label),
     labelReason,
     ...(classes === undefined ? {} : { classes }),
     ...(timestamp === undefined ? {} : { timestamp }),
@@ -202,20 +209,50 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
   };
 }
 
+/**
+ * `--label` as given: a column of the data by its exact name (spaces and all), a comparison
+ * on such a column (`IMDB Rating > 7`), or anything ct's config accepts (`delay > 15`).
+ */
+export function parseLabelRequest(text: string, columns: readonly string[]): LabelConfig {
+  const trimmed = text.trim();
+  if (columns.includes(trimmed)) return { column: trimmed, text: trimmed };
+  // The longest column name the text starts with, then an operator: names with spaces or brackets.
+  for (const column of [...columns].sort((a, b) => b.length - a.length)) {
+    if (!trimmed.startsWith(column)) continue;
+    const m = /^\s*(>=|<=|==|!=|>|<)\s*(.+)$/.exec(trimmed.slice(column.length));
+    if (m === null) continue;
+    const { op, value } = parseLabel('--label', `x ${m[1]} ${m[2]}`);
+    return { column, op: op!, value: value!, text: trimmed };
+  }
+  return parseLabel('--label', text);
+}
+
+/** The text form when ct's config parses it back to the same label, else the object form. */
+function labelForConfig(label: LabelConfig): string | Omit<LabelConfig, 'text'> {
+  const { text, ...fields } = label;
+  try {
+    const back = parseLabel('label', text);
+    if (back.column === label.column && back.op === label.op && back.value === label.value) return text;
+  } catch {
+    // not expressible as text
+  }
+  return fields;
+}
+
 function decideTask(
   parsed: LabelConfig,
   column: ColumnSummary,
   given: Task | undefined,
-): { task: Task; taskReason: string; label: string; labelReason: string; classes?: string[] } {
+): { task: Task; taskReason: string; label: LabelConfig; labelReason: string; classes?: string[] } {
   const text = parsed.text;
   if (parsed.op !== undefined) {
     if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: the label "${text}" is a comparison, which makes a binary label`);
-    return { task: 'binary', taskReason: 'the label is a comparison: true or false', label: text, labelReason: 'declarative comparison, parsed, never evaluated as code' };
+    return { task: 'binary', taskReason: 'the label is a comparison: true or false', label: parsed, labelReason: 'declarative comparison, parsed, never evaluated as code' };
   }
   const freq = Object.entries(column.frequencies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (column.type === 'boolean') {
     if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: label column "${column.name}" is true/false, a binary label`);
-    return { task: 'binary', taskReason: `"${column.name}" is true/false`, label: text, labelReason: 'a true/false column' };
+    return { task: 'binary', taskReason: `"${column.name}" is true/false`, label: parsed, labelReason: 'a true/false column' };
   }
   if (column.type === 'string') {
     if (given === 'regression') throw new UserError(`--task regression: label column "${column.name}" holds strings; regression needs numbers`);
@@ -226,7 +263,7 @@ function decideTask(
       return {
         task: 'binary',
         taskReason: `"${column.name}" has 2 values`,
-        label: `${column.name} == ${JSON.stringify(positive)}`,
+        label: { column: column.name, op: '==', value: positive, text: `${column.name} == ${JSON.stringify(positive)}` },
         labelReason: `positive class: the rarer value "${positive}" (${freq[1]![1]} of ${freq[0]![1] + freq[1]![1]} rows)`,
       };
     }
@@ -240,7 +277,7 @@ function decideTask(
     return {
       task: 'multiclass',
       taskReason: `"${column.name}" has ${freq.length} classes`,
-      label: text,
+      label: parsed,
       labelReason: `classes (from the data, most frequent first): ${freq.map(([v, n]) => `${v} ${n}`).join(', ')}`,
       classes: freq.map(([v]) => v),
     };
@@ -248,10 +285,10 @@ function decideTask(
   if (column.type === 'number') {
     const zeroOne = column.distinct <= 2 && column.numeric !== undefined && column.numeric.min >= 0 && column.numeric.max <= 1 && column.numeric.integer;
     if (given === 'multiclass') throw new UserError(`--task multiclass: label column "${column.name}" holds numbers; multiclass needs a string column`);
-    if (zeroOne && given !== 'regression') return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: text, labelReason: '1 is the positive class' };
+    if (zeroOne && given !== 'regression') return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: parsed, labelReason: '1 is the positive class' };
     if (given === 'binary') throw new UserError(`--task binary: label column "${column.name}" holds ${column.distinct} distinct numbers; write a comparison such as "${column.name} > ..."`);
     if (column.distinct < 3) throw new UserError(`--label: column "${column.name}" has ${column.distinct} distinct value${column.distinct === 1 ? '' : 's'}; there is nothing to regress`);
-    return { task: 'regression', taskReason: `"${column.name}" holds numbers (${column.distinct} distinct values)`, label: text, labelReason: 'predicted in its own units (standardised during training, scaled back)' };
+    return { task: 'regression', taskReason: `"${column.name}" holds numbers (${column.distinct} distinct values)`, label: parsed, labelReason: 'predicted in its own units (standardised during training, scaled back)' };
   }
   throw new UserError(`--label: column "${column.name}" is a timestamp; label with a column of numbers, strings or true/false, or a comparison`);
 }
@@ -274,6 +311,11 @@ function featureName(column: string): string {
   return name === '' ? 'feature' : name;
 }
 
+/** A date in some text form ("Jun 12 1998", "12/06/1998"): a four-digit year and a value Date.parse accepts. */
+function looksLikeDate(value: string): boolean {
+  return /\b(1[89]|20)\d{2}\b/.test(value) && /[A-Za-z/. -]/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 /** One column's fate: left out with a reason, or the features it becomes. */
 export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolean): ColumnDecision {
   const n = present(c);
@@ -294,6 +336,10 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
   }
   if (c.type === 'string') {
     if (idName && c.distinct >= 0.5 * n) return { skip: `identifier-like (name, ${c.distinct} distinct values in ${n} rows): would not generalise to new rows` };
+    const sample = Object.keys(c.frequencies ?? {}).slice(0, 200);
+    if (sample.length >= 5 && sample.filter(looksLikeDate).length >= 0.9 * sample.length) {
+      return { skip: `dates written as text (e.g. ${JSON.stringify(sample[0])}), which ct does not read as times: write them as ISO 8601 (2024-03-01 or 2024-03-01T12:00:00Z) to use the column as data.timestamp or for time features` };
+    }
     if (n >= 20 && c.distinct >= 0.5 * n) return { skip: `nearly one value per row (${c.distinct} distinct in ${n} rows): an identifier or free text, would not generalise` };
     const vocabulary = Math.min(c.distinct, MAX_VOCABULARY);
     return {
@@ -333,15 +379,22 @@ function pct(part: number, whole: number): string {
 
 function decideSplit(data: DataSummary, timestamp: ColumnSummary | undefined): Omit<Suggestion['data'], 'path'> {
   // A time split evaluates on the newest days, as production will see them; it needs enough days.
-  const windowed = data.partitions !== null && data.partitions.count > WINDOW_DAYS;
-  const days = windowed ? WINDOW_DAYS : (data.partitions?.count ?? timestamp?.time?.distinctDays ?? 0);
+  const allDays = data.partitions?.count ?? timestamp?.time?.distinctDays ?? 0;
+  const rowsPerDay = allDays > 0 ? data.rows / allDays : 0;
+  // A window bounds training time on large data; small data keeps every day.
+  const windowed = data.partitions !== null && data.partitions.count > WINDOW_DAYS && rowsPerDay * WINDOW_DAYS >= WINDOW_MIN_ROWS;
+  const days = windowed ? WINDOW_DAYS : allDays;
   const dense = data.partitions !== null || (timestamp?.time !== undefined && timestamp.time.distinctDays >= 0.5 * ((timestamp.time.max - timestamp.time.min) / MS_PER_DAY + 1));
   if (days >= 14 && dense) {
-    const evaluationDays = Math.max(1, Math.min(7, Math.round(days * 0.2)));
+    // A fifth of the days; only a week when a week already holds plenty of rows (the newest
+    // week is what production meets next), so a few rows a day still give a real evaluation.
+    const fifth = Math.max(1, Math.round(days * 0.2));
+    const evaluationDays = rowsPerDay * 7 >= EVALUATION_WEEK_ROWS ? Math.min(7, fifth) : fifth;
+    const rows = Math.round(rowsPerDay * evaluationDays);
     return {
       ...(windowed ? { window: { newestDays: WINDOW_DAYS } } : {}),
       split: { method: 'time', evaluationDays },
-      splitReason: `evaluate on the newest ${evaluationDays} day${evaluationDays === 1 ? '' : 's'} of ${days}, as production will meet new days${windowed ? ` (the window: the newest ${WINDOW_DAYS} of ${data.partitions!.count} daily partitions)` : ''}`,
+      splitReason: `evaluate on the newest ${evaluationDays} day${evaluationDays === 1 ? '' : 's'} of ${days} (~${rows} rows), as production will meet new days${windowed ? ` (the window: the newest ${WINDOW_DAYS} of ${data.partitions!.count} daily partitions)` : ''}`,
     };
   }
   return {

@@ -17,6 +17,7 @@ import {
   MIN_CLASS_ROWS,
   MIN_SLICE_ROWS,
   PREDICTION_DRIFT_COLUMN,
+  parseLabelRequest,
   suggestConfig,
 } from '../../src/init/suggest.js';
 
@@ -90,7 +91,8 @@ describe('suggestConfig: columns', () => {
     expect(decideColumn(yearly, ROWS, true)).toEqual({ skip: expect.stringMatching(/without a daily or weekly pattern.*kept as data\.timestamp/) });
     const s = suggestConfig(data([hourly, num('x'), num('y')]), { ...request, label: 'y' });
     expect(s.timestamp).toBe('t');
-    expect(s.data.split).toEqual({ method: 'time', evaluationDays: 7 });
+    // ~24 rows a day: a fifth of the 42 days (8), not just a week, so the evaluation has rows.
+    expect(s.data.split).toEqual({ method: 'time', evaluationDays: 8 });
   });
 
   it('the label is never a feature', () => {
@@ -133,7 +135,14 @@ describe('suggestConfig: task, split and gates', () => {
   });
 
   it('splits by time over daily partitions, else by a seeded hash', () => {
-    expect(suggestConfig(data([num('x'), num('y')], { count: 60, first: '2001-01-01', last: '2001-03-01' }), { ...request, label: 'y' }).data).toMatchObject({ window: { newestDays: 28 }, split: { method: 'time', evaluationDays: 6 } });
+    const sixtyDays = { count: 60, first: '2001-01-01', last: '2001-03-01' };
+    // Large data: the newest 28 days, evaluated on their newest 6 (a week holds plenty of rows).
+    expect(suggestConfig({ ...data([num('x', { rows: 600_000 }), num('y', { rows: 600_000 })], sixtyDays), rows: 600_000 }, { ...request, label: 'y' }).data).toMatchObject({ window: { newestDays: 28 }, split: { method: 'time', evaluationDays: 6 } });
+    // Small data: every day kept, a fifth of them evaluates.
+    const small = suggestConfig(data([num('x'), num('y')], sixtyDays), { ...request, label: 'y' });
+    expect(small.data.window).toBeUndefined();
+    expect(small.data.split).toEqual({ method: 'time', evaluationDays: 12 });
+    expect(small.data.splitReason).toBe('evaluate on the newest 12 days of 60 (~200 rows), as production will meet new days');
     expect(suggestConfig(data([num('x'), num('y')], { count: 15, first: '2001-01-01', last: '2001-01-15' }), { ...request, label: 'y' }).data.split).toEqual({ method: 'time', evaluationDays: 3 });
     expect(suggestConfig(data([num('x'), num('y')]), { ...request, label: 'y' }).data.split).toEqual({ method: 'hash', evaluationFraction: 0.2, seed: 42 });
   });
@@ -233,10 +242,10 @@ describe('suggestConfig: slices', () => {
   });
 
   it('a time split expects the newest days\' share of the rows; names the slice when the column is not a valid name', () => {
-    // 60 daily partitions, 6 evaluation days: ~100 evaluation rows of 1000, minSliceRows 10.
+    // 60 daily partitions of ~17 rows, 12 evaluation days: ~200 evaluation rows of 1000, minSliceRows 20.
     const e = slicesOf([str('Home city', { Oslo: 600, Bergen: 300, Tromsø: 100 })], { partitions: { count: 60, first: '2001-01-01', last: '2001-03-01' } });
-    expect(e.minSliceRows?.value).toBe(10);
-    expect(e.slices).toEqual([{ name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'], reason: expect.stringMatching(/^2 of 3 values, each ≥ 30 evaluation rows expected .*too few: Tromsø 100\)$/) }]);
+    expect(e.minSliceRows?.value).toBe(20);
+    expect(e.slices).toEqual([{ name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'], reason: expect.stringMatching(/^2 of 3 values, each ≥ 60 evaluation rows expected .*too few: Tromsø 100\)$/) }]);
   });
 
   it('the label and left-out columns are never slices', () => {
@@ -270,5 +279,45 @@ describe('renderConfig: drift columns and slices', () => {
     const text = renderConfig(suggestConfig(data([num('x'), num('y')]), { ...request, label: 'y' }), './schema.json', 'm.csv');
     expect(text).toMatch(/# No slices: no string or true\/false input has 2-12 values/);
     expect(checkConfig('ct.config.yaml', parse(text)).evaluation).toMatchObject({ slices: [], minSliceRows: DEFAULT_MIN_SLICE_ROWS });
+  });
+});
+
+describe('parseLabelRequest', () => {
+  const columns = ['IMDB Rating', 'IMDB Votes', 'Title', 'delay'];
+
+  it('takes a column by its exact name, spaces and all, and comparisons on such a column', () => {
+    expect(parseLabelRequest('IMDB Rating', columns)).toEqual({ column: 'IMDB Rating', text: 'IMDB Rating' });
+    expect(parseLabelRequest('IMDB Rating >= 7', columns)).toEqual({ column: 'IMDB Rating', op: '>=', value: 7, text: 'IMDB Rating >= 7' });
+    expect(parseLabelRequest('Title == "Heat"', columns)).toEqual({ column: 'Title', op: '==', value: 'Heat', text: 'Title == "Heat"' });
+    expect(parseLabelRequest('delay > 15', columns)).toEqual({ column: 'delay', op: '>', value: 15, text: 'delay > 15' });
+  });
+
+  it('anything else is the config\'s one-line error', () => {
+    expect(() => parseLabelRequest('IMDB Rating > high', columns)).toThrow(/^--label: label: in "x > high", high is not a number/);
+    expect(() => parseLabelRequest('Rating of IMDB', columns)).toThrow(/^--label: label: "Rating of IMDB" is not a column name or a comparison/);
+  });
+
+  it('a label on a column with spaces goes into the config in the object form, and loads', () => {
+    const rows = 400;
+    const cols: ColumnSummary[] = [
+      { name: 'IMDB Rating', type: 'number', rows, nulls: 0, distinct: 80, numeric: { min: 1, max: 9.5, integer: false, skewness: -0.5 } },
+      { name: 'Running Time min', type: 'number', rows, nulls: 0, distinct: 120, numeric: { min: 60, max: 200, integer: true, skewness: 0.8 } },
+    ];
+    const regression = suggestConfig({ rows, columns: cols, partitions: null }, { ...request, label: 'IMDB Rating' });
+    expect(regression.labelConfig).toEqual({ column: 'IMDB Rating' });
+    const binary = suggestConfig({ rows, columns: cols, partitions: null }, { ...request, label: 'IMDB Rating > 7' });
+    expect(binary).toMatchObject({ task: 'binary', label: 'IMDB Rating > 7', labelConfig: { column: 'IMDB Rating', op: '>', value: 7 } });
+    const text = renderConfig(binary, 'schema.json', 'movies.json');
+    expect(text).toMatch(/^label: \{ column: "IMDB Rating", op: ">", value: 7 \} +# /m);
+    expect(checkConfig('ct.config.yaml', parse(text)).label).toEqual({ column: 'IMDB Rating', op: '>', value: 7, text: 'IMDB Rating > 7' });
+  });
+});
+
+describe('decideColumn: dates written as text', () => {
+  it('leaves them out, saying how to make them times; codes with a year in them stay categorical', () => {
+    const released = str('Release Date', { 'Jun 12 1998': 2, 'Aug 07 1998': 1, 'Dec 25 2001': 3, '12/06/1999': 1, 'Mar 01 2004': 2, 'Oct 10 2010': 1 });
+    expect(decideColumn(released, ROWS, false)).toEqual({ skip: expect.stringMatching(/^dates written as text \(e\.g\. "Jun 12 1998"\), which ct does not read as times: write them as ISO 8601/) });
+    const models = str('model', { 'XR-2000': 300, 'XR-2010': 300, 'Z 1999 Pro': 200, 'basic': 100, 'plus': 100 });
+    expect(decideColumn(models, ROWS, false)).toEqual({ features: [expect.objectContaining({ column: 'model', embedding: expect.any(Number) })] });
   });
 });

@@ -20,9 +20,13 @@ function gitRepo(prefix: string): string {
 
 describe('ct init -> ct run', () => {
   it.each([
-    ['penguins', 'penguins.json', 'Species', 'multiclass'],
-    ['cars', 'cars.json', 'Miles_per_Gallon', 'regression'],
-  ])('%s: init, then run reaches a promoted model with no edits', (name, file, label, task) => {
+    ['penguins', 'penguins.json', 'Species', 'multiclass', 'jsonl'],
+    ['cars', 'cars.json', 'Miles_per_Gallon', 'regression', 'jsonl'],
+    // One row a day over four years: a time split of one CSV file.
+    ['seattle-weather', 'seattle-weather.csv', 'weather', 'multiclass', 'csv'],
+    // Column names with spaces, many empty values, dates written as text.
+    ['movies', 'movies.json', 'IMDB Rating', 'regression', 'jsonl'],
+  ])('%s: init, then run reaches a promoted model with no edits', (name, file, label, task, ext) => {
     const dir = gitRepo(`ct-init-${name}-`);
     const t0 = Date.now();
     const init = ct(dir, ['init', '--data', vega(file), '--label', label]);
@@ -30,7 +34,7 @@ describe('ct init -> ct run', () => {
     expect(init.stderr).toMatch(/^warning: ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct\n$/);
     expect(init.status).toBe(0);
     expect(init.stdout.trim().split('\n')).toEqual([
-      `wrote data/${name}/${name}.jsonl`,
+      `wrote data/${name}/${name}.${ext}`,
       `wrote data/${name}/schema.json`,
       'wrote ct.config.yaml',
       'wrote .github/workflows/ct.yml',

@@ -6,10 +6,10 @@
  * (checkout, cache, artifacts) are left to the test: the workspace is already checked out
  * and jobs share it, so artifacts stay where the previous job wrote them.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { runNode } from '../pipeline/repo.js';
 
 /** Parses the GITHUB_OUTPUT file format (`name<<delimiter` blocks, as @actions/core writes them). */
 export function parseOutputs(text: string): Record<string, string> {
@@ -71,15 +71,6 @@ function evaluate(value: string, expressions: Record<string, string>): string {
   });
 }
 
-async function node(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; log: string }> {
-  const child = spawn(process.execPath, [script], { cwd, env });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  return { status, log };
-}
-
 /**
  * Runs the steps of `job` in order, stopping at the first that fails. `uses: ./path`
  * actions must exist in the workspace with a node20/node24 `runs.main`, as the runner
@@ -110,8 +101,8 @@ export async function runJob(workflow: Workflow, job: string, ctx: RunnerContext
       if (action.inputs?.[input] === undefined) throw new Error(`runner: ${step.uses} has no input "${input}"`);
       env[`INPUT_${input.toUpperCase()}`] = evaluate(String(value), ctx.expressions);
     }
-    const r = await node(path.join(dir, action.runs.main), ctx.workspace, env);
-    results.push({ step: name, status: r.status, log: r.log, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) });
+    const r = await runNode(path.join(dir, action.runs.main), [], { cwd: ctx.workspace, env });
+    results.push({ step: name, status: r.status, log: r.stdout + r.stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) });
     if (r.status !== 0) break;
   }
   return results;

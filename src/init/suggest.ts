@@ -130,6 +130,8 @@ export const WINDOW_DAYS = 28;
 export const WINDOW_MIN_ROWS = 100_000;
 /** Rows a week of evaluation must hold for the evaluation to be only the newest week. */
 export const EVALUATION_WEEK_ROWS = 2_000;
+/** Rows a batch needs per value of a categorical for its drift to be tested (the chi-square rule of thumb). */
+export const DRIFT_ROWS_PER_VALUE = 5;
 /** Largest vocabulary a suggested categorical keeps. */
 export const MAX_VOCABULARY = 1000;
 /**
@@ -203,7 +205,7 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
     features,
     skipped,
     ...decideTraining(labelled),
-    validation: { drift: decideDriftColumns(features, byName, parsed.column, task) },
+    validation: { drift: decideDriftColumns(features, byName, parsed.column, task, Math.round(data.rows * evaluationShare(dataDecision.split, data, timestamp === undefined ? undefined : byName.get(timestamp)))) },
     evaluation: decideSlices(features, byName, evaluationRows),
     gates: decideGates(task, labelColumn, classes),
   };
@@ -421,12 +423,22 @@ export function evaluationShare(split: Suggestion['data']['split'], data: DataSu
  * drift. Multiclass: validate derives neither, so the label's column is listed, the only test
  * of the class mix. Left-out columns are not inputs: an identifier "drifts" with every batch
  * of new rows. Timestamps never: time always moves (validate would list them as skipped).
+ * Categorical inputs with more values than a batch of `batchRows` rows can fill (fewer than
+ * DRIFT_ROWS_PER_VALUE rows a value) neither: two samples of the same data differ by a large
+ * distance there, so they would be reported as drifted on every batch.
  */
-export function decideDriftColumns(features: SuggestedFeature[], columns: ReadonlyMap<string, ColumnSummary>, label: string, task: Task): SuggestedDrift {
-  const inputs = [...new Set(features.map((f) => f.column))].filter((c) => columns.get(c)?.type !== 'timestamp');
+export function decideDriftColumns(features: SuggestedFeature[], columns: ReadonlyMap<string, ColumnSummary>, label: string, task: Task, batchRows: number): SuggestedDrift {
+  const sparse = (c: string): boolean => {
+    const summary = columns.get(c);
+    return (summary?.type === 'string' || summary?.type === 'boolean') && summary.distinct * DRIFT_ROWS_PER_VALUE > batchRows;
+  };
+  const candidates = [...new Set(features.map((f) => f.column))].filter((c) => columns.get(c)?.type !== 'timestamp');
+  const inputs = candidates.filter((c) => !sparse(c));
+  const tooMany = candidates.filter(sparse).map((c) => `${c} (${columns.get(c)!.distinct})`);
   const times = [...columns.values()].filter((c) => c.type === 'timestamp').map((c) => c.name);
   const notTimes = times.length === 0 ? '' : `, ${times.length === 1 ? `the timestamp ${times[0]}` : `the timestamps ${times.join(', ')}`} (time always moves)`;
-  const notTested = `Not tested: the left-out columns (not inputs of the model)${notTimes}.`;
+  const notSparse = tooMany.length === 0 ? '' : `, ${tooMany.join(', ')}: too many values for a batch of ~${batchRows} rows (fewer than ${DRIFT_ROWS_PER_VALUE} a value; two samples of the same data would seem to drift)`;
+  const notTested = `Not tested: the left-out columns (not inputs of the model)${notTimes}${notSparse}.`;
   if (task === 'multiclass') {
     return { columns: [...inputs, label], reason: `the model's inputs and the label ${label} (its class mix). ${notTested}` };
   }

@@ -170,7 +170,7 @@ describe('suggestConfig: drift columns', () => {
     num('user_id', { distinct: ROWS, integer: true, min: 17, max: 90_000 }),
     str('country', { DE: ROWS }),
     num('amount', { min: 0, max: 1e6, skewness: 8 }),
-    str('city', classes(40)),
+    str('city', classes(20)),
     num('delay'),
     str('species', classes(3, 300)),
   ];
@@ -184,6 +184,14 @@ describe('suggestConfig: drift columns', () => {
     expect(s.validation.drift.columns).not.toContain('delay');
     expect(s.validation.drift.reason).toMatch(/left-out columns \(not inputs of the model\), the timestamp t \(time always moves\)/);
     expect(suggestConfig(data(cols), { ...request, label: 'delay' }).validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+  });
+
+  it('leaves out categoricals with more values than a batch can fill, five rows a value, saying why', () => {
+    // ~190 rows a batch (8 evaluation days of 42): 20 cities are tested, 60 are not.
+    const s = suggestConfig(data([...cols.filter((c) => c.name !== 'city'), str('city', classes(60))]), { ...request, label: 'delay > 15' });
+    expect(s.features.map((f) => f.column)).toContain('city');
+    expect(s.validation.drift.columns).not.toContain('city');
+    expect(s.validation.drift.reason).toMatch(/, city \(60\): too many values for a batch of ~190 rows \(fewer than 5 a value; two samples of the same data would seem to drift\)\.$/);
   });
 
   it('multiclass lists the label column itself: validate derives no label column for it', () => {

@@ -178,11 +178,12 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     }
     writeFileAtomic(readme, readmeText);
     written.push('README.md');
-    // `ct run` writes its artifacts to out/: not something to commit.
+    // `ct run`'s artifacts (out/) and the installed packages are not things to commit.
     const gitignore = path.join(root, '.gitignore');
     const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
-    if (!/^\/?out\/?$/m.test(ignored)) {
-      writeFileAtomic(gitignore, `${ignored}${ignored === '' || ignored.endsWith('\n') ? '' : '\n'}out/\n`);
+    const missing = ['out', 'node_modules'].filter((dir) => !new RegExp(`^/?${dir}/?$`, 'm').test(ignored)).map((dir) => `${dir}/\n`);
+    if (missing.length > 0) {
+      writeFileAtomic(gitignore, `${ignored}${ignored === '' || ignored.endsWith('\n') ? '' : '\n'}${missing.join('')}`);
       written.push('.gitignore');
     }
     if (install !== undefined) logger.warning(`ct is not a dependency of this repository: install it (${install}), then commit package.json and package-lock.json; the workflows run that ct`);

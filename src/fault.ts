@@ -13,6 +13,7 @@
  * Both are unset in normal use; a point then costs one environment lookup.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { sleepSync } from './sleep.js';
 
 /** What happens at a point: a file write (which can fail) or a step between writes. */
 export type FaultKind = 'write' | 'step';
@@ -46,5 +47,5 @@ function pauseHere(gate: string | undefined): void {
   paused = true;
   writeFileSync(`${gate}.reached`, String(process.pid));
   const deadline = Date.now() + 60_000;
-  while (!existsSync(gate) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+  while (!existsSync(gate) && Date.now() < deadline) sleepSync(25);
 }

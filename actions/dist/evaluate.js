@@ -1,15 +1,15 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-GACXTFNC.js";
+} from "./chunks/chunk-NVNY67WW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-L5MLWMK2.js";
+} from "./chunks/chunk-QPA7LUMV.js";
 import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-XQCLC5QF.js";
+import "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

@@ -8,7 +8,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-7SNA3QHW.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

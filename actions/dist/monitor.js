@@ -3,13 +3,13 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-CUYEN6DW.js";
+} from "./chunks/chunk-P45LIUYY.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath,
   scoreLabelledRows
-} from "./chunks/chunk-GACXTFNC.js";
+} from "./chunks/chunk-NVNY67WW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   dataSource,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-L5MLWMK2.js";
+} from "./chunks/chunk-QPA7LUMV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -42,7 +42,7 @@ import {
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-GACXTFNC.js";
+} from "./chunks/chunk-NVNY67WW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-L5MLWMK2.js";
+} from "./chunks/chunk-QPA7LUMV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -35,7 +35,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts

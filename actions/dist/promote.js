@@ -8,12 +8,12 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-CUYEN6DW.js";
+} from "./chunks/chunk-P45LIUYY.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-GACXTFNC.js";
+} from "./chunks/chunk-NVNY67WW.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -28,7 +28,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-L5MLWMK2.js";
+} from "./chunks/chunk-QPA7LUMV.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,
@@ -36,7 +36,7 @@ import {
   faultPoint,
   readJson,
   writeJson
-} from "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/promote.ts

@@ -18,7 +18,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-L5MLWMK2.js";
+} from "./chunks/chunk-QPA7LUMV.js";
 import {
   UserError,
   batchTensors,
@@ -32,7 +32,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-7SNA3QHW.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-L5MLWMK2.js";
-import "./chunks/chunk-XQCLC5QF.js";
+} from "./chunks/chunk-QPA7LUMV.js";
+import "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

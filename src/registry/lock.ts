@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { sleepSync } from '../sleep.js';
 
 /** Name of the lock file inside a model's folder (a dot file: never a version). */
 export const LOCK_FILE = '.lock';
@@ -39,7 +40,7 @@ export function withFolderLock<T>(folder: string, fn: () => T, options: { waitMs
     if (Date.now() > deadline) {
       throw new UserError(`${file}: locked by process ${owner?.pid ?? '?'} on ${owner?.host ?? '?'} since ${owner?.at ?? '?'}; another ct run is changing this model (delete the file if that run is gone)`);
     }
-    sleep(pause);
+    sleepSync(pause);
   }
   try {
     return fn();
@@ -108,6 +109,3 @@ function breakStaleLock(file: string, stale: LockOwner): void {
   rmSync(aside, { force: true });
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}

@@ -7,7 +7,7 @@
  * then re-checks with the same installed ct.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type RunnerContext, readWorkflow, runJob, type StepResult } from '../actions/runner.js';
@@ -68,6 +68,15 @@ describe('ct installed from its package in a user repository', () => {
     }
     expect(packed).toEqual(expect.arrayContaining(['bin/ct.js', 'dist/cli/main.js', 'docs/ct.config.schema.json', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'package.json', 'README.md']));
     expect(packed.filter((f) => /^(test|data|bench|src)\//.test(f))).toEqual([]);
+  });
+
+  it('an install whose build did not run (npm refused ct\'s prepare script) says so in one line, exit 2', async () => {
+    const unbuilt = mkdtempSync(path.join(tmpdir(), 'ct-unbuilt-'));
+    cpSync(path.join(workspace, 'node_modules/ct/bin'), path.join(unbuilt, 'bin'), { recursive: true });
+    cpSync(path.join(workspace, 'node_modules/ct/package.json'), path.join(unbuilt, 'package.json'));
+    const r = await runNode(path.join(unbuilt, 'bin/ct.js'), ['run'], { cwd: unbuilt });
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^ct: the compiled CLI \(dist\/\) is missing: .*npm install-scripts approve ct, then install ct again\)\n$/);
   });
 
   it('init, then the written ct.yml run job by job, ends in a promotion pull request that verify.yml re-checks', async () => {

@@ -3,13 +3,13 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-P45LIUYY.js";
+} from "./chunks/chunk-EICPZLR7.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath,
   scoreLabelledRows
-} from "./chunks/chunk-NVNY67WW.js";
+} from "./chunks/chunk-EBSG5NM7.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   dataSource,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-QPA7LUMV.js";
+} from "./chunks/chunk-4MATH22B.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

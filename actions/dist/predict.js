@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-NVNY67WW.js";
+} from "./chunks/chunk-EBSG5NM7.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-QPA7LUMV.js";
+} from "./chunks/chunk-4MATH22B.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -8,12 +8,12 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-P45LIUYY.js";
+} from "./chunks/chunk-EICPZLR7.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-NVNY67WW.js";
+} from "./chunks/chunk-EBSG5NM7.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -28,7 +28,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-QPA7LUMV.js";
+} from "./chunks/chunk-4MATH22B.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

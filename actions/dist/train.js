@@ -18,7 +18,7 @@ import {
   loadDataset,
   runAction,
   trainingMarkdown
-} from "./chunks/chunk-QPA7LUMV.js";
+} from "./chunks/chunk-4MATH22B.js";
 import {
   UserError,
   batchTensors,

@@ -210,6 +210,7 @@ function checkConfigColumns(configFile: string, config: CtConfig, schema: DataSc
 
 function checkerOptions(config: CtConfig, plan: ReturnType<typeof planDataset>, production: Production | null): CheckerOptions {
   const options: CheckerOptions = { severity: config.validation.severity, duplicates: config.validation.duplicates };
+  if (plan.partitioned && config.data.timestamp !== undefined) options.partitionTime = config.data.timestamp;
   const perPartition = production?.rowsPerPartition ?? null;
   if (plan.partitioned && perPartition !== null) {
     const { minRatio, maxRatio } = config.validation.rowCount;

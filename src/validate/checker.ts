@@ -32,6 +32,11 @@ export interface CheckerOptions {
   expectedRows?: { min?: number; max?: number; reason: string };
   /** Check for duplicate rows (default true). */
   duplicates?: boolean;
+  /**
+   * The time column of a batch of daily partitions (`YYYY-MM-DD.<ext>` files): rows whose
+   * UTC day is not the day their file is named for are `outside_partition`.
+   */
+  partitionTime?: string;
 }
 
 export interface AnomalyChecker {
@@ -109,6 +114,7 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
   const newColumns = new Map<string, { type: string; rows: number }>();
   const duplicates = options.duplicates === false ? null : new RowHashSet(DUPLICATE_CAPACITY_LOG2);
   const duplicateFinding = new Finding();
+  const outsideFinding = new Finding();
   let rows = 0;
 
   return {
@@ -125,6 +131,7 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
         newColumns.set(column.name, entry);
       }
       if (duplicates !== null) findDuplicates(chunk, duplicates, duplicateFinding);
+      if (options.partitionTime !== undefined) findOutsidePartition(chunk, options.partitionTime, outsideFinding);
     },
     result(): Anomaly[] {
       const out: Anomaly[] = [];
@@ -157,9 +164,33 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
         const coverage = duplicates?.full === true ? ` (checked the first ${duplicates.size} distinct rows only)` : '';
         if (duplicateFinding.count > 0) push('duplicate_rows', null, duplicateFinding, `${duplicateFinding.count} rows repeat an earlier row exactly${coverage}`);
       }
+      if (outsideFinding.count > 0) {
+        const time = states.find((st) => st.schema.name === options.partitionTime)?.schema ?? null;
+        push('outside_partition', time, outsideFinding, `${outsideFinding.count} rows have a "${options.partitionTime}" on another day than the one their partition file is named for (late or misfiled rows; the window and the time split go by file names)`);
+        out[out.length - 1]!.column = options.partitionTime!;
+      }
       return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     },
   };
+}
+
+const MS_PER_DAY = 86_400_000;
+const PARTITION_FILE = /(?:^|[/\\])(\d{4})-(\d{2})-(\d{2})\.[A-Za-z]+$/;
+
+/** Rows of each `YYYY-MM-DD.<ext>` source whose time falls on another UTC day. */
+function findOutsidePartition(chunk: Table, name: string, finding: Finding): void {
+  const column = findColumn(chunk, name);
+  if (column === undefined || column.type !== 'timestamp') return; // reported as missing or mistyped by its own check
+  for (const source of chunk.sources) {
+    const m = PARTITION_FILE.exec(source.file);
+    if (m === null) continue;
+    const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+    for (let row = source.start; row < source.start + source.rows; row++) {
+      const t = column.values[row]!;
+      if (Number.isNaN(t) || (column.nulls !== null && column.nulls[row] === 1)) continue;
+      if (Math.floor(t / MS_PER_DAY) !== day) finding.hit(chunk, row, new Date(t).toISOString());
+    }
+  }
 }
 
 function pct(share: number): string {

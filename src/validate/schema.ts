@@ -27,6 +27,7 @@ export const ANOMALY_KINDS = [
   'unique_violation',
   'row_count_out_of_range',
   'duplicate_rows',
+  'outside_partition',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -47,6 +48,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   unique_violation: 'error',
   row_count_out_of_range: 'warning',
   duplicate_rows: 'warning',
+  outside_partition: 'warning',
 };
 
 export interface ColumnSchema {

@@ -142,13 +142,15 @@ describe('ct run on flight data', () => {
     mkdirSync(path.join(repo, 'incoming'), { recursive: true });
     writeFileSync(
       path.join(repo, 'incoming/2001-03-01.csv'),
-      ['date,delay,distance,origin,destination', '2001-03-01T06:00,5,-300,ATL,LAX', '2001-03-01T07:00,20,500,QQQ,SFO', '2001-03-01T08:00,,700,ATL,ORD', '2001-03-01T09:00,12,800,ATL,SFO'].join('\n'),
+      ['date,delay,distance,origin,destination', '2001-03-01T06:00,5,-300,ATL,LAX', '2001-03-01T07:00,20,500,QQQ,SFO', '2001-03-01T08:00,,700,ATL,ORD', '2001-03-02T09:00,12,800,ATL,SFO'].join('\n'),
     );
     const r = ct(repo, ['validate', '--data', 'incoming', '--json', '--update-schema', '--out', 'out-bad']);
     expect(r.status).toBe(1);
     const v = JSON.parse(r.stdout);
     const kinds = v.anomalies.map((a: { kind: string; column: string }) => `${a.kind}:${a.column}`);
-    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'out_of_range:distance', 'row_count_out_of_range:null']));
+    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'out_of_range:distance', 'row_count_out_of_range:null', 'outside_partition:date']));
+    // A row of the next day in the file of 2001-03-01: the window and the split would count it as of the 1st.
+    expect(v.anomalies.find((a: { kind: string }) => a.kind === 'outside_partition')).toMatchObject({ severity: 'warning', count: 1, examples: [{ file: 'incoming/2001-03-01.csv', row: 4, value: '2001-03-02T09:00:00.000Z' }] });
     const unseen = v.anomalies.find((a: { kind: string }) => a.kind === 'unseen_category');
     expect(unseen.examples).toEqual([{ file: 'incoming/2001-03-01.csv', row: 2, value: 'QQQ' }]);
     const proposed = JSON.parse(readFileSync(path.join(repo, 'out-bad/schema.proposed.json'), 'utf8'));

@@ -156,6 +156,20 @@ describe('anomaly checker', () => {
     expect(check([t, { ...t, columns: [...t.columns].reverse() }]).filter((x) => x.kind === 'duplicate_rows')).toHaveLength(1);
   });
 
+  it('outside_partition: rows of a daily partition dated another day, when the batch is partitioned', () => {
+    // good() is 2001-01-05.csv with rows of the 2nd to the 5th: three rows are on other days.
+    const a = only(check(good(), { partitionTime: 'date' }), 'outside_partition');
+    expect(a).toMatchObject({ column: 'date', severity: 'warning', count: 3, examples: [{ file: 'data/batch/2001-01-05.csv', row: 1, value: '2001-01-02T10:00:00.000Z' }, { row: 2 }, { row: 3 }] });
+    // Not asked for (a single file, or no timestamp): not checked; a file not named for a day: not checked.
+    expect(check(good())).toEqual([]);
+    const misnamed = tableOf(good().columns.map((c) => c), 'data/batch/january.csv');
+    expect(check(misnamed, { partitionTime: 'date' })).toEqual([]);
+    // The rows of each file are checked against that file's day.
+    const first = tableOf([numberColumn('date', [T('2001-01-05T23:59Z')], 'timestamp'), numberColumn('age', [1]), stringColumn('origin', ['ATL']), stringColumn('code', ['XYZ'])], 'data/batch/2001-01-05.csv');
+    const second = tableOf([numberColumn('date', [T('2001-01-06T00:00Z')], 'timestamp'), numberColumn('age', [2]), stringColumn('origin', ['LAX']), stringColumn('code', ['ZYX'])], 'data/batch/2001-01-06.csv');
+    expect(check([first, second], { partitionTime: 'date' })).toEqual([]);
+  });
+
   it('severity can be overridden by config and per column in the schema', () => {
     const bad = replace(good(), stringColumn('origin', ['ATL', 'XNA', 'XNA', 'SFO']));
     expect(only(check(bad, { severity: { unseen_category: 'warning' } }), 'unseen_category').severity).toBe('warning');
@@ -164,7 +178,7 @@ describe('anomaly checker', () => {
   });
 
   it('every anomaly kind is covered by a test above', () => {
-    const tested = ['empty_batch', 'missing_column', 'new_column', 'type_mismatch', 'unparseable_value', 'all_null', 'nulls_above_threshold', 'out_of_range', 'non_finite', 'unseen_category', 'regex_mismatch', 'unique_violation', 'row_count_out_of_range', 'duplicate_rows'];
+    const tested = ['empty_batch', 'missing_column', 'new_column', 'type_mismatch', 'unparseable_value', 'all_null', 'nulls_above_threshold', 'out_of_range', 'non_finite', 'unseen_category', 'regex_mismatch', 'unique_violation', 'row_count_out_of_range', 'duplicate_rows', 'outside_partition'];
     expect([...ANOMALY_KINDS].sort()).toEqual(tested.sort());
   });
 });

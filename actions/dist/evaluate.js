@@ -1,13 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
   runEvaluate
-} from "./chunks/chunk-EBSG5NM7.js";
+} from "./chunks/chunk-NONUPSO6.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   headlineMetric,
   runAction
-} from "./chunks/chunk-4MATH22B.js";
+} from "./chunks/chunk-Q72GW5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";

@@ -3,13 +3,13 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-EICPZLR7.js";
+} from "./chunks/chunk-P6LZXEVD.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   loadModel,
   registryPath,
   scoreLabelledRows
-} from "./chunks/chunk-EBSG5NM7.js";
+} from "./chunks/chunk-NONUPSO6.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   dataSource,
@@ -33,7 +33,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-4MATH22B.js";
+} from "./chunks/chunk-Q72GW5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; const require 
 import {
   loadModel,
   registryPath
-} from "./chunks/chunk-EBSG5NM7.js";
+} from "./chunks/chunk-NONUPSO6.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   annotateAnomalies,
@@ -24,7 +24,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-4MATH22B.js";
+} from "./chunks/chunk-Q72GW5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

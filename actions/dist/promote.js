@@ -8,12 +8,12 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-EICPZLR7.js";
+} from "./chunks/chunk-P6LZXEVD.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   modelFiles,
   registryPath
-} from "./chunks/chunk-EBSG5NM7.js";
+} from "./chunks/chunk-NONUPSO6.js";
 import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
@@ -28,7 +28,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-4MATH22B.js";
+} from "./chunks/chunk-Q72GW5ZO.js";
 import "./chunks/chunk-VISF7VOA.js";
 import {
   UserError,

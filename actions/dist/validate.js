@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-4MATH22B.js";
+} from "./chunks/chunk-Q72GW5ZO.js";
 import "./chunks/chunk-7SNA3QHW.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DataConfig } from '../config/types.js';
+import type { DataConfig, SplitConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { displayPath } from './files.js';
 import { isRemote, remoteDisplay, remoteFingerprintPart, remoteName } from './remote.js';
@@ -42,19 +42,27 @@ export interface DatasetPlan {
 }
 
 /**
+ * One file (or URL), all of it read; its parts name it as the user sees it (relative to the
+ * working directory, a URL without its query), so records hold no machine's path and no secret.
+ */
+function singleFilePlan(source: string): DatasetPlan {
+  const shown = displayPath(source);
+  return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [shown], evaluationParts: [shown] };
+}
+
+/**
  * Plans what a run reads from `source`: the configured `data.path` resolved against
  * the config's folder, or the `--data` override resolved against the working directory.
  */
 export function planDataset(data: DataConfig, source: string): DatasetPlan {
-  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
+  if (isRemote(source)) return singleFilePlan(source);
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
-  // One file: named as the user sees it (relative to the working directory), so records hold no machine's absolute path.
-  if (!isFolder) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
+  if (!isFolder) return singleFilePlan(source);
   const partitions = selectWindow(refuseFutureDays(listPartitions(source)), data.window);
   if (data.split.method === 'time') {
     const split = timeSplit(partitions, data.split.evaluationDays);
@@ -90,7 +98,7 @@ function refuseFutureDays(partitions: Partition[]): Partition[] {
  * file, all of it new data (no split).
  */
 export function planBatch(source: string): DatasetPlan {
-  if (isRemote(source)) return { partitioned: false, files: [source], evaluationFiles: [], trainParts: [displayPath(source)], evaluationParts: [displayPath(source)] };
+  if (isRemote(source)) return singleFilePlan(source);
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
@@ -117,9 +125,14 @@ export async function loadDataset(data: DataConfig, source: string): Promise<Dat
   }
   const rows =
     split.method === 'hash'
-      ? hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...(split.key ? { key: split.key } : {}) })
+      ? hashSplitRows(table, split)
       : timeSplitRows(table, data.timestamp, split.evaluationDays, source);
   return { ...base, trainRows: rows.train, evaluationRows: rows.evaluation };
+}
+
+/** The config's hash split of a table's rows (also what `ct verify` splits again). */
+export function hashSplitRows(table: Table, split: Extract<SplitConfig, { method: 'hash' }>): { train: Int32Array; evaluation: Int32Array } {
+  return hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...(split.key ? { key: split.key } : {}) });
 }
 
 /** Time split inside one file: rows of the newest `days` calendar days (UTC) are for evaluation. */

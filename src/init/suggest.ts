@@ -190,8 +190,9 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
   }
   if (features.length === 0) throw new UserError(`--data: no column besides the label "${parsed.column}" is usable as a feature (${skipped.map((s) => `${s.column}: ${s.reason}`).join('; ')})`);
 
-  const dataDecision = decideSplit(data, timestamp === undefined ? undefined : byName.get(timestamp));
-  const evaluationRows = labelled * evaluationShare(dataDecision.split, data, timestamp === undefined ? undefined : byName.get(timestamp));
+  const timeColumn = timestamp === undefined ? undefined : byName.get(timestamp);
+  const dataDecision = decideSplit(data, timeColumn);
+  const evaluationShareOfRows = evaluationShare(dataDecision.split, data, timeColumn);
   return {
     name: request.name,
     task,
@@ -205,8 +206,8 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
     features,
     skipped,
     ...decideTraining(labelled),
-    validation: { drift: decideDriftColumns(features, byName, parsed.column, task, Math.round(data.rows * evaluationShare(dataDecision.split, data, timestamp === undefined ? undefined : byName.get(timestamp)))) },
-    evaluation: decideSlices(features, byName, evaluationRows),
+    validation: { drift: decideDriftColumns(features, byName, parsed.column, task, Math.round(data.rows * evaluationShareOfRows)) },
+    evaluation: decideSlices(features, byName, labelled * evaluationShareOfRows),
     gates: decideGates(task, labelColumn, classes),
   };
 }

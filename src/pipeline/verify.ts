@@ -5,14 +5,12 @@
  * time split; the same files, split again, for a hash split or one file) must give the
  * metrics in its `evaluation.json`. Run by verify.yml on every pull request that touches models/.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Dataset, fingerprintFiles, loadDataset } from '../data/dataset.js';
+import { fingerprintFiles, hashSplitRows, loadDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
-import { isRemote } from '../data/remote.js';
-import { hashSplit } from '../data/split.js';
 import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
@@ -72,9 +70,14 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     if (evaluation.baseline !== null && baselineDir === null && !record.checks.some((c) => c.check === `checksums of ${evaluation.baseline!.version}`)) {
       check('baseline', false, `the model it was compared with, ${evaluation.baseline.version}, is not in the registry`);
     }
-    const rows = await recordedEvaluationRows(ctx, evaluation);
-    if (typeof rows === 'string') check('evaluation data', false, rows);
-    else {
+    let rows: Table | null = null;
+    try {
+      rows = await recordedEvaluationRows(ctx, evaluation);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      check('evaluation data', false, error.message);
+    }
+    if (rows !== null) {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
       const scored = await rescore(dir, baselineDir, rows, evaluation);
       compare(check, `metrics of ${target}`, evaluation.candidate.metrics, scored.candidate, scored.rows, evaluation.rows);
@@ -90,38 +93,31 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
 }
 
 /**
- * The evaluation rows of a recorded evaluation, read again, or why they cannot be:
+ * The evaluation rows of a recorded evaluation, read again. A `UserError` says why they
+ * cannot be (the caller records it as a failed check):
  * - a time split of a folder: the recorded evaluation days, every row (newer days may have
  *   arrived since; they are not read);
  * - a hash split of a folder: the recorded days, split again by the config's seed and
  *   fraction, when the files are the bytes the evaluation read (same fingerprint);
  * - one file: split again as the evaluation did, when its bytes are unchanged.
  */
-async function recordedEvaluationRows(ctx: StageContext, evaluation: EvaluationRecord): Promise<Table | string> {
+async function recordedEvaluationRows(ctx: StageContext, evaluation: EvaluationRecord): Promise<Table> {
   const { data } = ctx.loaded.config;
   const source = dataSource(ctx);
   const parts = evaluation.data.parts;
-  const format = data.format === undefined ? {} : { format: data.format };
   if (parts.length > 0 && parts.every((p) => DAY.test(p))) {
-    if (isRemote(source) || !statSync(source).isDirectory()) return `the evaluation read daily partitions, but ${data.path} is one file`;
     const byDay = new Map(listPartitions(source).map((p) => [p.date, p.file]));
     const missing = parts.filter((d) => !byDay.has(d));
-    if (missing.length > 0) return `partitions ${missing.join(', ')} of the evaluation are not in ${data.path}`;
+    if (missing.length > 0) throw new UserError(`partitions ${missing.join(', ')} of the evaluation are not in ${data.path}`);
     const files = parts.map((d) => byDay.get(d)!);
-    const table = await readTables(files, format);
+    const table = await readTables(files, data.format === undefined ? {} : { format: data.format });
     if (data.split.method === 'time') return table;
-    if (fingerprintFiles(files) !== evaluation.data.fingerprint) return `the partitions of ${data.path} the evaluation read (${parts[0]} .. ${parts.at(-1)}) have changed since`;
-    return takeRows(table, hashSplit(table, { fraction: data.split.evaluationFraction, seed: data.split.seed, ...(data.split.key ? { key: data.split.key } : {}) }).evaluation);
+    if (fingerprintFiles(files) !== evaluation.data.fingerprint) throw new UserError(`the partitions of ${data.path} the evaluation read (${parts[0]} .. ${parts.at(-1)}) have changed since`);
+    return takeRows(table, hashSplitRows(table, data.split).evaluation);
   }
-  if (parts.length !== 1) return 'the evaluation recorded no data it read';
-  let dataset: Dataset;
-  try {
-    dataset = await loadDataset(data, source);
-  } catch (error) {
-    if (error instanceof UserError) return error.message;
-    throw error;
-  }
-  if (dataset.fingerprint !== evaluation.data.fingerprint) return `${displayPath(source)} has changed since the evaluation read it (its fingerprint differs)`;
+  if (parts.length !== 1) throw new UserError('the evaluation recorded no data it read');
+  const dataset = await loadDataset(data, source);
+  if (dataset.fingerprint !== evaluation.data.fingerprint) throw new UserError(`${displayPath(source)} has changed since the evaluation read it (its fingerprint differs)`);
   return takeRows(dataset.table, dataset.evaluationRows);
 }
 

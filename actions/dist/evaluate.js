@@ -1,15 +1,11 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  runEvaluate
-} from "./chunks/chunk-NONUPSO6.js";
-import "./chunks/chunk-RL4PUKGP.js";
-import {
   artifactPaths,
   headlineMetric,
-  runAction
-} from "./chunks/chunk-Q72GW5ZO.js";
-import "./chunks/chunk-VISF7VOA.js";
-import "./chunks/chunk-7SNA3QHW.js";
+  runAction,
+  runEvaluate
+} from "./chunks/chunk-JXBCUVI4.js";
+import "./chunks/chunk-6NTQ46UP.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

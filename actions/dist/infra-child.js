@@ -1,14 +1,12 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  deserializeTable
-} from "./chunks/chunk-VISF7VOA.js";
-import {
+  deserializeTable,
   encodeTable,
   fileLoadHandler,
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-6NTQ46UP.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -3,14 +3,8 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-P6LZXEVD.js";
+} from "./chunks/chunk-IVR4ZKIJ.js";
 import "./chunks/chunk-NC474SEF.js";
-import {
-  loadModel,
-  registryPath,
-  scoreLabelledRows
-} from "./chunks/chunk-NONUPSO6.js";
-import "./chunks/chunk-RL4PUKGP.js";
 import {
   dataSource,
   displayPath,
@@ -20,6 +14,7 @@ import {
   isRemote,
   learnVersions,
   listPartitions,
+  loadModel,
   metricDirection,
   modelDir,
   newestDays,
@@ -27,14 +22,15 @@ import {
   planBatch,
   readProduction,
   readTables,
+  registryPath,
   runAction,
   runValidate,
+  scoreLabelledRows,
   signed,
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-Q72GW5ZO.js";
-import "./chunks/chunk-VISF7VOA.js";
+} from "./chunks/chunk-JXBCUVI4.js";
 import {
   UserError,
   allRows,
@@ -42,7 +38,7 @@ import {
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-6NTQ46UP.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts

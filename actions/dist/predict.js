@@ -1,9 +1,8 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  loadModel,
-  registryPath
-} from "./chunks/chunk-NONUPSO6.js";
-import "./chunks/chunk-RL4PUKGP.js";
+  createInputDomainChecker,
+  imputedSummary
+} from "./chunks/chunk-7MQITLQ5.js";
 import {
   annotateAnomalies,
   artifactPaths,
@@ -14,18 +13,19 @@ import {
   isRemote,
   listPartitions,
   listVersions,
+  loadModel,
   parseSchema,
   planBatch,
   readChunksOf,
   readProduction,
   recordedChecksums,
+  registryPath,
   runAction,
   schemaPath,
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-Q72GW5ZO.js";
-import "./chunks/chunk-VISF7VOA.js";
+} from "./chunks/chunk-JXBCUVI4.js";
 import {
   UserError,
   encodeTable,
@@ -35,7 +35,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-6NTQ46UP.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts
@@ -82,6 +82,7 @@ async function runPredict(ctx, options = {}) {
   logger.info(`predict: scoring ${describeFiles(shown)}${ctx.data === void 0 && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ""} with ${config.name} ${version}`);
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const needed = sourceColumns(preprocessing);
+  const domain = createInputDomainChecker(preprocessing, { model: `${config.name} ${version}`, severity: config.validation.severity });
   const missingNeeded = /* @__PURE__ */ new Map();
   const keepChecked = /* @__PURE__ */ new Set();
   const batch = await validateChunks(
@@ -100,6 +101,7 @@ async function runPredict(ctx, options = {}) {
           entry.files.add(file);
           missingNeeded.set(name, entry);
         }
+        domain.add(table);
         yield { table, drift: null };
       }
     })(),
@@ -107,7 +109,12 @@ async function runPredict(ctx, options = {}) {
   );
   const labels = /* @__PURE__ */ new Set([config.label.column, preprocessing.label.column]);
   for (const a of batch.anomalies) if (a.column !== null && labels.has(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind)) a.message += " (the label: not needed to predict)";
-  const anomalies = modelColumnAnomalies(batch.anomalies, missingNeeded, batch.rows);
+  const anomalies = modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows);
+  const imputed = domain.imputed();
+  for (const counts of imputed) {
+    const line = imputedSummary(preprocessing.features.find((f) => f.name === counts.feature), counts, batch.rows);
+    if (line !== null) logger.info(`predict: ${line}`);
+  }
   const errors = anomalies.filter((a) => a.severity === "error");
   const record = {
     ok: errors.length === 0,
@@ -121,6 +128,7 @@ async function runPredict(ctx, options = {}) {
     fingerprint: fingerprintFiles(files),
     schemaFile: displayPath(schemaFile),
     anomalies,
+    imputed: { rows: batch.rows, features: imputed },
     backend: null,
     startedAt,
     durationSeconds: 0,
@@ -322,7 +330,7 @@ function predictionMarkdown(r) {
   const lines = [
     `# Prediction with ${r.model} ${r.version}: ${r.ok ? `${r.rows} rows scored` : "refused"}`,
     "",
-    r.ok ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${r.backend}); predictions in \`${r.output}\`.` : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === "error").length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it).`,
+    r.ok ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${r.backend}); predictions in \`${r.output}\`.` : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === "error").length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it) or against the model's input domain (\`input_*\`: values its preprocessing would silently impute or extrapolate).`,
     "",
     "| file |",
     "|---|",
@@ -333,6 +341,19 @@ function predictionMarkdown(r) {
   if (r.anomalies.length > 0) {
     lines.push("", "## Anomalies", "", "| severity | kind | column | count | message |", "|---|---|---|---|---|");
     for (const a of r.anomalies) lines.push(`| ${a.severity} | ${a.kind} | ${a.column ?? ""} | ${a.count} | ${a.message.replaceAll("|", "\\|")} |`);
+  }
+  const imputed = (r.imputed?.features ?? []).filter((c) => c.missing + c.nonFinite + c.outOfVocabulary + c.far > 0);
+  if (imputed.length > 0) {
+    lines.push(
+      "",
+      "## Imputed rows",
+      "",
+      `Rows of the ${r.imputed.rows} the model's encoder fills in (missing, non-finite after the transform: the training mean or id 0; out of vocabulary: id 0) or finds far from the training range (scored as they are).`,
+      "",
+      "| feature | column | missing | non-finite | out of vocabulary | far |",
+      "|---|---|---|---|---|---|",
+      ...imputed.map((c) => `| ${c.feature} | ${c.column} | ${c.missing} | ${c.nonFinite} | ${c.outOfVocabulary} | ${c.far} |`)
+    );
   }
   return `${lines.join("\n")}
 `;

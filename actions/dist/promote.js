@@ -8,13 +8,8 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-P6LZXEVD.js";
+} from "./chunks/chunk-IVR4ZKIJ.js";
 import "./chunks/chunk-NC474SEF.js";
-import {
-  modelFiles,
-  registryPath
-} from "./chunks/chunk-NONUPSO6.js";
-import "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   describeLeg,
@@ -23,20 +18,21 @@ import {
   hashFiles,
   modelCardMarkdown,
   modelDir,
+  modelFiles,
   num,
   publishVersion,
+  registryPath,
   runAction,
   signed,
   table
-} from "./chunks/chunk-Q72GW5ZO.js";
-import "./chunks/chunk-VISF7VOA.js";
+} from "./chunks/chunk-JXBCUVI4.js";
 import {
   UserError,
   appendJobSummary,
   faultPoint,
   readJson,
   writeJson
-} from "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-6NTQ46UP.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/promote.ts

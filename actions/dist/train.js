@@ -1,12 +1,10 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
+  imputedSummary
+} from "./chunks/chunk-7MQITLQ5.js";
+import {
   wo
 } from "./chunks/chunk-NC474SEF.js";
-import {
-  holdout,
-  mulberry32,
-  sampleRows
-} from "./chunks/chunk-RL4PUKGP.js";
 import {
   artifactPaths,
   computeMetrics,
@@ -15,10 +13,14 @@ import {
   deriveColumns,
   displayPath,
   headlineMetric,
+  holdout,
   loadDataset,
+  mulberry32,
+  quarantinedDays,
   runAction,
+  sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-Q72GW5ZO.js";
+} from "./chunks/chunk-JXBCUVI4.js";
 import {
   UserError,
   batchTensors,
@@ -32,7 +34,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-6NTQ46UP.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";
@@ -229,12 +231,13 @@ function packageVersions() {
 async function runTrain(ctx, given) {
   const { config } = ctx.loaded;
   const startedAt = /* @__PURE__ */ new Date();
-  const dataset = given ?? await loadDataset(config.data, dataSource(ctx));
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
   const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const trainTable = takeRows(dataset.table, dataset.trainRows);
   if (trainTable.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
   const preprocessing = fitPreprocessing(trainTable, config);
   const encoded = encodeTable(trainTable, preprocessing);
+  logImputed(ctx, preprocessing, encoded.imputed, encoded.rows);
   const labelled = labelledRows(encoded);
   const unlabelled = encoded.rows - labelled.length;
   if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
@@ -283,7 +286,8 @@ async function runTrain(ctx, given) {
       trainParts: dataset.trainParts,
       evaluationParts: dataset.evaluationParts,
       label: config.label.text,
-      rows: { train: split.keep.length, validation: split.held.length, unlabelled }
+      rows: { train: split.keep.length, validation: split.held.length, unlabelled },
+      imputed: { rows: encoded.rows, features: encoded.imputed }
     },
     git: await gitInfo(ctx.loaded.baseDir),
     config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
@@ -327,6 +331,15 @@ async function runTrain(ctx, given) {
   ctx.logger.info(`trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
   if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing };
+}
+function logImputed(ctx, preprocessing, imputed, rows) {
+  for (const counts of imputed) {
+    const feature = preprocessing.features.find((f) => f.name === counts.feature);
+    const line = imputedSummary(feature, counts, rows);
+    if (line === null) continue;
+    if (counts.nonFinite > 0) ctx.logger.warning(`training data: ${line}`);
+    else ctx.logger.info(`training data: ${line}`);
+  }
 }
 async function referenceStatistics(table, config, model2, preprocessing) {
   return computeStatistics(await deriveColumns(table, config, { model: async () => model2, preprocessing }));

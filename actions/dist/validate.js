@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-Q72GW5ZO.js";
-import "./chunks/chunk-7SNA3QHW.js";
+} from "./chunks/chunk-JXBCUVI4.js";
+import "./chunks/chunk-6NTQ46UP.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

@@ -24,7 +24,7 @@ import { runRegistryCheck } from '../pipeline/registry-check.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runTrain } from '../pipeline/train.js';
 import { runVerify } from '../pipeline/verify.js';
-import { runValidate } from '../pipeline/validate.js';
+import { acceptPartition, runValidate } from '../pipeline/validate.js';
 import { terminalLogger } from './terminal.js';
 
 interface GlobalOptions {
@@ -36,6 +36,8 @@ interface GlobalOptions {
   debug?: boolean;
   backend?: BackendPreference;
   updateSchema?: boolean;
+  accept?: string;
+  reason?: string;
   pr?: boolean;
   base?: string;
   output?: string;
@@ -112,6 +114,10 @@ const verbs: Record<string, { description: string; args?: string } & ({ action: 
   validate: {
     description: 'check a batch of data against the schema (inferred on first use) and for drift',
     action: async (ctx, options) => {
+      if (options.accept !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(options.accept)) throw new UserError(`--accept: expected the day of a partition, YYYY-MM-DD, got "${options.accept}"`);
+        await acceptPartition(ctx, options.accept, options.reason ?? 'accepted as a real change');
+      }
       const { result } = await runValidate(ctx, undefined, { updateSchema: options.updateSchema === true });
       return { exitCode: result.ok ? 0 : 1, result };
     },
@@ -262,7 +268,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('--force', 'overwrite files that exist')
         .option('--actions <owner/repo@sha>', "take ct's bundled actions from this repository and commit (default: ./node_modules/ct/actions, the installed ct)");
     }
-    if (name === 'validate') command.option('--update-schema', 'propose the schema change that would accept this batch, as a diff');
+    if (name === 'validate') {
+      command
+        .option('--update-schema', 'propose the schema change that would accept this batch, as a diff')
+        .option('--accept <day>', "accept a partition's change against its history as real (recorded in accepted.json beside the schema), then validate")
+        .option('--reason <text>', 'with --accept: why the change is real, kept in accepted.json');
+    }
     if (name === 'predict') {
       command
         .option('--output <file>', 'predictions file (default <out>/predictions.csv; a .jsonl name writes JSON Lines)')

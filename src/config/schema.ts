@@ -188,6 +188,20 @@ export const configSchema = {
           },
         },
         duplicates: { type: 'boolean', default: true, description: 'Report rows that repeat an earlier row exactly.' },
+        history: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Per-partition statistics kept as history; each new daily partition is tested against the days before it (same weekday, median and MAD).',
+          properties: {
+            enabled: { type: 'boolean', default: true, description: 'Test daily partitions against their history (folders of daily partitions only).' },
+            cache: { type: 'string', default: '.ct/history', description: 'Folder of the cached per-partition profiles, relative to the config; a cache, recomputed when missing or stale.' },
+            minDays: { ...positiveInt, default: 14, description: 'Days of history a partition needs before it is tested.' },
+            maxDays: { ...positiveInt, default: 56, description: 'Newest days of history used at most.' },
+            threshold: { type: 'number', exclusiveMinimum: 0, default: 16, description: 'Robust z-score (deviation from the same-weekday median over 1.4826 MAD) beyond which a partition outside the range of every earlier day is an error.' },
+            model: { type: 'boolean', default: true, description: 'Score the production model on the newest labelled partition and the days before it: a score that collapses means labels no longer match the inputs.' },
+          },
+        },
         drift: {
           type: 'object',
           additionalProperties: false,

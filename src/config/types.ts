@@ -152,6 +152,22 @@ export interface ValidationConfig {
   rowCount: { minRatio: number; maxRatio: number };
   duplicates: boolean;
   drift: DriftConfig;
+  history: HistoryConfig;
+}
+
+/** The per-partition statistics history and the rules that test new partitions against it. */
+export interface HistoryConfig {
+  enabled: boolean;
+  /** Folder of the cached partition profiles, relative to the config file (an Actions cache, not committed). */
+  cache: string;
+  /** Days of history a partition needs before it is tested. */
+  minDays: number;
+  /** Newest days of history used at most. */
+  maxDays: number;
+  /** Robust z-score beyond which an outlier partition (also outside every earlier day's range) is an error. */
+  threshold: number;
+  /** Score the production model on the newest labelled partition and the days before it (label_relation). */
+  model: boolean;
 }
 
 /** A segment of the evaluation rows scored on its own. */

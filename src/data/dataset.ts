@@ -54,7 +54,7 @@ function singleFilePlan(source: string): DatasetPlan {
  * Plans what a run reads from `source`: the configured `data.path` resolved against
  * the config's folder, or the `--data` override resolved against the working directory.
  */
-export function planDataset(data: DataConfig, source: string): DatasetPlan {
+export function planDataset(data: DataConfig, source: string, exclude: ReadonlySet<string> = new Set()): DatasetPlan {
   if (isRemote(source)) return singleFilePlan(source);
   let isFolder: boolean;
   try {
@@ -63,7 +63,11 @@ export function planDataset(data: DataConfig, source: string): DatasetPlan {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
   if (!isFolder) return singleFilePlan(source);
-  const partitions = selectWindow(refuseFutureDays(listPartitions(source)), data.window);
+  // Quarantined days leave the window; the window still ends at the newest partition.
+  const partitions = selectWindow(
+    refuseFutureDays(listPartitions(source)).filter((p) => !exclude.has(p.date)),
+    data.window,
+  );
   if (data.split.method === 'time') {
     const split = timeSplit(partitions, data.split.evaluationDays);
     const evaluationFiles = split.evaluation.map((p) => p.file);
@@ -110,9 +114,12 @@ export function planBatch(source: string): DatasetPlan {
   return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: [], evaluationParts: partitions.map((p) => p.date) };
 }
 
-/** Reads the data of a run (see {@link planDataset}) and splits it into training and evaluation rows. */
-export async function loadDataset(data: DataConfig, source: string): Promise<Dataset> {
-  const plan = planDataset(data, source);
+/**
+ * Reads the data of a run (see {@link planDataset}; `exclude` names quarantined days) and
+ * splits it into training and evaluation rows.
+ */
+export async function loadDataset(data: DataConfig, source: string, exclude: ReadonlySet<string> = new Set()): Promise<Dataset> {
+  const plan = planDataset(data, source, exclude);
   const options = data.format === undefined ? {} : { format: data.format };
   const table = await readTables(plan.files, options);
   const fingerprint = fingerprintFiles(plan.files);

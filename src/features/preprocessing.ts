@@ -16,6 +16,14 @@ export interface NumericFeature {
   transform: 'none' | 'log1p';
   mean: number;
   std: number;
+  /**
+   * Smallest and largest finite training value after `transform`, before z-scaling (for
+   * log1p: log1p of the column's value): the range normalisation saw, which `farLimits`
+   * widens into the input domain. Absent in models saved before ct recorded it, and when
+   * no training value was finite.
+   */
+  min?: number;
+  max?: number;
 }
 
 /** A categorical input: integer ids, 0 = missing or out of vocabulary. */
@@ -29,6 +37,12 @@ export interface CategoricalFeature {
   embedding: number;
   /** For vocabulary features: value of id k+1 is `vocabulary[k]`. */
   vocabulary?: string[];
+  /**
+   * For vocabulary features: the share of non-null training rows whose value is not in the
+   * vocabulary (rare values cut by maxVocabulary / minCount; they trained as id 0), the
+   * baseline new data is compared with. Absent in models saved before ct recorded it.
+   */
+  outOfVocabularyShare?: number;
   boundaries?: number[];
   /** For a hashed cross: the crossed features (earlier in the list) and the number of buckets. */
   cross?: string[];
@@ -60,7 +74,52 @@ export interface EncodedData {
   targets: Float32Array;
   /** The label's scale (`label.scale` of the preprocessing; identity unless regression): predictions are un-scaled with it. */
   labelScale: LabelScale;
+  /**
+   * Per feature read from a column (crosses derive from other features and are left out),
+   * in `Preprocessing.features` order: the rows the model could not take as given.
+   */
+  imputed: ImputedCounts[];
 }
+
+/**
+ * Rows of one feature the model cannot take as they are. `missing`, `nonFinite` and
+ * `outOfVocabulary` rows are imputed: a numeric feature's at the training mean (0 after
+ * scaling), a categorical feature's as id 0 (the missing / out-of-vocabulary id). `far`
+ * rows are encoded as given, but lie beyond `farLimits`: the model never saw such values.
+ */
+export interface ImputedCounts {
+  feature: string;
+  column: string;
+  /** Null in the data. */
+  missing: number;
+  /**
+   * Not null, but not finite after the transform: a NaN or infinite number, log1p of a
+   * value <= -1; for hourOfDay / dayOfWeek / bucketize a NaN or infinite timestamp / NaN number.
+   */
+  nonFinite: number;
+  /** Vocabulary features: not null and not in the vocabulary. */
+  outOfVocabulary: number;
+  /** Numeric features: finite but beyond `farLimits` (not imputed: counted). */
+  far: number;
+}
+
+/** Why a row of a feature was not taken as given (a null is `missing`, counted only). */
+export type ImputedReason = 'nonFinite' | 'outOfVocabulary' | 'far';
+
+/**
+ * Told of every non-null row of a feature that `encodeFeatureColumn` imputes or finds far;
+ * `transformed` is the value after the transform for numeric features. Called in the
+ * encoder's loop for those rows only, so clean data costs nothing.
+ */
+export type ImputedRowObserver = (row: number, reason: ImputedReason, transformed: number) => void;
+
+/**
+ * Far from training, for models that recorded the training range: beyond the range by more
+ * than this fraction of its span, on either side.
+ */
+export const FAR_SPAN_FRACTION = 0.5;
+/** Far from training, for models saved without the range (or a constant feature): |z| above this. */
+export const FAR_Z = 10;
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -86,10 +145,34 @@ export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing 
 /** Encodes a table with fitted preprocessing. Rows whose label is unknown keep NaN. */
 export function encodeTable(table: Table, prep: Preprocessing, options: { withLabels?: boolean } = {}): EncodedData {
   const inputs: Array<Int32Array | Float32Array> = [];
-  for (const f of prep.features) inputs.push(f.transform === 'cross' ? encodeCross(f as CategoricalFeature, prep.features, inputs, table.rowCount) : encodeFeature(table, f));
+  const imputed: ImputedCounts[] = [];
+  for (const f of prep.features) {
+    if (f.transform === 'cross') {
+      inputs.push(encodeCross(f as CategoricalFeature, prep.features, inputs, table.rowCount));
+      continue;
+    }
+    const encoded = encodeFeatureColumn(table, f);
+    inputs.push(encoded.values);
+    imputed.push(encoded.counts);
+  }
   const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
   const scale = labelScale(prep.label);
-  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale };
+  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
+}
+
+/**
+ * The transformed values a numeric feature takes as within its domain, `low..high`
+ * (after the transform, before z-scaling). `range`: the training range widened by
+ * FAR_SPAN_FRACTION of its span on each side; `z`, for models saved without the range (or
+ * whose training values were all equal): |z| <= FAR_Z.
+ */
+export function farLimits(f: NumericFeature): { low: number; high: number; rule: 'range' | 'z' } {
+  const { min, max } = f;
+  if (typeof min === 'number' && typeof max === 'number' && Number.isFinite(min) && Number.isFinite(max) && max > min) {
+    const margin = (max - min) * FAR_SPAN_FRACTION;
+    return { low: min - margin, high: max + margin, rule: 'range' };
+  }
+  return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: 'z' };
 }
 
 /** Row indices whose label is known (rows with a null label cannot be trained or scored). */
@@ -157,8 +240,8 @@ function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
       const kind = f.kind ?? (column.type === 'string' || column.type === 'boolean' ? 'categorical' : 'numeric');
       if (kind === 'categorical') {
         if (f.transform === 'log1p') throw new UserError(`${where}: log1p applies to numeric features only`);
-        const vocabulary = fitVocabulary(column, f.maxVocabulary ?? 1000, f.minCount ?? 1);
-        return { ...categorical(f, vocabulary.length + 1), vocabulary };
+        const { vocabulary, outOfVocabularyShare } = fitVocabulary(column, f.maxVocabulary ?? 1000, f.minCount ?? 1);
+        return { ...categorical(f, vocabulary.length + 1), vocabulary, outOfVocabularyShare };
       }
       if (column.type !== 'number') throw new UserError(`${where}: a numeric feature needs a numeric column, "${f.column}" is ${column.type}`);
       return fitNumeric(f, column.values, column.nulls, f.transform);
@@ -206,8 +289,11 @@ function categorical(f: FeatureConfig, cardinality: number): CategoricalFeature 
   return { name: f.name, column: f.column, kind: 'categorical', transform: f.transform, cardinality, embedding };
 }
 
-/** Most frequent values first; ties broken by value so the vocabulary is deterministic. */
-function fitVocabulary(column: Column, maxSize: number, minCount: number): string[] {
+/**
+ * Most frequent values first; ties broken by value so the vocabulary is deterministic.
+ * Also the share of non-null rows whose value did not make it (0 when all rows are null).
+ */
+function fitVocabulary(column: Column, maxSize: number, minCount: number): { vocabulary: string[]; outOfVocabularyShare: number } {
   const counts = new Map<string, number>();
   const n = column.type === 'string' ? column.codes.length : column.values.length;
   if (column.type === 'string') {
@@ -226,11 +312,15 @@ function fitVocabulary(column: Column, maxSize: number, minCount: number): strin
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  return [...counts.entries()]
+  const kept = [...counts.entries()]
     .filter(([, c]) => c >= minCount)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, maxSize)
-    .map(([k]) => k);
+    .slice(0, maxSize);
+  let total = 0;
+  for (const c of counts.values()) total += c;
+  let inVocabulary = 0;
+  for (const [, c] of kept) inVocabulary += c;
+  return { vocabulary: kept.map(([k]) => k), outOfVocabularyShare: total === 0 ? 0 : (total - inVocabulary) / total };
 }
 
 /** The vocabulary key of a non-string value: its text form. */
@@ -252,6 +342,8 @@ function fitNumeric(f: FeatureConfig, values: Float64Array, nulls: Uint8Array | 
   let n = 0;
   let mean = 0;
   let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const x = applyNumeric(values[i]!, transform);
@@ -260,65 +352,156 @@ function fitNumeric(f: FeatureConfig, values: Float64Array, nulls: Uint8Array | 
     const d = x - mean;
     mean += d / n;
     m2 += d * (x - mean);
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
   const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  return { name: f.name, column: f.column, kind: 'numeric', transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  const fitted: NumericFeature = { name: f.name, column: f.column, kind: 'numeric', transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  return n > 0 ? { ...fitted, min, max } : fitted;
 }
+
 
 function applyNumeric(x: number, transform: 'none' | 'log1p'): number {
   return transform === 'log1p' ? Math.log1p(x) : x;
 }
 
-function encodeFeature(table: Table, f: FittedFeature): Int32Array | Float32Array {
+/**
+ * Why `column` cannot feed feature `f` (a type the feature cannot read), or null when it
+ * can. Vocabulary features read any type (values are matched by their text form).
+ */
+export function featureColumnMismatch(f: FittedFeature, column: Column): string | null {
+  const wrong = (expects: string): string => `feature "${f.name}": column "${f.column}" is ${column.type}, the model expects ${expects}`;
+  if (f.kind === 'numeric' || f.transform === 'bucketize') return column.type === 'number' ? null : wrong('numbers');
+  if (f.transform === 'hourOfDay' || f.transform === 'dayOfWeek') return column.type === 'timestamp' ? null : wrong('a timestamp');
+  return null;
+}
+
+/**
+ * Encodes one feature read from a column (not a cross) and counts the rows it could not
+ * take as given (see `ImputedCounts`); `observe` hears of each such non-null row.
+ *
+ * @throws UserError when the column is missing or of a type the feature cannot read
+ */
+export function encodeFeatureColumn(table: Table, f: FittedFeature, observe?: ImputedRowObserver): { values: Int32Array | Float32Array; counts: ImputedCounts } {
+  if (f.transform === 'cross') throw new Error(`feature "${f.name}": crosses are encoded from other features`);
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
+  const mismatch = featureColumnMismatch(f, column);
+  if (mismatch !== null) throw new UserError(mismatch);
+  const counts: ImputedCounts = { feature: f.name, column: f.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
   const n = table.rowCount;
-  const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
+  const nulls = column.nulls;
+  // Counters live in locals inside the loops and are stored once: the loops run over millions of rows.
   if (f.kind === 'numeric') {
-    if (column.type !== 'number') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects numbers`);
+    const values = (column as { values: Float64Array }).values;
     const out = new Float32Array(n);
+    const { low, high } = farLimits(f);
+    const { mean, std } = f;
+    const log = f.transform === 'log1p';
+    let missing = 0;
+    let nonFinite = 0;
+    let far = 0;
     for (let i = 0; i < n; i++) {
-      const x = isNullAt(i) ? Number.NaN : applyNumeric(column.values[i]!, f.transform);
-      // Missing or non-finite values sit at the training mean, i.e. 0 after scaling.
-      out[i] = Number.isFinite(x) ? (x - f.mean) / f.std : 0;
+      if (nulls !== null && nulls[i] === 1) {
+        missing++;
+        continue; // imputed at the training mean: 0 after scaling
+      }
+      const x = log ? Math.log1p(values[i]!) : values[i]!;
+      // x - x is 0 for finite x, NaN for NaN and ±Infinity: one test for both.
+      if (x - x !== 0) {
+        nonFinite++;
+        observe?.(i, 'nonFinite', x);
+        continue;
+      }
+      if (x < low || x > high) {
+        far++;
+        observe?.(i, 'far', x);
+      }
+      out[i] = (x - mean) / std;
     }
-    return out;
+    Object.assign(counts, { missing, nonFinite, far });
+    return { values: out, counts };
   }
   const out = new Int32Array(n);
+  let missing = 0;
+  let nonFinite = 0;
   switch (f.transform) {
     case 'hourOfDay':
     case 'dayOfWeek': {
-      if (column.type !== 'timestamp') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects a timestamp`);
+      const values = (column as { values: Float64Array }).values;
+      const hour = f.transform === 'hourOfDay';
       for (let i = 0; i < n; i++) {
-        const t = column.values[i]!;
-        if (isNullAt(i) || !Number.isFinite(t)) continue;
+        if (nulls !== null && nulls[i] === 1) {
+          missing++;
+          continue;
+        }
+        const t = values[i]!;
+        if (t - t !== 0) {
+          nonFinite++;
+          observe?.(i, 'nonFinite', t);
+          continue;
+        }
         // Ids start at 1: 0 is the missing-value bucket.
-        out[i] = f.transform === 'hourOfDay' ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
+        out[i] = hour ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
       }
-      return out;
+      Object.assign(counts, { missing, nonFinite });
+      return { values: out, counts };
     }
     case 'bucketize': {
-      if (column.type !== 'number') throw new UserError(`feature "${f.name}": column "${f.column}" is ${column.type}, the model expects numbers`);
+      const values = (column as { values: Float64Array }).values;
       const edges = f.boundaries!;
       for (let i = 0; i < n; i++) {
-        const x = column.values[i]!;
-        if (isNullAt(i) || Number.isNaN(x)) continue;
+        if (nulls !== null && nulls[i] === 1) {
+          missing++;
+          continue;
+        }
+        const x = values[i]!;
+        // ±Infinity has a bucket (the first or the last); only NaN has none.
+        if (Number.isNaN(x)) {
+          nonFinite++;
+          observe?.(i, 'nonFinite', x);
+          continue;
+        }
         out[i] = upperBound(edges, x) + 1;
       }
-      return out;
+      Object.assign(counts, { missing, nonFinite });
+      return { values: out, counts };
     }
     default: {
       const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
+      let outOfVocabulary = 0;
       if (column.type === 'string') {
         // Map each dictionary entry once, then rows by code: no string work per row.
         const byCode = Int32Array.from(column.dictionary, (s) => index.get(s) ?? 0);
+        const codes = column.codes;
         for (let i = 0; i < n; i++) {
-          const code = column.codes[i]!;
-          out[i] = code < 0 ? 0 : byCode[code]!;
+          const code = codes[i]!;
+          if (code < 0) {
+            missing++;
+            continue;
+          }
+          const id = byCode[code]!;
+          if (id === 0) {
+            outOfVocabulary++;
+            observe?.(i, 'outOfVocabulary', Number.NaN);
+          }
+          out[i] = id;
         }
       } else {
-        for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? 0 : (index.get(categoryKey(column, i)) ?? 0);
+        for (let i = 0; i < n; i++) {
+          if (nulls !== null && nulls[i] === 1) {
+            missing++;
+            continue;
+          }
+          const id = index.get(categoryKey(column, i)) ?? 0;
+          if (id === 0) {
+            outOfVocabulary++;
+            observe?.(i, 'outOfVocabulary', Number.NaN);
+          }
+          out[i] = id;
+        }
       }
-      return out;
+      Object.assign(counts, { missing, outOfVocabulary });
+      return { values: out, counts };
     }
   }
 }

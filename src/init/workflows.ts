@@ -64,7 +64,9 @@ const runOf = (step: YAMLMap): string => String(step.get('run') ?? '');
 
 /** Index of the steps that install node_modules in a job: setup-node, its cache, npm ci. */
 function installSteps(list: YAMLSeq<YAMLMap>): number[] {
-  return list.items.flatMap((step, i) => (/^actions\/(setup-node|cache)@/.test(usesOf(step)) || /^npm ci\b/.test(runOf(step)) ? [i] : []));
+  // The node_modules cache only: the partition-history cache of the validate job is not an install step.
+  const nodeModulesCache = (step: YAMLMap): boolean => /^actions\/cache@/.test(usesOf(step)) && String((step.get('with') as YAMLMap | undefined)?.get('path') ?? '') === 'node_modules';
+  return list.items.flatMap((step, i) => (/^actions\/setup-node@/.test(usesOf(step)) || nodeModulesCache(step) || /^npm ci\b/.test(runOf(step)) ? [i] : []));
 }
 
 /**

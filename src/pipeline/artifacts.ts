@@ -8,6 +8,7 @@ import type { BackendPreference, ModelConfig, Task, TrainingConfig } from '../co
 import type { GateCheck, GateFailure } from '../evaluate/gates.js';
 import { type calibrationCurve, MEASURED_METRICS, type Metrics } from '../evaluate/metrics.js';
 import type { DeLongResult, McNemarResult } from '../evaluate/significance.js';
+import type { ImputedCounts } from '../features/preprocessing.js';
 import type { InfraCheckResult } from './infra-check.js';
 import type { Logger } from '../logger.js';
 import type { EpochRecord } from '../train/loop.js';
@@ -70,6 +71,10 @@ export interface ValidationResult {
   anomalies: Anomaly[];
   /** Drift of the newest rows against the reference; null when there was nothing to compare with. */
   drift: (DriftReport & { reference: string; blocking: boolean }) | null;
+  /** The newest partition against the partition history: days compared with, or why it was not. */
+  history: { days: number; skipped: string | null };
+  /** Older partitions of the window left out (quarantined) until fixed or accepted, with their reasons. */
+  quarantined: Array<{ date: string; file: string; fingerprint: string; reasons: string[] }>;
 }
 
 /** `training.json`'s `timing`: when and how fast the model trained, on this machine. */
@@ -99,6 +104,12 @@ export interface TrainingRecord {
     evaluationParts: string[];
     label: string;
     rows: { train: number; validation: number; unlabelled: number };
+    /**
+     * Rows of the training window (all of them, before sampling and the validation
+     * holdout) the encoder could not take as given, per feature read from a column.
+     * Absent in records written before ct counted them.
+     */
+    imputed?: ImputedRecord;
   };
   git: { commit: string; branch: string | null; dirty: boolean } | null;
   config: { file: string; sha256: string };
@@ -116,6 +127,17 @@ export interface TrainingRecord {
   stoppedEarly: boolean;
   history: EpochHistory[];
   timing: TrainingTiming;
+}
+
+/**
+ * Rows a model's encoder imputed (null, non-finite after the transform, out of
+ * vocabulary) or found far from the training range, per feature read from a column
+ * (crosses derive from those and are left out), in preprocessing order.
+ */
+export interface ImputedRecord {
+  /** Rows encoded (the denominator of every count). */
+  rows: number;
+  features: ImputedCounts[];
 }
 
 /** One slice of the evaluation rows, scored for both models. */
@@ -217,8 +239,17 @@ export interface PredictionRecord {
   /** Content hash of the data read (as `validation.json`'s). */
   fingerprint: string;
   schemaFile: string;
-  /** Anomalies against the schema, the label column optional; errors first. */
+  /**
+   * Anomalies against the schema (the label column optional) and against the model's
+   * input domain (`input_*` kinds: what its preprocessing can take); errors first.
+   */
   anomalies: Anomaly[];
+  /**
+   * Rows of the batch the model's encoder imputes or finds far from training, per
+   * feature (counted while checking, so also when the batch is refused). Absent in
+   * records written before ct counted them.
+   */
+  imputed?: ImputedRecord;
   /** The TF.js backend that scored; null when nothing was scored. */
   backend: string | null;
   startedAt: string;

@@ -27,7 +27,7 @@ import { fileLoadHandler } from '../train/io.js';
 import { predictRows } from '../train/predict.js';
 import { artifactPaths, type EvaluationRecord, MODEL_FILES, type SliceRecord, splitMeasured, type StageContext } from './artifacts.js';
 import { runInfraCheck } from './infra-check.js';
-import { dataSource } from './validate.js';
+import { dataSource, quarantinedDays } from './validate.js';
 
 /** Absolute path of the registry folder of the config. */
 export function registryPath(ctx: StageContext): string {
@@ -146,7 +146,7 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
   const paths = artifactPaths(ctx.outDir);
   const candidateFiles = modelFiles(paths.modelDir);
   readJson(candidateFiles['model.json']!, 'candidate model (run `ct train` first)');
-  const dataset = given ?? (await loadDataset(config.data, dataSource(ctx)));
+  const dataset = given ?? (await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx)));
   const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const table = takeRows(dataset.table, dataset.evaluationRows);
   if (table.rowCount === 0) throw new UserError('no evaluation rows in the selected window (data.window, data.split)');

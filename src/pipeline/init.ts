@@ -178,10 +178,10 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     }
     writeFileAtomic(readme, readmeText);
     written.push('README.md');
-    // `ct run`'s artifacts (out/) and the installed packages are not things to commit.
+    // `ct run`'s artifacts (out/), the partition-history cache (.ct/) and the installed packages are not things to commit.
     const gitignore = path.join(root, '.gitignore');
     const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
-    const missing = ['out', 'node_modules'].filter((dir) => !new RegExp(`^/?${dir}/?$`, 'm').test(ignored)).map((dir) => `${dir}/\n`);
+    const missing = ['out', '.ct', 'node_modules'].filter((dir) => !new RegExp(`^/?${dir.replace('.', '\\.')}/?$`, 'm').test(ignored)).map((dir) => `${dir}/\n`);
     if (missing.length > 0) {
       writeFileAtomic(gitignore, `${ignored}${ignored === '' || ignored.endsWith('\n') ? '' : '\n'}${missing.join('')}`);
       written.push('.gitignore');

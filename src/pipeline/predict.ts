@@ -2,8 +2,9 @@
  * `ct predict`: batch-score data with the production model (or a given registry
  * version), checksums verified, through the model's own saved preprocessing. It fails
  * loudly rather than score garbage: the whole batch is checked against the data schema
- * first (the label may be missing: prediction data has no labels yet), and any
- * error-severity anomaly stops it before a single row is scored. Rows are read,
+ * (the label may be missing: prediction data has no labels yet) and against the model's
+ * input domain (values its preprocessing would silently impute or extrapolate) first,
+ * and any error-severity anomaly stops it before a single row is scored. Rows are read,
  * encoded, scored and written chunk by chunk, so memory does not grow with the batch.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import { readChunksOf } from '../data/stream.js';
 import { type Column, findColumn, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
+import { createInputDomainChecker, imputedSummary } from '../features/domain.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
 import { listVersions, recordedChecksums, readProduction, verifiedProductionDir, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
@@ -52,8 +54,10 @@ const FIXED_COLUMNS = ['file', 'row', 'model', 'version'];
  * partition of a folder), else the newest partition of `data.path` (or that file).
  *
  * Before anything is scored, every row is checked against the data schema with the
- * label column optional; an error-severity anomaly (a feature column the model needs
- * and the file lacks included) makes `record.ok` false, and no predictions file exists
+ * label column optional, and against the model's input domain (`createInputDomainChecker`:
+ * non-finite transformed values, categories out of vocabulary beyond training's share,
+ * values far from the training range); an error-severity anomaly (a feature column the
+ * model needs and the file lacks included) makes `record.ok` false, and no predictions file exists
  * at the output path afterwards (a stale one from an earlier run is removed).
  * Predictions are written to a temp file beside the output and renamed at the end.
  * `<out>/prediction.json` (the record) and `prediction.md` are written either way.
@@ -84,8 +88,9 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
   logger.info(`predict: scoring ${describeFiles(shown)}${ctx.data === undefined && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ''} with ${config.name} ${version}`);
   const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
 
-  // Pass 1: the whole batch against the schema, and the columns the model and --keep need.
+  // Pass 1: the whole batch against the schema and the model's input domain, and the columns the model and --keep need.
   const needed = sourceColumns(preprocessing);
+  const domain = createInputDomainChecker(preprocessing, { model: `${config.name} ${version}`, severity: config.validation.severity });
   const missingNeeded = new Map<string, { rows: number; files: Set<string> }>();
   const keepChecked = new Set<string>();
   const batch = await validateChunks(
@@ -104,6 +109,7 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
           entry.files.add(file);
           missingNeeded.set(name, entry);
         }
+        domain.add(table);
         yield { table, drift: null };
       }
     })(),
@@ -111,7 +117,12 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
   );
   const labels = new Set([config.label.column, preprocessing.label.column]);
   for (const a of batch.anomalies) if (a.column !== null && labels.has(a.column) && a.severity === 'warning' && LABEL_ABSENCE.includes(a.kind)) a.message += ' (the label: not needed to predict)';
-  const anomalies = modelColumnAnomalies(batch.anomalies, missingNeeded, batch.rows);
+  const anomalies = modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows);
+  const imputed = domain.imputed();
+  for (const counts of imputed) {
+    const line = imputedSummary(preprocessing.features.find((f) => f.name === counts.feature)!, counts, batch.rows);
+    if (line !== null) logger.info(`predict: ${line}`);
+  }
   const errors = anomalies.filter((a) => a.severity === 'error');
   const record: PredictionRecord = {
     ok: errors.length === 0,
@@ -125,6 +136,7 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
     fingerprint: fingerprintFiles(files),
     schemaFile: displayPath(schemaFile),
     anomalies,
+    imputed: { rows: batch.rows, features: imputed },
     backend: null,
     startedAt,
     durationSeconds: 0,
@@ -377,7 +389,7 @@ export function predictionMarkdown(r: PredictionRecord): string {
     '',
     r.ok
       ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${r.backend}); predictions in \`${r.output}\`.`
-      : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === 'error').length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it).`,
+      : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === 'error').length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it) or against the model's input domain (\`input_*\`: values its preprocessing would silently impute or extrapolate).`,
     '',
     '| file |',
     '|---|',
@@ -388,6 +400,19 @@ export function predictionMarkdown(r: PredictionRecord): string {
   if (r.anomalies.length > 0) {
     lines.push('', '## Anomalies', '', '| severity | kind | column | count | message |', '|---|---|---|---|---|');
     for (const a of r.anomalies) lines.push(`| ${a.severity} | ${a.kind} | ${a.column ?? ''} | ${a.count} | ${a.message.replaceAll('|', '\\|')} |`);
+  }
+  const imputed = (r.imputed?.features ?? []).filter((c) => c.missing + c.nonFinite + c.outOfVocabulary + c.far > 0);
+  if (imputed.length > 0) {
+    lines.push(
+      '',
+      '## Imputed rows',
+      '',
+      `Rows of the ${r.imputed!.rows} the model's encoder fills in (missing, non-finite after the transform: the training mean or id 0; out of vocabulary: id 0) or finds far from the training range (scored as they are).`,
+      '',
+      '| feature | column | missing | non-finite | out of vocabulary | far |',
+      '|---|---|---|---|---|---|',
+      ...imputed.map((c) => `| ${c.feature} | ${c.column} | ${c.missing} | ${c.nonFinite} | ${c.outOfVocabulary} | ${c.far} |`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@ import type { EvaluationRecord, PromotionRecord, StageContext, TrainingRecord, V
 import { runEvaluate } from './evaluate.js';
 import { type PromoteOptions, runPromote, summariseFailedGates } from './promote.js';
 import { runTrain } from './train.js';
-import { dataSource, runValidate } from './validate.js';
+import { dataSource, runValidate, screenWindow } from './validate.js';
 
 export interface RunResult {
   ok: boolean;
@@ -21,9 +21,10 @@ export interface RunResult {
 
 /** Runs the whole pipeline; promotion is local, or by pull request with `options.pr`. */
 export async function runPipeline(ctx: StageContext, options: PromoteOptions = {}): Promise<RunResult> {
-  // One read of the data serves every stage.
-  const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx));
-  const { result: validation } = await runValidate(ctx, dataset);
+  // Partitions flagged against their history are left out before the one read of the data that serves every stage.
+  const screening = await screenWindow(ctx);
+  const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx), new Set(screening.quarantined.map((q) => q.date)));
+  const { result: validation } = await runValidate(ctx, dataset, { screening });
   if (!validation.ok) return { ok: false, stoppedAt: 'validate', validation, training: null, evaluation: null, promotion: null };
   const { record: training } = await runTrain(ctx, dataset);
   const evaluation = await runEvaluate(ctx, dataset);

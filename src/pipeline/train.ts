@@ -14,7 +14,8 @@ import { UserError } from '../errors.js';
 import { headlineMetric } from '../evaluate/metrics.js';
 import { writeJson } from '../files.js';
 import { faultPoint } from '../fault.js';
-import { encodeTable, fitPreprocessing, labelledRows, type Preprocessing } from '../features/preprocessing.js';
+import { imputedSummary } from '../features/domain.js';
+import { encodeTable, fitPreprocessing, type ImputedCounts, labelledRows, type Preprocessing } from '../features/preprocessing.js';
 import { trainingMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
 import { fileSaveHandler } from '../train/io.js';
@@ -24,7 +25,7 @@ import { holdout, sampleRows } from '../train/random.js';
 import { computeStatistics, type DatasetStatistics } from '../validate/statistics.js';
 import { artifactPaths, type StageContext, type TrainingRecord } from './artifacts.js';
 import { gitInfo, packageVersions } from './lineage.js';
-import { dataSource, deriveColumns } from './validate.js';
+import { dataSource, deriveColumns, quarantinedDays } from './validate.js';
 
 export interface TrainOutput {
   record: TrainingRecord;
@@ -36,13 +37,14 @@ export interface TrainOutput {
 export async function runTrain(ctx: StageContext, given?: Dataset): Promise<TrainOutput> {
   const { config } = ctx.loaded;
   const startedAt = new Date();
-  const dataset = given ?? (await loadDataset(config.data, dataSource(ctx)));
+  const dataset = given ?? (await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx)));
   const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
 
   const trainTable = takeRows(dataset.table, dataset.trainRows);
   if (trainTable.rowCount === 0) throw new UserError('no training rows in the selected window (data.window, data.split)');
   const preprocessing = fitPreprocessing(trainTable, config);
   const encoded = encodeTable(trainTable, preprocessing);
+  logImputed(ctx, preprocessing, encoded.imputed, encoded.rows);
   const labelled = labelledRows(encoded);
   const unlabelled = encoded.rows - labelled.length;
   if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
@@ -95,6 +97,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
       evaluationParts: dataset.evaluationParts,
       label: config.label.text,
       rows: { train: split.keep.length, validation: split.held.length, unlabelled },
+      imputed: { rows: encoded.rows, features: encoded.imputed },
     },
     git: await gitInfo(ctx.loaded.baseDir),
     config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
@@ -141,6 +144,21 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   ctx.logger.info(`trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing };
+}
+
+/**
+ * One line per feature whose training rows were imputed (or lie far from the range):
+ * the model learns from those rows as the encoder fills them in, so it is never silent.
+ * A warning when values were not finite (broken data, trained as the mean), else info.
+ */
+function logImputed(ctx: StageContext, preprocessing: Preprocessing, imputed: readonly ImputedCounts[], rows: number): void {
+  for (const counts of imputed) {
+    const feature = preprocessing.features.find((f) => f.name === counts.feature)!;
+    const line = imputedSummary(feature, counts, rows);
+    if (line === null) continue;
+    if (counts.nonFinite > 0) ctx.logger.warning(`training data: ${line}`);
+    else ctx.logger.info(`training data: ${line}`);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * first use), test the newest data for drift against the production model's training
  * statistics, and write `validation.json` and its Markdown twin.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CtConfig } from '../config/types.js';
@@ -14,6 +14,7 @@ import { readChunksOf } from '../data/stream.js';
 import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
+import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
 import { readProduction, verifiedProductionDir } from '../registry/registry.js';
@@ -28,10 +29,9 @@ import type { DriftOptions } from '../validate/drift.js';
 import { type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
 import { createStatistics, type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { artifactPaths, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
+import { acceptedPath, type Screening, screenPartitions, skippedScreening, writeAcceptance } from './history.js';
 
-/** Names of the derived columns tested for label and prediction drift. */
-export const LABEL_COLUMN = 'ct:label';
-export const PREDICTION_COLUMN = 'ct:prediction';
+export { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 
 /** Resolved location of the data the stage reads (the `--data` override wins). */
 export function dataSource(ctx: StageContext): string {
@@ -55,6 +55,75 @@ export interface ValidateOptions {
   updateSchema?: boolean;
   /** The files of `given` when they are not the configured window (`ct monitor`'s new days). */
   plan?: DatasetPlan;
+  /** The window's screening against the partition history, when the caller did it before reading the data (`ct run`). */
+  screening?: Screening;
+}
+
+/**
+ * Screens the configured window against its partition history (see pipeline/history.ts):
+ * the newest partition's outliers and the older partitions to leave out. Not for a
+ * `--data` batch, nor before a schema exists.
+ */
+export async function screenWindow(ctx: StageContext): Promise<Screening> {
+  if (ctx.data !== undefined) return skippedScreening('a --data batch is checked on its own, not against the partition history');
+  const file = schemaPath(ctx);
+  if (!existsSync(file)) return skippedScreening('the schema is inferred in this run');
+  const schema = parseSchema(displayPath(file), readJson(file, 'data schema'));
+  const production = await loadProduction(ctx);
+  try {
+    return await screenPartitions({
+      config: ctx.loaded.config,
+      baseDir: ctx.loaded.baseDir,
+      source: dataSource(ctx),
+      schema,
+      schemaFile: file,
+      production: production === null ? null : { version: production.version, model: production.model, preprocessing: production.preprocessing },
+      logger: ctx.logger,
+    });
+  } finally {
+    await production?.release();
+  }
+}
+
+/**
+ * The days the last validation in `<out>` left out of the window (quarantined), so that
+ * `ct train` and `ct evaluate` read the same window as it did; a day whose file has
+ * changed since (fixed) is read again.
+ */
+export function quarantinedDays(ctx: StageContext): Set<string> {
+  const file = artifactPaths(ctx.outDir).validation;
+  if (ctx.data !== undefined || !existsSync(file)) return new Set();
+  const validation = readJson<Partial<ValidationResult>>(file, 'validation result');
+  const days = new Set<string>();
+  for (const q of validation.quarantined ?? []) {
+    const partition = path.join(dataSource(ctx), path.basename(q.file));
+    if (existsSync(partition) && fingerprintFiles([partition]) === q.fingerprint) days.add(q.date);
+  }
+  return days;
+}
+
+/**
+ * Records a person's acceptance of a partition's change (`ct validate --accept <day>`): the
+ * newest partition's history findings, or a quarantined partition's, no longer count, and
+ * history before that day no longer counts for those statistics. Schema errors are not
+ * accepted here: they need a schema change (`--update-schema`).
+ */
+export async function acceptPartition(ctx: StageContext, date: string, reason: string): Promise<void> {
+  const screening = await screenWindow(ctx);
+  if (screening.skipped !== null) throw new UserError(`--accept ${date}: nothing to accept: ${screening.skipped}`);
+  const quarantined = screening.quarantined.find((q) => q.date === date);
+  const target =
+    screening.newest?.date === date
+      ? { fingerprint: screening.newest.fingerprint, metrics: screening.newest.findings.map((f) => f.metric) }
+      : quarantined !== undefined
+        ? { fingerprint: quarantined.fingerprint, metrics: quarantined.metrics }
+        : null;
+  if (target === null) throw new UserError(`--accept ${date}: no partition of the window for that day is flagged against its history (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'})`);
+  if (target.metrics.length === 0) throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);
+  const file = schemaPath(ctx);
+  const before = existsSync(acceptedPath(file)) ? readFileSync(acceptedPath(file), 'utf8') : '';
+  const written = writeAcceptance(file, { date, fingerprint: target.fingerprint, metrics: target.metrics, reason });
+  ctx.logger.info(`accepted the change of ${date} (${target.metrics.join(', ')}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`);
 }
 
 export interface ValidateOutput {
@@ -80,8 +149,13 @@ interface Production extends Scorer {
  */
 export async function runValidate(ctx: StageContext, given?: Dataset, options: ValidateOptions = {}): Promise<ValidateOutput> {
   const { config } = ctx.loaded;
+  const screening = options.screening ?? (given === undefined && options.plan === undefined ? await screenWindow(ctx) : skippedScreening('validated as given'));
+  const quarantined = new Set(screening.quarantined.map((q) => q.date));
+  if (screening.newest !== null) {
+    ctx.logger.info(`history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`);
+  }
   // A batch given with --data is all new data; the configured window is split into reference and new days.
-  const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx)));
+  const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
   const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
   const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
   const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => {
@@ -126,9 +200,10 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
+  const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
   const result: ValidationResult = {
-    ok: !batch.anomalies.some((a) => a.severity === 'error') && !driftBlocks,
+    ok: !anomalies.some((a) => a.severity === 'error') && !driftBlocks,
     rows: batch.rows,
     // Rows already read were fingerprinted as they were read; do not read the files again.
     fingerprint,
@@ -136,7 +211,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
     schemaInferred,
-    anomalies: batch.anomalies,
+    anomalies,
     drift:
       batch.drift === null
         ? null
@@ -145,6 +220,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
             blocking: config.validation.drift.blocking,
             ...batch.drift,
           },
+    history: { days: screening.historyDays, skipped: screening.skipped },
+    quarantined: screening.quarantined,
   };
   const paths = artifactPaths(ctx.outDir);
   writeJson(paths.validation, result);
@@ -156,7 +233,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
     ctx.logger.info(diff === '' || !/^[-+]/m.test(diff) ? 'the schema already accepts this batch' : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):\n${diff}`);
   }
-  for (const a of batch.anomalies) {
+  for (const q of screening.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
+  for (const a of anomalies) {
     if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
     else ctx.logger.info(`warning: ${a.message}`);
   }

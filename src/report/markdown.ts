@@ -55,6 +55,15 @@ export function validationMarkdown(v: ValidationResult): string {
       ),
     );
   }
+  lines.push('', '## Partition history', '');
+  const history = v.history ?? { days: 0, skipped: 'not recorded' };
+  if (history.skipped !== null) lines.push(`Not tested: ${history.skipped}.`);
+  else lines.push(`The newest partition was compared with ${history.days} earlier day(s): row count, null rates, numeric moments and quantiles, category mixes, the label rate, the model's derived inputs and, with a production model, its score on the labelled rows.`);
+  const quarantined = v.quarantined ?? [];
+  if (quarantined.length > 0) {
+    lines.push('', `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, '');
+    for (const q of quarantined) lines.push(`- \`${q.file}\`: ${q.reasons.join('; ')}`);
+  }
   lines.push('', '## Drift', '');
   const d = v.drift;
   if (d === null) lines.push('Not tested: there is no reference yet (no production model and no training days in this batch).');
@@ -129,6 +138,7 @@ export function trainingMarkdown(t: TrainingRecord): string {
       ['epoch', 'loss', 'validation loss', 'validation metric'],
       t.history.map((h) => [String(h.epoch), num(h.loss), num(h.validationLoss), num(h.validationMetric)]),
     ),
+    ...imputedSection(t),
     ...timingSection([
       trainingTime(t),
       '',
@@ -138,6 +148,24 @@ export function trainingMarkdown(t: TrainingRecord): string {
       ),
     ]),
   ].join('\n')}\n`;
+}
+
+/** Training rows the encoder filled in, per feature that has any (none: no section). */
+function imputedSection(t: TrainingRecord): string[] {
+  const imputed = t.data.imputed;
+  const rows = (imputed?.features ?? []).filter((c) => c.missing + c.nonFinite + c.outOfVocabulary + c.far > 0);
+  if (imputed === undefined || rows.length === 0) return [];
+  return [
+    '',
+    '## Imputed training rows',
+    '',
+    `Of the ${imputed.rows} rows of the training window, the encoder filled these in before the model learned from them: missing and non-finite (after the transform) values as the training mean (numeric) or id 0 (categorical), values out of the vocabulary as id 0. Far: beyond the training range, kept as they are.`,
+    '',
+    table(
+      ['feature', 'column', 'missing', 'non-finite', 'out of vocabulary', 'far'],
+      rows.map((c) => [c.feature, c.column, String(c.missing), String(c.nonFinite), String(c.outOfVocabulary), String(c.far)]),
+    ),
+  ];
 }
 
 function interval(ci: [number, number] | null | undefined): string {

@@ -1,11 +1,12 @@
 /**
  * Anomaly detection against a data schema, fed one chunk of rows at a time so a
  * batch of any size is checked in bounded memory. Kinds and severities follow TFDV,
- * plus what its users asked for (ranges, duplicates, row counts).
+ * plus what its users asked for (ranges, duplicates, row counts), plus the hard
+ * constraints inferred into the schema (sign, whole numbers, a tolerance band).
  */
 import { parseTimestampString } from '../data/infer.js';
 import { type Column, findColumn, locateRow, type Table } from '../data/table.js';
-import { type AnomalyKind, boundValue, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
+import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 
 export interface AnomalyExample {
   file: string;
@@ -20,6 +21,7 @@ export interface Anomaly {
   kind: AnomalyKind;
   severity: Severity;
   count: number;
+  /** `count` as a share of the batch's rows; for the constraint kinds (negative_value, non_integer, outside_band), of the column's non-null values, as compared with the tolerance. */
   share: number;
   examples: AnomalyExample[];
   message: string;
@@ -57,13 +59,27 @@ class Finding {
   count = 0;
   examples: AnomalyExample[] = [];
   values = new Map<string, number>();
+  /** Lowest and highest value hit (numbers only: `see`). */
+  low = Infinity;
+  high = -Infinity;
+  /** Hits per file, where a file's share matters (the inferred constraints' tolerance is per partition). */
+  byFile: Map<string, number> | null = null;
   hit(chunk: Table, row: number, value?: string): void {
     this.count++;
+    if (this.byFile !== null) {
+      const file = locateRow(chunk, row).file;
+      this.byFile.set(file, (this.byFile.get(file) ?? 0) + 1);
+    }
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(value === undefined ? locateRow(chunk, row) : { ...locateRow(chunk, row), value });
   }
   /** Counts by value, for messages like "unseen values: XNA (12), YZZ (3)". */
   tally(value: string, n = 1): void {
     if (this.values.size < 1000 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
+  }
+  /** Records the value of a numeric hit, for messages like "lowest -12". */
+  see(x: number): void {
+    if (x < this.low) this.low = x;
+    if (x > this.high) this.high = x;
   }
   topValues(k = 5): string {
     return [...this.values.entries()]
@@ -85,6 +101,11 @@ class ColumnState {
   belowConstraint = new Finding();
   aboveConstraint = new Finding();
   outsideInferred = new Finding();
+  negative = Object.assign(new Finding(), { byFile: new Map<string, number>() });
+  nonInteger = Object.assign(new Finding(), { byFile: new Map<string, number>() });
+  outsideBand = Object.assign(new Finding(), { byFile: new Map<string, number>() });
+  /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
+  valuesByFile = new Map<string, number>();
   unseen = new Finding();
   regex = new Finding();
   unique = new Finding();
@@ -94,6 +115,12 @@ class ColumnState {
   readonly max: number | undefined;
   readonly rangeMin: number | undefined;
   readonly rangeMax: number | undefined;
+  /** Inferred constraints of a number column (inactive otherwise: false, ±Infinity). */
+  readonly nonNegative: boolean;
+  readonly integer: boolean;
+  readonly bandMin: number;
+  readonly bandMax: number;
+  readonly tolerance: number;
   readonly domain: Set<string> | null;
   readonly pattern: RegExp | null;
   constructor(readonly schema: ColumnSchema) {
@@ -101,6 +128,12 @@ class ColumnState {
     this.max = boundValue(schema, schema.max);
     this.rangeMin = boundValue(schema, schema.range?.min);
     this.rangeMax = boundValue(schema, schema.range?.max);
+    const k = schema.type === 'number' ? schema.constraints : undefined;
+    this.nonNegative = k?.nonNegative === true;
+    this.integer = k?.integer === true;
+    this.bandMin = k?.band?.min ?? -Infinity;
+    this.bandMax = k?.band?.max ?? Infinity;
+    this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
     this.domain = schema.domain === undefined ? null : new Set(schema.domain);
     this.pattern = schema.regex === undefined ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? new Set() : null;
@@ -137,13 +170,13 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
       const out: Anomaly[] = [];
       const severityOf = (kind: AnomalyKind, column?: ColumnSchema, fallback?: Severity): Severity =>
         column?.severity?.[kind] ?? options.severity?.[kind] ?? fallback ?? DEFAULT_SEVERITY[kind];
-      const push = (kind: AnomalyKind, column: ColumnSchema | null, f: { count: number; examples: AnomalyExample[] }, message: string, fallback?: Severity): void => {
+      const push: Push = (kind, column, f, message, how = {}) => {
         out.push({
           column: column?.name ?? null,
           kind,
-          severity: severityOf(kind, column ?? undefined, fallback),
+          severity: how.severity ?? severityOf(kind, column ?? undefined, how.fallback),
           count: f.count,
-          share: rows === 0 ? 0 : f.count / rows,
+          share: how.share ?? (rows === 0 ? 0 : f.count / rows),
           examples: f.examples,
           message,
         });
@@ -193,15 +226,24 @@ function findOutsidePartition(chunk: Table, name: string, finding: Finding): voi
   }
 }
 
+/**
+ * Records an anomaly. `how.fallback`: the severity when neither config nor schema sets one
+ * (instead of the kind's default); `how.severity`: this severity whatever they set;
+ * `how.share`: the share to report (default: of the batch's rows).
+ */
+type Push = (
+  kind: AnomalyKind,
+  column: ColumnSchema | null,
+  f: { count: number; examples: AnomalyExample[] },
+  message: string,
+  how?: { fallback?: Severity; severity?: Severity; share?: number },
+) => void;
+
 function pct(share: number): string {
   return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
 
-function reportColumn(
-  s: ColumnState,
-  rows: number,
-  push: (kind: AnomalyKind, column: ColumnSchema | null, f: { count: number; examples: AnomalyExample[] }, message: string, fallback?: Severity) => void,
-): void {
+function reportColumn(s: ColumnState, rows: number, push: Push): void {
   const c = s.schema;
   const name = `column "${c.name}"`;
   if (s.present < s.rows || (s.present === 0 && rows > 0)) {
@@ -230,14 +272,55 @@ function reportColumn(
       c,
       s.outsideInferred,
       `${name}: ${s.outsideInferred.count} values outside the range seen in the reference data, ${show(s.rangeMin)}..${show(s.rangeMax)} (widen "range" in the schema if they are valid)`,
-      'warning',
+      { fallback: 'warning' },
     );
   }
+  reportConstraints(s, push);
   if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
     push('unseen_category', c, s.unseen, `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`);
   }
   if (s.regex.count > 0) push('regex_mismatch', c, s.regex, `${name}: ${s.regex.count} values do not match /${c.regex}/: ${s.regex.topValues()}`);
   if (s.unique.count > 0) push('unique_violation', c, s.unique, `${name} should be unique, ${s.unique.count} values repeat: ${s.unique.topValues()}`);
+}
+
+/**
+ * The anomalies of a column's inferred constraints. The share is of the column's non-null
+ * values; above `tolerance` the kind's severity applies (error unless config or schema say
+ * otherwise), within it the finding is only a warning: a few odd rows in a large batch
+ * should be looked at, not stop a run.
+ */
+function reportConstraints(s: ColumnState, push: Push): void {
+  const c = s.schema;
+  const values = s.present - s.nulls.count;
+  const tolerance = s.tolerance;
+  const report = (kind: AnomalyKind, f: Finding, what: string, why: string, field: string, relax: string): void => {
+    if (f.count === 0) return;
+    const share = values === 0 ? 0 : f.count / values;
+    // The partition where the share is largest: one bad day in a window of good ones is still a bad day.
+    let worst: { file: string; count: number; values: number; share: number } | null = null;
+    for (const [file, count] of f.byFile ?? []) {
+      const n = s.valuesByFile.get(file) ?? 0;
+      if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
+    }
+    const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
+    const within = share <= tolerance && (worst === null || worst.share <= tolerance);
+    const todo = within
+      ? `That is within the tolerance of ${pct(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
+      : `Fix the data, or if ${relax}, ${field === 'band' ? 'widen' : 'remove'} constraints.${field} (ct validate --update-schema proposes the change)`;
+    const counted = partOfBatch ? `${worst!.count} of ${worst!.values} values (${pct(worst!.share)}) in ${worst!.file}` : `${f.count} of ${values} values (${pct(share)})`;
+    push(kind, c, f, `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`, within ? { severity: 'warning', share } : { share: partOfBatch ? worst!.share : share });
+  };
+  const spread = (f: Finding): string => (f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`);
+  report('negative_value', s.negative, `are negative (${s.negative.low === s.negative.high ? s.negative.low : `lowest ${s.negative.low}`})`, 'every one of the reference values was >= 0 (constraints.nonNegative in the schema)', 'nonNegative', 'negative values are now valid');
+  report(
+    'outside_band',
+    s.outsideBand,
+    `are outside ${s.bandMin}..${s.bandMax} (${spread(s.outsideBand)})`,
+    `that band (constraints.band in the schema) is the range of the reference values${c.range === undefined ? '' : `, ${String(c.range.min)}..${String(c.range.max)},`} widened by half its span on each side: values beyond it are implausible, not just new`,
+    'band',
+    'such values are now valid',
+  );
+  report('non_integer', s.nonInteger, `are not whole numbers (e.g. ${s.nonInteger.examples[0]?.value ?? s.nonInteger.low})`, 'every one of the reference values was a whole number (constraints.integer in the schema)', 'integer', 'fractional values are now valid');
 }
 
 /** Checks one column of one chunk against its schema. */
@@ -261,6 +344,13 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   if (want === 'number' || want === 'timestamp') {
     const values = numericView(s, column, chunk, want);
     if (values === null) return;
+    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) {
+      for (const source of chunk.sources) {
+        let present = source.rows;
+        if (column.nulls !== null) for (let i = source.start; i < source.start + source.rows; i++) present -= column.nulls[i]!;
+        s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + present);
+      }
+    }
     for (let i = 0; i < n; i++) {
       if (isNullAt(i)) {
         s.nulls.hit(chunk, i);
@@ -272,9 +362,21 @@ function checkColumn(s: ColumnState, chunk: Table): void {
         s.nonFinite.hit(chunk, i, String(x));
         continue;
       }
+      // One report per value, the firmest first: a person's bound, the sign, the band, then the inferred range.
       if (s.min !== undefined && x < s.min) s.belowConstraint.hit(chunk, i, show(x, want));
       else if (s.max !== undefined && x > s.max) s.aboveConstraint.hit(chunk, i, show(x, want));
-      else if ((s.rangeMin !== undefined && x < s.rangeMin) || (s.rangeMax !== undefined && x > s.rangeMax)) s.outsideInferred.hit(chunk, i, show(x, want));
+      else if (s.nonNegative && x < 0) {
+        s.negative.hit(chunk, i, String(x));
+        s.negative.see(x);
+      } else if (x < s.bandMin || x > s.bandMax) {
+        s.outsideBand.hit(chunk, i, String(x));
+        s.outsideBand.see(x);
+      } else if ((s.rangeMin !== undefined && x < s.rangeMin) || (s.rangeMax !== undefined && x > s.rangeMax)) s.outsideInferred.hit(chunk, i, show(x, want));
+      // Integrality is a property of its own: -2.5 is both negative and not whole.
+      if (s.integer && Math.trunc(x) !== x) {
+        s.nonInteger.hit(chunk, i, String(x));
+        s.nonInteger.see(x);
+      }
     }
     if (column.type === 'number' || column.type === 'timestamp') {
       // NaN in a numeric column is a value (non-finite), not a parse failure.

@@ -5,10 +5,14 @@
  * Inferred facts (type, null allowance, range, domain) describe what was seen; user
  * constraints (`min`, `max`, `regex`, `unique`) say what must hold. Out-of-range values
  * against an inferred range are warnings by default, against a constraint errors.
+ * Between the two, inferred `constraints` (non-negative, whole numbers, a tolerance band
+ * around the range) are what held in every reference row: written into the file when the
+ * schema is inferred, reviewed like code, and errors by default when a batch breaks them
+ * in more than `tolerance` of its values.
  */
 import type { ColumnType } from '../data/table.js';
 import { UserError } from '../errors.js';
-import type { DatasetStatistics } from './statistics.js';
+import type { ColumnStatistics, DatasetStatistics, NumericStatistics } from './statistics.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -28,6 +32,16 @@ export const ANOMALY_KINDS = [
   'row_count_out_of_range',
   'duplicate_rows',
   'outside_partition',
+  'negative_value',
+  'non_integer',
+  'outside_band',
+  'input_non_finite',
+  'input_out_of_vocabulary',
+  'input_far_from_training',
+  'partition_rows',
+  'partition_statistic',
+  'label_rate',
+  'label_relation',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -49,7 +63,34 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   row_count_out_of_range: 'warning',
   duplicate_rows: 'warning',
   outside_partition: 'warning',
+  negative_value: 'error',
+  non_integer: 'error',
+  outside_band: 'error',
+  input_non_finite: 'error',
+  input_out_of_vocabulary: 'error',
+  input_far_from_training: 'error',
+  partition_rows: 'error',
+  partition_statistic: 'error',
+  label_rate: 'error',
+  label_relation: 'error',
 };
+
+/** Share of a batch's non-null values that may break a constraint before it is an error. */
+export const DEFAULT_CONSTRAINT_TOLERANCE = 0.001;
+/** Constraints are inferred only from at least this many finite reference values: fewer prove little. */
+export const MIN_CONSTRAINT_VALUES = 100;
+
+/** Inferred hard constraints of a number column: what held in every reference row; reviewed like code. */
+export interface ColumnConstraints {
+  /** Every finite reference value was >= 0. */
+  nonNegative?: boolean;
+  /** Every finite reference value was a whole number. */
+  integer?: boolean;
+  /** Tolerance band around the observed range: values outside it are not plausible. */
+  band?: { min: number; max: number };
+  /** Share of a batch's non-null values that may break a constraint before it is an error (default 0.001). */
+  tolerance?: number;
+}
 
 export interface ColumnSchema {
   name: string;
@@ -69,6 +110,8 @@ export interface ColumnSchema {
   regex?: string;
   /** No value may repeat (a key). */
   unique?: boolean;
+  /** Inferred hard constraints: what held in every reference row; reviewed like code. */
+  constraints?: ColumnConstraints;
   /** Severity per anomaly kind for this column. */
   severity?: Partial<Record<AnomalyKind, Severity>>;
 }
@@ -88,7 +131,8 @@ export interface InferOptions {
 /**
  * Infers a schema from reference statistics: observed types, a null allowance of the
  * observed share rounded up to whole percents (0 when none), the observed range of
- * numbers, and the domain of categoricals with few distinct values.
+ * numbers, the `constraints` of numbers (see `inferConstraints`), and the domain of
+ * categoricals with few distinct values.
  */
 export function inferSchema(statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
   const maxDomain = options.maxDomainSize ?? 1000;
@@ -99,6 +143,8 @@ export function inferSchema(statistics: DatasetStatistics, options: InferOptions
     if (c.type === 'number' && c.numeric !== undefined && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
       column.range = { min: c.numeric.min, max: c.numeric.max };
     }
+    const constraints = inferConstraints(c);
+    if (constraints !== undefined) column.constraints = constraints;
     if (c.type === 'string' && c.categorical !== undefined && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain) {
       column.domain = Object.keys(c.categorical.frequencies).sort();
     }
@@ -107,7 +153,65 @@ export function inferSchema(statistics: DatasetStatistics, options: InferOptions
   return { format: 'ct-schema', version: 2, columns };
 }
 
+/**
+ * The constraints that held in every finite reference value of a `number` column, or
+ * undefined when there are fewer than `MIN_CONSTRAINT_VALUES` such values. A constraint
+ * that did not hold is left out (an empty object still records that the column was looked
+ * at, so `widenSchema` does not propose constraints the reference broke):
+ * - `nonNegative`: no value was below 0;
+ * - `integer`: every value was a whole number (needs the `nonIntegers` count, which
+ *   statistics written by older versions lack: then not inferred);
+ * - `band`: the observed [min, max] widened by half its span on each side, clamped at 0
+ *   when `nonNegative` (a negative value is then reported once, as negative_value). The
+ *   edges are rounded outward to a multiple of the power of ten at most a tenth of the
+ *   span (two significant digits of the span: 21..4962 gives 0..7500), so a person reads
+ *   round numbers. No band when every value was the same: there is no span to scale from.
+ * `tolerance` is never inferred: the default (0.001) applies until a person sets one.
+ */
+export function inferConstraints(column: ColumnStatistics): ColumnConstraints | undefined {
+  const m = column.numeric;
+  if (column.type !== 'number' || m === undefined || m.sketch.count < MIN_CONSTRAINT_VALUES) return undefined;
+  const out: ColumnConstraints = {};
+  if (m.negatives === 0) out.nonNegative = true;
+  if (m.nonIntegers === 0) out.integer = true;
+  const span = m.max - m.min;
+  if (Number.isFinite(span) && span > 0) {
+    const band = roundOutward(m.min - span / 2, m.max + span / 2, span);
+    out.band = out.nonNegative === true ? { min: Math.max(0, band.min), max: band.max } : band;
+  }
+  return out;
+}
+
+/** [lo, hi] rounded outward to multiples of 10^(⌊log10 span⌋ − 1); never inward, whatever the rounding of floats. */
+function roundOutward(lo: number, hi: number, span: number): { min: number; max: number } {
+  const exponent = Math.floor(Math.log10(span)) - 1;
+  // k / 10^d for fractional steps: one correctly rounded division, so 0.1 steps print as 0.3, not 0.30000000000000004.
+  const at = (k: number): number => (exponent < 0 ? k / 10 ** -exponent : k * 10 ** exponent) + 0; // + 0: no -0
+  const scaled = (x: number): number => (exponent < 0 ? x * 10 ** -exponent : x / 10 ** exponent);
+  const min = at(Math.floor(scaled(lo)));
+  const max = at(Math.ceil(scaled(hi)));
+  return { min: Number.isFinite(min) && min <= lo ? min : lo, max: Number.isFinite(max) && max >= hi ? max : hi };
+}
+
 const TYPES: readonly ColumnType[] = ['number', 'string', 'timestamp', 'boolean'];
+const CONSTRAINT_FIELDS = ['nonNegative', 'integer', 'band', 'tolerance'];
+
+/** Checks the `constraints` of a column; `at` names them (`columns[2] ("distance").constraints`). */
+function checkConstraints(raw: unknown, at: string, type: unknown, fail: (what: string) => never): void {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${at} must be an object with some of the fields ${CONSTRAINT_FIELDS.join(', ')}`);
+  if (type !== 'number') fail(`${at}: constraints apply to number columns only (this column is ${String(type)})`);
+  const k = raw as Record<string, unknown>;
+  for (const key of Object.keys(k)) if (!CONSTRAINT_FIELDS.includes(key)) fail(`${at}: unknown field "${key}" (fields: ${CONSTRAINT_FIELDS.join(', ')})`);
+  for (const key of ['nonNegative', 'integer']) if (k[key] !== undefined && typeof k[key] !== 'boolean') fail(`${at}.${key} must be true or false`);
+  const tolerance = k.tolerance;
+  if (tolerance !== undefined && (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 1))) fail(`${at}.tolerance must be a number from 0 to 1 (a share of the batch's values)`);
+  if (k.band === undefined) return;
+  const band = k.band as Record<string, unknown>;
+  if (typeof band !== 'object' || band === null || Array.isArray(band)) fail(`${at}.band must be an object { "min": number, "max": number }`);
+  for (const key of Object.keys(band)) if (key !== 'min' && key !== 'max') fail(`${at}.band: unknown field "${key}" (fields: min, max)`);
+  for (const key of ['min', 'max']) if (typeof band[key] !== 'number' || !Number.isFinite(band[key])) fail(`${at}.band.${key} must be a number`);
+  if ((band.min as number) > (band.max as number)) fail(`${at}.band.min (${String(band.min)}) must not be above band.max (${String(band.max)})`);
+}
 
 /** Checks a parsed `schema.json`; `file` names it in errors. Version 1 files are read as version 2. */
 export function parseSchema(file: string, raw: unknown): DataSchema {
@@ -154,7 +258,8 @@ export function parseSchema(file: string, raw: unknown): DataSchema {
         if (level !== 'error' && level !== 'warning') fail(`${where}.severity.${kind} must be "error" or "warning"`);
       }
     }
-    const known = new Set(['name', 'type', 'maxNullFraction', 'range', 'domain', 'maxUnseenShare', 'min', 'max', 'regex', 'unique', 'severity']);
+    if (c.constraints !== undefined) checkConstraints(c.constraints, `${where}.constraints`, c.type, fail);
+    const known = new Set(['name', 'type', 'maxNullFraction', 'range', 'constraints', 'domain', 'maxUnseenShare', 'min', 'max', 'regex', 'unique', 'severity']);
     for (const key of Object.keys(c)) if (!known.has(key)) fail(`${where}: unknown field "${key}"`);
     return c as ColumnSchema;
   });
@@ -171,8 +276,11 @@ export function boundValue(column: ColumnSchema, value: number | string | undefi
  * The smallest change to `schema` that accepts a batch with these statistics:
  * ranges widened to the batch's min/max, unseen values added to domains (the domain
  * is dropped when it would pass `maxDomainSize`), null allowances raised, new columns
- * added as inferred. User constraints (min, max, regex, unique) are never loosened:
- * they are for a person to change.
+ * added as inferred. Inferred `constraints`: a number column without the key gets those
+ * inferred from the batch; a constraint the batch breaks at all (even within its
+ * tolerance, so the batch passes clean) is relaxed: `nonNegative` or `integer` removed,
+ * `band` widened to the batch's min/max; `tolerance` is kept. User constraints (min, max,
+ * regex, unique) are never loosened: they are for a person to change.
  */
 export function widenSchema(schema: DataSchema, statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
   const inferred = inferSchema(statistics, options);
@@ -187,6 +295,13 @@ export function widenSchema(schema: DataSchema, statistics: DatasetStatistics, o
       const hi = Math.max(boundValue(c, c.range.max)!, boundValue(seen, seen.range.max)!);
       next.range = c.type === 'timestamp' ? { min: new Date(lo).toISOString(), max: new Date(hi).toISOString() } : { min: lo, max: hi };
     }
+    if (c.type === 'number') {
+      if (c.constraints === undefined) {
+        if (seen.constraints !== undefined) next.constraints = seen.constraints;
+      } else {
+        next.constraints = relaxConstraints(c.constraints, statistics.columns.find((s) => s.name === c.name)?.numeric);
+      }
+    }
     if (c.domain !== undefined) {
       const stats = statistics.columns.find((s) => s.name === c.name);
       const values = new Set([...c.domain, ...Object.keys(stats?.categorical?.frequencies ?? {})]);
@@ -198,4 +313,15 @@ export function widenSchema(schema: DataSchema, statistics: DatasetStatistics, o
   const known = new Set(schema.columns.map((c) => c.name));
   for (const c of inferred.columns) if (!known.has(c.name)) columns.push(c);
   return { ...schema, columns };
+}
+
+/** `constraints` relaxed just enough to accept a batch with numeric statistics `m` (key order kept, for a readable diff). */
+function relaxConstraints(constraints: ColumnConstraints, m: NumericStatistics | undefined): ColumnConstraints {
+  if (m === undefined || m.sketch.count === 0) return constraints;
+  const out: ColumnConstraints = { ...constraints };
+  if (out.nonNegative === true && m.negatives > 0) delete out.nonNegative;
+  if (out.integer === true && (m.nonIntegers ?? 0) > 0) delete out.integer;
+  const band = out.band;
+  if (band !== undefined && (m.min < band.min || m.max > band.max)) out.band = { min: Math.min(band.min, m.min), max: Math.max(band.max, m.max) };
+  return out;
 }

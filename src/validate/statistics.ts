@@ -33,6 +33,11 @@ export interface NumericStatistics {
   nonFinite: number;
   negatives: number;
   zeros: number;
+  /**
+   * Finite values that are not whole numbers (what an inferred `integer` constraint rests
+   * on). Absent in statistics written before ct counted them: then unknown.
+   */
+  nonIntegers?: number;
   /** Quantile sketch of the finite values (its `count` is the number of finite values). */
   sketch: SketchJSON;
   /** The finite values, ascending, while there are at most `SAMPLE_LIMIT` of them; null beyond. */
@@ -106,6 +111,7 @@ class NumericAccumulator implements ColumnAccumulator {
   nonFinite = 0;
   negatives = 0;
   zeros = 0;
+  nonIntegers = 0;
   readonly sketch = new QuantileSketch();
   sample: number[] | null = [];
   /** Distinct finite values and their counts, parallel arrays; null once there are too many. */
@@ -144,6 +150,7 @@ class NumericAccumulator implements ColumnAccumulator {
     let nonFinite = 0;
     let nulls = 0;
     let others = 0;
+    let nonIntegers = 0;
     if (mask === null) {
       for (let i = 0; i < length; i++) {
         const x = values[i]!;
@@ -160,7 +167,11 @@ class NumericAccumulator implements ColumnAccumulator {
         n++;
         const j = x | 0;
         if (j === x && j >= -W && j <= W) tally[j + W]!++;
-        else others++;
+        else {
+          others++;
+          // Only untallied values can be fractions: the integrality test stays off the common path.
+          if (Math.trunc(x) !== x) nonIntegers++;
+        }
       }
     } else {
       for (let i = 0; i < length; i++) {
@@ -181,7 +192,11 @@ class NumericAccumulator implements ColumnAccumulator {
         n++;
         const j = x | 0;
         if (j === x && j >= -W && j <= W) tally[j + W]!++;
-        else others++;
+        else {
+          others++;
+          // Only untallied values can be fractions: the integrality test stays off the common path.
+          if (Math.trunc(x) !== x) nonIntegers++;
+        }
       }
     }
     this.count += length;
@@ -189,6 +204,7 @@ class NumericAccumulator implements ColumnAccumulator {
     this.nonFinite += nonFinite;
     this.negatives += negatives;
     this.zeros += zeros;
+    this.nonIntegers += nonIntegers;
     if (n === 0) return;
     // Pass 2: squared deviations from the chunk's own mean (two-pass is far more
     // accurate than one-pass sums of squares, and cheaper than Welford's division
@@ -281,6 +297,7 @@ class NumericAccumulator implements ColumnAccumulator {
       nonFinite: this.nonFinite,
       negatives: this.negatives,
       zeros: this.zeros,
+      nonIntegers: this.nonIntegers,
       sketch: this.sketch.toJSON(),
       sample: this.sample === null ? null : Array.from(Float64Array.from(this.sample).sort()),
       valueCounts,
@@ -478,6 +495,10 @@ function mergeNumeric(a: NumericStatistics, b: NumericStatistics): NumericStatis
     m2 = num(a.m2) + num(b.m2) + (delta * delta * na * nb) / n;
   }
   const sketch = QuantileSketch.fromJSON(a.sketch).mergeFrom(QuantileSketch.fromJSON(b.sketch)).toJSON();
+  // Unknown on either side (an older file) is unknown in the union, unless that side had no finite values.
+  const nonIntegersOf = (m: NumericStatistics): number | undefined => m.nonIntegers ?? (m.sketch.count === 0 ? 0 : undefined);
+  const ia = nonIntegersOf(a);
+  const ib = nonIntegersOf(b);
   return {
     min: n === 0 ? Number.NaN : Math.min(na === 0 ? Infinity : num(a.min), nb === 0 ? Infinity : num(b.min)),
     max: n === 0 ? Number.NaN : Math.max(na === 0 ? -Infinity : num(a.max), nb === 0 ? -Infinity : num(b.max)),
@@ -487,6 +508,7 @@ function mergeNumeric(a: NumericStatistics, b: NumericStatistics): NumericStatis
     nonFinite: a.nonFinite + b.nonFinite,
     negatives: a.negatives + b.negatives,
     zeros: a.zeros + b.zeros,
+    ...(ia === undefined || ib === undefined ? {} : { nonIntegers: ia + ib }),
     sketch,
     sample: a.sample !== null && b.sample !== null && n <= SAMPLE_LIMIT ? mergeSorted(a.sample, b.sample) : null,
     valueCounts: mergeValueCounts(a.valueCounts, b.valueCounts),
@@ -536,7 +558,8 @@ function mergeCategorical(a: CategoricalStatistics, b: CategoricalStatistics): C
 /**
  * Checks statistics read from a file (`source` names it in errors) and turns
  * the nulls JSON made of NaN back into NaN. Statistics of the first format
- * (no `version`) cannot be used for drift: a UserError says so.
+ * (no `version`) cannot be used for drift: a UserError says so. Numeric columns
+ * written before `nonIntegers` was counted are read without it (it stays unknown).
  */
 export function parseStatistics(raw: unknown, source: string): DatasetStatistics {
   const value = raw as Partial<DatasetStatistics> | null;
@@ -551,6 +574,9 @@ export function parseStatistics(raw: unknown, source: string): DatasetStatistics
     }
     if (c.numeric === undefined) return c;
     const m = c.numeric;
+    if (m.nonIntegers !== undefined && !(typeof m.nonIntegers === 'number' && Number.isInteger(m.nonIntegers) && m.nonIntegers >= 0)) {
+      throw new UserError(`${source}: column "${c.name}": "nonIntegers" must be a count (a whole number >= 0)`);
+    }
     // Validates the sketch (throws a UserError naming what is wrong).
     try {
       QuantileSketch.fromJSON(m.sketch);

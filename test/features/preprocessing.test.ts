@@ -2,7 +2,7 @@ import { checkConfig } from '../../src/config/load.js';
 import type { Column, Table } from '../../src/data/table.js';
 import { UserError } from '../../src/errors.js';
 import { fitLabelScale, labelScale } from '../../src/features/label.js';
-import { encodeTable, fitPreprocessing, labelledRows } from '../../src/features/preprocessing.js';
+import { encodeFeatureColumn, encodeTable, farLimits, fitPreprocessing, labelledRows, type NumericFeature } from '../../src/features/preprocessing.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
 const strings = stringColumn;
@@ -165,4 +165,132 @@ describe('regression target scale', () => {
   function data(): Table {
     return table([numbers('delay', [20, 3, null, 16]), numbers('distance', [100, 1000, 400, null])]);
   }
+});
+
+describe('what training saw, and what the encoder imputes', () => {
+  const t0 = Date.UTC(2001, 0, 1, 6, 30);
+  // 10 training rows: origin SFO x6, LAX x3, OAK x1 (cut by maxVocabulary 2), one null origin.
+  const train = table([
+    numbers('date', [t0, t0, t0, t0, t0, t0, t0, t0, t0, t0, t0], 'timestamp'),
+    numbers('delay', [20, 3, 1, 2, 30, 40, 5, 6, 7, 8, 9]),
+    numbers('distance', [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, null]),
+    strings('origin', ['SFO', 'SFO', 'SFO', 'SFO', 'SFO', 'SFO', 'LAX', 'LAX', 'LAX', 'OAK', null]),
+  ]);
+  const cfg = config([
+    { name: 'origin', column: 'origin', maxVocabulary: 2 },
+    { name: 'hour', column: 'date', transform: 'hourOfDay' },
+    { name: 'log_distance', column: 'distance', transform: 'log1p' },
+    { name: 'distance', column: 'distance' },
+    { name: 'dist_bucket', column: 'distance', transform: 'bucketize', boundaries: [500] },
+    { name: 'origin_hour', cross: ['origin', 'hour'], hashBuckets: 16 },
+  ]);
+  const numeric = (f: unknown): NumericFeature => {
+    if ((f as NumericFeature).kind !== 'numeric') throw new Error('expected numeric');
+    return f as NumericFeature;
+  };
+
+  it('records the transformed training range of numeric features (before z-scaling)', () => {
+    const prep = fitPreprocessing(train, cfg);
+    expect(prep.features[2]).toMatchObject({ name: 'log_distance', min: Math.log1p(100), max: Math.log1p(1000) });
+    expect(prep.features[3]).toMatchObject({ name: 'distance', min: 100, max: 1000 });
+    // Non-finite training values (log1p of -5) are not part of the range.
+    const broken = table([numbers('delay', [1, 20, 3]), numbers('distance', [-5, 10, 20])]);
+    expect(fitPreprocessing(broken, config([{ name: 'd', column: 'distance', transform: 'log1p' }])).features[0]).toMatchObject({ min: Math.log1p(10), max: Math.log1p(20) });
+    // No finite value at all: no range (the |z| rule applies).
+    const empty = table([numbers('delay', [1, 20]), numbers('distance', [null, null])]);
+    const f = numeric(fitPreprocessing(empty, config([{ name: 'd', column: 'distance' }])).features[0]);
+    expect(f.min).toBeUndefined();
+    expect(f.max).toBeUndefined();
+    expect(farLimits(f)).toEqual({ low: -10, high: 10, rule: 'z' });
+  });
+
+  it('records the share of non-null training rows out of vocabulary (values cut by maxVocabulary / minCount)', () => {
+    const prep = fitPreprocessing(train, cfg);
+    expect(prep.features[0]).toMatchObject({ vocabulary: ['SFO', 'LAX'], outOfVocabularyShare: 0.1 });
+    const minCount = fitPreprocessing(train, config([{ name: 'origin', column: 'origin', minCount: 4 }]));
+    expect(minCount.features[0]).toMatchObject({ vocabulary: ['SFO'], outOfVocabularyShare: 0.4 });
+    const all = fitPreprocessing(train, config([{ name: 'origin', column: 'origin' }]));
+    expect(all.features[0]).toMatchObject({ outOfVocabularyShare: 0 });
+    // Features without a vocabulary record none; crosses nothing new.
+    expect(prep.features[1]).not.toHaveProperty('outOfVocabularyShare');
+    expect(prep.features[5]).not.toHaveProperty('outOfVocabularyShare');
+    expect(prep.features[5]).not.toHaveProperty('min');
+  });
+
+  it('is deterministic and survives JSON', () => {
+    const a = JSON.stringify(fitPreprocessing(train, cfg));
+    expect(JSON.stringify(fitPreprocessing(train, cfg))).toBe(a);
+    expect(JSON.stringify(JSON.parse(a))).toBe(a);
+  });
+
+  it('far limits: half the training span beyond either end; |z| > 10 without a range or with a constant feature', () => {
+    const f = numeric(fitPreprocessing(train, cfg).features[3]);
+    expect(farLimits(f)).toEqual({ low: 100 - 450, high: 1000 + 450, rule: 'range' });
+    const { min: _min, max: _max, ...old } = f;
+    expect(farLimits(old)).toEqual({ low: f.mean - 10 * f.std, high: f.mean + 10 * f.std, rule: 'z' });
+    expect(farLimits({ ...f, min: 5, max: 5 }).rule).toBe('z');
+  });
+
+  it('counts, per source feature, the rows it imputes and why; crosses are left out', () => {
+    const prep = fitPreprocessing(train, cfg);
+    const batch = table([
+      numbers('date', [t0, null, Number.POSITIVE_INFINITY, t0, t0, t0], 'timestamp'),
+      numbers('delay', [1, 2, 3, 4, 5, 6]),
+      // -5: log1p is NaN; NaN (not null): non-finite everywhere; 2000: far from 100..1000 (limit 1450); null: missing.
+      { type: 'number', name: 'distance', values: Float64Array.from([-5, Number.NaN, 2000, 300, 1400, 0]), nulls: Uint8Array.from([0, 0, 0, 0, 0, 1]) },
+      strings('origin', ['SFO', 'OAK', 'JFK', null, 'LAX', 'SFO']),
+    ]);
+    const enc = encodeTable(batch, prep);
+    expect(enc.imputed).toEqual([
+      { feature: 'origin', column: 'origin', missing: 1, nonFinite: 0, outOfVocabulary: 2, far: 0 },
+      { feature: 'hour', column: 'date', missing: 1, nonFinite: 1, outOfVocabulary: 0, far: 0 },
+      { feature: 'log_distance', column: 'distance', missing: 1, nonFinite: 2, outOfVocabulary: 0, far: 0 },
+      { feature: 'distance', column: 'distance', missing: 1, nonFinite: 1, outOfVocabulary: 0, far: 1 },
+      { feature: 'dist_bucket', column: 'distance', missing: 1, nonFinite: 1, outOfVocabulary: 0, far: 0 },
+    ]);
+    // What the counts describe: imputed rows sit at the mean (0) or id 0; far rows are encoded as given.
+    expect(Array.from(enc.inputs[0]!)).toEqual([1, 0, 0, 0, 2, 1]);
+    expect(enc.inputs[2]![0]).toBe(0);
+    expect(enc.inputs[2]![1]).toBe(0);
+    const d = numeric(prep.features[3]);
+    expect(enc.inputs[3]![2]).toBeCloseTo((2000 - d.mean) / d.std, 4);
+    // log1p(2000) = 7.6 is within log1p's limits (4.61 - 1.15 .. 6.91 + 1.15): far is judged in the feature's own units.
+    expect(enc.imputed[2]!.far).toBe(0);
+  });
+
+  it('clean data counts zero; training rows are never far from their own range', () => {
+    const prep = fitPreprocessing(train, cfg);
+    const enc = encodeTable(train, prep);
+    expect(enc.imputed.map((c) => c.far + c.nonFinite)).toEqual([0, 0, 0, 0, 0]);
+    expect(enc.imputed[0]).toMatchObject({ missing: 1, outOfVocabulary: 1 });
+  });
+
+  it('older preprocessing.json without the new fields loads and encodes as before; far by |z| > 10', () => {
+    const prep = JSON.parse(JSON.stringify(fitPreprocessing(train, cfg)));
+    for (const f of prep.features) {
+      delete f.min;
+      delete f.max;
+      delete f.outOfVocabularyShare;
+    }
+    const d = numeric(prep.features[3]);
+    const far = d.mean + 10.5 * d.std;
+    const batch = table([numbers('date', [t0, t0], 'timestamp'), numbers('delay', [1, 2]), numbers('distance', [2000, far]), strings('origin', ['SFO', 'SFO'])]);
+    const enc = encodeTable(batch, prep);
+    expect(enc.imputed[3]).toMatchObject({ far: 1 });
+    expect(enc.inputs[3]![1]).toBeCloseTo(10.5, 4);
+  });
+
+  it('the observer hears of each imputed or far row with its reason and transformed value', () => {
+    const prep = fitPreprocessing(train, cfg);
+    const batch = table([numbers('distance', [-5, 300, 5000, null])]);
+    const seen: Array<[number, string, number]> = [];
+    const { counts } = encodeFeatureColumn(batch, prep.features[3]!, (row, reason, x) => seen.push([row, reason, x]));
+    expect(seen).toEqual([[2, 'far', 5000]]);
+    expect(counts).toMatchObject({ missing: 1, far: 1, nonFinite: 0 });
+    seen.length = 0;
+    encodeFeatureColumn(batch, prep.features[2]!, (row, reason, x) => seen.push([row, reason, x]));
+    // log1p(5000) = 8.52 is beyond log1p's upper limit 6.91 + (6.91 - 4.62) / 2 = 8.06.
+    expect(seen).toEqual([[0, 'nonFinite', Number.NaN], [2, 'far', Math.log1p(5000)]]);
+    expect(() => encodeFeatureColumn(table([strings('distance', ['x'])]), prep.features[3]!)).toThrow('feature "distance": column "distance" is string, the model expects numbers');
+  });
 });

@@ -121,23 +121,23 @@ describe('ct init files', () => {
     );
   });
 
-  it('says how to add ct when package.json lacks it, and not when it has it; out/ and node_modules/ go into .gitignore once', async () => {
+  it('says how to add ct when package.json lacks it, and not when it has it; out/, .ct/ and node_modules/ go into .gitignore once', async () => {
     const cwd = repo();
     const warnings: string[] = [];
     const logger = { ...silentLogger, warning: (m: string) => warnings.push(m) };
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, logger);
     expect(warnings).toEqual([expect.stringMatching(/^ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct$/)]);
     expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).toMatch(/^1\. Add ct to the repository: `npm install --save-dev \S+`/m);
-    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('out/\nnode_modules/\n');
+    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('out/\n.ct/\nnode_modules/\n');
 
     writeFileSync(path.join(cwd, 'package.json'), JSON.stringify({ devDependencies: { ct: 'github:acme/ct#' + 'b'.repeat(40) } }));
-    writeFileSync(path.join(cwd, '.gitignore'), 'node_modules/\nout/\n');
+    writeFileSync(path.join(cwd, '.gitignore'), 'node_modules/\nout/\n.ct/\n');
     warnings.length = 0;
     const again = await runInit({ data: vega('penguins.json'), label: 'Species', cwd, force: true }, logger);
     expect(warnings).toEqual([]);
     expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).not.toMatch(/npm install/);
     expect(again.written).not.toContain('.gitignore');
-    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('node_modules/\nout/\n');
+    expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('node_modules/\nout/\n.ct/\n');
   });
 
   it('refuses to overwrite an existing file without force, naming it, and writes nothing', async () => {

@@ -75,7 +75,22 @@ describe('ct predict on flights', () => {
     const record = JSON.parse(r.stdout);
     expect(record).toMatchObject({ ok: true, model: 'flight-delay', version, task: 'binary', files: [`data/flights/${newest}`], rows: table.rowCount, output: 'out/predictions.csv', format: 'csv', anomalies: [] });
     expect(record.rowsPerSecond).toBeGreaterThan(0);
+    // The model's input domain was checked too: every row of every feature taken as given.
+    expect(record.imputed).toEqual({ rows: table.rowCount, features: expect.any(Array) });
+    expect(record.imputed.features.map((c: { feature: string; missing: number; nonFinite: number; far: number }) => [c.feature, c.missing + c.nonFinite + c.far])).toEqual([
+      ['origin', 0],
+      ['destination', 0],
+      ['hour', 0],
+      ['day_of_week', 0],
+      ['log_distance', 0],
+    ]);
     expect(JSON.parse(readFileSync(path.join(repo, 'out/prediction.json'), 'utf8'))).toEqual(record);
+    // Training recorded what it saw: the imputed counts, and the input domain in preprocessing.json.
+    const trained = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay', version, 'training.json'), 'utf8'));
+    expect(trained.data.imputed.features.map((c: { feature: string }) => c.feature)).toEqual(['origin', 'destination', 'hour', 'day_of_week', 'log_distance']);
+    const prep = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay', version, 'preprocessing.json'), 'utf8')) as Preprocessing;
+    expect(prep.features.find((f) => f.name === 'log_distance')).toMatchObject({ min: expect.any(Number), max: expect.any(Number) });
+    expect(prep.features.find((f) => f.name === 'origin')).toMatchObject({ outOfVocabularyShare: 0 });
 
     const out = readSimpleCsv(path.join(repo, 'out/predictions.csv'));
     expect(Object.keys(out[0]!)).toEqual(['file', 'row', 'origin', 'model', 'version', 'probability', 'predicted']);
@@ -136,6 +151,53 @@ describe('ct predict on flights', () => {
     const record = JSON.parse(readFileSync(path.join(repo, 'out-bad/prediction.json'), 'utf8'));
     expect(record).toMatchObject({ ok: false, output: null, rows: table.rowCount, rowsPerSecond: 0 });
     expect(record.anomalies.filter((a: { severity: string }) => a.severity === 'error')).toEqual([expect.objectContaining({ column: 'distance', severity: 'error' })]);
+  });
+
+  it('negative distances (log1p gives NaN, which the model would score as an average distance): exit 1, input_non_finite, no predictions', () => {
+    // Every 10th flight flies -50 miles: the schema may flag the range too; the model's input domain must.
+    writeJsonLines(path.join(repo, 'negative.jsonl'), rows.map((row, i) => (i % 10 === 3 ? { ...row, distance: -50 } : row)));
+    const negatives = rows.filter((_, i) => i % 10 === 3).length;
+    mkdirSync(path.join(repo, 'out-negative'), { recursive: true });
+    writeFileSync(path.join(repo, 'out-negative/predictions.csv'), 'stale predictions of another batch\n');
+    const r = ct(repo, ['predict', '--data', 'negative.jsonl', '--out', 'out-negative']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(1);
+    const share = ((negatives / rows.length) * 100).toFixed(1);
+    expect(r.stderr).toContain(
+      `error: feature "log_distance" (log1p of column "distance"): ${negatives} of ${rows.length} rows (${share}%) give a non-finite value (log1p of a value <= -1); flight-delay ${production().version} would silently score them as an average distance`,
+    );
+    expect(r.stderr).toContain('(first at negative.jsonl row 4: -50)');
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^warning: refusing to score negative\.jsonl: \d+ error anomal(y|ies) \(see out-negative\/prediction\.json\)$/);
+    expect(readdirSync(path.join(repo, 'out-negative')).sort()).toEqual(['prediction.json', 'prediction.md']);
+    const record = JSON.parse(readFileSync(path.join(repo, 'out-negative/prediction.json'), 'utf8'));
+    expect(record).toMatchObject({ ok: false, output: null, rows: rows.length, rowsPerSecond: 0 });
+    const nonFinite = record.anomalies.filter((a: { kind: string }) => a.kind === 'input_non_finite');
+    expect(nonFinite).toEqual([
+      expect.objectContaining({ column: 'distance', severity: 'error', count: negatives, share: negatives / rows.length, examples: expect.arrayContaining([{ file: 'negative.jsonl', row: 4, value: '-50' }]) }),
+    ]);
+    expect(record.imputed.rows).toBe(rows.length);
+    expect(record.imputed.features.find((c: { feature: string }) => c.feature === 'log_distance')).toEqual({ feature: 'log_distance', column: 'distance', missing: 0, nonFinite: negatives, outOfVocabulary: 0, far: 0 });
+    expect(record.imputed.features.map((c: { feature: string }) => c.feature)).toEqual(['origin', 'destination', 'hour', 'day_of_week', 'log_distance']);
+    expect(readFileSync(path.join(repo, 'out-negative/prediction.md'), 'utf8')).toMatch(/\| error \| input_non_finite \| distance \| \d+ \| feature "log_distance"/);
+  });
+
+  it('ct train on those rows is not silent: a warning per feature, the counts in training.json and training.md', () => {
+    const config = smallConfig(3);
+    config.data = { path: 'negative.jsonl', timestamp: 'date', split: { method: 'hash', evaluationFraction: 0.2, seed: 1 } };
+    writeConfig(repo, 'negative.yaml', config);
+    const r = ct(repo, ['train', '--config', 'negative.yaml', '--out', 'out-train-negative']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const line = /^warning: training data: feature "log_distance" \(column "distance"\): (\d+) of (\d+) rows \([\d.]+%\) imputed as the training mean: (\d+) non-finite after log1p$/m.exec(r.stderr);
+    expect(line).not.toBeNull();
+    const training = JSON.parse(readFileSync(path.join(repo, 'out-train-negative/model/training.json'), 'utf8'));
+    expect(training.data.imputed.rows).toBe(Number(line![2]));
+    expect(training.data.imputed.features.find((c: { feature: string }) => c.feature === 'log_distance')).toEqual({ feature: 'log_distance', column: 'distance', missing: 0, nonFinite: Number(line![1]), outOfVocabulary: 0, far: 0 });
+    // About a tenth of the training rows (the hash split keeps about 80% of every tenth row).
+    expect(Number(line![1]) / Number(line![2])).toBeGreaterThan(0.08);
+    expect(readFileSync(path.join(repo, 'out-train-negative/training.md'), 'utf8')).toContain(`| log_distance | distance | 0 | ${line![1]} | 0 | 0 |`);
+    // Only features with imputed rows are logged.
+    expect(r.stderr).not.toMatch(/training data: feature "origin"/);
   });
 
   it('a feature column the file lacks: exit 1, named on stderr, even when the schema does not list it', () => {

@@ -148,7 +148,7 @@ describe('ct run on flight data', () => {
     expect(r.status).toBe(1);
     const v = JSON.parse(r.stdout);
     const kinds = v.anomalies.map((a: { kind: string; column: string }) => `${a.kind}:${a.column}`);
-    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'out_of_range:distance', 'row_count_out_of_range:null', 'outside_partition:date']));
+    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'negative_value:distance', 'row_count_out_of_range:null', 'outside_partition:date']));
     // A row of the next day in the file of 2001-03-01: the window and the split would count it as of the 1st.
     expect(v.anomalies.find((a: { kind: string }) => a.kind === 'outside_partition')).toMatchObject({ severity: 'warning', count: 1, examples: [{ file: 'incoming/2001-03-01.csv', row: 4, value: '2001-03-02T09:00:00.000Z' }] });
     const unseen = v.anomalies.find((a: { kind: string }) => a.kind === 'unseen_category');

@@ -2,7 +2,7 @@
  * Hand-made bad batches, one per anomaly kind: each test fails if detection breaks.
  */
 import { createAnomalyChecker, type Anomaly } from '../../src/validate/checker.js';
-import { ANOMALY_KINDS, type DataSchema, parseSchema } from '../../src/validate/schema.js';
+import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
 import type { Table } from '../../src/data/table.js';
 import { expectUserError, numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -179,7 +179,125 @@ describe('anomaly checker', () => {
 
   it('every anomaly kind is covered by a test above', () => {
     const tested = ['empty_batch', 'missing_column', 'new_column', 'type_mismatch', 'unparseable_value', 'all_null', 'nulls_above_threshold', 'out_of_range', 'non_finite', 'unseen_category', 'regex_mismatch', 'unique_violation', 'row_count_out_of_range', 'duplicate_rows', 'outside_partition'];
-    expect([...ANOMALY_KINDS].sort()).toEqual(tested.sort());
+    const constraints = ['negative_value', 'non_integer', 'outside_band']; // 'inferred constraints' below
+    // Found outside this checker (model inputs, partitions, labels): tested where they are found.
+    const elsewhere = ['input_non_finite', 'input_out_of_vocabulary', 'input_far_from_training', 'partition_rows', 'partition_statistic', 'label_rate', 'label_relation'];
+    expect([...ANOMALY_KINDS].sort()).toEqual([...tested, ...constraints, ...elsewhere].sort());
+    for (const kind of [...constraints, ...elsewhere]) expect(DEFAULT_SEVERITY[kind as AnomalyKind]).toBe('error');
+  });
+});
+
+describe('inferred constraints', () => {
+  /** Flights distance as inferred from January and February. */
+  const distance: ColumnSchema = {
+    name: 'distance',
+    type: 'number',
+    maxNullFraction: 0.5,
+    range: { min: 21, max: 4962 },
+    constraints: { nonNegative: true, integer: true, band: { min: 0, max: 7500 } },
+  };
+  const withColumn = (c: ColumnSchema): DataSchema => ({ format: 'ct-schema', version: 2, columns: [c] });
+  /** 2000 plausible distances (100..2099), with `change` applied to some. */
+  const distances = (change: (x: number, i: number) => number | null = (x) => x, n = 2000): Array<number | null> => Array.from({ length: n }, (_, i) => change(100 + i, i));
+  const batch = (values: Array<number | null>, file = 'data/batch/2001-03-01.csv', offset = 0): Table => tableOf([numberColumn('distance', values)], file, offset);
+  const run = (tables: Table | Table[], options = {}, column: ColumnSchema = distance): Anomaly[] => check(tables, options, withColumn(column));
+
+  it('finds nothing in a batch that keeps them', () => {
+    expect(run(batch(distances()))).toEqual([]);
+  });
+
+  it('negative_value above the tolerance is an error, counted across chunks, with 20 examples and a message saying what to do', () => {
+    // Every 20th value negated: 100 of 2000, in two files of 1000.
+    const values = distances((x, i) => (i % 20 === 19 ? -x : x));
+    const a = only(run([batch(values.slice(0, 1000), 'data/batch/2001-03-01.csv'), batch(values.slice(1000), 'data/batch/2001-03-02.csv')]), 'negative_value');
+    expect(a).toMatchObject({ column: 'distance', severity: 'error', count: 100, share: 0.05 });
+    expect(a.examples).toHaveLength(20);
+    expect(a.examples[0]).toEqual({ file: 'data/batch/2001-03-01.csv', row: 20, value: '-119' });
+    expect(a.message).toBe(
+      'column "distance": 100 of 2000 values (5.0%) are negative (lowest -2099); every one of the reference values was >= 0 (constraints.nonNegative in the schema). ' +
+        'Fix the data, or if negative values are now valid, remove constraints.nonNegative (ct validate --update-schema proposes the change)',
+    );
+  });
+
+  it('within the tolerance (0.1% by default, share of non-null values) it is only a warning', () => {
+    // 2 of 2000 is 0.1%: within; 3 of 2000 is above.
+    const two = only(run(batch(distances((x, i) => (i < 2 ? -x : x)))), 'negative_value');
+    expect(two).toMatchObject({ severity: 'warning', count: 2, share: 0.001 });
+    expect(two.message).toContain('within the tolerance of 0.10% of values (constraints.tolerance), so only a warning');
+    expect(only(run(batch(distances((x, i) => (i < 3 ? -x : x)))), 'negative_value').severity).toBe('error');
+    // Nulls are not values: 2 negatives among 1000 values and 1000 nulls is 0.2%.
+    const withNulls = only(run(batch(distances((x, i) => (i < 2 ? -x : i >= 1000 ? null : x)))), 'negative_value');
+    expect(withNulls).toMatchObject({ severity: 'error', count: 2, share: 0.002 });
+    expect(withNulls.message).toContain('2 of 1000 values (0.20%)');
+  });
+
+  it('the tolerance comes from the schema', () => {
+    const lenient = { ...distance, constraints: { ...distance.constraints, tolerance: 0.1 } };
+    expect(only(run(batch(distances((x, i) => (i % 20 === 19 ? -x : x))), {}, lenient), 'negative_value').severity).toBe('warning');
+    const strict = { ...distance, constraints: { ...distance.constraints, tolerance: 0 } };
+    expect(only(run(batch(distances((x, i) => (i === 0 ? -x : x))), {}, strict), 'negative_value').severity).toBe('error');
+  });
+
+  it('severity: config and schema override above the tolerance; within it, a warning whatever they say', () => {
+    const many = batch(distances((x, i) => (i % 20 === 19 ? -x : x)));
+    expect(only(run(many, { severity: { negative_value: 'warning' } }), 'negative_value').severity).toBe('warning');
+    const perColumn = { ...distance, severity: { negative_value: 'error' as const } };
+    expect(only(run(many, { severity: { negative_value: 'warning' } }, perColumn), 'negative_value').severity).toBe('error');
+    const few = batch(distances((x, i) => (i === 0 ? -x : x)));
+    expect(only(run(few, { severity: { negative_value: 'error' } }, perColumn), 'negative_value').severity).toBe('warning');
+  });
+
+  it('outside_band: above and below the band; inside the band but past the range stays an out_of_range warning', () => {
+    const plain = { ...distance, constraints: { integer: true, band: { min: -100, max: 7500 } } };
+    const values = distances((x, i) => (i < 5 ? 9000 + i : i < 10 ? -200 : i < 15 ? 6000 : x));
+    const anomalies = run(batch(values), {}, plain);
+    const a = only(anomalies, 'outside_band');
+    expect(a).toMatchObject({ severity: 'error', count: 10, share: 0.005 });
+    expect(a.examples.map((e) => `${e.row}:${e.value}`)).toEqual(['1:9000', '2:9001', '3:9002', '4:9003', '5:9004', '6:-200', '7:-200', '8:-200', '9:-200', '10:-200']);
+    expect(a.message).toBe(
+      'column "distance": 10 of 2000 values (0.50%) are outside -100..7500 (-200 to 9004); that band (constraints.band in the schema) is the range of the reference values, 21..4962, ' +
+        'widened by half its span on each side: values beyond it are implausible, not just new. Fix the data, or if such values are now valid, widen constraints.band (ct validate --update-schema proposes the change)',
+    );
+    const range = only(anomalies, 'out_of_range');
+    expect(range).toMatchObject({ severity: 'warning', count: 5 });
+    expect(range.examples.map((e) => `${e.row}:${e.value}`)).toEqual(['11:6000', '12:6000', '13:6000', '14:6000', '15:6000']);
+    // Within the tolerance: a warning.
+    expect(only(run(batch(distances((x, i) => (i === 0 ? 9000 : x))), {}, plain), 'outside_band').severity).toBe('warning');
+  });
+
+  it('non_integer above and within the tolerance', () => {
+    const a = only(run(batch(distances((x, i) => (i % 100 === 0 ? x + 0.5 : x)))), 'non_integer');
+    expect(a).toMatchObject({ severity: 'error', count: 20, share: 0.01 });
+    expect(a.examples[0]).toEqual({ file: 'data/batch/2001-03-01.csv', row: 1, value: '100.5' });
+    expect(a.message).toContain('20 of 2000 values (1.0%) are not whole numbers (e.g. 100.5); every one of the reference values was a whole number (constraints.integer in the schema)');
+    expect(a.message).toContain('remove constraints.integer');
+    expect(only(run(batch(distances((x, i) => (i === 0 ? x + 0.5 : x)))), 'non_integer').severity).toBe('warning');
+  });
+
+  it('one report per value: a bound a person set, then the sign, then the band, then the range; integrality on its own', () => {
+    const column = { ...distance, min: -50 };
+    // -60: below the person's min only; -5: negative only; 8000: outside the band only; 6000: past the range only;
+    // 150.5: not whole only; -2.5: negative and not whole; 9000.5: outside the band and not whole.
+    const anomalies = run(batch([-60, -5, 8000, 6000, 150.5, -2.5, 9000.5, 300, 400, 500]), {}, column);
+    const counts = Object.fromEntries(anomalies.map((a) => [`${a.kind} ${a.severity}`, a.examples.map((e) => e.value).join(' ')]));
+    expect(counts).toEqual({
+      'out_of_range error': '-60',
+      'negative_value error': '-5 -2.5',
+      'outside_band error': '8000 9000.5',
+      'out_of_range warning': '6000',
+      'non_integer error': '150.5 -2.5 9000.5',
+    });
+  });
+
+  it('constraints do nothing on a column without them, and values read from text are checked too', () => {
+    const { constraints: _, ...unconstrained } = distance;
+    expect(run(batch(distances((x, i) => (i === 0 ? -x : x))), {}, unconstrained).map((a) => [a.kind, a.severity])).toEqual([['out_of_range', 'warning']]);
+    const text = tableOf([stringColumn('distance', ['120', '-7', '130.5', '9999'])]);
+    expect(run(text).map((a) => [a.kind, a.count])).toEqual([
+      ['negative_value', 1],
+      ['outside_band', 1],
+      ['non_integer', 1],
+    ]);
   });
 });
 

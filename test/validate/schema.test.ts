@@ -1,7 +1,7 @@
 import { lineDiff } from '../../src/report/diff.js';
-import { type DataSchema, widenSchema } from '../../src/validate/schema.js';
-import { computeStatistics } from '../../src/validate/statistics.js';
-import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { type ColumnSchema, type DataSchema, inferSchema, MIN_CONSTRAINT_VALUES, parseSchema, widenSchema } from '../../src/validate/schema.js';
+import { computeStatistics, type DatasetStatistics } from '../../src/validate/statistics.js';
+import { expectUserError, numberColumn, stringColumn, tableOf } from '../helpers.js';
 
 const schema: DataSchema = {
   format: 'ct-schema',
@@ -31,6 +31,143 @@ describe('widenSchema (ct validate --update-schema)', () => {
 
   it('drops a domain that would grow past maxDomainSize', () => {
     expect(widenSchema(schema, computeStatistics(batch), { maxDomainSize: 3 }).columns[1]!.domain).toBeUndefined();
+  });
+});
+
+/** `n` values spread evenly from `lo` to `hi` (both included). */
+function spread(n: number, lo: number, hi: number, whole = true): number[] {
+  return Array.from({ length: n }, (_, i) => {
+    const x = lo + ((hi - lo) * i) / (n - 1);
+    return whole ? Math.round(x) : x;
+  });
+}
+
+/** The inferred schema column of one number column holding `values`. */
+function inferredColumn(values: (number | null)[]): ColumnSchema {
+  return inferSchema(computeStatistics(tableOf([numberColumn('x', values)]))).columns[0]!;
+}
+
+describe('inferSchema: constraints', () => {
+  it('infers nonNegative, integer and a band of half the span each side, rounded outward and clamped at 0', () => {
+    // Flights distance: 21..4962, span 4941: 21 − 2470.5 clamps to 0, 4962 + 2470.5 = 7432.5 rounds up to 7500.
+    const column = inferredColumn(spread(200, 21, 4962));
+    expect(column.constraints).toEqual({ nonNegative: true, integer: true, band: { min: 0, max: 7500 } });
+    // Written right after the range, tolerance left to its default.
+    expect(Object.keys(column)).toEqual(['name', 'type', 'maxNullFraction', 'range', 'constraints']);
+    expect(Object.keys(column.constraints!)).toEqual(['nonNegative', 'integer', 'band']);
+  });
+
+  it('leaves out what the reference broke: a negative value, a fraction', () => {
+    // Flights delay: −1116..1688, span 2804: −2518 rounds down to −2600, 3090 up to 3100.
+    expect(inferredColumn(spread(200, -1116, 1688)).constraints).toEqual({ integer: true, band: { min: -2600, max: 3100 } });
+    const oneFraction = [...spread(199, 0, 100), 2.5];
+    expect(inferredColumn(oneFraction).constraints).toEqual({ nonNegative: true, band: { min: 0, max: 150 } });
+    // −1..100, span 101, step 10: −51.5 → −60, 150.5 → 160.
+    const oneNegative = [...spread(199, 0, 100), -1];
+    expect(inferredColumn(oneNegative).constraints).toEqual({ integer: true, band: { min: -60, max: 160 } });
+  });
+
+  it('rounds fractional band edges outward to readable decimals', () => {
+    // −0.25..0.75: span 1, step 0.1: −0.75 → −0.8, 1.25 → 1.3 (not −0.8000000000000002).
+    expect(inferredColumn(spread(101, -0.25, 0.75, false)).constraints).toEqual({ band: { min: -0.8, max: 1.3 } });
+    // 1000.5..1001.5, span 1: 1000 and 1002 exactly.
+    expect(inferredColumn(spread(101, 1000.5, 1001.5, false)).constraints).toEqual({ nonNegative: true, band: { min: 1000, max: 1002 } });
+  });
+
+  it(`needs ${MIN_CONSTRAINT_VALUES} finite values: nulls and NaN do not count`, () => {
+    expect(inferredColumn(spread(MIN_CONSTRAINT_VALUES, 1, 50)).constraints).toBeDefined();
+    const few = [...spread(MIN_CONSTRAINT_VALUES - 1, 1, 50), null, null, Number.NaN, Number.POSITIVE_INFINITY];
+    expect(inferredColumn(few)).not.toHaveProperty('constraints');
+  });
+
+  it('no band for a constant column, no constraints for strings and timestamps', () => {
+    expect(inferredColumn(Array.from({ length: 150 }, () => 5)).constraints).toEqual({ nonNegative: true, integer: true });
+    const table = tableOf([stringColumn('s', Array.from({ length: 150 }, (_, i) => `v${i % 3}`)), numberColumn('t', spread(150, 0, 1e12), 'timestamp')]);
+    for (const c of inferSchema(computeStatistics(table)).columns) expect(c).not.toHaveProperty('constraints');
+  });
+
+  it('does not infer integer from statistics written without nonIntegers', () => {
+    const stats = computeStatistics(tableOf([numberColumn('x', spread(200, 0, 100))]));
+    const old = JSON.parse(JSON.stringify(stats)) as DatasetStatistics;
+    delete old.columns[0]!.numeric!.nonIntegers;
+    expect(inferSchema(old).columns[0]!.constraints).toEqual({ nonNegative: true, band: { min: 0, max: 150 } });
+  });
+
+  it('parseSchema reads the inferred constraints back', () => {
+    const inferred = inferSchema(computeStatistics(tableOf([numberColumn('distance', spread(200, 21, 4962))])));
+    expect(parseSchema('s.json', JSON.parse(JSON.stringify(inferred)))).toEqual(inferred);
+  });
+});
+
+describe('parseSchema: constraints', () => {
+  const base = { name: 'distance', type: 'number', maxNullFraction: 0 };
+  const withConstraints = (constraints: unknown, column: object = base) => ({ format: 'ct-schema', version: 2, columns: [{ ...column, constraints }] });
+  const at = 'data/flights/schema.json: columns[0] ("distance").constraints';
+  const cases: Array<[unknown, string]> = [
+    [[], `${at} must be an object with some of the fields nonNegative, integer, band, tolerance`],
+    [{ positive: true }, `${at}: unknown field "positive" (fields: nonNegative, integer, band, tolerance)`],
+    [{ nonNegative: 'yes' }, `${at}.nonNegative must be true or false`],
+    [{ integer: 1 }, `${at}.integer must be true or false`],
+    [{ tolerance: 2 }, `${at}.tolerance must be a number from 0 to 1 (a share of the batch's values)`],
+    [{ tolerance: '0.1' }, `${at}.tolerance must be a number from 0 to 1 (a share of the batch's values)`],
+    [{ band: [0, 1] }, `${at}.band must be an object { "min": number, "max": number }`],
+    [{ band: { min: 0 } }, `${at}.band.max must be a number`],
+    [{ band: { min: '0', max: 1 } }, `${at}.band.min must be a number`],
+    [{ band: { min: 0, max: 1, step: 1 } }, `${at}.band: unknown field "step" (fields: min, max)`],
+    [{ band: { min: 5, max: 1 } }, `${at}.band.min (5) must not be above band.max (1)`],
+  ];
+  it.each(cases)('%j: one line naming the field', (constraints, message) => {
+    expectUserError(() => parseSchema('data/flights/schema.json', withConstraints(constraints)), new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
+  it('constraints belong to number columns', () => {
+    expectUserError(
+      () => parseSchema('s.json', withConstraints({ nonNegative: true }, { name: 'origin', type: 'string', maxNullFraction: 0 })),
+      /^s\.json: columns\[0\] \("origin"\)\.constraints: constraints apply to number columns only \(this column is string\)$/,
+    );
+  });
+
+  it('accepts every field', () => {
+    const raw = withConstraints({ nonNegative: false, integer: true, band: { min: -1, max: 1 }, tolerance: 0 });
+    expect(parseSchema('s.json', raw).columns[0]!.constraints).toEqual({ nonNegative: false, integer: true, band: { min: -1, max: 1 }, tolerance: 0 });
+  });
+});
+
+describe('widenSchema: constraints', () => {
+  const column: ColumnSchema = {
+    name: 'distance',
+    type: 'number',
+    maxNullFraction: 0,
+    range: { min: 21, max: 4962 },
+    min: 10,
+    constraints: { nonNegative: true, integer: true, band: { min: 0, max: 7500 }, tolerance: 0.01 },
+  };
+  const one = (c: ColumnSchema): DataSchema => ({ format: 'ct-schema', version: 2, columns: [c] });
+  const widen = (c: ColumnSchema, values: number[]): ColumnSchema => widenSchema(one(c), computeStatistics(tableOf([numberColumn('distance', values)]))).columns[0]!;
+
+  it('leaves constraints the batch keeps alone', () => {
+    expect(widen(column, spread(200, 30, 7000)).constraints).toEqual(column.constraints);
+  });
+
+  it('relaxes what the batch breaks: nonNegative removed and the band widened to its lowest value', () => {
+    const next = widen(column, [...spread(200, 30, 4000), -40]);
+    expect(next.constraints).toEqual({ integer: true, band: { min: -40, max: 7500 }, tolerance: 0.01 });
+    // Key order kept: the proposal's diff shows only what changed.
+    expect(Object.keys(next.constraints!)).toEqual(['integer', 'band', 'tolerance']);
+    // A bound a person set is theirs to change.
+    expect(next.min).toBe(10);
+  });
+
+  it('relaxes integer on a fraction and widens the band upwards', () => {
+    expect(widen(column, [...spread(200, 30, 4000), 12.5, 9000]).constraints).toEqual({ nonNegative: true, band: { min: 0, max: 9000 }, tolerance: 0.01 });
+  });
+
+  it('gives a column without constraints those inferred from the batch, once it has enough values', () => {
+    const plain: ColumnSchema = { name: 'distance', type: 'number', maxNullFraction: 0, range: { min: 21, max: 4962 } };
+    expect(widen(plain, spread(200, 21, 4962)).constraints).toEqual({ nonNegative: true, integer: true, band: { min: 0, max: 7500 } });
+    expect(widen(plain, spread(MIN_CONSTRAINT_VALUES - 1, 21, 4962))).not.toHaveProperty('constraints');
+    // An empty object records a reviewed column: nothing is added to it.
+    expect(widen({ ...plain, constraints: {} }, spread(200, 21, 4962)).constraints).toEqual({});
   });
 });
 

@@ -138,6 +138,16 @@ describe('computeStatistics', () => {
     }
   });
 
+  test('nonIntegers counts finite fractions, whatever their size; nulls, NaN, Infinity and whole numbers are not counted', () => {
+    // 1e10 and 2^40 are whole but past the tallied range; 2^31 + 0.5 overflows `x | 0`.
+    const values = [0.5, -2.25, 3, 1e10, 1e10 + 0.5, 2 ** 31 + 0.5, 2 ** 40, -0, Number.NaN, Infinity, 0.75, 7];
+    const m = columnStatistics(computeStatistics(tableOf([numbers('x', values, [10])])), 'x')!.numeric!;
+    expect(m.nonIntegers).toBe(4);
+    // Always written, right after the other counts: statistics.json stays deterministic.
+    expect(Object.keys(m).indexOf('nonIntegers')).toBe(Object.keys(m).indexOf('zeros') + 1);
+    expect(columnStatistics(computeStatistics(small()), 'x')!.numeric!.nonIntegers).toBe(0);
+  });
+
   test('a column without finite values has NaN moments (null in JSON) and an empty sketch', () => {
     const stats = computeStatistics(tableOf([numbers('y', [Number.NaN, 1, 2], [1, 2])]));
     const m = columnStatistics(stats, 'y')!.numeric!;
@@ -270,6 +280,27 @@ describe('mergeStatistics', () => {
     expect(all.valueCounts).toBeNull();
   });
 
+  test('nonIntegers: chunk by chunk and merged it is the count of the whole; unknown on one side, unknown merged', () => {
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? i + 0.25 : i));
+    const whole = tableOf([numbers('v', values)]);
+    const expected = values.filter((x) => !Number.isInteger(x)).length;
+    expect(columnStatistics(computeStatistics(whole), 'v')!.numeric!.nonIntegers).toBe(expected);
+    const acc = createStatistics();
+    for (let start = 0; start < 3000; start += 700) acc.add(slice(whole, start, Math.min(3000, start + 700)));
+    expect(columnStatistics(acc.result(), 'v')!.numeric!.nonIntegers).toBe(expected);
+    const a = computeStatistics(slice(whole, 0, 1000));
+    const b = computeStatistics(slice(whole, 1000, 3000));
+    expect(columnStatistics(mergeStatistics(a, b), 'v')!.numeric!.nonIntegers).toBe(expected);
+    // An older file without the count: the union's count is unknown (absent, not a guess)...
+    const old = JSON.parse(JSON.stringify(b)) as DatasetStatistics;
+    delete old.columns[0]!.numeric!.nonIntegers;
+    expect(columnStatistics(mergeStatistics(a, old), 'v')!.numeric).not.toHaveProperty('nonIntegers');
+    // ...unless that side had no finite values at all.
+    const empty = JSON.parse(JSON.stringify(computeStatistics(tableOf([numbers('v', [1, 2], [0, 1])])))) as DatasetStatistics;
+    delete empty.columns[0]!.numeric!.nonIntegers;
+    expect(columnStatistics(mergeStatistics(a, empty), 'v')!.numeric!.nonIntegers).toBe(columnStatistics(a, 'v')!.numeric!.nonIntegers);
+  });
+
   test('columns of only one side are copied; type conflicts are user errors', () => {
     const a = computeStatistics(tableOf([numbers('a', [1, 2])]));
     const b = computeStatistics(tableOf([strings('b', ['x'])]));
@@ -301,5 +332,18 @@ describe('helpers', () => {
     expect(back).toEqual(stats);
     expectUserError(() => parseStatistics({ rows: 1, columns: [] }, 'old/statistics.json'), /^old\/statistics\.json: statistics of an unsupported format/);
     expectUserError(() => parseStatistics({ ...stats, columns: [{ name: 'y' }] }, 's.json'), /column 1 of the statistics is malformed/);
+  });
+
+  test('parseStatistics reads files written before nonIntegers was counted, and rejects a bad count', () => {
+    const stats = computeStatistics(tableOf([numbers('y', [1.5, 2, 3])]));
+    const old = JSON.parse(JSON.stringify(stats)) as DatasetStatistics;
+    delete old.columns[0]!.numeric!.nonIntegers;
+    const back = parseStatistics(old, 'old/statistics.json');
+    expect(columnStatistics(back, 'y')!.numeric).not.toHaveProperty('nonIntegers');
+    expect(columnStatistics(back, 'y')!.numeric!.max).toBe(3);
+    expect(columnStatistics(parseStatistics(JSON.parse(JSON.stringify(stats)), 's.json'), 'y')!.numeric!.nonIntegers).toBe(1);
+    const bad = JSON.parse(JSON.stringify(stats)) as { columns: Array<{ numeric: Record<string, unknown> }> };
+    bad.columns[0]!.numeric.nonIntegers = -1;
+    expectUserError(() => parseStatistics(bad, 's.json'), /^s\.json: column "y": "nonIntegers" must be a count \(a whole number >= 0\)$/);
   });
 });

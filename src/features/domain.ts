@@ -1,0 +1,313 @@
+/**
+ * The model's input domain: what a model's preprocessing (`preprocessing.json`) can take.
+ * The encoder never fails on a value it cannot use: a non-finite transformed value sits
+ * at the training mean, an unknown category becomes id 0, a value far outside the training
+ * range is extrapolated. That keeps scoring total, and makes it silent. This checker,
+ * fed the raw chunks of a batch as they are read (memory bounded), says when a batch
+ * leans on those fallbacks more than training did, with the same code the encoder runs.
+ *
+ * Rules (shares of the rows where the feature's column was read):
+ * - `input_non_finite`: a non-null value whose transform is not finite (log1p of a
+ *   value <= -1, NaN or infinite numbers; a NaN timestamp or bucketized number).
+ *   Share above `tolerance`: the kind's severity (error by default); above 0: a warning.
+ * - `input_out_of_vocabulary`: the share of non-null rows outside the vocabulary exceeds
+ *   the training share (`outOfVocabularyShare`) by more than
+ *   max(tolerance, 3 binomial standard errors + a continuity correction of 0.5/n), so a
+ *   small batch is not flagged for noise. Training saw none and the batch has a few
+ *   (within that margin): a warning. Models saved without the training share: the share
+ *   must stay within LEGACY_OUT_OF_VOCABULARY_SHARE instead.
+ * - `input_far_from_training`: finite transformed values beyond the training min/max by
+ *   more than half the training span (`farLimits`; |z| > 10 for models saved without
+ *   the range). Share above `tolerance`: the kind's severity; above 0: a warning.
+ * Crosses derive from other features: findings are reported on their source features.
+ * A column that is missing or of the wrong type is left to the schema check.
+ */
+import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
+import { UserError } from '../errors.js';
+import type { Anomaly, AnomalyExample } from '../validate/checker.js';
+import { type AnomalyKind, DEFAULT_SEVERITY, type Severity } from '../validate/schema.js';
+import {
+  type CategoricalFeature,
+  encodeFeatureColumn,
+  FAR_Z,
+  farLimits,
+  featureColumnMismatch,
+  type FittedFeature,
+  type ImputedCounts,
+  type NumericFeature,
+  type Preprocessing,
+} from './preprocessing.js';
+
+export interface InputDomainOptions {
+  /** Share of rows a finding may reach before it takes its kind's severity (default 0.001). */
+  tolerance?: number;
+  /** Severity per kind, overriding the defaults (errors). */
+  severity?: Partial<Record<AnomalyKind, Severity>>;
+  /** The model in words, for messages: "production 20010228-abc", "the candidate". */
+  model: string;
+}
+
+export interface InputDomainChecker {
+  /** Checks one chunk of raw rows (as read; chunks in file order). */
+  add(table: Table): void;
+  /** The findings so far, errors first, then in feature order. */
+  result(): Anomaly[];
+  /**
+   * Per feature read from a column, in preprocessing order: rows imputed (or far) over
+   * everything added, as the encoder would count them. Features whose column was never
+   * read (missing, wrong type) count 0.
+   */
+  imputed(): ImputedCounts[];
+  /** Rows added so far. */
+  readonly rows: number;
+}
+
+/** Default share of rows a finding may reach before it is an error. */
+export const DEFAULT_INPUT_TOLERANCE = 0.001;
+/** Out-of-vocabulary share allowed for models saved without the training share. */
+export const LEGACY_OUT_OF_VOCABULARY_SHARE = 0.01;
+/** Standard errors of the training share a batch may exceed it by (one-sided, ~0.1% false alarms). */
+const STANDARD_ERRORS = 3;
+const MAX_EXAMPLES = 20;
+/** Distinct out-of-vocabulary values tallied for the message. */
+const MAX_TALLIED = 1000;
+
+/** One source feature across chunks. */
+class FeatureState {
+  /** Rows where the column was read (present, of a usable type). */
+  rows = 0;
+  readonly counts: ImputedCounts;
+  /** Non-finite rows whose input was finite (log1p of a value <= -1). */
+  transformDomain = 0;
+  farBelow = 0;
+  farAbove = 0;
+  /** The far value furthest from the limits, transformed and as text. */
+  furthest: { distance: number; value: string } | null = null;
+  readonly nonFinite: AnomalyExample[] = [];
+  readonly outOfVocabulary: AnomalyExample[] = [];
+  readonly far: AnomalyExample[] = [];
+  readonly values = new Map<string, number>();
+  readonly limits: ReturnType<typeof farLimits> | null;
+  constructor(readonly feature: FittedFeature) {
+    this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
+    this.limits = feature.kind === 'numeric' ? farLimits(feature) : null;
+  }
+}
+
+/**
+ * Creates a checker of batches against the input domain of the model whose preprocessing
+ * is `prep`. Pure: it reads the chunks it is given and nothing else.
+ *
+ * @throws UserError for a tolerance outside [0, 1)
+ */
+export function createInputDomainChecker(prep: Preprocessing, options: InputDomainOptions): InputDomainChecker {
+  const tolerance = options.tolerance ?? DEFAULT_INPUT_TOLERANCE;
+  if (!(tolerance >= 0 && tolerance < 1)) throw new UserError(`input domain: tolerance must be a share in [0, 1), got ${tolerance}`);
+  const states = prep.features.filter((f) => f.transform !== 'cross').map((f) => new FeatureState(f));
+  let rows = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    add(table: Table): void {
+      rows += table.rowCount;
+      for (const state of states) addChunk(state, table);
+    },
+    imputed(): ImputedCounts[] {
+      return states.map((s) => ({ ...s.counts }));
+    },
+    result(): Anomaly[] {
+      const severityOf = (kind: AnomalyKind): Severity => options.severity?.[kind] ?? DEFAULT_SEVERITY[kind];
+      const out: Anomaly[] = [];
+      for (const s of states) {
+        const f = s.feature;
+        if (s.rows === 0) continue;
+        if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf('input_non_finite'), options.model));
+        if (f.kind === 'categorical' && f.vocabulary !== undefined && s.counts.outOfVocabulary > 0) {
+          const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
+          if (a !== null) out.push(a);
+        }
+        if (f.kind === 'numeric' && s.counts.far > 0) out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training'), options.model));
+      }
+      // Stable: errors first, features in preprocessing order within each severity.
+      return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    },
+  };
+}
+
+/** Runs the encoder over one chunk's column of a feature and keeps counts and examples. */
+function addChunk(s: FeatureState, table: Table): void {
+  const f = s.feature;
+  const column = findColumn(table, f.column);
+  // Missing or mistyped columns are the schema check's (and ct predict's) to report.
+  if (column === undefined || featureColumnMismatch(f, column) !== null) return;
+  s.rows += table.rowCount;
+  const text = (row: number): string => String(valueAt(column, row));
+  const limits = s.limits;
+  const log = f.kind === 'numeric' && f.transform === 'log1p';
+  const raw = column.type === 'number' ? column.values : null;
+  const { counts } = encodeFeatureColumn(table, f, (row, reason, transformed) => {
+    if (reason === 'nonFinite') {
+      if (log && raw !== null && Number.isFinite(raw[row]!)) s.transformDomain++;
+      if (s.nonFinite.length < MAX_EXAMPLES) s.nonFinite.push({ ...locateRow(table, row), value: text(row) });
+    } else if (reason === 'outOfVocabulary') {
+      const value = text(row);
+      if (s.outOfVocabulary.length < MAX_EXAMPLES) s.outOfVocabulary.push({ ...locateRow(table, row), value });
+      if (s.values.size < MAX_TALLIED || s.values.has(value)) s.values.set(value, (s.values.get(value) ?? 0) + 1);
+    } else {
+      const below = transformed < limits!.low;
+      if (below) s.farBelow++;
+      else s.farAbove++;
+      const distance = below ? limits!.low - transformed : transformed - limits!.high;
+      if (s.furthest === null || distance > s.furthest.distance) s.furthest = { distance, value: text(row) };
+      if (s.far.length < MAX_EXAMPLES) s.far.push({ ...locateRow(table, row), value: text(row) });
+    }
+  });
+  s.counts.missing += counts.missing;
+  s.counts.nonFinite += counts.nonFinite;
+  s.counts.outOfVocabulary += counts.outOfVocabulary;
+  s.counts.far += counts.far;
+}
+
+/**
+ * One line on the rows of a feature the encoder did not take as given, for logs:
+ * `feature "origin" (column "origin"): 1203 of 200000 rows (0.60%) imputed as id 0: 3 missing, 1200 out of vocabulary`;
+ * null when there are none.
+ */
+export function imputedSummary(f: FittedFeature, c: ImputedCounts, rows: number): string | null {
+  const imputed = c.missing + c.nonFinite + c.outOfVocabulary;
+  if (imputed === 0 && c.far === 0) return null;
+  const reasons = [
+    c.missing > 0 ? `${c.missing} missing` : '',
+    c.nonFinite > 0 ? `${c.nonFinite} non-finite${f.kind === 'numeric' && f.transform === 'log1p' ? ' after log1p' : ''}` : '',
+    c.outOfVocabulary > 0 ? `${c.outOfVocabulary} out of vocabulary` : '',
+  ].filter((r) => r !== '');
+  const as = f.kind === 'numeric' ? 'the training mean' : 'id 0';
+  const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${pct(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(', ')}`] : [];
+  if (c.far > 0) parts.push(`${c.far} of ${rows} rows far from the training range (kept as they are)`);
+  return `feature "${f.name}" (column "${f.column}"): ${parts.join('; ')}`;
+}
+
+function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity, model: string): Anomaly {
+  const f = s.feature;
+  const count = s.counts.nonFinite;
+  const share = count / s.rows;
+  const inputs = count - s.transformDomain;
+  const why =
+    f.kind === 'numeric' && f.transform === 'log1p'
+      ? inputs === 0
+        ? 'log1p of a value <= -1'
+        : s.transformDomain === 0
+          ? 'NaN or infinite values in the data'
+          : `log1p of a value <= -1 in ${s.transformDomain} rows, NaN or infinite values in the data in ${inputs}`
+      : f.transform === 'hourOfDay' || f.transform === 'dayOfWeek'
+        ? 'NaN or infinite timestamps'
+        : f.transform === 'bucketize'
+          ? 'NaN values: no bucket'
+          : 'NaN or infinite values in the data';
+  const as = f.kind === 'numeric' ? `an average ${f.column} (the training mean${f.transform === 'log1p' ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : `a missing ${f.column} (id 0)`;
+  const todo = f.kind === 'numeric' && f.transform === 'log1p' ? "Fix the data, or change the feature's transform" : 'Fix the data';
+  const within = share <= tolerance;
+  const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
+  return {
+    column: f.column,
+    kind: 'input_non_finite',
+    severity: within ? 'warning' : severity,
+    count,
+    share,
+    examples: s.nonFinite,
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`,
+  };
+}
+
+function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature, tolerance: number, severity: Severity, model: string): Anomaly | null {
+  const count = s.counts.outOfVocabulary;
+  const n = s.rows - s.counts.missing;
+  const share = count / n;
+  const recorded = typeof f.outOfVocabularyShare === 'number' && Number.isFinite(f.outOfVocabularyShare);
+  const base = recorded ? f.outOfVocabularyShare! : 0;
+  // Normal approximation of the batch's binomial share, with continuity correction: small batches get a wider margin.
+  const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
+  const limit = base + Math.max(recorded ? tolerance : LEGACY_OUT_OF_VOCABULARY_SHARE, noise);
+  const flagged = share > limit;
+  // Within the margin it is noise around training's share, unless training saw none at all.
+  if (!flagged && !(recorded && base === 0)) return null;
+  const training = recorded
+    ? `training had ${pct(base)}${base > 0 ? ' (rare values cut by maxVocabulary / minCount)' : ''}`
+    : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
+  const tail = flagged
+    ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)`
+    : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
+  const top = [...s.values.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, 5)
+    .map(([v, k]) => `${v} (${k})`)
+    .join(', ');
+  return {
+    column: f.column,
+    kind: 'input_out_of_vocabulary',
+    severity: flagged ? severity : 'warning',
+    count,
+    share,
+    examples: s.outOfVocabulary,
+    message:
+      `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold values not in the vocabulary, ${training}; ${tail}. ` +
+      `Most frequent: ${top}. ${model} would silently score them as an unknown ${f.column} (id 0). ` +
+      'If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data',
+  };
+}
+
+function farAnomaly(s: FeatureState, f: NumericFeature, tolerance: number, severity: Severity, model: string): Anomaly {
+  const count = s.counts.far;
+  const share = count / s.rows;
+  const limits = s.limits!;
+  const log = f.transform === 'log1p';
+  // Values in the column's units too: a reviewer knows miles, not log1p(miles).
+  const both = (x: number): string => (log ? `${num(x)} (${f.column} ${num(Math.expm1(x))})` : num(x));
+  const unit = log ? `log1p(${f.column})` : f.column;
+  const training =
+    limits.rule === 'range'
+      ? `training's ${unit} ranged ${both(f.min!)} .. ${both(f.max!)}, and values more than half that span beyond either end (below ${both(limits.low)} or above ${both(limits.high)}) are far`
+      : `${typeof f.min === 'number' ? "training's values were all equal" : "training's range is not recorded (preprocessing.json from an older ct)"}, so values more than ${FAR_Z} standard deviations from the training mean (${unit} below ${both(limits.low)} or above ${both(limits.high)}) count as far`;
+  const sides = [s.farBelow > 0 ? `${s.farBelow} below` : '', s.farAbove > 0 ? `${s.farAbove} above` : ''].filter((x) => x !== '').join(', ');
+  const within = share <= tolerance;
+  return {
+    column: f.column,
+    kind: 'input_far_from_training',
+    severity: within ? 'warning' : severity,
+    count,
+    share,
+    examples: s.far,
+    message:
+      `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? '?'}. ` +
+      `${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` +
+      (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`),
+  };
+}
+
+/** `feature "log_distance" (log1p of column "distance")`. */
+function describe(f: FittedFeature): string {
+  const column = `column "${f.column}"`;
+  const how =
+    f.kind === 'numeric'
+      ? f.transform === 'log1p'
+        ? `log1p of ${column}`
+        : column
+      : f.transform === 'hourOfDay'
+        ? `hour of day of ${column}`
+        : f.transform === 'dayOfWeek'
+          ? `day of week of ${column}`
+          : f.transform === 'bucketize'
+            ? `buckets of ${column}`
+            : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
+  return `feature "${f.name}" (${how})`;
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
+}
+
+/** A number for a message: 4 significant digits, integers as they are. */
+function num(x: number): string {
+  return Number.isInteger(x) || !Number.isFinite(x) ? String(x) : String(Number(x.toPrecision(4)));
+}

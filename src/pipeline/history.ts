@@ -1,0 +1,388 @@
+/**
+ * The partition history of a folder of daily partitions: each partition summarised once
+ * (profile, its own schema check, the production model's score on it) and cached by its
+ * content fingerprint and what the summary derives from, under `validation.history.cache`
+ * (`.ct/history/` beside the config: a cache, never committed — anything in it is
+ * recomputed from the partitions, and an entry that does not match is recomputed).
+ *
+ * Screening tests the partitions of the window against the days before them. A flagged
+ * newest partition is an error anomaly (the run stops); a flagged older partition is
+ * quarantined — left out of the window, with its reason — until its file changes (fixed)
+ * or a person accepts it (`ct validate --accept <day>`, recorded in `accepted.json`
+ * beside the schema), so one bad day stops one run, not every run after it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CtConfig } from '../config/types.js';
+import { fingerprintFiles, planDataset } from '../data/dataset.js';
+import { displayPath } from '../data/files.js';
+import { dayNumber, listPartitions, type Partition } from '../data/partitions.js';
+import { readTables } from '../data/read.js';
+import { readChunksOf } from '../data/stream.js';
+import { numberColumnOf, type Table } from '../data/table.js';
+import { UserError } from '../errors.js';
+import { headlineMetric, weightedMetrics } from '../evaluate/metrics.js';
+import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
+import { labelColumnValues } from '../features/label.js';
+import { readJson, writeJson } from '../files.js';
+import type { Logger } from '../logger.js';
+import { type Anomaly, createAnomalyChecker } from '../validate/checker.js';
+import { compareWithHistory, describeMetric, findingMessage, type HistoryFinding, MODEL_HISTORY_DAYS, type PartitionAnomaly, type PartitionProfile, profileOf } from '../validate/history.js';
+import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from '../validate/schema.js';
+import { createStatistics } from '../validate/statistics.js';
+import type { LoadedModel } from './evaluate.js';
+import { scoreLabelledRows } from './evaluate.js';
+
+/** Bumped when what a profile holds changes: older cache entries are recomputed. */
+const PROFILE_FORMAT = 1;
+
+/** One cache entry: a partition's profile, its own schema check, and model scores by version. */
+interface CacheEntry {
+  format: 'ct-partition-profile';
+  version: number;
+  file: string;
+  fingerprint: string;
+  derivation: string;
+  profile: PartitionProfile;
+  anomalies: PartitionAnomaly[];
+  scores: Record<string, { metric: string; value: number; rows: number }>;
+  /** The partition's findings against its history, kept by a hash of everything they depend on. */
+  verdict?: { key: string; findings: HistoryFinding[] };
+}
+
+/** A partition left out of the window, and why. */
+export interface QuarantinedPartition {
+  date: string;
+  file: string;
+  fingerprint: string;
+  reasons: string[];
+  /** The history metrics that flagged it (what `--accept` accepts). */
+  metrics: string[];
+}
+
+/** A person's acceptance of a partition's change (`accepted.json`). */
+export interface Acceptance {
+  date: string;
+  fingerprint: string;
+  /** The history metrics whose change was accepted: history before `date` no longer counts for them. */
+  metrics: string[];
+  reason: string;
+}
+
+interface AcceptedFile {
+  format: 'ct-accepted';
+  version: 1;
+  partitions: Acceptance[];
+}
+
+/** What screening found. */
+export interface Screening {
+  /** Why the history was not used (a single file, a --data batch, too few days), or null. */
+  skipped: string | null;
+  /** Days of history the newest partition was compared with. */
+  historyDays: number;
+  /** Anomalies of the newest partition against its history. */
+  anomalies: Anomaly[];
+  /** Older partitions of the window left out. */
+  quarantined: QuarantinedPartition[];
+  /** Findings of the newest partition, kept for `--accept`. */
+  newest: { date: string; file: string; fingerprint: string; findings: HistoryFinding[] } | null;
+  /** Profiles read from the cache and computed this run. */
+  cached: number;
+  computed: number;
+}
+
+/** The production model as screening scores it. */
+export interface ScreeningModel {
+  version: string;
+  model: () => Promise<LoadedModel['model']>;
+  preprocessing: LoadedModel['preprocessing'];
+}
+
+export interface ScreeningInput {
+  config: CtConfig;
+  /** Folder of the config: the cache path is relative to it. */
+  baseDir: string;
+  /** The data folder (or file: then nothing is screened). */
+  source: string;
+  schema: DataSchema;
+  schemaFile: string;
+  production: ScreeningModel | null;
+  logger: Logger;
+}
+
+/** A screening that did not run, and why. */
+export const skippedScreening = (reason: string): Screening => ({ skipped: reason, historyDays: 0, anomalies: [], quarantined: [], newest: null, cached: 0, computed: 0 });
+
+/** Where `accepted.json` lives: beside the data schema. */
+export function acceptedPath(schemaFile: string): string {
+  return path.join(path.dirname(schemaFile), 'accepted.json');
+}
+
+/** The acceptances recorded beside the schema (none when the file does not exist). */
+export function readAccepted(schemaFile: string): Acceptance[] {
+  const file = acceptedPath(schemaFile);
+  if (!existsSync(file)) return [];
+  const raw = readJson<Partial<AcceptedFile>>(file, 'accepted partitions');
+  if (raw.format !== 'ct-accepted' || !Array.isArray(raw.partitions)) throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
+  raw.partitions.forEach((p, i) => {
+    if (typeof p?.date !== 'string' || typeof p.fingerprint !== 'string' || !Array.isArray(p.metrics)) throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+  });
+  return raw.partitions;
+}
+
+/** Records a person's acceptance of a partition's change; replaces an earlier one of the same day. */
+export function writeAcceptance(schemaFile: string, acceptance: Acceptance): string {
+  const file = acceptedPath(schemaFile);
+  const partitions = readAccepted(schemaFile).filter((p) => p.date !== acceptance.date);
+  partitions.push(acceptance);
+  partitions.sort((a, b) => (a.date < b.date ? -1 : 1));
+  writeJson(file, { format: 'ct-accepted', version: 1, partitions } satisfies AcceptedFile);
+  return file;
+}
+
+/**
+ * Screens the window of a folder of daily partitions against its history: profiles
+ * (cached), the newest partition's findings as anomalies, and older flagged partitions
+ * quarantined.
+ */
+export async function screenPartitions(input: ScreeningInput): Promise<Screening> {
+  const { config, source, schema } = input;
+  const options = config.validation.history;
+  if (!options.enabled) return skippedScreening('validation.history.enabled is false');
+  let isFolder = false;
+  try {
+    isFolder = existsSync(source) && listPartitions(source).length > 0;
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) return skippedScreening('the data is not a folder of daily partitions');
+  const partitions = listPartitions(source);
+  const window = planDataset(config.data, source);
+  const windowDays = new Set(window.trainParts.concat(window.evaluationParts));
+  const windowPartitions = partitions.filter((p) => windowDays.has(p.date));
+  const newest = windowPartitions.at(-1);
+  if (newest === undefined) return skippedScreening('the window holds no partitions');
+  const firstNeeded = dayNumber(windowPartitions[0]!.date)! - options.maxDays;
+  const needed = partitions.filter((p) => dayNumber(p.date)! >= firstNeeded && p.date <= newest.date);
+
+  const derivation = derivationHash(config, schema);
+  const cacheDir = cacheFolder(input.baseDir, options.cache, source);
+  let cached = 0;
+  let computed = 0;
+  const entries = new Map<string, CacheEntry>();
+  for (const p of needed) {
+    const fingerprint = fingerprintFiles([p.file]);
+    const file = path.join(cacheDir, `${p.date}.json`);
+    let entry = readEntry(file, fingerprint, derivation);
+    if (entry === null) {
+      entry = await computeEntry(p, fingerprint, derivation, config, schema);
+      writeJson(file, entry);
+      computed++;
+    } else cached++;
+    entries.set(p.date, entry);
+  }
+
+  const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
+  const scored = await modelScores(input, needed, entries, newest, cacheDir);
+  const profiles = needed.map((p) => withScore(entries.get(p.date)!.profile, scored.metric, scored.values.get(p.date)));
+  const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
+  const labelText = config.label.text;
+
+  // Window partitions in date order; a flagged one is left out of the history of those after it.
+  const flagged = new Set<string>();
+  const quarantined: QuarantinedPartition[] = [];
+  let newestFindings: HistoryFinding[] = [];
+  let historyDays = 0;
+  for (const p of windowPartitions) {
+    const entry = entries.get(p.date)!;
+    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+    const own = accepted.find((a) => a.date === p.date);
+    const findings = verdictOf(entry, profiles.find((h) => h.date === p.date)!, history, entries, compareOptions, path.join(cacheDir, `${p.date}.json`)).filter((f) => own === undefined || !own.metrics.includes(f.metric));
+    if (p === newest) {
+      newestFindings = findings;
+      historyDays = Math.min(history.length, options.maxDays);
+      break;
+    }
+    // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
+    const errors = entry.anomalies.filter((a) => a.severity === 'error');
+    const blocking = findings.filter((f) => severityOf(f.kind, config) === 'error');
+    if (blocking.length === 0 && errors.length === 0) continue;
+    flagged.add(p.date);
+    quarantined.push({
+      date: p.date,
+      file: p.file,
+      fingerprint: entry.fingerprint,
+      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, labelText))],
+      metrics: blocking.map((f) => f.metric),
+    });
+  }
+  // One anomaly per kind and column: its strongest finding, naming the other statistics that moved with it.
+  const groups = new Map<string, HistoryFinding[]>();
+  for (const f of newestFindings) {
+    const key = `${f.kind}\0${f.column ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const anomalies = [...groups.values()].map(([strongest, ...others]): Anomaly => ({
+    column: strongest!.column,
+    kind: strongest!.kind,
+    severity: severityOf(strongest!.kind, config),
+    count: entries.get(newest.date)!.profile.rows,
+    share: 1,
+    examples: [{ file: newest.file, row: 1 }],
+    message: findingMessage(strongest!, newest.file, newest.date, labelText) + (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
+  }));
+  if (historyDays < options.minDays) {
+    input.logger.info(`history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`);
+  }
+  return {
+    skipped: null,
+    historyDays,
+    anomalies,
+    quarantined,
+    newest: { date: newest.date, file: newest.file, fingerprint: entries.get(newest.date)!.fingerprint, findings: newestFindings },
+    cached,
+    computed,
+  };
+}
+
+/**
+ * A partition's findings against its history: from its cache entry when nothing they depend
+ * on changed (its profile, the history's partitions and model scores, the options), so a
+ * run compares only the partitions that are new.
+ */
+function verdictOf(
+  entry: CacheEntry,
+  profile: PartitionProfile,
+  history: readonly PartitionProfile[],
+  entries: ReadonlyMap<string, CacheEntry>,
+  options: Parameters<typeof compareWithHistory>[2],
+  file: string,
+): HistoryFinding[] {
+  const used = history.slice(-options.maxDays);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ self: [entry.fingerprint, profile.metrics], history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint, h.metrics[Object.keys(h.metrics).find((m) => m.startsWith('model.')) ?? '']]), options }))
+    .digest('hex');
+  if (entry.verdict?.key === key) return entry.verdict.findings;
+  const findings = compareWithHistory(profile, used, options);
+  entry.verdict = { key, findings };
+  writeJson(file, entry);
+  return findings;
+}
+
+function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {
+  return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];
+}
+
+/** What a profile derives from besides the partition's bytes: the schema, the features, the label. */
+function derivationHash(config: CtConfig, schema: DataSchema): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ format: PROFILE_FORMAT, schema, features: config.features, label: config.label, task: config.task, timestamp: config.data.timestamp ?? null }));
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The cache folder of one data folder: its path below the config's folder, or a hash of it when it is elsewhere. */
+function cacheFolder(baseDir: string, cache: string, source: string): string {
+  const root = path.resolve(baseDir, cache);
+  const relative = path.relative(baseDir, path.resolve(source));
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return path.join(root, inside ? relative : `external-${createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16)}`);
+}
+
+function readEntry(file: string, fingerprint: string, derivation: string): CacheEntry | null {
+  if (!existsSync(file)) return null;
+  try {
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
+    if (entry.format !== 'ct-partition-profile' || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation) return null;
+    return entry;
+  } catch {
+    // A damaged cache entry is recomputed, as a missing one is.
+    return null;
+  }
+}
+
+/** The columns a profile summarises: the raw ones, the model's derived inputs and the label. */
+function profileTable(table: Table, config: CtConfig): Table {
+  const extra = derivedInputColumns(table, config.features);
+  if (config.task !== 'multiclass') {
+    try {
+      extra.push(numberColumnOf(LABEL_COLUMN, labelColumnValues(table, { ...config.label, task: config.task })));
+    } catch {
+      // No label column (or one of another type): the schema check says so; no label statistics.
+    }
+  }
+  return { ...table, columns: [...table.columns, ...extra] };
+}
+
+async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
+  const checker = createAnomalyChecker(schema, {
+    severity: config.validation.severity,
+    duplicates: true,
+    ...(config.data.timestamp === undefined ? {} : { partitionTime: config.data.timestamp }),
+  });
+  const stats = createStatistics();
+  const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
+  for await (const chunk of readChunksOf([p.file], readOptions)) {
+    checker.add(chunk);
+    stats.add(profileTable(chunk, config));
+  }
+  const anomalies = checker.result();
+  const duplicates = anomalies.find((a) => a.kind === 'duplicate_rows')?.count ?? 0;
+  return {
+    format: 'ct-partition-profile',
+    version: PROFILE_FORMAT,
+    file: path.basename(p.file),
+    fingerprint,
+    derivation,
+    profile: profileOf(p.date, stats.result(), { duplicates }),
+    anomalies: anomalies.map(({ kind, severity, column, count, share, message }) => ({ kind, severity, column, count, share, message })),
+    scores: {},
+  };
+}
+
+/**
+ * The production model's headline metric on the newest partition and the days before it
+ * (at most `minDays`), cached per model version in the partitions' entries. Only labelled
+ * rows count; a day the model cannot read is left out.
+ */
+async function modelScores(input: ScreeningInput, needed: readonly Partition[], entries: Map<string, CacheEntry>, newest: Partition, cacheDir: string): Promise<{ metric: string; values: Map<string, number> }> {
+  const out = new Map<string, number>();
+  const { production, config } = input;
+  if (production === null || !config.validation.history.model) return { metric: '', values: out };
+  const metric = headlineMetric(production.preprocessing.task).name;
+  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
+  for (const p of days) {
+    const entry = entries.get(p.date)!;
+    let score = entry.scores[production.version];
+    if (score === undefined || score.metric !== metric) {
+      const value = await scoreDay(p, production, config, metric);
+      if (value === null) continue;
+      score = { metric, ...value };
+      entry.scores[production.version] = score;
+      writeJson(path.join(cacheDir, `${p.date}.json`), entry);
+    }
+    if (Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
+  }
+  return { metric, values: out };
+}
+
+async function scoreDay(p: Partition, production: ScreeningModel, config: CtConfig, metric: string): Promise<{ value: number; rows: number } | null> {
+  try {
+    const table = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
+    const model = await production.model();
+    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+    const { scored } = scoreLabelledRows(table, loaded, { threshold: config.evaluation.threshold, classes: loaded.width, calibrationBins: config.evaluation.calibrationBins });
+    const value = weightedMetrics(scored, null, [metric])[metric];
+    return typeof value === 'number' ? { value, rows: scored.labels.length } : null;
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+
+/** A profile with the production model's score on the day as one more metric (`model.<metric>`). */
+function withScore(profile: PartitionProfile, metric: string, score: number | undefined): PartitionProfile {
+  if (score === undefined) return profile;
+  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score } };
+}

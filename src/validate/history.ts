@@ -1,0 +1,347 @@
+/**
+ * A history of per-partition statistics and the rules that test the newest partitions
+ * against it — Deequ's metrics repository with anomaly detection, made
+ * seasonality-aware. Each daily partition is summarised once into a flat set of metrics
+ * (row count, null rates, numeric moments and quantiles, category shares, label rate,
+ * the model's derived inputs); a partition is then compared with the days before it
+ * through robust statistics (same-weekday medians, MAD of the deseasonalised history),
+ * so a day unlike any day before it is found even when every value in it is plausible.
+ *
+ * Everything here is pure: reading partitions and the cache lives in the pipeline.
+ */
+import type { Anomaly } from './checker.js';
+import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
+
+/** Category values whose shares a profile keeps per column (the most frequent first). */
+export const PROFILE_CATEGORIES = 200;
+
+/** One daily partition, summarised. */
+export interface PartitionProfile {
+  /** The partition's day, YYYY-MM-DD. */
+  date: string;
+  rows: number;
+  /** Flat metrics, `<column>.<statistic>` (and `rows`, `duplicates.share`); finite numbers only. */
+  metrics: Record<string, number>;
+  /** Shares of the most frequent values of each categorical column; `complete` when every value is listed. */
+  categories: Record<string, { shares: Record<string, number>; complete: boolean }>;
+}
+
+/** The schema check of one partition on its own, kept with its profile. */
+export type PartitionAnomaly = Pick<Anomaly, 'kind' | 'severity' | 'column' | 'count' | 'share' | 'message'>;
+
+const QUANTILES: ReadonlyArray<[string, number]> = [
+  ['q05', 0.05],
+  ['q25', 0.25],
+  ['q50', 0.5],
+  ['q75', 0.75],
+  ['q95', 0.95],
+];
+
+/**
+ * The profile of one partition from its statistics (raw columns plus derived ones).
+ * Timestamps contribute their null rate only: time always moves.
+ */
+export function profileOf(date: string, stats: DatasetStatistics, extra: { duplicates: number }): PartitionProfile {
+  const metrics: Record<string, number> = { rows: stats.rows };
+  const categories: PartitionProfile['categories'] = {};
+  if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
+  for (const c of stats.columns) {
+    const put = (name: string, value: number | null): void => {
+      if (value !== null && Number.isFinite(value)) metrics[`${c.name}.${name}`] = value;
+    };
+    put('nullRate', nullFraction(c));
+    if (c.type === 'timestamp') continue;
+    if (c.numeric !== undefined) numericMetrics(c, put);
+    if (c.categorical !== undefined) {
+      const present = c.count - c.nulls;
+      put('distinct', c.categorical.distinct);
+      const entries = Object.entries(c.categorical.frequencies).slice(0, PROFILE_CATEGORIES);
+      const shares: Record<string, number> = {};
+      for (const [value, count] of entries) shares[value] = present === 0 ? 0 : count / present;
+      put('topShare', entries[0] === undefined || present === 0 ? 0 : entries[0][1] / present);
+      categories[c.name] = { shares, complete: !c.categorical.distinctIsLowerBound && c.categorical.distinct <= PROFILE_CATEGORIES };
+    }
+  }
+  return { date, rows: stats.rows, metrics, categories };
+}
+
+function numericMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
+  const m = c.numeric!;
+  const finite = valueCount(c);
+  const present = c.count - c.nulls;
+  put('nonFiniteShare', present === 0 ? 0 : m.nonFinite / present);
+  if (finite === 0) return;
+  put('mean', m.mean);
+  put('std', m.std);
+  put('negativeShare', m.negatives / finite);
+  put('zeroShare', m.zeros / finite);
+  const nonIntegers = (m as { nonIntegers?: number }).nonIntegers;
+  if (typeof nonIntegers === 'number') put('nonIntegerShare', nonIntegers / finite);
+  for (const [name, q] of QUANTILES) put(name, quantile(c, q));
+}
+
+export interface HistoryOptions {
+  /** Days of history a partition needs before it is tested. */
+  minDays: number;
+  /** Newest days of history used at most. */
+  maxDays: number;
+  /** Robust z-score (deviation / (1.4826 MAD)) beyond which an outlier partition is an error. */
+  threshold: number;
+  /** The label's derived column (its mean is the label rate). */
+  labelColumn: string;
+  /** Metrics a person accepted a change of, with the day it took effect: history before that day is not used for them. */
+  accepted?: ReadonlyArray<{ date: string; metrics: readonly string[] }>;
+}
+
+/** One statistic of a partition beyond its history. */
+export interface HistoryFinding {
+  kind: 'partition_rows' | 'partition_statistic' | 'label_rate' | 'label_relation';
+  /** The column the metric is of (null for the row count). */
+  column: string | null;
+  metric: string;
+  value: number;
+  /** What the history expects: the median of the same weekday (or of all days). */
+  expected: number;
+  /** The smallest and largest value in the history used. */
+  low: number;
+  high: number;
+  /** Robust z-score. */
+  score: number;
+  days: number;
+  sameWeekday: boolean;
+}
+
+/** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
+function badDirection(metric: string): 'both' | 'up' | 'down' {
+  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric === 'duplicates.share') return 'up';
+  if (metric.startsWith('model.')) return 'down';
+  return 'both';
+}
+
+/**
+ * Smallest spread of a metric, so a history that never moved does not make every small
+ * change infinitely surprising: shares move by a tenth of a percent, a model's score by
+ * 0.005, a location (mean, quantile) by 2% of its column's typical standard deviation,
+ * anything else by 1% of its level.
+ */
+function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
+  if (/(Share|Rate|share|divergence)$/.test(metric)) return 0.001;
+  if (metric.startsWith('model.')) return 0.005;
+  const statistic = metric.slice(metric.lastIndexOf('.') + 1);
+  if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
+    const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf('.'))}.std`]).filter((x): x is number => Number.isFinite(x));
+    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds));
+  }
+  return Math.max(1e-9, 0.01 * Math.abs(center));
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
+export function weekdayOf(date: string): number {
+  const day = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Summed value shares of a set of days, per categorical column, for leave-one-out pools. */
+interface PoolSums {
+  days: number;
+  columns: Map<string, { shares: Map<string, number>; listing: Map<string, number>; days: number; complete: boolean }>;
+}
+
+function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
+  const columns: PoolSums['columns'] = new Map();
+  for (const p of profiles) {
+    for (const [column, own] of Object.entries(p.categories)) {
+      let sums = columns.get(column);
+      if (sums === undefined) columns.set(column, (sums = { shares: new Map(), listing: new Map(), days: 0, complete: true }));
+      sums.days++;
+      sums.complete &&= own.complete;
+      for (const [v, s] of Object.entries(own.shares)) {
+        sums.shares.set(v, (sums.shares.get(v) ?? 0) + s);
+        sums.listing.set(v, (sums.listing.get(v) ?? 0) + 1);
+      }
+    }
+  }
+  return { days: profiles.length, columns };
+}
+
+/**
+ * The metrics that compare a partition with a pool of other days: for each categorical
+ * column, the Jensen-Shannon distance of its value shares from the pool's mean shares
+ * (`<column>.divergence`) and the share of its rows holding values no pooled day had
+ * (`<column>.unseenShare`, only where every day listed all its values). With `self` in
+ * the pool, it is left out (leave-one-out), so history days are measured as the newest is.
+ */
+function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, selfInPool: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [column, own] of Object.entries(profile.categories)) {
+    const sums = pool.columns.get(column);
+    if (sums === undefined) continue;
+    const days = sums.days - (selfInPool ? 1 : 0);
+    if (days < 1) continue;
+    out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (sums.complete && own.complete) {
+      let unseen = 0;
+      for (const [v, s] of Object.entries(own.shares)) if ((sums.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
+      out[`${column}.unseenShare`] = unseen;
+    }
+  }
+  return out;
+}
+
+/**
+ * Jensen-Shannon distance (base 2, 0..1) of a day's shares `p` from the mean shares of a
+ * pool (`sums` over `days` days, less `p` itself when `leaveOut`); the mass neither lists
+ * is one "other" value.
+ */
+function jensenShannon(p: Record<string, number>, sums: ReadonlyMap<string, number>, days: number, leaveOut: boolean): number {
+  let pOther = 1;
+  let qOther = 1;
+  let divergence = 0;
+  const term = (a: number, b: number): number => {
+    const m = (a + b) / 2;
+    return (a > 0 ? a * Math.log2(a / m) : 0) + (b > 0 ? b * Math.log2(b / m) : 0);
+  };
+  for (const [k, sum] of sums) {
+    const a = p[k] ?? 0;
+    const b = Math.max(0, (sum - (leaveOut ? a : 0)) / days);
+    pOther -= a;
+    qOther -= b;
+    divergence += term(a, b);
+  }
+  for (const [k, a] of Object.entries(p)) {
+    if (sums.has(k)) continue;
+    pOther -= a;
+    divergence += term(a, 0);
+  }
+  divergence += term(Math.max(0, pOther), Math.max(0, qOther));
+  return Math.sqrt(Math.max(0, Math.min(1, divergence / 2)));
+}
+
+/**
+ * Tests `newest` against `all` (partitions before it are its history, oldest first; a
+ * caller may merge extra metrics such as a model's score into the profiles). A metric is
+ * an outlier when its robust z-score passes `threshold` in its bad direction AND it lies
+ * outside the range of every value in the history: an outlier beyond anything the
+ * history shows. Returns nothing when the history is shorter than `minDays`.
+ */
+export function compareWithHistory(newest: PartitionProfile, all: readonly PartitionProfile[], options: HistoryOptions): HistoryFinding[] {
+  const history = all.filter((h) => h.date < newest.date).slice(-options.maxDays);
+  if (history.length < options.minDays) return [];
+  // Category mixes are compared with the same weekday's days when there are 3 or more, else with all days.
+  const weekdays = new Map<number, PartitionProfile[]>();
+  for (const h of history) weekdays.set(weekdayOf(h.date), [...(weekdays.get(weekdayOf(h.date)) ?? []), h]);
+  const allSums = poolSums(history);
+  const weekdaySums = new Map([...weekdays].map(([w, days]) => [w, poolSums(days)]));
+  const comparative = (p: PartitionProfile, inPool: boolean): Record<string, number> => {
+    const w = weekdayOf(p.date);
+    const group = weekdays.get(w)?.length ?? 0;
+    const useWeekday = group - (inPool ? 1 : 0) >= 3;
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, inPool);
+  };
+  const newestMetrics = { ...newest.metrics, ...comparative(newest, false) };
+  const historyMetrics = history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: { ...h.metrics, ...comparative(h, true) } }));
+  const weekday = weekdayOf(newest.date);
+  const findings: HistoryFinding[] = [];
+  for (const [metric, value] of Object.entries(newestMetrics)) {
+    const since = acceptedSince(metric, newest.date, options.accepted);
+    const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
+    if (points.length < (metric.startsWith('model.') ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    const values = points.map((p) => p.metrics[metric]!);
+    // Seasonality: a value is measured from the median of its own weekday when that weekday has 3 or more other days.
+    const byWeekday = new Map<number, number[]>();
+    for (const p of points) {
+      const group = byWeekday.get(p.weekday);
+      if (group === undefined) byWeekday.set(p.weekday, [p.metrics[metric]!]);
+      else group.push(p.metrics[metric]!);
+    }
+    const overall = median(values);
+    const centerOf = (w: number, leaveOut?: number): { center: number; same: boolean } => {
+      const group = byWeekday.get(w) ?? [];
+      if (group.length - (leaveOut === undefined ? 0 : 1) < 3) return { center: overall, same: false };
+      if (leaveOut === undefined) return { center: median(group), same: true };
+      const others = [...group];
+      others.splice(others.indexOf(leaveOut), 1);
+      return { center: median(others), same: true };
+    };
+    // Each history day's deviation from its weekday's other days: the spread a new day is judged by.
+    const residuals = points.map((p) => Math.abs(p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]!).center));
+    const { center, same } = centerOf(weekday);
+    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics));
+    const score = (value - center) / spread;
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const direction = badDirection(metric);
+    const bad = (direction !== 'down' && score >= options.threshold && value > high) || (direction !== 'up' && score <= -options.threshold && value < low);
+    if (!bad) continue;
+    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('model.') ? null : metric.slice(0, metric.lastIndexOf('.'));
+    const kind = metric === 'rows' ? 'partition_rows' : metric.startsWith('model.') ? 'label_relation' : column === options.labelColumn ? 'label_rate' : 'partition_statistic';
+    findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+  }
+  return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/** Days a production model's score needs before its drop is judged (it is scored on the newest days only). */
+export const MODEL_HISTORY_DAYS = 7;
+
+/** The first day whose history counts for `metric`: the newest accepted change of it before `date`. */
+function acceptedSince(metric: string, date: string, accepted: HistoryOptions['accepted']): string {
+  let since = '';
+  for (const a of accepted ?? []) if (a.date <= date && a.date > since && a.metrics.includes(metric)) since = a.date;
+  return since;
+}
+
+const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** A metric's name in words. */
+export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'>, labelText: string): string {
+  const { metric, column } = finding;
+  if (metric === 'rows') return 'row count';
+  if (metric === 'duplicates.share') return 'share of rows that repeat an earlier row';
+  if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
+  const statistic = metric.slice(metric.lastIndexOf('.') + 1);
+  const words: Record<string, string> = {
+    nullRate: 'share of nulls',
+    mean: 'mean',
+    std: 'standard deviation',
+    q05: '5th percentile',
+    q25: '25th percentile',
+    q50: 'median',
+    q75: '75th percentile',
+    q95: '95th percentile',
+    negativeShare: 'share of negative values',
+    zeroShare: 'share of zeros',
+    nonFiniteShare: 'share of NaN or infinite values',
+    nonIntegerShare: 'share of values with a fraction',
+    distinct: 'number of distinct values',
+    topShare: 'share of its most frequent value',
+    divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',
+    unseenShare: 'share of values no earlier day had',
+  };
+  const what = column?.startsWith('ct:label') === true ? `label (${labelText})` : column?.startsWith('input:') === true ? `model input "${column.slice('input:'.length)}"` : `column "${column}"`;
+  return `${what}: ${words[statistic] ?? statistic}`;
+}
+
+function fmt(x: number): string {
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  const a = Math.abs(x);
+  if (a >= 1000) return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
+}
+
+/** One line a reviewer understands: the value, what the history shows, and what to do. */
+export function findingMessage(finding: HistoryFinding, partition: string, date: string, labelText: string): string {
+  const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
+  return (
+    `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; ` +
+    `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} (robust z ${finding.score.toFixed(1)}). ` +
+    `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
+  );
+}

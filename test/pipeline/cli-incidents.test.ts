@@ -1,0 +1,135 @@
+/**
+ * The data incidents of the seed, end to end on real flights days: with a production model
+ * in place, a bad newest partition stops `ct run` at validation (exit 1, production
+ * unchanged); the next day, the bad partition is quarantined and the run goes on without it;
+ * `ct validate --accept` takes it back as a real change.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readTables } from '../../src/data/read.js';
+import type { Column, Table } from '../../src/data/table.js';
+import { treeDigest } from '../helpers.js';
+import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+
+interface Validation {
+  ok: boolean;
+  files: string[];
+  anomalies: Array<{ kind: string; severity: string; column: string | null; message: string }>;
+  quarantined: Array<{ date: string; file: string; reasons: string[] }>;
+  history: { days: number; skipped: string | null };
+}
+
+const readValidation = (repo: string): Validation => JSON.parse(readFileSync(path.join(repo, 'out/validation.json'), 'utf8')) as Validation;
+const errorKinds = (v: Validation): string[] => [...new Set(v.anomalies.filter((a) => a.severity === 'error').map((a) => a.kind))];
+
+/** Rows of a real day as CSV text, `change` applied to row i's distance. */
+function csvOf(table: Table, rows: number, distance: (d: number, i: number) => number = (d) => d): string {
+  const col = (name: string): Column => table.columns.find((c) => c.name === name)!;
+  const [date, delay, dist, origin, destination] = ['date', 'delay', 'distance', 'origin', 'destination'].map(col) as [Column & { values: Float64Array }, Column & { values: Float64Array }, Column & { values: Float64Array }, Column & { codes: Int32Array; dictionary: string[] }, Column & { codes: Int32Array; dictionary: string[] }];
+  let text = 'date,delay,distance,origin,destination\n';
+  for (let i = 0; i < Math.min(rows, table.rowCount); i++) {
+    text += `${new Date(date.values[i]!).toISOString().slice(0, 16)},${delay.values[i]},${distance(dist.values[i]!, i)},${origin.dictionary[origin.codes[i]!]},${destination.dictionary[destination.codes[i]!]}\n`;
+  }
+  return text;
+}
+
+describe('data incidents on real flights days', () => {
+  let repo: string;
+  let march1: Table;
+  let march2: string;
+  let models: Record<string, string>;
+  const partition = (): string => path.join(repo, 'data/flights/2001-03-01.csv');
+
+  beforeAll(async () => {
+    // 20 real days of history, the reviewed schema, and a production model trained on the newest 14.
+    repo = tempRepo(shippedPartitions().slice(-20), 14);
+    // The model only has to exist: gates that a busy machine cannot fail, no intervals or slices.
+    const config = smallConfig(14);
+    config.gates = [{ metric: 'auc', lowerBound: 0.55 }];
+    config.evaluation = { bootstrap: { samples: 0 }, slices: [] };
+    writeConfig(repo, 'ct.config.yaml', config);
+    cpSync(path.join(root, 'data/flights/schema.json'), path.join(repo, 'data/flights/schema.json'));
+    const days = mkdtempSync(path.join(tmpdir(), 'ct-march-'));
+    const made = spawnSync(process.execPath, [path.join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-03-01', '--to', '2001-03-02', '--out', days], { encoding: 'utf8' });
+    expect(made.status).toBe(0);
+    march1 = await readTables([path.join(days, '2001-03-01.parquet')]);
+    march2 = path.join(days, '2001-03-02.parquet');
+    const first = ct(repo, ['run', '--quiet']);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    models = treeDigest(path.join(repo, 'models'));
+  }, 240_000);
+
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  const stopsAtValidation = (): Validation => {
+    const r = ct(repo, ['run', '--quiet']);
+    expect(r.status).toBe(1);
+    const v = readValidation(repo);
+    expect(v.ok).toBe(false);
+    // Stopped before training: no candidate was written, and production is unchanged.
+    expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
+    expect(treeDigest(path.join(repo, 'models'))).toEqual(models);
+    return v;
+  };
+
+  beforeEach(() => rmSync(path.join(repo, 'out'), { recursive: true, force: true }));
+
+  test('2,000 rows of the day with every 20th distance negative stop the run at validation', () => {
+    writeFileSync(partition(), csvOf(march1, 2_000, (d, i) => (i % 20 === 19 ? -d : d)));
+    const v = stopsAtValidation();
+    expect(errorKinds(v)).toEqual(expect.arrayContaining(['negative_value', 'partition_rows']));
+    const negative = v.anomalies.find((a) => a.kind === 'negative_value')!;
+    expect(negative.message).toMatch(/column "distance": 100 of 2000 values \(5\.0%\) in data\/flights\/2001-03-01\.csv are negative/);
+  });
+
+  test('the 2,000 clean rows of the day on their own stop the run: a partial upload', () => {
+    writeFileSync(partition(), csvOf(march1, 2_000));
+    const v = stopsAtValidation();
+    expect(errorKinds(v)).toContain('partition_rows');
+    expect(v.anomalies.find((a) => a.kind === 'partition_rows')!.message).toMatch(/2001-03-01\.csv: row count is 2,000, expected about 1\d,\d{3}/);
+  });
+
+  test('the whole day with distance in kilometres stops the run at validation', () => {
+    writeFileSync(partition(), csvOf(march1, Infinity, (d) => Math.round(d * 1.609344)));
+    const v = stopsAtValidation();
+    expect(v.anomalies.some((a) => a.severity === 'error' && a.column === 'distance' && a.kind === 'partition_statistic')).toBe(true);
+  });
+
+  test('the next day, the bad partition is quarantined and validation goes on without it; --accept takes it back', () => {
+    writeFileSync(partition(), csvOf(march1, 2_000));
+    cpSync(march2, path.join(repo, 'data/flights/2001-03-02.parquet'));
+    const next = ct(repo, ['validate', '--quiet']);
+    expect(next.status).toBe(0);
+    let v = readValidation(repo);
+    expect(v.quarantined.map((q) => q.date)).toEqual(['2001-03-01']);
+    expect(v.quarantined[0]!.reasons.join(' ')).toMatch(/row count is 2,000/);
+    expect(v.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(false);
+    expect(readFileSync(path.join(repo, 'out/validation.md'), 'utf8')).toMatch(/Left out of this window[\s\S]*2001-03-01\.csv/);
+
+    const accepted = ct(repo, ['validate', '--accept', '2001-03-01', '--reason', 'a strike: only 2,000 flights flew']);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stderr).toMatch(/accepted the change of 2001-03-01 \([^)]*\brows\b/);
+    const record = JSON.parse(readFileSync(path.join(repo, 'data/flights/accepted.json'), 'utf8')) as { partitions: Array<{ date: string; reason: string }> };
+    expect(record.partitions).toEqual([expect.objectContaining({ date: '2001-03-01', reason: 'a strike: only 2,000 flights flew' })]);
+    v = readValidation(repo);
+    expect(v.quarantined).toEqual([]);
+    expect(v.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(true);
+
+    // A changed file is no longer the one accepted: it is judged again.
+    writeFileSync(partition(), csvOf(march1, 1_500));
+    ct(repo, ['validate', '--quiet']);
+    expect(readValidation(repo).quarantined.map((q) => q.date)).toEqual(['2001-03-01']);
+    rmSync(path.join(repo, 'data/flights/2001-03-02.parquet'));
+  });
+
+  test('--accept of a day that is not flagged is one line and exit 2', () => {
+    rmSync(partition(), { force: true });
+    const r = ct(repo, ['validate', '--accept', '2001-02-20', '--quiet']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--accept 2001-02-20: no partition of the window for that day is flagged/);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The partition history's rules on profiles made by hand: each test fails if a rule
+ * stops finding its outlier, or starts flagging an ordinary day.
+ */
+import { compareWithHistory, findingMessage, type HistoryOptions, type PartitionProfile, profileOf, weekdayOf } from '../../src/validate/history.js';
+import { computeStatistics } from '../../src/validate/statistics.js';
+import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+
+const options: HistoryOptions = { minDays: 14, maxDays: 56, threshold: 16, labelColumn: 'ct:label' };
+
+function dateOf(i: number): string {
+  return new Date(Date.UTC(2001, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A day like the flights: fewer rows on Saturdays, a stable mix of three airports, a label rate near 0.2. */
+function day(i: number, change: Partial<{ rows: number; labelRate: number; mix: [number, number, number]; distanceScale: number; score: number }> = {}): PartitionProfile {
+  const date = dateOf(i);
+  const wiggle = Math.sin(i * 1.7) * 0.01;
+  const rows = change.rows ?? Math.round((weekdayOf(date) === 6 ? 14_000 : 16_500) * (1 + wiggle));
+  const [a, b] = change.mix ?? [0.5 + wiggle, 0.3, 0.2 - wiggle];
+  const labelRate = change.labelRate ?? 0.2 + wiggle * 3;
+  const n = 400;
+  const origins: string[] = [];
+  const distance: number[] = [];
+  const label: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const u = (k + 0.5) / n;
+    origins.push(u < a ? 'ATL' : u < a + b ? 'ORD' : 'DEN');
+    distance.push(Math.round((200 + ((k * 37) % 1800)) * (change.distanceScale ?? 1)));
+    label.push(((k * 7919) % n) / n < labelRate ? 1 : 0);
+  }
+  const stats = computeStatistics(tableOf([stringColumn('origin', origins), numberColumn('distance', distance), numberColumn('ct:label', label)]));
+  const profile = profileOf(date, { ...stats, rows }, { duplicates: 0 });
+  if (change.score !== undefined) profile.metrics['model.auc'] = change.score;
+  return profile;
+}
+
+function history(days: number): PartitionProfile[] {
+  return Array.from({ length: days }, (_, i) => {
+    const p = day(i);
+    p.metrics['model.auc'] = 0.68 + Math.sin(i) * 0.008;
+    return p;
+  });
+}
+
+describe('compareWithHistory', () => {
+  test('an ordinary day has no findings', () => {
+    const h = history(28);
+    const newest = day(28, { score: 0.675 });
+    expect(compareWithHistory(newest, h, options)).toEqual([]);
+  });
+
+  test('a Saturday is judged against Saturdays: its lower volume is no outlier', () => {
+    const h = history(35);
+    const saturday = Array.from({ length: 7 }, (_, k) => 35 + k).find((i) => weekdayOf(dateOf(i)) === 6)!;
+    expect(compareWithHistory(day(saturday), h.slice(0, saturday), options)).toEqual([]);
+  });
+
+  test('a partial upload is a partition_rows outlier with a message a reviewer understands', () => {
+    const findings = compareWithHistory(day(28, { rows: 2_000 }), history(28), options);
+    const rows = findings.find((f) => f.kind === 'partition_rows');
+    expect(rows).toBeDefined();
+    expect(rows!.value).toBe(2_000);
+    const message = findingMessage(rows!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15');
+    expect(message).toMatch(/data\/x\/2001-01-29\.csv: row count is 2,000, expected about/);
+    expect(message).toMatch(/ct validate --accept 2001-01-29/);
+  });
+
+  test('a unit change moves the column beyond every earlier day', () => {
+    const findings = compareWithHistory(day(28, { distanceScale: 1.609 }), history(28), options);
+    expect(findings.some((f) => f.kind === 'partition_statistic' && f.column === 'distance' && f.metric === 'distance.mean')).toBe(true);
+  });
+
+  test('a new category mix is found through the Jensen-Shannon distance', () => {
+    const findings = compareWithHistory(day(28, { mix: [0.05, 0.05, 0.9] }), history(28), options);
+    expect(findings.some((f) => f.metric === 'origin.divergence')).toBe(true);
+  });
+
+  test('a flipped label rate is a label_rate outlier', () => {
+    const findings = compareWithHistory(day(28, { labelRate: 0.8 }), history(28), options);
+    expect(findings.some((f) => f.kind === 'label_rate' && f.column === 'ct:label')).toBe(true);
+  });
+
+  test("a collapse of the production model's score is a label_relation outlier; a rise is not", () => {
+    expect(compareWithHistory(day(28, { score: 0.5 }), history(28), options).map((f) => f.kind)).toContain('label_relation');
+    expect(compareWithHistory(day(28, { score: 0.95 }), history(28), options).map((f) => f.kind)).not.toContain('label_relation');
+  });
+
+  test('too little history: nothing is judged', () => {
+    expect(compareWithHistory(day(10, { rows: 10 }), history(10), options)).toEqual([]);
+  });
+
+  test('an accepted change restarts the history of its metrics', () => {
+    const h = history(40);
+    for (let i = 20; i < 40; i++) h[i]!.metrics.rows = Math.round(h[i]!.metrics.rows! / 2);
+    const newest = day(40, { rows: 8_000 });
+    expect(compareWithHistory(newest, h, options).some((f) => f.kind === 'partition_rows')).toBe(false);
+    // Without the acceptance the halved days still dominate the median: the test above is not vacuous.
+    const halved = compareWithHistory(day(40, { rows: 2_000 }), h, { ...options, accepted: [{ date: dateOf(20), metrics: ['rows'] }] });
+    expect(halved.some((f) => f.kind === 'partition_rows')).toBe(true);
+    const justAccepted = compareWithHistory(newest, h, { ...options, accepted: [{ date: dateOf(30), metrics: ['rows'] }] });
+    expect(justAccepted.some((f) => f.kind === 'partition_rows')).toBe(false);
+  });
+});

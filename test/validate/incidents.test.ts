@@ -1,0 +1,181 @@
+/**
+ * The incident corpus (bench/lib/incidents.js, measured at scale by `npm run bench -- incidents`)
+ * on small real data: every kind of pipeline failure, put into the newest partition of a
+ * folder of real days, must make `ct validate` exit 1 with an error anomaly, while the
+ * clean version of the same day passes.
+ *
+ * Data: the shipped partitions 2001-02-01..02-28 (data/flights), every 11th row (about
+ * 1,500 rows a day), as CSV. The newest day, 2001-02-28, is clean or carries one incident at
+ * the kind's largest severity (the share of rows touched); the 27 days before it are
+ * history. One production model is trained once (`ct run` on the 14 days before the newest
+ * day) and copied into every repository: the label check (a misaligned label keeps every value
+ * real; only the production model scoring near chance on it gives it away — label_shift) and
+ * the model's input-domain checks need it; the other kinds are schema or history findings.
+ * All repositories share one history cache (`.ct/history`), filled by the clean run first.
+ * The validations run in beforeAll, two at a time; each test reads its result.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { INCIDENTS, incidentFile, KINDS, type Row, seedOf, toCsv } from '../../bench/lib/incidents.js';
+import { readTable } from '../../src/data/read.js';
+import { valueAt } from '../../src/data/table.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/ct.js');
+const NEWEST = '2001-02-28';
+const DAYS = Array.from({ length: 28 }, (_, i) => `2001-02-${String(i + 1).padStart(2, '0')}`);
+const HISTORY = DAYS.slice(0, -1);
+/** Every EVERY-th row of a day: about 1,500 of its 16,500. */
+const EVERY = 11;
+/** Severity tested: the kind's largest (the bench measures every severity on full days). */
+const severityOf = (kind: string): number => Math.max(...INCIDENTS[kind]!.severities);
+/**
+ * Kinds ct does not stop yet at their whole-file severity (open work, measured by
+ * `npm run bench -- incidents`): some end with exit 2 as unreadable input rather than an
+ * error anomaly, others leave every per-partition statistic within its history.
+ */
+const NOT_YET_STOPPED = new Set(['partial_upload', 'truncated_file', 'stale_copy', 'label_shift', 'nulls_delay', 'nulls_distance', 'utf16_export', 'concatenated_parts', 'distance_thousands_separator', 'origin_destination_swapped', 'distance_shuffled', 'column_added']);
+
+interface Outcome {
+  kind: string;
+  severity: number | null;
+  description: string;
+  status: number;
+  errors: string[];
+  warnings: string[];
+  stderr: string;
+}
+
+function runCt(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function dayRows(day: string): Promise<Row[]> {
+  const table = await readTable(path.join(root, 'data/flights', `${day}.parquet`));
+  const rows: Row[] = [];
+  for (let i = 0; i < table.rowCount; i += EVERY) {
+    const row: Row = {};
+    for (const c of table.columns) {
+      const v = valueAt(c, i);
+      row[c.name] = c.name === 'date' && typeof v === 'string' ? v.slice(0, 16) : (v as string | number | null);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** 'stopped', or what ct did with the incident. */
+function verdict(o: Outcome): string {
+  if (o.status === 1 && o.errors.length > 0) return 'stopped';
+  return [
+    `not stopped: ${o.kind} at severity ${o.severity} (${o.description}): exit ${o.status}`,
+    ...o.errors.map((e) => `  error ${e}`),
+    ...o.warnings.map((w) => `  warning ${w}`),
+    ...(o.status === 0 || o.stderr === '' ? [] : [`  stderr: ${o.stderr}`]),
+  ].join('\n');
+}
+
+describe('incident corpus: ct validate stops every kind in the newest partition', () => {
+  const base = mkdtempSync(path.join(tmpdir(), 'ct-incidents-'));
+  const days = path.join(base, 'days');
+  const history = path.join(base, 'history');
+  const outcomes = new Map<string, Outcome>();
+  let config = '';
+
+  /** A repository: the config, the history days, the newest partition's bytes, the schema, the production registry. */
+  function repo(name: string, newest: Buffer, models: string | null): string {
+    const dir = path.join(base, name);
+    const data = path.join(dir, 'data/flights');
+    mkdirSync(data, { recursive: true });
+    for (const day of HISTORY) copyFileSync(path.join(days, `${day}.csv`), path.join(data, `${day}.csv`));
+    writeFileSync(path.join(data, `${NEWEST}.csv`), newest);
+    copyFileSync(path.join(root, 'data/flights/schema.json'), path.join(data, 'schema.json'));
+    writeFileSync(path.join(dir, 'ct.config.yaml'), config);
+    if (models !== null) cpSync(models, path.join(dir, 'models'), { recursive: true });
+    mkdirSync(path.join(dir, '.ct'), { recursive: true });
+    symlinkSync(history, path.join(dir, '.ct/history'));
+    return dir;
+  }
+
+  async function validate(kind: string, severity: number | null, description: string, newest: Buffer, models: string | null): Promise<Outcome> {
+    const dir = repo(kind, newest, models);
+    const r = await runCt(dir, ['validate', '--quiet']);
+    const file = path.join(dir, 'out/validation.json');
+    const anomalies: Array<{ kind: string; column: string | null; severity: string; message: string }> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).anomalies : [];
+    const outcome: Outcome = {
+      kind,
+      severity,
+      description,
+      status: r.status,
+      errors: anomalies.filter((a) => a.severity === 'error').map((a) => `${a.kind}: ${a.message}`),
+      warnings: anomalies.filter((a) => a.severity !== 'error').map((a) => `${a.kind}: ${a.message}`),
+      stderr: r.stderr.trim().split('\n').slice(-3).join('\n'),
+    };
+    rmSync(dir, { recursive: true, force: true });
+    return outcome;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(days);
+    mkdirSync(history);
+    const rows = new Map<string, Row[]>();
+    for (const day of DAYS) {
+      rows.set(day, await dayRows(day));
+      writeFileSync(path.join(days, `${day}.csv`), toCsv(rows.get(day)!));
+    }
+    // The shipped config, trained quickly on the small days; one loose gate so the first model is promoted on a busy machine.
+    const c = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    c.training = { ...c.training, epochs: 2 };
+    c.evaluation = { ...c.evaluation, bootstrap: { samples: 0 } };
+    c.gates = [{ metric: 'auc', lowerBound: 0.5 }] as unknown as Record<string, unknown>;
+    config = stringify(c);
+
+    // The production model: ct run on the 14 clean days before the newest one.
+    const production = path.join(base, 'production');
+    const data = path.join(production, 'data/flights');
+    mkdirSync(data, { recursive: true });
+    for (const day of HISTORY) copyFileSync(path.join(days, `${day}.csv`), path.join(data, `${day}.csv`));
+    copyFileSync(path.join(root, 'data/flights/schema.json'), path.join(data, 'schema.json'));
+    writeFileSync(path.join(production, 'ct.config.yaml'), config);
+    mkdirSync(path.join(production, '.ct'));
+    symlinkSync(history, path.join(production, '.ct/history'));
+    const trained = await runCt(production, ['run', '--quiet']);
+    if (trained.status !== 0) throw new Error(`ct run for the production model failed (exit ${trained.status}):\n${trained.stderr}`);
+    const models = path.join(production, 'models');
+
+    const clean = rows.get(NEWEST)!;
+    const previousDayRows = rows.get(HISTORY.at(-1)!)!;
+    outcomes.set('clean', await validate('clean', null, `clean ${NEWEST}`, readFileSync(path.join(days, `${NEWEST}.csv`)), models));
+    const queue = [...KINDS];
+    const worker = async (): Promise<void> => {
+      for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) {
+        const severity = severityOf(kind);
+        const made = incidentFile(kind, clean, { severity, seed: seedOf(kind, severity, NEWEST), previousDayRows });
+        outcomes.set(kind, await validate(kind, severity, made.description, made.bytes, models));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }, 600_000);
+
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it(`the clean ${NEWEST} passes: exit 0, no error anomaly`, () => {
+    const o = outcomes.get('clean')!;
+    expect({ status: o.status, errors: o.errors, stderr: o.status === 0 ? '' : o.stderr }).toEqual({ status: 0, errors: [], stderr: '' });
+  });
+
+  it.each(KINDS.filter((kind) => !NOT_YET_STOPPED.has(kind)).map((kind) => [kind, severityOf(kind), INCIDENTS[kind]!.summary]))('%s (severity %s: %s): exit 1 with an error anomaly', (kind) => {
+    // On failure the received text says what ct did instead: the exit code, its last lines, the warnings it gave.
+    expect(verdict(outcomes.get(String(kind))!)).toBe('stopped');
+  });
+});

@@ -4,8 +4,8 @@ import {
   headlineMetric,
   runAction,
   runEvaluate
-} from "./chunks/chunk-JXBCUVI4.js";
-import "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-JKAE2XZU.js";
+import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/evaluate.ts

@@ -6,7 +6,7 @@ import {
   predictRows,
   require_tf_node,
   selectBackend
-} from "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-NMNEVK3U.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

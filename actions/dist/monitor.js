@@ -3,7 +3,7 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-IVR4ZKIJ.js";
+} from "./chunks/chunk-CNI5NL7X.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   dataSource,
@@ -30,7 +30,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-JXBCUVI4.js";
+} from "./chunks/chunk-JKAE2XZU.js";
 import {
   UserError,
   allRows,
@@ -38,7 +38,7 @@ import {
   readJson,
   selectBackend,
   writeJson
-} from "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/monitor.ts

@@ -1,15 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  createInputDomainChecker,
-  imputedSummary
-} from "./chunks/chunk-7MQITLQ5.js";
-import {
   annotateAnomalies,
   artifactPaths,
+  createInputDomainChecker,
   dataSource,
   displayPath,
   fingerprintFiles,
   getInput,
+  imputedSummary,
   isRemote,
   listPartitions,
   listVersions,
@@ -25,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-JXBCUVI4.js";
+} from "./chunks/chunk-JKAE2XZU.js";
 import {
   UserError,
   encodeTable,
@@ -35,7 +33,7 @@ import {
   selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/predict.ts

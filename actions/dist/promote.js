@@ -8,7 +8,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-IVR4ZKIJ.js";
+} from "./chunks/chunk-CNI5NL7X.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   artifactPaths,
@@ -25,14 +25,14 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-JXBCUVI4.js";
+} from "./chunks/chunk-JKAE2XZU.js";
 import {
   UserError,
   appendJobSummary,
   faultPoint,
   readJson,
   writeJson
-} from "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/pipeline/promote.ts

@@ -1,8 +1,5 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
 import {
-  imputedSummary
-} from "./chunks/chunk-7MQITLQ5.js";
-import {
   wo
 } from "./chunks/chunk-NC474SEF.js";
 import {
@@ -14,13 +11,14 @@ import {
   displayPath,
   headlineMetric,
   holdout,
+  imputedSummary,
   loadDataset,
   mulberry32,
   quarantinedDays,
   runAction,
   sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-JXBCUVI4.js";
+} from "./chunks/chunk-JKAE2XZU.js";
 import {
   UserError,
   batchTensors,
@@ -34,7 +32,7 @@ import {
   selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-NMNEVK3U.js";
 import {
   __toESM
 } from "./chunks/chunk-WDYNI5YC.js";

@@ -5,8 +5,8 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-JXBCUVI4.js";
-import "./chunks/chunk-6NTQ46UP.js";
+} from "./chunks/chunk-JKAE2XZU.js";
+import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 
 // src/actions/validate.ts

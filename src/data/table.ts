@@ -61,6 +61,30 @@ export interface Table {
   readonly sources: readonly RowSource[];
 }
 
+/** A string column from a key per row (null where missing), each distinct key stored once in the dictionary. */
+export function stringColumnOf(name: string, rows: number, keyAt: (i: number) => string | null): StringColumn {
+  const codes = new Int32Array(rows);
+  const dictionary: string[] = [];
+  const index = new Map<string, number>();
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < rows; i++) {
+    const key = keyAt(i);
+    if (key === null) {
+      codes[i] = -1;
+      (nulls ??= new Uint8Array(rows))[i] = 1;
+      continue;
+    }
+    let code = index.get(key);
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(key);
+      index.set(key, code);
+    }
+    codes[i] = code;
+  }
+  return { type: 'string', name, codes, dictionary, nulls };
+}
+
 /** A number column from computed values; NaN marks a null. */
 export function numberColumnOf(name: string, values: ArrayLike<number>): NumberColumn {
   const out = Float64Array.from(values);

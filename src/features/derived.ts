@@ -6,7 +6,7 @@
  * plausible but moves the hour of day; this is where it shows.
  */
 import type { FeatureConfig } from '../config/types.js';
-import { type Column, findColumn, type NumberColumn, type StringColumn, type Table } from '../data/table.js';
+import { type Column, findColumn, type NumberColumn, type StringColumn, stringColumnOf, type Table } from '../data/table.js';
 import { utcDayOfWeek, utcHourOfDay } from './preprocessing.js';
 
 /** The derived column holding the label as the model sees it (binary 0/1, regression value): tested for drift and tracked in the history. */
@@ -18,10 +18,7 @@ export const PREDICTION_COLUMN = 'ct:prediction';
 export const DERIVED_PREFIX = 'input:';
 
 /** Per-row category keys of one feature: `dictionary[codes[i]]`, -1 missing. */
-interface Keys {
-  codes: Int32Array;
-  dictionary: string[];
-}
+type Keys = StringColumn;
 
 /**
  * One column per feature whose values differ from a raw column's: `input:<name>`.
@@ -68,34 +65,15 @@ export function derivedInputColumns(table: Table, features: readonly FeatureConf
 }
 
 function stringColumn(name: string, k: Keys): StringColumn {
-  let nulls: Uint8Array | null = null;
-  for (let i = 0; i < k.codes.length; i++) if (k.codes[i]! < 0) (nulls ??= new Uint8Array(k.codes.length))[i] = 1;
-  return { type: 'string', name: `${DERIVED_PREFIX}${name}`, codes: k.codes, dictionary: k.dictionary, nulls };
+  return { ...k, name: `${DERIVED_PREFIX}${name}` };
 }
 
 function keysOf(n: number, keyAt: (i: number) => string | null): Keys {
-  const codes = new Int32Array(n);
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const key = keyAt(i);
-    if (key === null) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = index.get(key);
-    if (code === undefined) {
-      code = dictionary.length;
-      dictionary.push(key);
-      index.set(key, code);
-    }
-    codes[i] = code;
-  }
-  return { codes, dictionary };
+  return stringColumnOf('', n, keyAt);
 }
 
 function rawKeys(column: Column): Keys {
-  if (column.type === 'string') return { codes: column.codes, dictionary: [...column.dictionary] };
+  if (column.type === 'string') return column;
   const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
   return keysOf(column.values.length, (i) => (isNullAt(i) ? null : String(column.values[i])));
 }

@@ -27,15 +27,15 @@ import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
-import { type Anomaly, createAnomalyChecker } from '../validate/checker.js';
-import { compareWithHistory, describeMetric, findingMessage, type HistoryFinding, MODEL_HISTORY_DAYS, type PartitionAnomaly, type PartitionProfile, profileOf } from '../validate/history.js';
+import { type Anomaly, createAnomalyChecker, rowHashes } from '../validate/checker.js';
+import { compareWithHistory, createRelations, describeMetric, findingMessage, type HistoryFinding, mergeSketch, MODEL_HISTORY_DAYS, type PartitionProfile, profileOf } from '../validate/history.js';
 import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from '../validate/schema.js';
 import { createStatistics } from '../validate/statistics.js';
 import type { LoadedModel } from './evaluate.js';
 import { scoreLabelledRows } from './evaluate.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 1;
+const PROFILE_FORMAT = 3;
 
 /** One cache entry: a partition's profile, its own schema check, and model scores by version. */
 interface CacheEntry {
@@ -45,7 +45,7 @@ interface CacheEntry {
   fingerprint: string;
   derivation: string;
   profile: PartitionProfile;
-  anomalies: PartitionAnomaly[];
+  anomalies: Anomaly[];
   scores: Record<string, { metric: string; value: number; rows: number }>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
   verdict?: { key: string; findings: HistoryFinding[] };
@@ -86,8 +86,8 @@ export interface Screening {
   anomalies: Anomaly[];
   /** Older partitions of the window left out. */
   quarantined: QuarantinedPartition[];
-  /** Findings of the newest partition, kept for `--accept`. */
-  newest: { date: string; file: string; fingerprint: string; findings: HistoryFinding[] } | null;
+  /** The newest partition: its findings (kept for `--accept`), and the errors of its own schema check. */
+  newest: { date: string; file: string; fingerprint: string; rows: number; findings: HistoryFinding[]; errors: Anomaly[] } | null;
   /** Profiles read from the cache and computed this run. */
   cached: number;
   computed: number;
@@ -151,14 +151,13 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const { config, source, schema } = input;
   const options = config.validation.history;
   if (!options.enabled) return skippedScreening('validation.history.enabled is false');
-  let isFolder = false;
+  let partitions: Partition[];
   try {
-    isFolder = existsSync(source) && listPartitions(source).length > 0;
+    partitions = listPartitions(source);
   } catch {
-    isFolder = false;
+    // A single file, a URL, or a folder without partitions: validated as a whole, with no history.
+    return skippedScreening('the data is not a folder of daily partitions');
   }
-  if (!isFolder) return skippedScreening('the data is not a folder of daily partitions');
-  const partitions = listPartitions(source);
   const window = planDataset(config.data, source);
   const windowDays = new Set(window.trainParts.concat(window.evaluationParts));
   const windowPartitions = partitions.filter((p) => windowDays.has(p.date));
@@ -241,7 +240,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     historyDays,
     anomalies,
     quarantined,
-    newest: { date: newest.date, file: newest.file, fingerprint: entries.get(newest.date)!.fingerprint, findings: newestFindings },
+    newest: {
+      date: newest.date,
+      file: newest.file,
+      fingerprint: entries.get(newest.date)!.fingerprint,
+      rows: entries.get(newest.date)!.profile.rows,
+      findings: newestFindings,
+      errors: entries.get(newest.date)!.anomalies.filter((a) => a.severity === 'error'),
+    },
     cached,
     computed,
   };
@@ -323,9 +329,23 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   });
   const stats = createStatistics();
   const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
-  for await (const chunk of readChunksOf([p.file], readOptions)) {
-    checker.add(chunk);
-    stats.add(profileTable(chunk, config));
+  // Times left out of the sketch: a stale copy with its dates moved to the new day is still a copy.
+  const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
+  let sketch: number[] = [];
+  const relations = createRelations();
+  try {
+    for await (const chunk of readChunksOf([p.file], readOptions)) {
+      checker.add(chunk);
+      const profiled = profileTable(chunk, config);
+      stats.add(profiled);
+      relations.add(profiled);
+      sketch = mergeSketch(sketch, rowHashes(chunk, times));
+    }
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    // A partition that cannot be read is bad data of that day: an error anomaly, not a stopped tool.
+    const unreadable: Anomaly = { kind: 'unreadable_file', severity: 'error', column: null, count: 0, share: 1, message: `${error.message}: the file cannot be read (an interrupted copy, another encoding or format?); fix or replace it`, examples: [{ file: p.file, row: 1 }] };
+    return { format: 'ct-partition-profile', version: PROFILE_FORMAT, file: path.basename(p.file), fingerprint, derivation, profile: { date: p.date, rows: 0, metrics: {}, categories: {} }, anomalies: [unreadable], scores: {} };
   }
   const anomalies = checker.result();
   const duplicates = anomalies.find((a) => a.kind === 'duplicate_rows')?.count ?? 0;
@@ -335,8 +355,8 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
     file: path.basename(p.file),
     fingerprint,
     derivation,
-    profile: profileOf(p.date, stats.result(), { duplicates }),
-    anomalies: anomalies.map(({ kind, severity, column, count, share, message }) => ({ kind, severity, column, count, share, message })),
+    profile: profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result() }),
+    anomalies,
     scores: {},
   };
 }

@@ -23,6 +23,11 @@ export interface RunResult {
 export async function runPipeline(ctx: StageContext, options: PromoteOptions = {}): Promise<RunResult> {
   // Partitions flagged against their history are left out before the one read of the data that serves every stage.
   const screening = await screenWindow(ctx);
+  if (screening.newest !== null && screening.newest.errors.length > 0) {
+    // The newest partition fails on its own: the window is not read (it may not even read as one table).
+    const { result: validation } = await runValidate(ctx, undefined, { screening });
+    return { ok: false, stoppedAt: 'validate', validation, training: null, evaluation: null, promotion: null };
+  }
   const dataset = await loadDataset(ctx.loaded.config.data, dataSource(ctx), new Set(screening.quarantined.map((q) => q.date)));
   const { result: validation } = await runValidate(ctx, dataset, { screening });
   if (!validation.ok) return { ok: false, stoppedAt: 'validate', validation, training: null, evaluation: null, promotion: null };

@@ -15,6 +15,7 @@ import { type Column, numberColumnOf, takeRows, type Table } from '../data/table
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
+import { createInputDomainChecker } from '../features/domain.js';
 import { labelColumnValues } from '../features/label.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
 import { readProduction, verifiedProductionDir } from '../registry/registry.js';
@@ -151,6 +152,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   const { config } = ctx.loaded;
   const screening = options.screening ?? (given === undefined && options.plan === undefined ? await screenWindow(ctx) : skippedScreening('validated as given'));
   const quarantined = new Set(screening.quarantined.map((q) => q.date));
+  if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0) return refuseNewest(ctx, screening, screening.newest);
   if (screening.newest !== null) {
     ctx.logger.info(`history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`);
   }
@@ -196,6 +198,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     drift,
     derive: (table) => deriveColumns(table, config, scorer),
     collectAll: options.updateSchema === true,
+    // What the production model can take: a value its preprocessing would turn into NaN or an imputed number is an anomaly.
+    checks: production === null ? [] : [createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity })],
   });
   await production?.release();
 
@@ -246,6 +250,38 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   }
   if (result.retrain?.needed === false) ctx.logger.info(result.retrain.reason);
   ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'failed'}`);
+  return { result };
+}
+
+/**
+ * The newest partition failed its own schema check (unreadable, mistyped, constraints
+ * broken): validation fails on it alone, before the window is read — a partition that does
+ * not even read like the others must not make the whole window unreadable.
+ */
+function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullable<Screening['newest']>): ValidateOutput {
+  const anomalies = [...newest.errors, ...screening.anomalies];
+  const result: ValidationResult = {
+    ok: false,
+    rows: newest.rows,
+    fingerprint: newest.fingerprint,
+    retrain: null,
+    files: [newest.file],
+    schemaFile: displayPath(schemaPath(ctx)),
+    schemaInferred: false,
+    anomalies,
+    drift: null,
+    history: { days: screening.historyDays, skipped: screening.skipped },
+    quarantined: screening.quarantined,
+  };
+  const paths = artifactPaths(ctx.outDir);
+  writeJson(paths.validation, result);
+  writeFileSync(paths.validationReport, validationMarkdown(result));
+  for (const q of screening.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
+  for (const a of anomalies) {
+    if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
+    else ctx.logger.info(`warning: ${a.message}`);
+  }
+  ctx.logger.info(`validated ${newest.file}, the newest partition, on its own: failed`);
   return { result };
 }
 

@@ -32,6 +32,8 @@ export interface BatchValidationInput {
   derive?: (table: Table) => Table | Promise<Table>;
   /** Also summarise all rows as read (for proposing a schema change). */
   collectAll?: boolean;
+  /** Further checks fed every chunk as read, whose anomalies join the schema's (the production model's input domain). */
+  checks?: ReadonlyArray<{ add(table: Table): void; result(): Anomaly[] }>;
 }
 
 export interface BatchValidationResult {
@@ -52,6 +54,7 @@ export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterabl
   const all = input.collectAll === true ? createStatistics() : null;
   for await (const chunk of chunks) {
     checker.add(chunk.table);
+    for (const check of input.checks ?? []) check.add(chunk.table);
     all?.add(chunk.table);
     if (chunk.drift === 'current') current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
     else if (chunk.drift === 'reference' && windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
@@ -59,5 +62,6 @@ export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterabl
   const currentStats = current.result();
   const reference = input.reference === 'window' ? windowReference!.result() : input.reference;
   const drift = reference === null || reference.rows === 0 || currentStats.rows === 0 ? null : detectDrift(reference, currentStats, input.drift ?? {});
-  return { rows: checker.rows, anomalies: checker.result(), current: currentStats, drift, all: all?.result() ?? null };
+  const anomalies = [...checker.result(), ...(input.checks ?? []).flatMap((c) => c.result())].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return { rows: checker.rows, anomalies, current: currentStats, drift, all: all?.result() ?? null };
 }

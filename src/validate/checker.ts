@@ -5,7 +5,7 @@
  * constraints inferred into the schema (sign, whole numbers, a tolerance band).
  */
 import { parseTimestampString } from '../data/infer.js';
-import { type Column, findColumn, locateRow, type Table } from '../data/table.js';
+import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 
 export interface AnomalyExample {
@@ -480,26 +480,11 @@ function parseNumber(v: string): number {
 /** Any column as dictionary-encoded text, the way a string schema column sees it. */
 function stringView(column: Column): { codes: Int32Array; dictionary: readonly string[] } {
   if (column.type === 'string') return column;
-  const n = column.values.length;
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (column.nulls !== null && column.nulls[i] === 1) {
-      codes[i] = -1;
-      continue;
-    }
+  return stringColumnOf(column.name, column.values.length, (i) => {
+    if (column.nulls !== null && column.nulls[i] === 1) return null;
     const v = column.values[i]!;
-    const text = column.type === 'boolean' ? (v === 1 ? 'true' : 'false') : column.type === 'timestamp' ? new Date(v).toISOString() : String(v);
-    let code = index.get(text);
-    if (code === undefined) {
-      code = dictionary.length;
-      dictionary.push(text);
-      index.set(text, code);
-    }
-    codes[i] = code;
-  }
-  return { codes, dictionary };
+    return column.type === 'boolean' ? (v === 1 ? 'true' : 'false') : column.type === 'timestamp' ? new Date(v).toISOString() : String(v);
+  });
 }
 
 /**
@@ -567,11 +552,19 @@ function mix(h: number, x: number): number {
 }
 
 function findDuplicates(chunk: Table, set: RowHashSet, finding: Finding): void {
+  const hashes = rowHashes(chunk);
+  for (let i = 0; i < chunk.rowCount; i++) if (set.addOrHas(hashes[i]!)) finding.hit(chunk, i);
+}
+
+/**
+ * A 52-bit hash of each row's values (exact in a float64), by column name so files with the
+ * same columns in another order hash rows alike; columns named in `skip` are left out.
+ */
+export function rowHashes(chunk: Table, skip: ReadonlySet<string> = new Set()): Float64Array {
   const n = chunk.rowCount;
   const h1 = new Uint32Array(n).fill(0x9e3779b9);
   const h2 = new Uint32Array(n).fill(0x7f4a7c15);
-  // By name, so files with the same columns in another order hash rows alike.
-  const columns = [...chunk.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const columns = [...chunk.columns].filter((c) => !skip.has(c.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const column of columns) {
     if (column.type === 'string') {
       // Hash each dictionary entry once; chunks have their own dictionaries, so hash text, not codes.
@@ -591,9 +584,7 @@ function findDuplicates(chunk: Table, set: RowHashSet, finding: Finding): void {
       }
     }
   }
-  for (let i = 0; i < n; i++) {
-    // 52 bits: fits a float64 exactly.
-    const h = (h1[i]! & 0xfffff) * 4294967296 + h2[i]!;
-    if (set.addOrHas(h)) finding.hit(chunk, i);
-  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (h1[i]! & 0xfffff) * 4294967296 + h2[i]!;
+  return out;
 }

@@ -9,7 +9,7 @@
  *
  * Everything here is pure: reading partitions and the cache lives in the pipeline.
  */
-import type { Anomaly } from './checker.js';
+import type { Table } from '../data/table.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
@@ -24,10 +24,118 @@ export interface PartitionProfile {
   metrics: Record<string, number>;
   /** Shares of the most frequent values of each categorical column; `complete` when every value is listed. */
   categories: Record<string, { shares: Record<string, number>; complete: boolean }>;
+  /** The smallest distinct row hashes (time columns left out): a bottom-k sketch for similarity to other days. */
+  sketch?: number[];
 }
 
-/** The schema check of one partition on its own, kept with its profile. */
-export type PartitionAnomaly = Pick<Anomaly, 'kind' | 'severity' | 'column' | 'count' | 'share' | 'message'>;
+/** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
+const RELATION_GROUPS = 10_000;
+
+/**
+ * How much of each numeric column's variance each categorical column explains (η², the
+ * correlation ratio), accumulated chunk by chunk: `<numeric>|<categorical>.eta2`. A relation
+ * that holds every day — a route determines its distance, an airport its mix of delays — and
+ * breaks on one day shows columns that were shuffled, swapped or misaligned, though every
+ * value in them is plausible.
+ */
+export function createRelations(): { add(table: Table): void; result(): Record<string, number> } {
+  const sums = new Map<string, { groups: Map<string, [number, number, number]>; overflow: boolean }>();
+  return {
+    add(table: Table): void {
+      const numeric = table.columns.filter((c) => c.type === 'number');
+      const categorical = table.columns.filter((c) => c.type === 'string');
+      for (const x of numeric) {
+        for (const g of categorical) {
+          if (g.type !== 'string' || x.type !== 'number') continue;
+          const key = `${x.name}|${g.name}`;
+          let entry = sums.get(key);
+          if (entry === undefined) sums.set(key, (entry = { groups: new Map(), overflow: false }));
+          if (entry.overflow) continue;
+          // Per code first (no string work per row), then by text: chunks have their own dictionaries.
+          const n = new Float64Array(g.dictionary.length);
+          const s = new Float64Array(g.dictionary.length);
+          const ss = new Float64Array(g.dictionary.length);
+          for (let i = 0; i < table.rowCount; i++) {
+            const code = g.codes[i]!;
+            const v = x.values[i]!;
+            if (code < 0 || !Number.isFinite(v) || (x.nulls !== null && x.nulls[i] === 1)) continue;
+            n[code]!++;
+            s[code]! += v;
+            ss[code]! += v * v;
+          }
+          for (let code = 0; code < n.length; code++) {
+            if (n[code] === 0) continue;
+            const text = g.dictionary[code]!;
+            const group = entry.groups.get(text);
+            if (group === undefined) entry.groups.set(text, [n[code]!, s[code]!, ss[code]!]);
+            else {
+              group[0] += n[code]!;
+              group[1] += s[code]!;
+              group[2] += ss[code]!;
+            }
+          }
+          if (entry.groups.size > RELATION_GROUPS) entry.overflow = true;
+        }
+      }
+    },
+    result(): Record<string, number> {
+      const out: Record<string, number> = {};
+      for (const [key, { groups, overflow }] of sums) {
+        if (overflow) continue;
+        let n = 0;
+        let s = 0;
+        let ss = 0;
+        let within = 0;
+        for (const [gn, gs, gss] of groups.values()) {
+          n += gn;
+          s += gs;
+          ss += gss;
+          within += gss - (gs * gs) / gn;
+        }
+        const total = ss - (s * s) / n;
+        if (n >= 100 && total > 1e-12 * Math.max(1, ss)) out[`${key}.eta2`] = Math.min(1, Math.max(0, 1 - within / total));
+      }
+      return out;
+    },
+  };
+}
+
+/** Row hashes a profile keeps for its sketch. */
+export const SKETCH_SIZE = 256;
+
+/** The `SKETCH_SIZE` smallest distinct values of a sorted sketch and new hashes, ascending. */
+export function mergeSketch(sketch: readonly number[], hashes: ArrayLike<number>): number[] {
+  const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
+  const out: number[] = [];
+  for (let i = 0; i < all.length && out.length < SKETCH_SIZE; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]!);
+  return out;
+}
+
+/**
+ * Jaccard similarity of two days' distinct rows, estimated from their bottom-k sketches:
+ * of the k smallest hashes of the union, the share both days hold.
+ */
+export function sketchSimilarity(a: readonly number[], b: readonly number[]): number {
+  const inB = new Set(b);
+  const inA = new Set(a);
+  const union = [...new Set([...a, ...b])].sort((x, y) => x - y).slice(0, Math.min(SKETCH_SIZE, Math.max(a.length, b.length)));
+  if (union.length === 0) return 0;
+  let both = 0;
+  for (const h of union) if (inA.has(h) && inB.has(h)) both++;
+  return both / union.length;
+}
+
+/** Highest similarity of a day's rows to any of the (up to) 7 days before it in `earlier`. */
+function copySimilarity(p: PartitionProfile, earlier: readonly PartitionProfile[]): number | null {
+  if (p.sketch === undefined || p.sketch.length === 0) return null;
+  let best: number | null = null;
+  for (const e of earlier.filter((d) => d.date < p.date).slice(-7)) {
+    if (e.sketch === undefined || e.sketch.length === 0) continue;
+    best = Math.max(best ?? 0, sketchSimilarity(p.sketch, e.sketch));
+  }
+  return best;
+}
+
 
 const QUANTILES: ReadonlyArray<[string, number]> = [
   ['q05', 0.05],
@@ -41,8 +149,8 @@ const QUANTILES: ReadonlyArray<[string, number]> = [
  * The profile of one partition from its statistics (raw columns plus derived ones).
  * Timestamps contribute their null rate only: time always moves.
  */
-export function profileOf(date: string, stats: DatasetStatistics, extra: { duplicates: number }): PartitionProfile {
-  const metrics: Record<string, number> = { rows: stats.rows };
+export function profileOf(date: string, stats: DatasetStatistics, extra: { duplicates: number; sketch?: number[]; relations?: Record<string, number> }): PartitionProfile {
+  const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations };
   const categories: PartitionProfile['categories'] = {};
   if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
   for (const c of stats.columns) {
@@ -62,7 +170,7 @@ export function profileOf(date: string, stats: DatasetStatistics, extra: { dupli
       categories[c.name] = { shares, complete: !c.categorical.distinctIsLowerBound && c.categorical.distinct <= PROFILE_CATEGORIES };
     }
   }
-  return { date, rows: stats.rows, metrics, categories };
+  return { date, rows: stats.rows, metrics, categories, ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }) };
 }
 
 function numericMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
@@ -113,7 +221,7 @@ export interface HistoryFinding {
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
 function badDirection(metric: string): 'both' | 'up' | 'down' {
-  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric === 'duplicates.share') return 'up';
+  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric === 'duplicates.share' || metric === 'copy.similarity') return 'up';
   if (metric.startsWith('model.')) return 'down';
   return 'both';
 }
@@ -125,7 +233,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
-  if (/(Share|Rate|share|divergence)$/.test(metric)) return 0.001;
+  if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
   if (metric.startsWith('model.')) return 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
@@ -246,8 +354,13 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     const useWeekday = group - (inPool ? 1 : 0) >= 3;
     return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, inPool);
   };
-  const newestMetrics = { ...newest.metrics, ...comparative(newest, false) };
-  const historyMetrics = history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: { ...h.metrics, ...comparative(h, true) } }));
+  // A day whose rows are another day's again (a stale copy, dates moved) is as similar to it as no two days are.
+  const similarity = (p: PartitionProfile): Record<string, number> => {
+    const s = copySimilarity(p, history);
+    return s === null ? {} : { 'copy.similarity': s };
+  };
+  const newestMetrics = { ...newest.metrics, ...comparative(newest, false), ...similarity(newest) };
+  const historyMetrics = history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h) } }));
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
@@ -281,8 +394,15 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     const direction = badDirection(metric);
     const bad = (direction !== 'down' && score >= options.threshold && value > high) || (direction !== 'up' && score <= -options.threshold && value < low);
     if (!bad) continue;
-    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('model.') ? null : metric.slice(0, metric.lastIndexOf('.'));
-    const kind = metric === 'rows' ? 'partition_rows' : metric.startsWith('model.') ? 'label_relation' : column === options.labelColumn ? 'label_rate' : 'partition_statistic';
+    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.') ? null : metric.slice(0, metric.lastIndexOf('.'));
+    const kind =
+      metric === 'rows'
+        ? 'partition_rows'
+        : metric.startsWith('model.') || column?.startsWith(`${options.labelColumn}|`) === true
+          ? 'label_relation'
+          : column === options.labelColumn
+            ? 'label_rate'
+            : 'partition_statistic';
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
@@ -305,8 +425,14 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   const { metric, column } = finding;
   if (metric === 'rows') return 'row count';
   if (metric === 'duplicates.share') return 'share of rows that repeat an earlier row';
+  if (metric === 'copy.similarity') return 'similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)';
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
+  if (statistic === 'eta2' && column !== null) {
+    const [x, g] = column.split('|') as [string, string];
+    const name = (c: string): string => (c.startsWith('ct:label') ? `the label (${labelText})` : c.startsWith('input:') ? `model input "${c.slice('input:'.length)}"` : `"${c}"`);
+    return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;
+  }
   const words: Record<string, string> = {
     nullRate: 'share of nulls',
     mean: 'mean',

@@ -180,8 +180,8 @@ describe('anomaly checker', () => {
   it('every anomaly kind is covered by a test above', () => {
     const tested = ['empty_batch', 'missing_column', 'new_column', 'type_mismatch', 'unparseable_value', 'all_null', 'nulls_above_threshold', 'out_of_range', 'non_finite', 'unseen_category', 'regex_mismatch', 'unique_violation', 'row_count_out_of_range', 'duplicate_rows', 'outside_partition'];
     const constraints = ['negative_value', 'non_integer', 'outside_band']; // 'inferred constraints' below
-    // Found outside this checker (model inputs, partitions, labels): tested where they are found.
-    const elsewhere = ['input_non_finite', 'input_out_of_vocabulary', 'input_far_from_training', 'partition_rows', 'partition_statistic', 'label_rate', 'label_relation'];
+    // Found outside this checker (model inputs, partitions, labels, files that cannot be read): tested where they are found.
+    const elsewhere = ['input_non_finite', 'input_out_of_vocabulary', 'input_far_from_training', 'partition_rows', 'partition_statistic', 'label_rate', 'label_relation', 'unreadable_file'];
     expect([...ANOMALY_KINDS].sort()).toEqual([...tested, ...constraints, ...elsewhere].sort());
     for (const kind of [...constraints, ...elsewhere]) expect(DEFAULT_SEVERITY[kind as AnomalyKind]).toBe('error');
   });
@@ -217,6 +217,19 @@ describe('inferred constraints', () => {
       'column "distance": 100 of 2000 values (5.0%) are negative (lowest -2099); every one of the reference values was >= 0 (constraints.nonNegative in the schema). ' +
         'Fix the data, or if negative values are now valid, remove constraints.nonNegative (ct validate --update-schema proposes the change)',
     );
+  });
+
+  it('the tolerance is judged per partition: one bad day in a window of good ones is an error, named', () => {
+    // 60 negatives in one file of 1000 (6%), none in 19 others: 0.3% of the window, 6% of that day.
+    const days = Array.from({ length: 20 }, (_, d) => batch(distances((x, i) => (d === 19 && i % 16 === 0 && i < 960 ? -x : x), 1000), `data/batch/2001-03-${String(d + 1).padStart(2, '0')}.csv`));
+    const a = only(run(days), 'negative_value');
+    expect(a).toMatchObject({ severity: 'error', count: 60, share: 0.06 });
+    expect(a.message).toMatch(/^column "distance": 60 of 1000 values \(6\.0%\) in data\/batch\/2001-03-20\.csv are negative/);
+    // The same 60 spread evenly over the 20 days (3 a day, 0.3%) break no day's tolerance more than the window's.
+    const spread = Array.from({ length: 20 }, (_, d) => batch(distances((x, i) => (i < 3 ? -x : x), 1000), `data/batch/2001-03-${String(d + 1).padStart(2, '0')}.csv`));
+    expect(only(run(spread), 'negative_value')).toMatchObject({ severity: 'error', share: 0.003 });
+    const rare = Array.from({ length: 20 }, (_, d) => batch(distances((x, i) => (d === 4 && i === 0 ? -x : x), 1000), `data/batch/2001-03-${String(d + 1).padStart(2, '0')}.csv`));
+    expect(only(run(rare), 'negative_value').severity).toBe('warning');
   });
 
   it('within the tolerance (0.1% by default, share of non-null values) it is only a warning', () => {

@@ -2,7 +2,7 @@
  * The partition history's rules on profiles made by hand: each test fails if a rule
  * stops finding its outlier, or starts flagging an ordinary day.
  */
-import { compareWithHistory, findingMessage, type HistoryOptions, type PartitionProfile, profileOf, weekdayOf } from '../../src/validate/history.js';
+import { compareWithHistory, findingMessage, type HistoryOptions, mergeSketch, type PartitionProfile, profileOf, SKETCH_SIZE, sketchSimilarity, weekdayOf } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -100,5 +100,33 @@ describe('compareWithHistory', () => {
     expect(halved.some((f) => f.kind === 'partition_rows')).toBe(true);
     const justAccepted = compareWithHistory(newest, h, { ...options, accepted: [{ date: dateOf(30), metrics: ['rows'] }] });
     expect(justAccepted.some((f) => f.kind === 'partition_rows')).toBe(false);
+  });
+
+  test("a stale copy of an earlier day's rows (dates moved) is as similar to it as no two days are", () => {
+    // Each day's rows hash apart, but for 100 rows that repeat every day (the same flight, on time).
+    const hash = (x: number): number => (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0) * 1_048_576 + (x % 1_048_576);
+    const rowsOf = (i: number): number[] => Array.from({ length: 2_000 }, (_, k) => hash(k < 100 ? k : i * 100_000 + k));
+    const h = history(28).map((p, i) => ({ ...p, sketch: mergeSketch([], rowsOf(i)) }));
+    const ordinary = { ...day(28), sketch: mergeSketch([], rowsOf(28)) };
+    expect(compareWithHistory(ordinary, h, options).some((f) => f.metric === 'copy.similarity')).toBe(false);
+    const stale = { ...day(28), sketch: mergeSketch([], rowsOf(27)) };
+    const finding = compareWithHistory(stale, h, options).find((f) => f.metric === 'copy.similarity');
+    expect(finding).toBeDefined();
+    expect(finding!.value).toBe(1);
+  });
+});
+
+describe('bottom-k sketches', () => {
+  test('keep the smallest distinct hashes and estimate the Jaccard similarity', () => {
+    const a = mergeSketch(mergeSketch([], [5, 3, 3, 9]), [1, 9, 2]);
+    expect(a).toEqual([1, 2, 3, 5, 9]);
+    const big = (from: number): number[] => mergeSketch([], Array.from({ length: 4_000 }, (_, k) => from + k));
+    expect(big(0)).toHaveLength(SKETCH_SIZE);
+    expect(sketchSimilarity(big(0), big(0))).toBe(1);
+    // Half of each set is shared: Jaccard 1/3.
+    const x = mergeSketch([], Array.from({ length: 4_000 }, (_, k) => (k * 2_654_435_761) % 4_294_967_291));
+    const y = mergeSketch([], Array.from({ length: 4_000 }, (_, k) => ((k + 2_000) * 2_654_435_761) % 4_294_967_291));
+    expect(sketchSimilarity(x, y)).toBeGreaterThan(0.2);
+    expect(sketchSimilarity(x, y)).toBeLessThan(0.46);
   });
 });

@@ -3,7 +3,7 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-CNI5NL7X.js";
+} from "./chunks/chunk-4CBFZR4J.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   dataSource,
@@ -30,7 +30,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-JKAE2XZU.js";
+} from "./chunks/chunk-MASSOSCJ.js";
 import {
   UserError,
   allRows,

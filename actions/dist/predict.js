@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-JKAE2XZU.js";
+} from "./chunks/chunk-MASSOSCJ.js";
 import {
   UserError,
   encodeTable,

@@ -8,7 +8,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-CNI5NL7X.js";
+} from "./chunks/chunk-4CBFZR4J.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   artifactPaths,
@@ -25,7 +25,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-JKAE2XZU.js";
+} from "./chunks/chunk-MASSOSCJ.js";
 import {
   UserError,
   appendJobSummary,

@@ -18,7 +18,7 @@ import {
   runAction,
   sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-JKAE2XZU.js";
+} from "./chunks/chunk-MASSOSCJ.js";
 import {
   UserError,
   batchTensors,

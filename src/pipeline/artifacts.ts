@@ -9,6 +9,7 @@ import type { GateCheck, GateFailure } from '../evaluate/gates.js';
 import { type calibrationCurve, MEASURED_METRICS, type Metrics } from '../evaluate/metrics.js';
 import type { DeLongResult, McNemarResult } from '../evaluate/significance.js';
 import type { ImputedCounts } from '../features/preprocessing.js';
+import type { QuarantinedPartition } from './history.js';
 import type { InfraCheckResult } from './infra-check.js';
 import type { Logger } from '../logger.js';
 import type { EpochRecord } from '../train/loop.js';
@@ -74,7 +75,7 @@ export interface ValidationResult {
   /** The newest partition against the partition history: days compared with, or why it was not. */
   history: { days: number; skipped: string | null };
   /** Older partitions of the window left out (quarantined) until fixed or accepted, with their reasons. */
-  quarantined: Array<{ date: string; file: string; fingerprint: string; reasons: string[] }>;
+  quarantined: QuarantinedPartition[];
 }
 
 /** `training.json`'s `timing`: when and how fast the model trained, on this machine. */

@@ -184,7 +184,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   }
 
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
-  const scored = await modelScores(input, needed, entries, newest, cacheDir);
+  // The model is scored only where its score can be judged: a readable newest day with enough days before it.
+  const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, cacheDir) : { metric: '', values: new Map<string, number>() };
   const profiles = needed.map((p) => withScore(entries.get(p.date)!.profile, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
@@ -233,7 +235,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     message: findingMessage(strongest!, newest.file, newest.date, labelText) + (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
   }));
   if (historyDays < options.minDays) {
-    input.logger.info(`history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`);
+    input.logger.debug(`history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`);
   }
   return {
     skipped: null,

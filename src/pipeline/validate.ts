@@ -259,6 +259,9 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
  * not even read like the others must not make the whole window unreadable.
  */
 function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullable<Screening['newest']>): ValidateOutput {
+  // A file that cannot be read at all is input that could not be used (exit 2, one line); later runs leave it out.
+  const unreadable = newest.errors.find((a) => a.kind === 'unreadable_file');
+  if (unreadable !== undefined) throw new UserError(unreadable.message);
   const anomalies = [...newest.errors, ...screening.anomalies];
   const result: ValidationResult = {
     ok: false,

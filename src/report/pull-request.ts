@@ -41,13 +41,20 @@ function demote(markdown: string): string {
   return markdown.replace(/^(#{1,5}) /gm, '#$1 ');
 }
 
-function validationSummary(v: ValidationResult | null): string[] {
+/** The pull request's data-validation section: result, anomalies, partitions left out, drift. */
+export function validationSummary(v: ValidationResult | null): string[] {
   if (v === null) return ['No validation record was found for this run.'];
   const errors = v.anomalies.filter((a) => a.severity === 'error').length;
   const warnings = v.anomalies.length - errors;
   const lines = [`${v.rows} rows from ${v.files.length} file(s), fingerprint \`${v.fingerprint.slice(0, 19)}…\`: ${v.ok ? 'passed' : '**failed**'} with ${errors} error and ${warnings} warning anomalies.`];
   for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${a.severity}: ${a.message}`);
   if (v.anomalies.length > 10) lines.push(`- … and ${v.anomalies.length - 10} more (validation.json)`);
+  // A day left out is part of what a reviewer approves: the model was trained without it, and why.
+  const quarantined = v.quarantined ?? [];
+  if (quarantined.length > 0) {
+    lines.push('', `**Left out of the training window** (quarantined until fixed or accepted with \`ct validate --accept <day>\`):`);
+    for (const q of quarantined) lines.push(`- \`${q.file}\`: ${q.reasons.join('; ')}`);
+  }
   const d = v.drift;
   if (d === null) lines.push('', 'Drift: not tested (no reference).');
   else {

@@ -1,5 +1,5 @@
-import { fitToLimit, headlineDelta, pullRequestTitle } from '../../src/report/pull-request.js';
-import type { EvaluationRecord } from '../../src/pipeline/artifacts.js';
+import { fitToLimit, headlineDelta, pullRequestTitle, validationSummary } from '../../src/report/pull-request.js';
+import type { EvaluationRecord, ValidationResult } from '../../src/pipeline/artifacts.js';
 
 const sections = (n: number, size: number): string => Array.from({ length: n }, (_, i) => `## Section ${i}\n\n${'x'.repeat(size)}\n`).join('\n');
 
@@ -27,5 +27,22 @@ describe('pull request text', () => {
     const e = { task: 'binary', candidate: { metrics: { auc: 0.6841 } }, deltas: { auc: { value: 0.006, ci: [0.0006, 0.0119] } } } as unknown as EvaluationRecord;
     expect(pullRequestTitle('flight-delay', '20261126T081956Z-e7bd9e1f', e)).toBe('Promote flight-delay 20261126T081956Z-e7bd9e1f: auc +0.0060 [+0.0006, +0.0119]');
     expect(headlineDelta({ ...e, deltas: {} })).toBe('first model, auc 0.6841');
+  });
+
+  it('the validation section names every partition left out of the training window, and why', () => {
+    const v = {
+      ok: true,
+      rows: 214_895,
+      fingerprint: 'sha256:0123456789abcdef0123456789',
+      files: ['data/flights/2001-03-02.parquet'],
+      anomalies: [],
+      drift: null,
+      quarantined: [{ date: '2001-03-01', file: 'data/flights/2001-03-01.csv', fingerprint: 'sha256:x', reasons: ['data/flights/2001-03-01.csv: row count is 2,000, expected about 16,800'], metrics: ['rows'] }],
+    } as unknown as ValidationResult;
+    const text = validationSummary(v).join('\n');
+    expect(text).toContain('passed with 0 error and 0 warning anomalies');
+    expect(text).toMatch(/\*\*Left out of the training window\*\*[^\n]*ct validate --accept <day>/);
+    expect(text).toContain('- `data/flights/2001-03-01.csv`: data/flights/2001-03-01.csv: row count is 2,000, expected about 16,800');
+    expect(validationSummary({ ...v, quarantined: [] }).join('\n')).not.toContain('Left out');
   });
 });

@@ -3,7 +3,7 @@
  * Incidents benchmark: does bad data ever become a production model?
  *
  *   npm run build && npm run bench -- incidents [--quick] [--days N] [--kinds a,b] [--runs 5] [--replay] [--keep]
- *       [--only incidents,false-alarms,overhead,replay] [--replay-to YYYY-MM-DD] [--replay-severity 1]
+ *       [--only incidents,false-alarms,overhead,replay [--merge]] [--replay-to YYYY-MM-DD] [--replay-severity 1]
  *
  * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 35 realistic
  * ways (unit changes, sign flips, partial and truncated uploads, stale copies, misaligned
@@ -14,8 +14,9 @@
  * committed schema data/flights/schema.json, the days before the test day as hard links
  * of the cached day files, the (possibly broken) test day as the newest partition, a copy
  * of the production model's registry, and `.ct/history` a symbolic link to one shared
- * folder, so the per-partition history is computed once per real day across runs (it is
- * assumed to be keyed by the partition's content, not only its date).
+ * folder, so the per-partition history is computed once per real day across runs (ct keeps
+ * one entry per partition file, checked against the file's fingerprint: a broken copy of a day
+ * is profiled afresh, never mistaken for the clean day, and the clean day is recomputed after it).
  *
  * Inputs: every day 2001-01-01..2001-06-30 of node_modules/vega-datasets/data/flights-3m.parquet
  * as <os.tmpdir()>/ct-bench-incidents/days/YYYY-MM-DD.csv, written once and reused.
@@ -46,12 +47,13 @@
  *               the target compares the gated policy's paired means.
  * --quick: one test day, severities 0.1 and 1.0, false alarms on every 7th day, 3 overhead runs.
  * --days N: the first N test days; --kinds: only these incident kinds; --runs: overhead runs;
- * --only: run only these sections (targets only for those); --replay-to: end the replay earlier
+ * --only: run only these sections (targets only for those); --merge (with --only): keep the other
+ * sections' figures from bench/results/incidents.json, each with its date; --replay-to: end the replay earlier
  * (development); --keep: keep the temporary repositories of production models.
  * At most 2 child processes run at once. Writes bench/results/incidents.json and prints tables.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -162,6 +164,23 @@ function makeRepo(dir, { days, newest = null, models = null, config = null, sche
   return dir;
 }
 
+/**
+ * When ct's compiled code last changed (newest mtime under dist/): others may rebuild while a long
+ * run goes on, and results measured by different builds should not be read as one.
+ */
+function distStamp() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.js')) newest = Math.max(newest, statSync(file).mtimeMs);
+    }
+  };
+  walk(join(root, 'dist'));
+  return new Date(newest).toISOString();
+}
+
 /** The last line of stderr that says something (ct's one-line reason for exit 2). */
 function lastLine(stderr) {
   return stderr.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
@@ -172,6 +191,7 @@ const anomalyOf = (a) => ({ kind: a.kind, column: a.column ?? null, severity: a.
 /** `ct validate` in `repo`: exit status, error and warning anomalies (from out/validation.json), the reason line of exit 2. */
 async function validate(repo) {
   const out = join(repo, 'out');
+  const build = distStamp();
   const r = await runCt(['validate', '--config', join(repo, 'ct.config.yaml'), '--out', out, '--quiet'], repo);
   const file = join(out, 'validation.json');
   let anomalies = [];
@@ -190,6 +210,7 @@ async function validate(repo) {
     errors: anomalies.filter((a) => a.severity === 'error'),
     warnings: anomalies.filter((a) => a.severity !== 'error'),
     quarantined,
+    build,
     reason: r.status === 0 ? null : r.status === 1 && anomalies.some((a) => a.severity === 'error') ? null : lastLine(r.stderr),
   };
 }
@@ -493,6 +514,9 @@ function summariseFalseAlarms(days) {
 function printReport(report) {
   const { incidents, falseAlarms, overhead, replay } = report.results;
   console.log(`incidents benchmark: ${report.settings.kinds.length} kinds on ${report.settings.testDays.join(', ')}; sections ${report.settings.sections.join(', ')}; ${report.machine.cores} cores, Node ${process.version}${report.settings.quick ? ' (--quick)' : ''}`);
+  const merged = Object.entries(report.results.measuredOn ?? {}).filter(([, when]) => when !== report.date);
+  if ((report.results.builds ?? []).length > 1) console.log(`NOTE: dist/ was rebuilt during the run (${report.results.builds.length} builds: ${report.results.builds.join(', ')}); each injection records the build it ran with`);
+  if (merged.length > 0) console.log(`kept from earlier runs (--merge): ${merged.map(([x, when]) => `${x} (${when})`).join(', ')}`);
   if (Object.keys(report.results.productions).length > 0) console.log('production models (ct run on the 14 clean days before each test day):');
   for (const p of Object.values(report.results.productions)) console.log(`  ${p.day}: ${p.version ?? `none (exit ${p.status}: ${p.reason})`}${p.auc != null ? `, evaluation AUC ${f3(p.auc)}` : ''}, ${p.seconds} s`);
   if (incidents !== null) {
@@ -520,7 +544,7 @@ function printReport(report) {
   }
   if (overhead !== null) {
     const ms = (x) => (x.medianMs === null ? `n/a (${x.reason})` : `${x.medianMs} ms`);
-    console.log(`validation overhead (ct validate, shipped data and config, median of ${report.settings.overheadRuns}): history off ${ms(overhead.off)}, cached ${ms(overhead.cached)}, cold ${ms(overhead.cold)}; cached/off ${overhead.cachedOverOff ?? 'n/a'}, cold/off ${overhead.coldOverOff ?? 'n/a'}`);
+    console.log(`validation overhead (ct validate, shipped data and config, median of ${overhead.cached.runsMs.length || overhead.off.runsMs.length}): history off ${ms(overhead.off)}, cached ${ms(overhead.cached)}, cold ${ms(overhead.cold)}; cached/off ${overhead.cachedOverOff ?? 'n/a'}, cold/off ${overhead.coldOverOff ?? 'n/a'}`);
   }
   if (replay !== null) {
     const m = (x) => (x.means === null ? `failed (exit ${x.status}: ${x.reason})` : Object.entries(x.means).map(([p, v]) => `${p} ${f3(v)}`).join(', '));
@@ -552,6 +576,7 @@ async function main() {
   }
   const quick = process.argv.includes('--quick');
   const keep = process.argv.includes('--keep');
+  const merge = process.argv.includes('--merge');
   const testDays = TEST_DAYS.slice(0, quick ? 1 : intArgument('--days', TEST_DAYS.length));
   const kinds = listArgument('--kinds') ?? KINDS;
   const unknown = kinds.filter((k) => !KINDS.includes(k));
@@ -592,8 +617,31 @@ async function main() {
     if (!process.stderr.isTTY) process.stderr.write('\n');
     const replay = has('replay') ? await measureReplay(work, kinds, replaySeverity, replayTo) : null;
 
-    const incidents = measured === null ? null : summariseIncidents(measured.injections);
-    const falseAlarms = falseAlarmDetails === null ? null : summariseFalseAlarms(falseAlarmDetails);
+    let incidents = measured === null ? null : summariseIncidents(measured.injections);
+    let falseAlarms = falseAlarmDetails === null ? null : summariseFalseAlarms(falseAlarmDetails);
+    let overheadResult = overhead;
+    let replayResult = replay;
+    let controls = measured?.controls ?? {};
+    let injections = (measured?.injections ?? []).map(({ warnings, errors, ...r }) => ({ ...r, errors: errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })), warnings: [...new Set(warnings.map(key))] }));
+    let productionsOut = Object.fromEntries(Object.entries(productions).map(([d, p]) => [d, { day: p.day, trainedOn: p.trainedOn, version: p.version, status: p.status, seconds: p.seconds, auc: p.auc ?? null, reason: p.reason }]));
+    const now = new Date().toISOString();
+    const measuredOn = Object.fromEntries(sections.map((x) => [x, now]));
+    let shownTestDays = testDays;
+    let shownKinds = kinds;
+    // --merge: sections not run now keep their figures from the results file, with the date they were measured.
+    const resultsFile = join(here, 'results', 'incidents.json');
+    if (merge && existsSync(resultsFile)) {
+      const previous = JSON.parse(readFileSync(resultsFile, 'utf8'));
+      const was = (x) => previous.results?.measuredOn?.[x] ?? previous.date;
+      const r = previous.results ?? {};
+      if (!has('incidents') && r.incidents) {
+        [incidents, controls, injections, measuredOn.incidents, shownTestDays, shownKinds] = [r.incidents, r.controls ?? {}, r.injections ?? [], was('incidents'), previous.settings?.testDays ?? [], previous.settings?.kinds ?? kinds];
+      }
+      if (!has('false-alarms') && r.falseAlarms) [falseAlarms, measuredOn['false-alarms']] = [r.falseAlarms, was('false-alarms')];
+      if (!has('overhead') && r.overhead) [overheadResult, measuredOn.overhead] = [r.overhead, was('overhead')];
+      if (!has('replay') && r.replay) [replayResult, measuredOn.replay] = [r.replay, was('replay')];
+      productionsOut = { ...(r.productions ?? {}), ...productionsOut };
+    }
     const at = (value, target, unit, higherIsBetter) => ({ value, target, unit, met: value !== null && (higherIsBetter ? value >= target : value <= target) });
     const targets = [];
     if (incidents !== null) {
@@ -601,25 +649,26 @@ async function main() {
       targets.push({ name: 'incident kinds with every injection stopped', ...at(incidents.overall.kindsFullyStopped, incidents.overall.kinds, 'kinds', true) });
     }
     if (falseAlarms !== null) targets.push({ name: `false alarms: clean days ${falseAlarms.from}..${falseAlarms.to} with an error anomaly`, ...at(falseAlarms.daysWithErrors, 0, 'days', false) });
-    if (overhead !== null) targets.push({ name: 'validation overhead: history cached / history off (ct validate, shipped window)', ...at(overhead.cachedOverOff, 1.2, 'x', false) });
-    if (replay !== null) targets.push({ name: 'replay: gated mean next-week AUC with incidents - gated clean (paired steps)', ...at(replay.gatedDelta, -0.002, 'AUC', true) });
-    const skipped = Object.fromEntries(SECTIONS.filter((s) => !has(s)).map((s) => [s, s === 'replay' ? 'run with --replay (about 25 minutes)' : 'not in --only']));
+    if (overheadResult !== null) targets.push({ name: 'validation overhead: history cached / history off (ct validate, shipped window)', ...at(overheadResult.cachedOverOff, 1.2, 'x', false) });
+    if (replayResult !== null) targets.push({ name: 'replay: gated mean next-week AUC with incidents - gated clean (paired steps)', ...at(replayResult.gatedDelta, -0.002, 'AUC', true) });
+    const builds = [...new Set([...injections.map((x) => x.build), ...Object.values(controls).map((x) => x.build), ...(falseAlarmDetails ?? []).map((x) => x.build)].filter((x) => x !== undefined))].sort();
+    const skipped = Object.fromEntries(SECTIONS.filter((x) => measuredOn[x] === undefined).map((x) => [x, x === 'replay' ? 'run with --replay (about 25 minutes)' : 'not in --only']));
     const report = {
       name: 'incidents',
-      date: new Date().toISOString(),
+      date: now,
       machine: machine(),
       runs: {
-        testDays: has('incidents') ? testDays.length : 0,
-        injections: measured?.injections.length ?? 0,
-        falseAlarmDays: falseAlarmDetails?.length ?? 0,
-        overhead: has('overhead') ? overheadRuns : 0,
-        replay: replay === null ? 0 : 2,
+        testDays: incidents === null ? 0 : shownTestDays.length,
+        injections: injections.length,
+        falseAlarmDays: falseAlarms?.daysTested ?? 0,
+        overhead: overheadResult === null ? 0 : overheadResult.off.runsMs.length || overheadResult.cached.runsMs.length,
+        replay: replayResult === null ? 0 : 2,
       },
       settings: {
         quick,
-        sections,
-        testDays,
-        kinds,
+        sections: Object.keys(measuredOn),
+        testDays: shownTestDays,
+        kinds: shownKinds,
         severities: quick ? [0.1, 1] : 'all of each kind',
         overheadRuns,
         config: 'ct.config.yaml (verbatim copy)',
@@ -631,20 +680,22 @@ async function main() {
         falseAlarmModel: 'one production model for all days: ct run on 2001-01-01..2001-01-14',
       },
       results: {
-        productions: Object.fromEntries(Object.entries(productions).map(([d, p]) => [d, { day: p.day, trainedOn: p.trainedOn, version: p.version, status: p.status, seconds: p.seconds, auc: p.auc ?? null, reason: p.reason }])),
-        controls: measured?.controls ?? {},
+        measuredOn,
+        builds,
+        productions: productionsOut,
+        controls,
         incidents,
-        injections: (measured?.injections ?? []).map(({ warnings, errors, ...r }) => ({ ...r, errors: errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })), warnings: [...new Set(warnings.map(key))] })),
+        injections,
         falseAlarms,
-        overhead,
-        replay,
+        overhead: overheadResult,
+        replay: replayResult,
         seconds: Math.round((performance.now() - started) / 1000),
       },
       ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
       targets,
     };
     mkdirSync(join(here, 'results'), { recursive: true });
-    writeFileSync(join(here, 'results', 'incidents.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     printReport(report);
     console.log(`(${Math.round((performance.now() - started) / 1000)} s; bench/results/incidents.json)`);
   } finally {

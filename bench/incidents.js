@@ -24,7 +24,9 @@
  * Measures:
  *   stopped     per kind and severity, over the test days (default 2001-03-01, 04-12, 05-17,
  *               06-14): the share of injections where `ct validate` exits 1 with an error
- *               anomaly that the clean day does not have. A production model must exist
+ *               anomaly that the clean day does not have, or — for a newest partition that
+ *               cannot be read at all — exits 2 with one line naming it (the spec's contract
+ *               for unusable input; counted apart as "exit 2"). A production model must exist
  *               first: `ct run` on the clean 14 days before the test day (the shipped config),
  *               once per test day, its models/ copied into every repository of that day.
  *               Also the production model's AUC on the corrupted day and on the clean day
@@ -335,9 +337,11 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
         const r = await validate(makeRepo(repo, { days: history, newest: { day, bytes: readFileSync(p.file) }, models }));
         rmSync(repo, { recursive: true, force: true });
         const newErrors = r.errors.filter((a) => !controlErrors.has(key(a)));
-        const stopped = r.status === 1 && newErrors.length > 0;
+        // Unreadable input is the spec's exit 2: one line naming the file. Stopped too, when that file is the newest partition.
+        const unreadable = r.status === 2 && typeof r.reason === 'string' && r.reason.includes(`${day}.csv`);
+        const stopped = (r.status === 1 && newErrors.length > 0) || unreadable;
         progress(`${day} ${p.kind}@${p.severity}: ${stopped ? 'stopped' : `not stopped (exit ${r.status})`}`);
-        return { ...p, ...r, newErrors, stopped };
+        return { ...p, ...r, newErrors, unreadable, stopped };
       }),
       async () => scoreFiles(production, files, work),
     ]);
@@ -467,11 +471,11 @@ function summariseIncidents(injections) {
     const k = (perKind[r.kind] ??= { summary: INCIDENTS[r.kind].summary, severities: {} });
     const s = (k.severities[r.severity] ??= { injections: 0, stopped: 0, exit2: 0, stoppedBy: {}, notStopped: [], aucClean: [], auc: [] });
     s.injections++;
+    if (r.status === 2) s.exit2++;
     if (r.stopped) {
       s.stopped++;
-      for (const a of new Set(r.newErrors.map(key))) s.stoppedBy[a] = (s.stoppedBy[a] ?? 0) + 1;
+      for (const a of new Set(r.unreadable ? ['exit 2 (unreadable)'] : r.newErrors.map(key))) s.stoppedBy[a] = (s.stoppedBy[a] ?? 0) + 1;
     } else {
-      if (r.status === 2) s.exit2++;
       s.notStopped.push({ day: r.day, status: r.status, reason: r.reason, warnings: [...new Set(r.warnings.map(key))] });
     }
     s.aucClean.push(r.aucClean);
@@ -486,10 +490,11 @@ function summariseIncidents(injections) {
   }
   const total = injections.length;
   const stopped = injections.filter((r) => r.stopped).length;
-  const exit2 = injections.filter((r) => !r.stopped && r.status === 2).length;
+  const exit2 = injections.filter((r) => r.stopped && r.status === 2).length;
+  const exit2Other = injections.filter((r) => !r.stopped && r.status === 2).length;
   const kinds = Object.keys(perKind);
   const fullyStopped = kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === s.injections));
-  return { perKind, overall: { injections: total, stopped, share: total === 0 ? null : stopped / total, exit2, kinds: kinds.length, kindsFullyStopped: fullyStopped.length, kindsNeverStopped: kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === 0)) } };
+  return { perKind, overall: { injections: total, stopped, share: total === 0 ? null : stopped / total, exit2, exit2Other, kinds: kinds.length, kindsFullyStopped: fullyStopped.length, kindsNeverStopped: kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === 0)) } };
 }
 
 function summariseFalseAlarms(days) {
@@ -523,7 +528,7 @@ function printReport(report) {
     for (const [day, c] of Object.entries(report.results.controls)) {
       console.log(`  clean control ${day}: exit ${c.status}${c.errors.length > 0 ? `, ERRORS ${c.errors.map((a) => a.message).join(' | ')}` : ''}${c.warnings.length > 0 ? `; warnings ${[...new Set(c.warnings.map(key))].join(', ')}` : ''}`);
     }
-    console.log('stopped before training (ct validate exits 1 with an error anomaly the clean day lacks):');
+    console.log('stopped before training (ct validate exits 1 with an error anomaly the clean day lacks, or 2 naming the unreadable newest partition):');
     console.log(`${pad('kind', 30)}${pad('sev', 6)}${pad('stopped', 9, true)}${pad('exit 2', 8, true)}${pad('AUC clean', 11, true)}${pad('corrupt', 9, true)}  stopped by / not stopped`);
     for (const [kind, k] of Object.entries(incidents.perKind)) {
       for (const [severity, s] of Object.entries(k.severities).sort((a, b) => Number(a[0]) - Number(b[0]))) {
@@ -533,7 +538,7 @@ function printReport(report) {
       }
     }
     const o = incidents.overall;
-    console.log(`overall: ${o.stopped} of ${o.injections} injections stopped (${(o.share * 100).toFixed(1)}%); ${o.exit2} more refused as unreadable (exit 2); kinds with every injection stopped: ${o.kindsFullyStopped} of ${o.kinds}`);
+    console.log(`overall: ${o.stopped} of ${o.injections} injections stopped (${(o.share * 100).toFixed(1)}%; ${o.exit2 ?? 0} of them as an unreadable newest partition, exit 2${o.exit2Other ? `; ${o.exit2Other} other exit 2` : ''}); kinds with every injection stopped: ${o.kindsFullyStopped} of ${o.kinds}`);
     if (o.kindsNeverStopped.length > 0) console.log(`never stopped: ${o.kindsNeverStopped.join(', ')}`);
   }
   if (falseAlarms !== null) {
@@ -675,7 +680,7 @@ async function main() {
         schema: 'data/flights/schema.json (copy)',
         days: DAYS,
         historyCache: HISTORY,
-        stopped: 'ct validate exit 1 with an error anomaly (kind:column) that the clean control of the same day does not have',
+        stopped: 'ct validate exit 1 with an error anomaly (kind:column) that the clean control of the same day does not have, or exit 2 with one line naming the newest partition (unreadable input, the spec\'s contract)',
         auc: "the production model (ct's dist: preprocessing.json, predictRows, rocAuc) on the day's rows with the day's own labels",
         falseAlarmModel: 'one production model for all days: ct run on 2001-01-01..2001-01-14',
       },

@@ -3,7 +3,7 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-4CBFZR4J.js";
+} from "./chunks/chunk-PF2WVH5M.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   dataSource,
@@ -30,7 +30,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-MASSOSCJ.js";
+} from "./chunks/chunk-IYOYHBOL.js";
 import {
   UserError,
   allRows,

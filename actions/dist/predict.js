@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-MASSOSCJ.js";
+} from "./chunks/chunk-IYOYHBOL.js";
 import {
   UserError,
   encodeTable,

@@ -8,7 +8,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-4CBFZR4J.js";
+} from "./chunks/chunk-PF2WVH5M.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   artifactPaths,
@@ -25,7 +25,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-MASSOSCJ.js";
+} from "./chunks/chunk-IYOYHBOL.js";
 import {
   UserError,
   appendJobSummary,

@@ -18,7 +18,7 @@ import {
   runAction,
   sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-MASSOSCJ.js";
+} from "./chunks/chunk-IYOYHBOL.js";
 import {
   UserError,
   batchTensors,

@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-MASSOSCJ.js";
+} from "./chunks/chunk-IYOYHBOL.js";
 import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -227,9 +227,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     history: { days: screening.historyDays, skipped: screening.skipped },
     quarantined: screening.quarantined,
   };
-  const paths = artifactPaths(ctx.outDir);
-  writeJson(paths.validation, result);
-  writeFileSync(paths.validationReport, validationMarkdown(result));
+  writeValidation(ctx, result);
   if (options.updateSchema === true && batch.all !== null) {
     const proposed = widenSchema(schema, batch.all, { maxDomainSize: config.validation.maxDomainSize });
     const proposedFile = path.join(ctx.outDir, 'schema.proposed.json');
@@ -237,11 +235,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
     ctx.logger.info(diff === '' || !/^[-+]/m.test(diff) ? 'the schema already accepts this batch' : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):\n${diff}`);
   }
-  for (const q of screening.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
-  for (const a of anomalies) {
-    if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
-    else ctx.logger.info(`warning: ${a.message}`);
-  }
+  logFindings(ctx, result);
   if (result.drift !== null) {
     const drifted = result.drift.columns.filter((c) => c.drifted).map((c) => c.column);
     const line = `drift against ${result.drift.reference}: ${drifted.length} of ${result.drift.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}${result.drift.datasetDrift ? ': dataset drift' : ''}`;
@@ -251,6 +245,22 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   if (result.retrain?.needed === false) ctx.logger.info(result.retrain.reason);
   ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'failed'}`);
   return { result };
+}
+
+/** Writes `validation.json` and its Markdown twin. */
+function writeValidation(ctx: StageContext, result: ValidationResult): void {
+  const paths = artifactPaths(ctx.outDir);
+  writeJson(paths.validation, result);
+  writeFileSync(paths.validationReport, validationMarkdown(result));
+}
+
+/** Logs the partitions left out and every anomaly, errors as warnings (they stop the run). */
+function logFindings(ctx: StageContext, result: ValidationResult): void {
+  for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
+  for (const a of result.anomalies) {
+    if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
+    else ctx.logger.info(`warning: ${a.message}`);
+  }
 }
 
 /**
@@ -276,14 +286,8 @@ function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullab
     history: { days: screening.historyDays, skipped: screening.skipped },
     quarantined: screening.quarantined,
   };
-  const paths = artifactPaths(ctx.outDir);
-  writeJson(paths.validation, result);
-  writeFileSync(paths.validationReport, validationMarkdown(result));
-  for (const q of screening.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
-  for (const a of anomalies) {
-    if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
-    else ctx.logger.info(`warning: ${a.message}`);
-  }
+  writeValidation(ctx, result);
+  logFindings(ctx, result);
   ctx.logger.info(`validated ${newest.file}, the newest partition, on its own: failed`);
   return { result };
 }

@@ -4,7 +4,7 @@ import {
   headlineMetric,
   runAction,
   runEvaluate
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -3,7 +3,7 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-PF2WVH5M.js";
+} from "./chunks/chunk-PV35AHMK.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   dataSource,
@@ -30,7 +30,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import {
   UserError,
   allRows,

@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import {
   UserError,
   encodeTable,

@@ -8,7 +8,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-PF2WVH5M.js";
+} from "./chunks/chunk-PV35AHMK.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   artifactPaths,
@@ -25,7 +25,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import {
   UserError,
   appendJobSummary,

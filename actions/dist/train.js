@@ -18,7 +18,7 @@ import {
   runAction,
   sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import {
   UserError,
   batchTensors,

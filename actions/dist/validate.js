@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-IYOYHBOL.js";
+} from "./chunks/chunk-SPAUQJKW.js";
 import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -28,6 +28,7 @@ import { labelColumnValues } from '../features/label.js';
 import { readJson, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from '../validate/checker.js';
+import { createDependencies } from '../validate/dependencies.js';
 import { compareWithHistory, createRelations, describeMetric, findingMessage, type HistoryFinding, mergeSketch, MODEL_HISTORY_DAYS, type PartitionProfile, profileOf } from '../validate/history.js';
 import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from '../validate/schema.js';
 import { createStatistics } from '../validate/statistics.js';
@@ -35,7 +36,7 @@ import type { LoadedModel } from './evaluate.js';
 import { scoreLabelledRows } from './evaluate.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 3;
+const PROFILE_FORMAT = 4;
 
 /** One cache entry: a partition's profile, its own schema check, and model scores by version. */
 interface CacheEntry {
@@ -323,7 +324,7 @@ function profileTable(table: Table, config: CtConfig): Table {
   return { ...table, columns: [...table.columns, ...extra] };
 }
 
-async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
+export async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
   const checker = createAnomalyChecker(schema, {
     severity: config.validation.severity,
     duplicates: true,
@@ -335,12 +336,14 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   let sketch: number[] = [];
   const relations = createRelations();
+  const dependencies = createDependencies();
   try {
     for await (const chunk of readChunksOf([p.file], readOptions)) {
       checker.add(chunk);
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);
+      dependencies.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -357,7 +360,7 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
     file: path.basename(p.file),
     fingerprint,
     derivation,
-    profile: profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result() }),
+    profile: profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }),
     anomalies,
     scores: {},
   };

@@ -10,10 +10,12 @@
  * Everything here is pure: reading partitions and the cache lives in the pipeline.
  */
 import type { Table } from '../data/table.js';
+import { DERIVED_PREFIX } from '../features/derived.js';
+import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
-export const PROFILE_CATEGORIES = 200;
+export const PROFILE_CATEGORIES = 500;
 
 /** One daily partition, summarised. */
 export interface PartitionProfile {
@@ -26,6 +28,8 @@ export interface PartitionProfile {
   categories: Record<string, { shares: Record<string, number>; complete: boolean }>;
   /** The smallest distinct row hashes (time columns left out): a bottom-k sketch for similarity to other days. */
   sketch?: number[];
+  /** Functional dependencies between columns, by name (`distance<-origin+destination`). */
+  dependencies?: Record<string, DependencyProfile>;
 }
 
 /** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
@@ -93,12 +97,32 @@ export function createRelations(): { add(table: Table): void; result(): Record<s
           within += gss - (gs * gs) / gn;
         }
         const total = ss - (s * s) / n;
-        if (n >= 100 && total > 1e-12 * Math.max(1, ss)) out[`${key}.eta2`] = Math.min(1, Math.max(0, 1 - within / total));
+        if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
+        const eta2 = Math.min(1, Math.max(0, 1 - within / total));
+        out[`${key}.eta2`] = eta2;
+        const k = groups.size;
+        if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
       }
       return out;
     },
   };
 }
+
+/**
+ * How far a relation stands above chance: the F statistic of the one-way analysis of
+ * variance, as a z-score against its no-relation distribution (F = 1, variance about
+ * 2 / (k - 1) for many rows). Unlike η², which grows with the number of groups by chance
+ * alone, 0 means no relation at any group count.
+ */
+function relationSignal(eta2: number, groups: number, rows: number): number {
+  const f = eta2 / (groups - 1) / (Math.max(1e-12, 1 - eta2) / (rows - groups));
+  return (f - 1) * Math.sqrt((groups - 1) / 2);
+}
+
+/** A relation is broken when its signal falls below this (no relation to speak of) ... */
+export const BROKEN_SIGNAL = 3;
+/** ... on a day after every day of its history held it at least this strongly. */
+export const HELD_SIGNAL = 10;
 
 /** Row hashes a profile keeps for its sketch. */
 export const SKETCH_SIZE = 256;
@@ -149,7 +173,11 @@ const QUANTILES: ReadonlyArray<[string, number]> = [
  * The profile of one partition from its statistics (raw columns plus derived ones).
  * Timestamps contribute their null rate only: time always moves.
  */
-export function profileOf(date: string, stats: DatasetStatistics, extra: { duplicates: number; sketch?: number[]; relations?: Record<string, number> }): PartitionProfile {
+export function profileOf(
+  date: string,
+  stats: DatasetStatistics,
+  extra: { duplicates: number; sketch?: number[]; relations?: Record<string, number>; dependencies?: Record<string, DependencyProfile> },
+): PartitionProfile {
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations };
   const categories: PartitionProfile['categories'] = {};
   if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
@@ -158,19 +186,41 @@ export function profileOf(date: string, stats: DatasetStatistics, extra: { dupli
       if (value !== null && Number.isFinite(value)) metrics[`${c.name}.${name}`] = value;
     };
     put('nullRate', nullFraction(c));
-    if (c.type === 'timestamp') continue;
+    if (c.type === 'timestamp') {
+      timeMetrics(c, date, put);
+      continue;
+    }
     if (c.numeric !== undefined) numericMetrics(c, put);
     if (c.categorical !== undefined) {
       const present = c.count - c.nulls;
       put('distinct', c.categorical.distinct);
-      const entries = Object.entries(c.categorical.frequencies).slice(0, PROFILE_CATEGORIES);
+      // Sorted here: an object lists integer-like keys ("0", "23") in numeric order, not by count.
+      const entries = Object.entries(c.categorical.frequencies)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, PROFILE_CATEGORIES);
       const shares: Record<string, number> = {};
       for (const [value, count] of entries) shares[value] = present === 0 ? 0 : count / present;
-      put('topShare', entries[0] === undefined || present === 0 ? 0 : entries[0][1] / present);
+      // A derived key's most frequent value is an artefact of hashing and the weekday: its mix (divergence) is tested instead.
+      if (!c.name.startsWith(DERIVED_PREFIX)) put('topShare', entries[0] === undefined || present === 0 ? 0 : entries[0][1] / present);
       categories[c.name] = { shares, complete: !c.categorical.distinctIsLowerBound && c.categorical.distinct <= PROFILE_CATEGORIES };
     }
   }
-  return { date, rows: stats.rows, metrics, categories, ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }) };
+  return { date, rows: stats.rows, metrics, categories, ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }), ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }) };
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+/**
+ * When the partition's first and last events happened, in hours after its day's midnight
+ * (UTC): a partial upload, cut at the end or the start, loses the latest or earliest events
+ * while its row count stays within a normal day's range. Time itself always moves, so only
+ * the time of day is compared.
+ */
+function timeMetrics(c: ColumnStatistics, date: string, put: (name: string, value: number | null) => void): void {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  if (c.numeric === undefined || !Number.isFinite(midnight) || valueCount(c) === 0) return;
+  put('firstHour', (c.numeric.min - midnight) / MS_PER_HOUR);
+  put('lastHour', (c.numeric.max - midnight) / MS_PER_HOUR);
 }
 
 function numericMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
@@ -221,19 +271,30 @@ export interface HistoryFinding {
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
 function badDirection(metric: string): 'both' | 'up' | 'down' {
-  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric === 'duplicates.share' || metric === 'copy.similarity') return 'up';
+  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric.endsWith('.mismatchShare') || metric.endsWith('.vanishedShare') || metric === 'duplicates.share' || metric === 'copy.similarity') return 'up';
   if (metric.startsWith('model.')) return 'down';
   return 'both';
 }
 
 /**
- * Smallest spread of a metric, so a history that never moved does not make every small
- * change infinitely surprising: shares move by a tenth of a percent, a model's score by
- * 0.005, a location (mean, quantile) by 2% of its column's typical standard deviation,
- * anything else by 1% of its level.
+ * Shares of rows that carry a defect — a duplicate, a null, a value off its key, a value
+ * nobody saw, a usual value gone. They sit near a fixed
+ * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
-function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
+const ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare)$/;
+
+/**
+ * Smallest spread of a metric, so a history that never moved does not make every small
+ * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
+ * three rows: in a small partition a few rows are chance), other
+ * shares by a tenth of a percent, a model's score by 0.005, a time of day by a minute, a
+ * location (mean, quantile) by 2% of its column's typical standard deviation, anything
+ * else by 1% of its level.
+ */
+function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
+  if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
+  if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.startsWith('model.')) return 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
@@ -295,6 +356,12 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, selfInPoo
     const days = sums.days - (selfInPool ? 1 : 0);
     if (days < 1) continue;
     out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.complete) {
+      // Values every pooled day had, missing today (a filtered upload): their usual share.
+      let vanished = 0;
+      for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v)! / days;
+      out[`${column}.vanishedShare`] = vanished;
+    }
     if (sums.complete && own.complete) {
       let unseen = 0;
       for (const [v, s] of Object.entries(own.shares)) if ((sums.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
@@ -359,8 +426,14 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     const s = copySimilarity(p, history);
     return s === null ? {} : { 'copy.similarity': s };
   };
-  const newestMetrics = { ...newest.metrics, ...comparative(newest, false), ...similarity(newest) };
-  const historyMetrics = history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h) } }));
+  // Dependencies are judged against every day of the history: a key's value does not depend on the weekday.
+  const dependencies = dependencyPool(history);
+  const newestMetrics = { ...newest.metrics, ...comparative(newest, false), ...similarity(newest), ...dependencyMetrics(newest.dependencies, dependencies, false) };
+  const historyMetrics = history.map((h) => ({
+    date: h.date,
+    weekday: weekdayOf(h.date),
+    metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) },
+  }));
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
@@ -387,12 +460,15 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     // Each history day's deviation from its weekday's other days: the spread a new day is judged by.
     const residuals = points.map((p) => Math.abs(p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]!).center));
     const { center, same } = centerOf(weekday);
-    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics));
+    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
     const score = (value - center) / spread;
     const low = Math.min(...values);
     const high = Math.max(...values);
     const direction = badDirection(metric);
-    const bad = (direction !== 'down' && score >= options.threshold && value > high) || (direction !== 'up' && score <= -options.threshold && value < low);
+    // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
+    const bad = metric.endsWith('.signal')
+      ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
+      : (direction !== 'up' && score <= -options.threshold && value < low) || (direction !== 'down' && score >= options.threshold && value > high);
     if (!bad) continue;
     const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.') ? null : metric.slice(0, metric.lastIndexOf('.'));
     const kind =
@@ -428,9 +504,10 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   if (metric === 'copy.similarity') return 'similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)';
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
-  if (statistic === 'eta2' && column !== null) {
+  if ((statistic === 'eta2' || statistic === 'signal') && column !== null && column.includes('|')) {
     const [x, g] = column.split('|') as [string, string];
     const name = (c: string): string => (c.startsWith('ct:label') ? `the label (${labelText})` : c.startsWith('input:') ? `model input "${c.slice('input:'.length)}"` : `"${c}"`);
+    if (statistic === 'signal') return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;
   }
   const words: Record<string, string> = {
@@ -450,7 +527,14 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     topShare: 'share of its most frequent value',
     divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',
     unseenShare: 'share of values no earlier day had',
+    vanishedShare: 'usual share of the values every earlier day had and this day lacks',
+    firstHour: 'time of its first row (hours after midnight UTC)',
+    lastHour: 'time of its last row (hours after midnight UTC)',
   };
+  if (statistic === 'mismatchShare' && column !== null && column.includes('<-')) {
+    const [target, keys] = column.split('<-') as [string, string];
+    return `dependency of "${target}" on ${keys.split('+').map((k) => `"${k}"`).join(' and ')}: share of rows whose ${target} is not the value their ${keys.split('+').join(' and ')} had on earlier days`;
+  }
   const what = column?.startsWith('ct:label') === true ? `label (${labelText})` : column?.startsWith('input:') === true ? `model input "${column.slice('input:'.length)}"` : `column "${column}"`;
   return `${what}: ${words[statistic] ?? statistic}`;
 }
@@ -467,7 +551,8 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
   const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
   return (
     `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; ` +
-    `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} (robust z ${finding.score.toFixed(1)}). ` +
+    `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` +
+    (finding.metric.endsWith('.signal') ? `(a relation that held on every earlier day is gone). ` : `(robust z ${finding.score.toFixed(1)}). `) +
     `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
   );
 }

@@ -2,7 +2,8 @@
  * The partition history's rules on profiles made by hand: each test fails if a rule
  * stops finding its outlier, or starts flagging an ordinary day.
  */
-import { compareWithHistory, findingMessage, type HistoryOptions, mergeSketch, type PartitionProfile, profileOf, SKETCH_SIZE, sketchSimilarity, weekdayOf } from '../../src/validate/history.js';
+import { createDependencies } from '../../src/validate/dependencies.js';
+import { BROKEN_SIGNAL, compareWithHistory, createRelations, findingMessage, HELD_SIGNAL, type HistoryOptions, mergeSketch, type PartitionProfile, profileOf, SKETCH_SIZE, sketchSimilarity, weekdayOf } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -128,5 +129,105 @@ describe('bottom-k sketches', () => {
     const y = mergeSketch([], Array.from({ length: 4_000 }, (_, k) => ((k + 2_000) * 2_654_435_761) % 4_294_967_291));
     expect(sketchSimilarity(x, y)).toBeGreaterThan(0.2);
     expect(sketchSimilarity(x, y)).toBeLessThan(0.46);
+  });
+});
+
+/**
+ * Days built from rows, so the accumulators run as they do on partitions: 10,000 flights on
+ * 40 routes (each with its own distance), 20 origins with shares of 1-9%, departures spread
+ * over the whole day, and a label that depends strongly on the origin (some airports are
+ * late most of the time).
+ */
+function flightsDay(i: number, change: Partial<{ rows: number; edit: (row: { origin: string; destination: string; distance: number; label: number; time: number }, k: number) => void; drop: (origin: string, time: number) => boolean; shiftLabels: boolean }> = {}): PartitionProfile {
+  const date = dateOf(i);
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  const rows: Array<{ origin: string; destination: string; distance: number; label: number; time: number }> = [];
+  const n = change.rows ?? 10_000;
+  for (let k = 0; k < n; k++) {
+    // Origins o0..o19 with weights 1..20 (o19 the busiest); a day-dependent rotation keeps days apart.
+    const u = ((k * 7_919 + i * 104_729) % n) / n;
+    let o = 0;
+    for (let acc = 0; o < 19; o++) if ((acc += (o + 1) / 210) > u) break;
+    const d = (o + 1 + ((k + i) % 2)) % 20;
+    const route = o * 20 + d;
+    const jitter = ((k * 2_654_435_761 + i * 97) >>> 0) / 4_294_967_296;
+    rows.push({ origin: `o${o}`, destination: `d${d}`, distance: 150 + ((route * 37) % 2_400), label: jitter < (o % 4 === 0 ? 0.8 : 0.1) ? 1 : 0, time: midnight + Math.floor((k / n) * 86_400_000) });
+  }
+  let kept = rows.filter((r) => !(change.drop?.(r.origin, r.time - midnight) ?? false));
+  kept.forEach((r, k) => change.edit?.(r, k));
+  if (change.shiftLabels === true) {
+    // Each row gets the label of another row, chosen at random (rows of one day are not ordered by origin).
+    const order = kept.map((_, k) => k);
+    let seed = 12_345;
+    for (let k = order.length - 1; k > 0; k--) {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      const j = seed % (k + 1);
+      [order[k], order[j]] = [order[j]!, order[k]!];
+    }
+    kept = kept.map((r, k) => ({ ...r, label: kept[order[k]!]!.label }));
+  }
+  const table = tableOf([
+    numberColumn('date', kept.map((r) => r.time), 'timestamp'),
+    stringColumn('origin', kept.map((r) => r.origin)),
+    stringColumn('destination', kept.map((r) => r.destination)),
+    numberColumn('distance', kept.map((r) => r.distance)),
+    numberColumn('ct:label', kept.map((r) => r.label)),
+  ]);
+  const relations = createRelations();
+  relations.add(table);
+  const dependencies = createDependencies();
+  dependencies.add(table);
+  return profileOf(date, computeStatistics(table), { duplicates: 0, relations: relations.result(), dependencies: dependencies.result() });
+}
+
+describe('rules that see rows, not only columns', () => {
+  const days = Array.from({ length: 21 }, (_, i) => flightsDay(i));
+  const findingsOf = (newest: PartitionProfile): ReturnType<typeof compareWithHistory> => compareWithHistory(newest, days, options);
+
+  test('an ordinary day breaks none of them', () => {
+    expect(findingsOf(flightsDay(21))).toEqual([]);
+  });
+
+  test('a route always has one distance: 1% of rows in kilometres break the dependency, though every value is plausible', () => {
+    const km = flightsDay(21, { edit: (r, k) => k % 100 === 0 && (r.distance = Math.round(r.distance * 1.609)) });
+    const finding = findingsOf(km).find((f) => f.metric === 'distance<-destination+origin.mismatchShare' || f.metric === 'distance<-origin+destination.mismatchShare');
+    expect(finding).toBeDefined();
+    expect(finding!.kind).toBe('partition_statistic');
+    expect(finding!.value).toBeCloseTo(0.01, 3);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(/dependency of "distance" on "origin" and "destination": share of rows whose distance is not the value/);
+  });
+
+  test('distances rounded on every row break the dependency on every route (the day agrees with itself, not with its history)', () => {
+    const rounded = flightsDay(21, { edit: (r) => (r.distance = Math.round(r.distance / 100) * 100 + 1) });
+    const finding = findingsOf(rounded).find((f) => f.metric.endsWith('.mismatchShare'));
+    expect(finding?.value).toBeGreaterThan(0.9);
+  });
+
+  test('an origin that every earlier day had is missing: its usual share vanished', () => {
+    // o9 holds 10/210 of the rows; o1, 2/210 (about 1%).
+    const finding = findingsOf(flightsDay(21, { drop: (origin) => origin === 'o1' })).find((f) => f.metric === 'origin.vanishedShare');
+    expect(finding).toBeDefined();
+    expect(finding!.value).toBeCloseTo(2 / 210, 2);
+  });
+
+  test('labels misaligned with their rows: a relation that held strongly on every day is gone (label_relation)', () => {
+    const finding = findingsOf(flightsDay(21, { shiftLabels: true })).find((f) => f.metric === 'ct:label|origin.signal');
+    expect(finding).toBeDefined();
+    expect(finding!.kind).toBe('label_relation');
+    expect(finding!.value).toBeLessThan(BROKEN_SIGNAL);
+    expect(finding!.low).toBeGreaterThanOrEqual(HELD_SIGNAL);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'delay > 15')).toMatch(/relation of the label \(delay > 15\) to "origin".*a relation that held on every earlier day is gone/);
+  });
+
+  test('an upload cut an hour early loses the day\'s last rows: the time of its last row moves, its row count barely', () => {
+    const cut = flightsDay(21, { drop: (_origin, ms) => ms >= 23 * 3_600_000 });
+    const findings = findingsOf(cut);
+    expect(findings.find((f) => f.metric === 'date.lastHour')?.value).toBeLessThan(23);
+    expect(findings.some((f) => f.kind === 'partition_rows')).toBe(false);
+  });
+
+  test('the most frequent value is the most frequent, even when values look like numbers', () => {
+    const stats = computeStatistics(tableOf([stringColumn('hour', ['0', '7', '7', '7', '23', '7'])]));
+    expect(profileOf('2001-01-01', stats, { duplicates: 0 }).metrics['hour.topShare']).toBeCloseTo(4 / 6, 6);
   });
 });

@@ -1,0 +1,206 @@
+/**
+ * Functional dependencies between columns, found per partition and tested across days: a
+ * route (origin, destination) determines its distance, a product code its unit price. A
+ * value that is plausible on its own but not the value its key always had — a distance in
+ * kilometres on 1% of rows, a column sorted on its own, values rounded — breaks the
+ * dependency on exactly the rows it touches, where column statistics barely move.
+ *
+ * A profile keeps, for every dependency that mostly holds within its partition, the most
+ * frequent values of each key with their counts; comparing days is pure (`dependencyMetrics`).
+ */
+import type { Table } from '../data/table.js';
+
+/** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
+const KEY_COLUMNS = 6;
+/** Distinct key-value pairs tracked per dependency at most; beyond, it is not a dependency worth keeping. */
+const MAX_PAIRS = 60_000;
+/** Share of a partition's rows that must hold their key's most frequent value for the dependency to be kept. */
+const KEPT_CONSISTENCY = 0.5;
+/** Values kept per key, the most frequent first. */
+const VALUES_PER_KEY = 3;
+/** Share of rows whose key repeats within the partition, below which nothing is learnt (an id column). */
+const MIN_REPEATED = 0.5;
+
+/** Separates the parts of a composite key. */
+const KEY_SEPARATOR = '\u001f';
+
+/** One dependency in one partition. */
+export interface DependencyProfile {
+  /** Share of rows holding their key's most frequent value in this partition. */
+  consistency: number;
+  /** Per key: its row count, then up to `VALUES_PER_KEY` pairs of value and count, the most frequent first. Absent when consistency is below `KEPT_CONSISTENCY`. */
+  keys?: Record<string, number[]>;
+}
+
+/** Name of the dependency of `target` on `keys`: `distance<-origin+destination`. */
+export function dependencyName(target: string, keys: readonly string[]): string {
+  return `${target}<-${keys.join('+')}`;
+}
+
+/**
+ * Accumulates, chunk by chunk, the values each key of each candidate dependency takes: the
+ * numeric columns as targets, the first categorical columns and their pairs as keys.
+ */
+export function createDependencies(): { add(table: Table): void; result(): Record<string, DependencyProfile> } {
+  // dependency name -> key text -> value -> count
+  const counts = new Map<string, { keys: Map<string, Map<number, number>>; pairs: number; overflow: boolean }>();
+  return {
+    add(table: Table): void {
+      const categorical = table.columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
+      const numeric = table.columns.filter((c) => c.type === 'number');
+      const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
+      for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a]!, categorical[b]!]);
+      for (const keyColumns of keySets) {
+        // Key text per row of this chunk (null: a key part is missing).
+        const keyText: Array<string | null> = new Array(table.rowCount);
+        for (let i = 0; i < table.rowCount; i++) {
+          let text = '';
+          for (let k = 0; k < keyColumns.length; k++) {
+            const c = keyColumns[k]!;
+            if (c.type !== 'string') break;
+            const code = c.codes[i]!;
+            if (code < 0) {
+              text = '';
+              break;
+            }
+            text += (k === 0 ? '' : KEY_SEPARATOR) + c.dictionary[code]!;
+          }
+          keyText[i] = text === '' ? null : text;
+        }
+        for (const target of numeric) {
+          if (target.type !== 'number') continue;
+          const name = dependencyName(target.name, keyColumns.map((c) => c.name));
+          let entry = counts.get(name);
+          if (entry === undefined) counts.set(name, (entry = { keys: new Map(), pairs: 0, overflow: false }));
+          if (entry.overflow) continue;
+          for (let i = 0; i < table.rowCount; i++) {
+            const key = keyText[i];
+            const v = target.values[i]!;
+            if (key === null || key === undefined || !Number.isFinite(v) || (target.nulls !== null && target.nulls[i] === 1)) continue;
+            let values = entry.keys.get(key);
+            if (values === undefined) entry.keys.set(key, (values = new Map()));
+            const seen = values.get(v);
+            if (seen === undefined) {
+              values.set(v, 1);
+              if (++entry.pairs > MAX_PAIRS) {
+                entry.overflow = true;
+                entry.keys.clear();
+                break;
+              }
+            } else values.set(v, seen + 1);
+          }
+        }
+      }
+    },
+    result(): Record<string, DependencyProfile> {
+      const out: Record<string, DependencyProfile> = {};
+      for (const [name, { keys, overflow }] of counts) {
+        if (overflow || keys.size === 0) continue;
+        let rows = 0;
+        let modal = 0;
+        let repeated = 0;
+        for (const values of keys.values()) {
+          let total = 0;
+          let top = 0;
+          for (const c of values.values()) {
+            total += c;
+            top = Math.max(top, c);
+          }
+          rows += total;
+          modal += top;
+          if (total > 1) repeated += total;
+        }
+        // A key that rarely repeats (an id) determines everything trivially: nothing to learn.
+        if (rows < 100 || repeated < MIN_REPEATED * rows) continue;
+        const consistency = modal / rows;
+        const profile: DependencyProfile = { consistency };
+        if (consistency >= KEPT_CONSISTENCY) {
+          profile.keys = {};
+          for (const [key, values] of keys) {
+            const ranked = [...values].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, VALUES_PER_KEY);
+            let total = 0;
+            for (const c of values.values()) total += c;
+            profile.keys[key] = [total, ...ranked.flat()];
+          }
+        }
+        out[name] = profile;
+      }
+      return out;
+    },
+  };
+}
+
+/** Share of days of a pool a dependency must be kept on (held) to be tested. */
+const HELD_ON = 0.8;
+
+/**
+ * For each dependency that held on most days of `pool`: the share of the partition's rows
+ * whose value is not the one their key had across the pool (`<name>.mismatchShare`; keys
+ * the pool never saw are left out). The pool's values of a key are summed over its days;
+ * with `leaveOut` the partition itself is one of them and is subtracted, so history days are
+ * measured as the newest is. A partition where the dependency no longer mostly holds at all
+ * gets its inconsistency (at least one half).
+ */
+export function dependencyMetrics(
+  own: Record<string, DependencyProfile> | undefined,
+  pool: ReadonlyMap<string, { days: number; held: number; values: Map<string, Map<number, number>> }>,
+  leaveOut: boolean,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, sums] of pool) {
+    const dependency = own?.[name];
+    const days = sums.days - (leaveOut ? 1 : 0);
+    const held = sums.held - (leaveOut && dependency?.keys !== undefined ? 1 : 0);
+    if (days < 1 || held < HELD_ON * days) continue;
+    if (dependency === undefined) continue;
+    if (dependency.keys === undefined) {
+      out[`${name}.mismatchShare`] = 1 - dependency.consistency;
+      continue;
+    }
+    let rows = 0;
+    let mismatched = 0;
+    for (const [key, entry] of Object.entries(dependency.keys)) {
+      const pooled = sums.values.get(key);
+      if (pooled === undefined) continue;
+      const ownCount = (value: number): number => {
+        for (let j = 1; j + 1 < entry.length; j += 2) if (entry[j] === value) return entry[j + 1]!;
+        return 0;
+      };
+      let reference: number | null = null;
+      let best = 0;
+      for (const [value, count] of pooled) {
+        const c = count - (leaveOut ? ownCount(value) : 0);
+        if (c > best || (c === best && reference !== null && value < reference)) {
+          best = c;
+          reference = value;
+        }
+      }
+      if (reference === null || best <= 0) continue;
+      rows += entry[0]!;
+      mismatched += entry[0]! - ownCount(reference);
+    }
+    if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
+  }
+  return out;
+}
+
+/** The summed values of each dependency over a pool of days, for `dependencyMetrics`. */
+export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<string, DependencyProfile> }>): Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }> {
+  const pool = new Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }>();
+  for (const p of profiles) {
+    for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
+      let sums = pool.get(name);
+      if (sums === undefined) pool.set(name, (sums = { days: 0, held: 0, values: new Map() }));
+      if (dependency.keys === undefined) continue;
+      sums.held++;
+      for (const [key, entry] of Object.entries(dependency.keys)) {
+        let values = sums.values.get(key);
+        if (values === undefined) sums.values.set(key, (values = new Map()));
+        for (let j = 1; j + 1 < entry.length; j += 2) values.set(entry[j]!, (values.get(entry[j]!) ?? 0) + entry[j + 1]!);
+      }
+    }
+  }
+  // Days count every profile: a day without the dependency (its columns missing) did not hold it.
+  for (const sums of pool.values()) sums.days = profiles.length;
+  return pool;
+}

@@ -3,7 +3,7 @@ import {
   commitToBranch,
   openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-PV35AHMK.js";
+} from "./chunks/chunk-W6ASXZ6F.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   dataSource,
@@ -30,7 +30,7 @@ import {
   table,
   verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-SPAUQJKW.js";
+} from "./chunks/chunk-NMXMJFYK.js";
 import {
   UserError,
   allRows,

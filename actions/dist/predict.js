@@ -23,7 +23,7 @@ import {
   validateChunks,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/chunk-SPAUQJKW.js";
+} from "./chunks/chunk-NMXMJFYK.js";
 import {
   UserError,
   encodeTable,

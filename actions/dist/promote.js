@@ -8,7 +8,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-PV35AHMK.js";
+} from "./chunks/chunk-W6ASXZ6F.js";
 import "./chunks/chunk-NC474SEF.js";
 import {
   artifactPaths,
@@ -25,7 +25,7 @@ import {
   runAction,
   signed,
   table
-} from "./chunks/chunk-SPAUQJKW.js";
+} from "./chunks/chunk-NMXMJFYK.js";
 import {
   UserError,
   appendJobSummary,

@@ -18,7 +18,7 @@ import {
   runAction,
   sampleRows,
   trainingMarkdown
-} from "./chunks/chunk-SPAUQJKW.js";
+} from "./chunks/chunk-NMXMJFYK.js";
 import {
   UserError,
   batchTensors,

@@ -5,7 +5,7 @@ import {
   getInput,
   runAction,
   runValidate
-} from "./chunks/chunk-SPAUQJKW.js";
+} from "./chunks/chunk-NMXMJFYK.js";
 import "./chunks/chunk-NMNEVK3U.js";
 import "./chunks/chunk-WDYNI5YC.js";
 

@@ -324,7 +324,7 @@ function profileTable(table: Table, config: CtConfig): Table {
   return { ...table, columns: [...table.columns, ...extra] };
 }
 
-export async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
+async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
   const checker = createAnomalyChecker(schema, {
     severity: config.validation.severity,
     duplicates: true,

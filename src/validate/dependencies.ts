@@ -24,6 +24,9 @@ const MIN_REPEATED = 0.5;
 /** Separates the parts of a composite key. */
 const KEY_SEPARATOR = '\u001f';
 
+/** A dependency's values of each key, summed over a pool of days, and on how many days it held. */
+export type DependencyPool = Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }>;
+
 /** One dependency in one partition. */
 export interface DependencyProfile {
   /** Share of rows holding their key's most frequent value in this partition. */
@@ -33,7 +36,7 @@ export interface DependencyProfile {
 }
 
 /** Name of the dependency of `target` on `keys`: `distance<-origin+destination`. */
-export function dependencyName(target: string, keys: readonly string[]): string {
+function dependencyName(target: string, keys: readonly string[]): string {
   return `${target}<-${keys.join('+')}`;
 }
 
@@ -99,13 +102,15 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
         let rows = 0;
         let modal = 0;
         let repeated = 0;
-        for (const values of keys.values()) {
+        const totals = new Map<string, number>();
+        for (const [key, values] of keys) {
           let total = 0;
           let top = 0;
           for (const c of values.values()) {
             total += c;
             top = Math.max(top, c);
           }
+          totals.set(key, total);
           rows += total;
           modal += top;
           if (total > 1) repeated += total;
@@ -118,9 +123,7 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
           profile.keys = {};
           for (const [key, values] of keys) {
             const ranked = [...values].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, VALUES_PER_KEY);
-            let total = 0;
-            for (const c of values.values()) total += c;
-            profile.keys[key] = [total, ...ranked.flat()];
+            profile.keys[key] = [totals.get(key)!, ...ranked.flat()];
           }
         }
         out[name] = profile;
@@ -143,7 +146,7 @@ const HELD_ON = 0.8;
  */
 export function dependencyMetrics(
   own: Record<string, DependencyProfile> | undefined,
-  pool: ReadonlyMap<string, { days: number; held: number; values: Map<string, Map<number, number>> }>,
+  pool: DependencyPool,
   leaveOut: boolean,
 ): Record<string, number> {
   const out: Record<string, number> = {};
@@ -185,8 +188,8 @@ export function dependencyMetrics(
 }
 
 /** The summed values of each dependency over a pool of days, for `dependencyMetrics`. */
-export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<string, DependencyProfile> }>): Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }> {
-  const pool = new Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }>();
+export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<string, DependencyProfile> }>): DependencyPool {
+  const pool: DependencyPool = new Map();
   for (const p of profiles) {
     for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
       let sums = pool.get(name);

@@ -80,7 +80,18 @@ const FALSE_ALARM_TO = '2001-06-30';
 const TRAIN_DAYS = 14;
 const PARALLEL = 2;
 const REPLAY = { from: '2001-01-29', to: '2001-06-25', every: 7, windowDays: 28 };
-const REPLAY_KINDS = ['delay_hours', 'label_zeroed', 'stale_copy', 'distance_km', 'label_shift', 'sampling_bias', 'airport_icao', 'timestamps_midnight', 'column_renamed', 'partial_upload'];
+const REPLAY_KINDS = [
+  'delay_hours',
+  'label_zeroed',
+  'stale_copy',
+  'distance_km',
+  'label_shift',
+  'sampling_bias',
+  'airport_icao',
+  'timestamps_midnight',
+  'column_renamed',
+  'partial_upload',
+];
 const CHILD_TIMEOUT_MS = 15 * 60_000;
 const REPLAY_TIMEOUT_MS = 90 * 60_000;
 
@@ -185,7 +196,13 @@ function distStamp() {
 
 /** The last line of stderr that says something (ct's one-line reason for exit 2). */
 function lastLine(stderr) {
-  return stderr.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
+  return (
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .at(-1) ?? ''
+  );
 }
 
 const anomalyOf = (a) => ({ kind: a.kind, column: a.column ?? null, severity: a.severity, count: a.count ?? null, message: a.message });
@@ -228,7 +245,15 @@ async function trainProduction(work, day) {
   const days = daysBetween('2001-01-01', addDays(day, -1));
   makeRepo(dir, { days });
   const r = await runCt(['run', '--config', join(dir, 'ct.config.yaml'), '--out', join(dir, 'out'), '--json'], dir);
-  const result = { day, trainedOn: `${addDays(day, -TRAIN_DAYS)}..${addDays(day, -1)}`, status: r.status, seconds: Math.round(r.ms / 1000), models: null, version: null, reason: null };
+  const result = {
+    day,
+    trainedOn: `${addDays(day, -TRAIN_DAYS)}..${addDays(day, -1)}`,
+    status: r.status,
+    seconds: Math.round(r.ms / 1000),
+    models: null,
+    version: null,
+    reason: null,
+  };
   const pointer = join(dir, 'models/flight-delay/production.json');
   if (existsSync(pointer)) {
     result.models = join(dir, 'models');
@@ -238,7 +263,11 @@ async function trainProduction(work, day) {
     if (existsSync(evaluation)) result.auc = JSON.parse(readFileSync(evaluation, 'utf8')).candidate?.metrics?.auc ?? null;
   } else {
     const v = join(dir, 'out/validation.json');
-    const errors = existsSync(v) ? JSON.parse(readFileSync(v, 'utf8')).anomalies.filter((a) => a.severity === 'error').map((a) => a.message) : [];
+    const errors = existsSync(v)
+      ? JSON.parse(readFileSync(v, 'utf8'))
+          .anomalies.filter((a) => a.severity === 'error')
+          .map((a) => a.message)
+      : [];
     result.reason = errors.length > 0 ? `validation: ${errors.join('; ')}` : lastLine(r.stderr);
   }
   return result;
@@ -279,7 +308,12 @@ async function childAuc(modelDir, listFile) {
       const auc = positives === 0 || positives === labels.length ? null : rocAuc(labels, kept);
       out[id] = { auc, rows: table.rowCount, labelled: labels.length, positives, ...(auc === null ? { error: 'one class only' } : {}) };
     } catch (error) {
-      out[id] = { auc: null, error: String(error.message ?? error).split('\n')[0].slice(0, 160) };
+      out[id] = {
+        auc: null,
+        error: String(error.message ?? error)
+          .split('\n')[0]
+          .slice(0, 160),
+      };
     }
   }
   model.dispose();
@@ -348,7 +382,12 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
     const scores = results.pop();
     for (const r of results) {
       const { file: _, ...rest } = r;
-      injections.push({ ...rest, auc: scores[`${r.kind}@${r.severity}`]?.auc ?? null, aucError: scores[`${r.kind}@${r.severity}`]?.error ?? null, aucClean: scores.clean?.auc ?? null });
+      injections.push({
+        ...rest,
+        auc: scores[`${r.kind}@${r.severity}`]?.auc ?? null,
+        aucError: scores[`${r.kind}@${r.severity}`]?.error ?? null,
+        aucClean: scores.clean?.auc ?? null,
+      });
     }
     rmSync(filesDir, { recursive: true, force: true });
   }
@@ -356,13 +395,15 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
 }
 
 async function measureFalseAlarms(work, days, production) {
-  const results = await pool(days.map((day) => async () => {
-    const repo = join(work, `clean-${day}`);
-    const r = await validate(makeRepo(repo, { days: daysBetween('2001-01-01', day), models: production.models }));
-    rmSync(repo, { recursive: true, force: true });
-    progress(`false alarms ${day}: exit ${r.status}${r.errors.length > 0 ? ` (${r.errors.map(key).join(', ')})` : ''}`);
-    return { day, ...r };
-  }));
+  const results = await pool(
+    days.map((day) => async () => {
+      const repo = join(work, `clean-${day}`);
+      const r = await validate(makeRepo(repo, { days: daysBetween('2001-01-01', day), models: production.models }));
+      rmSync(repo, { recursive: true, force: true });
+      progress(`false alarms ${day}: exit ${r.status}${r.errors.length > 0 ? ` (${r.errors.map(key).join(', ')})` : ''}`);
+      return { day, ...r };
+    }),
+  );
   return results;
 }
 
@@ -396,8 +437,10 @@ async function measureOverhead(work, runs) {
     return { medianMs: Math.round(median(s.map((x) => x.ms))), runsMs: s.map((x) => Math.round(x.ms)), status: s[0].status };
   };
   const result = { off: summary(samples.off), cached: summary(samples.cached), cold: summary(samples.cold), historyCacheExists: existsSync(history) };
-  result.cachedOverOff = result.off.medianMs === null || result.cached.medianMs === null ? null : Math.round((result.cached.medianMs / result.off.medianMs) * 100) / 100;
-  result.coldOverOff = result.off.medianMs === null || result.cold.medianMs === null ? null : Math.round((result.cold.medianMs / result.off.medianMs) * 100) / 100;
+  result.cachedOverOff =
+    result.off.medianMs === null || result.cached.medianMs === null ? null : Math.round((result.cached.medianMs / result.off.medianMs) * 100) / 100;
+  result.coldOverOff =
+    result.off.medianMs === null || result.cold.medianMs === null ? null : Math.round((result.cold.medianMs / result.off.medianMs) * 100) / 100;
   rmSync(dir, { recursive: true, force: true });
   return result;
 }
@@ -417,7 +460,11 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
     const kind = order[injected.length % order.length];
     const severities = INCIDENTS[kind].severities;
     const s = severities.includes(severity) ? severity : severities.at(-1);
-    const made = incidentFile(kind, parseCsv(readFileSync(dayFile(DAYS, day), 'utf8')), { severity: s, seed: seedOf(kind, s, day, 'replay'), previousDayRows: parseCsv(readFileSync(dayFile(DAYS, addDays(day, -1)), 'utf8')) });
+    const made = incidentFile(kind, parseCsv(readFileSync(dayFile(DAYS, day), 'utf8')), {
+      severity: s,
+      seed: seedOf(kind, s, day, 'replay'),
+      previousDayRows: parseCsv(readFileSync(dayFile(DAYS, addDays(day, -1)), 'utf8')),
+    });
     writeFileSync(join(incidentsDir, `${day}.csv`), made.bytes);
     injected.push({ step: steps[i], day, kind, severity: s, description: made.description });
   }
@@ -427,12 +474,37 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
     makeRepo(dir, { days: all.filter((d) => !broken.has(d)) });
     for (const d of broken) linkOrCopy(join(incidentsDir, `${d}.csv`), join(dir, 'data/flights', `${d}.csv`));
     process.stderr.write(`\nct replay (${name}) ${REPLAY.from}..${to} every ${REPLAY.every}d, ${REPLAY.windowDays}-day window\n`);
-    const r = await runCt(['replay', '--config', join(dir, 'ct.config.yaml'), '--from', REPLAY.from, '--to', to, '--every', `${REPLAY.every}d`, '--window-days', String(REPLAY.windowDays), '--out', join(dir, 'out')], dir, REPLAY_TIMEOUT_MS, true);
+    const r = await runCt(
+      [
+        'replay',
+        '--config',
+        join(dir, 'ct.config.yaml'),
+        '--from',
+        REPLAY.from,
+        '--to',
+        to,
+        '--every',
+        `${REPLAY.every}d`,
+        '--window-days',
+        String(REPLAY.windowDays),
+        '--out',
+        join(dir, 'out'),
+      ],
+      dir,
+      REPLAY_TIMEOUT_MS,
+      true,
+    );
     const file = join(dir, 'out/replay/replay.json');
     if (r.status !== 0 || !existsSync(file)) return { status: r.status, seconds: Math.round(r.ms / 1000), means: null, reason: lastLine(r.stderr) };
     const replay = JSON.parse(readFileSync(file, 'utf8'));
     const means = Object.fromEntries(Object.entries(replay.policies ?? {}).map(([p, s]) => [p, s.mean === null ? null : Math.round(s.mean * 10000) / 10000]));
-    const stepsOut = replay.steps.map((s) => ({ date: s.date, stoppedAt: s.stoppedAt, promoted: s.promoted, scores: s.scores, reasons: s.reasons.slice(0, 3) }));
+    const stepsOut = replay.steps.map((s) => ({
+      date: s.date,
+      stoppedAt: s.stoppedAt,
+      promoted: s.promoted,
+      scores: s.scores,
+      reasons: s.reasons.slice(0, 3),
+    }));
     return { status: r.status, seconds: Math.round(r.ms / 1000), means, steps: stepsOut };
   };
   const clean = await runOne('clean', false);
@@ -494,11 +566,25 @@ function summariseIncidents(injections) {
   const exit2Other = injections.filter((r) => !r.stopped && r.status === 2).length;
   const kinds = Object.keys(perKind);
   const fullyStopped = kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === s.injections));
-  return { perKind, overall: { injections: total, stopped, share: total === 0 ? null : stopped / total, exit2, exit2Other, kinds: kinds.length, kindsFullyStopped: fullyStopped.length, kindsNeverStopped: kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === 0)) } };
+  return {
+    perKind,
+    overall: {
+      injections: total,
+      stopped,
+      share: total === 0 ? null : stopped / total,
+      exit2,
+      exit2Other,
+      kinds: kinds.length,
+      kindsFullyStopped: fullyStopped.length,
+      kindsNeverStopped: kinds.filter((k) => Object.values(perKind[k].severities).every((s) => s.stopped === 0)),
+    },
+  };
 }
 
 function summariseFalseAlarms(days) {
-  const alarms = days.filter((d) => d.status !== 0 || d.errors.length > 0).map((d) => ({ day: d.day, status: d.status, reason: d.reason, errors: d.errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })) }));
+  const alarms = days
+    .filter((d) => d.status !== 0 || d.errors.length > 0)
+    .map((d) => ({ day: d.day, status: d.status, reason: d.reason, errors: d.errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })) }));
   const warningsPerKind = {};
   for (const d of days) for (const k of new Set(d.warnings.map(key))) warningsPerKind[k] = (warningsPerKind[k] ?? 0) + 1;
   // A clean older day left out of the window (quarantined) is a false alarm of its own: its rows are lost to training.
@@ -518,46 +604,106 @@ function summariseFalseAlarms(days) {
 
 function printReport(report) {
   const { incidents, falseAlarms, overhead, replay } = report.results;
-  console.log(`incidents benchmark: ${report.settings.kinds.length} kinds on ${report.settings.testDays.join(', ')}; sections ${report.settings.sections.join(', ')}; ${report.machine.cores} cores, Node ${process.version}${report.settings.quick ? ' (--quick)' : ''}`);
+  console.log(
+    `incidents benchmark: ${report.settings.kinds.length} kinds on ${report.settings.testDays.join(', ')}; sections ${report.settings.sections.join(', ')}; ${report.machine.cores} cores, Node ${process.version}${report.settings.quick ? ' (--quick)' : ''}`,
+  );
   const merged = Object.entries(report.results.measuredOn ?? {}).filter(([, when]) => when !== report.date);
-  if ((report.results.builds ?? []).length > 1) console.log(`NOTE: dist/ was rebuilt during the run (${report.results.builds.length} builds: ${report.results.builds.join(', ')}); each injection records the build it ran with`);
+  if ((report.results.builds ?? []).length > 1)
+    console.log(
+      `NOTE: dist/ was rebuilt during the run (${report.results.builds.length} builds: ${report.results.builds.join(', ')}); each injection records the build it ran with`,
+    );
   if (merged.length > 0) console.log(`kept from earlier runs (--merge): ${merged.map(([x, when]) => `${x} (${when})`).join(', ')}`);
   if (Object.keys(report.results.productions).length > 0) console.log('production models (ct run on the 14 clean days before each test day):');
-  for (const p of Object.values(report.results.productions)) console.log(`  ${p.day}: ${p.version ?? `none (exit ${p.status}: ${p.reason})`}${p.auc != null ? `, evaluation AUC ${f3(p.auc)}` : ''}, ${p.seconds} s`);
+  for (const p of Object.values(report.results.productions))
+    console.log(`  ${p.day}: ${p.version ?? `none (exit ${p.status}: ${p.reason})`}${p.auc != null ? `, evaluation AUC ${f3(p.auc)}` : ''}, ${p.seconds} s`);
   if (incidents !== null) {
     for (const [day, c] of Object.entries(report.results.controls)) {
-      console.log(`  clean control ${day}: exit ${c.status}${c.errors.length > 0 ? `, ERRORS ${c.errors.map((a) => a.message).join(' | ')}` : ''}${c.warnings.length > 0 ? `; warnings ${[...new Set(c.warnings.map(key))].join(', ')}` : ''}`);
+      console.log(
+        `  clean control ${day}: exit ${c.status}${c.errors.length > 0 ? `, ERRORS ${c.errors.map((a) => a.message).join(' | ')}` : ''}${c.warnings.length > 0 ? `; warnings ${[...new Set(c.warnings.map(key))].join(', ')}` : ''}`,
+      );
     }
     console.log('stopped before training (ct validate exits 1 with an error anomaly the clean day lacks, or 2 naming the unreadable newest partition):');
-    console.log(`${pad('kind', 30)}${pad('sev', 6)}${pad('stopped', 9, true)}${pad('exit 2', 8, true)}${pad('AUC clean', 11, true)}${pad('corrupt', 9, true)}  stopped by / not stopped`);
+    console.log(
+      `${pad('kind', 30)}${pad('sev', 6)}${pad('stopped', 9, true)}${pad('exit 2', 8, true)}${pad('AUC clean', 11, true)}${pad('corrupt', 9, true)}  stopped by / not stopped`,
+    );
     for (const [kind, k] of Object.entries(incidents.perKind)) {
       for (const [severity, s] of Object.entries(k.severities).sort((a, b) => Number(a[0]) - Number(b[0]))) {
-        const by = Object.entries(s.stoppedBy).map(([a, c]) => `${a}${c === s.injections ? '' : ` x${c}`}`).join(', ');
-        const missed = s.notStopped.length === 0 ? '' : `${by === '' ? '' : '; '}missed: ${[...new Set(s.notStopped.map((m) => (m.status === 2 ? `exit 2 (${m.reason})` : `exit ${m.status}${m.warnings.length > 0 ? ` warn ${m.warnings.join(',')}` : ''}`)))].join(' / ')}`;
-        console.log(`${pad(kind, 30)}${pad(severity, 6)}${pad(`${s.stopped}/${s.injections}`, 9, true)}${pad(s.exit2, 8, true)}${pad(f3(s.aucClean), 11, true)}${pad(f3(s.auc), 9, true)}  ${`${by}${missed}`.slice(0, 150)}`);
+        const by = Object.entries(s.stoppedBy)
+          .map(([a, c]) => `${a}${c === s.injections ? '' : ` x${c}`}`)
+          .join(', ');
+        const missed =
+          s.notStopped.length === 0
+            ? ''
+            : `${by === '' ? '' : '; '}missed: ${[...new Set(s.notStopped.map((m) => (m.status === 2 ? `exit 2 (${m.reason})` : `exit ${m.status}${m.warnings.length > 0 ? ` warn ${m.warnings.join(',')}` : ''}`)))].join(' / ')}`;
+        console.log(
+          `${pad(kind, 30)}${pad(severity, 6)}${pad(`${s.stopped}/${s.injections}`, 9, true)}${pad(s.exit2, 8, true)}${pad(f3(s.aucClean), 11, true)}${pad(f3(s.auc), 9, true)}  ${`${by}${missed}`.slice(0, 150)}`,
+        );
       }
     }
     const o = incidents.overall;
-    console.log(`overall: ${o.stopped} of ${o.injections} injections stopped (${(o.share * 100).toFixed(1)}%; ${o.exit2 ?? 0} of them as an unreadable newest partition, exit 2${o.exit2Other ? `; ${o.exit2Other} other exit 2` : ''}); kinds with every injection stopped: ${o.kindsFullyStopped} of ${o.kinds}`);
+    console.log(
+      `overall: ${o.stopped} of ${o.injections} injections stopped (${(o.share * 100).toFixed(1)}%; ${o.exit2 ?? 0} of them as an unreadable newest partition, exit 2${o.exit2Other ? `; ${o.exit2Other} other exit 2` : ''}); kinds with every injection stopped: ${o.kindsFullyStopped} of ${o.kinds}`,
+    );
     if (o.kindsNeverStopped.length > 0) console.log(`never stopped: ${o.kindsNeverStopped.join(', ')}`);
   }
   if (falseAlarms !== null) {
-    console.log(`false alarms: ${falseAlarms.daysWithErrors} of ${falseAlarms.daysTested} clean days ${falseAlarms.from}..${falseAlarms.to} with an error anomaly (one production model, trained on 2001-01-01..01-14)`);
-    for (const a of falseAlarms.alarms) console.log(`  ${a.day} exit ${a.status}: ${a.errors.length > 0 ? a.errors.map((e) => `${e.kind}: ${e.message}`).join(' | ').slice(0, 300) : a.reason}`);
-    console.log(`  clean days quarantined (left out of later windows): ${falseAlarms.quarantinedCleanDays.length === 0 ? 'none' : falseAlarms.quarantinedCleanDays.map((q) => `${q.date} (${q.reasons.join('; ').slice(0, 120)})`).join(', ')}`);
-    console.log(`  warnings (days per kind): ${Object.entries(falseAlarms.warningDaysPerKind).map(([k, c]) => `${k} ${c}`).join(', ') || 'none'}`);
+    console.log(
+      `false alarms: ${falseAlarms.daysWithErrors} of ${falseAlarms.daysTested} clean days ${falseAlarms.from}..${falseAlarms.to} with an error anomaly (one production model, trained on 2001-01-01..01-14)`,
+    );
+    for (const a of falseAlarms.alarms)
+      console.log(
+        `  ${a.day} exit ${a.status}: ${
+          a.errors.length > 0
+            ? a.errors
+                .map((e) => `${e.kind}: ${e.message}`)
+                .join(' | ')
+                .slice(0, 300)
+            : a.reason
+        }`,
+      );
+    console.log(
+      `  clean days quarantined (left out of later windows): ${falseAlarms.quarantinedCleanDays.length === 0 ? 'none' : falseAlarms.quarantinedCleanDays.map((q) => `${q.date} (${q.reasons.join('; ').slice(0, 120)})`).join(', ')}`,
+    );
+    console.log(
+      `  warnings (days per kind): ${
+        Object.entries(falseAlarms.warningDaysPerKind)
+          .map(([k, c]) => `${k} ${c}`)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   if (overhead !== null) {
     const ms = (x) => (x.medianMs === null ? `n/a (${x.reason})` : `${x.medianMs} ms`);
-    console.log(`validation overhead (ct validate, shipped data and config, median of ${overhead.cached.runsMs.length || overhead.off.runsMs.length}): history off ${ms(overhead.off)}, cached ${ms(overhead.cached)}, cold ${ms(overhead.cold)}; cached/off ${overhead.cachedOverOff ?? 'n/a'}, cold/off ${overhead.coldOverOff ?? 'n/a'}`);
+    console.log(
+      `validation overhead (ct validate, shipped data and config, median of ${overhead.cached.runsMs.length || overhead.off.runsMs.length}): history off ${ms(overhead.off)}, cached ${ms(overhead.cached)}, cold ${ms(overhead.cold)}; cached/off ${overhead.cachedOverOff ?? 'n/a'}, cold/off ${overhead.coldOverOff ?? 'n/a'}`,
+    );
   }
   if (replay !== null) {
-    const m = (x) => (x.means === null ? `failed (exit ${x.status}: ${x.reason})` : Object.entries(x.means).map(([p, v]) => `${p} ${f3(v)}`).join(', '));
-    const pm = (x) => (x.pairedMeans == null ? 'n/a' : Object.entries(x.pairedMeans).map(([p, v]) => `${p} ${f3(v)}`).join(', '));
-    console.log(`replay (${replay.settings.from}..${replay.settings.to} every ${replay.settings.every}d, ${replay.settings.windowDays}-day window), mean next-week AUC:`);
-    console.log(`  all steps (replay.json means): clean ${m(replay.clean)} (${replay.clean.seconds} s); with incidents ${m(replay.incidents)} (${replay.incidents.seconds} s)`);
-    console.log(`  paired, without the ${replay.stepsExcludedFromPairedMeans.length} steps whose scored week holds a broken day: clean ${pm(replay.clean)}; with incidents ${pm(replay.incidents)}; gated delta ${replay.gatedDelta ?? 'n/a'}`);
-    for (const x of replay.injected) console.log(`  ${x.day} ${x.kind}@${x.severity}: step ${x.step} ${x.stoppedAt === null ? 'NOT STOPPED' : `stopped at ${x.stoppedAt}`}${x.reasons.length > 0 ? ` (${x.reasons[0].slice(0, 90)})` : ''}`);
+    const m = (x) =>
+      x.means === null
+        ? `failed (exit ${x.status}: ${x.reason})`
+        : Object.entries(x.means)
+            .map(([p, v]) => `${p} ${f3(v)}`)
+            .join(', ');
+    const pm = (x) =>
+      x.pairedMeans == null
+        ? 'n/a'
+        : Object.entries(x.pairedMeans)
+            .map(([p, v]) => `${p} ${f3(v)}`)
+            .join(', ');
+    console.log(
+      `replay (${replay.settings.from}..${replay.settings.to} every ${replay.settings.every}d, ${replay.settings.windowDays}-day window), mean next-week AUC:`,
+    );
+    console.log(
+      `  all steps (replay.json means): clean ${m(replay.clean)} (${replay.clean.seconds} s); with incidents ${m(replay.incidents)} (${replay.incidents.seconds} s)`,
+    );
+    console.log(
+      `  paired, without the ${replay.stepsExcludedFromPairedMeans.length} steps whose scored week holds a broken day: clean ${pm(replay.clean)}; with incidents ${pm(replay.incidents)}; gated delta ${replay.gatedDelta ?? 'n/a'}`,
+    );
+    for (const x of replay.injected)
+      console.log(
+        `  ${x.day} ${x.kind}@${x.severity}: step ${x.step} ${x.stoppedAt === null ? 'NOT STOPPED' : `stopped at ${x.stoppedAt}`}${x.reasons.length > 0 ? ` (${x.reasons[0].slice(0, 90)})` : ''}`,
+      );
   } else if (!report.settings.sections.includes('replay')) console.log('replay with incidents: not run (--replay)');
   console.log('targets:');
   for (const t of report.targets) console.log(`  ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? 'n/a'} ${t.unit} (target ${t.target})`);
@@ -567,7 +713,12 @@ function printReport(report) {
 
 function listArgument(name) {
   const at = process.argv.indexOf(name);
-  return at < 0 ? null : (process.argv[at + 1] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return at < 0
+    ? null
+    : (process.argv[at + 1] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 const SECTIONS = ['incidents', 'false-alarms', 'overhead', 'replay'];
@@ -607,7 +758,9 @@ async function main() {
   mkdirSync(work, { recursive: true });
   const started = performance.now();
   const productionDays = [...(has('false-alarms') ? [FALSE_ALARM_FROM] : []), ...(has('incidents') ? testDays : [])];
-  const injectionsPlanned = has('incidents') ? testDays.length * kinds.reduce((sum, k) => sum + INCIDENTS[k].severities.filter(severityFilter).length, 0) + testDays.length : 0;
+  const injectionsPlanned = has('incidents')
+    ? testDays.length * kinds.reduce((sum, k) => sum + INCIDENTS[k].severities.filter(severityFilter).length, 0) + testDays.length
+    : 0;
   progressTotal = productionDays.length + injectionsPlanned + (has('false-alarms') ? falseAlarmDays.length : 0) + (has('overhead') ? overheadRuns : 0);
   try {
     // Production models one at a time: training measures latency for a gate, and history is filled day by day.
@@ -627,8 +780,17 @@ async function main() {
     let overheadResult = overhead;
     let replayResult = replay;
     let controls = measured?.controls ?? {};
-    let injections = (measured?.injections ?? []).map(({ warnings, errors, ...r }) => ({ ...r, errors: errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })), warnings: [...new Set(warnings.map(key))] }));
-    let productionsOut = Object.fromEntries(Object.entries(productions).map(([d, p]) => [d, { day: p.day, trainedOn: p.trainedOn, version: p.version, status: p.status, seconds: p.seconds, auc: p.auc ?? null, reason: p.reason }]));
+    let injections = (measured?.injections ?? []).map(({ warnings, errors, ...r }) => ({
+      ...r,
+      errors: errors.map((a) => ({ kind: a.kind, column: a.column, message: a.message })),
+      warnings: [...new Set(warnings.map(key))],
+    }));
+    let productionsOut = Object.fromEntries(
+      Object.entries(productions).map(([d, p]) => [
+        d,
+        { day: p.day, trainedOn: p.trainedOn, version: p.version, status: p.status, seconds: p.seconds, auc: p.auc ?? null, reason: p.reason },
+      ]),
+    );
     const now = new Date().toISOString();
     const measuredOn = Object.fromEntries(sections.map((x) => [x, now]));
     let shownTestDays = testDays;
@@ -640,7 +802,14 @@ async function main() {
       const was = (x) => previous.results?.measuredOn?.[x] ?? previous.date;
       const r = previous.results ?? {};
       if (!has('incidents') && r.incidents) {
-        [incidents, controls, injections, measuredOn.incidents, shownTestDays, shownKinds] = [r.incidents, r.controls ?? {}, r.injections ?? [], was('incidents'), previous.settings?.testDays ?? [], previous.settings?.kinds ?? kinds];
+        [incidents, controls, injections, measuredOn.incidents, shownTestDays, shownKinds] = [
+          r.incidents,
+          r.controls ?? {},
+          r.injections ?? [],
+          was('incidents'),
+          previous.settings?.testDays ?? [],
+          previous.settings?.kinds ?? kinds,
+        ];
       }
       if (!has('false-alarms') && r.falseAlarms) [falseAlarms, measuredOn['false-alarms']] = [r.falseAlarms, was('false-alarms')];
       if (!has('overhead') && r.overhead) [overheadResult, measuredOn.overhead] = [r.overhead, was('overhead')];
@@ -650,14 +819,37 @@ async function main() {
     const at = (value, target, unit, higherIsBetter) => ({ value, target, unit, met: value !== null && (higherIsBetter ? value >= target : value <= target) });
     const targets = [];
     if (incidents !== null) {
-      targets.push({ name: 'material incidents (>= 1% of rows) stopped at validation, all kinds and severities', ...at(incidents.overall.share === null ? null : Math.round(incidents.overall.share * 1000) / 10, 100, '%', true) });
+      targets.push({
+        name: 'material incidents (>= 1% of rows) stopped at validation, all kinds and severities',
+        ...at(incidents.overall.share === null ? null : Math.round(incidents.overall.share * 1000) / 10, 100, '%', true),
+      });
       targets.push({ name: 'incident kinds with every injection stopped', ...at(incidents.overall.kindsFullyStopped, incidents.overall.kinds, 'kinds', true) });
     }
-    if (falseAlarms !== null) targets.push({ name: `false alarms: clean days ${falseAlarms.from}..${falseAlarms.to} with an error anomaly`, ...at(falseAlarms.daysWithErrors, 0, 'days', false) });
-    if (overheadResult !== null) targets.push({ name: 'validation overhead: history cached / history off (ct validate, shipped window)', ...at(overheadResult.cachedOverOff, 1.2, 'x', false) });
-    if (replayResult !== null) targets.push({ name: 'replay: gated mean next-week AUC with incidents - gated clean (paired steps)', ...at(replayResult.gatedDelta, -0.002, 'AUC', true) });
-    const builds = [...new Set([...injections.map((x) => x.build), ...Object.values(controls).map((x) => x.build), ...(falseAlarmDetails ?? []).map((x) => x.build)].filter((x) => x !== undefined))].sort();
-    const skipped = Object.fromEntries(SECTIONS.filter((x) => measuredOn[x] === undefined).map((x) => [x, x === 'replay' ? 'run with --replay (about 25 minutes)' : 'not in --only']));
+    if (falseAlarms !== null)
+      targets.push({
+        name: `false alarms: clean days ${falseAlarms.from}..${falseAlarms.to} with an error anomaly`,
+        ...at(falseAlarms.daysWithErrors, 0, 'days', false),
+      });
+    if (overheadResult !== null)
+      targets.push({
+        name: 'validation overhead: history cached / history off (ct validate, shipped window)',
+        ...at(overheadResult.cachedOverOff, 1.2, 'x', false),
+      });
+    if (replayResult !== null)
+      targets.push({
+        name: 'replay: gated mean next-week AUC with incidents - gated clean (paired steps)',
+        ...at(replayResult.gatedDelta, -0.002, 'AUC', true),
+      });
+    const builds = [
+      ...new Set(
+        [...injections.map((x) => x.build), ...Object.values(controls).map((x) => x.build), ...(falseAlarmDetails ?? []).map((x) => x.build)].filter(
+          (x) => x !== undefined,
+        ),
+      ),
+    ].sort();
+    const skipped = Object.fromEntries(
+      SECTIONS.filter((x) => measuredOn[x] === undefined).map((x) => [x, x === 'replay' ? 'run with --replay (about 25 minutes)' : 'not in --only']),
+    );
     const report = {
       name: 'incidents',
       date: now,
@@ -680,7 +872,8 @@ async function main() {
         schema: 'data/flights/schema.json (copy)',
         days: DAYS,
         historyCache: HISTORY,
-        stopped: 'ct validate exit 1 with an error anomaly (kind:column) that the clean control of the same day does not have, or exit 2 with one line naming the newest partition (unreadable input, the spec\'s contract)',
+        stopped:
+          "ct validate exit 1 with an error anomaly (kind:column) that the clean control of the same day does not have, or exit 2 with one line naming the newest partition (unreadable input, the spec's contract)",
         auc: "the production model (ct's dist: preprocessing.json, predictRows, rocAuc) on the day's rows with the day's own labels",
         falseAlarmModel: 'one production model for all days: ct run on 2001-01-01..2001-01-14',
       },

@@ -45,12 +45,15 @@ const TO = '2001-06-25';
 const WINDOW_DAYS = 28;
 const LIMIT_MINUTES = 15;
 
-
 async function inputsOnce() {
   const days = existsSync(PARTITIONS) ? readdirSync(PARTITIONS).filter((f) => f.endsWith('.parquet')).length : 0;
   if (days < 181) {
     process.stderr.write(`writing daily partitions of flights-3m into ${PARTITIONS} (once)\n`);
-    const out = spawnSync(process.execPath, [join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-01-01', '--to', '2001-06-30', '--out', PARTITIONS, '--source', FLIGHTS_PARQUET], { encoding: 'utf8' });
+    const out = spawnSync(
+      process.execPath,
+      [join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-01-01', '--to', '2001-06-30', '--out', PARTITIONS, '--source', FLIGHTS_PARQUET],
+      { encoding: 'utf8' },
+    );
     if (out.status !== 0) throw new Error(`flights-partitions failed: ${out.stderr}`);
   }
   if (!existsSync(CSV)) {
@@ -64,8 +67,29 @@ function runCt(run) {
   const out = join(CACHE, `out-${run}`);
   const timeFile = join(CACHE, `time-${run}.txt`);
   rmSync(out, { recursive: true, force: true });
-  const args = ['-f', '%e %M', '-o', timeFile, process.execPath, join(root, 'bin/ct.js'), 'replay', '--config', join(root, 'ct.config.yaml'), '--data', PARTITIONS,
-    '--from', FROM, '--to', TO, '--every', '7d', '--window-days', String(WINDOW_DAYS), '--out', out];
+  const args = [
+    '-f',
+    '%e %M',
+    '-o',
+    timeFile,
+    process.execPath,
+    join(root, 'bin/ct.js'),
+    'replay',
+    '--config',
+    join(root, 'ct.config.yaml'),
+    '--data',
+    PARTITIONS,
+    '--from',
+    FROM,
+    '--to',
+    TO,
+    '--every',
+    '7d',
+    '--window-days',
+    String(WINDOW_DAYS),
+    '--out',
+    out,
+  ];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // The replay's own step lines (with its ETA) show as it goes.
@@ -139,12 +163,25 @@ async function main() {
 
   const last = ctRuns.at(-1).result;
   const ct = {
-    runs: ctRuns.map((r) => ({ seconds: Math.round(r.seconds), peakRssMB: r.peakRssMB, means: Object.fromEntries(Object.entries(r.result.policies).map(([p, s]) => [p, r4(s.mean)])) })),
+    runs: ctRuns.map((r) => ({
+      seconds: Math.round(r.seconds),
+      peakRssMB: r.peakRssMB,
+      means: Object.fromEntries(Object.entries(r.result.policies).map(([p, s]) => [p, r4(s.mean)])),
+    })),
     medianSeconds: Math.round(median(ctRuns.map((r) => r.seconds))),
     medianPeakRssMB: Math.round(median(ctRuns.map((r) => r.peakRssMB))),
     means: Object.fromEntries(['never', 'always', 'gated'].map((p) => [p, r4(median(ctRuns.map((r) => r.result.policies[p].mean)))])),
     promotions: last.policies.gated.changes,
-    steps: last.steps.map((s) => ({ week: s.date, never: r4(s.scores.never), always: r4(s.scores.always), gated: r4(s.scores.gated), promoted: s.promoted, stoppedAt: s.stoppedAt, reasons: s.reasons, seconds: Math.round(s.seconds) })),
+    steps: last.steps.map((s) => ({
+      week: s.date,
+      never: r4(s.scores.never),
+      always: r4(s.scores.always),
+      gated: r4(s.scores.gated),
+      promoted: s.promoted,
+      stoppedAt: s.stoppedAt,
+      reasons: s.reasons,
+      seconds: Math.round(s.seconds),
+    })),
     report: ctRuns.at(-1).report,
   };
   const peers = skipPeers
@@ -157,7 +194,12 @@ async function main() {
         weeks: decay.weeks.length,
         seconds: { decay: Math.round(decay.seconds), gated: Math.round(gated.seconds) },
       };
-  const at = (value, target, unit, higherIsBetter) => ({ value, target, unit, met: value !== null && target !== null && (higherIsBetter ? value >= target : value <= target) });
+  const at = (value, target, unit, higherIsBetter) => ({
+    value,
+    target,
+    unit,
+    met: value !== null && target !== null && (higherIsBetter ? value >= target : value <= target),
+  });
   const targets = [
     { name: 'ct gated mean next-week AUC >= peer HGB retrained weekly', ...at(ct.means.gated, peers?.hgbWeekly ?? null, 'AUC', true) },
     { name: 'ct gated mean next-week AUC >= ct never-retrain + 0.015', ...at(r4(ct.means.gated - ct.means.never), 0.015, 'AUC', true) },
@@ -176,18 +218,28 @@ async function main() {
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'replay.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`replay benchmark: weekly steps ${FROM}..${TO} (${last.steps.length} weeks), ${WINDOW_DAYS}-day window, shipped config; ${runs} ct run(s), ${report.machine.cores} cores, Node ${process.version}`);
+  console.log(
+    `replay benchmark: weekly steps ${FROM}..${TO} (${last.steps.length} weeks), ${WINDOW_DAYS}-day window, shipped config; ${runs} ct run(s), ${report.machine.cores} cores, Node ${process.version}`,
+  );
   const peerWeek = new Map((decay?.weeks ?? []).map((w) => [w.week, w]));
   const gatedWeek = new Map((gated?.weeks ?? []).map((w) => [w.week, w]));
-  console.log(`${pad('week', 12)}${pad('ct never', 10, true)}${pad('ct always', 11, true)}${pad('ct gated', 10, true)}${pad('hgb static', 12, true)}${pad('hgb weekly', 12, true)}${pad('hgb gated', 11, true)}  ct gated pipeline`);
+  console.log(
+    `${pad('week', 12)}${pad('ct never', 10, true)}${pad('ct always', 11, true)}${pad('ct gated', 10, true)}${pad('hgb static', 12, true)}${pad('hgb weekly', 12, true)}${pad('hgb gated', 11, true)}  ct gated pipeline`,
+  );
   const f = (x) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
   for (const s of ct.steps) {
     const p = peerWeek.get(s.week);
     const what = s.stoppedAt === null ? (s.promoted ? 'promoted' : 'unchanged') : `${s.stoppedAt}: ${s.reasons[0] ?? ''}`.slice(0, 70);
-    console.log(`${pad(s.week, 12)}${pad(f(s.never), 10, true)}${pad(f(s.always), 11, true)}${pad(f(s.gated), 10, true)}${pad(f(p?.static), 12, true)}${pad(f(p?.weekly), 12, true)}${pad(f(gatedWeek.get(s.week)?.served), 11, true)}  ${what}`);
+    console.log(
+      `${pad(s.week, 12)}${pad(f(s.never), 10, true)}${pad(f(s.always), 11, true)}${pad(f(s.gated), 10, true)}${pad(f(p?.static), 12, true)}${pad(f(p?.weekly), 12, true)}${pad(f(gatedWeek.get(s.week)?.served), 11, true)}  ${what}`,
+    );
   }
-  console.log(`${pad('mean', 12)}${pad(f(ct.means.never), 10, true)}${pad(f(ct.means.always), 11, true)}${pad(f(ct.means.gated), 10, true)}${pad(f(peers?.hgbStatic), 12, true)}${pad(f(peers?.hgbWeekly), 12, true)}${pad(f(peers?.hgbGated), 11, true)}`);
-  console.log(`ct replay: ${ct.runs.map((r) => `${r.seconds} s`).join(', ')} (median ${(ct.medianSeconds / 60).toFixed(1)} min), peak RSS ${ct.medianPeakRssMB} MB, ${ct.promotions} promotion(s) after the first model; report ${ct.report}`);
+  console.log(
+    `${pad('mean', 12)}${pad(f(ct.means.never), 10, true)}${pad(f(ct.means.always), 11, true)}${pad(f(ct.means.gated), 10, true)}${pad(f(peers?.hgbStatic), 12, true)}${pad(f(peers?.hgbWeekly), 12, true)}${pad(f(peers?.hgbGated), 11, true)}`,
+  );
+  console.log(
+    `ct replay: ${ct.runs.map((r) => `${r.seconds} s`).join(', ')} (median ${(ct.medianSeconds / 60).toFixed(1)} min), peak RSS ${ct.medianPeakRssMB} MB, ${ct.promotions} promotion(s) after the first model; report ${ct.report}`,
+  );
   if (peers !== null) console.log(`peers: decay.py ${peers.seconds.decay} s, gated.py ${peers.seconds.gated} s (${peers.hgbGatedPromotions} promotions)`);
   console.log('targets:');
   for (const t of targets) console.log(`  ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? 'n/a'} ${t.unit} (target ${t.target ?? 'n/a'})`);

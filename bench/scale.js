@@ -41,7 +41,6 @@ const CACHE = join(tmpdir(), 'ct-bench-scale');
 const SIZES = [250_000, 500_000, 1_000_000, 2_000_000, 3_000_000];
 const csvFile = (rows) => join(CACHE, `flights-${rows / 1e6}m.csv`);
 
-
 /** Least-squares slope of log(y) on log(x): the growth exponent. */
 function growthExponent(xs, ys) {
   const lx = xs.map(Math.log);
@@ -99,7 +98,10 @@ function sweep(parallel) {
   const dir = join(CACHE, `sweep-${parallel}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'data/flights'), { recursive: true });
-  const days = readdirSync(join(root, 'data/flights')).filter((f) => f.endsWith('.parquet')).sort().slice(-7);
+  const days = readdirSync(join(root, 'data/flights'))
+    .filter((f) => f.endsWith('.parquet'))
+    .sort()
+    .slice(-7);
   for (const f of days) cpSync(join(root, 'data/flights', f), join(dir, 'data/flights', f));
   const config = parse(readFileSync(join(root, 'ct.config.yaml'), 'utf8'));
   config.data.window = { newestDays: 7 };
@@ -133,8 +135,18 @@ async function main() {
     const t = Array.from({ length: trainRuns }, () => training(rows));
     table.push({
       rows,
-      validation: { seconds: median(v.map((r) => r.seconds)), peakRssMB: median(v.map((r) => r.peakRssMB)), runsSeconds: v.map((r) => Number(r.seconds.toFixed(2))) },
-      training: { fitSeconds: median(t.map((r) => r.fitSeconds)), wallSeconds: median(t.map((r) => r.seconds)), peakRssMB: median(t.map((r) => r.peakRssMB)), trainRows: t[0].trainRows, runsFitSeconds: t.map((r) => Number(r.fitSeconds.toFixed(1))) },
+      validation: {
+        seconds: median(v.map((r) => r.seconds)),
+        peakRssMB: median(v.map((r) => r.peakRssMB)),
+        runsSeconds: v.map((r) => Number(r.seconds.toFixed(2))),
+      },
+      training: {
+        fitSeconds: median(t.map((r) => r.fitSeconds)),
+        wallSeconds: median(t.map((r) => r.seconds)),
+        peakRssMB: median(t.map((r) => r.peakRssMB)),
+        trainRows: t[0].trainRows,
+        runsFitSeconds: t.map((r) => Number(r.fitSeconds.toFixed(1))),
+      },
     });
   }
   process.stderr.write('sweep: 4 legs, --parallel 1 then --parallel 4\n');
@@ -143,29 +155,64 @@ async function main() {
 
   const xs = table.map((r) => r.rows);
   const exponents = {
-    validation: growthExponent(xs, table.map((r) => r.validation.seconds)),
-    trainingFit: growthExponent(xs, table.map((r) => r.training.fitSeconds)),
-    trainingWall: growthExponent(xs, table.map((r) => r.training.wallSeconds)),
+    validation: growthExponent(
+      xs,
+      table.map((r) => r.validation.seconds),
+    ),
+    trainingFit: growthExponent(
+      xs,
+      table.map((r) => r.training.fitSeconds),
+    ),
+    trainingWall: growthExponent(
+      xs,
+      table.map((r) => r.training.wallSeconds),
+    ),
   };
   const rssGrowth = table.at(-1).validation.peakRssMB / table[0].validation.peakRssMB;
   const gain = sequential.legsSeconds / parallel.legsSeconds;
   const r2 = (x) => Math.round(x * 100) / 100;
   const targets = [
     { name: 'validation time grows at most linearly (exponent <= 1.05)', value: r2(exponents.validation), target: 1.05, met: exponents.validation <= 1.05 },
-    { name: 'training time grows at most linearly (fit, exponent <= 1.05)', value: r2(exponents.trainingFit), target: 1.05, met: exponents.trainingFit <= 1.05 },
+    {
+      name: 'training time grows at most linearly (fit, exponent <= 1.05)',
+      value: r2(exponents.trainingFit),
+      target: 1.05,
+      met: exponents.trainingFit <= 1.05,
+    },
     { name: 'validation memory flat: peak RSS at 3M <= 1.25 x at 0.25M rows', value: r2(rssGrowth), target: 1.25, met: rssGrowth <= 1.25 },
   ];
-  const report = { name: 'scale', date: new Date().toISOString(), machine: machine(), runs, trainRuns, table, exponents, validationRssGrowth: r2(rssGrowth), sweep: { legs: 4, sequential, parallel, gain: r2(gain) }, targets };
+  const report = {
+    name: 'scale',
+    date: new Date().toISOString(),
+    machine: machine(),
+    runs,
+    trainRuns,
+    table,
+    exponents,
+    validationRssGrowth: r2(rssGrowth),
+    sweep: { legs: 4, sequential, parallel, gain: r2(gain) },
+    targets,
+  };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'scale.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`scale benchmark: flights-3m prefixes, ${runs} validation run(s) and ${trainRuns} training run(s) per size (medians), ${report.machine.cores} cores, Node ${process.version}`);
-  console.log(`${pad('rows', 10, true)}${pad('validate s', 12, true)}${pad('RSS MB', 8, true)}${pad('train fit s', 13, true)}${pad('train wall s', 14, true)}${pad('RSS MB', 8, true)}`);
+  console.log(
+    `scale benchmark: flights-3m prefixes, ${runs} validation run(s) and ${trainRuns} training run(s) per size (medians), ${report.machine.cores} cores, Node ${process.version}`,
+  );
+  console.log(
+    `${pad('rows', 10, true)}${pad('validate s', 12, true)}${pad('RSS MB', 8, true)}${pad('train fit s', 13, true)}${pad('train wall s', 14, true)}${pad('RSS MB', 8, true)}`,
+  );
   for (const r of table) {
-    console.log(`${pad(r.rows, 10, true)}${pad(r.validation.seconds.toFixed(2), 12, true)}${pad(r.validation.peakRssMB, 8, true)}${pad(r.training.fitSeconds.toFixed(1), 13, true)}${pad(r.training.wallSeconds.toFixed(1), 14, true)}${pad(r.training.peakRssMB, 8, true)}`);
+    console.log(
+      `${pad(r.rows, 10, true)}${pad(r.validation.seconds.toFixed(2), 12, true)}${pad(r.validation.peakRssMB, 8, true)}${pad(r.training.fitSeconds.toFixed(1), 13, true)}${pad(r.training.wallSeconds.toFixed(1), 14, true)}${pad(r.training.peakRssMB, 8, true)}`,
+    );
   }
-  console.log(`growth exponents (time ~ rows^b): validation ${exponents.validation.toFixed(3)}, training fit ${exponents.trainingFit.toFixed(3)}, training wall ${exponents.trainingWall.toFixed(3)}; validation peak RSS 3M / 0.25M = ${r2(rssGrowth)}x`);
-  console.log(`sweep of 4 legs: sequential ${sequential.legsSeconds.toFixed(1)} s, 4 in parallel ${parallel.legsSeconds.toFixed(1)} s: ${r2(gain)}x (${report.machine.cores} cores); both selected ${sequential.selected} / ${parallel.selected}`);
+  console.log(
+    `growth exponents (time ~ rows^b): validation ${exponents.validation.toFixed(3)}, training fit ${exponents.trainingFit.toFixed(3)}, training wall ${exponents.trainingWall.toFixed(3)}; validation peak RSS 3M / 0.25M = ${r2(rssGrowth)}x`,
+  );
+  console.log(
+    `sweep of 4 legs: sequential ${sequential.legsSeconds.toFixed(1)} s, 4 in parallel ${parallel.legsSeconds.toFixed(1)} s: ${r2(gain)}x (${report.machine.cores} cores); both selected ${sequential.selected} / ${parallel.selected}`,
+  );
   console.log('targets:');
   for (const t of targets) console.log(`  ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value}`);
 }

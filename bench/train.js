@@ -228,7 +228,10 @@ function summariseProfile(profile) {
   return {
     totalMs: Math.round(totalUs / 1000),
     components: [...components].sort((a, b) => b[1] - a[1]).map(([component, ms]) => ({ component, ms: Math.round(ms), percent: share(ms) })),
-    topSelf: [...functions.values()].sort((a, b) => b.ms - a.ms).slice(0, 30).map((f) => ({ ...f, ms: Math.round(f.ms), percent: share(f.ms) })),
+    topSelf: [...functions.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 30)
+      .map((f) => ({ ...f, ms: Math.round(f.ms), percent: share(f.ms) })),
   };
 }
 
@@ -264,20 +267,27 @@ async function writeShippedInputsOnce() {
   if (!dayList(FIRST_DAY, LAST_DAY).every((d) => existsSync(join(PARTITIONS, `${d}.parquet`)))) {
     process.stderr.write(`writing daily partitions ${FIRST_DAY}..${LAST_DAY} into ${PARTITIONS} (once)\n`);
     rmSync(PARTITIONS, { recursive: true, force: true });
-    const out = spawnSync(process.execPath, [join(root, 'scripts/flights-partitions.mjs'), '--from', FIRST_DAY, '--to', LAST_DAY, '--out', PARTITIONS, '--source', PARQUET], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const out = spawnSync(
+      process.execPath,
+      [join(root, 'scripts/flights-partitions.mjs'), '--from', FIRST_DAY, '--to', LAST_DAY, '--out', PARTITIONS, '--source', PARQUET],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (out.status !== 0) throw new Error(`scripts/flights-partitions.mjs failed (exit ${out.status}):\n${out.stderr}`);
   }
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(readFileSync(join(root, 'ct.config.yaml'), 'utf8'));
-  doc.set('data', doc.createNode({
-    path: PARTITIONS,
-    timestamp: 'date',
-    window: { from: FIRST_DAY, to: LAST_DAY },
-    split: { method: 'time', evaluationDays: 7 },
-  }));
+  doc.set(
+    'data',
+    doc.createNode({
+      path: PARTITIONS,
+      timestamp: 'date',
+      window: { from: FIRST_DAY, to: LAST_DAY },
+      split: { method: 'time', evaluationDays: 7 },
+    }),
+  );
   writeFileSync(SHIPPED_CONFIG, `# bench/train.js: ct.config.yaml with the data section replaced (written on every run)\n${doc.toString()}`);
   return doc.toJS();
 }
@@ -306,7 +316,15 @@ function runPeer(kind) {
   const line = out.stdout.split('\n').find((l) => l.startsWith('json: '));
   if (line === undefined) throw new Error(`peer ${kind} printed no result:\n${out.stdout}`);
   const r = JSON.parse(line.slice('json: '.length));
-  return { name: r.name, rows: r.rows, testRows: r.test_rows, trainSeconds: r.train_s, samplesPerSecond: r.samples_per_s, auc: r.auc, peakRssMB: r.peak_rss_mb };
+  return {
+    name: r.name,
+    rows: r.rows,
+    testRows: r.test_rows,
+    trainSeconds: r.train_s,
+    samplesPerSecond: r.samples_per_s,
+    auc: r.auc,
+    peakRssMB: r.peak_rss_mb,
+  };
 }
 
 /** Prints the peak RSS of the ct process on exit (stderr), without touching ct. */
@@ -375,13 +393,21 @@ function summarise(samples) {
   for (const key of ['backend', 'fastKernels', 'epochs', 'steps', 'parameters', 'name', 'validationRows']) {
     if (samples[0][key] !== undefined) out[key] = samples[0][key];
   }
-  for (const [key, digits] of [['loadMs', 0], ['prepareMs', 0], ['predictMs', 0], ['finalLoss', 4], ['loopSeconds', 2], ['durationSeconds', 2], ['evaluateSeconds', 2], ['evaluatePeakRssMB', 0]]) {
+  for (const [key, digits] of [
+    ['loadMs', 0],
+    ['prepareMs', 0],
+    ['predictMs', 0],
+    ['finalLoss', 4],
+    ['loopSeconds', 2],
+    ['durationSeconds', 2],
+    ['evaluateSeconds', 2],
+    ['evaluatePeakRssMB', 0],
+  ]) {
     const v = med(key, digits);
     if (v !== undefined) out[key] = v;
   }
   return out;
 }
-
 
 function checkDist() {
   for (const path of ['train/loop.js', 'train/backend.js', 'features/preprocessing.js', 'data/stream.js', 'cli/main.js', 'evaluate/metrics.js']) {
@@ -397,10 +423,18 @@ function availableBackends() {
   const available = [];
   const unavailable = {};
   for (const backend of BACKENDS) {
-    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       const { selectBackend } = await import(${JSON.stringify(dist('train/backend.js'))});
       try { const i = await selectBackend(${JSON.stringify(backend)}); console.log(JSON.stringify({ name: i.name })); }
-      catch (e) { console.log(JSON.stringify({ error: e.message })); }`], { cwd: root, encoding: 'utf8' });
+      catch (e) { console.log(JSON.stringify({ error: e.message })); }`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     const r = JSON.parse(probe.stdout.trim().split('\n').at(-1) || '{"error":"probe failed"}');
     if (r.name === backend) available.push(backend);
     else unavailable[backend] = r.error ?? `selectBackend gave ${r.name}`;
@@ -417,10 +451,13 @@ async function profileOnly() {
   const r = runCtChild(backend, true);
   const { summary, file } = r.cpuProfile;
   const msPerStep = (ms) => (ms / r.steps).toFixed(2);
-  console.log(`CPU profile of fitModel on ${r.backend} (${r.steps} steps of 512, ${r.trainSeconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s): ${file}`);
+  console.log(
+    `CPU profile of fitModel on ${r.backend} (${r.steps} steps of 512, ${r.trainSeconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} samples/s): ${file}`,
+  );
   console.log(`sampled ${summary.totalMs} ms = ${msPerStep(summary.totalMs)} ms per step`);
   console.log('self time by component:');
-  for (const c of summary.components) console.log(`  ${pad(c.component, 48)}${pad(c.ms, 8, true)} ms${pad(c.percent.toFixed(1), 7, true)} %${pad(msPerStep(c.ms), 8, true)} ms/step`);
+  for (const c of summary.components)
+    console.log(`  ${pad(c.component, 48)}${pad(c.ms, 8, true)} ms${pad(c.percent.toFixed(1), 7, true)} %${pad(msPerStep(c.ms), 8, true)} ms/step`);
   console.log('top self time by function:');
   for (const f of summary.topSelf) console.log(`  ${pad(f.ms, 7, true)} ms ${pad(f.percent.toFixed(1), 5, true)} %  ${f.function}  [${f.component}]`);
 }
@@ -505,7 +542,13 @@ async function main() {
       unit: 'AUC',
       met: results.hgb !== undefined && results.shipped.auc > results.hgb.auc,
     },
-    { name: 'shipped config `ct train` seconds (wall clock) <= 60', value: results.shipped.trainSeconds, target: 60, unit: 's', met: results.shipped.trainSeconds <= 60 },
+    {
+      name: 'shipped config `ct train` seconds (wall clock) <= 60',
+      value: results.shipped.trainSeconds,
+      target: 60,
+      unit: 's',
+      met: results.shipped.trainSeconds <= 60,
+    },
   ];
   const report = {
     name: 'train',
@@ -520,27 +563,39 @@ async function main() {
       test: { file: TEST_CSV, window: '2001-01-29..2001-02-04' },
       shipped: { config: SHIPPED_CONFIG, data: shippedConfig.data, training: shippedConfig.training },
     },
-    model: 'embeddings origin 16, destination 16, hour 8, day of week 4, log1p distance z-scored; dense 64 relu, 64 relu, 1 sigmoid; Adam 1e-3, batch 512, 3 epochs',
+    model:
+      'embeddings origin 16, destination 16, hour 8, day of week 4, log1p distance z-scored; dense 64 relu, 64 relu, 1 sigmoid; Adam 1e-3, batch 512, 3 epochs',
     bestBackend: best.slice(3),
     results,
     comparisons,
-    ...(missing === null ? {} : { skipped: { torch: missing, torch1: missing, hgb: missing, install: 'apt-get install -y python3-torch python3-sklearn python3-pandas' } }),
+    ...(missing === null
+      ? {}
+      : { skipped: { torch: missing, torch1: missing, hgb: missing, install: 'apt-get install -y python3-torch python3-sklearn python3-pandas' } }),
     benchmarkSeconds: round((performance.now() - started) / 1000),
     targets,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'train.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`train benchmark: flights 2001-01-01..01-28 (train) / 01-29..02-04 (test), ${runs} runs (ct-cpu: ${cpuRuns}, hgb: ${hgbRuns}), medians, ${report.machine.cores} cores, Node ${process.version}`);
-  console.log(`${pad('engine', 14)}${pad('backend', 11)}${pad('train rows', 11, true)}${pad('train s', 9, true)}${pad('samples/s', 11, true)}${pad('test AUC', 10, true)}${pad('peak RSS MB', 13, true)}  runs (train s)`);
+  console.log(
+    `train benchmark: flights 2001-01-01..01-28 (train) / 01-29..02-04 (test), ${runs} runs (ct-cpu: ${cpuRuns}, hgb: ${hgbRuns}), medians, ${report.machine.cores} cores, Node ${process.version}`,
+  );
+  console.log(
+    `${pad('engine', 14)}${pad('backend', 11)}${pad('train rows', 11, true)}${pad('train s', 9, true)}${pad('samples/s', 11, true)}${pad('test AUC', 10, true)}${pad('peak RSS MB', 13, true)}  runs (train s)`,
+  );
   for (const [name, r] of Object.entries(results)) {
     if (r.unavailable !== undefined) {
       console.log(`${pad(name, 14)}unavailable: ${r.unavailable}`);
       continue;
     }
     const backend = r.backend ?? (name === 'torch' ? 'pytorch x2' : name === 'torch1' ? 'pytorch x1' : 'sklearn');
-    const extra = name === 'shipped' ? `  (ct train wall clock; epochs ${r.loopSeconds} s, ${r.rows} rows + ${r.validationRows} validation; ct evaluate ${r.evaluateSeconds} s)` : '';
-    console.log(`${pad(name, 14)}${pad(backend, 11)}${pad(r.rows, 11, true)}${pad(r.trainSeconds.toFixed(2), 9, true)}${pad(r.samplesPerSecond, 11, true)}${pad(r.auc.toFixed(4), 10, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsTrainSeconds.join(' ')}${extra}`);
+    const extra =
+      name === 'shipped'
+        ? `  (ct train wall clock; epochs ${r.loopSeconds} s, ${r.rows} rows + ${r.validationRows} validation; ct evaluate ${r.evaluateSeconds} s)`
+        : '';
+    console.log(
+      `${pad(name, 14)}${pad(backend, 11)}${pad(r.rows, 11, true)}${pad(r.trainSeconds.toFixed(2), 9, true)}${pad(r.samplesPerSecond, 11, true)}${pad(r.auc.toFixed(4), 10, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsTrainSeconds.join(' ')}${extra}`,
+    );
   }
   if (missing !== null) console.log(`torch, torch1, hgb: skipped (${missing}); apt-get install -y python3-torch python3-sklearn python3-pandas`);
   console.log('comparisons (ratios: median of run-by-run ratios):');

@@ -80,7 +80,8 @@ function splitByWindow(table, sliceRows, takeRows, window) {
       inside = next;
     }
   }
-  if (runs.length <= 8) return runs.map((r) => ({ table: r.start === 0 && r.end === table.rowCount ? table : sliceRows(table, r.start, r.end), inside: r.inside }));
+  if (runs.length <= 8)
+    return runs.map((r) => ({ table: r.start === 0 && r.end === table.rowCount ? table : sliceRows(table, r.start, r.end), inside: r.inside }));
   const rows = [[], []];
   for (let i = 0; i < table.rowCount; i++) rows[values[i] >= window[0] && values[i] < window[1] ? 1 : 0].push(i);
   return rows.map((r, k) => ({ table: takeRows(table, r), inside: k === 1 })).filter((p) => p.table.rowCount > 0);
@@ -131,7 +132,10 @@ async function ctValidate(file, chunkRows, duplicates) {
     rows: result.rows,
     currentRows: result.current.rows,
     anomalies: result.anomalies.map((a) => `${a.severity} ${a.kind}${a.column === null ? '' : ` ${a.column}`} x${a.count}`),
-    drift: result.drift === null ? null : result.drift.columns.map((c) => `${c.column} ${c.test} ${Number(c.statistic).toPrecision(3)}${c.drifted ? ' drifted' : ''}`),
+    drift:
+      result.drift === null
+        ? null
+        : result.drift.columns.map((c) => `${c.column} ${c.test} ${Number(c.statistic).toPrecision(3)}${c.drifted ? ' drifted' : ''}`),
   };
 }
 
@@ -228,7 +232,6 @@ function summarise(samples) {
   return out;
 }
 
-
 const round2 = (x) => Math.round(x * 100) / 100;
 
 async function main() {
@@ -280,10 +283,14 @@ async function main() {
     const r = rows === TOTAL_ROWS ? ct : results[`ct-csv-${rows / 1e6}m`];
     return { rows, medianMs: r.medianMs, rowsPerSecond: r.rowsPerSecond, peakRssMB: r.peakRssMB };
   });
-  const chunkSweep = !sweep ? undefined : [...new Set([...SWEEP_CHUNK_ROWS, chunkRows])].sort((a, b) => a - b).map((n) => {
-    const r = n === chunkRows ? ct : results[`ct-csv-chunks-${n}`];
-    return { chunkRows: n, medianMs: r.medianMs, rowsPerSecond: r.rowsPerSecond, peakRssMB: r.peakRssMB };
-  });
+  const chunkSweep = !sweep
+    ? undefined
+    : [...new Set([...SWEEP_CHUNK_ROWS, chunkRows])]
+        .sort((a, b) => a - b)
+        .map((n) => {
+          const r = n === chunkRows ? ct : results[`ct-csv-chunks-${n}`];
+          return { chunkRows: n, medianMs: r.medianMs, rowsPerSecond: r.rowsPerSecond, peakRssMB: r.peakRssMB };
+        });
   const rssGrowth = round2(scaling.at(-1).peakRssMB / scaling[0].peakRssMB);
   const comparisons = {
     'ct-csv / pandas rows/s': ratio(results.pandas),
@@ -321,12 +328,20 @@ async function main() {
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'validate.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`validate benchmark: 3,000,000 flights, ${runs} runs per engine (medians), chunks of ${chunkRows} rows, ${report.machine.cores} cores, Node ${process.version}`);
+  console.log(
+    `validate benchmark: 3,000,000 flights, ${runs} runs per engine (medians), chunks of ${chunkRows} rows, ${report.machine.cores} cores, Node ${process.version}`,
+  );
   console.log(`${pad('engine', 22)}${pad('rows', 10, true)}${pad('median ms', 11, true)}${pad('rows/s', 11, true)}${pad('peak RSS MB', 13, true)}  runs (ms)`);
   for (const [name, r] of Object.entries(results)) {
-    const extra = r.schemaMs !== undefined ? `  (schema inference beforehand, untimed: ${r.schemaMs} ms)`
-      : r.startupMs !== undefined ? `  (+${r.startupMs} ms to create the database)` : '';
-    console.log(`${pad(name, 22)}${pad(r.rows, 10, true)}${pad(r.medianMs, 11, true)}${pad(r.rowsPerSecond, 11, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsMs.join(' ')}${extra}`);
+    const extra =
+      r.schemaMs !== undefined
+        ? `  (schema inference beforehand, untimed: ${r.schemaMs} ms)`
+        : r.startupMs !== undefined
+          ? `  (+${r.startupMs} ms to create the database)`
+          : '';
+    console.log(
+      `${pad(name, 22)}${pad(r.rows, 10, true)}${pad(r.medianMs, 11, true)}${pad(r.rowsPerSecond, 11, true)}${pad(r.peakRssMB, 13, true)}  ${r.runsMs.join(' ')}${extra}`,
+    );
   }
   if (missing !== null) console.log(`pandas: skipped (${missing})`);
   console.log('scaling (ct-csv): ' + scaling.map((s) => `${s.rows / 1e6}M rows ${s.rowsPerSecond} rows/s ${s.peakRssMB} MB`).join(' | '));

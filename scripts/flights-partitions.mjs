@@ -81,7 +81,10 @@ function newestPartition(folder) {
   } catch {
     return undefined;
   }
-  const dates = names.map((n) => PARTITION.exec(n)?.[1]).filter((d) => d !== undefined).sort();
+  const dates = names
+    .map((n) => PARTITION.exec(n)?.[1])
+    .filter((d) => d !== undefined)
+    .sort();
   return dates.at(-1);
 }
 
@@ -127,16 +130,18 @@ async function readGroup(file, metadata, rowStart, rowEnd, startMicros, endMicro
       (data[columnName] ??= []).push({ chunkStart, columnData });
     },
   });
-  const columns = Object.fromEntries(COLUMNS.map((name) => {
-    const values = new Array(rowEnd - rowStart);
-    for (const { chunkStart, columnData } of data[name] ?? []) {
-      for (let i = 0; i < columnData.length; i++) {
-        const row = chunkStart + i;
-        if (row >= rowStart && row < rowEnd) values[row - rowStart] = columnData[i];
+  const columns = Object.fromEntries(
+    COLUMNS.map((name) => {
+      const values = new Array(rowEnd - rowStart);
+      for (const { chunkStart, columnData } of data[name] ?? []) {
+        for (let i = 0; i < columnData.length; i++) {
+          const row = chunkStart + i;
+          if (row >= rowStart && row < rowEnd) values[row - rowStart] = columnData[i];
+        }
       }
-    }
-    return [name, values];
-  }));
+      return [name, values];
+    }),
+  );
   for (let i = 0; i < rowEnd - rowStart; i++) {
     const micros = columns.date[i];
     if (micros === null || micros === undefined || micros < startMicros || micros >= endMicros) continue;

@@ -1,6 +1,7 @@
 /**
- * Errors the user can fix (bad config, unreadable data, a missing file) are
- * `UserError`s: the CLI prints their one-line message and exits with code 2.
+ * Errors the user can fix (bad config, unreadable data, a missing file, an option or an
+ * action input ct cannot use) are `UserError`s, ct's one user-error type: the CLI prints
+ * their one-line message and exits with code 2, an action fails its step with it.
  * Anything else is a bug in ct and keeps its stack trace.
  */
 export class UserError extends Error {
@@ -34,5 +35,5 @@ export function explainFileSystemError(error: unknown): unknown {
   const { code, path } = error as { code?: unknown; path?: unknown };
   const reason = typeof code === 'string' ? FILE_SYSTEM_REASONS[code] : undefined;
   if (reason === undefined) return error;
-  return new UserError(`${typeof path === 'string' ? `cannot write ${path}` : 'file system error'}: ${reason} (${code})`, { cause: error });
+  return new UserError(`${typeof path === 'string' ? `cannot write ${path}` : 'file system error'}: ${reason} (${String(code)})`, { cause: error });
 }

@@ -1,31 +1,71 @@
 /** File helpers shared by the stages: atomic writes and JSON reads with clear errors. */
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { faultPoint } from './fault.js';
 
+/** A file being written atomically (`openFileAtomic`): nothing is at its path until `commit`. */
+export interface AtomicFile {
+  /** Appends `data` to the temp file; each call is a `write <name>` fault point. */
+  write(data: string | Uint8Array): void;
+  /** Flushes the temp file to disk and renames it over the file (a `rename <name>` fault point first). */
+  commit(): void;
+  /** Closes and removes the temp file, leaving the file as it was; safe after a failed write or commit. */
+  abort(): void;
+}
+
 /**
- * Writes `data` to `file` atomically: to a temp file in the same folder (same file
- * system, so the rename is atomic), flushed to disk, then renamed over `file`.
- * Readers see the old file or the new one, never half of one. Creates the folder.
+ * Opens `file` for an atomic write in pieces: the pieces go to a temp file in the same
+ * folder (same file system, so the rename is atomic), and `commit` flushes it to disk and
+ * renames it over `file`. Readers see the old file or the new one, never half of one; a
+ * process killed before `commit` leaves `file` untouched. Creates the folder.
+ */
+export function openFileAtomic(file: string): AtomicFile {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const name = path.basename(file);
+  const temp = path.join(path.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | null = openSync(temp, 'w');
+  const close = (): void => {
+    if (fd === null) return;
+    const open = fd;
+    fd = null;
+    closeSync(open);
+  };
+  return {
+    write(data) {
+      if (fd === null) throw new Error(`${temp}: written after commit or abort`);
+      faultPoint(`write ${name}`, 'write', temp);
+      writeFileSync(fd, data);
+    },
+    commit() {
+      if (fd === null) throw new Error(`${temp}: committed after commit or abort`);
+      fsyncSync(fd);
+      close();
+      faultPoint(`rename ${name}`);
+      renameSync(temp, file);
+    },
+    abort() {
+      try {
+        close();
+      } finally {
+        rmSync(temp, { force: true });
+      }
+    },
+  };
+}
+
+/**
+ * Writes `data` to `file` atomically (`openFileAtomic` in one piece): readers see the old
+ * file or the new one, never half of one. Creates the folder.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const out = openFileAtomic(file);
   try {
-    const fd = openSync(temp, 'w');
-    try {
-      faultPoint(`write ${path.basename(file)}`, 'write', temp);
-      writeFileSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    faultPoint(`rename ${path.basename(file)}`);
-    renameSync(temp, file);
+    out.write(data);
+    out.commit();
   } catch (error) {
-    rmSync(temp, { force: true });
+    out.abort();
     throw error;
   }
 }
@@ -60,4 +100,15 @@ export function sha256File(file: string): string {
 export function appendJobSummary(env: NodeJS.ProcessEnv, markdown: string): void {
   const file = env.GITHUB_STEP_SUMMARY;
   if (file !== undefined && file !== '') appendFileSync(file, `${markdown.trimEnd()}\n\n`);
+}
+
+/**
+ * The root of the git repository holding `dir` (the nearest folder with a `.git` entry,
+ * a folder or a worktree's file), symbolic links resolved; null outside a repository.
+ */
+export function findRepositoryRoot(dir: string): string | null {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return realpathSync(d);
+    if (path.dirname(d) === d) return null;
+  }
 }

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../src/errors.js';
 import { type Column, findColumn, type Table, valueAt } from '../src/data/table.js';
+import type { Logger } from '../src/logger.js';
 
 /** Asserts that `run` throws a UserError whose message matches `message`. */
 export function expectUserError(run: () => unknown, message: string | RegExp): void {
@@ -17,11 +18,11 @@ export function expectUserError(run: () => unknown, message: string | RegExp): v
   expect((thrown as Error).message).toMatch(message);
 }
 
-/** Asserts that `run` rejects with a UserError whose message matches `message`. */
-export async function expectUserErrorAsync(run: () => Promise<unknown>, message: string | RegExp): Promise<void> {
+/** Asserts that `run` (or the promise itself) rejects with a UserError whose message matches `message`. */
+export async function expectUserErrorAsync(run: (() => Promise<unknown>) | Promise<unknown>, message: string | RegExp): Promise<void> {
   let thrown: unknown;
   try {
-    await run();
+    await (typeof run === 'function' ? run() : run);
   } catch (error) {
     thrown = error;
   }
@@ -61,7 +62,7 @@ export function numberColumn(name: string, values: (number | null)[], type: 'num
     name,
     values: Float64Array.from(values, (v) => v ?? Number.NaN),
     nulls: values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null,
-  } as Column;
+  };
 }
 
 /** A table of `columns`, read from one file named `file`, its rows starting at file row `offset + 1`. */
@@ -84,9 +85,45 @@ export function treeDigest(dir: string): Record<string, string> {
       if (statSync(path.join(dir, relative)).isDirectory()) {
         out[`${relative}/`] = 'dir';
         walk(relative);
-      } else out[relative] = createHash('sha256').update(readFileSync(path.join(dir, relative))).digest('hex');
+      } else
+        out[relative] = createHash('sha256')
+          .update(readFileSync(path.join(dir, relative)))
+          .digest('hex');
     }
   };
   if (existsSync(dir)) walk('');
   return out;
+}
+
+/** A logger that keeps every line it is given (all levels), in order. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (message: string): void => void lines.push(message);
+  return { lines, info: log, warning: log, debug: log, progress: log };
+}
+
+/**
+ * `n` deterministic, tie-free values in [offset, offset + scale): i * m mod 1009, scaled
+ * (the same formula as the Python that computed the scipy expectations next to them).
+ */
+export function tieFreeSample(n: number, m: number, scale: number, offset: number): number[] {
+  return Array.from({ length: n }, (_, i) => (((i * m) % 1009) / 1009) * scale + offset);
+}
+
+/**
+ * CPU time (user + system, ms) this process spends in `run`. Unlike wall time it does not
+ * grow when other processes share the machine, so a bound on it fails only on work done:
+ * what a test says about "quickly" (an attack refused before it costs anything, a reader
+ * that does not crawl) is a bound on this, far above what the work takes.
+ */
+export async function cpuTimeOf<T>(run: () => T | Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const before = processCpuMs();
+  const value = await run();
+  return { value, cpuMs: processCpuMs() - before };
+}
+
+/** CPU time (user + system, ms) this process has used so far, all its threads together. */
+export function processCpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
 }

@@ -1,12 +1,628 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  mulberry32
+} from "./chunks/evaluate+train.js";
+import {
+  evaluationMarkdown
+} from "./chunks/evaluate+monitor+promote+train+validate.js";
+import {
+  chiSquareSurvival,
+  loadModel,
+  normalSurvival,
+  scoreSameRows
+} from "./chunks/evaluate+monitor+predict+validate.js";
+import {
+  hashFiles,
+  readProduction,
+  verifiedProductionDir
+} from "./chunks/evaluate+monitor+predict+promote+validate.js";
+import {
+  GUARD_METRICS,
+  MEASURED_METRICS,
   artifactPaths,
+  calibrationCurve,
+  dataSource,
   headlineMetric,
+  loadDataset,
+  metricDirection,
+  modelFiles,
+  quarantinedDays,
+  registryPath,
+  rocCurve,
   runAction,
-  runEvaluate
-} from "./chunks/chunk-NMXMJFYK.js";
-import "./chunks/chunk-NMNEVK3U.js";
-import "./chunks/chunk-WDYNI5YC.js";
+  scoreRows,
+  splitMeasured,
+  weightedMetrics
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  runInfraCheck
+} from "./chunks/evaluate+infra-child.js";
+import {
+  predictRows,
+  selectBackend,
+  utcDayOfWeek,
+  utcHourOfDay
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  UserError,
+  findColumn,
+  isNull,
+  readJson,
+  takeRows,
+  writeJson
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+
+// src/pipeline/evaluate.ts
+import { writeFileSync } from "node:fs";
+import { performance as performance2 } from "node:perf_hooks";
+
+// src/evaluate/compare.ts
+import { statSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+// src/evaluate/gates.ts
+var RELATIVE_EPSILON = 1e-12;
+function applyGates(gates, overall, slices = [], options = {}) {
+  const rubberStamp = overall.baseline === null;
+  if (gates.length === 0) {
+    const message = "no gates are configured: nothing can be promoted until the config lists at least one (fail closed)";
+    const failure = { metric: "(none)", slice: null, threshold: "gates", value: null, baselineValue: null, delta: null, ci: null, message };
+    return { ok: false, rubberStamp, checks: [{ ...failure, passed: false, skipped: false }], failures: [failure] };
+  }
+  const checks = [];
+  for (const gate of gates) {
+    const scopes = gate.slice === void 0 ? [overall] : slices.filter((s) => s.slice === gate.slice || s.slice?.startsWith(`${gate.slice}=`));
+    if (scopes.length === 0) {
+      checks.push(
+        result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`)
+      );
+      continue;
+    }
+    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp, options.measured?.includes(gate.metric) === true));
+  }
+  const failures = checks.filter((c) => !c.passed).map(({ passed: _p, skipped: _s, ...f }) => f);
+  return { ok: failures.length === 0, rubberStamp, checks, failures };
+}
+function checkScope(gate, scope, rubberStamp, measured) {
+  const { metric } = gate;
+  const where = scope.slice === null ? metric : `${metric} on ${scope.slice}`;
+  const shown = (x) => measured ? "" : ` ${fmt(x)}`;
+  if (scope.skipped !== null) return [result(metric, scope.slice, describeGate(gate), null, null, true, true, `${where}: not gated, ${scope.skipped}`)];
+  const out = [];
+  const value = scope.candidate[metric];
+  const present = value !== void 0 && !Number.isNaN(value);
+  const base = scope.baseline?.[metric];
+  const basePresent = base !== void 0 && !Number.isNaN(base);
+  const missingComparison = (threshold) => result(
+    metric,
+    scope.slice,
+    threshold,
+    present ? value : null,
+    basePresent ? base : null,
+    false,
+    false,
+    !present ? missingReason(where, value, "candidate") : missingReason(where, base, "production model")
+  );
+  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0) {
+    const threshold = `${gate.lowerBound ?? "-inf"} <= ${metric} <= ${gate.upperBound ?? "+inf"}`;
+    if (!present) out.push(result(metric, scope.slice, threshold, null, null, false, false, missingReason(where, value, "candidate")));
+    else {
+      const low = gate.lowerBound !== void 0 && value < gate.lowerBound;
+      const high = gate.upperBound !== void 0 && value > gate.upperBound;
+      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where}${shown(value)} is within bounds`;
+      out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
+    }
+  }
+  if (gate.change !== void 0) {
+    const { direction, absolute, relative } = gate.change;
+    const sign = direction === "higherIsBetter" ? ">=" : "<=";
+    const parts = [absolute === void 0 ? null : `delta ${sign} ${absolute}`, relative === void 0 ? null : `relative delta ${sign} ${relative}`];
+    const threshold = `${metric}: ${parts.filter((p) => p !== null).join(" and ")} (${direction})`;
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: change threshold skipped (rubber stamp)")
+      );
+    else if (!present || !basePresent) {
+      out.push(missingComparison(threshold));
+    } else {
+      const delta = value - base;
+      const better = (d, limit) => direction === "higherIsBetter" ? d >= limit : d <= limit;
+      let passed = true;
+      let message = measured ? `${where}: the change from production is within the threshold` : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
+      if (absolute !== void 0 && !better(delta, absolute)) {
+        passed = false;
+        message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
+      }
+      if (passed && relative !== void 0) {
+        if (Math.abs(base) < RELATIVE_EPSILON) {
+          passed = false;
+          message = `${where}: production value ${base} is too close to 0 for a relative threshold`;
+        } else if (!better(delta / Math.abs(base), relative)) {
+          passed = false;
+          message = `${where} changed by ${fmtSigned(delta / Math.abs(base) * 100)}% relative to production ${fmt(base)}; the gate needs ${sign} ${relative * 100}%`;
+        }
+      }
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta });
+    }
+  }
+  if (gate.significance !== void 0) {
+    const { test, margin } = gate.significance;
+    const direction = gate.significance.direction ?? metricDirection(metric) ?? "higherIsBetter";
+    const limit = test === "improvement" ? margin : -margin;
+    const bound = direction === "higherIsBetter" ? "lower" : "upper";
+    const threshold = direction === "higherIsBetter" ? `${metric}: lower bound of the delta's interval > ${limit} (${test})` : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
+    const interval = scope.intervals[metric];
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: significance threshold skipped (rubber stamp)")
+      );
+    else if (!present || !basePresent) {
+      out.push(missingComparison(threshold));
+    } else if (interval === void 0 || Number.isNaN(interval.ci[0]) || Number.isNaN(interval.ci[1])) {
+      out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
+    } else {
+      const [lo, hi] = interval.ci;
+      const passed = direction === "higherIsBetter" ? lo > limit : hi < -limit;
+      const what = test === "improvement" ? margin === 0 ? "a significant improvement" : `a significant improvement by more than ${margin}` : `non-inferior within a margin of ${margin}`;
+      const shown2 = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
+      const message = passed ? `${shown2}: ${what}` : `${shown2}: its ${bound} bound ${fmtSigned(bound === "lower" ? lo : hi)} does not clear ${fmtSigned(direction === "higherIsBetter" ? limit : -limit)}, so this is not ${what}`;
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
+    }
+  }
+  return measured ? out.map((c) => c.passed ? { ...c, value: null, baselineValue: null, delta: null } : c) : out;
+}
+function describeGate(gate) {
+  const parts = [];
+  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0)
+    parts.push(`${gate.lowerBound ?? "-inf"} <= ${gate.metric} <= ${gate.upperBound ?? "+inf"}`);
+  if (gate.change !== void 0) parts.push(`change of ${gate.metric}`);
+  if (gate.significance !== void 0) parts.push(`${gate.significance.test} of ${gate.metric}`);
+  return parts.join(", ");
+}
+function result(metric, slice, threshold, value, baselineValue, passed, skipped, message) {
+  return { metric, slice, threshold, value, baselineValue, delta: null, ci: null, message, passed, skipped };
+}
+function missingReason(where, value, whose) {
+  return value === void 0 ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)` : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
+}
+function fmt(x) {
+  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
+function fmtSigned(x) {
+  return `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+}
+
+// src/evaluate/significance.ts
+function pairedBootstrap(candidate, baseline, options) {
+  const n = candidate.rows;
+  if (baseline.rows !== n) throw new Error(`paired bootstrap needs the same rows: ${n} vs ${baseline.rows}`);
+  const out = {};
+  if (n === 0 || options.samples <= 0) return out;
+  const names = options.metrics ?? Object.keys(weightedMetrics(candidate, null));
+  const deltas = names.map(() => new Float64Array(options.samples));
+  const defined = names.map(() => 0);
+  const random = mulberry32(options.seed);
+  const counts = new Uint32Array(n);
+  for (let b = 0; b < options.samples; b++) {
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[Math.floor(random() * n)]++;
+    const c = weightedMetrics(candidate, counts, options.metrics);
+    const p = weightedMetrics(baseline, counts, options.metrics);
+    names.forEach((name, m) => {
+      const d = c[name] - p[name];
+      if (!Number.isNaN(d)) deltas[m][defined[m]++] = d;
+    });
+  }
+  const tail = (1 - options.confidence) / 2;
+  names.forEach((name, m) => {
+    const sorted = deltas[m].subarray(0, defined[m]).sort();
+    out[name] = { ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], draws: defined[m] };
+  });
+  return out;
+}
+function quantileSorted(sorted, q) {
+  if (sorted.length === 0) return Number.NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+function deLongTest(candidate, baseline) {
+  const a = placements(candidate);
+  const b = placements(baseline);
+  if (a === null || b === null) return null;
+  const m = a.positive.length;
+  const n = a.negative.length;
+  if (m < 2 || n < 2) return null;
+  const varianceOfDifference = (x, y) => covariance(x, x) + covariance(y, y) - 2 * covariance(x, y);
+  const variance = varianceOfDifference(a.positive, b.positive) / m + varianceOfDifference(a.negative, b.negative) / n;
+  const difference = a.auc - b.auc;
+  const standardError = Math.sqrt(Math.max(0, variance));
+  const z = standardError > 0 ? difference / standardError : 0;
+  return { aucCandidate: a.auc, aucBaseline: b.auc, difference, standardError, z, pValue: standardError > 0 ? 2 * normalSurvival(Math.abs(z)) : 1 };
+}
+function placements(s) {
+  const { order, groupStarts, labels, rows } = s;
+  let positives = 0;
+  for (let i = 0; i < rows; i++) positives += labels[i];
+  const negatives = rows - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const positiveIndex = new Int32Array(rows);
+  const negativeIndex = new Int32Array(rows);
+  for (let i = 0, p = 0, q = 0; i < rows; i++) {
+    if (labels[i] === 1) positiveIndex[i] = p++;
+    else negativeIndex[i] = q++;
+  }
+  const positive = new Float64Array(positives);
+  const negative = new Float64Array(negatives);
+  let negBelow = 0;
+  let posBelow = 0;
+  let sum = 0;
+  for (let g = 0; g + 1 < groupStarts.length; g++) {
+    let wp = 0;
+    let wn = 0;
+    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
+      if (labels[order[k]] === 1) wp++;
+      else wn++;
+    }
+    const v10 = (negBelow + wn / 2) / negatives;
+    const v01 = (positives - posBelow - wp + wp / 2) / positives;
+    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
+      const i = order[k];
+      if (labels[i] === 1) positive[positiveIndex[i]] = v10;
+      else negative[negativeIndex[i]] = v01;
+    }
+    sum += wp * v10;
+    negBelow += wn;
+    posBelow += wp;
+  }
+  return { auc: sum / positives, positive, negative };
+}
+function covariance(x, y) {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (x[i] - mx) * (y[i] - my);
+  return s / (n - 1);
+}
+var MCNEMAR_EXACT_BELOW = 25;
+function mcNemarTest(candidate, baseline) {
+  let b = 0;
+  let c = 0;
+  for (let i = 0; i < candidate.rows; i++) {
+    const y = candidate.labels[i];
+    const candidateRight = candidate.predicted[i] === y;
+    const baselineRight = baseline.predicted[i] === y;
+    if (candidateRight && !baselineRight) b++;
+    else if (!candidateRight && baselineRight) c++;
+  }
+  const n = b + c;
+  if (n < MCNEMAR_EXACT_BELOW) {
+    return {
+      candidateOnlyRight: b,
+      baselineOnlyRight: c,
+      method: "exact",
+      statistic: null,
+      pValue: n === 0 ? 1 : Math.min(1, 2 * binomialCdfHalf(Math.min(b, c), n))
+    };
+  }
+  const statistic = (Math.abs(b - c) - 1) ** 2 / n;
+  return { candidateOnlyRight: b, baselineOnlyRight: c, method: "chi-square", statistic, pValue: chiSquareSurvival(statistic, 1) };
+}
+function binomialCdfHalf(k, n) {
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= (n - i + 1) / i;
+    sum += term;
+  }
+  return sum;
+}
+
+// src/evaluate/slices.ts
+var MAX_SLICES_PER_SPEC = 50;
+function sliceTable(table, specs) {
+  const slices = [];
+  const warnings = [];
+  specs.forEach((spec, i) => {
+    const column = findColumn(table, spec.column);
+    if (column === void 0)
+      throw new UserError(
+        `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(", ")})`
+      );
+    const valueOf = sliceValue(spec, column, i);
+    const groups = /* @__PURE__ */ new Map();
+    for (let r = 0; r < table.rowCount; r++) {
+      const v = valueOf(r);
+      if (v === null) continue;
+      let list = groups.get(v);
+      if (list === void 0) groups.set(v, list = []);
+      list.push(r);
+    }
+    let chosen;
+    if (spec.values !== void 0) chosen = spec.values.map((v) => [String(v), groups.get(String(v)) ?? []]);
+    else if (spec.boundaries !== void 0) chosen = bucketLabels(spec.boundaries).map((label) => [label, groups.get(label) ?? []]);
+    else {
+      const bySize = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+      const limit = spec.top ?? MAX_SLICES_PER_SPEC;
+      if (spec.top === void 0 && bySize.length > limit) {
+        warnings.push(`slice "${spec.name}": ${bySize.length} distinct values, only the ${limit} most frequent are scored (set top or values)`);
+      }
+      chosen = bySize.slice(0, limit);
+    }
+    for (const [value, rows] of chosen) slices.push({ name: spec.name, key: `${spec.name}=${value}`, value, rows: Int32Array.from(rows) });
+  });
+  return { slices, warnings };
+}
+function sliceValue(spec, column, i) {
+  const where = `evaluation.slices[${i}]`;
+  let numeric = null;
+  if (spec.transform !== void 0) {
+    if (column.type !== "timestamp") throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
+    const values = column.values;
+    const part = spec.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
+    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(values[r]);
+  } else if (column.type === "number") {
+    const values = column.values;
+    numeric = (r) => isNull(column, r) || Number.isNaN(values[r]) ? null : values[r];
+  }
+  if (spec.boundaries !== void 0) {
+    if (numeric === null) throw new UserError(`${where}.boundaries: buckets need a number column or a transform, "${spec.column}" is ${column.type}`);
+    const labels = bucketLabels(spec.boundaries);
+    const edges = spec.boundaries;
+    const toNumber = numeric;
+    return (r) => {
+      const x = toNumber(r);
+      if (x === null) return null;
+      let k = 0;
+      while (k < edges.length && edges[k] <= x) k++;
+      return labels[k];
+    };
+  }
+  if (numeric !== null) {
+    const toNumber = numeric;
+    return (r) => {
+      const x = toNumber(r);
+      return x === null ? null : String(x);
+    };
+  }
+  switch (column.type) {
+    case "string":
+      return (r) => column.codes[r] < 0 ? null : column.dictionary[column.codes[r]];
+    case "boolean":
+      return (r) => isNull(column, r) ? null : String(column.values[r] === 1);
+    case "timestamp":
+      return (r) => isNull(column, r) ? null : new Date(column.values[r]).toISOString();
+    default:
+      return () => null;
+  }
+}
+function bucketLabels(edges) {
+  const labels = [`<${edges[0]}`];
+  for (let k = 1; k < edges.length; k++) labels.push(`[${edges[k - 1]},${edges[k]})`);
+  labels.push(`>=${edges[edges.length - 1]}`);
+  return labels;
+}
+
+// src/evaluate/compare.ts
+function guardMetrics(m, encoded, rows, latency) {
+  const modelBytes = statSync(path.join(m.dir, "model.json")).size + statSync(path.join(m.dir, "weights.bin")).size;
+  const batch = rows.subarray(0, Math.min(rows.length, latency.batchRows));
+  if (batch.length === 0) return { modelBytes };
+  for (let i = 0; i < 2; i++) predictRows(m.model, encoded, batch);
+  const times = new Float64Array(latency.repeats);
+  for (let i = 0; i < latency.repeats; i++) {
+    const started = performance.now();
+    predictRows(m.model, encoded, batch);
+    times[i] = performance.now() - started;
+  }
+  times.sort();
+  return { modelBytes, latencyP50Ms: quantileSorted(times, 0.5), latencyP95Ms: quantileSorted(times, 0.95) };
+}
+function gather(values, positions, width) {
+  const out = new Float32Array(positions.length * width);
+  for (let k = 0; k < positions.length; k++) out.set(values.subarray(positions[k] * width, (positions[k] + 1) * width), k * width);
+  return out;
+}
+function sliceIntervalMetrics(config, key, name) {
+  const metrics = /* @__PURE__ */ new Set([headlineMetric(config.task).name]);
+  for (const g of config.gates) if (g.significance !== void 0 && (g.slice === name || g.slice === key)) metrics.add(g.metric);
+  return [...metrics];
+}
+function deltasOf(candidate, production, intervals) {
+  const deltas = {};
+  for (const [name, value] of Object.entries(candidate)) {
+    const base = production[name];
+    if (base !== void 0) deltas[name] = { value: value - base, ci: intervals[name]?.ci ?? null };
+  }
+  return deltas;
+}
+function scoreSlices(table, pair, width, config, metricOptions, bootstrap) {
+  const options = config.evaluation;
+  const position = new Int32Array(table.rowCount).fill(-1);
+  pair.selected.forEach((row, k) => position[row] = k);
+  const { slices: sliceRows, warnings } = sliceTable(table, options.slices);
+  const slices = sliceRows.map((s, index) => {
+    const positions = Int32Array.from(s.rows, (r) => position[r]).filter((p) => p >= 0);
+    const record = { name: s.name, key: s.key, value: s.value, rows: positions.length, skipped: null, candidate: {}, baseline: null, deltas: {} };
+    if (positions.length < options.minSliceRows) {
+      record.skipped = positions.length === 0 ? "no labelled rows" : `only ${positions.length} rows (minimum ${options.minSliceRows})`;
+      return record;
+    }
+    const sliceCandidate = scoreRows(config.task, gather(pair.labels, positions, 1), gather(pair.candidate.preds, positions, width), metricOptions);
+    record.candidate = weightedMetrics(sliceCandidate, null);
+    if (pair.production !== null) {
+      const sliceProduction = scoreRows(config.task, sliceCandidate.labels, gather(pair.production.preds, positions, width), metricOptions);
+      record.baseline = weightedMetrics(sliceProduction, null);
+      const sliceIntervals = bootstrap === null ? {} : pairedBootstrap(sliceCandidate, sliceProduction, {
+        ...bootstrap,
+        seed: bootstrap.seed + index + 1,
+        metrics: sliceIntervalMetrics(config, s.key, s.name)
+      });
+      for (const [name, value] of Object.entries(record.candidate))
+        record.deltas[name] = { value: value - record.baseline[name], ci: sliceIntervals[name]?.ci ?? null };
+    }
+    return record;
+  });
+  const skipped = slices.filter((s) => s.skipped !== null);
+  if (skipped.length > 0) warnings.push(`${skipped.length} slice(s) skipped as too small: ${skipped.map((s) => `${s.key} (${s.rows} rows)`).join(", ")}`);
+  return { slices, warnings };
+}
+function compareModels(table, pair, candidate, production, config) {
+  const options = config.evaluation;
+  const task = candidate.preprocessing.task;
+  const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
+  const candidateMetrics = { ...weightedMetrics(pair.candidate, null), ...guardMetrics(candidate, pair.encoded, pair.selected, options.latency) };
+  const productionScored = pair.production;
+  const productionMetrics = productionScored === null || production === null ? null : { ...weightedMetrics(productionScored, null), ...guardMetrics(production, pair.productionEncoded, pair.selected, options.latency) };
+  const bootstrap = productionScored !== null && options.bootstrap.samples > 0 ? options.bootstrap : null;
+  const intervals = bootstrap === null ? {} : pairedBootstrap(pair.candidate, productionScored, bootstrap);
+  const { slices, warnings } = scoreSlices(table, pair, candidate.width, config, metricOptions, bootstrap);
+  return {
+    task,
+    rows: pair.selected.length,
+    candidate: candidateMetrics,
+    production: productionMetrics,
+    bootstrap,
+    intervals,
+    deltas: productionMetrics === null ? {} : deltasOf(candidateMetrics, productionMetrics, intervals),
+    slices,
+    tests: {
+      deLong: task === "binary" && productionScored !== null ? deLongTest(pair.candidate, productionScored) : null,
+      mcNemar: task !== "regression" && productionScored !== null ? mcNemarTest(pair.candidate, productionScored) : null
+    },
+    curves: task === "binary" ? {
+      roc: { candidate: rocCurve(pair.candidate), baseline: productionScored === null ? null : rocCurve(productionScored) },
+      calibration: { candidate: calibrationCurve(pair.candidate), baseline: productionScored === null ? null : calibrationCurve(productionScored) }
+    } : null,
+    warnings
+  };
+}
+function judgeComparison(config, c, infra) {
+  const toScope = (s) => ({
+    slice: s.key,
+    rows: s.rows,
+    skipped: s.skipped,
+    candidate: s.candidate,
+    baseline: s.baseline,
+    intervals: Object.fromEntries(Object.entries(s.deltas).flatMap(([k, d]) => d.ci === null ? [] : [[k, { ci: d.ci, draws: c.bootstrap?.samples ?? 0 }]]))
+  });
+  const overall = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
+  const gates = applyGates(config.gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+  const failures = [...gates.failures];
+  if (infra !== null && !infra.ok)
+    failures.push({
+      metric: "infra",
+      slice: null,
+      threshold: "loads and predicts in a fresh process",
+      value: null,
+      baselineValue: null,
+      delta: null,
+      ci: null,
+      message: infra.message
+    });
+  return { gates, failures };
+}
+function evaluationRecord(c, verdict, facts) {
+  const { config, infra } = facts;
+  const options = config.evaluation;
+  const candidateSplit = splitMeasured(c.candidate);
+  const productionSplit = c.production === null ? null : splitMeasured(c.production);
+  let infraRecord = null;
+  if (infra !== null) {
+    const { loadMs: _load, predictMs: _predict, ...rest } = infra;
+    infraRecord = rest.ok ? {
+      ...rest,
+      message: `infra check: loaded in a fresh process and predicted ${rest.rows} rows within the budget of ${rest.latencyBudgetMs} ms on ${rest.backend}`
+    } : rest;
+  }
+  return {
+    ok: verdict.failures.length === 0,
+    rubberStamp: verdict.gates.rubberStamp,
+    model: config.name,
+    task: c.task,
+    rows: c.rows,
+    data: { fingerprint: facts.dataset.fingerprint, parts: facts.dataset.evaluationParts },
+    settings: { threshold: options.threshold, calibrationBins: options.calibrationBins },
+    candidate: { contentHash: facts.candidateHash, metrics: candidateSplit.reproducible },
+    baseline: facts.baselineVersion === null || productionSplit === null ? null : { version: facts.baselineVersion, metrics: productionSplit.reproducible },
+    deltas: Object.fromEntries(Object.entries(c.deltas).filter(([name]) => !MEASURED_METRICS.includes(name))),
+    bootstrap: c.bootstrap,
+    tests: c.tests,
+    slices: c.slices,
+    curves: c.curves,
+    infra: infraRecord,
+    checks: verdict.gates.checks,
+    failures: verdict.failures,
+    guardMetrics: [...GUARD_METRICS],
+    backend: facts.backend,
+    timing: {
+      durationSeconds: facts.durationSeconds,
+      latency: { candidate: candidateSplit.measured, baseline: productionSplit?.measured ?? null },
+      infra: infra === null ? null : { loadMs: infra.loadMs, predictMs: infra.predictMs }
+    }
+  };
+}
+
+// src/pipeline/evaluate.ts
+async function runEvaluate(ctx, given) {
+  const started = performance2.now();
+  const { config } = ctx.loaded;
+  const { evaluation: options } = config;
+  const paths = artifactPaths(ctx.outDir);
+  const candidateFiles = modelFiles(paths.modelDir);
+  readJson(candidateFiles["model.json"], "candidate model (run `ct train` first)");
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+  const table = takeRows(dataset.table, dataset.evaluationRows);
+  if (table.rowCount === 0) throw new UserError("no evaluation rows in the selected window (data.window, data.split)");
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, config.name);
+  const candidate = await loadModel(paths.modelDir, "candidate model");
+  let production = null;
+  try {
+    production = pointer === null ? null : await loadModel(verifiedProductionDir(registry, pointer), `production model ${pointer.version}`);
+    const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
+    const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
+    if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
+    const comparison = compareModels(table, pair, candidate, production, config);
+    for (const w of comparison.warnings) ctx.logger.warning(w);
+    const infra = options.infraCheck.enabled ? await runInfraCheck(paths.modelDir, takeRows(table, pair.selected.subarray(0, options.infraCheck.sampleRows)), {
+      backend: backend.name === "tensorflow" || backend.name === "wasm" || backend.name === "cpu" ? backend.name : "auto",
+      latencyBudgetMs: options.infraCheck.latencyBudgetMs,
+      expectedWidth: candidate.width
+    }) : null;
+    const record = evaluationRecord(comparison, judgeComparison(config, comparison, infra), {
+      config,
+      dataset,
+      candidateHash: hashFiles(candidateFiles),
+      baselineVersion: production === null ? null : pointer.version,
+      infra,
+      backend: backend.name,
+      durationSeconds: (performance2.now() - started) / 1e3
+    });
+    writeJson(paths.evaluation, record);
+    writeFileSync(paths.evaluationReport, evaluationMarkdown(record));
+    const against = production === null ? "no production model yet (rubber stamp)" : `production ${pointer.version}`;
+    ctx.logger.info(
+      `evaluated on ${record.rows} rows against ${against} in ${record.timing.durationSeconds.toFixed(1)} s: gates ${record.ok ? "passed" : "failed"}`
+    );
+    for (const f of record.failures) ctx.logger.warning(`gate failed: ${f.message}`);
+    return record;
+  } finally {
+    candidate.model.dispose();
+    production?.model.dispose();
+  }
+}
 
 // src/actions/evaluate.ts
 await runAction("evaluate", async (ctx) => {

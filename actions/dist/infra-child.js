@@ -1,15 +1,19 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  deserializeTable,
+  deserializeTable
+} from "./chunks/evaluate+infra-child.js";
+import {
   encodeTable,
   fileLoadHandler,
   predictRows,
-  require_tf_node,
   selectBackend
-} from "./chunks/chunk-NMNEVK3U.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  require_tf_node
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./chunks/chunk-WDYNI5YC.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/infra-child.ts
 var tf = __toESM(require_tf_node(), 1);

@@ -1,10 +1,31 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
+import {
+  runValidate
+} from "./chunks/monitor+validate.js";
+import "./chunks/monitor+train+validate.js";
+import {
+  openGitHubSession
+} from "./chunks/monitor+promote.js";
 import {
   commitToBranch,
-  openGitHubSession,
   readRemoteFile
-} from "./chunks/chunk-W6ASXZ6F.js";
-import "./chunks/chunk-NC474SEF.js";
+} from "./chunks/monitor+promote+train.js";
+import {
+  num,
+  signed,
+  table
+} from "./chunks/evaluate+monitor+promote+train+validate.js";
+import "./chunks/monitor+predict+validate.js";
+import "./chunks/monitor+predict+train+validate.js";
+import {
+  loadModel,
+  scoreLabelledRows
+} from "./chunks/evaluate+monitor+predict+validate.js";
+import {
+  modelDir,
+  readProduction,
+  verifiedProductionDir
+} from "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
   dataSource,
   displayPath,
@@ -14,36 +35,29 @@ import {
   isRemote,
   learnVersions,
   listPartitions,
-  loadModel,
   metricDirection,
-  modelDir,
   newestDays,
-  num,
   planBatch,
-  readProduction,
   readTables,
   registryPath,
   runAction,
-  runValidate,
-  scoreLabelledRows,
-  signed,
-  table,
-  verifiedProductionDir,
   weightedMetrics
-} from "./chunks/chunk-NMXMJFYK.js";
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  allRows,
+  selectBackend
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   UserError,
-  allRows,
   appendJobSummary,
   readJson,
-  selectBackend,
   writeJson
-} from "./chunks/chunk-NMNEVK3U.js";
-import "./chunks/chunk-WDYNI5YC.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/monitor.ts
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import path2 from "node:path";
 import { performance } from "node:perf_hooks";
 
 // src/monitor/decide.ts
@@ -54,7 +68,13 @@ function decideMonitor(evidence, policy, history) {
   const drop = value === null || reference === null ? null : evidence.higherIsBetter ? reference - value : value - reference;
   const previous = history.at(-1);
   const streakBefore = previous !== void 0 && previous.production === evidence.production && previous.retrain ? previous.retrainStreak : 0;
-  const decided = (outcome, retrain, reasons) => ({ outcome, retrain, drop, reasons, retrainStreak: retrain ? streakBefore + 1 : 0 });
+  const decided = (outcome, retrain, reasons) => ({
+    outcome,
+    retrain,
+    drop,
+    reasons,
+    retrainStreak: retrain ? streakBefore + 1 : 0
+  });
   if (evidence.errors.length > 0) {
     return decided("alert", false, [
       `the new data has ${evidence.errors.length} error anomal${evidence.errors.length === 1 ? "y" : "ies"}, so retraining on it would be refused: ${evidence.errors.slice(0, 3).join("; ")}${evidence.errors.length > 3 ? "; ..." : ""}`
@@ -88,6 +108,169 @@ function decideMonitor(evidence, policy, history) {
   return decided("none", false, [`${dropText}${within}; ${drift}`]);
 }
 
+// src/monitor/evidence.ts
+function hasErrors(validation) {
+  return validation.anomalies.some((a) => a.severity === "error");
+}
+async function scoreProduction(table2, dir, version, evaluation, errors) {
+  const model = await loadModel(dir, `production model ${version}`);
+  try {
+    return scoreLabelledRows(table2, model, { threshold: evaluation.threshold, classes: model.width, calibrationBins: evaluation.calibrationBins }).scored;
+  } catch (error) {
+    if (!errors) throw error;
+    return null;
+  } finally {
+    model.model.dispose();
+  }
+}
+function metricValue(scored, metric, task) {
+  if (scored === null || scored.rows === 0) return null;
+  const metrics = weightedMetrics(scored, null);
+  if (metrics[metric] === void 0)
+    throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${task} model (${Object.keys(metrics).join(", ")})`);
+  return metrics[metric];
+}
+function monitorEvidence(observed) {
+  const { validation } = observed;
+  const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
+  return {
+    production: observed.production,
+    metric: observed.metric,
+    higherIsBetter: observed.higherIsBetter,
+    value: observed.value,
+    reference: observed.reference,
+    rows: observed.rows,
+    fingerprint: observed.fingerprint,
+    errors: validation.anomalies.filter((a) => a.severity === "error").map((a) => a.message),
+    drift: validation.drift === null ? null : {
+      dataset: validation.drift.datasetDrift,
+      // The label and the prediction are reported apart from the input columns.
+      label: validation.drift.label?.drifted === true,
+      prediction: validation.drift.prediction?.drifted === true,
+      columns: drifted
+    }
+  };
+}
+
+// src/monitor/history.ts
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+var MONITOR_HISTORY = "monitor.jsonl";
+function parseMonitorHistory(text, source, warn) {
+  const out = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      const record = JSON.parse(line);
+      if (record.format === "ct-monitor") out.push(record);
+    } catch {
+      warn(`${source} line ${i + 1} is not JSON: skipped`);
+    }
+  });
+  return out;
+}
+async function readMonitorHistory(localFile, branch, model, warn) {
+  const remote = branch === null ? null : await readRemoteFile(branch);
+  const branchExists = remote?.exists === true;
+  const text = branchExists ? remote.content ?? "" : existsSync(localFile) ? readFileSync(localFile, "utf8") : "";
+  const source = branchExists ? `${branch.branch}:${branch.file}` : displayPath(localFile);
+  return { text, branchExists, records: parseMonitorHistory(text, source, warn).filter((r) => r.model === model) };
+}
+function appendHistory(record, file) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(record)}
+`);
+}
+function withRecord(current, record) {
+  return `${current}${current === "" || current.endsWith("\n") ? "" : "\n"}${JSON.stringify(record)}
+`;
+}
+
+// src/monitor/issue.ts
+function issueMarker(model) {
+  return `<!-- ct-monitor:${model} -->`;
+}
+function issueAction(record, open, last) {
+  if (record.outcome === "alert") return open ? "update" : "open";
+  if (!open) return null;
+  if (record.outcome === "none" && record.value !== null) return "close";
+  if (last === void 0 || last.outcome !== record.outcome || record.retrain) return "comment";
+  return null;
+}
+
+// src/monitor/new-data.ts
+import { existsSync as existsSync2, statSync } from "node:fs";
+function newDataFiles(batch, source, training, days) {
+  const seen = [...training.data.trainParts, ...training.data.evaluationParts].filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p)).sort();
+  const trainedThrough = seen.at(-1) ?? "unknown";
+  if (batch !== void 0) {
+    const plan = planBatch(batch);
+    const parts = plan.partitioned ? plan.evaluationParts : [];
+    return { files: plan.files, days: parts.length === 0 ? null : { first: parts[0], last: parts.at(-1) }, trainedThrough };
+  }
+  if (isRemote(source) || existsSync2(source) && statSync(source).isFile())
+    throw new UserError(
+      `data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`
+    );
+  if (seen.length === 0)
+    throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
+  const after = listPartitions(source).filter((p) => p.date > trainedThrough);
+  const chosen = newestDays(after, days);
+  return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0].date, last: chosen.at(-1).date }, trainedThrough };
+}
+async function readNewData(data, fingerprint, format) {
+  const { files } = data;
+  const table2 = await readTables(files, format === void 0 ? {} : { format });
+  const dataset = {
+    files,
+    trainParts: [],
+    evaluationParts: files,
+    table: table2,
+    trainRows: new Int32Array(0),
+    evaluationRows: allRows(table2.rowCount),
+    fingerprint
+  };
+  return { dataset, plan: { partitioned: data.days !== null, files, evaluationFiles: files, trainParts: [], evaluationParts: files } };
+}
+
+// src/monitor/record.ts
+function monitorBase(model, at) {
+  return { format: "ct-monitor", at, model, window: null, actions: { dispatched: null, issue: null, history: null } };
+}
+function nothingJudged(base, production, metric, higherIsBetter, reason) {
+  return {
+    ...base,
+    production,
+    metric,
+    higherIsBetter,
+    value: null,
+    reference: null,
+    rows: 0,
+    fingerprint: null,
+    errors: [],
+    drift: null,
+    drop: null,
+    outcome: "none",
+    retrain: false,
+    reasons: [reason],
+    retrainStreak: 0
+  };
+}
+function unchangedSince(last, base) {
+  return {
+    ...last,
+    at: base.at,
+    outcome: "none",
+    retrain: false,
+    reasons: [`nothing new since the monitor run of ${last.at}, which decided: ${last.outcome}`],
+    actions: base.actions,
+    retrainStreak: last.retrainStreak
+  };
+}
+function outcomeLine(record) {
+  return `${record.outcome === "none" ? "nothing to do" : record.outcome === "retrain" ? "retrain" : "alert"}: ${record.reasons.join("; ")}`;
+}
+
 // src/report/monitor.ts
 var OUTCOME_WORDS = { none: "nothing to do", retrain: "retrain", alert: "alert" };
 function trendTable(record, history, n = 10) {
@@ -115,12 +298,7 @@ function driftLine(record) {
   return `Drift against the production model's training statistics: ${parts.join("; ")}${record.drift.dataset ? " (dataset drift)" : ""}.`;
 }
 function monitorMarkdown(record, history) {
-  const lines = [
-    `## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`,
-    "",
-    ...record.reasons.map((r) => `- ${r}`),
-    ""
-  ];
+  const lines = [`## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`, "", ...record.reasons.map((r) => `- ${r}`), ""];
   if (record.production !== "") {
     lines.push(
       `Production ${record.production}: ${record.metric} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? "" : ` (${record.window.first}..${record.window.last})`}; ${num(record.reference)} at promotion.`,
@@ -161,134 +339,68 @@ function monitorIssueComment(record, runUrl) {
 }
 
 // src/pipeline/monitor.ts
-var MONITOR_HISTORY = "monitor.jsonl";
-function issueMarker(model) {
-  return `<!-- ct-monitor:${model} -->`;
-}
-function parseMonitorHistory(text, source, warn) {
-  const out = [];
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      const record = JSON.parse(line);
-      if (record.format === "ct-monitor") out.push(record);
-    } catch {
-      warn(`${source} line ${i + 1} is not JSON: skipped`);
-    }
-  });
-  return out;
-}
 async function runMonitor(ctx, options = {}) {
   const started = performance.now();
   const { config } = ctx.loaded;
   const env = options.env ?? process.env;
   const policy = config.monitoring;
-  const outDir = path.join(ctx.outDir, "monitor");
-  mkdirSync(outDir, { recursive: true });
+  const outDir = path2.join(ctx.outDir, "monitor");
+  mkdirSync2(outDir, { recursive: true });
   const registry = registryPath(ctx);
-  const localHistory = path.join(modelDir(registry, config.name), MONITOR_HISTORY);
+  const localHistory = path2.join(modelDir(registry, config.name), MONITOR_HISTORY);
   const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
-  const historyFile = session === null ? null : path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
-  const remote = session === null ? null : await readRemoteFile({ repoDir: session.root, remote: config.promotion.remote, branch: policy.historyBranch, file: historyFile, auth: session.auth });
-  const historyText = remote?.exists === true ? remote.content ?? "" : existsSync(localHistory) ? readFileSync(localHistory, "utf8") : "";
-  const history = parseMonitorHistory(historyText, remote?.exists === true ? `${policy.historyBranch}:${historyFile}` : displayPath(localHistory), ctx.logger.warning).filter((r) => r.model === config.name);
-  const headline = headlineMetric(config.task);
-  const metric = policy.metric ?? headline.name;
-  const direction = metricDirection(metric);
-  const base = {
-    format: "ct-monitor",
-    at: (/* @__PURE__ */ new Date()).toISOString(),
-    model: config.name,
-    window: null,
-    actions: { dispatched: null, issue: null, history: null }
-  };
-  const finish = (record2) => {
-    writeJson(path.join(outDir, "monitor.json"), record2);
-    writeFileSync(path.join(outDir, "monitor.md"), monitorMarkdown(record2, history));
-    const line = `${record2.outcome === "none" ? "nothing to do" : record2.outcome === "retrain" ? "retrain" : "alert"}: ${record2.reasons.join("; ")}`;
-    if (record2.outcome === "alert") ctx.logger.warning(line);
-    else ctx.logger.info(line);
-    ctx.logger.debug(`monitor took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
-    return record2;
-  };
-  const nothing = (production, reason) => finish({ ...base, production, metric, higherIsBetter: direction !== "lowerIsBetter", value: null, reference: null, rows: 0, fingerprint: null, errors: [], drift: null, drop: null, outcome: "none", retrain: false, reasons: [reason], retrainStreak: 0 });
+  const history = await readMonitorHistory(localHistory, session === null ? null : historyOnBranch(session, config), config.name, (m) => ctx.logger.warning(m));
+  const metric = policy.metric ?? headlineMetric(config.task).name;
+  const higherIsBetter = metricDirection(metric) !== "lowerIsBetter";
+  const base = monitorBase(config.name, (/* @__PURE__ */ new Date()).toISOString());
+  const finish = (record2) => finishMonitor(ctx, outDir, record2, history.records, started);
   const pointer = readProduction(registry, config.name);
-  if (pointer === null) return nothing("", `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`);
+  if (pointer === null)
+    return finish(nothingJudged(base, "", metric, higherIsBetter, `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`));
   const productionDir = verifiedProductionDir(registry, pointer);
-  const training = readJson(path.join(productionDir, "training.json"), "production training record");
-  const evaluation = readJson(path.join(productionDir, "evaluation.json"), "production evaluation record");
-  const files = newDataFiles(ctx, training, policy.newestDays);
-  if (files.files.length === 0) return nothing(pointer.version, `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`);
+  const training = readJson(path2.join(productionDir, "training.json"), "production training record");
+  const evaluation = readJson(path2.join(productionDir, "evaluation.json"), "production evaluation record");
+  const files = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+  if (files.files.length === 0) {
+    const why = `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
+    return finish(nothingJudged(base, pointer.version, metric, higherIsBetter, why));
+  }
   await learnVersions(files.files);
   const fingerprint = fingerprintFiles(files.files);
-  const last = history.at(-1);
-  if (last !== void 0 && last.fingerprint === fingerprint && last.production === pointer.version) {
-    return finish({ ...last, at: base.at, outcome: "none", retrain: false, reasons: [`nothing new since the monitor run of ${last.at}, which decided: ${last.outcome}`], actions: base.actions, retrainStreak: last.retrainStreak });
-  }
-  ctx.logger.info(`judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of new data`);
-  const table2 = await readTables(files.files, config.data.format === void 0 ? {} : { format: config.data.format });
-  const dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table: table2, trainRows: new Int32Array(0), evaluationRows: allRows(table2.rowCount), fingerprint };
-  const { result: validation } = await runValidate({ ...ctx, outDir }, dataset, { plan: { partitioned: files.days !== null, files: files.files, evaluationFiles: files.files, trainParts: [], evaluationParts: files.files } });
+  const last = history.records.at(-1);
+  if (last !== void 0 && last.fingerprint === fingerprint && last.production === pointer.version) return finish(unchangedSince(last, base));
+  ctx.logger.info(
+    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of new data`
+  );
+  const judged = await readNewData(files, fingerprint, config.data.format);
+  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan });
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-  const model = await loadModel(productionDir, `production model ${pointer.version}`);
-  let scored = null;
-  try {
-    scored = scoreLabelledRows(table2, model, { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }).scored;
-  } catch (error) {
-    if (validation.anomalies.every((a) => a.severity !== "error")) throw error;
-  } finally {
-    model.model.dispose();
-  }
-  const labelled = scored?.rows ?? 0;
-  let value = null;
-  if (scored !== null && labelled > 0) {
-    const metrics = weightedMetrics(scored, null);
-    if (metrics[metric] === void 0) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(", ")})`);
-    value = metrics[metric];
-  }
-  const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
-  const evidence = {
-    production: pointer.version,
-    metric,
-    higherIsBetter: direction !== "lowerIsBetter",
-    value,
-    reference: evaluation.candidate.metrics[metric] ?? null,
-    rows: labelled,
-    fingerprint,
-    errors: validation.anomalies.filter((a) => a.severity === "error").map((a) => a.message),
-    drift: validation.drift === null ? null : {
-      dataset: validation.drift.datasetDrift,
-      // The label and the prediction are reported apart from the input columns.
-      label: validation.drift.label?.drifted === true,
-      prediction: validation.drift.prediction?.drifted === true,
-      columns: drifted
-    }
-  };
-  const decision = decideMonitor(evidence, policy, history);
-  const record = { ...base, ...evidence, window: files.days, ...decision };
-  if (session !== null) await actOnGitHub(ctx, session, record, history, last);
+  const scored = await scoreProduction(judged.dataset.table, productionDir, pointer.version, config.evaluation, hasErrors(validation));
+  const value = metricValue(scored, metric, config.task);
+  const reference = evaluation.candidate.metrics[metric] ?? null;
+  const evidence = monitorEvidence({ production: pointer.version, metric, higherIsBetter, value, reference, rows: scored?.rows ?? 0, fingerprint, validation });
+  const record = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
+  if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
   appendHistory(record, localHistory);
-  if (session !== null) {
-    const commit = await commitHistory(ctx, session, record, historyText, remote?.exists === true);
-    record.actions.history = `${policy.historyBranch}@${commit.slice(0, 12)}`;
-    appendJobSummary(env, monitorMarkdown(record, history));
-  }
+  if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
 }
-function newDataFiles(ctx, training, days) {
-  const seen = [...training.data.trainParts, ...training.data.evaluationParts].filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p)).sort();
-  const trainedThrough = seen.at(-1) ?? "unknown";
-  if (ctx.data !== void 0) {
-    const plan = planBatch(ctx.data);
-    const parts = plan.partitioned ? plan.evaluationParts : [];
-    return { files: plan.files, days: parts.length === 0 ? null : { first: parts[0], last: parts.at(-1) }, trainedThrough };
-  }
-  const source = dataSource(ctx);
-  if (isRemote(source) || existsSync(source) && statSync(source).isFile()) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
-  if (seen.length === 0) throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
-  const after = listPartitions(source).filter((p) => p.date > trainedThrough);
-  const chosen = newestDays(after, days);
-  return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0].date, last: chosen.at(-1).date }, trainedThrough };
+function historyOnBranch(session, config) {
+  const file = path2.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  return { repoDir: session.root, remote: config.promotion.remote, branch: config.monitoring.historyBranch, file, auth: session.auth };
+}
+async function publishHistory(ctx, session, record, history, env) {
+  const commit = await commitHistory(ctx, session, record, history.text, history.branchExists);
+  record.actions.history = `${ctx.loaded.config.monitoring.historyBranch}@${commit.slice(0, 12)}`;
+  appendJobSummary(env, monitorMarkdown(record, history.records));
+}
+function finishMonitor(ctx, outDir, record, history, started) {
+  writeJson(path2.join(outDir, "monitor.json"), record);
+  writeFileSync(path2.join(outDir, "monitor.md"), monitorMarkdown(record, history));
+  if (record.outcome === "alert") ctx.logger.warning(outcomeLine(record));
+  else ctx.logger.info(outcomeLine(record));
+  ctx.logger.debug(`monitor took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
+  return record;
 }
 async function actOnGitHub(ctx, session, record, history, last) {
   const { config } = ctx.loaded;
@@ -296,46 +408,39 @@ async function actOnGitHub(ctx, session, record, history, last) {
   const { api, target } = session;
   if (record.retrain) {
     const ref = policy.ref ?? await api.defaultBranch();
-    const configInRepo = path.relative(session.root, path.resolve(ctx.loaded.file)).split(path.sep).join("/");
+    const configInRepo = path2.relative(session.root, path2.resolve(ctx.loaded.file)).split(path2.sep).join("/");
     await api.dispatchWorkflow(policy.workflow, ref, { "force-retrain": "true", model: configInRepo });
     record.actions.dispatched = `${policy.workflow}@${ref}`;
     ctx.logger.info(`dispatched ${policy.workflow} on ${ref} to retrain ${config.name}`);
   }
   const marker = issueMarker(config.name);
   const open = await api.findOpenIssue(policy.labels, marker) ?? await api.findOpenIssue([], marker);
-  const title = monitorIssueTitle(record);
-  const body = monitorIssueBody(record, history, marker, target.runUrl);
-  if (record.outcome === "alert") {
-    if (open === null) {
-      const issue = await api.createIssue({ title, body, labels: policy.labels, marker });
-      record.actions.issue = { number: issue.number, url: issue.url, action: "opened" };
-      ctx.logger.warning(`opened issue #${issue.number}: ${issue.url}`);
-    } else {
-      await api.updateIssue(open.number, { title, body });
-      await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-      record.actions.issue = { number: open.number, url: open.url, action: "updated" };
-      ctx.logger.warning(`updated issue #${open.number}: ${open.url}`);
-    }
-  } else if (open !== null && record.outcome === "none" && record.value !== null) {
-    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-    await api.updateIssue(open.number, { state: "closed", stateReason: "completed" });
-    record.actions.issue = { number: open.number, url: open.url, action: "closed" };
-    ctx.logger.info(`closed issue #${open.number}: ${config.name} recovered`);
-  } else if (open !== null && (last === void 0 || last.outcome !== record.outcome || record.retrain)) {
-    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-    record.actions.issue = { number: open.number, url: open.url, action: "updated" };
+  const action = issueAction(record, open !== null, last);
+  if (action === null) return;
+  if (open === null) {
+    const issue = await api.createIssue({
+      title: monitorIssueTitle(record),
+      body: monitorIssueBody(record, history, marker, target.runUrl),
+      labels: policy.labels,
+      marker
+    });
+    record.actions.issue = { number: issue.number, url: issue.url, action: "opened" };
+    ctx.logger.warning(`opened issue #${issue.number}: ${issue.url}`);
+    return;
   }
-}
-function appendHistory(record, file) {
-  mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(record)}
-`);
+  if (action === "update")
+    await api.updateIssue(open.number, { title: monitorIssueTitle(record), body: monitorIssueBody(record, history, marker, target.runUrl) });
+  await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
+  if (action === "close") await api.updateIssue(open.number, { state: "closed", stateReason: "completed" });
+  record.actions.issue = { number: open.number, url: open.url, action: action === "close" ? "closed" : "updated" };
+  if (action === "update") ctx.logger.warning(`updated issue #${open.number}: ${open.url}`);
+  if (action === "close") ctx.logger.info(`closed issue #${open.number}: ${config.name} recovered`);
 }
 async function commitHistory(ctx, session, record, before, branchExists) {
   const { config } = ctx.loaded;
   const policy = config.monitoring;
   const base = branchExists ? policy.historyBranch : await session.api.defaultBranch();
-  const file = path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  const file = path2.join(session.registryInRepo, config.name, MONITOR_HISTORY);
   const result = await commitToBranch({
     repoDir: session.root,
     remote: config.promotion.remote,
@@ -346,11 +451,10 @@ async function commitHistory(ctx, session, record, before, branchExists) {
     committer: config.promotion.committer ?? config.promotion.author,
     auth: session.auth,
     apply: (worktree) => {
-      const target = path.join(worktree, file);
-      mkdirSync(path.dirname(target), { recursive: true });
-      const current = existsSync(target) ? readFileSync(target, "utf8") : before;
-      writeFileSync(target, `${current}${current === "" || current.endsWith("\n") ? "" : "\n"}${JSON.stringify(record)}
-`);
+      const target = path2.join(worktree, file);
+      mkdirSync2(path2.dirname(target), { recursive: true });
+      const current = existsSync3(target) ? readFileSync2(target, "utf8") : before;
+      writeFileSync(target, withRecord(current, record));
     },
     logger: ctx.logger
   });

@@ -1,91 +1,112 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
+import {
+  readChunksOf,
+  validateChunks
+} from "./chunks/monitor+predict+validate.js";
+import {
+  createInputDomainChecker,
+  imputedSummary
+} from "./chunks/monitor+predict+train+validate.js";
+import {
+  loadModel
+} from "./chunks/evaluate+monitor+predict+validate.js";
+import {
+  listVersions,
+  readProduction,
+  recordedChecksums,
+  verifiedProductionDir,
+  verifiedVersionDir
+} from "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
   annotateAnomalies,
   artifactPaths,
-  createInputDomainChecker,
   dataSource,
   displayPath,
   fingerprintFiles,
   getInput,
-  imputedSummary,
   isRemote,
   listPartitions,
-  listVersions,
-  loadModel,
+  names,
   parseSchema,
   planBatch,
-  readChunksOf,
-  readProduction,
-  recordedChecksums,
   registryPath,
   runAction,
-  schemaPath,
-  validateChunks,
-  verifiedProductionDir,
-  verifiedVersionDir
-} from "./chunks/chunk-NMXMJFYK.js";
+  schemaPath
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  encodeTable,
+  predictRows,
+  selectBackend
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   UserError,
-  encodeTable,
   findColumn,
-  predictRows,
+  openFileAtomic,
   readJson,
-  selectBackend,
   valueAt,
   writeJson
-} from "./chunks/chunk-NMNEVK3U.js";
-import "./chunks/chunk-WDYNI5YC.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/predict.ts
 import path2 from "node:path";
 
 // src/pipeline/predict.ts
-import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
-// src/report/csv.ts
-function csvField(value) {
-  if (value === null || value === void 0) return "";
-  const text = typeof value === "number" && !Number.isFinite(value) ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-function csvLine(values) {
-  return `${values.map(csvField).join(",")}
-`;
-}
-
-// src/pipeline/predict.ts
+// src/predict/check.ts
+import { existsSync } from "node:fs";
 var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
-var FIXED_COLUMNS = ["file", "row", "model", "version"];
-async function runPredict(ctx, options = {}) {
-  const started = performance.now();
-  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  const { config } = ctx.loaded;
-  const { logger } = ctx;
-  const paths = artifactPaths(ctx.outDir);
-  const output = path.resolve(options.output ?? path.join(ctx.outDir, "predictions.csv"));
-  const format = /\.jsonl$/i.test(output) ? "jsonl" : "csv";
-  const keep = options.keep ?? [];
-  const clash = keep.find((c) => FIXED_COLUMNS.includes(c));
-  if (clash !== void 0) throw new UserError(`--keep: column "${clash}" would clash with ct's own output column of that name`);
-  const { version, dir } = modelVersionDir(ctx, options.modelVersion);
-  const preprocessing = readJson(path.join(dir, "preprocessing.json"), `preprocessing of ${config.name} ${version}`);
-  const schemaFile = schemaPath(ctx);
-  if (!existsSync(schemaFile)) throw new UserError(`data schema not found: ${displayPath(schemaFile)}: run \`ct validate\` first (it infers the schema on first use), review and commit it`);
-  const schema = labelOptional(parseSchema(displayPath(schemaFile), readJson(schemaFile, "data schema")), [config.label.column, preprocessing.label.column], preprocessing);
-  const files = batchFiles(ctx);
-  const shown = files.map(displayPath);
-  logger.info(`predict: scoring ${describeFiles(shown)}${ctx.data === void 0 && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ""} with ${config.name} ${version}`);
-  const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
+function sourceColumns(preprocessing) {
+  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
+}
+function labelOptional(schema, labels, preprocessing) {
+  const features = new Set(sourceColumns(preprocessing));
+  return {
+    ...schema,
+    columns: schema.columns.map(
+      (c) => labels.includes(c.name) && !features.has(c.name) ? { ...c, severity: { ...c.severity, ...Object.fromEntries(LABEL_ABSENCE.map((k) => [k, "warning"])) } } : c
+    )
+  };
+}
+function readPredictionSchema(file, labels, preprocessing) {
+  if (!existsSync(file))
+    throw new UserError(`data schema not found: ${displayPath(file)}: run \`ct validate\` first (it infers the schema on first use), review and commit it`);
+  return labelOptional(parseSchema(displayPath(file), readJson(file, "data schema")), labels, preprocessing);
+}
+function modelColumnAnomalies(anomalies, missing, rows) {
+  const out = anomalies.map((a) => ({ ...a }));
+  for (const [column, { rows: count, files }] of missing) {
+    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
+    const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
+    if (existing !== void 0) {
+      existing.severity = "error";
+      existing.message += suffix;
+    } else {
+      out.push({
+        column,
+        kind: "missing_column",
+        severity: "error",
+        count,
+        share: rows === 0 ? 0 : count / rows,
+        examples: [],
+        message: `column "${column}" is missing${suffix}`
+      });
+    }
+  }
+  return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+}
+async function checkBatch(files, options) {
+  const { keep, preprocessing, validation } = options;
   const needed = sourceColumns(preprocessing);
-  const domain = createInputDomainChecker(preprocessing, { model: `${config.name} ${version}`, severity: config.validation.severity });
+  const domain = createInputDomainChecker(preprocessing, { model: options.model, severity: validation.severity });
   const missingNeeded = /* @__PURE__ */ new Map();
   const keepChecked = /* @__PURE__ */ new Set();
   const batch = await validateChunks(
     (async function* () {
-      for await (const table of readChunksOf(files, readOptions)) {
+      for await (const table of readChunksOf(files, options.readOptions)) {
         const file = table.sources[0]?.file ?? "";
         if (!keepChecked.has(file)) {
           keepChecked.add(file);
@@ -103,227 +124,60 @@ async function runPredict(ctx, options = {}) {
         yield { table, drift: null };
       }
     })(),
-    { schema, checker: { severity: config.validation.severity, duplicates: config.validation.duplicates }, reference: null }
+    { schema: options.schema, checker: { severity: validation.severity, duplicates: validation.duplicates }, reference: null }
   );
-  const labels = /* @__PURE__ */ new Set([config.label.column, preprocessing.label.column]);
-  for (const a of batch.anomalies) if (a.column !== null && labels.has(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind)) a.message += " (the label: not needed to predict)";
-  const anomalies = modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows);
-  const imputed = domain.imputed();
-  for (const counts of imputed) {
-    const line = imputedSummary(preprocessing.features.find((f) => f.name === counts.feature), counts, batch.rows);
-    if (line !== null) logger.info(`predict: ${line}`);
+  for (const a of batch.anomalies) {
+    if (a.column !== null && options.labels.includes(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind))
+      a.message += " (the label: not needed to predict)";
   }
-  const errors = anomalies.filter((a) => a.severity === "error");
-  const record = {
-    ok: errors.length === 0,
-    model: config.name,
-    version,
-    task: preprocessing.task,
-    files: shown,
-    rows: batch.rows,
+  return { rows: batch.rows, anomalies: modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows), imputed: domain.imputed() };
+}
+function imputedLines(preprocessing, imputed, rows) {
+  const lines = [];
+  for (const counts of imputed) {
+    const line = imputedSummary(
+      preprocessing.features.find((f) => f.name === counts.feature),
+      counts,
+      rows
+    );
+    if (line !== null) lines.push(line);
+  }
+  return lines;
+}
+
+// src/predict/report.ts
+function checkedRecord(subject, checked) {
+  const { rows, anomalies } = checked;
+  return {
+    ok: anomalies.every((a) => a.severity !== "error"),
+    model: subject.model,
+    version: subject.version,
+    task: subject.task,
+    files: subject.files,
+    rows,
     output: null,
-    format,
-    fingerprint: fingerprintFiles(files),
-    schemaFile: displayPath(schemaFile),
+    format: subject.format,
+    fingerprint: subject.fingerprint,
+    schemaFile: subject.schemaFile,
     anomalies,
-    imputed: { rows: batch.rows, features: imputed },
+    imputed: { rows, features: checked.imputed },
     backend: null,
-    startedAt,
+    startedAt: subject.startedAt,
     durationSeconds: 0,
     rowsPerSecond: 0
   };
-  const finish = () => {
-    record.durationSeconds = (performance.now() - started) / 1e3;
-    record.rowsPerSecond = record.ok && record.durationSeconds > 0 ? record.rows / record.durationSeconds : 0;
-    writeJson(paths.prediction, record);
-    writeFileSync(paths.predictionReport, predictionMarkdown(record));
-    return record;
-  };
-  if (!record.ok) {
-    for (const a of anomalies) {
-      if (a.severity === "error") logger.warning(`error: ${a.message}${exampleText(a)}`);
-      else logger.info(`warning: ${a.message}`);
-    }
-    rmSync(output, { force: true });
-    finish();
-    logger.warning(`refusing to score ${describeFiles(shown)}: ${errors.length} error anomal${errors.length === 1 ? "y" : "ies"} (see ${displayPath(paths.prediction)})`);
-    return record;
-  }
-  for (const a of anomalies) logger.info(`warning: ${a.message}`);
-  const backend = await selectBackend(ctx.backend ?? config.training.backend, logger);
-  record.backend = backend.name;
-  const loaded = await loadModel(dir, `${config.name} ${version}`);
-  const writer = predictionWriter(output, format);
-  try {
-    const columns = outputColumns(loaded, keep);
-    const threshold = config.evaluation.threshold;
-    writer.header(columns);
-    let scored = 0;
-    for await (const table of readChunksOf(files, readOptions)) {
-      const source = table.sources[0];
-      const file = source?.file ?? "";
-      let encoded;
-      try {
-        encoded = encodeTable(table, loaded.preprocessing, { withLabels: false });
-      } catch (error) {
-        if (error instanceof UserError) throw new UserError(`${file}: ${error.message}`, { cause: error });
-        throw error;
-      }
-      const scores = predictRows(loaded.model, encoded);
-      writer.rows(columns, chunkRows(table, file, source?.offset ?? 0, keep, config.name, version, loaded, scores, threshold));
-      scored += table.rowCount;
-    }
-    if (scored !== record.rows) throw new UserError(`${describeFiles(shown)} changed while being scored: ${record.rows} rows checked, ${scored} read for scoring; run ct predict again`);
-    writer.commit();
-  } catch (error) {
-    writer.abort();
-    throw error;
-  } finally {
-    loaded.model.dispose();
-  }
-  record.output = displayPath(output);
-  finish();
-  logger.info(`predicted ${record.rows} rows with ${config.name} ${version} in ${record.durationSeconds.toFixed(2)} s (${Math.round(record.rowsPerSecond)} rows/s) -> ${record.output}`);
-  return record;
-}
-function modelVersionDir(ctx, requested) {
-  const registry = registryPath(ctx);
-  const name = ctx.loaded.config.name;
-  const shownRegistry = ctx.loaded.config.registry.path.replace(/\/*$/, "/");
-  const pointer = readProduction(registry, name);
-  if (requested === void 0 || requested === pointer?.version) {
-    if (pointer === null) throw new UserError(`no production model "${name}" in ${shownRegistry}: promote one first (ct run)`);
-    return { version: pointer.version, dir: verifiedProductionDir(registry, pointer) };
-  }
-  const recorded = recordedChecksums(registry, name, requested, pointer);
-  if (recorded === null) {
-    const known = listVersions(registry, name);
-    throw new UserError(
-      `--model-version: no promotion of "${name}" ${requested} is recorded in ${shownRegistry}${name}/history.jsonl${known.includes(requested) ? " (its checksums cannot be verified)" : known.length > 0 ? `; versions: ${known.join(", ")}` : ""}`
-    );
-  }
-  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
-}
-function batchFiles(ctx) {
-  if (ctx.data !== void 0) return planBatch(ctx.data).files;
-  const source = dataSource(ctx);
-  if (isRemote(source)) return [source];
-  let isFolder;
-  try {
-    isFolder = statSync(source).isDirectory();
-  } catch {
-    throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
-  }
-  return isFolder ? [listPartitions(source).at(-1).file] : [source];
 }
 function describeFiles(files) {
   if (files.length === 1) return files[0];
   if (files.length <= 5) return `${files.length} files (${files.join(", ")})`;
   return `${files.length} files (${files[0]} .. ${files.at(-1)})`;
 }
-function sourceColumns(preprocessing) {
-  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
-}
-function labelOptional(schema, labels, preprocessing) {
-  const features = new Set(sourceColumns(preprocessing));
-  return {
-    ...schema,
-    columns: schema.columns.map(
-      (c) => labels.includes(c.name) && !features.has(c.name) ? { ...c, severity: { ...c.severity, ...Object.fromEntries(LABEL_ABSENCE.map((k) => [k, "warning"])) } } : c
-    )
-  };
-}
-function modelColumnAnomalies(anomalies, missing, rows) {
-  const out = anomalies.map((a) => ({ ...a }));
-  for (const [column, { rows: count, files }] of missing) {
-    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
-    const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
-    if (existing !== void 0) {
-      existing.severity = "error";
-      existing.message += suffix;
-    } else {
-      out.push({ column, kind: "missing_column", severity: "error", count, share: rows === 0 ? 0 : count / rows, examples: [], message: `column "${column}" is missing${suffix}` });
-    }
-  }
-  return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
-}
 function exampleText(a) {
   const e = a.examples[0];
   return e === void 0 ? "" : ` (first at ${e.file} row ${e.row}${e.value === void 0 ? "" : `: ${e.value}`})`;
 }
-function outputColumns(loaded, keep) {
-  const { task, label } = loaded.preprocessing;
-  if (task === "multiclass" && (label.classes ?? []).length !== loaded.width) {
-    throw new UserError(`${displayPath(loaded.dir)}: preprocessing.json lists ${(label.classes ?? []).length} classes, the model has ${loaded.width} outputs`);
-  }
-  const predictions = task === "binary" ? ["probability", "predicted"] : task === "multiclass" ? [...(label.classes ?? []).map((c) => `probability_${c}`), "predicted"] : ["prediction"];
-  return [...FIXED_COLUMNS.slice(0, 2), ...keep, ...FIXED_COLUMNS.slice(2), ...predictions];
-}
-function float32(x) {
-  return Number.isFinite(x) ? Number(x.toPrecision(9)) : x;
-}
-function chunkRows(table, file, offset, keep, model, version, loaded, scores, threshold) {
-  const kept = keep.map((name) => findColumn(table, name));
-  const task = loaded.preprocessing.task;
-  const classes = loaded.preprocessing.label.classes ?? [];
-  const width = loaded.width;
-  const out = new Array(table.rowCount);
-  for (let i = 0; i < table.rowCount; i++) {
-    const row = [file, offset + i];
-    for (const c of kept) row.push(valueAt(c, i));
-    row.push(model, version);
-    if (task === "binary") {
-      const p = scores[i];
-      row.push(float32(p), p >= threshold ? 1 : 0);
-    } else if (task === "multiclass") {
-      let best = 0;
-      for (let k = 0; k < width; k++) {
-        const p = scores[i * width + k];
-        row.push(float32(p));
-        if (p > scores[i * width + best]) best = k;
-      }
-      row.push(classes[best] ?? String(best));
-    } else {
-      row.push(float32(scores[i]));
-    }
-    out[i] = row;
-  }
-  return out;
-}
-function predictionWriter(output, format) {
-  mkdirSync(path.dirname(output), { recursive: true });
-  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let fd = openSync(temp, "w");
-  const write = (text) => {
-    writeSync(fd, text);
-  };
-  const close = () => {
-    if (fd !== null) closeSync(fd);
-    fd = null;
-  };
-  return {
-    header(columns) {
-      if (format === "csv") write(csvLine(columns));
-    },
-    rows(columns, rows) {
-      let text = "";
-      for (const row of rows) {
-        text += format === "csv" ? csvLine(row) : `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, row[k]])))}
-`;
-      }
-      write(text);
-    },
-    commit() {
-      fsyncSync(fd);
-      close();
-      renameSync(temp, output);
-    },
-    abort() {
-      close();
-      rmSync(temp, { force: true });
-    }
-  };
-}
+
+// src/report/prediction.ts
 function predictionMarkdown(r) {
   const lines = [
     `# Prediction with ${r.model} ${r.version}: ${r.ok ? `${r.rows} rows scored` : "refused"}`,
@@ -357,11 +211,230 @@ function predictionMarkdown(r) {
 `;
 }
 
+// src/predict/rows.ts
+var FIXED_COLUMNS = ["file", "row", "model", "version"];
+function checkKeptNames(keep) {
+  const clash = keep.find((c) => FIXED_COLUMNS.includes(c));
+  if (clash !== void 0) throw new UserError(`--keep: column "${clash}" would clash with ct's own output column of that name`);
+  return keep;
+}
+function outputColumns(loaded, keep) {
+  const { task, label } = loaded.preprocessing;
+  if (task === "multiclass" && (label.classes ?? []).length !== loaded.width) {
+    throw new UserError(`${displayPath(loaded.dir)}: preprocessing.json lists ${(label.classes ?? []).length} classes, the model has ${loaded.width} outputs`);
+  }
+  const predictions = task === "binary" ? ["probability", "predicted"] : task === "multiclass" ? [...(label.classes ?? []).map((c) => `probability_${c}`), "predicted"] : ["prediction"];
+  return [...FIXED_COLUMNS.slice(0, 2), ...keep, ...FIXED_COLUMNS.slice(2), ...predictions];
+}
+function float32(x) {
+  return Number.isFinite(x) ? Number(x.toPrecision(9)) : x;
+}
+function chunkRows(table, scores, loaded, source) {
+  const kept = source.keep.map((name) => findColumn(table, name));
+  const task = loaded.preprocessing.task;
+  const classes = loaded.preprocessing.label.classes ?? [];
+  const width = loaded.width;
+  const out = new Array(table.rowCount);
+  for (let i = 0; i < table.rowCount; i++) {
+    const row = [source.file, source.offset + i];
+    for (const c of kept) row.push(valueAt(c, i));
+    row.push(source.model, source.version);
+    if (task === "binary") {
+      const p = scores[i];
+      row.push(float32(p), p >= source.threshold ? 1 : 0);
+    } else if (task === "multiclass") {
+      let best = 0;
+      for (let k = 0; k < width; k++) {
+        const p = scores[i * width + k];
+        row.push(float32(p));
+        if (p > scores[i * width + best]) best = k;
+      }
+      row.push(classes[best] ?? String(best));
+    } else {
+      row.push(float32(scores[i]));
+    }
+    out[i] = row;
+  }
+  return out;
+}
+
+// src/predict/score.ts
+async function scoreChunks(files, readOptions, loaded, writer, rows) {
+  const columns = outputColumns(loaded, rows.keep);
+  writer.header(columns);
+  let scored = 0;
+  for await (const table of readChunksOf(files, readOptions)) {
+    const source = table.sources[0];
+    const file = source?.file ?? "";
+    let encoded;
+    try {
+      encoded = encodeTable(table, loaded.preprocessing, { withLabels: false });
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(`${file}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    const scores = predictRows(loaded.model, encoded);
+    writer.rows(columns, chunkRows(table, scores, loaded, { ...rows, file, offset: source?.offset ?? 0 }));
+    scored += table.rowCount;
+  }
+  return scored;
+}
+
+// src/report/csv.ts
+function csvField(value) {
+  if (value === null || value === void 0) return "";
+  const text = typeof value === "number" && !Number.isFinite(value) ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+function csvLine(values) {
+  return `${values.map(csvField).join(",")}
+`;
+}
+
+// src/predict/writer.ts
+function predictionFormat(output) {
+  return /\.jsonl$/i.test(output) ? "jsonl" : "csv";
+}
+function formatRows(format, columns, rows) {
+  let text = "";
+  for (const row of rows) {
+    text += format === "csv" ? csvLine(row) : `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, row[k]])))}
+`;
+  }
+  return text;
+}
+function openPredictionWriter(output, format) {
+  const file = openFileAtomic(output);
+  return {
+    header(columns) {
+      if (format === "csv") file.write(csvLine(columns));
+    },
+    rows(columns, rows) {
+      file.write(formatRows(format, columns, rows));
+    },
+    commit: () => file.commit(),
+    abort: () => file.abort()
+  };
+}
+
+// src/pipeline/predict.ts
+async function runPredict(ctx, options = {}) {
+  const started = performance.now();
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const { config } = ctx.loaded;
+  const { logger } = ctx;
+  const paths = artifactPaths(ctx.outDir);
+  const output = path.resolve(options.output ?? path.join(ctx.outDir, "predictions.csv"));
+  const format = predictionFormat(output);
+  const keep = checkKeptNames(options.keep ?? []);
+  const { version, dir } = modelVersionDir(ctx, options.modelVersion);
+  const model = `${config.name} ${version}`;
+  const preprocessing = readJson(path.join(dir, "preprocessing.json"), `preprocessing of ${model}`);
+  const labels = [config.label.column, preprocessing.label.column];
+  const schemaFile = schemaPath(ctx);
+  const schema = readPredictionSchema(schemaFile, labels, preprocessing);
+  const files = batchFiles(ctx);
+  const shown = files.map(displayPath);
+  logger.info(
+    `predict: scoring ${describeFiles(shown)}${ctx.data === void 0 && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ""} with ${model}`
+  );
+  const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
+  const checked = await checkBatch(files, { readOptions, keep, preprocessing, schema, labels, model, validation: config.validation });
+  for (const line of imputedLines(preprocessing, checked.imputed, checked.rows)) logger.info(`predict: ${line}`);
+  const fingerprint = fingerprintFiles(files);
+  const record = checkedRecord(
+    { model: config.name, version, task: preprocessing.task, files: shown, format, fingerprint, schemaFile: displayPath(schemaFile), startedAt },
+    checked
+  );
+  logAnomalies(logger, record.anomalies);
+  if (!record.ok) {
+    const errors = record.anomalies.filter((a) => a.severity === "error").length;
+    rmSync(output, { force: true });
+    finishRecord(record, started, paths);
+    logger.warning(`refusing to score ${describeFiles(shown)}: ${errors} error anomal${errors === 1 ? "y" : "ies"} (see ${displayPath(paths.prediction)})`);
+    return record;
+  }
+  record.backend = (await selectBackend(ctx.backend ?? config.training.backend, logger)).name;
+  await scoreToFile(files, readOptions, { dir, model, version, output, format, keep, expectedRows: record.rows, config });
+  record.output = displayPath(output);
+  finishRecord(record, started, paths);
+  logger.info(
+    `predicted ${record.rows} rows with ${model} in ${record.durationSeconds.toFixed(2)} s (${Math.round(record.rowsPerSecond)} rows/s) -> ${record.output}`
+  );
+  return record;
+}
+async function scoreToFile(files, readOptions, job) {
+  const loaded = await loadModel(job.dir, job.model);
+  const writer = openPredictionWriter(job.output, job.format);
+  const { name, evaluation } = job.config;
+  try {
+    const scored = await scoreChunks(files, readOptions, loaded, writer, {
+      keep: job.keep,
+      model: name,
+      version: job.version,
+      threshold: evaluation.threshold
+    });
+    if (scored !== job.expectedRows) {
+      throw new UserError(
+        `${describeFiles(files.map(displayPath))} changed while being scored: ${job.expectedRows} rows checked, ${scored} read for scoring; run ct predict again`
+      );
+    }
+    writer.commit();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+function logAnomalies(logger, anomalies) {
+  for (const a of anomalies) {
+    if (a.severity === "error") logger.warning(`error: ${a.message}${exampleText(a)}`);
+    else logger.info(`warning: ${a.message}`);
+  }
+}
+function finishRecord(record, started, paths) {
+  record.durationSeconds = (performance.now() - started) / 1e3;
+  record.rowsPerSecond = record.ok && record.durationSeconds > 0 ? record.rows / record.durationSeconds : 0;
+  writeJson(paths.prediction, record);
+  writeFileSync(paths.predictionReport, predictionMarkdown(record));
+}
+function modelVersionDir(ctx, requested) {
+  const registry = registryPath(ctx);
+  const name = ctx.loaded.config.name;
+  const shownRegistry = ctx.loaded.config.registry.path.replace(/\/*$/, "/");
+  const pointer = readProduction(registry, name);
+  if (requested === void 0 || requested === pointer?.version) {
+    if (pointer === null) throw new UserError(`no production model "${name}" in ${shownRegistry}: promote one first (ct run)`);
+    return { version: pointer.version, dir: verifiedProductionDir(registry, pointer) };
+  }
+  const recorded = recordedChecksums(registry, name, requested, pointer);
+  if (recorded === null) {
+    const known = listVersions(registry, name);
+    throw new UserError(
+      `--model-version: no promotion of "${name}" ${requested} is recorded in ${shownRegistry}${name}/history.jsonl${known.includes(requested) ? " (its checksums cannot be verified)" : known.length > 0 ? `; versions: ${known.join(", ")}` : ""}`
+    );
+  }
+  return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
+}
+function batchFiles(ctx) {
+  if (ctx.data !== void 0) return planBatch(ctx.data).files;
+  const source = dataSource(ctx);
+  if (isRemote(source)) return [source];
+  let isFolder;
+  try {
+    isFolder = statSync(source).isDirectory();
+  } catch {
+    throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
+  }
+  return isFolder ? [listPartitions(source).at(-1).file] : [source];
+}
+
 // src/actions/predict.ts
 await runAction("predict", async (ctx) => {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const output = getInput("output");
-  const keep = getInput("keep").split(",").map((c) => c.trim()).filter((c) => c !== "");
+  const keep = names(getInput("keep"), "input keep");
   const modelVersion = getInput("model-version");
   const record = await runPredict(ctx, {
     ...output === "" ? {} : { output: path2.resolve(workspace, output) },
@@ -372,8 +445,16 @@ await runAction("predict", async (ctx) => {
   const errors = record.anomalies.filter((a) => a.severity === "error").length;
   const paths = artifactPaths(ctx.outDir);
   return {
-    outputs: { ok: record.ok, rows: record.rows, version: record.version, predictions: record.output === null ? "" : path2.resolve(record.output), report: paths.predictionReport },
+    outputs: {
+      ok: record.ok,
+      rows: record.rows,
+      version: record.version,
+      predictions: record.output === null ? "" : path2.resolve(record.output),
+      report: paths.predictionReport
+    },
     summaryFile: paths.predictionReport,
-    ...record.ok ? {} : { failure: `refusing to score ${record.files.length === 1 ? record.files[0] : `${record.files.length} files`}: ${errors} error anomal${errors === 1 ? "y" : "ies"} (see the job summary)` }
+    ...record.ok ? {} : {
+      failure: `refusing to score ${record.files.length === 1 ? record.files[0] : `${record.files.length} files`}: ${errors} error anomal${errors === 1 ? "y" : "ies"} (see the job summary)`
+    }
   };
 });

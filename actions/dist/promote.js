@@ -1,43 +1,101 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   CHECK_RUN_SUMMARY_LIMIT,
-  commitToBranch,
+  blobUrl,
   fitToLimit,
   headlineDelta,
   openGitHubSession,
   pullRequestBody,
   pullRequestTitle,
   workflowRunUrl
-} from "./chunks/chunk-W6ASXZ6F.js";
-import "./chunks/chunk-NC474SEF.js";
+} from "./chunks/monitor+promote.js";
+import {
+  commitToBranch
+} from "./chunks/monitor+promote+train.js";
+import {
+  evaluationMarkdown,
+  modelCardMarkdown,
+  num,
+  signed,
+  table
+} from "./chunks/evaluate+monitor+promote+train+validate.js";
+import {
+  hashFiles,
+  modelDir,
+  publishVersion
+} from "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
   artifactPaths,
   describeLeg,
-  evaluationMarkdown,
   getInput,
-  hashFiles,
-  modelCardMarkdown,
-  modelDir,
   modelFiles,
-  num,
-  publishVersion,
   registryPath,
-  runAction,
-  signed,
-  table
-} from "./chunks/chunk-NMXMJFYK.js";
+  runAction
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   UserError,
   appendJobSummary,
   faultPoint,
   readJson,
   writeJson
-} from "./chunks/chunk-NMNEVK3U.js";
-import "./chunks/chunk-WDYNI5YC.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/promote.ts
 import { existsSync, writeFileSync } from "node:fs";
+import path2 from "node:path";
+
+// src/github/proposal.ts
+async function openOrUpdatePull(api, input) {
+  const { existing, head, base, text } = input;
+  if (existing !== null) {
+    await api.updatePull(existing.number, text(input.sha));
+    return { pull: existing, created: false, sha: input.sha };
+  }
+  const opened = await api.createPull({ ...text(input.sha), head, base });
+  const sha = await input.recommit(opened.pull.number, input.sha);
+  await api.updatePull(opened.pull.number, text(sha));
+  return { pull: opened.pull, created: opened.created, sha };
+}
+
+// src/registry/promotion.ts
 import path from "node:path";
+var PREDICTIVE_FILES = ["model.json", "weights.bin", "preprocessing.json"];
+var Unchanged = class extends Error {
+  constructor(version) {
+    super(`identical to production version ${version} (same weights and preprocessing)`);
+    this.version = version;
+  }
+  version;
+};
+function notPromoted(model, version) {
+  return { promoted: false, unchanged: false, model, version, dir: null, previous: null, reason: "", pullRequest: null, branch: null, commit: null };
+}
+function versionFolder(registry, model, version) {
+  const dir = path.join(modelDir(registry, model), version);
+  return path.relative(process.cwd(), dir) || dir;
+}
+function publishCandidate(input) {
+  const { registry, model, candidate, evaluatedAgainst, where } = input;
+  const check = (production) => {
+    if (production !== null && sameModel(candidate, path.join(modelDir(registry, model), production.version))) throw new Unchanged(production.version);
+    if ((production?.version ?? null) !== evaluatedAgainst) {
+      throw new UserError(
+        `production${where} is ${production?.version ?? "empty"} but the candidate was evaluated against ${evaluatedAgainst ?? "no production model"}: run \`ct evaluate\` again before promoting`
+      );
+    }
+  };
+  const published = publishVersion({ registry, model, files: input.files, when: input.when, by: input.by, check });
+  return { version: published.version, previous: published.pointer.previous };
+}
+function sameModel(candidate, productionDir) {
+  const pick = (locate) => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
+  try {
+    return hashFiles(pick((n) => candidate[n])) === hashFiles(pick((n) => path.join(productionDir, n)));
+  } catch {
+    return false;
+  }
+}
 
 // src/report/sweep.ts
 function sweepMarkdown(r, missing = []) {
@@ -63,15 +121,7 @@ function sweepMarkdown(r, missing = []) {
 }
 
 // src/pipeline/promote.ts
-var PREDICTIVE_FILES = ["model.json", "weights.bin", "preprocessing.json"];
 var VERDICT_NAME = "ct/gates";
-var Unchanged = class extends Error {
-  constructor(version) {
-    super(`identical to production version ${version} (same weights and preprocessing)`);
-    this.version = version;
-  }
-  version;
-};
 async function runPromote(ctx, options = {}) {
   const record = await decideAndPublish(ctx, options);
   writeJson(artifactPaths(ctx.outDir).promotion, record);
@@ -83,60 +133,80 @@ async function runPromote(ctx, options = {}) {
   return record;
 }
 function summariseFailedGates(env, evaluation) {
-  appendJobSummary(env, [`## ct: ${evaluation.model} not promoted, the gates failed`, "", ...evaluation.failures.map((f) => `- ${f.message}`), "", "No branch was pushed and no pull request was opened."].join("\n"));
+  appendJobSummary(
+    env,
+    [
+      `## ct: ${evaluation.model} not promoted, the gates failed`,
+      "",
+      ...evaluation.failures.map((f) => `- ${f.message}`),
+      "",
+      "No branch was pushed and no pull request was opened."
+    ].join("\n")
+  );
 }
 async function decideAndPublish(ctx, options) {
   const { config } = ctx.loaded;
   const env = options.env ?? process.env;
   const paths = artifactPaths(ctx.outDir);
   const evaluation = readJson(paths.evaluation, "evaluation (run `ct evaluate` first)");
-  const notPromoted = { promoted: false, unchanged: false, model: config.name, version: null, dir: null, previous: null, reason: "", pullRequest: null, branch: null, commit: null };
+  const base = notPromoted(config.name, null);
   if (evaluation.model !== config.name) throw new UserError(`${paths.evaluation} is about model "${evaluation.model}", the config names "${config.name}"`);
   if (!evaluation.ok) {
     if (options.pr === true) summariseFailedGates(env, evaluation);
-    return { ...notPromoted, reason: `gates failed: ${evaluation.failures.map((f) => f.message).join("; ")}` };
+    return { ...base, reason: `gates failed: ${evaluation.failures.map((f) => f.message).join("; ")}` };
   }
   const candidate = modelFiles(paths.modelDir);
   if (hashFiles(candidate) !== evaluation.candidate.contentHash) {
     throw new UserError(`${paths.modelDir} changed since it was evaluated: run \`ct evaluate\` again before promoting`);
   }
   const training = readJson(candidate["training.json"], "training record");
-  const cardFile = path.join(ctx.outDir, "MODEL_CARD.md");
-  writeFileSync(cardFile, modelCardMarkdown(config, training, evaluation));
-  const files = { ...candidate, "evaluation.json": paths.evaluation, "evaluation.md": reportFile(paths.evaluationReport, evaluation), "MODEL_CARD.md": cardFile };
+  const files = versionFiles(ctx, candidate, training, evaluation);
   const reason = evaluation.rubberStamp ? "first model: rubber stamp, there was no production model to compare with" : `gates passed against production ${evaluation.baseline?.version}`;
   const when = /* @__PURE__ */ new Date();
-  const publish = (registry, by, where) => {
-    const check = (production) => {
-      if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
-      const evaluatedAgainst = evaluation.baseline?.version ?? null;
-      if ((production?.version ?? null) !== evaluatedAgainst) {
-        throw new UserError(`production${where} is ${production?.version ?? "empty"} but the candidate was evaluated against ${evaluatedAgainst ?? "no production model"}: run \`ct evaluate\` again before promoting`);
-      }
-    };
-    const published = publishVersion({ registry, model: config.name, files, when, by, check });
-    return { version: published.version, previous: published.pointer.previous };
-  };
+  const publish = (registry, by, where) => publishCandidate({ registry, model: config.name, candidate, files, evaluatedAgainst: evaluation.baseline?.version ?? null, when, by, where });
   try {
     if (options.pr !== true) {
       const by = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: workflowRunUrl(env) };
       const { version, previous } = publish(registryPath(ctx), by, "");
-      const dir = path.join(modelDir(registryPath(ctx), config.name), version);
-      return { ...notPromoted, promoted: true, version, dir: path.relative(process.cwd(), dir) || dir, previous, reason };
+      return { ...base, promoted: true, version, dir: versionFolder(registryPath(ctx), config.name, version), previous, reason };
     }
-    const change = await proposeByPullRequest(ctx, options, {
-      kind: "promote",
-      apply: (registry, by, where) => publish(registry, by, where),
-      title: (version) => pullRequestTitle(config.name, version, evaluation),
-      body: (version, previous, links) => pullRequestBody({ model: config.name, version, previous, evaluation, validation: readValidation(paths.validation), training, links, sweep: sweepOf(ctx.outDir, evaluation) }),
-      verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
-      trainingCommit: training.git?.commit ?? null
-    });
-    return { ...notPromoted, promoted: true, ...change, reason };
+    const change = await proposeByPullRequest(ctx, options, promotionProposal(ctx, evaluation, training, publish));
+    return { ...base, promoted: true, ...change, reason };
   } catch (error) {
-    if (error instanceof Unchanged) return { ...notPromoted, unchanged: true, version: error.version, reason: error.message };
+    if (error instanceof Unchanged) return { ...base, unchanged: true, version: error.version, reason: error.message };
     throw error;
   }
+}
+function versionFiles(ctx, candidate, training, evaluation) {
+  const paths = artifactPaths(ctx.outDir);
+  const cardFile = path2.join(ctx.outDir, "MODEL_CARD.md");
+  writeFileSync(cardFile, modelCardMarkdown(ctx.loaded.config, training, evaluation));
+  return {
+    ...candidate,
+    "evaluation.json": paths.evaluation,
+    "evaluation.md": reportFile(paths.evaluationReport, evaluation),
+    "MODEL_CARD.md": cardFile
+  };
+}
+function promotionProposal(ctx, evaluation, training, publish) {
+  const model = ctx.loaded.config.name;
+  return {
+    kind: "promote",
+    apply: (registry, by, where) => publish(registry, by, where),
+    title: (version) => pullRequestTitle(model, version, evaluation),
+    body: (version, previous, links) => pullRequestBody({
+      model,
+      version,
+      previous,
+      evaluation,
+      validation: readValidation(artifactPaths(ctx.outDir).validation),
+      training,
+      links,
+      sweep: sweepOf(ctx.outDir, evaluation)
+    }),
+    verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
+    trainingCommit: training.git?.commit ?? null
+  };
 }
 async function proposeByPullRequest(ctx, options, change) {
   const { config } = ctx.loaded;
@@ -159,34 +229,24 @@ async function proposeByPullRequest(ctx, options, change) {
       committer: promotion.committer ?? promotion.author,
       auth,
       apply: (worktree) => {
-        applied = change.apply(path.join(worktree, registryInRepo), { pullRequest, branch, commit: change.trainingCommit, run: target.runUrl }, ` on ${base}`);
+        applied = change.apply(path2.join(worktree, registryInRepo), { pullRequest, branch, commit: change.trainingCommit, run: target.runUrl }, ` on ${base}`);
       },
       logger: ctx.logger
     });
     return result.sha;
   };
-  let sha = await commit(existing?.number ?? null);
+  const pushed = await commit(existing?.number ?? null);
   faultPoint("promote: branch pushed");
-  let pull;
-  let created = false;
   const done = () => {
     if (applied === null) throw new Error("promotion commit made without applying the change");
     return applied;
   };
   const links = (commitSha) => {
-    const folder = `${target.serverUrl}/${target.owner}/${target.repo}/blob/${commitSha}/${registryInRepo.split(path.sep).join("/")}/${config.name}/${done().version}`;
+    const folder = blobUrl(target, commitSha, `${registryInRepo.split(path2.sep).join("/")}/${config.name}/${done().version}`);
     return { modelCard: `${folder}/MODEL_CARD.md`, fullReport: `${folder}/evaluation.md`, run: target.runUrl };
   };
-  if (existing === null) {
-    const opened = await api.createPull({ title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)), head: branch, base });
-    pull = opened.pull;
-    created = opened.created;
-    sha = await commit(pull.number, sha);
-    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
-  } else {
-    pull = existing;
-    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
-  }
+  const text = (commitSha) => ({ title: change.title(done().version), body: change.body(done().version, done().previous, links(commitSha)) });
+  const { pull, created, sha } = await openOrUpdatePull(api, { existing, head: branch, base, sha: pushed, text, recommit: commit });
   await api.addLabels(pull.number, promotion.labels);
   const how = await api.reportVerdict(sha, {
     name: VERDICT_NAME,
@@ -206,7 +266,7 @@ function reportFile(file, evaluation) {
   return file;
 }
 function sweepOf(outDir, evaluation) {
-  const file = path.join(outDir, "sweep.json");
+  const file = path2.join(outDir, "sweep.json");
   if (!existsSync(file)) return null;
   const sweep = readJson(file, "sweep record");
   const selected = sweep.legs.find((l) => l.id === sweep.selected);
@@ -214,14 +274,6 @@ function sweepOf(outDir, evaluation) {
 }
 function readValidation(file) {
   return existsSync(file) ? readJson(file, "validation record") : null;
-}
-function sameModel(candidate, productionDir) {
-  const pick = (locate) => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
-  try {
-    return hashFiles(pick((n) => candidate[n])) === hashFiles(pick((n) => path.join(productionDir, n)));
-  } catch {
-    return false;
-  }
 }
 
 // src/actions/promote.ts

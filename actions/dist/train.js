@@ -1,46 +1,93 @@
-import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  wo
-} from "./chunks/chunk-NC474SEF.js";
+  holdout,
+  mulberry32,
+  sampleRows
+} from "./chunks/evaluate+train.js";
+import {
+  deriveColumns
+} from "./chunks/monitor+train+validate.js";
+import {
+  gitInfo
+} from "./chunks/monitor+promote+train.js";
+import {
+  trainingMarkdown
+} from "./chunks/evaluate+monitor+promote+train+validate.js";
+import {
+  computeStatistics,
+  imputedSummary
+} from "./chunks/monitor+predict+train+validate.js";
 import {
   artifactPaths,
   computeMetrics,
-  computeStatistics,
   dataSource,
-  deriveColumns,
   displayPath,
   headlineMetric,
-  holdout,
-  imputedSummary,
   loadDataset,
-  mulberry32,
   quarantinedDays,
-  runAction,
-  sampleRows,
-  trainingMarkdown
-} from "./chunks/chunk-NMXMJFYK.js";
+  runAction
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
-  UserError,
   batchTensors,
   encodeTable,
-  faultPoint,
   fileSaveHandler,
   fitPreprocessing,
   labelledRows,
   predictRows,
+  selectBackend
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  UserError,
+  faultPoint,
   require_tf_node,
-  selectBackend,
   takeRows,
   writeJson
-} from "./chunks/chunk-NMNEVK3U.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./chunks/chunk-WDYNI5YC.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/train.ts
 var tf4 = __toESM(require_tf_node(), 1);
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
+import path3 from "node:path";
+
+// src/train/data.ts
+function encodeTrainingRows(dataset, config) {
+  const table = takeRows(dataset.table, dataset.trainRows);
+  if (table.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
+  const preprocessing = fitPreprocessing(table, config);
+  return { table, preprocessing, encoded: encodeTable(table, preprocessing) };
+}
+function imputedLines(data) {
+  const lines = [];
+  for (const counts of data.encoded.imputed) {
+    const feature = data.preprocessing.features.find((f) => f.name === counts.feature);
+    const line = imputedSummary(feature, counts, data.encoded.rows);
+    if (line !== null) lines.push({ line, warning: counts.nonFinite > 0 });
+  }
+  return lines;
+}
+function labelledTrainingRows(data, config, trainParts) {
+  const { encoded, preprocessing } = data;
+  const labelled = labelledRows(encoded);
+  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  if (config.task !== "regression") {
+    const seen = new Set(labelled.map((i) => encoded.labels[i]));
+    if (seen.size < 2) {
+      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
+      const parts = trainParts.length > 2 ? `${trainParts[0]}..${trainParts.at(-1)}` : trainParts.join(", ");
+      throw new UserError(
+        `label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`
+      );
+    }
+  }
+  return labelled;
+}
+function splitTrainingRows(labelled, training) {
+  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
+  return holdout(rows, training.validationFraction, training.seed);
+}
 
 // src/train/loop.ts
 var tf = __toESM(require_tf_node(), 1);
@@ -75,7 +122,14 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
         lastReport = performance.now();
         const rate = lossRows / ((lastReport - epochStart) / 1e3);
         const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
-        options.onBatch({ epoch, totalEpochs: training.epochs, done: lossRows / order.length, loss: lossSum / lossRows, samplesPerSecond: rate, etaSeconds: remaining / rate });
+        options.onBatch({
+          epoch,
+          totalEpochs: training.epochs,
+          done: lossRows / order.length,
+          loss: lossSum / lossRows,
+          samplesPerSecond: rate,
+          etaSeconds: remaining / rate
+        });
       }
     }
     const seconds2 = (performance.now() - epochStart) / 1e3;
@@ -116,7 +170,10 @@ function validate(model2, data, rows, options) {
   const preds = predictRows(model2, data, rows);
   const labels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]];
-  const metrics2 = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...options.classes === void 0 ? {} : { classes: options.classes } });
+  const metrics2 = computeMetrics(options.task, labels, preds, {
+    threshold: options.threshold,
+    ...options.classes === void 0 ? {} : { classes: options.classes }
+  });
   const loss = options.task === "regression" ? (metrics2.rmse / data.labelScale.std) ** 2 : metrics2.logLoss;
   return { loss, metric: metrics2[headlineMetric(options.task).name] ?? Number.NaN };
 }
@@ -194,6 +251,14 @@ function compileModel(model2, task, training, weights = null) {
   const optimizer = training.optimizer === "sgd" ? tf2.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf2.train.rmsprop(training.learningRate) : tf2.train.adam(training.learningRate);
   model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
 }
+function candidateModel(prep, config, labels) {
+  const { training } = config;
+  const model2 = buildModel(prep, config.model, training.seed);
+  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
+  const weights = classWeights(training, config.task, labels, classNames);
+  compileModel(model2, config.task, training, weights);
+  return { model: model2, classNames, weights };
+}
 function weightedLoss(task, weights) {
   const w = tf2.keep(tf2.tensor1d(weights));
   return (yTrue, yPred) => tf2.tidy(() => {
@@ -203,77 +268,26 @@ function weightedLoss(task, weights) {
   });
 }
 
-// src/pipeline/lineage.ts
-var tf3 = __toESM(require_tf_node(), 1);
-import { readFileSync } from "node:fs";
-async function gitInfo(dir) {
-  try {
-    const git = wo({ baseDir: dir });
-    if (!await git.checkIsRepo()) return null;
-    const commit = (await git.revparse(["HEAD"])).trim();
-    const status = await git.status();
-    return { commit, branch: status.current ?? null, dirty: !status.isClean() };
-  } catch {
-    return null;
-  }
+// src/train/progress.ts
+function epochLine(record, totalEpochs, etaSeconds, metricName) {
+  const validation = record.validationMetric === null ? "" : ` val_loss ${record.validationLoss.toFixed(4)} val_${metricName} ${record.validationMetric.toFixed(4)}`;
+  return `epoch ${record.epoch}/${totalEpochs} loss ${record.loss.toFixed(4)}${validation} ${Math.round(record.samplesPerSecond)} samples/s ETA ${Math.round(etaSeconds)} s`;
 }
-var ctVersion;
-function packageVersions() {
-  ctVersion ??= JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
-  const versions = { ct: ctVersion, node: process.versions.node };
-  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
-  return versions;
+function batchLine(progress) {
+  const bar = "=".repeat(Math.round(progress.done * 20)).padEnd(20, " ");
+  return `epoch ${progress.epoch}/${progress.totalEpochs} [${bar}] ${Math.round(progress.done * 100)}% loss ${progress.loss.toFixed(4)} ${Math.round(progress.samplesPerSecond)} samples/s ETA ${Math.round(progress.etaSeconds)} s`;
+}
+function classWeightsLine(classNames, weights) {
+  return `class weights: ${classNames.map((c, k) => `${c} ${weights[k].toFixed(3)}`).join(", ")}`;
 }
 
-// src/pipeline/train.ts
-async function runTrain(ctx, given) {
-  const { config } = ctx.loaded;
-  const startedAt = /* @__PURE__ */ new Date();
-  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
-  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-  const trainTable = takeRows(dataset.table, dataset.trainRows);
-  if (trainTable.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
-  const preprocessing = fitPreprocessing(trainTable, config);
-  const encoded = encodeTable(trainTable, preprocessing);
-  logImputed(ctx, preprocessing, encoded.imputed, encoded.rows);
-  const labelled = labelledRows(encoded);
-  const unlabelled = encoded.rows - labelled.length;
-  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
-  if (config.task !== "regression") {
-    const seen = new Set(labelled.map((i) => encoded.labels[i]));
-    if (seen.size < 2) {
-      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
-      const parts = dataset.trainParts.length > 2 ? `${dataset.trainParts[0]}..${dataset.trainParts.at(-1)}` : dataset.trainParts.join(", ");
-      throw new UserError(`label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`);
-    }
-  }
+// src/train/record.ts
+import path from "node:path";
+function trainingRecord(run) {
+  const { loaded, dataset, data, split, backend, fit, startedAt, finishedAt } = run;
+  const { config } = loaded;
   const { training } = config;
-  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
-  const split = holdout(rows, training.validationFraction, training.seed);
-  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
-  const model2 = buildModel(preprocessing, config.model, training.seed);
-  const classNames = config.task === "binary" ? ["0", "1"] : preprocessing.label.classes ?? [];
-  const weights = classWeights(training, config.task, Float32Array.from(split.keep, (i) => encoded.labels[i]), classNames);
-  if (weights !== null) ctx.logger.info(`class weights: ${classNames.map((c, k) => `${c} ${weights[k].toFixed(3)}`).join(", ")}`);
-  compileModel(model2, config.task, training, weights);
-  const classes = preprocessing.label.classes?.length;
-  const metricName = headlineMetric(config.task).name;
-  const fit = await fitModel(model2, encoded, split.keep, split.held, {
-    task: config.task,
-    training,
-    threshold: config.evaluation.threshold,
-    ...classes === void 0 ? {} : { classes },
-    onEpoch: (r, total, eta) => {
-      const validation = r.validationMetric === null ? "" : ` val_loss ${r.validationLoss.toFixed(4)} val_${metricName} ${r.validationMetric.toFixed(4)}`;
-      ctx.logger.progress(`epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)}${validation} ${Math.round(r.samplesPerSecond)} samples/s ETA ${Math.round(eta)} s`);
-    },
-    onBatch: (p) => {
-      const bar = "=".repeat(Math.round(p.done * 20)).padEnd(20, " ");
-      ctx.logger.progress(`epoch ${p.epoch}/${p.totalEpochs} [${bar}] ${Math.round(p.done * 100)}% loss ${p.loss.toFixed(4)} ${Math.round(p.samplesPerSecond)} samples/s ETA ${Math.round(p.etaSeconds)} s`, { transient: true });
-    }
-  });
-  const finishedAt = /* @__PURE__ */ new Date();
-  const record = {
+  return {
     format: "ct-training",
     version: 1,
     model: config.name,
@@ -284,17 +298,23 @@ async function runTrain(ctx, given) {
       trainParts: dataset.trainParts,
       evaluationParts: dataset.evaluationParts,
       label: config.label.text,
-      rows: { train: split.keep.length, validation: split.held.length, unlabelled },
-      imputed: { rows: encoded.rows, features: encoded.imputed }
+      rows: { train: split.keep.length, validation: split.held.length, unlabelled: data.encoded.rows - run.labelled },
+      imputed: { rows: data.encoded.rows, features: data.encoded.imputed }
     },
-    git: await gitInfo(ctx.loaded.baseDir),
-    config: { file: path.relative(process.cwd(), ctx.loaded.file) || ctx.loaded.file, sha256: ctx.loaded.hash },
+    git: run.git,
+    config: { file: path.relative(process.cwd(), loaded.file) || loaded.file, sha256: loaded.hash },
     seed: training.seed,
-    backend: { requested: backend.requested, name: backend.name, nativePackage: backend.nativePackage ?? null, fastKernels: backend.fastKernels, fallbackReason: backend.fallbackReason ?? null },
-    packages: packageVersions(),
-    hyperparameters: { model: config.model, training, classWeights: weights },
-    leg: ctx.loaded.leg ?? null,
-    parameters: model2.countParams(),
+    backend: {
+      requested: backend.requested,
+      name: backend.name,
+      nativePackage: backend.nativePackage ?? null,
+      fastKernels: backend.fastKernels,
+      fallbackReason: backend.fallbackReason ?? null
+    },
+    packages: run.packages,
+    hyperparameters: { model: config.model, training, classWeights: run.candidate.weights },
+    leg: loaded.leg ?? null,
+    parameters: run.candidate.model.countParams(),
     epochs: fit.epochs,
     bestEpoch: fit.bestEpoch,
     stoppedEarly: fit.stoppedEarly,
@@ -308,39 +328,97 @@ async function runTrain(ctx, given) {
       epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond }))
     }
   };
-  const paths = artifactPaths(ctx.outDir);
-  const building = `${paths.modelDir}.partial`;
+}
+
+// src/train/save.ts
+import { renameSync, rmSync } from "node:fs";
+import path2 from "node:path";
+async function saveCandidate(dir, model2, files) {
+  const building = `${dir}.partial`;
   rmSync(building, { recursive: true, force: true });
   try {
     await model2.save(fileSaveHandler(building));
-    writeJson(path.join(building, "preprocessing.json"), preprocessing);
-    writeJson(path.join(building, "statistics.json"), await referenceStatistics(trainTable, config, model2, preprocessing));
-    writeJson(path.join(building, "training.json"), record);
+    writeJson(path2.join(building, "preprocessing.json"), files.preprocessing);
+    writeJson(path2.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model2, files.preprocessing));
+    writeJson(path2.join(building, "training.json"), files.record);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     throw error;
-  } finally {
-    model2.dispose();
   }
-  rmSync(paths.modelDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   faultPoint("train: old candidate removed");
-  renameSync(building, paths.modelDir);
-  writeFileSync(paths.trainingReport, trainingMarkdown(record));
-  ctx.logger.info(`trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`);
-  if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
-  return { record, modelDir: paths.modelDir, preprocessing };
-}
-function logImputed(ctx, preprocessing, imputed, rows) {
-  for (const counts of imputed) {
-    const feature = preprocessing.features.find((f) => f.name === counts.feature);
-    const line = imputedSummary(feature, counts, rows);
-    if (line === null) continue;
-    if (counts.nonFinite > 0) ctx.logger.warning(`training data: ${line}`);
-    else ctx.logger.info(`training data: ${line}`);
-  }
+  renameSync(building, dir);
 }
 async function referenceStatistics(table, config, model2, preprocessing) {
   return computeStatistics(await deriveColumns(table, config, { model: async () => model2, preprocessing }));
+}
+
+// src/pipeline/lineage.ts
+var tf3 = __toESM(require_tf_node(), 1);
+import { readFileSync } from "node:fs";
+var ctVersion;
+function packageVersions() {
+  ctVersion ??= JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+  const versions = { ct: ctVersion, node: process.versions.node };
+  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
+  return versions;
+}
+
+// src/pipeline/train.ts
+async function runTrain(ctx, given) {
+  const { config } = ctx.loaded;
+  const { training } = config;
+  const startedAt = /* @__PURE__ */ new Date();
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
+  const backend = await selectBackend(ctx.backend ?? training.backend, ctx.logger);
+  const data = encodeTrainingRows(dataset, config);
+  for (const { line, warning } of imputedLines(data)) {
+    if (warning) ctx.logger.warning(`training data: ${line}`);
+    else ctx.logger.info(`training data: ${line}`);
+  }
+  const labelled = labelledTrainingRows(data, config, dataset.trainParts);
+  const split = splitTrainingRows(labelled, training);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
+  const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels);
+  if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
+  const classes = data.preprocessing.label.classes?.length;
+  const metricName = headlineMetric(config.task).name;
+  const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
+    task: config.task,
+    training,
+    threshold: config.evaluation.threshold,
+    ...classes === void 0 ? {} : { classes },
+    onEpoch: (record2, total, eta) => ctx.logger.progress(epochLine(record2, total, eta, metricName)),
+    onBatch: (progress) => ctx.logger.progress(batchLine(progress), { transient: true })
+  });
+  const finishedAt = /* @__PURE__ */ new Date();
+  const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
+  const record = trainingRecord({
+    loaded: ctx.loaded,
+    dataset,
+    data,
+    labelled: labelled.length,
+    split,
+    backend,
+    candidate,
+    fit,
+    ...lineage,
+    startedAt,
+    finishedAt
+  });
+  const paths = artifactPaths(ctx.outDir);
+  try {
+    await saveCandidate(paths.modelDir, candidate.model, { preprocessing: data.preprocessing, record, table: data.table, config });
+  } finally {
+    candidate.model.dispose();
+  }
+  writeFileSync(paths.trainingReport, trainingMarkdown(record));
+  ctx.logger.info(
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path3.relative(process.cwd(), paths.modelDir)}`
+  );
+  if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
+  return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
 }
 
 // src/actions/train.ts
@@ -348,7 +426,13 @@ await runAction("train", async (ctx) => {
   const { record } = await runTrain(ctx);
   const paths = artifactPaths(ctx.outDir);
   return {
-    outputs: { "model-dir": paths.modelDir, backend: record.backend.name, epochs: record.epochs, "samples-per-second": Math.round(record.timing.samplesPerSecond), "data-fingerprint": record.data.fingerprint },
+    outputs: {
+      "model-dir": paths.modelDir,
+      backend: record.backend.name,
+      epochs: record.epochs,
+      "samples-per-second": Math.round(record.timing.samplesPerSecond),
+      "data-fingerprint": record.data.fingerprint
+    },
     summaryFile: paths.trainingReport
   };
 });

@@ -43,7 +43,9 @@ export async function flightsDays(dir) {
       const iso = new Date(date.values[i]).toISOString();
       const lines = text.get(iso.slice(0, 10));
       if (lines === undefined) continue;
-      lines.push(`${iso.slice(0, 16)},${delay.values[i]},${distance.values[i]},${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}`);
+      lines.push(
+        `${iso.slice(0, 16)},${delay.values[i]},${distance.values[i]},${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}`,
+      );
     }
   }
   for (const [day, lines] of text) {

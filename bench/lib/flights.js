@@ -30,8 +30,9 @@ export async function writeFlightsCsv(outputs) {
       let text = '';
       for (let i = 0; i < end; i++) {
         if (o.window !== undefined && !(date.values[i] >= o.window[0] && date.values[i] < o.window[1])) continue;
-        text += `${new Date(date.values[i]).toISOString().slice(0, 16)},${delay.values[i]},${distance.values[i]},`
-          + `${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}\n`;
+        text +=
+          `${new Date(date.values[i]).toISOString().slice(0, 16)},${delay.values[i]},${distance.values[i]},` +
+          `${origin.dictionary[origin.codes[i]]},${destination.dictionary[destination.codes[i]]}\n`;
       }
       writeSync(o.fd, text);
     }

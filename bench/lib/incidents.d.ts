@@ -11,9 +11,7 @@ export interface IncidentOptions {
   previousDayRows: Row[];
 }
 
-export type IncidentResult =
-  | { rows: Row[]; columns?: string[]; description: string }
-  | { text: string; encoding?: 'utf16le'; description: string };
+export type IncidentResult = { rows: Row[]; columns?: string[]; description: string } | { text: string; encoding?: 'utf16le'; description: string };
 
 export interface Incident {
   severities: number[];

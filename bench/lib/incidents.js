@@ -48,7 +48,10 @@ export function seedOf(...parts) {
 
 /** Rows of a CSV file written by `toCsv` or bench/lib/flights-days.js (no quoted fields), numbers as numbers. */
 export function parseCsv(text) {
-  const lines = text.replace(/^\uFEFF/, '').split('\n').filter((l) => l !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .filter((l) => l !== '');
   const names = lines[0].split(',');
   const numeric = new Set(['delay', 'distance']);
   return lines.slice(1).map((line) => {
@@ -147,28 +150,40 @@ export const INCIDENTS = {
     severities: STANDARD,
     summary: 'distance has its sign flipped (a signed/unsigned or direction bug upstream)',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = -r.distance)), description: `distance negated on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = -r.distance)),
+        description: `distance negated on ${touchedText(rows, severity)}`,
+      };
     },
   },
   distance_km: {
     severities: STANDARD,
     summary: 'distance in kilometres, rounded to whole km, instead of miles (a unit change upstream)',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = Math.round(r.distance * KM_PER_MILE))), description: `distance in whole km on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = Math.round(r.distance * KM_PER_MILE))),
+        description: `distance in whole km on ${touchedText(rows, severity)}`,
+      };
     },
   },
   distance_km_unrounded: {
     severities: STANDARD,
     summary: 'distance in kilometres with decimals (miles x 1.609344, printed in full) instead of whole miles',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = r.distance * KM_PER_MILE)), description: `distance in unrounded km on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = r.distance * KM_PER_MILE)),
+        description: `distance in unrounded km on ${touchedText(rows, severity)}`,
+      };
     },
   },
   delay_hours: {
     severities: STANDARD,
     summary: 'delay in hours (2 decimals) instead of minutes: the label delay > 15 almost never holds',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = Math.round((r.delay / 60) * 100) / 100)), description: `delay in hours on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = Math.round((r.delay / 60) * 100) / 100)),
+        description: `delay in hours on ${touchedText(rows, severity)}`,
+      };
     },
   },
   partial_upload: {
@@ -176,7 +191,11 @@ export const INCIDENTS = {
     summary: 'partial upload: only the first rows arrived, cut on a row boundary (severity = share of rows missing; 1.0 leaves the header only)',
     apply(rows, { severity }) {
       const keep = severity >= 1 ? 0 : rows.length - touched(rows.length, severity);
-      return { rows: rows.slice(0, keep), columns: COLUMNS, description: `only the first ${n(keep)} of ${n(rows.length)} rows (the last ${pct(1 - keep / rows.length)} missing)` };
+      return {
+        rows: rows.slice(0, keep),
+        columns: COLUMNS,
+        description: `only the first ${n(keep)} of ${n(rows.length)} rows (the last ${pct(1 - keep / rows.length)} missing)`,
+      };
     },
   },
   truncated_file: {
@@ -207,7 +226,10 @@ export const INCIDENTS = {
     summary: 'partly duplicated rows: a block of rows sent twice (a retried batch)',
     apply(rows, { severity, seed }) {
       const [start, end] = block(rows, severity, seed);
-      return { rows: [...rows.slice(0, end), ...rows.slice(start, end), ...rows.slice(end)], description: `rows ${start + 1}..${end} (${touchedText(rows, severity)}) repeated right after themselves` };
+      return {
+        rows: [...rows.slice(0, end), ...rows.slice(start, end), ...rows.slice(end)],
+        description: `rows ${start + 1}..${end} (${touchedText(rows, severity)}) repeated right after themselves`,
+      };
     },
   },
   stale_copy: {
@@ -215,7 +237,10 @@ export const INCIDENTS = {
     summary: "stale copy: yesterday's rows delivered again as today's, dates moved to today",
     apply(rows, { previousDayRows }) {
       const today = dayOf(rows);
-      return { rows: previousDayRows.map((r) => ({ ...r, date: `${today}${r.date.slice(10)}` })), description: `the previous day's ${n(previousDayRows.length)} rows with their dates moved to ${today}` };
+      return {
+        rows: previousDayRows.map((r) => ({ ...r, date: `${today}${r.date.slice(10)}` })),
+        description: `the previous day's ${n(previousDayRows.length)} rows with their dates moved to ${today}`,
+      };
     },
   },
   stale_copy_unmoved: {
@@ -247,7 +272,10 @@ export const INCIDENTS = {
     severities: STANDARD,
     summary: 'label sign flipped: delay negated (early and late swapped by a changed definition)',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = r.delay === 0 ? 0 : -r.delay)), description: `delay negated on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = r.delay === 0 ? 0 : -r.delay)),
+        description: `delay negated on ${touchedText(rows, severity)}`,
+      };
     },
   },
   nulls_delay: {
@@ -275,14 +303,20 @@ export const INCIDENTS = {
     severities: STANDARD,
     summary: 'time zone shift: dates 5 hours late (local time written as UTC); late rows spill into the next day',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.date = shiftTime(r.date, 5 * 3_600_000))), description: `date + 5 h on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.date = shiftTime(r.date, 5 * 3_600_000))),
+        description: `date + 5 h on ${touchedText(rows, severity)}`,
+      };
     },
   },
   timestamps_midnight: {
     severities: STANDARD,
     summary: 'timestamps truncated to midnight (a DATE cast where a TIMESTAMP was meant): hour of day lost',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.date = `${r.date.slice(0, 10)}T00:00`)), description: `date truncated to 00:00 on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.date = `${r.date.slice(0, 10)}T00:00`)),
+        description: `date truncated to 00:00 on ${touchedText(rows, severity)}`,
+      };
     },
   },
   airport_lowercase: {
@@ -410,7 +444,7 @@ export const INCIDENTS = {
   },
   airport_missing: {
     severities: [0.01, 0.1],
-    summary: "a filtered upload: every departure of one airport missing (0.1: of the busiest airports together holding about 10% of rows)",
+    summary: 'a filtered upload: every departure of one airport missing (0.1: of the busiest airports together holding about 10% of rows)',
     apply(rows, { severity }) {
       const counts = new Map();
       for (const r of rows) counts.set(r.origin, (counts.get(r.origin) ?? 0) + 1);
@@ -431,7 +465,10 @@ export const INCIDENTS = {
       }
       const gone = new Set(dropped);
       const kept = rows.filter((r) => !gone.has(r.origin));
-      return { rows: kept, description: `departures from ${dropped.join(', ')} missing (${n(rows.length - kept.length)} rows, ${pct((rows.length - kept.length) / rows.length)})` };
+      return {
+        rows: kept,
+        description: `departures from ${dropped.join(', ')} missing (${n(rows.length - kept.length)} rows, ${pct((rows.length - kept.length) / rows.length)})`,
+      };
     },
   },
   sampling_bias: {
@@ -447,21 +484,36 @@ export const INCIDENTS = {
     severities: STANDARD,
     summary: 'precision loss: distance rounded to hundreds of miles',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = Math.round(r.distance / 100) * 100)), description: `distance rounded to hundreds on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = Math.round(r.distance / 100) * 100)),
+        description: `distance rounded to hundreds on ${touchedText(rows, severity)}`,
+      };
     },
   },
   delay_outliers: {
     severities: STANDARD,
     summary: 'outliers: delay x 100 (a unit or scaling bug on some records)',
     apply(rows, { severity, seed }) {
-      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = r.delay * 100)), description: `delay x 100 on ${touchedText(rows, severity)}` };
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = r.delay * 100)),
+        description: `delay x 100 on ${touchedText(rows, severity)}`,
+      };
     },
   },
   column_renamed: {
     severities: [1],
     summary: 'a column renamed upstream: delay arrives as arr_delay',
     apply(rows) {
-      return { rows: rows.map(({ delay, ...rest }) => ({ date: rest.date, arr_delay: delay, distance: rest.distance, origin: rest.origin, destination: rest.destination })), description: 'column delay renamed to arr_delay' };
+      return {
+        rows: rows.map(({ delay, ...rest }) => ({
+          date: rest.date,
+          arr_delay: delay,
+          distance: rest.distance,
+          origin: rest.origin,
+          destination: rest.destination,
+        })),
+        description: 'column delay renamed to arr_delay',
+      };
     },
   },
   column_dropped: {
@@ -477,7 +529,14 @@ export const INCIDENTS = {
     apply(rows, { seed }) {
       const rand = random(seed);
       return {
-        rows: rows.map((r) => ({ date: r.date, dep_delay: r.delay === null ? null : Math.round(r.delay - 10 * rand()), delay: r.delay, distance: r.distance, origin: r.origin, destination: r.destination })),
+        rows: rows.map((r) => ({
+          date: r.date,
+          dep_delay: r.delay === null ? null : Math.round(r.delay - 10 * rand()),
+          delay: r.delay,
+          distance: r.distance,
+          origin: r.origin,
+          destination: r.destination,
+        })),
         description: 'new column dep_delay (before delay)',
       };
     },

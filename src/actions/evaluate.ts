@@ -1,6 +1,6 @@
 /** The `evaluate` action: `ct evaluate`; the step fails when the gates do. */
 import { headlineMetric } from '../evaluate/metrics.js';
-import { artifactPaths } from '../pipeline/artifacts.js';
+import { artifactPaths } from '../artifacts.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
 import { runAction } from './run-action.js';
 

@@ -5,16 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as tf from '@tensorflow/tfjs';
+import { BACKENDS, DEFAULT_CONFIG, DEFAULT_OUT, oneOf } from '../cli/options.js';
 import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
 import { explainFileSystemError, isUserError } from '../errors.js';
 import { appendJobSummary } from '../files.js';
-import type { StageContext } from '../pipeline/artifacts.js';
-import { useWasmDirectory } from '../train/backend.js';
+import type { StageContext } from '../pipeline/context.js';
 import type { Anomaly } from '../validate/checker.js';
 import { actionsLogger } from './logger.js';
 
@@ -44,20 +43,14 @@ export function commonInputs(): CommonInputs {
   const data = core.getInput('data');
   const backend = core.getInput('backend');
   const leg = core.getInput('leg');
-  if (backend !== '' && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) {
-    throw new InputError(`input backend: '${backend}' is not one of auto, tensorflow, wasm, cpu`);
-  }
   return {
-    config: resolve(core.getInput('config') || 'ct.config.yaml'),
-    out: resolve(core.getInput('out') || 'out'),
+    config: resolve(core.getInput('config') || DEFAULT_CONFIG),
+    out: resolve(core.getInput('out') || DEFAULT_OUT),
     ...(data === '' ? {} : { data: isRemote(data) ? data : resolve(data) }),
-    ...(backend === '' ? {} : { backend: backend as BackendPreference }),
+    ...(backend === '' ? {} : { backend: oneOf(BACKENDS)(backend, 'input backend') }),
     ...(leg === '' ? {} : { leg }),
   };
 }
-
-/** A bad input: the step fails with its message, like a UserError. */
-export class InputError extends Error {}
 
 /** The stage context of the inputs. */
 export function stageContext(inputs: CommonInputs): StageContext {
@@ -71,14 +64,11 @@ export function stageContext(inputs: CommonInputs): StageContext {
 }
 
 /**
- * Runs one action: `stage` gets the context and returns its result. User errors and bad
- * inputs fail the step with their one line; anything else also prints the stack.
+ * Runs one action: `stage` gets the context and returns its result. User errors (bad
+ * inputs among them) fail the step with their one line; anything else also prints the stack.
  */
 export async function runAction(name: string, stage: (ctx: StageContext, inputs: CommonInputs) => Promise<ActionResult>): Promise<void> {
   tf.enableProdMode();
-  // A bundle ships the wasm binaries beside itself, where no node_modules is.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  if (existsSync(path.join(here, 'tfjs-backend-wasm.wasm'))) useWasmDirectory(here);
   try {
     const inputs = commonInputs();
     const ctx = stageContext(inputs);
@@ -88,7 +78,7 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
     if (result.failure !== undefined) core.setFailed(result.failure);
   } catch (thrown) {
     const error = explainFileSystemError(thrown);
-    if (isUserError(error) || error instanceof InputError) core.setFailed(`ct ${name}: ${error.message}`);
+    if (isUserError(error)) core.setFailed(`ct ${name}: ${error.message}`);
     else {
       core.setFailed(`ct ${name}: internal error: ${(error as Error).message}`);
       core.debug((error as Error).stack ?? '');
@@ -96,12 +86,14 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
   }
 }
 
-
 /** Annotates each anomaly on its data file (and line, for text formats): errors as errors, the rest as warnings. */
 export function annotateAnomalies(anomalies: readonly Anomaly[]): void {
   for (const a of anomalies) {
     const example = a.examples[0];
-    const where = example === undefined ? {} : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
+    const where =
+      example === undefined
+        ? {}
+        : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
     const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
     if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
     else core.warning(text, { title: `ct: ${a.kind}`, ...where });

@@ -4,7 +4,7 @@
  * Every problem becomes one `UserError` line naming the file and the field.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
@@ -13,7 +13,8 @@ import { UserError } from '../errors.js';
 import { computeMetrics, GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
 import { applyLeg, describeLeg, type Leg, planLegs } from '../sweep/plan.js';
 import { configSchema } from './schema.js';
-import type { CtConfig, EvaluationConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
+import type { CtConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
+import { findRepositoryRoot } from '../files.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(configSchema);
@@ -93,7 +94,8 @@ function checkGateMetrics(file: string, config: CtConfig): void {
   const preds = config.task === 'multiclass' ? Float32Array.of(0.8, 0.2, 0.2, 0.8) : Float32Array.of(0.2, 0.8);
   const metrics = [...Object.keys(computeMetrics(config.task, Float32Array.of(0, 1), preds, { threshold: 0.5, classes: 2 })), ...GUARD_METRICS];
   for (const [i, g] of config.gates.entries()) {
-    if (!metrics.includes(g.metric)) throw new UserError(`${file}: gates[${i}].metric: "${g.metric}" is not a metric of a ${config.task} model (${metrics.join(', ')})`);
+    if (!metrics.includes(g.metric))
+      throw new UserError(`${file}: gates[${i}].metric: "${g.metric}" is not a metric of a ${config.task} model (${metrics.join(', ')})`);
   }
 }
 
@@ -104,7 +106,8 @@ function checkGateMetrics(file: string, config: CtConfig): void {
  * URLs are exempt; so is `--data`, which the person running ct chose.
  */
 function checkPathsInside(file: string, config: CtConfig, baseDir: string): void {
-  const root = repositoryRoot(baseDir);
+  // Outside a repository the paths must stay within the config's folder.
+  const root = findRepositoryRoot(baseDir) ?? realpathSync(baseDir);
   const fields: Array<[string, string | undefined]> = [
     ['data.path', isRemote(config.data.path) ? undefined : config.data.path],
     ['data.schema', config.data.schema],
@@ -117,14 +120,6 @@ function checkPathsInside(file: string, config: CtConfig, baseDir: string): void
     if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) continue;
     const hint = field === 'data.path' ? ' (for a batch elsewhere, use --data)' : '';
     throw new UserError(`${file}: ${field}: "${value}" resolves to ${target}, outside the repository ${root}${hint}`);
-  }
-}
-
-/** The real path of the nearest folder at or above `dir` holding `.git`; `dir` itself when there is none. */
-function repositoryRoot(dir: string): string {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return realpathSync(d);
-    if (path.dirname(d) === d) return realpathSync(dir);
   }
 }
 
@@ -156,10 +151,11 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
   if (!validateSchema(data)) {
     throw new UserError(`${file}: ${describeSchemaError(validateSchema.errors ?? [])}`);
   }
-  const c = data as Record<string, unknown> & Omit<CtConfig, 'label' | 'features'> & {
-    label: string | Omit<LabelConfig, 'text'>;
-    features: Array<Partial<FeatureConfig>>;
-  };
+  const c = data as Record<string, unknown> &
+    Omit<CtConfig, 'label' | 'features'> & {
+      label: string | Omit<LabelConfig, 'text'>;
+      features: Array<Partial<FeatureConfig>>;
+    };
   const label = parseLabel(file, c.label);
   const features = c.features.map((f, i) => completeFeature(file, f, i));
   const names = new Set<string>();
@@ -175,7 +171,7 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
   if (w.from !== undefined && w.to !== undefined && w.from > w.to) {
     throw new UserError(`${file}: data.window: from (${w.from}) is after to (${w.to})`);
   }
-  const evaluation = c.evaluation as EvaluationConfig;
+  const evaluation = c.evaluation;
   const slices = evaluation.slices.map((sl, i) => completeSlice(file, sl, i));
   const sliceNames = new Set<string>();
   slices.forEach((sl, i) => {
@@ -200,12 +196,14 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
     if (g.slice !== undefined) {
       const name = g.slice.includes('=') ? g.slice.slice(0, g.slice.indexOf('=')) : g.slice;
       if (!sliceNames.has(name)) {
-        throw new UserError(`${where}.slice: "${g.slice}" names no slice of evaluation.slices${sliceNames.size > 0 ? ` (${[...sliceNames].join(', ')})` : ' (none is configured)'}`);
+        throw new UserError(
+          `${where}.slice: "${g.slice}" names no slice of evaluation.slices${sliceNames.size > 0 ? ` (${[...sliceNames].join(', ')})` : ' (none is configured)'}`,
+        );
       }
       if (GUARD_METRICS.includes(g.metric)) throw new UserError(`${where}.slice: ${g.metric} is measured for the whole model, not per slice`);
     }
   }
-  return { ...c, label, features, evaluation: { ...evaluation, slices } } as CtConfig;
+  return { ...c, label, features, evaluation: { ...evaluation, slices } };
 }
 
 function completeSlice(file: string, sl: Omit<SliceConfig, 'name'> & { name?: string }, i: number): SliceConfig {
@@ -299,7 +297,8 @@ export function describeSchemaError(errors: readonly ErrorObject[]): string {
     case 'additionalProperties':
       return `${joinField(field, String(p.additionalProperty))}: unknown field${suggest(error)}`;
     case 'enum':
-      if (error.propertyName !== undefined) return `${joinField(field, error.propertyName)}: unknown key, must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      if (error.propertyName !== undefined)
+        return `${joinField(field, error.propertyName)}: unknown key, must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
       return `${field || '(top level)'}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `${field}: must be ${JSON.stringify(p.allowedValue)}`;
@@ -308,7 +307,7 @@ export function describeSchemaError(errors: readonly ErrorObject[]): string {
       if (error.propertyName !== undefined) return `${joinField(field, error.propertyName)}: unknown key, must match ${String(p.pattern)}`;
       return `${field || '(top level)'}: ${error.message ?? 'is invalid'}`;
     case 'discriminator': {
-      const branches = ((error.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> }).oneOf ?? []);
+      const branches = (error.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> }).oneOf ?? [];
       const allowed = branches.map((b) => JSON.stringify(b.properties[String(p.tag)]?.const)).join(', ');
       return `${joinField(field, String(p.tag))}: must be one of ${allowed}`;
     }

@@ -37,7 +37,11 @@ export const configSchema = {
       required: ['path'],
       description: 'Where the data comes from and how it is split.',
       properties: {
-        path: { type: 'string', minLength: 1, description: 'Folder of daily partitions (YYYY-MM-DD.<ext>) or one file, inside the repository (symbolic links followed), or an https:// URL.' },
+        path: {
+          type: 'string',
+          minLength: 1,
+          description: 'Folder of daily partitions (YYYY-MM-DD.<ext>) or one file, inside the repository (symbolic links followed), or an https:// URL.',
+        },
         format: { enum: ['parquet', 'csv', 'jsonl'], description: 'File format; default from the file extension.' },
         timestamp: { type: 'string', description: 'Column holding the time of each row.' },
         schema: { type: 'string', description: 'Data schema file, inside the repository; default <data.path>/schema.json.' },
@@ -192,26 +196,62 @@ export const configSchema = {
           type: 'object',
           additionalProperties: false,
           default: {},
-          description: 'Per-partition statistics kept as history; each new daily partition is tested against the days before it (same weekday, median and MAD).',
+          description:
+            'Per-partition statistics kept as history; each new daily partition is tested against the days before it (same weekday, median and MAD).',
           properties: {
             enabled: { type: 'boolean', default: true, description: 'Test daily partitions against their history (folders of daily partitions only).' },
-            cache: { type: 'string', default: '.ct/history', description: 'Folder of the cached per-partition profiles, relative to the config; a cache, recomputed when missing or stale.' },
+            cache: {
+              type: 'string',
+              default: '.ct/history',
+              description: 'Folder of the cached per-partition profiles, relative to the config; a cache, recomputed when missing or stale.',
+            },
             minDays: { ...positiveInt, default: 14, description: 'Days of history a partition needs before it is tested.' },
             maxDays: { ...positiveInt, default: 56, description: 'Newest days of history used at most.' },
-            threshold: { type: 'number', exclusiveMinimum: 0, default: 16, description: 'Robust z-score (deviation from the same-weekday median over 1.4826 MAD) beyond which a partition outside the range of every earlier day is an error.' },
-            model: { type: 'boolean', default: true, description: 'Score the production model on the newest labelled partition and the days before it: a score that collapses means labels no longer match the inputs.' },
+            threshold: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 16,
+              description:
+                'Robust z-score (deviation from the same-weekday median over 1.4826 MAD) beyond which a partition outside the range of every earlier day is an error.',
+            },
+            model: {
+              type: 'boolean',
+              default: true,
+              description:
+                'Score the production model on the newest labelled partition and the days before it: a score that collapses means labels no longer match the inputs.',
+            },
           },
         },
         drift: {
           type: 'object',
           additionalProperties: false,
           default: {},
-          description: 'Drift of the newest data against the production model\'s training statistics (Evidently defaults).',
+          description: "Drift of the newest data against the production model's training statistics (Evidently defaults).",
           properties: {
-            method: { enum: ['auto', 'psi'], default: 'auto', description: 'auto: KS/chi²/Z for references of <= 1000 rows, Wasserstein/Jensen-Shannon above; psi: PSI >= 0.1.' },
-            correction: { enum: ['benjamini-hochberg', 'bonferroni', 'none'], default: 'benjamini-hochberg', description: 'Multiple-testing correction of p-value tests.' },
-            datasetDriftShare: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5, description: 'Dataset drift when at least this share of columns drift.' },
-            nullRateChange: { type: 'number', minimum: 0, maximum: 1, default: 0.05, description: 'Absolute change of a column\'s null rate reported as a change.' },
+            method: {
+              enum: ['auto', 'psi'],
+              default: 'auto',
+              description: 'auto: KS/chi²/Z for references of <= 1000 rows, Wasserstein/Jensen-Shannon above; psi: PSI >= 0.1.',
+            },
+            correction: {
+              enum: ['benjamini-hochberg', 'bonferroni', 'none'],
+              default: 'benjamini-hochberg',
+              description: 'Multiple-testing correction of p-value tests.',
+            },
+            datasetDriftShare: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: 1,
+              default: 0.5,
+              description: 'Dataset drift when at least this share of columns drift.',
+            },
+            nullRateChange: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              default: 0.05,
+              description: "Absolute change of a column's null rate reported as a change.",
+            },
             blocking: { type: 'boolean', default: false, description: 'Dataset drift fails validation (exit code 1) and stops the run.' },
             columns: { type: 'array', items: { type: 'string' }, description: 'Columns tested; default all but the timestamp.' },
           },
@@ -223,8 +263,18 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Decision threshold on the predicted probability for accuracy, precision, recall and F1.' },
-        calibrationBins: { ...positiveInt, default: 10, description: 'Equal-width probability bins of the expected calibration error and the calibration chart.' },
+        threshold: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          default: 0.5,
+          description: 'Decision threshold on the predicted probability for accuracy, precision, recall and F1.',
+        },
+        calibrationBins: {
+          ...positiveInt,
+          default: 10,
+          description: 'Equal-width probability bins of the expected calibration error and the calibration chart.',
+        },
         bootstrap: {
           type: 'object',
           additionalProperties: false,
@@ -245,12 +295,21 @@ export const configSchema = {
             additionalProperties: false,
             required: ['column'],
             properties: {
-              name: { type: 'string', pattern: '^[A-Za-z0-9_.()-]+$', description: 'Name used in reports and in gates[].slice; default the column (with its transform).' },
+              name: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9_.()-]+$',
+                description: 'Name used in reports and in gates[].slice; default the column (with its transform).',
+              },
               column: { type: 'string', description: 'Data column the slice is defined on.' },
               transform: { enum: ['hourOfDay', 'dayOfWeek'], description: 'Slice a timestamp column by hour of day (0-23) or ISO day of week (1 = Monday).' },
               top: { ...positiveInt, description: 'The N most frequent values in the evaluation rows.' },
               values: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] }, description: 'These values only.' },
-              boundaries: { type: 'array', minItems: 1, items: { type: 'number' }, description: 'Ascending bucket edges of a numeric value: (-inf, b0), [b0, b1), ..., [bn, +inf).' },
+              boundaries: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'number' },
+                description: 'Ascending bucket edges of a numeric value: (-inf, b0), [b0, b1), ..., [bn, +inf).',
+              },
             },
           },
         },
@@ -273,7 +332,12 @@ export const configSchema = {
           properties: {
             enabled: { type: 'boolean', default: true },
             sampleRows: { ...positiveInt, default: 256, description: 'Evaluation rows the fresh process predicts.' },
-            latencyBudgetMs: { type: 'number', exclusiveMinimum: 0, default: 5000, description: 'Longest time allowed for that prediction (cold, in the fresh process).' },
+            latencyBudgetMs: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 5000,
+              description: 'Longest time allowed for that prediction (cold, in the fresh process).',
+            },
           },
         },
       },
@@ -286,15 +350,25 @@ export const configSchema = {
         additionalProperties: false,
         required: ['metric'],
         properties: {
-          metric: { type: 'string', description: 'auc, prAuc, logLoss, brier, accuracy, precision, recall, f1, ece, positiveRate (binary); accuracy, macroF1, logLoss (multiclass); rmse, mae, r2 (regression); modelBytes, latencyP50Ms, latencyP95Ms (all).' },
-          slice: { type: 'string', description: 'Apply to every slice of evaluation.slices[] with this name, or to one slice ("origin=ORD"); default the whole evaluation set.' },
+          metric: {
+            type: 'string',
+            description:
+              'auc, prAuc, logLoss, brier, accuracy, precision, recall, f1, ece, positiveRate (binary); accuracy, macroF1, logLoss (multiclass); rmse, mae, r2 (regression); modelBytes, latencyP50Ms, latencyP95Ms (all).',
+          },
+          slice: {
+            type: 'string',
+            description: 'Apply to every slice of evaluation.slices[] with this name, or to one slice ("origin=ORD"); default the whole evaluation set.',
+          },
           significance: {
             type: 'object',
             additionalProperties: false,
             required: ['test'],
             description: 'Judge the paired-bootstrap interval of delta = candidate - production; skipped when there is no production model.',
             properties: {
-              test: { enum: ['improvement', 'nonInferiority'], description: 'improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin.' },
+              test: {
+                enum: ['improvement', 'nonInferiority'],
+                description: 'improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin.',
+              },
               margin: { type: 'number', minimum: 0, default: 0 },
               direction: { enum: ['higherIsBetter', 'lowerIsBetter'], description: 'Default from the metric (auc: higher, logLoss: lower, ...).' },
             },
@@ -327,9 +401,10 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['parameters'],
-      description: 'A hyperparameter grid: each combination of values is one leg, trained and evaluated on the same rows; the best goes to the gates (`ct sweep`).',
+      description:
+        'A hyperparameter grid: each combination of values is one leg, trained and evaluated on the same rows; the best goes to the gates (`ct sweep`).',
       properties: {
-        metric: { type: 'string', description: 'Metric that picks the best leg; default the task\'s headline metric.' },
+        metric: { type: 'string', description: "Metric that picks the best leg; default the task's headline metric." },
         parameters: {
           type: 'object',
           minProperties: 1,
@@ -338,26 +413,55 @@ export const configSchema = {
           description: 'Dotted paths into model and training, each with its list of values, e.g. training.learningRate: [0.001, 0.003].',
         },
         maxLegs: { ...positiveInt, default: 16, description: 'Refuse grids with more combinations than this.' },
-        maxParallel: { ...positiveInt, default: 4, description: 'Legs running at once: the matrix\'s max-parallel on GitHub, processes locally.' },
+        maxParallel: { ...positiveInt, default: 4, description: "Legs running at once: the matrix's max-parallel on GitHub, processes locally." },
       },
     },
     monitoring: {
       type: 'object',
       additionalProperties: false,
       default: {},
-      description: '`ct monitor`: score the production model on labelled data that arrived after its training, test drift, and decide: nothing to do, retrain, or alert.',
+      description:
+        '`ct monitor`: score the production model on labelled data that arrived after its training, test drift, and decide: nothing to do, retrain, or alert.',
       properties: {
-        newestDays: { ...positiveInt, default: 7, description: 'Judge the newest N days of data that arrived after the production model\'s training data.' },
+        newestDays: { ...positiveInt, default: 7, description: "Judge the newest N days of data that arrived after the production model's training data." },
         minRows: { ...positiveInt, default: 1000, description: 'Fewer labelled rows than this: too little to judge, nothing is decided.' },
-        metric: { type: 'string', description: 'Metric watched for decay; default the task\'s headline metric (auc, accuracy, rmse).' },
+        metric: { type: 'string', description: "Metric watched for decay; default the task's headline metric (auc, accuracy, rmse)." },
         retrainDrop: { type: 'number', minimum: 0, default: 0.02, description: 'Retrain when the metric is this much worse than at promotion.' },
-        alertDrop: { type: 'number', minimum: 0, default: 0.05, description: 'Alert (open an issue, and retrain) when the metric is this much worse than at promotion.' },
-        alertAfterRetrains: { ...positiveInt, default: 2, description: 'Alert when this many monitor runs in a row asked for retraining of the same production model and it is still decayed.' },
-        retrainOnDrift: { type: 'boolean', default: true, description: 'Retrain on dataset drift, label drift or prediction drift against the production model\'s training statistics.' },
-        workflow: { type: 'string', pattern: '^[A-Za-z0-9._-]+\\.ya?ml$', default: 'ct.yml', description: 'Workflow file dispatched to retrain (it needs `on: workflow_dispatch`).' },
-        ref: { type: 'string', description: 'Branch the retraining workflow runs on; default the repository\'s default branch.' },
-        labels: { type: 'array', items: { type: 'string' }, default: ['ct', 'model-monitoring'], description: 'Labels of the alert issue (one open issue per model).' },
-        historyBranch: { type: 'string', pattern: '^[A-Za-z0-9._/-]+$', default: 'ct/monitor', description: 'With --github, monitor results are committed to this branch (main is often protected).' },
+        alertDrop: {
+          type: 'number',
+          minimum: 0,
+          default: 0.05,
+          description: 'Alert (open an issue, and retrain) when the metric is this much worse than at promotion.',
+        },
+        alertAfterRetrains: {
+          ...positiveInt,
+          default: 2,
+          description: 'Alert when this many monitor runs in a row asked for retraining of the same production model and it is still decayed.',
+        },
+        retrainOnDrift: {
+          type: 'boolean',
+          default: true,
+          description: "Retrain on dataset drift, label drift or prediction drift against the production model's training statistics.",
+        },
+        workflow: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9._-]+\\.ya?ml$',
+          default: 'ct.yml',
+          description: 'Workflow file dispatched to retrain (it needs `on: workflow_dispatch`).',
+        },
+        ref: { type: 'string', description: "Branch the retraining workflow runs on; default the repository's default branch." },
+        labels: {
+          type: 'array',
+          items: { type: 'string' },
+          default: ['ct', 'model-monitoring'],
+          description: 'Labels of the alert issue (one open issue per model).',
+        },
+        historyBranch: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9._/-]+$',
+          default: 'ct/monitor',
+          description: 'With --github, monitor results are committed to this branch (main is often protected).',
+        },
       },
     },
     promotion: {
@@ -367,7 +471,12 @@ export const configSchema = {
       description: 'Promotion by pull request (`ct promote --pr`).',
       properties: {
         base: { type: 'string', description: "Branch the pull request targets; default the repository's default branch on GitHub, else the current branch." },
-        branchPrefix: { type: 'string', pattern: '^[A-Za-z0-9._/-]+$', default: 'ct/promote', description: 'The pull request branch is <branchPrefix>/<model>: one per model, updated in place.' },
+        branchPrefix: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9._/-]+$',
+          default: 'ct/promote',
+          description: 'The pull request branch is <branchPrefix>/<model>: one per model, updated in place.',
+        },
         remote: { type: 'string', default: 'origin', description: 'Git remote to push the branch to.' },
         labels: { type: 'array', items: { type: 'string' }, default: ['ct', 'model-promotion'], description: 'Labels of the pull request.' },
         author: {

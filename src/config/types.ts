@@ -21,9 +21,7 @@ export interface WindowConfig {
 }
 
 /** How the window is split into training and evaluation rows. */
-export type SplitConfig =
-  | { method: 'time'; evaluationDays: number }
-  | { method: 'hash'; evaluationFraction: number; seed: number; key?: string[] };
+export type SplitConfig = { method: 'time'; evaluationDays: number } | { method: 'hash'; evaluationFraction: number; seed: number; key?: string[] };
 
 export interface DataConfig {
   /** A folder of daily partitions (`YYYY-MM-DD.<ext>`) or a single file. */

@@ -238,12 +238,12 @@ class CsvRowScanner {
 
   /** The raw bytes of field `i` of the current row (a view, no copy). */
   bytesOf(i: number): Buffer {
-    return this.bytes.subarray(this.starts[i]!, this.ends[i]!);
+    return this.bytes.subarray(this.starts[i], this.ends[i]);
   }
 
   /** The text of field `i` of the current row, quotes removed and `""` unescaped. */
   text(i: number): string {
-    const s = this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
+    const s = this.bytes.toString('utf8', this.starts[i], this.ends[i]);
     return this.flags[i]! & ESCAPED ? s.replaceAll('""', '"') : s;
   }
 

@@ -13,6 +13,7 @@ import { dateOfDay, dayNumber, listPartitions, type Partition, selectWindow } fr
 import { readTables } from './read.js';
 import { hashSplit, timeSplit } from './split.js';
 import { findColumn, type Table } from './table.js';
+import { MS_PER_DAY } from '../time.js';
 
 export interface Dataset {
   /** Every file read, in table order. */
@@ -27,7 +28,6 @@ export interface Dataset {
   fingerprint: string;
 }
 
-const DAY_MS = 86_400_000;
 
 /** Which files a run reads and which of them are for evaluation, decided before reading. */
 export interface DatasetPlan {
@@ -89,7 +89,7 @@ export function planDataset(data: DataConfig, source: string, exclude: ReadonlyS
  * it would move the whole window. `ct predict` reads partitions without this check.
  */
 function refuseFutureDays(partitions: Partition[]): Partition[] {
-  const today = Math.floor(Date.now() / DAY_MS);
+  const today = Math.floor(Date.now() / MS_PER_DAY);
   const newest = partitions.at(-1);
   if (newest !== undefined && dayNumber(newest.date)! > today + 1) {
     throw new UserError(`${newest.file}: named for ${newest.date}, a day that has not come yet (today is ${dateOfDay(today)} UTC); name a partition for the day its rows are from`);
@@ -151,7 +151,7 @@ function timeSplitRows(table: Table, timestamp: string | undefined, days: number
   }
   let newestDay = -Infinity;
   for (let i = 0; i < column.values.length; i++) {
-    const day = Math.floor(column.values[i]! / DAY_MS);
+    const day = Math.floor(column.values[i]! / MS_PER_DAY);
     if (day > newestDay) newestDay = day;
   }
   const firstEvaluationDay = newestDay - days + 1;
@@ -159,7 +159,7 @@ function timeSplitRows(table: Table, timestamp: string | undefined, days: number
   const evaluation: number[] = [];
   for (let i = 0; i < column.values.length; i++) {
     const t = column.values[i]!;
-    (Number.isFinite(t) && Math.floor(t / DAY_MS) >= firstEvaluationDay ? evaluation : train).push(i);
+    (Number.isFinite(t) && Math.floor(t / MS_PER_DAY) >= firstEvaluationDay ? evaluation : train).push(i);
   }
   if (train.length === 0) throw new UserError(`data.split.evaluationDays: ${days} days leave no training rows in ${file}`);
   return { train: Int32Array.from(train), evaluation: Int32Array.from(evaluation) };

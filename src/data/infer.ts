@@ -9,6 +9,7 @@
  * is a string column (nothing says otherwise).
  */
 import type { ColumnType } from './table.js';
+import { MS_PER_MINUTE, MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** Candidate types a column can still be, as bit flags. */
 export const MAY_NUMBER = 1;
@@ -170,7 +171,6 @@ export function parseBooleanBytes(bytes: Uint8Array, start: number, end: number)
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const MS_PER_DAY = 86_400_000;
 
 /** Two ASCII digits at `i` as a number, or -1. */
 function twoDigits(bytes: Uint8Array, i: number): number {
@@ -206,7 +206,7 @@ export function parseTimestampBytes(bytes: Uint8Array, start: number, end: numbe
   const hour = twoDigits(bytes, i + 1);
   const minute = twoDigits(bytes, i + 4);
   if (bytes[i + 3] !== 58 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
-  ms += hour * 3_600_000 + minute * 60_000;
+  ms += hour * MS_PER_HOUR + minute * MS_PER_MINUTE;
   i += 6;
   if (i < end && bytes[i] === 58) {
     const second = end - i >= 3 ? twoDigits(bytes, i + 1) : -1;
@@ -236,7 +236,7 @@ export function parseTimestampBytes(bytes: Uint8Array, start: number, end: numbe
   else if (rest === 5 && bytes[i + 3] === 58) zm = twoDigits(bytes, i + 4);
   else if (rest !== 2) return NaN;
   if (zh < 0 || zh > 23 || zm < 0 || zm > 59) return NaN;
-  const offset = (zh * 60 + zm) * 60_000;
+  const offset = (zh * 60 + zm) * MS_PER_MINUTE;
   return zone === PLUS ? ms - offset : ms + offset;
 }
 

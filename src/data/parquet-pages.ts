@@ -15,6 +15,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { ByteDictionary } from './dictionary.js';
+import { MS_PER_DAY } from '../time.js';
 
 /** How the physical values of one Parquet column become values of a ct column. */
 export type ValueKind =
@@ -368,7 +369,7 @@ function decodePlain(
         const p = pos + 12 * i;
         const nanos = view.getUint32(p + 4, true) * 4294967296 + view.getUint32(p, true);
         const julianDay = view.getInt32(p + 8, true);
-        out[at + i] = (julianDay - 2440588) * 86_400_000 + nanos / 1e6;
+        out[at + i] = (julianDay - 2440588) * MS_PER_DAY + nanos / 1e6;
       }
       return;
     case 'FLOAT':

@@ -30,6 +30,7 @@ import { ByteDictionary } from './dictionary.js';
 import { assertColumnsExist, assertDataFile, checkedChunkRows, displayPath } from './files.js';
 import { type ColumnSink, CorruptPageError, decodeColumnChunk, type ValueKind } from './parquet-pages.js';
 import { type Column, sliceRows, type Table } from './table.js';
+import { MS_PER_DAY } from '../time.js';
 
 /** Options of `readParquet`. */
 export interface ParquetOptions {
@@ -213,7 +214,7 @@ function valueKindOf(field: SchemaTree): ValueKind | string {
     case 'BOOLEAN':
       return { kind: 'boolean' };
     case 'INT32':
-      if (converted === 'DATE' || logical?.type === 'DATE') return timestamp(1, 86_400_000);
+      if (converted === 'DATE' || logical?.type === 'DATE') return timestamp(1, MS_PER_DAY);
       if (isDecimal) return number(decimalDivisor);
       return number(1, 1, unsigned); // TIME_MILLIS stays a number of milliseconds
     case 'INT64': {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { DATA_EXTENSIONS, displayPath } from './files.js';
 import { daysFromCivil } from './infer.js';
+import { MS_PER_DAY } from '../time.js';
 
 /** One day of a dataset: the file holding that day's rows. */
 export interface Partition {
@@ -30,7 +31,6 @@ export interface Window {
 
 const PARTITION_NAME = /^(\d{4}-\d{2}-\d{2})(\.[A-Za-z]+)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MS_PER_DAY = 86_400_000;
 
 /**
  * The partitions of `folder`, oldest first. Files that are not named

@@ -168,7 +168,7 @@ export function localCopy(url: string): Promise<string> {
       const file = path.join(copiesDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${remoteName(url)}`);
       const response = await request(url, { method: 'GET' });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(file));
+      await pipeline(Readable.fromWeb(response.body), createWriteStream(file));
       return file;
     })();
     copies.set(url, copy);

@@ -258,7 +258,7 @@ export function concatTables(tables: readonly Table[]): Table {
     }
     const values = c0.type === 'boolean' ? new Uint8Array(rowCount) : new Float64Array(rowCount);
     for (const p of parts as (NumberColumn | TimestampColumn | BooleanColumn)[]) {
-      values.set(p.values as never, offset);
+      values.set(p.values, offset);
       if (nulls !== null && p.nulls !== null) nulls.set(p.nulls, offset);
       offset += p.values.length;
     }

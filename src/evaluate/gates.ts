@@ -78,7 +78,9 @@ export function applyGates(gates: readonly GateConfig[], overall: GateScope, sli
   for (const gate of gates) {
     const scopes = gate.slice === undefined ? [overall] : slices.filter((s) => s.slice === gate.slice || s.slice?.startsWith(`${gate.slice}=`));
     if (scopes.length === 0) {
-      checks.push(result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`));
+      checks.push(
+        result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`),
+      );
       continue;
     }
     for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp, options.measured?.includes(gate.metric) === true));
@@ -98,6 +100,18 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
   const present = value !== undefined && !Number.isNaN(value);
   const base = scope.baseline?.[metric];
   const basePresent = base !== undefined && !Number.isNaN(base);
+  // A comparison gate fails when either side has no value for the metric.
+  const missingComparison = (threshold: string): GateCheck =>
+    result(
+      metric,
+      scope.slice,
+      threshold,
+      present ? value : null,
+      basePresent ? base : null,
+      false,
+      false,
+      !present ? missingReason(where, value, 'candidate') : missingReason(where, base, 'production model'),
+    );
 
   if (gate.lowerBound !== undefined || gate.upperBound !== undefined) {
     const threshold = `${gate.lowerBound ?? '-inf'} <= ${metric} <= ${gate.upperBound ?? '+inf'}`;
@@ -105,7 +119,11 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
     else {
       const low = gate.lowerBound !== undefined && value < gate.lowerBound;
       const high = gate.upperBound !== undefined && value > gate.upperBound;
-      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where}${shown(value)} is within bounds`;
+      const message = low
+        ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}`
+        : high
+          ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}`
+          : `${where}${shown(value)} is within bounds`;
       out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
     }
   }
@@ -115,14 +133,19 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
     const sign = direction === 'higherIsBetter' ? '>=' : '<=';
     const parts = [absolute === undefined ? null : `delta ${sign} ${absolute}`, relative === undefined ? null : `relative delta ${sign} ${relative}`];
     const threshold = `${metric}: ${parts.filter((p) => p !== null).join(' and ')} (${direction})`;
-    if (rubberStamp) out.push(result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: change threshold skipped (rubber stamp)'));
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: change threshold skipped (rubber stamp)'),
+      );
     else if (!present || !basePresent) {
-      out.push(result(metric, scope.slice, threshold, present ? value : null, basePresent ? base : null, false, false, !present ? missingReason(where, value, 'candidate') : missingReason(where, base, 'production model')));
+      out.push(missingComparison(threshold));
     } else {
       const delta = value - base;
       const better = (d: number, limit: number): boolean => (direction === 'higherIsBetter' ? d >= limit : d <= limit);
       let passed = true;
-      let message = measured ? `${where}: the change from production is within the threshold` : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
+      let message = measured
+        ? `${where}: the change from production is within the threshold`
+        : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
       if (absolute !== undefined && !better(delta, absolute)) {
         passed = false;
         message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
@@ -146,17 +169,27 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
     const limit = test === 'improvement' ? margin : -margin;
     const bound = direction === 'higherIsBetter' ? 'lower' : 'upper';
     const threshold =
-      direction === 'higherIsBetter' ? `${metric}: lower bound of the delta's interval > ${limit} (${test})` : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
+      direction === 'higherIsBetter'
+        ? `${metric}: lower bound of the delta's interval > ${limit} (${test})`
+        : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
     const interval = scope.intervals[metric];
-    if (rubberStamp) out.push(result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: significance threshold skipped (rubber stamp)'));
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, 'no production model: significance threshold skipped (rubber stamp)'),
+      );
     else if (!present || !basePresent) {
-      out.push(result(metric, scope.slice, threshold, present ? value : null, basePresent ? base : null, false, false, !present ? missingReason(where, value, 'candidate') : missingReason(where, base, 'production model')));
+      out.push(missingComparison(threshold));
     } else if (interval === undefined || Number.isNaN(interval.ci[0]) || Number.isNaN(interval.ci[1])) {
       out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
     } else {
       const [lo, hi] = interval.ci;
       const passed = direction === 'higherIsBetter' ? lo > limit : hi < -limit;
-      const what = test === 'improvement' ? (margin === 0 ? 'a significant improvement' : `a significant improvement by more than ${margin}`) : `non-inferior within a margin of ${margin}`;
+      const what =
+        test === 'improvement'
+          ? margin === 0
+            ? 'a significant improvement'
+            : `a significant improvement by more than ${margin}`
+          : `non-inferior within a margin of ${margin}`;
       const shown = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
       const message = passed
         ? `${shown}: ${what}`
@@ -169,18 +202,30 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
 
 function describeGate(gate: GateConfig): string {
   const parts: string[] = [];
-  if (gate.lowerBound !== undefined || gate.upperBound !== undefined) parts.push(`${gate.lowerBound ?? '-inf'} <= ${gate.metric} <= ${gate.upperBound ?? '+inf'}`);
+  if (gate.lowerBound !== undefined || gate.upperBound !== undefined)
+    parts.push(`${gate.lowerBound ?? '-inf'} <= ${gate.metric} <= ${gate.upperBound ?? '+inf'}`);
   if (gate.change !== undefined) parts.push(`change of ${gate.metric}`);
   if (gate.significance !== undefined) parts.push(`${gate.significance.test} of ${gate.metric}`);
   return parts.join(', ');
 }
 
-function result(metric: string, slice: string | null, threshold: string, value: number | null, baselineValue: number | null, passed: boolean, skipped: boolean, message: string): GateCheck {
+function result(
+  metric: string,
+  slice: string | null,
+  threshold: string,
+  value: number | null,
+  baselineValue: number | null,
+  passed: boolean,
+  skipped: boolean,
+  message: string,
+): GateCheck {
   return { metric, slice, threshold, value, baselineValue, delta: null, ci: null, message, passed, skipped };
 }
 
 function missingReason(where: string, value: number | undefined, whose: string): string {
-  return value === undefined ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)` : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
+  return value === undefined
+    ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)`
+    : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
 }
 
 function fmt(x: number): string {

@@ -299,7 +299,11 @@ export function metricDirection(name: string): 'higherIsBetter' | 'lowerIsBetter
 
 /** The metric that summarises an epoch on validation rows, and whether higher is better. */
 export function headlineMetric(task: Task): { name: string; higherIsBetter: boolean } {
-  return task === 'binary' ? { name: 'auc', higherIsBetter: true } : task === 'multiclass' ? { name: 'accuracy', higherIsBetter: true } : { name: 'rmse', higherIsBetter: false };
+  return task === 'binary'
+    ? { name: 'auc', higherIsBetter: true }
+    : task === 'multiclass'
+      ? { name: 'accuracy', higherIsBetter: true }
+      : { name: 'rmse', higherIsBetter: false };
 }
 
 /**

@@ -53,7 +53,7 @@ export function pairedBootstrap(candidate: ScoredRows, baseline: ScoredRows, opt
   }
   const tail = (1 - options.confidence) / 2;
   names.forEach((name, m) => {
-    const sorted = deltas[m]!.subarray(0, defined[m]!).sort();
+    const sorted = deltas[m]!.subarray(0, defined[m]).sort();
     out[name] = { ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], draws: defined[m]! };
   });
   return out;
@@ -188,7 +188,13 @@ export function mcNemarTest(candidate: ScoredRows, baseline: ScoredRows): McNema
   }
   const n = b + c;
   if (n < MCNEMAR_EXACT_BELOW) {
-    return { candidateOnlyRight: b, baselineOnlyRight: c, method: 'exact', statistic: null, pValue: n === 0 ? 1 : Math.min(1, 2 * binomialCdfHalf(Math.min(b, c), n)) };
+    return {
+      candidateOnlyRight: b,
+      baselineOnlyRight: c,
+      method: 'exact',
+      statistic: null,
+      pValue: n === 0 ? 1 : Math.min(1, 2 * binomialCdfHalf(Math.min(b, c), n)),
+    };
   }
   const statistic = (Math.abs(b - c) - 1) ** 2 / n;
   return { candidateOnlyRight: b, baselineOnlyRight: c, method: 'chi-square', statistic, pValue: chiSquareSurvival(statistic, 1) };

@@ -26,7 +26,10 @@ export function sliceTable(table: Table, specs: readonly SliceConfig[]): { slice
   const warnings: string[] = [];
   specs.forEach((spec, i) => {
     const column = findColumn(table, spec.column);
-    if (column === undefined) throw new UserError(`evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(', ')})`);
+    if (column === undefined)
+      throw new UserError(
+        `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(', ')})`,
+      );
     const valueOf = sliceValue(spec, column, i);
     const groups = new Map<string, number[]>();
     for (let r = 0; r < table.rowCount; r++) {

@@ -205,7 +205,10 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
         : f.transform === 'bucketize'
           ? 'NaN values: no bucket'
           : 'NaN or infinite values in the data';
-  const as = f.kind === 'numeric' ? `an average ${f.column} (the training mean${f.transform === 'log1p' ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : `a missing ${f.column} (id 0)`;
+  const as =
+    f.kind === 'numeric'
+      ? `an average ${f.column} (the training mean${f.transform === 'log1p' ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})`
+      : `a missing ${f.column} (id 0)`;
   const todo = f.kind === 'numeric' && f.transform === 'log1p' ? "Fix the data, or change the feature's transform" : 'Fix the data';
   const within = share <= tolerance;
   const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;

@@ -7,6 +7,7 @@ import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task } fro
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
+import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** A numeric input: transformed, then z-scored with training statistics. */
 export interface NumericFeature {
@@ -121,17 +122,14 @@ export const FAR_SPAN_FRACTION = 0.5;
 /** Far from training, for models saved without the range (or a constant feature): |z| above this. */
 export const FAR_Z = 10;
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
 /** UTC hour of day, 0-23, of an instant in milliseconds since the epoch. */
 export function utcHourOfDay(t: number): number {
-  return Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
+  return Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
 }
 
 /** ISO day of week (Monday = 1 .. Sunday = 7), UTC. 1970-01-01 was a Thursday. */
 export function utcDayOfWeek(t: number): number {
-  return ((((Math.floor(t / DAY_MS) + 3) % 7) + 7) % 7) + 1;
+  return ((((Math.floor(t / MS_PER_DAY) + 3) % 7) + 7) % 7) + 1;
 }
 
 /** Fits vocabularies, normalisation and the label encoding on the training table. */
@@ -148,7 +146,7 @@ export function encodeTable(table: Table, prep: Preprocessing, options: { withLa
   const imputed: ImputedCounts[] = [];
   for (const f of prep.features) {
     if (f.transform === 'cross') {
-      inputs.push(encodeCross(f as CategoricalFeature, prep.features, inputs, table.rowCount));
+      inputs.push(encodeCross(f, prep.features, inputs, table.rowCount));
       continue;
     }
     const encoded = encodeFeatureColumn(table, f);
@@ -202,7 +200,8 @@ function fitLabel(table: Table, label: LabelConfig, task: Task): LabelEncoding {
       if (code >= 0) counts.set(code, (counts.get(code) ?? 0) + 1);
     }
     const classes = [...counts.keys()].map((k) => column.dictionary[k]!).sort();
-    if (classes.length < 2) throw new UserError(`label: column "${label.column}" has ${classes.length} class(es) in the training rows; multiclass needs at least 2`);
+    if (classes.length < 2)
+      throw new UserError(`label: column "${label.column}" has ${classes.length} class(es) in the training rows; multiclass needs at least 2`);
     return { ...label, task, classes };
   }
   if (task === 'regression') {
@@ -254,7 +253,8 @@ function fitCross(f: FeatureConfig, earlier: readonly FittedFeature[]): Categori
   for (const name of f.cross!) {
     const source = earlier.find((e) => e.name === name);
     if (source === undefined) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
-    if (source.kind !== 'categorical') throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
+    if (source.kind !== 'categorical')
+      throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
   }
   return { ...categorical(f, f.hashBuckets! + 1), cross: f.cross!, hashBuckets: f.hashBuckets! };
 }
@@ -360,7 +360,6 @@ function fitNumeric(f: FeatureConfig, values: Float64Array, nulls: Uint8Array | 
   return n > 0 ? { ...fitted, min, max } : fitted;
 }
 
-
 function applyNumeric(x: number, transform: 'none' | 'log1p'): number {
   return transform === 'log1p' ? Math.log1p(x) : x;
 }
@@ -382,7 +381,11 @@ export function featureColumnMismatch(f: FittedFeature, column: Column): string 
  *
  * @throws UserError when the column is missing or of a type the feature cannot read
  */
-export function encodeFeatureColumn(table: Table, f: FittedFeature, observe?: ImputedRowObserver): { values: Int32Array | Float32Array; counts: ImputedCounts } {
+export function encodeFeatureColumn(
+  table: Table,
+  f: FittedFeature,
+  observe?: ImputedRowObserver,
+): { values: Int32Array | Float32Array; counts: ImputedCounts } {
   if (f.transform === 'cross') throw new Error(`feature "${f.name}": crosses are encoded from other features`);
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
   const mismatch = featureColumnMismatch(f, column);

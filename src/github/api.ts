@@ -42,6 +42,11 @@ export function workflowRunUrl(env: NodeJS.ProcessEnv): string | null {
   return `${(env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')}/${slug}/actions/runs/${run}`;
 }
 
+/** Web address of `file` (a path from the repository root, `/`-separated) at commit `ref`. */
+export function blobUrl(target: GitHubTarget, ref: string, file: string): string {
+  return `${target.serverUrl}/${target.owner}/${target.repo}/blob/${ref}/${file}`;
+}
+
 /**
  * The repository to promote into, from the Actions environment (GITHUB_REPOSITORY,
  * GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_TOKEN / GH_TOKEN), or else from the
@@ -50,7 +55,9 @@ export function workflowRunUrl(env: NodeJS.ProcessEnv): string | null {
 export function gitHubTarget(env: NodeJS.ProcessEnv, remoteUrl: string | null): GitHubTarget {
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
   if (token === undefined || token === '') {
-    throw new UserError('promotion by pull request needs a token in GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions contents: write and pull-requests: write)');
+    throw new UserError(
+      'promotion by pull request needs a token in GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions contents: write and pull-requests: write)',
+    );
   }
   const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
   let slug = env.GITHUB_REPOSITORY;
@@ -134,7 +141,13 @@ export class GitHubApi {
   /** The open pull request from `branch` into `base`, if there is one. */
   async findOpenPull(branch: string, base: string): Promise<PullRequest | null> {
     const { data } = await this.call('GET /repos/{owner}/{repo}/pulls', () =>
-      this.octokit.request('GET /repos/{owner}/{repo}/pulls', { ...this.repoParams, state: 'open', head: `${this.target.owner}:${branch}`, base, per_page: 10 }),
+      this.octokit.request('GET /repos/{owner}/{repo}/pulls', {
+        ...this.repoParams,
+        state: 'open',
+        head: `${this.target.owner}:${branch}`,
+        base,
+        per_page: 10,
+      }),
     );
     const pull = data.find((p) => p.head.ref === branch);
     return pull === undefined ? null : { number: pull.number, url: pull.html_url };
@@ -165,7 +178,9 @@ export class GitHubApi {
 
   /** Replaces the title and body of a pull request. */
   async updatePull(number: number, input: { title: string; body: string }): Promise<void> {
-    await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', () => this.octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...this.repoParams, pull_number: number, ...input }));
+    await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', () =>
+      this.octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...this.repoParams, pull_number: number, ...input }),
+    );
   }
 
   /** Adds labels (adding is idempotent). */
@@ -184,7 +199,12 @@ export class GitHubApi {
    */
   async findOpenIssue(labels: readonly string[], marker: string): Promise<Issue | null> {
     const items = await this.call('GET /repos/{owner}/{repo}/issues', () =>
-      this.octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...this.repoParams, state: 'open', ...(labels.length > 0 ? { labels: labels.join(',') } : {}), per_page: 100 }),
+      this.octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+        ...this.repoParams,
+        state: 'open',
+        ...(labels.length > 0 ? { labels: labels.join(',') } : {}),
+        per_page: 100,
+      }),
     );
     const matching = items.filter((i) => i.pull_request === undefined && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number);
     return matching.length === 0 ? null : toIssue(matching[0]!);
@@ -202,7 +222,12 @@ export class GitHubApi {
     const body = this.fitBody(input.body, marker);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues', { ...this.repoParams, title: input.title, body, labels: [...input.labels] });
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues', {
+          ...this.repoParams,
+          title: input.title,
+          body,
+          labels: [...input.labels],
+        });
         return toIssue(data);
       } catch (error) {
         const e = error as OctokitError;
@@ -257,7 +282,12 @@ export class GitHubApi {
         if (!this.retryable(e)) throw this.explain(route, e);
         if (ambiguous(e)) {
           const recent = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', () =>
-            this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...this.repoParams, issue_number: number, since, per_page: 100 }),
+            this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+              ...this.repoParams,
+              issue_number: number,
+              since,
+              per_page: 100,
+            }),
           );
           if (recent.some((c) => c.body === text)) return;
         }
@@ -282,7 +312,10 @@ export class GitHubApi {
       const e = (error instanceof UserError ? error.cause : undefined) as OctokitError | undefined;
       const where = `GitHub API: dispatching workflow ${workflow} on ${ref} in ${this.target.owner}/${this.target.repo}`;
       if (e?.status === 404) {
-        throw new UserError(`${where} answered 404 (Not Found): .github/workflows/${workflow} must exist on ${ref} (with on: workflow_dispatch), and the token needs actions: write`, { cause: e });
+        throw new UserError(
+          `${where} answered 404 (Not Found): .github/workflows/${workflow} must exist on ${ref} (with on: workflow_dispatch), and the token needs actions: write`,
+          { cause: e },
+        );
       }
       if (e?.status === 422) {
         const data = e.response?.data;
@@ -298,7 +331,10 @@ export class GitHubApi {
    * cannot create check runs (only GitHub Apps can: a personal token gets 403), as a
    * commit status with the same context instead.
    */
-  async reportVerdict(sha: string, verdict: { name: string; passed: boolean; title: string; summary: string; detailsUrl: string | null }): Promise<'check-run' | 'status'> {
+  async reportVerdict(
+    sha: string,
+    verdict: { name: string; passed: boolean; title: string; summary: string; detailsUrl: string | null },
+  ): Promise<'check-run' | 'status'> {
     try {
       await this.call('POST /repos/{owner}/{repo}/check-runs', () =>
         this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
@@ -352,7 +388,9 @@ export class GitHubApi {
   private async pause(e: OctokitError, attempt: number): Promise<void> {
     const after = Number(e.response?.headers?.['retry-after']);
     const delay = Math.min(this.retry.maxDelayMs, Number.isFinite(after) && after >= 0 ? after * 1000 : this.retry.baseDelayMs * 2 ** (attempt - 1));
-    this.logger.warning(`GitHub API: ${e.status ?? 'connection error'}${e.message ? ` (${firstLine(e.message)})` : ''}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.logger.warning(
+      `GitHub API: ${e.status ?? 'connection error'}${e.message ? ` (${firstLine(e.message)})` : ''}; retrying in ${(delay / 1000).toFixed(1)} s`,
+    );
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 

@@ -21,9 +21,21 @@ import { type SimpleGit, simpleGit } from 'simple-git';
 import type { GitIdentity } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { findRepositoryRoot } from '../files.js';
 
 /** Environment variables ct sets for git. */
-const CT_GIT_ENVIRONMENT = ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_CONFIG_KEY_1', 'GIT_CONFIG_VALUE_1', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_TERMINAL_PROMPT'];
+const CT_GIT_ENVIRONMENT = [
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_KEY_0',
+  'GIT_CONFIG_VALUE_0',
+  'GIT_CONFIG_KEY_1',
+  'GIT_CONFIG_VALUE_1',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_TERMINAL_PROMPT',
+];
 
 /**
  * Ambient GIT_* variables kept (e.g. GIT_SSL_CAINFO behind a proxy), except those that
@@ -34,7 +46,12 @@ function ambientGitEnvironment(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) {
     const upper = key.toUpperCase();
     if (!upper.startsWith('GIT_') || value === undefined) continue;
-    if (/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR|NAMESPACE|CONFIG.*|AUTHOR_.*|COMMITTER_.*|EXEC_PATH|SSH.*|ASKPASS|PROXY_COMMAND|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR|PAGER|TEMPLATE_DIR)$/.test(upper)) continue;
+    if (
+      /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR|NAMESPACE|CONFIG.*|AUTHOR_.*|COMMITTER_.*|EXEC_PATH|SSH.*|ASKPASS|PROXY_COMMAND|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR|PAGER|TEMPLATE_DIR)$/.test(
+        upper,
+      )
+    )
+      continue;
     out[key] = value;
   }
   return out;
@@ -87,7 +104,12 @@ function git(dir: string, env: Record<string, string>): SimpleGit {
   const ambient = ambientGitEnvironment();
   // GIT_CONFIG_COUNT is how the token reaches git without touching disk; ct alone sets it,
   // to the extraheader only, so simple-git's guard against it is lifted here.
-  return simpleGit({ baseDir: dir, allowEnvironment: [...CT_GIT_ENVIRONMENT, ...Object.keys(ambient)], unsafe: { allowUnsafeConfigEnvCount: true } }).env({ ...base, ...ambient, GIT_TERMINAL_PROMPT: '0', ...env });
+  return simpleGit({ baseDir: dir, allowEnvironment: [...CT_GIT_ENVIRONMENT, ...Object.keys(ambient)], unsafe: { allowUnsafeConfigEnvCount: true } }).env({
+    ...base,
+    ...ambient,
+    GIT_TERMINAL_PROMPT: '0',
+    ...env,
+  });
 }
 
 /** Per-process git config carrying the token as an HTTP header for `serverUrl` only. */
@@ -100,12 +122,43 @@ export function authEnvironment(auth: BranchCommitOptions['auth']): Record<strin
   return { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: key, GIT_CONFIG_VALUE_0: '', GIT_CONFIG_KEY_1: key, GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}` };
 }
 
+/**
+ * A simple-git instance for the repository holding `dir`, for reading (no credentials):
+ * the one way ct runs git outside a push.
+ */
+export function gitAt(dir: string): SimpleGit {
+  return git(dir, {});
+}
+
 /** Repository root of the folder `dir`; a clear error outside a repository. */
 export async function repositoryRoot(dir: string): Promise<string> {
+  const root = findRepositoryRoot(dir);
+  if (root === null) throw new UserError(`${dir} is not inside a git repository: promotion by pull request needs one (git init, add a remote)`);
+  return root;
+}
+
+/** The URL of the remote `name` of the repository at `root`; null when it has none. */
+export async function remoteUrl(root: string, name: string): Promise<string | null> {
+  const url =
+    (
+      await gitAt(root)
+        .remote(['get-url', name])
+        .catch(() => '')
+    )?.trim() ?? '';
+  return url === '' ? null : url;
+}
+
+/** The commit, branch and dirtiness of the repository holding `dir`; null outside a repository. */
+export async function gitInfo(dir: string): Promise<{ commit: string; branch: string | null; dirty: boolean } | null> {
   try {
-    return (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
+    const g = gitAt(dir);
+    if (!(await g.checkIsRepo())) return null;
+    const commit = (await g.revparse(['HEAD'])).trim();
+    const status = await g.status();
+    return { commit, branch: status.current ?? null, dirty: !status.isClean() };
   } catch {
-    throw new UserError(`${dir} is not inside a git repository: promotion by pull request needs one (git init, add a remote)`);
+    // No git binary, or a repository without commits: lineage without a commit.
+    return null;
   }
 }
 
@@ -116,7 +169,9 @@ export async function commitToBranch(options: BranchCommitOptions): Promise<Bran
   const repo = git(root, env);
   const remotes = await repo.getRemotes();
   if (!remotes.some((r) => r.name === options.remote)) {
-    throw new UserError(`git remote "${options.remote}" does not exist in ${root} (promotion.remote; remotes: ${remotes.map((r) => r.name).join(', ') || 'none'})`);
+    throw new UserError(
+      `git remote "${options.remote}" does not exist in ${root} (promotion.remote; remotes: ${remotes.map((r) => r.name).join(', ') || 'none'})`,
+    );
   }
   // Read once: a retry after the base moved must not take over a push another run made meanwhile.
   const lease = options.branchAt ?? (await remoteBranchSha(repo, options.remote, options.branch));
@@ -171,7 +226,13 @@ async function fetchBase(repo: SimpleGit, options: BranchCommitOptions): Promise
  * branch's tip. `exists` is false when the branch does not exist; `content` is null when
  * the file does not.
  */
-export async function readRemoteFile(options: { repoDir: string; remote: string; branch: string; file: string; auth: BranchCommitOptions['auth'] }): Promise<{ exists: boolean; content: string | null }> {
+export async function readRemoteFile(options: {
+  repoDir: string;
+  remote: string;
+  branch: string;
+  file: string;
+  auth: BranchCommitOptions['auth'];
+}): Promise<{ exists: boolean; content: string | null }> {
   const root = await repositoryRoot(options.repoDir);
   const repo = git(root, authEnvironment(options.auth));
   if ((await remoteBranchSha(repo, options.remote, options.branch)) === '') return { exists: false, content: null };
@@ -221,6 +282,9 @@ async function push(tree: SimpleGit, options: BranchCommitOptions, baseSha: stri
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.find((l) => /rejected|error|fatal|stale/i.test(l)) ?? lines[0] ?? 'unknown error';
 }

@@ -16,7 +16,10 @@ export function yamlString(s: string): string {
 
 function flow(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${flow(v)}`).join(', ')} }`;
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${flow(v)}`)
+      .join(', ')} }`;
   if (typeof value === 'string') return yamlString(value);
   return String(value);
 }
@@ -79,7 +82,8 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
   L.push('data:');
   L.push(`  path: ${yamlString(s.data.path)}`);
   if (s.timestamp !== undefined) L.push(withComment(`  timestamp: ${yamlString(s.timestamp)}`, 'the time column: time features and the time split read it'));
-  if (s.data.window !== undefined) L.push(withComment(`  window: { newestDays: ${s.data.window.newestDays} }`, 'retrain on recent days; older ones stay in the folder'));
+  if (s.data.window !== undefined)
+    L.push(withComment(`  window: { newestDays: ${s.data.window.newestDays} }`, 'retrain on recent days; older ones stay in the folder'));
   L.push('  split:');
   L.push(withComment(`    method: ${s.data.split.method}`, s.data.splitReason));
   if (s.data.split.method === 'time') L.push(`    evaluationDays: ${s.data.split.evaluationDays}`);

@@ -2,13 +2,15 @@
  * `ct init`'s decisions, as a pure function of column summaries: which columns become
  * features and how, which are left out and why, the task, the split, the gates and
  * training defaults sized to the data. No I/O here, so every rule is unit-tested;
- * `src/pipeline/init.ts` reads the data and writes the files.
+ * `src/init/data.ts` reads the data, `summary.ts` summarises it, `src/pipeline/init.ts` writes the files.
  */
 import { parseLabel } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import type { LabelConfig, Task } from '../config/types.js';
 import type { ColumnType } from '../data/table.js';
 import { UserError } from '../errors.js';
+import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
+import { MS_PER_DAY } from '../time.js';
 
 /** What ct knows about one column of the data, computed by the caller. */
 export interface ColumnSummary {
@@ -134,13 +136,6 @@ export const EVALUATION_WEEK_ROWS = 2_000;
 export const DRIFT_ROWS_PER_VALUE = 5;
 /** Largest vocabulary a suggested categorical keeps. */
 export const MAX_VOCABULARY = 1000;
-/**
- * The derived columns `ct validate` tests for label and prediction drift (LABEL_COLUMN and
- * PREDICTION_COLUMN of src/pipeline/validate.ts, not imported: that module loads TensorFlow.js).
- * Binary and regression tasks only; validate derives neither for multiclass.
- */
-export const LABEL_DRIFT_COLUMN = 'ct:label';
-export const PREDICTION_DRIFT_COLUMN = 'ct:prediction';
 /** Most slices suggested: a report to read, not a table of every column. */
 export const MAX_SLICES = 3;
 /** Most distinct values of a column suggested as a slice: more make a long table of small segments. */
@@ -152,7 +147,6 @@ export const SLICE_ROWS_MARGIN = 1.5;
 /** ct's `evaluation.minSliceRows` when the config does not set it. */
 export const DEFAULT_MIN_SLICE_ROWS: number = configSchema.properties.evaluation.properties.minSliceRows.default;
 
-const MS_PER_DAY = 86_400_000;
 const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
 
 /** Embedding width for `n` distinct values: min(16, ceil(1.6 n^0.56)), Google's rule of thumb shrunk for small tables. */
@@ -170,10 +164,14 @@ function present(c: ColumnSummary): number {
  * naming the option or column) for a label the data cannot support.
  */
 export function suggestConfig(data: DataSummary, request: SuggestRequest): Suggestion {
-  const parsed = parseLabelRequest(request.label, data.columns.map((c) => c.name));
+  const parsed = parseLabelRequest(
+    request.label,
+    data.columns.map((c) => c.name),
+  );
   const byName = new Map(data.columns.map((c) => [c.name, c]));
   const labelColumn = byName.get(parsed.column);
-  if (labelColumn === undefined) throw new UserError(`--label: column "${parsed.column}" is not in the data (columns: ${data.columns.map((c) => c.name).join(', ')})`);
+  if (labelColumn === undefined)
+    throw new UserError(`--label: column "${parsed.column}" is not in the data (columns: ${data.columns.map((c) => c.name).join(', ')})`);
   const labelled = present(labelColumn);
   if (labelled === 0) throw new UserError(`--label: column "${parsed.column}" holds no values`);
 
@@ -188,7 +186,10 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
     if ('skip' in decision) skipped.push({ column: c.name, reason: decision.skip });
     else features.push(...decision.features);
   }
-  if (features.length === 0) throw new UserError(`--data: no column besides the label "${parsed.column}" is usable as a feature (${skipped.map((s) => `${s.column}: ${s.reason}`).join('; ')})`);
+  if (features.length === 0)
+    throw new UserError(
+      `--data: no column besides the label "${parsed.column}" is usable as a feature (${skipped.map((s) => `${s.column}: ${s.reason}`).join('; ')})`,
+    );
 
   const timeColumn = timestamp === undefined ? undefined : byName.get(timestamp);
   const dataDecision = decideSplit(data, timeColumn);
@@ -250,7 +251,12 @@ function decideTask(
   const text = parsed.text;
   if (parsed.op !== undefined) {
     if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: the label "${text}" is a comparison, which makes a binary label`);
-    return { task: 'binary', taskReason: 'the label is a comparison: true or false', label: parsed, labelReason: 'declarative comparison, parsed, never evaluated as code' };
+    return {
+      task: 'binary',
+      taskReason: 'the label is a comparison: true or false',
+      label: parsed,
+      labelReason: 'declarative comparison, parsed, never evaluated as code',
+    };
   }
   const freq = Object.entries(column.frequencies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (column.type === 'boolean') {
@@ -271,11 +277,15 @@ function decideTask(
       };
     }
     if (freq.length > MAX_CLASSES && given !== 'multiclass') {
-      throw new UserError(`--label: column "${column.name}" has ${freq.length} distinct values (more than ${MAX_CLASSES} classes); pass --task multiclass to insist, or label with a comparison`);
+      throw new UserError(
+        `--label: column "${column.name}" has ${freq.length} distinct values (more than ${MAX_CLASSES} classes); pass --task multiclass to insist, or label with a comparison`,
+      );
     }
     const rare = freq.find(([, n]) => n < MIN_CLASS_ROWS);
     if (rare !== undefined) {
-      throw new UserError(`--label: class "${rare[0]}" of column "${column.name}" has ${rare[1]} row${rare[1] === 1 ? '' : 's'}; each class needs at least ${MIN_CLASS_ROWS} (merge or drop it)`);
+      throw new UserError(
+        `--label: class "${rare[0]}" of column "${column.name}" has ${rare[1]} row${rare[1] === 1 ? '' : 's'}; each class needs at least ${MIN_CLASS_ROWS} (merge or drop it)`,
+      );
     }
     return {
       task: 'multiclass',
@@ -288,10 +298,22 @@ function decideTask(
   if (column.type === 'number') {
     const zeroOne = column.distinct <= 2 && column.numeric !== undefined && column.numeric.min >= 0 && column.numeric.max <= 1 && column.numeric.integer;
     if (given === 'multiclass') throw new UserError(`--task multiclass: label column "${column.name}" holds numbers; multiclass needs a string column`);
-    if (zeroOne && given !== 'regression') return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: parsed, labelReason: '1 is the positive class' };
-    if (given === 'binary') throw new UserError(`--task binary: label column "${column.name}" holds ${column.distinct} distinct numbers; write a comparison such as "${column.name} > ..."`);
-    if (column.distinct < 3) throw new UserError(`--label: column "${column.name}" has ${column.distinct} distinct value${column.distinct === 1 ? '' : 's'}; there is nothing to regress`);
-    return { task: 'regression', taskReason: `"${column.name}" holds numbers (${column.distinct} distinct values)`, label: parsed, labelReason: 'predicted in its own units (standardised during training, scaled back)' };
+    if (zeroOne && given !== 'regression')
+      return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: parsed, labelReason: '1 is the positive class' };
+    if (given === 'binary')
+      throw new UserError(
+        `--task binary: label column "${column.name}" holds ${column.distinct} distinct numbers; write a comparison such as "${column.name} > ..."`,
+      );
+    if (column.distinct < 3)
+      throw new UserError(
+        `--label: column "${column.name}" has ${column.distinct} distinct value${column.distinct === 1 ? '' : 's'}; there is nothing to regress`,
+      );
+    return {
+      task: 'regression',
+      taskReason: `"${column.name}" holds numbers (${column.distinct} distinct values)`,
+      label: parsed,
+      labelReason: 'predicted in its own units (standardised during training, scaled back)',
+    };
   }
   throw new UserError(`--label: column "${column.name}" is a timestamp; label with a column of numbers, strings or true/false, or a comparison`);
 }
@@ -300,7 +322,8 @@ function decideTimestamp(data: DataSummary, given: string | undefined, label: st
   if (given !== undefined) {
     const c = data.columns.find((x) => x.name === given);
     if (c === undefined) throw new UserError(`--timestamp: column "${given}" is not in the data`);
-    if (c.type !== 'timestamp') throw new UserError(`--timestamp: column "${given}" is ${c.type}, expected timestamps (ISO 8601 strings, or a Parquet timestamp)`);
+    if (c.type !== 'timestamp')
+      throw new UserError(`--timestamp: column "${given}" is ${c.type}, expected timestamps (ISO 8601 strings, or a Parquet timestamp)`);
     return given;
   }
   const candidates = data.columns.filter((c) => c.type === 'timestamp' && c.name !== label && present(c) > 0);
@@ -310,7 +333,10 @@ function decideTimestamp(data: DataSummary, given: string | undefined, label: st
 type ColumnDecision = { skip: string } | { features: SuggestedFeature[] };
 
 function featureName(column: string): string {
-  const name = column.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+  const name = column
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
   return name === '' ? 'feature' : name;
 }
 
@@ -331,19 +357,39 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
     const t = c.time!;
     const spanDays = Math.floor(t.max / MS_PER_DAY) - Math.floor(t.min / MS_PER_DAY) + 1;
     const features: SuggestedFeature[] = [];
-    if (t.hasTimeOfDay) features.push({ name: `${name}_hour`, column: c.name, transform: 'hourOfDay', embedding: 8, reason: 'hour of the day (UTC): the values have times of day' });
+    if (t.hasTimeOfDay)
+      features.push({
+        name: `${name}_hour`,
+        column: c.name,
+        transform: 'hourOfDay',
+        embedding: 8,
+        reason: 'hour of the day (UTC): the values have times of day',
+      });
     // Day of week only when the days are dense: 12 New Year's Days in 12 years have a weekday, but no weekly pattern.
-    if (t.distinctDays >= 14 && t.distinctDays >= 0.5 * spanDays) features.push({ name: `${name}_day_of_week`, column: c.name, transform: 'dayOfWeek', embedding: 4, reason: `day of the week (UTC): ${t.distinctDays} distinct days` });
+    if (t.distinctDays >= 14 && t.distinctDays >= 0.5 * spanDays)
+      features.push({
+        name: `${name}_day_of_week`,
+        column: c.name,
+        transform: 'dayOfWeek',
+        embedding: 4,
+        reason: `day of the week (UTC): ${t.distinctDays} distinct days`,
+      });
     if (features.length > 0) return { features };
-    return { skip: `timestamps without a daily or weekly pattern (${t.distinctDays} distinct days over ${spanDays}, no times of day)${isTimestamp ? '; kept as data.timestamp' : ''}` };
+    return {
+      skip: `timestamps without a daily or weekly pattern (${t.distinctDays} distinct days over ${spanDays}, no times of day)${isTimestamp ? '; kept as data.timestamp' : ''}`,
+    };
   }
   if (c.type === 'string') {
-    if (idName && c.distinct >= 0.5 * n) return { skip: `identifier-like (name, ${c.distinct} distinct values in ${n} rows): would not generalise to new rows` };
+    if (idName && c.distinct >= 0.5 * n)
+      return { skip: `identifier-like (name, ${c.distinct} distinct values in ${n} rows): would not generalise to new rows` };
     const sample = Object.keys(c.frequencies ?? {}).slice(0, 200);
     if (sample.length >= 5 && sample.filter(looksLikeDate).length >= 0.9 * sample.length) {
-      return { skip: `dates written as text (e.g. ${JSON.stringify(sample[0])}), which ct does not read as times: write them as ISO 8601 (2024-03-01 or 2024-03-01T12:00:00Z) to use the column as data.timestamp or for time features` };
+      return {
+        skip: `dates written as text (e.g. ${JSON.stringify(sample[0])}), which ct does not read as times: write them as ISO 8601 (2024-03-01 or 2024-03-01T12:00:00Z) to use the column as data.timestamp or for time features`,
+      };
     }
-    if (n >= 20 && c.distinct >= 0.5 * n) return { skip: `nearly one value per row (${c.distinct} distinct in ${n} rows): an identifier or free text, would not generalise` };
+    if (n >= 20 && c.distinct >= 0.5 * n)
+      return { skip: `nearly one value per row (${c.distinct} distinct in ${n} rows): an identifier or free text, would not generalise` };
     const vocabulary = Math.min(c.distinct, MAX_VOCABULARY);
     return {
       features: [
@@ -357,11 +403,13 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
       ],
     };
   }
-  if (c.type === 'boolean') return { features: [{ name, column: c.name, reason: `true/false, as 0/1${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}` }] };
+  if (c.type === 'boolean')
+    return { features: [{ name, column: c.name, reason: `true/false, as 0/1${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}` }] };
   // Numbers.
   const m = c.numeric!;
   const sequence = m.integer && c.distinct === n && m.max - m.min + 1 === n;
-  if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence)) return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
+  if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence))
+    return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
   const skewed = m.min >= 0 && m.skewness > 2;
   return {
     features: [
@@ -387,7 +435,9 @@ function decideSplit(data: DataSummary, timestamp: ColumnSummary | undefined): O
   // A window bounds training time on large data; small data keeps every day.
   const windowed = data.partitions !== null && data.partitions.count > WINDOW_DAYS && rowsPerDay * WINDOW_DAYS >= WINDOW_MIN_ROWS;
   const days = windowed ? WINDOW_DAYS : allDays;
-  const dense = data.partitions !== null || (timestamp?.time !== undefined && timestamp.time.distinctDays >= 0.5 * ((timestamp.time.max - timestamp.time.min) / MS_PER_DAY + 1));
+  const dense =
+    data.partitions !== null ||
+    (timestamp?.time !== undefined && timestamp.time.distinctDays >= 0.5 * ((timestamp.time.max - timestamp.time.min) / MS_PER_DAY + 1));
   if (days >= 14 && dense) {
     // A fifth of the days; only a week when a week already holds plenty of rows (the newest
     // week is what production meets next), so a few rows a day still give a real evaluation.
@@ -428,7 +478,13 @@ export function evaluationShare(split: Suggestion['data']['split'], data: DataSu
  * DRIFT_ROWS_PER_VALUE rows a value) neither: two samples of the same data differ by a large
  * distance there, so they would be reported as drifted on every batch.
  */
-export function decideDriftColumns(features: SuggestedFeature[], columns: ReadonlyMap<string, ColumnSummary>, label: string, task: Task, batchRows: number): SuggestedDrift {
+export function decideDriftColumns(
+  features: SuggestedFeature[],
+  columns: ReadonlyMap<string, ColumnSummary>,
+  label: string,
+  task: Task,
+  batchRows: number,
+): SuggestedDrift {
   const sparse = (c: string): boolean => {
     const summary = columns.get(c);
     return (summary?.type === 'string' || summary?.type === 'boolean') && summary.distinct * DRIFT_ROWS_PER_VALUE > batchRows;
@@ -438,13 +494,16 @@ export function decideDriftColumns(features: SuggestedFeature[], columns: Readon
   const tooMany = candidates.filter(sparse).map((c) => `${c} (${columns.get(c)!.distinct})`);
   const times = [...columns.values()].filter((c) => c.type === 'timestamp').map((c) => c.name);
   const notTimes = times.length === 0 ? '' : `, ${times.length === 1 ? `the timestamp ${times[0]}` : `the timestamps ${times.join(', ')}`} (time always moves)`;
-  const notSparse = tooMany.length === 0 ? '' : `, ${tooMany.join(', ')}: too many values for a batch of ~${batchRows} rows (fewer than ${DRIFT_ROWS_PER_VALUE} a value; two samples of the same data would seem to drift)`;
+  const notSparse =
+    tooMany.length === 0
+      ? ''
+      : `, ${tooMany.join(', ')}: too many values for a batch of ~${batchRows} rows (fewer than ${DRIFT_ROWS_PER_VALUE} a value; two samples of the same data would seem to drift)`;
   const notTested = `Not tested: the left-out columns (not inputs of the model)${notTimes}${notSparse}.`;
   if (task === 'multiclass') {
     return { columns: [...inputs, label], reason: `the model's inputs and the label ${label} (its class mix). ${notTested}` };
   }
   return {
-    columns: [...inputs, LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN],
+    columns: [...inputs, LABEL_COLUMN, PREDICTION_COLUMN],
     reason: `the model's inputs, then the label as trained on and production's predictions, which validate derives and reports apart. ${notTested}`,
   };
 }
@@ -513,15 +572,33 @@ export function decideSlices(features: SuggestedFeature[], columns: ReadonlyMap<
 }
 
 function decideTraining(rows: number): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> {
-  const r = (reason: string, hidden: number[], dropout: number, training: Suggestion['training']): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> => ({
+  const r = (
+    reason: string,
+    hidden: number[],
+    dropout: number,
+    training: Suggestion['training'],
+  ): Pick<Suggestion, 'model' | 'training' | 'trainingReason'> => ({
     model: { hidden, dropout },
     training,
     trainingReason: `${rows} labelled rows: ${reason}`,
   });
-  if (rows < 2_000) return r('a small net, many small batches and a higher learning rate', [16], 0, { epochs: 40, batchSize: 32, learningRate: 0.01, earlyStoppingPatience: 8 });
+  if (rows < 2_000)
+    return r('a small net, many small batches and a higher learning rate', [16], 0, {
+      epochs: 40,
+      batchSize: 32,
+      learningRate: 0.01,
+      earlyStoppingPatience: 8,
+    });
   if (rows < 50_000) return r('a medium net and batches', [32, 16], 0.1, { epochs: 20, batchSize: 128, learningRate: 0.003, earlyStoppingPatience: 4 });
-  if (rows < 1_000_000) return r('a larger net, few epochs over large batches', [64, 32], 0.1, { epochs: 5, batchSize: 512, learningRate: 0.001, earlyStoppingPatience: 2 });
-  return r('a larger net, a sample of 2M rows per training', [64, 64], 0.1, { epochs: 3, batchSize: 1024, learningRate: 0.001, earlyStoppingPatience: 1, maxRows: 2_000_000 });
+  if (rows < 1_000_000)
+    return r('a larger net, few epochs over large batches', [64, 32], 0.1, { epochs: 5, batchSize: 512, learningRate: 0.001, earlyStoppingPatience: 2 });
+  return r('a larger net, a sample of 2M rows per training', [64, 64], 0.1, {
+    epochs: 3,
+    batchSize: 1024,
+    learningRate: 0.001,
+    earlyStoppingPatience: 1,
+    maxRows: 2_000_000,
+  });
 }
 
 function round(x: number, digits: number): number {
@@ -533,7 +610,10 @@ function decideGates(task: Task, label: ColumnSummary, classes: string[] | undef
   if (task === 'binary') {
     return [
       { gate: { metric: 'auc', lowerBound: 0.6 }, reason: 'a useful model at all: clearly better than chance (0.5)' },
-      { gate: { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } }, reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.01' },
+      {
+        gate: { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } },
+        reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.01',
+      },
     ];
   }
   if (task === 'multiclass') {
@@ -543,8 +623,14 @@ function decideGates(task: Task, label: ColumnSummary, classes: string[] | undef
     const majority = total === 0 ? 0 : Math.max(...counts) / total;
     const bound = round(Math.min(0.95, majority + 0.05), 2);
     return [
-      { gate: { metric: 'accuracy', lowerBound: bound }, reason: `better than always answering the most frequent class${classes?.[0] === undefined ? '' : ` (${classes[0]})`}, ${round(majority, 3)}, by 0.05` },
-      { gate: { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } }, reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.02' },
+      {
+        gate: { metric: 'accuracy', lowerBound: bound },
+        reason: `better than always answering the most frequent class${classes?.[0] === undefined ? '' : ` (${classes[0]})`}, ${round(majority, 3)}, by 0.05`,
+      },
+      {
+        gate: { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } },
+        reason: 'not worse than production, allowing for noise: the 95% interval of the delta above -0.02',
+      },
     ];
   }
   const std = label.numeric === undefined ? 0 : label.numeric.max - label.numeric.min;

@@ -59,13 +59,16 @@ function quotedList(doc: Document, values: string[]): YAMLSeq {
   return list;
 }
 
-const usesOf = (step: YAMLMap): string => String(step.get('uses') ?? '');
-const runOf = (step: YAMLMap): string => String(step.get('run') ?? '');
+/** A step's scalar field as text ('' when absent or not a scalar). */
+const scalarOf = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+const usesOf = (step: YAMLMap): string => scalarOf(step.get('uses'));
+const runOf = (step: YAMLMap): string => scalarOf(step.get('run'));
 
 /** Index of the steps that install node_modules in a job: setup-node, its cache, npm ci. */
 function installSteps(list: YAMLSeq<YAMLMap>): number[] {
   // The node_modules cache only: the partition-history cache of the validate job is not an install step.
-  const nodeModulesCache = (step: YAMLMap): boolean => /^actions\/cache@/.test(usesOf(step)) && String((step.get('with') as YAMLMap | undefined)?.get('path') ?? '') === 'node_modules';
+  const nodeModulesCache = (step: YAMLMap): boolean =>
+    /^actions\/cache@/.test(usesOf(step)) && scalarOf((step.get('with') as YAMLMap | undefined)?.get('path')) === 'node_modules';
   return list.items.flatMap((step, i) => (/^actions\/setup-node@/.test(usesOf(step)) || nodeModulesCache(step) || /^npm ci\b/.test(runOf(step)) ? [i] : []));
 }
 
@@ -98,7 +101,8 @@ export function renderCtWorkflow(template: string, options: WorkflowOptions): st
   // `${{ inputs.model || 'ct.config.yaml' }}` in the concurrency group and every config input.
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && node.value.includes(`'${TEMPLATE_CONFIG}'`)) node.value = node.value.replaceAll(`'${TEMPLATE_CONFIG}'`, `'${options.config}'`);
+      if (typeof node.value === 'string' && node.value.includes(`'${TEMPLATE_CONFIG}'`))
+        node.value = node.value.replaceAll(`'${TEMPLATE_CONFIG}'`, `'${options.config}'`);
     },
   });
 
@@ -156,8 +160,8 @@ export function renderVerifyWorkflow(template: string, options: Pick<WorkflowOpt
       'Written by `ct init`. A promotion pull request claims numbers; this checks them before a',
       'person merges: every file of the proposed version matches its recorded checksum, the model',
       'loads, and scoring it (and the model it was compared with) again on the recorded',
-      "evaluation days gives the metrics in its evaluation.json. It runs the ct of the",
-      'repository\'s package.json and package-lock.json.',
+      'evaluation days gives the metrics in its evaluation.json. It runs the ct of the',
+      "repository's package.json and package-lock.json.",
     ].join('\n'),
   );
   doc.setIn(['on', 'pull_request', 'paths'], quotedList(doc, [`${options.registry}/**`]));

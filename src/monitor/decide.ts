@@ -70,7 +70,13 @@ export function decideMonitor(evidence: MonitorEvidence, policy: MonitoringConfi
   const drop = value === null || reference === null ? null : evidence.higherIsBetter ? reference - value : value - reference;
   const previous = history.at(-1);
   const streakBefore = previous !== undefined && previous.production === evidence.production && previous.retrain ? previous.retrainStreak : 0;
-  const decided = (outcome: MonitorOutcome, retrain: boolean, reasons: string[]): MonitorDecision => ({ outcome, retrain, drop, reasons, retrainStreak: retrain ? streakBefore + 1 : 0 });
+  const decided = (outcome: MonitorOutcome, retrain: boolean, reasons: string[]): MonitorDecision => ({
+    outcome,
+    retrain,
+    drop,
+    reasons,
+    retrainStreak: retrain ? streakBefore + 1 : 0,
+  });
 
   if (evidence.errors.length > 0) {
     return decided('alert', false, [
@@ -81,7 +87,10 @@ export function decideMonitor(evidence: MonitorEvidence, policy: MonitoringConfi
     return decided('none', false, [`only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows}): nothing decided`]);
   }
   const against = reference === null ? '' : ` (${fmt(reference)} at promotion)`;
-  const dropText = drop === null ? `${metric} ${fmt(value)}` : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? 'worse' : 'better'} than at promotion${against}`;
+  const dropText =
+    drop === null
+      ? `${metric} ${fmt(value)}`
+      : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? 'worse' : 'better'} than at promotion${against}`;
   const driftReasons: string[] = [];
   if (evidence.drift !== null && policy.retrainOnDrift) {
     if (evidence.drift.dataset) driftReasons.push(`dataset drift (${evidence.drift.columns.join(', ')})`);
@@ -102,6 +111,11 @@ export function decideMonitor(evidence: MonitorEvidence, policy: MonitoringConfi
   if (decayed) return decided('retrain', true, [`${dropText}: at least monitoring.retrainDrop ${policy.retrainDrop}`, ...driftReasons]);
   if (driftReasons.length > 0) return decided('retrain', true, [`${dropText}, but the data moved: ${driftReasons.join(', ')}`]);
   const within = drop === null || drop < 0 ? '' : `, within monitoring.retrainDrop ${policy.retrainDrop}`;
-  const drift = evidence.drift === null ? 'drift not tested' : policy.retrainOnDrift ? 'no dataset, label or prediction drift' : 'drift not acted on (monitoring.retrainOnDrift is off)';
+  const drift =
+    evidence.drift === null
+      ? 'drift not tested'
+      : policy.retrainOnDrift
+        ? 'no dataset, label or prediction drift'
+        : 'drift not acted on (monitoring.retrainOnDrift is off)';
   return decided('none', false, [`${dropText}${within}; ${drift}`]);
 }

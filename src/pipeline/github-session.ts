@@ -5,12 +5,10 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { GitHubApi, gitHubTarget, type GitHubTarget, type RetryOptions } from '../github/api.js';
-import { type BranchCommitOptions, repositoryRoot } from '../github/git.js';
-import type { StageContext } from './artifacts.js';
-import { registryPath } from './evaluate.js';
+import { type BranchCommitOptions, remoteUrl as remoteUrlOf, repositoryRoot } from '../github/git.js';
+import { registryPath, type StageContext } from './context.js';
 
 export interface GitHubSession {
   /** Root of the git repository holding the config. */
@@ -27,13 +25,14 @@ export interface GitHubSession {
 export async function openGitHubSession(ctx: StageContext, env: NodeJS.ProcessEnv, retry?: Partial<RetryOptions>): Promise<GitHubSession> {
   const { config } = ctx.loaded;
   const root = await repositoryRoot(ctx.loaded.baseDir);
-  const remoteUrl = (await simpleGit({ baseDir: root }).remote(['get-url', config.promotion.remote]).catch(() => ''))?.trim() ?? '';
+  const remoteUrl = (await remoteUrlOf(root, config.promotion.remote)) ?? '';
   const target = gitHubTarget(env, remoteUrl === '' ? null : remoteUrl);
   ctx.logger.secret?.(target.token);
   const api = new GitHubApi(target, ctx.logger, retry);
   // git reports the root with symlinks resolved (/private/var on macOS): resolve ours too.
   const registryInRepo = path.relative(root, path.resolve(realpathSync(ctx.loaded.baseDir), config.registry.path));
-  if (registryInRepo.startsWith('..') || path.isAbsolute(registryInRepo)) throw new UserError(`registry.path ${registryPath(ctx)} is outside the git repository ${root}`);
+  if (registryInRepo.startsWith('..') || path.isAbsolute(registryInRepo))
+    throw new UserError(`registry.path ${registryPath(ctx)} is outside the git repository ${root}`);
   const auth = /^https?:/.test(remoteUrl) ? { serverUrl: target.serverUrl, token: target.token } : null;
   return { root, target, api, auth, registryInRepo };
 }

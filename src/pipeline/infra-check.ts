@@ -12,21 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendPreference } from '../config/types.js';
 import type { Column, Table } from '../data/table.js';
-
-/** Outcome of the infra check, recorded in `evaluation.json`. */
-export interface InfraCheckResult {
-  ok: boolean;
-  /** One line for the report: what passed or why it failed. */
-  message: string;
-  rows: number;
-  /** Shape of the predictions the fresh process returned, e.g. [256, 1]. */
-  shape: number[] | null;
-  nonFinite: number | null;
-  backend: string | null;
-  loadMs: number | null;
-  predictMs: number | null;
-  latencyBudgetMs: number;
-}
+import type { InfraCheckResult } from '../artifacts.js';
 
 /** What the child process prints as its last stdout line. */
 export interface InfraChildReport {
@@ -82,13 +68,20 @@ export function deserializeTable(s: SerializedTable): Table {
  */
 function childScript(): string {
   const here = fileURLToPath(new URL('./infra-child.js', import.meta.url));
-  const candidates = [here, fileURLToPath(new URL('../infra-child.js', import.meta.url)), here.replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`)];
+  const candidates = [
+    here,
+    fileURLToPath(new URL('../infra-child.js', import.meta.url)),
+    here.replace(`${path.sep}src${path.sep}`, `${path.sep}dist${path.sep}`),
+  ];
   return candidates.find((file) => existsSync(file)) ?? here;
 }
 
 /** The line of a crashed process's stderr that says what went wrong. */
 function crashReason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return (lines.find((l) => /^(\w*Error|error)\b|Error:/.test(l)) ?? lines[lines.length - 1] ?? 'no output').slice(0, 300);
 }
 
@@ -101,7 +94,17 @@ export async function runInfraCheck(
   sample: Table,
   options: { backend: BackendPreference; latencyBudgetMs: number; expectedWidth: number; timeoutMs?: number },
 ): Promise<InfraCheckResult> {
-  const base: InfraCheckResult = { ok: false, message: '', rows: sample.rowCount, shape: null, nonFinite: null, backend: null, loadMs: null, predictMs: null, latencyBudgetMs: options.latencyBudgetMs };
+  const base: InfraCheckResult = {
+    ok: false,
+    message: '',
+    rows: sample.rowCount,
+    shape: null,
+    nonFinite: null,
+    backend: null,
+    loadMs: null,
+    predictMs: null,
+    latencyBudgetMs: options.latencyBudgetMs,
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-infra-'));
   try {
     const rowsFile = path.join(dir, 'rows.json');
@@ -115,7 +118,8 @@ export async function runInfraCheck(
       const why = code === null ? 'was killed (timeout)' : `exited with code ${code}`;
       return { ...base, message: `infra check: the fresh process ${why}: ${crashReason(stderr)}` };
     }
-    if (report.error !== undefined) return { ...base, message: `infra check: the saved candidate does not load and predict in a fresh process: ${report.error}` };
+    if (report.error !== undefined)
+      return { ...base, message: `infra check: the saved candidate does not load and predict in a fresh process: ${report.error}` };
     const result: InfraCheckResult = {
       ...base,
       shape: report.shape ?? null,
@@ -125,12 +129,20 @@ export async function runInfraCheck(
       predictMs: report.predictMs ?? null,
     };
     const expected = [sample.rowCount, options.expectedWidth];
-    if (JSON.stringify(result.shape) !== JSON.stringify(expected)) return { ...result, message: `infra check: predictions have shape [${result.shape?.join(', ')}], expected [${expected.join(', ')}]` };
+    if (JSON.stringify(result.shape) !== JSON.stringify(expected))
+      return { ...result, message: `infra check: predictions have shape [${result.shape?.join(', ')}], expected [${expected.join(', ')}]` };
     if (result.nonFinite !== 0) return { ...result, message: `infra check: ${result.nonFinite} of ${sample.rowCount} predictions are NaN or infinite` };
     if (result.predictMs === null || result.predictMs > options.latencyBudgetMs) {
-      return { ...result, message: `infra check: predicting ${sample.rowCount} rows took ${result.predictMs?.toFixed(0)} ms, over the budget of ${options.latencyBudgetMs} ms` };
+      return {
+        ...result,
+        message: `infra check: predicting ${sample.rowCount} rows took ${result.predictMs?.toFixed(0)} ms, over the budget of ${options.latencyBudgetMs} ms`,
+      };
     }
-    return { ...result, ok: true, message: `infra check: loaded in a fresh process in ${result.loadMs?.toFixed(0)} ms, predicted ${sample.rowCount} rows in ${result.predictMs.toFixed(0)} ms (budget ${options.latencyBudgetMs} ms) on ${result.backend}` };
+    return {
+      ...result,
+      ok: true,
+      message: `infra check: loaded in a fresh process in ${result.loadMs?.toFixed(0)} ms, predicted ${sample.rowCount} rows in ${result.predictMs.toFixed(0)} ms (budget ${options.latencyBudgetMs} ms) on ${result.backend}`,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,58 +6,35 @@
  * retraining workflow, opens / updates / closes one issue per model, and commits the
  * monitor history to its branch. Without, the history goes to the working tree.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Dataset } from '../data/dataset.js';
-import { fingerprintFiles, planBatch } from '../data/dataset.js';
+import { fingerprintFiles } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
-import { listPartitions, newestDays } from '../data/partitions.js';
-import { readTables } from '../data/read.js';
-import { isRemote, learnVersions } from '../data/remote.js';
-import { UserError } from '../errors.js';
-import { headlineMetric, metricDirection, type ScoredRows, weightedMetrics } from '../evaluate/metrics.js';
+import { learnVersions } from '../data/remote.js';
+import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
 import { appendJobSummary, readJson, writeJson } from '../files.js';
 import type { RetryOptions } from '../github/api.js';
-import { commitToBranch, readRemoteFile } from '../github/git.js';
-import { decideMonitor, type MonitorEvidence, type MonitorRecord } from '../monitor/decide.js';
+import { commitToBranch } from '../github/git.js';
+import { decideMonitor, type MonitorRecord } from '../monitor/decide.js';
+import { hasErrors, metricValue, monitorEvidence, scoreProduction } from '../monitor/evidence.js';
+import { appendHistory, type HistoryBranch, MONITOR_HISTORY, type MonitorHistory, readMonitorHistory, withRecord } from '../monitor/history.js';
+import { issueAction, issueMarker } from '../monitor/issue.js';
+import { newDataFiles, readNewData } from '../monitor/new-data.js';
+import { monitorBase, nothingJudged, outcomeLine, unchangedSince } from '../monitor/record.js';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { monitorIssueBody, monitorIssueComment, monitorIssueTitle, monitorMarkdown } from '../report/monitor.js';
 import { selectBackend } from '../train/backend.js';
-import { allRows } from '../train/predict.js';
-import type { EvaluationRecord, StageContext, TrainingRecord } from './artifacts.js';
-import { loadModel, registryPath, scoreLabelledRows } from './evaluate.js';
+import type { EvaluationRecord, TrainingRecord } from '../artifacts.js';
+import { dataSource, registryPath, type StageContext } from './context.js';
 import { type GitHubSession, openGitHubSession } from './github-session.js';
-import { dataSource, runValidate } from './validate.js';
+import { runValidate } from './validate.js';
 
 export interface MonitorOptions {
   /** Act on GitHub: dispatch the workflow, manage the issue, commit the history to its branch. */
   github?: boolean;
   env?: NodeJS.ProcessEnv;
   retry?: Partial<RetryOptions>;
-}
-
-/** Name of the monitor history file in a model's registry folder. */
-export const MONITOR_HISTORY = 'monitor.jsonl';
-
-/** The hidden marker that finds a model's alert issue even if someone renames it. */
-export function issueMarker(model: string): string {
-  return `<!-- ct-monitor:${model} -->`;
-}
-
-/** Parses monitor.jsonl text; unreadable lines are skipped with a warning. */
-export function parseMonitorHistory(text: string, source: string, warn: (m: string) => void): MonitorRecord[] {
-  const out: MonitorRecord[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      const record = JSON.parse(line) as MonitorRecord;
-      if (record.format === 'ct-monitor') out.push(record);
-    } catch {
-      warn(`${source} line ${i + 1} is not JSON: skipped`);
-    }
-  });
-  return out;
 }
 
 /** Runs the monitor; writes `<out>/monitor/monitor.json` and `monitor.md`. */
@@ -71,128 +48,87 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   const registry = registryPath(ctx);
   const localHistory = path.join(modelDir(registry, config.name), MONITOR_HISTORY);
   const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
-  const historyFile = session === null ? null : path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
-  const remote = session === null ? null : await readRemoteFile({ repoDir: session.root, remote: config.promotion.remote, branch: policy.historyBranch, file: historyFile!, auth: session.auth });
-  const historyText = remote?.exists === true ? (remote.content ?? '') : existsSync(localHistory) ? readFileSync(localHistory, 'utf8') : '';
-  const history = parseMonitorHistory(historyText, remote?.exists === true ? `${policy.historyBranch}:${historyFile}` : displayPath(localHistory), ctx.logger.warning).filter((r) => r.model === config.name);
+  const history = await readMonitorHistory(localHistory, session === null ? null : historyOnBranch(session, config), config.name, (m) => ctx.logger.warning(m));
 
-  const headline = headlineMetric(config.task);
-  const metric = policy.metric ?? headline.name;
-  const direction = metricDirection(metric);
-  const base: Omit<MonitorRecord, keyof MonitorEvidence | 'outcome' | 'retrain' | 'reasons' | 'drop' | 'retrainStreak'> = {
-    format: 'ct-monitor',
-    at: new Date().toISOString(),
-    model: config.name,
-    window: null,
-    actions: { dispatched: null, issue: null, history: null },
-  };
-  const finish = (record: MonitorRecord): MonitorRecord => {
-    writeJson(path.join(outDir, 'monitor.json'), record);
-    writeFileSync(path.join(outDir, 'monitor.md'), monitorMarkdown(record, history));
-    const line = `${record.outcome === 'none' ? 'nothing to do' : record.outcome === 'retrain' ? 'retrain' : 'alert'}: ${record.reasons.join('; ')}`;
-    if (record.outcome === 'alert') ctx.logger.warning(line);
-    else ctx.logger.info(line);
-    ctx.logger.debug(`monitor took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return record;
-  };
-  const nothing = (production: string, reason: string): MonitorRecord =>
-    finish({ ...base, production, metric, higherIsBetter: direction !== 'lowerIsBetter', value: null, reference: null, rows: 0, fingerprint: null, errors: [], drift: null, drop: null, outcome: 'none', retrain: false, reasons: [reason], retrainStreak: 0 });
+  const metric = policy.metric ?? headlineMetric(config.task).name;
+  const higherIsBetter = metricDirection(metric) !== 'lowerIsBetter';
+  const base = monitorBase(config.name, new Date().toISOString());
+  const finish = (record: MonitorRecord): MonitorRecord => finishMonitor(ctx, outDir, record, history.records, started);
 
   const pointer = readProduction(registry, config.name);
-  if (pointer === null) return nothing('', `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`);
+  if (pointer === null)
+    return finish(nothingJudged(base, '', metric, higherIsBetter, `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`));
   const productionDir = verifiedProductionDir(registry, pointer);
   const training = readJson<TrainingRecord>(path.join(productionDir, 'training.json'), 'production training record');
   const evaluation = readJson<EvaluationRecord>(path.join(productionDir, 'evaluation.json'), 'production evaluation record');
 
   // The data judged: an explicit batch, or the newest days after production's training data.
-  const files = newDataFiles(ctx, training, policy.newestDays);
-  if (files.files.length === 0) return nothing(pointer.version, `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`);
+  const files = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+  if (files.files.length === 0) {
+    const why = `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
+    return finish(nothingJudged(base, pointer.version, metric, higherIsBetter, why));
+  }
   await learnVersions(files.files);
   const fingerprint = fingerprintFiles(files.files);
-  const last = history.at(-1);
-  if (last !== undefined && last.fingerprint === fingerprint && last.production === pointer.version) {
-    return finish({ ...last, at: base.at, outcome: 'none', retrain: false, reasons: [`nothing new since the monitor run of ${last.at}, which decided: ${last.outcome}`], actions: base.actions, retrainStreak: last.retrainStreak });
-  }
-  ctx.logger.info(`judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? '' : `(${files.days.first}..${files.days.last}) `}of new data`);
+  const last = history.records.at(-1);
+  if (last !== undefined && last.fingerprint === fingerprint && last.production === pointer.version) return finish(unchangedSince(last, base));
+  ctx.logger.info(
+    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? '' : `(${files.days.first}..${files.days.last}) `}of new data`,
+  );
 
-  const table = await readTables(files.files, config.data.format === undefined ? {} : { format: config.data.format });
-  const dataset: Dataset = { files: files.files, trainParts: [], evaluationParts: files.files, table, trainRows: new Int32Array(0), evaluationRows: allRows(table.rowCount), fingerprint };
+  const judged = await readNewData(files, fingerprint, config.data.format);
   // Schema and drift of the new rows against production's training statistics.
-  const { result: validation } = await runValidate({ ...ctx, outDir }, dataset, { plan: { partitioned: files.days !== null, files: files.files, evaluationFiles: files.files, trainParts: [], evaluationParts: files.files } });
-
+  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan });
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-  const model = await loadModel(productionDir, `production model ${pointer.version}`);
-  let scored: ScoredRows | null = null;
-  try {
-    scored = scoreLabelledRows(table, model, { threshold: config.evaluation.threshold, classes: model.width, calibrationBins: config.evaluation.calibrationBins }).scored;
-  } catch (error) {
-    // Data the model cannot read at all is reported through validation's anomalies.
-    if (validation.anomalies.every((a) => a.severity !== 'error')) throw error;
-  } finally {
-    model.model.dispose();
-  }
-  const labelled = scored?.rows ?? 0;
-  let value: number | null = null;
-  if (scored !== null && labelled > 0) {
-    const metrics = weightedMetrics(scored, null);
-    if (metrics[metric] === undefined) throw new UserError(`monitoring.metric: "${metric}" is not a metric of a ${config.task} model (${Object.keys(metrics).join(', ')})`);
-    value = metrics[metric]!;
-  }
+  const scored = await scoreProduction(judged.dataset.table, productionDir, pointer.version, config.evaluation, hasErrors(validation));
+  const value = metricValue(scored, metric, config.task);
+  const reference = evaluation.candidate.metrics[metric] ?? null;
+  const evidence = monitorEvidence({ production: pointer.version, metric, higherIsBetter, value, reference, rows: scored?.rows ?? 0, fingerprint, validation });
+  const record: MonitorRecord = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
 
-  const drifted = validation.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
-  const evidence: MonitorEvidence = {
-    production: pointer.version,
-    metric,
-    higherIsBetter: direction !== 'lowerIsBetter',
-    value,
-    reference: evaluation.candidate.metrics[metric] ?? null,
-    rows: labelled,
-    fingerprint,
-    errors: validation.anomalies.filter((a) => a.severity === 'error').map((a) => a.message),
-    drift:
-      validation.drift === null
-        ? null
-        : {
-            dataset: validation.drift.datasetDrift,
-            // The label and the prediction are reported apart from the input columns.
-            label: validation.drift.label?.drifted === true,
-            prediction: validation.drift.prediction?.drifted === true,
-            columns: drifted,
-          },
-  };
-  const decision = decideMonitor(evidence, policy, history);
-  const record: MonitorRecord = { ...base, ...evidence, window: files.days, ...decision };
-
-  if (session !== null) await actOnGitHub(ctx, session, record, history, last);
+  if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
   appendHistory(record, localHistory);
-  if (session !== null) {
-    const commit = await commitHistory(ctx, session, record, historyText, remote?.exists === true);
-    record.actions.history = `${policy.historyBranch}@${commit.slice(0, 12)}`;
-    appendJobSummary(env, monitorMarkdown(record, history));
-  }
+  if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
 }
 
-/** The files of new data to judge, and the last day production was trained or evaluated on. */
-function newDataFiles(ctx: StageContext, training: TrainingRecord, days: number): { files: string[]; days: { first: string; last: string } | null; trainedThrough: string } {
-  const seen = [...training.data.trainParts, ...training.data.evaluationParts].filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p)).sort();
-  const trainedThrough = seen.at(-1) ?? 'unknown';
-  if (ctx.data !== undefined) {
-    // An explicit batch: a folder of partitions, or one file, all of it new.
-    const plan = planBatch(ctx.data);
-    const parts = plan.partitioned ? plan.evaluationParts : [];
-    return { files: plan.files, days: parts.length === 0 ? null : { first: parts[0]!, last: parts.at(-1)! }, trainedThrough };
-  }
-  const source = dataSource(ctx);
-  if (isRemote(source) || (existsSync(source) && statSync(source).isFile())) throw new UserError(`data.path ${displayPath(source)} is one file: monitoring needs daily partitions to tell new data from old, or a batch of new labelled data with --data`);
-  if (seen.length === 0) throw new UserError(`production's training record names no partition days (data.path ${displayPath(source)}): give the new labelled data with --data`);
-  const after = listPartitions(source).filter((p) => p.date > trainedThrough);
-  const chosen = newestDays(after, days);
-  return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0]!.date, last: chosen.at(-1)!.date }, trainedThrough };
+/** Where the monitoring history lives on its branch of the repository. */
+function historyOnBranch(session: GitHubSession, config: StageContext['loaded']['config']): HistoryBranch {
+  const file = path.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  return { repoDir: session.root, remote: config.promotion.remote, branch: config.monitoring.historyBranch, file, auth: session.auth };
+}
+
+/** Commits the record to the history branch, notes the commit in the record, and writes the job summary. */
+async function publishHistory(
+  ctx: StageContext,
+  session: GitHubSession,
+  record: MonitorRecord,
+  history: MonitorHistory,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const commit = await commitHistory(ctx, session, record, history.text, history.branchExists);
+  record.actions.history = `${ctx.loaded.config.monitoring.historyBranch}@${commit.slice(0, 12)}`;
+  appendJobSummary(env, monitorMarkdown(record, history.records));
+}
+
+/** Writes the run's record and report, and says the outcome (a warning for an alert). */
+function finishMonitor(ctx: StageContext, outDir: string, record: MonitorRecord, history: readonly MonitorRecord[], started: number): MonitorRecord {
+  writeJson(path.join(outDir, 'monitor.json'), record);
+  writeFileSync(path.join(outDir, 'monitor.md'), monitorMarkdown(record, history));
+  if (record.outcome === 'alert') ctx.logger.warning(outcomeLine(record));
+  else ctx.logger.info(outcomeLine(record));
+  ctx.logger.debug(`monitor took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return record;
 }
 
 /** Dispatches retraining and opens, updates or closes the model's issue, as decided. */
-async function actOnGitHub(ctx: StageContext, session: GitHubSession, record: MonitorRecord, history: readonly MonitorRecord[], last: MonitorRecord | undefined): Promise<void> {
+async function actOnGitHub(
+  ctx: StageContext,
+  session: GitHubSession,
+  record: MonitorRecord,
+  history: readonly MonitorRecord[],
+  last: MonitorRecord | undefined,
+): Promise<void> {
   const { config } = ctx.loaded;
   const policy = config.monitoring;
   const { api, target } = session;
@@ -206,35 +142,26 @@ async function actOnGitHub(ctx: StageContext, session: GitHubSession, record: Mo
   const marker = issueMarker(config.name);
   // Labels may be dropped for tokens without push access: then the marker alone finds the issue.
   const open = (await api.findOpenIssue(policy.labels, marker)) ?? (await api.findOpenIssue([], marker));
-  const title = monitorIssueTitle(record);
-  const body = monitorIssueBody(record, history, marker, target.runUrl);
-  if (record.outcome === 'alert') {
-    if (open === null) {
-      const issue = await api.createIssue({ title, body, labels: policy.labels, marker });
-      record.actions.issue = { number: issue.number, url: issue.url, action: 'opened' };
-      ctx.logger.warning(`opened issue #${issue.number}: ${issue.url}`);
-    } else {
-      await api.updateIssue(open.number, { title, body });
-      await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-      record.actions.issue = { number: open.number, url: open.url, action: 'updated' };
-      ctx.logger.warning(`updated issue #${open.number}: ${open.url}`);
-    }
-  } else if (open !== null && record.outcome === 'none' && record.value !== null) {
-    // Judged healthy on enough rows: the alert is over.
-    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-    await api.updateIssue(open.number, { state: 'closed', stateReason: 'completed' });
-    record.actions.issue = { number: open.number, url: open.url, action: 'closed' };
-    ctx.logger.info(`closed issue #${open.number}: ${config.name} recovered`);
-  } else if (open !== null && (last === undefined || last.outcome !== record.outcome || record.retrain)) {
-    await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
-    record.actions.issue = { number: open.number, url: open.url, action: 'updated' };
+  const action = issueAction(record, open !== null, last);
+  if (action === null) return;
+  if (open === null) {
+    const issue = await api.createIssue({
+      title: monitorIssueTitle(record),
+      body: monitorIssueBody(record, history, marker, target.runUrl),
+      labels: policy.labels,
+      marker,
+    });
+    record.actions.issue = { number: issue.number, url: issue.url, action: 'opened' };
+    ctx.logger.warning(`opened issue #${issue.number}: ${issue.url}`);
+    return;
   }
-}
-
-/** Appends the record to the working tree's history (the checkout's copy, in Actions). */
-function appendHistory(record: MonitorRecord, file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  if (action === 'update')
+    await api.updateIssue(open.number, { title: monitorIssueTitle(record), body: monitorIssueBody(record, history, marker, target.runUrl) });
+  await api.commentOnIssue(open.number, monitorIssueComment(record, target.runUrl));
+  if (action === 'close') await api.updateIssue(open.number, { state: 'closed', stateReason: 'completed' });
+  record.actions.issue = { number: open.number, url: open.url, action: action === 'close' ? 'closed' : 'updated' };
+  if (action === 'update') ctx.logger.warning(`updated issue #${open.number}: ${open.url}`);
+  if (action === 'close') ctx.logger.info(`closed issue #${open.number}: ${config.name} recovered`);
 }
 
 /** Commits the history with the new record to the history branch (created from the default branch). */
@@ -257,7 +184,7 @@ async function commitHistory(ctx: StageContext, session: GitHubSession, record: 
       mkdirSync(path.dirname(target), { recursive: true });
       // On a retry the branch moved: append to what is there now, not to what was read before.
       const current = existsSync(target) ? readFileSync(target, 'utf8') : before;
-      writeFileSync(target, `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${JSON.stringify(record)}\n`);
+      writeFileSync(target, withRecord(current, record));
     },
     logger: ctx.logger,
   });

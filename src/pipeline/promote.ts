@@ -13,19 +13,34 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { appendJobSummary, readJson, writeJson } from '../files.js';
 import { faultPoint } from '../fault.js';
-import { workflowRunUrl, type PullRequest, type RetryOptions } from '../github/api.js';
+import { blobUrl, workflowRunUrl, type RetryOptions } from '../github/api.js';
 import { commitToBranch } from '../github/git.js';
+import { openOrUpdatePull, type PullText } from '../github/proposal.js';
 import { openGitHubSession } from './github-session.js';
-import { hashFiles, lastRecordOf, modelDir, type ProductionPointer, type Provenance, publishVersion, readProduction, rollbackTo } from '../registry/registry.js';
+import { hashFiles, lastRecordOf, type Provenance, readProduction, rollbackTo } from '../registry/registry.js';
+import { notPromoted, type ProductionChange, publishCandidate, rollbackOnBranch, Unchanged, versionFolder } from '../registry/promotion.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
 import { sweepMarkdown } from '../report/sweep.js';
-import type { SweepRecord } from './sweep.js';
-import { CHECK_RUN_SUMMARY_LIMIT, fitToLimit, headlineDelta, pullRequestBody, pullRequestTitle } from '../report/pull-request.js';
-import { artifactPaths, type EvaluationRecord, type PromotionRecord, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
-import { modelFiles, registryPath } from './evaluate.js';
-
-/** The files that decide predictions; lineage (training.json) differs on every run. */
-const PREDICTIVE_FILES = ['model.json', 'weights.bin', 'preprocessing.json'] as const;
+import {
+  artifactPaths,
+  type EvaluationRecord,
+  modelFiles,
+  type PromotionRecord,
+  type SweepRecord,
+  type TrainingRecord,
+  type ValidationResult,
+} from '../artifacts.js';
+import {
+  CHECK_RUN_SUMMARY_LIMIT,
+  fitToLimit,
+  headlineDelta,
+  pullRequestBody,
+  pullRequestTitle,
+  type ReportLinks,
+  rollbackPullRequestBody,
+  rollbackPullRequestTitle,
+} from '../report/pull-request.js';
+import { registryPath, type StageContext } from './context.js';
 
 /** Name of the check run (or commit status) that carries the gate verdict. */
 export const VERDICT_NAME = 'ct/gates';
@@ -40,13 +55,6 @@ export interface PromoteOptions {
   retry?: Partial<RetryOptions>;
 }
 
-/** Nothing to promote: production already is this model. Not an error. */
-class Unchanged extends Error {
-  constructor(readonly version: string) {
-    super(`identical to production version ${version} (same weights and preprocessing)`);
-  }
-}
-
 /**
  * Promotes the candidate of `<out>/model`. Not promoted when the gates failed, or
  * (`unchanged`) when production already is this very model.
@@ -55,7 +63,10 @@ export async function runPromote(ctx: StageContext, options: PromoteOptions = {}
   const record = await decideAndPublish(ctx, options);
   writeJson(artifactPaths(ctx.outDir).promotion, record);
   if (record.promoted) {
-    const where = record.pullRequest === null ? `registry: ${record.dir}` : `pull request #${record.pullRequest.number} ${record.pullRequest.created ? 'opened' : 'updated'}: ${record.pullRequest.url}`;
+    const where =
+      record.pullRequest === null
+        ? `registry: ${record.dir}`
+        : `pull request #${record.pullRequest.number} ${record.pullRequest.created ? 'opened' : 'updated'}: ${record.pullRequest.url}`;
     ctx.logger.info(`${record.pullRequest === null ? 'promoted' : 'proposed'} ${record.model} ${record.version} (${record.reason}); ${where}`);
   } else if (record.unchanged) ctx.logger.info(`not promoted: ${record.reason}`);
   else ctx.logger.warning(`not promoted: ${record.reason}`);
@@ -64,7 +75,16 @@ export async function runPromote(ctx: StageContext, options: PromoteOptions = {}
 
 /** Says in the job summary why nothing was proposed (gates failed): no branch, no pull request. */
 export function summariseFailedGates(env: NodeJS.ProcessEnv, evaluation: EvaluationRecord): void {
-  appendJobSummary(env, [`## ct: ${evaluation.model} not promoted, the gates failed`, '', ...evaluation.failures.map((f) => `- ${f.message}`), '', 'No branch was pushed and no pull request was opened.'].join('\n'));
+  appendJobSummary(
+    env,
+    [
+      `## ct: ${evaluation.model} not promoted, the gates failed`,
+      '',
+      ...evaluation.failures.map((f) => `- ${f.message}`),
+      '',
+      'No branch was pushed and no pull request was opened.',
+    ].join('\n'),
+  );
 }
 
 async function decideAndPublish(ctx: StageContext, options: PromoteOptions): Promise<PromotionRecord> {
@@ -72,58 +92,74 @@ async function decideAndPublish(ctx: StageContext, options: PromoteOptions): Pro
   const env = options.env ?? process.env;
   const paths = artifactPaths(ctx.outDir);
   const evaluation = readJson<EvaluationRecord>(paths.evaluation, 'evaluation (run `ct evaluate` first)');
-  const notPromoted: PromotionRecord = { promoted: false, unchanged: false, model: config.name, version: null, dir: null, previous: null, reason: '', pullRequest: null, branch: null, commit: null };
+  const base = notPromoted(config.name, null);
   if (evaluation.model !== config.name) throw new UserError(`${paths.evaluation} is about model "${evaluation.model}", the config names "${config.name}"`);
   if (!evaluation.ok) {
     if (options.pr === true) summariseFailedGates(env, evaluation);
-    return { ...notPromoted, reason: `gates failed: ${evaluation.failures.map((f) => f.message).join('; ')}` };
+    return { ...base, reason: `gates failed: ${evaluation.failures.map((f) => f.message).join('; ')}` };
   }
   const candidate = modelFiles(paths.modelDir);
   if (hashFiles(candidate) !== evaluation.candidate.contentHash) {
     throw new UserError(`${paths.modelDir} changed since it was evaluated: run \`ct evaluate\` again before promoting`);
   }
   const training = readJson<TrainingRecord>(candidate['training.json']!, 'training record');
-  const cardFile = path.join(ctx.outDir, 'MODEL_CARD.md');
-  writeFileSync(cardFile, modelCardMarkdown(config, training, evaluation));
-  const files = { ...candidate, 'evaluation.json': paths.evaluation, 'evaluation.md': reportFile(paths.evaluationReport, evaluation), 'MODEL_CARD.md': cardFile };
-  const reason = evaluation.rubberStamp ? 'first model: rubber stamp, there was no production model to compare with' : `gates passed against production ${evaluation.baseline?.version}`;
+  const files = versionFiles(ctx, candidate, training, evaluation);
+  const reason = evaluation.rubberStamp
+    ? 'first model: rubber stamp, there was no production model to compare with'
+    : `gates passed against production ${evaluation.baseline?.version}`;
   const when = new Date();
-
   /** Publishes into the registry folder `registry` (the working tree's, or a worktree's). */
-  const publish = (registry: string, by: Provenance, where: string): { version: string; previous: string | null } => {
-    // Checked while the model is locked: no other run can promote between the check and the change.
-    const check = (production: ProductionPointer | null): void => {
-      if (production !== null && sameModel(candidate, path.join(modelDir(registry, config.name), production.version))) throw new Unchanged(production.version);
-      // The gates compared with one production model; if another has been promoted since, they say nothing about it.
-      const evaluatedAgainst = evaluation.baseline?.version ?? null;
-      if ((production?.version ?? null) !== evaluatedAgainst) {
-        throw new UserError(`production${where} is ${production?.version ?? 'empty'} but the candidate was evaluated against ${evaluatedAgainst ?? 'no production model'}: run \`ct evaluate\` again before promoting`);
-      }
-    };
-    const published = publishVersion({ registry, model: config.name, files, when, by, check });
-    return { version: published.version, previous: published.pointer.previous };
-  };
+  const publish = (registry: string, by: Provenance, where: string): ProductionChange =>
+    publishCandidate({ registry, model: config.name, candidate, files, evaluatedAgainst: evaluation.baseline?.version ?? null, when, by, where });
 
   try {
     if (options.pr !== true) {
       const by: Provenance = { pullRequest: null, branch: null, commit: training.git?.commit ?? null, run: workflowRunUrl(env) };
       const { version, previous } = publish(registryPath(ctx), by, '');
-      const dir = path.join(modelDir(registryPath(ctx), config.name), version);
-      return { ...notPromoted, promoted: true, version, dir: path.relative(process.cwd(), dir) || dir, previous, reason };
+      return { ...base, promoted: true, version, dir: versionFolder(registryPath(ctx), config.name, version), previous, reason };
     }
-    const change = await proposeByPullRequest(ctx, options, {
-      kind: 'promote',
-      apply: (registry, by, where) => publish(registry, by, where),
-      title: (version) => pullRequestTitle(config.name, version, evaluation),
-      body: (version, previous, links) => pullRequestBody({ model: config.name, version, previous, evaluation, validation: readValidation(paths.validation), training, links, sweep: sweepOf(ctx.outDir, evaluation) }),
-      verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
-      trainingCommit: training.git?.commit ?? null,
-    });
-    return { ...notPromoted, promoted: true, ...change, reason };
+    const change = await proposeByPullRequest(ctx, options, promotionProposal(ctx, evaluation, training, publish));
+    return { ...base, promoted: true, ...change, reason };
   } catch (error) {
-    if (error instanceof Unchanged) return { ...notPromoted, unchanged: true, version: error.version, reason: error.message };
+    if (error instanceof Unchanged) return { ...base, unchanged: true, version: error.version, reason: error.message };
     throw error;
   }
+}
+
+/** The files of the new version folder: the candidate, its evaluation (record and report) and its model card. */
+function versionFiles(ctx: StageContext, candidate: Record<string, string>, training: TrainingRecord, evaluation: EvaluationRecord): Record<string, string> {
+  const paths = artifactPaths(ctx.outDir);
+  const cardFile = path.join(ctx.outDir, 'MODEL_CARD.md');
+  writeFileSync(cardFile, modelCardMarkdown(ctx.loaded.config, training, evaluation));
+  return {
+    ...candidate,
+    'evaluation.json': paths.evaluation,
+    'evaluation.md': reportFile(paths.evaluationReport, evaluation),
+    'MODEL_CARD.md': cardFile,
+  };
+}
+
+/** What a promotion pull request carries and says: the evaluation, validation, lineage and sweep of the candidate. */
+function promotionProposal(ctx: StageContext, evaluation: EvaluationRecord, training: TrainingRecord, publish: ProposedChange['apply']): ProposedChange {
+  const model = ctx.loaded.config.name;
+  return {
+    kind: 'promote',
+    apply: (registry, by, where) => publish(registry, by, where),
+    title: (version) => pullRequestTitle(model, version, evaluation),
+    body: (version, previous, links) =>
+      pullRequestBody({
+        model,
+        version,
+        previous,
+        evaluation,
+        validation: readValidation(artifactPaths(ctx.outDir).validation),
+        training,
+        links,
+        sweep: sweepOf(ctx.outDir, evaluation),
+      }),
+    verdict: { passed: true, title: `gates passed: ${headlineDelta(evaluation)}`, summary: evaluationMarkdown(evaluation) },
+    trainingCommit: training.git?.commit ?? null,
+  };
 }
 
 /** `ct rollback <version>`: production points back at an earlier version (locally, or by pull request). */
@@ -131,35 +167,21 @@ export async function runRollback(ctx: StageContext, version: string, options: P
   const { config } = ctx.loaded;
   const env = options.env ?? process.env;
   const registry = registryPath(ctx);
-  const base: PromotionRecord = { promoted: false, unchanged: false, model: config.name, version, dir: null, previous: null, reason: '', pullRequest: null, branch: null, commit: null };
+  const base = notPromoted(config.name, version);
   const reason = `rollback to ${version}`;
   let record: PromotionRecord;
   if (options.pr !== true && readProduction(registry, config.name)?.version === version) {
     record = { ...base, unchanged: true, reason: `${version} already is production` };
   } else if (options.pr !== true) {
     const pointer = rollbackTo(registry, config.name, version, { by: { pullRequest: null, branch: null, commit: null, run: workflowRunUrl(env) } });
-    const dir = path.join(modelDir(registry, config.name), version);
-    record = { ...base, promoted: true, dir: path.relative(process.cwd(), dir) || dir, previous: pointer.previous, reason };
+    record = { ...base, promoted: true, dir: versionFolder(registry, config.name, version), previous: pointer.previous, reason };
   } else {
     const promotedAt = lastRecordOf(registry, config.name, version)?.at ?? 'an unrecorded time';
     const change = await proposeByPullRequest(ctx, options, {
       kind: 'rollback',
-      apply: (tree, by, where) => {
-        const current = readProduction(tree, config.name);
-        if (current?.version === version) throw new Unchanged(version);
-        const pointer = rollbackTo(tree, config.name, version, { by });
-        if (pointer.previous === null) throw new UserError(`nothing to roll back on${where}`);
-        return { version, previous: pointer.previous };
-      },
-      title: () => `Roll back ${config.name} to ${version}`,
-      body: (_v, previous, links) =>
-        [
-          `## ct: roll back ${config.name} to \`${version}\``,
-          '',
-          `Merging this pull request makes \`${version}\` (promoted ${promotedAt}) the production model of **${config.name}** again, replacing \`${previous}\`. Its files are verified against the checksums recorded when it was promoted.`,
-          '',
-          `[Model card of ${version}](${links.modelCard}) · [its evaluation report](${links.fullReport})${links.run === null ? '' : ` · [workflow run](${links.run})`}`,
-        ].join('\n'),
+      apply: (tree, by, where) => rollbackOnBranch(tree, config.name, version, by, where),
+      title: () => rollbackPullRequestTitle(config.name, version),
+      body: (_v, previous, links) => rollbackPullRequestBody({ model: config.name, version, promotedAt, previous, links }),
       verdict: { passed: true, title: `rollback to ${version}`, summary: `Production of ${config.name} goes back to ${version}; no new model is involved.` },
       trainingCommit: null,
     }).catch((error: unknown) => {
@@ -170,7 +192,11 @@ export async function runRollback(ctx: StageContext, version: string, options: P
   }
   writeJson(artifactPaths(ctx.outDir).promotion, record);
   ctx.logger.info(
-    record.unchanged ? `not rolled back: ${record.reason}` : record.pullRequest === null ? `rolled back ${config.name} to ${version} (was ${record.previous})` : `rollback of ${config.name} to ${version} proposed: ${record.pullRequest.url}`,
+    record.unchanged
+      ? `not rolled back: ${record.reason}`
+      : record.pullRequest === null
+        ? `rolled back ${config.name} to ${version} (was ${record.previous})`
+        : `rollback of ${config.name} to ${version} proposed: ${record.pullRequest.url}`,
   );
   return record;
 }
@@ -178,9 +204,9 @@ export async function runRollback(ctx: StageContext, version: string, options: P
 interface ProposedChange {
   kind: 'promote' | 'rollback';
   /** Changes the registry folder of a worktree; returns the version that becomes production and the one it replaces. */
-  apply: (registry: string, by: Provenance, where: string) => { version: string; previous: string | null };
+  apply: (registry: string, by: Provenance, where: string) => ProductionChange;
   title: (version: string) => string;
-  body: (version: string, previous: string | null, links: { modelCard: string; fullReport: string; run: string | null }) => string;
+  body: (version: string, previous: string | null, links: ReportLinks) => string;
   verdict: { passed: boolean; title: string; summary: string };
   trainingCommit: string | null;
 }
@@ -197,7 +223,7 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
   const branch = `${promotion.branchPrefix}/${config.name}`;
 
   const existing = await api.findOpenPull(branch, base);
-  let applied: { version: string; previous: string | null } | null = null;
+  let applied: ProductionChange | null = null;
   /** Commits and pushes; `branchAt`: the branch must still be where this run pushed it. */
   const commit = async (pullRequest: number | null, branchAt?: string): Promise<string> => {
     const result = await commitToBranch({
@@ -218,30 +244,18 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
     return result.sha;
   };
 
-  let sha = await commit(existing?.number ?? null);
+  const pushed = await commit(existing?.number ?? null);
   faultPoint('promote: branch pushed');
-  let pull: PullRequest;
-  let created = false;
-  const done = (): { version: string; previous: string | null } => {
+  const done = (): ProductionChange => {
     if (applied === null) throw new Error('promotion commit made without applying the change');
     return applied;
   };
-  const links = (commitSha: string) => {
-    const folder = `${target.serverUrl}/${target.owner}/${target.repo}/blob/${commitSha}/${registryInRepo.split(path.sep).join('/')}/${config.name}/${done().version}`;
+  const links = (commitSha: string): ReportLinks => {
+    const folder = blobUrl(target, commitSha, `${registryInRepo.split(path.sep).join('/')}/${config.name}/${done().version}`);
     return { modelCard: `${folder}/MODEL_CARD.md`, fullReport: `${folder}/evaluation.md`, run: target.runUrl };
   };
-  if (existing === null) {
-    const opened = await api.createPull({ title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)), head: branch, base });
-    pull = opened.pull;
-    created = opened.created;
-    // The history line names the pull request: now that it has a number, commit again with it
-    // (unless another run has pushed the branch since: then that run's proposal stands).
-    sha = await commit(pull.number, sha);
-    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
-  } else {
-    pull = existing;
-    await api.updatePull(pull.number, { title: change.title(done().version), body: change.body(done().version, done().previous, links(sha)) });
-  }
+  const text = (commitSha: string): PullText => ({ title: change.title(done().version), body: change.body(done().version, done().previous, links(commitSha)) });
+  const { pull, created, sha } = await openOrUpdatePull(api, { existing, head: branch, base, sha: pushed, text, recommit: commit });
   await api.addLabels(pull.number, promotion.labels);
   const how = await api.reportVerdict(sha, {
     name: VERDICT_NAME,
@@ -272,14 +286,4 @@ function sweepOf(outDir: string, evaluation: EvaluationRecord): string | null {
 
 function readValidation(file: string): ValidationResult | null {
   return existsSync(file) ? readJson<ValidationResult>(file, 'validation record') : null;
-}
-
-function sameModel(candidate: Record<string, string>, productionDir: string): boolean {
-  const pick = (locate: (name: string) => string): Record<string, string> => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
-  try {
-    return hashFiles(pick((n) => candidate[n]!)) === hashFiles(pick((n) => path.join(productionDir, n)));
-  } catch {
-    // A production folder with missing files cannot be the same model.
-    return false;
-  }
 }

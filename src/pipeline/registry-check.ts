@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { modelDir, readHistory, readProduction, recordedChecksums, recoverRegistry, type Recovery, verifiedVersionDir } from '../registry/registry.js';
-import type { StageContext } from './artifacts.js';
-import { registryPath } from './evaluate.js';
+import { registryPath, type StageContext } from './context.js';
 
 export interface RegistryCheckRecord {
   ok: boolean;
@@ -25,7 +24,9 @@ export function runRegistryCheck(ctx: StageContext): RegistryCheckRecord {
   const registry = registryPath(ctx);
   const recovery = recoverRegistry(registry, model);
   if (recovery !== null) {
-    ctx.logger.warning(`registry: ${recovery.outcome === 'completed' ? 'completed' : 'undid'} the interrupted ${recovery.action} of ${model} ${recovery.version}`);
+    ctx.logger.warning(
+      `registry: ${recovery.outcome === 'completed' ? 'completed' : 'undid'} the interrupted ${recovery.action} of ${model} ${recovery.version}`,
+    );
   }
   const pointer = readProduction(registry, model);
   const record: RegistryCheckRecord = { ok: true, model, recovery, production: pointer?.version ?? null, checks: [] };
@@ -43,7 +44,8 @@ export function runRegistryCheck(ctx: StageContext): RegistryCheckRecord {
   }
   const where = path.relative(process.cwd(), modelDir(registry, model)) || modelDir(registry, model);
   if (!existsSync(modelDir(registry, model))) ctx.logger.info(`registry: ${where} holds no model yet`);
-  else if (record.ok) ctx.logger.info(`registry: ${where} is whole: production ${record.production ?? 'none'}, ${versions.length} version(s) match their checksums`);
+  else if (record.ok)
+    ctx.logger.info(`registry: ${where} is whole: production ${record.production ?? 'none'}, ${versions.length} version(s) match their checksums`);
   else for (const c of record.checks.filter((c) => !c.ok)) ctx.logger.warning(c.message);
   return record;
 }

@@ -3,11 +3,12 @@
  * A stage that says no stops the run: nothing after it happens.
  */
 import { loadDataset } from '../data/dataset.js';
-import type { EvaluationRecord, PromotionRecord, StageContext, TrainingRecord, ValidationResult } from './artifacts.js';
+import type { EvaluationRecord, PromotionRecord, TrainingRecord, ValidationResult } from '../artifacts.js';
+import { dataSource, type StageContext } from './context.js';
 import { runEvaluate } from './evaluate.js';
 import { type PromoteOptions, runPromote, summariseFailedGates } from './promote.js';
 import { runTrain } from './train.js';
-import { dataSource, runValidate, screenWindow } from './validate.js';
+import { runValidate, screenWindow } from './validate.js';
 
 export interface RunResult {
   ok: boolean;

@@ -15,9 +15,8 @@ import { readChunksOf } from '../data/stream.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { createStatistics, type DatasetStatistics, mergeStatistics, parseStatistics } from '../validate/statistics.js';
-import type { StageContext } from './artifacts.js';
+import { dataSource, type StageContext } from './context.js';
 import { ctBinary, runCtProcess } from './ct-process.js';
-import { dataSource } from './validate.js';
 
 /** What `compute`, `merge` and `run` wrote. */
 export interface StatsResult {
@@ -101,17 +100,24 @@ export async function runStatsParallel(ctx: StageContext, options: { groups: num
   if (!(Number.isInteger(options.groups) && options.groups >= 1)) throw new UserError(`--groups: expected a whole number >= 1, got ${options.groups}`);
   const started = performance.now();
   const bin = options.bin ?? ctBinary();
-  if (ctx.data !== undefined) throw new UserError('ct stats run splits the partitions of data.path; for other data use ct stats compute --data, then ct stats merge');
+  if (ctx.data !== undefined)
+    throw new UserError('ct stats run splits the partitions of data.path; for other data use ct stats compute --data, then ct stats merge');
   const partitions = listPartitions(dataSource(ctx));
   const window = new Set(planDataset(ctx.loaded.config.data, dataSource(ctx)).files.map(displayPath));
-  const groups = groupFiles(partitions.filter((p) => window.has(p.file)), options.groups);
+  const groups = groupFiles(
+    partitions.filter((p) => window.has(p.file)),
+    options.groups,
+  );
   const outputs = groups.map((_, k) => path.join(ctx.outDir, 'groups', `group-${k + 1}`));
   await Promise.all(
     groups.map(async (group, k) => {
       mkdirSync(outputs[k]!, { recursive: true });
       const args = ['stats', 'compute', '--config', ctx.loaded.file, '--from', group[0]!.date, '--to', group.at(-1)!.date, '--out', outputs[k]!, '--quiet'];
       const { status, stderr } = await runCtProcess(args, bin);
-      if (status !== 0) throw new UserError(`stats of group ${k + 1} (${group[0]!.date}..${group.at(-1)!.date}) failed: ${stderr.trim().split('\n').at(-1) ?? `exit ${status}`}`);
+      if (status !== 0)
+        throw new UserError(
+          `stats of group ${k + 1} (${group[0]!.date}..${group.at(-1)!.date}) failed: ${stderr.trim().split('\n').at(-1) ?? `exit ${status}`}`,
+        );
     }),
   );
   const merged = runStatsMerge(ctx, outputs.map(statisticsFile));

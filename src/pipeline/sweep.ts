@@ -13,42 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { displayPath } from '../data/files.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
-import { readJson, writeJson } from '../files.js';
+import { writeJson } from '../files.js';
 import { sweepMarkdown } from '../report/sweep.js';
 import { describeLeg, type Leg, matrixOf, planLegs } from '../sweep/plan.js';
-import { allMetrics, artifactPaths, type EvaluationRecord, type StageContext, type TrainingRecord } from './artifacts.js';
+import { bestLeg, checkComparable, readLegOutcomes, sweepRecord } from '../sweep/select.js';
+import { artifactPaths, type SweepRecord } from '../artifacts.js';
+import { type StageContext } from './context.js';
 import { ctBinary, runCtProcess } from './ct-process.js';
-
-/** One leg's result, as `select` saw it. */
-export interface SweepLegResult {
-  id: string;
-  params: Record<string, unknown>;
-  /** The selection metric of the candidate on the evaluation rows. */
-  value: number;
-  /** Candidate minus production on the same rows, with its interval; null without production. */
-  delta: { value: number; ci: [number, number] | null } | null;
-  gatesPassed: boolean;
-  failures: string[];
-  trainSeconds: number;
-  contentHash: string;
-}
-
-/** Contents of `sweep.json`. */
-export interface SweepRecord {
-  format: 'ct-sweep';
-  model: string;
-  metric: string;
-  higherIsBetter: boolean;
-  /** The leg whose candidate went to the gates. */
-  selected: string;
-  /** Every leg was scored on these rows, against this production model. */
-  rows: number;
-  data: { fingerprint: string; parts: string[] };
-  baseline: string | null;
-  legs: SweepLegResult[];
-  /** Local runs: wall time of all legs and how many ran at once. */
-  run: { seconds: number; parallel: number } | null;
-}
 
 /** The legs of the config's sweep; a `UserError` when it has none. */
 export function sweepLegs(ctx: StageContext): Leg[] {
@@ -86,7 +57,17 @@ export async function runSweepLocal(ctx: StageContext, options: { parallel?: num
     for (let leg = queue.shift(); leg !== undefined; leg = queue.shift()) {
       const out = legDir(ctx.outDir, leg.id);
       rmSync(out, { recursive: true, force: true });
-      const common = ['--config', ctx.loaded.file, '--leg', leg.id, '--out', out, '--quiet', ...(ctx.data === undefined ? [] : ['--data', ctx.data]), ...(ctx.backend === undefined ? [] : ['--backend', ctx.backend])];
+      const common = [
+        '--config',
+        ctx.loaded.file,
+        '--leg',
+        leg.id,
+        '--out',
+        out,
+        '--quiet',
+        ...(ctx.data === undefined ? [] : ['--data', ctx.data]),
+        ...(ctx.backend === undefined ? [] : ['--backend', ctx.backend]),
+      ];
       const trained = await runCtProcess(['train', ...common], bin);
       // Exit 1 of evaluate is "gates failed": the leg still has a result.
       const evaluated = trained.status === 0 ? await runCtProcess(['evaluate', ...common], bin) : trained;
@@ -102,7 +83,6 @@ export async function runSweepLocal(ctx: StageContext, options: { parallel?: num
   return runSweepSelect(ctx, { run: { seconds, parallel } });
 }
 
-
 /**
  * `ct sweep select`: the best leg by sweep.metric (default the headline metric) on the
  * shared evaluation rows becomes the candidate of `<out>` for `ct promote`. Legs whose
@@ -115,67 +95,23 @@ export function runSweepSelect(ctx: StageContext, options: { legsDir?: string; r
   const metric = config.sweep!.metric ?? headlineMetric(config.task).name;
   const higherIsBetter = metricDirection(metric) !== 'lowerIsBetter';
   const legsDir = options.legsDir ?? path.join(ctx.outDir, 'legs');
-  const results: Array<SweepLegResult & { dir: string; evaluation: EvaluationRecord }> = [];
-  const missing: string[] = [];
-  for (const leg of legs) {
-    const dir = path.join(legsDir, leg.id);
-    const paths = artifactPaths(dir);
-    if (!existsSync(paths.evaluation)) {
-      missing.push(leg.id);
-      continue;
-    }
-    const evaluation = readJson<EvaluationRecord>(paths.evaluation, `evaluation of ${leg.id}`);
-    const training = readJson<TrainingRecord>(path.join(paths.modelDir, 'training.json'), `training record of ${leg.id}`);
-    if (training.leg?.id !== leg.id || JSON.stringify(training.leg.params) !== JSON.stringify(leg.params)) {
-      throw new UserError(`${displayPath(dir)}: trained as ${training.leg === null ? 'no sweep leg' : `${training.leg.id} (${describeLeg(training.leg)})`}, but the sweep's ${leg.id} is ${describeLeg(leg)}: run the legs again`);
-    }
-    const metrics = allMetrics(evaluation, 'candidate');
-    const value = metrics[metric];
-    if (value === undefined) throw new UserError(`sweep.metric: "${metric}" is not among the metrics of ${leg.id} (${Object.keys(metrics).join(', ')})`);
-    results.push({
-      id: leg.id,
-      params: leg.params,
-      value,
-      delta: evaluation.deltas[metric] ?? null,
-      gatesPassed: evaluation.ok,
-      failures: evaluation.failures.map((f) => f.message),
-      trainSeconds: training.timing.durationSeconds,
-      contentHash: evaluation.candidate.contentHash,
-      dir,
-      evaluation,
-    });
-  }
-  if (results.length === 0) throw new UserError(`no leg of the sweep has been evaluated in ${displayPath(legsDir)} (expected ${legs.map((l) => `${l.id}/evaluation.json`).join(', ')})`);
+  const { results, missing } = readLegOutcomes(legs, legsDir, metric);
+  if (results.length === 0)
+    throw new UserError(
+      `no leg of the sweep has been evaluated in ${displayPath(legsDir)} (expected ${legs.map((l) => `${l.id}/evaluation.json`).join(', ')})`,
+    );
   if (missing.length > 0) ctx.logger.warning(`sweep: no evaluation for ${missing.join(', ')}: selecting among the ${results.length} leg(s) that finished`);
+  checkComparable(results);
+  const best = bestLeg(results, higherIsBetter);
 
-  // Comparable only on the same rows against the same production model.
-  const first = results[0]!;
-  const rowsKey = (e: EvaluationRecord): string => JSON.stringify([e.data.fingerprint, e.data.parts, e.rows, e.baseline?.version ?? null]);
-  for (const r of results.slice(1)) {
-    if (rowsKey(r.evaluation) !== rowsKey(first.evaluation)) {
-      throw new UserError(`${r.id} was evaluated on other rows or against another production model than ${first.id} (data ${r.evaluation.data.fingerprint.slice(0, 19)} vs ${first.evaluation.data.fingerprint.slice(0, 19)}, production ${r.evaluation.baseline?.version ?? 'none'} vs ${first.evaluation.baseline?.version ?? 'none'}): run all legs on the same data`);
-    }
-  }
-  // Best by the metric; ties go to the earlier leg.
-  const best = results.reduce((a, b) => ((higherIsBetter ? b.value > a.value : b.value < a.value) ? b : a));
+  // The best leg's candidate goes where ct promote looks.
   const paths = artifactPaths(ctx.outDir);
   rmSync(paths.modelDir, { recursive: true, force: true });
   cpSync(path.join(best.dir, 'model'), paths.modelDir, { recursive: true });
   copyFileSync(path.join(best.dir, 'evaluation.json'), paths.evaluation);
   if (existsSync(path.join(best.dir, 'evaluation.md'))) copyFileSync(path.join(best.dir, 'evaluation.md'), paths.evaluationReport);
 
-  const record: SweepRecord = {
-    format: 'ct-sweep',
-    model: config.name,
-    metric,
-    higherIsBetter,
-    selected: best.id,
-    rows: first.evaluation.rows,
-    data: first.evaluation.data,
-    baseline: first.evaluation.baseline?.version ?? null,
-    legs: results.map(({ dir: _dir, evaluation: _evaluation, ...r }) => r),
-    run: options.run ?? null,
-  };
+  const record = sweepRecord({ model: config.name, metric, higherIsBetter, selected: best.id, run: options.run ?? null }, results);
   writeJson(path.join(ctx.outDir, 'sweep.json'), record);
   writeFileSync(path.join(ctx.outDir, 'sweep.md'), sweepMarkdown(record, missing));
   const verdict = best.gatesPassed ? 'its gates passed' : `its gates failed: ${best.failures.join('; ')}`;

@@ -9,47 +9,29 @@ import * as tf from '@tensorflow/tfjs';
 import type { CtConfig } from '../config/types.js';
 import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
-import { isRemote } from '../data/remote.js';
 import { readChunksOf } from '../data/stream.js';
-import { type Column, numberColumnOf, takeRows, type Table } from '../data/table.js';
+import { takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 import { createInputDomainChecker } from '../features/domain.js';
-import { labelColumnValues } from '../features/label.js';
-import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
+import { type Preprocessing } from '../features/preprocessing.js';
 import { readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { lineDiff } from '../report/diff.js';
 import { validationMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
-import { fileLoadHandler } from '../train/io.js';
-import { predictRows } from '../train/predict.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import type { CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
 import { type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
 import { createStatistics, type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
-import { artifactPaths, type StageContext, type TrainingRecord, type ValidationResult } from './artifacts.js';
-import { acceptedPath, type Screening, screenPartitions, skippedScreening, writeAcceptance } from './history.js';
+import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
+import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
+import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
+import { acceptedPath, type Screening, screenPartitions, skippedScreening, writeAcceptance } from '../validate/screening.js';
+import { loadModel } from '../evaluate/score.js';
 
 export { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
-
-/** Resolved location of the data the stage reads (the `--data` override wins). */
-export function dataSource(ctx: StageContext): string {
-  const configured = ctx.loaded.config.data.path;
-  return ctx.data ?? (isRemote(configured) ? configured : path.resolve(ctx.loaded.baseDir, configured));
-}
-
-/** Where the data schema lives: data.schema, or schema.json in the configured data folder. */
-export function schemaPath(ctx: StageContext): string {
-  const { config, baseDir } = ctx.loaded;
-  if (config.data.schema !== undefined) return path.resolve(baseDir, config.data.schema);
-  // Data on a server: the schema is the repository's, beside the config.
-  if (isRemote(config.data.path)) return path.join(baseDir, 'schema.json');
-  const configured = path.resolve(baseDir, config.data.path);
-  const folder = path.extname(configured) === '' ? configured : path.dirname(configured);
-  return path.join(folder, 'schema.json');
-}
 
 export interface ValidateOptions {
   /** Propose the schema change that would accept this batch (written beside the artifacts, shown as a diff). */
@@ -87,23 +69,6 @@ export async function screenWindow(ctx: StageContext): Promise<Screening> {
 }
 
 /**
- * The days the last validation in `<out>` left out of the window (quarantined), so that
- * `ct train` and `ct evaluate` read the same window as it did; a day whose file has
- * changed since (fixed) is read again.
- */
-export function quarantinedDays(ctx: StageContext): Set<string> {
-  const file = artifactPaths(ctx.outDir).validation;
-  if (ctx.data !== undefined || !existsSync(file)) return new Set();
-  const validation = readJson<Partial<ValidationResult>>(file, 'validation result');
-  const days = new Set<string>();
-  for (const q of validation.quarantined ?? []) {
-    const partition = path.join(dataSource(ctx), path.basename(q.file));
-    if (existsSync(partition) && fingerprintFiles([partition]) === q.fingerprint) days.add(q.date);
-  }
-  return days;
-}
-
-/**
  * Records a person's acceptance of a partition's change (`ct validate --accept <day>`): the
  * newest partition's history findings, or a quarantined partition's, no longer count, and
  * history before that day no longer counts for those statistics. Schema errors are not
@@ -119,12 +84,18 @@ export async function acceptPartition(ctx: StageContext, date: string, reason: s
       : quarantined !== undefined
         ? { fingerprint: quarantined.fingerprint, metrics: quarantined.metrics }
         : null;
-  if (target === null) throw new UserError(`--accept ${date}: no partition of the window for that day is flagged against its history (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'})`);
-  if (target.metrics.length === 0) throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);
+  if (target === null)
+    throw new UserError(
+      `--accept ${date}: no partition of the window for that day is flagged against its history (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'})`,
+    );
+  if (target.metrics.length === 0)
+    throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);
   const file = schemaPath(ctx);
   const before = existsSync(acceptedPath(file)) ? readFileSync(acceptedPath(file), 'utf8') : '';
   const written = writeAcceptance(file, { date, fingerprint: target.fingerprint, metrics: target.metrics, reason });
-  ctx.logger.info(`accepted the change of ${date} (${target.metrics.join(', ')}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`);
+  ctx.logger.info(
+    `accepted the change of ${date} (${target.metrics.join(', ')}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`,
+  );
 }
 
 export interface ValidateOutput {
@@ -151,70 +122,38 @@ interface Production extends Scorer {
 export async function runValidate(ctx: StageContext, given?: Dataset, options: ValidateOptions = {}): Promise<ValidateOutput> {
   const { config } = ctx.loaded;
   const screening = options.screening ?? (given === undefined && options.plan === undefined ? await screenWindow(ctx) : skippedScreening('validated as given'));
-  const quarantined = new Set(screening.quarantined.map((q) => q.date));
-  if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0) return refuseNewest(ctx, screening, screening.newest);
+  if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0)
+    return refuseNewest(ctx, screening, screening.newest);
   if (screening.newest !== null) {
-    ctx.logger.info(`history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`);
+    ctx.logger.info(
+      `history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`,
+    );
   }
   // A batch given with --data is all new data; the configured window is split into reference and new days.
+  const quarantined = new Set(screening.quarantined.map((q) => q.date));
   const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
-  const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
-  const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
-  const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => {
-    if (given !== undefined) return datasetChunks(given);
-    return (async function* () {
-      for await (const table of readChunksOf(plan.files, readOptions)) {
-        const file = table.sources[0]?.file ?? '';
-        yield { table, drift: evaluationFiles.size === 0 || evaluationFiles.has(file) ? 'current' : 'reference' };
-      }
-    })();
-  };
-
-  const file = schemaPath(ctx);
-  const schemaInferred = !existsSync(file);
-  let schema: DataSchema;
-  if (schemaInferred) {
-    const all = createStatistics();
-    for await (const chunk of chunks()) all.add(chunk.table);
-    schema = inferSchema(all.result(), { maxDomainSize: config.validation.maxDomainSize });
-    writeJson(file, schema);
-    ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
-  } else {
-    schema = parseSchema(displayPath(file), readJson(file, 'data schema'));
-  }
+  const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => (given !== undefined ? datasetChunks(given) : planChunks(plan, config));
+  const { schema, file, inferred } = await readOrInferSchema(ctx, chunks);
   checkConfigColumns(ctx.loaded.file, config, schema, displayPath(file));
 
   const production = await loadProduction(ctx);
   // Without a production model, the training days of the window are the reference.
-  const hasWindowReference = given !== undefined || plan.evaluationFiles.length > 0;
-  const reference = production?.statistics ?? (hasWindowReference ? 'window' : null);
-  const drift = driftOptions(config, schema);
-  // Scoring every row is most of the work of validating a large batch: only for a tested prediction drift.
-  const scorer = drift.columns?.includes(PREDICTION_COLUMN) === true ? production : null;
-  const batch = await validateChunks(chunks(), {
-    schema,
-    checker: checkerOptions(config, plan, production),
-    reference,
-    drift,
-    derive: (table) => deriveColumns(table, config, scorer),
-    collectAll: options.updateSchema === true,
-    // What the production model can take: a value its preprocessing would turn into NaN or an imputed number is an anomaly.
-    checks: production === null ? [] : [createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity })],
-  });
+  const reference = production?.statistics ?? (given !== undefined || plan.evaluationFiles.length > 0 ? 'window' : null);
+  const batch = await checkBatch(ctx, chunks(), { schema, plan, production, reference, collectAll: options.updateSchema === true });
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
   const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  // Rows already read were fingerprinted as they were read; do not read the files again.
   const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
   const result: ValidationResult = {
     ok: !anomalies.some((a) => a.severity === 'error') && !driftBlocks,
     rows: batch.rows,
-    // Rows already read were fingerprinted as they were read; do not read the files again.
     fingerprint,
     retrain: ctx.data !== undefined && given === undefined ? null : retrainDecision(production, fingerprint, ctx.loaded.hash),
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
-    schemaInferred,
+    schemaInferred: inferred,
     anomalies,
     drift:
       batch.drift === null
@@ -228,23 +167,86 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     quarantined: screening.quarantined,
   };
   writeValidation(ctx, result);
-  if (options.updateSchema === true && batch.all !== null) {
-    const proposed = widenSchema(schema, batch.all, { maxDomainSize: config.validation.maxDomainSize });
-    const proposedFile = path.join(ctx.outDir, 'schema.proposed.json');
-    writeJson(proposedFile, proposed);
-    const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
-    ctx.logger.info(diff === '' || !/^[-+]/m.test(diff) ? 'the schema already accepts this batch' : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):\n${diff}`);
-  }
+  if (options.updateSchema === true && batch.all !== null) proposeSchema(ctx, schema, batch.all, file);
   logFindings(ctx, result);
-  if (result.drift !== null) {
-    const drifted = result.drift.columns.filter((c) => c.drifted).map((c) => c.column);
-    const line = `drift against ${result.drift.reference}: ${drifted.length} of ${result.drift.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}${result.drift.datasetDrift ? ': dataset drift' : ''}`;
-    if (driftBlocks) ctx.logger.warning(`${line}; validation.drift.blocking is set`);
-    else ctx.logger.info(line);
-  }
+  logDrift(ctx, result.drift, driftBlocks);
   if (result.retrain?.needed === false) ctx.logger.info(result.retrain.reason);
   ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? 'ok' : 'failed'}`);
   return { result };
+}
+
+/** Streams the batch through the schema, drift and input-domain checks. */
+function checkBatch(
+  ctx: StageContext,
+  chunks: AsyncIterable<BatchChunk> | Iterable<BatchChunk>,
+  batch: { schema: DataSchema; plan: DatasetPlan; production: Production | null; reference: DatasetStatistics | 'window' | null; collectAll: boolean },
+): ReturnType<typeof validateChunks> {
+  const { config } = ctx.loaded;
+  const { schema, production } = batch;
+  const drift = driftOptions(config, schema);
+  // Scoring every row is most of the work of validating a large batch: only for a tested prediction drift.
+  const scorer = drift.columns?.includes(PREDICTION_COLUMN) === true ? production : null;
+  const domain =
+    production === null
+      ? null
+      : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
+  return validateChunks(chunks, {
+    schema,
+    checker: checkerOptions(config, batch.plan, production),
+    reference: batch.reference,
+    drift,
+    derive: (table) => deriveColumns(table, config, scorer),
+    collectAll: batch.collectAll,
+    // What the production model can take: a value its preprocessing would turn into NaN or an imputed number is an anomaly.
+    checks: domain === null ? [] : [domain],
+  });
+}
+
+/** The files of `plan` streamed in chunks, each marked as reference or current data for drift. */
+async function* planChunks(plan: DatasetPlan, config: CtConfig): AsyncIterable<BatchChunk> {
+  const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
+  const readOptions = config.data.format === undefined ? {} : { format: config.data.format };
+  for await (const table of readChunksOf(plan.files, readOptions)) {
+    const file = table.sources[0]?.file ?? '';
+    yield { table, drift: evaluationFiles.size === 0 || evaluationFiles.has(file) ? 'current' : 'reference' };
+  }
+}
+
+/** The data schema: read, or on first use inferred from the data and written for review. */
+async function readOrInferSchema(
+  ctx: StageContext,
+  chunks: () => AsyncIterable<BatchChunk> | Iterable<BatchChunk>,
+): Promise<{ schema: DataSchema; file: string; inferred: boolean }> {
+  const file = schemaPath(ctx);
+  if (existsSync(file)) return { schema: parseSchema(displayPath(file), readJson(file, 'data schema')), file, inferred: false };
+  const all = createStatistics();
+  for await (const chunk of chunks()) all.add(chunk.table);
+  const schema = inferSchema(all.result(), { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  writeJson(file, schema);
+  ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
+  return { schema, file, inferred: true };
+}
+
+/** `--update-schema`: writes the schema that would accept the batch beside the artifacts and shows the change. */
+function proposeSchema(ctx: StageContext, schema: DataSchema, all: Parameters<typeof widenSchema>[1], file: string): void {
+  const proposed = widenSchema(schema, all, { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  const proposedFile = path.join(ctx.outDir, 'schema.proposed.json');
+  writeJson(proposedFile, proposed);
+  const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
+  ctx.logger.info(
+    diff === '' || !/^[-+]/m.test(diff)
+      ? 'the schema already accepts this batch'
+      : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):\n${diff}`,
+  );
+}
+
+/** One line on drift: which columns drifted against which reference, and whether it blocks. */
+function logDrift(ctx: StageContext, drift: ValidationResult['drift'], blocks: boolean): void {
+  if (drift === null) return;
+  const drifted = drift.columns.filter((c) => c.drifted).map((c) => c.column);
+  const line = `drift against ${drift.reference}: ${drifted.length} of ${drift.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}${drift.datasetDrift ? ': dataset drift' : ''}`;
+  if (blocks) ctx.logger.warning(`${line}; validation.drift.blocking is set`);
+  else ctx.logger.info(line);
 }
 
 /** Writes `validation.json` and its Markdown twin. */
@@ -300,8 +302,12 @@ function retrainDecision(production: Production | null, fingerprint: string, con
   if (production === null) return { needed: true, reason: 'no production model yet' };
   const sameData = production.trainedOn.fingerprint === fingerprint;
   const sameConfig = production.trainedOn.configSha256 === configSha256;
-  if (sameData && sameConfig) return { needed: false, reason: `no new data since production ${production.version} was trained (same files and config): retraining would change nothing` };
-  return { needed: true, reason: [sameData ? null : 'new data since production was trained', sameConfig ? null : 'the config changed'].filter((r) => r !== null).join(' and ') };
+  if (sameData && sameConfig)
+    return { needed: false, reason: `no new data since production ${production.version} was trained (same files and config): retraining would change nothing` };
+  return {
+    needed: true,
+    reason: [sameData ? null : 'new data since production was trained', sameConfig ? null : 'the config changed'].filter((r) => r !== null).join(' and '),
+  };
 }
 
 /** The rows of a dataset already in memory, as a reference (training) and a current (evaluation) chunk. */
@@ -325,7 +331,8 @@ function checkConfigColumns(configFile: string, config: CtConfig, schema: DataSc
   });
   config.evaluation.slices.forEach((s, i) => used.push([`evaluation.slices[${i}].column`, s.column]));
   for (const [field, column] of used) {
-    if (!known.includes(column)) throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(', ')})`);
+    if (!known.includes(column))
+      throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(', ')})`);
   }
 }
 
@@ -348,7 +355,11 @@ function checkerOptions(config: CtConfig, plan: ReturnType<typeof planDataset>, 
 function driftOptions(config: CtConfig, schema: DataSchema): DriftOptions {
   const d = config.validation.drift;
   // Time always moves: the timestamp column is never tested for drift.
-  const columns = d.columns ?? [...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== 'timestamp').map((c) => c.name), LABEL_COLUMN, PREDICTION_COLUMN];
+  const columns = d.columns ?? [
+    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== 'timestamp').map((c) => c.name),
+    LABEL_COLUMN,
+    PREDICTION_COLUMN,
+  ];
   return {
     columns,
     method: d.method,
@@ -360,41 +371,14 @@ function driftOptions(config: CtConfig, schema: DataSchema): DriftOptions {
   };
 }
 
-/** A model (loaded on first use) with its preprocessing, able to score a table. */
-export interface Scorer {
-  model: () => Promise<tf.LayersModel>;
-  preprocessing: Preprocessing;
-}
-
-/**
- * Adds the columns tested for label and prediction drift: the label (binary and
- * regression tasks) and, given a model, its predictions.
- */
-export async function deriveColumns(table: Table, config: CtConfig, production: Scorer | null): Promise<Table> {
-  const extra: Column[] = [];
-  if (config.task !== 'multiclass' && table.columns.some((c) => c.name === config.label.column)) {
-    const labels = labelColumnValues(table, { ...config.label, task: config.task });
-    extra.push(numberColumnOf(LABEL_COLUMN, labels));
-  }
-  if (production !== null && production.preprocessing.task !== 'multiclass') {
-    try {
-      const encoded = encodeTable(table, production.preprocessing, { withLabels: false });
-      extra.push(numberColumnOf(PREDICTION_COLUMN, predictRows(await production.model(), encoded)));
-    } catch {
-      // A batch the production model cannot read (missing column): the anomalies say why; no prediction drift.
-    }
-  }
-  return extra.length === 0 ? table : { ...table, columns: [...table.columns, ...extra] };
-}
-
 /**
  * The production model's reference statistics and model, checksums verified; null
  * before the first promotion. The model (and the TF.js backend) loads on first use,
  * so a batch that cannot be read fails before any of that work.
  */
 async function loadProduction(ctx: StageContext): Promise<Production | null> {
-  const { config, baseDir } = ctx.loaded;
-  const registry = path.resolve(baseDir, config.registry.path);
+  const { config } = ctx.loaded;
+  const registry = registryPath(ctx);
   const pointer = readProduction(registry, config.name);
   if (pointer === null) return null;
   const dir = verifiedProductionDir(registry, pointer);
@@ -413,7 +397,7 @@ async function loadProduction(ctx: StageContext): Promise<Production | null> {
     model: () =>
       (model ??= (async () => {
         await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-        return tf.loadLayersModel(fileLoadHandler(dir));
+        return (await loadModel(dir, `production model ${pointer.version}`)).model;
       })()),
     rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
     trainedOn: { fingerprint: training.data.fingerprint, configSha256: training.config.sha256 },

@@ -15,11 +15,11 @@ import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
-import { modelDir, readProduction, recordedChecksums, verifiedVersionDir } from '../registry/registry.js';
+import { checkRecordedChecksums, modelDir, readProduction } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
-import type { EvaluationRecord, StageContext } from './artifacts.js';
-import { loadModel, registryPath, scoreSameRows } from './evaluate.js';
-import { dataSource } from './validate.js';
+import type { EvaluationRecord } from '../artifacts.js';
+import { dataSource, registryPath, type StageContext } from './context.js';
+import { loadModel, scoreSameRows } from '../evaluate/score.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,6 +34,9 @@ export interface VerificationRecord {
   checks: Array<{ check: string; ok: boolean; message: string }>;
 }
 
+/** Records one check, passed or not. */
+type Check = (name: string, ok: boolean, message: string) => void;
+
 /** Verifies `version` (default: the production version) of the config's model. */
 export async function runVerify(ctx: StageContext, version?: string): Promise<VerificationRecord> {
   const { config } = ctx.loaded;
@@ -42,47 +45,30 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
   const target = version ?? pointer?.version;
   if (target === undefined) throw new UserError(`registry: ${config.name} has no production model to verify`);
   const record: VerificationRecord = { ok: true, model: config.name, version: target, checks: [] };
-  const check = (name: string, ok: boolean, message: string): void => {
+  const check: Check = (name, ok, message) => {
     record.checks.push({ check: name, ok, message });
     if (!ok) record.ok = false;
   };
-
+  /** The folder of `v` when its files match their recorded checksums, else null. */
   const verified = (v: string): string | null => {
-    const recorded = recordedChecksums(registry, config.name, v, pointer);
-    if (recorded === null) {
-      check(`checksums of ${v}`, false, `no checksums of ${v} are recorded in production.json or history.jsonl`);
-      return null;
-    }
-    try {
-      const dir = verifiedVersionDir(registry, config.name, v, recorded.files, recorded.source);
-      check(`checksums of ${v}`, true, `${Object.keys(recorded.files).length} files match their recorded sha256`);
-      return dir;
-    } catch (error) {
-      check(`checksums of ${v}`, false, (error as Error).message);
-      return null;
-    }
+    const { dir, message } = checkRecordedChecksums(registry, config.name, v, pointer);
+    check(`checksums of ${v}`, dir !== null, message);
+    return dir;
   };
 
   const dir = verified(target);
   if (dir !== null) {
     const evaluation = readJson<EvaluationRecord>(path.join(dir, 'evaluation.json'), `evaluation of ${target}`);
-    const baselineDir = evaluation.baseline === null ? null : existsSync(path.join(modelDir(registry, config.name), evaluation.baseline.version)) ? verified(evaluation.baseline.version) : null;
+    const baselineDir =
+      evaluation.baseline === null
+        ? null
+        : existsSync(path.join(modelDir(registry, config.name), evaluation.baseline.version))
+          ? verified(evaluation.baseline.version)
+          : null;
     if (evaluation.baseline !== null && baselineDir === null && !record.checks.some((c) => c.check === `checksums of ${evaluation.baseline!.version}`)) {
       check('baseline', false, `the model it was compared with, ${evaluation.baseline.version}, is not in the registry`);
     }
-    let rows: Table | null = null;
-    try {
-      rows = await recordedEvaluationRows(ctx, evaluation);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      check('evaluation data', false, error.message);
-    }
-    if (rows !== null) {
-      await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-      const scored = await rescore(dir, baselineDir, rows, evaluation);
-      compare(check, `metrics of ${target}`, evaluation.candidate.metrics, scored.candidate, scored.rows, evaluation.rows);
-      if (evaluation.baseline !== null && scored.baseline !== null) compare(check, `metrics of ${evaluation.baseline.version} (the model it was compared with)`, evaluation.baseline.metrics, scored.baseline, scored.rows, evaluation.rows);
-    }
+    await checkMetrics(ctx, check, { version: target, dir, baselineDir, evaluation });
   }
   writeJson(path.join(ctx.outDir, 'verification.json'), record);
   for (const c of record.checks) {
@@ -90,6 +76,38 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     else ctx.logger.warning(`FAILED: ${c.check}: ${c.message}`);
   }
   return record;
+}
+
+/**
+ * Scores `version` (in `dir`) and the model it was compared with (in `baselineDir`) again
+ * on the recorded evaluation rows and checks the metrics against the recorded ones; rows
+ * that cannot be read again are a failed check.
+ */
+async function checkMetrics(
+  ctx: StageContext,
+  check: Check,
+  { version, dir, baselineDir, evaluation }: { version: string; dir: string; baselineDir: string | null; evaluation: EvaluationRecord },
+): Promise<void> {
+  let rows: Table | null = null;
+  try {
+    rows = await recordedEvaluationRows(ctx, evaluation);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    check('evaluation data', false, error.message);
+  }
+  if (rows === null) return;
+  await selectBackend(ctx.backend ?? ctx.loaded.config.training.backend, ctx.logger);
+  const scored = await rescore(dir, baselineDir, rows, evaluation);
+  compare(check, `metrics of ${version}`, evaluation.candidate.metrics, scored.candidate, scored.rows, evaluation.rows);
+  if (evaluation.baseline !== null && scored.baseline !== null)
+    compare(
+      check,
+      `metrics of ${evaluation.baseline.version} (the model it was compared with)`,
+      evaluation.baseline.metrics,
+      scored.baseline,
+      scored.rows,
+      evaluation.rows,
+    );
 }
 
 /**
@@ -112,30 +130,41 @@ async function recordedEvaluationRows(ctx: StageContext, evaluation: EvaluationR
     const files = parts.map((d) => byDay.get(d)!);
     const table = await readTables(files, data.format === undefined ? {} : { format: data.format });
     if (data.split.method === 'time') return table;
-    if (fingerprintFiles(files) !== evaluation.data.fingerprint) throw new UserError(`the partitions of ${data.path} the evaluation read (${parts[0]} .. ${parts.at(-1)}) have changed since`);
+    if (fingerprintFiles(files) !== evaluation.data.fingerprint)
+      throw new UserError(`the partitions of ${data.path} the evaluation read (${parts[0]} .. ${parts.at(-1)}) have changed since`);
     return takeRows(table, hashSplitRows(table, data.split).evaluation);
   }
   if (parts.length !== 1) throw new UserError('the evaluation recorded no data it read');
   const dataset = await loadDataset(data, source);
-  if (dataset.fingerprint !== evaluation.data.fingerprint) throw new UserError(`${displayPath(source)} has changed since the evaluation read it (its fingerprint differs)`);
+  if (dataset.fingerprint !== evaluation.data.fingerprint)
+    throw new UserError(`${displayPath(source)} has changed since the evaluation read it (its fingerprint differs)`);
   return takeRows(dataset.table, dataset.evaluationRows);
 }
 
 /** Scores the version (and its baseline) as `ct evaluate` did: the version's labels for both. */
-async function rescore(dir: string, baselineDir: string | null, table: Table, evaluation: EvaluationRecord): Promise<{ rows: number; candidate: Metrics; baseline: Metrics | null }> {
+async function rescore(
+  dir: string,
+  baselineDir: string | null,
+  table: Table,
+  evaluation: EvaluationRecord,
+): Promise<{ rows: number; candidate: Metrics; baseline: Metrics | null }> {
   const candidate = await loadModel(dir, 'model');
   const baseline = baselineDir === null ? null : await loadModel(baselineDir, 'baseline model');
   try {
     const options = { threshold: evaluation.settings?.threshold ?? 0.5, calibrationBins: evaluation.settings?.calibrationBins ?? 10, classes: candidate.width };
     const scored = scoreSameRows(table, candidate, baseline, options, `the model it was compared with, ${evaluation.baseline?.version},`);
-    return { rows: scored.selected.length, candidate: weightedMetrics(scored.candidate, null), baseline: scored.production === null ? null : weightedMetrics(scored.production, null) };
+    return {
+      rows: scored.selected.length,
+      candidate: weightedMetrics(scored.candidate, null),
+      baseline: scored.production === null ? null : weightedMetrics(scored.production, null),
+    };
   } finally {
     candidate.model.dispose();
     baseline?.model.dispose();
   }
 }
 
-function compare(check: (name: string, ok: boolean, message: string) => void, name: string, recorded: Metrics, recomputed: Metrics, rows: number, recordedRows: number): void {
+function compare(check: Check, name: string, recorded: Metrics, recomputed: Metrics, rows: number, recordedRows: number): void {
   if (rows !== recordedRows) {
     check(name, false, `${rows} labelled evaluation rows now, ${recordedRows} recorded`);
     return;
@@ -147,5 +176,11 @@ function compare(check: (name: string, ok: boolean, message: string) => void, na
     const same = again !== undefined && (Number.isNaN(value) ? Number.isNaN(again) : Math.abs(again - value) <= VERIFY_TOLERANCE);
     if (!same) differences.push(`${metric}: recorded ${value}, re-scored ${again}`);
   }
-  check(name, differences.length === 0, differences.length === 0 ? `${Object.keys(recorded).filter((m) => !GUARD_METRICS.includes(m)).length} metrics reproduce on ${rows} rows` : differences.join('; '));
+  check(
+    name,
+    differences.length === 0,
+    differences.length === 0
+      ? `${Object.keys(recorded).filter((m) => !GUARD_METRICS.includes(m)).length} metrics reproduce on ${rows} rows`
+      : differences.join('; '),
+  );
 }

@@ -38,7 +38,9 @@ export function withFolderLock<T>(folder: string, fn: () => T, options: { waitMs
       continue;
     }
     if (Date.now() > deadline) {
-      throw new UserError(`${file}: locked by process ${owner?.pid ?? '?'} on ${owner?.host ?? '?'} since ${owner?.at ?? '?'}; another ct run is changing this model (delete the file if that run is gone)`);
+      throw new UserError(
+        `${file}: locked by process ${owner?.pid ?? '?'} on ${owner?.host ?? '?'} since ${owner?.at ?? '?'}; another ct run is changing this model (delete the file if that run is gone)`,
+      );
     }
     sleepSync(pause);
   }
@@ -108,4 +110,3 @@ function breakStaleLock(file: string, stale: LockOwner): void {
   }
   rmSync(aside, { force: true });
 }
-

@@ -113,7 +113,12 @@ function appendHistory(registry: string, entry: HistoryEntry): void {
  * The checksums recorded for `version`: production.json's when it is production, else
  * those of its last line in history.jsonl; null when neither records it.
  */
-export function recordedChecksums(registry: string, model: string, version: string, pointer: ProductionPointer | null = readProduction(registry, model)): { files: Record<string, string>; source: 'production.json' | 'history.jsonl' } | null {
+export function recordedChecksums(
+  registry: string,
+  model: string,
+  version: string,
+  pointer: ProductionPointer | null = readProduction(registry, model),
+): { files: Record<string, string>; source: 'production.json' | 'history.jsonl' } | null {
   if (pointer?.version === version) return { files: pointer.files, source: 'production.json' };
   const recorded = lastRecordOf(registry, model, version);
   return recorded === undefined ? null : { files: recorded.files, source: 'history.jsonl' };
@@ -132,11 +137,34 @@ export function verifiedVersionDir(registry: string, model: string, version: str
 }
 
 /**
+ * Checks the files of `version` against the checksums recorded for it (see
+ * `recordedChecksums`): its folder when every file matches, else null; and what was found.
+ */
+export function checkRecordedChecksums(
+  registry: string,
+  model: string,
+  version: string,
+  pointer: ProductionPointer | null,
+): { dir: string | null; message: string } {
+  const recorded = recordedChecksums(registry, model, version, pointer);
+  if (recorded === null) return { dir: null, message: `no checksums of ${version} are recorded in production.json or history.jsonl` };
+  try {
+    const dir = verifiedVersionDir(registry, model, version, recorded.files, recorded.source);
+    return { dir, message: `${Object.keys(recorded.files).length} files match their recorded sha256` };
+  } catch (error) {
+    return { dir: null, message: (error as Error).message };
+  }
+}
+
+/**
  * A sortable version id: UTC date and time of promotion plus a short hash of the
  * model's files, e.g. `20010228T120501Z-3fa9c2d1`.
  */
 export function versionId(when: Date, contentHash: string): string {
-  const stamp = when.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = when
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${contentHash.replace(/^sha256:/, '').slice(0, 8)}`;
 }
 
@@ -190,7 +218,15 @@ export function publishVersion(input: PublishInput): PublishResult {
     if (existsSync(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
     const files: Record<string, string> = {};
     for (const name of names) files[name] = sha256File(input.files[name]!);
-    const entry: HistoryEntry = { action: 'promote', model: input.model, version, previous: previous?.version ?? null, at: when.toISOString(), files, by: input.by ?? LOCAL };
+    const entry: HistoryEntry = {
+      action: 'promote',
+      model: input.model,
+      version,
+      previous: previous?.version ?? null,
+      at: when.toISOString(),
+      files,
+      by: input.by ?? LOCAL,
+    };
     const staging = path.join(root, `.staging-${version}`);
     writeJson(path.join(root, PENDING_FILE), { entry, staging: path.basename(staging) } satisfies PendingChange);
     faultPoint('registry: change recorded');
@@ -284,7 +320,12 @@ export function recoverRegistry(registry: string, model: string): Recovery {
  * Points production back at an earlier `version`, after verifying its files against the
  * checksums recorded when it was promoted. `check` sees the current production first.
  */
-export function rollbackTo(registry: string, model: string, version: string, options: { when?: Date; by?: Provenance; check?: (production: ProductionPointer) => void } = {}): ProductionPointer {
+export function rollbackTo(
+  registry: string,
+  model: string,
+  version: string,
+  options: { when?: Date; by?: Provenance; check?: (production: ProductionPointer) => void } = {},
+): ProductionPointer {
   if (readProduction(registry, model) === null) throw new UserError(`registry: ${model} has no production model to roll back`);
   return withFolderLock(modelDir(registry, model), () => {
     recoverModel(registry, model);
@@ -300,7 +341,15 @@ export function rollbackTo(registry: string, model: string, version: string, opt
       );
     }
     verifiedVersionDir(registry, model, version, record.files, 'history.jsonl');
-    const entry: HistoryEntry = { action: 'rollback', model, version, previous: current.version, at: (options.when ?? new Date()).toISOString(), files: record.files, by: options.by ?? LOCAL };
+    const entry: HistoryEntry = {
+      action: 'rollback',
+      model,
+      version,
+      previous: current.version,
+      at: (options.when ?? new Date()).toISOString(),
+      files: record.files,
+      by: options.by ?? LOCAL,
+    };
     writeJson(path.join(modelDir(registry, model), PENDING_FILE), { entry, staging: null } satisfies PendingChange);
     faultPoint('registry: change recorded');
     return commitChange(registry, entry);

@@ -13,7 +13,7 @@ export type Policy = (typeof POLICIES)[number];
 /** What each policy serves, in words, for reports. */
 export const POLICY_DESCRIPTIONS: Record<Policy, string> = {
   never: 'never retrain: the first promoted model serves to the end',
-  always: 'always retrain: every step\'s candidate serves, gates or not',
+  always: "always retrain: every step's candidate serves, gates or not",
   gated: 'gated (the configured policy): validate, train, evaluate against production, promote only when the gates pass',
 };
 
@@ -65,7 +65,10 @@ export interface PolicySummary {
 }
 
 /** Summaries of each policy from the per-step scores (null: no model served, or no rows). */
-export function summarisePolicies(scores: ReadonlyArray<Readonly<Record<Policy, number | null>>>, served: ReadonlyArray<Readonly<Record<Policy, string | null>>>): Record<Policy, PolicySummary> {
+export function summarisePolicies(
+  scores: ReadonlyArray<Readonly<Record<Policy, number | null>>>,
+  served: ReadonlyArray<Readonly<Record<Policy, string | null>>>,
+): Record<Policy, PolicySummary> {
   const out = {} as Record<Policy, PolicySummary>;
   for (const policy of POLICIES) {
     const values = scores.map((s) => s[policy]).filter((v): v is number => v !== null && Number.isFinite(v));

@@ -7,7 +7,14 @@
  * One Mermaid line chart over categorical x labels; each series a list of y values
  * in `range` (default [0, 1]). A missing value (NaN) is drawn at the bottom of the range.
  */
-export function lineChart(title: string, xLabel: string, xs: readonly string[], yLabel: string, series: ReadonlyArray<readonly number[]>, range: readonly [number, number] = [0, 1]): string {
+export function lineChart(
+  title: string,
+  xLabel: string,
+  xs: readonly string[],
+  yLabel: string,
+  series: ReadonlyArray<readonly number[]>,
+  range: readonly [number, number] = [0, 1],
+): string {
   const values = (ys: readonly number[]): string => `[${ys.map((y) => (Number.isFinite(y) ? Number(y.toFixed(4)) : range[0])).join(', ')}]`;
   return [
     '```mermaid',

@@ -7,8 +7,7 @@
 import type { CtConfig } from '../config/types.js';
 import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
-import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord } from '../pipeline/artifacts.js';
-import type { ValidationResult } from '../pipeline/artifacts.js';
+import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 
 /** A Markdown table; pipes and newlines in cells are escaped. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -30,7 +29,12 @@ export function signed(x: number | null | undefined): string {
 
 /** `validation.md`. */
 export function validationMarkdown(v: ValidationResult): string {
-  const lines = [`# Data validation: ${v.ok ? 'passed' : 'failed'}`, '', `${v.rows} rows from ${v.files.length} file(s); fingerprint \`${v.fingerprint.slice(0, 19)}…\`.`, ''];
+  const lines = [
+    `# Data validation: ${v.ok ? 'passed' : 'failed'}`,
+    '',
+    `${v.rows} rows from ${v.files.length} file(s); fingerprint \`${v.fingerprint.slice(0, 19)}…\`.`,
+    '',
+  ];
   if (v.retrain?.needed === false) lines.push(`${v.retrain.reason}.`, '');
   if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to \`${v.schemaFile}\`: review it and commit it.`, '');
   else lines.push(`Checked against \`${v.schemaFile}\`.`, '');
@@ -58,7 +62,10 @@ export function validationMarkdown(v: ValidationResult): string {
   lines.push('', '## Partition history', '');
   const history = v.history ?? { days: 0, skipped: 'not recorded' };
   if (history.skipped !== null) lines.push(`Not tested: ${history.skipped}.`);
-  else lines.push(`The newest partition was compared with ${history.days} earlier day(s): row count, null rates, numeric moments and quantiles, category mixes, the label rate, the model's derived inputs and, with a production model, its score on the labelled rows.`);
+  else
+    lines.push(
+      `The newest partition was compared with ${history.days} earlier day(s): row count, null rates, numeric moments and quantiles, category mixes, the label rate, the model's derived inputs and, with a production model, its score on the labelled rows.`,
+    );
   const quarantined = v.quarantined ?? [];
   if (quarantined.length > 0) {
     lines.push('', `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, '');
@@ -72,7 +79,11 @@ export function validationMarkdown(v: ValidationResult): string {
       `Against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted (${(d.driftedShare * 100).toFixed(0)}%; dataset drift at ${(d.datasetDriftShare * 100).toFixed(0)}%): ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}${d.datasetDrift && d.blocking ? ', which blocks training' : ''}. Correction for multiple tests: ${d.correction}.`,
       '',
     );
-    const rows = [...d.columns, ...(d.label ? [{ ...d.label, column: `${d.label.column} (label)` }] : []), ...(d.prediction ? [{ ...d.prediction, column: `${d.prediction.column} (prediction)` }] : [])];
+    const rows = [
+      ...d.columns,
+      ...(d.label ? [{ ...d.label, column: `${d.label.column} (label)` }] : []),
+      ...(d.prediction ? [{ ...d.prediction, column: `${d.prediction.column} (prediction)` }] : []),
+    ];
     lines.push(
       table(
         ['column', 'test', 'statistic', 'p-value (adjusted)', 'threshold', 'drifted', 'null rate ref → cur'],
@@ -97,7 +108,18 @@ export function validationMarkdown(v: ValidationResult): string {
  * heading stays outside, so a report cut at a heading drops the whole section).
  */
 function timingSection(lines: readonly string[]): string[] {
-  return ['', '## Timing', '', TIMING_MARKDOWN.start, '', 'Measured on this machine: these values differ from run to run.', '', ...lines, '', TIMING_MARKDOWN.end];
+  return [
+    '',
+    '## Timing',
+    '',
+    TIMING_MARKDOWN.start,
+    '',
+    'Measured on this machine: these values differ from run to run.',
+    '',
+    ...lines,
+    '',
+    TIMING_MARKDOWN.end,
+  ];
 }
 
 /** The training time of a record, one sentence. */
@@ -107,7 +129,7 @@ function trainingTime(t: TrainingRecord): string {
 
 /** `timing` of an evaluation record; undefined in records written before it existed. */
 function evaluationTimingOf(e: EvaluationRecord): EvaluationTiming | undefined {
-  return e.timing as EvaluationTiming | undefined;
+  return e.timing;
 }
 
 /** The measured guard metrics (latency) of an evaluation as a table; empty when there are none. */
@@ -121,7 +143,7 @@ function latencyTable(e: EvaluationRecord): string[] {
   return [
     table(
       ['guard metric', 'candidate', 'production', 'delta'],
-      names.map((n) => [n, num(candidate[n]), num(baseline?.[n]), baseline?.[n] === undefined ? '—' : signed(candidate[n]! - baseline[n]!)]),
+      names.map((n) => [n, num(candidate[n]), num(baseline?.[n]), baseline?.[n] === undefined ? '—' : signed(candidate[n]! - baseline[n])]),
     ),
   ];
 }
@@ -144,7 +166,11 @@ export function trainingMarkdown(t: TrainingRecord): string {
       '',
       table(
         ['epoch', 'seconds', 'samples/s'],
-        t.history.map((h) => [String(h.epoch), epochTimes.get(h.epoch)?.seconds.toFixed(1) ?? '—', String(Math.round(epochTimes.get(h.epoch)?.samplesPerSecond ?? Number.NaN))]),
+        t.history.map((h) => [
+          String(h.epoch),
+          epochTimes.get(h.epoch)?.seconds.toFixed(1) ?? '—',
+          String(Math.round(epochTimes.get(h.epoch)?.samplesPerSecond ?? Number.NaN)),
+        ]),
       ),
     ]),
   ].join('\n')}\n`;
@@ -185,7 +211,15 @@ function slicesTable(e: EvaluationRecord): string {
   const headline = headlineMetric(e.task).name;
   return table(
     ['slice', 'rows', `${headline} candidate`, `${headline} production`, 'delta', 'interval', 'note'],
-    e.slices.map((s) => [s.key, String(s.rows), num(s.candidate[headline]), num(s.baseline?.[headline]), signed(s.deltas[headline]?.value), interval(s.deltas[headline]?.ci), s.skipped === null ? '' : `skipped: ${s.skipped}`]),
+    e.slices.map((s) => [
+      s.key,
+      String(s.rows),
+      num(s.candidate[headline]),
+      num(s.baseline?.[headline]),
+      signed(s.deltas[headline]?.value),
+      interval(s.deltas[headline]?.ci),
+      s.skipped === null ? '' : `skipped: ${s.skipped}`,
+    ]),
   );
 }
 
@@ -196,11 +230,26 @@ function gateMark(c: { passed: boolean; skipped: boolean }): string {
 /** One row per check; checks of one gate skipped for the same reason on several slices share a row. */
 function gateRows(checks: EvaluationRecord['checks']): string[][] {
   const rows: string[][] = [];
-  for (let i = 0; i < checks.length; ) {
+  for (let i = 0; i < checks.length;) {
     const c = checks[i]!;
     let j = i + 1;
-    while (c.skipped && c.slice !== null && j < checks.length && checks[j]!.skipped && checks[j]!.slice !== null && checks[j]!.threshold === c.threshold && checks[j]!.message === c.message) j++;
-    const slice = j - i > 1 ? `${j - i} slices (${checks.slice(i, j).map((x) => x.slice).join(', ')})` : (c.slice ?? 'all rows');
+    while (
+      c.skipped &&
+      c.slice !== null &&
+      j < checks.length &&
+      checks[j]!.skipped &&
+      checks[j]!.slice !== null &&
+      checks[j]!.threshold === c.threshold &&
+      checks[j]!.message === c.message
+    )
+      j++;
+    const slice =
+      j - i > 1
+        ? `${j - i} slices (${checks
+            .slice(i, j)
+            .map((x) => x.slice)
+            .join(', ')})`
+        : (c.slice ?? 'all rows');
     rows.push([gateMark(c), c.threshold, slice, c.message]);
     i = j;
   }
@@ -223,7 +272,13 @@ function chartsSection(e: EvaluationRecord): string[] {
   const out = ['', '## Charts', ''];
   if (e.curves.roc.candidate.length > 0) out.push(lineChart(`ROC curve (${which})`, 'false positive rate', fprs, 'true positive rate', roc), '');
   out.push(
-    lineChart(`Calibration: observed positive rate by predicted probability (${which.replace('chance', 'perfect')})`, 'predicted probability (bin centre)', centres, 'observed rate', calibration),
+    lineChart(
+      `Calibration: observed positive rate by predicted probability (${which.replace('chance', 'perfect')})`,
+      'predicted probability (bin centre)',
+      centres,
+      'observed rate',
+      calibration,
+    ),
     '',
     `Empty probability bins are drawn at 0. Rows per bin (candidate): ${bins.map((b) => b.rows).join(', ')}.`,
   );
@@ -233,14 +288,20 @@ function chartsSection(e: EvaluationRecord): string[] {
 function testsSection(e: EvaluationRecord): string[] {
   const lines: string[] = [];
   const d = e.tests.deLong;
-  if (d !== null) lines.push(`- DeLong's test of the AUC difference: ${signed(d.difference)} (standard error ${num(d.standardError)}), z = ${d.z.toFixed(2)}, p = ${pValue(d.pValue)}.`);
+  if (d !== null)
+    lines.push(
+      `- DeLong's test of the AUC difference: ${signed(d.difference)} (standard error ${num(d.standardError)}), z = ${d.z.toFixed(2)}, p = ${pValue(d.pValue)}.`,
+    );
   const m = e.tests.mcNemar;
   if (m !== null) {
     lines.push(
       `- McNemar's test of accuracy (${m.method === 'exact' ? 'exact binomial' : `chi-square ${num(m.statistic)} with continuity correction`}): ${m.candidateOnlyRight} rows only the candidate gets right, ${m.baselineOnlyRight} only production; p = ${pValue(m.pValue)}.`,
     );
   }
-  if (e.bootstrap !== null) lines.push(`- Intervals: paired bootstrap, ${e.bootstrap.samples} draws of the ${e.rows} rows (seed ${e.bootstrap.seed}), both models scored on each draw; ${Math.round(e.bootstrap.confidence * 100)}% percentile intervals.`);
+  if (e.bootstrap !== null)
+    lines.push(
+      `- Intervals: paired bootstrap, ${e.bootstrap.samples} draws of the ${e.rows} rows (seed ${e.bootstrap.seed}), both models scored on each draw; ${Math.round(e.bootstrap.confidence * 100)}% percentile intervals.`,
+    );
   return lines.length === 0 ? [] : ['', '## Is the difference real?', '', ...lines];
 }
 
@@ -251,20 +312,22 @@ function pValue(p: number): string {
 /** `evaluation.md`. */
 export function evaluationMarkdown(e: EvaluationRecord): string {
   const verdict = e.ok ? (e.rubberStamp ? 'passed (rubber stamp: no production model yet)' : 'passed') : 'failed';
-  const against = e.baseline === null ? 'There is no production model: change and significance thresholds were skipped.' : `Compared with production version \`${e.baseline.version}\`, re-scored on the same rows.`;
+  const against =
+    e.baseline === null
+      ? 'There is no production model: change and significance thresholds were skipped.'
+      : `Compared with production version \`${e.baseline.version}\`, re-scored on the same rows.`;
   const lines = [`# Evaluation of ${e.model}: gates ${verdict}`, '', `${e.rows} evaluation rows (${days(e.data.parts)}). ${against}`];
   if (e.failures.length > 0) lines.push('', '## Why it failed', '', ...e.failures.map((f) => `- ${f.message}`));
+  lines.push('', '## Gates', '', table(['result', 'gate', 'slice', 'detail'], gateRows(e.checks)));
+  if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);
   lines.push(
     '',
-    '## Gates',
+    '## Metrics',
     '',
-    table(
-      ['result', 'gate', 'slice', 'detail'],
-      gateRows(e.checks),
-    ),
+    metricsTable(e),
+    '',
+    `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals; latency is under Timing.`,
   );
-  if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);
-  lines.push('', '## Metrics', '', metricsTable(e), '', `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals; latency is under Timing.`);
   lines.push(...testsSection(e));
   if (e.slices.length > 0) lines.push('', '## Slices', '', slicesTable(e));
   lines.push(...chartsSection(e));
@@ -276,7 +339,10 @@ function evaluationTiming(e: EvaluationRecord): string[] {
   const timing = evaluationTimingOf(e);
   if (timing === undefined) return [];
   const infra = timing.infra;
-  const infraTimes = infra === null || infra.loadMs === null ? '' : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? '' : `, predicted ${e.infra?.rows ?? '?'} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
+  const infraTimes =
+    infra === null || infra.loadMs === null
+      ? ''
+      : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? '' : `, predicted ${e.infra?.rows ?? '?'} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
   const latency = latencyTable(e);
   return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...(latency.length === 0 ? [] : ['', ...latency])]);
 }
@@ -287,7 +353,9 @@ function days(parts: readonly string[]): string {
 
 /** `MODEL_CARD.md` of a promoted version. */
 export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: EvaluationRecord): string {
-  const features = config.features.map((f) => `- \`${f.name}\`: column \`${f.column}\`${f.transform === 'none' ? '' : `, ${f.transform}`}${f.kind === undefined ? '' : `, ${f.kind}`}`);
+  const features = config.features.map(
+    (f) => `- \`${f.name}\`: column \`${f.column}\`${f.transform === 'none' ? '' : `, ${f.transform}`}${f.kind === undefined ? '' : `, ${f.kind}`}`,
+  );
   return `${[
     `# Model card: ${config.name}`,
     '',
@@ -310,14 +378,19 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     metricsTable(e),
     ...(e.slices.length > 0 ? ['', '### By slice', '', slicesTable(e)] : []),
     '',
-    `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks.filter((c) => !c.skipped).map((c) => `${c.threshold}${c.slice === null ? '' : ` on ${c.slice}`}`).join('; ')}.`,
+    `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks
+      .filter((c) => !c.skipped)
+      .map((c) => `${c.threshold}${c.slice === null ? '' : ` on ${c.slice}`}`)
+      .join('; ')}.`,
     '',
     '## Lineage',
     '',
     `- Git commit: ${t.git === null ? 'none (not a git repository)' : `\`${t.git.commit}\`${t.git.dirty ? ' (uncommitted changes)' : ''}`}`,
     `- Config: \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 16)}…\``,
     `- Backend: \`${t.backend.name}\`; seed ${t.seed}; ${t.epochs} epoch(s)`,
-    `- Packages: ${Object.entries(t.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- Packages: ${Object.entries(t.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     '',
     '## Limitations',
     '',

@@ -33,12 +33,7 @@ function driftLine(record: MonitorRecord): string {
 
 /** `monitor.md` and the job summary. */
 export function monitorMarkdown(record: MonitorRecord, history: readonly MonitorRecord[]): string {
-  const lines = [
-    `## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`,
-    '',
-    ...record.reasons.map((r) => `- ${r}`),
-    '',
-  ];
+  const lines = [`## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`, '', ...record.reasons.map((r) => `- ${r}`), ''];
   if (record.production !== '') {
     lines.push(
       `Production ${record.production}: ${record.metric} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? '' : ` (${record.window.first}..${record.window.last})`}; ${num(record.reference)} at promotion.`,
@@ -60,7 +55,12 @@ export function monitorMarkdown(record: MonitorRecord, history: readonly Monitor
 
 /** The alert issue's title: the model and what is wrong, in a line. */
 export function monitorIssueTitle(record: MonitorRecord): string {
-  const what = record.errors.length > 0 ? 'new data has error anomalies' : record.value === null ? 'needs attention' : `${record.metric} ${num(record.value)}, ${num(record.reference)} at promotion`;
+  const what =
+    record.errors.length > 0
+      ? 'new data has error anomalies'
+      : record.value === null
+        ? 'needs attention'
+        : `${record.metric} ${num(record.value)}, ${num(record.reference)} at promotion`;
   return `ct monitor: ${record.model} ${what}`;
 }
 
@@ -82,6 +82,11 @@ export function monitorIssueBody(record: MonitorRecord, history: readonly Monito
 
 /** A comment for each monitor run that changes or confirms the issue's state. */
 export function monitorIssueComment(record: MonitorRecord, runUrl: string | null): string {
-  const head = record.outcome === 'none' ? `Recovered: ${record.metric} ${num(record.value)} on ${record.rows} rows of new data; closing.` : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.join('; ')}`;
-  return [head, record.actions.dispatched === null ? '' : `Retraining dispatched (${record.actions.dispatched}).`, runUrl === null ? '' : runUrl].filter((l) => l !== '').join('\n\n');
+  const head =
+    record.outcome === 'none'
+      ? `Recovered: ${record.metric} ${num(record.value)} on ${record.rows} rows of new data; closing.`
+      : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.join('; ')}`;
+  return [head, record.actions.dispatched === null ? '' : `Retraining dispatched (${record.actions.dispatched}).`, runUrl === null ? '' : runUrl]
+    .filter((l) => l !== '')
+    .join('\n\n');
 }

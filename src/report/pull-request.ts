@@ -4,7 +4,7 @@
  * and links to the model card and the full report, cut to GitHub's size limits.
  */
 import { headlineMetric } from '../evaluate/metrics.js';
-import type { EvaluationRecord, TrainingRecord, ValidationResult } from '../pipeline/artifacts.js';
+import type { EvaluationRecord, TrainingRecord, ValidationResult } from '../artifacts.js';
 import { evaluationMarkdown } from './markdown.js';
 
 /** GitHub's limits: pull request body 65,536 characters; check-run output summary 65,535. */
@@ -46,7 +46,9 @@ export function validationSummary(v: ValidationResult | null): string[] {
   if (v === null) return ['No validation record was found for this run.'];
   const errors = v.anomalies.filter((a) => a.severity === 'error').length;
   const warnings = v.anomalies.length - errors;
-  const lines = [`${v.rows} rows from ${v.files.length} file(s), fingerprint \`${v.fingerprint.slice(0, 19)}…\`: ${v.ok ? 'passed' : '**failed**'} with ${errors} error and ${warnings} warning anomalies.`];
+  const lines = [
+    `${v.rows} rows from ${v.files.length} file(s), fingerprint \`${v.fingerprint.slice(0, 19)}…\`: ${v.ok ? 'passed' : '**failed**'} with ${errors} error and ${warnings} warning anomalies.`,
+  ];
   for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${a.severity}: ${a.message}`);
   if (v.anomalies.length > 10) lines.push(`- … and ${v.anomalies.length - 10} more (validation.json)`);
   // A day left out is part of what a reviewer approves: the model was trained without it, and why.
@@ -59,7 +61,10 @@ export function validationSummary(v: ValidationResult | null): string[] {
   if (d === null) lines.push('', 'Drift: not tested (no reference).');
   else {
     const drifted = d.columns.filter((c) => c.drifted).map((c) => c.column);
-    lines.push('', `Drift against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}; ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}.`);
+    lines.push(
+      '',
+      `Drift against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}; ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}.`,
+    );
   }
   return lines;
 }
@@ -87,7 +92,10 @@ export function pullRequestBody(input: {
   limit?: number;
 }): string {
   const { model, version, previous, evaluation, links } = input;
-  const what = previous === null ? `Merging this pull request makes \`${version}\` the first production model of **${model}**.` : `Merging this pull request replaces production \`${previous}\` of **${model}** with \`${version}\`.`;
+  const what =
+    previous === null
+      ? `Merging this pull request makes \`${version}\` the first production model of **${model}**.`
+      : `Merging this pull request replaces production \`${previous}\` of **${model}** with \`${version}\`.`;
   const body = [
     `## ct: promote ${model} \`${version}\``,
     '',
@@ -109,6 +117,23 @@ export function pullRequestBody(input: {
     '_Opened by ct. Review the gates and slices above; merge to promote, close to keep production as it is._',
   ].join('\n');
   return fitToLimit(body, input.limit ?? PULL_REQUEST_BODY_LIMIT, links.fullReport);
+}
+
+/** `Roll back flight-delay to 20261126T…-3fa9c2d1`. */
+export function rollbackPullRequestTitle(model: string, version: string): string {
+  return `Roll back ${model} to ${version}`;
+}
+
+/** The body of a rollback pull request: which version comes back (promoted when), which one it replaces. */
+export function rollbackPullRequestBody(input: { model: string; version: string; promotedAt: string; previous: string | null; links: ReportLinks }): string {
+  const { model, version, links } = input;
+  return [
+    `## ct: roll back ${model} to \`${version}\``,
+    '',
+    `Merging this pull request makes \`${version}\` (promoted ${input.promotedAt}) the production model of **${model}** again, replacing \`${input.previous}\`. Its files are verified against the checksums recorded when it was promoted.`,
+    '',
+    `[Model card of ${version}](${links.modelCard}) · [its evaluation report](${links.fullReport})${links.run === null ? '' : ` · [workflow run](${links.run})`}`,
+  ].join('\n');
 }
 
 /**

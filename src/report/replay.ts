@@ -1,5 +1,5 @@
 /** `replay.md` and `replay.csv`: what a backtest of the continuous-training policy showed. */
-import type { ReplayResult } from '../pipeline/replay.js';
+import type { ReplayResult } from '../artifacts.js';
 import { POLICIES, POLICY_DESCRIPTIONS } from '../replay/schedule.js';
 import { lineChart } from './charts.js';
 import { csvLine } from './csv.js';
@@ -7,7 +7,23 @@ import { num, signed, table } from './markdown.js';
 
 /** One row per step: the dates, what the gated pipeline did, and each policy's score. */
 export function replayCsv(r: ReplayResult): string {
-  const header = ['step', 'window_first', 'window_last', 'next_first', 'next_last', 'next_rows', 'stopped_at', 'promoted', `delta_${r.metric}`, 'delta_ci_low', 'delta_ci_high', ...POLICIES.map((p) => `${p}_${r.metric}`), ...POLICIES.map((p) => `${p}_model`), 'seconds', 'reasons'];
+  const header = [
+    'step',
+    'window_first',
+    'window_last',
+    'next_first',
+    'next_last',
+    'next_rows',
+    'stopped_at',
+    'promoted',
+    `delta_${r.metric}`,
+    'delta_ci_low',
+    'delta_ci_high',
+    ...POLICIES.map((p) => `${p}_${r.metric}`),
+    ...POLICIES.map((p) => `${p}_model`),
+    'seconds',
+    'reasons',
+  ];
   let out = csvLine(header);
   for (const s of r.steps) {
     out += csvLine([
@@ -52,16 +68,30 @@ export function replayMarkdown(r: ReplayResult): string {
   );
   const gated = r.policies.gated.mean;
   const never = r.policies.never.mean;
-  const gain = gated !== null && never !== null ? `The gated policy's mean is ${signed(gated - never)} against never retraining` : 'There is no gain to state: a policy served no model';
+  const gain =
+    gated !== null && never !== null
+      ? `The gated policy's mean is ${signed(gated - never)} against never retraining`
+      : 'There is no gain to state: a policy served no model';
   const series = POLICIES.map((p) => r.steps.map((s) => s.scores[p] ?? NaN));
-  const chart = lineChart(`Next-period ${r.metric}: never (1st line), always (2nd), gated (3rd)`, 'step', r.steps.map((s) => s.date.slice(5)), r.metric, series, chartRange(series.flat()));
+  const chart = lineChart(
+    `Next-period ${r.metric}: never (1st line), always (2nd), gated (3rd)`,
+    'step',
+    r.steps.map((s) => s.date.slice(5)),
+    r.metric,
+    series,
+    chartRange(series.flat()),
+  );
   const steps = table(
     ['step', 'window', 'next period (rows)', 'gated pipeline', `delta ${r.metric} [95% CI]`, ...POLICIES.map((p) => `${p}`), 'seconds'],
     r.steps.map((s) => [
       s.date,
       s.window === null ? '—' : `${s.window.first}..${s.window.last}`,
       `${s.next.first}..${s.next.last} (${s.next.rows})`,
-      s.stoppedAt === null ? (s.promoted ? '✅ promoted' : '✅ unchanged') : `❌ ${s.stoppedAt}: ${s.reasons[0] ?? ''}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}`,
+      s.stoppedAt === null
+        ? s.promoted
+          ? '✅ promoted'
+          : '✅ unchanged'
+        : `❌ ${s.stoppedAt}: ${s.reasons[0] ?? ''}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}`,
       s.delta === null ? '—' : `${signed(s.delta.value)}${s.delta.ci === null ? '' : ` [${signed(s.delta.ci[0])}, ${signed(s.delta.ci[1])}]`}`,
       ...POLICIES.map((p) => num(s.scores[p])),
       s.seconds.toFixed(0),

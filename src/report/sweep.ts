@@ -1,5 +1,5 @@
 /** `sweep.md`: every leg of a sweep, the selected one first in words. */
-import type { SweepRecord } from '../pipeline/sweep.js';
+import type { SweepRecord } from '../artifacts.js';
 import { describeLeg } from '../sweep/plan.js';
 import { num, signed, table } from './markdown.js';
 

@@ -43,7 +43,10 @@ export function planLegs(sweep: SweepConfig, file: string): Leg[] {
     if (!Array.isArray(values) || values.length === 0) throw new UserError(`${file}: sweep.parameters.${key}: expected a non-empty list of values`);
   }
   const size = entries.reduce((n, [, values]) => n * values.length, 1);
-  if (size > sweep.maxLegs) throw new UserError(`${file}: sweep.parameters: ${entries.map(([k, v]) => `${v.length} ${k}`).join(' x ')} make ${size} legs, more than sweep.maxLegs ${sweep.maxLegs}`);
+  if (size > sweep.maxLegs)
+    throw new UserError(
+      `${file}: sweep.parameters: ${entries.map(([k, v]) => `${v.length} ${k}`).join(' x ')} make ${size} legs, more than sweep.maxLegs ${sweep.maxLegs}`,
+    );
   const legs: Leg[] = [];
   for (let index = 0; index < size; index++) {
     const params: Record<string, unknown> = {};
@@ -60,7 +63,9 @@ export function planLegs(sweep: SweepConfig, file: string): Leg[] {
 
 /** `training.learningRate=0.003 model.hidden=[128,64]`: a leg in one line. */
 export function describeLeg(leg: Leg): string {
-  return Object.entries(leg.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  return Object.entries(leg.params)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
 }
 
 /** The raw config with the leg's values set (the input is not changed). */

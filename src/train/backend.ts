@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../config/types.js';
@@ -48,9 +48,8 @@ export interface BackendInfo {
 export interface SelectBackendOptions {
   /**
    * Where the wasm backend finds its `.wasm` files: a directory (ending in `/`) or URL
-   * prefix, or a map from file name to location. Default: the installed
-   * `@tensorflow/tfjs-backend-wasm` package. A bundled action points it at the
-   * directory its bundle and the copied `.wasm` files live in. Only the first
+   * prefix, or a map from file name to location. Default: a bundle's own copies (see
+   * {@link bundledWasmDirectory}), else the installed `@tensorflow/tfjs-backend-wasm` package. Only the first
    * initialisation of the wasm backend in a process uses it.
    */
   wasmPaths?: string | Record<string, string>;
@@ -80,7 +79,12 @@ function isActive(name: BackendName): boolean {
 /** Error message without a stack, on one line, for `fallbackReason` and UserError. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+  return (
+    message
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? 'unknown error'
+  );
 }
 
 /**
@@ -139,7 +143,7 @@ function loadTensorflow(logger: Logger): Promise<void> {
           // A bundle (the GitHub Actions) has no node_modules of its own: use the workspace's.
           const workspaceModule = workspaceTensorflow(name);
           if (workspaceModule === null) throw error;
-          return import(pathToFileURL(workspaceModule).href);
+          return import(pathToFileURL(workspaceModule).href) as Promise<unknown>;
         })) as typeof mod;
         nativePackage = name;
         break;
@@ -149,7 +153,9 @@ function loadTensorflow(logger: Logger): Promise<void> {
       }
     }
     if (mod === undefined || nativePackage === null) {
-      throw new Error('@tensorflow/tfjs-node is not installed (optional dependency: it needs libtensorflow at install time; @tensorflow/tfjs-node-gpu on GPU runners)');
+      throw new Error(
+        '@tensorflow/tfjs-node is not installed (optional dependency: it needs libtensorflow at install time; @tensorflow/tfjs-node-gpu on GPU runners)',
+      );
     }
     const nodeCore = (mod.version ?? mod.default?.version)?.['tfjs-core'];
     if (nodeCore !== undefined && nodeCore !== tf.version['tfjs-core']) {
@@ -165,21 +171,27 @@ export function defaultWasmDirectory(): string | undefined {
     // Resolves to <package>/dist/tf-backend-wasm.node.js; the .wasm files sit beside it.
     return dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')) + sep;
   } catch {
-    return undefined; // e.g. inside a bundle: TF.js then looks beside the bundle itself
+    return undefined; // e.g. a bundle that ships no binaries: the glue then looks beside its own file
   }
 }
 
-/** Where the `.wasm` files are when a bundle ships them (set by the bundled actions). */
-let bundledWasmDirectory: string | undefined;
-
-/** Makes the wasm backend load its binaries from `dir` unless a call passes `wasmPaths`. */
-export function useWasmDirectory(dir: string): void {
-  bundledWasmDirectory = dir.endsWith(sep) ? dir : dir + sep;
+/**
+ * The directory of the `.wasm` files a bundle ships, when this module runs bundled (the
+ * GitHub Actions in actions/dist/): scripts/bundle-actions.mjs copies them beside the entry
+ * files, and this code sits either in an entry or, split out, in a shared chunk in
+ * `chunks/` under them. A bundle must use its own binaries: they match the glue code bundled
+ * with it, and no node_modules is there to resolve. Unbundled (`dist/train/`, `src/train/`),
+ * neither directory has them: undefined.
+ */
+function bundledWasmDirectory(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = [here, dirname(here)].find((candidate) => existsSync(join(candidate, 'tfjs-backend-wasm.wasm')));
+  return dir === undefined ? undefined : dir + sep;
 }
 
 /** Imports the wasm backend (registering it) and tells it where its binaries are. */
 function loadWasm(paths: SelectBackendOptions['wasmPaths'], logger: Logger): Promise<void> {
-  const location = paths ?? bundledWasmDirectory ?? defaultWasmDirectory();
+  const location = paths ?? bundledWasmDirectory() ?? defaultWasmDirectory();
   if (wasmLoad !== undefined) {
     if (paths !== undefined && JSON.stringify(location) !== JSON.stringify(wasmLocation)) {
       logger.debug('wasm backend already loaded; ignoring the new wasmPaths');
@@ -190,9 +202,11 @@ function loadWasm(paths: SelectBackendOptions['wasmPaths'], logger: Logger): Pro
   wasmLoad = (async () => {
     // Imported here, not at the top: importing registers `wasm` with a higher priority
     // than `cpu`, which would change TF.js's default for every importer of this module.
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const imported = await import('@tensorflow/tfjs-backend-wasm');
+    // Bundled (the actions' dist), the CommonJS package's exports arrive under `default`.
+    const wasm: typeof imported = 'setWasmPaths' in imported ? imported : (imported as unknown as { default: typeof imported }).default;
     // `usePlatformFetch` false: in Node the emscripten loader reads files with `fs`.
-    if (location !== undefined) wasm.setWasmPaths(location as Parameters<typeof wasm.setWasmPaths>[0]);
+    if (location !== undefined) wasm.setWasmPaths(location);
     await initialise('wasm');
   })();
   return wasmLoad;
@@ -258,11 +272,7 @@ let lastAnnouncement: string | undefined;
  * @param options Where the wasm binaries are; whether to use the fast kernels.
  * @returns The backend that really runs.
  */
-export async function selectBackend(
-  preference: BackendPreference,
-  logger: Logger = silentLogger,
-  options: SelectBackendOptions = {},
-): Promise<BackendInfo> {
+export async function selectBackend(preference: BackendPreference, logger: Logger = silentLogger, options: SelectBackendOptions = {}): Promise<BackendInfo> {
   const candidates: readonly BackendName[] = preference === 'auto' ? BACKEND_ORDER : [preference];
   if (!BACKEND_ORDER.includes(candidates[0] as BackendName)) {
     throw new UserError(`unknown TF.js backend '${String(preference)}': use auto, tensorflow, wasm or cpu`);

@@ -112,9 +112,7 @@ async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
     throw new UserError(`model file ${path} is not a TF.js layers model: no modelTopology`);
   }
   const manifest = json.weightsManifest;
-  const manifestOk =
-    Array.isArray(manifest) &&
-    manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group?.weights));
+  const manifestOk = Array.isArray(manifest) && manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group?.weights));
   if (!manifestOk) {
     throw new UserError(`model file ${path} is not a TF.js layers model: weightsManifest is missing or malformed`);
   }
@@ -122,11 +120,7 @@ async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
 }
 
 /** Reads the weights files of `manifest`, which live beside `model.json` in `dir`. */
-async function readWeights(
-  dir: string,
-  modelPath: string,
-  manifest: tf.io.WeightsManifestConfig,
-): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
+async function readWeights(dir: string, modelPath: string, manifest: tf.io.WeightsManifestConfig): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
   const specs = manifest.flatMap((group) => group.weights);
   const parts: Uint8Array[] = [];
   for (const group of manifest) {

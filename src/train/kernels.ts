@@ -59,13 +59,7 @@ const ours = new Set<tf.KernelFunc>();
  * `out` (viewed as `[numSegments, inner]`). `out` must be zeroed by the caller.
  * Ids outside `[0, numSegments)` are skipped, as in TF.js's reference kernel.
  */
-export function scatterAdd(
-  x: ArrayLike<number>,
-  ids: ArrayLike<number>,
-  numSegments: number,
-  inner: number,
-  out: NumericArray,
-): void {
+export function scatterAdd(x: ArrayLike<number>, ids: ArrayLike<number>, numSegments: number, inner: number, out: NumericArray): void {
   const n = ids.length;
   for (let i = 0; i < n; i++) {
     const segment = ids[i] as number;
@@ -83,11 +77,7 @@ export function scatterAdd(
  * contract (`segmentIds` a Tensor1D with one id per row of `x`). TF.js's reference
  * kernel gives such inputs a shape of its own (not TF's), so they are left to it.
  */
-function segmentGeometry(
-  x: tf.TensorInfo,
-  segmentIds: tf.TensorInfo,
-  numSegments: number,
-): { outShape: number[]; inner: number } | undefined {
+function segmentGeometry(x: tf.TensorInfo, segmentIds: tf.TensorInfo, numSegments: number): { outShape: number[]; inner: number } | undefined {
   if (segmentIds.shape.length !== 1 || x.shape.length < 1 || segmentIds.shape[0] !== x.shape[0]) return undefined;
   if (!Number.isInteger(numSegments) || numSegments < 0) return undefined;
   const innerShape = x.shape.slice(1);
@@ -225,15 +215,7 @@ function dot(a: Float32Array, aRow: number, b: Float32Array, bRow: number, k: nu
  * used four times: about 3.5x the throughput of TF.js's reference loop in V8.
  * Accumulates in float64, like the reference, and rounds once when storing.
  */
-export function matMulTransposedB(
-  a: Float32Array,
-  bT: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  outOffset = 0,
-): void {
+export function matMulTransposedB(a: Float32Array, bT: Float32Array, m: number, k: number, n: number, out: Float32Array, outOffset = 0): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -246,24 +228,68 @@ export function matMulTransposedB(
       const b1 = b0 + k;
       const b2 = b1 + k;
       const b3 = b2 + k;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
-        const y0 = bT[b0 + p]!, y1 = bT[b1 + p]!, y2 = bT[b2 + p]!, y3 = bT[b3 + p]!;
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const x0 = a[a0 + p]!,
+          x1 = a[a1 + p]!,
+          x2 = a[a2 + p]!,
+          x3 = a[a3 + p]!;
+        const y0 = bT[b0 + p]!,
+          y1 = bT[b1 + p]!,
+          y2 = bT[b2 + p]!,
+          y3 = bT[b3 + p]!;
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
       let o = outOffset + i * n + j;
-      out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+      out[o] = c00;
+      out[o + 1] = c01;
+      out[o + 2] = c02;
+      out[o + 3] = c03;
       o += n;
-      out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13;
+      out[o] = c10;
+      out[o + 1] = c11;
+      out[o + 2] = c12;
+      out[o + 3] = c13;
       o += n;
-      out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23;
+      out[o] = c20;
+      out[o + 1] = c21;
+      out[o + 2] = c22;
+      out[o + 3] = c23;
       o += n;
-      out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33;
+      out[o] = c30;
+      out[o + 1] = c31;
+      out[o + 2] = c32;
+      out[o + 3] = c33;
     }
     // Columns left over when n is not a multiple of 4.
     for (let r = i; r < i + 4; r++) {

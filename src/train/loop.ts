@@ -56,7 +56,13 @@ export interface BatchProgress {
 }
 
 /** Trains `model` (compiled) on `trainRows` of `data`, validating on `validationRows`. */
-export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRows: Int32Array, validationRows: Int32Array, options: FitOptions): Promise<FitResult> {
+export async function fitModel(
+  model: tf.LayersModel,
+  data: EncodedData,
+  trainRows: Int32Array,
+  validationRows: Int32Array,
+  options: FitOptions,
+): Promise<FitResult> {
   const { training } = options;
   const random = mulberry32(training.seed);
   const order = Int32Array.from(trainRows);
@@ -89,7 +95,14 @@ export async function fitModel(model: tf.LayersModel, data: EncodedData, trainRo
         lastReport = performance.now();
         const rate = lossRows / ((lastReport - epochStart) / 1000);
         const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
-        options.onBatch({ epoch, totalEpochs: training.epochs, done: lossRows / order.length, loss: lossSum / lossRows, samplesPerSecond: rate, etaSeconds: remaining / rate });
+        options.onBatch({
+          epoch,
+          totalEpochs: training.epochs,
+          done: lossRows / order.length,
+          loss: lossSum / lossRows,
+          samplesPerSecond: rate,
+          etaSeconds: remaining / rate,
+        });
       }
     }
     const seconds = (performance.now() - epochStart) / 1000;
@@ -133,7 +146,10 @@ function validate(model: tf.LayersModel, data: EncodedData, rows: Int32Array, op
   const preds = predictRows(model, data, rows);
   const labels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]!]!;
-  const metrics = computeMetrics(options.task, labels, preds, { threshold: options.threshold, ...(options.classes === undefined ? {} : { classes: options.classes }) });
+  const metrics = computeMetrics(options.task, labels, preds, {
+    threshold: options.threshold,
+    ...(options.classes === undefined ? {} : { classes: options.classes }),
+  });
   // Predictions and labels are in label units; the loss, like the training loss, in the model's (standardised) units.
   const loss = options.task === 'regression' ? (metrics.rmse! / data.labelScale.std) ** 2 : metrics.logLoss!;
   return { loss, metric: metrics[headlineMetric(options.task).name] ?? Number.NaN };

@@ -3,7 +3,7 @@
  * one input per feature, embeddings for categoricals, an MLP body, a head per task.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, Task, TrainingConfig } from '../config/types.js';
+import type { CtConfig, ModelConfig, Task, TrainingConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 
@@ -99,13 +99,36 @@ export function compileModel(model: tf.LayersModel, task: Task, training: Traini
   model.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
 }
 
+/** A candidate model ready to train, with the class weights of its loss. */
+export interface CandidateModel {
+  model: tf.LayersModel;
+  /** Names of the outputs in output order (`0`, `1` for binary); none for regression. */
+  classNames: string[];
+  /** Loss weight per class, as {@link classWeights} computed them; null: unweighted. */
+  weights: number[] | null;
+}
+
+/**
+ * Builds and compiles the candidate of `config`: seeded initial weights, the configured
+ * optimiser, the task's loss weighted per class from `labels` (class index per training row).
+ */
+export function candidateModel(prep: Preprocessing, config: CtConfig, labels: ArrayLike<number>): CandidateModel {
+  const { training } = config;
+  const model = buildModel(prep, config.model, training.seed);
+  const classNames = config.task === 'binary' ? ['0', '1'] : (prep.label.classes ?? []);
+  const weights = classWeights(training, config.task, labels, classNames);
+  compileModel(model, config.task, training, weights);
+  return { model, classNames, weights };
+}
+
 /** The task's loss with each row weighted by its class's weight. */
 function weightedLoss(task: Task, weights: readonly number[]): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
   const w = tf.keep(tf.tensor1d(weights as number[]));
   return (yTrue, yPred) =>
     tf.tidy(() => {
       const classes = yTrue.reshape([-1]).toInt();
-      const perRow = task === 'binary' ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
+      const perRow =
+        task === 'binary' ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
       // As Keras's class_weight: the mean over rows of weight x loss.
       return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
     });

@@ -62,6 +62,8 @@ export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterabl
   const currentStats = current.result();
   const reference = input.reference === 'window' ? windowReference!.result() : input.reference;
   const drift = reference === null || reference.rows === 0 || currentStats.rows === 0 ? null : detectDrift(reference, currentStats, input.drift ?? {});
-  const anomalies = [...checker.result(), ...(input.checks ?? []).flatMap((c) => c.result())].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const anomalies = [...checker.result(), ...(input.checks ?? []).flatMap((c) => c.result())].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
   return { rows: checker.rows, anomalies, current: currentStats, drift, all: all?.result() ?? null };
 }

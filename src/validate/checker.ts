@@ -7,6 +7,7 @@
 import { parseTimestampString } from '../data/infer.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
+import { MS_PER_DAY } from '../time.js';
 
 export interface AnomalyExample {
   file: string;
@@ -195,11 +196,17 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
       }
       if (duplicateFinding.count > 0 || duplicates?.full === true) {
         const coverage = duplicates?.full === true ? ` (checked the first ${duplicates.size} distinct rows only)` : '';
-        if (duplicateFinding.count > 0) push('duplicate_rows', null, duplicateFinding, `${duplicateFinding.count} rows repeat an earlier row exactly${coverage}`);
+        if (duplicateFinding.count > 0)
+          push('duplicate_rows', null, duplicateFinding, `${duplicateFinding.count} rows repeat an earlier row exactly${coverage}`);
       }
       if (outsideFinding.count > 0) {
         const time = states.find((st) => st.schema.name === options.partitionTime)?.schema ?? null;
-        push('outside_partition', time, outsideFinding, `${outsideFinding.count} rows have a "${options.partitionTime}" on another day than the one their partition file is named for (late or misfiled rows; the window and the time split go by file names)`);
+        push(
+          'outside_partition',
+          time,
+          outsideFinding,
+          `${outsideFinding.count} rows have a "${options.partitionTime}" on another day than the one their partition file is named for (late or misfiled rows; the window and the time split go by file names)`,
+        );
         out[out.length - 1]!.column = options.partitionTime!;
       }
       return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -207,7 +214,6 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
   };
 }
 
-const MS_PER_DAY = 86_400_000;
 const PARTITION_FILE = /(?:^|[/\\])(\d{4})-(\d{2})-(\d{2})\.[A-Za-z]+$/;
 
 /** Rows of each `YYYY-MM-DD.<ext>` source whose time falls on another UTC day. */
@@ -255,12 +261,22 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
     push('type_mismatch', c, s.typeMismatch, `${name} is ${[...s.seenTypes].join('/')} in ${s.typeMismatch.count} rows, the schema says ${c.type}`);
   }
   if (s.unparseable.count > 0) {
-    push('unparseable_value', c, s.unparseable, `${name}: ${s.unparseable.count} values are not ${c.type === 'timestamp' ? 'dates or times' : `${c.type}s`}: ${s.unparseable.topValues()}`);
+    push(
+      'unparseable_value',
+      c,
+      s.unparseable,
+      `${name}: ${s.unparseable.count} values are not ${c.type === 'timestamp' ? 'dates or times' : `${c.type}s`}: ${s.unparseable.topValues()}`,
+    );
   }
   if (s.nulls.count === s.present) {
     push('all_null', c, s.nulls, `${name} is null in every row`);
   } else if (s.nulls.count / s.present > c.maxNullFraction) {
-    push('nulls_above_threshold', c, s.nulls, `${name} is null in ${pct(s.nulls.count / s.present)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`);
+    push(
+      'nulls_above_threshold',
+      c,
+      s.nulls,
+      `${name} is null in ${pct(s.nulls.count / s.present)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`,
+    );
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
   const show = (v: number | undefined): string => (v === undefined ? '' : c.type === 'timestamp' ? new Date(v).toISOString() : String(v));
@@ -277,7 +293,12 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
   }
   reportConstraints(s, push);
   if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
-    push('unseen_category', c, s.unseen, `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`);
+    push(
+      'unseen_category',
+      c,
+      s.unseen,
+      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`,
+    );
   }
   if (s.regex.count > 0) push('regex_mismatch', c, s.regex, `${name}: ${s.regex.count} values do not match /${c.regex}/: ${s.regex.topValues()}`);
   if (s.unique.count > 0) push('unique_violation', c, s.unique, `${name} should be unique, ${s.unique.count} values repeat: ${s.unique.topValues()}`);
@@ -307,11 +328,26 @@ function reportConstraints(s: ColumnState, push: Push): void {
     const todo = within
       ? `That is within the tolerance of ${pct(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
       : `Fix the data, or if ${relax}, ${field === 'band' ? 'widen' : 'remove'} constraints.${field} (ct validate --update-schema proposes the change)`;
-    const counted = partOfBatch ? `${worst!.count} of ${worst!.values} values (${pct(worst!.share)}) in ${worst!.file}` : `${f.count} of ${values} values (${pct(share)})`;
-    push(kind, c, f, `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`, within ? { severity: 'warning', share } : { share: partOfBatch ? worst!.share : share });
+    const counted = partOfBatch
+      ? `${worst!.count} of ${worst!.values} values (${pct(worst!.share)}) in ${worst!.file}`
+      : `${f.count} of ${values} values (${pct(share)})`;
+    push(
+      kind,
+      c,
+      f,
+      `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`,
+      within ? { severity: 'warning', share } : { share: partOfBatch ? worst!.share : share },
+    );
   };
   const spread = (f: Finding): string => (f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`);
-  report('negative_value', s.negative, `are negative (${s.negative.low === s.negative.high ? s.negative.low : `lowest ${s.negative.low}`})`, 'every one of the reference values was >= 0 (constraints.nonNegative in the schema)', 'nonNegative', 'negative values are now valid');
+  report(
+    'negative_value',
+    s.negative,
+    `are negative (${s.negative.low === s.negative.high ? s.negative.low : `lowest ${s.negative.low}`})`,
+    'every one of the reference values was >= 0 (constraints.nonNegative in the schema)',
+    'nonNegative',
+    'negative values are now valid',
+  );
   report(
     'outside_band',
     s.outsideBand,
@@ -320,7 +356,14 @@ function reportConstraints(s: ColumnState, push: Push): void {
     'band',
     'such values are now valid',
   );
-  report('non_integer', s.nonInteger, `are not whole numbers (e.g. ${s.nonInteger.examples[0]?.value ?? s.nonInteger.low})`, 'every one of the reference values was a whole number (constraints.integer in the schema)', 'integer', 'fractional values are now valid');
+  report(
+    'non_integer',
+    s.nonInteger,
+    `are not whole numbers (e.g. ${s.nonInteger.examples[0]?.value ?? s.nonInteger.low})`,
+    'every one of the reference values was a whole number (constraints.integer in the schema)',
+    'integer',
+    'fractional values are now valid',
+  );
 }
 
 /** Checks one column of one chunk against its schema. */
@@ -502,7 +545,7 @@ class RowHashSet {
     const mask = this.table.length - 1;
     // 0 marks an empty slot: shift hashes to be >= 1.
     const key = h + 1;
-    let slot = key % this.table.length & mask;
+    let slot = (key % this.table.length) & mask;
     for (;;) {
       const v = this.table[slot]!;
       if (v === 0) {
@@ -525,7 +568,7 @@ class RowHashSet {
     const mask = this.table.length - 1;
     for (const key of old) {
       if (key === 0) continue;
-      let slot = key % this.table.length & mask;
+      let slot = (key % this.table.length) & mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & mask;
       this.table[slot] = key;
     }

@@ -55,7 +55,7 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
       for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a]!, categorical[b]!]);
       for (const keyColumns of keySets) {
         // Key text per row of this chunk (null: a key part is missing).
-        const keyText: Array<string | null> = new Array(table.rowCount);
+        const keyText = new Array<string | null>(table.rowCount);
         for (let i = 0; i < table.rowCount; i++) {
           let text = '';
           for (let k = 0; k < keyColumns.length; k++) {
@@ -72,7 +72,10 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
         }
         for (const target of numeric) {
           if (target.type !== 'number') continue;
-          const name = dependencyName(target.name, keyColumns.map((c) => c.name));
+          const name = dependencyName(
+            target.name,
+            keyColumns.map((c) => c.name),
+          );
           let entry = counts.get(name);
           if (entry === undefined) counts.set(name, (entry = { keys: new Map(), pairs: 0, overflow: false }));
           if (entry.overflow) continue;
@@ -81,7 +84,7 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
             const v = target.values[i]!;
             if (key === null || key === undefined || !Number.isFinite(v) || (target.nulls !== null && target.nulls[i] === 1)) continue;
             let values = entry.keys.get(key);
-            if (values === undefined) entry.keys.set(key, (values = new Map()));
+            if (values === undefined) entry.keys.set(key, (values = new Map<number, number>()));
             const seen = values.get(v);
             if (seen === undefined) {
               values.set(v, 1);
@@ -144,11 +147,7 @@ const HELD_ON = 0.8;
  * measured as the newest is. A partition where the dependency no longer mostly holds at all
  * gets its inconsistency (at least one half).
  */
-export function dependencyMetrics(
-  own: Record<string, DependencyProfile> | undefined,
-  pool: DependencyPool,
-  leaveOut: boolean,
-): Record<string, number> {
+export function dependencyMetrics(own: Record<string, DependencyProfile> | undefined, pool: DependencyPool, leaveOut: boolean): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, sums] of pool) {
     const dependency = own?.[name];
@@ -198,7 +197,7 @@ export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<s
       sums.held++;
       for (const [key, entry] of Object.entries(dependency.keys)) {
         let values = sums.values.get(key);
-        if (values === undefined) sums.values.set(key, (values = new Map()));
+        if (values === undefined) sums.values.set(key, (values = new Map<number, number>()));
         for (let j = 1; j + 1 < entry.length; j += 2) values.set(entry[j]!, (values.get(entry[j]!) ?? 0) + entry[j + 1]!);
       }
     }

@@ -241,7 +241,10 @@ function testColumn(
       const h = histograms(ref, cur, 'sturges');
       // Expected counts: the reference's shares scaled to the current total (Evidently's k_norm).
       const scale = curRows / refRows;
-      const result = chiSquareTest(h.current, h.reference.map((c) => c * scale));
+      const result = chiSquareTest(
+        h.current,
+        h.reference.map((c) => c * scale),
+      );
       statistic = result.statistic;
       pValue = result.pValue;
       break;

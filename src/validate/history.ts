@@ -10,9 +10,10 @@
  * Everything here is pure: reading partitions and the cache lives in the pipeline.
  */
 import type { Table } from '../data/table.js';
-import { DERIVED_PREFIX } from '../features/derived.js';
+import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
+import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
 export const PROFILE_CATEGORIES = 500;
@@ -160,7 +161,6 @@ function copySimilarity(p: PartitionProfile, earlier: readonly PartitionProfile[
   return best;
 }
 
-
 const QUANTILES: ReadonlyArray<[string, number]> = [
   ['q05', 0.05],
   ['q25', 0.25],
@@ -205,10 +205,15 @@ export function profileOf(
       categories[c.name] = { shares, complete: !c.categorical.distinctIsLowerBound && c.categorical.distinct <= PROFILE_CATEGORIES };
     }
   }
-  return { date, rows: stats.rows, metrics, categories, ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }), ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }) };
+  return {
+    date,
+    rows: stats.rows,
+    metrics,
+    categories,
+    ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }),
+    ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
+  };
 }
-
-const MS_PER_HOUR = 3_600_000;
 
 /**
  * When the partition's first and last events happened, in hours after its day's midnight
@@ -271,7 +276,15 @@ export interface HistoryFinding {
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
 function badDirection(metric: string): 'both' | 'up' | 'down' {
-  if (metric.endsWith('.divergence') || metric.endsWith('.unseenShare') || metric.endsWith('.mismatchShare') || metric.endsWith('.vanishedShare') || metric === 'duplicates.share' || metric === 'copy.similarity') return 'up';
+  if (
+    metric.endsWith('.divergence') ||
+    metric.endsWith('.unseenShare') ||
+    metric.endsWith('.mismatchShare') ||
+    metric.endsWith('.vanishedShare') ||
+    metric === 'duplicates.share' ||
+    metric === 'copy.similarity'
+  )
+    return 'up';
   if (metric.startsWith('model.')) return 'down';
   return 'both';
 }
@@ -303,8 +316,6 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
 }
-
-const MS_PER_DAY = 86_400_000;
 
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
 export function weekdayOf(date: string): number {
@@ -428,7 +439,12 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
   };
   // Dependencies are judged against every day of the history: a key's value does not depend on the weekday.
   const dependencies = dependencyPool(history);
-  const newestMetrics = { ...newest.metrics, ...comparative(newest, false), ...similarity(newest), ...dependencyMetrics(newest.dependencies, dependencies, false) };
+  const newestMetrics = {
+    ...newest.metrics,
+    ...comparative(newest, false),
+    ...similarity(newest),
+    ...dependencyMetrics(newest.dependencies, dependencies, false),
+  };
   const historyMetrics = history.map((h) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
@@ -458,7 +474,7 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
       return { center: median(others), same: true };
     };
     // Each history day's deviation from its weekday's other days: the spread a new day is judged by.
-    const residuals = points.map((p) => Math.abs(p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]!).center));
+    const residuals = points.map((p) => Math.abs(p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]).center));
     const { center, same } = centerOf(weekday);
     const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
     const score = (value - center) / spread;
@@ -470,7 +486,10 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (direction !== 'up' && score <= -options.threshold && value < low) || (direction !== 'down' && score >= options.threshold && value > high);
     if (!bad) continue;
-    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.') ? null : metric.slice(0, metric.lastIndexOf('.'));
+    const column =
+      metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
+        ? null
+        : metric.slice(0, metric.lastIndexOf('.'));
     const kind =
       metric === 'rows'
         ? 'partition_rows'
@@ -506,8 +525,9 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if ((statistic === 'eta2' || statistic === 'signal') && column !== null && column.includes('|')) {
     const [x, g] = column.split('|') as [string, string];
-    const name = (c: string): string => (c.startsWith('ct:label') ? `the label (${labelText})` : c.startsWith('input:') ? `model input "${c.slice('input:'.length)}"` : `"${c}"`);
-    if (statistic === 'signal') return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    const name = (c: string): string => columnTitle(c, labelText, 'the label', '');
+    if (statistic === 'signal')
+      return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;
   }
   const words: Record<string, string> = {
@@ -533,10 +553,20 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   };
   if (statistic === 'mismatchShare' && column !== null && column.includes('<-')) {
     const [target, keys] = column.split('<-') as [string, string];
-    return `dependency of "${target}" on ${keys.split('+').map((k) => `"${k}"`).join(' and ')}: share of rows whose ${target} is not the value their ${keys.split('+').join(' and ')} had on earlier days`;
+    return `dependency of "${target}" on ${keys
+      .split('+')
+      .map((k) => `"${k}"`)
+      .join(' and ')}: share of rows whose ${target} is not the value their ${keys.split('+').join(' and ')} had on earlier days`;
   }
-  const what = column?.startsWith('ct:label') === true ? `label (${labelText})` : column?.startsWith('input:') === true ? `model input "${column.slice('input:'.length)}"` : `column "${column}"`;
+  const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
   return `${what}: ${words[statistic] ?? statistic}`;
+}
+
+/** How a message names a profiled column: the label, a model input ct derives, or a data column. */
+function columnTitle(column: string, labelText: string, label: string, plain: string): string {
+  if (column === LABEL_COLUMN) return `${label} (${labelText})`;
+  if (column.startsWith(DERIVED_PREFIX)) return `model input "${column.slice(DERIVED_PREFIX.length)}"`;
+  return `${plain}"${column}"`;
 }
 
 function fmt(x: number): string {

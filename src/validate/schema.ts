@@ -206,7 +206,8 @@ function checkConstraints(raw: unknown, at: string, type: unknown, fail: (what: 
   for (const key of Object.keys(k)) if (!CONSTRAINT_FIELDS.includes(key)) fail(`${at}: unknown field "${key}" (fields: ${CONSTRAINT_FIELDS.join(', ')})`);
   for (const key of ['nonNegative', 'integer']) if (k[key] !== undefined && typeof k[key] !== 'boolean') fail(`${at}.${key} must be true or false`);
   const tolerance = k.tolerance;
-  if (tolerance !== undefined && (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 1))) fail(`${at}.tolerance must be a number from 0 to 1 (a share of the batch's values)`);
+  if (tolerance !== undefined && (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 1)))
+    fail(`${at}.tolerance must be a number from 0 to 1 (a share of the batch's values)`);
   if (k.band === undefined) return;
   const band = k.band as Record<string, unknown>;
   if (typeof band !== 'object' || band === null || Array.isArray(band)) fail(`${at}.band must be an object { "min": number, "max": number }`);
@@ -236,8 +237,10 @@ export function parseSchema(file: string, raw: unknown): DataSchema {
     const where = `${at} ("${c.name}")`;
     if (!TYPES.includes(c.type as ColumnType)) fail(`${where}.type must be one of ${TYPES.join(', ')}`);
     if (typeof c.maxNullFraction !== 'number' || c.maxNullFraction < 0 || c.maxNullFraction > 1) fail(`${where}.maxNullFraction must be a number from 0 to 1`);
-    if (c.maxUnseenShare !== undefined && (typeof c.maxUnseenShare !== 'number' || c.maxUnseenShare < 0 || c.maxUnseenShare > 1)) fail(`${where}.maxUnseenShare must be a number from 0 to 1`);
-    if (c.domain !== undefined && (!Array.isArray(c.domain) || c.domain.some((v) => typeof v !== 'string'))) fail(`${where}.domain must be an array of strings`);
+    if (c.maxUnseenShare !== undefined && (typeof c.maxUnseenShare !== 'number' || c.maxUnseenShare < 0 || c.maxUnseenShare > 1))
+      fail(`${where}.maxUnseenShare must be a number from 0 to 1`);
+    if (c.domain !== undefined && (!Array.isArray(c.domain) || c.domain.some((v) => typeof v !== 'string')))
+      fail(`${where}.domain must be an array of strings`);
     for (const key of ['min', 'max'] as const) {
       const v = c[key];
       if (v === undefined) continue;
@@ -248,7 +251,7 @@ export function parseSchema(file: string, raw: unknown): DataSchema {
     if (c.regex !== undefined) {
       if (typeof c.regex !== 'string') fail(`${where}.regex must be a string`);
       try {
-        new RegExp(c.regex!);
+        new RegExp(c.regex);
       } catch (error) {
         fail(`${where}.regex is not a valid regular expression: ${(error as Error).message}`);
       }
@@ -256,7 +259,8 @@ export function parseSchema(file: string, raw: unknown): DataSchema {
     if (c.unique !== undefined && typeof c.unique !== 'boolean') fail(`${where}.unique must be true or false`);
     if (c.severity !== undefined) {
       for (const [kind, level] of Object.entries(c.severity)) {
-        if (!(ANOMALY_KINDS as readonly string[]).includes(kind)) fail(`${where}.severity: unknown anomaly kind "${kind}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
+        if (!(ANOMALY_KINDS as readonly string[]).includes(kind))
+          fail(`${where}.severity: unknown anomaly kind "${kind}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
         if (level !== 'error' && level !== 'warning') fail(`${where}.severity.${kind} must be "error" or "warning"`);
       }
     }

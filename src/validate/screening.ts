@@ -27,13 +27,23 @@ import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
-import { type Anomaly, createAnomalyChecker, rowHashes } from '../validate/checker.js';
-import { createDependencies } from '../validate/dependencies.js';
-import { compareWithHistory, createRelations, describeMetric, findingMessage, type HistoryFinding, mergeSketch, MODEL_HISTORY_DAYS, type PartitionProfile, profileOf } from '../validate/history.js';
-import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from '../validate/schema.js';
-import { createStatistics } from '../validate/statistics.js';
-import type { LoadedModel } from './evaluate.js';
-import { scoreLabelledRows } from './evaluate.js';
+import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
+import { createDependencies } from './dependencies.js';
+import {
+  compareWithHistory,
+  createRelations,
+  describeMetric,
+  findingMessage,
+  type HistoryFinding,
+  mergeSketch,
+  MODEL_HISTORY_DAYS,
+  type PartitionProfile,
+  profileOf,
+} from './history.js';
+import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
+import { createStatistics } from './statistics.js';
+import { type LoadedModel, scoreLabelledRows } from '../evaluate/score.js';
+import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
 const PROFILE_FORMAT = 4;
@@ -50,16 +60,6 @@ interface CacheEntry {
   scores: Record<string, { metric: string; value: number; rows: number }>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
   verdict?: { key: string; findings: HistoryFinding[] };
-}
-
-/** A partition left out of the window, and why. */
-export interface QuarantinedPartition {
-  date: string;
-  file: string;
-  fingerprint: string;
-  reasons: string[];
-  /** The history metrics that flagged it (what `--accept` accepts). */
-  metrics: string[];
 }
 
 /** A person's acceptance of a partition's change (`accepted.json`). */
@@ -114,7 +114,15 @@ export interface ScreeningInput {
 }
 
 /** A screening that did not run, and why. */
-export const skippedScreening = (reason: string): Screening => ({ skipped: reason, historyDays: 0, anomalies: [], quarantined: [], newest: null, cached: 0, computed: 0 });
+export const skippedScreening = (reason: string): Screening => ({
+  skipped: reason,
+  historyDays: 0,
+  anomalies: [],
+  quarantined: [],
+  newest: null,
+  cached: 0,
+  computed: 0,
+});
 
 /** Where `accepted.json` lives: beside the data schema. */
 export function acceptedPath(schemaFile: string): string {
@@ -126,9 +134,11 @@ export function readAccepted(schemaFile: string): Acceptance[] {
   const file = acceptedPath(schemaFile);
   if (!existsSync(file)) return [];
   const raw = readJson<Partial<AcceptedFile>>(file, 'accepted partitions');
-  if (raw.format !== 'ct-accepted' || !Array.isArray(raw.partitions)) throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
+  if (raw.format !== 'ct-accepted' || !Array.isArray(raw.partitions))
+    throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
   raw.partitions.forEach((p, i) => {
-    if (typeof p?.date !== 'string' || typeof p.fingerprint !== 'string' || !Array.isArray(p.metrics)) throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+    if (typeof p?.date !== 'string' || typeof p.fingerprint !== 'string' || !Array.isArray(p.metrics))
+      throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
   });
   return raw.partitions;
 }
@@ -201,7 +211,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     const entry = entries.get(p.date)!;
     const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
     const own = accepted.find((a) => a.date === p.date);
-    const findings = verdictOf(entry, profiles.find((h) => h.date === p.date)!, history, entries, compareOptions, path.join(cacheDir, `${p.date}.json`)).filter((f) => own === undefined || !own.metrics.includes(f.metric));
+    const findings = verdictOf(
+      entry,
+      profiles.find((h) => h.date === p.date)!,
+      history,
+      entries,
+      compareOptions,
+      path.join(cacheDir, `${p.date}.json`),
+    ).filter((f) => own === undefined || !own.metrics.includes(f.metric));
     if (p === newest) {
       newestFindings = findings;
       historyDays = Math.min(history.length, options.maxDays);
@@ -233,10 +250,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     count: entries.get(newest.date)!.profile.rows,
     share: 1,
     examples: [{ file: newest.file, row: 1 }],
-    message: findingMessage(strongest!, newest.file, newest.date, labelText) + (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
+    message:
+      findingMessage(strongest!, newest.file, newest.date, labelText) +
+      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
   }));
   if (historyDays < options.minDays) {
-    input.logger.debug(`history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`);
+    input.logger.debug(
+      `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
+    );
   }
   return {
     skipped: null,
@@ -271,7 +292,13 @@ function verdictOf(
 ): HistoryFinding[] {
   const used = history.slice(-options.maxDays);
   const key = createHash('sha256')
-    .update(JSON.stringify({ self: [entry.fingerprint, profile.metrics], history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint, h.metrics[Object.keys(h.metrics).find((m) => m.startsWith('model.')) ?? '']]), options }))
+    .update(
+      JSON.stringify({
+        self: [entry.fingerprint, profile.metrics],
+        history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint, h.metrics[Object.keys(h.metrics).find((m) => m.startsWith('model.')) ?? '']]),
+        options,
+      }),
+    )
     .digest('hex');
   if (entry.verdict?.key === key) return entry.verdict.findings;
   const findings = compareWithHistory(profile, used, options);
@@ -287,7 +314,16 @@ function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {
 /** What a profile derives from besides the partition's bytes: the schema, the features, the label. */
 function derivationHash(config: CtConfig, schema: DataSchema): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: PROFILE_FORMAT, schema, features: config.features, label: config.label, task: config.task, timestamp: config.data.timestamp ?? null }));
+  hash.update(
+    JSON.stringify({
+      format: PROFILE_FORMAT,
+      schema,
+      features: config.features,
+      label: config.label,
+      task: config.task,
+      timestamp: config.data.timestamp ?? null,
+    }),
+  );
   return `sha256:${hash.digest('hex')}`;
 }
 
@@ -303,7 +339,8 @@ function readEntry(file: string, fingerprint: string, derivation: string): Cache
   if (!existsSync(file)) return null;
   try {
     const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
-    if (entry.format !== 'ct-partition-profile' || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation) return null;
+    if (entry.format !== 'ct-partition-profile' || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
+      return null;
     return entry;
   } catch {
     // A damaged cache entry is recomputed, as a missing one is.
@@ -337,6 +374,16 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   let sketch: number[] = [];
   const relations = createRelations();
   const dependencies = createDependencies();
+  const entry = (profile: PartitionProfile, anomalies: Anomaly[]): CacheEntry => ({
+    format: 'ct-partition-profile',
+    version: PROFILE_FORMAT,
+    file: path.basename(p.file),
+    fingerprint,
+    derivation,
+    profile,
+    anomalies,
+    scores: {},
+  });
   try {
     for await (const chunk of readChunksOf([p.file], readOptions)) {
       checker.add(chunk);
@@ -349,21 +396,20 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // A partition that cannot be read is bad data of that day: an error anomaly, not a stopped tool.
-    const unreadable: Anomaly = { kind: 'unreadable_file', severity: 'error', column: null, count: 0, share: 1, message: `${error.message}: the file cannot be read (an interrupted copy, another encoding or format?); fix or replace it`, examples: [{ file: p.file, row: 1 }] };
-    return { format: 'ct-partition-profile', version: PROFILE_FORMAT, file: path.basename(p.file), fingerprint, derivation, profile: { date: p.date, rows: 0, metrics: {}, categories: {} }, anomalies: [unreadable], scores: {} };
+    const unreadable: Anomaly = {
+      kind: 'unreadable_file',
+      severity: 'error',
+      column: null,
+      count: 0,
+      share: 1,
+      message: `${error.message}: the file cannot be read (an interrupted copy, another encoding or format?); fix or replace it`,
+      examples: [{ file: p.file, row: 1 }],
+    };
+    return entry({ date: p.date, rows: 0, metrics: {}, categories: {} }, [unreadable]);
   }
   const anomalies = checker.result();
   const duplicates = anomalies.find((a) => a.kind === 'duplicate_rows')?.count ?? 0;
-  return {
-    format: 'ct-partition-profile',
-    version: PROFILE_FORMAT,
-    file: path.basename(p.file),
-    fingerprint,
-    derivation,
-    profile: profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }),
-    anomalies,
-    scores: {},
-  };
+  return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
 }
 
 /**
@@ -371,7 +417,13 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
  * (at most `minDays`), cached per model version in the partitions' entries. Only labelled
  * rows count; a day the model cannot read is left out.
  */
-async function modelScores(input: ScreeningInput, needed: readonly Partition[], entries: Map<string, CacheEntry>, newest: Partition, cacheDir: string): Promise<{ metric: string; values: Map<string, number> }> {
+async function modelScores(
+  input: ScreeningInput,
+  needed: readonly Partition[],
+  entries: Map<string, CacheEntry>,
+  newest: Partition,
+  cacheDir: string,
+): Promise<{ metric: string; values: Map<string, number> }> {
   const out = new Map<string, number>();
   const { production, config } = input;
   if (production === null || !config.validation.history.model) return { metric: '', values: out };
@@ -397,7 +449,11 @@ async function scoreDay(p: Partition, production: ScreeningModel, config: CtConf
     const table = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
     const model = await production.model();
     const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
-    const { scored } = scoreLabelledRows(table, loaded, { threshold: config.evaluation.threshold, classes: loaded.width, calibrationBins: config.evaluation.calibrationBins });
+    const { scored } = scoreLabelledRows(table, loaded, {
+      threshold: config.evaluation.threshold,
+      classes: loaded.width,
+      calibrationBins: config.evaluation.calibrationBins,
+    });
     const value = weightedMetrics(scored, null, [metric])[metric];
     return typeof value === 'number' ? { value, rows: scored.labels.length } : null;
   } catch (error) {

@@ -402,7 +402,7 @@ function topFrequencies(frequencies: ReadonlyMap<string, number>, limit: number)
 /** Most frequent first; built with `fromEntries` so a value like "__proto__" is an ordinary key. */
 function frequencyRecord(frequencies: ReadonlyMap<string, number>): Record<string, number> {
   const entries = [...frequencies].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return Object.fromEntries(entries) as Record<string, number>;
+  return Object.fromEntries(entries);
 }
 
 function createColumnAccumulator(type: ColumnType): ColumnAccumulator {

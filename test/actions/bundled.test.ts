@@ -5,6 +5,7 @@
  * order ct.yml wires them, they end with an open promotion pull request.
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -47,7 +48,14 @@ describe('bundled actions, in the order of ct.yml', () => {
     // A real-shaped push event (the fields a push of data carries).
     writeFileSync(
       path.join(temp, 'event.json'),
-      JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after: branchSha(origin, 'main'), repository: { full_name: 'acme/flights', default_branch: 'main' }, pusher: { name: 'someone' }, commits: [{ id: branchSha(origin, 'main'), message: 'flights', added: ['data/flights/2001-02-28.parquet'] }] }),
+      JSON.stringify({
+        ref: 'refs/heads/main',
+        before: '0'.repeat(40),
+        after: branchSha(origin, 'main'),
+        repository: { full_name: 'acme/flights', default_branch: 'main' },
+        pusher: { name: 'someone' },
+        commits: [{ id: branchSha(origin, 'main'), message: 'flights', added: ['data/flights/2001-02-28.parquet'] }],
+      }),
     );
     github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN, headSha: (b) => branchSha(origin, b) });
   });
@@ -55,7 +63,8 @@ describe('bundled actions, in the order of ct.yml', () => {
     await github.close();
   });
 
-  async function step(name: string, inputs: Record<string, string>, event = 'push'): Promise<Step> {
+  /** Runs action `name` (its index.mjs, or `script`, e.g. a copy of its bundle) as the runner does. */
+  async function step(name: string, inputs: Record<string, string>, event = 'push', script = path.join(root, 'actions', name, 'index.mjs')): Promise<Step> {
     const outputFile = path.join(temp, `${name}.out`);
     writeFileSync(outputFile, '');
     const env: Record<string, string> = {
@@ -73,11 +82,16 @@ describe('bundled actions, in the order of ct.yml', () => {
       RUNNER_TEMP: temp,
     };
     for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
-    const run = await runNode(path.join(root, 'actions', name, 'index.mjs'), [], { cwd: workspace, env });
+    const run = await runNode(script, [], { cwd: workspace, env });
     const { status } = run;
     const stdout = run.stdout + run.stderr;
     // The token reaches the runner only in its mask command (the runner hides it in logs).
-    expect(stdout.split('\n').filter((l) => l !== `::add-mask::${TOKEN}`).join('\n')).not.toContain(TOKEN);
+    expect(
+      stdout
+        .split('\n')
+        .filter((l) => l !== `::add-mask::${TOKEN}`)
+        .join('\n'),
+    ).not.toContain(TOKEN);
     return { status, stdout, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
   }
 
@@ -113,9 +127,40 @@ describe('bundled actions, in the order of ct.yml', () => {
     expect(text).toContain('Pull request [#1](https://github.com/acme/flights/pull/1) opened.');
   });
 
+  it('the bundled train action trains on wasm (the backend package is loaded from inside the bundle)', async () => {
+    const train = await step('train', { config: 'ct.config.yaml', out: 'out-wasm', backend: 'wasm' });
+    expectSuccess(train);
+    expect(train.outputs).toMatchObject({ backend: 'wasm', epochs: '2' });
+  });
+
+  it('a checkout of the action without node_modules (as on a runner) trains on wasm with the binaries its bundle ships', async () => {
+    // The runner checks out the action's repository, package.json and actions/dist included, and runs no `npm ci`.
+    const checkout = mkdtempSync(path.join(tmpdir(), 'ct-action-'));
+    cpSync(path.join(root, 'package.json'), path.join(checkout, 'package.json'));
+    cpSync(path.join(root, 'actions/dist'), path.join(checkout, 'actions/dist'), { recursive: true });
+    // Nothing to fall back on: the bundle has to find its own .wasm files (beside its entries, not its chunks).
+    expect(() => createRequire(path.join(checkout, 'actions/dist/chunks/x.js')).resolve('@tensorflow/tfjs-backend-wasm')).toThrow();
+    const train = await step(
+      'train',
+      { config: 'ct.config.yaml', out: 'out-wasm-checkout', backend: 'wasm' },
+      'push',
+      path.join(checkout, 'actions/dist/train.js'),
+    );
+    expectSuccess(train);
+    expect(train.outputs).toMatchObject({ backend: 'wasm', epochs: '2' });
+  });
+
   it.each([
     ['schedule', { schedule: '17 6 * * *', repository: { full_name: 'acme/flights', default_branch: 'main' } }],
-    ['workflow_dispatch', { inputs: { 'dry-run': 'true', model: 'ct.config.yaml' }, ref: 'refs/heads/main', repository: { full_name: 'acme/flights', default_branch: 'main' }, sender: { login: 'someone' } }],
+    [
+      'workflow_dispatch',
+      {
+        inputs: { 'dry-run': 'true', model: 'ct.config.yaml' },
+        ref: 'refs/heads/main',
+        repository: { full_name: 'acme/flights', default_branch: 'main' },
+        sender: { login: 'someone' },
+      },
+    ],
   ])('validate runs the same on a %s event', async (event, payload) => {
     writeFileSync(path.join(temp, 'event.json'), JSON.stringify(payload));
     const r = await step('validate', { config: 'ct.config.yaml', out: `out-${event}` }, event);
@@ -142,7 +187,13 @@ describe('bundled actions, in the order of ct.yml', () => {
     expectSuccess(predict);
     const lines = readFileSync(path.join(workspace, 'scored/predictions.csv'), 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('file,row,origin,model,version,probability,predicted');
-    expect(predict.outputs).toEqual({ ok: 'true', rows: String(lines.length - 1), version, predictions: path.join(workspace, 'scored/predictions.csv'), report: path.join(workspace, 'out/prediction.md') });
+    expect(predict.outputs).toEqual({
+      ok: 'true',
+      rows: String(lines.length - 1),
+      version,
+      predictions: path.join(workspace, 'scored/predictions.csv'),
+      report: path.join(workspace, 'out/prediction.md'),
+    });
     expect(readFileSync(summary, 'utf8')).toContain(`# Prediction with flight-delay ${version}: ${lines.length - 1} rows scored`);
 
     writeFileSync(path.join(workspace, 'bad.csv'), 'date,distance,origin,destination\n2001-02-28T10:00:00Z,far,ORD,LGA\n');
@@ -155,49 +206,83 @@ describe('bundled actions, in the order of ct.yml', () => {
 });
 
 describe('tfjs-node (or tfjs-node-gpu on a GPU runner) installed in the workspace', () => {
-  it.each(['tfjs-node', 'tfjs-node-gpu'])('the bundled train action trains on %s: its own tfjs-core registers the backend in the engine every copy shares', async (name) => {
-    // A stand-in for tfjs-node / tfjs-node-gpu (they need libtensorflow, not installable here):
-    // a package of the same name whose own copy of tfjs-core registers a `tensorflow` backend.
-    const workspace = mkdtempSync(path.join(tmpdir(), 'ct-tfjs-node-'));
-    const pkg = path.join(workspace, 'node_modules/@tensorflow');
-    mkdirSync(path.join(pkg, name), { recursive: true });
-    for (const name of ['tfjs-core', 'tfjs-backend-cpu']) symlinkSync(path.join(root, 'node_modules/@tensorflow', name), path.join(pkg, name));
-    writeFileSync(path.join(pkg, name, 'package.json'), JSON.stringify({ name: `@tensorflow/${name}`, version: '4.22.0', main: 'index.js' }));
-    writeFileSync(
-      path.join(pkg, name, 'index.js'),
-      [
-        "const tf = require('@tensorflow/tfjs-core');",
-        "const cpu = require('@tensorflow/tfjs-backend-cpu');",
-        "tf.registerBackend('tensorflow', () => new cpu.MathBackendCPU(), 3);",
-        "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });",
-        "exports.version = { 'tfjs-core': tf.version_core };",
-      ].join('\n'),
-    );
-    writeFileSync(path.join(workspace, 'package.json'), '{}');
-    for (const f of shippedPartitions().slice(-2)) cpSync(path.join(root, 'data/flights', f), path.join(workspace, 'data/flights', f));
-    const config = smallConfig(2);
-    config.training = { ...config.training, backend: 'tensorflow', maxRows: 300, epochs: 1 };
-    writeFileSync(path.join(workspace, 'ct.config.yaml'), stringify(config));
-    const output = path.join(workspace, 'github-output');
-    writeFileSync(output, '');
-    const { status, stdout: log } = await runNode(path.join(root, 'actions/train/index.mjs'), [], {
-      cwd: workspace,
-      env: { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, INPUT_CONFIG: 'ct.config.yaml', INPUT_OUT: 'out' },
-    });
-    expectSuccess({ status, stdout: log, outputs: {} });
-    expect(parseOutputs(readFileSync(output, 'utf8'))).toMatchObject({ backend: 'tensorflow', epochs: '1' });
-    expect(log).toContain(`TF.js backend: tensorflow (@tensorflow/${name})`);
-    expect(JSON.parse(readFileSync(path.join(workspace, 'out/model/training.json'), 'utf8')).backend).toMatchObject({ name: 'tensorflow', nativePackage: `@tensorflow/${name}` });
-  });
+  it.each(['tfjs-node', 'tfjs-node-gpu'])(
+    'the bundled train action trains on %s: its own tfjs-core registers the backend in the engine every copy shares',
+    async (name) => {
+      // A stand-in for tfjs-node / tfjs-node-gpu (they need libtensorflow, not installable here):
+      // a package of the same name whose own copy of tfjs-core registers a `tensorflow` backend.
+      const workspace = mkdtempSync(path.join(tmpdir(), 'ct-tfjs-node-'));
+      const pkg = path.join(workspace, 'node_modules/@tensorflow');
+      mkdirSync(path.join(pkg, name), { recursive: true });
+      for (const name of ['tfjs-core', 'tfjs-backend-cpu']) symlinkSync(path.join(root, 'node_modules/@tensorflow', name), path.join(pkg, name));
+      writeFileSync(path.join(pkg, name, 'package.json'), JSON.stringify({ name: `@tensorflow/${name}`, version: '4.22.0', main: 'index.js' }));
+      writeFileSync(
+        path.join(pkg, name, 'index.js'),
+        [
+          "const tf = require('@tensorflow/tfjs-core');",
+          "const cpu = require('@tensorflow/tfjs-backend-cpu');",
+          "tf.registerBackend('tensorflow', () => new cpu.MathBackendCPU(), 3);",
+          "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });",
+          "exports.version = { 'tfjs-core': tf.version_core };",
+        ].join('\n'),
+      );
+      writeFileSync(path.join(workspace, 'package.json'), '{}');
+      for (const f of shippedPartitions().slice(-2)) cpSync(path.join(root, 'data/flights', f), path.join(workspace, 'data/flights', f));
+      const config = smallConfig(2);
+      config.training = { ...config.training, backend: 'tensorflow', maxRows: 300, epochs: 1 };
+      writeFileSync(path.join(workspace, 'ct.config.yaml'), stringify(config));
+      const output = path.join(workspace, 'github-output');
+      writeFileSync(output, '');
+      const { status, stdout: log } = await runNode(path.join(root, 'actions/train/index.mjs'), [], {
+        cwd: workspace,
+        env: { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, INPUT_CONFIG: 'ct.config.yaml', INPUT_OUT: 'out' },
+      });
+      expectSuccess({ status, stdout: log, outputs: {} });
+      expect(parseOutputs(readFileSync(output, 'utf8'))).toMatchObject({ backend: 'tensorflow', epochs: '1' });
+      expect(log).toContain(`TF.js backend: tensorflow (@tensorflow/${name})`);
+      expect(JSON.parse(readFileSync(path.join(workspace, 'out/model/training.json'), 'utf8')).backend).toMatchObject({
+        name: 'tensorflow',
+        nativePackage: `@tensorflow/${name}`,
+      });
+    },
+  );
 });
 
 describe('actions/dist', () => {
+  const list = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      .sort();
+  const committed = path.join(root, 'actions/dist');
+
   it('is what `npm run bundle` builds from the current sources (commit it after changing src/)', async () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'ct-bundle-'));
     expect((await runNode(path.join(root, 'scripts/bundle-actions.mjs'), ['--out', fresh], { cwd: root })).status).toBe(0);
-    const list = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
-    const committed = path.join(root, 'actions/dist');
     expect(list(fresh)).toEqual(list(committed));
     for (const file of list(fresh)) expect([file, readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(committed, file)))]).toEqual([file, true]);
+  });
+
+  it('names each shared chunk after the entries that import it, not after its content (a rebuild touches only changed code)', () => {
+    const chunks = list(committed).filter((file) => file.startsWith('chunks/'));
+    expect(chunks.length).toBeGreaterThan(0);
+    // esbuild's content hash: 8 characters of upper-case base32 before .js.
+    expect(chunks.filter((file) => /-[A-Z2-7]{8}\.js$/.test(file))).toEqual([]);
+    const entries = new Set(
+      list(committed)
+        .filter((file) => !file.includes('/') && file.endsWith('.js'))
+        .map((file) => file.slice(0, -3)),
+    );
+    // A shared chunk (its name joins two or more entries) is named after actions and the modules they import dynamically.
+    const dynamic = new Set(chunks.map((file) => path.basename(file, '.js')).filter((name) => !name.includes('+')));
+    for (const file of chunks.filter((f) => f.includes('+'))) {
+      expect([
+        file,
+        path
+          .basename(file, '.js')
+          .split('+')
+          .filter((name) => !entries.has(name) && !dynamic.has(name)),
+      ]).toEqual([file, []]);
+    }
   });
 });

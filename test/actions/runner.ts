@@ -95,7 +95,13 @@ export async function runJob(workflow: Workflow, job: string, ctx: RunnerContext
     if (!/^node(20|24)$/.test(action.runs.using)) throw new Error(`runner: ${step.uses}: runs.using ${action.runs.using}`);
     const outputFile = path.join(ctx.temp, `${job}-${index}.out`);
     writeFileSync(outputFile, '');
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...ctx.env, GITHUB_WORKSPACE: ctx.workspace, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: ctx.temp };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...ctx.env,
+      GITHUB_WORKSPACE: ctx.workspace,
+      GITHUB_OUTPUT: outputFile,
+      RUNNER_TEMP: ctx.temp,
+    };
     for (const [input, spec] of Object.entries(action.inputs ?? {})) if (spec.default !== undefined) env[`INPUT_${input.toUpperCase()}`] = spec.default;
     for (const [input, value] of Object.entries(step.with ?? {})) {
       if (action.inputs?.[input] === undefined) throw new Error(`runner: ${step.uses} has no input "${input}"`);

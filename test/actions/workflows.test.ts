@@ -27,7 +27,7 @@ interface Workflow {
 const load = (file: string): Workflow => parse(readFileSync(path.join(workflowDir, file), 'utf8')) as Workflow;
 
 describe('workflows', () => {
-  it.each(workflows)('%s passes GitHub\'s workflow parser', (file) => {
+  it.each(workflows)("%s passes GitHub's workflow parser", (file) => {
     const result = parseWorkflow({ name: file, content: readFileSync(path.join(workflowDir, file), 'utf8') }, new NoOperationTraceWriter());
     expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     expect(result.value).toBeDefined();
@@ -40,7 +40,8 @@ describe('workflows', () => {
   });
 
   it('the linters do reject a broken workflow', async () => {
-    const broken = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    timeout-minute: 5\n    steps:\n      - run: echo "${{ github.event.head_commit.message }}"\n';
+    const broken =
+      'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    timeout-minute: 5\n    steps:\n      - run: echo "${{ github.event.head_commit.message }}"\n';
     const lint = await createLinter();
     const kinds = lint(broken, 'broken.yml').map((p) => p.kind);
     expect(kinds).toEqual(expect.arrayContaining(['syntax-check', 'expression']));
@@ -81,7 +82,9 @@ describe('workflows', () => {
     }
     expect(w.concurrency['cancel-in-progress']).toBe(false);
     // A schedule without new data skips training; pushes and forced dispatches train.
-    expect((w.jobs.train as Job & { if: string }).if).toBe("${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}");
+    expect((w.jobs.train as Job & { if: string }).if).toBe(
+      "${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}",
+    );
   });
 
   it('monitor.yml: on a schedule and by hand, one job that may push only the history branch, open issues and dispatch', () => {
@@ -101,7 +104,19 @@ describe('workflows', () => {
 });
 
 /** Triggers a fork or a stranger can cause: their runs must not write or see secrets. */
-const UNTRUSTED_TRIGGERS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'workflow_run', 'fork', 'watch'];
+const UNTRUSTED_TRIGGERS = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'workflow_run',
+  'fork',
+  'watch',
+];
 /** Triggers only people with write access (or the default branch itself) can cause. */
 const TRUSTED_TRIGGERS = ['push', 'schedule', 'workflow_dispatch'];
 
@@ -112,21 +127,35 @@ const TRUSTED_TRIGGERS = ['push', 'schedule', 'workflow_dispatch'];
  * no expression inside a run script (values reach scripts through env, never as code).
  */
 function securityProblems(name: string, text: string): string[] {
-  const w = parse(text) as { on: unknown; permissions?: unknown; jobs: Record<string, Job & { permissions?: unknown; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }> };
+  const w = parse(text) as {
+    on: unknown;
+    permissions?: unknown;
+    jobs: Record<string, Job & { permissions?: unknown; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
+  };
   const triggers = typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? (w.on as string[]) : Object.keys(w.on as object);
   const problems: string[] = [];
   if (triggers.includes('pull_request_target')) problems.push(`${name}: pull_request_target runs with write access on code from forks`);
   const untrusted = triggers.some((t) => UNTRUSTED_TRIGGERS.includes(t));
   const writes = (permissions: unknown): string[] =>
-    permissions === undefined ? [] : typeof permissions === 'string' ? (permissions === 'read-all' || permissions === '{}' ? [] : [permissions]) : Object.entries(permissions as Record<string, string>).filter(([, v]) => v === 'write').map(([k]) => k);
+    permissions === undefined
+      ? []
+      : typeof permissions === 'string'
+        ? permissions === 'read-all' || permissions === '{}'
+          ? []
+          : [permissions]
+        : Object.entries(permissions as Record<string, string>)
+            .filter(([, v]) => v === 'write')
+            .map(([k]) => k);
   for (const [id, job] of Object.entries(w.jobs)) {
     // A job's permissions replace the workflow's; without its own, it has the workflow's.
     const granted = writes(job.permissions ?? w.permissions ?? 'write-all');
     if (untrusted && granted.length > 0) problems.push(`${name} ${id}: may write (${granted.join(', ')}) on ${triggers.join(', ')}`);
-    if (granted.length > 0 && !triggers.every((t) => TRUSTED_TRIGGERS.includes(t))) problems.push(`${name} ${id}: writes but can be triggered by ${triggers.filter((t) => !TRUSTED_TRIGGERS.includes(t)).join(', ')}`);
+    if (granted.length > 0 && !triggers.every((t) => TRUSTED_TRIGGERS.includes(t)))
+      problems.push(`${name} ${id}: writes but can be triggered by ${triggers.filter((t) => !TRUSTED_TRIGGERS.includes(t)).join(', ')}`);
     if (untrusted && /\$\{\{[^}]*secrets\./.test(JSON.stringify(job))) problems.push(`${name} ${id}: reads a secret on ${triggers.join(', ')}`);
     for (const step of job.steps) {
-      if (step.uses?.startsWith('actions/checkout@') === true && step.with?.['persist-credentials'] !== false) problems.push(`${name} ${id}: checkout keeps the token in .git/config (persist-credentials: false)`);
+      if (step.uses?.startsWith('actions/checkout@') === true && step.with?.['persist-credentials'] !== false)
+        problems.push(`${name} ${id}: checkout keeps the token in .git/config (persist-credentials: false)`);
       if (step.run?.includes('${{') === true) problems.push(`${name} ${id}: expression in a run script: ${step.run.match(/\$\{\{[^}]*\}\}/)?.[0]}`);
     }
   }
@@ -163,7 +192,10 @@ describe('security scan', () => {
       'hostile.yml build: expression in a run script: ${{ secrets.DEPLOY_KEY }}',
     ]);
     // A job without permissions of its own, in a workflow without any, may write everything.
-    expect(securityProblems('default.yml', 'on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n')).toEqual(['default.yml t: may write (write-all) on pull_request', 'default.yml t: writes but can be triggered by pull_request']);
+    expect(securityProblems('default.yml', 'on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n')).toEqual([
+      'default.yml t: may write (write-all) on pull_request',
+      'default.yml t: writes but can be triggered by pull_request',
+    ]);
   });
 });
 
@@ -172,13 +204,23 @@ describe('sweep.yml', () => {
     const w = load('sweep.yml') as Workflow & { concurrency: { group: string; 'cancel-in-progress': boolean } };
     expect(Object.keys(w.jobs)).toEqual(['plan', 'leg', 'select']);
     const leg = w.jobs.leg as Job & { strategy: { 'fail-fast': boolean; 'max-parallel': string; matrix: string }; needs: string };
-    expect(leg.strategy).toEqual({ 'fail-fast': false, 'max-parallel': '${{ fromJSON(needs.plan.outputs.max-parallel) }}', matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
-    expect(leg.steps.filter((s) => s.uses === './actions/train' || s.uses === './actions/evaluate').map((s) => s.with?.leg)).toEqual(['${{ matrix.leg }}', '${{ matrix.leg }}']);
+    expect(leg.strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': '${{ fromJSON(needs.plan.outputs.max-parallel) }}',
+      matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}',
+    });
+    expect(leg.steps.filter((s) => s.uses === './actions/train' || s.uses === './actions/evaluate').map((s) => s.with?.leg)).toEqual([
+      '${{ matrix.leg }}',
+      '${{ matrix.leg }}',
+    ]);
     const uploads = leg.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
     expect(uploads.map((s) => s.with?.name)).toEqual(['${{ matrix.leg }}']);
     const select = w.jobs.select as Job & { needs: string[] };
     expect(select.needs).toEqual(['plan', 'leg']);
-    expect(select.steps.find((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.pattern !== undefined)?.with).toEqual({ pattern: 'leg-*', path: 'out/legs/' });
+    expect(select.steps.find((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.pattern !== undefined)?.with).toEqual({
+      pattern: 'leg-*',
+      path: 'out/legs/',
+    });
     for (const [name, job] of Object.entries(w.jobs)) {
       expect([name, job.permissions]).toEqual([name, name === 'select' ? { contents: 'write', 'pull-requests': 'write', checks: 'write' } : undefined]);
     }
@@ -203,6 +245,7 @@ describe('action.yml', () => {
     // Every input the entry reads is declared (core.getInput('x') of src/actions/<name>.ts and run-action.ts).
     const read = [...readFileSync(path.join(root, 'src/actions', `${name}.ts`), 'utf8').matchAll(/getInput\('([a-z-]+)'\)/g)].map((m) => m[1]);
     // train and evaluate run as legs of a sweep (sweep.yml).
-    for (const id of [...read, 'config', 'out', 'data', 'backend', ...(name === 'train' || name === 'evaluate' ? ['leg'] : [])]) expect(Object.keys(a.inputs)).toContain(id);
+    for (const id of [...read, 'config', 'out', 'data', 'backend', ...(name === 'train' || name === 'evaluate' ? ['leg'] : [])])
+      expect(Object.keys(a.inputs)).toContain(id);
   });
 });

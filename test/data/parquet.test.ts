@@ -98,7 +98,7 @@ describe('readParquet', () => {
       { name: 'uuid', data: nullable((i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`), type: 'UUID' },
     ] as const;
     const file = join(dir, 'types.parquet');
-    parquetWriteFile({ filename: file, columnData: columns.map((c) => ({ ...c, data: [...c.data] })) as never, rowGroupSize: 1000 });
+    parquetWriteFile({ filename: file, columnData: columns.map((c) => ({ ...c, data: [...c.data] })), rowGroupSize: 1000 });
     const table = await readParquet(file);
     const rows = await parquetReadObjects({ file: await asyncBufferFromFile(file), compressors });
     expect(table.rowCount).toBe(n);

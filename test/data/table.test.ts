@@ -1,25 +1,9 @@
-import { type Column, concatTables, findColumn, locateRow, nullColumn, nullCount, type Table, takeRows, valueAt } from '../../src/data/table.js';
-
-function strings(name: string, values: (string | null)[]): Column {
-  const dictionary: string[] = [];
-  const codes = Int32Array.from(values, (v) => {
-    if (v === null) return -1;
-    if (!dictionary.includes(v)) dictionary.push(v);
-    return dictionary.indexOf(v);
-  });
-  const nulls = values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null;
-  return { type: 'string', name, codes, dictionary, nulls };
-}
-
-function numbers(name: string, values: number[]): Column {
-  return { type: 'number', name, values: Float64Array.from(values), nulls: null };
-}
+import { concatTables, findColumn, locateRow, nullColumn, nullCount, type Table, takeRows, valueAt } from '../../src/data/table.js';
+import { numberColumn as numbers, stringColumn as strings, valuesOf as column } from '../helpers.js';
 
 function table(file: string, origin: (string | null)[], delay: number[]): Table {
   return { rowCount: delay.length, columns: [strings('origin', origin), numbers('delay', delay)], sources: [{ file, start: 0, rows: delay.length }] };
 }
-
-const column = (t: Table, name: string): unknown[] => Array.from({ length: t.rowCount }, (_, i) => valueAt(findColumn(t, name)!, i));
 
 describe('table helpers', () => {
   test('concatTables merges dictionaries, keeps nulls and offsets sources', () => {

@@ -4,7 +4,14 @@ import type { Metrics } from '../../src/evaluate/metrics.js';
 
 /** The whole evaluation set with these metrics (and bootstrap intervals of the deltas). */
 function scope(candidate: Metrics, baseline: Metrics | null, intervals: Record<string, [number, number]> = {}, slice: string | null = null): GateScope {
-  return { slice, rows: 1000, skipped: null, candidate, baseline, intervals: Object.fromEntries(Object.entries(intervals).map(([k, ci]) => [k, { ci, draws: 1000 }])) };
+  return {
+    slice,
+    rows: 1000,
+    skipped: null,
+    candidate,
+    baseline,
+    intervals: Object.fromEntries(Object.entries(intervals).map(([k, ci]) => [k, { ci, draws: 1000 }])),
+  };
 }
 const gate = (g: GateConfig): GateConfig[] => [g];
 
@@ -21,7 +28,9 @@ describe('applyGates (TFX Evaluator semantics)', () => {
   it('a failed value threshold says what a reviewer needs to know', () => {
     const r = applyGates(gate({ metric: 'auc', lowerBound: 0.65 }), scope({ auc: 0.641 }, null));
     expect(r.failures[0]!.message).toBe('auc 0.6410 is below the lower bound 0.65');
-    expect(applyGates(gate({ metric: 'latencyP95Ms', upperBound: 50 }), scope({ latencyP95Ms: 61.5 }, null)).failures[0]!.message).toBe('latencyP95Ms 61.5000 is above the upper bound 50');
+    expect(applyGates(gate({ metric: 'latencyP95Ms', upperBound: 50 }), scope({ latencyP95Ms: 61.5 }, null)).failures[0]!.message).toBe(
+      'latencyP95Ms 61.5000 is above the upper bound 50',
+    );
   });
 
   it('a passed check of a measured metric records no value, so a rerun writes the same check; a failed one shows it', () => {
@@ -43,7 +52,10 @@ describe('applyGates (TFX Evaluator semantics)', () => {
   });
 
   it('with no production model, change and significance thresholds are skipped and the result is a rubber stamp', () => {
-    const r = applyGates([notWorse, { metric: 'auc', significance: { test: 'improvement', margin: 0 } }, { metric: 'auc', lowerBound: 0.55 }], scope({ auc: 0.6 }, null));
+    const r = applyGates(
+      [notWorse, { metric: 'auc', significance: { test: 'improvement', margin: 0 } }, { metric: 'auc', lowerBound: 0.55 }],
+      scope({ auc: 0.6 }, null),
+    );
     expect(r).toMatchObject({ ok: true, rubberStamp: true });
     expect(r.checks.map((c) => [c.skipped, c.passed])).toEqual([
       [true, true],
@@ -92,7 +104,9 @@ describe('applyGates (TFX Evaluator semantics)', () => {
   });
 
   it('a missing or NaN metric fails with its reason', () => {
-    expect(applyGates(gate({ metric: 'f1', lowerBound: 0 }), scope({ auc: 0.9 }, null)).failures[0]!.message).toContain('f1: the metric is not computed for the candidate');
+    expect(applyGates(gate({ metric: 'f1', lowerBound: 0 }), scope({ auc: 0.9 }, null)).failures[0]!.message).toContain(
+      'f1: the metric is not computed for the candidate',
+    );
     expect(applyGates(gate({ metric: 'auc', lowerBound: 0 }), scope({ auc: Number.NaN }, null)).failures[0]!.message).toContain('is NaN');
     expect(applyGates([notWorse], scope({ auc: 0.9 }, { auc: Number.NaN })).failures[0]!.message).toContain('of the production model is NaN');
   });
@@ -108,7 +122,9 @@ describe('significance gates on the paired-bootstrap interval', () => {
     const noisy = applyGates(improvement(0), scope({ auc: 0.705 }, { auc: 0.7 }, { auc: [-0.002, 0.012] }));
     expect(noisy.ok).toBe(false);
     expect(noisy.failures[0]).toMatchObject({ ci: [-0.002, 0.012] });
-    expect(noisy.failures[0]!.message).toBe('auc delta +0.0050, interval [-0.0020, +0.0120]: its lower bound -0.0020 does not clear +0.0000, so this is not a significant improvement');
+    expect(noisy.failures[0]!.message).toBe(
+      'auc delta +0.0050, interval [-0.0020, +0.0120]: its lower bound -0.0020 does not clear +0.0000, so this is not a significant improvement',
+    );
   });
 
   it('a candidate identical to production is never a significant improvement', () => {

@@ -12,7 +12,8 @@ interface Case {
   mcnemar: { candidateOnlyRight: number; baselineOnlyRight: number; exactPValue: number; chiSquare: number; chiSquarePValue: number };
 }
 const reference = JSON.parse(readFileSync(new URL('../fixtures/metrics/reference.json', import.meta.url), 'utf8')) as { binary: Case; binarySmall: Case };
-const scored = (labels: readonly number[], preds: readonly number[], threshold = 0.5) => scoreRows('binary', Float32Array.from(labels), Float32Array.from(preds), { threshold });
+const scored = (labels: readonly number[], preds: readonly number[], threshold = 0.5) =>
+  scoreRows('binary', Float32Array.from(labels), Float32Array.from(preds), { threshold });
 
 describe('DeLong and McNemar', () => {
   it("DeLong's z and p-value match an independent midrank implementation", () => {
@@ -73,7 +74,7 @@ describe('pairedBootstrap', () => {
     expect(r.logLoss!.ci[1]).toBeLessThan(0);
   });
 
-  it('the interval is about as wide as DeLong\'s normal interval', () => {
+  it("the interval is about as wide as DeLong's normal interval", () => {
     const r = pairedBootstrap(scored(labels, a), scored(labels, b), { ...options, samples: 1000 });
     const se = deLongTest(scored(labels, a), scored(labels, b))!.standardError;
     const width = r.auc!.ci[1] - r.auc!.ci[0];

@@ -23,11 +23,27 @@ function trainingTable(): Table {
   const n = 1000;
   return tableOf(
     [
-      numberColumn('date', Array.from({ length: n }, (_, i) => T0 + (i % 24) * 3_600_000), 'timestamp'),
-      numberColumn('delay', Array.from({ length: n }, (_, i) => (i % 5) * 10)),
-      numberColumn('distance', Array.from({ length: n }, (_, i) => 100 + (900 * i) / (n - 1))),
-      stringColumn('origin', Array.from({ length: n }, (_, i) => (i % 10 === 9 ? `R${i}` : 'ABCDE'[i % 5]!))),
-      stringColumn('destination', Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'X' : 'Y'))),
+      numberColumn(
+        'date',
+        Array.from({ length: n }, (_, i) => T0 + (i % 24) * 3_600_000),
+        'timestamp',
+      ),
+      numberColumn(
+        'delay',
+        Array.from({ length: n }, (_, i) => (i % 5) * 10),
+      ),
+      numberColumn(
+        'distance',
+        Array.from({ length: n }, (_, i) => 100 + (900 * i) / (n - 1)),
+      ),
+      stringColumn(
+        'origin',
+        Array.from({ length: n }, (_, i) => (i % 10 === 9 ? `R${i}` : 'ABCDE'[i % 5]!)),
+      ),
+      stringColumn(
+        'destination',
+        Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'X' : 'Y')),
+      ),
     ],
     'train.csv',
   );
@@ -67,10 +83,23 @@ function batch(spec: BatchSpec = {}): Table {
   const n = spec.rows ?? 2000;
   const of = <T>(f: ((i: number) => T) | undefined, d: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => (f ?? d)(i));
   const columns: Column[] = [
-    numberColumn('date', of(spec.date, () => T0), 'timestamp'),
-    numberColumn('distance', of(spec.distance, () => 500)),
-    stringColumn('origin', of(spec.origin, (i) => 'ABCDE'[i % 5]!)),
-    stringColumn('destination', of(spec.destination, () => 'X')),
+    numberColumn(
+      'date',
+      of(spec.date, () => T0),
+      'timestamp',
+    ),
+    numberColumn(
+      'distance',
+      of(spec.distance, () => 500),
+    ),
+    stringColumn(
+      'origin',
+      of(spec.origin, (i) => 'ABCDE'[i % 5]!),
+    ),
+    stringColumn(
+      'destination',
+      of(spec.destination, () => 'X'),
+    ),
   ];
   return tableOf(columns, FILE, spec.offset ?? 0);
 }
@@ -81,7 +110,8 @@ function check(prep: Preprocessing, tables: Table[], options: Partial<InputDomai
   return checker.result();
 }
 
-const ofKind = (anomalies: Anomaly[], kind: string, column?: string): Anomaly[] => anomalies.filter((a) => a.kind === kind && (column === undefined || a.column === column));
+const ofKind = (anomalies: Anomaly[], kind: string, column?: string): Anomaly[] =>
+  anomalies.filter((a) => a.kind === kind && (column === undefined || a.column === column));
 
 describe('input_non_finite', () => {
   it('above the tolerance: an error naming feature, column, transform, count, share, what happens and what to do', () => {
@@ -115,7 +145,10 @@ describe('input_non_finite', () => {
   it('NaN and infinite inputs are non-finite for every feature reading them; nulls are not', () => {
     const values = Float64Array.from({ length: 2000 }, (_, i) => (i < 10 ? Number.NaN : i < 20 ? Number.POSITIVE_INFINITY : 500));
     const table = batch();
-    const withNaN: Table = { ...table, columns: table.columns.map((c) => (c.name === 'distance' ? { type: 'number', name: 'distance', values, nulls: null } : c)) };
+    const withNaN: Table = {
+      ...table,
+      columns: table.columns.map((c) => (c.name === 'distance' ? { type: 'number', name: 'distance', values, nulls: null } : c)),
+    };
     const found = ofKind(check(fitted(), [withNaN]), 'input_non_finite');
     expect(found.map((a) => [a.message.slice(0, 30), a.count])).toEqual([
       ['feature "log_distance" (log1p ', 20],
@@ -129,7 +162,10 @@ describe('input_non_finite', () => {
   it('names both causes when log1p sees values <= -1 and non-finite inputs', () => {
     const table = batch();
     const values = Float64Array.from({ length: 2000 }, (_, i) => (i < 10 ? Number.NaN : i < 40 ? -3 : 500));
-    const mixed: Table = { ...table, columns: table.columns.map((c) => (c.name === 'distance' ? { type: 'number', name: 'distance', values, nulls: null } : c)) };
+    const mixed: Table = {
+      ...table,
+      columns: table.columns.map((c) => (c.name === 'distance' ? { type: 'number', name: 'distance', values, nulls: null } : c)),
+    };
     const [a] = ofKind(check(fitted(), [mixed]), 'input_non_finite');
     expect(a!.message).toContain('(log1p of a value <= -1 in 30 rows, NaN or infinite values in the data in 10)');
   });
@@ -144,16 +180,18 @@ describe('input_out_of_vocabulary', () => {
   // origin: training had 10% out of vocabulary. A batch of 2000: limit 10% + 3 SE (2.01%) + 0.5/2000.
   const origin = (share: number) => (i: number) => (i < share * 2000 ? `NEW${i % 7}` : 'ABCDE'[i % 5]!);
 
-  it('at training\'s share (rare values as in training): nothing', () => {
+  it("at training's share (rare values as in training): nothing", () => {
     expect(ofKind(check(fitted(), [batch({ origin: origin(0.1) })]), 'input_out_of_vocabulary')).toEqual([]);
     expect(ofKind(check(fitted(), [batch({ origin: origin(0.12) })]), 'input_out_of_vocabulary')).toEqual([]);
   });
 
-  it('well above it: an error naming the share, training\'s share, the top values and what to do', () => {
+  it("well above it: an error naming the share, training's share, the top values and what to do", () => {
     const [a, ...rest] = ofKind(check(fitted(), [batch({ origin: origin(0.125) })]), 'input_out_of_vocabulary');
     expect(rest).toEqual([]);
     expect(a).toMatchObject({ column: 'origin', severity: 'error', count: 250, share: 0.125 });
-    expect(a!.message).toContain('feature "origin" (vocabulary of 5 values of column "origin"): 250 of 2000 non-null rows (12.5%) hold values not in the vocabulary, training had 10.0% (rare values cut by maxVocabulary / minCount)');
+    expect(a!.message).toContain(
+      'feature "origin" (vocabulary of 5 values of column "origin"): 250 of 2000 non-null rows (12.5%) hold values not in the vocabulary, training had 10.0% (rare values cut by maxVocabulary / minCount)',
+    );
     expect(a!.message).toContain('more than the 12.0% accepted');
     expect(a!.message).toMatch(/Most frequent: NEW0 \(36\), NEW1 \(36\), NEW2 \(36\), NEW3 \(36\), NEW4 \(36\)\./);
     expect(a!.message).toContain('the candidate would silently score them as an unknown origin (id 0)');
@@ -187,12 +225,14 @@ describe('input_out_of_vocabulary', () => {
 
 describe('input_far_from_training', () => {
   // distance: training 100..1000, so far is below -350 or above 1450.
-  it('beyond half the training span: an error with training\'s range, the limits and the furthest value', () => {
+  it("beyond half the training span: an error with training's range, the limits and the furthest value", () => {
     const anomalies = check(fitted(), [batch({ distance: (i) => (i < 8 ? 1451 + i : i < 10 ? 5000 : i === 10 ? 1449 : 500) })]);
     const [a, ...rest] = ofKind(anomalies, 'input_far_from_training');
     expect(a).toMatchObject({ column: 'distance', severity: 'error', count: 10, share: 0.005 });
     expect(a!.message).toContain('feature "distance" (column "distance"): 10 of 2000 rows (0.50%; 10 above) are far from the values training saw');
-    expect(a!.message).toContain("training's distance ranged 100 .. 1000, and values more than half that span beyond either end (below -350 or above 1450) are far; the furthest is distance 5000");
+    expect(a!.message).toContain(
+      "training's distance ranged 100 .. 1000, and values more than half that span beyond either end (below -350 or above 1450) are far; the furthest is distance 5000",
+    );
     expect(a!.examples.map((e) => e.value)).toEqual(['1451', '1452', '1453', '1454', '1455', '1456', '1457', '1458', '5000', '5000']);
     // log1p(5000) = 8.52 is also beyond log1p's limits (up to 8.06): reported in the column's units too.
     expect(rest).toHaveLength(1);
@@ -226,9 +266,13 @@ describe('older preprocessing.json (no training range, no out-of-vocabulary shar
     const over = f.mean + 10.5 * f.std;
     // 1451 is far for a new model, not for an old one (|z| about 3.6).
     expect(ofKind(check(legacy(), [batch({ distance: (i) => (i < 10 ? 1451 : 500) })]), 'input_far_from_training', 'distance')).toEqual([]);
-    const [a] = ofKind(check(legacy(), [batch({ distance: (i) => (i < 10 ? over : 500) })]), 'input_far_from_training', 'distance').filter((x) => x.message.startsWith('feature "distance"'));
+    const [a] = ofKind(check(legacy(), [batch({ distance: (i) => (i < 10 ? over : 500) })]), 'input_far_from_training', 'distance').filter((x) =>
+      x.message.startsWith('feature "distance"'),
+    );
     expect(a).toMatchObject({ severity: 'error', count: 10 });
-    expect(a!.message).toContain("training's range is not recorded (preprocessing.json from an older ct), so values more than 10 standard deviations from the training mean");
+    expect(a!.message).toContain(
+      "training's range is not recorded (preprocessing.json from an older ct), so values more than 10 standard deviations from the training mean",
+    );
   });
 
   it('out of vocabulary: up to 1% is accepted, without a warning', () => {
@@ -256,7 +300,14 @@ describe('the checker as a whole', () => {
 
   it('counts imputed rows per source feature over all chunks; crosses are left out', () => {
     const checker = createInputDomainChecker(fitted(), { model: 'production 20010228-abc' });
-    checker.add(batch({ rows: 10, distance: (i) => (i === 0 ? null : i === 1 ? -5 : 500), origin: (i) => (i === 2 ? 'NEW' : i === 3 ? null : 'A'), date: (i) => (i === 4 ? null : T0) }));
+    checker.add(
+      batch({
+        rows: 10,
+        distance: (i) => (i === 0 ? null : i === 1 ? -5 : 500),
+        origin: (i) => (i === 2 ? 'NEW' : i === 3 ? null : 'A'),
+        date: (i) => (i === 4 ? null : T0),
+      }),
+    );
     checker.add(batch({ rows: 10, distance: (i) => (i === 0 ? 1e6 : 500) }));
     expect(checker.rows).toBe(20);
     expect(checker.imputed()).toEqual([
@@ -285,7 +336,17 @@ describe('the checker as a whole', () => {
   it('a missing or mistyped column is left to the schema check: no throw, no finding', () => {
     const table = batch();
     const without: Table = { ...table, columns: table.columns.filter((c) => c.name !== 'distance') };
-    const strings: Table = { ...table, columns: table.columns.map((c) => (c.name === 'distance' ? stringColumn('distance', Array.from({ length: 2000 }, () => 'far')) : c)) };
+    const strings: Table = {
+      ...table,
+      columns: table.columns.map((c) =>
+        c.name === 'distance'
+          ? stringColumn(
+              'distance',
+              Array.from({ length: 2000 }, () => 'far'),
+            )
+          : c,
+      ),
+    };
     for (const t of [without, strings]) {
       const checker = createInputDomainChecker(fitted(), { model: 'the candidate' });
       checker.add(t);

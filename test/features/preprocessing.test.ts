@@ -52,12 +52,7 @@ describe('preprocessing', () => {
   it('orders the vocabulary by frequency; unseen and null values map to 0', () => {
     const prep = fitPreprocessing(data, cfg);
     expect(prep.features[3]).toMatchObject({ vocabulary: ['SFO', 'LAX'], cardinality: 3 });
-    const other = table([
-      numbers('date', [t0, t0], 'timestamp'),
-      numbers('delay', [1, 2]),
-      numbers('distance', [1, 2]),
-      strings('origin', ['LAX', 'JFK']),
-    ]);
+    const other = table([numbers('date', [t0, t0], 'timestamp'), numbers('delay', [1, 2]), numbers('distance', [1, 2]), strings('origin', ['LAX', 'JFK'])]);
     expect(Array.from(encodeTable(other, prep).inputs[3]!)).toEqual([2, 0]);
   });
 
@@ -86,7 +81,14 @@ describe('preprocessing', () => {
       { name: 'origin_hour', cross: ['origin', 'hour'], hashBuckets: 50, embedding: 4 },
     ]);
     const prep = fitPreprocessing(data, cfg2);
-    expect(prep.features[2]).toMatchObject({ kind: 'categorical', transform: 'cross', cross: ['origin', 'hour'], hashBuckets: 50, cardinality: 51, embedding: 4 });
+    expect(prep.features[2]).toMatchObject({
+      kind: 'categorical',
+      transform: 'cross',
+      cross: ['origin', 'hour'],
+      hashBuckets: 50,
+      cardinality: 51,
+      embedding: 4,
+    });
     const ids = Array.from(encodeTable(data, prep).inputs[2]!);
     // Rows 0 and 2 are SFO at 06:30; row 1 is LAX at 19:30; row 3 has neither value.
     expect(ids[0]).toBe(ids[2]);
@@ -97,8 +99,12 @@ describe('preprocessing', () => {
   });
 
   it('a cross must name earlier categorical features', () => {
-    expect(() => fitPreprocessing(data, config([{ name: 'x', cross: ['origin', 'hour'] }, { column: 'origin' }]))).toThrow('crosses "origin", which must be a feature listed before it');
-    expect(() => fitPreprocessing(data, config([{ column: 'distance' }, { column: 'origin' }, { name: 'x', cross: ['distance', 'origin'] }]))).toThrow('which is numeric');
+    expect(() => fitPreprocessing(data, config([{ name: 'x', cross: ['origin', 'hour'] }, { column: 'origin' }]))).toThrow(
+      'crosses "origin", which must be a feature listed before it',
+    );
+    expect(() => fitPreprocessing(data, config([{ column: 'distance' }, { column: 'origin' }, { name: 'x', cross: ['distance', 'origin'] }]))).toThrow(
+      'which is numeric',
+    );
   });
 
   it('multiclass labels take their classes from the training data', () => {
@@ -195,7 +201,10 @@ describe('what training saw, and what the encoder imputes', () => {
     expect(prep.features[3]).toMatchObject({ name: 'distance', min: 100, max: 1000 });
     // Non-finite training values (log1p of -5) are not part of the range.
     const broken = table([numbers('delay', [1, 20, 3]), numbers('distance', [-5, 10, 20])]);
-    expect(fitPreprocessing(broken, config([{ name: 'd', column: 'distance', transform: 'log1p' }])).features[0]).toMatchObject({ min: Math.log1p(10), max: Math.log1p(20) });
+    expect(fitPreprocessing(broken, config([{ name: 'd', column: 'distance', transform: 'log1p' }])).features[0]).toMatchObject({
+      min: Math.log1p(10),
+      max: Math.log1p(20),
+    });
     // No finite value at all: no range (the |z| rule applies).
     const empty = table([numbers('delay', [1, 20]), numbers('distance', [null, null])]);
     const f = numeric(fitPreprocessing(empty, config([{ name: 'd', column: 'distance' }])).features[0]);
@@ -274,7 +283,12 @@ describe('what training saw, and what the encoder imputes', () => {
     }
     const d = numeric(prep.features[3]);
     const far = d.mean + 10.5 * d.std;
-    const batch = table([numbers('date', [t0, t0], 'timestamp'), numbers('delay', [1, 2]), numbers('distance', [2000, far]), strings('origin', ['SFO', 'SFO'])]);
+    const batch = table([
+      numbers('date', [t0, t0], 'timestamp'),
+      numbers('delay', [1, 2]),
+      numbers('distance', [2000, far]),
+      strings('origin', ['SFO', 'SFO']),
+    ]);
     const enc = encodeTable(batch, prep);
     expect(enc.imputed[3]).toMatchObject({ far: 1 });
     expect(enc.inputs[3]![1]).toBeCloseTo(10.5, 4);
@@ -290,7 +304,12 @@ describe('what training saw, and what the encoder imputes', () => {
     seen.length = 0;
     encodeFeatureColumn(batch, prep.features[2]!, (row, reason, x) => seen.push([row, reason, x]));
     // log1p(5000) = 8.52 is beyond log1p's upper limit 6.91 + (6.91 - 4.62) / 2 = 8.06.
-    expect(seen).toEqual([[0, 'nonFinite', Number.NaN], [2, 'far', Math.log1p(5000)]]);
-    expect(() => encodeFeatureColumn(table([strings('distance', ['x'])]), prep.features[3]!)).toThrow('feature "distance": column "distance" is string, the model expects numbers');
+    expect(seen).toEqual([
+      [0, 'nonFinite', Number.NaN],
+      [2, 'far', Math.log1p(5000)],
+    ]);
+    expect(() => encodeFeatureColumn(table([strings('distance', ['x'])]), prep.features[3]!)).toThrow(
+      'feature "distance": column "distance" is string, the model expects numbers',
+    );
   });
 });

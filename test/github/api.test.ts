@@ -2,18 +2,13 @@
  * GitHubApi against the loopback GitHub (requests checked against the OpenAPI
  * description): retries where they are safe, one clear line where GitHub says no.
  */
+import { jest } from '@jest/globals';
 import { UserError } from '../../src/errors.js';
 import { GitHubApi, gitHubTarget } from '../../src/github/api.js';
-import type { Logger } from '../../src/logger.js';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
+import { recordingLogger } from '../helpers.js';
 
 const TOKEN = 'ghs_apiTEST0123456789';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (m: string): void => void lines.push(m);
-  return { lines, info: log, warning: log, debug: log, progress: log };
-}
 
 describe('GitHubApi', () => {
   let github: FakeGitHub;
@@ -23,7 +18,10 @@ describe('GitHubApi', () => {
   beforeEach(async () => {
     github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN });
     logger = recordingLogger();
-    api = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: TOKEN, runUrl: null }, logger, { baseDelayMs: 5, attempts: 3 });
+    api = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: TOKEN, runUrl: null }, logger, {
+      baseDelayMs: 5,
+      attempts: 3,
+    });
   });
   afterEach(async () => {
     expect(github.violations).toEqual([]);
@@ -60,11 +58,25 @@ describe('GitHubApi', () => {
 
   it('honours retry-after on a 429 (primary rate limit), then succeeds', async () => {
     const { pull } = await api.createPull(open);
-    github.fail({ method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels', status: 429, headers: { 'retry-after': '1' }, body: { message: 'API rate limit exceeded' } });
-    const started = Date.now();
-    await api.addLabels(pull.number, ['ct']);
+    github.fail({
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { message: 'API rate limit exceeded' },
+    });
+    // Every wait is a timer: count them rather than read the clock.
+    const timers = jest.spyOn(globalThis, 'setTimeout');
+    let waits: unknown[];
+    try {
+      await api.addLabels(pull.number, ['ct']);
+    } finally {
+      waits = timers.mock.calls.map(([, ms]) => ms);
+      timers.mockRestore();
+    }
     // The server asked for one second; the backoff alone would have waited 5 ms.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(waits.filter((ms) => ms === 1000)).toHaveLength(1);
+    expect(waits).not.toContain(5);
     expect(github.requests.slice(-2).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 429', 'POST 200']);
     expect(logger.lines).toContain('GitHub API: 429 (API rate limit exceeded); retrying in 1.0 s');
     expect(github.pulls[0]!.labels).toEqual(['ct']);
@@ -77,7 +89,12 @@ describe('GitHubApi', () => {
   });
 
   it('a 403 without a rate limit is not retried and says which permission is missing', async () => {
-    github.fail({ method: 'POST', path: '/repos/{owner}/{repo}/pulls', status: 403, body: { message: 'GitHub Actions is not permitted to create or approve pull requests.' } });
+    github.fail({
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/pulls',
+      status: 403,
+      body: { message: 'GitHub Actions is not permitted to create or approve pull requests.' },
+    });
     const error = await api.createPull(open).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
@@ -105,24 +122,53 @@ describe('GitHubApi', () => {
   });
 
   it('reports the verdict as a check run, or as a commit status where the token cannot create check runs', async () => {
-    expect(await api.reportVerdict('a'.repeat(40), { name: 'ct/gates', passed: true, title: 'gates passed', summary: 's', detailsUrl: null })).toBe('check-run');
+    expect(await api.reportVerdict('a'.repeat(40), { name: 'ct/gates', passed: true, title: 'gates passed', summary: 's', detailsUrl: null })).toBe(
+      'check-run',
+    );
     expect(github.checkRuns).toEqual([expect.objectContaining({ name: 'ct/gates', conclusion: 'success', status: 'completed' })]);
     await github.close();
     github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN, checkRunsForbidden: true });
-    api = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: TOKEN, runUrl: null }, logger, { baseDelayMs: 5 });
-    expect(await api.reportVerdict('b'.repeat(40), { name: 'ct/gates', passed: true, title: 'gates passed: auc +0.0060', summary: 's', detailsUrl: 'https://github.com/acme/flights/actions/runs/1' })).toBe('status');
-    expect(github.statuses).toEqual([expect.objectContaining({ sha: 'b'.repeat(40), state: 'success', context: 'ct/gates', description: 'gates passed: auc +0.0060' })]);
+    api = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: TOKEN, runUrl: null }, logger, {
+      baseDelayMs: 5,
+    });
+    expect(
+      await api.reportVerdict('b'.repeat(40), {
+        name: 'ct/gates',
+        passed: true,
+        title: 'gates passed: auc +0.0060',
+        summary: 's',
+        detailsUrl: 'https://github.com/acme/flights/actions/runs/1',
+      }),
+    ).toBe('status');
+    expect(github.statuses).toEqual([
+      expect.objectContaining({ sha: 'b'.repeat(40), state: 'success', context: 'ct/gates', description: 'gates passed: auc +0.0060' }),
+    ]);
   });
 
   it('a bad token is one clear line', async () => {
-    const bad = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: 'wrong', runUrl: null }, logger, { baseDelayMs: 5 });
-    await expect(bad.defaultBranch()).rejects.toThrow(/^GitHub API: GET \/repos\/acme\/flights answered 401: Bad credentials.*: the token is invalid or expired$/);
+    const bad = new GitHubApi({ apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: 'wrong', runUrl: null }, logger, {
+      baseDelayMs: 5,
+    });
+    await expect(bad.defaultBranch()).rejects.toThrow(
+      /^GitHub API: GET \/repos\/acme\/flights answered 401: Bad credentials.*: the token is invalid or expired$/,
+    );
   });
 });
 
 describe('gitHubTarget', () => {
   it('reads the Actions environment', () => {
-    expect(gitHubTarget({ GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'acme/flights', GITHUB_API_URL: 'https://ghe.example/api/v3', GITHUB_SERVER_URL: 'https://ghe.example', GITHUB_RUN_ID: '7' }, null)).toEqual({
+    expect(
+      gitHubTarget(
+        {
+          GITHUB_TOKEN: 't',
+          GITHUB_REPOSITORY: 'acme/flights',
+          GITHUB_API_URL: 'https://ghe.example/api/v3',
+          GITHUB_SERVER_URL: 'https://ghe.example',
+          GITHUB_RUN_ID: '7',
+        },
+        null,
+      ),
+    ).toEqual({
       apiUrl: 'https://ghe.example/api/v3',
       serverUrl: 'https://ghe.example',
       owner: 'acme',
@@ -133,7 +179,12 @@ describe('gitHubTarget', () => {
   });
 
   it('falls back to the remote URL and github.com', () => {
-    expect(gitHubTarget({ GH_TOKEN: 't' }, 'git@github.com:acme/flights.git')).toMatchObject({ owner: 'acme', repo: 'flights', apiUrl: 'https://api.github.com', runUrl: null });
+    expect(gitHubTarget({ GH_TOKEN: 't' }, 'git@github.com:acme/flights.git')).toMatchObject({
+      owner: 'acme',
+      repo: 'flights',
+      apiUrl: 'https://api.github.com',
+      runUrl: null,
+    });
     expect(gitHubTarget({ GH_TOKEN: 't' }, 'https://github.com/acme/flights')).toMatchObject({ owner: 'acme', repo: 'flights' });
   });
 

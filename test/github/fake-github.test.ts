@@ -35,7 +35,13 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; data: 
 }
 
 /** A plain fetch with the right token, for requests Octokit would not send. */
-async function send(gh: FakeGitHub, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; data: Record<string, unknown> }> {
+async function send(
+  gh: FakeGitHub,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data: Record<string, unknown> }> {
   const response = await fetch(`${gh.url}${path}`, {
     method,
     headers: { authorization: `token ${token}`, 'content-type': 'application/json', ...headers },
@@ -51,7 +57,15 @@ test('serves the promotion flow through Octokit without violations', async () =>
   const repository = await octokit.rest.repos.get({ owner, repo });
   expect(repository.data).toMatchObject({ name: repo, full_name: 'acme/models', default_branch: 'main', html_url: 'https://github.com/acme/models' });
 
-  const created = await octokit.rest.pulls.create({ owner, repo, title: 'Promote model', head: 'ct/promote', base: 'main', body: 'report', maintainer_can_modify: false });
+  const created = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    title: 'Promote model',
+    head: 'ct/promote',
+    base: 'main',
+    body: 'report',
+    maintainer_can_modify: false,
+  });
   expect(created.status).toBe(201);
   expect(created.data).toMatchObject({
     number: 1,
@@ -90,19 +104,45 @@ test('serves the promotion flow through Octokit without violations', async () =>
   expect(labels.data.map((l) => l.name)).toEqual(['ct-promotion', 'model']);
   expect(typeof labels.data[0]!.id).toBe('number');
 
-  const run = await octokit.rest.checks.create({ owner, repo, name: 'ct / gates', head_sha: sha, conclusion: 'success', output: { title: 'Gates passed', summary: 'auc 0.91' } });
+  const run = await octokit.rest.checks.create({
+    owner,
+    repo,
+    name: 'ct / gates',
+    head_sha: sha,
+    conclusion: 'success',
+    output: { title: 'Gates passed', summary: 'auc 0.91' },
+  });
   expect(run.status).toBe(201);
   expect(run.data).toMatchObject({ name: 'ct / gates', head_sha: sha, status: 'completed', conclusion: 'success' });
   expect(run.data.html_url).toMatch(/^https:\/\/github\.com\/acme\/models\/runs\/\d+$/);
 
-  const status = await octokit.rest.repos.createCommitStatus({ owner, repo, sha, state: 'success', context: 'ct/gates', description: 'passed', target_url: 'https://example.com/run/1' });
+  const status = await octokit.rest.repos.createCommitStatus({
+    owner,
+    repo,
+    sha,
+    state: 'success',
+    context: 'ct/gates',
+    description: 'passed',
+    target_url: 'https://example.com/run/1',
+  });
   expect(status.status).toBe(201);
 
   expect(gh.pulls).toEqual([
-    { number: 1, head: 'ct/promote', base: 'main', title: 'Promote model v2', body: 'new report', state: 'open', merged: false, labels: ['ct-promotion', 'model'] },
+    {
+      number: 1,
+      head: 'ct/promote',
+      base: 'main',
+      title: 'Promote model v2',
+      body: 'new report',
+      state: 'open',
+      merged: false,
+      labels: ['ct-promotion', 'model'],
+    },
     { number: 2, head: 'other', base: 'main', title: 'Other', body: '', state: 'open', merged: false, labels: [] },
   ]);
-  expect(gh.checkRuns).toEqual([{ name: 'ct / gates', head_sha: sha, status: 'completed', conclusion: 'success', output: { title: 'Gates passed', summary: 'auc 0.91' } }]);
+  expect(gh.checkRuns).toEqual([
+    { name: 'ct / gates', head_sha: sha, status: 'completed', conclusion: 'success', output: { title: 'Gates passed', summary: 'auc 0.91' } },
+  ]);
   expect(gh.statuses).toEqual([{ sha, state: 'success', context: 'ct/gates', description: 'passed', target_url: 'https://example.com/run/1' }]);
   expect(gh.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual([
     'repos/get 200',
@@ -117,7 +157,12 @@ test('serves the promotion flow through Octokit without violations', async () =>
     'checks/create 201',
     'repos/create-commit-status 201',
   ]);
-  expect(gh.requests[3]).toMatchObject({ method: 'GET', path: '/repos/acme/models/pulls', query: { head: 'acme:ct/promote', state: 'open', per_page: '100' }, authorization: `token ${token}` });
+  expect(gh.requests[3]).toMatchObject({
+    method: 'GET',
+    path: '/repos/acme/models/pulls',
+    query: { head: 'acme:ct/promote', state: 'open', per_page: '100' },
+    authorization: `token ${token}`,
+  });
   expect(gh.requests[1]!.body).toEqual({ title: 'Promote model', head: 'ct/promote', base: 'main', body: 'report', maintainer_can_modify: false });
   expect(gh.violations).toEqual([]);
 });
@@ -133,7 +178,7 @@ test('merged pull requests are closed, listed with state=closed, and cannot be r
   expect((await failure(octokit.rest.pulls.update({ owner, repo, pull_number: 1, state: 'open' }))).status).toBe(422);
   // A new PR from the same branch is fine once the old one is closed.
   expect((await octokit.rest.pulls.create({ owner, repo, title: 'Promote again', head: 'ct/promote', base: 'main' })).data.number).toBe(2);
-  expect((await failure(octokit.rest.pulls.update({ owner, repo, pull_number: 9, title: 'x' })))).toMatchObject({ status: 404, data: { message: 'Not Found' } });
+  expect(await failure(octokit.rest.pulls.update({ owner, repo, pull_number: 9, title: 'x' }))).toMatchObject({ status: 404, data: { message: 'Not Found' } });
   expect(() => gh.mergePull(9)).toThrow(/no pull request #9/);
   expect(gh.violations).toEqual([]);
 });
@@ -167,18 +212,33 @@ test('issues and pull requests share one number sequence; the issue list shows p
   await octokit.rest.issues.addLabels({ owner, repo, issue_number: 3, labels: ['ct-monitor'] });
 
   const listed = await octokit.rest.issues.listForRepo({ owner, repo, labels: 'ct-monitor', per_page: 2 });
-  expect(listed.data.map((i) => [i.number, i.pull_request === undefined])).toEqual([[3, true], [2, false]]);
+  expect(listed.data.map((i) => [i.number, i.pull_request === undefined])).toEqual([
+    [3, true],
+    [2, false],
+  ]);
   expect(listed.data[1]!.pull_request).toMatchObject({ url: `${gh.url}/repos/acme/models/pulls/2`, html_url: 'https://github.com/acme/models/pull/2' });
   for (const item of listed.data) expect(problems('issue', item)).toEqual([]);
   expect(listed.headers.link).toContain('rel="next"');
   expect((await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, labels: 'ct-monitor,model:m' })).map((i) => i.number)).toEqual([1]);
   expect((await octokit.rest.issues.get({ owner, repo, issue_number: 2 })).data.pull_request).toBeDefined();
 
-  const updated = await octokit.rest.issues.update({ owner, repo, issue_number: 1, title: 'Drift again', state: 'closed', state_reason: 'not_planned', labels: ['ct-monitor'] });
+  const updated = await octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: 1,
+    title: 'Drift again',
+    state: 'closed',
+    state_reason: 'not_planned',
+    labels: ['ct-monitor'],
+  });
   expect(updated.data).toMatchObject({ title: 'Drift again', state: 'closed', state_reason: 'not_planned' });
   expect(updated.data.closed_at).not.toBeNull();
   expect((await octokit.rest.issues.listForRepo({ owner, repo, state: 'closed' })).data.map((i) => i.number)).toEqual([1]);
-  expect((await octokit.rest.issues.update({ owner, repo, issue_number: 1, state: 'open' })).data).toMatchObject({ state: 'open', state_reason: 'reopened', closed_at: null });
+  expect((await octokit.rest.issues.update({ owner, repo, issue_number: 1, state: 'open' })).data).toMatchObject({
+    state: 'open',
+    state_reason: 'reopened',
+    closed_at: null,
+  });
 
   const comment = await octokit.rest.issues.createComment({ owner, repo, issue_number: 3, body: 'AUC 0.7' });
   expect(comment.status).toBe(201);
@@ -190,7 +250,10 @@ test('issues and pull requests share one number sequence; the issue list shows p
   expect(await failure(octokit.rest.issues.get({ owner, repo, issue_number: 9 }))).toMatchObject({ status: 404 });
 
   gh.closeIssue(3);
-  expect(gh.issues.map((i) => [i.number, i.state, i.state_reason])).toEqual([[1, 'open', 'reopened'], [3, 'closed', 'completed']]);
+  expect(gh.issues.map((i) => [i.number, i.state, i.state_reason])).toEqual([
+    [1, 'open', 'reopened'],
+    [3, 'closed', 'completed'],
+  ]);
   expect((await octokit.rest.pulls.create({ owner, repo, title: 'Next', head: 'other', base: 'main' })).data.number).toBe(4);
   expect(() => gh.closeIssue(2)).toThrow(/no issue #2/);
   expect(gh.violations).toEqual([]);
@@ -205,11 +268,22 @@ test('workflow dispatches are recorded; with declared workflows, unknown files a
   const { gh, octokit } = await start({ workflows: { 'ct.yml': ['model'] } });
   const accepted = await octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'ct.yml', ref: 'main', inputs: { model: 'm.yaml' } });
   expect(accepted.status).toBe(204);
-  const details = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { owner, repo, workflow_id: 'ct.yml', ref: 'main', return_run_details: true });
+  const details = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+    owner,
+    repo,
+    workflow_id: 'ct.yml',
+    ref: 'main',
+    return_run_details: true,
+  });
   expect(details.status).toBe(200);
   expect(_internals.validator(_internals.loadSpec(), 'github#/components/schemas/workflow-dispatch-response')(details.data)).toBe(true);
-  expect(await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'nope.yml', ref: 'main' }))).toMatchObject({ status: 404, data: { message: 'Not Found' } });
-  expect(await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'ct.yml', ref: 'main', inputs: { model: 'm', x: '1' } }))).toMatchObject({
+  expect(await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'nope.yml', ref: 'main' }))).toMatchObject({
+    status: 404,
+    data: { message: 'Not Found' },
+  });
+  expect(
+    await failure(octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'ct.yml', ref: 'main', inputs: { model: 'm', x: '1' } })),
+  ).toMatchObject({
     status: 422,
     data: { message: 'Unexpected inputs provided: ["x"]' },
   });
@@ -236,7 +310,10 @@ test('a missing required body and a body that is not JSON are violations', async
   const response = await fetch(`${gh.url}/repos/acme/models/pulls`, { method: 'POST', headers: { authorization: `token ${token}` }, body: '{"title": ' });
   expect(response.status).toBe(400);
   expect(await response.json()).toMatchObject({ message: 'Problems parsing JSON' });
-  expect(gh.violations).toEqual(['POST /repos/acme/models/check-runs: missing required request body', 'POST /repos/acme/models/pulls: request body is not valid JSON']);
+  expect(gh.violations).toEqual([
+    'POST /repos/acme/models/check-runs: missing required request body',
+    'POST /repos/acme/models/pulls: request body is not valid JSON',
+  ]);
 });
 
 test('wrongly typed fields and parameters are violations', async () => {
@@ -259,7 +336,13 @@ test('wrongly typed fields and parameters are violations', async () => {
 test('unknown, missing or badly typed query parameters are violations', async () => {
   const { gh, octokit } = await start();
   const unknown = await failure(octokit.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, branch: 'ct/promote' }));
-  expect(unknown).toEqual({ status: 422, data: { message: "fake GitHub: request violates the OpenAPI description: unknown query parameter 'branch'", documentation_url: 'https://docs.github.com/rest' } });
+  expect(unknown).toEqual({
+    status: 422,
+    data: {
+      message: "fake GitHub: request violates the OpenAPI description: unknown query parameter 'branch'",
+      documentation_url: 'https://docs.github.com/rest',
+    },
+  });
   expect((await send(gh, 'GET', '/repos/acme/models/pulls?state=merged&per_page=many')).status).toBe(422);
   expect((await send(gh, 'GET', '/repos/acme/models/pulls?state=all&per_page=50&page=2&sort=updated&direction=asc')).status).toBe(200);
   expect(gh.violations).toEqual([
@@ -374,12 +457,27 @@ test('null is accepted exactly where the description says nullable', async () =>
 test("GitHub's own request examples for the implemented operations pass", async () => {
   const { gh } = await start();
   const { doc } = _internals.loadSpec();
-  const implemented = ['pulls/create', 'pulls/update', 'issues/add-labels', 'checks/create', 'repos/create-commit-status', 'issues/create', 'issues/update', 'issues/create-comment', 'actions/create-workflow-dispatch'];
+  const implemented = [
+    'pulls/create',
+    'pulls/update',
+    'issues/add-labels',
+    'checks/create',
+    'repos/create-commit-status',
+    'issues/create',
+    'issues/update',
+    'issues/create-comment',
+    'actions/create-workflow-dispatch',
+  ];
   let sent = 0;
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!implemented.includes(operation.operationId ?? '')) continue;
-      const path = template.replace('{owner}', owner).replace('{repo}', repo).replace(/\{(pull_number|issue_number)\}/, '1').replace('{sha}', sha).replace('{workflow_id}', 'ct.yml');
+      const path = template
+        .replace('{owner}', owner)
+        .replace('{repo}', repo)
+        .replace(/\{(pull_number|issue_number)\}/, '1')
+        .replace('{sha}', sha)
+        .replace('{workflow_id}', 'ct.yml');
       for (const example of Object.values(operation.requestBody?.content?.['application/json']?.examples ?? {})) {
         await send(gh, method.toUpperCase(), path, (example as { value: unknown }).value);
         sent += 1;

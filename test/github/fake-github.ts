@@ -186,7 +186,7 @@ function loadSpec(): Spec {
   const doc = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;
   normalizeDocument(doc);
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, verbose: true });
-  ajv.addSchema(doc as unknown as JsonObject, 'github');
+  ajv.addSchema(doc, 'github');
   const routes: Route[] = [];
   for (const [template, item] of Object.entries(doc.paths)) {
     const multiSegment = new Set<string>();
@@ -493,7 +493,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       id = nextId++;
       labelIds.set(label, id);
     }
-    return { id, node_id: `LA_${id}`, url: `${url}/repos/${owner}/${repo}/labels/${encodeURIComponent(label)}`, name: label, color: 'ededed', default: false, description: null };
+    return {
+      id,
+      node_id: `LA_${id}`,
+      url: `${url}/repos/${owner}/${repo}/labels/${encodeURIComponent(label)}`,
+      name: label,
+      color: 'ededed',
+      default: false,
+      description: null,
+    };
   };
   const pullObject = (pull: FakePull): JsonObject => {
     if (!created.has(pull.number)) created.set(pull.number, timestamp());
@@ -630,7 +638,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   /** GitHub's answer to an issue or comment body over 65,536 characters. */
   const bodyTooLong = (body: unknown, resource: string): void => {
     if (typeof body === 'string' && body.length > 65_536) {
-      throw validationFailed([{ resource, code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], 'https://docs.github.com/rest/issues');
+      throw validationFailed(
+        [{ resource, code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+        'https://docs.github.com/rest/issues',
+      );
     }
   };
   /** One page of `items` (per_page, page) with GitHub's Link header to the others. */
@@ -705,13 +716,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       if (body.issue !== undefined) throw notImplemented('POST', '/repos/{owner}/{repo}/pulls (converting an issue)');
       if (typeof body.title !== 'string') {
         violation('body must have property title (required unless issue is given)');
-        throw validationFailed([{ resource: 'PullRequest', field: 'title', code: 'missing_field' }], 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request');
+        throw validationFailed(
+          [{ resource: 'PullRequest', field: 'title', code: 'missing_field' }],
+          'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
+        );
       }
       let head = String(body.head);
       const colon = head.indexOf(':');
       if (colon >= 0) {
         if (head.slice(0, colon).toLowerCase() !== owner.toLowerCase()) {
-          throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }], 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request');
+          throw validationFailed(
+            [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+            'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
+          );
         }
         head = head.slice(colon + 1);
       }
@@ -719,7 +736,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const exists = duplicate(head, base);
       if (exists) throw exists;
       const number = nextNumber();
-      const pull: FakePull = { number, head, base, title: body.title, body: typeof body.body === 'string' ? body.body : '', state: 'open', merged: false, labels: [] };
+      const pull: FakePull = {
+        number,
+        head,
+        base,
+        title: body.title,
+        body: typeof body.body === 'string' ? body.body : '',
+        state: 'open',
+        merged: false,
+        labels: [],
+      };
       fake.pulls.push(pull);
       return { status: 201, body: pullObject(pull), headers: { location: `${url}/repos/${owner}/${repo}/pulls/${number}` } };
     },
@@ -727,7 +753,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const pull = findPull(params.pull_number);
       if (body.state === 'open' && pull.state === 'closed') {
         if (pull.merged) {
-          throw validationFailed([{ resource: 'PullRequest', code: 'custom', field: 'state', message: 'state cannot be changed. The pull request cannot be reopened because it has been merged.' }], 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request');
+          throw validationFailed(
+            [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                field: 'state',
+                message: 'state cannot be changed. The pull request cannot be reopened because it has been merged.',
+              },
+            ],
+            'https://docs.github.com/rest/pulls/pulls#update-a-pull-request',
+          );
         }
         const exists = duplicate(pull.head, typeof body.base === 'string' ? body.base : pull.base, pull.number);
         if (exists) throw exists;
@@ -748,8 +784,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         if (query.has(filter)) throw notImplemented('GET', `/repos/{owner}/{repo}/issues?${filter}`);
       }
       const state = query.get('state') ?? 'open';
-      const wanted = (query.get('labels') ?? '').split(',').map((l) => l.trim().toLowerCase()).filter((l) => l !== '');
-      const selected = [...fake.issues, ...fake.pulls].filter((i) => (state === 'all' || i.state === state) && wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)));
+      const wanted = (query.get('labels') ?? '')
+        .split(',')
+        .map((l) => l.trim().toLowerCase())
+        .filter((l) => l !== '');
+      const selected = [...fake.issues, ...fake.pulls].filter(
+        (i) => (state === 'all' || i.state === state) && wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)),
+      );
       selected.sort((a, b) => b.number - a.number);
       if (query.get('direction') === 'asc') selected.reverse();
       return paginated(`/repos/${owner}/${repo}/issues`, query, selected.map(issueObject));
@@ -760,7 +801,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     'issues/create': (_params, _query, body) => {
       bodyTooLong(body.body, 'Issue');
-      const issue: FakeIssue = { number: nextNumber(), title: String(body.title), body: typeof body.body === 'string' ? body.body : '', state: 'open', state_reason: null, labels: [], comments: [] };
+      const issue: FakeIssue = {
+        number: nextNumber(),
+        title: String(body.title),
+        body: typeof body.body === 'string' ? body.body : '',
+        state: 'open',
+        state_reason: null,
+        labels: [],
+        comments: [],
+      };
       addLabelNames(issue.labels, body.labels);
       fake.issues.push(issue);
       return { status: 201, body: issueObject(issue), headers: { location: issueApi(issue.number) } };
@@ -798,7 +847,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const issue = findIssue(params.issue_number, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments');
       const since = query.get('since');
       const selected = comments(issue).filter((c) => since === null || Date.parse(c.at) >= Date.parse(since) - 999);
-      return paginated(`/repos/${owner}/${repo}/issues/${issue.number}/comments`, query, selected.map((c) => commentObject(issue, c)));
+      return paginated(
+        `/repos/${owner}/${repo}/issues/${issue.number}/comments`,
+        query,
+        selected.map((c) => commentObject(issue, c)),
+      );
     },
     'actions/create-workflow-dispatch': (params, _query, body) => {
       const workflow = params.workflow_id!;
@@ -808,22 +861,43 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         const declared = options.workflows[workflow];
         if (declared === undefined) throw new HttpReply({ status: 404, body: { message: 'Not Found', documentation_url: docs, status: '404' } });
         const unexpected = Object.keys(inputs).filter((name) => !declared.includes(name));
-        if (unexpected.length > 0) throw new HttpReply({ status: 422, body: { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, documentation_url: docs, status: '422' } });
+        if (unexpected.length > 0)
+          throw new HttpReply({
+            status: 422,
+            body: { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, documentation_url: docs, status: '422' },
+          });
       }
       fake.dispatches.push({ workflow, ref: String(body.ref), inputs });
       if (body.return_run_details !== true) return { status: 204 };
       const id = nextId++;
-      return { status: 200, body: { workflow_run_id: id, run_url: `${url}/repos/${owner}/${repo}/actions/runs/${id}`, html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}` } };
+      return {
+        status: 200,
+        body: {
+          workflow_run_id: id,
+          run_url: `${url}/repos/${owner}/${repo}/actions/runs/${id}`,
+          html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}`,
+        },
+      };
     },
     'checks/create': (_params, _query, body, violation) => {
       if (options.checkRunsForbidden) {
-        throw new HttpReply({ status: 403, body: { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run', status: '403' } });
+        throw new HttpReply({
+          status: 403,
+          body: {
+            message: 'Resource not accessible by personal access token',
+            documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+            status: '403',
+          },
+        });
       }
       const conclusion = typeof body.conclusion === 'string' ? body.conclusion : undefined;
       const status = conclusion !== undefined ? 'completed' : typeof body.status === 'string' ? body.status : 'queued';
       if (status === 'completed' && conclusion === undefined) {
         violation('body must have property conclusion when status is completed');
-        throw validationFailed([{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }], 'https://docs.github.com/rest/checks/runs#create-a-check-run');
+        throw validationFailed(
+          [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }],
+          'https://docs.github.com/rest/checks/runs#create-a-check-run',
+        );
       }
       const output = isObject(body.output) ? (body.output as { title: string; summary: string; text?: string }) : undefined;
       const run = { name: String(body.name), head_sha: String(body.head_sha), status, conclusion, output };
@@ -842,7 +916,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           conclusion: conclusion ?? null,
           started_at: timestamp(),
           completed_at: status === 'completed' ? timestamp() : null,
-          output: { title: output?.title ?? null, summary: output?.summary ?? null, text: output?.text ?? null, annotations_count: 0, annotations_url: `${url}/repos/${owner}/${repo}/check-runs/${id}/annotations` },
+          output: {
+            title: output?.title ?? null,
+            summary: output?.summary ?? null,
+            text: output?.text ?? null,
+            annotations_count: 0,
+            annotations_url: `${url}/repos/${owner}/${repo}/check-runs/${id}/annotations`,
+          },
           url: `${url}/repos/${owner}/${repo}/check-runs/${id}`,
           html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
         },
@@ -857,7 +937,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const id = nextId++;
       return {
         status: 201,
-        body: { id, node_id: `SC_${id}`, url: `${url}/repos/${owner}/${repo}/statuses/${status.sha}`, state: status.state, description: description ?? null, target_url: targetUrl ?? null, context, created_at: timestamp(), updated_at: timestamp(), creator: { login: owner } },
+        body: {
+          id,
+          node_id: `SC_${id}`,
+          url: `${url}/repos/${owner}/${repo}/statuses/${status.sha}`,
+          state: status.state,
+          description: description ?? null,
+          target_url: targetUrl ?? null,
+          context,
+          created_at: timestamp(),
+          updated_at: timestamp(),
+          creator: { login: owner },
+        },
       };
     },
   };
@@ -889,7 +980,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         invalid = true;
       }
     }
-    const record: RecordedRequest = { method, path: requestUrl.pathname, query, body: json, authorization: req.headers.authorization, operationId: null, status: 0 };
+    const record: RecordedRequest = {
+      method,
+      path: requestUrl.pathname,
+      query,
+      body: json,
+      authorization: req.headers.authorization,
+      operationId: null,
+      status: 0,
+    };
     fake.requests.push(record);
     const violation = (line: string): void => {
       fake.violations.push(`${method} ${requestUrl.pathname}: ${line}`);
@@ -917,7 +1016,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
       for (const problem of problems) violation(problem);
       if (problems.length > 0) {
-        rejection ??= { status: 422, body: { message: `fake GitHub: request violates the OpenAPI description: ${problems.join('; ')}`, documentation_url: DOCS } };
+        rejection ??= {
+          status: 422,
+          body: { message: `fake GitHub: request violates the OpenAPI description: ${problems.join('; ')}`, documentation_url: DOCS },
+        };
       }
     }
 
@@ -943,7 +1045,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return;
     }
     const params = match.pathParams;
-    if (params.owner !== undefined && params.repo !== undefined && (params.owner.toLowerCase() !== owner.toLowerCase() || params.repo.toLowerCase() !== repo.toLowerCase())) {
+    if (
+      params.owner !== undefined &&
+      params.repo !== undefined &&
+      (params.owner.toLowerCase() !== owner.toLowerCase() || params.repo.toLowerCase() !== repo.toLowerCase())
+    ) {
       reply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
       return;
     }

@@ -13,6 +13,20 @@ import { bareRepository, branchSha, cloneOf, commitAndPush, filesContaining, git
 
 const bot = { name: 'ct-bot', email: 'bot@example.com' };
 
+/** The options of a promotion branch pushed from `workspace` to its origin, without credentials. */
+const promoteBranch = (workspace: string) =>
+  ({
+    repoDir: workspace,
+    remote: 'origin',
+    base: 'main',
+    branch: 'ct/promote/m',
+    message: 'Promote m',
+    author: bot,
+    committer: bot,
+    auth: null,
+    logger: silentLogger,
+  }) as const;
+
 function setup(): { origin: string; workspace: string; other: string } {
   const origin = bareRepository();
   const workspace = cloneOf(origin);
@@ -38,7 +52,7 @@ describe('commitToBranch', () => {
   it('pushes one commit on top of the base tip, leaves the working tree alone, and force-updates the branch on a rerun', async () => {
     const { origin, workspace } = setup();
     const base = branchSha(origin, 'main')!;
-    const options = { repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'Promote m', author: bot, committer: bot, auth: null, logger: silentLogger };
+    const options = promoteBranch(workspace);
     const first = await commitToBranch({ ...options, apply: writeVersion('v1') });
     expect(first).toMatchObject({ baseSha: base, rebased: false });
     expect(branchSha(origin, 'ct/promote/m')).toBe(first.sha);
@@ -59,7 +73,7 @@ describe('commitToBranch', () => {
     const { origin, workspace, other } = setup();
     let calls = 0;
     const result = await commitToBranch({
-      repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'Promote m', author: bot, committer: bot, auth: null, logger: silentLogger,
+      ...promoteBranch(workspace),
       apply: (worktree) => {
         calls++;
         if (calls === 1) moveMain(other, 1);
@@ -76,7 +90,7 @@ describe('commitToBranch', () => {
     const { origin, workspace, other } = setup();
     let calls = 0;
     const attempt = commitToBranch({
-      repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'Promote m', author: bot, committer: bot, auth: null, logger: silentLogger,
+      ...promoteBranch(workspace),
       apply: (worktree) => {
         moveMain(other, ++calls);
         writeVersion('v1')(worktree);
@@ -90,7 +104,15 @@ describe('commitToBranch', () => {
   it('an error in apply (e.g. production changed on the base) stops before any push and cleans the worktree', async () => {
     const { origin, workspace } = setup();
     const attempt = commitToBranch({
-      repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'x', author: bot, committer: bot, auth: null, logger: silentLogger,
+      repoDir: workspace,
+      remote: 'origin',
+      base: 'main',
+      branch: 'ct/promote/m',
+      message: 'x',
+      author: bot,
+      committer: bot,
+      auth: null,
+      logger: silentLogger,
       apply: () => {
         throw new UserError('production on main changed');
       },
@@ -112,10 +134,29 @@ describe('commitToBranch', () => {
     });
     // Git reads the header from the environment, after (and replacing) any header in .git/config.
     git(workspace, ['config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic c3RhbGU=']);
-    const seen = execFileSync('git', ['config', '--get-all', 'http.https://github.com/.extraheader'], { cwd: workspace, encoding: 'utf8', env: { ...process.env, ...authEnvironment({ serverUrl: 'https://github.com', token }) } });
-    expect(seen.split('\n').slice(0, -1)).toEqual(['AUTHORIZATION: basic c3RhbGU=', '', `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`]);
+    const seen = execFileSync('git', ['config', '--get-all', 'http.https://github.com/.extraheader'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { ...process.env, ...authEnvironment({ serverUrl: 'https://github.com', token }) },
+    });
+    expect(seen.split('\n').slice(0, -1)).toEqual([
+      'AUTHORIZATION: basic c3RhbGU=',
+      '',
+      `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+    ]);
     git(workspace, ['config', '--unset-all', 'http.https://github.com/.extraheader']);
-    await commitToBranch({ repoDir: workspace, remote: 'origin', base: 'main', branch: 'ct/promote/m', message: 'x', author: bot, committer: bot, auth: { serverUrl: 'https://github.com', token }, logger: silentLogger, apply: writeVersion('v1') });
+    await commitToBranch({
+      repoDir: workspace,
+      remote: 'origin',
+      base: 'main',
+      branch: 'ct/promote/m',
+      message: 'x',
+      author: bot,
+      committer: bot,
+      auth: { serverUrl: 'https://github.com', token },
+      logger: silentLogger,
+      apply: writeVersion('v1'),
+    });
     const encoded = Buffer.from(`x-access-token:${token}`).toString('base64');
     for (const needle of [token, encoded]) {
       expect(filesContaining(path.join(workspace, '.git'), needle)).toEqual([]);

@@ -5,18 +5,12 @@
  */
 import { UserError } from '../../src/errors.js';
 import { GitHubApi } from '../../src/github/api.js';
-import type { Logger } from '../../src/logger.js';
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from './fake-github.js';
+import { recordingLogger } from '../helpers.js';
 
 const TOKEN = 'ghs_monitorTEST0123456789';
 const LABELS = ['ct-monitor', 'model:flight-delay'] as const;
 const MARKER = '<!-- ct-monitor:flight-delay -->';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (m: string): void => void lines.push(m);
-  return { lines, info: log, warning: log, debug: log, progress: log };
-}
 
 describe('GitHubApi for monitoring', () => {
   let github: FakeGitHub;
@@ -27,7 +21,14 @@ describe('GitHubApi for monitoring', () => {
     github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN, ...options });
     logger = recordingLogger();
     api = new GitHubApi(
-      { apiUrl: github.url, serverUrl: 'https://github.com', owner: 'acme', repo: 'flights', token: TOKEN, runUrl: 'https://github.com/acme/flights/actions/runs/7' },
+      {
+        apiUrl: github.url,
+        serverUrl: 'https://github.com',
+        owner: 'acme',
+        repo: 'flights',
+        token: TOKEN,
+        runUrl: 'https://github.com/acme/flights/actions/runs/7',
+      },
       logger,
       { baseDelayMs: 5, attempts: 3 },
     );
@@ -57,7 +58,16 @@ describe('GitHubApi for monitoring', () => {
 
     it('is not confused by a pull request, an issue without the marker or with other labels, or a closed issue', async () => {
       // A pull request whose body has the marker and the labels (the issues list includes pull requests).
-      github.pulls.push({ number: 1, head: 'ct/promote/m', base: 'main', title: 'Promote', body: `${MARKER}\nreport`, state: 'open', merged: false, labels: [...LABELS] });
+      github.pulls.push({
+        number: 1,
+        head: 'ct/promote/m',
+        base: 'main',
+        title: 'Promote',
+        body: `${MARKER}\nreport`,
+        state: 'open',
+        merged: false,
+        labels: [...LABELS],
+      });
       github.issues.push(
         { number: 2, title: 'no marker', body: 'flight-delay decays', state: 'open', state_reason: null, labels: [...LABELS], comments: [] },
         { number: 3, title: 'one label only', body: MARKER, state: 'open', state_reason: null, labels: ['ct-monitor'], comments: [] },
@@ -69,13 +79,29 @@ describe('GitHubApi for monitoring', () => {
 
       const issue = await api.createIssue(alert);
       expect(issue.number).toBe(5);
-      github.issues.push({ number: 6, title: 'a duplicate someone made', body: `copied: ${MARKER}`, state: 'open', state_reason: null, labels: [...LABELS], comments: [] });
+      github.issues.push({
+        number: 6,
+        title: 'a duplicate someone made',
+        body: `copied: ${MARKER}`,
+        state: 'open',
+        state_reason: null,
+        labels: [...LABELS],
+        comments: [],
+      });
       expect((await api.findOpenIssue(LABELS, MARKER))!.number).toBe(5);
     });
 
     it('reads every page of open issues', async () => {
       for (let n = 1; n <= 230; n++) {
-        github.issues.push({ number: n, title: `issue ${n}`, body: n === 7 ? MARKER : 'other', state: 'open', state_reason: null, labels: [...LABELS], comments: [] });
+        github.issues.push({
+          number: n,
+          title: `issue ${n}`,
+          body: n === 7 ? MARKER : 'other',
+          state: 'open',
+          state_reason: null,
+          labels: [...LABELS],
+          comments: [],
+        });
       }
       expect((await api.findOpenIssue(LABELS, MARKER))!.number).toBe(7);
       expect(github.requests.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
@@ -139,7 +165,10 @@ describe('GitHubApi for monitoring', () => {
         'issues/create-comment 0',
         'issues/list-comments 200',
       ]);
-      expect(github.requests.find((r) => r.operationId === 'issues/list-comments')!.query).toEqual({ since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), per_page: '100' });
+      expect(github.requests.find((r) => r.operationId === 'issues/list-comments')!.query).toEqual({
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        per_page: '100',
+      });
     });
 
     it('a body over GitHub limit is cut, keeping the marker and linking to the run', async () => {
@@ -158,7 +187,9 @@ describe('GitHubApi for monitoring', () => {
       github.fail({ method: 'POST', path: '/repos/{owner}/{repo}/issues', status: 403, body: { message: 'Resource not accessible by integration' } });
       const error = await api.createIssue(alert).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
-      expect((error as Error).message).toBe('GitHub API: POST /repos/acme/flights/issues answered 403: Resource not accessible by integration: the token needs issues: write');
+      expect((error as Error).message).toBe(
+        'GitHub API: POST /repos/acme/flights/issues answered 403: Resource not accessible by integration: the token needs issues: write',
+      );
       expect(github.requests).toHaveLength(1);
     });
 
@@ -195,7 +226,9 @@ describe('GitHubApi for monitoring', () => {
     it('an input the workflow does not declare gives GitHub message', async () => {
       const error = await api.dispatchWorkflow('ct.yml', 'main', { model: 'm.yaml', reason: 'drift' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
-      expect((error as Error).message).toBe('GitHub API: dispatching workflow ct.yml on main in acme/flights answered 422: Unexpected inputs provided: ["reason"]');
+      expect((error as Error).message).toBe(
+        'GitHub API: dispatching workflow ct.yml on main in acme/flights answered 422: Unexpected inputs provided: ["reason"]',
+      );
       expect(github.requests).toHaveLength(1);
     });
 

@@ -33,7 +33,9 @@ async function writeDay(dir: string, day: string, invert: boolean): Promise<void
   const file = await asyncBufferFromFile(source);
   const metadata = await parquetMetadataAsync(file);
   // Timestamps stay raw microseconds so they are written back unchanged.
-  const rows = (await parquetReadObjects({ file, metadata, compressors, parsers: { timestampFromMicroseconds: (micros: bigint) => micros } })) as Array<Record<string, unknown>>;
+  const rows = (await parquetReadObjects({ file, metadata, compressors, parsers: { timestampFromMicroseconds: (micros: bigint) => micros } })) as Array<
+    Record<string, unknown>
+  >;
   const columns = metadata.schema.slice(1).map((e) => e.name);
   parquetWriteFile({
     filename: target,
@@ -74,7 +76,14 @@ describe('ct monitor --github: retrain, alert, recover', () => {
     for (const f of days.slice(0, 5)) cpSync(path.join(root, 'data/flights', f), path.join(seed, 'data/flights', f));
     const config = smallConfig(5);
     // Real days move the small model's AUC by a few hundredths; inverted labels by about a quarter.
-    (config as Record<string, unknown>).monitoring = { newestDays: 1, minRows: 500, retrainDrop: 0.1, alertDrop: 0.5, alertAfterRetrains: 2, retrainOnDrift: false };
+    (config as Record<string, unknown>).monitoring = {
+      newestDays: 1,
+      minRows: 500,
+      retrainDrop: 0.1,
+      alertDrop: 0.5,
+      alertAfterRetrains: 2,
+      retrainOnDrift: false,
+    };
     writeFileSync(path.join(seed, 'ct.config.yaml'), stringify(config));
     writeFileSync(path.join(seed, '.gitignore'), 'out/\n');
     commitAndPush(seed, 'flights and config');
@@ -85,7 +94,13 @@ describe('ct monitor --github: retrain, alert, recover', () => {
     expect(run.status).toBe(0);
     commitAndPush(workspace, 'promote the first model');
     summary = path.join(mkdtempSync(path.join(tmpdir(), 'ct-summary-')), 'summary.md');
-    github = await startFakeGitHub({ owner: 'acme', repo: 'flights', token: TOKEN, headSha: (branch) => branchSha(origin, branch), workflows: { 'ct.yml': ['dry-run', 'force-retrain', 'model'] } });
+    github = await startFakeGitHub({
+      owner: 'acme',
+      repo: 'flights',
+      token: TOKEN,
+      headSha: (branch) => branchSha(origin, branch),
+      workflows: { 'ct.yml': ['dry-run', 'force-retrain', 'model'] },
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -102,7 +117,12 @@ describe('ct monitor --github: retrain, alert, recover', () => {
     const r = await monitor();
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(0);
-    expect(r.json).toMatchObject({ outcome: 'none', retrain: false, window: { first: '2001-01-06', last: '2001-01-06' }, actions: { dispatched: null, issue: null } });
+    expect(r.json).toMatchObject({
+      outcome: 'none',
+      retrain: false,
+      window: { first: '2001-01-06', last: '2001-01-06' },
+      actions: { dispatched: null, issue: null },
+    });
     expect(r.json.rows).toBeGreaterThan(500);
     expect(github.dispatches).toEqual([]);
     expect(github.issues).toEqual([]);

@@ -90,7 +90,11 @@ describe('ct promote --pr: the pull request path', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(0);
     const promotion = r.json.promotion;
-    expect(promotion).toMatchObject({ promoted: true, branch: BRANCH, pullRequest: { number: 1, created: true, url: 'https://github.com/acme/flights/pull/1' } });
+    expect(promotion).toMatchObject({
+      promoted: true,
+      branch: BRANCH,
+      pullRequest: { number: 1, created: true, url: 'https://github.com/acme/flights/pull/1' },
+    });
 
     // git: main untouched, the branch is main + one commit by the bot, the working tree untouched.
     expect(branchSha(origin, 'main')).toBe(mainBefore);
@@ -101,11 +105,25 @@ describe('ct promote --pr: the pull request path', () => {
     const version: string = promotion.version;
     const changed = git(origin, ['diff', '--name-only', mainBefore!, head]).split('\n');
     expect(changed).toEqual(
-      expect.arrayContaining(['models/flight-delay/production.json', 'models/flight-delay/history.jsonl', `models/flight-delay/${version}/weights.bin`, `models/flight-delay/${version}/MODEL_CARD.md`, `models/flight-delay/${version}/evaluation.md`]),
+      expect.arrayContaining([
+        'models/flight-delay/production.json',
+        'models/flight-delay/history.jsonl',
+        `models/flight-delay/${version}/weights.bin`,
+        `models/flight-delay/${version}/MODEL_CARD.md`,
+        `models/flight-delay/${version}/evaluation.md`,
+      ]),
     );
     expect(JSON.parse(showFile(origin, head, 'models/flight-delay/production.json'))).toMatchObject({ version, previous: null });
-    const history = showFile(origin, head, 'models/flight-delay/history.jsonl').split('\n').map((l) => JSON.parse(l));
-    expect(history).toEqual([expect.objectContaining({ action: 'promote', version, by: { pullRequest: 1, branch: BRANCH, commit: expect.stringMatching(/^[0-9a-f]{40}$/), run: 'https://github.com/acme/flights/actions/runs/4242' } })]);
+    const history = showFile(origin, head, 'models/flight-delay/history.jsonl')
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(history).toEqual([
+      expect.objectContaining({
+        action: 'promote',
+        version,
+        by: { pullRequest: 1, branch: BRANCH, commit: expect.stringMatching(/^[0-9a-f]{40}$/), run: 'https://github.com/acme/flights/actions/runs/4242' },
+      }),
+    ]);
     expect(existsSync(path.join(workspace, 'models'))).toBe(false);
 
     // GitHub: one pull request into main with the report, labelled, and the verdict on its head commit.
@@ -151,7 +169,9 @@ describe('ct promote --pr: the pull request path', () => {
     expect(branchSha(origin, BRANCH)).toBe(before);
     expect(JSON.stringify(github.pulls)).toBe(pullsBefore);
     expect(github.requests.length).toBe(requestsBefore);
-    expect(readFileSync(summary, 'utf8')).toMatch(/## ct: flight-delay not promoted, the gates failed\n\n- auc 0\.\d{4} is below the lower bound 0\.99\n\nNo branch was pushed and no pull request was opened\./);
+    expect(readFileSync(summary, 'utf8')).toMatch(
+      /## ct: flight-delay not promoted, the gates failed\n\n- auc 0\.\d{4} is below the lower bound 0\.99\n\nNo branch was pushed and no pull request was opened\./,
+    );
   });
 
   it('after the merge (a fast-forward of main), the next run compares against the merged model', async () => {
@@ -176,7 +196,9 @@ describe('ct promote --pr: the pull request path', () => {
     // out/ was evaluated against no production model (the first run); main now has one.
     const r = await ct(['promote', '--pr']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^ct: production on main is \S+ but the candidate was evaluated against no production model: run `ct evaluate` again before promoting$/);
+    expect(r.stderr.trim()).toMatch(
+      /^ct: production on main is \S+ but the candidate was evaluated against no production model: run `ct evaluate` again before promoting$/,
+    );
   });
 
   it('rollback --pr proposes an earlier version through the promotion branch, verified against its recorded checksums', async () => {
@@ -184,7 +206,10 @@ describe('ct promote --pr: the pull request path', () => {
     git(origin, ['update-ref', 'refs/heads/main', branchSha(origin, BRANCH)!]);
     github.mergePull(2);
     git(workspace, ['pull', '-q', '--ff-only', 'origin', 'main']);
-    const history = readFileSync(path.join(workspace, 'models/flight-delay/history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const history = readFileSync(path.join(workspace, 'models/flight-delay/history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(history).toHaveLength(2);
     const [older, current] = [history[0].version as string, history[1].version as string];
 
@@ -209,7 +234,9 @@ describe('ct promote --pr: the pull request path', () => {
     const ok = await ct(['verify'], {}, reviewer);
     expect(ok.status).toBe(0);
     expect(ok.json.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
-    expect(ok.json.checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining([`checksums of ${production.version}`, `metrics of ${production.version}`]));
+    expect(ok.json.checks.map((c: { check: string }) => c.check)).toEqual(
+      expect.arrayContaining([`checksums of ${production.version}`, `metrics of ${production.version}`]),
+    );
 
     // A pull request whose evaluation claims a better AUC than the model has: the edit breaks the checksum...
     const file = path.join(reviewer, 'models/flight-delay', production.version, 'evaluation.json');
@@ -227,7 +254,9 @@ describe('ct promote --pr: the pull request path', () => {
     const forged = await ct(['verify'], {}, reviewer);
     expect(forged.status).toBe(1);
     const failed = forged.json.checks.filter((c: { ok: boolean }) => !c.ok);
-    expect(failed).toEqual([expect.objectContaining({ check: `metrics of ${production.version}`, message: `auc: recorded ${actual + 0.01}, re-scored ${actual}` })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ check: `metrics of ${production.version}`, message: `auc: recorded ${actual + 0.01}, re-scored ${actual}` }),
+    ]);
   });
 
   it('verify.yml catches a pull request whose weights were edited by hand, even with the checksum forged to match', async () => {
@@ -243,13 +272,17 @@ describe('ct promote --pr: the pull request path', () => {
     writeFileSync(weightsFile, bytes);
     const edited = await ct(['verify'], {}, reviewer);
     expect(edited.status).toBe(1);
-    expect(edited.json.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { message: string }) => c.message)).toEqual([expect.stringMatching(/checksum mismatch for .*weights\.bin/)]);
+    expect(edited.json.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { message: string }) => c.message)).toEqual([
+      expect.stringMatching(/checksum mismatch for .*weights\.bin/),
+    ]);
 
     production.files['weights.bin'] = sha256File(weightsFile);
     writeFileSync(pointerFile, JSON.stringify(production));
     const forged = await ct(['verify'], {}, reviewer);
     expect(forged.status).toBe(1);
-    expect(forged.json.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([expect.objectContaining({ check: `metrics of ${production.version}`, message: expect.stringMatching(/^auc: recorded [\d.]+, re-scored [\d.]+/) })]);
+    expect(forged.json.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([
+      expect.objectContaining({ check: `metrics of ${production.version}`, message: expect.stringMatching(/^auc: recorded [\d.]+, re-scored [\d.]+/) }),
+    ]);
   });
 
   it('the token is in no output and no file of either repository', async () => {

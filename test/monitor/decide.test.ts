@@ -14,12 +14,36 @@ const policy: MonitoringConfig = {
 };
 
 function evidence(over: Partial<MonitorEvidence> = {}): MonitorEvidence {
-  return { production: 'v1', metric: 'auc', higherIsBetter: true, value: 0.68, reference: 0.69, rows: 5000, fingerprint: 'sha256:a', errors: [], drift: { dataset: false, label: false, prediction: false, columns: [] }, ...over };
+  return {
+    production: 'v1',
+    metric: 'auc',
+    higherIsBetter: true,
+    value: 0.68,
+    reference: 0.69,
+    rows: 5000,
+    fingerprint: 'sha256:a',
+    errors: [],
+    drift: { dataset: false, label: false, prediction: false, columns: [] },
+    ...over,
+  };
 }
 
 function record(over: Partial<MonitorRecord>): MonitorRecord {
   const e = evidence();
-  return { ...e, format: 'ct-monitor', at: '2001-01-01T00:00:00Z', model: 'm', window: null, drop: 0.03, outcome: 'retrain', retrain: true, reasons: [], retrainStreak: 1, actions: { dispatched: null, issue: null, history: null }, ...over };
+  return {
+    ...e,
+    format: 'ct-monitor',
+    at: '2001-01-01T00:00:00Z',
+    model: 'm',
+    window: null,
+    drop: 0.03,
+    outcome: 'retrain',
+    retrain: true,
+    reasons: [],
+    retrainStreak: 1,
+    actions: { dispatched: null, issue: null, history: null },
+    ...over,
+  };
 }
 
 describe('decideMonitor', () => {
@@ -27,7 +51,9 @@ describe('decideMonitor', () => {
     const d = decideMonitor(evidence(), policy, []);
     expect(d).toMatchObject({ outcome: 'none', retrain: false, retrainStreak: 0 });
     expect(d.drop).toBeCloseTo(0.01, 10);
-    expect(d.reasons[0]).toBe('auc 0.6800 is 0.0100 worse than at promotion (0.6900 at promotion), within monitoring.retrainDrop 0.02; no dataset, label or prediction drift');
+    expect(d.reasons[0]).toBe(
+      'auc 0.6800 is 0.0100 worse than at promotion (0.6900 at promotion), within monitoring.retrainDrop 0.02; no dataset, label or prediction drift',
+    );
   });
 
   it('better than at promotion is not decay', () => {
@@ -55,7 +81,9 @@ describe('decideMonitor', () => {
     expect(d).toMatchObject({ outcome: 'retrain', retrain: true });
     expect(d.reasons[0]).toMatch(/the data moved: label drift, prediction drift$/);
     expect(decideMonitor(drifted, { ...policy, retrainOnDrift: false }, [])).toMatchObject({ outcome: 'none' });
-    expect(decideMonitor(evidence({ drift: { dataset: true, label: false, prediction: false, columns: ['origin', 'hour'] } }), policy, []).reasons[0]).toMatch(/dataset drift \(origin, hour\)/);
+    expect(decideMonitor(evidence({ drift: { dataset: true, label: false, prediction: false, columns: ['origin', 'hour'] } }), policy, []).reasons[0]).toMatch(
+      /dataset drift \(origin, hour\)/,
+    );
   });
 
   it('retraining asked for alertAfterRetrains runs in a row for the same production model: alert', () => {
@@ -66,7 +94,10 @@ describe('decideMonitor', () => {
     expect(alert.reasons[0]).toMatch(/retraining was asked for in 2 run\(s\) in a row/);
     // A new production model starts the count again; so does a healthy run in between.
     expect(decideMonitor(decayed, policy, [record({ retrainStreak: 2, production: 'v0' })])).toMatchObject({ outcome: 'retrain', retrainStreak: 1 });
-    expect(decideMonitor(decayed, policy, [record({ retrainStreak: 2 }), record({ outcome: 'none', retrain: false, retrainStreak: 0 })])).toMatchObject({ outcome: 'retrain', retrainStreak: 1 });
+    expect(decideMonitor(decayed, policy, [record({ retrainStreak: 2 }), record({ outcome: 'none', retrain: false, retrainStreak: 0 })])).toMatchObject({
+      outcome: 'retrain',
+      retrainStreak: 1,
+    });
   });
 
   it('error anomalies in the new data: alert without retraining (it would be refused)', () => {
@@ -77,6 +108,8 @@ describe('decideMonitor', () => {
 
   it('too few labelled rows: nothing decided, whatever the metric', () => {
     expect(decideMonitor(evidence({ rows: 999, value: 0.5 }), policy, [])).toMatchObject({ outcome: 'none', retrain: false });
-    expect(decideMonitor(evidence({ rows: 0, value: null }), policy, []).reasons[0]).toBe('only 0 labelled row(s) to judge (monitoring.minRows 1000): nothing decided');
+    expect(decideMonitor(evidence({ rows: 0, value: null }), policy, []).reasons[0]).toBe(
+      'only 0 labelled row(s) to judge (monitoring.minRows 1000): nothing decided',
+    );
   });
 });

@@ -23,7 +23,9 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     expect(JSON.parse(r.stdout).promotion).toMatchObject({ promoted: true });
     // The slice gate, skipped on each of the 10 origins for the same reason, is one row of the report.
     const report = readFileSync(path.join(repo, 'out-january/evaluation.md'), 'utf8');
-    expect(report).toMatch(/\| ⏭️ skipped \| auc: delta >= -0\.05 \(higherIsBetter\) \| 10 slices \(origin=\w+, .*\) \| no production model: change threshold skipped \(rubber stamp\) \|/);
+    expect(report).toMatch(
+      /\| ⏭️ skipped \| auc: delta >= -0\.05 \(higherIsBetter\) \| 10 slices \(origin=\w+, .*\) \| no production model: change threshold skipped \(rubber stamp\) \|/,
+    );
   });
 
   it('the candidate trained on the newest days passes against it on the same rows, with intervals and slices', () => {
@@ -45,12 +47,14 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     const origins = e.slices.filter((s: { name: string }) => s.name === 'origin');
     expect(origins).toHaveLength(10);
     // The slice gate is applied to each of the 10 busiest origins.
-    expect(e.checks.filter((c: { slice: string | null }) => c.slice?.startsWith('origin=')).map((c: { slice: string }) => c.slice)).toEqual(origins.map((s: { key: string }) => s.key));
+    expect(e.checks.filter((c: { slice: string | null }) => c.slice?.startsWith('origin=')).map((c: { slice: string }) => c.slice)).toEqual(
+      origins.map((s: { key: string }) => s.key),
+    );
     expect(e.infra).toMatchObject({ ok: true, shape: [256, 1], nonFinite: 0 });
     expect(result.promotion).toMatchObject({ promoted: true, previous: january });
     const report = readFileSync(path.join(repo, 'out/evaluation.md'), 'utf8');
     expect(report).toContain('# Evaluation of flight-delay: gates passed');
-    expect(report).toContain('| ✅ pass | auc: lower bound of the delta\'s interval > -0.005 (nonInferiority) | all rows |');
+    expect(report).toContain("| ✅ pass | auc: lower bound of the delta's interval > -0.005 (nonInferiority) | all rows |");
     expect(report).toContain("DeLong's test of the AUC difference");
     expect(report).toContain('```mermaid\nxychart-beta\n  title "ROC curve (lines: candidate, production, chance)"');
     expect(report).toContain('| origin=');
@@ -67,7 +71,9 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     const messages = e.failures.map((f: { message: string }) => f.message);
     // One evaluation day has one day of week: every row gets the same score.
     expect(messages).toContain('auc 0.5000 is below the lower bound 0.55');
-    expect(messages.find((m: string) => m.startsWith('auc delta -'))).toMatch(/^auc delta -0\.\d{4}, interval \[-0\.\d{4}, -0\.\d{4}\]: its lower bound -0\.\d{4} does not clear -0\.0050, so this is not non-inferior within a margin of 0\.005$/);
+    expect(messages.find((m: string) => m.startsWith('auc delta -'))).toMatch(
+      /^auc delta -0\.\d{4}, interval \[-0\.\d{4}, -0\.\d{4}\]: its lower bound -0\.\d{4} does not clear -0\.0050, so this is not non-inferior within a margin of 0\.005$/,
+    );
     expect(messages.some((m: string) => /^auc on origin=\w+ changed by -0\.\d{4}/.test(m))).toBe(true);
     expect(r.stderr).toContain('gate failed: auc 0.5000 is below the lower bound 0.55');
     expect(readFileSync(path.join(repo, 'out-crippled/evaluation.md'), 'utf8')).toContain('## Why it failed\n\n- auc 0.5000 is below the lower bound 0.55');

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { readTables } from '../../src/data/read.js';
 import type { Column, Table } from '../../src/data/table.js';
 import { treeDigest } from '../helpers.js';
-import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+import { ct, LOOSE_LATENCY_MS, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
 interface Validation {
   ok: boolean;
@@ -27,7 +27,13 @@ const errorKinds = (v: Validation): string[] => [...new Set(v.anomalies.filter((
 /** Rows of a real day as CSV text, `change` applied to row i's distance. */
 function csvOf(table: Table, rows: number, distance: (d: number, i: number) => number = (d) => d): string {
   const col = (name: string): Column => table.columns.find((c) => c.name === name)!;
-  const [date, delay, dist, origin, destination] = ['date', 'delay', 'distance', 'origin', 'destination'].map(col) as [Column & { values: Float64Array }, Column & { values: Float64Array }, Column & { values: Float64Array }, Column & { codes: Int32Array; dictionary: string[] }, Column & { codes: Int32Array; dictionary: string[] }];
+  const [date, delay, dist, origin, destination] = ['date', 'delay', 'distance', 'origin', 'destination'].map(col) as [
+    Column & { values: Float64Array },
+    Column & { values: Float64Array },
+    Column & { values: Float64Array },
+    Column & { codes: Int32Array; dictionary: string[] },
+    Column & { codes: Int32Array; dictionary: string[] },
+  ];
   let text = 'date,delay,distance,origin,destination\n';
   for (let i = 0; i < Math.min(rows, table.rowCount); i++) {
     text += `${new Date(date.values[i]!).toISOString().slice(0, 16)},${delay.values[i]},${distance(dist.values[i]!, i)},${origin.dictionary[origin.codes[i]!]},${destination.dictionary[destination.codes[i]!]}\n`;
@@ -48,11 +54,13 @@ describe('data incidents on real flights days', () => {
     // The model only has to exist: gates that a busy machine cannot fail, no intervals or slices.
     const config = smallConfig(14);
     config.gates = [{ metric: 'auc', lowerBound: 0.55 }];
-    config.evaluation = { bootstrap: { samples: 0 }, slices: [] };
+    config.evaluation = { bootstrap: { samples: 0 }, slices: [], infraCheck: { latencyBudgetMs: LOOSE_LATENCY_MS } };
     writeConfig(repo, 'ct.config.yaml', config);
     cpSync(path.join(root, 'data/flights/schema.json'), path.join(repo, 'data/flights/schema.json'));
     const days = mkdtempSync(path.join(tmpdir(), 'ct-march-'));
-    const made = spawnSync(process.execPath, [path.join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-03-01', '--to', '2001-03-02', '--out', days], { encoding: 'utf8' });
+    const made = spawnSync(process.execPath, [path.join(root, 'scripts/flights-partitions.mjs'), '--from', '2001-03-01', '--to', '2001-03-02', '--out', days], {
+      encoding: 'utf8',
+    });
     expect(made.status).toBe(0);
     march1 = await readTables([path.join(days, '2001-03-01.parquet')]);
     march2 = path.join(days, '2001-03-02.parquet');
@@ -78,7 +86,10 @@ describe('data incidents on real flights days', () => {
   beforeEach(() => rmSync(path.join(repo, 'out'), { recursive: true, force: true }));
 
   test('2,000 rows of the day with every 20th distance negative stop the run at validation', () => {
-    writeFileSync(partition(), csvOf(march1, 2_000, (d, i) => (i % 20 === 19 ? -d : d)));
+    writeFileSync(
+      partition(),
+      csvOf(march1, 2_000, (d, i) => (i % 20 === 19 ? -d : d)),
+    );
     const v = stopsAtValidation();
     expect(errorKinds(v)).toEqual(expect.arrayContaining(['negative_value', 'partition_rows']));
     const negative = v.anomalies.find((a) => a.kind === 'negative_value')!;
@@ -93,7 +104,10 @@ describe('data incidents on real flights days', () => {
   });
 
   test('the whole day with distance in kilometres stops the run at validation', () => {
-    writeFileSync(partition(), csvOf(march1, Infinity, (d) => Math.round(d * 1.609344)));
+    writeFileSync(
+      partition(),
+      csvOf(march1, Infinity, (d) => Math.round(d * 1.609344)),
+    );
     const v = stopsAtValidation();
     expect(v.anomalies.some((a) => a.severity === 'error' && a.column === 'distance' && a.kind === 'partition_statistic')).toBe(true);
   });

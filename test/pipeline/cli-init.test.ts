@@ -31,7 +31,9 @@ describe('ct init -> ct run', () => {
     const t0 = Date.now();
     const init = ct(dir, ['init', '--data', vega(file), '--label', label]);
     // The one warning: ct itself is not yet a dependency of this new repository.
-    expect(init.stderr).toMatch(/^warning: ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct\n$/);
+    expect(init.stderr).toMatch(
+      /^warning: ct is not a dependency of this repository: install it \(npm install --save-dev \S+\), then commit package\.json and package-lock\.json; the workflows run that ct\n$/,
+    );
     expect(init.status).toBe(0);
     expect(init.stdout.trim().split('\n')).toEqual([
       `wrote data/${name}/${name}.${ext}`,

@@ -7,15 +7,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256File } from '../../src/files.js';
-import { ct, penguinsConfig, penguinsFolder } from './repo.js';
+import { ct, LOOSE_LATENCY_MS, penguinsConfig, penguinsFolder } from './repo.js';
 
 describe('multiclass evaluation end to end (penguins)', () => {
   const dir = penguinsFolder('ct-penguins-');
   const config = (seed: number) =>
     penguinsConfig(
       {
-        evaluation: { bootstrap: { samples: 200 }, minSliceRows: 20, slices: [{ column: 'Island' }] },
-        gates: [{ metric: 'accuracy', lowerBound: 0.6 }, { metric: 'macroF1', significance: { test: 'nonInferiority', margin: 0.2 } }],
+        evaluation: { bootstrap: { samples: 200 }, minSliceRows: 20, slices: [{ column: 'Island' }], infraCheck: { latencyBudgetMs: LOOSE_LATENCY_MS } },
+        gates: [
+          { metric: 'accuracy', lowerBound: 0.6 },
+          { metric: 'macroF1', significance: { test: 'nonInferiority', margin: 0.2 } },
+        ],
       },
       seed,
     );
@@ -57,6 +60,8 @@ describe('multiclass evaluation end to end (penguins)', () => {
     writeFileSync(path.join(registry, 'production.json'), JSON.stringify(pointer));
     const r = ct(dir, ['evaluate', '--config', 'seed7.yaml', '--out', 'out7']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^ct: production model \S+ predicts the classes \["Gentoo","Chinstrap","Adelie"\], the candidate \["Adelie","Chinstrap","Gentoo"\]: their outputs cannot be compared row by row$/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(
+      /^ct: production model \S+ predicts the classes \["Gentoo","Chinstrap","Adelie"\], the candidate \["Adelie","Chinstrap","Gentoo"\]: their outputs cannot be compared row by row$/,
+    );
   });
 });

@@ -24,11 +24,25 @@ describe('ct replay', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ format: 'ct-replay', model: 'flight-delay', metric: 'auc', from: '2001-01-04', to: '2001-01-08', everyDays: 2, windowDays: 3, evaluationDays: 1 });
+    expect(result).toMatchObject({
+      format: 'ct-replay',
+      model: 'flight-delay',
+      metric: 'auc',
+      from: '2001-01-04',
+      to: '2001-01-08',
+      everyDays: 2,
+      windowDays: 3,
+      evaluationDays: 1,
+    });
     expect(result.steps.map((s: { date: string }) => s.date)).toEqual(['2001-01-04', '2001-01-06', '2001-01-08']);
     const [first, second, third] = result.steps;
     // Step one trains on the 3 days before it and promotes the first model.
-    expect(first).toMatchObject({ window: { first: '2001-01-01', last: '2001-01-03' }, next: { first: '2001-01-04', last: '2001-01-05' }, stoppedAt: null, promoted: true });
+    expect(first).toMatchObject({
+      window: { first: '2001-01-01', last: '2001-01-03' },
+      next: { first: '2001-01-04', last: '2001-01-05' },
+      stoppedAt: null,
+      promoted: true,
+    });
     expect(first.served.never).toBe(first.served.gated);
     expect(first.scores.never).toBe(first.scores.gated);
     for (const step of [second, third]) {
@@ -50,11 +64,15 @@ describe('ct replay', () => {
     // Outputs: JSON, CSV, Markdown with the chart; step records; no model folders; the temporary registry removed.
     const out = path.join(repo, 'out/replay');
     const csv = readFileSync(path.join(out, 'replay.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons');
+    expect(csv[0]).toBe(
+      'step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons',
+    );
     expect(csv).toHaveLength(4);
     const md = readFileSync(path.join(out, 'replay.md'), 'utf8');
     expect(md).toContain('# Replay of flight-delay: 2001-01-04..2001-01-08, every 2 day(s)');
-    expect(md).toMatch(/```mermaid\nxychart-beta\n {2}title "Next-period auc: never \(1st line\), always \(2nd\), gated \(3rd\)"\n {2}x-axis "step" \["01-04", "01-06", "01-08"\]\n {2}y-axis "auc" 0\.\d\d --> 0\.\d\d\n( {2}line \[[^\]]+\]\n){3}```/);
+    expect(md).toMatch(
+      /```mermaid\nxychart-beta\n {2}title "Next-period auc: never \(1st line\), always \(2nd\), gated \(3rd\)"\n {2}x-axis "step" \["01-04", "01-06", "01-08"\]\n {2}y-axis "auc" 0\.\d\d --> 0\.\d\d\n( {2}line \[[^\]]+\]\n){3}```/,
+    );
     expect(readFileSync(path.join(out, 'registry-history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(readdirSync(path.join(out, 'steps'))).toEqual(['2001-01-04', '2001-01-06', '2001-01-08']);
     expect(existsSync(path.join(out, 'steps/2001-01-06/evaluation.json'))).toBe(true);
@@ -65,11 +83,17 @@ describe('ct replay', () => {
 
   it('refuses what it cannot use with one line and exit code 2', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--from', '2001-01-01', '--to', '2001-01-05'], /^ct: --from 2001-01-01: data\/flights starts on 2001-01-01; the first step needs days before it to train on\n$/],
+      [
+        ['--from', '2001-01-01', '--to', '2001-01-05'],
+        /^ct: --from 2001-01-01: data\/flights starts on 2001-01-01; the first step needs days before it to train on\n$/,
+      ],
       [['--from', '2001-01-05', '--to', '2001-01-04'], /^ct: --from 2001-01-05 is after --to 2001-01-04\n$/],
-      [['--from', '2001-01-05', '--to', '2001-01-06', '--every', 'weekly'], /^ct: --every: expected a period such as 7d, 1w or 1 \(days, 1\.\.366\), got "weekly"\n$/],
+      [
+        ['--from', '2001-01-05', '--to', '2001-01-06', '--every', 'weekly'],
+        /^ct: --every: expected a period such as 7d, 1w or 1 \(days, 1\.\.366\), got "weekly"\n$/,
+      ],
       [['--from', '2001-01-05', '--to', '2001-01-06', '--window-days', '1'], /^ct: --window-days: expected a whole number of days >= 2, got 1\n$/],
-      [['--to', '2001-01-06'], /required option '--from <date>' not specified/],
+      [['--to', '2001-01-06'], /^ct: ct replay: --from <date> is required\n$/],
     ];
     for (const [args, message] of cases) {
       const r = ct(repo, ['replay', ...args]);

@@ -51,6 +51,12 @@ describe('ct run on flight data', () => {
     const evaluation = JSON.parse(readFileSync(path.join(repo, 'out/evaluation.json'), 'utf8'));
     expect(evaluation).toMatchObject({ ok: true, rubberStamp: true, baseline: null });
     expect(evaluation.candidate.metrics.auc).toBeGreaterThan(0.5);
+    // Latency is measured, reported and gated (under a bound no machine reaches, see smallConfig);
+    // how fast it is belongs to the benchmarks, not to a test on a machine others share.
+    expect(evaluation.checks.filter((c: { metric: string }) => c.metric === 'latencyP95Ms').map((c: { passed: boolean }) => c.passed)).toEqual([true]);
+    const measured = { ...evaluation.timing.latency.candidate, predictMs: evaluation.timing.infra.predictMs };
+    expect(Object.keys(measured).sort()).toEqual(['latencyP50Ms', 'latencyP95Ms', 'predictMs']);
+    for (const [name, ms] of Object.entries(measured)) expect([name, Number.isFinite(ms) && (ms as number) > 0]).toEqual([name, true]);
     expect(evaluation.candidate.metrics.logLoss).toBeGreaterThan(0);
     expect(evaluation.data.parts).toHaveLength(1);
 
@@ -58,7 +64,16 @@ describe('ct run on flight data', () => {
     const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
     expect(pointer).toMatchObject({ model: 'flight-delay', version, previous: null });
     const files = Object.keys(pointer.files).sort();
-    expect(files).toEqual(['MODEL_CARD.md', 'evaluation.json', 'evaluation.md', 'model.json', 'preprocessing.json', 'statistics.json', 'training.json', 'weights.bin']);
+    expect(files).toEqual([
+      'MODEL_CARD.md',
+      'evaluation.json',
+      'evaluation.md',
+      'model.json',
+      'preprocessing.json',
+      'statistics.json',
+      'training.json',
+      'weights.bin',
+    ]);
     for (const name of files) expect(sha256File(path.join(repo, 'models/flight-delay', version, name))).toBe(pointer.files[name]);
 
     // The promoted model loads with TF.js's own loader and predicts probabilities.
@@ -80,7 +95,10 @@ describe('ct run on flight data', () => {
     // Drift is now measured against the production model's training statistics, predictions included.
     expect(result.validation.drift.reference).toBe(`production ${first.version}`);
     // Same files and config as production's training: a scheduled run could skip this (ct.yml does).
-    expect(result.validation.retrain).toEqual({ needed: false, reason: `no new data since production ${first.version} was trained (same files and config): retraining would change nothing` });
+    expect(result.validation.retrain).toEqual({
+      needed: false,
+      reason: `no new data since production ${first.version} was trained (same files and config): retraining would change nothing`,
+    });
     expect(result.validation.drift.prediction).toMatchObject({ column: 'ct:prediction' });
     expect(result.validation.drift.label.test).toBeDefined();
     expect(evaluation.rubberStamp).toBe(false);
@@ -103,7 +121,10 @@ describe('ct run on flight data', () => {
     const first = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'));
     const config = parse(readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')) as Record<string, unknown> & { training: Record<string, unknown> };
     config.training.seed = 7;
-    config.gates = [{ metric: 'auc', lowerBound: 0.5 }, { metric: 'logLoss', change: { direction: 'lowerIsBetter', absolute: 1 } }];
+    config.gates = [
+      { metric: 'auc', lowerBound: 0.5 },
+      { metric: 'logLoss', change: { direction: 'lowerIsBetter', absolute: 1 } },
+    ];
     writeFileSync(path.join(repo, 'seed7.yaml'), stringify(config));
     const r = ct(repo, ['run', '--config', 'seed7.yaml', '--out', 'out-seed7', '--json']);
     expect(r.status).toBe(0);
@@ -142,15 +163,33 @@ describe('ct run on flight data', () => {
     mkdirSync(path.join(repo, 'incoming'), { recursive: true });
     writeFileSync(
       path.join(repo, 'incoming/2001-03-01.csv'),
-      ['date,delay,distance,origin,destination', '2001-03-01T06:00,5,-300,ATL,LAX', '2001-03-01T07:00,20,500,QQQ,SFO', '2001-03-01T08:00,,700,ATL,ORD', '2001-03-02T09:00,12,800,ATL,SFO'].join('\n'),
+      [
+        'date,delay,distance,origin,destination',
+        '2001-03-01T06:00,5,-300,ATL,LAX',
+        '2001-03-01T07:00,20,500,QQQ,SFO',
+        '2001-03-01T08:00,,700,ATL,ORD',
+        '2001-03-02T09:00,12,800,ATL,SFO',
+      ].join('\n'),
     );
     const r = ct(repo, ['validate', '--data', 'incoming', '--json', '--update-schema', '--out', 'out-bad']);
     expect(r.status).toBe(1);
     const v = JSON.parse(r.stdout);
     const kinds = v.anomalies.map((a: { kind: string; column: string }) => `${a.kind}:${a.column}`);
-    expect(kinds).toEqual(expect.arrayContaining(['nulls_above_threshold:delay', 'unseen_category:origin', 'negative_value:distance', 'row_count_out_of_range:null', 'outside_partition:date']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'nulls_above_threshold:delay',
+        'unseen_category:origin',
+        'negative_value:distance',
+        'row_count_out_of_range:null',
+        'outside_partition:date',
+      ]),
+    );
     // A row of the next day in the file of 2001-03-01: the window and the split would count it as of the 1st.
-    expect(v.anomalies.find((a: { kind: string }) => a.kind === 'outside_partition')).toMatchObject({ severity: 'warning', count: 1, examples: [{ file: 'incoming/2001-03-01.csv', row: 4, value: '2001-03-02T09:00:00.000Z' }] });
+    expect(v.anomalies.find((a: { kind: string }) => a.kind === 'outside_partition')).toMatchObject({
+      severity: 'warning',
+      count: 1,
+      examples: [{ file: 'incoming/2001-03-01.csv', row: 4, value: '2001-03-02T09:00:00.000Z' }],
+    });
     const unseen = v.anomalies.find((a: { kind: string }) => a.kind === 'unseen_category');
     expect(unseen.examples).toEqual([{ file: 'incoming/2001-03-01.csv', row: 2, value: 'QQQ' }]);
     const proposed = JSON.parse(readFileSync(path.join(repo, 'out-bad/schema.proposed.json'), 'utf8'));
@@ -159,14 +198,17 @@ describe('ct run on flight data', () => {
 
   it('dataset drift blocks validation only when the config says so', async () => {
     // One day of flights leaving Atlanta only: origin, destination and distance shift.
-    const day = readdirSync(path.join(repo, 'data/flights')).filter((f) => f.endsWith('.parquet')).sort()[0]!;
+    const day = readdirSync(path.join(repo, 'data/flights'))
+      .filter((f) => f.endsWith('.parquet'))
+      .sort()[0]!;
     const table = await readTable(path.join(repo, 'data/flights', day));
     const origin = table.columns.find((c) => c.name === 'origin')!;
     const rows: number[] = [];
     for (let i = 0; i < table.rowCount; i++) if (valueAt(origin, i) === 'ATL') rows.push(i);
     const atl = takeRows(table, rows);
     const lines = ['date,delay,distance,origin,destination'];
-    for (let i = 0; i < atl.rowCount; i++) lines.push(atl.columns.map((c) => (c.type === 'timestamp' ? String(valueAt(c, i)).slice(0, 16) : String(valueAt(c, i)))).join(','));
+    for (let i = 0; i < atl.rowCount; i++)
+      lines.push(atl.columns.map((c) => (c.type === 'timestamp' ? String(valueAt(c, i)).slice(0, 16) : String(valueAt(c, i)))).join(','));
     mkdirSync(path.join(repo, 'hub'), { recursive: true });
     writeFileSync(path.join(repo, 'hub', day.replace('.parquet', '.csv')), `${lines.join('\n')}\n`);
 
@@ -212,7 +254,10 @@ describe('ct run on flight data', () => {
 
   it('rollback points production back at an earlier version, verified against the checksums in history.jsonl', () => {
     const registry = path.join(repo, 'models/flight-delay');
-    const history = readFileSync(path.join(registry, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const history = readFileSync(path.join(registry, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(history.map((h) => h.action)).toEqual(['promote', 'promote']);
     const [first, second] = history;
     expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8')).version).toBe(second.version);
@@ -220,7 +265,11 @@ describe('ct run on flight data', () => {
     const r = ct(repo, ['rollback', first.version, '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ promoted: true, version: first.version, previous: second.version });
-    expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8'))).toMatchObject({ version: first.version, previous: second.version, files: first.files });
+    expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8'))).toMatchObject({
+      version: first.version,
+      previous: second.version,
+      files: first.files,
+    });
     const last = JSON.parse(readFileSync(path.join(registry, 'history.jsonl'), 'utf8').trim().split('\n').pop()!);
     expect(last).toMatchObject({ action: 'rollback', version: first.version, previous: second.version });
 
@@ -228,7 +277,9 @@ describe('ct run on flight data', () => {
     writeFileSync(path.join(registry, second.version, 'weights.bin'), 'not the weights');
     const tampered = ct(repo, ['rollback', second.version]);
     expect(tampered.status).toBe(2);
-    expect(tampered.stderr.trim()).toMatch(/^ct: registry: checksum mismatch for .*weights\.bin: history\.jsonl says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}$/);
+    expect(tampered.stderr.trim()).toMatch(
+      /^ct: registry: checksum mismatch for .*weights\.bin: history\.jsonl says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}$/,
+    );
     expect(JSON.parse(readFileSync(path.join(registry, 'production.json'), 'utf8')).version).toBe(first.version);
   });
 });

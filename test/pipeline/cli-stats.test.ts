@@ -32,7 +32,10 @@ describe('ct stats', () => {
     expect(single.rows).toBeGreaterThan(90_000);
 
     // By hand, as matrix jobs would: three ranges of days, then merge.
-    const ranges = groupFiles(days.map((d) => d.slice(0, 10)), 3);
+    const ranges = groupFiles(
+      days.map((d) => d.slice(0, 10)),
+      3,
+    );
     ranges.forEach((r, k) => expect(ct(repo, ['stats', 'compute', '--from', r[0]!, '--to', r.at(-1)!, '--out', `g${k}`]).status).toBe(0));
     const merge = ct(repo, ['stats', 'merge', 'g0/statistics.json', 'g1/statistics.json', 'g2/statistics.json', '--out', 'merged', '--json']);
     expect(merge.status).toBe(0);
@@ -45,13 +48,17 @@ describe('ct stats', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ groups: 3, rows: single.rows });
     expect(differences(single, read('parallel'))).toEqual([]);
     // Quantile sketches, frequencies and samples are exact, not merely close.
-    expect(JSON.stringify(read('parallel').columns.map((c: { categorical?: unknown; numeric?: { sketch: unknown } }) => [c.categorical, c.numeric?.sketch]))).toBe(
-      JSON.stringify(single.columns.map((c: { categorical?: unknown; numeric?: { sketch: unknown } }) => [c.categorical, c.numeric?.sketch])),
-    );
+    expect(
+      JSON.stringify(read('parallel').columns.map((c: { categorical?: unknown; numeric?: { sketch: unknown } }) => [c.categorical, c.numeric?.sketch])),
+    ).toBe(JSON.stringify(single.columns.map((c: { categorical?: unknown; numeric?: { sketch: unknown } }) => [c.categorical, c.numeric?.sketch])));
   }, 120_000);
 
   it('groups are contiguous and cover every file once', () => {
-    expect(groupFiles([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2], [3, 4], [5, 6, 7]]);
+    expect(groupFiles([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6, 7],
+    ]);
     expect(groupFiles([1, 2], 5)).toEqual([[1], [2]]);
   });
 

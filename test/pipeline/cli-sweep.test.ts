@@ -7,7 +7,8 @@ import path from 'node:path';
 import { hashFiles } from '../../src/registry/registry.js';
 import { ct, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
-const modelFiles = (dir: string): Record<string, string> => Object.fromEntries(['model.json', 'weights.bin', 'preprocessing.json', 'training.json', 'statistics.json'].map((f) => [f, path.join(dir, f)]));
+const modelFiles = (dir: string): Record<string, string> =>
+  Object.fromEntries(['model.json', 'weights.bin', 'preprocessing.json', 'training.json', 'statistics.json'].map((f) => [f, path.join(dir, f)]));
 
 describe('ct sweep', () => {
   const repo = tempRepo(shippedPartitions().slice(0, 4), 4);
@@ -27,7 +28,9 @@ describe('ct sweep', () => {
       expect(ct(repo, ['train', '--leg', leg, '--out', out, '--quiet']).status).toBe(0);
       const evaluated = ct(repo, ['evaluate', '--leg', leg, '--out', out, '--quiet']);
       expect([leg, evaluated.stderr]).toEqual([leg, expect.not.stringMatching(/internal error/)]);
-      expect(json(`${out}/model/training.json`).hyperparameters.training.learningRate).toBe(Number(matrix.include.find((m: { leg: string }) => m.leg === leg).params.split('=')[1]));
+      expect(json(`${out}/model/training.json`).hyperparameters.training.learningRate).toBe(
+        Number(matrix.include.find((m: { leg: string }) => m.leg === leg).params.split('=')[1]),
+      );
     }
     const aucs: number[] = matrix.include.map(({ leg }: { leg: string }) => json(`out/legs/${leg}/evaluation.json`).candidate.metrics.auc);
     const best = aucs.indexOf(Math.max(...aucs));
@@ -41,7 +44,8 @@ describe('ct sweep', () => {
     expect(hashFiles(modelFiles(path.join(repo, 'out/model')))).toBe(record.legs[best].contentHash);
     expect(json('out/evaluation.json').candidate.contentHash).toBe(record.legs[best].contentHash);
     const md = readFileSync(path.join(repo, 'out/sweep.md'), 'utf8');
-    for (const [i, lr] of [0.0003, 0.003, 0.03].entries()) expect(md).toMatch(new RegExp(`\\| (\\*\\*)?leg-${i + 1}(\\*\\* \\(selected\\))? \\| training\\.learningRate=${lr} \\| ${aucs[i]!.toFixed(4)} \\|`));
+    for (const [i, lr] of [0.0003, 0.003, 0.03].entries())
+      expect(md).toMatch(new RegExp(`\\| (\\*\\*)?leg-${i + 1}(\\*\\* \\(selected\\))? \\| training\\.learningRate=${lr} \\| ${aucs[i]!.toFixed(4)} \\|`));
   }, 180_000);
 
   it('legs scored on other rows cannot be compared: select refuses with one line', () => {
@@ -49,7 +53,9 @@ describe('ct sweep', () => {
     expect(ct(repo, ['evaluate', '--config', 'other.yaml', '--leg', 'leg-2', '--out', 'out/legs/leg-2', '--quiet']).status).not.toBe(2);
     const r = ct(repo, ['sweep', 'select']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^ct: leg-2 was evaluated on other rows or against another production model than leg-1 \(data sha256:[0-9a-f]{12} vs sha256:[0-9a-f]{12}, production none vs none\): run all legs on the same data\n$/);
+    expect(r.stderr).toMatch(
+      /^ct: leg-2 was evaluated on other rows or against another production model than leg-1 \(data sha256:[0-9a-f]{12} vs sha256:[0-9a-f]{12}, production none vs none\): run all legs on the same data\n$/,
+    );
   }, 60_000);
 
   it('sweep run: the legs as parallel processes, then select; the same winner', () => {
@@ -68,7 +74,10 @@ describe('ct sweep', () => {
     (bad as Record<string, unknown>).sweep = { parameters: { 'data.window': [{ newestDays: 2 }] } };
     writeConfig(repo, 'bad.yaml', bad);
     const cases: Array<[string[], string]> = [
-      [['sweep', 'plan', '--config', 'bad.yaml'], 'ct: bad.yaml: sweep.parameters.data.window: unknown key, must match ^(model|training)\\.[A-Za-z][A-Za-z0-9]*$'],
+      [
+        ['sweep', 'plan', '--config', 'bad.yaml'],
+        'ct: bad.yaml: sweep.parameters.data.window: unknown key, must match ^(model|training)\\.[A-Za-z][A-Za-z0-9]*$',
+      ],
       [['train', '--leg', 'leg-7'], 'ct: --leg leg-7: the sweep of ct.config.yaml has leg-1, leg-2, leg-3'],
       [['sweep', 'fly'], 'ct: ct sweep: expected plan, run or select, got "fly"'],
       [['sweep', 'run', '--parallel', '0'], 'ct: --parallel: expected a whole number >= 1, got 0'],

@@ -19,7 +19,15 @@ describe('ct verify on hash splits', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ct-verify-folder-'));
     const rows = penguinRows();
     const days = ['2024-03-01', '2024-03-02', '2024-03-03'];
-    days.forEach((day, k) => writeFileSync(path.join(dir, `${day}.jsonl`), rows.filter((_, i) => i % 3 === k).map((r) => JSON.stringify(r)).join('\n')));
+    days.forEach((day, k) =>
+      writeFileSync(
+        path.join(dir, `${day}.jsonl`),
+        rows
+          .filter((_, i) => i % 3 === k)
+          .map((r) => JSON.stringify(r))
+          .join('\n'),
+      ),
+    );
     writeConfig(dir, 'ct.config.yaml', penguinsConfig({ data: { path: '.', split: { method: 'hash', evaluationFraction: 0.3, seed: 1 } } }));
     expect(ct(dir, ['run', '--json']).status).toBe(0);
     const scored = evaluatedRows(dir);
@@ -34,7 +42,9 @@ describe('ct verify on hash splits', () => {
     writeFileSync(day, readFileSync(day, 'utf8').split('\n').slice(1).join('\n'));
     const changed = ct(dir, ['verify', '--out', 'verify-out']);
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toMatch(/^warning: FAILED: evaluation data: the partitions of \. the evaluation read \(2024-03-01 \.\. 2024-03-03\) have changed since$/m);
+    expect(changed.stderr).toMatch(
+      /^warning: FAILED: evaluation data: the partitions of \. the evaluation read \(2024-03-01 \.\. 2024-03-03\) have changed since$/m,
+    );
   });
 
   it('one file: split again as the evaluation did; the record names the file relative to the repository', () => {

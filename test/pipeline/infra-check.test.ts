@@ -17,17 +17,34 @@ import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
 const rows = 40;
 const table = tableOf([
-  stringColumn('origin', Array.from({ length: rows }, (_, i) => ['ATL', 'ORD', 'LAX', null][i % 4]!)),
-  numberColumn('distance', Array.from({ length: rows }, (_, i) => 100 + 37 * i)),
-  numberColumn('delay', Array.from({ length: rows }, (_, i) => (i * 7) % 40)),
-  numberColumn('date', Array.from({ length: rows }, (_, i) => Date.UTC(2001, 0, 1, i % 24)), 'timestamp'),
+  stringColumn(
+    'origin',
+    Array.from({ length: rows }, (_, i) => ['ATL', 'ORD', 'LAX', null][i % 4]!),
+  ),
+  numberColumn(
+    'distance',
+    Array.from({ length: rows }, (_, i) => 100 + 37 * i),
+  ),
+  numberColumn(
+    'delay',
+    Array.from({ length: rows }, (_, i) => (i * 7) % 40),
+  ),
+  numberColumn(
+    'date',
+    Array.from({ length: rows }, (_, i) => Date.UTC(2001, 0, 1, i % 24)),
+    'timestamp',
+  ),
 ]);
 const config = checkConfig('test.yaml', {
   name: 'm',
   task: 'binary',
   data: { path: 'x' },
   label: 'delay > 15',
-  features: [{ name: 'origin', column: 'origin', embedding: 3 }, { name: 'log_distance', column: 'distance', transform: 'log1p' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+  features: [
+    { name: 'origin', column: 'origin', embedding: 3 },
+    { name: 'log_distance', column: 'distance', transform: 'log1p' },
+    { name: 'hour', column: 'date', transform: 'hourOfDay' },
+  ],
   gates: [{ metric: 'auc', lowerBound: 0.5 }],
 });
 const dirs: string[] = [];
@@ -63,8 +80,12 @@ describe('infra check in a fresh process', () => {
     const nan = await runInfraCheck(await savedModel((w) => tf.fill(w.shape, Number.NaN)), table, options);
     expect(nan).toMatchObject({ ok: false, nonFinite: rows, message: `infra check: ${rows} of ${rows} predictions are NaN or infinite` });
     const dir = await savedModel();
-    expect((await runInfraCheck(dir, table, { ...options, expectedWidth: 3 })).message).toBe(`infra check: predictions have shape [${rows}, 1], expected [${rows}, 3]`);
-    expect((await runInfraCheck(dir, table, { ...options, latencyBudgetMs: 1e-6 })).message).toMatch(/^infra check: predicting 40 rows took \d+ ms, over the budget of 0.000001 ms$/);
+    expect((await runInfraCheck(dir, table, { ...options, expectedWidth: 3 })).message).toBe(
+      `infra check: predictions have shape [${rows}, 1], expected [${rows}, 3]`,
+    );
+    expect((await runInfraCheck(dir, table, { ...options, latencyBudgetMs: 1e-6 })).message).toMatch(
+      /^infra check: predicting 40 rows took \d+ ms, over the budget of 0.000001 ms$/,
+    );
   });
 
   it('fails with the reason when the files do not load or the rows lack a feature column', async () => {

@@ -61,7 +61,6 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-
 /**
  * A copy of the repository with the production model (config, partitions, committed
  * schema, registry, git history; not the first run's artifacts) in a fresh temp folder,
@@ -149,7 +148,11 @@ function expectAnomaly(repo: string, r: Result, kind: string, column: string | n
 /** `ct run --json` stopped at validation: nothing trained, evaluated or promoted. */
 function expectStoppedAtValidation(repo: string, r: Result): void {
   const result = JSON.parse(r.stdout) as Json;
-  expect({ stoppedAt: result.stoppedAt, training: result.training, promotion: result.promotion }).toEqual({ stoppedAt: 'validate', training: null, promotion: null });
+  expect({ stoppedAt: result.stoppedAt, training: result.training, promotion: result.promotion }).toEqual({
+    stoppedAt: 'validate',
+    training: null,
+    promotion: null,
+  });
   expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
 }
 
@@ -157,7 +160,13 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** `n` plausible flights of `day` as CSV fields: date, delay, distance, origin, destination. */
 function flights(day: string, n = 60): string[][] {
-  return Array.from({ length: n }, (_, i) => [`${day}T${pad(6 + (i % 12))}:${pad(i % 60)}`, String(((i * 7) % 40) - 5), String(300 + (i % 300) * 13), AIRPORTS[i % 6]!, AIRPORTS[(i + 1) % 6]!]);
+  return Array.from({ length: n }, (_, i) => [
+    `${day}T${pad(6 + (i % 12))}:${pad(i % 60)}`,
+    String(((i * 7) % 40) - 5),
+    String(300 + (i % 300) * 13),
+    AIRPORTS[i % 6]!,
+    AIRPORTS[(i + 1) % 6]!,
+  ]);
 }
 
 /** CSV text with the flights header (or `header`), lines ended by `eol`. */
@@ -412,7 +421,12 @@ describe('Values', () => {
   });
 
   it.concurrent('the label column missing from a batch: missing_column', async () => {
-    const { r, repo } = await validateCsv(csv(flights('2001-03-01').map((row) => row.filter((_, j) => j !== 1)), { header: HEADER.filter((h) => h !== 'delay') }));
+    const { r, repo } = await validateCsv(
+      csv(
+        flights('2001-03-01').map((row) => row.filter((_, j) => j !== 1)),
+        { header: HEADER.filter((h) => h !== 'delay') },
+      ),
+    );
     expect(expectAnomaly(repo, r, 'missing_column', 'delay').message).toContain('column "delay" (number) is missing');
   });
 
@@ -423,7 +437,14 @@ describe('Values', () => {
       put(repo, `data/flights/${day}.csv`, csv(flights(day, 400).map((row, i) => [row[0]!, String((i % 15) - 5), ...row.slice(2)])));
     }
     const r = await ctCase(repo, ['run', '--json']);
-    expect({ status: r.status, lines: r.stderr.trim().split('\n') }).toEqual({ status: 2, lines: [expect.stringMatching(/^ct: label "delay > 15" is false for all \d+ training rows \(2001-02-26, 2001-02-27\): a classifier needs at least two classes$/)] });
+    expect({ status: r.status, lines: r.stderr.trim().split('\n') }).toEqual({
+      status: 2,
+      lines: [
+        expect.stringMatching(
+          /^ct: label "delay > 15" is false for all \d+ training rows \(2001-02-26, 2001-02-27\): a classifier needs at least two classes$/,
+        ),
+      ],
+    });
     expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
   });
 
@@ -444,7 +465,11 @@ describe('Values', () => {
     closeSync(fd);
     const { r, peakMB } = await ctMeasured(repo, ['validate', '--data', 'inc', '--json'], ['--max-old-space-size=512']);
     const anomaly = expectAnomaly(repo, r, 'unseen_category', 'origin');
-    expect({ count: anomaly.count, examples: anomaly.examples.length, rows: validationOf(repo).rows }).toEqual({ count: 1_000_000, examples: 20, rows: 1_000_000 });
+    expect({ count: anomaly.count, examples: anomaly.examples.length, rows: validationOf(repo).rows }).toEqual({
+      count: 1_000_000,
+      examples: 20,
+      rows: 1_000_000,
+    });
     // ct itself (Node, TF.js loaded) takes about 120 MB; this batch about 200 MB in all.
     expect(peakMB).toBeLessThan(400);
   });
@@ -452,7 +477,10 @@ describe('Values', () => {
   it.concurrent('two partitions for the same day are refused, naming both files', async () => {
     const { repo } = copyRepo();
     put(repo, 'data/flights/2001-02-27.csv', csv(flights('2001-02-27')));
-    expectRefused(await ctCase(repo, ['run', '--json']), /two partitions for 2001-02-27: data\/flights\/2001-02-27\.(csv|parquet) and data\/flights\/2001-02-27\.(parquet|csv)/);
+    expectRefused(
+      await ctCase(repo, ['run', '--json']),
+      /two partitions for 2001-02-27: data\/flights\/2001-02-27\.(csv|parquet) and data\/flights\/2001-02-27\.(parquet|csv)/,
+    );
   });
 
   it.concurrent('a partition named for a day that has not come yet is refused, naming the file', async () => {
@@ -502,7 +530,10 @@ describe('Config', () => {
   });
 
   it.concurrent('a label column the data lacks', async () => {
-    expectRefused((await withConfig((c) => (c.label = 'delai > 15'), 'run')).r, 'ct: bad.yaml: label: "delai" is not a column of the data (data/flights/schema.json has date, delay, distance, origin, destination)');
+    expectRefused(
+      (await withConfig((c) => (c.label = 'delai > 15'), 'run')).r,
+      'ct: bad.yaml: label: "delai" is not a column of the data (data/flights/schema.json has date, delay, distance, origin, destination)',
+    );
   });
 
   it.concurrent('a feature naming a column the data lacks: refused before training', async () => {
@@ -512,7 +543,10 @@ describe('Config', () => {
   });
 
   it.concurrent('two features with the same name', async () => {
-    expectRefused((await withConfig((c) => (c.features.find((f: Json) => f.name === 'log_distance').name = 'origin'))).r, /^ct: bad\.yaml: features\[\d\]\.name: "origin" is used twice$/);
+    expectRefused(
+      (await withConfig((c) => (c.features.find((f: Json) => f.name === 'log_distance').name = 'origin'))).r,
+      /^ct: bad\.yaml: features\[\d\]\.name: "origin" is used twice$/,
+    );
   });
 
   it.concurrent('a gate on an unknown metric: refused before training', async () => {
@@ -530,12 +564,15 @@ describe('Config', () => {
   });
 
   it.concurrent('a hash split fraction above 1', async () => {
-    expectRefused((await withConfig((c) => (c.data.split = { method: 'hash', evaluationFraction: 1.5 }))).r, 'ct: bad.yaml: data.split.evaluationFraction: must be < 1');
+    expectRefused(
+      (await withConfig((c) => (c.data.split = { method: 'hash', evaluationFraction: 1.5 }))).r,
+      'ct: bad.yaml: data.split.evaluationFraction: must be < 1',
+    );
   });
 
   describe('YAML tags and aliases', () => {
     it.concurrent('a !!js/function tag is refused, naming the tag and line', async () => {
-      const text = shipped().replace(/^label: .*$/m, 'label: !!js/function "function () { return require(\'child_process\').execSync(\'touch pwned\') }"');
+      const text = shipped().replace(/^label: .*$/m, "label: !!js/function \"function () { return require('child_process').execSync('touch pwned') }\"");
       const { r, repo } = await withConfig(text);
       expectRefused(r, /^ct: bad\.yaml line \d+: the YAML tag !!js\/function is not allowed/);
       expect(existsSync(path.join(repo, 'pwned'))).toBe(false);
@@ -603,7 +640,10 @@ describe('Config', () => {
     });
 
     it.concurrent('data.schema: /etc/passwd (and nothing of it is shown)', async () => {
-      const line = expectRefused((await withConfig((c) => (c.data.schema = '/etc/passwd'))).r, 'ct: bad.yaml: data.schema: "/etc/passwd" resolves to /etc/passwd, outside the repository');
+      const line = expectRefused(
+        (await withConfig((c) => (c.data.schema = '/etc/passwd'))).r,
+        'ct: bad.yaml: data.schema: "/etc/passwd" resolves to /etc/passwd, outside the repository',
+      );
       expect(line).not.toContain('root:');
     });
 
@@ -622,7 +662,11 @@ describe('Config', () => {
       const config = baseConfig();
       config.registry = { path: 'registry-link/models' };
       put(repo, 'bad.yaml', stringify(config));
-      expectRefused(await ctCase(repo, ['run', '--config', 'bad.yaml']), 'ct: bad.yaml: registry.path: "registry-link/models" resolves to', 'outside the repository');
+      expectRefused(
+        await ctCase(repo, ['run', '--config', 'bad.yaml']),
+        'ct: bad.yaml: registry.path: "registry-link/models" resolves to',
+        'outside the repository',
+      );
       expect(existsSync(path.join(parent, 'not-yet'))).toBe(false);
     });
 

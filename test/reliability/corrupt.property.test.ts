@@ -11,8 +11,9 @@
  *
  * The properties are seeded, so a failure reproduces; fast-check prints the shrunk
  * mutation list, which goes into a plain case under "regressions" once the bug is fixed.
- * A run that does not end fails too: synchronous code runs under a vm time limit, and a
- * watchdog thread ends the process (naming the run) if the Parquet reader hangs.
+ * A run that does not end fails too: a run may use RUN_MS of CPU time (not wall time, which
+ * a busy machine stretches), synchronous code runs under a vm time limit, and a watchdog
+ * thread ends the process (naming the run) if the Parquet reader hangs.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -37,10 +38,19 @@ import { detectDrift } from '../../src/validate/drift.js';
 import { type DataSchema, parseSchema } from '../../src/validate/schema.js';
 import { computeStatistics, type DatasetStatistics } from '../../src/validate/statistics.js';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
-import { treeDigest } from '../helpers.js';
+import { cpuTimeOf, processCpuMs, treeDigest } from '../helpers.js';
 
-/** One run may take this long (reading a 16k-row partition takes ~10 ms); longer is a hang. */
+/**
+ * CPU time one run may use (reading a 16k-row partition takes ~10 ms); more is a hang. CPU
+ * time, not wall time: other processes sharing the machine slow a run down but add none.
+ */
 const RUN_MS = 5000;
+/**
+ * Wall time after which a run is stopped whatever CPU time it used: a backstop, so a run
+ * that never ends (or waits forever) fails instead of stalling the test run. A run takes
+ * milliseconds: no busy machine stretches it this far.
+ */
+const BACKSTOP_MS = 60_000;
 const PARTITION = 'data/flights/2001-02-28.parquet';
 /** Of PARTITION as shipped: the regression cases name byte offsets in it. */
 const PARTITION_SHA256 = 'd58db48d95df8131';
@@ -157,7 +167,14 @@ function byteMutation(size: number, regions: readonly Region[] = []): fc.Arbitra
   const at = position(size, regions);
   const bytes = fc.array(fc.nat({ max: 255 }), { minLength: 1, maxLength: 32 });
   return fc.oneof(
-    fc.record({ op: fc.constant('flip' as const), at, mask: fc.oneof(fc.integer({ min: 0, max: 7 }).map((bit) => 1 << bit), fc.integer({ min: 1, max: 255 })) }),
+    fc.record({
+      op: fc.constant('flip' as const),
+      at,
+      mask: fc.oneof(
+        fc.integer({ min: 0, max: 7 }).map((bit) => 1 << bit),
+        fc.integer({ min: 1, max: 255 }),
+      ),
+    }),
     fc.record({ op: fc.constant('truncate' as const), at }),
     fc.record({ op: fc.constant('insert' as const), at, bytes }),
     fc.record({ op: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 64 }) }),
@@ -203,9 +220,12 @@ function thriftVarints(b: Uint8Array, at: number, out: Varint[]): number {
     return value;
   };
   const element = (type: number): void => {
-    if (type === 3) at++; // byte
-    else if (type >= 4 && type <= 6) varint(); // i16, i32, i64
-    else if (type === 7) at += 8; // double
+    if (type === 3)
+      at++; // byte
+    else if (type >= 4 && type <= 6)
+      varint(); // i16, i32, i64
+    else if (type === 7)
+      at += 8; // double
     else if (type === 8) {
       const length = varint(); // binary: (`at += varint()` would add to `at` as it was before the varint)
       at += length;
@@ -233,7 +253,11 @@ function textMutation(size: number, delimiter: string): fc.Arbitrary<Mutation> {
   const k = fc.nat({ max: 100_000 });
   return fc.oneof(
     fc.record({ op: fc.constant('dropDelimiter' as const), k, delimiter: fc.constant(delimiter) }),
-    fc.record({ op: fc.constant('insertText' as const), at, text: fc.constantFrom(delimiter, '"', '""', '\n', '\r', '\t', ' ', '#', '\\', '{', '}', '[', ']', '-', '&a', '*a', '\uFEFF', '\u0000') }),
+    fc.record({
+      op: fc.constant('insertText' as const),
+      at,
+      text: fc.constantFrom(delimiter, '"', '""', '\n', '\r', '\t', ' ', '#', '\\', '{', '}', '[', ']', '-', '&a', '*a', '\uFEFF', '\u0000'),
+    }),
     fc.record({ op: fc.constant('insertText' as const), at, text: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) }),
     fc.record({ op: fc.constant('dropField' as const), line: k, field: fc.nat({ max: 10 }), delimiter: fc.constant(delimiter) }),
     fc.record({
@@ -256,42 +280,65 @@ function mutations(one: fc.Arbitrary<Mutation>): fc.Arbitrary<Mutation[]> {
 const guardContext = vm.createContext({ run: (): unknown => undefined });
 const guardScript = new vm.Script('run()');
 
+/** Fails a run that used more than RUN_MS of CPU time since `started`, even one that ended (a near hang). */
+function expectWithinRun(what: string, started: number): void {
+  const used = processCpuMs() - started;
+  if (used > RUN_MS) throw new Error(`${what}: used ${Math.round(used)} ms of CPU time (a near hang)`);
+}
+
 /**
- * Runs synchronous code with a time limit: V8 stops it when the limit passes, even
+ * Runs synchronous code within RUN_MS of CPU time. V8 stops it when BACKSTOP_MS pass, even
  * inside a loop that never yields (the text readers and the checkers are synchronous).
  */
 function guarded<T>(what: string, run: () => T): T {
   guardContext.run = run;
+  const started = processCpuMs();
+  let value: T;
   try {
-    return guardScript.runInContext(guardContext, { timeout: RUN_MS }) as T;
+    value = guardScript.runInContext(guardContext, { timeout: BACKSTOP_MS }) as T;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new Error(`${what}: still running after ${RUN_MS} ms (a hang)`, { cause: error });
+    if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+      throw new Error(`${what}: still running after ${BACKSTOP_MS} ms (a hang)`, { cause: error });
+    expectWithinRun(what, started);
     throw error;
   }
+  expectWithinRun(what, started);
+  return value;
 }
 
 /**
- * The same limit for asynchronous code (the Parquet reader awaits every read). A timer
- * cannot fire while a synchronous step runs, so a run that ends late fails too.
+ * The same limit for asynchronous code (the Parquet reader awaits every read): a timer
+ * looks at the CPU time used every 100 ms. It cannot fire while a synchronous step runs,
+ * so a run that ends late fails too.
  */
 async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const started = processCpuMs();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still running after ${RUN_MS} ms (a hang)`)), RUN_MS);
+    let looks = 0;
+    const look = (): void => {
+      const used = processCpuMs() - started;
+      if (used > RUN_MS) reject(new Error(`${what}: still running after ${Math.round(used)} ms of CPU time (a hang)`));
+      else if (++looks * 100 >= BACKSTOP_MS) reject(new Error(`${what}: still running after ${BACKSTOP_MS} ms (a hang)`));
+      else timer = setTimeout(look, 100);
+    };
+    timer = setTimeout(look, 100);
   });
-  const started = Date.now();
-  const outcome = await Promise.race([run(), limit]).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const outcome = await Promise.race([run(), limit]).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
   clearTimeout(timer);
-  const took = Date.now() - started;
-  if (took > RUN_MS) throw new Error(`${what}: took ${took} ms (a near hang)`);
+  expectWithinRun(what, started);
   if ('error' in outcome) throw outcome.error;
   return outcome.value;
 }
 
 /**
  * The Parquet reader decodes synchronously between its awaits, where neither a timer
- * nor the vm limit can stop it. A watchdog thread ends the process when a run outlives
- * WATCHDOG_MS, naming the run on stderr: a hang fails the test run instead of stalling it.
+ * nor the vm limit can stop it. A watchdog thread ends the process when a run uses
+ * WATCHDOG_MS of the process's CPU time (or outlives 2 * BACKSTOP_MS), naming the run on
+ * stderr: a hang fails the test run instead of stalling it.
  */
 const WATCHDOG_MS = 3 * RUN_MS;
 const watchdog = (() => {
@@ -302,20 +349,24 @@ const watchdog = (() => {
      const { writeSync } = require('node:fs');
      const state = new Int32Array(workerData.state);
      const note = new Uint8Array(workerData.note);
+     const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; // the whole process's
      let generation = -1;
      let since = 0;
+     let sinceWall = 0;
      setInterval(() => {
        const g = Atomics.load(state, 0);
        if (Atomics.load(state, 1) === 0 || g !== generation) {
          generation = g;
-         since = Date.now();
-       } else if (Date.now() - since > workerData.limit) {
+         since = cpu();
+         sinceWall = Date.now();
+       } else if (cpu() - since > workerData.limit || Date.now() - sinceWall > workerData.backstop) {
          const run = Buffer.from(note.subarray(0, Atomics.load(state, 2))).toString();
-         writeSync(2, 'corrupt.property: a run hangs (still going after ' + workerData.limit + ' ms), ending the process: ' + run + String.fromCharCode(10));
+         const used = Math.round(cpu() - since) + ' ms of CPU time in ' + (Date.now() - sinceWall) + ' ms';
+         writeSync(2, 'corrupt.property: a run hangs (still going after ' + used + '), ending the process: ' + run + String.fromCharCode(10));
          process.kill(process.pid, 'SIGKILL');
        }
      }, 100);`,
-    { eval: true, workerData: { state: state.buffer, note: note.buffer, limit: WATCHDOG_MS } },
+    { eval: true, workerData: { state: state.buffer, note: note.buffer, limit: WATCHDOG_MS, backstop: 2 * BACKSTOP_MS } },
   );
   worker.unref();
   return {
@@ -475,10 +526,14 @@ let config: { file: string; clean: Buffer };
 function toCsv(table: Table): string {
   const lines = [table.columns.map((c) => c.name).join(',')];
   for (let i = 0; i < table.rowCount; i++) {
-    lines.push(table.columns.map((c) => {
-      const v = valueAt(c, i);
-      return v === null ? '' : c.type === 'string' && i % 5 === 0 ? `"${String(v)}"` : String(v);
-    }).join(','));
+    lines.push(
+      table.columns
+        .map((c) => {
+          const v = valueAt(c, i);
+          return v === null ? '' : c.type === 'string' && i % 5 === 0 ? `"${String(v)}"` : String(v);
+        })
+        .join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -500,7 +555,10 @@ beforeAll(async () => {
   // and compressed data right after it); and every varint of the footer and page headers.
   const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const footer = bytes.length - 8 - meta.metadata_length;
-  const regions: Region[] = [{ from: 0, to: 4, weight: 1 }, { from: footer, to: bytes.length, weight: 4 }];
+  const regions: Region[] = [
+    { from: 0, to: 4, weight: 1 },
+    { from: footer, to: bytes.length, weight: 4 },
+  ];
   const varints: Varint[] = [];
   expect(thriftVarints(bytes, footer, varints)).toBe(bytes.length - 8); // the walk understood the whole footer
   for (const group of meta.row_groups) {
@@ -532,7 +590,7 @@ afterAll(async () => {
 
 function sliceColumn(c: Column, rows: number): Column {
   const nulls = c.nulls === null ? null : c.nulls.slice(0, rows);
-  return c.type === 'string' ? { ...c, codes: c.codes.slice(0, rows), nulls } : { ...c, values: c.values.slice(0, rows), nulls } as Column;
+  return c.type === 'string' ? { ...c, codes: c.codes.slice(0, rows), nulls } : ({ ...c, values: c.values.slice(0, rows), nulls } as Column);
 }
 
 /** Writes the corrupted bytes and reads them back, watched. */
@@ -599,7 +657,10 @@ describe('regressions: corruptions that once crashed or hung a reader', () => {
   /** Reads the corrupted file as the properties do, then returns readTable's error. */
   async function errorOf(format: Format, ms: readonly Mutation[]): Promise<string> {
     expect(await readCorrupted(format, ms)).toBeNull();
-    return readTable(format.file).then(() => 'read', (error: unknown) => (error as Error).message);
+    return readTable(format.file).then(
+      () => 'read',
+      (error: unknown) => (error as Error).message,
+    );
   }
 
   it('the offsets below are those of the shipped partition', () => {
@@ -610,8 +671,9 @@ describe('regressions: corruptions that once crashed or hung a reader', () => {
     // 23 bytes gone from the header of the "delay" data page: its v2 header then has no
     // definition/repetition level lengths, and hyparquet's fallback decoder set its
     // offset to undefined, i.e. NaN, where getUint8 reads byte 0 and never ends.
-    expect(await errorOf(parquet, [{ op: 'delete', at: 13068, length: 23 }]))
-      .toMatch(/corrupt\.parquet: column "delay" in row group 1: corrupt Parquet data: page header has repetition levels length undefined$/);
+    expect(await errorOf(parquet, [{ op: 'delete', at: 13068, length: 23 }])).toMatch(
+      /corrupt\.parquet: column "delay" in row group 1: corrupt Parquet data: page header has repetition levels length undefined$/,
+    );
   });
 
   it('Parquet: a negative row count in the footer or a row group is a UserError, not a RangeError', async () => {
@@ -624,9 +686,9 @@ describe('regressions: corruptions that once crashed or hung a reader', () => {
   it('Parquet: a Snappy literal length of 2^31 or more fails at once (hyparquet took ~20 s)', async () => {
     // Bit 3 of the first tag of the "delay" page's Snappy stream makes a literal's length
     // 4 bytes long and over 2^31; hyparquet's decoder turned it negative and crept back.
-    const started = Date.now();
-    expect(await errorOf(parquet, [{ op: 'flip', at: 13082, mask: 8 }])).toMatch(/column "delay" in row group 1: corrupt Parquet data: cannot decode \(snappy literal runs past the input\)$/);
-    expect(Date.now() - started).toBeLessThan(RUN_MS);
+    const { value: message, cpuMs } = await cpuTimeOf(() => errorOf(parquet, [{ op: 'flip', at: 13082, mask: 8 }]));
+    expect(message).toMatch(/column "delay" in row group 1: corrupt Parquet data: cannot decode \(snappy literal runs past the input\)$/);
+    expect(cpuMs).toBeLessThan(RUN_MS);
   });
 
   it('CSV: lone CRs in a file with LFs end rows without losing any', async () => {
@@ -684,7 +746,6 @@ function snapshot(folder: string): Map<string, Buffer> {
   return files;
 }
 
-
 function restore(folder: string, files: Map<string, Buffer>): void {
   rmSync(folder, { recursive: true, force: true });
   for (const [name, bytes] of files) {
@@ -700,7 +761,9 @@ function ctWithin(cwd: string, args: string[], ms: number): { status: number; st
 }
 
 describe('ct run on a corrupted newest partition', () => {
-  const partitions = shippedPartitions().filter((f) => f <= path.basename(PARTITION)).slice(-2);
+  const partitions = shippedPartitions()
+    .filter((f) => f <= path.basename(PARTITION))
+    .slice(-2);
   let repo: string;
   let newest: string;
   let models: string;
@@ -715,7 +778,12 @@ describe('ct run on a corrupted newest partition', () => {
     config.training = { ...config.training, epochs: 1, maxRows: 4000 };
     config.model = { ...(config.model as object), hidden: [16] };
     const evaluation = config.evaluation as Record<string, unknown>;
-    config.evaluation = { ...evaluation, bootstrap: { samples: 100, seed: 42, confidence: 0.95 }, infraCheck: { enabled: false }, latency: { batchRows: 256, repeats: 1 } };
+    config.evaluation = {
+      ...evaluation,
+      bootstrap: { samples: 100, seed: 42, confidence: 0.95 },
+      infraCheck: { enabled: false },
+      latency: { batchRows: 256, repeats: 1 },
+    };
     config.gates = [
       { metric: 'auc', lowerBound: 0.5 },
       { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.005 } },

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../src/train/random.js';
 import { treeDigest } from '../helpers.js';
-import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
+import { ct, LOOSE_LATENCY_MS, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
 
 const bin = path.join(root, 'bin/ct.js');
 const MODEL = 'models/flight-delay';
@@ -66,13 +66,21 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
   beforeAll(() => {
     prepared = tempRepo(shippedPartitions().slice(-3));
     const config = smallConfig(3) as ReturnType<typeof smallConfig> & { gates: unknown };
-    config.gates = [{ metric: 'auc', lowerBound: 0.55 }, { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.05 } }];
+    config.gates = [
+      { metric: 'auc', lowerBound: 0.55 },
+      { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.05 } },
+    ];
     writeConfig(prepared, 'ct.config.yaml', config);
     expect(ct(prepared, ['run']).status).toBe(0);
     writeConfig(prepared, 'seed7.yaml', { ...config, training: { ...config.training, seed: 7 } });
     // For killing train and evaluate: the same model on fewer rows, fewer bootstrap draws, and
     // a gate any sound model passes (these tests are about faults, not quality).
-    writeConfig(prepared, 'tiny.yaml', { ...config, training: { ...config.training, seed: 7, maxRows: 4000 }, evaluation: { bootstrap: { samples: 100 } }, gates: [{ metric: 'logLoss', upperBound: 5 }] });
+    writeConfig(prepared, 'tiny.yaml', {
+      ...config,
+      training: { ...config.training, seed: 7, maxRows: 4000 },
+      evaluation: { bootstrap: { samples: 100 }, infraCheck: { latencyBudgetMs: LOOSE_LATENCY_MS } },
+      gates: [{ metric: 'logLoss', upperBound: 5 }],
+    });
     for (const stage of ['validate', 'train', 'evaluate']) expect([stage, ct(prepared, [stage, ...stages]).status]).toEqual([stage, 0]);
     oldRegistry = treeDigest(path.join(prepared, 'models'));
   }, 180_000);
@@ -115,7 +123,13 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
   it('ct promote killed at seeded points: registry check leaves old or new, and a rerun promotes', () => {
     const points = promotePoints();
     // The registry's own steps are among the points, in this order.
-    expect(points.map((p) => p.name).filter((n) => n.startsWith('registry:'))).toEqual(['registry: change recorded', 'registry: version staged', 'registry: version in place', 'registry: history written', 'registry: production written']);
+    expect(points.map((p) => p.name).filter((n) => n.startsWith('registry:'))).toEqual([
+      'registry: change recorded',
+      'registry: version staged',
+      'registry: version in place',
+      'registry: history written',
+      'registry: production written',
+    ]);
     const outcomes = new Set<string>();
     for (const point of pick(points, 4, SEED)) {
       const repo = copyOf(prepared);
@@ -164,7 +178,11 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
       const production = (JSON.parse(readFileSync(path.join(repo, MODEL, 'production.json'), 'utf8')) as { version: string }).version;
       if (production === v1) {
         // Rolled back: only the pointer and one history line changed.
-        expect(Object.keys(now).filter((f) => now[f] !== before[f]).sort()).toEqual(['flight-delay/history.jsonl', 'flight-delay/production.json']);
+        expect(
+          Object.keys(now)
+            .filter((f) => now[f] !== before[f])
+            .sort(),
+        ).toEqual(['flight-delay/history.jsonl', 'flight-delay/production.json']);
         expect(lines(path.join(repo, MODEL, 'history.jsonl'))).toHaveLength(lines(path.join(promoted, MODEL, 'history.jsonl')).length + 1);
       } else {
         expect([point.name, now]).toEqual([point.name, before]);
@@ -183,7 +201,10 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
       expect(isOldRegistry(repo)).toBe(true);
       // Either no candidate, or a whole one: never a model.json without its weights and records.
       const files = existsSync(path.join(repo, 'out3/model')) ? readdirSync(path.join(repo, 'out3/model')).sort() : [];
-      expect([point.name, files.length === 0 || files.join() === 'model.json,preprocessing.json,statistics.json,training.json,weights.bin']).toEqual([point.name, true]);
+      expect([point.name, files.length === 0 || files.join() === 'model.json,preprocessing.json,statistics.json,training.json,weights.bin']).toEqual([
+        point.name,
+        true,
+      ]);
     }
     expect(ct(repo, trainArgs).status).toBe(0);
 
@@ -220,7 +241,10 @@ describe('SIGKILL and a full disk at seeded points: the registry is the old one 
     const full = ctFault(repo, trainArgs, { CT_FAULT: `enospc@${weights.n}` });
     expect(full.status).toBe(2);
     // Training logs its progress on stderr; the error is one line, the last.
-    const errors = full.stderr.trim().split('\n').filter((l) => l.startsWith('ct: '));
+    const errors = full.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('ct: '));
     expect(errors).toEqual([expect.stringMatching(/^ct: cannot write model file .*weights\.bin: no space left on the device/)]);
     expect(full.stderr.trim().split('\n').pop()).toBe(errors[0]);
     expect(existsSync(path.join(repo, 'out3/model'))).toBe(false);

@@ -17,7 +17,12 @@ const TOKEN = 'ghs_raceTEST0123456789abcdefghij';
 const BRANCH = 'ct/promote/flight-delay';
 
 /** Starts ct after `delayMs`, without blocking this process (the fake GitHub answers from here). */
-async function later(delayMs: number, cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number; stdout: string; stderr: string }> {
+async function later(
+  delayMs: number,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   return runNode(bin, args, { cwd, env: { ...env, CI: 'true' } });
 }
@@ -46,26 +51,38 @@ describe('two ct promote runs at once', () => {
     );
   }, 180_000);
 
-  it.each([0])('locally, B starting %i ms after A: one promotion, one clean refusal, history and pointer agree', async (delay) => {
-    const repo = mkdtempSync(path.join(tmpdir(), 'ct-race-'));
-    cpSync(prepared, repo, { recursive: true });
-    const [a, b] = await Promise.all([later(0, repo, ['promote', '--config', 'a.yaml', '--out', 'out-a', '--json']), later(delay, repo, ['promote', '--config', 'b.yaml', '--out', 'out-b', '--json'])]);
-    const results = [a, b];
-    // Both were evaluated against "no production": once one is promoted, the other's gates say nothing about it.
-    expect(results.map((r) => r.status).sort()).toEqual([0, 2]);
-    const loser = results.find((r) => r.status === 2)!;
-    expect(cleanError(loser.stderr)).toBe(true);
-    expect(loser.stderr).toMatch(/production is \S+ but the candidate was evaluated against no production model/);
-    const winner = JSON.parse(results.find((r) => r.status === 0)!.stdout) as { version: string };
-    const history = readFileSync(path.join(repo, 'models/flight-delay/history.jsonl'), 'utf8').trim().split('\n');
-    expect(history.map((l) => (JSON.parse(l) as { version: string }).version)).toEqual([winner.version]);
-    const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8')) as { version: string; previous: null };
-    expect(pointer).toMatchObject({ version: winner.version, previous: null });
-    expect(ct(repo, ['registry', 'check']).status).toBe(0);
-  }, 60_000);
+  it.each([0])(
+    'locally, B starting %i ms after A: one promotion, one clean refusal, history and pointer agree',
+    async (delay) => {
+      const repo = mkdtempSync(path.join(tmpdir(), 'ct-race-'));
+      cpSync(prepared, repo, { recursive: true });
+      const [a, b] = await Promise.all([
+        later(0, repo, ['promote', '--config', 'a.yaml', '--out', 'out-a', '--json']),
+        later(delay, repo, ['promote', '--config', 'b.yaml', '--out', 'out-b', '--json']),
+      ]);
+      const results = [a, b];
+      // Both were evaluated against "no production": once one is promoted, the other's gates say nothing about it.
+      expect(results.map((r) => r.status).sort()).toEqual([0, 2]);
+      const loser = results.find((r) => r.status === 2)!;
+      expect(cleanError(loser.stderr)).toBe(true);
+      expect(loser.stderr).toMatch(/production is \S+ but the candidate was evaluated against no production model/);
+      const winner = JSON.parse(results.find((r) => r.status === 0)!.stdout) as { version: string };
+      const history = readFileSync(path.join(repo, 'models/flight-delay/history.jsonl'), 'utf8').trim().split('\n');
+      expect(history.map((l) => (JSON.parse(l) as { version: string }).version)).toEqual([winner.version]);
+      const pointer = JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8')) as { version: string; previous: null };
+      expect(pointer).toMatchObject({ version: winner.version, previous: null });
+      expect(ct(repo, ['registry', 'check']).status).toBe(0);
+    },
+    60_000,
+  );
 
   /** A bare origin holding the data and configs, the fake GitHub, and one workspace per candidate. */
-  async function pullRequestSetting(): Promise<{ origin: string; env: NodeJS.ProcessEnv; workspaces: Record<'a' | 'b', string>; github: Awaited<ReturnType<typeof startFakeGitHub>> }> {
+  async function pullRequestSetting(): Promise<{
+    origin: string;
+    env: NodeJS.ProcessEnv;
+    workspaces: Record<'a' | 'b', string>;
+    github: Awaited<ReturnType<typeof startFakeGitHub>>;
+  }> {
     const origin = bareRepository();
     const seed = cloneOf(origin);
     for (const f of ['ct.config.yaml', 'a.yaml', 'b.yaml', '.gitignore', 'data']) cpSync(path.join(prepared, f), path.join(seed, f), { recursive: true });
@@ -88,7 +105,10 @@ describe('two ct promote runs at once', () => {
     expect(open).toHaveLength(1);
     const pull = open[0]!;
     const pointer = JSON.parse(showFile(origin, BRANCH, 'models/flight-delay/production.json')) as { version: string; previous: string | null };
-    const history = showFile(origin, BRANCH, 'models/flight-delay/history.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { version: string });
+    const history = showFile(origin, BRANCH, 'models/flight-delay/history.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { version: string });
     expect(history).toEqual([expect.objectContaining({ version: pointer.version, by: expect.objectContaining({ pullRequest: pull.number }) })]);
     expect(pointer.previous).toBeNull();
     expect(pull.title).toContain(pointer.version);
@@ -96,12 +116,15 @@ describe('two ct promote runs at once', () => {
     return { version: pointer.version, number: pull.number };
   }
 
-  it('by pull request, B runs whole while A waits just after its first push: B\'s proposal stands, A stops with one clean line', async () => {
+  it("by pull request, B runs whole while A waits just after its first push: B's proposal stands, A stops with one clean line", async () => {
     const { origin, github, env, workspaces } = await pullRequestSetting();
     try {
       const mainBefore = branchSha(origin, 'main');
       const gate = path.join(mkdtempSync(path.join(tmpdir(), 'ct-gate-')), 'go');
-      const a = runNode(bin, promoteArgs('a'), { cwd: workspaces.a, env: { ...env, CI: 'true', CT_FAULT_PAUSE: 'promote: branch pushed', CT_FAULT_GATE: gate } });
+      const a = runNode(bin, promoteArgs('a'), {
+        cwd: workspaces.a,
+        env: { ...env, CI: 'true', CT_FAULT_PAUSE: 'promote: branch pushed', CT_FAULT_GATE: gate },
+      });
       while (!existsSync(`${gate}.reached`)) await new Promise((resolve) => setTimeout(resolve, 50));
       const b = await runNode(bin, promoteArgs('b'), { cwd: workspaces.b, env: { ...env, CI: 'true' } });
       expect([b.status, b.stderr]).toEqual([0, expect.any(String)]);
@@ -123,7 +146,9 @@ describe('two ct promote runs at once', () => {
   it('by pull request, both started at once: one pull request, and what it says is what its branch holds', async () => {
     const { origin, github, env, workspaces } = await pullRequestSetting();
     try {
-      const results = await Promise.all((['a', 'b'] as const).map((name) => runNode(bin, promoteArgs(name), { cwd: workspaces[name], env: { ...env, CI: 'true' } })));
+      const results = await Promise.all(
+        (['a', 'b'] as const).map((name) => runNode(bin, promoteArgs(name), { cwd: workspaces[name], env: { ...env, CI: 'true' } })),
+      );
       for (const r of results) expect([r.status === 0 || (r.status === 2 && cleanError(r.stderr))]).toEqual([true]);
       const proposed = expectOneConsistentPullRequest(origin, github);
       expect(results.filter((r) => r.status === 0).map((r) => (JSON.parse(r.stdout) as { version: string }).version)).toContain(proposed.version);

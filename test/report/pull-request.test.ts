@@ -1,5 +1,5 @@
 import { fitToLimit, headlineDelta, pullRequestTitle, validationSummary } from '../../src/report/pull-request.js';
-import type { EvaluationRecord, ValidationResult } from '../../src/pipeline/artifacts.js';
+import type { EvaluationRecord, ValidationResult } from '../../src/artifacts.js';
 
 const sections = (n: number, size: number): string => Array.from({ length: n }, (_, i) => `## Section ${i}\n\n${'x'.repeat(size)}\n`).join('\n');
 
@@ -24,8 +24,14 @@ describe('pull request text', () => {
   });
 
   it('titles name the model, version and headline delta with its interval', () => {
-    const e = { task: 'binary', candidate: { metrics: { auc: 0.6841 } }, deltas: { auc: { value: 0.006, ci: [0.0006, 0.0119] } } } as unknown as EvaluationRecord;
-    expect(pullRequestTitle('flight-delay', '20261126T081956Z-e7bd9e1f', e)).toBe('Promote flight-delay 20261126T081956Z-e7bd9e1f: auc +0.0060 [+0.0006, +0.0119]');
+    const e = {
+      task: 'binary',
+      candidate: { metrics: { auc: 0.6841 } },
+      deltas: { auc: { value: 0.006, ci: [0.0006, 0.0119] } },
+    } as unknown as EvaluationRecord;
+    expect(pullRequestTitle('flight-delay', '20261126T081956Z-e7bd9e1f', e)).toBe(
+      'Promote flight-delay 20261126T081956Z-e7bd9e1f: auc +0.0060 [+0.0006, +0.0119]',
+    );
     expect(headlineDelta({ ...e, deltas: {} })).toBe('first model, auc 0.6841');
   });
 
@@ -37,7 +43,15 @@ describe('pull request text', () => {
       files: ['data/flights/2001-03-02.parquet'],
       anomalies: [],
       drift: null,
-      quarantined: [{ date: '2001-03-01', file: 'data/flights/2001-03-01.csv', fingerprint: 'sha256:x', reasons: ['data/flights/2001-03-01.csv: row count is 2,000, expected about 16,800'], metrics: ['rows'] }],
+      quarantined: [
+        {
+          date: '2001-03-01',
+          file: 'data/flights/2001-03-01.csv',
+          fingerprint: 'sha256:x',
+          reasons: ['data/flights/2001-03-01.csv: row count is 2,000, expected about 16,800'],
+          metrics: ['rows'],
+        },
+      ],
     } as unknown as ValidationResult;
     const text = validationSummary(v).join('\n');
     expect(text).toContain('passed with 0 error and 0 warning anomalies');

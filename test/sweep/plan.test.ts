@@ -13,7 +13,12 @@ describe('sweep plan', () => {
       ['leg-5', 'training.learningRate=0.003 model.hidden=[128,64]'],
       ['leg-6', 'training.learningRate=0.003 model.hidden=[32]'],
     ]);
-    expect(matrixOf(legs.slice(0, 2))).toEqual({ include: [{ leg: 'leg-1', params: 'training.learningRate=0.001 model.hidden=[64]' }, { leg: 'leg-2', params: 'training.learningRate=0.001 model.hidden=[128,64]' }] });
+    expect(matrixOf(legs.slice(0, 2))).toEqual({
+      include: [
+        { leg: 'leg-1', params: 'training.learningRate=0.001 model.hidden=[64]' },
+        { leg: 'leg-2', params: 'training.learningRate=0.001 model.hidden=[128,64]' },
+      ],
+    });
   });
 
   it('a leg sets its values in a copy of the raw config, leaving the other fields', () => {
@@ -24,8 +29,12 @@ describe('sweep plan', () => {
   });
 
   it('what cannot be swept, or too large a grid, is one line naming sweep.parameters', () => {
-    expect(() => planLegs(sweep({ 'data.window': [1] }), 'c.yaml')).toThrow('c.yaml: sweep.parameters.data.window: only model.<field> and training.<field> can be swept');
+    expect(() => planLegs(sweep({ 'data.window': [1] }), 'c.yaml')).toThrow(
+      'c.yaml: sweep.parameters.data.window: only model.<field> and training.<field> can be swept',
+    );
     expect(() => planLegs(sweep({ 'training.seed': [] }), 'c.yaml')).toThrow('c.yaml: sweep.parameters.training.seed: expected a non-empty list of values');
-    expect(() => planLegs(sweep({ 'training.seed': [1, 2, 3], 'training.epochs': [1, 2, 3] }, 8), 'c.yaml')).toThrow('c.yaml: sweep.parameters: 3 training.seed x 3 training.epochs make 9 legs, more than sweep.maxLegs 8');
+    expect(() => planLegs(sweep({ 'training.seed': [1, 2, 3], 'training.epochs': [1, 2, 3] }, 8), 'c.yaml')).toThrow(
+      'c.yaml: sweep.parameters: 3 training.seed x 3 training.epochs make 9 legs, more than sweep.maxLegs 8',
+    );
   });
 });

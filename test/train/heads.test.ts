@@ -34,7 +34,12 @@ async function trainAndScore(table: Table, cfg: CtConfig) {
   const model = buildModel(prep, cfg.model, cfg.training.seed);
   compileModel(model, cfg.task, cfg.training);
   const classes = prep.label.classes?.length;
-  const fit = await fitModel(model, encoded, keep, held, { task: cfg.task, training: cfg.training, threshold: 0.5, ...(classes === undefined ? {} : { classes }) });
+  const fit = await fitModel(model, encoded, keep, held, {
+    task: cfg.task,
+    training: cfg.training,
+    threshold: 0.5,
+    ...(classes === undefined ? {} : { classes }),
+  });
   const preds = predictRows(model, encoded, held);
   const labels = Float32Array.from(held, (i) => encoded.labels[i]!);
   model.dispose();

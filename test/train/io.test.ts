@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../../src/errors.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { MODEL_JSON, WEIGHTS_BIN, fileLoadHandler, fileSaveHandler } from '../../src/train/io.js';
+import { expectUserErrorAsync as expectUserError } from '../helpers.js';
 
 const created: string[] = [];
 function tempDir(): string {
@@ -32,11 +32,6 @@ function inputs(): tf.Tensor[] {
 /** All weights of a model, concatenated as TF.js lays them out in weights.bin. */
 function weightBytes(model: tf.LayersModel): Buffer {
   return Buffer.concat(model.getWeights().map((w) => Buffer.from(w.dataSync().buffer)));
-}
-
-async function expectUserError(promise: Promise<unknown>, message: RegExp | string): Promise<void> {
-  await expect(promise).rejects.toBeInstanceOf(UserError);
-  await expect(promise).rejects.toThrow(message);
 }
 
 beforeAll(async () => {

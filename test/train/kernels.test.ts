@@ -58,11 +58,7 @@ beforeAll(async () => {
 });
 
 describe('UnsortedSegmentSum', () => {
-  const cases = [
-    segmentCase(1, 512, 16, 230),
-    segmentCase(2, 100, 1, 7),
-    segmentCase(3, 33, 5, 1),
-  ];
+  const cases = [segmentCase(1, 512, 16, 230), segmentCase(2, 100, 1, 7), segmentCase(3, 33, 5, 1)];
 
   test.each(cases.map((c, i) => [i, c] as const))('cpu fast kernel equals TF.js reference (case %i)', async (_i, c) => {
     await selectBackend('cpu');
@@ -98,7 +94,11 @@ describe('UnsortedSegmentSum', () => {
     const ids = tf.tensor1d([2, 0, 2, 5], 'int32');
     const out = tf.unsortedSegmentSum(x, ids, 3);
     expect(out.dtype).toBe('int32');
-    expect(out.arraySync()).toEqual([[3, 4], [0, 0], [6, 8]]);
+    expect(out.arraySync()).toEqual([
+      [3, 4],
+      [0, 0],
+      [6, 8],
+    ]);
     tf.dispose([x, ids, out]);
   });
 
@@ -115,9 +115,7 @@ describe('UnsortedSegmentSum', () => {
   });
 
   test.each(cases.map((c, i) => [i, c] as const))('wasm kernel equals TF.js cpu reference (case %i)', async (_i, c) => {
-    const expected = reference(() =>
-      read(tf.unsortedSegmentSum(tf.tensor2d(c.x, [c.rows, c.inner]), tf.tensor1d(c.ids, 'int32'), c.numSegments)),
-    );
+    const expected = reference(() => read(tf.unsortedSegmentSum(tf.tensor2d(c.x, [c.rows, c.inner]), tf.tensor1d(c.ids, 'int32'), c.numSegments)));
     await selectBackend('wasm');
     const before = tf.memory().numTensors;
     const x = tf.tensor2d(c.x, [c.rows, c.inner]);
@@ -136,14 +134,23 @@ describe('UnsortedSegmentSum', () => {
     const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
     const ids = tf.tensor1d([1, 1, 0], 'int32');
     const out = tf.unsortedSegmentSum(x, ids, 2);
-    expect(out.arraySync()).toEqual([[5, 6], [4, 6]]);
+    expect(out.arraySync()).toEqual([
+      [5, 6],
+      [4, 6],
+    ]);
     tf.dispose([big, x, ids, out]);
     await selectBackend('cpu');
   });
 });
 
 /** A seeded random product `op(a) x op(b)`, as a function that runs it on the current backend. */
-function matMulOfRandom(aShape: readonly number[], bShape: readonly number[], ta: boolean, tb: boolean, seed: number): () => { shape: number[]; values: number[] } {
+function matMulOfRandom(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  ta: boolean,
+  tb: boolean,
+  seed: number,
+): () => { shape: number[]; values: number[] } {
   const rand = random(seed);
   const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
   const a = randomFloats(rand, size(aShape));
@@ -169,7 +176,10 @@ describe('cpu SplitV and BatchMatMul', () => {
     [[3, 4, 10], [5, 5], -1],
   ] as const)('split %j into %j along %i equals the reference', (shape, splits, axis) => {
     const rand = random(7);
-    const values = randomFloats(rand, shape.reduce((a, b) => a * b, 1));
+    const values = randomFloats(
+      rand,
+      shape.reduce((a, b) => a * b, 1),
+    );
     const run = () => {
       const x = tf.tensor(values, [...shape]);
       const parts = tf.split(x, typeof splits === 'number' ? splits : [...splits], axis).map(read);
@@ -264,7 +274,7 @@ function embeddingData(seed: number, n: number) {
   const a = Int32Array.from({ length: n }, () => Math.floor(rand() * 40));
   const b = Int32Array.from({ length: n }, () => Math.floor(rand() * 9));
   const num = randomFloats(rand, n);
-  const y = Float32Array.from(a, (v, i) => ((v % 3 === 0) !== (b[i]! < 3) ? 1 : 0));
+  const y = Float32Array.from(a, (v, i) => ((v % 3 === 0) !== b[i]! < 3 ? 1 : 0));
   return {
     xs: [tf.tensor2d(a, [n, 1], 'int32'), tf.tensor2d(b, [n, 1], 'int32'), tf.tensor2d(num, [n, 1])],
     y: tf.tensor2d(y, [n, 1]),
@@ -277,9 +287,7 @@ describe('embedding model', () => {
     const model = embeddingModel(1);
     const { xs, y } = embeddingData(2, 256);
     const gradients = () => {
-      const { value, grads } = tf.variableGrads(
-        () => tf.losses.sigmoidCrossEntropy(y, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
-      );
+      const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(y, model.apply(xs, { training: true }) as tf.Tensor));
       const out = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, read(g)]));
       return { loss: read(value), grads: out };
     };

@@ -22,7 +22,8 @@ function linearModel(units = 1): tf.LayersModel {
 }
 
 const data = tableOf([numberColumn('y', [10, 20, 30]), numberColumn('x', [-1, 0, 1])], 'mem');
-const cfg = (task: string, label: string) => checkConfig('c.yaml', { name: 'm', task, data: { path: 'd' }, label, features: [{ column: 'x' }], gates: [{ metric: 'rmse', upperBound: 1e9 }] });
+const cfg = (task: string, label: string) =>
+  checkConfig('c.yaml', { name: 'm', task, data: { path: 'd' }, label, features: [{ column: 'x' }], gates: [{ metric: 'rmse', upperBound: 1e9 }] });
 
 beforeAll(async () => {
   tf.enableProdMode(); // no "install tfjs-node" banner
@@ -59,7 +60,16 @@ it('binary outputs are not scaled', () => {
 it('trains on the standardised target: a label in the thousands is learnt in a few epochs', async () => {
   const n = 256;
   const xs = Array.from({ length: n }, (_, i) => (i / n) * 4 - 2);
-  const table = tableOf([numberColumn('y', xs.map((x) => 5000 + 800 * x)), numberColumn('x', xs)], 'mem');
+  const table = tableOf(
+    [
+      numberColumn(
+        'y',
+        xs.map((x) => 5000 + 800 * x),
+      ),
+      numberColumn('x', xs),
+    ],
+    'mem',
+  );
   const config = checkConfig('c.yaml', {
     name: 'm',
     task: 'regression',

@@ -111,7 +111,9 @@ describe('class weights', () => {
     expect(classWeights(cfg.training, 'binary', [0, 0, 0, 1], ['0', '1'])).toEqual([4 / 6, 2]);
     expect(classWeights(config(1, { classWeight: { '1': 3 } }).training, 'binary', [0, 1], ['0', '1'])).toEqual([1, 3]);
     expect(classWeights(config(1).training, 'binary', [0, 1], ['0', '1'])).toBeNull();
-    expect(() => classWeights(config(1, { classWeight: { yes: 3 } }).training, 'binary', [0, 1], ['0', '1'])).toThrow('training.classWeight: "yes" is not a class');
+    expect(() => classWeights(config(1, { classWeight: { yes: 3 } }).training, 'binary', [0, 1], ['0', '1'])).toThrow(
+      'training.classWeight: "yes" is not a class',
+    );
   });
 
   it('balanced weights pull the predicted positive rate of an imbalanced label towards one half', async () => {
@@ -123,7 +125,12 @@ describe('class weights', () => {
       const rows = sampleRows(labelledRows(encoded), 4000, 1);
       positiveRate = rows.reduce((s, i) => s + encoded.labels[i]!, 0) / rows.length;
       const model = buildModel(prep, cfg.model, cfg.training.seed);
-      const weights = classWeights(cfg.training, 'binary', Float32Array.from(rows, (i) => encoded.labels[i]!), ['0', '1']);
+      const weights = classWeights(
+        cfg.training,
+        'binary',
+        Float32Array.from(rows, (i) => encoded.labels[i]!),
+        ['0', '1'],
+      );
       compileModel(model, cfg.task, cfg.training, weights);
       await fitModel(model, encoded, rows, new Int32Array(0), { task: cfg.task, training: cfg.training, threshold: 0.5 });
       const p = predictRows(model, encoded, rows);

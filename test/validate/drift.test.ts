@@ -10,9 +10,7 @@ import { mulberry32 } from '../../src/train/random.js';
 import { detectDrift, type DriftReport } from '../../src/validate/drift.js';
 import { ksTest } from '../../src/validate/hypothesis.js';
 import { computeStatistics, type DatasetStatistics } from '../../src/validate/statistics.js';
-import { expectUserError } from '../helpers.js';
-
-const gen = (n: number, m: number, scale: number, offset: number): number[] => Array.from({ length: n }, (_, i) => (((i * m) % 1009) / 1009) * scale + offset);
+import { expectUserError, tieFreeSample as gen } from '../helpers.js';
 
 function stats(columns: Column[]): DatasetStatistics {
   const first = columns[0]!;
@@ -172,12 +170,34 @@ describe('detectDrift: larger references (distances)', () => {
 
   test('numeric: Wasserstein distance over the population std of the reference', () => {
     const ref = Array.from({ length: 4000 }, (_, i) => i % 1000);
-    const near = column(detectDrift(stats([numbers('x', ref)]), stats([numbers('x', ref.map((x) => x + 20))])), 'x');
+    const near = column(
+      detectDrift(
+        stats([numbers('x', ref)]),
+        stats([
+          numbers(
+            'x',
+            ref.map((x) => x + 20),
+          ),
+        ]),
+      ),
+      'x',
+    );
     expect(near.test).toBe('wasserstein');
     // A shift of 20 over std 288.7: 0.069 (the sketch moves it by at most 1% of the values).
     expect(near.statistic).toBeCloseTo(20 / Math.sqrt((1000 * 1000 - 1) / 12), 2);
     expect(near.drifted).toBe(false);
-    const far = column(detectDrift(stats([numbers('x', ref)]), stats([numbers('x', ref.map((x) => x + 60))])), 'x');
+    const far = column(
+      detectDrift(
+        stats([numbers('x', ref)]),
+        stats([
+          numbers(
+            'x',
+            ref.map((x) => x + 60),
+          ),
+        ]),
+      ),
+      'x',
+    );
     expect(far.drifted).toBe(true);
   });
 
@@ -192,7 +212,10 @@ describe('detectDrift: larger references (distances)', () => {
 describe('detectDrift: PSI', () => {
   test('categorical PSI with 0.0001 for empty categories', () => {
     // numpy: r=[.5,.3,.2,1e-4], c=[.4,.3,.25,.05]: sum((r-c)*log(r/c)) -> 0.34358047680839876
-    const c = column(detectDrift(stats([categories('c', { a: 500, b: 300, c: 200 })]), stats([categories('c', { a: 400, b: 300, c: 250, d: 50 })]), { method: 'psi' }), 'c');
+    const c = column(
+      detectDrift(stats([categories('c', { a: 500, b: 300, c: 200 })]), stats([categories('c', { a: 400, b: 300, c: 250, d: 50 })]), { method: 'psi' }),
+      'c',
+    );
     expect(c).toMatchObject({ test: 'psi', threshold: 0.1, drifted: true });
     expect(c.statistic).toBeCloseTo(0.34358047680839876, 12);
   });
@@ -256,7 +279,9 @@ describe('detectDrift: corrections, null rates, label and prediction, skips', ()
     expect(report.prediction!.positiveRate.reference).toBeCloseTo(0.35, 2);
     expect(report.prediction!.positiveRate.current).toBeCloseTo(0.65, 2);
     // No prediction on the reference side (no production model then): skipped, null.
-    const noPrediction = detectDrift(stats([numbers('x', gen(50, 7919, 1, 0))]), stats([numbers('x', gen(50, 7919, 1, 0)), numbers('p', scores(50, 0))]), { predictionColumn: 'p' });
+    const noPrediction = detectDrift(stats([numbers('x', gen(50, 7919, 1, 0))]), stats([numbers('x', gen(50, 7919, 1, 0)), numbers('p', scores(50, 0))]), {
+      predictionColumn: 'p',
+    });
     expect(noPrediction.prediction).toBeNull();
     expect(noPrediction.skipped).toEqual([{ column: 'p', reason: 'missing from the reference statistics' }]);
   });
@@ -283,6 +308,9 @@ describe('detectDrift: corrections, null rates, label and prediction, skips', ()
     expect(column(report, 'x')).toMatchObject({ test: 'wasserstein', threshold: 0.01, drifted: true, pValue: null });
     expect(column(report, 'c')).toMatchObject({ test: 'psi', threshold: 0.1 });
     expectUserError(() => detectDrift(reference, current, { perColumn: { c: { test: 'ks' } } }), /drift test "ks" for column "c" needs a numeric column/);
-    expectUserError(() => detectDrift(reference, current, { perColumn: { c: { test: 'tvd' as 'psi' } } }), /unknown drift test "tvd" for column "c" \(use ks, chisquare, z, wasserstein, jensenshannon, psi\)/);
+    expectUserError(
+      () => detectDrift(reference, current, { perColumn: { c: { test: 'tvd' as 'psi' } } }),
+      /unknown drift test "tvd" for column "c" \(use ks, chisquare, z, wasserstein, jensenshannon, psi\)/,
+    );
   });
 });

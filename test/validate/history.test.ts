@@ -3,46 +3,22 @@
  * stops finding its outlier, or starts flagging an ordinary day.
  */
 import { createDependencies } from '../../src/validate/dependencies.js';
-import { BROKEN_SIGNAL, compareWithHistory, createRelations, findingMessage, HELD_SIGNAL, type HistoryOptions, mergeSketch, type PartitionProfile, profileOf, SKETCH_SIZE, sketchSimilarity, weekdayOf } from '../../src/validate/history.js';
+import {
+  BROKEN_SIGNAL,
+  compareWithHistory,
+  createRelations,
+  findingMessage,
+  HELD_SIGNAL,
+  mergeSketch,
+  type PartitionProfile,
+  profileOf,
+  SKETCH_SIZE,
+  sketchSimilarity,
+  weekdayOf,
+} from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
-
-const options: HistoryOptions = { minDays: 14, maxDays: 56, threshold: 16, labelColumn: 'ct:label' };
-
-function dateOf(i: number): string {
-  return new Date(Date.UTC(2001, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** A day like the flights: fewer rows on Saturdays, a stable mix of three airports, a label rate near 0.2. */
-function day(i: number, change: Partial<{ rows: number; labelRate: number; mix: [number, number, number]; distanceScale: number; score: number }> = {}): PartitionProfile {
-  const date = dateOf(i);
-  const wiggle = Math.sin(i * 1.7) * 0.01;
-  const rows = change.rows ?? Math.round((weekdayOf(date) === 6 ? 14_000 : 16_500) * (1 + wiggle));
-  const [a, b] = change.mix ?? [0.5 + wiggle, 0.3, 0.2 - wiggle];
-  const labelRate = change.labelRate ?? 0.2 + wiggle * 3;
-  const n = 400;
-  const origins: string[] = [];
-  const distance: number[] = [];
-  const label: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const u = (k + 0.5) / n;
-    origins.push(u < a ? 'ATL' : u < a + b ? 'ORD' : 'DEN');
-    distance.push(Math.round((200 + ((k * 37) % 1800)) * (change.distanceScale ?? 1)));
-    label.push(((k * 7919) % n) / n < labelRate ? 1 : 0);
-  }
-  const stats = computeStatistics(tableOf([stringColumn('origin', origins), numberColumn('distance', distance), numberColumn('ct:label', label)]));
-  const profile = profileOf(date, { ...stats, rows }, { duplicates: 0 });
-  if (change.score !== undefined) profile.metrics['model.auc'] = change.score;
-  return profile;
-}
-
-function history(days: number): PartitionProfile[] {
-  return Array.from({ length: days }, (_, i) => {
-    const p = day(i);
-    p.metrics['model.auc'] = 0.68 + Math.sin(i) * 0.008;
-    return p;
-  });
-}
+import { dateOf, day, history, options } from './history-days.js';
 
 describe('compareWithHistory', () => {
   test('an ordinary day has no findings', () => {
@@ -121,12 +97,22 @@ describe('bottom-k sketches', () => {
   test('keep the smallest distinct hashes and estimate the Jaccard similarity', () => {
     const a = mergeSketch(mergeSketch([], [5, 3, 3, 9]), [1, 9, 2]);
     expect(a).toEqual([1, 2, 3, 5, 9]);
-    const big = (from: number): number[] => mergeSketch([], Array.from({ length: 4_000 }, (_, k) => from + k));
+    const big = (from: number): number[] =>
+      mergeSketch(
+        [],
+        Array.from({ length: 4_000 }, (_, k) => from + k),
+      );
     expect(big(0)).toHaveLength(SKETCH_SIZE);
     expect(sketchSimilarity(big(0), big(0))).toBe(1);
     // Half of each set is shared: Jaccard 1/3.
-    const x = mergeSketch([], Array.from({ length: 4_000 }, (_, k) => (k * 2_654_435_761) % 4_294_967_291));
-    const y = mergeSketch([], Array.from({ length: 4_000 }, (_, k) => ((k + 2_000) * 2_654_435_761) % 4_294_967_291));
+    const x = mergeSketch(
+      [],
+      Array.from({ length: 4_000 }, (_, k) => (k * 2_654_435_761) % 4_294_967_291),
+    );
+    const y = mergeSketch(
+      [],
+      Array.from({ length: 4_000 }, (_, k) => ((k + 2_000) * 2_654_435_761) % 4_294_967_291),
+    );
     expect(sketchSimilarity(x, y)).toBeGreaterThan(0.2);
     expect(sketchSimilarity(x, y)).toBeLessThan(0.46);
   });
@@ -138,7 +124,15 @@ describe('bottom-k sketches', () => {
  * over the whole day, and a label that depends strongly on the origin (some airports are
  * late most of the time).
  */
-function flightsDay(i: number, change: Partial<{ rows: number; edit: (row: { origin: string; destination: string; distance: number; label: number; time: number }, k: number) => void; drop: (origin: string, time: number) => boolean; shiftLabels: boolean }> = {}): PartitionProfile {
+function flightsDay(
+  i: number,
+  change: Partial<{
+    rows: number;
+    edit: (row: { origin: string; destination: string; distance: number; label: number; time: number }, k: number) => void;
+    drop: (origin: string, time: number) => boolean;
+    shiftLabels: boolean;
+  }> = {},
+): PartitionProfile {
   const date = dateOf(i);
   const midnight = Date.parse(`${date}T00:00:00Z`);
   const rows: Array<{ origin: string; destination: string; distance: number; label: number; time: number }> = [];
@@ -151,7 +145,13 @@ function flightsDay(i: number, change: Partial<{ rows: number; edit: (row: { ori
     const d = (o + 1 + ((k + i) % 2)) % 20;
     const route = o * 20 + d;
     const jitter = ((k * 2_654_435_761 + i * 97) >>> 0) / 4_294_967_296;
-    rows.push({ origin: `o${o}`, destination: `d${d}`, distance: 150 + ((route * 37) % 2_400), label: jitter < (o % 4 === 0 ? 0.8 : 0.1) ? 1 : 0, time: midnight + Math.floor((k / n) * 86_400_000) });
+    rows.push({
+      origin: `o${o}`,
+      destination: `d${d}`,
+      distance: 150 + ((route * 37) % 2_400),
+      label: jitter < (o % 4 === 0 ? 0.8 : 0.1) ? 1 : 0,
+      time: midnight + Math.floor((k / n) * 86_400_000),
+    });
   }
   let kept = rows.filter((r) => !(change.drop?.(r.origin, r.time - midnight) ?? false));
   kept.forEach((r, k) => change.edit?.(r, k));
@@ -167,11 +167,27 @@ function flightsDay(i: number, change: Partial<{ rows: number; edit: (row: { ori
     kept = kept.map((r, k) => ({ ...r, label: kept[order[k]!]!.label }));
   }
   const table = tableOf([
-    numberColumn('date', kept.map((r) => r.time), 'timestamp'),
-    stringColumn('origin', kept.map((r) => r.origin)),
-    stringColumn('destination', kept.map((r) => r.destination)),
-    numberColumn('distance', kept.map((r) => r.distance)),
-    numberColumn('ct:label', kept.map((r) => r.label)),
+    numberColumn(
+      'date',
+      kept.map((r) => r.time),
+      'timestamp',
+    ),
+    stringColumn(
+      'origin',
+      kept.map((r) => r.origin),
+    ),
+    stringColumn(
+      'destination',
+      kept.map((r) => r.destination),
+    ),
+    numberColumn(
+      'distance',
+      kept.map((r) => r.distance),
+    ),
+    numberColumn(
+      'ct:label',
+      kept.map((r) => r.label),
+    ),
   ]);
   const relations = createRelations();
   relations.add(table);
@@ -190,11 +206,15 @@ describe('rules that see rows, not only columns', () => {
 
   test('a route always has one distance: 1% of rows in kilometres break the dependency, though every value is plausible', () => {
     const km = flightsDay(21, { edit: (r, k) => k % 100 === 0 && (r.distance = Math.round(r.distance * 1.609)) });
-    const finding = findingsOf(km).find((f) => f.metric === 'distance<-destination+origin.mismatchShare' || f.metric === 'distance<-origin+destination.mismatchShare');
+    const finding = findingsOf(km).find(
+      (f) => f.metric === 'distance<-destination+origin.mismatchShare' || f.metric === 'distance<-origin+destination.mismatchShare',
+    );
     expect(finding).toBeDefined();
     expect(finding!.kind).toBe('partition_statistic');
     expect(finding!.value).toBeCloseTo(0.01, 3);
-    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(/dependency of "distance" on "origin" and "destination": share of rows whose distance is not the value/);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+      /dependency of "distance" on "origin" and "destination": share of rows whose distance is not the value/,
+    );
   });
 
   test('distances rounded on every row break the dependency on every route (the day agrees with itself, not with its history)', () => {
@@ -216,10 +236,12 @@ describe('rules that see rows, not only columns', () => {
     expect(finding!.kind).toBe('label_relation');
     expect(finding!.value).toBeLessThan(BROKEN_SIGNAL);
     expect(finding!.low).toBeGreaterThanOrEqual(HELD_SIGNAL);
-    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'delay > 15')).toMatch(/relation of the label \(delay > 15\) to "origin".*a relation that held on every earlier day is gone/);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'delay > 15')).toMatch(
+      /relation of the label \(delay > 15\) to "origin".*a relation that held on every earlier day is gone/,
+    );
   });
 
-  test('an upload cut an hour early loses the day\'s last rows: the time of its last row moves, its row count barely', () => {
+  test("an upload cut an hour early loses the day's last rows: the time of its last row moves, its row count barely", () => {
     const cut = flightsDay(21, { drop: (_origin, ms) => ms >= 23 * 3_600_000 });
     const findings = findingsOf(cut);
     expect(findings.find((f) => f.metric === 'date.lastHour')?.value).toBeLessThan(23);

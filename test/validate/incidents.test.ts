@@ -22,6 +22,7 @@ import { parse, stringify } from 'yaml';
 import { INCIDENTS, incidentFile, KINDS, type Row, seedOf, toCsv } from '../../bench/lib/incidents.js';
 import { readTable } from '../../src/data/read.js';
 import { valueAt } from '../../src/data/table.js';
+import { LOOSE_LATENCY_MS } from '../pipeline/repo.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/ct.js');
@@ -117,7 +118,9 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
     const dir = repo(kind, newest, models);
     const r = await runCt(dir, ['validate', '--quiet']);
     const file = path.join(dir, 'out/validation.json');
-    const anomalies: Array<{ kind: string; column: string | null; severity: string; message: string }> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).anomalies : [];
+    const anomalies: Array<{ kind: string; column: string | null; severity: string; message: string }> = existsSync(file)
+      ? JSON.parse(readFileSync(file, 'utf8')).anomalies
+      : [];
     const outcome: Outcome = {
       kind,
       severity,
@@ -142,7 +145,7 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
     // The shipped config, trained quickly on the small days; one loose gate so the first model is promoted on a busy machine.
     const c = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
     c.training = { ...c.training, epochs: 2 };
-    c.evaluation = { ...c.evaluation, bootstrap: { samples: 0 } };
+    c.evaluation = { ...c.evaluation, bootstrap: { samples: 0 }, infraCheck: { latencyBudgetMs: LOOSE_LATENCY_MS } };
     c.gates = [{ metric: 'auc', lowerBound: 0.5 }] as unknown as Record<string, unknown>;
     config = stringify(c);
 
@@ -180,8 +183,11 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
     expect({ status: o.status, errors: o.errors, stderr: o.status === 0 ? '' : o.stderr }).toEqual({ status: 0, errors: [], stderr: '' });
   });
 
-  it.each(KINDS.filter((kind) => !NOT_YET_STOPPED.has(kind)).map((kind) => [kind, severityOf(kind), INCIDENTS[kind]!.summary]))('%s (severity %s: %s): stopped at validation (an error anomaly, or an unreadable file named in one line)', (kind) => {
-    // On failure the received text says what ct did instead: the exit code, its last lines, the warnings it gave.
-    expect(verdict(outcomes.get(String(kind))!)).toBe('stopped');
-  });
+  it.each(KINDS.filter((kind) => !NOT_YET_STOPPED.has(kind)).map((kind) => [kind, severityOf(kind), INCIDENTS[kind]!.summary]))(
+    '%s (severity %s: %s): stopped at validation (an error anomaly, or an unreadable file named in one line)',
+    (kind) => {
+      // On failure the received text says what ct did instead: the exit code, its last lines, the warnings it gave.
+      expect(verdict(outcomes.get(String(kind))!)).toBe('stopped');
+    },
+  );
 });

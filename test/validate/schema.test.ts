@@ -13,7 +13,11 @@ const schema: DataSchema = {
 };
 
 describe('widenSchema (ct validate --update-schema)', () => {
-  const batch = tableOf([numberColumn('age', [5, 130, null, -2]), stringColumn('origin', ['ATL', 'XNA', 'LAX', 'ORD']), stringColumn('carrier', ['AA', 'UA', 'DL', 'AA'])]);
+  const batch = tableOf([
+    numberColumn('age', [5, 130, null, -2]),
+    stringColumn('origin', ['ATL', 'XNA', 'LAX', 'ORD']),
+    stringColumn('carrier', ['AA', 'UA', 'DL', 'AA']),
+  ]);
   const widened = widenSchema(schema, computeStatistics(batch));
 
   it('widens the inferred range, the domain and the null allowance to accept the batch', () => {
@@ -82,7 +86,13 @@ describe('inferSchema: constraints', () => {
 
   it('no band for a constant column, no constraints for strings and timestamps', () => {
     expect(inferredColumn(Array.from({ length: 150 }, () => 5)).constraints).toEqual({ nonNegative: true, integer: true });
-    const table = tableOf([stringColumn('s', Array.from({ length: 150 }, (_, i) => `v${i % 3}`)), numberColumn('t', spread(150, 0, 1e12), 'timestamp')]);
+    const table = tableOf([
+      stringColumn(
+        's',
+        Array.from({ length: 150 }, (_, i) => `v${i % 3}`),
+      ),
+      numberColumn('t', spread(150, 0, 1e12), 'timestamp'),
+    ]);
     for (const c of inferSchema(computeStatistics(table)).columns) expect(c).not.toHaveProperty('constraints');
   });
 
@@ -117,7 +127,10 @@ describe('parseSchema: constraints', () => {
     [{ band: { min: 5, max: 1 } }, `${at}.band.min (5) must not be above band.max (1)`],
   ];
   it.each(cases)('%j: one line naming the field', (constraints, message) => {
-    expectUserError(() => parseSchema('data/flights/schema.json', withConstraints(constraints)), new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expectUserError(
+      () => parseSchema('data/flights/schema.json', withConstraints(constraints)),
+      new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    );
   });
 
   it('constraints belong to number columns', () => {
@@ -143,7 +156,8 @@ describe('widenSchema: constraints', () => {
     constraints: { nonNegative: true, integer: true, band: { min: 0, max: 7500 }, tolerance: 0.01 },
   };
   const one = (c: ColumnSchema): DataSchema => ({ format: 'ct-schema', version: 2, columns: [c] });
-  const widen = (c: ColumnSchema, values: number[]): ColumnSchema => widenSchema(one(c), computeStatistics(tableOf([numberColumn('distance', values)]))).columns[0]!;
+  const widen = (c: ColumnSchema, values: number[]): ColumnSchema =>
+    widenSchema(one(c), computeStatistics(tableOf([numberColumn('distance', values)]))).columns[0]!;
 
   it('leaves constraints the batch keeps alone', () => {
     expect(widen(column, spread(200, 30, 7000)).constraints).toEqual(column.constraints);

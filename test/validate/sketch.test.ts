@@ -170,7 +170,9 @@ describe('QuantileSketch', () => {
   });
 
   test('malformed JSON and mismatched settings are user errors', () => {
-    const json = createSketch().addMany(Float64Array.of(1, 2, 3)).toJSON();
+    const json = createSketch()
+      .addMany(Float64Array.of(1, 2, 3))
+      .toJSON();
     expectUserError(() => QuantileSketch.fromJSON({ ...json, count: 4 }), /count 4 does not match/);
     expectUserError(() => QuantileSketch.fromJSON({ ...json, positive: { offset: 0, counts: [-1] } }), /positive count -1/);
     expectUserError(() => createSketch().mergeFrom(createSketch({ relativeAccuracy: 0.02 })), /different settings/);

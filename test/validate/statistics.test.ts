@@ -15,10 +15,15 @@ import {
 } from '../../src/validate/statistics.js';
 import { mulberry32 } from '../../src/train/random.js';
 import { createSketch } from '../../src/validate/sketch.js';
-import { expectUserError } from '../helpers.js';
+import { expectUserError, stringColumn as strings } from '../helpers.js';
 
 function tableOf(columns: Column[]): Table {
-  const rows = columns.length === 0 ? 0 : columns[0]!.type === 'string' ? (columns[0] as { codes: Int32Array }).codes.length : (columns[0] as { values: ArrayLike<number> }).values.length;
+  const rows =
+    columns.length === 0
+      ? 0
+      : columns[0]!.type === 'string'
+        ? (columns[0] as { codes: Int32Array }).codes.length
+        : (columns[0] as { values: ArrayLike<number> }).values.length;
   return { rowCount: rows, columns, sources: [] };
 }
 
@@ -26,18 +31,6 @@ function numbers(name: string, values: number[], nullAt: number[] = []): Column 
   const nulls = nullAt.length === 0 ? null : new Uint8Array(values.length);
   for (const i of nullAt) nulls![i] = 1;
   return { type: 'number', name, values: Float64Array.from(values), nulls };
-}
-
-function strings(name: string, values: Array<string | null>): Column {
-  const dictionary: string[] = [];
-  const codes = Int32Array.from(values, (v) => {
-    if (v === null) return -1;
-    let k = dictionary.indexOf(v);
-    if (k < 0) k = dictionary.push(v) - 1;
-    return k;
-  });
-  const nulls = values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null;
-  return { type: 'string', name, codes, dictionary, nulls };
 }
 
 /** Rows [start, end) of a table, as a reader's chunk would hold them. */
@@ -108,7 +101,12 @@ describe('computeStatistics', () => {
       categorical: { distinct: 3, distinctIsLowerBound: false, frequencies: { a: 3, b: 2, c: 1 }, otherCount: 0 },
     });
     expect(Object.keys(columnStatistics(stats, 's')!.categorical!.frequencies)).toEqual(['a', 'b', 'c']);
-    expect(columnStatistics(stats, 'flag')!.categorical).toEqual({ distinct: 2, distinctIsLowerBound: false, frequencies: { true: 4, false: 3 }, otherCount: 0 });
+    expect(columnStatistics(stats, 'flag')!.categorical).toEqual({
+      distinct: 2,
+      distinctIsLowerBound: false,
+      frequencies: { true: 4, false: 3 },
+      otherCount: 0,
+    });
     expect(columnStatistics(stats, 'at')!.numeric).toMatchObject({ min: 0, max: 2 * 86_400_000 });
   });
 
@@ -192,12 +190,26 @@ describe('createStatistics (chunks)', () => {
 
   test('the sample stops at 1000 finite values, value counts at 20 distinct values', () => {
     const acc = createStatistics();
-    acc.add(tableOf([numbers('v', Array.from({ length: 600 }, (_, i) => i % 20))]));
+    acc.add(
+      tableOf([
+        numbers(
+          'v',
+          Array.from({ length: 600 }, (_, i) => i % 20),
+        ),
+      ]),
+    );
     let m = columnStatistics(acc.result(), 'v')!.numeric!;
     expect(m.sample).toHaveLength(600);
     expect(m.valueCounts).toHaveLength(20);
     expect(m.valueCounts![0]).toEqual([0, 30]);
-    acc.add(tableOf([numbers('v', Array.from({ length: 400 }, () => 7))]));
+    acc.add(
+      tableOf([
+        numbers(
+          'v',
+          Array.from({ length: 400 }, () => 7),
+        ),
+      ]),
+    );
     m = columnStatistics(acc.result(), 'v')!.numeric!;
     expect(m.sample).toHaveLength(1000);
     expect(m.valueCounts![7]).toEqual([7, 430]);
@@ -261,8 +273,22 @@ describe('mergeStatistics', () => {
   });
 
   test('samples and value counts survive a merge only while within their limits', () => {
-    const a = computeStatistics(tableOf([numbers('v', Array.from({ length: 600 }, (_, i) => i % 3))]));
-    const b = computeStatistics(tableOf([numbers('v', Array.from({ length: 300 }, (_, i) => 10 + (i % 2)))]));
+    const a = computeStatistics(
+      tableOf([
+        numbers(
+          'v',
+          Array.from({ length: 600 }, (_, i) => i % 3),
+        ),
+      ]),
+    );
+    const b = computeStatistics(
+      tableOf([
+        numbers(
+          'v',
+          Array.from({ length: 300 }, (_, i) => 10 + (i % 2)),
+        ),
+      ]),
+    );
     const both = columnStatistics(mergeStatistics(a, b), 'v')!.numeric!;
     expect(both.sample).toHaveLength(900);
     expect(both.sample![0]).toBe(0);
@@ -274,7 +300,14 @@ describe('mergeStatistics', () => {
       [10, 150],
       [11, 150],
     ]);
-    const c = computeStatistics(tableOf([numbers('v', Array.from({ length: 200 }, (_, i) => 100 + i))]));
+    const c = computeStatistics(
+      tableOf([
+        numbers(
+          'v',
+          Array.from({ length: 200 }, (_, i) => 100 + i),
+        ),
+      ]),
+    );
     const all = columnStatistics(mergeStatistics(mergeStatistics(a, b), c), 'v')!.numeric!;
     expect(all.sample).toBeNull();
     expect(all.valueCounts).toBeNull();

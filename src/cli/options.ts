@@ -1,0 +1,240 @@
+/**
+ * The options of ct's verbs, each declared once with the parser that checks its value,
+ * and the checks of a whole command line (required options, options that go with another,
+ * options only some sub-verbs take, an option of another verb). Every failure is a
+ * `UserError` with one line naming the option (exit code 2), raised before any config
+ * or data is read. Commander-free: the actions check their inputs with these parsers too.
+ */
+import type { BackendPreference, Task } from '../config/types.js';
+import { checkedDate, dayNumber } from '../data/partitions.js';
+import { UserError } from '../errors.js';
+import { parsePeriod } from '../replay/schedule.js';
+
+/** A value parser: the value to use, or a `UserError` naming the option (`name`). */
+export type Parser<T = unknown> = (text: string, name: string) => T;
+
+/** One option as a verb declares it. */
+export interface OptionSpec {
+  /** Commander's flags, e.g. `--window-days <days>`. */
+  flags: string;
+  description: string;
+  /** Used when the option is not given (shown in the help). */
+  default?: string;
+  /** The values it allows (listed in the help; the parser checks them). */
+  choices?: readonly string[];
+  parse?: Parser;
+  /** The verb does not run without it. */
+  required?: boolean;
+  /** Only together with this option (its long flag). */
+  needs?: string;
+  /** Of a verb whose first argument says what it does: the sub-verbs that take it (default all). */
+  only?: readonly string[];
+}
+
+/** What the checks need to know of a verb. */
+export interface VerbShape {
+  name: string;
+  options: readonly OptionSpec[];
+  /** For a verb whose first argument says what it does (`sweep plan`): the choices. */
+  what?: readonly string[];
+  /** The sub-verb that takes further arguments (`stats merge <files...>`); none other does. */
+  restFor?: string;
+}
+
+export const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
+export const DEFAULT_CONFIG = 'ct.config.yaml';
+export const DEFAULT_OUT = 'out';
+
+/** `a`, `a or b`, `a, b or c` (`and` with `joiner`). */
+export function alternatives(words: readonly string[], joiner = 'or'): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}`;
+}
+
+/** One of `choices`, as given. */
+export function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (text, name) => {
+    if (!(choices as readonly string[]).includes(text)) throw new UserError(`${name}: expected ${alternatives(choices)}, got "${text}"`);
+    return text as T;
+  };
+}
+
+/** A whole number >= `min` (digits only); `unit` names what it counts in the message. */
+export function wholeNumber(min: number, unit = ''): Parser<number> {
+  return (text, name) => {
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!(Number.isSafeInteger(n) && n >= min)) throw new UserError(`${name}: expected a whole number${unit} >= ${min}, got ${text}`);
+    return n;
+  };
+}
+
+/** A calendar date `YYYY-MM-DD`, kept as text. */
+export const date: Parser<string> = (text, name) => {
+  checkedDate(text, name);
+  return text;
+};
+
+/** The day of a partition to accept, `YYYY-MM-DD`. */
+export const partitionDay: Parser<string> = (text, name) => {
+  if (dayNumber(text) === undefined) throw new UserError(`${name}: expected the day of a partition, YYYY-MM-DD, got "${text}"`);
+  return text;
+};
+
+/** A period such as `7d`, `1w` or `1` (days), kept as text. */
+export const period: Parser<string> = (text, name) => {
+  parsePeriod(text, name);
+  return text;
+};
+
+/** Comma-separated names, trimmed, empty ones dropped. */
+export const names: Parser<string[]> = (text) =>
+  text
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+
+/** The long flag of an option, e.g. `--window-days`. */
+export function longFlag(option: OptionSpec): string {
+  return /--[\w-]+/.exec(option.flags)![0];
+}
+
+/** Copies of `options` that only the sub-verbs `what` take. */
+export function only(what: readonly string[], ...options: OptionSpec[]): OptionSpec[] {
+  return options.map((o) => ({ ...o, only: what }));
+}
+
+// Shared by the verbs that read the config.
+export const CONFIG: OptionSpec = { flags: '--config <file>', description: 'config file', default: DEFAULT_CONFIG };
+export const DATA: OptionSpec = { flags: '--data <file|folder>', description: 'use this batch instead of the configured data' };
+export const OUT: OptionSpec = { flags: '--out <dir>', description: 'folder for artifacts', default: DEFAULT_OUT };
+export const BACKEND: OptionSpec = {
+  flags: '--backend <name>',
+  description: 'TF.js backend (overrides training.backend)',
+  choices: BACKENDS,
+  parse: oneOf(BACKENDS),
+};
+// Shared by every verb.
+export const JSON_OUTPUT: OptionSpec = { flags: '--json', description: 'print the result as JSON on stdout; logs only warnings' };
+export const QUIET: OptionSpec = { flags: '--quiet', description: 'print only warnings and errors' };
+export const DEBUG: OptionSpec = { flags: '--debug', description: 'show debug output and stack traces' };
+export const OUTPUT_FLAGS: readonly OptionSpec[] = [JSON_OUTPUT, QUIET, DEBUG];
+
+// init
+export const INIT_CONFIG: OptionSpec = { flags: '--config <file>', description: 'config file to write', default: DEFAULT_CONFIG };
+export const INIT_DATA: OptionSpec = { flags: '--data <file|folder>', description: 'the data: a folder of daily partitions, or one file', required: true };
+export const LABEL: OptionSpec = {
+  flags: '--label <column|comparison>',
+  description: 'the label: a column, or a comparison such as "delay > 15"',
+  required: true,
+};
+export const TASK: OptionSpec = { flags: '--task <task>', description: 'default: inferred from the label', choices: TASKS, parse: oneOf(TASKS) };
+export const TIMESTAMP: OptionSpec = { flags: '--timestamp <column>', description: 'the time column (default: the only timestamp column)' };
+export const NAME: OptionSpec = { flags: '--name <model>', description: 'model name in the registry (default: from the data file or folder)' };
+export const PARTITION: OptionSpec = {
+  flags: '--partition',
+  description: 'split one file into daily partitions data/<name>/YYYY-MM-DD.<ext> by its timestamp',
+};
+export const FORCE: OptionSpec = { flags: '--force', description: 'overwrite files that exist' };
+export const ACTIONS: OptionSpec = {
+  flags: '--actions <owner/repo@sha>',
+  description: "take ct's bundled actions from this repository and commit (default: ./node_modules/ct/actions, the installed ct)",
+};
+
+// validate
+export const UPDATE_SCHEMA: OptionSpec = { flags: '--update-schema', description: 'propose the schema change that would accept this batch, as a diff' };
+export const ACCEPT: OptionSpec = {
+  flags: '--accept <day>',
+  description: "accept a partition's change against its history as real (recorded in accepted.json beside the schema), then validate",
+  parse: partitionDay,
+};
+export const REASON: OptionSpec = { flags: '--reason <text>', description: 'with --accept: why the change is real, kept in accepted.json', needs: '--accept' };
+
+// train, evaluate
+export const LEG: OptionSpec = { flags: '--leg <id>', description: "use the values of this leg of the config's sweep (ct sweep plan lists them)" };
+
+// run, promote, rollback
+export const PR: OptionSpec = {
+  flags: '--pr',
+  description: 'propose the change in a pull request (GitHub; token in GITHUB_TOKEN) instead of changing the working tree',
+};
+export const BASE: OptionSpec = {
+  flags: '--base <branch>',
+  description: 'base branch of the pull request (default promotion.base, else the default branch)',
+  needs: '--pr',
+};
+
+// predict
+export const OUTPUT: OptionSpec = {
+  flags: '--output <file>',
+  description: 'predictions file (default <out>/predictions.csv; a .jsonl name writes JSON Lines)',
+};
+export const KEEP: OptionSpec = { flags: '--keep <columns>', description: 'input columns to copy into every output row, comma-separated', parse: names };
+export const MODEL_VERSION: OptionSpec = { flags: '--model-version <version>', description: 'score with this registry version instead of production' };
+
+// monitor
+export const GITHUB: OptionSpec = {
+  flags: '--github',
+  description: 'dispatch the retraining workflow, open/update/close the alert issue and commit the history to monitoring.historyBranch (token in GITHUB_TOKEN)',
+};
+
+// sweep
+export const PARALLEL: OptionSpec = { flags: '--parallel <n>', description: 'legs at a time (default sweep.maxParallel)', parse: wholeNumber(1) };
+export const LEGS: OptionSpec = { flags: '--legs <dir>', description: 'folder of the legs (default <out>/legs)' };
+
+// stats
+export const STATS_FROM: OptionSpec = { flags: '--from <date>', description: 'first partition day (default: the configured window)', parse: date };
+export const STATS_TO: OptionSpec = { flags: '--to <date>', description: 'last partition day', parse: date };
+export const GROUPS: OptionSpec = { flags: '--groups <n>', description: 'groups of partitions computed at once (default 2)', parse: wholeNumber(1) };
+
+// replay
+export const REPLAY_FROM: OptionSpec = {
+  flags: '--from <date>',
+  description: 'first step (YYYY-MM-DD): the data before it has arrived',
+  parse: date,
+  required: true,
+};
+export const REPLAY_TO: OptionSpec = { flags: '--to <date>', description: 'last step, inclusive', parse: date, required: true };
+export const EVERY: OptionSpec = { flags: '--every <period>', description: 'time between steps: 7d, 1w, 1 (days)', default: '7d', parse: period };
+export const WINDOW_DAYS: OptionSpec = {
+  flags: '--window-days <days>',
+  description: 'training window at each step (default data.window.newestDays)',
+  parse: wholeNumber(2, ' of days'),
+};
+export const KEEP_MODELS: OptionSpec = { flags: '--keep-models', description: "keep each step's candidate model folder under <out>/replay/steps" };
+
+/**
+ * The line for an option `verb` does not take: the verbs that do take it (when they are
+ * few), or that no verb does.
+ */
+export function foreignOption(verb: string, flag: string, verbs: readonly VerbShape[]): string {
+  const takers = verbs.filter((v) => v.options.some((o) => longFlag(o) === flag)).map((v) => v.name);
+  if (takers.length === 0) return `ct ${verb}: unknown option ${flag} (ct ${verb} --help lists its options)`;
+  if (takers.length > 4) return `ct ${verb} does not take ${flag} (ct ${verb} --help lists its options)`;
+  return `ct ${verb} does not take ${flag} (it is an option of ${alternatives(takers, 'and')})`;
+}
+
+/**
+ * Checks a parsed command line of `verb` whose values the parsers already checked:
+ * `given` holds the long flags on the command line, `args` the arguments.
+ */
+export function checkCommandLine(verb: VerbShape, given: ReadonlySet<string>, args: readonly string[]): void {
+  const what = args[0];
+  if (verb.what !== undefined && !verb.what.includes(what ?? '')) throw new UserError(`ct ${verb.name}: expected ${alternatives(verb.what)}, got "${what}"`);
+  if (verb.what !== undefined && args.length > 1 && verb.restFor !== what) throw new UserError(`ct ${verb.name} ${what}: unexpected argument "${args[1]}"`);
+  for (const option of verb.options) {
+    const flag = longFlag(option);
+    if (given.has(flag) && option.only !== undefined && !option.only.includes(what ?? '')) {
+      throw new UserError(
+        `ct ${verb.name} ${what} does not take ${flag} (it is an option of ${alternatives(
+          option.only.map((w) => `${verb.name} ${w}`),
+          'and',
+        )})`,
+      );
+    }
+    if (option.required === true && !given.has(flag)) throw new UserError(`ct ${verb.name}: ${option.flags} is required`);
+    if (option.needs !== undefined && given.has(flag) && !given.has(option.needs)) {
+      const needed = verb.options.find((o) => longFlag(o) === option.needs)?.flags ?? option.needs;
+      throw new UserError(`ct ${verb.name}: ${flag} needs ${needed}`);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * ct's own package as `ct init` sees it: its files (the workflow templates), its version,
+ * where its actions and its config schema come from, and how to install it.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { findRepositoryRoot } from '../files.js';
+import { gitAt, remoteUrl } from '../github/git.js';
+import { type ActionsSource, parseActionsSource } from './workflows.js';
+
+/**
+ * The schema link of the config's first line, relative to the config: ct's schema in
+ * node_modules when ct is installed as a dependency (where verify.yml expects it), ct's own
+ * docs/ inside ct's repository, else the node_modules path it will have once installed.
+ */
+export function schemaUrl(root: string, configDir: string): string {
+  const installed = path.join(root, 'node_modules/ct/docs/ct.config.schema.json');
+  const own = path.join(root, 'docs/ct.config.schema.json');
+  let target = installed;
+  if (!existsSync(installed) && existsSync(own)) {
+    try {
+      if ((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: string }).name === 'ct') target = own;
+    } catch {
+      // no package.json: not ct's repository
+    }
+  }
+  const r = path.relative(configDir, target).split(path.sep).join('/');
+  return r.startsWith('.') ? r : `./${r}`;
+}
+
+/** A file of ct's own package (its workflows are the templates of the user's). */
+export function readCtFile(file: string): string {
+  return readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
+}
+
+/** The version of the running ct (its package.json). */
+function ctVersion(): string {
+  return (JSON.parse(readCtFile('package.json')) as { version: string }).version;
+}
+
+/** `--actions`: the remote form, checked; unset: the installed ct's actions. */
+export function actionsSource(text: string | undefined): ActionsSource {
+  if (text === undefined) return { kind: 'installed' };
+  const parsed = parseActionsSource(text);
+  if (parsed === null) throw new UserError(`--actions: expected <owner>/<repo>@<full commit sha> (a tag can be moved to other code), got "${text}"`);
+  return { kind: 'remote', ...parsed, version: `v${ctVersion()}` };
+}
+
+/**
+ * How to install the running ct: its clone's `origin` and commit when it runs from a git
+ * checkout (credentials stripped from the URL), else a description of that form.
+ */
+export async function installSpec(ctRoot = path.resolve(import.meta.dirname, '../..')): Promise<string> {
+  try {
+    if (findRepositoryRoot(ctRoot) !== realpathSync(ctRoot)) throw new Error("not ct's own checkout");
+    const origin = await remoteUrl(ctRoot, 'origin');
+    if (origin === null) throw new Error('no origin');
+    const url = new URL(origin.replace(/^git@([^:]+):/, 'ssh://git@$1/'));
+    const commit = (await gitAt(ctRoot).revparse(['HEAD'])).trim();
+    const github = /^(?:www\.)?github\.com$/.test(url.hostname) ? /^\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url.pathname) : null;
+    if (github !== null) return `github:${github[1]}#${commit}`;
+    url.username = '';
+    url.password = '';
+    return `git+${url.href}#${commit}`;
+  } catch {
+    return 'github:<owner>/<repo>#<commit>';
+  }
+}
+
+/** Whether the repository's package.json lists ct (dependencies or devDependencies). */
+export function ctIsDependency(root: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    return pkg.dependencies?.ct !== undefined || pkg.devDependencies?.ct !== undefined;
+  } catch {
+    return false;
+  }
+}

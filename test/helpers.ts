@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { checkConfig } from '../src/config/load.js';
+import type { CtConfig } from '../src/config/types.js';
 import { UserError } from '../src/errors.js';
 import { type Column, findColumn, type Table, valueAt } from '../src/data/table.js';
 import type { Logger } from '../src/logger.js';
@@ -126,4 +128,9 @@ export async function cpuTimeOf<T>(run: () => T | Promise<T>): Promise<{ value: 
 export function processCpuMs(): number {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1000;
+}
+
+/** A binary config of flight-delay shape (label `delay > 15`) with these features and a gate that always passes. */
+export function delayConfig(features: Record<string, unknown>[]): CtConfig {
+  return checkConfig('c.yaml', { name: 'm', task: 'binary', data: { path: 'd' }, label: 'delay > 15', features, gates: [{ metric: 'auc', lowerBound: 0 }] });
 }

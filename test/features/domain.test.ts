@@ -4,13 +4,12 @@
  * range; above and below the tolerance, for preprocessing with and without the fields
  * that record what training saw, fed chunk by chunk.
  */
-import { checkConfig } from '../../src/config/load.js';
 import { type Column, sliceRows, type Table } from '../../src/data/table.js';
 import { UserError } from '../../src/errors.js';
 import { createInputDomainChecker, imputedSummary, type InputDomainOptions } from '../../src/features/domain.js';
 import { fitPreprocessing, type NumericFeature, type Preprocessing } from '../../src/features/preprocessing.js';
 import type { Anomaly } from '../../src/validate/checker.js';
-import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 
 const T0 = Date.UTC(2001, 1, 28, 6, 30);
 const FILE = 'data/flights/2001-02-28.csv';
@@ -49,21 +48,14 @@ function trainingTable(): Table {
   );
 }
 
-const config = checkConfig('c.yaml', {
-  name: 'm',
-  task: 'binary',
-  data: { path: 'd' },
-  label: 'delay > 15',
-  features: [
-    { name: 'log_distance', column: 'distance', transform: 'log1p' },
-    { name: 'distance', column: 'distance' },
-    { name: 'origin', column: 'origin', minCount: 2 },
-    { name: 'destination', column: 'destination' },
-    { name: 'hour', column: 'date', transform: 'hourOfDay' },
-    { name: 'origin_hour', cross: ['origin', 'hour'], hashBuckets: 64 },
-  ],
-  gates: [{ metric: 'auc', lowerBound: 0 }],
-});
+const config = delayConfig([
+  { name: 'log_distance', column: 'distance', transform: 'log1p' },
+  { name: 'distance', column: 'distance' },
+  { name: 'origin', column: 'origin', minCount: 2 },
+  { name: 'destination', column: 'destination' },
+  { name: 'hour', column: 'date', transform: 'hourOfDay' },
+  { name: 'origin_hour', cross: ['origin', 'hour'], hashBuckets: 64 },
+]);
 
 const fitted = (): Preprocessing => fitPreprocessing(trainingTable(), config);
 

@@ -15,7 +15,7 @@ import { compareWithHistory } from '../../src/validate/history.js';
 import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
 import { screenPartitions } from '../../src/validate/screening.js';
 import type { Table } from '../../src/data/table.js';
-import { expectUserError, numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { expectUserError, numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 import { day, history, options as historyOptions } from './history-days.js';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -411,18 +411,11 @@ describe('every anomaly kind the code defines is produced', () => {
 
   /** The input-domain checker of a model trained on distances 100..1000 and origins A..E, on 20 rows of one distance and origin. */
   function inputDomain(distance: number, origin: string): Anomaly[] {
-    const config = checkConfig('c.yaml', {
-      name: 'm',
-      task: 'binary',
-      data: { path: 'd' },
-      label: 'delay > 15',
-      features: [
-        { name: 'log_distance', column: 'distance', transform: 'log1p' },
-        { name: 'distance', column: 'distance' },
-        { name: 'origin', column: 'origin' },
-      ],
-      gates: [{ metric: 'auc', lowerBound: 0 }],
-    });
+    const config = delayConfig([
+      { name: 'log_distance', column: 'distance', transform: 'log1p' },
+      { name: 'distance', column: 'distance' },
+      { name: 'origin', column: 'origin' },
+    ]);
     const n = 100;
     const training = tableOf([
       numberColumn(

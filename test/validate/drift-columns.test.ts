@@ -4,24 +4,16 @@
  * prediction column; a bug while scoring is not swallowed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkConfig } from '../../src/config/load.js';
 import type { NumberColumn, Table } from '../../src/data/table.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/features/derived.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';
 import { deriveColumns, type Scorer } from '../../src/validate/drift-columns.js';
-import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 
-const config = checkConfig('c.yaml', {
-  name: 'm',
-  task: 'binary',
-  data: { path: 'd' },
-  label: 'delay > 15',
-  features: [
-    { name: 'distance', column: 'distance' },
-    { name: 'origin', column: 'origin' },
-  ],
-  gates: [{ metric: 'auc', lowerBound: 0 }],
-});
+const config = delayConfig([
+  { name: 'distance', column: 'distance' },
+  { name: 'origin', column: 'origin' },
+]);
 
 function table(withOrigin = true): Table {
   const n = 40;

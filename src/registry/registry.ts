@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { faultPoint } from '../fault.js';
 import { readJson, sha256File, writeFileAtomic, writeJson } from '../files.js';
 import { withFolderLock } from './lock.js';
+import { plainFileNames, plainName, refuseLinks } from './names.js';
 
 /** Contents of `production.json`. */
 export interface ProductionPointer {
@@ -41,6 +42,10 @@ export function readProduction(registry: string, model: string): ProductionPoint
   if (typeof pointer.version !== 'string' || typeof pointer.files !== 'object' || pointer.files === null) {
     throw new UserError(`${file}: production pointer lacks "version" or "files"`);
   }
+  plainName(pointer.version, 'version', file);
+  plainFileNames(pointer.files, file);
+  if (pointer.model !== model) throw new UserError(`${file}: names the model ${JSON.stringify(pointer.model)}, not ${model}`);
+  if (pointer.previous !== null && pointer.previous !== undefined) plainName(pointer.previous, 'previous version', file);
   return pointer;
 }
 
@@ -85,11 +90,15 @@ export function readHistory(registry: string, model: string): HistoryEntry[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
+      let entry: HistoryEntry;
       try {
-        return JSON.parse(line) as HistoryEntry;
+        entry = JSON.parse(line) as HistoryEntry;
       } catch {
         throw new UserError(`${file}: line ${i + 1} is not JSON`);
       }
+      plainName(entry.version, 'version', `${file} line ${i + 1}`);
+      plainFileNames(entry.files, `${file} line ${i + 1}`);
+      return entry;
     });
 }
 
@@ -126,9 +135,15 @@ export function recordedChecksums(
 
 /** Checks every file of a version folder against `files` (name -> sha256); returns the folder. */
 export function verifiedVersionDir(registry: string, model: string, version: string, files: Readonly<Record<string, string>>, source: string): string {
-  const dir = path.join(modelDir(registry, model), version);
+  return verifiedFolder(registry, path.join(modelDir(registry, plainName(model, 'model', source)), plainName(version, 'version', source)), files, source);
+}
+
+/** Checks every file of `dir` (inside `registry`, no link on the way) against `files`; returns `dir`. */
+function verifiedFolder(registry: string, dir: string, files: Readonly<Record<string, string>>, source: string): string {
+  plainFileNames(files, source);
   for (const [name, expected] of Object.entries(files)) {
     const file = path.join(dir, name);
+    refuseLinks(registry, file, `registry (${source})`);
     if (!existsSync(file)) throw new UserError(`registry: ${file} is missing (listed in ${source})`);
     const actual = sha256File(file);
     if (actual !== expected) throw new UserError(`registry: checksum mismatch for ${file}: ${source} says ${expected}, the file is ${actual}`);
@@ -239,7 +254,7 @@ export function publishVersion(input: PublishInput): PublishResult {
       copyFileSync(input.files[name]!, path.join(staging, name));
     }
     // What was copied is what was recorded (a source changed meanwhile, or a bad disk).
-    verifiedVersionDir(input.registry, input.model, path.basename(staging), files, 'the files being promoted');
+    verifiedFolder(input.registry, staging, files, 'the files being promoted');
     faultPoint('registry: version staged');
     renameSync(staging, dir);
     faultPoint('registry: version in place');
@@ -280,10 +295,16 @@ export type Recovery = { outcome: 'completed' | 'undone'; action: HistoryEntry['
 function recoverModel(registry: string, model: string): Recovery {
   const root = modelDir(registry, model);
   if (!existsSync(root)) return null;
+  refuseLinks(registry, root, 'registry');
   const pendingFile = path.join(root, PENDING_FILE);
   let recovery: Recovery = null;
   if (existsSync(pendingFile)) {
     const { entry, staging } = readJson<PendingChange>(pendingFile, 'pending registry change');
+    // The record is a file in the repository: its names must stay plain before anything is deleted by them.
+    plainName(entry.version, 'version', pendingFile);
+    plainFileNames(entry.files, pendingFile);
+    if (staging !== null && !/^\.staging-[A-Za-z0-9._-]+$/.test(path.basename(staging)))
+      throw new UserError(`${pendingFile}: staging ${JSON.stringify(staging)} is not a staging folder`);
     let complete = true;
     try {
       verifiedVersionDir(registry, model, entry.version, entry.files, PENDING_FILE);
@@ -302,6 +323,7 @@ function recoverModel(registry: string, model: string): Recovery {
     recovery = { outcome: complete ? 'completed' : 'undone', action: entry.action, version: entry.version };
   }
   for (const name of readdirSync(root)) {
+    // rmSync does not follow a link it is given: a linked temp name loses the link only.
     if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync(path.join(root, name), { recursive: true, force: true });
   }
   return recovery;

@@ -4,9 +4,13 @@
  */
 import type { MonitorRecord } from './decide.js';
 
-/** The hidden marker that finds a model's alert issue even if someone renames it. */
+/**
+ * The hidden marker that finds a model's alert issue even if someone renames it. A model
+ * name cannot end the comment early: line breaks and `<`, `>` become spaces (names the
+ * config accepts have none, so their markers are as they always were).
+ */
 export function issueMarker(model: string): string {
-  return `<!-- ct-monitor:${model} -->`;
+  return `<!-- ct-monitor:${model.replace(/[<>\r\n]/g, ' ').slice(0, 200)} -->`;
 }
 
 /**

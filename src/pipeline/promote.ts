@@ -19,6 +19,7 @@ import { openOrUpdatePull, type PullText } from '../github/proposal.js';
 import { openGitHubSession } from './github-session.js';
 import { hashFiles, lastRecordOf, type Provenance, readProduction, rollbackTo } from '../registry/registry.js';
 import { notPromoted, type ProductionChange, publishCandidate, rollbackOnBranch, Unchanged, versionFolder } from '../registry/promotion.js';
+import { code, text as markdownText } from '../report/escape.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
 import { sweepMarkdown } from '../report/sweep.js';
 import {
@@ -78,9 +79,9 @@ export function summariseFailedGates(env: NodeJS.ProcessEnv, evaluation: Evaluat
   appendJobSummary(
     env,
     [
-      `## ct: ${evaluation.model} not promoted, the gates failed`,
+      `## ct: ${markdownText(evaluation.model, 100)} not promoted, the gates failed`,
       '',
-      ...evaluation.failures.map((f) => `- ${f.message}`),
+      ...evaluation.failures.map((f) => `- ${markdownText(f.message)}`),
       '',
       'No branch was pushed and no pull request was opened.',
     ].join('\n'),
@@ -182,7 +183,11 @@ export async function runRollback(ctx: StageContext, version: string, options: P
       apply: (tree, by, where) => rollbackOnBranch(tree, config.name, version, by, where),
       title: () => rollbackPullRequestTitle(config.name, version),
       body: (_v, previous, links) => rollbackPullRequestBody({ model: config.name, version, promotedAt, previous, links }),
-      verdict: { passed: true, title: `rollback to ${version}`, summary: `Production of ${config.name} goes back to ${version}; no new model is involved.` },
+      verdict: {
+        passed: true,
+        title: `rollback to ${version}`,
+        summary: `Production of ${markdownText(config.name, 100)} goes back to ${code(version)}; no new model is involved.`,
+      },
       trainingCommit: null,
     }).catch((error: unknown) => {
       if (error instanceof Unchanged) return null;
@@ -265,7 +270,10 @@ async function proposeByPullRequest(ctx: StageContext, options: PromoteOptions, 
     detailsUrl: target.runUrl,
   });
   ctx.logger.debug(`gate verdict reported on ${sha} as a ${how}`);
-  appendJobSummary(env, `## ct: ${change.title(done().version)}\n\nPull request [#${pull.number}](${pull.url}) ${created ? 'opened' : 'updated'}.`);
+  appendJobSummary(
+    env,
+    `## ct: ${markdownText(change.title(done().version))}\n\nPull request [#${pull.number}](${pull.url}) ${created ? 'opened' : 'updated'}.`,
+  );
   return { version: done().version, previous: done().previous, dir: null, pullRequest: { number: pull.number, url: pull.url, created }, branch, commit: sha };
 }
 

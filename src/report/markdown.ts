@@ -7,11 +7,16 @@
 import type { CtConfig } from '../config/types.js';
 import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
+import { code, text } from './escape.js';
 import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 
-/** A Markdown table; pipes and newlines in cells are escaped. */
+/**
+ * A Markdown table; line breaks in cells become spaces, and pipes not already escaped are
+ * escaped (inside code spans too: GitHub splits a row at pipes before it reads the cells).
+ * Cells from data go through `code` or `text` first.
+ */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const escape = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const escape = (cell: string): string => cell.replace(/(?<!\\)\|/g, '\\|').replace(/\r\n|[\r\n]/g, ' ');
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
 }
 
@@ -32,12 +37,12 @@ export function validationMarkdown(v: ValidationResult): string {
   const lines = [
     `# Data validation: ${v.ok ? 'passed' : 'failed'}`,
     '',
-    `${v.rows} rows from ${v.files.length} file(s); fingerprint \`${v.fingerprint.slice(0, 19)}…\`.`,
+    `${v.rows} rows from ${v.files.length} file(s); fingerprint ${code(`${v.fingerprint.slice(0, 19)}…`)}.`,
     '',
   ];
-  if (v.retrain?.needed === false) lines.push(`${v.retrain.reason}.`, '');
-  if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to \`${v.schemaFile}\`: review it and commit it.`, '');
-  else lines.push(`Checked against \`${v.schemaFile}\`.`, '');
+  if (v.retrain?.needed === false) lines.push(`${text(v.retrain.reason)}.`, '');
+  if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to ${code(v.schemaFile)}: review it and commit it.`, '');
+  else lines.push(`Checked against ${code(v.schemaFile)}.`, '');
   lines.push('## Anomalies', '');
   if (v.anomalies.length === 0) lines.push('None.');
   else {
@@ -46,22 +51,22 @@ export function validationMarkdown(v: ValidationResult): string {
         ['severity', 'column', 'kind', 'count', 'share', 'examples', 'message'],
         v.anomalies.map((a) => [
           a.severity === 'error' ? '**error**' : 'warning',
-          a.column ?? '—',
-          a.kind,
+          a.column === null ? '—' : code(a.column),
+          text(a.kind),
           String(a.count),
           `${(a.share * 100).toFixed(2)}%`,
           a.examples
             .slice(0, 3)
-            .map((e) => `${e.file}:${e.row}${e.value === undefined ? '' : ` (${e.value})`}`)
+            .map((e) => `${text(e.file, 200)}:${e.row}${e.value === undefined ? '' : ` (${code(e.value, 60)})`}`)
             .join(', '),
-          a.message,
+          text(a.message),
         ]),
       ),
     );
   }
   lines.push('', '## Partition history', '');
   const history = v.history ?? { days: 0, skipped: 'not recorded' };
-  if (history.skipped !== null) lines.push(`Not tested: ${history.skipped}.`);
+  if (history.skipped !== null) lines.push(`Not tested: ${text(history.skipped)}.`);
   else
     lines.push(
       `The newest partition was compared with ${history.days} earlier day(s): row count, null rates, numeric moments and quantiles, category mixes, the label rate, the model's derived inputs and, with a production model, its score on the labelled rows.`,
@@ -69,27 +74,27 @@ export function validationMarkdown(v: ValidationResult): string {
   const quarantined = v.quarantined ?? [];
   if (quarantined.length > 0) {
     lines.push('', `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, '');
-    for (const q of quarantined) lines.push(`- \`${q.file}\`: ${q.reasons.join('; ')}`);
+    for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join('; ')}`);
   }
   lines.push('', '## Drift', '');
   const d = v.drift;
   if (d === null) lines.push('Not tested: there is no reference yet (no production model and no training days in this batch).');
   else {
     lines.push(
-      `Against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted (${(d.driftedShare * 100).toFixed(0)}%; dataset drift at ${(d.datasetDriftShare * 100).toFixed(0)}%): ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}${d.datasetDrift && d.blocking ? ', which blocks training' : ''}. Correction for multiple tests: ${d.correction}.`,
+      `Against ${text(d.reference)}: ${d.driftedColumns} of ${d.columns.length} columns drifted (${(d.driftedShare * 100).toFixed(0)}%; dataset drift at ${(d.datasetDriftShare * 100).toFixed(0)}%): ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}${d.datasetDrift && d.blocking ? ', which blocks training' : ''}. Correction for multiple tests: ${text(d.correction)}.`,
       '',
     );
     const rows = [
-      ...d.columns,
-      ...(d.label ? [{ ...d.label, column: `${d.label.column} (label)` }] : []),
-      ...(d.prediction ? [{ ...d.prediction, column: `${d.prediction.column} (prediction)` }] : []),
+      ...d.columns.map((c) => ({ ...c, column: code(c.column) })),
+      ...(d.label ? [{ ...d.label, column: `${code(d.label.column)} (label)` }] : []),
+      ...(d.prediction ? [{ ...d.prediction, column: `${code(d.prediction.column)} (prediction)` }] : []),
     ];
     lines.push(
       table(
         ['column', 'test', 'statistic', 'p-value (adjusted)', 'threshold', 'drifted', 'null rate ref → cur'],
         rows.map((c) => [
           c.column,
-          c.test,
+          text(c.test),
           num(c.statistic),
           c.pValue === null ? '—' : `${num(c.pValue)} (${num(c.adjustedPValue)})`,
           String(c.threshold),
@@ -98,7 +103,7 @@ export function validationMarkdown(v: ValidationResult): string {
         ]),
       ),
     );
-    if (d.skipped.length > 0) lines.push('', `Not tested: ${d.skipped.map((s) => `${s.column} (${s.reason})`).join('; ')}.`);
+    if (d.skipped.length > 0) lines.push('', `Not tested: ${d.skipped.map((s) => `${code(s.column)} (${text(s.reason)})`).join('; ')}.`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -143,7 +148,7 @@ function latencyTable(e: EvaluationRecord): string[] {
   return [
     table(
       ['guard metric', 'candidate', 'production', 'delta'],
-      names.map((n) => [n, num(candidate[n]), num(baseline?.[n]), baseline?.[n] === undefined ? '—' : signed(candidate[n]! - baseline[n])]),
+      names.map((n) => [text(n), num(candidate[n]), num(baseline?.[n]), baseline?.[n] === undefined ? '—' : signed(candidate[n]! - baseline[n])]),
     ),
   ];
 }
@@ -152,9 +157,9 @@ function latencyTable(e: EvaluationRecord): string[] {
 export function trainingMarkdown(t: TrainingRecord): string {
   const epochTimes = new Map(t.timing.epochs.map((e) => [e.epoch, e]));
   return `${[
-    `# Training: ${t.model}`,
+    `# Training: ${text(t.model)}`,
     '',
-    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the \`${t.backend.name}\` backend, ${t.parameters} parameters.`,
+    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the ${code(t.backend.name)} backend, ${t.parameters} parameters.`,
     '',
     table(
       ['epoch', 'loss', 'validation loss', 'validation metric'],
@@ -189,7 +194,7 @@ function imputedSection(t: TrainingRecord): string[] {
     '',
     table(
       ['feature', 'column', 'missing', 'non-finite', 'out of vocabulary', 'far'],
-      rows.map((c) => [c.feature, c.column, String(c.missing), String(c.nonFinite), String(c.outOfVocabulary), String(c.far)]),
+      rows.map((c) => [text(c.feature), text(c.column), String(c.missing), String(c.nonFinite), String(c.outOfVocabulary), String(c.far)]),
     ),
   ];
 }
@@ -203,22 +208,22 @@ function metricsTable(e: EvaluationRecord): string {
   const level = e.bootstrap === null ? 'interval' : `${Math.round(e.bootstrap.confidence * 100)}% interval`;
   return table(
     ['metric', 'candidate', 'production', 'delta', level],
-    names.map((n) => [n, num(e.candidate.metrics[n]), num(e.baseline?.metrics[n]), signed(e.deltas[n]?.value), interval(e.deltas[n]?.ci)]),
+    names.map((n) => [text(n), num(e.candidate.metrics[n]), num(e.baseline?.metrics[n]), signed(e.deltas[n]?.value), interval(e.deltas[n]?.ci)]),
   );
 }
 
 function slicesTable(e: EvaluationRecord): string {
   const headline = headlineMetric(e.task).name;
   return table(
-    ['slice', 'rows', `${headline} candidate`, `${headline} production`, 'delta', 'interval', 'note'],
+    ['slice', 'rows', `${text(headline)} candidate`, `${text(headline)} production`, 'delta', 'interval', 'note'],
     e.slices.map((s) => [
-      s.key,
+      text(s.key),
       String(s.rows),
       num(s.candidate[headline]),
       num(s.baseline?.[headline]),
       signed(s.deltas[headline]?.value),
       interval(s.deltas[headline]?.ci),
-      s.skipped === null ? '' : `skipped: ${s.skipped}`,
+      s.skipped === null ? '' : `skipped: ${text(s.skipped)}`,
     ]),
   );
 }
@@ -247,10 +252,12 @@ function gateRows(checks: EvaluationRecord['checks']): string[][] {
       j - i > 1
         ? `${j - i} slices (${checks
             .slice(i, j)
-            .map((x) => x.slice)
+            .map((x) => text(x.slice, 100))
             .join(', ')})`
-        : (c.slice ?? 'all rows');
-    rows.push([gateMark(c), c.threshold, slice, c.message]);
+        : c.slice === null
+          ? 'all rows'
+          : text(c.slice);
+    rows.push([gateMark(c), text(c.threshold), slice, text(c.message)]);
     i = j;
   }
   return rows;
@@ -315,18 +322,18 @@ export function evaluationMarkdown(e: EvaluationRecord): string {
   const against =
     e.baseline === null
       ? 'There is no production model: change and significance thresholds were skipped.'
-      : `Compared with production version \`${e.baseline.version}\`, re-scored on the same rows.`;
-  const lines = [`# Evaluation of ${e.model}: gates ${verdict}`, '', `${e.rows} evaluation rows (${days(e.data.parts)}). ${against}`];
-  if (e.failures.length > 0) lines.push('', '## Why it failed', '', ...e.failures.map((f) => `- ${f.message}`));
+      : `Compared with production version ${code(e.baseline.version)}, re-scored on the same rows.`;
+  const lines = [`# Evaluation of ${text(e.model)}: gates ${verdict}`, '', `${e.rows} evaluation rows (${days(e.data.parts)}). ${against}`];
+  if (e.failures.length > 0) lines.push('', '## Why it failed', '', ...e.failures.map((f) => `- ${text(f.message)}`));
   lines.push('', '## Gates', '', table(['result', 'gate', 'slice', 'detail'], gateRows(e.checks)));
-  if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${e.infra.message}.`);
+  if (e.infra !== null) lines.push('', `${e.infra.ok ? '✅' : '❌'} ${text(e.infra.message)}.`);
   lines.push(
     '',
     '## Metrics',
     '',
     metricsTable(e),
     '',
-    `Guard metrics (${e.guardMetrics.join(', ')}) are measured once per model on this machine, without intervals; latency is under Timing.`,
+    `Guard metrics (${e.guardMetrics.map((m) => text(m)).join(', ')}) are measured once per model on this machine, without intervals; latency is under Timing.`,
   );
   lines.push(...testsSection(e));
   if (e.slices.length > 0) lines.push('', '## Slices', '', slicesTable(e));
@@ -347,27 +354,31 @@ function evaluationTiming(e: EvaluationRecord): string[] {
   return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...(latency.length === 0 ? [] : ['', ...latency])]);
 }
 
+/** A window of partitions (their names: days, or files): first .. last. */
 function days(parts: readonly string[]): string {
-  return parts.length === 0 ? '—' : parts.length === 1 ? parts[0]! : `${parts[0]} .. ${parts[parts.length - 1]}, ${parts.length} days`;
+  if (parts.length === 0) return '—';
+  const first = text(parts[0], 100);
+  return parts.length === 1 ? first : `${first} .. ${text(parts[parts.length - 1], 100)}, ${parts.length} days`;
 }
 
 /** `MODEL_CARD.md` of a promoted version. */
 export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: EvaluationRecord): string {
   const features = config.features.map(
-    (f) => `- \`${f.name}\`: column \`${f.column}\`${f.transform === 'none' ? '' : `, ${f.transform}`}${f.kind === undefined ? '' : `, ${f.kind}`}`,
+    (f) =>
+      `- ${code(f.name)}: column ${code(f.column)}${f.transform === 'none' ? '' : `, ${text(f.transform)}`}${f.kind === undefined ? '' : `, ${text(f.kind)}`}`,
   );
   return `${[
-    `# Model card: ${config.name}`,
+    `# Model card: ${text(config.name)}`,
     '',
     '## Intended use',
     '',
-    `A ${config.task} model predicting \`${config.label.text}\` from the features below, retrained continuously by ct. It is only as good as the data window it was trained on; check the evaluation below before relying on it elsewhere.`,
+    `A ${text(config.task)} model predicting ${code(config.label.text)} from the features below, retrained continuously by ct. It is only as good as the data window it was trained on; check the evaluation below before relying on it elsewhere.`,
     '',
     '## Data',
     '',
     `- Training: ${days(t.data.trainParts)}, ${t.data.rows.train} rows (+${t.data.rows.validation} validation)`,
     `- Evaluation: ${days(e.data.parts)}, ${e.rows} rows`,
-    `- Fingerprint: \`${t.data.fingerprint}\``,
+    `- Fingerprint: ${code(t.data.fingerprint)}`,
     '',
     '## Features',
     '',
@@ -380,16 +391,16 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '',
     `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks
       .filter((c) => !c.skipped)
-      .map((c) => `${c.threshold}${c.slice === null ? '' : ` on ${c.slice}`}`)
+      .map((c) => `${text(c.threshold)}${c.slice === null ? '' : ` on ${text(c.slice)}`}`)
       .join('; ')}.`,
     '',
     '## Lineage',
     '',
-    `- Git commit: ${t.git === null ? 'none (not a git repository)' : `\`${t.git.commit}\`${t.git.dirty ? ' (uncommitted changes)' : ''}`}`,
-    `- Config: \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 16)}…\``,
-    `- Backend: \`${t.backend.name}\`; seed ${t.seed}; ${t.epochs} epoch(s)`,
+    `- Git commit: ${t.git === null ? 'none (not a git repository)' : `${code(t.git.commit)}${t.git.dirty ? ' (uncommitted changes)' : ''}`}`,
+    `- Config: ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 16)}…`)}`,
+    `- Backend: ${code(t.backend.name)}; seed ${t.seed}; ${t.epochs} epoch(s)`,
     `- Packages: ${Object.entries(t.packages)
-      .map(([k, v]) => `${k} ${v}`)
+      .map(([k, v]) => `${text(k, 100)} ${text(v, 100)}`)
       .join(', ')}`,
     '',
     '## Limitations',

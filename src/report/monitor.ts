@@ -1,5 +1,6 @@
 /** The monitor's words: `monitor.md`, the alert issue's title, body and comments. */
 import type { MonitorRecord } from '../monitor/decide.js';
+import { code, plain, text } from './escape.js';
 import { num, signed, table } from './markdown.js';
 
 const OUTCOME_WORDS: Record<MonitorRecord['outcome'], string> = { none: 'nothing to do', retrain: 'retrain', alert: 'alert' };
@@ -8,11 +9,11 @@ const OUTCOME_WORDS: Record<MonitorRecord['outcome'], string> = { none: 'nothing
 function trendTable(record: MonitorRecord, history: readonly MonitorRecord[], n = 10): string {
   const runs = [...history.slice(-n), record];
   return table(
-    ['run', 'production', 'new data', 'rows', record.metric, 'vs promotion', 'decision'],
+    ['run', 'production', 'new data', 'rows', text(record.metric, 60), 'vs promotion', 'decision'],
     runs.map((r) => [
-      r.at.slice(0, 16).replace('T', ' '),
-      r.production === '' ? '—' : r.production,
-      r.window === null ? '—' : `${r.window.first}..${r.window.last}`,
+      text(r.at.slice(0, 16).replace('T', ' ')),
+      r.production === '' ? '—' : text(r.production, 100),
+      r.window === null ? '—' : windowText(r.window),
       String(r.rows),
       num(r.value),
       r.drop === null ? '—' : signed(-r.drop * (r.higherIsBetter ? 1 : -1)),
@@ -21,10 +22,15 @@ function trendTable(record: MonitorRecord, history: readonly MonitorRecord[], n 
   );
 }
 
+/** `2001-03-01..2001-03-07`. */
+function windowText(w: { first: string; last: string }): string {
+  return `${text(w.first, 40)}..${text(w.last, 40)}`;
+}
+
 function driftLine(record: MonitorRecord): string {
   if (record.drift === null) return 'Drift: not tested (no reference statistics).';
   const parts = [
-    record.drift.columns.length === 0 ? 'no input column drifted' : `input columns drifted: ${record.drift.columns.join(', ')}`,
+    record.drift.columns.length === 0 ? 'no input column drifted' : `input columns drifted: ${record.drift.columns.map((c) => code(c)).join(', ')}`,
     record.drift.label ? 'the label drifted' : 'the label did not drift',
     record.drift.prediction ? 'the predictions drifted' : 'the predictions did not drift',
   ];
@@ -33,21 +39,21 @@ function driftLine(record: MonitorRecord): string {
 
 /** `monitor.md` and the job summary. */
 export function monitorMarkdown(record: MonitorRecord, history: readonly MonitorRecord[]): string {
-  const lines = [`## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`, '', ...record.reasons.map((r) => `- ${r}`), ''];
+  const lines = [`## ct monitor: ${text(record.model, 100)}: ${OUTCOME_WORDS[record.outcome]}`, '', ...record.reasons.map((r) => `- ${text(r)}`), ''];
   if (record.production !== '') {
     lines.push(
-      `Production ${record.production}: ${record.metric} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? '' : ` (${record.window.first}..${record.window.last})`}; ${num(record.reference)} at promotion.`,
+      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? '' : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
       '',
       driftLine(record),
       '',
     );
-    if (record.errors.length > 0) lines.push('Error anomalies in the new data:', '', ...record.errors.map((e) => `- ${e}`), '');
+    if (record.errors.length > 0) lines.push('Error anomalies in the new data:', '', ...record.errors.map((e) => `- ${text(e)}`), '');
     lines.push(trendTable(record, history), '');
   }
   const acted = [
-    record.actions.dispatched === null ? null : `dispatched ${record.actions.dispatched} to retrain`,
+    record.actions.dispatched === null ? null : `dispatched ${text(record.actions.dispatched, 100)} to retrain`,
     record.actions.issue === null ? null : `${record.actions.issue.action} issue [#${record.actions.issue.number}](${record.actions.issue.url})`,
-    record.actions.history === null ? null : `history committed to ${record.actions.history}`,
+    record.actions.history === null ? null : `history committed to ${text(record.actions.history, 200)}`,
   ].filter((a) => a !== null);
   if (acted.length > 0) lines.push(`ct ${acted.join('; ')}.`, '');
   return lines.join('\n');
@@ -60,8 +66,8 @@ export function monitorIssueTitle(record: MonitorRecord): string {
       ? 'new data has error anomalies'
       : record.value === null
         ? 'needs attention'
-        : `${record.metric} ${num(record.value)}, ${num(record.reference)} at promotion`;
-  return `ct monitor: ${record.model} ${what}`;
+        : `${plain(record.metric, 60)} ${num(record.value)}, ${num(record.reference)} at promotion`;
+  return plain(`ct monitor: ${plain(record.model, 100)} ${what}`, 250);
 }
 
 /** The alert issue's body: the marker that finds it again, the evidence, the trend, and what to do. */
@@ -84,9 +90,9 @@ export function monitorIssueBody(record: MonitorRecord, history: readonly Monito
 export function monitorIssueComment(record: MonitorRecord, runUrl: string | null): string {
   const head =
     record.outcome === 'none'
-      ? `Recovered: ${record.metric} ${num(record.value)} on ${record.rows} rows of new data; closing.`
-      : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.join('; ')}`;
-  return [head, record.actions.dispatched === null ? '' : `Retraining dispatched (${record.actions.dispatched}).`, runUrl === null ? '' : runUrl]
+      ? `Recovered: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} rows of new data; closing.`
+      : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.map((r) => text(r)).join('; ')}`;
+  return [head, record.actions.dispatched === null ? '' : `Retraining dispatched (${text(record.actions.dispatched, 100)}).`, runUrl === null ? '' : runUrl]
     .filter((l) => l !== '')
     .join('\n\n');
 }

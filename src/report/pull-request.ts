@@ -5,6 +5,7 @@
  */
 import { headlineMetric } from '../evaluate/metrics.js';
 import type { EvaluationRecord, TrainingRecord, ValidationResult } from '../artifacts.js';
+import { code, plain, text } from './escape.js';
 import { evaluationMarkdown } from './markdown.js';
 
 /** GitHub's limits: pull request body 65,536 characters; check-run output summary 65,535. */
@@ -26,7 +27,7 @@ export function headlineDelta(e: EvaluationRecord): string {
 
 /** `Promote flight-delay 20261126T…-3fa9c2d1: auc +0.0060 [+0.0006, +0.0119]`. */
 export function pullRequestTitle(model: string, version: string, e: EvaluationRecord): string {
-  return `Promote ${model} ${version}: ${headlineDelta(e)}`;
+  return plain(`Promote ${plain(model, 100)} ${plain(version, 100)}: ${headlineDelta(e)}`, 250);
 }
 
 /** Links the body points to. */
@@ -47,34 +48,35 @@ export function validationSummary(v: ValidationResult | null): string[] {
   const errors = v.anomalies.filter((a) => a.severity === 'error').length;
   const warnings = v.anomalies.length - errors;
   const lines = [
-    `${v.rows} rows from ${v.files.length} file(s), fingerprint \`${v.fingerprint.slice(0, 19)}…\`: ${v.ok ? 'passed' : '**failed**'} with ${errors} error and ${warnings} warning anomalies.`,
+    `${v.rows} rows from ${v.files.length} file(s), fingerprint ${code(`${v.fingerprint.slice(0, 19)}…`)}: ${v.ok ? 'passed' : '**failed**'} with ${errors} error and ${warnings} warning anomalies.`,
   ];
-  for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${a.severity}: ${a.message}`);
+  for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${text(a.severity)}: ${text(a.message)}`);
   if (v.anomalies.length > 10) lines.push(`- … and ${v.anomalies.length - 10} more (validation.json)`);
   // A day left out is part of what a reviewer approves: the model was trained without it, and why.
   const quarantined = v.quarantined ?? [];
   if (quarantined.length > 0) {
     lines.push('', `**Left out of the training window** (quarantined until fixed or accepted with \`ct validate --accept <day>\`):`);
-    for (const q of quarantined) lines.push(`- \`${q.file}\`: ${q.reasons.join('; ')}`);
+    for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join('; ')}`);
   }
   const d = v.drift;
   if (d === null) lines.push('', 'Drift: not tested (no reference).');
   else {
-    const drifted = d.columns.filter((c) => c.drifted).map((c) => c.column);
+    const drifted = d.columns.filter((c) => c.drifted).map((c) => code(c.column));
     lines.push(
       '',
-      `Drift against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}; ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}.`,
+      `Drift against ${text(d.reference)}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}; ${d.datasetDrift ? '**dataset drift**' : 'no dataset drift'}.`,
     );
   }
   return lines;
 }
 
 function lineage(t: TrainingRecord): string[] {
-  const days = t.data.trainParts.length === 0 ? '—' : `${t.data.trainParts[0]} .. ${t.data.trainParts[t.data.trainParts.length - 1]}`;
+  const parts = t.data.trainParts;
+  const window = parts.length === 0 ? '—' : `${text(parts[0], 100)} .. ${text(parts[parts.length - 1], 100)}`;
   return [
-    `- Training data: ${days} (${t.data.trainParts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint \`${t.data.fingerprint.slice(0, 19)}…\``,
-    `- Code: ${t.git === null ? 'not a git repository' : `commit \`${t.git.commit.slice(0, 12)}\`${t.git.dirty ? ' (uncommitted changes)' : ''}`}; config \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 12)}…\``,
-    `- Training: ${t.epochs} epoch(s) on \`${t.backend.name}\`, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
+    `- Training data: ${window} (${parts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint ${code(`${t.data.fingerprint.slice(0, 19)}…`)}`,
+    `- Code: ${t.git === null ? 'not a git repository' : `commit ${code(t.git.commit.slice(0, 12))}${t.git.dirty ? ' (uncommitted changes)' : ''}`}; config ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 12)}…`)}`,
+    `- Training: ${t.epochs} epoch(s) on ${code(t.backend.name)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
   ];
 }
 
@@ -91,13 +93,15 @@ export function pullRequestBody(input: {
   sweep?: string | null;
   limit?: number;
 }): string {
-  const { model, version, previous, evaluation, links } = input;
+  const { previous, evaluation, links } = input;
+  const model = text(input.model, 100);
+  const version = code(input.version);
   const what =
     previous === null
-      ? `Merging this pull request makes \`${version}\` the first production model of **${model}**.`
-      : `Merging this pull request replaces production \`${previous}\` of **${model}** with \`${version}\`.`;
+      ? `Merging this pull request makes ${version} the first production model of **${model}**.`
+      : `Merging this pull request replaces production ${code(previous)} of **${model}** with ${version}.`;
   const body = [
-    `## ct: promote ${model} \`${version}\``,
+    `## ct: promote ${model} ${version}`,
     '',
     what,
     `[Model card](${links.modelCard}) · [full evaluation report](${links.fullReport})${links.run === null ? '' : ` · [workflow run](${links.run})`}`,
@@ -121,18 +125,20 @@ export function pullRequestBody(input: {
 
 /** `Roll back flight-delay to 20261126T…-3fa9c2d1`. */
 export function rollbackPullRequestTitle(model: string, version: string): string {
-  return `Roll back ${model} to ${version}`;
+  return plain(`Roll back ${plain(model, 100)} to ${plain(version, 100)}`, 250);
 }
 
 /** The body of a rollback pull request: which version comes back (promoted when), which one it replaces. */
 export function rollbackPullRequestBody(input: { model: string; version: string; promotedAt: string; previous: string | null; links: ReportLinks }): string {
-  const { model, version, links } = input;
+  const { links } = input;
+  const model = text(input.model, 100);
+  const version = code(input.version);
   return [
-    `## ct: roll back ${model} to \`${version}\``,
+    `## ct: roll back ${model} to ${version}`,
     '',
-    `Merging this pull request makes \`${version}\` (promoted ${input.promotedAt}) the production model of **${model}** again, replacing \`${input.previous}\`. Its files are verified against the checksums recorded when it was promoted.`,
+    `Merging this pull request makes ${version} (promoted ${text(input.promotedAt, 40)}) the production model of **${model}** again, replacing ${code(input.previous ?? 'null')}. Its files are verified against the checksums recorded when it was promoted.`,
     '',
-    `[Model card of ${version}](${links.modelCard}) · [its evaluation report](${links.fullReport})${links.run === null ? '' : ` · [workflow run](${links.run})`}`,
+    `[Model card of ${text(input.version, 100)}](${links.modelCard}) · [its evaluation report](${links.fullReport})${links.run === null ? '' : ` · [workflow run](${links.run})`}`,
   ].join('\n');
 }
 

@@ -3,6 +3,7 @@ import type { ReplayResult } from '../artifacts.js';
 import { POLICIES, POLICY_DESCRIPTIONS } from '../replay/schedule.js';
 import { lineChart } from './charts.js';
 import { csvLine } from './csv.js';
+import { text } from './escape.js';
 import { num, signed, table } from './markdown.js';
 
 /** One row per step: the dates, what the gated pipeline did, and each policy's score. */
@@ -59,8 +60,9 @@ function chartRange(values: readonly number[]): [number, number] {
 /** `replay.md`: the policies' means, a chart of the three curves, and the steps. */
 export function replayMarkdown(r: ReplayResult): string {
   const better = r.higherIsBetter ? 'higher is better' : 'lower is better';
+  const metric = text(r.metric, 60);
   const summary = table(
-    ['policy', `mean next-period ${r.metric}`, 'min', 'max', 'steps scored', 'model changes'],
+    ['policy', `mean next-period ${metric}`, 'min', 'max', 'steps scored', 'model changes'],
     POLICIES.map((p) => {
       const s = r.policies[p];
       return [POLICY_DESCRIPTIONS[p], num(s.mean), num(s.min), num(s.max), String(s.steps), String(s.changes)];
@@ -82,25 +84,25 @@ export function replayMarkdown(r: ReplayResult): string {
     chartRange(series.flat()),
   );
   const steps = table(
-    ['step', 'window', 'next period (rows)', 'gated pipeline', `delta ${r.metric} [95% CI]`, ...POLICIES.map((p) => `${p}`), 'seconds'],
+    ['step', 'window', 'next period (rows)', 'gated pipeline', `delta ${metric} [95% CI]`, ...POLICIES.map((p) => `${p}`), 'seconds'],
     r.steps.map((s) => [
-      s.date,
-      s.window === null ? '—' : `${s.window.first}..${s.window.last}`,
-      `${s.next.first}..${s.next.last} (${s.next.rows})`,
+      text(s.date, 40),
+      s.window === null ? '—' : `${text(s.window.first, 40)}..${text(s.window.last, 40)}`,
+      `${text(s.next.first, 40)}..${text(s.next.last, 40)} (${s.next.rows})`,
       s.stoppedAt === null
         ? s.promoted
           ? '✅ promoted'
           : '✅ unchanged'
-        : `❌ ${s.stoppedAt}: ${s.reasons[0] ?? ''}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}`,
+        : `❌ ${text(s.stoppedAt)}: ${text(s.reasons[0] ?? '')}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}`,
       s.delta === null ? '—' : `${signed(s.delta.value)}${s.delta.ci === null ? '' : ` [${signed(s.delta.ci[0])}, ${signed(s.delta.ci[1])}]`}`,
       ...POLICIES.map((p) => num(s.scores[p])),
       s.seconds.toFixed(0),
     ]),
   );
   return [
-    `# Replay of ${r.model}: ${r.from}..${r.to}, every ${r.everyDays} day(s)`,
+    `# Replay of ${text(r.model, 100)}: ${text(r.from, 40)}..${text(r.to, 40)}, every ${r.everyDays} day(s)`,
     '',
-    `At each step, the data before the step date has arrived. The configured pipeline (${r.config.file}) validates, trains on the newest ${r.windowDays} days${r.evaluationDays === null ? '' : ` (the newest ${r.evaluationDays} of them held out for evaluation)`}, evaluates against production, applies the gates and promotes into a temporary registry. The model each policy serves is then scored on the period that follows (${r.metric}, ${better}). Data: ${r.data}.`,
+    `At each step, the data before the step date has arrived. The configured pipeline (${text(r.config.file, 200)}) validates, trains on the newest ${r.windowDays} days${r.evaluationDays === null ? '' : ` (the newest ${r.evaluationDays} of them held out for evaluation)`}, evaluates against production, applies the gates and promotes into a temporary registry. The model each policy serves is then scored on the period that follows (${metric}, ${better}). Data: ${text(r.data, 200)}.`,
     '',
     summary,
     '',
@@ -112,7 +114,7 @@ export function replayMarkdown(r: ReplayResult): string {
     '',
     steps,
     '',
-    `Replay took ${(r.durationSeconds / 60).toFixed(1)} minutes (${r.startedAt}).`,
+    `Replay took ${(r.durationSeconds / 60).toFixed(1)} minutes (${text(r.startedAt, 40)}).`,
     '',
   ].join('\n');
 }

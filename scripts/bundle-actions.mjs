@@ -2,19 +2,23 @@
 /**
  * Bundles ct's GitHub Actions into actions/dist/: one ESM file per action (validate,
  * train, evaluate, promote, predict, monitor) plus the infra-check child, sharing chunks, with the
- * TF.js wasm binaries beside them, so an action runs without `npm ci`.
- *   node scripts/bundle-actions.mjs [--out <dir>]      (npm run bundle)
+ * TF.js wasm binaries beside them, so an action runs without `npm ci`, and THIRD_PARTY_NOTICES.md:
+ * the licence of every npm package whose code is in the bundle (see thirdPartyNotices).
+ *   node scripts/bundle-actions.mjs [--out <dir>] [--metafile <file>]      (npm run bundle)
+ * --metafile writes esbuild's metafile (JSON) there, for test/actions/licenses.test.ts; keep it out of <dir>.
  * `@tensorflow/tfjs-node` stays outside: it is native and used only where installed.
  * Chunk names do not depend on content (see stableNames): a rebuild rewrites only the files
  * whose code changed.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { out: { type: 'string', default: path.join(root, 'actions/dist') } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: path.join(root, 'actions/dist') }, metafile: { type: 'string' } },
+});
 const out = path.resolve(values.out);
 
 rmSync(out, { recursive: true, force: true });
@@ -35,6 +39,10 @@ const result = await build({
   external: ['@tensorflow/tfjs-node'],
   // Provisional names (esbuild needs them unique); stableNames renames the chunks.
   chunkNames: 'chunks/[name]-[hash]',
+  // The licences are in THIRD_PARTY_NOTICES.md, whole and once. esbuild's legal comments are
+  // only the /*! … */ and @license comments some authors write (most packages here have none,
+  // TF.js's are a copyright line without the licence), and 'eof' repeats them in every chunk
+  // that holds code of the package (or 'linked', in a .LEGAL.txt beside each of them).
   legalComments: 'none',
   // CommonJS dependencies call require() for Node's built-ins, and read __dirname and __filename
   // (the wasm backend's emscripten glue does, as it starts); ESM has none of them. `define`
@@ -72,9 +80,11 @@ for (const file of result.outputFiles) {
   writeFileSync(target, text);
   bytes += Buffer.byteLength(text);
 }
-const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
-  copyFileSync(path.join(wasmDir, file), path.join(out, file));
+const wasmPackage = 'node_modules/@tensorflow/tfjs-backend-wasm';
+const wasmFiles = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+for (const file of wasmFiles) copyFileSync(path.join(root, wasmPackage, 'dist', file), path.join(out, file));
+writeFileSync(path.join(out, 'THIRD_PARTY_NOTICES.md'), thirdPartyNotices(result.metafile, { [wasmPackage]: wasmFiles }));
+if (values.metafile !== undefined) writeFileSync(path.resolve(values.metafile), JSON.stringify(result.metafile));
 // The chunks are ESM with .js names: Node needs to be told.
 writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
 console.log(`bundled ${entries.length} actions into ${path.relative(process.cwd(), out) || out}: ${(bytes / 1e6).toFixed(1)} MB of JavaScript`);
@@ -120,4 +130,127 @@ function stableNames(outputs) {
     names.set(absolute(file), stable);
   }
   return names;
+}
+
+/**
+ * THIRD_PARTY_NOTICES.md: for every npm package with code in an output file (an input under
+ * node_modules/ with bytes in the output; a module tree-shaken away to nothing does not count)
+ * and every package files are copied from, its name, version, licence (package.json) and the
+ * text of its LICENSE / LICENCE / COPYING / NOTICE files; a package without one says so.
+ * Deterministic: sorted, no absolute paths, no dates, line endings normalised.
+ * @param metafile esbuild's metafile
+ * @param copied package directory (relative to `root`) -> the files copied from it into the bundle
+ * @returns the file's text
+ */
+function thirdPartyNotices(metafile, copied) {
+  /** Package directory relative to root (node_modules/@scope/name, nested node_modules kept) -> what of it the bundle holds. */
+  const packages = new Map(Object.entries(copied).map(([dir, files]) => [dir, files]));
+  for (const output of Object.values(metafile.outputs))
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const dir = packageDir(input);
+      if (dir !== undefined && bytesInOutput > 0 && !packages.has(dir)) packages.set(dir, []);
+    }
+  const byKey = new Map();
+  for (const [dir, files] of packages) {
+    const json = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+    const key = `${json.name}@${json.version}`;
+    // Two copies of one version (nested node_modules) are one entry.
+    byKey.set(key, {
+      ...byKey.get(key),
+      name: json.name,
+      version: json.version,
+      license: licenseOf(json),
+      repository: repositoryOf(json),
+      dir,
+      files: [...new Set([...(byKey.get(key)?.files ?? []), ...files])].sort(),
+    });
+  }
+  const entries = [...byKey.values()].sort((a, b) => compare(a.name, b.name) || compareVersions(a.version, b.version));
+  const cell = (text) => text.replace(/\|/g, '\\|');
+  const lines = [
+    '# Third-party notices',
+    '',
+    'The GitHub Actions bundled in this directory (`*.js`, `chunks/*.js`) contain code from the npm packages below, and',
+    'the `.wasm` files are copied from one of them. ct itself is under the MIT licence (`LICENSE` at the root of the',
+    'repository). Generated by `scripts/bundle-actions.mjs` (`npm run bundle`) from `node_modules/`: do not edit.',
+    '',
+    '| Package | Version | Licence |',
+    '| --- | --- | --- |',
+    ...entries.map((e) => `| ${cell(e.name)} | ${cell(e.version)} | ${cell(e.license)} |`),
+  ];
+  for (const e of entries) {
+    lines.push('', `## ${e.name} ${e.version}`, '', `- Licence: ${e.license}`);
+    if (e.repository !== undefined) lines.push(`- Source: ${e.repository}`);
+    if (e.files.length > 0) lines.push(`- Copied into this directory: ${e.files.map((f) => `\`${f}\``).join(', ')}`);
+    const files = licenseFiles(path.join(root, e.dir));
+    if (files.length === 0) lines.push('', `The package has no licence file: it is licensed under ${e.license} (SPDX), as its package.json says.`);
+    for (const file of files) {
+      const text = readFileSync(path.join(root, e.dir, file), 'utf8')
+        .replace(/\r\n?/g, '\n')
+        .replace(/^\uFEFF/, '')
+        .trimEnd();
+      const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+      lines.push('', `### ${file}`, '', `${fence}text`, text, fence);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * @param input a metafile input path, relative to root
+ * @returns the directory of the npm package it belongs to (the innermost node_modules/<name> or node_modules/@scope/<name>), or undefined
+ */
+function packageDir(input) {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/\\/g, '/'));
+  return match?.[1];
+}
+
+/**
+ * @param json a package.json
+ * @returns its licence as an SPDX expression: `license` (a string, or the old `{ type }`), or the old `licenses` array (joined with OR); "UNKNOWN" without one
+ */
+function licenseOf(json) {
+  const type = (l) => (typeof l === 'string' ? l : l?.type);
+  if (json.license !== undefined) return type(json.license) ?? 'UNKNOWN';
+  if (Array.isArray(json.licenses) && json.licenses.length > 0) {
+    const types = json.licenses.map(type);
+    return types.length === 1 ? types[0] : `(${types.join(' OR ')})`;
+  }
+  return 'UNKNOWN';
+}
+
+/**
+ * @param json a package.json
+ * @returns where its source is, as the package says (`repository`, a string or `{ url }`), or undefined
+ */
+function repositoryOf(json) {
+  const repository = typeof json.repository === 'string' ? json.repository : json.repository?.url;
+  return repository ?? json.homepage;
+}
+
+/**
+ * @param dir a package's directory
+ * @returns the names of its licence files (LICENSE, LICENCE, UNLICENSE, COPYING, NOTICE, with any suffix), sorted
+ */
+function licenseFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /^(un)?licen[cs]e|^copying|^notice/i.test(e.name))
+    .map((e) => e.name)
+    .sort(compare);
+}
+
+/** Code-point order (not the locale's): the same on every machine. */
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Versions in numeric order of their dot-separated parts (2.10.0 after 2.9.1), ties by code point. */
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((v) => v.split(/[.+-]/));
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [m, n] = [Number(x[i]), Number(y[i])];
+    const order = Number.isNaN(m) || Number.isNaN(n) ? compare(x[i], y[i]) : m - n;
+    if (order !== 0) return order;
+  }
+  return compare(a, b);
 }

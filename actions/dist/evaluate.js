@@ -3,9 +3,6 @@ import {
   mulberry32
 } from "./chunks/evaluate+train.js";
 import {
-  evaluationMarkdown
-} from "./chunks/evaluate+monitor+promote+train+validate.js";
-import {
   chiSquareSurvival,
   loadModel,
   normalSurvival,
@@ -22,6 +19,7 @@ import {
   artifactPaths,
   calibrationCurve,
   dataSource,
+  evaluationMarkdown,
   headlineMetric,
   loadDataset,
   metricDirection,

@@ -10,11 +10,6 @@ import {
   commitToBranch,
   readRemoteFile
 } from "./chunks/monitor+promote+train.js";
-import {
-  num,
-  signed,
-  table
-} from "./chunks/evaluate+monitor+promote+train+validate.js";
 import "./chunks/monitor+predict+validate.js";
 import "./chunks/monitor+predict+train+validate.js";
 import {
@@ -27,6 +22,7 @@ import {
   verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
+  code,
   dataSource,
   displayPath,
   fingerprintFiles,
@@ -37,10 +33,15 @@ import {
   listPartitions,
   metricDirection,
   newestDays,
+  num,
+  plain,
   planBatch,
   readTables,
   registryPath,
   runAction,
+  signed,
+  table,
+  text,
   weightedMetrics
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
@@ -156,9 +157,9 @@ function monitorEvidence(observed) {
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 var MONITOR_HISTORY = "monitor.jsonl";
-function parseMonitorHistory(text, source, warn) {
+function parseMonitorHistory(text2, source, warn) {
   const out = [];
-  text.split("\n").forEach((line, i) => {
+  text2.split("\n").forEach((line, i) => {
     if (line.trim() === "") return;
     try {
       const record = JSON.parse(line);
@@ -172,9 +173,9 @@ function parseMonitorHistory(text, source, warn) {
 async function readMonitorHistory(localFile, branch, model, warn) {
   const remote = branch === null ? null : await readRemoteFile(branch);
   const branchExists = remote?.exists === true;
-  const text = branchExists ? remote.content ?? "" : existsSync(localFile) ? readFileSync(localFile, "utf8") : "";
+  const text2 = branchExists ? remote.content ?? "" : existsSync(localFile) ? readFileSync(localFile, "utf8") : "";
   const source = branchExists ? `${branch.branch}:${branch.file}` : displayPath(localFile);
-  return { text, branchExists, records: parseMonitorHistory(text, source, warn).filter((r) => r.model === model) };
+  return { text: text2, branchExists, records: parseMonitorHistory(text2, source, warn).filter((r) => r.model === model) };
 }
 function appendHistory(record, file) {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -188,7 +189,7 @@ function withRecord(current, record) {
 
 // src/monitor/issue.ts
 function issueMarker(model) {
-  return `<!-- ct-monitor:${model} -->`;
+  return `<!-- ct-monitor:${model.replace(/[<>\r\n]/g, " ").slice(0, 200)} -->`;
 }
 function issueAction(record, open, last) {
   if (record.outcome === "alert") return open ? "update" : "open";
@@ -276,11 +277,11 @@ var OUTCOME_WORDS = { none: "nothing to do", retrain: "retrain", alert: "alert" 
 function trendTable(record, history, n = 10) {
   const runs = [...history.slice(-n), record];
   return table(
-    ["run", "production", "new data", "rows", record.metric, "vs promotion", "decision"],
+    ["run", "production", "new data", "rows", text(record.metric, 60), "vs promotion", "decision"],
     runs.map((r) => [
-      r.at.slice(0, 16).replace("T", " "),
-      r.production === "" ? "\u2014" : r.production,
-      r.window === null ? "\u2014" : `${r.window.first}..${r.window.last}`,
+      text(r.at.slice(0, 16).replace("T", " ")),
+      r.production === "" ? "\u2014" : text(r.production, 100),
+      r.window === null ? "\u2014" : windowText(r.window),
       String(r.rows),
       num(r.value),
       r.drop === null ? "\u2014" : signed(-r.drop * (r.higherIsBetter ? 1 : -1)),
@@ -288,38 +289,41 @@ function trendTable(record, history, n = 10) {
     ])
   );
 }
+function windowText(w) {
+  return `${text(w.first, 40)}..${text(w.last, 40)}`;
+}
 function driftLine(record) {
   if (record.drift === null) return "Drift: not tested (no reference statistics).";
   const parts = [
-    record.drift.columns.length === 0 ? "no input column drifted" : `input columns drifted: ${record.drift.columns.join(", ")}`,
+    record.drift.columns.length === 0 ? "no input column drifted" : `input columns drifted: ${record.drift.columns.map((c) => code(c)).join(", ")}`,
     record.drift.label ? "the label drifted" : "the label did not drift",
     record.drift.prediction ? "the predictions drifted" : "the predictions did not drift"
   ];
   return `Drift against the production model's training statistics: ${parts.join("; ")}${record.drift.dataset ? " (dataset drift)" : ""}.`;
 }
 function monitorMarkdown(record, history) {
-  const lines = [`## ct monitor: ${record.model}: ${OUTCOME_WORDS[record.outcome]}`, "", ...record.reasons.map((r) => `- ${r}`), ""];
+  const lines = [`## ct monitor: ${text(record.model, 100)}: ${OUTCOME_WORDS[record.outcome]}`, "", ...record.reasons.map((r) => `- ${text(r)}`), ""];
   if (record.production !== "") {
     lines.push(
-      `Production ${record.production}: ${record.metric} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? "" : ` (${record.window.first}..${record.window.last})`}; ${num(record.reference)} at promotion.`,
+      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? "" : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
       "",
       driftLine(record),
       ""
     );
-    if (record.errors.length > 0) lines.push("Error anomalies in the new data:", "", ...record.errors.map((e) => `- ${e}`), "");
+    if (record.errors.length > 0) lines.push("Error anomalies in the new data:", "", ...record.errors.map((e) => `- ${text(e)}`), "");
     lines.push(trendTable(record, history), "");
   }
   const acted = [
-    record.actions.dispatched === null ? null : `dispatched ${record.actions.dispatched} to retrain`,
+    record.actions.dispatched === null ? null : `dispatched ${text(record.actions.dispatched, 100)} to retrain`,
     record.actions.issue === null ? null : `${record.actions.issue.action} issue [#${record.actions.issue.number}](${record.actions.issue.url})`,
-    record.actions.history === null ? null : `history committed to ${record.actions.history}`
+    record.actions.history === null ? null : `history committed to ${text(record.actions.history, 200)}`
   ].filter((a) => a !== null);
   if (acted.length > 0) lines.push(`ct ${acted.join("; ")}.`, "");
   return lines.join("\n");
 }
 function monitorIssueTitle(record) {
-  const what = record.errors.length > 0 ? "new data has error anomalies" : record.value === null ? "needs attention" : `${record.metric} ${num(record.value)}, ${num(record.reference)} at promotion`;
-  return `ct monitor: ${record.model} ${what}`;
+  const what = record.errors.length > 0 ? "new data has error anomalies" : record.value === null ? "needs attention" : `${plain(record.metric, 60)} ${num(record.value)}, ${num(record.reference)} at promotion`;
+  return plain(`ct monitor: ${plain(record.model, 100)} ${what}`, 250);
 }
 function monitorIssueBody(record, history, marker, runUrl) {
   return [
@@ -334,8 +338,8 @@ function monitorIssueBody(record, history, marker, runUrl) {
   ].join("\n");
 }
 function monitorIssueComment(record, runUrl) {
-  const head = record.outcome === "none" ? `Recovered: ${record.metric} ${num(record.value)} on ${record.rows} rows of new data; closing.` : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.join("; ")}`;
-  return [head, record.actions.dispatched === null ? "" : `Retraining dispatched (${record.actions.dispatched}).`, runUrl === null ? "" : runUrl].filter((l) => l !== "").join("\n\n");
+  const head = record.outcome === "none" ? `Recovered: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} rows of new data; closing.` : `Still ${OUTCOME_WORDS[record.outcome]}: ${record.reasons.map((r) => text(r)).join("; ")}`;
+  return [head, record.actions.dispatched === null ? "" : `Retraining dispatched (${text(record.actions.dispatched, 100)}).`, runUrl === null ? "" : runUrl].filter((l) => l !== "").join("\n\n");
 }
 
 // src/pipeline/monitor.ts

@@ -20,6 +20,7 @@ import {
 import {
   annotateAnomalies,
   artifactPaths,
+  code,
   dataSource,
   displayPath,
   fingerprintFiles,
@@ -31,7 +32,9 @@ import {
   planBatch,
   registryPath,
   runAction,
-  schemaPath
+  schemaPath,
+  table,
+  text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   encodeTable,
@@ -106,22 +109,22 @@ async function checkBatch(files, options) {
   const keepChecked = /* @__PURE__ */ new Set();
   const batch = await validateChunks(
     (async function* () {
-      for await (const table of readChunksOf(files, options.readOptions)) {
-        const file = table.sources[0]?.file ?? "";
+      for await (const table2 of readChunksOf(files, options.readOptions)) {
+        const file = table2.sources[0]?.file ?? "";
         if (!keepChecked.has(file)) {
           keepChecked.add(file);
-          const missing = keep.find((c) => findColumn(table, c) === void 0);
-          if (missing !== void 0) throw new UserError(`--keep: no column "${missing}" in ${file} (columns: ${table.columns.map((c) => c.name).join(", ")})`);
+          const missing = keep.find((c) => findColumn(table2, c) === void 0);
+          if (missing !== void 0) throw new UserError(`--keep: no column "${missing}" in ${file} (columns: ${table2.columns.map((c) => c.name).join(", ")})`);
         }
         for (const name of needed) {
-          if (findColumn(table, name) !== void 0) continue;
+          if (findColumn(table2, name) !== void 0) continue;
           const entry = missingNeeded.get(name) ?? { rows: 0, files: /* @__PURE__ */ new Set() };
-          entry.rows += table.rowCount;
+          entry.rows += table2.rowCount;
           entry.files.add(file);
           missingNeeded.set(name, entry);
         }
-        domain.add(table);
-        yield { table, drift: null };
+        domain.add(table2);
+        yield { table: table2, drift: null };
       }
     })(),
     { schema: options.schema, checker: { severity: validation.severity, duplicates: validation.duplicates }, reference: null }
@@ -180,19 +183,27 @@ function exampleText(a) {
 // src/report/prediction.ts
 function predictionMarkdown(r) {
   const lines = [
-    `# Prediction with ${r.model} ${r.version}: ${r.ok ? `${r.rows} rows scored` : "refused"}`,
+    `# Prediction with ${text(r.model, 100)} ${text(r.version, 100)}: ${r.ok ? `${r.rows} rows scored` : "refused"}`,
     "",
-    r.ok ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${r.backend}); predictions in \`${r.output}\`.` : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === "error").length} error anomalies against \`${r.schemaFile}\` (the label may be missing; every other column is checked as \`ct validate\` checks it) or against the model's input domain (\`input_*\`: values its preprocessing would silently impute or extrapolate).`,
+    r.ok ? `Scored ${r.rows} rows from ${r.files.length} file(s) in ${r.durationSeconds.toFixed(2)} s (${Math.round(r.rowsPerSecond)} rows/s, backend ${text(r.backend, 60)}); predictions in ${code(r.output, 200)}.` : `Nothing was scored: the batch has ${r.anomalies.filter((a) => a.severity === "error").length} error anomalies against ${code(r.schemaFile, 200)} (the label may be missing; every other column is checked as \`ct validate\` checks it) or against the model's input domain (\`input_*\`: values its preprocessing would silently impute or extrapolate).`,
     "",
-    "| file |",
-    "|---|",
-    ...r.files.map((f) => `| \`${f}\` |`),
+    table(
+      ["file"],
+      r.files.map((f) => [code(f, 200)])
+    ),
     "",
-    `Data fingerprint: \`${r.fingerprint}\``
+    `Data fingerprint: ${code(r.fingerprint)}`
   ];
   if (r.anomalies.length > 0) {
-    lines.push("", "## Anomalies", "", "| severity | kind | column | count | message |", "|---|---|---|---|---|");
-    for (const a of r.anomalies) lines.push(`| ${a.severity} | ${a.kind} | ${a.column ?? ""} | ${a.count} | ${a.message.replaceAll("|", "\\|")} |`);
+    lines.push(
+      "",
+      "## Anomalies",
+      "",
+      table(
+        ["severity", "kind", "column", "count", "message"],
+        r.anomalies.map((a) => [text(a.severity), text(a.kind), a.column === null ? "" : text(a.column, 100), String(a.count), text(a.message)])
+      )
+    );
   }
   const imputed = (r.imputed?.features ?? []).filter((c) => c.missing + c.nonFinite + c.outOfVocabulary + c.far > 0);
   if (imputed.length > 0) {
@@ -202,9 +213,10 @@ function predictionMarkdown(r) {
       "",
       `Rows of the ${r.imputed.rows} the model's encoder fills in (missing, non-finite after the transform: the training mean or id 0; out of vocabulary: id 0) or finds far from the training range (scored as they are).`,
       "",
-      "| feature | column | missing | non-finite | out of vocabulary | far |",
-      "|---|---|---|---|---|---|",
-      ...imputed.map((c) => `| ${c.feature} | ${c.column} | ${c.missing} | ${c.nonFinite} | ${c.outOfVocabulary} | ${c.far} |`)
+      table(
+        ["feature", "column", "missing", "non-finite", "out of vocabulary", "far"],
+        imputed.map((c) => [text(c.feature, 100), text(c.column, 100), String(c.missing), String(c.nonFinite), String(c.outOfVocabulary), String(c.far)])
+      )
     );
   }
   return `${lines.join("\n")}
@@ -229,13 +241,13 @@ function outputColumns(loaded, keep) {
 function float32(x) {
   return Number.isFinite(x) ? Number(x.toPrecision(9)) : x;
 }
-function chunkRows(table, scores, loaded, source) {
-  const kept = source.keep.map((name) => findColumn(table, name));
+function chunkRows(table2, scores, loaded, source) {
+  const kept = source.keep.map((name) => findColumn(table2, name));
   const task = loaded.preprocessing.task;
   const classes = loaded.preprocessing.label.classes ?? [];
   const width = loaded.width;
-  const out = new Array(table.rowCount);
-  for (let i = 0; i < table.rowCount; i++) {
+  const out = new Array(table2.rowCount);
+  for (let i = 0; i < table2.rowCount; i++) {
     const row = [source.file, source.offset + i];
     for (const c of kept) row.push(valueAt(c, i));
     row.push(source.model, source.version);
@@ -263,19 +275,19 @@ async function scoreChunks(files, readOptions, loaded, writer, rows) {
   const columns = outputColumns(loaded, rows.keep);
   writer.header(columns);
   let scored = 0;
-  for await (const table of readChunksOf(files, readOptions)) {
-    const source = table.sources[0];
+  for await (const table2 of readChunksOf(files, readOptions)) {
+    const source = table2.sources[0];
     const file = source?.file ?? "";
     let encoded;
     try {
-      encoded = encodeTable(table, loaded.preprocessing, { withLabels: false });
+      encoded = encodeTable(table2, loaded.preprocessing, { withLabels: false });
     } catch (error) {
       if (error instanceof UserError) throw new UserError(`${file}: ${error.message}`, { cause: error });
       throw error;
     }
     const scores = predictRows(loaded.model, encoded);
-    writer.rows(columns, chunkRows(table, scores, loaded, { ...rows, file, offset: source?.offset ?? 0 }));
-    scored += table.rowCount;
+    writer.rows(columns, chunkRows(table2, scores, loaded, { ...rows, file, offset: source?.offset ?? 0 }));
+    scored += table2.rowCount;
   }
   return scored;
 }
@@ -283,8 +295,8 @@ async function scoreChunks(files, readOptions, loaded, writer, rows) {
 // src/report/csv.ts
 function csvField(value) {
   if (value === null || value === void 0) return "";
-  const text = typeof value === "number" && !Number.isFinite(value) ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text2 = typeof value === "number" && !Number.isFinite(value) ? "" : String(value);
+  return /[",\r\n]/.test(text2) ? `"${text2.replace(/"/g, '""')}"` : text2;
 }
 function csvLine(values) {
   return `${values.map(csvField).join(",")}
@@ -296,12 +308,12 @@ function predictionFormat(output) {
   return /\.jsonl$/i.test(output) ? "jsonl" : "csv";
 }
 function formatRows(format, columns, rows) {
-  let text = "";
+  let text2 = "";
   for (const row of rows) {
-    text += format === "csv" ? csvLine(row) : `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, row[k]])))}
+    text2 += format === "csv" ? csvLine(row) : `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, row[k]])))}
 `;
   }
-  return text;
+  return text2;
 }
 function openPredictionWriter(output, format) {
   const file = openFileAtomic(output);

@@ -13,13 +13,6 @@ import {
   commitToBranch
 } from "./chunks/monitor+promote+train.js";
 import {
-  evaluationMarkdown,
-  modelCardMarkdown,
-  num,
-  signed,
-  table
-} from "./chunks/evaluate+monitor+promote+train+validate.js";
-import {
   hashFiles,
   modelDir,
   publishVersion
@@ -27,10 +20,16 @@ import {
 import {
   artifactPaths,
   describeLeg,
+  evaluationMarkdown,
   getInput,
+  modelCardMarkdown,
   modelFiles,
+  num,
   registryPath,
-  runAction
+  runAction,
+  signed,
+  table,
+  text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   UserError,
@@ -47,14 +46,14 @@ import path2 from "node:path";
 
 // src/github/proposal.ts
 async function openOrUpdatePull(api, input) {
-  const { existing, head, base, text } = input;
+  const { existing, head, base, text: text2 } = input;
   if (existing !== null) {
-    await api.updatePull(existing.number, text(input.sha));
+    await api.updatePull(existing.number, text2(input.sha));
     return { pull: existing, created: false, sha: input.sha };
   }
-  const opened = await api.createPull({ ...text(input.sha), head, base });
+  const opened = await api.createPull({ ...text2(input.sha), head, base });
   const sha = await input.recommit(opened.pull.number, input.sha);
-  await api.updatePull(opened.pull.number, text(sha));
+  await api.updatePull(opened.pull.number, text2(sha));
   return { pull: opened.pull, created: opened.created, sha };
 }
 
@@ -100,21 +99,22 @@ function sameModel(candidate, productionDir) {
 // src/report/sweep.ts
 function sweepMarkdown(r, missing = []) {
   const selected = r.legs.find((l) => l.id === r.selected);
+  const metric = text(r.metric, 60);
   const rows = r.legs.map((l) => [
-    l.id === r.selected ? `**${l.id}** (selected)` : l.id,
-    describeLeg(l),
+    l.id === r.selected ? `**${text(l.id, 60)}** (selected)` : text(l.id, 60),
+    text(describeLeg(l)),
     num(l.value),
     l.delta === null ? "\u2014" : `${signed(l.delta.value)}${l.delta.ci === null ? "" : ` [${signed(l.delta.ci[0])}, ${signed(l.delta.ci[1])}]`}`,
-    l.gatesPassed ? "\u2705" : `\u274C ${l.failures[0] ?? ""}`,
+    l.gatesPassed ? "\u2705" : `\u274C ${text(l.failures[0] ?? "")}`,
     l.trainSeconds.toFixed(1)
   ]);
   return [
-    `## Sweep: ${r.legs.length} legs, best by ${r.metric}`,
+    `## Sweep: ${r.legs.length} legs, best by ${metric}`,
     "",
-    `Every leg was trained on the same window and scored on the same ${r.rows} evaluation rows${r.baseline === null ? "" : ` against production ${r.baseline}`}. The best by ${r.metric} (${r.higherIsBetter ? "higher" : "lower"} is better) is ${r.selected} (${describeLeg(selected)}); its gates decide the promotion. Choosing the best of ${r.legs.length} on these rows flatters it a little: its delta is an upper estimate.`,
+    `Every leg was trained on the same window and scored on the same ${r.rows} evaluation rows${r.baseline === null ? "" : ` against production ${text(r.baseline, 100)}`}. The best by ${metric} (${r.higherIsBetter ? "higher" : "lower"} is better) is ${text(r.selected, 60)} (${text(describeLeg(selected))}); its gates decide the promotion. Choosing the best of ${r.legs.length} on these rows flatters it a little: its delta is an upper estimate.`,
     "",
-    table(["leg", "parameters", r.metric, `delta vs production [95% CI]`, "gates", "train s"], rows),
-    ...missing.length > 0 ? ["", `Not evaluated (failed or not run): ${missing.join(", ")}.`] : [],
+    table(["leg", "parameters", metric, `delta vs production [95% CI]`, "gates", "train s"], rows),
+    ...missing.length > 0 ? ["", `Not evaluated (failed or not run): ${missing.map((m) => text(m, 60)).join(", ")}.`] : [],
     ...r.run === null ? [] : ["", `Run locally: ${r.legs.length + missing.length} legs, ${r.run.parallel} at a time, in ${r.run.seconds.toFixed(1)} s.`],
     ""
   ].join("\n");
@@ -136,9 +136,9 @@ function summariseFailedGates(env, evaluation) {
   appendJobSummary(
     env,
     [
-      `## ct: ${evaluation.model} not promoted, the gates failed`,
+      `## ct: ${text(evaluation.model, 100)} not promoted, the gates failed`,
       "",
-      ...evaluation.failures.map((f) => `- ${f.message}`),
+      ...evaluation.failures.map((f) => `- ${text(f.message)}`),
       "",
       "No branch was pushed and no pull request was opened."
     ].join("\n")
@@ -245,8 +245,8 @@ async function proposeByPullRequest(ctx, options, change) {
     const folder = blobUrl(target, commitSha, `${registryInRepo.split(path2.sep).join("/")}/${config.name}/${done().version}`);
     return { modelCard: `${folder}/MODEL_CARD.md`, fullReport: `${folder}/evaluation.md`, run: target.runUrl };
   };
-  const text = (commitSha) => ({ title: change.title(done().version), body: change.body(done().version, done().previous, links(commitSha)) });
-  const { pull, created, sha } = await openOrUpdatePull(api, { existing, head: branch, base, sha: pushed, text, recommit: commit });
+  const text2 = (commitSha) => ({ title: change.title(done().version), body: change.body(done().version, done().previous, links(commitSha)) });
+  const { pull, created, sha } = await openOrUpdatePull(api, { existing, head: branch, base, sha: pushed, text: text2, recommit: commit });
   await api.addLabels(pull.number, promotion.labels);
   const how = await api.reportVerdict(sha, {
     name: VERDICT_NAME,
@@ -256,9 +256,12 @@ async function proposeByPullRequest(ctx, options, change) {
     detailsUrl: target.runUrl
   });
   ctx.logger.debug(`gate verdict reported on ${sha} as a ${how}`);
-  appendJobSummary(env, `## ct: ${change.title(done().version)}
+  appendJobSummary(
+    env,
+    `## ct: ${text(change.title(done().version))}
 
-Pull request [#${pull.number}](${pull.url}) ${created ? "opened" : "updated"}.`);
+Pull request [#${pull.number}](${pull.url}) ${created ? "opened" : "updated"}.`
+  );
   return { version: done().version, previous: done().previous, dir: null, pullRequest: { number: pull.number, url: pull.url, created }, branch, commit: sha };
 }
 function reportFile(file, evaluation) {

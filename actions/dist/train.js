@@ -11,9 +11,6 @@ import {
   gitInfo
 } from "./chunks/monitor+promote+train.js";
 import {
-  trainingMarkdown
-} from "./chunks/evaluate+monitor+promote+train+validate.js";
-import {
   computeStatistics,
   imputedSummary
 } from "./chunks/monitor+predict+train+validate.js";
@@ -25,7 +22,8 @@ import {
   headlineMetric,
   loadDataset,
   quarantinedDays,
-  runAction
+  runAction,
+  trainingMarkdown
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   batchTensors,

@@ -3,7 +3,6 @@ import {
   runValidate
 } from "./chunks/monitor+validate.js";
 import "./chunks/monitor+train+validate.js";
-import "./chunks/evaluate+monitor+promote+train+validate.js";
 import "./chunks/monitor+predict+validate.js";
 import "./chunks/monitor+predict+train+validate.js";
 import "./chunks/evaluate+monitor+predict+validate.js";

@@ -577,10 +577,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -603,12 +603,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -619,12 +619,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -834,8 +834,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -856,11 +856,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -870,7 +870,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -894,19 +894,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1613,11 +1613,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4105,9 +4105,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4698,8 +4698,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4725,8 +4725,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7017,9 +7017,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err2;
       this[kClient][kOnError](err2);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err2;
         this[kClient][kOnError](err2);
       }
@@ -7029,8 +7029,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err2);
       util.destroy(this[kSocket], err2);
     }
-    function onHTTP2GoAway(code) {
-      const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7235,8 +7235,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err2) {
         abort(err2);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9174,7 +9174,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err2, { state, opts }, cb) {
-        const { statusCode, code, headers } = err2;
+        const { statusCode, code: code2, headers } = err2;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9186,7 +9186,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err2);
           return;
         }
@@ -11929,8 +11929,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16085,8 +16085,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16094,26 +16094,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16129,31 +16129,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path7) {
       for (let i = 0; i < path7.length; ++i) {
-        const code = path7.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path7.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16164,8 +16164,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16175,10 +16175,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16952,37 +16952,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17033,8 +17033,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num = Number.parseInt(value, 10);
-      return num >= 8 && num <= 15;
+      const num2 = Number.parseInt(value, 10);
+      return num2 >= 8 && num2 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17251,7 +17251,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17259,12 +17259,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17289,25 +17289,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17432,8 +17432,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17620,8 +17620,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17707,11 +17707,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17723,7 +17723,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17738,8 +17738,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17977,17 +17977,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18001,7 +18001,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18247,15 +18247,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err2) {
       let message;
-      let code;
+      let code2;
       if (err2 instanceof CloseEvent) {
         message = err2.reason;
-        code = err2.code;
+        code2 = err2.code;
       } else {
         message = err2.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err2, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -19166,9 +19166,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -19195,13 +19195,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -19217,13 +19217,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -19407,7 +19407,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix2 in values) {
           const vs = values[prefix2];
           if (!vs)
@@ -19420,16 +19420,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -19589,9 +19589,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -19613,7 +19613,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -19661,10 +19661,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -19785,12 +19785,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a, _b;
@@ -19907,18 +19907,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -22237,22 +22237,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -22525,15 +22525,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22564,15 +22564,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22599,15 +22599,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22652,15 +22652,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -23785,7 +23785,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -25618,8 +25618,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -27009,14 +27009,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -27033,14 +27033,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -27057,12 +27057,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -27074,12 +27074,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -27094,39 +27094,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -27189,8 +27189,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -27216,8 +27216,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -28387,9 +28387,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -28429,8 +28429,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node) {
-        const num = Number(node.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num2 = Number(node.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -28869,8 +28869,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node) {
-        const num = Number(node.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num2 = Number(node.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -29072,23 +29072,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -29716,22 +29716,22 @@ var require_errors3 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -30640,7 +30640,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -30838,9 +30838,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -31162,12 +31162,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -31329,12 +31329,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -33667,8 +33667,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -33687,9 +33687,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33764,10 +33764,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33796,9 +33796,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33809,8 +33809,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -34328,9 +34328,9 @@ function localCopy(url) {
   }
   return copy;
 }
-function asRemote(table, localShown, url) {
+function asRemote(table2, localShown, url) {
   const shown = remoteDisplay(url);
-  return { ...table, sources: table.sources.map((s) => s.file === localShown ? { ...s, file: shown } : s) };
+  return { ...table2, sources: table2.sources.map((s) => s.file === localShown ? { ...s, file: shown } : s) };
 }
 function remoteError(error2, localShown, url) {
   if (!(error2 instanceof UserError)) return error2;
@@ -34390,8 +34390,8 @@ function assertColumnsExist(path7, wanted, available) {
     }
   }
 }
-function isErrno(error2, code) {
-  return typeof error2 === "object" && error2 !== null && error2.code === code;
+function isErrno(error2, code2) {
+  return typeof error2 === "object" && error2 !== null && error2.code === code2;
 }
 var CHUNK_BYTES = 1 << 22;
 function countLineBreaks(fd) {
@@ -34667,10 +34667,10 @@ function selectWindow(partitions, window) {
   }
   return selected;
 }
-function newestDays(partitions, days) {
+function newestDays(partitions, days2) {
   const newest = partitions.at(-1);
   if (newest === void 0) return [];
-  const first = dayNumber(newest.date) - days + 1;
+  const first = dayNumber(newest.date) - days2 + 1;
   return partitions.filter((p) => dayNumber(p.date) >= first);
 }
 function describePartitions(partitions) {
@@ -34692,16 +34692,16 @@ function dayNumber(date) {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
   const day = Number(date.slice(8, 10));
-  const days = daysFromCivil(year, month, day);
-  return month >= 1 && month <= 12 && day >= 1 && dateOfDay(days) === date ? days : void 0;
+  const days2 = daysFromCivil(year, month, day);
+  return month >= 1 && month <= 12 && day >= 1 && dateOfDay(days2) === date ? days2 : void 0;
 }
-function dateOfDay(days) {
-  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+function dateOfDay(days2) {
+  return new Date(days2 * MS_PER_DAY).toISOString().slice(0, 10);
 }
 function checkedDate(value, what) {
-  const days = dayNumber(value);
-  if (days === void 0) throw new UserError(`${what}: expected a date YYYY-MM-DD, got "${value}"`);
-  return days;
+  const days2 = dayNumber(value);
+  if (days2 === void 0) throw new UserError(`${what}: expected a date YYYY-MM-DD, got "${value}"`);
+  return days2;
 }
 function checkedDays(value, what) {
   if (!Number.isInteger(value) || value < 1) throw new UserError(`${what}: expected a whole number of days >= 1, got ${value}`);
@@ -34717,19 +34717,19 @@ function alternatives(words, joiner = "or") {
   return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} ${joiner} ${words.at(-1)}`;
 }
 function oneOf(choices) {
-  return (text, name) => {
-    if (!choices.includes(text)) throw new UserError(`${name}: expected ${alternatives(choices)}, got "${text}"`);
-    return text;
+  return (text2, name) => {
+    if (!choices.includes(text2)) throw new UserError(`${name}: expected ${alternatives(choices)}, got "${text2}"`);
+    return text2;
   };
 }
 function wholeNumber(min, unit = "") {
-  return (text, name) => {
-    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-    if (!(Number.isSafeInteger(n) && n >= min)) throw new UserError(`${name}: expected a whole number${unit} >= ${min}, got ${text}`);
+  return (text2, name) => {
+    const n = /^\s*\d+\s*$/.test(text2) ? Number(text2) : NaN;
+    if (!(Number.isSafeInteger(n) && n >= min)) throw new UserError(`${name}: expected a whole number${unit} >= ${min}, got ${text2}`);
     return n;
   };
 }
-var names = (text) => text.split(",").map((c) => c.trim()).filter((c) => c !== "");
+var names = (text2) => text2.split(",").map((c) => c.trim()).filter((c) => c !== "");
 var BACKEND = {
   flags: "--backend <name>",
   description: "TF.js backend (overrides training.backend)",
@@ -35498,8 +35498,8 @@ function loadConfig(file, options = {}) {
   try {
     bytes = readFileSync(file);
   } catch (error2) {
-    const code = error2.code;
-    throw new UserError(code === "ENOENT" ? `config file not found: ${file}` : `cannot read config file ${file}: ${code}`);
+    const code2 = error2.code;
+    throw new UserError(code2 === "ENOENT" ? `config file not found: ${file}` : `cannot read config file ${file}: ${code2}`);
   }
   const raw = parseYaml(file, bytes.toString("utf8"));
   let config = checkConfig(file, raw);
@@ -35523,9 +35523,9 @@ function loadConfig(file, options = {}) {
   };
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
-function parseYaml(file, text) {
+function parseYaml(file, text2) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const first = doc.errors[0];
   if (first !== void 0) {
     const line = first.linePos?.[0]?.line;
@@ -35659,8 +35659,8 @@ function parseLabel(file, label) {
     if (label.op === void 0 !== (label.value === void 0)) {
       throw new UserError(`${file}: label: give both op and value, or neither`);
     }
-    const text = label.op === void 0 ? label.column : `${label.column} ${label.op} ${JSON.stringify(label.value)}`;
-    return { ...label, text };
+    const text2 = label.op === void 0 ? label.column : `${label.column} ${label.op} ${JSON.stringify(label.value)}`;
+    return { ...label, text: text2 };
   }
   const m = LABEL_PATTERN.exec(label);
   if (m === null) {
@@ -35825,9 +35825,9 @@ function annotateAnomalies(anomalies) {
   for (const a of anomalies) {
     const example = a.examples[0];
     const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
-    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
-    if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
-    else warning(text, { title: `ct: ${a.kind}`, ...where });
+    const text2 = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
+    if (a.severity === "error") error(text2, { title: `ct: ${a.kind}`, ...where });
+    else warning(text2, { title: `ct: ${a.kind}`, ...where });
   }
 }
 
@@ -35847,13 +35847,13 @@ var DictionaryBuilder = class {
   index = /* @__PURE__ */ new Map();
   /** The code of `value`, adding it when it is new. */
   codeOf(value) {
-    let code = this.index.get(value);
-    if (code === void 0) {
-      code = this.strings.length;
+    let code2 = this.index.get(value);
+    if (code2 === void 0) {
+      code2 = this.strings.length;
       this.strings.push(value);
-      this.index.set(value, code);
+      this.index.set(value, code2);
     }
-    return code;
+    return code2;
   }
   get size() {
     return this.strings.length;
@@ -35903,15 +35903,15 @@ var ByteDictionary = class {
       slot = slot + 1 & mask;
     }
     if (!isUtf8(source.subarray(start, end))) return -2;
-    const code = this.dictionary.codeOf(source.toString("utf8", start, end));
-    this.addEntry(slot, source, start, length, hash, code);
-    return code;
+    const code2 = this.dictionary.codeOf(source.toString("utf8", start, end));
+    this.addEntry(slot, source, start, length, hash, code2);
+    return code2;
   }
   /** The code of a string that was not read straight from bytes. */
   codeOf(value) {
     return this.dictionary.codeOf(value);
   }
-  addEntry(slot, source, start, length, hash, code) {
+  addEntry(slot, source, start, length, hash, code2) {
     const e = this.entries++;
     if (e >= this.entryCode.length) this.growEntries();
     if (this.poolUsed + length > this.pool.length) {
@@ -35924,7 +35924,7 @@ var ByteDictionary = class {
     this.poolUsed += length;
     this.entryLength[e] = length;
     this.entryHash[e] = hash;
-    this.entryCode[e] = code;
+    this.entryCode[e] = code2;
     this.slots[slot] = e + 1;
     if (this.entries * 2 > this.slots.length) this.rehash();
   }
@@ -36325,14 +36325,14 @@ var CsvColumn = class {
     const start = scan.starts[j];
     const end = scan.ends[j];
     if (start === end) return;
-    let code;
+    let code2;
     if (scan.flags[j] & ESCAPED) {
-      code = isUtf82(scan.bytesOf(j)) ? this.dictionary.codeOf(scan.text(j)) : -2;
-    } else code = this.dictionary.codeOfBytes(scan.bytes, start, end);
-    if (code === -2) {
+      code2 = isUtf82(scan.bytesOf(j)) ? this.dictionary.codeOf(scan.text(j)) : -2;
+    } else code2 = this.dictionary.codeOfBytes(scan.bytes, start, end);
+    if (code2 === -2) {
       throw new UserError(`${this.file} row ${this.firstRow + row + 1}, column "${this.name}": not valid UTF-8 text (save the file as UTF-8)`);
     }
-    this.codes[row] = code;
+    this.codes[row] = code2;
   }
   /**
    * The first value decides which candidate arrays are worth allocating
@@ -36403,10 +36403,10 @@ function readJsonLines(path7, options = {}) {
     closeSync2(fd);
   }
 }
-function parseRecord(text, file, line) {
+function parseRecord(text2, file, line) {
   let record;
   try {
-    record = JSON.parse(text);
+    record = JSON.parse(text2);
   } catch (error2) {
     throw new UserError(`${file} line ${line}: invalid JSON (${error2.message})`, { cause: error2 });
   }
@@ -36498,11 +36498,11 @@ var LineReader = class {
         end = length;
       }
       this.line++;
-      const text = buffer.toString("utf8", start, end);
-      if (text.includes("\uFFFD") && !isUtf83(buffer.subarray(start, end))) {
+      const text2 = buffer.toString("utf8", start, end);
+      if (text2.includes("\uFFFD") && !isUtf83(buffer.subarray(start, end))) {
         throw new UserError(`${this.file} line ${this.line}: not valid UTF-8 text (save the file as UTF-8)`);
       }
-      this.text = text;
+      this.text = text2;
       this.start = end + 1;
       return true;
     }
@@ -36569,11 +36569,11 @@ var JsonColumn = class {
         this.setText(row, JSON.stringify(value));
     }
   }
-  setText(row, text) {
+  setText(row, text2) {
     if (this.kind !== "string") this.becomeText();
-    if (text !== this.lastText) {
-      this.lastText = text;
-      this.lastCode = this.dictionary.codeOf(text);
+    if (text2 !== this.lastText) {
+      this.lastText = text2;
+      this.lastCode = this.dictionary.codeOf(text2);
     }
     this.codes[row] = this.lastCode;
   }
@@ -36812,8 +36812,8 @@ var DEFAULT_PARSERS = {
   timestampFromNanoseconds(nanos) {
     return new Date(Number(nanos / 1000000n));
   },
-  dateFromDays(days) {
-    return new Date(days * 864e5);
+  dateFromDays(days2) {
+    return new Date(days2 * 864e5);
   },
   stringFromBytes(bytes) {
     return bytes && decoder.decode(bytes);
@@ -38347,8 +38347,8 @@ var rhu = function(dat, bt) {
   for (i = 0; i < wc; ++i) {
     var bits2 = hw[i];
     if (bits2) {
-      var code = ri[bits2];
-      fill(syms, i, code, ri[bits2] = code + (1 << mb - bits2));
+      var code2 = ri[bits2];
+      fill(syms, i, code2, ri[bits2] = code2 + (1 << mb - bits2));
     }
   }
   return [bt, {
@@ -38943,10 +38943,10 @@ function getNextKey(key, len) {
   }
   return (key & step - 1) + step;
 }
-function replicateValue(table, i, step, end, code) {
+function replicateValue(table2, i, step, end, code2) {
   do {
     end -= step;
-    table[i + end] = new HuffmanCode(code.bits, code.value);
+    table2[i + end] = new HuffmanCode(code2.bits, code2.value);
   } while (end > 0);
 }
 function nextTableBitSize(count, len, root_bits) {
@@ -38959,8 +38959,8 @@ function nextTableBitSize(count, len, root_bits) {
   }
   return len - root_bits;
 }
-function buildHuffmanTable(root_table, table, root_bits, code_lengths, code_lengths_size) {
-  const start_table = table;
+function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_lengths_size) {
+  const start_table = table2;
   const count = new Int32Array(MAX_LENGTH + 1);
   const offset = new Int32Array(MAX_LENGTH + 1);
   const sorted = new Int32Array(code_lengths_size);
@@ -38981,7 +38981,7 @@ function buildHuffmanTable(root_table, table, root_bits, code_lengths, code_leng
   let total_size = table_size;
   if (offset[MAX_LENGTH] === 1) {
     for (let key2 = 0; key2 < total_size; ++key2) {
-      root_table[table + key2] = new HuffmanCode(0, sorted[0] & 65535);
+      root_table[table2 + key2] = new HuffmanCode(0, sorted[0] & 65535);
     }
     return total_size;
   }
@@ -38989,8 +38989,8 @@ function buildHuffmanTable(root_table, table, root_bits, code_lengths, code_leng
   let symbol = 0;
   for (let len = 1, step = 2; len <= root_bits; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
-      const code = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table + key, step, table_size, code);
+      const code2 = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + key, step, table_size, code2);
       key = getNextKey(key, len);
     }
   }
@@ -38999,21 +38999,21 @@ function buildHuffmanTable(root_table, table, root_bits, code_lengths, code_leng
   for (let len = root_bits + 1, step = 2; len <= MAX_LENGTH; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
       if ((key & mask) !== low) {
-        table += table_size;
+        table2 += table_size;
         table_bits = nextTableBitSize(count, len, root_bits);
         table_size = 1 << table_bits;
         total_size += table_size;
         low = key & mask;
-        root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table - start_table - low & 65535);
+        root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table2 - start_table - low & 65535);
       }
-      const code = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table + (key >> root_bits), step, table_size, code);
+      const code2 = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code2);
       key = getNextKey(key, len);
     }
   }
   return total_size;
 }
-function readHuffmanCode(alphabet_size, tables, table, br) {
+function readHuffmanCode(alphabet_size, tables, table2, br) {
   const code_lengths = new Uint8Array(alphabet_size);
   br.readMoreInput();
   const simple_code_or_skip = br.readBits(2);
@@ -39096,21 +39096,21 @@ function readHuffmanCode(alphabet_size, tables, table, br) {
       throw new Error("[ReadHuffmanCode] invalid num_codes or space");
     readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br);
   }
-  const table_size = buildHuffmanTable(tables, table, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
+  const table_size = buildHuffmanTable(tables, table2, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
   if (!table_size) throw new Error("brotli BuildHuffmanTable failed");
   return table_size;
 }
-function readSymbol(table, index, br) {
+function readSymbol(table2, index, br) {
   br.fillBitWindow();
   index += br.val_ >>> br.bit_pos_ & HUFFMAN_TABLE_MASK;
-  const nbits = table[index].bits - HUFFMAN_TABLE_BITS;
+  const nbits = table2[index].bits - HUFFMAN_TABLE_BITS;
   if (nbits > 0) {
     br.bit_pos_ += HUFFMAN_TABLE_BITS;
-    index += table[index].value;
+    index += table2[index].value;
     index += br.val_ >>> br.bit_pos_ & (1 << nbits) - 1;
   }
-  br.bit_pos_ += table[index].bits;
-  return table[index].value;
+  br.bit_pos_ += table2[index].bits;
+  return table2[index].value;
 }
 function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br) {
   let symbol = 0;
@@ -39118,17 +39118,17 @@ function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_leng
   let repeat = 0;
   let repeat_code_len = 0;
   let space = 32768;
-  const table = [];
+  const table2 = [];
   for (let i = 0; i < 32; i++)
-    table.push(new HuffmanCode(0, 0));
-  buildHuffmanTable(table, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
+    table2.push(new HuffmanCode(0, 0));
+  buildHuffmanTable(table2, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
   while (symbol < num_symbols && space > 0) {
     let p = 0;
     br.readMoreInput();
     br.fillBitWindow();
     p += br.val_ >>> br.bit_pos_ & 31;
-    br.bit_pos_ += table[p].bits;
-    const code_len = table[p].value & 255;
+    br.bit_pos_ += table2[p].bits;
+    const code_len = table2[p].value & 255;
     if (code_len < kCodeLengthRepeatCode) {
       repeat = 0;
       code_lengths[symbol++] = code_len;
@@ -39582,9 +39582,9 @@ function jumpToByteBoundary(br) {
   const new_bit_pos = br.bit_pos_ + 7 & ~7;
   return !br.readBits(new_bit_pos - br.bit_pos_);
 }
-function readBlockLength(table, index, br) {
-  const code = readSymbol(table, index, br);
-  const { offset, nbits } = kBlockLengthPrefixCode[code];
+function readBlockLength(table2, index, br) {
+  const code2 = readSymbol(table2, index, br);
+  const { offset, nbits } = kBlockLengthPrefixCode[code2];
   return offset + br.readBits(nbits);
 }
 
@@ -41424,19 +41424,19 @@ function decodeContextMap(context_map_size, br) {
   if (use_rle_for_zeros) {
     max_run_length_prefix = br.readBits(4) + 1;
   }
-  const table = [];
+  const table2 = [];
   for (let i = 0; i < HUFFMAN_MAX_TABLE_SIZE; i++) {
-    table[i] = new HuffmanCode(0, 0);
+    table2[i] = new HuffmanCode(0, 0);
   }
-  readHuffmanCode(num_htrees + max_run_length_prefix, table, 0, br);
+  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
   for (let i = 0; i < context_map_size; ) {
     br.readMoreInput();
-    const code = readSymbol(table, 0, br);
-    if (code === 0) {
+    const code2 = readSymbol(table2, 0, br);
+    if (code2 === 0) {
       context_map[i] = 0;
       i++;
-    } else if (code <= max_run_length_prefix) {
-      let reps = 1 + (1 << code) + br.readBits(code);
+    } else if (code2 <= max_run_length_prefix) {
+      let reps = 1 + (1 << code2) + br.readBits(code2);
       while (--reps) {
         if (i >= context_map_size) {
           throw new Error("[DecodeContextMap] i >= context_map_size");
@@ -41445,7 +41445,7 @@ function decodeContextMap(context_map_size, br) {
         i++;
       }
     } else {
-      context_map[i] = code - max_run_length_prefix;
+      context_map[i] = code2 - max_run_length_prefix;
       i++;
     }
   }
@@ -41628,11 +41628,11 @@ function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
     const lms = (1 << lengthBits) - 1;
     const dms = (1 << distBits) - 1;
     for (; ; ) {
-      const code = lengthMap[bits16(input, pos) & lms];
-      const sym = code >> 4;
-      pos += code & 15;
+      const code2 = lengthMap[bits16(input, pos) & lms];
+      const sym = code2 >> 4;
+      pos += code2 & 15;
       if (pos > totalBits) throw new Error("unexpected EOF");
-      if (!code) throw new Error("invalid length/literal");
+      if (!code2) throw new Error("invalid length/literal");
       if (sym < 256) out[outputIndex++] = sym;
       else if (sym === 256) {
         lengthMap = void 0;
@@ -43209,13 +43209,13 @@ function brotli(input, output) {
   }
   output.write(ringbuffer, pos & ringbuffer_mask);
 }
-function translateShortCodes(code, ringbuffer, index) {
-  if (code < NUM_DISTANCE_SHORT_CODES) {
-    index += kDistanceShortCodeIndexOffset[code];
+function translateShortCodes(code2, ringbuffer, index) {
+  if (code2 < NUM_DISTANCE_SHORT_CODES) {
+    index += kDistanceShortCodeIndexOffset[code2];
     index &= 3;
-    return ringbuffer[index] + kDistanceShortCodeValueOffset[code];
+    return ringbuffer[index] + kDistanceShortCodeValueOffset[code2];
   } else {
-    return code - NUM_DISTANCE_SHORT_CODES + 1;
+    return code2 - NUM_DISTANCE_SHORT_CODES + 1;
   }
 }
 
@@ -43556,9 +43556,9 @@ function decodePlainStrings(page, view, pos, count, type, width, uuid, sink, out
       pos += 4;
     }
     needBytes(page, pos, length);
-    const code = uuid ? dictionary2.codeOf(formatUuid(page, pos)) : dictionary2.codeOfBytes(buffer, pos, pos + length);
-    if (code < 0) throw new CorruptPageError(`column "${sink.name}" holds text that is not valid UTF-8`);
-    out[at + i] = code;
+    const code2 = uuid ? dictionary2.codeOf(formatUuid(page, pos)) : dictionary2.codeOfBytes(buffer, pos, pos + length);
+    if (code2 < 0) throw new CorruptPageError(`column "${sink.name}" holds text that is not valid UTF-8`);
+    out[at + i] = code2;
     pos += length;
   }
 }
@@ -43580,9 +43580,9 @@ function convertDecoded(raw, sink) {
       return raw ? 1 : 0;
     case "string": {
       const bytes = raw;
-      const code = value.uuid ? sink.dictionary.codeOf(formatUuid(bytes, 0)) : sink.dictionary.codeOfBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length);
-      if (code < 0) throw new CorruptPageError(`column "${sink.name}" holds text that is not valid UTF-8`);
-      return code;
+      const code2 = value.uuid ? sink.dictionary.codeOf(formatUuid(bytes, 0)) : sink.dictionary.codeOfBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length);
+      if (code2 < 0) throw new CorruptPageError(`column "${sink.name}" holds text that is not valid UTF-8`);
+      return code2;
     }
     default: {
       let number;
@@ -44045,74 +44045,74 @@ async function readTables(files, options = {}) {
 }
 function alignTables(tables) {
   const types = /* @__PURE__ */ new Map();
-  for (const table of tables) {
-    for (const column of table.columns) {
-      if (nullCount(column) === table.rowCount) continue;
+  for (const table2 of tables) {
+    for (const column of table2.columns) {
+      if (nullCount(column) === table2.rowCount) continue;
       const seen = types.get(column.name);
-      const file = table.sources[0]?.file ?? "(table)";
-      if (seen === void 0) types.set(column.name, { type: column.type, file, table, column });
+      const file = table2.sources[0]?.file ?? "(table)";
+      if (seen === void 0) types.set(column.name, { type: column.type, file, table: table2, column });
       else if (seen.type !== column.type) {
-        const where = unreadableValue(column, table, seen.type) ?? unreadableValue(seen.column, seen.table, column.type);
+        const where = unreadableValue(column, table2, seen.type) ?? unreadableValue(seen.column, seen.table, column.type);
         throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}${where === void 0 ? "" : ` (${where})`}`);
       }
     }
   }
   const names2 = [];
-  for (const table of tables) {
-    for (const column of table.columns) {
+  for (const table2 of tables) {
+    for (const column of table2.columns) {
       if (names2.includes(column.name)) continue;
       names2.push(column.name);
       if (!types.has(column.name)) types.set(column.name, { type: column.type, file: "" });
     }
   }
-  return tables.map((table) => {
+  return tables.map((table2) => {
     const columns = names2.map((name) => {
       const type = types.get(name).type;
-      const column = table.columns.find((c) => c.name === name);
+      const column = table2.columns.find((c) => c.name === name);
       if (column !== void 0 && column.type === type) return column;
-      return nullColumn(name, type, table.rowCount);
+      return nullColumn(name, type, table2.rowCount);
     });
-    return { ...table, columns };
+    return { ...table2, columns };
   });
 }
-function unreadableValue(column, table, type) {
+function unreadableValue(column, table2, type) {
   if (column.type !== "string" || type === "string") return void 0;
-  const readable = column.dictionary.map((text) => {
-    const bytes = Buffer.from(text);
+  const readable = column.dictionary.map((text2) => {
+    const bytes = Buffer.from(text2);
     if (type === "number") return !Number.isNaN(parseNumberBytes(bytes, 0, bytes.length)) || isNanToken(bytes, 0, bytes.length);
     if (type === "timestamp") return !Number.isNaN(parseTimestampBytes(bytes, 0, bytes.length));
     return parseBooleanBytes(bytes, 0, bytes.length) >= 0;
   });
-  const row = column.codes.findIndex((code) => code >= 0 && !readable[code]);
+  const row = column.codes.findIndex((code2) => code2 >= 0 && !readable[code2]);
   if (row < 0) return void 0;
-  const at = locateRow(table, row);
+  const at = locateRow(table2, row);
   const what = type === "timestamp" ? "a date or time" : type === "number" ? "a number" : "true or false";
   return `${at.file} row ${at.row}: ${JSON.stringify(column.dictionary[column.codes[row]].slice(0, 80))} is not ${what}`;
 }
 
 // src/data/split.ts
 function timeSplit(partitions, evaluationDays) {
-  const days = checkedDays(evaluationDays, "data.split.evaluationDays");
-  const evaluation = newestDays(partitions, days);
+  const days2 = checkedDays(evaluationDays, "data.split.evaluationDays");
+  const evaluation = newestDays(partitions, days2);
   const train = partitions.slice(0, partitions.length - evaluation.length);
   if (train.length === 0) {
     const range2 = partitions.length === 0 ? "no partitions" : `${partitions[0].date}..${partitions.at(-1).date}`;
-    throw new UserError(`data.split.evaluationDays: the newest ${days} days take the whole window (${range2}); no days are left to train on`);
+    throw new UserError(`data.split.evaluationDays: the newest ${days2} days take the whole window (${range2}); no days are left to train on`);
   }
   return { train, evaluation };
 }
-function hashSplit(table, options) {
+function hashSplit(table2, options) {
   const { fraction } = options;
   if (!(fraction > 0 && fraction < 1)) throw new UserError(`data.split.evaluationFraction: expected a number between 0 and 1, got ${fraction}`);
   if (!Number.isFinite(options.seed)) throw new UserError(`data.split.seed: expected a number, got ${options.seed}`);
   const seed = Math.trunc(options.seed) | 0;
   const keys = (options.key ?? []).map((name) => {
-    const column = findColumn(table, name);
+    const column = findColumn(table2, name);
     if (column === void 0) throw new UserError(`data.split.key: no column "${name}" in the data`);
     return keyHasher(column);
   });
   const threshold = fraction * 4294967296;
-  const n = table.rowCount;
+  const n = table2.rowCount;
   const side = new Uint8Array(n);
   let evaluationCount = 0;
   for (let i = 0; i < n; i++) {
@@ -44140,8 +44140,8 @@ function keyHasher(column) {
       const hashes = Int32Array.from(column.dictionary, (s) => hashString(s));
       const codes = column.codes;
       return (h, i) => {
-        const code = codes[i];
-        return code < 0 ? mix(h, NULL_WORD) : mix(mix(h, 1), hashes[code]);
+        const code2 = codes[i];
+        return code2 < 0 ? mix(h, NULL_WORD) : mix(mix(h, 1), hashes[code2]);
       };
     }
     case "boolean": {
@@ -44221,8 +44221,8 @@ function planDataset(data, source, exclude = /* @__PURE__ */ new Set()) {
       evaluationParts: split.evaluation.map((p) => p.date)
     };
   }
-  const days = partitions.map((p) => p.date);
-  return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: days, evaluationParts: days };
+  const days2 = partitions.map((p) => p.date);
+  return { partitioned: true, files: partitions.map((p) => p.file), evaluationFiles: [], trainParts: days2, evaluationParts: days2 };
 }
 function refuseFutureDays(partitions) {
   const today = Math.floor(Date.now() / MS_PER_DAY);
@@ -44247,24 +44247,24 @@ function planBatch(source) {
 async function loadDataset(data, source, exclude = /* @__PURE__ */ new Set()) {
   const plan = planDataset(data, source, exclude);
   const options = data.format === void 0 ? {} : { format: data.format };
-  const table = await readTables(plan.files, options);
+  const table2 = await readTables(plan.files, options);
   const fingerprint = fingerprintFiles(plan.files);
-  const base = { files: plan.files, trainParts: plan.trainParts, evaluationParts: plan.evaluationParts, table, fingerprint };
+  const base = { files: plan.files, trainParts: plan.trainParts, evaluationParts: plan.evaluationParts, table: table2, fingerprint };
   const split = data.split;
   if (plan.evaluationFiles.length > 0) {
     const evaluation = new Set(plan.evaluationFiles.map(displayPath));
-    const trainCount = table.sources.filter((s) => !evaluation.has(s.file)).reduce((n, s) => n + s.rows, 0);
-    return { ...base, trainRows: range(0, trainCount), evaluationRows: range(trainCount, table.rowCount) };
+    const trainCount = table2.sources.filter((s) => !evaluation.has(s.file)).reduce((n, s) => n + s.rows, 0);
+    return { ...base, trainRows: range(0, trainCount), evaluationRows: range(trainCount, table2.rowCount) };
   }
-  const rows = split.method === "hash" ? hashSplitRows(table, split) : timeSplitRows(table, data.timestamp, split.evaluationDays, source);
+  const rows = split.method === "hash" ? hashSplitRows(table2, split) : timeSplitRows(table2, data.timestamp, split.evaluationDays, source);
   return { ...base, trainRows: rows.train, evaluationRows: rows.evaluation };
 }
-function hashSplitRows(table, split) {
-  return hashSplit(table, { fraction: split.evaluationFraction, seed: split.seed, ...split.key ? { key: split.key } : {} });
+function hashSplitRows(table2, split) {
+  return hashSplit(table2, { fraction: split.evaluationFraction, seed: split.seed, ...split.key ? { key: split.key } : {} });
 }
-function timeSplitRows(table, timestamp, days, file) {
+function timeSplitRows(table2, timestamp, days2, file) {
   if (timestamp === void 0) throw new UserError(`data.split: a time split of one file (${file}) needs data.timestamp`);
-  const column = findColumn(table, timestamp);
+  const column = findColumn(table2, timestamp);
   if (column === void 0 || column.type !== "timestamp") {
     throw new UserError(`data.timestamp: column "${timestamp}" of ${file} is ${column === void 0 ? "missing" : column.type}, expected timestamps`);
   }
@@ -44273,14 +44273,14 @@ function timeSplitRows(table, timestamp, days, file) {
     const day = Math.floor(column.values[i] / MS_PER_DAY);
     if (day > newestDay) newestDay = day;
   }
-  const firstEvaluationDay = newestDay - days + 1;
+  const firstEvaluationDay = newestDay - days2 + 1;
   const train = [];
   const evaluation = [];
   for (let i = 0; i < column.values.length; i++) {
     const t = column.values[i];
     (Number.isFinite(t) && Math.floor(t / MS_PER_DAY) >= firstEvaluationDay ? evaluation : train).push(i);
   }
-  if (train.length === 0) throw new UserError(`data.split.evaluationDays: ${days} days leave no training rows in ${file}`);
+  if (train.length === 0) throw new UserError(`data.split.evaluationDays: ${days2} days leave no training rows in ${file}`);
   return { train: Int32Array.from(train), evaluation: Int32Array.from(evaluation) };
 }
 function range(from, to) {
@@ -44306,6 +44306,400 @@ function fingerprintFiles(files) {
   return `sha256:${hash.digest("hex")}`;
 }
 
+// src/report/escape.ts
+var CODE_MAX = 120;
+var TEXT_MAX = 500;
+var ELLIPSIS = "\u2026";
+var ZWJ = "\u200D";
+function oneLine(value) {
+  return value.replace(/\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ");
+}
+function capped(value, maxLength) {
+  const chars = Array.from(value);
+  if (chars.length <= maxLength) return value;
+  return `${chars.slice(0, Math.max(0, maxLength - 1)).join("")}${ELLIPSIS}`;
+}
+function show(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function plain(value, maxLength = 200) {
+  return capped(oneLine(show(value)), maxLength);
+}
+function code(value, maxLength = CODE_MAX) {
+  const content = capped(oneLine(show(value)), maxLength);
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = content.startsWith("`") || content.endsWith("`") || content.startsWith(" ") && content.endsWith(" ") && content.trim() !== "" ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+var isWordChar = (c) => c !== void 0 && /[A-Za-z0-9]/.test(c);
+function text(value, maxLength = TEXT_MAX) {
+  const content = capped(oneLine(show(value)), maxLength);
+  const chars = Array.from(content);
+  let out = "";
+  chars.forEach((c, i) => {
+    const previous = chars[i - 1];
+    const next = chars[i + 1];
+    if ("\\`*[]<|~&$".includes(c)) out += `\\${c}`;
+    else if (c === "_") out += isWordChar(previous) && isWordChar(next) ? c : `\\${c}`;
+    else if (i === 0 && "#>-+=".includes(c)) out += `\\${c}`;
+    else if (c === "@" || c === "#" && next !== void 0 && /[0-9A-Za-z]/.test(next)) out += `${c}${ZWJ}`;
+    else if (c === ":" && next === "/" && chars[i + 2] === "/") out += `${c}${ZWJ}`;
+    else if ((c === "w" || c === "W") && content.slice(i, i + 4).toLowerCase() === "www." && !isWordChar(previous)) out += `${c}${ZWJ}`;
+    else out += c;
+  });
+  return out.replace(/^([0-9]{1,9})([.)])/, "$1\\$2");
+}
+
+// src/report/charts.ts
+function lineChart(title, xLabel, xs, yLabel, series, range2 = [0, 1]) {
+  const label = (x, maxLength = 80) => `"${plain(x, maxLength).replace(/["`]/g, "'").replace(/[<>]/g, " ")}"`;
+  const values = (ys) => `[${ys.map((y) => Number.isFinite(y) ? Number(y.toFixed(4)) : range2[0]).join(", ")}]`;
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title ${label(title, 200)}`,
+    `  x-axis ${label(xLabel)} [${xs.map((x) => label(x)).join(", ")}]`,
+    `  y-axis ${label(yLabel)} ${range2[0]} --> ${range2[1]}`,
+    ...series.map((ys) => `  line ${values(ys)}`),
+    "```"
+  ].join("\n");
+}
+
+// src/report/markdown.ts
+function table(header, rows) {
+  const escape2 = (cell) => cell.replace(/(?<!\\)\|/g, "\\|").replace(/\r\n|[\r\n]/g, " ");
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(escape2).join(" | ")} |`)].join("\n");
+}
+function num(x, digits = 4) {
+  if (x === null || x === void 0 || Number.isNaN(x)) return "\u2014";
+  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+function signed(x) {
+  if (x === null || x === void 0 || Number.isNaN(x)) return "\u2014";
+  return `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+}
+function validationMarkdown(v) {
+  const lines = [
+    `# Data validation: ${v.ok ? "passed" : "failed"}`,
+    "",
+    `${v.rows} rows from ${v.files.length} file(s); fingerprint ${code(`${v.fingerprint.slice(0, 19)}\u2026`)}.`,
+    ""
+  ];
+  if (v.retrain?.needed === false) lines.push(`${text(v.retrain.reason)}.`, "");
+  if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to ${code(v.schemaFile)}: review it and commit it.`, "");
+  else lines.push(`Checked against ${code(v.schemaFile)}.`, "");
+  lines.push("## Anomalies", "");
+  if (v.anomalies.length === 0) lines.push("None.");
+  else {
+    lines.push(
+      table(
+        ["severity", "column", "kind", "count", "share", "examples", "message"],
+        v.anomalies.map((a) => [
+          a.severity === "error" ? "**error**" : "warning",
+          a.column === null ? "\u2014" : code(a.column),
+          text(a.kind),
+          String(a.count),
+          `${(a.share * 100).toFixed(2)}%`,
+          a.examples.slice(0, 3).map((e) => `${text(e.file, 200)}:${e.row}${e.value === void 0 ? "" : ` (${code(e.value, 60)})`}`).join(", "),
+          text(a.message)
+        ])
+      )
+    );
+  }
+  lines.push("", "## Partition history", "");
+  const history = v.history ?? { days: 0, skipped: "not recorded" };
+  if (history.skipped !== null) lines.push(`Not tested: ${text(history.skipped)}.`);
+  else
+    lines.push(
+      `The newest partition was compared with ${history.days} earlier day(s): row count, null rates, numeric moments and quantiles, category mixes, the label rate, the model's derived inputs and, with a production model, its score on the labelled rows.`
+    );
+  const quarantined = v.quarantined ?? [];
+  if (quarantined.length > 0) {
+    lines.push("", `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, "");
+    for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join("; ")}`);
+  }
+  lines.push("", "## Drift", "");
+  const d = v.drift;
+  if (d === null) lines.push("Not tested: there is no reference yet (no production model and no training days in this batch).");
+  else {
+    lines.push(
+      `Against ${text(d.reference)}: ${d.driftedColumns} of ${d.columns.length} columns drifted (${(d.driftedShare * 100).toFixed(0)}%; dataset drift at ${(d.datasetDriftShare * 100).toFixed(0)}%): ${d.datasetDrift ? "**dataset drift**" : "no dataset drift"}${d.datasetDrift && d.blocking ? ", which blocks training" : ""}. Correction for multiple tests: ${text(d.correction)}.`,
+      ""
+    );
+    const rows = [
+      ...d.columns.map((c) => ({ ...c, column: code(c.column) })),
+      ...d.label ? [{ ...d.label, column: `${code(d.label.column)} (label)` }] : [],
+      ...d.prediction ? [{ ...d.prediction, column: `${code(d.prediction.column)} (prediction)` }] : []
+    ];
+    lines.push(
+      table(
+        ["column", "test", "statistic", "p-value (adjusted)", "threshold", "drifted", "null rate ref \u2192 cur"],
+        rows.map((c) => [
+          c.column,
+          text(c.test),
+          num(c.statistic),
+          c.pValue === null ? "\u2014" : `${num(c.pValue)} (${num(c.adjustedPValue)})`,
+          String(c.threshold),
+          c.drifted ? "**yes**" : "no",
+          `${(c.nullRate.reference * 100).toFixed(1)}% \u2192 ${(c.nullRate.current * 100).toFixed(1)}%${c.nullRate.changed ? " (changed)" : ""}`
+        ])
+      )
+    );
+    if (d.skipped.length > 0) lines.push("", `Not tested: ${d.skipped.map((s) => `${code(s.column)} (${text(s.reason)})`).join("; ")}.`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+function timingSection(lines) {
+  return [
+    "",
+    "## Timing",
+    "",
+    TIMING_MARKDOWN.start,
+    "",
+    "Measured on this machine: these values differ from run to run.",
+    "",
+    ...lines,
+    "",
+    TIMING_MARKDOWN.end
+  ];
+}
+function trainingTime(t) {
+  return `Trained in ${t.timing.durationSeconds.toFixed(1)} s (${Math.round(t.timing.samplesPerSecond)} samples/s).`;
+}
+function evaluationTimingOf(e) {
+  return e.timing;
+}
+function latencyTable(e) {
+  const timing = evaluationTimingOf(e);
+  if (timing === void 0) return [];
+  const candidate = timing.latency.candidate;
+  const baseline = timing.latency.baseline;
+  const names2 = Object.keys(candidate);
+  if (names2.length === 0) return [];
+  return [
+    table(
+      ["guard metric", "candidate", "production", "delta"],
+      names2.map((n) => [text(n), num(candidate[n]), num(baseline?.[n]), baseline?.[n] === void 0 ? "\u2014" : signed(candidate[n] - baseline[n])])
+    )
+  ];
+}
+function trainingMarkdown(t) {
+  const epochTimes = new Map(t.timing.epochs.map((e) => [e.epoch, e]));
+  return `${[
+    `# Training: ${text(t.model)}`,
+    "",
+    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the ${code(t.backend.name)} backend, ${t.parameters} parameters.`,
+    "",
+    table(
+      ["epoch", "loss", "validation loss", "validation metric"],
+      t.history.map((h) => [String(h.epoch), num(h.loss), num(h.validationLoss), num(h.validationMetric)])
+    ),
+    ...imputedSection(t),
+    ...timingSection([
+      trainingTime(t),
+      "",
+      table(
+        ["epoch", "seconds", "samples/s"],
+        t.history.map((h) => [
+          String(h.epoch),
+          epochTimes.get(h.epoch)?.seconds.toFixed(1) ?? "\u2014",
+          String(Math.round(epochTimes.get(h.epoch)?.samplesPerSecond ?? Number.NaN))
+        ])
+      )
+    ])
+  ].join("\n")}
+`;
+}
+function imputedSection(t) {
+  const imputed = t.data.imputed;
+  const rows = (imputed?.features ?? []).filter((c) => c.missing + c.nonFinite + c.outOfVocabulary + c.far > 0);
+  if (imputed === void 0 || rows.length === 0) return [];
+  return [
+    "",
+    "## Imputed training rows",
+    "",
+    `Of the ${imputed.rows} rows of the training window, the encoder filled these in before the model learned from them: missing and non-finite (after the transform) values as the training mean (numeric) or id 0 (categorical), values out of the vocabulary as id 0. Far: beyond the training range, kept as they are.`,
+    "",
+    table(
+      ["feature", "column", "missing", "non-finite", "out of vocabulary", "far"],
+      rows.map((c) => [text(c.feature), text(c.column), String(c.missing), String(c.nonFinite), String(c.outOfVocabulary), String(c.far)])
+    )
+  ];
+}
+function interval(ci) {
+  return ci === null || ci === void 0 ? "\u2014" : `[${signed(ci[0])}, ${signed(ci[1])}]`;
+}
+function metricsTable(e) {
+  const names2 = Object.keys(e.candidate.metrics);
+  const level = e.bootstrap === null ? "interval" : `${Math.round(e.bootstrap.confidence * 100)}% interval`;
+  return table(
+    ["metric", "candidate", "production", "delta", level],
+    names2.map((n) => [text(n), num(e.candidate.metrics[n]), num(e.baseline?.metrics[n]), signed(e.deltas[n]?.value), interval(e.deltas[n]?.ci)])
+  );
+}
+function slicesTable(e) {
+  const headline = headlineMetric(e.task).name;
+  return table(
+    ["slice", "rows", `${text(headline)} candidate`, `${text(headline)} production`, "delta", "interval", "note"],
+    e.slices.map((s) => [
+      text(s.key),
+      String(s.rows),
+      num(s.candidate[headline]),
+      num(s.baseline?.[headline]),
+      signed(s.deltas[headline]?.value),
+      interval(s.deltas[headline]?.ci),
+      s.skipped === null ? "" : `skipped: ${text(s.skipped)}`
+    ])
+  );
+}
+function gateMark(c) {
+  return c.skipped ? "\u23ED\uFE0F skipped" : c.passed ? "\u2705 pass" : "\u274C **fail**";
+}
+function gateRows(checks) {
+  const rows = [];
+  for (let i = 0; i < checks.length; ) {
+    const c = checks[i];
+    let j = i + 1;
+    while (c.skipped && c.slice !== null && j < checks.length && checks[j].skipped && checks[j].slice !== null && checks[j].threshold === c.threshold && checks[j].message === c.message)
+      j++;
+    const slice = j - i > 1 ? `${j - i} slices (${checks.slice(i, j).map((x) => text(x.slice, 100)).join(", ")})` : c.slice === null ? "all rows" : text(c.slice);
+    rows.push([gateMark(c), text(c.threshold), slice, text(c.message)]);
+    i = j;
+  }
+  return rows;
+}
+function chartsSection(e) {
+  if (e.curves === null) return [];
+  const withProduction = e.curves.roc.baseline !== null;
+  const which2 = withProduction ? "lines: candidate, production, chance" : "lines: candidate, chance";
+  const fprs = e.curves.roc.candidate.map((_, i, all) => (i / (all.length - 1)).toFixed(1));
+  const roc = [e.curves.roc.candidate, ...e.curves.roc.baseline === null ? [] : [e.curves.roc.baseline], fprs.map(Number)];
+  const bins = e.curves.calibration.candidate;
+  const centres = bins.map((b) => ((b.bin + 0.5) / bins.length).toFixed(2));
+  const calibration = [
+    bins.map((b) => b.observed),
+    ...e.curves.calibration.baseline === null ? [] : [e.curves.calibration.baseline.map((b) => b.observed)],
+    centres.map(Number)
+  ];
+  const out = ["", "## Charts", ""];
+  if (e.curves.roc.candidate.length > 0) out.push(lineChart(`ROC curve (${which2})`, "false positive rate", fprs, "true positive rate", roc), "");
+  out.push(
+    lineChart(
+      `Calibration: observed positive rate by predicted probability (${which2.replace("chance", "perfect")})`,
+      "predicted probability (bin centre)",
+      centres,
+      "observed rate",
+      calibration
+    ),
+    "",
+    `Empty probability bins are drawn at 0. Rows per bin (candidate): ${bins.map((b) => b.rows).join(", ")}.`
+  );
+  return out;
+}
+function testsSection(e) {
+  const lines = [];
+  const d = e.tests.deLong;
+  if (d !== null)
+    lines.push(
+      `- DeLong's test of the AUC difference: ${signed(d.difference)} (standard error ${num(d.standardError)}), z = ${d.z.toFixed(2)}, p = ${pValue(d.pValue)}.`
+    );
+  const m = e.tests.mcNemar;
+  if (m !== null) {
+    lines.push(
+      `- McNemar's test of accuracy (${m.method === "exact" ? "exact binomial" : `chi-square ${num(m.statistic)} with continuity correction`}): ${m.candidateOnlyRight} rows only the candidate gets right, ${m.baselineOnlyRight} only production; p = ${pValue(m.pValue)}.`
+    );
+  }
+  if (e.bootstrap !== null)
+    lines.push(
+      `- Intervals: paired bootstrap, ${e.bootstrap.samples} draws of the ${e.rows} rows (seed ${e.bootstrap.seed}), both models scored on each draw; ${Math.round(e.bootstrap.confidence * 100)}% percentile intervals.`
+    );
+  return lines.length === 0 ? [] : ["", "## Is the difference real?", "", ...lines];
+}
+function pValue(p) {
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+}
+function evaluationMarkdown(e) {
+  const verdict = e.ok ? e.rubberStamp ? "passed (rubber stamp: no production model yet)" : "passed" : "failed";
+  const against = e.baseline === null ? "There is no production model: change and significance thresholds were skipped." : `Compared with production version ${code(e.baseline.version)}, re-scored on the same rows.`;
+  const lines = [`# Evaluation of ${text(e.model)}: gates ${verdict}`, "", `${e.rows} evaluation rows (${days(e.data.parts)}). ${against}`];
+  if (e.failures.length > 0) lines.push("", "## Why it failed", "", ...e.failures.map((f) => `- ${text(f.message)}`));
+  lines.push("", "## Gates", "", table(["result", "gate", "slice", "detail"], gateRows(e.checks)));
+  if (e.infra !== null) lines.push("", `${e.infra.ok ? "\u2705" : "\u274C"} ${text(e.infra.message)}.`);
+  lines.push(
+    "",
+    "## Metrics",
+    "",
+    metricsTable(e),
+    "",
+    `Guard metrics (${e.guardMetrics.map((m) => text(m)).join(", ")}) are measured once per model on this machine, without intervals; latency is under Timing.`
+  );
+  lines.push(...testsSection(e));
+  if (e.slices.length > 0) lines.push("", "## Slices", "", slicesTable(e));
+  lines.push(...chartsSection(e));
+  lines.push(...evaluationTiming(e));
+  return `${lines.join("\n")}
+`;
+}
+function evaluationTiming(e) {
+  const timing = evaluationTimingOf(e);
+  if (timing === void 0) return [];
+  const infra = timing.infra;
+  const infraTimes = infra === null || infra.loadMs === null ? "" : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? "" : `, predicted ${e.infra?.rows ?? "?"} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
+  const latency = latencyTable(e);
+  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...latency.length === 0 ? [] : ["", ...latency]]);
+}
+function days(parts) {
+  if (parts.length === 0) return "\u2014";
+  const first = text(parts[0], 100);
+  return parts.length === 1 ? first : `${first} .. ${text(parts[parts.length - 1], 100)}, ${parts.length} days`;
+}
+function modelCardMarkdown(config, t, e) {
+  const features = config.features.map(
+    (f) => `- ${code(f.name)}: column ${code(f.column)}${f.transform === "none" ? "" : `, ${text(f.transform)}`}${f.kind === void 0 ? "" : `, ${text(f.kind)}`}`
+  );
+  return `${[
+    `# Model card: ${text(config.name)}`,
+    "",
+    "## Intended use",
+    "",
+    `A ${text(config.task)} model predicting ${code(config.label.text)} from the features below, retrained continuously by ct. It is only as good as the data window it was trained on; check the evaluation below before relying on it elsewhere.`,
+    "",
+    "## Data",
+    "",
+    `- Training: ${days(t.data.trainParts)}, ${t.data.rows.train} rows (+${t.data.rows.validation} validation)`,
+    `- Evaluation: ${days(e.data.parts)}, ${e.rows} rows`,
+    `- Fingerprint: ${code(t.data.fingerprint)}`,
+    "",
+    "## Features",
+    "",
+    ...features,
+    "",
+    "## Evaluation",
+    "",
+    metricsTable(e),
+    ...e.slices.length > 0 ? ["", "### By slice", "", slicesTable(e)] : [],
+    "",
+    `Gates: ${e.ok ? "passed" : "failed"}${e.rubberStamp ? " (rubber stamp: first model)" : ""}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks.filter((c) => !c.skipped).map((c) => `${text(c.threshold)}${c.slice === null ? "" : ` on ${text(c.slice)}`}`).join("; ")}.`,
+    "",
+    "## Lineage",
+    "",
+    `- Git commit: ${t.git === null ? "none (not a git repository)" : `${code(t.git.commit)}${t.git.dirty ? " (uncommitted changes)" : ""}`}`,
+    `- Config: ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 16)}\u2026`)}`,
+    `- Backend: ${code(t.backend.name)}; seed ${t.seed}; ${t.epochs} epoch(s)`,
+    `- Packages: ${Object.entries(t.packages).map(([k, v]) => `${text(k, 100)} ${text(v, 100)}`).join(", ")}`,
+    "",
+    "## Limitations",
+    "",
+    "- Metrics are measured on the evaluation days above; on other periods, routes or hours they can differ (see the slices in evaluation.json).",
+    "- The model knows only the features listed; causes outside them (weather, incidents) are invisible to it.",
+    ...timingSection([trainingTime(t), ...latencyTable(e).length === 0 ? [] : ["", ...latencyTable(e)]])
+  ].join("\n")}
+`;
+}
+
 // src/pipeline/context.ts
 import { existsSync as existsSync3 } from "node:fs";
 import path6 from "node:path";
@@ -44328,12 +44722,12 @@ function quarantinedDays(ctx) {
   const file = artifactPaths(ctx.outDir).validation;
   if (ctx.data !== void 0 || !existsSync3(file)) return /* @__PURE__ */ new Set();
   const validation = readJson(file, "validation result");
-  const days = /* @__PURE__ */ new Set();
+  const days2 = /* @__PURE__ */ new Set();
   for (const q of validation.quarantined ?? []) {
     const partition = path6.join(dataSource(ctx), path6.basename(q.file));
-    if (existsSync3(partition) && fingerprintFiles([partition]) === q.fingerprint) days.add(q.date);
+    if (existsSync3(partition) && fingerprintFiles([partition]) === q.fingerprint) days2.add(q.date);
   }
-  return days;
+  return days2;
 }
 
 export {
@@ -44350,7 +44744,6 @@ export {
   rocCurve,
   calibrationCurve,
   artifactPaths,
-  TIMING_MARKDOWN,
   modelFiles,
   splitMeasured,
   isRemote,
@@ -44380,6 +44773,16 @@ export {
   parseSchema,
   boundValue,
   widenSchema,
+  plain,
+  code,
+  text,
+  table,
+  num,
+  signed,
+  validationMarkdown,
+  trainingMarkdown,
+  evaluationMarkdown,
+  modelCardMarkdown,
   registryPath,
   dataSource,
   schemaPath,

@@ -12,7 +12,7 @@ import {
 // src/registry/registry.ts
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync2, renameSync as renameSync2, rmSync as rmSync2, statSync } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/registry/lock.ts
 import { hostname } from "node:os";
@@ -92,38 +92,76 @@ function breakStaleLock(file, stale) {
   rmSync(aside, { force: true });
 }
 
+// src/registry/names.ts
+import { lstatSync } from "node:fs";
+import path2 from "node:path";
+var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+function plainName(name, what, source) {
+  if (typeof name !== "string" || !PLAIN_NAME.test(name)) {
+    throw new UserError(`${source}: ${what} ${JSON.stringify(name)} is not a plain name (letters, digits, ".", "_", "-"; no path)`);
+  }
+  return name;
+}
+function plainFileNames(files, source) {
+  if (typeof files !== "object" || files === null || Array.isArray(files)) throw new UserError(`${source}: "files" must map file names to checksums`);
+  for (const [name, sum] of Object.entries(files)) {
+    plainName(name, "file name", source);
+    if (typeof sum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(sum)) throw new UserError(`${source}: the checksum of ${name} is not sha256:<64 hex digits>`);
+  }
+  return files;
+}
+function refuseLinks(root, file, source) {
+  const relative = path2.relative(root, file);
+  if (relative.startsWith("..") || path2.isAbsolute(relative)) throw new UserError(`${source}: ${file} is outside the registry ${root}`);
+  let at = root;
+  for (const part of relative.split(path2.sep)) {
+    at = path2.join(at, part);
+    const stat = lstatSync(at, { throwIfNoEntry: false });
+    if (stat === void 0) return;
+    if (stat.isSymbolicLink()) throw new UserError(`${source}: ${at} is a symbolic link; the registry holds plain files only`);
+  }
+}
+
 // src/registry/registry.ts
 function modelDir(registry, model) {
-  return path2.join(registry, model);
+  return path3.join(registry, model);
 }
 function readProduction(registry, model) {
-  const file = path2.join(modelDir(registry, model), "production.json");
+  const file = path3.join(modelDir(registry, model), "production.json");
   if (!existsSync(file)) return null;
   const pointer = readJson(file, "production pointer");
   if (typeof pointer.version !== "string" || typeof pointer.files !== "object" || pointer.files === null) {
     throw new UserError(`${file}: production pointer lacks "version" or "files"`);
   }
+  plainName(pointer.version, "version", file);
+  plainFileNames(pointer.files, file);
+  if (pointer.model !== model) throw new UserError(`${file}: names the model ${JSON.stringify(pointer.model)}, not ${model}`);
+  if (pointer.previous !== null && pointer.previous !== void 0) plainName(pointer.previous, "previous version", file);
   return pointer;
 }
 function verifiedProductionDir(registry, pointer) {
   return verifiedVersionDir(registry, pointer.model, pointer.version, pointer.files, "production.json");
 }
 function readHistory(registry, model) {
-  const file = path2.join(modelDir(registry, model), "history.jsonl");
+  const file = path3.join(modelDir(registry, model), "history.jsonl");
   if (!existsSync(file)) return [];
   return readFileSync2(file, "utf8").split("\n").filter((line) => line.trim() !== "").map((line, i) => {
+    let entry;
     try {
-      return JSON.parse(line);
+      entry = JSON.parse(line);
     } catch {
       throw new UserError(`${file}: line ${i + 1} is not JSON`);
     }
+    plainName(entry.version, "version", `${file} line ${i + 1}`);
+    plainFileNames(entry.files, `${file} line ${i + 1}`);
+    return entry;
   });
 }
 function lastRecordOf(registry, model, version) {
   return readHistory(registry, model).filter((e) => e.version === version).pop();
 }
 function appendHistory(registry, entry) {
-  const file = path2.join(modelDir(registry, entry.model), "history.jsonl");
+  const file = path3.join(modelDir(registry, entry.model), "history.jsonl");
   const before = existsSync(file) ? readFileSync2(file, "utf8") : "";
   const line = JSON.stringify(entry);
   if (before.trimEnd().split("\n").pop() === line) return;
@@ -136,9 +174,13 @@ function recordedChecksums(registry, model, version, pointer = readProduction(re
   return recorded === void 0 ? null : { files: recorded.files, source: "history.jsonl" };
 }
 function verifiedVersionDir(registry, model, version, files, source) {
-  const dir = path2.join(modelDir(registry, model), version);
+  return verifiedFolder(registry, path3.join(modelDir(registry, plainName(model, "model", source)), plainName(version, "version", source)), files, source);
+}
+function verifiedFolder(registry, dir, files, source) {
+  plainFileNames(files, source);
   for (const [name, expected] of Object.entries(files)) {
-    const file = path2.join(dir, name);
+    const file = path3.join(dir, name);
+    refuseLinks(registry, file, `registry (${source})`);
     if (!existsSync(file)) throw new UserError(`registry: ${file} is missing (listed in ${source})`);
     const actual = sha256File(file);
     if (actual !== expected) throw new UserError(`registry: checksum mismatch for ${file}: ${source} says ${expected}, the file is ${actual}`);
@@ -172,7 +214,7 @@ function publishVersion(input) {
     recoverModel(input.registry, input.model);
     const previous = readProduction(input.registry, input.model);
     input.check?.(previous);
-    const dir = path2.join(root, version);
+    const dir = path3.join(root, version);
     if (existsSync(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
     const files = {};
     for (const name of names) files[name] = sha256File(input.files[name]);
@@ -185,16 +227,16 @@ function publishVersion(input) {
       files,
       by: input.by ?? LOCAL
     };
-    const staging = path2.join(root, `.staging-${version}`);
-    writeJson(path2.join(root, PENDING_FILE), { entry, staging: path2.basename(staging) });
+    const staging = path3.join(root, `.staging-${version}`);
+    writeJson(path3.join(root, PENDING_FILE), { entry, staging: path3.basename(staging) });
     faultPoint("registry: change recorded");
     rmSync2(staging, { recursive: true, force: true });
     mkdirSync2(staging);
     for (const name of names) {
-      faultPoint(`copy ${name}`, "write", path2.join(staging, name));
-      copyFileSync(input.files[name], path2.join(staging, name));
+      faultPoint(`copy ${name}`, "write", path3.join(staging, name));
+      copyFileSync(input.files[name], path3.join(staging, name));
     }
-    verifiedVersionDir(input.registry, input.model, path2.basename(staging), files, "the files being promoted");
+    verifiedFolder(input.registry, staging, files, "the files being promoted");
     faultPoint("registry: version staged");
     renameSync2(staging, dir);
     faultPoint("registry: version in place");
@@ -207,18 +249,23 @@ function commitChange(registry, entry) {
   appendHistory(registry, entry);
   faultPoint("registry: history written");
   const pointer = { model: entry.model, version: entry.version, promotedAt: entry.at, files: entry.files, previous: entry.previous };
-  writeJson(path2.join(modelDir(registry, entry.model), "production.json"), pointer);
+  writeJson(path3.join(modelDir(registry, entry.model), "production.json"), pointer);
   faultPoint("registry: production written");
-  rmSync2(path2.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
+  rmSync2(path3.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
   return pointer;
 }
 function recoverModel(registry, model) {
   const root = modelDir(registry, model);
   if (!existsSync(root)) return null;
-  const pendingFile = path2.join(root, PENDING_FILE);
+  refuseLinks(registry, root, "registry");
+  const pendingFile = path3.join(root, PENDING_FILE);
   let recovery = null;
   if (existsSync(pendingFile)) {
     const { entry, staging } = readJson(pendingFile, "pending registry change");
+    plainName(entry.version, "version", pendingFile);
+    plainFileNames(entry.files, pendingFile);
+    if (staging !== null && !/^\.staging-[A-Za-z0-9._-]+$/.test(path3.basename(staging)))
+      throw new UserError(`${pendingFile}: staging ${JSON.stringify(staging)} is not a staging folder`);
     let complete = true;
     try {
       verifiedVersionDir(registry, model, entry.version, entry.files, PENDING_FILE);
@@ -229,14 +276,14 @@ function recoverModel(registry, model) {
       commitChange(registry, entry);
     } else {
       const referenced = readHistory(registry, model).some((e) => e.version === entry.version) || readProduction(registry, model)?.version === entry.version;
-      if (entry.action === "promote" && !referenced) rmSync2(path2.join(root, entry.version), { recursive: true, force: true });
+      if (entry.action === "promote" && !referenced) rmSync2(path3.join(root, entry.version), { recursive: true, force: true });
       rmSync2(pendingFile, { force: true });
     }
-    if (staging !== null) rmSync2(path2.join(root, path2.basename(staging)), { recursive: true, force: true });
+    if (staging !== null) rmSync2(path3.join(root, path3.basename(staging)), { recursive: true, force: true });
     recovery = { outcome: complete ? "completed" : "undone", action: entry.action, version: entry.version };
   }
   for (const name of readdirSync(root)) {
-    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync2(path2.join(root, name), { recursive: true, force: true });
+    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync2(path3.join(root, name), { recursive: true, force: true });
   }
   return recovery;
 }

@@ -4,13 +4,14 @@ import {
   repositoryRoot
 } from "./monitor+promote+train.js";
 import {
-  evaluationMarkdown
-} from "./evaluate+monitor+promote+train+validate.js";
-import {
+  code,
+  evaluationMarkdown,
   headlineMetric,
+  plain,
   registryPath,
   require_tunnel,
-  require_undici
+  require_undici,
+  text
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
   UserError
@@ -807,7 +808,7 @@ function headlineDelta(e) {
   return `${name} ${signed(delta.value)}${delta.ci === null ? "" : ` [${signed(delta.ci[0])}, ${signed(delta.ci[1])}]`}`;
 }
 function pullRequestTitle(model, version, e) {
-  return `Promote ${model} ${version}: ${headlineDelta(e)}`;
+  return plain(`Promote ${plain(model, 100)} ${plain(version, 100)}: ${headlineDelta(e)}`, 250);
 }
 function demote(markdown) {
   return markdown.replace(/^(#{1,5}) /gm, "#$1 ");
@@ -817,39 +818,42 @@ function validationSummary(v) {
   const errors = v.anomalies.filter((a) => a.severity === "error").length;
   const warnings = v.anomalies.length - errors;
   const lines = [
-    `${v.rows} rows from ${v.files.length} file(s), fingerprint \`${v.fingerprint.slice(0, 19)}\u2026\`: ${v.ok ? "passed" : "**failed**"} with ${errors} error and ${warnings} warning anomalies.`
+    `${v.rows} rows from ${v.files.length} file(s), fingerprint ${code(`${v.fingerprint.slice(0, 19)}\u2026`)}: ${v.ok ? "passed" : "**failed**"} with ${errors} error and ${warnings} warning anomalies.`
   ];
-  for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${a.severity}: ${a.message}`);
+  for (const a of v.anomalies.slice(0, 10)) lines.push(`- ${text(a.severity)}: ${text(a.message)}`);
   if (v.anomalies.length > 10) lines.push(`- \u2026 and ${v.anomalies.length - 10} more (validation.json)`);
   const quarantined = v.quarantined ?? [];
   if (quarantined.length > 0) {
     lines.push("", `**Left out of the training window** (quarantined until fixed or accepted with \`ct validate --accept <day>\`):`);
-    for (const q of quarantined) lines.push(`- \`${q.file}\`: ${q.reasons.join("; ")}`);
+    for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join("; ")}`);
   }
   const d = v.drift;
   if (d === null) lines.push("", "Drift: not tested (no reference).");
   else {
-    const drifted = d.columns.filter((c) => c.drifted).map((c) => c.column);
+    const drifted = d.columns.filter((c) => c.drifted).map((c) => code(c.column));
     lines.push(
       "",
-      `Drift against ${d.reference}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(", ")})` : ""}; ${d.datasetDrift ? "**dataset drift**" : "no dataset drift"}.`
+      `Drift against ${text(d.reference)}: ${d.driftedColumns} of ${d.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(", ")})` : ""}; ${d.datasetDrift ? "**dataset drift**" : "no dataset drift"}.`
     );
   }
   return lines;
 }
 function lineage(t) {
-  const days = t.data.trainParts.length === 0 ? "\u2014" : `${t.data.trainParts[0]} .. ${t.data.trainParts[t.data.trainParts.length - 1]}`;
+  const parts = t.data.trainParts;
+  const window = parts.length === 0 ? "\u2014" : `${text(parts[0], 100)} .. ${text(parts[parts.length - 1], 100)}`;
   return [
-    `- Training data: ${days} (${t.data.trainParts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint \`${t.data.fingerprint.slice(0, 19)}\u2026\``,
-    `- Code: ${t.git === null ? "not a git repository" : `commit \`${t.git.commit.slice(0, 12)}\`${t.git.dirty ? " (uncommitted changes)" : ""}`}; config \`${t.config.file}\` sha256 \`${t.config.sha256.slice(0, 12)}\u2026\``,
-    `- Training: ${t.epochs} epoch(s) on \`${t.backend.name}\`, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`
+    `- Training data: ${window} (${parts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint ${code(`${t.data.fingerprint.slice(0, 19)}\u2026`)}`,
+    `- Code: ${t.git === null ? "not a git repository" : `commit ${code(t.git.commit.slice(0, 12))}${t.git.dirty ? " (uncommitted changes)" : ""}`}; config ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 12)}\u2026`)}`,
+    `- Training: ${t.epochs} epoch(s) on ${code(t.backend.name)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`
   ];
 }
 function pullRequestBody(input) {
-  const { model, version, previous, evaluation, links } = input;
-  const what = previous === null ? `Merging this pull request makes \`${version}\` the first production model of **${model}**.` : `Merging this pull request replaces production \`${previous}\` of **${model}** with \`${version}\`.`;
+  const { previous, evaluation, links } = input;
+  const model = text(input.model, 100);
+  const version = code(input.version);
+  const what = previous === null ? `Merging this pull request makes ${version} the first production model of **${model}**.` : `Merging this pull request replaces production ${code(previous)} of **${model}** with ${version}.`;
   const body = [
-    `## ct: promote ${model} \`${version}\``,
+    `## ct: promote ${model} ${version}`,
     "",
     what,
     `[Model card](${links.modelCard}) \xB7 [full evaluation report](${links.fullReport})${links.run === null ? "" : ` \xB7 [workflow run](${links.run})`}`,
@@ -1455,20 +1459,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -1488,8 +1492,8 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -1500,7 +1504,7 @@ function parse2(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -1522,14 +1526,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -1541,16 +1545,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -1561,7 +1565,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -1574,8 +1578,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -1602,7 +1606,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -1861,8 +1865,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -1920,8 +1924,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -1935,18 +1939,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error) {
     if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -2114,12 +2118,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -5235,12 +5239,12 @@ var GitHubApi = class {
    * again, so a retry does not post it twice.
    */
   async commentOnIssue(number, body) {
-    const text = this.fitBody(body, void 0);
+    const text2 = this.fitBody(body, void 0);
     const since = new Date(Date.now() - 10 * 6e4).toISOString();
     const route = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...this.repoParams, issue_number: number, body: text });
+        await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...this.repoParams, issue_number: number, body: text2 });
         return;
       } catch (error) {
         const e = error;
@@ -5255,7 +5259,7 @@ var GitHubApi = class {
               per_page: 100
             })
           );
-          if (recent.some((c) => c.body === text)) return;
+          if (recent.some((c) => c.body === text2)) return;
         }
         if (attempt >= this.retry.attempts) throw this.explain(route, e);
         await this.pause(e, attempt);
@@ -5378,8 +5382,8 @@ function isRecord(value) {
 function toIssue(data) {
   return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? "", state: data.state === "closed" ? "closed" : "open" };
 }
-function firstLine(text) {
-  return text.split("\n")[0].slice(0, 300);
+function firstLine(text2) {
+  return text2.split("\n")[0].slice(0, 300);
 }
 
 // src/pipeline/github-session.ts

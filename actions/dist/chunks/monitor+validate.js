@@ -7,9 +7,6 @@ import {
   derivedInputColumns
 } from "./monitor+train+validate.js";
 import {
-  validationMarkdown
-} from "./evaluate+monitor+promote+train+validate.js";
-import {
   createAnomalyChecker,
   readChunksOf,
   rowHashes,
@@ -47,6 +44,7 @@ import {
   readTables,
   registryPath,
   schemaPath,
+  validationMarkdown,
   weightedMetrics,
   widenSchema
 } from "./evaluate+monitor+predict+promote+train+validate.js";

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors.js';
 
@@ -60,21 +60,54 @@ function authHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, strin
   return {};
 }
 
+/** Redirects followed at most, per request. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Most bytes a remote data file may have (`CT_HTTP_MAX_BYTES`, default 16 GiB): a server
+ * that announces more, or sends more than it announced, is refused.
+ */
+export function maxRemoteBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.CT_HTTP_MAX_BYTES;
+  if (set === undefined || set === '') return 16 * 2 ** 30;
+  const n = Number(set);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`CT_HTTP_MAX_BYTES: expected a whole number of bytes >= 1, got "${set}"`);
+  return n;
+}
+
+/**
+ * One request, redirects followed by hand: every hop is checked as the first URL is
+ * (https, or http to this machine only; no credentials), may not move from another host
+ * to this machine, and gets the Authorization header only while it stays on the first
+ * URL's origin.
+ */
 async function request(url: string, init: { method: string; headers?: Record<string, string> }): Promise<Response> {
-  checkRemoteUrl(url);
-  let response: Response;
-  try {
-    response = await fetch(url, { method: init.method, headers: { ...authHeaders(), ...init.headers }, redirect: 'follow' });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new UserError(`cannot reach ${remoteDisplay(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+  const first = checkRemoteUrl(url);
+  let at = first;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = at.origin === first.origin;
+    let response: Response;
+    try {
+      response = await fetch(at, { method: init.method, headers: { ...(sameOrigin ? authHeaders() : {}), ...init.headers }, redirect: 'manual' });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+      await response.body?.cancel();
+      if (hop + 1 > MAX_REDIRECTS) throw new UserError(`${remoteDisplay(url)}: more than ${MAX_REDIRECTS} redirects`);
+      const next = checkRemoteUrl(new URL(response.headers.get('location')!, at).href);
+      if (LOOPBACK.has(next.hostname) && !LOOPBACK.has(at.hostname)) throw new UserError(`${remoteDisplay(url)}: redirected to this machine (${remoteDisplay(next.href)}), which a data server has no business doing`);
+      at = next;
+      continue;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+    }
+    if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
+    if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
+    return response;
   }
-  if (response.status === 401 || response.status === 403) {
-    throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
-  }
-  if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
-  if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
-  return response;
 }
 
 /** What a HEAD request says about a remote file. */
@@ -96,6 +129,8 @@ export function remoteInfo(url: string): Promise<RemoteInfo> {
       const response = await request(url, { method: 'HEAD' });
       const size = Number(response.headers.get('content-length'));
       if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
+      const cap = maxRemoteBytes();
+      if (size > cap) throw new UserError(`${remoteDisplay(url)}: ${size} bytes is more than CT_HTTP_MAX_BYTES (${cap})`);
       const version = [response.headers.get('etag'), response.headers.get('last-modified'), size].join('|');
       return { size, version, ranges: /bytes/i.test(response.headers.get('accept-ranges') ?? '') };
     })();
@@ -168,7 +203,16 @@ export function localCopy(url: string): Promise<string> {
       const file = path.join(copiesDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${remoteName(url)}`);
       const response = await request(url, { method: 'GET' });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
-      await pipeline(Readable.fromWeb(response.body), createWriteStream(file));
+      // No more than the HEAD request announced: a server that keeps sending is cut off.
+      let received = 0;
+      const limit = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          if (received > info.size) done(new UserError(`${remoteDisplay(url)}: sent more than the ${info.size} bytes it announced`));
+          else done(null, chunk);
+        },
+      });
+      await pipeline(Readable.fromWeb(response.body), limit, createWriteStream(file));
       return file;
     })();
     copies.set(url, copy);

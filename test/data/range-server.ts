@@ -22,12 +22,26 @@ export interface RangeServer {
   close(): Promise<void>;
 }
 
-export async function startRangeServer(folder: string, options: { authorization?: string; ranges?: boolean } = {}): Promise<RangeServer> {
+export interface RangeServerOptions {
+  authorization?: string;
+  ranges?: boolean;
+  /** Path -> Location: answered with 302 before anything else. */
+  redirects?: Record<string, string>;
+  /** Bytes a whole GET sends beyond what HEAD announced (a server that lies about the size). */
+  extraBytes?: number;
+}
+
+export async function startRangeServer(folder: string, options: RangeServerOptions = {}): Promise<RangeServer> {
   const requests: RecordedHttpRequest[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const record: RecordedHttpRequest = { method: req.method ?? 'GET', path: url.pathname, range: req.headers.range, authorization: req.headers.authorization, bytes: 0 };
     requests.push(record);
+    const location = options.redirects?.[url.pathname];
+    if (location !== undefined) {
+      res.writeHead(302, { location }).end();
+      return;
+    }
     if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
       res.writeHead(401).end();
       return;
@@ -53,6 +67,7 @@ export async function startRangeServer(folder: string, options: { authorization?
       res.writeHead(206, { ...headers, 'content-length': String(part.length), 'content-range': `bytes ${start}-${end}/${body.length}` }).end(part);
       return;
     }
+    if (options.extraBytes !== undefined) body = Buffer.concat([body, Buffer.alloc(options.extraBytes, 0x0a)]);
     record.bytes = body.length;
     res.writeHead(200, { ...headers, 'content-length': String(body.length) }).end(body);
   });

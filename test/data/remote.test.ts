@@ -137,3 +137,70 @@ describe('data from a URL', () => {
     }
   });
 });
+
+describe('redirects and sizes', () => {
+  let folder: string;
+  let target: RangeServer;
+  let hops: RangeServer;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(path.join(tmpdir(), 'ct-bucket-'));
+    writeFileSync(path.join(folder, 'a.csv'), 'x,y\n1,2\n3,4\n');
+    target = await startRangeServer(folder);
+    hops = await startRangeServer(folder, {
+      redirects: {
+        '/moved.csv': '/a.csv',
+        '/elsewhere.csv': `${target.url}/a.csv`,
+        '/cleartext.csv': 'http://example.com/a.csv',
+        '/credentials.csv': `http://user:pw@127.0.0.1:1/a.csv`,
+        '/loop.csv': '/loop.csv',
+      },
+    });
+    process.env.CT_HTTP_TOKEN = TOKEN;
+  });
+  afterAll(async () => {
+    delete process.env.CT_HTTP_TOKEN;
+    delete process.env.CT_HTTP_MAX_BYTES;
+    await target.close();
+    await hops.close();
+  });
+
+  it('a redirect on the same server is followed, with the token', async () => {
+    const table = await readTable(`${hops.url}/moved.csv`);
+    expect(table.rowCount).toBe(2);
+    expect(hops.requests.filter((r) => r.path === '/a.csv').every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('a redirect to another server is followed without the token', async () => {
+    const table = await readTable(`${hops.url}/elsewhere.csv`);
+    expect(table.rowCount).toBe(2);
+    expect(target.requests.length).toBeGreaterThan(0);
+    expect(target.requests.every((r) => r.authorization === undefined)).toBe(true);
+  });
+
+  it.each([
+    ['/cleartext.csv', /plain http sends data and credentials in the clear; use https$/],
+    ['/credentials.csv', /credentials in a data URL would end up in logs/],
+    ['/loop.csv', /more than 5 redirects$/],
+  ])('a redirect hop is checked like the first URL: %s', async (file, message) => {
+    await expect(readTable(`${hops.url}${file}`)).rejects.toThrow(message);
+  });
+
+  it('a file larger than CT_HTTP_MAX_BYTES is refused before it is fetched', async () => {
+    process.env.CT_HTTP_MAX_BYTES = '5';
+    try {
+      await expect(readTable(`${target.url}/a.csv?big`)).rejects.toThrow(/\d+ bytes is more than CT_HTTP_MAX_BYTES \(5\)$/);
+    } finally {
+      delete process.env.CT_HTTP_MAX_BYTES;
+    }
+  });
+
+  it('a server that sends more than it announced is cut off', async () => {
+    const liar = await startRangeServer(folder, { extraBytes: 1_000_000 });
+    try {
+      await expect(readTable(`${liar.url}/a.csv`)).rejects.toThrow(/sent more than the \d+ bytes it announced$/);
+    } finally {
+      await liar.close();
+    }
+  });
+});

@@ -4064,7 +4064,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4752,7 +4752,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -11238,13 +11238,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -18295,7 +18295,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF3 = 10;
@@ -18345,7 +18345,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -34211,7 +34211,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path2 from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 function isRemote(location) {
   return /^https?:\/\//i.test(location);
@@ -34248,21 +34248,41 @@ function authHeaders(env = process.env) {
   if (env.CT_HTTP_TOKEN !== void 0 && env.CT_HTTP_TOKEN !== "") return { authorization: `Bearer ${env.CT_HTTP_TOKEN}` };
   return {};
 }
+var MAX_REDIRECTS = 5;
+function maxRemoteBytes(env = process.env) {
+  const set = env.CT_HTTP_MAX_BYTES;
+  if (set === void 0 || set === "") return 16 * 2 ** 30;
+  const n = Number(set);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`CT_HTTP_MAX_BYTES: expected a whole number of bytes >= 1, got "${set}"`);
+  return n;
+}
 async function request(url, init) {
-  checkRemoteUrl(url);
-  let response;
-  try {
-    response = await fetch(url, { method: init.method, headers: { ...authHeaders(), ...init.headers }, redirect: "follow" });
-  } catch (error2) {
-    const cause = error2.cause;
-    throw new UserError(`cannot reach ${remoteDisplay(url)}: ${cause?.code ?? cause?.message ?? error2.message}`, { cause: error2 });
+  const first = checkRemoteUrl(url);
+  let at = first;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = at.origin === first.origin;
+    let response;
+    try {
+      response = await fetch(at, { method: init.method, headers: { ...sameOrigin ? authHeaders() : {}, ...init.headers }, redirect: "manual" });
+    } catch (error2) {
+      const cause = error2.cause;
+      throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? error2.message}`, { cause: error2 });
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
+      await response.body?.cancel();
+      if (hop + 1 > MAX_REDIRECTS) throw new UserError(`${remoteDisplay(url)}: more than ${MAX_REDIRECTS} redirects`);
+      const next = checkRemoteUrl(new URL(response.headers.get("location"), at).href);
+      if (LOOPBACK.has(next.hostname) && !LOOPBACK.has(at.hostname)) throw new UserError(`${remoteDisplay(url)}: redirected to this machine (${remoteDisplay(next.href)}), which a data server has no business doing`);
+      at = next;
+      continue;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+    }
+    if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
+    if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
+    return response;
   }
-  if (response.status === 401 || response.status === 403) {
-    throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
-  }
-  if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
-  if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
-  return response;
 }
 var infos = /* @__PURE__ */ new Map();
 function remoteInfo(url) {
@@ -34272,6 +34292,8 @@ function remoteInfo(url) {
       const response = await request(url, { method: "HEAD" });
       const size = Number(response.headers.get("content-length"));
       if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
+      const cap = maxRemoteBytes();
+      if (size > cap) throw new UserError(`${remoteDisplay(url)}: ${size} bytes is more than CT_HTTP_MAX_BYTES (${cap})`);
       const version = [response.headers.get("etag"), response.headers.get("last-modified"), size].join("|");
       return { size, version, ranges: /bytes/i.test(response.headers.get("accept-ranges") ?? "") };
     })();
@@ -34320,7 +34342,15 @@ function localCopy(url) {
       const file = path2.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
       const response = await request(url, { method: "GET" });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
-      await pipeline(Readable.fromWeb(response.body), createWriteStream(file));
+      let received = 0;
+      const limit = new Transform({
+        transform(chunk, _encoding, done) {
+          received += chunk.length;
+          if (received > info2.size) done(new UserError(`${remoteDisplay(url)}: sent more than the ${info2.size} bytes it announced`));
+          else done(null, chunk);
+        }
+      });
+      await pipeline(Readable.fromWeb(response.body), limit, createWriteStream(file));
       return file;
     })();
     copies.set(url, copy);
@@ -42680,7 +42710,7 @@ var kOmitFirst5 = 16;
 var kOmitFirst6 = 17;
 var kOmitFirst7 = 18;
 var kOmitFirst9 = 20;
-var Transform = class {
+var Transform2 = class {
   /**
    * @param {string} prefix
    * @param {number} transform
@@ -42695,127 +42725,127 @@ var Transform = class {
   }
 };
 var kTransforms = [
-  new Transform("", kIdentity, ""),
-  new Transform("", kIdentity, " "),
-  new Transform(" ", kIdentity, " "),
-  new Transform("", kOmitFirst1, ""),
-  new Transform("", kUppercaseFirst, " "),
-  new Transform("", kIdentity, " the "),
-  new Transform(" ", kIdentity, ""),
-  new Transform("s ", kIdentity, " "),
-  new Transform("", kIdentity, " of "),
-  new Transform("", kUppercaseFirst, ""),
-  new Transform("", kIdentity, " and "),
-  new Transform("", kOmitFirst2, ""),
-  new Transform("", kOmitLast1, ""),
-  new Transform(", ", kIdentity, " "),
-  new Transform("", kIdentity, ", "),
-  new Transform(" ", kUppercaseFirst, " "),
-  new Transform("", kIdentity, " in "),
-  new Transform("", kIdentity, " to "),
-  new Transform("e ", kIdentity, " "),
-  new Transform("", kIdentity, '"'),
-  new Transform("", kIdentity, "."),
-  new Transform("", kIdentity, '">'),
-  new Transform("", kIdentity, "\n"),
-  new Transform("", kOmitLast3, ""),
-  new Transform("", kIdentity, "]"),
-  new Transform("", kIdentity, " for "),
-  new Transform("", kOmitFirst3, ""),
-  new Transform("", kOmitLast2, ""),
-  new Transform("", kIdentity, " a "),
-  new Transform("", kIdentity, " that "),
-  new Transform(" ", kUppercaseFirst, ""),
-  new Transform("", kIdentity, ". "),
-  new Transform(".", kIdentity, ""),
-  new Transform(" ", kIdentity, ", "),
-  new Transform("", kOmitFirst4, ""),
-  new Transform("", kIdentity, " with "),
-  new Transform("", kIdentity, "'"),
-  new Transform("", kIdentity, " from "),
-  new Transform("", kIdentity, " by "),
-  new Transform("", kOmitFirst5, ""),
-  new Transform("", kOmitFirst6, ""),
-  new Transform(" the ", kIdentity, ""),
-  new Transform("", kOmitLast4, ""),
-  new Transform("", kIdentity, ". The "),
-  new Transform("", kUppercaseAll, ""),
-  new Transform("", kIdentity, " on "),
-  new Transform("", kIdentity, " as "),
-  new Transform("", kIdentity, " is "),
-  new Transform("", kOmitLast7, ""),
-  new Transform("", kOmitLast1, "ing "),
-  new Transform("", kIdentity, "\n	"),
-  new Transform("", kIdentity, ":"),
-  new Transform(" ", kIdentity, ". "),
-  new Transform("", kIdentity, "ed "),
-  new Transform("", kOmitFirst9, ""),
-  new Transform("", kOmitFirst7, ""),
-  new Transform("", kOmitLast6, ""),
-  new Transform("", kIdentity, "("),
-  new Transform("", kUppercaseFirst, ", "),
-  new Transform("", kOmitLast8, ""),
-  new Transform("", kIdentity, " at "),
-  new Transform("", kIdentity, "ly "),
-  new Transform(" the ", kIdentity, " of "),
-  new Transform("", kOmitLast5, ""),
-  new Transform("", kOmitLast9, ""),
-  new Transform(" ", kUppercaseFirst, ", "),
-  new Transform("", kUppercaseFirst, '"'),
-  new Transform(".", kIdentity, "("),
-  new Transform("", kUppercaseAll, " "),
-  new Transform("", kUppercaseFirst, '">'),
-  new Transform("", kIdentity, '="'),
-  new Transform(" ", kIdentity, "."),
-  new Transform(".com/", kIdentity, ""),
-  new Transform(" the ", kIdentity, " of the "),
-  new Transform("", kUppercaseFirst, "'"),
-  new Transform("", kIdentity, ". This "),
-  new Transform("", kIdentity, ","),
-  new Transform(".", kIdentity, " "),
-  new Transform("", kUppercaseFirst, "("),
-  new Transform("", kUppercaseFirst, "."),
-  new Transform("", kIdentity, " not "),
-  new Transform(" ", kIdentity, '="'),
-  new Transform("", kIdentity, "er "),
-  new Transform(" ", kUppercaseAll, " "),
-  new Transform("", kIdentity, "al "),
-  new Transform(" ", kUppercaseAll, ""),
-  new Transform("", kIdentity, "='"),
-  new Transform("", kUppercaseAll, '"'),
-  new Transform("", kUppercaseFirst, ". "),
-  new Transform(" ", kIdentity, "("),
-  new Transform("", kIdentity, "ful "),
-  new Transform(" ", kUppercaseFirst, ". "),
-  new Transform("", kIdentity, "ive "),
-  new Transform("", kIdentity, "less "),
-  new Transform("", kUppercaseAll, "'"),
-  new Transform("", kIdentity, "est "),
-  new Transform(" ", kUppercaseFirst, "."),
-  new Transform("", kUppercaseAll, '">'),
-  new Transform(" ", kIdentity, "='"),
-  new Transform("", kUppercaseFirst, ","),
-  new Transform("", kIdentity, "ize "),
-  new Transform("", kUppercaseAll, "."),
-  new Transform("\xC2\xA0", kIdentity, ""),
-  new Transform(" ", kIdentity, ","),
-  new Transform("", kUppercaseFirst, '="'),
-  new Transform("", kUppercaseAll, '="'),
-  new Transform("", kIdentity, "ous "),
-  new Transform("", kUppercaseAll, ", "),
-  new Transform("", kUppercaseFirst, "='"),
-  new Transform(" ", kUppercaseFirst, ","),
-  new Transform(" ", kUppercaseAll, '="'),
-  new Transform(" ", kUppercaseAll, ", "),
-  new Transform("", kUppercaseAll, ","),
-  new Transform("", kUppercaseAll, "("),
-  new Transform("", kUppercaseAll, ". "),
-  new Transform(" ", kUppercaseAll, "."),
-  new Transform("", kUppercaseAll, "='"),
-  new Transform(" ", kUppercaseAll, ". "),
-  new Transform(" ", kUppercaseFirst, '="'),
-  new Transform(" ", kUppercaseAll, "='"),
-  new Transform(" ", kUppercaseFirst, "='")
+  new Transform2("", kIdentity, ""),
+  new Transform2("", kIdentity, " "),
+  new Transform2(" ", kIdentity, " "),
+  new Transform2("", kOmitFirst1, ""),
+  new Transform2("", kUppercaseFirst, " "),
+  new Transform2("", kIdentity, " the "),
+  new Transform2(" ", kIdentity, ""),
+  new Transform2("s ", kIdentity, " "),
+  new Transform2("", kIdentity, " of "),
+  new Transform2("", kUppercaseFirst, ""),
+  new Transform2("", kIdentity, " and "),
+  new Transform2("", kOmitFirst2, ""),
+  new Transform2("", kOmitLast1, ""),
+  new Transform2(", ", kIdentity, " "),
+  new Transform2("", kIdentity, ", "),
+  new Transform2(" ", kUppercaseFirst, " "),
+  new Transform2("", kIdentity, " in "),
+  new Transform2("", kIdentity, " to "),
+  new Transform2("e ", kIdentity, " "),
+  new Transform2("", kIdentity, '"'),
+  new Transform2("", kIdentity, "."),
+  new Transform2("", kIdentity, '">'),
+  new Transform2("", kIdentity, "\n"),
+  new Transform2("", kOmitLast3, ""),
+  new Transform2("", kIdentity, "]"),
+  new Transform2("", kIdentity, " for "),
+  new Transform2("", kOmitFirst3, ""),
+  new Transform2("", kOmitLast2, ""),
+  new Transform2("", kIdentity, " a "),
+  new Transform2("", kIdentity, " that "),
+  new Transform2(" ", kUppercaseFirst, ""),
+  new Transform2("", kIdentity, ". "),
+  new Transform2(".", kIdentity, ""),
+  new Transform2(" ", kIdentity, ", "),
+  new Transform2("", kOmitFirst4, ""),
+  new Transform2("", kIdentity, " with "),
+  new Transform2("", kIdentity, "'"),
+  new Transform2("", kIdentity, " from "),
+  new Transform2("", kIdentity, " by "),
+  new Transform2("", kOmitFirst5, ""),
+  new Transform2("", kOmitFirst6, ""),
+  new Transform2(" the ", kIdentity, ""),
+  new Transform2("", kOmitLast4, ""),
+  new Transform2("", kIdentity, ". The "),
+  new Transform2("", kUppercaseAll, ""),
+  new Transform2("", kIdentity, " on "),
+  new Transform2("", kIdentity, " as "),
+  new Transform2("", kIdentity, " is "),
+  new Transform2("", kOmitLast7, ""),
+  new Transform2("", kOmitLast1, "ing "),
+  new Transform2("", kIdentity, "\n	"),
+  new Transform2("", kIdentity, ":"),
+  new Transform2(" ", kIdentity, ". "),
+  new Transform2("", kIdentity, "ed "),
+  new Transform2("", kOmitFirst9, ""),
+  new Transform2("", kOmitFirst7, ""),
+  new Transform2("", kOmitLast6, ""),
+  new Transform2("", kIdentity, "("),
+  new Transform2("", kUppercaseFirst, ", "),
+  new Transform2("", kOmitLast8, ""),
+  new Transform2("", kIdentity, " at "),
+  new Transform2("", kIdentity, "ly "),
+  new Transform2(" the ", kIdentity, " of "),
+  new Transform2("", kOmitLast5, ""),
+  new Transform2("", kOmitLast9, ""),
+  new Transform2(" ", kUppercaseFirst, ", "),
+  new Transform2("", kUppercaseFirst, '"'),
+  new Transform2(".", kIdentity, "("),
+  new Transform2("", kUppercaseAll, " "),
+  new Transform2("", kUppercaseFirst, '">'),
+  new Transform2("", kIdentity, '="'),
+  new Transform2(" ", kIdentity, "."),
+  new Transform2(".com/", kIdentity, ""),
+  new Transform2(" the ", kIdentity, " of the "),
+  new Transform2("", kUppercaseFirst, "'"),
+  new Transform2("", kIdentity, ". This "),
+  new Transform2("", kIdentity, ","),
+  new Transform2(".", kIdentity, " "),
+  new Transform2("", kUppercaseFirst, "("),
+  new Transform2("", kUppercaseFirst, "."),
+  new Transform2("", kIdentity, " not "),
+  new Transform2(" ", kIdentity, '="'),
+  new Transform2("", kIdentity, "er "),
+  new Transform2(" ", kUppercaseAll, " "),
+  new Transform2("", kIdentity, "al "),
+  new Transform2(" ", kUppercaseAll, ""),
+  new Transform2("", kIdentity, "='"),
+  new Transform2("", kUppercaseAll, '"'),
+  new Transform2("", kUppercaseFirst, ". "),
+  new Transform2(" ", kIdentity, "("),
+  new Transform2("", kIdentity, "ful "),
+  new Transform2(" ", kUppercaseFirst, ". "),
+  new Transform2("", kIdentity, "ive "),
+  new Transform2("", kIdentity, "less "),
+  new Transform2("", kUppercaseAll, "'"),
+  new Transform2("", kIdentity, "est "),
+  new Transform2(" ", kUppercaseFirst, "."),
+  new Transform2("", kUppercaseAll, '">'),
+  new Transform2(" ", kIdentity, "='"),
+  new Transform2("", kUppercaseFirst, ","),
+  new Transform2("", kIdentity, "ize "),
+  new Transform2("", kUppercaseAll, "."),
+  new Transform2("\xC2\xA0", kIdentity, ""),
+  new Transform2(" ", kIdentity, ","),
+  new Transform2("", kUppercaseFirst, '="'),
+  new Transform2("", kUppercaseAll, '="'),
+  new Transform2("", kIdentity, "ous "),
+  new Transform2("", kUppercaseAll, ", "),
+  new Transform2("", kUppercaseFirst, "='"),
+  new Transform2(" ", kUppercaseFirst, ","),
+  new Transform2(" ", kUppercaseAll, '="'),
+  new Transform2(" ", kUppercaseAll, ", "),
+  new Transform2("", kUppercaseAll, ","),
+  new Transform2("", kUppercaseAll, "("),
+  new Transform2("", kUppercaseAll, ". "),
+  new Transform2(" ", kUppercaseAll, "."),
+  new Transform2("", kUppercaseAll, "='"),
+  new Transform2(" ", kUppercaseAll, ". "),
+  new Transform2(" ", kUppercaseFirst, '="'),
+  new Transform2(" ", kUppercaseAll, "='"),
+  new Transform2(" ", kUppercaseFirst, "='")
 ];
 var kNumTransforms = kTransforms.length;
 function ToUpperCase(p, i) {

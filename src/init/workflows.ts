@@ -72,13 +72,41 @@ function installSteps(list: YAMLSeq<YAMLMap>): number[] {
   return list.items.flatMap((step, i) => (/^actions\/setup-node@/.test(usesOf(step)) || nodeModulesCache(step) || /^npm ci\b/.test(runOf(step)) ? [i] : []));
 }
 
+/** Whether a job's own permissions grant any write (`write-all`, or any scope `write`). */
+function jobWrites(job: unknown): boolean {
+  const permissions: unknown = isMap(job) ? job.get('permissions') : undefined;
+  if (isMap(permissions)) return permissions.items.some((pair) => scalarOf(isScalar(pair.value) ? pair.value.value : pair.value) === 'write');
+  return permissions === 'write-all';
+}
+
+/**
+ * The install for a job that writes: setup-node without a cache, then `npm ci
+ * --ignore-scripts` from the lockfile (integrity-checked). No cache is restored (a poisoned
+ * one would get the write token) and no install script runs; the job does not train, so it
+ * needs no tfjs-node (whose install script downloads libtensorflow).
+ */
+function writingInstall(install: YAMLMap[]): YAMLMap[] {
+  return install
+    .filter((step) => !/^actions\/cache@/.test(usesOf(step)))
+    .map((step) => {
+      const copy = step.clone() as YAMLMap;
+      copy.commentBefore = undefined;
+      if (/^npm ci\b/.test(runOf(copy))) {
+        copy.delete('if');
+        copy.set('run', runOf(copy).replace(/^npm ci\b/, 'npm ci --ignore-scripts'));
+      }
+      return copy;
+    });
+}
+
 /**
  * `.github/workflows/ct.yml` for a repository that uses ct, from ct's own. Differences:
  * the header; pushes under the data folder or to the config trigger it (not ct's `src/`);
  * the user's config name everywhere ct's default stands; each `uses: ./actions/<stage>`
  * points at `options.source`; with installed actions every ct job first installs
- * node_modules (cached by lockfile) as ct's own train job does, and with remote actions only
- * a repository with a lockfile keeps that install (for tfjs-node).
+ * node_modules (cached by lockfile) as ct's own train job does, except that the job that
+ * writes (promote) restores no cache and runs `npm ci --ignore-scripts`; with remote actions
+ * only a repository with a lockfile keeps the train job's install (for tfjs-node).
  */
 export function renderCtWorkflow(template: string, options: WorkflowOptions): string {
   const doc = parseDocument(template);
@@ -128,6 +156,15 @@ export function renderCtWorkflow(template: string, options: WorkflowOptions): st
       if (options.lockfile || present.length === 0) continue;
       for (const i of [...present].reverse()) list.items.splice(i, 1);
       ctSteps[0]!.commentBefore = ' The bundled action trains on the wasm backend it ships; no npm ci needed.';
+      continue;
+    }
+    if (jobWrites(pair.value)) {
+      // The template's writing jobs install nothing; their install here is the pinned one.
+      if (present.length > 0) throw new Error('workflow template: a job that writes installs node_modules');
+      const copies = writingInstall(install);
+      copies[0]!.commentBefore =
+        ' ct from package-lock.json (integrity-checked) with no install scripts and no cache:\n this job writes, so it runs only code the lockfile pins.';
+      list.items.splice(list.items.indexOf(ctSteps[0]!), 0, ...copies);
       continue;
     }
     if (present.length === 0) {

@@ -200,9 +200,9 @@ describe('security scan', () => {
 });
 
 describe('sweep.yml', () => {
-  it('fans the legs out as a matrix (no fail-fast, bounded, one artifact per leg) and fans in to one job that may write', () => {
+  it('fans the legs out as a matrix (no fail-fast, bounded, one artifact per leg), fans in to a read-only select, and only promote writes', () => {
     const w = load('sweep.yml') as Workflow & { concurrency: { group: string; 'cancel-in-progress': boolean } };
-    expect(Object.keys(w.jobs)).toEqual(['plan', 'leg', 'select']);
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'leg', 'select', 'promote']);
     const leg = w.jobs.leg as Job & { strategy: { 'fail-fast': boolean; 'max-parallel': string; matrix: string }; needs: string };
     expect(leg.strategy).toEqual({
       'fail-fast': false,
@@ -222,8 +222,15 @@ describe('sweep.yml', () => {
       path: 'out/legs/',
     });
     for (const [name, job] of Object.entries(w.jobs)) {
-      expect([name, job.permissions]).toEqual([name, name === 'select' ? { contents: 'write', 'pull-requests': 'write', checks: 'write' } : undefined]);
+      expect([name, job.permissions]).toEqual([name, name === 'promote' ? { contents: 'write', 'pull-requests': 'write', checks: 'write' } : undefined]);
     }
+    // select hands its out/ to promote as the selection artifact; promote runs the bundled action alone.
+    expect(select.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with).toEqual({ name: 'selection', path: 'out/', 'retention-days': 14 });
+    const promote = w.jobs.promote as Job & { needs: string; if: string };
+    expect([promote.needs, promote.if]).toEqual(['select', '${{ !inputs.dry-run }}']);
+    expect(promote.steps.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual(['actions/checkout', 'actions/download-artifact', './actions/promote']);
+    expect(promote.steps[1]!.with).toEqual({ name: 'selection', path: 'out/' });
+    expect(select.steps.some((s) => s.uses === './actions/promote')).toBe(false);
     // One run per model across ct.yml and sweep.yml: they push the same promotion branch.
     expect(w.concurrency).toEqual({ group: 'ct-${{ inputs.model }}', 'cancel-in-progress': false });
   });

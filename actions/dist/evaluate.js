@@ -475,10 +475,10 @@ function scoreSlices(table, pair, width, config, metricOptions, bootstrap) {
   if (skipped.length > 0) warnings.push(`${skipped.length} slice(s) skipped as too small: ${skipped.map((s) => `${s.key} (${s.rows} rows)`).join(", ")}`);
   return { slices, warnings };
 }
-function compareModels(table, pair, candidate, production, config) {
+function compareModels(table, pair, models, config, metricOptions) {
+  const { candidate, production } = models;
   const options = config.evaluation;
   const task = candidate.preprocessing.task;
-  const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
   const candidateMetrics = { ...weightedMetrics(pair.candidate, null), ...guardMetrics(candidate, pair.encoded, pair.selected, options.latency) };
   const productionScored = pair.production;
   const productionMetrics = productionScored === null || production === null ? null : { ...weightedMetrics(productionScored, null), ...guardMetrics(production, pair.productionEncoded, pair.selected, options.latency) };
@@ -592,7 +592,7 @@ async function runEvaluate(ctx, given) {
     const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
     const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
     if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
-    const comparison = compareModels(table, pair, candidate, production, config);
+    const comparison = compareModels(table, pair, { candidate, production }, config, metricOptions);
     for (const w of comparison.warnings) ctx.logger.warning(w);
     const infra = options.infraCheck.enabled ? await runInfraCheck(paths.modelDir, takeRows(table, pair.selected.subarray(0, options.infraCheck.sampleRows)), {
       backend: backend.name === "tensorflow" || backend.name === "wasm" || backend.name === "cpu" ? backend.name : "auto",

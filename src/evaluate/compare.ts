@@ -135,13 +135,19 @@ function scoreSlices(
 
 /**
  * Compares the candidate with production on the same labelled rows of `table` (`pair`,
- * from `scoreSameRows`): overall metrics and guard metrics, paired intervals, slices,
- * significance tests and curves.
+ * from `scoreSameRows` with `metricOptions`): overall metrics and guard metrics, paired
+ * intervals, slices (scored with the same options), significance tests and curves.
  */
-export function compareModels(table: Table, pair: SameRowScores, candidate: LoadedModel, production: LoadedModel | null, config: CtConfig): Comparison {
+export function compareModels(
+  table: Table,
+  pair: SameRowScores,
+  models: { candidate: LoadedModel; production: LoadedModel | null },
+  config: CtConfig,
+  metricOptions: MetricOptions,
+): Comparison {
+  const { candidate, production } = models;
   const options = config.evaluation;
   const task = candidate.preprocessing.task;
-  const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
   const candidateMetrics = { ...weightedMetrics(pair.candidate, null), ...guardMetrics(candidate, pair.encoded, pair.selected, options.latency) };
   const productionScored = pair.production;
   const productionMetrics =

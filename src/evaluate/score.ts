@@ -26,16 +26,20 @@ export interface LoadedModel {
 /** Loads the model folder `dir` (TF.js files and preprocessing); `role` names it in errors. */
 export async function loadModel(dir: string, role: string): Promise<LoadedModel> {
   const preprocessing = readJson<Preprocessing>(path.join(dir, 'preprocessing.json'), `${role} preprocessing`);
-  let model: tf.LayersModel;
+  const model = await loadLayersModel(dir, role);
+  return { dir, preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+}
+
+/** The TF.js model of the folder `dir` alone; a model that cannot be loaded is a UserError naming `role`. */
+export async function loadLayersModel(dir: string, role: string): Promise<tf.LayersModel> {
   try {
-    model = await tf.loadLayersModel(fileLoadHandler(dir));
+    return await tf.loadLayersModel(fileLoadHandler(dir));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
       cause: error,
     });
   }
-  return { dir, preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
 }
 
 /**

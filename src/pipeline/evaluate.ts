@@ -42,7 +42,7 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
     const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
     const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
     if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
-    const comparison = compareModels(table, pair, candidate, production, config);
+    const comparison = compareModels(table, pair, { candidate, production }, config, metricOptions);
     for (const w of comparison.warnings) ctx.logger.warning(w);
 
     const infra = options.infraCheck.enabled

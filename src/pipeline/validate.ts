@@ -29,7 +29,7 @@ import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
 import { acceptedPath, type Screening, screenPartitions, skippedScreening, writeAcceptance } from '../validate/screening.js';
-import { loadModel } from '../evaluate/score.js';
+import { loadLayersModel } from '../evaluate/score.js';
 
 export { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 
@@ -397,7 +397,7 @@ async function loadProduction(ctx: StageContext): Promise<Production | null> {
     model: () =>
       (model ??= (async () => {
         await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-        return (await loadModel(dir, `production model ${pointer.version}`)).model;
+        return loadLayersModel(dir, `production model ${pointer.version}`);
       })()),
     rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
     trainedOn: { fingerprint: training.data.fingerprint, configSha256: training.config.sha256 },

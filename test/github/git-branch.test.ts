@@ -104,15 +104,8 @@ describe('commitToBranch', () => {
   it('an error in apply (e.g. production changed on the base) stops before any push and cleans the worktree', async () => {
     const { origin, workspace } = setup();
     const attempt = commitToBranch({
-      repoDir: workspace,
-      remote: 'origin',
-      base: 'main',
-      branch: 'ct/promote/m',
+      ...promoteBranch(workspace),
       message: 'x',
-      author: bot,
-      committer: bot,
-      auth: null,
-      logger: silentLogger,
       apply: () => {
         throw new UserError('production on main changed');
       },
@@ -146,13 +139,8 @@ describe('commitToBranch', () => {
     ]);
     git(workspace, ['config', '--unset-all', 'http.https://github.com/.extraheader']);
     await commitToBranch({
-      repoDir: workspace,
-      remote: 'origin',
-      base: 'main',
-      branch: 'ct/promote/m',
+      ...promoteBranch(workspace),
       message: 'x',
-      author: bot,
-      committer: bot,
       auth: { serverUrl: 'https://github.com', token },
       logger: silentLogger,
       apply: writeVersion('v1'),

@@ -23,16 +23,18 @@ var tf = __toESM(require_tf_node(), 1);
 import path from "node:path";
 async function loadModel(dir, role) {
   const preprocessing = readJson(path.join(dir, "preprocessing.json"), `${role} preprocessing`);
-  let model;
+  const model = await loadLayersModel2(dir, role);
+  return { dir, preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+}
+async function loadLayersModel2(dir, role) {
   try {
-    model = await tf.loadLayersModel(fileLoadHandler(dir));
+    return await tf.loadLayersModel(fileLoadHandler(dir));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, {
       cause: error
     });
   }
-  return { dir, preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
 }
 function scoreLabelledRows(table, model, options) {
   const encoded = encodeTable(table, model.preprocessing);
@@ -384,6 +386,7 @@ export {
   bonferroni,
   benjaminiHochberg,
   loadModel,
+  loadLayersModel2 as loadLayersModel,
   scoreLabelledRows,
   scoreSameRows
 };

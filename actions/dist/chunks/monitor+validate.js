@@ -21,7 +21,7 @@ import {
   valueCount
 } from "./monitor+predict+train+validate.js";
 import {
-  loadModel,
+  loadLayersModel,
   scoreLabelledRows
 } from "./evaluate+monitor+predict+validate.js";
 import {
@@ -1165,7 +1165,7 @@ async function loadProduction(ctx) {
     preprocessing: readJson(path2.join(dir, "preprocessing.json"), "model preprocessing"),
     model: () => model ??= (async () => {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-      return (await loadModel(dir, `production model ${pointer.version}`)).model;
+      return loadLayersModel(dir, `production model ${pointer.version}`);
     })(),
     rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
     trainedOn: { fingerprint: training.data.fingerprint, configSha256: training.config.sha256 },

@@ -226,6 +226,7 @@ function timeMetrics(c: ColumnStatistics, date: string, put: (name: string, valu
   if (c.numeric === undefined || !Number.isFinite(midnight) || valueCount(c) === 0) return;
   put('firstHour', (c.numeric.min - midnight) / MS_PER_HOUR);
   put('lastHour', (c.numeric.max - midnight) / MS_PER_HOUR);
+  if (c.numeric.midnights !== undefined) put('midnightShare', c.numeric.midnights / valueCount(c));
 }
 
 function numericMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
@@ -281,6 +282,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.unseenShare') ||
     metric.endsWith('.mismatchShare') ||
     metric.endsWith('.vanishedShare') ||
+    metric.endsWith('.midnightShare') ||
     metric === 'duplicates.share' ||
     metric === 'copy.similarity'
   )
@@ -294,7 +296,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * nobody saw, a usual value gone. They sit near a fixed
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
-const ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare)$/;
+const ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -543,6 +545,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     zeroShare: 'share of zeros',
     nonFiniteShare: 'share of NaN or infinite values',
     nonIntegerShare: 'share of values with a fraction',
+    midnightShare: 'share of times at exactly midnight (a date without its time)',
     distinct: 'number of distinct values',
     topShare: 'share of its most frequent value',
     divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',

@@ -51,7 +51,7 @@ export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   empty_batch: 'error',
   missing_column: 'error',
-  new_column: 'warning',
+  new_column: 'error',
   type_mismatch: 'error',
   unparseable_value: 'error',
   all_null: 'error',

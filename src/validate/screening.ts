@@ -46,7 +46,7 @@ import { type LoadedModel, scoreLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 4;
+const PROFILE_FORMAT = 5;
 
 /** One cache entry: a partition's profile, its own schema check, and model scores by version. */
 interface CacheEntry {

@@ -12,6 +12,7 @@
 import { UserError } from '../errors.js';
 import type { Column, ColumnType, Table } from '../data/table.js';
 import { createWholeNumberTally, QuantileSketch, type SketchJSON, WHOLE_NUMBER_LIMIT } from './sketch.js';
+import { MS_PER_DAY } from '../time.js';
 
 /** Finite values kept verbatim per column (Evidently tests references of ≤ 1000 rows on raw values). */
 export const SAMPLE_LIMIT = 1000;
@@ -38,6 +39,11 @@ export interface NumericStatistics {
    * on). Absent in statistics written before ct counted them: then unknown.
    */
   nonIntegers?: number;
+  /**
+   * Timestamp columns: finite values exactly at midnight UTC — dates without their time of
+   * day, what a DATE cast leaves. Absent for numbers and in statistics written before.
+   */
+  midnights?: number;
   /** Quantile sketch of the finite values (its `count` is the number of finite values). */
   sketch: SketchJSON;
   /** The finite values, ascending, while there are at most `SAMPLE_LIMIT` of them; null beyond. */
@@ -112,6 +118,7 @@ class NumericAccumulator implements ColumnAccumulator {
   negatives = 0;
   zeros = 0;
   nonIntegers = 0;
+  midnights = 0;
   readonly sketch = new QuantileSketch();
   sample: number[] | null = [];
   /** Distinct finite values and their counts, parallel arrays; null once there are too many. */
@@ -206,6 +213,11 @@ class NumericAccumulator implements ColumnAccumulator {
     this.zeros += zeros;
     this.nonIntegers += nonIntegers;
     if (n === 0) return;
+    if (this.type === 'timestamp') {
+      let midnights = 0;
+      for (let i = 0; i < length; i++) if (isFiniteValue(values, mask, i) && values[i]! % MS_PER_DAY === 0) midnights++;
+      this.midnights += midnights;
+    }
     // Pass 2: squared deviations from the chunk's own mean (two-pass is far more
     // accurate than one-pass sums of squares, and cheaper than Welford's division
     // per value); the correction term absorbs the rounding of the mean.
@@ -298,6 +310,7 @@ class NumericAccumulator implements ColumnAccumulator {
       negatives: this.negatives,
       zeros: this.zeros,
       nonIntegers: this.nonIntegers,
+      ...(this.type === 'timestamp' ? { midnights: this.midnights } : {}),
       sketch: this.sketch.toJSON(),
       sample: this.sample === null ? null : Array.from(Float64Array.from(this.sample).sort()),
       valueCounts,
@@ -509,6 +522,7 @@ function mergeNumeric(a: NumericStatistics, b: NumericStatistics): NumericStatis
     negatives: a.negatives + b.negatives,
     zeros: a.zeros + b.zeros,
     ...(ia === undefined || ib === undefined ? {} : { nonIntegers: ia + ib }),
+    ...(a.midnights === undefined || b.midnights === undefined ? {} : { midnights: a.midnights + b.midnights }),
     sketch,
     sample: a.sample !== null && b.sample !== null && n <= SAMPLE_LIMIT ? mergeSorted(a.sample, b.sample) : null,
     valueCounts: mergeValueCounts(a.valueCounts, b.valueCounts),
@@ -576,6 +590,9 @@ export function parseStatistics(raw: unknown, source: string): DatasetStatistics
     const m = c.numeric;
     if (m.nonIntegers !== undefined && !(typeof m.nonIntegers === 'number' && Number.isInteger(m.nonIntegers) && m.nonIntegers >= 0)) {
       throw new UserError(`${source}: column "${c.name}": "nonIntegers" must be a count (a whole number >= 0)`);
+    }
+    if (m.midnights !== undefined && !(typeof m.midnights === 'number' && Number.isInteger(m.midnights) && m.midnights >= 0)) {
+      throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
     // Validates the sketch (throws a UserError naming what is wrong).
     try {

@@ -75,10 +75,11 @@ describe('anomaly checker', () => {
     expect(a).toMatchObject({ column: 'origin', severity: 'error', count: 4, share: 1 });
   });
 
-  it('new_column is a warning', () => {
+  it('new_column is an error (the export changed) that says how to accept it', () => {
     const t = good();
     const a = only(check({ ...t, columns: [...t.columns, stringColumn('carrier', ['AA', 'UA', 'DL', 'WN'])] }), 'new_column');
-    expect(a).toMatchObject({ column: 'carrier', severity: 'warning' });
+    expect(a).toMatchObject({ column: 'carrier', severity: 'error' });
+    expect(a.message).toContain('ct validate --update-schema');
   });
 
   it('type_mismatch', () => {

@@ -248,6 +248,14 @@ describe('rules that see rows, not only columns', () => {
     expect(findings.some((f) => f.kind === 'partition_rows')).toBe(false);
   });
 
+  test('dates without their time of day (a DATE cast) on a tenth of the rows: the share of times at exactly midnight rises', () => {
+    const truncated = flightsDay(21, { edit: (r, k) => k % 10 === 0 && (r.time -= r.time % 86_400_000) });
+    const finding = findingsOf(truncated).find((f) => f.metric === 'date.midnightShare');
+    expect(finding).toBeDefined();
+    expect(finding!.value).toBeCloseTo(0.1, 2);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(/column "date": share of times at exactly midnight/);
+  });
+
   test('the most frequent value is the most frequent, even when values look like numbers', () => {
     const stats = computeStatistics(tableOf([stringColumn('hour', ['0', '7', '7', '7', '23', '7'])]));
     expect(profileOf('2001-01-01', stats, { duplicates: 0 }).metrics['hour.topShare']).toBeCloseTo(4 / 6, 6);

@@ -15,7 +15,7 @@ import {
 } from '../../src/validate/statistics.js';
 import { mulberry32 } from '../../src/train/random.js';
 import { createSketch } from '../../src/validate/sketch.js';
-import { expectUserError, stringColumn as strings } from '../helpers.js';
+import { expectUserError, numberColumn, stringColumn as strings } from '../helpers.js';
 
 function tableOf(columns: Column[]): Table {
   const rows =
@@ -144,6 +144,16 @@ describe('computeStatistics', () => {
     // Always written, right after the other counts: statistics.json stays deterministic.
     expect(Object.keys(m).indexOf('nonIntegers')).toBe(Object.keys(m).indexOf('zeros') + 1);
     expect(columnStatistics(computeStatistics(small()), 'x')!.numeric!.nonIntegers).toBe(0);
+  });
+
+  test('midnights counts timestamps exactly at midnight UTC, chunk by chunk and merged; numbers have none', () => {
+    const day = Date.UTC(2001, 2, 1);
+    const times = [day, day + 60_000, day + 86_400_000, day - 86_400_000, day + 3_600_000, Number.NaN, day + 1];
+    const table = tableOf([numberColumn('t', times, 'timestamp'), numbers('x', [0, 1, 2, 3, 4, 5, 6])]);
+    expect(columnStatistics(computeStatistics(table), 't')!.numeric!.midnights).toBe(3);
+    expect(columnStatistics(computeStatistics(table), 'x')!.numeric).not.toHaveProperty('midnights');
+    const merged = mergeStatistics(computeStatistics(slice(table, 0, 3)), computeStatistics(slice(table, 3, 7)));
+    expect(columnStatistics(merged, 't')!.numeric!.midnights).toBe(3);
   });
 
   test('a column without finite values has NaN moments (null in JSON) and an empty sketch', () => {

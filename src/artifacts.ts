@@ -339,6 +339,11 @@ export interface ReplayStep {
   /** Candidate minus production on the evaluation days, headline metric, with its interval. */
   delta: { value: number; ci: [number, number] | null } | null;
   promoted: boolean;
+  /**
+   * A step stopped at validation runs again `--retry-days` later with the bad day
+   * quarantined, as the daily schedule would; its outcome, and from when its models served.
+   */
+  retry?: { date: string; stoppedAt: 'validate' | 'evaluate' | 'promote' | 'error' | null; promoted: boolean; reasons: string[] };
   /** Model each policy served on the next period (registry version or step date of a candidate), null: none yet. */
   served: Record<Policy, string | null>;
   /** The headline metric of each policy's served model on the next period. */

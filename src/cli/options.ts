@@ -200,6 +200,12 @@ export const WINDOW_DAYS: OptionSpec = {
   description: 'training window at each step (default data.window.newestDays)',
   parse: wholeNumber(2, ' of days'),
 };
+export const RETRY_DAYS: OptionSpec = {
+  flags: '--retry-days <days>',
+  description:
+    'a step stopped at validation runs again this many days later (default 1), the bad day quarantined, as the daily schedule would; 0: wait for the next step',
+  parse: wholeNumber(0, ' of days'),
+};
 export const KEEP_MODELS: OptionSpec = { flags: '--keep-models', description: "keep each step's candidate model folder under <out>/replay/steps" };
 
 /**

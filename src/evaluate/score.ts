@@ -51,10 +51,22 @@ export function scoreLabelledRows(
   model: LoadedModel,
   options: MetricOptions,
 ): { encoded: EncodedData; selected: Int32Array; scored: ScoredRows } {
+  const { encoded, selected, labels, preds } = predictLabelledRows(table, model);
+  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, preds, options) };
+}
+
+/**
+ * One model's predictions on the labelled rows of `table` and their labels (its own
+ * encoding's), not yet scored: predictions of several tables can be pooled and scored as one.
+ */
+export function predictLabelledRows(
+  table: Table,
+  model: LoadedModel,
+): { encoded: EncodedData; selected: Int32Array; labels: Float32Array; preds: Float32Array } {
   const encoded = encodeTable(table, model.preprocessing);
   const selected = labelledRows(encoded);
   const labels = Float32Array.from(selected, (i) => encoded.labels[i]!);
-  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), options) };
+  return { encoded, selected, labels, preds: predictRows(model.model, encoded, selected) };
 }
 
 /** Both models' predictions on the same labelled rows of a table. */

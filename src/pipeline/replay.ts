@@ -19,7 +19,9 @@ import { planReplay, type ReplayPlan, type ReplaySpan, stepConfig } from '../rep
 import { doneLine, stepLine, stepLogger, stepStatus } from '../replay/progress.js';
 import { emptyStep, replayRecord, stepOutcome } from '../replay/record.js';
 import { createReplayRegistry, productionServed, removeReplayRegistry } from '../replay/registry.js';
-import { ModelCache, scoreNextPeriod } from '../replay/score.js';
+import { ModelCache, scoreNextPeriod, type ServedSpan } from '../replay/score.js';
+import { dayBefore } from '../replay/schedule.js';
+import { dateOfDay, dayNumber } from '../data/partitions.js';
 import { nextServed, NOTHING_SERVED, type Served, servedDirs, servedKeys, type ServedModel } from '../replay/served.js';
 import { dataSource, schemaPath, type StageContext } from './context.js';
 import { runPipeline } from './run.js';
@@ -28,6 +30,8 @@ import type { ReplayResult, ReplayStep } from '../artifacts.js';
 export interface ReplayOptions extends ReplaySpan {
   /** Keep each step's candidate model folder (large); default: only its records. */
   keepModels?: boolean;
+  /** Days after a step stopped at validation that it runs again (default 1: the daily schedule's next run); 0: never. */
+  retryDays?: number;
 }
 
 /** What every step of a running replay shares. */
@@ -40,6 +44,7 @@ interface Replaying {
   outDir: string;
   metric: string;
   models: ModelCache;
+  retryDays: number;
   /** performance.now() when the replay started. */
   started: number;
 }
@@ -59,7 +64,17 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
     `replay of ${config.name}: ${schedule.length} steps ${schedule[0]}..${schedule.at(-1)} every ${everyDays} day(s), ${windowDays}-day window, data ${displayPath(plan.folder)}, temporary registry ${registry}`,
   );
 
-  const replaying: Replaying = { ctx, plan, schema: schemaPath(ctx), registry, outDir, metric: metric.name, models: new ModelCache(), started };
+  const replaying: Replaying = {
+    ctx,
+    plan,
+    schema: schemaPath(ctx),
+    registry,
+    outDir,
+    metric: metric.name,
+    models: new ModelCache(),
+    retryDays: options.retryDays ?? 1,
+    started,
+  };
   const steps: ReplayStep[] = [];
   let served = NOTHING_SERVED;
   try {
@@ -74,7 +89,9 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
     replaying.models.keepOnly([]);
     removeReplayRegistry(registry, config.name, outDir);
   }
-  if (options.keepModels !== true) for (const step of steps) rmSync(path.join(outDir, 'steps', step.date, 'model'), { recursive: true, force: true });
+  if (options.keepModels !== true) {
+    for (const step of steps) for (const dir of ['model', 'retry/model']) rmSync(path.join(outDir, 'steps', step.date, dir), { recursive: true, force: true });
+  }
 
   const result = replayRecord(ctx.loaded, plan, metric, steps, startedAt, (performance.now() - started) / 1000);
   writeJson(path.join(outDir, 'replay.json'), result);
@@ -85,42 +102,61 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
 }
 
 /**
- * One step: the pipeline on the data arrived by `date`, into the temporary registry;
- * then what each policy serves after it, scored on the period that follows.
+ * One step: the pipeline on the data arrived by `date`, into the temporary registry
+ * (again `retryDays` later when validation stopped it, as the daily schedule would run
+ * it with the bad day quarantined); then what each policy served, scored on the period
+ * that follows.
  */
 async function replayStep(r: Replaying, index: number, date: string, before: Served): Promise<{ step: ReplayStep; served: Served }> {
   const { ctx, plan } = r;
   const stepStarted = performance.now();
   const status = stepStatus(index, plan.schedule.length, date, (stepStarted - r.started) / 1000);
-  ctx.logger.progress(status('starting'), { transient: true });
   const stepDir = path.join(r.outDir, 'steps', date);
-  const loaded = stepConfig(ctx.loaded, plan, date, r.schema, r.registry);
-  const stepCtx: StageContext = {
-    loaded,
-    outDir: stepDir,
-    logger: stepLogger(ctx.logger, status),
-    ...(ctx.backend === undefined ? {} : { backend: ctx.backend }),
-  };
   const step = emptyStep(date, plan.everyDays);
-  let candidate: ServedModel | null = null;
-  try {
-    const run = await runPipeline(stepCtx);
-    Object.assign(step, stepOutcome(run, r.metric));
-    if (run.training !== null) candidate = { key: `candidate ${date}`, dir: path.join(stepDir, 'model') };
-  } catch (error) {
-    // A step whose data cannot be used is what production would refuse too: production stays.
-    if (!isUserError(error) || index === 0) throw error;
-    step.stoppedAt = 'error';
-    step.reasons = [error.message];
-    ctx.logger.warning(`step ${date}: ${error.message}`);
+  const first = await pipelineAt(r, index, date, stepDir, status);
+  Object.assign(step, first.outcome);
+  let served = nextServed(before, productionServed(r.registry, ctx.loaded.config.name), first.candidate);
+  const spans: ServedSpan[] = [{ first: step.next.first, last: step.next.last, served }];
+  const retryDate = dateOfDay(dayNumber(date)! + r.retryDays);
+  if (step.stoppedAt === 'validate' && r.retryDays > 0 && retryDate <= step.next.last) {
+    const retry = await pipelineAt(r, index, retryDate, path.join(stepDir, 'retry'), status);
+    step.retry = { date: retryDate, stoppedAt: retry.outcome.stoppedAt, promoted: retry.outcome.promoted, reasons: retry.outcome.reasons };
+    served = nextServed(served, productionServed(r.registry, ctx.loaded.config.name), retry.candidate);
+    spans[0]!.last = dayBefore(retryDate);
+    spans.push({ first: retryDate, last: step.next.last, served });
   }
-  const served = nextServed(before, productionServed(r.registry, loaded.config.name), candidate);
   step.served = servedKeys(served);
 
   ctx.logger.progress(status('scoring the next period'), { transient: true });
-  const scoring = { threshold: loaded.config.evaluation.threshold, metric: r.metric, format: loaded.config.data.format };
-  Object.assign(step, await scoreNextPeriod(plan.partitions, step.next, served, r.models, scoring));
-  r.models.keepOnly(servedDirs(served));
+  const scoring = { threshold: ctx.loaded.config.evaluation.threshold, metric: r.metric, format: ctx.loaded.config.data.format };
+  Object.assign(step, await scoreNextPeriod(plan.partitions, spans, r.models, scoring));
+  r.models.keepOnly(spans.flatMap((s) => servedDirs(s.served)));
   step.seconds = (performance.now() - stepStarted) / 1000;
   return { step, served };
+}
+
+/** The pipeline on the data arrived by `date`, in `dir`: what it did, and its candidate when it trained one. */
+async function pipelineAt(
+  r: Replaying,
+  index: number,
+  date: string,
+  dir: string,
+  status: (what: string) => string,
+): Promise<{ outcome: ReturnType<typeof stepOutcome>; candidate: ServedModel | null }> {
+  const { ctx } = r;
+  ctx.logger.progress(status(date === r.plan.schedule[index] ? 'starting' : `retrying on ${date}`), { transient: true });
+  const loaded = stepConfig(ctx.loaded, r.plan, date, r.schema, r.registry);
+  const stepCtx: StageContext = { loaded, outDir: dir, logger: stepLogger(ctx.logger, status), ...(ctx.backend === undefined ? {} : { backend: ctx.backend }) };
+  try {
+    const run = await runPipeline(stepCtx);
+    return { outcome: stepOutcome(run, r.metric), candidate: run.training === null ? null : { key: `candidate ${date}`, dir: path.join(dir, 'model') } };
+  } catch (error) {
+    // A step whose data cannot be used is what production would refuse too: production stays.
+    if (!isUserError(error) || index === 0) throw error;
+    ctx.logger.warning(`step ${date}: ${error.message}`);
+    return {
+      outcome: { window: null, stoppedAt: 'error', promoted: false, trainSeconds: null, evaluateSeconds: null, reasons: [error.message], delta: null },
+      candidate: null,
+    };
+  }
 }

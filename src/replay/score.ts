@@ -6,8 +6,9 @@ import type { DataFormat } from '../config/types.js';
 import { displayPath } from '../data/files.js';
 import type { Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
-import { weightedMetrics } from '../evaluate/metrics.js';
-import { type LoadedModel, loadModel, scoreLabelledRows } from '../evaluate/score.js';
+import type { Table } from '../data/table.js';
+import { scoreRows, weightedMetrics } from '../evaluate/metrics.js';
+import { type LoadedModel, loadModel, predictLabelledRows } from '../evaluate/score.js';
 import { POLICIES, type Policy } from './schedule.js';
 import type { Served } from './served.js';
 
@@ -49,38 +50,75 @@ export interface NextPeriodScores {
   scores: Record<Policy, number | null>;
 }
 
+/** Part of a step's period and what each policy served on it (a retried step serves two models in turn). */
+export interface ServedSpan {
+  first: string;
+  last: string;
+  served: Served;
+}
+
 /**
- * Scores each served model (once per distinct folder) on the partitions from `first`
- * through `last`; null when no partition falls in that period.
+ * Scores what each policy served on the partitions of `spans` (consecutive days): the
+ * predictions of the model served on each span, pooled over the spans and scored as one
+ * (once per distinct sequence of folders); null when no partition falls in them.
  */
 export async function scoreNextPeriod(
   partitions: readonly Partition[],
-  period: { first: string; last: string },
-  served: Served,
+  spans: readonly ServedSpan[],
   models: ModelCache,
   scoring: NextPeriodScoring,
 ): Promise<NextPeriodScores | null> {
-  const next = partitions.filter((p) => p.date >= period.first && p.date <= period.last);
+  const days = spans.map((s) => partitions.filter((p) => p.date >= s.first && p.date <= s.last));
+  const next = days.flat();
   if (next.length === 0) return null;
-  const table = await readTables(
-    next.map((p) => p.file),
-    scoring.format === undefined ? {} : { format: scoring.format },
-  );
+  const read = scoring.format === undefined ? {} : { format: scoring.format };
+  const tables: Array<Table | null> = [];
+  for (const d of days)
+    tables.push(
+      d.length === 0
+        ? null
+        : await readTables(
+            d.map((p) => p.file),
+            read,
+          ),
+    );
   const scores: Record<Policy, number | null> = { never: null, always: null, gated: null };
-  const byDir = new Map<string, number>();
-  let rows = 0;
+  const bySequence = new Map<string, { value: number; rows: number }>();
   for (const policy of POLICIES) {
-    const model = served[policy];
-    if (model === null) continue;
-    let value = byDir.get(model.dir);
-    if (value === undefined) {
-      const loaded = await models.get(model.dir);
-      const { scored } = scoreLabelledRows(table, loaded, { threshold: scoring.threshold, classes: loaded.width });
-      rows = scored.rows;
-      value = weightedMetrics(scored, null, [scoring.metric])[scoring.metric]!;
-      byDir.set(model.dir, value);
+    const dirs = spans.map((s) => s.served[policy]?.dir ?? null);
+    if (dirs.every((d) => d === null)) continue;
+    const key = dirs.join('\0');
+    let scored = bySequence.get(key);
+    if (scored === undefined) {
+      const labels: Float32Array[] = [];
+      const preds: Float32Array[] = [];
+      let last: LoadedModel | null = null;
+      for (const [k, table] of tables.entries()) {
+        const dir = dirs[k];
+        if (table === null || dir === null || dir === undefined) continue;
+        last = await models.get(dir);
+        const predicted = predictLabelledRows(table, last);
+        labels.push(predicted.labels);
+        preds.push(predicted.preds);
+      }
+      if (last === null) continue;
+      const rows = scoreRows(last.preprocessing.task, concat(labels), concat(preds), { threshold: scoring.threshold, classes: last.width });
+      scored = { value: weightedMetrics(rows, null, [scoring.metric])[scoring.metric]!, rows: rows.rows };
+      bySequence.set(key, scored);
     }
-    scores[policy] = value;
+    scores[policy] = scored.value;
   }
-  return { next: { first: next[0]!.date, last: next.at(-1)!.date, rows: rows || table.rowCount }, scores };
+  const rows = Math.max(0, ...[...bySequence.values()].map((s) => s.rows));
+  return { next: { first: next[0]!.date, last: next.at(-1)!.date, rows: rows || tables.reduce((n, t) => n + (t?.rowCount ?? 0), 0) }, scores };
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -2,10 +2,32 @@
  * `ct replay` on a small slice of the shipped data: three steps, each running the real
  * pipeline into a temporary registry, the served models scored on the following days.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ct, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+import { readTables } from '../../src/data/read.js';
+import { type Table, valueAt } from '../../src/data/table.js';
+import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
+
+type Json = Record<string, unknown>;
+type Value = string | number | boolean | null;
+
+/** A table as CSV (timestamps as ISO minutes), each value through `change`. */
+function csvOf(table: Table, change: (column: string, value: Value) => Value): string {
+  const lines = [table.columns.map((c) => c.name).join(',')];
+  for (let i = 0; i < table.rowCount; i++) {
+    lines.push(
+      table.columns
+        .map((c) => {
+          const v = valueAt(c, i);
+          const text = c.type === 'timestamp' && v !== null ? new Date(typeof v === 'number' ? v : String(v)).toISOString().slice(0, 16) : v;
+          return String(change(c.name, text) ?? '');
+        })
+        .join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
 
 describe('ct replay', () => {
   const repo = tempRepo(shippedPartitions().slice(0, 9), 3);
@@ -101,4 +123,45 @@ describe('ct replay', () => {
       expect(r.stderr).toMatch(message);
     }
   });
+});
+
+describe('ct replay: a step stopped by a bad day runs again the next day, the day quarantined', () => {
+  const repo = tempRepo(shippedPartitions().slice(0, 8), 3);
+  cpSync(path.join(root, 'data/flights/schema.json'), path.join(repo, 'data/flights/schema.json'));
+  const replay = (extra: string[]): Json => {
+    const r = ct(repo, ['replay', '--from', '2001-01-04', '--to', '2001-01-06', '--every', '2d', '--json', ...extra]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/internal error/) as unknown });
+    return JSON.parse(r.stdout) as Json;
+  };
+
+  beforeAll(async () => {
+    // 2001-01-05 arrives with every distance negated: the newest day of the step of 01-06.
+    const file = path.join(repo, 'data/flights/2001-01-05.parquet');
+    const table = await readTables([file]);
+    rmSync(file);
+    writeFileSync(
+      path.join(repo, 'data/flights/2001-01-05.csv'),
+      csvOf(table, (name, v) => (name === 'distance' ? -Number(v) : v)),
+    );
+  });
+
+  it('retried: trained without the bad day, served from the retry on, scores pooled over the period', () => {
+    const retried = replay([]);
+    const step = (retried.steps as Json[])[1]!;
+    expect(step).toMatchObject({ date: '2001-01-06', stoppedAt: 'validate', next: { first: '2001-01-06', last: '2001-01-07' } });
+    expect((step.reasons as string[]).join(' ')).toMatch(/column "distance": .* are negative/);
+    expect(step.retry).toMatchObject({ date: '2001-01-07' });
+    expect((step.retry as Json).stoppedAt).not.toBe('validate');
+    expect((step.served as Json).always).toBe('candidate 2001-01-07');
+    const validation = JSON.parse(readFileSync(path.join(repo, 'out/replay/steps/2001-01-06/retry/validation.json'), 'utf8')) as Json;
+    expect((validation.quarantined as Json[]).map((q) => q.date)).toEqual(['2001-01-05']);
+    expect((validation.files as string[]).some((f) => f.includes('2001-01-05'))).toBe(false);
+
+    // Without retries the step's models serve the whole period; "never" serves the same model either way, so its pooled score is the same.
+    const waited = replay(['--retry-days', '0']);
+    const plain = (waited.steps as Json[])[1]!;
+    expect(plain.retry).toBeUndefined();
+    expect((plain.served as Json).always).toBe('candidate 2001-01-04');
+    expect((plain.scores as Json).never as number).toBeCloseTo((step.scores as Json).never as number, 10);
+  }, 300_000);
 });

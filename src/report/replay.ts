@@ -1,5 +1,5 @@
 /** `replay.md` and `replay.csv`: what a backtest of the continuous-training policy showed. */
-import type { ReplayResult } from '../artifacts.js';
+import type { ReplayResult, ReplayStep } from '../artifacts.js';
 import { POLICIES, POLICY_DESCRIPTIONS } from '../replay/schedule.js';
 import { lineChart } from './charts.js';
 import { csvLine } from './csv.js';
@@ -24,6 +24,9 @@ export function replayCsv(r: ReplayResult): string {
     ...POLICIES.map((p) => `${p}_model`),
     'seconds',
     'reasons',
+    'retry_date',
+    'retry_stopped_at',
+    'retry_promoted',
   ];
   let out = csvLine(header);
   for (const s of r.steps) {
@@ -43,6 +46,9 @@ export function replayCsv(r: ReplayResult): string {
       ...POLICIES.map((p) => s.served[p]),
       Number(s.seconds.toFixed(1)),
       s.reasons.join('; '),
+      s.retry?.date,
+      s.retry === undefined ? undefined : (s.retry.stoppedAt ?? ''),
+      s.retry?.promoted,
     ]);
   }
   return out;
@@ -93,7 +99,7 @@ export function replayMarkdown(r: ReplayResult): string {
         ? s.promoted
           ? '✅ promoted'
           : '✅ unchanged'
-        : `❌ ${text(s.stoppedAt)}: ${text(s.reasons[0] ?? '')}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}`,
+        : `❌ ${text(s.stoppedAt)}: ${text(s.reasons[0] ?? '')}${s.reasons.length > 1 ? ` (+${s.reasons.length - 1} more)` : ''}${retried(s)}`,
       s.delta === null ? '—' : `${signed(s.delta.value)}${s.delta.ci === null ? '' : ` [${signed(s.delta.ci[0])}, ${signed(s.delta.ci[1])}]`}`,
       ...POLICIES.map((p) => num(s.scores[p])),
       s.seconds.toFixed(0),
@@ -117,4 +123,11 @@ export function replayMarkdown(r: ReplayResult): string {
     `Replay took ${(r.durationSeconds / 60).toFixed(1)} minutes (${text(r.startedAt, 40)}).`,
     '',
   ].join('\n');
+}
+
+/** How a step stopped at validation fared when it ran again, in words ('' when it did not). */
+function retried(s: ReplayStep): string {
+  if (s.retry === undefined) return '';
+  const outcome = s.retry.stoppedAt === null ? (s.retry.promoted ? '✅ promoted' : '✅ unchanged') : `❌ ${text(s.retry.stoppedAt)}`;
+  return `; retried ${text(s.retry.date, 40)}, bad day quarantined: ${outcome}`;
 }

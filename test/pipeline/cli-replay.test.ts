@@ -87,7 +87,7 @@ describe('ct replay', () => {
     const out = path.join(repo, 'out/replay');
     const csv = readFileSync(path.join(out, 'replay.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
-      'step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons',
+      'step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons,retry_date,retry_stopped_at,retry_promoted',
     );
     expect(csv).toHaveLength(4);
     const md = readFileSync(path.join(out, 'replay.md'), 'utf8');
@@ -153,6 +153,8 @@ describe('ct replay: a step stopped by a bad day runs again the next day, the da
     expect(step.retry).toMatchObject({ date: '2001-01-07' });
     expect((step.retry as Json).stoppedAt).not.toBe('validate');
     expect((step.served as Json).always).toBe('candidate 2001-01-07');
+    expect(readFileSync(path.join(repo, 'out/replay/replay.md'), 'utf8')).toMatch(/❌ validate: .*negative.*; retried 2001-01-07, bad day quarantined: /);
+    expect(readFileSync(path.join(repo, 'out/replay/replay.csv'), 'utf8')).toMatch(/^2001-01-06,.*,2001-01-07,[a-z]*,(true|false)$/m);
     const validation = JSON.parse(readFileSync(path.join(repo, 'out/replay/steps/2001-01-06/retry/validation.json'), 'utf8')) as Json;
     expect((validation.quarantined as Json[]).map((q) => q.date)).toEqual(['2001-01-05']);
     expect((validation.files as string[]).some((f) => f.includes('2001-01-05'))).toBe(false);

@@ -506,16 +506,7 @@ function compareModels(table, pair, models, config, metricOptions) {
   };
 }
 function judgeComparison(config, c, infra) {
-  const toScope = (s) => ({
-    slice: s.key,
-    rows: s.rows,
-    skipped: s.skipped,
-    candidate: s.candidate,
-    baseline: s.baseline,
-    intervals: Object.fromEntries(Object.entries(s.deltas).flatMap(([k, d]) => d.ci === null ? [] : [[k, { ci: d.ci, draws: c.bootstrap?.samples ?? 0 }]]))
-  });
-  const overall = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
-  const gates = applyGates(config.gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+  const gates = gateScopes(config.gates, c);
   const failures = [...gates.failures];
   if (infra !== null && !infra.ok)
     failures.push({
@@ -529,6 +520,21 @@ function judgeComparison(config, c, infra) {
       message: infra.message
     });
   return { gates, failures };
+}
+function gateScopes(gates, c) {
+  const toScope = (s) => ({
+    slice: s.key,
+    rows: s.rows,
+    skipped: s.skipped,
+    candidate: s.candidate,
+    baseline: s.baseline,
+    intervals: intervalsOf(s.deltas, c.bootstrap?.samples ?? 0)
+  });
+  const overall = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
+  return applyGates(gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+}
+function intervalsOf(deltas, draws) {
+  return Object.fromEntries(Object.entries(deltas).flatMap(([k, d]) => d.ci === null ? [] : [[k, { ci: d.ci, draws }]]));
 }
 function evaluationRecord(c, verdict, facts) {
   const { config, infra } = facts;

@@ -27,6 +27,8 @@ export interface OptionSpec {
   required?: boolean;
   /** Only together with this option (its long flag). */
   needs?: string;
+  /** Not together with the verb's argument: it names what the argument would. */
+  insteadOfArgument?: boolean;
   /** Of a verb whose first argument says what it does: the sub-verbs that take it (default all). */
   only?: readonly string[];
 }
@@ -39,6 +41,8 @@ export interface VerbShape {
   what?: readonly string[];
   /** The sub-verb that takes further arguments (`stats merge <files...>`); none other does. */
   restFor?: string;
+  /** Its arguments, as the help shows them (`[version]`). */
+  args?: string;
 }
 
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -186,6 +190,13 @@ export const STATS_FROM: OptionSpec = { flags: '--from <date>', description: 'fi
 export const STATS_TO: OptionSpec = { flags: '--to <date>', description: 'last partition day', parse: date };
 export const GROUPS: OptionSpec = { flags: '--groups <n>', description: 'groups of partitions computed at once (default 2)', parse: wholeNumber(1) };
 
+// verify
+export const HEAD: OptionSpec = {
+  flags: '--head <commit>',
+  description: "verify the registry change a pull request proposes at this commit (fetched, never checked out) with the checkout's code, config and gates",
+  insteadOfArgument: true,
+};
+
 // replay
 export const REPLAY_FROM: OptionSpec = {
   flags: '--from <date>',
@@ -238,6 +249,8 @@ export function checkCommandLine(verb: VerbShape, given: ReadonlySet<string>, ar
       );
     }
     if (option.required === true && !given.has(flag)) throw new UserError(`ct ${verb.name}: ${option.flags} is required`);
+    if (option.insteadOfArgument === true && given.has(flag) && args.length > 0)
+      throw new UserError(`ct ${verb.name}: give ${verb.args ?? 'an argument'} or ${flag}, not both`);
     if (option.needs !== undefined && given.has(flag) && !given.has(option.needs)) {
       const needed = verb.options.find((o) => longFlag(o) === option.needs)?.flags ?? option.needs;
       throw new UserError(`ct ${verb.name}: ${flag} needs ${needed}`);

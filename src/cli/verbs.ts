@@ -17,7 +17,7 @@ import { runStatsCompute, runStatsMerge, runStatsParallel } from '../pipeline/st
 import { runSweepLocal, runSweepPlan, runSweepSelect } from '../pipeline/sweep.js';
 import { runTrain } from '../pipeline/train.js';
 import { acceptPartition, runValidate } from '../pipeline/validate.js';
-import { runVerify } from '../pipeline/verify.js';
+import { runVerify, runVerifyProposal } from '../pipeline/verify.js';
 import * as o from './options.js';
 
 /** What a verb returns: its exit code and the machine-readable result for `--json`. */
@@ -120,14 +120,14 @@ export const VERBS: readonly Verb[] = [
       return { exitCode: exit(record.promoted || record.unchanged), result: record };
     },
   }),
-  verb({
+  verb<{ head?: string }>({
     name: 'verify',
     args: '[version]',
-    description: 'check a registry version against its checksums and re-score it on its recorded evaluation rows',
+    description: 'check a registry version against its checksums and re-score it on its recorded evaluation rows (--head: a proposed change)',
     kind: 'stage',
-    options: READS_DATA,
-    run: async (ctx, _options, args) => {
-      const record = await runVerify(ctx, args[0]);
+    options: [...READS_DATA, o.HEAD],
+    run: async (ctx, options, args) => {
+      const record = options.head === undefined ? await runVerify(ctx, args[0]) : await runVerifyProposal(ctx, options.head);
       return { exitCode: exit(record.ok), result: record };
     },
   }),

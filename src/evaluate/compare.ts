@@ -25,7 +25,7 @@ import {
   weightedMetrics,
 } from './metrics.js';
 import type { LoadedModel, SameRowScores } from './score.js';
-import { deLongTest, mcNemarTest, pairedBootstrap, quantileSorted } from './significance.js';
+import { type DeltaInterval, deLongTest, mcNemarTest, pairedBootstrap, quantileSorted } from './significance.js';
 import { sliceTable } from './slices.js';
 
 type EvaluationOptions = CtConfig['evaluation'];
@@ -183,16 +183,7 @@ export function compareModels(
 
 /** The gates' verdict on a comparison; a failed infra check is a failure too. */
 export function judgeComparison(config: CtConfig, c: Comparison, infra: InfraCheckResult | null): { gates: GateResult; failures: GateFailure[] } {
-  const toScope = (s: SliceRecord): GateScope => ({
-    slice: s.key,
-    rows: s.rows,
-    skipped: s.skipped,
-    candidate: s.candidate,
-    baseline: s.baseline,
-    intervals: Object.fromEntries(Object.entries(s.deltas).flatMap(([k, d]) => (d.ci === null ? [] : [[k, { ci: d.ci, draws: c.bootstrap?.samples ?? 0 }]]))),
-  });
-  const overall: GateScope = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
-  const gates = applyGates(config.gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+  const gates = gateScopes(config.gates, c);
   const failures = [...gates.failures];
   if (infra !== null && !infra.ok)
     failures.push({
@@ -206,6 +197,39 @@ export function judgeComparison(config: CtConfig, c: Comparison, infra: InfraChe
       message: infra.message,
     });
   return { gates, failures };
+}
+
+/** The gates applied to a comparison's overall metrics and its slices. */
+function gateScopes(gates: CtConfig['gates'], c: Pick<Comparison, 'rows' | 'candidate' | 'production' | 'intervals' | 'slices' | 'bootstrap'>): GateResult {
+  const toScope = (s: SliceRecord): GateScope => ({
+    slice: s.key,
+    rows: s.rows,
+    skipped: s.skipped,
+    candidate: s.candidate,
+    baseline: s.baseline,
+    intervals: intervalsOf(s.deltas, c.bootstrap?.samples ?? 0),
+  });
+  const overall: GateScope = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
+  return applyGates(gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+}
+
+function intervalsOf(deltas: EvaluationRecord['deltas'], draws: number): Record<string, DeltaInterval> {
+  return Object.fromEntries(Object.entries(deltas).flatMap(([k, d]) => (d.ci === null ? [] : [[k, { ci: d.ci, draws }]])));
+}
+
+/**
+ * `gates` (another branch's, say) applied again to what an evaluation record says it
+ * measured: its metrics, the latency it measured, its intervals and slices.
+ */
+export function regateRecord(gates: CtConfig['gates'], e: EvaluationRecord): GateResult {
+  return gateScopes(gates, {
+    rows: e.rows,
+    candidate: { ...e.candidate.metrics, ...e.timing.latency.candidate },
+    production: e.baseline === null ? null : { ...e.baseline.metrics, ...(e.timing.latency.baseline ?? {}) },
+    intervals: intervalsOf(e.deltas, e.bootstrap?.samples ?? 0),
+    slices: e.slices,
+    bootstrap: e.bootstrap,
+  });
 }
 
 /** What `evaluationRecord` needs besides the comparison. */

@@ -194,13 +194,15 @@ export function renderVerifyWorkflow(template: string, options: Pick<WorkflowOpt
   header(
     doc,
     [
-      'Written by `ct init`. A promotion pull request claims numbers; this checks them before a',
-      'person merges: every file of the proposed version matches its recorded checksum, the model',
-      'loads, and scoring it (and the model it was compared with) again on the recorded',
-      'evaluation days gives the metrics in its evaluation.json. It runs the ct of the',
-      "repository's package.json and package-lock.json.",
+      'Written by `ct init`. A promotion (or rollback) pull request claims numbers; this checks',
+      "them before a person merges, with the base branch's ct, config and gates: the pull",
+      "request's commit is fetched as git objects and never checked out or run. It must come from",
+      "this repository's promotion branch, change only the model's registry folder, add one",
+      'version whose files match their checksums to an append-only history, carry an evaluation',
+      "that passed against the base branch's production and its gates, and give the same metrics",
+      "again on the recorded rows. It runs the ct of the base branch's package-lock.json.",
     ].join('\n'),
   );
-  doc.setIn(['on', 'pull_request', 'paths'], quotedList(doc, [`${options.registry}/**`]));
+  doc.setIn(['on', 'pull_request_target', 'paths'], quotedList(doc, [`${options.registry}/**`]));
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

@@ -17,7 +17,7 @@ import { blobUrl, workflowRunUrl, type RetryOptions } from '../github/api.js';
 import { commitToBranch } from '../github/git.js';
 import { openOrUpdatePull, type PullText } from '../github/proposal.js';
 import { openGitHubSession } from './github-session.js';
-import { hashFiles, lastRecordOf, type Provenance, readProduction, rollbackTo } from '../registry/registry.js';
+import { hashFiles, promotionRecordOf, type Provenance, readProduction, rollbackTo } from '../registry/registry.js';
 import { notPromoted, type ProductionChange, publishCandidate, rollbackOnBranch, Unchanged, versionFolder } from '../registry/promotion.js';
 import { code, text as markdownText } from '../report/escape.js';
 import { evaluationMarkdown, modelCardMarkdown } from '../report/markdown.js';
@@ -177,7 +177,7 @@ export async function runRollback(ctx: StageContext, version: string, options: P
     const pointer = rollbackTo(registry, config.name, version, { by: { pullRequest: null, branch: null, commit: null, run: workflowRunUrl(env) } });
     record = { ...base, promoted: true, dir: versionFolder(registry, config.name, version), previous: pointer.previous, reason };
   } else {
-    const promotedAt = lastRecordOf(registry, config.name, version)?.at ?? 'an unrecorded time';
+    const promotedAt = promotionRecordOf(registry, config.name, version)?.at ?? 'an unrecorded time';
     const change = await proposeByPullRequest(ctx, options, {
       kind: 'rollback',
       apply: (tree, by, where) => rollbackOnBranch(tree, config.name, version, by, where),

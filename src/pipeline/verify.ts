@@ -5,7 +5,8 @@
  * time split; the same files, split again, for a hash split or one file) must give the
  * metrics in its `evaluation.json`. Run by verify.yml on every pull request that touches models/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fingerprintFiles, hashSplitRows, loadDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
@@ -16,6 +17,9 @@ import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
 import { checkRecordedChecksums, modelDir, readProduction } from '../registry/registry.js';
+import { changedPaths, mergeBase, type RegistryTree, registryTree, repositoryRoot, resolveCommit } from '../registry/git-tree.js';
+import { checkProposal } from '../registry/proposal.js';
+import { regateRecord } from '../evaluate/compare.js';
 import { selectBackend } from '../train/backend.js';
 import type { EvaluationRecord } from '../artifacts.js';
 import { dataSource, registryPath, type StageContext } from './context.js';
@@ -70,6 +74,96 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
     }
     await checkMetrics(ctx, check, { version: target, dir, baselineDir, evaluation });
   }
+  return finishVerification(ctx, record);
+}
+
+/** Where the pull request under verification comes from, by the Actions event; null outside one. */
+interface ProposalSource {
+  headRepository: string;
+  baseRepository: string;
+  headRef: string;
+}
+
+/** The pull request of the Actions event in `env` (pull_request or pull_request_target), or null. */
+export function proposalSource(env: NodeJS.ProcessEnv): ProposalSource | null {
+  if (!['pull_request', 'pull_request_target'].includes(env.GITHUB_EVENT_NAME ?? '') || env.GITHUB_EVENT_PATH === undefined) return null;
+  const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+    pull_request?: { head?: { ref?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
+  };
+  const pr = event.pull_request;
+  return { headRepository: pr?.head?.repo?.full_name ?? '(deleted)', baseRepository: pr?.base?.repo?.full_name ?? '', headRef: pr?.head?.ref ?? '' };
+}
+
+/**
+ * Verifies a proposed registry change at commit `head` with the code, config and gates of
+ * the checkout (the base branch): the pull request's files are read as git objects and
+ * never executed. Where it comes from (same repository, the model's promotion branch), what
+ * it changes (registry.proposal), the base branch's gates on its recorded evaluation, and
+ * the re-score of the new version and of the base branch's production on the recorded rows.
+ */
+export async function runVerifyProposal(ctx: StageContext, head: string, env: NodeJS.ProcessEnv = process.env): Promise<VerificationRecord> {
+  const { config } = ctx.loaded;
+  const record: VerificationRecord = { ok: true, model: config.name, version: '(none)', checks: [] };
+  const check: Check = (name, ok, message) => {
+    record.checks.push({ check: name, ok, message });
+    if (!ok) record.ok = false;
+  };
+  const registry = registryPath(ctx);
+  const repo = repositoryRoot(ctx.loaded.baseDir);
+  // Both real paths: a temporary folder may be reached through a link (/tmp on macOS).
+  const within = path.relative(realpathSync(repo), realpathSync(ctx.loaded.baseDir));
+  const folder = path
+    .normalize(path.join(within, path.relative(ctx.loaded.baseDir, registry), config.name))
+    .split(path.sep)
+    .join('/');
+  if (folder.startsWith('..')) throw new UserError(`registry ${displayPath(registry)} is outside the git repository ${repo}: a pull request cannot propose it`);
+  const baseCommit = resolveCommit(repo, 'HEAD');
+  const headCommit = resolveCommit(repo, head);
+  const source = proposalSource(env);
+  const branch = `${config.promotion.branchPrefix}/${config.name}`;
+  if (source !== null) {
+    const same = source.headRepository === source.baseRepository;
+    check(
+      'source',
+      same && source.headRef === branch,
+      same ? `branch ${source.headRef}; promotions come from ${branch}` : `from ${source.headRepository}, a fork`,
+    );
+  }
+  const base = registryTree(repo, baseCommit, folder);
+  const proposed = registryTree(repo, headCommit, folder);
+  const verdict = checkProposal({
+    model: config.name,
+    folder,
+    changed: changedPaths(repo, mergeBase(repo, baseCommit, headCommit), headCommit),
+    base,
+    head: proposed,
+  });
+  for (const c of verdict.checks) check(c.check, c.ok, c.message);
+  record.version = verdict.version ?? '(none)';
+  if (record.ok && verdict.evaluation !== null && verdict.version !== null) {
+    const gates = regateRecord(config.gates, verdict.evaluation);
+    check('gates of the base branch', gates.ok, gates.ok ? `${gates.checks.length} checks pass` : gates.failures.map((f) => f.message).join('; '));
+    const scratch = mkdtempSync(path.join(tmpdir(), 'ct-verify-'));
+    try {
+      const dir = materialise(proposed, verdict.version, path.join(scratch, 'proposed'));
+      const baselineDir = verdict.baseProduction === null ? null : materialise(base, verdict.baseProduction, path.join(scratch, 'production'));
+      await checkMetrics(ctx, check, { version: verdict.version, dir, baselineDir, evaluation: verdict.evaluation });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return finishVerification(ctx, record);
+}
+
+/** The files of `version` in `tree` written to `dir` (their names were checked as plain names), for loading. */
+function materialise(tree: RegistryTree, version: string, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const name of tree.files.keys()) if (name.startsWith(`${version}/`)) writeFileSync(path.join(dir, name.slice(version.length + 1)), tree.read(name));
+  return dir;
+}
+
+/** Writes verification.json and logs each check. */
+function finishVerification(ctx: StageContext, record: VerificationRecord): VerificationRecord {
   writeJson(path.join(ctx.outDir, 'verification.json'), record);
   for (const c of record.checks) {
     if (c.ok) ctx.logger.info(`ok: ${c.check}: ${c.message}`);

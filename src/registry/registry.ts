@@ -102,11 +102,12 @@ export function readHistory(registry: string, model: string): HistoryEntry[] {
     });
 }
 
-/** The newest history line that made `version` production (with its file checksums), if any. */
-export function lastRecordOf(registry: string, model: string, version: string): HistoryEntry | undefined {
-  return readHistory(registry, model)
-    .filter((e) => e.version === version)
-    .pop();
+/**
+ * The history line that promoted `version` (with the checksums of its files), if any: the
+ * first, since a later line (a rollback copies them) must not be able to replace them.
+ */
+export function promotionRecordOf(registry: string, model: string, version: string): HistoryEntry | undefined {
+  return readHistory(registry, model).find((e) => e.action === 'promote' && e.version === version);
 }
 
 /** Appends `entry` to the history, unless it already is the last line (a completed change being finished again). */
@@ -120,7 +121,7 @@ function appendHistory(registry: string, entry: HistoryEntry): void {
 
 /**
  * The checksums recorded for `version`: production.json's when it is production, else
- * those of its last line in history.jsonl; null when neither records it.
+ * those of the history line that promoted it; null when neither records it.
  */
 export function recordedChecksums(
   registry: string,
@@ -129,7 +130,7 @@ export function recordedChecksums(
   pointer: ProductionPointer | null = readProduction(registry, model),
 ): { files: Record<string, string>; source: 'production.json' | 'history.jsonl' } | null {
   if (pointer?.version === version) return { files: pointer.files, source: 'production.json' };
-  const recorded = lastRecordOf(registry, model, version);
+  const recorded = promotionRecordOf(registry, model, version);
   return recorded === undefined ? null : { files: recorded.files, source: 'history.jsonl' };
 }
 
@@ -355,7 +356,7 @@ export function rollbackTo(
     if (current === null) throw new UserError(`registry: ${model} has no production model to roll back`);
     options.check?.(current);
     if (current.version === version) throw new UserError(`registry: ${version} already is the production version of ${model}`);
-    const record = lastRecordOf(registry, model, version);
+    const record = promotionRecordOf(registry, model, version);
     if (record === undefined) {
       const known = listVersions(registry, model);
       throw new UserError(

@@ -30,6 +30,7 @@ interface WorkflowStep {
   uses?: string;
   run?: string;
   with?: Record<string, string | number | boolean>;
+  env?: Record<string, string | number | boolean>;
 }
 
 /** A workflow file as parsed YAML (only what the runner here reads). */
@@ -54,8 +55,8 @@ export interface RunnerContext {
   env: Record<string, string>;
   /** Values of the `${{ … }}` expressions the workflow uses, by their text; any other expression fails the test. */
   expressions: Record<string, string>;
-  /** Runs a `run:` step; returns null to skip it (e.g. `npm ci` when node_modules is in place). */
-  shell: (script: string) => Promise<{ status: number; log: string } | null>;
+  /** Runs a `run:` step with the step's own `env:`, evaluated; returns null to skip it (e.g. `npm ci` when node_modules is in place). */
+  shell: (script: string, env: Record<string, string>) => Promise<{ status: number; log: string } | null>;
 }
 
 /** Reads a workflow file. */
@@ -81,7 +82,8 @@ export async function runJob(workflow: Workflow, job: string, ctx: RunnerContext
   for (const [index, step] of workflow.jobs[job]!.steps.entries()) {
     const name = step.id ?? step.uses ?? step.run ?? String(index);
     if (step.run !== undefined) {
-      const r = await ctx.shell(evaluate(step.run, ctx.expressions));
+      const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, evaluate(String(v), ctx.expressions)]));
+      const r = await ctx.shell(evaluate(step.run, ctx.expressions), env);
       if (r === null) continue;
       results.push({ step: name, status: r.status, log: r.log, outputs: {} });
       if (r.status !== 0) break;

@@ -58,7 +58,13 @@ describe('workflows', () => {
         if (step.run !== undefined) expect([name, step.run]).toEqual([name, expect.not.stringMatching(/\$\{\{\s*(github\.event\.|github\.head_ref|inputs\.)/)]);
       }
     }
-    expect(JSON.stringify(w.on)).not.toContain('pull_request_target');
+  });
+
+  it('verify.yml runs as the base branch has it and reads the pull request as data', () => {
+    const w = load('verify.yml') as Workflow & { on: Record<string, unknown> };
+    expect(Object.keys(w.on)).toEqual(['pull_request_target']);
+    expect(w.permissions).toEqual({ contents: 'read' });
+    expect(w.jobs.verify!.steps.at(-1)!.run).toBe('npx --no-install ct verify --head refs/ct/proposal --out verify-out');
   });
 
   it.each(workflows)('%s: every action from another repository is pinned to a full commit sha, its version in a comment', (file) => {
@@ -122,7 +128,8 @@ const TRUSTED_TRIGGERS = ['push', 'schedule', 'workflow_dispatch'];
 
 /**
  * The security rules every workflow keeps, as a list of violations (empty: none):
- * no pull_request_target; jobs that can run for a pull request write nothing and use no
+ * pull_request_target only to read the pull request as data (no checkout of it, no git
+ * command that puts its files in the work tree); jobs that can run for a pull request write nothing and use no
  * secret; jobs that write run only on trusted triggers; checkouts leave no token behind;
  * no expression inside a run script (values reach scripts through env, never as code).
  */
@@ -134,7 +141,8 @@ function securityProblems(name: string, text: string): string[] {
   };
   const triggers = typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? (w.on as string[]) : Object.keys(w.on as object);
   const problems: string[] = [];
-  if (triggers.includes('pull_request_target')) problems.push(`${name}: pull_request_target runs with write access on code from forks`);
+  // pull_request_target runs the base branch's workflow with its token and cache scope: only for reading the pull request as data.
+  const target = triggers.includes('pull_request_target');
   const untrusted = triggers.some((t) => UNTRUSTED_TRIGGERS.includes(t));
   const writes = (permissions: unknown): string[] =>
     permissions === undefined
@@ -156,6 +164,11 @@ function securityProblems(name: string, text: string): string[] {
     for (const step of job.steps) {
       if (step.uses?.startsWith('actions/checkout@') === true && step.with?.['persist-credentials'] !== false)
         problems.push(`${name} ${id}: checkout keeps the token in .git/config (persist-credentials: false)`);
+      const ref = [step.with?.ref, step.with?.repository].filter((v): v is string => typeof v === 'string').join(' ');
+      if (target && step.uses?.startsWith('actions/checkout@') === true && /head|pull|merge|github\.event/.test(ref))
+        problems.push(`${name} ${id}: checks out the pull request on pull_request_target (${ref})`);
+      if (target && /\bgit\s+(-c\s+\S+\s+)*(checkout|switch|worktree|reset|restore|merge|pull|read-tree|stash)\b|\bgh\s+pr\s+checkout\b/.test(step.run ?? ''))
+        problems.push(`${name} ${id}: puts the pull request's files in the work tree on pull_request_target`);
       if (step.run?.includes('${{') === true) problems.push(`${name} ${id}: expression in a run script: ${step.run.match(/\$\{\{[^}]*\}\}/)?.[0]}`);
     }
   }
@@ -180,16 +193,18 @@ describe('security scan', () => {
       '        with: { ref: "${{ github.event.pull_request.head.sha }}" }',
       '      - run: echo "${{ github.event.pull_request.title }}"',
       '      - run: deploy --key "${{ secrets.DEPLOY_KEY }}"',
+      '      - run: git fetch origin refs/pull/1/head && git checkout FETCH_HEAD',
     ].join('\n');
     const problems = securityProblems('hostile.yml', hostile);
     expect(problems).toEqual([
-      'hostile.yml: pull_request_target runs with write access on code from forks',
       'hostile.yml build: may write (contents) on pull_request_target',
       'hostile.yml build: writes but can be triggered by pull_request_target',
       'hostile.yml build: reads a secret on pull_request_target',
       'hostile.yml build: checkout keeps the token in .git/config (persist-credentials: false)',
+      'hostile.yml build: checks out the pull request on pull_request_target (${{ github.event.pull_request.head.sha }})',
       'hostile.yml build: expression in a run script: ${{ github.event.pull_request.title }}',
       'hostile.yml build: expression in a run script: ${{ secrets.DEPLOY_KEY }}',
+      "hostile.yml build: puts the pull request's files in the work tree on pull_request_target",
     ]);
     // A job without permissions of its own, in a workflow without any, may write everything.
     expect(securityProblems('default.yml', 'on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n')).toEqual([

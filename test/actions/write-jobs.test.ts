@@ -23,8 +23,17 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
+  on?: unknown;
   permissions?: unknown;
   jobs: Record<string, Job>;
+}
+
+/** Whether the workflow runs on pull_request_target: the base branch's token and cache scope, a pull request's input (held to the same rules). */
+function onPullRequestTarget(w: Workflow): boolean {
+  const on = w.on;
+  if (typeof on === 'string') return on === 'pull_request_target';
+  if (Array.isArray(on)) return on.includes('pull_request_target');
+  return on !== null && typeof on === 'object' && 'pull_request_target' in on;
 }
 
 /** Whether a permissions value grants any write (`write-all`, or any scope `: write`, `id-token` included). */
@@ -62,7 +71,7 @@ export function writeJobProblems(name: string, text: string, bins: Set<string>):
   const w = parse(text) as Workflow;
   const problems: string[] = [];
   for (const [id, job] of Object.entries(w.jobs)) {
-    if (!grantsWrite(job.permissions ?? w.permissions ?? 'write-all')) continue;
+    if (!grantsWrite(job.permissions ?? w.permissions ?? 'write-all') && !onPullRequestTarget(w)) continue;
     const at = `${name} ${id}`;
     for (const step of job.steps ?? []) {
       const uses = step.uses ?? '';
@@ -115,6 +124,13 @@ async function generated(mode: 'installed' | 'remote' | 'remote+lockfile'): Prom
 describe('a job that writes runs no code it did not pin', () => {
   it.each(own)('.github/workflows/%s', (file) => {
     expect(writeJobProblems(file, readFileSync(path.join(workflowDir, file), 'utf8'), bins)).toEqual([]);
+  });
+
+  it('a pull_request_target job is held to the same rules, whatever its permissions: verify.yml with a cache fails', () => {
+    const text = readFileSync(path.join(workflowDir, 'verify.yml'), 'utf8');
+    expect(writeJobProblems('cached.yml', text.replace('node-version: 20', 'node-version: 20\n          cache: npm'), bins)).toEqual([
+      'cached.yml verify: setup-node restores a cache (cache: "npm")',
+    ]);
   });
 
   it.each(['installed', 'remote', 'remote+lockfile'] as const)('the workflows ct init writes (%s actions)', async (mode) => {

@@ -94,7 +94,9 @@ describe('ct init files', () => {
       expect([job, steps.slice(0, at).some((s) => /^npm ci\b/.test(s.run ?? ''))]).toEqual([job, true]);
     }
     expect(ctYml.on.push.paths).toEqual(['data/penguins/**', 'ct.config.yaml']);
-    expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(/^ {6}- run: npx --no-install ct verify --out verify-out$/m);
+    expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(
+      /^ {6}- run: npx --no-install ct verify --head refs\/ct\/proposal --out verify-out$/m,
+    );
   });
 
   it("ct.yml is ct's own workflow but for the documented differences: paths, where the actions come from, node_modules installed in each job", async () => {

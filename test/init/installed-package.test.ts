@@ -153,29 +153,51 @@ describe('ct installed from its package in a user repository', () => {
     expect(github.violations).toEqual([]);
     expect(readFileSync(summary, 'utf8')).toContain('# Evaluation of penguins: gates passed');
 
-    // verify.yml on the pull request: its run steps, in a checkout of the promotion branch.
-    git(workspace, ['fetch', '-q', 'origin']);
-    git(workspace, ['checkout', '-q', 'ct/promote/penguins']);
-    const ran: string[] = [];
-    const verify = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', {
+    // verify.yml on the pull request (pull_request_target): the base branch checked out, the pull
+    // request's head fetched as data from refs/pull/1/head, which GitHub keeps for every pull request.
+    git(origin, ['update-ref', 'refs/pull/1/head', 'refs/heads/ct/promote/penguins']);
+    git(workspace, ['checkout', '-q', 'main']);
+    git(workspace, ['pull', '-q', '--ff-only', 'origin', 'main']);
+    const prEvent = path.join(temp, 'pull-request.json');
+    writeFileSync(
+      prEvent,
+      JSON.stringify({
+        number: 1,
+        pull_request: {
+          number: 1,
+          head: { ref: 'ct/promote/penguins', repo: { full_name: 'acme/penguin-lab' } },
+          base: { ref: 'main', repo: { full_name: 'acme/penguin-lab' } },
+        },
+      }),
+    );
+    const verifyCtx = (ran: string[]): RunnerContext => ({
       ...ctx,
-      env: { ...ctx.env, GITHUB_EVENT_NAME: 'pull_request' },
-      shell: async (script) => {
+      env: { ...ctx.env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: prEvent },
+      expressions: { ...ctx.expressions, 'github.event.pull_request.number': '1' },
+      shell: async (script, env) => {
         ran.push(script);
-        return /^npm ci\b/.test(script) ? null : bash(script, workspace, { ...process.env, CI: 'true' });
+        return /^npm ci\b/.test(script)
+          ? null
+          : bash(script, workspace, { ...process.env, CI: 'true', ...env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: prEvent });
       },
     });
+    const ran: string[] = [];
+    const verify = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', verifyCtx(ran));
     expectAllPassed(verify);
-    expect(ran).toEqual(['npm ci --no-audit --no-fund', 'npx --no-install ct verify --out verify-out']);
+    expect(ran).toEqual([
+      'npm ci --ignore-scripts --no-audit --no-fund',
+      'git -c "http.extraheader=AUTHORIZATION: basic $(printf \'x-access-token:%s\' "$TOKEN" | base64 -w0)" fetch --no-tags origin "+refs/pull/${PR_NUMBER}/head:refs/ct/proposal"',
+      'npx --no-install ct verify --head refs/ct/proposal --out verify-out',
+    ]);
+    expect(verify.at(-1)!.log).toMatch(/^ok: source: branch ct\/promote\/penguins; promotions come from ct\/promote\/penguins$/m);
     expect(verify.at(-1)!.log).toMatch(/^ok: metrics of \S+: \d+ metrics reproduce on 69 rows$/m);
+    // The work tree is the base branch's, untouched.
+    expect(git(workspace, ['status', '--porcelain', '--untracked-files=no'])).toBe('');
 
-    // The same check on a branch whose data no longer matches what the evaluation read.
+    // The same check when the base branch's data no longer matches what the evaluation read.
     const data = path.join(workspace, 'data/penguins/penguins.jsonl');
     writeFileSync(data, readFileSync(data, 'utf8').split('\n').slice(1).join('\n'));
-    const changed = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', {
-      ...ctx,
-      shell: async (script) => (/^npm ci\b/.test(script) ? null : bash(script, workspace, { ...process.env, CI: 'true' })),
-    });
+    const changed = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', verifyCtx([]));
     expect(changed.at(-1)!.status).toBe(1);
     expect(changed.at(-1)!.log).toMatch(
       /^warning: FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m,

@@ -34774,6 +34774,11 @@ var WINDOW_DAYS = {
   description: "training window at each step (default data.window.newestDays)",
   parse: wholeNumber(2, " of days")
 };
+var RETRY_DAYS = {
+  flags: "--retry-days <days>",
+  description: "a step stopped at validation runs again this many days later (default 1), the bad day quarantined, as the daily schedule would; 0: wait for the next step",
+  parse: wholeNumber(0, " of days")
+};
 
 // src/actions/run-action.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
@@ -34859,7 +34864,7 @@ var ANOMALY_KINDS = [
 var DEFAULT_SEVERITY = {
   empty_batch: "error",
   missing_column: "error",
-  new_column: "warning",
+  new_column: "error",
   type_mismatch: "error",
   unparseable_value: "error",
   all_null: "error",

@@ -157,8 +157,8 @@ function readHistory(registry, model) {
     return entry;
   });
 }
-function lastRecordOf(registry, model, version) {
-  return readHistory(registry, model).filter((e) => e.version === version).pop();
+function promotionRecordOf(registry, model, version) {
+  return readHistory(registry, model).find((e) => e.action === "promote" && e.version === version);
 }
 function appendHistory(registry, entry) {
   const file = path3.join(modelDir(registry, entry.model), "history.jsonl");
@@ -170,7 +170,7 @@ function appendHistory(registry, entry) {
 }
 function recordedChecksums(registry, model, version, pointer = readProduction(registry, model)) {
   if (pointer?.version === version) return { files: pointer.files, source: "production.json" };
-  const recorded = lastRecordOf(registry, model, version);
+  const recorded = promotionRecordOf(registry, model, version);
   return recorded === void 0 ? null : { files: recorded.files, source: "history.jsonl" };
 }
 function verifiedVersionDir(registry, model, version, files, source) {

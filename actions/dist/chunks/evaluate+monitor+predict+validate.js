@@ -37,10 +37,14 @@ async function loadLayersModel2(dir, role) {
   }
 }
 function scoreLabelledRows(table, model, options) {
+  const { encoded, selected, labels, preds } = predictLabelledRows(table, model);
+  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, preds, options) };
+}
+function predictLabelledRows(table, model) {
   const encoded = encodeTable(table, model.preprocessing);
   const selected = labelledRows(encoded);
   const labels = Float32Array.from(selected, (i) => encoded.labels[i]);
-  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, predictRows(model.model, encoded, selected), options) };
+  return { encoded, selected, labels, preds: predictRows(model.model, encoded, selected) };
 }
 function scoreSameRows(table, candidate, production, options, productionName) {
   const task = candidate.preprocessing.task;

@@ -9,6 +9,7 @@ import {
   featureColumnMismatch
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
 import {
+  MS_PER_DAY,
   UserError,
   findColumn,
   locateRow,
@@ -702,6 +703,7 @@ var NumericAccumulator = class {
   negatives = 0;
   zeros = 0;
   nonIntegers = 0;
+  midnights = 0;
   sketch = new QuantileSketch();
   sample = [];
   /** Distinct finite values and their counts, parallel arrays; null once there are too many. */
@@ -785,6 +787,11 @@ var NumericAccumulator = class {
     this.zeros += zeros;
     this.nonIntegers += nonIntegers;
     if (n === 0) return;
+    if (this.type === "timestamp") {
+      let midnights = 0;
+      for (let i = 0; i < length; i++) if (isFiniteValue(values, mask, i) && values[i] % MS_PER_DAY === 0) midnights++;
+      this.midnights += midnights;
+    }
     const chunkMean = shift + sum / n;
     let squares = 0;
     let residual = 0;
@@ -868,6 +875,7 @@ var NumericAccumulator = class {
       negatives: this.negatives,
       zeros: this.zeros,
       nonIntegers: this.nonIntegers,
+      ...this.type === "timestamp" ? { midnights: this.midnights } : {},
       sketch: this.sketch.toJSON(),
       sample: this.sample === null ? null : Array.from(Float64Array.from(this.sample).sort()),
       valueCounts
@@ -1015,6 +1023,9 @@ function parseStatistics(raw, source) {
     const m = c.numeric;
     if (m.nonIntegers !== void 0 && !(typeof m.nonIntegers === "number" && Number.isInteger(m.nonIntegers) && m.nonIntegers >= 0)) {
       throw new UserError(`${source}: column "${c.name}": "nonIntegers" must be a count (a whole number >= 0)`);
+    }
+    if (m.midnights !== void 0 && !(typeof m.midnights === "number" && Number.isInteger(m.midnights) && m.midnights >= 0)) {
+      throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
     try {
       QuantileSketch.fromJSON(m.sketch);

@@ -219,7 +219,12 @@ function createAnomalyChecker(schema, options = {}) {
       }
       for (const s of states) reportColumn(s, rows, push);
       for (const [name, info] of newColumns) {
-        push("new_column", null, { count: info.rows, examples: [] }, `column "${name}" (${info.type}) is not in the schema`);
+        push(
+          "new_column",
+          null,
+          { count: info.rows, examples: [] },
+          `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`
+        );
         out[out.length - 1].column = name;
       }
       if (duplicateFinding.count > 0 || duplicates?.full === true) {

@@ -413,6 +413,7 @@ function timeMetrics(c, date, put) {
   if (c.numeric === void 0 || !Number.isFinite(midnight) || valueCount(c) === 0) return;
   put("firstHour", (c.numeric.min - midnight) / MS_PER_HOUR);
   put("lastHour", (c.numeric.max - midnight) / MS_PER_HOUR);
+  if (c.numeric.midnights !== void 0) put("midnightShare", c.numeric.midnights / valueCount(c));
 }
 function numericMetrics(c, put) {
   const m = c.numeric;
@@ -429,12 +430,12 @@ function numericMetrics(c, put) {
   for (const [name, q] of QUANTILES) put(name, quantile(c, q));
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".vanishedShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare)$/;
+var ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
@@ -616,6 +617,7 @@ function describeMetric(finding, labelText) {
     zeroShare: "share of zeros",
     nonFiniteShare: "share of NaN or infinite values",
     nonIntegerShare: "share of values with a fraction",
+    midnightShare: "share of times at exactly midnight (a date without its time)",
     distinct: "number of distinct values",
     topShare: "share of its most frequent value",
     divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
@@ -648,7 +650,7 @@ function findingMessage(finding, partition, date, labelText) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 4;
+var PROFILE_FORMAT = 5;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

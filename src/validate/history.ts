@@ -125,6 +125,15 @@ export const BROKEN_SIGNAL = 3;
 /** ... on a day after every day of its history held it at least this strongly. */
 export const HELD_SIGNAL = 10;
 
+/**
+ * The production model's score that a model without skill gets (ranking at random for AUC,
+ * predicting the mean for R²). A model at or below it on the newest day, after scoring at
+ * least `SKILLED` above it on every earlier day, is judged by that alone: its labels no
+ * longer mean what they meant (inverted, detached), however widely its score moved before.
+ */
+const CHANCE: Readonly<Record<string, number>> = { 'model.auc': 0.5, 'model.r2': 0 };
+export const SKILLED = 0.1;
+
 /** Row hashes a profile keeps for its sketch. */
 export const SKETCH_SIZE = 256;
 
@@ -484,9 +493,12 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     const high = Math.max(...values);
     const direction = badDirection(metric);
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
+    const chance = CHANCE[metric];
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
-      : (direction !== 'up' && score <= -options.threshold && value < low) || (direction !== 'down' && score >= options.threshold && value > high);
+      : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
+        (direction !== 'up' && score <= -options.threshold && value < low) ||
+        (direction !== 'down' && score >= options.threshold && value > high);
     if (!bad) continue;
     const column =
       metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
@@ -585,7 +597,11 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
   return (
     `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; ` +
     `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` +
-    (finding.metric.endsWith('.signal') ? `(a relation that held on every earlier day is gone). ` : `(robust z ${finding.score.toFixed(1)}). `) +
+    (finding.metric.endsWith('.signal')
+      ? `(a relation that held on every earlier day is gone). `
+      : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric]!
+        ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
+        : `(robust z ${finding.score.toFixed(1)}). `) +
     `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
   );
 }

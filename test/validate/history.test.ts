@@ -63,6 +63,20 @@ describe('compareWithHistory', () => {
     expect(compareWithHistory(day(28, { score: 0.95 }), history(28), options).map((f) => f.kind)).not.toContain('label_relation');
   });
 
+  test('a production model worse than chance, after a skilled model every day, is broken labels even where its score moved widely', () => {
+    // Scores that swing by ±0.08 from day to day: a robust z-score cannot single out 0.45.
+    const wide = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.7 + Math.sin(i) * 0.08 } }));
+    const inverted = compareWithHistory(day(28, { score: 0.45 }), wide, options).find((f) => f.metric === 'model.auc');
+    expect(inverted?.kind).toBe('label_relation');
+    expect(findingMessage(inverted!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /production model's auc on the labelled rows is 0\.450.*no better than chance, 0\.500, where it was well above on every earlier day/,
+    );
+    // Above chance it is judged by its history as before; and a history that was itself near chance proves nothing.
+    expect(compareWithHistory(day(28, { score: 0.55 }), wide, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    const weak = wide.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.55 + Math.sin(i) * 0.04 } }));
+    expect(compareWithHistory(day(28, { score: 0.49 }), weak, options).some((f) => f.metric === 'model.auc')).toBe(false);
+  });
+
   test('too little history: nothing is judged', () => {
     expect(compareWithHistory(day(10, { rows: 10 }), history(10), options)).toEqual([]);
   });

@@ -50,7 +50,8 @@
  * --quick: one test day, severities 0.1 and 1.0, false alarms on every 7th day, 3 overhead runs.
  * --days N: the first N test days; --kinds: only these incident kinds; --runs: overhead runs;
  * --only: run only these sections (targets only for those); --merge (with --only): keep the other
- * sections' figures from bench/results/incidents.json, each with its date; --replay-to: end the replay earlier
+ * sections' figures from bench/results/incidents.json, each with its date (with --kinds, also the
+ * other kinds' injections: results.incidents.keptKinds names them and when they were measured); --replay-to: end the replay earlier
  * (development); --keep: keep the temporary repositories of production models.
  * At most 2 child processes run at once. Writes bench/results/incidents.json and prints tables.
  */
@@ -234,7 +235,7 @@ async function validate(repo) {
   };
 }
 
-const key = (a) => `${a.kind}${a.column === null ? '' : `:${a.column}`}`;
+const key = (a) => (typeof a === 'string' ? a : `${a.kind}${a.column === null ? '' : `:${a.column}`}`);
 
 /**
  * `ct run` on the clean `TRAIN_DAYS` days before `day` (all earlier days present as history):
@@ -810,6 +811,16 @@ async function main() {
           previous.settings?.testDays ?? [],
           previous.settings?.kinds ?? kinds,
         ];
+      }
+      // --kinds with incidents run: the other kinds' injections stay as measured before, and the summary covers all of them.
+      if (has('incidents') && listArgument('--kinds') !== null && Array.isArray(r.injections)) {
+        const kept = r.injections.filter((i) => !kinds.includes(i.kind) && testDays.includes(i.day));
+        if (kept.length > 0) {
+          injections = [...kept, ...injections];
+          incidents = summariseIncidents(injections);
+          incidents.keptKinds = { measuredOn: was('incidents'), kinds: [...new Set(kept.map((i) => i.kind))] };
+          shownKinds = [...new Set([...(previous.settings?.kinds ?? []), ...kinds])];
+        }
       }
       if (!has('false-alarms') && r.falseAlarms) [falseAlarms, measuredOn['false-alarms']] = [r.falseAlarms, was('false-alarms')];
       if (!has('overhead') && r.overhead) [overheadResult, measuredOn.overhead] = [r.overhead, was('overhead')];

@@ -15,6 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+/** Standard licence texts, for packages that name their licence but ship no text of it. */
+const LICENSE_TEXTS = [['Apache-2.0', 'scripts/licenses/Apache-2.0.txt']];
+
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { out: { type: 'string', default: path.join(root, 'actions/dist') }, metafile: { type: 'string' } },
@@ -183,7 +186,12 @@ function thirdPartyNotices(metafile, copied) {
     if (e.repository !== undefined) lines.push(`- Source: ${e.repository}`);
     if (e.files.length > 0) lines.push(`- Copied into this directory: ${e.files.map((f) => `\`${f}\``).join(', ')}`);
     const files = licenseFiles(path.join(root, e.dir));
-    if (files.length === 0) lines.push('', `The package has no licence file: it is licensed under ${e.license} (SPDX), as its package.json says.`);
+    if (files.length === 0)
+      lines.push(
+        '',
+        `The package has no licence file: it is licensed under ${e.license} (SPDX), as its package.json says.` +
+          (LICENSE_TEXTS.some(([id]) => spdxIds(e.license).includes(id)) ? ' The licence text is at the end of this file.' : ''),
+      );
     for (const file of files) {
       const text = readFileSync(path.join(root, e.dir, file), 'utf8')
         .replace(/\r\n?/g, '\n')
@@ -193,7 +201,20 @@ function thirdPartyNotices(metafile, copied) {
       lines.push('', `### ${file}`, '', `${fence}text`, text, fence);
     }
   }
+  // A licence such as Apache-2.0 asks that recipients get its text: once, for the packages that ship none.
+  for (const [id, file] of LICENSE_TEXTS) {
+    if (!entries.some((e) => licenseFiles(path.join(root, e.dir)).length === 0 && spdxIds(e.license).includes(id))) continue;
+    lines.push('', `## Licence text: ${id}`, '', '```text', readFileSync(path.join(root, file), 'utf8').replace(/\r\n?/g, '\n').trimEnd(), '```');
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * @param expression an SPDX expression
+ * @returns the licence ids it names
+ */
+function spdxIds(expression) {
+  return expression.split(/[\s()]+/).filter((t) => t !== '' && !['AND', 'OR', 'WITH'].includes(t));
 }
 
 /**

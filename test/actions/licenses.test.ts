@@ -144,6 +144,18 @@ describe('third-party notices of the bundled actions', () => {
     expect(notices).toContain('`tfjs-backend-wasm.wasm`');
   });
 
+  it('packages under Apache-2.0 that ship no licence file: the licence text itself is in the notices, whole and once', () => {
+    const without = [...bundled].filter(
+      ([key, dir]) => licenseFiles(path.join(root, dir)).length === 0 && parseNotices(notices).get(key)!.license.includes('Apache-2.0'),
+    );
+    expect(without.length).toBeGreaterThan(0);
+    const text = readFileSync(path.join(root, 'scripts/licenses/Apache-2.0.txt'), 'utf8').trimEnd();
+    expect(text).toMatch(/Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS/);
+    expect(notices.split('## Licence text: Apache-2.0\n\n```text\n' + text + '\n```')).toHaveLength(2);
+    for (const [key] of without)
+      expect([key, parseNotices(notices).get(key)!.section]).toEqual([key, expect.stringContaining('The licence text is at the end of this file.')]);
+  });
+
   it('every licence is one ct can ship under MIT (a dependency under another needs a review, then ALLOWED)', () => {
     const refused = [...parseNotices(notices)].filter(([, { license }]) => !allowed(license)).map(([key, { license }]) => `${key}: ${license}`);
     expect(refused).toEqual([]);

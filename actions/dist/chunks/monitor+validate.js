@@ -343,6 +343,8 @@ function relationSignal(eta2, groups, rows) {
 }
 var BROKEN_SIGNAL = 3;
 var HELD_SIGNAL = 10;
+var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
+var SKILLED = 0.1;
 var SKETCH_SIZE = 256;
 function mergeSketch(sketch, hashes) {
   const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
@@ -575,7 +577,8 @@ function compareWithHistory(newest, all, options) {
     const low = Math.min(...values);
     const high = Math.max(...values);
     const direction = badDirection(metric);
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : direction !== "up" && score <= -options.threshold && value < low || direction !== "down" && score >= options.threshold && value > high;
+    const chance = CHANCE[metric];
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || direction !== "down" && score >= options.threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || column?.startsWith(`${options.labelColumn}|`) === true ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
@@ -646,7 +649,7 @@ function fmt(x) {
 }
 function findingMessage(finding, partition, date, labelText) {
   const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
 // src/validate/screening.ts

@@ -5,9 +5,11 @@
  * and read from there. Credentials come from the environment (`CT_HTTP_AUTHORIZATION`,
  * a whole Authorization header value, or `CT_HTTP_TOKEN`, sent as a bearer token) and
  * are never shown: messages and reports name a URL by its scheme, host and path only.
+ * A URL may pin its content with `#sha256=<hex>`: the file is then downloaded whole,
+ * hashed and refused if it differs, and its fingerprint is that hash.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -38,6 +40,18 @@ export function remoteName(url: string): string {
   }
 }
 
+/**
+ * The SHA-256 (hex) a data URL pins its content to with a `#sha256=<hex>` fragment, or
+ * null (the fragment is never sent to the server).
+ */
+export function pinnedHash(url: string): string | null {
+  const fragment = url.includes('#') ? url.slice(url.indexOf('#') + 1) : '';
+  const value = new URLSearchParams(fragment).get('sha256');
+  if (value === null) return null;
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new UserError(`${remoteDisplay(url)}: #sha256= needs the 64 hex digits of the file's SHA-256, got "${value.slice(0, 80)}"`);
+  return value.toLowerCase();
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Checks a data URL before use: https (plain http only to this machine), no credentials in it. */
@@ -50,6 +64,7 @@ export function checkRemoteUrl(url: string): URL {
   }
   if (u.username !== '' || u.password !== '') throw new UserError(`${remoteDisplay(url)}: credentials in a data URL would end up in logs; put them in CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
   if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) throw new UserError(`${remoteDisplay(url)}: plain http sends data and credentials in the clear; use https`);
+  pinnedHash(url);
   return u;
 }
 
@@ -145,7 +160,8 @@ export function remoteInfo(url: string): Promise<RemoteInfo> {
  * as seen when it was read: the bytes are not downloaded again to hash them.
  */
 export function remoteFingerprintPart(url: string): string | undefined {
-  return versions.get(url);
+  const pin = pinnedHash(url);
+  return pin === null ? versions.get(url) : `sha256:${pin}`;
 }
 
 const versions = new Map<string, string>();
@@ -164,6 +180,8 @@ export interface RemoteFile {
 
 /** Opens a remote file for range reads; a server without range support is a clear error. */
 export async function openRemote(url: string): Promise<RemoteFile> {
+  // A pinned file is checked whole before any byte of it is used: downloaded, hashed, then read locally.
+  if (pinnedHash(url) !== null) return localRanges(await localCopy(url));
   const info = await remoteInfo(url);
   versions.set(url, info.version);
   if (!info.ranges) throw new UserError(`${remoteDisplay(url)}: the server does not accept range requests (Accept-Ranges: bytes), which reading Parquet remotely needs`);
@@ -181,13 +199,35 @@ export async function openRemote(url: string): Promise<RemoteFile> {
   };
 }
 
+/** Range reads of a local file, for a remote file downloaded whole. */
+function localRanges(file: string): RemoteFile {
+  return {
+    size: statSync(file).size,
+    read(bytes, position) {
+      const fd = openSync(file, 'r');
+      try {
+        let done = 0;
+        while (done < bytes.length) {
+          const n = readSync(fd, bytes, done, bytes.length - done, position + done);
+          if (n === 0) throw new UserError(`${file}: shorter than expected`);
+          done += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
 /** Local copies of remote text files, per process. */
 const copies = new Map<string, Promise<string>>();
 let copiesDir: string | undefined;
 
 /**
- * A local copy of a remote CSV or JSON Lines file, streamed to a temporary file (memory
- * stays flat) once per process and removed when the process exits.
+ * A local copy of a remote file (CSV, JSON Lines, or any pinned file), streamed to a
+ * temporary file (memory stays flat) once per process and removed when the process exits;
+ * a pinned file whose SHA-256 differs is refused.
  */
 export function localCopy(url: string): Promise<string> {
   let copy = copies.get(url);
@@ -212,7 +252,20 @@ export function localCopy(url: string): Promise<string> {
           else done(null, chunk);
         },
       });
-      await pipeline(Readable.fromWeb(response.body), limit, createWriteStream(file));
+      const pin = pinnedHash(url);
+      const hash = createHash('sha256');
+      const digest = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      await pipeline(Readable.fromWeb(response.body), limit, digest, createWriteStream(file));
+      const actual = hash.digest('hex');
+      if (pin !== null && actual !== pin) {
+        rmSync(file, { force: true });
+        throw new UserError(`${remoteDisplay(url)}: its content's SHA-256 is ${actual}, the URL pins ${pin}: the file changed since it was pinned`);
+      }
       return file;
     })();
     copies.set(url, copy);

@@ -3,6 +3,7 @@
  * requests (footer and column chunks, never the whole file); CSV is streamed down;
  * credentials come from the environment and never show.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,26 @@ describe('data from a URL', () => {
     const table = await readTable(url);
     expect(table.rowCount).toBe((await readTable(path.join(folder, 'flights.csv'))).rowCount);
     expect(table.sources[0]!.file).toBe(url);
+  });
+
+  it('#sha256= pins the content: the file is checked whole before use, and its fingerprint is that hash, whatever the server', async () => {
+    const sha = (file: string): string => createHash('sha256').update(readFileSync(path.join(folder, file))).digest('hex');
+    const csv = `${server.url}/flights.csv#sha256=${sha('flights.csv')}`;
+    expect((await readTable(csv)).rowCount).toBe((await readTable(path.join(folder, 'flights.csv'))).rowCount);
+    // The same bytes from another server: the same fingerprint (server versions differ).
+    expect(fingerprintFiles([csv])).toBe(fingerprintFiles([`${open.url}/flights.csv#sha256=${sha('flights.csv')}`]));
+    // Parquet, pinned: one whole download instead of range requests, then the same table.
+    open.requests.length = 0;
+    const parquet = await readTable(`${open.url}/${day}?pinned#sha256=${sha(day)}`);
+    expect(parquet.columns).toEqual((await readTable(path.join(folder, day))).columns);
+    expect(open.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined]);
+
+    const wrong = 'f'.repeat(64);
+    await expect(readTable(`${open.url}/flights.csv?other#sha256=${wrong}`)).rejects.toThrow(
+      new RegExp(`/flights\\.csv: its content's SHA-256 is ${sha('flights.csv')}, the URL pins ${wrong}: the file changed since it was pinned$`),
+    );
+    await expect(readTable(`${open.url}/${day}?other#sha256=${wrong}`)).rejects.toThrow(/the file changed since it was pinned$/);
+    await expect(readTable(`${open.url}/flights.csv#sha256=abc`)).rejects.toThrow(/#sha256= needs the 64 hex digits of the file's SHA-256, got "abc"$/);
   });
 
   it('ct validate --data <url>: works end to end; the token appears in no log or artifact', async () => {

@@ -34199,16 +34199,16 @@ function splitMeasured(metrics) {
 }
 
 // src/data/partitions.ts
-import { readdirSync, statSync as statSync2 } from "node:fs";
+import { readdirSync, statSync as statSync3 } from "node:fs";
 import { dirname, join } from "node:path";
 
 // src/data/files.ts
-import { openSync, readSync, statSync } from "node:fs";
+import { openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
 import { extname, isAbsolute, relative, sep } from "node:path";
 
 // src/data/remote.ts
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path2 from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -34231,6 +34231,13 @@ function remoteName(url) {
     return path2.posix.basename(url);
   }
 }
+function pinnedHash(url) {
+  const fragment = url.includes("#") ? url.slice(url.indexOf("#") + 1) : "";
+  const value = new URLSearchParams(fragment).get("sha256");
+  if (value === null) return null;
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new UserError(`${remoteDisplay(url)}: #sha256= needs the 64 hex digits of the file's SHA-256, got "${value.slice(0, 80)}"`);
+  return value.toLowerCase();
+}
 var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 function checkRemoteUrl(url) {
   let u;
@@ -34241,6 +34248,7 @@ function checkRemoteUrl(url) {
   }
   if (u.username !== "" || u.password !== "") throw new UserError(`${remoteDisplay(url)}: credentials in a data URL would end up in logs; put them in CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
   if (u.protocol === "http:" && !LOOPBACK.has(u.hostname)) throw new UserError(`${remoteDisplay(url)}: plain http sends data and credentials in the clear; use https`);
+  pinnedHash(url);
   return u;
 }
 function authHeaders(env = process.env) {
@@ -34303,13 +34311,15 @@ function remoteInfo(url) {
   return info2;
 }
 function remoteFingerprintPart(url) {
-  return versions.get(url);
+  const pin = pinnedHash(url);
+  return pin === null ? versions.get(url) : `sha256:${pin}`;
 }
 var versions = /* @__PURE__ */ new Map();
 async function learnVersions(files) {
   for (const file of files) if (isRemote(file)) versions.set(file, (await remoteInfo(file)).version);
 }
 async function openRemote(url) {
+  if (pinnedHash(url) !== null) return localRanges(await localCopy(url));
   const info2 = await remoteInfo(url);
   versions.set(url, info2.version);
   if (!info2.ranges) throw new UserError(`${remoteDisplay(url)}: the server does not accept range requests (Accept-Ranges: bytes), which reading Parquet remotely needs`);
@@ -34323,6 +34333,25 @@ async function openRemote(url) {
         throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
       }
       bytes.set(body);
+    }
+  };
+}
+function localRanges(file) {
+  return {
+    size: statSync(file).size,
+    read(bytes, position) {
+      const fd = openSync(file, "r");
+      try {
+        let done = 0;
+        while (done < bytes.length) {
+          const n = readSync(fd, bytes, done, bytes.length - done, position + done);
+          if (n === 0) throw new UserError(`${file}: shorter than expected`);
+          done += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      return Promise.resolve();
     }
   };
 }
@@ -34350,7 +34379,20 @@ function localCopy(url) {
           else done(null, chunk);
         }
       });
-      await pipeline(Readable.fromWeb(response.body), limit, createWriteStream(file));
+      const pin = pinnedHash(url);
+      const hash = createHash("sha256");
+      const digest = new Transform({
+        transform(chunk, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        }
+      });
+      await pipeline(Readable.fromWeb(response.body), limit, digest, createWriteStream(file));
+      const actual = hash.digest("hex");
+      if (pin !== null && actual !== pin) {
+        rmSync(file, { force: true });
+        throw new UserError(`${remoteDisplay(url)}: its content's SHA-256 is ${actual}, the URL pins ${pin}: the file changed since it was pinned`);
+      }
       return file;
     })();
     copies.set(url, copy);
@@ -34394,7 +34436,7 @@ function assertDataFile(path7) {
   }
   let isFile;
   try {
-    isFile = statSync(path7).isFile();
+    isFile = statSync2(path7).isFile();
   } catch (error2) {
     if (isErrno(error2, "ENOENT") || isErrno(error2, "ENOTDIR")) {
       throw new UserError(`data file not found: ${displayPath(path7)}`, { cause: error2 });
@@ -34406,7 +34448,7 @@ function assertDataFile(path7) {
 function openDataFile(path7) {
   assertDataFile(path7);
   try {
-    return openSync(path7, "r");
+    return openSync2(path7, "r");
   } catch (error2) {
     throw new UserError(`cannot read data file ${displayPath(path7)}: ${error2.message}`, { cause: error2 });
   }
@@ -34430,7 +34472,7 @@ function countLineBreaks(fd) {
   let carriageReturns = 0;
   let position = 0;
   for (; ; ) {
-    const n = readSync(fd, buffer, 0, buffer.length, position);
+    const n = readSync2(fd, buffer, 0, buffer.length, position);
     if (n === 0) break;
     position += n;
     const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
@@ -34661,7 +34703,7 @@ function listPartitions(folder) {
   const shown = displayPath(folder);
   let names2;
   try {
-    if (!statSync2(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
+    if (!statSync3(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
     names2 = readdirSync(folder);
   } catch (error2) {
     if (error2 instanceof UserError) throw error2;
@@ -35868,11 +35910,11 @@ function annotateAnomalies(anomalies) {
 
 // src/data/dataset.ts
 import { createHash as createHash3 } from "node:crypto";
-import { readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
+import { readFileSync as readFileSync3, statSync as statSync4 } from "node:fs";
 import path5 from "node:path";
 
 // src/data/csv.ts
-import { closeSync, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, readSync as readSync3 } from "node:fs";
 import { isUtf8 as isUtf82 } from "node:buffer";
 
 // src/data/dictionary.ts
@@ -36022,7 +36064,7 @@ function readCsv(path7, options = {}) {
     });
     return { rowCount: rows, columns: columns.map((c) => c.finish(rows)), sources: [{ file, start: 0, rows }] };
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function rowCapacity(fd) {
@@ -36031,7 +36073,7 @@ function rowCapacity(fd) {
   let position = 0;
   let crBefore = false;
   for (; ; ) {
-    const n = readSync2(fd, buffer, 0, buffer.length, position);
+    const n = readSync3(fd, buffer, 0, buffer.length, position);
     if (n === 0) break;
     position += n;
     const block = n === buffer.length ? buffer : buffer.subarray(0, n);
@@ -36089,7 +36131,7 @@ function* readCsvChunks(path7, options) {
       if (rows === 0) break;
     }
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 var CsvRowScanner = class {
@@ -36243,7 +36285,7 @@ var CsvRowScanner = class {
     this.length = kept;
     this.pos = 0;
     while (this.length < this.bytes.length) {
-      const n = readSync2(this.fd, this.bytes, this.length, this.bytes.length - this.length, this.filePosition);
+      const n = readSync3(this.fd, this.bytes, this.length, this.bytes.length - this.length, this.filePosition);
       if (n === 0) {
         this.eof = true;
         break;
@@ -36412,7 +36454,7 @@ var CsvColumn = class {
 };
 
 // src/data/jsonl.ts
-import { closeSync as closeSync2, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync3, readSync as readSync4 } from "node:fs";
 import { isUtf8 as isUtf83 } from "node:buffer";
 var LF2 = 10;
 function readJsonLines(path7, options = {}) {
@@ -36435,7 +36477,7 @@ function readJsonLines(path7, options = {}) {
     const columns = order.map((name) => builders.get(name).finish(rows));
     return { rowCount: rows, columns, sources: [{ file, start: 0, rows }] };
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 function parseRecord(text2, file, line) {
@@ -36497,7 +36539,7 @@ function* readJsonLinesChunks(path7, options) {
     }
     if (options.columns !== void 0 && before > 0) assertColumnsExist(path7, options.columns, [...typeSoFar.keys()]);
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 var LineReader = class {
@@ -36554,7 +36596,7 @@ var LineReader = class {
     }
     this.length = rest;
     this.start = 0;
-    const n = readSync3(this.fd, this.buffer, this.length, this.buffer.length - this.length, this.position);
+    const n = readSync4(this.fd, this.buffer, this.length, this.buffer.length - this.length, this.position);
     this.position += n;
     this.length += n;
     this.eof = n === 0;
@@ -44236,7 +44278,7 @@ function planDataset(data, source, exclude = /* @__PURE__ */ new Set()) {
   if (isRemote(source)) return singleFilePlan(source);
   let isFolder;
   try {
-    isFolder = statSync3(source).isDirectory();
+    isFolder = statSync4(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
@@ -44271,7 +44313,7 @@ function planBatch(source) {
   if (isRemote(source)) return singleFilePlan(source);
   let isFolder;
   try {
-    isFolder = statSync3(source).isDirectory();
+    isFolder = statSync4(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (--data)`);
   }

@@ -505,6 +505,7 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
       promoted: s.promoted,
       scores: s.scores,
       reasons: s.reasons.slice(0, 3),
+      retry: s.retry ?? null,
     }));
     return { status: r.status, seconds: Math.round(r.ms / 1000), means, steps: stepsOut };
   };

@@ -149,7 +149,7 @@ describe('ct verify --head: a proposal judged by the base branch, read as git ob
     expect(failed(verify(head))).toEqual(['history is append-only']);
   });
 
-  it('an evaluation that failed its gates, or compared with no model, or an older version changed, is refused', () => {
+  it('an evaluation that failed its gates, or compared with no model, files: {}, or an older version changed, is refused', () => {
     const evaluation = (change: (e: Json) => Json) => (): void => {
       const file = path.join(registry, v2, 'evaluation.json');
       writeFileSync(file, JSON.stringify(change(readJson(file)), null, 2));
@@ -175,6 +175,14 @@ describe('ct verify --head: a proposal judged by the base branch, read as git ob
         ),
       ),
     ).toEqual(['compared with production']);
+    const noFiles = attack('no-files', () => {
+      const production = readJson(path.join(registry, 'production.json'));
+      writeFileSync(path.join(registry, 'production.json'), JSON.stringify({ ...production, files: {} }, null, 2) + '\n');
+      const lines = readFileSync(path.join(registry, 'history.jsonl'), 'utf8').trimEnd().split('\n');
+      lines[lines.length - 1] = JSON.stringify({ ...(JSON.parse(lines.at(-1)!) as Json), files: {} });
+      writeFileSync(path.join(registry, 'history.jsonl'), lines.join('\n') + '\n');
+    });
+    expect(failed(verify(noFiles))).toEqual(['version files']);
     const older = attack('older-version', () => writeFileSync(path.join(registry, v1, 'evaluation.json'), '{}'));
     expect(failed(verify(older))).toEqual(['one new version']);
   });

@@ -3,12 +3,13 @@
  * and .pending.json that leave the registry, and symbolic links, are refused before
  * anything is read, verified or deleted by them.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { publishCandidate } from '../../src/registry/promotion.js';
-import { type Provenance, readHistory, readProduction, recoverRegistry, verifiedProductionDir } from '../../src/registry/registry.js';
+import { type Provenance, readHistory, readProduction, recoverRegistry, rollbackTo, verifiedProductionDir } from '../../src/registry/registry.js';
 import { expectUserError } from '../helpers.js';
 
 const by: Provenance = { pullRequest: null, branch: null, commit: null, run: null };
@@ -116,4 +117,28 @@ test('recovery refuses a pending record that would delete outside the registry, 
   writeFileSync(pending, JSON.stringify({ entry: { ...entry, version: 'v2' }, staging: '../../victim' }));
   expectUserError(() => recoverRegistry(registry, 'm'), /staging "\.\.\/\.\.\/victim" is not a staging folder/);
   expect(existsSync(path.join(dir, 'victim'))).toBe(true);
+});
+
+test("a later history line cannot replace the checksums a version was promoted with: rollback checks the promotion's", () => {
+  // A second version, so the first can be rolled back to.
+  const folder = path.join(dir, 'candidate2');
+  mkdirSync(folder);
+  const files: Record<string, string> = {};
+  for (const [name, text] of Object.entries({ 'model.json': '{}', 'weights.bin': 'newer weights', 'preprocessing.json': '{}', 'training.json': '{}' })) {
+    files[name] = path.join(folder, name);
+    writeFileSync(files[name], text);
+  }
+  publishCandidate({ registry, model: 'm', candidate: files, files, evaluatedAgainst: version, when: new Date(Date.UTC(2001, 1, 2)), by, where: '' });
+  // The first version's weights swapped, and a forged line appended that records their checksum.
+  writeFileSync(path.join(registry, 'm', version, 'weights.bin'), 'backdoored weights');
+  const history = path.join(registry, 'm', 'history.jsonl');
+  const first = readHistory(registry, 'm')[0]!;
+  const forged = {
+    ...first,
+    action: 'rollback',
+    at: '2001-02-03T00:00:00.000Z',
+    files: { ...first.files, 'weights.bin': `sha256:${createHash('sha256').update('backdoored weights').digest('hex')}` },
+  };
+  writeFileSync(history, `${readFileSync(history, 'utf8')}${JSON.stringify(forged)}\n`);
+  expectUserError(() => rollbackTo(registry, 'm', version), /checksum mismatch for .*weights\.bin: history\.jsonl says sha256:/);
 });

@@ -93,7 +93,12 @@ export function readJson<T>(file: string, what: string): T {
 
 /** sha256 of a file's bytes, as `sha256:<hex>`. */
 export function sha256File(file: string): string {
-  return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+  return sha256Of(readFileSync(file));
+}
+
+/** sha256 of bytes, as `sha256:<hex>` (the form the registry records). */
+export function sha256Of(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** Appends Markdown to the job summary when running on GitHub Actions (`GITHUB_STEP_SUMMARY` of `env`). */

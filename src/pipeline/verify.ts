@@ -41,6 +41,16 @@ export interface VerificationRecord {
 /** Records one check, passed or not. */
 type Check = (name: string, ok: boolean, message: string) => void;
 
+/** An empty verification of `version` and the function that records its checks. */
+function startVerification(model: string, version: string): { record: VerificationRecord; check: Check } {
+  const record: VerificationRecord = { ok: true, model, version, checks: [] };
+  const check: Check = (name, ok, message) => {
+    record.checks.push({ check: name, ok, message });
+    if (!ok) record.ok = false;
+  };
+  return { record, check };
+}
+
 /** Verifies `version` (default: the production version) of the config's model. */
 export async function runVerify(ctx: StageContext, version?: string): Promise<VerificationRecord> {
   const { config } = ctx.loaded;
@@ -48,11 +58,7 @@ export async function runVerify(ctx: StageContext, version?: string): Promise<Ve
   const pointer = readProduction(registry, config.name);
   const target = version ?? pointer?.version;
   if (target === undefined) throw new UserError(`registry: ${config.name} has no production model to verify`);
-  const record: VerificationRecord = { ok: true, model: config.name, version: target, checks: [] };
-  const check: Check = (name, ok, message) => {
-    record.checks.push({ check: name, ok, message });
-    if (!ok) record.ok = false;
-  };
+  const { record, check } = startVerification(config.name, target);
   /** The folder of `v` when its files match their recorded checksums, else null. */
   const verified = (v: string): string | null => {
     const { dir, message } = checkRecordedChecksums(registry, config.name, v, pointer);
@@ -103,11 +109,7 @@ export function proposalSource(env: NodeJS.ProcessEnv): ProposalSource | null {
  */
 export async function runVerifyProposal(ctx: StageContext, head: string, env: NodeJS.ProcessEnv = process.env): Promise<VerificationRecord> {
   const { config } = ctx.loaded;
-  const record: VerificationRecord = { ok: true, model: config.name, version: '(none)', checks: [] };
-  const check: Check = (name, ok, message) => {
-    record.checks.push({ check: name, ok, message });
-    if (!ok) record.ok = false;
-  };
+  const { record, check } = startVerification(config.name, '(none)');
   const registry = registryPath(ctx);
   const repo = repositoryRoot(ctx.loaded.baseDir);
   // Both real paths: a temporary folder may be reached through a link (/tmp on macOS).

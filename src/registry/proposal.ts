@@ -6,12 +6,12 @@
  * recorded, and appends one line. Nothing else may change: no file outside the model's
  * folder, no older version, no history line rewritten. Pure, but for hashing.
  */
-import { createHash } from 'node:crypto';
 import type { EvaluationRecord } from '../artifacts.js';
 import { UserError } from '../errors.js';
+import { sha256Of } from '../files.js';
 import type { ChangedPath, RegistryTree } from './git-tree.js';
-import { plainFileNames, plainName } from './names.js';
-import type { HistoryEntry, ProductionPointer } from './registry.js';
+import { plainFileNames } from './names.js';
+import { type HistoryEntry, parseHistory, type ProductionPointer } from './registry.js';
 
 /** One check of a proposal, passed or not. */
 export interface ProposalCheck {
@@ -42,8 +42,6 @@ export interface ProposalVerdict {
   checks: ProposalCheck[];
 }
 
-const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
 /** Parses JSON read from a tree; a UserError names the file. */
 function parseJson<T>(tree: RegistryTree, file: string, folder: string): T {
   try {
@@ -54,18 +52,11 @@ function parseJson<T>(tree: RegistryTree, file: string, folder: string): T {
   }
 }
 
-/** The history entry of one line, its names checked. */
+/** The one line a proposal appends to the history, its names checked (parseHistory) and its action known. */
 function historyEntry(line: string, source: string): HistoryEntry {
-  let entry: HistoryEntry;
-  try {
-    entry = JSON.parse(line) as HistoryEntry;
-  } catch (error) {
-    throw new UserError(`${source}: the appended history line is not JSON`, { cause: error });
-  }
+  const entry = parseHistory(line, `${source}, history.jsonl's appended line`)[0]!;
   if (entry === null || typeof entry !== 'object' || (entry.action !== 'promote' && entry.action !== 'rollback'))
     throw new UserError(`${source}: the appended history line is neither a promotion nor a rollback`);
-  plainName(entry.version, 'version', source);
-  plainFileNames(entry.files, source);
   return entry;
 }
 
@@ -150,7 +141,7 @@ export function checkProposal(input: ProposalInput): ProposalVerdict {
       return verdict;
 
     if (entry.action === 'promote') promotion(input, entry, check, verdict);
-    else rollback(input, entry, check, inside);
+    else rollback(input, entry, check, inside, baseHistory);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     check('proposal', false, error.message);
@@ -198,7 +189,7 @@ function promotion(input: ProposalInput, entry: HistoryEntry, check: CheckFn, ve
     )
   )
     return;
-  const wrong = recorded.filter((f) => sha256(head.read(`${version}/${f}`)) !== entry.files[f]);
+  const wrong = recorded.filter((f) => sha256Of(head.read(`${version}/${f}`)) !== entry.files[f]);
   if (!check(`checksums of ${version}`, wrong.length === 0, wrong.length === 0 ? `${recorded.length} files match` : `differ: ${wrong.join(', ')}`)) return;
   const evaluation = parseJson<EvaluationRecord>(head, `${version}/evaluation.json`, folder);
   if (
@@ -225,7 +216,7 @@ function promotion(input: ProposalInput, entry: HistoryEntry, check: CheckFn, ve
   verdict.evaluation = evaluation;
 }
 
-function rollback(input: ProposalInput, entry: HistoryEntry, check: CheckFn, inside: readonly ChangedPath[]): void {
+function rollback(input: ProposalInput, entry: HistoryEntry, check: CheckFn, inside: readonly ChangedPath[], baseHistory: string): void {
   const { base } = input;
   const other = inside.filter((c) => c.path !== 'production.json' && c.path !== 'history.jsonl');
   if (
@@ -237,11 +228,9 @@ function rollback(input: ProposalInput, entry: HistoryEntry, check: CheckFn, ins
   )
     return;
   // The files the version was promoted with, in the base branch's (append-only) history.
-  const promoted = (base.files.has('history.jsonl') ? base.read('history.jsonl').toString('utf8') : '')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as HistoryEntry)
-    .find((h) => h.action === 'promote' && h.version === entry.version);
+  const promoted = parseHistory(baseHistory, `${input.folder}/history.jsonl at ${base.commit.slice(0, 12)}`).find(
+    (h) => h.action === 'promote' && h.version === entry.version,
+  );
   if (
     !check(
       'an earlier version',
@@ -255,7 +244,7 @@ function rollback(input: ProposalInput, entry: HistoryEntry, check: CheckFn, ins
   )
     return;
   const wrong = Object.entries(entry.files).filter(
-    ([f, sum]) => !base.files.has(`${entry.version}/${f}`) || sha256(base.read(`${entry.version}/${f}`)) !== sum,
+    ([f, sum]) => !base.files.has(`${entry.version}/${f}`) || sha256Of(base.read(`${entry.version}/${f}`)) !== sum,
   );
   check(
     `checksums of ${entry.version}`,

@@ -86,7 +86,12 @@ export interface HistoryEntry {
 export function readHistory(registry: string, model: string): HistoryEntry[] {
   const file = path.join(modelDir(registry, model), 'history.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
+  return parseHistory(readFileSync(file, 'utf8'), file);
+}
+
+/** The entries of history.jsonl text read from `source`, their names checked; a UserError names the line. */
+export function parseHistory(text: string, source: string): HistoryEntry[] {
+  return text
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
@@ -94,10 +99,10 @@ export function readHistory(registry: string, model: string): HistoryEntry[] {
       try {
         entry = JSON.parse(line) as HistoryEntry;
       } catch {
-        throw new UserError(`${file}: line ${i + 1} is not JSON`);
+        throw new UserError(`${source}: line ${i + 1} is not JSON`);
       }
-      plainName(entry.version, 'version', `${file} line ${i + 1}`);
-      plainFileNames(entry.files, `${file} line ${i + 1}`);
+      plainName(entry.version, 'version', `${source} line ${i + 1}`);
+      plainFileNames(entry.files, `${source} line ${i + 1}`);
       return entry;
     });
 }

@@ -81325,7 +81325,10 @@ function readJson(file, what) {
   }
 }
 function sha256File(file) {
-  return `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+  return sha256Of(readFileSync(file));
+}
+function sha256Of(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }
 function appendJobSummary(env, markdown) {
   const file = env.GITHUB_STEP_SUMMARY;

@@ -145,15 +145,18 @@ function verifiedProductionDir(registry, pointer) {
 function readHistory(registry, model) {
   const file = path3.join(modelDir(registry, model), "history.jsonl");
   if (!existsSync(file)) return [];
-  return readFileSync2(file, "utf8").split("\n").filter((line) => line.trim() !== "").map((line, i) => {
+  return parseHistory(readFileSync2(file, "utf8"), file);
+}
+function parseHistory(text, source) {
+  return text.split("\n").filter((line) => line.trim() !== "").map((line, i) => {
     let entry;
     try {
       entry = JSON.parse(line);
     } catch {
-      throw new UserError(`${file}: line ${i + 1} is not JSON`);
+      throw new UserError(`${source}: line ${i + 1} is not JSON`);
     }
-    plainName(entry.version, "version", `${file} line ${i + 1}`);
-    plainFileNames(entry.files, `${file} line ${i + 1}`);
+    plainName(entry.version, "version", `${source} line ${i + 1}`);
+    plainFileNames(entry.files, `${source} line ${i + 1}`);
     return entry;
   });
 }

@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { srcLayers } from './eslint-rules/index.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'actions/dist/', 'coverage/', 'models/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', 'actions/dist/', 'coverage/', 'models/', 'bench/results/', 'src/**/assembly/', 'src/train/fused/kernels-wasm.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

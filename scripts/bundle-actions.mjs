@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Bundles ct's GitHub Actions into actions/dist/: one ESM file per action (validate,
- * train, evaluate, promote, predict, monitor) plus the infra-check child, sharing chunks, with the
- * TF.js wasm binaries beside them, so an action runs without `npm ci`, and THIRD_PARTY_NOTICES.md:
+ * train, evaluate, promote, predict, monitor) plus the infra-check child and the worker threads
+ * (fused training, bootstrap), sharing chunks, with the TF.js wasm binaries beside them, so an action runs without
+ * `npm ci`, and THIRD_PARTY_NOTICES.md:
  * the licence of every npm package whose code is in the bundle (see thirdPartyNotices).
  *   node scripts/bundle-actions.mjs [--out <dir>] [--metafile <file>]      (npm run bundle)
  * --metafile writes esbuild's metafile (JSON) there, for test/actions/licenses.test.ts; keep it out of <dir>.
@@ -31,6 +32,9 @@ const result = await build({
   entryPoints: {
     ...Object.fromEntries(entries.map((name) => [name, path.join(root, 'src/actions', `${name}.ts`)])),
     'infra-child': path.join(root, 'src/pipeline/infra-child.ts'),
+    // Second threads, found by these names (src/workers.ts): fused training, a large bootstrap.
+    'fused-worker': path.join(root, 'src/train/fused/fused-worker.ts'),
+    'bootstrap-worker': path.join(root, 'src/evaluate/bootstrap-worker.ts'),
   },
   outdir: out,
   absWorkingDir: root,

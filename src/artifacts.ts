@@ -78,6 +78,9 @@ export interface TrainingTiming {
   samplesPerSecond: number;
   /** Per epoch, as `history`. */
   epochs: Array<{ epoch: number; seconds: number; samplesPerSecond: number }>;
+  /** Threads the fused step ran on, and why fewer than two (absent before ct recorded it). */
+  threads?: number;
+  threadsReason?: string | null;
 }
 
 /** One epoch of `training.json`'s history: what the seed decides (its time is in `timing.epochs`). */
@@ -108,6 +111,12 @@ export interface TrainingRecord {
   seed: number;
   /** `nativePackage`: tfjs-node or tfjs-node-gpu when the `tensorflow` backend ran. */
   backend: { requested: string; name: string; nativePackage: string | null; fastKernels: string[]; fallbackReason: string | null };
+  /**
+   * The training path: `fused` (ct's WebAssembly SIMD step, its batches cut into `shards`
+   * gradient shards) or `tfjs` (TF.js op by op on `backend`); `reason` why the fused step
+   * did not run. The threads it ran on are in `timing`. Absent in records written before.
+   */
+  trainer?: { name: 'fused' | 'tfjs'; shards: number | null; reason: string | null };
   packages: Record<string, string>;
   /** `classWeights`: the weights of the loss per class, as computed (null: unweighted). */
   hyperparameters: { model: ModelConfig; training: TrainingConfig; classWeights: number[] | null };

@@ -1,37 +1,42 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  mulberry32
-} from "./chunks/evaluate+train.js";
+  deLongTest,
+  mcNemarTest,
+  pairedBootstrap,
+  quantileSorted
+} from "./chunks/bootstrap-worker+evaluate.js";
+import "./chunks/bootstrap-worker+evaluate+train.js";
 import {
-  chiSquareSurvival,
   loadModel,
-  normalSurvival,
   scoreSameRows
 } from "./chunks/evaluate+monitor+predict+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
 import {
   hashFiles,
   readProduction,
   verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
-  GUARD_METRICS,
-  MEASURED_METRICS,
   artifactPaths,
-  calibrationCurve,
   dataSource,
   evaluationMarkdown,
-  headlineMetric,
   loadDataset,
-  metricDirection,
   modelFiles,
   quarantinedDays,
   registryPath,
-  rocCurve,
   runAction,
-  scoreRows,
-  splitMeasured,
-  weightedMetrics
+  splitMeasured
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  GUARD_METRICS,
+  MEASURED_METRICS,
+  calibrationCurve,
+  headlineMetric,
+  metricDirection,
+  rocCurve,
+  scoreRows,
+  weightedMetrics
+} from "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   runInfraCheck
 } from "./chunks/evaluate+infra-child.js";
@@ -50,6 +55,7 @@ import {
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/evaluate.ts
 import { writeFileSync } from "node:fs";
@@ -190,140 +196,6 @@ function fmt(x) {
 }
 function fmtSigned(x) {
   return `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
-}
-
-// src/evaluate/significance.ts
-function pairedBootstrap(candidate, baseline, options) {
-  const n = candidate.rows;
-  if (baseline.rows !== n) throw new Error(`paired bootstrap needs the same rows: ${n} vs ${baseline.rows}`);
-  const out = {};
-  if (n === 0 || options.samples <= 0) return out;
-  const names = options.metrics ?? Object.keys(weightedMetrics(candidate, null));
-  const deltas = names.map(() => new Float64Array(options.samples));
-  const defined = names.map(() => 0);
-  const random = mulberry32(options.seed);
-  const counts = new Uint32Array(n);
-  for (let b = 0; b < options.samples; b++) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[Math.floor(random() * n)]++;
-    const c = weightedMetrics(candidate, counts, options.metrics);
-    const p = weightedMetrics(baseline, counts, options.metrics);
-    names.forEach((name, m) => {
-      const d = c[name] - p[name];
-      if (!Number.isNaN(d)) deltas[m][defined[m]++] = d;
-    });
-  }
-  const tail = (1 - options.confidence) / 2;
-  names.forEach((name, m) => {
-    const sorted = deltas[m].subarray(0, defined[m]).sort();
-    out[name] = { ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], draws: defined[m] };
-  });
-  return out;
-}
-function quantileSorted(sorted, q) {
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-function deLongTest(candidate, baseline) {
-  const a = placements(candidate);
-  const b = placements(baseline);
-  if (a === null || b === null) return null;
-  const m = a.positive.length;
-  const n = a.negative.length;
-  if (m < 2 || n < 2) return null;
-  const varianceOfDifference = (x, y) => covariance(x, x) + covariance(y, y) - 2 * covariance(x, y);
-  const variance = varianceOfDifference(a.positive, b.positive) / m + varianceOfDifference(a.negative, b.negative) / n;
-  const difference = a.auc - b.auc;
-  const standardError = Math.sqrt(Math.max(0, variance));
-  const z = standardError > 0 ? difference / standardError : 0;
-  return { aucCandidate: a.auc, aucBaseline: b.auc, difference, standardError, z, pValue: standardError > 0 ? 2 * normalSurvival(Math.abs(z)) : 1 };
-}
-function placements(s) {
-  const { order, groupStarts, labels, rows } = s;
-  let positives = 0;
-  for (let i = 0; i < rows; i++) positives += labels[i];
-  const negatives = rows - positives;
-  if (positives === 0 || negatives === 0) return null;
-  const positiveIndex = new Int32Array(rows);
-  const negativeIndex = new Int32Array(rows);
-  for (let i = 0, p = 0, q = 0; i < rows; i++) {
-    if (labels[i] === 1) positiveIndex[i] = p++;
-    else negativeIndex[i] = q++;
-  }
-  const positive = new Float64Array(positives);
-  const negative = new Float64Array(negatives);
-  let negBelow = 0;
-  let posBelow = 0;
-  let sum = 0;
-  for (let g = 0; g + 1 < groupStarts.length; g++) {
-    let wp = 0;
-    let wn = 0;
-    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
-      if (labels[order[k]] === 1) wp++;
-      else wn++;
-    }
-    const v10 = (negBelow + wn / 2) / negatives;
-    const v01 = (positives - posBelow - wp + wp / 2) / positives;
-    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
-      const i = order[k];
-      if (labels[i] === 1) positive[positiveIndex[i]] = v10;
-      else negative[negativeIndex[i]] = v01;
-    }
-    sum += wp * v10;
-    negBelow += wn;
-    posBelow += wp;
-  }
-  return { auc: sum / positives, positive, negative };
-}
-function covariance(x, y) {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (x[i] - mx) * (y[i] - my);
-  return s / (n - 1);
-}
-var MCNEMAR_EXACT_BELOW = 25;
-function mcNemarTest(candidate, baseline) {
-  let b = 0;
-  let c = 0;
-  for (let i = 0; i < candidate.rows; i++) {
-    const y = candidate.labels[i];
-    const candidateRight = candidate.predicted[i] === y;
-    const baselineRight = baseline.predicted[i] === y;
-    if (candidateRight && !baselineRight) b++;
-    else if (!candidateRight && baselineRight) c++;
-  }
-  const n = b + c;
-  if (n < MCNEMAR_EXACT_BELOW) {
-    return {
-      candidateOnlyRight: b,
-      baselineOnlyRight: c,
-      method: "exact",
-      statistic: null,
-      pValue: n === 0 ? 1 : Math.min(1, 2 * binomialCdfHalf(Math.min(b, c), n))
-    };
-  }
-  const statistic = (Math.abs(b - c) - 1) ** 2 / n;
-  return { candidateOnlyRight: b, baselineOnlyRight: c, method: "chi-square", statistic, pValue: chiSquareSurvival(statistic, 1) };
-}
-function binomialCdfHalf(k, n) {
-  let term = 0.5 ** n;
-  let sum = term;
-  for (let i = 1; i <= k; i++) {
-    term *= (n - i + 1) / i;
-    sum += term;
-  }
-  return sum;
 }
 
 // src/evaluate/slices.ts

@@ -16,6 +16,7 @@ import {
   loadModel,
   scoreLabelledRows
 } from "./chunks/evaluate+monitor+predict+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
 import {
   modelDir,
   readProduction,
@@ -27,11 +28,9 @@ import {
   displayPath,
   fingerprintFiles,
   getInput,
-  headlineMetric,
   isRemote,
   learnVersions,
   listPartitions,
-  metricDirection,
   newestDays,
   num,
   plain,
@@ -41,9 +40,13 @@ import {
   runAction,
   signed,
   table,
-  text,
-  weightedMetrics
+  text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric,
+  metricDirection,
+  weightedMetrics
+} from "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   allRows,
   selectBackend
@@ -55,6 +58,7 @@ import {
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/monitor.ts
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

@@ -10,6 +10,7 @@ import {
 import {
   loadModel
 } from "./chunks/evaluate+monitor+predict+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
 import {
   listVersions,
   readProduction,
@@ -36,6 +37,7 @@ import {
   table,
   text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   encodeTable,
   predictRows,
@@ -50,6 +52,7 @@ import {
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/predict.ts
 import path2 from "node:path";

@@ -31,6 +31,7 @@ import {
   table,
   text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   UserError,
   appendJobSummary,
@@ -39,6 +40,7 @@ import {
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/promote.ts
 import { existsSync, writeFileSync } from "node:fs";

@@ -2,8 +2,9 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   holdout,
   mulberry32,
-  sampleRows
-} from "./chunks/evaluate+train.js";
+  sampleRows,
+  workerScript
+} from "./chunks/bootstrap-worker+evaluate+train.js";
 import {
   deriveColumns
 } from "./chunks/monitor+train+validate.js";
@@ -16,21 +17,24 @@ import {
 } from "./chunks/monitor+predict+train+validate.js";
 import {
   artifactPaths,
-  computeMetrics,
   dataSource,
   displayPath,
-  headlineMetric,
   loadDataset,
   quarantinedDays,
   runAction,
   trainingMarkdown
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
+  computeMetrics,
+  headlineMetric
+} from "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
+import {
   batchTensors,
   encodeTable,
   fileSaveHandler,
   fitPreprocessing,
   labelledRows,
+  nativePackage,
   predictRows,
   selectBackend
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
@@ -41,12 +45,28 @@ import {
   takeRows,
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import {
+  ACTIVATIONS,
+  BETA1,
+  BETA2,
+  Command,
+  controlViews,
+  fusedUnavailableReason,
+  instantiateKernels,
+  kernelModule,
+  planLayout,
+  shardGradients,
+  sharedMemory,
+  updateParameters,
+  waitWhile
+} from "./chunks/fused-worker+train.js";
 import {
   __toESM
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/train.ts
-var tf4 = __toESM(require_tf_node(), 1);
+var tf5 = __toESM(require_tf_node(), 1);
 import { writeFileSync } from "node:fs";
 import path3 from "node:path";
 
@@ -88,81 +108,343 @@ function splitTrainingRows(labelled, training) {
 }
 
 // src/train/loop.ts
+var tf2 = __toESM(require_tf_node(), 1);
+
+// src/train/fused/trainer.ts
 var tf = __toESM(require_tf_node(), 1);
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+function modelShape(model2, task) {
+  const consumers = /* @__PURE__ */ new Map();
+  for (const layer2 of model2.layers) {
+    for (const node of layer2.inboundNodes) {
+      for (const inbound of node.inboundLayers) consumers.set(inbound.name, [...consumers.get(inbound.name) ?? [], layer2]);
+    }
+  }
+  const only = (layer2) => {
+    const next = consumers.get(layer2.name) ?? [];
+    return next.length === 1 ? next[0] : void 0;
+  };
+  const inputs = [];
+  const parts = [];
+  for (const [i, input2] of model2.inputLayers.entries()) {
+    const shape = model2.inputs[i].shape;
+    if (shape.length !== 2 || shape[1] !== 1) return `input ${input2.name} has shape [${shape.join(", ")}], not one value per row`;
+    const next = only(input2);
+    if (next?.getClassName() === "Embedding") {
+      const config = next.getConfig();
+      const flat = only(next);
+      if (flat?.getClassName() !== "Flatten") return `embedding ${next.name} is not followed by Flatten`;
+      inputs.push({ kind: "embedding", layer: next.name, vocabulary: config.inputDim, dim: config.outputDim });
+      parts.push(flat);
+    } else if (model2.inputs[i].dtype === "float32") {
+      inputs.push({ kind: "numeric" });
+      parts.push(input2);
+    } else return `input ${input2.name} is ${model2.inputs[i].dtype} without an embedding`;
+  }
+  let concatOrder = [0];
+  let layer = only(parts[0]);
+  if (parts.length > 1) {
+    if (layer?.getClassName() !== "Concatenate") return "the inputs are not concatenated";
+    concatOrder = layer.inboundNodes[0].inboundLayers.map((l) => parts.findIndex((p) => p.name === l.name));
+    if (concatOrder.length !== parts.length || concatOrder.some((i) => i < 0)) return "the concatenation takes other layers than the inputs";
+    layer = only(layer);
+  }
+  const dense = [];
+  const outputLayer = model2.outputLayers[0];
+  while (layer !== void 0) {
+    if (layer.getClassName() !== "Dense") return `layer ${layer.name} (${layer.getClassName()}) is not Dense`;
+    const config = layer.getConfig();
+    if (!config.useBias || config.kernelRegularizer || config.biasRegularizer) return `dense layer ${layer.name} has no bias or a regularizer`;
+    const isOutput = layer.name === outputLayer.name;
+    const activation = isOutput ? headActivation(config.activation, task) : config.activation;
+    if (!(activation in ACTIVATIONS)) return `dense layer ${layer.name} has activation ${config.activation}`;
+    dense.push({ layer: layer.name, units: config.units, activation, dropout: 0 });
+    if (isOutput) break;
+    layer = only(layer);
+    if (layer?.getClassName() === "Dropout") {
+      dense.at(-1).dropout = layer.getConfig().rate;
+      layer = only(layer);
+    }
+  }
+  if (dense.length === 0 || dense.at(-1).layer !== outputLayer.name || model2.outputs.length !== 1) return "the dense stack does not end in the output";
+  return { inputs, concatOrder, dense, head: task === "binary" ? "binary" : task === "multiclass" ? "softmax" : "squared" };
+}
+function headActivation(activation, task) {
+  const expected = task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
+  return activation === expected ? "linear" : `${activation} (the ${task} head needs ${expected})`;
+}
+var FusedTrainer = class _FusedTrainer {
+  constructor(model2, layout, memory2, kernels, training, worker, info) {
+    this.model = model2;
+    this.layout = layout;
+    this.memory = memory2;
+    this.kernels = kernels;
+    this.training = training;
+    this.worker = worker;
+    this.info = info;
+    ({ words: this.words, floats: this.floats, loss: this.workerLoss } = controlViews(memory2, layout));
+    this.orderView = new Int32Array(memory2.buffer, layout.order, layout.batchSize);
+  }
+  model;
+  layout;
+  memory;
+  kernels;
+  training;
+  worker;
+  info;
+  step = 0;
+  accBeta1 = Math.fround(BETA1);
+  accBeta2 = Math.fround(BETA2);
+  sequence = 0;
+  words;
+  floats;
+  workerLoss;
+  orderView;
+  /**
+   * Lays out the memory for `model` (of `shape`) and `data`, copies the data and the
+   * model's current weights in, and starts the worker when `threads` is 2.
+   */
+  static async create(model2, shape, data, training, classWeights2, threads = Math.min(2, availableParallelism())) {
+    const layout = planLayout(shape, training, data.rows, classWeights2);
+    const memory2 = sharedMemory(layout.bytes);
+    const module = kernelModule();
+    const kernels = instantiateKernels(module, memory2);
+    const buffer = memory2.buffer;
+    data.inputs.forEach((column, i) => {
+      const view = column instanceof Int32Array ? new Int32Array(buffer, layout.columns[i], data.rows) : new Float32Array(buffer, layout.columns[i], data.rows);
+      view.set(column);
+    });
+    new Float32Array(buffer, layout.targets, data.rows).set(data.targets);
+    if (classWeights2 !== null) new Float32Array(buffer, layout.classWeights, classWeights2.length).set(classWeights2);
+    let worker = null;
+    const info = { threads: 1, shards: 2 };
+    const script = threads > 1 ? workerScript(import.meta.url, "fused-worker.js", "fused-worker") : void 0;
+    if (threads > 1 && script === void 0) info.threadsReason = "the worker script is missing (dist not built)";
+    else if (threads <= 1) info.threadsReason = availableParallelism() < 2 ? "one CPU available" : "one thread asked for";
+    if (script !== void 0) {
+      const setup = { module, memory: memory2, layout, seed: training.seed, optimizer: training.optimizer };
+      worker = new Worker(script, { workerData: setup });
+      await new Promise((ready, fail) => {
+        worker.once("message", () => ready());
+        worker.once("error", fail);
+      });
+      worker.unref();
+      info.threads = 2;
+    }
+    const trainer = new _FusedTrainer(model2, layout, memory2, kernels, training, worker, info);
+    trainer.readWeights();
+    return trainer;
+  }
+  /** Trains on rows order[start..end) as one batch; returns the batch's mean loss. */
+  trainBatch(order, start, end) {
+    const n = end - start;
+    this.orderView.set(order.subarray(start, end));
+    const step = this.step++;
+    const { kernels, layout } = this;
+    const seed = this.training.seed;
+    let loss;
+    if (this.worker === null) {
+      loss = shardGradients(kernels, layout, 0, n, step, seed) + shardGradients(kernels, layout, 1, n, step, seed);
+      updateParameters(kernels, layout, 0, 1, this.constants());
+    } else {
+      this.command(Command.Gradients, n, step);
+      const own = shardGradients(kernels, layout, 0, n, step, seed);
+      this.awaitWorker();
+      loss = own + this.workerLoss[0];
+      const constants = this.constants();
+      this.floats.set([constants.rate, constants.c1, constants.c2]);
+      this.command(Command.Update, n, step);
+      updateParameters(kernels, layout, 0, 2, constants);
+      this.awaitWorker();
+    }
+    return loss / n;
+  }
+  /** This step's optimiser constants; advances Adam's accumulated betas as TF.js does (in float32). */
+  constants() {
+    const c = {
+      optimizer: this.training.optimizer,
+      rate: this.training.learningRate,
+      c1: Math.fround(1 - this.accBeta1),
+      c2: Math.fround(1 - this.accBeta2)
+    };
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(BETA1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(BETA2));
+    return c;
+  }
+  command(kind, rows, step) {
+    const w = this.words;
+    w[Command.Kind] = kind;
+    w[Command.Rows] = rows;
+    w[Command.Step] = step;
+    Atomics.store(w, Command.Sequence, ++this.sequence);
+    Atomics.notify(w, Command.Sequence);
+  }
+  awaitWorker() {
+    const done = Atomics.load(this.words, Command.Done);
+    if (done !== this.sequence) waitWhile(this.words, Command.Done, done);
+    if (Atomics.load(this.words, Command.Failed) !== 0) throw new Error("fused training: the worker thread failed");
+  }
+  /** Copies the TF.js model's weights into the memory (padding stays zero). */
+  readWeights() {
+    const buffer = this.memory.buffer;
+    for (const t of this.layout.tensors) {
+      const values = this.model.getLayer(t.layer).getWeights()[t.index].dataSync();
+      const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+      const view = new Float32Array(buffer, t.ptr, rows * t.stride);
+      for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
+    }
+  }
+  /** Writes the trained weights into the TF.js model. */
+  writeWeights() {
+    const buffer = this.memory.buffer;
+    const byLayer = /* @__PURE__ */ new Map();
+    for (const t of this.layout.tensors) {
+      const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+      const view = new Float32Array(buffer, t.ptr, rows * t.stride);
+      const values = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
+      const list = byLayer.get(t.layer) ?? [];
+      list[t.index] = tf.tensor(values, t.shape);
+      byLayer.set(t.layer, list);
+    }
+    for (const [name, tensors] of byLayer) {
+      this.model.getLayer(name).setWeights(tensors);
+      tf.dispose(tensors);
+    }
+  }
+  /** Stops the worker. */
+  async dispose() {
+    if (this.worker === null) return;
+    this.command(Command.Exit, 0, 0);
+    await this.worker.terminate();
+  }
+};
+
+// src/train/loop.ts
 async function fitModel(model2, data, trainRows, validationRows, options) {
   const { training } = options;
   const random = mulberry32(training.seed);
   const order = Int32Array.from(trainRows);
-  const labelsBuf = new Float32Array(training.batchSize);
   const history = [];
   let best = null;
   let sinceBest = 0;
   let stoppedEarly = false;
   const started = performance.now();
   const reportEvery = (options.batchProgressSeconds ?? 0.5) * 1e3;
-  for (let epoch = 1; epoch <= training.epochs; epoch++) {
-    const epochStart = performance.now();
-    shuffle(order, random);
-    let lossSum = 0;
-    let lossRows = 0;
-    let lastReport = epochStart;
-    for (let start = 0; start < order.length; start += training.batchSize) {
-      const end = Math.min(order.length, start + training.batchSize);
-      const n = end - start;
-      const xs = batchTensors(data, order, start, end);
-      for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
-      const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
-      const loss = await model2.trainOnBatch(xs, ys);
-      tf.dispose([...xs, ys]);
-      lossSum += loss * n;
-      lossRows += n;
-      if (options.onBatch !== void 0 && performance.now() - lastReport >= reportEvery) {
-        lastReport = performance.now();
-        const rate = lossRows / ((lastReport - epochStart) / 1e3);
-        const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
-        options.onBatch({
-          epoch,
-          totalEpochs: training.epochs,
-          done: lossRows / order.length,
-          loss: lossSum / lossRows,
-          samplesPerSecond: rate,
-          etaSeconds: remaining / rate
-        });
+  const step = await batchStep(model2, data, options);
+  options.onStart?.(step.info);
+  try {
+    for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      const epochStart = performance.now();
+      shuffle(order, random);
+      let lossSum = 0;
+      let lossRows = 0;
+      let lastReport = epochStart;
+      for (let start = 0; start < order.length; start += training.batchSize) {
+        const end = Math.min(order.length, start + training.batchSize);
+        const n = end - start;
+        const loss = await step.train(order, start, end);
+        lossSum += loss * n;
+        lossRows += n;
+        if (options.onBatch !== void 0 && performance.now() - lastReport >= reportEvery) {
+          lastReport = performance.now();
+          const rate = lossRows / ((lastReport - epochStart) / 1e3);
+          const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
+          options.onBatch({
+            epoch,
+            totalEpochs: training.epochs,
+            done: lossRows / order.length,
+            loss: lossSum / lossRows,
+            samplesPerSecond: rate,
+            etaSeconds: remaining / rate
+          });
+        }
+      }
+      const seconds2 = (performance.now() - epochStart) / 1e3;
+      step.sync();
+      const validation = validationRows.length > 0 ? validate(model2, data, validationRows, options) : null;
+      const record = {
+        epoch,
+        loss: lossSum / Math.max(1, lossRows),
+        validationLoss: validation?.loss ?? null,
+        validationMetric: validation?.metric ?? null,
+        seconds: seconds2,
+        samplesPerSecond: order.length / seconds2
+      };
+      history.push(record);
+      options.onEpoch?.(record, training.epochs, seconds2 * (training.epochs - epoch));
+      faultPoint(`train: epoch ${epoch}`);
+      if (training.earlyStoppingPatience > 0 && validation !== null) {
+        if (best === null || validation.loss < best.score) {
+          if (best !== null) tf2.dispose(best.weights);
+          best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
+          sinceBest = 0;
+        } else if (++sinceBest >= training.earlyStoppingPatience) {
+          stoppedEarly = epoch < training.epochs;
+          break;
+        }
       }
     }
-    const seconds2 = (performance.now() - epochStart) / 1e3;
-    const validation = validationRows.length > 0 ? validate(model2, data, validationRows, options) : null;
-    const record = {
-      epoch,
-      loss: lossSum / Math.max(1, lossRows),
-      validationLoss: validation?.loss ?? null,
-      validationMetric: validation?.metric ?? null,
-      seconds: seconds2,
-      samplesPerSecond: order.length / seconds2
-    };
-    history.push(record);
-    options.onEpoch?.(record, training.epochs, seconds2 * (training.epochs - epoch));
-    faultPoint(`train: epoch ${epoch}`);
-    if (training.earlyStoppingPatience > 0 && validation !== null) {
-      if (best === null || validation.loss < best.score) {
-        if (best !== null) tf.dispose(best.weights);
-        best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
-        sinceBest = 0;
-      } else if (++sinceBest >= training.earlyStoppingPatience) {
-        stoppedEarly = epoch < training.epochs;
-        break;
-      }
-    }
+  } finally {
+    await step.dispose();
   }
   let bestEpoch = history.length;
   if (best !== null) {
     if (best.epoch !== history.length) model2.setWeights(best.weights);
     bestEpoch = best.epoch;
-    tf.dispose(best.weights);
+    tf2.dispose(best.weights);
   }
   const seconds = (performance.now() - started) / 1e3;
   const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
-  return { history, epochs: history.length, bestEpoch, stoppedEarly, seconds, samplesPerSecond: order.length * history.length / trainingSeconds };
+  return {
+    history,
+    epochs: history.length,
+    bestEpoch,
+    stoppedEarly,
+    seconds,
+    samplesPerSecond: order.length * history.length / trainingSeconds,
+    trainer: step.info
+  };
+}
+async function batchStep(model2, data, options) {
+  const preference = options.training.backend;
+  if (preference === "auto" && tf2.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
+    return tfjsStep(model2, data, options.training.batchSize, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
+  }
+  if (preference === "auto" || preference === "fused") {
+    const shape = modelShape(model2, options.task);
+    const reason = typeof shape === "string" ? `the model is outside the fused step's family: ${shape}` : fusedUnavailableReason();
+    if (reason === null && typeof shape !== "string") {
+      const trainer = await FusedTrainer.create(model2, shape, data, options.training, options.classWeights, options.threads);
+      return {
+        info: { name: "fused", ...trainer.info },
+        train: (order, start, end) => Promise.resolve(trainer.trainBatch(order, start, end)),
+        sync: () => trainer.writeWeights(),
+        dispose: () => trainer.dispose()
+      };
+    }
+    if (preference === "fused") throw new UserError(`training.backend: fused was requested but cannot be used: ${reason}`);
+    return tfjsStep(model2, data, options.training.batchSize, reason);
+  }
+  return tfjsStep(model2, data, options.training.batchSize);
+}
+function tfjsStep(model2, data, batchSize, reason) {
+  const labelsBuf = new Float32Array(batchSize);
+  return {
+    info: { name: "tfjs", shards: null, threads: 1, ...reason === void 0 ? {} : { reason } },
+    async train(order, start, end) {
+      const n = end - start;
+      const xs = batchTensors(data, order, start, end);
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
+      const ys = tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const loss = await model2.trainOnBatch(xs, ys);
+      tf2.dispose([...xs, ys]);
+      return loss;
+    },
+    sync: () => void 0,
+    dispose: () => Promise.resolve()
+  };
 }
 function validate(model2, data, rows, options) {
   const preds = predictRows(model2, data, rows);
@@ -185,7 +467,7 @@ function shuffle(a, random) {
 }
 
 // src/train/model.ts
-var tf2 = __toESM(require_tf_node(), 1);
+var tf3 = __toESM(require_tf_node(), 1);
 function outputUnits(prep) {
   return prep.task === "multiclass" ? prep.label.classes.length : 1;
 }
@@ -196,35 +478,35 @@ function buildModel(prep, model2, seed) {
   const parts = [];
   for (const f of prep.features) {
     if (f.kind === "categorical") {
-      const input2 = tf2.input({ shape: [1], dtype: "int32", name: f.name });
-      const embedded = tf2.layers.embedding({
+      const input2 = tf3.input({ shape: [1], dtype: "int32", name: f.name });
+      const embedded = tf3.layers.embedding({
         inputDim: f.cardinality,
         outputDim: f.embedding,
-        embeddingsInitializer: tf2.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        embeddingsInitializer: tf3.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
         name: `${f.name}_embedding`
       }).apply(input2);
       inputs.push(input2);
-      parts.push(tf2.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
+      parts.push(tf3.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
     } else {
-      const input2 = tf2.input({ shape: [1], dtype: "float32", name: f.name });
+      const input2 = tf3.input({ shape: [1], dtype: "float32", name: f.name });
       inputs.push(input2);
       parts.push(input2);
     }
   }
-  let x = parts.length === 1 ? parts[0] : tf2.layers.concatenate({ name: "features" }).apply(parts);
+  let x = parts.length === 1 ? parts[0] : tf3.layers.concatenate({ name: "features" }).apply(parts);
   model2.hidden.forEach((units, i) => {
-    x = tf2.layers.dense({ units, activation: model2.activation, kernelInitializer: tf2.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
-    if (model2.dropout > 0) x = tf2.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
+    x = tf3.layers.dense({ units, activation: model2.activation, kernelInitializer: tf3.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
+    if (model2.dropout > 0) x = tf3.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
   });
-  const output = tf2.layers.dense({
+  const output = tf3.layers.dense({
     units: outputUnits(prep),
-    activation: headActivation(prep.task),
-    kernelInitializer: tf2.initializers.glorotUniform({ seed: seeded() }),
+    activation: headActivation2(prep.task),
+    kernelInitializer: tf3.initializers.glorotUniform({ seed: seeded() }),
     name: "output"
   }).apply(x);
-  return tf2.model({ inputs, outputs: output, name: "ct_model" });
+  return tf3.model({ inputs, outputs: output, name: "ct_model" });
 }
-function headActivation(task) {
+function headActivation2(task) {
   return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
 }
 function lossFor(task) {
@@ -246,7 +528,7 @@ function classWeights(training, task, labels, classNames) {
   return classNames.map((name) => spec[name] ?? 1);
 }
 function compileModel(model2, task, training, weights = null) {
-  const optimizer = training.optimizer === "sgd" ? tf2.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf2.train.rmsprop(training.learningRate) : tf2.train.adam(training.learningRate);
+  const optimizer = training.optimizer === "sgd" ? tf3.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf3.train.rmsprop(training.learningRate) : tf3.train.adam(training.learningRate);
   model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
 }
 function candidateModel(prep, config, labels) {
@@ -258,11 +540,11 @@ function candidateModel(prep, config, labels) {
   return { model: model2, classNames, weights };
 }
 function weightedLoss(task, weights) {
-  const w = tf2.keep(tf2.tensor1d(weights));
-  return (yTrue, yPred) => tf2.tidy(() => {
+  const w = tf3.keep(tf3.tensor1d(weights));
+  return (yTrue, yPred) => tf3.tidy(() => {
     const classes = yTrue.reshape([-1]).toInt();
-    const perRow = task === "binary" ? tf2.metrics.binaryCrossentropy(yTrue, yPred) : tf2.metrics.categoricalCrossentropy(tf2.oneHot(classes, weights.length), yPred);
-    return tf2.mean(tf2.mul(perRow.reshape([-1]), tf2.gather(w, classes)));
+    const perRow = task === "binary" ? tf3.metrics.binaryCrossentropy(yTrue, yPred) : tf3.metrics.categoricalCrossentropy(tf3.oneHot(classes, weights.length), yPred);
+    return tf3.mean(tf3.mul(perRow.reshape([-1]), tf3.gather(w, classes)));
   });
 }
 
@@ -277,6 +559,13 @@ function batchLine(progress) {
 }
 function classWeightsLine(classNames, weights) {
   return `class weights: ${classNames.map((c, k) => `${c} ${weights[k].toFixed(3)}`).join(", ")}`;
+}
+function trainerLine(trainer, backend) {
+  if (trainer.name === "fused") {
+    const threads = `${trainer.threads} thread${trainer.threads === 1 ? "" : "s"}`;
+    return `training with ct's fused WebAssembly SIMD step on ${threads}${trainer.threadsReason === void 0 ? "" : ` (${trainer.threadsReason})`}`;
+  }
+  return `training with TF.js on the ${backend} backend${trainer.reason === void 0 ? "" : ` (the fused step is not used: ${trainer.reason})`}`;
 }
 
 // src/train/record.ts
@@ -309,6 +598,7 @@ function trainingRecord(run) {
       fastKernels: backend.fastKernels,
       fallbackReason: backend.fallbackReason ?? null
     },
+    trainer: { name: fit.trainer.name, shards: fit.trainer.shards, reason: fit.trainer.reason ?? null },
     packages: run.packages,
     hyperparameters: { model: config.model, training, classWeights: run.candidate.weights },
     leg: loaded.leg ?? null,
@@ -323,7 +613,9 @@ function trainingRecord(run) {
       finishedAt: finishedAt.toISOString(),
       durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1e3,
       samplesPerSecond: fit.samplesPerSecond,
-      epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond }))
+      epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond })),
+      threads: fit.trainer.threads,
+      threadsReason: fit.trainer.threadsReason ?? null
     }
   };
 }
@@ -352,13 +644,13 @@ async function referenceStatistics(table, config, model2, preprocessing) {
 }
 
 // src/pipeline/lineage.ts
-var tf3 = __toESM(require_tf_node(), 1);
+var tf4 = __toESM(require_tf_node(), 1);
 import { readFileSync } from "node:fs";
 var ctVersion;
 function packageVersions() {
   ctVersion ??= JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
   const versions = { ct: ctVersion, node: process.versions.node };
-  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
+  for (const [name, version2] of Object.entries(tf4.version)) versions[`@tensorflow/${name}`] = version2;
   return versions;
 }
 
@@ -376,7 +668,7 @@ async function runTrain(ctx, given) {
   }
   const labelled = labelledTrainingRows(data, config, dataset.trainParts);
   const split = splitTrainingRows(labelled, training);
-  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
   const candidate = candidateModel(data.preprocessing, config, keptLabels);
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
@@ -384,27 +676,19 @@ async function runTrain(ctx, given) {
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
     task: config.task,
-    training,
+    // --backend overrides the config's choice of training path too.
+    training: { ...training, backend: ctx.backend ?? training.backend },
     threshold: config.evaluation.threshold,
     ...classes === void 0 ? {} : { classes },
+    classWeights: candidate.weights,
+    onStart: (trainer) => ctx.logger.info(trainerLine(trainer, backend.name)),
     onEpoch: (record2, total, eta) => ctx.logger.progress(epochLine(record2, total, eta, metricName)),
     onBatch: (progress) => ctx.logger.progress(batchLine(progress), { transient: true })
   });
   const finishedAt = /* @__PURE__ */ new Date();
   const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
-  const record = trainingRecord({
-    loaded: ctx.loaded,
-    dataset,
-    data,
-    labelled: labelled.length,
-    split,
-    backend,
-    candidate,
-    fit,
-    ...lineage,
-    startedAt,
-    finishedAt
-  });
+  const run = { loaded: ctx.loaded, dataset, data, labelled: labelled.length, split, backend, candidate, fit, startedAt, finishedAt };
+  const record = trainingRecord({ ...run, ...lineage });
   const paths = artifactPaths(ctx.outDir);
   try {
     await saveCandidate(paths.modelDir, candidate.model, { preprocessing: data.preprocessing, record, table: data.table, config });
@@ -413,9 +697,9 @@ async function runTrain(ctx, given) {
   }
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
-    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path3.relative(process.cwd(), paths.modelDir)}`
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path3.relative(process.cwd(), paths.modelDir)}`
   );
-  if (tf4.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf4.memory().numTensors}`);
+  if (tf5.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf5.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
 }
 

@@ -6,6 +6,7 @@ import "./chunks/monitor+train+validate.js";
 import "./chunks/monitor+predict+validate.js";
 import "./chunks/monitor+predict+train+validate.js";
 import "./chunks/evaluate+monitor+predict+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
 import "./chunks/evaluate+monitor+predict+promote+validate.js";
 import {
   annotateAnomalies,
@@ -13,9 +14,11 @@ import {
   getInput,
   runAction
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/validate.ts
 await runAction("validate", async (ctx) => {

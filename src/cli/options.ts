@@ -45,7 +45,7 @@ export interface VerbShape {
   args?: string;
 }
 
-export const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const BACKENDS: readonly BackendPreference[] = ['auto', 'fused', 'tensorflow', 'wasm', 'cpu'];
 export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 export const DEFAULT_CONFIG = 'ct.config.yaml';
 export const DEFAULT_OUT = 'out';

@@ -152,7 +152,12 @@ export const configSchema = {
       default: {},
       description: 'Optimiser and loop.',
       properties: {
-        backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', description: 'auto: tfjs-node, else wasm, else cpu.' },
+        backend: {
+          enum: ['auto', 'fused', 'tensorflow', 'wasm', 'cpu'],
+          default: 'auto',
+          description:
+            "auto: train with ct's fused WebAssembly SIMD step where the model allows it, else TF.js; run TF.js on tfjs-node, else wasm, else cpu. fused: insist on the fused step. tensorflow, wasm, cpu: train with TF.js op by op on that backend.",
+        },
         optimizer: { enum: ['adam', 'sgd', 'rmsprop'], default: 'adam' },
         learningRate: { type: 'number', exclusiveMinimum: 0, default: 0.001 },
         batchSize: { ...positiveInt, default: 512 },

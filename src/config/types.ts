@@ -8,7 +8,7 @@ import type { Leg, SweepConfig } from '../sweep/plan.js';
 export type Task = 'binary' | 'multiclass' | 'regression';
 export type DataFormat = 'parquet' | 'csv' | 'jsonl';
 /** The TF.js backend asked for; `auto` tries tfjs-node, then wasm, then cpu. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'fused' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Which days of a partitioned folder a run reads. */
 export interface WindowConfig {

@@ -5,7 +5,10 @@
  * - DeLong's test for two correlated ROC AUCs;
  * - McNemar's test for two classifiers' accuracy on the same rows.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { mulberry32 } from '../train/random.js';
+import { workerScript } from '../workers.js';
 import { chiSquareSurvival, normalSurvival } from '../validate/hypothesis.js';
 import { type ScoredRows, weightedMetrics } from './metrics.js';
 
@@ -29,7 +32,9 @@ export interface BootstrapOptions {
 /**
  * Paired bootstrap of every metric's delta between `candidate` and `baseline`, which
  * must score the same rows. Each draw takes `rows` rows with replacement (as counts per
- * row), and both models are scored with those counts. Deterministic for a seed.
+ * row), and both models are scored with those counts. Deterministic for a seed: draw b
+ * uses the seeded stream's draws b·rows..(b+1)·rows - 1, so when a second core takes
+ * the second half of the draws (large evaluations), the result is the same to the bit.
  */
 export function pairedBootstrap(candidate: ScoredRows, baseline: ScoredRows, options: BootstrapOptions): Record<string, DeltaInterval> {
   const n = candidate.rows;
@@ -37,27 +42,77 @@ export function pairedBootstrap(candidate: ScoredRows, baseline: ScoredRows, opt
   const out: Record<string, DeltaInterval> = {};
   if (n === 0 || options.samples <= 0) return out;
   const names = options.metrics ?? Object.keys(weightedMetrics(candidate, null));
-  const deltas = names.map(() => new Float64Array(options.samples));
-  const defined = names.map(() => 0);
-  const random = mulberry32(options.seed);
-  const counts = new Uint32Array(n);
-  for (let b = 0; b < options.samples; b++) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[Math.floor(random() * n)]!++;
-    const c = weightedMetrics(candidate, counts, options.metrics);
-    const p = weightedMetrics(baseline, counts, options.metrics);
-    names.forEach((name, m) => {
-      const d = c[name]! - p[name]!;
-      if (!Number.isNaN(d)) deltas[m]![defined[m]!++] = d;
-    });
-  }
+  const draws = new Float64Array(new SharedArrayBuffer(8 * names.length * options.samples));
+  const work: BootstrapWork = { candidate, baseline, names, samples: options.samples, seed: options.seed, draws };
+  if (n * options.samples < PARALLEL_MIN_WORK || !drawOnTwoThreads(work)) bootstrapDraws(work, 0, options.samples);
   const tail = (1 - options.confidence) / 2;
   names.forEach((name, m) => {
-    const sorted = deltas[m]!.subarray(0, defined[m]).sort();
-    out[name] = { ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], draws: defined[m]! };
+    const defined = draws.subarray(m * options.samples, (m + 1) * options.samples).filter((d) => !Number.isNaN(d));
+    const sorted = defined.sort();
+    out[name] = { ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], draws: defined.length };
   });
   return out;
 }
+
+/** Rows x draws below which a second thread costs more to start (~40 ms) than it saves. */
+const PARALLEL_MIN_WORK = 5_000_000;
+
+/** A bootstrap's inputs, and its output: the delta of metric m in draw b at draws[m · samples + b] (NaN: undefined). */
+export interface BootstrapWork {
+  candidate: ScoredRows;
+  baseline: ScoredRows;
+  names: readonly string[];
+  samples: number;
+  seed: number;
+  draws: Float64Array;
+}
+
+/** Computes draws [from, to) of `work` into `work.draws`. */
+export function bootstrapDraws(work: BootstrapWork, from: number, to: number): void {
+  const { candidate, baseline, names, samples, draws } = work;
+  const n = candidate.rows;
+  const random = mulberry32(work.seed, from * n);
+  const counts = new Uint32Array(n);
+  for (let b = from; b < to; b++) {
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[Math.floor(random() * n)]!++;
+    const c = weightedMetrics(candidate, counts, names);
+    const p = weightedMetrics(baseline, counts, names);
+    names.forEach((name, m) => {
+      draws[m * samples + b] = c[name]! - p[name]!;
+    });
+  }
+}
+
+/**
+ * Draws the first half here and the second half on a worker thread, waiting for it
+ * synchronously (Atomics.wait). False, with nothing drawn, where no worker can run: one
+ * CPU, or no compiled worker script. A worker that has not started within 5 s has its
+ * half drawn here instead.
+ */
+export function drawOnTwoThreads(work: BootstrapWork): boolean {
+  const script = availableParallelism() < 2 ? undefined : workerScript(import.meta.url, 'bootstrap-worker.js', 'bootstrap-worker');
+  if (script === undefined) return false;
+  const state = new Int32Array(new SharedArrayBuffer(8));
+  const half = Math.floor(work.samples / 2);
+  const worker = new Worker(script, { workerData: { work, from: half, to: work.samples, state } });
+  worker.unref();
+  bootstrapDraws(work, 0, half);
+  const deadline = Date.now() + 5_000;
+  while (Atomics.load(state, 0) !== WorkerState.Done) {
+    if (Atomics.load(state, 0) === WorkerState.Failed || (Atomics.load(state, 0) === WorkerState.Starting && Date.now() > deadline)) {
+      void worker.terminate();
+      bootstrapDraws(work, half, work.samples);
+      return true;
+    }
+    Atomics.wait(state, 0, Atomics.load(state, 0), 100);
+  }
+  void worker.terminate();
+  return true;
+}
+
+/** The bootstrap worker's progress word. */
+export const WorkerState = { Starting: 0, Running: 1, Done: 2, Failed: 3 } as const;
 
 /** The q-quantile of ascending values with linear interpolation (NumPy's default); NaN when empty. */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {

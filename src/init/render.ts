@@ -119,7 +119,7 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
   L.push(`  dropout: ${s.model.dropout}`);
   L.push('');
   L.push('training:');
-  L.push(withComment('  backend: auto', 'tfjs-node when installed, else wasm, else cpu'));
+  L.push(withComment('  backend: auto', "ct's fused WebAssembly step; TF.js (tfjs-node, else wasm) for the rest"));
   L.push('  optimizer: adam');
   L.push(`  learningRate: ${s.training.learningRate}`);
   L.push(`  batchSize: ${s.training.batchSize}`);

@@ -14,7 +14,7 @@ import { selectBackend } from '../train/backend.js';
 import { encodeTrainingRows, imputedLines, labelledTrainingRows, splitTrainingRows } from '../train/data.js';
 import { fitModel } from '../train/loop.js';
 import { candidateModel } from '../train/model.js';
-import { batchLine, classWeightsLine, epochLine } from '../train/progress.js';
+import { batchLine, classWeightsLine, epochLine, trainerLine } from '../train/progress.js';
 import { trainingRecord } from '../train/record.js';
 import { saveCandidate } from '../train/save.js';
 import { artifactPaths, type TrainingRecord } from '../artifacts.js';
@@ -43,7 +43,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   }
   const labelled = labelledTrainingRows(data, config, dataset.trainParts);
   const split = splitTrainingRows(labelled, training);
-  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation) with the ${backend.name} backend`);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
 
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]!);
   const candidate = candidateModel(data.preprocessing, config, keptLabels);
@@ -52,27 +52,19 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
     task: config.task,
-    training,
+    // --backend overrides the config's choice of training path too.
+    training: { ...training, backend: ctx.backend ?? training.backend },
     threshold: config.evaluation.threshold,
     ...(classes === undefined ? {} : { classes }),
+    classWeights: candidate.weights,
+    onStart: (trainer) => ctx.logger.info(trainerLine(trainer, backend.name)),
     onEpoch: (record, total, eta) => ctx.logger.progress(epochLine(record, total, eta, metricName)),
     onBatch: (progress) => ctx.logger.progress(batchLine(progress), { transient: true }),
   });
   const finishedAt = new Date();
   const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
-  const record = trainingRecord({
-    loaded: ctx.loaded,
-    dataset,
-    data,
-    labelled: labelled.length,
-    split,
-    backend,
-    candidate,
-    fit,
-    ...lineage,
-    startedAt,
-    finishedAt,
-  });
+  const run = { loaded: ctx.loaded, dataset, data, labelled: labelled.length, split, backend, candidate, fit, startedAt, finishedAt };
+  const record = trainingRecord({ ...run, ...lineage });
 
   const paths = artifactPaths(ctx.outDir);
   try {
@@ -82,7 +74,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   }
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
-    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s on ${backend.name}); model written to ${path.relative(process.cwd(), paths.modelDir)}`,
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === 'fused' ? 'fused step' : `TF.js on ${backend.name}`}); model written to ${path.relative(process.cwd(), paths.modelDir)}`,
   );
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };

@@ -153,13 +153,19 @@ function latencyTable(e: EvaluationRecord): string[] {
   ];
 }
 
+/** How a candidate was trained: ct's fused step and its threads, or TF.js on its backend. */
+export function trainedWith(t: TrainingRecord): string {
+  if (t.trainer?.name === 'fused') return `ct's fused step (${t.timing.threads ?? '?'} thread(s); TF.js on ${code(t.backend.name)} for the rest)`;
+  return `TF.js on the ${code(t.backend.name)} backend${t.trainer?.reason ? ` (the fused step is not used: ${text(t.trainer.reason, 300)})` : ''}`;
+}
+
 /** `training.md`. */
 export function trainingMarkdown(t: TrainingRecord): string {
   const epochTimes = new Map(t.timing.epochs.map((e) => [e.epoch, e]));
   return `${[
     `# Training: ${text(t.model)}`,
     '',
-    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) on the ${code(t.backend.name)} backend, ${t.parameters} parameters.`,
+    `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) with ${trainedWith(t)}, ${t.parameters} parameters.`,
     '',
     table(
       ['epoch', 'loss', 'validation loss', 'validation metric'],
@@ -398,7 +404,7 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '',
     `- Git commit: ${t.git === null ? 'none (not a git repository)' : `${code(t.git.commit)}${t.git.dirty ? ' (uncommitted changes)' : ''}`}`,
     `- Config: ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 16)}…`)}`,
-    `- Backend: ${code(t.backend.name)}; seed ${t.seed}; ${t.epochs} epoch(s)`,
+    `- Trained with: ${trainedWith(t)}; seed ${t.seed}; ${t.epochs} epoch(s)`,
     `- Packages: ${Object.entries(t.packages)
       .map(([k, v]) => `${text(k, 100)} ${text(v, 100)}`)
       .join(', ')}`,

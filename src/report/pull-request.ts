@@ -6,7 +6,7 @@
 import { headlineMetric } from '../evaluate/metrics.js';
 import type { EvaluationRecord, TrainingRecord, ValidationResult } from '../artifacts.js';
 import { code, plain, text } from './escape.js';
-import { evaluationMarkdown } from './markdown.js';
+import { evaluationMarkdown, trainedWith } from './markdown.js';
 
 /** GitHub's limits: pull request body 65,536 characters; check-run output summary 65,535. */
 export const PULL_REQUEST_BODY_LIMIT = 65_536;
@@ -76,7 +76,7 @@ function lineage(t: TrainingRecord): string[] {
   return [
     `- Training data: ${window} (${parts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint ${code(`${t.data.fingerprint.slice(0, 19)}…`)}`,
     `- Code: ${t.git === null ? 'not a git repository' : `commit ${code(t.git.commit.slice(0, 12))}${t.git.dirty ? ' (uncommitted changes)' : ''}`}; config ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 12)}…`)}`,
-    `- Training: ${t.epochs} epoch(s) on ${code(t.backend.name)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
+    `- Training: ${t.epochs} epoch(s) with ${trainedWith(t)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
   ];
 }
 

@@ -273,16 +273,18 @@ let lastAnnouncement: string | undefined;
  * @returns The backend that really runs.
  */
 export async function selectBackend(preference: BackendPreference, logger: Logger = silentLogger, options: SelectBackendOptions = {}): Promise<BackendInfo> {
-  const candidates: readonly BackendName[] = preference === 'auto' ? BACKEND_ORDER : [preference];
+  // `fused` names ct's own training step (train/fused/); everything else runs on the best TF.js backend.
+  const automatic = preference === 'auto' || preference === 'fused';
+  const candidates: readonly BackendName[] = automatic ? BACKEND_ORDER : [preference];
   if (!BACKEND_ORDER.includes(candidates[0] as BackendName)) {
-    throw new UserError(`unknown TF.js backend '${String(preference)}': use auto, tensorflow, wasm or cpu`);
+    throw new UserError(`unknown TF.js backend '${String(preference)}': use auto, fused, tensorflow, wasm or cpu`);
   }
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
       await activate(name, options, logger);
     } catch (error) {
-      if (preference !== 'auto') {
+      if (!automatic) {
         throw new UserError(`TF.js backend '${name}' was requested but cannot be used: ${reasonOf(error)}`, {
           cause: error,
         });

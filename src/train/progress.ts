@@ -2,7 +2,7 @@
  * The lines a training run shows: per epoch, within an epoch, and the class weights.
  * Pure: the stage hands them to its logger.
  */
-import type { BatchProgress, EpochRecord } from './loop.js';
+import type { BatchProgress, EpochRecord, TrainerInfo } from './loop.js';
 
 /** One line per epoch: losses, the validation headline metric, speed and time left. */
 export function epochLine(record: EpochRecord, totalEpochs: number, etaSeconds: number, metricName: string): string {
@@ -20,4 +20,13 @@ export function batchLine(progress: BatchProgress): string {
 /** The loss weight of each class, by name. */
 export function classWeightsLine(classNames: readonly string[], weights: readonly number[]): string {
   return `class weights: ${classNames.map((c, k) => `${c} ${weights[k]!.toFixed(3)}`).join(', ')}`;
+}
+
+/** Which path trains: the fused step and its threads, or TF.js on `backend`, and why. */
+export function trainerLine(trainer: TrainerInfo, backend: string): string {
+  if (trainer.name === 'fused') {
+    const threads = `${trainer.threads} thread${trainer.threads === 1 ? '' : 's'}`;
+    return `training with ct's fused WebAssembly SIMD step on ${threads}${trainer.threadsReason === undefined ? '' : ` (${trainer.threadsReason})`}`;
+  }
+  return `training with TF.js on the ${backend} backend${trainer.reason === undefined ? '' : ` (the fused step is not used: ${trainer.reason})`}`;
 }

@@ -1,8 +1,12 @@
 /** Seeded randomness: reruns with the same seed must give the same model. */
 
-/** Mulberry32: a small, fast 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
+/**
+ * Mulberry32: a small, fast 32-bit generator; returns floats in [0, 1). Its state moves
+ * by a constant per draw, so `skip` starts it `skip` draws in at no cost (how a second
+ * thread takes over the second half of a stream and draws exactly what one thread would).
+ */
+export function mulberry32(seed: number, skip = 0): () => number {
+  let a = (seed + Math.imul(skip, 0x6d2b79f5)) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -58,6 +58,7 @@ export function trainingRecord(run: TrainingRun): TrainingRecord {
       fastKernels: backend.fastKernels,
       fallbackReason: backend.fallbackReason ?? null,
     },
+    trainer: { name: fit.trainer.name, shards: fit.trainer.shards, reason: fit.trainer.reason ?? null },
     packages: run.packages,
     hyperparameters: { model: config.model, training, classWeights: run.candidate.weights },
     leg: loaded.leg ?? null,
@@ -73,6 +74,8 @@ export function trainingRecord(run: TrainingRun): TrainingRecord {
       durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
       samplesPerSecond: fit.samplesPerSecond,
       epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond })),
+      threads: fit.trainer.threads,
+      threadsReason: fit.trainer.threadsReason ?? null,
     },
   };
 }

@@ -6,9 +6,10 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { TrainingRecord } from '../../src/artifacts.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush } from '../github/git-repos.js';
 import { root, runNode, shippedPartitions, smallConfig } from '../pipeline/repo.js';
@@ -131,6 +132,15 @@ describe('bundled actions, in the order of ct.yml', () => {
     const train = await step('train', { config: 'ct.config.yaml', out: 'out-wasm', backend: 'wasm' });
     expectSuccess(train);
     expect(train.outputs).toMatchObject({ backend: 'wasm', epochs: '2' });
+  });
+
+  it('the bundled train action trains with the fused step, its worker thread from the bundle', async () => {
+    const train = await step('train', { config: 'ct.config.yaml', out: 'out-fused', backend: 'fused' });
+    expectSuccess(train);
+    expect(train.stdout).toContain(`training with ct's fused WebAssembly SIMD step on ${Math.min(2, availableParallelism())} thread`);
+    const record = JSON.parse(readFileSync(path.join(workspace, 'out-fused/model/training.json'), 'utf8')) as TrainingRecord;
+    expect(record.trainer).toEqual({ name: 'fused', shards: 2, reason: null });
+    expect(record.timing.threads).toBe(Math.min(2, availableParallelism()));
   });
 
   it('a checkout of the action without node_modules (as on a runner) trains on wasm with the binaries its bundle ships', async () => {

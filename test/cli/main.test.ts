@@ -80,7 +80,7 @@ describe('a value or an argument the verb cannot use', () => {
     [['validate', '--accept', '2001-02-30'], '--accept: expected the day of a partition, YYYY-MM-DD, got "2001-02-30"'],
     [['validate', '--reason', 'a strike'], 'ct validate: --reason needs --accept <day>'],
     [['promote', '--base', 'main'], 'ct promote: --base needs --pr'],
-    [['train', '--backend', 'gpu'], '--backend: expected auto, tensorflow, wasm or cpu, got "gpu"'],
+    [['train', '--backend', 'gpu'], '--backend: expected auto, fused, tensorflow, wasm or cpu, got "gpu"'],
     [['init', '--data', 'x', '--label', 'y', '--task', 'ranking'], '--task: expected binary, multiclass or regression, got "ranking"'],
     [['init', '--label', 'y'], 'ct init: --data <file|folder> is required'],
     [['init', '--data', 'x'], 'ct init: --label <column|comparison> is required'],

@@ -28,7 +28,7 @@ test('whole numbers: digits only, at least the minimum', () => {
 
 test('choices, days, periods and lists', () => {
   expect(oneOf(BACKENDS)('wasm', '--backend')).toBe('wasm');
-  expect(outcome(() => oneOf(BACKENDS)('WASM', '--backend'))).toBe('--backend: expected auto, tensorflow, wasm or cpu, got "WASM"');
+  expect(outcome(() => oneOf(BACKENDS)('WASM', '--backend'))).toBe('--backend: expected auto, fused, tensorflow, wasm or cpu, got "WASM"');
   expect(date('2001-02-28', '--from')).toBe('2001-02-28');
   expect(outcome(() => date('2001-02-29', '--from'))).toBe('--from: expected a date YYYY-MM-DD, got "2001-02-29"');
   expect(partitionDay('2001-03-01', '--accept')).toBe('2001-03-01');
@@ -46,7 +46,7 @@ describe("the actions' inputs", () => {
 
   test('a backend that is not one is a UserError naming the input', () => {
     process.env.INPUT_BACKEND = 'gpu';
-    expect(outcome(() => commonInputs())).toBe('input backend: expected auto, tensorflow, wasm or cpu, got "gpu"');
+    expect(outcome(() => commonInputs())).toBe('input backend: expected auto, fused, tensorflow, wasm or cpu, got "gpu"');
     process.env.INPUT_BACKEND = 'cpu';
     expect(commonInputs()).toMatchObject({ backend: 'cpu' });
   });

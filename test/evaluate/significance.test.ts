@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { scoreRows } from '../../src/evaluate/metrics.js';
-import { deLongTest, mcNemarTest, pairedBootstrap, quantileSorted } from '../../src/evaluate/significance.js';
+import { scoreRows, weightedMetrics } from '../../src/evaluate/metrics.js';
+import {
+  bootstrapDraws,
+  type BootstrapWork,
+  deLongTest,
+  drawOnTwoThreads,
+  mcNemarTest,
+  pairedBootstrap,
+  quantileSorted,
+} from '../../src/evaluate/significance.js';
+import { mulberry32 } from '../../src/train/random.js';
 
 /** Values computed by SciPy (DeLong via midranks) and statsmodels (McNemar): test/fixtures/metrics/reference.py. */
 interface Case {
@@ -86,5 +95,47 @@ describe('pairedBootstrap', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 12);
     expect(quantileSorted([], 0.5)).toBeNaN();
+  });
+});
+
+describe('pairedBootstrap on two threads', () => {
+  // 20,000 rows: enough work for a second thread.
+  const n = 20_000;
+  const random = mulberry32(11);
+  const labels = Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0));
+  const a = labels.map((y) => Math.min(0.999, Math.max(0.001, 0.35 * y + 0.65 * random())));
+  const b = labels.map((y) => Math.min(0.999, Math.max(0.001, 0.3 * y + 0.7 * random())));
+  const work = (samples: number): BootstrapWork => ({
+    candidate: scored(labels, a),
+    baseline: scored(labels, b),
+    names: ['auc', 'logLoss', 'accuracy'],
+    samples,
+    seed: 5,
+    draws: new Float64Array(new SharedArrayBuffer(8 * 3 * samples)),
+  });
+
+  it('the worker draws the second half exactly as one thread draws the whole stream', () => {
+    const two = work(60);
+    expect(drawOnTwoThreads(two)).toBe(true);
+    const one = work(60);
+    bootstrapDraws(one, 0, 60);
+    expect(Array.from(two.draws)).toEqual(Array.from(one.draws));
+    // And one thread's draws are the seeded stream read in order, draw after draw.
+    const stream = mulberry32(5);
+    const counts = new Uint32Array(n);
+    for (let d = 0; d < 60; d++) {
+      counts.fill(0);
+      for (let k = 0; k < n; k++) counts[Math.floor(stream() * n)]!++;
+      const delta = weightedMetrics(one.candidate, counts).auc! - weightedMetrics(one.baseline, counts).auc!;
+      expect(one.draws[d]).toBe(delta);
+    }
+  });
+
+  it('a large pairedBootstrap gives the same intervals as its draws on one thread', () => {
+    const r = pairedBootstrap(scored(labels, a), scored(labels, b), { samples: 300, seed: 5, confidence: 0.9, metrics: ['auc'] });
+    const one = { ...work(300), names: ['auc'], draws: new Float64Array(new SharedArrayBuffer(8 * 300)) };
+    bootstrapDraws(one, 0, 300);
+    const sorted = Float64Array.from(one.draws).sort();
+    expect(r.auc!.ci).toEqual([quantileSorted(sorted, 0.05), quantileSorted(sorted, 0.95)]);
   });
 });

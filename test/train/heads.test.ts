@@ -38,6 +38,7 @@ async function trainAndScore(table: Table, cfg: CtConfig) {
     task: cfg.task,
     training: cfg.training,
     threshold: 0.5,
+    classWeights: null,
     ...(classes === undefined ? {} : { classes }),
   });
   const preds = predictRows(model, encoded, held);

@@ -21,7 +21,7 @@ import { sampleRows } from '../../src/train/random.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-function config(seed: number, extra: Record<string, unknown> = {}): CtConfig {
+function baseConfig(seed: number, extra: Record<string, unknown> = {}): CtConfig {
   return checkConfig('test.yaml', {
     name: 'flight-delay',
     task: 'binary',
@@ -62,6 +62,7 @@ async function train(cfg: CtConfig): Promise<{ model: tf.LayersModel; hash: stri
     task: cfg.task,
     training: cfg.training,
     threshold: 0.5,
+    classWeights: null,
     onEpoch: () => tensorsPerEpoch.push(tf.memory().numTensors),
   });
   const hash = createHash('sha256');
@@ -69,10 +70,11 @@ async function train(cfg: CtConfig): Promise<{ model: tf.LayersModel; hash: stri
   return { model, hash: hash.digest('hex'), tensorsPerEpoch, encoded };
 }
 
-describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
+describe.each(['cpu', 'wasm', 'fused'] as const)('training on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend(backend);
   });
+  const config = (seed: number, extra: Record<string, unknown> = {}): CtConfig => baseConfig(seed, { backend, ...extra });
 
   it('is bitwise reproducible: same data, config, seed and backend give the same weights', async () => {
     const a = await train(config(42));
@@ -107,11 +109,11 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
 
 describe('class weights', () => {
   it('balanced weights are n / (classes x n_class); named weights must name classes', () => {
-    const cfg = config(1, { classWeight: 'balanced' });
+    const cfg = baseConfig(1, { classWeight: 'balanced' });
     expect(classWeights(cfg.training, 'binary', [0, 0, 0, 1], ['0', '1'])).toEqual([4 / 6, 2]);
-    expect(classWeights(config(1, { classWeight: { '1': 3 } }).training, 'binary', [0, 1], ['0', '1'])).toEqual([1, 3]);
-    expect(classWeights(config(1).training, 'binary', [0, 1], ['0', '1'])).toBeNull();
-    expect(() => classWeights(config(1, { classWeight: { yes: 3 } }).training, 'binary', [0, 1], ['0', '1'])).toThrow(
+    expect(classWeights(baseConfig(1, { classWeight: { '1': 3 } }).training, 'binary', [0, 1], ['0', '1'])).toEqual([1, 3]);
+    expect(classWeights(baseConfig(1).training, 'binary', [0, 1], ['0', '1'])).toBeNull();
+    expect(() => classWeights(baseConfig(1, { classWeight: { yes: 3 } }).training, 'binary', [0, 1], ['0', '1'])).toThrow(
       'training.classWeight: "yes" is not a class',
     );
   });
@@ -132,13 +134,13 @@ describe('class weights', () => {
         ['0', '1'],
       );
       compileModel(model, cfg.task, cfg.training, weights);
-      await fitModel(model, encoded, rows, new Int32Array(0), { task: cfg.task, training: cfg.training, threshold: 0.5 });
+      await fitModel(model, encoded, rows, new Int32Array(0), { task: cfg.task, training: cfg.training, threshold: 0.5, classWeights: weights });
       const p = predictRows(model, encoded, rows);
       model.dispose();
       return p.reduce((a, b) => a + b, 0) / p.length;
     };
-    const plain = await meanPrediction(config(42));
-    const balanced = await meanPrediction(config(42, { classWeight: 'balanced' }));
+    const plain = await meanPrediction(baseConfig(42));
+    const balanced = await meanPrediction(baseConfig(42, { classWeight: 'balanced' }));
     // Unweighted, the mean prediction sits near the share of delayed flights; balanced, well above it.
     expect(positiveRate).toBeLessThan(0.35);
     expect(Math.abs(plain - positiveRate)).toBeLessThan(0.1);

@@ -1,9 +1,11 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  __commonJS,
-  __require,
   require_tf_core_node
 } from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import {
+  __commonJS,
+  __require
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/long/src/long.js
 var require_long = __commonJS({

@@ -9,7 +9,7 @@ import {
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/features/label.ts
 var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
@@ -875,16 +875,17 @@ async function activate(name, options, logger) {
 }
 var lastAnnouncement;
 async function selectBackend(preference, logger = silentLogger, options = {}) {
-  const candidates = preference === "auto" ? BACKEND_ORDER : [preference];
+  const automatic = preference === "auto" || preference === "fused";
+  const candidates = automatic ? BACKEND_ORDER : [preference];
   if (!BACKEND_ORDER.includes(candidates[0])) {
-    throw new UserError(`unknown TF.js backend '${String(preference)}': use auto, tensorflow, wasm or cpu`);
+    throw new UserError(`unknown TF.js backend '${String(preference)}': use auto, fused, tensorflow, wasm or cpu`);
   }
   const skipped = [];
   for (const name of candidates) {
     try {
       await activate(name, options, logger);
     } catch (error) {
-      if (preference !== "auto") {
+      if (!automatic) {
         throw new UserError(`TF.js backend '${name}' was requested but cannot be used: ${reasonOf(error)}`, {
           cause: error
         });
@@ -1084,6 +1085,7 @@ export {
   labelledRows,
   featureColumnMismatch,
   encodeFeatureColumn,
+  nativePackage,
   selectBackend,
   batchTensors,
   allRows,

@@ -20,7 +20,7 @@ import {
   populationStabilityIndex,
   twoProportionZTest,
   wassersteinDistance
-} from "./evaluate+monitor+predict+validate.js";
+} from "./bootstrap-worker+evaluate+monitor+predict+validate.js";
 import {
   DATA_EXTENSIONS,
   DEFAULT_CONSTRAINT_TOLERANCE,

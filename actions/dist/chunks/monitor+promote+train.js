@@ -7,7 +7,7 @@ import {
   __commonJS,
   __require,
   __toESM
-} from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({

@@ -6,13 +6,16 @@ import {
 import {
   code,
   evaluationMarkdown,
-  headlineMetric,
   plain,
   registryPath,
   require_tunnel,
   require_undici,
-  text
+  text,
+  trainedWith
 } from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric
+} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   UserError
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
@@ -20,7 +23,7 @@ import {
   __commonJS,
   __require,
   __toESM
-} from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
@@ -844,7 +847,7 @@ function lineage(t) {
   return [
     `- Training data: ${window} (${parts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint ${code(`${t.data.fingerprint.slice(0, 19)}\u2026`)}`,
     `- Code: ${t.git === null ? "not a git repository" : `commit ${code(t.git.commit.slice(0, 12))}${t.git.dirty ? " (uncommitted changes)" : ""}`}; config ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 12)}\u2026`)}`,
-    `- Training: ${t.epochs} epoch(s) on ${code(t.backend.name)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`
+    `- Training: ${t.epochs} epoch(s) with ${trainedWith(t)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`
   ];
 }
 function pullRequestBody(input) {

@@ -35,7 +35,6 @@ import {
   dayNumber,
   displayPath,
   fingerprintFiles,
-  headlineMetric,
   inferSchema,
   listPartitions,
   parseSchema,
@@ -45,9 +44,12 @@ import {
   registryPath,
   schemaPath,
   validationMarkdown,
-  weightedMetrics,
   widenSchema
 } from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric,
+  weightedMetrics
+} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   labelColumnValues,
   selectBackend

@@ -233,7 +233,7 @@ var FusedTrainer = class _FusedTrainer {
       info.threads = 2;
     }
     const trainer = new _FusedTrainer(model2, layout, memory2, kernels, training, worker, info);
-    trainer.readWeights();
+    copyWeightsIn(model2, layout, memory2);
     return trainer;
   }
   /** Trains on rows order[start..end) as one batch; returns the batch's mean loss. */
@@ -285,16 +285,6 @@ var FusedTrainer = class _FusedTrainer {
     if (done !== this.sequence) waitWhile(this.words, Command.Done, done);
     if (Atomics.load(this.words, Command.Failed) !== 0) throw new Error("fused training: the worker thread failed");
   }
-  /** Copies the TF.js model's weights into the memory (padding stays zero). */
-  readWeights() {
-    const buffer = this.memory.buffer;
-    for (const t of this.layout.tensors) {
-      const values = this.model.getLayer(t.layer).getWeights()[t.index].dataSync();
-      const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
-      const view = new Float32Array(buffer, t.ptr, rows * t.stride);
-      for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
-    }
-  }
   /** Writes the trained weights into the TF.js model. */
   writeWeights() {
     const buffer = this.memory.buffer;
@@ -320,6 +310,14 @@ var FusedTrainer = class _FusedTrainer {
     await this.worker.terminate();
   }
 };
+function copyWeightsIn(model2, layout, memory2) {
+  for (const t of layout.tensors) {
+    const values = model2.getLayer(t.layer).getWeights()[t.index].dataSync();
+    const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+    const view = new Float32Array(memory2.buffer, t.ptr, rows * t.stride);
+    for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
+  }
+}
 
 // src/train/loop.ts
 async function fitModel(model2, data, trainRows, validationRows, options) {

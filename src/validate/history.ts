@@ -429,9 +429,24 @@ function jensenShannon(p: Record<string, number>, sums: ReadonlyMap<string, numb
  * outside the range of every value in the history: an outlier beyond anything the
  * history shows. Returns nothing when the history is shorter than `minDays`.
  */
-export function compareWithHistory(newest: PartitionProfile, all: readonly PartitionProfile[], options: HistoryOptions): HistoryFinding[] {
+export function compareWithHistory(
+  newest: PartitionProfile,
+  all: readonly PartitionProfile[],
+  options: HistoryOptions,
+  part: HistoryPart = 'all',
+): HistoryFinding[] {
   const history = all.filter((h) => h.date < newest.date).slice(-options.maxDays);
   if (history.length < options.minDays) return [];
+  if (part === 'model') {
+    // The model's scores against the days' own: none of the pooled metrics below are needed.
+    const scores = Object.fromEntries(Object.entries(newest.metrics).filter(([metric]) => metric.startsWith('model.')));
+    return judge(
+      scores,
+      history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
+      newest,
+      options,
+    );
+  }
   // Category mixes are compared with the same weekday's days when there are 3 or more, else with all days.
   const weekdays = new Map<number, PartitionProfile[]>();
   for (const h of history) weekdays.set(weekdayOf(h.date), [...(weekdays.get(weekdayOf(h.date)) ?? []), h]);
@@ -456,11 +471,29 @@ export function compareWithHistory(newest: PartitionProfile, all: readonly Parti
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false),
   };
+  if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
   const historyMetrics = history.map((h) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
     metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) },
   }));
+  return judge(newestMetrics, historyMetrics, newest, options);
+}
+
+/**
+ * What {@link compareWithHistory} compares: everything (`all`), the data's own metrics
+ * (`data`: what a partition's profile and its history decide, stable while production
+ * changes), or the production model's scores only (`model`: cheap, no pooled metrics).
+ */
+export type HistoryPart = 'all' | 'data' | 'model';
+
+/** The findings of `newestMetrics` against the same metrics of the history days. */
+function judge(
+  newestMetrics: Record<string, number>,
+  historyMetrics: ReadonlyArray<{ date: string; weekday: number; metrics: Record<string, number> }>,
+  newest: PartitionProfile,
+  options: HistoryOptions,
+): HistoryFinding[] {
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {

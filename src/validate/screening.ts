@@ -278,9 +278,10 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
 }
 
 /**
- * A partition's findings against its history: from its cache entry when nothing they depend
- * on changed (its profile, the history's partitions and model scores, the options), so a
- * run compares only the partitions that are new.
+ * A partition's findings against its history. What its data and its history's data
+ * decide comes from its cache entry when none of it changed (its profile, the history's
+ * partitions, the options), so a run compares only the partitions that are new; the
+ * production model's scores, which change with every promotion, are judged afresh (cheap).
  */
 function verdictOf(
   entry: CacheEntry,
@@ -294,17 +295,28 @@ function verdictOf(
   const key = createHash('sha256')
     .update(
       JSON.stringify({
-        self: [entry.fingerprint, profile.metrics],
-        history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint, h.metrics[Object.keys(h.metrics).find((m) => m.startsWith('model.')) ?? '']]),
+        self: [entry.fingerprint, dataMetrics(profile.metrics)],
+        history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint]),
         options,
+        version: VERDICT_FORMAT,
       }),
     )
     .digest('hex');
-  if (entry.verdict?.key === key) return entry.verdict.findings;
-  const findings = compareWithHistory(profile, used, options);
-  entry.verdict = { key, findings };
-  writeJson(file, entry);
-  return findings;
+  let findings = entry.verdict?.key === key ? entry.verdict.findings : undefined;
+  if (findings === undefined) {
+    findings = compareWithHistory(profile, used, options, 'data');
+    entry.verdict = { key, findings };
+    writeJson(file, entry);
+  }
+  return [...findings, ...compareWithHistory(profile, used, options, 'model')].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/** Bumped when what a cached verdict holds changes (2: the model's scores left out of it). */
+const VERDICT_FORMAT = 2;
+
+/** A profile's metrics without the production model's scores. */
+function dataMetrics(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith('model.')));
 }
 
 function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {

@@ -32,7 +32,7 @@ describe('selectBackend', () => {
     } else {
       expect(info.name).toBe('wasm');
       expect(info.fallbackReason).toMatch(/^tensorflow: @tensorflow\/tfjs-node is not installed/);
-      expect(info.fastKernels).toEqual(['UnsortedSegmentSum', 'BatchMatMul']);
+      expect(info.fastKernels).toEqual(['UnsortedSegmentSum', 'BatchMatMul', 'GatherV2']);
     }
     expect(logger.lines).toContain(`TF.js backend: ${info.name}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`);
     // The backend really computes.
@@ -54,7 +54,7 @@ describe('selectBackend', () => {
     expect(cpu).toEqual({ name: 'cpu', requested: 'cpu', tfjsVersion: tf.version.tfjs, fastKernels: ['UnsortedSegmentSum', 'SplitV', 'BatchMatMul'] });
     expect(tf.getBackend()).toBe('cpu');
     const wasm = await selectBackend('wasm');
-    expect(wasm).toMatchObject({ name: 'wasm', requested: 'wasm', fastKernels: ['UnsortedSegmentSum', 'BatchMatMul'] });
+    expect(wasm).toMatchObject({ name: 'wasm', requested: 'wasm', fastKernels: ['UnsortedSegmentSum', 'BatchMatMul', 'GatherV2'] });
     expect(tf.getBackend()).toBe('wasm');
     expect(isFastKernelRegistered('UnsortedSegmentSum', 'wasm')).toBe(true);
   });

@@ -254,6 +254,37 @@ describe('wasm BatchMatMul', () => {
   });
 });
 
+describe('wasm GatherV2', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  afterAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  test.each([
+    [[40, 6], [512, 1], 'float32'],
+    [[9, 3, 2], [7], 'float32'],
+    [[400, 16], [3, 5], 'int32'],
+  ] as const)('gather of a %j table at %j ids (%s) equals the reference, exactly', (tableShape, idsShape, dtype) => {
+    expect(isFastKernelRegistered('GatherV2', 'wasm')).toBe(true);
+    const rand = random(5);
+    const size = (tableShape as readonly number[]).reduce((a, b) => a * b, 1);
+    const values = dtype === 'int32' ? Int32Array.from({ length: size }, () => Math.floor(rand() * 1000)) : randomFloats(rand, size);
+    const count = (idsShape as readonly number[]).reduce((a, b) => a * b, 1);
+    const ids = Int32Array.from({ length: count }, () => Math.floor(rand() * tableShape[0]));
+    const run = () => tf.tidy(() => read(tf.gather(tf.tensor(values, [...tableShape], dtype), tf.tensor(ids, [...idsShape], 'int32'))));
+    expect(run()).toEqual(reference(run));
+  });
+
+  test('an id out of range throws as TF.js does; another axis goes to TF.js', () => {
+    const table = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    expect(() => tf.gather(table, tf.tensor1d([2], 'int32'))).toThrow('GatherV2: the index value 2 is not in [0, 1]');
+    expect(read(tf.gather(table, tf.tensor1d([1, 1, 0], 'int32'), 1))).toEqual({ shape: [2, 3], values: [2, 2, 1, 4, 4, 3] });
+    table.dispose();
+  });
+});
+
 /** Two embeddings and a number, concatenated, then an MLP: the reference model in small. */
 function embeddingModel(seed: number): tf.LayersModel {
   const init = (s: number) => tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed + s });

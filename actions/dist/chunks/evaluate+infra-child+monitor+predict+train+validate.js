@@ -475,7 +475,7 @@ var silentLogger = {
 
 // src/train/kernels.ts
 var tf = __toESM(require_tf_node(), 1);
-var FAST_KERNEL_NAMES = ["UnsortedSegmentSum", "SplitV", "BatchMatMul"];
+var FAST_KERNEL_NAMES = ["UnsortedSegmentSum", "SplitV", "BatchMatMul", "GatherV2"];
 var originals = /* @__PURE__ */ new Map();
 var ours = /* @__PURE__ */ new Set();
 function scatterAdd(x, ids, numSegments, inner, out) {
@@ -542,6 +542,29 @@ var wasmUnsortedSegmentSum = (params) => {
   const xValues = backend.typedArrayFromHeap(x);
   const ids = backend.typedArrayFromHeap(segmentIds);
   scatterAdd(xValues, ids, numSegments, inner, out);
+  return result;
+};
+var wasmGatherV2 = (params) => {
+  const { x, indices } = params.inputs;
+  const attrs = params.attrs ?? {};
+  const axis = x === void 0 ? -1 : tf.util.parseAxisParam(attrs["axis"], x.shape)[0];
+  if (x === void 0 || indices === void 0 || axis !== 0 || (attrs["batchDims"] ?? 0) !== 0 || !isNumeric(x.dtype) || indices.dtype !== "int32") {
+    return callOriginal("GatherV2", "wasm", params);
+  }
+  const backend = params.backend;
+  const rows = x.shape[0];
+  const inner = tf.util.sizeFromShape(x.shape.slice(1));
+  const result = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+  const out = backend.typedArrayFromHeap(result);
+  const table = backend.typedArrayFromHeap(x);
+  const ids = backend.typedArrayFromHeap(indices);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!(id >= 0 && id < rows)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rows - 1}]`);
+    const from = id * inner;
+    const to = i * inner;
+    for (let j = 0; j < inner; j++) out[to + j] = table[from + j];
+  }
   return result;
 };
 var cpuSplitV = (params) => {
@@ -715,7 +738,7 @@ var wasmBatchMatMul = (params) => {
 };
 var implementations = {
   cpu: { UnsortedSegmentSum: cpuUnsortedSegmentSum, SplitV: cpuSplitV, BatchMatMul: cpuBatchMatMul },
-  wasm: { UnsortedSegmentSum: wasmUnsortedSegmentSum, BatchMatMul: wasmBatchMatMul }
+  wasm: { UnsortedSegmentSum: wasmUnsortedSegmentSum, BatchMatMul: wasmBatchMatMul, GatherV2: wasmGatherV2 }
 };
 for (const byKernel of Object.values(implementations)) {
   for (const f of Object.values(byKernel)) ours.add(f);

@@ -148,15 +148,10 @@ function shardRows(n, shard) {
   const first = Math.min(n, shard * size);
   return { first, count: Math.min(n, first + size) - first };
 }
-function dropoutSeed(seed, step, layer) {
-  return (Math.imul(seed ^ 1540483477, 16777619) ^ Math.imul(step + 1, 2654435761) ^ Math.imul(layer + 1, 2246822519)) >>> 0;
+function dropoutSeed(seed, step) {
+  return (Math.imul(seed ^ 1540483477, 16777619) ^ Math.imul(step + 1, 2654435761)) >>> 0;
 }
-function shardGradients(k, l, shard, n, step, seed) {
-  const { first, count } = shardRows(n, shard);
-  if (count === 0) return 0;
-  const s = l.shards[shard];
-  const order = l.order + first * 4;
-  const gradOffset = (1 + shard) * l.paramBytes;
+function forward(k, l, s, order, count, dropout) {
   for (const input of l.inputs) {
     if (input.kind === "embedding") k.gatherEmbedding(order, count, input.column, l.tensors[input.table].ptr, input.dim, s.x, l.width, input.offset);
     else k.gatherNumeric(order, count, input.column, s.x, l.width, input.offset);
@@ -167,10 +162,24 @@ function shardGradients(k, l, shard, n, step, seed) {
     k.matmul(x, count, layer.in, l.tensors[layer.kernel].ptr, layer.out, l.tensors[layer.bias].ptr, s.pre[i]);
     if (i === last) return;
     k.activate(layer.activation, s.pre[i], s.post[i], count * layer.out);
-    if (layer.dropout > 0) k.dropout(s.post[i], s.mask[i], count * layer.out, layer.dropout, dropoutSeed(seed, step, i), first * layer.out);
+    if (layer.dropout > 0 && dropout !== null) {
+      k.dropout(s.post[i], s.mask[i], count * layer.out, layer.dropout, mixSeed(dropout.seed, i), dropout.first * layer.out);
+    }
     x = s.post[i];
   });
-  const z = s.pre[last];
+  return s.pre[last];
+}
+function mixSeed(seed, layer) {
+  return (seed ^ Math.imul(layer + 1, 2246822519)) >>> 0;
+}
+function shardGradients(k, l, shard, n, step, seed) {
+  const { first, count } = shardRows(n, shard);
+  if (count === 0) return 0;
+  const s = l.shards[shard];
+  const order = l.order + first * 4;
+  const gradOffset = (1 + shard) * l.paramBytes;
+  const z = forward(k, l, s, order, count, { seed: dropoutSeed(seed, step), first });
+  const last = l.layers.length - 1;
   const width = l.layers[last].out;
   let d = s.d[0];
   const scale = 1 / n;

@@ -521,9 +521,18 @@ function jensenShannon(p, sums, days, leaveOut) {
   divergence += term(Math.max(0, pOther), Math.max(0, qOther));
   return Math.sqrt(Math.max(0, Math.min(1, divergence / 2)));
 }
-function compareWithHistory(newest, all, options) {
+function compareWithHistory(newest, all, options, part = "all") {
   const history = all.filter((h) => h.date < newest.date).slice(-options.maxDays);
   if (history.length < options.minDays) return [];
+  if (part === "model") {
+    const scores = Object.fromEntries(Object.entries(newest.metrics).filter(([metric]) => metric.startsWith("model.")));
+    return judge(
+      scores,
+      history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
+      newest,
+      options
+    );
+  }
   const weekdays = /* @__PURE__ */ new Map();
   for (const h of history) weekdays.set(weekdayOf(h.date), [...weekdays.get(weekdayOf(h.date)) ?? [], h]);
   const allSums = poolSums(history);
@@ -545,11 +554,17 @@ function compareWithHistory(newest, all, options) {
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false)
   };
+  if (part === "data") {
+    for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
+  }
   const historyMetrics = history.map((h) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
     metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) }
   }));
+  return judge(newestMetrics, historyMetrics, newest, options);
+}
+function judge(newestMetrics, historyMetrics, newest, options) {
   const weekday = weekdayOf(newest.date);
   const findings = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
@@ -792,16 +807,23 @@ function verdictOf(entry, profile, history, entries, options, file) {
   const used = history.slice(-options.maxDays);
   const key = createHash("sha256").update(
     JSON.stringify({
-      self: [entry.fingerprint, profile.metrics],
-      history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint, h.metrics[Object.keys(h.metrics).find((m) => m.startsWith("model.")) ?? ""]]),
-      options
+      self: [entry.fingerprint, dataMetrics(profile.metrics)],
+      history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint]),
+      options,
+      version: VERDICT_FORMAT
     })
   ).digest("hex");
-  if (entry.verdict?.key === key) return entry.verdict.findings;
-  const findings = compareWithHistory(profile, used, options);
-  entry.verdict = { key, findings };
-  writeJson(file, entry);
-  return findings;
+  let findings = entry.verdict?.key === key ? entry.verdict.findings : void 0;
+  if (findings === void 0) {
+    findings = compareWithHistory(profile, used, options, "data");
+    entry.verdict = { key, findings };
+    writeJson(file, entry);
+  }
+  return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+var VERDICT_FORMAT = 2;
+function dataMetrics(metrics) {
+  return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
 function severityOf(kind, config) {
   return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];

@@ -4,7 +4,7 @@
  * thread and in the worker, on the same memory and layout.
  */
 import type { Kernels } from './kernels.js';
-import { SHARDS, type FusedLayout } from './layout.js';
+import { SHARDS, type FusedLayout, type ShardBuffers } from './layout.js';
 
 /** Rows of a batch of `n` that shard `shard` computes: [first, first + count). */
 export function shardRows(n: number, shard: number): { first: number; count: number } {
@@ -13,9 +13,38 @@ export function shardRows(n: number, shard: number): { first: number; count: num
   return { first, count: Math.min(n, first + size) - first };
 }
 
-/** Dropout's hash seed for a layer of a step: independent of the thread that draws it. */
-function dropoutSeed(seed: number, step: number, layer: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca77)) >>> 0;
+/** Dropout's hash seed for a step: independent of the thread that draws it. */
+function dropoutSeed(seed: number, step: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0;
+}
+
+/**
+ * The forward pass of `count` rows listed at `order` into shard `s`'s buffers; returns
+ * the logits' pointer (rows of `l.layers.at(-1).out` floats). With `dropout`, hidden
+ * layers drop as in training (`first`: the rows' position in the batch, for the masks).
+ */
+export function forward(k: Kernels, l: FusedLayout, s: ShardBuffers, order: number, count: number, dropout: { seed: number; first: number } | null): number {
+  for (const input of l.inputs) {
+    if (input.kind === 'embedding') k.gatherEmbedding(order, count, input.column, l.tensors[input.table]!.ptr, input.dim, s.x, l.width, input.offset);
+    else k.gatherNumeric(order, count, input.column, s.x, l.width, input.offset);
+  }
+  const last = l.layers.length - 1;
+  let x = s.x;
+  l.layers.forEach((layer, i) => {
+    k.matmul(x, count, layer.in, l.tensors[layer.kernel]!.ptr, layer.out, l.tensors[layer.bias]!.ptr, s.pre[i]!);
+    if (i === last) return;
+    k.activate(layer.activation, s.pre[i]!, s.post[i]!, count * layer.out);
+    if (layer.dropout > 0 && dropout !== null) {
+      k.dropout(s.post[i]!, s.mask[i]!, count * layer.out, layer.dropout, mixSeed(dropout.seed, i), dropout.first * layer.out);
+    }
+    x = s.post[i]!;
+  });
+  return s.pre[last]!;
+}
+
+/** The seed of a layer's dropout masks in a step, from the step's seed. */
+function mixSeed(seed: number, layer: number): number {
+  return (seed ^ Math.imul(layer + 1, 0x85ebca77)) >>> 0;
 }
 
 /**
@@ -28,21 +57,8 @@ export function shardGradients(k: Kernels, l: FusedLayout, shard: number, n: num
   const s = l.shards[shard]!;
   const order = l.order + first * 4;
   const gradOffset = (1 + shard) * l.paramBytes;
-  for (const input of l.inputs) {
-    if (input.kind === 'embedding') k.gatherEmbedding(order, count, input.column, l.tensors[input.table]!.ptr, input.dim, s.x, l.width, input.offset);
-    else k.gatherNumeric(order, count, input.column, s.x, l.width, input.offset);
-  }
+  const z = forward(k, l, s, order, count, { seed: dropoutSeed(seed, step), first });
   const last = l.layers.length - 1;
-  let x = s.x;
-  l.layers.forEach((layer, i) => {
-    k.matmul(x, count, layer.in, l.tensors[layer.kernel]!.ptr, layer.out, l.tensors[layer.bias]!.ptr, s.pre[i]!);
-    if (i === last) return;
-    k.activate(layer.activation, s.pre[i]!, s.post[i]!, count * layer.out);
-    if (layer.dropout > 0) k.dropout(s.post[i]!, s.mask[i]!, count * layer.out, layer.dropout, dropoutSeed(seed, step, i), first * layer.out);
-    x = s.post[i]!;
-  });
-
-  const z = s.pre[last]!;
   const width = l.layers[last]!.out;
   let d = s.d[0];
   const scale = 1 / n;

@@ -161,7 +161,7 @@ export class FusedTrainer {
       info.threads = 2;
     }
     const trainer = new FusedTrainer(model, layout, memory, kernels, training, worker, info);
-    trainer.readWeights();
+    copyWeightsIn(model, layout, memory);
     return trainer;
   }
 
@@ -218,17 +218,6 @@ export class FusedTrainer {
     if (Atomics.load(this.words, Command.Failed) !== 0) throw new Error('fused training: the worker thread failed');
   }
 
-  /** Copies the TF.js model's weights into the memory (padding stays zero). */
-  private readWeights(): void {
-    const buffer = this.memory.buffer;
-    for (const t of this.layout.tensors) {
-      const values = this.model.getLayer(t.layer).getWeights()[t.index]!.dataSync() as Float32Array;
-      const [rows, cols] = t.shape.length === 2 ? [t.shape[0]!, t.shape[1]!] : [1, t.shape[0]!];
-      const view = new Float32Array(buffer, t.ptr, rows * t.stride);
-      for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
-    }
-  }
-
   /** Writes the trained weights into the TF.js model. */
   writeWeights(): void {
     const buffer = this.memory.buffer;
@@ -253,5 +242,15 @@ export class FusedTrainer {
     if (this.worker === null) return;
     this.command(Command.Exit, 0, 0);
     await this.worker.terminate();
+  }
+}
+
+/** Copies the TF.js model's weights into the memory of `layout` (padding stays zero). */
+export function copyWeightsIn(model: tf.LayersModel, layout: FusedLayout, memory: WebAssembly.Memory): void {
+  for (const t of layout.tensors) {
+    const values = model.getLayer(t.layer).getWeights()[t.index]!.dataSync() as Float32Array;
+    const [rows, cols] = t.shape.length === 2 ? [t.shape[0]!, t.shape[1]!] : [1, t.shape[0]!];
+    const view = new Float32Array(memory.buffer, t.ptr, rows * t.stride);
+    for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
   }
 }

@@ -27,6 +27,7 @@
  * Writes bench/results/replay.json and prints a table.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,6 +69,9 @@ function runCt(run) {
   const out = join(CACHE, `out-${run}`);
   const timeFile = join(CACHE, `time-${run}.txt`);
   rmSync(out, { recursive: true, force: true });
+  // Every run starts cold, as a first replay does: no partition profiles or verdicts cached
+  // (validation.history.cache, .ct/history beside the config, under external-<hash of the data path>).
+  rmSync(join(root, '.ct/history', `external-${createHash('sha256').update(PARTITIONS).digest('hex').slice(0, 16)}`), { recursive: true, force: true });
   const args = [
     '-f',
     '%e %M',

@@ -408,7 +408,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
 async function batchStep(model2, data, options) {
   const preference = options.training.backend;
   if (preference === "auto" && tf2.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
-    return tfjsStep(model2, data, options.training.batchSize, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
+    return tfjsStep(model2, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
   }
   if (preference === "auto" || preference === "fused") {
     const shape = modelShape(model2, options.task);
@@ -423,19 +423,20 @@ async function batchStep(model2, data, options) {
       };
     }
     if (preference === "fused") throw new UserError(`training.backend: fused was requested but cannot be used: ${reason}`);
-    return tfjsStep(model2, data, options.training.batchSize, reason);
+    return tfjsStep(model2, data, options, reason);
   }
-  return tfjsStep(model2, data, options.training.batchSize);
+  return tfjsStep(model2, data, options);
 }
-function tfjsStep(model2, data, batchSize, reason) {
-  const labelsBuf = new Float32Array(batchSize);
+function tfjsStep(model2, data, options, reason) {
+  const labelsBuf = new Float32Array(options.training.batchSize);
+  const oneHot3 = options.task === "multiclass" && options.classWeights !== null ? options.classWeights.length : 0;
   return {
     info: { name: "tfjs", shards: null, threads: 1, ...reason === void 0 ? {} : { reason } },
     async train(order, start, end) {
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
-      const ys = tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const ys = oneHot3 > 0 ? tf2.tidy(() => tf2.oneHot(tf2.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot3).toFloat()) : tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = await model2.trainOnBatch(xs, ys);
       tf2.dispose([...xs, ys]);
       return loss;
@@ -540,7 +541,7 @@ function candidateModel(prep, config, labels) {
 function weightedLoss(task, weights) {
   const w = tf3.keep(tf3.tensor1d(weights));
   return (yTrue, yPred) => tf3.tidy(() => {
-    const classes = yTrue.reshape([-1]).toInt();
+    const classes = task === "multiclass" ? tf3.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
     const perRow = task === "binary" ? tf3.metrics.binaryCrossentropy(yTrue, yPred) : tf3.metrics.categoricalCrossentropy(tf3.oneHot(classes, weights.length), yPred);
     return tf3.mean(tf3.mul(perRow.reshape([-1]), tf3.gather(w, classes)));
   });

@@ -190,7 +190,7 @@ async function batchStep(model: tf.LayersModel, data: EncodedData, options: FitO
   const preference = options.training.backend;
   // A team that installed the GPU build wants training on the GPU (docs/gpu-runners.md).
   if (preference === 'auto' && tf.getBackend() === 'tensorflow' && nativePackage === '@tensorflow/tfjs-node-gpu') {
-    return tfjsStep(model, data, options.training.batchSize, 'the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it');
+    return tfjsStep(model, data, options, 'the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it');
   }
   if (preference === 'auto' || preference === 'fused') {
     const shape = modelShape(model, options.task);
@@ -205,14 +205,16 @@ async function batchStep(model: tf.LayersModel, data: EncodedData, options: FitO
       };
     }
     if (preference === 'fused') throw new UserError(`training.backend: fused was requested but cannot be used: ${reason}`);
-    return tfjsStep(model, data, options.training.batchSize, reason!);
+    return tfjsStep(model, data, options, reason!);
   }
-  return tfjsStep(model, data, options.training.batchSize);
+  return tfjsStep(model, data, options);
 }
 
 /** TF.js's own path: batch tensors and `trainOnBatch`, op by op on the active backend. */
-function tfjsStep(model: tf.LayersModel, data: EncodedData, batchSize: number, reason?: string): BatchStep {
-  const labelsBuf = new Float32Array(batchSize);
+function tfjsStep(model: tf.LayersModel, data: EncodedData, options: FitOptions, reason?: string): BatchStep {
+  const labelsBuf = new Float32Array(options.training.batchSize);
+  // The class-weighted multiclass loss is a custom function: TF.js wants its targets one-hot.
+  const oneHot = options.task === 'multiclass' && options.classWeights !== null ? options.classWeights.length : 0;
   return {
     info: { name: 'tfjs', shards: null, threads: 1, ...(reason === undefined ? {} : { reason }) },
     async train(order, start, end) {
@@ -220,7 +222,8 @@ function tfjsStep(model: tf.LayersModel, data: EncodedData, batchSize: number, r
       const xs = batchTensors(data, order, start, end);
       // Targets: the labels in the model's units (standardised for regression).
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]!]!;
-      const ys = tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const ys =
+        oneHot > 0 ? tf.tidy(() => tf.oneHot(tf.tensor1d(labelsBuf.subarray(0, n), 'int32'), oneHot).toFloat()) : tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = (await model.trainOnBatch(xs, ys)) as number;
       tf.dispose([...xs, ys]);
       return loss;

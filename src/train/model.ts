@@ -126,7 +126,8 @@ function weightedLoss(task: Task, weights: readonly number[]): (yTrue: tf.Tensor
   const w = tf.keep(tf.tensor1d(weights as number[]));
   return (yTrue, yPred) =>
     tf.tidy(() => {
-      const classes = yTrue.reshape([-1]).toInt();
+      // Multiclass targets come one-hot (TF.js checks a custom loss's targets against the output's shape).
+      const classes = task === 'multiclass' ? tf.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
       const perRow =
         task === 'binary' ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
       // As Keras's class_weight: the mean over rows of weight x loss.

@@ -96,7 +96,7 @@ function difference(a: Float32Array[], b: Float32Array[]): { max: number; scale:
 const cases = [
   { task: 'binary', model: { hidden: [16, 12], activation: 'relu' }, training: { optimizer: 'adam', learningRate: 0.01 } },
   { task: 'binary', model: { hidden: [10], activation: 'gelu' }, training: { optimizer: 'rmsprop', learningRate: 0.005, classWeight: 'balanced' } },
-  { task: 'multiclass', model: { hidden: [12], activation: 'tanh' }, training: { optimizer: 'adam', learningRate: 0.01 } },
+  { task: 'multiclass', model: { hidden: [12], activation: 'tanh' }, training: { optimizer: 'adam', learningRate: 0.01, classWeight: 'balanced' } },
   { task: 'regression', model: { hidden: [8, 8], activation: 'elu' }, training: { optimizer: 'sgd', learningRate: 0.05 } },
 ] as const;
 

@@ -108,12 +108,96 @@ function splitTrainingRows(labelled, training) {
 }
 
 // src/train/loop.ts
-var tf2 = __toESM(require_tf_node(), 1);
+var tf3 = __toESM(require_tf_node(), 1);
 
 // src/train/fused/trainer.ts
-var tf = __toESM(require_tf_node(), 1);
+var tf2 = __toESM(require_tf_node(), 1);
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+
+// src/train/model.ts
+var tf = __toESM(require_tf_node(), 1);
+function outputUnits(prep) {
+  return prep.task === "multiclass" ? prep.label.classes.length : 1;
+}
+function buildModel(prep, model2, seed) {
+  let nextSeed = seed;
+  const seeded = () => nextSeed++;
+  const inputs = [];
+  const parts = [];
+  for (const f of prep.features) {
+    if (f.kind === "categorical") {
+      const input2 = tf.input({ shape: [1], dtype: "int32", name: f.name });
+      const embedded = tf.layers.embedding({
+        inputDim: f.cardinality,
+        outputDim: f.embedding,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        name: `${f.name}_embedding`
+      }).apply(input2);
+      inputs.push(input2);
+      parts.push(tf.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
+    } else {
+      const input2 = tf.input({ shape: [1], dtype: "float32", name: f.name });
+      inputs.push(input2);
+      parts.push(input2);
+    }
+  }
+  let x = parts.length === 1 ? parts[0] : tf.layers.concatenate({ name: "features" }).apply(parts);
+  model2.hidden.forEach((units, i) => {
+    x = tf.layers.dense({ units, activation: model2.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
+    if (model2.dropout > 0) x = tf.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
+  });
+  const output = tf.layers.dense({
+    units: outputUnits(prep),
+    activation: headActivation(prep.task),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }),
+    name: "output"
+  }).apply(x);
+  return tf.model({ inputs, outputs: output, name: "ct_model" });
+}
+function headActivation(task) {
+  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
+}
+function lossFor(task) {
+  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
+}
+function classWeights(training, task, labels, classNames) {
+  const spec = training.classWeight;
+  if (spec === void 0) return null;
+  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
+  const k = classNames.length;
+  if (spec === "balanced") {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
+  }
+  return classNames.map((name) => spec[name] ?? 1);
+}
+function compileModel(model2, task, training, weights = null) {
+  const optimizer = training.optimizer === "sgd" ? tf.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf.train.rmsprop(training.learningRate) : tf.train.adam(training.learningRate);
+  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
+}
+function candidateModel(prep, config, labels) {
+  const { training } = config;
+  const model2 = buildModel(prep, config.model, training.seed);
+  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
+  const weights = classWeights(training, config.task, labels, classNames);
+  compileModel(model2, config.task, training, weights);
+  return { model: model2, classNames, weights };
+}
+function weightedLoss(task, weights) {
+  const w = tf.keep(tf.tensor1d(weights));
+  return (yTrue, yPred) => tf.tidy(() => {
+    const classes = task === "multiclass" ? tf.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
+    const perRow = task === "binary" ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
+    return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
+  });
+}
+
+// src/train/fused/trainer.ts
 function modelShape(model2, task) {
   const consumers = /* @__PURE__ */ new Map();
   for (const layer2 of model2.layers) {
@@ -157,7 +241,9 @@ function modelShape(model2, task) {
     const config = layer.getConfig();
     if (!config.useBias || config.kernelRegularizer || config.biasRegularizer) return `dense layer ${layer.name} has no bias or a regularizer`;
     const isOutput = layer.name === outputLayer.name;
-    const activation = isOutput ? headActivation(config.activation, task) : config.activation;
+    if (isOutput && config.activation !== headActivation(task))
+      return `the output's activation ${config.activation} is not the ${task} head's (${headActivation(task)})`;
+    const activation = isOutput ? "linear" : config.activation;
     if (!(activation in ACTIVATIONS)) return `dense layer ${layer.name} has activation ${config.activation}`;
     dense.push({ layer: layer.name, units: config.units, activation, dropout: 0 });
     if (isOutput) break;
@@ -169,10 +255,6 @@ function modelShape(model2, task) {
   }
   if (dense.length === 0 || dense.at(-1).layer !== outputLayer.name || model2.outputs.length !== 1) return "the dense stack does not end in the output";
   return { inputs, concatOrder, dense, head: task === "binary" ? "binary" : task === "multiclass" ? "softmax" : "squared" };
-}
-function headActivation(activation, task) {
-  const expected = task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
-  return activation === expected ? "linear" : `${activation} (the ${task} head needs ${expected})`;
 }
 var FusedTrainer = class _FusedTrainer {
   constructor(model2, layout, memory2, kernels, training, worker, info) {
@@ -290,17 +372,17 @@ var FusedTrainer = class _FusedTrainer {
     const buffer = this.memory.buffer;
     const byLayer = /* @__PURE__ */ new Map();
     for (const t of this.layout.tensors) {
-      const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+      const [rows, cols] = matrixOf(t);
       const view = new Float32Array(buffer, t.ptr, rows * t.stride);
       const values = new Float32Array(rows * cols);
       for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
       const list = byLayer.get(t.layer) ?? [];
-      list[t.index] = tf.tensor(values, t.shape);
+      list[t.index] = tf2.tensor(values, t.shape);
       byLayer.set(t.layer, list);
     }
     for (const [name, tensors] of byLayer) {
       this.model.getLayer(name).setWeights(tensors);
-      tf.dispose(tensors);
+      tf2.dispose(tensors);
     }
   }
   /** Stops the worker. */
@@ -310,10 +392,13 @@ var FusedTrainer = class _FusedTrainer {
     await this.worker.terminate();
   }
 };
+function matrixOf(t) {
+  return t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+}
 function copyWeightsIn(model2, layout, memory2) {
   for (const t of layout.tensors) {
     const values = model2.getLayer(t.layer).getWeights()[t.index].dataSync();
-    const [rows, cols] = t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+    const [rows, cols] = matrixOf(t);
     const view = new Float32Array(memory2.buffer, t.ptr, rows * t.stride);
     for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
   }
@@ -375,7 +460,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
       faultPoint(`train: epoch ${epoch}`);
       if (training.earlyStoppingPatience > 0 && validation !== null) {
         if (best === null || validation.loss < best.score) {
-          if (best !== null) tf2.dispose(best.weights);
+          if (best !== null) tf3.dispose(best.weights);
           best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
           sinceBest = 0;
         } else if (++sinceBest >= training.earlyStoppingPatience) {
@@ -391,7 +476,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
   if (best !== null) {
     if (best.epoch !== history.length) model2.setWeights(best.weights);
     bestEpoch = best.epoch;
-    tf2.dispose(best.weights);
+    tf3.dispose(best.weights);
   }
   const seconds = (performance.now() - started) / 1e3;
   const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
@@ -407,7 +492,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
 }
 async function batchStep(model2, data, options) {
   const preference = options.training.backend;
-  if (preference === "auto" && tf2.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
+  if (preference === "auto" && tf3.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
     return tfjsStep(model2, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
   }
   if (preference === "auto" || preference === "fused") {
@@ -436,9 +521,9 @@ function tfjsStep(model2, data, options, reason) {
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
-      const ys = oneHot3 > 0 ? tf2.tidy(() => tf2.oneHot(tf2.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot3).toFloat()) : tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const ys = oneHot3 > 0 ? tf3.tidy(() => tf3.oneHot(tf3.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot3).toFloat()) : tf3.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = await model2.trainOnBatch(xs, ys);
-      tf2.dispose([...xs, ys]);
+      tf3.dispose([...xs, ys]);
       return loss;
     },
     sync: () => void 0,
@@ -463,88 +548,6 @@ function shuffle(a, random) {
     a[i] = a[j];
     a[j] = t;
   }
-}
-
-// src/train/model.ts
-var tf3 = __toESM(require_tf_node(), 1);
-function outputUnits(prep) {
-  return prep.task === "multiclass" ? prep.label.classes.length : 1;
-}
-function buildModel(prep, model2, seed) {
-  let nextSeed = seed;
-  const seeded = () => nextSeed++;
-  const inputs = [];
-  const parts = [];
-  for (const f of prep.features) {
-    if (f.kind === "categorical") {
-      const input2 = tf3.input({ shape: [1], dtype: "int32", name: f.name });
-      const embedded = tf3.layers.embedding({
-        inputDim: f.cardinality,
-        outputDim: f.embedding,
-        embeddingsInitializer: tf3.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
-        name: `${f.name}_embedding`
-      }).apply(input2);
-      inputs.push(input2);
-      parts.push(tf3.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
-    } else {
-      const input2 = tf3.input({ shape: [1], dtype: "float32", name: f.name });
-      inputs.push(input2);
-      parts.push(input2);
-    }
-  }
-  let x = parts.length === 1 ? parts[0] : tf3.layers.concatenate({ name: "features" }).apply(parts);
-  model2.hidden.forEach((units, i) => {
-    x = tf3.layers.dense({ units, activation: model2.activation, kernelInitializer: tf3.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
-    if (model2.dropout > 0) x = tf3.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
-  });
-  const output = tf3.layers.dense({
-    units: outputUnits(prep),
-    activation: headActivation2(prep.task),
-    kernelInitializer: tf3.initializers.glorotUniform({ seed: seeded() }),
-    name: "output"
-  }).apply(x);
-  return tf3.model({ inputs, outputs: output, name: "ct_model" });
-}
-function headActivation2(task) {
-  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
-}
-function lossFor(task) {
-  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
-}
-function classWeights(training, task, labels, classNames) {
-  const spec = training.classWeight;
-  if (spec === void 0) return null;
-  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
-  const k = classNames.length;
-  if (spec === "balanced") {
-    const counts = new Float64Array(k);
-    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
-    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
-  }
-  for (const key of Object.keys(spec)) {
-    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
-  }
-  return classNames.map((name) => spec[name] ?? 1);
-}
-function compileModel(model2, task, training, weights = null) {
-  const optimizer = training.optimizer === "sgd" ? tf3.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf3.train.rmsprop(training.learningRate) : tf3.train.adam(training.learningRate);
-  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
-}
-function candidateModel(prep, config, labels) {
-  const { training } = config;
-  const model2 = buildModel(prep, config.model, training.seed);
-  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
-  const weights = classWeights(training, config.task, labels, classNames);
-  compileModel(model2, config.task, training, weights);
-  return { model: model2, classNames, weights };
-}
-function weightedLoss(task, weights) {
-  const w = tf3.keep(tf3.tensor1d(weights));
-  return (yTrue, yPred) => tf3.tidy(() => {
-    const classes = task === "multiclass" ? tf3.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
-    const perRow = task === "binary" ? tf3.metrics.binaryCrossentropy(yTrue, yPred) : tf3.metrics.categoricalCrossentropy(tf3.oneHot(classes, weights.length), yPred);
-    return tf3.mean(tf3.mul(perRow.reshape([-1]), tf3.gather(w, classes)));
-  });
 }
 
 // src/train/progress.ts
@@ -659,7 +662,8 @@ async function runTrain(ctx, given) {
   const { training } = config;
   const startedAt = /* @__PURE__ */ new Date();
   const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
-  const backend = await selectBackend(ctx.backend ?? training.backend, ctx.logger);
+  const preference = ctx.backend ?? training.backend;
+  const backend = await selectBackend(preference, ctx.logger);
   const data = encodeTrainingRows(dataset, config);
   for (const { line, warning } of imputedLines(data)) {
     if (warning) ctx.logger.warning(`training data: ${line}`);
@@ -675,8 +679,7 @@ async function runTrain(ctx, given) {
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
     task: config.task,
-    // --backend overrides the config's choice of training path too.
-    training: { ...training, backend: ctx.backend ?? training.backend },
+    training: { ...training, backend: preference },
     threshold: config.evaluation.threshold,
     ...classes === void 0 ? {} : { classes },
     classWeights: candidate.weights,

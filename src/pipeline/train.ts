@@ -34,7 +34,9 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const { training } = config;
   const startedAt = new Date();
   const dataset = given ?? (await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx)));
-  const backend = await selectBackend(ctx.backend ?? training.backend, ctx.logger);
+  // --backend overrides the config's choice of training path and TF.js backend.
+  const preference = ctx.backend ?? training.backend;
+  const backend = await selectBackend(preference, ctx.logger);
 
   const data = encodeTrainingRows(dataset, config);
   for (const { line, warning } of imputedLines(data)) {
@@ -52,8 +54,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
     task: config.task,
-    // --backend overrides the config's choice of training path too.
-    training: { ...training, backend: ctx.backend ?? training.backend },
+    training: { ...training, backend: preference },
     threshold: config.evaluation.threshold,
     ...(classes === undefined ? {} : { classes }),
     classWeights: candidate.weights,

@@ -58,7 +58,8 @@ export function buildModel(prep: Preprocessing, model: ModelConfig, seed: number
   return tf.model({ inputs, outputs: output, name: 'ct_model' });
 }
 
-function headActivation(task: Task): 'sigmoid' | 'softmax' | 'linear' {
+/** The output activation of `task`'s head. */
+export function headActivation(task: Task): 'sigmoid' | 'softmax' | 'linear' {
   return task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'linear';
 }
 

@@ -137,7 +137,6 @@ function planLayout(shape, training, rows, classWeights) {
     tensors,
     params,
     paramBytes,
-    stateBlocks,
     shards
   };
 }

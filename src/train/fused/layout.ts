@@ -80,7 +80,6 @@ export interface FusedLayout {
   /** All parameters: one contiguous block of `paramBytes` at `params`; then SHARDS gradient blocks, then optimiser state blocks. */
   params: number;
   paramBytes: number;
-  stateBlocks: number;
   shards: ShardBuffers[];
 }
 
@@ -195,7 +194,6 @@ export function planLayout(
     tensors,
     params,
     paramBytes,
-    stateBlocks,
     shards,
   };
 }

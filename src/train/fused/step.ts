@@ -23,7 +23,7 @@ function dropoutSeed(seed: number, step: number): number {
  * the logits' pointer (rows of `l.layers.at(-1).out` floats). With `dropout`, hidden
  * layers drop as in training (`first`: the rows' position in the batch, for the masks).
  */
-export function forward(k: Kernels, l: FusedLayout, s: ShardBuffers, order: number, count: number, dropout: { seed: number; first: number } | null): number {
+function forward(k: Kernels, l: FusedLayout, s: ShardBuffers, order: number, count: number, dropout: { seed: number; first: number } | null): number {
   for (const input of l.inputs) {
     if (input.kind === 'embedding') k.gatherEmbedding(order, count, input.column, l.tensors[input.table]!.ptr, input.dim, s.x, l.width, input.offset);
     else k.gatherNumeric(order, count, input.column, s.x, l.width, input.offset);

@@ -13,9 +13,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Task, TrainingConfig } from '../../config/types.js';
 import type { EncodedData } from '../../features/preprocessing.js';
 import { workerScript } from '../../workers.js';
+import { headActivation } from '../model.js';
 import { Command, controlViews, waitWhile, type WorkerSetup } from './control.js';
 import { instantiateKernels, kernelModule, sharedMemory, type Kernels } from './kernels.js';
-import { ACTIVATIONS, planLayout, type FusedLayout, type ModelShape } from './layout.js';
+import { ACTIVATIONS, planLayout, type FusedLayout, type ModelShape, type TensorSlot } from './layout.js';
 import { BETA1, BETA2, shardGradients, updateParameters, type UpdateConstants } from './step.js';
 
 /** How a fused run is set up, for the training record. */
@@ -78,7 +79,10 @@ export function modelShape(model: tf.LayersModel, task: Task): ModelShape | stri
     const config = layer.getConfig() as { units: number; activation: string; useBias: boolean; kernelRegularizer?: unknown; biasRegularizer?: unknown };
     if (!config.useBias || config.kernelRegularizer || config.biasRegularizer) return `dense layer ${layer.name} has no bias or a regularizer`;
     const isOutput = layer.name === outputLayer.name;
-    const activation = isOutput ? headActivation(config.activation, task) : config.activation;
+    // The output's activation is the head's, applied by the loss kernels: linear before it.
+    if (isOutput && config.activation !== headActivation(task))
+      return `the output's activation ${config.activation} is not the ${task} head's (${headActivation(task)})`;
+    const activation = isOutput ? 'linear' : config.activation;
     if (!(activation in ACTIVATIONS)) return `dense layer ${layer.name} has activation ${config.activation}`;
     dense.push({ layer: layer.name, units: config.units, activation: activation as keyof typeof ACTIVATIONS, dropout: 0 });
     if (isOutput) break;
@@ -90,12 +94,6 @@ export function modelShape(model: tf.LayersModel, task: Task): ModelShape | stri
   }
   if (dense.length === 0 || dense.at(-1)!.layer !== outputLayer.name || model.outputs.length !== 1) return 'the dense stack does not end in the output';
   return { inputs, concatOrder, dense, head: task === 'binary' ? 'binary' : task === 'multiclass' ? 'softmax' : 'squared' };
-}
-
-/** 'linear' when the output activation is `task`'s head (applied by the loss kernels), else a name the check rejects. */
-function headActivation(activation: string, task: Task): string {
-  const expected = task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'linear';
-  return activation === expected ? 'linear' : `${activation} (the ${task} head needs ${expected})`;
 }
 
 /** Trains a TF.js model in ct's family with the fused kernels. Create with {@link FusedTrainer.create}. */
@@ -223,7 +221,7 @@ export class FusedTrainer {
     const buffer = this.memory.buffer;
     const byLayer = new Map<string, tf.Tensor[]>();
     for (const t of this.layout.tensors) {
-      const [rows, cols] = t.shape.length === 2 ? [t.shape[0]!, t.shape[1]!] : [1, t.shape[0]!];
+      const [rows, cols] = matrixOf(t);
       const view = new Float32Array(buffer, t.ptr, rows * t.stride);
       const values = new Float32Array(rows * cols);
       for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
@@ -245,11 +243,16 @@ export class FusedTrainer {
   }
 }
 
+/** A weight tensor as [rows, cols]: a bias is one row. */
+function matrixOf(t: TensorSlot): [number, number] {
+  return t.shape.length === 2 ? [t.shape[0]!, t.shape[1]!] : [1, t.shape[0]!];
+}
+
 /** Copies the TF.js model's weights into the memory of `layout` (padding stays zero). */
-export function copyWeightsIn(model: tf.LayersModel, layout: FusedLayout, memory: WebAssembly.Memory): void {
+function copyWeightsIn(model: tf.LayersModel, layout: FusedLayout, memory: WebAssembly.Memory): void {
   for (const t of layout.tensors) {
     const values = model.getLayer(t.layer).getWeights()[t.index]!.dataSync() as Float32Array;
-    const [rows, cols] = t.shape.length === 2 ? [t.shape[0]!, t.shape[1]!] : [1, t.shape[0]!];
+    const [rows, cols] = matrixOf(t);
     const view = new Float32Array(memory.buffer, t.ptr, rows * t.stride);
     for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
   }

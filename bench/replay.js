@@ -21,9 +21,20 @@
  *                         production when its AUC on the newest week [S-7, S) is higher
  * All run one after the other (2 cores: running them side by side would slow each).
  *
- * Targets (issue 8): ct gated mean next-week AUC >= the peer's weekly-retrained mean;
- * ct gated >= ct never + 0.015; the whole ct replay (peers excluded) under 4 minutes (15
- * before ct trained with its fused step).
+ * ct runs the replay twice per run: `full` (every step `ct run`: a full retrain) and
+ * `update` (`ct replay --update`: every step after the first `ct update`, an online update
+ * of production on the days since its training data, from its weights; a full retrain
+ * when training.warmStart says one is due). For each: the policies' means, runner
+ * minutes, training seconds, the blocked candidates that scored higher the next week than
+ * the production kept, and the "perfect chooser" (each week the better of the candidate
+ * and the kept production).
+ *
+ * Targets (issue 8, full mode): ct gated mean next-week AUC >= the peer's weekly-retrained
+ * mean; ct gated >= ct never + 0.015; the whole ct replay (peers excluded) under 4 minutes.
+ * Targets (issue 22, update mode, the policy ct recommends): gated >= always; gated captures
+ * at least half of what the perfect chooser gains over always; gated >= 0.7004 and >= never
+ * + 0.02; at most 1 in 4 blocked candidates a next-week winner; updates' gated mean >= full
+ * retraining's - 0.002 at <= 20% of its training seconds.
  * Writes bench/results/replay.json and prints a table.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -64,10 +75,10 @@ async function inputsOnce() {
   }
 }
 
-/** One `ct replay` in a child process: wall time, peak RSS (GNU time) and replay.json. */
-function runCt(run) {
-  const out = join(CACHE, `out-${run}`);
-  const timeFile = join(CACHE, `time-${run}.txt`);
+/** One `ct replay` (`mode` full or update) in a child process: wall time, peak RSS (GNU time) and replay.json. */
+function runCt(run, mode) {
+  const out = join(CACHE, `out-${mode}-${run}`);
+  const timeFile = join(CACHE, `time-${mode}-${run}.txt`);
   rmSync(out, { recursive: true, force: true });
   // Every run starts cold, as a first replay does: no partition profiles or verdicts cached
   // (validation.history.cache, .ct/history beside the config, under external-<hash of the data path>).
@@ -94,6 +105,7 @@ function runCt(run) {
     String(WINDOW_DAYS),
     '--out',
     out,
+    ...(mode === 'update' ? ['--update'] : []),
   ];
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -137,6 +149,52 @@ function parseGated(stdout) {
   return { weeks, promotions: promotions ? Number(promotions[1]) : null };
 }
 
+/**
+ * One mode's runs: medians of the means and times, and from the last run its steps, the
+ * blocked candidates that won the next week, the perfect chooser and its runner minutes.
+ */
+function summarise(runs) {
+  const last = runs.at(-1).result;
+  const steps = last.steps;
+  const blocked = steps.filter((s) => s.stoppedAt !== null && s.scores.always !== null && s.scores.gated !== null);
+  const winners = blocked.filter((s) => s.scores.always > s.scores.gated);
+  const perfect = mean(steps.map((s) => Math.max(s.scores.always ?? -Infinity, s.scores.gated ?? -Infinity)).filter(Number.isFinite));
+  const means = Object.fromEntries(['never', 'always', 'gated'].map((p) => [p, r4(median(runs.map((r) => r.result.policies[p].mean)))]));
+  return {
+    runs: runs.map((r) => ({
+      seconds: Math.round(r.seconds),
+      peakRssMB: r.peakRssMB,
+      means: Object.fromEntries(Object.entries(r.result.policies).map(([p, x]) => [p, r4(x.mean)])),
+    })),
+    medianSeconds: Math.round(median(runs.map((r) => r.seconds))),
+    medianPeakRssMB: Math.round(median(runs.map((r) => r.peakRssMB))),
+    means,
+    perfect: r4(perfect),
+    capture: perfect > means.always ? r4((means.gated - means.always) / (perfect - means.always)) : null,
+    promotions: last.policies.gated.changes,
+    blocked: blocked.length,
+    blockedWinners: winners.length,
+    blockedWinnerShare: blocked.length === 0 ? 0 : r4(winners.length / blocked.length),
+    trainSeconds: median(runs.map((r) => r.result.steps.reduce((sum, s) => sum + s.cost.train, 0))),
+    runnerMinutes: Object.fromEntries(['never', 'always', 'gated'].map((p) => [p, Math.round((last.policies[p].runnerSeconds / 60) * 10) / 10])),
+    warmSteps: steps.filter((s) => s.start === 'warm').length,
+    steps: steps.map((s) => ({
+      week: s.date,
+      never: r4(s.scores.never),
+      always: r4(s.scores.always),
+      gated: r4(s.scores.gated),
+      start: s.start,
+      delta: s.delta === null ? null : r4(s.delta.value),
+      promoted: s.promoted,
+      stoppedAt: s.stoppedAt,
+      reasons: s.reasons,
+      seconds: Math.round(s.seconds),
+      trainSeconds: Math.round(s.cost.train * 10) / 10,
+    })),
+    report: runs.at(-1).report,
+  };
+}
+
 const mean = (xs) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 const r4 = (x) => (x === null ? null : Math.round(x * 10000) / 10000);
 
@@ -150,10 +208,12 @@ async function main() {
   mkdirSync(CACHE, { recursive: true });
   await inputsOnce();
 
-  const ctRuns = [];
+  const ctRuns = { full: [], update: [] };
   for (let run = 1; run <= runs; run++) {
-    process.stderr.write(`ct replay, run ${run}/${runs}\n`);
-    ctRuns.push(await runCt(run));
+    for (const mode of ['full', 'update']) {
+      process.stderr.write(`ct replay (${mode}), run ${run}/${runs}\n`);
+      ctRuns[mode].push(await runCt(run, mode));
+    }
   }
   let decay = null;
   let gated = null;
@@ -166,29 +226,9 @@ async function main() {
     gated = { seconds: g.seconds, ...parseGated(g.stdout) };
   }
 
-  const last = ctRuns.at(-1).result;
-  const ct = {
-    runs: ctRuns.map((r) => ({
-      seconds: Math.round(r.seconds),
-      peakRssMB: r.peakRssMB,
-      means: Object.fromEntries(Object.entries(r.result.policies).map(([p, s]) => [p, r4(s.mean)])),
-    })),
-    medianSeconds: Math.round(median(ctRuns.map((r) => r.seconds))),
-    medianPeakRssMB: Math.round(median(ctRuns.map((r) => r.peakRssMB))),
-    means: Object.fromEntries(['never', 'always', 'gated'].map((p) => [p, r4(median(ctRuns.map((r) => r.result.policies[p].mean)))])),
-    promotions: last.policies.gated.changes,
-    steps: last.steps.map((s) => ({
-      week: s.date,
-      never: r4(s.scores.never),
-      always: r4(s.scores.always),
-      gated: r4(s.scores.gated),
-      promoted: s.promoted,
-      stoppedAt: s.stoppedAt,
-      reasons: s.reasons,
-      seconds: Math.round(s.seconds),
-    })),
-    report: ctRuns.at(-1).report,
-  };
+  const ct = summarise(ctRuns.full);
+  const update = summarise(ctRuns.update);
+  const last = ctRuns.full.at(-1).result;
   const peers = skipPeers
     ? null
     : {
@@ -209,6 +249,13 @@ async function main() {
     { name: 'ct gated mean next-week AUC >= peer HGB retrained weekly', ...at(ct.means.gated, peers?.hgbWeekly ?? null, 'AUC', true) },
     { name: 'ct gated mean next-week AUC >= ct never-retrain + 0.015', ...at(r4(ct.means.gated - ct.means.never), 0.015, 'AUC', true) },
     { name: `whole ct replay < ${LIMIT_MINUTES} minutes`, ...at(Math.round((ct.medianSeconds / 60) * 10) / 10, LIMIT_MINUTES, 'min', false) },
+    { name: 'updates: gated - always', ...at(r4(update.means.gated - update.means.always), 0, 'AUC', true) },
+    { name: "updates: share of the perfect chooser's gain over always that gated captures", ...at(update.capture, 0.5, '', true) },
+    { name: 'updates: gated mean next-week AUC', ...at(update.means.gated, 0.7004, 'AUC', true) },
+    { name: 'updates: gated - never', ...at(r4(update.means.gated - update.means.never), 0.02, 'AUC', true) },
+    { name: 'updates: blocked candidates that won the next week', ...at(update.blockedWinnerShare, 0.25, 'share', false) },
+    { name: 'updates: gated - full retraining gated', ...at(r4(update.means.gated - ct.means.gated), -0.002, 'AUC', true) },
+    { name: 'updates: training seconds / full retraining training seconds', ...at(r4(update.trainSeconds / ct.trainSeconds), 0.2, 'ratio', false) },
   ];
   const report = {
     name: 'replay',
@@ -217,6 +264,7 @@ async function main() {
     runs,
     settings: { from: FROM, to: TO, every: '7d', windowDays: WINDOW_DAYS, config: 'ct.config.yaml', data: PARTITIONS, csv: CSV },
     ct,
+    update,
     peers,
     targets,
   };
@@ -245,6 +293,17 @@ async function main() {
   console.log(
     `ct replay: ${ct.runs.map((r) => `${r.seconds} s`).join(', ')} (median ${(ct.medianSeconds / 60).toFixed(1)} min), peak RSS ${ct.medianPeakRssMB} MB, ${ct.promotions} promotion(s) after the first model; report ${ct.report}`,
   );
+  console.log(
+    `ct replay --update: ${update.runs.map((r) => `${r.seconds} s`).join(', ')}; means never ${f(update.means.never)}, always ${f(update.means.always)}, gated ${f(update.means.gated)}, perfect chooser ${f(update.perfect)}; ${update.promotions} promotion(s)`,
+  );
+  for (const [name, m] of [
+    ['full', ct],
+    ['update', update],
+  ]) {
+    console.log(
+      `  ${pad(name, 7)} training ${m.trainSeconds.toFixed(1)} s; runner minutes gated ${m.runnerMinutes.gated}, always ${m.runnerMinutes.always}, never ${m.runnerMinutes.never}; blocked ${m.blocked}, of them next-week winners ${m.blockedWinners}; warm starts ${m.warmSteps}`,
+    );
+  }
   if (peers !== null) console.log(`peers: decay.py ${peers.seconds.decay} s, gated.py ${peers.seconds.gated} s (${peers.hgbGatedPromotions} promotions)`);
   console.log('targets:');
   for (const t of targets) console.log(`  ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value ?? 'n/a'} ${t.unit} (target ${t.target ?? 'n/a'})`);

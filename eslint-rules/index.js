@@ -109,8 +109,9 @@ export const srcLayers = {
       {
         pipeline: 'pipeline',
         stages: ['validate', 'train', 'evaluate', 'promote', 'predict', 'verify', 'stats', 'sweep', 'init', 'registry-check'],
-        // A composer runs stages in order: run (validate -> train -> evaluate -> promote), replay (run over past days), monitor (validate new days, then decide).
-        composers: ['run', 'replay', 'monitor'],
+        // A composer runs stages in order: run (validate -> train -> evaluate -> promote), update (run or each stage on the days since production),
+        // replay (run or update over past days), monitor (validate new days, then decide).
+        composers: ['run', 'update', 'replay', 'monitor'],
         entries: ['cli', 'actions'],
       },
     ],

@@ -9,7 +9,7 @@ import { type calibrationCurve, MEASURED_METRICS, type Metrics } from './evaluat
 import type { DeLongResult, McNemarResult } from './evaluate/significance.js';
 import type { ImputedCounts } from './features/preprocessing.js';
 import type { EpochRecord } from './train/loop.js';
-import type { Policy, PolicySummary } from './replay/schedule.js';
+import type { Policy, PolicySummary, StepCost } from './replay/schedule.js';
 import type { Leg } from './sweep/plan.js';
 import type { Anomaly } from './validate/checker.js';
 import type { DriftReport } from './validate/drift.js';
@@ -117,6 +117,11 @@ export interface TrainingRecord {
    * did not run. The threads it ran on are in `timing`. Absent in records written before.
    */
   trainer?: { name: 'fused' | 'tfjs'; shards: number | null; reason: string | null };
+  /**
+   * Where training started: from scratch (`full`) or from the production model's weights
+   * (`warm`), and why. Absent in records written before ct could warm-start.
+   */
+  start?: StartRecord;
   packages: Record<string, string>;
   /** `classWeights`: the weights of the loss per class, as computed (null: unweighted). */
   hyperparameters: { model: ModelConfig; training: TrainingConfig; classWeights: number[] | null };
@@ -128,6 +133,23 @@ export interface TrainingRecord {
   stoppedEarly: boolean;
   history: EpochHistory[];
   timing: TrainingTiming;
+}
+
+/** `training.json`'s `start`: a full retrain or a warm start, its lineage and what the warm start changed. */
+export interface StartRecord {
+  mode: 'full' | 'warm';
+  reason: string;
+  /** The production version a warm start started from. */
+  parent: string | null;
+  /** The versions of the chain of warm starts, newest first, back to the last full retrain. */
+  chain: string[];
+  /** The newest training day of the chain's full retrain (what `fullRetrainDays` counts from). */
+  fullRetrainDay: string | null;
+  epochs: number;
+  /** Vocabulary values added per feature (new rows of its embedding). */
+  grown: Record<string, number>;
+  /** Numeric features whose normalisation was refreshed (their first-layer weights compensated). */
+  rescaled: string[];
 }
 
 /**
@@ -334,6 +356,14 @@ export interface SweepRecord {
   run: { seconds: number; parallel: number } | null;
 }
 
+/** Wall seconds per stage of a pipeline run (null: the stage did not run): the runner time a team pays. */
+export interface StageSeconds {
+  validate: number;
+  train: number | null;
+  evaluate: number | null;
+  promote: number | null;
+}
+
 /** One step of a replay. */
 export interface ReplayStep {
   date: string;
@@ -361,6 +391,13 @@ export interface ReplayStep {
   seconds: number;
   trainSeconds: number | null;
   evaluateSeconds: number | null;
+  /**
+   * Runner seconds of the step's pipeline runs (the first and a retry, summed) per stage:
+   * what a team pays for it on CI, the replay's own scoring left out.
+   */
+  cost: StepCost;
+  /** How the step's candidate started: from scratch, or from production's weights (`--update`, training.warmStart). */
+  start: 'full' | 'warm' | null;
 }
 
 /** Contents of `replay.json`. */
@@ -377,6 +414,8 @@ export interface ReplayResult {
   everyDays: number;
   windowDays: number;
   evaluationDays: number | null;
+  /** The steps after the first ran `ct update` (--update) rather than `ct run`. */
+  update: boolean;
   steps: ReplayStep[];
   policies: Record<Policy, PolicySummary>;
   startedAt: string;

@@ -2,9 +2,8 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   WorkerState,
   bootstrapDraws
-} from "./chunks/bootstrap-worker+evaluate.js";
-import "./chunks/bootstrap-worker+evaluate+train.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
+} from "./chunks/bootstrap-worker+evaluate+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 

@@ -6,7 +6,7 @@ import {
   shardGradients,
   updateParameters,
   waitWhile
-} from "./chunks/fused-worker+train.js";
+} from "./chunks/evaluate+fused-worker+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/train/fused/fused-worker.ts

@@ -1,7 +1,7 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   deserializeTable
-} from "./chunks/evaluate+infra-child.js";
+} from "./chunks/evaluate+infra-child+train+validate.js";
 import {
   encodeTable,
   fileLoadHandler,

@@ -1,27 +1,17 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   runValidate
-} from "./chunks/monitor+validate.js";
-import "./chunks/monitor+train+validate.js";
-import {
-  openGitHubSession
-} from "./chunks/monitor+promote.js";
+} from "./chunks/evaluate+monitor+train+validate.js";
 import {
   commitToBranch,
+  openGitHubSession,
   readRemoteFile
-} from "./chunks/monitor+promote+train.js";
-import "./chunks/monitor+predict+validate.js";
-import "./chunks/monitor+predict+train+validate.js";
+} from "./chunks/evaluate+monitor+promote+train+validate.js";
 import {
   loadModel,
   scoreLabelledRows
-} from "./chunks/evaluate+monitor+predict+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
-import {
-  modelDir,
-  readProduction,
-  verifiedProductionDir
-} from "./chunks/evaluate+monitor+predict+promote+validate.js";
+} from "./chunks/evaluate+monitor+predict+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
   code,
   dataSource,
@@ -31,16 +21,19 @@ import {
   isRemote,
   learnVersions,
   listPartitions,
+  modelDir,
   newestDays,
   num,
   plain,
   planBatch,
+  readProduction,
   readTables,
   registryPath,
   runAction,
   signed,
   table,
-  text
+  text,
+  verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   headlineMetric,

@@ -1,23 +1,12 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  createInputDomainChecker,
+  imputedSummary,
+  loadModel,
   readChunksOf,
   validateChunks
-} from "./chunks/monitor+predict+validate.js";
-import {
-  createInputDomainChecker,
-  imputedSummary
-} from "./chunks/monitor+predict+train+validate.js";
-import {
-  loadModel
-} from "./chunks/evaluate+monitor+predict+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+validate.js";
-import {
-  listVersions,
-  readProduction,
-  recordedChecksums,
-  verifiedProductionDir,
-  verifiedVersionDir
-} from "./chunks/evaluate+monitor+predict+promote+validate.js";
+} from "./chunks/evaluate+monitor+predict+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
   annotateAnomalies,
   artifactPaths,
@@ -28,14 +17,19 @@ import {
   getInput,
   isRemote,
   listPartitions,
+  listVersions,
   names,
   parseSchema,
   planBatch,
+  readProduction,
+  recordedChecksums,
   registryPath,
   runAction,
   schemaPath,
   table,
-  text
+  text,
+  verifiedProductionDir,
+  verifiedVersionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {

@@ -32,6 +32,8 @@ export interface ActionResult {
   outputs: Record<string, string | number | boolean>;
   /** Markdown file appended to the job summary. */
   summaryFile?: string;
+  /** A line for the job summary when there is no report file (nothing to do). */
+  summary?: string;
   /** One line; the step fails with it. */
   failure?: string;
 }
@@ -75,6 +77,7 @@ export async function runAction(name: string, stage: (ctx: StageContext, inputs:
     const result = await core.group(`ct ${name}`, () => stage(ctx, inputs));
     for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
     if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendJobSummary(process.env, readFileSync(result.summaryFile, 'utf8'));
+    if (result.summary !== undefined) appendJobSummary(process.env, `${result.summary}\n`);
     if (result.failure !== undefined) core.setFailed(result.failure);
   } catch (thrown) {
     const error = explainFileSystemError(thrown);

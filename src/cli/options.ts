@@ -145,6 +145,11 @@ export const ACTIONS: OptionSpec = {
 };
 
 // validate
+export const STAGE_UPDATE: OptionSpec = {
+  flags: '--update',
+  description:
+    "as a stage of an online update (ct update run job by job): the partitions that arrived since production's training data, or the configured window when a full retrain is due",
+};
 export const UPDATE_SCHEMA: OptionSpec = { flags: '--update-schema', description: 'propose the schema change that would accept this batch, as a diff' };
 export const ACCEPT: OptionSpec = {
   flags: '--accept <day>',
@@ -216,6 +221,10 @@ export const RETRY_DAYS: OptionSpec = {
   description:
     'a step stopped at validation runs again this many days later (default 1), the bad day quarantined, as the daily schedule would; 0: wait for the next step',
   parse: wholeNumber(0, ' of days'),
+};
+export const REPLAY_UPDATE: OptionSpec = {
+  flags: '--update',
+  description: 'every step after the first runs `ct update` (an online update of production on the new partitions; a full retrain when one is due)',
 };
 export const KEEP_MODELS: OptionSpec = { flags: '--keep-models', description: "keep each step's candidate model folder under <out>/replay/steps" };
 

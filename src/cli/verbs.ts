@@ -16,6 +16,7 @@ import { runPipeline } from '../pipeline/run.js';
 import { runStatsCompute, runStatsMerge, runStatsParallel } from '../pipeline/stats.js';
 import { runSweepLocal, runSweepPlan, runSweepSelect } from '../pipeline/sweep.js';
 import { runTrain } from '../pipeline/train.js';
+import { evaluateUpdate, runUpdate, trainUpdate, validateUpdate } from '../pipeline/update.js';
 import { acceptPartition, runValidate } from '../pipeline/validate.js';
 import { runVerify, runVerifyProposal } from '../pipeline/verify.js';
 import * as o from './options.js';
@@ -82,31 +83,53 @@ export const VERBS: readonly Verb[] = [
       return { exitCode: exit(r.ok), result: r };
     },
   }),
-  verb<{ updateSchema?: boolean; accept?: string; reason?: string }>({
+  verb<{ pr?: boolean; base?: string }>({
+    name: 'update',
+    description:
+      'online update: train production on the partitions that arrived since its training data, from its weights, then evaluate, gate and promote (a full retrain when one is due)',
+    kind: 'stage',
+    options: [...READS_DATA, o.PR, o.BASE],
+    run: async (ctx, options) => {
+      const r = await runUpdate(ctx, { pr: options.pr === true, base: options.base });
+      return { exitCode: exit(r.ok), result: r };
+    },
+  }),
+  verb<{ updateSchema?: boolean; accept?: string; reason?: string; update?: boolean }>({
     name: 'validate',
     description: 'check a batch of data against the schema (inferred on first use) and for drift',
     kind: 'stage',
-    options: [...READS_DATA, o.UPDATE_SCHEMA, o.ACCEPT, o.REASON],
+    options: [...READS_DATA, o.UPDATE_SCHEMA, o.ACCEPT, o.REASON, o.STAGE_UPDATE],
     run: async (ctx, options) => {
       if (options.accept !== undefined) await acceptPartition(ctx, options.accept, options.reason ?? 'accepted as a real change');
-      const { result } = await runValidate(ctx, undefined, { updateSchema: options.updateSchema === true });
+      const validateOptions = { updateSchema: options.updateSchema === true };
+      if (options.update === true) {
+        const { scope, output } = await validateUpdate(ctx, validateOptions);
+        return output === null
+          ? { exitCode: 0, result: { update: scope } }
+          : { exitCode: exit(output.result.ok), result: { ...output.result, update: scope.kind } };
+      }
+      const { result } = await runValidate(ctx, undefined, validateOptions);
       return { exitCode: exit(result.ok), result };
     },
   }),
-  verb({
+  verb<{ update?: boolean }>({
     name: 'train',
     description: 'train a candidate model into <out>/model',
     kind: 'stage',
-    options: [...READS_DATA, o.LEG],
-    run: async (ctx) => ({ exitCode: 0, result: (await runTrain(ctx)).record }),
+    options: [...READS_DATA, o.LEG, o.STAGE_UPDATE],
+    run: async (ctx, options) => {
+      if (options.update !== true) return { exitCode: 0, result: (await runTrain(ctx)).record };
+      const { scope, output } = await trainUpdate(ctx);
+      return { exitCode: 0, result: output === null ? { update: scope } : output.record };
+    },
   }),
-  verb({
+  verb<{ update?: boolean }>({
     name: 'evaluate',
     description: 'score candidate and production model on the same rows; apply the gates',
     kind: 'stage',
-    options: [...READS_DATA, o.LEG],
-    run: async (ctx) => {
-      const record = await runEvaluate(ctx);
+    options: [...READS_DATA, o.LEG, o.STAGE_UPDATE],
+    run: async (ctx, options) => {
+      const record = options.update === true ? await evaluateUpdate(ctx) : await runEvaluate(ctx);
       return { exitCode: exit(record.ok), result: record };
     },
   }),
@@ -216,8 +239,11 @@ export const VERBS: readonly Verb[] = [
     name: 'replay',
     description: 'backtest the pipeline over historical partitions: gated policy vs never and always retraining',
     kind: 'stage',
-    options: [...READS_DATA, o.REPLAY_FROM, o.REPLAY_TO, o.EVERY, o.WINDOW_DAYS, o.RETRY_DAYS, o.KEEP_MODELS],
-    run: async (ctx, options) => ({ exitCode: 0, result: await runReplay(ctx, { ...options, keepModels: options.keepModels === true }) }),
+    options: [...READS_DATA, o.REPLAY_FROM, o.REPLAY_TO, o.EVERY, o.WINDOW_DAYS, o.RETRY_DAYS, o.REPLAY_UPDATE, o.KEEP_MODELS],
+    run: async (ctx, options) => ({
+      exitCode: 0,
+      result: await runReplay(ctx, { ...options, keepModels: options.keepModels === true, update: options.update === true }),
+    }),
   }),
   verb<PredictOptions>({
     name: 'predict',

@@ -170,6 +170,30 @@ export const configSchema = {
           description: 'Weight of each class in the loss: "balanced" (n / (classes x n_class)) or a weight per class (binary: "0" and "1").',
           oneOf: [{ const: 'balanced' }, { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 } }],
         },
+        warmStart: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            "Start candidates from the production model's weights instead of from scratch. `ct update` always does (on the partitions that arrived since production); `ct run` and `ct train` when enabled.",
+          properties: {
+            enabled: { type: 'boolean', default: false, description: '`ct run` / `ct train` warm-start their candidates (on the whole window).' },
+            epochs: { ...positiveInt, default: 1, description: 'Epochs of a warm-started candidate (training.epochs stays for full retrains).' },
+            statistics: {
+              enum: ['carry', 'refresh'],
+              default: 'carry',
+              description:
+                "Numeric normalisation of a warm start. carry: production's means and deviations; refresh: refitted on the new rows, the first layer's weights rescaled so the starting model computes the same function.",
+            },
+            fullRetrainDays: {
+              type: 'integer',
+              minimum: 0,
+              default: 28,
+              description: 'A full retrain when the chain of warm starts began this many days of data ago (0: no cadence).',
+            },
+            fullOnDrift: { type: 'boolean', default: true, description: 'A full retrain when validation finds dataset drift (validation.drift).' },
+          },
+        },
       },
     },
     validation: {
@@ -371,8 +395,9 @@ export const configSchema = {
             description: 'Judge the paired-bootstrap interval of delta = candidate - production; skipped when there is no production model.',
             properties: {
               test: {
-                enum: ['improvement', 'nonInferiority'],
-                description: 'improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin.',
+                enum: ['improvement', 'nonInferiority', 'noHarm'],
+                description:
+                  'improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin; noHarm: fails only when the whole interval is worse than -margin (a loss beyond noise, for small slices).',
               },
               margin: { type: 'number', minimum: 0, default: 0 },
               direction: { enum: ['higherIsBetter', 'lowerIsBetter'], description: 'Default from the metric (auc: higher, logLoss: lower, ...).' },

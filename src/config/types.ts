@@ -98,6 +98,21 @@ export interface TrainingConfig {
   maxRows?: number;
   /** Class weights in the loss (classification only). */
   classWeight?: 'balanced' | Record<string, number>;
+  warmStart: WarmStartConfig;
+}
+
+/** `training.warmStart`: candidates that start from production's weights, and when a full retrain is due instead. */
+export interface WarmStartConfig {
+  /** `ct run` / `ct train` warm-start (on the whole window); `ct update` always does. */
+  enabled: boolean;
+  /** Epochs of a warm-started candidate. */
+  epochs: number;
+  /** Numeric normalisation: production's (`carry`) or refitted with the first layer compensated (`refresh`). */
+  statistics: 'carry' | 'refresh';
+  /** Full retrain when the chain's full retrain trained on data this many days older than the new data; 0: never for age. */
+  fullRetrainDays: number;
+  /** Full retrain when validation reports drift. */
+  fullOnDrift: boolean;
 }
 
 export interface ChangeThreshold {
@@ -112,9 +127,11 @@ export interface ChangeThreshold {
 export interface SignificanceConfig {
   /**
    * improvement: the interval lies beyond +margin (higherIsBetter: lower bound > margin);
-   * nonInferiority: it lies beyond -margin (higherIsBetter: lower bound > -margin).
+   * nonInferiority: it lies beyond -margin (higherIsBetter: lower bound > -margin);
+   * noHarm: it does not lie wholly below -margin (higherIsBetter: upper bound >= -margin),
+   * so only a loss the interval is sure of fails: for slices whose noise dwarfs the margin.
    */
-  test: 'improvement' | 'nonInferiority';
+  test: 'improvement' | 'nonInferiority' | 'noHarm';
   margin: number;
   /** Default from the metric; required for metrics without one (positiveRate). */
   direction?: 'higherIsBetter' | 'lowerIsBetter';

@@ -7,7 +7,10 @@
  * - no gates at all: fail closed; a missing or NaN metric, or a missing slice, fails with its reason.
  * Beyond TFX, a significance threshold judges the paired-bootstrap interval of the delta:
  * - improvement: the whole interval is better than +margin (higherIsBetter: lower > margin);
- * - nonInferiority: the whole interval is better than -margin (higherIsBetter: lower > -margin).
+ * - nonInferiority: the whole interval is better than -margin (higherIsBetter: lower > -margin);
+ * - noHarm: fails only when the whole interval is worse than -margin (higherIsBetter:
+ *   upper < -margin): the burden of proof on the loss, for slices too small to prove
+ *   non-inferiority (their intervals are wider than any useful margin).
  * The comparisons are strict, so a candidate identical to production (interval [0, 0]) is
  * never a significant improvement.
  * Metrics measured with a clock (`options.measured`: latency) differ from run to run: a
@@ -167,11 +170,16 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
     const { test, margin } = gate.significance;
     const direction = gate.significance.direction ?? metricDirection(metric) ?? 'higherIsBetter';
     const limit = test === 'improvement' ? margin : -margin;
-    const bound = direction === 'higherIsBetter' ? 'lower' : 'upper';
+    // noHarm judges the other end of the interval: the one nearest to "no loss".
+    const bound = (direction === 'higherIsBetter') === (test !== 'noHarm') ? 'lower' : 'upper';
     const threshold =
-      direction === 'higherIsBetter'
-        ? `${metric}: lower bound of the delta's interval > ${limit} (${test})`
-        : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
+      test === 'noHarm'
+        ? direction === 'higherIsBetter'
+          ? `${metric}: upper bound of the delta's interval >= ${limit} (noHarm)`
+          : `${metric}: lower bound of the delta's interval <= ${-limit} (noHarm)`
+        : direction === 'higherIsBetter'
+          ? `${metric}: lower bound of the delta's interval > ${limit} (${test})`
+          : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
     const interval = scope.intervals[metric];
     if (rubberStamp)
       out.push(
@@ -183,17 +191,27 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
       out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
     } else {
       const [lo, hi] = interval.ci;
-      const passed = direction === 'higherIsBetter' ? lo > limit : hi < -limit;
-      const what =
-        test === 'improvement'
-          ? margin === 0
-            ? 'a significant improvement'
-            : `a significant improvement by more than ${margin}`
-          : `non-inferior within a margin of ${margin}`;
       const shown = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
-      const message = passed
-        ? `${shown}: ${what}`
-        : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} does not clear ${fmtSigned(direction === 'higherIsBetter' ? limit : -limit)}, so this is not ${what}`;
+      const edge = fmtSigned(direction === 'higherIsBetter' ? limit : -limit);
+      let passed: boolean;
+      let message: string;
+      if (test === 'noHarm') {
+        passed = direction === 'higherIsBetter' ? hi >= limit : lo <= -limit;
+        message = passed
+          ? `${shown}: no loss beyond ${margin} that the interval is sure of`
+          : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} is beyond ${edge}, so the candidate is worse by more than ${margin}`;
+      } else {
+        passed = direction === 'higherIsBetter' ? lo > limit : hi < -limit;
+        const what =
+          test === 'improvement'
+            ? margin === 0
+              ? 'a significant improvement'
+              : `a significant improvement by more than ${margin}`
+            : `non-inferior within a margin of ${margin}`;
+        message = passed
+          ? `${shown}: ${what}`
+          : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} does not clear ${edge}, so this is not ${what}`;
+      }
       out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
     }
   }

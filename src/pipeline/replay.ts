@@ -17,7 +17,7 @@ import { writeJson } from '../files.js';
 import { replayCsv, replayMarkdown } from '../report/replay.js';
 import { planReplay, type ReplayPlan, type ReplaySpan, stepConfig } from '../replay/plan.js';
 import { doneLine, stepLine, stepLogger, stepStatus } from '../replay/progress.js';
-import { emptyStep, replayRecord, stepOutcome } from '../replay/record.js';
+import { addedCost, emptyStep, replayRecord, stepOutcome } from '../replay/record.js';
 import { createReplayRegistry, productionServed, removeReplayRegistry } from '../replay/registry.js';
 import { ModelCache, scoreNextPeriod, type ServedSpan } from '../replay/score.js';
 import { dayBefore } from '../replay/schedule.js';
@@ -25,7 +25,8 @@ import { dateOfDay, dayNumber } from '../data/partitions.js';
 import { nextServed, NOTHING_SERVED, type Served, servedDirs, servedKeys, type ServedModel } from '../replay/served.js';
 import { dataSource, schemaPath, type StageContext } from './context.js';
 import { runPipeline } from './run.js';
-import type { ReplayResult, ReplayStep } from '../artifacts.js';
+import { runUpdate } from './update.js';
+import type { ReplayResult, ReplayStep, StageSeconds } from '../artifacts.js';
 
 export interface ReplayOptions extends ReplaySpan {
   /** Keep each step's candidate model folder (large); default: only its records. */
@@ -115,12 +116,14 @@ async function replayStep(r: Replaying, index: number, date: string, before: Ser
   const step = emptyStep(date, plan.everyDays);
   const first = await pipelineAt(r, index, date, stepDir, status);
   Object.assign(step, first.outcome);
+  step.cost = addedCost(step.cost, first.seconds);
   let served = nextServed(before, productionServed(r.registry, ctx.loaded.config.name), first.candidate);
   const spans: ServedSpan[] = [{ first: step.next.first, last: step.next.last, served }];
   const retryDate = dateOfDay(dayNumber(date)! + r.retryDays);
   if (step.stoppedAt === 'validate' && r.retryDays > 0 && retryDate <= step.next.last) {
     const retry = await pipelineAt(r, index, retryDate, path.join(stepDir, 'retry'), status);
     step.retry = { date: retryDate, stoppedAt: retry.outcome.stoppedAt, promoted: retry.outcome.promoted, reasons: retry.outcome.reasons };
+    step.cost = addedCost(step.cost, retry.seconds);
     served = nextServed(served, productionServed(r.registry, ctx.loaded.config.name), retry.candidate);
     spans[0]!.last = dayBefore(retryDate);
     spans.push({ first: retryDate, last: step.next.last, served });
@@ -135,28 +138,36 @@ async function replayStep(r: Replaying, index: number, date: string, before: Ser
   return { step, served };
 }
 
-/** The pipeline on the data arrived by `date`, in `dir`: what it did, and its candidate when it trained one. */
-async function pipelineAt(
-  r: Replaying,
-  index: number,
-  date: string,
-  dir: string,
-  status: (what: string) => string,
-): Promise<{ outcome: ReturnType<typeof stepOutcome>; candidate: ServedModel | null }> {
+/** What one pipeline run of a step did, what it cost, and its candidate when it trained one. */
+interface StepPipeline {
+  outcome: ReturnType<typeof stepOutcome>;
+  seconds: StageSeconds;
+  candidate: ServedModel | null;
+}
+
+/** The pipeline (`ct run`, or `ct update` after the first step with --update) on the data arrived by `date`, in `dir`. */
+async function pipelineAt(r: Replaying, index: number, date: string, dir: string, status: (what: string) => string): Promise<StepPipeline> {
   const { ctx } = r;
   ctx.logger.progress(status(date === r.plan.schedule[index] ? 'starting' : `retrying on ${date}`), { transient: true });
   const loaded = stepConfig(ctx.loaded, r.plan, date, r.schema, r.registry);
   const stepCtx: StageContext = { loaded, outDir: dir, logger: stepLogger(ctx.logger, status), ...(ctx.backend === undefined ? {} : { backend: ctx.backend }) };
+  const started = performance.now();
   try {
-    const run = await runPipeline(stepCtx);
-    return { outcome: stepOutcome(run, r.metric), candidate: run.training === null ? null : { key: `candidate ${date}`, dir: path.join(dir, 'model') } };
+    const run = r.plan.update && index > 0 ? (await runUpdate(stepCtx)).run : await runPipeline(stepCtx);
+    if (run === null) {
+      const seconds = { validate: (performance.now() - started) / 1000, train: null, evaluate: null, promote: null };
+      return { outcome: { ...NOT_RUN, stoppedAt: null, reasons: ['nothing new to train on'] }, seconds, candidate: null };
+    }
+    const candidate = run.training === null ? null : { key: `candidate ${date}`, dir: path.join(dir, 'model') };
+    return { outcome: stepOutcome(run, r.metric), seconds: run.seconds, candidate };
   } catch (error) {
     // A step whose data cannot be used is what production would refuse too: production stays.
     if (!isUserError(error) || index === 0) throw error;
     ctx.logger.warning(`step ${date}: ${error.message}`);
-    return {
-      outcome: { window: null, stoppedAt: 'error', promoted: false, trainSeconds: null, evaluateSeconds: null, reasons: [error.message], delta: null },
-      candidate: null,
-    };
+    const seconds = { validate: (performance.now() - started) / 1000, train: null, evaluate: null, promote: null };
+    return { outcome: { ...NOT_RUN, stoppedAt: 'error', reasons: [error.message] }, seconds, candidate: null };
   }
 }
+
+/** The outcome of a step whose pipeline did not get to train. */
+const NOT_RUN = { window: null, promoted: false, trainSeconds: null, evaluateSeconds: null, delta: null, start: null } as const;

@@ -11,7 +11,7 @@ import { headlineMetric } from '../evaluate/metrics.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 import { trainingMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
-import { encodeTrainingRows, imputedLines, labelledTrainingRows, splitTrainingRows } from '../train/data.js';
+import { encodeTrainingRows, imputedLines, labelledTrainingRows, splitTrainingRows, type TrainingData } from '../train/data.js';
 import { fitModel } from '../train/loop.js';
 import { candidateModel } from '../train/model.js';
 import { batchLine, classWeightsLine, epochLine, trainerLine } from '../train/progress.js';
@@ -21,6 +21,13 @@ import { artifactPaths, type TrainingRecord } from '../artifacts.js';
 import { dataSource, quarantinedDays, type StageContext } from './context.js';
 import { packageVersions } from './lineage.js';
 import { gitInfo } from '../github/git.js';
+import { readJson } from '../files.js';
+import { warmPreprocessing, warmStartMismatch, type WarmPreprocessing } from '../features/warm.js';
+import { readProduction, verifiedProductionDir } from '../registry/registry.js';
+import { loadLayersModel } from '../evaluate/score.js';
+import { decideStart, type ParentModel, type StartPlan, startRecord } from '../train/start.js';
+import { seedFromParent } from '../train/warm.js';
+import { registryPath } from './context.js';
 
 export interface TrainOutput {
   record: TrainingRecord;
@@ -28,8 +35,18 @@ export interface TrainOutput {
   preprocessing: Preprocessing;
 }
 
+/** How `ct run` and `ct update` ask for a candidate. */
+export interface TrainOptions {
+  /** `ct update`: start from production's weights unless a full retrain is due. */
+  update?: boolean;
+  /** Validation found dataset drift (a warm start's `fullOnDrift`). */
+  drift?: boolean;
+  /** A full retrain the caller decided on, and why. */
+  fullRetrain?: string;
+}
+
 /** Trains a candidate on the dataset's training rows (read when not given). */
-export async function runTrain(ctx: StageContext, given?: Dataset): Promise<TrainOutput> {
+export async function runTrain(ctx: StageContext, given?: Dataset, options: TrainOptions = {}): Promise<TrainOutput> {
   const { config } = ctx.loaded;
   const { training } = config;
   const startedAt = new Date();
@@ -38,7 +55,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const preference = ctx.backend ?? training.backend;
   const backend = await selectBackend(preference, ctx.logger);
 
-  const data = encodeTrainingRows(dataset, config);
+  const { plan, warm, data } = startAndEncode(ctx, dataset, options);
   for (const { line, warning } of imputedLines(data)) {
     if (warning) ctx.logger.warning(`training data: ${line}`);
     else ctx.logger.info(`training data: ${line}`);
@@ -49,12 +66,14 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
 
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]!);
   const candidate = candidateModel(data.preprocessing, config, keptLabels);
+  if (plan.mode === 'warm') await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
+  const epochs = plan.mode === 'warm' ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
   const classes = data.preprocessing.label.classes?.length;
   const metricName = headlineMetric(config.task).name;
   const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
     task: config.task,
-    training: { ...training, backend: preference },
+    training: { ...training, backend: preference, epochs },
     threshold: config.evaluation.threshold,
     ...(classes === undefined ? {} : { classes }),
     classWeights: candidate.weights,
@@ -65,7 +84,13 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   const finishedAt = new Date();
   const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
   const run = { loaded: ctx.loaded, dataset, data, labelled: labelled.length, split, backend, candidate, fit, startedAt, finishedAt };
-  const record = trainingRecord({ ...run, ...lineage });
+  const start = startRecord(
+    plan,
+    epochs,
+    warm?.grown,
+    warm?.rescaled.map((r) => r.feature),
+  );
+  const record = trainingRecord({ ...run, ...lineage, start });
 
   const paths = artifactPaths(ctx.outDir);
   try {
@@ -79,4 +104,81 @@ export async function runTrain(ctx: StageContext, given?: Dataset): Promise<Trai
   );
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
+}
+
+/**
+ * Where the candidate starts (see `decideStart`), and the training rows encoded for it: with
+ * the parent's preprocessing grown by the new rows for a warm start, else fitted afresh. A
+ * preprocessing the parent's weights cannot carry turns a warm start into a full retrain.
+ */
+function startAndEncode(
+  ctx: StageContext,
+  dataset: Dataset,
+  options: TrainOptions,
+): { plan: StartPlan<ProductionParent>; warm: WarmPreprocessing | null; data: TrainingData } {
+  const { config } = ctx.loaded;
+  const { warmStart } = config.training;
+  const asked = warmStart.enabled || options.update === true;
+  let plan = decideStart({
+    warmStart,
+    update: options.update === true,
+    parent: asked ? productionParent(ctx) : null,
+    model: config.model,
+    newestDay: dataset.trainParts.at(-1) ?? null,
+    drift: options.drift === true,
+    ...(options.fullRetrain === undefined ? {} : { full: options.fullRetrain }),
+  });
+  let warm: WarmPreprocessing | null = null;
+  const data = encodeTrainingRows(dataset, config, (fitted) => {
+    if (plan.mode === 'full') return fitted;
+    const mismatch = warmStartMismatch(plan.parent.preprocessing, fitted);
+    if (mismatch !== null) {
+      plan = { mode: 'full', reason: `the preprocessing changed since production ${plan.parent.version}: ${mismatch}` };
+      return fitted;
+    }
+    warm = warmPreprocessing(plan.parent.preprocessing, fitted, warmStart.statistics);
+    return warm.preprocessing;
+  });
+  if (asked) ctx.logger.info(startLine(plan, warm));
+  return { plan, warm, data };
+}
+
+/** A production model as a warm start reads it: its folder (checksums verified), training record and preprocessing. */
+interface ProductionParent extends ParentModel {
+  dir: string;
+  preprocessing: Preprocessing;
+}
+
+/** The production model a warm start would start from; null when none. */
+function productionParent(ctx: StageContext): ProductionParent | null {
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, ctx.loaded.config.name);
+  if (pointer === null) return null;
+  const dir = verifiedProductionDir(registry, pointer);
+  const role = `production model ${pointer.version}`;
+  return {
+    version: pointer.version,
+    dir,
+    record: readJson<TrainingRecord>(path.join(dir, 'training.json'), `${role} training record`),
+    preprocessing: readJson<Preprocessing>(path.join(dir, 'preprocessing.json'), `${role} preprocessing`),
+  };
+}
+
+/** Sets the candidate's initial weights from the parent's, laid out for the grown preprocessing. */
+async function seedCandidate(model: tf.LayersModel, parent: ProductionParent, prep: Preprocessing, warm: WarmPreprocessing | null): Promise<void> {
+  const parentModel = await loadLayersModel(parent.dir, `production model ${parent.version}`);
+  try {
+    seedFromParent(model, parentModel, prep, warm?.rescaled ?? []);
+  } finally {
+    parentModel.dispose();
+  }
+}
+
+/** "warm start from production v…: 3 new origin values, distance rescaled" / "full retrain: …". */
+function startLine(plan: StartPlan<ProductionParent>, warm: WarmPreprocessing | null): string {
+  if (plan.mode === 'full') return `full retrain: ${plan.reason}`;
+  const grown = Object.entries(warm?.grown ?? {}).map(([name, values]) => `${values.length} new ${name} value(s)`);
+  const rescaled = (warm?.rescaled ?? []).map((r) => `${r.feature} rescaled`);
+  const changes = [...grown, ...rescaled];
+  return `warm start (${plan.reason}; chain of ${plan.chain.length})${changes.length === 0 ? '' : `: ${changes.join(', ')}`}`;
 }

@@ -19,11 +19,14 @@ export interface ReplaySpan {
   every: string;
   /** Days of the training window at each step; default the config's data.window.newestDays. */
   windowDays?: number;
+  /** Each step after the first runs `ct update` instead of `ct run`. */
+  update?: boolean;
 }
 
 /** A replay's steps over a folder of daily partitions. */
 export interface ReplayPlan {
   everyDays: number;
+  update: boolean;
   windowDays: number;
   /** Step dates, oldest first. */
   schedule: string[];
@@ -46,7 +49,7 @@ export function planReplay(span: ReplaySpan, configuredWindowDays: number | unde
   const firstDay = partitions[0]!.date;
   if (schedule[0]! <= firstDay)
     throw new UserError(`--from ${span.from}: ${displayPath(folder)} starts on ${firstDay}; the first step needs days before it to train on`);
-  return { everyDays, windowDays, schedule, folder, partitions };
+  return { everyDays, update: span.update === true, windowDays, schedule, folder, partitions };
 }
 
 /**

@@ -4,17 +4,17 @@
  * Pure.
  */
 import path from 'node:path';
-import type { EvaluationRecord, PromotionRecord, ReplayResult, ReplayStep, TrainingRecord, ValidationResult } from '../artifacts.js';
+import type { EvaluationRecord, PromotionRecord, ReplayResult, ReplayStep, StageSeconds, TrainingRecord, ValidationResult } from '../artifacts.js';
 import type { LoadedConfig } from '../config/types.js';
 import { displayPath } from '../data/files.js';
 import type { ReplayPlan } from './plan.js';
-import { periodEnd, summarisePolicies } from './schedule.js';
+import { periodEnd, type StepCost, summarisePolicies } from './schedule.js';
 
 /** What a step's pipeline run reports, as far as the step record uses it. */
 export interface StepRun {
   stoppedAt: 'validate' | 'evaluate' | 'promote' | null;
   validation: Pick<ValidationResult, 'files' | 'anomalies'>;
-  training: Pick<TrainingRecord, 'timing'> | null;
+  training: Pick<TrainingRecord, 'timing' | 'start'> | null;
   evaluation: Pick<EvaluationRecord, 'failures' | 'deltas' | 'timing'> | null;
   promotion: Pick<PromotionRecord, 'promoted' | 'reason'> | null;
 }
@@ -34,6 +34,8 @@ export function emptyStep(date: string, everyDays: number): ReplayStep {
     seconds: 0,
     trainSeconds: null,
     evaluateSeconds: null,
+    cost: { validate: 0, train: 0, evaluate: 0, promote: 0 },
+    start: null,
   };
 }
 
@@ -44,7 +46,7 @@ export function emptyStep(date: string, everyDays: number): ReplayStep {
 export function stepOutcome(
   run: StepRun,
   metric: string,
-): Pick<ReplayStep, 'window' | 'stoppedAt' | 'promoted' | 'trainSeconds' | 'evaluateSeconds' | 'reasons' | 'delta'> {
+): Pick<ReplayStep, 'window' | 'stoppedAt' | 'promoted' | 'trainSeconds' | 'evaluateSeconds' | 'reasons' | 'delta' | 'start'> {
   const files = run.validation.files;
   let reasons: string[] = [];
   if (run.stoppedAt === 'validate') reasons = run.validation.anomalies.filter((a) => a.severity === 'error').map((a) => a.message);
@@ -59,6 +61,17 @@ export function stepOutcome(
     evaluateSeconds: run.evaluation?.timing.durationSeconds ?? null,
     reasons,
     delta: run.evaluation === null ? null : (run.evaluation.deltas[metric] ?? null),
+    start: run.training === null ? null : (run.training.start?.mode ?? 'full'),
+  };
+}
+
+/** `cost` with the stage seconds of one more pipeline run of the step added. */
+export function addedCost(cost: StepCost, seconds: StageSeconds): StepCost {
+  return {
+    validate: cost.validate + seconds.validate,
+    train: cost.train + (seconds.train ?? 0),
+    evaluate: cost.evaluate + (seconds.evaluate ?? 0),
+    promote: cost.promote + (seconds.promote ?? 0),
   };
 }
 
@@ -90,10 +103,12 @@ export function replayRecord(
     everyDays: plan.everyDays,
     windowDays: plan.windowDays,
     evaluationDays: config.data.split.method === 'time' ? config.data.split.evaluationDays : null,
+    update: plan.update,
     steps,
     policies: summarisePolicies(
       steps.map((s) => s.scores),
       steps.map((s) => s.served),
+      steps.map((s) => s.cost),
     ),
     startedAt,
     durationSeconds,

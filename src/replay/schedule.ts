@@ -52,6 +52,14 @@ export function dayBefore(date: string): string {
   return dateOfDay(dayNumber(date)! - 1);
 }
 
+/** Runner seconds per stage of one replay step. */
+export interface StepCost {
+  validate: number;
+  train: number;
+  evaluate: number;
+  promote: number;
+}
+
 /** One policy over the whole replay. */
 export interface PolicySummary {
   /** Mean of the next-period metric over the steps where the policy served a model and there were rows. */
@@ -62,13 +70,26 @@ export interface PolicySummary {
   steps: number;
   /** How often the served model changed. */
   changes: number;
+  /**
+   * Runner seconds the policy costs over the replay, from the stage times measured:
+   * gated validates, trains and evaluates every step (and promotes); always validates and
+   * trains every step; never runs the first step only.
+   */
+  runnerSeconds: number;
 }
 
 /** Summaries of each policy from the per-step scores (null: no model served, or no rows). */
 export function summarisePolicies(
   scores: ReadonlyArray<Readonly<Record<Policy, number | null>>>,
   served: ReadonlyArray<Readonly<Record<Policy, string | null>>>,
+  costs: ReadonlyArray<Readonly<StepCost>>,
 ): Record<Policy, PolicySummary> {
+  const pipeline = (c: StepCost): number => c.validate + c.train + c.evaluate + c.promote;
+  const runnerSeconds: Record<Policy, number> = {
+    never: costs.length === 0 ? 0 : pipeline(costs[0]!),
+    always: costs.reduce((sum, c) => sum + c.validate + c.train, 0),
+    gated: costs.reduce((sum, c) => sum + pipeline(c), 0),
+  };
   const out = {} as Record<Policy, PolicySummary>;
   for (const policy of POLICIES) {
     const values = scores.map((s) => s[policy]).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -80,6 +101,7 @@ export function summarisePolicies(
       max: values.length === 0 ? null : Math.max(...values),
       steps: values.length,
       changes,
+      runnerSeconds: runnerSeconds[policy],
     };
   }
   return out;

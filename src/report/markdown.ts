@@ -166,6 +166,7 @@ export function trainingMarkdown(t: TrainingRecord): string {
     `# Training: ${text(t.model)}`,
     '',
     `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) with ${trainedWith(t)}, ${t.parameters} parameters.`,
+    ...startLines(t),
     '',
     table(
       ['epoch', 'loss', 'validation loss', 'validation metric'],
@@ -185,6 +186,19 @@ export function trainingMarkdown(t: TrainingRecord): string {
       ),
     ]),
   ].join('\n')}\n`;
+}
+
+/** Where training started, for a reviewer: a warm start's parent, chain and what it grew; a full retrain's reason when warm starts are on. */
+function startLines(t: TrainingRecord): string[] {
+  const start = t.start;
+  if (start === undefined || (start.mode === 'full' && start.reason === 'training.warmStart.enabled is false')) return [];
+  if (start.mode === 'full') return ['', `Full retrain from scratch: ${text(start.reason)}.`];
+  const grown = Object.entries(start.grown).map(([name, n]) => `${n} new ${text(name)} value(s)`);
+  const changes = [...grown, ...start.rescaled.map((name) => `${text(name)} rescaled`)];
+  return [
+    '',
+    `Warm start from production ${text(start.parent ?? '')} (${text(start.reason)}): a chain of ${start.chain.length} warm start(s) since the full retrain on data through ${text(start.fullRetrainDay ?? '?')}${changes.length === 0 ? '' : `; ${changes.join(', ')}`}. Chain: ${start.chain.map((v) => text(v)).join(' <- ')}.`,
+  ];
 }
 
 /** Training rows the encoder filled in, per feature that has any (none: no section). */

@@ -77,6 +77,11 @@ function lineage(t: TrainingRecord): string[] {
     `- Training data: ${window} (${parts.length} partitions), ${t.data.rows.train} rows + ${t.data.rows.validation} validation; fingerprint ${code(`${t.data.fingerprint.slice(0, 19)}…`)}`,
     `- Code: ${t.git === null ? 'not a git repository' : `commit ${code(t.git.commit.slice(0, 12))}${t.git.dirty ? ' (uncommitted changes)' : ''}`}; config ${code(t.config.file)} sha256 ${code(`${t.config.sha256.slice(0, 12)}…`)}`,
     `- Training: ${t.epochs} epoch(s) with ${trainedWith(t)}, seed ${t.seed}, ${t.timing.durationSeconds.toFixed(1)} s, ${Math.round(t.timing.samplesPerSecond)} samples/s, ${t.parameters} parameters`,
+    ...(t.start?.mode === 'warm'
+      ? [
+          `- Warm start from production ${code(t.start.parent ?? '')}: ${t.start.chain.length} update(s) since the full retrain on data through ${text(t.start.fullRetrainDay ?? '?', 40)}`,
+        ]
+      : []),
   ];
 }
 

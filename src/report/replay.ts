@@ -23,6 +23,10 @@ export function replayCsv(r: ReplayResult): string {
     ...POLICIES.map((p) => `${p}_${r.metric}`),
     ...POLICIES.map((p) => `${p}_model`),
     'seconds',
+    'candidate_start',
+    'validate_seconds',
+    'train_seconds',
+    'evaluate_seconds',
     'reasons',
     'retry_date',
     'retry_stopped_at',
@@ -45,6 +49,10 @@ export function replayCsv(r: ReplayResult): string {
       ...POLICIES.map((p) => s.scores[p]),
       ...POLICIES.map((p) => s.served[p]),
       Number(s.seconds.toFixed(1)),
+      s.start ?? '',
+      Number(s.cost.validate.toFixed(1)),
+      Number(s.cost.train.toFixed(1)),
+      Number(s.cost.evaluate.toFixed(1)),
       s.reasons.join('; '),
       s.retry?.date,
       s.retry === undefined ? undefined : (s.retry.stoppedAt ?? ''),
@@ -68,10 +76,10 @@ export function replayMarkdown(r: ReplayResult): string {
   const better = r.higherIsBetter ? 'higher is better' : 'lower is better';
   const metric = text(r.metric, 60);
   const summary = table(
-    ['policy', `mean next-period ${metric}`, 'min', 'max', 'steps scored', 'model changes'],
+    ['policy', `mean next-period ${metric}`, 'min', 'max', 'steps scored', 'model changes', 'runner minutes'],
     POLICIES.map((p) => {
       const s = r.policies[p];
-      return [POLICY_DESCRIPTIONS[p], num(s.mean), num(s.min), num(s.max), String(s.steps), String(s.changes)];
+      return [POLICY_DESCRIPTIONS[p], num(s.mean), num(s.min), num(s.max), String(s.steps), String(s.changes), (s.runnerSeconds / 60).toFixed(1)];
     }),
   );
   const gated = r.policies.gated.mean;
@@ -90,11 +98,12 @@ export function replayMarkdown(r: ReplayResult): string {
     chartRange(series.flat()),
   );
   const steps = table(
-    ['step', 'window', 'next period (rows)', 'gated pipeline', `delta ${metric} [95% CI]`, ...POLICIES.map((p) => `${p}`), 'seconds'],
+    ['step', 'window', 'next period (rows)', 'candidate', 'gated pipeline', `delta ${metric} [95% CI]`, ...POLICIES.map((p) => `${p}`), 'seconds'],
     r.steps.map((s) => [
       text(s.date, 40),
       s.window === null ? '—' : `${text(s.window.first, 40)}..${text(s.window.last, 40)}`,
       `${text(s.next.first, 40)}..${text(s.next.last, 40)} (${s.next.rows})`,
+      s.start === 'warm' ? 'warm start' : s.start === 'full' ? 'full retrain' : '—',
       s.stoppedAt === null
         ? s.promoted
           ? '✅ promoted'
@@ -108,11 +117,11 @@ export function replayMarkdown(r: ReplayResult): string {
   return [
     `# Replay of ${text(r.model, 100)}: ${text(r.from, 40)}..${text(r.to, 40)}, every ${r.everyDays} day(s)`,
     '',
-    `At each step, the data before the step date has arrived. The configured pipeline (${text(r.config.file, 200)}) validates, trains on the newest ${r.windowDays} days${r.evaluationDays === null ? '' : ` (the newest ${r.evaluationDays} of them held out for evaluation)`}, evaluates against production, applies the gates and promotes into a temporary registry. The model each policy serves is then scored on the period that follows (${metric}, ${better}). Data: ${text(r.data, 200)}.`,
+    `At each step, the data before the step date has arrived. The configured pipeline (${text(r.config.file, 200)}${r.update ? ', as `ct update` after the first step: an online update of production on the new partitions, a full retrain when one is due' : ''}) validates, trains on the newest ${r.windowDays} days${r.evaluationDays === null ? '' : ` (the newest ${r.evaluationDays} of them held out for evaluation)`}, evaluates against production, applies the gates and promotes into a temporary registry. The model each policy serves is then scored on the period that follows (${metric}, ${better}). Data: ${text(r.data, 200)}.`,
     '',
     summary,
     '',
-    `${gain}; ${r.policies.gated.changes} promotion(s) after the first model, ${r.policies.always.changes} retrained model(s) served by "always".`,
+    `${gain}; ${r.policies.gated.changes} promotion(s) after the first model, ${r.policies.always.changes} retrained model(s) served by "always". Runner minutes are the stage times measured here: gated validates, trains, evaluates and promotes at every step, always validates and trains, never runs the first step only.`,
     '',
     chart,
     '',

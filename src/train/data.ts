@@ -26,14 +26,31 @@ export interface ImputedLine {
 }
 
 /**
- * Fits preprocessing on the dataset's training rows and encodes them. A `UserError`
- * when the window and split leave no training rows.
+ * Fits preprocessing on the dataset's training rows and encodes them; `adapt` may turn
+ * the fitted preprocessing into the one to encode with (a warm start grows the parent's).
+ * A `UserError` when the window and split leave no training rows.
  */
-export function encodeTrainingRows(dataset: Dataset, config: CtConfig): TrainingData {
+export function encodeTrainingRows(dataset: Dataset, config: CtConfig, adapt?: (fitted: Preprocessing) => Preprocessing): TrainingData {
   const table = takeRows(dataset.table, dataset.trainRows);
   if (table.rowCount === 0) throw new UserError('no training rows in the selected window (data.window, data.split)');
-  const preprocessing = fitPreprocessing(table, config);
-  return { table, preprocessing, encoded: encodeTable(table, preprocessing) };
+  const fitted = fitPreprocessing(table, config);
+  const preprocessing = adapt === undefined ? fitted : adapt(fitted);
+  const encoded = encodeTable(table, preprocessing);
+  return { table, preprocessing: adapt === undefined ? preprocessing : withMeasuredOutOfVocabulary(preprocessing, encoded), encoded };
+}
+
+/**
+ * Vocabulary features' out-of-vocabulary share as the encoder counted it on the training
+ * rows: exact for a vocabulary that was not fitted on them alone (a grown one).
+ */
+function withMeasuredOutOfVocabulary(prep: Preprocessing, encoded: EncodedData): Preprocessing {
+  const features = prep.features.map((f) => {
+    const counts = encoded.imputed.find((c) => c.feature === f.name);
+    if (f.kind !== 'categorical' || f.vocabulary === undefined || counts === undefined) return f;
+    const present = encoded.rows - counts.missing;
+    return { ...f, outOfVocabularyShare: present === 0 ? 0 : counts.outOfVocabulary / present };
+  });
+  return { ...prep, features };
 }
 
 /**

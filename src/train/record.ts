@@ -3,7 +3,7 @@
  * the loop returned. Everything but `timing` is decided by the data, config and seed.
  */
 import path from 'node:path';
-import type { TrainingRecord } from '../artifacts.js';
+import type { StartRecord, TrainingRecord } from '../artifacts.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Dataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
@@ -24,6 +24,8 @@ export interface TrainingRun {
   candidate: CandidateModel;
   fit: FitResult;
   git: TrainingRecord['git'];
+  /** Where training started (full or warm); absent: a full retrain, as before ct could warm-start. */
+  start?: StartRecord;
   packages: Record<string, string>;
   startedAt: Date;
   finishedAt: Date;
@@ -58,6 +60,7 @@ export function trainingRecord(run: TrainingRun): TrainingRecord {
       fastKernels: backend.fastKernels,
       fallbackReason: backend.fallbackReason ?? null,
     },
+    ...(run.start === undefined ? {} : { start: run.start }),
     trainer: { name: fit.trainer.name, shards: fit.trainer.shards, reason: fit.trainer.reason ?? null },
     packages: run.packages,
     hyperparameters: { model: config.model, training, classWeights: run.candidate.weights },

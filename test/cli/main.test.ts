@@ -59,8 +59,8 @@ describe('ct <verb> --help', () => {
 
 describe('an option the verb does not take', () => {
   it.each([
-    [['validate', '--pr'], 'ct validate does not take --pr (it is an option of run, promote and rollback)'],
-    [['validate', '--pr=yes'], 'ct validate does not take --pr (it is an option of run, promote and rollback)'],
+    [['validate', '--pr'], 'ct validate does not take --pr (it is an option of run, update, promote and rollback)'],
+    [['validate', '--pr=yes'], 'ct validate does not take --pr (it is an option of run, update, promote and rollback)'],
     [['train', '--parallel', '2'], 'ct train does not take --parallel (it is an option of sweep)'],
     [['registry', 'check', '--data', 'x'], 'ct registry does not take --data (ct registry --help lists its options)'],
     [['init', '--data', 'x', '--label', 'y', '--backend', 'cpu'], 'ct init does not take --backend (ct init --help lists its options)'],

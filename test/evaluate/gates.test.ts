@@ -145,6 +145,24 @@ describe('significance gates on the paired-bootstrap interval', () => {
     expect(applyGates(logLoss('nonInferiority', 0.005), scope({ logLoss: 0.51 }, { logLoss: 0.5 }, { logLoss: [0.002, 0.006] })).ok).toBe(false);
   });
 
+  it('noHarm fails only when the whole interval is worse than -margin', () => {
+    const noHarm = (metric: string, margin: number): GateConfig[] => gate({ metric, significance: { test: 'noHarm', margin } });
+    // A small slice: the point estimate lost 0.06, but the interval reaches back past -0.05.
+    const noisy = applyGates(noHarm('auc', 0.05), scope({ auc: 0.64 }, { auc: 0.7 }, { auc: [-0.11, -0.01] }));
+    expect(noisy.ok).toBe(true);
+    expect(noisy.checks[0]!.message).toBe('auc delta -0.0600, interval [-0.1100, -0.0100]: no loss beyond 0.05 that the interval is sure of');
+    const sure = applyGates(noHarm('auc', 0.05), scope({ auc: 0.62 }, { auc: 0.7 }, { auc: [-0.1, -0.06] }));
+    expect(sure.ok).toBe(false);
+    expect(sure.failures[0]!.message).toBe(
+      'auc delta -0.0800, interval [-0.1000, -0.0600]: its upper bound -0.0600 is beyond -0.0500, so the candidate is worse by more than 0.05',
+    );
+    expect(applyGates(noHarm('auc', 0.05), scope({ auc: 0.65 }, { auc: 0.7 }, { auc: [-0.08, -0.05] })).ok).toBe(true);
+    // Lower is better: the lower bound decides.
+    expect(applyGates(noHarm('logLoss', 0.01), scope({ logLoss: 0.53 }, { logLoss: 0.5 }, { logLoss: [0.005, 0.05] })).ok).toBe(true);
+    expect(applyGates(noHarm('logLoss', 0.01), scope({ logLoss: 0.53 }, { logLoss: 0.5 }, { logLoss: [0.02, 0.05] })).ok).toBe(false);
+    expect(applyGates(noHarm('auc', 0.05), scope({ auc: 0.72 }, { auc: 0.7 })).failures[0]!.message).toContain('no bootstrap interval');
+  });
+
   it('a missing interval fails with its reason', () => {
     expect(applyGates(improvement(0), scope({ auc: 0.72 }, { auc: 0.7 })).failures[0]!.message).toContain('no bootstrap interval');
   });

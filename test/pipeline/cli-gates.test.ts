@@ -24,7 +24,7 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     // The slice gate, skipped on each of the 10 origins for the same reason, is one row of the report.
     const report = readFileSync(path.join(repo, 'out-january/evaluation.md'), 'utf8');
     expect(report).toMatch(
-      /\| ⏭️ skipped \| auc: delta >= -0\.05 \(higherIsBetter\) \| 10 slices \(origin=\w+, .*\) \| no production model: change threshold skipped \(rubber stamp\) \|/,
+      /\| ⏭️ skipped \| auc: upper bound of the delta's interval >= -0\.05 \(noHarm\) \| 10 slices \(origin=\w+, .*\) \| no production model: significance threshold skipped \(rubber stamp\) \|/,
     );
   });
 
@@ -54,7 +54,7 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     expect(result.promotion).toMatchObject({ promoted: true, previous: january });
     const report = readFileSync(path.join(repo, 'out/evaluation.md'), 'utf8');
     expect(report).toContain('# Evaluation of flight-delay: gates passed');
-    expect(report).toContain("| ✅ pass | auc: lower bound of the delta's interval > -0.005 (nonInferiority) | all rows |");
+    expect(report).toContain("| ✅ pass | auc: upper bound of the delta's interval >= -0.005 (noHarm) | all rows |");
     expect(report).toContain("DeLong's test of the AUC difference");
     expect(report).toContain('```mermaid\nxychart-beta\n  title "ROC curve (lines: candidate, production, chance)"');
     expect(report).toContain('| origin=');
@@ -72,9 +72,9 @@ describe('gates on flight data: newer candidate vs a month-old production model'
     // One evaluation day has one day of week: every row gets the same score.
     expect(messages).toContain('auc 0.5000 is below the lower bound 0.55');
     expect(messages.find((m: string) => m.startsWith('auc delta -'))).toMatch(
-      /^auc delta -0\.\d{4}, interval \[-0\.\d{4}, -0\.\d{4}\]: its lower bound -0\.\d{4} does not clear -0\.0050, so this is not non-inferior within a margin of 0\.005$/,
+      /^auc delta -0\.\d{4}, interval \[-0\.\d{4}, -0\.\d{4}\]: its upper bound -0\.\d{4} is beyond -0\.0050, so the candidate is worse by more than 0\.005$/,
     );
-    expect(messages.some((m: string) => /^auc on origin=\w+ changed by -0\.\d{4}/.test(m))).toBe(true);
+    expect(messages.some((m: string) => /^auc on origin=\w+ delta -0\.\d{4}, interval .*: its upper bound -0\.\d{4} is beyond -0\.0500/.test(m))).toBe(true);
     expect(r.stderr).toContain('gate failed: auc 0.5000 is below the lower bound 0.55');
     expect(readFileSync(path.join(repo, 'out-crippled/evaluation.md'), 'utf8')).toContain('## Why it failed\n\n- auc 0.5000 is below the lower bound 0.55');
     expect(production().version).toBe(before);

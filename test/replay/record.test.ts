@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ReplayStep, ValidationResult } from '../../src/artifacts.js';
 import { planReplay } from '../../src/replay/plan.js';
 import { stepLine, stepLogger, stepStatus } from '../../src/replay/progress.js';
-import { emptyStep, partitionDate, type StepRun, stepOutcome } from '../../src/replay/record.js';
+import { addedCost, emptyStep, partitionDate, type StepRun, stepOutcome } from '../../src/replay/record.js';
 import { nextServed, NOTHING_SERVED, servedDirs, servedKeys } from '../../src/replay/served.js';
 import { expectUserError, recordingLogger } from '../helpers.js';
 
@@ -46,6 +46,8 @@ describe('replay step record', () => {
       'seconds',
       'trainSeconds',
       'evaluateSeconds',
+      'cost',
+      'start',
     ]);
   });
 
@@ -58,7 +60,10 @@ describe('replay step record', () => {
       evaluateSeconds: 2,
       reasons: [],
       delta: { value: 0.01, ci: [-0.002, 0.02] },
+      start: 'full',
     });
+    const warm = run({ training: { timing: { durationSeconds: 1 }, start: { mode: 'warm' } } as StepRun['training'] });
+    expect(stepOutcome(warm, 'auc').start).toBe('warm');
     expect(stepOutcome(run(), 'rmse').delta).toBeNull();
   });
 
@@ -84,6 +89,11 @@ describe('replay step record', () => {
     expect(stepOutcome(run({ stoppedAt: 'promote', promotion: { promoted: false, reason: 'pull request failed' } }), 'auc').reasons).toEqual([
       'pull request failed',
     ]);
+  });
+
+  it('adds the stage seconds of each pipeline run of a step', () => {
+    const once = addedCost(emptyStep('2001-02-05', 7).cost, { validate: 1.5, train: 4, evaluate: 2, promote: null });
+    expect(addedCost(once, { validate: 1, train: null, evaluate: null, promote: null })).toEqual({ validate: 2.5, train: 4, evaluate: 2, promote: 0 });
   });
 
   it('dates a partition by its file name', () => {

@@ -19,7 +19,7 @@ describe('replay schedule', () => {
     expect(() => replaySchedule('2001-03-01', '2001-02-01', 7)).toThrow('--from 2001-03-01 is after --to 2001-02-01');
   });
 
-  it('summaries: means over the steps a policy served, and how often its model changed', () => {
+  it('summaries: means over the steps a policy served, how often its model changed, its runner seconds', () => {
     const s = summarisePolicies(
       [
         { never: null, always: 0.6, gated: 0.6 },
@@ -31,8 +31,16 @@ describe('replay schedule', () => {
         { never: 'v1', always: 'b', gated: 'v1' },
         { never: 'v1', always: 'c', gated: 'v2' },
       ],
+      [
+        { validate: 1, train: 4, evaluate: 2, promote: 0.5 },
+        { validate: 1, train: 3, evaluate: 2, promote: 0 },
+        { validate: 2, train: 0, evaluate: 0, promote: 0 },
+      ],
     );
-    expect(s.never).toEqual({ mean: 0.6, min: 0.5, max: 0.7, steps: 2, changes: 1 });
+    expect(s.never).toEqual({ mean: 0.6, min: 0.5, max: 0.7, steps: 2, changes: 1, runnerSeconds: 7.5 });
+    // Always validates and trains every step; gated also evaluates and promotes.
+    expect(s.always.runnerSeconds).toBe(11);
+    expect(s.gated.runnerSeconds).toBe(15.5);
     expect(s.always.mean).toBeCloseTo(0.7, 12);
     expect(s.always.changes).toBe(2);
     expect(s.gated.changes).toBe(1);

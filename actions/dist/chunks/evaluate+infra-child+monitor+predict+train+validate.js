@@ -11,449 +11,6 @@ import {
   __toESM
 } from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
-// src/features/label.ts
-var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
-function labelScale(label) {
-  if (label.task !== "regression" || label.scale === void 0 || label.scale === null) return { ...IDENTITY_SCALE };
-  const { mean, std } = label.scale;
-  return { mean: Number.isFinite(mean) ? mean : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
-}
-function fitLabelScale(values) {
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < values.length; i++) {
-    const y = values[i];
-    if (!Number.isFinite(y)) continue;
-    n++;
-    const d = y - mean;
-    mean += d / n;
-    m2 += d * (y - mean);
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  return { mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
-}
-function standardizeLabels(labels, scale) {
-  if (scale.mean === 0 && scale.std === 1) return labels;
-  const out = new Float32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) out[i] = (labels[i] - scale.mean) / scale.std;
-  return out;
-}
-function unscalePredictions(outputs, scale) {
-  if (scale.mean === 0 && scale.std === 1) return outputs;
-  for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i] * scale.std + scale.mean;
-  return outputs;
-}
-function labelColumnValues(table, label) {
-  const column = findColumn(table, label.column);
-  if (column === void 0) throw new UserError(`label: column "${label.column}" is not in the data`);
-  const n = table.rowCount;
-  const out = new Float32Array(n);
-  const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
-  if (label.task === "multiclass") {
-    if (column.type !== "string") throw new UserError(`label: column "${label.column}" is ${column.type}, expected strings`);
-    const index = new Map((label.classes ?? []).map((c, k) => [c, k]));
-    const byCode = Float32Array.from(column.dictionary, (s) => index.get(s) ?? Number.NaN);
-    for (let i = 0; i < n; i++) {
-      const code = column.codes[i];
-      out[i] = code < 0 ? Number.NaN : byCode[code];
-    }
-    return out;
-  }
-  if (label.op === void 0) {
-    for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? Number.NaN : plainValue(column, i, label);
-    return out;
-  }
-  const compare = comparator(label);
-  if (column.type === "string") {
-    const byCode = Float32Array.from(column.dictionary, (s) => compare(s) ? 1 : 0);
-    for (let i = 0; i < n; i++) {
-      const code = column.codes[i];
-      out[i] = code < 0 ? Number.NaN : byCode[code];
-    }
-    return out;
-  }
-  for (let i = 0; i < n; i++) {
-    if (isNullAt(i)) out[i] = Number.NaN;
-    else {
-      const v = column.type === "boolean" ? column.values[i] === 1 : column.values[i];
-      out[i] = Number.isNaN(v) ? Number.NaN : compare(v) ? 1 : 0;
-    }
-  }
-  return out;
-}
-function plainValue(column, i, label) {
-  switch (column.type) {
-    case "boolean":
-      return column.values[i];
-    case "number": {
-      const v = column.values[i];
-      if (label.task === "binary" && v !== 0 && v !== 1 && !Number.isNaN(v)) {
-        throw new UserError(`label: column "${label.column}" holds ${v}; a binary label column must be 0/1 or true/false (or write a comparison)`);
-      }
-      return v;
-    }
-    default:
-      throw new UserError(`label: column "${label.column}" is ${column.type}; write a comparison such as "${label.column} == ..."`);
-  }
-}
-function comparator(label) {
-  const target = label.value;
-  switch (label.op) {
-    case ">":
-      return (v) => v > target;
-    case ">=":
-      return (v) => v >= target;
-    case "<":
-      return (v) => v < target;
-    case "<=":
-      return (v) => v <= target;
-    case "==":
-      return (v) => v === target;
-    case "!=":
-      return (v) => v !== target;
-    default:
-      throw new UserError(`label: unknown operator in "${label.text}"`);
-  }
-}
-
-// src/features/preprocessing.ts
-var FAR_SPAN_FRACTION = 0.5;
-var FAR_Z = 10;
-function utcHourOfDay(t) {
-  return Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
-}
-function utcDayOfWeek(t) {
-  return ((Math.floor(t / MS_PER_DAY) + 3) % 7 + 7) % 7 + 1;
-}
-function fitPreprocessing(table, config) {
-  const label = fitLabel(table, config.label, config.task);
-  const features = [];
-  for (const f of config.features) features.push(f.transform === "cross" ? fitCross(f, features) : fitFeature(table, f));
-  return { format: "ct-preprocessing", version: 1, task: config.task, label, features };
-}
-function encodeTable(table, prep, options = {}) {
-  const inputs = [];
-  const imputed = [];
-  for (const f of prep.features) {
-    if (f.transform === "cross") {
-      inputs.push(encodeCross(f, prep.features, inputs, table.rowCount));
-      continue;
-    }
-    const encoded = encodeFeatureColumn(table, f);
-    inputs.push(encoded.values);
-    imputed.push(encoded.counts);
-  }
-  const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
-  const scale = labelScale(prep.label);
-  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
-}
-function farLimits(f) {
-  const { min, max } = f;
-  if (typeof min === "number" && typeof max === "number" && Number.isFinite(min) && Number.isFinite(max) && max > min) {
-    const margin = (max - min) * FAR_SPAN_FRACTION;
-    return { low: min - margin, high: max + margin, rule: "range" };
-  }
-  return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: "z" };
-}
-function labelledRows(data) {
-  const keep = [];
-  for (let i = 0; i < data.rows; i++) if (!Number.isNaN(data.labels[i])) keep.push(i);
-  return Int32Array.from(keep);
-}
-function requireColumn(table, name, role) {
-  const column = findColumn(table, name);
-  if (column === void 0) {
-    const have = table.columns.map((c) => c.name).join(", ");
-    throw new UserError(`${role}: column "${name}" is not in the data (columns: ${have})`);
-  }
-  return column;
-}
-function fitLabel(table, label, task) {
-  const column = requireColumn(table, label.column, "label");
-  if (task === "multiclass") {
-    if (label.op !== void 0) throw new UserError(`label: a multiclass label is a column, not a comparison ("${label.text}")`);
-    if (column.type !== "string") throw new UserError(`label: multiclass label column "${label.column}" must hold strings, found ${column.type}`);
-    const counts = /* @__PURE__ */ new Map();
-    for (let i = 0; i < column.codes.length; i++) {
-      const code = column.codes[i];
-      if (code >= 0) counts.set(code, (counts.get(code) ?? 0) + 1);
-    }
-    const classes = [...counts.keys()].map((k) => column.dictionary[k]).sort();
-    if (classes.length < 2)
-      throw new UserError(`label: column "${label.column}" has ${classes.length} class(es) in the training rows; multiclass needs at least 2`);
-    return { ...label, task, classes };
-  }
-  if (task === "regression") {
-    if (label.op !== void 0) throw new UserError(`label: a regression label is a numeric column, not a comparison ("${label.text}")`);
-    if (column.type !== "number") throw new UserError(`label: regression label column "${label.column}" must be numeric, found ${column.type}`);
-    return { ...label, task, scale: fitLabelScale(labelColumnValues(table, { ...label, task })) };
-  }
-  if (label.op === void 0 && column.type === "string") {
-    throw new UserError(`label: binary label column "${label.column}" holds strings; write a comparison such as "${label.column} == \\"yes\\""`);
-  }
-  if (label.op !== void 0 && typeof label.value === "number" && column.type !== "number") {
-    throw new UserError(`label: "${label.text}" compares with a number but column "${label.column}" is ${column.type}`);
-  }
-  return { ...label, task };
-}
-function fitFeature(table, f) {
-  const column = requireColumn(table, f.column, `feature "${f.name}"`);
-  const where = `feature "${f.name}"`;
-  switch (f.transform) {
-    case "hourOfDay":
-    case "dayOfWeek": {
-      if (column.type !== "timestamp") throw new UserError(`${where}: ${f.transform} needs a timestamp column, "${f.column}" is ${column.type}`);
-      const cardinality = (f.transform === "hourOfDay" ? 24 : 7) + 1;
-      return categorical(f, cardinality);
-    }
-    case "bucketize":
-      if (column.type !== "number") throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
-      return { ...categorical(f, f.boundaries.length + 2), boundaries: f.boundaries };
-    case "cross":
-      throw new Error(`feature "${f.name}": crosses are fitted by fitCross`);
-    case "log1p":
-    case "none": {
-      const kind = f.kind ?? (column.type === "string" || column.type === "boolean" ? "categorical" : "numeric");
-      if (kind === "categorical") {
-        if (f.transform === "log1p") throw new UserError(`${where}: log1p applies to numeric features only`);
-        const { vocabulary, outOfVocabularyShare } = fitVocabulary(column, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
-        return { ...categorical(f, vocabulary.length + 1), vocabulary, outOfVocabularyShare };
-      }
-      if (column.type !== "number") throw new UserError(`${where}: a numeric feature needs a numeric column, "${f.column}" is ${column.type}`);
-      return fitNumeric(f, column.values, column.nulls, f.transform);
-    }
-  }
-}
-function fitCross(f, earlier) {
-  for (const name of f.cross) {
-    const source = earlier.find((e) => e.name === name);
-    if (source === void 0) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
-    if (source.kind !== "categorical")
-      throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
-  }
-  return { ...categorical(f, f.hashBuckets + 1), cross: f.cross, hashBuckets: f.hashBuckets };
-}
-function encodeCross(f, features, inputs, rows) {
-  const sources = f.cross.map((name) => inputs[features.findIndex((e) => e.name === name)]);
-  const out = new Int32Array(rows);
-  const buckets = f.hashBuckets;
-  for (let i = 0; i < rows; i++) {
-    let h = 2654435769;
-    let any = 0;
-    for (const ids of sources) {
-      const id = ids[i];
-      any |= id;
-      h = Math.imul(h ^ id, 2246822507);
-      h ^= h >>> 13;
-      h = Math.imul(h, 3266489909);
-      h ^= h >>> 16;
-    }
-    out[i] = any === 0 ? 0 : (h >>> 0) % buckets + 1;
-  }
-  return out;
-}
-function categorical(f, cardinality) {
-  const embedding = f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
-  return { name: f.name, column: f.column, kind: "categorical", transform: f.transform, cardinality, embedding };
-}
-function fitVocabulary(column, maxSize, minCount) {
-  const counts = /* @__PURE__ */ new Map();
-  const n = column.type === "string" ? column.codes.length : column.values.length;
-  if (column.type === "string") {
-    const byCode = new Float64Array(column.dictionary.length);
-    for (let i = 0; i < n; i++) {
-      const code = column.codes[i];
-      if (code >= 0) byCode[code]++;
-    }
-    byCode.forEach((count, code) => {
-      if (count > 0) counts.set(column.dictionary[code], (counts.get(column.dictionary[code]) ?? 0) + count);
-    });
-  } else {
-    for (let i = 0; i < n; i++) {
-      if (column.nulls !== null && column.nulls[i] === 1) continue;
-      const key = categoryKey(column, i);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  const kept = [...counts.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxSize);
-  let total = 0;
-  for (const c of counts.values()) total += c;
-  let inVocabulary = 0;
-  for (const [, c] of kept) inVocabulary += c;
-  return { vocabulary: kept.map(([k]) => k), outOfVocabularyShare: total === 0 ? 0 : (total - inVocabulary) / total };
-}
-function categoryKey(column, i) {
-  switch (column.type) {
-    case "string":
-      return column.dictionary[column.codes[i]];
-    case "boolean":
-      return column.values[i] === 1 ? "true" : "false";
-    case "timestamp":
-      return new Date(column.values[i]).toISOString();
-    case "number":
-      return String(column.values[i]);
-  }
-}
-function fitNumeric(f, values, nulls, transform) {
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (nulls !== null && nulls[i] === 1) continue;
-    const x = applyNumeric(values[i], transform);
-    if (!Number.isFinite(x)) continue;
-    n++;
-    const d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
-  return n > 0 ? { ...fitted, min, max } : fitted;
-}
-function applyNumeric(x, transform) {
-  return transform === "log1p" ? Math.log1p(x) : x;
-}
-function featureColumnMismatch(f, column) {
-  const wrong = (expects) => `feature "${f.name}": column "${f.column}" is ${column.type}, the model expects ${expects}`;
-  if (f.kind === "numeric" || f.transform === "bucketize") return column.type === "number" ? null : wrong("numbers");
-  if (f.transform === "hourOfDay" || f.transform === "dayOfWeek") return column.type === "timestamp" ? null : wrong("a timestamp");
-  return null;
-}
-function encodeFeatureColumn(table, f, observe) {
-  if (f.transform === "cross") throw new Error(`feature "${f.name}": crosses are encoded from other features`);
-  const column = requireColumn(table, f.column, `feature "${f.name}"`);
-  const mismatch = featureColumnMismatch(f, column);
-  if (mismatch !== null) throw new UserError(mismatch);
-  const counts = { feature: f.name, column: f.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
-  const n = table.rowCount;
-  const nulls = column.nulls;
-  if (f.kind === "numeric") {
-    const values = column.values;
-    const out2 = new Float32Array(n);
-    const { low, high } = farLimits(f);
-    const { mean, std } = f;
-    const log = f.transform === "log1p";
-    let missing2 = 0;
-    let nonFinite2 = 0;
-    let far = 0;
-    for (let i = 0; i < n; i++) {
-      if (nulls !== null && nulls[i] === 1) {
-        missing2++;
-        continue;
-      }
-      const x = log ? Math.log1p(values[i]) : values[i];
-      if (x - x !== 0) {
-        nonFinite2++;
-        observe?.(i, "nonFinite", x);
-        continue;
-      }
-      if (x < low || x > high) {
-        far++;
-        observe?.(i, "far", x);
-      }
-      out2[i] = (x - mean) / std;
-    }
-    Object.assign(counts, { missing: missing2, nonFinite: nonFinite2, far });
-    return { values: out2, counts };
-  }
-  const out = new Int32Array(n);
-  let missing = 0;
-  let nonFinite = 0;
-  switch (f.transform) {
-    case "hourOfDay":
-    case "dayOfWeek": {
-      const values = column.values;
-      const hour = f.transform === "hourOfDay";
-      for (let i = 0; i < n; i++) {
-        if (nulls !== null && nulls[i] === 1) {
-          missing++;
-          continue;
-        }
-        const t = values[i];
-        if (t - t !== 0) {
-          nonFinite++;
-          observe?.(i, "nonFinite", t);
-          continue;
-        }
-        out[i] = hour ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
-      }
-      Object.assign(counts, { missing, nonFinite });
-      return { values: out, counts };
-    }
-    case "bucketize": {
-      const values = column.values;
-      const edges = f.boundaries;
-      for (let i = 0; i < n; i++) {
-        if (nulls !== null && nulls[i] === 1) {
-          missing++;
-          continue;
-        }
-        const x = values[i];
-        if (Number.isNaN(x)) {
-          nonFinite++;
-          observe?.(i, "nonFinite", x);
-          continue;
-        }
-        out[i] = upperBound(edges, x) + 1;
-      }
-      Object.assign(counts, { missing, nonFinite });
-      return { values: out, counts };
-    }
-    default: {
-      const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
-      let outOfVocabulary = 0;
-      if (column.type === "string") {
-        const byCode = Int32Array.from(column.dictionary, (s) => index.get(s) ?? 0);
-        const codes = column.codes;
-        for (let i = 0; i < n; i++) {
-          const code = codes[i];
-          if (code < 0) {
-            missing++;
-            continue;
-          }
-          const id = byCode[code];
-          if (id === 0) {
-            outOfVocabulary++;
-            observe?.(i, "outOfVocabulary", Number.NaN);
-          }
-          out[i] = id;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          if (nulls !== null && nulls[i] === 1) {
-            missing++;
-            continue;
-          }
-          const id = index.get(categoryKey(column, i)) ?? 0;
-          if (id === 0) {
-            outOfVocabulary++;
-            observe?.(i, "outOfVocabulary", Number.NaN);
-          }
-          out[i] = id;
-        }
-      }
-      Object.assign(counts, { missing, outOfVocabulary });
-      return { values: out, counts };
-    }
-  }
-}
-function upperBound(edges, x) {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (edges[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 // src/train/backend.ts
 var tf2 = __toESM(require_tf_node(), 1);
 import { existsSync } from "node:fs";
@@ -934,6 +491,114 @@ async function selectBackend(preference, logger = silentLogger, options = {}) {
 
 // src/train/predict.ts
 var tf3 = __toESM(require_tf_node(), 1);
+
+// src/features/label.ts
+var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
+function labelScale(label) {
+  if (label.task !== "regression" || label.scale === void 0 || label.scale === null) return { ...IDENTITY_SCALE };
+  const { mean, std } = label.scale;
+  return { mean: Number.isFinite(mean) ? mean : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
+}
+function fitLabelScale(values) {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i];
+    if (!Number.isFinite(y)) continue;
+    n++;
+    const d = y - mean;
+    mean += d / n;
+    m2 += d * (y - mean);
+  }
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  return { mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+}
+function standardizeLabels(labels, scale) {
+  if (scale.mean === 0 && scale.std === 1) return labels;
+  const out = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = (labels[i] - scale.mean) / scale.std;
+  return out;
+}
+function unscalePredictions(outputs, scale) {
+  if (scale.mean === 0 && scale.std === 1) return outputs;
+  for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i] * scale.std + scale.mean;
+  return outputs;
+}
+function labelColumnValues(table, label) {
+  const column = findColumn(table, label.column);
+  if (column === void 0) throw new UserError(`label: column "${label.column}" is not in the data`);
+  const n = table.rowCount;
+  const out = new Float32Array(n);
+  const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
+  if (label.task === "multiclass") {
+    if (column.type !== "string") throw new UserError(`label: column "${label.column}" is ${column.type}, expected strings`);
+    const index = new Map((label.classes ?? []).map((c, k) => [c, k]));
+    const byCode = Float32Array.from(column.dictionary, (s) => index.get(s) ?? Number.NaN);
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i];
+      out[i] = code < 0 ? Number.NaN : byCode[code];
+    }
+    return out;
+  }
+  if (label.op === void 0) {
+    for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? Number.NaN : plainValue(column, i, label);
+    return out;
+  }
+  const compare = comparator(label);
+  if (column.type === "string") {
+    const byCode = Float32Array.from(column.dictionary, (s) => compare(s) ? 1 : 0);
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i];
+      out[i] = code < 0 ? Number.NaN : byCode[code];
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    if (isNullAt(i)) out[i] = Number.NaN;
+    else {
+      const v = column.type === "boolean" ? column.values[i] === 1 : column.values[i];
+      out[i] = Number.isNaN(v) ? Number.NaN : compare(v) ? 1 : 0;
+    }
+  }
+  return out;
+}
+function plainValue(column, i, label) {
+  switch (column.type) {
+    case "boolean":
+      return column.values[i];
+    case "number": {
+      const v = column.values[i];
+      if (label.task === "binary" && v !== 0 && v !== 1 && !Number.isNaN(v)) {
+        throw new UserError(`label: column "${label.column}" holds ${v}; a binary label column must be 0/1 or true/false (or write a comparison)`);
+      }
+      return v;
+    }
+    default:
+      throw new UserError(`label: column "${label.column}" is ${column.type}; write a comparison such as "${label.column} == ..."`);
+  }
+}
+function comparator(label) {
+  const target = label.value;
+  switch (label.op) {
+    case ">":
+      return (v) => v > target;
+    case ">=":
+      return (v) => v >= target;
+    case "<":
+      return (v) => v < target;
+    case "<=":
+      return (v) => v <= target;
+    case "==":
+      return (v) => v === target;
+    case "!=":
+      return (v) => v !== target;
+    default:
+      throw new UserError(`label: unknown operator in "${label.text}"`);
+  }
+}
+
+// src/train/predict.ts
 var CHUNK = 16384;
 function batchTensors(data, rows, start, end) {
   const n = end - start;
@@ -965,6 +630,343 @@ function predictRows(model, data, rows = allRows(data.rows)) {
     out.set(values, start * units);
   }
   return unscalePredictions(out, data.labelScale);
+}
+
+// src/features/preprocessing.ts
+var FAR_SPAN_FRACTION = 0.5;
+var FAR_Z = 10;
+function utcHourOfDay(t) {
+  return Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
+}
+function utcDayOfWeek(t) {
+  return ((Math.floor(t / MS_PER_DAY) + 3) % 7 + 7) % 7 + 1;
+}
+function fitPreprocessing(table, config) {
+  const label = fitLabel(table, config.label, config.task);
+  const features = [];
+  for (const f of config.features) features.push(f.transform === "cross" ? fitCross(f, features) : fitFeature(table, f));
+  return { format: "ct-preprocessing", version: 1, task: config.task, label, features };
+}
+function encodeTable(table, prep, options = {}) {
+  const inputs = [];
+  const imputed = [];
+  for (const f of prep.features) {
+    if (f.transform === "cross") {
+      inputs.push(encodeCross(f, prep.features, inputs, table.rowCount));
+      continue;
+    }
+    const encoded = encodeFeatureColumn(table, f);
+    inputs.push(encoded.values);
+    imputed.push(encoded.counts);
+  }
+  const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
+  const scale = labelScale(prep.label);
+  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
+}
+function farLimits(f) {
+  const { min, max } = f;
+  if (typeof min === "number" && typeof max === "number" && Number.isFinite(min) && Number.isFinite(max) && max > min) {
+    const margin = (max - min) * FAR_SPAN_FRACTION;
+    return { low: min - margin, high: max + margin, rule: "range" };
+  }
+  return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: "z" };
+}
+function labelledRows(data) {
+  const keep = [];
+  for (let i = 0; i < data.rows; i++) if (!Number.isNaN(data.labels[i])) keep.push(i);
+  return Int32Array.from(keep);
+}
+function requireColumn(table, name, role) {
+  const column = findColumn(table, name);
+  if (column === void 0) {
+    const have = table.columns.map((c) => c.name).join(", ");
+    throw new UserError(`${role}: column "${name}" is not in the data (columns: ${have})`);
+  }
+  return column;
+}
+function fitLabel(table, label, task) {
+  const column = requireColumn(table, label.column, "label");
+  if (task === "multiclass") {
+    if (label.op !== void 0) throw new UserError(`label: a multiclass label is a column, not a comparison ("${label.text}")`);
+    if (column.type !== "string") throw new UserError(`label: multiclass label column "${label.column}" must hold strings, found ${column.type}`);
+    const counts = /* @__PURE__ */ new Map();
+    for (let i = 0; i < column.codes.length; i++) {
+      const code = column.codes[i];
+      if (code >= 0) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    const classes = [...counts.keys()].map((k) => column.dictionary[k]).sort();
+    if (classes.length < 2)
+      throw new UserError(`label: column "${label.column}" has ${classes.length} class(es) in the training rows; multiclass needs at least 2`);
+    return { ...label, task, classes };
+  }
+  if (task === "regression") {
+    if (label.op !== void 0) throw new UserError(`label: a regression label is a numeric column, not a comparison ("${label.text}")`);
+    if (column.type !== "number") throw new UserError(`label: regression label column "${label.column}" must be numeric, found ${column.type}`);
+    return { ...label, task, scale: fitLabelScale(labelColumnValues(table, { ...label, task })) };
+  }
+  if (label.op === void 0 && column.type === "string") {
+    throw new UserError(`label: binary label column "${label.column}" holds strings; write a comparison such as "${label.column} == \\"yes\\""`);
+  }
+  if (label.op !== void 0 && typeof label.value === "number" && column.type !== "number") {
+    throw new UserError(`label: "${label.text}" compares with a number but column "${label.column}" is ${column.type}`);
+  }
+  return { ...label, task };
+}
+function fitFeature(table, f) {
+  const column = requireColumn(table, f.column, `feature "${f.name}"`);
+  const where = `feature "${f.name}"`;
+  switch (f.transform) {
+    case "hourOfDay":
+    case "dayOfWeek": {
+      if (column.type !== "timestamp") throw new UserError(`${where}: ${f.transform} needs a timestamp column, "${f.column}" is ${column.type}`);
+      const cardinality = (f.transform === "hourOfDay" ? 24 : 7) + 1;
+      return categorical(f, cardinality);
+    }
+    case "bucketize":
+      if (column.type !== "number") throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
+      return { ...categorical(f, f.boundaries.length + 2), boundaries: f.boundaries };
+    case "cross":
+      throw new Error(`feature "${f.name}": crosses are fitted by fitCross`);
+    case "log1p":
+    case "none": {
+      const kind = f.kind ?? (column.type === "string" || column.type === "boolean" ? "categorical" : "numeric");
+      if (kind === "categorical") {
+        if (f.transform === "log1p") throw new UserError(`${where}: log1p applies to numeric features only`);
+        const { vocabulary, outOfVocabularyShare } = fitVocabulary(column, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
+        return { ...categorical(f, vocabulary.length + 1), vocabulary, outOfVocabularyShare };
+      }
+      if (column.type !== "number") throw new UserError(`${where}: a numeric feature needs a numeric column, "${f.column}" is ${column.type}`);
+      return fitNumeric(f, column.values, column.nulls, f.transform);
+    }
+  }
+}
+function fitCross(f, earlier) {
+  for (const name of f.cross) {
+    const source = earlier.find((e) => e.name === name);
+    if (source === void 0) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
+    if (source.kind !== "categorical")
+      throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
+  }
+  return { ...categorical(f, f.hashBuckets + 1), cross: f.cross, hashBuckets: f.hashBuckets };
+}
+function encodeCross(f, features, inputs, rows) {
+  const sources = f.cross.map((name) => inputs[features.findIndex((e) => e.name === name)]);
+  const out = new Int32Array(rows);
+  const buckets = f.hashBuckets;
+  for (let i = 0; i < rows; i++) {
+    let h = 2654435769;
+    let any = 0;
+    for (const ids of sources) {
+      const id = ids[i];
+      any |= id;
+      h = Math.imul(h ^ id, 2246822507);
+      h ^= h >>> 13;
+      h = Math.imul(h, 3266489909);
+      h ^= h >>> 16;
+    }
+    out[i] = any === 0 ? 0 : (h >>> 0) % buckets + 1;
+  }
+  return out;
+}
+function categorical(f, cardinality) {
+  const embedding = f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
+  return { name: f.name, column: f.column, kind: "categorical", transform: f.transform, cardinality, embedding };
+}
+function fitVocabulary(column, maxSize, minCount) {
+  const counts = /* @__PURE__ */ new Map();
+  const n = column.type === "string" ? column.codes.length : column.values.length;
+  if (column.type === "string") {
+    const byCode = new Float64Array(column.dictionary.length);
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i];
+      if (code >= 0) byCode[code]++;
+    }
+    byCode.forEach((count, code) => {
+      if (count > 0) counts.set(column.dictionary[code], (counts.get(column.dictionary[code]) ?? 0) + count);
+    });
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (column.nulls !== null && column.nulls[i] === 1) continue;
+      const key = categoryKey(column, i);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const kept = [...counts.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxSize);
+  let total = 0;
+  for (const c of counts.values()) total += c;
+  let inVocabulary = 0;
+  for (const [, c] of kept) inVocabulary += c;
+  return { vocabulary: kept.map(([k]) => k), outOfVocabularyShare: total === 0 ? 0 : (total - inVocabulary) / total };
+}
+function categoryKey(column, i) {
+  switch (column.type) {
+    case "string":
+      return column.dictionary[column.codes[i]];
+    case "boolean":
+      return column.values[i] === 1 ? "true" : "false";
+    case "timestamp":
+      return new Date(column.values[i]).toISOString();
+    case "number":
+      return String(column.values[i]);
+  }
+}
+function fitNumeric(f, values, nulls, transform) {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (nulls !== null && nulls[i] === 1) continue;
+    const x = applyNumeric(values[i], transform);
+    if (!Number.isFinite(x)) continue;
+    n++;
+    const d = x - mean;
+    mean += d / n;
+    m2 += d * (x - mean);
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  return n > 0 ? { ...fitted, min, max } : fitted;
+}
+function applyNumeric(x, transform) {
+  return transform === "log1p" ? Math.log1p(x) : x;
+}
+function featureColumnMismatch(f, column) {
+  const wrong = (expects) => `feature "${f.name}": column "${f.column}" is ${column.type}, the model expects ${expects}`;
+  if (f.kind === "numeric" || f.transform === "bucketize") return column.type === "number" ? null : wrong("numbers");
+  if (f.transform === "hourOfDay" || f.transform === "dayOfWeek") return column.type === "timestamp" ? null : wrong("a timestamp");
+  return null;
+}
+function encodeFeatureColumn(table, f, observe) {
+  if (f.transform === "cross") throw new Error(`feature "${f.name}": crosses are encoded from other features`);
+  const column = requireColumn(table, f.column, `feature "${f.name}"`);
+  const mismatch = featureColumnMismatch(f, column);
+  if (mismatch !== null) throw new UserError(mismatch);
+  const counts = { feature: f.name, column: f.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
+  const n = table.rowCount;
+  const nulls = column.nulls;
+  if (f.kind === "numeric") {
+    const values = column.values;
+    const out2 = new Float32Array(n);
+    const { low, high } = farLimits(f);
+    const { mean, std } = f;
+    const log = f.transform === "log1p";
+    let missing2 = 0;
+    let nonFinite2 = 0;
+    let far = 0;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] === 1) {
+        missing2++;
+        continue;
+      }
+      const x = log ? Math.log1p(values[i]) : values[i];
+      if (x - x !== 0) {
+        nonFinite2++;
+        observe?.(i, "nonFinite", x);
+        continue;
+      }
+      if (x < low || x > high) {
+        far++;
+        observe?.(i, "far", x);
+      }
+      out2[i] = (x - mean) / std;
+    }
+    Object.assign(counts, { missing: missing2, nonFinite: nonFinite2, far });
+    return { values: out2, counts };
+  }
+  const out = new Int32Array(n);
+  let missing = 0;
+  let nonFinite = 0;
+  switch (f.transform) {
+    case "hourOfDay":
+    case "dayOfWeek": {
+      const values = column.values;
+      const hour = f.transform === "hourOfDay";
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) {
+          missing++;
+          continue;
+        }
+        const t = values[i];
+        if (t - t !== 0) {
+          nonFinite++;
+          observe?.(i, "nonFinite", t);
+          continue;
+        }
+        out[i] = hour ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
+      }
+      Object.assign(counts, { missing, nonFinite });
+      return { values: out, counts };
+    }
+    case "bucketize": {
+      const values = column.values;
+      const edges = f.boundaries;
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) {
+          missing++;
+          continue;
+        }
+        const x = values[i];
+        if (Number.isNaN(x)) {
+          nonFinite++;
+          observe?.(i, "nonFinite", x);
+          continue;
+        }
+        out[i] = upperBound(edges, x) + 1;
+      }
+      Object.assign(counts, { missing, nonFinite });
+      return { values: out, counts };
+    }
+    default: {
+      const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
+      let outOfVocabulary = 0;
+      if (column.type === "string") {
+        const byCode = Int32Array.from(column.dictionary, (s) => index.get(s) ?? 0);
+        const codes = column.codes;
+        for (let i = 0; i < n; i++) {
+          const code = codes[i];
+          if (code < 0) {
+            missing++;
+            continue;
+          }
+          const id = byCode[code];
+          if (id === 0) {
+            outOfVocabulary++;
+            observe?.(i, "outOfVocabulary", Number.NaN);
+          }
+          out[i] = id;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (nulls !== null && nulls[i] === 1) {
+            missing++;
+            continue;
+          }
+          const id = index.get(categoryKey(column, i)) ?? 0;
+          if (id === 0) {
+            outOfVocabulary++;
+            observe?.(i, "outOfVocabulary", Number.NaN);
+          }
+          out[i] = id;
+        }
+      }
+      Object.assign(counts, { missing, outOfVocabulary });
+      return { values: out, counts };
+    }
+  }
+}
+function upperBound(edges, x) {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (edges[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // src/train/io.ts
@@ -1098,7 +1100,12 @@ function fileLoadHandler(path) {
 }
 
 export {
+  nativePackage,
+  selectBackend,
   labelColumnValues,
+  batchTensors,
+  allRows,
+  predictRows,
   FAR_Z,
   utcHourOfDay,
   utcDayOfWeek,
@@ -1108,11 +1115,6 @@ export {
   labelledRows,
   featureColumnMismatch,
   encodeFeatureColumn,
-  nativePackage,
-  selectBackend,
-  batchTensors,
-  allRows,
-  predictRows,
   fileSaveHandler,
   fileLoadHandler
 };

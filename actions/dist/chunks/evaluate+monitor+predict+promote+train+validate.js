@@ -14,6 +14,7 @@ import {
   appendJobSummary,
   concatTables,
   explainFileSystemError,
+  faultPoint,
   findColumn,
   findRepositoryRoot,
   isUserError,
@@ -22,7 +23,11 @@ import {
   nullCount,
   readJson,
   require_tf_node,
-  sliceRows
+  sha256File,
+  sleepSync,
+  sliceRows,
+  writeFileAtomic,
+  writeJson
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __commonJS,
@@ -1069,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path7 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path7 && path7[0] !== "/") {
-          path7 = `/${path7}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path7}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1527,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path7);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path7,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path7);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path10, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path7,
+          path10,
           error2.message
         );
       });
@@ -1608,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path7, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path7);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1673,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path7,
+        path: path10,
         method,
         body,
         headers,
@@ -1688,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path7 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path7)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1758,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path7, query) : path7;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2572,14 +2577,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2595,7 +2600,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2609,14 +2614,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -6451,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path7, host, upgrade, blocking, reset } = request2;
+      const { method, path: path10, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6532,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path7} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7061,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7084,8 +7089,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request2.aborted) {
@@ -7158,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path7;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7511,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path7 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path7;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7925,20 +7930,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7952,7 +7957,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7985,7 +7990,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8006,7 +8011,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8752,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path7 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path7;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8981,10 +8986,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -8992,7 +8997,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9008,11 +9013,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -10727,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path7) {
-      if (typeof path7 !== "string") {
-        return path7;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path7.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path7;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path7);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10762,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10800,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path7, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path7,
+        path: path10,
         method,
         body,
         headers,
@@ -11265,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path7,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16147,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path7) {
-      for (let i = 0; i < path7.length; ++i) {
-        const code2 = path7.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code2 = path10.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19069,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path7 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path7 = `/${path7}`;
+            path10 = `/${path10}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path7);
+          url = new URL(util.parseOrigin(url).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22373,8 +22378,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path7) {
-      let input = path7;
+    function removeDotSegments(path10) {
+      let input = path10;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22448,11 +22453,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path7) {
-      if (path7 === "" || path7[0] === "/") {
-        return removeDotSegments(path7);
+    function removeDotSegmentsRelative(path10) {
+      if (path10 === "" || path10[0] === "/") {
+        return removeDotSegments(path10);
       }
-      const segments = path7.split("/");
+      const segments = path10.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22815,8 +22820,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
+        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26126,17 +26131,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path7) {
-      const ctrl = callVisitor(key, node, visitor, path7);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path7);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26147,13 +26152,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = visit_("key", node.key, visitor, path7);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path7);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26174,17 +26179,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path7) {
-      const ctrl = await callVisitor(key, node, visitor, path7);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path7);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26195,13 +26200,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path7);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path7);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26228,23 +26233,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path7) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path7);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path7);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path7);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path7);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path7);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path7);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path7, node) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -26856,10 +26861,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path7.length - 1; i >= 0; --i) {
-        const k = path7[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -26878,7 +26883,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -26908,11 +26913,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -26926,8 +26931,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -26941,8 +26946,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -26960,8 +26965,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -26971,8 +26976,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29487,9 +29492,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29564,14 +29569,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection.isEmptyPath(path7)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29586,10 +29591,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection.isEmptyPath(path7))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29600,10 +29605,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection.isEmptyPath(path7))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29620,13 +29625,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection.isEmptyPath(path7)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -31587,9 +31592,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path7) => {
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path7) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31598,23 +31603,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path7) => {
-      const parent = visit2.itemAtPath(cst, path7.slice(0, -1));
-      const field = path7[path7.length - 1][0];
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31625,10 +31630,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34167,11 +34172,11 @@ function remoteError(error2, localShown, url) {
 }
 
 // src/data/files.ts
-function displayPath(path7) {
-  if (isRemote(path7)) return remoteDisplay(path7);
-  let shown = path7;
-  if (isAbsolute(path7)) {
-    const rel = relative(process.cwd(), path7);
+function displayPath(path10) {
+  if (isRemote(path10)) return remoteDisplay(path10);
+  let shown = path10;
+  if (isAbsolute(path10)) {
+    const rel = relative(process.cwd(), path10);
     if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) shown = rel;
   }
   return sep === "/" ? shown : shown.split(sep).join("/");
@@ -34183,39 +34188,39 @@ var FORMAT_BY_EXTENSION = {
   ".ndjson": "jsonl"
 };
 var DATA_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
-function formatOf(path7) {
-  return FORMAT_BY_EXTENSION[extname(isRemote(path7) ? remoteName(path7) : path7).toLowerCase()];
+function formatOf(path10) {
+  return FORMAT_BY_EXTENSION[extname(isRemote(path10) ? remoteName(path10) : path10).toLowerCase()];
 }
-function assertDataFile(path7) {
-  if (isRemote(path7)) {
-    checkRemoteUrl(path7);
+function assertDataFile(path10) {
+  if (isRemote(path10)) {
+    checkRemoteUrl(path10);
     return;
   }
   let isFile;
   try {
-    isFile = statSync2(path7).isFile();
+    isFile = statSync2(path10).isFile();
   } catch (error2) {
     if (isErrno(error2, "ENOENT") || isErrno(error2, "ENOTDIR")) {
-      throw new UserError(`data file not found: ${displayPath(path7)}`, { cause: error2 });
+      throw new UserError(`data file not found: ${displayPath(path10)}`, { cause: error2 });
     }
-    throw new UserError(`cannot read data file ${displayPath(path7)}: ${error2.message}`, { cause: error2 });
+    throw new UserError(`cannot read data file ${displayPath(path10)}: ${error2.message}`, { cause: error2 });
   }
-  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path7)}`);
+  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path10)}`);
 }
-function openDataFile(path7) {
-  assertDataFile(path7);
+function openDataFile(path10) {
+  assertDataFile(path10);
   try {
-    return openSync2(path7, "r");
+    return openSync2(path10, "r");
   } catch (error2) {
-    throw new UserError(`cannot read data file ${displayPath(path7)}: ${error2.message}`, { cause: error2 });
+    throw new UserError(`cannot read data file ${displayPath(path10)}: ${error2.message}`, { cause: error2 });
   }
 }
-function assertColumnsExist(path7, wanted, available) {
+function assertColumnsExist(path10, wanted, available) {
   if (wanted === void 0) return;
   const have = new Set(available);
   for (const name of wanted) {
     if (!have.has(name)) {
-      throw new UserError(`${displayPath(path7)}: no column "${name}" (columns: ${available.join(", ")})`);
+      throw new UserError(`${displayPath(path10)}: no column "${name}" (columns: ${available.join(", ")})`);
     }
   }
 }
@@ -35008,6 +35013,28 @@ var configSchema = {
         classWeight: {
           description: 'Weight of each class in the loss: "balanced" (n / (classes x n_class)) or a weight per class (binary: "0" and "1").',
           oneOf: [{ const: "balanced" }, { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0 } }]
+        },
+        warmStart: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "Start candidates from the production model's weights instead of from scratch. `ct update` always does (on the partitions that arrived since production); `ct run` and `ct train` when enabled.",
+          properties: {
+            enabled: { type: "boolean", default: false, description: "`ct run` / `ct train` warm-start their candidates (on the whole window)." },
+            epochs: { ...positiveInt, default: 1, description: "Epochs of a warm-started candidate (training.epochs stays for full retrains)." },
+            statistics: {
+              enum: ["carry", "refresh"],
+              default: "carry",
+              description: "Numeric normalisation of a warm start. carry: production's means and deviations; refresh: refitted on the new rows, the first layer's weights rescaled so the starting model computes the same function."
+            },
+            fullRetrainDays: {
+              type: "integer",
+              minimum: 0,
+              default: 28,
+              description: "A full retrain when the chain of warm starts began this many days of data ago (0: no cadence)."
+            },
+            fullOnDrift: { type: "boolean", default: true, description: "A full retrain when validation finds dataset drift (validation.drift)." }
+          }
         }
       }
     },
@@ -35206,8 +35233,8 @@ var configSchema = {
             description: "Judge the paired-bootstrap interval of delta = candidate - production; skipped when there is no production model.",
             properties: {
               test: {
-                enum: ["improvement", "nonInferiority"],
-                description: "improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin."
+                enum: ["improvement", "nonInferiority", "noHarm"],
+                description: "improvement: the whole interval is better than +margin; nonInferiority: the whole interval is better than -margin; noHarm: fails only when the whole interval is worse than -margin (a loss beyond noise, for small slices)."
               },
               margin: { type: "number", minimum: 0, default: 0 },
               direction: { enum: ["higherIsBetter", "lowerIsBetter"], description: "Default from the metric (auc: higher, logLoss: lower, ...)." }
@@ -35649,6 +35676,8 @@ async function runAction(name, stage) {
     const result = await group(`ct ${name}`, () => stage(ctx, inputs));
     for (const [key, value] of Object.entries(result.outputs)) setOutput(key, value);
     if (result.summaryFile !== void 0 && existsSync2(result.summaryFile)) appendJobSummary(process.env, readFileSync2(result.summaryFile, "utf8"));
+    if (result.summary !== void 0) appendJobSummary(process.env, `${result.summary}
+`);
     if (result.failure !== void 0) setFailed(result.failure);
   } catch (thrown) {
     const error2 = explainFileSystemError(thrown);
@@ -35796,14 +35825,14 @@ var QUOTE = 34;
 var LF = 10;
 var CR = 13;
 var ESCAPED = 1;
-function readCsv(path7, options = {}) {
-  const file = displayPath(path7);
-  const fd = openDataFile(path7);
+function readCsv(path10, options = {}) {
+  const file = displayPath(path10);
+  const fd = openDataFile(path10);
   try {
     const scan = new CsvRowScanner(fd, file);
     if (!scan.next()) throw new UserError(`${file}: empty file, expected a header row`);
     const names2 = readHeader(scan, file);
-    assertColumnsExist(path7, options.columns, names2);
+    assertColumnsExist(path10, options.columns, names2);
     const fieldIndex = (options.columns ?? names2).map((name) => names2.indexOf(name));
     const width = names2.length;
     const capacity = rowCapacity(fd);
@@ -35845,16 +35874,16 @@ function rowCapacity(fd) {
   }
   return breaks + 1;
 }
-function* readCsvChunks(path7, options) {
-  const file = displayPath(path7);
+function* readCsvChunks(path10, options) {
+  const file = displayPath(path10);
   const chunkRows = checkedChunkRows(options.chunkRows);
   const blockBytes = options.blockBytes ?? CHUNK_BYTES;
-  const fd = openDataFile(path7);
+  const fd = openDataFile(path10);
   try {
     const scan = new CsvRowScanner(fd, file, blockBytes);
     if (!scan.next()) throw new UserError(`${file}: empty file, expected a header row`);
     const names2 = readHeader(scan, file);
-    assertColumnsExist(path7, options.columns, names2);
+    assertColumnsExist(path10, options.columns, names2);
     const fieldIndex = (options.columns ?? names2).map((name) => names2.indexOf(name));
     const width = names2.length;
     const typeSoFar = /* @__PURE__ */ new Map();
@@ -36218,9 +36247,9 @@ var CsvColumn = class {
 import { closeSync as closeSync3, readSync as readSync4 } from "node:fs";
 import { isUtf8 as isUtf83 } from "node:buffer";
 var LF2 = 10;
-function readJsonLines(path7, options = {}) {
-  const file = displayPath(path7);
-  const fd = openDataFile(path7);
+function readJsonLines(path10, options = {}) {
+  const file = displayPath(path10);
+  const fd = openDataFile(path10);
   try {
     const capacity = countLineBreaks(fd) + 1;
     const keep = options.columns === void 0 ? null : new Set(options.columns);
@@ -36233,7 +36262,7 @@ function readJsonLines(path7, options = {}) {
       rows++;
     }
     const names2 = [...builders.keys()];
-    if (options.columns !== void 0 && rows > 0) assertColumnsExist(path7, options.columns, names2);
+    if (options.columns !== void 0 && rows > 0) assertColumnsExist(path10, options.columns, names2);
     const order = options.columns?.filter((name) => builders.has(name)) ?? names2;
     const columns = order.map((name) => builders.get(name).finish(rows));
     return { rowCount: rows, columns, sources: [{ file, start: 0, rows }] };
@@ -36265,10 +36294,10 @@ function addRecord(builders, keep, capacity, row, record) {
     column.set(row, record[key]);
   }
 }
-function* readJsonLinesChunks(path7, options) {
-  const file = displayPath(path7);
+function* readJsonLinesChunks(path10, options) {
+  const file = displayPath(path10);
   const chunkRows = checkedChunkRows(options.chunkRows);
-  const fd = openDataFile(path7);
+  const fd = openDataFile(path10);
   try {
     const keep = options.columns === void 0 ? null : new Set(options.columns);
     const typeSoFar = /* @__PURE__ */ new Map();
@@ -36298,7 +36327,7 @@ function* readJsonLinesChunks(path7, options) {
       yield { rowCount: rows, columns, sources: [{ file, start: 0, rows, offset: before }] };
       before += rows;
     }
-    if (options.columns !== void 0 && before > 0) assertColumnsExist(path7, options.columns, [...typeSoFar.keys()]);
+    if (options.columns !== void 0 && before > 0) assertColumnsExist(path10, options.columns, [...typeSoFar.keys()]);
   } finally {
     closeSync3(fd);
   }
@@ -36695,32 +36724,32 @@ function parseFloat16(bytes) {
 }
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path7) {
+function schemaTree(schema, rootIndex, path10) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path7, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path10, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path7 };
+  return { count, element, children, path: path10 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path7 = [tree];
+  const path10 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path7.push(child);
+    path10.push(child);
     tree = child;
   }
-  return path7;
+  return path10;
 }
 function getMaxRepetitionLevel(schemaPath2) {
   let maxLevel = 0;
@@ -43570,8 +43599,8 @@ function formatUuid(bytes, pos) {
 }
 
 // src/data/parquet.ts
-async function readParquet(path7, options = {}) {
-  const { file, handle, size, metadata, schema } = await openParquetFile(path7, options);
+async function readParquet(path10, options = {}) {
+  const { file, handle, size, metadata, schema } = await openParquetFile(path10, options);
   try {
     const rowCount = Number(metadata.num_rows);
     const sinks = makeSinks(schema, options.columns, rowCount, file);
@@ -43581,9 +43610,9 @@ async function readParquet(path7, options = {}) {
     await handle.close();
   }
 }
-async function* readParquetChunks(path7, options) {
+async function* readParquetChunks(path10, options) {
   const chunkRows = checkedChunkRows(options.chunkRows);
-  const { file, handle, size, metadata, schema } = await openParquetFile(path7, options);
+  const { file, handle, size, metadata, schema } = await openParquetFile(path10, options);
   try {
     const empty = makeSinks(schema, options.columns, 0, file);
     const buffer = { bytes: new Uint8Array(1 << 20) };
@@ -43603,31 +43632,31 @@ async function* readParquetChunks(path7, options) {
     await handle.close();
   }
 }
-async function openParquetFile(path7, options) {
-  const file = displayPath(path7);
-  const handle = await openParquet(path7, file);
+async function openParquetFile(path10, options) {
+  const file = displayPath(path10);
+  const handle = await openParquet(path10, file);
   try {
     const size = handle.size;
     const metadata = await readMetadata(handle, size, file);
     const schema = readSchema(metadata, file);
     checkRowCounts(metadata, file);
-    assertColumnsExist(path7, options.columns, schema.children.map((c) => c.element.name));
+    assertColumnsExist(path10, options.columns, schema.children.map((c) => c.element.name));
     return { file, handle, size, metadata, schema };
   } catch (error2) {
     await handle.close();
     throw error2;
   }
 }
-async function openParquet(path7, file) {
-  assertDataFile(path7);
-  if (isRemote(path7)) {
-    const remote = await openRemote(path7);
+async function openParquet(path10, file) {
+  assertDataFile(path10);
+  if (isRemote(path10)) {
+    const remote = await openRemote(path10);
     return { size: remote.size, footerBytes: 64 * 1024, read: (bytes, position) => remote.read(bytes, position), close: async () => {
     } };
   }
   let handle;
   try {
-    handle = await open2(path7, "r");
+    handle = await open2(path10, "r");
   } catch (error2) {
     throw new UserError(`cannot read data file ${file}: ${error2.message}`, { cause: error2 });
   }
@@ -43849,29 +43878,29 @@ function checkSnappy(input, length) {
 }
 
 // src/data/read.ts
-async function readTable(path7, options = {}) {
-  assertDataFile(path7);
-  const format = options.format ?? formatOf(path7);
-  if (isRemote(path7) && format !== "parquet") {
-    const local = await localCopy(path7);
+async function readTable(path10, options = {}) {
+  assertDataFile(path10);
+  const format = options.format ?? formatOf(path10);
+  if (isRemote(path10) && format !== "parquet") {
+    const local = await localCopy(path10);
     const localShown = displayPath(local);
     try {
-      return asRemote(await readTable(local, { ...options, ...format === void 0 ? {} : { format } }), localShown, path7);
+      return asRemote(await readTable(local, { ...options, ...format === void 0 ? {} : { format } }), localShown, path10);
     } catch (error2) {
-      throw remoteError(error2, localShown, path7);
+      throw remoteError(error2, localShown, path10);
     }
   }
   const columns = options.columns === void 0 ? {} : { columns: options.columns };
   switch (format) {
     case "parquet":
-      return readParquet(path7, columns);
+      return readParquet(path10, columns);
     case "csv":
-      return readCsv(path7, columns);
+      return readCsv(path10, columns);
     case "jsonl":
-      return readJsonLines(path7, columns);
+      return readJsonLines(path10, columns);
     default:
       throw new UserError(
-        `cannot tell the format of ${displayPath(path7)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
+        `cannot tell the format of ${displayPath(path10)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
       );
   }
 }
@@ -44144,6 +44173,293 @@ function fingerprintFiles(files) {
   return `sha256:${hash.digest("hex")}`;
 }
 
+// src/registry/registry.ts
+import { createHash as createHash4 } from "node:crypto";
+import { copyFileSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import path8 from "node:path";
+
+// src/registry/lock.ts
+import { hostname } from "node:os";
+import { closeSync as closeSync4, linkSync, mkdirSync, openSync as openSync3, readFileSync as readFileSync4, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
+import path6 from "node:path";
+var LOCK_FILE = ".lock";
+function withFolderLock(folder, fn, options = {}) {
+  const file = path6.join(folder, LOCK_FILE);
+  mkdirSync(folder, { recursive: true });
+  const deadline = Date.now() + (options.waitMs ?? 6e4);
+  for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+    if (tryAcquire(file)) break;
+    const owner = readOwner(file);
+    if (owner !== null && isStale(owner)) {
+      breakStaleLock(file, owner);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new UserError(
+        `${file}: locked by process ${owner?.pid ?? "?"} on ${owner?.host ?? "?"} since ${owner?.at ?? "?"}; another ct run is changing this model (delete the file if that run is gone)`
+      );
+    }
+    sleepSync(pause);
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync2(file, { force: true });
+  }
+}
+function tryAcquire(file) {
+  let fd;
+  try {
+    fd = openSync3(file, "wx");
+  } catch (error2) {
+    if (error2.code === "EEXIST") return false;
+    throw error2;
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: (/* @__PURE__ */ new Date()).toISOString() }));
+  } finally {
+    closeSync4(fd);
+  }
+  return true;
+}
+function readOwner(file) {
+  try {
+    const owner = JSON.parse(readFileSync4(file, "utf8"));
+    return typeof owner.pid === "number" ? owner : null;
+  } catch {
+    return null;
+  }
+}
+function isStale(owner) {
+  if (owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error2) {
+    return error2.code === "ESRCH";
+  }
+}
+function breakStaleLock(file, stale) {
+  const aside = `${file}.stale-${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return;
+  }
+  const moved = readOwner(aside);
+  if (moved !== null && (moved.pid !== stale.pid || moved.at !== stale.at)) {
+    try {
+      linkSync(aside, file);
+    } catch {
+    }
+  }
+  rmSync2(aside, { force: true });
+}
+
+// src/registry/names.ts
+import { lstatSync as lstatSync2 } from "node:fs";
+import path7 from "node:path";
+var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+function plainName(name, what, source) {
+  if (typeof name !== "string" || !PLAIN_NAME.test(name)) {
+    throw new UserError(`${source}: ${what} ${JSON.stringify(name)} is not a plain name (letters, digits, ".", "_", "-"; no path)`);
+  }
+  return name;
+}
+function plainFileNames(files, source) {
+  if (typeof files !== "object" || files === null || Array.isArray(files)) throw new UserError(`${source}: "files" must map file names to checksums`);
+  for (const [name, sum] of Object.entries(files)) {
+    plainName(name, "file name", source);
+    if (typeof sum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(sum)) throw new UserError(`${source}: the checksum of ${name} is not sha256:<64 hex digits>`);
+  }
+  return files;
+}
+function refuseLinks(root, file, source) {
+  const relative2 = path7.relative(root, file);
+  if (relative2.startsWith("..") || path7.isAbsolute(relative2)) throw new UserError(`${source}: ${file} is outside the registry ${root}`);
+  let at = root;
+  for (const part of relative2.split(path7.sep)) {
+    at = path7.join(at, part);
+    const stat2 = lstatSync2(at, { throwIfNoEntry: false });
+    if (stat2 === void 0) return;
+    if (stat2.isSymbolicLink()) throw new UserError(`${source}: ${at} is a symbolic link; the registry holds plain files only`);
+  }
+}
+
+// src/registry/registry.ts
+function modelDir(registry, model) {
+  return path8.join(registry, model);
+}
+function readProduction(registry, model) {
+  const file = path8.join(modelDir(registry, model), "production.json");
+  if (!existsSync3(file)) return null;
+  const pointer = readJson(file, "production pointer");
+  if (typeof pointer.version !== "string" || typeof pointer.files !== "object" || pointer.files === null) {
+    throw new UserError(`${file}: production pointer lacks "version" or "files"`);
+  }
+  plainName(pointer.version, "version", file);
+  plainFileNames(pointer.files, file);
+  if (pointer.model !== model) throw new UserError(`${file}: names the model ${JSON.stringify(pointer.model)}, not ${model}`);
+  if (pointer.previous !== null && pointer.previous !== void 0) plainName(pointer.previous, "previous version", file);
+  return pointer;
+}
+function verifiedProductionDir(registry, pointer) {
+  return verifiedVersionDir(registry, pointer.model, pointer.version, pointer.files, "production.json");
+}
+function readHistory(registry, model) {
+  const file = path8.join(modelDir(registry, model), "history.jsonl");
+  if (!existsSync3(file)) return [];
+  return parseHistory(readFileSync5(file, "utf8"), file);
+}
+function parseHistory(text2, source) {
+  return text2.split("\n").filter((line) => line.trim() !== "").map((line, i) => {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw new UserError(`${source}: line ${i + 1} is not JSON`);
+    }
+    plainName(entry.version, "version", `${source} line ${i + 1}`);
+    plainFileNames(entry.files, `${source} line ${i + 1}`);
+    return entry;
+  });
+}
+function promotionRecordOf(registry, model, version) {
+  return readHistory(registry, model).find((e) => e.action === "promote" && e.version === version);
+}
+function appendHistory(registry, entry) {
+  const file = path8.join(modelDir(registry, entry.model), "history.jsonl");
+  const before = existsSync3(file) ? readFileSync5(file, "utf8") : "";
+  const line = JSON.stringify(entry);
+  if (before.trimEnd().split("\n").pop() === line) return;
+  writeFileAtomic(file, `${before}${before === "" || before.endsWith("\n") ? "" : "\n"}${line}
+`);
+}
+function recordedChecksums(registry, model, version, pointer = readProduction(registry, model)) {
+  if (pointer?.version === version) return { files: pointer.files, source: "production.json" };
+  const recorded = promotionRecordOf(registry, model, version);
+  return recorded === void 0 ? null : { files: recorded.files, source: "history.jsonl" };
+}
+function verifiedVersionDir(registry, model, version, files, source) {
+  return verifiedFolder(registry, path8.join(modelDir(registry, plainName(model, "model", source)), plainName(version, "version", source)), files, source);
+}
+function verifiedFolder(registry, dir, files, source) {
+  plainFileNames(files, source);
+  for (const [name, expected] of Object.entries(files)) {
+    const file = path8.join(dir, name);
+    refuseLinks(registry, file, `registry (${source})`);
+    if (!existsSync3(file)) throw new UserError(`registry: ${file} is missing (listed in ${source})`);
+    const actual = sha256File(file);
+    if (actual !== expected) throw new UserError(`registry: checksum mismatch for ${file}: ${source} says ${expected}, the file is ${actual}`);
+  }
+  return dir;
+}
+function versionId(when, contentHash) {
+  const stamp = when.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${contentHash.replace(/^sha256:/, "").slice(0, 8)}`;
+}
+function hashFiles(files) {
+  const hash = createHash4("sha256");
+  for (const name of Object.keys(files).sort()) {
+    hash.update(name);
+    hash.update("\0");
+    hash.update(readFileSync5(files[name]));
+  }
+  return `sha256:${hash.digest("hex")}`;
+}
+function publishVersion(input) {
+  const when = input.when ?? /* @__PURE__ */ new Date();
+  const names2 = Object.keys(input.files).sort();
+  for (const name of names2) {
+    if (name.includes("/") || name.includes("\\") || name.startsWith(".")) throw new Error(`registry file name not allowed: ${name}`);
+    const source = input.files[name];
+    if (!existsSync3(source) || !statSync5(source).isFile()) throw new UserError(`cannot promote: ${source} is missing`);
+  }
+  const version = versionId(when, hashFiles(input.files));
+  const root = modelDir(input.registry, input.model);
+  return withFolderLock(root, () => {
+    recoverModel(input.registry, input.model);
+    const previous = readProduction(input.registry, input.model);
+    input.check?.(previous);
+    const dir = path8.join(root, version);
+    if (existsSync3(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
+    const files = {};
+    for (const name of names2) files[name] = sha256File(input.files[name]);
+    const entry = {
+      action: "promote",
+      model: input.model,
+      version,
+      previous: previous?.version ?? null,
+      at: when.toISOString(),
+      files,
+      by: input.by ?? LOCAL
+    };
+    const staging = path8.join(root, `.staging-${version}`);
+    writeJson(path8.join(root, PENDING_FILE), { entry, staging: path8.basename(staging) });
+    faultPoint("registry: change recorded");
+    rmSync3(staging, { recursive: true, force: true });
+    mkdirSync2(staging);
+    for (const name of names2) {
+      faultPoint(`copy ${name}`, "write", path8.join(staging, name));
+      copyFileSync(input.files[name], path8.join(staging, name));
+    }
+    verifiedFolder(input.registry, staging, files, "the files being promoted");
+    faultPoint("registry: version staged");
+    renameSync2(staging, dir);
+    faultPoint("registry: version in place");
+    return { version, dir, pointer: commitChange(input.registry, entry) };
+  });
+}
+var LOCAL = { pullRequest: null, branch: null, commit: null, run: null };
+var PENDING_FILE = ".pending.json";
+function commitChange(registry, entry) {
+  appendHistory(registry, entry);
+  faultPoint("registry: history written");
+  const pointer = { model: entry.model, version: entry.version, promotedAt: entry.at, files: entry.files, previous: entry.previous };
+  writeJson(path8.join(modelDir(registry, entry.model), "production.json"), pointer);
+  faultPoint("registry: production written");
+  rmSync3(path8.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
+  return pointer;
+}
+function recoverModel(registry, model) {
+  const root = modelDir(registry, model);
+  if (!existsSync3(root)) return null;
+  refuseLinks(registry, root, "registry");
+  const pendingFile = path8.join(root, PENDING_FILE);
+  let recovery = null;
+  if (existsSync3(pendingFile)) {
+    const { entry, staging } = readJson(pendingFile, "pending registry change");
+    plainName(entry.version, "version", pendingFile);
+    plainFileNames(entry.files, pendingFile);
+    if (staging !== null && !/^\.staging-[A-Za-z0-9._-]+$/.test(path8.basename(staging)))
+      throw new UserError(`${pendingFile}: staging ${JSON.stringify(staging)} is not a staging folder`);
+    let complete = true;
+    try {
+      verifiedVersionDir(registry, model, entry.version, entry.files, PENDING_FILE);
+    } catch {
+      complete = false;
+    }
+    if (complete) {
+      commitChange(registry, entry);
+    } else {
+      const referenced = readHistory(registry, model).some((e) => e.version === entry.version) || readProduction(registry, model)?.version === entry.version;
+      if (entry.action === "promote" && !referenced) rmSync3(path8.join(root, entry.version), { recursive: true, force: true });
+      rmSync3(pendingFile, { force: true });
+    }
+    if (staging !== null) rmSync3(path8.join(root, path8.basename(staging)), { recursive: true, force: true });
+    recovery = { outcome: complete ? "completed" : "undone", action: entry.action, version: entry.version };
+  }
+  for (const name of readdirSync2(root)) {
+    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync3(path8.join(root, name), { recursive: true, force: true });
+  }
+  return recovery;
+}
+function listVersions(registry, model) {
+  const root = modelDir(registry, model);
+  if (!existsSync3(root)) return [];
+  return readdirSync2(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name).sort();
+}
+
 // src/report/escape.ts
 var CODE_MAX = 120;
 var TEXT_MAX = 500;
@@ -44334,6 +44650,7 @@ function trainingMarkdown(t) {
     `# Training: ${text(t.model)}`,
     "",
     `${t.data.rows.train} training rows, ${t.data.rows.validation} validation rows, ${t.epochs} epoch(s) with ${trainedWith(t)}, ${t.parameters} parameters.`,
+    ...startLines(t),
     "",
     table(
       ["epoch", "loss", "validation loss", "validation metric"],
@@ -44354,6 +44671,17 @@ function trainingMarkdown(t) {
     ])
   ].join("\n")}
 `;
+}
+function startLines(t) {
+  const start = t.start;
+  if (start === void 0 || start.mode === "full" && start.reason === "training.warmStart.enabled is false") return [];
+  if (start.mode === "full") return ["", `Full retrain from scratch: ${text(start.reason)}.`];
+  const grown = Object.entries(start.grown).map(([name, n]) => `${n} new ${text(name)} value(s)`);
+  const changes = [...grown, ...start.rescaled.map((name) => `${text(name)} rescaled`)];
+  return [
+    "",
+    `Warm start from production ${text(start.parent ?? "")} (${text(start.reason)}): a chain of ${start.chain.length} warm start(s) since the full retrain on data through ${text(start.fullRetrainDay ?? "?")}${changes.length === 0 ? "" : `; ${changes.join(", ")}`}. Chain: ${start.chain.map((v) => text(v)).join(" <- ")}.`
+  ];
 }
 function imputedSection(t) {
   const imputed = t.data.imputed;
@@ -44543,31 +44871,31 @@ function modelCardMarkdown(config, t, e) {
 }
 
 // src/pipeline/context.ts
-import { existsSync as existsSync3 } from "node:fs";
-import path6 from "node:path";
+import { existsSync as existsSync4 } from "node:fs";
+import path9 from "node:path";
 function registryPath(ctx) {
-  return path6.resolve(ctx.loaded.baseDir, ctx.loaded.config.registry.path);
+  return path9.resolve(ctx.loaded.baseDir, ctx.loaded.config.registry.path);
 }
 function dataSource(ctx) {
   const configured = ctx.loaded.config.data.path;
-  return ctx.data ?? (isRemote(configured) ? configured : path6.resolve(ctx.loaded.baseDir, configured));
+  return ctx.data ?? (isRemote(configured) ? configured : path9.resolve(ctx.loaded.baseDir, configured));
 }
 function schemaPath(ctx) {
   const { config, baseDir } = ctx.loaded;
-  if (config.data.schema !== void 0) return path6.resolve(baseDir, config.data.schema);
-  if (isRemote(config.data.path)) return path6.join(baseDir, "schema.json");
-  const configured = path6.resolve(baseDir, config.data.path);
-  const folder = path6.extname(configured) === "" ? configured : path6.dirname(configured);
-  return path6.join(folder, "schema.json");
+  if (config.data.schema !== void 0) return path9.resolve(baseDir, config.data.schema);
+  if (isRemote(config.data.path)) return path9.join(baseDir, "schema.json");
+  const configured = path9.resolve(baseDir, config.data.path);
+  const folder = path9.extname(configured) === "" ? configured : path9.dirname(configured);
+  return path9.join(folder, "schema.json");
 }
 function quarantinedDays(ctx) {
   const file = artifactPaths(ctx.outDir).validation;
-  if (ctx.data !== void 0 || !existsSync3(file)) return /* @__PURE__ */ new Set();
+  if (ctx.data !== void 0 || !existsSync4(file)) return /* @__PURE__ */ new Set();
   const validation = readJson(file, "validation result");
   const days2 = /* @__PURE__ */ new Set();
   for (const q of validation.quarantined ?? []) {
-    const partition = path6.join(dataSource(ctx), path6.basename(q.file));
-    if (existsSync3(partition) && fingerprintFiles([partition]) === q.fingerprint) days2.add(q.date);
+    const partition = path9.join(dataSource(ctx), path9.basename(q.file));
+    if (existsSync4(partition) && fingerprintFiles([partition]) === q.fingerprint) days2.add(q.date);
   }
   return days2;
 }
@@ -44592,6 +44920,7 @@ export {
   listPartitions,
   newestDays,
   dayNumber,
+  dateOfDay,
   readCsvChunks,
   readJsonLinesChunks,
   readParquetChunks,
@@ -44600,12 +44929,14 @@ export {
   planBatch,
   loadDataset,
   fingerprintFiles,
-  DEFAULT_SEVERITY,
-  DEFAULT_CONSTRAINT_TOLERANCE,
-  inferSchema,
-  parseSchema,
-  boundValue,
-  widenSchema,
+  modelDir,
+  readProduction,
+  verifiedProductionDir,
+  recordedChecksums,
+  verifiedVersionDir,
+  hashFiles,
+  publishVersion,
+  listVersions,
   plain,
   code,
   text,
@@ -44621,8 +44952,14 @@ export {
   dataSource,
   schemaPath,
   quarantinedDays,
-  names,
   describeLeg,
+  DEFAULT_SEVERITY,
+  DEFAULT_CONSTRAINT_TOLERANCE,
+  inferSchema,
+  parseSchema,
+  boundValue,
+  widenSchema,
+  names,
   runAction,
   annotateAnomalies
 };

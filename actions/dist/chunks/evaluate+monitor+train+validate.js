@@ -1,0 +1,1296 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
+import {
+  createAnomalyChecker,
+  createInputDomainChecker,
+  createStatistics,
+  loadLayersModel,
+  nullFraction,
+  parseStatistics,
+  quantile,
+  readChunksOf,
+  rowHashes,
+  scoreLabelledRows,
+  validateChunks,
+  valueCount
+} from "./evaluate+monitor+predict+train+validate.js";
+import {
+  DEFAULT_SEVERITY,
+  artifactPaths,
+  dataSource,
+  dayNumber,
+  displayPath,
+  fingerprintFiles,
+  inferSchema,
+  listPartitions,
+  parseSchema,
+  planBatch,
+  planDataset,
+  readProduction,
+  readTables,
+  registryPath,
+  schemaPath,
+  validationMarkdown,
+  verifiedProductionDir,
+  widenSchema
+} from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric,
+  weightedMetrics
+} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
+import {
+  encodeTable,
+  labelColumnValues,
+  predictRows,
+  selectBackend,
+  utcDayOfWeek,
+  utcHourOfDay
+} from "./evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  UserError,
+  findColumn,
+  isUserError,
+  numberColumnOf,
+  readJson,
+  stringColumnOf,
+  takeRows,
+  writeJson
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+
+// src/pipeline/validate.ts
+import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import path2 from "node:path";
+
+// src/features/derived.ts
+var LABEL_COLUMN = "ct:label";
+var PREDICTION_COLUMN = "ct:prediction";
+var DERIVED_PREFIX = "input:";
+function derivedInputColumns(table, features) {
+  const out = [];
+  const keys = /* @__PURE__ */ new Map();
+  const n = table.rowCount;
+  for (const f of features) {
+    if (f.transform === "cross") {
+      const sources = (f.cross ?? []).map((name) => keys.get(name));
+      if (sources.some((s) => s === void 0)) continue;
+      const crossed = crossKeys(sources, f.hashBuckets ?? 1, n);
+      keys.set(f.name, crossed);
+      out.push(stringColumn(f.name, crossed));
+      continue;
+    }
+    const column = findColumn(table, f.column);
+    if (column === void 0) continue;
+    const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
+    if ((f.transform === "hourOfDay" || f.transform === "dayOfWeek") && column.type === "timestamp") {
+      const part = f.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
+      const k = keysOf(n, (i) => isNullAt(i) || !Number.isFinite(column.values[i]) ? null : String(part(column.values[i])));
+      keys.set(f.name, k);
+      out.push(stringColumn(f.name, k));
+    } else if (f.transform === "bucketize" && column.type === "number") {
+      const edges = f.boundaries ?? [];
+      const k = keysOf(n, (i) => isNullAt(i) || Number.isNaN(column.values[i]) ? null : String(edges.filter((e) => e <= column.values[i]).length));
+      keys.set(f.name, k);
+      out.push(stringColumn(f.name, k));
+    } else if (f.transform === "log1p" && column.type === "number") {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = isNullAt(i) ? Number.NaN : Math.log1p(column.values[i]);
+      out.push({ type: "number", name: `${DERIVED_PREFIX}${f.name}`, values, nulls: column.nulls });
+    } else {
+      keys.set(f.name, rawKeys(column));
+    }
+  }
+  return out;
+}
+function stringColumn(name, k) {
+  return { ...k, name: `${DERIVED_PREFIX}${name}` };
+}
+function keysOf(n, keyAt) {
+  return stringColumnOf("", n, keyAt);
+}
+function rawKeys(column) {
+  if (column.type === "string") return column;
+  const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
+  return keysOf(column.values.length, (i) => isNullAt(i) ? null : String(column.values[i]));
+}
+function hashText(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h;
+}
+function crossKeys(sources, buckets, n) {
+  const hashes = sources.map((s) => Uint32Array.from(s.dictionary, hashText));
+  return keysOf(n, (i) => {
+    let h = 2654435769;
+    let any = false;
+    for (let s = 0; s < sources.length; s++) {
+      const code = sources[s].codes[i];
+      any ||= code >= 0;
+      h = Math.imul(h ^ (code < 0 ? 0 : hashes[s][code]), 2246822507);
+      h ^= h >>> 13;
+    }
+    return any ? String((h >>> 0) % buckets) : null;
+  });
+}
+
+// src/report/diff.ts
+function lineDiff(before, after, context = 3) {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i2 = a.length - 1; i2 >= 0; i2--) {
+    for (let j2 = b.length - 1; j2 >= 0; j2--) {
+      lcs[i2][j2] = a[i2] === b[j2] ? lcs[i2 + 1][j2 + 1] + 1 : Math.max(lcs[i2 + 1][j2], lcs[i2][j2 + 1]);
+    }
+  }
+  const ops = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ mark: " ", line: a[i] });
+      i++;
+      j++;
+    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.push({ mark: "-", line: a[i++] });
+    } else {
+      ops.push({ mark: "+", line: b[j++] });
+    }
+  }
+  const keep = ops.map(() => false);
+  ops.forEach((op, k) => {
+    if (op.mark === " ") return;
+    for (let d = Math.max(0, k - context); d <= Math.min(ops.length - 1, k + context); d++) keep[d] = true;
+  });
+  const out = [];
+  let skipped = false;
+  ops.forEach((op, k) => {
+    if (!keep[k]) {
+      skipped = true;
+      return;
+    }
+    if (skipped && out.length > 0) out.push("@@");
+    skipped = false;
+    out.push(`${op.mark}${op.line}`);
+  });
+  return out.join("\n");
+}
+
+// src/validate/drift-columns.ts
+async function deriveColumns(table, config, production) {
+  const extra = [];
+  if (config.task !== "multiclass" && table.columns.some((c) => c.name === config.label.column)) {
+    const labels = labelColumnValues(table, { ...config.label, task: config.task });
+    extra.push(numberColumnOf(LABEL_COLUMN, labels));
+  }
+  if (production !== null && production.preprocessing.task !== "multiclass") {
+    try {
+      const encoded = encodeTable(table, production.preprocessing, { withLabels: false });
+      extra.push(numberColumnOf(PREDICTION_COLUMN, predictRows(await production.model(), encoded)));
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+    }
+  }
+  return extra.length === 0 ? table : { ...table, columns: [...table.columns, ...extra] };
+}
+
+// src/validate/screening.ts
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+// src/validate/dependencies.ts
+var KEY_COLUMNS = 6;
+var MAX_PAIRS = 6e4;
+var KEPT_CONSISTENCY = 0.5;
+var VALUES_PER_KEY = 3;
+var MIN_REPEATED = 0.5;
+var KEY_SEPARATOR = "";
+function dependencyName(target, keys) {
+  return `${target}<-${keys.join("+")}`;
+}
+function createDependencies() {
+  const counts = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const categorical = table.columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
+      const numeric = table.columns.filter((c) => c.type === "number");
+      const keySets = categorical.map((c) => [c]);
+      for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a], categorical[b]]);
+      for (const keyColumns of keySets) {
+        const keyText = new Array(table.rowCount);
+        for (let i = 0; i < table.rowCount; i++) {
+          let text = "";
+          for (let k = 0; k < keyColumns.length; k++) {
+            const c = keyColumns[k];
+            if (c.type !== "string") break;
+            const code = c.codes[i];
+            if (code < 0) {
+              text = "";
+              break;
+            }
+            text += (k === 0 ? "" : KEY_SEPARATOR) + c.dictionary[code];
+          }
+          keyText[i] = text === "" ? null : text;
+        }
+        for (const target of numeric) {
+          if (target.type !== "number") continue;
+          const name = dependencyName(
+            target.name,
+            keyColumns.map((c) => c.name)
+          );
+          let entry = counts.get(name);
+          if (entry === void 0) counts.set(name, entry = { keys: /* @__PURE__ */ new Map(), pairs: 0, overflow: false });
+          if (entry.overflow) continue;
+          for (let i = 0; i < table.rowCount; i++) {
+            const key = keyText[i];
+            const v = target.values[i];
+            if (key === null || key === void 0 || !Number.isFinite(v) || target.nulls !== null && target.nulls[i] === 1) continue;
+            let values = entry.keys.get(key);
+            if (values === void 0) entry.keys.set(key, values = /* @__PURE__ */ new Map());
+            const seen = values.get(v);
+            if (seen === void 0) {
+              values.set(v, 1);
+              if (++entry.pairs > MAX_PAIRS) {
+                entry.overflow = true;
+                entry.keys.clear();
+                break;
+              }
+            } else values.set(v, seen + 1);
+          }
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [name, { keys, overflow }] of counts) {
+        if (overflow || keys.size === 0) continue;
+        let rows = 0;
+        let modal = 0;
+        let repeated = 0;
+        const totals = /* @__PURE__ */ new Map();
+        for (const [key, values] of keys) {
+          let total = 0;
+          let top = 0;
+          for (const c of values.values()) {
+            total += c;
+            top = Math.max(top, c);
+          }
+          totals.set(key, total);
+          rows += total;
+          modal += top;
+          if (total > 1) repeated += total;
+        }
+        if (rows < 100 || repeated < MIN_REPEATED * rows) continue;
+        const consistency = modal / rows;
+        const profile = { consistency };
+        if (consistency >= KEPT_CONSISTENCY) {
+          profile.keys = {};
+          for (const [key, values] of keys) {
+            const ranked = [...values].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, VALUES_PER_KEY);
+            profile.keys[key] = [totals.get(key), ...ranked.flat()];
+          }
+        }
+        out[name] = profile;
+      }
+      return out;
+    }
+  };
+}
+var HELD_ON = 0.8;
+function dependencyMetrics(own, pool, leaveOut) {
+  const out = {};
+  for (const [name, sums] of pool) {
+    const dependency = own?.[name];
+    const days = sums.days - (leaveOut ? 1 : 0);
+    const held = sums.held - (leaveOut && dependency?.keys !== void 0 ? 1 : 0);
+    if (days < 1 || held < HELD_ON * days) continue;
+    if (dependency === void 0) continue;
+    if (dependency.keys === void 0) {
+      out[`${name}.mismatchShare`] = 1 - dependency.consistency;
+      continue;
+    }
+    let rows = 0;
+    let mismatched = 0;
+    for (const [key, entry] of Object.entries(dependency.keys)) {
+      const pooled = sums.values.get(key);
+      if (pooled === void 0) continue;
+      const ownCount = (value) => {
+        for (let j = 1; j + 1 < entry.length; j += 2) if (entry[j] === value) return entry[j + 1];
+        return 0;
+      };
+      let reference = null;
+      let best = 0;
+      for (const [value, count] of pooled) {
+        const c = count - (leaveOut ? ownCount(value) : 0);
+        if (c > best || c === best && reference !== null && value < reference) {
+          best = c;
+          reference = value;
+        }
+      }
+      if (reference === null || best <= 0) continue;
+      rows += entry[0];
+      mismatched += entry[0] - ownCount(reference);
+    }
+    if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
+  }
+  return out;
+}
+function dependencyPool(profiles) {
+  const pool = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
+      let sums = pool.get(name);
+      if (sums === void 0) pool.set(name, sums = { days: 0, held: 0, values: /* @__PURE__ */ new Map() });
+      if (dependency.keys === void 0) continue;
+      sums.held++;
+      for (const [key, entry] of Object.entries(dependency.keys)) {
+        let values = sums.values.get(key);
+        if (values === void 0) sums.values.set(key, values = /* @__PURE__ */ new Map());
+        for (let j = 1; j + 1 < entry.length; j += 2) values.set(entry[j], (values.get(entry[j]) ?? 0) + entry[j + 1]);
+      }
+    }
+  }
+  for (const sums of pool.values()) sums.days = profiles.length;
+  return pool;
+}
+
+// src/validate/history.ts
+var PROFILE_CATEGORIES = 500;
+var RELATION_GROUPS = 1e4;
+function createRelations() {
+  const sums = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const numeric = table.columns.filter((c) => c.type === "number");
+      const categorical = table.columns.filter((c) => c.type === "string");
+      for (const x of numeric) {
+        for (const g of categorical) {
+          if (g.type !== "string" || x.type !== "number") continue;
+          const key = `${x.name}|${g.name}`;
+          let entry = sums.get(key);
+          if (entry === void 0) sums.set(key, entry = { groups: /* @__PURE__ */ new Map(), overflow: false });
+          if (entry.overflow) continue;
+          const n = new Float64Array(g.dictionary.length);
+          const s = new Float64Array(g.dictionary.length);
+          const ss = new Float64Array(g.dictionary.length);
+          for (let i = 0; i < table.rowCount; i++) {
+            const code = g.codes[i];
+            const v = x.values[i];
+            if (code < 0 || !Number.isFinite(v) || x.nulls !== null && x.nulls[i] === 1) continue;
+            n[code]++;
+            s[code] += v;
+            ss[code] += v * v;
+          }
+          for (let code = 0; code < n.length; code++) {
+            if (n[code] === 0) continue;
+            const text = g.dictionary[code];
+            const group = entry.groups.get(text);
+            if (group === void 0) entry.groups.set(text, [n[code], s[code], ss[code]]);
+            else {
+              group[0] += n[code];
+              group[1] += s[code];
+              group[2] += ss[code];
+            }
+          }
+          if (entry.groups.size > RELATION_GROUPS) entry.overflow = true;
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [key, { groups, overflow }] of sums) {
+        if (overflow) continue;
+        let n = 0;
+        let s = 0;
+        let ss = 0;
+        let within = 0;
+        for (const [gn, gs, gss] of groups.values()) {
+          n += gn;
+          s += gs;
+          ss += gss;
+          within += gss - gs * gs / gn;
+        }
+        const total = ss - s * s / n;
+        if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
+        const eta2 = Math.min(1, Math.max(0, 1 - within / total));
+        out[`${key}.eta2`] = eta2;
+        const k = groups.size;
+        if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
+      }
+      return out;
+    }
+  };
+}
+function relationSignal(eta2, groups, rows) {
+  const f = eta2 / (groups - 1) / (Math.max(1e-12, 1 - eta2) / (rows - groups));
+  return (f - 1) * Math.sqrt((groups - 1) / 2);
+}
+var BROKEN_SIGNAL = 3;
+var HELD_SIGNAL = 10;
+var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
+var SKILLED = 0.1;
+var SKETCH_SIZE = 256;
+function mergeSketch(sketch, hashes) {
+  const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
+  const out = [];
+  for (let i = 0; i < all.length && out.length < SKETCH_SIZE; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  return out;
+}
+function sketchSimilarity(a, b) {
+  const inB = new Set(b);
+  const inA = new Set(a);
+  const union = [.../* @__PURE__ */ new Set([...a, ...b])].sort((x, y) => x - y).slice(0, Math.min(SKETCH_SIZE, Math.max(a.length, b.length)));
+  if (union.length === 0) return 0;
+  let both = 0;
+  for (const h of union) if (inA.has(h) && inB.has(h)) both++;
+  return both / union.length;
+}
+function copySimilarity(p, earlier) {
+  if (p.sketch === void 0 || p.sketch.length === 0) return null;
+  let best = null;
+  for (const e of earlier.filter((d) => d.date < p.date).slice(-7)) {
+    if (e.sketch === void 0 || e.sketch.length === 0) continue;
+    best = Math.max(best ?? 0, sketchSimilarity(p.sketch, e.sketch));
+  }
+  return best;
+}
+var QUANTILES = [
+  ["q05", 0.05],
+  ["q25", 0.25],
+  ["q50", 0.5],
+  ["q75", 0.75],
+  ["q95", 0.95]
+];
+function profileOf(date, stats, extra) {
+  const metrics = { rows: stats.rows, ...extra.relations };
+  const categories = {};
+  if (stats.rows > 0) metrics["duplicates.share"] = extra.duplicates / stats.rows;
+  for (const c of stats.columns) {
+    const put = (name, value) => {
+      if (value !== null && Number.isFinite(value)) metrics[`${c.name}.${name}`] = value;
+    };
+    put("nullRate", nullFraction(c));
+    if (c.type === "timestamp") {
+      timeMetrics(c, date, put);
+      continue;
+    }
+    if (c.numeric !== void 0) numericMetrics(c, put);
+    if (c.categorical !== void 0) {
+      const present = c.count - c.nulls;
+      put("distinct", c.categorical.distinct);
+      const entries = Object.entries(c.categorical.frequencies).sort((a, b) => b[1] - a[1]).slice(0, PROFILE_CATEGORIES);
+      const shares = {};
+      for (const [value, count] of entries) shares[value] = present === 0 ? 0 : count / present;
+      if (!c.name.startsWith(DERIVED_PREFIX)) put("topShare", entries[0] === void 0 || present === 0 ? 0 : entries[0][1] / present);
+      categories[c.name] = { shares, complete: !c.categorical.distinctIsLowerBound && c.categorical.distinct <= PROFILE_CATEGORIES };
+    }
+  }
+  return {
+    date,
+    rows: stats.rows,
+    metrics,
+    categories,
+    ...extra.sketch === void 0 ? {} : { sketch: extra.sketch },
+    ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies }
+  };
+}
+function timeMetrics(c, date, put) {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  if (c.numeric === void 0 || !Number.isFinite(midnight) || valueCount(c) === 0) return;
+  put("firstHour", (c.numeric.min - midnight) / MS_PER_HOUR);
+  put("lastHour", (c.numeric.max - midnight) / MS_PER_HOUR);
+  if (c.numeric.midnights !== void 0) put("midnightShare", c.numeric.midnights / valueCount(c));
+}
+function numericMetrics(c, put) {
+  const m = c.numeric;
+  const finite = valueCount(c);
+  const present = c.count - c.nulls;
+  put("nonFiniteShare", present === 0 ? 0 : m.nonFinite / present);
+  if (finite === 0) return;
+  put("mean", m.mean);
+  put("std", m.std);
+  put("negativeShare", m.negatives / finite);
+  put("zeroShare", m.zeros / finite);
+  const nonIntegers = m.nonIntegers;
+  if (typeof nonIntegers === "number") put("nonIntegerShare", nonIntegers / finite);
+  for (const [name, q] of QUANTILES) put(name, quantile(c, q));
+}
+function badDirection(metric) {
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+    return "up";
+  if (metric.startsWith("model.")) return "down";
+  return "both";
+}
+var ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+function spreadFloor(metric, center, history, rows) {
+  if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
+  if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
+  if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
+  if (metric.startsWith("model.")) return 5e-3;
+  const statistic = metric.slice(metric.lastIndexOf(".") + 1);
+  if (statistic === "mean" || /^q\d\d$/.test(statistic)) {
+    const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf("."))}.std`]).filter((x) => Number.isFinite(x));
+    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds));
+  }
+  return Math.max(1e-9, 0.01 * Math.abs(center));
+}
+function weekdayOf(date) {
+  const day = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+  return ((day + 3) % 7 + 7) % 7 + 1;
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function poolSums(profiles) {
+  const columns = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [column, own] of Object.entries(p.categories)) {
+      let sums = columns.get(column);
+      if (sums === void 0) columns.set(column, sums = { shares: /* @__PURE__ */ new Map(), listing: /* @__PURE__ */ new Map(), days: 0, complete: true });
+      sums.days++;
+      sums.complete &&= own.complete;
+      for (const [v, s] of Object.entries(own.shares)) {
+        sums.shares.set(v, (sums.shares.get(v) ?? 0) + s);
+        sums.listing.set(v, (sums.listing.get(v) ?? 0) + 1);
+      }
+    }
+  }
+  return { days: profiles.length, columns };
+}
+function comparativeMetrics(profile, pool, selfInPool) {
+  const out = {};
+  for (const [column, own] of Object.entries(profile.categories)) {
+    const sums = pool.columns.get(column);
+    if (sums === void 0) continue;
+    const days = sums.days - (selfInPool ? 1 : 0);
+    if (days < 1) continue;
+    out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.complete) {
+      let vanished = 0;
+      for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v) / days;
+      out[`${column}.vanishedShare`] = vanished;
+    }
+    if (sums.complete && own.complete) {
+      let unseen = 0;
+      for (const [v, s] of Object.entries(own.shares)) if ((sums.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
+      out[`${column}.unseenShare`] = unseen;
+    }
+  }
+  return out;
+}
+function jensenShannon(p, sums, days, leaveOut) {
+  let pOther = 1;
+  let qOther = 1;
+  let divergence = 0;
+  const term = (a, b) => {
+    const m = (a + b) / 2;
+    return (a > 0 ? a * Math.log2(a / m) : 0) + (b > 0 ? b * Math.log2(b / m) : 0);
+  };
+  for (const [k, sum] of sums) {
+    const a = p[k] ?? 0;
+    const b = Math.max(0, (sum - (leaveOut ? a : 0)) / days);
+    pOther -= a;
+    qOther -= b;
+    divergence += term(a, b);
+  }
+  for (const [k, a] of Object.entries(p)) {
+    if (sums.has(k)) continue;
+    pOther -= a;
+    divergence += term(a, 0);
+  }
+  divergence += term(Math.max(0, pOther), Math.max(0, qOther));
+  return Math.sqrt(Math.max(0, Math.min(1, divergence / 2)));
+}
+function compareWithHistory(newest, all, options, part = "all") {
+  const history = all.filter((h) => h.date < newest.date).slice(-options.maxDays);
+  if (history.length < options.minDays) return [];
+  if (part === "model") {
+    const scores = Object.fromEntries(Object.entries(newest.metrics).filter(([metric]) => metric.startsWith("model.")));
+    return judge(
+      scores,
+      history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
+      newest,
+      options
+    );
+  }
+  const weekdays = /* @__PURE__ */ new Map();
+  for (const h of history) weekdays.set(weekdayOf(h.date), [...weekdays.get(weekdayOf(h.date)) ?? [], h]);
+  const allSums = poolSums(history);
+  const weekdaySums = new Map([...weekdays].map(([w, days]) => [w, poolSums(days)]));
+  const comparative = (p, inPool) => {
+    const w = weekdayOf(p.date);
+    const group = weekdays.get(w)?.length ?? 0;
+    const useWeekday = group - (inPool ? 1 : 0) >= 3;
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, inPool);
+  };
+  const similarity = (p) => {
+    const s = copySimilarity(p, history);
+    return s === null ? {} : { "copy.similarity": s };
+  };
+  const dependencies = dependencyPool(history);
+  const newestMetrics = {
+    ...newest.metrics,
+    ...comparative(newest, false),
+    ...similarity(newest),
+    ...dependencyMetrics(newest.dependencies, dependencies, false)
+  };
+  if (part === "data") {
+    for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
+  }
+  const historyMetrics = history.map((h) => ({
+    date: h.date,
+    weekday: weekdayOf(h.date),
+    metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) }
+  }));
+  return judge(newestMetrics, historyMetrics, newest, options);
+}
+function judge(newestMetrics, historyMetrics, newest, options) {
+  const weekday = weekdayOf(newest.date);
+  const findings = [];
+  for (const [metric, value] of Object.entries(newestMetrics)) {
+    const since = acceptedSince(metric, newest.date, options.accepted);
+    const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
+    if (points.length < (metric.startsWith("model.") ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    const values = points.map((p) => p.metrics[metric]);
+    const byWeekday = /* @__PURE__ */ new Map();
+    for (const p of points) {
+      const group = byWeekday.get(p.weekday);
+      if (group === void 0) byWeekday.set(p.weekday, [p.metrics[metric]]);
+      else group.push(p.metrics[metric]);
+    }
+    const overall = median(values);
+    const centerOf = (w, leaveOut) => {
+      const group = byWeekday.get(w) ?? [];
+      if (group.length - (leaveOut === void 0 ? 0 : 1) < 3) return { center: overall, same: false };
+      if (leaveOut === void 0) return { center: median(group), same: true };
+      const others = [...group];
+      others.splice(others.indexOf(leaveOut), 1);
+      return { center: median(others), same: true };
+    };
+    const residuals = points.map((p) => Math.abs(p.metrics[metric] - centerOf(p.weekday, p.metrics[metric]).center));
+    const { center, same } = centerOf(weekday);
+    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
+    const score = (value - center) / spread;
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const direction = badDirection(metric);
+    const chance = CHANCE[metric];
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || direction !== "down" && score >= options.threshold && value > high;
+    if (!bad) continue;
+    const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || column?.startsWith(`${options.labelColumn}|`) === true ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
+    findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+  }
+  return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+var MODEL_HISTORY_DAYS = 7;
+function acceptedSince(metric, date, accepted) {
+  let since = "";
+  for (const a of accepted ?? []) if (a.date <= date && a.date > since && a.metrics.includes(metric)) since = a.date;
+  return since;
+}
+var WEEKDAYS = ["", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+function describeMetric(finding, labelText) {
+  const { metric, column } = finding;
+  if (metric === "rows") return "row count";
+  if (metric === "duplicates.share") return "share of rows that repeat an earlier row";
+  if (metric === "copy.similarity") return "similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)";
+  if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
+  const statistic = metric.slice(metric.lastIndexOf(".") + 1);
+  if ((statistic === "eta2" || statistic === "signal") && column !== null && column.includes("|")) {
+    const [x, g] = column.split("|");
+    const name = (c) => columnTitle(c, labelText, "the label", "");
+    if (statistic === "signal")
+      return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (\u03B7\xB2)`;
+  }
+  const words = {
+    nullRate: "share of nulls",
+    mean: "mean",
+    std: "standard deviation",
+    q05: "5th percentile",
+    q25: "25th percentile",
+    q50: "median",
+    q75: "75th percentile",
+    q95: "95th percentile",
+    negativeShare: "share of negative values",
+    zeroShare: "share of zeros",
+    nonFiniteShare: "share of NaN or infinite values",
+    nonIntegerShare: "share of values with a fraction",
+    midnightShare: "share of times at exactly midnight (a date without its time)",
+    distinct: "number of distinct values",
+    topShare: "share of its most frequent value",
+    divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
+    unseenShare: "share of values no earlier day had",
+    vanishedShare: "usual share of the values every earlier day had and this day lacks",
+    firstHour: "time of its first row (hours after midnight UTC)",
+    lastHour: "time of its last row (hours after midnight UTC)"
+  };
+  if (statistic === "mismatchShare" && column !== null && column.includes("<-")) {
+    const [target, keys] = column.split("<-");
+    return `dependency of "${target}" on ${keys.split("+").map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.split("+").join(" and ")} had on earlier days`;
+  }
+  const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
+  return `${what}: ${words[statistic] ?? statistic}`;
+}
+function columnTitle(column, labelText, label, plain) {
+  if (column === LABEL_COLUMN) return `${label} (${labelText})`;
+  if (column.startsWith(DERIVED_PREFIX)) return `model input "${column.slice(DERIVED_PREFIX.length)}"`;
+  return `${plain}"${column}"`;
+}
+function fmt(x) {
+  if (Number.isInteger(x)) return x.toLocaleString("en-US");
+  const a = Math.abs(x);
+  if (a >= 1e3) return x.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
+}
+function findingMessage(finding, partition, date, labelText) {
+  const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+}
+
+// src/validate/screening.ts
+var PROFILE_FORMAT = 5;
+var skippedScreening = (reason) => ({
+  skipped: reason,
+  historyDays: 0,
+  anomalies: [],
+  quarantined: [],
+  newest: null,
+  cached: 0,
+  computed: 0
+});
+function acceptedPath(schemaFile) {
+  return path.join(path.dirname(schemaFile), "accepted.json");
+}
+function readAccepted(schemaFile) {
+  const file = acceptedPath(schemaFile);
+  if (!existsSync(file)) return [];
+  const raw = readJson(file, "accepted partitions");
+  if (raw.format !== "ct-accepted" || !Array.isArray(raw.partitions))
+    throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
+  raw.partitions.forEach((p, i) => {
+    if (typeof p?.date !== "string" || typeof p.fingerprint !== "string" || !Array.isArray(p.metrics))
+      throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+  });
+  return raw.partitions;
+}
+async function screenPartitions(input) {
+  const { config, source, schema } = input;
+  const options = config.validation.history;
+  if (!options.enabled) return skippedScreening("validation.history.enabled is false");
+  let partitions;
+  try {
+    partitions = listPartitions(source);
+  } catch {
+    return skippedScreening("the data is not a folder of daily partitions");
+  }
+  const window = planDataset(config.data, source);
+  const windowDays = new Set(window.trainParts.concat(window.evaluationParts));
+  const windowPartitions = partitions.filter((p) => windowDays.has(p.date));
+  const newest = windowPartitions.at(-1);
+  if (newest === void 0) return skippedScreening("the window holds no partitions");
+  const firstNeeded = dayNumber(windowPartitions[0].date) - options.maxDays;
+  const needed = partitions.filter((p) => dayNumber(p.date) >= firstNeeded && p.date <= newest.date);
+  const derivation = derivationHash(config, schema);
+  const cacheDir = cacheFolder(input.baseDir, options.cache, source);
+  let cached = 0;
+  let computed = 0;
+  const entries = /* @__PURE__ */ new Map();
+  for (const p of needed) {
+    const fingerprint = fingerprintFiles([p.file]);
+    const file = path.join(cacheDir, `${p.date}.json`);
+    let entry = readEntry(file, fingerprint, derivation);
+    if (entry === null) {
+      entry = await computeEntry(p, fingerprint, derivation, config, schema);
+      writeJson(file, entry);
+      computed++;
+    } else cached++;
+    entries.set(p.date, entry);
+  }
+  const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
+  const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
+  const profiles = needed.map((p) => withScore(entries.get(p.date).profile, scored.metric, scored.values.get(p.date)));
+  const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
+  const labelText = config.label.text;
+  const flagged = /* @__PURE__ */ new Set();
+  const quarantined = [];
+  let newestFindings = [];
+  let historyDays = 0;
+  for (const p of windowPartitions) {
+    const entry = entries.get(p.date);
+    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+    const own = accepted.find((a) => a.date === p.date);
+    const findings = verdictOf(
+      entry,
+      profiles.find((h) => h.date === p.date),
+      history,
+      entries,
+      compareOptions,
+      path.join(cacheDir, `${p.date}.json`)
+    ).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
+    if (p === newest) {
+      newestFindings = findings;
+      historyDays = Math.min(history.length, options.maxDays);
+      break;
+    }
+    const errors = entry.anomalies.filter((a) => a.severity === "error");
+    const blocking = findings.filter((f) => severityOf(f.kind, config) === "error");
+    if (blocking.length === 0 && errors.length === 0) continue;
+    flagged.add(p.date);
+    quarantined.push({
+      date: p.date,
+      file: p.file,
+      fingerprint: entry.fingerprint,
+      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, labelText))],
+      metrics: blocking.map((f) => f.metric)
+    });
+  }
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of newestFindings) {
+    const key = `${f.kind}\0${f.column ?? ""}`;
+    groups.set(key, [...groups.get(key) ?? [], f]);
+  }
+  const anomalies = [...groups.values()].map(([strongest, ...others]) => ({
+    column: strongest.column,
+    kind: strongest.kind,
+    severity: severityOf(strongest.kind, config),
+    count: entries.get(newest.date).profile.rows,
+    share: 1,
+    examples: [{ file: newest.file, row: 1 }],
+    message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
+  }));
+  if (historyDays < options.minDays) {
+    input.logger.debug(
+      `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
+    );
+  }
+  return {
+    skipped: null,
+    historyDays,
+    anomalies,
+    quarantined,
+    newest: {
+      date: newest.date,
+      file: newest.file,
+      fingerprint: entries.get(newest.date).fingerprint,
+      rows: entries.get(newest.date).profile.rows,
+      findings: newestFindings,
+      errors: entries.get(newest.date).anomalies.filter((a) => a.severity === "error")
+    },
+    cached,
+    computed
+  };
+}
+function verdictOf(entry, profile, history, entries, options, file) {
+  const used = history.slice(-options.maxDays);
+  const key = createHash("sha256").update(
+    JSON.stringify({
+      self: [entry.fingerprint, dataMetrics(profile.metrics)],
+      history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint]),
+      options,
+      version: VERDICT_FORMAT
+    })
+  ).digest("hex");
+  let findings = entry.verdict?.key === key ? entry.verdict.findings : void 0;
+  if (findings === void 0) {
+    findings = compareWithHistory(profile, used, options, "data");
+    entry.verdict = { key, findings };
+    writeJson(file, entry);
+  }
+  return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+var VERDICT_FORMAT = 2;
+function dataMetrics(metrics) {
+  return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
+}
+function severityOf(kind, config) {
+  return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];
+}
+function derivationHash(config, schema) {
+  const hash = createHash("sha256");
+  hash.update(
+    JSON.stringify({
+      format: PROFILE_FORMAT,
+      schema,
+      features: config.features,
+      label: config.label,
+      task: config.task,
+      timestamp: config.data.timestamp ?? null
+    })
+  );
+  return `sha256:${hash.digest("hex")}`;
+}
+function cacheFolder(baseDir, cache, source) {
+  const root = path.resolve(baseDir, cache);
+  const relative = path.relative(baseDir, path.resolve(source));
+  const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+  return path.join(root, inside ? relative : `external-${createHash("sha256").update(path.resolve(source)).digest("hex").slice(0, 16)}`);
+}
+function readEntry(file, fingerprint, derivation) {
+  if (!existsSync(file)) return null;
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
+      return null;
+    return entry;
+  } catch {
+    return null;
+  }
+}
+function profileTable(table, config) {
+  const extra = derivedInputColumns(table, config.features);
+  if (config.task !== "multiclass") {
+    try {
+      extra.push(numberColumnOf(LABEL_COLUMN, labelColumnValues(table, { ...config.label, task: config.task })));
+    } catch {
+    }
+  }
+  return { ...table, columns: [...table.columns, ...extra] };
+}
+async function computeEntry(p, fingerprint, derivation, config, schema) {
+  const checker = createAnomalyChecker(schema, {
+    severity: config.validation.severity,
+    duplicates: true,
+    ...config.data.timestamp === void 0 ? {} : { partitionTime: config.data.timestamp }
+  });
+  const stats = createStatistics();
+  const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
+  const times = new Set(schema.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
+  let sketch = [];
+  const relations = createRelations();
+  const dependencies = createDependencies();
+  const entry = (profile, anomalies2) => ({
+    format: "ct-partition-profile",
+    version: PROFILE_FORMAT,
+    file: path.basename(p.file),
+    fingerprint,
+    derivation,
+    profile,
+    anomalies: anomalies2,
+    scores: {}
+  });
+  try {
+    for await (const chunk of readChunksOf([p.file], readOptions)) {
+      checker.add(chunk);
+      const profiled = profileTable(chunk, config);
+      stats.add(profiled);
+      relations.add(profiled);
+      dependencies.add(chunk);
+      sketch = mergeSketch(sketch, rowHashes(chunk, times));
+    }
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const unreadable = {
+      kind: "unreadable_file",
+      severity: "error",
+      column: null,
+      count: 0,
+      share: 1,
+      message: `${error.message}: the file cannot be read (an interrupted copy, another encoding or format?); fix or replace it`,
+      examples: [{ file: p.file, row: 1 }]
+    };
+    return entry({ date: p.date, rows: 0, metrics: {}, categories: {} }, [unreadable]);
+  }
+  const anomalies = checker.result();
+  const duplicates = anomalies.find((a) => a.kind === "duplicate_rows")?.count ?? 0;
+  return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
+}
+async function modelScores(input, needed, entries, newest, cacheDir) {
+  const out = /* @__PURE__ */ new Map();
+  const { production, config } = input;
+  if (production === null || !config.validation.history.model) return { metric: "", values: out };
+  const metric = headlineMetric(production.preprocessing.task).name;
+  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
+  for (const p of days) {
+    const entry = entries.get(p.date);
+    let score = entry.scores[production.version];
+    if (score === void 0 || score.metric !== metric) {
+      const value = await scoreDay(p, production, config, metric);
+      if (value === null) continue;
+      score = { metric, ...value };
+      entry.scores[production.version] = score;
+      writeJson(path.join(cacheDir, `${p.date}.json`), entry);
+    }
+    if (Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
+  }
+  return { metric, values: out };
+}
+async function scoreDay(p, production, config, metric) {
+  try {
+    const table = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+    const model = await production.model();
+    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const { scored } = scoreLabelledRows(table, loaded, {
+      threshold: config.evaluation.threshold,
+      classes: loaded.width,
+      calibrationBins: config.evaluation.calibrationBins
+    });
+    const value = weightedMetrics(scored, null, [metric])[metric];
+    return typeof value === "number" ? { value, rows: scored.labels.length } : null;
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+function withScore(profile, metric, score) {
+  if (score === void 0) return profile;
+  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score } };
+}
+
+// src/pipeline/validate.ts
+async function screenWindow(ctx) {
+  if (ctx.data !== void 0) return skippedScreening("a --data batch is checked on its own, not against the partition history");
+  const file = schemaPath(ctx);
+  if (!existsSync2(file)) return skippedScreening("the schema is inferred in this run");
+  const schema = parseSchema(displayPath(file), readJson(file, "data schema"));
+  const production = await loadProduction(ctx);
+  try {
+    return await screenPartitions({
+      config: ctx.loaded.config,
+      baseDir: ctx.loaded.baseDir,
+      source: dataSource(ctx),
+      schema,
+      schemaFile: file,
+      production: production === null ? null : { version: production.version, model: production.model, preprocessing: production.preprocessing },
+      logger: ctx.logger
+    });
+  } finally {
+    await production?.release();
+  }
+}
+async function runValidate(ctx, given, options = {}) {
+  const { config } = ctx.loaded;
+  const screening = options.screening ?? (given === void 0 && options.plan === void 0 ? await screenWindow(ctx) : skippedScreening("validated as given"));
+  if (given === void 0 && options.plan === void 0 && screening.newest !== null && screening.newest.errors.length > 0)
+    return refuseNewest(ctx, screening, screening.newest);
+  if (screening.newest !== null) {
+    ctx.logger.info(
+      `history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`
+    );
+  }
+  const quarantined = new Set(screening.quarantined.map((q) => q.date));
+  const plan = options.plan ?? (given === void 0 && ctx.data !== void 0 ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
+  const chunks = () => given !== void 0 ? datasetChunks(given) : planChunks(plan, config);
+  const { schema, file, inferred } = await readOrInferSchema(ctx, chunks);
+  checkConfigColumns(ctx.loaded.file, config, schema, displayPath(file));
+  const production = await loadProduction(ctx);
+  const reference = production?.statistics ?? (given !== void 0 || plan.evaluationFiles.length > 0 ? "window" : null);
+  const batch = await checkBatch(ctx, chunks(), { schema, plan, production, reference, collectAll: options.updateSchema === true });
+  await production?.release();
+  const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
+  const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+  const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
+  const result = {
+    ok: !anomalies.some((a) => a.severity === "error") && !driftBlocks,
+    rows: batch.rows,
+    fingerprint,
+    retrain: ctx.data !== void 0 && given === void 0 ? null : retrainDecision(production, fingerprint, ctx.loaded.hash),
+    files: plan.files.map(displayPath),
+    schemaFile: displayPath(file),
+    schemaInferred: inferred,
+    anomalies,
+    drift: batch.drift === null ? null : {
+      reference: production?.statistics ? `production ${production.version}` : "training days of this window",
+      blocking: config.validation.drift.blocking,
+      ...batch.drift
+    },
+    history: { days: screening.historyDays, skipped: screening.skipped },
+    quarantined: screening.quarantined
+  };
+  writeValidation(ctx, result);
+  if (options.updateSchema === true && batch.all !== null) proposeSchema(ctx, schema, batch.all, file);
+  logFindings(ctx, result);
+  logDrift(ctx, result.drift, driftBlocks);
+  if (result.retrain?.needed === false) ctx.logger.info(result.retrain.reason);
+  ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? "ok" : "failed"}`);
+  return { result };
+}
+function checkBatch(ctx, chunks, batch) {
+  const { config } = ctx.loaded;
+  const { schema, production } = batch;
+  const drift = driftOptions(config, schema);
+  const scorer = drift.columns?.includes(PREDICTION_COLUMN) === true ? production : null;
+  const domain = production === null ? null : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
+  return validateChunks(chunks, {
+    schema,
+    checker: checkerOptions(config, batch.plan, production),
+    reference: batch.reference,
+    drift,
+    derive: (table) => deriveColumns(table, config, scorer),
+    collectAll: batch.collectAll,
+    // What the production model can take: a value its preprocessing would turn into NaN or an imputed number is an anomaly.
+    checks: domain === null ? [] : [domain]
+  });
+}
+async function* planChunks(plan, config) {
+  const evaluationFiles = new Set(plan.evaluationFiles.map(displayPath));
+  const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
+  for await (const table of readChunksOf(plan.files, readOptions)) {
+    const file = table.sources[0]?.file ?? "";
+    yield { table, drift: evaluationFiles.size === 0 || evaluationFiles.has(file) ? "current" : "reference" };
+  }
+}
+async function readOrInferSchema(ctx, chunks) {
+  const file = schemaPath(ctx);
+  if (existsSync2(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
+  const all = createStatistics();
+  for await (const chunk of chunks()) all.add(chunk.table);
+  const schema = inferSchema(all.result(), { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  writeJson(file, schema);
+  ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
+  return { schema, file, inferred: true };
+}
+function proposeSchema(ctx, schema, all, file) {
+  const proposed = widenSchema(schema, all, { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  const proposedFile = path2.join(ctx.outDir, "schema.proposed.json");
+  writeJson(proposedFile, proposed);
+  const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
+  ctx.logger.info(
+    diff === "" || !/^[-+]/m.test(diff) ? "the schema already accepts this batch" : `proposed schema change (written to ${displayPath(proposedFile)}; copy it over ${displayPath(file)} to accept):
+${diff}`
+  );
+}
+function logDrift(ctx, drift, blocks) {
+  if (drift === null) return;
+  const drifted = drift.columns.filter((c) => c.drifted).map((c) => c.column);
+  const line = `drift against ${drift.reference}: ${drifted.length} of ${drift.columns.length} columns drifted${drifted.length > 0 ? ` (${drifted.join(", ")})` : ""}${drift.datasetDrift ? ": dataset drift" : ""}`;
+  if (blocks) ctx.logger.warning(`${line}; validation.drift.blocking is set`);
+  else ctx.logger.info(line);
+}
+function writeValidation(ctx, result) {
+  const paths = artifactPaths(ctx.outDir);
+  writeJson(paths.validation, result);
+  writeFileSync(paths.validationReport, validationMarkdown(result));
+}
+function logFindings(ctx, result) {
+  for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join("; ")}`);
+  for (const a of result.anomalies) {
+    if (a.severity === "error") ctx.logger.warning(`error: ${a.message}`);
+    else ctx.logger.info(`warning: ${a.message}`);
+  }
+}
+function refuseNewest(ctx, screening, newest) {
+  const unreadable = newest.errors.find((a) => a.kind === "unreadable_file");
+  if (unreadable !== void 0) throw new UserError(unreadable.message);
+  const anomalies = [...newest.errors, ...screening.anomalies];
+  const result = {
+    ok: false,
+    rows: newest.rows,
+    fingerprint: newest.fingerprint,
+    retrain: null,
+    files: [newest.file],
+    schemaFile: displayPath(schemaPath(ctx)),
+    schemaInferred: false,
+    anomalies,
+    drift: null,
+    history: { days: screening.historyDays, skipped: screening.skipped },
+    quarantined: screening.quarantined
+  };
+  writeValidation(ctx, result);
+  logFindings(ctx, result);
+  ctx.logger.info(`validated ${newest.file}, the newest partition, on its own: failed`);
+  return { result };
+}
+function retrainDecision(production, fingerprint, configSha256) {
+  if (production === null) return { needed: true, reason: "no production model yet" };
+  const sameData = production.trainedOn.fingerprint === fingerprint;
+  const sameConfig = production.trainedOn.configSha256 === configSha256;
+  if (sameData && sameConfig)
+    return { needed: false, reason: `no new data since production ${production.version} was trained (same files and config): retraining would change nothing` };
+  return {
+    needed: true,
+    reason: [sameData ? null : "new data since production was trained", sameConfig ? null : "the config changed"].filter((r) => r !== null).join(" and ")
+  };
+}
+function datasetChunks(dataset) {
+  return [
+    { table: takeRows(dataset.table, dataset.trainRows), drift: "reference" },
+    { table: takeRows(dataset.table, dataset.evaluationRows), drift: "current" }
+  ];
+}
+function checkConfigColumns(configFile, config, schema, schemaFile) {
+  const known = schema.columns.map((c) => c.name);
+  const used = [["label", config.label.column]];
+  if (config.data.timestamp !== void 0) used.push(["data.timestamp", config.data.timestamp]);
+  config.features.forEach((f, i) => {
+    if (f.transform !== "cross") used.push([`features[${i}].column`, f.column]);
+  });
+  config.evaluation.slices.forEach((s, i) => used.push([`evaluation.slices[${i}].column`, s.column]));
+  for (const [field, column] of used) {
+    if (!known.includes(column))
+      throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(", ")})`);
+  }
+}
+function checkerOptions(config, plan, production) {
+  const options = { severity: config.validation.severity, duplicates: config.validation.duplicates };
+  if (plan.partitioned && config.data.timestamp !== void 0) options.partitionTime = config.data.timestamp;
+  const perPartition = production?.rowsPerPartition ?? null;
+  if (plan.partitioned && perPartition !== null) {
+    const { minRatio, maxRatio } = config.validation.rowCount;
+    const parts = plan.files.length;
+    options.expectedRows = {
+      min: Math.floor(perPartition * parts * minRatio),
+      max: Math.ceil(perPartition * parts * maxRatio),
+      reason: `${parts} partition(s) at ${Math.round(perPartition)} rows each in the production model's training data, ratio ${minRatio}..${maxRatio}`
+    };
+  }
+  return options;
+}
+function driftOptions(config, schema) {
+  const d = config.validation.drift;
+  const columns = d.columns ?? [
+    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== "timestamp").map((c) => c.name),
+    LABEL_COLUMN,
+    PREDICTION_COLUMN
+  ];
+  return {
+    columns,
+    method: d.method,
+    correction: d.correction,
+    datasetDriftShare: d.datasetDriftShare,
+    nullRateChange: d.nullRateChange,
+    labelColumn: LABEL_COLUMN,
+    predictionColumn: PREDICTION_COLUMN
+  };
+}
+async function loadProduction(ctx) {
+  const { config } = ctx.loaded;
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, config.name);
+  if (pointer === null) return null;
+  const dir = verifiedProductionDir(registry, pointer);
+  const statisticsFile = path2.join(dir, "statistics.json");
+  const raw = readJson(statisticsFile, "reference statistics");
+  const statistics = raw.version === 1 ? null : parseStatistics(raw, displayPath(statisticsFile));
+  if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
+  const training = readJson(path2.join(dir, "training.json"), "training record");
+  const parts = training.data.trainParts.length;
+  let model;
+  return {
+    version: pointer.version,
+    statistics,
+    preprocessing: readJson(path2.join(dir, "preprocessing.json"), "model preprocessing"),
+    model: () => model ??= (async () => {
+      await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+      return loadLayersModel(dir, `production model ${pointer.version}`);
+    })(),
+    rowsPerPartition: statistics !== null && parts > 0 ? statistics.rows / parts : null,
+    trainedOn: { fingerprint: training.data.fingerprint, configSha256: training.config.sha256 },
+    release: async () => {
+      (await model)?.dispose();
+    }
+  };
+}
+
+export {
+  deriveColumns,
+  runValidate
+};

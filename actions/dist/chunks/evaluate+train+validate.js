@@ -1,0 +1,1517 @@
+import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
+import {
+  deLongTest,
+  holdout,
+  mcNemarTest,
+  mulberry32,
+  pairedBootstrap,
+  quantileSorted,
+  sampleRows,
+  workerScript
+} from "./bootstrap-worker+evaluate+train+validate.js";
+import {
+  deriveColumns,
+  runValidate
+} from "./evaluate+monitor+train+validate.js";
+import {
+  gitInfo
+} from "./evaluate+monitor+promote+train+validate.js";
+import {
+  computeStatistics,
+  imputedSummary,
+  loadLayersModel,
+  loadModel,
+  scoreSameRows
+} from "./evaluate+monitor+predict+train+validate.js";
+import {
+  artifactPaths,
+  dataSource,
+  dateOfDay,
+  dayNumber,
+  displayPath,
+  evaluationMarkdown,
+  hashFiles,
+  isRemote,
+  listPartitions,
+  loadDataset,
+  modelFiles,
+  planDataset,
+  quarantinedDays,
+  readProduction,
+  registryPath,
+  splitMeasured,
+  trainingMarkdown,
+  verifiedProductionDir
+} from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  GUARD_METRICS,
+  MEASURED_METRICS,
+  calibrationCurve,
+  computeMetrics,
+  headlineMetric,
+  metricDirection,
+  rocCurve,
+  scoreRows,
+  weightedMetrics
+} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
+import {
+  runInfraCheck
+} from "./evaluate+infra-child+train+validate.js";
+import {
+  batchTensors,
+  encodeTable,
+  fileSaveHandler,
+  fitPreprocessing,
+  labelledRows,
+  nativePackage,
+  predictRows,
+  selectBackend,
+  utcDayOfWeek,
+  utcHourOfDay
+} from "./evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  UserError,
+  faultPoint,
+  findColumn,
+  isNull,
+  readJson,
+  require_tf_node,
+  takeRows,
+  writeJson
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  ACTIVATIONS,
+  BETA1,
+  BETA2,
+  Command,
+  controlViews,
+  fusedUnavailableReason,
+  instantiateKernels,
+  kernelModule,
+  planLayout,
+  shardGradients,
+  sharedMemory,
+  updateParameters,
+  waitWhile
+} from "./evaluate+fused-worker+train+validate.js";
+import {
+  __toESM
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+
+// src/pipeline/evaluate.ts
+import { writeFileSync } from "node:fs";
+import { performance as performance3 } from "node:perf_hooks";
+
+// src/evaluate/compare.ts
+import { statSync } from "node:fs";
+import path from "node:path";
+import { performance as performance2 } from "node:perf_hooks";
+
+// src/evaluate/gates.ts
+var RELATIVE_EPSILON = 1e-12;
+function applyGates(gates, overall, slices = [], options = {}) {
+  const rubberStamp = overall.baseline === null;
+  if (gates.length === 0) {
+    const message = "no gates are configured: nothing can be promoted until the config lists at least one (fail closed)";
+    const failure = { metric: "(none)", slice: null, threshold: "gates", value: null, baselineValue: null, delta: null, ci: null, message };
+    return { ok: false, rubberStamp, checks: [{ ...failure, passed: false, skipped: false }], failures: [failure] };
+  }
+  const checks = [];
+  for (const gate of gates) {
+    const scopes = gate.slice === void 0 ? [overall] : slices.filter((s) => s.slice === gate.slice || s.slice?.startsWith(`${gate.slice}=`));
+    if (scopes.length === 0) {
+      checks.push(
+        result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`)
+      );
+      continue;
+    }
+    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp, options.measured?.includes(gate.metric) === true));
+  }
+  const failures = checks.filter((c) => !c.passed).map(({ passed: _p, skipped: _s, ...f }) => f);
+  return { ok: failures.length === 0, rubberStamp, checks, failures };
+}
+function checkScope(gate, scope, rubberStamp, measured) {
+  const { metric } = gate;
+  const where = scope.slice === null ? metric : `${metric} on ${scope.slice}`;
+  const shown = (x) => measured ? "" : ` ${fmt(x)}`;
+  if (scope.skipped !== null) return [result(metric, scope.slice, describeGate(gate), null, null, true, true, `${where}: not gated, ${scope.skipped}`)];
+  const out = [];
+  const value = scope.candidate[metric];
+  const present = value !== void 0 && !Number.isNaN(value);
+  const base = scope.baseline?.[metric];
+  const basePresent = base !== void 0 && !Number.isNaN(base);
+  const missingComparison = (threshold) => result(
+    metric,
+    scope.slice,
+    threshold,
+    present ? value : null,
+    basePresent ? base : null,
+    false,
+    false,
+    !present ? missingReason(where, value, "candidate") : missingReason(where, base, "production model")
+  );
+  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0) {
+    const threshold = `${gate.lowerBound ?? "-inf"} <= ${metric} <= ${gate.upperBound ?? "+inf"}`;
+    if (!present) out.push(result(metric, scope.slice, threshold, null, null, false, false, missingReason(where, value, "candidate")));
+    else {
+      const low = gate.lowerBound !== void 0 && value < gate.lowerBound;
+      const high = gate.upperBound !== void 0 && value > gate.upperBound;
+      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where}${shown(value)} is within bounds`;
+      out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
+    }
+  }
+  if (gate.change !== void 0) {
+    const { direction, absolute, relative } = gate.change;
+    const sign = direction === "higherIsBetter" ? ">=" : "<=";
+    const parts = [absolute === void 0 ? null : `delta ${sign} ${absolute}`, relative === void 0 ? null : `relative delta ${sign} ${relative}`];
+    const threshold = `${metric}: ${parts.filter((p) => p !== null).join(" and ")} (${direction})`;
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: change threshold skipped (rubber stamp)")
+      );
+    else if (!present || !basePresent) {
+      out.push(missingComparison(threshold));
+    } else {
+      const delta = value - base;
+      const better = (d, limit) => direction === "higherIsBetter" ? d >= limit : d <= limit;
+      let passed = true;
+      let message = measured ? `${where}: the change from production is within the threshold` : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
+      if (absolute !== void 0 && !better(delta, absolute)) {
+        passed = false;
+        message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
+      }
+      if (passed && relative !== void 0) {
+        if (Math.abs(base) < RELATIVE_EPSILON) {
+          passed = false;
+          message = `${where}: production value ${base} is too close to 0 for a relative threshold`;
+        } else if (!better(delta / Math.abs(base), relative)) {
+          passed = false;
+          message = `${where} changed by ${fmtSigned(delta / Math.abs(base) * 100)}% relative to production ${fmt(base)}; the gate needs ${sign} ${relative * 100}%`;
+        }
+      }
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta });
+    }
+  }
+  if (gate.significance !== void 0) {
+    const { test, margin } = gate.significance;
+    const direction = gate.significance.direction ?? metricDirection(metric) ?? "higherIsBetter";
+    const limit = test === "improvement" ? margin : -margin;
+    const bound = direction === "higherIsBetter" === (test !== "noHarm") ? "lower" : "upper";
+    const threshold = test === "noHarm" ? direction === "higherIsBetter" ? `${metric}: upper bound of the delta's interval >= ${limit} (noHarm)` : `${metric}: lower bound of the delta's interval <= ${-limit} (noHarm)` : direction === "higherIsBetter" ? `${metric}: lower bound of the delta's interval > ${limit} (${test})` : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
+    const interval = scope.intervals[metric];
+    if (rubberStamp)
+      out.push(
+        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: significance threshold skipped (rubber stamp)")
+      );
+    else if (!present || !basePresent) {
+      out.push(missingComparison(threshold));
+    } else if (interval === void 0 || Number.isNaN(interval.ci[0]) || Number.isNaN(interval.ci[1])) {
+      out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
+    } else {
+      const [lo, hi] = interval.ci;
+      const shown2 = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
+      const edge = fmtSigned(direction === "higherIsBetter" ? limit : -limit);
+      let passed;
+      let message;
+      if (test === "noHarm") {
+        passed = direction === "higherIsBetter" ? hi >= limit : lo <= -limit;
+        message = passed ? `${shown2}: no loss beyond ${margin} that the interval is sure of` : `${shown2}: its ${bound} bound ${fmtSigned(bound === "lower" ? lo : hi)} is beyond ${edge}, so the candidate is worse by more than ${margin}`;
+      } else {
+        passed = direction === "higherIsBetter" ? lo > limit : hi < -limit;
+        const what = test === "improvement" ? margin === 0 ? "a significant improvement" : `a significant improvement by more than ${margin}` : `non-inferior within a margin of ${margin}`;
+        message = passed ? `${shown2}: ${what}` : `${shown2}: its ${bound} bound ${fmtSigned(bound === "lower" ? lo : hi)} does not clear ${edge}, so this is not ${what}`;
+      }
+      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
+    }
+  }
+  return measured ? out.map((c) => c.passed ? { ...c, value: null, baselineValue: null, delta: null } : c) : out;
+}
+function describeGate(gate) {
+  const parts = [];
+  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0)
+    parts.push(`${gate.lowerBound ?? "-inf"} <= ${gate.metric} <= ${gate.upperBound ?? "+inf"}`);
+  if (gate.change !== void 0) parts.push(`change of ${gate.metric}`);
+  if (gate.significance !== void 0) parts.push(`${gate.significance.test} of ${gate.metric}`);
+  return parts.join(", ");
+}
+function result(metric, slice, threshold, value, baselineValue, passed, skipped, message) {
+  return { metric, slice, threshold, value, baselineValue, delta: null, ci: null, message, passed, skipped };
+}
+function missingReason(where, value, whose) {
+  return value === void 0 ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)` : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
+}
+function fmt(x) {
+  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
+function fmtSigned(x) {
+  return `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+}
+
+// src/evaluate/slices.ts
+var MAX_SLICES_PER_SPEC = 50;
+function sliceTable(table, specs) {
+  const slices = [];
+  const warnings = [];
+  specs.forEach((spec, i) => {
+    const column = findColumn(table, spec.column);
+    if (column === void 0)
+      throw new UserError(
+        `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(", ")})`
+      );
+    const valueOf = sliceValue(spec, column, i);
+    const groups = /* @__PURE__ */ new Map();
+    for (let r = 0; r < table.rowCount; r++) {
+      const v = valueOf(r);
+      if (v === null) continue;
+      let list = groups.get(v);
+      if (list === void 0) groups.set(v, list = []);
+      list.push(r);
+    }
+    let chosen;
+    if (spec.values !== void 0) chosen = spec.values.map((v) => [String(v), groups.get(String(v)) ?? []]);
+    else if (spec.boundaries !== void 0) chosen = bucketLabels(spec.boundaries).map((label) => [label, groups.get(label) ?? []]);
+    else {
+      const bySize = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+      const limit = spec.top ?? MAX_SLICES_PER_SPEC;
+      if (spec.top === void 0 && bySize.length > limit) {
+        warnings.push(`slice "${spec.name}": ${bySize.length} distinct values, only the ${limit} most frequent are scored (set top or values)`);
+      }
+      chosen = bySize.slice(0, limit);
+    }
+    for (const [value, rows] of chosen) slices.push({ name: spec.name, key: `${spec.name}=${value}`, value, rows: Int32Array.from(rows) });
+  });
+  return { slices, warnings };
+}
+function sliceValue(spec, column, i) {
+  const where = `evaluation.slices[${i}]`;
+  let numeric = null;
+  if (spec.transform !== void 0) {
+    if (column.type !== "timestamp") throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
+    const values = column.values;
+    const part = spec.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
+    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(values[r]);
+  } else if (column.type === "number") {
+    const values = column.values;
+    numeric = (r) => isNull(column, r) || Number.isNaN(values[r]) ? null : values[r];
+  }
+  if (spec.boundaries !== void 0) {
+    if (numeric === null) throw new UserError(`${where}.boundaries: buckets need a number column or a transform, "${spec.column}" is ${column.type}`);
+    const labels = bucketLabels(spec.boundaries);
+    const edges = spec.boundaries;
+    const toNumber = numeric;
+    return (r) => {
+      const x = toNumber(r);
+      if (x === null) return null;
+      let k = 0;
+      while (k < edges.length && edges[k] <= x) k++;
+      return labels[k];
+    };
+  }
+  if (numeric !== null) {
+    const toNumber = numeric;
+    return (r) => {
+      const x = toNumber(r);
+      return x === null ? null : String(x);
+    };
+  }
+  switch (column.type) {
+    case "string":
+      return (r) => column.codes[r] < 0 ? null : column.dictionary[column.codes[r]];
+    case "boolean":
+      return (r) => isNull(column, r) ? null : String(column.values[r] === 1);
+    case "timestamp":
+      return (r) => isNull(column, r) ? null : new Date(column.values[r]).toISOString();
+    default:
+      return () => null;
+  }
+}
+function bucketLabels(edges) {
+  const labels = [`<${edges[0]}`];
+  for (let k = 1; k < edges.length; k++) labels.push(`[${edges[k - 1]},${edges[k]})`);
+  labels.push(`>=${edges[edges.length - 1]}`);
+  return labels;
+}
+
+// src/evaluate/compare.ts
+function guardMetrics(m, encoded, rows, latency) {
+  const modelBytes = statSync(path.join(m.dir, "model.json")).size + statSync(path.join(m.dir, "weights.bin")).size;
+  const batch = rows.subarray(0, Math.min(rows.length, latency.batchRows));
+  if (batch.length === 0) return { modelBytes };
+  for (let i = 0; i < 2; i++) predictRows(m.model, encoded, batch);
+  const times = new Float64Array(latency.repeats);
+  for (let i = 0; i < latency.repeats; i++) {
+    const started = performance2.now();
+    predictRows(m.model, encoded, batch);
+    times[i] = performance2.now() - started;
+  }
+  times.sort();
+  return { modelBytes, latencyP50Ms: quantileSorted(times, 0.5), latencyP95Ms: quantileSorted(times, 0.95) };
+}
+function gather(values, positions, width) {
+  const out = new Float32Array(positions.length * width);
+  for (let k = 0; k < positions.length; k++) out.set(values.subarray(positions[k] * width, (positions[k] + 1) * width), k * width);
+  return out;
+}
+function sliceIntervalMetrics(config, key, name) {
+  const metrics2 = /* @__PURE__ */ new Set([headlineMetric(config.task).name]);
+  for (const g of config.gates) if (g.significance !== void 0 && (g.slice === name || g.slice === key)) metrics2.add(g.metric);
+  return [...metrics2];
+}
+function deltasOf(candidate, production, intervals) {
+  const deltas = {};
+  for (const [name, value] of Object.entries(candidate)) {
+    const base = production[name];
+    if (base !== void 0) deltas[name] = { value: value - base, ci: intervals[name]?.ci ?? null };
+  }
+  return deltas;
+}
+function scoreSlices(table, pair, width, config, metricOptions, bootstrap) {
+  const options = config.evaluation;
+  const position = new Int32Array(table.rowCount).fill(-1);
+  pair.selected.forEach((row, k) => position[row] = k);
+  const { slices: sliceRows, warnings } = sliceTable(table, options.slices);
+  const slices = sliceRows.map((s, index) => {
+    const positions = Int32Array.from(s.rows, (r) => position[r]).filter((p) => p >= 0);
+    const record = { name: s.name, key: s.key, value: s.value, rows: positions.length, skipped: null, candidate: {}, baseline: null, deltas: {} };
+    if (positions.length < options.minSliceRows) {
+      record.skipped = positions.length === 0 ? "no labelled rows" : `only ${positions.length} rows (minimum ${options.minSliceRows})`;
+      return record;
+    }
+    const sliceCandidate = scoreRows(config.task, gather(pair.labels, positions, 1), gather(pair.candidate.preds, positions, width), metricOptions);
+    record.candidate = weightedMetrics(sliceCandidate, null);
+    if (pair.production !== null) {
+      const sliceProduction = scoreRows(config.task, sliceCandidate.labels, gather(pair.production.preds, positions, width), metricOptions);
+      record.baseline = weightedMetrics(sliceProduction, null);
+      const sliceIntervals = bootstrap === null ? {} : pairedBootstrap(sliceCandidate, sliceProduction, {
+        ...bootstrap,
+        seed: bootstrap.seed + index + 1,
+        metrics: sliceIntervalMetrics(config, s.key, s.name)
+      });
+      for (const [name, value] of Object.entries(record.candidate))
+        record.deltas[name] = { value: value - record.baseline[name], ci: sliceIntervals[name]?.ci ?? null };
+    }
+    return record;
+  });
+  const skipped = slices.filter((s) => s.skipped !== null);
+  if (skipped.length > 0) warnings.push(`${skipped.length} slice(s) skipped as too small: ${skipped.map((s) => `${s.key} (${s.rows} rows)`).join(", ")}`);
+  return { slices, warnings };
+}
+function compareModels(table, pair, models, config, metricOptions) {
+  const { candidate, production } = models;
+  const options = config.evaluation;
+  const task = candidate.preprocessing.task;
+  const candidateMetrics = { ...weightedMetrics(pair.candidate, null), ...guardMetrics(candidate, pair.encoded, pair.selected, options.latency) };
+  const productionScored = pair.production;
+  const productionMetrics = productionScored === null || production === null ? null : { ...weightedMetrics(productionScored, null), ...guardMetrics(production, pair.productionEncoded, pair.selected, options.latency) };
+  const bootstrap = productionScored !== null && options.bootstrap.samples > 0 ? options.bootstrap : null;
+  const intervals = bootstrap === null ? {} : pairedBootstrap(pair.candidate, productionScored, bootstrap);
+  const { slices, warnings } = scoreSlices(table, pair, candidate.width, config, metricOptions, bootstrap);
+  return {
+    task,
+    rows: pair.selected.length,
+    candidate: candidateMetrics,
+    production: productionMetrics,
+    bootstrap,
+    intervals,
+    deltas: productionMetrics === null ? {} : deltasOf(candidateMetrics, productionMetrics, intervals),
+    slices,
+    tests: {
+      deLong: task === "binary" && productionScored !== null ? deLongTest(pair.candidate, productionScored) : null,
+      mcNemar: task !== "regression" && productionScored !== null ? mcNemarTest(pair.candidate, productionScored) : null
+    },
+    curves: task === "binary" ? {
+      roc: { candidate: rocCurve(pair.candidate), baseline: productionScored === null ? null : rocCurve(productionScored) },
+      calibration: { candidate: calibrationCurve(pair.candidate), baseline: productionScored === null ? null : calibrationCurve(productionScored) }
+    } : null,
+    warnings
+  };
+}
+function judgeComparison(config, c, infra) {
+  const gates = gateScopes(config.gates, c);
+  const failures = [...gates.failures];
+  if (infra !== null && !infra.ok)
+    failures.push({
+      metric: "infra",
+      slice: null,
+      threshold: "loads and predicts in a fresh process",
+      value: null,
+      baselineValue: null,
+      delta: null,
+      ci: null,
+      message: infra.message
+    });
+  return { gates, failures };
+}
+function gateScopes(gates, c) {
+  const toScope = (s) => ({
+    slice: s.key,
+    rows: s.rows,
+    skipped: s.skipped,
+    candidate: s.candidate,
+    baseline: s.baseline,
+    intervals: intervalsOf(s.deltas, c.bootstrap?.samples ?? 0)
+  });
+  const overall = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
+  return applyGates(gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
+}
+function intervalsOf(deltas, draws) {
+  return Object.fromEntries(Object.entries(deltas).flatMap(([k, d]) => d.ci === null ? [] : [[k, { ci: d.ci, draws }]]));
+}
+function evaluationRecord(c, verdict, facts) {
+  const { config, infra } = facts;
+  const options = config.evaluation;
+  const candidateSplit = splitMeasured(c.candidate);
+  const productionSplit = c.production === null ? null : splitMeasured(c.production);
+  let infraRecord = null;
+  if (infra !== null) {
+    const { loadMs: _load, predictMs: _predict, ...rest } = infra;
+    infraRecord = rest.ok ? {
+      ...rest,
+      message: `infra check: loaded in a fresh process and predicted ${rest.rows} rows within the budget of ${rest.latencyBudgetMs} ms on ${rest.backend}`
+    } : rest;
+  }
+  return {
+    ok: verdict.failures.length === 0,
+    rubberStamp: verdict.gates.rubberStamp,
+    model: config.name,
+    task: c.task,
+    rows: c.rows,
+    data: { fingerprint: facts.dataset.fingerprint, parts: facts.dataset.evaluationParts },
+    settings: { threshold: options.threshold, calibrationBins: options.calibrationBins },
+    candidate: { contentHash: facts.candidateHash, metrics: candidateSplit.reproducible },
+    baseline: facts.baselineVersion === null || productionSplit === null ? null : { version: facts.baselineVersion, metrics: productionSplit.reproducible },
+    deltas: Object.fromEntries(Object.entries(c.deltas).filter(([name]) => !MEASURED_METRICS.includes(name))),
+    bootstrap: c.bootstrap,
+    tests: c.tests,
+    slices: c.slices,
+    curves: c.curves,
+    infra: infraRecord,
+    checks: verdict.gates.checks,
+    failures: verdict.failures,
+    guardMetrics: [...GUARD_METRICS],
+    backend: facts.backend,
+    timing: {
+      durationSeconds: facts.durationSeconds,
+      latency: { candidate: candidateSplit.measured, baseline: productionSplit?.measured ?? null },
+      infra: infra === null ? null : { loadMs: infra.loadMs, predictMs: infra.predictMs }
+    }
+  };
+}
+
+// src/pipeline/evaluate.ts
+async function runEvaluate(ctx, given) {
+  const started = performance3.now();
+  const { config } = ctx.loaded;
+  const { evaluation: options } = config;
+  const paths = artifactPaths(ctx.outDir);
+  const candidateFiles = modelFiles(paths.modelDir);
+  readJson(candidateFiles["model.json"], "candidate model (run `ct train` first)");
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+  const table = takeRows(dataset.table, dataset.evaluationRows);
+  if (table.rowCount === 0) throw new UserError("no evaluation rows in the selected window (data.window, data.split)");
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, config.name);
+  const candidate = await loadModel(paths.modelDir, "candidate model");
+  let production = null;
+  try {
+    production = pointer === null ? null : await loadModel(verifiedProductionDir(registry, pointer), `production model ${pointer.version}`);
+    const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
+    const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
+    if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
+    const comparison = compareModels(table, pair, { candidate, production }, config, metricOptions);
+    for (const w of comparison.warnings) ctx.logger.warning(w);
+    const infra = options.infraCheck.enabled ? await runInfraCheck(paths.modelDir, takeRows(table, pair.selected.subarray(0, options.infraCheck.sampleRows)), {
+      backend: backend.name === "tensorflow" || backend.name === "wasm" || backend.name === "cpu" ? backend.name : "auto",
+      latencyBudgetMs: options.infraCheck.latencyBudgetMs,
+      expectedWidth: candidate.width
+    }) : null;
+    const record = evaluationRecord(comparison, judgeComparison(config, comparison, infra), {
+      config,
+      dataset,
+      candidateHash: hashFiles(candidateFiles),
+      baselineVersion: production === null ? null : pointer.version,
+      infra,
+      backend: backend.name,
+      durationSeconds: (performance3.now() - started) / 1e3
+    });
+    writeJson(paths.evaluation, record);
+    writeFileSync(paths.evaluationReport, evaluationMarkdown(record));
+    const against = production === null ? "no production model yet (rubber stamp)" : `production ${pointer.version}`;
+    ctx.logger.info(
+      `evaluated on ${record.rows} rows against ${against} in ${record.timing.durationSeconds.toFixed(1)} s: gates ${record.ok ? "passed" : "failed"}`
+    );
+    for (const f of record.failures) ctx.logger.warning(`gate failed: ${f.message}`);
+    return record;
+  } finally {
+    candidate.model.dispose();
+    production?.model.dispose();
+  }
+}
+
+// src/pipeline/train.ts
+var tf6 = __toESM(require_tf_node(), 1);
+import { writeFileSync as writeFileSync2 } from "node:fs";
+import path5 from "node:path";
+
+// src/train/data.ts
+function encodeTrainingRows(dataset, config, adapt) {
+  const table = takeRows(dataset.table, dataset.trainRows);
+  if (table.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
+  const fitted = fitPreprocessing(table, config);
+  const preprocessing = adapt === void 0 ? fitted : adapt(fitted);
+  const encoded = encodeTable(table, preprocessing);
+  return { table, preprocessing: adapt === void 0 ? preprocessing : withMeasuredOutOfVocabulary(preprocessing, encoded), encoded };
+}
+function withMeasuredOutOfVocabulary(prep, encoded) {
+  const features = prep.features.map((f) => {
+    const counts = encoded.imputed.find((c) => c.feature === f.name);
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || counts === void 0) return f;
+    const present = encoded.rows - counts.missing;
+    return { ...f, outOfVocabularyShare: present === 0 ? 0 : counts.outOfVocabulary / present };
+  });
+  return { ...prep, features };
+}
+function imputedLines(data) {
+  const lines = [];
+  for (const counts of data.encoded.imputed) {
+    const feature = data.preprocessing.features.find((f) => f.name === counts.feature);
+    const line = imputedSummary(feature, counts, data.encoded.rows);
+    if (line !== null) lines.push({ line, warning: counts.nonFinite > 0 });
+  }
+  return lines;
+}
+function labelledTrainingRows(data, config, trainParts) {
+  const { encoded, preprocessing } = data;
+  const labelled = labelledRows(encoded);
+  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  if (config.task !== "regression") {
+    const seen = new Set(labelled.map((i) => encoded.labels[i]));
+    if (seen.size < 2) {
+      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
+      const parts = trainParts.length > 2 ? `${trainParts[0]}..${trainParts.at(-1)}` : trainParts.join(", ");
+      throw new UserError(
+        `label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`
+      );
+    }
+  }
+  return labelled;
+}
+function splitTrainingRows(labelled, training) {
+  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
+  return holdout(rows, training.validationFraction, training.seed);
+}
+
+// src/train/loop.ts
+var tf3 = __toESM(require_tf_node(), 1);
+
+// src/train/fused/trainer.ts
+var tf2 = __toESM(require_tf_node(), 1);
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+// src/train/model.ts
+var tf = __toESM(require_tf_node(), 1);
+function outputUnits(prep) {
+  return prep.task === "multiclass" ? prep.label.classes.length : 1;
+}
+function buildModel(prep, model2, seed) {
+  let nextSeed = seed;
+  const seeded = () => nextSeed++;
+  const inputs = [];
+  const parts = [];
+  for (const f of prep.features) {
+    if (f.kind === "categorical") {
+      const input2 = tf.input({ shape: [1], dtype: "int32", name: f.name });
+      const embedded = tf.layers.embedding({
+        inputDim: f.cardinality,
+        outputDim: f.embedding,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        name: `${f.name}_embedding`
+      }).apply(input2);
+      inputs.push(input2);
+      parts.push(tf.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
+    } else {
+      const input2 = tf.input({ shape: [1], dtype: "float32", name: f.name });
+      inputs.push(input2);
+      parts.push(input2);
+    }
+  }
+  let x = parts.length === 1 ? parts[0] : tf.layers.concatenate({ name: "features" }).apply(parts);
+  model2.hidden.forEach((units, i) => {
+    x = tf.layers.dense({ units, activation: model2.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
+    if (model2.dropout > 0) x = tf.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
+  });
+  const output = tf.layers.dense({
+    units: outputUnits(prep),
+    activation: headActivation(prep.task),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }),
+    name: "output"
+  }).apply(x);
+  return tf.model({ inputs, outputs: output, name: "ct_model" });
+}
+function headActivation(task) {
+  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
+}
+function lossFor(task) {
+  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
+}
+function classWeights(training, task, labels, classNames) {
+  const spec = training.classWeight;
+  if (spec === void 0) return null;
+  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
+  const k = classNames.length;
+  if (spec === "balanced") {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
+  }
+  return classNames.map((name) => spec[name] ?? 1);
+}
+function compileModel(model2, task, training, weights = null) {
+  const optimizer = training.optimizer === "sgd" ? tf.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf.train.rmsprop(training.learningRate) : tf.train.adam(training.learningRate);
+  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
+}
+function candidateModel(prep, config, labels) {
+  const { training } = config;
+  const model2 = buildModel(prep, config.model, training.seed);
+  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
+  const weights = classWeights(training, config.task, labels, classNames);
+  compileModel(model2, config.task, training, weights);
+  return { model: model2, classNames, weights };
+}
+function weightedLoss(task, weights) {
+  const w = tf.keep(tf.tensor1d(weights));
+  return (yTrue, yPred) => tf.tidy(() => {
+    const classes = task === "multiclass" ? tf.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
+    const perRow = task === "binary" ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
+    return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
+  });
+}
+
+// src/train/fused/trainer.ts
+function modelShape(model2, task) {
+  const consumers = /* @__PURE__ */ new Map();
+  for (const layer2 of model2.layers) {
+    for (const node of layer2.inboundNodes) {
+      for (const inbound of node.inboundLayers) consumers.set(inbound.name, [...consumers.get(inbound.name) ?? [], layer2]);
+    }
+  }
+  const only = (layer2) => {
+    const next = consumers.get(layer2.name) ?? [];
+    return next.length === 1 ? next[0] : void 0;
+  };
+  const inputs = [];
+  const parts = [];
+  for (const [i, input2] of model2.inputLayers.entries()) {
+    const shape = model2.inputs[i].shape;
+    if (shape.length !== 2 || shape[1] !== 1) return `input ${input2.name} has shape [${shape.join(", ")}], not one value per row`;
+    const next = only(input2);
+    if (next?.getClassName() === "Embedding") {
+      const config = next.getConfig();
+      const flat = only(next);
+      if (flat?.getClassName() !== "Flatten") return `embedding ${next.name} is not followed by Flatten`;
+      inputs.push({ kind: "embedding", layer: next.name, vocabulary: config.inputDim, dim: config.outputDim });
+      parts.push(flat);
+    } else if (model2.inputs[i].dtype === "float32") {
+      inputs.push({ kind: "numeric" });
+      parts.push(input2);
+    } else return `input ${input2.name} is ${model2.inputs[i].dtype} without an embedding`;
+  }
+  let concatOrder = [0];
+  let layer = only(parts[0]);
+  if (parts.length > 1) {
+    if (layer?.getClassName() !== "Concatenate") return "the inputs are not concatenated";
+    concatOrder = layer.inboundNodes[0].inboundLayers.map((l) => parts.findIndex((p) => p.name === l.name));
+    if (concatOrder.length !== parts.length || concatOrder.some((i) => i < 0)) return "the concatenation takes other layers than the inputs";
+    layer = only(layer);
+  }
+  const dense = [];
+  const outputLayer = model2.outputLayers[0];
+  while (layer !== void 0) {
+    if (layer.getClassName() !== "Dense") return `layer ${layer.name} (${layer.getClassName()}) is not Dense`;
+    const config = layer.getConfig();
+    if (!config.useBias || config.kernelRegularizer || config.biasRegularizer) return `dense layer ${layer.name} has no bias or a regularizer`;
+    const isOutput = layer.name === outputLayer.name;
+    if (isOutput && config.activation !== headActivation(task))
+      return `the output's activation ${config.activation} is not the ${task} head's (${headActivation(task)})`;
+    const activation = isOutput ? "linear" : config.activation;
+    if (!(activation in ACTIVATIONS)) return `dense layer ${layer.name} has activation ${config.activation}`;
+    dense.push({ layer: layer.name, units: config.units, activation, dropout: 0 });
+    if (isOutput) break;
+    layer = only(layer);
+    if (layer?.getClassName() === "Dropout") {
+      dense.at(-1).dropout = layer.getConfig().rate;
+      layer = only(layer);
+    }
+  }
+  if (dense.length === 0 || dense.at(-1).layer !== outputLayer.name || model2.outputs.length !== 1) return "the dense stack does not end in the output";
+  return { inputs, concatOrder, dense, head: task === "binary" ? "binary" : task === "multiclass" ? "softmax" : "squared" };
+}
+var FusedTrainer = class _FusedTrainer {
+  constructor(model2, layout, memory2, kernels, training, worker, info) {
+    this.model = model2;
+    this.layout = layout;
+    this.memory = memory2;
+    this.kernels = kernels;
+    this.training = training;
+    this.worker = worker;
+    this.info = info;
+    ({ words: this.words, floats: this.floats, loss: this.workerLoss } = controlViews(memory2, layout));
+    this.orderView = new Int32Array(memory2.buffer, layout.order, layout.batchSize);
+  }
+  model;
+  layout;
+  memory;
+  kernels;
+  training;
+  worker;
+  info;
+  step = 0;
+  accBeta1 = Math.fround(BETA1);
+  accBeta2 = Math.fround(BETA2);
+  sequence = 0;
+  words;
+  floats;
+  workerLoss;
+  orderView;
+  /**
+   * Lays out the memory for `model` (of `shape`) and `data`, copies the data and the
+   * model's current weights in, and starts the worker when `threads` is 2.
+   */
+  static async create(model2, shape, data, training, classWeights2, threads = Math.min(2, availableParallelism())) {
+    const layout = planLayout(shape, training, data.rows, classWeights2);
+    const memory2 = sharedMemory(layout.bytes);
+    const module = kernelModule();
+    const kernels = instantiateKernels(module, memory2);
+    const buffer = memory2.buffer;
+    data.inputs.forEach((column, i) => {
+      const view = column instanceof Int32Array ? new Int32Array(buffer, layout.columns[i], data.rows) : new Float32Array(buffer, layout.columns[i], data.rows);
+      view.set(column);
+    });
+    new Float32Array(buffer, layout.targets, data.rows).set(data.targets);
+    if (classWeights2 !== null) new Float32Array(buffer, layout.classWeights, classWeights2.length).set(classWeights2);
+    let worker = null;
+    const info = { threads: 1, shards: 2 };
+    const script = threads > 1 ? workerScript(import.meta.url, "fused-worker.js", "fused-worker") : void 0;
+    if (threads > 1 && script === void 0) info.threadsReason = "the worker script is missing (dist not built)";
+    else if (threads <= 1) info.threadsReason = availableParallelism() < 2 ? "one CPU available" : "one thread asked for";
+    if (script !== void 0) {
+      const setup = { module, memory: memory2, layout, seed: training.seed, optimizer: training.optimizer };
+      worker = new Worker(script, { workerData: setup });
+      await new Promise((ready, fail) => {
+        worker.once("message", () => ready());
+        worker.once("error", fail);
+      });
+      worker.unref();
+      info.threads = 2;
+    }
+    const trainer = new _FusedTrainer(model2, layout, memory2, kernels, training, worker, info);
+    copyWeightsIn(model2, layout, memory2);
+    return trainer;
+  }
+  /** Trains on rows order[start..end) as one batch; returns the batch's mean loss. */
+  trainBatch(order, start, end) {
+    const n = end - start;
+    this.orderView.set(order.subarray(start, end));
+    const step = this.step++;
+    const { kernels, layout } = this;
+    const seed = this.training.seed;
+    let loss;
+    if (this.worker === null) {
+      loss = shardGradients(kernels, layout, 0, n, step, seed) + shardGradients(kernels, layout, 1, n, step, seed);
+      updateParameters(kernels, layout, 0, 1, this.constants());
+    } else {
+      this.command(Command.Gradients, n, step);
+      const own = shardGradients(kernels, layout, 0, n, step, seed);
+      this.awaitWorker();
+      loss = own + this.workerLoss[0];
+      const constants = this.constants();
+      this.floats.set([constants.rate, constants.c1, constants.c2]);
+      this.command(Command.Update, n, step);
+      updateParameters(kernels, layout, 0, 2, constants);
+      this.awaitWorker();
+    }
+    return loss / n;
+  }
+  /** This step's optimiser constants; advances Adam's accumulated betas as TF.js does (in float32). */
+  constants() {
+    const c = {
+      optimizer: this.training.optimizer,
+      rate: this.training.learningRate,
+      c1: Math.fround(1 - this.accBeta1),
+      c2: Math.fround(1 - this.accBeta2)
+    };
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(BETA1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(BETA2));
+    return c;
+  }
+  command(kind, rows, step) {
+    const w = this.words;
+    w[Command.Kind] = kind;
+    w[Command.Rows] = rows;
+    w[Command.Step] = step;
+    Atomics.store(w, Command.Sequence, ++this.sequence);
+    Atomics.notify(w, Command.Sequence);
+  }
+  awaitWorker() {
+    const done = Atomics.load(this.words, Command.Done);
+    if (done !== this.sequence) waitWhile(this.words, Command.Done, done);
+    if (Atomics.load(this.words, Command.Failed) !== 0) throw new Error("fused training: the worker thread failed");
+  }
+  /** Writes the trained weights into the TF.js model. */
+  writeWeights() {
+    const buffer = this.memory.buffer;
+    const byLayer = /* @__PURE__ */ new Map();
+    for (const t of this.layout.tensors) {
+      const [rows, cols] = matrixOf(t);
+      const view = new Float32Array(buffer, t.ptr, rows * t.stride);
+      const values = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
+      const list = byLayer.get(t.layer) ?? [];
+      list[t.index] = tf2.tensor(values, t.shape);
+      byLayer.set(t.layer, list);
+    }
+    for (const [name, tensors] of byLayer) {
+      this.model.getLayer(name).setWeights(tensors);
+      tf2.dispose(tensors);
+    }
+  }
+  /** Stops the worker. */
+  async dispose() {
+    if (this.worker === null) return;
+    this.command(Command.Exit, 0, 0);
+    await this.worker.terminate();
+  }
+};
+function matrixOf(t) {
+  return t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
+}
+function copyWeightsIn(model2, layout, memory2) {
+  for (const t of layout.tensors) {
+    const values = model2.getLayer(t.layer).getWeights()[t.index].dataSync();
+    const [rows, cols] = matrixOf(t);
+    const view = new Float32Array(memory2.buffer, t.ptr, rows * t.stride);
+    for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
+  }
+}
+
+// src/train/loop.ts
+async function fitModel(model2, data, trainRows, validationRows, options) {
+  const { training } = options;
+  const random = mulberry32(training.seed);
+  const order = Int32Array.from(trainRows);
+  const history = [];
+  let best = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const started = performance.now();
+  const reportEvery = (options.batchProgressSeconds ?? 0.5) * 1e3;
+  const step = await batchStep(model2, data, options);
+  options.onStart?.(step.info);
+  try {
+    for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      const epochStart = performance.now();
+      shuffle(order, random);
+      let lossSum = 0;
+      let lossRows = 0;
+      let lastReport = epochStart;
+      for (let start = 0; start < order.length; start += training.batchSize) {
+        const end = Math.min(order.length, start + training.batchSize);
+        const n = end - start;
+        const loss = await step.train(order, start, end);
+        lossSum += loss * n;
+        lossRows += n;
+        if (options.onBatch !== void 0 && performance.now() - lastReport >= reportEvery) {
+          lastReport = performance.now();
+          const rate = lossRows / ((lastReport - epochStart) / 1e3);
+          const remaining = order.length - lossRows + order.length * (training.epochs - epoch);
+          options.onBatch({
+            epoch,
+            totalEpochs: training.epochs,
+            done: lossRows / order.length,
+            loss: lossSum / lossRows,
+            samplesPerSecond: rate,
+            etaSeconds: remaining / rate
+          });
+        }
+      }
+      const seconds2 = (performance.now() - epochStart) / 1e3;
+      step.sync();
+      const validation = validationRows.length > 0 ? validate(model2, data, validationRows, options) : null;
+      const record = {
+        epoch,
+        loss: lossSum / Math.max(1, lossRows),
+        validationLoss: validation?.loss ?? null,
+        validationMetric: validation?.metric ?? null,
+        seconds: seconds2,
+        samplesPerSecond: order.length / seconds2
+      };
+      history.push(record);
+      options.onEpoch?.(record, training.epochs, seconds2 * (training.epochs - epoch));
+      faultPoint(`train: epoch ${epoch}`);
+      if (training.earlyStoppingPatience > 0 && validation !== null) {
+        if (best === null || validation.loss < best.score) {
+          if (best !== null) tf3.dispose(best.weights);
+          best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
+          sinceBest = 0;
+        } else if (++sinceBest >= training.earlyStoppingPatience) {
+          stoppedEarly = epoch < training.epochs;
+          break;
+        }
+      }
+    }
+  } finally {
+    await step.dispose();
+  }
+  let bestEpoch = history.length;
+  if (best !== null) {
+    if (best.epoch !== history.length) model2.setWeights(best.weights);
+    bestEpoch = best.epoch;
+    tf3.dispose(best.weights);
+  }
+  const seconds = (performance.now() - started) / 1e3;
+  const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
+  return {
+    history,
+    epochs: history.length,
+    bestEpoch,
+    stoppedEarly,
+    seconds,
+    samplesPerSecond: order.length * history.length / trainingSeconds,
+    trainer: step.info
+  };
+}
+async function batchStep(model2, data, options) {
+  const preference = options.training.backend;
+  if (preference === "auto" && tf3.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
+    return tfjsStep(model2, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
+  }
+  if (preference === "auto" || preference === "fused") {
+    const shape = modelShape(model2, options.task);
+    const reason = typeof shape === "string" ? `the model is outside the fused step's family: ${shape}` : fusedUnavailableReason();
+    if (reason === null && typeof shape !== "string") {
+      const trainer = await FusedTrainer.create(model2, shape, data, options.training, options.classWeights, options.threads);
+      return {
+        info: { name: "fused", ...trainer.info },
+        train: (order, start, end) => Promise.resolve(trainer.trainBatch(order, start, end)),
+        sync: () => trainer.writeWeights(),
+        dispose: () => trainer.dispose()
+      };
+    }
+    if (preference === "fused") throw new UserError(`training.backend: fused was requested but cannot be used: ${reason}`);
+    return tfjsStep(model2, data, options, reason);
+  }
+  return tfjsStep(model2, data, options);
+}
+function tfjsStep(model2, data, options, reason) {
+  const labelsBuf = new Float32Array(options.training.batchSize);
+  const oneHot3 = options.task === "multiclass" && options.classWeights !== null ? options.classWeights.length : 0;
+  return {
+    info: { name: "tfjs", shards: null, threads: 1, ...reason === void 0 ? {} : { reason } },
+    async train(order, start, end) {
+      const n = end - start;
+      const xs = batchTensors(data, order, start, end);
+      for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
+      const ys = oneHot3 > 0 ? tf3.tidy(() => tf3.oneHot(tf3.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot3).toFloat()) : tf3.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const loss = await model2.trainOnBatch(xs, ys);
+      tf3.dispose([...xs, ys]);
+      return loss;
+    },
+    sync: () => void 0,
+    dispose: () => Promise.resolve()
+  };
+}
+function validate(model2, data, rows, options) {
+  const preds = predictRows(model2, data, rows);
+  const labels = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]];
+  const metrics2 = computeMetrics(options.task, labels, preds, {
+    threshold: options.threshold,
+    ...options.classes === void 0 ? {} : { classes: options.classes }
+  });
+  const loss = options.task === "regression" ? (metrics2.rmse / data.labelScale.std) ** 2 : metrics2.logLoss;
+  return { loss, metric: metrics2[headlineMetric(options.task).name] ?? Number.NaN };
+}
+function shuffle(a, random) {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+// src/train/progress.ts
+function epochLine(record, totalEpochs, etaSeconds, metricName) {
+  const validation = record.validationMetric === null ? "" : ` val_loss ${record.validationLoss.toFixed(4)} val_${metricName} ${record.validationMetric.toFixed(4)}`;
+  return `epoch ${record.epoch}/${totalEpochs} loss ${record.loss.toFixed(4)}${validation} ${Math.round(record.samplesPerSecond)} samples/s ETA ${Math.round(etaSeconds)} s`;
+}
+function batchLine(progress) {
+  const bar = "=".repeat(Math.round(progress.done * 20)).padEnd(20, " ");
+  return `epoch ${progress.epoch}/${progress.totalEpochs} [${bar}] ${Math.round(progress.done * 100)}% loss ${progress.loss.toFixed(4)} ${Math.round(progress.samplesPerSecond)} samples/s ETA ${Math.round(progress.etaSeconds)} s`;
+}
+function classWeightsLine(classNames, weights) {
+  return `class weights: ${classNames.map((c, k) => `${c} ${weights[k].toFixed(3)}`).join(", ")}`;
+}
+function trainerLine(trainer, backend) {
+  if (trainer.name === "fused") {
+    const threads = `${trainer.threads} thread${trainer.threads === 1 ? "" : "s"}`;
+    return `training with ct's fused WebAssembly SIMD step on ${threads}${trainer.threadsReason === void 0 ? "" : ` (${trainer.threadsReason})`}`;
+  }
+  return `training with TF.js on the ${backend} backend${trainer.reason === void 0 ? "" : ` (the fused step is not used: ${trainer.reason})`}`;
+}
+
+// src/train/record.ts
+import path2 from "node:path";
+function trainingRecord(run) {
+  const { loaded, dataset, data, split, backend, fit, startedAt, finishedAt } = run;
+  const { config } = loaded;
+  const { training } = config;
+  return {
+    format: "ct-training",
+    version: 1,
+    model: config.name,
+    task: config.task,
+    data: {
+      fingerprint: dataset.fingerprint,
+      files: dataset.files.map(displayPath),
+      trainParts: dataset.trainParts,
+      evaluationParts: dataset.evaluationParts,
+      label: config.label.text,
+      rows: { train: split.keep.length, validation: split.held.length, unlabelled: data.encoded.rows - run.labelled },
+      imputed: { rows: data.encoded.rows, features: data.encoded.imputed }
+    },
+    git: run.git,
+    config: { file: path2.relative(process.cwd(), loaded.file) || loaded.file, sha256: loaded.hash },
+    seed: training.seed,
+    backend: {
+      requested: backend.requested,
+      name: backend.name,
+      nativePackage: backend.nativePackage ?? null,
+      fastKernels: backend.fastKernels,
+      fallbackReason: backend.fallbackReason ?? null
+    },
+    ...run.start === void 0 ? {} : { start: run.start },
+    trainer: { name: fit.trainer.name, shards: fit.trainer.shards, reason: fit.trainer.reason ?? null },
+    packages: run.packages,
+    hyperparameters: { model: config.model, training, classWeights: run.candidate.weights },
+    leg: loaded.leg ?? null,
+    parameters: run.candidate.model.countParams(),
+    epochs: fit.epochs,
+    bestEpoch: fit.bestEpoch,
+    stoppedEarly: fit.stoppedEarly,
+    // What the seed decides here; how long it took, in `timing` (the only field a rerun changes).
+    history: fit.history.map(({ seconds: _s, samplesPerSecond: _r, ...epoch }) => epoch),
+    timing: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1e3,
+      samplesPerSecond: fit.samplesPerSecond,
+      epochs: fit.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, samplesPerSecond: h.samplesPerSecond })),
+      threads: fit.trainer.threads,
+      threadsReason: fit.trainer.threadsReason ?? null
+    }
+  };
+}
+
+// src/train/save.ts
+import { renameSync, rmSync } from "node:fs";
+import path3 from "node:path";
+async function saveCandidate(dir, model2, files) {
+  const building = `${dir}.partial`;
+  rmSync(building, { recursive: true, force: true });
+  try {
+    await model2.save(fileSaveHandler(building));
+    writeJson(path3.join(building, "preprocessing.json"), files.preprocessing);
+    writeJson(path3.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model2, files.preprocessing));
+    writeJson(path3.join(building, "training.json"), files.record);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  faultPoint("train: old candidate removed");
+  renameSync(building, dir);
+}
+async function referenceStatistics(table, config, model2, preprocessing) {
+  return computeStatistics(await deriveColumns(table, config, { model: async () => model2, preprocessing }));
+}
+
+// src/pipeline/lineage.ts
+var tf4 = __toESM(require_tf_node(), 1);
+import { existsSync, readFileSync } from "node:fs";
+import path4 from "node:path";
+import { fileURLToPath } from "node:url";
+var ctVersion;
+function ownVersion() {
+  let dir = path4.dirname(fileURLToPath(import.meta.url));
+  for (; ; ) {
+    const file = path4.join(dir, "package.json");
+    if (existsSync(file)) {
+      const version2 = JSON.parse(readFileSync(file, "utf8")).version;
+      if (typeof version2 === "string") return version2;
+    }
+    const parent = path4.dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
+}
+function packageVersions() {
+  ctVersion ??= ownVersion();
+  const versions = { ct: ctVersion, node: process.versions.node };
+  for (const [name, version2] of Object.entries(tf4.version)) versions[`@tensorflow/${name}`] = version2;
+  return versions;
+}
+
+// src/features/warm.ts
+function warmStartMismatch(parent, fresh) {
+  if (parent.task !== fresh.task) return `the task changed (${parent.task} -> ${fresh.task})`;
+  if (parent.label.column !== fresh.label.column || parent.label.text !== fresh.label.text) return "the label changed";
+  const classes = (p) => JSON.stringify(p.label.classes ?? null);
+  if (classes(parent) !== classes(fresh)) return `the classes changed (${classes(parent)} -> ${classes(fresh)})`;
+  const names = (p) => p.features.map((f) => f.name).join(", ");
+  if (names(parent) !== names(fresh)) return `the features changed (${names(parent)} -> ${names(fresh)})`;
+  for (const [i, f] of fresh.features.entries()) {
+    const before = parent.features[i];
+    const why = featureMismatch(before, f);
+    if (why !== null) return `feature "${f.name}": ${why}`;
+  }
+  return null;
+}
+function featureMismatch(before, after) {
+  if (before.kind !== after.kind) return `${before.kind} -> ${after.kind}`;
+  if (before.column !== after.column) return `column ${before.column} -> ${after.column}`;
+  if (before.transform !== after.transform) return `transform ${before.transform} -> ${after.transform}`;
+  if (before.kind === "numeric" || after.kind === "numeric") return null;
+  if (before.embedding !== after.embedding) return `embedding ${before.embedding} -> ${after.embedding}`;
+  if (before.vocabulary === void 0 !== (after.vocabulary === void 0)) return "vocabulary added or removed";
+  if (before.vocabulary === void 0 && before.cardinality !== after.cardinality) return `cardinality ${before.cardinality} -> ${after.cardinality}`;
+  if (JSON.stringify(before.boundaries ?? null) !== JSON.stringify(after.boundaries ?? null)) return "bucket boundaries changed";
+  if (JSON.stringify(before.cross ?? null) !== JSON.stringify(after.cross ?? null) || before.hashBuckets !== after.hashBuckets) return "the cross changed";
+  return null;
+}
+function warmPreprocessing(parent, fresh, statistics) {
+  const grown = {};
+  const rescaled = [];
+  const features = fresh.features.map((f, i) => {
+    const before = parent.features[i];
+    if (before.kind === "numeric" && f.kind === "numeric") {
+      const merged = mergedNumeric(before, f, statistics);
+      if (merged.mean !== before.mean || merged.std !== before.std) {
+        rescaled.push({ feature: f.name, from: { mean: before.mean, std: before.std }, to: { mean: merged.mean, std: merged.std } });
+      }
+      return merged;
+    }
+    const cat = before;
+    if (cat.vocabulary === void 0) return cat;
+    const known = new Set(cat.vocabulary);
+    const added = (f.vocabulary ?? []).filter((v) => !known.has(v));
+    if (added.length > 0) grown[f.name] = added;
+    const vocabulary = [...cat.vocabulary, ...added];
+    return { ...cat, vocabulary, cardinality: vocabulary.length + 1, outOfVocabularyShare: f.outOfVocabularyShare ?? 0 };
+  });
+  return { preprocessing: { ...parent, features }, grown, rescaled };
+}
+function mergedNumeric(before, after, statistics) {
+  const scale = statistics === "refresh" ? { mean: after.mean, std: after.std } : { mean: before.mean, std: before.std };
+  const merged = { ...before, ...scale };
+  delete merged.min;
+  delete merged.max;
+  const mins = [before.min, after.min].filter((v) => typeof v === "number");
+  const maxes = [before.max, after.max].filter((v) => typeof v === "number");
+  return mins.length === 0 || maxes.length === 0 ? merged : { ...merged, min: Math.min(...mins), max: Math.max(...maxes) };
+}
+
+// src/train/start.ts
+function lastTrainingDay(record) {
+  const last = record.data.trainParts.at(-1);
+  return last !== void 0 && dayNumber(last) !== void 0 ? last : null;
+}
+function decideStart(input2) {
+  const { warmStart, parent } = input2;
+  if (input2.full !== void 0) return { mode: "full", reason: input2.full };
+  if (!input2.update && !warmStart.enabled) return { mode: "full", reason: "training.warmStart.enabled is false" };
+  if (parent === null) return { mode: "full", reason: "no production model to start from" };
+  const body = modelChange(parent.record.hyperparameters.model, input2.model);
+  if (body !== null) return { mode: "full", reason: `the model changed since production ${parent.version} (${body})` };
+  const parentStart = parent.record.start;
+  const fullRetrainDay = parentStart?.mode === "warm" ? parentStart.fullRetrainDay : lastTrainingDay(parent.record);
+  if (warmStart.fullRetrainDays > 0 && fullRetrainDay !== null && input2.newestDay !== null) {
+    const age = dayNumber(input2.newestDay) - dayNumber(fullRetrainDay);
+    if (age >= warmStart.fullRetrainDays) {
+      return {
+        mode: "full",
+        reason: `the last full retrain trained through ${fullRetrainDay}, ${age} days before ${input2.newestDay} (training.warmStart.fullRetrainDays: ${warmStart.fullRetrainDays})`
+      };
+    }
+  }
+  if (input2.drift && warmStart.fullOnDrift) return { mode: "full", reason: "validation found dataset drift (training.warmStart.fullOnDrift)" };
+  const chain = [parent.version, ...parentStart?.mode === "warm" ? parentStart.chain : []];
+  const why = input2.update ? "ct update" : "training.warmStart.enabled";
+  return { mode: "warm", parent, chain, fullRetrainDay, reason: `${why}: from production ${parent.version}` };
+}
+function modelChange(before, after) {
+  if (JSON.stringify(before.hidden) !== JSON.stringify(after.hidden)) return `model.hidden ${JSON.stringify(before.hidden)} -> ${JSON.stringify(after.hidden)}`;
+  if (before.activation !== after.activation) return `model.activation ${before.activation} -> ${after.activation}`;
+  return null;
+}
+function startRecord(plan, epochs, grown = {}, rescaled = []) {
+  if (plan.mode === "full") return { mode: "full", reason: plan.reason, parent: null, chain: [], fullRetrainDay: null, epochs, grown: {}, rescaled: [] };
+  const counts = Object.fromEntries(Object.entries(grown).map(([name, values]) => [name, values.length]));
+  return {
+    mode: "warm",
+    reason: plan.reason,
+    parent: plan.parent.version,
+    chain: plan.chain,
+    fullRetrainDay: plan.fullRetrainDay,
+    epochs,
+    grown: counts,
+    rescaled
+  };
+}
+
+// src/train/warm.ts
+var tf5 = __toESM(require_tf_node(), 1);
+function seedFromParent(model2, parent, prep, rescaled) {
+  const firstDense = firstDenseName(model2);
+  for (const layer of model2.layers) {
+    const own = layer.getWeights();
+    if (own.length === 0) continue;
+    const from = parent.getLayer(layer.name).getWeights();
+    const values = from.map((w) => w.dataSync());
+    let next;
+    if (layer.name.endsWith("_embedding")) next = [grownRows(values[0], own[0].shape)];
+    else if (layer.name === firstDense && rescaled.length > 0) next = foldedScales(values, own[0].shape, prep, rescaled);
+    else next = values.map((v) => v.slice());
+    own.forEach((w, i) => {
+      if (next[i].length !== w.size) throw new Error(`warm start: layer ${layer.name} weight ${i} has ${w.size} values, the parent's ${next[i].length}`);
+    });
+    const tensors = next.map((v, i) => tf5.tensor(v, own[i].shape));
+    layer.setWeights(tensors);
+    tf5.dispose(tensors);
+  }
+}
+function firstDenseName(model2) {
+  return model2.layers.some((l) => l.name === "hidden_1") ? "hidden_1" : "output";
+}
+function grownRows(parent, [rows, width]) {
+  const out = new Float32Array(rows * width);
+  const known = Math.min(rows, parent.length / width);
+  out.set(parent.subarray(0, known * width));
+  for (let r = known; r < rows; r++) out.set(parent.subarray(0, width), r * width);
+  return out;
+}
+function foldedScales(values, [inputs, units], prep, rescaled) {
+  const kernel = values[0].slice();
+  const bias = values[1].slice();
+  let offset = 0;
+  for (const f of prep.features) {
+    const change = rescaled.find((c) => c.feature === f.name);
+    if (change !== void 0) {
+      const ratio = change.to.std / change.from.std;
+      const shift = (change.to.mean - change.from.mean) / change.from.std;
+      for (let u = 0; u < units; u++) {
+        const w = kernel[offset * units + u];
+        kernel[offset * units + u] = w * ratio;
+        bias[u] = bias[u] + w * shift;
+      }
+    }
+    offset += f.kind === "categorical" ? f.embedding : 1;
+  }
+  if (offset !== inputs) throw new Error(`warm start: the features make ${offset} inputs, the first layer reads ${inputs}`);
+  return [kernel, bias, ...values.slice(2).map((v) => v.slice())];
+}
+
+// src/pipeline/train.ts
+async function runTrain(ctx, given, options = {}) {
+  const { config } = ctx.loaded;
+  const { training } = config;
+  const startedAt = /* @__PURE__ */ new Date();
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
+  const preference = ctx.backend ?? training.backend;
+  const backend = await selectBackend(preference, ctx.logger);
+  const { plan, warm, data } = startAndEncode(ctx, dataset, options);
+  for (const { line, warning } of imputedLines(data)) {
+    if (warning) ctx.logger.warning(`training data: ${line}`);
+    else ctx.logger.info(`training data: ${line}`);
+  }
+  const labelled = labelledTrainingRows(data, config, dataset.trainParts);
+  const split = splitTrainingRows(labelled, training);
+  ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
+  const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels);
+  if (plan.mode === "warm") await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
+  const epochs = plan.mode === "warm" ? training.warmStart.epochs : training.epochs;
+  if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
+  const classes = data.preprocessing.label.classes?.length;
+  const metricName = headlineMetric(config.task).name;
+  const fit = await fitModel(candidate.model, data.encoded, split.keep, split.held, {
+    task: config.task,
+    training: { ...training, backend: preference, epochs },
+    threshold: config.evaluation.threshold,
+    ...classes === void 0 ? {} : { classes },
+    classWeights: candidate.weights,
+    onStart: (trainer) => ctx.logger.info(trainerLine(trainer, backend.name)),
+    onEpoch: (record2, total, eta) => ctx.logger.progress(epochLine(record2, total, eta, metricName)),
+    onBatch: (progress) => ctx.logger.progress(batchLine(progress), { transient: true })
+  });
+  const finishedAt = /* @__PURE__ */ new Date();
+  const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
+  const run = { loaded: ctx.loaded, dataset, data, labelled: labelled.length, split, backend, candidate, fit, startedAt, finishedAt };
+  const start = startRecord(
+    plan,
+    epochs,
+    warm?.grown,
+    warm?.rescaled.map((r) => r.feature)
+  );
+  const record = trainingRecord({ ...run, ...lineage, start });
+  const paths = artifactPaths(ctx.outDir);
+  try {
+    await saveCandidate(paths.modelDir, candidate.model, { preprocessing: data.preprocessing, record, table: data.table, config });
+  } finally {
+    candidate.model.dispose();
+  }
+  writeFileSync2(paths.trainingReport, trainingMarkdown(record));
+  ctx.logger.info(
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path5.relative(process.cwd(), paths.modelDir)}`
+  );
+  if (tf6.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf6.memory().numTensors}`);
+  return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
+}
+function startAndEncode(ctx, dataset, options) {
+  const { config } = ctx.loaded;
+  const { warmStart } = config.training;
+  const asked = warmStart.enabled || options.update === true;
+  let plan = decideStart({
+    warmStart,
+    update: options.update === true,
+    parent: asked ? productionParent(ctx) : null,
+    model: config.model,
+    newestDay: dataset.trainParts.at(-1) ?? null,
+    drift: options.drift === true,
+    ...options.fullRetrain === void 0 ? {} : { full: options.fullRetrain }
+  });
+  let warm = null;
+  const data = encodeTrainingRows(dataset, config, (fitted) => {
+    if (plan.mode === "full") return fitted;
+    const mismatch = warmStartMismatch(plan.parent.preprocessing, fitted);
+    if (mismatch !== null) {
+      plan = { mode: "full", reason: `the preprocessing changed since production ${plan.parent.version}: ${mismatch}` };
+      return fitted;
+    }
+    warm = warmPreprocessing(plan.parent.preprocessing, fitted, warmStart.statistics);
+    return warm.preprocessing;
+  });
+  if (asked) ctx.logger.info(startLine(plan, warm));
+  return { plan, warm, data };
+}
+function productionParent(ctx) {
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, ctx.loaded.config.name);
+  if (pointer === null) return null;
+  const dir = verifiedProductionDir(registry, pointer);
+  const role = `production model ${pointer.version}`;
+  return {
+    version: pointer.version,
+    dir,
+    record: readJson(path5.join(dir, "training.json"), `${role} training record`),
+    preprocessing: readJson(path5.join(dir, "preprocessing.json"), `${role} preprocessing`)
+  };
+}
+async function seedCandidate(model2, parent, prep, warm) {
+  const parentModel = await loadLayersModel(parent.dir, `production model ${parent.version}`);
+  try {
+    seedFromParent(model2, parentModel, prep, warm?.rescaled ?? []);
+  } finally {
+    parentModel.dispose();
+  }
+}
+function startLine(plan, warm) {
+  if (plan.mode === "full") return `full retrain: ${plan.reason}`;
+  const grown = Object.entries(warm?.grown ?? {}).map(([name, values]) => `${values.length} new ${name} value(s)`);
+  const rescaled = (warm?.rescaled ?? []).map((r) => `${r.feature} rescaled`);
+  const changes = [...grown, ...rescaled];
+  return `warm start (${plan.reason}; chain of ${plan.chain.length})${changes.length === 0 ? "" : `: ${changes.join(", ")}`}`;
+}
+
+// src/pipeline/update.ts
+import { existsSync as existsSync2 } from "node:fs";
+import path7 from "node:path";
+
+// src/pipeline/update-scope.ts
+import path6 from "node:path";
+function updateScope(ctx, drift = false) {
+  const { config } = ctx.loaded;
+  const source = dataSource(ctx);
+  if (isRemote(source) || config.data.split.method !== "time") {
+    throw new UserError("an update (ct update, --update) needs a folder of daily partitions and a time split (data.path, data.split.method: time)");
+  }
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, config.name);
+  if (pointer === null) return { kind: "full", reason: "no production model yet: a full retrain on the configured window" };
+  const dir = verifiedProductionDir(registry, pointer);
+  const record = readJson(path6.join(dir, "training.json"), `production model ${pointer.version} training record`);
+  const trainedThrough = lastTrainingDay(record);
+  if (trainedThrough === null) return { kind: "full", reason: `production ${pointer.version} did not train on daily partitions: a full retrain` };
+  const next = dateOfDay(dayNumber(trainedThrough) + 1);
+  const window = { ...config.data.window, from: config.data.window.from !== void 0 && config.data.window.from > next ? config.data.window.from : next };
+  const arrived = listPartitions(source).filter((p) => p.date >= window.from && (window.to === void 0 || p.date <= window.to));
+  const evaluationDays = config.data.split.evaluationDays;
+  if (arrived.length <= evaluationDays) {
+    const only = arrived.length === 0 ? "" : `; ${arrived.map((p) => p.date).join(", ")} would be evaluation days only (data.split.evaluationDays: ${evaluationDays})`;
+    return { kind: "nothing", reason: `nothing new to train on: production ${pointer.version} trained through ${trainedThrough}${only}` };
+  }
+  const plan = planDataset({ ...config.data, window }, source);
+  const parent = { version: pointer.version, record };
+  const decision = decideStart({ warmStart: config.training.warmStart, update: true, parent, model: config.model, newestDay: plan.trainParts.at(-1), drift });
+  if (decision.mode === "full") return { kind: "full", reason: `${decision.reason}: a full retrain on the configured window` };
+  const loaded = { ...ctx.loaded, config: { ...config, data: { ...config.data, window } } };
+  return {
+    kind: "update",
+    ctx: { ...ctx, loaded },
+    parent: pointer.version,
+    trainedThrough,
+    days: { from: plan.trainParts[0], to: plan.evaluationParts.at(-1) ?? plan.trainParts.at(-1) },
+    reason: decision.reason
+  };
+}
+
+// src/pipeline/update.ts
+async function validateUpdate(ctx, options = {}) {
+  const scope = updateScope(ctx);
+  ctx.logger.info(scope.kind === "update" ? `validating the update's days ${scope.days.from}..${scope.days.to}` : scope.reason);
+  if (scope.kind === "nothing") return { scope, output: null };
+  return { scope, output: await runValidate(scope.kind === "update" ? scope.ctx : ctx, void 0, options) };
+}
+async function trainUpdate(ctx) {
+  const validation = artifactPaths(ctx.outDir).validation;
+  const drift = existsSync2(validation) && readJson(validation, "validation result").drift?.datasetDrift === true;
+  const scope = updateScope(ctx, drift);
+  ctx.logger.info(scope.kind === "update" ? `update of production ${scope.parent} on ${scope.days.from}..${scope.days.to}` : scope.reason);
+  if (scope.kind === "nothing") return { scope, output: null };
+  if (scope.kind === "full") return { scope, output: await runTrain(ctx, void 0, { update: true, fullRetrain: scope.reason, drift }) };
+  return { scope, output: await runTrain(scope.ctx, void 0, { update: true }) };
+}
+async function evaluateUpdate(ctx) {
+  const record = readJson(path7.join(artifactPaths(ctx.outDir).modelDir, "training.json"), "candidate training record (run `ct train` first)");
+  if (record.start?.mode !== "warm") return runEvaluate(ctx);
+  const scope = updateScope(ctx);
+  if (scope.kind !== "update" || scope.parent !== record.start.parent) {
+    throw new UserError(
+      `the candidate is an update of production ${record.start.parent ?? "?"}, which is no longer what an update would start from (${scope.kind === "update" ? `production is ${scope.parent}` : scope.reason}); train it again`
+    );
+  }
+  return runEvaluate(scope.ctx);
+}
+
+export {
+  runEvaluate,
+  runTrain,
+  validateUpdate,
+  trainUpdate,
+  evaluateUpdate
+};

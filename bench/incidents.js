@@ -47,6 +47,8 @@
  *               next-week AUC in both (replay.json's means), and paired means without the steps
  *               whose scored week holds a broken day (there the two runs score different rows);
  *               the target compares the gated policy's paired means.
+ *               --replay-update: both replays run `ct replay --update` (online updates);
+ *               a target counts the steps that promoted a model trained on their incident day.
  * --quick: one test day, severities 0.1 and 1.0, false alarms on every 7th day, 3 overhead runs.
  * --days N: the first N test days; --kinds: only these incident kinds; --runs: overhead runs;
  * --only: run only these sections (targets only for those); --merge (with --only): keep the other
@@ -447,7 +449,7 @@ async function measureOverhead(work, runs) {
 }
 
 /** Two `ct replay`s over all days: clean, and with one incident before every third step. */
-async function measureReplay(work, kinds, severity, to = REPLAY.to) {
+async function measureReplay(work, kinds, severity, to = REPLAY.to, update = false) {
   const all = daysBetween('2001-01-01', '2001-06-30');
   const steps = [];
   for (let d = REPLAY.from; d <= to; d = addDays(d, REPLAY.every)) steps.push(d);
@@ -490,6 +492,7 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
         String(REPLAY.windowDays),
         '--out',
         join(dir, 'out'),
+        ...(update ? ['--update'] : []),
       ],
       dir,
       REPLAY_TIMEOUT_MS,
@@ -515,6 +518,8 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
     const s = incidents.steps?.find((step) => step.date === x.step);
     x.stoppedAt = s?.stoppedAt ?? null;
     x.reasons = s?.reasons ?? [];
+    // Promoted by the step whose newest day is the broken one: the incident reached production.
+    x.promoted = s?.promoted === true;
   }
   // Each step's model is scored on the days after it; a broken day lies in the scored week of the step before
   // it was injected, which would compare scores on different rows. Means are taken over the other steps, paired.
@@ -527,7 +532,15 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to) {
   clean.pairedMeans = pairedMeans(clean);
   incidents.pairedMeans = pairedMeans(incidents);
   const delta = clean.pairedMeans?.gated != null && incidents.pairedMeans?.gated != null ? round4(incidents.pairedMeans.gated - clean.pairedMeans.gated) : null;
-  return { settings: { ...REPLAY, to, severity }, injected, stepsExcludedFromPairedMeans: [...excluded], clean, incidents, gatedDelta: delta };
+  return {
+    settings: { ...REPLAY, to, severity, update },
+    injected,
+    incidentsPromoted: injected.filter((x) => x.promoted).length,
+    stepsExcludedFromPairedMeans: [...excluded],
+    clean,
+    incidents,
+    gatedDelta: delta,
+  };
 }
 
 // ---------------------------------------------------------------- report
@@ -775,7 +788,7 @@ async function main() {
     const measured = has('incidents') ? await measureIncidents(work, testDays, kinds, severityFilter, productions) : null;
     const overhead = has('overhead') ? await measureOverhead(work, overheadRuns) : null;
     if (!process.stderr.isTTY) process.stderr.write('\n');
-    const replay = has('replay') ? await measureReplay(work, kinds, replaySeverity, replayTo) : null;
+    const replay = has('replay') ? await measureReplay(work, kinds, replaySeverity, replayTo, process.argv.includes('--replay-update')) : null;
 
     let incidents = measured === null ? null : summariseIncidents(measured.injections);
     let falseAlarms = falseAlarmDetails === null ? null : summariseFalseAlarms(falseAlarmDetails);
@@ -851,6 +864,11 @@ async function main() {
       targets.push({
         name: 'replay: gated mean next-week AUC with incidents - gated clean (paired steps)',
         ...at(replayResult.gatedDelta, -0.002, 'AUC', true),
+      });
+    if (replayResult !== null && replayResult.incidentsPromoted !== undefined)
+      targets.push({
+        name: `replay${replayResult.settings.update ? ' --update' : ''}: steps that promoted a model trained on their incident day`,
+        ...at(replayResult.incidentsPromoted, 0, 'steps', false),
       });
     const builds = [
       ...new Set(

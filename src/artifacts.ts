@@ -398,6 +398,11 @@ export interface ReplayStep {
   cost: StepCost;
   /** How the step's candidate started: from scratch, or from production's weights (`--update`, training.warmStart). */
   start: 'full' | 'warm' | null;
+  /**
+   * With --calibrate, when the step promoted: the production model it started from, scored on
+   * the next period (what blocking the candidate would have served).
+   */
+  kept?: number | null;
 }
 
 /** Contents of `replay.json`. */

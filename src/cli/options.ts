@@ -226,6 +226,11 @@ export const REPLAY_UPDATE: OptionSpec = {
   flags: '--update',
   description: 'every step after the first runs `ct update` (an online update of production on the new partitions; a full retrain when one is due)',
 };
+export const CALIBRATE: OptionSpec = {
+  flags: '--calibrate',
+  description:
+    "then gate every step's evaluation again under a grid of thresholds: the gates that would have served the best next period (calibration.md, calibration.yaml)",
+};
 export const KEEP_MODELS: OptionSpec = { flags: '--keep-models', description: "keep each step's candidate model folder under <out>/replay/steps" };
 
 /**

@@ -239,10 +239,15 @@ export const VERBS: readonly Verb[] = [
     name: 'replay',
     description: 'backtest the pipeline over historical partitions: gated policy vs never and always retraining',
     kind: 'stage',
-    options: [...READS_DATA, o.REPLAY_FROM, o.REPLAY_TO, o.EVERY, o.WINDOW_DAYS, o.RETRY_DAYS, o.REPLAY_UPDATE, o.KEEP_MODELS],
+    options: [...READS_DATA, o.REPLAY_FROM, o.REPLAY_TO, o.EVERY, o.WINDOW_DAYS, o.RETRY_DAYS, o.REPLAY_UPDATE, o.CALIBRATE, o.KEEP_MODELS],
     run: async (ctx, options) => ({
       exitCode: 0,
-      result: await runReplay(ctx, { ...options, keepModels: options.keepModels === true, update: options.update === true }),
+      result: await runReplay(ctx, {
+        ...options,
+        keepModels: options.keepModels === true,
+        update: options.update === true,
+        calibrate: options.calibrate === true,
+      }),
     }),
   }),
   verb<PredictOptions>({

@@ -6,15 +6,17 @@
  * scored on the period that follows: the configured gated policy, "never retrain"
  * (the first promoted model) and "always retrain" (every candidate, gates or not).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { displayPath } from '../data/files.js';
 import { isUserError } from '../errors.js';
 import { headlineMetric } from '../evaluate/metrics.js';
-import { writeJson } from '../files.js';
+import { readJson, writeJson } from '../files.js';
+import { calibrationLine, calibrationMarkdown, calibrationYaml } from '../report/calibration.js';
 import { replayCsv, replayMarkdown } from '../report/replay.js';
+import { calibrate, type CalibrationStep, gateVariants } from '../replay/calibrate.js';
 import { planReplay, type ReplayPlan, type ReplaySpan, stepConfig } from '../replay/plan.js';
 import { doneLine, stepLine, stepLogger, stepStatus } from '../replay/progress.js';
 import { addedCost, emptyStep, replayRecord, stepOutcome } from '../replay/record.js';
@@ -26,9 +28,11 @@ import { nextServed, NOTHING_SERVED, type Served, servedDirs, servedKeys, type S
 import { dataSource, schemaPath, type StageContext } from './context.js';
 import { runPipeline } from './run.js';
 import { runUpdate } from './update.js';
-import type { ReplayResult, ReplayStep, StageSeconds } from '../artifacts.js';
+import type { EvaluationRecord, ReplayResult, ReplayStep, StageSeconds } from '../artifacts.js';
 
 export interface ReplayOptions extends ReplaySpan {
+  /** After the replay, re-judge every step's evaluation under a grid of gate thresholds (calibration.json, .md, .yaml). */
+  calibrate?: boolean;
   /** Keep each step's candidate model folder (large); default: only its records. */
   keepModels?: boolean;
   /** Days after a step stopped at validation that it runs again (default 1: the daily schedule's next run); 0: never. */
@@ -46,6 +50,7 @@ interface Replaying {
   metric: string;
   models: ModelCache;
   retryDays: number;
+  calibrate: boolean;
   /** performance.now() when the replay started. */
   started: number;
 }
@@ -74,6 +79,7 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
     metric: metric.name,
     models: new ModelCache(),
     retryDays: options.retryDays ?? 1,
+    calibrate: options.calibrate === true,
     started,
   };
   const steps: ReplayStep[] = [];
@@ -99,6 +105,7 @@ export async function runReplay(ctx: StageContext, options: ReplayOptions): Prom
   writeFileSync(path.join(outDir, 'replay.csv'), replayCsv(result));
   writeFileSync(path.join(outDir, 'replay.md'), replayMarkdown(result));
   ctx.logger.info(doneLine(result, displayPath(path.join(outDir, 'replay.md'))));
+  if (replaying.calibrate) writeCalibration(ctx, outDir, result, metric);
   return result;
 }
 
@@ -133,6 +140,11 @@ async function replayStep(r: Replaying, index: number, date: string, before: Ser
   ctx.logger.progress(status('scoring the next period'), { transient: true });
   const scoring = { threshold: ctx.loaded.config.evaluation.threshold, metric: r.metric, format: ctx.loaded.config.data.format };
   Object.assign(step, await scoreNextPeriod(plan.partitions, spans, r.models, scoring));
+  if (r.calibrate && step.promoted && before.gated !== null) {
+    // What blocking the candidate would have served: the production model the step started from.
+    const kept = spans.map((s) => ({ ...s, served: { ...NOTHING_SERVED, gated: before.gated } }));
+    step.kept = (await scoreNextPeriod(plan.partitions, kept, r.models, scoring))?.scores.gated ?? null;
+  }
   r.models.keepOnly(spans.flatMap((s) => servedDirs(s.served)));
   step.seconds = (performance.now() - stepStarted) / 1000;
   return { step, served };
@@ -171,3 +183,25 @@ async function pipelineAt(r: Replaying, index: number, date: string, dir: string
 
 /** The outcome of a step whose pipeline did not get to train. */
 const NOT_RUN = { window: null, promoted: false, trainSeconds: null, evaluateSeconds: null, delta: null, start: null } as const;
+
+/**
+ * --calibrate: every step's evaluation record gated again under the variants of
+ * `gateVariants`, written as calibration.json, calibration.md and calibration.yaml (the
+ * best variant's gates, to paste into the config).
+ */
+function writeCalibration(ctx: StageContext, outDir: string, result: ReplayResult, metric: { name: string; higherIsBetter: boolean }): void {
+  const started = performance.now();
+  const steps: CalibrationStep[] = result.steps.map((s) => {
+    const file = path.join(outDir, 'steps', s.date, 'evaluation.json');
+    const evaluation = s.stoppedAt === 'validate' || s.stoppedAt === 'error' || !existsSync(file) ? null : readJson<EvaluationRecord>(file, 'step evaluation');
+    const kept = s.stoppedAt === 'evaluate' ? s.scores.gated : (s.kept ?? null);
+    return { date: s.date, evaluation, candidate: evaluation === null ? null : s.scores.always, kept, served: s.scores.gated };
+  });
+  const variants = gateVariants(ctx.loaded.config.gates, metric.name);
+  const calibration = calibrate(steps, variants, { metric: metric.name, higherIsBetter: metric.higherIsBetter });
+  calibration.seconds = (performance.now() - started) / 1000;
+  writeJson(path.join(outDir, 'calibration.json'), calibration);
+  writeFileSync(path.join(outDir, 'calibration.md'), calibrationMarkdown(calibration, result));
+  writeFileSync(path.join(outDir, 'calibration.yaml'), calibrationYaml(calibration));
+  ctx.logger.info(calibrationLine(calibration, displayPath(path.join(outDir, 'calibration.md'))));
+}

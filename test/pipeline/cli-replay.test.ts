@@ -167,3 +167,44 @@ describe('ct replay: a step stopped by a bad day runs again the next day, the da
     expect((plain.scores as Json).never as number).toBeCloseTo((step.scores as Json).never as number, 10);
   }, 300_000);
 });
+
+describe('ct replay --update --calibrate', () => {
+  const repo = tempRepo(shippedPartitions().slice(0, 10), 4);
+  const config = smallConfig(4);
+  // Gates any candidate passes: every step promotes, so blocking it is scored too (`kept`).
+  config.gates = [
+    { metric: 'auc', lowerBound: 0.5 },
+    { metric: 'auc', significance: { test: 'noHarm', margin: 0.5 } },
+  ];
+  writeConfig(repo, 'ct.config.yaml', config);
+
+  it('updates production after the first step, then re-judges every step under variants of the gates', () => {
+    const r = ct(repo, ['replay', '--from', '2001-01-05', '--to', '2001-01-07', '--every', '2d', '--update', '--calibrate', '--json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout) as Json;
+    expect(result.update).toBe(true);
+    const steps = result.steps as Json[];
+    expect(steps.map((s) => [s.start, s.promoted])).toEqual([
+      ['full', true],
+      ['warm', true],
+    ]);
+    // The production model each promoting step started from, scored on its next period.
+    expect(steps[0]!.kept).toBeUndefined();
+    for (const s of steps.slice(1)) expect(s.kept).toBeGreaterThan(0.5);
+    for (const s of steps) expect((s.cost as Json).train).toBeGreaterThan(0);
+    const policies = result.policies as Record<string, Json>;
+    expect(policies.gated!.runnerSeconds).toBeGreaterThan(policies.never!.runnerSeconds as number);
+
+    const out = path.join(repo, 'out/replay');
+    const calibration = JSON.parse(readFileSync(path.join(out, 'calibration.json'), 'utf8')) as Json;
+    expect(calibration).toMatchObject({ metric: 'auc', judgedSteps: 1, configured: 'as configured' });
+    const configured = (calibration.variants as Json[]).find((v) => v.name === 'as configured')!;
+    // The configured gates promoted the judged step, as the replay did.
+    expect(configured).toMatchObject({ promoted: 1, blocked: 0 });
+    expect(configured.mean as number).toBeCloseTo(policies.gated!.mean as number, 10);
+    expect(readFileSync(path.join(out, 'calibration.md'), 'utf8')).toContain("# Calibration of flight-delay's gates: 2001-01-05..2001-01-07");
+    expect(readFileSync(path.join(out, 'calibration.yaml'), 'utf8')).toMatch(/^# ct replay --calibrate[\s\S]*\ngates:\n/);
+    expect(readFileSync(path.join(out, 'replay.md'), 'utf8')).toContain('| warm start |');
+  }, 300_000);
+});

@@ -88,13 +88,34 @@ export function gateVariants(configured: readonly GateConfig[], metric: string):
     });
   }
   const variants: GateVariant[] = [{ name: CONFIGURED, gates: [...configured] }];
+  // A combination that is the configured set again (or another one already listed) is left out.
+  const seen = new Set([gateSetKey(configured)]);
   for (const o of overallOptions) {
     for (const s of sliceOptions) {
-      if (o.name === 'overall as configured' && s.name === 'slices as configured') continue;
-      variants.push({ name: `${o.name}; ${s.name}`, gates: [...others, ...o.gates, ...s.gates] });
+      const gates = [...others, ...o.gates, ...s.gates];
+      const key = gateSetKey(gates);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      variants.push({ name: `${o.name}; ${s.name}`, gates });
     }
   }
   return variants;
+}
+
+/** The same gates in any order, their fields in any order, give the same key. */
+function gateSetKey(gates: readonly GateConfig[]): string {
+  const canonical = (value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => [k, canonical(v)]),
+        )
+      : value;
+  return gates
+    .map((g) => JSON.stringify(canonical(g)))
+    .sort()
+    .join('\n');
 }
 
 /**

@@ -62,6 +62,12 @@ describe('calibration of the gates on a replay', () => {
       { metric: 'auc', slice: 'origin', significance: { test: 'noHarm', margin: 0.05 } },
     ]);
     expect(new Set(variants.map((v) => v.name)).size).toBe(variants.length);
+    // A combination equal to the configured gates is not tried twice.
+    const shipped: GateConfig[] = [configured[0]!, ...noHarm.gates.slice(1)];
+    const names = gateVariants(shipped, 'auc').map((v) => v.name);
+    expect(names).toContain('as configured');
+    expect(names).not.toContain('noHarm 0.005; slices noHarm 0.05');
+    expect(names).not.toContain('overall as configured; slices as configured');
   });
 
   it('credits each variant with what it would have served, and picks the best', () => {

@@ -130,7 +130,13 @@ describe('ct installed from its package in a user repository', () => {
         GITHUB_STEP_SUMMARY: summary,
       },
       // No GitHub App configured: the app-token step is skipped, and promote gets the workflow's token.
-      expressions: { "inputs.model || 'ct.config.yaml'": 'ct.config.yaml', 'github.token': TOKEN, 'steps.app-token.outputs.token || github.token': TOKEN },
+      expressions: {
+        "inputs.model || 'ct.config.yaml'": 'ct.config.yaml',
+        // No CT_UPDATE variable and no dispatch input: full retrains.
+        "inputs.update || vars.CT_UPDATE == 'true'": 'false',
+        'github.token': TOKEN,
+        'steps.app-token.outputs.token || github.token': TOKEN,
+      },
       // node_modules is already in place, as the cached `npm ci` leaves it.
       shell: async (script) => {
         if (!/^npm ci\b/.test(script)) throw new Error(`unexpected run step in ct.yml: ${script}`);

@@ -87,7 +87,7 @@ describe('ct replay', () => {
     const out = path.join(repo, 'out/replay');
     const csv = readFileSync(path.join(out, 'replay.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
-      'step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,reasons,retry_date,retry_stopped_at,retry_promoted',
+      'step,window_first,window_last,next_first,next_last,next_rows,stopped_at,promoted,delta_auc,delta_ci_low,delta_ci_high,never_auc,always_auc,gated_auc,never_model,always_model,gated_model,seconds,candidate_start,validate_seconds,train_seconds,evaluate_seconds,reasons,retry_date,retry_stopped_at,retry_promoted',
     );
     expect(csv).toHaveLength(4);
     const md = readFileSync(path.join(out, 'replay.md'), 'utf8');

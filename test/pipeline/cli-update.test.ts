@@ -4,7 +4,7 @@
  * its weights, is gated and promoted with its lineage; with nothing new it does nothing;
  * when the chain is older than `fullRetrainDays` it retrains in full again.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
@@ -55,6 +55,31 @@ describe('ct update', () => {
     expect(nothing.status).toBe(0);
     expect(nothing.result).toMatchObject({ ok: true, mode: 'nothing', run: null });
     expect(nothing.result.reason).toMatch(new RegExp(`^nothing new to train on: production ${v2} trained through ${days[6]!.slice(0, 10)}`));
+  });
+
+  it('runs job by job with --update: validate, train and evaluate read the same new days', () => {
+    arrive(days.slice(8, 10));
+    const job = (verb: string): Json => {
+      const r = ct(repo, [verb, '--update', '--out', 'job', '--json']);
+      expect({ verb, status: r.status, stderr: r.stderr }).toEqual({ verb, status: 0, stderr: expect.not.stringMatching(/internal error/) as unknown });
+      return JSON.parse(r.stdout) as Json;
+    };
+    const validation = job('validate');
+    expect(validation).toMatchObject({ ok: true, update: 'update' });
+    const record = job('train');
+    // Production trained through day 6 (its evaluation day was day 7): the update trains on days 7 and 8, evaluates on day 9.
+    expect(record.data.trainParts).toEqual([days[7]!.slice(0, 10), days[8]!.slice(0, 10)]);
+    expect(record.start).toMatchObject({ mode: 'warm', chain: [expect.any(String), expect.any(String)] });
+    const evaluation = job('evaluate');
+    expect(evaluation).toMatchObject({ ok: true, data: { parts: [days[9]!.slice(0, 10)] } });
+    // A train job with nothing new says so and leaves no candidate.
+    rmSync(path.join(repo, 'job'), { recursive: true, force: true });
+    const promoted = ct(repo, ['update', '--json']);
+    expect(promoted.status).toBe(0);
+    const nothing = ct(repo, ['train', '--update', '--out', 'job', '--json']);
+    expect(nothing.status).toBe(0);
+    expect((JSON.parse(nothing.stdout) as Json).update).toMatchObject({ kind: 'nothing' });
+    expect(existsSync(path.join(repo, 'job/model'))).toBe(false);
   });
 
   it('retrains in full when the chain began fullRetrainDays of data ago', () => {

@@ -149,8 +149,8 @@ describe('ct installed from its package in a user repository', () => {
     for (const job of ['validate', 'train', 'evaluate', 'promote']) {
       byJob[job] = await runJob(ctYml, job, ctx);
       expectAllPassed(byJob[job]);
-      // Each job ran exactly one ct action, from node_modules/ct.
-      expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' ? 'validate' : `./node_modules/ct/actions/${job}`]);
+      // Each job ran exactly one ct action, from node_modules/ct (named by its id where it has one).
+      expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' || job === 'train' ? job : `./node_modules/ct/actions/${job}`]);
     }
     expect(installs).toHaveLength(4);
     expect(byJob.validate![0]!.outputs).toMatchObject({ ok: 'true', 'retrain-needed': 'true' });

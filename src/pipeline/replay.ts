@@ -166,19 +166,20 @@ async function pipelineAt(r: Replaying, index: number, date: string, dir: string
   const started = performance.now();
   try {
     const run = r.plan.update && index > 0 ? (await runUpdate(stepCtx)).run : await runPipeline(stepCtx);
-    if (run === null) {
-      const seconds = { validate: (performance.now() - started) / 1000, train: null, evaluate: null, promote: null };
-      return { outcome: { ...NOT_RUN, stoppedAt: null, reasons: ['nothing new to train on'] }, seconds, candidate: null };
-    }
+    if (run === null) return { outcome: { ...NOT_RUN, stoppedAt: null, reasons: ['nothing new to train on'] }, seconds: untrained(started), candidate: null };
     const candidate = run.training === null ? null : { key: `candidate ${date}`, dir: path.join(dir, 'model') };
     return { outcome: stepOutcome(run, r.metric), seconds: run.seconds, candidate };
   } catch (error) {
     // A step whose data cannot be used is what production would refuse too: production stays.
     if (!isUserError(error) || index === 0) throw error;
     ctx.logger.warning(`step ${date}: ${error.message}`);
-    const seconds = { validate: (performance.now() - started) / 1000, train: null, evaluate: null, promote: null };
-    return { outcome: { ...NOT_RUN, stoppedAt: 'error', reasons: [error.message] }, seconds, candidate: null };
+    return { outcome: { ...NOT_RUN, stoppedAt: 'error', reasons: [error.message] }, seconds: untrained(started), candidate: null };
   }
+}
+
+/** The stage seconds of a step that did not get to train since `started`: all of it counts as validation. */
+function untrained(started: number): StageSeconds {
+  return { validate: (performance.now() - started) / 1000, train: null, evaluate: null, promote: null };
 }
 
 /** The outcome of a step whose pipeline did not get to train. */

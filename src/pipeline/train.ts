@@ -21,13 +21,11 @@ import { artifactPaths, type TrainingRecord } from '../artifacts.js';
 import { dataSource, quarantinedDays, type StageContext } from './context.js';
 import { packageVersions } from './lineage.js';
 import { gitInfo } from '../github/git.js';
-import { readJson } from '../files.js';
 import { warmPreprocessing, warmStartMismatch, type WarmPreprocessing } from '../features/warm.js';
-import { readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { loadLayersModel } from '../evaluate/score.js';
-import { decideStart, type ParentModel, type StartPlan, startRecord } from '../train/start.js';
+import { decideStart, type StartPlan, startRecord } from '../train/start.js';
 import { seedFromParent } from '../train/warm.js';
-import { registryPath } from './context.js';
+import { type ProductionParent, readProductionParent } from './update-scope.js';
 
 export interface TrainOutput {
   record: TrainingRecord;
@@ -122,7 +120,7 @@ function startAndEncode(
   let plan = decideStart({
     warmStart,
     update: options.update === true,
-    parent: asked ? productionParent(ctx) : null,
+    parent: asked ? readProductionParent(ctx) : null,
     model: config.model,
     newestDay: dataset.trainParts.at(-1) ?? null,
     drift: options.drift === true,
@@ -141,27 +139,6 @@ function startAndEncode(
   });
   if (asked) ctx.logger.info(startLine(plan, warm));
   return { plan, warm, data };
-}
-
-/** A production model as a warm start reads it: its folder (checksums verified), training record and preprocessing. */
-interface ProductionParent extends ParentModel {
-  dir: string;
-  preprocessing: Preprocessing;
-}
-
-/** The production model a warm start would start from; null when none. */
-function productionParent(ctx: StageContext): ProductionParent | null {
-  const registry = registryPath(ctx);
-  const pointer = readProduction(registry, ctx.loaded.config.name);
-  if (pointer === null) return null;
-  const dir = verifiedProductionDir(registry, pointer);
-  const role = `production model ${pointer.version}`;
-  return {
-    version: pointer.version,
-    dir,
-    record: readJson<TrainingRecord>(path.join(dir, 'training.json'), `${role} training record`),
-    preprocessing: readJson<Preprocessing>(path.join(dir, 'preprocessing.json'), `${role} preprocessing`),
-  };
 }
 
 /** Sets the candidate's initial weights from the parent's, laid out for the grown preprocessing. */

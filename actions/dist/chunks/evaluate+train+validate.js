@@ -552,7 +552,7 @@ async function runEvaluate(ctx, given) {
 // src/pipeline/train.ts
 var tf6 = __toESM(require_tf_node(), 1);
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/train/data.ts
 function encodeTrainingRows(dataset, config, adapt) {
@@ -1326,6 +1326,53 @@ function foldedScales(values, [inputs, units], prep, rescaled) {
   return [kernel, bias, ...values.slice(2).map((v) => v.slice())];
 }
 
+// src/pipeline/update-scope.ts
+import path5 from "node:path";
+function updateScope(ctx, drift = false) {
+  const { config } = ctx.loaded;
+  const source = dataSource(ctx);
+  if (isRemote(source) || config.data.split.method !== "time") {
+    throw new UserError("an update (ct update, --update) needs a folder of daily partitions and a time split (data.path, data.split.method: time)");
+  }
+  const parent = readProductionParent(ctx);
+  if (parent === null) return { kind: "full", reason: "no production model yet: a full retrain on the configured window" };
+  const trainedThrough = lastTrainingDay(parent.record);
+  if (trainedThrough === null) return { kind: "full", reason: `production ${parent.version} did not train on daily partitions: a full retrain` };
+  const next = dateOfDay(dayNumber(trainedThrough) + 1);
+  const window = { ...config.data.window, from: config.data.window.from !== void 0 && config.data.window.from > next ? config.data.window.from : next };
+  const arrived = listPartitions(source).filter((p) => p.date >= window.from && (window.to === void 0 || p.date <= window.to));
+  const evaluationDays = config.data.split.evaluationDays;
+  if (arrived.length <= evaluationDays) {
+    const only = arrived.length === 0 ? "" : `; ${arrived.map((p) => p.date).join(", ")} would be evaluation days only (data.split.evaluationDays: ${evaluationDays})`;
+    return { kind: "nothing", reason: `nothing new to train on: production ${parent.version} trained through ${trainedThrough}${only}` };
+  }
+  const plan = planDataset({ ...config.data, window }, source);
+  const decision = decideStart({ warmStart: config.training.warmStart, update: true, parent, model: config.model, newestDay: plan.trainParts.at(-1), drift });
+  if (decision.mode === "full") return { kind: "full", reason: `${decision.reason}: a full retrain on the configured window` };
+  const loaded = { ...ctx.loaded, config: { ...config, data: { ...config.data, window } } };
+  return {
+    kind: "update",
+    ctx: { ...ctx, loaded },
+    parent: parent.version,
+    trainedThrough,
+    days: { from: plan.trainParts[0], to: plan.evaluationParts.at(-1) ?? plan.trainParts.at(-1) },
+    reason: decision.reason
+  };
+}
+function readProductionParent(ctx) {
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, ctx.loaded.config.name);
+  if (pointer === null) return null;
+  const dir = verifiedProductionDir(registry, pointer);
+  const role = `production model ${pointer.version}`;
+  return {
+    version: pointer.version,
+    dir,
+    record: readJson(path5.join(dir, "training.json"), `${role} training record`),
+    preprocessing: readJson(path5.join(dir, "preprocessing.json"), `${role} preprocessing`)
+  };
+}
+
 // src/pipeline/train.ts
 async function runTrain(ctx, given, options = {}) {
   const { config } = ctx.loaded;
@@ -1377,7 +1424,7 @@ async function runTrain(ctx, given, options = {}) {
   }
   writeFileSync2(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
-    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path5.relative(process.cwd(), paths.modelDir)}`
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path6.relative(process.cwd(), paths.modelDir)}`
   );
   if (tf6.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf6.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
@@ -1389,7 +1436,7 @@ function startAndEncode(ctx, dataset, options) {
   let plan = decideStart({
     warmStart,
     update: options.update === true,
-    parent: asked ? productionParent(ctx) : null,
+    parent: asked ? readProductionParent(ctx) : null,
     model: config.model,
     newestDay: dataset.trainParts.at(-1) ?? null,
     drift: options.drift === true,
@@ -1408,19 +1455,6 @@ function startAndEncode(ctx, dataset, options) {
   });
   if (asked) ctx.logger.info(startLine(plan, warm));
   return { plan, warm, data };
-}
-function productionParent(ctx) {
-  const registry = registryPath(ctx);
-  const pointer = readProduction(registry, ctx.loaded.config.name);
-  if (pointer === null) return null;
-  const dir = verifiedProductionDir(registry, pointer);
-  const role = `production model ${pointer.version}`;
-  return {
-    version: pointer.version,
-    dir,
-    record: readJson(path5.join(dir, "training.json"), `${role} training record`),
-    preprocessing: readJson(path5.join(dir, "preprocessing.json"), `${role} preprocessing`)
-  };
 }
 async function seedCandidate(model2, parent, prep, warm) {
   const parentModel = await loadLayersModel(parent.dir, `production model ${parent.version}`);
@@ -1441,46 +1475,6 @@ function startLine(plan, warm) {
 // src/pipeline/update.ts
 import { existsSync as existsSync2 } from "node:fs";
 import path7 from "node:path";
-
-// src/pipeline/update-scope.ts
-import path6 from "node:path";
-function updateScope(ctx, drift = false) {
-  const { config } = ctx.loaded;
-  const source = dataSource(ctx);
-  if (isRemote(source) || config.data.split.method !== "time") {
-    throw new UserError("an update (ct update, --update) needs a folder of daily partitions and a time split (data.path, data.split.method: time)");
-  }
-  const registry = registryPath(ctx);
-  const pointer = readProduction(registry, config.name);
-  if (pointer === null) return { kind: "full", reason: "no production model yet: a full retrain on the configured window" };
-  const dir = verifiedProductionDir(registry, pointer);
-  const record = readJson(path6.join(dir, "training.json"), `production model ${pointer.version} training record`);
-  const trainedThrough = lastTrainingDay(record);
-  if (trainedThrough === null) return { kind: "full", reason: `production ${pointer.version} did not train on daily partitions: a full retrain` };
-  const next = dateOfDay(dayNumber(trainedThrough) + 1);
-  const window = { ...config.data.window, from: config.data.window.from !== void 0 && config.data.window.from > next ? config.data.window.from : next };
-  const arrived = listPartitions(source).filter((p) => p.date >= window.from && (window.to === void 0 || p.date <= window.to));
-  const evaluationDays = config.data.split.evaluationDays;
-  if (arrived.length <= evaluationDays) {
-    const only = arrived.length === 0 ? "" : `; ${arrived.map((p) => p.date).join(", ")} would be evaluation days only (data.split.evaluationDays: ${evaluationDays})`;
-    return { kind: "nothing", reason: `nothing new to train on: production ${pointer.version} trained through ${trainedThrough}${only}` };
-  }
-  const plan = planDataset({ ...config.data, window }, source);
-  const parent = { version: pointer.version, record };
-  const decision = decideStart({ warmStart: config.training.warmStart, update: true, parent, model: config.model, newestDay: plan.trainParts.at(-1), drift });
-  if (decision.mode === "full") return { kind: "full", reason: `${decision.reason}: a full retrain on the configured window` };
-  const loaded = { ...ctx.loaded, config: { ...config, data: { ...config.data, window } } };
-  return {
-    kind: "update",
-    ctx: { ...ctx, loaded },
-    parent: pointer.version,
-    trainedThrough,
-    days: { from: plan.trainParts[0], to: plan.evaluationParts.at(-1) ?? plan.trainParts.at(-1) },
-    reason: decision.reason
-  };
-}
-
-// src/pipeline/update.ts
 async function validateUpdate(ctx, options = {}) {
   const scope = updateScope(ctx);
   ctx.logger.info(scope.kind === "update" ? `validating the update's days ${scope.days.from}..${scope.days.to}` : scope.reason);

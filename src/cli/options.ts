@@ -180,6 +180,13 @@ export const OUTPUT: OptionSpec = {
 export const KEEP: OptionSpec = { flags: '--keep <columns>', description: 'input columns to copy into every output row, comma-separated', parse: names };
 export const MODEL_VERSION: OptionSpec = { flags: '--model-version <version>', description: 'score with this registry version instead of production' };
 
+// serve
+export const HOST: OptionSpec = { flags: '--host <address>', description: 'address to listen on (default serving.host)' };
+export const PORT: OptionSpec = { flags: '--port <port>', description: 'port to listen on, 0 for any free one (default serving.port)', parse: wholeNumber(0) };
+export const WORKERS: OptionSpec = { flags: '--workers <n>', description: 'worker processes (default serving.workers: one per core)', parse: wholeNumber(1) };
+export const NO_LOG: OptionSpec = { flags: '--no-log', description: 'do not log predictions (serving.log)' };
+export const LOG_DIR: OptionSpec = { flags: '--log-dir <folder>', description: 'folder of the prediction log (default serving.log.path)' };
+
 // monitor
 export const GITHUB: OptionSpec = {
   flags: '--github',

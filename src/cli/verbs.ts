@@ -11,6 +11,7 @@ import { runMonitor } from '../pipeline/monitor.js';
 import { runPredict, type PredictOptions } from '../pipeline/predict.js';
 import { runPromote, runRollback } from '../pipeline/promote.js';
 import { runRegistryCheck } from '../pipeline/registry-check.js';
+import { runServe, type ServeOptions } from '../pipeline/serve.js';
 import { type ReplayOptions, runReplay } from '../pipeline/replay.js';
 import { runPipeline } from '../pipeline/run.js';
 import { runStatsCompute, runStatsMerge, runStatsParallel } from '../pipeline/stats.js';
@@ -258,6 +259,16 @@ export const VERBS: readonly Verb[] = [
     run: async (ctx, options) => {
       const record = await runPredict(ctx, { ...options, output: options.output === undefined ? undefined : path.resolve(options.output) });
       return { exitCode: exit(record.ok), result: record };
+    },
+  }),
+  verb<ServeOptions & { logDir?: string }>({
+    name: 'serve',
+    description: 'serve the production models of the registry over HTTP, swapping in a new version when production changes; logs predictions',
+    kind: 'stage',
+    options: [o.CONFIG, o.BACKEND, ...o.OUTPUT_FLAGS, o.HOST, o.PORT, o.WORKERS, o.NO_LOG, o.LOG_DIR],
+    run: async (ctx, options) => {
+      await runServe(ctx, { ...options, logDir: options.logDir === undefined ? undefined : path.resolve(options.logDir) });
+      return { exitCode: 0, result: null };
     },
   }),
   verb<{ pr?: boolean; base?: string }>({

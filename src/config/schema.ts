@@ -494,6 +494,55 @@ export const configSchema = {
         },
       },
     },
+    serving: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: '`ct serve`: an HTTP server for the production models of the registry.',
+      properties: {
+        host: { type: 'string', default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for every interface).' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'Port to listen on (0: any free port).' },
+        workers: {
+          oneOf: [{ const: 'auto' }, positiveInt],
+          default: 'auto',
+          description: 'Worker processes answering requests; auto: one per core.',
+        },
+        maxBodyBytes: { ...positiveInt, default: 1048576, description: 'Largest request body accepted (413 beyond).' },
+        maxRows: { ...positiveInt, default: 10000, description: 'Most rows in one request (413 beyond).' },
+        reloadSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          default: 2,
+          description: 'How often each worker looks at the production pointers for a new version to verify and swap in.',
+        },
+        shutdownSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          default: 10,
+          description: 'On SIGTERM or SIGINT, how long requests in flight may take before the server stops anyway.',
+        },
+        log: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'The prediction log: sampled requests with their predictions, as daily JSON Lines partitions per model.',
+          properties: {
+            enabled: { type: 'boolean', default: true, description: 'Log predictions.' },
+            path: {
+              type: 'string',
+              default: 'predictions',
+              description: 'Folder of the log, relative to the config file: <path>/<model>/<YYYY-MM-DD>.jsonl.',
+            },
+            sample: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'Share of requests logged.' },
+            maxBytesPerDay: {
+              ...positiveInt,
+              default: 268435456,
+              description: "Bytes a model's day of log may reach: past half of it the sampling rate halves, and halves again at each half of what remains.",
+            },
+          },
+        },
+      },
+    },
     promotion: {
       type: 'object',
       additionalProperties: false,

@@ -247,6 +247,18 @@ export interface MonitoringConfig {
   historyBranch: string;
 }
 
+/** `ct serve`: the HTTP server of the registry's production models. */
+export interface ServingConfig {
+  host: string;
+  port: number;
+  workers: 'auto' | number;
+  maxBodyBytes: number;
+  maxRows: number;
+  reloadSeconds: number;
+  shutdownSeconds: number;
+  log: { enabled: boolean; path: string; sample: number; maxBytesPerDay: number };
+}
+
 export interface CtConfig {
   /** Name of the model in the registry. */
   name: string;
@@ -262,6 +274,7 @@ export interface CtConfig {
   registry: RegistryConfig;
   promotion: PromotionConfig;
   monitoring: MonitoringConfig;
+  serving: ServingConfig;
   /** Absent: no sweep. */
   sweep?: SweepConfig;
 }

@@ -57,6 +57,17 @@ export function readJsonLines(path: string, options: JsonLinesOptions = {}): Tab
   }
 }
 
+/**
+ * A table of records already parsed (a request body), typed as `readJsonLines` types the
+ * lines of a file; `source` names them in the table's sources (for messages).
+ */
+export function tableOfRecords(records: ReadonlyArray<Record<string, unknown>>, source: string): Table {
+  const builders = new Map<string, JsonColumn>();
+  records.forEach((record, row) => addRecord(builders, null, records.length, row, record));
+  const columns = [...builders.values()].map((b) => b.finish(records.length));
+  return { rowCount: records.length, columns, sources: [{ file: source, start: 0, rows: records.length }] };
+}
+
 function parseRecord(text: string, file: string, line: number): Record<string, unknown> {
   let record: unknown;
   try {

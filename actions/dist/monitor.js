@@ -13,6 +13,7 @@ import {
 } from "./chunks/evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
+  DATA_EXTENSIONS,
   code,
   dataSource,
   displayPath,
@@ -47,15 +48,19 @@ import {
 import {
   UserError,
   appendJobSummary,
+  findColumn,
+  numberColumnOf,
   readJson,
+  stringColumnOf,
+  valueAt,
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/monitor.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
-import path2 from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import path3 from "node:path";
 import { performance } from "node:perf_hooks";
 
 // src/monitor/decide.ts
@@ -66,29 +71,39 @@ function decideMonitor(evidence, policy, history) {
   const drop = value === null || reference === null ? null : evidence.higherIsBetter ? reference - value : value - reference;
   const previous = history.at(-1);
   const streakBefore = previous !== void 0 && previous.production === evidence.production && previous.retrain ? previous.retrainStreak : 0;
+  let judgedOn = "labels";
   const decided = (outcome, retrain, reasons) => ({
     outcome,
     retrain,
     drop,
     reasons,
-    retrainStreak: retrain ? streakBefore + 1 : 0
+    retrainStreak: retrain ? streakBefore + 1 : 0,
+    judgedOn
   });
   if (evidence.errors.length > 0) {
+    judgedOn = "nothing";
     return decided("alert", false, [
       `the new data has ${evidence.errors.length} error anomal${evidence.errors.length === 1 ? "y" : "ies"}, so retraining on it would be refused: ${evidence.errors.slice(0, 3).join("; ")}${evidence.errors.length > 3 ? "; ..." : ""}`
     ]);
   }
-  if (value === null || evidence.rows < policy.minRows) {
-    return decided("none", false, [`only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows}): nothing decided`]);
-  }
-  const against = reference === null ? "" : ` (${fmt(reference)} at promotion)`;
-  const dropText = drop === null ? `${metric} ${fmt(value)}` : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? "worse" : "better"} than at promotion${against}`;
   const driftReasons = [];
   if (evidence.drift !== null && policy.retrainOnDrift) {
     if (evidence.drift.dataset) driftReasons.push(`dataset drift (${evidence.drift.columns.join(", ")})`);
     if (evidence.drift.label) driftReasons.push("label drift");
     if (evidence.drift.prediction) driftReasons.push("prediction drift");
   }
+  if (value === null || evidence.rows < policy.minRows) {
+    const scarce = `only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows})`;
+    if (policy.driftWithoutLabels && driftReasons.length > 0) {
+      judgedOn = "drift";
+      return decided("retrain", true, [`${scarce}; judged on drift alone (monitoring.driftWithoutLabels): ${driftReasons.join(", ")}`]);
+    }
+    judgedOn = "nothing";
+    const drift2 = evidence.drift === null ? "" : policy.driftWithoutLabels ? "; no drift either" : "";
+    return decided("none", false, [`${scarce}${drift2}: nothing decided`]);
+  }
+  const against = reference === null ? "" : ` (${fmt(reference)} at promotion)`;
+  const dropText = drop === null ? `${metric} ${fmt(value)}` : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? "worse" : "better"} than at promotion${against}`;
   if (drop !== null && atLeast(drop, policy.alertDrop)) {
     return decided("alert", true, [`${dropText}: at least monitoring.alertDrop ${policy.alertDrop}`, ...driftReasons]);
   }
@@ -113,6 +128,7 @@ function hasErrors(validation) {
 async function scoreProduction(table2, dir, version, evaluation, errors) {
   const model = await loadModel(dir, `production model ${version}`);
   try {
+    if (findColumn(table2, model.preprocessing.label.column) === void 0) return null;
     return scoreLabelledRows(table2, model, { threshold: evaluation.threshold, classes: model.width, calibrationBins: evaluation.calibrationBins }).scored;
   } catch (error) {
     if (!errors) throw error;
@@ -231,6 +247,79 @@ async function readNewData(data, fingerprint, format) {
   return { dataset, plan: { partitioned: data.days !== null, files, evaluationFiles: files, trainParts: [], evaluationParts: files } };
 }
 
+// src/monitor/predictions.ts
+import { existsSync as existsSync3, readdirSync, statSync as statSync2 } from "node:fs";
+import path2 from "node:path";
+var LOG_PREFIX = "ct_";
+function predictionLogFiles(folder, days) {
+  if (!existsSync3(folder)) throw new UserError(`monitoring.source is predictions, but there is no prediction log in ${displayPath(folder)} yet: run ct serve`);
+  const chosen = newestDays(listPartitions(folder), days);
+  return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0].date, last: chosen.at(-1).date }, trainedThrough: "" };
+}
+function lateLabelFiles(folder) {
+  if (!existsSync3(folder) || !statSync2(folder).isDirectory()) return [];
+  return readdirSync(folder).filter((name) => DATA_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext))).sort().map((name) => path2.join(folder, name));
+}
+async function readPredictionLog(log, labelFiles, label, fingerprint, format) {
+  const options = format === void 0 ? {} : { format };
+  const logged = await readTables(log.files, options);
+  const labels = labelFiles.length === 0 ? null : await readTables(labelFiles, {});
+  const joined = labels === null ? null : joinLabels(logged, labels, label, labelFiles);
+  const columns = logged.columns.filter((c) => !c.name.startsWith(LOG_PREFIX) && c.name !== label);
+  const table2 = { ...logged, columns: joined === null ? columns : [...columns, joined.column] };
+  const files = log.files;
+  const dataset = {
+    files,
+    trainParts: [],
+    evaluationParts: files,
+    table: table2,
+    trainRows: new Int32Array(0),
+    evaluationRows: allRows(table2.rowCount),
+    fingerprint
+  };
+  return {
+    dataset,
+    plan: { partitioned: log.days !== null, files, evaluationFiles: files, trainParts: [], evaluationParts: files },
+    logged: logged.rowCount,
+    labelled: joined?.matched ?? 0
+  };
+}
+function joinLabels(logged, labels, label, files) {
+  const shown = files.map(displayPath).join(", ");
+  const id = findColumn(labels, `${LOG_PREFIX}request_id`);
+  const value = findColumn(labels, label);
+  if (id === void 0 || value === void 0) {
+    throw new UserError(`late labels ${shown}: expected the columns ${LOG_PREFIX}request_id and ${label} (and ${LOG_PREFIX}row for requests of several rows)`);
+  }
+  const row = findColumn(labels, `${LOG_PREFIX}row`);
+  const byKey = /* @__PURE__ */ new Map();
+  for (let i = 0; i < labels.rowCount; i++) {
+    const v = valueAt(value, i);
+    const request = valueAt(id, i);
+    if (v === null || request === null) continue;
+    byKey.set(`${String(request)}\0${row === void 0 ? 1 : String(valueAt(row, i) ?? 1)}`, v);
+  }
+  const loggedId = findColumn(logged, `${LOG_PREFIX}request_id`);
+  const loggedRow = findColumn(logged, `${LOG_PREFIX}row`);
+  if (loggedId === void 0) throw new UserError(`prediction log: no ${LOG_PREFIX}request_id column: these files were not written by ct serve`);
+  const found = Array.from(
+    { length: logged.rowCount },
+    (_, i) => byKey.get(`${String(valueAt(loggedId, i))}\0${loggedRow === void 0 ? 1 : String(valueAt(loggedRow, i))}`) ?? null
+  );
+  const matched = found.filter((v) => v !== null).length;
+  let column;
+  if (value.type === "number")
+    column = numberColumnOf(
+      label,
+      found.map((v) => v === null ? NaN : Number(v))
+    );
+  else if (value.type === "boolean") {
+    const nulls = found.some((v) => v === null) ? Uint8Array.from(found, (v) => v === null ? 1 : 0) : null;
+    column = { type: "boolean", name: label, values: Uint8Array.from(found, (v) => v === true ? 1 : 0), nulls };
+  } else column = stringColumnOf(label, found.length, (i) => found[i] === null ? null : String(found[i]));
+  return { column, matched };
+}
+
 // src/monitor/record.ts
 function monitorBase(model, at) {
   return { format: "ct-monitor", at, model, window: null, actions: { dispatched: null, issue: null, history: null } };
@@ -298,12 +387,22 @@ function driftLine(record) {
   ];
   return `Drift against the production model's training statistics: ${parts.join("; ")}${record.drift.dataset ? " (dataset drift)" : ""}.`;
 }
+var JUDGED_ON = {
+  labels: "the labelled rows (and drift beside them)",
+  drift: "drift alone: too few labels yet (monitoring.driftWithoutLabels)",
+  nothing: "nothing: too few labels and no drift, or data that cannot be judged"
+};
+function sourceText(record) {
+  const s = record.source;
+  return s === void 0 || s.kind === "data" ? "new data" : `the prediction log (${s.logged} rows logged, ${s.labelled} with a late label)`;
+}
 function monitorMarkdown(record, history) {
   const lines = [`## ct monitor: ${text(record.model, 100)}: ${OUTCOME_WORDS[record.outcome]}`, "", ...record.reasons.map((r) => `- ${text(r)}`), ""];
   if (record.production !== "") {
     lines.push(
-      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? "" : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
+      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of ${sourceText(record)}${record.window === null ? "" : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
       "",
+      ...record.judgedOn === void 0 ? [] : [`Judged on: ${JUDGED_ON[record.judgedOn]}.`, ""],
       driftLine(record),
       ""
     );
@@ -345,10 +444,10 @@ async function runMonitor(ctx, options = {}) {
   const { config } = ctx.loaded;
   const env = options.env ?? process.env;
   const policy = config.monitoring;
-  const outDir = path2.join(ctx.outDir, "monitor");
+  const outDir = path3.join(ctx.outDir, "monitor");
   mkdirSync2(outDir, { recursive: true });
   const registry = registryPath(ctx);
-  const localHistory = path2.join(modelDir(registry, config.name), MONITOR_HISTORY);
+  const localHistory = path3.join(modelDir(registry, config.name), MONITOR_HISTORY);
   const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
   const history = await readMonitorHistory(localHistory, session === null ? null : historyOnBranch(session, config), config.name, (m) => ctx.logger.warning(m));
   const metric = policy.metric ?? headlineMetric(config.task).name;
@@ -359,35 +458,63 @@ async function runMonitor(ctx, options = {}) {
   if (pointer === null)
     return finish(nothingJudged(base, "", metric, higherIsBetter, `no production model of ${config.name} in ${displayPath(registry)} yet: nothing to monitor`));
   const productionDir = verifiedProductionDir(registry, pointer);
-  const training = readJson(path2.join(productionDir, "training.json"), "production training record");
-  const evaluation = readJson(path2.join(productionDir, "evaluation.json"), "production evaluation record");
-  const files = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+  const training = readJson(path3.join(productionDir, "training.json"), "production training record");
+  const evaluation = readJson(path3.join(productionDir, "evaluation.json"), "production evaluation record");
+  const judging = judgedData(ctx, training);
+  const { files } = judging;
   if (files.files.length === 0) {
-    const why = `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
+    const why = judging.source === "predictions" ? "the prediction log holds no day yet" : `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
     return finish(nothingJudged(base, pointer.version, metric, higherIsBetter, why));
   }
   await learnVersions(files.files);
-  const fingerprint = fingerprintFiles(files.files);
+  const fingerprint = fingerprintFiles([...files.files, ...judging.labelFiles]);
   const last = history.records.at(-1);
   if (last !== void 0 && last.fingerprint === fingerprint && last.production === pointer.version) return finish(unchangedSince(last, base));
   ctx.logger.info(
-    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of new data`
+    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? "" : `(${files.days.first}..${files.days.last}) `}of ${judging.source === "predictions" ? `its prediction log, with ${judging.labelFiles.length} file(s) of late labels` : "new data"}`
   );
-  const judged = await readNewData(files, fingerprint, config.data.format);
-  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan });
+  const judged = await judging.read(fingerprint);
+  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan, predictionLog: judging.source === "predictions" });
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const scored = await scoreProduction(judged.dataset.table, productionDir, pointer.version, config.evaluation, hasErrors(validation));
   const value = metricValue(scored, metric, config.task);
   const reference = evaluation.candidate.metrics[metric] ?? null;
   const evidence = monitorEvidence({ production: pointer.version, metric, higherIsBetter, value, reference, rows: scored?.rows ?? 0, fingerprint, validation });
+  evidence.source = judged.source;
   const record = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
   if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
   appendHistory(record, localHistory);
   if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
 }
+function judgedData(ctx, training) {
+  const { config } = ctx.loaded;
+  const policy = config.monitoring;
+  if (policy.source === "data") {
+    const files2 = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+    return {
+      source: "data",
+      files: files2,
+      labelFiles: [],
+      read: async (fingerprint) => ({ ...await readNewData(files2, fingerprint, config.data.format), source: { kind: "data" } })
+    };
+  }
+  const folder = ctx.data ?? path3.resolve(ctx.loaded.baseDir, config.serving.log.path, config.name);
+  const files = predictionLogFiles(folder, policy.newestDays);
+  const labelFiles = lateLabelFiles(path3.resolve(ctx.loaded.baseDir, policy.labelsPath, config.name));
+  return {
+    source: "predictions",
+    files,
+    labelFiles,
+    read: async (fingerprint) => {
+      const log = await readPredictionLog(files, labelFiles, config.label.column, fingerprint, void 0);
+      ctx.logger.info(`prediction log: ${log.logged} row(s), ${log.labelled} with a late label`);
+      return { dataset: log.dataset, plan: log.plan, source: { kind: "predictions", logged: log.logged, labelled: log.labelled } };
+    }
+  };
+}
 function historyOnBranch(session, config) {
-  const file = path2.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  const file = path3.join(session.registryInRepo, config.name, MONITOR_HISTORY);
   return { repoDir: session.root, remote: config.promotion.remote, branch: config.monitoring.historyBranch, file, auth: session.auth };
 }
 async function publishHistory(ctx, session, record, history, env) {
@@ -396,8 +523,8 @@ async function publishHistory(ctx, session, record, history, env) {
   appendJobSummary(env, monitorMarkdown(record, history.records));
 }
 function finishMonitor(ctx, outDir, record, history, started) {
-  writeJson(path2.join(outDir, "monitor.json"), record);
-  writeFileSync(path2.join(outDir, "monitor.md"), monitorMarkdown(record, history));
+  writeJson(path3.join(outDir, "monitor.json"), record);
+  writeFileSync(path3.join(outDir, "monitor.md"), monitorMarkdown(record, history));
   if (record.outcome === "alert") ctx.logger.warning(outcomeLine(record));
   else ctx.logger.info(outcomeLine(record));
   ctx.logger.debug(`monitor took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
@@ -409,7 +536,7 @@ async function actOnGitHub(ctx, session, record, history, last) {
   const { api, target } = session;
   if (record.retrain) {
     const ref = policy.ref ?? await api.defaultBranch();
-    const configInRepo = path2.relative(session.root, path2.resolve(ctx.loaded.file)).split(path2.sep).join("/");
+    const configInRepo = path3.relative(session.root, path3.resolve(ctx.loaded.file)).split(path3.sep).join("/");
     await api.dispatchWorkflow(policy.workflow, ref, { "force-retrain": "true", model: configInRepo });
     record.actions.dispatched = `${policy.workflow}@${ref}`;
     ctx.logger.info(`dispatched ${policy.workflow} on ${ref} to retrain ${config.name}`);
@@ -441,7 +568,7 @@ async function commitHistory(ctx, session, record, before, branchExists) {
   const { config } = ctx.loaded;
   const policy = config.monitoring;
   const base = branchExists ? policy.historyBranch : await session.api.defaultBranch();
-  const file = path2.join(session.registryInRepo, config.name, MONITOR_HISTORY);
+  const file = path3.join(session.registryInRepo, config.name, MONITOR_HISTORY);
   const result = await commitToBranch({
     repoDir: session.root,
     remote: config.promotion.remote,
@@ -452,9 +579,9 @@ async function commitHistory(ctx, session, record, before, branchExists) {
     committer: config.promotion.committer ?? config.promotion.author,
     auth: session.auth,
     apply: (worktree) => {
-      const target = path2.join(worktree, file);
-      mkdirSync2(path2.dirname(target), { recursive: true });
-      const current = existsSync3(target) ? readFileSync2(target, "utf8") : before;
+      const target = path3.join(worktree, file);
+      mkdirSync2(path3.dirname(target), { recursive: true });
+      const current = existsSync4(target) ? readFileSync2(target, "utf8") : before;
       writeFileSync(target, withRecord(current, record));
     },
     logger: ctx.logger

@@ -1,10 +1,10 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  createInputDomainChecker,
-  imputedSummary,
+  checkBatch,
+  imputedLines,
   loadModel,
   readChunksOf,
-  validateChunks
+  readPredictionSchema
 } from "./chunks/evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
@@ -19,7 +19,6 @@ import {
   listPartitions,
   listVersions,
   names,
-  parseSchema,
   planBatch,
   readProduction,
   recordedChecksums,
@@ -55,96 +54,6 @@ import path2 from "node:path";
 import { rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-
-// src/predict/check.ts
-import { existsSync } from "node:fs";
-var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
-function sourceColumns(preprocessing) {
-  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
-}
-function labelOptional(schema, labels, preprocessing) {
-  const features = new Set(sourceColumns(preprocessing));
-  return {
-    ...schema,
-    columns: schema.columns.map(
-      (c) => labels.includes(c.name) && !features.has(c.name) ? { ...c, severity: { ...c.severity, ...Object.fromEntries(LABEL_ABSENCE.map((k) => [k, "warning"])) } } : c
-    )
-  };
-}
-function readPredictionSchema(file, labels, preprocessing) {
-  if (!existsSync(file))
-    throw new UserError(`data schema not found: ${displayPath(file)}: run \`ct validate\` first (it infers the schema on first use), review and commit it`);
-  return labelOptional(parseSchema(displayPath(file), readJson(file, "data schema")), labels, preprocessing);
-}
-function modelColumnAnomalies(anomalies, missing, rows) {
-  const out = anomalies.map((a) => ({ ...a }));
-  for (const [column, { rows: count, files }] of missing) {
-    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
-    const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
-    if (existing !== void 0) {
-      existing.severity = "error";
-      existing.message += suffix;
-    } else {
-      out.push({
-        column,
-        kind: "missing_column",
-        severity: "error",
-        count,
-        share: rows === 0 ? 0 : count / rows,
-        examples: [],
-        message: `column "${column}" is missing${suffix}`
-      });
-    }
-  }
-  return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
-}
-async function checkBatch(files, options) {
-  const { keep, preprocessing, validation } = options;
-  const needed = sourceColumns(preprocessing);
-  const domain = createInputDomainChecker(preprocessing, { model: options.model, severity: validation.severity });
-  const missingNeeded = /* @__PURE__ */ new Map();
-  const keepChecked = /* @__PURE__ */ new Set();
-  const batch = await validateChunks(
-    (async function* () {
-      for await (const table2 of readChunksOf(files, options.readOptions)) {
-        const file = table2.sources[0]?.file ?? "";
-        if (!keepChecked.has(file)) {
-          keepChecked.add(file);
-          const missing = keep.find((c) => findColumn(table2, c) === void 0);
-          if (missing !== void 0) throw new UserError(`--keep: no column "${missing}" in ${file} (columns: ${table2.columns.map((c) => c.name).join(", ")})`);
-        }
-        for (const name of needed) {
-          if (findColumn(table2, name) !== void 0) continue;
-          const entry = missingNeeded.get(name) ?? { rows: 0, files: /* @__PURE__ */ new Set() };
-          entry.rows += table2.rowCount;
-          entry.files.add(file);
-          missingNeeded.set(name, entry);
-        }
-        domain.add(table2);
-        yield { table: table2, drift: null };
-      }
-    })(),
-    // Files to score often carry columns of their own (an id to join the predictions back): not an incident here.
-    { schema: options.schema, checker: { severity: { new_column: "warning", ...validation.severity }, duplicates: validation.duplicates }, reference: null }
-  );
-  for (const a of batch.anomalies) {
-    if (a.column !== null && options.labels.includes(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind))
-      a.message += " (the label: not needed to predict)";
-  }
-  return { rows: batch.rows, anomalies: modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows), imputed: domain.imputed() };
-}
-function imputedLines(preprocessing, imputed, rows) {
-  const lines = [];
-  for (const counts of imputed) {
-    const line = imputedSummary(
-      preprocessing.features.find((f) => f.name === counts.feature),
-      counts,
-      rows
-    );
-    if (line !== null) lines.push(line);
-  }
-  return lines;
-}
 
 // src/predict/report.ts
 function checkedRecord(subject, checked) {

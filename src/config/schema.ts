@@ -473,6 +473,23 @@ export const configSchema = {
           default: true,
           description: "Retrain on dataset drift, label drift or prediction drift against the production model's training statistics.",
         },
+        source: {
+          enum: ['data', 'predictions'],
+          default: 'data',
+          description:
+            "What is judged: the newest days of the data after production's training (data), or the newest days of ct serve's prediction log (predictions: what production was asked), joined to labels that arrived later.",
+        },
+        labelsPath: {
+          type: 'string',
+          default: 'labels',
+          description:
+            'With source predictions: folder of late labels, relative to the config, <labelsPath>/<model>/*.csv|jsonl|parquet with ct_request_id, ct_row (default 1) and the label column; joined to the logged predictions.',
+        },
+        driftWithoutLabels: {
+          type: 'boolean',
+          default: true,
+          description: 'With fewer than minRows labelled rows, retrain on drift alone (input or prediction drift) instead of deciding nothing.',
+        },
         workflow: {
           type: 'string',
           pattern: '^[A-Za-z0-9._-]+\\.ya?ml$',

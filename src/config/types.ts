@@ -241,6 +241,9 @@ export interface MonitoringConfig {
   alertDrop: number;
   alertAfterRetrains: number;
   retrainOnDrift: boolean;
+  source: 'data' | 'predictions';
+  labelsPath: string;
+  driftWithoutLabels: boolean;
   workflow: string;
   ref?: string;
   labels: string[];

@@ -25,6 +25,8 @@ export interface MonitorEvidence {
   errors: string[];
   /** Drift against the production model's training statistics. */
   drift: { dataset: boolean; label: boolean; prediction: boolean; columns: string[] } | null;
+  /** What was judged: new data, or the prediction log (with how many of its rows had a late label joined). */
+  source?: { kind: 'data' } | { kind: 'predictions'; logged: number; labelled: number };
 }
 
 /** One line of `monitor.jsonl`: a run's evidence, decision and what was done about it. */
@@ -42,6 +44,8 @@ export interface MonitorRecord extends MonitorEvidence {
   reasons: string[];
   /** Consecutive runs, this one included, that asked to retrain the same production version. */
   retrainStreak: number;
+  /** The evidence the decision rested on (absent in records written before ct said). */
+  judgedOn?: 'labels' | 'drift' | 'nothing';
   actions: { dispatched: string | null; issue: { number: number; url: string; action: 'opened' | 'updated' | 'closed' } | null; history: string | null };
 }
 
@@ -52,6 +56,8 @@ export interface MonitorDecision {
   drop: number | null;
   reasons: string[];
   retrainStreak: number;
+  /** The evidence the decision rests on: labelled rows (with drift), drift alone (too few labels), or nothing. */
+  judgedOn: 'labels' | 'drift' | 'nothing';
 }
 
 const fmt = (x: number): string => x.toFixed(4);
@@ -60,8 +66,8 @@ const atLeast = (a: number, b: number): boolean => a >= b - 1e-12;
 
 /**
  * Decides from `evidence`, the thresholds of `policy`, and `history` (earlier runs,
- * oldest first). In order: too few rows -> nothing decided; bad data -> alert (retraining
- * would be refused); a drop of `alertDrop` -> alert and retrain; retraining asked for
+ * oldest first). In order: bad data -> alert (retraining would be refused); too few
+ * labelled rows -> retrain on drift alone (`driftWithoutLabels`), else nothing decided; a drop of `alertDrop` -> alert and retrain; retraining asked for
  * `alertAfterRetrains` runs in a row without recovery -> alert; a drop of `retrainDrop`
  * or drift -> retrain; otherwise nothing to do.
  */
@@ -70,33 +76,44 @@ export function decideMonitor(evidence: MonitorEvidence, policy: MonitoringConfi
   const drop = value === null || reference === null ? null : evidence.higherIsBetter ? reference - value : value - reference;
   const previous = history.at(-1);
   const streakBefore = previous !== undefined && previous.production === evidence.production && previous.retrain ? previous.retrainStreak : 0;
+  let judgedOn: MonitorDecision['judgedOn'] = 'labels';
   const decided = (outcome: MonitorOutcome, retrain: boolean, reasons: string[]): MonitorDecision => ({
     outcome,
     retrain,
     drop,
     reasons,
     retrainStreak: retrain ? streakBefore + 1 : 0,
+    judgedOn,
   });
 
   if (evidence.errors.length > 0) {
+    judgedOn = 'nothing';
     return decided('alert', false, [
       `the new data has ${evidence.errors.length} error anomal${evidence.errors.length === 1 ? 'y' : 'ies'}, so retraining on it would be refused: ${evidence.errors.slice(0, 3).join('; ')}${evidence.errors.length > 3 ? '; ...' : ''}`,
     ]);
   }
-  if (value === null || evidence.rows < policy.minRows) {
-    return decided('none', false, [`only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows}): nothing decided`]);
-  }
-  const against = reference === null ? '' : ` (${fmt(reference)} at promotion)`;
-  const dropText =
-    drop === null
-      ? `${metric} ${fmt(value)}`
-      : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? 'worse' : 'better'} than at promotion${against}`;
   const driftReasons: string[] = [];
   if (evidence.drift !== null && policy.retrainOnDrift) {
     if (evidence.drift.dataset) driftReasons.push(`dataset drift (${evidence.drift.columns.join(', ')})`);
     if (evidence.drift.label) driftReasons.push('label drift');
     if (evidence.drift.prediction) driftReasons.push('prediction drift');
   }
+  if (value === null || evidence.rows < policy.minRows) {
+    const scarce = `only ${evidence.rows} labelled row(s) to judge (monitoring.minRows ${policy.minRows})`;
+    // Labels often arrive long after the predictions they judge: the inputs and the predictions need none.
+    if (policy.driftWithoutLabels && driftReasons.length > 0) {
+      judgedOn = 'drift';
+      return decided('retrain', true, [`${scarce}; judged on drift alone (monitoring.driftWithoutLabels): ${driftReasons.join(', ')}`]);
+    }
+    judgedOn = 'nothing';
+    const drift = evidence.drift === null ? '' : policy.driftWithoutLabels ? '; no drift either' : '';
+    return decided('none', false, [`${scarce}${drift}: nothing decided`]);
+  }
+  const against = reference === null ? '' : ` (${fmt(reference)} at promotion)`;
+  const dropText =
+    drop === null
+      ? `${metric} ${fmt(value)}`
+      : `${metric} ${fmt(value)} is ${fmt(Math.abs(drop))} ${drop >= 0 ? 'worse' : 'better'} than at promotion${against}`;
 
   if (drop !== null && atLeast(drop, policy.alertDrop)) {
     return decided('alert', true, [`${dropText}: at least monitoring.alertDrop ${policy.alertDrop}`, ...driftReasons]);

@@ -5,7 +5,7 @@
  */
 import type { ValidationResult } from '../artifacts.js';
 import type { EvaluationConfig, Task } from '../config/types.js';
-import type { Table } from '../data/table.js';
+import { findColumn, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { type ScoredRows, weightedMetrics } from '../evaluate/metrics.js';
 import { loadModel, scoreLabelledRows } from '../evaluate/score.js';
@@ -19,11 +19,14 @@ export function hasErrors(validation: Pick<ValidationResult, 'anomalies'>): bool
 /**
  * Scores the production model in `dir` on the labelled rows of `table`. When the data
  * has `errors` (validation's error anomalies), a model that cannot read it at all gives
- * null: those anomalies report it. The model is disposed either way.
+ * null: those anomalies report it; so does data without the label column (a prediction
+ * log no label has reached yet). The model is disposed either way.
  */
 export async function scoreProduction(table: Table, dir: string, version: string, evaluation: EvaluationConfig, errors: boolean): Promise<ScoredRows | null> {
   const model = await loadModel(dir, `production model ${version}`);
   try {
+    // A prediction log without any late label yet: nothing to score.
+    if (findColumn(table, model.preprocessing.label.column) === undefined) return null;
     return scoreLabelledRows(table, model, { threshold: evaluation.threshold, classes: model.width, calibrationBins: evaluation.calibrationBins }).scored;
   } catch (error) {
     if (!errors) throw error;

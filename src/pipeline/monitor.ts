@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fingerprintFiles } from '../data/dataset.js';
+import { type Dataset, type DatasetPlan, fingerprintFiles } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { learnVersions } from '../data/remote.js';
 import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
@@ -20,7 +20,8 @@ import { decideMonitor, type MonitorRecord } from '../monitor/decide.js';
 import { hasErrors, metricValue, monitorEvidence, scoreProduction } from '../monitor/evidence.js';
 import { appendHistory, type HistoryBranch, MONITOR_HISTORY, type MonitorHistory, readMonitorHistory, withRecord } from '../monitor/history.js';
 import { issueAction, issueMarker } from '../monitor/issue.js';
-import { newDataFiles, readNewData } from '../monitor/new-data.js';
+import { type NewData, newDataFiles, readNewData } from '../monitor/new-data.js';
+import { lateLabelFiles, predictionLogFiles, readPredictionLog } from '../monitor/predictions.js';
 import { monitorBase, nothingJudged, outcomeLine, unchangedSince } from '../monitor/record.js';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { monitorIssueBody, monitorIssueComment, monitorIssueTitle, monitorMarkdown } from '../report/monitor.js';
@@ -62,34 +63,79 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   const training = readJson<TrainingRecord>(path.join(productionDir, 'training.json'), 'production training record');
   const evaluation = readJson<EvaluationRecord>(path.join(productionDir, 'evaluation.json'), 'production evaluation record');
 
-  // The data judged: an explicit batch, or the newest days after production's training data.
-  const files = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+  const judging = judgedData(ctx, training);
+  const { files } = judging;
   if (files.files.length === 0) {
-    const why = `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
+    const why =
+      judging.source === 'predictions'
+        ? 'the prediction log holds no day yet'
+        : `no new data since production ${pointer.version} was trained (its data ends ${files.trainedThrough})`;
     return finish(nothingJudged(base, pointer.version, metric, higherIsBetter, why));
   }
   await learnVersions(files.files);
-  const fingerprint = fingerprintFiles(files.files);
+  const fingerprint = fingerprintFiles([...files.files, ...judging.labelFiles]);
   const last = history.records.at(-1);
   if (last !== undefined && last.fingerprint === fingerprint && last.production === pointer.version) return finish(unchangedSince(last, base));
   ctx.logger.info(
-    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? '' : `(${files.days.first}..${files.days.last}) `}of new data`,
+    `judging production ${pointer.version} on ${files.files.length} file(s) ${files.days === null ? '' : `(${files.days.first}..${files.days.last}) `}of ${judging.source === 'predictions' ? `its prediction log, with ${judging.labelFiles.length} file(s) of late labels` : 'new data'}`,
   );
 
-  const judged = await readNewData(files, fingerprint, config.data.format);
+  const judged = await judging.read(fingerprint);
   // Schema and drift of the new rows against production's training statistics.
-  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan });
+  const { result: validation } = await runValidate({ ...ctx, outDir }, judged.dataset, { plan: judged.plan, predictionLog: judging.source === 'predictions' });
   await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
   const scored = await scoreProduction(judged.dataset.table, productionDir, pointer.version, config.evaluation, hasErrors(validation));
   const value = metricValue(scored, metric, config.task);
   const reference = evaluation.candidate.metrics[metric] ?? null;
   const evidence = monitorEvidence({ production: pointer.version, metric, higherIsBetter, value, reference, rows: scored?.rows ?? 0, fingerprint, validation });
+  evidence.source = judged.source;
   const record: MonitorRecord = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
 
   if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
   appendHistory(record, localHistory);
   if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
+}
+
+/**
+ * The data a run judges and how to read it: with `monitoring.source: data`, an explicit
+ * batch or the newest days after production's training data; with `predictions`, the
+ * newest days of ct serve's prediction log (`--data`: another log folder) and the late
+ * labels to join to it.
+ */
+function judgedData(
+  ctx: StageContext,
+  training: TrainingRecord,
+): {
+  source: 'data' | 'predictions';
+  files: NewData;
+  labelFiles: string[];
+  read: (fingerprint: string) => Promise<{ dataset: Dataset; plan: DatasetPlan; source: NonNullable<MonitorRecord['source']> }>;
+} {
+  const { config } = ctx.loaded;
+  const policy = config.monitoring;
+  if (policy.source === 'data') {
+    const files = newDataFiles(ctx.data, dataSource(ctx), training, policy.newestDays);
+    return {
+      source: 'data',
+      files,
+      labelFiles: [],
+      read: async (fingerprint) => ({ ...(await readNewData(files, fingerprint, config.data.format)), source: { kind: 'data' } }),
+    };
+  }
+  const folder = ctx.data ?? path.resolve(ctx.loaded.baseDir, config.serving.log.path, config.name);
+  const files = predictionLogFiles(folder, policy.newestDays);
+  const labelFiles = lateLabelFiles(path.resolve(ctx.loaded.baseDir, policy.labelsPath, config.name));
+  return {
+    source: 'predictions',
+    files,
+    labelFiles,
+    read: async (fingerprint) => {
+      const log = await readPredictionLog(files, labelFiles, config.label.column, fingerprint, undefined);
+      ctx.logger.info(`prediction log: ${log.logged} row(s), ${log.labelled} with a late label`);
+      return { dataset: log.dataset, plan: log.plan, source: { kind: 'predictions', logged: log.logged, labelled: log.labelled } };
+    },
+  };
 }
 
 /** Where the monitoring history lives on its branch of the repository. */

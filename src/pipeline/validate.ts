@@ -16,6 +16,7 @@ import { readJson, writeJson } from '../files.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 import { createInputDomainChecker } from '../features/domain.js';
 import { type Preprocessing } from '../features/preprocessing.js';
+import { labelOptional } from '../predict/check.js';
 import { readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { lineDiff } from '../report/diff.js';
 import { validationMarkdown } from '../report/markdown.js';
@@ -40,6 +41,11 @@ export interface ValidateOptions {
   plan?: DatasetPlan;
   /** The window's screening against the partition history, when the caller did it before reading the data (`ct run`). */
   screening?: Screening;
+  /**
+   * `given` is ct serve's prediction log (`ct monitor`): the label may be missing or empty
+   * (labels arrive late), a column a client sent is no error, and its days are serving days.
+   */
+  predictionLog?: boolean;
 }
 
 /**
@@ -124,22 +130,26 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   const screening = options.screening ?? (given === undefined && options.plan === undefined ? await screenWindow(ctx) : skippedScreening('validated as given'));
   if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0)
     return refuseNewest(ctx, screening, screening.newest);
-  if (screening.newest !== null) {
-    ctx.logger.info(
-      `history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`,
-    );
-  }
+  if (screening.newest !== null) logScreening(ctx, screening.newest.file, screening);
   // A batch given with --data is all new data; the configured window is split into reference and new days.
   const quarantined = new Set(screening.quarantined.map((q) => q.date));
   const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
   const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => (given !== undefined ? datasetChunks(given) : planChunks(plan, config));
-  const { schema, file, inferred } = await readOrInferSchema(ctx, chunks);
-  checkConfigColumns(ctx.loaded.file, config, schema, displayPath(file));
+  const { schema: read, file, inferred } = await readOrInferSchema(ctx, chunks);
+  checkConfigColumns(ctx.loaded.file, config, read, displayPath(file));
 
   const production = await loadProduction(ctx);
+  const schema = options.predictionLog === true && production !== null ? predictionLogSchema(read, config, production) : read;
   // Without a production model, the training days of the window are the reference.
   const reference = production?.statistics ?? (given !== undefined || plan.evaluationFiles.length > 0 ? 'window' : null);
-  const batch = await checkBatch(ctx, chunks(), { schema, plan, production, reference, collectAll: options.updateSchema === true });
+  const batch = await checkBatch(ctx, chunks(), {
+    schema,
+    plan,
+    production,
+    reference,
+    collectAll: options.updateSchema === true,
+    predictionLog: options.predictionLog === true,
+  });
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
@@ -175,11 +185,27 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   return { result };
 }
 
+function logScreening(ctx: StageContext, file: string, screening: Screening): void {
+  ctx.logger.info(`history: ${file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`);
+}
+
+/** The schema a prediction log is checked against: the label may be missing (labels arrive late). */
+function predictionLogSchema(schema: DataSchema, config: CtConfig, production: Production): DataSchema {
+  return labelOptional(schema, [config.label.column, production.preprocessing.label.column], production.preprocessing);
+}
+
 /** Streams the batch through the schema, drift and input-domain checks. */
 function checkBatch(
   ctx: StageContext,
   chunks: AsyncIterable<BatchChunk> | Iterable<BatchChunk>,
-  batch: { schema: DataSchema; plan: DatasetPlan; production: Production | null; reference: DatasetStatistics | 'window' | null; collectAll: boolean },
+  batch: {
+    schema: DataSchema;
+    plan: DatasetPlan;
+    production: Production | null;
+    reference: DatasetStatistics | 'window' | null;
+    collectAll: boolean;
+    predictionLog: boolean;
+  },
 ): ReturnType<typeof validateChunks> {
   const { config } = ctx.loaded;
   const { schema, production } = batch;
@@ -192,7 +218,9 @@ function checkBatch(
       : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
   return validateChunks(chunks, {
     schema,
-    checker: checkerOptions(config, batch.plan, production),
+    checker: batch.predictionLog
+      ? { severity: { new_column: 'warning', ...config.validation.severity }, duplicates: false }
+      : checkerOptions(config, batch.plan, production),
     reference: batch.reference,
     drift,
     derive: (table) => deriveColumns(table, config, scorer),

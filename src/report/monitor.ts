@@ -37,13 +37,26 @@ function driftLine(record: MonitorRecord): string {
   return `Drift against the production model's training statistics: ${parts.join('; ')}${record.drift.dataset ? ' (dataset drift)' : ''}.`;
 }
 
+const JUDGED_ON: Record<NonNullable<MonitorRecord['judgedOn']>, string> = {
+  labels: 'the labelled rows (and drift beside them)',
+  drift: 'drift alone: too few labels yet (monitoring.driftWithoutLabels)',
+  nothing: 'nothing: too few labels and no drift, or data that cannot be judged',
+};
+
+/** What was judged, in words: new data, or the prediction log with its late labels. */
+function sourceText(record: MonitorRecord): string {
+  const s = record.source;
+  return s === undefined || s.kind === 'data' ? 'new data' : `the prediction log (${s.logged} rows logged, ${s.labelled} with a late label)`;
+}
+
 /** `monitor.md` and the job summary. */
 export function monitorMarkdown(record: MonitorRecord, history: readonly MonitorRecord[]): string {
   const lines = [`## ct monitor: ${text(record.model, 100)}: ${OUTCOME_WORDS[record.outcome]}`, '', ...record.reasons.map((r) => `- ${text(r)}`), ''];
   if (record.production !== '') {
     lines.push(
-      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of new data${record.window === null ? '' : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
+      `Production ${text(record.production, 100)}: ${text(record.metric, 60)} ${num(record.value)} on ${record.rows} labelled rows of ${sourceText(record)}${record.window === null ? '' : ` (${windowText(record.window)})`}; ${num(record.reference)} at promotion.`,
       '',
+      ...(record.judgedOn === undefined ? [] : [`Judged on: ${JUDGED_ON[record.judgedOn]}.`, '']),
       driftLine(record),
       '',
     );

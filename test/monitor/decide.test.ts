@@ -8,6 +8,9 @@ const policy: MonitoringConfig = {
   alertDrop: 0.05,
   alertAfterRetrains: 2,
   retrainOnDrift: true,
+  source: 'data',
+  labelsPath: 'labels',
+  driftWithoutLabels: true,
   workflow: 'ct.yml',
   labels: ['ct', 'model-monitoring'],
   historyBranch: 'ct/monitor',
@@ -106,10 +109,23 @@ describe('decideMonitor', () => {
     expect(d.reasons[0]).toBe('the new data has 4 error anomalies, so retraining on it would be refused: column "origin" is missing; b; c; ...');
   });
 
-  it('too few labelled rows: nothing decided, whatever the metric', () => {
-    expect(decideMonitor(evidence({ rows: 999, value: 0.5 }), policy, [])).toMatchObject({ outcome: 'none', retrain: false });
+  it('too few labelled rows and no drift: nothing decided, whatever the metric', () => {
+    expect(decideMonitor(evidence({ rows: 999, value: 0.5 }), policy, [])).toMatchObject({ outcome: 'none', retrain: false, judgedOn: 'nothing' });
     expect(decideMonitor(evidence({ rows: 0, value: null }), policy, []).reasons[0]).toBe(
-      'only 0 labelled row(s) to judge (monitoring.minRows 1000): nothing decided',
+      'only 0 labelled row(s) to judge (monitoring.minRows 1000); no drift either: nothing decided',
     );
+  });
+
+  it('labels scarce but the inputs or the predictions drifted: retrain on drift alone, and say so', () => {
+    const drifted = evidence({ rows: 0, value: null, drift: { dataset: false, label: false, prediction: true, columns: [] } });
+    const decision = decideMonitor(drifted, policy, []);
+    expect(decision).toMatchObject({ outcome: 'retrain', retrain: true, judgedOn: 'drift' });
+    expect(decision.reasons[0]).toBe(
+      'only 0 labelled row(s) to judge (monitoring.minRows 1000); judged on drift alone (monitoring.driftWithoutLabels): prediction drift',
+    );
+    expect(decideMonitor(drifted, { ...policy, driftWithoutLabels: false }, [])).toMatchObject({ outcome: 'none', judgedOn: 'nothing' });
+    expect(decideMonitor(drifted, { ...policy, retrainOnDrift: false }, [])).toMatchObject({ outcome: 'none' });
+    // With enough labels the metric decides, drift beside it.
+    expect(decideMonitor(evidence({ drift: drifted.drift }), policy, [])).toMatchObject({ outcome: 'retrain', judgedOn: 'labels' });
   });
 });

@@ -198,6 +198,12 @@ describe('ct serve', () => {
       ),
     );
     expect(versions).toEqual(new Set([pointer.version, '20990101T000000Z-second']));
+    // The log feeds ct monitor: what production was asked, judged without a label (production pointed back at a sound version).
+    writeFileSync(path.join(registry, 'production.json'), JSON.stringify({ ...pointer, version: '20990101T000000Z-second' }));
+    writeFileSync(path.join(repo, 'ct.config.yaml'), `${readFileSync(path.join(repo, 'ct.config.yaml'), 'utf8')}monitoring:\n  source: predictions\n`);
+    const monitor = ct(repo, ['monitor', '--json']);
+    expect(monitor.status).toBe(0);
+    expect(JSON.parse(monitor.stdout)).toMatchObject({ source: { kind: 'predictions', logged: total, labelled: 0 }, rows: 0 });
   }, 60_000);
 });
 

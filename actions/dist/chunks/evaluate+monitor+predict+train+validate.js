@@ -25,6 +25,7 @@ import {
   formatOf,
   isRemote,
   localCopy,
+  parseSchema,
   parseTimestampString,
   readCsvChunks,
   readJsonLinesChunks,
@@ -1949,6 +1950,96 @@ async function validateChunks(chunks, input) {
   return { rows: checker.rows, anomalies, current: currentStats, drift, all: all?.result() ?? null };
 }
 
+// src/predict/check.ts
+import { existsSync } from "node:fs";
+var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
+function sourceColumns(preprocessing) {
+  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
+}
+function labelOptional(schema, labels, preprocessing) {
+  const features = new Set(sourceColumns(preprocessing));
+  return {
+    ...schema,
+    columns: schema.columns.map(
+      (c) => labels.includes(c.name) && !features.has(c.name) ? { ...c, severity: { ...c.severity, ...Object.fromEntries(LABEL_ABSENCE.map((k) => [k, "warning"])) } } : c
+    )
+  };
+}
+function readPredictionSchema(file, labels, preprocessing) {
+  if (!existsSync(file))
+    throw new UserError(`data schema not found: ${displayPath(file)}: run \`ct validate\` first (it infers the schema on first use), review and commit it`);
+  return labelOptional(parseSchema(displayPath(file), readJson(file, "data schema")), labels, preprocessing);
+}
+function modelColumnAnomalies(anomalies, missing, rows) {
+  const out = anomalies.map((a) => ({ ...a }));
+  for (const [column, { rows: count, files }] of missing) {
+    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
+    const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
+    if (existing !== void 0) {
+      existing.severity = "error";
+      existing.message += suffix;
+    } else {
+      out.push({
+        column,
+        kind: "missing_column",
+        severity: "error",
+        count,
+        share: rows === 0 ? 0 : count / rows,
+        examples: [],
+        message: `column "${column}" is missing${suffix}`
+      });
+    }
+  }
+  return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+}
+async function checkBatch(files, options) {
+  const { keep, preprocessing, validation } = options;
+  const needed = sourceColumns(preprocessing);
+  const domain = createInputDomainChecker(preprocessing, { model: options.model, severity: validation.severity });
+  const missingNeeded = /* @__PURE__ */ new Map();
+  const keepChecked = /* @__PURE__ */ new Set();
+  const batch = await validateChunks(
+    (async function* () {
+      for await (const table of readChunksOf(files, options.readOptions)) {
+        const file = table.sources[0]?.file ?? "";
+        if (!keepChecked.has(file)) {
+          keepChecked.add(file);
+          const missing = keep.find((c) => findColumn(table, c) === void 0);
+          if (missing !== void 0) throw new UserError(`--keep: no column "${missing}" in ${file} (columns: ${table.columns.map((c) => c.name).join(", ")})`);
+        }
+        for (const name of needed) {
+          if (findColumn(table, name) !== void 0) continue;
+          const entry = missingNeeded.get(name) ?? { rows: 0, files: /* @__PURE__ */ new Set() };
+          entry.rows += table.rowCount;
+          entry.files.add(file);
+          missingNeeded.set(name, entry);
+        }
+        domain.add(table);
+        yield { table, drift: null };
+      }
+    })(),
+    // Files to score often carry columns of their own (an id to join the predictions back): not an incident here.
+    { schema: options.schema, checker: { severity: { new_column: "warning", ...validation.severity }, duplicates: validation.duplicates }, reference: null }
+  );
+  for (const a of batch.anomalies) {
+    if (a.column !== null && options.labels.includes(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind))
+      a.message += " (the label: not needed to predict)";
+  }
+  return { rows: batch.rows, anomalies: modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows), imputed: domain.imputed() };
+}
+function imputedLines(preprocessing, imputed, rows) {
+  const lines = [];
+  for (const counts of imputed) {
+    const line = imputedSummary(
+      preprocessing.features.find((f) => f.name === counts.feature),
+      counts,
+      rows
+    );
+    if (line !== null) lines.push(line);
+  }
+  return lines;
+}
+
 export {
   loadModel,
   loadLayersModel2 as loadLayersModel,
@@ -1965,5 +2056,9 @@ export {
   readChunksOf,
   createAnomalyChecker,
   rowHashes,
-  validateChunks
+  validateChunks,
+  labelOptional,
+  readPredictionSchema,
+  checkBatch,
+  imputedLines
 };

@@ -3,6 +3,7 @@ import {
   createAnomalyChecker,
   createInputDomainChecker,
   createStatistics,
+  labelOptional,
   loadLayersModel,
   nullFraction,
   parseStatistics,
@@ -1071,19 +1072,23 @@ async function runValidate(ctx, given, options = {}) {
   const screening = options.screening ?? (given === void 0 && options.plan === void 0 ? await screenWindow(ctx) : skippedScreening("validated as given"));
   if (given === void 0 && options.plan === void 0 && screening.newest !== null && screening.newest.errors.length > 0)
     return refuseNewest(ctx, screening, screening.newest);
-  if (screening.newest !== null) {
-    ctx.logger.info(
-      `history: ${screening.newest.file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`
-    );
-  }
+  if (screening.newest !== null) logScreening(ctx, screening.newest.file, screening);
   const quarantined = new Set(screening.quarantined.map((q) => q.date));
   const plan = options.plan ?? (given === void 0 && ctx.data !== void 0 ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
   const chunks = () => given !== void 0 ? datasetChunks(given) : planChunks(plan, config);
-  const { schema, file, inferred } = await readOrInferSchema(ctx, chunks);
-  checkConfigColumns(ctx.loaded.file, config, schema, displayPath(file));
+  const { schema: read, file, inferred } = await readOrInferSchema(ctx, chunks);
+  checkConfigColumns(ctx.loaded.file, config, read, displayPath(file));
   const production = await loadProduction(ctx);
+  const schema = options.predictionLog === true && production !== null ? predictionLogSchema(read, config, production) : read;
   const reference = production?.statistics ?? (given !== void 0 || plan.evaluationFiles.length > 0 ? "window" : null);
-  const batch = await checkBatch(ctx, chunks(), { schema, plan, production, reference, collectAll: options.updateSchema === true });
+  const batch = await checkBatch(ctx, chunks(), {
+    schema,
+    plan,
+    production,
+    reference,
+    collectAll: options.updateSchema === true,
+    predictionLog: options.predictionLog === true
+  });
   await production?.release();
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
   const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
@@ -1113,6 +1118,12 @@ async function runValidate(ctx, given, options = {}) {
   ctx.logger.info(`validated ${result.rows} rows from ${result.files.length} file(s): ${result.ok ? "ok" : "failed"}`);
   return { result };
 }
+function logScreening(ctx, file, screening) {
+  ctx.logger.info(`history: ${file} against ${screening.historyDays} earlier day(s) (profiles: ${screening.cached} cached, ${screening.computed} computed)`);
+}
+function predictionLogSchema(schema, config, production) {
+  return labelOptional(schema, [config.label.column, production.preprocessing.label.column], production.preprocessing);
+}
 function checkBatch(ctx, chunks, batch) {
   const { config } = ctx.loaded;
   const { schema, production } = batch;
@@ -1121,7 +1132,7 @@ function checkBatch(ctx, chunks, batch) {
   const domain = production === null ? null : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
   return validateChunks(chunks, {
     schema,
-    checker: checkerOptions(config, batch.plan, production),
+    checker: batch.predictionLog ? { severity: { new_column: "warning", ...config.validation.severity }, duplicates: false } : checkerOptions(config, batch.plan, production),
     reference: batch.reference,
     drift,
     derive: (table) => deriveColumns(table, config, scorer),

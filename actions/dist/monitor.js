@@ -21,6 +21,7 @@ import {
   getInput,
   isRemote,
   learnVersions,
+  lineChart,
   listPartitions,
   modelDir,
   newestDays,
@@ -161,7 +162,8 @@ function monitorEvidence(observed) {
       // The label and the prediction are reported apart from the input columns.
       label: validation.drift.label?.drifted === true,
       prediction: validation.drift.prediction?.drifted === true,
-      columns: drifted
+      columns: drifted,
+      share: validation.drift.columns.length === 0 ? 0 : drifted.length / validation.drift.columns.length
     }
   };
 }
@@ -358,6 +360,41 @@ function outcomeLine(record) {
   return `${record.outcome === "none" ? "nothing to do" : record.outcome === "retrain" ? "retrain" : "alert"}: ${record.reasons.join("; ")}`;
 }
 
+// src/monitor/webhook.ts
+function webhookPayload(record, runUrl) {
+  const what = record.outcome === "alert" ? "needs a person" : record.outcome === "retrain" ? "is being retrained" : "is healthy";
+  const value = record.value === null ? "no labelled rows" : `${record.metric} ${record.value.toFixed(4)}${record.reference === null ? "" : ` (${record.reference.toFixed(4)} at promotion)`}`;
+  const text2 = `ct monitor: ${record.model} ${what}: ${value}. ${record.reasons.join("; ")}${runUrl === null ? "" : ` ${runUrl}`}`;
+  const lines = [`*ct monitor: ${record.model}* ${what}`, `production ${record.production || "\u2014"}: ${value}`, ...record.reasons.map((r) => `\u2022 ${r}`)];
+  if (runUrl !== null) lines.push(`<${runUrl}|monitor run>`);
+  return { text: text2, blocks: [{ type: "section", text: { type: "mrkdwn", text: lines.join("\n").slice(0, 2900) } }] };
+}
+var DEFAULT_WEBHOOK_RETRY = { attempts: 4, delayMs: 1e3, maxDelayMs: 3e4, timeoutMs: 1e4 };
+async function postWebhook(url, payload, retry = DEFAULT_WEBHOOK_RETRY) {
+  let reason = "";
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+    let wait = retry.delayMs * 2 ** (attempt - 1);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(retry.timeoutMs)
+      });
+      await response.arrayBuffer();
+      if (response.ok) return { sent: true, attempts: attempt };
+      reason = `HTTP ${response.status}`;
+      if (response.status !== 429 && response.status < 500) return { sent: false, attempts: attempt, reason };
+      const after = Number(response.headers.get("retry-after"));
+      if (Number.isFinite(after) && after > 0) wait = Math.min(after * 1e3, retry.maxDelayMs);
+    } catch (error) {
+      reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${retry.timeoutMs} ms` : "could not connect";
+    }
+    if (attempt < retry.attempts) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return { sent: false, attempts: retry.attempts, reason };
+}
+
 // src/report/monitor.ts
 var OUTCOME_WORDS = { none: "nothing to do", retrain: "retrain", alert: "alert" };
 function trendTable(record, history, n = 10) {
@@ -374,6 +411,29 @@ function trendTable(record, history, n = 10) {
       OUTCOME_WORDS[r.outcome]
     ])
   );
+}
+function trendCharts(record, history, n = 30) {
+  const runs = [...history, record].filter((r) => r.production !== "" && r.metric === record.metric).slice(-n);
+  if (runs.length < 2) return "";
+  const xs = runs.map((r) => r.at.slice(5, 16).replace("T", " "));
+  const values = runs.map((r) => r.value ?? Number.NaN);
+  const finite = values.filter(Number.isFinite);
+  const low = finite.length === 0 ? 0 : Math.min(...finite, ...runs.map((r) => r.reference ?? Number.POSITIVE_INFINITY));
+  const high = finite.length === 0 ? 1 : Math.max(...finite, ...runs.map((r) => r.reference ?? Number.NEGATIVE_INFINITY));
+  const pad = Math.max((high - low) * 0.1, 5e-3);
+  const range = [Number((low - pad).toFixed(4)), Number((high + pad).toFixed(4))];
+  const metric = lineChart(
+    `${record.metric} on new labelled rows per monitor run (first line) and at promotion (second)`,
+    "monitor run (UTC)",
+    xs,
+    record.metric,
+    [values, runs.map((r) => r.reference ?? Number.NaN)],
+    range
+  );
+  const drift = lineChart("share of columns that drifted per monitor run", "monitor run (UTC)", xs, "share", [runs.map((r) => r.drift?.share ?? Number.NaN)]);
+  return `${metric}
+
+${drift}`;
 }
 function windowText(w) {
   return `${text(w.first, 40)}..${text(w.last, 40)}`;
@@ -408,11 +468,14 @@ function monitorMarkdown(record, history) {
     );
     if (record.errors.length > 0) lines.push("Error anomalies in the new data:", "", ...record.errors.map((e) => `- ${text(e)}`), "");
     lines.push(trendTable(record, history), "");
+    const charts = trendCharts(record, history);
+    if (charts !== "") lines.push(charts, "");
   }
   const acted = [
     record.actions.dispatched === null ? null : `dispatched ${text(record.actions.dispatched, 100)} to retrain`,
     record.actions.issue === null ? null : `${record.actions.issue.action} issue [#${record.actions.issue.number}](${record.actions.issue.url})`,
-    record.actions.history === null ? null : `history committed to ${text(record.actions.history, 200)}`
+    record.actions.history === null ? null : `history committed to ${text(record.actions.history, 200)}`,
+    record.actions.webhook === void 0 ? null : `webhook ${text(record.actions.webhook, 200)}`
   ].filter((a) => a !== null);
   if (acted.length > 0) lines.push(`ct ${acted.join("; ")}.`, "");
   return lines.join("\n");
@@ -483,6 +546,7 @@ async function runMonitor(ctx, options = {}) {
   evidence.source = judged.source;
   const record = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
   if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
+  await tellWebhook(ctx, record, env, session?.target.runUrl ?? null);
   appendHistory(record, localHistory);
   if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
@@ -512,6 +576,20 @@ function judgedData(ctx, training) {
       return { dataset: log.dataset, plan: log.plan, source: { kind: "predictions", logged: log.logged, labelled: log.labelled } };
     }
   };
+}
+async function tellWebhook(ctx, record, env, runUrl) {
+  const { webhook } = ctx.loaded.config.monitoring;
+  const url = env[webhook.env];
+  if (url === void 0 || url === "" || !webhook.on.includes(record.outcome)) return;
+  ctx.logger.secret?.(url);
+  const result = await postWebhook(url, webhookPayload(record, runUrl), webhookRetry(env));
+  record.actions.webhook = result.sent ? "sent" : `failed after ${result.attempts} attempt(s): ${result.reason}`;
+  if (result.sent) ctx.logger.info(`webhook (${webhook.env}): sent`);
+  else ctx.logger.warning(`webhook (${webhook.env}): ${record.actions.webhook}`);
+}
+function webhookRetry(env) {
+  const ms = Number(env.CT_WEBHOOK_RETRY_MS);
+  return Number.isFinite(ms) && ms > 0 ? { ...DEFAULT_WEBHOOK_RETRY, delayMs: ms } : DEFAULT_WEBHOOK_RETRY;
 }
 function historyOnBranch(session, config) {
   const file = path3.join(session.registryInRepo, config.name, MONITOR_HISTORY);

@@ -244,6 +244,7 @@ export interface MonitoringConfig {
   source: 'data' | 'predictions';
   labelsPath: string;
   driftWithoutLabels: boolean;
+  webhook: { env: string; on: Array<'alert' | 'retrain' | 'none'> };
   workflow: string;
   ref?: string;
   labels: string[];

@@ -24,7 +24,14 @@ export interface MonitorEvidence {
   /** Error anomalies of the new data (schema): retraining on it would be refused. */
   errors: string[];
   /** Drift against the production model's training statistics. */
-  drift: { dataset: boolean; label: boolean; prediction: boolean; columns: string[] } | null;
+  drift: {
+    dataset: boolean;
+    label: boolean;
+    prediction: boolean;
+    columns: string[];
+    /** Drifted columns over the columns tested (absent in records written before ct kept it). */
+    share?: number;
+  } | null;
   /** What was judged: new data, or the prediction log (with how many of its rows had a late label joined). */
   source?: { kind: 'data' } | { kind: 'predictions'; logged: number; labelled: number };
 }
@@ -46,7 +53,13 @@ export interface MonitorRecord extends MonitorEvidence {
   retrainStreak: number;
   /** The evidence the decision rested on (absent in records written before ct said). */
   judgedOn?: 'labels' | 'drift' | 'nothing';
-  actions: { dispatched: string | null; issue: { number: number; url: string; action: 'opened' | 'updated' | 'closed' } | null; history: string | null };
+  actions: {
+    dispatched: string | null;
+    issue: { number: number; url: string; action: 'opened' | 'updated' | 'closed' } | null;
+    history: string | null;
+    /** The webhook: "sent", or why not ("failed after 4 attempts: HTTP 500"); absent when none is set up. */
+    webhook?: string;
+  };
 }
 
 /** The decision of one run. */

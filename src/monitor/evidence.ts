@@ -76,6 +76,7 @@ export function monitorEvidence(observed: Observed): MonitorEvidence {
             label: validation.drift.label?.drifted === true,
             prediction: validation.drift.prediction?.drifted === true,
             columns: drifted,
+            share: validation.drift.columns.length === 0 ? 0 : drifted.length / validation.drift.columns.length,
           },
   };
 }

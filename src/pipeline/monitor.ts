@@ -23,6 +23,7 @@ import { issueAction, issueMarker } from '../monitor/issue.js';
 import { type NewData, newDataFiles, readNewData } from '../monitor/new-data.js';
 import { lateLabelFiles, predictionLogFiles, readPredictionLog } from '../monitor/predictions.js';
 import { monitorBase, nothingJudged, outcomeLine, unchangedSince } from '../monitor/record.js';
+import { DEFAULT_WEBHOOK_RETRY, postWebhook, type WebhookRetry, webhookPayload } from '../monitor/webhook.js';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import { monitorIssueBody, monitorIssueComment, monitorIssueTitle, monitorMarkdown } from '../report/monitor.js';
 import { selectBackend } from '../train/backend.js';
@@ -92,6 +93,7 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   const record: MonitorRecord = { ...base, ...evidence, window: files.days, ...decideMonitor(evidence, policy, history.records) };
 
   if (session !== null) await actOnGitHub(ctx, session, record, history.records, last);
+  await tellWebhook(ctx, record, env, session?.target.runUrl ?? null);
   appendHistory(record, localHistory);
   if (session !== null) await publishHistory(ctx, session, record, history, env);
   return finish(record);
@@ -136,6 +138,24 @@ function judgedData(
       return { dataset: log.dataset, plan: log.plan, source: { kind: 'predictions', logged: log.logged, labelled: log.labelled } };
     },
   };
+}
+
+/** Posts the run to the webhook of `monitoring.webhook` when its outcome is one it names and its URL is set. */
+async function tellWebhook(ctx: StageContext, record: MonitorRecord, env: NodeJS.ProcessEnv, runUrl: string | null): Promise<void> {
+  const { webhook } = ctx.loaded.config.monitoring;
+  const url = env[webhook.env];
+  if (url === undefined || url === '' || !webhook.on.includes(record.outcome)) return;
+  ctx.logger.secret?.(url);
+  const result = await postWebhook(url, webhookPayload(record, runUrl), webhookRetry(env));
+  record.actions.webhook = result.sent ? 'sent' : `failed after ${result.attempts} attempt(s): ${result.reason}`;
+  if (result.sent) ctx.logger.info(`webhook (${webhook.env}): sent`);
+  else ctx.logger.warning(`webhook (${webhook.env}): ${record.actions.webhook}`);
+}
+
+/** Retry waits: the defaults, or shorter ones a test sets through CT_WEBHOOK_RETRY_MS. */
+function webhookRetry(env: NodeJS.ProcessEnv): WebhookRetry {
+  const ms = Number(env.CT_WEBHOOK_RETRY_MS);
+  return Number.isFinite(ms) && ms > 0 ? { ...DEFAULT_WEBHOOK_RETRY, delayMs: ms } : DEFAULT_WEBHOOK_RETRY;
 }
 
 /** Where the monitoring history lives on its branch of the repository. */

@@ -1,4 +1,5 @@
 /** The monitor's words: `monitor.md`, the alert issue's title, body and comments. */
+import { lineChart } from './charts.js';
 import type { MonitorRecord } from '../monitor/decide.js';
 import { code, plain, text } from './escape.js';
 import { num, signed, table } from './markdown.js';
@@ -20,6 +21,35 @@ function trendTable(record: MonitorRecord, history: readonly MonitorRecord[], n 
       OUTCOME_WORDS[r.outcome],
     ]),
   );
+}
+
+/**
+ * The watched metric and the share of drifted columns over the last `n` judged runs and
+ * this one, as charts GitHub draws in the job summary and the issue; empty with fewer
+ * than two judged runs.
+ */
+function trendCharts(record: MonitorRecord, history: readonly MonitorRecord[], n = 30): string {
+  const runs = [...history, record].filter((r) => r.production !== '' && r.metric === record.metric).slice(-n);
+  if (runs.length < 2) return '';
+  const xs = runs.map((r) => r.at.slice(5, 16).replace('T', ' '));
+  const values = runs.map((r) => r.value ?? Number.NaN);
+  const finite = values.filter(Number.isFinite);
+  const low = finite.length === 0 ? 0 : Math.min(...finite, ...runs.map((r) => r.reference ?? Number.POSITIVE_INFINITY));
+  const high = finite.length === 0 ? 1 : Math.max(...finite, ...runs.map((r) => r.reference ?? Number.NEGATIVE_INFINITY));
+  const pad = Math.max((high - low) * 0.1, 0.005);
+  const range: [number, number] = [Number((low - pad).toFixed(4)), Number((high + pad).toFixed(4))];
+  const metric = lineChart(
+    `${record.metric} on new labelled rows per monitor run (first line) and at promotion (second)`,
+    'monitor run (UTC)',
+    xs,
+    record.metric,
+    [values, runs.map((r) => r.reference ?? Number.NaN)],
+    range,
+  );
+  const drift = lineChart('share of columns that drifted per monitor run', 'monitor run (UTC)', xs, 'share', [runs.map((r) => r.drift?.share ?? Number.NaN)]);
+  return `${metric}
+
+${drift}`;
 }
 
 /** `2001-03-01..2001-03-07`. */
@@ -62,11 +92,14 @@ export function monitorMarkdown(record: MonitorRecord, history: readonly Monitor
     );
     if (record.errors.length > 0) lines.push('Error anomalies in the new data:', '', ...record.errors.map((e) => `- ${text(e)}`), '');
     lines.push(trendTable(record, history), '');
+    const charts = trendCharts(record, history);
+    if (charts !== '') lines.push(charts, '');
   }
   const acted = [
     record.actions.dispatched === null ? null : `dispatched ${text(record.actions.dispatched, 100)} to retrain`,
     record.actions.issue === null ? null : `${record.actions.issue.action} issue [#${record.actions.issue.number}](${record.actions.issue.url})`,
     record.actions.history === null ? null : `history committed to ${text(record.actions.history, 200)}`,
+    record.actions.webhook === undefined ? null : `webhook ${text(record.actions.webhook, 200)}`,
   ].filter((a) => a !== null);
   if (acted.length > 0) lines.push(`ct ${acted.join('; ')}.`, '');
   return lines.join('\n');

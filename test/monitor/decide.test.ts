@@ -11,6 +11,7 @@ const policy: MonitoringConfig = {
   source: 'data',
   labelsPath: 'labels',
   driftWithoutLabels: true,
+  webhook: { env: 'CT_MONITOR_WEBHOOK', on: ['alert'] },
   workflow: 'ct.yml',
   labels: ['ct', 'model-monitoring'],
   historyBranch: 'ct/monitor',

@@ -125,7 +125,7 @@ describe('monitor evidence', () => {
       rows: 10,
       fingerprint: 'f',
       errors: ['e'],
-      drift: { dataset: true, label: true, prediction: false, columns: ['a'] },
+      drift: { dataset: true, label: true, prediction: false, columns: ['a'], share: 0.5 },
     });
     expect(
       monitorEvidence({

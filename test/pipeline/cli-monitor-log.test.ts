@@ -5,13 +5,15 @@
  * predictions by request id and row, and the metric is scored on them.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readTable } from '../../src/data/read.js';
 import { type Table, valueAt } from '../../src/data/table.js';
 import type { MonitorRecord } from '../../src/monitor/decide.js';
 import { PredictionLog } from '../../src/serve/log.js';
-import { ct, shippedPartitions, tempRepo } from './repo.js';
+import { ct, root, runNode, shippedPartitions, tempRepo } from './repo.js';
 
 /** Rows of a table as plain objects, timestamps as ISO strings. */
 function rowsOf(table: Table): Array<Record<string, unknown>> {
@@ -78,6 +80,50 @@ describe('ct monitor on the prediction log', () => {
       expect(readFileSync(path.join(repo, 'out/monitor/monitor.md'), 'utf8')).toMatch(/Judged on: drift alone/);
     } finally {
       renameSync(moved, labels);
+    }
+  }, 120_000);
+
+  it('a retrain is told to the webhook: a Slack-compatible message, retried, the URL never in the output', async () => {
+    const bodies: Array<{ text: string }> = [];
+    const server = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (d: Buffer) => (text += d.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text) as { text: string });
+        res.writeHead(bodies.length === 1 ? 503 : 200);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/secret-token-456`;
+    const file = path.join(repo, 'ct.config.yaml');
+    const before = readFileSync(file, 'utf8');
+    const config = parse(before) as Record<string, Record<string, unknown>>;
+    config.monitoring = { ...config.monitoring, webhook: { on: ['alert', 'retrain'] } };
+    writeFileSync(file, stringify(config));
+    const labels = path.join(repo, 'labels');
+    renameSync(labels, `${labels}.later`);
+    // The run before judged the same rows: without its record this run judges them again.
+    const history = path.join(repo, 'models/flight-delay/monitor.jsonl');
+    renameSync(history, `${history}.before`);
+    try {
+      const r = await runNode(path.join(root, 'bin/ct.js'), ['monitor', '--json', '--out', 'out-webhook'], {
+        cwd: repo,
+        env: { ...process.env, CI: 'true', CT_MONITOR_WEBHOOK: url, CT_WEBHOOK_RETRY_MS: '20' },
+      });
+      expect(r.status).toBe(0);
+      const record = JSON.parse(r.stdout) as MonitorRecord;
+      expect(record.outcome).toBe('retrain');
+      expect(record.actions.webhook).toBe('sent');
+      expect(bodies).toHaveLength(2);
+      expect(bodies[1]!.text).toMatch(/^ct monitor: flight-delay is being retrained: no labelled rows\. only 0 labelled row/);
+      expect(r.stdout + r.stderr).not.toMatch(/secret-token-456/);
+      expect(readFileSync(path.join(repo, 'out-webhook/monitor/monitor.md'), 'utf8')).not.toMatch(/secret-token-456/);
+    } finally {
+      renameSync(`${labels}.later`, labels);
+      renameSync(`${history}.before`, history);
+      writeFileSync(file, before);
+      server.close();
     }
   }, 120_000);
 

@@ -35320,6 +35320,26 @@ var configSchema = {
           default: "labels",
           description: "With source predictions: folder of late labels, relative to the config, <labelsPath>/<model>/*.csv|jsonl|parquet with ct_request_id, ct_row (default 1) and the label column; joined to the logged predictions."
         },
+        webhook: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "A Slack-compatible webhook told of monitor runs, besides the GitHub issue; its URL is a secret, read from an environment variable.",
+          properties: {
+            env: {
+              type: "string",
+              pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+              default: "CT_MONITOR_WEBHOOK",
+              description: "Environment variable holding the webhook URL (a secret); unset: no webhook."
+            },
+            on: {
+              type: "array",
+              items: { enum: ["alert", "retrain", "none"] },
+              default: ["alert"],
+              description: "Outcomes that are posted."
+            }
+          }
+        },
         driftWithoutLabels: {
           type: "boolean",
           default: true,
@@ -45006,6 +45026,7 @@ export {
   plain,
   code,
   text,
+  lineChart,
   table,
   num,
   signed,

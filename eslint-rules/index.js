@@ -108,7 +108,7 @@ export const srcLayers = {
       'error',
       {
         pipeline: 'pipeline',
-        stages: ['validate', 'train', 'evaluate', 'promote', 'predict', 'verify', 'stats', 'sweep', 'init', 'registry-check'],
+        stages: ['validate', 'train', 'evaluate', 'promote', 'predict', 'verify', 'stats', 'sweep', 'init', 'registry-check', 'report'],
         // A composer runs stages in order: run (validate -> train -> evaluate -> promote), update (run or each stage on the days since production),
         // replay (run or update over past days), monitor (validate new days, then decide).
         composers: ['run', 'update', 'replay', 'monitor'],

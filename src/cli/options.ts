@@ -240,6 +240,9 @@ export const CALIBRATE: OptionSpec = {
 };
 export const KEEP_MODELS: OptionSpec = { flags: '--keep-models', description: "keep each step's candidate model folder under <out>/replay/steps" };
 
+// report
+export const REPORT_OUTPUT: OptionSpec = { flags: '--output <file>', description: 'the page to write (default <out>/report.html)' };
+
 /**
  * The line for an option `verb` does not take: the verbs that do take it (when they are
  * few), or that no verb does.

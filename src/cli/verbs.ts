@@ -11,6 +11,7 @@ import { runMonitor } from '../pipeline/monitor.js';
 import { runPredict, type PredictOptions } from '../pipeline/predict.js';
 import { runPromote, runRollback } from '../pipeline/promote.js';
 import { runRegistryCheck } from '../pipeline/registry-check.js';
+import { runReport } from '../pipeline/report.js';
 import { runServe, type ServeOptions } from '../pipeline/serve.js';
 import { type ReplayOptions, runReplay } from '../pipeline/replay.js';
 import { runPipeline } from '../pipeline/run.js';
@@ -270,6 +271,16 @@ export const VERBS: readonly Verb[] = [
       await runServe(ctx, { ...options, logDir: options.logDir === undefined ? undefined : path.resolve(options.logDir) });
       return { exitCode: 0, result: null };
     },
+  }),
+  verb<{ output?: string }>({
+    name: 'report',
+    description: 'write one self-contained HTML page of the model: production versions, monitoring, drift per column, the replay',
+    kind: 'stage',
+    options: [...REGISTRY, o.REPORT_OUTPUT],
+    run: async (ctx, options) => ({
+      exitCode: 0,
+      result: runReport(ctx, { output: options.output === undefined ? undefined : path.resolve(options.output) }),
+    }),
   }),
   verb<{ pr?: boolean; base?: string }>({
     name: 'rollback',

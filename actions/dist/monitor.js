@@ -235,8 +235,10 @@ function newDataFiles(batch, source, training, days) {
   return { files: chosen.map((p) => p.file), days: chosen.length === 0 ? null : { first: chosen[0].date, last: chosen.at(-1).date }, trainedThrough };
 }
 async function readNewData(data, fingerprint, format) {
+  return judgedDataset(data, await readTables(data.files, format === void 0 ? {} : { format }), fingerprint);
+}
+function judgedDataset(data, table2, fingerprint) {
   const { files } = data;
-  const table2 = await readTables(files, format === void 0 ? {} : { format });
   const dataset = {
     files,
     trainParts: [],
@@ -269,19 +271,8 @@ async function readPredictionLog(log, labelFiles, label, fingerprint, format) {
   const joined = labels === null ? null : joinLabels(logged, labels, label, labelFiles);
   const columns = logged.columns.filter((c) => !c.name.startsWith(LOG_PREFIX) && c.name !== label);
   const table2 = { ...logged, columns: joined === null ? columns : [...columns, joined.column] };
-  const files = log.files;
-  const dataset = {
-    files,
-    trainParts: [],
-    evaluationParts: files,
-    table: table2,
-    trainRows: new Int32Array(0),
-    evaluationRows: allRows(table2.rowCount),
-    fingerprint
-  };
   return {
-    dataset,
-    plan: { partitioned: log.days !== null, files, evaluationFiles: files, trainParts: [], evaluationParts: files },
+    ...judgedDataset(log, table2, fingerprint),
     logged: logged.rowCount,
     labelled: joined?.matched ?? 0
   };

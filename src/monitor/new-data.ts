@@ -10,6 +10,7 @@ import { type Dataset, type DatasetPlan, planBatch } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { listPartitions, newestDays } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
+import type { Table } from '../data/table.js';
 import { isRemote } from '../data/remote.js';
 import { UserError } from '../errors.js';
 import { allRows } from '../train/predict.js';
@@ -47,8 +48,12 @@ export function newDataFiles(batch: string | undefined, source: string, training
 
 /** Reads the new data as a dataset of evaluation rows only, with the plan validation checks it by. */
 export async function readNewData(data: NewData, fingerprint: string, format: DataFormat | undefined): Promise<{ dataset: Dataset; plan: DatasetPlan }> {
+  return judgedDataset(data, await readTables(data.files, format === undefined ? {} : { format }), fingerprint);
+}
+
+/** The rows of `data`'s files as a dataset of evaluation rows only (all of it is judged), and its plan. */
+export function judgedDataset(data: NewData, table: Table, fingerprint: string): { dataset: Dataset; plan: DatasetPlan } {
   const { files } = data;
-  const table = await readTables(files, format === undefined ? {} : { format });
   const dataset: Dataset = {
     files,
     trainParts: [],

@@ -14,8 +14,7 @@ import { listPartitions, newestDays } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { type Column, findColumn, numberColumnOf, stringColumnOf, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { allRows } from '../train/predict.js';
-import type { NewData } from './new-data.js';
+import { judgedDataset, type NewData } from './new-data.js';
 
 /** Columns ct serve adds to each logged row (`ct_time`, `ct_request_id`, ...); not data. */
 export const LOG_PREFIX = 'ct_';
@@ -65,19 +64,8 @@ export async function readPredictionLog(
   const joined = labels === null ? null : joinLabels(logged, labels, label, labelFiles);
   const columns = logged.columns.filter((c) => !c.name.startsWith(LOG_PREFIX) && c.name !== label);
   const table: Table = { ...logged, columns: joined === null ? columns : [...columns, joined.column] };
-  const files = log.files;
-  const dataset: Dataset = {
-    files,
-    trainParts: [],
-    evaluationParts: files,
-    table,
-    trainRows: new Int32Array(0),
-    evaluationRows: allRows(table.rowCount),
-    fingerprint,
-  };
   return {
-    dataset,
-    plan: { partitioned: log.days !== null, files, evaluationFiles: files, trainParts: [], evaluationParts: files },
+    ...judgedDataset(log, table, fingerprint),
     logged: logged.rowCount,
     labelled: joined?.matched ?? 0,
   };

@@ -121,10 +121,13 @@ async function predict(
   requestId: string,
   started: number,
 ): Promise<void> {
-  const served = parts.models.list();
   const model = parts.models.acquire(name);
   if (model === undefined) {
-    const known = served.map((m) => m.name).join(', ') || 'none';
+    const known =
+      parts.models
+        .list()
+        .map((m) => m.name)
+        .join(', ') || 'none';
     return reply(res, 404, { error: `no production model "${name}" is served (served: ${known})`, requestId });
   }
   let status = 200;

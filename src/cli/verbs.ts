@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { StageContext } from '../pipeline/context.js';
+import { runDeploy, runRelease } from '../pipeline/deploy.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
 import { type InitOptions, runInit } from '../pipeline/init.js';
 import { runMonitor } from '../pipeline/monitor.js';
@@ -281,6 +282,21 @@ export const VERBS: readonly Verb[] = [
       exitCode: 0,
       result: runReport(ctx, { output: options.output === undefined ? undefined : path.resolve(options.output) }),
     }),
+  }),
+  verb({
+    name: 'release',
+    description: 'write the production version as a release: its files, release.json and SHA256SUMS in <out>/release/, notes in <out>/release-notes.md',
+    kind: 'stage',
+    options: REGISTRY,
+    run: async (ctx) => ({ exitCode: 0, result: runRelease(ctx) }),
+  }),
+  verb({
+    name: 'deploy',
+    args: '<release>',
+    description: "make a release (a folder, or the base URL of its files) production in the config's registry, its checksums verified; ct serve swaps it in",
+    kind: 'stage',
+    options: REGISTRY,
+    run: async (ctx, _options, args) => ({ exitCode: 0, result: await runDeploy(ctx, args[0]!) }),
   }),
   verb<{ pr?: boolean; base?: string }>({
     name: 'rollback',

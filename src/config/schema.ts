@@ -558,6 +558,26 @@ export const configSchema = {
           default: 10,
           description: 'On SIGTERM or SIGINT, how long requests in flight may take before the server stops anyway.',
         },
+        deploy: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'The deploy hook: a signed POST /v1/deploy names a release (ct release) to install into the registry and swap in at once.',
+          properties: {
+            sources: {
+              type: 'array',
+              items: { type: 'string', pattern: '^https?://[^/]+/' },
+              default: [],
+              description: 'URL prefixes a release may be installed from, e.g. https://github.com/<owner>/<repo>/releases/download/. Empty: no deploy hook.',
+            },
+            secretEnv: {
+              type: 'string',
+              pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+              default: 'CT_DEPLOY_SECRET',
+              description: 'Environment variable holding the shared secret requests are signed with (HMAC-SHA256); never logged.',
+            },
+          },
+        },
         log: {
           type: 'object',
           additionalProperties: false,

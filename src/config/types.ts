@@ -261,6 +261,7 @@ export interface ServingConfig {
   reloadSeconds: number;
   shutdownSeconds: number;
   log: { enabled: boolean; path: string; sample: number; maxBytesPerDay: number };
+  deploy: { sources: string[]; secretEnv: string };
 }
 
 export interface CtConfig {

@@ -470,7 +470,7 @@ export function encodeFeatureColumn(
       return { values: out, counts };
     }
     default: {
-      const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
+      const index = vocabularyIndex(f.vocabulary ?? []);
       let outOfVocabulary = 0;
       if (column.type === 'string') {
         // Map each dictionary entry once, then rows by code: no string work per row.
@@ -507,6 +507,21 @@ export function encodeFeatureColumn(
       return { values: out, counts };
     }
   }
+}
+
+/**
+ * Category -> id (1-based; 0 is out of vocabulary), built once per vocabulary list: a
+ * served request encodes a row or a few, and a vocabulary of hundreds is not rebuilt each
+ * time. A list that grew (a warm start extends it) gets a new index.
+ */
+const vocabularyIndexes = new WeakMap<readonly string[], { length: number; index: Map<string, number> }>();
+function vocabularyIndex(vocabulary: readonly string[]): Map<string, number> {
+  let cached = vocabularyIndexes.get(vocabulary);
+  if (cached?.length !== vocabulary.length) {
+    cached = { length: vocabulary.length, index: new Map(vocabulary.map((v, k) => [v, k + 1])) };
+    vocabularyIndexes.set(vocabulary, cached);
+  }
+  return cached.index;
 }
 
 /** Number of edges <= x (bucket index, TF's `Bucketize` convention). */

@@ -204,5 +204,44 @@ export function renderVerifyWorkflow(template: string, options: Pick<WorkflowOpt
     ].join('\n'),
   );
   doc.setIn(['on', 'pull_request_target', 'paths'], quotedList(doc, [`${options.registry}/**`]));
+  dropBuildSteps(doc);
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/**
+ * `.github/workflows/deploy.yml` for a repository that uses ct, from ct's own: a changed
+ * production pointer under the user's registry folder triggers it, `ct release` reads the
+ * user's config, and ct comes built from the package (no build step).
+ */
+export function renderDeployWorkflow(template: string, options: Pick<WorkflowOptions, 'registry' | 'config'>): string {
+  const doc = parseDocument(template);
+  header(
+    doc,
+    [
+      'Written by `ct init`. When a merged promotion or rollback changes a production pointer on',
+      'the default branch, `ct release` packs the production version (files, release.json,',
+      'SHA256SUMS) with a read-only token, a GitHub release `<model>-<version>` publishes it (the',
+      "only job that may write runs no code of the repository or of npm, only the runner's gh),",
+      'and, when the secret CT_DEPLOY_URL is set, a request signed with the secret',
+      'CT_DEPLOY_SECRET tells `ct serve` to install it (its POST /v1/deploy). Any host can also',
+      'install a release with `npx ct deploy <folder or download URL>`. See docs/serving.md of ct.',
+    ].join('\n'),
+  );
+  doc.setIn(['on', 'push', 'paths'], quotedList(doc, [`${options.registry}/**/production.json`]));
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && node.value.includes(`--config ${TEMPLATE_CONFIG}`))
+        node.value = node.value.replaceAll(`--config ${TEMPLATE_CONFIG}`, `--config ${options.config}`);
+    },
+  });
+  dropBuildSteps(doc);
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Removes `npm run build` steps: ct's own repository builds its CLI, a user's gets it built in the package. */
+function dropBuildSteps(doc: Document): void {
+  for (const pair of (doc.get('jobs') as YAMLMap).items) {
+    const list = steps(pair.value);
+    list.items = list.items.filter((step) => runOf(step) !== 'npm run build');
+  }
 }

@@ -17,8 +17,21 @@ import { type PlannedFile, refuseOverwrite, rel, withIgnored, withReadmeSection,
 import { renderConfig, renderReadmeSection } from '../init/render.js';
 import { type Suggestion, suggestConfig } from '../init/suggest.js';
 import { initialSchema, summarizeTable } from '../init/summary.js';
-import { renderCtWorkflow, renderVerifyWorkflow } from '../init/workflows.js';
+import { renderCtWorkflow, renderDeployWorkflow, renderVerifyWorkflow, type WorkflowOptions } from '../init/workflows.js';
 import type { Logger } from '../logger.js';
+
+/** The workflows `ct init` writes: ct's own, rewritten for the user's repository (init/workflows.ts). */
+function workflowFiles(root: string, workflow: WorkflowOptions): PlannedFile[] {
+  const renderers = [
+    ['ct.yml', renderCtWorkflow],
+    ['verify.yml', renderVerifyWorkflow],
+    ['deploy.yml', renderDeployWorkflow],
+  ] as const;
+  return renderers.map(([name, render]) => ({
+    file: path.join(root, '.github/workflows', name),
+    contents: render(readCtFile(`.github/workflows/${name}`), workflow),
+  }));
+}
 
 /** What `ct init` was asked for. */
 export interface InitOptions {
@@ -89,8 +102,7 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     ...data.files,
     { file: schemaFile, contents: `${JSON.stringify(initialSchema(data.table, suggestion), null, 2)}\n` },
     { file: configFile, contents: renderConfig(suggestion, schemaUrl(root, path.dirname(configFile)), describeSource(options.data, partitions)) },
-    { file: path.join(root, '.github/workflows/ct.yml'), contents: renderCtWorkflow(readCtFile('.github/workflows/ct.yml'), workflow) },
-    { file: path.join(root, '.github/workflows/verify.yml'), contents: renderVerifyWorkflow(readCtFile('.github/workflows/verify.yml'), workflow) },
+    ...workflowFiles(root, workflow),
   ];
   // The workflows (and `npx ct`) run the ct of package.json; without it, npx would fetch an unrelated npm package named ct.
   const install = ctIsDependency(root) ? undefined : `npm install --save-dev ${await installSpec()}`;

@@ -13,6 +13,7 @@ import type { ServingConfig } from '../config/types.js';
 import { displayPath } from '../data/files.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { DeployHookSettings } from '../serve/deploy-hook.js';
 import { startServer } from '../serve/http.js';
 import { PredictionLog } from '../serve/log.js';
 import { createServeMetrics, type ServeMetrics } from '../serve/metrics.js';
@@ -73,12 +74,13 @@ async function serveWorker(ctx: StageContext, settings: ServingConfig, options: 
     threshold: config.evaluation.threshold,
   }));
   const metrics = createServeMetrics();
-  const report = (events: ReloadEvent[]): void => {
-    for (const e of events) reportReload(e, metrics, logger);
+  const reload = async (): Promise<Array<{ name: string; version: string }>> => {
+    for (const e of await models.reload()) reportReload(e, metrics, logger);
     metrics.serving(models.list());
+    return models.list();
   };
-  report(await models.reload());
-  if (models.list().length === 0) {
+  const deploy = deployHook(settings, registry, reload);
+  if ((await reload()).length === 0) {
     throw new UserError(`no production model in ${displayPath(registry)}: promote one first (ct run), then ct serve`);
   }
   const logDir = path.resolve(ctx.loaded.baseDir, options.logDir ?? settings.log.path);
@@ -92,6 +94,7 @@ async function serveWorker(ctx: StageContext, settings: ServingConfig, options: 
       limits: { maxBodyBytes: settings.maxBodyBytes, maxRows: settings.maxRows },
       severity: config.validation.severity,
       logger,
+      deploy,
     },
     settings.host,
     settings.port,
@@ -110,7 +113,7 @@ async function serveWorker(ctx: StageContext, settings: ServingConfig, options: 
         .join(', ')})${log === null ? '' : `; prediction log in ${displayPath(logDir)}`}`,
     );
   }
-  const timer = reloadEvery(settings.reloadSeconds, () => models.reload().then(report), logger);
+  const timer = reloadEvery(settings.reloadSeconds, async () => void (await reload()), logger);
   await untilStopped(cluster.isWorker);
   clearInterval(timer);
   await server.drain(settings.shutdownSeconds);
@@ -119,6 +122,15 @@ async function serveWorker(ctx: StageContext, settings: ServingConfig, options: 
   logger.info('serve: stopped');
   // The channel to the primary would keep a worker alive.
   if (cluster.isWorker) cluster.worker!.disconnect();
+}
+
+/** The deploy hook's settings, or null when no source is configured; a configured hook without its secret is a UserError. */
+function deployHook(settings: ServingConfig, registry: string, reload: DeployHookSettings['reload']): DeployHookSettings | null {
+  const { sources, secretEnv } = settings.deploy;
+  if (sources.length === 0) return null;
+  const secret = process.env[secretEnv] ?? '';
+  if (secret.length < 16) throw new UserError(`serving.deploy.sources is set, so the deploy hook needs a secret of at least 16 characters in $${secretEnv}`);
+  return { secret, sources, registry, reload };
 }
 
 function reportReload(e: ReloadEvent, metrics: ServeMetrics, logger: Logger): void {

@@ -53,7 +53,7 @@ export function answer(model: ServedModel, table: Table, severity: Partial<Recor
     if (error instanceof UserError) throw new RequestError(400, error.message);
     throw error;
   }
-  const scores = predictRows(model.loaded.model, encoded);
+  const scores = model.forward === null ? predictRows(model.loaded.model, encoded) : model.forward(encoded);
   for (let i = 0; i < scores.length; i++) {
     // The checks above keep this from happening; a model that still answers NaN must not be believed.
     if (!Number.isFinite(scores[i]!))

@@ -7,6 +7,7 @@
  *   GET  /v1/models                     the models and versions served
  *   POST /v1/models/<model>/predict     JSON (an object or an array of objects) or CSV rows
  *   POST /v1/predict                    the same, when one model is served
+ *   POST /v1/deploy                     a signed request to install a release (deploy-hook.ts)
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -16,6 +17,7 @@ import { type Table, valueAt } from '../data/table.js';
 import type { Logger } from '../logger.js';
 import type { AnomalyKind, Severity } from '../validate/schema.js';
 import { answer } from './answer.js';
+import { type DeployHookSettings, handleDeploy } from './deploy-hook.js';
 import type { PredictionLog } from './log.js';
 import type { ServeMetrics } from './metrics.js';
 import type { ModelSet } from './models.js';
@@ -32,6 +34,8 @@ export interface ServerParts {
   /** Severity overrides of the config's validation (requests keep their own for a few kinds). */
   severity: Partial<Record<AnomalyKind, Severity>>;
   logger: Logger;
+  /** The deploy hook; null: no `POST /v1/deploy`. */
+  deploy: DeployHookSettings | null;
 }
 
 /** A listening server and its drain. */
@@ -100,6 +104,7 @@ async function handle(parts: ServerParts, req: http.IncomingMessage, res: http.S
     return;
   }
   if (req.method === 'GET' && route === '/v1/models') return reply(res, 200, { models: parts.models.list() });
+  if (req.method === 'POST' && route === '/v1/deploy' && parts.deploy !== null) return deploy(parts, parts.deploy, req, res, requestId);
   const match = /^\/v1\/(?:models\/([^/]+)\/)?predict$/.exec(route);
   if (match === null) return reply(res, 404, { error: `no route ${req.method} ${route}`, requestId });
   if (req.method !== 'POST') {
@@ -169,6 +174,21 @@ async function predict(
     parts.models.release(model);
     parts.metrics.request(name, status, (performance.now() - started) / 1000, rows);
   }
+}
+
+async function deploy(parts: ServerParts, hook: DeployHookSettings, req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, 64 * 1024);
+  } catch (error) {
+    if (error instanceof RequestError) return reply(res, error.status, { error: error.message, requestId });
+    throw error;
+  }
+  const answered = await handleDeploy(hook, req.headers, body);
+  const said = (key: string): string => JSON.stringify(answered.body[key] ?? null);
+  if (answered.status === 200) parts.logger.info(`serve: deploy hook: ${said('model')} ${said('version')} ${said('outcome')}`);
+  else parts.logger.warning(`serve: deploy hook refused (${answered.status}): ${answered.status === 500 ? `serving ${said('serving')}` : said('error')}`);
+  reply(res, answered.status, { ...answered.body, requestId });
 }
 
 function reply(res: http.ServerResponse, status: number, body: unknown): void {

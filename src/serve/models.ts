@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { type LoadedModel, loadModel } from '../evaluate/score.js';
 import { readPredictionSchema } from '../predict/check.js';
 import { readProduction, verifiedProductionDir } from '../registry/registry.js';
+import { compileForward, type ForwardPass } from '../train/forward.js';
 import type { DataSchema } from '../validate/schema.js';
 
 /** One production version, loaded. */
@@ -24,6 +25,8 @@ export interface ServedModel {
   threshold: number;
   /** The config's label columns: optional in requests. */
   labels: readonly string[];
+  /** The model's forward pass in JavaScript, for the few rows of a request; null: TF.js computes it. */
+  forward: ForwardPass | null;
 }
 
 /** What a model of the registry is served with beyond its files. */
@@ -147,7 +150,8 @@ async function loadServed(registry: string, name: string, version: string, dir: 
       settings.schemaFile === null
         ? null
         : readPredictionSchema(settings.schemaFile, [...settings.labels, loaded.preprocessing.label.column], loaded.preprocessing);
-    return { name, version, loaded, schema, threshold: settings.threshold, labels: settings.labels };
+    const forward = compileForward(loaded.model, loaded.preprocessing.task);
+    return { name, version, loaded, schema, threshold: settings.threshold, labels: settings.labels, forward };
   } catch (error) {
     loaded.model.dispose();
     throw error;

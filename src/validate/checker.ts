@@ -91,6 +91,21 @@ class Finding {
   }
 }
 
+/**
+ * The domain of a schema column as a set, built once per domain list: `ct serve` makes a
+ * checker per request, and a domain of a few hundred airports is not rebuilt each time.
+ * A list that changed length (a schema updated in place) gets a new set.
+ */
+const domainSets = new WeakMap<readonly string[], { length: number; set: Set<string> }>();
+function domainSet(domain: readonly string[]): Set<string> {
+  let cached = domainSets.get(domain);
+  if (cached?.length !== domain.length) {
+    cached = { length: domain.length, set: new Set(domain) };
+    domainSets.set(domain, cached);
+  }
+  return cached.set;
+}
+
 /** Per-column state across chunks. */
 class ColumnState {
   rows = 0;
@@ -135,7 +150,7 @@ class ColumnState {
     this.bandMin = k?.band?.min ?? -Infinity;
     this.bandMax = k?.band?.max ?? Infinity;
     this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
-    this.domain = schema.domain === undefined ? null : new Set(schema.domain);
+    this.domain = schema.domain === undefined ? null : domainSet(schema.domain);
     this.pattern = schema.regex === undefined ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? new Set() : null;
   }

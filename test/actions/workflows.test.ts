@@ -105,6 +105,21 @@ describe('workflows', () => {
     );
   });
 
+  it('deploy.yml: on a changed production pointer of main, ct packs read-only, only publish writes and it runs no code of the repository', () => {
+    const w = load('deploy.yml') as Workflow & { on: { push: { branches: string[]; paths: string[] } } };
+    expect(w.on.push).toEqual({ branches: ['main'], paths: ['models/**/production.json'] });
+    expect(Object.keys(w.jobs)).toEqual(['package', 'publish', 'attest', 'notify']);
+    const { package: pack, publish, notify } = w.jobs;
+    expect(pack!.permissions).toBeUndefined();
+    expect(pack!.steps.some((s) => s.run?.includes('ct release') === true)).toBe(true);
+    expect(publish!.permissions).toEqual({ contents: 'write' });
+    // No checkout, no setup-node, no npm: the write token meets only the packed files, checked against their sha256.
+    expect(publish!.steps.map((s) => s.uses?.replace(/@.*/, '') ?? 'run')).toEqual(['actions/download-artifact', 'run', 'run']);
+    expect(publish!.steps.map((s) => s.run ?? '').join('\n')).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b/);
+    expect(publish!.steps[1]!.run).toContain('sha256sum --check --strict SHA256SUMS');
+    expect(notify!.permissions).toEqual({});
+  });
+
   it('monitor.yml: on a schedule and by hand, one job that may push only the history branch, open issues and dispatch', () => {
     const w = load('monitor.yml') as Workflow & { on: { schedule: unknown[]; workflow_dispatch: unknown }; concurrency: { 'cancel-in-progress': boolean } };
     expect(w.on.schedule).toHaveLength(1);

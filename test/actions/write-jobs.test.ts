@@ -135,7 +135,7 @@ describe('a job that writes runs no code it did not pin', () => {
 
   it.each(['installed', 'remote', 'remote+lockfile'] as const)('the workflows ct init writes (%s actions)', async (mode) => {
     const files = await generated(mode);
-    expect(files.map(([f]) => f).sort()).toEqual([`${mode}/ct.yml`, `${mode}/verify.yml`]);
+    expect(files.map(([f]) => f).sort()).toEqual([`${mode}/ct.yml`, `${mode}/deploy.yml`, `${mode}/verify.yml`]);
     for (const [file, text] of files) expect(writeJobProblems(file, text, bins)).toEqual([]);
     // ct.yml's promote writes, and (installed) installs ct with no scripts and no cache.
     const ct = parse(files.find(([f]) => f.endsWith('ct.yml'))![1]) as Workflow;

@@ -36,9 +36,16 @@ describe('ct init files', () => {
       'ct.config.yaml',
       '.github/workflows/ct.yml',
       '.github/workflows/verify.yml',
+      '.github/workflows/deploy.yml',
       'README.md',
       '.gitignore',
     ]);
+    // Deploy after merge: the user's registry and config; ct comes built in the package.
+    const deploy = readFileSync(path.join(cwd, '.github/workflows/deploy.yml'), 'utf8');
+    expect(deploy).toMatch(/^# Written by `ct init`/);
+    expect(deploy).toContain("paths: ['models/**/production.json']");
+    expect(deploy).toContain('npx --no-install ct release --config ct.config.yaml --out out');
+    expect(deploy).not.toContain('npm run build');
     const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct/docs/ct.config.schema.json');
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));

@@ -6,35 +6,18 @@
  * is refused while the old one keeps serving; the prediction log reads back as data; the
  * metrics sum both workers; SIGTERM lets a request in flight finish.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonLines } from '../../src/data/jsonl.js';
 import { readTable } from '../../src/data/read.js';
 import { type Table, valueAt } from '../../src/data/table.js';
-import { ct, root, shippedPartitions, tempRepo } from './repo.js';
+import { ct, shippedPartitions, startServe, tempRepo } from './repo.js';
 
 /** Rows of a table as plain objects (timestamps as ISO strings), the label left out. */
 function requestRows(table: Table, count: number): Array<Record<string, unknown>> {
   const rows: Array<Record<string, unknown>> = [];
   for (let i = 0; i < count; i++) rows.push(Object.fromEntries(table.columns.filter((c) => c.name !== 'delay').map((c) => [c.name, valueAt(c, i)])));
   return rows;
-}
-
-/** Starts `ct serve` in `repo`; resolves with its URL once it listens. */
-function startServe(repo: string, args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/ct.js'), 'serve', '--port', '0', ...args], { cwd: repo, env: { ...process.env, CI: 'true' } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const seen = (d: Buffer): void => {
-      output += d.toString();
-      const m = /listening on (http:\/\/[^\s)]+)/.exec(output);
-      if (m !== null) resolve({ child, url: m[1]!, output: () => output });
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    child.on('exit', (code) => reject(new Error(`ct serve exited (${code}) before listening:\n${output}`)));
-  });
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>

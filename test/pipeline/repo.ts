@@ -2,7 +2,7 @@
  * Temp repositories for end-to-end tests: the compiled `ct` binary (as `npx ct` runs it)
  * on a copy of some of the shipped flight partitions, with the shipped config made small.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,25 @@ const bin = path.join(root, 'bin/ct.js');
 export function ct(cwd: string, args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `ct serve` in `repo`; resolves with its URL once it listens. */
+export function startServe(repo: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/ct.js'), 'serve', '--port', '0', ...args], {
+    cwd: repo,
+    env: { ...process.env, CI: 'true', ...env },
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const seen = (d: Buffer): void => {
+      output += d.toString();
+      const m = /listening on (http:\/\/[^\s)]+)/.exec(output);
+      if (m !== null) resolve({ child, url: m[1]!, output: () => output });
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.on('exit', (code) => reject(new Error(`ct serve exited (${code}) before listening:\n${output}`)));
+  });
 }
 
 /**
@@ -56,7 +75,8 @@ export function smallConfig(days: number): Config {
   const config = parse(readFileSync(path.join(root, 'ct.config.yaml'), 'utf8')) as Config;
   config.data.window = { newestDays: days };
   config.data.split = { method: 'time', evaluationDays: 1 };
-  config.training = { ...config.training, epochs: 2, maxRows: 20_000, backend: 'cpu' };
+  // auto: ct's fused training step, as users get it (and several times faster than TF.js on cpu).
+  config.training = { ...config.training, epochs: 2, maxRows: 20_000, backend: 'auto' };
   config.evaluation = { ...(config.evaluation as Record<string, unknown>), infraCheck: { latencyBudgetMs: LOOSE_LATENCY_MS } };
   config.gates = (config.gates as Array<Record<string, unknown>>).map((g) => (g.metric === 'latencyP95Ms' ? { ...g, upperBound: LOOSE_LATENCY_MS } : g));
   return config;

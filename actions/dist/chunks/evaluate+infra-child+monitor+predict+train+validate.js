@@ -921,7 +921,7 @@ function encodeFeatureColumn(table, f, observe) {
       return { values: out, counts };
     }
     default: {
-      const index = new Map((f.vocabulary ?? []).map((v, k) => [v, k + 1]));
+      const index = vocabularyIndex(f.vocabulary ?? []);
       let outOfVocabulary = 0;
       if (column.type === "string") {
         const byCode = Int32Array.from(column.dictionary, (s) => index.get(s) ?? 0);
@@ -957,6 +957,15 @@ function encodeFeatureColumn(table, f, observe) {
       return { values: out, counts };
     }
   }
+}
+var vocabularyIndexes = /* @__PURE__ */ new WeakMap();
+function vocabularyIndex(vocabulary) {
+  let cached = vocabularyIndexes.get(vocabulary);
+  if (cached?.length !== vocabulary.length) {
+    cached = { length: vocabulary.length, index: new Map(vocabulary.map((v, k) => [v, k + 1])) };
+    vocabularyIndexes.set(vocabulary, cached);
+  }
+  return cached.index;
 }
 function upperBound(edges, x) {
   let lo = 0;

@@ -1219,6 +1219,15 @@ var Finding = class {
     return [...this.values.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([v, n]) => `${v} (${n})`).join(", ");
   }
 };
+var domainSets = /* @__PURE__ */ new WeakMap();
+function domainSet(domain) {
+  let cached = domainSets.get(domain);
+  if (cached?.length !== domain.length) {
+    cached = { length: domain.length, set: new Set(domain) };
+    domainSets.set(domain, cached);
+  }
+  return cached.set;
+}
 var ColumnState = class {
   constructor(schema) {
     this.schema = schema;
@@ -1232,7 +1241,7 @@ var ColumnState = class {
     this.bandMin = k?.band?.min ?? -Infinity;
     this.bandMax = k?.band?.max ?? Infinity;
     this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
-    this.domain = schema.domain === void 0 ? null : new Set(schema.domain);
+    this.domain = schema.domain === void 0 ? null : domainSet(schema.domain);
     this.pattern = schema.regex === void 0 ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? /* @__PURE__ */ new Set() : null;
   }

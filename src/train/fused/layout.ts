@@ -86,7 +86,7 @@ export interface FusedLayout {
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** A bump allocator of 16-byte aligned blocks. */
-class Arena {
+export class Arena {
   constructor(public end: number) {}
   take(bytes: number): number {
     const at = this.end;
@@ -95,8 +95,8 @@ class Arena {
   }
 }
 
-/** Where the kernels' own static data ends: the layout starts above it. */
-const RESERVED = 65_536;
+/** Where the kernels' own static data ends (tables of their exp and tanh): a layout starts above it. */
+export const RESERVED = 65_536;
 
 /**
  * The structure of a model the fused step can train, read from the TF.js model: its

@@ -229,7 +229,8 @@ async function startPeer(model, versionDir, threshold) {
   const server = await startServer('peer', PYTHON, [PEER, '--port', String(port), '--workers', String(WORKERS)], {
     env: { ...process.env, CT_PEER_MODEL: versionDir, CT_PEER_NAME: model, CT_PEER_THRESHOLD: String(threshold), PYTHONDONTWRITEBYTECODE: '1' },
     logFile: join(CACHE, 'peer.log'),
-    ready: (lines) => lines.filter((l) => l.startsWith('peer worker ')).length >= WORKERS,
+    // Counted in the whole output: two workers' lines can interleave on one line.
+    ready: (lines) => lines.join('\n').split('peer worker ').length - 1 >= WORKERS,
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {

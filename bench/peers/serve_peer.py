@@ -248,7 +248,9 @@ def make_app():
     version = os.path.basename(os.path.normpath(model_dir))
     net, encoder = load(model_dir)
     predict(net, encoder, [{}])  # warm the first forward pass
-    print(f"peer worker {os.getpid()} ready: {name} {version}", file=sys.stderr, flush=True)
+    # One write, newline included, so the two workers' lines do not interleave.
+    sys.stderr.write(f"peer worker {os.getpid()} ready: {name} {version}\n")
+    sys.stderr.flush()
     app = FastAPI()
 
     def reply(body, status=200):

@@ -59,7 +59,8 @@ const DUPLICATE_CAPACITY_LOG2 = 22;
 class Finding {
   count = 0;
   examples: AnomalyExample[] = [];
-  values = new Map<string, number>();
+  /** Counts by value, made at the first tally (most findings of a served request never see one). */
+  private values: Map<string, number> | null = null;
   /** Lowest and highest value hit (numbers only: `see`). */
   low = Infinity;
   high = -Infinity;
@@ -75,6 +76,7 @@ class Finding {
   }
   /** Counts by value, for messages like "unseen values: XNA (12), YZZ (3)". */
   tally(value: string, n = 1): void {
+    this.values ??= new Map();
     if (this.values.size < 1000 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
   }
   /** Records the value of a numeric hit, for messages like "lowest -12". */
@@ -83,7 +85,7 @@ class Finding {
     if (x > this.high) this.high = x;
   }
   topValues(k = 5): string {
-    return [...this.values.entries()]
+    return [...(this.values ?? new Map<string, number>()).entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([v, n]) => `${v} (${n})`)

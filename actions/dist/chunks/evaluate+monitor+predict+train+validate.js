@@ -1192,7 +1192,8 @@ var DUPLICATE_CAPACITY_LOG2 = 22;
 var Finding = class {
   count = 0;
   examples = [];
-  values = /* @__PURE__ */ new Map();
+  /** Counts by value, made at the first tally (most findings of a served request never see one). */
+  values = null;
   /** Lowest and highest value hit (numbers only: `see`). */
   low = Infinity;
   high = -Infinity;
@@ -1208,6 +1209,7 @@ var Finding = class {
   }
   /** Counts by value, for messages like "unseen values: XNA (12), YZZ (3)". */
   tally(value, n = 1) {
+    this.values ??= /* @__PURE__ */ new Map();
     if (this.values.size < 1e3 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
   }
   /** Records the value of a numeric hit, for messages like "lowest -12". */
@@ -1216,7 +1218,7 @@ var Finding = class {
     if (x > this.high) this.high = x;
   }
   topValues(k = 5) {
-    return [...this.values.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([v, n]) => `${v} (${n})`).join(", ");
+    return [...(this.values ?? /* @__PURE__ */ new Map()).entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([v, n]) => `${v} (${n})`).join(", ");
   }
 };
 var domainSets = /* @__PURE__ */ new WeakMap();

@@ -2,6 +2,7 @@
  * Where each stage writes its artifacts under `--out`, and the records the stages
  * pass to each other and the reports render (the contracts of SPEC.md).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelConfig, Task, TrainingConfig } from './config/types.js';
 import type { GateCheck, GateFailure } from './evaluate/gates.js';
@@ -43,9 +44,13 @@ export const TIMING_MARKDOWN = { start: '<!-- timing: measured on this machine, 
 /** Files of a model folder besides the TF.js pair. */
 export const MODEL_FILES = ['model.json', 'weights.bin', 'preprocessing.json', 'training.json', 'statistics.json'] as const;
 
-/** The model files of a folder as name -> path, for hashing and promotion. */
+/** The copy of a team's model module (`model.module`) in a model folder trained with one. */
+export const MODULE_FILE = 'model-module.js';
+
+/** The model files of a folder as name -> path, for hashing and promotion (the module's copy when there is one). */
 export function modelFiles(dir: string): Record<string, string> {
-  return Object.fromEntries(MODEL_FILES.map((name) => [name, path.join(dir, name)]));
+  const names = existsSync(path.join(dir, MODULE_FILE)) ? [...MODEL_FILES, MODULE_FILE] : MODEL_FILES;
+  return Object.fromEntries(names.map((name) => [name, path.join(dir, name)]));
 }
 
 /** Contents of `validation.json`. */
@@ -92,6 +97,8 @@ export interface TrainingRecord {
   version: 1;
   model: string;
   task: Task;
+  /** The team's model module the network was built by (absent: ct's MLP); its source is `model-module.js` beside the model. */
+  module?: { path: string; sha256: string };
   data: {
     fingerprint: string;
     files: string[];

@@ -6,11 +6,13 @@ import {
   encodeTable,
   fileLoadHandler,
   predictRows,
+  registerSavedModule,
   selectBackend
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   require_tf_node
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import {
   __toESM
@@ -29,6 +31,7 @@ async function main() {
   const table = deserializeTable(JSON.parse(readFileSync(rowsFile, "utf8")));
   const started = performance.now();
   const preprocessing = JSON.parse(readFileSync(path.join(modelDir, "preprocessing.json"), "utf8"));
+  await registerSavedModule(modelDir, "candidate");
   const model = await tf.loadLayersModel(fileLoadHandler(modelDir));
   const loaded = performance.now();
   const preds = predictRows(model, encodeTable(table, preprocessing, { withLabels: false }));

@@ -38,11 +38,6 @@ import {
   verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
-  headlineMetric,
-  metricDirection,
-  weightedMetrics
-} from "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
   allRows,
   selectBackend
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
@@ -56,6 +51,11 @@ import {
   valueAt,
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric,
+  metricDirection,
+  weightedMetrics
+} from "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 

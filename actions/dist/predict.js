@@ -9,7 +9,6 @@ import {
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
   annotateAnomalies,
-  artifactPaths,
   code,
   dataSource,
   displayPath,
@@ -30,7 +29,6 @@ import {
   verifiedProductionDir,
   verifiedVersionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import {
   encodeTable,
   predictRows,
@@ -38,12 +36,14 @@ import {
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   UserError,
+  artifactPaths,
   findColumn,
   openFileAtomic,
   readJson,
   valueAt,
   writeJson
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 

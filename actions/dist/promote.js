@@ -7,8 +7,8 @@ import {
   getInput,
   runAction
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 

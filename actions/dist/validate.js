@@ -12,14 +12,15 @@ import "./chunks/evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
   annotateAnomalies,
-  artifactPaths,
   getInput,
   runAction
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  artifactPaths
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import "./chunks/evaluate+fused-worker+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";

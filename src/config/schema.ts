@@ -144,6 +144,12 @@ export const configSchema = {
         hidden: { type: 'array', items: positiveInt, default: [64, 64], description: 'Units of each hidden layer.' },
         activation: { enum: ['relu', 'elu', 'tanh', 'gelu'], default: 'relu' },
         dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0 },
+        module: {
+          type: 'string',
+          pattern: '\\.m?js$',
+          description:
+            "Your own model: an ES module (relative to the config) exporting buildModel(spec), which returns a tf.LayersModel for ct's encoded inputs, and optionally registerLayers(tf). ct trains, evaluates, promotes and serves it; its source is kept with every version.",
+        },
       },
     },
     training: {

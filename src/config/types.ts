@@ -81,6 +81,8 @@ export interface ModelConfig {
   hidden: number[];
   activation: 'relu' | 'elu' | 'tanh' | 'gelu';
   dropout: number;
+  /** A team's own model module (relative to the config file); absent: ct's MLP. */
+  module?: string;
 }
 
 export interface TrainingConfig {

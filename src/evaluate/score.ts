@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { readJson } from '../files.js';
 import { encodeTable, type EncodedData, labelledRows, type Preprocessing } from '../features/preprocessing.js';
 import { fileLoadHandler } from '../train/io.js';
+import { registerSavedModule } from '../train/module.js';
 import { predictRows } from '../train/predict.js';
 import { type MetricOptions, type ScoredRows, scoreRows } from './metrics.js';
 
@@ -32,11 +33,16 @@ export async function loadModel(dir: string, role: string): Promise<LoadedModel>
 
 /** The TF.js model of the folder `dir` alone; a model that cannot be loaded is a UserError naming `role`. */
 export async function loadLayersModel(dir: string, role: string): Promise<tf.LayersModel> {
+  // A model module's layers are registered from the copy saved with the model, never from the config's file.
+  await registerSavedModule(dir, role);
   try {
     return await tf.loadLayersModel(fileLoadHandler(dir));
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    // TF.js names the class; what to do about it is ct's to say.
+    const hint = /^Unknown layer: /.test(reason) ? ' (a custom layer of a model module must be registered in its registerLayers(tf))' : '';
+    throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${reason.replace(/\. This may be due to.*$/, '.')}${hint}`, {
       cause: error,
     });
   }

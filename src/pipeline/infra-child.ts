@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../config/types.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
 import { selectBackend } from '../train/backend.js';
+import { registerSavedModule } from '../train/module.js';
 import { fileLoadHandler } from '../train/io.js';
 import { predictRows } from '../train/predict.js';
 import { deserializeTable, type InfraChildReport, type SerializedTable } from './infra-check.js';
@@ -21,6 +22,7 @@ async function main(): Promise<InfraChildReport> {
   const table = deserializeTable(JSON.parse(readFileSync(rowsFile, 'utf8')) as SerializedTable);
   const started = performance.now();
   const preprocessing = JSON.parse(readFileSync(path.join(modelDir, 'preprocessing.json'), 'utf8')) as Preprocessing;
+  await registerSavedModule(modelDir, 'candidate');
   const model = await tf.loadLayersModel(fileLoadHandler(modelDir));
   const loaded = performance.now();
   const preds = predictRows(model, encodeTable(table, preprocessing, { withLabels: false }));

@@ -3,7 +3,7 @@
  * and write the model folder (`model.json`, `weights.bin`, `preprocessing.json`,
  * `training.json`, `statistics.json`).
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, loadDataset } from '../data/dataset.js';
@@ -17,7 +17,10 @@ import { candidateModel } from '../train/model.js';
 import { batchLine, classWeightsLine, epochLine, trainerLine } from '../train/progress.js';
 import { trainingRecord } from '../train/record.js';
 import { saveCandidate } from '../train/save.js';
-import { artifactPaths, type TrainingRecord } from '../artifacts.js';
+import { artifactPaths, MODULE_FILE, type TrainingRecord } from '../artifacts.js';
+import { displayPath } from '../data/files.js';
+import { UserError } from '../errors.js';
+import { buildModuleModel, configuredModule, importModelModule, modelSpec, moduleHash } from '../train/module.js';
 import { dataSource, quarantinedDays, type StageContext } from './context.js';
 import { packageVersions } from './lineage.js';
 import { gitInfo } from '../github/git.js';
@@ -48,6 +51,9 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
   const { config } = ctx.loaded;
   const { training } = config;
   const startedAt = new Date();
+  // A team's model module is imported and checked before any data is read.
+  const module = configuredModule(config, ctx.loaded.baseDir);
+  const moduleCode = module === null ? null : await importModelModule(module, 'model.module');
   const dataset = given ?? (await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx)));
   // --backend overrides the config's choice of training path and TF.js backend.
   const preference = ctx.backend ?? training.backend;
@@ -63,7 +69,8 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
 
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]!);
-  const candidate = candidateModel(data.preprocessing, config, keptLabels);
+  const built = moduleCode === null ? undefined : buildModuleModel(moduleCode, modelSpec(data.preprocessing, config), module!);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels, built);
   if (plan.mode === 'warm') await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
   const epochs = plan.mode === 'warm' ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
@@ -89,19 +96,41 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
     warm?.rescaled.map((r) => r.feature),
   );
   const record = trainingRecord({ ...run, ...lineage, start });
-
   const paths = artifactPaths(ctx.outDir);
-  try {
-    await saveCandidate(paths.modelDir, candidate.model, { preprocessing: data.preprocessing, record, table: data.table, config });
-  } finally {
-    candidate.model.dispose();
-  }
+  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module });
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
     `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === 'fused' ? 'fused step' : `TF.js on ${backend.name}`}); model written to ${path.relative(process.cwd(), paths.modelDir)}`,
   );
   if (tf.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
+}
+
+/**
+ * Saves the trained candidate (and disposes it): the model folder, with the model module's
+ * source beside it when there is one (what loads it from now on, under the version's checksums).
+ */
+async function writeCandidate(
+  ctx: StageContext,
+  dir: string,
+  model: tf.LayersModel,
+  { data, record, module }: { data: TrainingData; record: TrainingRecord; module: string | null },
+): Promise<void> {
+  if (module !== null) record.module = { path: displayPath(module), sha256: moduleHash(module) };
+  try {
+    await saveCandidate(dir, model, { preprocessing: data.preprocessing, record, table: data.table, config: ctx.loaded.config }).catch((error: unknown) => {
+      if (module === null || error instanceof UserError) throw error;
+      throw new UserError(
+        `model.module: ${displayPath(module)}: the trained model cannot be saved: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    if (module !== null) copyFileSync(module, path.join(dir, MODULE_FILE));
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
@@ -116,7 +145,8 @@ function startAndEncode(
 ): { plan: StartPlan<ProductionParent>; warm: WarmPreprocessing | null; data: TrainingData } {
   const { config } = ctx.loaded;
   const { warmStart } = config.training;
-  const asked = warmStart.enabled || options.update === true;
+  // A warm start carries ct's own layers; a model module trains from scratch.
+  const asked = (warmStart.enabled || options.update === true) && config.model.module === undefined;
   let plan = decideStart({
     warmStart,
     update: options.update === true,

@@ -14,14 +14,15 @@ import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { readJson, writeJson } from '../files.js';
+import { readJson, sha256Of, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
 import { checkRecordedChecksums, modelDir, readProduction } from '../registry/registry.js';
 import { changedPaths, mergeBase, type RegistryTree, registryTree, repositoryRoot, resolveCommit } from '../registry/git-tree.js';
 import { checkProposal } from '../registry/proposal.js';
 import { regateRecord } from '../evaluate/compare.js';
 import { selectBackend } from '../train/backend.js';
-import type { EvaluationRecord } from '../artifacts.js';
+import { type EvaluationRecord, MODULE_FILE } from '../artifacts.js';
+import { configuredModule, moduleHash } from '../train/module.js';
 import { dataSource, registryPath, type StageContext } from './context.js';
 import { loadModel, scoreSameRows } from '../evaluate/score.js';
 
@@ -142,6 +143,7 @@ export async function runVerifyProposal(ctx: StageContext, head: string, env: No
   });
   for (const c of verdict.checks) check(c.check, c.ok, c.message);
   record.version = verdict.version ?? '(none)';
+  if (verdict.version !== null) checkProposedModule(ctx, check, proposed, verdict.version);
   if (record.ok && verdict.evaluation !== null && verdict.version !== null) {
     const gates = regateRecord(config.gates, verdict.evaluation);
     check('gates of the base branch', gates.ok, gates.ok ? `${gates.checks.length} checks pass` : gates.failures.map((f) => f.message).join('; '));
@@ -155,6 +157,33 @@ export async function runVerifyProposal(ctx: StageContext, head: string, env: No
     }
   }
   return finishVerification(ctx, record);
+}
+
+/**
+ * Scoring a version that carries a model module runs it: only a module byte for byte the
+ * base branch's own (the file its config names) may run. Code from a pull request never does.
+ */
+function checkProposedModule(ctx: StageContext, check: Check, tree: RegistryTree, version: string): void {
+  const name = `${version}/${MODULE_FILE}`;
+  if (!tree.files.has(name)) return;
+  const proposed = sha256Of(tree.read(name));
+  const module = configuredModule(ctx.loaded.config, ctx.loaded.baseDir);
+  if (module === null || !existsSync(module)) {
+    check(
+      'model module',
+      false,
+      `${version} carries ${MODULE_FILE}, but the base branch's config names no model module: code from a pull request is never run`,
+    );
+    return;
+  }
+  const base = moduleHash(module);
+  check(
+    'model module',
+    proposed === base,
+    proposed === base
+      ? `${MODULE_FILE} is the base branch's ${displayPath(module)}`
+      : `${MODULE_FILE} differs from the base branch's ${displayPath(module)} (${proposed.slice(0, 19)}… vs ${base.slice(0, 19)}…): code from a pull request is never run`,
+  );
 }
 
 /** The files of `version` in `tree` written to `dir` (their names were checked as plain names), for loading. */

@@ -5,7 +5,7 @@
  * both commands start from.
  */
 import path from 'node:path';
-import type { PromotionRecord } from '../artifacts.js';
+import { MODULE_FILE, type PromotionRecord } from '../artifacts.js';
 import { UserError } from '../errors.js';
 import { hashFiles, modelDir, type ProductionPointer, type Provenance, publishVersion, readProduction, rollbackTo } from './registry.js';
 
@@ -86,7 +86,9 @@ export function rollbackOnBranch(registry: string, model: string, version: strin
 }
 
 function sameModel(candidate: Record<string, string>, productionDir: string): boolean {
-  const pick = (locate: (name: string) => string): Record<string, string> => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
+  // A model module decides predictions too: a candidate with one is compared with it.
+  const names = MODULE_FILE in candidate ? [...PREDICTIVE_FILES, MODULE_FILE] : PREDICTIVE_FILES;
+  const pick = (locate: (name: string) => string): Record<string, string> => Object.fromEntries(names.map((n) => [n, locate(n)]));
   try {
     return hashFiles(pick((n) => candidate[n]!)) === hashFiles(pick((n) => path.join(productionDir, n)));
   } catch {

@@ -110,12 +110,13 @@ export interface CandidateModel {
 }
 
 /**
- * Builds and compiles the candidate of `config`: seeded initial weights, the configured
- * optimiser, the task's loss weighted per class from `labels` (class index per training row).
+ * Builds and compiles the candidate of `config` (or compiles `built`, a model module's):
+ * seeded initial weights, the configured optimiser, the task's loss weighted per class from
+ * `labels` (class index per training row).
  */
-export function candidateModel(prep: Preprocessing, config: CtConfig, labels: ArrayLike<number>): CandidateModel {
+export function candidateModel(prep: Preprocessing, config: CtConfig, labels: ArrayLike<number>, built?: tf.LayersModel): CandidateModel {
   const { training } = config;
-  const model = buildModel(prep, config.model, training.seed);
+  const model = built ?? buildModel(prep, config.model, training.seed);
   const classNames = config.task === 'binary' ? ['0', '1'] : (prep.label.classes ?? []);
   const weights = classWeights(training, config.task, labels, classNames);
   compileModel(model, config.task, training, weights);

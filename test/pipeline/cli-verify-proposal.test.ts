@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, penguinsConfig, penguinsFolder, writeConfig } from './repo.js';
@@ -126,6 +126,24 @@ describe('ct verify --head: a proposal judged by the base branch, read as git ob
       rechecksum(v2);
     });
     expect(failed(verify(head))).toEqual([`metrics of ${v2}`]);
+  });
+
+  it('a version that carries a model module the base branch does not have: the check fails and the module never runs', () => {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'ct-module-ran-')), 'ran');
+    const head = attack('module-from-pr', () => {
+      writeFileSync(
+        path.join(registry, v2, 'model-module.js'),
+        `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport function buildModel() {}\nexport function registerLayers() {}\n`,
+      );
+      rechecksum(v2);
+    });
+    const v = verify(head);
+    expect(v.ok).toBe(false);
+    expect(failed(v)).toContain('model module');
+    expect(v.checks.find((c) => c.check === 'model module')!.message).toMatch(
+      /the base branch's config names no model module: code from a pull request is never run/,
+    );
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('a proposal that rewrites the verifier or its config fails before anything else', () => {

@@ -1,5 +1,8 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  MEASURED_METRICS
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
   require_tf_core_node
 } from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import {
@@ -10230,13 +10233,13 @@ var require_tf_layers_node = __commonJS({
     var WEIGHT_SPECS_SUFFIX = "weight_specs";
     var WEIGHT_DATA_SUFFIX = "weight_data";
     var MODEL_METADATA_SUFFIX = "model_metadata";
-    function getModelKeys(path2) {
+    function getModelKeys(path3) {
       return {
-        info: [PATH_PREFIX, path2, INFO_SUFFIX].join(PATH_SEPARATOR),
-        topology: [PATH_PREFIX, path2, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
-        weightSpecs: [PATH_PREFIX, path2, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
-        weightData: [PATH_PREFIX, path2, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
-        modelMetadata: [PATH_PREFIX, path2, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
+        info: [PATH_PREFIX, path3, INFO_SUFFIX].join(PATH_SEPARATOR),
+        topology: [PATH_PREFIX, path3, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
+        weightSpecs: [PATH_PREFIX, path3, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
+        weightData: [PATH_PREFIX, path3, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
+        modelMetadata: [PATH_PREFIX, path3, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
       };
     }
     function removeItems(keys) {
@@ -10607,7 +10610,7 @@ var require_tf_layers_node = __commonJS({
     var HTTPRequest = (
       /** @class */
       (function() {
-        function HTTPRequest2(path2, loadOptions) {
+        function HTTPRequest2(path3, loadOptions) {
           this.DEFAULT_METHOD = "POST";
           if (loadOptions == null) {
             loadOptions = {};
@@ -10622,15 +10625,15 @@ var require_tf_layers_node = __commonJS({
           } else {
             this.fetch = env().platform.fetch;
           }
-          assert(path2 != null && path2.length > 0, function() {
+          assert(path3 != null && path3.length > 0, function() {
             return "URL path for http must not be null, undefined or empty.";
           });
-          if (Array.isArray(path2)) {
-            assert(path2.length === 2, function() {
-              return "URL paths for http must have a length of 2, " + "(actual length is ".concat(path2.length, ").");
+          if (Array.isArray(path3)) {
+            assert(path3.length === 2, function() {
+              return "URL paths for http must have a length of 2, " + "(actual length is ".concat(path3.length, ").");
             });
           }
-          this.path = path2;
+          this.path = path3;
           if (loadOptions.requestInit != null && loadOptions.requestInit.body != null) {
             throw new Error("requestInit is expected to have no pre-existing body, but has one.");
           }
@@ -10756,7 +10759,7 @@ var require_tf_layers_node = __commonJS({
         };
         HTTPRequest2.prototype.getWeightUrls = function(weightsManifest) {
           return __awaiter(this, void 0, void 0, function() {
-            var weightPath, _a2, prefix, suffix, pathPrefix, fetchURLs, urlPromises, weightsManifest_1, weightsManifest_1_1, weightsGroup, _b, _c, path2, _d, _e, _f, _g;
+            var weightPath, _a2, prefix, suffix, pathPrefix, fetchURLs, urlPromises, weightsManifest_1, weightsManifest_1_1, weightsGroup, _b, _c, path3, _d, _e, _f, _g;
             var e_2, _h, e_3, _j;
             return __generator(this, function(_k) {
               switch (_k.label) {
@@ -10771,11 +10774,11 @@ var require_tf_layers_node = __commonJS({
                       weightsGroup = weightsManifest_1_1.value;
                       try {
                         for (_b = (e_3 = void 0, __values(weightsGroup.paths)), _c = _b.next(); !_c.done; _c = _b.next()) {
-                          path2 = _c.value;
+                          path3 = _c.value;
                           if (this.weightUrlConverter != null) {
-                            urlPromises.push(this.weightUrlConverter(path2));
+                            urlPromises.push(this.weightUrlConverter(path3));
                           } else {
-                            fetchURLs.push(pathPrefix + path2 + suffix);
+                            fetchURLs.push(pathPrefix + path3 + suffix);
                           }
                         }
                       } catch (e_3_1) {
@@ -10863,8 +10866,8 @@ var require_tf_layers_node = __commonJS({
     };
     IORouterRegistry.registerSaveRouter(httpRouter);
     IORouterRegistry.registerLoadRouter(httpRouter);
-    function http(path2, loadOptions) {
-      return new HTTPRequest(path2, loadOptions);
+    function http(path3, loadOptions) {
+      return new HTTPRequest(path3, loadOptions);
     }
     function validateUpdateShape(shape, indices, updates) {
       var sliceDim = indices.rank > 1 ? indices.shape[indices.rank - 1] : 1;
@@ -47268,17 +47271,17 @@ var require_tf_converter_node = __commonJS({
           configurable: true
         });
         GraphModel2.prototype.findIOHandler = function() {
-          var path2 = this.modelUrl;
-          if (path2.load != null) {
-            this.handler = path2;
+          var path3 = this.modelUrl;
+          if (path3.load != null) {
+            this.handler = path3;
           } else if (this.loadOptions.requestInit != null) {
-            this.handler = this.io.browserHTTPRequest(path2, this.loadOptions);
+            this.handler = this.io.browserHTTPRequest(path3, this.loadOptions);
           } else {
-            var handlers = this.io.getLoadHandlers(path2, this.loadOptions);
+            var handlers = this.io.getLoadHandlers(path3, this.loadOptions);
             if (handlers.length === 0) {
-              handlers.push(this.io.browserHTTPRequest(path2, this.loadOptions));
+              handlers.push(this.io.browserHTTPRequest(path3, this.loadOptions));
             } else if (handlers.length > 1) {
-              throw new Error("Found more than one (".concat(handlers.length, ") load handlers for ") + "URL '".concat([path2], "'"));
+              throw new Error("Found more than one (".concat(handlers.length, ") load handlers for ") + "URL '".concat([path3], "'"));
             }
             this.handler = handlers[0];
           }
@@ -56770,7 +56773,7 @@ var require_tf_backend_cpu_node = __commonJS({
       var tensors = inputs;
       var _c = tfjsCore.backend_util.decodeEinsumEquation(equation, tensors.length), allDims = _c.allDims, summedDims = _c.summedDims, idDims = _c.idDims;
       tfjsCore.backend_util.checkEinsumDimSizes(allDims.length, idDims, tensors);
-      var _d = tfjsCore.backend_util.getEinsumComputePath(summedDims, idDims), path2 = _d.path, steps = _d.steps;
+      var _d = tfjsCore.backend_util.getEinsumComputePath(summedDims, idDims), path3 = _d.path, steps = _d.steps;
       var nSteps = steps.length;
       var out = null;
       var numDimsRemaining = allDims.length;
@@ -56812,12 +56815,12 @@ var require_tf_backend_cpu_node = __commonJS({
           }
         }
         if (i < nSteps - 1) {
-          if (path2[i] >= 0) {
+          if (path3[i] >= 0) {
             out = sum({
               inputs: { x: out },
               backend,
               attrs: {
-                axis: path2[i] - (allDims.length - numDimsRemaining),
+                axis: path3[i] - (allDims.length - numDimsRemaining),
                 keepDims: false
               }
             });
@@ -69167,7 +69170,7 @@ var require_tf_backend_webgl_node = __commonJS({
       var tensors = inputs;
       var _c = tf.backend_util.decodeEinsumEquation(equation, tensors.length), allDims = _c.allDims, summedDims = _c.summedDims, idDims = _c.idDims;
       tf.backend_util.checkEinsumDimSizes(allDims.length, idDims, tensors);
-      var _d = tf.backend_util.getEinsumComputePath(summedDims, idDims), path2 = _d.path, steps = _d.steps;
+      var _d = tf.backend_util.getEinsumComputePath(summedDims, idDims), path3 = _d.path, steps = _d.steps;
       var nSteps = steps.length;
       var out = null;
       var numDimsRemaining = allDims.length;
@@ -69209,12 +69212,12 @@ var require_tf_backend_webgl_node = __commonJS({
           }
         }
         if (i < nSteps - 1) {
-          if (path2[i] >= 0) {
+          if (path3[i] >= 0) {
             out = sum({
               inputs: { x: out },
               backend,
               attrs: {
-                axis: path2[i] - (allDims.length - numDimsRemaining),
+                axis: path3[i] - (allDims.length - numDimsRemaining),
                 keepDims: false
               }
             });
@@ -77375,13 +77378,13 @@ var require_tf_node = __commonJS({
     var WEIGHT_SPECS_SUFFIX = "weight_specs";
     var WEIGHT_DATA_SUFFIX = "weight_data";
     var MODEL_METADATA_SUFFIX = "model_metadata";
-    function getModelKeys(path2) {
+    function getModelKeys(path3) {
       return {
-        info: [PATH_PREFIX, path2, INFO_SUFFIX].join(PATH_SEPARATOR),
-        topology: [PATH_PREFIX, path2, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
-        weightSpecs: [PATH_PREFIX, path2, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
-        weightData: [PATH_PREFIX, path2, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
-        modelMetadata: [PATH_PREFIX, path2, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
+        info: [PATH_PREFIX, path3, INFO_SUFFIX].join(PATH_SEPARATOR),
+        topology: [PATH_PREFIX, path3, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
+        weightSpecs: [PATH_PREFIX, path3, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
+        weightData: [PATH_PREFIX, path3, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
+        modelMetadata: [PATH_PREFIX, path3, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
       };
     }
     function removeItems(keys) {
@@ -77650,7 +77653,7 @@ var require_tf_node = __commonJS({
     var OCTET_STREAM_MIME_TYPE = "application/octet-stream";
     var JSON_TYPE = "application/json";
     var HTTPRequest = class {
-      constructor(path2, loadOptions) {
+      constructor(path3, loadOptions) {
         this.DEFAULT_METHOD = "POST";
         if (loadOptions == null) {
           loadOptions = {};
@@ -77663,11 +77666,11 @@ var require_tf_node = __commonJS({
         } else {
           this.fetch = env().platform.fetch;
         }
-        assert(path2 != null && path2.length > 0, () => "URL path for http must not be null, undefined or empty.");
-        if (Array.isArray(path2)) {
-          assert(path2.length === 2, () => `URL paths for http must have a length of 2, (actual length is ${path2.length}).`);
+        assert(path3 != null && path3.length > 0, () => "URL path for http must not be null, undefined or empty.");
+        if (Array.isArray(path3)) {
+          assert(path3.length === 2, () => `URL paths for http must have a length of 2, (actual length is ${path3.length}).`);
         }
-        this.path = path2;
+        this.path = path3;
         if (loadOptions.requestInit != null && loadOptions.requestInit.body != null) {
           throw new Error("requestInit is expected to have no pre-existing body, but has one.");
         }
@@ -77753,11 +77756,11 @@ var require_tf_node = __commonJS({
         const fetchURLs = [];
         const urlPromises = [];
         for (const weightsGroup of weightsManifest) {
-          for (const path2 of weightsGroup.paths) {
+          for (const path3 of weightsGroup.paths) {
             if (this.weightUrlConverter != null) {
-              urlPromises.push(this.weightUrlConverter(path2));
+              urlPromises.push(this.weightUrlConverter(path3));
             } else {
-              fetchURLs.push(pathPrefix + path2 + suffix);
+              fetchURLs.push(pathPrefix + path3 + suffix);
             }
           }
         }
@@ -77802,8 +77805,8 @@ var require_tf_node = __commonJS({
     };
     IORouterRegistry.registerSaveRouter(httpRouter);
     IORouterRegistry.registerLoadRouter(httpRouter);
-    function http(path2, loadOptions) {
-      return new HTTPRequest(path2, loadOptions);
+    function http(path3, loadOptions) {
+      return new HTTPRequest(path3, loadOptions);
     }
     function oneHot_(indices, depth, onValue = 1, offValue = 0, dtype = "int32") {
       if (depth < 2) {
@@ -81005,6 +81008,36 @@ var require_tf_node = __commonJS({
   }
 });
 
+// src/artifacts.ts
+import { existsSync } from "node:fs";
+import path from "node:path";
+function artifactPaths(outDir) {
+  return {
+    validation: path.join(outDir, "validation.json"),
+    validationReport: path.join(outDir, "validation.md"),
+    modelDir: path.join(outDir, "model"),
+    trainingReport: path.join(outDir, "training.md"),
+    evaluation: path.join(outDir, "evaluation.json"),
+    evaluationReport: path.join(outDir, "evaluation.md"),
+    promotion: path.join(outDir, "promotion.json"),
+    prediction: path.join(outDir, "prediction.json"),
+    predictionReport: path.join(outDir, "prediction.md")
+  };
+}
+var TIMING_MARKDOWN = { start: "<!-- timing: measured on this machine, differs between runs -->", end: "<!-- /timing -->" };
+var MODEL_FILES = ["model.json", "weights.bin", "preprocessing.json", "training.json", "statistics.json"];
+var MODULE_FILE = "model-module.js";
+function modelFiles(dir) {
+  const names = existsSync(path.join(dir, MODULE_FILE)) ? [...MODEL_FILES, MODULE_FILE] : MODEL_FILES;
+  return Object.fromEntries(names.map((name) => [name, path.join(dir, name)]));
+}
+function splitMeasured(metrics) {
+  const reproducible = {};
+  const measured = {};
+  for (const [name, value] of Object.entries(metrics)) (MEASURED_METRICS.includes(name) ? measured : reproducible)[name] = value;
+  return { reproducible, measured };
+}
+
 // src/errors.ts
 var UserError = class extends Error {
   name = "UserError";
@@ -81025,14 +81058,14 @@ var FILE_SYSTEM_REASONS = {
 };
 function explainFileSystemError(error) {
   if (isUserError(error) || typeof error !== "object" || error === null) return error;
-  const { code, path: path2 } = error;
+  const { code, path: path3 } = error;
   const reason = typeof code === "string" ? FILE_SYSTEM_REASONS[code] : void 0;
   if (reason === void 0) return error;
-  return new UserError(`${typeof path2 === "string" ? `cannot write ${path2}` : "file system error"}: ${reason} (${String(code)})`, { cause: error });
+  return new UserError(`${typeof path3 === "string" ? `cannot write ${path3}` : "file system error"}: ${reason} (${String(code)})`, { cause: error });
 }
 
 // src/fault.ts
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync as existsSync2, writeFileSync } from "node:fs";
 
 // src/sleep.ts
 function sleepSync(ms) {
@@ -81062,17 +81095,17 @@ function pauseHere(gate) {
   paused = true;
   writeFileSync(`${gate}.reached`, String(process.pid));
   const deadline = Date.now() + 6e4;
-  while (!existsSync(gate) && Date.now() < deadline) sleepSync(25);
+  while (!existsSync2(gate) && Date.now() < deadline) sleepSync(25);
 }
 
 // src/files.ts
 import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync as appendFileSync2, closeSync, existsSync as existsSync2, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path from "node:path";
+import { appendFileSync as appendFileSync2, closeSync, existsSync as existsSync3, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path2 from "node:path";
 function openFileAtomic(file) {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const name = path.basename(file);
-  const temp = path.join(path.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  mkdirSync(path2.dirname(file), { recursive: true });
+  const name = path2.basename(file);
+  const temp = path2.join(path2.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   let fd = openSync(temp, "w");
   const close = () => {
     if (fd === null) return;
@@ -81143,9 +81176,9 @@ function appendJobSummary(env, markdown) {
 `);
 }
 function findRepositoryRoot(dir) {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync2(path.join(d, ".git"))) return realpathSync(d);
-    if (path.dirname(d) === d) return null;
+  for (let d = path2.resolve(dir); ; d = path2.dirname(d)) {
+    if (existsSync3(path2.join(d, ".git"))) return realpathSync(d);
+    if (path2.dirname(d) === d) return null;
   }
 }
 
@@ -81346,6 +81379,11 @@ function nullColumn(name, type, rows) {
 }
 
 export {
+  artifactPaths,
+  TIMING_MARKDOWN,
+  MODULE_FILE,
+  modelFiles,
+  splitMeasured,
   UserError,
   isUserError,
   explainFileSystemError,

@@ -1,5 +1,6 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  MODULE_FILE,
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
@@ -496,23 +497,23 @@ var tf3 = __toESM(require_tf_node(), 1);
 var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
 function labelScale(label) {
   if (label.task !== "regression" || label.scale === void 0 || label.scale === null) return { ...IDENTITY_SCALE };
-  const { mean, std } = label.scale;
-  return { mean: Number.isFinite(mean) ? mean : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
+  const { mean: mean2, std } = label.scale;
+  return { mean: Number.isFinite(mean2) ? mean2 : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
 }
 function fitLabelScale(values) {
   let n = 0;
-  let mean = 0;
+  let mean2 = 0;
   let m2 = 0;
   for (let i = 0; i < values.length; i++) {
     const y = values[i];
     if (!Number.isFinite(y)) continue;
     n++;
-    const d = y - mean;
-    mean += d / n;
-    m2 += d * (y - mean);
+    const d = y - mean2;
+    mean2 += d / n;
+    m2 += d * (y - mean2);
   }
   const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  return { mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  return { mean: n > 0 ? mean2 : 0, std: std > 0 ? std : 1 };
 }
 function standardizeLabels(labels, scale) {
   if (scale.mean === 0 && scale.std === 1) return labels;
@@ -618,13 +619,13 @@ function allRows(n) {
   for (let i = 0; i < n; i++) rows[i] = i;
   return rows;
 }
-function predictRows(model, data, rows = allRows(data.rows)) {
-  const units = model.outputs[0].shape[1] ?? 1;
+function predictRows(model2, data, rows = allRows(data.rows)) {
+  const units = model2.outputs[0].shape[1] ?? 1;
   const out = new Float32Array(rows.length * units);
   for (let start = 0; start < rows.length; start += CHUNK) {
     const end = Math.min(rows.length, start + CHUNK);
     const values = tf3.tidy(() => {
-      const prediction = model.predict(batchTensors(data, rows, start, end), { batchSize: end - start });
+      const prediction = model2.predict(batchTensors(data, rows, start, end), { batchSize: end - start });
       return prediction.dataSync();
     });
     out.set(values, start * units);
@@ -672,9 +673,9 @@ function farLimits(f) {
   return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: "z" };
 }
 function labelledRows(data) {
-  const keep = [];
-  for (let i = 0; i < data.rows; i++) if (!Number.isNaN(data.labels[i])) keep.push(i);
-  return Int32Array.from(keep);
+  const keep2 = [];
+  for (let i = 0; i < data.rows; i++) if (!Number.isNaN(data.labels[i])) keep2.push(i);
+  return Int32Array.from(keep2);
 }
 function requireColumn(table, name, role) {
   const column = findColumn(table, name);
@@ -812,7 +813,7 @@ function categoryKey(column, i) {
 }
 function fitNumeric(f, values, nulls, transform) {
   let n = 0;
-  let mean = 0;
+  let mean2 = 0;
   let m2 = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -821,14 +822,14 @@ function fitNumeric(f, values, nulls, transform) {
     const x = applyNumeric(values[i], transform);
     if (!Number.isFinite(x)) continue;
     n++;
-    const d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
+    const d = x - mean2;
+    mean2 += d / n;
+    m2 += d * (x - mean2);
     if (x < min) min = x;
     if (x > max) max = x;
   }
   const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, mean: n > 0 ? mean2 : 0, std: std > 0 ? std : 1 };
   return n > 0 ? { ...fitted, min, max } : fitted;
 }
 function applyNumeric(x, transform) {
@@ -852,7 +853,7 @@ function encodeFeatureColumn(table, f, observe) {
     const values = column.values;
     const out2 = new Float32Array(n);
     const { low, high } = farLimits(f);
-    const { mean, std } = f;
+    const { mean: mean2, std } = f;
     const log = f.transform === "log1p";
     let missing2 = 0;
     let nonFinite2 = 0;
@@ -872,7 +873,7 @@ function encodeFeatureColumn(table, f, observe) {
         far++;
         observe?.(i, "far", x);
       }
-      out2[i] = (x - mean) / std;
+      out2[i] = (x - mean2) / std;
     }
     Object.assign(counts, { missing: missing2, nonFinite: nonFinite2, far });
     return { values: out2, counts };
@@ -1035,30 +1036,30 @@ function specBytes(spec) {
   if (spec.dtype === "string") return void 0;
   return size * (spec.dtype === "complex64" ? 8 : spec.dtype === "bool" ? 1 : 4);
 }
-async function readModelJson(path) {
+async function readModelJson(path2) {
   let text;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFile(path2, "utf8");
   } catch (error) {
-    throw new UserError(`cannot read model file ${path}: ${fsReason(error)}`, { cause: error });
+    throw new UserError(`cannot read model file ${path2}: ${fsReason(error)}`, { cause: error });
   }
   let parsed;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`model file ${path} is not valid JSON: ${error.message}`, { cause: error });
+    throw new UserError(`model file ${path2} is not valid JSON: ${error.message}`, { cause: error });
   }
   const json = parsed;
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new UserError(`model file ${path} is not a TF.js model: expected a JSON object`);
+    throw new UserError(`model file ${path2} is not a TF.js model: expected a JSON object`);
   }
   if (json.modelTopology == null || typeof json.modelTopology !== "object") {
-    throw new UserError(`model file ${path} is not a TF.js layers model: no modelTopology`);
+    throw new UserError(`model file ${path2} is not a TF.js layers model: no modelTopology`);
   }
   const manifest = json.weightsManifest;
   const manifestOk = Array.isArray(manifest) && manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group?.weights));
   if (!manifestOk) {
-    throw new UserError(`model file ${path} is not a TF.js layers model: weightsManifest is missing or malformed`);
+    throw new UserError(`model file ${path2} is not a TF.js layers model: weightsManifest is missing or malformed`);
   }
   return json;
 }
@@ -1067,15 +1068,15 @@ async function readWeights(dir, modelPath, manifest) {
   const parts = [];
   for (const group of manifest) {
     for (const file of group.paths) {
-      const path = resolve(dir, file);
-      const inside = relative(dir, path);
+      const path2 = resolve(dir, file);
+      const inside = relative(dir, path2);
       if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
         throw new UserError(`model file ${modelPath} refers to a weights file outside its directory: ${file}`);
       }
       try {
-        parts.push(await readFile(path));
+        parts.push(await readFile(path2));
       } catch (error) {
-        throw new UserError(`cannot read weights file ${path}: ${fsReason(error)}`, { cause: error });
+        throw new UserError(`cannot read weights file ${path2}: ${fsReason(error)}`, { cause: error });
       }
     }
   }
@@ -1097,8 +1098,8 @@ async function readWeights(dir, modelPath, manifest) {
   }
   return [specs, buffer];
 }
-function fileLoadHandler(path) {
-  const modelPath = path.endsWith(".json") ? resolve(path) : resolve(path, MODEL_JSON);
+function fileLoadHandler(path2) {
+  const modelPath = path2.endsWith(".json") ? resolve(path2) : resolve(path2, MODEL_JSON);
   const dir = dirname2(modelPath);
   return {
     async load() {
@@ -1106,6 +1107,180 @@ function fileLoadHandler(path) {
       return tf4.io.getModelArtifactsForJSON(json, (manifest) => readWeights(dir, modelPath, manifest));
     }
   };
+}
+
+// src/train/module.ts
+var tf6 = __toESM(require_tf_node(), 1);
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
+
+// src/train/model.ts
+var tf5 = __toESM(require_tf_node(), 1);
+function outputUnits(prep) {
+  return prep.task === "multiclass" ? prep.label.classes.length : 1;
+}
+function buildModel(prep, model2, seed) {
+  let nextSeed = seed;
+  const seeded = () => nextSeed++;
+  const inputs = [];
+  const parts = [];
+  for (const f of prep.features) {
+    if (f.kind === "categorical") {
+      const input2 = tf5.input({ shape: [1], dtype: "int32", name: f.name });
+      const embedded = tf5.layers.embedding({
+        inputDim: f.cardinality,
+        outputDim: f.embedding,
+        embeddingsInitializer: tf5.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        name: `${f.name}_embedding`
+      }).apply(input2);
+      inputs.push(input2);
+      parts.push(tf5.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
+    } else {
+      const input2 = tf5.input({ shape: [1], dtype: "float32", name: f.name });
+      inputs.push(input2);
+      parts.push(input2);
+    }
+  }
+  let x = parts.length === 1 ? parts[0] : tf5.layers.concatenate({ name: "features" }).apply(parts);
+  model2.hidden.forEach((units, i) => {
+    x = tf5.layers.dense({ units, activation: model2.activation, kernelInitializer: tf5.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
+    if (model2.dropout > 0) x = tf5.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
+  });
+  const output = tf5.layers.dense({
+    units: outputUnits(prep),
+    activation: headActivation(prep.task),
+    kernelInitializer: tf5.initializers.glorotUniform({ seed: seeded() }),
+    name: "output"
+  }).apply(x);
+  return tf5.model({ inputs, outputs: output, name: "ct_model" });
+}
+function headActivation(task) {
+  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
+}
+function lossFor(task) {
+  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
+}
+function classWeights(training, task, labels, classNames) {
+  const spec = training.classWeight;
+  if (spec === void 0) return null;
+  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
+  const k = classNames.length;
+  if (spec === "balanced") {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
+  }
+  return classNames.map((name) => spec[name] ?? 1);
+}
+function compileModel(model2, task, training, weights = null) {
+  const optimizer = training.optimizer === "sgd" ? tf5.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf5.train.rmsprop(training.learningRate) : tf5.train.adam(training.learningRate);
+  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
+}
+function candidateModel(prep, config, labels, built) {
+  const { training } = config;
+  const model2 = built ?? buildModel(prep, config.model, training.seed);
+  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
+  const weights = classWeights(training, config.task, labels, classNames);
+  compileModel(model2, config.task, training, weights);
+  return { model: model2, classNames, weights };
+}
+function weightedLoss(task, weights) {
+  const w = tf5.keep(tf5.tensor1d(weights));
+  return (yTrue, yPred) => tf5.tidy(() => {
+    const classes = task === "multiclass" ? tf5.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
+    const perRow = task === "binary" ? tf5.metrics.binaryCrossentropy(yTrue, yPred) : tf5.metrics.categoricalCrossentropy(tf5.oneHot(classes, weights.length), yPred);
+    return tf5.mean(tf5.mul(perRow.reshape([-1]), tf5.gather(w, classes)));
+  });
+}
+
+// src/train/module.ts
+function moduleHash(file) {
+  return `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+}
+function configuredModule(config, baseDir) {
+  return config.model.module === void 0 ? null : path.resolve(baseDir, config.model.module);
+}
+async function importModelModule(file, what) {
+  if (!existsSync2(file)) throw new UserError(`${what}: ${file} does not exist`);
+  let loaded;
+  try {
+    loaded = await import(`${pathToFileURL2(file).href}?${moduleHash(file).slice(7, 23)}`);
+  } catch (error) {
+    throw new UserError(`${what}: ${file} cannot be imported: ${firstLine(error)}`, { cause: error });
+  }
+  const buildModel2 = loaded.buildModel ?? loaded.default;
+  if (typeof buildModel2 !== "function") throw new UserError(`${what}: ${file} exports no buildModel(spec) function (a named or the default export)`);
+  const registerLayers = loaded.registerLayers;
+  if (registerLayers !== void 0 && typeof registerLayers !== "function") throw new UserError(`${what}: ${file}: registerLayers is not a function`);
+  try {
+    registerLayers?.(tf6);
+  } catch (error) {
+    throw new UserError(`${what}: ${file}: registerLayers(tf) threw: ${firstLine(error)}`, { cause: error });
+  }
+  return { buildModel: buildModel2, ...registerLayers === void 0 ? {} : { registerLayers } };
+}
+async function registerSavedModule(dir, role) {
+  const file = path.join(dir, MODULE_FILE);
+  if (existsSync2(file)) await importModelModule(file, `${role}: its model module`);
+}
+function modelSpec(prep, config) {
+  return {
+    tf: tf6,
+    task: prep.task,
+    inputs: prep.features.map(
+      (f) => f.kind === "categorical" ? { name: f.name, kind: "categorical", dtype: "int32", vocabulary: f.cardinality, embedding: f.embedding } : { name: f.name, kind: "numeric", dtype: "float32" }
+    ),
+    output: { units: outputUnits(prep), activation: headActivation(prep.task) },
+    model: { hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout },
+    seed: config.training.seed
+  };
+}
+function buildModuleModel(module, spec, file) {
+  let model2;
+  try {
+    model2 = module.buildModel(spec);
+  } catch (error) {
+    throw new UserError(`model.module: ${file}: buildModel threw: ${firstLine(error)}`, { cause: error });
+  }
+  if (!(model2 instanceof tf6.LayersModel)) {
+    throw new UserError(`model.module: ${file}: buildModel returned ${describe(model2)}, not a tf.LayersModel (build it with spec.tf, ct's TF.js)`);
+  }
+  const problem = shapeProblem(model2, spec);
+  if (problem !== null) {
+    model2.dispose();
+    throw new UserError(`model.module: ${file}: ${problem}`);
+  }
+  return model2;
+}
+function shapeProblem(model2, spec) {
+  if (model2.inputs.length !== spec.inputs.length) {
+    return `the model has ${model2.inputs.length} inputs; ct feeds ${spec.inputs.length}, one per feature in spec.inputs order (${spec.inputs.map((i) => i.name).join(", ")})`;
+  }
+  for (const [i, input2] of model2.inputs.entries()) {
+    const want = spec.inputs[i];
+    if (input2.shape.length !== 2 || input2.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input2.shape)}; ct feeds [batch, 1]`;
+    if (input2.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input2.dtype}; ct feeds ${want.dtype}`;
+  }
+  if (model2.outputs.length !== 1) return `the model has ${model2.outputs.length} outputs; ct trains one`;
+  const shape = model2.outputs[0].shape;
+  if (shape.length !== 2 || shape[1] !== spec.output.units) {
+    return `the output has shape ${shapeText(shape)}; a ${spec.task} model gives [batch, ${spec.output.units}] (spec.output)`;
+  }
+  return null;
+}
+var shapeText = (shape) => `[${shape.map((d) => d ?? "batch").join(", ")}]`;
+function describe(value) {
+  if (value === null || value === void 0) return String(value);
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return typeof value;
+}
+function firstLine(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }
 
 export {
@@ -1125,5 +1300,13 @@ export {
   featureColumnMismatch,
   encodeFeatureColumn,
   fileSaveHandler,
-  fileLoadHandler
+  fileLoadHandler,
+  headActivation,
+  candidateModel,
+  moduleHash,
+  configuredModule,
+  importModelModule,
+  registerSavedModule,
+  modelSpec,
+  buildModuleModel
 };

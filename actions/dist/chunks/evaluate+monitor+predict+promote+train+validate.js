@@ -1,17 +1,12 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  GUARD_METRICS,
-  MEASURED_METRICS,
-  computeMetrics,
-  headlineMetric,
-  metricDirection
-} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
   MS_PER_DAY,
   MS_PER_HOUR,
   MS_PER_MINUTE,
+  TIMING_MARKDOWN,
   UserError,
   appendJobSummary,
+  artifactPaths,
   concatTables,
   explainFileSystemError,
   faultPoint,
@@ -29,6 +24,12 @@ import {
   writeFileAtomic,
   writeJson
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  GUARD_METRICS,
+  computeMetrics,
+  headlineMetric,
+  metricDirection
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __commonJS,
   __require,
@@ -1074,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path9 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path9 && path9[0] !== "/") {
+          path9 = `/${path9}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path9}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path9, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path9,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path9, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path9,
           error2.message
         );
       });
@@ -1613,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path9, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path9);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path9,
         method,
         body,
         headers,
@@ -1693,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path10 !== "string") {
+        if (typeof path9 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path9)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path9, query) : path9;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path9, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path9} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path9;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path9 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path9;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path9 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path9;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path9) {
+      if (typeof path9 !== "string") {
+        return path9;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path9.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path9;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path9);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path9, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path9,
         method,
         body,
         headers,
@@ -11270,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path9,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16152,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code2 = path10.charCodeAt(i);
+    function validateCookiePath(path9) {
+      for (let i = 0; i < path9.length; ++i) {
+        const code2 = path9.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19074,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path9 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path9 = `/${path9}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path9);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22378,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path10) {
-      let input = path10;
+    function removeDotSegments(path9) {
+      let input = path9;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22453,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path10) {
-      if (path10 === "" || path10[0] === "/") {
-        return removeDotSegments(path10);
+    function removeDotSegmentsRelative(path9) {
+      if (path9 === "" || path9[0] === "/") {
+        return removeDotSegments(path9);
       }
-      const segments = path10.split("/");
+      const segments = path9.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22820,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
+        const path9 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path9 && path9 !== "/" ? path9 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26131,17 +26132,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path9) {
+      const ctrl = callVisitor(key, node, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path9, ctrl);
+        return visit_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path9 = Object.freeze(path9.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26152,13 +26153,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path9 = Object.freeze(path9.concat(node));
+          const ck = visit_("key", node.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26179,17 +26180,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path9) {
+      const ctrl = await callVisitor(key, node, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path9, ctrl);
+        return visitAsync_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path9 = Object.freeze(path9.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26200,13 +26201,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path9 = Object.freeze(path9.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26233,23 +26234,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path9) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path9);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path9);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path9);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path9);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path9);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path9);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path9, node) {
+      const parent = path9[path9.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -26861,10 +26862,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path9, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path9.length - 1; i >= 0; --i) {
+        const k = path9[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -26883,7 +26884,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -26913,11 +26914,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path9, value) {
+        if (isEmptyPath(path9))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path9;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -26931,8 +26932,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -26946,8 +26947,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path9, keepScalar) {
+        const [key, ...rest] = path9;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -26965,8 +26966,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -26976,8 +26977,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path9, value) {
+        const [key, ...rest] = path9;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29492,9 +29493,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path9, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path9, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29569,14 +29570,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path9) {
+        if (Collection.isEmptyPath(path9)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29591,10 +29592,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path9, keepScalar) {
+        if (Collection.isEmptyPath(path9))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29605,10 +29606,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path9) {
+        if (Collection.isEmptyPath(path9))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29625,13 +29626,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path9, value) {
+        if (Collection.isEmptyPath(path9)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path9), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path9, value);
         }
       }
       /**
@@ -31592,9 +31593,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path9) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path9) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31603,23 +31604,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path9) => {
+      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
+      const field = path9[path9.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path9, item, visitor) {
+      let ctrl = visitor(item, path9);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31630,10 +31631,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path9);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -33933,33 +33934,6 @@ function group(name, fn) {
   });
 }
 
-// src/artifacts.ts
-import path from "node:path";
-function artifactPaths(outDir) {
-  return {
-    validation: path.join(outDir, "validation.json"),
-    validationReport: path.join(outDir, "validation.md"),
-    modelDir: path.join(outDir, "model"),
-    trainingReport: path.join(outDir, "training.md"),
-    evaluation: path.join(outDir, "evaluation.json"),
-    evaluationReport: path.join(outDir, "evaluation.md"),
-    promotion: path.join(outDir, "promotion.json"),
-    prediction: path.join(outDir, "prediction.json"),
-    predictionReport: path.join(outDir, "prediction.md")
-  };
-}
-var TIMING_MARKDOWN = { start: "<!-- timing: measured on this machine, differs between runs -->", end: "<!-- /timing -->" };
-var MODEL_FILES = ["model.json", "weights.bin", "preprocessing.json", "training.json", "statistics.json"];
-function modelFiles(dir) {
-  return Object.fromEntries(MODEL_FILES.map((name) => [name, path.join(dir, name)]));
-}
-function splitMeasured(metrics) {
-  const reproducible = {};
-  const measured = {};
-  for (const [name, value] of Object.entries(metrics)) (MEASURED_METRICS.includes(name) ? measured : reproducible)[name] = value;
-  return { reproducible, measured };
-}
-
 // src/data/partitions.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -33972,7 +33946,7 @@ import { extname, isAbsolute, relative, sep } from "node:path";
 import { createHash } from "node:crypto";
 import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import path2 from "node:path";
+import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 function isRemote(location) {
@@ -33988,9 +33962,9 @@ function remoteDisplay(url) {
 }
 function remoteName(url) {
   try {
-    return path2.posix.basename(new URL(url).pathname);
+    return path.posix.basename(new URL(url).pathname);
   } catch {
-    return path2.posix.basename(url);
+    return path.posix.basename(url);
   }
 }
 function pinnedHash(url) {
@@ -34126,11 +34100,11 @@ function localCopy(url) {
       const info2 = await remoteInfo(url);
       versions.set(url, info2.version);
       if (copiesDir === void 0) {
-        copiesDir = mkdtempSync(path2.join(tmpdir(), "ct-remote-"));
+        copiesDir = mkdtempSync(path.join(tmpdir(), "ct-remote-"));
         const dir = copiesDir;
         process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
       }
-      const file = path2.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
+      const file = path.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
       const response = await request(url, { method: "GET" });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
       let received = 0;
@@ -34172,11 +34146,11 @@ function remoteError(error2, localShown, url) {
 }
 
 // src/data/files.ts
-function displayPath(path10) {
-  if (isRemote(path10)) return remoteDisplay(path10);
-  let shown = path10;
-  if (isAbsolute(path10)) {
-    const rel = relative(process.cwd(), path10);
+function displayPath(path9) {
+  if (isRemote(path9)) return remoteDisplay(path9);
+  let shown = path9;
+  if (isAbsolute(path9)) {
+    const rel = relative(process.cwd(), path9);
     if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) shown = rel;
   }
   return sep === "/" ? shown : shown.split(sep).join("/");
@@ -34188,39 +34162,39 @@ var FORMAT_BY_EXTENSION = {
   ".ndjson": "jsonl"
 };
 var DATA_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
-function formatOf(path10) {
-  return FORMAT_BY_EXTENSION[extname(isRemote(path10) ? remoteName(path10) : path10).toLowerCase()];
+function formatOf(path9) {
+  return FORMAT_BY_EXTENSION[extname(isRemote(path9) ? remoteName(path9) : path9).toLowerCase()];
 }
-function assertDataFile(path10) {
-  if (isRemote(path10)) {
-    checkRemoteUrl(path10);
+function assertDataFile(path9) {
+  if (isRemote(path9)) {
+    checkRemoteUrl(path9);
     return;
   }
   let isFile;
   try {
-    isFile = statSync2(path10).isFile();
+    isFile = statSync2(path9).isFile();
   } catch (error2) {
     if (isErrno(error2, "ENOENT") || isErrno(error2, "ENOTDIR")) {
-      throw new UserError(`data file not found: ${displayPath(path10)}`, { cause: error2 });
+      throw new UserError(`data file not found: ${displayPath(path9)}`, { cause: error2 });
     }
-    throw new UserError(`cannot read data file ${displayPath(path10)}: ${error2.message}`, { cause: error2 });
+    throw new UserError(`cannot read data file ${displayPath(path9)}: ${error2.message}`, { cause: error2 });
   }
-  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path10)}`);
+  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path9)}`);
 }
-function openDataFile(path10) {
-  assertDataFile(path10);
+function openDataFile(path9) {
+  assertDataFile(path9);
   try {
-    return openSync2(path10, "r");
+    return openSync2(path9, "r");
   } catch (error2) {
-    throw new UserError(`cannot read data file ${displayPath(path10)}: ${error2.message}`, { cause: error2 });
+    throw new UserError(`cannot read data file ${displayPath(path9)}: ${error2.message}`, { cause: error2 });
   }
 }
-function assertColumnsExist(path10, wanted, available) {
+function assertColumnsExist(path9, wanted, available) {
   if (wanted === void 0) return;
   const have = new Set(available);
   for (const name of wanted) {
     if (!have.has(name)) {
-      throw new UserError(`${displayPath(path10)}: no column "${name}" (columns: ${available.join(", ")})`);
+      throw new UserError(`${displayPath(path9)}: no column "${name}" (columns: ${available.join(", ")})`);
     }
   }
 }
@@ -34588,7 +34562,7 @@ var RETRY_DAYS = {
 
 // src/actions/run-action.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import path4 from "node:path";
+import path3 from "node:path";
 var tf = __toESM(require_tf_node(), 1);
 
 // src/config/load.ts
@@ -34596,7 +34570,7 @@ var import_ajv = __toESM(require_ajv(), 1);
 var import_yaml = __toESM(require_dist(), 1);
 import { createHash as createHash2 } from "node:crypto";
 import { lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/sweep/plan.ts
 var SWEEPABLE = /^(model|training)\.[A-Za-z][A-Za-z0-9]*$/;
@@ -34990,7 +34964,12 @@ var configSchema = {
       properties: {
         hidden: { type: "array", items: positiveInt, default: [64, 64], description: "Units of each hidden layer." },
         activation: { enum: ["relu", "elu", "tanh", "gelu"], default: "relu" },
-        dropout: { type: "number", minimum: 0, maximum: 0.9, default: 0 }
+        dropout: { type: "number", minimum: 0, maximum: 0.9, default: 0 },
+        module: {
+          type: "string",
+          pattern: "\\.m?js$",
+          description: "Your own model: an ES module (relative to the config) exporting buildModel(spec), which returns a tf.LayersModel for ct's encoded inputs, and optionally registerLayers(tf). ct trains, evaluates, promotes and serves it; its source is kept with every version."
+        }
       }
     },
     training: {
@@ -35483,7 +35462,7 @@ function loadConfig(file, options = {}) {
     config = checkConfig(`${file} (sweep ${leg.id}: ${describeLeg(leg)})`, applyLeg(raw, leg));
   }
   checkGateMetrics(file, config);
-  const baseDir = path3.dirname(path3.resolve(file));
+  const baseDir = path2.dirname(path2.resolve(file));
   checkPathsInside(file, config, baseDir);
   return {
     config,
@@ -35535,9 +35514,9 @@ function checkPathsInside(file, config, baseDir) {
   ];
   for (const [field, value] of fields) {
     if (value === void 0) continue;
-    const target = realTarget(path3.resolve(baseDir, value), 0);
-    const relative2 = path3.relative(root, target);
-    if (relative2 !== ".." && !relative2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(relative2)) continue;
+    const target = realTarget(path2.resolve(baseDir, value), 0);
+    const relative2 = path2.relative(root, target);
+    if (relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2)) continue;
     const hint = field === "data.path" ? " (for a batch elsewhere, use --data)" : "";
     throw new UserError(`${file}: ${field}: "${value}" resolves to ${target}, outside the repository ${root}${hint}`);
   }
@@ -35547,7 +35526,7 @@ function realTarget(p, depth) {
     return realpathSync(p);
   } catch {
   }
-  const parent = path3.dirname(p);
+  const parent = path2.dirname(p);
   if (parent === p || depth > 40) return p;
   const realParent = realTarget(parent, depth + 1);
   let link;
@@ -35556,7 +35535,7 @@ function realTarget(p, depth) {
   } catch {
     link = void 0;
   }
-  return link === void 0 ? path3.join(realParent, path3.basename(p)) : realTarget(path3.resolve(realParent, link), depth + 1);
+  return link === void 0 ? path2.join(realParent, path2.basename(p)) : realTarget(path2.resolve(realParent, link), depth + 1);
 }
 function checkConfig(file, raw) {
   const data = structuredClone(raw);
@@ -35753,7 +35732,7 @@ var actionsLogger = {
 // src/actions/run-action.ts
 function commonInputs() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const resolve = (p) => path4.resolve(workspace, p);
+  const resolve = (p) => path3.resolve(workspace, p);
   const data = getInput("data");
   const backend = getInput("backend");
   const leg = getInput("leg");
@@ -35807,7 +35786,7 @@ function annotateAnomalies(anomalies) {
 // src/data/dataset.ts
 import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync3, statSync as statSync4 } from "node:fs";
-import path5 from "node:path";
+import path4 from "node:path";
 
 // src/data/csv.ts
 import { closeSync as closeSync2, readSync as readSync3 } from "node:fs";
@@ -35931,14 +35910,14 @@ var QUOTE = 34;
 var LF = 10;
 var CR = 13;
 var ESCAPED = 1;
-function readCsv(path10, options = {}) {
-  const file = displayPath(path10);
-  const fd = openDataFile(path10);
+function readCsv(path9, options = {}) {
+  const file = displayPath(path9);
+  const fd = openDataFile(path9);
   try {
     const scan = new CsvRowScanner(fd, file);
     if (!scan.next()) throw new UserError(`${file}: empty file, expected a header row`);
     const names2 = readHeader(scan, file);
-    assertColumnsExist(path10, options.columns, names2);
+    assertColumnsExist(path9, options.columns, names2);
     const fieldIndex = (options.columns ?? names2).map((name) => names2.indexOf(name));
     const width = names2.length;
     const capacity = rowCapacity(fd);
@@ -35980,16 +35959,16 @@ function rowCapacity(fd) {
   }
   return breaks + 1;
 }
-function* readCsvChunks(path10, options) {
-  const file = displayPath(path10);
+function* readCsvChunks(path9, options) {
+  const file = displayPath(path9);
   const chunkRows = checkedChunkRows(options.chunkRows);
   const blockBytes = options.blockBytes ?? CHUNK_BYTES;
-  const fd = openDataFile(path10);
+  const fd = openDataFile(path9);
   try {
     const scan = new CsvRowScanner(fd, file, blockBytes);
     if (!scan.next()) throw new UserError(`${file}: empty file, expected a header row`);
     const names2 = readHeader(scan, file);
-    assertColumnsExist(path10, options.columns, names2);
+    assertColumnsExist(path9, options.columns, names2);
     const fieldIndex = (options.columns ?? names2).map((name) => names2.indexOf(name));
     const width = names2.length;
     const typeSoFar = /* @__PURE__ */ new Map();
@@ -36353,9 +36332,9 @@ var CsvColumn = class {
 import { closeSync as closeSync3, readSync as readSync4 } from "node:fs";
 import { isUtf8 as isUtf83 } from "node:buffer";
 var LF2 = 10;
-function readJsonLines(path10, options = {}) {
-  const file = displayPath(path10);
-  const fd = openDataFile(path10);
+function readJsonLines(path9, options = {}) {
+  const file = displayPath(path9);
+  const fd = openDataFile(path9);
   try {
     const capacity = countLineBreaks(fd) + 1;
     const keep = options.columns === void 0 ? null : new Set(options.columns);
@@ -36368,7 +36347,7 @@ function readJsonLines(path10, options = {}) {
       rows++;
     }
     const names2 = [...builders.keys()];
-    if (options.columns !== void 0 && rows > 0) assertColumnsExist(path10, options.columns, names2);
+    if (options.columns !== void 0 && rows > 0) assertColumnsExist(path9, options.columns, names2);
     const order = options.columns?.filter((name) => builders.has(name)) ?? names2;
     const columns = order.map((name) => builders.get(name).finish(rows));
     return { rowCount: rows, columns, sources: [{ file, start: 0, rows }] };
@@ -36400,10 +36379,10 @@ function addRecord(builders, keep, capacity, row, record) {
     column.set(row, record[key]);
   }
 }
-function* readJsonLinesChunks(path10, options) {
-  const file = displayPath(path10);
+function* readJsonLinesChunks(path9, options) {
+  const file = displayPath(path9);
   const chunkRows = checkedChunkRows(options.chunkRows);
-  const fd = openDataFile(path10);
+  const fd = openDataFile(path9);
   try {
     const keep = options.columns === void 0 ? null : new Set(options.columns);
     const typeSoFar = /* @__PURE__ */ new Map();
@@ -36433,7 +36412,7 @@ function* readJsonLinesChunks(path10, options) {
       yield { rowCount: rows, columns, sources: [{ file, start: 0, rows, offset: before }] };
       before += rows;
     }
-    if (options.columns !== void 0 && before > 0) assertColumnsExist(path10, options.columns, [...typeSoFar.keys()]);
+    if (options.columns !== void 0 && before > 0) assertColumnsExist(path9, options.columns, [...typeSoFar.keys()]);
   } finally {
     closeSync3(fd);
   }
@@ -36830,32 +36809,32 @@ function parseFloat16(bytes) {
 }
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path10) {
+function schemaTree(schema, rootIndex, path9) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path10, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path9, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path10 };
+  return { count, element, children, path: path9 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path10 = [tree];
+  const path9 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path10.push(child);
+    path9.push(child);
     tree = child;
   }
-  return path10;
+  return path9;
 }
 function getMaxRepetitionLevel(schemaPath2) {
   let maxLevel = 0;
@@ -43705,8 +43684,8 @@ function formatUuid(bytes, pos) {
 }
 
 // src/data/parquet.ts
-async function readParquet(path10, options = {}) {
-  const { file, handle, size, metadata, schema } = await openParquetFile(path10, options);
+async function readParquet(path9, options = {}) {
+  const { file, handle, size, metadata, schema } = await openParquetFile(path9, options);
   try {
     const rowCount = Number(metadata.num_rows);
     const sinks = makeSinks(schema, options.columns, rowCount, file);
@@ -43716,9 +43695,9 @@ async function readParquet(path10, options = {}) {
     await handle.close();
   }
 }
-async function* readParquetChunks(path10, options) {
+async function* readParquetChunks(path9, options) {
   const chunkRows = checkedChunkRows(options.chunkRows);
-  const { file, handle, size, metadata, schema } = await openParquetFile(path10, options);
+  const { file, handle, size, metadata, schema } = await openParquetFile(path9, options);
   try {
     const empty = makeSinks(schema, options.columns, 0, file);
     const buffer = { bytes: new Uint8Array(1 << 20) };
@@ -43738,31 +43717,31 @@ async function* readParquetChunks(path10, options) {
     await handle.close();
   }
 }
-async function openParquetFile(path10, options) {
-  const file = displayPath(path10);
-  const handle = await openParquet(path10, file);
+async function openParquetFile(path9, options) {
+  const file = displayPath(path9);
+  const handle = await openParquet(path9, file);
   try {
     const size = handle.size;
     const metadata = await readMetadata(handle, size, file);
     const schema = readSchema(metadata, file);
     checkRowCounts(metadata, file);
-    assertColumnsExist(path10, options.columns, schema.children.map((c) => c.element.name));
+    assertColumnsExist(path9, options.columns, schema.children.map((c) => c.element.name));
     return { file, handle, size, metadata, schema };
   } catch (error2) {
     await handle.close();
     throw error2;
   }
 }
-async function openParquet(path10, file) {
-  assertDataFile(path10);
-  if (isRemote(path10)) {
-    const remote = await openRemote(path10);
+async function openParquet(path9, file) {
+  assertDataFile(path9);
+  if (isRemote(path9)) {
+    const remote = await openRemote(path9);
     return { size: remote.size, footerBytes: 64 * 1024, read: (bytes, position) => remote.read(bytes, position), close: async () => {
     } };
   }
   let handle;
   try {
-    handle = await open2(path10, "r");
+    handle = await open2(path9, "r");
   } catch (error2) {
     throw new UserError(`cannot read data file ${file}: ${error2.message}`, { cause: error2 });
   }
@@ -43984,29 +43963,29 @@ function checkSnappy(input, length) {
 }
 
 // src/data/read.ts
-async function readTable(path10, options = {}) {
-  assertDataFile(path10);
-  const format = options.format ?? formatOf(path10);
-  if (isRemote(path10) && format !== "parquet") {
-    const local = await localCopy(path10);
+async function readTable(path9, options = {}) {
+  assertDataFile(path9);
+  const format = options.format ?? formatOf(path9);
+  if (isRemote(path9) && format !== "parquet") {
+    const local = await localCopy(path9);
     const localShown = displayPath(local);
     try {
-      return asRemote(await readTable(local, { ...options, ...format === void 0 ? {} : { format } }), localShown, path10);
+      return asRemote(await readTable(local, { ...options, ...format === void 0 ? {} : { format } }), localShown, path9);
     } catch (error2) {
-      throw remoteError(error2, localShown, path10);
+      throw remoteError(error2, localShown, path9);
     }
   }
   const columns = options.columns === void 0 ? {} : { columns: options.columns };
   switch (format) {
     case "parquet":
-      return readParquet(path10, columns);
+      return readParquet(path9, columns);
     case "csv":
-      return readCsv(path10, columns);
+      return readCsv(path9, columns);
     case "jsonl":
-      return readJsonLines(path10, columns);
+      return readJsonLines(path9, columns);
     default:
       throw new UserError(
-        `cannot tell the format of ${displayPath(path10)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
+        `cannot tell the format of ${displayPath(path9)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
       );
   }
 }
@@ -44272,7 +44251,7 @@ function fingerprintFiles(files) {
       hash.update(version);
       continue;
     }
-    hash.update(path5.basename(file));
+    hash.update(path4.basename(file));
     hash.update("\0");
     hash.update(readFileSync3(file));
   }
@@ -44282,15 +44261,15 @@ function fingerprintFiles(files) {
 // src/registry/registry.ts
 import { createHash as createHash4 } from "node:crypto";
 import { copyFileSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import path8 from "node:path";
+import path7 from "node:path";
 
 // src/registry/lock.ts
 import { hostname } from "node:os";
 import { closeSync as closeSync4, linkSync, mkdirSync, openSync as openSync3, readFileSync as readFileSync4, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
-import path6 from "node:path";
+import path5 from "node:path";
 var LOCK_FILE = ".lock";
 function withFolderLock(folder, fn, options = {}) {
-  const file = path6.join(folder, LOCK_FILE);
+  const file = path5.join(folder, LOCK_FILE);
   mkdirSync(folder, { recursive: true });
   const deadline = Date.now() + (options.waitMs ?? 6e4);
   for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
@@ -44364,7 +44343,7 @@ function breakStaleLock(file, stale) {
 
 // src/registry/names.ts
 import { lstatSync as lstatSync2 } from "node:fs";
-import path7 from "node:path";
+import path6 from "node:path";
 var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function plainName(name, what, source) {
   if (typeof name !== "string" || !PLAIN_NAME.test(name)) {
@@ -44381,11 +44360,11 @@ function plainFileNames(files, source) {
   return files;
 }
 function refuseLinks(root, file, source) {
-  const relative2 = path7.relative(root, file);
-  if (relative2.startsWith("..") || path7.isAbsolute(relative2)) throw new UserError(`${source}: ${file} is outside the registry ${root}`);
+  const relative2 = path6.relative(root, file);
+  if (relative2.startsWith("..") || path6.isAbsolute(relative2)) throw new UserError(`${source}: ${file} is outside the registry ${root}`);
   let at = root;
-  for (const part of relative2.split(path7.sep)) {
-    at = path7.join(at, part);
+  for (const part of relative2.split(path6.sep)) {
+    at = path6.join(at, part);
     const stat2 = lstatSync2(at, { throwIfNoEntry: false });
     if (stat2 === void 0) return;
     if (stat2.isSymbolicLink()) throw new UserError(`${source}: ${at} is a symbolic link; the registry holds plain files only`);
@@ -44394,10 +44373,10 @@ function refuseLinks(root, file, source) {
 
 // src/registry/registry.ts
 function modelDir(registry, model) {
-  return path8.join(registry, model);
+  return path7.join(registry, model);
 }
 function readProduction(registry, model) {
-  const file = path8.join(modelDir(registry, model), "production.json");
+  const file = path7.join(modelDir(registry, model), "production.json");
   if (!existsSync3(file)) return null;
   const pointer = readJson(file, "production pointer");
   if (typeof pointer.version !== "string" || typeof pointer.files !== "object" || pointer.files === null) {
@@ -44413,7 +44392,7 @@ function verifiedProductionDir(registry, pointer) {
   return verifiedVersionDir(registry, pointer.model, pointer.version, pointer.files, "production.json");
 }
 function readHistory(registry, model) {
-  const file = path8.join(modelDir(registry, model), "history.jsonl");
+  const file = path7.join(modelDir(registry, model), "history.jsonl");
   if (!existsSync3(file)) return [];
   return parseHistory(readFileSync5(file, "utf8"), file);
 }
@@ -44434,7 +44413,7 @@ function promotionRecordOf(registry, model, version) {
   return readHistory(registry, model).find((e) => e.action === "promote" && e.version === version);
 }
 function appendHistory(registry, entry) {
-  const file = path8.join(modelDir(registry, entry.model), "history.jsonl");
+  const file = path7.join(modelDir(registry, entry.model), "history.jsonl");
   const before = existsSync3(file) ? readFileSync5(file, "utf8") : "";
   const line = JSON.stringify(entry);
   if (before.trimEnd().split("\n").pop() === line) return;
@@ -44447,12 +44426,12 @@ function recordedChecksums(registry, model, version, pointer = readProduction(re
   return recorded === void 0 ? null : { files: recorded.files, source: "history.jsonl" };
 }
 function verifiedVersionDir(registry, model, version, files, source) {
-  return verifiedFolder(registry, path8.join(modelDir(registry, plainName(model, "model", source)), plainName(version, "version", source)), files, source);
+  return verifiedFolder(registry, path7.join(modelDir(registry, plainName(model, "model", source)), plainName(version, "version", source)), files, source);
 }
 function verifiedFolder(registry, dir, files, source) {
   plainFileNames(files, source);
   for (const [name, expected] of Object.entries(files)) {
-    const file = path8.join(dir, name);
+    const file = path7.join(dir, name);
     refuseLinks(registry, file, `registry (${source})`);
     if (!existsSync3(file)) throw new UserError(`registry: ${file} is missing (listed in ${source})`);
     const actual = sha256File(file);
@@ -44487,7 +44466,7 @@ function publishVersion(input) {
     recoverModel(input.registry, input.model);
     const previous = readProduction(input.registry, input.model);
     input.check?.(previous);
-    const dir = path8.join(root, version);
+    const dir = path7.join(root, version);
     if (existsSync3(dir)) throw new UserError(`registry: version ${version} already exists in ${root}`);
     const files = {};
     for (const name of names2) files[name] = sha256File(input.files[name]);
@@ -44500,14 +44479,14 @@ function publishVersion(input) {
       files,
       by: input.by ?? LOCAL
     };
-    const staging = path8.join(root, `.staging-${version}`);
-    writeJson(path8.join(root, PENDING_FILE), { entry, staging: path8.basename(staging) });
+    const staging = path7.join(root, `.staging-${version}`);
+    writeJson(path7.join(root, PENDING_FILE), { entry, staging: path7.basename(staging) });
     faultPoint("registry: change recorded");
     rmSync3(staging, { recursive: true, force: true });
     mkdirSync2(staging);
     for (const name of names2) {
-      faultPoint(`copy ${name}`, "write", path8.join(staging, name));
-      copyFileSync(input.files[name], path8.join(staging, name));
+      faultPoint(`copy ${name}`, "write", path7.join(staging, name));
+      copyFileSync(input.files[name], path7.join(staging, name));
     }
     verifiedFolder(input.registry, staging, files, "the files being promoted");
     faultPoint("registry: version staged");
@@ -44522,22 +44501,22 @@ function commitChange(registry, entry) {
   appendHistory(registry, entry);
   faultPoint("registry: history written");
   const pointer = { model: entry.model, version: entry.version, promotedAt: entry.at, files: entry.files, previous: entry.previous };
-  writeJson(path8.join(modelDir(registry, entry.model), "production.json"), pointer);
+  writeJson(path7.join(modelDir(registry, entry.model), "production.json"), pointer);
   faultPoint("registry: production written");
-  rmSync3(path8.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
+  rmSync3(path7.join(modelDir(registry, entry.model), PENDING_FILE), { force: true });
   return pointer;
 }
 function recoverModel(registry, model) {
   const root = modelDir(registry, model);
   if (!existsSync3(root)) return null;
   refuseLinks(registry, root, "registry");
-  const pendingFile = path8.join(root, PENDING_FILE);
+  const pendingFile = path7.join(root, PENDING_FILE);
   let recovery = null;
   if (existsSync3(pendingFile)) {
     const { entry, staging } = readJson(pendingFile, "pending registry change");
     plainName(entry.version, "version", pendingFile);
     plainFileNames(entry.files, pendingFile);
-    if (staging !== null && !/^\.staging-[A-Za-z0-9._-]+$/.test(path8.basename(staging)))
+    if (staging !== null && !/^\.staging-[A-Za-z0-9._-]+$/.test(path7.basename(staging)))
       throw new UserError(`${pendingFile}: staging ${JSON.stringify(staging)} is not a staging folder`);
     let complete = true;
     try {
@@ -44549,14 +44528,14 @@ function recoverModel(registry, model) {
       commitChange(registry, entry);
     } else {
       const referenced = readHistory(registry, model).some((e) => e.version === entry.version) || readProduction(registry, model)?.version === entry.version;
-      if (entry.action === "promote" && !referenced) rmSync3(path8.join(root, entry.version), { recursive: true, force: true });
+      if (entry.action === "promote" && !referenced) rmSync3(path7.join(root, entry.version), { recursive: true, force: true });
       rmSync3(pendingFile, { force: true });
     }
-    if (staging !== null) rmSync3(path8.join(root, path8.basename(staging)), { recursive: true, force: true });
+    if (staging !== null) rmSync3(path7.join(root, path7.basename(staging)), { recursive: true, force: true });
     recovery = { outcome: complete ? "completed" : "undone", action: entry.action, version: entry.version };
   }
   for (const name of readdirSync2(root)) {
-    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync3(path8.join(root, name), { recursive: true, force: true });
+    if (/^\.staging-/.test(name) || /^\..+\.tmp$/.test(name)) rmSync3(path7.join(root, name), { recursive: true, force: true });
   }
   return recovery;
 }
@@ -44978,21 +44957,21 @@ function modelCardMarkdown(config, t, e) {
 
 // src/pipeline/context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import path9 from "node:path";
+import path8 from "node:path";
 function registryPath(ctx) {
-  return path9.resolve(ctx.loaded.baseDir, ctx.loaded.config.registry.path);
+  return path8.resolve(ctx.loaded.baseDir, ctx.loaded.config.registry.path);
 }
 function dataSource(ctx) {
   const configured = ctx.loaded.config.data.path;
-  return ctx.data ?? (isRemote(configured) ? configured : path9.resolve(ctx.loaded.baseDir, configured));
+  return ctx.data ?? (isRemote(configured) ? configured : path8.resolve(ctx.loaded.baseDir, configured));
 }
 function schemaPath(ctx) {
   const { config, baseDir } = ctx.loaded;
-  if (config.data.schema !== void 0) return path9.resolve(baseDir, config.data.schema);
-  if (isRemote(config.data.path)) return path9.join(baseDir, "schema.json");
-  const configured = path9.resolve(baseDir, config.data.path);
-  const folder = path9.extname(configured) === "" ? configured : path9.dirname(configured);
-  return path9.join(folder, "schema.json");
+  if (config.data.schema !== void 0) return path8.resolve(baseDir, config.data.schema);
+  if (isRemote(config.data.path)) return path8.join(baseDir, "schema.json");
+  const configured = path8.resolve(baseDir, config.data.path);
+  const folder = path8.extname(configured) === "" ? configured : path8.dirname(configured);
+  return path8.join(folder, "schema.json");
 }
 function quarantinedDays(ctx) {
   const file = artifactPaths(ctx.outDir).validation;
@@ -45000,7 +44979,7 @@ function quarantinedDays(ctx) {
   const validation = readJson(file, "validation result");
   const days2 = /* @__PURE__ */ new Set();
   for (const q of validation.quarantined ?? []) {
-    const partition = path9.join(dataSource(ctx), path9.basename(q.file));
+    const partition = path8.join(dataSource(ctx), path8.basename(q.file));
     if (existsSync4(partition) && fingerprintFiles([partition]) === q.fingerprint) days2.add(q.date);
   }
   return days2;
@@ -45010,9 +44989,6 @@ export {
   require_tunnel2 as require_tunnel,
   require_undici,
   getInput,
-  artifactPaths,
-  modelFiles,
-  splitMeasured,
   isRemote,
   learnVersions,
   localCopy,

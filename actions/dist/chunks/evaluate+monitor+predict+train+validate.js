@@ -33,9 +33,6 @@ import {
   remoteError
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
-  scoreRows
-} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
   FAR_Z,
   encodeFeatureColumn,
   encodeTable,
@@ -43,7 +40,8 @@ import {
   featureColumnMismatch,
   fileLoadHandler,
   labelledRows,
-  predictRows
+  predictRows,
+  registerSavedModule
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   MS_PER_DAY,
@@ -55,6 +53,9 @@ import {
   stringColumnOf,
   valueAt
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  scoreRows
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __toESM
 } from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
@@ -68,11 +69,14 @@ async function loadModel(dir, role) {
   return { dir, preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
 }
 async function loadLayersModel2(dir, role) {
+  await registerSavedModule(dir, role);
   try {
     return await tf.loadLayersModel(fileLoadHandler(dir));
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const hint = /^Unknown layer: /.test(reason) ? " (a custom layer of a model module must be registered in its registerLayers(tf))" : "";
+    throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${reason.replace(/\. This may be due to.*$/, ".")}${hint}`, {
       cause: error
     });
   }

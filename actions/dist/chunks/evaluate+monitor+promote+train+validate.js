@@ -10,12 +10,12 @@ import {
   trainedWith
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
-  headlineMetric
-} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
   UserError,
   findRepositoryRoot
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   __commonJS,
   __require,

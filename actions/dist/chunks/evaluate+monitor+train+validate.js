@@ -16,7 +16,6 @@ import {
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
   DEFAULT_SEVERITY,
-  artifactPaths,
   dataSource,
   dayNumber,
   displayPath,
@@ -35,10 +34,6 @@ import {
   widenSchema
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
-  headlineMetric,
-  weightedMetrics
-} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
   encodeTable,
   labelColumnValues,
   predictRows,
@@ -50,6 +45,7 @@ import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
+  artifactPaths,
   findColumn,
   isUserError,
   numberColumnOf,
@@ -58,6 +54,10 @@ import {
   takeRows,
   writeJson
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  headlineMetric,
+  weightedMetrics
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 
 // src/pipeline/validate.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

@@ -11,13 +11,11 @@ import {
   workflowRunUrl
 } from "./evaluate+monitor+promote+train+validate.js";
 import {
-  artifactPaths,
   describeLeg,
   evaluationMarkdown,
   hashFiles,
   modelCardMarkdown,
   modelDir,
-  modelFiles,
   num,
   publishVersion,
   registryPath,
@@ -26,9 +24,12 @@ import {
   text
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
+  MODULE_FILE,
   UserError,
   appendJobSummary,
+  artifactPaths,
   faultPoint,
+  modelFiles,
   readJson,
   writeJson
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
@@ -81,7 +82,8 @@ function publishCandidate(input) {
   return { version: published.version, previous: published.pointer.previous };
 }
 function sameModel(candidate, productionDir) {
-  const pick = (locate) => Object.fromEntries(PREDICTIVE_FILES.map((n) => [n, locate(n)]));
+  const names = MODULE_FILE in candidate ? [...PREDICTIVE_FILES, MODULE_FILE] : PREDICTIVE_FILES;
+  const pick = (locate) => Object.fromEntries(names.map((n) => [n, locate(n)]));
   try {
     return hashFiles(pick((n) => candidate[n])) === hashFiles(pick((n) => path.join(productionDir, n)));
   } catch {

@@ -24,7 +24,6 @@ import {
   scoreSameRows
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
-  artifactPaths,
   dataSource,
   dateOfDay,
   dayNumber,
@@ -34,15 +33,49 @@ import {
   isRemote,
   listPartitions,
   loadDataset,
-  modelFiles,
   planDataset,
   quarantinedDays,
   readProduction,
   registryPath,
-  splitMeasured,
   trainingMarkdown,
   verifiedProductionDir
 } from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  runInfraCheck
+} from "./evaluate+infra-child+train+validate.js";
+import {
+  batchTensors,
+  buildModuleModel,
+  candidateModel,
+  configuredModule,
+  encodeTable,
+  fileSaveHandler,
+  fitPreprocessing,
+  headActivation,
+  importModelModule,
+  labelledRows,
+  modelSpec,
+  moduleHash,
+  nativePackage,
+  predictRows,
+  selectBackend,
+  utcDayOfWeek,
+  utcHourOfDay
+} from "./evaluate+infra-child+monitor+predict+train+validate.js";
+import {
+  MODULE_FILE,
+  UserError,
+  artifactPaths,
+  faultPoint,
+  findColumn,
+  isNull,
+  modelFiles,
+  readJson,
+  require_tf_node,
+  splitMeasured,
+  takeRows,
+  writeJson
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   GUARD_METRICS,
   MEASURED_METRICS,
@@ -53,32 +86,7 @@ import {
   rocCurve,
   scoreRows,
   weightedMetrics
-} from "./bootstrap-worker+evaluate+monitor+predict+promote+train+validate.js";
-import {
-  runInfraCheck
-} from "./evaluate+infra-child+train+validate.js";
-import {
-  batchTensors,
-  encodeTable,
-  fileSaveHandler,
-  fitPreprocessing,
-  labelledRows,
-  nativePackage,
-  predictRows,
-  selectBackend,
-  utcDayOfWeek,
-  utcHourOfDay
-} from "./evaluate+infra-child+monitor+predict+train+validate.js";
-import {
-  UserError,
-  faultPoint,
-  findColumn,
-  isNull,
-  readJson,
-  require_tf_node,
-  takeRows,
-  writeJson
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   ACTIVATIONS,
   BETA1,
@@ -353,9 +361,9 @@ function gather(values, positions, width) {
   return out;
 }
 function sliceIntervalMetrics(config, key, name) {
-  const metrics2 = /* @__PURE__ */ new Set([headlineMetric(config.task).name]);
-  for (const g of config.gates) if (g.significance !== void 0 && (g.slice === name || g.slice === key)) metrics2.add(g.metric);
-  return [...metrics2];
+  const metrics = /* @__PURE__ */ new Set([headlineMetric(config.task).name]);
+  for (const g of config.gates) if (g.significance !== void 0 && (g.slice === name || g.slice === key)) metrics.add(g.metric);
+  return [...metrics];
 }
 function deltasOf(candidate, production, intervals) {
   const deltas = {};
@@ -550,8 +558,8 @@ async function runEvaluate(ctx, given) {
 }
 
 // src/pipeline/train.ts
-var tf6 = __toESM(require_tf_node(), 1);
-import { writeFileSync as writeFileSync2 } from "node:fs";
+var tf5 = __toESM(require_tf_node(), 1);
+import { copyFileSync, writeFileSync as writeFileSync2 } from "node:fs";
 import path6 from "node:path";
 
 // src/train/data.ts
@@ -603,99 +611,15 @@ function splitTrainingRows(labelled, training) {
 }
 
 // src/train/loop.ts
-var tf3 = __toESM(require_tf_node(), 1);
+var tf2 = __toESM(require_tf_node(), 1);
 
 // src/train/fused/trainer.ts
-var tf2 = __toESM(require_tf_node(), 1);
+var tf = __toESM(require_tf_node(), 1);
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-
-// src/train/model.ts
-var tf = __toESM(require_tf_node(), 1);
-function outputUnits(prep) {
-  return prep.task === "multiclass" ? prep.label.classes.length : 1;
-}
-function buildModel(prep, model2, seed) {
-  let nextSeed = seed;
-  const seeded = () => nextSeed++;
-  const inputs = [];
-  const parts = [];
-  for (const f of prep.features) {
-    if (f.kind === "categorical") {
-      const input2 = tf.input({ shape: [1], dtype: "int32", name: f.name });
-      const embedded = tf.layers.embedding({
-        inputDim: f.cardinality,
-        outputDim: f.embedding,
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
-        name: `${f.name}_embedding`
-      }).apply(input2);
-      inputs.push(input2);
-      parts.push(tf.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
-    } else {
-      const input2 = tf.input({ shape: [1], dtype: "float32", name: f.name });
-      inputs.push(input2);
-      parts.push(input2);
-    }
-  }
-  let x = parts.length === 1 ? parts[0] : tf.layers.concatenate({ name: "features" }).apply(parts);
-  model2.hidden.forEach((units, i) => {
-    x = tf.layers.dense({ units, activation: model2.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }), name: `hidden_${i + 1}` }).apply(x);
-    if (model2.dropout > 0) x = tf.layers.dropout({ rate: model2.dropout, seed: seeded(), name: `dropout_${i + 1}` }).apply(x);
-  });
-  const output = tf.layers.dense({
-    units: outputUnits(prep),
-    activation: headActivation(prep.task),
-    kernelInitializer: tf.initializers.glorotUniform({ seed: seeded() }),
-    name: "output"
-  }).apply(x);
-  return tf.model({ inputs, outputs: output, name: "ct_model" });
-}
-function headActivation(task) {
-  return task === "binary" ? "sigmoid" : task === "multiclass" ? "softmax" : "linear";
-}
-function lossFor(task) {
-  return task === "binary" ? "binaryCrossentropy" : task === "multiclass" ? "sparseCategoricalCrossentropy" : "meanSquaredError";
-}
-function classWeights(training, task, labels, classNames) {
-  const spec = training.classWeight;
-  if (spec === void 0) return null;
-  if (task === "regression") throw new UserError("training.classWeight: class weights apply to classification tasks only");
-  const k = classNames.length;
-  if (spec === "balanced") {
-    const counts = new Float64Array(k);
-    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
-    return Array.from(counts, (c) => c === 0 ? 1 : labels.length / (k * c));
-  }
-  for (const key of Object.keys(spec)) {
-    if (!classNames.includes(key)) throw new UserError(`training.classWeight: "${key}" is not a class (classes: ${classNames.join(", ")})`);
-  }
-  return classNames.map((name) => spec[name] ?? 1);
-}
-function compileModel(model2, task, training, weights = null) {
-  const optimizer = training.optimizer === "sgd" ? tf.train.sgd(training.learningRate) : training.optimizer === "rmsprop" ? tf.train.rmsprop(training.learningRate) : tf.train.adam(training.learningRate);
-  model2.compile({ optimizer, loss: weights === null ? lossFor(task) : weightedLoss(task, weights) });
-}
-function candidateModel(prep, config, labels) {
-  const { training } = config;
-  const model2 = buildModel(prep, config.model, training.seed);
-  const classNames = config.task === "binary" ? ["0", "1"] : prep.label.classes ?? [];
-  const weights = classWeights(training, config.task, labels, classNames);
-  compileModel(model2, config.task, training, weights);
-  return { model: model2, classNames, weights };
-}
-function weightedLoss(task, weights) {
-  const w = tf.keep(tf.tensor1d(weights));
-  return (yTrue, yPred) => tf.tidy(() => {
-    const classes = task === "multiclass" ? tf.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
-    const perRow = task === "binary" ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
-    return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
-  });
-}
-
-// src/train/fused/trainer.ts
-function modelShape(model2, task) {
+function modelShape(model, task) {
   const consumers = /* @__PURE__ */ new Map();
-  for (const layer2 of model2.layers) {
+  for (const layer2 of model.layers) {
     for (const node of layer2.inboundNodes) {
       for (const inbound of node.inboundLayers) consumers.set(inbound.name, [...consumers.get(inbound.name) ?? [], layer2]);
     }
@@ -706,20 +630,20 @@ function modelShape(model2, task) {
   };
   const inputs = [];
   const parts = [];
-  for (const [i, input2] of model2.inputLayers.entries()) {
-    const shape = model2.inputs[i].shape;
-    if (shape.length !== 2 || shape[1] !== 1) return `input ${input2.name} has shape [${shape.join(", ")}], not one value per row`;
-    const next = only(input2);
+  for (const [i, input] of model.inputLayers.entries()) {
+    const shape = model.inputs[i].shape;
+    if (shape.length !== 2 || shape[1] !== 1) return `input ${input.name} has shape [${shape.join(", ")}], not one value per row`;
+    const next = only(input);
     if (next?.getClassName() === "Embedding") {
       const config = next.getConfig();
       const flat = only(next);
       if (flat?.getClassName() !== "Flatten") return `embedding ${next.name} is not followed by Flatten`;
       inputs.push({ kind: "embedding", layer: next.name, vocabulary: config.inputDim, dim: config.outputDim });
       parts.push(flat);
-    } else if (model2.inputs[i].dtype === "float32") {
+    } else if (model.inputs[i].dtype === "float32") {
       inputs.push({ kind: "numeric" });
-      parts.push(input2);
-    } else return `input ${input2.name} is ${model2.inputs[i].dtype} without an embedding`;
+      parts.push(input);
+    } else return `input ${input.name} is ${model.inputs[i].dtype} without an embedding`;
   }
   let concatOrder = [0];
   let layer = only(parts[0]);
@@ -730,7 +654,7 @@ function modelShape(model2, task) {
     layer = only(layer);
   }
   const dense = [];
-  const outputLayer = model2.outputLayers[0];
+  const outputLayer = model.outputLayers[0];
   while (layer !== void 0) {
     if (layer.getClassName() !== "Dense") return `layer ${layer.name} (${layer.getClassName()}) is not Dense`;
     const config = layer.getConfig();
@@ -748,12 +672,12 @@ function modelShape(model2, task) {
       layer = only(layer);
     }
   }
-  if (dense.length === 0 || dense.at(-1).layer !== outputLayer.name || model2.outputs.length !== 1) return "the dense stack does not end in the output";
+  if (dense.length === 0 || dense.at(-1).layer !== outputLayer.name || model.outputs.length !== 1) return "the dense stack does not end in the output";
   return { inputs, concatOrder, dense, head: task === "binary" ? "binary" : task === "multiclass" ? "softmax" : "squared" };
 }
 var FusedTrainer = class _FusedTrainer {
-  constructor(model2, layout, memory2, kernels, training, worker, info) {
-    this.model = model2;
+  constructor(model, layout, memory2, kernels, training, worker, info) {
+    this.model = model;
     this.layout = layout;
     this.memory = memory2;
     this.kernels = kernels;
@@ -782,8 +706,8 @@ var FusedTrainer = class _FusedTrainer {
    * Lays out the memory for `model` (of `shape`) and `data`, copies the data and the
    * model's current weights in, and starts the worker when `threads` is 2.
    */
-  static async create(model2, shape, data, training, classWeights2, threads = Math.min(2, availableParallelism())) {
-    const layout = planLayout(shape, training, data.rows, classWeights2);
+  static async create(model, shape, data, training, classWeights, threads = Math.min(2, availableParallelism())) {
+    const layout = planLayout(shape, training, data.rows, classWeights);
     const memory2 = sharedMemory(layout.bytes);
     const module = kernelModule();
     const kernels = instantiateKernels(module, memory2);
@@ -793,7 +717,7 @@ var FusedTrainer = class _FusedTrainer {
       view.set(column);
     });
     new Float32Array(buffer, layout.targets, data.rows).set(data.targets);
-    if (classWeights2 !== null) new Float32Array(buffer, layout.classWeights, classWeights2.length).set(classWeights2);
+    if (classWeights !== null) new Float32Array(buffer, layout.classWeights, classWeights.length).set(classWeights);
     let worker = null;
     const info = { threads: 1, shards: 2 };
     const script = threads > 1 ? workerScript(import.meta.url, "fused-worker.js", "fused-worker") : void 0;
@@ -809,8 +733,8 @@ var FusedTrainer = class _FusedTrainer {
       worker.unref();
       info.threads = 2;
     }
-    const trainer = new _FusedTrainer(model2, layout, memory2, kernels, training, worker, info);
-    copyWeightsIn(model2, layout, memory2);
+    const trainer = new _FusedTrainer(model, layout, memory2, kernels, training, worker, info);
+    copyWeightsIn(model, layout, memory2);
     return trainer;
   }
   /** Trains on rows order[start..end) as one batch; returns the batch's mean loss. */
@@ -872,12 +796,12 @@ var FusedTrainer = class _FusedTrainer {
       const values = new Float32Array(rows * cols);
       for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
       const list = byLayer.get(t.layer) ?? [];
-      list[t.index] = tf2.tensor(values, t.shape);
+      list[t.index] = tf.tensor(values, t.shape);
       byLayer.set(t.layer, list);
     }
     for (const [name, tensors] of byLayer) {
       this.model.getLayer(name).setWeights(tensors);
-      tf2.dispose(tensors);
+      tf.dispose(tensors);
     }
   }
   /** Stops the worker. */
@@ -890,9 +814,9 @@ var FusedTrainer = class _FusedTrainer {
 function matrixOf(t) {
   return t.shape.length === 2 ? [t.shape[0], t.shape[1]] : [1, t.shape[0]];
 }
-function copyWeightsIn(model2, layout, memory2) {
+function copyWeightsIn(model, layout, memory2) {
   for (const t of layout.tensors) {
-    const values = model2.getLayer(t.layer).getWeights()[t.index].dataSync();
+    const values = model.getLayer(t.layer).getWeights()[t.index].dataSync();
     const [rows, cols] = matrixOf(t);
     const view = new Float32Array(memory2.buffer, t.ptr, rows * t.stride);
     for (let r = 0; r < rows; r++) view.set(values.subarray(r * cols, (r + 1) * cols), r * t.stride);
@@ -900,7 +824,7 @@ function copyWeightsIn(model2, layout, memory2) {
 }
 
 // src/train/loop.ts
-async function fitModel(model2, data, trainRows, validationRows, options) {
+async function fitModel(model, data, trainRows, validationRows, options) {
   const { training } = options;
   const random = mulberry32(training.seed);
   const order = Int32Array.from(trainRows);
@@ -910,7 +834,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
   let stoppedEarly = false;
   const started = performance.now();
   const reportEvery = (options.batchProgressSeconds ?? 0.5) * 1e3;
-  const step = await batchStep(model2, data, options);
+  const step = await batchStep(model, data, options);
   options.onStart?.(step.info);
   try {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
@@ -941,7 +865,7 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
       }
       const seconds2 = (performance.now() - epochStart) / 1e3;
       step.sync();
-      const validation = validationRows.length > 0 ? validate(model2, data, validationRows, options) : null;
+      const validation = validationRows.length > 0 ? validate(model, data, validationRows, options) : null;
       const record = {
         epoch,
         loss: lossSum / Math.max(1, lossRows),
@@ -955,8 +879,8 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
       faultPoint(`train: epoch ${epoch}`);
       if (training.earlyStoppingPatience > 0 && validation !== null) {
         if (best === null || validation.loss < best.score) {
-          if (best !== null) tf3.dispose(best.weights);
-          best = { epoch, score: validation.loss, weights: model2.getWeights().map((w) => w.clone()) };
+          if (best !== null) tf2.dispose(best.weights);
+          best = { epoch, score: validation.loss, weights: model.getWeights().map((w) => w.clone()) };
           sinceBest = 0;
         } else if (++sinceBest >= training.earlyStoppingPatience) {
           stoppedEarly = epoch < training.epochs;
@@ -969,9 +893,9 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
   }
   let bestEpoch = history.length;
   if (best !== null) {
-    if (best.epoch !== history.length) model2.setWeights(best.weights);
+    if (best.epoch !== history.length) model.setWeights(best.weights);
     bestEpoch = best.epoch;
-    tf3.dispose(best.weights);
+    tf2.dispose(best.weights);
   }
   const seconds = (performance.now() - started) / 1e3;
   const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
@@ -985,16 +909,16 @@ async function fitModel(model2, data, trainRows, validationRows, options) {
     trainer: step.info
   };
 }
-async function batchStep(model2, data, options) {
+async function batchStep(model, data, options) {
   const preference = options.training.backend;
-  if (preference === "auto" && tf3.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
-    return tfjsStep(model2, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
+  if (preference === "auto" && tf2.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
+    return tfjsStep(model, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
   }
   if (preference === "auto" || preference === "fused") {
-    const shape = modelShape(model2, options.task);
+    const shape = modelShape(model, options.task);
     const reason = typeof shape === "string" ? `the model is outside the fused step's family: ${shape}` : fusedUnavailableReason();
     if (reason === null && typeof shape !== "string") {
-      const trainer = await FusedTrainer.create(model2, shape, data, options.training, options.classWeights, options.threads);
+      const trainer = await FusedTrainer.create(model, shape, data, options.training, options.classWeights, options.threads);
       return {
         info: { name: "fused", ...trainer.info },
         train: (order, start, end) => Promise.resolve(trainer.trainBatch(order, start, end)),
@@ -1003,38 +927,38 @@ async function batchStep(model2, data, options) {
       };
     }
     if (preference === "fused") throw new UserError(`training.backend: fused was requested but cannot be used: ${reason}`);
-    return tfjsStep(model2, data, options, reason);
+    return tfjsStep(model, data, options, reason);
   }
-  return tfjsStep(model2, data, options);
+  return tfjsStep(model, data, options);
 }
-function tfjsStep(model2, data, options, reason) {
+function tfjsStep(model, data, options, reason) {
   const labelsBuf = new Float32Array(options.training.batchSize);
-  const oneHot3 = options.task === "multiclass" && options.classWeights !== null ? options.classWeights.length : 0;
+  const oneHot2 = options.task === "multiclass" && options.classWeights !== null ? options.classWeights.length : 0;
   return {
     info: { name: "tfjs", shards: null, threads: 1, ...reason === void 0 ? {} : { reason } },
     async train(order, start, end) {
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
-      const ys = oneHot3 > 0 ? tf3.tidy(() => tf3.oneHot(tf3.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot3).toFloat()) : tf3.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
-      const loss = await model2.trainOnBatch(xs, ys);
-      tf3.dispose([...xs, ys]);
+      const ys = oneHot2 > 0 ? tf2.tidy(() => tf2.oneHot(tf2.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot2).toFloat()) : tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const loss = await model.trainOnBatch(xs, ys);
+      tf2.dispose([...xs, ys]);
       return loss;
     },
     sync: () => void 0,
     dispose: () => Promise.resolve()
   };
 }
-function validate(model2, data, rows, options) {
-  const preds = predictRows(model2, data, rows);
+function validate(model, data, rows, options) {
+  const preds = predictRows(model, data, rows);
   const labels = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) labels[i] = data.labels[rows[i]];
-  const metrics2 = computeMetrics(options.task, labels, preds, {
+  const metrics = computeMetrics(options.task, labels, preds, {
     threshold: options.threshold,
     ...options.classes === void 0 ? {} : { classes: options.classes }
   });
-  const loss = options.task === "regression" ? (metrics2.rmse / data.labelScale.std) ** 2 : metrics2.logLoss;
-  return { loss, metric: metrics2[headlineMetric(options.task).name] ?? Number.NaN };
+  const loss = options.task === "regression" ? (metrics.rmse / data.labelScale.std) ** 2 : metrics.logLoss;
+  return { loss, metric: metrics[headlineMetric(options.task).name] ?? Number.NaN };
 }
 function shuffle(a, random) {
   for (let i = a.length - 1; i > 0; i--) {
@@ -1121,13 +1045,13 @@ function trainingRecord(run) {
 // src/train/save.ts
 import { renameSync, rmSync } from "node:fs";
 import path3 from "node:path";
-async function saveCandidate(dir, model2, files) {
+async function saveCandidate(dir, model, files) {
   const building = `${dir}.partial`;
   rmSync(building, { recursive: true, force: true });
   try {
-    await model2.save(fileSaveHandler(building));
+    await model.save(fileSaveHandler(building));
     writeJson(path3.join(building, "preprocessing.json"), files.preprocessing);
-    writeJson(path3.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model2, files.preprocessing));
+    writeJson(path3.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model, files.preprocessing));
     writeJson(path3.join(building, "training.json"), files.record);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
@@ -1137,12 +1061,12 @@ async function saveCandidate(dir, model2, files) {
   faultPoint("train: old candidate removed");
   renameSync(building, dir);
 }
-async function referenceStatistics(table, config, model2, preprocessing) {
-  return computeStatistics(await deriveColumns(table, config, { model: async () => model2, preprocessing }));
+async function referenceStatistics(table, config, model, preprocessing) {
+  return computeStatistics(await deriveColumns(table, config, { model: async () => model, preprocessing }));
 }
 
 // src/pipeline/lineage.ts
-var tf4 = __toESM(require_tf_node(), 1);
+var tf3 = __toESM(require_tf_node(), 1);
 import { existsSync, readFileSync } from "node:fs";
 import path4 from "node:path";
 import { fileURLToPath } from "node:url";
@@ -1163,7 +1087,7 @@ function ownVersion() {
 function packageVersions() {
   ctVersion ??= ownVersion();
   const versions = { ct: ctVersion, node: process.versions.node };
-  for (const [name, version2] of Object.entries(tf4.version)) versions[`@tensorflow/${name}`] = version2;
+  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
   return versions;
 }
 
@@ -1231,27 +1155,27 @@ function lastTrainingDay(record) {
   const last = record.data.trainParts.at(-1);
   return last !== void 0 && dayNumber(last) !== void 0 ? last : null;
 }
-function decideStart(input2) {
-  const { warmStart, parent } = input2;
-  if (input2.full !== void 0) return { mode: "full", reason: input2.full };
-  if (!input2.update && !warmStart.enabled) return { mode: "full", reason: "training.warmStart.enabled is false" };
+function decideStart(input) {
+  const { warmStart, parent } = input;
+  if (input.full !== void 0) return { mode: "full", reason: input.full };
+  if (!input.update && !warmStart.enabled) return { mode: "full", reason: "training.warmStart.enabled is false" };
   if (parent === null) return { mode: "full", reason: "no production model to start from" };
-  const body = modelChange(parent.record.hyperparameters.model, input2.model);
+  const body = modelChange(parent.record.hyperparameters.model, input.model);
   if (body !== null) return { mode: "full", reason: `the model changed since production ${parent.version} (${body})` };
   const parentStart = parent.record.start;
   const fullRetrainDay = parentStart?.mode === "warm" ? parentStart.fullRetrainDay : lastTrainingDay(parent.record);
-  if (warmStart.fullRetrainDays > 0 && fullRetrainDay !== null && input2.newestDay !== null) {
-    const age = dayNumber(input2.newestDay) - dayNumber(fullRetrainDay);
+  if (warmStart.fullRetrainDays > 0 && fullRetrainDay !== null && input.newestDay !== null) {
+    const age = dayNumber(input.newestDay) - dayNumber(fullRetrainDay);
     if (age >= warmStart.fullRetrainDays) {
       return {
         mode: "full",
-        reason: `the last full retrain trained through ${fullRetrainDay}, ${age} days before ${input2.newestDay} (training.warmStart.fullRetrainDays: ${warmStart.fullRetrainDays})`
+        reason: `the last full retrain trained through ${fullRetrainDay}, ${age} days before ${input.newestDay} (training.warmStart.fullRetrainDays: ${warmStart.fullRetrainDays})`
       };
     }
   }
-  if (input2.drift && warmStart.fullOnDrift) return { mode: "full", reason: "validation found dataset drift (training.warmStart.fullOnDrift)" };
+  if (input.drift && warmStart.fullOnDrift) return { mode: "full", reason: "validation found dataset drift (training.warmStart.fullOnDrift)" };
   const chain = [parent.version, ...parentStart?.mode === "warm" ? parentStart.chain : []];
-  const why = input2.update ? "ct update" : "training.warmStart.enabled";
+  const why = input.update ? "ct update" : "training.warmStart.enabled";
   return { mode: "warm", parent, chain, fullRetrainDay, reason: `${why}: from production ${parent.version}` };
 }
 function modelChange(before, after) {
@@ -1275,10 +1199,10 @@ function startRecord(plan, epochs, grown = {}, rescaled = []) {
 }
 
 // src/train/warm.ts
-var tf5 = __toESM(require_tf_node(), 1);
-function seedFromParent(model2, parent, prep, rescaled) {
-  const firstDense = firstDenseName(model2);
-  for (const layer of model2.layers) {
+var tf4 = __toESM(require_tf_node(), 1);
+function seedFromParent(model, parent, prep, rescaled) {
+  const firstDense = firstDenseName(model);
+  for (const layer of model.layers) {
     const own = layer.getWeights();
     if (own.length === 0) continue;
     const from = parent.getLayer(layer.name).getWeights();
@@ -1290,13 +1214,13 @@ function seedFromParent(model2, parent, prep, rescaled) {
     own.forEach((w, i) => {
       if (next[i].length !== w.size) throw new Error(`warm start: layer ${layer.name} weight ${i} has ${w.size} values, the parent's ${next[i].length}`);
     });
-    const tensors = next.map((v, i) => tf5.tensor(v, own[i].shape));
+    const tensors = next.map((v, i) => tf4.tensor(v, own[i].shape));
     layer.setWeights(tensors);
-    tf5.dispose(tensors);
+    tf4.dispose(tensors);
   }
 }
-function firstDenseName(model2) {
-  return model2.layers.some((l) => l.name === "hidden_1") ? "hidden_1" : "output";
+function firstDenseName(model) {
+  return model.layers.some((l) => l.name === "hidden_1") ? "hidden_1" : "output";
 }
 function grownRows(parent, [rows, width]) {
   const out = new Float32Array(rows * width);
@@ -1378,6 +1302,8 @@ async function runTrain(ctx, given, options = {}) {
   const { config } = ctx.loaded;
   const { training } = config;
   const startedAt = /* @__PURE__ */ new Date();
+  const module = configuredModule(config, ctx.loaded.baseDir);
+  const moduleCode = module === null ? null : await importModelModule(module, "model.module");
   const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
   const preference = ctx.backend ?? training.backend;
   const backend = await selectBackend(preference, ctx.logger);
@@ -1390,7 +1316,8 @@ async function runTrain(ctx, given, options = {}) {
   const split = splitTrainingRows(labelled, training);
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
-  const candidate = candidateModel(data.preprocessing, config, keptLabels);
+  const built = moduleCode === null ? void 0 : buildModuleModel(moduleCode, modelSpec(data.preprocessing, config), module);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels, built);
   if (plan.mode === "warm") await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
   const epochs = plan.mode === "warm" ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
@@ -1417,22 +1344,35 @@ async function runTrain(ctx, given, options = {}) {
   );
   const record = trainingRecord({ ...run, ...lineage, start });
   const paths = artifactPaths(ctx.outDir);
-  try {
-    await saveCandidate(paths.modelDir, candidate.model, { preprocessing: data.preprocessing, record, table: data.table, config });
-  } finally {
-    candidate.model.dispose();
-  }
+  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module });
   writeFileSync2(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
     `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path6.relative(process.cwd(), paths.modelDir)}`
   );
-  if (tf6.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf6.memory().numTensors}`);
+  if (tf5.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf5.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
+}
+async function writeCandidate(ctx, dir, model, { data, record, module }) {
+  if (module !== null) record.module = { path: displayPath(module), sha256: moduleHash(module) };
+  try {
+    await saveCandidate(dir, model, { preprocessing: data.preprocessing, record, table: data.table, config: ctx.loaded.config }).catch((error) => {
+      if (module === null || error instanceof UserError) throw error;
+      throw new UserError(
+        `model.module: ${displayPath(module)}: the trained model cannot be saved: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+        {
+          cause: error
+        }
+      );
+    });
+    if (module !== null) copyFileSync(module, path6.join(dir, MODULE_FILE));
+  } finally {
+    model.dispose();
+  }
 }
 function startAndEncode(ctx, dataset, options) {
   const { config } = ctx.loaded;
   const { warmStart } = config.training;
-  const asked = warmStart.enabled || options.update === true;
+  const asked = (warmStart.enabled || options.update === true) && config.model.module === void 0;
   let plan = decideStart({
     warmStart,
     update: options.update === true,
@@ -1456,10 +1396,10 @@ function startAndEncode(ctx, dataset, options) {
   if (asked) ctx.logger.info(startLine(plan, warm));
   return { plan, warm, data };
 }
-async function seedCandidate(model2, parent, prep, warm) {
+async function seedCandidate(model, parent, prep, warm) {
   const parentModel = await loadLayersModel(parent.dir, `production model ${parent.version}`);
   try {
-    seedFromParent(model2, parentModel, prep, warm?.rescaled ?? []);
+    seedFromParent(model, parentModel, prep, warm?.rescaled ?? []);
   } finally {
     parentModel.dispose();
   }

@@ -1,0 +1,157 @@
+/**
+ * A team's own model: `model.module` names an ES module whose `buildModel(spec)` returns a
+ * `tf.LayersModel` for ct's encoded inputs. ct still owns preprocessing, training,
+ * evaluation, gates, registry and serving; the module only builds the network.
+ *
+ * The module receives ct's own TF.js as `spec.tf` (it imports none: in a bundled action
+ * there is no node_modules to import from) and may export `registerLayers(tf)` to register
+ * custom layer classes, which ct calls before building and before every load. The module's
+ * source is saved beside the model as `model-module.js`: a saved model is loaded with the
+ * copy it was trained with, covered by the version's checksums, never with the file the
+ * config names now.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { MODULE_FILE } from '../artifacts.js';
+import type { CtConfig, Task } from '../config/types.js';
+import { UserError } from '../errors.js';
+import type { Preprocessing } from '../features/preprocessing.js';
+import { headActivation, outputUnits } from './model.js';
+
+/** One input the model receives, in input order: shape [batch, 1]. */
+export interface ModelInputSpec {
+  name: string;
+  /** `categorical`: int32 ids in [0, vocabulary) (0: missing, out of vocabulary); `numeric`: standardised float32. */
+  kind: 'categorical' | 'numeric';
+  dtype: 'int32' | 'float32';
+  vocabulary?: number;
+  /** ct's suggested embedding width for a categorical input. */
+  embedding?: number;
+}
+
+/** What `buildModel` receives. */
+export interface ModelSpec {
+  tf: typeof tf;
+  task: Task;
+  inputs: ModelInputSpec[];
+  /** Units and activation the output layer must have for the task's loss. */
+  output: { units: number; activation: 'sigmoid' | 'softmax' | 'linear' };
+  /** The config's `model` section (hidden, activation, dropout), for modules that read it. */
+  model: { hidden: number[]; activation: string; dropout: number };
+  seed: number;
+}
+
+export interface ModelModule {
+  buildModel: (spec: ModelSpec) => unknown;
+  registerLayers?: (tfjs: typeof tf) => void;
+}
+
+/** The sha256 of a module's source, as lineage records it. */
+export function moduleHash(file: string): string {
+  return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+}
+
+/** The module file the config names, resolved against the config's folder; null when none. */
+export function configuredModule(config: CtConfig, baseDir: string): string | null {
+  return config.model.module === undefined ? null : path.resolve(baseDir, config.model.module);
+}
+
+/** Imports `file` (once per content) and registers its layers; `what` names it in errors. */
+export async function importModelModule(file: string, what: string): Promise<ModelModule> {
+  if (!existsSync(file)) throw new UserError(`${what}: ${file} does not exist`);
+  let loaded: Partial<ModelModule> & { default?: unknown };
+  try {
+    // The content's hash in the URL: an edited module is imported again, an unchanged one once.
+    loaded = (await import(`${pathToFileURL(file).href}?${moduleHash(file).slice(7, 23)}`)) as typeof loaded;
+  } catch (error) {
+    throw new UserError(`${what}: ${file} cannot be imported: ${firstLine(error)}`, { cause: error });
+  }
+  const buildModel = loaded.buildModel ?? loaded.default;
+  if (typeof buildModel !== 'function') throw new UserError(`${what}: ${file} exports no buildModel(spec) function (a named or the default export)`);
+  const registerLayers = loaded.registerLayers;
+  if (registerLayers !== undefined && typeof registerLayers !== 'function') throw new UserError(`${what}: ${file}: registerLayers is not a function`);
+  try {
+    registerLayers?.(tf);
+  } catch (error) {
+    throw new UserError(`${what}: ${file}: registerLayers(tf) threw: ${firstLine(error)}`, { cause: error });
+  }
+  return { buildModel: buildModel as ModelModule['buildModel'], ...(registerLayers === undefined ? {} : { registerLayers }) };
+}
+
+/** Registers the layers of the module saved in the model folder `dir`, if it holds one (before loading its model). */
+export async function registerSavedModule(dir: string, role: string): Promise<void> {
+  const file = path.join(dir, MODULE_FILE);
+  if (existsSync(file)) await importModelModule(file, `${role}: its model module`);
+}
+
+/** The spec ct hands the module for a model of `prep`. */
+export function modelSpec(prep: Preprocessing, config: CtConfig): ModelSpec {
+  return {
+    tf,
+    task: prep.task,
+    inputs: prep.features.map((f) =>
+      f.kind === 'categorical'
+        ? { name: f.name, kind: 'categorical', dtype: 'int32', vocabulary: f.cardinality, embedding: f.embedding }
+        : { name: f.name, kind: 'numeric', dtype: 'float32' },
+    ),
+    output: { units: outputUnits(prep), activation: headActivation(prep.task) },
+    model: { hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout },
+    seed: config.training.seed,
+  };
+}
+
+/**
+ * The module's model for `spec`, checked against what ct feeds it and trains it for.
+ *
+ * @throws UserError naming the module for a build that throws or a model that does not fit
+ */
+export function buildModuleModel(module: ModelModule, spec: ModelSpec, file: string): tf.LayersModel {
+  let model: unknown;
+  try {
+    model = module.buildModel(spec);
+  } catch (error) {
+    throw new UserError(`model.module: ${file}: buildModel threw: ${firstLine(error)}`, { cause: error });
+  }
+  if (!(model instanceof tf.LayersModel)) {
+    throw new UserError(`model.module: ${file}: buildModel returned ${describe(model)}, not a tf.LayersModel (build it with spec.tf, ct's TF.js)`);
+  }
+  const problem = shapeProblem(model, spec);
+  if (problem !== null) {
+    model.dispose();
+    throw new UserError(`model.module: ${file}: ${problem}`);
+  }
+  return model;
+}
+
+/** Why `model` does not take ct's inputs or give the task's output; null when it does. */
+function shapeProblem(model: tf.LayersModel, spec: ModelSpec): string | null {
+  if (model.inputs.length !== spec.inputs.length) {
+    return `the model has ${model.inputs.length} inputs; ct feeds ${spec.inputs.length}, one per feature in spec.inputs order (${spec.inputs.map((i) => i.name).join(', ')})`;
+  }
+  for (const [i, input] of model.inputs.entries()) {
+    const want = spec.inputs[i]!;
+    if (input.shape.length !== 2 || input.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input.shape)}; ct feeds [batch, 1]`;
+    if (input.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input.dtype}; ct feeds ${want.dtype}`;
+  }
+  if (model.outputs.length !== 1) return `the model has ${model.outputs.length} outputs; ct trains one`;
+  const shape = model.outputs[0]!.shape;
+  if (shape.length !== 2 || shape[1] !== spec.output.units) {
+    return `the output has shape ${shapeText(shape)}; a ${spec.task} model gives [batch, ${spec.output.units}] (spec.output)`;
+  }
+  return null;
+}
+
+const shapeText = (shape: ReadonlyArray<number | null>): string => `[${shape.map((d) => d ?? 'batch').join(', ')}]`;
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return typeof value;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

@@ -99,6 +99,8 @@ export interface TrainingRecord {
   task: Task;
   /** The team's model module the network was built by (absent: ct's MLP); its source is `model-module.js` beside the model. */
   module?: { path: string; sha256: string };
+  /** The topology file the network was built from (absent: none); the topology itself is in `model.json`. */
+  topology?: { path: string; sha256: string };
   data: {
     fingerprint: string;
     files: string[];

@@ -83,6 +83,8 @@ export interface ModelConfig {
   dropout: number;
   /** A team's own model module (relative to the config file); absent: ct's MLP. */
   module?: string;
+  /** A model topology file (model.json) whose layers are trained afresh; absent: ct's MLP. */
+  topology?: string;
 }
 
 export interface TrainingConfig {

@@ -20,7 +20,7 @@ import { saveCandidate } from '../train/save.js';
 import { artifactPaths, MODULE_FILE, type TrainingRecord } from '../artifacts.js';
 import { displayPath } from '../data/files.js';
 import { UserError } from '../errors.js';
-import { buildModuleModel, configuredModule, importModelModule, modelSpec, moduleHash } from '../train/module.js';
+import { modelSpec, teamNetwork } from '../train/module.js';
 import { dataSource, quarantinedDays, type StageContext } from './context.js';
 import { packageVersions } from './lineage.js';
 import { gitInfo } from '../github/git.js';
@@ -51,9 +51,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
   const { config } = ctx.loaded;
   const { training } = config;
   const startedAt = new Date();
-  // A team's model module is imported and checked before any data is read.
-  const module = configuredModule(config, ctx.loaded.baseDir);
-  const moduleCode = module === null ? null : await importModelModule(module, 'model.module');
+  const network = await teamNetwork(config, ctx.loaded.baseDir, displayPath);
   const dataset = given ?? (await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx)));
   // --backend overrides the config's choice of training path and TF.js backend.
   const preference = ctx.backend ?? training.backend;
@@ -69,8 +67,7 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
 
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]!);
-  const built = moduleCode === null ? undefined : buildModuleModel(moduleCode, modelSpec(data.preprocessing, config), module!);
-  const candidate = candidateModel(data.preprocessing, config, keptLabels, built);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels, await network?.build(modelSpec(data.preprocessing, config)));
   if (plan.mode === 'warm') await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
   const epochs = plan.mode === 'warm' ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
@@ -95,9 +92,9 @@ export async function runTrain(ctx: StageContext, given?: Dataset, options: Trai
     warm?.grown,
     warm?.rescaled.map((r) => r.feature),
   );
-  const record = trainingRecord({ ...run, ...lineage, start });
+  const record: TrainingRecord = { ...trainingRecord({ ...run, ...lineage, start }), ...network?.lineage };
   const paths = artifactPaths(ctx.outDir);
-  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module });
+  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module: network?.module ?? null });
   writeFileSync(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
     `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === 'fused' ? 'fused step' : `TF.js on ${backend.name}`}); model written to ${path.relative(process.cwd(), paths.modelDir)}`,
@@ -116,7 +113,6 @@ async function writeCandidate(
   model: tf.LayersModel,
   { data, record, module }: { data: TrainingData; record: TrainingRecord; module: string | null },
 ): Promise<void> {
-  if (module !== null) record.module = { path: displayPath(module), sha256: moduleHash(module) };
   try {
     await saveCandidate(dir, model, { preprocessing: data.preprocessing, record, table: data.table, config: ctx.loaded.config }).catch((error: unknown) => {
       if (module === null || error instanceof UserError) throw error;
@@ -145,8 +141,8 @@ function startAndEncode(
 ): { plan: StartPlan<ProductionParent>; warm: WarmPreprocessing | null; data: TrainingData } {
   const { config } = ctx.loaded;
   const { warmStart } = config.training;
-  // A warm start carries ct's own layers; a model module trains from scratch.
-  const asked = (warmStart.enabled || options.update === true) && config.model.module === undefined;
+  // A warm start carries ct's own layers; a model module or topology trains from scratch.
+  const asked = (warmStart.enabled || options.update === true) && config.model.module === undefined && config.model.topology === undefined;
   let plan = decideStart({
     warmStart,
     update: options.update === true,

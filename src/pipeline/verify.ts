@@ -14,7 +14,7 @@ import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { readJson, sha256Of, writeJson } from '../files.js';
+import { readJson, sha256File, sha256Of, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
 import { checkRecordedChecksums, modelDir, readProduction } from '../registry/registry.js';
 import { changedPaths, mergeBase, type RegistryTree, registryTree, repositoryRoot, resolveCommit } from '../registry/git-tree.js';
@@ -22,7 +22,7 @@ import { checkProposal } from '../registry/proposal.js';
 import { regateRecord } from '../evaluate/compare.js';
 import { selectBackend } from '../train/backend.js';
 import { type EvaluationRecord, MODULE_FILE } from '../artifacts.js';
-import { configuredModule, moduleHash } from '../train/module.js';
+import { configuredModule } from '../train/module.js';
 import { dataSource, registryPath, type StageContext } from './context.js';
 import { loadModel, scoreSameRows } from '../evaluate/score.js';
 
@@ -176,7 +176,7 @@ function checkProposedModule(ctx: StageContext, check: Check, tree: RegistryTree
     );
     return;
   }
-  const base = moduleHash(module);
+  const base = sha256File(module);
   check(
     'model module',
     proposed === base,

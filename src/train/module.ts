@@ -1,6 +1,7 @@
 /**
  * A team's own model: `model.module` names an ES module whose `buildModel(spec)` returns a
- * `tf.LayersModel` for ct's encoded inputs. ct still owns preprocessing, training,
+ * `tf.LayersModel` for ct's encoded inputs, or `model.topology` a model.json whose layers
+ * are built afresh. ct still owns preprocessing, training,
  * evaluation, gates, registry and serving; the module only builds the network.
  *
  * The module receives ct's own TF.js as `spec.tf` (it imports none: in a bundled action
@@ -10,7 +11,6 @@
  * copy it was trained with, covered by the version's checksums, never with the file the
  * config names now.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MODULE_FILE } from '../artifacts.js';
 import type { CtConfig, Task } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { sha256File } from '../files.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 import { headActivation, outputUnits } from './model.js';
 
@@ -49,14 +50,41 @@ export interface ModelModule {
   registerLayers?: (tfjs: typeof tf) => void;
 }
 
-/** The sha256 of a module's source, as lineage records it. */
-export function moduleHash(file: string): string {
-  return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
-}
-
 /** The module file the config names, resolved against the config's folder; null when none. */
 export function configuredModule(config: CtConfig, baseDir: string): string | null {
   return config.model.module === undefined ? null : path.resolve(baseDir, config.model.module);
+}
+
+/** The topology file the config names, resolved against the config's folder; null when none. */
+export function configuredTopology(config: CtConfig, baseDir: string): string | null {
+  if (config.model.topology !== undefined && config.model.module !== undefined) {
+    throw new UserError('model.module and model.topology: name one (a module builds the network in code, a topology file describes it)');
+  }
+  return config.model.topology === undefined ? null : path.resolve(baseDir, config.model.topology);
+}
+
+/** A network the team brings instead of ct's MLP: how to build it, and what lineage records of it. */
+export interface TeamNetwork {
+  /** The file a model module's source is copied from into the model folder; null for a topology. */
+  module: string | null;
+  /** What `training.json` records: `module` or `topology`, with the file's path and sha256. */
+  lineage: { module: { path: string; sha256: string } } | { topology: { path: string; sha256: string } };
+  build(spec: ModelSpec): Promise<tf.LayersModel>;
+}
+
+/**
+ * The network the config names instead of ct's MLP (`model.module` or `model.topology`),
+ * a module imported and checked now, before any data is read; null for ct's own.
+ */
+export async function teamNetwork(config: CtConfig, baseDir: string, display: (file: string) => string): Promise<TeamNetwork | null> {
+  const topology = configuredTopology(config, baseDir);
+  if (topology !== null) {
+    return { module: null, lineage: { topology: { path: display(topology), sha256: sha256File(topology) } }, build: (spec) => topologyModel(topology, spec) };
+  }
+  const file = configuredModule(config, baseDir);
+  if (file === null) return null;
+  const code = await importModelModule(file, 'model.module');
+  return { module: file, lineage: { module: { path: display(file), sha256: sha256File(file) } }, build: async (spec) => buildModuleModel(code, spec, file) };
 }
 
 /** Imports `file` (once per content) and registers its layers; `what` names it in errors. */
@@ -65,7 +93,7 @@ export async function importModelModule(file: string, what: string): Promise<Mod
   let loaded: Partial<ModelModule> & { default?: unknown };
   try {
     // The content's hash in the URL: an edited module is imported again, an unchanged one once.
-    loaded = (await import(`${pathToFileURL(file).href}?${moduleHash(file).slice(7, 23)}`)) as typeof loaded;
+    loaded = (await import(`${pathToFileURL(file).href}?${sha256File(file).slice(7, 23)}`)) as typeof loaded;
   } catch (error) {
     throw new UserError(`${what}: ${file} cannot be imported: ${firstLine(error)}`, { cause: error });
   }
@@ -118,13 +146,49 @@ export function buildModuleModel(module: ModelModule, spec: ModelSpec, file: str
   if (!(model instanceof tf.LayersModel)) {
     throw new UserError(`model.module: ${file}: buildModel returned ${describe(model)}, not a tf.LayersModel (build it with spec.tf, ct's TF.js)`);
   }
+  return fitting(model, spec, `model.module: ${file}`);
+}
+
+/**
+ * The model of a topology file — a `model.json` as TF.js saves it (or as Keras models are
+ * converted to it), or the bare topology — with its layers newly initialised, to be trained
+ * on the repository's data. Its weights, if any, are not read.
+ *
+ * @throws UserError naming the file for one that is not a topology, cannot be built, or does not fit
+ */
+export async function topologyModel(file: string, spec: ModelSpec): Promise<tf.LayersModel> {
+  const what = `model.topology: ${file}`;
+  if (!existsSync(file)) throw new UserError(`${what} does not exist`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`${what} is not JSON (${firstLine(error)})`);
+  }
+  const topology = isRecord(json) && 'modelTopology' in json ? json.modelTopology : json;
+  if (!isRecord(topology) || typeof topology.class_name !== 'string') {
+    throw new UserError(`${what} holds no model topology (a model.json as TF.js saves it, with "modelTopology", or the topology itself)`);
+  }
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  } catch (error) {
+    throw new UserError(`${what} cannot be built: ${firstLine(error)}`, { cause: error });
+  }
+  return fitting(model, spec, what);
+}
+
+/** `model` when it takes ct's inputs and gives the task's output; else disposed and a UserError after `what`. */
+function fitting(model: tf.LayersModel, spec: ModelSpec, what: string): tf.LayersModel {
   const problem = shapeProblem(model, spec);
   if (problem !== null) {
     model.dispose();
-    throw new UserError(`model.module: ${file}: ${problem}`);
+    throw new UserError(`${what}: ${problem}`);
   }
   return model;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Why `model` does not take ct's inputs or give the task's output; null when it does. */
 function shapeProblem(model: tf.LayersModel, spec: ModelSpec): string | null {
@@ -135,6 +199,10 @@ function shapeProblem(model: tf.LayersModel, spec: ModelSpec): string | null {
     const want = spec.inputs[i]!;
     if (input.shape.length !== 2 || input.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input.shape)}; ct feeds [batch, 1]`;
     if (input.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input.dtype}; ct feeds ${want.dtype}`;
+    const rows = embeddingRows(model, i);
+    if (want.vocabulary !== undefined && rows !== null && rows < want.vocabulary) {
+      return `input ${i + 1} (${want.name}) feeds an embedding of ${rows} rows; its ids go up to ${want.vocabulary - 1} (spec.inputs[${i}].vocabulary is ${want.vocabulary})`;
+    }
   }
   if (model.outputs.length !== 1) return `the model has ${model.outputs.length} outputs; ct trains one`;
   const shape = model.outputs[0]!.shape;
@@ -142,6 +210,18 @@ function shapeProblem(model: tf.LayersModel, spec: ModelSpec): string | null {
     return `the output has shape ${shapeText(shape)}; a ${spec.task} model gives [batch, ${spec.output.units}] (spec.output)`;
   }
   return null;
+}
+
+/** The smallest `inputDim` of the Embedding layers input `index` feeds directly; null when it feeds none. */
+function embeddingRows(model: tf.LayersModel, index: number): number | null {
+  const input = model.inputLayers[index]!;
+  let rows: number | null = null;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Embedding' || !layer.inboundNodes.some((node) => node.inboundLayers.includes(input))) continue;
+    const dim = (layer.getConfig() as { inputDim: number }).inputDim;
+    rows = rows === null ? dim : Math.min(rows, dim);
+  }
+  return rows;
 }
 
 const shapeText = (shape: ReadonlyArray<number | null>): string => `[${shape.map((d) => d ?? 'batch').join(', ')}]`;

@@ -41,6 +41,7 @@ describe('ct init -> ct run', () => {
       'wrote ct.config.yaml',
       'wrote .github/workflows/ct.yml',
       'wrote .github/workflows/verify.yml',
+      'wrote .github/workflows/deploy.yml',
       'wrote README.md',
       'wrote .gitignore',
       'next: npx ct run',

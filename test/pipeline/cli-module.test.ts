@@ -4,10 +4,12 @@
  * carries the module's source; the version is verified, scores and predicts with its own
  * copy of the module even after the config's file changes, and a copy that was changed is
  * refused. Modules that cannot build a model ct can train are refused before training with
- * one line and exit code 2.
+ * one line and exit code 2. A model.json topology that TF.js saved is trained afresh the same way.
  */
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { fileSaveHandler } from '../../src/train/io.js';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
 type Json = Record<string, unknown>;
@@ -142,4 +144,62 @@ describe('model.module: modules ct cannot train', () => {
     },
     60_000,
   );
+});
+
+describe('model.topology: a model.json that TF.js saved, trained afresh on the repository', () => {
+  const repo = tempRepo(shippedPartitions().slice(-3));
+  /** A topology for the features origin (categorical, 50 + 1 ids) and log_distance, saved by TF.js into `<repo>/<name>/model.json`. */
+  const saveTopology = async (name: string, originRows: number): Promise<string> => {
+    const origin = tf.input({ shape: [1], dtype: 'int32', name: 'origin' });
+    const distance = tf.input({ shape: [1], dtype: 'float32', name: 'log_distance' });
+    const embedded = tf.layers.flatten().apply(tf.layers.embedding({ inputDim: originRows, outputDim: 4, name: 'team_origin_embedding' }).apply(origin));
+    const joined = tf.layers.concatenate().apply([embedded as tf.SymbolicTensor, distance]);
+    const hidden = tf.layers.dense({ units: 16, activation: 'relu', name: 'team_hidden' }).apply(joined);
+    const out = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'team_output' }).apply(hidden) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: [origin, distance], outputs: out });
+    await model.save(fileSaveHandler(path.join(repo, name)));
+    model.dispose();
+    return `./${name}/model.json`;
+  };
+  const configWith = (model: Record<string, unknown>): void => {
+    const config = smallConfig(3);
+    config.features = [
+      { name: 'origin', column: 'origin', maxVocabulary: 50 },
+      { name: 'log_distance', column: 'distance', transform: 'log1p' },
+    ];
+    config.model = { ...(config.model as object), ...model };
+    (config.evaluation as Record<string, unknown>).slices = [];
+    // The plumbing is under test, not the quality of a two-feature model: any auc passes.
+    config.gates = [{ metric: 'auc', lowerBound: 0 }];
+    writeConfig(repo, 'ct.config.yaml', config);
+  };
+
+  it('trains, evaluates and promotes the topology; lineage records the file', async () => {
+    configWith({ topology: await saveTopology('topology', 64) });
+    const r = ct(repo, ['run', '--json']);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/internal error/) as unknown });
+    const version = (JSON.parse(r.stdout) as { promotion: Json }).promotion.version as string;
+    const dir = path.join(repo, 'models/flight-delay', version);
+    expect(readFileSync(path.join(dir, 'model.json'), 'utf8')).toContain('team_origin_embedding');
+    expect(existsSync(path.join(dir, 'model-module.js'))).toBe(false);
+    const training = JSON.parse(readFileSync(path.join(dir, 'training.json'), 'utf8')) as Json;
+    expect(training.topology).toEqual({ path: expect.stringMatching(/topology\/model\.json$/), sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+  }, 120_000);
+
+  it('refuses a topology that does not fit, is not one, or is named beside a module: one line, exit 2', async () => {
+    const small = await saveTopology('small', 8);
+    writeFileSync(path.join(repo, 'not-json.json'), 'model');
+    writeFileSync(path.join(repo, 'no-topology.json'), '{"weightsManifest": []}');
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ topology: small }, /(^|\n)ct: model\.topology: .*small\/model\.json: input 1 \(origin\) feeds an embedding of 8 rows; its ids go up to 50 /],
+      [{ topology: './not-json.json' }, /(^|\n)ct: model\.topology: .*not-json\.json is not JSON/],
+      [{ topology: './no-topology.json' }, /(^|\n)ct: model\.topology: .*no-topology\.json holds no model topology/],
+      [{ topology: small, module: './x.js' }, /(^|\n)ct: model\.module and model\.topology: name one/],
+    ];
+    for (const [model, message] of cases) {
+      configWith(model);
+      const r = ct(repo, ['train']);
+      expect([JSON.stringify(model), r.status, r.stderr]).toEqual([JSON.stringify(model), 2, expect.stringMatching(message)]);
+    }
+  }, 120_000);
 });

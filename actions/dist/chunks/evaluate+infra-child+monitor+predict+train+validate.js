@@ -6,6 +6,7 @@ import {
   UserError,
   findColumn,
   require_tf_node,
+  sha256File,
   writeFileAtomic
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
@@ -1111,7 +1112,6 @@ function fileLoadHandler(path2) {
 
 // src/train/module.ts
 var tf6 = __toESM(require_tf_node(), 1);
-import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
@@ -1199,17 +1199,30 @@ function weightedLoss(task, weights) {
 }
 
 // src/train/module.ts
-function moduleHash(file) {
-  return `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
-}
 function configuredModule(config, baseDir) {
   return config.model.module === void 0 ? null : path.resolve(baseDir, config.model.module);
+}
+function configuredTopology(config, baseDir) {
+  if (config.model.topology !== void 0 && config.model.module !== void 0) {
+    throw new UserError("model.module and model.topology: name one (a module builds the network in code, a topology file describes it)");
+  }
+  return config.model.topology === void 0 ? null : path.resolve(baseDir, config.model.topology);
+}
+async function teamNetwork(config, baseDir, display) {
+  const topology = configuredTopology(config, baseDir);
+  if (topology !== null) {
+    return { module: null, lineage: { topology: { path: display(topology), sha256: sha256File(topology) } }, build: (spec) => topologyModel(topology, spec) };
+  }
+  const file = configuredModule(config, baseDir);
+  if (file === null) return null;
+  const code = await importModelModule(file, "model.module");
+  return { module: file, lineage: { module: { path: display(file), sha256: sha256File(file) } }, build: async (spec) => buildModuleModel(code, spec, file) };
 }
 async function importModelModule(file, what) {
   if (!existsSync2(file)) throw new UserError(`${what}: ${file} does not exist`);
   let loaded;
   try {
-    loaded = await import(`${pathToFileURL2(file).href}?${moduleHash(file).slice(7, 23)}`);
+    loaded = await import(`${pathToFileURL2(file).href}?${sha256File(file).slice(7, 23)}`);
   } catch (error) {
     throw new UserError(`${what}: ${file} cannot be imported: ${firstLine(error)}`, { cause: error });
   }
@@ -1250,13 +1263,38 @@ function buildModuleModel(module, spec, file) {
   if (!(model2 instanceof tf6.LayersModel)) {
     throw new UserError(`model.module: ${file}: buildModel returned ${describe(model2)}, not a tf.LayersModel (build it with spec.tf, ct's TF.js)`);
   }
+  return fitting(model2, spec, `model.module: ${file}`);
+}
+async function topologyModel(file, spec) {
+  const what = `model.topology: ${file}`;
+  if (!existsSync2(file)) throw new UserError(`${what} does not exist`);
+  let json;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UserError(`${what} is not JSON (${firstLine(error)})`);
+  }
+  const topology = isRecord(json) && "modelTopology" in json ? json.modelTopology : json;
+  if (!isRecord(topology) || typeof topology.class_name !== "string") {
+    throw new UserError(`${what} holds no model topology (a model.json as TF.js saves it, with "modelTopology", or the topology itself)`);
+  }
+  let model2;
+  try {
+    model2 = await tf6.models.modelFromJSON({ modelTopology: topology });
+  } catch (error) {
+    throw new UserError(`${what} cannot be built: ${firstLine(error)}`, { cause: error });
+  }
+  return fitting(model2, spec, what);
+}
+function fitting(model2, spec, what) {
   const problem = shapeProblem(model2, spec);
   if (problem !== null) {
     model2.dispose();
-    throw new UserError(`model.module: ${file}: ${problem}`);
+    throw new UserError(`${what}: ${problem}`);
   }
   return model2;
 }
+var isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 function shapeProblem(model2, spec) {
   if (model2.inputs.length !== spec.inputs.length) {
     return `the model has ${model2.inputs.length} inputs; ct feeds ${spec.inputs.length}, one per feature in spec.inputs order (${spec.inputs.map((i) => i.name).join(", ")})`;
@@ -1265,6 +1303,10 @@ function shapeProblem(model2, spec) {
     const want = spec.inputs[i];
     if (input2.shape.length !== 2 || input2.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input2.shape)}; ct feeds [batch, 1]`;
     if (input2.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input2.dtype}; ct feeds ${want.dtype}`;
+    const rows = embeddingRows(model2, i);
+    if (want.vocabulary !== void 0 && rows !== null && rows < want.vocabulary) {
+      return `input ${i + 1} (${want.name}) feeds an embedding of ${rows} rows; its ids go up to ${want.vocabulary - 1} (spec.inputs[${i}].vocabulary is ${want.vocabulary})`;
+    }
   }
   if (model2.outputs.length !== 1) return `the model has ${model2.outputs.length} outputs; ct trains one`;
   const shape = model2.outputs[0].shape;
@@ -1272,6 +1314,16 @@ function shapeProblem(model2, spec) {
     return `the output has shape ${shapeText(shape)}; a ${spec.task} model gives [batch, ${spec.output.units}] (spec.output)`;
   }
   return null;
+}
+function embeddingRows(model2, index) {
+  const input2 = model2.inputLayers[index];
+  let rows = null;
+  for (const layer of model2.layers) {
+    if (layer.getClassName() !== "Embedding" || !layer.inboundNodes.some((node) => node.inboundLayers.includes(input2))) continue;
+    const dim = layer.getConfig().inputDim;
+    rows = rows === null ? dim : Math.min(rows, dim);
+  }
+  return rows;
 }
 var shapeText = (shape) => `[${shape.map((d) => d ?? "batch").join(", ")}]`;
 function describe(value) {
@@ -1303,10 +1355,7 @@ export {
   fileLoadHandler,
   headActivation,
   candidateModel,
-  moduleHash,
-  configuredModule,
-  importModelModule,
+  teamNetwork,
   registerSavedModule,
-  modelSpec,
-  buildModuleModel
+  modelSpec
 };

@@ -34965,6 +34965,11 @@ var configSchema = {
         hidden: { type: "array", items: positiveInt, default: [64, 64], description: "Units of each hidden layer." },
         activation: { enum: ["relu", "elu", "tanh", "gelu"], default: "relu" },
         dropout: { type: "number", minimum: 0, maximum: 0.9, default: 0 },
+        topology: {
+          type: "string",
+          pattern: "\\.json$",
+          description: "A model from a file: a model.json as TF.js saves it (or as a Keras model is converted to it), relative to the config; its layers are built afresh and trained on the repository's data. One input per feature, in the config's order."
+        },
         module: {
           type: "string",
           pattern: "\\.m?js$",

@@ -45,20 +45,17 @@ import {
 } from "./evaluate+infra-child+train+validate.js";
 import {
   batchTensors,
-  buildModuleModel,
   candidateModel,
-  configuredModule,
   encodeTable,
   fileSaveHandler,
   fitPreprocessing,
   headActivation,
-  importModelModule,
   labelledRows,
   modelSpec,
-  moduleHash,
   nativePackage,
   predictRows,
   selectBackend,
+  teamNetwork,
   utcDayOfWeek,
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
@@ -1302,8 +1299,7 @@ async function runTrain(ctx, given, options = {}) {
   const { config } = ctx.loaded;
   const { training } = config;
   const startedAt = /* @__PURE__ */ new Date();
-  const module = configuredModule(config, ctx.loaded.baseDir);
-  const moduleCode = module === null ? null : await importModelModule(module, "model.module");
+  const network = await teamNetwork(config, ctx.loaded.baseDir, displayPath);
   const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
   const preference = ctx.backend ?? training.backend;
   const backend = await selectBackend(preference, ctx.logger);
@@ -1316,8 +1312,7 @@ async function runTrain(ctx, given, options = {}) {
   const split = splitTrainingRows(labelled, training);
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
-  const built = moduleCode === null ? void 0 : buildModuleModel(moduleCode, modelSpec(data.preprocessing, config), module);
-  const candidate = candidateModel(data.preprocessing, config, keptLabels, built);
+  const candidate = candidateModel(data.preprocessing, config, keptLabels, await network?.build(modelSpec(data.preprocessing, config)));
   if (plan.mode === "warm") await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
   const epochs = plan.mode === "warm" ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
@@ -1342,9 +1337,9 @@ async function runTrain(ctx, given, options = {}) {
     warm?.grown,
     warm?.rescaled.map((r) => r.feature)
   );
-  const record = trainingRecord({ ...run, ...lineage, start });
+  const record = { ...trainingRecord({ ...run, ...lineage, start }), ...network?.lineage };
   const paths = artifactPaths(ctx.outDir);
-  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module });
+  await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module: network?.module ?? null });
   writeFileSync2(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
     `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path6.relative(process.cwd(), paths.modelDir)}`
@@ -1353,7 +1348,6 @@ async function runTrain(ctx, given, options = {}) {
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
 }
 async function writeCandidate(ctx, dir, model, { data, record, module }) {
-  if (module !== null) record.module = { path: displayPath(module), sha256: moduleHash(module) };
   try {
     await saveCandidate(dir, model, { preprocessing: data.preprocessing, record, table: data.table, config: ctx.loaded.config }).catch((error) => {
       if (module === null || error instanceof UserError) throw error;
@@ -1372,7 +1366,7 @@ async function writeCandidate(ctx, dir, model, { data, record, module }) {
 function startAndEncode(ctx, dataset, options) {
   const { config } = ctx.loaded;
   const { warmStart } = config.training;
-  const asked = (warmStart.enabled || options.update === true) && config.model.module === void 0;
+  const asked = (warmStart.enabled || options.update === true) && config.model.module === void 0 && config.model.topology === void 0;
   let plan = decideStart({
     warmStart,
     update: options.update === true,

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelConfig, Task, TrainingConfig } from './config/types.js';
 import type { GateCheck, GateFailure } from './evaluate/gates.js';
+import type { ImportanceRecord } from './evaluate/importance.js';
 import { type calibrationCurve, MEASURED_METRICS, type Metrics } from './evaluate/metrics.js';
 import type { DeLongResult, McNemarResult } from './evaluate/significance.js';
 import type { ImputedCounts } from './features/preprocessing.js';
@@ -216,6 +217,8 @@ export interface EvaluationRecord {
   /** Checks of measured metrics (latency) that passed record no value: it is in `timing.latency`. */
   checks: GateCheck[];
   failures: GateFailure[];
+  /** Permutation importance of both models' features (absent: turned off, or recorded before ct computed it). */
+  importance?: ImportanceRecord;
   /** Metrics measured once for the model, not per row (size, latency): no interval, no slices. */
   guardMetrics: string[];
   backend: string;
@@ -228,6 +231,8 @@ export interface EvaluationTiming {
   /** The measured guard metrics (MEASURED_METRICS: prediction latency) of each model. */
   latency: { candidate: Metrics; baseline: Metrics | null };
   infra: { loadMs: number | null; predictMs: number | null } | null;
+  /** Seconds the permutation importance took (absent: not computed). */
+  importanceSeconds?: number;
 }
 
 /**

@@ -311,6 +311,19 @@ export const configSchema = {
           default: 0.5,
           description: 'Decision threshold on the predicted probability for accuracy, precision, recall and F1.',
         },
+        importance: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Permutation importance of every feature for the candidate and production on the same evaluation rows, in the report and the model card; ct replay turns it off.',
+          properties: {
+            enabled: { type: 'boolean', default: true, description: 'Compute it (its cost is reported in seconds).' },
+            repeats: { type: 'integer', minimum: 1, maximum: 50, default: 3, description: 'Shuffles per feature; the report shows their mean and range.' },
+            maxRows: { ...positiveInt, default: 5000, description: 'Evaluation rows it uses at most (a seeded sample).' },
+            seed: { type: 'integer', default: 42, description: 'Seed of the sample and of the shuffles.' },
+          },
+        },
         calibrationBins: {
           ...positiveInt,
           default: 10,

@@ -212,6 +212,7 @@ export interface EvaluationConfig {
   minSliceRows: number;
   latency: { batchRows: number; repeats: number };
   infraCheck: { enabled: boolean; sampleRows: number; latencyBudgetMs: number };
+  importance: { enabled: boolean; repeats: number; maxRows: number; seed: number };
 }
 
 export interface RegistryConfig {

@@ -18,7 +18,9 @@ import { artifactPaths, type EvaluationRecord, modelFiles } from '../artifacts.j
 import { dataSource, quarantinedDays, registryPath, type StageContext } from './context.js';
 import { runInfraCheck } from './infra-check.js';
 import { compareModels, evaluationRecord, judgeComparison } from '../evaluate/compare.js';
-import { type LoadedModel, loadModel, scoreSameRows } from '../evaluate/score.js';
+import { evaluationImportance } from '../evaluate/importance.js';
+import { headlineMetric, type MetricOptions } from '../evaluate/metrics.js';
+import { type LoadedModel, loadModel, type SameRowScores, scoreSameRows } from '../evaluate/score.js';
 
 /** Evaluates the candidate in `<out>/model` against production; `record.ok` says whether the gates passed. */
 export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<EvaluationRecord> {
@@ -61,6 +63,7 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
       backend: backend.name,
       durationSeconds: (performance.now() - started) / 1000,
     });
+    if (options.importance.enabled) addImportance(ctx, record, { candidate, production, pair, metricOptions });
     writeJson(paths.evaluation, record);
     writeFileSync(paths.evaluationReport, evaluationMarkdown(record));
     const against = production === null ? 'no production model yet (rubber stamp)' : `production ${pointer!.version}`;
@@ -73,4 +76,31 @@ export async function runEvaluate(ctx: StageContext, given?: Dataset): Promise<E
     candidate.model.dispose();
     production?.model.dispose();
   }
+}
+
+/**
+ * Permutation importance of both models on the evaluation rows into `record.importance`,
+ * its cost into `record.timing` (what a clock measured lives there).
+ */
+function addImportance(
+  ctx: StageContext,
+  record: EvaluationRecord,
+  { candidate, production, pair, metricOptions }: { candidate: LoadedModel; production: LoadedModel | null; pair: SameRowScores; metricOptions: MetricOptions },
+): void {
+  const { config } = ctx.loaded;
+  const began = performance.now();
+  record.importance = evaluationImportance(
+    {
+      candidate: { model: candidate, encoded: pair.encoded },
+      production: production === null || pair.productionEncoded === null ? null : { model: production, encoded: pair.productionEncoded },
+      selected: pair.selected,
+      labels: pair.labels,
+    },
+    config.evaluation.importance,
+    { task: config.task, metric: headlineMetric(config.task), metricOptions },
+  );
+  record.timing.importanceSeconds = (performance.now() - began) / 1000;
+  ctx.logger.info(
+    `permutation importance: ${record.importance.candidate.length} features on ${record.importance.rows} rows in ${record.timing.importanceSeconds.toFixed(1)} s`,
+  );
 }

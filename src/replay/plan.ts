@@ -65,6 +65,8 @@ export function stepConfig(base: LoadedConfig, plan: ReplayPlan, date: string, s
       ...config,
       data: { ...config.data, path: plan.folder, window: { newestDays: plan.windowDays, to: dayBefore(date) }, ...(existsSync(schema) ? { schema } : {}) },
       registry: { path: registry },
+      // Permutation importance explains a candidate to a reviewer; a backtest has none.
+      evaluation: { ...config.evaluation, importance: { ...config.evaluation.importance, enabled: false } },
     },
   };
 }

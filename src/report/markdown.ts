@@ -5,6 +5,7 @@
  * two `TIMING_MARKDOWN` lines: the rest of a report is the same on a rerun.
  */
 import type { CtConfig } from '../config/types.js';
+import type { FeatureImportance } from '../evaluate/importance.js';
 import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
 import { code, text } from './escape.js';
@@ -358,8 +359,40 @@ export function evaluationMarkdown(e: EvaluationRecord): string {
   lines.push(...testsSection(e));
   if (e.slices.length > 0) lines.push('', '## Slices', '', slicesTable(e));
   lines.push(...chartsSection(e));
+  lines.push(...importanceSection(e, '##'));
   lines.push(...evaluationTiming(e));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the models rely on: each feature's permutation importance for the candidate and
+ * production, most important first, and the features whose importance moved (`heading`: the
+ * section's level). Empty when it was not computed.
+ */
+function importanceSection(e: EvaluationRecord, heading: string): string[] {
+  const imp = e.importance;
+  if (imp === undefined) return [];
+  const production = new Map((imp.production ?? []).map((f) => [f.feature, f]));
+  const cell = (f: FeatureImportance | undefined): string => (f === undefined ? '—' : `${signed(f.mean)} (${signed(f.low)} .. ${signed(f.high)})`);
+  const rows = imp.candidate.map((f) => [code(f.feature), cell(f), ...(imp.production === null ? [] : [cell(production.get(f.feature))])]);
+  const moved =
+    imp.shifts.length === 0
+      ? imp.production === null
+        ? []
+        : ['', 'No feature moved by more than its shuffles vary.']
+      : [
+          '',
+          `**What the model relies on changed:** ${imp.shifts.map((s) => `${code(s.feature)} ${signed(s.production)} → ${signed(s.candidate)}`).join(', ')}.`,
+        ];
+  return [
+    '',
+    `${heading} What the model relies on`,
+    '',
+    `The fall in ${text(imp.metric)} when a feature's values are shuffled across ${imp.rows} evaluation rows: the mean of ${imp.repeats} shuffles (lowest .. highest). The same rows and shuffles for both models.`,
+    '',
+    table(['feature', 'candidate', ...(imp.production === null ? [] : ['production'])], rows),
+    ...moved,
+  ];
 }
 
 function evaluationTiming(e: EvaluationRecord): string[] {
@@ -371,7 +404,8 @@ function evaluationTiming(e: EvaluationRecord): string[] {
       ? ''
       : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? '' : `, predicted ${e.infra?.rows ?? '?'} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
   const latency = latencyTable(e);
-  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...(latency.length === 0 ? [] : ['', ...latency])]);
+  const importance = timing.importanceSeconds === undefined ? '' : ` Permutation importance: ${timing.importanceSeconds.toFixed(1)} s.`;
+  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}${importance}`, ...(latency.length === 0 ? [] : ['', ...latency])]);
 }
 
 /** A window of partitions (their names: days, or files): first .. last. */
@@ -408,6 +442,7 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '',
     metricsTable(e),
     ...(e.slices.length > 0 ? ['', '### By slice', '', slicesTable(e)] : []),
+    ...importanceSection(e, '###'),
     '',
     `Gates: ${e.ok ? 'passed' : 'failed'}${e.rubberStamp ? ' (rubber stamp: first model)' : ''}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks
       .filter((c) => !c.skipped)

@@ -108,6 +108,7 @@ describe('loadConfig', () => {
       minSliceRows: 200,
       latency: { batchRows: 1024, repeats: 20 },
       infraCheck: { enabled: true, sampleRows: 256, latencyBudgetMs: 5000 },
+      importance: { enabled: true, repeats: 3, maxRows: 5000, seed: 42 },
     });
     expect(config.gates[1]!.significance).toEqual({ test: 'nonInferiority', margin: 0 });
   });

@@ -114,6 +114,16 @@ describe('ct run on flight data', () => {
     expect(evaluation.tests.deLong).toMatchObject({ difference: 0, pValue: 1 });
     expect(evaluation.slices.filter((s: { skipped: string | null }) => s.skipped === null).length).toBeGreaterThan(0);
     expect(evaluation.infra).toMatchObject({ ok: true });
+    // Permutation importance of both models, on the same rows and shuffles: the same model relies on the same features.
+    const features = ['origin', 'destination', 'hour', 'day_of_week', 'log_distance', 'route', 'hour_of_week', 'origin_hour', 'destination_hour'];
+    expect(evaluation.importance).toMatchObject({ metric: 'auc', repeats: 3, shifts: [] });
+    expect(evaluation.importance.candidate.map((f: { feature: string }) => f.feature).sort()).toEqual([...features].sort());
+    expect(evaluation.importance.production).toEqual(evaluation.importance.candidate);
+    expect(evaluation.importance.candidate[0].mean).toBeGreaterThan(0.005);
+    expect(evaluation.timing.importanceSeconds).toBeGreaterThan(0);
+    const report = readFileSync(path.join(repo, 'out/evaluation.md'), 'utf8');
+    expect(report).toMatch(/## What the model relies on\n\nThe fall in auc when a feature's values are shuffled across \d+ evaluation rows/);
+    expect(report).toContain('| feature | candidate | production |');
     expect(result.promotion).toMatchObject({ promoted: false, unchanged: true, version: first.version });
     expect(JSON.parse(readFileSync(path.join(repo, 'models/flight-delay/production.json'), 'utf8'))).toEqual(first);
   });

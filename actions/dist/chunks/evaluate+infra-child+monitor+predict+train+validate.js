@@ -1338,6 +1338,7 @@ function firstLine(error) {
 export {
   nativePackage,
   selectBackend,
+  unscalePredictions,
   labelColumnValues,
   batchTensors,
   allRows,
@@ -1351,10 +1352,10 @@ export {
   labelledRows,
   featureColumnMismatch,
   encodeFeatureColumn,
-  fileSaveHandler,
-  fileLoadHandler,
   headActivation,
   candidateModel,
+  fileSaveHandler,
+  fileLoadHandler,
   teamNetwork,
   registerSavedModule,
   modelSpec

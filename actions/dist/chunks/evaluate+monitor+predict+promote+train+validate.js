@@ -35124,6 +35124,18 @@ var configSchema = {
           default: 0.5,
           description: "Decision threshold on the predicted probability for accuracy, precision, recall and F1."
         },
+        importance: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "Permutation importance of every feature for the candidate and production on the same evaluation rows, in the report and the model card; ct replay turns it off.",
+          properties: {
+            enabled: { type: "boolean", default: true, description: "Compute it (its cost is reported in seconds)." },
+            repeats: { type: "integer", minimum: 1, maximum: 50, default: 3, description: "Shuffles per feature; the report shows their mean and range." },
+            maxRows: { ...positiveInt, default: 5e3, description: "Evaluation rows it uses at most (a seeded sample)." },
+            seed: { type: "integer", default: 42, description: "Seed of the sample and of the shuffles." }
+          }
+        },
         calibrationBins: {
           ...positiveInt,
           default: 10,
@@ -44899,9 +44911,30 @@ function evaluationMarkdown(e) {
   lines.push(...testsSection(e));
   if (e.slices.length > 0) lines.push("", "## Slices", "", slicesTable(e));
   lines.push(...chartsSection(e));
+  lines.push(...importanceSection(e, "##"));
   lines.push(...evaluationTiming(e));
   return `${lines.join("\n")}
 `;
+}
+function importanceSection(e, heading) {
+  const imp = e.importance;
+  if (imp === void 0) return [];
+  const production = new Map((imp.production ?? []).map((f) => [f.feature, f]));
+  const cell = (f) => f === void 0 ? "\u2014" : `${signed(f.mean)} (${signed(f.low)} .. ${signed(f.high)})`;
+  const rows = imp.candidate.map((f) => [code(f.feature), cell(f), ...imp.production === null ? [] : [cell(production.get(f.feature))]]);
+  const moved = imp.shifts.length === 0 ? imp.production === null ? [] : ["", "No feature moved by more than its shuffles vary."] : [
+    "",
+    `**What the model relies on changed:** ${imp.shifts.map((s) => `${code(s.feature)} ${signed(s.production)} \u2192 ${signed(s.candidate)}`).join(", ")}.`
+  ];
+  return [
+    "",
+    `${heading} What the model relies on`,
+    "",
+    `The fall in ${text(imp.metric)} when a feature's values are shuffled across ${imp.rows} evaluation rows: the mean of ${imp.repeats} shuffles (lowest .. highest). The same rows and shuffles for both models.`,
+    "",
+    table(["feature", "candidate", ...imp.production === null ? [] : ["production"]], rows),
+    ...moved
+  ];
 }
 function evaluationTiming(e) {
   const timing = evaluationTimingOf(e);
@@ -44909,7 +44942,8 @@ function evaluationTiming(e) {
   const infra = timing.infra;
   const infraTimes = infra === null || infra.loadMs === null ? "" : ` Infra check: loaded in ${infra.loadMs.toFixed(0)} ms${infra.predictMs === null ? "" : `, predicted ${e.infra?.rows ?? "?"} rows in ${infra.predictMs.toFixed(0)} ms`}.`;
   const latency = latencyTable(e);
-  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}`, ...latency.length === 0 ? [] : ["", ...latency]]);
+  const importance = timing.importanceSeconds === void 0 ? "" : ` Permutation importance: ${timing.importanceSeconds.toFixed(1)} s.`;
+  return timingSection([`Evaluated in ${timing.durationSeconds.toFixed(1)} s.${infraTimes}${importance}`, ...latency.length === 0 ? [] : ["", ...latency]]);
 }
 function days(parts) {
   if (parts.length === 0) return "\u2014";
@@ -44941,6 +44975,7 @@ function modelCardMarkdown(config, t, e) {
     "",
     metricsTable(e),
     ...e.slices.length > 0 ? ["", "### By slice", "", slicesTable(e)] : [],
+    ...importanceSection(e, "###"),
     "",
     `Gates: ${e.ok ? "passed" : "failed"}${e.rubberStamp ? " (rubber stamp: first model)" : ""}. ${e.checks.filter((c) => !c.skipped).length} checks applied: ${e.checks.filter((c) => !c.skipped).map((c) => `${text(c.threshold)}${c.slice === null ? "" : ` on ${text(c.slice)}`}`).join("; ")}.`,
     "",

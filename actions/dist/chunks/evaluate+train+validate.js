@@ -44,6 +44,7 @@ import {
   runInfraCheck
 } from "./evaluate+infra-child+train+validate.js";
 import {
+  allRows,
   batchTensors,
   candidateModel,
   encodeTable,
@@ -56,6 +57,7 @@ import {
   predictRows,
   selectBackend,
   teamNetwork,
+  unscalePredictions,
   utcDayOfWeek,
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
@@ -86,9 +88,11 @@ import {
 } from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
   ACTIVATIONS,
+  Arena,
   BETA1,
   BETA2,
   Command,
+  RESERVED,
   controlViews,
   fusedUnavailableReason,
   instantiateKernels,
@@ -503,113 +507,6 @@ function evaluationRecord(c, verdict, facts) {
   };
 }
 
-// src/pipeline/evaluate.ts
-async function runEvaluate(ctx, given) {
-  const started = performance3.now();
-  const { config } = ctx.loaded;
-  const { evaluation: options } = config;
-  const paths = artifactPaths(ctx.outDir);
-  const candidateFiles = modelFiles(paths.modelDir);
-  readJson(candidateFiles["model.json"], "candidate model (run `ct train` first)");
-  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
-  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
-  const table = takeRows(dataset.table, dataset.evaluationRows);
-  if (table.rowCount === 0) throw new UserError("no evaluation rows in the selected window (data.window, data.split)");
-  const registry = registryPath(ctx);
-  const pointer = readProduction(registry, config.name);
-  const candidate = await loadModel(paths.modelDir, "candidate model");
-  let production = null;
-  try {
-    production = pointer === null ? null : await loadModel(verifiedProductionDir(registry, pointer), `production model ${pointer.version}`);
-    const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
-    const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
-    if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
-    const comparison = compareModels(table, pair, { candidate, production }, config, metricOptions);
-    for (const w of comparison.warnings) ctx.logger.warning(w);
-    const infra = options.infraCheck.enabled ? await runInfraCheck(paths.modelDir, takeRows(table, pair.selected.subarray(0, options.infraCheck.sampleRows)), {
-      backend: backend.name === "tensorflow" || backend.name === "wasm" || backend.name === "cpu" ? backend.name : "auto",
-      latencyBudgetMs: options.infraCheck.latencyBudgetMs,
-      expectedWidth: candidate.width
-    }) : null;
-    const record = evaluationRecord(comparison, judgeComparison(config, comparison, infra), {
-      config,
-      dataset,
-      candidateHash: hashFiles(candidateFiles),
-      baselineVersion: production === null ? null : pointer.version,
-      infra,
-      backend: backend.name,
-      durationSeconds: (performance3.now() - started) / 1e3
-    });
-    writeJson(paths.evaluation, record);
-    writeFileSync(paths.evaluationReport, evaluationMarkdown(record));
-    const against = production === null ? "no production model yet (rubber stamp)" : `production ${pointer.version}`;
-    ctx.logger.info(
-      `evaluated on ${record.rows} rows against ${against} in ${record.timing.durationSeconds.toFixed(1)} s: gates ${record.ok ? "passed" : "failed"}`
-    );
-    for (const f of record.failures) ctx.logger.warning(`gate failed: ${f.message}`);
-    return record;
-  } finally {
-    candidate.model.dispose();
-    production?.model.dispose();
-  }
-}
-
-// src/pipeline/train.ts
-var tf5 = __toESM(require_tf_node(), 1);
-import { copyFileSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path6 from "node:path";
-
-// src/train/data.ts
-function encodeTrainingRows(dataset, config, adapt) {
-  const table = takeRows(dataset.table, dataset.trainRows);
-  if (table.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
-  const fitted = fitPreprocessing(table, config);
-  const preprocessing = adapt === void 0 ? fitted : adapt(fitted);
-  const encoded = encodeTable(table, preprocessing);
-  return { table, preprocessing: adapt === void 0 ? preprocessing : withMeasuredOutOfVocabulary(preprocessing, encoded), encoded };
-}
-function withMeasuredOutOfVocabulary(prep, encoded) {
-  const features = prep.features.map((f) => {
-    const counts = encoded.imputed.find((c) => c.feature === f.name);
-    if (f.kind !== "categorical" || f.vocabulary === void 0 || counts === void 0) return f;
-    const present = encoded.rows - counts.missing;
-    return { ...f, outOfVocabularyShare: present === 0 ? 0 : counts.outOfVocabulary / present };
-  });
-  return { ...prep, features };
-}
-function imputedLines(data) {
-  const lines = [];
-  for (const counts of data.encoded.imputed) {
-    const feature = data.preprocessing.features.find((f) => f.name === counts.feature);
-    const line = imputedSummary(feature, counts, data.encoded.rows);
-    if (line !== null) lines.push({ line, warning: counts.nonFinite > 0 });
-  }
-  return lines;
-}
-function labelledTrainingRows(data, config, trainParts) {
-  const { encoded, preprocessing } = data;
-  const labelled = labelledRows(encoded);
-  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
-  if (config.task !== "regression") {
-    const seen = new Set(labelled.map((i) => encoded.labels[i]));
-    if (seen.size < 2) {
-      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
-      const parts = trainParts.length > 2 ? `${trainParts[0]}..${trainParts.at(-1)}` : trainParts.join(", ");
-      throw new UserError(
-        `label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`
-      );
-    }
-  }
-  return labelled;
-}
-function splitTrainingRows(labelled, training) {
-  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
-  return holdout(rows, training.validationFraction, training.seed);
-}
-
-// src/train/loop.ts
-var tf2 = __toESM(require_tf_node(), 1);
-
 // src/train/fused/trainer.ts
 var tf = __toESM(require_tf_node(), 1);
 import { availableParallelism } from "node:os";
@@ -820,7 +717,302 @@ function copyWeightsIn(model, layout, memory2) {
   }
 }
 
+// src/train/forward.ts
+var CHUNK_ROWS = 256;
+var ceil4 = (n) => Math.ceil(n / 4) * 4;
+function plan(shape) {
+  const arena = new Arena(RESERVED);
+  const take = (bytes) => arena.take(bytes);
+  const order = take(CHUNK_ROWS * 4);
+  const columns = shape.inputs.map(() => take(CHUNK_ROWS * 4));
+  const tables = shape.inputs.map((input) => input.kind === "embedding" ? take(input.vocabulary * input.dim * 4) : null);
+  const widths = shape.inputs.map((input) => input.kind === "embedding" ? input.dim : 1);
+  const offsets = new Array(shape.inputs.length);
+  let width = 0;
+  for (const index of shape.concatOrder) {
+    offsets[index] = width;
+    width += widths[index];
+  }
+  const x = take(CHUNK_ROWS * width * 4);
+  let k = width;
+  const dense = shape.dense.map((layer) => {
+    const m = ceil4(layer.units);
+    const placed = {
+      kernel: take(k * m * 4),
+      bias: take(m * 4),
+      k,
+      m,
+      units: layer.units,
+      activation: ACTIVATIONS[layer.activation],
+      y: take(CHUNK_ROWS * m * 4)
+    };
+    k = m;
+    return placed;
+  });
+  return { bytes: arena.end, order, columns, tables, x, width, offsets, dense };
+}
+function compileForward(model, task) {
+  const shape = modelShape(model, task);
+  if (typeof shape === "string" || fusedUnavailableReason() !== null) return null;
+  const p = plan(shape);
+  const memory2 = sharedMemory(p.bytes);
+  const k = instantiateKernels(kernelModule(), memory2);
+  const floats = new Float32Array(memory2.buffer);
+  const ints = new Int32Array(memory2.buffer);
+  for (let i = 0; i < CHUNK_ROWS; i++) ints[p.order / 4 + i] = i;
+  const weightsOf = (layer) => model.getLayer(layer).getWeights().map((w) => w.dataSync());
+  shape.inputs.forEach((input, i) => {
+    if (input.kind === "embedding") floats.set(weightsOf(input.layer)[0], p.tables[i] / 4);
+  });
+  shape.dense.forEach((layer, l) => {
+    const d = p.dense[l];
+    const [kernel, bias] = weightsOf(layer.layer);
+    const rows = kernel.length / d.units;
+    for (let r = 0; r < rows; r++) floats.set(kernel.subarray(r * d.units, (r + 1) * d.units), d.kernel / 4 + r * d.m);
+    floats.set(bias, d.bias / 4);
+  });
+  const last = p.dense.at(-1);
+  return (data) => {
+    const out = new Float32Array(data.rows * last.units);
+    for (let start = 0; start < data.rows; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, data.rows - start);
+      shape.inputs.forEach((input, i) => {
+        const column = data.inputs[i].subarray(start, start + n);
+        if (input.kind === "embedding") {
+          for (let r = 0; r < n; r++) {
+            const id = column[r];
+            if (!(id >= 0 && id < input.vocabulary)) throw new Error(`input ${i}: category index ${id} is outside the embedding's ${input.vocabulary} rows`);
+          }
+          ints.set(column, p.columns[i] / 4);
+          k.gatherEmbedding(p.order, n, p.columns[i], p.tables[i], input.dim, p.x, p.width, p.offsets[i]);
+        } else {
+          floats.set(column, p.columns[i] / 4);
+          k.gatherNumeric(p.order, n, p.columns[i], p.x, p.width, p.offsets[i]);
+        }
+      });
+      let x = p.x;
+      for (const d of p.dense) {
+        k.matmul(x, n, d.k, d.kernel, d.m, d.bias, d.y);
+        if (d.activation !== ACTIVATIONS.linear) k.activate(d.activation, d.y, d.y, n * d.m);
+        x = d.y;
+      }
+      for (let r = 0; r < n; r++) head(shape.head, floats, last.y / 4 + r * last.m, last.units, out, (start + r) * last.units);
+    }
+    return unscalePredictions(out, data.labelScale);
+  };
+}
+function head(kind, z, from, units, out, at) {
+  if (kind === "binary") out[at] = 1 / (1 + Math.exp(-z[from]));
+  else if (kind === "squared") for (let j = 0; j < units; j++) out[at + j] = z[from + j];
+  else {
+    let max = -Infinity;
+    for (let j = 0; j < units; j++) max = Math.max(max, z[from + j]);
+    let sum = 0;
+    for (let j = 0; j < units; j++) sum += Math.exp(z[from + j] - max);
+    for (let j = 0; j < units; j++) out[at + j] = Math.exp(z[from + j] - max) / sum;
+  }
+}
+
+// src/evaluate/importance.ts
+var SHIFT = 5e-3;
+function featureImportance(model, rows, labels, options) {
+  const n = rows.length;
+  const subset = {
+    ...model.encoded,
+    rows: n,
+    inputs: model.encoded.inputs.map((column) => {
+      const out = column instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = column[rows[i]];
+      return out;
+    })
+  };
+  const score = () => {
+    const metrics = weightedMetrics(scoreRows(options.task, labels, model.predict(subset), options.metricOptions), null, [options.metric.name]);
+    return metrics[options.metric.name];
+  };
+  const base = score();
+  const shuffles = Array.from({ length: options.repeats }, (_, r) => shuffled(n, options.seed + r));
+  const result2 = model.features.map((feature, i) => {
+    const original = subset.inputs[i];
+    const falls = shuffles.map((order) => {
+      const permuted = original instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
+      for (let k = 0; k < n; k++) permuted[k] = original[order[k]];
+      subset.inputs[i] = permuted;
+      const value = score();
+      return options.metric.higherIsBetter ? base - value : value - base;
+    });
+    subset.inputs[i] = original;
+    return { feature, mean: falls.reduce((a, b) => a + b, 0) / falls.length, low: Math.min(...falls), high: Math.max(...falls) };
+  });
+  return result2.sort((a, b) => b.mean - a.mean);
+}
+function importanceShifts(candidate, production) {
+  const before = new Map(production.map((f) => [f.feature, f]));
+  return candidate.flatMap((c) => {
+    const p = before.get(c.feature);
+    if (p === void 0 || Math.abs(c.mean - p.mean) < SHIFT || c.low <= p.high && p.low <= c.high) return [];
+    return [{ feature: c.feature, candidate: c.mean, production: p.mean }];
+  });
+}
+function shuffled(n, seed) {
+  const random = mulberry32(seed);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+function evaluationImportance(models, settings, options) {
+  const positions = sampleRows(allRows(models.selected.length), settings.maxRows, settings.seed);
+  const rows = Int32Array.from(positions, (p) => models.selected[p]);
+  const labels = Float32Array.from(positions, (p) => models.labels[p]);
+  const all = { ...options, repeats: settings.repeats, seed: settings.seed };
+  const side = ({ model, encoded }) => {
+    const forward = compileForward(model.model, model.preprocessing.task);
+    const predict = forward ?? ((data) => predictRows(model.model, data));
+    return featureImportance({ features: model.preprocessing.features.map((f) => f.name), encoded, predict }, rows, labels, all);
+  };
+  const candidate = side(models.candidate);
+  const production = models.production === null ? null : side(models.production);
+  return {
+    metric: options.metric.name,
+    rows: rows.length,
+    repeats: settings.repeats,
+    candidate,
+    production,
+    shifts: production === null ? [] : importanceShifts(candidate, production)
+  };
+}
+
+// src/pipeline/evaluate.ts
+async function runEvaluate(ctx, given) {
+  const started = performance3.now();
+  const { config } = ctx.loaded;
+  const { evaluation: options } = config;
+  const paths = artifactPaths(ctx.outDir);
+  const candidateFiles = modelFiles(paths.modelDir);
+  readJson(candidateFiles["model.json"], "candidate model (run `ct train` first)");
+  const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
+  const backend = await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
+  const table = takeRows(dataset.table, dataset.evaluationRows);
+  if (table.rowCount === 0) throw new UserError("no evaluation rows in the selected window (data.window, data.split)");
+  const registry = registryPath(ctx);
+  const pointer = readProduction(registry, config.name);
+  const candidate = await loadModel(paths.modelDir, "candidate model");
+  let production = null;
+  try {
+    production = pointer === null ? null : await loadModel(verifiedProductionDir(registry, pointer), `production model ${pointer.version}`);
+    const metricOptions = { threshold: options.threshold, classes: candidate.width, calibrationBins: options.calibrationBins };
+    const pair = scoreSameRows(table, candidate, production, metricOptions, `production model ${pointer?.version}`);
+    if (pair.selected.length === 0) throw new UserError(`no evaluation row has a label (${config.label.text})`);
+    const comparison = compareModels(table, pair, { candidate, production }, config, metricOptions);
+    for (const w of comparison.warnings) ctx.logger.warning(w);
+    const infra = options.infraCheck.enabled ? await runInfraCheck(paths.modelDir, takeRows(table, pair.selected.subarray(0, options.infraCheck.sampleRows)), {
+      backend: backend.name === "tensorflow" || backend.name === "wasm" || backend.name === "cpu" ? backend.name : "auto",
+      latencyBudgetMs: options.infraCheck.latencyBudgetMs,
+      expectedWidth: candidate.width
+    }) : null;
+    const record = evaluationRecord(comparison, judgeComparison(config, comparison, infra), {
+      config,
+      dataset,
+      candidateHash: hashFiles(candidateFiles),
+      baselineVersion: production === null ? null : pointer.version,
+      infra,
+      backend: backend.name,
+      durationSeconds: (performance3.now() - started) / 1e3
+    });
+    if (options.importance.enabled) addImportance(ctx, record, { candidate, production, pair, metricOptions });
+    writeJson(paths.evaluation, record);
+    writeFileSync(paths.evaluationReport, evaluationMarkdown(record));
+    const against = production === null ? "no production model yet (rubber stamp)" : `production ${pointer.version}`;
+    ctx.logger.info(
+      `evaluated on ${record.rows} rows against ${against} in ${record.timing.durationSeconds.toFixed(1)} s: gates ${record.ok ? "passed" : "failed"}`
+    );
+    for (const f of record.failures) ctx.logger.warning(`gate failed: ${f.message}`);
+    return record;
+  } finally {
+    candidate.model.dispose();
+    production?.model.dispose();
+  }
+}
+function addImportance(ctx, record, { candidate, production, pair, metricOptions }) {
+  const { config } = ctx.loaded;
+  const began = performance3.now();
+  record.importance = evaluationImportance(
+    {
+      candidate: { model: candidate, encoded: pair.encoded },
+      production: production === null || pair.productionEncoded === null ? null : { model: production, encoded: pair.productionEncoded },
+      selected: pair.selected,
+      labels: pair.labels
+    },
+    config.evaluation.importance,
+    { task: config.task, metric: headlineMetric(config.task), metricOptions }
+  );
+  record.timing.importanceSeconds = (performance3.now() - began) / 1e3;
+  ctx.logger.info(
+    `permutation importance: ${record.importance.candidate.length} features on ${record.importance.rows} rows in ${record.timing.importanceSeconds.toFixed(1)} s`
+  );
+}
+
+// src/pipeline/train.ts
+var tf5 = __toESM(require_tf_node(), 1);
+import { copyFileSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path6 from "node:path";
+
+// src/train/data.ts
+function encodeTrainingRows(dataset, config, adapt) {
+  const table = takeRows(dataset.table, dataset.trainRows);
+  if (table.rowCount === 0) throw new UserError("no training rows in the selected window (data.window, data.split)");
+  const fitted = fitPreprocessing(table, config);
+  const preprocessing = adapt === void 0 ? fitted : adapt(fitted);
+  const encoded = encodeTable(table, preprocessing);
+  return { table, preprocessing: adapt === void 0 ? preprocessing : withMeasuredOutOfVocabulary(preprocessing, encoded), encoded };
+}
+function withMeasuredOutOfVocabulary(prep, encoded) {
+  const features = prep.features.map((f) => {
+    const counts = encoded.imputed.find((c) => c.feature === f.name);
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || counts === void 0) return f;
+    const present = encoded.rows - counts.missing;
+    return { ...f, outOfVocabularyShare: present === 0 ? 0 : counts.outOfVocabulary / present };
+  });
+  return { ...prep, features };
+}
+function imputedLines(data) {
+  const lines = [];
+  for (const counts of data.encoded.imputed) {
+    const feature = data.preprocessing.features.find((f) => f.name === counts.feature);
+    const line = imputedSummary(feature, counts, data.encoded.rows);
+    if (line !== null) lines.push({ line, warning: counts.nonFinite > 0 });
+  }
+  return lines;
+}
+function labelledTrainingRows(data, config, trainParts) {
+  const { encoded, preprocessing } = data;
+  const labelled = labelledRows(encoded);
+  if (labelled.length === 0) throw new UserError(`label: every training row has a null "${config.label.column}"`);
+  if (config.task !== "regression") {
+    const seen = new Set(labelled.map((i) => encoded.labels[i]));
+    if (seen.size < 2) {
+      const only = config.task === "binary" ? seen.has(1) ? "true" : "false" : preprocessing.label.classes?.[Number([...seen][0])] ?? "?";
+      const parts = trainParts.length > 2 ? `${trainParts[0]}..${trainParts.at(-1)}` : trainParts.join(", ");
+      throw new UserError(
+        `label "${config.label.text}" is ${only} for all ${labelled.length} training rows (${parts}): a classifier needs at least two classes`
+      );
+    }
+  }
+  return labelled;
+}
+function splitTrainingRows(labelled, training) {
+  const rows = training.maxRows === void 0 ? labelled : sampleRows(labelled, training.maxRows, training.seed);
+  return holdout(rows, training.validationFraction, training.seed);
+}
+
 // src/train/loop.ts
+var tf2 = __toESM(require_tf_node(), 1);
 async function fitModel(model, data, trainRows, validationRows, options) {
   const { training } = options;
   const random = mulberry32(training.seed);
@@ -1180,15 +1372,15 @@ function modelChange(before, after) {
   if (before.activation !== after.activation) return `model.activation ${before.activation} -> ${after.activation}`;
   return null;
 }
-function startRecord(plan, epochs, grown = {}, rescaled = []) {
-  if (plan.mode === "full") return { mode: "full", reason: plan.reason, parent: null, chain: [], fullRetrainDay: null, epochs, grown: {}, rescaled: [] };
+function startRecord(plan2, epochs, grown = {}, rescaled = []) {
+  if (plan2.mode === "full") return { mode: "full", reason: plan2.reason, parent: null, chain: [], fullRetrainDay: null, epochs, grown: {}, rescaled: [] };
   const counts = Object.fromEntries(Object.entries(grown).map(([name, values]) => [name, values.length]));
   return {
     mode: "warm",
-    reason: plan.reason,
-    parent: plan.parent.version,
-    chain: plan.chain,
-    fullRetrainDay: plan.fullRetrainDay,
+    reason: plan2.reason,
+    parent: plan2.parent.version,
+    chain: plan2.chain,
+    fullRetrainDay: plan2.fullRetrainDay,
     epochs,
     grown: counts,
     rescaled
@@ -1267,8 +1459,8 @@ function updateScope(ctx, drift = false) {
     const only = arrived.length === 0 ? "" : `; ${arrived.map((p) => p.date).join(", ")} would be evaluation days only (data.split.evaluationDays: ${evaluationDays})`;
     return { kind: "nothing", reason: `nothing new to train on: production ${parent.version} trained through ${trainedThrough}${only}` };
   }
-  const plan = planDataset({ ...config.data, window }, source);
-  const decision = decideStart({ warmStart: config.training.warmStart, update: true, parent, model: config.model, newestDay: plan.trainParts.at(-1), drift });
+  const plan2 = planDataset({ ...config.data, window }, source);
+  const decision = decideStart({ warmStart: config.training.warmStart, update: true, parent, model: config.model, newestDay: plan2.trainParts.at(-1), drift });
   if (decision.mode === "full") return { kind: "full", reason: `${decision.reason}: a full retrain on the configured window` };
   const loaded = { ...ctx.loaded, config: { ...config, data: { ...config.data, window } } };
   return {
@@ -1276,7 +1468,7 @@ function updateScope(ctx, drift = false) {
     ctx: { ...ctx, loaded },
     parent: parent.version,
     trainedThrough,
-    days: { from: plan.trainParts[0], to: plan.evaluationParts.at(-1) ?? plan.trainParts.at(-1) },
+    days: { from: plan2.trainParts[0], to: plan2.evaluationParts.at(-1) ?? plan2.trainParts.at(-1) },
     reason: decision.reason
   };
 }
@@ -1303,7 +1495,7 @@ async function runTrain(ctx, given, options = {}) {
   const dataset = given ?? await loadDataset(config.data, dataSource(ctx), quarantinedDays(ctx));
   const preference = ctx.backend ?? training.backend;
   const backend = await selectBackend(preference, ctx.logger);
-  const { plan, warm, data } = startAndEncode(ctx, dataset, options);
+  const { plan: plan2, warm, data } = startAndEncode(ctx, dataset, options);
   for (const { line, warning } of imputedLines(data)) {
     if (warning) ctx.logger.warning(`training data: ${line}`);
     else ctx.logger.info(`training data: ${line}`);
@@ -1313,8 +1505,8 @@ async function runTrain(ctx, given, options = {}) {
   ctx.logger.info(`training on ${split.keep.length} rows (${split.held.length} held out for validation)`);
   const keptLabels = Float32Array.from(split.keep, (i) => data.encoded.labels[i]);
   const candidate = candidateModel(data.preprocessing, config, keptLabels, await network?.build(modelSpec(data.preprocessing, config)));
-  if (plan.mode === "warm") await seedCandidate(candidate.model, plan.parent, data.preprocessing, warm);
-  const epochs = plan.mode === "warm" ? training.warmStart.epochs : training.epochs;
+  if (plan2.mode === "warm") await seedCandidate(candidate.model, plan2.parent, data.preprocessing, warm);
+  const epochs = plan2.mode === "warm" ? training.warmStart.epochs : training.epochs;
   if (candidate.weights !== null) ctx.logger.info(classWeightsLine(candidate.classNames, candidate.weights));
   const classes = data.preprocessing.label.classes?.length;
   const metricName = headlineMetric(config.task).name;
@@ -1332,7 +1524,7 @@ async function runTrain(ctx, given, options = {}) {
   const lineage = { git: await gitInfo(ctx.loaded.baseDir), packages: packageVersions() };
   const run = { loaded: ctx.loaded, dataset, data, labelled: labelled.length, split, backend, candidate, fit, startedAt, finishedAt };
   const start = startRecord(
-    plan,
+    plan2,
     epochs,
     warm?.grown,
     warm?.rescaled.map((r) => r.feature)
@@ -1367,7 +1559,7 @@ function startAndEncode(ctx, dataset, options) {
   const { config } = ctx.loaded;
   const { warmStart } = config.training;
   const asked = (warmStart.enabled || options.update === true) && config.model.module === void 0 && config.model.topology === void 0;
-  let plan = decideStart({
+  let plan2 = decideStart({
     warmStart,
     update: options.update === true,
     parent: asked ? readProductionParent(ctx) : null,
@@ -1378,17 +1570,17 @@ function startAndEncode(ctx, dataset, options) {
   });
   let warm = null;
   const data = encodeTrainingRows(dataset, config, (fitted) => {
-    if (plan.mode === "full") return fitted;
-    const mismatch = warmStartMismatch(plan.parent.preprocessing, fitted);
+    if (plan2.mode === "full") return fitted;
+    const mismatch = warmStartMismatch(plan2.parent.preprocessing, fitted);
     if (mismatch !== null) {
-      plan = { mode: "full", reason: `the preprocessing changed since production ${plan.parent.version}: ${mismatch}` };
+      plan2 = { mode: "full", reason: `the preprocessing changed since production ${plan2.parent.version}: ${mismatch}` };
       return fitted;
     }
-    warm = warmPreprocessing(plan.parent.preprocessing, fitted, warmStart.statistics);
+    warm = warmPreprocessing(plan2.parent.preprocessing, fitted, warmStart.statistics);
     return warm.preprocessing;
   });
-  if (asked) ctx.logger.info(startLine(plan, warm));
-  return { plan, warm, data };
+  if (asked) ctx.logger.info(startLine(plan2, warm));
+  return { plan: plan2, warm, data };
 }
 async function seedCandidate(model, parent, prep, warm) {
   const parentModel = await loadLayersModel(parent.dir, `production model ${parent.version}`);
@@ -1398,12 +1590,12 @@ async function seedCandidate(model, parent, prep, warm) {
     parentModel.dispose();
   }
 }
-function startLine(plan, warm) {
-  if (plan.mode === "full") return `full retrain: ${plan.reason}`;
+function startLine(plan2, warm) {
+  if (plan2.mode === "full") return `full retrain: ${plan2.reason}`;
   const grown = Object.entries(warm?.grown ?? {}).map(([name, values]) => `${values.length} new ${name} value(s)`);
   const rescaled = (warm?.rescaled ?? []).map((r) => `${r.feature} rescaled`);
   const changes = [...grown, ...rescaled];
-  return `warm start (${plan.reason}; chain of ${plan.chain.length})${changes.length === 0 ? "" : `: ${changes.join(", ")}`}`;
+  return `warm start (${plan2.reason}; chain of ${plan2.chain.length})${changes.length === 0 ? "" : `: ${changes.join(", ")}`}`;
 }
 
 // src/pipeline/update.ts

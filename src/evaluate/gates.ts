@@ -192,14 +192,15 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
     } else {
       const [lo, hi] = interval.ci;
       const shown = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
-      const edge = fmtSigned(direction === 'higherIsBetter' ? limit : -limit);
+      // The bound that decided, and the edge it was held to, with the digits that tell them apart.
+      const [boundText, edgeText] = apart(bound === 'lower' ? lo : hi, direction === 'higherIsBetter' ? limit : -limit);
       let passed: boolean;
       let message: string;
       if (test === 'noHarm') {
         passed = direction === 'higherIsBetter' ? hi >= limit : lo <= -limit;
         message = passed
           ? `${shown}: no loss beyond ${margin} that the interval is sure of`
-          : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} is beyond ${edge}, so the candidate is worse by more than ${margin}`;
+          : `${shown}: its ${bound} bound ${boundText} is beyond ${edgeText}, so the candidate is worse by more than ${margin}`;
       } else {
         passed = direction === 'higherIsBetter' ? lo > limit : hi < -limit;
         const what =
@@ -208,9 +209,7 @@ function checkScope(gate: GateConfig, scope: GateScope, rubberStamp: boolean, me
               ? 'a significant improvement'
               : `a significant improvement by more than ${margin}`
             : `non-inferior within a margin of ${margin}`;
-        message = passed
-          ? `${shown}: ${what}`
-          : `${shown}: its ${bound} bound ${fmtSigned(bound === 'lower' ? lo : hi)} does not clear ${edge}, so this is not ${what}`;
+        message = passed ? `${shown}: ${what}` : `${shown}: its ${bound} bound ${boundText} does not clear ${edgeText}, so this is not ${what}`;
       }
       out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
     }
@@ -250,6 +249,15 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(4);
 }
 
-function fmtSigned(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+function fmtSigned(x: number, digits = 4): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+}
+
+/** `x` and `edge` signed, with as many digits (4 to 8) as it takes to tell them apart: never "-0.0050 is beyond -0.0050". */
+export function apart(x: number, edge: number): [string, string] {
+  for (let digits = 4; digits < 8; digits++) {
+    const [a, b] = [fmtSigned(x, digits), fmtSigned(edge, digits)];
+    if (a !== b) return [a, b];
+  }
+  return [fmtSigned(x, 8), fmtSigned(edge, 8)];
 }

@@ -60,6 +60,8 @@ export interface InputDomainChecker {
   imputed(): ImputedCounts[];
   /** Rows added so far. */
   readonly rows: number;
+  /** Forgets every chunk added, to check another batch (`ct serve` keeps one per model); anomalies already returned are kept. */
+  reset(): void;
 }
 
 /** Default share of rows a finding may reach before it is an error. */
@@ -76,21 +78,35 @@ const MAX_TALLIED = 1000;
 class FeatureState {
   /** Rows where the column was read (present, of a usable type). */
   rows = 0;
-  readonly counts: ImputedCounts;
+  counts: ImputedCounts;
   /** Non-finite rows whose input was finite (log1p of a value <= -1). */
   transformDomain = 0;
   farBelow = 0;
   farAbove = 0;
   /** The far value furthest from the limits, transformed and as text. */
   furthest: { distance: number; value: string } | null = null;
-  readonly nonFinite: AnomalyExample[] = [];
-  readonly outOfVocabulary: AnomalyExample[] = [];
-  readonly far: AnomalyExample[] = [];
+  nonFinite: AnomalyExample[] = [];
+  outOfVocabulary: AnomalyExample[] = [];
+  far: AnomalyExample[] = [];
   readonly values = new Map<string, number>();
   readonly limits: ReturnType<typeof farLimits> | null;
   constructor(readonly feature: FittedFeature) {
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
     this.limits = feature.kind === 'numeric' ? farLimits(feature) : null;
+  }
+
+  /** Back to no rows (new example lists: anomalies already returned keep theirs). */
+  reset(): void {
+    this.rows = 0;
+    this.counts = { ...this.counts, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
+    this.transformDomain = 0;
+    this.farBelow = 0;
+    this.farAbove = 0;
+    this.furthest = null;
+    if (this.nonFinite.length > 0) this.nonFinite = [];
+    if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
+    if (this.far.length > 0) this.far = [];
+    if (this.values.size > 0) this.values.clear();
   }
 }
 
@@ -108,6 +124,10 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
   return {
     get rows() {
       return rows;
+    },
+    reset(): void {
+      rows = 0;
+      for (const state of states) state.reset();
     },
     add(table: Table): void {
       rows += table.rowCount;

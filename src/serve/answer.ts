@@ -8,12 +8,12 @@
  */
 import { findColumn, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { createInputDomainChecker } from '../features/domain.js';
+import { createInputDomainChecker, type InputDomainChecker } from '../features/domain.js';
 import { encodeTable } from '../features/preprocessing.js';
 import { LABEL_ABSENCE, modelColumnAnomalies, sourceColumns } from '../predict/check.js';
 import { chunkRows, outputColumns } from '../predict/rows.js';
 import { predictRows } from '../train/predict.js';
-import { type Anomaly, createAnomalyChecker } from '../validate/checker.js';
+import { type Anomaly, type AnomalyChecker, createAnomalyChecker } from '../validate/checker.js';
 import type { AnomalyKind, Severity } from '../validate/schema.js';
 import type { ServedModel } from './models.js';
 import { RequestError } from './requests.js';
@@ -31,6 +31,9 @@ const REQUEST_SEVERITY: Partial<Record<AnomalyKind, Severity>> = {
   input_out_of_vocabulary: 'warning',
 };
 
+/** No severity overrides (one object, so the checkers made for it are kept). */
+const NO_OVERRIDES: Partial<Record<AnomalyKind, Severity>> = {};
+
 /** The answer to one request: a prediction object per row, and the warnings its rows raised. */
 export interface Answer {
   predictions: Array<Record<string, number | string>>;
@@ -42,8 +45,8 @@ export interface Answer {
  *
  * @throws RequestError (400) for a row that breaks the schema or the input domain, or a column the model reads that is missing
  */
-export function answer(model: ServedModel, table: Table, severity: Partial<Record<AnomalyKind, Severity>> = {}): Answer {
-  const anomalies = checkRequest(model, table, { ...severity, ...REQUEST_SEVERITY });
+export function answer(model: ServedModel, table: Table, severity: Partial<Record<AnomalyKind, Severity>> = NO_OVERRIDES): Answer {
+  const anomalies = checkRequest(model, table, severity);
   const error = anomalies.find((a) => a.severity === 'error');
   if (error !== undefined) throw new RequestError(400, requestMessage(error), error.column);
   let encoded;
@@ -80,19 +83,43 @@ export function answer(model: ServedModel, table: Table, severity: Partial<Recor
   return { predictions, warnings: warnings.map((a) => a.message) };
 }
 
+/** A served model's checkers, made once and reset for each request (a request is checked in one synchronous go). */
+interface RequestCheckers {
+  /** The config's overrides they were made with (the request kinds' own severities on top). */
+  severity: Partial<Record<AnomalyKind, Severity>>;
+  schema: AnomalyChecker | null;
+  domain: InputDomainChecker;
+}
+const checkersOf = new WeakMap<ServedModel, RequestCheckers>();
+
+function requestCheckers(model: ServedModel, severity: Partial<Record<AnomalyKind, Severity>>): RequestCheckers {
+  let checkers = checkersOf.get(model);
+  if (checkers?.severity !== severity) {
+    const merged = { ...severity, ...REQUEST_SEVERITY };
+    checkers = {
+      severity,
+      schema: model.schema === null ? null : createAnomalyChecker(model.schema, { severity: merged, duplicates: false }),
+      // Any row out of the model's domain is too many: tolerance 0.
+      domain: createInputDomainChecker(model.loaded.preprocessing, { model: `model "${model.name}" ${model.version}`, severity: merged, tolerance: 0 }),
+    };
+    checkersOf.set(model, checkers);
+  }
+  checkers.schema?.reset();
+  checkers.domain.reset();
+  return checkers;
+}
+
 /** Schema, input-domain and model-column anomalies of a request, errors first. */
 function checkRequest(model: ServedModel, table: Table, severity: Partial<Record<AnomalyKind, Severity>>): Anomaly[] {
   const { preprocessing } = model.loaded;
   const found: Anomaly[] = [];
-  if (model.schema !== null) {
-    const checker = createAnomalyChecker(model.schema, { severity, duplicates: false });
-    checker.add(table);
-    found.push(...checker.result());
+  const checkers = requestCheckers(model, severity);
+  if (checkers.schema !== null) {
+    checkers.schema.add(table);
+    found.push(...checkers.schema.result());
   }
-  // Any row out of the model's domain is too many: tolerance 0.
-  const domain = createInputDomainChecker(preprocessing, { model: `model "${model.name}" ${model.version}`, severity, tolerance: 0 });
-  domain.add(table);
-  found.push(...domain.result());
+  checkers.domain.add(table);
+  found.push(...checkers.domain.result());
   const missing = new Map<string, { rows: number; files: Set<string> }>();
   for (const name of sourceColumns(preprocessing))
     if (findColumn(table, name) === undefined) missing.set(name, { rows: table.rowCount, files: new Set(['request']) });

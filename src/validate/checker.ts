@@ -49,6 +49,12 @@ export interface AnomalyChecker {
   result(): Anomaly[];
   /** Rows seen so far. */
   readonly rows: number;
+  /**
+   * Forgets every chunk added, so the checker can check another batch (`ct serve` keeps one
+   * per model instead of building one per request). Anomalies already returned are kept as
+   * they were.
+   */
+  reset(): void;
 }
 
 const MAX_EXAMPLES = 20;
@@ -78,6 +84,16 @@ class Finding {
   tally(value: string, n = 1): void {
     this.values ??= new Map();
     if (this.values.size < 1000 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
+  }
+  /** Back to no hits; an untouched finding costs nothing (returned anomalies keep their examples). */
+  reset(): void {
+    if (this.count === 0 && this.values === null) return;
+    this.count = 0;
+    this.examples = [];
+    this.values = null;
+    this.low = Infinity;
+    this.high = -Infinity;
+    this.byFile?.clear();
   }
   /** Records the value of a numeric hit, for messages like "lowest -12". */
   see(x: number): void {
@@ -156,6 +172,18 @@ class ColumnState {
     this.pattern = schema.regex === undefined ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? new Set() : null;
   }
+
+  /** Back to no rows seen. */
+  reset(): void {
+    this.rows = 0;
+    this.present = 0;
+    for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
+      f.reset();
+    for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
+    if (this.valuesByFile.size > 0) this.valuesByFile.clear();
+    this.seen?.clear();
+    if (this.seenTypes.size > 0) this.seenTypes.clear();
+  }
 }
 
 /** Creates a checker for batches that should follow `schema`. */
@@ -171,6 +199,14 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
   return {
     get rows() {
       return rows;
+    },
+    reset(): void {
+      rows = 0;
+      for (const state of states) state.reset();
+      newColumns.clear();
+      duplicates?.clear();
+      duplicateFinding.reset();
+      outsideFinding.reset();
     },
     add(chunk: Table): void {
       rows += chunk.rowCount;
@@ -561,6 +597,12 @@ class RowHashSet {
   size = 0;
   full = false;
   constructor(private readonly maxLog2: number) {}
+  /** Empty again, at the smallest size. */
+  clear(): void {
+    this.table = new Float64Array(1 << 16);
+    this.size = 0;
+    this.full = false;
+  }
   /** Adds `h`; true when it was already present. */
   addOrHas(h: number): boolean {
     if ((this.size + 1) * 4 > this.table.length * 3) this.grow();

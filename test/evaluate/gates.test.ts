@@ -1,5 +1,5 @@
 import type { GateConfig } from '../../src/config/types.js';
-import { applyGates, type GateScope } from '../../src/evaluate/gates.js';
+import { apart, applyGates, type GateScope } from '../../src/evaluate/gates.js';
 import type { Metrics } from '../../src/evaluate/metrics.js';
 
 /** The whole evaluation set with these metrics (and bootstrap intervals of the deltas). */
@@ -199,5 +199,13 @@ describe('gates on slices', () => {
     const r = applyGates(notWorse('origin=XYZ'), overall, [ord, atl]);
     expect(r.ok).toBe(false);
     expect(r.failures[0]!.message).toBe('slice "origin=XYZ" has no rows in the evaluation data');
+  });
+});
+
+describe('apart', () => {
+  it('shows a bound and the edge it failed with the digits that tell them apart', () => {
+    expect(apart(-0.00503, -0.005)).toEqual(['-0.00503', '-0.00500']);
+    expect(apart(-0.06, -0.05)).toEqual(['-0.0600', '-0.0500']);
+    expect(apart(0.1, 0.1)).toEqual(['+0.10000000', '+0.10000000']);
   });
 });

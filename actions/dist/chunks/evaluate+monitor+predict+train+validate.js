@@ -139,6 +139,19 @@ var FeatureState = class {
   far = [];
   values = /* @__PURE__ */ new Map();
   limits;
+  /** Back to no rows (new example lists: anomalies already returned keep theirs). */
+  reset() {
+    this.rows = 0;
+    this.counts = { ...this.counts, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
+    this.transformDomain = 0;
+    this.farBelow = 0;
+    this.farAbove = 0;
+    this.furthest = null;
+    if (this.nonFinite.length > 0) this.nonFinite = [];
+    if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
+    if (this.far.length > 0) this.far = [];
+    if (this.values.size > 0) this.values.clear();
+  }
 };
 function createInputDomainChecker(prep, options) {
   const tolerance = options.tolerance ?? DEFAULT_INPUT_TOLERANCE;
@@ -148,6 +161,10 @@ function createInputDomainChecker(prep, options) {
   return {
     get rows() {
       return rows;
+    },
+    reset() {
+      rows = 0;
+      for (const state of states) state.reset();
     },
     add(table) {
       rows += table.rowCount;
@@ -1216,6 +1233,16 @@ var Finding = class {
     this.values ??= /* @__PURE__ */ new Map();
     if (this.values.size < 1e3 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
   }
+  /** Back to no hits; an untouched finding costs nothing (returned anomalies keep their examples). */
+  reset() {
+    if (this.count === 0 && this.values === null) return;
+    this.count = 0;
+    this.examples = [];
+    this.values = null;
+    this.low = Infinity;
+    this.high = -Infinity;
+    this.byFile?.clear();
+  }
   /** Records the value of a numeric hit, for messages like "lowest -12". */
   see(x) {
     if (x < this.low) this.low = x;
@@ -1283,6 +1310,17 @@ var ColumnState = class {
   tolerance;
   domain;
   pattern;
+  /** Back to no rows seen. */
+  reset() {
+    this.rows = 0;
+    this.present = 0;
+    for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
+      f.reset();
+    for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
+    if (this.valuesByFile.size > 0) this.valuesByFile.clear();
+    this.seen?.clear();
+    if (this.seenTypes.size > 0) this.seenTypes.clear();
+  }
 };
 function createAnomalyChecker(schema, options = {}) {
   const states = schema.columns.map((c) => new ColumnState(c));
@@ -1295,6 +1333,14 @@ function createAnomalyChecker(schema, options = {}) {
   return {
     get rows() {
       return rows;
+    },
+    reset() {
+      rows = 0;
+      for (const state of states) state.reset();
+      newColumns.clear();
+      duplicates?.clear();
+      duplicateFinding.reset();
+      outsideFinding.reset();
     },
     add(chunk) {
       rows += chunk.rowCount;
@@ -1630,6 +1676,12 @@ var RowHashSet = class {
   table = new Float64Array(1 << 16);
   size = 0;
   full = false;
+  /** Empty again, at the smallest size. */
+  clear() {
+    this.table = new Float64Array(1 << 16);
+    this.size = 0;
+    this.full = false;
+  }
   /** Adds `h`; true when it was already present. */
   addOrHas(h) {
     if ((this.size + 1) * 4 > this.table.length * 3) this.grow();

@@ -219,16 +219,16 @@ function checkScope(gate, scope, rubberStamp, measured) {
     } else {
       const [lo, hi] = interval.ci;
       const shown2 = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
-      const edge = fmtSigned(direction === "higherIsBetter" ? limit : -limit);
+      const [boundText, edgeText] = apart(bound === "lower" ? lo : hi, direction === "higherIsBetter" ? limit : -limit);
       let passed;
       let message;
       if (test === "noHarm") {
         passed = direction === "higherIsBetter" ? hi >= limit : lo <= -limit;
-        message = passed ? `${shown2}: no loss beyond ${margin} that the interval is sure of` : `${shown2}: its ${bound} bound ${fmtSigned(bound === "lower" ? lo : hi)} is beyond ${edge}, so the candidate is worse by more than ${margin}`;
+        message = passed ? `${shown2}: no loss beyond ${margin} that the interval is sure of` : `${shown2}: its ${bound} bound ${boundText} is beyond ${edgeText}, so the candidate is worse by more than ${margin}`;
       } else {
         passed = direction === "higherIsBetter" ? lo > limit : hi < -limit;
         const what = test === "improvement" ? margin === 0 ? "a significant improvement" : `a significant improvement by more than ${margin}` : `non-inferior within a margin of ${margin}`;
-        message = passed ? `${shown2}: ${what}` : `${shown2}: its ${bound} bound ${fmtSigned(bound === "lower" ? lo : hi)} does not clear ${edge}, so this is not ${what}`;
+        message = passed ? `${shown2}: ${what}` : `${shown2}: its ${bound} bound ${boundText} does not clear ${edgeText}, so this is not ${what}`;
       }
       out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
     }
@@ -252,8 +252,15 @@ function missingReason(where, value, whose) {
 function fmt(x) {
   return Number.isInteger(x) ? String(x) : x.toFixed(4);
 }
-function fmtSigned(x) {
-  return `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+function fmtSigned(x, digits = 4) {
+  return `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+}
+function apart(x, edge) {
+  for (let digits = 4; digits < 8; digits++) {
+    const [a, b] = [fmtSigned(x, digits), fmtSigned(edge, digits)];
+    if (a !== b) return [a, b];
+  }
+  return [fmtSigned(x, 8), fmtSigned(edge, 8)];
 }
 
 // src/evaluate/slices.ts

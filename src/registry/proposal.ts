@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { sha256Of } from '../files.js';
 import type { ChangedPath, RegistryTree } from './git-tree.js';
 import { plainFileNames } from './names.js';
-import { type HistoryEntry, parseHistory, type ProductionPointer } from './registry.js';
+import { type HistoryEntry, parseHistory, type ProductionPointer, sameFiles } from './registry.js';
 
 /** One check of a proposal, passed or not. */
 export interface ProposalCheck {
@@ -58,11 +58,6 @@ function historyEntry(line: string, source: string): HistoryEntry {
   if (entry === null || typeof entry !== 'object' || (entry.action !== 'promote' && entry.action !== 'rollback'))
     throw new UserError(`${source}: the appended history line is neither a promotion nor a rollback`);
   return entry;
-}
-
-function sameFiles(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
 /**

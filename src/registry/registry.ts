@@ -189,6 +189,12 @@ export function versionId(when: Date, contentHash: string): string {
   return `${stamp}-${contentHash.replace(/^sha256:/, '').slice(0, 8)}`;
 }
 
+/** Whether two checksum maps (file name -> sha256) name the same files with the same sums, in any order. */
+export function sameFiles(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
 /** Hash over names and bytes of files (name -> path), in name order: identifies a model's content. */
 export function hashFiles(files: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');

@@ -24,6 +24,7 @@ import {
   readProduction,
   recordedChecksums,
   rollbackTo,
+  sameFiles,
   verifiedProductionDir,
   versionId,
 } from './registry.js';
@@ -62,7 +63,7 @@ export function writeRelease(registry: string, model: string, out: string): Rele
   const record = promotionRecordOf(registry, model, pointer.version);
   if (record === undefined)
     throw new UserError(`${path.join(registry, model, 'history.jsonl')}: no line promotes ${pointer.version}, so its origin cannot be released`);
-  if (JSON.stringify(sorted(record.files)) !== JSON.stringify(sorted(pointer.files))) {
+  if (!sameFiles(record.files, pointer.files)) {
     throw new UserError(
       `${path.join(registry, model, 'production.json')}: its checksums of ${pointer.version} differ from those history.jsonl recorded at promotion`,
     );
@@ -184,7 +185,7 @@ export async function installRelease(registry: string, source: ReleaseSource, mo
   if (production?.version === version) return result('unchanged');
   if (listVersions(registry, model).includes(version)) {
     const recorded = recordedChecksums(registry, model, version, production);
-    if (recorded === null || JSON.stringify(sorted(recorded.files)) !== JSON.stringify(sorted(manifest.files))) {
+    if (recorded === null || !sameFiles(recorded.files, manifest.files)) {
       throw new UserError(`${where}: ${model} ${version} is in ${registry} with other checksums than the release's`);
     }
     rollbackTo(registry, model, version, { by: manifest.by });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Bundles ct's GitHub Actions into actions/dist/: one ESM file per action (validate,
- * train, evaluate, promote, predict, monitor) plus the infra-check child and the worker threads
+ * train, evaluate, promote, predict, monitor, models) plus the infra-check child and the worker threads
  * (fused training, bootstrap), sharing chunks, with the TF.js wasm binaries beside them, so an action runs without
  * `npm ci`, and THIRD_PARTY_NOTICES.md:
  * the licence of every npm package whose code is in the bundle (see thirdPartyNotices).
@@ -27,7 +27,7 @@ const out = path.resolve(values.out);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const entries = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor'];
+const entries = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor', 'models'];
 const result = await build({
   entryPoints: {
     ...Object.fromEntries(entries.map((name) => [name, path.join(root, 'src/actions', `${name}.ts`)])),

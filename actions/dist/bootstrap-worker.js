@@ -4,8 +4,8 @@ import {
   bootstrapDraws
 } from "./chunks/bootstrap-worker+evaluate+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/evaluate/bootstrap-worker.ts
 import { workerData } from "node:worker_threads";

@@ -3,9 +3,7 @@ import {
   runValidate
 } from "./chunks/evaluate+monitor+train+validate.js";
 import {
-  commitToBranch,
-  openGitHubSession,
-  readRemoteFile
+  openGitHubSession
 } from "./chunks/evaluate+monitor+promote+train+validate.js";
 import {
   loadModel,
@@ -13,18 +11,11 @@ import {
 } from "./chunks/evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
-  DATA_EXTENSIONS,
   code,
   dataSource,
-  displayPath,
   fingerprintFiles,
-  getInput,
-  isRemote,
-  learnVersions,
   lineChart,
-  listPartitions,
   modelDir,
-  newestDays,
   num,
   plain,
   planBatch,
@@ -38,26 +29,41 @@ import {
   verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
+  commitToBranch,
+  readRemoteFile
+} from "./chunks/evaluate+models+monitor+promote+train+validate.js";
+import {
+  DATA_EXTENSIONS,
+  displayPath,
+  getInput,
+  isRemote,
+  learnVersions,
+  listPartitions,
+  newestDays
+} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
+import {
   allRows,
   selectBackend
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
-  UserError,
-  appendJobSummary,
   findColumn,
   numberColumnOf,
-  readJson,
   stringColumnOf,
-  valueAt,
-  writeJson
+  valueAt
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import {
+  UserError,
+  appendJobSummary,
+  readJson,
+  writeJson
+} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   headlineMetric,
   metricDirection,
   weightedMetrics
-} from "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/monitor.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

@@ -11,13 +11,8 @@ import {
   annotateAnomalies,
   code,
   dataSource,
-  displayPath,
   fingerprintFiles,
-  getInput,
-  isRemote,
-  listPartitions,
   listVersions,
-  names,
   planBatch,
   readProduction,
   recordedChecksums,
@@ -30,22 +25,31 @@ import {
   verifiedVersionDir
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
+  displayPath,
+  getInput,
+  isRemote,
+  listPartitions,
+  names
+} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
+import {
   encodeTable,
   predictRows,
   selectBackend
 } from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
-  UserError,
   artifactPaths,
   findColumn,
+  valueAt
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import {
+  UserError,
   openFileAtomic,
   readJson,
-  valueAt,
   writeJson
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/predict.ts
 import path2 from "node:path";

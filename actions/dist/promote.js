@@ -4,13 +4,17 @@ import {
 } from "./chunks/evaluate+promote+train+validate.js";
 import "./chunks/evaluate+monitor+promote+train+validate.js";
 import {
-  getInput,
   runAction
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+models+monitor+promote+train+validate.js";
+import {
+  getInput
+} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/promote.ts
 await runAction("promote", async (ctx) => {

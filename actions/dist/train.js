@@ -3,6 +3,7 @@ import {
   runTrain,
   trainUpdate
 } from "./chunks/evaluate+train+validate.js";
+import "./chunks/evaluate+fused-worker+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+train+validate.js";
 import "./chunks/evaluate+promote+train+validate.js";
 import "./chunks/evaluate+monitor+train+validate.js";
@@ -10,18 +11,21 @@ import "./chunks/evaluate+monitor+promote+train+validate.js";
 import "./chunks/evaluate+monitor+predict+train+validate.js";
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
-  getInput,
   runAction
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+models+monitor+promote+train+validate.js";
+import {
+  getInput
+} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   artifactPaths
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/evaluate+fused-worker+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/actions/train.ts
 await runAction("train", async (ctx) => {

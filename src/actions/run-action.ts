@@ -3,7 +3,6 @@
  * stage inside a log group, set the outputs, write the Markdown report to the job
  * summary, and fail the step with one line. Each action's entry is a few lines on top.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as tf from '@tensorflow/tfjs';
@@ -11,11 +10,10 @@ import { BACKENDS, DEFAULT_CONFIG, DEFAULT_OUT, oneOf } from '../cli/options.js'
 import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
-import { explainFileSystemError, isUserError } from '../errors.js';
-import { appendJobSummary } from '../files.js';
 import type { StageContext } from '../pipeline/context.js';
 import type { Anomaly } from '../validate/checker.js';
 import { actionsLogger } from './logger.js';
+import { type ActionResult, runStep } from './step.js';
 
 /** Inputs every ct action takes. */
 export interface CommonInputs {
@@ -25,17 +23,6 @@ export interface CommonInputs {
   backend?: BackendPreference;
   /** A leg of the config's sweep (train and evaluate in a sweep's matrix). */
   leg?: string;
-}
-
-/** The stage's verdict: outputs to set, a report for the job summary, and failure if any. */
-export interface ActionResult {
-  outputs: Record<string, string | number | boolean>;
-  /** Markdown file appended to the job summary. */
-  summaryFile?: string;
-  /** A line for the job summary when there is no report file (nothing to do). */
-  summary?: string;
-  /** One line; the step fails with it. */
-  failure?: string;
 }
 
 /** Reads the inputs shared by all actions; paths are resolved against the workspace. */
@@ -71,22 +58,10 @@ export function stageContext(inputs: CommonInputs): StageContext {
  */
 export async function runAction(name: string, stage: (ctx: StageContext, inputs: CommonInputs) => Promise<ActionResult>): Promise<void> {
   tf.enableProdMode();
-  try {
+  await runStep(name, () => {
     const inputs = commonInputs();
-    const ctx = stageContext(inputs);
-    const result = await core.group(`ct ${name}`, () => stage(ctx, inputs));
-    for (const [key, value] of Object.entries(result.outputs)) core.setOutput(key, value);
-    if (result.summaryFile !== undefined && existsSync(result.summaryFile)) appendJobSummary(process.env, readFileSync(result.summaryFile, 'utf8'));
-    if (result.summary !== undefined) appendJobSummary(process.env, `${result.summary}\n`);
-    if (result.failure !== undefined) core.setFailed(result.failure);
-  } catch (thrown) {
-    const error = explainFileSystemError(thrown);
-    if (isUserError(error)) core.setFailed(`ct ${name}: ${error.message}`);
-    else {
-      core.setFailed(`ct ${name}: internal error: ${(error as Error).message}`);
-      core.debug((error as Error).stack ?? '');
-    }
-  }
+    return stage(stageContext(inputs), inputs);
+  });
 }
 
 /** Annotates each anomaly on its data file (and line, for text formats): errors as errors, the rest as warnings. */

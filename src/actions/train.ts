@@ -3,7 +3,8 @@ import * as core from '@actions/core';
 import { artifactPaths } from '../artifacts.js';
 import { runTrain } from '../pipeline/train.js';
 import { trainUpdate } from '../pipeline/update.js';
-import { type ActionResult, runAction } from './run-action.js';
+import { runAction } from './run-action.js';
+import type { ActionResult } from './step.js';
 
 await runAction('train', async (ctx): Promise<ActionResult> => {
   const paths = artifactPaths(ctx.outDir);

@@ -5,6 +5,7 @@
  * `UserError` with one line naming the option (exit code 2), raised before any config
  * or data is read. Commander-free: the actions check their inputs with these parsers too.
  */
+import type { ModelWatch } from '../config/models.js';
 import type { BackendPreference, Task } from '../config/types.js';
 import { checkedDate, dayNumber } from '../data/partitions.js';
 import { UserError } from '../errors.js';
@@ -123,8 +124,43 @@ export const QUIET: OptionSpec = { flags: '--quiet', description: 'print only wa
 export const DEBUG: OptionSpec = { flags: '--debug', description: 'show debug output and stack traces' };
 export const OUTPUT_FLAGS: readonly OptionSpec[] = [JSON_OUTPUT, QUIET, DEBUG];
 
+// models
+export const SINCE: OptionSpec = {
+  flags: '--since <commit>',
+  description: 'choose the models that the change from this commit to HEAD touches (default: every model)',
+};
+/** The items of a comma- (or newline-) separated list, trimmed, empty ones dropped. */
+export function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export const WATCHES: readonly ModelWatch[] = ['inputs', 'production'];
+export const WATCH: OptionSpec = {
+  flags: '--watch <what>',
+  description: 'with --since: the models whose inputs changed (to retrain), or whose production pointer changed (to release)',
+  choices: WATCHES,
+  parse: oneOf(WATCHES),
+  needs: '--since',
+};
+export const CONFIGS: OptionSpec = {
+  flags: '--configs <files>',
+  description: "comma-separated config files of the repository's models (default: ct.config.yaml and every ct.<model>.yaml at its root)",
+};
+export const MODEL: OptionSpec = { flags: '--model <config>', description: 'only this model, by its config file' };
+export const SHARED: OptionSpec = {
+  flags: '--shared <paths>',
+  description: 'comma-separated paths every model depends on: a change under one runs every model',
+  needs: '--since',
+};
+
 // init
-export const INIT_CONFIG: OptionSpec = { flags: '--config <file>', description: 'config file to write', default: DEFAULT_CONFIG };
+export const INIT_CONFIG: OptionSpec = {
+  flags: '--config <file>',
+  description: 'config file to write (default: ct.config.yaml; ct.<model>.yaml when the repository already has a model)',
+};
 export const INIT_DATA: OptionSpec = { flags: '--data <file|folder>', description: 'the data: a folder of daily partitions, or one file', required: true };
 export const LABEL: OptionSpec = {
   flags: '--label <column|comparison>',

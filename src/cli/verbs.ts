@@ -3,11 +3,13 @@
  * and gives the exit code (0 done, 1 the check said no) and the result `--json` prints.
  */
 import path from 'node:path';
+import type { ModelWatch } from '../config/models.js';
 import type { Logger } from '../logger.js';
 import type { StageContext } from '../pipeline/context.js';
 import { runDeploy, runRelease } from '../pipeline/deploy.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
 import { type InitOptions, runInit } from '../pipeline/init.js';
+import { describePlan, planModels } from '../pipeline/models.js';
 import { runMonitor } from '../pipeline/monitor.js';
 import { runPredict, type PredictOptions } from '../pipeline/predict.js';
 import { runPromote, runRollback } from '../pipeline/promote.js';
@@ -74,6 +76,24 @@ export const VERBS: readonly Verb[] = [
       const result = await runInit({ ...options, partition: options.partition === true, force: options.force === true }, logger);
       if (options.json !== true && options.quiet !== true) process.stdout.write(`${result.written.map((f) => `wrote ${f}\n`).join('')}next: ${result.next}\n`);
       return { exitCode: 0, result };
+    },
+  }),
+  verb<{ since?: string; model?: string; shared?: string; watch?: ModelWatch; configs?: string }>({
+    name: 'models',
+    description: "list the repository's models (ct.config.yaml, ct.<model>.yaml) and the files each reads; with --since, the ones a change touches",
+    kind: 'setup',
+    options: [o.CONFIGS, o.SINCE, o.MODEL, o.SHARED, o.WATCH, ...o.OUTPUT_FLAGS],
+    run: async (_logger, options) => {
+      const plan = await planModels({
+        dir: process.cwd(),
+        configs: o.listOf(options.configs),
+        ...(options.model === undefined ? {} : { model: options.model }),
+        ...(options.since === undefined ? {} : { change: { from: options.since, to: 'HEAD' } }),
+        shared: o.listOf(options.shared),
+        ...(options.watch === undefined ? {} : { watch: options.watch }),
+      });
+      if (options.json !== true && options.quiet !== true) process.stdout.write(`${describePlan(plan).join('\n')}\n`);
+      return { exitCode: 0, result: { reason: plan.reason, models: plan.all, chosen: plan.chosen } };
     },
   }),
   verb<{ pr?: boolean; base?: string }>({

@@ -27,15 +27,17 @@ export function inside(root: string, file: string): boolean {
 }
 
 /**
- * The README with ct's section: appended to an existing README (replacing its earlier ct
- * section, which `replacing` reports), or a new README titled `name`.
+ * The README with a ct section (`marker` first): appended to an existing README, or
+ * replacing its earlier section of that marker (up to the next ct section), which
+ * `replacing` reports; or a new README titled `name`.
  */
-export function withReadmeSection(old: string | undefined, name: string, section: string): { text: string; replacing: boolean } {
-  const at = old?.indexOf(README_MARKER) ?? -1;
-  return {
-    text: old === undefined ? `# ${name}\n\n${section}` : `${(at >= 0 ? old.slice(0, at) : old).replace(/\s*$/, '')}\n\n${section}`,
-    replacing: at >= 0,
-  };
+export function withReadmeSection(old: string | undefined, name: string, section: string, marker = README_MARKER): { text: string; replacing: boolean } {
+  if (old === undefined) return { text: `# ${name}\n\n${section}`, replacing: false };
+  const at = old.indexOf(marker);
+  if (at < 0) return { text: `${old.replace(/\s*$/, '')}\n\n${section}`, replacing: false };
+  const next = old.indexOf(README_MARKER.slice(0, -4), at + marker.length);
+  const after = next < 0 ? '' : `\n${old.slice(next)}`;
+  return { text: `${old.slice(0, at).replace(/\s*$/, '')}\n\n${section}${after}`, replacing: true };
 }
 
 /**

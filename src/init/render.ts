@@ -8,6 +8,11 @@ import { MAX_SLICE_VALUES, type Suggestion } from './suggest.js';
 /** Marks the README section ct init writes, so it is found again (and not appended twice). */
 export const README_MARKER = '<!-- ct init -->';
 
+/** The marker of the README section of the repository's first model, or of a model added later by name. */
+export function readmeMarker(added?: string): string {
+  return added === undefined ? README_MARKER : `<!-- ct init: ${added} -->`;
+}
+
 /** A YAML scalar: plain when that reads back as the same string, else JSON-quoted (valid YAML). */
 export function yamlString(s: string): string {
   const plain = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/.test(s) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(s);
@@ -183,5 +188,22 @@ the gates pass).
 Next steps:
 
 ${steps.map((text, i) => `${i + 1}. ${text}`).join('\n')}
+`;
+}
+
+/**
+ * The README section of a model added to a repository that has one: what it is, how to run
+ * it, and that the workflows already cover it (its paths are in ct.yml's push paths).
+ */
+export function renderAddedModelSection(s: Suggestion, files: { config: string; schema: string; dataFolder: string }, marker: string): string {
+  return `${marker}
+### Model \`${s.name}\`
+
+\`${s.name}\` (${s.task}, label \`${s.label}\`) is retrained by ct from \`${s.data.path}\` with
+\`${files.config}\`, beside this repository's other models: \`npx ct run --config ${files.config}\`
+runs it locally, \`npx ct models\` lists every model. A push that changes \`${files.dataFolder}/\` or
+\`${files.config}\` retrains this model alone (its own leg of \`ct-model.yml\`, its own pull
+request \`Promote ${s.name} <version>\` and \`ct/gates\` check); the daily schedule runs every model.
+Review \`${files.config}\` and \`${files.schema}\`, then commit them with \`.github/workflows/\`.
 `;
 }

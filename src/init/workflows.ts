@@ -1,10 +1,12 @@
 /**
  * The GitHub workflows `ct init` writes into a repository that uses ct, derived from ct's
- * own `.github/workflows/ct.yml` and `verify.yml` (shipped in the package), so the user's
+ * own workflows (shipped in the package), so the user's
  * workflows keep ct's triggers, permissions, concurrency, timeouts and pins with one
  * source. Pure: template text in, workflow text out.
  */
-import { type Document, isMap, isScalar, isSeq, parseDocument, type Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import path from 'node:path';
+import { type Document, isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { MODEL_CONFIG_FILE, type RepositoryModel } from '../config/models.js';
 
 /**
  * Where the user's workflows take ct's actions from.
@@ -17,10 +19,8 @@ export type ActionsSource = { kind: 'installed' } | { kind: 'remote'; repo: stri
 
 /** What the user's workflows are about. */
 export interface WorkflowOptions {
-  /** The config file, relative to the repository. */
-  config: string;
-  /** The folder of the data (and its schema), relative to the repository. */
-  dataFolder: string;
+  /** Every model of the repository, that one included: what each reads triggers ct.yml. */
+  models: ReadonlyArray<Pick<RepositoryModel, 'config' | 'reads'>>;
   /** The registry folder, relative to the repository. */
   registry: string;
   source: ActionsSource;
@@ -34,8 +34,6 @@ export function parseActionsSource(source: string): { repo: string; sha: string 
   return m === null ? null : { repo: m[1]!, sha: m[2]! };
 }
 
-/** ct's own default config name, replaced in the template by the user's. */
-const TEMPLATE_CONFIG = 'ct.config.yaml';
 const LOCAL_ACTION = /^\.\/actions\/([\w-]+)$/;
 
 function header(doc: Document, text: string): void {
@@ -99,46 +97,126 @@ function writingInstall(install: YAMLMap[]): YAMLMap[] {
     });
 }
 
+/** The push paths of ct.yml: every file and folder a model reads, and any model config to come. */
+export function pushPaths(models: WorkflowOptions['models']): string[] {
+  const paths = models.flatMap((m) => m.reads.filter((r) => !MODEL_CONFIG_FILE.test(r)).map((r) => (path.posix.extname(r) === '' ? `${r}/**` : r)));
+  return [...new Set(['ct.*.yaml', ...paths])];
+}
+
+/** The workflows `ct init` writes, by file name: ct's own of these names, rewritten. */
+export const WORKFLOW_FILES = ['ct.yml', 'ct-model.yml', 'verify.yml', 'deploy.yml', 'deploy-model.yml'] as const;
+export type WorkflowFile = (typeof WORKFLOW_FILES)[number];
+
 /**
- * `.github/workflows/ct.yml` for a repository that uses ct, from ct's own. Differences:
- * the header; pushes under the data folder or to the config trigger it (not ct's `src/`);
- * the user's config name everywhere ct's default stands; each `uses: ./actions/<stage>`
- * points at `options.source`; with installed actions every ct job first installs
- * node_modules (cached by lockfile) as ct's own train job does, except that the job that
- * writes (promote) restores no cache and runs `npm ci --ignore-scripts`; with remote actions
- * only a repository with a lockfile keeps the train job's install (for tfjs-node).
+ * The workflows for a repository that uses ct, from ct's own (`template` reads one by
+ * name). Differences: the headers; pushes that change what a model reads trigger ct.yml
+ * (not ct's `src/`, which is no model's input there); pushes of a production pointer under
+ * the user's registry trigger deploy.yml; each `uses: ./actions/<stage>` points at
+ * `options.source`; with installed actions every ct job first installs node_modules
+ * (cached by lockfile) as ct's own train job does, except that a job that writes restores
+ * no cache and runs `npm ci --ignore-scripts`; with remote actions only a repository with
+ * a lockfile keeps the train job's install (for tfjs-node); ct comes built from the package
+ * (no build step).
  */
-export function renderCtWorkflow(template: string, options: WorkflowOptions): string {
-  const doc = parseDocument(template);
-  const { source } = options;
-  header(
-    doc,
-    [
+export function renderWorkflows(template: (file: WorkflowFile) => string, options: WorkflowOptions): Record<WorkflowFile, string> {
+  const docs = Object.fromEntries(WORKFLOW_FILES.map((file) => [file, parseDocument(template(file))])) as Record<WorkflowFile, Document>;
+  for (const [file, lines] of Object.entries(headers(options))) header(docs[file as WorkflowFile], lines.join('\n'));
+  const ct = docs['ct.yml'];
+  ct.setIn(['on', 'push', 'paths'], quotedList(ct, pushPaths(options.models)));
+  // ct's own source is no input of a user's models.
+  (modelsStep(ct).get('with') as YAMLMap).delete('shared');
+  // Configs ct would not find at the root by name are listed for both plans.
+  const configs = options.models.map((m) => m.config);
+  if (configs.some((c) => !MODEL_CONFIG_FILE.test(c)))
+    for (const doc of [ct, docs['deploy.yml']])
+      modelsStep(doc).set('with', doc.createNode({ ...(modelsStep(doc).toJSON() as { with?: object }).with, configs: configs.join(', ') }));
+  docs['deploy.yml'].setIn(['on', 'push', 'paths'], quotedList(docs['deploy.yml'], [`${options.registry}/**/production.json`]));
+  docs['verify.yml'].setIn(['on', 'pull_request_target', 'paths'], quotedList(docs['verify.yml'], [`${options.registry}/**`]));
+  const install = templateInstall(docs['ct-model.yml']);
+  for (const file of ['ct.yml', 'ct-model.yml', 'deploy.yml'] as const) pointActions(docs[file], options, install);
+  for (const file of ['verify.yml', 'deploy-model.yml'] as const) dropBuildSteps(docs[file]);
+  return Object.fromEntries(WORKFLOW_FILES.map((file) => [file, docs[file].toString({ lineWidth: 0, flowCollectionPadding: false })])) as Record<
+    WorkflowFile,
+    string
+  >;
+}
+
+/** The step of a workflow's plan job that runs the models action. */
+function modelsStep(doc: Document): YAMLMap {
+  const step = steps(doc.getIn(['jobs', 'plan'])).items.find((s) => usesOf(s) === './actions/models');
+  if (step === undefined) throw new Error('workflow template: a plan job without the models action');
+  return step;
+}
+
+/** The model configs a written ct.yml lists in its plan (`configs:`); empty when it lists none (ct finds them at the root). */
+export function listedConfigs(ctYml: string): string[] {
+  const step = steps(parseDocument(ctYml).getIn(['jobs', 'plan'])).items.find((s) => /\/actions\/models(@|$)/.test(usesOf(s)));
+  const configs = scalarOf((step?.get('with') as YAMLMap | undefined)?.get('configs'));
+  return configs
+    .split(/[,\n]/)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+}
+
+/** The header comment of each workflow `ct init` writes. */
+function headers(options: WorkflowOptions): Record<WorkflowFile, string[]> {
+  return {
+    'ct.yml': [
       'Continuous training, written by `ct init`: new data, the daily schedule or a manual',
       'dispatch runs validate -> train -> evaluate -> promote. Promotion opens (or updates) a pull',
       'request that a person reviews and merges; nothing reaches production without it.',
-      source.kind === 'installed'
+      'Each model of the repository (ct.config.yaml, ct.<model>.yaml) runs as its own leg of',
+      'ct-model.yml: on a push, the models whose config, data, schema or model source changed;',
+      'on the schedule or a dispatch, every model. `ct init` for another model updates the paths.',
+      options.source.kind === 'installed'
         ? "ct's actions run from node_modules/ct: the version package-lock.json pins, the ct that\n`npx ct run` runs locally. Upgrade ct with npm, and this workflow follows."
-        : `ct's actions come from ${source.repo}, pinned to a commit (a tag can be moved to other code).`,
+        : `ct's actions come from ${options.source.repo}, pinned to a commit (a tag can be moved to other code).`,
       'Schedules run on the default branch only, and GitHub disables them after 60 days without',
       'repository activity: pushes of data keep it active.',
-    ].join('\n'),
-  );
-  doc.setIn(['on', 'push', 'paths'], quotedList(doc, [`${options.dataFolder}/**`, options.config]));
-  doc.setIn(['on', 'workflow_dispatch', 'inputs', 'model', 'default'], options.config);
-  // `${{ inputs.model || 'ct.config.yaml' }}` in the concurrency group and every config input.
-  visit(doc, {
-    Scalar(_, node) {
-      if (typeof node.value === 'string' && node.value.includes(`'${TEMPLATE_CONFIG}'`))
-        node.value = node.value.replaceAll(`'${TEMPLATE_CONFIG}'`, `'${options.config}'`);
-    },
-  });
+    ],
+    'ct-model.yml': [
+      "One model's continuous training, written by `ct init` and called by ct.yml once per",
+      'model a run retrains: validate -> train -> evaluate -> promote.',
+    ],
+    'verify.yml': [
+      'Written by `ct init`. A promotion (or rollback) pull request claims numbers; this checks',
+      "them before a person merges, with the base branch's ct, config and gates: the pull",
+      "request's commit is fetched as git objects and never checked out or run. It must come from",
+      "this repository's promotion branch, change only the model's registry folder, add one",
+      'version whose files match their checksums to an append-only history, carry an evaluation',
+      "that passed against the base branch's production and its gates, and give the same metrics",
+      "again on the recorded rows. It runs the ct of the base branch's package-lock.json.",
+    ],
+    'deploy.yml': [
+      'Written by `ct init`. When a merged promotion or rollback changes a production pointer on',
+      'the default branch, each model whose pointer changed is released by deploy-model.yml:',
+      '`ct release` packs the production version (files, release.json, SHA256SUMS) with a',
+      'read-only token, a GitHub release `<model>-<version>` publishes it (the only job that may',
+      "write runs no code of the repository or of npm, only the runner's gh), and, when the secret",
+      'CT_DEPLOY_URL is set, a request signed with the secret CT_DEPLOY_SECRET tells `ct serve` to',
+      'install it (its POST /v1/deploy). Any host can also install a release with',
+      '`npx ct deploy <folder or download URL>`. See docs/serving.md of ct.',
+    ],
+    'deploy-model.yml': [
+      'Deploy after merge for one model, written by `ct init` and called by deploy.yml once per',
+      'model whose production pointer a merge changed.',
+    ],
+  };
+}
 
+/** The install steps of the template's job that has all three (setup-node, the node_modules cache, npm ci). */
+function templateInstall(doc: Document): YAMLMap[] {
   const jobs = doc.get('jobs') as YAMLMap;
   const withInstall = jobs.items.map((pair) => steps(pair.value)).find((list) => installSteps(list).length === 3);
   if (withInstall === undefined) throw new Error('workflow template: no job installs node_modules');
-  const install = installSteps(withInstall).map((i) => withInstall.items[i]!);
-  for (const pair of jobs.items) {
+  return installSteps(withInstall).map((i) => withInstall.items[i]!);
+}
+
+/** Points each `uses: ./actions/<stage>` of `doc` at the user's ct, and installs it where the jobs need it. */
+function pointActions(doc: Document, options: WorkflowOptions, install: YAMLMap[]): void {
+  const { source } = options;
+  for (const pair of (doc.get('jobs') as YAMLMap).items) {
+    if (!isMap(pair.value) || !pair.value.has('steps')) continue;
     const list = steps(pair.value);
     const ctSteps = list.items.filter((step) => LOCAL_ACTION.test(usesOf(step)));
     if (ctSteps.length === 0) continue;
@@ -180,67 +258,12 @@ export function renderCtWorkflow(template: string, options: WorkflowOptions): st
       ? ' ct (and tfjs-node, for native training speed) from package-lock.json; node_modules is\n cached by the lockfile, so later jobs and runs skip the install.'
       : ' ct from package-lock.json (node_modules cached by the lockfile).';
   }
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-/**
- * `.github/workflows/verify.yml` for a repository that uses ct, from ct's own: the header
- * says what it needs, and pull requests that touch the user's registry folder trigger it.
- * It runs the repository's own ct (`npx --no-install`: never a download of another package
- * of that name).
- */
-export function renderVerifyWorkflow(template: string, options: Pick<WorkflowOptions, 'registry'>): string {
-  const doc = parseDocument(template);
-  header(
-    doc,
-    [
-      'Written by `ct init`. A promotion (or rollback) pull request claims numbers; this checks',
-      "them before a person merges, with the base branch's ct, config and gates: the pull",
-      "request's commit is fetched as git objects and never checked out or run. It must come from",
-      "this repository's promotion branch, change only the model's registry folder, add one",
-      'version whose files match their checksums to an append-only history, carry an evaluation',
-      "that passed against the base branch's production and its gates, and give the same metrics",
-      "again on the recorded rows. It runs the ct of the base branch's package-lock.json.",
-    ].join('\n'),
-  );
-  doc.setIn(['on', 'pull_request_target', 'paths'], quotedList(doc, [`${options.registry}/**`]));
-  dropBuildSteps(doc);
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-/**
- * `.github/workflows/deploy.yml` for a repository that uses ct, from ct's own: a changed
- * production pointer under the user's registry folder triggers it, `ct release` reads the
- * user's config, and ct comes built from the package (no build step).
- */
-export function renderDeployWorkflow(template: string, options: Pick<WorkflowOptions, 'registry' | 'config'>): string {
-  const doc = parseDocument(template);
-  header(
-    doc,
-    [
-      'Written by `ct init`. When a merged promotion or rollback changes a production pointer on',
-      'the default branch, `ct release` packs the production version (files, release.json,',
-      'SHA256SUMS) with a read-only token, a GitHub release `<model>-<version>` publishes it (the',
-      "only job that may write runs no code of the repository or of npm, only the runner's gh),",
-      'and, when the secret CT_DEPLOY_URL is set, a request signed with the secret',
-      'CT_DEPLOY_SECRET tells `ct serve` to install it (its POST /v1/deploy). Any host can also',
-      'install a release with `npx ct deploy <folder or download URL>`. See docs/serving.md of ct.',
-    ].join('\n'),
-  );
-  doc.setIn(['on', 'push', 'paths'], quotedList(doc, [`${options.registry}/**/production.json`]));
-  visit(doc, {
-    Scalar(_, node) {
-      if (typeof node.value === 'string' && node.value.includes(`--config ${TEMPLATE_CONFIG}`))
-        node.value = node.value.replaceAll(`--config ${TEMPLATE_CONFIG}`, `--config ${options.config}`);
-    },
-  });
-  dropBuildSteps(doc);
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** Removes `npm run build` steps: ct's own repository builds its CLI, a user's gets it built in the package. */
 function dropBuildSteps(doc: Document): void {
   for (const pair of (doc.get('jobs') as YAMLMap).items) {
+    if (!isMap(pair.value) || !pair.value.has('steps')) continue;
     const list = steps(pair.value);
     list.items = list.items.filter((step) => runOf(step) !== 'npm run build');
   }

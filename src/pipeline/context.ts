@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { artifactPaths, type ValidationResult } from '../artifacts.js';
 import type { BackendPreference, LoadedConfig } from '../config/types.js';
+import { schemaFileOf } from '../config/models.js';
 import { fingerprintFiles } from '../data/dataset.js';
 import { isRemote } from '../data/remote.js';
 import { readJson } from '../files.js';
@@ -35,13 +36,7 @@ export function dataSource(ctx: StageContext): string {
 
 /** Where the data schema lives: data.schema, or schema.json in the configured data folder. */
 export function schemaPath(ctx: StageContext): string {
-  const { config, baseDir } = ctx.loaded;
-  if (config.data.schema !== undefined) return path.resolve(baseDir, config.data.schema);
-  // Data on a server: the schema is the repository's, beside the config.
-  if (isRemote(config.data.path)) return path.join(baseDir, 'schema.json');
-  const configured = path.resolve(baseDir, config.data.path);
-  const folder = path.extname(configured) === '' ? configured : path.dirname(configured);
-  return path.join(folder, 'schema.json');
+  return schemaFileOf(ctx.loaded);
 }
 
 /**

@@ -13,9 +13,11 @@ import { lintWorkflow } from './actionlint.js';
 
 const workflowDir = path.join(root, '.github/workflows');
 const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
-const actions = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor'];
+const actions = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor', 'models'];
 
 interface Job {
+  /** A reusable workflow this job calls (then it has no steps). */
+  uses?: string;
   permissions?: Record<string, string>;
   'timeout-minutes'?: number;
   steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }>;
@@ -52,6 +54,8 @@ describe('workflows', () => {
     const w = load(file);
     expect(w.permissions).toEqual({ contents: 'read' });
     for (const [name, job] of Object.entries(w.jobs)) {
+      // A job that calls a reusable workflow has no steps and no timeout of its own: the called jobs have theirs.
+      if (job.uses !== undefined) continue;
       expect([name, typeof job['timeout-minutes']]).toEqual([name, 'number']);
       for (const step of job.steps) {
         if (step.run !== undefined) expect([name, step.run]).toEqual([name, expect.not.stringMatching(/\$\{\{\s*(github\.event\.|github\.head_ref|inputs\.)/)]);
@@ -77,14 +81,44 @@ describe('workflows', () => {
     }
   });
 
-  it('ct.yml: only promote writes, the concurrency group never cancels a run in progress', () => {
-    const w = load('ct.yml') as Workflow & { concurrency: { 'cancel-in-progress': boolean } };
+  it('ct.yml: a read-only plan chooses the models, each runs ct-model.yml as its own leg, one run per model at a time', () => {
+    const w = load('ct.yml') as Workflow & { concurrency?: unknown };
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'model']);
+    const plan = w.jobs.plan!;
+    expect(plan.permissions).toBeUndefined();
+    expect(plan.steps.map((s) => s.uses?.replace(/@.*/, ''))).toEqual(['actions/checkout', './actions/models']);
+    // The plan diffs the push: the history without file contents.
+    expect(plan.steps[0]!.with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0, filter: 'blob:none' });
+    const model = w.jobs.model as unknown as {
+      uses: string;
+      if: string;
+      strategy: { 'fail-fast': boolean; matrix: { model: string } };
+      concurrency: { group: string; 'cancel-in-progress': boolean };
+      secrets: unknown;
+      with: Record<string, string>;
+    };
+    expect(model.uses).toBe('./.github/workflows/ct-model.yml');
+    expect(model.if).toBe("${{ needs.plan.outputs.models != '[]' }}");
+    expect(model.strategy).toEqual({ 'fail-fast': false, matrix: { model: '${{ fromJSON(needs.plan.outputs.models) }}' } });
+    // Per model, never cancelling a run in progress; no workflow-wide group that would serialise the models.
+    expect(model.concurrency).toEqual({ group: 'ct-${{ matrix.model.config }}', 'cancel-in-progress': false });
+    expect(w.concurrency).toBeUndefined();
+    expect(model.with).toMatchObject({ config: '${{ matrix.model.config }}', name: '${{ matrix.model.name }}' });
+    // The one secret the called workflow uses, by name: never `secrets: inherit`.
+    expect(model.secrets).toEqual({ CT_APP_PRIVATE_KEY: '${{ secrets.CT_APP_PRIVATE_KEY }}' });
+  });
+
+  it('ct-model.yml: only promote writes, artifacts are named per model', () => {
+    const w = load('ct-model.yml');
     expect(Object.keys(w.jobs)).toEqual(['validate', 'train', 'evaluate', 'promote', 'attest']);
     for (const [name, job] of Object.entries(w.jobs)) {
+      for (const step of job.steps) {
+        if (/^actions\/(upload|download)-artifact@/.test(step.uses ?? '')) expect(step.with!.name).toMatch(/^\w+-\$\{\{ inputs\.name \}\}$/);
+      }
       if (name === 'attest') continue;
       if (name === 'promote') expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
       else expect(job.permissions).toBeUndefined();
-      expect(job.steps.some((s) => s.uses === `./actions/${name}`)).toBe(true);
+      expect(job.steps.some((s) => s.uses === `./actions/${name}` && s.with!.config === '${{ inputs.config }}')).toBe(true);
     }
     // Provenance is opt-in and its own job: only it may mint an OIDC token, and it runs no code of the repository.
     const attest = w.jobs.attest as Job & { if: string; needs: string };
@@ -98,16 +132,26 @@ describe('workflows', () => {
     const promote = w.jobs.promote!.steps;
     expect(promote.find((s) => s.uses === './actions/promote')!.with!.token).toBe('${{ steps.app-token.outputs.token || github.token }}');
     expect(promote.find((s) => s.uses?.startsWith('actions/create-github-app-token@') === true)!.with!['client-id']).toBe('${{ vars.CT_APP_CLIENT_ID }}');
-    expect(w.concurrency['cancel-in-progress']).toBe(false);
     // A schedule without new data skips training; pushes and forced dispatches train.
     expect((w.jobs.train as Job & { if: string }).if).toBe(
       "${{ needs.validate.outputs.retrain-needed == 'true' || github.event_name == 'push' || inputs.force-retrain }}",
     );
   });
 
-  it('deploy.yml: on a changed production pointer of main, ct packs read-only, only publish writes and it runs no code of the repository', () => {
+  it('deploy.yml: on a changed production pointer of main, each model whose pointer changed is released by its own leg of deploy-model.yml', () => {
     const w = load('deploy.yml') as Workflow & { on: { push: { branches: string[]; paths: string[] } } };
     expect(w.on.push).toEqual({ branches: ['main'], paths: ['models/**/production.json'] });
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'model']);
+    expect(w.jobs.plan!.permissions).toBeUndefined();
+    expect(w.jobs.plan!.steps.find((s) => s.uses === './actions/models')!.with).toEqual({ watch: 'production' });
+    const model = w.jobs.model as unknown as { uses: string; strategy: unknown; secrets: unknown };
+    expect(model.uses).toBe('./.github/workflows/deploy-model.yml');
+    expect(model.strategy).toEqual({ 'fail-fast': false, matrix: { model: '${{ fromJSON(needs.plan.outputs.models) }}' } });
+    expect(model.secrets).toEqual({ CT_DEPLOY_URL: '${{ secrets.CT_DEPLOY_URL }}', CT_DEPLOY_SECRET: '${{ secrets.CT_DEPLOY_SECRET }}' });
+  });
+
+  it('deploy-model.yml: ct packs read-only, only publish writes and it runs no code of the repository', () => {
+    const w = load('deploy-model.yml');
     expect(Object.keys(w.jobs)).toEqual(['package', 'publish', 'attest', 'notify']);
     const { package: pack, publish, notify } = w.jobs;
     expect(pack!.permissions).toBeUndefined();
@@ -154,6 +198,18 @@ const UNTRUSTED_TRIGGERS = [
 const TRUSTED_TRIGGERS = ['push', 'schedule', 'workflow_dispatch'];
 
 /**
+ * The events that can start a workflow. A reusable workflow (`workflow_call`) runs with the
+ * events of the workflows of this repository that call it (a caller elsewhere runs it with
+ * its own token, not ours), so it is as trusted as they are.
+ */
+function triggersOf(on: unknown, file: string): string[] {
+  const own = typeof on === 'string' ? [on] : Array.isArray(on) ? (on as string[]) : Object.keys(on as object);
+  if (!own.includes('workflow_call')) return own;
+  const callers = workflows.filter((f) => Object.values(load(f).jobs).some((job) => job.uses === `./.github/workflows/${file}`));
+  return [...new Set([...own.filter((t) => t !== 'workflow_call'), ...callers.flatMap((f) => triggersOf(load(f).on, f))])];
+}
+
+/**
  * The security rules every workflow keeps, as a list of violations (empty: none):
  * pull_request_target only to read the pull request as data (no checkout of it, no git
  * command that puts its files in the work tree); jobs that can run for a pull request write nothing and use no
@@ -166,7 +222,7 @@ function securityProblems(name: string, text: string): string[] {
     permissions?: unknown;
     jobs: Record<string, Job & { permissions?: unknown; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
   };
-  const triggers = typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? (w.on as string[]) : Object.keys(w.on as object);
+  const triggers = triggersOf(w.on, name);
   const problems: string[] = [];
   // pull_request_target runs the base branch's workflow with its token and cache scope: only for reading the pull request as data.
   const target = triggers.includes('pull_request_target');
@@ -188,7 +244,7 @@ function securityProblems(name: string, text: string): string[] {
     if (granted.length > 0 && !triggers.every((t) => TRUSTED_TRIGGERS.includes(t)))
       problems.push(`${name} ${id}: writes but can be triggered by ${triggers.filter((t) => !TRUSTED_TRIGGERS.includes(t)).join(', ')}`);
     if (untrusted && /\$\{\{[^}]*secrets\./.test(JSON.stringify(job))) problems.push(`${name} ${id}: reads a secret on ${triggers.join(', ')}`);
-    for (const step of job.steps) {
+    for (const step of job.steps ?? []) {
       if (step.uses?.startsWith('actions/checkout@') === true && step.with?.['persist-credentials'] !== false)
         problems.push(`${name} ${id}: checkout keeps the token in .git/config (persist-credentials: false)`);
       const ref = [step.with?.ref, step.with?.repository].filter((v): v is string => typeof v === 'string').join(' ');
@@ -294,7 +350,8 @@ describe('action.yml', () => {
     // Every input the entry reads is declared (core.getInput('x') of src/actions/<name>.ts and run-action.ts).
     const read = [...readFileSync(path.join(root, 'src/actions', `${name}.ts`), 'utf8').matchAll(/getInput\('([a-z-]+)'\)/g)].map((m) => m[1]);
     // train and evaluate run as legs of a sweep (sweep.yml).
-    for (const id of [...read, 'config', 'out', 'data', 'backend', ...(name === 'train' || name === 'evaluate' ? ['leg'] : [])])
-      expect(Object.keys(a.inputs)).toContain(id);
+    // Every stage action takes the common inputs; the models action loads no config.
+    const common = name === 'models' ? [] : ['config', 'out', 'data', 'backend'];
+    for (const id of [...read, ...common, ...(name === 'train' || name === 'evaluate' ? ['leg'] : [])]) expect(Object.keys(a.inputs)).toContain(id);
   });
 });

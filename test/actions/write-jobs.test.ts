@@ -135,17 +135,17 @@ describe('a job that writes runs no code it did not pin', () => {
 
   it.each(['installed', 'remote', 'remote+lockfile'] as const)('the workflows ct init writes (%s actions)', async (mode) => {
     const files = await generated(mode);
-    expect(files.map(([f]) => f).sort()).toEqual([`${mode}/ct.yml`, `${mode}/deploy.yml`, `${mode}/verify.yml`]);
+    expect(files.map(([f]) => f).sort()).toEqual(['ct-model.yml', 'ct.yml', 'deploy-model.yml', 'deploy.yml', 'verify.yml'].map((f) => `${mode}/${f}`));
     for (const [file, text] of files) expect(writeJobProblems(file, text, bins)).toEqual([]);
-    // ct.yml's promote writes, and (installed) installs ct with no scripts and no cache.
-    const ct = parse(files.find(([f]) => f.endsWith('ct.yml'))![1]) as Workflow;
+    // ct-model.yml's promote writes, and (installed) installs ct with no scripts and no cache.
+    const ct = parse(files.find(([f]) => f.endsWith('/ct-model.yml'))![1]) as Workflow;
     expect(grantsWrite(ct.jobs.promote!.permissions)).toBe(true);
     const runs = ct.jobs.promote!.steps!.flatMap((s) => (s.run === undefined ? [] : [s.run]));
     expect(runs).toEqual(mode === 'installed' ? ['npm ci --ignore-scripts --no-audit --no-fund'] : []);
   });
 
-  it('the ct.yml train job may keep its cache: it does not write', async () => {
-    const ct = parse((await generated('installed')).find(([f]) => f.endsWith('ct.yml'))![1]) as Workflow;
+  it('the ct-model.yml train job may keep its cache: it does not write', async () => {
+    const ct = parse((await generated('installed')).find(([f]) => f.endsWith('/ct-model.yml'))![1]) as Workflow;
     expect(grantsWrite(ct.jobs.train!.permissions ?? ct.permissions)).toBe(false);
     expect(ct.jobs.train!.steps!.some((s) => s.uses?.startsWith('actions/cache@') === true)).toBe(true);
   });

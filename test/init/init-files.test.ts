@@ -20,8 +20,11 @@ import { root } from '../pipeline/repo.js';
 /** The parts of a workflow these tests read. */
 interface WorkflowShape {
   on: { push: { paths: string[] }; workflow_dispatch: { inputs: { model: { default: string } } } };
-  jobs: Record<string, { steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
+  /** A job has steps, or calls a reusable workflow (`uses`). */
+  jobs: Record<string, { uses?: string; steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
 }
+
+const WRITTEN_WORKFLOWS = ['ct.yml', 'ct-model.yml', 'verify.yml', 'deploy.yml', 'deploy-model.yml'];
 
 const vega = (file: string): string => path.join(root, 'node_modules/vega-datasets/data', file);
 const repo = (): string => mkdtempSync(path.join(tmpdir(), 'ct-init-'));
@@ -34,18 +37,17 @@ describe('ct init files', () => {
       'data/penguins/penguins.jsonl',
       'data/penguins/schema.json',
       'ct.config.yaml',
-      '.github/workflows/ct.yml',
-      '.github/workflows/verify.yml',
-      '.github/workflows/deploy.yml',
+      ...WRITTEN_WORKFLOWS.map((f) => `.github/workflows/${f}`),
       'README.md',
       '.gitignore',
     ]);
-    // Deploy after merge: the user's registry and config; ct comes built in the package.
+    // Deploy after merge: the user's registry, each model's config; ct comes built in the package.
     const deploy = readFileSync(path.join(cwd, '.github/workflows/deploy.yml'), 'utf8');
     expect(deploy).toMatch(/^# Written by `ct init`/);
     expect(deploy).toContain("paths: ['models/**/production.json']");
-    expect(deploy).toContain('npx --no-install ct release --config ct.config.yaml --out out');
-    expect(deploy).not.toContain('npm run build');
+    const deployModel = readFileSync(path.join(cwd, '.github/workflows/deploy-model.yml'), 'utf8');
+    expect(deployModel).toContain('npx --no-install ct release --config "$CONFIG" --out out');
+    expect(deployModel).not.toContain('npm run build');
     const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct/docs/ct.config.schema.json');
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
@@ -79,7 +81,7 @@ describe('ct init files', () => {
   it("workflows pass GitHub's parser and actionlint, pin every other action, run ct's actions from node_modules after npm ci, and are read-only by default", async () => {
     const cwd = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd }, silentLogger);
-    for (const file of ['ct.yml', 'verify.yml']) {
+    for (const file of WRITTEN_WORKFLOWS) {
       const content = readFileSync(path.join(cwd, '.github/workflows', file), 'utf8');
       const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
       expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
@@ -90,57 +92,71 @@ describe('ct init files', () => {
         const stage = /^\.\/node_modules\/ct\/actions\/([\w-]+)$/.exec(ref)?.[1];
         // ct's actions as the installed package holds them (this repository's actions/ is what npm packs).
         if (stage !== undefined) expect(existsSync(path.join(root, 'actions', stage, 'action.yml'))).toBe(true);
+        // A workflow ct init wrote beside it, called at the same commit.
+        else if (ref.startsWith('./.github/workflows/')) expect(WRITTEN_WORKFLOWS).toContain(ref.slice('./.github/workflows/'.length));
         else
           expect([ref, comment]).toEqual([expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/), expect.stringMatching(/^# v\d+\.\d+\.\d+$/)]);
       }
     }
-    const ctYml = parse(readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape;
-    for (const [job, { steps }] of Object.entries(ctYml.jobs)) {
-      const at = steps.findIndex((s) => s.uses?.startsWith('./node_modules/ct/actions/') === true);
-      // The provenance job runs no ct and installs nothing: it attests files another job made.
-      if (at < 0) expect([job, steps.some((s) => s.run !== undefined)]).toEqual(['attest', false]);
-      else expect([job, steps.slice(0, at).some((s) => /^npm ci\b/.test(s.run ?? ''))]).toEqual([job, true]);
+    const workflow = (file: string): WorkflowShape => parse(readFileSync(path.join(cwd, '.github/workflows', file), 'utf8')) as WorkflowShape;
+    for (const file of ['ct.yml', 'ct-model.yml']) {
+      for (const [job, { steps, uses }] of Object.entries(workflow(file).jobs)) {
+        if (uses !== undefined) continue;
+        const at = steps.findIndex((s) => s.uses?.startsWith('./node_modules/ct/actions/') === true);
+        // The provenance job runs no ct and installs nothing: it attests files another job made.
+        if (at < 0) expect([job, steps.some((s) => s.run !== undefined)]).toEqual(['attest', false]);
+        else expect([job, steps.slice(0, at).some((s) => /^npm ci\b/.test(s.run ?? ''))]).toEqual([job, true]);
+      }
     }
-    expect(ctYml.on.push.paths).toEqual(['data/penguins/**', 'ct.config.yaml']);
+    expect(workflow('ct.yml').on.push.paths).toEqual(['ct.*.yaml', 'data/penguins/schema.json', 'data/penguins/penguins.jsonl']);
     expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(
       /^ {6}- run: npx --no-install ct verify --head refs\/ct\/proposal --out verify-out$/m,
     );
   });
 
-  it("ct.yml is ct's own workflow but for the documented differences: paths, where the actions come from, node_modules installed in each job", async () => {
+  it("ct.yml and ct-model.yml are ct's own but for the documented differences: paths, where the actions come from, node_modules installed in each job", async () => {
     const cwd = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd, config: 'models/penguins.yaml' }, silentLogger);
-    const normalise = (text: string, config: string): WorkflowShape => {
-      const w = parse(text.replaceAll(`'${config}'`, "'<config>'")) as WorkflowShape;
-      w.on.push.paths = [];
-      w.on.workflow_dispatch.inputs.model.default = '<config>';
+    const normalise = (text: string): WorkflowShape => {
+      const w = parse(text) as WorkflowShape;
+      if (w.on.push !== undefined) w.on.push.paths = [];
       for (const job of Object.values(w.jobs)) {
+        if (job.uses !== undefined) continue;
         job.steps = job.steps
           .filter((s) => !/^actions\/(setup-node|cache)@/.test(s.uses ?? '') && !/^npm ci\b/.test(s.run ?? ''))
           .map((s) => (s.uses === undefined ? s : { ...s, uses: s.uses.replace(/^\.\/(node_modules\/ct\/)?actions\//, 'ct:') }));
+        // The plan's list of configs (the user's) and ct's own source as every model's input (ct's).
+        for (const step of job.steps) if (step.uses === 'ct:models') step.with = { ...step.with, configs: undefined, shared: undefined };
       }
       return w;
     };
-    const own = readFileSync(path.join(root, '.github/workflows/ct.yml'), 'utf8');
-    const written = readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8');
-    expect(normalise(written, 'models/penguins.yaml')).toEqual(normalise(own, 'ct.config.yaml'));
-    expect(written).toContain("config: ${{ inputs.model || 'models/penguins.yaml' }}");
-    expect((parse(written) as WorkflowShape).on.push.paths).toEqual(['data/penguins/**', 'models/penguins.yaml']);
+    for (const file of ['ct.yml', 'ct-model.yml']) {
+      const own = readFileSync(path.join(root, '.github/workflows', file), 'utf8');
+      expect(normalise(readFileSync(path.join(cwd, '.github/workflows', file), 'utf8'))).toEqual(normalise(own));
+    }
+    const written = parse(readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape;
+    expect(written.on.push.paths).toEqual(['ct.*.yaml', 'models/penguins.yaml', 'data/penguins/schema.json', 'data/penguins/penguins.jsonl']);
+    // A config ct would not find at the root by its name is listed for the plan.
+    expect(written.jobs.plan!.steps.find((s) => s.uses === './node_modules/ct/actions/models')!.with).toEqual({
+      model: '${{ inputs.model }}',
+      configs: 'models/penguins.yaml',
+    });
   });
 
   it("--actions <owner/repo@sha> runs ct's bundled actions from that commit; npm ci stays only where a lockfile exists; a tag is refused", async () => {
     const sha = 'a'.repeat(40);
     const bare = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: bare, actions: `acme/ct@${sha}` }, silentLogger);
-    const text = readFileSync(path.join(bare, '.github/workflows/ct.yml'), 'utf8');
+    const text = readFileSync(path.join(bare, '.github/workflows/ct-model.yml'), 'utf8');
     expect(text).toMatch(new RegExp(`uses: acme/ct/actions/promote@${sha} # v\\d+\\.\\d+\\.\\d+`));
+    expect(readFileSync(path.join(bare, '.github/workflows/ct.yml'), 'utf8')).toMatch(new RegExp(`uses: acme/ct/actions/models@${sha} # v\\d+\\.\\d+\\.\\d+`));
     expect(text).not.toMatch(/run: npm ci|node_modules/);
     expect(text).toMatch(/# The bundled action trains on the wasm backend it ships; no npm ci needed\.\n {6}- uses: acme\/ct\/actions\/train@/);
 
     const locked = repo();
     writeFileSync(path.join(locked, 'package-lock.json'), '{}\n');
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: locked, actions: `acme/ct@${sha}` }, silentLogger);
-    const train = (parse(readFileSync(path.join(locked, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape).jobs.train!.steps;
+    const train = (parse(readFileSync(path.join(locked, '.github/workflows/ct-model.yml'), 'utf8')) as WorkflowShape).jobs.train!.steps;
     expect(train.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual([
       'actions/checkout',
       'actions/download-artifact',

@@ -72,7 +72,7 @@ describe('ct installed from its package in a user repository', () => {
   });
 
   it('the package holds the CLI, the actions with their bundles, the config schema and the workflow templates, and no tests or data', () => {
-    for (const stage of ['validate', 'train', 'evaluate', 'promote']) {
+    for (const stage of ['validate', 'train', 'evaluate', 'promote', 'models']) {
       expect(packed).toEqual(expect.arrayContaining([`actions/${stage}/action.yml`, `actions/${stage}/index.mjs`, `actions/dist/${stage}.js`]));
     }
     expect(packed).toEqual(
@@ -81,7 +81,10 @@ describe('ct installed from its package in a user repository', () => {
         'dist/cli/main.js',
         'docs/ct.config.schema.json',
         '.github/workflows/ct.yml',
+        '.github/workflows/ct-model.yml',
         '.github/workflows/verify.yml',
+        '.github/workflows/deploy.yml',
+        '.github/workflows/deploy-model.yml',
         'package.json',
         'README.md',
       ]),
@@ -98,7 +101,7 @@ describe('ct installed from its package in a user repository', () => {
     expect(r.stderr).toMatch(/^ct: the compiled CLI \(dist\/\) is missing: .*npm install-scripts approve ct, then install ct again\)\n$/);
   });
 
-  it('init, then the written ct.yml run job by job, ends in a promotion pull request that verify.yml re-checks', async () => {
+  it('init, then the written ct.yml and ct-model.yml run job by job, end in a promotion pull request that verify.yml re-checks', async () => {
     const init = await runNode(path.join(workspace, 'node_modules/ct/bin/ct.js'), ['init', '--data', penguins, '--label', 'Species'], { cwd: workspace });
     // ct is a dependency here: no warning, and the README's steps do not ask to install it.
     expect(init.stderr).toBe('');
@@ -131,9 +134,8 @@ describe('ct installed from its package in a user repository', () => {
       },
       // No GitHub App configured: the app-token step is skipped, and promote gets the workflow's token.
       expressions: {
-        "inputs.model || 'ct.config.yaml'": 'ct.config.yaml',
-        // No CT_UPDATE variable and no dispatch input: full retrains.
-        "inputs.update || vars.CT_UPDATE == 'true'": 'false',
+        // A push: no dispatch input names a model.
+        'inputs.model': '',
         'github.token': TOKEN,
         'steps.app-token.outputs.token || github.token': TOKEN,
       },
@@ -144,15 +146,23 @@ describe('ct installed from its package in a user repository', () => {
         return null;
       },
     };
-    const ctYml = readWorkflow(path.join(workspace, '.github/workflows/ct.yml'));
+    // ct.yml's plan chooses the models; each runs ct-model.yml with its matrix values as inputs.
+    const plan = await runJob(readWorkflow(path.join(workspace, '.github/workflows/ct.yml')), 'plan', ctx);
+    expectAllPassed(plan);
+    expect(plan.map((r) => r.step)).toEqual(['plan']);
+    const legs = JSON.parse(plan[0]!.outputs.models!) as Array<{ config: string; name: string }>;
+    expect(legs).toEqual([{ config: 'ct.config.yaml', name: 'penguins' }]);
+    const modelYml = readWorkflow(path.join(workspace, '.github/workflows/ct-model.yml'));
+    // No CT_UPDATE variable and no dispatch input: full retrains.
+    const legCtx: RunnerContext = { ...ctx, expressions: { ...ctx.expressions, 'inputs.config': legs[0]!.config, 'inputs.update': 'false' } };
     const byJob: Record<string, StepResult[]> = {};
     for (const job of ['validate', 'train', 'evaluate', 'promote']) {
-      byJob[job] = await runJob(ctYml, job, ctx);
+      byJob[job] = await runJob(modelYml, job, legCtx);
       expectAllPassed(byJob[job]);
       // Each job ran exactly one ct action, from node_modules/ct (named by its id where it has one).
       expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' || job === 'train' ? job : `./node_modules/ct/actions/${job}`]);
     }
-    expect(installs).toHaveLength(4);
+    expect(installs).toHaveLength(5);
     expect(byJob.validate![0]!.outputs).toMatchObject({ ok: 'true', 'retrain-needed': 'true' });
     expect(byJob.evaluate![0]!.outputs).toMatchObject({ passed: 'true' });
     expect(byJob.promote![0]!.outputs).toMatchObject({ promoted: 'true', 'pr-number': '1' });

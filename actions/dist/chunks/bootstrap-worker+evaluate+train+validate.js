@@ -5,7 +5,7 @@ import {
 } from "./bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
   weightedMetrics
-} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 
 // src/evaluate/significance.ts
 import { availableParallelism } from "node:os";

@@ -2,7 +2,7 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   __commonJS,
   __require
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/webidl-conversions/lib/index.js
 var require_lib = __commonJS({

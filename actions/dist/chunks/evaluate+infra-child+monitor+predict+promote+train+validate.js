@@ -1,14 +1,14 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  MEASURED_METRICS
-} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import {
   require_tf_core_node
 } from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 import {
+  MEASURED_METRICS
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import {
   __commonJS,
   __require
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/long/src/long.js
 var require_long = __commonJS({
@@ -10233,13 +10233,13 @@ var require_tf_layers_node = __commonJS({
     var WEIGHT_SPECS_SUFFIX = "weight_specs";
     var WEIGHT_DATA_SUFFIX = "weight_data";
     var MODEL_METADATA_SUFFIX = "model_metadata";
-    function getModelKeys(path3) {
+    function getModelKeys(path2) {
       return {
-        info: [PATH_PREFIX, path3, INFO_SUFFIX].join(PATH_SEPARATOR),
-        topology: [PATH_PREFIX, path3, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
-        weightSpecs: [PATH_PREFIX, path3, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
-        weightData: [PATH_PREFIX, path3, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
-        modelMetadata: [PATH_PREFIX, path3, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
+        info: [PATH_PREFIX, path2, INFO_SUFFIX].join(PATH_SEPARATOR),
+        topology: [PATH_PREFIX, path2, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
+        weightSpecs: [PATH_PREFIX, path2, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
+        weightData: [PATH_PREFIX, path2, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
+        modelMetadata: [PATH_PREFIX, path2, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
       };
     }
     function removeItems(keys) {
@@ -10610,7 +10610,7 @@ var require_tf_layers_node = __commonJS({
     var HTTPRequest = (
       /** @class */
       (function() {
-        function HTTPRequest2(path3, loadOptions) {
+        function HTTPRequest2(path2, loadOptions) {
           this.DEFAULT_METHOD = "POST";
           if (loadOptions == null) {
             loadOptions = {};
@@ -10625,15 +10625,15 @@ var require_tf_layers_node = __commonJS({
           } else {
             this.fetch = env().platform.fetch;
           }
-          assert(path3 != null && path3.length > 0, function() {
+          assert(path2 != null && path2.length > 0, function() {
             return "URL path for http must not be null, undefined or empty.";
           });
-          if (Array.isArray(path3)) {
-            assert(path3.length === 2, function() {
-              return "URL paths for http must have a length of 2, " + "(actual length is ".concat(path3.length, ").");
+          if (Array.isArray(path2)) {
+            assert(path2.length === 2, function() {
+              return "URL paths for http must have a length of 2, " + "(actual length is ".concat(path2.length, ").");
             });
           }
-          this.path = path3;
+          this.path = path2;
           if (loadOptions.requestInit != null && loadOptions.requestInit.body != null) {
             throw new Error("requestInit is expected to have no pre-existing body, but has one.");
           }
@@ -10759,7 +10759,7 @@ var require_tf_layers_node = __commonJS({
         };
         HTTPRequest2.prototype.getWeightUrls = function(weightsManifest) {
           return __awaiter(this, void 0, void 0, function() {
-            var weightPath, _a2, prefix, suffix, pathPrefix, fetchURLs, urlPromises, weightsManifest_1, weightsManifest_1_1, weightsGroup, _b, _c, path3, _d, _e, _f, _g;
+            var weightPath, _a2, prefix, suffix, pathPrefix, fetchURLs, urlPromises, weightsManifest_1, weightsManifest_1_1, weightsGroup, _b, _c, path2, _d, _e, _f, _g;
             var e_2, _h, e_3, _j;
             return __generator(this, function(_k) {
               switch (_k.label) {
@@ -10774,11 +10774,11 @@ var require_tf_layers_node = __commonJS({
                       weightsGroup = weightsManifest_1_1.value;
                       try {
                         for (_b = (e_3 = void 0, __values(weightsGroup.paths)), _c = _b.next(); !_c.done; _c = _b.next()) {
-                          path3 = _c.value;
+                          path2 = _c.value;
                           if (this.weightUrlConverter != null) {
-                            urlPromises.push(this.weightUrlConverter(path3));
+                            urlPromises.push(this.weightUrlConverter(path2));
                           } else {
-                            fetchURLs.push(pathPrefix + path3 + suffix);
+                            fetchURLs.push(pathPrefix + path2 + suffix);
                           }
                         }
                       } catch (e_3_1) {
@@ -10866,8 +10866,8 @@ var require_tf_layers_node = __commonJS({
     };
     IORouterRegistry.registerSaveRouter(httpRouter);
     IORouterRegistry.registerLoadRouter(httpRouter);
-    function http(path3, loadOptions) {
-      return new HTTPRequest(path3, loadOptions);
+    function http(path2, loadOptions) {
+      return new HTTPRequest(path2, loadOptions);
     }
     function validateUpdateShape(shape, indices, updates) {
       var sliceDim = indices.rank > 1 ? indices.shape[indices.rank - 1] : 1;
@@ -47271,17 +47271,17 @@ var require_tf_converter_node = __commonJS({
           configurable: true
         });
         GraphModel2.prototype.findIOHandler = function() {
-          var path3 = this.modelUrl;
-          if (path3.load != null) {
-            this.handler = path3;
+          var path2 = this.modelUrl;
+          if (path2.load != null) {
+            this.handler = path2;
           } else if (this.loadOptions.requestInit != null) {
-            this.handler = this.io.browserHTTPRequest(path3, this.loadOptions);
+            this.handler = this.io.browserHTTPRequest(path2, this.loadOptions);
           } else {
-            var handlers = this.io.getLoadHandlers(path3, this.loadOptions);
+            var handlers = this.io.getLoadHandlers(path2, this.loadOptions);
             if (handlers.length === 0) {
-              handlers.push(this.io.browserHTTPRequest(path3, this.loadOptions));
+              handlers.push(this.io.browserHTTPRequest(path2, this.loadOptions));
             } else if (handlers.length > 1) {
-              throw new Error("Found more than one (".concat(handlers.length, ") load handlers for ") + "URL '".concat([path3], "'"));
+              throw new Error("Found more than one (".concat(handlers.length, ") load handlers for ") + "URL '".concat([path2], "'"));
             }
             this.handler = handlers[0];
           }
@@ -56773,7 +56773,7 @@ var require_tf_backend_cpu_node = __commonJS({
       var tensors = inputs;
       var _c = tfjsCore.backend_util.decodeEinsumEquation(equation, tensors.length), allDims = _c.allDims, summedDims = _c.summedDims, idDims = _c.idDims;
       tfjsCore.backend_util.checkEinsumDimSizes(allDims.length, idDims, tensors);
-      var _d = tfjsCore.backend_util.getEinsumComputePath(summedDims, idDims), path3 = _d.path, steps = _d.steps;
+      var _d = tfjsCore.backend_util.getEinsumComputePath(summedDims, idDims), path2 = _d.path, steps = _d.steps;
       var nSteps = steps.length;
       var out = null;
       var numDimsRemaining = allDims.length;
@@ -56815,12 +56815,12 @@ var require_tf_backend_cpu_node = __commonJS({
           }
         }
         if (i < nSteps - 1) {
-          if (path3[i] >= 0) {
+          if (path2[i] >= 0) {
             out = sum({
               inputs: { x: out },
               backend,
               attrs: {
-                axis: path3[i] - (allDims.length - numDimsRemaining),
+                axis: path2[i] - (allDims.length - numDimsRemaining),
                 keepDims: false
               }
             });
@@ -69170,7 +69170,7 @@ var require_tf_backend_webgl_node = __commonJS({
       var tensors = inputs;
       var _c = tf.backend_util.decodeEinsumEquation(equation, tensors.length), allDims = _c.allDims, summedDims = _c.summedDims, idDims = _c.idDims;
       tf.backend_util.checkEinsumDimSizes(allDims.length, idDims, tensors);
-      var _d = tf.backend_util.getEinsumComputePath(summedDims, idDims), path3 = _d.path, steps = _d.steps;
+      var _d = tf.backend_util.getEinsumComputePath(summedDims, idDims), path2 = _d.path, steps = _d.steps;
       var nSteps = steps.length;
       var out = null;
       var numDimsRemaining = allDims.length;
@@ -69212,12 +69212,12 @@ var require_tf_backend_webgl_node = __commonJS({
           }
         }
         if (i < nSteps - 1) {
-          if (path3[i] >= 0) {
+          if (path2[i] >= 0) {
             out = sum({
               inputs: { x: out },
               backend,
               attrs: {
-                axis: path3[i] - (allDims.length - numDimsRemaining),
+                axis: path2[i] - (allDims.length - numDimsRemaining),
                 keepDims: false
               }
             });
@@ -77378,13 +77378,13 @@ var require_tf_node = __commonJS({
     var WEIGHT_SPECS_SUFFIX = "weight_specs";
     var WEIGHT_DATA_SUFFIX = "weight_data";
     var MODEL_METADATA_SUFFIX = "model_metadata";
-    function getModelKeys(path3) {
+    function getModelKeys(path2) {
       return {
-        info: [PATH_PREFIX, path3, INFO_SUFFIX].join(PATH_SEPARATOR),
-        topology: [PATH_PREFIX, path3, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
-        weightSpecs: [PATH_PREFIX, path3, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
-        weightData: [PATH_PREFIX, path3, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
-        modelMetadata: [PATH_PREFIX, path3, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
+        info: [PATH_PREFIX, path2, INFO_SUFFIX].join(PATH_SEPARATOR),
+        topology: [PATH_PREFIX, path2, MODEL_TOPOLOGY_SUFFIX].join(PATH_SEPARATOR),
+        weightSpecs: [PATH_PREFIX, path2, WEIGHT_SPECS_SUFFIX].join(PATH_SEPARATOR),
+        weightData: [PATH_PREFIX, path2, WEIGHT_DATA_SUFFIX].join(PATH_SEPARATOR),
+        modelMetadata: [PATH_PREFIX, path2, MODEL_METADATA_SUFFIX].join(PATH_SEPARATOR)
       };
     }
     function removeItems(keys) {
@@ -77653,7 +77653,7 @@ var require_tf_node = __commonJS({
     var OCTET_STREAM_MIME_TYPE = "application/octet-stream";
     var JSON_TYPE = "application/json";
     var HTTPRequest = class {
-      constructor(path3, loadOptions) {
+      constructor(path2, loadOptions) {
         this.DEFAULT_METHOD = "POST";
         if (loadOptions == null) {
           loadOptions = {};
@@ -77666,11 +77666,11 @@ var require_tf_node = __commonJS({
         } else {
           this.fetch = env().platform.fetch;
         }
-        assert(path3 != null && path3.length > 0, () => "URL path for http must not be null, undefined or empty.");
-        if (Array.isArray(path3)) {
-          assert(path3.length === 2, () => `URL paths for http must have a length of 2, (actual length is ${path3.length}).`);
+        assert(path2 != null && path2.length > 0, () => "URL path for http must not be null, undefined or empty.");
+        if (Array.isArray(path2)) {
+          assert(path2.length === 2, () => `URL paths for http must have a length of 2, (actual length is ${path2.length}).`);
         }
-        this.path = path3;
+        this.path = path2;
         if (loadOptions.requestInit != null && loadOptions.requestInit.body != null) {
           throw new Error("requestInit is expected to have no pre-existing body, but has one.");
         }
@@ -77756,11 +77756,11 @@ var require_tf_node = __commonJS({
         const fetchURLs = [];
         const urlPromises = [];
         for (const weightsGroup of weightsManifest) {
-          for (const path3 of weightsGroup.paths) {
+          for (const path2 of weightsGroup.paths) {
             if (this.weightUrlConverter != null) {
-              urlPromises.push(this.weightUrlConverter(path3));
+              urlPromises.push(this.weightUrlConverter(path2));
             } else {
-              fetchURLs.push(pathPrefix + path3 + suffix);
+              fetchURLs.push(pathPrefix + path2 + suffix);
             }
           }
         }
@@ -77805,8 +77805,8 @@ var require_tf_node = __commonJS({
     };
     IORouterRegistry.registerSaveRouter(httpRouter);
     IORouterRegistry.registerLoadRouter(httpRouter);
-    function http(path3, loadOptions) {
-      return new HTTPRequest(path3, loadOptions);
+    function http(path2, loadOptions) {
+      return new HTTPRequest(path2, loadOptions);
     }
     function oneHot_(indices, depth, onValue = 1, offValue = 0, dtype = "int32") {
       if (depth < 2) {
@@ -81038,155 +81038,6 @@ function splitMeasured(metrics) {
   return { reproducible, measured };
 }
 
-// src/errors.ts
-var UserError = class extends Error {
-  name = "UserError";
-  constructor(message, options) {
-    super(message, options);
-  }
-};
-function isUserError(error) {
-  return error instanceof UserError;
-}
-var FILE_SYSTEM_REASONS = {
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "the file system is read-only",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EMFILE: "too many open files"
-};
-function explainFileSystemError(error) {
-  if (isUserError(error) || typeof error !== "object" || error === null) return error;
-  const { code, path: path3 } = error;
-  const reason = typeof code === "string" ? FILE_SYSTEM_REASONS[code] : void 0;
-  if (reason === void 0) return error;
-  return new UserError(`${typeof path3 === "string" ? `cannot write ${path3}` : "file system error"}: ${reason} (${String(code)})`, { cause: error });
-}
-
-// src/fault.ts
-import { appendFileSync, existsSync as existsSync2, writeFileSync } from "node:fs";
-
-// src/sleep.ts
-function sleepSync(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-// src/fault.ts
-var reached = 0;
-function faultPoint(name, kind = "step", file) {
-  const fault = process.env.CT_FAULT;
-  const trace = process.env.CT_FAULT_TRACE;
-  if (process.env.CT_FAULT_PAUSE === name) pauseHere(process.env.CT_FAULT_GATE);
-  if (fault === void 0 && trace === void 0) return;
-  reached += 1;
-  if (trace !== void 0 && trace !== "") appendFileSync(trace, `${reached} ${kind} ${name}
-`);
-  const match = /^(kill|enospc)@(\d+)$/.exec(fault ?? "");
-  if (match === null || Number(match[2]) !== reached) return;
-  if (match[1] === "kill") process.kill(process.pid, "SIGKILL");
-  if (match[1] === "enospc" && kind === "write") {
-    throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file ?? name}'`), { code: "ENOSPC", syscall: "write", path: file ?? name });
-  }
-}
-var paused = false;
-function pauseHere(gate) {
-  if (paused || gate === void 0 || gate === "") return;
-  paused = true;
-  writeFileSync(`${gate}.reached`, String(process.pid));
-  const deadline = Date.now() + 6e4;
-  while (!existsSync2(gate) && Date.now() < deadline) sleepSync(25);
-}
-
-// src/files.ts
-import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync as appendFileSync2, closeSync, existsSync as existsSync3, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path2 from "node:path";
-function openFileAtomic(file) {
-  mkdirSync(path2.dirname(file), { recursive: true });
-  const name = path2.basename(file);
-  const temp = path2.join(path2.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let fd = openSync(temp, "w");
-  const close = () => {
-    if (fd === null) return;
-    const open = fd;
-    fd = null;
-    closeSync(open);
-  };
-  return {
-    write(data) {
-      if (fd === null) throw new Error(`${temp}: written after commit or abort`);
-      faultPoint(`write ${name}`, "write", temp);
-      writeFileSync2(fd, data);
-    },
-    commit() {
-      if (fd === null) throw new Error(`${temp}: committed after commit or abort`);
-      fsyncSync(fd);
-      close();
-      faultPoint(`rename ${name}`);
-      renameSync(temp, file);
-    },
-    abort() {
-      try {
-        close();
-      } finally {
-        rmSync(temp, { force: true });
-      }
-    }
-  };
-}
-function writeFileAtomic(file, data) {
-  const out = openFileAtomic(file);
-  try {
-    out.write(data);
-    out.commit();
-  } catch (error) {
-    out.abort();
-    throw error;
-  }
-}
-function writeJson(file, value) {
-  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}
-`);
-}
-function readJson(file, what) {
-  let text;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = error.code;
-    throw new UserError(code === "ENOENT" ? `${what} not found: ${file}` : `cannot read ${what} ${file}: ${code}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${file}: ${what} is not valid JSON (${error.message})`);
-  }
-}
-function sha256File(file) {
-  return sha256Of(readFileSync(file));
-}
-function sha256Of(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function appendJobSummary(env, markdown) {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (file !== void 0 && file !== "") appendFileSync2(file, `${markdown.trimEnd()}
-
-`);
-}
-function findRepositoryRoot(dir) {
-  for (let d = path2.resolve(dir); ; d = path2.dirname(d)) {
-    if (existsSync3(path2.join(d, ".git"))) return realpathSync(d);
-    if (path2.dirname(d) === d) return null;
-  }
-}
-
-// src/time.ts
-var MS_PER_MINUTE = 6e4;
-var MS_PER_HOUR = 36e5;
-var MS_PER_DAY = 864e5;
-
 // src/data/table.ts
 function stringColumnOf(name, rows, keyAt) {
   const codes = new Int32Array(rows);
@@ -81384,21 +81235,6 @@ export {
   MODULE_FILE,
   modelFiles,
   splitMeasured,
-  UserError,
-  isUserError,
-  explainFileSystemError,
-  sleepSync,
-  faultPoint,
-  openFileAtomic,
-  writeFileAtomic,
-  writeJson,
-  readJson,
-  sha256File,
-  appendJobSummary,
-  findRepositoryRoot,
-  MS_PER_MINUTE,
-  MS_PER_HOUR,
-  MS_PER_DAY,
   stringColumnOf,
   numberColumnOf,
   findColumn,

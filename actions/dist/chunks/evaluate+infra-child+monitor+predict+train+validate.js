@@ -1,17 +1,19 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   MODULE_FILE,
+  findColumn,
+  require_tf_node
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
-  findColumn,
-  require_tf_node,
   sha256File,
   writeFileAtomic
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/train/backend.ts
 var tf2 = __toESM(require_tf_node(), 1);

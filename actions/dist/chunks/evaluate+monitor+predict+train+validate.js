@@ -15,6 +15,11 @@ import {
   wassersteinDistance
 } from "./bootstrap-worker+evaluate+monitor+predict+train+validate.js";
 import {
+  readCsvChunks,
+  readJsonLinesChunks,
+  readParquetChunks
+} from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
   DATA_EXTENSIONS,
   DEFAULT_CONSTRAINT_TOLERANCE,
   DEFAULT_SEVERITY,
@@ -27,11 +32,8 @@ import {
   localCopy,
   parseSchema,
   parseTimestampString,
-  readCsvChunks,
-  readJsonLinesChunks,
-  readParquetChunks,
   remoteError
-} from "./evaluate+monitor+predict+promote+train+validate.js";
+} from "./evaluate+models+monitor+predict+promote+train+validate.js";
 import {
   FAR_Z,
   encodeFeatureColumn,
@@ -44,21 +46,23 @@ import {
   registerSavedModule
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
 import {
-  MS_PER_DAY,
-  UserError,
   findColumn,
   locateRow,
-  readJson,
   require_tf_node,
   stringColumnOf,
   valueAt
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
 import {
+  MS_PER_DAY,
+  UserError,
+  readJson
+} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+import {
   scoreRows
-} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/evaluate/score.ts
 var tf = __toESM(require_tf_node(), 1);

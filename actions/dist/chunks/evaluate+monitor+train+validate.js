@@ -15,14 +15,8 @@ import {
   valueCount
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
-  DEFAULT_SEVERITY,
   dataSource,
-  dayNumber,
-  displayPath,
   fingerprintFiles,
-  inferSchema,
-  listPartitions,
-  parseSchema,
   planBatch,
   planDataset,
   readProduction,
@@ -30,9 +24,17 @@ import {
   registryPath,
   schemaPath,
   validationMarkdown,
-  verifiedProductionDir,
-  widenSchema
+  verifiedProductionDir
 } from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  DEFAULT_SEVERITY,
+  dayNumber,
+  displayPath,
+  inferSchema,
+  listPartitions,
+  parseSchema,
+  widenSchema
+} from "./evaluate+models+monitor+predict+promote+train+validate.js";
 import {
   encodeTable,
   labelColumnValues,
@@ -42,22 +44,24 @@ import {
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
 import {
+  artifactPaths,
+  findColumn,
+  numberColumnOf,
+  stringColumnOf,
+  takeRows
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
-  artifactPaths,
-  findColumn,
   isUserError,
-  numberColumnOf,
   readJson,
-  stringColumnOf,
-  takeRows,
   writeJson
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   headlineMetric,
   weightedMetrics
-} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 
 // src/pipeline/validate.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

@@ -2,7 +2,6 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   CHECK_RUN_SUMMARY_LIMIT,
   blobUrl,
-  commitToBranch,
   fitToLimit,
   headlineDelta,
   openGitHubSession,
@@ -11,7 +10,6 @@ import {
   workflowRunUrl
 } from "./evaluate+monitor+promote+train+validate.js";
 import {
-  describeLeg,
   evaluationMarkdown,
   hashFiles,
   modelCardMarkdown,
@@ -24,15 +22,23 @@ import {
   text
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
+  commitToBranch
+} from "./evaluate+models+monitor+promote+train+validate.js";
+import {
+  describeLeg
+} from "./evaluate+models+monitor+predict+promote+train+validate.js";
+import {
   MODULE_FILE,
+  artifactPaths,
+  modelFiles
+} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
   UserError,
   appendJobSummary,
-  artifactPaths,
   faultPoint,
-  modelFiles,
   readJson,
   writeJson
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 
 // src/pipeline/promote.ts
 import { existsSync, writeFileSync } from "node:fs";

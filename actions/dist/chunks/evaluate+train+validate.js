@@ -1,5 +1,22 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  ACTIVATIONS,
+  Arena,
+  BETA1,
+  BETA2,
+  Command,
+  RESERVED,
+  controlViews,
+  fusedUnavailableReason,
+  instantiateKernels,
+  kernelModule,
+  planLayout,
+  shardGradients,
+  sharedMemory,
+  updateParameters,
+  waitWhile
+} from "./evaluate+fused-worker+train+validate.js";
+import {
   deLongTest,
   holdout,
   mcNemarTest,
@@ -14,9 +31,6 @@ import {
   runValidate
 } from "./evaluate+monitor+train+validate.js";
 import {
-  gitInfo
-} from "./evaluate+monitor+promote+train+validate.js";
-import {
   computeStatistics,
   imputedSummary,
   loadLayersModel,
@@ -25,13 +39,8 @@ import {
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
   dataSource,
-  dateOfDay,
-  dayNumber,
-  displayPath,
   evaluationMarkdown,
   hashFiles,
-  isRemote,
-  listPartitions,
   loadDataset,
   planDataset,
   quarantinedDays,
@@ -40,6 +49,16 @@ import {
   trainingMarkdown,
   verifiedProductionDir
 } from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  gitInfo
+} from "./evaluate+models+monitor+promote+train+validate.js";
+import {
+  dateOfDay,
+  dayNumber,
+  displayPath,
+  isRemote,
+  listPartitions
+} from "./evaluate+models+monitor+predict+promote+train+validate.js";
 import {
   runInfraCheck
 } from "./evaluate+infra-child+train+validate.js";
@@ -63,18 +82,20 @@ import {
 } from "./evaluate+infra-child+monitor+predict+train+validate.js";
 import {
   MODULE_FILE,
-  UserError,
   artifactPaths,
-  faultPoint,
   findColumn,
   isNull,
   modelFiles,
-  readJson,
   require_tf_node,
   splitMeasured,
-  takeRows,
-  writeJson
+  takeRows
 } from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+import {
+  UserError,
+  faultPoint,
+  readJson,
+  writeJson
+} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   GUARD_METRICS,
   MEASURED_METRICS,
@@ -85,27 +106,10 @@ import {
   rocCurve,
   scoreRows,
   weightedMetrics
-} from "./bootstrap-worker+evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import {
-  ACTIVATIONS,
-  Arena,
-  BETA1,
-  BETA2,
-  Command,
-  RESERVED,
-  controlViews,
-  fusedUnavailableReason,
-  instantiateKernels,
-  kernelModule,
-  planLayout,
-  shardGradients,
-  sharedMemory,
-  updateParameters,
-  waitWhile
-} from "./evaluate+fused-worker+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
 import {
   __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // src/pipeline/evaluate.ts
 import { writeFileSync } from "node:fs";

@@ -5,7 +5,7 @@ import {
 import {
   __commonJS,
   __require
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
 
 // node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js
 var require_tf_backend_wasm_node = __commonJS({

@@ -164,16 +164,20 @@ describe('workflows', () => {
     expect(notify!.permissions).toEqual({});
   });
 
-  it('monitor.yml: on a schedule and by hand, one job that may push only the history branch, open issues and dispatch', () => {
-    const w = load('monitor.yml') as Workflow & { on: { schedule: unknown[]; workflow_dispatch: unknown }; concurrency: { 'cancel-in-progress': boolean } };
+  it('monitor.yml: on a schedule and by hand, every model (one leg at a time) may push only the history branch, open issues and dispatch', () => {
+    const w = load('monitor.yml') as Workflow & { on: { schedule: unknown[]; workflow_dispatch: unknown } };
     expect(w.on.schedule).toHaveLength(1);
     expect(w.on.workflow_dispatch).toBeDefined();
-    expect(Object.keys(w.jobs)).toEqual(['monitor']);
-    expect(w.jobs.monitor!.permissions).toEqual({ contents: 'write', issues: 'write', actions: 'write' });
-    const step = w.jobs.monitor!.steps.find((s) => s.uses === './actions/monitor');
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'monitor']);
+    expect(w.jobs.plan!.permissions).toBeUndefined();
+    const monitor = w.jobs.monitor as Job & { strategy: unknown; concurrency: unknown };
+    expect(monitor.permissions).toEqual({ contents: 'write', issues: 'write', actions: 'write' });
+    expect(monitor.strategy).toEqual({ 'fail-fast': false, 'max-parallel': 1, matrix: { model: '${{ fromJSON(needs.plan.outputs.models) }}' } });
+    expect(monitor.concurrency).toEqual({ group: 'monitor-${{ matrix.model.config }}', 'cancel-in-progress': false });
+    const step = monitor.steps.find((s) => s.uses === './actions/monitor');
+    expect(step?.with?.config).toBe('${{ matrix.model.config }}');
     // A schedule acts; a dispatch acts unless told not to (inputs are null on a schedule).
     expect(step?.with?.github).toBe("${{ github.event_name != 'workflow_dispatch' || inputs.act }}");
-    expect(w.concurrency['cancel-in-progress']).toBe(false);
     // What it dispatches is what ct.yml accepts.
     const ct = load('ct.yml') as Workflow & { on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
     expect(Object.keys(ct.on.workflow_dispatch.inputs)).toEqual(expect.arrayContaining(['force-retrain', 'model']));

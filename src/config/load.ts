@@ -272,6 +272,12 @@ function completeFeature(file: string, f: Partial<FeatureConfig>, i: number): Fe
   if (f.kind === 'numeric' && fixedCategorical && transform === 'bucketize') {
     throw new UserError(`${where}.kind: a bucketized feature is categorical`);
   }
+  if ((kind === 'text' || kind === 'sequence') && transform !== 'none') throw new UserError(`${where}.transform: a ${kind} feature takes no transform`);
+  if (kind !== 'text' && f.tokens !== undefined) throw new UserError(`${where}.tokens: only used with kind: text`);
+  if (kind !== 'text' && kind !== 'sequence' && f.length !== undefined) throw new UserError(`${where}.length: only used with kind: text or sequence`);
+  if (kind === 'sequence' && f.length === undefined) throw new UserError(`${where}.length: a sequence feature needs its length (numbers per row)`);
+  if (kind === 'sequence' && f.embedding !== undefined)
+    throw new UserError(`${where}.embedding: a sequence feature holds numbers, not ids; it has no embedding`);
   const { hashBuckets: _unused, ...rest } = f;
   return {
     ...rest,
@@ -280,6 +286,7 @@ function completeFeature(file: string, f: Partial<FeatureConfig>, i: number): Fe
     transform,
     // An unset kind is settled from the column type once the data is read (strings: categorical).
     ...(kind === undefined ? {} : { kind }),
+    ...(kind === 'text' ? { tokens: f.tokens ?? 'words', length: f.length ?? (f.tokens === 'characters' ? 16 : 32) } : {}),
   };
 }
 

@@ -125,12 +125,24 @@ export const configSchema = {
             description: 'hourOfDay/dayOfWeek read a timestamp (UTC); bucketize needs boundaries.',
           },
           kind: {
-            enum: ['numeric', 'categorical'],
-            description: 'Default: categorical for strings and hourOfDay/dayOfWeek/bucketize, numeric otherwise.',
+            enum: ['numeric', 'categorical', 'text', 'sequence'],
+            description:
+              'Default: categorical for strings and hourOfDay/dayOfWeek/bucketize, numeric otherwise. text: a string column as a fixed-length sequence of token ids (tokens, length). sequence: length numbers per row (a JSON array, or numbers separated by spaces, commas or semicolons).',
+          },
+          tokens: {
+            enum: ['words', 'characters'],
+            description: 'Text features: split into words (letters and digits, lower-cased) or characters. Default words.',
+          },
+          length: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1024,
+            description:
+              'Text features: tokens kept per row, the last ones; shorter rows are padded at the start. Default 32 (words) or 16 (characters). Sequence features: numbers per row (required).',
           },
           boundaries: { type: 'array', items: { type: 'number' }, minItems: 1, description: 'Ascending bucket edges.' },
-          embedding: { ...positiveInt, description: 'Embedding width of a categorical feature; default from its cardinality.' },
-          maxVocabulary: { ...positiveInt, default: 1000, description: 'Most frequent values kept for a string categorical.' },
+          embedding: { ...positiveInt, description: 'Embedding width of a categorical or text feature; default from its cardinality.' },
+          maxVocabulary: { ...positiveInt, default: 1000, description: 'Most frequent values (text: tokens) kept for a string categorical or text feature.' },
           minCount: { ...positiveInt, default: 1, description: 'Rarer values go to the out-of-vocabulary bucket.' },
         },
       },

@@ -50,7 +50,9 @@ export interface LabelConfig {
 }
 
 export type FeatureTransform = 'none' | 'log1p' | 'hourOfDay' | 'dayOfWeek' | 'bucketize' | 'cross';
-export type FeatureKind = 'numeric' | 'categorical';
+export type FeatureKind = 'numeric' | 'categorical' | 'text' | 'sequence';
+/** How a text feature splits its column into tokens. */
+export type TextTokens = 'words' | 'characters';
 
 export interface FeatureConfig {
   /** Name of the model input. */
@@ -63,10 +65,16 @@ export interface FeatureConfig {
   hashBuckets?: number;
   transform: FeatureTransform;
   /**
-   * Numeric features are normalised; categorical ones go through an embedding.
+   * Numeric features are normalised; categorical ones go through an embedding; a text
+   * feature is a fixed-length sequence of token ids from a string column; a sequence
+   * feature is a fixed number of numbers per row, normalised.
    * Unset: categorical for string columns, numeric otherwise (settled when the data is read).
    */
   kind?: FeatureKind;
+  /** Text features: words (letters and digits) or characters. */
+  tokens?: TextTokens;
+  /** Text features: tokens kept per row (the last ones; shorter rows are padded at the start). Sequence features: numbers per row. */
+  length?: number;
   /** Bucket edges for `bucketize` (ascending). */
   boundaries?: number[];
   /** Embedding width for categorical features. */

@@ -7,7 +7,7 @@
  */
 import type { Task } from '../config/types.js';
 import type * as tf from '@tensorflow/tfjs';
-import type { EncodedData, Preprocessing } from '../features/preprocessing.js';
+import { type EncodedData, gatherRows, type Preprocessing } from '../features/preprocessing.js';
 import { compileForward } from '../train/forward.js';
 import { allRows, predictRows } from '../train/predict.js';
 import { mulberry32, sampleRows } from '../train/random.js';
@@ -68,11 +68,7 @@ export function featureImportance(model: ImportanceInput, rows: Int32Array, labe
   const subset: EncodedData = {
     ...model.encoded,
     rows: n,
-    inputs: model.encoded.inputs.map((column) => {
-      const out = column instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = column[rows[i]!]!;
-      return out;
-    }),
+    inputs: model.encoded.inputs.map((column, c) => gatherRows(column, model.encoded.widths[c]!, rows)),
   };
   const score = (): number => {
     const metrics = weightedMetrics(scoreRows(options.task, labels, model.predict(subset), options.metricOptions), null, [options.metric.name]);
@@ -83,9 +79,7 @@ export function featureImportance(model: ImportanceInput, rows: Int32Array, labe
   const result = model.features.map((feature, i) => {
     const original = subset.inputs[i]!;
     const falls = shuffles.map((order) => {
-      const permuted = original instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
-      for (let k = 0; k < n; k++) permuted[k] = original[order[k]!]!;
-      subset.inputs[i] = permuted;
+      subset.inputs[i] = gatherRows(original, subset.widths[i]!, order);
       const value = score();
       return options.metric.higherIsBetter ? base - value : value - base;
     });

@@ -36,6 +36,8 @@ import {
   type ImputedCounts,
   type NumericFeature,
   type Preprocessing,
+  type SequenceFeature,
+  type TextFeature,
 } from './preprocessing.js';
 
 export interface InputDomainOptions {
@@ -92,7 +94,7 @@ class FeatureState {
   readonly limits: ReturnType<typeof farLimits> | null;
   constructor(readonly feature: FittedFeature) {
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
-    this.limits = feature.kind === 'numeric' ? farLimits(feature) : null;
+    this.limits = feature.kind === 'numeric' || feature.kind === 'sequence' ? farLimits(feature) : null;
   }
 
   /** Back to no rows (new example lists: anomalies already returned keep theirs). */
@@ -143,11 +145,12 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
         const f = s.feature;
         if (s.rows === 0) continue;
         if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf('input_non_finite'), options.model));
-        if (f.kind === 'categorical' && f.vocabulary !== undefined && s.counts.outOfVocabulary > 0) {
+        if ((f.kind === 'categorical' || f.kind === 'text') && f.vocabulary !== undefined && s.counts.outOfVocabulary > 0) {
           const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
           if (a !== null) out.push(a);
         }
-        if (f.kind === 'numeric' && s.counts.far > 0) out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training'), options.model));
+        if ((f.kind === 'numeric' || f.kind === 'sequence') && s.counts.far > 0)
+          out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training'), options.model));
       }
       // Stable: errors first, features in preprocessing order within each severity.
       return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -199,10 +202,14 @@ export function imputedSummary(f: FittedFeature, c: ImputedCounts, rows: number)
   if (imputed === 0 && c.far === 0) return null;
   const reasons = [
     c.missing > 0 ? `${c.missing} missing` : '',
-    c.nonFinite > 0 ? `${c.nonFinite} non-finite${f.kind === 'numeric' && f.transform === 'log1p' ? ' after log1p' : ''}` : '',
+    c.nonFinite > 0
+      ? f.kind === 'sequence'
+        ? `${c.nonFinite} not ${f.length} numbers`
+        : `${c.nonFinite} non-finite${f.kind === 'numeric' && f.transform === 'log1p' ? ' after log1p' : ''}`
+      : '',
     c.outOfVocabulary > 0 ? `${c.outOfVocabulary} out of vocabulary` : '',
   ].filter((r) => r !== '');
-  const as = f.kind === 'numeric' ? 'the training mean' : 'id 0';
+  const as = f.kind === 'numeric' || f.kind === 'sequence' ? 'the training mean' : f.kind === 'text' ? 'padding and unknown tokens' : 'id 0';
   const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${pct(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(', ')}`] : [];
   if (c.far > 0) parts.push(`${c.far} of ${rows} rows far from the training range (kept as they are)`);
   return `feature "${f.name}" (column "${f.column}"): ${parts.join('; ')}`;
@@ -220,15 +227,19 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
         : s.transformDomain === 0
           ? 'NaN or infinite values in the data'
           : `log1p of a value <= -1 in ${s.transformDomain} rows, NaN or infinite values in the data in ${inputs}`
-      : f.transform === 'hourOfDay' || f.transform === 'dayOfWeek'
-        ? 'NaN or infinite timestamps'
-        : f.transform === 'bucketize'
-          ? 'NaN values: no bucket'
-          : 'NaN or infinite values in the data';
+      : f.kind === 'sequence'
+        ? `cells that are not exactly ${f.length} numbers`
+        : f.transform === 'hourOfDay' || f.transform === 'dayOfWeek'
+          ? 'NaN or infinite timestamps'
+          : f.transform === 'bucketize'
+            ? 'NaN values: no bucket'
+            : 'NaN or infinite values in the data';
   const as =
     f.kind === 'numeric'
       ? `an average ${f.column} (the training mean${f.transform === 'log1p' ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})`
-      : `a missing ${f.column} (id 0)`;
+      : f.kind === 'sequence'
+        ? `a ${f.column} padded with the training mean (${num(f.mean)}) where numbers are missing`
+        : `a missing ${f.column} (id 0)`;
   const todo = f.kind === 'numeric' && f.transform === 'log1p' ? "Fix the data, or change the feature's transform" : 'Fix the data';
   const within = share <= tolerance;
   const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
@@ -243,7 +254,7 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
   };
 }
 
-function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature, tolerance: number, severity: Severity, model: string): Anomaly | null {
+function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFeature, tolerance: number, severity: Severity, model: string): Anomaly | null {
   const count = s.counts.outOfVocabulary;
   const n = s.rows - s.counts.missing;
   const share = count / n;
@@ -255,8 +266,9 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature, toleranc
   const flagged = share > limit;
   // Within the margin it is noise around training's share, unless training saw none at all.
   if (!flagged && !(recorded && base === 0)) return null;
+  const text = f.kind === 'text';
   const training = recorded
-    ? `training had ${pct(base)}${base > 0 ? ' (rare values cut by maxVocabulary / minCount)' : ''}`
+    ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? 'tokens' : 'values'} cut by maxVocabulary / minCount)` : ''}`
     : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
   const tail = flagged
     ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)`
@@ -274,17 +286,17 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature, toleranc
     share,
     examples: s.outOfVocabulary,
     message:
-      `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold values not in the vocabulary, ${training}; ${tail}. ` +
-      `Most frequent: ${top}. ${model} would silently score them as an unknown ${f.column} (id 0). ` +
+      `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? 'no token the vocabulary knows' : 'values not in the vocabulary'}, ${training}; ${tail}. ` +
+      `Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. ` +
       'If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data',
   };
 }
 
-function farAnomaly(s: FeatureState, f: NumericFeature, tolerance: number, severity: Severity, model: string): Anomaly {
+function farAnomaly(s: FeatureState, f: NumericFeature | SequenceFeature, tolerance: number, severity: Severity, model: string): Anomaly {
   const count = s.counts.far;
   const share = count / s.rows;
   const limits = s.limits!;
-  const log = f.transform === 'log1p';
+  const log = f.kind === 'numeric' && f.transform === 'log1p';
   // Values in the column's units too: a reviewer knows miles, not log1p(miles).
   const both = (x: number): string => (log ? `${num(x)} (${f.column} ${num(Math.expm1(x))})` : num(x));
   const unit = log ? `log1p(${f.column})` : f.column;
@@ -316,13 +328,17 @@ function describe(f: FittedFeature): string {
       ? f.transform === 'log1p'
         ? `log1p of ${column}`
         : column
-      : f.transform === 'hourOfDay'
-        ? `hour of day of ${column}`
-        : f.transform === 'dayOfWeek'
-          ? `day of week of ${column}`
-          : f.transform === 'bucketize'
-            ? `buckets of ${column}`
-            : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
+      : f.kind === 'text'
+        ? `${f.tokens} of ${column}, a vocabulary of ${f.vocabulary.length}`
+        : f.kind === 'sequence'
+          ? `${f.length} numbers per row of ${column}`
+          : f.transform === 'hourOfDay'
+            ? `hour of day of ${column}`
+            : f.transform === 'dayOfWeek'
+              ? `day of week of ${column}`
+              : f.transform === 'bucketize'
+                ? `buckets of ${column}`
+                : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
   return `feature "${f.name}" (${how})`;
 }
 

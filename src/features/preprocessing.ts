@@ -3,11 +3,13 @@
  * `preprocessing.json` beside the weights, and applied by the very same code in
  * training, evaluation and prediction, so there is no training/serving skew.
  */
-import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task } from '../config/types.js';
+import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, TextTokens } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
+import { encodeText, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
+import { encodeSequence, parseSequence } from './sequence.js';
 
 /** A numeric input: transformed, then z-scored with training statistics. */
 export interface NumericFeature {
@@ -50,7 +52,54 @@ export interface CategoricalFeature {
   hashBuckets?: number;
 }
 
-export type FittedFeature = NumericFeature | CategoricalFeature;
+/**
+ * A text input: `length` token ids per row (text.ts: 0 pads, 1 is a token outside the
+ * vocabulary, `vocabulary[k]` is id k + 2).
+ */
+export interface TextFeature {
+  name: string;
+  column: string;
+  kind: 'text';
+  transform: 'none';
+  tokens: TextTokens;
+  length: number;
+  vocabulary: string[];
+  /** Number of ids, padding and unknown included (the embedding's input size). */
+  cardinality: number;
+  embedding: number;
+  /**
+   * The share of non-null training rows of which the vocabulary knows no token (within
+   * the length): the baseline new data is compared with, as a categorical feature's.
+   */
+  outOfVocabularyShare: number;
+  /** The share of the training tokens outside the vocabulary. */
+  unknownTokenShare: number;
+}
+
+/**
+ * A sequence input: `length` numbers per row, each standardised with the mean and standard
+ * deviation of every number of the training cells (one scale for all positions, as the
+ * values of a series share their units).
+ */
+export interface SequenceFeature {
+  name: string;
+  column: string;
+  kind: 'sequence';
+  transform: 'none';
+  length: number;
+  mean: number;
+  std: number;
+  /** Smallest and largest finite training number: the range `farLimits` widens. */
+  min?: number;
+  max?: number;
+}
+
+export type FittedFeature = NumericFeature | CategoricalFeature | TextFeature | SequenceFeature;
+
+/** Values per row a feature's encoded input holds: a text or sequence feature's length, else 1. */
+export function inputWidth(f: FittedFeature): number {
+  return f.kind === 'text' || f.kind === 'sequence' ? f.length : 1;
+}
 
 /** Contents of `preprocessing.json`. */
 export interface Preprocessing {
@@ -64,8 +113,10 @@ export interface Preprocessing {
 /** Model-ready columns: one typed array per input, plus the label. */
 export interface EncodedData {
   rows: number;
-  /** Same order as `Preprocessing.features`. */
+  /** Same order as `Preprocessing.features`; row-major, `widths[i]` values per row. */
   inputs: Array<Int32Array | Float32Array>;
+  /** Values per row of each input (`inputWidth`): 1, or a text or sequence feature's length. */
+  widths: number[];
   /** Binary: 0/1; multiclass: class index; regression: the value. NaN where unknown. */
   labels: Float32Array;
   /**
@@ -95,12 +146,13 @@ export interface ImputedCounts {
   missing: number;
   /**
    * Not null, but not finite after the transform: a NaN or infinite number, log1p of a
-   * value <= -1; for hourOfDay / dayOfWeek / bucketize a NaN or infinite timestamp / NaN number.
+   * value <= -1; for hourOfDay / dayOfWeek / bucketize a NaN or infinite timestamp / NaN number;
+   * for a sequence a cell that is not exactly `length` finite numbers.
    */
   nonFinite: number;
-  /** Vocabulary features: not null and not in the vocabulary. */
+  /** Vocabulary features: not null and not in the vocabulary (text: not one token the vocabulary knows). */
   outOfVocabulary: number;
-  /** Numeric features: finite but beyond `farLimits` (not imputed: counted). */
+  /** Numeric and sequence features: finite but beyond `farLimits` (a sequence: any of its numbers; not imputed: counted). */
   far: number;
 }
 
@@ -155,7 +207,7 @@ export function encodeTable(table: Table, prep: Preprocessing, options: { withLa
   }
   const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
   const scale = labelScale(prep.label);
-  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
+  return { rows: table.rowCount, inputs, widths: prep.features.map(inputWidth), labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
 }
 
 /**
@@ -164,13 +216,23 @@ export function encodeTable(table: Table, prep: Preprocessing, options: { withLa
  * FAR_SPAN_FRACTION of its span on each side; `z`, for models saved without the range (or
  * whose training values were all equal): |z| <= FAR_Z.
  */
-export function farLimits(f: NumericFeature): { low: number; high: number; rule: 'range' | 'z' } {
+export function farLimits(f: Pick<NumericFeature, 'mean' | 'std' | 'min' | 'max'>): { low: number; high: number; rule: 'range' | 'z' } {
   const { min, max } = f;
   if (typeof min === 'number' && typeof max === 'number' && Number.isFinite(min) && Number.isFinite(max) && max > min) {
     const margin = (max - min) * FAR_SPAN_FRACTION;
     return { low: min - margin, high: max + margin, rule: 'range' };
   }
   return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: 'z' };
+}
+
+/** The rows `order` of an encoded input of `width` values per row, in that order. */
+export function gatherRows(column: Int32Array | Float32Array, width: number, order: Int32Array): Int32Array | Float32Array {
+  const out = column instanceof Int32Array ? new Int32Array(order.length * width) : new Float32Array(order.length * width);
+  for (let k = 0; k < order.length; k++) {
+    if (width === 1) out[k] = column[order[k]!]!;
+    else out.set(column.subarray(order[k]! * width, (order[k]! + 1) * width), k * width);
+  }
+  return out;
 }
 
 /** Row indices whose label is known (rows with a null label cannot be trained or scored). */
@@ -236,6 +298,8 @@ function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
       throw new Error(`feature "${f.name}": crosses are fitted by fitCross`);
     case 'log1p':
     case 'none': {
+      if (f.kind === 'text') return fitText(f, column);
+      if (f.kind === 'sequence') return fitSequence(f, column);
       const kind = f.kind ?? (column.type === 'string' || column.type === 'boolean' ? 'categorical' : 'numeric');
       if (kind === 'categorical') {
         if (f.transform === 'log1p') throw new UserError(`${where}: log1p applies to numeric features only`);
@@ -254,7 +318,7 @@ function fitCross(f: FeatureConfig, earlier: readonly FittedFeature[]): Categori
     const source = earlier.find((e) => e.name === name);
     if (source === undefined) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
     if (source.kind !== 'categorical')
-      throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
+      throw new UserError(`feature "${f.name}": crosses "${name}", which is ${source.kind}; only categorical features can be crossed`);
   }
   return { ...categorical(f, f.hashBuckets! + 1), cross: f.cross!, hashBuckets: f.hashBuckets! };
 }
@@ -284,9 +348,90 @@ function encodeCross(f: CategoricalFeature, features: readonly FittedFeature[], 
 }
 
 function categorical(f: FeatureConfig, cardinality: number): CategoricalFeature {
-  // Rule of thumb for embedding width when none is given: about the fourth root of the cardinality, times 2.
-  const embedding = f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
-  return { name: f.name, column: f.column, kind: 'categorical', transform: f.transform, cardinality, embedding };
+  return { name: f.name, column: f.column, kind: 'categorical', transform: f.transform, cardinality, embedding: embeddingWidth(f, cardinality) };
+}
+
+/** The configured embedding width, else about twice the fourth root of the cardinality (2..32). */
+function embeddingWidth(f: FeatureConfig, cardinality: number): number {
+  return f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
+}
+
+/** A text feature's vocabulary of tokens, fitted on the training rows of a string column. */
+function fitText(f: FeatureConfig, column: Column): TextFeature {
+  if (column.type !== 'string') throw new UserError(`feature "${f.name}": a text feature needs a string column, "${f.column}" is ${column.type}`);
+  const tokens = f.tokens ?? 'words';
+  const length = f.length ?? 32;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]!++;
+  // Each distinct text once, as often as it occurs.
+  const texts = function* (): Generator<string> {
+    for (let code = 0; code < counts.length; code++) for (let k = 0; k < counts[code]!; k++) yield column.dictionary[code]!;
+  };
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts(), tokens, f.maxVocabulary ?? 1000, f.minCount ?? 1);
+  const index = textIndex(vocabulary);
+  const ids = new Int32Array(length);
+  let present = 0;
+  let unknown = 0;
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    present += count;
+    const { known, seen } = encodeText(column.dictionary[code]!, tokens, index, ids, 0, length);
+    if (seen > 0 && known === 0) unknown += count;
+  });
+  const cardinality = vocabulary.length + RESERVED_IDS;
+  return {
+    name: f.name,
+    column: f.column,
+    kind: 'text',
+    transform: 'none',
+    tokens,
+    length,
+    vocabulary,
+    cardinality,
+    embedding: f.embedding ?? Math.max(8, embeddingWidth(f, cardinality)),
+    outOfVocabularyShare: present === 0 ? 0 : unknown / present,
+    unknownTokenShare,
+  };
+}
+
+/** A sequence feature's scale: every finite number of the training cells, each cell parsed once. */
+function fitSequence(f: FeatureConfig, column: Column): SequenceFeature {
+  if (column.type !== 'string') throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]!++;
+  // Welford's update, each distinct cell weighted by how often it occurs.
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    for (const x of parseSequence(column.dictionary[code]!)) {
+      if (x - x !== 0) continue;
+      n += count;
+      const d = x - mean;
+      mean += (d * count) / n;
+      m2 += count * d * (x - mean);
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  });
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  const fitted: SequenceFeature = {
+    name: f.name,
+    column: f.column,
+    kind: 'sequence',
+    transform: 'none',
+    length: f.length!,
+    mean: n > 0 ? mean : 0,
+    std: std > 0 ? std : 1,
+  };
+  return n > 0 ? { ...fitted, min, max } : fitted;
+}
+
+function sequenceColumnProblem(feature: string, column: string, type: string): string {
+  return `feature "${feature}": column "${column}" is ${type}, a sequence feature reads arrays or lists of numbers (strings such as "[1, 2, 3]" or "1 2 3")`;
 }
 
 /**
@@ -371,6 +516,8 @@ function applyNumeric(x: number, transform: 'none' | 'log1p'): number {
 export function featureColumnMismatch(f: FittedFeature, column: Column): string | null {
   const wrong = (expects: string): string => `feature "${f.name}": column "${f.column}" is ${column.type}, the model expects ${expects}`;
   if (f.kind === 'numeric' || f.transform === 'bucketize') return column.type === 'number' ? null : wrong('numbers');
+  if (f.kind === 'text') return column.type === 'string' ? null : wrong('text (strings)');
+  if (f.kind === 'sequence') return column.type === 'string' ? null : sequenceColumnProblem(f.name, f.column, column.type);
   if (f.transform === 'hourOfDay' || f.transform === 'dayOfWeek') return column.type === 'timestamp' ? null : wrong('a timestamp');
   return null;
 }
@@ -424,6 +571,8 @@ export function encodeFeatureColumn(
     Object.assign(counts, { missing, nonFinite, far });
     return { values: out, counts };
   }
+  if (f.kind === 'text') return encodeTextColumn(f, column as Extract<Column, { type: 'string' }>, counts, observe);
+  if (f.kind === 'sequence') return encodeSequenceColumn(f, column as Extract<Column, { type: 'string' }>, counts, observe);
   const out = new Int32Array(n);
   let missing = 0;
   let nonFinite = 0;
@@ -507,6 +656,115 @@ export function encodeFeatureColumn(
       return { values: out, counts };
     }
   }
+}
+
+/** A text column's ids, `f.length` per row: each distinct text tokenised once. */
+function encodeTextColumn(
+  f: TextFeature,
+  column: Extract<Column, { type: 'string' }>,
+  counts: ImputedCounts,
+  observe?: ImputedRowObserver,
+): { values: Int32Array; counts: ImputedCounts } {
+  const { length } = f;
+  const index = textIndexOf(f.vocabulary);
+  const byCode = new Int32Array(column.dictionary.length * length);
+  const noneKnown = column.dictionary.map((text, code) => {
+    const { known, seen } = encodeText(text, f.tokens, index, byCode, code * length, length);
+    return seen > 0 && known === 0;
+  });
+  // Missing rows stay all padding.
+  const out = new Int32Array(column.codes.length * length);
+  let outOfVocabulary = 0;
+  const missing = copyCellsByCode(column.codes, byCode, length, out, (i, code) => {
+    if (noneKnown[code] === true) {
+      outOfVocabulary++;
+      observe?.(i, 'outOfVocabulary', Number.NaN);
+    }
+  });
+  Object.assign(counts, { missing, outOfVocabulary });
+  return { values: out, counts };
+}
+
+/**
+ * A sequence column's numbers, `f.length` per row: each distinct cell parsed once. A cell
+ * that is not whole (`encodeSequence`) is `nonFinite`; one with a number beyond
+ * `farLimits` is `far` (told with its furthest number).
+ */
+function encodeSequenceColumn(
+  f: SequenceFeature,
+  column: Extract<Column, { type: 'string' }>,
+  counts: ImputedCounts,
+  observe?: ImputedRowObserver,
+): { values: Float32Array; counts: ImputedCounts } {
+  const { length } = f;
+  const { low, high } = farLimits(f);
+  const byCode = new Float32Array(column.dictionary.length * length);
+  // Per distinct cell: whole, and its number furthest beyond the limits (NaN when none is).
+  const whole = new Uint8Array(column.dictionary.length);
+  const furthest = new Float64Array(column.dictionary.length).fill(Number.NaN);
+  column.dictionary.forEach((text, code) => {
+    const values = parseSequence(text);
+    whole[code] = encodeSequence(values, length, f.mean, f.std, byCode, code * length) ? 1 : 0;
+    let distance = 0;
+    for (const x of values) {
+      const beyond = x < low ? low - x : x > high ? x - high : 0;
+      if (beyond > distance) {
+        distance = beyond;
+        furthest[code] = x;
+      }
+    }
+  });
+  // Missing rows stay zeros: the training mean at every position.
+  const out = new Float32Array(column.codes.length * length);
+  let nonFinite = 0;
+  let far = 0;
+  const missing = copyCellsByCode(column.codes, byCode, length, out, (i, code) => {
+    if (whole[code] === 0) {
+      nonFinite++;
+      observe?.(i, 'nonFinite', Number.NaN);
+    }
+    if (!Number.isNaN(furthest[code]!)) {
+      far++;
+      observe?.(i, 'far', furthest[code]!);
+    }
+  });
+  Object.assign(counts, { missing, nonFinite, far });
+  return { values: out, counts };
+}
+
+/**
+ * Fills `out` with each row's `length` values, encoded once per dictionary entry in
+ * `byCode`, and tells `each` of every non-null row; returns the null rows (left as they are).
+ */
+function copyCellsByCode<T extends Int32Array | Float32Array>(
+  codes: Int32Array,
+  byCode: T,
+  length: number,
+  out: T,
+  each: (row: number, code: number) => void,
+): number {
+  let missing = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code < 0) {
+      missing++;
+      continue;
+    }
+    out.set(byCode.subarray(code * length, (code + 1) * length), i * length);
+    each(i, code);
+  }
+  return missing;
+}
+
+/** Token -> id of a text vocabulary, built once per list (as `vocabularyIndex`). */
+const textIndexes = new WeakMap<readonly string[], Map<string, number>>();
+function textIndexOf(vocabulary: readonly string[]): Map<string, number> {
+  let index = textIndexes.get(vocabulary);
+  if (index?.size !== vocabulary.length) {
+    index = textIndex(vocabulary);
+    textIndexes.set(vocabulary, index);
+  }
+  return index;
 }
 
 /**

@@ -46,6 +46,10 @@ function featureMismatch(before: FittedFeature, after: FittedFeature): string | 
   if (before.column !== after.column) return `column ${before.column} -> ${after.column}`;
   if (before.transform !== after.transform) return `transform ${before.transform} -> ${after.transform}`;
   if (before.kind === 'numeric' || after.kind === 'numeric') return null;
+  // Its token ids would shift with a grown vocabulary: a text model retrains from scratch.
+  if (before.kind === 'text' || after.kind === 'text') return 'a text feature, whose vocabulary is not grown in a warm start';
+  // Its scale is not carried position by position: a sequence model retrains from scratch.
+  if (before.kind === 'sequence' || after.kind === 'sequence') return 'a sequence feature, whose scale is not carried in a warm start';
   if (before.embedding !== after.embedding) return `embedding ${before.embedding} -> ${after.embedding}`;
   if ((before.vocabulary === undefined) !== (after.vocabulary === undefined)) return 'vocabulary added or removed';
   if (before.vocabulary === undefined && before.cardinality !== after.cardinality) return `cardinality ${before.cardinality} -> ${after.cardinality}`;

@@ -382,9 +382,12 @@ function checkerOptions(config: CtConfig, plan: ReturnType<typeof planDataset>, 
 
 function driftOptions(config: CtConfig, schema: DataSchema): DriftOptions {
   const d = config.validation.drift;
-  // Time always moves: the timestamp column is never tested for drift.
+  // Time always moves: the timestamp column is never tested for drift. Nor are free text
+  // and sequences, whose values rarely repeat (any two samples differ): their unknown
+  // tokens, malformed cells and far numbers are watched as the model's input domain instead.
+  const text = new Set(config.features.filter((f) => f.kind === 'text' || f.kind === 'sequence').map((f) => f.column));
   const columns = d.columns ?? [
-    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== 'timestamp').map((c) => c.name),
+    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== 'timestamp' && !text.has(c.name)).map((c) => c.name),
     LABEL_COLUMN,
     PREDICTION_COLUMN,
   ];

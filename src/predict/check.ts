@@ -22,7 +22,7 @@ export const LABEL_ABSENCE: readonly AnomalyKind[] = ['missing_column', 'all_nul
 
 /** The data columns the model reads (crosses read features, not columns). */
 export function sourceColumns(preprocessing: Preprocessing): string[] {
-  return [...new Set(preprocessing.features.filter((f) => f.kind === 'numeric' || f.cross === undefined).map((f) => f.column))];
+  return [...new Set(preprocessing.features.filter((f) => f.kind !== 'categorical' || f.cross === undefined).map((f) => f.column))];
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * The model, built from fitted preprocessing and the config by a pure function:
- * one input per feature, embeddings for categoricals, an MLP body, a head per task.
+ * one input per feature (a sequence is one input of its length), embeddings for
+ * categoricals (averaged over a text feature's tokens), an MLP body, a head per task.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CtConfig, ModelConfig, Task, TrainingConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
-import type { Preprocessing } from '../features/preprocessing.js';
+import { inputWidth, type Preprocessing } from '../features/preprocessing.js';
 
 /** Number of model outputs: one probability, K class probabilities, or one value. */
 export function outputUnits(prep: Preprocessing): number {
@@ -22,23 +23,24 @@ export function buildModel(prep: Preprocessing, model: ModelConfig, seed: number
   const inputs: tf.SymbolicTensor[] = [];
   const parts: tf.SymbolicTensor[] = [];
   for (const f of prep.features) {
-    if (f.kind === 'categorical') {
-      const input = tf.input({ shape: [1], dtype: 'int32', name: f.name });
-      const embedded = tf.layers
-        .embedding({
-          inputDim: f.cardinality,
-          outputDim: f.embedding,
-          embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
-          name: `${f.name}_embedding`,
-        })
-        .apply(input) as tf.SymbolicTensor;
-      inputs.push(input);
-      parts.push(tf.layers.flatten({ name: `${f.name}_flat` }).apply(embedded) as tf.SymbolicTensor);
-    } else {
-      const input = tf.input({ shape: [1], dtype: 'float32', name: f.name });
-      inputs.push(input);
+    const input = tf.input({ shape: [inputWidth(f)], dtype: f.kind === 'numeric' || f.kind === 'sequence' ? 'float32' : 'int32', name: f.name });
+    inputs.push(input);
+    if (f.kind === 'numeric' || f.kind === 'sequence') {
+      // Standardised numbers go in as they are: one, or a sequence's `length`.
       parts.push(input);
+      continue;
     }
+    const embedded = tf.layers
+      .embedding({
+        inputDim: f.cardinality,
+        outputDim: f.embedding,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+        name: `${f.name}_embedding`,
+      })
+      .apply(input) as tf.SymbolicTensor;
+    // A text feature's token embeddings are averaged over the row's positions (padding has a row of its own).
+    const reduce = f.kind === 'text' ? tf.layers.globalAveragePooling1d({ name: `${f.name}_mean` }) : tf.layers.flatten({ name: `${f.name}_flat` });
+    parts.push(reduce.apply(embedded) as tf.SymbolicTensor);
   }
   let x = parts.length === 1 ? parts[0]! : (tf.layers.concatenate({ name: 'features' }).apply(parts) as tf.SymbolicTensor);
   model.hidden.forEach((units, i) => {

@@ -19,15 +19,21 @@ import { MODULE_FILE } from '../artifacts.js';
 import type { CtConfig, Task } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { sha256File } from '../files.js';
-import type { Preprocessing } from '../features/preprocessing.js';
+import { inputWidth, type Preprocessing } from '../features/preprocessing.js';
 import { headActivation, outputUnits } from './model.js';
 
-/** One input the model receives, in input order: shape [batch, 1]. */
+/** One input the model receives, in input order: shape [batch, length] (length 1 but for text and sequences). */
 export interface ModelInputSpec {
   name: string;
-  /** `categorical`: int32 ids in [0, vocabulary) (0: missing, out of vocabulary); `numeric`: standardised float32. */
-  kind: 'categorical' | 'numeric';
+  /**
+   * `categorical`: int32 ids in [0, vocabulary) (0: missing, out of vocabulary); `numeric`:
+   * standardised float32; `text`: `length` int32 token ids per row in [0, vocabulary) (0
+   * pads, 1 is an unknown token); `sequence`: `length` standardised float32 numbers per row.
+   */
+  kind: 'categorical' | 'numeric' | 'text' | 'sequence';
   dtype: 'int32' | 'float32';
+  /** Values per row: 1, or a text input's tokens, or a sequence's numbers. */
+  length: number;
   vocabulary?: number;
   /** ct's suggested embedding width for a categorical input. */
   embedding?: number;
@@ -121,9 +127,9 @@ export function modelSpec(prep: Preprocessing, config: CtConfig): ModelSpec {
     tf,
     task: prep.task,
     inputs: prep.features.map((f) =>
-      f.kind === 'categorical'
-        ? { name: f.name, kind: 'categorical', dtype: 'int32', vocabulary: f.cardinality, embedding: f.embedding }
-        : { name: f.name, kind: 'numeric', dtype: 'float32' },
+      f.kind === 'numeric' || f.kind === 'sequence'
+        ? { name: f.name, kind: f.kind, dtype: 'float32', length: inputWidth(f) }
+        : { name: f.name, kind: f.kind, dtype: 'int32', length: inputWidth(f), vocabulary: f.cardinality, embedding: f.embedding },
     ),
     output: { units: outputUnits(prep), activation: headActivation(prep.task) },
     model: { hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout },
@@ -197,7 +203,8 @@ function shapeProblem(model: tf.LayersModel, spec: ModelSpec): string | null {
   }
   for (const [i, input] of model.inputs.entries()) {
     const want = spec.inputs[i]!;
-    if (input.shape.length !== 2 || input.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input.shape)}; ct feeds [batch, 1]`;
+    if (input.shape.length !== 2 || input.shape[1] !== want.length)
+      return `input ${i + 1} (${want.name}) has shape ${shapeText(input.shape)}; ct feeds [batch, ${want.length}]`;
     if (input.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input.dtype}; ct feeds ${want.dtype}`;
     const rows = embeddingRows(model, i);
     if (want.vocabulary !== undefined && rows !== null && rows < want.vocabulary) {

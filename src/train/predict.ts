@@ -3,22 +3,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unscalePredictions } from '../features/label.js';
-import type { EncodedData } from '../features/preprocessing.js';
+import { type EncodedData, gatherRows } from '../features/preprocessing.js';
 
 const CHUNK = 16_384;
 
-/** Copies the listed rows of each input into model-ready tensors ([n, 1] each). */
+/** Copies the listed rows of each input into model-ready tensors ([n, width] each: width 1, or a text feature's length). */
 export function batchTensors(data: EncodedData, rows: Int32Array, start: number, end: number): tf.Tensor[] {
   const n = end - start;
-  return data.inputs.map((column) => {
-    if (column instanceof Int32Array) {
-      const buf = new Int32Array(n);
-      for (let i = 0; i < n; i++) buf[i] = column[rows[start + i]!]!;
-      return tf.tensor2d(buf, [n, 1], 'int32');
-    }
-    const buf = new Float32Array(n);
-    for (let i = 0; i < n; i++) buf[i] = column[rows[start + i]!]!;
-    return tf.tensor2d(buf, [n, 1], 'float32');
+  const order = rows.subarray(start, end);
+  return data.inputs.map((column, c) => {
+    const width = data.widths[c]!;
+    return tf.tensor2d(gatherRows(column, width, order), [n, width], column instanceof Int32Array ? 'int32' : 'float32');
   });
 }
 

@@ -18,7 +18,7 @@ function data(): { encoded: EncodedData; labels: Float32Array } {
     for (const column of inputs) column[i] = random() * 2 - 1;
     labels[i] = 3 * inputs[0]![i]! + 0.7 * inputs[1]![i]! + (random() - 0.5) > 0 ? 1 : 0;
   }
-  const encoded: EncodedData = { rows: N, inputs, labels, targets: labels, labelScale: { mean: 0, std: 1 }, imputed: [] };
+  const encoded: EncodedData = { rows: N, inputs, widths: [1, 1, 1], labels, targets: labels, labelScale: { mean: 0, std: 1 }, imputed: [] };
   return { encoded, labels };
 }
 

@@ -493,9 +493,6 @@ async function selectBackend(preference, logger = silentLogger, options = {}) {
   throw new Error(`no TF.js backend could be initialised: ${skipped.join("; ")}`);
 }
 
-// src/train/predict.ts
-var tf3 = __toESM(require_tf_node(), 1);
-
 // src/features/label.ts
 var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
 function labelScale(label) {
@@ -602,41 +599,70 @@ function comparator(label) {
   }
 }
 
-// src/train/predict.ts
-var CHUNK = 16384;
-function batchTensors(data, rows, start, end) {
-  const n = end - start;
-  return data.inputs.map((column) => {
-    if (column instanceof Int32Array) {
-      const buf2 = new Int32Array(n);
-      for (let i = 0; i < n; i++) buf2[i] = column[rows[start + i]];
-      return tf3.tensor2d(buf2, [n, 1], "int32");
+// src/features/text.ts
+var PAD_ID = 0;
+var UNKNOWN_ID = 1;
+var RESERVED_IDS = 2;
+var WORD = /[\p{L}\p{N}]+/gu;
+function tokenize(text, tokens) {
+  const normal = text.normalize("NFKC").toLowerCase();
+  if (tokens === "words") return normal.match(WORD) ?? [];
+  return Array.from(normal).filter((c) => !/\s/u.test(c));
+}
+function fitTextVocabulary(texts, tokens, maxSize, minCount) {
+  const counts = /* @__PURE__ */ new Map();
+  let total = 0;
+  for (const text of texts) {
+    for (const token of tokenize(text, tokens)) {
+      counts.set(token, (counts.get(token) ?? 0) + 1);
+      total++;
     }
-    const buf = new Float32Array(n);
-    for (let i = 0; i < n; i++) buf[i] = column[rows[start + i]];
-    return tf3.tensor2d(buf, [n, 1], "float32");
-  });
-}
-function allRows(n) {
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = i;
-  return rows;
-}
-function predictRows(model2, data, rows = allRows(data.rows)) {
-  const units = model2.outputs[0].shape[1] ?? 1;
-  const out = new Float32Array(rows.length * units);
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const end = Math.min(rows.length, start + CHUNK);
-    const values = tf3.tidy(() => {
-      const prediction = model2.predict(batchTensors(data, rows, start, end), { batchSize: end - start });
-      return prediction.dataSync();
-    });
-    out.set(values, start * units);
   }
-  return unscalePredictions(out, data.labelScale);
+  const kept = [...counts.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxSize);
+  const known = kept.reduce((sum, [, c]) => sum + c, 0);
+  return { vocabulary: kept.map(([token]) => token), unknownTokenShare: total === 0 ? 0 : (total - known) / total };
+}
+function textIndex(vocabulary) {
+  return new Map(vocabulary.map((token, k) => [token, k + RESERVED_IDS]));
+}
+function encodeText(text, tokens, index, out, at, length) {
+  const list = tokenize(text, tokens);
+  const n = Math.min(list.length, length);
+  const pad = length - n;
+  out.fill(PAD_ID, at, at + pad);
+  let known = 0;
+  for (let j = 0; j < n; j++) {
+    const id = index.get(list[list.length - n + j]);
+    if (id !== void 0) known++;
+    out[at + pad + j] = id ?? UNKNOWN_ID;
+  }
+  return { known, seen: n };
+}
+
+// src/features/sequence.ts
+var SEPARATORS = /[\s,;]+/;
+function parseSequence(text) {
+  const trimmed = text.trim();
+  const inner = trimmed.startsWith("[") && trimmed.endsWith("]") ? trimmed.slice(1, -1) : trimmed;
+  if (inner.trim() === "") return [];
+  return inner.trim().split(SEPARATORS).map((item) => item === "" || item === "null" ? Number.NaN : Number(item));
+}
+function encodeSequence(values, length, mean2, std, out, at) {
+  let whole = values.length === length;
+  for (let j = 0; j < length; j++) {
+    const x = j < values.length ? values[j] : Number.NaN;
+    if (x - x !== 0) {
+      whole = false;
+      out[at + j] = 0;
+    } else out[at + j] = (x - mean2) / std;
+  }
+  return whole;
 }
 
 // src/features/preprocessing.ts
+function inputWidth(f) {
+  return f.kind === "text" || f.kind === "sequence" ? f.length : 1;
+}
 var FAR_SPAN_FRACTION = 0.5;
 var FAR_Z = 10;
 function utcHourOfDay(t) {
@@ -665,7 +691,7 @@ function encodeTable(table, prep, options = {}) {
   }
   const labels = options.withLabels === false ? new Float32Array(table.rowCount).fill(Number.NaN) : labelColumnValues(table, prep.label);
   const scale = labelScale(prep.label);
-  return { rows: table.rowCount, inputs, labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
+  return { rows: table.rowCount, inputs, widths: prep.features.map(inputWidth), labels, targets: standardizeLabels(labels, scale), labelScale: scale, imputed };
 }
 function farLimits(f) {
   const { min, max } = f;
@@ -674,6 +700,14 @@ function farLimits(f) {
     return { low: min - margin, high: max + margin, rule: "range" };
   }
   return { low: f.mean - FAR_Z * f.std, high: f.mean + FAR_Z * f.std, rule: "z" };
+}
+function gatherRows(column, width, order) {
+  const out = column instanceof Int32Array ? new Int32Array(order.length * width) : new Float32Array(order.length * width);
+  for (let k = 0; k < order.length; k++) {
+    if (width === 1) out[k] = column[order[k]];
+    else out.set(column.subarray(order[k] * width, (order[k] + 1) * width), k * width);
+  }
+  return out;
 }
 function labelledRows(data) {
   const keep2 = [];
@@ -733,6 +767,8 @@ function fitFeature(table, f) {
       throw new Error(`feature "${f.name}": crosses are fitted by fitCross`);
     case "log1p":
     case "none": {
+      if (f.kind === "text") return fitText(f, column);
+      if (f.kind === "sequence") return fitSequence(f, column);
       const kind = f.kind ?? (column.type === "string" || column.type === "boolean" ? "categorical" : "numeric");
       if (kind === "categorical") {
         if (f.transform === "log1p") throw new UserError(`${where}: log1p applies to numeric features only`);
@@ -749,7 +785,7 @@ function fitCross(f, earlier) {
     const source = earlier.find((e) => e.name === name);
     if (source === void 0) throw new UserError(`feature "${f.name}": crosses "${name}", which must be a feature listed before it`);
     if (source.kind !== "categorical")
-      throw new UserError(`feature "${f.name}": crosses "${name}", which is numeric; only categorical features can be crossed`);
+      throw new UserError(`feature "${f.name}": crosses "${name}", which is ${source.kind}; only categorical features can be crossed`);
   }
   return { ...categorical(f, f.hashBuckets + 1), cross: f.cross, hashBuckets: f.hashBuckets };
 }
@@ -773,8 +809,81 @@ function encodeCross(f, features, inputs, rows) {
   return out;
 }
 function categorical(f, cardinality) {
-  const embedding = f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
-  return { name: f.name, column: f.column, kind: "categorical", transform: f.transform, cardinality, embedding };
+  return { name: f.name, column: f.column, kind: "categorical", transform: f.transform, cardinality, embedding: embeddingWidth(f, cardinality) };
+}
+function embeddingWidth(f, cardinality) {
+  return f.embedding ?? Math.max(2, Math.min(32, Math.round(2 * Math.pow(cardinality, 0.25))));
+}
+function fitText(f, column) {
+  if (column.type !== "string") throw new UserError(`feature "${f.name}": a text feature needs a string column, "${f.column}" is ${column.type}`);
+  const tokens = f.tokens ?? "words";
+  const length = f.length ?? 32;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  const texts = function* () {
+    for (let code = 0; code < counts.length; code++) for (let k = 0; k < counts[code]; k++) yield column.dictionary[code];
+  };
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts(), tokens, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
+  const index = textIndex(vocabulary);
+  const ids = new Int32Array(length);
+  let present = 0;
+  let unknown = 0;
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    present += count;
+    const { known, seen } = encodeText(column.dictionary[code], tokens, index, ids, 0, length);
+    if (seen > 0 && known === 0) unknown += count;
+  });
+  const cardinality = vocabulary.length + RESERVED_IDS;
+  return {
+    name: f.name,
+    column: f.column,
+    kind: "text",
+    transform: "none",
+    tokens,
+    length,
+    vocabulary,
+    cardinality,
+    embedding: f.embedding ?? Math.max(8, embeddingWidth(f, cardinality)),
+    outOfVocabularyShare: present === 0 ? 0 : unknown / present,
+    unknownTokenShare
+  };
+}
+function fitSequence(f, column) {
+  if (column.type !== "string") throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  let n = 0;
+  let mean2 = 0;
+  let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    for (const x of parseSequence(column.dictionary[code])) {
+      if (x - x !== 0) continue;
+      n += count;
+      const d = x - mean2;
+      mean2 += d * count / n;
+      m2 += count * d * (x - mean2);
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  });
+  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+  const fitted = {
+    name: f.name,
+    column: f.column,
+    kind: "sequence",
+    transform: "none",
+    length: f.length,
+    mean: n > 0 ? mean2 : 0,
+    std: std > 0 ? std : 1
+  };
+  return n > 0 ? { ...fitted, min, max } : fitted;
+}
+function sequenceColumnProblem(feature, column, type) {
+  return `feature "${feature}": column "${column}" is ${type}, a sequence feature reads arrays or lists of numbers (strings such as "[1, 2, 3]" or "1 2 3")`;
 }
 function fitVocabulary(column, maxSize, minCount) {
   const counts = /* @__PURE__ */ new Map();
@@ -841,6 +950,8 @@ function applyNumeric(x, transform) {
 function featureColumnMismatch(f, column) {
   const wrong = (expects) => `feature "${f.name}": column "${f.column}" is ${column.type}, the model expects ${expects}`;
   if (f.kind === "numeric" || f.transform === "bucketize") return column.type === "number" ? null : wrong("numbers");
+  if (f.kind === "text") return column.type === "string" ? null : wrong("text (strings)");
+  if (f.kind === "sequence") return column.type === "string" ? null : sequenceColumnProblem(f.name, f.column, column.type);
   if (f.transform === "hourOfDay" || f.transform === "dayOfWeek") return column.type === "timestamp" ? null : wrong("a timestamp");
   return null;
 }
@@ -881,6 +992,8 @@ function encodeFeatureColumn(table, f, observe) {
     Object.assign(counts, { missing: missing2, nonFinite: nonFinite2, far });
     return { values: out2, counts };
   }
+  if (f.kind === "text") return encodeTextColumn(f, column, counts, observe);
+  if (f.kind === "sequence") return encodeSequenceColumn(f, column, counts, observe);
   const out = new Int32Array(n);
   let missing = 0;
   let nonFinite = 0;
@@ -962,6 +1075,81 @@ function encodeFeatureColumn(table, f, observe) {
     }
   }
 }
+function encodeTextColumn(f, column, counts, observe) {
+  const { length } = f;
+  const index = textIndexOf(f.vocabulary);
+  const byCode = new Int32Array(column.dictionary.length * length);
+  const noneKnown = column.dictionary.map((text, code) => {
+    const { known, seen } = encodeText(text, f.tokens, index, byCode, code * length, length);
+    return seen > 0 && known === 0;
+  });
+  const out = new Int32Array(column.codes.length * length);
+  let outOfVocabulary = 0;
+  const missing = copyCellsByCode(column.codes, byCode, length, out, (i, code) => {
+    if (noneKnown[code] === true) {
+      outOfVocabulary++;
+      observe?.(i, "outOfVocabulary", Number.NaN);
+    }
+  });
+  Object.assign(counts, { missing, outOfVocabulary });
+  return { values: out, counts };
+}
+function encodeSequenceColumn(f, column, counts, observe) {
+  const { length } = f;
+  const { low, high } = farLimits(f);
+  const byCode = new Float32Array(column.dictionary.length * length);
+  const whole = new Uint8Array(column.dictionary.length);
+  const furthest = new Float64Array(column.dictionary.length).fill(Number.NaN);
+  column.dictionary.forEach((text, code) => {
+    const values = parseSequence(text);
+    whole[code] = encodeSequence(values, length, f.mean, f.std, byCode, code * length) ? 1 : 0;
+    let distance = 0;
+    for (const x of values) {
+      const beyond = x < low ? low - x : x > high ? x - high : 0;
+      if (beyond > distance) {
+        distance = beyond;
+        furthest[code] = x;
+      }
+    }
+  });
+  const out = new Float32Array(column.codes.length * length);
+  let nonFinite = 0;
+  let far = 0;
+  const missing = copyCellsByCode(column.codes, byCode, length, out, (i, code) => {
+    if (whole[code] === 0) {
+      nonFinite++;
+      observe?.(i, "nonFinite", Number.NaN);
+    }
+    if (!Number.isNaN(furthest[code])) {
+      far++;
+      observe?.(i, "far", furthest[code]);
+    }
+  });
+  Object.assign(counts, { missing, nonFinite, far });
+  return { values: out, counts };
+}
+function copyCellsByCode(codes, byCode, length, out, each) {
+  let missing = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (code < 0) {
+      missing++;
+      continue;
+    }
+    out.set(byCode.subarray(code * length, (code + 1) * length), i * length);
+    each(i, code);
+  }
+  return missing;
+}
+var textIndexes = /* @__PURE__ */ new WeakMap();
+function textIndexOf(vocabulary) {
+  let index = textIndexes.get(vocabulary);
+  if (index?.size !== vocabulary.length) {
+    index = textIndex(vocabulary);
+    textIndexes.set(vocabulary, index);
+  }
+  return index;
+}
 var vocabularyIndexes = /* @__PURE__ */ new WeakMap();
 function vocabularyIndex(vocabulary) {
   let cached = vocabularyIndexes.get(vocabulary);
@@ -980,6 +1168,36 @@ function upperBound(edges, x) {
     else hi = mid;
   }
   return lo;
+}
+
+// src/train/predict.ts
+var tf3 = __toESM(require_tf_node(), 1);
+var CHUNK = 16384;
+function batchTensors(data, rows, start, end) {
+  const n = end - start;
+  const order = rows.subarray(start, end);
+  return data.inputs.map((column, c) => {
+    const width = data.widths[c];
+    return tf3.tensor2d(gatherRows(column, width, order), [n, width], column instanceof Int32Array ? "int32" : "float32");
+  });
+}
+function allRows(n) {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+function predictRows(model2, data, rows = allRows(data.rows)) {
+  const units = model2.outputs[0].shape[1] ?? 1;
+  const out = new Float32Array(rows.length * units);
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const end = Math.min(rows.length, start + CHUNK);
+    const values = tf3.tidy(() => {
+      const prediction = model2.predict(batchTensors(data, rows, start, end), { batchSize: end - start });
+      return prediction.dataSync();
+    });
+    out.set(values, start * units);
+  }
+  return unscalePredictions(out, data.labelScale);
 }
 
 // src/train/io.ts
@@ -1129,21 +1347,20 @@ function buildModel(prep, model2, seed) {
   const inputs = [];
   const parts = [];
   for (const f of prep.features) {
-    if (f.kind === "categorical") {
-      const input2 = tf5.input({ shape: [1], dtype: "int32", name: f.name });
-      const embedded = tf5.layers.embedding({
-        inputDim: f.cardinality,
-        outputDim: f.embedding,
-        embeddingsInitializer: tf5.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
-        name: `${f.name}_embedding`
-      }).apply(input2);
-      inputs.push(input2);
-      parts.push(tf5.layers.flatten({ name: `${f.name}_flat` }).apply(embedded));
-    } else {
-      const input2 = tf5.input({ shape: [1], dtype: "float32", name: f.name });
-      inputs.push(input2);
+    const input2 = tf5.input({ shape: [inputWidth(f)], dtype: f.kind === "numeric" || f.kind === "sequence" ? "float32" : "int32", name: f.name });
+    inputs.push(input2);
+    if (f.kind === "numeric" || f.kind === "sequence") {
       parts.push(input2);
+      continue;
     }
+    const embedded = tf5.layers.embedding({
+      inputDim: f.cardinality,
+      outputDim: f.embedding,
+      embeddingsInitializer: tf5.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded() }),
+      name: `${f.name}_embedding`
+    }).apply(input2);
+    const reduce = f.kind === "text" ? tf5.layers.globalAveragePooling1d({ name: `${f.name}_mean` }) : tf5.layers.flatten({ name: `${f.name}_flat` });
+    parts.push(reduce.apply(embedded));
   }
   let x = parts.length === 1 ? parts[0] : tf5.layers.concatenate({ name: "features" }).apply(parts);
   model2.hidden.forEach((units, i) => {
@@ -1248,7 +1465,7 @@ function modelSpec(prep, config) {
     tf: tf6,
     task: prep.task,
     inputs: prep.features.map(
-      (f) => f.kind === "categorical" ? { name: f.name, kind: "categorical", dtype: "int32", vocabulary: f.cardinality, embedding: f.embedding } : { name: f.name, kind: "numeric", dtype: "float32" }
+      (f) => f.kind === "numeric" || f.kind === "sequence" ? { name: f.name, kind: f.kind, dtype: "float32", length: inputWidth(f) } : { name: f.name, kind: f.kind, dtype: "int32", length: inputWidth(f), vocabulary: f.cardinality, embedding: f.embedding }
     ),
     output: { units: outputUnits(prep), activation: headActivation(prep.task) },
     model: { hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout },
@@ -1303,7 +1520,8 @@ function shapeProblem(model2, spec) {
   }
   for (const [i, input2] of model2.inputs.entries()) {
     const want = spec.inputs[i];
-    if (input2.shape.length !== 2 || input2.shape[1] !== 1) return `input ${i + 1} (${want.name}) has shape ${shapeText(input2.shape)}; ct feeds [batch, 1]`;
+    if (input2.shape.length !== 2 || input2.shape[1] !== want.length)
+      return `input ${i + 1} (${want.name}) has shape ${shapeText(input2.shape)}; ct feeds [batch, ${want.length}]`;
     if (input2.dtype !== want.dtype) return `input ${i + 1} (${want.name}) is ${input2.dtype}; ct feeds ${want.dtype}`;
     const rows = embeddingRows(model2, i);
     if (want.vocabulary !== void 0 && rows !== null && rows < want.vocabulary) {
@@ -1342,18 +1560,19 @@ export {
   selectBackend,
   unscalePredictions,
   labelColumnValues,
-  batchTensors,
-  allRows,
-  predictRows,
   FAR_Z,
   utcHourOfDay,
   utcDayOfWeek,
   fitPreprocessing,
   encodeTable,
   farLimits,
+  gatherRows,
   labelledRows,
   featureColumnMismatch,
   encodeFeatureColumn,
+  batchTensors,
+  allRows,
+  predictRows,
   headActivation,
   candidateModel,
   fileSaveHandler,

@@ -34956,12 +34956,22 @@ var configSchema = {
             description: "hourOfDay/dayOfWeek read a timestamp (UTC); bucketize needs boundaries."
           },
           kind: {
-            enum: ["numeric", "categorical"],
-            description: "Default: categorical for strings and hourOfDay/dayOfWeek/bucketize, numeric otherwise."
+            enum: ["numeric", "categorical", "text", "sequence"],
+            description: "Default: categorical for strings and hourOfDay/dayOfWeek/bucketize, numeric otherwise. text: a string column as a fixed-length sequence of token ids (tokens, length). sequence: length numbers per row (a JSON array, or numbers separated by spaces, commas or semicolons)."
+          },
+          tokens: {
+            enum: ["words", "characters"],
+            description: "Text features: split into words (letters and digits, lower-cased) or characters. Default words."
+          },
+          length: {
+            type: "integer",
+            minimum: 1,
+            maximum: 1024,
+            description: "Text features: tokens kept per row, the last ones; shorter rows are padded at the start. Default 32 (words) or 16 (characters). Sequence features: numbers per row (required)."
           },
           boundaries: { type: "array", items: { type: "number" }, minItems: 1, description: "Ascending bucket edges." },
-          embedding: { ...positiveInt, description: "Embedding width of a categorical feature; default from its cardinality." },
-          maxVocabulary: { ...positiveInt, default: 1e3, description: "Most frequent values kept for a string categorical." },
+          embedding: { ...positiveInt, description: "Embedding width of a categorical or text feature; default from its cardinality." },
+          maxVocabulary: { ...positiveInt, default: 1e3, description: "Most frequent values (text: tokens) kept for a string categorical or text feature." },
           minCount: { ...positiveInt, default: 1, description: "Rarer values go to the out-of-vocabulary bucket." }
         }
       }
@@ -35679,6 +35689,12 @@ function completeFeature(file, f, i) {
   if (f.kind === "numeric" && fixedCategorical && transform === "bucketize") {
     throw new UserError(`${where}.kind: a bucketized feature is categorical`);
   }
+  if ((kind === "text" || kind === "sequence") && transform !== "none") throw new UserError(`${where}.transform: a ${kind} feature takes no transform`);
+  if (kind !== "text" && f.tokens !== void 0) throw new UserError(`${where}.tokens: only used with kind: text`);
+  if (kind !== "text" && kind !== "sequence" && f.length !== void 0) throw new UserError(`${where}.length: only used with kind: text or sequence`);
+  if (kind === "sequence" && f.length === void 0) throw new UserError(`${where}.length: a sequence feature needs its length (numbers per row)`);
+  if (kind === "sequence" && f.embedding !== void 0)
+    throw new UserError(`${where}.embedding: a sequence feature holds numbers, not ids; it has no embedding`);
   const { hashBuckets: _unused, ...rest } = f;
   return {
     ...rest,
@@ -35686,7 +35702,8 @@ function completeFeature(file, f, i) {
     name: f.name ?? f.column.replace(/[^A-Za-z0-9_]/g, "_"),
     transform,
     // An unset kind is settled from the column type once the data is read (strings: categorical).
-    ...kind === void 0 ? {} : { kind }
+    ...kind === void 0 ? {} : { kind },
+    ...kind === "text" ? { tokens: f.tokens ?? "words", length: f.length ?? (f.tokens === "characters" ? 16 : 32) } : {}
   };
 }
 function describeSchemaError(errors) {

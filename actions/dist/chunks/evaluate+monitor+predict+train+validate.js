@@ -126,7 +126,7 @@ var FeatureState = class {
   constructor(feature) {
     this.feature = feature;
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
-    this.limits = feature.kind === "numeric" ? farLimits(feature) : null;
+    this.limits = feature.kind === "numeric" || feature.kind === "sequence" ? farLimits(feature) : null;
   }
   feature;
   /** Rows where the column was read (present, of a usable type). */
@@ -184,11 +184,12 @@ function createInputDomainChecker(prep, options) {
         const f = s.feature;
         if (s.rows === 0) continue;
         if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf("input_non_finite"), options.model));
-        if (f.kind === "categorical" && f.vocabulary !== void 0 && s.counts.outOfVocabulary > 0) {
+        if ((f.kind === "categorical" || f.kind === "text") && f.vocabulary !== void 0 && s.counts.outOfVocabulary > 0) {
           const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);
           if (a !== null) out.push(a);
         }
-        if (f.kind === "numeric" && s.counts.far > 0) out.push(farAnomaly(s, f, tolerance, severityOf("input_far_from_training"), options.model));
+        if ((f.kind === "numeric" || f.kind === "sequence") && s.counts.far > 0)
+          out.push(farAnomaly(s, f, tolerance, severityOf("input_far_from_training"), options.model));
       }
       return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
     }
@@ -230,10 +231,10 @@ function imputedSummary(f, c, rows) {
   if (imputed === 0 && c.far === 0) return null;
   const reasons = [
     c.missing > 0 ? `${c.missing} missing` : "",
-    c.nonFinite > 0 ? `${c.nonFinite} non-finite${f.kind === "numeric" && f.transform === "log1p" ? " after log1p" : ""}` : "",
+    c.nonFinite > 0 ? f.kind === "sequence" ? `${c.nonFinite} not ${f.length} numbers` : `${c.nonFinite} non-finite${f.kind === "numeric" && f.transform === "log1p" ? " after log1p" : ""}` : "",
     c.outOfVocabulary > 0 ? `${c.outOfVocabulary} out of vocabulary` : ""
   ].filter((r) => r !== "");
-  const as = f.kind === "numeric" ? "the training mean" : "id 0";
+  const as = f.kind === "numeric" || f.kind === "sequence" ? "the training mean" : f.kind === "text" ? "padding and unknown tokens" : "id 0";
   const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${pct(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(", ")}`] : [];
   if (c.far > 0) parts.push(`${c.far} of ${rows} rows far from the training range (kept as they are)`);
   return `feature "${f.name}" (column "${f.column}"): ${parts.join("; ")}`;
@@ -243,8 +244,8 @@ function nonFiniteAnomaly(s, tolerance, severity, model) {
   const count = s.counts.nonFinite;
   const share = count / s.rows;
   const inputs = count - s.transformDomain;
-  const why = f.kind === "numeric" && f.transform === "log1p" ? inputs === 0 ? "log1p of a value <= -1" : s.transformDomain === 0 ? "NaN or infinite values in the data" : `log1p of a value <= -1 in ${s.transformDomain} rows, NaN or infinite values in the data in ${inputs}` : f.transform === "hourOfDay" || f.transform === "dayOfWeek" ? "NaN or infinite timestamps" : f.transform === "bucketize" ? "NaN values: no bucket" : "NaN or infinite values in the data";
-  const as = f.kind === "numeric" ? `an average ${f.column} (the training mean${f.transform === "log1p" ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : `a missing ${f.column} (id 0)`;
+  const why = f.kind === "numeric" && f.transform === "log1p" ? inputs === 0 ? "log1p of a value <= -1" : s.transformDomain === 0 ? "NaN or infinite values in the data" : `log1p of a value <= -1 in ${s.transformDomain} rows, NaN or infinite values in the data in ${inputs}` : f.kind === "sequence" ? `cells that are not exactly ${f.length} numbers` : f.transform === "hourOfDay" || f.transform === "dayOfWeek" ? "NaN or infinite timestamps" : f.transform === "bucketize" ? "NaN values: no bucket" : "NaN or infinite values in the data";
+  const as = f.kind === "numeric" ? `an average ${f.column} (the training mean${f.transform === "log1p" ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : f.kind === "sequence" ? `a ${f.column} padded with the training mean (${num(f.mean)}) where numbers are missing` : `a missing ${f.column} (id 0)`;
   const todo = f.kind === "numeric" && f.transform === "log1p" ? "Fix the data, or change the feature's transform" : "Fix the data";
   const within = share <= tolerance;
   const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
@@ -268,7 +269,8 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
   const limit = base + Math.max(recorded ? tolerance : LEGACY_OUT_OF_VOCABULARY_SHARE, noise);
   const flagged = share > limit;
   if (!flagged && !(recorded && base === 0)) return null;
-  const training = recorded ? `training had ${pct(base)}${base > 0 ? " (rare values cut by maxVocabulary / minCount)" : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
+  const text = f.kind === "text";
+  const training = recorded ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? "tokens" : "values"} cut by maxVocabulary / minCount)` : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
   const tail = flagged ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)` : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
   const top = [...s.values.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
   return {
@@ -278,14 +280,14 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
     count,
     share,
     examples: s.outOfVocabulary,
-    message: `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold values not in the vocabulary, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as an unknown ${f.column} (id 0). If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
+    message: `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? "no token the vocabulary knows" : "values not in the vocabulary"}, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
   };
 }
 function farAnomaly(s, f, tolerance, severity, model) {
   const count = s.counts.far;
   const share = count / s.rows;
   const limits = s.limits;
-  const log = f.transform === "log1p";
+  const log = f.kind === "numeric" && f.transform === "log1p";
   const both = (x) => log ? `${num(x)} (${f.column} ${num(Math.expm1(x))})` : num(x);
   const unit = log ? `log1p(${f.column})` : f.column;
   const training = limits.rule === "range" ? `training's ${unit} ranged ${both(f.min)} .. ${both(f.max)}, and values more than half that span beyond either end (below ${both(limits.low)} or above ${both(limits.high)}) are far` : `${typeof f.min === "number" ? "training's values were all equal" : "training's range is not recorded (preprocessing.json from an older ct)"}, so values more than ${FAR_Z} standard deviations from the training mean (${unit} below ${both(limits.low)} or above ${both(limits.high)}) count as far`;
@@ -303,7 +305,7 @@ function farAnomaly(s, f, tolerance, severity, model) {
 }
 function describe(f) {
   const column = `column "${f.column}"`;
-  const how = f.kind === "numeric" ? f.transform === "log1p" ? `log1p of ${column}` : column : f.transform === "hourOfDay" ? `hour of day of ${column}` : f.transform === "dayOfWeek" ? `day of week of ${column}` : f.transform === "bucketize" ? `buckets of ${column}` : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
+  const how = f.kind === "numeric" ? f.transform === "log1p" ? `log1p of ${column}` : column : f.kind === "text" ? `${f.tokens} of ${column}, a vocabulary of ${f.vocabulary.length}` : f.kind === "sequence" ? `${f.length} numbers per row of ${column}` : f.transform === "hourOfDay" ? `hour of day of ${column}` : f.transform === "dayOfWeek" ? `day of week of ${column}` : f.transform === "bucketize" ? `buckets of ${column}` : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
   return `feature "${f.name}" (${how})`;
 }
 function pct(share) {
@@ -2025,7 +2027,7 @@ async function validateChunks(chunks, input) {
 import { existsSync } from "node:fs";
 var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
 function sourceColumns(preprocessing) {
-  return [...new Set(preprocessing.features.filter((f) => f.kind === "numeric" || f.cross === void 0).map((f) => f.column))];
+  return [...new Set(preprocessing.features.filter((f) => f.kind !== "categorical" || f.cross === void 0).map((f) => f.column))];
 }
 function labelOptional(schema, labels, preprocessing) {
   const features = new Set(sourceColumns(preprocessing));

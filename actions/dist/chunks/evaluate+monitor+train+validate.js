@@ -1261,8 +1261,9 @@ function checkerOptions(config, plan, production) {
 }
 function driftOptions(config, schema) {
   const d = config.validation.drift;
+  const text = new Set(config.features.filter((f) => f.kind === "text" || f.kind === "sequence").map((f) => f.column));
   const columns = d.columns ?? [
-    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== "timestamp").map((c) => c.name),
+    ...schema.columns.filter((c) => c.name !== config.data.timestamp && c.type !== "timestamp" && !text.has(c.name)).map((c) => c.name),
     LABEL_COLUMN,
     PREDICTION_COLUMN
   ];

@@ -69,6 +69,7 @@ import {
   encodeTable,
   fileSaveHandler,
   fitPreprocessing,
+  gatherRows,
   headActivation,
   labelledRows,
   modelSpec,
@@ -831,11 +832,7 @@ function featureImportance(model, rows, labels, options) {
   const subset = {
     ...model.encoded,
     rows: n,
-    inputs: model.encoded.inputs.map((column) => {
-      const out = column instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = column[rows[i]];
-      return out;
-    })
+    inputs: model.encoded.inputs.map((column, c) => gatherRows(column, model.encoded.widths[c], rows))
   };
   const score = () => {
     const metrics = weightedMetrics(scoreRows(options.task, labels, model.predict(subset), options.metricOptions), null, [options.metric.name]);
@@ -846,9 +843,7 @@ function featureImportance(model, rows, labels, options) {
   const result2 = model.features.map((feature, i) => {
     const original = subset.inputs[i];
     const falls = shuffles.map((order) => {
-      const permuted = original instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
-      for (let k = 0; k < n; k++) permuted[k] = original[order[k]];
-      subset.inputs[i] = permuted;
+      subset.inputs[i] = gatherRows(original, subset.widths[i], order);
       const value = score();
       return options.metric.higherIsBetter ? base - value : value - base;
     });
@@ -1311,6 +1306,8 @@ function featureMismatch(before, after) {
   if (before.column !== after.column) return `column ${before.column} -> ${after.column}`;
   if (before.transform !== after.transform) return `transform ${before.transform} -> ${after.transform}`;
   if (before.kind === "numeric" || after.kind === "numeric") return null;
+  if (before.kind === "text" || after.kind === "text") return "a text feature, whose vocabulary is not grown in a warm start";
+  if (before.kind === "sequence" || after.kind === "sequence") return "a sequence feature, whose scale is not carried in a warm start";
   if (before.embedding !== after.embedding) return `embedding ${before.embedding} -> ${after.embedding}`;
   if (before.vocabulary === void 0 !== (after.vocabulary === void 0)) return "vocabulary added or removed";
   if (before.vocabulary === void 0 && before.cardinality !== after.cardinality) return `cardinality ${before.cardinality} -> ${after.cardinality}`;

@@ -1,0 +1,133 @@
+import { checkConfig } from '../../src/config/load.js';
+import type { Column, Table } from '../../src/data/table.js';
+import { createInputDomainChecker } from '../../src/features/domain.js';
+import { encodeTable, fitPreprocessing, type SequenceFeature, type TextFeature } from '../../src/features/preprocessing.js';
+import { encodeSequence, parseSequence } from '../../src/features/sequence.js';
+import { encodeText, fitTextVocabulary, PAD_ID, textIndex, tokenize, UNKNOWN_ID } from '../../src/features/text.js';
+import { expectUserError, stringColumn, tableOf } from '../helpers.js';
+
+const table = (columns: Column[]): Table => tableOf(columns, 'mem.csv');
+const config = (features: unknown[]) =>
+  checkConfig('c.yaml', { name: 'm', task: 'binary', data: { path: 'd' }, label: 'y == "yes"', features, gates: [{ metric: 'auc', lowerBound: 0 }] });
+
+describe('text tokens', () => {
+  it('splits words of letters and digits, lower-cased and NFKC-normalised', () => {
+    expect(tokenize('The Flight, delayed 2h!', 'words')).toEqual(['the', 'flight', 'delayed', '2h']);
+    // The ligature "ﬁ" is two letters after NFKC; accented letters stay letters.
+    expect(tokenize('ﬁne Café', 'words')).toEqual(['fine', 'café']);
+    expect(tokenize('Ann Lee', 'characters')).toEqual(['a', 'n', 'n', 'l', 'e', 'e']);
+    expect(tokenize('  ', 'words')).toEqual([]);
+  });
+
+  it('keeps the most frequent tokens, ties by token, and reports the share cut', () => {
+    const { vocabulary, unknownTokenShare } = fitTextVocabulary(['b a', 'a c', 'a b d'], 'words', 2, 1);
+    expect(vocabulary).toEqual(['a', 'b']);
+    expect(unknownTokenShare).toBeCloseTo(2 / 7, 10);
+    expect(fitTextVocabulary(['b a', 'a c'], 'words', 10, 2).vocabulary).toEqual(['a']);
+  });
+
+  it('pads at the start, keeps the last tokens, and marks unknown ones', () => {
+    const index = textIndex(['a', 'b', 'c']);
+    const out = new Int32Array(8).fill(-1);
+    expect(encodeText('b c', 'words', index, out, 2, 4)).toEqual({ known: 2, seen: 2 });
+    expect(Array.from(out)).toEqual([-1, -1, PAD_ID, PAD_ID, 3, 4, -1, -1]);
+    const long = new Int32Array(3);
+    expect(encodeText('a b z c', 'words', index, long, 0, 3)).toEqual({ known: 2, seen: 3 });
+    expect(Array.from(long)).toEqual([3, UNKNOWN_ID, 4]);
+  });
+});
+
+describe('text features', () => {
+  const data = table([stringColumn('title', ['late flight', 'Flight on time', 'very late', null]), stringColumn('y', ['yes', 'no', 'yes', 'no'])]);
+  const cfg = config([{ name: 'title', column: 'title', kind: 'text', length: 3 }]);
+
+  it('fits a vocabulary with the reserved ids and encodes length ids per row', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const f = prep.features[0] as TextFeature;
+    expect(f).toMatchObject({ kind: 'text', tokens: 'words', length: 3, vocabulary: ['flight', 'late', 'on', 'time', 'very'], cardinality: 7 });
+    expect(f.embedding).toBeGreaterThanOrEqual(8);
+    const enc = encodeTable(data, prep);
+    expect(enc.widths).toEqual([3]);
+    // Ids: flight 2, late 3, on 4, time 5, very 6; short rows are padded first; the null row is all padding.
+    expect(Array.from(enc.inputs[0]!)).toEqual([0, 3, 2, 2, 4, 5, 0, 6, 3, 0, 0, 0]);
+    const long = table([stringColumn('title', ['very late flight on time']), stringColumn('y', ['yes'])]);
+    expect(Array.from(encodeTable(long, prep).inputs[0]!)).toEqual([2, 4, 5]);
+    expect(enc.imputed[0]).toMatchObject({ missing: 1, outOfVocabulary: 0 });
+  });
+
+  it('counts rows of which no token is known, and the input domain reports them by row', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const batch = table([stringColumn('title', ['late again', 'annulé', 'retard énorme', 'on time']), stringColumn('y', ['yes', 'no', 'yes', 'no'])]);
+    expect(encodeTable(batch, prep).imputed[0]).toMatchObject({ missing: 0, outOfVocabulary: 2 });
+    const checker = createInputDomainChecker(prep, { model: 'the production model' });
+    checker.add(batch);
+    const [anomaly] = checker.result();
+    expect(anomaly).toMatchObject({ kind: 'input_out_of_vocabulary', column: 'title', count: 2, severity: 'error' });
+    expect(anomaly!.message).toContain('hold no token the vocabulary knows');
+    expect(anomaly!.examples.map((e) => [e.row, e.value])).toEqual([
+      [2, 'annulé'],
+      [3, 'retard énorme'],
+    ]);
+  });
+
+  it('needs a string column, and the config says what it takes', () => {
+    const numbers = table([{ name: 'title', type: 'number', values: Float64Array.of(1, 2), nulls: null }, stringColumn('y', ['yes', 'no'])]);
+    expectUserError(() => fitPreprocessing(numbers, cfg), 'feature "title": a text feature needs a string column, "title" is number');
+    expectUserError(() => config([{ column: 'title', kind: 'text', transform: 'log1p' }]), 'features[0].transform: a text feature takes no transform');
+    expectUserError(() => config([{ column: 'title', tokens: 'words' }]), 'features[0].tokens: only used with kind: text');
+    expect(config([{ column: 'title', kind: 'text', tokens: 'characters' }]).features[0]).toMatchObject({ tokens: 'characters', length: 16 });
+  });
+});
+
+describe('sequence features', () => {
+  it('parses JSON arrays and lists of numbers; a non-number is NaN', () => {
+    expect(parseSequence('[0.5, 2, -1e3]')).toEqual([0.5, 2, -1000]);
+    expect(parseSequence('1 2;3, 4')).toEqual([1, 2, 3, 4]);
+    expect(parseSequence('[1, null, 3]')).toEqual([1, Number.NaN, 3]);
+    expect(parseSequence('1 x')).toEqual([1, Number.NaN]);
+    expect(parseSequence('[]')).toEqual([]);
+  });
+
+  it('standardises into place and says whether the cell is whole', () => {
+    const out = new Float32Array(6);
+    expect(encodeSequence([3, 5], 2, 1, 2, out, 1)).toBe(true);
+    expect(Array.from(out)).toEqual([0, 1, 2, 0, 0, 0]);
+    expect(encodeSequence([3], 2, 1, 2, out, 4)).toBe(false);
+    expect(Array.from(out.subarray(4))).toEqual([1, 0]);
+  });
+
+  const data = table([stringColumn('window', ['[1, 2, 3]', '2 3 4', '[3,4,5]', null]), stringColumn('y', ['yes', 'no', 'yes', 'no'])]);
+  const cfg = config([{ name: 'window', column: 'window', kind: 'sequence', length: 3 }]);
+
+  it('fits one scale over every number and encodes length numbers per row', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const f = prep.features[0] as SequenceFeature;
+    expect(f).toMatchObject({ kind: 'sequence', length: 3, min: 1, max: 5 });
+    expect(f.mean).toBeCloseTo(3, 10);
+    expect(f.std).toBeCloseTo(Math.sqrt(12 / 8), 10);
+    const enc = encodeTable(data, prep);
+    expect(enc.widths).toEqual([3]);
+    const z = (x: number): number => Math.fround((x - 3) / f.std);
+    expect(Array.from(enc.inputs[0]!)).toEqual([z(1), z(2), z(3), z(2), z(3), z(4), z(3), z(4), z(5), 0, 0, 0]);
+  });
+
+  it('reports cells of another length or with a non-number, and numbers far from training', () => {
+    const prep = fitPreprocessing(data, cfg);
+    const batch = table([stringColumn('window', ['1 2', '[1, 2, "x"]', '2 3 4', '[2, 3, 400]']), stringColumn('y', ['yes', 'no', 'yes', 'no'])]);
+    expect(encodeTable(batch, prep).imputed[0]).toMatchObject({ missing: 0, nonFinite: 2, far: 1 });
+    const checker = createInputDomainChecker(prep, { model: 'the candidate' });
+    checker.add(batch);
+    const kinds = checker.result().map((a) => [a.kind, a.count, a.message.includes('not exactly 3 numbers') || a.message.includes('400')]);
+    expect(kinds).toEqual([
+      ['input_non_finite', 2, true],
+      ['input_far_from_training', 1, true],
+    ]);
+  });
+
+  it('needs a length and a string column; it has no vocabulary', () => {
+    expectUserError(() => config([{ column: 'window', kind: 'sequence' }]), 'features[0].length: a sequence feature needs its length');
+    expectUserError(() => config([{ column: 'window', kind: 'sequence', length: 3, embedding: 4 }]), 'features[0].embedding: a sequence feature holds numbers');
+    const numbers = table([{ name: 'window', type: 'number', values: Float64Array.of(1, 2), nulls: null }, stringColumn('y', ['yes', 'no'])]);
+    expectUserError(() => fitPreprocessing(numbers, cfg), 'feature "window": column "window" is number, a sequence feature reads arrays or lists of numbers');
+  });
+});

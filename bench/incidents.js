@@ -281,7 +281,7 @@ async function trainProduction(work, day) {
 /** Scores each file with the model in `modelDir` (its own preprocessing): { id: { auc, rows, labelled, positives } | { error } }. */
 async function childAuc(modelDir, listFile) {
   const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await import('../dist/tf.js');
   tf.enableProdMode();
   const { selectBackend } = await dist('train/backend.js');
   const { fileLoadHandler } = await dist('train/io.js');

@@ -111,7 +111,7 @@ async function ctTrain(backend, profile) {
   const { predictRows } = await import(dist('train/predict.js'));
   const { selectBackend } = await import(dist('train/backend.js'));
   const { rocAuc } = await import(dist('evaluate/metrics.js'));
-  const tf = await import('@tensorflow/tfjs');
+  const tf = await import('../dist/tf.js');
   tf.enableProdMode(); // as the ct CLI does
 
   const config = checkConfig('bench/train.js', referenceConfig(backend));
@@ -182,7 +182,7 @@ async function startProfiler() {
     async stop() {
       const { profile } = await post('Profiler.stop');
       session.disconnect();
-      const file = join(CACHE, `train-${(await import('@tensorflow/tfjs')).getBackend()}.cpuprofile`);
+      const file = join(CACHE, `train-${(await import('../dist/tf.js')).getBackend()}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       return { file, summary: summariseProfile(profile) };
     },

@@ -7,7 +7,7 @@ try {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/main.js')) throw error;
   // An install from git builds dist/ in ct's prepare script; without it there is no CLI to run.
   process.stderr.write(
-    'ct: the compiled CLI (dist/) is missing: in a clone of ct, run npm ci; where ct was installed from git, npm did not run its prepare script (allow it with npm install-scripts approve ct, then install ct again)\n',
+    'ct: the compiled CLI (dist/) is missing: in a clone of ct, run npm ci; where ct was installed from git, npm did not run its prepare script (allow it with npm install-scripts approve ct-train, then install ct again)\n',
   );
   process.exit(2);
 }

@@ -27,7 +27,7 @@ const out = path.resolve(values.out);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const entries = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor', 'models'];
+const entries = ['validate', 'train', 'evaluate', 'promote', 'predict', 'monitor', 'models', 'verify', 'release', 'ct'];
 const result = await build({
   entryPoints: {
     ...Object.fromEntries(entries.map((name) => [name, path.join(root, 'src/actions', `${name}.ts`)])),

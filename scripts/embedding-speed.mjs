@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../dist/tf.js';
 import { selectBackend } from '../dist/train/backend.js';
 import { mulberry32 } from '../dist/train/random.js';
 

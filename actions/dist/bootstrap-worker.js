@@ -2,10 +2,10 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   WorkerState,
   bootstrapDraws
-} from "./chunks/bootstrap-worker+evaluate+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/bootstrap-worker+evaluate+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/evaluate/bootstrap-worker.ts
 import { workerData } from "node:worker_threads";

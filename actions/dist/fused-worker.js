@@ -7,7 +7,7 @@ import {
   updateParameters,
   waitWhile
 } from "./chunks/evaluate+fused-worker+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/train/fused/fused-worker.ts
 import { parentPort, workerData } from "node:worker_threads";

@@ -8,32 +8,29 @@ import {
   predictRows,
   registerSavedModule,
   selectBackend
-} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
-  require_tf_node
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import {
-  __toESM
-} from "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+  tf_exports
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/pipeline/infra-child.ts
-var tf = __toESM(require_tf_node(), 1);
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 async function main() {
   const [modelDir, rowsFile, backend] = process.argv.slice(2);
   if (modelDir === void 0 || rowsFile === void 0) return { error: "usage: infra-child <modelDir> <rows.json> [backend]" };
-  tf.enableProdMode();
+  tf_exports.enableProdMode();
   const info = await selectBackend(backend ?? "auto");
   const table = deserializeTable(JSON.parse(readFileSync(rowsFile, "utf8")));
   const started = performance.now();
   const preprocessing = JSON.parse(readFileSync(path.join(modelDir, "preprocessing.json"), "utf8"));
   await registerSavedModule(modelDir, "candidate");
-  const model = await tf.loadLayersModel(fileLoadHandler(modelDir));
+  const model = await tf_exports.loadLayersModel(fileLoadHandler(modelDir));
   const loaded = performance.now();
   const preds = predictRows(model, encodeTable(table, preprocessing, { withLabels: false }));
   const predicted = performance.now();

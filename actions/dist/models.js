@@ -5,19 +5,21 @@ import {
 import {
   WATCHES,
   changedModels,
-  getInput,
-  info,
   listOf,
   oneOf,
   repositoryModels,
   runStep
-} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
+} from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  getInput,
+  info
+} from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
   findRepositoryRoot
-} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/actions/models.ts
 import { readFileSync } from "node:fs";

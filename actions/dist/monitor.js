@@ -5,65 +5,70 @@ import {
 import {
   openGitHubSession
 } from "./chunks/evaluate+monitor+promote+train+validate.js";
-import {
-  loadModel,
-  scoreLabelledRows
-} from "./chunks/evaluate+monitor+predict+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
+import "./chunks/evaluate+monitor+predict+train+validate.js";
 import {
   code,
-  dataSource,
-  fingerprintFiles,
   lineChart,
-  modelDir,
   num,
   plain,
-  planBatch,
-  readProduction,
-  readTables,
-  registryPath,
-  runAction,
   signed,
   table,
-  text,
-  verifiedProductionDir
+  text
 } from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import {
   commitToBranch,
   readRemoteFile
 } from "./chunks/evaluate+models+monitor+promote+train+validate.js";
 import {
-  DATA_EXTENSIONS,
-  displayPath,
-  getInput,
-  isRemote,
-  learnVersions,
-  listPartitions,
-  newestDays
-} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
+  loadModel,
+  scoreLabelledRows
+} from "./chunks/evaluate+monitor+predict+train+validate+verify.js";
 import {
   allRows,
   selectBackend
-} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
+import {
+  dataSource,
+  fingerprintFiles,
+  modelDir,
+  planBatch,
+  readProduction,
+  readTables,
+  registryPath,
+  runAction,
+  verifiedProductionDir
+} from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   findColumn,
   numberColumnOf,
   stringColumnOf,
   valueAt
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
+import {
+  DATA_EXTENSIONS,
+  displayPath,
+  isRemote,
+  learnVersions,
+  listPartitions,
+  newestDays
+} from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  getInput
+} from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
   appendJobSummary,
   readJson,
   writeJson
-} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric,
   metricDirection,
   weightedMetrics
-} from "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/pipeline/monitor.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

@@ -2,14 +2,25 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   checkBatch,
   imputedLines,
-  loadModel,
   readChunksOf,
   readPredictionSchema
 } from "./chunks/evaluate+monitor+predict+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
+import {
+  code,
+  table,
+  text
+} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import {
+  loadModel
+} from "./chunks/evaluate+monitor+predict+train+validate+verify.js";
+import {
+  encodeTable,
+  predictRows,
+  selectBackend
+} from "./chunks/evaluate+infra-child+monitor+predict+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
 import {
   annotateAnomalies,
-  code,
   dataSource,
   fingerprintFiles,
   listVersions,
@@ -19,37 +30,32 @@ import {
   registryPath,
   runAction,
   schemaPath,
-  table,
-  text,
   verifiedProductionDir,
   verifiedVersionDir
-} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
-import {
-  displayPath,
-  getInput,
-  isRemote,
-  listPartitions,
-  names
-} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
-import {
-  encodeTable,
-  predictRows,
-  selectBackend
-} from "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+} from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   artifactPaths,
   findColumn,
   valueAt
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
+import {
+  displayPath,
+  isRemote,
+  listPartitions,
+  names
+} from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  getInput
+} from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
   openFileAtomic,
   readJson,
   writeJson
-} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/actions/predict.ts
 import path2 from "node:path";

@@ -3,18 +3,20 @@ import {
   runPromote
 } from "./chunks/evaluate+promote+train+validate.js";
 import "./chunks/evaluate+monitor+promote+train+validate.js";
-import {
-  runAction
-} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+monitor+predict+promote+train+validate.js";
 import "./chunks/evaluate+models+monitor+promote+train+validate.js";
 import {
+  runAction
+} from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
+import "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import {
   getInput
-} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/actions/promote.ts
 await runAction("promote", async (ctx) => {

@@ -2,32 +2,36 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   validateUpdate
 } from "./chunks/evaluate+train+validate.js";
+import "./chunks/evaluate+infra-child+train+validate.js";
 import "./chunks/evaluate+fused-worker+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+train+validate.js";
 import "./chunks/evaluate+promote+train+validate.js";
 import {
   runValidate
 } from "./chunks/evaluate+monitor+train+validate.js";
 import "./chunks/evaluate+monitor+promote+train+validate.js";
 import "./chunks/evaluate+monitor+predict+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate.js";
+import "./chunks/evaluate+monitor+predict+promote+train+validate.js";
+import "./chunks/evaluate+models+monitor+promote+train+validate.js";
+import "./chunks/evaluate+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+train+validate+verify.js";
+import "./chunks/evaluate+monitor+predict+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
 import {
   annotateAnomalies,
   runAction
-} from "./chunks/evaluate+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+models+monitor+promote+train+validate.js";
-import {
-  getInput
-} from "./chunks/evaluate+models+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+train+validate.js";
+} from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   artifactPaths
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+train+validate.js";
-import "./chunks/evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-import "./chunks/evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import "./chunks/bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
+import "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  getInput
+} from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/actions/validate.ts
 await runAction("validate", async (ctx) => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import * as core from '@actions/core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { BACKENDS, DEFAULT_CONFIG, DEFAULT_OUT, oneOf } from '../cli/options.js';
 import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';

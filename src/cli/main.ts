@@ -4,13 +4,14 @@
  * file, field, column or option); 3 a bug in ct (stack trace with --debug).
  */
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { BackendPreference } from '../config/types.js';
 import { isRemote } from '../data/remote.js';
 import { explainFileSystemError, isUserError, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ctVersion } from '../package.js';
 import type { StageContext } from '../pipeline/context.js';
 import { checkCommandLine, DEFAULT_CONFIG, DEFAULT_OUT, foreignOption, longFlag, type OptionSpec } from './options.js';
 import { terminalLogger } from './terminal.js';
@@ -61,7 +62,11 @@ const OUTPUT = { writeErr: (s: string) => process.stderr.write(s), outputError: 
 /** The verb, options and arguments of `argv`, checked; null when help was asked for (and shown). */
 async function parseCommandLine(argv: readonly string[]): Promise<Call | null> {
   let call: Call | null = null;
-  const program = new Command('ct').description('continuous training for TensorFlow.js models').exitOverride(usageError()).configureOutput(OUTPUT);
+  const program = new Command('ct')
+    .description('continuous training for TensorFlow.js models')
+    .version(ctVersion(), '-V, --version', "print ct's version")
+    .exitOverride(usageError())
+    .configureOutput(OUTPUT);
   for (const verb of VERBS) {
     const command = new VerbCommand(verb);
     command.action(() => {

@@ -26,6 +26,8 @@ export interface OptionSpec {
   parse?: Parser;
   /** The verb does not run without it. */
   required?: boolean;
+  /** Not required when this option (its long flag) is given, and not taken with it. */
+  unless?: string;
   /** Only together with this option (its long flag). */
   needs?: string;
   /** Not together with the verb's argument: it names what the argument would. */
@@ -161,11 +163,21 @@ export const INIT_CONFIG: OptionSpec = {
   flags: '--config <file>',
   description: 'config file to write (default: ct.config.yaml; ct.<model>.yaml when the repository already has a model)',
 };
-export const INIT_DATA: OptionSpec = { flags: '--data <file|folder>', description: 'the data: a folder of daily partitions, or one file', required: true };
+export const INIT_DATA: OptionSpec = {
+  flags: '--data <file|folder>',
+  description: 'the data: a folder of daily partitions, or one file',
+  required: true,
+  unless: '--upgrade',
+};
 export const LABEL: OptionSpec = {
   flags: '--label <column|comparison>',
   description: 'the label: a column, or a comparison such as "delay > 15"',
   required: true,
+  unless: '--upgrade',
+};
+export const UPGRADE: OptionSpec = {
+  flags: '--upgrade',
+  description: "pin the workflows' ct actions to this ct's release (or --actions), and say what changed; writes nothing else",
 };
 export const TASK: OptionSpec = { flags: '--task <task>', description: 'default: inferred from the label', choices: TASKS, parse: oneOf(TASKS) };
 export const TIMESTAMP: OptionSpec = { flags: '--timestamp <column>', description: 'the time column (default: the only timestamp column)' };
@@ -176,8 +188,9 @@ export const PARTITION: OptionSpec = {
 };
 export const FORCE: OptionSpec = { flags: '--force', description: 'overwrite files that exist' };
 export const ACTIONS: OptionSpec = {
-  flags: '--actions <owner/repo@sha>',
-  description: "take ct's bundled actions from this repository and commit (default: ./node_modules/ct/actions, the installed ct)",
+  flags: '--actions <npm|owner/repo@sha>',
+  description:
+    "where the workflows take ct's actions: npm (./node_modules/ct-train/actions, the installed ct) or a repository and commit of the bundled actions (default: the release this ct was installed from, else npm)",
 };
 
 // validate
@@ -308,7 +321,9 @@ export function checkCommandLine(verb: VerbShape, given: ReadonlySet<string>, ar
         )})`,
       );
     }
-    if (option.required === true && !given.has(flag)) throw new UserError(`ct ${verb.name}: ${option.flags} is required`);
+    if (option.unless !== undefined && given.has(option.unless)) {
+      if (given.has(flag)) throw new UserError(`ct ${verb.name}: ${option.unless} takes no ${flag}`);
+    } else if (option.required === true && !given.has(flag)) throw new UserError(`ct ${verb.name}: ${option.flags} is required`);
     if (option.insteadOfArgument === true && given.has(flag) && args.length > 0)
       throw new UserError(`ct ${verb.name}: give ${verb.args ?? 'an argument'} or ${flag}, not both`);
     if (option.needs !== undefined && given.has(flag) && !given.has(option.needs)) {

@@ -9,6 +9,7 @@ import type { StageContext } from '../pipeline/context.js';
 import { runDeploy, runRelease } from '../pipeline/deploy.js';
 import { runEvaluate } from '../pipeline/evaluate.js';
 import { type InitOptions, runInit } from '../pipeline/init.js';
+import { runUpgrade } from '../pipeline/upgrade.js';
 import { describePlan, planModels } from '../pipeline/models.js';
 import { runMonitor } from '../pipeline/monitor.js';
 import { runPredict, type PredictOptions } from '../pipeline/predict.js';
@@ -67,12 +68,13 @@ const REGISTRY = [o.CONFIG, o.OUT, ...o.OUTPUT_FLAGS];
 const exit = (ok: boolean): number => (ok ? 0 : 1);
 
 export const VERBS: readonly Verb[] = [
-  verb<InitOptions>({
+  verb<InitOptions & { upgrade?: boolean }>({
     name: 'init',
     description: 'look at the data and write a commented ct.config.yaml, its schema, the workflows and a README section',
     kind: 'setup',
-    options: [o.INIT_CONFIG, o.INIT_DATA, ...o.OUTPUT_FLAGS, o.LABEL, o.TASK, o.TIMESTAMP, o.NAME, o.PARTITION, o.FORCE, o.ACTIONS],
+    options: [o.INIT_CONFIG, o.INIT_DATA, ...o.OUTPUT_FLAGS, o.LABEL, o.TASK, o.TIMESTAMP, o.NAME, o.PARTITION, o.FORCE, o.ACTIONS, o.UPGRADE],
     run: async (logger, options) => {
+      if (options.upgrade === true) return { exitCode: 0, result: runUpgrade(options.actions === undefined ? {} : { actions: options.actions }, logger) };
       const result = await runInit({ ...options, partition: options.partition === true, force: options.force === true }, logger);
       if (options.json !== true && options.quiet !== true) process.stdout.write(`${result.written.map((f) => `wrote ${f}\n`).join('')}next: ${result.next}\n`);
       return { exitCode: 0, result };

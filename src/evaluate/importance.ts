@@ -6,7 +6,7 @@
  * inputs as the config names them (a hashed cross is its own feature).
  */
 import type { Task } from '../config/types.js';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import { type EncodedData, gatherRows, type Preprocessing } from '../features/preprocessing.js';
 import { compileForward } from '../train/forward.js';
 import { allRows, predictRows } from '../train/predict.js';

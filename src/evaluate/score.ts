@@ -4,7 +4,7 @@
  * preprocessing.
  */
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Table } from '../data/table.js';
 import { displayPath } from '../data/files.js';
 import { UserError } from '../errors.js';

@@ -7,10 +7,11 @@
 import path from 'node:path';
 import { type Document, isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { MODEL_CONFIG_FILE, type RepositoryModel } from '../config/models.js';
+import { CT_PACKAGE } from '../package.js';
 
 /**
  * Where the user's workflows take ct's actions from.
- * - `installed`: `./node_modules/ct/actions/<stage>` after `npm ci`: the version is the one
+ * - `installed`: `./node_modules/ct-train/actions/<stage>` after `npm ci`: the version is the one
  *   package-lock.json pins (integrity-checked), the same ct that `npx ct run` runs locally.
  * - `remote`: `<owner>/<repo>/actions/<stage>@<sha> # <version>`: the bundled actions of a
  *   repository, pinned to a commit, for repositories that hold no Node project.
@@ -24,8 +25,8 @@ export interface WorkflowOptions {
   /** The registry folder, relative to the repository. */
   registry: string;
   source: ActionsSource;
-  /** The repository has a package-lock.json (a remote-actions train job then installs it, for tfjs-node). */
-  lockfile: boolean;
+  /** The repository's package-lock.json installs tfjs-node (a remote-actions train job then installs it, to train on it). */
+  nativeTfjs: boolean;
 }
 
 /** Splits `owner/repo@sha`; null when the text has another form. */
@@ -71,7 +72,9 @@ function installSteps(list: YAMLSeq<YAMLMap>): number[] {
 }
 
 /** Whether a job's own permissions grant any write (`write-all`, or any scope `write`). */
-function jobWrites(job: unknown): boolean {
+function jobWrites(job: unknown, doc: Document): boolean {
+  // pull_request_target runs with the base branch's token and cache scope on a pull request's input: held to the same rule.
+  if (isMap(doc.get('on')) && (doc.get('on') as YAMLMap).has('pull_request_target')) return true;
   const permissions: unknown = isMap(job) ? job.get('permissions') : undefined;
   if (isMap(permissions)) return permissions.items.some((pair) => scalarOf(isScalar(pair.value) ? pair.value.value : pair.value) === 'write');
   return permissions === 'write-all';
@@ -113,10 +116,10 @@ export type WorkflowFile = (typeof WORKFLOW_FILES)[number];
  * (not ct's `src/`, which is no model's input there); pushes of a production pointer under
  * the user's registry trigger deploy.yml; each `uses: ./actions/<stage>` points at
  * `options.source`; with installed actions every ct job first installs node_modules
- * (cached by lockfile) as ct's own train job does, except that a job that writes restores
- * no cache and runs `npm ci --ignore-scripts`; with remote actions only a repository with
- * a lockfile keeps the train job's install (for tfjs-node); ct comes built from the package
- * (no build step).
+ * (cached by lockfile) as ct's own train job does, except that a job that writes (or runs
+ * on pull_request_target) restores no cache and runs `npm ci --ignore-scripts`; with remote
+ * actions no job installs anything, but the train job of a repository whose lockfile
+ * installs tfjs-node.
  */
 export function renderWorkflows(template: (file: WorkflowFile) => string, options: WorkflowOptions): Record<WorkflowFile, string> {
   const docs = Object.fromEntries(WORKFLOW_FILES.map((file) => [file, parseDocument(template(file))])) as Record<WorkflowFile, Document>;
@@ -133,8 +136,7 @@ export function renderWorkflows(template: (file: WorkflowFile) => string, option
   docs['deploy.yml'].setIn(['on', 'push', 'paths'], quotedList(docs['deploy.yml'], [`${options.registry}/**/production.json`]));
   docs['verify.yml'].setIn(['on', 'pull_request_target', 'paths'], quotedList(docs['verify.yml'], [`${options.registry}/**`]));
   const install = templateInstall(docs['ct-model.yml']);
-  for (const file of ['ct.yml', 'ct-model.yml', 'deploy.yml'] as const) pointActions(docs[file], options, install);
-  for (const file of ['verify.yml', 'deploy-model.yml'] as const) dropBuildSteps(docs[file]);
+  for (const file of WORKFLOW_FILES) pointActions(docs[file], options, install);
   return Object.fromEntries(WORKFLOW_FILES.map((file) => [file, docs[file].toString({ lineWidth: 0, flowCollectionPadding: false })])) as Record<
     WorkflowFile,
     string
@@ -169,7 +171,7 @@ function headers(options: WorkflowOptions): Record<WorkflowFile, string[]> {
       'ct-model.yml: on a push, the models whose config, data, schema or model source changed;',
       'on the schedule or a dispatch, every model. `ct init` for another model updates the paths.',
       options.source.kind === 'installed'
-        ? "ct's actions run from node_modules/ct: the version package-lock.json pins, the ct that\n`npx ct run` runs locally. Upgrade ct with npm, and this workflow follows."
+        ? `ct's actions run from node_modules/${CT_PACKAGE}: the version package-lock.json pins, the ct that\n\`npx ct run\` runs locally. Upgrade ct with npm, and this workflow follows.`
         : `ct's actions come from ${options.source.repo}, pinned to a commit (a tag can be moved to other code).`,
       'Schedules run on the default branch only, and GitHub disables them after 60 days without',
       'repository activity: pushes of data keep it active.',
@@ -223,7 +225,7 @@ function pointActions(doc: Document, options: WorkflowOptions, install: YAMLMap[
     for (const step of ctSteps) {
       const stage = LOCAL_ACTION.exec(usesOf(step))![1]!;
       const uses = step.get('uses', true) as Scalar;
-      if (source.kind === 'installed') uses.value = `./node_modules/ct/actions/${stage}`;
+      if (source.kind === 'installed') uses.value = `./node_modules/${CT_PACKAGE}/actions/${stage}`;
       else {
         uses.value = `${source.repo}/actions/${stage}@${source.sha}`;
         uses.comment = ` ${source.version}`;
@@ -231,12 +233,12 @@ function pointActions(doc: Document, options: WorkflowOptions, install: YAMLMap[
     }
     const present = installSteps(list);
     if (source.kind === 'remote') {
-      if (options.lockfile || present.length === 0) continue;
+      if (options.nativeTfjs || present.length === 0) continue;
       for (const i of [...present].reverse()) list.items.splice(i, 1);
       ctSteps[0]!.commentBefore = ' The bundled action trains on the wasm backend it ships; no npm ci needed.';
       continue;
     }
-    if (jobWrites(pair.value)) {
+    if (jobWrites(pair.value, doc)) {
       // The template's writing jobs install nothing; their install here is the pinned one.
       if (present.length > 0) throw new Error('workflow template: a job that writes installs node_modules');
       const copies = writingInstall(install);
@@ -257,14 +259,5 @@ function pointActions(doc: Document, options: WorkflowOptions, install: YAMLMap[
     list.items[installSteps(list)[0]!]!.commentBefore = isTrain
       ? ' ct (and tfjs-node, for native training speed) from package-lock.json; node_modules is\n cached by the lockfile, so later jobs and runs skip the install.'
       : ' ct from package-lock.json (node_modules cached by the lockfile).';
-  }
-}
-
-/** Removes `npm run build` steps: ct's own repository builds its CLI, a user's gets it built in the package. */
-function dropBuildSteps(doc: Document): void {
-  for (const pair of (doc.get('jobs') as YAMLMap).items) {
-    if (!isMap(pair.value) || !pair.value.has('steps')) continue;
-    const list = steps(pair.value);
-    list.items = list.items.filter((step) => runOf(step) !== 'npm run build');
   }
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { BackendPreference } from '../config/types.js';
 import { encodeTable, type Preprocessing } from '../features/preprocessing.js';
 import { selectBackend } from '../train/backend.js';

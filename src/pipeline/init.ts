@@ -12,7 +12,7 @@ import { modelConfigFiles, type RepositoryModel, repositoryModel } from '../conf
 import type { Task } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
-import { actionsSource, ctIsDependency, installSpec, readCtFile, schemaUrl } from '../init/ct-package.js';
+import { actionsSource, ctIsDependency, installSpec, lockfileInstallsNativeTfjs, readCtFile, schemaUrl } from '../init/ct-package.js';
 import { describeSource, readInitData, sanitizeName } from '../init/data.js';
 import { type PlannedFile, refuseOverwrite, rel, withIgnored, withReadmeSection, writePlanned } from '../init/files.js';
 import { readmeMarker, renderAddedModelSection, renderConfig, renderReadmeSection } from '../init/render.js';
@@ -110,7 +110,7 @@ export interface InitOptions {
   force?: boolean;
   /**
    * `owner/repo@<commit sha>` of ct's actions in the workflows. Default: the actions of the
-   * ct installed in the repository (`./node_modules/ct/actions/<stage>`, pinned by its lockfile).
+   * ct installed in the repository (`./node_modules/ct-train/actions/<stage>`, pinned by its lockfile).
    */
   actions?: string;
   /** Config file to write (default `ct.config.yaml` in the repository). */
@@ -160,7 +160,7 @@ export async function runInit(options: InitOptions, logger: Logger): Promise<Ini
     models: [...others, model],
     registry: 'models',
     source: actions,
-    lockfile: existsSync(path.join(root, 'package-lock.json')),
+    nativeTfjs: lockfileInstallsNativeTfjs(root),
   };
   const adding = others.length > 0;
   const planned: PlannedFile[] = [

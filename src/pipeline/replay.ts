@@ -9,7 +9,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { displayPath } from '../data/files.js';
 import { isUserError } from '../errors.js';
 import { headlineMetric } from '../evaluate/metrics.js';

@@ -5,7 +5,7 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { type Dataset, loadDataset } from '../data/dataset.js';
 import { headlineMetric } from '../evaluate/metrics.js';
 import type { Preprocessing } from '../features/preprocessing.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { CtConfig } from '../config/types.js';
 import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';

@@ -3,19 +3,19 @@
  * installed, else `wasm`, else the pure-JS `cpu` backend. All three share one model
  * format, so the choice only changes speed; it is recorded in every artifact.
  *
- * How TF.js is imported: the rest of ct imports `@tensorflow/tfjs` as usual and calls
+ * How TF.js is imported: the rest of ct imports `../tf.js` (core, layers, cpu) and calls
  * `selectBackend` once before the first op. tfjs-node adds nothing but a backend: its
  * import registers the `tensorflow` backend on TF.js's engine, which lives on the
  * global object (`globalThis._tfengine`, kernels in `globalThis._tfGlobals`), so every
  * copy of `@tensorflow/tfjs-core` in the process sees it. tfjs-node 4.22 pins
- * `@tensorflow/tfjs` 4.22.0, which npm dedupes with ours; a different version would
+ * `@tensorflow/tfjs` 4.22.0, whose tfjs-core npm dedupes with ours; a different version would
  * still share the engine but bring its own Tensor classes, hence the warning below.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { BackendPreference } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -34,7 +34,7 @@ export interface BackendInfo {
   name: string;
   /** What was asked for. */
   requested: BackendPreference;
-  /** Version of `@tensorflow/tfjs`. */
+  /** Version of `@tensorflow/tfjs-core`. */
   tfjsVersion: string;
   /** Kernels replaced by ct's own (see kernels.ts); empty when none. */
   fastKernels: string[];
@@ -297,7 +297,7 @@ export async function selectBackend(preference: BackendPreference, logger: Logge
     let fastKernels: string[] = [];
     if (options.fastKernels === false) unregisterFastKernels(running);
     else fastKernels = registerFastKernels(running);
-    const info: BackendInfo = { name: running, requested: preference, tfjsVersion: tf.version.tfjs, fastKernels };
+    const info: BackendInfo = { name: running, requested: preference, tfjsVersion: tf.version['tfjs-core'], fastKernels };
     if (skipped.length > 0) info.fallbackReason = skipped.join('; ');
     if (running === 'tensorflow' && nativePackage !== null) info.nativePackage = nativePackage;
     const announcement = `TF.js backend: ${running}${info.nativePackage === undefined ? '' : ` (${info.nativePackage})`}${info.fallbackReason ? ` (skipped ${info.fallbackReason})` : ''}`;

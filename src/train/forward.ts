@@ -6,7 +6,7 @@
  * once into the pass's own memory, in microseconds. A compiled pass belongs to one loaded
  * version, and is not shared between threads.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { Task } from '../config/types.js';
 import { unscalePredictions } from '../features/label.js';
 import type { EncodedData } from '../features/preprocessing.js';

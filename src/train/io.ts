@@ -14,7 +14,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 

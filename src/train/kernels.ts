@@ -24,7 +24,7 @@
  * Each replacement handles the common case and hands anything else (other dtypes,
  * shapes outside the op's contract) to the kernel TF.js registered before it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** Kernel names this module may replace. */
 export const FAST_KERNEL_NAMES = ['UnsortedSegmentSum', 'SplitV', 'BatchMatMul', 'GatherV2'] as const;
@@ -36,8 +36,8 @@ type NumericArray = Float32Array | Int32Array | Uint8Array;
 
 /**
  * What the `cpu` backend (MathBackendCPU) offers to kernels. Only these members are
- * used; declaring them structurally avoids depending on `@tensorflow/tfjs-backend-cpu`
- * directly (it is an internal dependency of `@tensorflow/tfjs`).
+ * used; declaring them structurally keeps the kernels off the backend's internal types
+ * (ct imports `@tensorflow/tfjs-backend-cpu` only to register it, in tf.ts).
  */
 interface CpuBackendLike {
   data: { get(dataId: tf.DataId): { values?: unknown } };

@@ -2,7 +2,7 @@
  * The training loop. Our own rather than `model.fit`: its shuffle uses Math.random
  * (so reruns differ), and we want per-epoch samples/s, ETA and validation metrics.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Task, TrainingConfig } from '../config/types.js';
 import { computeMetrics, headlineMetric } from '../evaluate/metrics.js';
 import type { EncodedData } from '../features/preprocessing.js';
@@ -223,7 +223,9 @@ function tfjsStep(model: tf.LayersModel, data: EncodedData, options: FitOptions,
       // Targets: the labels in the model's units (standardised for regression).
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]!]!;
       const ys =
-        oneHot > 0 ? tf.tidy(() => tf.oneHot(tf.tensor1d(labelsBuf.subarray(0, n), 'int32'), oneHot).toFloat()) : tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+        oneHot > 0
+          ? tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labelsBuf.subarray(0, n), 'int32'), oneHot), 'float32'))
+          : tf.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = (await model.trainOnBatch(xs, ys)) as number;
       tf.dispose([...xs, ys]);
       return loss;

@@ -3,7 +3,7 @@
  * one input per feature (a sequence is one input of its length), embeddings for
  * categoricals (averaged over a text feature's tokens), an MLP body, a head per task.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { CtConfig, ModelConfig, Task, TrainingConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { inputWidth, type Preprocessing } from '../features/preprocessing.js';
@@ -131,10 +131,10 @@ function weightedLoss(task: Task, weights: readonly number[]): (yTrue: tf.Tensor
   return (yTrue, yPred) =>
     tf.tidy(() => {
       // Multiclass targets come one-hot (TF.js checks a custom loss's targets against the output's shape).
-      const classes = task === 'multiclass' ? tf.argMax(yTrue, -1).toInt() : yTrue.reshape([-1]).toInt();
+      const classes = tf.cast(task === 'multiclass' ? tf.argMax(yTrue, -1) : tf.reshape(yTrue, [-1]), 'int32');
       const perRow =
         task === 'binary' ? tf.metrics.binaryCrossentropy(yTrue, yPred) : tf.metrics.categoricalCrossentropy(tf.oneHot(classes, weights.length), yPred);
       // As Keras's class_weight: the mean over rows of weight x loss.
-      return tf.mean(tf.mul(perRow.reshape([-1]), tf.gather(w, classes)));
+      return tf.mean(tf.mul(tf.reshape(perRow, [-1]), tf.gather(w, classes)));
     });
 }

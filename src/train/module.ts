@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { MODULE_FILE } from '../artifacts.js';
 import type { CtConfig, Task } from '../config/types.js';
 import { UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Batch prediction over encoded data, in chunks so memory stays flat on millions of rows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { unscalePredictions } from '../features/label.js';
 import { type EncodedData, gatherRows } from '../features/preprocessing.js';
 

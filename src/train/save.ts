@@ -4,7 +4,7 @@
  */
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { TrainingRecord } from '../artifacts.js';
 import type { CtConfig } from '../config/types.js';
 import type { Table } from '../data/table.js';

@@ -5,7 +5,7 @@
  * refreshed normalisation is folded into the first layer, so the starting model
  * computes exactly what the parent did.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ScaleChange } from '../features/warm.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 

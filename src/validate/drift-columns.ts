@@ -2,7 +2,7 @@
  * The columns ct adds to a table before its statistics and drift are computed: the label
  * as a number (binary and regression tasks) and the production model's predictions.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { CtConfig } from '../config/types.js';
 import { type Column, numberColumnOf, type Table } from '../data/table.js';
 import { isUserError } from '../errors.js';

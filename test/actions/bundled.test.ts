@@ -5,10 +5,11 @@
  * order ct.yml wires them, they end with an open promotion pull request.
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { TrainingRecord } from '../../src/artifacts.js';
 import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.js';
 import { bareRepository, branchSha, cloneOf, commitAndPush } from '../github/git-repos.js';
@@ -182,6 +183,23 @@ describe('bundled actions, in the order of ct.yml', () => {
     const r = await step('train', { config: 'missing.yaml', out: 'out' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error::ct train: config file not found: .*missing\.yaml$/m);
+  });
+
+  it("the root action (the Marketplace's) runs the stage its input names, from the same bundles", async () => {
+    const rootAction = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as { runs: { using: string; main: string }; branding: object };
+    expect(rootAction.runs).toEqual({ using: 'node24', main: 'actions/dist/ct.js' });
+    const script = path.join(root, rootAction.runs.main);
+    const validated = await step('ct', { stage: 'validate', config: 'ct.config.yaml', out: 'out-root' }, 'push', script);
+    expect(validated.status).toBe(0);
+    expect(validated.outputs).toMatchObject({ ok: 'true' });
+    const wrong = await step('ct', { stage: 'deploy' }, 'push', script);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toMatch(/^::error::input stage: expected one of validate, train, .*, got "deploy"$/m);
+  });
+
+  it('action.yml at the root is what scripts/root-action.mjs writes from the stage actions', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/root-action.mjs'), '--check'], { encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it('predict scores with the production model and refuses, annotated, data that breaks the schema', async () => {

@@ -55,6 +55,12 @@ export interface RunnerContext {
   env: Record<string, string>;
   /** Values of the `${{ … }}` expressions the workflow uses, by their text; any other expression fails the test. */
   expressions: Record<string, string>;
+  /**
+   * The runner's copies of other repositories whose actions the workflow runs, by
+   * `owner/repo@sha` (as it downloads them beside the workspace). Other actions of other
+   * repositories (checkout, cache, artifacts) are skipped.
+   */
+  actions?: Record<string, string>;
   /** Runs a `run:` step with the step's own `env:`, evaluated; returns null to skip it (e.g. `npm ci` when node_modules is in place). */
   shell: (script: string, env: Record<string, string>) => Promise<{ status: number; log: string } | null>;
 }
@@ -70,6 +76,15 @@ function evaluate(value: string, expressions: Record<string, string>): string {
     if (v === undefined) throw new Error(`runner: no value for the expression \${{ ${expression} }}`);
     return v;
   });
+}
+
+/** Where the action a step uses lives: `./path` in the workspace, `owner/repo/path@sha` in `ctx.actions`; null to skip it. */
+function actionDirectory(uses: string | undefined, ctx: RunnerContext): string | null {
+  if (uses === undefined) return null;
+  if (uses.startsWith('./')) return path.join(ctx.workspace, uses);
+  const remote = /^([\w.-]+\/[\w.-]+)\/([\w./-]+)@([0-9a-f]{40})$/.exec(uses);
+  const copy = remote === null ? undefined : ctx.actions?.[`${remote[1]}@${remote[3]}`];
+  return copy === undefined ? null : path.join(copy, remote![2]!);
 }
 
 /**
@@ -89,10 +104,10 @@ export async function runJob(workflow: Workflow, job: string, ctx: RunnerContext
       if (r.status !== 0) break;
       continue;
     }
-    if (step.uses === undefined || !step.uses.startsWith('./')) continue;
-    const dir = path.join(ctx.workspace, step.uses);
+    const dir = actionDirectory(step.uses, ctx);
+    if (dir === null) continue;
     const metadata = path.join(dir, 'action.yml');
-    if (!existsSync(metadata)) throw new Error(`runner: ${step.uses}: no action.yml in the workspace`);
+    if (!existsSync(metadata)) throw new Error(`runner: ${step.uses}: no action.yml in ${dir}`);
     const action = parse(readFileSync(metadata, 'utf8')) as { inputs?: Record<string, { default?: string }>; runs: { using: string; main: string } };
     if (!/^node(20|24)$/.test(action.runs.using)) throw new Error(`runner: ${step.uses}: runs.using ${action.runs.using}`);
     const outputFile = path.join(ctx.temp, `${job}-${index}.out`);

@@ -63,11 +63,34 @@ describe('workflows', () => {
     }
   });
 
+  it('release.yml: a version tag builds and tests read-only; the jobs that write get only the packed files, checked', () => {
+    const w = load('release.yml');
+    expect(w.on).toEqual({ push: { tags: ['v*.*.*'] } });
+    const { build, attest, 'github-release': release, npm } = w.jobs;
+    expect(build!.permissions).toBeUndefined();
+    const runs = build!.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+    expect(runs.join('\n')).toMatch(/node scripts\/changelog-section\.mjs "\$GITHUB_REF_NAME"/);
+    expect(runs).toEqual(expect.arrayContaining(['bash .ci/run', 'npm run lint']));
+    expect(runs.join('\n')).toMatch(/node scripts\/pack\.mjs --release "\$GITHUB_REPOSITORY@\$GITHUB_SHA"/);
+    expect(attest!.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    expect(release!.permissions).toEqual({ contents: 'write' });
+    expect(npm!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    for (const job of [attest!, release!, npm!]) {
+      // No checkout and no install: nothing of the repository runs where a token can write.
+      expect(job.steps.some((s) => /^actions\/checkout@/.test(s.uses ?? '') || /npm (ci|install)/.test(s.run ?? ''))).toBe(false);
+      expect(job.steps.some((s) => s.run === 'sha256sum --check --strict SHA256SUMS')).toBe(true);
+    }
+    expect(npm!.steps.at(-1)!.run).toBe('npm publish release/*.tgz --provenance --access public --ignore-scripts');
+    expect(release!.steps.at(-1)!.run).toMatch(/gh release create "\$GITHUB_REF_NAME" .*--notes-file release\/notes\.md/);
+  });
+
   it('verify.yml runs as the base branch has it and reads the pull request as data', () => {
     const w = load('verify.yml') as Workflow & { on: Record<string, unknown> };
     expect(Object.keys(w.on)).toEqual(['pull_request_target']);
     expect(w.permissions).toEqual({ contents: 'read' });
-    expect(w.jobs.verify!.steps.at(-1)!.run).toBe('npx --no-install ct verify --head refs/ct/proposal --out verify-out');
+    // The bundled verify action of the base branch's checkout: nothing is installed, nothing of the pull request runs.
+    expect(w.jobs.verify!.steps.at(-1)).toEqual({ uses: './actions/verify', with: { head: 'refs/ct/proposal', out: 'verify-out' } });
+    expect(w.jobs.verify!.steps.some((s) => s.run?.includes('npm') === true)).toBe(false);
   });
 
   it.each(workflows)('%s: every action from another repository is pinned to a full commit sha, its version in a comment', (file) => {
@@ -155,7 +178,7 @@ describe('workflows', () => {
     expect(Object.keys(w.jobs)).toEqual(['package', 'publish', 'attest', 'notify']);
     const { package: pack, publish, notify } = w.jobs;
     expect(pack!.permissions).toBeUndefined();
-    expect(pack!.steps.some((s) => s.run?.includes('ct release') === true)).toBe(true);
+    expect(pack!.steps.find((s) => s.uses === './actions/release')).toMatchObject({ id: 'release', with: { config: '${{ inputs.config }}' } });
     expect(publish!.permissions).toEqual({ contents: 'write' });
     // No checkout, no setup-node, no npm: the write token meets only the packed files, checked against their sha256.
     expect(publish!.steps.map((s) => s.uses?.replace(/@.*/, '') ?? 'run')).toEqual(['actions/download-artifact', 'run', 'run']);

@@ -111,7 +111,8 @@ const bins = lockfileBins(path.join(root, 'package-lock.json'));
 /** The workflows `ct init` writes into a fresh repository, by mode. */
 async function generated(mode: 'installed' | 'remote' | 'remote+lockfile'): Promise<Array<[string, string]>> {
   const cwd = mkdtempSync(path.join(tmpdir(), 'ct-write-jobs-'));
-  if (mode === 'remote+lockfile') writeFileSync(path.join(cwd, 'package-lock.json'), '{}\n');
+  if (mode === 'remote+lockfile')
+    writeFileSync(path.join(cwd, 'package-lock.json'), `${JSON.stringify({ packages: { 'node_modules/@tensorflow/tfjs-node': { version: '4.22.0' } } })}\n`);
   const actions = mode === 'installed' ? undefined : `acme/ct@${'a'.repeat(40)}`;
   await runInit(
     { data: path.join(root, 'node_modules/vega-datasets/data/penguins.json'), label: 'Species', cwd, ...(actions === undefined ? {} : { actions }) },
@@ -128,9 +129,11 @@ describe('a job that writes runs no code it did not pin', () => {
 
   it('a pull_request_target job is held to the same rules, whatever its permissions: verify.yml with a cache fails', () => {
     const text = readFileSync(path.join(workflowDir, 'verify.yml'), 'utf8');
-    expect(writeJobProblems('cached.yml', text.replace('node-version: 20', 'node-version: 20\n          cache: npm'), bins)).toEqual([
-      'cached.yml verify: setup-node restores a cache (cache: "npm")',
-    ]);
+    const cached = text.replace(
+      '      - uses: ./actions/verify',
+      '      - uses: actions/setup-node@v4\n        with:\n          cache: npm\n      - uses: ./actions/verify',
+    );
+    expect(writeJobProblems('cached.yml', cached, bins)).toEqual(['cached.yml verify: setup-node restores a cache (cache: "npm")']);
   });
 
   it.each(['installed', 'remote', 'remote+lockfile'] as const)('the workflows ct init writes (%s actions)', async (mode) => {

@@ -3,7 +3,7 @@
  * or argument it cannot use is one line `ct: ...` with exit code 2, found before any config
  * or data is read (these run where there is no ct.config.yaml).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
@@ -35,6 +35,13 @@ beforeAll(() => {
 afterAll(() => {
   process.chdir(cwd);
   rmSync(empty, { recursive: true, force: true });
+});
+
+describe('ct --version', () => {
+  it("prints the package's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect(await ct([flag])).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
 });
 
 describe('ct <verb> --help', () => {

@@ -81,7 +81,7 @@ describe('the models of a repository', () => {
       'data/cars/schema.json',
     ]);
     const ctYml =
-      'jobs:\n  plan:\n    steps:\n      - uses: ./node_modules/ct/actions/models\n        with:\n          configs: models/a.yaml, ct.config.yaml\n';
+      'jobs:\n  plan:\n    steps:\n      - uses: ./node_modules/ct-train/actions/models\n        with:\n          configs: models/a.yaml, ct.config.yaml\n';
     expect(listedConfigs(ctYml)).toEqual(['models/a.yaml', 'ct.config.yaml']);
     expect(listedConfigs(ctYml.replace(/\n {8}with:.*$/s, '\n'))).toEqual([]);
   });

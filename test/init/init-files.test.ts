@@ -46,10 +46,18 @@ describe('ct init files', () => {
     expect(deploy).toMatch(/^# Written by `ct init`/);
     expect(deploy).toContain("paths: ['models/**/production.json']");
     const deployModel = readFileSync(path.join(cwd, '.github/workflows/deploy-model.yml'), 'utf8');
-    expect(deployModel).toContain('npx --no-install ct release --config "$CONFIG" --out out');
+    const packSteps = (parse(deployModel) as WorkflowShape).jobs.package!.steps;
+    expect(packSteps.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'actions/cache',
+      'npm ci --no-audit --no-fund',
+      './node_modules/ct-train/actions/release',
+      'actions/upload-artifact',
+    ]);
     expect(deployModel).not.toContain('npm run build');
     const text = readFileSync(path.join(cwd, 'ct.config.yaml'), 'utf8');
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct/docs/ct.config.schema.json');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/ct-train/docs/ct.config.schema.json');
     const { config } = loadConfig(path.join(cwd, 'ct.config.yaml'));
     expect(config).toMatchObject({ name: 'penguins', task: 'multiclass', data: { path: 'data/penguins/penguins.jsonl', split: { method: 'hash' } } });
     expect(config.features.map((f) => f.column).sort()).toEqual([
@@ -89,7 +97,7 @@ describe('ct init files', () => {
       expect(content).toMatch(/^permissions:\n {2}contents: read$/m);
       const uses = [...content.matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()] as const);
       for (const [ref, comment] of uses) {
-        const stage = /^\.\/node_modules\/ct\/actions\/([\w-]+)$/.exec(ref)?.[1];
+        const stage = /^\.\/node_modules\/ct-train\/actions\/([\w-]+)$/.exec(ref)?.[1];
         // ct's actions as the installed package holds them (this repository's actions/ is what npm packs).
         if (stage !== undefined) expect(existsSync(path.join(root, 'actions', stage, 'action.yml'))).toBe(true);
         // A workflow ct init wrote beside it, called at the same commit.
@@ -102,16 +110,23 @@ describe('ct init files', () => {
     for (const file of ['ct.yml', 'ct-model.yml']) {
       for (const [job, { steps, uses }] of Object.entries(workflow(file).jobs)) {
         if (uses !== undefined) continue;
-        const at = steps.findIndex((s) => s.uses?.startsWith('./node_modules/ct/actions/') === true);
+        const at = steps.findIndex((s) => s.uses?.startsWith('./node_modules/ct-train/actions/') === true);
         // The provenance job runs no ct and installs nothing: it attests files another job made.
         if (at < 0) expect([job, steps.some((s) => s.run !== undefined)]).toEqual(['attest', false]);
         else expect([job, steps.slice(0, at).some((s) => /^npm ci\b/.test(s.run ?? ''))]).toEqual([job, true]);
       }
     }
     expect(workflow('ct.yml').on.push.paths).toEqual(['ct.*.yaml', 'data/penguins/schema.json', 'data/penguins/penguins.jsonl']);
-    expect(readFileSync(path.join(cwd, '.github/workflows/verify.yml'), 'utf8')).toMatch(
-      /^ {6}- run: npx --no-install ct verify --head refs\/ct\/proposal --out verify-out$/m,
-    );
+    // verify.yml runs on pull_request_target: held to the rule of a job that writes (no cache, no install script).
+    const verifySteps = workflow('verify.yml').jobs.verify!.steps;
+    expect(verifySteps.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual([
+      'actions/checkout',
+      expect.stringMatching(/fetch --no-tags origin/) as unknown,
+      'actions/setup-node',
+      'npm ci --ignore-scripts --no-audit --no-fund',
+      './node_modules/ct-train/actions/verify',
+    ]);
+    expect(verifySteps.at(-1)!.with).toEqual({ head: 'refs/ct/proposal', out: 'verify-out' });
   });
 
   it("ct.yml and ct-model.yml are ct's own but for the documented differences: paths, where the actions come from, node_modules installed in each job", async () => {
@@ -124,7 +139,7 @@ describe('ct init files', () => {
         if (job.uses !== undefined) continue;
         job.steps = job.steps
           .filter((s) => !/^actions\/(setup-node|cache)@/.test(s.uses ?? '') && !/^npm ci\b/.test(s.run ?? ''))
-          .map((s) => (s.uses === undefined ? s : { ...s, uses: s.uses.replace(/^\.\/(node_modules\/ct\/)?actions\//, 'ct:') }));
+          .map((s) => (s.uses === undefined ? s : { ...s, uses: s.uses.replace(/^\.\/(node_modules\/ct-train\/)?actions\//, 'ct:') }));
         // The plan's list of configs (the user's) and ct's own source as every model's input (ct's).
         for (const step of job.steps) if (step.uses === 'ct:models') step.with = { ...step.with, configs: undefined, shared: undefined };
       }
@@ -137,13 +152,13 @@ describe('ct init files', () => {
     const written = parse(readFileSync(path.join(cwd, '.github/workflows/ct.yml'), 'utf8')) as WorkflowShape;
     expect(written.on.push.paths).toEqual(['ct.*.yaml', 'models/penguins.yaml', 'data/penguins/schema.json', 'data/penguins/penguins.jsonl']);
     // A config ct would not find at the root by its name is listed for the plan.
-    expect(written.jobs.plan!.steps.find((s) => s.uses === './node_modules/ct/actions/models')!.with).toEqual({
+    expect(written.jobs.plan!.steps.find((s) => s.uses === './node_modules/ct-train/actions/models')!.with).toEqual({
       model: '${{ inputs.model }}',
       configs: 'models/penguins.yaml',
     });
   });
 
-  it("--actions <owner/repo@sha> runs ct's bundled actions from that commit; npm ci stays only where a lockfile exists; a tag is refused", async () => {
+  it("--actions <owner/repo@sha> runs ct's bundled actions from that commit; npm ci stays only where the lockfile installs tfjs-node; a tag is refused", async () => {
     const sha = 'a'.repeat(40);
     const bare = repo();
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: bare, actions: `acme/ct@${sha}` }, silentLogger);
@@ -153,8 +168,14 @@ describe('ct init files', () => {
     expect(text).not.toMatch(/run: npm ci|node_modules/);
     expect(text).toMatch(/# The bundled action trains on the wasm backend it ships; no npm ci needed\.\n {6}- uses: acme\/ct\/actions\/train@/);
 
+    // A lockfile alone installs nothing: ct comes bundled in the action.
+    const plain = repo();
+    writeFileSync(path.join(plain, 'package-lock.json'), `${JSON.stringify({ packages: { '': { name: 'lab' } } })}\n`);
+    await runInit({ data: vega('penguins.json'), label: 'Species', cwd: plain, actions: `acme/ct@${sha}` }, silentLogger);
+    expect(readFileSync(path.join(plain, '.github/workflows/ct-model.yml'), 'utf8')).not.toMatch(/run: npm ci|node_modules/);
+
     const locked = repo();
-    writeFileSync(path.join(locked, 'package-lock.json'), '{}\n');
+    writeFileSync(path.join(locked, 'package-lock.json'), `${JSON.stringify({ packages: { 'node_modules/@tensorflow/tfjs-node': { version: '4.22.0' } } })}\n`);
     await runInit({ data: vega('penguins.json'), label: 'Species', cwd: locked, actions: `acme/ct@${sha}` }, silentLogger);
     const train = (parse(readFileSync(path.join(locked, '.github/workflows/ct-model.yml'), 'utf8')) as WorkflowShape).jobs.train!.steps;
     expect(train.map((s) => s.run ?? s.uses!.replace(/@.*/, ''))).toEqual([
@@ -168,7 +189,7 @@ describe('ct init files', () => {
     ]);
 
     await expect(runInit({ data: vega('penguins.json'), label: 'Species', cwd: repo(), actions: 'acme/ct@v1' }, silentLogger)).rejects.toThrow(
-      /^--actions: expected <owner>\/<repo>@<full commit sha> \(a tag can be moved to other code\), got "acme\/ct@v1"$/,
+      /^--actions: expected npm or <owner>\/<repo>@<full commit sha> \(a tag can be moved to other code\), got "acme\/ct@v1"$/,
     );
   });
 
@@ -185,7 +206,7 @@ describe('ct init files', () => {
     expect(readFileSync(path.join(cwd, 'README.md'), 'utf8')).toMatch(/^1\. Add ct to the repository: `npm install --save-dev \S+`/m);
     expect(readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('out/\n.ct/\nnode_modules/\n');
 
-    writeFileSync(path.join(cwd, 'package.json'), JSON.stringify({ devDependencies: { ct: 'github:acme/ct#' + 'b'.repeat(40) } }));
+    writeFileSync(path.join(cwd, 'package.json'), JSON.stringify({ devDependencies: { 'ct-train': 'github:acme/ct#' + 'b'.repeat(40) } }));
     writeFileSync(path.join(cwd, '.gitignore'), 'node_modules/\nout/\n.ct/\n');
     warnings.length = 0;
     const again = await runInit({ data: vega('penguins.json'), label: 'Species', cwd, force: true }, logger);

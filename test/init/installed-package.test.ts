@@ -1,6 +1,6 @@
 /**
  * ct as a user's repository gets it: the package `npm pack` makes (what npm installs from
- * ct's git repository after `prepare` built dist/), unpacked into node_modules/ct of a
+ * ct's git repository after `prepare` built dist/), unpacked into node_modules/ct-train of a
  * clone of a bare origin. `ct init` from that package writes workflows whose every ct step
  * is an action of the package; run in order by the stand-in runner against the loopback
  * GitHub API they end in an open promotion pull request, which the written verify.yml
@@ -33,36 +33,62 @@ async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promis
   return { status, log };
 }
 
-describe('ct installed from its package in a user repository', () => {
+/**
+ * `installed`: the package as a git install or `--actions npm` leaves it, the workflows run
+ * its actions from node_modules after `npm ci`. `released`: the package a release packs
+ * (scripts/pack.mjs, release.json), the workflows pin the release's bundled actions, which
+ * the runner fetches as a copy of that commit beside the workspace: no job installs anything.
+ */
+const RELEASE_COMMIT = 'c0ffee'.padEnd(40, '1');
+
+describe.each(['installed', 'released'] as const)('ct installed from its package in a user repository (%s)', (mode) => {
   let origin: string;
   let workspace: string;
   let temp: string;
   let github: FakeGitHub;
   let packed: string[];
+  let actions: string;
 
   beforeAll(async () => {
     temp = mkdtempSync(path.join(tmpdir(), 'ct-installed-'));
-    const [pack] = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp], {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }),
-    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    packed = pack!.files.map((f) => f.path);
+    const tarball =
+      mode === 'installed'
+        ? path.join(
+            temp,
+            (
+              JSON.parse(
+                execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp], {
+                  cwd: root,
+                  encoding: 'utf8',
+                  stdio: ['ignore', 'pipe', 'ignore'],
+                }),
+              ) as Array<{ filename: string }>
+            )[0]!.filename,
+          )
+        : execFileSync(process.execPath, [path.join(root, 'scripts/pack.mjs'), '--release', `acme/ct@${RELEASE_COMMIT}`, '--out', temp], {
+            encoding: 'utf8',
+          }).trim();
+    packed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
     origin = bareRepository();
     workspace = cloneOf(origin);
-    const ctDir = path.join(workspace, 'node_modules/ct');
+    const ctDir = path.join(workspace, 'node_modules/ct-train');
     mkdirSync(ctDir, { recursive: true });
-    execFileSync('tar', ['-xzf', path.join(temp, pack!.filename), '-C', ctDir, '--strip-components=1']);
+    execFileSync('tar', ['-xzf', tarball, '-C', ctDir, '--strip-components=1']);
+    // The runner's copy of the release commit's actions (the repository's files, as it fetches them): no node_modules near it.
+    actions = path.join(temp, '_actions/acme/ct', RELEASE_COMMIT);
+    mkdirSync(actions, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', actions, '--strip-components=1']);
     // ct's own dependencies, where npm would have installed them; and its bin link.
     symlinkSync(path.join(root, 'node_modules'), path.join(ctDir, 'node_modules'));
     mkdirSync(path.join(workspace, 'node_modules/.bin'));
     chmodSync(path.join(ctDir, 'bin/ct.js'), 0o755);
-    symlinkSync('../ct/bin/ct.js', path.join(workspace, 'node_modules/.bin/ct'));
+    symlinkSync('../ct-train/bin/ct.js', path.join(workspace, 'node_modules/.bin/ct'));
     writeFileSync(
       path.join(workspace, 'package.json'),
-      `${JSON.stringify({ name: 'penguin-lab', private: true, devDependencies: { ct: `github:acme/ct#${'c'.repeat(40)}` } }, null, 2)}\n`,
+      `${JSON.stringify({ name: 'penguin-lab', private: true, devDependencies: { 'ct-train': `github:acme/ct#${'c'.repeat(40)}` } }, null, 2)}\n`,
     );
     writeFileSync(path.join(workspace, '.gitignore'), 'node_modules/\n');
     github = await startFakeGitHub({ owner: 'acme', repo: 'penguin-lab', token: TOKEN, headSha: (b) => branchSha(origin, b) });
@@ -71,8 +97,12 @@ describe('ct installed from its package in a user repository', () => {
     await github.close();
   });
 
+  /** How the written workflows refer to ct's action `stage`. */
+  const actionRef = (stage: string): string =>
+    mode === 'installed' ? `./node_modules/ct-train/actions/${stage}` : `acme/ct/actions/${stage}@${RELEASE_COMMIT}`;
+
   it('the package holds the CLI, the actions with their bundles, the config schema and the workflow templates, and no tests or data', () => {
-    for (const stage of ['validate', 'train', 'evaluate', 'promote', 'models']) {
+    for (const stage of ['validate', 'train', 'evaluate', 'promote', 'models', 'verify', 'release']) {
       expect(packed).toEqual(expect.arrayContaining([`actions/${stage}/action.yml`, `actions/${stage}/index.mjs`, `actions/dist/${stage}.js`]));
     }
     expect(packed).toEqual(
@@ -90,19 +120,21 @@ describe('ct installed from its package in a user repository', () => {
       ]),
     );
     expect(packed.filter((f) => /^(test|data|bench|src)\//.test(f))).toEqual([]);
+    // A release's package names the commit of its bundled actions.
+    expect(packed.includes('release.json')).toBe(mode === 'released');
   });
 
   it("an install whose build did not run (npm refused ct's prepare script) says so in one line, exit 2", async () => {
     const unbuilt = mkdtempSync(path.join(tmpdir(), 'ct-unbuilt-'));
-    cpSync(path.join(workspace, 'node_modules/ct/bin'), path.join(unbuilt, 'bin'), { recursive: true });
-    cpSync(path.join(workspace, 'node_modules/ct/package.json'), path.join(unbuilt, 'package.json'));
+    cpSync(path.join(workspace, 'node_modules/ct-train/bin'), path.join(unbuilt, 'bin'), { recursive: true });
+    cpSync(path.join(workspace, 'node_modules/ct-train/package.json'), path.join(unbuilt, 'package.json'));
     const r = await runNode(path.join(unbuilt, 'bin/ct.js'), ['run'], { cwd: unbuilt });
     expect([r.status, r.stdout]).toEqual([2, '']);
-    expect(r.stderr).toMatch(/^ct: the compiled CLI \(dist\/\) is missing: .*npm install-scripts approve ct, then install ct again\)\n$/);
+    expect(r.stderr).toMatch(/^ct: the compiled CLI \(dist\/\) is missing: .*npm install-scripts approve ct-train, then install ct again\)\n$/);
   });
 
   it('init, then the written ct.yml and ct-model.yml run job by job, end in a promotion pull request that verify.yml re-checks', async () => {
-    const init = await runNode(path.join(workspace, 'node_modules/ct/bin/ct.js'), ['init', '--data', penguins, '--label', 'Species'], { cwd: workspace });
+    const init = await runNode(path.join(workspace, 'node_modules/ct-train/bin/ct.js'), ['init', '--data', penguins, '--label', 'Species'], { cwd: workspace });
     // ct is a dependency here: no warning, and the README's steps do not ask to install it.
     expect(init.stderr).toBe('');
     expect(init.status).toBe(0);
@@ -122,6 +154,7 @@ describe('ct installed from its package in a user repository', () => {
     const ctx: RunnerContext = {
       workspace,
       temp,
+      actions: { [`acme/ct@${RELEASE_COMMIT}`]: actions },
       env: {
         GITHUB_ACTIONS: 'true',
         GITHUB_EVENT_NAME: 'push',
@@ -139,9 +172,9 @@ describe('ct installed from its package in a user repository', () => {
         'github.token': TOKEN,
         'steps.app-token.outputs.token || github.token': TOKEN,
       },
-      // node_modules is already in place, as the cached `npm ci` leaves it.
+      // node_modules is already in place, as the cached `npm ci` leaves it (installed); nothing is installed (released).
       shell: async (script) => {
-        if (!/^npm ci\b/.test(script)) throw new Error(`unexpected run step in ct.yml: ${script}`);
+        if (mode === 'released' || !/^npm ci\b/.test(script)) throw new Error(`unexpected run step in ct.yml: ${script}`);
         installs.push(script);
         return null;
       },
@@ -159,10 +192,10 @@ describe('ct installed from its package in a user repository', () => {
     for (const job of ['validate', 'train', 'evaluate', 'promote']) {
       byJob[job] = await runJob(modelYml, job, legCtx);
       expectAllPassed(byJob[job]);
-      // Each job ran exactly one ct action, from node_modules/ct (named by its id where it has one).
-      expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' || job === 'train' ? job : `./node_modules/ct/actions/${job}`]);
+      // Each job ran exactly one ct action, from node_modules/ct-train or the release (named by its id where it has one).
+      expect(byJob[job].map((r) => r.step)).toEqual([job === 'validate' || job === 'train' ? job : actionRef(job)]);
     }
-    expect(installs).toHaveLength(5);
+    expect(installs).toHaveLength(mode === 'installed' ? 5 : 0);
     expect(byJob.validate![0]!.outputs).toMatchObject({ ok: 'true', 'retrain-needed': 'true' });
     expect(byJob.evaluate![0]!.outputs).toMatchObject({ passed: 'true' });
     expect(byJob.promote![0]!.outputs).toMatchObject({ promoted: 'true', 'pr-number': '1' });
@@ -193,6 +226,7 @@ describe('ct installed from its package in a user repository', () => {
       expressions: { ...ctx.expressions, 'github.event.pull_request.number': '1' },
       shell: async (script, env) => {
         ran.push(script);
+        if (mode === 'released' && /^npm\b/.test(script)) throw new Error(`released workflows install nothing: ${script}`);
         return /^npm ci\b/.test(script)
           ? null
           : bash(script, workspace, { ...process.env, CI: 'true', ...env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: prEvent });
@@ -202,10 +236,10 @@ describe('ct installed from its package in a user repository', () => {
     const verify = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', verifyCtx(ran));
     expectAllPassed(verify);
     expect(ran).toEqual([
-      'npm ci --ignore-scripts --no-audit --no-fund',
       'git -c "http.extraheader=AUTHORIZATION: basic $(printf \'x-access-token:%s\' "$TOKEN" | base64 -w0)" fetch --no-tags origin "+refs/pull/${PR_NUMBER}/head:refs/ct/proposal"',
-      'npx --no-install ct verify --head refs/ct/proposal --out verify-out',
+      ...(mode === 'installed' ? ['npm ci --ignore-scripts --no-audit --no-fund'] : []),
     ]);
+    expect(verify.at(-1)!.step).toBe(actionRef('verify'));
     expect(verify.at(-1)!.log).toMatch(/^ok: source: branch ct\/promote\/penguins; promotions come from ct\/promote\/penguins$/m);
     expect(verify.at(-1)!.log).toMatch(/^ok: metrics of \S+: \d+ metrics reproduce on 69 rows$/m);
     // The work tree is the base branch's, untouched.
@@ -216,8 +250,9 @@ describe('ct installed from its package in a user repository', () => {
     writeFileSync(data, readFileSync(data, 'utf8').split('\n').slice(1).join('\n'));
     const changed = await runJob(readWorkflow(path.join(workspace, '.github/workflows/verify.yml')), 'verify', verifyCtx([]));
     expect(changed.at(-1)!.status).toBe(1);
+    expect(changed.at(-1)!.log).toMatch(/^::error::1 check failed: evaluation data$/m);
     expect(changed.at(-1)!.log).toMatch(
-      /^warning: FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m,
+      /^::warning::FAILED: evaluation data: data\/penguins\/penguins\.jsonl has changed since the evaluation read it \(its fingerprint differs\)$/m,
     );
   });
 });

@@ -8,7 +8,7 @@
  */
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { fileSaveHandler } from '../../src/train/io.js';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 

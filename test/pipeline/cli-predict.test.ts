@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { stringify } from 'yaml';
 import { readTable } from '../../src/data/read.js';
 import { type Table, valueAt } from '../../src/data/table.js';

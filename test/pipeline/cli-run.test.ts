@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { parse, stringify } from 'yaml';
 import { readTable } from '../../src/data/read.js';
 import { takeRows, valueAt } from '../../src/data/table.js';

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { checkConfig } from '../../src/config/load.js';
 import { takeRows } from '../../src/data/table.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { jest } from '@jest/globals';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { UserError } from '../../src/errors.js';
 import { selectBackend } from '../../src/train/backend.js';
 

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { checkConfig } from '../../src/config/load.js';
 import type { CtConfig } from '../../src/config/types.js';
 import { readTables } from '../../src/data/read.js';
@@ -50,7 +50,7 @@ function config(task: 'binary' | 'multiclass' | 'regression', model: Record<stri
 /** Every weight moved by a seeded random amount, so biases are not zero and embeddings differ. */
 function perturb(model: tf.LayersModel): void {
   let seed = 11;
-  model.setWeights(model.getWeights().map((w) => tf.tidy(() => w.add(tf.randomNormal(w.shape, 0, 0.3, 'float32', seed++)))));
+  model.setWeights(model.getWeights().map((w) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0, 0.3, 'float32', seed++)))));
 }
 
 describe('compileForward', () => {

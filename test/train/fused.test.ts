@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { checkConfig } from '../../src/config/load.js';
 import type { CtConfig } from '../../src/config/types.js';
 import { readTables } from '../../src/data/read.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { MODEL_JSON, WEIGHTS_BIN, fileLoadHandler, fileSaveHandler } from '../../src/train/io.js';
 import { expectUserErrorAsync as expectUserError } from '../helpers.js';

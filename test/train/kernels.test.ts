@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { mulberry32 } from '../../src/train/random.js';
 import { isFastKernelRegistered, registerFastKernels, unregisterFastKernels } from '../../src/train/kernels.js';

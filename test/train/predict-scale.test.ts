@@ -3,7 +3,7 @@
  * un-scaled with the preprocessing's label scale; older models (no scale) and
  * classification heads pass through unchanged.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { checkConfig } from '../../src/config/load.js';
 import { encodeTable, fitPreprocessing, type Preprocessing } from '../../src/features/preprocessing.js';
 import { selectBackend } from '../../src/train/backend.js';

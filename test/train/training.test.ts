@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { checkConfig } from '../../src/config/load.js';
 import type { CtConfig } from '../../src/config/types.js';
 import { readTables } from '../../src/data/read.js';

@@ -4,7 +4,7 @@
  * categories as the parent's out-of-vocabulary, refreshed scales folded into the first
  * layer), and the decision between a warm start and a full retrain.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import type { TrainingRecord } from '../../src/artifacts.js';
 import { encodeTable, fitPreprocessing, type NumericFeature, type Preprocessing } from '../../src/features/preprocessing.js';
 import { warmPreprocessing, warmStartMismatch } from '../../src/features/warm.js';

@@ -3,7 +3,7 @@
  * model's predictions. A batch the model cannot read (a missing column) gets no
  * prediction column; a bug while scoring is not swallowed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import type { NumberColumn, Table } from '../../src/data/table.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../../src/features/derived.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';

@@ -2,12 +2,12 @@ import { createRequire as __ctCreateRequire } from 'node:module'; import { dirna
 import {
   UserError,
   findRepositoryRoot
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({

@@ -1,5 +1,11 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  FAR_Z,
+  encodeFeatureColumn,
+  farLimits,
+  featureColumnMismatch
+} from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
+import {
   atomsFromCounts,
   atomsFromSample,
   atomsQuantile,
@@ -13,12 +19,18 @@ import {
   populationStabilityIndex,
   twoProportionZTest,
   wassersteinDistance
-} from "./bootstrap-worker+evaluate+monitor+predict+train+validate.js";
+} from "./bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
 import {
   readCsvChunks,
   readJsonLinesChunks,
   readParquetChunks
-} from "./evaluate+monitor+predict+promote+train+validate.js";
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  findColumn,
+  locateRow,
+  stringColumnOf,
+  valueAt
+} from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DATA_EXTENSIONS,
   DEFAULT_CONSTRAINT_TOLERANCE,
@@ -33,88 +45,12 @@ import {
   parseSchema,
   parseTimestampString,
   remoteError
-} from "./evaluate+models+monitor+predict+promote+train+validate.js";
-import {
-  FAR_Z,
-  encodeFeatureColumn,
-  encodeTable,
-  farLimits,
-  featureColumnMismatch,
-  fileLoadHandler,
-  labelledRows,
-  predictRows,
-  registerSavedModule
-} from "./evaluate+infra-child+monitor+predict+train+validate.js";
-import {
-  findColumn,
-  locateRow,
-  require_tf_node,
-  stringColumnOf,
-  valueAt
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MS_PER_DAY,
   UserError,
   readJson
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import {
-  scoreRows
-} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import {
-  __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
-
-// src/evaluate/score.ts
-var tf = __toESM(require_tf_node(), 1);
-import path from "node:path";
-async function loadModel(dir, role) {
-  const preprocessing = readJson(path.join(dir, "preprocessing.json"), `${role} preprocessing`);
-  const model = await loadLayersModel2(dir, role);
-  return { dir, preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
-}
-async function loadLayersModel2(dir, role) {
-  await registerSavedModule(dir, role);
-  try {
-    return await tf.loadLayersModel(fileLoadHandler(dir));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    const hint = /^Unknown layer: /.test(reason) ? " (a custom layer of a model module must be registered in its registerLayers(tf))" : "";
-    throw new UserError(`${role} in ${displayPath(dir)} cannot be loaded: ${reason.replace(/\. This may be due to.*$/, ".")}${hint}`, {
-      cause: error
-    });
-  }
-}
-function scoreLabelledRows(table, model, options) {
-  const { encoded, selected, labels, preds } = predictLabelledRows(table, model);
-  return { encoded, selected, scored: scoreRows(model.preprocessing.task, labels, preds, options) };
-}
-function predictLabelledRows(table, model) {
-  const encoded = encodeTable(table, model.preprocessing);
-  const selected = labelledRows(encoded);
-  const labels = Float32Array.from(selected, (i) => encoded.labels[i]);
-  return { encoded, selected, labels, preds: predictRows(model.model, encoded, selected) };
-}
-function scoreSameRows(table, candidate, production, options, productionName) {
-  const task = candidate.preprocessing.task;
-  const { encoded, selected, scored: candidateScored } = scoreLabelledRows(table, candidate, options);
-  const labels = candidateScored.labels;
-  if (production === null) return { encoded, productionEncoded: null, selected, labels, candidate: candidateScored, production: null };
-  if (production.preprocessing.task !== task || production.width !== candidate.width) {
-    throw new UserError(
-      `${productionName} predicts a ${production.preprocessing.task} label with ${production.width} output(s), the candidate a ${task} label with ${candidate.width}: they cannot be compared on the same rows`
-    );
-  }
-  const classes = (m) => JSON.stringify(m.preprocessing.label.classes ?? null);
-  if (classes(production) !== classes(candidate)) {
-    throw new UserError(
-      `${productionName} predicts the classes ${classes(production)}, the candidate ${classes(candidate)}: their outputs cannot be compared row by row`
-    );
-  }
-  const productionEncoded = encodeTable(table, production.preprocessing, { withLabels: false });
-  const productionScored = scoreRows(task, labels, predictRows(production.model, productionEncoded, selected), options);
-  return { encoded, productionEncoded, selected, labels, candidate: candidateScored, production: productionScored };
-}
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/features/domain.ts
 var DEFAULT_INPUT_TOLERANCE = 1e-3;
@@ -1172,16 +1108,16 @@ function quantile(column, q) {
 
 // src/data/stream.ts
 var DEFAULT_CHUNK_ROWS = 65536;
-async function* readChunks(path2, options = {}) {
-  assertDataFile(path2);
-  const format = options.format ?? formatOf(path2);
-  if (isRemote(path2) && format !== "parquet") {
-    const local = await localCopy(path2);
+async function* readChunks(path, options = {}) {
+  assertDataFile(path);
+  const format = options.format ?? formatOf(path);
+  if (isRemote(path) && format !== "parquet") {
+    const local = await localCopy(path);
     const localShown = displayPath(local);
     try {
-      for await (const table of readChunks(local, { ...options, ...format === void 0 ? {} : { format } })) yield asRemote(table, localShown, path2);
+      for await (const table of readChunks(local, { ...options, ...format === void 0 ? {} : { format } })) yield asRemote(table, localShown, path);
     } catch (error) {
-      throw remoteError(error, localShown, path2);
+      throw remoteError(error, localShown, path);
     }
     return;
   }
@@ -1194,17 +1130,17 @@ async function* readChunks(path2, options = {}) {
   };
   switch (format) {
     case "parquet":
-      yield* readParquetChunks(path2, common);
+      yield* readParquetChunks(path, common);
       return;
     case "csv":
-      yield* readCsvChunks(path2, common);
+      yield* readCsvChunks(path, common);
       return;
     case "jsonl":
-      yield* readJsonLinesChunks(path2, common);
+      yield* readJsonLinesChunks(path, common);
       return;
     default:
       throw new UserError(
-        `cannot tell the format of ${displayPath(path2)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
+        `cannot tell the format of ${displayPath(path)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
       );
   }
 }
@@ -2114,10 +2050,6 @@ function imputedLines(preprocessing, imputed, rows) {
 }
 
 export {
-  loadModel,
-  loadLayersModel2 as loadLayersModel,
-  scoreLabelledRows,
-  scoreSameRows,
   createInputDomainChecker,
   imputedSummary,
   createStatistics,

@@ -3,7 +3,6 @@ import {
   code,
   evaluationMarkdown,
   plain,
-  registryPath,
   text,
   trainedWith
 } from "./evaluate+monitor+predict+promote+train+validate.js";
@@ -12,20 +11,23 @@ import {
   repositoryRoot
 } from "./evaluate+models+monitor+promote+train+validate.js";
 import {
+  registryPath
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
+import {
   require_tunnel,
   require_undici
-} from "./evaluate+models+monitor+predict+promote+train+validate.js";
+} from "./ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric
-} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({

@@ -4,16 +4,29 @@ import {
   createInputDomainChecker,
   createStatistics,
   labelOptional,
-  loadLayersModel,
   nullFraction,
   parseStatistics,
   quantile,
   readChunksOf,
   rowHashes,
-  scoreLabelledRows,
   validateChunks,
   valueCount
 } from "./evaluate+monitor+predict+train+validate.js";
+import {
+  validationMarkdown
+} from "./evaluate+monitor+predict+promote+train+validate.js";
+import {
+  loadLayersModel,
+  scoreLabelledRows
+} from "./evaluate+monitor+predict+train+validate+verify.js";
+import {
+  encodeTable,
+  labelColumnValues,
+  predictRows,
+  selectBackend,
+  utcDayOfWeek,
+  utcHourOfDay
+} from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
   dataSource,
   fingerprintFiles,
@@ -23,9 +36,15 @@ import {
   readTables,
   registryPath,
   schemaPath,
-  validationMarkdown,
   verifiedProductionDir
-} from "./evaluate+monitor+predict+promote+train+validate.js";
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  artifactPaths,
+  findColumn,
+  numberColumnOf,
+  stringColumnOf,
+  takeRows
+} from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DEFAULT_SEVERITY,
   dayNumber,
@@ -34,22 +53,7 @@ import {
   listPartitions,
   parseSchema,
   widenSchema
-} from "./evaluate+models+monitor+predict+promote+train+validate.js";
-import {
-  encodeTable,
-  labelColumnValues,
-  predictRows,
-  selectBackend,
-  utcDayOfWeek,
-  utcHourOfDay
-} from "./evaluate+infra-child+monitor+predict+train+validate.js";
-import {
-  artifactPaths,
-  findColumn,
-  numberColumnOf,
-  stringColumnOf,
-  takeRows
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MS_PER_DAY,
   MS_PER_HOUR,
@@ -57,11 +61,11 @@ import {
   isUserError,
   readJson,
   writeJson
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric,
   weightedMetrics
-} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/pipeline/validate.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";

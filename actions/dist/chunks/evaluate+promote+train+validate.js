@@ -11,12 +11,8 @@ import {
 } from "./evaluate+monitor+promote+train+validate.js";
 import {
   evaluationMarkdown,
-  hashFiles,
   modelCardMarkdown,
-  modelDir,
   num,
-  publishVersion,
-  registryPath,
   signed,
   table,
   text
@@ -25,20 +21,26 @@ import {
   commitToBranch
 } from "./evaluate+models+monitor+promote+train+validate.js";
 import {
-  describeLeg
-} from "./evaluate+models+monitor+predict+promote+train+validate.js";
+  hashFiles,
+  modelDir,
+  publishVersion,
+  registryPath
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MODULE_FILE,
   artifactPaths,
   modelFiles
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  describeLeg
+} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
   appendJobSummary,
   faultPoint,
   readJson,
   writeJson
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/pipeline/promote.ts
 import { existsSync, writeFileSync } from "node:fs";

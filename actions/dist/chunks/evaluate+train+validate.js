@@ -1,5 +1,8 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  runInfraCheck
+} from "./evaluate+infra-child+train+validate.js";
+import {
   ACTIVATIONS,
   Arena,
   BETA1,
@@ -17,51 +20,36 @@ import {
   waitWhile
 } from "./evaluate+fused-worker+train+validate.js";
 import {
-  deLongTest,
-  holdout,
-  mcNemarTest,
-  mulberry32,
-  pairedBootstrap,
-  quantileSorted,
-  sampleRows,
-  workerScript
-} from "./bootstrap-worker+evaluate+train+validate.js";
-import {
   deriveColumns,
   runValidate
 } from "./evaluate+monitor+train+validate.js";
 import {
   computeStatistics,
-  imputedSummary,
-  loadLayersModel,
-  loadModel,
-  scoreSameRows
+  imputedSummary
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
-  dataSource,
   evaluationMarkdown,
-  hashFiles,
-  loadDataset,
-  planDataset,
-  quarantinedDays,
-  readProduction,
-  registryPath,
-  trainingMarkdown,
-  verifiedProductionDir
+  trainingMarkdown
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
   gitInfo
 } from "./evaluate+models+monitor+promote+train+validate.js";
 import {
-  dateOfDay,
-  dayNumber,
-  displayPath,
-  isRemote,
-  listPartitions
-} from "./evaluate+models+monitor+predict+promote+train+validate.js";
+  compareModels,
+  evaluationRecord,
+  judgeComparison
+} from "./evaluate+train+validate+verify.js";
 import {
-  runInfraCheck
-} from "./evaluate+infra-child+train+validate.js";
+  holdout,
+  mulberry32,
+  sampleRows,
+  workerScript
+} from "./bootstrap-worker+evaluate+train+validate+verify.js";
+import {
+  loadLayersModel,
+  loadModel,
+  scoreSameRows
+} from "./evaluate+monitor+predict+train+validate+verify.js";
 import {
   allRows,
   batchTensors,
@@ -77,450 +65,51 @@ import {
   predictRows,
   selectBackend,
   teamNetwork,
-  unscalePredictions,
-  utcDayOfWeek,
-  utcHourOfDay
-} from "./evaluate+infra-child+monitor+predict+train+validate.js";
+  unscalePredictions
+} from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
+import {
+  dataSource,
+  hashFiles,
+  loadDataset,
+  planDataset,
+  quarantinedDays,
+  readProduction,
+  registryPath,
+  verifiedProductionDir
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MODULE_FILE,
   artifactPaths,
-  findColumn,
-  isNull,
   modelFiles,
-  require_tf_node,
-  splitMeasured,
-  takeRows
-} from "./evaluate+infra-child+monitor+predict+promote+train+validate.js";
+  takeRows,
+  tf_exports,
+  version
+} from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  dateOfDay,
+  dayNumber,
+  displayPath,
+  isRemote,
+  listPartitions
+} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
   faultPoint,
   readJson,
   writeJson
-} from "./evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
+} from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  GUARD_METRICS,
-  MEASURED_METRICS,
-  calibrationCurve,
   computeMetrics,
   headlineMetric,
-  metricDirection,
-  rocCurve,
   scoreRows,
   weightedMetrics
-} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+train+validate.js";
-import {
-  __toESM
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/pipeline/evaluate.ts
 import { writeFileSync } from "node:fs";
-import { performance as performance3 } from "node:perf_hooks";
-
-// src/evaluate/compare.ts
-import { statSync } from "node:fs";
-import path from "node:path";
 import { performance as performance2 } from "node:perf_hooks";
 
-// src/evaluate/gates.ts
-var RELATIVE_EPSILON = 1e-12;
-function applyGates(gates, overall, slices = [], options = {}) {
-  const rubberStamp = overall.baseline === null;
-  if (gates.length === 0) {
-    const message = "no gates are configured: nothing can be promoted until the config lists at least one (fail closed)";
-    const failure = { metric: "(none)", slice: null, threshold: "gates", value: null, baselineValue: null, delta: null, ci: null, message };
-    return { ok: false, rubberStamp, checks: [{ ...failure, passed: false, skipped: false }], failures: [failure] };
-  }
-  const checks = [];
-  for (const gate of gates) {
-    const scopes = gate.slice === void 0 ? [overall] : slices.filter((s) => s.slice === gate.slice || s.slice?.startsWith(`${gate.slice}=`));
-    if (scopes.length === 0) {
-      checks.push(
-        result(gate.metric, gate.slice ?? null, describeGate(gate), null, null, false, false, `slice "${gate.slice}" has no rows in the evaluation data`)
-      );
-      continue;
-    }
-    for (const scope of scopes) checks.push(...checkScope(gate, scope, rubberStamp, options.measured?.includes(gate.metric) === true));
-  }
-  const failures = checks.filter((c) => !c.passed).map(({ passed: _p, skipped: _s, ...f }) => f);
-  return { ok: failures.length === 0, rubberStamp, checks, failures };
-}
-function checkScope(gate, scope, rubberStamp, measured) {
-  const { metric } = gate;
-  const where = scope.slice === null ? metric : `${metric} on ${scope.slice}`;
-  const shown = (x) => measured ? "" : ` ${fmt(x)}`;
-  if (scope.skipped !== null) return [result(metric, scope.slice, describeGate(gate), null, null, true, true, `${where}: not gated, ${scope.skipped}`)];
-  const out = [];
-  const value = scope.candidate[metric];
-  const present = value !== void 0 && !Number.isNaN(value);
-  const base = scope.baseline?.[metric];
-  const basePresent = base !== void 0 && !Number.isNaN(base);
-  const missingComparison = (threshold) => result(
-    metric,
-    scope.slice,
-    threshold,
-    present ? value : null,
-    basePresent ? base : null,
-    false,
-    false,
-    !present ? missingReason(where, value, "candidate") : missingReason(where, base, "production model")
-  );
-  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0) {
-    const threshold = `${gate.lowerBound ?? "-inf"} <= ${metric} <= ${gate.upperBound ?? "+inf"}`;
-    if (!present) out.push(result(metric, scope.slice, threshold, null, null, false, false, missingReason(where, value, "candidate")));
-    else {
-      const low = gate.lowerBound !== void 0 && value < gate.lowerBound;
-      const high = gate.upperBound !== void 0 && value > gate.upperBound;
-      const message = low ? `${where} ${fmt(value)} is below the lower bound ${gate.lowerBound}` : high ? `${where} ${fmt(value)} is above the upper bound ${gate.upperBound}` : `${where}${shown(value)} is within bounds`;
-      out.push(result(metric, scope.slice, threshold, value, basePresent ? base : null, !low && !high, false, message));
-    }
-  }
-  if (gate.change !== void 0) {
-    const { direction, absolute, relative } = gate.change;
-    const sign = direction === "higherIsBetter" ? ">=" : "<=";
-    const parts = [absolute === void 0 ? null : `delta ${sign} ${absolute}`, relative === void 0 ? null : `relative delta ${sign} ${relative}`];
-    const threshold = `${metric}: ${parts.filter((p) => p !== null).join(" and ")} (${direction})`;
-    if (rubberStamp)
-      out.push(
-        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: change threshold skipped (rubber stamp)")
-      );
-    else if (!present || !basePresent) {
-      out.push(missingComparison(threshold));
-    } else {
-      const delta = value - base;
-      const better = (d, limit) => direction === "higherIsBetter" ? d >= limit : d <= limit;
-      let passed = true;
-      let message = measured ? `${where}: the change from production is within the threshold` : `${where} ${fmt(value)} vs production ${fmt(base)}: delta ${fmtSigned(delta)}`;
-      if (absolute !== void 0 && !better(delta, absolute)) {
-        passed = false;
-        message = `${where} changed by ${fmtSigned(delta)} (${fmt(value)} vs production ${fmt(base)}); the gate needs a delta ${sign} ${absolute}`;
-      }
-      if (passed && relative !== void 0) {
-        if (Math.abs(base) < RELATIVE_EPSILON) {
-          passed = false;
-          message = `${where}: production value ${base} is too close to 0 for a relative threshold`;
-        } else if (!better(delta / Math.abs(base), relative)) {
-          passed = false;
-          message = `${where} changed by ${fmtSigned(delta / Math.abs(base) * 100)}% relative to production ${fmt(base)}; the gate needs ${sign} ${relative * 100}%`;
-        }
-      }
-      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta });
-    }
-  }
-  if (gate.significance !== void 0) {
-    const { test, margin } = gate.significance;
-    const direction = gate.significance.direction ?? metricDirection(metric) ?? "higherIsBetter";
-    const limit = test === "improvement" ? margin : -margin;
-    const bound = direction === "higherIsBetter" === (test !== "noHarm") ? "lower" : "upper";
-    const threshold = test === "noHarm" ? direction === "higherIsBetter" ? `${metric}: upper bound of the delta's interval >= ${limit} (noHarm)` : `${metric}: lower bound of the delta's interval <= ${-limit} (noHarm)` : direction === "higherIsBetter" ? `${metric}: lower bound of the delta's interval > ${limit} (${test})` : `${metric}: upper bound of the delta's interval < ${-limit} (${test})`;
-    const interval = scope.intervals[metric];
-    if (rubberStamp)
-      out.push(
-        result(metric, scope.slice, threshold, present ? value : null, null, true, true, "no production model: significance threshold skipped (rubber stamp)")
-      );
-    else if (!present || !basePresent) {
-      out.push(missingComparison(threshold));
-    } else if (interval === void 0 || Number.isNaN(interval.ci[0]) || Number.isNaN(interval.ci[1])) {
-      out.push(result(metric, scope.slice, threshold, value, base, false, false, `${where}: no bootstrap interval of the delta could be computed`));
-    } else {
-      const [lo, hi] = interval.ci;
-      const shown2 = `${where} delta ${fmtSigned(value - base)}, interval [${fmtSigned(lo)}, ${fmtSigned(hi)}]`;
-      const [boundText, edgeText] = apart(bound === "lower" ? lo : hi, direction === "higherIsBetter" ? limit : -limit);
-      let passed;
-      let message;
-      if (test === "noHarm") {
-        passed = direction === "higherIsBetter" ? hi >= limit : lo <= -limit;
-        message = passed ? `${shown2}: no loss beyond ${margin} that the interval is sure of` : `${shown2}: its ${bound} bound ${boundText} is beyond ${edgeText}, so the candidate is worse by more than ${margin}`;
-      } else {
-        passed = direction === "higherIsBetter" ? lo > limit : hi < -limit;
-        const what = test === "improvement" ? margin === 0 ? "a significant improvement" : `a significant improvement by more than ${margin}` : `non-inferior within a margin of ${margin}`;
-        message = passed ? `${shown2}: ${what}` : `${shown2}: its ${bound} bound ${boundText} does not clear ${edgeText}, so this is not ${what}`;
-      }
-      out.push({ ...result(metric, scope.slice, threshold, value, base, passed, false, message), delta: value - base, ci: interval.ci });
-    }
-  }
-  return measured ? out.map((c) => c.passed ? { ...c, value: null, baselineValue: null, delta: null } : c) : out;
-}
-function describeGate(gate) {
-  const parts = [];
-  if (gate.lowerBound !== void 0 || gate.upperBound !== void 0)
-    parts.push(`${gate.lowerBound ?? "-inf"} <= ${gate.metric} <= ${gate.upperBound ?? "+inf"}`);
-  if (gate.change !== void 0) parts.push(`change of ${gate.metric}`);
-  if (gate.significance !== void 0) parts.push(`${gate.significance.test} of ${gate.metric}`);
-  return parts.join(", ");
-}
-function result(metric, slice, threshold, value, baselineValue, passed, skipped, message) {
-  return { metric, slice, threshold, value, baselineValue, delta: null, ci: null, message, passed, skipped };
-}
-function missingReason(where, value, whose) {
-  return value === void 0 ? `${where}: the metric is not computed for the ${whose} (unknown metric for this task?)` : `${where} of the ${whose} is NaN (e.g. only one class in these rows)`;
-}
-function fmt(x) {
-  return Number.isInteger(x) ? String(x) : x.toFixed(4);
-}
-function fmtSigned(x, digits = 4) {
-  return `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
-}
-function apart(x, edge) {
-  for (let digits = 4; digits < 8; digits++) {
-    const [a, b] = [fmtSigned(x, digits), fmtSigned(edge, digits)];
-    if (a !== b) return [a, b];
-  }
-  return [fmtSigned(x, 8), fmtSigned(edge, 8)];
-}
-
-// src/evaluate/slices.ts
-var MAX_SLICES_PER_SPEC = 50;
-function sliceTable(table, specs) {
-  const slices = [];
-  const warnings = [];
-  specs.forEach((spec, i) => {
-    const column = findColumn(table, spec.column);
-    if (column === void 0)
-      throw new UserError(
-        `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(", ")})`
-      );
-    const valueOf = sliceValue(spec, column, i);
-    const groups = /* @__PURE__ */ new Map();
-    for (let r = 0; r < table.rowCount; r++) {
-      const v = valueOf(r);
-      if (v === null) continue;
-      let list = groups.get(v);
-      if (list === void 0) groups.set(v, list = []);
-      list.push(r);
-    }
-    let chosen;
-    if (spec.values !== void 0) chosen = spec.values.map((v) => [String(v), groups.get(String(v)) ?? []]);
-    else if (spec.boundaries !== void 0) chosen = bucketLabels(spec.boundaries).map((label) => [label, groups.get(label) ?? []]);
-    else {
-      const bySize = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-      const limit = spec.top ?? MAX_SLICES_PER_SPEC;
-      if (spec.top === void 0 && bySize.length > limit) {
-        warnings.push(`slice "${spec.name}": ${bySize.length} distinct values, only the ${limit} most frequent are scored (set top or values)`);
-      }
-      chosen = bySize.slice(0, limit);
-    }
-    for (const [value, rows] of chosen) slices.push({ name: spec.name, key: `${spec.name}=${value}`, value, rows: Int32Array.from(rows) });
-  });
-  return { slices, warnings };
-}
-function sliceValue(spec, column, i) {
-  const where = `evaluation.slices[${i}]`;
-  let numeric = null;
-  if (spec.transform !== void 0) {
-    if (column.type !== "timestamp") throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
-    const values = column.values;
-    const part = spec.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
-    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(values[r]);
-  } else if (column.type === "number") {
-    const values = column.values;
-    numeric = (r) => isNull(column, r) || Number.isNaN(values[r]) ? null : values[r];
-  }
-  if (spec.boundaries !== void 0) {
-    if (numeric === null) throw new UserError(`${where}.boundaries: buckets need a number column or a transform, "${spec.column}" is ${column.type}`);
-    const labels = bucketLabels(spec.boundaries);
-    const edges = spec.boundaries;
-    const toNumber = numeric;
-    return (r) => {
-      const x = toNumber(r);
-      if (x === null) return null;
-      let k = 0;
-      while (k < edges.length && edges[k] <= x) k++;
-      return labels[k];
-    };
-  }
-  if (numeric !== null) {
-    const toNumber = numeric;
-    return (r) => {
-      const x = toNumber(r);
-      return x === null ? null : String(x);
-    };
-  }
-  switch (column.type) {
-    case "string":
-      return (r) => column.codes[r] < 0 ? null : column.dictionary[column.codes[r]];
-    case "boolean":
-      return (r) => isNull(column, r) ? null : String(column.values[r] === 1);
-    case "timestamp":
-      return (r) => isNull(column, r) ? null : new Date(column.values[r]).toISOString();
-    default:
-      return () => null;
-  }
-}
-function bucketLabels(edges) {
-  const labels = [`<${edges[0]}`];
-  for (let k = 1; k < edges.length; k++) labels.push(`[${edges[k - 1]},${edges[k]})`);
-  labels.push(`>=${edges[edges.length - 1]}`);
-  return labels;
-}
-
-// src/evaluate/compare.ts
-function guardMetrics(m, encoded, rows, latency) {
-  const modelBytes = statSync(path.join(m.dir, "model.json")).size + statSync(path.join(m.dir, "weights.bin")).size;
-  const batch = rows.subarray(0, Math.min(rows.length, latency.batchRows));
-  if (batch.length === 0) return { modelBytes };
-  for (let i = 0; i < 2; i++) predictRows(m.model, encoded, batch);
-  const times = new Float64Array(latency.repeats);
-  for (let i = 0; i < latency.repeats; i++) {
-    const started = performance2.now();
-    predictRows(m.model, encoded, batch);
-    times[i] = performance2.now() - started;
-  }
-  times.sort();
-  return { modelBytes, latencyP50Ms: quantileSorted(times, 0.5), latencyP95Ms: quantileSorted(times, 0.95) };
-}
-function gather(values, positions, width) {
-  const out = new Float32Array(positions.length * width);
-  for (let k = 0; k < positions.length; k++) out.set(values.subarray(positions[k] * width, (positions[k] + 1) * width), k * width);
-  return out;
-}
-function sliceIntervalMetrics(config, key, name) {
-  const metrics = /* @__PURE__ */ new Set([headlineMetric(config.task).name]);
-  for (const g of config.gates) if (g.significance !== void 0 && (g.slice === name || g.slice === key)) metrics.add(g.metric);
-  return [...metrics];
-}
-function deltasOf(candidate, production, intervals) {
-  const deltas = {};
-  for (const [name, value] of Object.entries(candidate)) {
-    const base = production[name];
-    if (base !== void 0) deltas[name] = { value: value - base, ci: intervals[name]?.ci ?? null };
-  }
-  return deltas;
-}
-function scoreSlices(table, pair, width, config, metricOptions, bootstrap) {
-  const options = config.evaluation;
-  const position = new Int32Array(table.rowCount).fill(-1);
-  pair.selected.forEach((row, k) => position[row] = k);
-  const { slices: sliceRows, warnings } = sliceTable(table, options.slices);
-  const slices = sliceRows.map((s, index) => {
-    const positions = Int32Array.from(s.rows, (r) => position[r]).filter((p) => p >= 0);
-    const record = { name: s.name, key: s.key, value: s.value, rows: positions.length, skipped: null, candidate: {}, baseline: null, deltas: {} };
-    if (positions.length < options.minSliceRows) {
-      record.skipped = positions.length === 0 ? "no labelled rows" : `only ${positions.length} rows (minimum ${options.minSliceRows})`;
-      return record;
-    }
-    const sliceCandidate = scoreRows(config.task, gather(pair.labels, positions, 1), gather(pair.candidate.preds, positions, width), metricOptions);
-    record.candidate = weightedMetrics(sliceCandidate, null);
-    if (pair.production !== null) {
-      const sliceProduction = scoreRows(config.task, sliceCandidate.labels, gather(pair.production.preds, positions, width), metricOptions);
-      record.baseline = weightedMetrics(sliceProduction, null);
-      const sliceIntervals = bootstrap === null ? {} : pairedBootstrap(sliceCandidate, sliceProduction, {
-        ...bootstrap,
-        seed: bootstrap.seed + index + 1,
-        metrics: sliceIntervalMetrics(config, s.key, s.name)
-      });
-      for (const [name, value] of Object.entries(record.candidate))
-        record.deltas[name] = { value: value - record.baseline[name], ci: sliceIntervals[name]?.ci ?? null };
-    }
-    return record;
-  });
-  const skipped = slices.filter((s) => s.skipped !== null);
-  if (skipped.length > 0) warnings.push(`${skipped.length} slice(s) skipped as too small: ${skipped.map((s) => `${s.key} (${s.rows} rows)`).join(", ")}`);
-  return { slices, warnings };
-}
-function compareModels(table, pair, models, config, metricOptions) {
-  const { candidate, production } = models;
-  const options = config.evaluation;
-  const task = candidate.preprocessing.task;
-  const candidateMetrics = { ...weightedMetrics(pair.candidate, null), ...guardMetrics(candidate, pair.encoded, pair.selected, options.latency) };
-  const productionScored = pair.production;
-  const productionMetrics = productionScored === null || production === null ? null : { ...weightedMetrics(productionScored, null), ...guardMetrics(production, pair.productionEncoded, pair.selected, options.latency) };
-  const bootstrap = productionScored !== null && options.bootstrap.samples > 0 ? options.bootstrap : null;
-  const intervals = bootstrap === null ? {} : pairedBootstrap(pair.candidate, productionScored, bootstrap);
-  const { slices, warnings } = scoreSlices(table, pair, candidate.width, config, metricOptions, bootstrap);
-  return {
-    task,
-    rows: pair.selected.length,
-    candidate: candidateMetrics,
-    production: productionMetrics,
-    bootstrap,
-    intervals,
-    deltas: productionMetrics === null ? {} : deltasOf(candidateMetrics, productionMetrics, intervals),
-    slices,
-    tests: {
-      deLong: task === "binary" && productionScored !== null ? deLongTest(pair.candidate, productionScored) : null,
-      mcNemar: task !== "regression" && productionScored !== null ? mcNemarTest(pair.candidate, productionScored) : null
-    },
-    curves: task === "binary" ? {
-      roc: { candidate: rocCurve(pair.candidate), baseline: productionScored === null ? null : rocCurve(productionScored) },
-      calibration: { candidate: calibrationCurve(pair.candidate), baseline: productionScored === null ? null : calibrationCurve(productionScored) }
-    } : null,
-    warnings
-  };
-}
-function judgeComparison(config, c, infra) {
-  const gates = gateScopes(config.gates, c);
-  const failures = [...gates.failures];
-  if (infra !== null && !infra.ok)
-    failures.push({
-      metric: "infra",
-      slice: null,
-      threshold: "loads and predicts in a fresh process",
-      value: null,
-      baselineValue: null,
-      delta: null,
-      ci: null,
-      message: infra.message
-    });
-  return { gates, failures };
-}
-function gateScopes(gates, c) {
-  const toScope = (s) => ({
-    slice: s.key,
-    rows: s.rows,
-    skipped: s.skipped,
-    candidate: s.candidate,
-    baseline: s.baseline,
-    intervals: intervalsOf(s.deltas, c.bootstrap?.samples ?? 0)
-  });
-  const overall = { slice: null, rows: c.rows, skipped: null, candidate: c.candidate, baseline: c.production, intervals: c.intervals };
-  return applyGates(gates, overall, c.slices.map(toScope), { measured: MEASURED_METRICS });
-}
-function intervalsOf(deltas, draws) {
-  return Object.fromEntries(Object.entries(deltas).flatMap(([k, d]) => d.ci === null ? [] : [[k, { ci: d.ci, draws }]]));
-}
-function evaluationRecord(c, verdict, facts) {
-  const { config, infra } = facts;
-  const options = config.evaluation;
-  const candidateSplit = splitMeasured(c.candidate);
-  const productionSplit = c.production === null ? null : splitMeasured(c.production);
-  let infraRecord = null;
-  if (infra !== null) {
-    const { loadMs: _load, predictMs: _predict, ...rest } = infra;
-    infraRecord = rest.ok ? {
-      ...rest,
-      message: `infra check: loaded in a fresh process and predicted ${rest.rows} rows within the budget of ${rest.latencyBudgetMs} ms on ${rest.backend}`
-    } : rest;
-  }
-  return {
-    ok: verdict.failures.length === 0,
-    rubberStamp: verdict.gates.rubberStamp,
-    model: config.name,
-    task: c.task,
-    rows: c.rows,
-    data: { fingerprint: facts.dataset.fingerprint, parts: facts.dataset.evaluationParts },
-    settings: { threshold: options.threshold, calibrationBins: options.calibrationBins },
-    candidate: { contentHash: facts.candidateHash, metrics: candidateSplit.reproducible },
-    baseline: facts.baselineVersion === null || productionSplit === null ? null : { version: facts.baselineVersion, metrics: productionSplit.reproducible },
-    deltas: Object.fromEntries(Object.entries(c.deltas).filter(([name]) => !MEASURED_METRICS.includes(name))),
-    bootstrap: c.bootstrap,
-    tests: c.tests,
-    slices: c.slices,
-    curves: c.curves,
-    infra: infraRecord,
-    checks: verdict.gates.checks,
-    failures: verdict.failures,
-    guardMetrics: [...GUARD_METRICS],
-    backend: facts.backend,
-    timing: {
-      durationSeconds: facts.durationSeconds,
-      latency: { candidate: candidateSplit.measured, baseline: productionSplit?.measured ?? null },
-      infra: infra === null ? null : { loadMs: infra.loadMs, predictMs: infra.predictMs }
-    }
-  };
-}
-
 // src/train/fused/trainer.ts
-var tf = __toESM(require_tf_node(), 1);
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 function modelShape(model, task) {
@@ -702,12 +291,12 @@ var FusedTrainer = class _FusedTrainer {
       const values = new Float32Array(rows * cols);
       for (let r = 0; r < rows; r++) values.set(view.subarray(r * t.stride, r * t.stride + cols), r * cols);
       const list = byLayer.get(t.layer) ?? [];
-      list[t.index] = tf.tensor(values, t.shape);
+      list[t.index] = tf_exports.tensor(values, t.shape);
       byLayer.set(t.layer, list);
     }
     for (const [name, tensors] of byLayer) {
       this.model.getLayer(name).setWeights(tensors);
-      tf.dispose(tensors);
+      tf_exports.dispose(tensors);
     }
   }
   /** Stops the worker. */
@@ -840,7 +429,7 @@ function featureImportance(model, rows, labels, options) {
   };
   const base = score();
   const shuffles = Array.from({ length: options.repeats }, (_, r) => shuffled(n, options.seed + r));
-  const result2 = model.features.map((feature, i) => {
+  const result = model.features.map((feature, i) => {
     const original = subset.inputs[i];
     const falls = shuffles.map((order) => {
       subset.inputs[i] = gatherRows(original, subset.widths[i], order);
@@ -850,7 +439,7 @@ function featureImportance(model, rows, labels, options) {
     subset.inputs[i] = original;
     return { feature, mean: falls.reduce((a, b) => a + b, 0) / falls.length, low: Math.min(...falls), high: Math.max(...falls) };
   });
-  return result2.sort((a, b) => b.mean - a.mean);
+  return result.sort((a, b) => b.mean - a.mean);
 }
 function importanceShifts(candidate, production) {
   const before = new Map(production.map((f) => [f.feature, f]));
@@ -896,7 +485,7 @@ function evaluationImportance(models, settings, options) {
 
 // src/pipeline/evaluate.ts
 async function runEvaluate(ctx, given) {
-  const started = performance3.now();
+  const started = performance2.now();
   const { config } = ctx.loaded;
   const { evaluation: options } = config;
   const paths = artifactPaths(ctx.outDir);
@@ -929,7 +518,7 @@ async function runEvaluate(ctx, given) {
       baselineVersion: production === null ? null : pointer.version,
       infra,
       backend: backend.name,
-      durationSeconds: (performance3.now() - started) / 1e3
+      durationSeconds: (performance2.now() - started) / 1e3
     });
     if (options.importance.enabled) addImportance(ctx, record, { candidate, production, pair, metricOptions });
     writeJson(paths.evaluation, record);
@@ -947,7 +536,7 @@ async function runEvaluate(ctx, given) {
 }
 function addImportance(ctx, record, { candidate, production, pair, metricOptions }) {
   const { config } = ctx.loaded;
-  const began = performance3.now();
+  const began = performance2.now();
   record.importance = evaluationImportance(
     {
       candidate: { model: candidate, encoded: pair.encoded },
@@ -958,16 +547,15 @@ function addImportance(ctx, record, { candidate, production, pair, metricOptions
     config.evaluation.importance,
     { task: config.task, metric: headlineMetric(config.task), metricOptions }
   );
-  record.timing.importanceSeconds = (performance3.now() - began) / 1e3;
+  record.timing.importanceSeconds = (performance2.now() - began) / 1e3;
   ctx.logger.info(
     `permutation importance: ${record.importance.candidate.length} features on ${record.importance.rows} rows in ${record.timing.importanceSeconds.toFixed(1)} s`
   );
 }
 
 // src/pipeline/train.ts
-var tf5 = __toESM(require_tf_node(), 1);
 import { copyFileSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path6 from "node:path";
+import path5 from "node:path";
 
 // src/train/data.ts
 function encodeTrainingRows(dataset, config, adapt) {
@@ -1018,7 +606,6 @@ function splitTrainingRows(labelled, training) {
 }
 
 // src/train/loop.ts
-var tf2 = __toESM(require_tf_node(), 1);
 async function fitModel(model, data, trainRows, validationRows, options) {
   const { training } = options;
   const random = mulberry32(training.seed);
@@ -1074,7 +661,7 @@ async function fitModel(model, data, trainRows, validationRows, options) {
       faultPoint(`train: epoch ${epoch}`);
       if (training.earlyStoppingPatience > 0 && validation !== null) {
         if (best === null || validation.loss < best.score) {
-          if (best !== null) tf2.dispose(best.weights);
+          if (best !== null) tf_exports.dispose(best.weights);
           best = { epoch, score: validation.loss, weights: model.getWeights().map((w) => w.clone()) };
           sinceBest = 0;
         } else if (++sinceBest >= training.earlyStoppingPatience) {
@@ -1090,7 +677,7 @@ async function fitModel(model, data, trainRows, validationRows, options) {
   if (best !== null) {
     if (best.epoch !== history.length) model.setWeights(best.weights);
     bestEpoch = best.epoch;
-    tf2.dispose(best.weights);
+    tf_exports.dispose(best.weights);
   }
   const seconds = (performance.now() - started) / 1e3;
   const trainingSeconds = history.reduce((s, h) => s + h.seconds, 0);
@@ -1106,7 +693,7 @@ async function fitModel(model, data, trainRows, validationRows, options) {
 }
 async function batchStep(model, data, options) {
   const preference = options.training.backend;
-  if (preference === "auto" && tf2.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
+  if (preference === "auto" && tf_exports.getBackend() === "tensorflow" && nativePackage === "@tensorflow/tfjs-node-gpu") {
     return tfjsStep(model, data, options, "the GPU build of TF.js (@tensorflow/tfjs-node-gpu) is installed: TF.js trains on it");
   }
   if (preference === "auto" || preference === "fused") {
@@ -1135,9 +722,9 @@ function tfjsStep(model, data, options, reason) {
       const n = end - start;
       const xs = batchTensors(data, order, start, end);
       for (let i = 0; i < n; i++) labelsBuf[i] = data.targets[order[start + i]];
-      const ys = oneHot2 > 0 ? tf2.tidy(() => tf2.oneHot(tf2.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot2).toFloat()) : tf2.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
+      const ys = oneHot2 > 0 ? tf_exports.tidy(() => tf_exports.cast(tf_exports.oneHot(tf_exports.tensor1d(labelsBuf.subarray(0, n), "int32"), oneHot2), "float32")) : tf_exports.tensor2d(labelsBuf.subarray(0, n), [n, 1]);
       const loss = await model.trainOnBatch(xs, ys);
-      tf2.dispose([...xs, ys]);
+      tf_exports.dispose([...xs, ys]);
       return loss;
     },
     sync: () => void 0,
@@ -1185,7 +772,7 @@ function trainerLine(trainer, backend) {
 }
 
 // src/train/record.ts
-import path2 from "node:path";
+import path from "node:path";
 function trainingRecord(run) {
   const { loaded, dataset, data, split, backend, fit, startedAt, finishedAt } = run;
   const { config } = loaded;
@@ -1205,7 +792,7 @@ function trainingRecord(run) {
       imputed: { rows: data.encoded.rows, features: data.encoded.imputed }
     },
     git: run.git,
-    config: { file: path2.relative(process.cwd(), loaded.file) || loaded.file, sha256: loaded.hash },
+    config: { file: path.relative(process.cwd(), loaded.file) || loaded.file, sha256: loaded.hash },
     seed: training.seed,
     backend: {
       requested: backend.requested,
@@ -1239,15 +826,15 @@ function trainingRecord(run) {
 
 // src/train/save.ts
 import { renameSync, rmSync } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 async function saveCandidate(dir, model, files) {
   const building = `${dir}.partial`;
   rmSync(building, { recursive: true, force: true });
   try {
     await model.save(fileSaveHandler(building));
-    writeJson(path3.join(building, "preprocessing.json"), files.preprocessing);
-    writeJson(path3.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model, files.preprocessing));
-    writeJson(path3.join(building, "training.json"), files.record);
+    writeJson(path2.join(building, "preprocessing.json"), files.preprocessing);
+    writeJson(path2.join(building, "statistics.json"), await referenceStatistics(files.table, files.config, model, files.preprocessing));
+    writeJson(path2.join(building, "training.json"), files.record);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     throw error;
@@ -1260,29 +847,27 @@ async function referenceStatistics(table, config, model, preprocessing) {
   return computeStatistics(await deriveColumns(table, config, { model: async () => model, preprocessing }));
 }
 
-// src/pipeline/lineage.ts
-var tf3 = __toESM(require_tf_node(), 1);
+// src/package.ts
 import { existsSync, readFileSync } from "node:fs";
-import path4 from "node:path";
-import { fileURLToPath } from "node:url";
-var ctVersion;
-function ownVersion() {
-  let dir = path4.dirname(fileURLToPath(import.meta.url));
-  for (; ; ) {
-    const file = path4.join(dir, "package.json");
+import path3 from "node:path";
+var CT_ROOT = path3.resolve(import.meta.dirname, "..");
+var version2;
+function ctVersion() {
+  if (version2 !== void 0) return version2;
+  for (let dir = import.meta.dirname; ; dir = path3.dirname(dir)) {
+    const file = path3.join(dir, "package.json");
     if (existsSync(file)) {
-      const version2 = JSON.parse(readFileSync(file, "utf8")).version;
-      if (typeof version2 === "string") return version2;
+      const named = JSON.parse(readFileSync(file, "utf8")).version;
+      if (typeof named === "string") return version2 = named;
     }
-    const parent = path4.dirname(dir);
-    if (parent === dir) return "unknown";
-    dir = parent;
+    if (path3.dirname(dir) === dir) return version2 = "unknown";
   }
 }
+
+// src/pipeline/lineage.ts
 function packageVersions() {
-  ctVersion ??= ownVersion();
-  const versions = { ct: ctVersion, node: process.versions.node };
-  for (const [name, version2] of Object.entries(tf3.version)) versions[`@tensorflow/${name}`] = version2;
+  const versions = { ct: ctVersion(), node: process.versions.node };
+  for (const [name, version3] of Object.entries(version)) versions[`@tensorflow/${name}`] = version3;
   return versions;
 }
 
@@ -1396,7 +981,6 @@ function startRecord(plan2, epochs, grown = {}, rescaled = []) {
 }
 
 // src/train/warm.ts
-var tf4 = __toESM(require_tf_node(), 1);
 function seedFromParent(model, parent, prep, rescaled) {
   const firstDense = firstDenseName(model);
   for (const layer of model.layers) {
@@ -1411,9 +995,9 @@ function seedFromParent(model, parent, prep, rescaled) {
     own.forEach((w, i) => {
       if (next[i].length !== w.size) throw new Error(`warm start: layer ${layer.name} weight ${i} has ${w.size} values, the parent's ${next[i].length}`);
     });
-    const tensors = next.map((v, i) => tf4.tensor(v, own[i].shape));
+    const tensors = next.map((v, i) => tf_exports.tensor(v, own[i].shape));
     layer.setWeights(tensors);
-    tf4.dispose(tensors);
+    tf_exports.dispose(tensors);
   }
 }
 function firstDenseName(model) {
@@ -1448,7 +1032,7 @@ function foldedScales(values, [inputs, units], prep, rescaled) {
 }
 
 // src/pipeline/update-scope.ts
-import path5 from "node:path";
+import path4 from "node:path";
 function updateScope(ctx, drift = false) {
   const { config } = ctx.loaded;
   const source = dataSource(ctx);
@@ -1489,8 +1073,8 @@ function readProductionParent(ctx) {
   return {
     version: pointer.version,
     dir,
-    record: readJson(path5.join(dir, "training.json"), `${role} training record`),
-    preprocessing: readJson(path5.join(dir, "preprocessing.json"), `${role} preprocessing`)
+    record: readJson(path4.join(dir, "training.json"), `${role} training record`),
+    preprocessing: readJson(path4.join(dir, "preprocessing.json"), `${role} preprocessing`)
   };
 }
 
@@ -1542,9 +1126,9 @@ async function runTrain(ctx, given, options = {}) {
   await writeCandidate(ctx, paths.modelDir, candidate.model, { data, record, module: network?.module ?? null });
   writeFileSync2(paths.trainingReport, trainingMarkdown(record));
   ctx.logger.info(
-    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path6.relative(process.cwd(), paths.modelDir)}`
+    `trained in ${record.timing.durationSeconds.toFixed(1)} s (${Math.round(record.timing.samplesPerSecond)} samples/s, ${fit.trainer.name === "fused" ? "fused step" : `TF.js on ${backend.name}`}); model written to ${path5.relative(process.cwd(), paths.modelDir)}`
   );
-  if (tf5.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf5.memory().numTensors}`);
+  if (tf_exports.memory().numTensors > 0) ctx.logger.debug(`tensors alive after training: ${tf_exports.memory().numTensors}`);
   return { record, modelDir: paths.modelDir, preprocessing: data.preprocessing };
 }
 async function writeCandidate(ctx, dir, model, { data, record, module }) {
@@ -1558,7 +1142,7 @@ async function writeCandidate(ctx, dir, model, { data, record, module }) {
         }
       );
     });
-    if (module !== null) copyFileSync(module, path6.join(dir, MODULE_FILE));
+    if (module !== null) copyFileSync(module, path5.join(dir, MODULE_FILE));
   } finally {
     model.dispose();
   }
@@ -1608,7 +1192,7 @@ function startLine(plan2, warm) {
 
 // src/pipeline/update.ts
 import { existsSync as existsSync2 } from "node:fs";
-import path7 from "node:path";
+import path6 from "node:path";
 async function validateUpdate(ctx, options = {}) {
   const scope = updateScope(ctx);
   ctx.logger.info(scope.kind === "update" ? `validating the update's days ${scope.days.from}..${scope.days.to}` : scope.reason);
@@ -1625,7 +1209,7 @@ async function trainUpdate(ctx) {
   return { scope, output: await runTrain(scope.ctx, void 0, { update: true }) };
 }
 async function evaluateUpdate(ctx) {
-  const record = readJson(path7.join(artifactPaths(ctx.outDir).modelDir, "training.json"), "candidate training record (run `ct train` first)");
+  const record = readJson(path6.join(artifactPaths(ctx.outDir).modelDir, "training.json"), "candidate training record (run `ct train` first)");
   if (record.start?.mode !== "warm") return runEvaluate(ctx);
   const scope = updateScope(ctx);
   if (scope.kind !== "update" || scope.parent !== record.start.parent) {

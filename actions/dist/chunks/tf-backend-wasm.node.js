@@ -1,11 +1,11 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   require_tf_core_node
-} from "./evaluate+infra-child+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
   __commonJS,
   __require
-} from "./bootstrap-worker+evaluate+fused-worker+infra-child+models+monitor+predict+promote+tf-backend-wasm.node+train+validate.js";
+} from "./bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js
 var require_tf_backend_wasm_node = __commonJS({

@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import type { Task, TrainingConfig } from '../../config/types.js';
 import type { EncodedData } from '../../features/preprocessing.js';
 import { workerScript } from '../../workers.js';

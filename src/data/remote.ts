@@ -93,17 +93,29 @@ export function maxRemoteBytes(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * One request, redirects followed by hand: every hop is checked as the first URL is
  * (https, or http to this machine only; no credentials), may not move from another host
- * to this machine, and gets the Authorization header only while it stays on the first
- * URL's origin.
+ * to this machine, and gets the Authorization header of CT_HTTP_* only while it stays on
+ * the first URL's origin (and only for data: `authorization: false` sends none). `what`
+ * names the file in a 404.
+ *
+ * @throws UserError for a URL or hop that fails the checks, and for any answer but 2xx
  */
-async function request(url: string, init: { method: string; headers?: Record<string, string> }): Promise<Response> {
+export async function checkedRequest(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; signal?: AbortSignal },
+  options: { authorization?: boolean; what?: string } = {},
+): Promise<Response> {
   const first = checkRemoteUrl(url);
   let at = first;
   for (let hop = 0; ; hop++) {
-    const sameOrigin = at.origin === first.origin;
+    const sameOrigin = at.origin === first.origin && options.authorization !== false;
     let response: Response;
     try {
-      response = await fetch(at, { method: init.method, headers: { ...(sameOrigin ? authHeaders() : {}), ...init.headers }, redirect: 'manual' });
+      response = await fetch(at, {
+        method: init.method,
+        headers: { ...(sameOrigin ? authHeaders() : {}), ...init.headers },
+        redirect: 'manual',
+        ...(init.signal === undefined ? {} : { signal: init.signal }),
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
@@ -119,7 +131,7 @@ async function request(url: string, init: { method: string; headers?: Record<str
     if (response.status === 401 || response.status === 403) {
       throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
     }
-    if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
+    if (response.status === 404) throw new UserError(`${options.what ?? 'data file'} not found: ${remoteDisplay(url)} (404)`);
     if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
     return response;
   }
@@ -141,7 +153,7 @@ export function remoteInfo(url: string): Promise<RemoteInfo> {
   let info = infos.get(url);
   if (info === undefined) {
     info = (async () => {
-      const response = await request(url, { method: 'HEAD' });
+      const response = await checkedRequest(url, { method: 'HEAD' });
       const size = Number(response.headers.get('content-length'));
       if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
       const cap = maxRemoteBytes();
@@ -189,7 +201,7 @@ export async function openRemote(url: string): Promise<RemoteFile> {
     size: info.size,
     async read(bytes, position) {
       if (bytes.length === 0) return;
-      const response = await request(url, { method: 'GET', headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
+      const response = await checkedRequest(url, { method: 'GET', headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
       const body = new Uint8Array(await response.arrayBuffer());
       if (response.status !== 206 || body.length !== bytes.length) {
         throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
@@ -241,7 +253,7 @@ export function localCopy(url: string): Promise<string> {
         process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       }
       const file = path.join(copiesDir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${remoteName(url)}`);
-      const response = await request(url, { method: 'GET' });
+      const response = await checkedRequest(url, { method: 'GET' });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
       // No more than the HEAD request announced: a server that keeps sending is cut off.
       let received = 0;

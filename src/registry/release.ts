@@ -12,6 +12,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkedRequest } from '../data/remote.js';
 import { UserError } from '../errors.js';
 import { sha256File } from '../files.js';
 import { plainFileNames, plainName } from './names.js';
@@ -137,26 +138,45 @@ export function folderSource(dir: string): ReleaseSource {
   };
 }
 
-/** A release whose files are at `<base>/<file>` (a GitHub release's download URL). */
-export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ReleaseSource {
+/**
+ * A release whose files are at `<base>/<file>` (a GitHub release's download URL), fetched
+ * as data files are (`checkedRequest`): https only (http to this machine), each redirect
+ * checked and none to this machine from elsewhere, no CT_HTTP_* credentials sent, and at
+ * most `maxBytes` read of a body whatever it announces.
+ */
+export function urlSource(base: string): ReleaseSource {
   const root = base.endsWith('/') ? base : `${base}/`;
   return {
     name: root,
     read: async (file, maxBytes) => {
-      let response: Response;
-      try {
-        response = await fetchImpl(new URL(encodeURIComponent(file), root), { redirect: 'follow', signal: AbortSignal.timeout(300_000) });
-      } catch (error) {
-        throw new UserError(`${root}${file}: could not download (${(error as Error).message})`);
-      }
-      if (!response.ok) throw new UserError(`${root}${file}: HTTP ${response.status}`);
+      const url = new URL(encodeURIComponent(file), root).href;
+      const response = await checkedRequest(url, { method: 'GET', signal: AbortSignal.timeout(300_000) }, { authorization: false, what: 'release file' });
       const length = Number(response.headers.get('content-length') ?? 0);
-      if (length > maxBytes) throw new UserError(`${root}${file}: ${length} bytes is more than ${maxBytes}`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.byteLength > maxBytes) throw new UserError(`${root}${file}: more than ${maxBytes} bytes`);
-      return bytes;
+      if (length > maxBytes) {
+        await response.body?.cancel();
+        throw new UserError(`${url}: ${length} bytes is more than ${maxBytes}`);
+      }
+      return readAtMost(response, maxBytes, url);
     },
   };
+}
+
+/** The body of `response`, refused as soon as it passes `maxBytes`. */
+async function readAtMost(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += (chunk as Uint8Array).byteLength;
+    if (total > maxBytes) throw new UserError(`${url}: more than ${maxBytes} bytes`);
+    chunks.push(chunk as Uint8Array);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** What installing a release did. */

@@ -48,7 +48,6 @@ export interface DeployHookSettings {
   registry: string;
   /** Swaps the installed version in (the worker's reload); the models served after it. */
   reload: () => Promise<Array<{ name: string; version: string }>>;
-  fetch?: typeof fetch;
 }
 
 /** Handles one `POST /v1/deploy` whose body is `body`. */
@@ -68,7 +67,7 @@ export async function handleDeploy(settings: DeployHookSettings, headers: Incomi
   }
   let result: DeployResult;
   try {
-    result = await installRelease(settings.registry, urlSource(release, settings.fetch));
+    result = await installRelease(settings.registry, urlSource(release));
   } catch (error) {
     if (error instanceof UserError) return { status: 422, body: { error: error.message } };
     throw error;

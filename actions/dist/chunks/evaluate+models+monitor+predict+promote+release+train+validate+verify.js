@@ -14327,14 +14327,19 @@ function maxRemoteBytes(env = process.env) {
   if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`CT_HTTP_MAX_BYTES: expected a whole number of bytes >= 1, got "${set}"`);
   return n;
 }
-async function request(url, init) {
+async function checkedRequest(url, init, options = {}) {
   const first = checkRemoteUrl(url);
   let at = first;
   for (let hop = 0; ; hop++) {
-    const sameOrigin = at.origin === first.origin;
+    const sameOrigin = at.origin === first.origin && options.authorization !== false;
     let response;
     try {
-      response = await fetch(at, { method: init.method, headers: { ...sameOrigin ? authHeaders() : {}, ...init.headers }, redirect: "manual" });
+      response = await fetch(at, {
+        method: init.method,
+        headers: { ...sameOrigin ? authHeaders() : {}, ...init.headers },
+        redirect: "manual",
+        ...init.signal === void 0 ? {} : { signal: init.signal }
+      });
     } catch (error) {
       const cause = error.cause;
       throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? error.message}`, { cause: error });
@@ -14350,7 +14355,7 @@ async function request(url, init) {
     if (response.status === 401 || response.status === 403) {
       throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
     }
-    if (response.status === 404) throw new UserError(`data file not found: ${remoteDisplay(url)} (404)`);
+    if (response.status === 404) throw new UserError(`${options.what ?? "data file"} not found: ${remoteDisplay(url)} (404)`);
     if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
     return response;
   }
@@ -14360,7 +14365,7 @@ function remoteInfo(url) {
   let info = infos.get(url);
   if (info === void 0) {
     info = (async () => {
-      const response = await request(url, { method: "HEAD" });
+      const response = await checkedRequest(url, { method: "HEAD" });
       const size = Number(response.headers.get("content-length"));
       if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
       const cap = maxRemoteBytes();
@@ -14390,7 +14395,7 @@ async function openRemote(url) {
     size: info.size,
     async read(bytes, position) {
       if (bytes.length === 0) return;
-      const response = await request(url, { method: "GET", headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
+      const response = await checkedRequest(url, { method: "GET", headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
       const body = new Uint8Array(await response.arrayBuffer());
       if (response.status !== 206 || body.length !== bytes.length) {
         throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
@@ -14432,7 +14437,7 @@ function localCopy(url) {
         process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
       }
       const file = path.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
-      const response = await request(url, { method: "GET" });
+      const response = await checkedRequest(url, { method: "GET" });
       if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
       let received = 0;
       const limit = new Transform({

@@ -38,6 +38,7 @@ import {
   type Preprocessing,
   type SequenceFeature,
   type TextFeature,
+  textTokenCounts,
 } from './preprocessing.js';
 
 export interface InputDomainOptions {
@@ -91,6 +92,10 @@ class FeatureState {
   outOfVocabulary: AnomalyExample[] = [];
   far: AnomalyExample[] = [];
   readonly values = new Map<string, number>();
+  /** Text features: the tokens the model reads in non-null rows, those outside the vocabulary, and the most frequent of those. */
+  tokens = 0;
+  unknownTokens = 0;
+  readonly unknownTop = new Map<string, number>();
   readonly limits: ReturnType<typeof farLimits> | null;
   constructor(readonly feature: FittedFeature) {
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
@@ -109,6 +114,9 @@ class FeatureState {
     if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
     if (this.far.length > 0) this.far = [];
     if (this.values.size > 0) this.values.clear();
+    this.tokens = 0;
+    this.unknownTokens = 0;
+    if (this.unknownTop.size > 0) this.unknownTop.clear();
   }
 }
 
@@ -149,6 +157,11 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
           const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
           if (a !== null) out.push(a);
         }
+        // Rows that hold some known token pass the row check: the share of unknown tokens is its own test.
+        if (f.kind === 'text' && !out.some((a) => a.column === f.column && a.kind === 'input_out_of_vocabulary' && a.severity === 'error')) {
+          const a = unknownTokensAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
+          if (a !== null) out.push(a);
+        }
         if ((f.kind === 'numeric' || f.kind === 'sequence') && s.counts.far > 0)
           out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training'), options.model));
       }
@@ -186,6 +199,12 @@ function addChunk(s: FeatureState, table: Table): void {
       if (s.far.length < MAX_EXAMPLES) s.far.push({ ...locateRow(table, row), value: text(row) });
     }
   });
+  if (f.kind === 'text' && column.type === 'string') {
+    const t = textTokenCounts(f, column);
+    s.tokens += t.tokens;
+    s.unknownTokens += t.unknown;
+    for (const [token, n] of t.top) if (s.unknownTop.size < MAX_TALLIED || s.unknownTop.has(token)) s.unknownTop.set(token, (s.unknownTop.get(token) ?? 0) + n);
+  }
   s.counts.missing += counts.missing;
   s.counts.nonFinite += counts.nonFinite;
   s.counts.outOfVocabulary += counts.outOfVocabulary;
@@ -289,6 +308,39 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
       `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? 'no token the vocabulary knows' : 'values not in the vocabulary'}, ${training}; ${tail}. ` +
       `Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. ` +
       'If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data',
+  };
+}
+
+/**
+ * A text feature whose share of unknown tokens (id 1) is beyond training's by more than
+ * the tolerance and the noise of a batch of this many tokens: rows keep a known word or
+ * two while the rest of their text is new to the model (another language, a new product
+ * line). Null when it is within.
+ */
+function unknownTokensAnomaly(s: FeatureState, f: TextFeature, tolerance: number, severity: Severity, model: string): Anomaly | null {
+  const n = s.tokens;
+  if (n === 0 || s.unknownTokens === 0) return null;
+  const share = s.unknownTokens / n;
+  const base = f.unknownTokenShare;
+  const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
+  const limit = base + Math.max(tolerance, noise);
+  if (share <= limit) return null;
+  const top = [...s.unknownTop.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, 5)
+    .map(([v, k]) => `${v} (${k})`)
+    .join(', ');
+  return {
+    column: f.column,
+    kind: 'input_out_of_vocabulary',
+    severity,
+    count: s.unknownTokens,
+    share,
+    examples: s.outOfVocabulary,
+    message:
+      `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${pct(share)}) are not in the vocabulary, training had ${pct(base)}; ` +
+      `more than the ${pct(limit)} accepted (training's share plus a margin for this many ${f.tokens}). Most frequent: ${top}. ` +
+      `${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`,
   };
 }
 

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
-import { encodeText, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
+import { encodeText, fitTextVocabulary, RESERVED_IDS, textIndex, tokenize } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
 
 /** A numeric input: transformed, then z-scored with training statistics. */
@@ -754,6 +754,36 @@ function copyCellsByCode<T extends Int32Array | Float32Array>(
     each(i, code);
   }
   return missing;
+}
+
+/**
+ * The tokens of a text column's non-null rows within each row's `length` (the ones the
+ * model reads), how many of them the vocabulary lacks, and the most frequent of those
+ * (up to `keep`, with their counts). Each distinct text is tokenised once.
+ */
+export function textTokenCounts(
+  f: TextFeature,
+  column: Extract<Column, { type: 'string' }>,
+  keep = 20,
+): { tokens: number; unknown: number; top: Map<string, number> } {
+  const occurs = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) occurs[code]!++;
+  const index = textIndexOf(f.vocabulary);
+  const missing = new Map<string, number>();
+  let tokens = 0;
+  let unknown = 0;
+  occurs.forEach((count, code) => {
+    if (count === 0) return;
+    const read = tokenize(column.dictionary[code]!, f.tokens).slice(-f.length);
+    tokens += count * read.length;
+    for (const token of read) {
+      if (index.has(token)) continue;
+      unknown += count;
+      missing.set(token, (missing.get(token) ?? 0) + count);
+    }
+  });
+  const top = new Map([...missing].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep));
+  return { tokens, unknown, top };
 }
 
 /** Token -> id of a text vocabulary, built once per list (as `vocabularyIndex`). */

@@ -70,6 +70,27 @@ describe('text features', () => {
     ]);
   });
 
+  it('reports text of which most tokens are new even when every row keeps a known one', () => {
+    const prep = fitPreprocessing(data, cfg);
+    // Each row keeps "late" or "flight", so no row is out of vocabulary; two of every three words are new.
+    const batch = table([stringColumn('title', ['vuelo muy late', 'retraso flight grande', 'late otra vez']), stringColumn('y', ['yes', 'no', 'yes'])]);
+    expect(encodeTable(batch, prep).imputed[0]).toMatchObject({ outOfVocabulary: 0 });
+    const checker = createInputDomainChecker(prep, { model: 'the production model' });
+    checker.add(batch);
+    const [anomaly, ...rest] = checker.result();
+    expect(rest).toEqual([]);
+    expect(anomaly).toMatchObject({ kind: 'input_out_of_vocabulary', column: 'title', count: 6, severity: 'error' });
+    expect(anomaly!.share).toBeCloseTo(6 / 9, 10);
+    expect(anomaly!.message).toMatch(
+      /^feature "title" \(words of column "title", a vocabulary of 5\): 6 of 9 words the model reads \(66\.7%\) are not in the vocabulary, training had 0\.0%/,
+    );
+    expect(anomaly!.message).toMatch(/Most frequent: grande \(1\), muy \(1\), otra \(1\)/);
+    // Text like training's passes.
+    const same = createInputDomainChecker(prep, { model: 'the production model' });
+    same.add(table([stringColumn('title', ['flight late', 'very late flight', 'on time']), stringColumn('y', ['yes', 'no', 'yes'])]));
+    expect(same.result()).toEqual([]);
+  });
+
   it('needs a string column, and the config says what it takes', () => {
     const numbers = table([{ name: 'title', type: 'number', values: Float64Array.of(1, 2), nulls: null }, stringColumn('y', ['yes', 'no'])]);
     expectUserError(() => fitPreprocessing(numbers, cfg), 'feature "title": a text feature needs a string column, "title" is number');

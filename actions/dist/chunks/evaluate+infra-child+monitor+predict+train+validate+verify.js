@@ -1137,6 +1137,26 @@ function copyCellsByCode(codes, byCode, length, out, each) {
   }
   return missing;
 }
+function textTokenCounts(f, column, keep2 = 20) {
+  const occurs = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) occurs[code]++;
+  const index = textIndexOf(f.vocabulary);
+  const missing = /* @__PURE__ */ new Map();
+  let tokens = 0;
+  let unknown = 0;
+  occurs.forEach((count, code) => {
+    if (count === 0) return;
+    const read = tokenize(column.dictionary[code], f.tokens).slice(-f.length);
+    tokens += count * read.length;
+    for (const token of read) {
+      if (index.has(token)) continue;
+      unknown += count;
+      missing.set(token, (missing.get(token) ?? 0) + count);
+    }
+  });
+  const top = new Map([...missing].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep2));
+  return { tokens, unknown, top };
+}
 var textIndexes = /* @__PURE__ */ new WeakMap();
 function textIndexOf(vocabulary) {
   let index = textIndexes.get(vocabulary);
@@ -1562,6 +1582,7 @@ export {
   labelledRows,
   featureColumnMismatch,
   encodeFeatureColumn,
+  textTokenCounts,
   batchTensors,
   allRows,
   predictRows,

@@ -3,7 +3,8 @@ import {
   FAR_Z,
   encodeFeatureColumn,
   farLimits,
-  featureColumnMismatch
+  featureColumnMismatch,
+  textTokenCounts
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
   atomsFromCounts,
@@ -78,6 +79,10 @@ var FeatureState = class {
   outOfVocabulary = [];
   far = [];
   values = /* @__PURE__ */ new Map();
+  /** Text features: the tokens the model reads in non-null rows, those outside the vocabulary, and the most frequent of those. */
+  tokens = 0;
+  unknownTokens = 0;
+  unknownTop = /* @__PURE__ */ new Map();
   limits;
   /** Back to no rows (new example lists: anomalies already returned keep theirs). */
   reset() {
@@ -91,6 +96,9 @@ var FeatureState = class {
     if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
     if (this.far.length > 0) this.far = [];
     if (this.values.size > 0) this.values.clear();
+    this.tokens = 0;
+    this.unknownTokens = 0;
+    if (this.unknownTop.size > 0) this.unknownTop.clear();
   }
 };
 function createInputDomainChecker(prep, options) {
@@ -122,6 +130,10 @@ function createInputDomainChecker(prep, options) {
         if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf("input_non_finite"), options.model));
         if ((f.kind === "categorical" || f.kind === "text") && f.vocabulary !== void 0 && s.counts.outOfVocabulary > 0) {
           const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);
+          if (a !== null) out.push(a);
+        }
+        if (f.kind === "text" && !out.some((a) => a.column === f.column && a.kind === "input_out_of_vocabulary" && a.severity === "error")) {
+          const a = unknownTokensAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);
           if (a !== null) out.push(a);
         }
         if ((f.kind === "numeric" || f.kind === "sequence") && s.counts.far > 0)
@@ -157,6 +169,12 @@ function addChunk(s, table) {
       if (s.far.length < MAX_EXAMPLES) s.far.push({ ...locateRow(table, row), value: text(row) });
     }
   });
+  if (f.kind === "text" && column.type === "string") {
+    const t = textTokenCounts(f, column);
+    s.tokens += t.tokens;
+    s.unknownTokens += t.unknown;
+    for (const [token, n] of t.top) if (s.unknownTop.size < MAX_TALLIED || s.unknownTop.has(token)) s.unknownTop.set(token, (s.unknownTop.get(token) ?? 0) + n);
+  }
   s.counts.missing += counts.missing;
   s.counts.nonFinite += counts.nonFinite;
   s.counts.outOfVocabulary += counts.outOfVocabulary;
@@ -217,6 +235,25 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
     share,
     examples: s.outOfVocabulary,
     message: `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? "no token the vocabulary knows" : "values not in the vocabulary"}, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
+  };
+}
+function unknownTokensAnomaly(s, f, tolerance, severity, model) {
+  const n = s.tokens;
+  if (n === 0 || s.unknownTokens === 0) return null;
+  const share = s.unknownTokens / n;
+  const base = f.unknownTokenShare;
+  const noise = STANDARD_ERRORS * Math.sqrt(base * (1 - base) / n) + 0.5 / n;
+  const limit = base + Math.max(tolerance, noise);
+  if (share <= limit) return null;
+  const top = [...s.unknownTop.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
+  return {
+    column: f.column,
+    kind: "input_out_of_vocabulary",
+    severity,
+    count: s.unknownTokens,
+    share,
+    examples: s.outOfVocabulary,
+    message: `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${pct(share)}) are not in the vocabulary, training had ${pct(base)}; more than the ${pct(limit)} accepted (training's share plus a margin for this many ${f.tokens}). Most frequent: ${top}. ${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`
   };
 }
 function farAnomaly(s, f, tolerance, severity, model) {

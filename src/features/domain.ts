@@ -292,11 +292,7 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
   const tail = flagged
     ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)`
     : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
-  const top = [...s.values.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, 5)
-    .map(([v, k]) => `${v} (${k})`)
-    .join(', ');
+  const top = mostFrequent(s.values);
   return {
     column: f.column,
     kind: 'input_out_of_vocabulary',
@@ -309,6 +305,15 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
       `Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. ` +
       'If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data',
   };
+}
+
+/** The five most frequent of `tally`, ties by value: `SFO (12), LAX (3)`. */
+function mostFrequent(tally: ReadonlyMap<string, number>): string {
+  return [...tally.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, 5)
+    .map(([v, k]) => `${v} (${k})`)
+    .join(', ');
 }
 
 /**
@@ -325,11 +330,7 @@ function unknownTokensAnomaly(s: FeatureState, f: TextFeature, tolerance: number
   const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
   const limit = base + Math.max(tolerance, noise);
   if (share <= limit) return null;
-  const top = [...s.unknownTop.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, 5)
-    .map(([v, k]) => `${v} (${k})`)
-    .join(', ');
+  const top = mostFrequent(s.unknownTop);
   return {
     column: f.column,
     kind: 'input_out_of_vocabulary',

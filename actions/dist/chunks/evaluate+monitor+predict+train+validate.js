@@ -226,7 +226,7 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
   const text = f.kind === "text";
   const training = recorded ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? "tokens" : "values"} cut by maxVocabulary / minCount)` : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
   const tail = flagged ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)` : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
-  const top = [...s.values.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
+  const top = mostFrequent(s.values);
   return {
     column: f.column,
     kind: "input_out_of_vocabulary",
@@ -237,6 +237,9 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
     message: `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? "no token the vocabulary knows" : "values not in the vocabulary"}, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
   };
 }
+function mostFrequent(tally) {
+  return [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
+}
 function unknownTokensAnomaly(s, f, tolerance, severity, model) {
   const n = s.tokens;
   if (n === 0 || s.unknownTokens === 0) return null;
@@ -245,7 +248,7 @@ function unknownTokensAnomaly(s, f, tolerance, severity, model) {
   const noise = STANDARD_ERRORS * Math.sqrt(base * (1 - base) / n) + 0.5 / n;
   const limit = base + Math.max(tolerance, noise);
   if (share <= limit) return null;
-  const top = [...s.unknownTop.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
+  const top = mostFrequent(s.unknownTop);
   return {
     column: f.column,
     kind: "input_out_of_vocabulary",

@@ -26,6 +26,7 @@ import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { Anomaly, AnomalyExample } from '../validate/checker.js';
 import { type AnomalyKind, DEFAULT_SEVERITY, type Severity } from '../validate/schema.js';
+import { mostFrequentFirst } from './tally.js';
 import {
   type CategoricalFeature,
   encodeFeatureColumn,
@@ -309,9 +310,7 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
 
 /** The five most frequent of `tally`, ties by value: `SFO (12), LAX (3)`. */
 function mostFrequent(tally: ReadonlyMap<string, number>): string {
-  return [...tally.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, 5)
+  return mostFrequentFirst(tally, 5)
     .map(([v, k]) => `${v} (${k})`)
     .join(', ');
 }

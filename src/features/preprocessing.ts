@@ -10,6 +10,7 @@ import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, 
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 import { encodeText, fitTextVocabulary, RESERVED_IDS, textIndex, tokenize } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
+import { mostFrequentFirst } from './tally.js';
 
 /** A numeric input: transformed, then z-scored with training statistics. */
 export interface NumericFeature {
@@ -359,15 +360,12 @@ function embeddingWidth(f: FeatureConfig, cardinality: number): number {
 /** A text feature's vocabulary of tokens, fitted on the training rows of a string column. */
 function fitText(f: FeatureConfig, column: Column): TextFeature {
   if (column.type !== 'string') throw new UserError(`feature "${f.name}": a text feature needs a string column, "${f.column}" is ${column.type}`);
-  const tokens = f.tokens ?? 'words';
-  const length = f.length ?? 32;
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]!++;
-  // Each distinct text once, as often as it occurs.
-  const texts = function* (): Generator<string> {
-    for (let code = 0; code < counts.length; code++) for (let k = 0; k < counts[code]!; k++) yield column.dictionary[code]!;
-  };
-  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts(), tokens, f.maxVocabulary ?? 1000, f.minCount ?? 1);
+  // The config completed both (config/load.ts).
+  const tokens = f.tokens!;
+  const length = f.length!;
+  const counts = occurrencesByCode(column);
+  const texts = column.dictionary.map((text, code) => [text, counts[code]!] as const).filter(([, count]) => count > 0);
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, tokens, f.maxVocabulary ?? 1000, f.minCount ?? 1);
   const index = textIndex(vocabulary);
   const ids = new Int32Array(length);
   let present = 0;
@@ -397,8 +395,7 @@ function fitText(f: FeatureConfig, column: Column): TextFeature {
 /** A sequence feature's scale: every finite number of the training cells, each cell parsed once. */
 function fitSequence(f: FeatureConfig, column: Column): SequenceFeature {
   if (column.type !== 'string') throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]!++;
+  const counts = occurrencesByCode(column);
   // Welford's update, each distinct cell weighted by how often it occurs.
   let n = 0;
   let mean = 0;
@@ -434,6 +431,13 @@ function sequenceColumnProblem(feature: string, column: string, type: string): s
   return `feature "${feature}": column "${column}" is ${type}, a sequence feature reads arrays or lists of numbers (strings such as "[1, 2, 3]" or "1 2 3")`;
 }
 
+/** How many non-null rows of a string column hold each dictionary entry, by its code. */
+function occurrencesByCode(column: Extract<Column, { type: 'string' }>): Float64Array {
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]!++;
+  return counts;
+}
+
 /**
  * Most frequent values first; ties broken by value so the vocabulary is deterministic.
  * Also the share of non-null rows whose value did not make it (0 when all rows are null).
@@ -442,12 +446,7 @@ function fitVocabulary(column: Column, maxSize: number, minCount: number): { voc
   const counts = new Map<string, number>();
   const n = column.type === 'string' ? column.codes.length : column.values.length;
   if (column.type === 'string') {
-    const byCode = new Float64Array(column.dictionary.length);
-    for (let i = 0; i < n; i++) {
-      const code = column.codes[i]!;
-      if (code >= 0) byCode[code]!++;
-    }
-    byCode.forEach((count, code) => {
+    occurrencesByCode(column).forEach((count, code) => {
       if (count > 0) counts.set(column.dictionary[code]!, (counts.get(column.dictionary[code]!) ?? 0) + count);
     });
   } else {
@@ -457,10 +456,7 @@ function fitVocabulary(column: Column, maxSize: number, minCount: number): { voc
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const kept = [...counts.entries()]
-    .filter(([, c]) => c >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, maxSize);
+  const kept = mostFrequentFirst(counts, maxSize, minCount);
   let total = 0;
   for (const c of counts.values()) total += c;
   let inVocabulary = 0;
@@ -766,8 +762,7 @@ export function textTokenCounts(
   column: Extract<Column, { type: 'string' }>,
   keep = 20,
 ): { tokens: number; unknown: number; top: Map<string, number> } {
-  const occurs = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) occurs[code]!++;
+  const occurs = occurrencesByCode(column);
   const index = textIndexOf(f.vocabulary);
   const missing = new Map<string, number>();
   let tokens = 0;
@@ -782,7 +777,7 @@ export function textTokenCounts(
       missing.set(token, (missing.get(token) ?? 0) + count);
     }
   });
-  const top = new Map([...missing].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep));
+  const top = new Map(mostFrequentFirst(missing, keep));
   return { tokens, unknown, top };
 }
 

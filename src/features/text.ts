@@ -9,6 +9,7 @@
  * last letters, a sentence's last words are always in the same positions).
  */
 import type { TextTokens } from '../config/types.js';
+import { mostFrequentFirst } from './tally.js';
 
 /** The id that pads a row. */
 export const PAD_ID = 0;
@@ -30,28 +31,26 @@ export function tokenize(text: string, tokens: TextTokens): string[] {
 }
 
 /**
- * The vocabulary of the training texts: tokens seen at least `minCount` times, most
+ * The vocabulary of the training texts, each given with how often it occurs (a text is
+ * tokenised once, whatever its count): tokens seen at least `minCount` times, most
  * frequent first (ties by the token, so it is deterministic), at most `maxSize`; and the
  * share of the training tokens outside it.
  */
 export function fitTextVocabulary(
-  texts: Iterable<string>,
+  texts: Iterable<readonly [text: string, occurrences: number]>,
   tokens: TextTokens,
   maxSize: number,
   minCount: number,
 ): { vocabulary: string[]; unknownTokenShare: number } {
   const counts = new Map<string, number>();
   let total = 0;
-  for (const text of texts) {
+  for (const [text, occurrences] of texts) {
     for (const token of tokenize(text, tokens)) {
-      counts.set(token, (counts.get(token) ?? 0) + 1);
-      total++;
+      counts.set(token, (counts.get(token) ?? 0) + occurrences);
+      total += occurrences;
     }
   }
-  const kept = [...counts.entries()]
-    .filter(([, c]) => c >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, maxSize);
+  const kept = mostFrequentFirst(counts, maxSize, minCount);
   const known = kept.reduce((sum, [, c]) => sum + c, 0);
   return { vocabulary: kept.map(([token]) => token), unknownTokenShare: total === 0 ? 0 : (total - known) / total };
 }

@@ -20,10 +20,23 @@ describe('text tokens', () => {
   });
 
   it('keeps the most frequent tokens, ties by token, and reports the share cut', () => {
-    const { vocabulary, unknownTokenShare } = fitTextVocabulary(['b a', 'a c', 'a b d'], 'words', 2, 1);
+    const once = (texts: string[]) => texts.map((text) => [text, 1] as const);
+    const { vocabulary, unknownTokenShare } = fitTextVocabulary(once(['b a', 'a c', 'a b d']), 'words', 2, 1);
     expect(vocabulary).toEqual(['a', 'b']);
     expect(unknownTokenShare).toBeCloseTo(2 / 7, 10);
-    expect(fitTextVocabulary(['b a', 'a c'], 'words', 10, 2).vocabulary).toEqual(['a']);
+    expect(fitTextVocabulary(once(['b a', 'a c']), 'words', 10, 2).vocabulary).toEqual(['a']);
+    // A text given with its count weighs as that many copies of it.
+    expect(
+      fitTextVocabulary(
+        [
+          ['c d', 3],
+          ['a b', 1],
+        ],
+        'words',
+        10,
+        1,
+      ),
+    ).toEqual(fitTextVocabulary(once(['c d', 'c d', 'c d', 'a b']), 'words', 10, 1));
   });
 
   it('pads at the start, keeps the last tokens, and marks unknown ones', () => {

@@ -595,6 +595,11 @@ function comparator(label) {
   }
 }
 
+// src/features/tally.ts
+function mostFrequentFirst(counts, max = Infinity, minCount = 1) {
+  return [...counts].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, max).map(([value, c]) => [value, c]);
+}
+
 // src/features/text.ts
 var PAD_ID = 0;
 var UNKNOWN_ID = 1;
@@ -608,13 +613,13 @@ function tokenize(text, tokens) {
 function fitTextVocabulary(texts, tokens, maxSize, minCount) {
   const counts = /* @__PURE__ */ new Map();
   let total = 0;
-  for (const text of texts) {
+  for (const [text, occurrences] of texts) {
     for (const token of tokenize(text, tokens)) {
-      counts.set(token, (counts.get(token) ?? 0) + 1);
-      total++;
+      counts.set(token, (counts.get(token) ?? 0) + occurrences);
+      total += occurrences;
     }
   }
-  const kept = [...counts.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxSize);
+  const kept = mostFrequentFirst(counts, maxSize, minCount);
   const known = kept.reduce((sum, [, c]) => sum + c, 0);
   return { vocabulary: kept.map(([token]) => token), unknownTokenShare: total === 0 ? 0 : (total - known) / total };
 }
@@ -812,14 +817,11 @@ function embeddingWidth(f, cardinality) {
 }
 function fitText(f, column) {
   if (column.type !== "string") throw new UserError(`feature "${f.name}": a text feature needs a string column, "${f.column}" is ${column.type}`);
-  const tokens = f.tokens ?? "words";
-  const length = f.length ?? 32;
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]++;
-  const texts = function* () {
-    for (let code = 0; code < counts.length; code++) for (let k = 0; k < counts[code]; k++) yield column.dictionary[code];
-  };
-  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts(), tokens, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
+  const tokens = f.tokens;
+  const length = f.length;
+  const counts = occurrencesByCode(column);
+  const texts = column.dictionary.map((text, code) => [text, counts[code]]).filter(([, count]) => count > 0);
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, tokens, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
   const index = textIndex(vocabulary);
   const ids = new Int32Array(length);
   let present = 0;
@@ -847,8 +849,7 @@ function fitText(f, column) {
 }
 function fitSequence(f, column) {
   if (column.type !== "string") throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]++;
+  const counts = occurrencesByCode(column);
   let n = 0;
   let mean2 = 0;
   let m2 = 0;
@@ -881,16 +882,16 @@ function fitSequence(f, column) {
 function sequenceColumnProblem(feature, column, type) {
   return `feature "${feature}": column "${column}" is ${type}, a sequence feature reads arrays or lists of numbers (strings such as "[1, 2, 3]" or "1 2 3")`;
 }
+function occurrencesByCode(column) {
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  return counts;
+}
 function fitVocabulary(column, maxSize, minCount) {
   const counts = /* @__PURE__ */ new Map();
   const n = column.type === "string" ? column.codes.length : column.values.length;
   if (column.type === "string") {
-    const byCode = new Float64Array(column.dictionary.length);
-    for (let i = 0; i < n; i++) {
-      const code = column.codes[i];
-      if (code >= 0) byCode[code]++;
-    }
-    byCode.forEach((count, code) => {
+    occurrencesByCode(column).forEach((count, code) => {
       if (count > 0) counts.set(column.dictionary[code], (counts.get(column.dictionary[code]) ?? 0) + count);
     });
   } else {
@@ -900,7 +901,7 @@ function fitVocabulary(column, maxSize, minCount) {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const kept = [...counts.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxSize);
+  const kept = mostFrequentFirst(counts, maxSize, minCount);
   let total = 0;
   for (const c of counts.values()) total += c;
   let inVocabulary = 0;
@@ -1138,8 +1139,7 @@ function copyCellsByCode(codes, byCode, length, out, each) {
   return missing;
 }
 function textTokenCounts(f, column, keep2 = 20) {
-  const occurs = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) occurs[code]++;
+  const occurs = occurrencesByCode(column);
   const index = textIndexOf(f.vocabulary);
   const missing = /* @__PURE__ */ new Map();
   let tokens = 0;
@@ -1154,7 +1154,7 @@ function textTokenCounts(f, column, keep2 = 20) {
       missing.set(token, (missing.get(token) ?? 0) + count);
     }
   });
-  const top = new Map([...missing].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep2));
+  const top = new Map(mostFrequentFirst(missing, keep2));
   return { tokens, unknown, top };
 }
 var textIndexes = /* @__PURE__ */ new WeakMap();
@@ -1572,6 +1572,7 @@ export {
   selectBackend,
   unscalePredictions,
   labelColumnValues,
+  mostFrequentFirst,
   FAR_Z,
   utcHourOfDay,
   utcDayOfWeek,

@@ -4,6 +4,7 @@ import {
   encodeFeatureColumn,
   farLimits,
   featureColumnMismatch,
+  mostFrequentFirst,
   textTokenCounts
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
@@ -238,7 +239,7 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
   };
 }
 function mostFrequent(tally) {
-  return [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5).map(([v, k]) => `${v} (${k})`).join(", ");
+  return mostFrequentFirst(tally, 5).map(([v, k]) => `${v} (${k})`).join(", ");
 }
 function unknownTokensAnomaly(s, f, tolerance, severity, model) {
   const n = s.tokens;

@@ -28,4 +28,7 @@ export function seedOf(...parts: Array<string | number>): number;
 export function parseCsv(text: string): Row[];
 export function toCsv(rows: Row[], columns?: string[]): string;
 export function dayOf(rows: Row[]): string | undefined;
-export function incidentFile(kind: string, rows: Row[], options: IncidentOptions): { bytes: Buffer; description: string; rows: number | null };
+/** The bytes of the partition; `rows` written (null for byte-level incidents); `touched`: clean rows the incident changed. */
+export function incidentFile(kind: string, rows: Row[], options: IncidentOptions): { bytes: Buffer; description: string; rows: number | null; touched: number };
+/** Clean rows changed, dropped or added by an incident (multiset difference, the larger side). */
+export function touchedRows(clean: Row[], out: Row[], columns?: string[]): number;

@@ -555,6 +555,41 @@ export function incidentFile(kind, rows, options) {
   if (incident === undefined) throw new Error(`unknown incident kind "${kind}" (kinds: ${KINDS.join(', ')})`);
   if (!incident.severities.includes(options.severity)) throw new Error(`${kind}: severity ${options.severity} is not one of ${incident.severities.join(', ')}`);
   const result = incident.apply(rows, options);
-  if (result.text !== undefined) return { bytes: Buffer.from(result.text, result.encoding ?? 'utf8'), description: result.description, rows: null };
-  return { bytes: Buffer.from(toCsv(result.rows, result.columns), 'utf8'), description: result.description, rows: result.rows.length };
+  if (result.text !== undefined)
+    return {
+      bytes: Buffer.from(result.text, result.encoding ?? 'utf8'),
+      description: result.description,
+      rows: null,
+      touched: touched(rows.length, options.severity),
+    };
+  return {
+    bytes: Buffer.from(toCsv(result.rows, result.columns), 'utf8'),
+    description: result.description,
+    rows: result.rows.length,
+    touched: touchedRows(rows, result.rows, result.columns),
+  };
+}
+
+/**
+ * How many of the clean partition's rows the incident changed: rows of either file the other
+ * lacks (as multisets of whole rows), the larger side. A row an incident selected but left
+ * as it was (a delay of 0 negated) is not touched; a changed header touches every row.
+ * Byte-level incidents (`text`) touch the rows their severity names.
+ */
+export function touchedRows(clean, out, columns) {
+  const names = columns ?? (out.length > 0 ? Object.keys(out[0]) : COLUMNS);
+  if (names.length !== COLUMNS.length || names.some((c, i) => c !== COLUMNS[i])) return Math.max(clean.length, out.length);
+  const line = (r) => COLUMNS.map((c) => String(r[c])).join('\u001f');
+  const counts = new Map();
+  for (const r of clean) counts.set(line(r), (counts.get(line(r)) ?? 0) + 1);
+  let added = 0;
+  for (const r of out) {
+    const k = line(r);
+    const c = counts.get(k) ?? 0;
+    if (c > 0) counts.set(k, c - 1);
+    else added++;
+  }
+  let removed = 0;
+  for (const c of counts.values()) removed += c;
+  return Math.max(added, removed);
 }

@@ -12,6 +12,7 @@
 import type { Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
+import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
@@ -251,6 +252,35 @@ function numericMetrics(c: ColumnStatistics, put: (name: string, value: number |
   const nonIntegers = (m as { nonIntegers?: number }).nonIntegers;
   if (typeof nonIntegers === 'number') put('nonIntegerShare', nonIntegers / finite);
   for (const [name, q] of QUANTILES) put(name, quantile(c, q));
+  tailMetrics(c, put);
+}
+
+/** Tukey's far-out factor: a value this many interquartile ranges beyond a quartile is an extreme outlier. */
+const FAR_OUT = 3;
+
+/**
+ * Shares of values beyond the partition's own far-out fences (Q1 − 3·IQR, Q3 + 3·IQR).
+ * The fences move with the day, so a stormy day's longer delays stay inside them; what
+ * moves these shares is a subset of rows from another distribution: signs flipped on some
+ * rows (a skewed column's long tail mirrored to the other side), or some rows in other
+ * units. A column whose quartiles coincide has no fences.
+ */
+function tailMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
+  const q1 = quantile(c, 0.25);
+  const q3 = quantile(c, 0.75);
+  if (q1 === null || q3 === null || !(q3 > q1)) return;
+  const low = q1 - FAR_OUT * (q3 - q1);
+  const high = q3 + FAR_OUT * (q3 - q1);
+  const sample = c.numeric!.sample;
+  if (sample !== null) {
+    put('lowTailShare', sample.filter((x) => x < low).length / sample.length);
+    put('highTailShare', sample.filter((x) => x > high).length / sample.length);
+    return;
+  }
+  const sketch = QuantileSketch.fromJSON(c.numeric!.sketch);
+  // cdf counts whole sketch buckets (about 1% wide): the fences' own buckets are left out.
+  put('lowTailShare', low <= sketch.min ? 0 : sketch.cdf(low - Math.abs(low) * 0.02));
+  put('highTailShare', high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
 }
 
 export interface HistoryOptions {
@@ -317,6 +347,8 @@ const ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|neg
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
+  // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
+  if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.startsWith('model.')) return 0.005;
@@ -590,6 +622,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     zeroShare: 'share of zeros',
     nonFiniteShare: 'share of NaN or infinite values',
     nonIntegerShare: 'share of values with a fraction',
+    lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
+    highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
     distinct: 'number of distinct values',
     topShare: 'share of its most frequent value',

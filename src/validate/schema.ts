@@ -43,6 +43,7 @@ export const ANOMALY_KINDS = [
   'partition_statistic',
   'label_rate',
   'label_relation',
+  'columns_exchanged',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -75,6 +76,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   partition_statistic: 'error',
   label_rate: 'error',
   label_relation: 'error',
+  columns_exchanged: 'error',
 };
 
 /** Share of a batch's non-null values that may break a constraint before it is an error. */

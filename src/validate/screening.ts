@@ -29,6 +29,7 @@ import { readJson, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
+import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
 import {
   compareWithHistory,
   createRelations,
@@ -46,7 +47,7 @@ import { type LoadedModel, scoreLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 5;
+const PROFILE_FORMAT = 6;
 
 /** One cache entry: a partition's profile, its own schema check, and model scores by version. */
 interface CacheEntry {
@@ -254,6 +255,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
       findingMessage(strongest!, newest.file, newest.date, labelText) +
       (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
   }));
+  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -456,9 +458,16 @@ async function modelScores(
   return { metric, values: out };
 }
 
-async function scoreDay(p: Partition, production: ScreeningModel, config: CtConfig, metric: string): Promise<{ value: number; rows: number } | null> {
+async function scoreDay(
+  p: Partition,
+  production: ScreeningModel,
+  config: CtConfig,
+  metric: string,
+  exchanged?: readonly [string, string],
+): Promise<{ value: number; rows: number } | null> {
   try {
-    const table = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
+    const read = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
+    const table = exchanged === undefined ? read : exchangeColumns(read, exchanged[0], exchanged[1]);
     const model = await production.model();
     const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
     const { scored } = scoreLabelledRows(table, loaded, {
@@ -472,6 +481,44 @@ async function scoreDay(p: Partition, production: ScreeningModel, config: CtConf
     if (error instanceof UserError) return null;
     throw error;
   }
+}
+
+/**
+ * Columns of one domain delivered exchanged (exchange.ts): the production model scores the
+ * newest day better with a pair exchanged back than as delivered. The exchanged scores are
+ * cached in the day's entry beside its own score, per model version.
+ */
+async function exchangeAnomalies(
+  input: ScreeningInput,
+  newest: Partition,
+  entry: CacheEntry,
+  scores: ReadonlyMap<string, number>,
+  cacheDir: string,
+): Promise<Anomaly[]> {
+  const { production, config } = input;
+  const asDelivered = scores.get(newest.date);
+  const before = [...scores].filter(([date]) => date < newest.date).map(([, value]) => value);
+  if (production === null || asDelivered === undefined || before.length === 0) return [];
+  const usual = { low: Math.min(...before), high: Math.max(...before) };
+  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const anomalies: Anomaly[] = [];
+  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
+    const key = `${production.version} exchanged ${a} ${b}`;
+    let score = entry.scores[key];
+    if (score === undefined || score.metric !== metric) {
+      const value = await scoreDay(newest, production, config, metric, [a, b]);
+      if (value === null) continue;
+      score = { metric, ...value };
+      entry.scores[key] = score;
+      writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+    }
+    const anomaly = exchangeAnomaly(
+      { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
+      severityOf('columns_exchanged', config),
+    );
+    if (anomaly !== null) anomalies.push(anomaly);
+  }
+  return anomalies;
 }
 
 /** A profile with the production model's score on the day as one more metric (`model.<metric>`). */

@@ -11,6 +11,7 @@ import { createInputDomainChecker } from '../../src/features/domain.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';
 import { silentLogger } from '../../src/logger.js';
 import { createAnomalyChecker, type Anomaly } from '../../src/validate/checker.js';
+import { exchangeAnomaly } from '../../src/validate/exchange.js';
 import { compareWithHistory } from '../../src/validate/history.js';
 import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
 import { screenPartitions } from '../../src/validate/screening.js';
@@ -389,7 +390,7 @@ describe('parseSchema', () => {
 
 describe('every anomaly kind the code defines is produced', () => {
   /** What finds a kind: the schema's own rules, its inferred constraints, or code outside this checker. */
-  type Finder = 'schema' | 'constraints' | 'input domain' | 'history' | 'screening';
+  type Finder = 'schema' | 'constraints' | 'input domain' | 'history' | 'screening' | 'model';
   /** An anomaly, or a history finding (its severity is set when screening reports it). */
   type Found = { kind: string; severity?: string };
 
@@ -508,6 +509,22 @@ describe('every anomaly kind the code defines is produced', () => {
     label_rate: { by: 'history', produce: () => compareWithHistory(day(28, { labelRate: 0.8 }), history(28), historyOptions) },
     label_relation: { by: 'history', produce: () => compareWithHistory(day(28, { score: 0.5 }), history(28), historyOptions) },
     unreadable_file: { by: 'screening', produce: unreadableNewest },
+    columns_exchanged: {
+      by: 'model',
+      produce: () => {
+        const scores = {
+          file: 'data/x/2001-01-29.csv',
+          columns: ['destination', 'origin'] as const,
+          model: 'v1',
+          metric: 'auc',
+          higherIsBetter: true,
+          usual: { low: 0.7, high: 0.75 },
+          rows: 900,
+        };
+        const anomaly = exchangeAnomaly({ ...scores, asDelivered: 0.64, exchanged: 0.73 }, DEFAULT_SEVERITY.columns_exchanged);
+        return anomaly === null ? [] : [anomaly];
+      },
+    },
   };
 
   it('one producer for each kind of ANOMALY_KINDS, and no other', () => {

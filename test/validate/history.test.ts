@@ -142,14 +142,14 @@ function flightsDay(
   i: number,
   change: Partial<{
     rows: number;
-    edit: (row: { origin: string; destination: string; distance: number; label: number; time: number }, k: number) => void;
+    edit: (row: { origin: string; destination: string; distance: number; delay: number; label: number; time: number }, k: number) => void;
     drop: (origin: string, time: number) => boolean;
     shiftLabels: boolean;
   }> = {},
 ): PartitionProfile {
   const date = dateOf(i);
   const midnight = Date.parse(`${date}T00:00:00Z`);
-  const rows: Array<{ origin: string; destination: string; distance: number; label: number; time: number }> = [];
+  const rows: Array<{ origin: string; destination: string; distance: number; delay: number; label: number; time: number }> = [];
   const n = change.rows ?? 10_000;
   for (let k = 0; k < n; k++) {
     // Origins o0..o19 with weights 1..20 (o19 the busiest); a day-dependent rotation keeps days apart.
@@ -159,10 +159,14 @@ function flightsDay(
     const d = (o + 1 + ((k + i) % 2)) % 20;
     const route = o * 20 + d;
     const jitter = ((k * 2_654_435_761 + i * 97) >>> 0) / 4_294_967_296;
+    const spin = ((k * 40_503 + i * 7_919 + 1) % 65_536) / 65_536;
+    const tail = (((k * 69_069 + i * 1_013) % 10_007) + 1) / 10_008;
     rows.push({
       origin: `o${o}`,
       destination: `d${d}`,
       distance: 150 + ((route * 37) % 2_400),
+      // Minutes late: a few early, most near on time, a long tail of late flights (as real delays).
+      delay: Math.round(-12 + 20 * spin + (jitter < 0.2 ? -40 * Math.log(tail) : 0)),
       label: jitter < (o % 4 === 0 ? 0.8 : 0.1) ? 1 : 0,
       time: midnight + Math.floor((k / n) * 86_400_000),
     });
@@ -197,6 +201,10 @@ function flightsDay(
     numberColumn(
       'distance',
       kept.map((r) => r.distance),
+    ),
+    numberColumn(
+      'delay',
+      kept.map((r) => r.delay),
     ),
     numberColumn(
       'ct:label',
@@ -268,6 +276,17 @@ describe('rules that see rows, not only columns', () => {
     expect(finding).toBeDefined();
     expect(finding!.value).toBeCloseTo(0.1, 2);
     expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(/column "date": share of times at exactly midnight/);
+  });
+
+  test("signs flipped on a tenth of the rows mirror a skewed column's long tail: extreme low values appear", () => {
+    const flipped = flightsDay(21, { edit: (r, k) => k % 10 === 3 && (r.delay = -r.delay) });
+    const finding = findingsOf(flipped).find((f) => f.metric === 'delay.lowTailShare');
+    expect(finding).toBeDefined();
+    expect(finding!.kind).toBe('partition_statistic');
+    expect(finding!.value).toBeGreaterThan(0.005);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+      /column "delay": share of extreme low values \(below its first quartile by 3 interquartile ranges\) is/,
+    );
   });
 
   test('the most frequent value is the most frequent, even when values look like numbers', () => {

@@ -14950,7 +14950,8 @@ var ANOMALY_KINDS = [
   "partition_rows",
   "partition_statistic",
   "label_rate",
-  "label_relation"
+  "label_relation",
+  "columns_exchanged"
 ];
 var DEFAULT_SEVERITY = {
   empty_batch: "error",
@@ -14978,7 +14979,8 @@ var DEFAULT_SEVERITY = {
   partition_rows: "error",
   partition_statistic: "error",
   label_rate: "error",
-  label_relation: "error"
+  label_relation: "error",
+  columns_exchanged: "error"
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;

@@ -2093,6 +2093,7 @@ function imputedLines(preprocessing, imputed, rows) {
 export {
   createInputDomainChecker,
   imputedSummary,
+  QuantileSketch,
   createStatistics,
   computeStatistics,
   parseStatistics,

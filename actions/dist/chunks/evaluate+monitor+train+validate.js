@@ -1,5 +1,6 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  QuantileSketch,
   createAnomalyChecker,
   createInputDomainChecker,
   createStatistics,
@@ -367,6 +368,57 @@ function dependencyPool(profiles) {
   return pool;
 }
 
+// src/validate/exchange.ts
+var SAME_DOMAIN = 0.5;
+var EXCHANGE_MARGIN = 0.02;
+function exchangeablePairs(preprocessing) {
+  const vocabularies = /* @__PURE__ */ new Map();
+  for (const f of preprocessing.features) {
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
+    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
+    for (const v of f.vocabulary) values.add(v);
+    vocabularies.set(f.column, values);
+  }
+  const columns = [...vocabularies.keys()].sort();
+  const pairs = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      const a = vocabularies.get(columns[i]);
+      const b = vocabularies.get(columns[j]);
+      let common = 0;
+      for (const v of a) if (b.has(v)) common++;
+      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i], columns[j]]);
+    }
+  }
+  return pairs;
+}
+function exchangeColumns(table, a, b) {
+  const columnA = table.columns.find((c) => c.name === a);
+  const columnB = table.columns.find((c) => c.name === b);
+  if (columnA === void 0 || columnB === void 0) return table;
+  const renamed = (c, name) => ({ ...c, name });
+  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
+}
+function exchangeGain(asDelivered, exchanged, higherIsBetter) {
+  if (higherIsBetter) return exchanged - asDelivered;
+  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
+}
+function exchangeAnomaly(s, severity) {
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= EXCHANGE_MARGIN)) return null;
+  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const [a, b] = s.columns;
+  const f = (x) => x.toFixed(3);
+  return {
+    kind: "columns_exchanged",
+    severity,
+    column: `${a}+${b}`,
+    count: s.rows,
+    share: 1,
+    examples: [{ file: s.file, row: 1 }],
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
+  };
+}
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -527,6 +579,24 @@ function numericMetrics(c, put) {
   const nonIntegers = m.nonIntegers;
   if (typeof nonIntegers === "number") put("nonIntegerShare", nonIntegers / finite);
   for (const [name, q] of QUANTILES) put(name, quantile(c, q));
+  tailMetrics(c, put);
+}
+var FAR_OUT = 3;
+function tailMetrics(c, put) {
+  const q1 = quantile(c, 0.25);
+  const q3 = quantile(c, 0.75);
+  if (q1 === null || q3 === null || !(q3 > q1)) return;
+  const low = q1 - FAR_OUT * (q3 - q1);
+  const high = q3 + FAR_OUT * (q3 - q1);
+  const sample = c.numeric.sample;
+  if (sample !== null) {
+    put("lowTailShare", sample.filter((x) => x < low).length / sample.length);
+    put("highTailShare", sample.filter((x) => x > high).length / sample.length);
+    return;
+  }
+  const sketch = QuantileSketch.fromJSON(c.numeric.sketch);
+  put("lowTailShare", low <= sketch.min ? 0 : sketch.cdf(low - Math.abs(low) * 0.02));
+  put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
 }
 function badDirection(metric) {
   if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
@@ -537,6 +607,7 @@ function badDirection(metric) {
 var ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
+  if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.startsWith("model.")) return 5e-3;
@@ -732,6 +803,8 @@ function describeMetric(finding, labelText) {
     zeroShare: "share of zeros",
     nonFiniteShare: "share of NaN or infinite values",
     nonIntegerShare: "share of values with a fraction",
+    lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
+    highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
     distinct: "number of distinct values",
     topShare: "share of its most frequent value",
@@ -765,7 +838,7 @@ function findingMessage(finding, partition, date, labelText) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 5;
+var PROFILE_FORMAT = 6;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -876,6 +949,7 @@ async function screenPartitions(input) {
     examples: [{ file: newest.file, row: 1 }],
     message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
   }));
+  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, entries.get(newest.date), scored.values, cacheDir));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -1032,9 +1106,10 @@ async function modelScores(input, needed, entries, newest, cacheDir) {
   }
   return { metric, values: out };
 }
-async function scoreDay(p, production, config, metric) {
+async function scoreDay(p, production, config, metric, exchanged) {
   try {
-    const table = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+    const read = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+    const table = exchanged === void 0 ? read : exchangeColumns(read, exchanged[0], exchanged[1]);
     const model = await production.model();
     const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
     const { scored } = scoreLabelledRows(table, loaded, {
@@ -1048,6 +1123,32 @@ async function scoreDay(p, production, config, metric) {
     if (error instanceof UserError) return null;
     throw error;
   }
+}
+async function exchangeAnomalies(input, newest, entry, scores, cacheDir) {
+  const { production, config } = input;
+  const asDelivered = scores.get(newest.date);
+  const before = [...scores].filter(([date]) => date < newest.date).map(([, value]) => value);
+  if (production === null || asDelivered === void 0 || before.length === 0) return [];
+  const usual = { low: Math.min(...before), high: Math.max(...before) };
+  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const anomalies = [];
+  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
+    const key = `${production.version} exchanged ${a} ${b}`;
+    let score = entry.scores[key];
+    if (score === void 0 || score.metric !== metric) {
+      const value = await scoreDay(newest, production, config, metric, [a, b]);
+      if (value === null) continue;
+      score = { metric, ...value };
+      entry.scores[key] = score;
+      writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+    }
+    const anomaly = exchangeAnomaly(
+      { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
+      severityOf("columns_exchanged", config)
+    );
+    if (anomaly !== null) anomalies.push(anomaly);
+  }
+  return anomalies;
 }
 function withScore(profile, metric, score) {
   if (score === void 0) return profile;

@@ -1,0 +1,107 @@
+/**
+ * Columns mapped the wrong way round: two columns of one domain (origin and destination,
+ * home and away team, sender and receiver) exchanged by an upstream mapping. Every value
+ * stays valid and every column's statistics stay in their history, since each column now
+ * holds what the other always held. The production model tells them apart: it learnt what
+ * each column means, so on a day delivered correctly it scores far worse with the two
+ * exchanged, and on a day delivered exchanged it scores better with them exchanged back.
+ */
+import type { Column, Table } from '../data/table.js';
+import type { Preprocessing } from '../features/preprocessing.js';
+import type { Anomaly } from './checker.js';
+import type { Severity } from './schema.js';
+
+/** Share of two vocabularies' values in common (Jaccard) from which their columns count as one domain. */
+const SAME_DOMAIN = 0.5;
+
+/**
+ * How much better the model must score with a pair exchanged back before the day counts as
+ * exchanged: 0.02 of AUC or accuracy, or 2% of an error such as RMSE. A model that ignores
+ * the pair scores the same either way; on correct data exchanging costs far more than this.
+ */
+export const EXCHANGE_MARGIN = 0.02;
+
+/**
+ * Pairs of raw columns the model reads through vocabularies that mostly coincide: the
+ * columns a mapping error can exchange unnoticed. Sorted, each pair once.
+ */
+export function exchangeablePairs(preprocessing: Preprocessing): Array<[string, string]> {
+  const vocabularies = new Map<string, Set<string>>();
+  for (const f of preprocessing.features) {
+    if (f.kind !== 'categorical' || f.vocabulary === undefined || f.vocabulary.length === 0) continue;
+    const values = vocabularies.get(f.column) ?? new Set<string>();
+    for (const v of f.vocabulary) values.add(v);
+    vocabularies.set(f.column, values);
+  }
+  const columns = [...vocabularies.keys()].sort();
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      const a = vocabularies.get(columns[i]!)!;
+      const b = vocabularies.get(columns[j]!)!;
+      let common = 0;
+      for (const v of a) if (b.has(v)) common++;
+      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i]!, columns[j]!]);
+    }
+  }
+  return pairs;
+}
+
+/** The table with the data of columns `a` and `b` exchanged (each name now holds the other's values). */
+export function exchangeColumns(table: Table, a: string, b: string): Table {
+  const columnA = table.columns.find((c) => c.name === a);
+  const columnB = table.columns.find((c) => c.name === b);
+  if (columnA === undefined || columnB === undefined) return table;
+  const renamed = (c: Column, name: string): Column => ({ ...c, name });
+  return { ...table, columns: table.columns.map((c) => (c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c)) };
+}
+
+/**
+ * How much better the model scores with the pair exchanged than as delivered, in the
+ * metric's own direction: a difference for scores (AUC, accuracy), a relative one for
+ * errors (RMSE).
+ */
+export function exchangeGain(asDelivered: number, exchanged: number, higherIsBetter: boolean): number {
+  if (higherIsBetter) return exchanged - asDelivered;
+  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
+}
+
+/** The production model's scores of one partition, as delivered and with columns `a` and `b` exchanged. */
+export interface ExchangeScores {
+  file: string;
+  columns: readonly [string, string];
+  model: string;
+  metric: string;
+  higherIsBetter: boolean;
+  asDelivered: number;
+  exchanged: number;
+  /** The model's lowest and highest score on the days before (the same metric). */
+  usual: { low: number; high: number };
+  rows: number;
+}
+
+/**
+ * The `columns_exchanged` anomaly the scores show, or null: exchanging must gain
+ * {@link EXCHANGE_MARGIN} and bring the score back within what the model scored on the days
+ * before. A day whose labels broke scores badly either way (exchanging may scramble an
+ * inverted label a little towards chance); that is not a mapping the exchange repairs.
+ */
+export function exchangeAnomaly(s: ExchangeScores, severity: Severity): Anomaly | null {
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= EXCHANGE_MARGIN)) return null;
+  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const [a, b] = s.columns;
+  const f = (x: number): string => x.toFixed(3);
+  return {
+    kind: 'columns_exchanged',
+    severity,
+    column: `${a}+${b}`,
+    count: s.rows,
+    share: 1,
+    examples: [{ file: s.file, row: 1 }],
+    message:
+      `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered ` +
+      `and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); ` +
+      `on correct data exchanging them costs it. Fix the column mapping upstream; ` +
+      `if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`,
+  };
+}

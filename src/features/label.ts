@@ -2,6 +2,7 @@
  * The label as the model sees it, computed from a declarative config
  * (`delay > 15`): a comparison of one column with one literal, never code.
  */
+import { Moments } from './moments.js';
 import type { LabelConfig, Task } from '../config/types.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
@@ -40,20 +41,9 @@ export function labelScale(label: LabelEncoding): LabelScale {
 
 /** Mean and sample standard deviation of the known (non-NaN) values; std 1 when it would be 0. */
 export function fitLabelScale(values: ArrayLike<number>): LabelScale {
-  // Welford's update, as for numeric features.
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < values.length; i++) {
-    const y = values[i]!;
-    if (!Number.isFinite(y)) continue;
-    n++;
-    const d = y - mean;
-    mean += d / n;
-    m2 += d * (y - mean);
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  return { mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
+  const moments = new Moments();
+  for (let i = 0; i < values.length; i++) moments.add(values[i]!);
+  return moments.scale();
 }
 
 /** Labels in the model's units: (y - mean) / std; NaN stays NaN. The input itself when the scale is the identity. */

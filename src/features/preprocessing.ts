@@ -3,6 +3,7 @@
  * `preprocessing.json` beside the weights, and applied by the very same code in
  * training, evaluation and prediction, so there is no training/serving skew.
  */
+import { Moments } from './moments.js';
 import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, TextTokens } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
@@ -396,35 +397,13 @@ function fitText(f: FeatureConfig, column: Column): TextFeature {
 function fitSequence(f: FeatureConfig, column: Column): SequenceFeature {
   if (column.type !== 'string') throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
   const counts = occurrencesByCode(column);
-  // Welford's update, each distinct cell weighted by how often it occurs.
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  let min = Infinity;
-  let max = -Infinity;
+  // Each distinct cell parsed once, its numbers weighted by how often it occurs.
+  const moments = new Moments();
   counts.forEach((count, code) => {
-    if (count === 0) return;
-    for (const x of parseSequence(column.dictionary[code]!)) {
-      if (x - x !== 0) continue;
-      n += count;
-      const d = x - mean;
-      mean += (d * count) / n;
-      m2 += count * d * (x - mean);
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+    if (count > 0) for (const x of parseSequence(column.dictionary[code]!)) moments.add(x, count);
   });
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted: SequenceFeature = {
-    name: f.name,
-    column: f.column,
-    kind: 'sequence',
-    transform: 'none',
-    length: f.length!,
-    mean: n > 0 ? mean : 0,
-    std: std > 0 ? std : 1,
-  };
-  return n > 0 ? { ...fitted, min, max } : fitted;
+  const fitted: SequenceFeature = { name: f.name, column: f.column, kind: 'sequence', transform: 'none', length: f.length!, ...moments.scale() };
+  return moments.n > 0 ? { ...fitted, min: moments.min, max: moments.max } : fitted;
 }
 
 function sequenceColumnProblem(feature: string, column: string, type: string): string {
@@ -479,26 +458,10 @@ function categoryKey(column: Column, i: number): string {
 }
 
 function fitNumeric(f: FeatureConfig, values: Float64Array, nulls: Uint8Array | null, transform: 'none' | 'log1p'): NumericFeature {
-  // Welford's update: stable for millions of rows.
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (nulls !== null && nulls[i] === 1) continue;
-    const x = applyNumeric(values[i]!, transform);
-    if (!Number.isFinite(x)) continue;
-    n++;
-    const d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted: NumericFeature = { name: f.name, column: f.column, kind: 'numeric', transform, mean: n > 0 ? mean : 0, std: std > 0 ? std : 1 };
-  return n > 0 ? { ...fitted, min, max } : fitted;
+  const moments = new Moments();
+  for (let i = 0; i < values.length; i++) if (nulls === null || nulls[i] !== 1) moments.add(applyNumeric(values[i]!, transform));
+  const fitted: NumericFeature = { name: f.name, column: f.column, kind: 'numeric', transform, ...moments.scale() };
+  return moments.n > 0 ? { ...fitted, min: moments.min, max: moments.max } : fitted;
 }
 
 function applyNumeric(x: number, transform: 'none' | 'log1p'): number {

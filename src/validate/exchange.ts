@@ -81,13 +81,15 @@ export interface ExchangeScores {
 }
 
 /**
- * The `columns_exchanged` anomaly the scores show, or null: exchanging must gain
- * {@link EXCHANGE_MARGIN} and bring the score back within what the model scored on the days
- * before. A day whose labels broke scores badly either way (exchanging may scramble an
- * inverted label a little towards chance); that is not a mapping the exchange repairs.
+ * The `columns_exchanged` anomaly the scores show, or null: exchanging the pair must gain
+ * {@link EXCHANGE_MARGIN}, and more than a small day's chance wobble (1/√rows: 0.026 of AUC
+ * on 1,500 rows), and land within what the model scored on the days before. A day whose
+ * labels broke scores badly either way (exchanging may scramble an inverted label a little
+ * towards chance): that is not a mapping the exchange repairs.
  */
 export function exchangeAnomaly(s: ExchangeScores, severity: Severity): Anomaly | null {
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= EXCHANGE_MARGIN)) return null;
+  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
   if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
   const [a, b] = s.columns;
   const f = (x: number): string => x.toFixed(3);

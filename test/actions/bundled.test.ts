@@ -291,6 +291,17 @@ describe('actions/dist', () => {
     for (const file of list(fresh)) expect([file, readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(committed, file)))]).toEqual([file, true]);
   });
 
+  it('holds one entry per stage action, plus the root action, which dispatches to exactly those stages', () => {
+    const stages = readdirSync(path.join(root, 'actions'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== 'dist')
+      .map((e) => e.name)
+      .sort();
+    const dispatched = [...readFileSync(path.join(root, 'src/actions/ct.ts'), 'utf8').matchAll(/^\s+(\w+): \(\) => import\('\.\/(\w+)\.js'\)/gm)];
+    expect(dispatched.map(([, name, file]) => [name, file]).sort()).toEqual(stages.map((s) => [s, s]));
+    const files = new Set(list(committed));
+    expect([...stages, 'ct'].filter((entry) => !files.has(`${entry}.js`))).toEqual([]);
+  });
+
   it('names each shared chunk after the entries that import it, not after its content (a rebuild touches only changed code)', () => {
     const chunks = list(committed).filter((file) => file.startsWith('chunks/'));
     expect(chunks.length).toBeGreaterThan(0);

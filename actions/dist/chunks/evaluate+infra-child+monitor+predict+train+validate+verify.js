@@ -489,6 +489,34 @@ async function selectBackend(preference, logger = silentLogger, options = {}) {
   throw new Error(`no TF.js backend could be initialised: ${skipped.join("; ")}`);
 }
 
+// src/features/moments.ts
+var Moments = class {
+  /** Values added (weights summed). */
+  n = 0;
+  mean = 0;
+  min = Infinity;
+  max = -Infinity;
+  m2 = 0;
+  /** Adds `x`, `weight` times; non-finite values are skipped. */
+  add(x, weight = 1) {
+    if (x - x !== 0 || weight <= 0) return;
+    this.n += weight;
+    const d = x - this.mean;
+    this.mean += d * weight / this.n;
+    this.m2 += weight * d * (x - this.mean);
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+  }
+  /**
+   * The scale to standardise with: the mean (0 with no values) and the sample standard
+   * deviation (n − 1), 1 where it would be 0 so a constant column divides safely.
+   */
+  scale() {
+    const std = this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0;
+    return { mean: this.n > 0 ? this.mean : 0, std: std > 0 ? std : 1 };
+  }
+};
+
 // src/features/label.ts
 var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
 function labelScale(label) {
@@ -497,19 +525,9 @@ function labelScale(label) {
   return { mean: Number.isFinite(mean2) ? mean2 : 0, std: Number.isFinite(std) && std > 0 ? std : 1 };
 }
 function fitLabelScale(values) {
-  let n = 0;
-  let mean2 = 0;
-  let m2 = 0;
-  for (let i = 0; i < values.length; i++) {
-    const y = values[i];
-    if (!Number.isFinite(y)) continue;
-    n++;
-    const d = y - mean2;
-    mean2 += d / n;
-    m2 += d * (y - mean2);
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  return { mean: n > 0 ? mean2 : 0, std: std > 0 ? std : 1 };
+  const moments = new Moments();
+  for (let i = 0; i < values.length; i++) moments.add(values[i]);
+  return moments.scale();
 }
 function standardizeLabels(labels, scale) {
   if (scale.mean === 0 && scale.std === 1) return labels;
@@ -850,34 +868,12 @@ function fitText(f, column) {
 function fitSequence(f, column) {
   if (column.type !== "string") throw new UserError(sequenceColumnProblem(f.name, f.column, column.type));
   const counts = occurrencesByCode(column);
-  let n = 0;
-  let mean2 = 0;
-  let m2 = 0;
-  let min = Infinity;
-  let max = -Infinity;
+  const moments = new Moments();
   counts.forEach((count, code) => {
-    if (count === 0) return;
-    for (const x of parseSequence(column.dictionary[code])) {
-      if (x - x !== 0) continue;
-      n += count;
-      const d = x - mean2;
-      mean2 += d * count / n;
-      m2 += count * d * (x - mean2);
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+    if (count > 0) for (const x of parseSequence(column.dictionary[code])) moments.add(x, count);
   });
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted = {
-    name: f.name,
-    column: f.column,
-    kind: "sequence",
-    transform: "none",
-    length: f.length,
-    mean: n > 0 ? mean2 : 0,
-    std: std > 0 ? std : 1
-  };
-  return n > 0 ? { ...fitted, min, max } : fitted;
+  const fitted = { name: f.name, column: f.column, kind: "sequence", transform: "none", length: f.length, ...moments.scale() };
+  return moments.n > 0 ? { ...fitted, min: moments.min, max: moments.max } : fitted;
 }
 function sequenceColumnProblem(feature, column, type) {
   return `feature "${feature}": column "${column}" is ${type}, a sequence feature reads arrays or lists of numbers (strings such as "[1, 2, 3]" or "1 2 3")`;
@@ -921,25 +917,10 @@ function categoryKey(column, i) {
   }
 }
 function fitNumeric(f, values, nulls, transform) {
-  let n = 0;
-  let mean2 = 0;
-  let m2 = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (nulls !== null && nulls[i] === 1) continue;
-    const x = applyNumeric(values[i], transform);
-    if (!Number.isFinite(x)) continue;
-    n++;
-    const d = x - mean2;
-    mean2 += d / n;
-    m2 += d * (x - mean2);
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
-  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, mean: n > 0 ? mean2 : 0, std: std > 0 ? std : 1 };
-  return n > 0 ? { ...fitted, min, max } : fitted;
+  const moments = new Moments();
+  for (let i = 0; i < values.length; i++) if (nulls === null || nulls[i] !== 1) moments.add(applyNumeric(values[i], transform));
+  const fitted = { name: f.name, column: f.column, kind: "numeric", transform, ...moments.scale() };
+  return moments.n > 0 ? { ...fitted, min: moments.min, max: moments.max } : fitted;
 }
 function applyNumeric(x, transform) {
   return transform === "log1p" ? Math.log1p(x) : x;

@@ -404,7 +404,8 @@ function exchangeGain(asDelivered, exchanged, higherIsBetter) {
   return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
 }
 function exchangeAnomaly(s, severity) {
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= EXCHANGE_MARGIN)) return null;
+  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
   if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
   const [a, b] = s.columns;
   const f = (x) => x.toFixed(3);

@@ -12,28 +12,31 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { release: { type: 'string' }, out: { type: 'string', default: '.' } } });
 
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-let release = null;
-if (values.release !== undefined) {
-  const m = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/.exec(values.release);
-  if (m === null) {
-    console.error(`pack: --release: expected <owner>/<repo>@<full commit sha>, got "${values.release}"`);
-    process.exit(2);
-  }
-  release = { repository: m[1], commit: m[2], version: `v${manifest.version}` };
-}
-
 const listed = JSON.parse(
   execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
 )[0];
 if (!listed.files.some((f) => f.path === 'dist/cli/main.js')) {
   console.error('pack: dist/ is not built: run npm run build first');
   process.exit(2);
+}
+
+let release = null;
+if (values.release !== undefined) {
+  // The form `ct init --upgrade --actions` reads, parsed by the same code.
+  const { parseActionsSource } = await import(pathToFileURL(path.join(root, 'dist/init/workflows.js')).href);
+  const source = parseActionsSource(values.release);
+  if (source === null) {
+    console.error(`pack: --release: expected <owner>/<repo>@<full commit sha>, got "${values.release}"`);
+    process.exit(2);
+  }
+  release = { repository: source.repo, commit: source.sha, version: `v${manifest.version}` };
 }
 const staging = mkdtempSync(path.join(tmpdir(), 'ct-pack-'));
 try {

@@ -444,18 +444,32 @@ async function modelScores(
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
-    const entry = entries.get(p.date)!;
-    let score = entry.scores[production.version];
-    if (score === undefined || score.metric !== metric) {
-      const value = await scoreDay(p, production, config, metric);
-      if (value === null) continue;
-      score = { metric, ...value };
-      entry.scores[production.version] = score;
-      writeJson(path.join(cacheDir, `${p.date}.json`), entry);
-    }
-    if (Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
+    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(p, production, config, metric));
+    if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
   }
   return { metric, values: out };
+}
+
+/**
+ * A score of partition `p` kept under `key` in its cache entry: computed, and the entry
+ * written again, when the entry lacks it or holds another metric; null when the day cannot
+ * be scored.
+ */
+async function cachedScore(
+  p: Partition,
+  entry: CacheEntry,
+  key: string,
+  metric: string,
+  cacheDir: string,
+  compute: () => Promise<{ value: number; rows: number } | null>,
+): Promise<CacheEntry['scores'][string] | null> {
+  const kept = entry.scores[key];
+  if (kept !== undefined && kept.metric === metric) return kept;
+  const value = await compute();
+  if (value === null) return null;
+  entry.scores[key] = { metric, ...value };
+  writeJson(path.join(cacheDir, `${p.date}.json`), entry);
+  return entry.scores[key];
 }
 
 async function scoreDay(
@@ -504,14 +518,8 @@ async function exchangeAnomalies(
   const anomalies: Anomaly[] = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    let score = entry.scores[key];
-    if (score === undefined || score.metric !== metric) {
-      const value = await scoreDay(newest, production, config, metric, [a, b]);
-      if (value === null) continue;
-      score = { metric, ...value };
-      entry.scores[key] = score;
-      writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
-    }
+    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(newest, production, config, metric, [a, b]));
+    if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
       severityOf('columns_exchanged', config),

@@ -44,6 +44,7 @@ export const ANOMALY_KINDS = [
   'label_rate',
   'label_relation',
   'columns_exchanged',
+  'labels_misaligned',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -77,6 +78,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   label_rate: 'error',
   label_relation: 'error',
   columns_exchanged: 'error',
+  labels_misaligned: 'error',
 };
 
 /** Share of a batch's non-null values that may break a constraint before it is an error. */

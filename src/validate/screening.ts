@@ -27,6 +27,7 @@ import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
+import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
@@ -43,7 +44,7 @@ import {
 } from './history.js';
 import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
 import { createStatistics } from './statistics.js';
-import { type LoadedModel, scoreLabelledRows } from '../evaluate/score.js';
+import { type LoadedModel, predictLabelledRows, scoreLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
@@ -59,6 +60,8 @@ interface CacheEntry {
   profile: PartitionProfile;
   anomalies: Anomaly[];
   scores: Record<string, { metric: string; value: number; rows: number }>;
+  /** The partition's most misaligned-looking stretch of labels, per production model version ('' without one). */
+  alignment?: Record<string, LocatedMisalignment | null>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
   verdict?: { key: string; findings: HistoryFinding[] };
 }
@@ -238,24 +241,10 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
       metrics: blocking.map((f) => f.metric),
     });
   }
-  // One anomaly per kind and column: its strongest finding, naming the other statistics that moved with it.
-  const groups = new Map<string, HistoryFinding[]>();
-  for (const f of newestFindings) {
-    const key = `${f.kind}\0${f.column ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  const anomalies = [...groups.values()].map(([strongest, ...others]): Anomaly => ({
-    column: strongest!.column,
-    kind: strongest!.kind,
-    severity: severityOf(strongest!.kind, config),
-    count: entries.get(newest.date)!.profile.rows,
-    share: 1,
-    examples: [{ file: newest.file, row: 1 }],
-    message:
-      findingMessage(strongest!, newest.file, newest.date, labelText) +
-      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
-  }));
+  const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, entries.get(newest.date)!, scored.values, cacheDir)));
+  if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
+    anomalies.push(...(await alignmentAnomalies(input, newest, entries.get(newest.date)!, cacheDir)));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -277,6 +266,27 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     cached,
     computed,
   };
+}
+
+/** One anomaly per kind and column of the newest partition's findings: its strongest, naming the other statistics that moved with it. */
+function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition, rows: number, config: CtConfig): Anomaly[] {
+  const groups = new Map<string, HistoryFinding[]>();
+  for (const f of findings) {
+    const key = `${f.kind}\0${f.column ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const labelText = config.label.text;
+  return [...groups.values()].map(([strongest, ...others]): Anomaly => ({
+    column: strongest!.column,
+    kind: strongest!.kind,
+    severity: severityOf(strongest!.kind, config),
+    count: rows,
+    share: 1,
+    examples: [{ file: newest.file, row: 1 }],
+    message:
+      findingMessage(strongest!, newest.file, newest.date, labelText) +
+      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
+  }));
 }
 
 /**
@@ -527,6 +537,68 @@ async function exchangeAnomalies(
     if (anomaly !== null) anomalies.push(anomaly);
   }
   return anomalies;
+}
+
+/**
+ * Labels misaligned with their rows (alignment.ts): a stretch of the newest partition whose
+ * labels fit their neighbours better than their own rows, judged by the production model
+ * (the day's mean label without one) and the day's own labels in each categorical input's
+ * group by hour. Kept in the day's entry per model version.
+ */
+async function alignmentAnomalies(input: ScreeningInput, newest: Partition, entry: CacheEntry, cacheDir: string): Promise<Anomaly[]> {
+  const { production, config } = input;
+  const task = config.task;
+  if (task === 'multiclass') return [];
+  const key = production?.version ?? '';
+  entry.alignment ??= {};
+  if (!(key in entry.alignment)) {
+    entry.alignment[key] = await locateMisalignmentIn(newest, config, task, production);
+    writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+  }
+  const found = entry.alignment[key];
+  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config)) : null;
+  return anomaly === null ? [] : [anomaly];
+}
+
+/** The newest partition's most misaligned-looking stretch of labels; null when the day cannot give its labels. */
+async function locateMisalignmentIn(
+  p: Partition,
+  config: CtConfig,
+  task: 'binary' | 'regression',
+  production: ScreeningModel | null,
+): Promise<LocatedMisalignment | null> {
+  // Categorical inputs read as they are: the contexts whose rows share weather, congestion, a store's day.
+  const contextColumns = config.features.filter((f) => f.transform === 'none' && f.kind !== 'text' && f.kind !== 'sequence').map((f) => f.column);
+  try {
+    const table = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
+    const predictions = production === null ? null : await productionPredictions(table, production);
+    const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
+    const found = findMisalignment(input);
+    if (found === null) return null;
+    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === 'string'));
+    const judgedBy =
+      (predictions === null ? `the day's mean label` : `production ${production!.version}`) +
+      (used.length === 0 ? '' : ` and the day's labels by ${used.join(', ')}${config.data.timestamp === undefined ? '' : ' and hour'}`);
+    return locateMisalignment(found, input, table, judgedBy);
+  } catch (error) {
+    // A day whose labels cannot be read (a missing column, text where numbers belong): the schema check says so.
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+
+/** The production model's prediction of each labelled row of `table`, by table row; null when it cannot read the day. */
+async function productionPredictions(table: Table, production: ScreeningModel): Promise<Map<number, number> | null> {
+  try {
+    const model = await production.model();
+    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+    if (loaded.width !== 1) return null;
+    const { selected, preds } = predictLabelledRows(table, loaded);
+    return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
 }
 
 /** A profile with the production model's score on the day as one more metric (`model.<metric>`). */

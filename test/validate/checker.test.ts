@@ -17,6 +17,7 @@ import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DE
 import { screenPartitions } from '../../src/validate/screening.js';
 import type { Table } from '../../src/data/table.js';
 import { expectUserError, numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
+import { delayDay, delayDayCsv } from './delay-days.js';
 import { day, history, options as historyOptions } from './history-days.js';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -477,6 +478,46 @@ describe('every anomaly kind the code defines is produced', () => {
     }
   }
 
+  /** Screening of a folder whose newest daily partition has a block of delays one row below their flights (no production model). */
+  async function misalignedNewest(): Promise<Anomaly[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-kinds-'));
+    try {
+      const data = path.join(dir, 'data');
+      mkdirSync(data);
+      writeFileSync(path.join(data, '2001-02-28.csv'), delayDayCsv(delayDay(1, { rows: 30_000, date: '2001-02-28' })));
+      writeFileSync(path.join(data, '2001-03-01.csv'), delayDayCsv(delayDay(2, { rows: 30_000, slide: { from: 12_000, to: 15_000, by: 1 } })));
+      const config = checkConfig(path.join(dir, 'ct.config.yaml'), {
+        name: 'm',
+        task: 'binary',
+        data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
+        label: 'delay > 15',
+        features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+        gates: [{ metric: 'auc', lowerBound: 0.5 }],
+      });
+      const schema: DataSchema = {
+        format: 'ct-schema',
+        version: 2,
+        columns: [
+          { name: 'date', type: 'timestamp', maxNullFraction: 0 },
+          { name: 'delay', type: 'number', maxNullFraction: 0 },
+          { name: 'origin', type: 'string', maxNullFraction: 0 },
+        ],
+      };
+      const screening = await screenPartitions({
+        config,
+        baseDir: dir,
+        source: data,
+        schema,
+        schemaFile: path.join(data, 'schema.json'),
+        production: null,
+        logger: silentLogger,
+      });
+      return screening.anomalies;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /**
    * One way to produce each kind, through the code that finds it (the tests above and in
    * domain.test.ts, history.test.ts and bad-input.test.ts look at each closely). The
@@ -509,6 +550,7 @@ describe('every anomaly kind the code defines is produced', () => {
     label_rate: { by: 'history', produce: () => compareWithHistory(day(28, { labelRate: 0.8 }), history(28), historyOptions) },
     label_relation: { by: 'history', produce: () => compareWithHistory(day(28, { score: 0.5 }), history(28), historyOptions) },
     unreadable_file: { by: 'screening', produce: unreadableNewest },
+    labels_misaligned: { by: 'screening', produce: misalignedNewest },
     columns_exchanged: {
       by: 'model',
       produce: () => {

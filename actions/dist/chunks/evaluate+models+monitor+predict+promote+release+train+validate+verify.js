@@ -14951,7 +14951,8 @@ var ANOMALY_KINDS = [
   "partition_statistic",
   "label_rate",
   "label_relation",
-  "columns_exchanged"
+  "columns_exchanged",
+  "labels_misaligned"
 ];
 var DEFAULT_SEVERITY = {
   empty_batch: "error",
@@ -14980,7 +14981,8 @@ var DEFAULT_SEVERITY = {
   partition_statistic: "error",
   label_rate: "error",
   label_relation: "error",
-  columns_exchanged: "error"
+  columns_exchanged: "error",
+  labels_misaligned: "error"
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;

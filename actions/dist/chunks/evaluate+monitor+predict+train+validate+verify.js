@@ -75,5 +75,6 @@ export {
   loadModel,
   loadLayersModel2 as loadLayersModel,
   scoreLabelledRows,
+  predictLabelledRows,
   scoreSameRows
 };

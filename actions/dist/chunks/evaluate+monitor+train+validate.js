@@ -18,6 +18,7 @@ import {
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
   loadLayersModel,
+  predictLabelledRows,
   scoreLabelledRows
 } from "./evaluate+monitor+predict+train+validate+verify.js";
 import {
@@ -42,6 +43,7 @@ import {
 import {
   artifactPaths,
   findColumn,
+  locateRow,
   numberColumnOf,
   stringColumnOf,
   takeRows
@@ -211,6 +213,143 @@ async function deriveColumns(table, config, production) {
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+
+// src/validate/alignment.ts
+var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
+var MISALIGNED_NATS = 24;
+var MISALIGNED_EXCURSIONS = 1;
+var CONTEXT_PRIOR_ROWS = 5;
+function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
+  const all = labelColumnValues(table, label);
+  const kept = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== void 0 && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
+  const hourOf = (i) => {
+    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
+    const t = time.values[i];
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === void 0 || column.type !== "string") continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+function contextPredictions(input) {
+  const { labels, prior, contexts } = input;
+  const n = labels.length;
+  if (contexts.length === 0) return Float64Array.from(prior);
+  const total = new Float64Array(n);
+  for (const { coarse, fine } of contexts) {
+    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
+    const rate = othersMean(labels, fine, base);
+    for (let i = 0; i < n; i++) total[i] = total[i] + rate[i];
+  }
+  return Float64Array.from(total, (t) => t / contexts.length);
+}
+function othersMean(labels, groups, prior) {
+  const sums = /* @__PURE__ */ new Map();
+  for (let i = 0; i < labels.length; i++) {
+    if (groups[i] < 0) continue;
+    const s = sums.get(groups[i]) ?? { sum: 0, count: 0 };
+    s.sum += labels[i];
+    s.count++;
+    sums.set(groups[i], s);
+  }
+  return Float64Array.from(labels, (y, i) => {
+    if (groups[i] < 0) return prior[i];
+    const s = sums.get(groups[i]);
+    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
+  });
+}
+function lossOf(task, labels, predicted) {
+  if (task === "binary") {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  let squares = 0;
+  for (let i = 0; i < labels.length; i++) squares += (labels[i] - predicted[i]) ** 2;
+  const variance = squares / Math.max(1, labels.length) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * variance);
+}
+function findMisalignment(input) {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predicted = contextPredictions(input);
+  const loss = lossOf(input.task, input.labels, predicted);
+  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i], y));
+  let best = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => own[i] - loss(predicted[i], input.labels[i + offset]));
+    if (found === null) continue;
+    const candidate = { offset, ...found, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+function isMisaligned(m) {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+}
+function largestClimb(n, offset, gain) {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum / count;
+  const variance = squares / count - drift * drift;
+  return { ...best, excursions: variance > 0 ? best.nats * Math.abs(drift) / variance : 0 };
+}
+function locateMisalignment(m, input, table, judgedBy) {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
+}
+function misalignmentAnomaly(m, file, labelText, severity) {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
+  return {
+    kind: "labels_misaligned",
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow }
+    ],
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+  };
+}
 
 // src/validate/dependencies.ts
 var KEY_COLUMNS = 6;
@@ -936,21 +1075,10 @@ async function screenPartitions(input) {
       metrics: blocking.map((f) => f.metric)
     });
   }
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of newestFindings) {
-    const key = `${f.kind}\0${f.column ?? ""}`;
-    groups.set(key, [...groups.get(key) ?? [], f]);
-  }
-  const anomalies = [...groups.values()].map(([strongest, ...others]) => ({
-    column: strongest.column,
-    kind: strongest.kind,
-    severity: severityOf(strongest.kind, config),
-    count: entries.get(newest.date).profile.rows,
-    share: 1,
-    examples: [{ file: newest.file, row: 1 }],
-    message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
-  }));
+  const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, entries.get(newest.date), scored.values, cacheDir));
+  if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
+    anomalies.push(...await alignmentAnomalies(input, newest, entries.get(newest.date), cacheDir));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -972,6 +1100,23 @@ async function screenPartitions(input) {
     cached,
     computed
   };
+}
+function findingAnomalies(findings, newest, rows, config) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const key = `${f.kind}\0${f.column ?? ""}`;
+    groups.set(key, [...groups.get(key) ?? [], f]);
+  }
+  const labelText = config.label.text;
+  return [...groups.values()].map(([strongest, ...others]) => ({
+    column: strongest.column,
+    kind: strongest.kind,
+    severity: severityOf(strongest.kind, config),
+    count: rows,
+    share: 1,
+    examples: [{ file: newest.file, row: 1 }],
+    message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
+  }));
 }
 function verdictOf(entry, profile, history, entries, options, file) {
   const used = history.slice(-options.maxDays);
@@ -1145,6 +1290,48 @@ async function exchangeAnomalies(input, newest, entry, scores, cacheDir) {
     if (anomaly !== null) anomalies.push(anomaly);
   }
   return anomalies;
+}
+async function alignmentAnomalies(input, newest, entry, cacheDir) {
+  const { production, config } = input;
+  const task = config.task;
+  if (task === "multiclass") return [];
+  const key = production?.version ?? "";
+  entry.alignment ??= {};
+  if (!(key in entry.alignment)) {
+    entry.alignment[key] = await locateMisalignmentIn(newest, config, task, production);
+    writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+  }
+  const found = entry.alignment[key];
+  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config)) : null;
+  return anomaly === null ? [] : [anomaly];
+}
+async function locateMisalignmentIn(p, config, task, production) {
+  const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
+  try {
+    const table = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+    const predictions = production === null ? null : await productionPredictions(table, production);
+    const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
+    const found = findMisalignment(input);
+    if (found === null) return null;
+    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
+    const judgedBy = (predictions === null ? `the day's mean label` : `production ${production.version}`) + (used.length === 0 ? "" : ` and the day's labels by ${used.join(", ")}${config.data.timestamp === void 0 ? "" : " and hour"}`);
+    return locateMisalignment(found, input, table, judgedBy);
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+async function productionPredictions(table, production) {
+  try {
+    const model = await production.model();
+    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    if (loaded.width !== 1) return null;
+    const { selected, preds } = predictLabelledRows(table, loaded);
+    return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
 }
 function withScore(profile, metric, score) {
   if (score === void 0) return profile;

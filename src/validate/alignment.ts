@@ -1,0 +1,260 @@
+/**
+ * Labels misaligned with their rows: an off-by-one join, a sort applied to the label column
+ * only, a block of rows whose labels slid by a row or two. Every value stays real and every
+ * column's statistics stay in their history; only the pairing is wrong.
+ *
+ * Each row's label is predicted from what is known about the row: the production model's
+ * prediction (the day's label mean without one), sharpened by the labels of the day's other
+ * rows in the same context (the same airport in the same hour: weather and congestion are
+ * shared there). The day is then read as a walk: at each row, how much better the label of
+ * the row `k` before or after fits than the row's own, in nats. On aligned data the walk
+ * falls steadily, since a row's own label fits it best. A long stretch where it climbs is a
+ * stretch whose labels belong to their neighbours.
+ *
+ * Two guards keep real days quiet. The climb must reach {@link MISALIGNED_NATS} (a
+ * likelihood ratio of e^24 for the realigned stretch), and it must be at least the walk's
+ * own chance excursion: a walk that barely falls (a day the model and the context predict
+ * poorly) wanders far by chance, about variance / |drift| nats.
+ */
+import { findColumn, locateRow, type Table } from '../data/table.js';
+import { labelColumnValues, type LabelEncoding } from '../features/label.js';
+import { utcHourOfDay } from '../features/preprocessing.js';
+import type { Anomaly } from './checker.js';
+import type { Severity } from './schema.js';
+
+/** Offsets tried: each row's label compared with the label of the row 1, 2 or 3 before and after it. */
+export const REALIGNMENT_OFFSETS: readonly number[] = [-1, 1, -2, 2, -3, 3];
+
+/**
+ * Nats by which a stretch's realigned labels must fit better than its own before the
+ * stretch counts as misaligned. Measured on the 167 real days of flights-3m (January to
+ * June, one production model): no aligned day's best stretch reached 20 nats at any offset,
+ * on whole days or on samples of a third or an eleventh of their rows.
+ */
+export const MISALIGNED_NATS = 24;
+
+/** The climb must be at least this many of the walk's chance excursions (variance / |drift|). */
+export const MISALIGNED_EXCURSIONS = 1;
+
+/** Weight of the row's prior prediction in its context rate, as a number of rows of the context. */
+const CONTEXT_PRIOR_ROWS = 5;
+
+/** The labelled rows of a day in file order, what predicts each, and where each came from. */
+export interface AlignmentInput {
+  /** Labels of the labelled rows, in file order (0/1 for binary, values for regression). */
+  labels: Float64Array;
+  /** Prior prediction of each label: the production model's, or the day's mean label. */
+  prior: Float64Array;
+  /** Whether `prior` is the production model's (it already knows each category's usual rate). */
+  priorFromModel: boolean;
+  /**
+   * Contexts of the labelled rows, one per categorical input: the category (`coarse`) and the
+   * category in the row's hour (`fine`); -1 where the row has none.
+   */
+  contexts: Array<{ coarse: Int32Array; fine: Int32Array }>;
+  /** Table row index of each labelled row. */
+  rows: Int32Array;
+  task: 'binary' | 'regression';
+}
+
+/** A day's most misaligned-looking stretch. */
+export interface Misalignment {
+  /** The offset whose labels fit the stretch better: -1, the label of the row before. */
+  offset: number;
+  /** First and last labelled row of the stretch (indices into the labelled rows). */
+  start: number;
+  end: number;
+  /** How much better the realigned labels fit the stretch, in nats. */
+  nats: number;
+  /** `nats` in chance excursions of the day's walk (variance / |drift|). */
+  excursions: number;
+  /** Labelled rows of the day. */
+  rows: number;
+}
+
+/**
+ * The labelled rows of `table` as the alignment check reads them: the label as configured,
+ * the production model's predictions where given (by table row), and one context per
+ * categorical input column, by itself and crossed with the hour of the partition's time column.
+ */
+export function alignmentInput(
+  table: Table,
+  label: LabelEncoding & { task: 'binary' | 'regression' },
+  contextColumns: readonly string[],
+  timeColumn: string | undefined,
+  predictions: ReadonlyMap<number, number> | null,
+): AlignmentInput {
+  const all = labelColumnValues(table, label);
+  const kept: number[] = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i]!)) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]!);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== undefined && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === undefined ? undefined : findColumn(table, timeColumn);
+  const hourOf = (i: number): number => {
+    if (time === undefined || time.type !== 'timestamp' || (time.nulls !== null && time.nulls[i] === 1)) return 0;
+    const t = time.values[i]!;
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts: AlignmentInput['contexts'] = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === undefined || column.type !== 'string') continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]!);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => (coarse[k]! < 0 ? -1 : coarse[k]! * 25 + hourOf(i))) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+
+/**
+ * Each label's prediction from its contexts: per context, the mean label of the day's other
+ * rows of the row's category in its hour, pulled towards a prior by {@link CONTEXT_PRIOR_ROWS}
+ * rows' weight; averaged over the row's contexts (the prior alone without any). The prior is
+ * the production model's prediction, which knows each category's usual rate; without a
+ * model, the day's other rows of the category (themselves pulled towards the day's mean), as
+ * a category in one hour holds only a few rows.
+ */
+export function contextPredictions(input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>): Float64Array {
+  const { labels, prior, contexts } = input;
+  const n = labels.length;
+  if (contexts.length === 0) return Float64Array.from(prior);
+  const total = new Float64Array(n);
+  for (const { coarse, fine } of contexts) {
+    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
+    const rate = othersMean(labels, fine, base);
+    for (let i = 0; i < n; i++) total[i] = total[i]! + rate[i]!;
+  }
+  return Float64Array.from(total, (t) => t / contexts.length);
+}
+
+/** The mean label of the other rows of each row's group, with `prior` counted as {@link CONTEXT_PRIOR_ROWS} rows; `prior` where the row has no group. */
+function othersMean(labels: Float64Array, groups: Int32Array, prior: Float64Array): Float64Array {
+  const sums = new Map<number, { sum: number; count: number }>();
+  for (let i = 0; i < labels.length; i++) {
+    if (groups[i]! < 0) continue;
+    const s = sums.get(groups[i]!) ?? { sum: 0, count: 0 };
+    s.sum += labels[i]!;
+    s.count++;
+    sums.set(groups[i]!, s);
+  }
+  return Float64Array.from(labels, (y, i) => {
+    if (groups[i]! < 0) return prior[i]!;
+    const s = sums.get(groups[i]!)!;
+    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]!) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
+  });
+}
+
+/** Loss of label `y` under prediction `q`, in nats: log loss for binary labels, a Gaussian's for regression. */
+function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: Float64Array): (q: number, y: number) => number {
+  if (task === 'binary') {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  let squares = 0;
+  for (let i = 0; i < labels.length; i++) squares += (labels[i]! - predicted[i]!) ** 2;
+  const variance = squares / Math.max(1, labels.length) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * variance);
+}
+
+/**
+ * The day's most misaligned-looking stretch over {@link REALIGNMENT_OFFSETS}: for each
+ * offset, the stretch of rows where the labels `offset` rows away fit best in sum (the
+ * walk's largest climb); the offset whose climb passes both guards by the most nats, else
+ * the largest climb. Null with fewer than 10 labelled rows.
+ */
+export function findMisalignment(input: AlignmentInput): Misalignment | null {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predicted = contextPredictions(input);
+  const loss = lossOf(input.task, input.labels, predicted);
+  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i]!, y));
+  let best: Misalignment | null = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => own[i]! - loss(predicted[i]!, input.labels[i + offset]!));
+    if (found === null) continue;
+    const candidate: Misalignment = { offset, ...found, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+
+/** Misaligned stretches rank above the others, then by nats. */
+const rankOf = (m: Misalignment): number => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+
+/** Whether a stretch passes both guards. */
+export function isMisaligned(m: Misalignment): boolean {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+}
+
+/** The largest climb of the walk of `gain(i)` over rows where row i + offset exists (Kadane), with the walk's drift and spread. */
+function largestClimb(n: number, offset: number, gain: (i: number) => number): Omit<Misalignment, 'offset' | 'rows'> | null {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum / count;
+  const variance = squares / count - drift * drift;
+  return { ...best, excursions: variance > 0 ? (best.nats * Math.abs(drift)) / variance : 0 };
+}
+
+/** A misaligned-looking stretch placed in its file, as the cache keeps it and the anomaly names it. */
+export interface LocatedMisalignment extends Misalignment {
+  /** 1-based data rows of the stretch's first and last row in the file. */
+  firstRow: number;
+  lastRow: number;
+  /** What predicted the labels: "production v1 and the day's labels by origin, destination and hour". */
+  judgedBy: string;
+}
+
+/** `m` with the file rows of its stretch (`input.rows` index `table`). */
+export function locateMisalignment(m: Misalignment, input: AlignmentInput, table: Table, judgedBy: string): LocatedMisalignment {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]!).row, lastRow: locateRow(table, input.rows[m.end]!).row, judgedBy };
+}
+
+/** The `labels_misaligned` anomaly of a stretch of `file` that passes both guards, or null. */
+export function misalignmentAnomaly(m: LocatedMisalignment, file: string, labelText: string, severity: Severity): Anomaly | null {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? '' : `${distance} rows `}${m.offset < 0 ? 'before' : 'after'} it`;
+  return {
+    kind: 'labels_misaligned',
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow },
+    ],
+    message:
+      `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): ` +
+      `over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all ` +
+      `(${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; ` +
+      `on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream ` +
+      `(validation.severity.labels_misaligned: warning lets this day through)`,
+  };
+}

@@ -29,8 +29,8 @@ if (!listed.files.some((f) => f.path === 'dist/cli/main.js')) {
 
 let release = null;
 if (values.release !== undefined) {
-  // The form `ct init --upgrade --actions` reads, parsed by the same code.
-  const { parseActionsSource } = await import(pathToFileURL(path.join(root, 'dist/init/workflows.js')).href);
+  // The form `ct init --upgrade --actions` reads and release.json holds, parsed by the same code.
+  const { parseActionsSource } = await import(pathToFileURL(path.join(root, 'dist/package.js')).href);
   const source = parseActionsSource(values.release);
   if (source === null) {
     console.error(`pack: --release: expected <owner>/<repo>@<full commit sha>, got "${values.release}"`);

@@ -39,6 +39,12 @@ export function ctVersion(): string {
   }
 }
 
+/** Splits `owner/repo@sha` (a full commit sha: what workflows pin); null when the text has another form. */
+export function parseActionsSource(source: string): { repo: string; sha: string } | null {
+  const m = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/.exec(source);
+  return m === null ? null : { repo: m[1]!, sha: m[2]! };
+}
+
 /** The release the running ct was packed from, or null for a checkout or an unreleased pack. */
 export function ctRelease(root = CT_ROOT): CtRelease | null {
   let parsed: Partial<CtRelease>;
@@ -48,7 +54,6 @@ export function ctRelease(root = CT_ROOT): CtRelease | null {
     return null;
   }
   const { repository, commit, version } = parsed;
-  if (typeof repository !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return null;
-  if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit) || typeof version !== 'string') return null;
-  return { repository, commit, version };
+  if (typeof repository !== 'string' || typeof commit !== 'string' || typeof version !== 'string') return null;
+  return parseActionsSource(`${repository}@${commit}`) === null ? null : { repository, commit, version };
 }

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { findRepositoryRoot } from '../files.js';
 import { gitAt, remoteUrl } from '../github/git.js';
-import { CT_PACKAGE, CT_ROOT, type CtRelease, ctRelease, ctVersion } from '../package.js';
-import { type ActionsSource, parseActionsSource } from './workflows.js';
+import { CT_PACKAGE, CT_ROOT, type CtRelease, ctRelease, ctVersion, parseActionsSource } from '../package.js';
+import type { ActionsSource } from './workflows.js';
 
 /**
  * The schema link of the config's first line, relative to the config: ct's schema in

@@ -29,12 +29,6 @@ export interface WorkflowOptions {
   nativeTfjs: boolean;
 }
 
-/** Splits `owner/repo@sha`; null when the text has another form. */
-export function parseActionsSource(source: string): { repo: string; sha: string } | null {
-  const m = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/.exec(source);
-  return m === null ? null : { repo: m[1]!, sha: m[2]! };
-}
-
 const LOCAL_ACTION = /^\.\/actions\/([\w-]+)$/;
 
 function header(doc: Document, text: string): void {

@@ -123,6 +123,19 @@ describe('labels misaligned with their rows', () => {
     expect(found.offset).toBe(-1);
   });
 
+  test('a few wild labels on an aligned day are no misaligned stretch: no row counts for more than 4 nats', () => {
+    for (const wild of [150, 300, 5000]) {
+      const d = day(21, { regression: true });
+      const delays = d.table.columns[1]!;
+      if (delays.type !== 'number') throw new Error('delay is a number column');
+      // Three labels far beyond the usual 0-100 (a unit slip on a few records): 200 to 3,000 nats apart on their own.
+      for (const i of [500, 3000, 6000]) delays.values[i] = wild;
+      const found = findMisalignment(inputOf(d, regressionLabel))!;
+      expect(found.nats).toBeLessThan(MISALIGNED_NATS);
+      expect(isMisaligned(found)).toBe(false);
+    }
+  });
+
   test('rows without a label are left out, and the anomaly names the stretch by its rows in the file', () => {
     const d = day(11, { slide: { from: 3000, to: 3800, by: 1 } });
     const delays = d.table.columns[1]!;

@@ -218,6 +218,7 @@ import path from "node:path";
 var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
 var MISALIGNED_NATS = 24;
 var MISALIGNED_EXCURSIONS = 1;
+var MAX_ROW_NATS = 4;
 var CONTEXT_PRIOR_ROWS = 5;
 function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
   const all = labelColumnValues(table, label);
@@ -280,10 +281,9 @@ function lossOf(task, labels, predicted) {
       return -Math.log(y >= 0.5 ? p : 1 - p);
     };
   }
-  let squares = 0;
-  for (let i = 0; i < labels.length; i++) squares += (labels[i] - predicted[i]) ** 2;
-  const variance = squares / Math.max(1, labels.length) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * variance);
+  const residuals = Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i])).sort();
+  const scale = 1.4826 * (residuals[Math.floor(residuals.length / 2)] ?? 0) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
 }
 function findMisalignment(input) {
   const n = input.labels.length;
@@ -293,7 +293,7 @@ function findMisalignment(input) {
   const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i], y));
   let best = null;
   for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => own[i] - loss(predicted[i], input.labels[i + offset]));
+    const found = largestClimb(n, offset, (i) => Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, own[i] - loss(predicted[i], input.labels[i + offset]))));
     if (found === null) continue;
     const candidate = { offset, ...found, rows: n };
     if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;

@@ -201,7 +201,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   // The model is scored only where its score can be judged: a readable newest day with enough days before it.
   const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, cacheDir) : { metric: '', values: new Map<string, number>() };
+  // The newest partition is read whole at most once, however many checks score it.
+  const readNewest = readOnce(newest, config);
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, readNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
   const profiles = needed.map((p) => withScore(entries.get(p.date)!.profile, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
@@ -242,9 +244,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
-  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, entries.get(newest.date)!, scored.values, cacheDir)));
+  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
-    anomalies.push(...(await alignmentAnomalies(input, newest, entries.get(newest.date)!, cacheDir)));
+    anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, entries.get(newest.date)!, cacheDir)));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -446,6 +448,7 @@ async function modelScores(
   needed: readonly Partition[],
   entries: Map<string, CacheEntry>,
   newest: Partition,
+  readNewest: () => Promise<Table>,
   cacheDir: string,
 ): Promise<{ metric: string; values: Map<string, number> }> {
   const out = new Map<string, number>();
@@ -454,7 +457,8 @@ async function modelScores(
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
-    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(p, production, config, metric));
+    const read = p === newest ? readNewest : readOnce(p, config);
+    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(read, production, config, metric));
     if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
   }
   return { metric, values: out };
@@ -482,18 +486,18 @@ async function cachedScore(
   return entry.scores[key];
 }
 
+/** The production model's headline metric on one day's table (with columns `a` and `b` exchanged when given); null when it cannot be scored. */
 async function scoreDay(
-  p: Partition,
+  read: () => Promise<Table>,
   production: ScreeningModel,
   config: CtConfig,
   metric: string,
   exchanged?: readonly [string, string],
 ): Promise<{ value: number; rows: number } | null> {
   try {
-    const read = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
-    const table = exchanged === undefined ? read : exchangeColumns(read, exchanged[0], exchanged[1]);
-    const model = await production.model();
-    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+    const delivered = await read();
+    const table = exchanged === undefined ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const loaded = await loadedModel(production);
     const { scored } = scoreLabelledRows(table, loaded, {
       threshold: config.evaluation.threshold,
       classes: loaded.width,
@@ -515,6 +519,7 @@ async function scoreDay(
 async function exchangeAnomalies(
   input: ScreeningInput,
   newest: Partition,
+  readNewest: () => Promise<Table>,
   entry: CacheEntry,
   scores: ReadonlyMap<string, number>,
   cacheDir: string,
@@ -528,7 +533,7 @@ async function exchangeAnomalies(
   const anomalies: Anomaly[] = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(newest, production, config, metric, [a, b]));
+    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(readNewest, production, config, metric, [a, b]));
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
@@ -545,14 +550,20 @@ async function exchangeAnomalies(
  * (the day's mean label without one) and the day's own labels in each categorical input's
  * group by hour. Kept in the day's entry per model version.
  */
-async function alignmentAnomalies(input: ScreeningInput, newest: Partition, entry: CacheEntry, cacheDir: string): Promise<Anomaly[]> {
+async function alignmentAnomalies(
+  input: ScreeningInput,
+  newest: Partition,
+  readNewest: () => Promise<Table>,
+  entry: CacheEntry,
+  cacheDir: string,
+): Promise<Anomaly[]> {
   const { production, config } = input;
   const task = config.task;
   if (task === 'multiclass') return [];
   const key = production?.version ?? '';
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(newest, config, task, production);
+    entry.alignment[key] = await locateMisalignmentIn(readNewest, config, task, production);
     writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
   }
   const found = entry.alignment[key];
@@ -562,7 +573,7 @@ async function alignmentAnomalies(input: ScreeningInput, newest: Partition, entr
 
 /** The newest partition's most misaligned-looking stretch of labels; null when the day cannot give its labels. */
 async function locateMisalignmentIn(
-  p: Partition,
+  read: () => Promise<Table>,
   config: CtConfig,
   task: 'binary' | 'regression',
   production: ScreeningModel | null,
@@ -570,7 +581,7 @@ async function locateMisalignmentIn(
   // Categorical inputs read as they are: the contexts whose rows share weather, congestion, a store's day.
   const contextColumns = config.features.filter((f) => f.transform === 'none' && f.kind !== 'text' && f.kind !== 'sequence').map((f) => f.column);
   try {
-    const table = await readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format });
+    const table = await read();
     const predictions = production === null ? null : await productionPredictions(table, production);
     const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
@@ -587,11 +598,22 @@ async function locateMisalignmentIn(
   }
 }
 
+/** The production model as scoring takes it. */
+async function loadedModel(production: ScreeningModel): Promise<LoadedModel> {
+  const model = await production.model();
+  return { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+}
+
+/** A reader of partition `p` that reads it at most once, however many checks ask. */
+function readOnce(p: Partition, config: CtConfig): () => Promise<Table> {
+  let table: Promise<Table> | undefined;
+  return () => (table ??= readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format }));
+}
+
 /** The production model's prediction of each labelled row of `table`, by table row; null when it cannot read the day. */
 async function productionPredictions(table: Table, production: ScreeningModel): Promise<Map<number, number> | null> {
   try {
-    const model = await production.model();
-    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+    const loaded = await loadedModel(production);
     if (loaded.width !== 1) return null;
     const { selected, preds } = predictLabelledRows(table, loaded);
     return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));

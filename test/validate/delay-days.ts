@@ -55,7 +55,7 @@ export function delayDay(seed: number, options: DelayDayOptions = {}): DelayDay 
   for (let i = 0; i < n; i++) {
     const t = start + Math.floor((i / n) * 24 * 3600_000);
     const origin = airports[Math.floor(rand() * airports.length)]!;
-    const r = rateOf(origin, new Date(t).getUTCHours());
+    const r = rateOf(origin, Math.floor((t - start) / 3600_000));
     times.push(t);
     origins.push(origin);
     delays.push(options.regression === true ? r * 100 + (rand() - 0.5) * 40 : rand() < r ? 30 + Math.floor(rand() * 60) : Math.floor(rand() * 10));

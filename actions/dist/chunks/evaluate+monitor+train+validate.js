@@ -1038,7 +1038,8 @@ async function screenPartitions(input) {
   }
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
+  const readNewest = readOnce(newest, config);
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, readNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore(entries.get(p.date).profile, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
@@ -1076,9 +1077,9 @@ async function screenPartitions(input) {
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
-  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, entries.get(newest.date), scored.values, cacheDir));
+  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
-    anomalies.push(...await alignmentAnomalies(input, newest, entries.get(newest.date), cacheDir));
+    anomalies.push(...await alignmentAnomalies(input, newest, readNewest, entries.get(newest.date), cacheDir));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -1232,14 +1233,15 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const duplicates = anomalies.find((a) => a.kind === "duplicate_rows")?.count ?? 0;
   return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
 }
-async function modelScores(input, needed, entries, newest, cacheDir) {
+async function modelScores(input, needed, entries, newest, readNewest, cacheDir) {
   const out = /* @__PURE__ */ new Map();
   const { production, config } = input;
   if (production === null || !config.validation.history.model) return { metric: "", values: out };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
-    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(p, production, config, metric));
+    const read = p === newest ? readNewest : readOnce(p, config);
+    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(read, production, config, metric));
     if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
   }
   return { metric, values: out };
@@ -1253,12 +1255,11 @@ async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   writeJson(path.join(cacheDir, `${p.date}.json`), entry);
   return entry.scores[key];
 }
-async function scoreDay(p, production, config, metric, exchanged) {
+async function scoreDay(read, production, config, metric, exchanged) {
   try {
-    const read = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
-    const table = exchanged === void 0 ? read : exchangeColumns(read, exchanged[0], exchanged[1]);
-    const model = await production.model();
-    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const delivered = await read();
+    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const loaded = await loadedModel(production);
     const { scored } = scoreLabelledRows(table, loaded, {
       threshold: config.evaluation.threshold,
       classes: loaded.width,
@@ -1271,7 +1272,7 @@ async function scoreDay(p, production, config, metric, exchanged) {
     throw error;
   }
 }
-async function exchangeAnomalies(input, newest, entry, scores, cacheDir) {
+async function exchangeAnomalies(input, newest, readNewest, entry, scores, cacheDir) {
   const { production, config } = input;
   const asDelivered = scores.get(newest.date);
   const before = [...scores].filter(([date]) => date < newest.date).map(([, value]) => value);
@@ -1281,7 +1282,7 @@ async function exchangeAnomalies(input, newest, entry, scores, cacheDir) {
   const anomalies = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(newest, production, config, metric, [a, b]));
+    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(readNewest, production, config, metric, [a, b]));
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
@@ -1291,24 +1292,24 @@ async function exchangeAnomalies(input, newest, entry, scores, cacheDir) {
   }
   return anomalies;
 }
-async function alignmentAnomalies(input, newest, entry, cacheDir) {
+async function alignmentAnomalies(input, newest, readNewest, entry, cacheDir) {
   const { production, config } = input;
   const task = config.task;
   if (task === "multiclass") return [];
   const key = production?.version ?? "";
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(newest, config, task, production);
+    entry.alignment[key] = await locateMisalignmentIn(readNewest, config, task, production);
     writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
   }
   const found = entry.alignment[key];
   const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config)) : null;
   return anomaly === null ? [] : [anomaly];
 }
-async function locateMisalignmentIn(p, config, task, production) {
+async function locateMisalignmentIn(read, config, task, production) {
   const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
   try {
-    const table = await readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+    const table = await read();
     const predictions = production === null ? null : await productionPredictions(table, production);
     const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
@@ -1321,10 +1322,17 @@ async function locateMisalignmentIn(p, config, task, production) {
     throw error;
   }
 }
+async function loadedModel(production) {
+  const model = await production.model();
+  return { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+}
+function readOnce(p, config) {
+  let table;
+  return () => table ??= readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
+}
 async function productionPredictions(table, production) {
   try {
-    const model = await production.model();
-    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const loaded = await loadedModel(production);
     if (loaded.width !== 1) return null;
     const { selected, preds } = predictLabelledRows(table, loaded);
     return new Map(Array.from(selected, (row, k) => [row, preds[k]]));

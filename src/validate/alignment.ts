@@ -20,6 +20,7 @@ import { findColumn, locateRow, type Table } from '../data/table.js';
 import { labelColumnValues, type LabelEncoding } from '../features/label.js';
 import { utcHourOfDay } from '../features/preprocessing.js';
 import type { Anomaly } from './checker.js';
+import { median } from './history.js';
 import type { Severity } from './schema.js';
 
 /** Offsets tried: each row's label compared with the label of the row 1, 2 or 3 before and after it. */
@@ -165,8 +166,7 @@ function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: F
     };
   }
   // The residuals' scale from their median absolute value: a few wild labels must not set it.
-  const residuals = Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]!)).sort();
-  const scale = 1.4826 * (residuals[Math.floor(residuals.length / 2)] ?? 0) || 1;
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]!))) || 1;
   return (q, y) => (y - q) ** 2 / (2 * scale * scale);
 }
 

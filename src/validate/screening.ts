@@ -22,7 +22,7 @@ import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
 import { numberColumnOf, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { headlineMetric, weightedMetrics } from '../evaluate/metrics.js';
+import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeJson } from '../files.js';
@@ -44,7 +44,7 @@ import {
 } from './history.js';
 import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
 import { createStatistics } from './statistics.js';
-import { type LoadedModel, predictLabelledRows, scoreLabelledRows } from '../evaluate/score.js';
+import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
@@ -203,7 +203,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
   // The newest partition is read whole at most once, however many checks score it.
   const readNewest = readOnce(newest, config);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, readNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
+  // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
+  const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
   const profiles = needed.map((p) => withScore(entries.get(p.date)!.profile, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
@@ -246,7 +248,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
-    anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, entries.get(newest.date)!, cacheDir)));
+    anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -448,17 +450,17 @@ async function modelScores(
   needed: readonly Partition[],
   entries: Map<string, CacheEntry>,
   newest: Partition,
-  readNewest: () => Promise<Table>,
+  predictNewest: (() => Promise<DayPredictions>) | null,
   cacheDir: string,
 ): Promise<{ metric: string; values: Map<string, number> }> {
   const out = new Map<string, number>();
   const { production, config } = input;
-  if (production === null || !config.validation.history.model) return { metric: '', values: out };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
-    const read = p === newest ? readNewest : readOnce(p, config);
-    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(read, production, config, metric));
+    const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
+    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
   }
   return { metric, values: out };
@@ -486,21 +488,18 @@ async function cachedScore(
   return entry.scores[key];
 }
 
-/** The production model's headline metric on one day's table (with columns `a` and `b` exchanged when given); null when it cannot be scored. */
+/** The production model's headline metric on one day's predictions; null when the day cannot be scored. */
 async function scoreDay(
-  read: () => Promise<Table>,
+  predict: () => Promise<DayPredictions>,
   production: ScreeningModel,
   config: CtConfig,
   metric: string,
-  exchanged?: readonly [string, string],
 ): Promise<{ value: number; rows: number } | null> {
   try {
-    const delivered = await read();
-    const table = exchanged === undefined ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
-    const loaded = await loadedModel(production);
-    const { scored } = scoreLabelledRows(table, loaded, {
+    const { labels, preds, width } = await predict();
+    const scored = scoreRows(production.preprocessing.task, labels, preds, {
       threshold: config.evaluation.threshold,
-      classes: loaded.width,
+      classes: width,
       calibrationBins: config.evaluation.calibrationBins,
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
@@ -533,7 +532,9 @@ async function exchangeAnomalies(
   const anomalies: Anomaly[] = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(readNewest, production, config, metric, [a, b]));
+    const score = await cachedScore(newest, entry, key, metric, cacheDir, () =>
+      scoreDay(predictOnce(readNewest, production, [a, b]), production, config, metric),
+    );
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
@@ -554,6 +555,7 @@ async function alignmentAnomalies(
   input: ScreeningInput,
   newest: Partition,
   readNewest: () => Promise<Table>,
+  predictNewest: (() => Promise<DayPredictions>) | null,
   entry: CacheEntry,
   cacheDir: string,
 ): Promise<Anomaly[]> {
@@ -563,7 +565,7 @@ async function alignmentAnomalies(
   const key = production?.version ?? '';
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, config, task, production);
+    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
     writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
   }
   const found = entry.alignment[key];
@@ -574,6 +576,7 @@ async function alignmentAnomalies(
 /** The newest partition's most misaligned-looking stretch of labels; null when the day cannot give its labels. */
 async function locateMisalignmentIn(
   read: () => Promise<Table>,
+  predict: (() => Promise<DayPredictions>) | null,
   config: CtConfig,
   task: 'binary' | 'regression',
   production: ScreeningModel | null,
@@ -582,7 +585,7 @@ async function locateMisalignmentIn(
   const contextColumns = config.features.filter((f) => f.transform === 'none' && f.kind !== 'text' && f.kind !== 'sequence').map((f) => f.column);
   try {
     const table = await read();
-    const predictions = production === null ? null : await productionPredictions(table, production);
+    const predictions = predict === null ? null : await productionPredictions(predict);
     const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
     if (found === null) return null;
@@ -598,10 +601,26 @@ async function locateMisalignmentIn(
   }
 }
 
-/** The production model as scoring takes it. */
-async function loadedModel(production: ScreeningModel): Promise<LoadedModel> {
-  const model = await production.model();
-  return { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+/** The production model's predictions of one day's labelled rows (table row indices, the model's own labels) and its output width. */
+interface DayPredictions {
+  selected: Int32Array;
+  labels: Float32Array;
+  preds: Float32Array;
+  width: number;
+}
+
+/** The production model's predictions of the day `read` gives (with columns `a` and `b` exchanged when given), made at most once however many checks ask. */
+function predictOnce(read: () => Promise<Table>, production: ScreeningModel, exchanged?: readonly [string, string]): () => Promise<DayPredictions> {
+  let predicted: Promise<DayPredictions> | undefined;
+  const predict = async (): Promise<DayPredictions> => {
+    const delivered = await read();
+    const table = exchanged === undefined ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const model = await production.model();
+    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
+    const { selected, labels, preds } = predictLabelledRows(table, loaded);
+    return { selected, labels, preds, width: loaded.width };
+  };
+  return () => (predicted ??= predict());
 }
 
 /** A reader of partition `p` that reads it at most once, however many checks ask. */
@@ -610,12 +629,11 @@ function readOnce(p: Partition, config: CtConfig): () => Promise<Table> {
   return () => (table ??= readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format }));
 }
 
-/** The production model's prediction of each labelled row of `table`, by table row; null when it cannot read the day. */
-async function productionPredictions(table: Table, production: ScreeningModel): Promise<Map<number, number> | null> {
+/** The production model's prediction of each labelled row of the newest day, by table row; null when it cannot read the day or predicts several classes. */
+async function productionPredictions(predict: () => Promise<DayPredictions>): Promise<Map<number, number> | null> {
   try {
-    const loaded = await loadedModel(production);
-    if (loaded.width !== 1) return null;
-    const { selected, preds } = predictLabelledRows(table, loaded);
+    const { selected, preds, width } = await predict();
+    if (width !== 1) return null;
     return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));
   } catch (error) {
     if (error instanceof UserError) return null;

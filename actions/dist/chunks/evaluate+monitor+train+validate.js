@@ -18,8 +18,7 @@ import {
 } from "./evaluate+monitor+predict+promote+train+validate.js";
 import {
   loadLayersModel,
-  predictLabelledRows,
-  scoreLabelledRows
+  predictLabelledRows
 } from "./evaluate+monitor+predict+train+validate+verify.js";
 import {
   encodeTable,
@@ -67,6 +66,7 @@ import {
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric,
+  scoreRows,
   weightedMetrics
 } from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
@@ -213,143 +213,6 @@ async function deriveColumns(table, config, production) {
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-
-// src/validate/alignment.ts
-var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
-var MISALIGNED_NATS = 24;
-var MISALIGNED_EXCURSIONS = 1;
-var MAX_ROW_NATS = 4;
-var CONTEXT_PRIOR_ROWS = 5;
-function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
-  const all = labelColumnValues(table, label);
-  const kept = [];
-  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
-  const rows = Int32Array.from(kept);
-  const labels = Float64Array.from(rows, (i) => all[i]);
-  let mean = 0;
-  for (const y of labels) mean += y / Math.max(1, labels.length);
-  const prior = Float64Array.from(rows, (i) => {
-    const p = predictions?.get(i);
-    return p !== void 0 && Number.isFinite(p) ? p : mean;
-  });
-  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
-  const hourOf = (i) => {
-    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
-    const t = time.values[i];
-    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
-  };
-  const contexts = [];
-  for (const name of contextColumns) {
-    const column = findColumn(table, name);
-    if (column === void 0 || column.type !== "string") continue;
-    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
-    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
-  }
-  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
-}
-function contextPredictions(input) {
-  const { labels, prior, contexts } = input;
-  const n = labels.length;
-  if (contexts.length === 0) return Float64Array.from(prior);
-  const total = new Float64Array(n);
-  for (const { coarse, fine } of contexts) {
-    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
-    const rate = othersMean(labels, fine, base);
-    for (let i = 0; i < n; i++) total[i] = total[i] + rate[i];
-  }
-  return Float64Array.from(total, (t) => t / contexts.length);
-}
-function othersMean(labels, groups, prior) {
-  const sums = /* @__PURE__ */ new Map();
-  for (let i = 0; i < labels.length; i++) {
-    if (groups[i] < 0) continue;
-    const s = sums.get(groups[i]) ?? { sum: 0, count: 0 };
-    s.sum += labels[i];
-    s.count++;
-    sums.set(groups[i], s);
-  }
-  return Float64Array.from(labels, (y, i) => {
-    if (groups[i] < 0) return prior[i];
-    const s = sums.get(groups[i]);
-    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
-  });
-}
-function lossOf(task, labels, predicted) {
-  if (task === "binary") {
-    return (q, y) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
-      return -Math.log(y >= 0.5 ? p : 1 - p);
-    };
-  }
-  const residuals = Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i])).sort();
-  const scale = 1.4826 * (residuals[Math.floor(residuals.length / 2)] ?? 0) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
-}
-function findMisalignment(input) {
-  const n = input.labels.length;
-  if (n < 10) return null;
-  const predicted = contextPredictions(input);
-  const loss = lossOf(input.task, input.labels, predicted);
-  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i], y));
-  let best = null;
-  for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, own[i] - loss(predicted[i], input.labels[i + offset]))));
-    if (found === null) continue;
-    const candidate = { offset, ...found, rows: n };
-    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
-  }
-  return best;
-}
-var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
-function isMisaligned(m) {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
-}
-function largestClimb(n, offset, gain) {
-  const first = Math.max(0, -offset);
-  const last = Math.min(n, n - offset);
-  if (last - first < 2) return null;
-  let sum = 0;
-  let squares = 0;
-  let climb = 0;
-  let climbStart = first;
-  let best = { nats: 0, start: first, end: first };
-  for (let i = first; i < last; i++) {
-    const g = gain(i);
-    sum += g;
-    squares += g * g;
-    if (climb <= 0) {
-      climb = 0;
-      climbStart = i;
-    }
-    climb += g;
-    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
-  }
-  const count = last - first;
-  const drift = sum / count;
-  const variance = squares / count - drift * drift;
-  return { ...best, excursions: variance > 0 ? best.nats * Math.abs(drift) / variance : 0 };
-}
-function locateMisalignment(m, input, table, judgedBy) {
-  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
-}
-function misalignmentAnomaly(m, file, labelText, severity) {
-  if (!isMisaligned(m)) return null;
-  const length = m.end - m.start + 1;
-  const distance = Math.abs(m.offset);
-  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
-  return {
-    kind: "labels_misaligned",
-    severity,
-    column: null,
-    count: length,
-    share: length / Math.max(1, m.rows),
-    examples: [
-      { file, row: m.firstRow },
-      { file, row: m.lastRow }
-    ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
-  };
-}
 
 // src/validate/dependencies.ts
 var KEY_COLUMNS = 6;
@@ -505,58 +368,6 @@ function dependencyPool(profiles) {
   }
   for (const sums of pool.values()) sums.days = profiles.length;
   return pool;
-}
-
-// src/validate/exchange.ts
-var SAME_DOMAIN = 0.5;
-var EXCHANGE_MARGIN = 0.02;
-function exchangeablePairs(preprocessing) {
-  const vocabularies = /* @__PURE__ */ new Map();
-  for (const f of preprocessing.features) {
-    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
-    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
-    for (const v of f.vocabulary) values.add(v);
-    vocabularies.set(f.column, values);
-  }
-  const columns = [...vocabularies.keys()].sort();
-  const pairs = [];
-  for (let i = 0; i < columns.length; i++) {
-    for (let j = i + 1; j < columns.length; j++) {
-      const a = vocabularies.get(columns[i]);
-      const b = vocabularies.get(columns[j]);
-      let common = 0;
-      for (const v of a) if (b.has(v)) common++;
-      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i], columns[j]]);
-    }
-  }
-  return pairs;
-}
-function exchangeColumns(table, a, b) {
-  const columnA = table.columns.find((c) => c.name === a);
-  const columnB = table.columns.find((c) => c.name === b);
-  if (columnA === void 0 || columnB === void 0) return table;
-  const renamed = (c, name) => ({ ...c, name });
-  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
-}
-function exchangeGain(asDelivered, exchanged, higherIsBetter) {
-  if (higherIsBetter) return exchanged - asDelivered;
-  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
-}
-function exchangeAnomaly(s, severity) {
-  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
-  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
-  const [a, b] = s.columns;
-  const f = (x) => x.toFixed(3);
-  return {
-    kind: "columns_exchanged",
-    severity,
-    column: `${a}+${b}`,
-    count: s.rows,
-    share: 1,
-    examples: [{ file: s.file, row: 1 }],
-    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
-  };
 }
 
 // src/validate/history.ts
@@ -763,7 +574,7 @@ function weekdayOf(date) {
   return ((day + 3) % 7 + 7) % 7 + 1;
 }
 function median(values) {
-  const s = [...values].sort((a, b) => a - b);
+  const s = Array.from(values).sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
@@ -977,6 +788,194 @@ function findingMessage(finding, partition, date, labelText) {
   return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
+// src/validate/alignment.ts
+var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
+var MISALIGNED_NATS = 24;
+var MISALIGNED_EXCURSIONS = 1;
+var MAX_ROW_NATS = 4;
+var CONTEXT_PRIOR_ROWS = 5;
+function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
+  const all = labelColumnValues(table, label);
+  const kept = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== void 0 && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
+  const hourOf = (i) => {
+    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
+    const t = time.values[i];
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === void 0 || column.type !== "string") continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+function contextPredictions(input) {
+  const { labels, prior, contexts } = input;
+  const n = labels.length;
+  if (contexts.length === 0) return Float64Array.from(prior);
+  const total = new Float64Array(n);
+  for (const { coarse, fine } of contexts) {
+    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
+    const rate = othersMean(labels, fine, base);
+    for (let i = 0; i < n; i++) total[i] = total[i] + rate[i];
+  }
+  return Float64Array.from(total, (t) => t / contexts.length);
+}
+function othersMean(labels, groups, prior) {
+  const sums = /* @__PURE__ */ new Map();
+  for (let i = 0; i < labels.length; i++) {
+    if (groups[i] < 0) continue;
+    const s = sums.get(groups[i]) ?? { sum: 0, count: 0 };
+    s.sum += labels[i];
+    s.count++;
+    sums.set(groups[i], s);
+  }
+  return Float64Array.from(labels, (y, i) => {
+    if (groups[i] < 0) return prior[i];
+    const s = sums.get(groups[i]);
+    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
+  });
+}
+function lossOf(task, labels, predicted) {
+  if (task === "binary") {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+}
+function findMisalignment(input) {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predicted = contextPredictions(input);
+  const loss = lossOf(input.task, input.labels, predicted);
+  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i], y));
+  let best = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, own[i] - loss(predicted[i], input.labels[i + offset]))));
+    if (found === null) continue;
+    const candidate = { offset, ...found, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+function isMisaligned(m) {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+}
+function largestClimb(n, offset, gain) {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum / count;
+  const variance = squares / count - drift * drift;
+  return { ...best, excursions: variance > 0 ? best.nats * Math.abs(drift) / variance : 0 };
+}
+function locateMisalignment(m, input, table, judgedBy) {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
+}
+function misalignmentAnomaly(m, file, labelText, severity) {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
+  return {
+    kind: "labels_misaligned",
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow }
+    ],
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+  };
+}
+
+// src/validate/exchange.ts
+var SAME_DOMAIN = 0.5;
+var EXCHANGE_MARGIN = 0.02;
+function exchangeablePairs(preprocessing) {
+  const vocabularies = /* @__PURE__ */ new Map();
+  for (const f of preprocessing.features) {
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
+    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
+    for (const v of f.vocabulary) values.add(v);
+    vocabularies.set(f.column, values);
+  }
+  const columns = [...vocabularies.keys()].sort();
+  const pairs = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      const a = vocabularies.get(columns[i]);
+      const b = vocabularies.get(columns[j]);
+      let common = 0;
+      for (const v of a) if (b.has(v)) common++;
+      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i], columns[j]]);
+    }
+  }
+  return pairs;
+}
+function exchangeColumns(table, a, b) {
+  const columnA = table.columns.find((c) => c.name === a);
+  const columnB = table.columns.find((c) => c.name === b);
+  if (columnA === void 0 || columnB === void 0) return table;
+  const renamed = (c, name) => ({ ...c, name });
+  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
+}
+function exchangeGain(asDelivered, exchanged, higherIsBetter) {
+  if (higherIsBetter) return exchanged - asDelivered;
+  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
+}
+function exchangeAnomaly(s, severity) {
+  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
+  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const [a, b] = s.columns;
+  const f = (x) => x.toFixed(3);
+  return {
+    kind: "columns_exchanged",
+    severity,
+    column: `${a}+${b}`,
+    count: s.rows,
+    share: 1,
+    examples: [{ file: s.file, row: 1 }],
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
+  };
+}
+
 // src/validate/screening.ts
 var PROFILE_FORMAT = 6;
 var skippedScreening = (reason) => ({
@@ -1039,7 +1038,8 @@ async function screenPartitions(input) {
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, readNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
+  const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore(entries.get(p.date).profile, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
@@ -1079,7 +1079,7 @@ async function screenPartitions(input) {
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
-    anomalies.push(...await alignmentAnomalies(input, newest, readNewest, entries.get(newest.date), cacheDir));
+    anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -1233,15 +1233,15 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const duplicates = anomalies.find((a) => a.kind === "duplicate_rows")?.count ?? 0;
   return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
 }
-async function modelScores(input, needed, entries, newest, readNewest, cacheDir) {
+async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
   const out = /* @__PURE__ */ new Map();
   const { production, config } = input;
-  if (production === null || !config.validation.history.model) return { metric: "", values: out };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
-    const read = p === newest ? readNewest : readOnce(p, config);
-    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(read, production, config, metric));
+    const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
+    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
   }
   return { metric, values: out };
@@ -1255,14 +1255,12 @@ async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   writeJson(path.join(cacheDir, `${p.date}.json`), entry);
   return entry.scores[key];
 }
-async function scoreDay(read, production, config, metric, exchanged) {
+async function scoreDay(predict, production, config, metric) {
   try {
-    const delivered = await read();
-    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
-    const loaded = await loadedModel(production);
-    const { scored } = scoreLabelledRows(table, loaded, {
+    const { labels, preds, width } = await predict();
+    const scored = scoreRows(production.preprocessing.task, labels, preds, {
       threshold: config.evaluation.threshold,
-      classes: loaded.width,
+      classes: width,
       calibrationBins: config.evaluation.calibrationBins
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
@@ -1282,7 +1280,14 @@ async function exchangeAnomalies(input, newest, readNewest, entry, scores, cache
   const anomalies = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(newest, entry, key, metric, cacheDir, () => scoreDay(readNewest, production, config, metric, [a, b]));
+    const score = await cachedScore(
+      newest,
+      entry,
+      key,
+      metric,
+      cacheDir,
+      () => scoreDay(predictOnce(readNewest, production, [a, b]), production, config, metric)
+    );
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
@@ -1292,25 +1297,25 @@ async function exchangeAnomalies(input, newest, readNewest, entry, scores, cache
   }
   return anomalies;
 }
-async function alignmentAnomalies(input, newest, readNewest, entry, cacheDir) {
+async function alignmentAnomalies(input, newest, readNewest, predictNewest, entry, cacheDir) {
   const { production, config } = input;
   const task = config.task;
   if (task === "multiclass") return [];
   const key = production?.version ?? "";
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, config, task, production);
+    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
     writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
   }
   const found = entry.alignment[key];
   const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config)) : null;
   return anomaly === null ? [] : [anomaly];
 }
-async function locateMisalignmentIn(read, config, task, production) {
+async function locateMisalignmentIn(read, predict, config, task, production) {
   const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
   try {
     const table = await read();
-    const predictions = production === null ? null : await productionPredictions(table, production);
+    const predictions = predict === null ? null : await productionPredictions(predict);
     const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
     if (found === null) return null;
@@ -1322,19 +1327,26 @@ async function locateMisalignmentIn(read, config, task, production) {
     throw error;
   }
 }
-async function loadedModel(production) {
-  const model = await production.model();
-  return { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+function predictOnce(read, production, exchanged) {
+  let predicted;
+  const predict = async () => {
+    const delivered = await read();
+    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const model = await production.model();
+    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const { selected, labels, preds } = predictLabelledRows(table, loaded);
+    return { selected, labels, preds, width: loaded.width };
+  };
+  return () => predicted ??= predict();
 }
 function readOnce(p, config) {
   let table;
   return () => table ??= readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
 }
-async function productionPredictions(table, production) {
+async function productionPredictions(predict) {
   try {
-    const loaded = await loadedModel(production);
-    if (loaded.width !== 1) return null;
-    const { selected, preds } = predictLabelledRows(table, loaded);
+    const { selected, preds, width } = await predict();
+    if (width !== 1) return null;
     return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
   } catch (error) {
     if (error instanceof UserError) return null;

@@ -14,7 +14,7 @@ import { createAnomalyChecker, type Anomaly } from '../../src/validate/checker.j
 import { exchangeAnomaly } from '../../src/validate/exchange.js';
 import { compareWithHistory } from '../../src/validate/history.js';
 import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
-import { screenPartitions } from '../../src/validate/screening.js';
+import { type Screening, screenPartitions } from '../../src/validate/screening.js';
 import type { Table } from '../../src/data/table.js';
 import { expectUserError, numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 import { delayDay, delayDayCsv } from './delay-days.js';
@@ -439,31 +439,26 @@ describe('every anomaly kind the code defines is produced', () => {
     return checker.result();
   }
 
-  /** Screening of a folder whose newest daily partition is not Parquet though named so. */
-  async function unreadableNewest(): Promise<Anomaly[]> {
+  /**
+   * Screens a folder `data/` of the given daily partitions (name -> contents) with a config of
+   * `fields` over the base one (label `delay > 15`) and a schema of `columns`, without a
+   * production model; the folder is removed afterwards.
+   */
+  async function screenFolder(files: Record<string, string>, fields: Record<string, unknown>, columns: ColumnSchema[]): Promise<Screening> {
     const dir = mkdtempSync(path.join(tmpdir(), 'ct-kinds-'));
     try {
       const data = path.join(dir, 'data');
       mkdirSync(data);
-      writeFileSync(path.join(data, '2001-01-01.csv'), 'delay,origin\n1,ATL\n20,LAX\n');
-      writeFileSync(path.join(data, '2001-01-02.parquet'), 'PAR1, then not a Parquet file');
+      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(data, name), text);
       const config = checkConfig(path.join(dir, 'ct.config.yaml'), {
         name: 'm',
         task: 'binary',
-        data: { path: 'data', split: { method: 'time', evaluationDays: 1 } },
         label: 'delay > 15',
-        features: [{ column: 'origin' }],
         gates: [{ metric: 'auc', lowerBound: 0.5 }],
+        ...fields,
       });
-      const schema: DataSchema = {
-        format: 'ct-schema',
-        version: 2,
-        columns: [
-          { name: 'delay', type: 'number', maxNullFraction: 0 },
-          { name: 'origin', type: 'string', maxNullFraction: 0 },
-        ],
-      };
-      const screening = await screenPartitions({
+      const schema: DataSchema = { format: 'ct-schema', version: 2, columns };
+      return await screenPartitions({
         config,
         baseDir: dir,
         source: data,
@@ -472,50 +467,42 @@ describe('every anomaly kind the code defines is produced', () => {
         production: null,
         logger: silentLogger,
       });
-      return screening.newest?.errors ?? [];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
+  /** Screening of a folder whose newest daily partition is not Parquet though named so. */
+  async function unreadableNewest(): Promise<Anomaly[]> {
+    const screening = await screenFolder(
+      { '2001-01-01.csv': 'delay,origin\n1,ATL\n20,LAX\n', '2001-01-02.parquet': 'PAR1, then not a Parquet file' },
+      { data: { path: 'data', split: { method: 'time', evaluationDays: 1 } }, features: [{ column: 'origin' }] },
+      [
+        { name: 'delay', type: 'number', maxNullFraction: 0 },
+        { name: 'origin', type: 'string', maxNullFraction: 0 },
+      ],
+    );
+    return screening.newest?.errors ?? [];
+  }
+
   /** Screening of a folder whose newest daily partition has a block of delays one row below their flights (no production model). */
   async function misalignedNewest(): Promise<Anomaly[]> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ct-kinds-'));
-    try {
-      const data = path.join(dir, 'data');
-      mkdirSync(data);
-      writeFileSync(path.join(data, '2001-02-28.csv'), delayDayCsv(delayDay(1, { rows: 30_000, date: '2001-02-28' })));
-      writeFileSync(path.join(data, '2001-03-01.csv'), delayDayCsv(delayDay(2, { rows: 30_000, slide: { from: 12_000, to: 15_000, by: 1 } })));
-      const config = checkConfig(path.join(dir, 'ct.config.yaml'), {
-        name: 'm',
-        task: 'binary',
+    const screening = await screenFolder(
+      {
+        '2001-02-28.csv': delayDayCsv(delayDay(1, { rows: 30_000, date: '2001-02-28' })),
+        '2001-03-01.csv': delayDayCsv(delayDay(2, { rows: 30_000, slide: { from: 12_000, to: 15_000, by: 1 } })),
+      },
+      {
         data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
-        label: 'delay > 15',
         features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-        gates: [{ metric: 'auc', lowerBound: 0.5 }],
-      });
-      const schema: DataSchema = {
-        format: 'ct-schema',
-        version: 2,
-        columns: [
-          { name: 'date', type: 'timestamp', maxNullFraction: 0 },
-          { name: 'delay', type: 'number', maxNullFraction: 0 },
-          { name: 'origin', type: 'string', maxNullFraction: 0 },
-        ],
-      };
-      const screening = await screenPartitions({
-        config,
-        baseDir: dir,
-        source: data,
-        schema,
-        schemaFile: path.join(data, 'schema.json'),
-        production: null,
-        logger: silentLogger,
-      });
-      return screening.anomalies;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      },
+      [
+        { name: 'date', type: 'timestamp', maxNullFraction: 0 },
+        { name: 'delay', type: 'number', maxNullFraction: 0 },
+        { name: 'origin', type: 'string', maxNullFraction: 0 },
+      ],
+    );
+    return screening.anomalies;
   }
 
   /**

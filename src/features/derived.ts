@@ -8,6 +8,7 @@
 import type { FeatureConfig } from '../config/types.js';
 import { type Column, findColumn, type NumberColumn, type StringColumn, stringColumnOf, type Table } from '../data/table.js';
 import { utcDayOfWeek, utcHourOfDay } from './preprocessing.js';
+import { hashText } from '../data/hash.js';
 
 /** The derived column holding the label as the model sees it (binary 0/1, regression value): tested for drift and tracked in the history. */
 export const LABEL_COLUMN = 'ct:label';
@@ -78,19 +79,9 @@ function rawKeys(column: Column): Keys {
   return keysOf(column.values.length, (i) => (isNullAt(i) ? null : String(column.values[i])));
 }
 
-/** FNV-1a of text, 32 bits. */
-function hashText(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
 /** A hashed cross of key columns: each row's keys mixed and taken modulo `buckets`; missing when all are missing. */
 function crossKeys(sources: readonly Keys[], buckets: number, n: number): Keys {
-  const hashes = sources.map((s) => Uint32Array.from(s.dictionary, hashText));
+  const hashes = sources.map((s) => Uint32Array.from(s.dictionary, (v) => hashText(v)));
   return keysOf(n, (i) => {
     let h = 0x9e3779b9;
     let any = false;

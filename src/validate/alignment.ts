@@ -14,7 +14,8 @@
  * Two guards keep real days quiet. The climb must reach {@link MISALIGNED_NATS} (a
  * likelihood ratio of e^24 for the realigned stretch), and it must be at least the walk's
  * own chance excursion: a walk that barely falls (a day the model and the context predict
- * poorly) wanders far by chance, about variance / |drift| nats.
+ * poorly) wanders far by chance, about variance / |drift| nats, and one that may not fall
+ * at all (labels nothing predicts) about its spread times the root of its length.
  */
 import { findColumn, locateRow, type Table } from '../data/table.js';
 import { labelColumnValues, type LabelEncoding } from '../features/label.js';
@@ -34,8 +35,11 @@ export const REALIGNMENT_OFFSETS: readonly number[] = [-1, 1, -2, 2, -3, 3];
  */
 export const MISALIGNED_NATS = 24;
 
-/** The climb must be at least this many of the walk's chance excursions (variance / |drift|). */
+/** The climb must be at least this many of the walk's chance climbs (see {@link largestClimb}). */
 export const MISALIGNED_EXCURSIONS = 1;
+
+/** A driftless walk's chance climb over n steps, in standard deviations times √n: beyond it by chance on few days. */
+const DRIFTLESS_CLIMB = 3;
 
 /**
  * Most a single row adds to or takes from a walk, in nats: a stretch that climbs is many rows
@@ -74,7 +78,7 @@ export interface Misalignment {
   end: number;
   /** How much better the realigned labels fit the stretch, in nats. */
   nats: number;
-  /** `nats` in chance excursions of the day's walk (variance / |drift|). */
+  /** `nats` in chance climbs of the day's walk (variance / |drift|, at most a driftless walk's). */
   excursions: number;
   /** Labelled rows of the day. */
   rows: number;
@@ -126,35 +130,48 @@ export function alignmentInput(
  * the production model's prediction, which knows each category's usual rate; without a
  * model, the day's other rows of the category (themselves pulled towards the day's mean), as
  * a category in one hour holds only a few rows.
+ *
+ * `predict(i, j)` leaves out row `j`'s label too: a row is compared with its neighbour's label
+ * under a prediction that knows neither. Left in, a neighbour of the same group (a file
+ * sorted by airport) would fit every row better than its own label, which the other rows'
+ * mean always leans away from.
  */
-export function contextPredictions(input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>): Float64Array {
+export function contextPredictor(input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>): (i: number, j: number) => number {
   const { labels, prior, contexts } = input;
-  const n = labels.length;
-  if (contexts.length === 0) return Float64Array.from(prior);
-  const total = new Float64Array(n);
-  for (const { coarse, fine } of contexts) {
-    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
-    const rate = othersMean(labels, fine, base);
-    for (let i = 0; i < n; i++) total[i] = total[i]! + rate[i]!;
-  }
-  return Float64Array.from(total, (t) => t / contexts.length);
+  if (contexts.length === 0) return (i) => prior[i]!;
+  const sumsOf = (groups: Int32Array): Map<number, { sum: number; count: number }> => {
+    const sums = new Map<number, { sum: number; count: number }>();
+    for (let i = 0; i < labels.length; i++) {
+      if (groups[i]! < 0) continue;
+      const s = sums.get(groups[i]!) ?? { sum: 0, count: 0 };
+      s.sum += labels[i]!;
+      s.count++;
+      sums.set(groups[i]!, s);
+    }
+    return sums;
+  };
+  // The mean label of the group's rows other than i and j, with `base` counted as CONTEXT_PRIOR_ROWS rows; `base` without a group.
+  const othersMean = (groups: Int32Array, sums: Map<number, { sum: number; count: number }>, i: number, j: number, base: number): number => {
+    if (groups[i]! < 0) return base;
+    const s = sums.get(groups[i]!)!;
+    const both = j >= 0 && j !== i && groups[j] === groups[i];
+    return (s.sum - labels[i]! - (both ? labels[j]! : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
+  };
+  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
+  return (i, j) => {
+    let total = 0;
+    for (const { coarse, fine, coarseSums, fineSums } of groups) {
+      const base = input.priorFromModel ? prior[i]! : othersMean(coarse, coarseSums, i, j, prior[i]!);
+      total += othersMean(fine, fineSums, i, j, base);
+    }
+    return total / groups.length;
+  };
 }
 
-/** The mean label of the other rows of each row's group, with `prior` counted as {@link CONTEXT_PRIOR_ROWS} rows; `prior` where the row has no group. */
-function othersMean(labels: Float64Array, groups: Int32Array, prior: Float64Array): Float64Array {
-  const sums = new Map<number, { sum: number; count: number }>();
-  for (let i = 0; i < labels.length; i++) {
-    if (groups[i]! < 0) continue;
-    const s = sums.get(groups[i]!) ?? { sum: 0, count: 0 };
-    s.sum += labels[i]!;
-    s.count++;
-    sums.set(groups[i]!, s);
-  }
-  return Float64Array.from(labels, (y, i) => {
-    if (groups[i]! < 0) return prior[i]!;
-    const s = sums.get(groups[i]!)!;
-    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]!) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
-  });
+/** Each label's prediction from its contexts and the other rows' labels ({@link contextPredictor}, leaving out only the row itself). */
+export function contextPredictions(input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>): Float64Array {
+  const predict = contextPredictor(input);
+  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
 }
 
 /** Loss of label `y` under prediction `q`, in nats: log loss for binary labels, a Gaussian's for regression. */
@@ -179,12 +196,19 @@ function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: F
 export function findMisalignment(input: AlignmentInput): Misalignment | null {
   const n = input.labels.length;
   if (n < 10) return null;
-  const predicted = contextPredictions(input);
-  const loss = lossOf(input.task, input.labels, predicted);
-  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i]!, y));
+  const predict = contextPredictor(input);
+  const loss = lossOf(
+    input.task,
+    input.labels,
+    Float64Array.from(input.labels, (_, i) => predict(i, -1)),
+  );
+  const { labels } = input;
   let best: Misalignment | null = null;
   for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, own[i]! - loss(predicted[i]!, input.labels[i + offset]!))));
+    const found = largestClimb(n, offset, (i) => {
+      const q = predict(i, i + offset);
+      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]!) - loss(q, labels[i + offset]!)));
+    });
     if (found === null) continue;
     const candidate: Misalignment = { offset, ...found, rows: n };
     if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
@@ -200,7 +224,7 @@ export function isMisaligned(m: Misalignment): boolean {
   return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
 }
 
-/** The largest climb of the walk of `gain(i)` over rows where row i + offset exists (Kadane), with the walk's drift and spread. */
+/** The largest climb of the walk of `gain(i)` over rows where row i + offset exists (Kadane), in nats and in the walk's chance climbs. */
 function largestClimb(n: number, offset: number, gain: (i: number) => number): Omit<Misalignment, 'offset' | 'rows'> | null {
   const first = Math.max(0, -offset);
   const last = Math.min(n, n - offset);
@@ -224,7 +248,15 @@ function largestClimb(n: number, offset: number, gain: (i: number) => number): O
   const count = last - first;
   const drift = sum / count;
   const variance = squares / count - drift * drift;
-  return { ...best, excursions: variance > 0 ? (best.nats * Math.abs(drift)) / variance : 0 };
+  if (!(variance > 0)) return { ...best, excursions: 0 };
+  // The walk's chance climb: variance / |drift| for a walk that surely falls, judged at the
+  // least steep fall its drift allows (two standard errors up); a walk that may not fall
+  // (labels the contexts cannot predict) climbs by chance as far as a driftless one over its
+  // length, a few standard deviations times the square root of its steps.
+  const spread = Math.sqrt(variance);
+  const leastFall = drift + (2 * spread) / Math.sqrt(count);
+  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
+  return { ...best, excursions: best.nats / chance };
 }
 
 /** A misaligned-looking stretch placed in its file, as the cache keeps it and the anomaly names it. */

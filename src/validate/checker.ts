@@ -5,6 +5,7 @@
  * constraints inferred into the schema (sign, whole numbers, a tolerance band).
  */
 import { parseTimestampString } from '../data/infer.js';
+import { hashText } from '../data/hash.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
@@ -639,16 +640,6 @@ class RowHashSet {
   }
 }
 
-/** FNV-1a over a string, 32 bits. */
-function hashText(s: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 
@@ -675,7 +666,7 @@ export function rowHashes(chunk: Table, skip: ReadonlySet<string> = new Set()): 
   for (const column of columns) {
     if (column.type === 'string') {
       // Hash each dictionary entry once; chunks have their own dictionaries, so hash text, not codes.
-      const a = column.dictionary.map((s) => hashText(s, 0x811c9dc5));
+      const a = column.dictionary.map((s) => hashText(s));
       const b = column.dictionary.map((s) => hashText(s, 0x01000193));
       for (let i = 0; i < n; i++) {
         const code = column.codes[i]!;

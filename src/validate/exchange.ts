@@ -37,14 +37,17 @@ export function exchangeablePairs(preprocessing: Preprocessing): Array<[string, 
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < columns.length; i++) {
     for (let j = i + 1; j < columns.length; j++) {
-      const a = vocabularies.get(columns[i]!)!;
-      const b = vocabularies.get(columns[j]!)!;
-      let common = 0;
-      for (const v of a) if (b.has(v)) common++;
-      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i]!, columns[j]!]);
+      if (sameDomain(vocabularies.get(columns[i]!)!, vocabularies.get(columns[j]!)!)) pairs.push([columns[i]!, columns[j]!]);
     }
   }
   return pairs;
+}
+
+/** Whether two sets of values mostly coincide (Jaccard share at least {@link SAME_DOMAIN}): two columns of one domain. */
+export function sameDomain(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  let common = 0;
+  for (const v of a) if (b.has(v)) common++;
+  return common / Math.max(1, a.size + b.size - common) >= SAME_DOMAIN;
 }
 
 /** The table with the data of columns `a` and `b` exchanged (each name now holds the other's values). */

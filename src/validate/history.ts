@@ -12,6 +12,7 @@
 import type { Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
+import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
@@ -32,6 +33,8 @@ export interface PartitionProfile {
   sketch?: number[];
   /** Functional dependencies between columns, by name (`distance<-origin+destination`). */
   dependencies?: Record<string, DependencyProfile>;
+  /** Combinations of same-domain column pairs with the hour, by pair (`origin+destination`). */
+  orientations?: Record<string, OrientationProfile>;
 }
 
 /** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
@@ -186,7 +189,13 @@ const QUANTILES: ReadonlyArray<[string, number]> = [
 export function profileOf(
   date: string,
   stats: DatasetStatistics,
-  extra: { duplicates: number; sketch?: number[]; relations?: Record<string, number>; dependencies?: Record<string, DependencyProfile> },
+  extra: {
+    duplicates: number;
+    sketch?: number[];
+    relations?: Record<string, number>;
+    dependencies?: Record<string, DependencyProfile>;
+    orientations?: Record<string, OrientationProfile>;
+  },
 ): PartitionProfile {
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations };
   const categories: PartitionProfile['categories'] = {};
@@ -222,6 +231,7 @@ export function profileOf(
     categories,
     ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }),
     ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
+    ...(extra.orientations === undefined ? {} : { orientations: extra.orientations }),
   };
 }
 
@@ -320,6 +330,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.divergence') ||
     metric.endsWith('.unseenShare') ||
     metric.endsWith('.mismatchShare') ||
+    metric.endsWith('.reversedShare') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
     metric === 'duplicates.share' ||
@@ -335,7 +346,8 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * nobody saw, a usual value gone. They sit near a fixed
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
-const ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+const ROW_DEFECT =
+  /(mismatchShare|reversedShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -498,17 +510,26 @@ export function compareWithHistory(
   };
   // Dependencies are judged against every day of the history: a key's value does not depend on the weekday.
   const dependencies = dependencyPool(history);
+  // So are pairs' directions: a combination's days are counted over the whole history.
+  const orientations = orientationPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false),
+    ...orientationMetrics(newest.orientations, orientations, false),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
   const historyMetrics = history.map((h) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
-    metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) },
+    metrics: {
+      ...h.metrics,
+      ...comparative(h, true),
+      ...similarity(h),
+      ...dependencyMetrics(h.dependencies, dependencies, true),
+      ...orientationMetrics(h.orientations, orientations, true),
+    },
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
 }
@@ -640,6 +661,10 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
       .split('+')
       .map((k) => `"${k}"`)
       .join(' and ')}: share of rows whose ${target} is not the value their ${keys.split('+').join(' and ')} had on earlier days`;
+  }
+  if (statistic === 'reversedShare' && column !== null && column.includes('+')) {
+    const [a, b] = column.split('+') as [string, string];
+    return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
   return `${what}: ${words[statistic] ?? statistic}`;

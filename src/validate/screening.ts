@@ -20,16 +20,17 @@ import { displayPath } from '../data/files.js';
 import { dayNumber, listPartitions, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
-import { numberColumnOf, type Table } from '../data/table.js';
+import { locateRow, numberColumnOf, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
-import { readJson, writeJson } from '../files.js';
+import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
+import { createOrientations, reversedRows } from './orientation.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
 import {
   compareWithHistory,
@@ -48,16 +49,35 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 6;
+const PROFILE_FORMAT = 8;
 
-/** One cache entry: a partition's profile, its own schema check, and model scores by version. */
+/**
+ * The parts of a profile only a comparison with the history reads (value mixes, the row
+ * sketch, dependencies, pairs' directions): the bulk of it, kept in a second file
+ * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
+ * all cached reads a few kilobytes per day.
+ */
+type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations'>;
+
+/** A partition's profile without its detail: its rows and flat metrics. */
+type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
+
+interface DetailFile {
+  format: 'ct-partition-detail';
+  version: number;
+  fingerprint: string;
+  derivation: string;
+  detail: ProfileDetail;
+}
+
+/** One cache entry: a partition's profile summary, its own schema check, and model scores by version. */
 interface CacheEntry {
   format: 'ct-partition-profile';
   version: number;
   file: string;
   fingerprint: string;
   derivation: string;
-  profile: PartitionProfile;
+  profile: ProfileSummary;
   anomalies: Anomaly[];
   scores: Record<string, { metric: string; value: number; rows: number }>;
   /** The partition's most misaligned-looking stretch of labels, per production model version ('' without one). */
@@ -181,22 +201,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const firstNeeded = dayNumber(windowPartitions[0]!.date)! - options.maxDays;
   const needed = partitions.filter((p) => dayNumber(p.date)! >= firstNeeded && p.date <= newest.date);
 
-  const derivation = derivationHash(config, schema);
   const cacheDir = cacheFolder(input.baseDir, options.cache, source);
-  let cached = 0;
-  let computed = 0;
-  const entries = new Map<string, CacheEntry>();
-  for (const p of needed) {
-    const fingerprint = fingerprintFiles([p.file]);
-    const file = path.join(cacheDir, `${p.date}.json`);
-    let entry = readEntry(file, fingerprint, derivation);
-    if (entry === null) {
-      entry = await computeEntry(p, fingerprint, derivation, config, schema);
-      writeJson(file, entry);
-      computed++;
-    } else cached++;
-    entries.set(p.date, entry);
-  }
+  const { entries, complete, cached, computed } = await openHistory(needed, cacheDir, config, schema);
 
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   // The model is scored only where its score can be judged: a readable newest day with enough days before it.
@@ -206,7 +212,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
-  const profiles = needed.map((p) => withScore(entries.get(p.date)!.profile, scored.metric, scored.values.get(p.date)));
+  const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
 
@@ -214,21 +220,26 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const flagged = new Set<string>();
   const quarantined: QuarantinedPartition[] = [];
   let newestFindings: HistoryFinding[] = [];
+  let newestHistory: PartitionProfile[] = [];
   let historyDays = 0;
   for (const p of windowPartitions) {
     const entry = entries.get(p.date)!;
     const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
     const own = accepted.find((a) => a.date === p.date);
-    const findings = verdictOf(
-      entry,
-      profiles.find((h) => h.date === p.date)!,
-      history,
-      entries,
-      compareOptions,
-      path.join(cacheDir, `${p.date}.json`),
+    const findings = (
+      await verdictOf(
+        entry,
+        profiles.find((h) => h.date === p.date)!,
+        history,
+        entries,
+        compareOptions,
+        complete,
+        () => writeEntry(cacheDir, p.date, entry),
+      )
     ).filter((f) => own === undefined || !own.metrics.includes(f.metric));
     if (p === newest) {
       newestFindings = findings;
+      newestHistory = history.slice(-options.maxDays);
       historyDays = Math.min(history.length, options.maxDays);
       break;
     }
@@ -246,6 +257,15 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
+  await showReversedRows(
+    anomalies,
+    newestFindings,
+    profiles.find((h) => h.date === newest.date)!,
+    newestHistory,
+    complete,
+    readNewest,
+    config,
+  );
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
@@ -293,20 +313,48 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
   }));
 }
 
+/** Rows shown for a pair found the wrong way round. */
+const REVERSED_EXAMPLES = 5;
+
+/** Examples a reviewer can open for a pair found the wrong way round: the first such rows, with their values. */
+async function showReversedRows(
+  anomalies: Anomaly[],
+  findings: readonly HistoryFinding[],
+  summary: PartitionProfile,
+  history: readonly PartitionProfile[],
+  complete: (profile: PartitionProfile) => Promise<PartitionProfile>,
+  readNewest: () => Promise<Table>,
+  config: CtConfig,
+): Promise<void> {
+  for (const anomaly of anomalies) {
+    if (!findings.some((f) => f.metric.endsWith('.reversedShare') && f.column === anomaly.column && f.kind === anomaly.kind)) continue;
+    const newest = await complete(summary);
+    const columns = newest.orientations?.[anomaly.column!]?.columns;
+    if (columns === undefined) continue;
+    history = await Promise.all(history.map(complete));
+    const table = await readNewest();
+    const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
+    const rows = reversedRows(table, columns, history, config.data.timestamp, REVERSED_EXAMPLES);
+    if (rows.length === 0) continue;
+    anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
+  }
+}
+
 /**
  * A partition's findings against its history. What its data and its history's data
  * decide comes from its cache entry when none of it changed (its profile, the history's
  * partitions, the options), so a run compares only the partitions that are new; the
  * production model's scores, which change with every promotion, are judged afresh (cheap).
  */
-function verdictOf(
+async function verdictOf(
   entry: CacheEntry,
   profile: PartitionProfile,
   history: readonly PartitionProfile[],
   entries: ReadonlyMap<string, CacheEntry>,
   options: Parameters<typeof compareWithHistory>[2],
-  file: string,
-): HistoryFinding[] {
+  complete: (profile: PartitionProfile) => Promise<PartitionProfile>,
+  save: () => void,
+): Promise<HistoryFinding[]> {
   const used = history.slice(-options.maxDays);
   const key = createHash('sha256')
     .update(
@@ -320,9 +368,9 @@ function verdictOf(
     .digest('hex');
   let findings = entry.verdict?.key === key ? entry.verdict.findings : undefined;
   if (findings === undefined) {
-    findings = compareWithHistory(profile, used, options, 'data');
+    findings = compareWithHistory(await complete(profile), await Promise.all(used.map(complete)), options, 'data');
     entry.verdict = { key, findings };
-    writeJson(file, entry);
+    save();
   }
   return [...findings, ...compareWithHistory(profile, used, options, 'model')].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
@@ -363,6 +411,84 @@ function cacheFolder(baseDir: string, cache: string, source: string): string {
   return path.join(root, inside ? relative : `external-${createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16)}`);
 }
 
+/**
+ * The cache entries of `needed` (read, or computed and written when missing or stale), and
+ * `complete`, which gives a profile its detail: read from its file the first time it is
+ * asked for, or computed again when that file does not match.
+ */
+async function openHistory(
+  needed: readonly Partition[],
+  cacheDir: string,
+  config: CtConfig,
+  schema: DataSchema,
+): Promise<{ entries: Map<string, CacheEntry>; complete: (profile: PartitionProfile) => Promise<PartitionProfile>; cached: number; computed: number }> {
+  const derivation = derivationHash(config, schema);
+  let cached = 0;
+  let computed = 0;
+  const entries = new Map<string, CacheEntry>();
+  const details = new Map<string, ProfileDetail>();
+  for (const p of needed) {
+    const fingerprint = fingerprintFiles([p.file]);
+    let entry = readEntry(path.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
+    if (entry === null) {
+      const profiled = await computeEntry(p, fingerprint, derivation, config, schema);
+      writeEntry(cacheDir, p.date, (entry = profiled.entry), profiled.detail);
+      details.set(p.date, profiled.detail);
+      computed++;
+    } else cached++;
+    entries.set(p.date, entry);
+  }
+  const complete = async (profile: PartitionProfile): Promise<PartitionProfile> => {
+    let detail = details.get(profile.date) ?? null;
+    if (detail === null) {
+      const entry = entries.get(profile.date)!;
+      detail = readDetail(cacheDir, profile.date, entry);
+      if (detail === null) {
+        const p = needed.find((n) => n.date === profile.date)!;
+        detail = (await computeEntry(p, entry.fingerprint, entry.derivation, config, schema)).detail;
+        writeEntry(cacheDir, p.date, entry, detail);
+      }
+      details.set(profile.date, detail);
+    }
+    return { ...profile, ...detail };
+  };
+  return { entries, complete, cached, computed };
+}
+
+/** Writes a partition's cache entry, and its detail when given. */
+function writeEntry(cacheDir: string, date: string, entry: CacheEntry, detail?: ProfileDetail): void {
+  // The detail without indentation: it is read by programs only, and is most of the cache.
+  if (detail !== undefined)
+    writeFileAtomic(
+      path.join(cacheDir, `${date}.detail.json`),
+      JSON.stringify({
+        format: 'ct-partition-detail',
+        version: PROFILE_FORMAT,
+        fingerprint: entry.fingerprint,
+        derivation: entry.derivation,
+        detail,
+      } satisfies DetailFile),
+    );
+  writeJson(path.join(cacheDir, `${date}.json`), entry);
+}
+
+/** A partition's profile detail from its file; null when missing, damaged or of other data. */
+function readDetail(cacheDir: string, date: string, entry: CacheEntry): ProfileDetail | null {
+  try {
+    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), 'utf8')) as DetailFile;
+    if (
+      file.format !== 'ct-partition-detail' ||
+      file.version !== PROFILE_FORMAT ||
+      file.fingerprint !== entry.fingerprint ||
+      file.derivation !== entry.derivation
+    )
+      return null;
+    return file.detail;
+  } catch {
+    return null;
+  }
+}
+
 function readEntry(file: string, fingerprint: string, derivation: string): CacheEntry | null {
   if (!existsSync(file)) return null;
   try {
@@ -389,7 +515,13 @@ function profileTable(table: Table, config: CtConfig): Table {
   return { ...table, columns: [...table.columns, ...extra] };
 }
 
-async function computeEntry(p: Partition, fingerprint: string, derivation: string, config: CtConfig, schema: DataSchema): Promise<CacheEntry> {
+async function computeEntry(
+  p: Partition,
+  fingerprint: string,
+  derivation: string,
+  config: CtConfig,
+  schema: DataSchema,
+): Promise<{ entry: CacheEntry; detail: ProfileDetail }> {
   const checker = createAnomalyChecker(schema, {
     severity: config.validation.severity,
     duplicates: true,
@@ -402,15 +534,19 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   let sketch: number[] = [];
   const relations = createRelations();
   const dependencies = createDependencies();
-  const entry = (profile: PartitionProfile, anomalies: Anomaly[]): CacheEntry => ({
-    format: 'ct-partition-profile',
-    version: PROFILE_FORMAT,
-    file: path.basename(p.file),
-    fingerprint,
-    derivation,
-    profile,
-    anomalies,
-    scores: {},
+  const orientations = createOrientations(config.data.timestamp);
+  const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
+    entry: {
+      format: 'ct-partition-profile',
+      version: PROFILE_FORMAT,
+      file: path.basename(p.file),
+      fingerprint,
+      derivation,
+      profile: summary,
+      anomalies,
+      scores: {},
+    } as CacheEntry,
+    detail: { categories, sketch, dependencies, orientations },
   });
   try {
     for await (const chunk of readChunksOf([p.file], readOptions)) {
@@ -419,6 +555,7 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
       stats.add(profiled);
       relations.add(profiled);
       dependencies.add(chunk);
+      orientations.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -437,7 +574,16 @@ async function computeEntry(p: Partition, fingerprint: string, derivation: strin
   }
   const anomalies = checker.result();
   const duplicates = anomalies.find((a) => a.kind === 'duplicate_rows')?.count ?? 0;
-  return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
+  return entry(
+    profileOf(p.date, stats.result(), {
+      duplicates,
+      sketch,
+      relations: relations.result(),
+      dependencies: dependencies.result(),
+      orientations: orientations.result(),
+    }),
+    anomalies,
+  );
 }
 
 /**
@@ -484,7 +630,7 @@ async function cachedScore(
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
-  writeJson(path.join(cacheDir, `${p.date}.json`), entry);
+  writeEntry(cacheDir, p.date, entry);
   return entry.scores[key];
 }
 
@@ -566,7 +712,7 @@ async function alignmentAnomalies(
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
     entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+    writeEntry(cacheDir, newest.date, entry);
   }
   const found = entry.alignment[key];
   const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config)) : null;

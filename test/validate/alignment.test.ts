@@ -13,6 +13,7 @@ import { type Table, valueAt } from '../../src/data/table.js';
 import {
   alignmentInput,
   contextPredictions,
+  contextPredictor,
   findMisalignment,
   isMisaligned,
   locateMisalignment,
@@ -68,6 +69,14 @@ describe('context predictions', () => {
     const base = (1 + 5 * 0.5) / (3 + 5);
     expect(q[0]).toBeCloseTo((1 + 5 * base) / (2 + 5), 10);
   });
+
+  test("a row compared with a neighbour of its own group is predicted without the neighbour's label too", () => {
+    const predict = contextPredictor({ labels, prior, priorFromModel: true, contexts });
+    // Row 0 without row 1: its group's other label (0) and the prior as five rows.
+    expect(predict(0, 1)).toBeCloseTo((0 + 5 * 0.5) / (1 + 5), 10);
+    // A neighbour of another group changes nothing.
+    expect(predict(0, 3)).toBeCloseTo(predict(0, -1), 10);
+  });
 });
 
 describe('labels misaligned with their rows', () => {
@@ -113,6 +122,44 @@ describe('labels misaligned with their rows', () => {
     for (const seed of [7, 8, 9]) {
       expect(isMisaligned(findMisalignment(inputOf(day(seed, { informative: false })))!)).toBe(false);
       expect(isMisaligned(findMisalignment(inputOf(day(seed, { informative: false, slide: { from: 2000, to: 2800, by: 1 } })))!)).toBe(false);
+    }
+  });
+
+  test("a day sorted by airport puts rows of one group side by side; each row's own label still fits it best", () => {
+    for (const [rows, withModel] of [
+      [8_000, true],
+      [30_000, false],
+    ] as const) {
+      const d = day(12, { rows });
+      const origins = d.table.columns[2]!;
+      if (origins.type !== 'string') throw new Error('origin is a string column');
+      // A stable sort by airport: within an airport, rows stay in time order.
+      const order = Array.from({ length: d.table.rowCount }, (_, i) => i).sort(
+        (a, b) => origins.dictionary[origins.codes[a]!]!.localeCompare(origins.dictionary[origins.codes[b]!]!) || a - b,
+      );
+      const sorted = tableOf(
+        d.table.columns.map((c) =>
+          c.type === 'string'
+            ? stringColumn(
+                c.name,
+                order.map((i) => valueAt(c, i) as string),
+              )
+            : numberColumn(
+                c.name,
+                order.map((i) => valueAt(c, i) as number),
+                c.type === 'timestamp' ? 'timestamp' : 'number',
+              ),
+        ),
+        'data/x/2001-03-01.csv',
+      );
+      const predictions = new Map(order.map((i, k) => [k, d.predictions.get(i)!]));
+      expect(isMisaligned(findMisalignment(inputOf({ table: sorted, predictions }, binaryLabel, withModel))!)).toBe(false);
+    }
+  });
+
+  test('labels that nothing predicts, on a day of many rows without a model, wander by chance only', () => {
+    for (const seed of [13, 14, 15]) {
+      expect(isMisaligned(findMisalignment(inputOf(day(seed, { rows: 30_000, informative: false }), binaryLabel, false))!)).toBe(false);
     }
   });
 

@@ -1190,6 +1190,16 @@ async function* readChunksOf(files, options = {}) {
   for (const file of files) yield* readChunks(file, options);
 }
 
+// src/data/hash.ts
+function hashText(text, seed = 2166136261) {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h;
+}
+
 // src/validate/checker.ts
 var MAX_EXAMPLES2 = 20;
 var DUPLICATE_CAPACITY_LOG2 = 22;
@@ -1699,14 +1709,6 @@ var RowHashSet = class {
     }
   }
 };
-function hashText(s, seed) {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return h;
-}
 var scratch = new Float64Array(1);
 var scratchWords = new Uint32Array(scratch.buffer);
 function mix(h, x) {
@@ -1725,7 +1727,7 @@ function rowHashes(chunk, skip = /* @__PURE__ */ new Set()) {
   const columns = [...chunk.columns].filter((c) => !skip.has(c.name)).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const column of columns) {
     if (column.type === "string") {
-      const a = column.dictionary.map((s) => hashText(s, 2166136261));
+      const a = column.dictionary.map((s) => hashText(s));
       const b = column.dictionary.map((s) => hashText(s, 16777619));
       for (let i = 0; i < n; i++) {
         const code = column.codes[i];
@@ -2093,6 +2095,7 @@ function imputedLines(preprocessing, imputed, rows) {
 export {
   createInputDomainChecker,
   imputedSummary,
+  hashText,
   QuantileSketch,
   createStatistics,
   computeStatistics,

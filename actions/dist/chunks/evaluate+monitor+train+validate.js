@@ -4,6 +4,7 @@ import {
   createAnomalyChecker,
   createInputDomainChecker,
   createStatistics,
+  hashText,
   labelOptional,
   nullFraction,
   parseStatistics,
@@ -45,7 +46,8 @@ import {
   locateRow,
   numberColumnOf,
   stringColumnOf,
-  takeRows
+  takeRows,
+  valueAt
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DEFAULT_SEVERITY,
@@ -62,6 +64,7 @@ import {
   UserError,
   isUserError,
   readJson,
+  writeFileAtomic,
   writeJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -125,16 +128,8 @@ function rawKeys(column) {
   const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
   return keysOf(column.values.length, (i) => isNullAt(i) ? null : String(column.values[i]));
 }
-function hashText(s) {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return h;
-}
 function crossKeys(sources, buckets, n) {
-  const hashes = sources.map((s) => Uint32Array.from(s.dictionary, hashText));
+  const hashes = sources.map((s) => Uint32Array.from(s.dictionary, (v) => hashText(v)));
   return keysOf(n, (i) => {
     let h = 2654435769;
     let any = false;
@@ -370,6 +365,246 @@ function dependencyPool(profiles) {
   return pool;
 }
 
+// src/validate/exchange.ts
+var SAME_DOMAIN = 0.5;
+var EXCHANGE_MARGIN = 0.02;
+function exchangeablePairs(preprocessing) {
+  const vocabularies = /* @__PURE__ */ new Map();
+  for (const f of preprocessing.features) {
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
+    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
+    for (const v of f.vocabulary) values.add(v);
+    vocabularies.set(f.column, values);
+  }
+  const columns = [...vocabularies.keys()].sort();
+  const pairs = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      if (sameDomain(vocabularies.get(columns[i]), vocabularies.get(columns[j]))) pairs.push([columns[i], columns[j]]);
+    }
+  }
+  return pairs;
+}
+function sameDomain(a, b) {
+  let common = 0;
+  for (const v of a) if (b.has(v)) common++;
+  return common / Math.max(1, a.size + b.size - common) >= SAME_DOMAIN;
+}
+function exchangeColumns(table, a, b) {
+  const columnA = table.columns.find((c) => c.name === a);
+  const columnB = table.columns.find((c) => c.name === b);
+  if (columnA === void 0 || columnB === void 0) return table;
+  const renamed = (c, name) => ({ ...c, name });
+  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
+}
+function exchangeGain(asDelivered, exchanged, higherIsBetter) {
+  if (higherIsBetter) return exchanged - asDelivered;
+  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
+}
+function exchangeAnomaly(s, severity) {
+  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
+  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const [a, b] = s.columns;
+  const f = (x) => x.toFixed(3);
+  return {
+    kind: "columns_exchanged",
+    severity,
+    column: `${a}+${b}`,
+    count: s.rows,
+    share: 1,
+    examples: [{ file: s.file, row: 1 }],
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
+  };
+}
+
+// src/validate/orientation.ts
+var PAIR_COLUMNS = 6;
+var MAX_COMBINATIONS = 2e5;
+var USUAL_REVERSE = 0.5;
+var MIN_POOL_DAYS = 7;
+var NO_HOUR = 24;
+var DIRECTION = 2147483648;
+function combine(low, high, hour) {
+  let h = Math.imul(low ^ 2654435769, 2246822507);
+  h = Math.imul(h ^ h >>> 13 ^ high, 3266489909);
+  h = Math.imul(h ^ h >>> 16 ^ hour, 2246822507);
+  return (h ^ h >>> 13) & 2147483647;
+}
+function pairName(a, b) {
+  return `${a}+${b}`;
+}
+var NO_ROW = -1;
+var NO_DIRECTION = -2;
+function hoursOf(table, timeColumn) {
+  const time = table.columns.find((c) => c.type === "timestamp" && (timeColumn === void 0 || c.name === timeColumn));
+  const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
+  if (time === void 0 || time.type !== "timestamp") return hours;
+  for (let i = 0; i < table.rowCount; i++) {
+    const t = time.values[i];
+    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
+  }
+  return hours;
+}
+function combinationKeys(a, b, hours) {
+  const hashA = a.dictionary.map((v) => hashText(v));
+  const hashB = b.dictionary.map((v) => hashText(v));
+  const keys = new Float64Array(hours.length);
+  for (let i = 0; i < hours.length; i++) {
+    const ca = a.codes[i];
+    const cb = b.codes[i];
+    if (ca < 0 || cb < 0) keys[i] = NO_ROW;
+    else {
+      const ha = hashA[ca];
+      const hb = hashB[cb];
+      keys[i] = ha === hb ? NO_DIRECTION : (combine(Math.min(ha, hb), Math.max(ha, hb), hours[i]) | (ha < hb ? 0 : DIRECTION)) >>> 0;
+    }
+  }
+  return keys;
+}
+function createOrientations(timeColumn) {
+  const pairs = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const categorical = table.columns.filter((c) => c.type === "string").slice(0, PAIR_COLUMNS);
+      const hours = hoursOf(table, timeColumn);
+      for (let x = 0; x < categorical.length; x++) {
+        for (let y = x + 1; y < categorical.length; y++) {
+          const a = categorical[x];
+          const b = categorical[y];
+          const name = pairName(a.name, b.name);
+          let entry = pairs.get(name);
+          if (entry === void 0) pairs.set(name, entry = { columns: [a.name, b.name], counts: /* @__PURE__ */ new Map(), rows: 0, dropped: false });
+          if (entry.dropped) continue;
+          if (!sameDomain(new Set(a.dictionary), new Set(b.dictionary)) || entry.counts.size > MAX_COMBINATIONS) {
+            entry.dropped = true;
+            entry.counts.clear();
+            continue;
+          }
+          for (const key of combinationKeys(a, b, hours)) {
+            if (key === NO_ROW) continue;
+            entry.rows++;
+            if (key !== NO_DIRECTION) entry.counts.set(key, (entry.counts.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [name, { columns, counts, rows, dropped }] of pairs) {
+        if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
+        const keys = Uint32Array.from(counts.keys()).sort();
+        const perKey = Uint16Array.from(keys, (k) => Math.min(65535, counts.get(k)));
+        out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString("base64"), counts: Buffer.from(perKey.buffer).toString("base64") };
+      }
+      return out;
+    }
+  };
+}
+var decoded = /* @__PURE__ */ new WeakMap();
+function decode(profile) {
+  let out = decoded.get(profile);
+  if (out === void 0) {
+    const keyBytes = Buffer.from(profile.keys, "base64");
+    const countBytes = Buffer.from(profile.counts, "base64");
+    const keys = new Uint32Array(keyBytes.length >> 2);
+    new Uint8Array(keys.buffer).set(keyBytes.subarray(0, keys.length * 4));
+    const counts = new Uint16Array(countBytes.length >> 1);
+    new Uint8Array(counts.buffer).set(countBytes.subarray(0, counts.length * 2));
+    decoded.set(profile, out = { keys, counts: counts.length === keys.length ? counts : new Uint16Array(keys.length).fill(1) });
+  }
+  return out;
+}
+var DayCounts = class {
+  slots;
+  days;
+  mask;
+  constructor(capacity) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Uint32Array(size);
+    this.days = new Int32Array(size);
+    this.mask = size - 1;
+  }
+  slot(key) {
+    let i = Math.imul(key, 2654435761) >>> 0;
+    for (; ; ) {
+      i &= this.mask;
+      if (this.days[i] === 0 || this.slots[i] === key) return i;
+      i++;
+    }
+  }
+  add(key) {
+    const i = this.slot(key);
+    this.slots[i] = key;
+    this.days[i]++;
+  }
+  get(key) {
+    return this.days[this.slot(key)];
+  }
+};
+function orientationPool(profiles) {
+  const byPair = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [name, profile] of Object.entries(p.orientations ?? {})) {
+      const lists = byPair.get(name) ?? [];
+      lists.push(decode(profile).keys);
+      byPair.set(name, lists);
+    }
+  }
+  const pool = /* @__PURE__ */ new Map();
+  for (const [name, lists] of byPair) {
+    const seen = new DayCounts(lists.reduce((n, keys) => n + keys.length, 0));
+    for (const keys of lists) for (const key of keys) seen.add(key);
+    pool.set(name, { days: lists.length, seen });
+  }
+  return pool;
+}
+function orientationMetrics(own, pool, leaveOut) {
+  const out = {};
+  for (const [name, { days: pooled, seen }] of pool) {
+    const profile = own?.[name];
+    if (profile === void 0 || profile.rows === 0) continue;
+    const days = pooled - (leaveOut ? 1 : 0);
+    if (days < MIN_POOL_DAYS) continue;
+    const { keys, counts } = decode(profile);
+    const has = (key) => {
+      let lo = 0;
+      let hi = keys.length - 1;
+      while (lo <= hi) {
+        const mid = lo + hi >> 1;
+        if (keys[mid] === key) return true;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    };
+    let reversed = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (isReversed(keys[i], seen, days, leaveOut ? has : null)) reversed += counts[i];
+    }
+    out[`${name}.reversedShare`] = reversed / profile.rows;
+  }
+  return out;
+}
+function isReversed(key, seen, days, own) {
+  if (seen.get(key) - (own === null ? 0 : 1) > 0) return false;
+  const reverse = (key ^ DIRECTION) >>> 0;
+  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= USUAL_REVERSE * days;
+}
+function reversedRows(table, columns, history, timeColumn, limit) {
+  const a = table.columns.find((c) => c.name === columns[0]);
+  const b = table.columns.find((c) => c.name === columns[1]);
+  const pooled = orientationPool(history).get(pairName(columns[0], columns[1]));
+  if (a?.type !== "string" || b?.type !== "string" || pooled === void 0) return [];
+  const keys = combinationKeys(a, b, hoursOf(table, timeColumn));
+  const rows = [];
+  for (let i = 0; i < keys.length && rows.length < limit; i++) {
+    if (keys[i] >= 0 && isReversed(keys[i], pooled.seen, pooled.days, null)) rows.push(i);
+  }
+  return rows;
+}
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -507,7 +742,8 @@ function profileOf(date, stats, extra) {
     metrics,
     categories,
     ...extra.sketch === void 0 ? {} : { sketch: extra.sketch },
-    ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies }
+    ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies },
+    ...extra.orientations === void 0 ? {} : { orientations: extra.orientations }
   };
 }
 function timeMetrics(c, date, put) {
@@ -550,12 +786,12 @@ function tailMetrics(c, put) {
   put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|reversedShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -665,11 +901,13 @@ function compareWithHistory(newest, all, options, part = "all") {
     return s === null ? {} : { "copy.similarity": s };
   };
   const dependencies = dependencyPool(history);
+  const orientations = orientationPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
-    ...dependencyMetrics(newest.dependencies, dependencies, false)
+    ...dependencyMetrics(newest.dependencies, dependencies, false),
+    ...orientationMetrics(newest.orientations, orientations, false)
   };
   if (part === "data") {
     for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
@@ -677,7 +915,13 @@ function compareWithHistory(newest, all, options, part = "all") {
   const historyMetrics = history.map((h) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
-    metrics: { ...h.metrics, ...comparative(h, true), ...similarity(h), ...dependencyMetrics(h.dependencies, dependencies, true) }
+    metrics: {
+      ...h.metrics,
+      ...comparative(h, true),
+      ...similarity(h),
+      ...dependencyMetrics(h.dependencies, dependencies, true),
+      ...orientationMetrics(h.orientations, orientations, true)
+    }
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
 }
@@ -769,6 +1013,10 @@ function describeMetric(finding, labelText) {
     const [target, keys] = column.split("<-");
     return `dependency of "${target}" on ${keys.split("+").map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.split("+").join(" and ")} had on earlier days`;
   }
+  if (statistic === "reversedShare" && column !== null && column.includes("+")) {
+    const [a, b] = column.split("+");
+    return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
+  }
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
   return `${what}: ${words[statistic] ?? statistic}`;
 }
@@ -792,6 +1040,7 @@ function findingMessage(finding, partition, date, labelText) {
 var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
 var MISALIGNED_NATS = 24;
 var MISALIGNED_EXCURSIONS = 1;
+var DRIFTLESS_CLIMB = 3;
 var MAX_ROW_NATS = 4;
 var CONTEXT_PRIOR_ROWS = 5;
 function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
@@ -821,32 +1070,35 @@ function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
   }
   return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
 }
-function contextPredictions(input) {
+function contextPredictor(input) {
   const { labels, prior, contexts } = input;
-  const n = labels.length;
-  if (contexts.length === 0) return Float64Array.from(prior);
-  const total = new Float64Array(n);
-  for (const { coarse, fine } of contexts) {
-    const base = input.priorFromModel ? prior : othersMean(labels, coarse, prior);
-    const rate = othersMean(labels, fine, base);
-    for (let i = 0; i < n; i++) total[i] = total[i] + rate[i];
-  }
-  return Float64Array.from(total, (t) => t / contexts.length);
-}
-function othersMean(labels, groups, prior) {
-  const sums = /* @__PURE__ */ new Map();
-  for (let i = 0; i < labels.length; i++) {
-    if (groups[i] < 0) continue;
-    const s = sums.get(groups[i]) ?? { sum: 0, count: 0 };
-    s.sum += labels[i];
-    s.count++;
-    sums.set(groups[i], s);
-  }
-  return Float64Array.from(labels, (y, i) => {
-    if (groups[i] < 0) return prior[i];
-    const s = sums.get(groups[i]);
-    return (s.sum - y + CONTEXT_PRIOR_ROWS * prior[i]) / (s.count - 1 + CONTEXT_PRIOR_ROWS);
-  });
+  if (contexts.length === 0) return (i) => prior[i];
+  const sumsOf = (groups2) => {
+    const sums = /* @__PURE__ */ new Map();
+    for (let i = 0; i < labels.length; i++) {
+      if (groups2[i] < 0) continue;
+      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
+      s.sum += labels[i];
+      s.count++;
+      sums.set(groups2[i], s);
+    }
+    return sums;
+  };
+  const othersMean = (groups2, sums, i, j, base) => {
+    if (groups2[i] < 0) return base;
+    const s = sums.get(groups2[i]);
+    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
+    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
+  };
+  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
+  return (i, j) => {
+    let total = 0;
+    for (const { coarse, fine, coarseSums, fineSums } of groups) {
+      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
+      total += othersMean(fine, fineSums, i, j, base);
+    }
+    return total / groups.length;
+  };
 }
 function lossOf(task, labels, predicted) {
   if (task === "binary") {
@@ -861,12 +1113,19 @@ function lossOf(task, labels, predicted) {
 function findMisalignment(input) {
   const n = input.labels.length;
   if (n < 10) return null;
-  const predicted = contextPredictions(input);
-  const loss = lossOf(input.task, input.labels, predicted);
-  const own = Float64Array.from(input.labels, (y, i) => loss(predicted[i], y));
+  const predict = contextPredictor(input);
+  const loss = lossOf(
+    input.task,
+    input.labels,
+    Float64Array.from(input.labels, (_, i) => predict(i, -1))
+  );
+  const { labels } = input;
   let best = null;
   for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, own[i] - loss(predicted[i], input.labels[i + offset]))));
+    const found = largestClimb(n, offset, (i) => {
+      const q = predict(i, i + offset);
+      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
+    });
     if (found === null) continue;
     const candidate = { offset, ...found, rows: n };
     if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
@@ -900,7 +1159,11 @@ function largestClimb(n, offset, gain) {
   const count = last - first;
   const drift = sum / count;
   const variance = squares / count - drift * drift;
-  return { ...best, excursions: variance > 0 ? best.nats * Math.abs(drift) / variance : 0 };
+  if (!(variance > 0)) return { ...best, excursions: 0 };
+  const spread = Math.sqrt(variance);
+  const leastFall = drift + 2 * spread / Math.sqrt(count);
+  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
+  return { ...best, excursions: best.nats / chance };
 }
 function locateMisalignment(m, input, table, judgedBy) {
   return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
@@ -924,60 +1187,8 @@ function misalignmentAnomaly(m, file, labelText, severity) {
   };
 }
 
-// src/validate/exchange.ts
-var SAME_DOMAIN = 0.5;
-var EXCHANGE_MARGIN = 0.02;
-function exchangeablePairs(preprocessing) {
-  const vocabularies = /* @__PURE__ */ new Map();
-  for (const f of preprocessing.features) {
-    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
-    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
-    for (const v of f.vocabulary) values.add(v);
-    vocabularies.set(f.column, values);
-  }
-  const columns = [...vocabularies.keys()].sort();
-  const pairs = [];
-  for (let i = 0; i < columns.length; i++) {
-    for (let j = i + 1; j < columns.length; j++) {
-      const a = vocabularies.get(columns[i]);
-      const b = vocabularies.get(columns[j]);
-      let common = 0;
-      for (const v of a) if (b.has(v)) common++;
-      if (common / (a.size + b.size - common) >= SAME_DOMAIN) pairs.push([columns[i], columns[j]]);
-    }
-  }
-  return pairs;
-}
-function exchangeColumns(table, a, b) {
-  const columnA = table.columns.find((c) => c.name === a);
-  const columnB = table.columns.find((c) => c.name === b);
-  if (columnA === void 0 || columnB === void 0) return table;
-  const renamed = (c, name) => ({ ...c, name });
-  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
-}
-function exchangeGain(asDelivered, exchanged, higherIsBetter) {
-  if (higherIsBetter) return exchanged - asDelivered;
-  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
-}
-function exchangeAnomaly(s, severity) {
-  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
-  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
-  const [a, b] = s.columns;
-  const f = (x) => x.toFixed(3);
-  return {
-    kind: "columns_exchanged",
-    severity,
-    column: `${a}+${b}`,
-    count: s.rows,
-    share: 1,
-    examples: [{ file: s.file, row: 1 }],
-    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
-  };
-}
-
 // src/validate/screening.ts
-var PROFILE_FORMAT = 6;
+var PROFILE_FORMAT = 8;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1019,48 +1230,37 @@ async function screenPartitions(input) {
   if (newest === void 0) return skippedScreening("the window holds no partitions");
   const firstNeeded = dayNumber(windowPartitions[0].date) - options.maxDays;
   const needed = partitions.filter((p) => dayNumber(p.date) >= firstNeeded && p.date <= newest.date);
-  const derivation = derivationHash(config, schema);
   const cacheDir = cacheFolder(input.baseDir, options.cache, source);
-  let cached = 0;
-  let computed = 0;
-  const entries = /* @__PURE__ */ new Map();
-  for (const p of needed) {
-    const fingerprint = fingerprintFiles([p.file]);
-    const file = path.join(cacheDir, `${p.date}.json`);
-    let entry = readEntry(file, fingerprint, derivation);
-    if (entry === null) {
-      entry = await computeEntry(p, fingerprint, derivation, config, schema);
-      writeJson(file, entry);
-      computed++;
-    } else cached++;
-    entries.set(p.date, entry);
-  }
+  const { entries, complete, cached, computed } = await openHistory(needed, cacheDir, config, schema);
   const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
-  const profiles = needed.map((p) => withScore(entries.get(p.date).profile, scored.metric, scored.values.get(p.date)));
+  const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date)));
   const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
   const labelText = config.label.text;
   const flagged = /* @__PURE__ */ new Set();
   const quarantined = [];
   let newestFindings = [];
+  let newestHistory = [];
   let historyDays = 0;
   for (const p of windowPartitions) {
     const entry = entries.get(p.date);
     const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
     const own = accepted.find((a) => a.date === p.date);
-    const findings = verdictOf(
+    const findings = (await verdictOf(
       entry,
       profiles.find((h) => h.date === p.date),
       history,
       entries,
       compareOptions,
-      path.join(cacheDir, `${p.date}.json`)
-    ).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
+      complete,
+      () => writeEntry(cacheDir, p.date, entry)
+    )).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
     if (p === newest) {
       newestFindings = findings;
+      newestHistory = history.slice(-options.maxDays);
       historyDays = Math.min(history.length, options.maxDays);
       break;
     }
@@ -1077,6 +1277,15 @@ async function screenPartitions(input) {
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
+  await showReversedRows(
+    anomalies,
+    newestFindings,
+    profiles.find((h) => h.date === newest.date),
+    newestHistory,
+    complete,
+    readNewest,
+    config
+  );
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
@@ -1119,7 +1328,22 @@ function findingAnomalies(findings, newest, rows, config) {
     message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
   }));
 }
-function verdictOf(entry, profile, history, entries, options, file) {
+var REVERSED_EXAMPLES = 5;
+async function showReversedRows(anomalies, findings, summary, history, complete, readNewest, config) {
+  for (const anomaly of anomalies) {
+    if (!findings.some((f) => f.metric.endsWith(".reversedShare") && f.column === anomaly.column && f.kind === anomaly.kind)) continue;
+    const newest = await complete(summary);
+    const columns = newest.orientations?.[anomaly.column]?.columns;
+    if (columns === void 0) continue;
+    history = await Promise.all(history.map(complete));
+    const table = await readNewest();
+    const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
+    const rows = reversedRows(table, columns, history, config.data.timestamp, REVERSED_EXAMPLES);
+    if (rows.length === 0) continue;
+    anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
+  }
+}
+async function verdictOf(entry, profile, history, entries, options, complete, save) {
   const used = history.slice(-options.maxDays);
   const key = createHash("sha256").update(
     JSON.stringify({
@@ -1131,9 +1355,9 @@ function verdictOf(entry, profile, history, entries, options, file) {
   ).digest("hex");
   let findings = entry.verdict?.key === key ? entry.verdict.findings : void 0;
   if (findings === void 0) {
-    findings = compareWithHistory(profile, used, options, "data");
+    findings = compareWithHistory(await complete(profile), await Promise.all(used.map(complete)), options, "data");
     entry.verdict = { key, findings };
-    writeJson(file, entry);
+    save();
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
@@ -1163,6 +1387,63 @@ function cacheFolder(baseDir, cache, source) {
   const relative = path.relative(baseDir, path.resolve(source));
   const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
   return path.join(root, inside ? relative : `external-${createHash("sha256").update(path.resolve(source)).digest("hex").slice(0, 16)}`);
+}
+async function openHistory(needed, cacheDir, config, schema) {
+  const derivation = derivationHash(config, schema);
+  let cached = 0;
+  let computed = 0;
+  const entries = /* @__PURE__ */ new Map();
+  const details = /* @__PURE__ */ new Map();
+  for (const p of needed) {
+    const fingerprint = fingerprintFiles([p.file]);
+    let entry = readEntry(path.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
+    if (entry === null) {
+      const profiled = await computeEntry(p, fingerprint, derivation, config, schema);
+      writeEntry(cacheDir, p.date, entry = profiled.entry, profiled.detail);
+      details.set(p.date, profiled.detail);
+      computed++;
+    } else cached++;
+    entries.set(p.date, entry);
+  }
+  const complete = async (profile) => {
+    let detail = details.get(profile.date) ?? null;
+    if (detail === null) {
+      const entry = entries.get(profile.date);
+      detail = readDetail(cacheDir, profile.date, entry);
+      if (detail === null) {
+        const p = needed.find((n) => n.date === profile.date);
+        detail = (await computeEntry(p, entry.fingerprint, entry.derivation, config, schema)).detail;
+        writeEntry(cacheDir, p.date, entry, detail);
+      }
+      details.set(profile.date, detail);
+    }
+    return { ...profile, ...detail };
+  };
+  return { entries, complete, cached, computed };
+}
+function writeEntry(cacheDir, date, entry, detail) {
+  if (detail !== void 0)
+    writeFileAtomic(
+      path.join(cacheDir, `${date}.detail.json`),
+      JSON.stringify({
+        format: "ct-partition-detail",
+        version: PROFILE_FORMAT,
+        fingerprint: entry.fingerprint,
+        derivation: entry.derivation,
+        detail
+      })
+    );
+  writeJson(path.join(cacheDir, `${date}.json`), entry);
+}
+function readDetail(cacheDir, date, entry) {
+  try {
+    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), "utf8"));
+    if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
+      return null;
+    return file.detail;
+  } catch {
+    return null;
+  }
 }
 function readEntry(file, fingerprint, derivation) {
   if (!existsSync(file)) return null;
@@ -1197,15 +1478,19 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   let sketch = [];
   const relations = createRelations();
   const dependencies = createDependencies();
-  const entry = (profile, anomalies2) => ({
-    format: "ct-partition-profile",
-    version: PROFILE_FORMAT,
-    file: path.basename(p.file),
-    fingerprint,
-    derivation,
-    profile,
-    anomalies: anomalies2,
-    scores: {}
+  const orientations = createOrientations(config.data.timestamp);
+  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
+    entry: {
+      format: "ct-partition-profile",
+      version: PROFILE_FORMAT,
+      file: path.basename(p.file),
+      fingerprint,
+      derivation,
+      profile: summary,
+      anomalies: anomalies2,
+      scores: {}
+    },
+    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2 }
   });
   try {
     for await (const chunk of readChunksOf([p.file], readOptions)) {
@@ -1214,6 +1499,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       stats.add(profiled);
       relations.add(profiled);
       dependencies.add(chunk);
+      orientations.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -1231,7 +1517,16 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   }
   const anomalies = checker.result();
   const duplicates = anomalies.find((a) => a.kind === "duplicate_rows")?.count ?? 0;
-  return entry(profileOf(p.date, stats.result(), { duplicates, sketch, relations: relations.result(), dependencies: dependencies.result() }), anomalies);
+  return entry(
+    profileOf(p.date, stats.result(), {
+      duplicates,
+      sketch,
+      relations: relations.result(),
+      dependencies: dependencies.result(),
+      orientations: orientations.result()
+    }),
+    anomalies
+  );
 }
 async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
   const out = /* @__PURE__ */ new Map();
@@ -1252,7 +1547,7 @@ async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
-  writeJson(path.join(cacheDir, `${p.date}.json`), entry);
+  writeEntry(cacheDir, p.date, entry);
   return entry.scores[key];
 }
 async function scoreDay(predict, production, config, metric) {
@@ -1305,7 +1600,7 @@ async function alignmentAnomalies(input, newest, readNewest, predictNewest, entr
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
     entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeJson(path.join(cacheDir, `${newest.date}.json`), entry);
+    writeEntry(cacheDir, newest.date, entry);
   }
   const found = entry.alignment[key];
   const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config)) : null;

@@ -1,0 +1,280 @@
+/**
+ * Pairs of values that arrive the wrong way round on some of a partition's rows: two
+ * columns of one domain (origin and destination, sender and receiver, home and away team)
+ * exchanged by a mapping bug on part of the data. Every value stays valid, each column's
+ * mix stays what it was (routes run both ways), and a model barely notices a few rows. What
+ * gives them away is when: the flight from A to B at seven runs every day, the one from B to
+ * A at seven never has.
+ *
+ * A profile keeps, for each pair of same-domain columns, the combinations (first value,
+ * second value, hour of day) its rows hold, as 31-bit hashes of the unordered pair and the
+ * hour with the pair's direction in the top bit, so the reverse of a combination is one bit
+ * away. A partition is measured by the share of its rows whose combination no pooled day
+ * had while its reverse was on most of them (`orientationMetrics`); that share sits near a
+ * fixed low level on normal days (new schedules), and rises with every exchanged row.
+ */
+import { hashText } from '../data/hash.js';
+import type { StringColumn, Table } from '../data/table.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../time.js';
+import { sameDomain } from './exchange.js';
+
+/** Categorical columns whose pairs are candidates (the first ones of the table). */
+const PAIR_COLUMNS = 6;
+/** Distinct combinations a pair keeps per partition at most; beyond, the pair is not measured. */
+const MAX_COMBINATIONS = 200_000;
+/** Share of the pooled days a reverse combination must have been on to count as the usual direction. */
+const USUAL_REVERSE = 0.5;
+/** Days a pool needs before the share means anything. */
+const MIN_POOL_DAYS = 7;
+/** Context of a row without a time. */
+const NO_HOUR = 24;
+/** Top bit: which way round a combination's two values are. */
+const DIRECTION = 0x80000000;
+
+/** The combinations of one pair in one partition: sorted distinct keys and their row counts (base64). */
+export interface OrientationProfile {
+  /** The pair's two columns, in table order. */
+  columns: [string, string];
+  /** Rows holding both values. */
+  rows: number;
+  /** Base64 of a sorted Uint32Array of distinct combination keys. */
+  keys: string;
+  /** Base64 of a Uint16Array: rows per key, saturated at 65,535. */
+  counts: string;
+}
+
+/** 31-bit key of an unordered pair of value hashes and an hour. */
+function combine(low: number, high: number, hour: number): number {
+  let h = Math.imul(low ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ high, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ hour, 0x85ebca6b);
+  return (h ^ (h >>> 13)) & 0x7fffffff;
+}
+
+/** Name of a pair's metrics: `origin+destination`. */
+function pairName(a: string, b: string): string {
+  return `${a}+${b}`;
+}
+
+/** Key of a row with a null on either side: not a row of the pair. */
+const NO_ROW = -1;
+/** Key of a row with the same value on both sides: a row, with no direction. */
+const NO_DIRECTION = -2;
+
+/** The UTC hour of each row of `table`'s time column (`timeColumn`, else the first timestamp column); `NO_HOUR` without one. */
+function hoursOf(table: Table, timeColumn: string | undefined): Uint8Array {
+  const time = table.columns.find((c) => c.type === 'timestamp' && (timeColumn === undefined || c.name === timeColumn));
+  const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
+  if (time === undefined || time.type !== 'timestamp') return hours;
+  for (let i = 0; i < table.rowCount; i++) {
+    const t = time.values[i]!;
+    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
+  }
+  return hours;
+}
+
+/** Each row's combination key of columns `a` and `b` at its hour (or `NO_ROW`, `NO_DIRECTION`). */
+function combinationKeys(a: StringColumn, b: StringColumn, hours: Uint8Array): Float64Array {
+  const hashA = a.dictionary.map((v) => hashText(v));
+  const hashB = b.dictionary.map((v) => hashText(v));
+  const keys = new Float64Array(hours.length);
+  for (let i = 0; i < hours.length; i++) {
+    const ca = a.codes[i]!;
+    const cb = b.codes[i]!;
+    if (ca < 0 || cb < 0) keys[i] = NO_ROW;
+    else {
+      const ha = hashA[ca]!;
+      const hb = hashB[cb]!;
+      keys[i] = ha === hb ? NO_DIRECTION : (combine(Math.min(ha, hb), Math.max(ha, hb), hours[i]!) | (ha < hb ? 0 : DIRECTION)) >>> 0;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Accumulates, chunk by chunk, the combinations of every pair of categorical columns whose
+ * values mostly coincide, with the hour of `timeColumn` (or of the first timestamp column)
+ * as their context. A pair whose values do not coincide in some chunk is dropped.
+ */
+export function createOrientations(timeColumn?: string): { add(table: Table): void; result(): Record<string, OrientationProfile> } {
+  const pairs = new Map<string, { columns: [string, string]; counts: Map<number, number>; rows: number; dropped: boolean }>();
+  return {
+    add(table: Table): void {
+      const categorical = table.columns.filter((c): c is StringColumn => c.type === 'string').slice(0, PAIR_COLUMNS);
+      const hours = hoursOf(table, timeColumn);
+      for (let x = 0; x < categorical.length; x++) {
+        for (let y = x + 1; y < categorical.length; y++) {
+          const a = categorical[x]!;
+          const b = categorical[y]!;
+          const name = pairName(a.name, b.name);
+          let entry = pairs.get(name);
+          if (entry === undefined) pairs.set(name, (entry = { columns: [a.name, b.name], counts: new Map(), rows: 0, dropped: false }));
+          if (entry.dropped) continue;
+          if (!sameDomain(new Set(a.dictionary), new Set(b.dictionary)) || entry.counts.size > MAX_COMBINATIONS) {
+            entry.dropped = true;
+            entry.counts.clear();
+            continue;
+          }
+          for (const key of combinationKeys(a, b, hours)) {
+            if (key === NO_ROW) continue;
+            entry.rows++;
+            if (key !== NO_DIRECTION) entry.counts.set(key, (entry.counts.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    },
+    result(): Record<string, OrientationProfile> {
+      const out: Record<string, OrientationProfile> = {};
+      for (const [name, { columns, counts, rows, dropped }] of pairs) {
+        if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
+        const keys = Uint32Array.from(counts.keys()).sort();
+        const perKey = Uint16Array.from(keys, (k) => Math.min(65_535, counts.get(k)!));
+        out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString('base64'), counts: Buffer.from(perKey.buffer).toString('base64') };
+      }
+      return out;
+    },
+  };
+}
+
+/** A profile's combinations decoded (once per profile object). */
+const decoded = new WeakMap<OrientationProfile, { keys: Uint32Array; counts: Uint16Array }>();
+
+function decode(profile: OrientationProfile): { keys: Uint32Array; counts: Uint16Array } {
+  let out = decoded.get(profile);
+  if (out === undefined) {
+    // Copied out of the decoded bytes: a typed array view needs an aligned offset.
+    const keyBytes = Buffer.from(profile.keys, 'base64');
+    const countBytes = Buffer.from(profile.counts, 'base64');
+    const keys = new Uint32Array(keyBytes.length >> 2);
+    new Uint8Array(keys.buffer).set(keyBytes.subarray(0, keys.length * 4));
+    const counts = new Uint16Array(countBytes.length >> 1);
+    new Uint8Array(counts.buffer).set(countBytes.subarray(0, counts.length * 2));
+    decoded.set(profile, (out = { keys, counts: counts.length === keys.length ? counts : new Uint16Array(keys.length).fill(1) }));
+  }
+  return out;
+}
+
+/** On how many days of a pool each combination of a pair occurred: an open-addressing table. */
+class DayCounts {
+  private readonly slots: Uint32Array;
+  private readonly days: Int32Array;
+  private readonly mask: number;
+
+  constructor(capacity: number) {
+    let size = 1024;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Uint32Array(size);
+    this.days = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  private slot(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) >>> 0;
+    for (;;) {
+      i &= this.mask;
+      if (this.days[i] === 0 || this.slots[i] === key) return i;
+      i++;
+    }
+  }
+
+  add(key: number): void {
+    const i = this.slot(key);
+    this.slots[i] = key;
+    this.days[i]!++;
+  }
+
+  get(key: number): number {
+    return this.days[this.slot(key)]!;
+  }
+}
+
+/** Per pair: the days of a pool that had it, and on how many of them each combination occurred. */
+export type OrientationPool = Map<string, { days: number; seen: DayCounts }>;
+
+/** The combinations of each pair over a pool of days, for `orientationMetrics`. */
+export function orientationPool(profiles: ReadonlyArray<{ orientations?: Record<string, OrientationProfile> }>): OrientationPool {
+  const byPair = new Map<string, Uint32Array[]>();
+  for (const p of profiles) {
+    for (const [name, profile] of Object.entries(p.orientations ?? {})) {
+      const lists = byPair.get(name) ?? [];
+      lists.push(decode(profile).keys);
+      byPair.set(name, lists);
+    }
+  }
+  const pool: OrientationPool = new Map();
+  for (const [name, lists] of byPair) {
+    const seen = new DayCounts(lists.reduce((n, keys) => n + keys.length, 0));
+    for (const keys of lists) for (const key of keys) seen.add(key);
+    pool.set(name, { days: lists.length, seen });
+  }
+  return pool;
+}
+
+/**
+ * For each pair of the pool: the share of the partition's rows whose combination (values
+ * in their order, hour) no pooled day had while its reverse was on at least half of them
+ * (`<a>+<b>.reversedShare`). With `leaveOut` the partition is one of the pooled days and is
+ * subtracted, so history days are measured as the newest is.
+ */
+export function orientationMetrics(own: Record<string, OrientationProfile> | undefined, pool: OrientationPool, leaveOut: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, { days: pooled, seen }] of pool) {
+    const profile = own?.[name];
+    if (profile === undefined || profile.rows === 0) continue;
+    const days = pooled - (leaveOut ? 1 : 0);
+    if (days < MIN_POOL_DAYS) continue;
+    const { keys, counts } = decode(profile);
+    const has = (key: number): boolean => {
+      let lo = 0;
+      let hi = keys.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid]! === key) return true;
+        if (keys[mid]! < key) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    };
+    let reversed = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (isReversed(keys[i]!, seen, days, leaveOut ? has : null)) reversed += counts[i]!;
+    }
+    out[`${name}.reversedShare`] = reversed / profile.rows;
+  }
+  return out;
+}
+
+/**
+ * Whether a combination is the wrong way round against a pool: no pooled day had it, while
+ * its reverse was on at least half of them. `own` (leave-one-out) says which combinations
+ * the measured partition itself, one of the pooled days, holds.
+ */
+function isReversed(key: number, seen: DayCounts, days: number, own: ((key: number) => boolean) | null): boolean {
+  if (seen.get(key) - (own === null ? 0 : 1) > 0) return false;
+  const reverse = (key ^ DIRECTION) >>> 0;
+  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= USUAL_REVERSE * days;
+}
+
+/**
+ * The rows of `table` (indices, at most `limit`) whose pair of values in `columns` is the
+ * wrong way round against the days of `history`: the rows a `reversedShare` counts, as
+ * examples for a reviewer.
+ */
+export function reversedRows(
+  table: Table,
+  columns: readonly [string, string],
+  history: ReadonlyArray<{ orientations?: Record<string, OrientationProfile> }>,
+  timeColumn: string | undefined,
+  limit: number,
+): number[] {
+  const a = table.columns.find((c) => c.name === columns[0]);
+  const b = table.columns.find((c) => c.name === columns[1]);
+  const pooled = orientationPool(history).get(pairName(columns[0], columns[1]));
+  if (a?.type !== 'string' || b?.type !== 'string' || pooled === undefined) return [];
+  const keys = combinationKeys(a, b, hoursOf(table, timeColumn));
+  const rows: number[] = [];
+  for (let i = 0; i < keys.length && rows.length < limit; i++) {
+    if (keys[i]! >= 0 && isReversed(keys[i]!, pooled.seen, pooled.days, null)) rows.push(i);
+  }
+  return rows;
+}

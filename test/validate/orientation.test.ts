@@ -1,0 +1,151 @@
+/**
+ * Pairs of one domain arriving the wrong way round on some rows (orientation.ts): days of
+ * scheduled flights (schedule-days.ts), and the share of rows whose direction no earlier
+ * day had at their hour. The whole path on real days runs in the incidents benchmark
+ * (origin_destination_swapped).
+ */
+import { createOrientations, orientationMetrics, orientationPool, reversedRows } from '../../src/validate/orientation.js';
+import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { computeStatistics } from '../../src/validate/statistics.js';
+import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { dateOf, options } from './history-days.js';
+import { flights } from './schedule-days.js';
+
+function profileOfRows(i: number, rows: ReturnType<typeof flights>, timeColumn?: string): PartitionProfile {
+  const table = tableOf([
+    numberColumn(
+      'date',
+      rows.map((r) => r.time),
+      'timestamp',
+    ),
+    stringColumn(
+      'origin',
+      rows.map((r) => r.origin),
+    ),
+    stringColumn(
+      'destination',
+      rows.map((r) => r.destination),
+    ),
+    numberColumn(
+      'delay',
+      rows.map((r) => r.delay),
+    ),
+  ]);
+  const orientations = createOrientations(timeColumn);
+  // Two chunks, as a partition is read.
+  const half = Math.floor(rows.length / 2);
+  const slice = (from: number, to: number) =>
+    tableOf(
+      table.columns.map((c) => {
+        const values = Array.from({ length: to - from }, (_, k) => {
+          const r = rows[from + k]!;
+          return c.name === 'date' ? r.time : c.name === 'origin' ? r.origin : c.name === 'destination' ? r.destination : r.delay;
+        });
+        return c.type === 'string'
+          ? stringColumn(c.name, values as string[])
+          : numberColumn(c.name, values as number[], c.type === 'timestamp' ? 'timestamp' : 'number');
+      }),
+    );
+  orientations.add(slice(0, half));
+  orientations.add(slice(half, rows.length));
+  return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, orientations: orientations.result() });
+}
+
+/** Day `i` with `origin` and `destination` exchanged on every `every`-th row (from row `offset`). */
+function swappedDay(i: number, every: number, offset = 0): { profile: PartitionProfile; swapped: number } {
+  const rows = flights(i);
+  let swapped = 0;
+  rows.forEach((r, k) => {
+    if (k % every !== offset) return;
+    [r.origin, r.destination] = [r.destination, r.origin];
+    swapped++;
+  });
+  return { profile: profileOfRows(i, rows), swapped };
+}
+
+const history = Array.from({ length: 21 }, (_, i) => profileOfRows(i, flights(i)));
+const share = (profile: PartitionProfile): number | undefined =>
+  orientationMetrics(profile.orientations, orientationPool(history), false)['destination+origin.reversedShare'] ??
+  orientationMetrics(profile.orientations, orientationPool(history), false)['origin+destination.reversedShare'];
+
+describe('pairs of one domain', () => {
+  test('two columns whose values coincide are a pair, kept per partition with the hour of each row', () => {
+    const pairs = Object.keys(history[0]!.orientations ?? {});
+    expect(pairs).toEqual(['origin+destination']);
+    expect(history[0]!.orientations!['origin+destination']!.rows).toBe(flights(0).length);
+    expect(history[0]!.orientations!['origin+destination']!.columns).toEqual(['origin', 'destination']);
+  });
+
+  test('columns of different domains are no pair', () => {
+    const rows = flights(0).map((r) => ({ ...r, destination: `city ${r.destination}` }));
+    expect(profileOfRows(0, rows).orientations).toEqual({});
+  });
+
+  test('a profile survives its cache: the combinations are plain text', () => {
+    const copy = JSON.parse(JSON.stringify(history[5])) as PartitionProfile;
+    expect(share(copy)).toBe(share(history[5]!));
+  });
+});
+
+describe('rows the wrong way round', () => {
+  test('an ordinary day has none', () => {
+    expect(share(profileOfRows(21, flights(21)))).toBe(0);
+  });
+
+  test('each exchanged row whose reverse flies at that hour every day, and itself never, counts', () => {
+    const { profile, swapped } = swappedDay(21, 10);
+    expect(share(profile)).toBeCloseTo(swapped / flights(21).length, 6);
+  });
+
+  test('without a time the pair is still measured, with one context for all rows', () => {
+    const rows = flights(3);
+    const profile = profileOfRows(3, rows, 'no such column');
+    expect(profile.orientations!['origin+destination']!.rows).toBe(rows.length);
+  });
+
+  test('a tenth of the rows exchanged is an error finding beyond the history; a fiftieth too, where the history never had one', () => {
+    for (const every of [10, 50]) {
+      const { profile, swapped } = swappedDay(21, every, 3);
+      const finding = compareWithHistory(profile, history, options).find((f) => f.metric === 'origin+destination.reversedShare');
+      expect(finding).toBeDefined();
+      expect(finding!.kind).toBe('partition_statistic');
+      expect(finding!.value).toBeCloseTo(swapped / flights(21).length, 6);
+      expect(finding!.high).toBe(0);
+      expect(findingMessage(finding!, 'data/flights/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+        /direction of "origin" and "destination": share of rows whose pair of values, at its hour, no earlier day had the same way round/,
+      );
+    }
+  });
+
+  test('the rows counted are the rows exchanged, the first ones shown as examples', () => {
+    const rows = flights(21);
+    rows.forEach((r, k) => k % 10 === 3 && ([r.origin, r.destination] = [r.destination, r.origin]));
+    const table = tableOf([
+      numberColumn(
+        'date',
+        rows.map((r) => r.time),
+        'timestamp',
+      ),
+      stringColumn(
+        'origin',
+        rows.map((r) => r.origin),
+      ),
+      stringColumn(
+        'destination',
+        rows.map((r) => r.destination),
+      ),
+    ]);
+    expect(reversedRows(table, ['origin', 'destination'], history, undefined, 5)).toEqual([3, 13, 23, 33, 43]);
+    expect(reversedRows(table, ['origin', 'destination'], history, undefined, 1_000).length).toBe(Math.ceil((rows.length - 3) / 10));
+    expect(reversedRows(table, ['origin', 'delay'], history, undefined, 5)).toEqual([]);
+  });
+
+  test('history days are measured as the newest is (each left out of its own pool)', () => {
+    const pool = orientationPool(history);
+    for (const day of history) expect(orientationMetrics(day.orientations, pool, true)['origin+destination.reversedShare']).toBe(0);
+  });
+
+  test('a pool of fewer than a week says nothing', () => {
+    expect(orientationMetrics(history[10]!.orientations, orientationPool(history.slice(0, 5)), false)).toEqual({});
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The partition history's cache (screening.ts) on a folder of real CSV partitions: what a
+ * run computes, what the next run reads, what a stale or missing file costs, and the
+ * examples a finding names. Days of scheduled flights (schedule-days.ts), no production model.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logger.js';
+import type { DataSchema } from '../../src/validate/schema.js';
+import { type Screening, screenPartitions } from '../../src/validate/screening.js';
+import { dateOf } from './history-days.js';
+import { flights, flightsCsv } from './schedule-days.js';
+
+const DAYS = 22;
+const schema: DataSchema = {
+  format: 'ct-schema',
+  version: 2,
+  columns: [
+    { name: 'date', type: 'timestamp', maxNullFraction: 0 },
+    { name: 'delay', type: 'number', maxNullFraction: 0 },
+    { name: 'origin', type: 'string', maxNullFraction: 0 },
+    { name: 'destination', type: 'string', maxNullFraction: 0 },
+  ],
+};
+
+let dir: string;
+let data: string;
+let cache: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ct-screening-'));
+  data = path.join(dir, 'data');
+  mkdirSync(data);
+  for (let i = 0; i < DAYS; i++) writeFileSync(path.join(data, `${dateOf(i)}.csv`), flightsCsv(flights(i)));
+  cache = path.join(dir, '.ct/history/data');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function screen(threshold = 16): Promise<Screening> {
+  const config = checkConfig(path.join(dir, 'ct.config.yaml'), {
+    name: 'm',
+    task: 'binary',
+    label: 'delay > 15',
+    gates: [{ metric: 'auc', lowerBound: 0.5 }],
+    data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
+    features: [{ column: 'origin' }, { column: 'destination' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+    validation: { history: { threshold } },
+  });
+  return screenPartitions({ config, baseDir: dir, source: data, schema, schemaFile: path.join(data, 'schema.json'), production: null, logger: silentLogger });
+}
+
+const details = (): string[] => readdirSync(cache).filter((f) => f.endsWith('.detail.json'));
+
+describe('the history cache', () => {
+  let first: Screening;
+
+  test('a first run profiles every partition once and keeps each as a summary and its detail', async () => {
+    first = await screen();
+    expect([first.computed, first.cached]).toEqual([DAYS, 0]);
+    expect(first.anomalies).toEqual([]);
+    expect(first.historyDays).toBe(DAYS - 1);
+    expect(details()).toHaveLength(DAYS);
+    expect(readdirSync(cache).filter((f) => /^\d{4}-\d\d-\d\d\.json$/.test(f))).toHaveLength(DAYS);
+  });
+
+  test('the next run reads every profile from the cache, and needs no detail while its verdicts are cached', async () => {
+    for (const f of details()) unlinkSync(path.join(cache, f));
+    const again = await screen();
+    expect([again.computed, again.cached]).toEqual([0, DAYS]);
+    expect(again.anomalies).toEqual(first.anomalies);
+    expect(again.newest?.findings).toEqual(first.newest?.findings);
+    expect(details()).toEqual([]);
+  });
+
+  test('a verdict that must be computed again recomputes the details it lacks, with the same findings', async () => {
+    // Another threshold: every verdict's key changes.
+    const stricter = await screen(15);
+    expect([stricter.computed, stricter.cached]).toEqual([0, DAYS]);
+    expect(stricter.newest?.findings).toEqual(first.newest?.findings);
+    expect(details()).toHaveLength(DAYS);
+  });
+
+  test('a partition whose file changed is profiled again; the others are read', async () => {
+    const newest = path.join(data, `${dateOf(DAYS - 1)}.csv`);
+    const rows = flights(DAYS - 1);
+    // Origin and destination exchanged on every tenth row (from the fourth): each such flight departs at an hour its route never does.
+    rows.forEach((r, k) => k % 10 === 3 && ([r.origin, r.destination] = [r.destination, r.origin]));
+    writeFileSync(newest, flightsCsv(rows));
+    const swapped = await screen();
+    expect([swapped.computed, swapped.cached]).toEqual([1, DAYS - 1]);
+    const anomaly = swapped.anomalies.find((a) => a.column === 'origin+destination');
+    expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error' });
+    expect(anomaly!.message).toMatch(
+      /direction of "origin" and "destination": share of rows whose pair of values, at its hour, no earlier day had the same way round/,
+    );
+    // File rows are 1-based after the header: the exchanged rows 3, 13, 23 ... are rows 4, 14, 24 ...
+    expect(anomaly!.examples.map((e) => e.row)).toEqual([4, 14, 24, 34, 44]);
+    expect(anomaly!.examples[0]).toEqual({ file: newest, row: 4, value: `origin ${rows[3]!.origin}, destination ${rows[3]!.destination}` });
+    expect(existsSync(path.join(cache, `${dateOf(DAYS - 1)}.detail.json`))).toBe(true);
+  });
+});

@@ -7,6 +7,8 @@ export interface Logger {
   info(message: string): void;
   /** Something the user should look at, that does not stop the run. */
   warning(message: string): void;
+  /** A finding that stops the run (an error anomaly of the data); the run's own outcome says it stopped. */
+  error(message: string): void;
   /** Detail shown only when debugging. */
   debug(message: string): void;
   /**
@@ -23,6 +25,7 @@ export interface Logger {
 export const silentLogger: Logger = {
   info: () => {},
   warning: () => {},
+  error: () => {},
   debug: () => {},
   progress: () => {},
 };

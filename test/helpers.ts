@@ -101,7 +101,7 @@ export function treeDigest(dir: string): Record<string, string> {
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const log = (message: string): void => void lines.push(message);
-  return { lines, info: log, warning: log, debug: log, progress: log };
+  return { lines, info: log, warning: log, error: log, debug: log, progress: log };
 }
 
 /**

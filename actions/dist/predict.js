@@ -318,7 +318,7 @@ async function scoreToFile(files, readOptions, job) {
 }
 function logAnomalies(logger, anomalies) {
   for (const a of anomalies) {
-    if (a.severity === "error") logger.warning(`error: ${a.message}${exampleText(a)}`);
+    if (a.severity === "error") logger.error(`${a.message}${exampleText(a)}`);
     else logger.info(`warning: ${a.message}`);
   }
 }

@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 export const actionsLogger: Logger = {
   info: (message) => core.info(message),
   warning: (message) => core.warning(message),
+  // A plain line: the actions annotate each finding on its file themselves (annotateAnomalies).
+  error: (message) => core.info(`error: ${message}`),
   debug: (message) => core.debug(message),
   progress: (message, options) => {
     // Within-epoch updates would flood the job log: only whole epochs are printed.

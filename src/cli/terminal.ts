@@ -27,6 +27,7 @@ export function terminalLogger(options: TerminalOptions): Logger {
       if (!options.quiet) write(m);
     },
     warning: (m) => write(`warning: ${m}`),
+    error: (m) => write(`error: ${m}`),
     debug: (m) => {
       if (options.debug) write(`debug: ${m}`);
     },

@@ -154,10 +154,10 @@ async function scoreToFile(
   }
 }
 
-/** Errors as warnings with where they were first seen; warnings as information. */
+/** Errors with where they were first seen; warnings as information. */
 function logAnomalies(logger: Logger, anomalies: readonly Anomaly[]): void {
   for (const a of anomalies) {
-    if (a.severity === 'error') logger.warning(`error: ${a.message}${exampleText(a)}`);
+    if (a.severity === 'error') logger.error(`${a.message}${exampleText(a)}`);
     else logger.info(`warning: ${a.message}`);
   }
 }

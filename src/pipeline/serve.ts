@@ -245,6 +245,7 @@ function prefixed(logger: Logger, prefix: string): Logger {
     ...logger,
     info: (m: string) => logger.info(prefix + m),
     warning: (m: string) => logger.warning(prefix + m),
+    error: (m: string) => logger.error(prefix + m),
     debug: (m: string) => logger.debug(prefix + m),
   };
 }

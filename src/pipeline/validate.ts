@@ -284,11 +284,11 @@ function writeValidation(ctx: StageContext, result: ValidationResult): void {
   writeFileSync(paths.validationReport, validationMarkdown(result));
 }
 
-/** Logs the partitions left out and every anomaly, errors as warnings (they stop the run). */
+/** Logs the partitions left out and every anomaly, errors as errors (they stop the run). */
 function logFindings(ctx: StageContext, result: ValidationResult): void {
   for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
   for (const a of result.anomalies) {
-    if (a.severity === 'error') ctx.logger.warning(`error: ${a.message}`);
+    if (a.severity === 'error') ctx.logger.error(a.message);
     else ctx.logger.info(`warning: ${a.message}`);
   }
 }

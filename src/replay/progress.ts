@@ -24,6 +24,7 @@ export function stepLogger(outer: Logger, status: (what: string) => string): Log
   return {
     info: (m) => outer.debug(m),
     warning: (m) => outer.debug(`warning: ${m}`),
+    error: (m) => outer.debug(`error: ${m}`),
     debug: (m) => outer.debug(m),
     progress: (m) => outer.progress(status(m), { transient: true }),
   };

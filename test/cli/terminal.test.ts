@@ -26,12 +26,13 @@ describe('terminalLogger', () => {
     expect(text()).toBe('epoch 1/2 loss 0.5\n');
   });
 
-  it('quiet keeps only warnings', () => {
+  it('quiet keeps only warnings and errors, each named as what it is', () => {
     const { stream, text } = fakeStream(false);
     const log = terminalLogger({ quiet: true, debug: false, stream });
     log.info('a');
     log.progress('b');
     log.warning('c');
-    expect(text()).toBe('warning: c\n');
+    log.error('d');
+    expect(text()).toBe('warning: c\nerror: d\n');
   });
 });

@@ -76,6 +76,8 @@ describe('data incidents on real flights days', () => {
     const r = ct(repo, ['run', '--quiet']);
     expect(r.status).toBe(1);
     const v = readValidation(repo);
+    // Each error anomaly is one line the terminal names an error.
+    for (const a of v.anomalies.filter((x) => x.severity === 'error')) expect(r.stderr.split('\n')).toContain(`error: ${a.message}`);
     expect(v.ok).toBe(false);
     // Stopped before training: no candidate was written, and production is unchanged.
     expect(existsSync(path.join(repo, 'out/model'))).toBe(false);

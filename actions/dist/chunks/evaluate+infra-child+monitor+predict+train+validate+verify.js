@@ -25,6 +25,8 @@ var silentLogger = {
   },
   warning: () => {
   },
+  error: () => {
+  },
   debug: () => {
   },
   progress: () => {

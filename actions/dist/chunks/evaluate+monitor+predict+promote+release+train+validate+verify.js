@@ -79,6 +79,8 @@ import path from "node:path";
 var actionsLogger = {
   info: (message) => info(message),
   warning: (message) => warning(message),
+  // A plain line: the actions annotate each finding on its file themselves (annotateAnomalies).
+  error: (message) => info(`error: ${message}`),
   debug: (message) => debug(message),
   progress: (message, options) => {
     if (options?.transient !== true) info(message);

@@ -1791,7 +1791,7 @@ function writeValidation(ctx, result) {
 function logFindings(ctx, result) {
   for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join("; ")}`);
   for (const a of result.anomalies) {
-    if (a.severity === "error") ctx.logger.warning(`error: ${a.message}`);
+    if (a.severity === "error") ctx.logger.error(a.message);
     else ctx.logger.info(`warning: ${a.message}`);
   }
 }

@@ -41,6 +41,7 @@ import {
   type TextFeature,
   textTokenCounts,
 } from './preprocessing.js';
+import { dictionaryTokens } from './text.js';
 
 export interface InputDomainOptions {
   /** Share of rows a finding may reach before it takes its kind's severity (default 0.001). */
@@ -183,25 +184,32 @@ function addChunk(s: FeatureState, table: Table): void {
   const limits = s.limits;
   const log = f.kind === 'numeric' && f.transform === 'log1p';
   const raw = column.type === 'number' ? column.values : null;
-  const { counts } = encodeFeatureColumn(table, f, (row, reason, transformed) => {
-    if (reason === 'nonFinite') {
-      if (log && raw !== null && Number.isFinite(raw[row]!)) s.transformDomain++;
-      if (s.nonFinite.length < MAX_EXAMPLES) s.nonFinite.push({ ...locateRow(table, row), value: text(row) });
-    } else if (reason === 'outOfVocabulary') {
-      const value = text(row);
-      if (s.outOfVocabulary.length < MAX_EXAMPLES) s.outOfVocabulary.push({ ...locateRow(table, row), value });
-      if (s.values.size < MAX_TALLIED || s.values.has(value)) s.values.set(value, (s.values.get(value) ?? 0) + 1);
-    } else {
-      const below = transformed < limits!.low;
-      if (below) s.farBelow++;
-      else s.farAbove++;
-      const distance = below ? limits!.low - transformed : transformed - limits!.high;
-      if (s.furthest === null || distance > s.furthest.distance) s.furthest = { distance, value: text(row) };
-      if (s.far.length < MAX_EXAMPLES) s.far.push({ ...locateRow(table, row), value: text(row) });
-    }
-  });
+  // A text column is tokenised once for both the encoding and the count of unknown tokens below.
+  const tokensOf = f.kind === 'text' && column.type === 'string' ? dictionaryTokens(column.dictionary, f.tokens) : undefined;
+  const { counts } = encodeFeatureColumn(
+    table,
+    f,
+    (row, reason, transformed) => {
+      if (reason === 'nonFinite') {
+        if (log && raw !== null && Number.isFinite(raw[row]!)) s.transformDomain++;
+        if (s.nonFinite.length < MAX_EXAMPLES) s.nonFinite.push({ ...locateRow(table, row), value: text(row) });
+      } else if (reason === 'outOfVocabulary') {
+        const value = text(row);
+        if (s.outOfVocabulary.length < MAX_EXAMPLES) s.outOfVocabulary.push({ ...locateRow(table, row), value });
+        if (s.values.size < MAX_TALLIED || s.values.has(value)) s.values.set(value, (s.values.get(value) ?? 0) + 1);
+      } else {
+        const below = transformed < limits!.low;
+        if (below) s.farBelow++;
+        else s.farAbove++;
+        const distance = below ? limits!.low - transformed : transformed - limits!.high;
+        if (s.furthest === null || distance > s.furthest.distance) s.furthest = { distance, value: text(row) };
+        if (s.far.length < MAX_EXAMPLES) s.far.push({ ...locateRow(table, row), value: text(row) });
+      }
+    },
+    tokensOf,
+  );
   if (f.kind === 'text' && column.type === 'string') {
-    const t = textTokenCounts(f, column);
+    const t = textTokenCounts(f, column, tokensOf);
     s.tokens += t.tokens;
     s.unknownTokens += t.unknown;
     for (const [token, n] of t.top) if (s.unknownTop.size < MAX_TALLIED || s.unknownTop.has(token)) s.unknownTop.set(token, (s.unknownTop.get(token) ?? 0) + n);

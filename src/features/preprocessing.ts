@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
-import { encodeText, fitTextVocabulary, RESERVED_IDS, textIndex, tokenize } from './text.js';
+import { dictionaryTokens, encodeTokens, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
 import { mostFrequentFirst } from './tally.js';
 
@@ -365,8 +365,12 @@ function fitText(f: FeatureConfig, column: Column): TextFeature {
   const tokens = f.tokens!;
   const length = f.length!;
   const counts = occurrencesByCode(column);
-  const texts = column.dictionary.map((text, code) => [text, counts[code]!] as const).filter(([, count]) => count > 0);
-  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, tokens, f.maxVocabulary ?? 1000, f.minCount ?? 1);
+  const tokensOf = dictionaryTokens(column.dictionary, tokens);
+  const texts: Array<readonly [readonly string[], number]> = [];
+  counts.forEach((count, code) => {
+    if (count > 0) texts.push([tokensOf(code), count]);
+  });
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, f.maxVocabulary ?? 1000, f.minCount ?? 1);
   const index = textIndex(vocabulary);
   const ids = new Int32Array(length);
   let present = 0;
@@ -374,7 +378,7 @@ function fitText(f: FeatureConfig, column: Column): TextFeature {
   counts.forEach((count, code) => {
     if (count === 0) return;
     present += count;
-    const { known, seen } = encodeText(column.dictionary[code]!, tokens, index, ids, 0, length);
+    const { known, seen } = encodeTokens(tokensOf(code), index, ids, 0, length);
     if (seen > 0 && known === 0) unknown += count;
   });
   const cardinality = vocabulary.length + RESERVED_IDS;
@@ -491,6 +495,7 @@ export function encodeFeatureColumn(
   table: Table,
   f: FittedFeature,
   observe?: ImputedRowObserver,
+  textTokens?: (code: number) => readonly string[],
 ): { values: Int32Array | Float32Array; counts: ImputedCounts } {
   if (f.transform === 'cross') throw new Error(`feature "${f.name}": crosses are encoded from other features`);
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
@@ -530,7 +535,10 @@ export function encodeFeatureColumn(
     Object.assign(counts, { missing, nonFinite, far });
     return { values: out, counts };
   }
-  if (f.kind === 'text') return encodeTextColumn(f, column as Extract<Column, { type: 'string' }>, counts, observe);
+  if (f.kind === 'text') {
+    const texts = column as Extract<Column, { type: 'string' }>;
+    return encodeTextColumn(f, texts, counts, textTokens ?? dictionaryTokens(texts.dictionary, f.tokens), observe);
+  }
   if (f.kind === 'sequence') return encodeSequenceColumn(f, column as Extract<Column, { type: 'string' }>, counts, observe);
   const out = new Int32Array(n);
   let missing = 0;
@@ -622,13 +630,14 @@ function encodeTextColumn(
   f: TextFeature,
   column: Extract<Column, { type: 'string' }>,
   counts: ImputedCounts,
+  tokensOf: (code: number) => readonly string[],
   observe?: ImputedRowObserver,
 ): { values: Int32Array; counts: ImputedCounts } {
   const { length } = f;
   const index = textIndexOf(f.vocabulary);
   const byCode = new Int32Array(column.dictionary.length * length);
-  const noneKnown = column.dictionary.map((text, code) => {
-    const { known, seen } = encodeText(text, f.tokens, index, byCode, code * length, length);
+  const noneKnown = column.dictionary.map((_, code) => {
+    const { known, seen } = encodeTokens(tokensOf(code), index, byCode, code * length, length);
     return seen > 0 && known === 0;
   });
   // Missing rows stay all padding.
@@ -718,11 +727,13 @@ function copyCellsByCode<T extends Int32Array | Float32Array>(
 /**
  * The tokens of a text column's non-null rows within each row's `length` (the ones the
  * model reads), how many of them the vocabulary lacks, and the most frequent of those
- * (up to `keep`, with their counts). Each distinct text is tokenised once.
+ * (up to `keep`, with their counts). Each distinct text is tokenised once, and not again
+ * when `tokensOf` is the accessor encoding used.
  */
 export function textTokenCounts(
   f: TextFeature,
   column: Extract<Column, { type: 'string' }>,
+  tokensOf = dictionaryTokens(column.dictionary, f.tokens),
   keep = 20,
 ): { tokens: number; unknown: number; top: Map<string, number> } {
   const occurs = occurrencesByCode(column);
@@ -732,7 +743,7 @@ export function textTokenCounts(
   let unknown = 0;
   occurs.forEach((count, code) => {
     if (count === 0) return;
-    const read = tokenize(column.dictionary[code]!, f.tokens).slice(-f.length);
+    const read = tokensOf(code).slice(-f.length);
     tokens += count * read.length;
     for (const token of read) {
       if (index.has(token)) continue;

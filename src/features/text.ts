@@ -31,21 +31,30 @@ export function tokenize(text: string, tokens: TextTokens): string[] {
 }
 
 /**
- * The vocabulary of the training texts, each given with how often it occurs (a text is
- * tokenised once, whatever its count): tokens seen at least `minCount` times, most
- * frequent first (ties by the token, so it is deterministic), at most `maxSize`; and the
- * share of the training tokens outside it.
+ * The tokens of each text of a string column's dictionary, by code, tokenised the first
+ * time a code is asked for and kept by the accessor: readers that share one (fitting and
+ * encoding, encoding and the input-domain check) tokenise each text once.
+ */
+export function dictionaryTokens(dictionary: readonly string[], tokens: TextTokens): (code: number) => readonly string[] {
+  const lists = new Array<string[] | undefined>(dictionary.length);
+  return (code) => (lists[code] ??= tokenize(dictionary[code]!, tokens));
+}
+
+/**
+ * The vocabulary of the training texts, each given as its tokens with how often it occurs
+ * (a text is tokenised once, whatever its count): tokens seen at least `minCount` times,
+ * most frequent first (ties by the token, so it is deterministic), at most `maxSize`; and
+ * the share of the training tokens outside it.
  */
 export function fitTextVocabulary(
-  texts: Iterable<readonly [text: string, occurrences: number]>,
-  tokens: TextTokens,
+  texts: Iterable<readonly [tokens: readonly string[], occurrences: number]>,
   maxSize: number,
   minCount: number,
 ): { vocabulary: string[]; unknownTokenShare: number } {
   const counts = new Map<string, number>();
   let total = 0;
-  for (const [text, occurrences] of texts) {
-    for (const token of tokenize(text, tokens)) {
+  for (const [list, occurrences] of texts) {
+    for (const token of list) {
       counts.set(token, (counts.get(token) ?? 0) + occurrences);
       total += occurrences;
     }
@@ -61,19 +70,17 @@ export function textIndex(vocabulary: readonly string[]): Map<string, number> {
 }
 
 /**
- * Writes the ids of `text` into `out` from `at`: `length` ids, padding first, then its
- * last `length` tokens. Returns how many of those tokens the vocabulary knows and how many
- * there are.
+ * Writes the ids of a text's tokens into `out` from `at`: `length` ids, padding first, then
+ * its last `length` tokens. Returns how many of those tokens the vocabulary knows and how
+ * many there are.
  */
-export function encodeText(
-  text: string,
-  tokens: TextTokens,
+export function encodeTokens(
+  list: readonly string[],
   index: ReadonlyMap<string, number>,
   out: Int32Array,
   at: number,
   length: number,
 ): { known: number; seen: number } {
-  const list = tokenize(text, tokens);
   const n = Math.min(list.length, length);
   const pad = length - n;
   out.fill(PAD_ID, at, at + pad);

@@ -3,7 +3,7 @@ import type { Column, Table } from '../../src/data/table.js';
 import { createInputDomainChecker } from '../../src/features/domain.js';
 import { encodeTable, fitPreprocessing, type SequenceFeature, type TextFeature } from '../../src/features/preprocessing.js';
 import { encodeSequence, parseSequence } from '../../src/features/sequence.js';
-import { encodeText, fitTextVocabulary, PAD_ID, textIndex, tokenize, UNKNOWN_ID } from '../../src/features/text.js';
+import { dictionaryTokens, encodeTokens, fitTextVocabulary, PAD_ID, textIndex, tokenize, UNKNOWN_ID } from '../../src/features/text.js';
 import { expectUserError, stringColumn, tableOf } from '../helpers.js';
 
 const table = (columns: Column[]): Table => tableOf(columns, 'mem.csv');
@@ -20,33 +20,42 @@ describe('text tokens', () => {
   });
 
   it('keeps the most frequent tokens, ties by token, and reports the share cut', () => {
-    const once = (texts: string[]) => texts.map((text) => [text, 1] as const);
-    const { vocabulary, unknownTokenShare } = fitTextVocabulary(once(['b a', 'a c', 'a b d']), 'words', 2, 1);
+    const once = (texts: string[]) => texts.map((text) => [tokenize(text, 'words'), 1] as const);
+    const { vocabulary, unknownTokenShare } = fitTextVocabulary(once(['b a', 'a c', 'a b d']), 2, 1);
     expect(vocabulary).toEqual(['a', 'b']);
     expect(unknownTokenShare).toBeCloseTo(2 / 7, 10);
-    expect(fitTextVocabulary(once(['b a', 'a c']), 'words', 10, 2).vocabulary).toEqual(['a']);
+    expect(fitTextVocabulary(once(['b a', 'a c']), 10, 2).vocabulary).toEqual(['a']);
     // A text given with its count weighs as that many copies of it.
     expect(
       fitTextVocabulary(
         [
-          ['c d', 3],
-          ['a b', 1],
+          [['c', 'd'], 3],
+          [['a', 'b'], 1],
         ],
-        'words',
         10,
         1,
       ),
-    ).toEqual(fitTextVocabulary(once(['c d', 'c d', 'c d', 'a b']), 'words', 10, 1));
+    ).toEqual(fitTextVocabulary(once(['c d', 'c d', 'c d', 'a b']), 10, 1));
   });
 
   it('pads at the start, keeps the last tokens, and marks unknown ones', () => {
     const index = textIndex(['a', 'b', 'c']);
     const out = new Int32Array(8).fill(-1);
-    expect(encodeText('b c', 'words', index, out, 2, 4)).toEqual({ known: 2, seen: 2 });
+    expect(encodeTokens(tokenize('b c', 'words'), index, out, 2, 4)).toEqual({ known: 2, seen: 2 });
     expect(Array.from(out)).toEqual([-1, -1, PAD_ID, PAD_ID, 3, 4, -1, -1]);
     const long = new Int32Array(3);
-    expect(encodeText('a b z c', 'words', index, long, 0, 3)).toEqual({ known: 2, seen: 3 });
+    expect(encodeTokens(tokenize('a b z c', 'words'), index, long, 0, 3)).toEqual({ known: 2, seen: 3 });
     expect(Array.from(long)).toEqual([3, UNKNOWN_ID, 4]);
+  });
+
+  it("tokenises each text of a column's dictionary once for all who share the accessor", () => {
+    const dictionary = ['Late flight', 'on time'];
+    const words = dictionaryTokens(dictionary, 'words');
+    const first = words(0);
+    expect(first).toEqual(['late', 'flight']);
+    // The same list again: not tokenised a second time.
+    expect(words(0)).toBe(first);
+    expect(dictionaryTokens(dictionary, 'characters')(1)).toEqual(['o', 'n', 't', 'i', 'm', 'e']);
   });
 });
 

@@ -630,11 +630,15 @@ function tokenize(text, tokens) {
   if (tokens === "words") return normal.match(WORD) ?? [];
   return Array.from(normal).filter((c) => !/\s/u.test(c));
 }
-function fitTextVocabulary(texts, tokens, maxSize, minCount) {
+function dictionaryTokens(dictionary, tokens) {
+  const lists = new Array(dictionary.length);
+  return (code) => lists[code] ??= tokenize(dictionary[code], tokens);
+}
+function fitTextVocabulary(texts, maxSize, minCount) {
   const counts = /* @__PURE__ */ new Map();
   let total = 0;
-  for (const [text, occurrences] of texts) {
-    for (const token of tokenize(text, tokens)) {
+  for (const [list, occurrences] of texts) {
+    for (const token of list) {
       counts.set(token, (counts.get(token) ?? 0) + occurrences);
       total += occurrences;
     }
@@ -646,8 +650,7 @@ function fitTextVocabulary(texts, tokens, maxSize, minCount) {
 function textIndex(vocabulary) {
   return new Map(vocabulary.map((token, k) => [token, k + RESERVED_IDS]));
 }
-function encodeText(text, tokens, index, out, at, length) {
-  const list = tokenize(text, tokens);
+function encodeTokens(list, index, out, at, length) {
   const n = Math.min(list.length, length);
   const pad = length - n;
   out.fill(PAD_ID, at, at + pad);
@@ -840,8 +843,12 @@ function fitText(f, column) {
   const tokens = f.tokens;
   const length = f.length;
   const counts = occurrencesByCode(column);
-  const texts = column.dictionary.map((text, code) => [text, counts[code]]).filter(([, count]) => count > 0);
-  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, tokens, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
+  const tokensOf = dictionaryTokens(column.dictionary, tokens);
+  const texts = [];
+  counts.forEach((count, code) => {
+    if (count > 0) texts.push([tokensOf(code), count]);
+  });
+  const { vocabulary, unknownTokenShare } = fitTextVocabulary(texts, f.maxVocabulary ?? 1e3, f.minCount ?? 1);
   const index = textIndex(vocabulary);
   const ids = new Int32Array(length);
   let present = 0;
@@ -849,7 +856,7 @@ function fitText(f, column) {
   counts.forEach((count, code) => {
     if (count === 0) return;
     present += count;
-    const { known, seen } = encodeText(column.dictionary[code], tokens, index, ids, 0, length);
+    const { known, seen } = encodeTokens(tokensOf(code), index, ids, 0, length);
     if (seen > 0 && known === 0) unknown += count;
   });
   const cardinality = vocabulary.length + RESERVED_IDS;
@@ -935,7 +942,7 @@ function featureColumnMismatch(f, column) {
   if (f.transform === "hourOfDay" || f.transform === "dayOfWeek") return column.type === "timestamp" ? null : wrong("a timestamp");
   return null;
 }
-function encodeFeatureColumn(table, f, observe) {
+function encodeFeatureColumn(table, f, observe, textTokens) {
   if (f.transform === "cross") throw new Error(`feature "${f.name}": crosses are encoded from other features`);
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
   const mismatch = featureColumnMismatch(f, column);
@@ -972,7 +979,10 @@ function encodeFeatureColumn(table, f, observe) {
     Object.assign(counts, { missing: missing2, nonFinite: nonFinite2, far });
     return { values: out2, counts };
   }
-  if (f.kind === "text") return encodeTextColumn(f, column, counts, observe);
+  if (f.kind === "text") {
+    const texts = column;
+    return encodeTextColumn(f, texts, counts, textTokens ?? dictionaryTokens(texts.dictionary, f.tokens), observe);
+  }
   if (f.kind === "sequence") return encodeSequenceColumn(f, column, counts, observe);
   const out = new Int32Array(n);
   let missing = 0;
@@ -1055,12 +1065,12 @@ function encodeFeatureColumn(table, f, observe) {
     }
   }
 }
-function encodeTextColumn(f, column, counts, observe) {
+function encodeTextColumn(f, column, counts, tokensOf, observe) {
   const { length } = f;
   const index = textIndexOf(f.vocabulary);
   const byCode = new Int32Array(column.dictionary.length * length);
-  const noneKnown = column.dictionary.map((text, code) => {
-    const { known, seen } = encodeText(text, f.tokens, index, byCode, code * length, length);
+  const noneKnown = column.dictionary.map((_, code) => {
+    const { known, seen } = encodeTokens(tokensOf(code), index, byCode, code * length, length);
     return seen > 0 && known === 0;
   });
   const out = new Int32Array(column.codes.length * length);
@@ -1121,7 +1131,7 @@ function copyCellsByCode(codes, byCode, length, out, each) {
   }
   return missing;
 }
-function textTokenCounts(f, column, keep2 = 20) {
+function textTokenCounts(f, column, tokensOf = dictionaryTokens(column.dictionary, f.tokens), keep2 = 20) {
   const occurs = occurrencesByCode(column);
   const index = textIndexOf(f.vocabulary);
   const missing = /* @__PURE__ */ new Map();
@@ -1129,7 +1139,7 @@ function textTokenCounts(f, column, keep2 = 20) {
   let unknown = 0;
   occurs.forEach((count, code) => {
     if (count === 0) return;
-    const read = tokenize(column.dictionary[code], f.tokens).slice(-f.length);
+    const read = tokensOf(code).slice(-f.length);
     tokens += count * read.length;
     for (const token of read) {
       if (index.has(token)) continue;
@@ -1556,6 +1566,7 @@ export {
   unscalePredictions,
   labelColumnValues,
   mostFrequentFirst,
+  dictionaryTokens,
   FAR_Z,
   utcHourOfDay,
   utcDayOfWeek,

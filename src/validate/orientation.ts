@@ -20,7 +20,9 @@ import { sameDomain } from './exchange.js';
 
 /** Categorical columns whose pairs are candidates (the first ones of the table). */
 const PAIR_COLUMNS = 6;
-/** Distinct combinations a pair keeps per partition at most; beyond, the pair is not measured. */
+/** Rows of a chunk from which its two columns' values alone tell whether they are of one domain. */
+const DECISIVE_ROWS = 10_000;
+/** Distinct combinations a pair keeps per partition at most (and values a column keeps); beyond, the pair is not measured. */
 const MAX_COMBINATIONS = 200_000;
 /** Share of the pooled days a reverse combination must have been on to count as the usual direction. */
 const USUAL_REVERSE = 0.5;
@@ -94,14 +96,24 @@ function combinationKeys(a: StringColumn, b: StringColumn, hours: Uint8Array): F
 /**
  * Accumulates, chunk by chunk, the combinations of every pair of categorical columns whose
  * values mostly coincide, with the hour of `timeColumn` (or of the first timestamp column)
- * as their context. A pair whose values do not coincide in some chunk is dropped.
+ * as their context. Whether two columns are of one domain is decided on all their values
+ * at the end (a small last chunk holds too few to tell); a large chunk whose two columns
+ * share few values settles it early, and spares the counting.
  */
 export function createOrientations(timeColumn?: string): { add(table: Table): void; result(): Record<string, OrientationProfile> } {
   const pairs = new Map<string, { columns: [string, string]; counts: Map<number, number>; rows: number; dropped: boolean }>();
+  // Each candidate column's values so far; null once there are too many to keep (then no pair of it is kept either).
+  const values = new Map<string, Set<string> | null>();
   return {
     add(table: Table): void {
       const categorical = table.columns.filter((c): c is StringColumn => c.type === 'string').slice(0, PAIR_COLUMNS);
       const hours = hoursOf(table, timeColumn);
+      const own = categorical.map((c) => new Set(c.dictionary));
+      categorical.forEach((c, k) => {
+        const seen = values.has(c.name) ? values.get(c.name)! : new Set<string>();
+        if (seen !== null) for (const v of own[k]!) seen.add(v);
+        values.set(c.name, seen === null || seen.size > MAX_COMBINATIONS ? null : seen);
+      });
       for (let x = 0; x < categorical.length; x++) {
         for (let y = x + 1; y < categorical.length; y++) {
           const a = categorical[x]!;
@@ -110,7 +122,7 @@ export function createOrientations(timeColumn?: string): { add(table: Table): vo
           let entry = pairs.get(name);
           if (entry === undefined) pairs.set(name, (entry = { columns: [a.name, b.name], counts: new Map(), rows: 0, dropped: false }));
           if (entry.dropped) continue;
-          if (!sameDomain(new Set(a.dictionary), new Set(b.dictionary)) || entry.counts.size > MAX_COMBINATIONS) {
+          if ((table.rowCount >= DECISIVE_ROWS && !sameDomain(own[x]!, own[y]!)) || entry.counts.size > MAX_COMBINATIONS) {
             entry.dropped = true;
             entry.counts.clear();
             continue;
@@ -127,6 +139,8 @@ export function createOrientations(timeColumn?: string): { add(table: Table): vo
       const out: Record<string, OrientationProfile> = {};
       for (const [name, { columns, counts, rows, dropped }] of pairs) {
         if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
+        const [valuesA, valuesB] = columns.map((c) => values.get(c) ?? null);
+        if (valuesA === null || valuesB === null || !sameDomain(valuesA!, valuesB!)) continue;
         const keys = Uint32Array.from(counts.keys()).sort();
         const perKey = Uint16Array.from(keys, (k) => Math.min(65_535, counts.get(k)!));
         out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString('base64'), counts: Buffer.from(perKey.buffer).toString('base64') };

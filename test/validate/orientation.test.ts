@@ -81,6 +81,20 @@ describe('pairs of one domain', () => {
     expect(profileOfRows(0, rows).orientations).toEqual({});
   });
 
+  test('a small last chunk, whose few values the two columns do not share, does not decide it', () => {
+    const orientations = createOrientations();
+    const pair = (origins: string[], destinations: string[]) => tableOf([stringColumn('origin', origins), stringColumn('destination', destinations)]);
+    const rows = flights(0);
+    orientations.add(
+      pair(
+        rows.map((r) => r.origin),
+        rows.map((r) => r.destination),
+      ),
+    );
+    orientations.add(pair(['A0', 'A0'], ['A1', 'A1']));
+    expect(orientations.result()['origin+destination']?.rows).toBe(rows.length + 2);
+  });
+
   test('a profile survives its cache: the combinations are plain text', () => {
     const copy = JSON.parse(JSON.stringify(history[5])) as PartitionProfile;
     expect(share(copy)).toBe(share(history[5]!));

@@ -420,6 +420,7 @@ function exchangeAnomaly(s, severity) {
 
 // src/validate/orientation.ts
 var PAIR_COLUMNS = 6;
+var DECISIVE_ROWS = 1e4;
 var MAX_COMBINATIONS = 2e5;
 var USUAL_REVERSE = 0.5;
 var MIN_POOL_DAYS = 7;
@@ -464,10 +465,17 @@ function combinationKeys(a, b, hours) {
 }
 function createOrientations(timeColumn) {
   const pairs = /* @__PURE__ */ new Map();
+  const values = /* @__PURE__ */ new Map();
   return {
     add(table) {
       const categorical = table.columns.filter((c) => c.type === "string").slice(0, PAIR_COLUMNS);
       const hours = hoursOf(table, timeColumn);
+      const own = categorical.map((c) => new Set(c.dictionary));
+      categorical.forEach((c, k) => {
+        const seen = values.has(c.name) ? values.get(c.name) : /* @__PURE__ */ new Set();
+        if (seen !== null) for (const v of own[k]) seen.add(v);
+        values.set(c.name, seen === null || seen.size > MAX_COMBINATIONS ? null : seen);
+      });
       for (let x = 0; x < categorical.length; x++) {
         for (let y = x + 1; y < categorical.length; y++) {
           const a = categorical[x];
@@ -476,7 +484,7 @@ function createOrientations(timeColumn) {
           let entry = pairs.get(name);
           if (entry === void 0) pairs.set(name, entry = { columns: [a.name, b.name], counts: /* @__PURE__ */ new Map(), rows: 0, dropped: false });
           if (entry.dropped) continue;
-          if (!sameDomain(new Set(a.dictionary), new Set(b.dictionary)) || entry.counts.size > MAX_COMBINATIONS) {
+          if (table.rowCount >= DECISIVE_ROWS && !sameDomain(own[x], own[y]) || entry.counts.size > MAX_COMBINATIONS) {
             entry.dropped = true;
             entry.counts.clear();
             continue;
@@ -493,6 +501,8 @@ function createOrientations(timeColumn) {
       const out = {};
       for (const [name, { columns, counts, rows, dropped }] of pairs) {
         if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
+        const [valuesA, valuesB] = columns.map((c) => values.get(c) ?? null);
+        if (valuesA === null || valuesB === null || !sameDomain(valuesA, valuesB)) continue;
         const keys = Uint32Array.from(counts.keys()).sort();
         const perKey = Uint16Array.from(keys, (k) => Math.min(65535, counts.get(k)));
         out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString("base64"), counts: Buffer.from(perKey.buffer).toString("base64") };

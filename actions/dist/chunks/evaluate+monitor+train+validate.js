@@ -1198,7 +1198,7 @@ function misalignmentAnomaly(m, file, labelText, severity) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 8;
+var PROFILE_FORMAT = 9;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

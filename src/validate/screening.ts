@@ -316,7 +316,7 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
 /** Rows shown for a pair found the wrong way round. */
 const REVERSED_EXAMPLES = 5;
 
-/** Examples a reviewer can open for a pair found the wrong way round: the first such rows, with their values. */
+/** For a pair found the wrong way round: how many rows, and the first of them with their values, as examples a reviewer can open. */
 async function showReversedRows(
   anomalies: Anomaly[],
   findings: readonly HistoryFinding[],
@@ -327,10 +327,15 @@ async function showReversedRows(
   config: CtConfig,
 ): Promise<void> {
   for (const anomaly of anomalies) {
-    if (!findings.some((f) => f.metric.endsWith('.reversedShare') && f.column === anomaly.column && f.kind === anomaly.kind)) continue;
+    const finding = findings.find((f) => f.metric.endsWith('.reversedShare') && f.column === anomaly.column && f.kind === anomaly.kind);
+    if (finding === undefined) continue;
     const newest = await complete(summary);
-    const columns = newest.orientations?.[anomaly.column!]?.columns;
-    if (columns === undefined) continue;
+    const pair = newest.orientations?.[anomaly.column!];
+    if (pair === undefined) continue;
+    const { columns } = pair;
+    // The rows found the wrong way round, not the whole partition.
+    anomaly.count = Math.round(finding.value * pair.rows);
+    anomaly.share = finding.value;
     history = await Promise.all(history.map(complete));
     const table = await readNewest();
     const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);

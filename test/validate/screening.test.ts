@@ -92,7 +92,8 @@ describe('the history cache', () => {
     const swapped = await screen();
     expect([swapped.computed, swapped.cached]).toEqual([1, DAYS - 1]);
     const anomaly = swapped.anomalies.find((a) => a.column === 'origin+destination');
-    expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error' });
+    expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error', count: Math.ceil((rows.length - 3) / 10) });
+    expect(anomaly!.share).toBeCloseTo(anomaly!.count / rows.length, 10);
     expect(anomaly!.message).toMatch(
       /direction of "origin" and "destination": share of rows whose pair of values, at its hour, no earlier day had the same way round/,
     );

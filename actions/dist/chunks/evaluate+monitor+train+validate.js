@@ -1341,10 +1341,14 @@ function findingAnomalies(findings, newest, rows, config) {
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomalies, findings, summary, history, complete, readNewest, config) {
   for (const anomaly of anomalies) {
-    if (!findings.some((f) => f.metric.endsWith(".reversedShare") && f.column === anomaly.column && f.kind === anomaly.kind)) continue;
+    const finding = findings.find((f) => f.metric.endsWith(".reversedShare") && f.column === anomaly.column && f.kind === anomaly.kind);
+    if (finding === void 0) continue;
     const newest = await complete(summary);
-    const columns = newest.orientations?.[anomaly.column]?.columns;
-    if (columns === void 0) continue;
+    const pair = newest.orientations?.[anomaly.column];
+    if (pair === void 0) continue;
+    const { columns } = pair;
+    anomaly.count = Math.round(finding.value * pair.rows);
+    anomaly.share = finding.value;
     history = await Promise.all(history.map(complete));
     const table = await readNewest();
     const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));

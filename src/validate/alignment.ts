@@ -168,9 +168,11 @@ export function contextPredictor(input: Pick<AlignmentInput, 'labels' | 'prior' 
   };
 }
 
-/** Each label's prediction from its contexts and the other rows' labels ({@link contextPredictor}, leaving out only the row itself). */
-export function contextPredictions(input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>): Float64Array {
-  const predict = contextPredictor(input);
+/** Each label's prediction from its contexts and the other rows' labels (`predict`, leaving out only the row itself). */
+export function contextPredictions(
+  input: Pick<AlignmentInput, 'labels' | 'prior' | 'priorFromModel' | 'contexts'>,
+  predict = contextPredictor(input),
+): Float64Array {
   return Float64Array.from(input.labels, (_, i) => predict(i, -1));
 }
 
@@ -197,11 +199,7 @@ export function findMisalignment(input: AlignmentInput): Misalignment | null {
   const n = input.labels.length;
   if (n < 10) return null;
   const predict = contextPredictor(input);
-  const loss = lossOf(
-    input.task,
-    input.labels,
-    Float64Array.from(input.labels, (_, i) => predict(i, -1)),
-  );
+  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
   const { labels } = input;
   let best: Misalignment | null = null;
   for (const offset of REALIGNMENT_OFFSETS) {

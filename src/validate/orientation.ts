@@ -110,9 +110,11 @@ export function createOrientations(timeColumn?: string): { add(table: Table): vo
       const hours = hoursOf(table, timeColumn);
       const own = categorical.map((c) => new Set(c.dictionary));
       categorical.forEach((c, k) => {
-        const seen = values.has(c.name) ? values.get(c.name)! : new Set<string>();
-        if (seen !== null) for (const v of own[k]!) seen.add(v);
-        values.set(c.name, seen === null || seen.size > MAX_COMBINATIONS ? null : seen);
+        const seen = values.get(c.name);
+        if (seen === null) return;
+        const all = seen ?? new Set<string>();
+        for (const v of own[k]!) all.add(v);
+        values.set(c.name, all.size > MAX_COMBINATIONS ? null : all);
       });
       for (let x = 0; x < categorical.length; x++) {
         for (let y = x + 1; y < categorical.length; y++) {
@@ -139,8 +141,9 @@ export function createOrientations(timeColumn?: string): { add(table: Table): vo
       const out: Record<string, OrientationProfile> = {};
       for (const [name, { columns, counts, rows, dropped }] of pairs) {
         if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
-        const [valuesA, valuesB] = columns.map((c) => values.get(c) ?? null);
-        if (valuesA === null || valuesB === null || !sameDomain(valuesA!, valuesB!)) continue;
+        const valuesA = values.get(columns[0]);
+        const valuesB = values.get(columns[1]);
+        if (!valuesA || !valuesB || !sameDomain(valuesA, valuesB)) continue;
         const keys = Uint32Array.from(counts.keys()).sort();
         const perKey = Uint16Array.from(keys, (k) => Math.min(65_535, counts.get(k)!));
         out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString('base64'), counts: Buffer.from(perKey.buffer).toString('base64') };

@@ -11,8 +11,9 @@ import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, options } from './history-days.js';
 import { flights } from './schedule-days.js';
 
-function profileOfRows(i: number, rows: ReturnType<typeof flights>, timeColumn?: string): PartitionProfile {
-  const table = tableOf([
+/** Rows as a table: date, origin, destination, delay. */
+function flightsTable(rows: ReturnType<typeof flights>) {
+  return tableOf([
     numberColumn(
       'date',
       rows.map((r) => r.time),
@@ -31,24 +32,15 @@ function profileOfRows(i: number, rows: ReturnType<typeof flights>, timeColumn?:
       rows.map((r) => r.delay),
     ),
   ]);
+}
+
+function profileOfRows(i: number, rows: ReturnType<typeof flights>, timeColumn?: string): PartitionProfile {
   const orientations = createOrientations(timeColumn);
   // Two chunks, as a partition is read.
   const half = Math.floor(rows.length / 2);
-  const slice = (from: number, to: number) =>
-    tableOf(
-      table.columns.map((c) => {
-        const values = Array.from({ length: to - from }, (_, k) => {
-          const r = rows[from + k]!;
-          return c.name === 'date' ? r.time : c.name === 'origin' ? r.origin : c.name === 'destination' ? r.destination : r.delay;
-        });
-        return c.type === 'string'
-          ? stringColumn(c.name, values as string[])
-          : numberColumn(c.name, values as number[], c.type === 'timestamp' ? 'timestamp' : 'number');
-      }),
-    );
-  orientations.add(slice(0, half));
-  orientations.add(slice(half, rows.length));
-  return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, orientations: orientations.result() });
+  orientations.add(flightsTable(rows.slice(0, half)));
+  orientations.add(flightsTable(rows.slice(half)));
+  return profileOf(dateOf(i), computeStatistics(flightsTable(rows)), { duplicates: 0, orientations: orientations.result() });
 }
 
 /** Day `i` with `origin` and `destination` exchanged on every `every`-th row (from row `offset`). */
@@ -134,21 +126,7 @@ describe('rows the wrong way round', () => {
   test('the rows counted are the rows exchanged, the first ones shown as examples', () => {
     const rows = flights(21);
     rows.forEach((r, k) => k % 10 === 3 && ([r.origin, r.destination] = [r.destination, r.origin]));
-    const table = tableOf([
-      numberColumn(
-        'date',
-        rows.map((r) => r.time),
-        'timestamp',
-      ),
-      stringColumn(
-        'origin',
-        rows.map((r) => r.origin),
-      ),
-      stringColumn(
-        'destination',
-        rows.map((r) => r.destination),
-      ),
-    ]);
+    const table = flightsTable(rows);
     expect(reversedRows(table, ['origin', 'destination'], history, undefined, 5)).toEqual([3, 13, 23, 33, 43]);
     expect(reversedRows(table, ['origin', 'destination'], history, undefined, 1_000).length).toBe(Math.ceil((rows.length - 3) / 10));
     expect(reversedRows(table, ['origin', 'delay'], history, undefined, 5)).toEqual([]);

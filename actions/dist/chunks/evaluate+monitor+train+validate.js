@@ -472,9 +472,11 @@ function createOrientations(timeColumn) {
       const hours = hoursOf(table, timeColumn);
       const own = categorical.map((c) => new Set(c.dictionary));
       categorical.forEach((c, k) => {
-        const seen = values.has(c.name) ? values.get(c.name) : /* @__PURE__ */ new Set();
-        if (seen !== null) for (const v of own[k]) seen.add(v);
-        values.set(c.name, seen === null || seen.size > MAX_COMBINATIONS ? null : seen);
+        const seen = values.get(c.name);
+        if (seen === null) return;
+        const all = seen ?? /* @__PURE__ */ new Set();
+        for (const v of own[k]) all.add(v);
+        values.set(c.name, all.size > MAX_COMBINATIONS ? null : all);
       });
       for (let x = 0; x < categorical.length; x++) {
         for (let y = x + 1; y < categorical.length; y++) {
@@ -501,8 +503,9 @@ function createOrientations(timeColumn) {
       const out = {};
       for (const [name, { columns, counts, rows, dropped }] of pairs) {
         if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
-        const [valuesA, valuesB] = columns.map((c) => values.get(c) ?? null);
-        if (valuesA === null || valuesB === null || !sameDomain(valuesA, valuesB)) continue;
+        const valuesA = values.get(columns[0]);
+        const valuesB = values.get(columns[1]);
+        if (!valuesA || !valuesB || !sameDomain(valuesA, valuesB)) continue;
         const keys = Uint32Array.from(counts.keys()).sort();
         const perKey = Uint16Array.from(keys, (k) => Math.min(65535, counts.get(k)));
         out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString("base64"), counts: Buffer.from(perKey.buffer).toString("base64") };
@@ -1110,6 +1113,9 @@ function contextPredictor(input) {
     return total / groups.length;
   };
 }
+function contextPredictions(input, predict = contextPredictor(input)) {
+  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
+}
 function lossOf(task, labels, predicted) {
   if (task === "binary") {
     return (q, y) => {
@@ -1124,11 +1130,7 @@ function findMisalignment(input) {
   const n = input.labels.length;
   if (n < 10) return null;
   const predict = contextPredictor(input);
-  const loss = lossOf(
-    input.task,
-    input.labels,
-    Float64Array.from(input.labels, (_, i) => predict(i, -1))
-  );
+  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
   const { labels } = input;
   let best = null;
   for (const offset of REALIGNMENT_OFFSETS) {

@@ -9,6 +9,7 @@
  * frequent values of each key with their counts; comparing days is pure (`dependencyMetrics`).
  */
 import type { Table } from '../data/table.js';
+import { joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
 const KEY_COLUMNS = 6;
@@ -37,7 +38,7 @@ export interface DependencyProfile {
 
 /** Name of the dependency of `target` on `keys`: `distance<-origin+destination`. */
 function dependencyName(target: string, keys: readonly string[]): string {
-  return `${target}<-${keys.join('+')}`;
+  return joinColumns('<-', target, keys);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
+import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
@@ -56,7 +57,7 @@ export function createRelations(): { add(table: Table): void; result(): Record<s
       for (const x of numeric) {
         for (const g of categorical) {
           if (g.type !== 'string' || x.type !== 'number') continue;
-          const key = `${x.name}|${g.name}`;
+          const key = joinColumns('|', x.name, g.name);
           let entry = sums.get(key);
           if (entry === undefined) sums.set(key, (entry = { groups: new Map(), overflow: false }));
           if (entry.overflow) continue;
@@ -322,6 +323,11 @@ export interface HistoryFinding {
   score: number;
   days: number;
   sameWeekday: boolean;
+}
+
+/** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`). */
+function isRelation(metric: string): boolean {
+  return metric.endsWith('.eta2') || metric.endsWith('.signal');
 }
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
@@ -594,7 +600,7 @@ function judge(
     const kind =
       metric === 'rows'
         ? 'partition_rows'
-        : metric.startsWith('model.') || column?.startsWith(`${options.labelColumn}|`) === true
+        : metric.startsWith('model.') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
           : column === options.labelColumn
             ? 'label_rate'
@@ -624,8 +630,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   if (metric === 'copy.similarity') return 'similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)';
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
-  if ((statistic === 'eta2' || statistic === 'signal') && column !== null && column.includes('|')) {
-    const [x, g] = column.split('|') as [string, string];
+  if (isRelation(metric) && column !== null) {
+    const [x, g] = columnNames(column) as [string, string];
     const name = (c: string): string => columnTitle(c, labelText, 'the label', '');
     if (statistic === 'signal')
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
@@ -655,15 +661,14 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     firstHour: 'time of its first row (hours after midnight UTC)',
     lastHour: 'time of its last row (hours after midnight UTC)',
   };
-  if (statistic === 'mismatchShare' && column !== null && column.includes('<-')) {
-    const [target, keys] = column.split('<-') as [string, string];
+  if (statistic === 'mismatchShare' && column !== null) {
+    const [target, ...keys] = columnNames(column) as [string, ...string[]];
     return `dependency of "${target}" on ${keys
-      .split('+')
       .map((k) => `"${k}"`)
-      .join(' and ')}: share of rows whose ${target} is not the value their ${keys.split('+').join(' and ')} had on earlier days`;
+      .join(' and ')}: share of rows whose ${target} is not the value their ${keys.join(' and ')} had on earlier days`;
   }
-  if (statistic === 'reversedShare' && column !== null && column.includes('+')) {
-    const [a, b] = column.split('+') as [string, string];
+  if (statistic === 'reversedShare' && column !== null) {
+    const [a, b] = columnNames(column) as [string, string];
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');

@@ -17,6 +17,7 @@ import { hashText } from '../data/hash.js';
 import type { StringColumn, Table } from '../data/table.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../time.js';
 import { sameDomain } from './exchange.js';
+import { joinColumns } from './metric-names.js';
 
 /** Categorical columns whose pairs are candidates (the first ones of the table). */
 const PAIR_COLUMNS = 6;
@@ -55,7 +56,7 @@ function combine(low: number, high: number, hour: number): number {
 
 /** Name of a pair's metrics: `origin+destination`. */
 function pairName(a: string, b: string): string {
-  return `${a}+${b}`;
+  return joinColumns('+', a, b);
 }
 
 /** Key of a row with a null on either side: not a row of the pair. */

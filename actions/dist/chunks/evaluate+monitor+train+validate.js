@@ -209,6 +209,29 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
+// src/validate/metric-names.ts
+function escapeName(name) {
+  return name.replace(/[\\+|<]/g, (c) => `\\${c}`);
+}
+function joinColumns(separator, ...parts) {
+  return parts.map((p) => typeof p === "string" ? escapeName(p) : p.map(escapeName).join("+")).join(separator);
+}
+function columnNames(text) {
+  const names = [];
+  let name = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\" && i + 1 < text.length) name += text[++i];
+    else if (c === "+" || c === "|" || text.startsWith("<-", i)) {
+      names.push(name);
+      name = "";
+      if (c === "<") i++;
+    } else name += c;
+  }
+  names.push(name);
+  return names;
+}
+
 // src/validate/dependencies.ts
 var KEY_COLUMNS = 6;
 var MAX_PAIRS = 6e4;
@@ -217,7 +240,7 @@ var VALUES_PER_KEY = 3;
 var MIN_REPEATED = 0.5;
 var KEY_SEPARATOR = "";
 function dependencyName(target, keys) {
-  return `${target}<-${keys.join("+")}`;
+  return joinColumns("<-", target, keys);
 }
 function createDependencies() {
   const counts = /* @__PURE__ */ new Map();
@@ -433,7 +456,7 @@ function combine(low, high, hour) {
   return (h ^ h >>> 13) & 2147483647;
 }
 function pairName(a, b) {
-  return `${a}+${b}`;
+  return joinColumns("+", a, b);
 }
 var NO_ROW = -1;
 var NO_DIRECTION = -2;
@@ -630,7 +653,7 @@ function createRelations() {
       for (const x of numeric) {
         for (const g of categorical) {
           if (g.type !== "string" || x.type !== "number") continue;
-          const key = `${x.name}|${g.name}`;
+          const key = joinColumns("|", x.name, g.name);
           let entry = sums.get(key);
           if (entry === void 0) sums.set(key, entry = { groups: /* @__PURE__ */ new Map(), overflow: false });
           if (entry.overflow) continue;
@@ -797,6 +820,9 @@ function tailMetrics(c, put) {
   const sketch = QuantileSketch.fromJSON(c.numeric.sketch);
   put("lowTailShare", low <= sketch.min ? 0 : sketch.cdf(low - Math.abs(low) * 0.02));
   put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
+}
+function isRelation(metric) {
+  return metric.endsWith(".eta2") || metric.endsWith(".signal");
 }
 function badDirection(metric) {
   if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
@@ -972,7 +998,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || direction !== "down" && score >= options.threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || column?.startsWith(`${options.labelColumn}|`) === true ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
@@ -991,8 +1017,8 @@ function describeMetric(finding, labelText) {
   if (metric === "copy.similarity") return "similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)";
   if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
-  if ((statistic === "eta2" || statistic === "signal") && column !== null && column.includes("|")) {
-    const [x, g] = column.split("|");
+  if (isRelation(metric) && column !== null) {
+    const [x, g] = columnNames(column);
     const name = (c) => columnTitle(c, labelText, "the label", "");
     if (statistic === "signal")
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
@@ -1022,12 +1048,12 @@ function describeMetric(finding, labelText) {
     firstHour: "time of its first row (hours after midnight UTC)",
     lastHour: "time of its last row (hours after midnight UTC)"
   };
-  if (statistic === "mismatchShare" && column !== null && column.includes("<-")) {
-    const [target, keys] = column.split("<-");
-    return `dependency of "${target}" on ${keys.split("+").map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.split("+").join(" and ")} had on earlier days`;
+  if (statistic === "mismatchShare" && column !== null) {
+    const [target, ...keys] = columnNames(column);
+    return `dependency of "${target}" on ${keys.map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.join(" and ")} had on earlier days`;
   }
-  if (statistic === "reversedShare" && column !== null && column.includes("+")) {
-    const [a, b] = column.split("+");
+  if (statistic === "reversedShare" && column !== null) {
+    const [a, b] = columnNames(column);
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
@@ -1200,7 +1226,7 @@ function misalignmentAnomaly(m, file, labelText, severity) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 9;
+var PROFILE_FORMAT = 10;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

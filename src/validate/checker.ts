@@ -187,6 +187,18 @@ class ColumnState {
   }
 }
 
+/** Field separators an export may use instead of a comma. */
+const OTHER_DELIMITERS = [';', '\t', '|'];
+
+/** The separator (as a message names it) `name` splits at into at least two of the `known` columns: a header read with the wrong delimiter. */
+function otherDelimiter(name: string, known: ReadonlySet<string>): string | null {
+  for (const d of OTHER_DELIMITERS) {
+    const parts = name.split(d);
+    if (parts.length >= 2 && parts.filter((p) => known.has(p.trim())).length >= 2) return d === '\t' ? 'tabs' : `"${d}"`;
+  }
+  return null;
+}
+
 /** Creates a checker for batches that should follow `schema`. */
 export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions = {}): AnomalyChecker {
   const states = schema.columns.map((c) => new ColumnState(c));
@@ -245,11 +257,14 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
       }
       for (const s of states) reportColumn(s, rows, push);
       for (const [name, info] of newColumns) {
+        const delimiter = otherDelimiter(name, known);
         push(
           'new_column',
           null,
           { count: info.rows, examples: [] },
-          `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`,
+          delimiter === null
+            ? `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`
+            : `column "${name}" (${info.type}) is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`,
         );
         out[out.length - 1]!.column = name;
       }

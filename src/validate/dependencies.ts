@@ -1,15 +1,18 @@
 /**
  * Functional dependencies between columns, found per partition and tested across days: a
- * route (origin, destination) determines its distance, a product code its unit price. A
- * value that is plausible on its own but not the value its key always had — a distance in
- * kilometres on 1% of rows, a column sorted on its own, values rounded — breaks the
- * dependency on exactly the rows it touches, where column statistics barely move.
+ * route (origin, destination) determines its distance, a product code its unit price, a site
+ * its region. A value that is plausible on its own but not the value its key always had — a
+ * distance in kilometres on 1% of rows, a column sorted on its own, values rounded, a site
+ * filed under another region — breaks the dependency on exactly the rows it touches, where
+ * column statistics barely move.
  *
  * A profile keeps, for every dependency that mostly holds within its partition, the most
- * frequent values of each key with their counts; comparing days is pure (`dependencyMetrics`).
+ * frequent values of each key with their counts (a text value as its 32-bit hash); comparing
+ * days is pure (`dependencyMetrics`).
  */
-import type { Table } from '../data/table.js';
-import { joinColumns } from './metric-names.js';
+import { hashText } from '../data/hash.js';
+import type { Column, Table } from '../data/table.js';
+import { columnNames, joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
 const KEY_COLUMNS = 6;
@@ -41,9 +44,40 @@ function dependencyName(target: string, keys: readonly string[]): string {
   return joinColumns('<-', target, keys);
 }
 
+/** Each row's key text over `keyColumns` (null where a key part is missing). */
+function keyTexts(keyColumns: readonly Column[], rows: number): Array<string | null> {
+  const keyText = new Array<string | null>(rows);
+  for (let i = 0; i < rows; i++) {
+    let text = '';
+    for (let k = 0; k < keyColumns.length; k++) {
+      const c = keyColumns[k]!;
+      if (c.type !== 'string') break;
+      const code = c.codes[i]!;
+      if (code < 0) {
+        text = '';
+        break;
+      }
+      text += (k === 0 ? '' : KEY_SEPARATOR) + c.dictionary[code]!;
+    }
+    keyText[i] = text === '' ? null : text;
+  }
+  return keyText;
+}
+
+/** Each row's value of a dependency's target as a number (a text as its hash), NaN where missing. */
+function targetValues(target: Column): Float64Array {
+  if (target.type === 'string') {
+    const hashes = target.dictionary.map((v) => hashText(v));
+    return Float64Array.from(target.codes, (code) => (code < 0 ? NaN : hashes[code]!));
+  }
+  // Null numbers hold NaN already.
+  return target.values as Float64Array;
+}
+
 /**
  * Accumulates, chunk by chunk, the values each key of each candidate dependency takes: the
- * numeric columns as targets, the first categorical columns and their pairs as keys.
+ * numeric columns and the first categorical columns as targets, the first categorical
+ * columns and their pairs as keys (a target is never part of its own key).
  */
 export function createDependencies(): { add(table: Table): void; result(): Record<string, DependencyProfile> } {
   // dependency name -> key text -> value -> count
@@ -51,30 +85,15 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
   return {
     add(table: Table): void {
       const categorical = table.columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
-      const numeric = table.columns.filter((c) => c.type === 'number');
+      const targets = [...table.columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
       for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a]!, categorical[b]!]);
       for (const keyColumns of keySets) {
-        // Key text per row of this chunk (null: a key part is missing).
-        const keyText = new Array<string | null>(table.rowCount);
-        for (let i = 0; i < table.rowCount; i++) {
-          let text = '';
-          for (let k = 0; k < keyColumns.length; k++) {
-            const c = keyColumns[k]!;
-            if (c.type !== 'string') break;
-            const code = c.codes[i]!;
-            if (code < 0) {
-              text = '';
-              break;
-            }
-            text += (k === 0 ? '' : KEY_SEPARATOR) + c.dictionary[code]!;
-          }
-          keyText[i] = text === '' ? null : text;
-        }
-        for (const target of numeric) {
-          if (target.type !== 'number') continue;
+        const keyText = keyTexts(keyColumns, table.rowCount);
+        for (const target of targets) {
+          if (keyColumns.some((c) => c === target.column)) continue;
           const name = dependencyName(
-            target.name,
+            target.column.name,
             keyColumns.map((c) => c.name),
           );
           let entry = counts.get(name);
@@ -83,7 +102,7 @@ export function createDependencies(): { add(table: Table): void; result(): Recor
           for (let i = 0; i < table.rowCount; i++) {
             const key = keyText[i];
             const v = target.values[i]!;
-            if (key === null || key === undefined || !Number.isFinite(v) || (target.nulls !== null && target.nulls[i] === 1)) continue;
+            if (key === null || key === undefined || !Number.isFinite(v)) continue;
             let values = entry.keys.get(key);
             if (values === undefined) entry.keys.set(key, (values = new Map<number, number>()));
             const seen = values.get(v);
@@ -146,11 +165,14 @@ const HELD_ON = 0.8;
  * the pool never saw are left out). The pool's values of a key are summed over its days;
  * with `leaveOut` the partition itself is one of them and is subtracted, so history days are
  * measured as the newest is. A partition where the dependency no longer mostly holds at all
- * gets its inconsistency (at least one half).
+ * gets its inconsistency (at least one half). For a key of two columns, also the share of
+ * rows whose pair of key values the pool never had (`<a>+<b>.unseenPairShare`: a route no
+ * day flew, codes decoded with the wrong dictionary), once per pair.
  */
 export function dependencyMetrics(own: Record<string, DependencyProfile> | undefined, pool: DependencyPool, leaveOut: boolean): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, sums] of pool) {
+  // Dependencies in name order, so the key pair's unseen share comes from the same one every day.
+  for (const [name, sums] of [...pool].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const dependency = own?.[name];
     const days = sums.days - (leaveOut ? 1 : 0);
     const held = sums.held - (leaveOut && dependency?.keys !== undefined ? 1 : 0);
@@ -162,9 +184,13 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
     }
     let rows = 0;
     let mismatched = 0;
+    let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
-      if (pooled === undefined) continue;
+      if (pooled === undefined) {
+        unseen += entry[0]!;
+        continue;
+      }
       const ownCount = (value: number): number => {
         for (let j = 1; j + 1 < entry.length; j += 2) if (entry[j] === value) return entry[j + 1]!;
         return 0;
@@ -178,11 +204,18 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
           reference = value;
         }
       }
-      if (reference === null || best <= 0) continue;
+      if (reference === null || best <= 0) {
+        // Only this day had the key.
+        unseen += entry[0]!;
+        continue;
+      }
       rows += entry[0]!;
       mismatched += entry[0]! - ownCount(reference);
     }
     if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
+    const keys = columnNames(name).slice(1);
+    const pair = joinColumns('+', ...keys);
+    if (keys.length === 2 && rows + unseen >= 100 && !(`${pair}.unseenPairShare` in out)) out[`${pair}.unseenPairShare`] = unseen / (rows + unseen);
   }
   return out;
 }

@@ -194,11 +194,13 @@ export function profileOf(
     duplicates: number;
     sketch?: number[];
     relations?: Record<string, number>;
+    /** Numeric columns' grain: default fills and rounding (`<column>.spikeShare`, `.roundShare`). */
+    numericShape?: Record<string, number>;
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
   },
 ): PartitionProfile {
-  const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations };
+  const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
   const categories: PartitionProfile['categories'] = {};
   if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
   for (const c of stats.columns) {
@@ -335,8 +337,11 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
   if (
     metric.endsWith('.divergence') ||
     metric.endsWith('.unseenShare') ||
+    metric.endsWith('.unseenPairShare') ||
     metric.endsWith('.mismatchShare') ||
     metric.endsWith('.reversedShare') ||
+    metric.endsWith('.spikeShare') ||
+    metric.endsWith('.roundShare') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
     metric === 'duplicates.share' ||
@@ -353,7 +358,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|reversedShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -648,6 +653,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     q95: '95th percentile',
     negativeShare: 'share of negative values',
     zeroShare: 'share of zeros',
+    spikeShare: 'share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)',
+    roundShare: 'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
     nonFiniteShare: 'share of NaN or infinite values',
     nonIntegerShare: 'share of values with a fraction',
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
@@ -666,6 +673,10 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     return `dependency of "${target}" on ${keys
       .map((k) => `"${k}"`)
       .join(' and ')}: share of rows whose ${target} is not the value their ${keys.join(' and ')} had on earlier days`;
+  }
+  if (statistic === 'unseenPairShare' && column !== null) {
+    const [a, b] = columnNames(column) as [string, string];
+    return `pairs of "${a}" and "${b}": share of rows whose pair of values no earlier day had (codes mapped wrong?)`;
   }
   if (statistic === 'reversedShare' && column !== null) {
     const [a, b] = columnNames(column) as [string, string];

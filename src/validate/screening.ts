@@ -30,6 +30,7 @@ import type { Logger } from '../logger.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
+import { createNumericShape } from './numeric-shape.js';
 import { createOrientations, reversedRows } from './orientation.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
 import {
@@ -49,7 +50,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 10;
+const PROFILE_FORMAT = 11;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -300,7 +301,9 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const labelText = config.label.text;
-  return [...groups.values()].map(([strongest, ...others]): Anomaly => ({
+  // The row count first: the plainest sign of a partial or doubled upload.
+  const ordered = [...groups.values()].sort((a, b) => Number(b[0]!.kind === 'partition_rows') - Number(a[0]!.kind === 'partition_rows'));
+  return ordered.map(([strongest, ...others]): Anomaly => ({
     column: strongest!.column,
     kind: strongest!.kind,
     severity: severityOf(strongest!.kind, config),
@@ -507,17 +510,33 @@ function readEntry(file: string, fingerprint: string, derivation: string): Cache
   }
 }
 
-/** The columns a profile summarises: the raw ones, the model's derived inputs and the label. */
+/** The columns the model reads as numbers (its numeric inputs' sources) and the label's column. */
+function numericInputs(config: CtConfig): Set<string> {
+  const numeric = config.features.filter(
+    (f) =>
+      f.cross === undefined &&
+      (f.kind === undefined || f.kind === 'numeric') &&
+      (f.transform === 'none' || f.transform === 'log1p' || f.transform === 'bucketize'),
+  );
+  return new Set([...numeric.map((f) => f.column), config.label.column]);
+}
+
+/**
+ * The columns a profile summarises: the raw ones, the model's derived inputs and the label.
+ * A label that is a column as it is (a regression target) is summarised once, as the label.
+ */
 function profileTable(table: Table, config: CtConfig): Table {
   const extra = derivedInputColumns(table, config.features);
+  let raw = table.columns;
   if (config.task !== 'multiclass') {
     try {
       extra.push(numberColumnOf(LABEL_COLUMN, labelColumnValues(table, { ...config.label, task: config.task })));
+      if (config.label.op === undefined) raw = raw.filter((c) => c.name !== config.label.column);
     } catch {
       // No label column (or one of another type): the schema check says so; no label statistics.
     }
   }
-  return { ...table, columns: [...table.columns, ...extra] };
+  return { ...table, columns: [...raw, ...extra] };
 }
 
 async function computeEntry(
@@ -540,6 +559,7 @@ async function computeEntry(
   const relations = createRelations();
   const dependencies = createDependencies();
   const orientations = createOrientations(config.data.timestamp);
+  const numericShape = createNumericShape(numericInputs(config));
   const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',
@@ -561,6 +581,7 @@ async function computeEntry(
       relations.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
+      numericShape.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -584,6 +605,7 @@ async function computeEntry(
       duplicates,
       sketch,
       relations: relations.result(),
+      numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
     }),

@@ -84,6 +84,13 @@ describe('anomaly checker', () => {
     expect(a.message).toContain('ct validate --update-schema');
   });
 
+  it('a header read with the wrong delimiter names the delimiter', () => {
+    const semicolons = only(check(tableOf([stringColumn('date;origin;age', ['x', 'y', 'z', 'w'])])), 'new_column');
+    expect(semicolons.message).toContain('the file separates its fields with ";", not commas');
+    const tabs = only(check(tableOf([stringColumn('date\torigin\tage', ['x', 'y', 'z', 'w'])])), 'new_column');
+    expect(tabs.message).toContain('separates its fields with tabs');
+  });
+
   it('type_mismatch', () => {
     const a = only(check(replace(good(), numberColumn('date', [1, 2, 3, 4]))), 'type_mismatch');
     expect(a).toMatchObject({ column: 'date', severity: 'error', count: 4 });

@@ -142,14 +142,14 @@ function flightsDay(
   i: number,
   change: Partial<{
     rows: number;
-    edit: (row: { origin: string; destination: string; distance: number; delay: number; label: number; time: number }, k: number) => void;
+    edit: (row: { origin: string; region: string; destination: string; distance: number; delay: number; label: number; time: number }, k: number) => void;
     drop: (origin: string, time: number) => boolean;
     shiftLabels: boolean;
   }> = {},
 ): PartitionProfile {
   const date = dateOf(i);
   const midnight = Date.parse(`${date}T00:00:00Z`);
-  const rows: Array<{ origin: string; destination: string; distance: number; delay: number; label: number; time: number }> = [];
+  const rows: Array<{ origin: string; region: string; destination: string; distance: number; delay: number; label: number; time: number }> = [];
   const n = change.rows ?? 10_000;
   for (let k = 0; k < n; k++) {
     // Origins o0..o19 with weights 1..20 (o19 the busiest); a day-dependent rotation keeps days apart.
@@ -163,6 +163,8 @@ function flightsDay(
     const tail = (((k * 69_069 + i * 1_013) % 10_007) + 1) / 10_008;
     rows.push({
       origin: `o${o}`,
+      // Each airport lies in one region.
+      region: `r${o % 4}`,
       destination: `d${d}`,
       distance: 150 + ((route * 37) % 2_400),
       // Minutes late: a few early, most near on time, a long tail of late flights (as real delays).
@@ -197,6 +199,10 @@ function flightsDay(
     stringColumn(
       'destination',
       kept.map((r) => r.destination),
+    ),
+    stringColumn(
+      'region',
+      kept.map((r) => r.region),
     ),
     numberColumn(
       'distance',
@@ -236,6 +242,31 @@ describe('rules that see rows, not only columns', () => {
     expect(finding!.value).toBeCloseTo(0.01, 3);
     expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
       /dependency of "distance" on "origin" and "destination": share of rows whose distance is not the value/,
+    );
+  });
+
+  test('an airport always lies in one region: 5% of rows filed under another region break the dependency, every value valid', () => {
+    const moved = flightsDay(21, { edit: (r, k) => k % 20 === 0 && (r.region = r.region === 'r0' ? 'r1' : 'r0') });
+    const finding = findingsOf(moved).find((f) => f.metric === 'region<-origin.mismatchShare');
+    expect(finding).toBeDefined();
+    expect(finding!.kind).toBe('partition_statistic');
+    expect(finding!.value).toBeCloseTo(0.05, 2);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+      /dependency of "region" on "origin": share of rows whose region is not the value their origin had on earlier days/,
+    );
+  });
+
+  test('airport codes read with a shifted dictionary on 2% of rows: routes no day flew, every code valid', () => {
+    // Each airport's code becomes another's (o3 -> o10, d3 -> d6); no airport flies to the one three below it.
+    const shift = (code: string, by: number): string => `${code[0]}${(Number(code.slice(1)) + by) % 20}`;
+    const remapped = flightsDay(21, {
+      edit: (r, k) => k % 50 === 0 && ((r.origin = shift(r.origin, 7)), (r.destination = shift(r.destination, 3))),
+    });
+    const finding = findingsOf(remapped).find((f) => f.metric === 'origin+destination.unseenPairShare');
+    expect(finding).toBeDefined();
+    expect(finding!.value).toBeGreaterThan(0.015);
+    expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+      /pairs of "origin" and "destination": share of rows whose pair of values no earlier day had/,
     );
   });
 

@@ -1322,6 +1322,14 @@ var ColumnState = class {
     if (this.seenTypes.size > 0) this.seenTypes.clear();
   }
 };
+var OTHER_DELIMITERS = [";", "	", "|"];
+function otherDelimiter(name, known) {
+  for (const d of OTHER_DELIMITERS) {
+    const parts = name.split(d);
+    if (parts.length >= 2 && parts.filter((p) => known.has(p.trim())).length >= 2) return d === "	" ? "tabs" : `"${d}"`;
+  }
+  return null;
+}
 function createAnomalyChecker(schema, options = {}) {
   const states = schema.columns.map((c) => new ColumnState(c));
   const known = new Set(schema.columns.map((c) => c.name));
@@ -1377,11 +1385,12 @@ function createAnomalyChecker(schema, options = {}) {
       }
       for (const s of states) reportColumn(s, rows, push);
       for (const [name, info] of newColumns) {
+        const delimiter = otherDelimiter(name, known);
         push(
           "new_column",
           null,
           { count: info.rows, examples: [] },
-          `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`
+          delimiter === null ? `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export` : `column "${name}" (${info.type}) is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`
         );
         out[out.length - 1].column = name;
       }

@@ -242,34 +242,45 @@ var KEY_SEPARATOR = "";
 function dependencyName(target, keys) {
   return joinColumns("<-", target, keys);
 }
+function keyTexts(keyColumns, rows) {
+  const keyText = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let text = "";
+    for (let k = 0; k < keyColumns.length; k++) {
+      const c = keyColumns[k];
+      if (c.type !== "string") break;
+      const code = c.codes[i];
+      if (code < 0) {
+        text = "";
+        break;
+      }
+      text += (k === 0 ? "" : KEY_SEPARATOR) + c.dictionary[code];
+    }
+    keyText[i] = text === "" ? null : text;
+  }
+  return keyText;
+}
+function targetValues(target) {
+  if (target.type === "string") {
+    const hashes = target.dictionary.map((v) => hashText(v));
+    return Float64Array.from(target.codes, (code) => code < 0 ? NaN : hashes[code]);
+  }
+  return target.values;
+}
 function createDependencies() {
   const counts = /* @__PURE__ */ new Map();
   return {
     add(table) {
       const categorical = table.columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
-      const numeric = table.columns.filter((c) => c.type === "number");
+      const targets = [...table.columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
       for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a], categorical[b]]);
       for (const keyColumns of keySets) {
-        const keyText = new Array(table.rowCount);
-        for (let i = 0; i < table.rowCount; i++) {
-          let text = "";
-          for (let k = 0; k < keyColumns.length; k++) {
-            const c = keyColumns[k];
-            if (c.type !== "string") break;
-            const code = c.codes[i];
-            if (code < 0) {
-              text = "";
-              break;
-            }
-            text += (k === 0 ? "" : KEY_SEPARATOR) + c.dictionary[code];
-          }
-          keyText[i] = text === "" ? null : text;
-        }
-        for (const target of numeric) {
-          if (target.type !== "number") continue;
+        const keyText = keyTexts(keyColumns, table.rowCount);
+        for (const target of targets) {
+          if (keyColumns.some((c) => c === target.column)) continue;
           const name = dependencyName(
-            target.name,
+            target.column.name,
             keyColumns.map((c) => c.name)
           );
           let entry = counts.get(name);
@@ -278,7 +289,7 @@ function createDependencies() {
           for (let i = 0; i < table.rowCount; i++) {
             const key = keyText[i];
             const v = target.values[i];
-            if (key === null || key === void 0 || !Number.isFinite(v) || target.nulls !== null && target.nulls[i] === 1) continue;
+            if (key === null || key === void 0 || !Number.isFinite(v)) continue;
             let values = entry.keys.get(key);
             if (values === void 0) entry.keys.set(key, values = /* @__PURE__ */ new Map());
             const seen = values.get(v);
@@ -333,7 +344,7 @@ function createDependencies() {
 var HELD_ON = 0.8;
 function dependencyMetrics(own, pool, leaveOut) {
   const out = {};
-  for (const [name, sums] of pool) {
+  for (const [name, sums] of [...pool].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     const dependency = own?.[name];
     const days = sums.days - (leaveOut ? 1 : 0);
     const held = sums.held - (leaveOut && dependency?.keys !== void 0 ? 1 : 0);
@@ -345,9 +356,13 @@ function dependencyMetrics(own, pool, leaveOut) {
     }
     let rows = 0;
     let mismatched = 0;
+    let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
-      if (pooled === void 0) continue;
+      if (pooled === void 0) {
+        unseen += entry[0];
+        continue;
+      }
       const ownCount = (value) => {
         for (let j = 1; j + 1 < entry.length; j += 2) if (entry[j] === value) return entry[j + 1];
         return 0;
@@ -361,11 +376,17 @@ function dependencyMetrics(own, pool, leaveOut) {
           reference = value;
         }
       }
-      if (reference === null || best <= 0) continue;
+      if (reference === null || best <= 0) {
+        unseen += entry[0];
+        continue;
+      }
       rows += entry[0];
       mismatched += entry[0] - ownCount(reference);
     }
     if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
+    const keys = columnNames(name).slice(1);
+    const pair = joinColumns("+", ...keys);
+    if (keys.length === 2 && rows + unseen >= 100 && !(`${pair}.unseenPairShare` in out)) out[`${pair}.unseenPairShare`] = unseen / (rows + unseen);
   }
   return out;
 }
@@ -749,7 +770,7 @@ var QUANTILES = [
   ["q95", 0.95]
 ];
 function profileOf(date, stats, extra) {
-  const metrics = { rows: stats.rows, ...extra.relations };
+  const metrics = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
   const categories = {};
   if (stats.rows > 0) metrics["duplicates.share"] = extra.duplicates / stats.rows;
   for (const c of stats.columns) {
@@ -825,12 +846,12 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|reversedShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -1035,6 +1056,8 @@ function describeMetric(finding, labelText) {
     q95: "95th percentile",
     negativeShare: "share of negative values",
     zeroShare: "share of zeros",
+    spikeShare: "share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)",
+    roundShare: "share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)",
     nonFiniteShare: "share of NaN or infinite values",
     nonIntegerShare: "share of values with a fraction",
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
@@ -1051,6 +1074,10 @@ function describeMetric(finding, labelText) {
   if (statistic === "mismatchShare" && column !== null) {
     const [target, ...keys] = columnNames(column);
     return `dependency of "${target}" on ${keys.map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.join(" and ")} had on earlier days`;
+  }
+  if (statistic === "unseenPairShare" && column !== null) {
+    const [a, b] = columnNames(column);
+    return `pairs of "${a}" and "${b}": share of rows whose pair of values no earlier day had (codes mapped wrong?)`;
   }
   if (statistic === "reversedShare" && column !== null) {
     const [a, b] = columnNames(column);
@@ -1225,8 +1252,112 @@ function misalignmentAnomaly(m, file, labelText, severity) {
   };
 }
 
+// src/validate/numeric-shape.ts
+var MAX_VALUES = 5e4;
+var MIN_DISTINCT = 20;
+var SPIKE_FACTOR = 2;
+var MIN_PLACE = -6;
+var MAX_PLACE = 6;
+var RESOLUTION_SHARE = 0.99;
+var DIGITS = 10;
+var FINER = 0;
+var SLOTS = (MAX_PLACE - MIN_PLACE + 2) * DIGITS;
+var WIDE = SLOTS;
+function placeOf(v) {
+  const a = Math.abs(v);
+  if (Number.isInteger(a)) {
+    let place = 0;
+    let units = a;
+    for (; place < MAX_PLACE && units % 10 === 0; units /= 10) place++;
+    return { place, units };
+  }
+  for (let place = -1; place >= MIN_PLACE; place--) {
+    const units = a * 10 ** -place;
+    if (Math.abs(units - Math.round(units)) <= 1e-9 * units) return { place, units: Math.round(units) };
+  }
+  return { place: MIN_PLACE - 1, units: 0 };
+}
+function slotOf(v) {
+  const { place, units } = placeOf(v);
+  if (place < MIN_PLACE) return FINER;
+  return (units >= 10 ? WIDE : 0) + (place - MIN_PLACE + 1) * DIGITS + units % 10;
+}
+function createNumericShape(columns) {
+  const grains = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      for (const column of table.columns) {
+        if (column.type !== "number" || !columns.has(column.name)) continue;
+        let entry = grains.get(column.name);
+        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
+        const { counts, slots } = entry;
+        for (const v of column.values) {
+          if (!Number.isFinite(v)) continue;
+          entry.rows++;
+          if (v !== 0) slots[slotOf(v)]++;
+          counts.set(v, (counts.get(v) ?? 0) + 1);
+          if (counts.size > MAX_VALUES) {
+            for (const [value, count] of counts) if (count === 1) counts.delete(value);
+          }
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [name, { counts, rows, slots }] of grains) {
+        if (counts.size < MIN_DISTINCT || rows === 0) continue;
+        const resolution = resolutionOf(counts);
+        out[`${name}.spikeShare`] = largestSpike(counts, resolution) / rows;
+        if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
+      }
+      return out;
+    }
+  };
+}
+var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
+function largestSpike(counts, resolution) {
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  const finer = (v) => resolution !== null && v !== 0 && placeOf(v).place - MIN_PLACE + 1 < resolution;
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (finer(v)) {
+      largest = Math.max(largest, counts.get(v));
+      continue;
+    }
+    if (!(DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
+    const neighbour = Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
+    largest = Math.max(largest, counts.get(v) - SPIKE_FACTOR * neighbour);
+  }
+  return largest;
+}
+function resolutionOf(counts) {
+  const atPlace = new Float64Array(SLOTS / DIGITS);
+  let total = 0;
+  for (const v of counts.keys()) {
+    if (v === 0) continue;
+    const { place } = placeOf(v);
+    atPlace[place < MIN_PLACE ? 0 : place - MIN_PLACE + 1]++;
+    total++;
+  }
+  let atLeast = 0;
+  for (let p = atPlace.length - 1; p >= 1; p--) {
+    atLeast += atPlace[p];
+    if (total > 0 && atLeast >= RESOLUTION_SHARE * total) return p;
+  }
+  return null;
+}
+function roundShare(slots, p) {
+  const total = slots.reduce((a, b) => a + b, 0);
+  let round = 0;
+  for (let i = (p + 1) * DIGITS; i < SLOTS; i++) round += slots[i] + slots[WIDE + i];
+  let beside = 0;
+  for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
+  return (round - beside / (DIGITS - 1)) / total;
+}
+
 // src/validate/screening.ts
-var PROFILE_FORMAT = 10;
+var PROFILE_FORMAT = 11;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1356,7 +1487,8 @@ function findingAnomalies(findings, newest, rows, config) {
     groups.set(key, [...groups.get(key) ?? [], f]);
   }
   const labelText = config.label.text;
-  return [...groups.values()].map(([strongest, ...others]) => ({
+  const ordered = [...groups.values()].sort((a, b) => Number(b[0].kind === "partition_rows") - Number(a[0].kind === "partition_rows"));
+  return ordered.map(([strongest, ...others]) => ({
     column: strongest.column,
     kind: strongest.kind,
     severity: severityOf(strongest.kind, config),
@@ -1498,15 +1630,23 @@ function readEntry(file, fingerprint, derivation) {
     return null;
   }
 }
+function numericInputs(config) {
+  const numeric = config.features.filter(
+    (f) => f.cross === void 0 && (f.kind === void 0 || f.kind === "numeric") && (f.transform === "none" || f.transform === "log1p" || f.transform === "bucketize")
+  );
+  return /* @__PURE__ */ new Set([...numeric.map((f) => f.column), config.label.column]);
+}
 function profileTable(table, config) {
   const extra = derivedInputColumns(table, config.features);
+  let raw = table.columns;
   if (config.task !== "multiclass") {
     try {
       extra.push(numberColumnOf(LABEL_COLUMN, labelColumnValues(table, { ...config.label, task: config.task })));
+      if (config.label.op === void 0) raw = raw.filter((c) => c.name !== config.label.column);
     } catch {
     }
   }
-  return { ...table, columns: [...table.columns, ...extra] };
+  return { ...table, columns: [...raw, ...extra] };
 }
 async function computeEntry(p, fingerprint, derivation, config, schema) {
   const checker = createAnomalyChecker(schema, {
@@ -1521,6 +1661,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const relations = createRelations();
   const dependencies = createDependencies();
   const orientations = createOrientations(config.data.timestamp);
+  const numericShape = createNumericShape(numericInputs(config));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
@@ -1542,6 +1683,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       relations.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
+      numericShape.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -1564,6 +1706,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       duplicates,
       sketch,
       relations: relations.result(),
+      numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result()
     }),

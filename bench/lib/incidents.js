@@ -500,6 +500,83 @@ export const INCIDENTS = {
       };
     },
   },
+  delay_capped: {
+    severities: STANDARD,
+    summary: 'delay capped at 60 minutes (an upstream view applies LEAST(delay, 60)): the worst delays vanish',
+    apply(rows, { severity, seed }) {
+      const capped = chosen(rows, severity, seed).filter((i) => rows[i].delay !== null && rows[i].delay > 60);
+      return {
+        rows: mapRows(rows, capped, (r) => (r.delay = 60)),
+        description: `delay capped at 60 on ${n(capped.length)} rows of ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  delay_rounded: {
+    severities: STANDARD,
+    summary: 'delay rounded to 10 minutes (precision lost in an aggregation step upstream)',
+    apply(rows, { severity, seed }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => r.delay !== null && (r.delay = Math.round(r.delay / 10) * 10)),
+        description: `delay rounded to 10 minutes on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  distance_sentinel: {
+    severities: STANDARD,
+    summary: 'distance 9999 where a lookup failed (a sentinel for unknown, written as a number)',
+    apply(rows, { severity, seed }) {
+      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.distance = 9999)), description: `distance 9999 on ${touchedText(rows, severity)}` };
+    },
+  },
+  airport_empty: {
+    severities: STANDARD,
+    summary: 'origin empty where a lookup failed (an empty string, not a missing column)',
+    apply(rows, { severity, seed }) {
+      return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.origin = null)), description: `origin empty on ${touchedText(rows, severity)}` };
+    },
+  },
+  airport_codes_remapped: {
+    severities: STANDARD,
+    summary: 'airport codes decoded with a shifted dictionary: each code becomes the next one in sorted order, every code valid, the airport wrong',
+    apply(rows, { severity, seed }) {
+      const codes = [...new Set(rows.flatMap((r) => [r.origin, r.destination]).filter((c) => c !== null))].sort();
+      const next = new Map(codes.map((c, i) => [c, codes[(i + 1) % codes.length]]));
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => {
+          r.origin = next.get(r.origin) ?? r.origin;
+          r.destination = next.get(r.destination) ?? r.destination;
+        }),
+        description: `airport codes shifted by one in the dictionary on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  timestamps_12_hour: {
+    severities: STANDARD,
+    summary: 'times written on a 12-hour clock without AM/PM (%I for %H): 13:05 becomes 01:05, every time valid',
+    apply(rows, { severity, seed }) {
+      const afternoon = chosen(rows, severity, seed).filter((i) => typeof rows[i].date === 'string' && Number(rows[i].date.slice(11, 13)) >= 13);
+      return {
+        rows: mapRows(rows, afternoon, (r) => {
+          r.date = `${r.date.slice(0, 11)}${String(Number(r.date.slice(11, 13)) - 12).padStart(2, '0')}${r.date.slice(13)}`;
+        }),
+        description: `afternoon times moved 12 hours back on ${n(afternoon.length)} rows of ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  dates_previous_day: {
+    severities: [1],
+    summary: 'every row dated the day before (an off-by-one partition date upstream): the times of day right, the date wrong',
+    apply(rows) {
+      return {
+        rows: mapRows(
+          rows,
+          rows.map((_, i) => i),
+          (r) => typeof r.date === 'string' && (r.date = shiftTime(r.date, -86_400_000)),
+        ),
+        description: 'every row dated one day early',
+      };
+    },
+  },
   column_renamed: {
     severities: [1],
     summary: 'a column renamed upstream: delay arrives as arr_delay',

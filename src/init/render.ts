@@ -105,6 +105,7 @@ export function renderConfig(s: Suggestion, schemaUrl: string, source: string): 
     L.push(`  - name: ${yamlString(f.name)}`);
     L.push(`    column: ${yamlString(f.column)}`);
     if (f.transform !== undefined) L.push(`    transform: ${f.transform}`);
+    if (f.kind !== undefined) L.push(`    kind: ${f.kind}`);
     if (f.embedding !== undefined) L.push(`    embedding: ${f.embedding}`);
     if (f.maxVocabulary !== undefined) L.push(`    maxVocabulary: ${f.maxVocabulary}`);
   }

@@ -55,6 +55,8 @@ export interface SuggestedFeature {
   name: string;
   column: string;
   transform?: 'log1p' | 'hourOfDay' | 'dayOfWeek';
+  /** Set for numbers read as categories (integer identifiers). */
+  kind?: 'categorical';
   embedding?: number;
   maxVocabulary?: number;
   reason: string;
@@ -390,18 +392,7 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
     }
     if (n >= 20 && c.distinct >= 0.5 * n)
       return { skip: `nearly one value per row (${c.distinct} distinct in ${n} rows): an identifier or free text, would not generalise` };
-    const vocabulary = Math.min(c.distinct, MAX_VOCABULARY);
-    return {
-      features: [
-        {
-          name,
-          column: c.name,
-          embedding: embeddingWidth(vocabulary),
-          maxVocabulary: vocabulary,
-          reason: `categorical, ${c.distinct} distinct value${c.distinct === 1 ? '' : 's'}${c.distinct > MAX_VOCABULARY ? ` (the ${MAX_VOCABULARY} most frequent kept)` : ''}${c.nulls > 0 ? `, ${pct(c.nulls, c.rows)} empty (own bucket)` : ''}`,
-        },
-      ],
-    };
+    return { features: [categoricalFeature(name, c, 'categorical,')] };
   }
   if (c.type === 'boolean')
     return { features: [{ name, column: c.name, reason: `true/false, as 0/1${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}` }] };
@@ -410,6 +401,9 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
   const sequence = m.integer && c.distinct === n && m.max - m.min + 1 === n;
   if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence))
     return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
+  // Integers named as identifiers (store_id, product_id) are categories: store 12 is not twice store 6.
+  if (idName && m.integer)
+    return { features: [{ ...categoricalFeature(name, c, 'integer identifiers (by name), categories, not quantities:'), kind: 'categorical' }] };
   const skewed = m.min >= 0 && m.skewness > 2;
   return {
     features: [
@@ -420,6 +414,18 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
         reason: `number, normalised${skewed ? `; log1p: non-negative and right-skewed (skewness ${m.skewness.toFixed(1)})` : ''}${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}`,
       },
     ],
+  };
+}
+
+/** An embedded categorical input of column `c`, its reason starting with `what`. */
+function categoricalFeature(name: string, c: ColumnSummary, what: string): SuggestedFeature {
+  const vocabulary = Math.min(c.distinct, MAX_VOCABULARY);
+  return {
+    name,
+    column: c.name,
+    embedding: embeddingWidth(vocabulary),
+    maxVocabulary: vocabulary,
+    reason: `${what} ${c.distinct} distinct value${c.distinct === 1 ? '' : 's'}${c.distinct > MAX_VOCABULARY ? ` (the ${MAX_VOCABULARY} most frequent kept)` : ''}${c.nulls > 0 ? `, ${pct(c.nulls, c.rows)} empty (own bucket)` : ''}`,
   };
 }
 

@@ -323,6 +323,12 @@ function pct(share: number): string {
   return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
 
+/** `share` as a percentage with the digits that tell it apart from the `limit` it exceeds (8.01%, not 8.0%). */
+function pctAbove(share: number, limit: number): string {
+  for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
+  return pct(share);
+}
+
 function reportColumn(s: ColumnState, rows: number, push: Push): void {
   const c = s.schema;
   const name = `column "${c.name}"`;
@@ -349,7 +355,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'nulls_above_threshold',
       c,
       s.nulls,
-      `${name} is null in ${pct(s.nulls.count / s.present)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`,
+      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`,
     );
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);

@@ -194,6 +194,8 @@ export function profileOf(
     duplicates: number;
     sketch?: number[];
     relations?: Record<string, number>;
+    /** Number columns the model reads as categories (ids, codes): no location statistics. */
+    codes?: ReadonlySet<string>;
     /** Numeric columns' grain: default fills and rounding (`<column>.spikeShare`, `.roundShare`). */
     numericShape?: Record<string, number>;
     dependencies?: Record<string, DependencyProfile>;
@@ -212,7 +214,8 @@ export function profileOf(
       timeMetrics(c, date, put);
       continue;
     }
-    if (c.numeric !== undefined) numericMetrics(c, put);
+    // A number the model reads as a category (a store id) has no meaningful mean or quantiles.
+    if (c.numeric !== undefined && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     if (c.categorical !== undefined) {
       const present = c.count - c.nulls;
       put('distinct', c.categorical.distinct);
@@ -422,11 +425,13 @@ function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
 /**
  * The metrics that compare a partition with a pool of other days: for each categorical
  * column, the Jensen-Shannon distance of its value shares from the pool's mean shares
- * (`<column>.divergence`) and the share of its rows holding values no pooled day had
- * (`<column>.unseenShare`, only where every day listed all its values). With `self` in
- * the pool, it is left out (leave-one-out), so history days are measured as the newest is.
+ * (`<column>.divergence`), the usual share of the values every pooled day had and this one
+ * lacks (`vanishedShare`), and the share of its rows holding values no day of `everyDay`
+ * had (`<column>.unseenShare`, only where every day listed all its values: a value first
+ * seen on a Friday is not new on Sunday). With `self` in the pools, it is left out
+ * (leave-one-out), so history days are measured as the newest is.
  */
-function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, selfInPool: boolean): Record<string, number> {
+function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay: PoolSums, selfInPool: boolean): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [column, own] of Object.entries(profile.categories)) {
     const sums = pool.columns.get(column);
@@ -440,9 +445,10 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, selfInPoo
       for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v)! / days;
       out[`${column}.vanishedShare`] = vanished;
     }
-    if (sums.complete && own.complete) {
+    const all = everyDay.columns.get(column)!;
+    if (all.complete && own.complete) {
       let unseen = 0;
-      for (const [v, s] of Object.entries(own.shares)) if ((sums.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
+      for (const [v, s] of Object.entries(own.shares)) if ((all.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
       out[`${column}.unseenShare`] = unseen;
     }
   }
@@ -512,7 +518,7 @@ export function compareWithHistory(
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
     const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, inPool);
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, allSums, inPool);
   };
   // A day whose rows are another day's again (a stale copy, dates moved) is as similar to it as no two days are.
   const similarity = (p: PartitionProfile): Record<string, number> => {

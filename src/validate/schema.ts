@@ -10,7 +10,7 @@
  * schema is inferred, reviewed like code, and errors by default when a batch breaks them
  * in more than `tolerance` of its values.
  */
-import type { ColumnType } from '../data/table.js';
+import type { ColumnType, Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { ColumnStatistics, DatasetStatistics, NumericStatistics } from './statistics.js';
 
@@ -132,19 +132,51 @@ export interface DataSchema {
 export interface InferOptions {
   /** Keep a categorical domain when the reference has at most this many distinct values. */
   maxDomainSize?: number;
+  /** Per column, the highest null share of any one partition of the reference (`createPartitionNullShares`). */
+  partitionNullShares?: Record<string, number>;
+}
+
+/** Headroom of an inferred null allowance over the highest share seen: nulls wander from day to day. */
+const NULL_HEADROOM = 1.2;
+
+/**
+ * Tracks, file by file, each column's highest null share in any one partition: a null
+ * allowance is judged per partition, so it is inferred from the partitions, not the pool.
+ */
+export function createPartitionNullShares(): { add(table: Table): void; result(): Record<string, number> } {
+  const perFile = new Map<string, Map<string, { nulls: number; rows: number }>>();
+  return {
+    add(table: Table): void {
+      const file = table.sources[0]?.file ?? '';
+      for (const c of table.columns) {
+        let files = perFile.get(c.name);
+        if (files === undefined) perFile.set(c.name, (files = new Map<string, { nulls: number; rows: number }>()));
+        const entry = files.get(file) ?? { nulls: 0, rows: 0 };
+        if (c.nulls !== null) for (const n of c.nulls) entry.nulls += n;
+        entry.rows += table.rowCount;
+        files.set(file, entry);
+      }
+    },
+    result(): Record<string, number> {
+      const out: Record<string, number> = {};
+      for (const [column, files] of perFile) out[column] = Math.max(0, ...[...files.values()].map((f) => (f.rows === 0 ? 0 : f.nulls / f.rows)));
+      return out;
+    },
+  };
 }
 
 /**
  * Infers a schema from reference statistics: observed types, a null allowance of the
- * observed share rounded up to whole percents (0 when none), the observed range of
+ * highest share seen (in the pool, or in any one partition) with a fifth more headroom,
+ * rounded up to whole percents (0 when none), the observed range of
  * numbers, the `constraints` of numbers (see `inferConstraints`), and the domain of
  * categoricals with few distinct values.
  */
 export function inferSchema(statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
   const maxDomain = options.maxDomainSize ?? 1000;
   const columns = statistics.columns.map((c): ColumnSchema => {
-    const share = c.count === 0 ? 0 : c.nulls / c.count;
-    const column: ColumnSchema = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * 100) / 100) };
+    const share = Math.max(c.count === 0 ? 0 : c.nulls / c.count, options.partitionNullShares?.[c.name] ?? 0);
+    const column: ColumnSchema = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * NULL_HEADROOM * 100) / 100) };
     // No inferred range for timestamps: new data is always later than the reference.
     if (c.type === 'number' && c.numeric !== undefined && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
       column.range = { min: c.numeric.min, max: c.numeric.max };

@@ -50,7 +50,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 11;
+const PROFILE_FORMAT = 12;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -603,6 +603,7 @@ async function computeEntry(
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
+      codes: new Set(config.features.filter((f) => f.kind === 'categorical' && f.cross === undefined).map((f) => f.column)),
       sketch,
       relations: relations.result(),
       numericShape: numericShape.result(),

@@ -66,6 +66,14 @@ describe('suggestConfig: columns', () => {
     expect(reasons.empty).toMatch(/^always empty/);
   });
 
+  it('integers named as identifiers that repeat (a store, a product) are categories with an embedding, not quantities', () => {
+    const s = suggestConfig(data([num('store_id', { distinct: 40, integer: true, min: 1, max: 40 }), num('amount'), num('y')]), { ...request, label: 'y' });
+    expect(s.features[0]).toEqual(expect.objectContaining({ column: 'store_id', kind: 'categorical', embedding: embeddingWidth(40), maxVocabulary: 40 }));
+    expect(s.features[0]!.reason).toMatch(/^integer identifiers/);
+    expect(s.features[1]).toEqual(expect.objectContaining({ column: 'amount' }));
+    expect(s.features[1]!.kind).toBeUndefined();
+  });
+
   it('strings with few values are categorical with an embedding; numbers are normalised, log1p when skewed and non-negative', () => {
     const s = suggestConfig(
       data([str('city', classes(40)), num('price', { min: 0, max: 1e6, skewness: 8 }), num('temperature', { min: -20, max: 40, skewness: 3 }), num('y')]),

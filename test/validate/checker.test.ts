@@ -84,6 +84,12 @@ describe('anomaly checker', () => {
     expect(a.message).toContain('ct validate --update-schema');
   });
 
+  it('a null share just above its allowance is printed with the digits that show it is above', () => {
+    const ages = Array.from({ length: 10_000 }, (_, i) => (i < 2_501 ? null : i % 100));
+    const a = only(check(tableOf([numberColumn('age', ages)])), 'nulls_above_threshold');
+    expect(a.message).toContain('is null in 25.01% of rows (2501), the schema allows 25.0%');
+  });
+
   it('a header read with the wrong delimiter names the delimiter', () => {
     const semicolons = only(check(tableOf([stringColumn('date;origin;age', ['x', 'y', 'z', 'w'])])), 'new_column');
     expect(semicolons.message).toContain('the file separates its fields with ";", not commas');

@@ -224,6 +224,15 @@ function flightsDay(
   return profileOf(date, computeStatistics(table), { duplicates: 0, relations: relations.result(), dependencies: dependencies.result() });
 }
 
+describe('numbers read as categories', () => {
+  test('a store id the model embeds has no mean or quantiles in the profile, only its null rate', () => {
+    const stats = computeStatistics(tableOf([numberColumn('store_id', [1, 2, 3, 40, 40, 7]), numberColumn('amount', [1, 2, 3, 4, 5, 6])]));
+    const profile = profileOf('2001-01-01', stats, { duplicates: 0, codes: new Set(['store_id']) });
+    expect(Object.keys(profile.metrics).filter((m) => m.startsWith('store_id.'))).toEqual(['store_id.nullRate']);
+    expect(profile.metrics['amount.mean']).toBe(3.5);
+  });
+});
+
 describe('rules that see rows, not only columns', () => {
   const days = Array.from({ length: 21 }, (_, i) => flightsDay(i));
   const findingsOf = (newest: PartitionProfile): ReturnType<typeof compareWithHistory> => compareWithHistory(newest, days, options);
@@ -254,6 +263,15 @@ describe('rules that see rows, not only columns', () => {
     expect(findingMessage(finding!, 'data/x/2001-01-22.csv', dateOf(21), 'label')).toMatch(
       /dependency of "region" on "origin": share of rows whose region is not the value their origin had on earlier days/,
     );
+  });
+
+  test('a value new on any earlier day is not new today: a new airport from day 15 on, judged on day 21 (a weekday whose days 0, 7, 14 lack it)', () => {
+    const opened = (i: number): PartitionProfile => flightsDay(i, { edit: (r, k) => k % 100 === 0 && (r.origin = 'o99') });
+    const history = days.map((d, i) => (i >= 15 ? opened(i) : d));
+    const findings = compareWithHistory(opened(21), history, options);
+    expect(findings.filter((f) => f.metric === 'origin.unseenShare')).toEqual([]);
+    // The first day it appeared, it was new.
+    expect(compareWithHistory(opened(15), days.slice(0, 15), options).map((f) => f.metric)).toContain('origin.unseenShare');
   });
 
   test('airport codes read with a shifted dictionary on 2% of rows: routes no day flew, every code valid', () => {

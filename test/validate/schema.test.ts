@@ -1,5 +1,14 @@
 import { lineDiff } from '../../src/report/diff.js';
-import { type ColumnSchema, type DataSchema, inferSchema, MIN_CONSTRAINT_VALUES, parseSchema, widenSchema } from '../../src/validate/schema.js';
+import type { Table } from '../../src/data/table.js';
+import {
+  type ColumnSchema,
+  createPartitionNullShares,
+  type DataSchema,
+  inferSchema,
+  MIN_CONSTRAINT_VALUES,
+  parseSchema,
+  widenSchema,
+} from '../../src/validate/schema.js';
 import { computeStatistics, type DatasetStatistics } from '../../src/validate/statistics.js';
 import { expectUserError, numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -12,6 +21,39 @@ const schema: DataSchema = {
   ],
 };
 
+describe('inferred null allowance', () => {
+  test('comes from the partition with the most nulls, not the pool, with headroom: a day at 8.4% in a pool at 7% is not an anomaly', () => {
+    const shares = createPartitionNullShares();
+    const day = (file: string, nulls: number): Table => ({
+      ...tableOf(
+        [
+          numberColumn(
+            'age',
+            Array.from({ length: 1000 }, (_, i) => (i < nulls ? null : i)),
+          ),
+        ],
+        file,
+      ),
+    });
+    for (let d = 0; d < 9; d++) shares.add(day(`d${d}.csv`, 69));
+    shares.add(day('d9.csv', 84));
+    const pooled = computeStatistics(
+      tableOf([
+        numberColumn(
+          'age',
+          Array.from({ length: 10_000 }, (_, i) => (i < 705 ? null : i)),
+        ),
+      ]),
+    );
+    expect(inferSchema(pooled).columns[0]!.maxNullFraction).toBe(0.09);
+    expect(inferSchema(pooled, { partitionNullShares: shares.result() }).columns[0]!.maxNullFraction).toBe(0.11);
+  });
+
+  test('a column never null keeps an allowance of 0', () => {
+    expect(inferSchema(computeStatistics(tableOf([numberColumn('age', [1, 2, 3])]))).columns[0]!.maxNullFraction).toBe(0);
+  });
+});
+
 describe('widenSchema (ct validate --update-schema)', () => {
   const batch = tableOf([
     numberColumn('age', [5, 130, null, -2]),
@@ -21,7 +63,8 @@ describe('widenSchema (ct validate --update-schema)', () => {
   const widened = widenSchema(schema, computeStatistics(batch));
 
   it('widens the inferred range, the domain and the null allowance to accept the batch', () => {
-    expect(widened.columns[0]).toMatchObject({ range: { min: -2, max: 130 }, maxNullFraction: 0.25 });
+    // A quarter of the batch is null: the allowance keeps a fifth more headroom.
+    expect(widened.columns[0]).toMatchObject({ range: { min: -2, max: 130 }, maxNullFraction: 0.3 });
     expect(widened.columns[1]!.domain).toEqual(['ATL', 'LAX', 'ORD', 'XNA']);
   });
 

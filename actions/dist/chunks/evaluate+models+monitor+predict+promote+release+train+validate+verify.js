@@ -14986,11 +14986,33 @@ var DEFAULT_SEVERITY = {
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;
+var NULL_HEADROOM = 1.2;
+function createPartitionNullShares() {
+  const perFile = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const file = table.sources[0]?.file ?? "";
+      for (const c of table.columns) {
+        let files = perFile.get(c.name);
+        if (files === void 0) perFile.set(c.name, files = /* @__PURE__ */ new Map());
+        const entry = files.get(file) ?? { nulls: 0, rows: 0 };
+        if (c.nulls !== null) for (const n of c.nulls) entry.nulls += n;
+        entry.rows += table.rowCount;
+        files.set(file, entry);
+      }
+    },
+    result() {
+      const out = {};
+      for (const [column, files] of perFile) out[column] = Math.max(0, ...[...files.values()].map((f) => f.rows === 0 ? 0 : f.nulls / f.rows));
+      return out;
+    }
+  };
+}
 function inferSchema(statistics, options = {}) {
   const maxDomain = options.maxDomainSize ?? 1e3;
   const columns = statistics.columns.map((c) => {
-    const share = c.count === 0 ? 0 : c.nulls / c.count;
-    const column = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * 100) / 100) };
+    const share = Math.max(c.count === 0 ? 0 : c.nulls / c.count, options.partitionNullShares?.[c.name] ?? 0);
+    const column = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * NULL_HEADROOM * 100) / 100) };
     if (c.type === "number" && c.numeric !== void 0 && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
       column.range = { min: c.numeric.min, max: c.numeric.max };
     }
@@ -16208,6 +16230,7 @@ export {
   describeLeg,
   DEFAULT_SEVERITY,
   DEFAULT_CONSTRAINT_TOLERANCE,
+  createPartitionNullShares,
   inferSchema,
   parseSchema,
   boundValue,

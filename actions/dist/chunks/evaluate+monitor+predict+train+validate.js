@@ -1431,6 +1431,10 @@ function findOutsidePartition(chunk, name, finding) {
 function pct2(share) {
   return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
+function pctAbove(share, limit) {
+  for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
+  return pct2(share);
+}
 function reportColumn(s, rows, push) {
   const c = s.schema;
   const name = `column "${c.name}"`;
@@ -1457,7 +1461,7 @@ function reportColumn(s, rows, push) {
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name} is null in ${pct2(s.nulls.count / s.present)} of rows (${s.nulls.count}), the schema allows ${pct2(c.maxNullFraction)}`
+      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct2(c.maxNullFraction)}`
     );
   }
   if (s.nonFinite.count > 0) push("non_finite", c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);

@@ -51,6 +51,7 @@ import {
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DEFAULT_SEVERITY,
+  createPartitionNullShares,
   dayNumber,
   displayPath,
   inferSchema,
@@ -782,7 +783,7 @@ function profileOf(date, stats, extra) {
       timeMetrics(c, date, put);
       continue;
     }
-    if (c.numeric !== void 0) numericMetrics(c, put);
+    if (c.numeric !== void 0 && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     if (c.categorical !== void 0) {
       const present = c.count - c.nulls;
       put("distinct", c.categorical.distinct);
@@ -890,7 +891,7 @@ function poolSums(profiles) {
   }
   return { days: profiles.length, columns };
 }
-function comparativeMetrics(profile, pool, selfInPool) {
+function comparativeMetrics(profile, pool, everyDay, selfInPool) {
   const out = {};
   for (const [column, own] of Object.entries(profile.categories)) {
     const sums = pool.columns.get(column);
@@ -903,9 +904,10 @@ function comparativeMetrics(profile, pool, selfInPool) {
       for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v) / days;
       out[`${column}.vanishedShare`] = vanished;
     }
-    if (sums.complete && own.complete) {
+    const all = everyDay.columns.get(column);
+    if (all.complete && own.complete) {
       let unseen = 0;
-      for (const [v, s] of Object.entries(own.shares)) if ((sums.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
+      for (const [v, s] of Object.entries(own.shares)) if ((all.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
       out[`${column}.unseenShare`] = unseen;
     }
   }
@@ -954,7 +956,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
     const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, inPool);
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, allSums, inPool);
   };
   const similarity = (p) => {
     const s = copySimilarity(p, history);
@@ -1357,7 +1359,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 11;
+var PROFILE_FORMAT = 12;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1704,6 +1706,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
+      codes: new Set(config.features.filter((f) => f.kind === "categorical" && f.cross === void 0).map((f) => f.column)),
       sketch,
       relations: relations.result(),
       numericShape: numericShape.result(),
@@ -1945,8 +1948,12 @@ async function readOrInferSchema(ctx, chunks) {
   const file = schemaPath(ctx);
   if (existsSync2(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
   const all = createStatistics();
-  for await (const chunk of chunks()) all.add(chunk.table);
-  const schema = inferSchema(all.result(), { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  const nullShares = createPartitionNullShares();
+  for await (const chunk of chunks()) {
+    all.add(chunk.table);
+    nullShares.add(chunk.table);
+  }
+  const schema = inferSchema(all.result(), { maxDomainSize: ctx.loaded.config.validation.maxDomainSize, partitionNullShares: nullShares.result() });
   writeJson(file, schema);
   ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
   return { schema, file, inferred: true };

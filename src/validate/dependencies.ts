@@ -11,7 +11,7 @@
  * days is pure (`dependencyMetrics`).
  */
 import { hashText } from '../data/hash.js';
-import type { Column, Table } from '../data/table.js';
+import type { Column, NumberColumn, StringColumn, Table } from '../data/table.js';
 import { columnNames, joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
@@ -64,6 +64,22 @@ function keyTexts(keyColumns: readonly Column[], rows: number): Array<string | n
   return keyText;
 }
 
+/** A number column as text categories (1017 -> "1017"), nulls as missing codes. */
+function asText(column: NumberColumn): StringColumn {
+  const index = new Map<number, number>();
+  const dictionary: string[] = [];
+  const codes = Int32Array.from(column.values, (v) => {
+    if (Number.isNaN(v)) return -1;
+    let code = index.get(v);
+    if (code === undefined) {
+      index.set(v, (code = dictionary.length));
+      dictionary.push(String(v));
+    }
+    return code;
+  });
+  return { type: 'string', name: column.name, nulls: column.nulls, codes, dictionary };
+}
+
 /** Each row's value of a dependency's target as a number (a text as its hash), NaN where missing. */
 function targetValues(target: Column): Float64Array {
   if (target.type === 'string') {
@@ -79,13 +95,15 @@ function targetValues(target: Column): Float64Array {
  * numeric columns and the first categorical columns as targets, the first categorical
  * columns and their pairs as keys (a target is never part of its own key).
  */
-export function createDependencies(): { add(table: Table): void; result(): Record<string, DependencyProfile> } {
+export function createDependencies(codes: ReadonlySet<string> = new Set()): { add(table: Table): void; result(): Record<string, DependencyProfile> } {
   // dependency name -> key text -> value -> count
   const counts = new Map<string, { keys: Map<string, Map<number, number>>; pairs: number; overflow: boolean }>();
   return {
     add(table: Table): void {
-      const categorical = table.columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
-      const targets = [...table.columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
+      // Numbers the model reads as categories (a product id) are keys, as text.
+      const columns = table.columns.map((c) => (c.type === 'number' && codes.has(c.name) ? asText(c) : c));
+      const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
+      const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
       for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a]!, categorical[b]!]);
       for (const keyColumns of keySets) {

@@ -46,13 +46,14 @@ const RELATION_GROUPS = 10_000;
  * correlation ratio), accumulated chunk by chunk: `<numeric>|<categorical>.eta2`. A relation
  * that holds every day — a route determines its distance, an airport its mix of delays — and
  * breaks on one day shows columns that were shuffled, swapped or misaligned, though every
- * value in them is plausible.
+ * value in them is plausible. Numbers in `codes` (ids the model reads as categories) have
+ * no variance worth explaining and are left out.
  */
-export function createRelations(): { add(table: Table): void; result(): Record<string, number> } {
+export function createRelations(codes: ReadonlySet<string> = new Set()): { add(table: Table): void; result(): Record<string, number> } {
   const sums = new Map<string, { groups: Map<string, [number, number, number]>; overflow: boolean }>();
   return {
     add(table: Table): void {
-      const numeric = table.columns.filter((c) => c.type === 'number');
+      const numeric = table.columns.filter((c) => c.type === 'number' && !codes.has(c.name));
       const categorical = table.columns.filter((c) => c.type === 'string');
       for (const x of numeric) {
         for (const g of categorical) {
@@ -345,6 +346,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.reversedShare') ||
     metric.endsWith('.spikeShare') ||
     metric.endsWith('.roundShare') ||
+    metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
     metric === 'duplicates.share' ||
@@ -368,8 +370,10 @@ const ROW_DEFECT =
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance), other
  * shares by a tenth of a percent, a model's score by 0.005, a time of day by a minute, a
- * location (mean, quantile) by 2% of its column's typical standard deviation, anything
- * else by 1% of its level.
+ * location (mean, quantile) by 2% of its column's typical standard deviation, and a quantile
+ * of a column of few distinct values (prices, distances of routes) by the typical step
+ * between the values it took (it jumps from one to the next with a small change of mix),
+ * anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
@@ -377,13 +381,28 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
+  // A resolution steady on every day moves by whole places: one place is far beyond it.
+  if (metric.endsWith('.resolution')) return 0.05;
   if (metric.startsWith('model.')) return 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
     const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf('.'))}.std`]).filter((x): x is number => Number.isFinite(x));
-    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds));
+    const step = statistic === 'mean' ? 0 : quantisationStep(history.map((h) => h.metrics[metric]));
+    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds), step);
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
+}
+
+/**
+ * The typical step between the distinct values a statistic took over the history (the median
+ * gap between neighbours), when it took at most half as many distinct values as there are
+ * days: a quantile that sits on the values of a discrete column. 0 otherwise.
+ */
+function quantisationStep(values: ReadonlyArray<number | undefined>): number {
+  const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const distinct = [...new Set(finite)].sort((a, b) => a - b);
+  if (distinct.length < 2 || distinct.length > finite.length / 2) return 0;
+  return median(distinct.slice(1).map((v, i) => v - distinct[i]!));
 }
 
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
@@ -661,6 +680,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     zeroShare: 'share of zeros',
     spikeShare: 'share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)',
     roundShare: 'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
+    resolution: 'precision: the power of ten nearly every value is a multiple of (rounded upstream?)',
     nonFiniteShare: 'share of NaN or infinite values',
     nonIntegerShare: 'share of values with a fraction',
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',

@@ -14,6 +14,8 @@
  *   tenths of a degree) than end in any one other digit (11..19, 21..29), as a share of the
  *   values. Steady whatever the day's mix; rounding part of the rows moves values onto the
  *   round ones.
+ * - `<column>.resolution`: the power of ten nearly every distinct value is a multiple of
+ *   (0 for whole minutes, -1 for tenths): rounding every row makes it coarser.
  *
  * Both are measured against the column's history like any share of defective rows.
  */
@@ -106,6 +108,8 @@ export function createNumericShape(columns: ReadonlySet<string>): { add(table: T
         const resolution = resolutionOf(counts);
         out[`${name}.spikeShare`] = largestSpike(counts, resolution) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
+        // Every value rounded coarser (distances to hundreds) leaves the round share as it was, one place up.
+        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
       }
       return out;
     },

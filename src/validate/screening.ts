@@ -50,7 +50,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 12;
+const PROFILE_FORMAT = 13;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -556,8 +556,10 @@ async function computeEntry(
   // Times left out of the sketch: a stale copy with its dates moved to the new day is still a copy.
   const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   let sketch: number[] = [];
-  const relations = createRelations();
-  const dependencies = createDependencies();
+  // Numbers the model reads as categories (a store id): no mean, quantiles or variance to explain.
+  const codes = new Set(config.features.filter((f) => f.kind === 'categorical' && f.cross === undefined).map((f) => f.column));
+  const relations = createRelations(codes);
+  const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
   const numericShape = createNumericShape(numericInputs(config));
   const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
@@ -603,7 +605,7 @@ async function computeEntry(
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
-      codes: new Set(config.features.filter((f) => f.kind === 'categorical' && f.cross === undefined).map((f) => f.column)),
+      codes,
       sketch,
       relations: relations.result(),
       numericShape: numericShape.result(),

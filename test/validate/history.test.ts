@@ -224,12 +224,68 @@ function flightsDay(
   return profileOf(date, computeStatistics(table), { duplicates: 0, relations: relations.result(), dependencies: dependencies.result() });
 }
 
+describe('quantiles of a column of few values', () => {
+  // A price quantile sits on one of a few prices; which one moves with the day's mix.
+  const level = (i: number): number => [3.935, 4.179, 4.179, 3.935, 4.179, 4.437, 4.179][i % 7]!;
+  const priced = (i: number, q75: number): PartitionProfile => ({
+    date: dateOf(i),
+    rows: 3_000,
+    metrics: { rows: 3_000, 'log_price.q75': q75, 'log_price.std': 0.8 },
+    categories: {},
+  });
+  const days = Array.from({ length: 28 }, (_, i) => priced(i, level(i)));
+
+  test('moving to the next value below is no finding (it jumps by a step with a small change of mix)', () => {
+    expect(compareWithHistory(priced(28, 3.857), days, options)).toEqual([]);
+  });
+
+  test('moving far beyond the values it took is', () => {
+    expect(compareWithHistory(priced(28, -2), days, options).map((f) => f.metric)).toEqual(['log_price.q75']);
+  });
+});
+
 describe('numbers read as categories', () => {
   test('a store id the model embeds has no mean or quantiles in the profile, only its null rate', () => {
     const stats = computeStatistics(tableOf([numberColumn('store_id', [1, 2, 3, 40, 40, 7]), numberColumn('amount', [1, 2, 3, 4, 5, 6])]));
     const profile = profileOf('2001-01-01', stats, { duplicates: 0, codes: new Set(['store_id']) });
     expect(Object.keys(profile.metrics).filter((m) => m.startsWith('store_id.'))).toEqual(['store_id.nullRate']);
     expect(profile.metrics['amount.mean']).toBe(3.5);
+  });
+
+  test('an id the model reads as a category is a key: a product always in one category', () => {
+    const day = (i: number, moved: boolean): PartitionProfile => {
+      const products = Array.from({ length: 2_000 }, (_, k) => 1_000 + ((k * 7 + i) % 90));
+      const category = products.map((p, k) => (moved && k % 20 === 0 ? 'other' : `c${p % 9}`));
+      const dependencies = createDependencies(new Set(['product_id']));
+      const table = tableOf([numberColumn('product_id', products), stringColumn('category', category)]);
+      dependencies.add(table);
+      return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, dependencies: dependencies.result() });
+    };
+    const history = Array.from({ length: 21 }, (_, i) => day(i, false));
+    const finding = compareWithHistory(day(21, true), history, options).find((f) => f.metric === 'category<-product_id.mismatchShare');
+    expect(finding?.value).toBeCloseTo(0.05, 2);
+  });
+
+  test('nor a relation to the categories (an id has no variance to explain)', () => {
+    const relations = createRelations(new Set(['store_id']));
+    relations.add(
+      tableOf([
+        numberColumn(
+          'store_id',
+          Array.from({ length: 600 }, (_, i) => (i * 7) % 40),
+        ),
+        numberColumn(
+          'amount',
+          Array.from({ length: 600 }, (_, i) => (i % 3) * 10 + (i % 7)),
+        ),
+        stringColumn(
+          'region',
+          Array.from({ length: 600 }, (_, i) => ['a', 'b', 'c'][i % 3]!),
+        ),
+      ]),
+    );
+    expect(Object.keys(relations.result()).filter((m) => m.includes('store_id'))).toEqual([]);
+    expect(Object.keys(relations.result())).toContain('amount|region.eta2');
   });
 });
 

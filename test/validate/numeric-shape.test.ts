@@ -76,7 +76,7 @@ describe('one value far more frequent than its neighbours (spikeShare)', () => {
     const shape = createNumericShape(new Set(['delay']));
     const { temperature, delay } = weather(9);
     shape.add(tableOf([numberColumn('temperature', temperature), numberColumn('delay', delay)]));
-    expect(Object.keys(shape.result()).sort()).toEqual(['delay.roundShare', 'delay.spikeShare']);
+    expect(Object.keys(shape.result()).sort()).toEqual(['delay.resolution', 'delay.roundShare', 'delay.spikeShare']);
   });
 
   test('codes and flags (fewer than 20 distinct values) are not measured', () => {
@@ -99,6 +99,14 @@ describe('values rounder than the column usually is (roundShare)', () => {
     const rounded = shapeOf({ temperature: temperature.map((t, k) => (k % 10 === 0 ? Math.round(t) : t)) })['temperature.roundShare']!;
     expect(Math.abs(clean)).toBeLessThan(0.02);
     expect(rounded - clean).toBeGreaterThan(0.05);
+  });
+
+  test('every value rounded coarser moves the resolution by a place (the round share alone would not see it)', () => {
+    const { delay } = weather(10);
+    expect(shapeOf({ delay })['delay.resolution']).toBe(0);
+    expect(shapeOf({ delay: delay.map((d) => Math.round(d / 10) * 10) })['delay.resolution']).toBe(1);
+    const { temperature } = weather(11);
+    expect(shapeOf({ temperature })['temperature.resolution']).toBe(-1);
   });
 
   test('continuous values have no resolution and no round share', () => {
@@ -125,6 +133,12 @@ describe('against the history', () => {
     expect(findingMessage(finding!, 'data/x/2001-01-29.csv', dateOf(28), 'label')).toMatch(
       /column "temperature": share of rows holding one value far more often than the values next to it/,
     );
+  });
+
+  test('every delay rounded to 10 minutes is an error finding on the resolution', () => {
+    const { temperature, delay } = weather(28);
+    const newest = profile(28, { temperature, delay: delay.map((d) => Math.round(d / 10) * 10) });
+    expect(compareWithHistory(newest, history, options).map((f) => f.metric)).toContain('delay.resolution');
   });
 
   test('a tenth of the delays rounded to 10 minutes is an error finding', () => {

@@ -261,6 +261,20 @@ function keyTexts(keyColumns, rows) {
   }
   return keyText;
 }
+function asText(column) {
+  const index = /* @__PURE__ */ new Map();
+  const dictionary = [];
+  const codes = Int32Array.from(column.values, (v) => {
+    if (Number.isNaN(v)) return -1;
+    let code = index.get(v);
+    if (code === void 0) {
+      index.set(v, code = dictionary.length);
+      dictionary.push(String(v));
+    }
+    return code;
+  });
+  return { type: "string", name: column.name, nulls: column.nulls, codes, dictionary };
+}
 function targetValues(target) {
   if (target.type === "string") {
     const hashes = target.dictionary.map((v) => hashText(v));
@@ -268,12 +282,13 @@ function targetValues(target) {
   }
   return target.values;
 }
-function createDependencies() {
+function createDependencies(codes = /* @__PURE__ */ new Set()) {
   const counts = /* @__PURE__ */ new Map();
   return {
     add(table) {
-      const categorical = table.columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
-      const targets = [...table.columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
+      const columns = table.columns.map((c) => c.type === "number" && codes.has(c.name) ? asText(c) : c);
+      const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
+      const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
       for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a], categorical[b]]);
       for (const keyColumns of keySets) {
@@ -666,11 +681,11 @@ function reversedRows(table, columns, history, timeColumn, limit) {
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
-function createRelations() {
+function createRelations(codes = /* @__PURE__ */ new Set()) {
   const sums = /* @__PURE__ */ new Map();
   return {
     add(table) {
-      const numeric = table.columns.filter((c) => c.type === "number");
+      const numeric = table.columns.filter((c) => c.type === "number" && !codes.has(c.name));
       const categorical = table.columns.filter((c) => c.type === "string");
       for (const x of numeric) {
         for (const g of categorical) {
@@ -847,7 +862,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
@@ -858,13 +873,21 @@ function spreadFloor(metric, center, history, rows) {
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
+  if (metric.endsWith(".resolution")) return 0.05;
   if (metric.startsWith("model.")) return 5e-3;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (statistic === "mean" || /^q\d\d$/.test(statistic)) {
     const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf("."))}.std`]).filter((x) => Number.isFinite(x));
-    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds));
+    const step = statistic === "mean" ? 0 : quantisationStep(history.map((h) => h.metrics[metric]));
+    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds), step);
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
+}
+function quantisationStep(values) {
+  const finite = values.filter((v) => v !== void 0 && Number.isFinite(v));
+  const distinct = [...new Set(finite)].sort((a, b) => a - b);
+  if (distinct.length < 2 || distinct.length > finite.length / 2) return 0;
+  return median(distinct.slice(1).map((v, i) => v - distinct[i]));
 }
 function weekdayOf(date) {
   const day = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
@@ -1060,6 +1083,7 @@ function describeMetric(finding, labelText) {
     zeroShare: "share of zeros",
     spikeShare: "share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)",
     roundShare: "share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)",
+    resolution: "precision: the power of ten nearly every value is a multiple of (rounded upstream?)",
     nonFiniteShare: "share of NaN or infinite values",
     nonIntegerShare: "share of values with a fraction",
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
@@ -1311,6 +1335,7 @@ function createNumericShape(columns) {
         const resolution = resolutionOf(counts);
         out[`${name}.spikeShare`] = largestSpike(counts, resolution) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
+        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
       }
       return out;
     }
@@ -1359,7 +1384,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 12;
+var PROFILE_FORMAT = 13;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1660,8 +1685,9 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const times = new Set(schema.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
   let sketch = [];
-  const relations = createRelations();
-  const dependencies = createDependencies();
+  const codes = new Set(config.features.filter((f) => f.kind === "categorical" && f.cross === void 0).map((f) => f.column));
+  const relations = createRelations(codes);
+  const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
   const numericShape = createNumericShape(numericInputs(config));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
@@ -1706,7 +1732,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
-      codes: new Set(config.features.filter((f) => f.kind === "categorical" && f.cross === void 0).map((f) => f.column)),
+      codes,
       sketch,
       relations: relations.result(),
       numericShape: numericShape.result(),

@@ -174,13 +174,18 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
   };
 }
 
+/** Keys whose values may change for real on one day (a few prices on sale), left out of a day's mismatches when there are `MANY_KEYS`. */
+const CHANGED_KEYS = 3;
+const MANY_KEYS = 50;
+
 /** Share of days of a pool a dependency must be kept on (held) to be tested. */
 const HELD_ON = 0.8;
 
 /**
  * For each dependency that held on most days of `pool`: the share of the partition's rows
  * whose value is not the one their key had across the pool (`<name>.mismatchShare`; keys
- * the pool never saw are left out). The pool's values of a key are summed over its days;
+ * the pool never saw are left out, and among 50 keys or more so are the 3 with the most
+ * mismatched rows: a few values changing for real, as prices on sale, are not a defect). The pool's values of a key are summed over its days;
  * with `leaveOut` the partition itself is one of them and is subtracted, so history days are
  * measured as the newest is. A partition where the dependency no longer mostly holds at all
  * gets its inconsistency (at least one half). For a key of two columns, also the share of
@@ -201,7 +206,7 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
       continue;
     }
     let rows = 0;
-    let mismatched = 0;
+    const mismatches: number[] = [];
     let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
@@ -228,8 +233,11 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
         continue;
       }
       rows += entry[0]!;
-      mismatched += entry[0]! - ownCount(reference);
+      mismatches.push(entry[0]! - ownCount(reference));
     }
+    // Among many keys, the few whose value changed on most rows may have changed for real (a product on sale); a defect spreads.
+    mismatches.sort((a, b) => b - a);
+    const mismatched = mismatches.slice(mismatches.length >= MANY_KEYS ? CHANGED_KEYS : 0).reduce((a, b) => a + b, 0);
     if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
     const keys = columnNames(name).slice(1);
     const pair = joinColumns('+', ...keys);

@@ -357,6 +357,8 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
     }
   };
 }
+var CHANGED_KEYS = 3;
+var MANY_KEYS = 50;
 var HELD_ON = 0.8;
 function dependencyMetrics(own, pool, leaveOut) {
   const out = {};
@@ -371,7 +373,7 @@ function dependencyMetrics(own, pool, leaveOut) {
       continue;
     }
     let rows = 0;
-    let mismatched = 0;
+    const mismatches = [];
     let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
@@ -397,8 +399,10 @@ function dependencyMetrics(own, pool, leaveOut) {
         continue;
       }
       rows += entry[0];
-      mismatched += entry[0] - ownCount(reference);
+      mismatches.push(entry[0] - ownCount(reference));
     }
+    mismatches.sort((a, b) => b - a);
+    const mismatched = mismatches.slice(mismatches.length >= MANY_KEYS ? CHANGED_KEYS : 0).reduce((a, b) => a + b, 0);
     if (rows >= 100) out[`${name}.mismatchShare`] = mismatched / rows;
     const keys = columnNames(name).slice(1);
     const pair = joinColumns("+", ...keys);

@@ -1388,7 +1388,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 13;
+var PROFILE_FORMAT = 14;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

@@ -105,7 +105,10 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
       const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
-      for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a]!, categorical[b]!]);
+      // An id is a key on its own: paired (a store and a product), one product on sale changes the value of as many keys as there are stores.
+      const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
+      const pairable = categorical.filter((c) => !ids.has(c.name));
+      for (let a = 0; a < pairable.length; a++) for (let b = a + 1; b < pairable.length; b++) keySets.push([pairable[a]!, pairable[b]!]);
       for (const keyColumns of keySets) {
         const keyText = keyTexts(keyColumns, table.rowCount);
         for (const target of targets) {

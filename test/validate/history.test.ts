@@ -266,6 +266,35 @@ describe('numbers read as categories', () => {
     expect(finding?.value).toBeCloseTo(0.05, 2);
   });
 
+  test('text columns stay pairable keys whatever their kind; an id is a key on its own', () => {
+    const dependencies = createDependencies(new Set(['origin', 'destination', 'store_id']));
+    const n = 400;
+    dependencies.add(
+      tableOf([
+        stringColumn(
+          'origin',
+          Array.from({ length: n }, (_, k) => `o${k % 5}`),
+        ),
+        stringColumn(
+          'destination',
+          Array.from({ length: n }, (_, k) => `d${k % 7}`),
+        ),
+        numberColumn(
+          'store_id',
+          Array.from({ length: n }, (_, k) => k % 3),
+        ),
+        numberColumn(
+          'distance',
+          Array.from({ length: n }, (_, k) => (k % 5) * 100 + (k % 7)),
+        ),
+      ]),
+    );
+    const names = Object.keys(dependencies.result());
+    expect(names).toContain('distance<-origin+destination');
+    expect(names).toContain('distance<-store_id');
+    expect(names.filter((d) => d.includes('+store_id') || d.includes('store_id+'))).toEqual([]);
+  });
+
   test('one product on sale (its price changed on all its rows) is a real change, not a broken dependency', () => {
     const day = (i: number, sale: boolean): PartitionProfile => {
       const products = Array.from({ length: 2_000 }, (_, k) => 1_000 + ((k * 7 + i) % 90));

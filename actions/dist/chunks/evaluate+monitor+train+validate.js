@@ -290,7 +290,9 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
       const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
-      for (let a = 0; a < categorical.length; a++) for (let b = a + 1; b < categorical.length; b++) keySets.push([categorical[a], categorical[b]]);
+      const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
+      const pairable = categorical.filter((c) => !ids.has(c.name));
+      for (let a = 0; a < pairable.length; a++) for (let b = a + 1; b < pairable.length; b++) keySets.push([pairable[a], pairable[b]]);
       for (const keyColumns of keySets) {
         const keyText = keyTexts(keyColumns, table.rowCount);
         for (const target of targets) {
@@ -1388,7 +1390,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 14;
+var PROFILE_FORMAT = 15;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

@@ -101,12 +101,12 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
   return {
     add(table: Table): void {
       // Numbers the model reads as categories (a product id) are keys, as text.
-      const columns = table.columns.map((c) => (c.type === 'number' && codes.has(c.name) ? asText(c) : c));
+      const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
+      const columns = table.columns.map((c) => (c.type === 'number' && ids.has(c.name) ? asText(c) : c));
       const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
       // An id is a key on its own: paired (a store and a product), one product on sale changes the value of as many keys as there are stores.
-      const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
       const pairable = categorical.filter((c) => !ids.has(c.name));
       for (let a = 0; a < pairable.length; a++) for (let b = a + 1; b < pairable.length; b++) keySets.push([pairable[a]!, pairable[b]!]);
       for (const keyColumns of keySets) {
@@ -188,9 +188,9 @@ const HELD_ON = 0.8;
  * For each dependency that held on most days of `pool`: the share of the partition's rows
  * whose value is not the one their key had across the pool (`<name>.mismatchShare`; keys
  * the pool never saw are left out, and among 50 keys or more so are the 3 with the most
- * mismatched rows: a few values changing for real, as prices on sale, are not a defect). The pool's values of a key are summed over its days;
- * with `leaveOut` the partition itself is one of them and is subtracted, so history days are
- * measured as the newest is. A partition where the dependency no longer mostly holds at all
+ * mismatched rows: a few values changing for real, as prices on sale, are not a defect).
+ * The pool's values of a key are summed over its days; with `leaveOut` the partition itself
+ * is one of them and is subtracted, so history days are measured as the newest is. A partition where the dependency no longer mostly holds at all
  * gets its inconsistency (at least one half). For a key of two columns, also the share of
  * rows whose pair of key values the pool never had (`<a>+<b>.unseenPairShare`: a route no
  * day flew, codes decoded with the wrong dictionary), once per pair.

@@ -17,7 +17,7 @@
  * - `<column>.resolution`: the power of ten nearly every distinct value is a multiple of
  *   (0 for whole minutes, -1 for tenths): rounding every row makes it coarser.
  *
- * Both are measured against the column's history like any share of defective rows.
+ * All three are measured against the column's history like a share of defective rows.
  */
 import type { Table } from '../data/table.js';
 
@@ -62,12 +62,17 @@ function placeOf(v: number): { place: number; units: number } {
   return { place: MIN_PLACE - 1, units: 0 };
 }
 
+/** Index of a place in a histogram of places: 1 for 10^MIN_PLACE up, FINER below it. */
+function placeIndex(place: number): number {
+  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
+}
+
 /** Where in a histogram of places and last digits a nonzero `v` goes (FINER for a value finer than 10^MIN_PLACE). */
 function slotOf(v: number): number {
   const { place, units } = placeOf(v);
   if (place < MIN_PLACE) return FINER;
   // Values of one digit (1..9 times their place) sit apart: near zero, where most mass may be, no round value is beside them.
-  return (units >= 10 ? WIDE : 0) + (place - MIN_PLACE + 1) * DIGITS + (units % 10);
+  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + (units % 10);
 }
 
 interface ColumnGrain {
@@ -128,7 +133,7 @@ const DEFAULT_VALUES = new Set([0, -1, ...[9, 99, 999, 9_999, 99_999, 999_999].f
  */
 function largestSpike(counts: ReadonlyMap<number, number>, resolution: number | null): number {
   const values = [...counts.keys()].sort((a, b) => a - b);
-  const finer = (v: number): boolean => resolution !== null && v !== 0 && placeOf(v).place - MIN_PLACE + 1 < resolution;
+  const finer = (v: number): boolean => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
   let largest = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -154,8 +159,7 @@ function resolutionOf(counts: ReadonlyMap<number, number>): number | null {
   let total = 0;
   for (const v of counts.keys()) {
     if (v === 0) continue;
-    const { place } = placeOf(v);
-    atPlace[place < MIN_PLACE ? 0 : place - MIN_PLACE + 1]!++;
+    atPlace[placeIndex(placeOf(v).place)]!++;
     total++;
   }
   let atLeast = 0;

@@ -510,15 +510,20 @@ function readEntry(file: string, fingerprint: string, derivation: string): Cache
   }
 }
 
-/** The columns the model reads as numbers (its numeric inputs' sources) and the label's column. */
-function numericInputs(config: CtConfig): Set<string> {
-  const numeric = config.features.filter(
-    (f) =>
-      f.cross === undefined &&
-      (f.kind === undefined || f.kind === 'numeric') &&
-      (f.transform === 'none' || f.transform === 'log1p' || f.transform === 'bucketize'),
-  );
-  return new Set([...numeric.map((f) => f.column), config.label.column]);
+/**
+ * How the model reads its source columns: `quantities`, the numbers it takes as numbers
+ * (its numeric and bucketized inputs, and the label's column), and `codes`, the numbers it
+ * takes as they are as categories (a store id). A cross or a time transform is neither.
+ */
+export function columnRoles(config: CtConfig): { quantities: Set<string>; codes: Set<string> } {
+  const direct = config.features.filter((f) => f.cross === undefined);
+  return {
+    quantities: new Set([
+      ...direct.filter((f) => (f.kind ?? 'numeric') === 'numeric' || f.transform === 'bucketize').map((f) => f.column),
+      config.label.column,
+    ]),
+    codes: new Set(direct.filter((f) => f.kind === 'categorical' && f.transform === 'none').map((f) => f.column)),
+  };
 }
 
 /**
@@ -557,11 +562,11 @@ async function computeEntry(
   const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   let sketch: number[] = [];
   // Numbers the model reads as categories (a store id): no mean, quantiles or variance to explain.
-  const codes = new Set(config.features.filter((f) => f.kind === 'categorical' && f.cross === undefined).map((f) => f.column));
+  const { quantities, codes } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
-  const numericShape = createNumericShape(numericInputs(config));
+  const numericShape = createNumericShape(quantities);
   const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',

@@ -8,17 +8,7 @@ import path from 'node:path';
 import { readJsonLines } from '../../src/data/jsonl.js';
 import { valueAt } from '../../src/data/table.js';
 import { budgetRate, type LoggedRequest, PredictionLog } from '../../src/serve/log.js';
-
-/** A seeded generator of uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/train/random.js';
 
 const request = (i: number, time = new Date('2026-12-03T10:00:00Z')): LoggedRequest => ({
   model: 'flight-delay',
@@ -63,7 +53,7 @@ describe('the prediction log', () => {
 
   test('sampling keeps about its share of requests, and counts the rest', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ct-log-'));
-    const log = new PredictionLog({ dir, sample: 0.25, maxBytesPerDay: 1 << 30, random: seeded(7) });
+    const log = new PredictionLog({ dir, sample: 0.25, maxBytesPerDay: 1 << 30, random: mulberry32(7) });
     for (let i = 0; i < 2_000; i++) log.record(request(i));
     log.close();
     expect(log.counts.logged / 4_000).toBeGreaterThan(0.22);
@@ -80,7 +70,7 @@ describe('the prediction log', () => {
     expect(budgetRate(1, 100, 100)).toBe(0);
     const dir = mkdtempSync(path.join(tmpdir(), 'ct-log-'));
     const max = 40_000;
-    const log = new PredictionLog({ dir, sample: 1, maxBytesPerDay: max, random: seeded(3) });
+    const log = new PredictionLog({ dir, sample: 1, maxBytesPerDay: max, random: mulberry32(3) });
     for (let i = 0; i < 2_000; i++) log.record(request(i));
     log.close();
     const bytes = readFileSync(path.join(dir, 'flight-delay/2026-12-03.jsonl')).length;

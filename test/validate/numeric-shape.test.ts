@@ -8,21 +8,11 @@ import { createNumericShape } from '../../src/validate/numeric-shape.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, tableOf } from '../helpers.js';
 import { dateOf, options } from './history-days.js';
-
-/** A seeded generator of uniform numbers in [0, 1). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/train/random.js';
 
 /** Day `i`: temperatures in tenths of a degree around a seasonal level (near freezing), delays in whole minutes. */
 function weather(i: number, n = 16_000): { temperature: number[]; delay: number[] } {
-  const rand = uniform(i * 7_919 + 1);
+  const rand = mulberry32(i * 7_919 + 1);
   const level = 2 * Math.sin(i / 5);
   const temperature: number[] = [];
   const delay: number[] = [];
@@ -110,7 +100,7 @@ describe('values rounder than the column usually is (roundShare)', () => {
   });
 
   test('continuous values have no resolution and no round share', () => {
-    const rand = uniform(9);
+    const rand = mulberry32(9);
     expect(shapeOf({ x: Array.from({ length: 1_000 }, () => rand() * 100) })['x.roundShare']).toBeUndefined();
   });
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DataSchema } from '../../src/validate/schema.js';
-import { type Screening, screenPartitions } from '../../src/validate/screening.js';
+import { columnRoles, type Screening, screenPartitions } from '../../src/validate/screening.js';
+import { delayConfig } from '../helpers.js';
 import { dateOf } from './history-days.js';
 import { flights, flightsCsv } from './schedule-days.js';
 
@@ -101,5 +102,26 @@ describe('the history cache', () => {
     expect(anomaly!.examples.map((e) => e.row)).toEqual([4, 14, 24, 34, 44]);
     expect(anomaly!.examples[0]).toEqual({ file: newest, row: 4, value: `origin ${rows[3]!.origin}, destination ${rows[3]!.destination}` });
     expect(existsSync(path.join(cache, `${dateOf(DAYS - 1)}.detail.json`))).toBe(true);
+  });
+});
+
+describe('how the model reads its columns', () => {
+  test('numeric, log1p and bucketized sources are quantities; a number embedded as it is is a code; time transforms and crosses are neither', () => {
+    const roles = columnRoles(
+      delayConfig([
+        { name: 'distance', column: 'distance', transform: 'log1p' },
+        { name: 'distance_band', column: 'seats', transform: 'bucketize', boundaries: [50, 150] },
+        { name: 'store', column: 'store_id', kind: 'categorical' },
+        { name: 'hour', column: 'date', transform: 'hourOfDay' },
+        { name: 'origin', column: 'origin' },
+        { name: 'store_hour', cross: ['store', 'hour'], hashBuckets: 64 },
+      ]),
+    );
+    expect([...roles.codes]).toEqual(['store_id']);
+    expect(roles.quantities.has('distance')).toBe(true);
+    expect(roles.quantities.has('seats')).toBe(true);
+    expect(roles.quantities.has('delay')).toBe(true);
+    expect(roles.quantities.has('store_id')).toBe(false);
+    expect(roles.quantities.has('date')).toBe(false);
   });
 });

@@ -286,11 +286,11 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
   const counts = /* @__PURE__ */ new Map();
   return {
     add(table) {
-      const columns = table.columns.map((c) => c.type === "number" && codes.has(c.name) ? asText(c) : c);
+      const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
+      const columns = table.columns.map((c) => c.type === "number" && ids.has(c.name) ? asText(c) : c);
       const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
-      const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
       const pairable = categorical.filter((c) => !ids.has(c.name));
       for (let a = 0; a < pairable.length; a++) for (let b = a + 1; b < pairable.length; b++) keySets.push([pairable[a], pairable[b]]);
       for (const keyColumns of keySets) {
@@ -1309,10 +1309,13 @@ function placeOf(v) {
   }
   return { place: MIN_PLACE - 1, units: 0 };
 }
+function placeIndex(place) {
+  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
+}
 function slotOf(v) {
   const { place, units } = placeOf(v);
   if (place < MIN_PLACE) return FINER;
-  return (units >= 10 ? WIDE : 0) + (place - MIN_PLACE + 1) * DIGITS + units % 10;
+  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
 }
 function createNumericShape(columns) {
   const grains = /* @__PURE__ */ new Map();
@@ -1350,7 +1353,7 @@ function createNumericShape(columns) {
 var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
 function largestSpike(counts, resolution) {
   const values = [...counts.keys()].sort((a, b) => a - b);
-  const finer = (v) => resolution !== null && v !== 0 && placeOf(v).place - MIN_PLACE + 1 < resolution;
+  const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
   let largest = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -1369,8 +1372,7 @@ function resolutionOf(counts) {
   let total = 0;
   for (const v of counts.keys()) {
     if (v === 0) continue;
-    const { place } = placeOf(v);
-    atPlace[place < MIN_PLACE ? 0 : place - MIN_PLACE + 1]++;
+    atPlace[placeIndex(placeOf(v).place)]++;
     total++;
   }
   let atLeast = 0;
@@ -1663,11 +1665,15 @@ function readEntry(file, fingerprint, derivation) {
     return null;
   }
 }
-function numericInputs(config) {
-  const numeric = config.features.filter(
-    (f) => f.cross === void 0 && (f.kind === void 0 || f.kind === "numeric") && (f.transform === "none" || f.transform === "log1p" || f.transform === "bucketize")
-  );
-  return /* @__PURE__ */ new Set([...numeric.map((f) => f.column), config.label.column]);
+function columnRoles(config) {
+  const direct = config.features.filter((f) => f.cross === void 0);
+  return {
+    quantities: /* @__PURE__ */ new Set([
+      ...direct.filter((f) => (f.kind ?? "numeric") === "numeric" || f.transform === "bucketize").map((f) => f.column),
+      config.label.column
+    ]),
+    codes: new Set(direct.filter((f) => f.kind === "categorical" && f.transform === "none").map((f) => f.column))
+  };
 }
 function profileTable(table, config) {
   const extra = derivedInputColumns(table, config.features);
@@ -1691,11 +1697,11 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const times = new Set(schema.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
   let sketch = [];
-  const codes = new Set(config.features.filter((f) => f.kind === "categorical" && f.cross === void 0).map((f) => f.column));
+  const { quantities, codes } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
-  const numericShape = createNumericShape(numericInputs(config));
+  const numericShape = createNumericShape(quantities);
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",

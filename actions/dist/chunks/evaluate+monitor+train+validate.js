@@ -1392,7 +1392,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 15;
+var PROFILE_FORMAT = 16;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

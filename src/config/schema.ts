@@ -267,6 +267,14 @@ export const configSchema = {
               description:
                 'Robust z-score (deviation from the same-weekday median over 1.4826 MAD) beyond which a partition outside the range of every earlier day is an error.',
             },
+            maxRowDrop: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              exclusiveMaximum: 1,
+              default: 0.4,
+              description:
+                'Share of its expected rows (the same-weekday median) a partition may lack: one with fewer rows than every earlier day and more than this share missing is an error, however much the volume varies from day to day (a partial upload).',
+            },
             model: {
               type: 'boolean',
               default: true,

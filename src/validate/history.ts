@@ -307,6 +307,12 @@ export interface HistoryOptions {
   maxDays: number;
   /** Robust z-score (deviation / (1.4826 MAD)) beyond which an outlier partition is an error. */
   threshold: number;
+  /**
+   * Share of its expected rows a partition may lack (Deequ's relative rate of change): fewer
+   * rows than every earlier day and more than this share missing is an outlier whatever the
+   * z-score, since on data whose volume varies widely a half upload stays within its spread.
+   */
+  maxRowDrop: number;
   /** The label's derived column (its mean is the label rate). */
   labelColumn: string;
   /** Metrics a person accepted a change of, with the day it took effect: history before that day is not used for them. */
@@ -621,6 +627,7 @@ function judge(
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
         (direction !== 'up' && score <= -options.threshold && value < low) ||
+        (metric === 'rows' && value < low && isRowDrop(value, center, options.maxRowDrop)) ||
         (direction !== 'down' && score >= options.threshold && value > high);
     if (!bad) continue;
     const column =
@@ -638,6 +645,14 @@ function judge(
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/** Rows a partition is expected to hold before a relative drop is judged: in fewer, half can be chance. */
+const MIN_EXPECTED_ROWS = 100;
+
+/** Whether `rows` lacks more than `maxDrop` of the `expected` rows (and enough were expected for that not to be chance). */
+function isRowDrop(rows: number, expected: number, maxDrop: number): boolean {
+  return expected >= MIN_EXPECTED_ROWS && rows < (1 - maxDrop) * expected;
 }
 
 /** Days a production model's score needs before its drop is judged (it is scored on the newest days only). */
@@ -736,7 +751,9 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
       ? `(a relation that held on every earlier day is gone). `
       : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric]!
         ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
-        : `(robust z ${finding.score.toFixed(1)}). `) +
+        : finding.metric === 'rows' && finding.value < finding.expected
+          ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+          : `(robust z ${finding.score.toFixed(1)}). `) +
     `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
   );
 }

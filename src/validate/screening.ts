@@ -50,7 +50,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 16;
+const PROFILE_FORMAT = 17;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -214,7 +214,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date)));
-  const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
+  const compareOptions = {
+    minDays: options.minDays,
+    maxDays: options.maxDays,
+    threshold: options.threshold,
+    maxRowDrop: options.maxRowDrop,
+    labelColumn: LABEL_COLUMN,
+    accepted,
+  };
   const labelText = config.label.text;
 
   // Window partitions in date order; a flagged one is left out of the history of those after it.

@@ -43,6 +43,23 @@ describe('compareWithHistory', () => {
     expect(message).toMatch(/ct validate --accept 2001-01-29/);
   });
 
+  test('half the rows missing is a partition_rows outlier even where volume varies widely from day to day', () => {
+    // Shop-like volume: ±15% from day to day, so a halved day scores a z-score of only about -4.
+    const noisy = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, rows: Math.round(2_000 * (1 + 0.15 * Math.sin(i * 2.3))) } }));
+    const halved = compareWithHistory(day(28, { rows: 1_000 }), noisy, options).find((f) => f.kind === 'partition_rows');
+    expect(halved).toBeDefined();
+    expect(Math.abs(halved!.score)).toBeLessThan(options.threshold);
+    expect(findingMessage(halved!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /row count is 1,000, expected about 1,942.5; .*robust z -2.3; 49% of the expected rows missing: a partial upload\?/,
+    );
+    // A quarter missing is within what such data does; so is a half where an earlier day (a holiday) was as low.
+    expect(compareWithHistory(day(28, { rows: 1_550 }), noisy, options).some((f) => f.kind === 'partition_rows')).toBe(false);
+    const holiday = noisy.map((p, i) => (i === 10 ? { ...p, metrics: { ...p.metrics, rows: 900 } } : p));
+    expect(compareWithHistory(day(28, { rows: 1_000 }), holiday, options).some((f) => f.kind === 'partition_rows')).toBe(false);
+    // The allowed drop is the config's: at 0.6 the halved day passes.
+    expect(compareWithHistory(day(28, { rows: 1_000 }), noisy, { ...options, maxRowDrop: 0.6 }).some((f) => f.kind === 'partition_rows')).toBe(false);
+  });
+
   test('a unit change moves the column beyond every earlier day', () => {
     const findings = compareWithHistory(day(28, { distanceScale: 1.609 }), history(28), options);
     expect(findings.some((f) => f.kind === 'partition_statistic' && f.column === 'distance' && f.metric === 'distance.mean')).toBe(true);

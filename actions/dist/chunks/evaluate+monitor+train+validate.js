@@ -1047,13 +1047,17 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const high = Math.max(...values);
     const direction = badDirection(metric);
     const chance = CHANCE[metric];
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || direction !== "down" && score >= options.threshold && value > high;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= options.threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+var MIN_EXPECTED_ROWS = 100;
+function isRowDrop(rows, expected, maxDrop) {
+  return expected >= MIN_EXPECTED_ROWS && rows < (1 - maxDrop) * expected;
 }
 var MODEL_HISTORY_DAYS = 7;
 function acceptedSince(metric, date, accepted) {
@@ -1131,7 +1135,7 @@ function fmt(x) {
 }
 function findingMessage(finding, partition, date, labelText) {
   const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
 // src/validate/alignment.ts
@@ -1392,7 +1396,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 16;
+var PROFILE_FORMAT = 17;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1442,7 +1446,14 @@ async function screenPartitions(input) {
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date)));
-  const compareOptions = { minDays: options.minDays, maxDays: options.maxDays, threshold: options.threshold, labelColumn: LABEL_COLUMN, accepted };
+  const compareOptions = {
+    minDays: options.minDays,
+    maxDays: options.maxDays,
+    threshold: options.threshold,
+    maxRowDrop: options.maxRowDrop,
+    labelColumn: LABEL_COLUMN,
+    accepted
+  };
   const labelText = config.label.text;
   const flagged = /* @__PURE__ */ new Set();
   const quarantined = [];

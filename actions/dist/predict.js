@@ -21,6 +21,7 @@ import {
 import "./chunks/bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
 import {
   annotateAnomalies,
+  anomalyText,
   dataSource,
   fingerprintFiles,
   listVersions,
@@ -91,10 +92,6 @@ function describeFiles(files) {
   if (files.length === 1) return files[0];
   if (files.length <= 5) return `${files.length} files (${files.join(", ")})`;
   return `${files.length} files (${files[0]} .. ${files.at(-1)})`;
-}
-function exampleText(a) {
-  const e = a.examples[0];
-  return e === void 0 ? "" : ` (first at ${e.file} row ${e.row}${e.value === void 0 ? "" : `: ${e.value}`})`;
 }
 
 // src/report/prediction.ts
@@ -318,8 +315,8 @@ async function scoreToFile(files, readOptions, job) {
 }
 function logAnomalies(logger, anomalies) {
   for (const a of anomalies) {
-    if (a.severity === "error") logger.error(`${a.message}${exampleText(a)}`);
-    else logger.info(`warning: ${a.message}`);
+    if (a.severity === "error") logger.error(anomalyText(a));
+    else logger.info(`warning: ${anomalyText(a)}`);
   }
 }
 function finishRecord(record, started, paths) {

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import { isRemote } from '../data/remote.js';
 import type { BackendPreference } from '../config/types.js';
 import type { StageContext } from '../pipeline/context.js';
-import type { Anomaly } from '../validate/checker.js';
+import { type Anomaly, anomalyText } from '../validate/checker.js';
 import { actionsLogger } from './logger.js';
 import { type ActionResult, runStep } from './step.js';
 
@@ -72,7 +72,7 @@ export function annotateAnomalies(anomalies: readonly Anomaly[]): void {
       example === undefined
         ? {}
         : { file: example.file, ...(/\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {}) };
-    const text = `${a.message}${example === undefined ? '' : ` (first at ${example.file} row ${example.row})`}`;
+    const text = anomalyText(a);
     if (a.severity === 'error') core.error(text, { title: `ct: ${a.kind}`, ...where });
     else core.warning(text, { title: `ct: ${a.kind}`, ...where });
   }

@@ -21,14 +21,14 @@ import { readJson, writeJson } from '../files.js';
 import type { Preprocessing } from '../features/preprocessing.js';
 import type { Logger } from '../logger.js';
 import { checkBatch, imputedLines, readPredictionSchema } from '../predict/check.js';
-import { checkedRecord, describeFiles, exampleText } from '../predict/report.js';
+import { checkedRecord, describeFiles } from '../predict/report.js';
 import { predictionMarkdown } from '../report/prediction.js';
 import { checkKeptNames } from '../predict/rows.js';
 import { scoreChunks } from '../predict/score.js';
 import { openPredictionWriter, predictionFormat } from '../predict/writer.js';
 import { listVersions, recordedChecksums, readProduction, verifiedProductionDir, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
-import type { Anomaly } from '../validate/checker.js';
+import { type Anomaly, anomalyText } from '../validate/checker.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
 
 /** Options of `ct predict` beyond the common ones. */
@@ -157,8 +157,8 @@ async function scoreToFile(
 /** Errors with where they were first seen; warnings as information. */
 function logAnomalies(logger: Logger, anomalies: readonly Anomaly[]): void {
   for (const a of anomalies) {
-    if (a.severity === 'error') logger.error(`${a.message}${exampleText(a)}`);
-    else logger.info(`warning: ${a.message}`);
+    if (a.severity === 'error') logger.error(anomalyText(a));
+    else logger.info(`warning: ${anomalyText(a)}`);
   }
 }
 

@@ -22,7 +22,7 @@ import { lineDiff } from '../report/diff.js';
 import { validationMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
-import type { CheckerOptions } from '../validate/checker.js';
+import { anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
 import { createPartitionNullShares, type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
 import { createStatistics, type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
@@ -290,10 +290,15 @@ function writeValidation(ctx: StageContext, result: ValidationResult): void {
 
 /** Logs the partitions left out and every anomaly, errors as errors (they stop the run). */
 function logFindings(ctx: StageContext, result: ValidationResult): void {
-  for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join('; ')}`);
+  const report = displayPath(artifactPaths(ctx.outDir).validationReport);
+  for (const q of result.quarantined) {
+    // The first reason is the most telling (errors come ranked); the rest are in the report.
+    const more = q.reasons.length > 1 ? ` (and ${q.reasons.length - 1} more in ${report})` : '';
+    ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? 'refused'}${more}`);
+  }
   for (const a of result.anomalies) {
-    if (a.severity === 'error') ctx.logger.error(a.message);
-    else ctx.logger.info(`warning: ${a.message}`);
+    if (a.severity === 'error') ctx.logger.error(anomalyText(a));
+    else ctx.logger.info(`warning: ${anomalyText(a)}`);
   }
 }
 

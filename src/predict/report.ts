@@ -2,7 +2,6 @@
  * The record of `ct predict`, its Markdown twin, and the phrases its log lines share. Pure.
  */
 import type { PredictionRecord } from '../artifacts.js';
-import type { Anomaly } from '../validate/checker.js';
 import type { BatchCheck } from './check.js';
 
 /** What the record says about the batch and the model before the batch is checked. */
@@ -39,10 +38,4 @@ export function describeFiles(files: readonly string[]): string {
   if (files.length === 1) return files[0]!;
   if (files.length <= 5) return `${files.length} files (${files.join(', ')})`;
   return `${files.length} files (${files[0]} .. ${files.at(-1)})`;
-}
-
-/** Where an anomaly was first seen, as a suffix of its message ('' without an example). */
-export function exampleText(a: Anomaly): string {
-  const e = a.examples[0];
-  return e === undefined ? '' : ` (first at ${e.file} row ${e.row}${e.value === undefined ? '' : `: ${e.value}`})`;
 }

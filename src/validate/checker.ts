@@ -29,6 +29,16 @@ export interface Anomaly {
   message: string;
 }
 
+/**
+ * The anomaly's message and, where the message does not already name its file, where it
+ * was first seen: ` (first at data/x.csv row 8,002: date)`.
+ */
+export function anomalyText(a: Anomaly): string {
+  const e = a.examples[0];
+  if (e === undefined || a.message.includes(e.file)) return a.message;
+  return `${a.message} (first at ${e.file} row ${e.row.toLocaleString('en-US')}${e.value === undefined ? '' : `: ${e.value}`})`;
+}
+
 export interface CheckerOptions {
   /** Severity per kind, overriding the defaults (the schema's per-column severities win). */
   severity?: Partial<Record<AnomalyKind, Severity>>;
@@ -319,6 +329,11 @@ type Push = (
   how?: { fallback?: Severity; severity?: Severity; share?: number },
 ) => void;
 
+/** `n` values, or 1 value. */
+function nValues(n: number): string {
+  return n === 1 ? '1 value' : `${n} values`;
+}
+
 function pct(share: number): string {
   return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
@@ -345,7 +360,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'unparseable_value',
       c,
       s.unparseable,
-      `${name}: ${s.unparseable.count} values are not ${c.type === 'timestamp' ? 'dates or times' : `${c.type}s`}: ${s.unparseable.topValues()}`,
+      `${name}: ${s.unparseable.count === 1 ? `1 value is not a ${c.type === 'timestamp' ? 'date or time' : c.type}` : `${s.unparseable.count} values are not ${c.type === 'timestamp' ? 'dates or times' : `${c.type}s`}`}: ${s.unparseable.topValues()}`,
     );
   }
   if (s.nulls.count === s.present) {
@@ -360,14 +375,14 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
   const show = (v: number | undefined): string => (v === undefined ? '' : c.type === 'timestamp' ? new Date(v).toISOString() : String(v));
-  if (s.belowConstraint.count > 0) push('out_of_range', c, s.belowConstraint, `${name}: ${s.belowConstraint.count} values below the minimum ${show(s.min)}`);
-  if (s.aboveConstraint.count > 0) push('out_of_range', c, s.aboveConstraint, `${name}: ${s.aboveConstraint.count} values above the maximum ${show(s.max)}`);
+  if (s.belowConstraint.count > 0) push('out_of_range', c, s.belowConstraint, `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show(s.min)}`);
+  if (s.aboveConstraint.count > 0) push('out_of_range', c, s.aboveConstraint, `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show(s.max)}`);
   if (s.outsideInferred.count > 0) {
     push(
       'out_of_range',
       c,
       s.outsideInferred,
-      `${name}: ${s.outsideInferred.count} values outside the range seen in the reference data, ${show(s.rangeMin)}..${show(s.rangeMax)} (widen "range" in the schema if they are valid)`,
+      `${name}: ${nValues(s.outsideInferred.count)} outside the range seen in the reference data, ${show(s.rangeMin)}..${show(s.rangeMax)} (widen "range" in the schema if they are valid)`,
       { fallback: 'warning' },
     );
   }
@@ -380,8 +395,20 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`,
     );
   }
-  if (s.regex.count > 0) push('regex_mismatch', c, s.regex, `${name}: ${s.regex.count} values do not match /${c.regex}/: ${s.regex.topValues()}`);
-  if (s.unique.count > 0) push('unique_violation', c, s.unique, `${name} should be unique, ${s.unique.count} values repeat: ${s.unique.topValues()}`);
+  if (s.regex.count > 0)
+    push(
+      'regex_mismatch',
+      c,
+      s.regex,
+      `${name}: ${nValues(s.regex.count)} ${s.regex.count === 1 ? 'does' : 'do'} not match /${c.regex}/: ${s.regex.topValues()}`,
+    );
+  if (s.unique.count > 0)
+    push(
+      'unique_violation',
+      c,
+      s.unique,
+      `${name} should be unique, ${nValues(s.unique.count)} ${s.unique.count === 1 ? 'repeats' : 'repeat'}: ${s.unique.topValues()}`,
+    );
 }
 
 /**

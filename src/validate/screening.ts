@@ -253,7 +253,10 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     }
     // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
     const errors = entry.anomalies.filter((a) => a.severity === 'error');
-    const blocking = findings.filter((f) => severityOf(f.kind, config) === 'error');
+    const blocking = rowCountFirst(
+      findings.filter((f) => severityOf(f.kind, config) === 'error'),
+      (f) => f,
+    );
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -300,6 +303,11 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   };
 }
 
+/** `items` with the row count's first (stable otherwise): the plainest sign of a partial or doubled upload. */
+function rowCountFirst<T>(items: readonly T[], finding: (item: T) => HistoryFinding): T[] {
+  return [...items].sort((a, b) => Number(finding(b).kind === 'partition_rows') - Number(finding(a).kind === 'partition_rows'));
+}
+
 /** One anomaly per kind and column of the newest partition's findings: its strongest, naming the other statistics that moved with it. */
 function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition, rows: number, config: CtConfig): Anomaly[] {
   const groups = new Map<string, HistoryFinding[]>();
@@ -308,9 +316,7 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const labelText = config.label.text;
-  // The row count first: the plainest sign of a partial or doubled upload.
-  const ordered = [...groups.values()].sort((a, b) => Number(b[0]!.kind === 'partition_rows') - Number(a[0]!.kind === 'partition_rows'));
-  return ordered.map(([strongest, ...others]): Anomaly => ({
+  return rowCountFirst([...groups.values()], (group) => group[0]!).map(([strongest, ...others]): Anomaly => ({
     column: strongest!.column,
     kind: strongest!.kind,
     severity: severityOf(strongest!.kind, config),

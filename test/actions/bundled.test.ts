@@ -228,11 +228,11 @@ describe('bundled actions, in the order of ct.yml', () => {
     const bad = await step('predict', { ...common, data: 'bad.csv', out: 'out-bad' });
     expect(bad.status).toBe(1);
     expect(bad.outputs).toMatchObject({ ok: 'false', predictions: '' });
-    expect(bad.stdout).toMatch(/^::error title=ct%3A unparseable_value,file=bad\.csv,line=2::column "distance": 1 values are not numbers: far/m);
+    expect(bad.stdout).toMatch(/^::error title=ct%3A unparseable_value,file=bad\.csv,line=2::column "distance": 1 value is not a number: far/m);
     expect(bad.stdout).toMatch(/^::error::refusing to score bad\.csv: 1 error anomaly \(see the job summary\)$/m);
     // One annotation per finding, on its file; the log names it an error once more, as a plain line.
-    expect(bad.stdout.match(/^::(error|warning)[^\n]*column "distance": 1 values are not numbers/gm)).toHaveLength(1);
-    expect(bad.stdout).toMatch(/^error: column "distance": 1 values are not numbers: far/m);
+    expect(bad.stdout.match(/^::(error|warning)[^\n]*column "distance": 1 value is not a number/gm)).toHaveLength(1);
+    expect(bad.stdout).toMatch(/^error: column "distance": 1 value is not a number: far/m);
   });
 });
 

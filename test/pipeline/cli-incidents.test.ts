@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readTables } from '../../src/data/read.js';
 import type { Column, Table } from '../../src/data/table.js';
+import { type Anomaly, anomalyText } from '../../src/validate/checker.js';
 import { treeDigest } from '../helpers.js';
 import { ct, LOOSE_LATENCY_MS, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from './repo.js';
 
 interface Validation {
   ok: boolean;
   files: string[];
-  anomalies: Array<{ kind: string; severity: string; column: string | null; message: string }>;
+  anomalies: Anomaly[];
   quarantined: Array<{ date: string; file: string; reasons: string[] }>;
   history: { days: number; skipped: string | null };
 }
@@ -77,7 +78,7 @@ describe('data incidents on real flights days', () => {
     expect(r.status).toBe(1);
     const v = readValidation(repo);
     // Each error anomaly is one line the terminal names an error.
-    for (const a of v.anomalies.filter((x) => x.severity === 'error')) expect(r.stderr.split('\n')).toContain(`error: ${a.message}`);
+    for (const a of v.anomalies.filter((x) => x.severity === 'error')) expect(r.stderr.split('\n')).toContain(`error: ${anomalyText(a)}`);
     expect(v.ok).toBe(false);
     // Stopped before training: no candidate was written, and production is unchanged.
     expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
@@ -96,13 +97,17 @@ describe('data incidents on real flights days', () => {
     expect(errorKinds(v)).toEqual(expect.arrayContaining(['negative_value', 'partition_rows']));
     const negative = v.anomalies.find((a) => a.kind === 'negative_value')!;
     expect(negative.message).toMatch(/column "distance": 100 of 2000 values \(5\.0%\) are negative/);
+    // The terminal line says where to look: the first negative row of the file.
+    expect(anomalyText(negative)).toMatch(/ \(first at data\/flights\/2001-03-01\.csv row 20: -\d+\)$/);
   });
 
   test('the 2,000 clean rows of the day on their own stop the run: a partial upload', () => {
     writeFileSync(partition(), csvOf(march1, 2_000));
     const v = stopsAtValidation();
     expect(errorKinds(v)).toContain('partition_rows');
-    expect(v.anomalies.find((a) => a.kind === 'partition_rows')!.message).toMatch(/2001-03-01\.csv: row count is 2,000, expected about 1\d,\d{3}/);
+    expect(v.anomalies.find((a) => a.kind === 'partition_rows')!.message).toMatch(
+      /2001-03-01\.csv: row count is 2,000, expected about 1\d,\d{3}.*8\d% of the expected rows missing: a partial upload\?/,
+    );
   });
 
   test('the whole day with distance in kilometres stops the run at validation', () => {
@@ -117,11 +122,17 @@ describe('data incidents on real flights days', () => {
   test('the next day, the bad partition is quarantined and validation goes on without it; --accept takes it back', () => {
     writeFileSync(partition(), csvOf(march1, 2_000));
     cpSync(march2, path.join(repo, 'data/flights/2001-03-02.parquet'));
-    const next = ct(repo, ['validate', '--quiet']);
+    const next = ct(repo, ['validate']);
     expect(next.status).toBe(0);
     let v = readValidation(repo);
     expect(v.quarantined.map((q) => q.date)).toEqual(['2001-03-01']);
     expect(v.quarantined[0]!.reasons.join(' ')).toMatch(/row count is 2,000/);
+    // One line in the log: the first reason, the rest counted and left to the report.
+    const leftOut = next.stderr.split('\n').filter((l) => l.includes('left out data/flights/2001-03-01.csv'));
+    expect(leftOut).toHaveLength(1);
+    const others = v.quarantined[0]!.reasons.length - 1;
+    expect(leftOut[0]).toMatch(/quarantined until it is fixed or accepted\): [^;]*row count is 2,000/);
+    if (others > 0) expect(leftOut[0]).toContain(`(and ${others} more in out/validation.md)`);
     expect(v.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(false);
     expect(readFileSync(path.join(repo, 'out/validation.md'), 'utf8')).toMatch(/Left out of this window[\s\S]*2001-03-01\.csv/);
 

@@ -7,6 +7,7 @@ import {
   nullColumn,
   nullCount,
   sliceRows,
+  stringColumnOf,
   tf_exports
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -14,7 +15,9 @@ import {
   CHUNK_BYTES,
   DATA_EXTENSIONS,
   DEFAULT_CONFIG,
+  DEFAULT_CONSTRAINT_TOLERANCE,
   DEFAULT_OUT,
+  DEFAULT_SEVERITY,
   MAY_ANY,
   MAY_BOOLEAN,
   MAY_NUMBER,
@@ -22,6 +25,7 @@ import {
   asRemote,
   assertColumnsExist,
   assertDataFile,
+  boundValue,
   checkedChunkRows,
   checkedDays,
   countLineBreaks,
@@ -75,6 +79,597 @@ import {
 // src/actions/run-action.ts
 import path from "node:path";
 
+// src/data/hash.ts
+function hashText(text, seed = 2166136261) {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h;
+}
+
+// src/validate/checker.ts
+function anomalyText(a) {
+  const e = a.examples[0];
+  if (e === void 0 || a.message.includes(e.file)) return a.message;
+  return `${a.message} (first at ${e.file} row ${e.row.toLocaleString("en-US")}${e.value === void 0 ? "" : `: ${e.value}`})`;
+}
+var MAX_EXAMPLES = 20;
+var DUPLICATE_CAPACITY_LOG2 = 22;
+var Finding = class {
+  count = 0;
+  examples = [];
+  /** Counts by value, made at the first tally (most findings of a served request never see one). */
+  values = null;
+  /** Lowest and highest value hit (numbers only: `see`). */
+  low = Infinity;
+  high = -Infinity;
+  /** Hits per file, where a file's share matters (the inferred constraints' tolerance is per partition). */
+  byFile = null;
+  hit(chunk, row, value) {
+    this.count++;
+    if (this.byFile !== null) {
+      const file = locateRow(chunk, row).file;
+      this.byFile.set(file, (this.byFile.get(file) ?? 0) + 1);
+    }
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(value === void 0 ? locateRow(chunk, row) : { ...locateRow(chunk, row), value });
+  }
+  /** Counts by value, for messages like "unseen values: XNA (12), YZZ (3)". */
+  tally(value, n = 1) {
+    this.values ??= /* @__PURE__ */ new Map();
+    if (this.values.size < 1e3 || this.values.has(value)) this.values.set(value, (this.values.get(value) ?? 0) + n);
+  }
+  /** Back to no hits; an untouched finding costs nothing (returned anomalies keep their examples). */
+  reset() {
+    if (this.count === 0 && this.values === null) return;
+    this.count = 0;
+    this.examples = [];
+    this.values = null;
+    this.low = Infinity;
+    this.high = -Infinity;
+    this.byFile?.clear();
+  }
+  /** Records the value of a numeric hit, for messages like "lowest -12". */
+  see(x) {
+    if (x < this.low) this.low = x;
+    if (x > this.high) this.high = x;
+  }
+  topValues(k = 5) {
+    return [...(this.values ?? /* @__PURE__ */ new Map()).entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([v, n]) => `${v} (${n})`).join(", ");
+  }
+};
+var domainSets = /* @__PURE__ */ new WeakMap();
+function domainSet(domain) {
+  let cached = domainSets.get(domain);
+  if (cached?.length !== domain.length) {
+    cached = { length: domain.length, set: new Set(domain) };
+    domainSets.set(domain, cached);
+  }
+  return cached.set;
+}
+var ColumnState = class {
+  constructor(schema) {
+    this.schema = schema;
+    this.min = boundValue(schema, schema.min);
+    this.max = boundValue(schema, schema.max);
+    this.rangeMin = boundValue(schema, schema.range?.min);
+    this.rangeMax = boundValue(schema, schema.range?.max);
+    const k = schema.type === "number" ? schema.constraints : void 0;
+    this.nonNegative = k?.nonNegative === true;
+    this.integer = k?.integer === true;
+    this.bandMin = k?.band?.min ?? -Infinity;
+    this.bandMax = k?.band?.max ?? Infinity;
+    this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
+    this.domain = schema.domain === void 0 ? null : domainSet(schema.domain);
+    this.pattern = schema.regex === void 0 ? null : new RegExp(`^(?:${schema.regex})$`);
+    this.seen = schema.unique === true ? /* @__PURE__ */ new Set() : null;
+  }
+  schema;
+  rows = 0;
+  present = 0;
+  nulls = new Finding();
+  typeMismatch = new Finding();
+  unparseable = new Finding();
+  nonFinite = new Finding();
+  belowConstraint = new Finding();
+  aboveConstraint = new Finding();
+  outsideInferred = new Finding();
+  negative = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
+  nonInteger = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
+  outsideBand = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
+  /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
+  valuesByFile = /* @__PURE__ */ new Map();
+  unseen = new Finding();
+  regex = new Finding();
+  unique = new Finding();
+  seen;
+  seenTypes = /* @__PURE__ */ new Set();
+  min;
+  max;
+  rangeMin;
+  rangeMax;
+  /** Inferred constraints of a number column (inactive otherwise: false, ±Infinity). */
+  nonNegative;
+  integer;
+  bandMin;
+  bandMax;
+  tolerance;
+  domain;
+  pattern;
+  /** Back to no rows seen. */
+  reset() {
+    this.rows = 0;
+    this.present = 0;
+    for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
+      f.reset();
+    for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
+    if (this.valuesByFile.size > 0) this.valuesByFile.clear();
+    this.seen?.clear();
+    if (this.seenTypes.size > 0) this.seenTypes.clear();
+  }
+};
+var OTHER_DELIMITERS = [";", "	", "|"];
+function otherDelimiter(name, known) {
+  for (const d of OTHER_DELIMITERS) {
+    const parts = name.split(d);
+    if (parts.length >= 2 && parts.filter((p) => known.has(p.trim())).length >= 2) return d === "	" ? "tabs" : `"${d}"`;
+  }
+  return null;
+}
+function createAnomalyChecker(schema, options = {}) {
+  const states = schema.columns.map((c) => new ColumnState(c));
+  const known = new Set(schema.columns.map((c) => c.name));
+  const newColumns = /* @__PURE__ */ new Map();
+  const duplicates = options.duplicates === false ? null : new RowHashSet(DUPLICATE_CAPACITY_LOG2);
+  const duplicateFinding = new Finding();
+  const outsideFinding = new Finding();
+  let rows = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    reset() {
+      rows = 0;
+      for (const state of states) state.reset();
+      newColumns.clear();
+      duplicates?.clear();
+      duplicateFinding.reset();
+      outsideFinding.reset();
+    },
+    add(chunk) {
+      rows += chunk.rowCount;
+      for (const state of states) checkColumn(state, chunk);
+      for (const column of chunk.columns) {
+        if (known.has(column.name)) continue;
+        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0 };
+        entry.rows += chunk.rowCount;
+        newColumns.set(column.name, entry);
+      }
+      if (duplicates !== null) findDuplicates(chunk, duplicates, duplicateFinding);
+      if (options.partitionTime !== void 0) findOutsidePartition(chunk, options.partitionTime, outsideFinding);
+    },
+    result() {
+      const out = [];
+      const severityOf = (kind, column, fallback) => column?.severity?.[kind] ?? options.severity?.[kind] ?? fallback ?? DEFAULT_SEVERITY[kind];
+      const push = (kind, column, f, message, how = {}) => {
+        out.push({
+          column: column?.name ?? null,
+          kind,
+          severity: how.severity ?? severityOf(kind, column ?? void 0, how.fallback),
+          count: f.count,
+          share: how.share ?? (rows === 0 ? 0 : f.count / rows),
+          examples: f.examples,
+          message
+        });
+      };
+      if (rows === 0) push("empty_batch", null, { count: 0, examples: [] }, "the batch has no rows");
+      if (options.expectedRows !== void 0 && rows > 0) {
+        const { min, max, reason } = options.expectedRows;
+        if (min !== void 0 && rows < min || max !== void 0 && rows > max) {
+          push("row_count_out_of_range", null, { count: rows, examples: [] }, `the batch has ${rows} rows, expected ${min ?? 0}..${max ?? "\u221E"} (${reason})`);
+        }
+      }
+      for (const s of states) reportColumn(s, rows, push);
+      for (const [name, info2] of newColumns) {
+        const delimiter = otherDelimiter(name, known);
+        push(
+          "new_column",
+          null,
+          { count: info2.rows, examples: [] },
+          delimiter === null ? `column "${name}" (${info2.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export` : `column "${name}" (${info2.type}) is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`
+        );
+        out[out.length - 1].column = name;
+      }
+      if (duplicateFinding.count > 0 || duplicates?.full === true) {
+        const coverage = duplicates?.full === true ? ` (checked the first ${duplicates.size} distinct rows only)` : "";
+        if (duplicateFinding.count > 0)
+          push("duplicate_rows", null, duplicateFinding, `${duplicateFinding.count} rows repeat an earlier row exactly${coverage}`);
+      }
+      if (outsideFinding.count > 0) {
+        const time = states.find((st) => st.schema.name === options.partitionTime)?.schema ?? null;
+        push(
+          "outside_partition",
+          time,
+          outsideFinding,
+          `${outsideFinding.count} rows have a "${options.partitionTime}" on another day than the one their partition file is named for (late or misfiled rows; the window and the time split go by file names)`
+        );
+        out[out.length - 1].column = options.partitionTime;
+      }
+      return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+    }
+  };
+}
+var PARTITION_FILE = /(?:^|[/\\])(\d{4})-(\d{2})-(\d{2})\.[A-Za-z]+$/;
+function findOutsidePartition(chunk, name, finding) {
+  const column = findColumn(chunk, name);
+  if (column === void 0 || column.type !== "timestamp") return;
+  for (const source of chunk.sources) {
+    const m = PARTITION_FILE.exec(source.file);
+    if (m === null) continue;
+    const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY;
+    for (let row = source.start; row < source.start + source.rows; row++) {
+      const t = column.values[row];
+      if (Number.isNaN(t) || column.nulls !== null && column.nulls[row] === 1) continue;
+      if (Math.floor(t / MS_PER_DAY) !== day) finding.hit(chunk, row, new Date(t).toISOString());
+    }
+  }
+}
+function nValues(n) {
+  return n === 1 ? "1 value" : `${n} values`;
+}
+function pct(share) {
+  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
+}
+function pctAbove(share, limit) {
+  for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
+  return pct(share);
+}
+function reportColumn(s, rows, push) {
+  const c = s.schema;
+  const name = `column "${c.name}"`;
+  if (s.present < s.rows || s.present === 0 && rows > 0) {
+    const missing = rows - s.present;
+    push("missing_column", c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${s.present > 0 ? ` from ${missing} of ${rows} rows` : ""}`);
+  }
+  if (s.present === 0) return;
+  if (s.typeMismatch.count > 0) {
+    push("type_mismatch", c, s.typeMismatch, `${name} is ${[...s.seenTypes].join("/")} in ${s.typeMismatch.count} rows, the schema says ${c.type}`);
+  }
+  if (s.unparseable.count > 0) {
+    push(
+      "unparseable_value",
+      c,
+      s.unparseable,
+      `${name}: ${s.unparseable.count === 1 ? `1 value is not a ${c.type === "timestamp" ? "date or time" : c.type}` : `${s.unparseable.count} values are not ${c.type === "timestamp" ? "dates or times" : `${c.type}s`}`}: ${s.unparseable.topValues()}`
+    );
+  }
+  if (s.nulls.count === s.present) {
+    push("all_null", c, s.nulls, `${name} is null in every row`);
+  } else if (s.nulls.count / s.present > c.maxNullFraction) {
+    push(
+      "nulls_above_threshold",
+      c,
+      s.nulls,
+      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`
+    );
+  }
+  if (s.nonFinite.count > 0) push("non_finite", c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
+  const show2 = (v) => v === void 0 ? "" : c.type === "timestamp" ? new Date(v).toISOString() : String(v);
+  if (s.belowConstraint.count > 0) push("out_of_range", c, s.belowConstraint, `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show2(s.min)}`);
+  if (s.aboveConstraint.count > 0) push("out_of_range", c, s.aboveConstraint, `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show2(s.max)}`);
+  if (s.outsideInferred.count > 0) {
+    push(
+      "out_of_range",
+      c,
+      s.outsideInferred,
+      `${name}: ${nValues(s.outsideInferred.count)} outside the range seen in the reference data, ${show2(s.rangeMin)}..${show2(s.rangeMax)} (widen "range" in the schema if they are valid)`,
+      { fallback: "warning" }
+    );
+  }
+  reportConstraints(s, push);
+  if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
+    push(
+      "unseen_category",
+      c,
+      s.unseen,
+      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`
+    );
+  }
+  if (s.regex.count > 0)
+    push(
+      "regex_mismatch",
+      c,
+      s.regex,
+      `${name}: ${nValues(s.regex.count)} ${s.regex.count === 1 ? "does" : "do"} not match /${c.regex}/: ${s.regex.topValues()}`
+    );
+  if (s.unique.count > 0)
+    push(
+      "unique_violation",
+      c,
+      s.unique,
+      `${name} should be unique, ${nValues(s.unique.count)} ${s.unique.count === 1 ? "repeats" : "repeat"}: ${s.unique.topValues()}`
+    );
+}
+function reportConstraints(s, push) {
+  const c = s.schema;
+  const values = s.present - s.nulls.count;
+  const tolerance = s.tolerance;
+  const report = (kind, f, what, why, field, relax) => {
+    if (f.count === 0) return;
+    const share = values === 0 ? 0 : f.count / values;
+    let worst = null;
+    for (const [file, count] of f.byFile ?? []) {
+      const n = s.valuesByFile.get(file) ?? 0;
+      if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
+    }
+    const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
+    const within = share <= tolerance && (worst === null || worst.share <= tolerance);
+    const todo = within ? `That is within the tolerance of ${pct(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
+    const counted = partOfBatch ? `${worst.count} of ${worst.values} values (${pct(worst.share)}) in ${worst.file}` : `${f.count} of ${values} values (${pct(share)})`;
+    push(
+      kind,
+      c,
+      f,
+      `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`,
+      within ? { severity: "warning", share } : { share: partOfBatch ? worst.share : share }
+    );
+  };
+  const spread = (f) => f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`;
+  report(
+    "negative_value",
+    s.negative,
+    `are negative (${s.negative.low === s.negative.high ? s.negative.low : `lowest ${s.negative.low}`})`,
+    "every one of the reference values was >= 0 (constraints.nonNegative in the schema)",
+    "nonNegative",
+    "negative values are now valid"
+  );
+  report(
+    "outside_band",
+    s.outsideBand,
+    `are outside ${s.bandMin}..${s.bandMax} (${spread(s.outsideBand)})`,
+    `that band (constraints.band in the schema) is the range of the reference values${c.range === void 0 ? "" : `, ${String(c.range.min)}..${String(c.range.max)},`} widened by half its span on each side: values beyond it are implausible, not just new`,
+    "band",
+    "such values are now valid"
+  );
+  report(
+    "non_integer",
+    s.nonInteger,
+    `are not whole numbers (e.g. ${s.nonInteger.examples[0]?.value ?? s.nonInteger.low})`,
+    "every one of the reference values was a whole number (constraints.integer in the schema)",
+    "integer",
+    "fractional values are now valid"
+  );
+}
+function checkColumn(s, chunk) {
+  const n = chunk.rowCount;
+  s.rows += n;
+  const column = findColumn(chunk, s.schema.name);
+  if (column === void 0) return;
+  s.present += n;
+  const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
+  const want = s.schema.type;
+  let allNull = column.nulls !== null;
+  if (allNull) for (let i = 0; i < n && allNull; i++) allNull = column.nulls[i] === 1;
+  if (allNull) {
+    for (let i = 0; i < n; i++) s.nulls.hit(chunk, i);
+    return;
+  }
+  if (want === "number" || want === "timestamp") {
+    const values = numericView(s, column, chunk, want);
+    if (values === null) return;
+    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) {
+      for (const source of chunk.sources) {
+        let present = source.rows;
+        if (column.nulls !== null) for (let i = source.start; i < source.start + source.rows; i++) present -= column.nulls[i];
+        s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + present);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (isNullAt(i)) {
+        s.nulls.hit(chunk, i);
+        continue;
+      }
+      const x = values[i];
+      if (Number.isNaN(x)) continue;
+      if (!Number.isFinite(x)) {
+        s.nonFinite.hit(chunk, i, String(x));
+        continue;
+      }
+      if (s.min !== void 0 && x < s.min) s.belowConstraint.hit(chunk, i, show(x, want));
+      else if (s.max !== void 0 && x > s.max) s.aboveConstraint.hit(chunk, i, show(x, want));
+      else if (s.nonNegative && x < 0) {
+        s.negative.hit(chunk, i, String(x));
+        s.negative.see(x);
+      } else if (x < s.bandMin || x > s.bandMax) {
+        s.outsideBand.hit(chunk, i, String(x));
+        s.outsideBand.see(x);
+      } else if (s.rangeMin !== void 0 && x < s.rangeMin || s.rangeMax !== void 0 && x > s.rangeMax) s.outsideInferred.hit(chunk, i, show(x, want));
+      if (s.integer && Math.trunc(x) !== x) {
+        s.nonInteger.hit(chunk, i, String(x));
+        s.nonInteger.see(x);
+      }
+    }
+    if (column.type === "number" || column.type === "timestamp") {
+      for (let i = 0; i < n; i++) if (!isNullAt(i) && Number.isNaN(column.values[i])) s.nonFinite.hit(chunk, i, "NaN");
+    }
+    return;
+  }
+  if (want === "boolean") {
+    if (column.type === "boolean") {
+      for (let i = 0; i < n; i++) if (isNullAt(i)) s.nulls.hit(chunk, i);
+      return;
+    }
+    if (column.type !== "string") return mismatch(s, column, chunk);
+    const ok = column.dictionary.map((v) => /^(true|false)$/i.test(v));
+    for (let i = 0; i < n; i++) {
+      const code = column.codes[i];
+      if (code < 0) s.nulls.hit(chunk, i);
+      else if (!ok[code]) {
+        s.unparseable.hit(chunk, i, column.dictionary[code]);
+        s.unparseable.tally(column.dictionary[code]);
+      }
+    }
+    return;
+  }
+  const { codes, dictionary: dictionary2 } = stringView(column);
+  const inDomain = s.domain === null ? null : dictionary2.map((v) => s.domain.has(v));
+  const matches = s.pattern === null ? null : dictionary2.map((v) => s.pattern.test(v));
+  for (let i = 0; i < n; i++) {
+    const code = codes[i];
+    if (code < 0) {
+      s.nulls.hit(chunk, i);
+      continue;
+    }
+    if (inDomain !== null && !inDomain[code]) {
+      s.unseen.hit(chunk, i, dictionary2[code]);
+      s.unseen.tally(dictionary2[code]);
+    }
+    if (matches !== null && !matches[code]) {
+      s.regex.hit(chunk, i, dictionary2[code]);
+      s.regex.tally(dictionary2[code]);
+    }
+    if (s.seen !== null) {
+      const v = dictionary2[code];
+      if (s.seen.has(v)) {
+        s.unique.hit(chunk, i, v);
+        s.unique.tally(v);
+      } else s.seen.add(v);
+    }
+  }
+}
+function show(x, type) {
+  return type === "timestamp" ? new Date(x).toISOString() : String(x);
+}
+function mismatch(s, column, chunk) {
+  s.seenTypes.add(column.type);
+  for (let i = 0; i < chunk.rowCount; i++) {
+    if (column.nulls !== null && column.nulls[i] === 1) s.nulls.hit(chunk, i);
+    else s.typeMismatch.hit(chunk, i);
+  }
+}
+function numericView(s, column, chunk, want) {
+  if (column.type === want) return column.values;
+  if (column.type !== "string") {
+    mismatch(s, column, chunk);
+    return null;
+  }
+  const parsed = column.dictionary.map((v) => want === "number" ? parseNumber(v) : parseTimestampString(v));
+  const values = new Float64Array(chunk.rowCount);
+  for (let i = 0; i < chunk.rowCount; i++) {
+    const code = column.codes[i];
+    if (code < 0) continue;
+    const x = parsed[code];
+    values[i] = x;
+    if (!Number.isNaN(x)) continue;
+    const text = column.dictionary[code];
+    if (/^nan$/i.test(text.trim())) s.nonFinite.hit(chunk, i, text);
+    else {
+      s.unparseable.hit(chunk, i, text);
+      s.unparseable.tally(text);
+    }
+  }
+  return values;
+}
+function parseNumber(v) {
+  const t = v.trim();
+  return t === "" ? Number.NaN : Number(t);
+}
+function stringView(column) {
+  if (column.type === "string") return column;
+  return stringColumnOf(column.name, column.values.length, (i) => {
+    if (column.nulls !== null && column.nulls[i] === 1) return null;
+    const v = column.values[i];
+    return column.type === "boolean" ? v === 1 ? "true" : "false" : column.type === "timestamp" ? new Date(v).toISOString() : String(v);
+  });
+}
+var RowHashSet = class {
+  constructor(maxLog2) {
+    this.maxLog2 = maxLog2;
+  }
+  maxLog2;
+  table = new Float64Array(1 << 16);
+  size = 0;
+  full = false;
+  /** Empty again, at the smallest size. */
+  clear() {
+    this.table = new Float64Array(1 << 16);
+    this.size = 0;
+    this.full = false;
+  }
+  /** Adds `h`; true when it was already present. */
+  addOrHas(h) {
+    if ((this.size + 1) * 4 > this.table.length * 3) this.grow();
+    const mask = this.table.length - 1;
+    const key = h + 1;
+    let slot = key % this.table.length & mask;
+    for (; ; ) {
+      const v = this.table[slot];
+      if (v === 0) {
+        if (this.full) return false;
+        this.table[slot] = key;
+        this.size++;
+        return false;
+      }
+      if (v === key) return true;
+      slot = slot + 1 & mask;
+    }
+  }
+  grow() {
+    if (this.table.length >= 1 << this.maxLog2) {
+      this.full = true;
+      return;
+    }
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    const mask = this.table.length - 1;
+    for (const key of old) {
+      if (key === 0) continue;
+      let slot = key % this.table.length & mask;
+      while (this.table[slot] !== 0) slot = slot + 1 & mask;
+      this.table[slot] = key;
+    }
+  }
+};
+var scratch = new Float64Array(1);
+var scratchWords = new Uint32Array(scratch.buffer);
+function mix(h, x) {
+  h ^= x;
+  h = Math.imul(h ^ h >>> 16, 2246822507) >>> 0;
+  return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
+}
+function findDuplicates(chunk, set, finding) {
+  const hashes = rowHashes(chunk);
+  for (let i = 0; i < chunk.rowCount; i++) if (set.addOrHas(hashes[i])) finding.hit(chunk, i);
+}
+function rowHashes(chunk, skip = /* @__PURE__ */ new Set()) {
+  const n = chunk.rowCount;
+  const h1 = new Uint32Array(n).fill(2654435769);
+  const h2 = new Uint32Array(n).fill(2135587861);
+  const columns = [...chunk.columns].filter((c) => !skip.has(c.name)).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const column of columns) {
+    if (column.type === "string") {
+      const a = column.dictionary.map((s) => hashText(s));
+      const b = column.dictionary.map((s) => hashText(s, 16777619));
+      for (let i = 0; i < n; i++) {
+        const code = column.codes[i];
+        h1[i] = mix(h1[i], code < 0 ? 3735928559 : a[code]);
+        h2[i] = mix(h2[i], code < 0 ? 4277009102 : b[code]);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const isNull = column.nulls !== null && column.nulls[i] === 1;
+        scratch[0] = isNull ? Number.NaN : column.values[i];
+        h1[i] = mix(h1[i], isNull ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
+        h2[i] = mix(h2[i], isNull ? 4277009102 : scratchWords[1] + scratchWords[0]);
+      }
+    }
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (h1[i] & 1048575) * 4294967296 + h2[i];
+  return out;
+}
+
 // src/actions/logger.ts
 var actionsLogger = {
   info: (message) => info(message),
@@ -123,7 +718,7 @@ function annotateAnomalies(anomalies) {
   for (const a of anomalies) {
     const example = a.examples[0];
     const where = example === void 0 ? {} : { file: example.file, .../\.(csv|jsonl?)$/i.test(example.file) ? { startLine: example.row + (/\.csv$/i.test(example.file) ? 1 : 0) } : {} };
-    const text = `${a.message}${example === void 0 ? "" : ` (first at ${example.file} row ${example.row})`}`;
+    const text = anomalyText(a);
     if (a.severity === "error") error(text, { title: `ct: ${a.kind}`, ...where });
     else warning(text, { title: `ct: ${a.kind}`, ...where });
   }
@@ -2184,13 +2779,13 @@ function readDataPage(bytes, daph, { type, element, schemaPath: schemaPath2 }) {
   let dataPage;
   const repetitionLevels = readRepetitionLevels(reader, daph, schemaPath2);
   const { definitionLevels, numNulls } = readDefinitionLevels(reader, daph, schemaPath2);
-  const nValues = daph.num_values - numNulls;
+  const nValues2 = daph.num_values - numNulls;
   if (daph.encoding === "PLAIN") {
-    dataPage = readPlain(reader, type, nValues, element.type_length);
+    dataPage = readPlain(reader, type, nValues2, element.type_length);
   } else if (daph.encoding === "PLAIN_DICTIONARY" || daph.encoding === "RLE_DICTIONARY" || daph.encoding === "RLE") {
     const bitWidth3 = type === "BOOLEAN" ? 1 : view.getUint8(reader.offset++);
     if (bitWidth3) {
-      dataPage = new Array(nValues);
+      dataPage = new Array(nValues2);
       if (type === "BOOLEAN") {
         readRleBitPackedHybrid(reader, bitWidth3, dataPage);
         dataPage = dataPage.map((x) => !!x);
@@ -2198,22 +2793,22 @@ function readDataPage(bytes, daph, { type, element, schemaPath: schemaPath2 }) {
         readRleBitPackedHybrid(reader, bitWidth3, dataPage, view.byteLength - reader.offset);
       }
     } else {
-      dataPage = new Uint8Array(nValues);
+      dataPage = new Uint8Array(nValues2);
     }
   } else if (daph.encoding === "BYTE_STREAM_SPLIT") {
-    dataPage = byteStreamSplit(reader, nValues, type, element.type_length);
+    dataPage = byteStreamSplit(reader, nValues2, type, element.type_length);
   } else if (daph.encoding === "ALP") {
-    dataPage = alpDecode(reader, nValues, type);
+    dataPage = alpDecode(reader, nValues2, type);
   } else if (daph.encoding === "DELTA_BINARY_PACKED") {
     const int32 = type === "INT32";
-    dataPage = int32 ? new Int32Array(nValues) : new BigInt64Array(nValues);
-    deltaBinaryUnpack(reader, nValues, dataPage);
+    dataPage = int32 ? new Int32Array(nValues2) : new BigInt64Array(nValues2);
+    deltaBinaryUnpack(reader, nValues2, dataPage);
   } else if (daph.encoding === "DELTA_LENGTH_BYTE_ARRAY") {
-    dataPage = new Array(nValues);
-    deltaLengthByteArray(reader, nValues, dataPage);
+    dataPage = new Array(nValues2);
+    deltaLengthByteArray(reader, nValues2, dataPage);
   } else if (daph.encoding === "DELTA_BYTE_ARRAY") {
-    dataPage = new Array(nValues);
-    deltaByteArray(reader, nValues, dataPage);
+    dataPage = new Array(nValues2);
+    deltaByteArray(reader, nValues2, dataPage);
   } else {
     throw new Error(`parquet unsupported encoding: ${daph.encoding}`);
   }
@@ -2277,31 +2872,31 @@ function readDataPageV2(compressedBytes, ph, columnDecoder) {
   const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const pageReader = { view: pageView, offset: 0 };
   let dataPage;
-  const nValues = daph2.num_values - daph2.num_nulls;
+  const nValues2 = daph2.num_values - daph2.num_nulls;
   if (daph2.encoding === "PLAIN") {
-    dataPage = readPlain(pageReader, type, nValues, element.type_length);
+    dataPage = readPlain(pageReader, type, nValues2, element.type_length);
   } else if (daph2.encoding === "RLE") {
-    dataPage = new Array(nValues);
+    dataPage = new Array(nValues2);
     readRleBitPackedHybrid(pageReader, 1, dataPage);
     dataPage = dataPage.map((x) => !!x);
   } else if (daph2.encoding === "PLAIN_DICTIONARY" || daph2.encoding === "RLE_DICTIONARY") {
     const bitWidth3 = pageView.getUint8(pageReader.offset++);
-    dataPage = new Array(nValues);
+    dataPage = new Array(nValues2);
     readRleBitPackedHybrid(pageReader, bitWidth3, dataPage, uncompressedPageSize - 1);
   } else if (daph2.encoding === "DELTA_BINARY_PACKED") {
     const int32 = type === "INT32";
-    dataPage = int32 ? new Int32Array(nValues) : new BigInt64Array(nValues);
-    deltaBinaryUnpack(pageReader, nValues, dataPage);
+    dataPage = int32 ? new Int32Array(nValues2) : new BigInt64Array(nValues2);
+    deltaBinaryUnpack(pageReader, nValues2, dataPage);
   } else if (daph2.encoding === "DELTA_LENGTH_BYTE_ARRAY") {
-    dataPage = new Array(nValues);
-    deltaLengthByteArray(pageReader, nValues, dataPage);
+    dataPage = new Array(nValues2);
+    deltaLengthByteArray(pageReader, nValues2, dataPage);
   } else if (daph2.encoding === "DELTA_BYTE_ARRAY") {
-    dataPage = new Array(nValues);
-    deltaByteArray(pageReader, nValues, dataPage);
+    dataPage = new Array(nValues2);
+    deltaByteArray(pageReader, nValues2, dataPage);
   } else if (daph2.encoding === "BYTE_STREAM_SPLIT") {
-    dataPage = byteStreamSplit(pageReader, nValues, type, element.type_length);
+    dataPage = byteStreamSplit(pageReader, nValues2, type, element.type_length);
   } else if (daph2.encoding === "ALP") {
-    dataPage = alpDecode(pageReader, nValues, type);
+    dataPage = alpDecode(pageReader, nValues2, type);
   } else {
     throw new Error(`parquet unsupported encoding: ${daph2.encoding}`);
   }
@@ -7603,7 +8198,7 @@ var Scratch = class {
 function grownSize(n) {
   return 1 << Math.ceil(Math.log2(Math.max(n, 1024)));
 }
-var scratch = new Scratch();
+var scratch2 = new Scratch();
 function decodeColumnChunk(bytes, meta, sink, rowStart, rowCount, compressors2) {
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const maxDefinition = maxDefinitionLevel(sink.schemaPath);
@@ -7682,7 +8277,7 @@ function decodeDataPageV1(header, compressed, meta, sink, row, maxDefinition, di
   if (maxDefinition > 0) {
     const length = readUint32(page, pos);
     pos += 4;
-    levels = scratch.levelsFor(n);
+    levels = scratch2.levelsFor(n);
     decodeHybrid(page, pos, pos + length, bitWidth2(maxDefinition), levels, n);
     pos += length;
     present = countEqual(levels, n, maxDefinition);
@@ -7705,7 +8300,7 @@ function decodeDataPageV2(header, compressed, meta, sink, row, maxDefinition, di
   let levels = null;
   const present = n - h2.num_nulls;
   if (maxDefinition > 0 && present !== n) {
-    levels = scratch.levelsFor(n);
+    levels = scratch2.levelsFor(n);
     decodeHybrid(compressed, levelsStart, valuesStart, bitWidth2(maxDefinition), levels, n);
   }
   const uncompressedSize = header.uncompressed_page_size - valuesStart;
@@ -7722,7 +8317,7 @@ function decodeValues(encoding, page, pos, present, n, levels, maxDefinition, me
   if (encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY") {
     if (dictionary2 === null) throw new CorruptPageError("dictionary-encoded page without a dictionary page");
     const width = page[pos];
-    const indices = scratch.indicesFor(present);
+    const indices = scratch2.indicesFor(present);
     decodeHybrid(page, pos + 1, page.length, width, indices, present);
     const size = dictionary2.length;
     if (levels === null) {
@@ -7743,7 +8338,7 @@ function decodeValues(encoding, page, pos, present, n, levels, maxDefinition, me
     return;
   }
   if (encoding === "RLE") {
-    const values2 = scratch.indicesFor(present);
+    const values2 = scratch2.indicesFor(present);
     decodeHybrid(page, pos + 4, pos + 4 + readUint32(page, pos), 1, values2, present);
     scatter(values2, present, n, levels, maxDefinition, sink, row);
     return;
@@ -7752,7 +8347,7 @@ function decodeValues(encoding, page, pos, present, n, levels, maxDefinition, me
     decodePlain(page, pos, n, meta, sink, out, row);
     return;
   }
-  const values = sink.value.kind === "string" || sink.value.kind === "boolean" ? scratch.indicesFor(present) : scratch.valuesFor(present);
+  const values = sink.value.kind === "string" || sink.value.kind === "boolean" ? scratch2.indicesFor(present) : scratch2.valuesFor(present);
   decodePlain(page, pos, present, meta, sink, values, 0);
   scatter(values, present, n, levels, maxDefinition, sink, row);
 }
@@ -7857,11 +8452,11 @@ function decodePlainStrings(page, view, pos, count, type, width, uuid, sink, out
 }
 function scatterDecoded(data, definitionLevels, maxDefinition, n, sink, row) {
   const present = data.length;
-  const values = sink.value.kind === "number" || sink.value.kind === "timestamp" ? scratch.valuesFor(present) : scratch.indicesFor(present);
+  const values = sink.value.kind === "number" || sink.value.kind === "timestamp" ? scratch2.valuesFor(present) : scratch2.indicesFor(present);
   for (let i = 0; i < present; i++) values[i] = convertDecoded(data[i], sink);
   let levels = null;
   if (definitionLevels.length > 0 && present !== n) {
-    levels = scratch.levelsFor(n);
+    levels = scratch2.levelsFor(n);
     for (let i = 0; i < n; i++) levels[i] = definitionLevels[i];
   }
   scatter(values, present, n, levels, maxDefinition, sink, row);
@@ -8415,7 +9010,7 @@ function hashSplit(table, options) {
   let evaluationCount = 0;
   for (let i = 0; i < n; i++) {
     let h = seed;
-    if (keys.length === 0) h = mix(h, i);
+    if (keys.length === 0) h = mix2(h, i);
     else for (const hashKey of keys) h = hashKey(h, i);
     if (finish(h, keys.length) < threshold) {
       side[i] = 1;
@@ -8439,23 +9034,23 @@ function keyHasher(column) {
       const codes = column.codes;
       return (h, i) => {
         const code = codes[i];
-        return code < 0 ? mix(h, NULL_WORD) : mix(mix(h, 1), hashes[code]);
+        return code < 0 ? mix2(h, NULL_WORD) : mix2(mix2(h, 1), hashes[code]);
       };
     }
     case "boolean": {
       const values = column.values;
-      return (h, i) => nulls !== null && nulls[i] === 1 ? mix(h, NULL_WORD) : mix(h, values[i] + 2);
+      return (h, i) => nulls !== null && nulls[i] === 1 ? mix2(h, NULL_WORD) : mix2(h, values[i] + 2);
     }
     default: {
       const values = column.values;
       const float = new Float64Array(1);
       const words = new Int32Array(float.buffer);
       return (h, i) => {
-        if (nulls !== null && nulls[i] === 1) return mix(h, NULL_WORD);
+        if (nulls !== null && nulls[i] === 1) return mix2(h, NULL_WORD);
         const v = values[i];
         float[0] = v === 0 ? 0 : v;
         if (v !== v) float[0] = NaN;
-        return mix(mix(h, words[0]), words[1]);
+        return mix2(mix2(h, words[0]), words[1]);
       };
     }
   }
@@ -8464,7 +9059,7 @@ function hashString(s, seed = 0) {
   let h = seed | 0;
   const n = s.length;
   let i = 0;
-  for (; i + 1 < n; i += 2) h = mix(h, s.charCodeAt(i) | s.charCodeAt(i + 1) << 16);
+  for (; i + 1 < n; i += 2) h = mix2(h, s.charCodeAt(i) | s.charCodeAt(i + 1) << 16);
   if (i < n) {
     let k = Math.imul(s.charCodeAt(i), 3432918353);
     k = k << 15 | k >>> 17;
@@ -8472,7 +9067,7 @@ function hashString(s, seed = 0) {
   }
   return finish(h, n) | 0;
 }
-function mix(h, word) {
+function mix2(h, word) {
   let k = Math.imul(word, 3432918353);
   k = k << 15 | k >>> 17;
   k = Math.imul(k, 461845907);
@@ -8957,6 +9552,10 @@ export {
   dataSource,
   schemaPath,
   quarantinedDays,
+  hashText,
+  anomalyText,
+  createAnomalyChecker,
+  rowHashes,
   runAction,
   annotateAnomalies
 };

@@ -1,16 +1,13 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   QuantileSketch,
-  createAnomalyChecker,
   createInputDomainChecker,
   createStatistics,
-  hashText,
   labelOptional,
   nullFraction,
   parseStatistics,
   quantile,
   readChunksOf,
-  rowHashes,
   validateChunks,
   valueCount
 } from "./evaluate+monitor+predict+train+validate.js";
@@ -30,13 +27,17 @@ import {
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
+  anomalyText,
+  createAnomalyChecker,
   dataSource,
   fingerprintFiles,
+  hashText,
   planBatch,
   planDataset,
   readProduction,
   readTables,
   registryPath,
+  rowHashes,
   schemaPath,
   verifiedProductionDir
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
@@ -1480,7 +1481,10 @@ async function screenPartitions(input) {
       break;
     }
     const errors = entry.anomalies.filter((a) => a.severity === "error");
-    const blocking = findings.filter((f) => severityOf(f.kind, config) === "error");
+    const blocking = rowCountFirst(
+      findings.filter((f) => severityOf(f.kind, config) === "error"),
+      (f) => f
+    );
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -1526,6 +1530,9 @@ async function screenPartitions(input) {
     computed
   };
 }
+function rowCountFirst(items, finding) {
+  return [...items].sort((a, b) => Number(finding(b).kind === "partition_rows") - Number(finding(a).kind === "partition_rows"));
+}
 function findingAnomalies(findings, newest, rows, config) {
   const groups = /* @__PURE__ */ new Map();
   for (const f of findings) {
@@ -1533,8 +1540,7 @@ function findingAnomalies(findings, newest, rows, config) {
     groups.set(key, [...groups.get(key) ?? [], f]);
   }
   const labelText = config.label.text;
-  const ordered = [...groups.values()].sort((a, b) => Number(b[0].kind === "partition_rows") - Number(a[0].kind === "partition_rows"));
-  return ordered.map(([strongest, ...others]) => ({
+  return rowCountFirst([...groups.values()], (group) => group[0]).map(([strongest, ...others]) => ({
     column: strongest.column,
     kind: strongest.kind,
     severity: severityOf(strongest.kind, config),
@@ -2030,10 +2036,14 @@ function writeValidation(ctx, result) {
   writeFileSync(paths.validationReport, validationMarkdown(result));
 }
 function logFindings(ctx, result) {
-  for (const q of result.quarantined) ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons.join("; ")}`);
+  const report = displayPath(artifactPaths(ctx.outDir).validationReport);
+  for (const q of result.quarantined) {
+    const more = q.reasons.length > 1 ? ` (and ${q.reasons.length - 1} more in ${report})` : "";
+    ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? "refused"}${more}`);
+  }
   for (const a of result.anomalies) {
-    if (a.severity === "error") ctx.logger.error(a.message);
-    else ctx.logger.info(`warning: ${a.message}`);
+    if (a.severity === "error") ctx.logger.error(anomalyText(a));
+    else ctx.logger.info(`warning: ${anomalyText(a)}`);
   }
 }
 function refuseNewest(ctx, screening, newest) {

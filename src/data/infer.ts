@@ -8,7 +8,7 @@
  * ISO-8601 date or date-time, else a string. A column with no values at all
  * is a string column (nothing says otherwise).
  */
-import type { ColumnType } from './table.js';
+import type { Column, ColumnType, Table } from './table.js';
 import { MS_PER_MINUTE, MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** Candidate types a column can still be, as bit flags. */
@@ -260,4 +260,37 @@ export function parseTimestampString(s: string): number {
     bytes[i] = c;
   }
   return parseTimestampBytes(bytes, 0, bytes.length);
+}
+
+/**
+ * A text value read as the `type` a schema gives its column (a number column that a reader
+ * typed as text because some of its values are not numbers): NaN where it is not one.
+ */
+export function parseTextAs(type: 'number' | 'timestamp', text: string): number {
+  if (type === 'timestamp') return parseTimestampString(text);
+  const t = text.trim();
+  return t === '' ? NaN : Number(t);
+}
+
+/**
+ * `table` with each text column named in `types` read as that type, values that do not
+ * parse as nulls: so the statistics of a number column with a few bad values (a header
+ * line repeated mid-file, an "N/A") stay those of its numbers.
+ */
+export function withColumnTypes(table: Table, types: ReadonlyMap<string, 'number' | 'timestamp'>): Table {
+  if (!table.columns.some((c) => c.type === 'string' && types.has(c.name))) return table;
+  const columns = table.columns.map((column): Column => {
+    const type = types.get(column.name);
+    if (column.type !== 'string' || type === undefined) return column;
+    const parsed = column.dictionary.map((text) => parseTextAs(type, text));
+    const values = new Float64Array(column.codes.length).fill(NaN);
+    const nulls = new Uint8Array(column.codes.length);
+    for (let i = 0; i < values.length; i++) {
+      const code = column.codes[i]!;
+      if (code >= 0) values[i] = parsed[code]!;
+      if (Number.isNaN(values[i]!)) nulls[i] = 1;
+    }
+    return { type, name: column.name, values, nulls };
+  });
+  return { ...table, columns };
 }

@@ -4,7 +4,7 @@
  * plus what its users asked for (ranges, duplicates, row counts), plus the hard
  * constraints inferred into the schema (sign, whole numbers, a tolerance band).
  */
-import { parseTimestampString } from '../data/infer.js';
+import { parseTextAs } from '../data/infer.js';
 import { hashText } from '../data/hash.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
@@ -604,7 +604,7 @@ function numericView(s: ColumnState, column: Column, chunk: Table, want: 'number
     mismatch(s, column, chunk);
     return null;
   }
-  const parsed = column.dictionary.map((v) => (want === 'number' ? parseNumber(v) : parseTimestampString(v)));
+  const parsed = column.dictionary.map((v) => parseTextAs(want, v));
   const values = new Float64Array(chunk.rowCount);
   for (let i = 0; i < chunk.rowCount; i++) {
     const code = column.codes[i]!;
@@ -620,11 +620,6 @@ function numericView(s: ColumnState, column: Column, chunk: Table, want: 'number
     }
   }
   return values;
-}
-
-function parseNumber(v: string): number {
-  const t = v.trim();
-  return t === '' ? Number.NaN : Number(t);
 }
 
 /** Any column as dictionary-encoded text, the way a string schema column sees it. */

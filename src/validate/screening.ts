@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { CtConfig } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
+import { withColumnTypes } from '../data/infer.js';
 import { dayNumber, listPartitions, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
@@ -50,7 +51,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 17;
+const PROFILE_FORMAT = 18;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -580,6 +581,7 @@ async function computeEntry(
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
   const numericShape = createNumericShape(quantities);
+  const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
   const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',
@@ -594,8 +596,10 @@ async function computeEntry(
     detail: { categories, sketch, dependencies, orientations },
   });
   try {
-    for await (const chunk of readChunksOf([p.file], readOptions)) {
-      checker.add(chunk);
+    for await (const raw of readChunksOf([p.file], readOptions)) {
+      checker.add(raw);
+      // The checker reports values of the wrong type; the profile reads the rest as the schema says.
+      const chunk = withColumnTypes(raw, typed);
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);

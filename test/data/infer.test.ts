@@ -1,4 +1,5 @@
-import { isNumberBytes, parseBooleanBytes, parseNumberBytes, parseTimestampBytes, parseTimestampString } from '../../src/data/infer.js';
+import { isNumberBytes, parseBooleanBytes, parseNumberBytes, parseTimestampBytes, parseTimestampString, withColumnTypes } from '../../src/data/infer.js';
+import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s);
 const number = (s: string): number => parseNumberBytes(bytes(s), 0, s.length);
@@ -46,5 +47,36 @@ describe('timestamp parsing', () => {
       expect(Number.isNaN(time(s))).toBe(true);
     }
     expect(Number.isNaN(parseTimestampString('２００１-01-01'))).toBe(true);
+  });
+});
+
+describe('withColumnTypes', () => {
+  it('reads a text column as the number or time its schema says, values that do not parse as nulls', () => {
+    const table = tableOf([
+      stringColumn('distance', ['2176', ' 215 ', 'distance', 'N/A', null, '1e3']),
+      stringColumn('date', ['2001-03-01T07:05', 'date', '2001-03-01', '', null, 'x']),
+      stringColumn('origin', ['LAS', 'ATL', 'origin', 'ORD', null, 'SFO']),
+      numberColumn('delay', [1, 2, 3, 4, 5, 6]),
+    ]);
+    const typed = withColumnTypes(
+      table,
+      new Map([
+        ['distance', 'number'],
+        ['date', 'timestamp'],
+        ['delay', 'number'],
+      ]),
+    );
+    const distance = typed.columns[0]!;
+    expect(distance.type).toBe('number');
+    expect(Array.from(distance.type === 'number' ? distance.values : [])).toEqual([2176, 215, NaN, NaN, NaN, 1000]);
+    expect(Array.from(distance.nulls!)).toEqual([0, 0, 1, 1, 1, 0]);
+    const date = typed.columns[1]!;
+    expect(date.type).toBe('timestamp');
+    expect(Array.from(date.nulls!)).toEqual([0, 1, 0, 1, 1, 1]);
+    expect(date.type === 'timestamp' && date.values[0]).toBe(Date.UTC(2001, 2, 1, 7, 5));
+    // Text the schema calls text, and columns already typed, are left as they are.
+    expect(typed.columns[2]).toBe(table.columns[2]);
+    expect(typed.columns[3]).toBe(table.columns[3]);
+    expect(withColumnTypes(table, new Map())).toBe(table);
   });
 });

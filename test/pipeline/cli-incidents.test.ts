@@ -119,6 +119,19 @@ describe('data incidents on real flights days', () => {
     expect(v.anomalies.some((a) => a.severity === 'error' && a.column === 'distance' && a.kind === 'partition_statistic')).toBe(true);
   });
 
+  test('a header line repeated mid-file (two exports concatenated) is found where it is, and nothing else is', () => {
+    const lines = csvOf(march1, Infinity).split('\n');
+    lines.splice(8_001, 0, lines[0]!);
+    writeFileSync(partition(), lines.join('\n'));
+    const v = stopsAtValidation();
+    // The other rows' numbers are profiled as numbers: no statistic or dependency of the day moved.
+    expect(errorKinds(v)).toEqual(['unparseable_value']);
+    const distance = v.anomalies.find((a) => a.column === 'distance')!;
+    expect(anomalyText(distance)).toMatch(
+      /^column "distance": 1 value is not a number: distance \(1\) \(first at data\/flights\/2001-03-01\.csv row 8,001: distance\)$/,
+    );
+  });
+
   test('the next day, the bad partition is quarantined and validation goes on without it; --accept takes it back', () => {
     writeFileSync(partition(), csvOf(march1, 2_000));
     cpSync(march2, path.join(repo, 'data/flights/2001-03-02.parquet'));

@@ -14763,6 +14763,28 @@ function parseTimestampString(s) {
   }
   return parseTimestampBytes(bytes, 0, bytes.length);
 }
+function parseTextAs(type, text) {
+  if (type === "timestamp") return parseTimestampString(text);
+  const t = text.trim();
+  return t === "" ? NaN : Number(t);
+}
+function withColumnTypes(table, types) {
+  if (!table.columns.some((c) => c.type === "string" && types.has(c.name))) return table;
+  const columns = table.columns.map((column) => {
+    const type = types.get(column.name);
+    if (column.type !== "string" || type === void 0) return column;
+    const parsed = column.dictionary.map((text) => parseTextAs(type, text));
+    const values = new Float64Array(column.codes.length).fill(NaN);
+    const nulls = new Uint8Array(column.codes.length);
+    for (let i = 0; i < values.length; i++) {
+      const code = column.codes[i];
+      if (code >= 0) values[i] = parsed[code];
+      if (Number.isNaN(values[i])) nulls[i] = 1;
+    }
+    return { type, name: column.name, values, nulls };
+  });
+  return { ...table, columns };
+}
 
 // src/data/partitions.ts
 var PARTITION_NAME = /^(\d{4}-\d{2}-\d{2})(\.[A-Za-z]+)$/;
@@ -16228,6 +16250,8 @@ export {
   parseBooleanBytes,
   parseTimestampBytes,
   parseTimestampString,
+  parseTextAs,
+  withColumnTypes,
   listPartitions,
   selectWindow,
   newestDays,

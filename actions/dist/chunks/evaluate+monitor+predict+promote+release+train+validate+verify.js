@@ -45,6 +45,7 @@ import {
   openRemote,
   parseBooleanBytes,
   parseNumberBytes,
+  parseTextAs,
   parseTimestampBytes,
   parseTimestampString,
   remoteDisplay,
@@ -554,7 +555,7 @@ function numericView(s, column, chunk, want) {
     mismatch(s, column, chunk);
     return null;
   }
-  const parsed = column.dictionary.map((v) => want === "number" ? parseNumber(v) : parseTimestampString(v));
+  const parsed = column.dictionary.map((v) => parseTextAs(want, v));
   const values = new Float64Array(chunk.rowCount);
   for (let i = 0; i < chunk.rowCount; i++) {
     const code = column.codes[i];
@@ -570,10 +571,6 @@ function numericView(s, column, chunk, want) {
     }
   }
   return values;
-}
-function parseNumber(v) {
-  const t = v.trim();
-  return t === "" ? Number.NaN : Number(t);
 }
 function stringView(column) {
   if (column.type === "string") return column;

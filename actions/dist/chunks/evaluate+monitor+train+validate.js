@@ -58,7 +58,8 @@ import {
   inferSchema,
   listPartitions,
   parseSchema,
-  widenSchema
+  widenSchema,
+  withColumnTypes
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MS_PER_DAY,
@@ -1397,7 +1398,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 17;
+var PROFILE_FORMAT = 18;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1719,6 +1720,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
   const numericShape = createNumericShape(quantities);
+  const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
@@ -1733,8 +1735,9 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2 }
   });
   try {
-    for await (const chunk of readChunksOf([p.file], readOptions)) {
-      checker.add(chunk);
+    for await (const raw of readChunksOf([p.file], readOptions)) {
+      checker.add(raw);
+      const chunk = withColumnTypes(raw, typed);
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);

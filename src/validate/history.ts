@@ -745,7 +745,7 @@ function fmt(x: number): string {
 export function findingMessage(finding: HistoryFinding, partition: string, date: string, labelText: string): string {
   const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
   return (
-    `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.expected)}; ` +
+    `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === 'rows' ? Math.round(finding.expected) : finding.expected)}; ` +
     `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` +
     (finding.metric.endsWith('.signal')
       ? `(a relation that held on every earlier day is gone). `

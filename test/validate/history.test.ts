@@ -50,7 +50,7 @@ describe('compareWithHistory', () => {
     expect(halved).toBeDefined();
     expect(Math.abs(halved!.score)).toBeLessThan(options.threshold);
     expect(findingMessage(halved!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
-      /row count is 1,000, expected about 1,942.5; .*robust z -2.3; 49% of the expected rows missing: a partial upload\?/,
+      /row count is 1,000, expected about 1,943; .*robust z -2.3; 49% of the expected rows missing: a partial upload\?/,
     );
     // A quarter missing is within what such data does; so is a half where an earlier day (a holiday) was as low.
     expect(compareWithHistory(day(28, { rows: 1_550 }), noisy, options).some((f) => f.kind === 'partition_rows')).toBe(false);

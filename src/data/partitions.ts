@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { DATA_EXTENSIONS, displayPath } from './files.js';
 import { daysFromCivil } from './infer.js';
-import { MS_PER_DAY } from '../time.js';
+import { isoWeekday, MS_PER_DAY } from '../time.js';
 
 /** One day of a dataset: the file holding that day's rows. */
 export interface Partition {
@@ -135,4 +135,47 @@ export function checkedDate(value: string, what: string): number {
 export function checkedDays(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 1) throw new UserError(`${what}: expected a whole number of days >= 1, got ${value}`);
   return value;
+}
+
+/** A day missing from a folder of daily partitions, where its weekday nearly always has one. */
+export interface MissingDay {
+  date: string;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  /** Days of that weekday from `since` to the newest partition, and how many of them have a partition. */
+  weekdays: number;
+  present: number;
+}
+
+/** Share of a weekday's days that must have a partition for a day of it without one to count as missing. */
+const REGULAR_WEEKDAY = 0.75;
+/** Days of a weekday needed before its regularity is judged. */
+const MIN_WEEKDAYS = 3;
+
+/**
+ * The days from `from` to the newest partition (inclusive) that have no partition while
+ * their weekday has one on at least three in four of its days since `since`: a folder of
+ * weekdays only (no Saturdays or Sundays) misses nothing on weekends, a daily one misses the
+ * day an upload never arrived. Dates are `YYYY-MM-DD`; `partitions` oldest first.
+ */
+export function missingDays(partitions: readonly Partition[], from: string, since: string): MissingDay[] {
+  const newest = partitions.at(-1);
+  if (newest === undefined) return [];
+  const last = dayNumber(newest.date)!;
+  const first = Math.min(dayNumber(since)!, dayNumber(from)!);
+  const present = new Set(partitions.map((p) => dayNumber(p.date)!));
+  // Per ISO weekday (index 1..7): days in the span, and days with a partition.
+  const days = new Array<number>(8).fill(0);
+  const held = new Array<number>(8).fill(0);
+  for (let day = first; day <= last; day++) {
+    days[isoWeekday(day)]!++;
+    if (present.has(day)) held[isoWeekday(day)]!++;
+  }
+  const missing: MissingDay[] = [];
+  for (let day = dayNumber(from)!; day <= last; day++) {
+    const w = isoWeekday(day);
+    if (present.has(day) || days[w]! < MIN_WEEKDAYS || held[w]! < REGULAR_WEEKDAY * days[w]!) continue;
+    missing.push({ date: dateOfDay(day), weekday: w, weekdays: days[w]!, present: held[w]! });
+  }
+  return missing;
 }

@@ -16,7 +16,7 @@ import { type OrientationProfile, orientationMetrics, orientationPool } from './
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
-import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
+import { isoWeekday, MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
 export const PROFILE_CATEGORIES = 500;
@@ -413,8 +413,7 @@ function quantisationStep(values: ReadonlyArray<number | undefined>): number {
 
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
 export function weekdayOf(date: string): number {
-  const day = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
-  return ((((day + 3) % 7) + 7) % 7) + 1;
+  return isoWeekday(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
 /** The median of `values` (the mean of the two middle ones for an even count). */
@@ -665,7 +664,7 @@ function acceptedSince(metric: string, date: string, accepted: HistoryOptions['a
   return since;
 }
 
-const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+export const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
 /** A metric's name in words. */
 export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'>, labelText: string): string {

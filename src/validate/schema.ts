@@ -45,6 +45,7 @@ export const ANOMALY_KINDS = [
   'label_relation',
   'columns_exchanged',
   'labels_misaligned',
+  'missing_partition',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -79,6 +80,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   label_relation: 'error',
   columns_exchanged: 'error',
   labels_misaligned: 'error',
+  missing_partition: 'warning',
 };
 
 /** Share of a batch's non-null values that may break a constraint before it is an error. */

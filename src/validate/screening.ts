@@ -18,7 +18,7 @@ import type { CtConfig } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { withColumnTypes } from '../data/infer.js';
-import { dayNumber, listPartitions, type Partition } from '../data/partitions.js';
+import { dateOfDay, dayNumber, listPartitions, missingDays, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
 import { locateRow, numberColumnOf, type Table, valueAt } from '../data/table.js';
@@ -44,6 +44,7 @@ import {
   MODEL_HISTORY_DAYS,
   type PartitionProfile,
   profileOf,
+  WEEKDAYS,
 } from './history.js';
 import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
 import { createStatistics } from './statistics.js';
@@ -281,6 +282,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
+  // Days before the folder's first partition are not missing: it had not begun.
+  const since = [dateOfDay(firstNeeded), partitions[0]!.date].reduce((a, b) => (a > b ? a : b));
+  anomalies.push(...missingPartitionAnomalies(partitions, newest, windowPartitions[0]!, since, config));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -403,6 +407,41 @@ const VERDICT_FORMAT = 2;
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith('model.')));
+}
+
+/**
+ * Days of the window with no partition where their weekday nearly always has one (a
+ * missing upload): a warning by default, since the window trains on the days it has and no
+ * bad row gets in; a team whose uploads must be complete makes it an error.
+ */
+function missingPartitionAnomalies(all: readonly Partition[], newest: Partition, first: Partition, since: string, config: CtConfig): Anomaly[] {
+  const { window } = config.data;
+  // The window's first calendar day (a missing first day is missing too), not its first partition.
+  let start = window.newestDays === undefined ? first.date : dateOfDay(dayNumber(newest.date)! - window.newestDays + 1);
+  if (window.from !== undefined && window.from > start) start = window.from;
+  const missing = missingDays(
+    all.filter((p) => p.date <= newest.date),
+    start,
+    since,
+  );
+  if (missing.length === 0) return [];
+  const dates = missing.map((m) => m.date);
+  const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
+  const both = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+  const folder = path.dirname(newest.file);
+  return [
+    {
+      kind: 'missing_partition',
+      severity: severityOf('missing_partition', config),
+      column: null,
+      count: missing.length,
+      share: missing.length / (dayNumber(newest.date)! - dayNumber(start)! + 1),
+      examples: [],
+      message:
+        `${folder}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? ` +
+        `The window is trained without ${missing.length === 1 ? 'that day' : 'those days'}. Add the ${missing.length === 1 ? 'file' : 'files'}, or if there was no data, nothing is wrong`,
+    },
+  ];
 }
 
 function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {

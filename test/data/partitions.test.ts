@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dateOfDay, dayNumber, listPartitions, type Partition, selectWindow } from '../../src/data/partitions.js';
+import { dateOfDay, dayNumber, listPartitions, missingDays, type Partition, selectWindow } from '../../src/data/partitions.js';
 import { expectUserError } from '../helpers.js';
 
 let dir: string;
@@ -90,5 +90,36 @@ describe('selectWindow', () => {
     expect(dayNumber('2000-02-29')).toBeDefined();
     expect(dayNumber('2001-02-29')).toBeUndefined();
     expect(dayNumber('2001-13-01')).toBeUndefined();
+  });
+});
+
+describe('missingDays', () => {
+  /** Partitions for the days from 2001-01-01 (a Monday) on that `keep` keeps. */
+  const days = (count: number, keep: (date: string, i: number) => boolean = () => true): Partition[] =>
+    Array.from({ length: count }, (_, i) => dateOfDay(dayNumber('2001-01-01')! + i))
+      .filter((date, i) => keep(date, i))
+      .map((date) => ({ date, file: `data/x/${date}.csv` }));
+
+  it('finds the day of a daily folder that never arrived, with how usual its weekday is', () => {
+    const partitions = days(42, (date) => date !== '2001-02-07');
+    expect(missingDays(partitions, '2001-01-29', '2001-01-01')).toEqual([{ date: '2001-02-07', weekday: 3, weekdays: 6, present: 5 }]);
+    // Outside the span asked about it is not reported; a complete folder misses nothing.
+    expect(missingDays(partitions, '2001-02-08', '2001-01-01')).toEqual([]);
+    expect(missingDays(days(42), '2001-01-29', '2001-01-01')).toEqual([]);
+  });
+
+  it('a folder of weekdays only misses nothing at weekends, but a missing Friday is missing', () => {
+    const weekdays = (date: string): boolean => new Date(`${date}T00:00:00Z`).getUTCDay() % 6 !== 0;
+    expect(missingDays(days(42, weekdays), '2001-01-29', '2001-01-01')).toEqual([]);
+    const noFriday = days(42, (date) => weekdays(date) && date !== '2001-02-02');
+    expect(missingDays(noFriday, '2001-01-29', '2001-01-01').map((m) => m.date)).toEqual(['2001-02-02']);
+  });
+
+  it('a weekday without a partition on most of its days, or seen too few times, is not judged', () => {
+    // Every other Tuesday only: half of them are no more missing than the rest.
+    const alternate = days(42, (date, i) => new Date(`${date}T00:00:00Z`).getUTCDay() !== 2 || i % 14 === 1);
+    expect(missingDays(alternate, '2001-01-01', '2001-01-01')).toEqual([]);
+    // Two weeks hold two of each weekday: too few to call one missing.
+    expect(missingDays(days(14, (date) => date !== '2001-01-10'), '2001-01-01', '2001-01-01')).toEqual([]);
   });
 });

@@ -518,6 +518,21 @@ describe('every anomaly kind the code defines is produced', () => {
     return screening.anomalies;
   }
 
+  /** Screening of 28 daily partitions of which 2001-01-24, a Wednesday, is missing (the window is the newest 14 days). */
+  async function missingDay(): Promise<Anomaly[]> {
+    const files: Record<string, string> = {};
+    for (let d = 1; d <= 28; d++) if (d !== 24) files[`2001-01-${String(d).padStart(2, '0')}.csv`] = 'delay,origin\n1,ATL\n20,LAX\n';
+    const screening = await screenFolder(
+      files,
+      { data: { path: 'data', window: { newestDays: 14 }, split: { method: 'time', evaluationDays: 1 } }, features: [{ column: 'origin' }] },
+      [
+        { name: 'delay', type: 'number', maxNullFraction: 0 },
+        { name: 'origin', type: 'string', maxNullFraction: 0 },
+      ],
+    );
+    return screening.anomalies;
+  }
+
   /**
    * One way to produce each kind, through the code that finds it (the tests above and in
    * domain.test.ts, history.test.ts and bad-input.test.ts look at each closely). The
@@ -551,6 +566,7 @@ describe('every anomaly kind the code defines is produced', () => {
     label_relation: { by: 'history', produce: () => compareWithHistory(day(28, { score: 0.5 }), history(28), historyOptions) },
     unreadable_file: { by: 'screening', produce: unreadableNewest },
     labels_misaligned: { by: 'screening', produce: misalignedNewest },
+    missing_partition: { by: 'screening', produce: missingDay },
     columns_exchanged: {
       by: 'model',
       produce: () => {
@@ -569,6 +585,15 @@ describe('every anomaly kind the code defines is produced', () => {
     },
   };
 
+  it('a day that never arrived is a warning naming the day and how usual its weekday is', async () => {
+    const [missing, ...others] = (await missingDay()).filter((a) => a.kind === 'missing_partition');
+    expect(others).toEqual([]);
+    expect(missing).toMatchObject({ severity: 'warning', count: 1 });
+    expect(missing!.message).toMatch(
+      /\/data: no partition for 2001-01-24, where 3 of the 4 Wednesdays from 2001-01-01 on have one: a missing upload\? The window is trained without that day\./,
+    );
+  });
+
   it('one producer for each kind of ANOMALY_KINDS, and no other', () => {
     expect(Object.keys(producers).sort()).toEqual([...ANOMALY_KINDS].sort());
   });
@@ -581,7 +606,8 @@ describe('every anomaly kind the code defines is produced', () => {
   });
 
   it("kinds found beyond the schema's own rules (constraints, model inputs, history, unreadable files) are errors by default", () => {
-    const beyond = ANOMALY_KINDS.filter((kind) => producers[kind].by !== 'schema');
+    // A day that never arrived puts no bad row into training: a warning, unless a team makes it an error.
+    const beyond = ANOMALY_KINDS.filter((kind) => producers[kind].by !== 'schema' && kind !== 'missing_partition');
     expect(beyond.length).toBeGreaterThan(0);
     for (const kind of beyond) expect([kind, DEFAULT_SEVERITY[kind]]).toEqual([kind, 'error']);
   });

@@ -148,6 +148,9 @@ function findRepositoryRoot(dir) {
 var MS_PER_MINUTE = 6e4;
 var MS_PER_HOUR = 36e5;
 var MS_PER_DAY = 864e5;
+function isoWeekday(day) {
+  return ((day + 3) % 7 + 7) % 7 + 1;
+}
 
 export {
   UserError,
@@ -165,5 +168,6 @@ export {
   findRepositoryRoot,
   MS_PER_MINUTE,
   MS_PER_HOUR,
-  MS_PER_DAY
+  MS_PER_DAY,
+  isoWeekday
 };

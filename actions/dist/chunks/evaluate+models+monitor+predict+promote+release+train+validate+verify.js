@@ -13,7 +13,8 @@ import {
   appendJobSummary,
   explainFileSystemError,
   findRepositoryRoot,
-  isUserError
+  isUserError,
+  isoWeekday
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   GUARD_METRICS,
@@ -14869,6 +14870,28 @@ function checkedDays(value, what) {
   if (!Number.isInteger(value) || value < 1) throw new UserError(`${what}: expected a whole number of days >= 1, got ${value}`);
   return value;
 }
+var REGULAR_WEEKDAY = 0.75;
+var MIN_WEEKDAYS = 3;
+function missingDays(partitions, from, since) {
+  const newest = partitions.at(-1);
+  if (newest === void 0) return [];
+  const last = dayNumber(newest.date);
+  const first = Math.min(dayNumber(since), dayNumber(from));
+  const present = new Set(partitions.map((p) => dayNumber(p.date)));
+  const days = new Array(8).fill(0);
+  const held = new Array(8).fill(0);
+  for (let day = first; day <= last; day++) {
+    days[isoWeekday(day)]++;
+    if (present.has(day)) held[isoWeekday(day)]++;
+  }
+  const missing = [];
+  for (let day = dayNumber(from); day <= last; day++) {
+    const w = isoWeekday(day);
+    if (present.has(day) || days[w] < MIN_WEEKDAYS || held[w] < REGULAR_WEEKDAY * days[w]) continue;
+    missing.push({ date: dateOfDay(day), weekday: w, weekdays: days[w], present: held[w] });
+  }
+  return missing;
+}
 
 // src/cli/options.ts
 var BACKENDS = ["auto", "fused", "tensorflow", "wasm", "cpu"];
@@ -14974,7 +14997,8 @@ var ANOMALY_KINDS = [
   "label_rate",
   "label_relation",
   "columns_exchanged",
-  "labels_misaligned"
+  "labels_misaligned",
+  "missing_partition"
 ];
 var DEFAULT_SEVERITY = {
   empty_batch: "error",
@@ -15004,7 +15028,8 @@ var DEFAULT_SEVERITY = {
   label_rate: "error",
   label_relation: "error",
   columns_exchanged: "error",
-  labels_misaligned: "error"
+  labels_misaligned: "error",
+  missing_partition: "warning"
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;
@@ -16258,6 +16283,7 @@ export {
   dayNumber,
   dateOfDay,
   checkedDays,
+  missingDays,
   describeLeg,
   DEFAULT_SEVERITY,
   DEFAULT_CONSTRAINT_TOLERANCE,

@@ -53,10 +53,12 @@ import {
 import {
   DEFAULT_SEVERITY,
   createPartitionNullShares,
+  dateOfDay,
   dayNumber,
   displayPath,
   inferSchema,
   listPartitions,
+  missingDays,
   parseSchema,
   widenSchema,
   withColumnTypes
@@ -66,6 +68,7 @@ import {
   MS_PER_HOUR,
   UserError,
   isUserError,
+  isoWeekday,
   readJson,
   writeFileAtomic,
   writeJson
@@ -898,8 +901,7 @@ function quantisationStep(values) {
   return median(distinct.slice(1).map((v, i) => v - distinct[i]));
 }
 function weekdayOf(date) {
-  const day = Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
-  return ((day + 3) % 7 + 7) % 7 + 1;
+  return isoWeekday(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 function median(values) {
   const s = Array.from(values).sort((a, b) => a - b);
@@ -1509,6 +1511,8 @@ async function screenPartitions(input) {
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
+  const since = [dateOfDay(firstNeeded), partitions[0].date].reduce((a, b) => a > b ? a : b);
+  anomalies.push(...missingPartitionAnomalies(partitions, newest, windowPartitions[0], since, config));
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -1591,6 +1595,32 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
 var VERDICT_FORMAT = 2;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
+}
+function missingPartitionAnomalies(all, newest, first, since, config) {
+  const { window } = config.data;
+  let start = window.newestDays === void 0 ? first.date : dateOfDay(dayNumber(newest.date) - window.newestDays + 1);
+  if (window.from !== void 0 && window.from > start) start = window.from;
+  const missing = missingDays(
+    all.filter((p) => p.date <= newest.date),
+    start,
+    since
+  );
+  if (missing.length === 0) return [];
+  const dates = missing.map((m) => m.date);
+  const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
+  const both = (items) => items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+  const folder = path.dirname(newest.file);
+  return [
+    {
+      kind: "missing_partition",
+      severity: severityOf("missing_partition", config),
+      column: null,
+      count: missing.length,
+      share: missing.length / (dayNumber(newest.date) - dayNumber(start) + 1),
+      examples: [],
+      message: `${folder}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${missing.length === 1 ? "that day" : "those days"}. Add the ${missing.length === 1 ? "file" : "files"}, or if there was no data, nothing is wrong`
+    }
+  ];
 }
 function severityOf(kind, config) {
   return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];

@@ -202,7 +202,8 @@ export const STAGE_UPDATE: OptionSpec = {
 export const UPDATE_SCHEMA: OptionSpec = { flags: '--update-schema', description: 'propose the schema change that would accept this batch, as a diff' };
 export const ACCEPT: OptionSpec = {
   flags: '--accept <day>',
-  description: "accept a partition's change against its history as real (recorded in accepted.json beside the schema), then validate",
+  description:
+    "accept a partition's change against its history as real, or that a day reported missing had no data (recorded in accepted.json beside the schema), then validate",
   parse: partitionDay,
 };
 export const REASON: OptionSpec = { flags: '--reason <text>', description: 'with --accept: why the change is real, kept in accepted.json', needs: '--accept' };

@@ -147,14 +147,15 @@ export interface MissingDay {
   present: number;
 }
 
-/** Share of a weekday's days that must have a partition for a day of it without one to count as missing. */
+/** Share of a weekday's other days that must have a partition for a day of it without one to count as missing. */
 const REGULAR_WEEKDAY = 0.75;
-/** Days of a weekday needed before its regularity is judged. */
-const MIN_WEEKDAYS = 3;
+/** Other days of its weekday a day needs before it is judged. */
+const MIN_OTHER_DAYS = 2;
 
 /**
  * The days from `from` to the newest partition (inclusive) that have no partition while
- * their weekday has one on at least three in four of its days since `since`: a folder of
+ * their weekday has one on at least three in four of its other days since `since` (and
+ * two or more such days): a folder of
  * weekdays only (no Saturdays or Sundays) misses nothing on weekends, a daily one misses the
  * day an upload never arrived. Dates are `YYYY-MM-DD`; `partitions` oldest first.
  */
@@ -174,7 +175,9 @@ export function missingDays(partitions: readonly Partition[], from: string, sinc
   const missing: MissingDay[] = [];
   for (let day = dayNumber(from)!; day <= last; day++) {
     const w = isoWeekday(day);
-    if (present.has(day) || days[w]! < MIN_WEEKDAYS || held[w]! < REGULAR_WEEKDAY * days[w]!) continue;
+    // Judged by the other days of its weekday: this one is absent either way.
+    const others = days[w]! - 1;
+    if (present.has(day) || others < MIN_OTHER_DAYS || held[w]! < REGULAR_WEEKDAY * others) continue;
     missing.push({ date: dateOfDay(day), weekday: w, weekdays: days[w]!, present: held[w]! });
   }
   return missing;

@@ -29,7 +29,7 @@ import { createStatistics, type DatasetStatistics, parseStatistics } from '../va
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
-import { acceptedPath, type Screening, screenPartitions, skippedScreening, writeAcceptance } from '../validate/screening.js';
+import { acceptedPath, NO_PARTITION, type Screening, screenPartitions, skippedScreening, writeAcceptance } from '../validate/screening.js';
 import { loadLayersModel } from '../evaluate/score.js';
 
 export { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
@@ -83,6 +83,14 @@ export async function screenWindow(ctx: StageContext): Promise<Screening> {
 export async function acceptPartition(ctx: StageContext, date: string, reason: string): Promise<void> {
   const screening = await screenWindow(ctx);
   if (screening.skipped !== null) throw new UserError(`--accept ${date}: nothing to accept: ${screening.skipped}`);
+  const file = schemaPath(ctx);
+  const before = existsSync(acceptedPath(file)) ? readFileSync(acceptedPath(file), 'utf8') : '';
+  if (screening.missing.includes(date)) {
+    // A day without a partition: accepting it says there was no data that day.
+    const written = writeAcceptance(file, { date, fingerprint: NO_PARTITION, metrics: ['missing_partition'], reason });
+    ctx.logger.info(`accepted that ${date} has no data in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`);
+    return;
+  }
   const quarantined = screening.quarantined.find((q) => q.date === date);
   const target =
     screening.newest?.date === date
@@ -92,12 +100,10 @@ export async function acceptPartition(ctx: StageContext, date: string, reason: s
         : null;
   if (target === null)
     throw new UserError(
-      `--accept ${date}: no partition of the window for that day is flagged against its history (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'})`,
+      `--accept ${date}: no partition of the window for that day is flagged against its history, nor is the day missing (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'}; missing: ${screening.missing.join(', ') || 'none'})`,
     );
   if (target.metrics.length === 0)
     throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);
-  const file = schemaPath(ctx);
-  const before = existsSync(acceptedPath(file)) ? readFileSync(acceptedPath(file), 'utf8') : '';
   const written = writeAcceptance(file, { date, fingerprint: target.fingerprint, metrics: target.metrics, reason });
   ctx.logger.info(
     `accepted the change of ${date} (${target.metrics.join(', ')}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`,

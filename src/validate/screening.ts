@@ -18,7 +18,7 @@ import type { CtConfig } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { withColumnTypes } from '../data/infer.js';
-import { dateOfDay, dayNumber, listPartitions, missingDays, type Partition } from '../data/partitions.js';
+import { dateOfDay, dayNumber, listPartitions, type MissingDay, missingDays, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
 import { locateRow, numberColumnOf, type Table, valueAt } from '../data/table.js';
@@ -114,6 +114,8 @@ export interface Screening {
   anomalies: Anomaly[];
   /** Older partitions of the window left out. */
   quarantined: QuarantinedPartition[];
+  /** Days of the window without a partition where one was due (not those a person accepted as having no data). */
+  missing: string[];
   /** The newest partition: its findings (kept for `--accept`), and the errors of its own schema check. */
   newest: { date: string; file: string; fingerprint: string; rows: number; findings: HistoryFinding[]; errors: Anomaly[] } | null;
   /** Profiles read from the cache and computed this run. */
@@ -146,6 +148,7 @@ export const skippedScreening = (reason: string): Screening => ({
   historyDays: 0,
   anomalies: [],
   quarantined: [],
+  missing: [],
   newest: null,
   cached: 0,
   computed: 0,
@@ -169,6 +172,9 @@ export function readAccepted(schemaFile: string): Acceptance[] {
   });
   return raw.partitions;
 }
+
+/** The fingerprint of an acceptance that a day has no data: there is no file to fingerprint. */
+export const NO_PARTITION = 'none';
 
 /** Records a person's acceptance of a partition's change; replaces an earlier one of the same day. */
 export function writeAcceptance(schemaFile: string, acceptance: Acceptance): string {
@@ -282,9 +288,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
-  // Days before the folder's first partition are not missing: it had not begun.
-  const since = [dateOfDay(firstNeeded), partitions[0]!.date].reduce((a, b) => (a > b ? a : b));
-  anomalies.push(...missingPartitionAnomalies(partitions, newest, windowPartitions[0]!, since, config));
+  const missing = missingWindowDays(input, partitions, windowPartitions, dateOfDay(firstNeeded));
+  if (missing.anomaly !== null) anomalies.push(missing.anomaly);
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`,
@@ -295,6 +300,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     historyDays,
     anomalies,
     quarantined,
+    missing: missing.dates,
     newest: {
       date: newest.date,
       file: newest.file,
@@ -410,38 +416,60 @@ function dataMetrics(metrics: Record<string, number>): Record<string, number> {
 }
 
 /**
+ * The window's days without a partition where one was due, less those a person accepted as
+ * having no data, and their anomaly (null when there are none). The history counts from
+ * `historyStart` or the folder's first partition, whichever is later: before it, the
+ * folder had not begun.
+ */
+function missingWindowDays(
+  input: ScreeningInput,
+  partitions: readonly Partition[],
+  windowPartitions: readonly Partition[],
+  historyStart: string,
+): { dates: string[]; anomaly: Anomaly | null } {
+  const { config } = input;
+  const newest = windowPartitions.at(-1)!;
+  const since = historyStart > partitions[0]!.date ? historyStart : partitions[0]!.date;
+  const noData = new Set(readAccepted(input.schemaFile).flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
+  const start = windowStart(config, newest, windowPartitions[0]!);
+  const missing = missingDays(
+    partitions.filter((p) => p.date <= newest.date),
+    start,
+    since,
+  ).filter((m) => !noData.has(m.date));
+  const windowDays = dayNumber(newest.date)! - dayNumber(start)! + 1;
+  return { dates: missing.map((m) => m.date), anomaly: missing.length === 0 ? null : missingPartitionAnomaly(missing, windowDays, newest, since, config) };
+}
+
+/** The first calendar day of the window (a missing first day is missing too), not its first partition. */
+function windowStart(config: CtConfig, newest: Partition, first: Partition): string {
+  const { window } = config.data;
+  const start = window.newestDays === undefined ? first.date : dateOfDay(dayNumber(newest.date)! - window.newestDays + 1);
+  return window.from !== undefined && window.from > start ? window.from : start;
+}
+
+/**
  * Days of the window with no partition where their weekday nearly always has one (a
  * missing upload): a warning by default, since the window trains on the days it has and no
  * bad row gets in; a team whose uploads must be complete makes it an error.
  */
-function missingPartitionAnomalies(all: readonly Partition[], newest: Partition, first: Partition, since: string, config: CtConfig): Anomaly[] {
-  const { window } = config.data;
-  // The window's first calendar day (a missing first day is missing too), not its first partition.
-  let start = window.newestDays === undefined ? first.date : dateOfDay(dayNumber(newest.date)! - window.newestDays + 1);
-  if (window.from !== undefined && window.from > start) start = window.from;
-  const missing = missingDays(
-    all.filter((p) => p.date <= newest.date),
-    start,
-    since,
-  );
-  if (missing.length === 0) return [];
+function missingPartitionAnomaly(missing: readonly MissingDay[], windowDays: number, newest: Partition, since: string, config: CtConfig): Anomaly {
   const dates = missing.map((m) => m.date);
   const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
   const both = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
-  const folder = path.dirname(newest.file);
-  return [
-    {
-      kind: 'missing_partition',
-      severity: severityOf('missing_partition', config),
-      column: null,
-      count: missing.length,
-      share: missing.length / (dayNumber(newest.date)! - dayNumber(start)! + 1),
-      examples: [],
-      message:
-        `${folder}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? ` +
-        `The window is trained without ${missing.length === 1 ? 'that day' : 'those days'}. Add the ${missing.length === 1 ? 'file' : 'files'}, or if there was no data, nothing is wrong`,
-    },
-  ];
+  const one = missing.length === 1;
+  return {
+    kind: 'missing_partition',
+    severity: severityOf('missing_partition', config),
+    column: null,
+    count: missing.length,
+    share: missing.length / windowDays,
+    examples: [],
+    message:
+      `${path.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? ` +
+      `The window is trained without ${one ? 'that day' : 'those days'}. Add the ${one ? 'file' : 'files'}, or if there was no data, ` +
+      `say so: ct validate --accept ${dates[0]}`,
+  };
 }
 
 function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {

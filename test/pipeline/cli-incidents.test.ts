@@ -5,7 +5,7 @@
  * `ct validate --accept` takes it back as a real change.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readTables } from '../../src/data/read.js';
@@ -163,6 +163,32 @@ describe('data incidents on real flights days', () => {
     ct(repo, ['validate', '--quiet']);
     expect(readValidation(repo).quarantined.map((q) => q.date)).toEqual(['2001-03-01']);
     rmSync(path.join(repo, 'data/flights/2001-03-02.parquet'));
+  });
+
+  test('a day that never arrived is a warning; --accept records that it had no data', () => {
+    rmSync(partition(), { force: true });
+    const day = path.join(repo, 'data/flights/2001-02-20.parquet');
+    const away = path.join(repo, '2001-02-20.parquet');
+    renameSync(day, away);
+    try {
+      const r = ct(repo, ['validate']);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(
+        /^warning: data\/flights: no partition for 2001-02-20, where 2 of the 3 Tuesdays from 2001-02-09 on have one: a missing upload\?/m,
+      );
+      expect(readValidation(repo).anomalies.filter((a) => a.kind === 'missing_partition')).toEqual([
+        expect.objectContaining({ severity: 'warning', count: 1 }),
+      ]);
+
+      const accepted = ct(repo, ['validate', '--accept', '2001-02-20', '--reason', 'a strike: nothing flew']);
+      expect(accepted.status).toBe(0);
+      expect(accepted.stderr).toMatch(/accepted that 2001-02-20 has no data in data\/flights\/accepted\.json/);
+      const record = JSON.parse(readFileSync(path.join(repo, 'data/flights/accepted.json'), 'utf8')) as { partitions: Array<Record<string, unknown>> };
+      expect(record.partitions).toContainEqual({ date: '2001-02-20', fingerprint: 'none', metrics: ['missing_partition'], reason: 'a strike: nothing flew' });
+      expect(ct(repo, ['validate']).stderr).not.toMatch(/no partition for/);
+    } finally {
+      renameSync(away, day);
+    }
   });
 
   test('--accept of a day that is not flagged is one line and exit 2', () => {

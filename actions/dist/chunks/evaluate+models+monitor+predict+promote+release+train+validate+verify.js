@@ -14871,7 +14871,7 @@ function checkedDays(value, what) {
   return value;
 }
 var REGULAR_WEEKDAY = 0.75;
-var MIN_WEEKDAYS = 3;
+var MIN_OTHER_DAYS = 2;
 function missingDays(partitions, from, since) {
   const newest = partitions.at(-1);
   if (newest === void 0) return [];
@@ -14887,7 +14887,8 @@ function missingDays(partitions, from, since) {
   const missing = [];
   for (let day = dayNumber(from); day <= last; day++) {
     const w = isoWeekday(day);
-    if (present.has(day) || days[w] < MIN_WEEKDAYS || held[w] < REGULAR_WEEKDAY * days[w]) continue;
+    const others = days[w] - 1;
+    if (present.has(day) || others < MIN_OTHER_DAYS || held[w] < REGULAR_WEEKDAY * others) continue;
     missing.push({ date: dateOfDay(day), weekday: w, weekdays: days[w], present: held[w] });
   }
   return missing;

@@ -1406,6 +1406,7 @@ var skippedScreening = (reason) => ({
   historyDays: 0,
   anomalies: [],
   quarantined: [],
+  missing: [],
   newest: null,
   cached: 0,
   computed: 0
@@ -1425,6 +1426,7 @@ function readAccepted(schemaFile) {
   });
   return raw.partitions;
 }
+var NO_PARTITION = "none";
 async function screenPartitions(input) {
   const { config, source, schema } = input;
   const options = config.validation.history;
@@ -1511,8 +1513,8 @@ async function screenPartitions(input) {
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
-  const since = [dateOfDay(firstNeeded), partitions[0].date].reduce((a, b) => a > b ? a : b);
-  anomalies.push(...missingPartitionAnomalies(partitions, newest, windowPartitions[0], since, config));
+  const missing = missingWindowDays(input, partitions, windowPartitions, dateOfDay(firstNeeded));
+  if (missing.anomaly !== null) anomalies.push(missing.anomaly);
   if (historyDays < options.minDays) {
     input.logger.debug(
       `history: ${newest.date} has ${historyDays} earlier day(s); partitions are tested against their history from ${options.minDays} days on`
@@ -1523,6 +1525,7 @@ async function screenPartitions(input) {
     historyDays,
     anomalies,
     quarantined,
+    missing: missing.dates,
     newest: {
       date: newest.date,
       file: newest.file,
@@ -1596,31 +1599,39 @@ var VERDICT_FORMAT = 2;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
-function missingPartitionAnomalies(all, newest, first, since, config) {
-  const { window } = config.data;
-  let start = window.newestDays === void 0 ? first.date : dateOfDay(dayNumber(newest.date) - window.newestDays + 1);
-  if (window.from !== void 0 && window.from > start) start = window.from;
+function missingWindowDays(input, partitions, windowPartitions, historyStart) {
+  const { config } = input;
+  const newest = windowPartitions.at(-1);
+  const since = historyStart > partitions[0].date ? historyStart : partitions[0].date;
+  const noData = new Set(readAccepted(input.schemaFile).flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
+  const start = windowStart(config, newest, windowPartitions[0]);
   const missing = missingDays(
-    all.filter((p) => p.date <= newest.date),
+    partitions.filter((p) => p.date <= newest.date),
     start,
     since
-  );
-  if (missing.length === 0) return [];
+  ).filter((m) => !noData.has(m.date));
+  const windowDays = dayNumber(newest.date) - dayNumber(start) + 1;
+  return { dates: missing.map((m) => m.date), anomaly: missing.length === 0 ? null : missingPartitionAnomaly(missing, windowDays, newest, since, config) };
+}
+function windowStart(config, newest, first) {
+  const { window } = config.data;
+  const start = window.newestDays === void 0 ? first.date : dateOfDay(dayNumber(newest.date) - window.newestDays + 1);
+  return window.from !== void 0 && window.from > start ? window.from : start;
+}
+function missingPartitionAnomaly(missing, windowDays, newest, since, config) {
   const dates = missing.map((m) => m.date);
   const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
   const both = (items) => items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-  const folder = path.dirname(newest.file);
-  return [
-    {
-      kind: "missing_partition",
-      severity: severityOf("missing_partition", config),
-      column: null,
-      count: missing.length,
-      share: missing.length / (dayNumber(newest.date) - dayNumber(start) + 1),
-      examples: [],
-      message: `${folder}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${missing.length === 1 ? "that day" : "those days"}. Add the ${missing.length === 1 ? "file" : "files"}, or if there was no data, nothing is wrong`
-    }
-  ];
+  const one = missing.length === 1;
+  return {
+    kind: "missing_partition",
+    severity: severityOf("missing_partition", config),
+    column: null,
+    count: missing.length,
+    share: missing.length / windowDays,
+    examples: [],
+    message: `${path.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
+  };
 }
 function severityOf(kind, config) {
   return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];

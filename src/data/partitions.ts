@@ -169,8 +169,9 @@ export function missingDays(partitions: readonly Partition[], from: string, sinc
   const days = new Array<number>(8).fill(0);
   const held = new Array<number>(8).fill(0);
   for (let day = first; day <= last; day++) {
-    days[isoWeekday(day)]!++;
-    if (present.has(day)) held[isoWeekday(day)]!++;
+    const w = isoWeekday(day);
+    days[w]!++;
+    if (present.has(day)) held[w]!++;
   }
   const missing: MissingDay[] = [];
   for (let day = dayNumber(from)!; day <= last; day++) {

@@ -11,7 +11,7 @@
  * days is pure (`dependencyMetrics`).
  */
 import { hashText } from '../data/hash.js';
-import type { Column, NumberColumn, StringColumn, Table } from '../data/table.js';
+import { type Column, stringColumnOf, type Table } from '../data/table.js';
 import { columnNames, joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
@@ -64,22 +64,6 @@ function keyTexts(keyColumns: readonly Column[], rows: number): Array<string | n
   return keyText;
 }
 
-/** A number column as text categories (1017 -> "1017"), nulls as missing codes. */
-function asText(column: NumberColumn): StringColumn {
-  const index = new Map<number, number>();
-  const dictionary: string[] = [];
-  const codes = Int32Array.from(column.values, (v) => {
-    if (Number.isNaN(v)) return -1;
-    let code = index.get(v);
-    if (code === undefined) {
-      index.set(v, (code = dictionary.length));
-      dictionary.push(String(v));
-    }
-    return code;
-  });
-  return { type: 'string', name: column.name, nulls: column.nulls, codes, dictionary };
-}
-
 /** Each row's value of a dependency's target as a number (a text as its hash), NaN where missing. */
 function targetValues(target: Column): Float64Array {
   if (target.type === 'string') {
@@ -102,7 +86,9 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
     add(table: Table): void {
       // Numbers the model reads as categories (a product id) are keys, as text.
       const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
-      const columns = table.columns.map((c) => (c.type === 'number' && ids.has(c.name) ? asText(c) : c));
+      const columns = table.columns.map((c) =>
+        c.type === 'number' && ids.has(c.name) ? stringColumnOf(c.name, c.values.length, (i) => (Number.isNaN(c.values[i]!) ? null : String(c.values[i]))) : c,
+      );
       const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);

@@ -213,7 +213,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const cacheDir = cacheFolder(input.baseDir, options.cache, source);
   const { entries, complete, cached, computed } = await openHistory(needed, cacheDir, config, schema);
 
-  const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
+  const acceptances = readAccepted(input.schemaFile);
+  const accepted = acceptances.filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   // The model is scored only where its score can be judged: a readable newest day with enough days before it.
   const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
   // The newest partition is read whole at most once, however many checks score it.
@@ -288,7 +289,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
-  const missing = missingWindowDays(input, partitions, windowPartitions, dateOfDay(firstNeeded));
+  const noData = new Set(acceptances.flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
+  const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
   if (missing.anomaly !== null) anomalies.push(missing.anomaly);
   if (historyDays < options.minDays) {
     input.logger.debug(
@@ -417,20 +419,19 @@ function dataMetrics(metrics: Record<string, number>): Record<string, number> {
 
 /**
  * The window's days without a partition where one was due, less those a person accepted as
- * having no data, and their anomaly (null when there are none). The history counts from
+ * having no data (`noData`), and their anomaly (null when there are none). The history counts from
  * `historyStart` or the folder's first partition, whichever is later: before it, the
  * folder had not begun.
  */
 function missingWindowDays(
-  input: ScreeningInput,
+  config: CtConfig,
   partitions: readonly Partition[],
   windowPartitions: readonly Partition[],
   historyStart: string,
+  noData: ReadonlySet<string>,
 ): { dates: string[]; anomaly: Anomaly | null } {
-  const { config } = input;
   const newest = windowPartitions.at(-1)!;
   const since = historyStart > partitions[0]!.date ? historyStart : partitions[0]!.date;
-  const noData = new Set(readAccepted(input.schemaFile).flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
   const start = windowStart(config, newest, windowPartitions[0]!);
   const missing = missingDays(
     partitions.filter((p) => p.date <= newest.date),

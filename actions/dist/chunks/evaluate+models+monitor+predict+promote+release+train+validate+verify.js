@@ -14881,8 +14881,9 @@ function missingDays(partitions, from, since) {
   const days = new Array(8).fill(0);
   const held = new Array(8).fill(0);
   for (let day = first; day <= last; day++) {
-    days[isoWeekday(day)]++;
-    if (present.has(day)) held[isoWeekday(day)]++;
+    const w = isoWeekday(day);
+    days[w]++;
+    if (present.has(day)) held[w]++;
   }
   const missing = [];
   for (let day = dayNumber(from); day <= last; day++) {

@@ -266,20 +266,6 @@ function keyTexts(keyColumns, rows) {
   }
   return keyText;
 }
-function asText(column) {
-  const index = /* @__PURE__ */ new Map();
-  const dictionary = [];
-  const codes = Int32Array.from(column.values, (v) => {
-    if (Number.isNaN(v)) return -1;
-    let code = index.get(v);
-    if (code === void 0) {
-      index.set(v, code = dictionary.length);
-      dictionary.push(String(v));
-    }
-    return code;
-  });
-  return { type: "string", name: column.name, nulls: column.nulls, codes, dictionary };
-}
 function targetValues(target) {
   if (target.type === "string") {
     const hashes = target.dictionary.map((v) => hashText(v));
@@ -292,7 +278,9 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
   return {
     add(table) {
       const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
-      const columns = table.columns.map((c) => c.type === "number" && ids.has(c.name) ? asText(c) : c);
+      const columns = table.columns.map(
+        (c) => c.type === "number" && ids.has(c.name) ? stringColumnOf(c.name, c.values.length, (i) => Number.isNaN(c.values[i]) ? null : String(c.values[i])) : c
+      );
       const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
@@ -1446,7 +1434,8 @@ async function screenPartitions(input) {
   const needed = partitions.filter((p) => dayNumber(p.date) >= firstNeeded && p.date <= newest.date);
   const cacheDir = cacheFolder(input.baseDir, options.cache, source);
   const { entries, complete, cached, computed } = await openHistory(needed, cacheDir, config, schema);
-  const accepted = readAccepted(input.schemaFile).filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
+  const acceptances = readAccepted(input.schemaFile);
+  const accepted = acceptances.filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
@@ -1513,7 +1502,8 @@ async function screenPartitions(input) {
   if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
-  const missing = missingWindowDays(input, partitions, windowPartitions, dateOfDay(firstNeeded));
+  const noData = new Set(acceptances.flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
+  const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
   if (missing.anomaly !== null) anomalies.push(missing.anomaly);
   if (historyDays < options.minDays) {
     input.logger.debug(
@@ -1599,11 +1589,9 @@ var VERDICT_FORMAT = 2;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
-function missingWindowDays(input, partitions, windowPartitions, historyStart) {
-  const { config } = input;
+function missingWindowDays(config, partitions, windowPartitions, historyStart, noData) {
   const newest = windowPartitions.at(-1);
   const since = historyStart > partitions[0].date ? historyStart : partitions[0].date;
-  const noData = new Set(readAccepted(input.schemaFile).flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
   const start = windowStart(config, newest, windowPartitions[0]);
   const missing = missingDays(
     partitions.filter((p) => p.date <= newest.date),

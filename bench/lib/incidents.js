@@ -139,6 +139,18 @@ export function dayOf(rows) {
 
 const STANDARD = [0.01, 0.1, 1];
 
+/** The late rows (delay > 15) of a segment given delays drawn from the segment's on-time rows: the label lost, every value plausible. */
+function writtenOnTime(rows, inSegment, seed, what) {
+  const rand = random(seed);
+  const onTime = rows.filter((r) => inSegment(r) && r.delay !== null && r.delay <= 15).map((r) => r.delay);
+  const late = rows.flatMap((r, i) => (inSegment(r) && r.delay !== null && r.delay > 15 ? [i] : []));
+  const segment = rows.filter(inSegment).length;
+  return {
+    rows: mapRows(rows, late, (r) => (r.delay = onTime[Math.floor(rand() * onTime.length)])),
+    description: `${what}: ${n(late.length)} late delays of its ${n(segment)} rows (${pct(segment / rows.length)} of the day) replaced by on-time ones`,
+  };
+}
+
 // ---------------------------------------------------------------- the kinds
 
 /**
@@ -469,6 +481,31 @@ export const INCIDENTS = {
         rows: kept,
         description: `departures from ${dropped.join(', ')} missing (${n(rows.length - kept.length)} rows, ${pct((rows.length - kept.length) / rows.length)})`,
       };
+    },
+  },
+  label_lost_airport: {
+    severities: [0.02, 0.05],
+    summary:
+      "one airport's late flights written as on time (its delay feed failed upstream): each late delay replaced by an on-time delay of the same airport's day, every value plausible",
+    apply(rows, { severity, seed }) {
+      const counts = new Map();
+      for (const r of rows) counts.set(r.origin, (counts.get(r.origin) ?? 0) + 1);
+      // The least busy airport that still holds the severity's share of the rows.
+      const [airport] = [...counts].filter(([, c]) => c >= severity * rows.length).sort((a, b) => a[1] - b[1] || String(a[0]).localeCompare(String(b[0])))[0];
+      return writtenOnTime(rows, (r) => r.origin === airport, seed, `airport ${airport}`);
+    },
+  },
+  label_lost_evening: {
+    severities: [0.1, 0.25],
+    summary:
+      "the late flights of the day's last hours written as on time (the delay feed stopped in the afternoon): each late delay replaced by an on-time delay of those hours, every value plausible",
+    apply(rows, { severity, seed }) {
+      // The latest hours that together hold the severity's share of the rows.
+      const byHour = new Array(24).fill(0);
+      for (const r of rows) byHour[Number(r.date.slice(11, 13))]++;
+      let from = 24;
+      for (let held = 0; from > 0 && held < severity * rows.length;) held += byHour[--from];
+      return writtenOnTime(rows, (r) => Number(r.date.slice(11, 13)) >= from, seed, `departures from ${from}:00 on`);
     },
   },
   sampling_bias: {

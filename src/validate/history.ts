@@ -13,6 +13,7 @@ import type { Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
+import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
@@ -36,6 +37,8 @@ export interface PartitionProfile {
   dependencies?: Record<string, DependencyProfile>;
   /** Combinations of same-domain column pairs with the hour, by pair (`origin+destination`). */
   orientations?: Record<string, OrientationProfile>;
+  /** The label's classes per group of each categorical column (classification labels only). */
+  labelGroups?: LabelGroupsProfile;
 }
 
 /** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
@@ -201,6 +204,7 @@ export function profileOf(
     numericShape?: Record<string, number>;
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
+    labelGroups?: LabelGroupsProfile;
   },
 ): PartitionProfile {
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
@@ -239,6 +243,7 @@ export function profileOf(
     ...(extra.sketch === undefined ? {} : { sketch: extra.sketch }),
     ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
     ...(extra.orientations === undefined ? {} : { orientations: extra.orientations }),
+    ...(extra.labelGroups === undefined ? {} : { labelGroups: extra.labelGroups }),
   };
 }
 
@@ -350,6 +355,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.unseenPairShare') ||
     metric.endsWith('.mismatchShare') ||
     metric.endsWith('.reversedShare') ||
+    metric.endsWith('.absentLabelShare') ||
     metric.endsWith('.spikeShare') ||
     metric.endsWith('.roundShare') ||
     metric.endsWith('.resolution') ||
@@ -369,7 +375,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|unseenPairShare|reversedShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -553,12 +559,15 @@ export function compareWithHistory(
   const dependencies = dependencyPool(history);
   // So are pairs' directions: a combination's days are counted over the whole history.
   const orientations = orientationPool(history);
+  // And a group's label classes: an airport's late flights do not depend on the weekday either.
+  const labelGroups = labelGroupPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false),
     ...orientationMetrics(newest.orientations, orientations, false),
+    ...labelGroupMetrics(newest, labelGroups),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
   const historyMetrics = history.map((h) => ({
@@ -570,6 +579,7 @@ export function compareWithHistory(
       ...similarity(h),
       ...dependencyMetrics(h.dependencies, dependencies, true),
       ...orientationMetrics(h.orientations, orientations, true),
+      ...labelGroupMetrics(h, labelGroups),
     },
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
@@ -638,7 +648,7 @@ function judge(
         ? 'partition_rows'
         : metric.startsWith('model.') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
-          : column === options.labelColumn
+          : column === options.labelColumn || metric.endsWith('.absentLabelShare')
             ? 'label_rate'
             : 'partition_statistic';
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
@@ -718,6 +728,10 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     const [a, b] = columnNames(column) as [string, string];
     return `pairs of "${a}" and "${b}": share of rows whose pair of values no earlier day had (codes mapped wrong?)`;
   }
+  if (statistic === 'absentLabelShare' && column !== null) {
+    const [label, g] = columnNames(column) as [string, string];
+    return `${columnTitle(label, labelText, 'the label', 'label ')} by ${columnTitle(g, labelText, 'the label', 'column ')}: share of rows in groups that hold none of a label value every earlier day had there in numbers (labels overwritten on part of the data?)`;
+  }
   if (statistic === 'reversedShare' && column !== null) {
     const [a, b] = columnNames(column) as [string, string];
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
@@ -727,7 +741,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
 }
 
 /** How a message names a profiled column: the label, a model input ct derives, or a data column. */
-function columnTitle(column: string, labelText: string, label: string, plain: string): string {
+export function columnTitle(column: string, labelText: string, label: string, plain: string): string {
   if (column === LABEL_COLUMN) return `${label} (${labelText})`;
   if (column.startsWith(DERIVED_PREFIX)) return `model input "${column.slice(DERIVED_PREFIX.length)}"`;
   return `${plain}"${column}"`;

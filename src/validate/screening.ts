@@ -24,7 +24,7 @@ import { readChunksOf } from '../data/stream.js';
 import { locateRow, numberColumnOf, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
-import { derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
+import { DERIVED_PREFIX, derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
@@ -33,8 +33,11 @@ import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
 import { createNumericShape } from './numeric-shape.js';
 import { createOrientations, reversedRows } from './orientation.js';
+import { absentLabels, createLabelGroups, labelGroupPool } from './label-groups.js';
+import { columnNames } from './metric-names.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
 import {
+  columnTitle,
   compareWithHistory,
   createRelations,
   describeMetric,
@@ -52,7 +55,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 18;
+const PROFILE_FORMAT = 19;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -60,7 +63,7 @@ const PROFILE_FORMAT = 18;
  * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
  * all cached reads a few kilobytes per day.
  */
-type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations'>;
+type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups'>;
 
 /** A partition's profile without its detail: its rows and flat metrics. */
 type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
@@ -277,7 +280,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
-  await showReversedRows(
+  await showFindingRows(
     anomalies,
     newestFindings,
     profiles.find((h) => h.date === newest.date)!,
@@ -342,11 +345,20 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
   }));
 }
 
-/** Rows shown for a pair found the wrong way round. */
-const REVERSED_EXAMPLES = 5;
+/** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
+interface FindingContext {
+  newest: () => Promise<PartitionProfile>;
+  history: () => Promise<PartitionProfile[]>;
+  readNewest: () => Promise<Table>;
+  config: CtConfig;
+}
 
-/** For a pair found the wrong way round: how many rows, and the first of them with their values, as examples a reviewer can open. */
-async function showReversedRows(
+/**
+ * For findings whose share counts particular rows — a pair the wrong way round, groups that
+ * lost a label value — the anomaly counts those rows (not the whole partition) and shows
+ * them: examples a reviewer can open, the groups in its message.
+ */
+async function showFindingRows(
   anomalies: Anomaly[],
   findings: readonly HistoryFinding[],
   summary: PartitionProfile,
@@ -355,23 +367,75 @@ async function showReversedRows(
   readNewest: () => Promise<Table>,
   config: CtConfig,
 ): Promise<void> {
+  let completed: Promise<PartitionProfile[]> | null = null;
+  const context: FindingContext = {
+    newest: () => complete(summary),
+    history: () => (completed ??= Promise.all(history.map(complete))),
+    readNewest,
+    config,
+  };
   for (const anomaly of anomalies) {
-    const finding = findings.find((f) => f.metric.endsWith('.reversedShare') && f.column === anomaly.column && f.kind === anomaly.kind);
+    const finding = findings.find((f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare)$/.test(f.metric));
     if (finding === undefined) continue;
-    const newest = await complete(summary);
-    const pair = newest.orientations?.[anomaly.column!];
-    if (pair === undefined) continue;
-    const { columns } = pair;
-    // The rows found the wrong way round, not the whole partition.
-    anomaly.count = Math.round(finding.value * pair.rows);
     anomaly.share = finding.value;
-    history = await Promise.all(history.map(complete));
-    const table = await readNewest();
-    const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
-    const rows = reversedRows(table, columns, history, config.data.timestamp, REVERSED_EXAMPLES);
-    if (rows.length === 0) continue;
-    anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
+    if (finding.metric.endsWith('.reversedShare')) await showReversedRows(anomaly, finding, context);
+    else await showAbsentLabels(anomaly, finding, context);
   }
+}
+
+/** Groups a label finding names at most. */
+const ABSENT_GROUPS = 3;
+
+/**
+ * Groups that lack a label value: which groups, how many rows, and what each earlier day had
+ * there, added to the message; the first row of the first group as the example when the
+ * group is of a column of the data (not a model input ct derives).
+ */
+async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+  const profile = await newest();
+  const column = columnNames(finding.column!)[1]!;
+  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
+  if (absent.length === 0) return;
+  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
+  const shown = absent
+    .slice(0, ABSENT_GROUPS)
+    .map(
+      (a) =>
+        `${JSON.stringify(a.group)}: ${a.rows.toLocaleString('en-US')} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, config.label.text)}, ` +
+        `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
+    );
+  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : '';
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Groups of ${columnTitle(column, config.label.text, 'the label', 'column ')}: ${shown.join('; ')}${more}. Fix the data,`,
+  );
+  const table = await readNewest();
+  const groupColumn = table.columns.find((c) => c.name === column);
+  if (groupColumn?.type !== 'string') return;
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0]!.group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0]!.group}` }];
+}
+
+/** "none where delay > 15" (a binary label's class 1), "none where not (delay > 15)", "none of class "sales"". */
+function noneOf(label: string, labelColumn: string, labelText: string): string {
+  if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
+  return label === '1' ? `none where ${labelText}` : label === '0' ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+
+/** Rows shown for a pair found the wrong way round. */
+const REVERSED_EXAMPLES = 5;
+
+/** A pair found the wrong way round: how many rows, and the first of them with their values. */
+async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+  const pair = (await newest()).orientations?.[anomaly.column!];
+  if (pair === undefined) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
+  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
 }
 
 /**
@@ -648,9 +712,15 @@ async function computeEntry(
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
+  // A regression target has no classes to lose; a multiclass label is profiled as its own column.
+  // Crossed inputs are left out: their small groups (an airport in one hour) are all late together in a storm.
+  const labelGroups = createLabelGroups(config.task === 'regression' ? null : config.task === 'multiclass' ? config.label.column : LABEL_COLUMN, {
+    codes,
+    skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
+  });
   const numericShape = createNumericShape(quantities);
   const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
-  const entry = ({ categories, sketch, dependencies, orientations, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
+  const entry = ({ categories, sketch, dependencies, orientations, labelGroups, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',
       version: PROFILE_FORMAT,
@@ -661,7 +731,7 @@ async function computeEntry(
       anomalies,
       scores: {},
     } as CacheEntry,
-    detail: { categories, sketch, dependencies, orientations },
+    detail: { categories, sketch, dependencies, orientations, labelGroups },
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -671,6 +741,7 @@ async function computeEntry(
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);
+      labelGroups.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
@@ -701,6 +772,7 @@ async function computeEntry(
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
+      labelGroups: labelGroups.result(),
     }),
     anomalies,
   );

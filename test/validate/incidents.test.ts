@@ -42,8 +42,13 @@ const severityOf = (kind: string): number => Math.max(...INCIDENTS[kind]!.severi
  * whole day, within chance (the check needs 24, and more than the walk's chance excursion).
  * Stopped on full days by the incidents bench, and on real days without a model in
  * alignment.test.ts (a block of a tenth of the rows).
+ * label_lost_airport and label_lost_evening write one airport's or the last hours' late
+ * flights as on time. A group lacking a label value counts when at least 10 rows of it were
+ * due at the share of the group's worst earlier day; in this sample an airport or an hour
+ * holds about 90 rows and is due fewer, so their loss could be chance. Stopped on full days
+ * by the incidents bench, and on small data by label-groups.test.ts.
  */
-const NOT_YET_STOPPED = new Set(['label_shift']);
+const NOT_YET_STOPPED = new Set(['label_shift', 'label_lost_airport', 'label_lost_evening']);
 
 interface Outcome {
   kind: string;

@@ -677,6 +677,157 @@ function reversedRows(table, columns, history, timeColumn, limit) {
   return rows;
 }
 
+// src/validate/label-groups.ts
+var MAX_CLASSES = 20;
+var MAX_GROUPS = 1e4;
+var MIN_GROUP_ROWS = 20;
+var EXPECTED_ROWS = 10;
+var MIN_POOL_DAYS2 = 14;
+function createLabelGroups(label, { codes = /* @__PURE__ */ new Set(), skip = /* @__PURE__ */ new Set() } = {}) {
+  const classes = [];
+  const classIndex = /* @__PURE__ */ new Map();
+  const columns = /* @__PURE__ */ new Map();
+  let overflow = label === null;
+  const classOf = (key) => {
+    let k = classIndex.get(key);
+    if (k === void 0) {
+      classIndex.set(key, k = classes.length);
+      classes.push(key);
+    }
+    return k;
+  };
+  return {
+    add(table) {
+      if (overflow) return;
+      const labels = table.columns.find((c) => c.name === label);
+      if (labels === void 0) return;
+      const rowClass = new Int32Array(table.rowCount).fill(-1);
+      if (labels.type === "string") {
+        const byCode = labels.dictionary.map(classOf);
+        for (let i = 0; i < table.rowCount; i++) if (labels.codes[i] >= 0) rowClass[i] = byCode[labels.codes[i]];
+      } else {
+        for (let i = 0; i < table.rowCount; i++) if (!isNull(labels, i)) rowClass[i] = classOf(String(labels.values[i]));
+      }
+      if (classes.length > MAX_CLASSES) {
+        overflow = true;
+        columns.clear();
+        return;
+      }
+      for (const column of table.columns) {
+        if (column.name === label || skip.has(column.name) || columns.get(column.name) === null) continue;
+        const g = column.type === "string" ? column : column.type === "number" && codes.has(column.name) ? stringColumnOf(column.name, table.rowCount, (i) => isNull(column, i) ? null : String(column.values[i])) : null;
+        if (g === null) continue;
+        const groups = addGroups(columns.get(g.name) ?? /* @__PURE__ */ new Map(), g, rowClass, classes.length);
+        columns.set(g.name, groups.size > MAX_GROUPS ? null : groups);
+      }
+    },
+    result() {
+      if (overflow || label === null || classes.length < 2) return void 0;
+      const out = {};
+      for (const [name, groups] of columns) {
+        if (groups === null) continue;
+        const kept = {};
+        for (const [text, counts] of groups) {
+          const full = Array.from({ length: classes.length }, (_, c) => counts[c] ?? 0);
+          if (sum(full) >= MIN_GROUP_ROWS) kept[text] = full;
+        }
+        out[name] = kept;
+      }
+      return { label, classes: [...classes], groups: out };
+    }
+  };
+}
+function addGroups(groups, g, rowClass, k) {
+  const counts = new Float64Array(g.dictionary.length * k);
+  for (let i = 0; i < rowClass.length; i++) {
+    const code = g.codes[i];
+    if (code >= 0 && rowClass[i] >= 0) counts[code * k + rowClass[i]]++;
+  }
+  for (let code = 0; code < g.dictionary.length; code++) {
+    const text = g.dictionary[code];
+    let group = groups.get(text);
+    for (let c = 0; c < k; c++) {
+      const n = counts[code * k + c];
+      if (n === 0) continue;
+      if (group === void 0) groups.set(text, group = []);
+      group[c] = (group[c] ?? 0) + n;
+    }
+  }
+  return groups;
+}
+function isNull(column, i) {
+  return !Number.isFinite(column.values[i]) || column.nulls !== null && column.nulls[i] === 1;
+}
+function sum(xs) {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+var groupKey = (column, group) => `${column}\0${group}`;
+function labelGroupPool(profiles) {
+  const classes = /* @__PURE__ */ new Set();
+  for (const p of profiles) for (const c of p.labelGroups?.classes ?? []) classes.add(c);
+  const pool = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    if (p.labelGroups === void 0) continue;
+    const { classes: own, groups } = p.labelGroups;
+    for (const [column, values] of Object.entries(groups)) {
+      for (const [group, counts] of Object.entries(values)) {
+        const key = groupKey(column, group);
+        let pooled = pool.get(key);
+        if (pooled === void 0) pool.set(key, pooled = { days: 0, dates: /* @__PURE__ */ new Set(), lowest: /* @__PURE__ */ new Map() });
+        pooled.days++;
+        pooled.dates.add(p.date);
+        const rows = sum(counts);
+        for (const c of classes) {
+          const k = own.indexOf(c);
+          const share = k < 0 ? 0 : counts[k] / rows;
+          const low = pooled.lowest.get(c);
+          if (low === void 0) pooled.lowest.set(c, { first: share, firstDate: p.date, second: Infinity });
+          else if (share < low.first) pooled.lowest.set(c, { first: share, firstDate: p.date, second: low.first });
+          else if (share < low.second) low.second = share;
+        }
+      }
+    }
+  }
+  return pool;
+}
+function absentLabels(own, pool) {
+  const out = [];
+  if (own.labelGroups === void 0) return out;
+  const { classes, groups } = own.labelGroups;
+  for (const [column, values] of Object.entries(groups)) {
+    for (const [group, counts] of Object.entries(values)) {
+      const pooled = pool.get(groupKey(column, group));
+      if (pooled === void 0) continue;
+      const inPool = pooled.dates.has(own.date);
+      const days = pooled.days - (inPool ? 1 : 0);
+      if (days < MIN_POOL_DAYS2) continue;
+      const rows = sum(counts);
+      for (const [label, low] of pooled.lowest) {
+        const k = classes.indexOf(label);
+        if (k >= 0 && counts[k] > 0) continue;
+        const lowest = inPool && low.firstDate === own.date ? low.second : low.first;
+        if (rows * lowest >= EXPECTED_ROWS) {
+          out.push({ column, group, rows, label, lowest, days });
+          break;
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => b.rows - a.rows);
+}
+function labelGroupMetrics(own, pool) {
+  const out = {};
+  if (own.labelGroups === void 0 || own.rows === 0 || pool.size === 0) return out;
+  const absent = /* @__PURE__ */ new Map();
+  for (const a of absentLabels(own, pool)) absent.set(a.column, (absent.get(a.column) ?? 0) + a.rows);
+  for (const column of Object.keys(own.labelGroups.groups)) {
+    out[`${joinColumns("|", own.labelGroups.label, column)}.absentLabelShare`] = (absent.get(column) ?? 0) / own.rows;
+  }
+  return out;
+}
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -815,7 +966,8 @@ function profileOf(date, stats, extra) {
     categories,
     ...extra.sketch === void 0 ? {} : { sketch: extra.sketch },
     ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies },
-    ...extra.orientations === void 0 ? {} : { orientations: extra.orientations }
+    ...extra.orientations === void 0 ? {} : { orientations: extra.orientations },
+    ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups }
   };
 }
 function timeMetrics(c, date, put) {
@@ -861,12 +1013,12 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -942,9 +1094,9 @@ function jensenShannon(p, sums, days, leaveOut) {
     const m = (a + b) / 2;
     return (a > 0 ? a * Math.log2(a / m) : 0) + (b > 0 ? b * Math.log2(b / m) : 0);
   };
-  for (const [k, sum] of sums) {
+  for (const [k, sum2] of sums) {
     const a = p[k] ?? 0;
-    const b = Math.max(0, (sum - (leaveOut ? a : 0)) / days);
+    const b = Math.max(0, (sum2 - (leaveOut ? a : 0)) / days);
     pOther -= a;
     qOther -= b;
     divergence += term(a, b);
@@ -985,12 +1137,14 @@ function compareWithHistory(newest, all, options, part = "all") {
   };
   const dependencies = dependencyPool(history);
   const orientations = orientationPool(history);
+  const labelGroups = labelGroupPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false),
-    ...orientationMetrics(newest.orientations, orientations, false)
+    ...orientationMetrics(newest.orientations, orientations, false),
+    ...labelGroupMetrics(newest, labelGroups)
   };
   if (part === "data") {
     for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
@@ -1003,7 +1157,8 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...comparative(h, true),
       ...similarity(h),
       ...dependencyMetrics(h.dependencies, dependencies, true),
-      ...orientationMetrics(h.orientations, orientations, true)
+      ...orientationMetrics(h.orientations, orientations, true),
+      ...labelGroupMetrics(h, labelGroups)
     }
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
@@ -1042,7 +1197,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= options.threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
@@ -1106,6 +1261,10 @@ function describeMetric(finding, labelText) {
   if (statistic === "unseenPairShare" && column !== null) {
     const [a, b] = columnNames(column);
     return `pairs of "${a}" and "${b}": share of rows whose pair of values no earlier day had (codes mapped wrong?)`;
+  }
+  if (statistic === "absentLabelShare" && column !== null) {
+    const [label, g] = columnNames(column);
+    return `${columnTitle(label, labelText, "the label", "label ")} by ${columnTitle(g, labelText, "the label", "column ")}: share of rows in groups that hold none of a label value every earlier day had there in numbers (labels overwritten on part of the data?)`;
   }
   if (statistic === "reversedShare" && column !== null) {
     const [a, b] = columnNames(column);
@@ -1233,14 +1392,14 @@ function largestClimb(n, offset, gain) {
   const first = Math.max(0, -offset);
   const last = Math.min(n, n - offset);
   if (last - first < 2) return null;
-  let sum = 0;
+  let sum2 = 0;
   let squares = 0;
   let climb = 0;
   let climbStart = first;
   let best = { nats: 0, start: first, end: first };
   for (let i = first; i < last; i++) {
     const g = gain(i);
-    sum += g;
+    sum2 += g;
     squares += g * g;
     if (climb <= 0) {
       climb = 0;
@@ -1250,7 +1409,7 @@ function largestClimb(n, offset, gain) {
     if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
   }
   const count = last - first;
-  const drift = sum / count;
+  const drift = sum2 / count;
   const variance = squares / count - drift * drift;
   if (!(variance > 0)) return { ...best, excursions: 0 };
   const spread = Math.sqrt(variance);
@@ -1388,7 +1547,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 18;
+var PROFILE_FORMAT = 19;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1490,7 +1649,7 @@ async function screenPartitions(input) {
     });
   }
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
-  await showReversedRows(
+  await showFindingRows(
     anomalies,
     newestFindings,
     profiles.find((h) => h.date === newest.date),
@@ -1548,24 +1707,58 @@ function findingAnomalies(findings, newest, rows, config) {
     message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
   }));
 }
-var REVERSED_EXAMPLES = 5;
-async function showReversedRows(anomalies, findings, summary, history, complete, readNewest, config) {
+async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
+  let completed = null;
+  const context = {
+    newest: () => complete(summary),
+    history: () => completed ??= Promise.all(history.map(complete)),
+    readNewest,
+    config
+  };
   for (const anomaly of anomalies) {
-    const finding = findings.find((f) => f.metric.endsWith(".reversedShare") && f.column === anomaly.column && f.kind === anomaly.kind);
+    const finding = findings.find((f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare)$/.test(f.metric));
     if (finding === void 0) continue;
-    const newest = await complete(summary);
-    const pair = newest.orientations?.[anomaly.column];
-    if (pair === void 0) continue;
-    const { columns } = pair;
-    anomaly.count = Math.round(finding.value * pair.rows);
     anomaly.share = finding.value;
-    history = await Promise.all(history.map(complete));
-    const table = await readNewest();
-    const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
-    const rows = reversedRows(table, columns, history, config.data.timestamp, REVERSED_EXAMPLES);
-    if (rows.length === 0) continue;
-    anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
+    if (finding.metric.endsWith(".reversedShare")) await showReversedRows(anomaly, finding, context);
+    else await showAbsentLabels(anomaly, finding, context);
   }
+}
+var ABSENT_GROUPS = 3;
+async function showAbsentLabels(anomaly, finding, { newest, history, readNewest, config }) {
+  const profile = await newest();
+  const column = columnNames(finding.column)[1];
+  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
+  if (absent.length === 0) return;
+  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
+  const shown = absent.slice(0, ABSENT_GROUPS).map(
+    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
+  );
+  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : "";
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Groups of ${columnTitle(column, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
+  );
+  const table = await readNewest();
+  const groupColumn = table.columns.find((c) => c.name === column);
+  if (groupColumn?.type !== "string") return;
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0].group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0].group}` }];
+}
+function noneOf(label, labelColumn, labelText) {
+  if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
+  return label === "1" ? `none where ${labelText}` : label === "0" ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+var REVERSED_EXAMPLES = 5;
+async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
+  const pair = (await newest()).orientations?.[anomaly.column];
+  if (pair === void 0) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
+  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
 }
 async function verdictOf(entry, profile, history, entries, options, complete, save) {
   const used = history.slice(-options.maxDays);
@@ -1748,9 +1941,13 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
+  const labelGroups = createLabelGroups(config.task === "regression" ? null : config.task === "multiclass" ? config.label.column : LABEL_COLUMN, {
+    codes,
+    skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
+  });
   const numericShape = createNumericShape(quantities);
   const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
-  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, ...summary }, anomalies2) => ({
+  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
@@ -1761,7 +1958,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       anomalies: anomalies2,
       scores: {}
     },
-    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2 }
+    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2 }
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -1770,6 +1967,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);
+      labelGroups.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
@@ -1798,7 +1996,8 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       relations: relations.result(),
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),
-      orientations: orientations.result()
+      orientations: orientations.result(),
+      labelGroups: labelGroups.result()
     }),
     anomalies
   );

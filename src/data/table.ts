@@ -85,6 +85,11 @@ export function stringColumnOf(name: string, rows: number, keyAt: (i: number) =>
   return { type: 'string', name, codes, dictionary, nulls };
 }
 
+/** A number column read as categories (an id 1017 -> "1017"), NaN as missing: how ct keys rows by a numeric id. */
+export function codesAsText(column: NumberColumn): StringColumn {
+  return stringColumnOf(column.name, column.values.length, (i) => (Number.isNaN(column.values[i]!) ? null : String(column.values[i])));
+}
+
 /** A number column from computed values; NaN marks a null. */
 export function numberColumnOf(name: string, values: ArrayLike<number>): NumberColumn {
   const out = Float64Array.from(values);

@@ -11,7 +11,7 @@
  * days is pure (`dependencyMetrics`).
  */
 import { hashText } from '../data/hash.js';
-import { type Column, stringColumnOf, type Table } from '../data/table.js';
+import { codesAsText, type Column, type Table } from '../data/table.js';
 import { columnNames, joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
@@ -86,9 +86,7 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
     add(table: Table): void {
       // Numbers the model reads as categories (a product id) are keys, as text.
       const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
-      const columns = table.columns.map((c) =>
-        c.type === 'number' && ids.has(c.name) ? stringColumnOf(c.name, c.values.length, (i) => (Number.isNaN(c.values[i]!) ? null : String(c.values[i]))) : c,
-      );
+      const columns = table.columns.map((c) => (c.type === 'number' && ids.has(c.name) ? codesAsText(c) : c));
       const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);

@@ -13,7 +13,7 @@
  * once in 20,000. A partition is measured by the share of its rows in such groups
  * (`<label>|<column>.absentLabelShare`), near 0 on every normal day.
  */
-import { type StringColumn, stringColumnOf, type Table } from '../data/table.js';
+import { codesAsText, isNull, type StringColumn, type Table } from '../data/table.js';
 import { joinColumns } from './metric-names.js';
 
 /** Label values told apart at most; a label with more (a regression target) is not profiled this way. */
@@ -80,12 +80,7 @@ export function createLabelGroups(
       for (const column of table.columns) {
         if (column.name === label || skip.has(column.name) || columns.get(column.name) === null) continue;
         // A number the model reads as a category (a store id) groups rows like a text column.
-        const g =
-          column.type === 'string'
-            ? column
-            : column.type === 'number' && codes.has(column.name)
-              ? stringColumnOf(column.name, table.rowCount, (i) => (isNull(column, i) ? null : String(column.values[i])))
-              : null;
+        const g = column.type === 'string' ? column : column.type === 'number' && codes.has(column.name) ? codesAsText(column) : null;
         if (g === null) continue;
         const groups = addGroups(columns.get(g.name) ?? new Map<string, number[]>(), g, rowClass, classes.length);
         columns.set(g.name, groups.size > MAX_GROUPS ? null : groups);
@@ -129,11 +124,6 @@ function addGroups(groups: Map<string, number[]>, g: StringColumn, rowClass: Int
   return groups;
 }
 
-/** Whether row `i` of a number column holds no value (null numbers hold NaN). */
-function isNull(column: { values: ArrayLike<number>; nulls: Uint8Array | null }, i: number): boolean {
-  return !Number.isFinite(column.values[i]!) || (column.nulls !== null && column.nulls[i] === 1);
-}
-
 function sum(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;
@@ -148,7 +138,7 @@ interface Lowest {
 }
 
 /** Per column and group (`<column>\0<group>`): the pooled days that kept it, and each class's lowest shares. */
-export type LabelGroupPool = Map<string, { days: number; dates: Set<string>; lowest: Map<string, Lowest> }>;
+export type LabelGroupPool = Map<string, { dates: Set<string>; lowest: Map<string, Lowest> }>;
 
 const groupKey = (column: string, group: string): string => `${column}\u0000${group}`;
 
@@ -164,8 +154,7 @@ export function labelGroupPool(profiles: ReadonlyArray<{ date: string; labelGrou
       for (const [group, counts] of Object.entries(values)) {
         const key = groupKey(column, group);
         let pooled = pool.get(key);
-        if (pooled === undefined) pool.set(key, (pooled = { days: 0, dates: new Set(), lowest: new Map() }));
-        pooled.days++;
+        if (pooled === undefined) pool.set(key, (pooled = { dates: new Set(), lowest: new Map() }));
         pooled.dates.add(p.date);
         const rows = sum(counts);
         for (const c of classes) {
@@ -210,7 +199,7 @@ export function absentLabels(own: { date: string; labelGroups?: LabelGroupsProfi
       const pooled = pool.get(groupKey(column, group));
       if (pooled === undefined) continue;
       const inPool = pooled.dates.has(own.date);
-      const days = pooled.days - (inPool ? 1 : 0);
+      const days = pooled.dates.size - (inPool ? 1 : 0);
       if (days < MIN_POOL_DAYS) continue;
       const rows = sum(counts);
       for (const [label, low] of pooled.lowest) {

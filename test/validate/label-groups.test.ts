@@ -67,11 +67,19 @@ function profileOfRows(i: number, rows: readonly Row[]): PartitionProfile {
 const history = Array.from({ length: 28 }, (_, i) => profileOfRows(i, rowsOf(i)));
 const pool = labelGroupPool(history);
 
+/** Rows of day `i` with the late flights of `origin` written as on time. */
+function onTimeAt(i: number, origin: string): Row[] {
+  return rowsOf(i).map((r) => (r.origin === origin ? { ...r, late: 0 } : r));
+}
+
 /** Day 28 with the late flights of `origin` written as on time. */
 function lostDay(origin: string): { profile: PartitionProfile; rows: number } {
-  const rows = rowsOf(28).map((r) => (r.origin === origin ? { ...r, late: 0 } : r));
+  const rows = onTimeAt(28, origin);
   return { profile: profileOfRows(28, rows), rows: rows.filter((r) => r.origin === origin).length };
 }
+
+/** The history with day 10 holding no late flight at ORD. */
+const calm = history.map((h, i) => (i === 10 ? profileOfRows(10, onTimeAt(10, 'ORD')) : h));
 
 describe('label classes per group', () => {
   test('a profile keeps each group of each categorical column with its rows of each class; small groups and the label itself are left out', () => {
@@ -167,26 +175,10 @@ describe('groups that lost a label value', () => {
   });
 
   test('a class a group lacked on any earlier day is no loss', () => {
-    const calm = history.map((h, i) =>
-      i === 10
-        ? profileOfRows(
-            10,
-            rowsOf(10).map((r) => (r.origin === 'ORD' ? { ...r, late: 0 } : r)),
-          )
-        : h,
-    );
     expect(absentLabels(lostDay('ORD').profile, labelGroupPool(calm))).toEqual([]);
   });
 
   test('that earlier day, measured against the others, is the loss', () => {
-    const calm = history.map((h, i) =>
-      i === 10
-        ? profileOfRows(
-            10,
-            rowsOf(10).map((r) => (r.origin === 'ORD' ? { ...r, late: 0 } : r)),
-          )
-        : h,
-    );
     expect(absentLabels(calm[10]!, labelGroupPool(calm)).map((a) => a.group)).toEqual(['ORD']);
   });
 

@@ -33803,6 +33803,9 @@ function stringColumnOf(name, rows, keyAt) {
   }
   return { type: "string", name, codes, dictionary, nulls };
 }
+function codesAsText(column) {
+  return stringColumnOf(column.name, column.values.length, (i) => Number.isNaN(column.values[i]) ? null : String(column.values[i]));
+}
 function numberColumnOf(name, values) {
   const out = Float64Array.from(values);
   let nulls = null;
@@ -33978,6 +33981,7 @@ export {
   modelFiles,
   splitMeasured,
   stringColumnOf,
+  codesAsText,
   numberColumnOf,
   findColumn,
   isNull,

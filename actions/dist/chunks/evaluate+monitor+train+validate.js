@@ -43,7 +43,9 @@ import {
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   artifactPaths,
+  codesAsText,
   findColumn,
+  isNull,
   locateRow,
   numberColumnOf,
   stringColumnOf,
@@ -278,9 +280,7 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
   return {
     add(table) {
       const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
-      const columns = table.columns.map(
-        (c) => c.type === "number" && ids.has(c.name) ? stringColumnOf(c.name, c.values.length, (i) => Number.isNaN(c.values[i]) ? null : String(c.values[i])) : c
-      );
+      const columns = table.columns.map((c) => c.type === "number" && ids.has(c.name) ? codesAsText(c) : c);
       const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
@@ -715,7 +715,7 @@ function createLabelGroups(label, { codes = /* @__PURE__ */ new Set(), skip = /*
       }
       for (const column of table.columns) {
         if (column.name === label || skip.has(column.name) || columns.get(column.name) === null) continue;
-        const g = column.type === "string" ? column : column.type === "number" && codes.has(column.name) ? stringColumnOf(column.name, table.rowCount, (i) => isNull(column, i) ? null : String(column.values[i])) : null;
+        const g = column.type === "string" ? column : column.type === "number" && codes.has(column.name) ? codesAsText(column) : null;
         if (g === null) continue;
         const groups = addGroups(columns.get(g.name) ?? /* @__PURE__ */ new Map(), g, rowClass, classes.length);
         columns.set(g.name, groups.size > MAX_GROUPS ? null : groups);
@@ -755,9 +755,6 @@ function addGroups(groups, g, rowClass, k) {
   }
   return groups;
 }
-function isNull(column, i) {
-  return !Number.isFinite(column.values[i]) || column.nulls !== null && column.nulls[i] === 1;
-}
 function sum(xs) {
   let s = 0;
   for (const x of xs) s += x;
@@ -775,8 +772,7 @@ function labelGroupPool(profiles) {
       for (const [group, counts] of Object.entries(values)) {
         const key = groupKey(column, group);
         let pooled = pool.get(key);
-        if (pooled === void 0) pool.set(key, pooled = { days: 0, dates: /* @__PURE__ */ new Set(), lowest: /* @__PURE__ */ new Map() });
-        pooled.days++;
+        if (pooled === void 0) pool.set(key, pooled = { dates: /* @__PURE__ */ new Set(), lowest: /* @__PURE__ */ new Map() });
         pooled.dates.add(p.date);
         const rows = sum(counts);
         for (const c of classes) {
@@ -801,7 +797,7 @@ function absentLabels(own, pool) {
       const pooled = pool.get(groupKey(column, group));
       if (pooled === void 0) continue;
       const inPool = pooled.dates.has(own.date);
-      const days = pooled.days - (inPool ? 1 : 0);
+      const days = pooled.dates.size - (inPool ? 1 : 0);
       if (days < MIN_POOL_DAYS2) continue;
       const rows = sum(counts);
       for (const [label, low] of pooled.lowest) {

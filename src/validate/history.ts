@@ -676,6 +676,15 @@ function acceptedSince(metric: string, date: string, accepted: HistoryOptions['a
 
 export const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
+/**
+ * What a finding measures without its subject ("share of zeros", not `column "delay": share
+ * of zeros`): for the statistics named beside the strongest finding of the same column.
+ */
+export function describeStatistic(finding: Pick<HistoryFinding, 'metric' | 'column'>, labelText: string): string {
+  // The subject ends at the first ": " outside its quoted column names; the words after it may hold another.
+  return describeMetric(finding, labelText).replace(/^(?:[^":]|"(?:[^"\\]|\\.)*"|:(?! ))*: /, '');
+}
+
 /** A metric's name in words. */
 export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'>, labelText: string): string {
   const { metric, column } = finding;

@@ -8,7 +8,9 @@
  *   such as 0, -1 or 999, the day's lowest or highest value, a value finer than the column's
  *   resolution) holds beyond twice the count of its busier neighbour (the next smaller and
  *   next larger value seen). A smooth column has none; a column of discrete levels has a
- *   steady one; a fill or a cap adds its rows to it.
+ *   steady one; a fill or a cap adds its rows to it. In the label every value is looked at:
+ *   its values are outcomes, and a pile on one of them (a cap on part of the rows, a default
+ *   in the middle of the range) is a step that wrote it.
  * - `<column>.roundShare`: how many more of its nonzero values are round one decimal place
  *   above the column's own resolution (multiples of 10 for whole minutes, whole numbers for
  *   tenths of a degree) than end in any one other digit (11..19, 21..29), as a share of the
@@ -82,15 +84,12 @@ interface ColumnGrain {
   slots: Float64Array;
 }
 
-/**
- * Accumulates, chunk by chunk, the value counts and decimal places of the numeric columns
- * named in `columns` (the model's numeric inputs and the label: where a fill or rounding
- * changes what the model learns; an id or a code is left out); `result` gives the metrics.
- */
-export function createNumericShape(columns: ReadonlySet<string>): { add(table: Table): void; result(): Record<string, number> } {
+/** Value counts and decimal places per column, accumulated chunk by chunk. */
+function createCounts(): { grains: Map<string, ColumnGrain>; add(table: Table, columns: ReadonlySet<string>): void } {
   const grains = new Map<string, ColumnGrain>();
   return {
-    add(table: Table): void {
+    grains,
+    add(table: Table, columns: ReadonlySet<string>): void {
       for (const column of table.columns) {
         if (column.type !== 'number' || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
@@ -106,12 +105,26 @@ export function createNumericShape(columns: ReadonlySet<string>): { add(table: T
         }
       }
     },
+  };
+}
+
+/**
+ * Accumulates, chunk by chunk, the value counts and decimal places of the numeric columns
+ * named in `columns` (the model's numeric inputs and the label: where a fill or rounding
+ * changes what the model learns; an id or a code is left out); `result` gives the metrics.
+ * In `label`, a spike at any value counts, not only at a value a fill writes.
+ */
+export function createNumericShape(columns: ReadonlySet<string>, label: string | null = null): { add(table: Table): void; result(): Record<string, number> } {
+  const counts = createCounts();
+  const { grains } = counts;
+  return {
+    add: (table: Table): void => counts.add(table, columns),
     result(): Record<string, number> {
       const out: Record<string, number> = {};
       for (const [name, { counts, rows, slots }] of grains) {
         if (counts.size < MIN_DISTINCT || rows === 0) continue;
         const resolution = resolutionOf(counts);
-        out[`${name}.spikeShare`] = largestSpike(counts, resolution) / rows;
+        out[`${name}.spikeShare`] = (largestSpike(counts, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
         // Every value rounded coarser (distances to hundreds) leaves the round share as it was, one place up.
         if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
@@ -124,29 +137,55 @@ export function createNumericShape(columns: ReadonlySet<string>): { add(table: T
 /** Values a failed step writes in place of the real one: zero, -1, runs of nines (9, 99, -999, ...). */
 const DEFAULT_VALUES = new Set([0, -1, ...[9, 99, 999, 9_999, 99_999, 999_999].flatMap((n) => [n, -n])]);
 
+/** The most spiking value of a column, its rows, and the rows it holds beyond `SPIKE_FACTOR` times its busier neighbour. */
+export interface Spike {
+  value: number;
+  rows: number;
+  excess: number;
+  /** The next smaller and next larger value seen, with their rows (null at an end of the range or for a value finer than the resolution). */
+  below: { value: number; rows: number } | null;
+  above: { value: number; rows: number } | null;
+}
+
 /**
- * Rows the most spiking value holds beyond `SPIKE_FACTOR` times its busier neighbour's
- * count, among the values a fill or a cap writes: a default (`DEFAULT_VALUES`), the day's
- * lowest and highest value (a floor or a cap), and a value finer than the column's
- * resolution (a mean imputed into whole numbers). Any other value may be popular for real
- * reasons (a price on sale, a busy route).
+ * The most spiking value among those a fill or a cap writes: a default (`DEFAULT_VALUES`),
+ * the day's lowest and highest value (a floor or a cap), and a value finer than the column's
+ * resolution (a mean imputed into whole numbers). Any other value of an input may be popular
+ * for real reasons (a price on sale, a busy route); with `anyValue` (the label) every value
+ * is looked at. Null when no value holds more than its neighbours allow.
  */
-function largestSpike(counts: ReadonlyMap<number, number>, resolution: number | null): number {
+function largestSpike(counts: ReadonlyMap<number, number>, resolution: number | null, anyValue: boolean): Spike | null {
   const values = [...counts.keys()].sort((a, b) => a - b);
   const finer = (v: number): boolean => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
-  let largest = 0;
+  const at = (i: number): { value: number; rows: number } | null => (i >= 0 && i < values.length ? { value: values[i]!, rows: counts.get(values[i]!)! } : null);
+  let largest: Spike | null = null;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
+    const rows = counts.get(v)!;
+    let spike: Spike;
     // A value finer than the resolution has no neighbours at its own precision.
-    if (finer(v)) {
-      largest = Math.max(largest, counts.get(v)!);
-      continue;
-    }
-    if (!(DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
-    const neighbour = Math.max(i > 0 ? counts.get(values[i - 1]!)! : 0, i + 1 < values.length ? counts.get(values[i + 1]!)! : 0);
-    largest = Math.max(largest, counts.get(v)! - SPIKE_FACTOR * neighbour);
+    if (finer(v)) spike = { value: v, rows, excess: rows, below: null, above: null };
+    else if (anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1) {
+      const below = at(i - 1);
+      const above = at(i + 1);
+      spike = { value: v, rows, excess: rows - SPIKE_FACTOR * Math.max(below?.rows ?? 0, above?.rows ?? 0), below, above };
+    } else continue;
+    if (spike.excess > (largest?.excess ?? 0)) largest = spike;
   }
   return largest;
+}
+
+/**
+ * The spike `<column>.spikeShare` measures in one column of a table: the value, its rows and
+ * its neighbours', to show a reviewer (`anyValue` as for the label). Null for a column with
+ * too few distinct values or no spike.
+ */
+export function spikeIn(table: Table, column: string, anyValue: boolean): Spike | null {
+  const shape = createCounts();
+  shape.add(table, new Set([column]));
+  const grain = shape.grains.get(column);
+  if (grain === undefined || grain.counts.size < MIN_DISTINCT) return null;
+  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
 }
 
 /**

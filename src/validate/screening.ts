@@ -31,7 +31,7 @@ import type { Logger } from '../logger.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
-import { createNumericShape } from './numeric-shape.js';
+import { createNumericShape, spikeIn } from './numeric-shape.js';
 import { createOrientations, reversedRows } from './orientation.js';
 import { absentLabels, createLabelGroups, labelGroupPool } from './label-groups.js';
 import { columnNames } from './metric-names.js';
@@ -40,7 +40,7 @@ import {
   columnTitle,
   compareWithHistory,
   createRelations,
-  describeMetric,
+  describeStatistic,
   findingMessage,
   type HistoryFinding,
   mergeSketch,
@@ -55,7 +55,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 19;
+const PROFILE_FORMAT = 20;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -341,7 +341,7 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
     examples: [{ file: newest.file, row: 1 }],
     message:
       findingMessage(strongest!, newest.file, newest.date, labelText) +
-      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, '')).join(', ')}.`),
+      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeStatistic(o, labelText)).join(', ')}.`),
   }));
 }
 
@@ -355,7 +355,7 @@ interface FindingContext {
 
 /**
  * For findings whose share counts particular rows — a pair the wrong way round, groups that
- * lost a label value — the anomaly counts those rows (not the whole partition) and shows
+ * lost a label value, one value piled up — the anomaly counts those rows (not the whole partition) and shows
  * them: examples a reviewer can open, the groups in its message.
  */
 async function showFindingRows(
@@ -375,10 +375,13 @@ async function showFindingRows(
     config,
   };
   for (const anomaly of anomalies) {
-    const finding = findings.find((f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare)$/.test(f.metric));
+    const finding = findings.find(
+      (f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare|spikeShare)$/.test(f.metric),
+    );
     if (finding === undefined) continue;
     anomaly.share = finding.value;
     if (finding.metric.endsWith('.reversedShare')) await showReversedRows(anomaly, finding, context);
+    else if (finding.metric.endsWith('.spikeShare')) await showSpike(anomaly, finding, context);
     else await showAbsentLabels(anomaly, finding, context);
   }
 }
@@ -420,6 +423,27 @@ async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, { new
 function noneOf(label: string, labelColumn: string, labelText: string): string {
   if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
   return label === '1' ? `none where ${labelText}` : label === '0' ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+
+/**
+ * The value a column spikes at: its rows and its neighbours' in the message, the rows beyond
+ * what its neighbours allow as the count, its first row as the example.
+ */
+async function showSpike(anomaly: Anomaly, finding: HistoryFinding, { readNewest, config }: FindingContext): Promise<void> {
+  const column = finding.column!;
+  const table = await readNewest();
+  const spike = spikeIn(table, column, column === config.label.column);
+  if (spike === null) return;
+  anomaly.count = spike.excess;
+  const count = (rows: number): string => `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+  const beside = [spike.below, spike.above].flatMap((n) => (n === null ? [] : [`${n.value} in ${count(n.rows)}`]));
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` The value ${spike.value} is in ${count(spike.rows)}${beside.length === 0 ? '' : `; beside it, ${beside.join(' and ')}`}. Fix the data,`,
+  );
+  const values = table.columns.find((c) => c.name === column);
+  const row = values?.type === 'number' ? values.values.indexOf(spike.value) : -1;
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
 }
 
 /** Rows shown for a pair found the wrong way round. */
@@ -718,7 +742,7 @@ async function computeEntry(
     codes,
     skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
   });
-  const numericShape = createNumericShape(quantities);
+  const numericShape = createNumericShape(quantities, config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
   const entry = ({ categories, sketch, dependencies, orientations, labelGroups, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {

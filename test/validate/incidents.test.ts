@@ -197,6 +197,11 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
     },
   );
 
+  it('delays capped at 60: the error names the value and the rows beside it', () => {
+    const o = outcomes.get('delay_capped')!;
+    expect(o.errors.find((e) => e.includes('share of rows holding one value'))).toMatch(/The value 60 is in [\d,]+ rows; beside it, 59 in [\d,]+ rows?\./);
+  });
+
   it('origin and destination exchanged on every row: the production model scores the day better with them exchanged back', () => {
     const o = outcomes.get('origin_destination_swapped')!;
     expect(o.errors.find((e) => e.includes('look exchanged'))).toMatch(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { columnNames, joinColumns } from '../../src/validate/metric-names.js';
-import { describeMetric } from '../../src/validate/history.js';
+import { describeMetric, describeStatistic } from '../../src/validate/history.js';
 
 describe('names of metrics that join columns', () => {
   test('plain names join as people read them', () => {
@@ -29,5 +29,18 @@ describe('names of metrics that join columns', () => {
     expect(describeMetric({ metric: `${column}.reversedShare`, column }, 'label')).toMatch(/^direction of "home\+away" and "away team": /);
     const dependency = joinColumns('<-', 'fare|usd', ['from+', 'to']);
     expect(describeMetric({ metric: `${dependency}.mismatchShare`, column: dependency }, 'label')).toMatch(/^dependency of "fare\|usd" on "from\+" and "to": /);
+  });
+
+  test('a statistic named beside a finding of the same column loses only its subject, whatever the words or the name hold', () => {
+    expect(describeStatistic({ metric: 'delay.roundShare', column: 'delay' }, 'label')).toBe(
+      'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
+    );
+    expect(describeStatistic({ metric: 'ratio: a/b.resolution', column: 'ratio: a/b' }, 'label')).toBe(
+      'precision: the power of ten nearly every value is a multiple of (rounded upstream?)',
+    );
+    const dependency = joinColumns('<-', 'fare: usd', ['from', 'to']);
+    expect(describeStatistic({ metric: `${dependency}.mismatchShare`, column: dependency }, 'label')).toBe(
+      'share of rows whose fare: usd is not the value their from and to had on earlier days',
+    );
   });
 });

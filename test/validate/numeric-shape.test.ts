@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { compareWithHistory, findingMessage, profileOf } from '../../src/validate/history.js';
-import { createNumericShape } from '../../src/validate/numeric-shape.js';
+import { createNumericShape, spikeIn } from '../../src/validate/numeric-shape.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, tableOf } from '../helpers.js';
 import { dateOf, options } from './history-days.js';
@@ -24,8 +24,8 @@ function weather(i: number, n = 16_000): { temperature: number[]; delay: number[
   return { temperature, delay };
 }
 
-function shapeOf(columns: Record<string, number[]>): Record<string, number> {
-  const shape = createNumericShape(new Set(Object.keys(columns)));
+function shapeOf(columns: Record<string, number[]>, label: string | null = null): Record<string, number> {
+  const shape = createNumericShape(new Set(Object.keys(columns)), label);
   shape.add(tableOf(Object.entries(columns).map(([name, values]) => numberColumn(name, values))));
   return shape.result();
 }
@@ -56,10 +56,32 @@ describe('one value far more frequent than its neighbours (spikeShare)', () => {
     expect(shapeOf({ delay: imputed })['delay.spikeShare']).toBeGreaterThan(0.02);
   });
 
-  test('a value popular for its own reasons (not a default, not an end of the range) does not count', () => {
+  test('in an input, a value popular for its own reasons (not a default, not an end of the range) does not count', () => {
     const { delay } = weather(8);
     const popular = delay.map((d, k) => (k % 20 === 0 ? 37 : d));
     expect(shapeOf({ delay: popular })['delay.spikeShare']).toBeLessThan(0.003);
+  });
+
+  test('in the label, a pile on any value counts: a quarter of the rows capped at 60 (not the highest value left)', () => {
+    const { delay } = weather(8);
+    expect(shapeOf({ delay }, 'delay')['delay.spikeShare']).toBeLessThan(0.003);
+    const capped = delay.map((d, k) => (k % 4 === 0 ? Math.min(d, 60) : d));
+    expect(Math.max(...capped)).toBeGreaterThan(60);
+    expect(shapeOf({ delay: capped })['delay.spikeShare']).toBeLessThan(0.003);
+    expect(shapeOf({ delay: capped }, 'delay')['delay.spikeShare']).toBeGreaterThan(0.005);
+  });
+
+  test('the spike shown to a reviewer: its value, its rows and its neighbours', () => {
+    const { delay } = weather(8);
+    const capped = delay.map((d, k) => (k % 4 === 0 ? Math.min(d, 60) : d));
+    const table = tableOf([numberColumn('delay', capped)]);
+    const spike = spikeIn(table, 'delay', true)!;
+    expect(spike).toMatchObject({ value: 60, below: { value: 59 }, above: { value: 61 } });
+    expect(spike.rows).toBe(capped.filter((d) => d === 60).length);
+    expect(spike.excess).toBe(spike.rows - 2 * Math.max(spike.below!.rows, spike.above!.rows));
+    expect(spike.excess / capped.length).toBeCloseTo(shapeOf({ delay: capped }, 'delay')['delay.spikeShare']!, 12);
+    // As an input, 60 is neither a default nor an end of the range.
+    expect(spikeIn(table, 'delay', false)?.value).not.toBe(60);
   });
 
   test('only the columns named (the model numeric inputs and the label) are measured', () => {

@@ -1209,6 +1209,9 @@ function acceptedSince(metric, date, accepted) {
   return since;
 }
 var WEEKDAYS = ["", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+function describeStatistic(finding, labelText) {
+  return describeMetric(finding, labelText).replace(/^(?:[^":]|"(?:[^"\\]|\\.)*"|:(?! ))*: /, "");
+}
 function describeMetric(finding, labelText) {
   const { metric, column } = finding;
   if (metric === "rows") return "row count";
@@ -1468,10 +1471,11 @@ function slotOf(v) {
   if (place < MIN_PLACE) return FINER;
   return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
 }
-function createNumericShape(columns) {
+function createCounts() {
   const grains = /* @__PURE__ */ new Map();
   return {
-    add(table) {
+    grains,
+    add(table, columns) {
       for (const column of table.columns) {
         if (column.type !== "number" || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
@@ -1487,13 +1491,20 @@ function createNumericShape(columns) {
           }
         }
       }
-    },
+    }
+  };
+}
+function createNumericShape(columns, label = null) {
+  const counts = createCounts();
+  const { grains } = counts;
+  return {
+    add: (table) => counts.add(table, columns),
     result() {
       const out = {};
-      for (const [name, { counts, rows, slots }] of grains) {
-        if (counts.size < MIN_DISTINCT || rows === 0) continue;
-        const resolution = resolutionOf(counts);
-        out[`${name}.spikeShare`] = largestSpike(counts, resolution) / rows;
+      for (const [name, { counts: counts2, rows, slots }] of grains) {
+        if (counts2.size < MIN_DISTINCT || rows === 0) continue;
+        const resolution = resolutionOf(counts2);
+        out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
         if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
       }
@@ -1502,21 +1513,31 @@ function createNumericShape(columns) {
   };
 }
 var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
-function largestSpike(counts, resolution) {
+function largestSpike(counts, resolution, anyValue) {
   const values = [...counts.keys()].sort((a, b) => a - b);
   const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
-  let largest = 0;
+  const at = (i) => i >= 0 && i < values.length ? { value: values[i], rows: counts.get(values[i]) } : null;
+  let largest = null;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (finer(v)) {
-      largest = Math.max(largest, counts.get(v));
-      continue;
-    }
-    if (!(DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
-    const neighbour = Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
-    largest = Math.max(largest, counts.get(v) - SPIKE_FACTOR * neighbour);
+    const rows = counts.get(v);
+    let spike;
+    if (finer(v)) spike = { value: v, rows, excess: rows, below: null, above: null };
+    else if (anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1) {
+      const below = at(i - 1);
+      const above = at(i + 1);
+      spike = { value: v, rows, excess: rows - SPIKE_FACTOR * Math.max(below?.rows ?? 0, above?.rows ?? 0), below, above };
+    } else continue;
+    if (spike.excess > (largest?.excess ?? 0)) largest = spike;
   }
   return largest;
+}
+function spikeIn(table, column, anyValue) {
+  const shape = createCounts();
+  shape.add(table, /* @__PURE__ */ new Set([column]));
+  const grain = shape.grains.get(column);
+  if (grain === void 0 || grain.counts.size < MIN_DISTINCT) return null;
+  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
 }
 function resolutionOf(counts) {
   const atPlace = new Float64Array(SLOTS / DIGITS);
@@ -1543,7 +1564,7 @@ function roundShare(slots, p) {
 }
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 19;
+var PROFILE_FORMAT = 20;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1700,7 +1721,7 @@ function findingAnomalies(findings, newest, rows, config) {
     count: rows,
     share: 1,
     examples: [{ file: newest.file, row: 1 }],
-    message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeMetric(o, labelText).replace(/^.*: /, "")).join(", ")}.`)
+    message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeStatistic(o, labelText)).join(", ")}.`)
   }));
 }
 async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
@@ -1712,10 +1733,13 @@ async function showFindingRows(anomalies, findings, summary, history, complete, 
     config
   };
   for (const anomaly of anomalies) {
-    const finding = findings.find((f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare)$/.test(f.metric));
+    const finding = findings.find(
+      (f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare|spikeShare)$/.test(f.metric)
+    );
     if (finding === void 0) continue;
     anomaly.share = finding.value;
     if (finding.metric.endsWith(".reversedShare")) await showReversedRows(anomaly, finding, context);
+    else if (finding.metric.endsWith(".spikeShare")) await showSpike(anomaly, finding, context);
     else await showAbsentLabels(anomaly, finding, context);
   }
 }
@@ -1743,6 +1767,22 @@ async function showAbsentLabels(anomaly, finding, { newest, history, readNewest,
 function noneOf(label, labelColumn, labelText) {
   if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
   return label === "1" ? `none where ${labelText}` : label === "0" ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+async function showSpike(anomaly, finding, { readNewest, config }) {
+  const column = finding.column;
+  const table = await readNewest();
+  const spike = spikeIn(table, column, column === config.label.column);
+  if (spike === null) return;
+  anomaly.count = spike.excess;
+  const count = (rows) => `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  const beside = [spike.below, spike.above].flatMap((n) => n === null ? [] : [`${n.value} in ${count(n.rows)}`]);
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` The value ${spike.value} is in ${count(spike.rows)}${beside.length === 0 ? "" : `; beside it, ${beside.join(" and ")}`}. Fix the data,`
+  );
+  const values = table.columns.find((c) => c.name === column);
+  const row = values?.type === "number" ? values.values.indexOf(spike.value) : -1;
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
 }
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
@@ -1941,7 +1981,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     codes,
     skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
   });
-  const numericShape = createNumericShape(quantities);
+  const numericShape = createNumericShape(quantities, config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, ...summary }, anomalies2) => ({
     entry: {

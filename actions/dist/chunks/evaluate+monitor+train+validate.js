@@ -1563,6 +1563,84 @@ function roundShare(slots, p) {
   return (round - beside / (DIGITS - 1)) / total;
 }
 
+// src/validate/finding-rows.ts
+async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
+  let completed = null;
+  const context = {
+    newest: () => complete(summary),
+    history: () => completed ??= Promise.all(history.map(complete)),
+    readNewest,
+    config
+  };
+  for (const anomaly of anomalies) {
+    for (const finding of findings) {
+      const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf(".") + 1));
+      if (show === void 0 || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
+      anomaly.share = finding.value;
+      await show(anomaly, finding, context);
+      break;
+    }
+  }
+}
+var ABSENT_GROUPS = 3;
+async function showAbsentLabels(anomaly, finding, { newest, history, readNewest, config }) {
+  const profile = await newest();
+  const column = columnNames(finding.column)[1];
+  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
+  if (absent.length === 0) return;
+  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
+  const shown = absent.slice(0, ABSENT_GROUPS).map(
+    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
+  );
+  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : "";
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Groups of ${columnTitle(column, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
+  );
+  const table = await readNewest();
+  const groupColumn = table.columns.find((c) => c.name === column);
+  if (groupColumn?.type !== "string") return;
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0].group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0].group}` }];
+}
+function noneOf(label, labelColumn, labelText) {
+  if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
+  return label === "1" ? `none where ${labelText}` : label === "0" ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+async function showSpike(anomaly, finding, { readNewest, config }) {
+  const column = finding.column;
+  const table = await readNewest();
+  const spike = spikeIn(table, column, column === config.label.column);
+  if (spike === null) return;
+  anomaly.count = spike.excess;
+  const count = (rows) => `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  const beside = [spike.below, spike.above].flatMap((n) => n === null ? [] : [`${n.value} in ${count(n.rows)}`]);
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` The value ${spike.value} is in ${count(spike.rows)}${beside.length === 0 ? "" : `; beside it, ${beside.join(" and ")}`}. Fix the data,`
+  );
+  const values = table.columns.find((c) => c.name === column);
+  const row = values?.type === "number" ? values.values.indexOf(spike.value) : -1;
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
+}
+var REVERSED_EXAMPLES = 5;
+async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
+  const pair = (await newest()).orientations?.[anomaly.column];
+  if (pair === void 0) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
+  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
+}
+var SHOW = /* @__PURE__ */ new Map([
+  ["reversedShare", showReversedRows],
+  ["absentLabelShare", showAbsentLabels],
+  ["spikeShare", showSpike]
+]);
+
 // src/validate/screening.ts
 var PROFILE_FORMAT = 20;
 var skippedScreening = (reason) => ({
@@ -1723,78 +1801,6 @@ function findingAnomalies(findings, newest, rows, config) {
     examples: [{ file: newest.file, row: 1 }],
     message: findingMessage(strongest, newest.file, newest.date, labelText) + (others.length === 0 ? "" : ` Also beyond its history: ${others.map((o) => describeStatistic(o, labelText)).join(", ")}.`)
   }));
-}
-async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
-  let completed = null;
-  const context = {
-    newest: () => complete(summary),
-    history: () => completed ??= Promise.all(history.map(complete)),
-    readNewest,
-    config
-  };
-  for (const anomaly of anomalies) {
-    const finding = findings.find(
-      (f) => f.column === anomaly.column && f.kind === anomaly.kind && /\.(reversedShare|absentLabelShare|spikeShare)$/.test(f.metric)
-    );
-    if (finding === void 0) continue;
-    anomaly.share = finding.value;
-    if (finding.metric.endsWith(".reversedShare")) await showReversedRows(anomaly, finding, context);
-    else if (finding.metric.endsWith(".spikeShare")) await showSpike(anomaly, finding, context);
-    else await showAbsentLabels(anomaly, finding, context);
-  }
-}
-var ABSENT_GROUPS = 3;
-async function showAbsentLabels(anomaly, finding, { newest, history, readNewest, config }) {
-  const profile = await newest();
-  const column = columnNames(finding.column)[1];
-  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
-  if (absent.length === 0) return;
-  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
-  const shown = absent.slice(0, ABSENT_GROUPS).map(
-    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
-  );
-  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : "";
-  anomaly.message = anomaly.message.replace(
-    / Fix the data,/,
-    ` Groups of ${columnTitle(column, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
-  );
-  const table = await readNewest();
-  const groupColumn = table.columns.find((c) => c.name === column);
-  if (groupColumn?.type !== "string") return;
-  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0].group));
-  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0].group}` }];
-}
-function noneOf(label, labelColumn, labelText) {
-  if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
-  return label === "1" ? `none where ${labelText}` : label === "0" ? `none where not (${labelText})` : `none labelled ${label}`;
-}
-async function showSpike(anomaly, finding, { readNewest, config }) {
-  const column = finding.column;
-  const table = await readNewest();
-  const spike = spikeIn(table, column, column === config.label.column);
-  if (spike === null) return;
-  anomaly.count = spike.excess;
-  const count = (rows) => `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
-  const beside = [spike.below, spike.above].flatMap((n) => n === null ? [] : [`${n.value} in ${count(n.rows)}`]);
-  anomaly.message = anomaly.message.replace(
-    / Fix the data,/,
-    ` The value ${spike.value} is in ${count(spike.rows)}${beside.length === 0 ? "" : `; beside it, ${beside.join(" and ")}`}. Fix the data,`
-  );
-  const values = table.columns.find((c) => c.name === column);
-  const row = values?.type === "number" ? values.values.indexOf(spike.value) : -1;
-  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
-}
-var REVERSED_EXAMPLES = 5;
-async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
-  const pair = (await newest()).orientations?.[anomaly.column];
-  if (pair === void 0) return;
-  const { columns } = pair;
-  anomaly.count = Math.round(finding.value * pair.rows);
-  const table = await readNewest();
-  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
-  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
-  if (rows.length === 0) return;
-  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
 }
 async function verdictOf(entry, profile, history, entries, options, complete, save) {
   const used = history.slice(-options.maxDays);

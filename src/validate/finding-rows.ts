@@ -1,0 +1,138 @@
+/**
+ * The rows behind a finding whose share counts particular rows — a pair the wrong way round,
+ * groups that lost a label value, one value piled up: the anomaly counts those rows, and its
+ * message and examples show them to a reviewer. Run on the newest partition's anomalies after
+ * its history is judged.
+ */
+import type { CtConfig } from '../config/types.js';
+import { locateRow, type Table, valueAt } from '../data/table.js';
+import { LABEL_COLUMN } from '../features/derived.js';
+import type { Anomaly } from './checker.js';
+import { columnTitle, type HistoryFinding, type PartitionProfile } from './history.js';
+import { absentLabels, labelGroupPool } from './label-groups.js';
+import { columnNames } from './metric-names.js';
+import { spikeIn } from './numeric-shape.js';
+import { reversedRows } from './orientation.js';
+
+/** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
+interface FindingContext {
+  newest: () => Promise<PartitionProfile>;
+  history: () => Promise<PartitionProfile[]>;
+  readNewest: () => Promise<Table>;
+  config: CtConfig;
+}
+
+/**
+ * Counts and shows the rows behind each anomaly whose finding is one of these shares:
+ * examples a reviewer can open, the groups or the value in its message. The profiles' detail
+ * is completed only when a finding needs it.
+ */
+export async function showFindingRows(
+  anomalies: Anomaly[],
+  findings: readonly HistoryFinding[],
+  summary: PartitionProfile,
+  history: readonly PartitionProfile[],
+  complete: (profile: PartitionProfile) => Promise<PartitionProfile>,
+  readNewest: () => Promise<Table>,
+  config: CtConfig,
+): Promise<void> {
+  let completed: Promise<PartitionProfile[]> | null = null;
+  const context: FindingContext = {
+    newest: () => complete(summary),
+    history: () => (completed ??= Promise.all(history.map(complete))),
+    readNewest,
+    config,
+  };
+  for (const anomaly of anomalies) {
+    for (const finding of findings) {
+      const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf('.') + 1));
+      if (show === undefined || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
+      anomaly.share = finding.value;
+      await show(anomaly, finding, context);
+      break;
+    }
+  }
+}
+
+/** Groups a label finding names at most. */
+const ABSENT_GROUPS = 3;
+
+/**
+ * Groups that lack a label value: which groups, how many rows, and what each earlier day had
+ * there, added to the message; the first row of the first group as the example when the
+ * group is of a column of the data (not a model input ct derives).
+ */
+async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+  const profile = await newest();
+  const column = columnNames(finding.column!)[1]!;
+  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
+  if (absent.length === 0) return;
+  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
+  const shown = absent
+    .slice(0, ABSENT_GROUPS)
+    .map(
+      (a) =>
+        `${JSON.stringify(a.group)}: ${a.rows.toLocaleString('en-US')} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, config.label.text)}, ` +
+        `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
+    );
+  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : '';
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Groups of ${columnTitle(column, config.label.text, 'the label', 'column ')}: ${shown.join('; ')}${more}. Fix the data,`,
+  );
+  const table = await readNewest();
+  const groupColumn = table.columns.find((c) => c.name === column);
+  if (groupColumn?.type !== 'string') return;
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0]!.group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0]!.group}` }];
+}
+
+/** "none where delay > 15" (a binary label's class 1), "none where not (delay > 15)", "none of class "sales"". */
+function noneOf(label: string, labelColumn: string, labelText: string): string {
+  if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
+  return label === '1' ? `none where ${labelText}` : label === '0' ? `none where not (${labelText})` : `none labelled ${label}`;
+}
+
+/**
+ * The value a column spikes at: its rows and its neighbours' in the message, the rows beyond
+ * what its neighbours allow as the count, its first row as the example.
+ */
+async function showSpike(anomaly: Anomaly, finding: HistoryFinding, { readNewest, config }: FindingContext): Promise<void> {
+  const column = finding.column!;
+  const table = await readNewest();
+  const spike = spikeIn(table, column, column === config.label.column);
+  if (spike === null) return;
+  anomaly.count = spike.excess;
+  const count = (rows: number): string => `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+  const beside = [spike.below, spike.above].flatMap((n) => (n === null ? [] : [`${n.value} in ${count(n.rows)}`]));
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` The value ${spike.value} is in ${count(spike.rows)}${beside.length === 0 ? '' : `; beside it, ${beside.join(' and ')}`}. Fix the data,`,
+  );
+  const values = table.columns.find((c) => c.name === column);
+  const row = values?.type === 'number' ? values.values.indexOf(spike.value) : -1;
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
+}
+
+/** Rows shown for a pair found the wrong way round. */
+const REVERSED_EXAMPLES = 5;
+
+/** A pair found the wrong way round: how many rows, and the first of them with their values. */
+async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+  const pair = (await newest()).orientations?.[anomaly.column!];
+  if (pair === undefined) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
+  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
+}
+
+/** How the rows behind each kind of share are shown, by the metric's statistic. */
+const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
+  ['reversedShare', showReversedRows],
+  ['absentLabelShare', showAbsentLabels],
+  ['spikeShare', showSpike],
+]);

@@ -193,6 +193,8 @@ export interface HistoryConfig {
   maxDays: number;
   /** Robust z-score beyond which an outlier partition (also outside every earlier day's range) is an error. */
   threshold: number;
+  /** The same for a classification label's mix (its rate, its classes' shares): relabelled rows move nothing else. */
+  labelThreshold: number;
   /** Share of its expected rows a partition may lack before a drop below every earlier day is an error, whatever its z-score. */
   maxRowDrop: number;
   /** Score the production model on the newest labelled partition and the days before it (label_relation). */

@@ -318,8 +318,14 @@ export interface HistoryOptions {
    * z-score, since on data whose volume varies widely a half upload stays within its spread.
    */
   maxRowDrop: number;
-  /** The label's derived column (its mean is the label rate). */
+  /** The label's column as profiled: the derived one (its mean is the label rate), or a multiclass label's own. */
   labelColumn: string;
+  /**
+   * Robust z-score beyond which a classification label's mix (its rate, the shares of its
+   * classes) outside the range of every earlier day is an error; null to judge it like any
+   * statistic by `threshold`.
+   */
+  labelMixThreshold: number | null;
   /** Metrics a person accepted a change of, with the day it took effect: history before that day is not used for them. */
   accepted?: ReadonlyArray<{ date: string; metrics: readonly string[] }>;
 }
@@ -630,14 +636,15 @@ function judge(
     const low = Math.min(...values);
     const high = Math.max(...values);
     const direction = badDirection(metric);
+    const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
     const chance = CHANCE[metric];
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
-        (direction !== 'up' && score <= -options.threshold && value < low) ||
+        (direction !== 'up' && score <= -threshold && value < low) ||
         (metric === 'rows' && value < low && isRowDrop(value, center, options.maxRowDrop)) ||
-        (direction !== 'down' && score >= options.threshold && value > high);
+        (direction !== 'down' && score >= threshold && value > high);
     if (!bad) continue;
     const column =
       metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
@@ -654,6 +661,16 @@ function judge(
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/**
+ * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
+ * its share of zeros), a multiclass label's distance from its usual mix and its top class's
+ * share. Relabelled rows move nothing else that the history can see.
+ */
+function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn'>): boolean {
+  const dot = metric.lastIndexOf('.');
+  return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare'].includes(metric.slice(dot + 1));
 }
 
 /** Rows a partition is expected to hold before a relative drop is judged: in fewer, half can be chance. */

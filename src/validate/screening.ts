@@ -230,7 +230,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
-    labelColumn: LABEL_COLUMN,
+    // A multiclass label is profiled as its own column; a binary one (and a regression target) as the derived label.
+    labelColumn: config.task === 'multiclass' ? config.label.column : LABEL_COLUMN,
+    labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     accepted,
   };
   const labelText = config.label.text;

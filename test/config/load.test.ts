@@ -79,7 +79,7 @@ describe('loadConfig', () => {
       rowCount: { minRatio: 0.5, maxRatio: 2 },
       duplicates: true,
       drift: { method: 'auto', correction: 'benjamini-hochberg', datasetDriftShare: 0.5, nullRateChange: 0.05, blocking: false },
-      history: { enabled: true, cache: '.ct/history', minDays: 14, maxDays: 56, threshold: 16, maxRowDrop: 0.4, model: true },
+      history: { enabled: true, cache: '.ct/history', minDays: 14, maxDays: 56, threshold: 16, labelThreshold: 8, maxRowDrop: 0.4, model: true },
     });
   });
 

@@ -7,7 +7,7 @@ import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 
 /** The history options of the tests: ct's defaults for the label's derived column. */
-export const options: HistoryOptions = { minDays: 14, maxDays: 56, threshold: 16, maxRowDrop: 0.4, labelColumn: 'ct:label' };
+export const options: HistoryOptions = { minDays: 14, maxDays: 56, threshold: 16, maxRowDrop: 0.4, labelColumn: 'ct:label', labelMixThreshold: 8 };
 
 /** Day `i` after 2001-01-01, as YYYY-MM-DD. */
 export function dateOf(i: number): string {

@@ -75,6 +75,26 @@ describe('compareWithHistory', () => {
     expect(findings.some((f) => f.kind === 'label_rate' && f.column === 'ct:label')).toBe(true);
   });
 
+  test("a label's rate beyond every earlier day is judged by the label threshold: relabelled rows move nothing else", () => {
+    // 45% late where earlier days held 17% to 23%: robust z about 10, beyond the label's 8 and short of the general 16.
+    const moved = compareWithHistory(day(28, { labelRate: 0.45 }), history(28), options).find((f) => f.metric === 'ct:label.mean');
+    expect(moved).toMatchObject({ kind: 'label_rate', column: 'ct:label' });
+    expect(moved!.score).toBeGreaterThan(8);
+    expect(moved!.score).toBeLessThan(16);
+    // Judged like any statistic (a regression target's mean), the same move passes.
+    const asAny = compareWithHistory(day(28, { labelRate: 0.45 }), history(28), { ...options, labelMixThreshold: null });
+    expect(asAny.some((f) => f.metric === 'ct:label.mean')).toBe(false);
+  });
+
+  test("a multiclass label's class mix is judged by the label threshold too; another column's mix by the general one", () => {
+    // 42% / 35% / 23% where earlier days held about 50% / 30% / 20%: robust z about 10.
+    const newest = day(28, { mix: [0.42, 0.35, 0.23] });
+    const asLabel = compareWithHistory(newest, history(28), { ...options, labelColumn: 'origin' }).find((f) => f.metric === 'origin.divergence');
+    expect(asLabel).toMatchObject({ kind: 'label_rate', column: 'origin' });
+    expect(asLabel!.score).toBeLessThan(16);
+    expect(compareWithHistory(newest, history(28), options).some((f) => f.metric === 'origin.divergence')).toBe(false);
+  });
+
   test("a collapse of the production model's score is a label_relation outlier; a rise is not", () => {
     expect(compareWithHistory(day(28, { score: 0.5 }), history(28), options).map((f) => f.kind)).toContain('label_relation');
     expect(compareWithHistory(day(28, { score: 0.95 }), history(28), options).map((f) => f.kind)).not.toContain('label_relation');

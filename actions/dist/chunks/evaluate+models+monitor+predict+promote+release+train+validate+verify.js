@@ -15512,6 +15512,12 @@ var configSchema = {
               default: 16,
               description: "Robust z-score (deviation from the same-weekday median over 1.4826 MAD) beyond which a partition outside the range of every earlier day is an error."
             },
+            labelThreshold: {
+              type: "number",
+              exclusiveMinimum: 0,
+              default: 8,
+              description: "The same for a classification label's mix (a binary label's rate, a multiclass label's class mix): rows relabelled upstream move nothing else the history can see, and the mix moves less from day to day than most statistics."
+            },
             maxRowDrop: {
               type: "number",
               exclusiveMinimum: 0,

@@ -1189,14 +1189,19 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const low = Math.min(...values);
     const high = Math.max(...values);
     const direction = badDirection(metric);
+    const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     const chance = CHANCE[metric];
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -options.threshold && value < low || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= options.threshold && value > high;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
     findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+function isLabelMix(metric, options) {
+  const dot = metric.lastIndexOf(".");
+  return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare"].includes(metric.slice(dot + 1));
 }
 var MIN_EXPECTED_ROWS = 100;
 function isRowDrop(rows, expected, maxDrop) {
@@ -1700,7 +1705,9 @@ async function screenPartitions(input) {
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
-    labelColumn: LABEL_COLUMN,
+    // A multiclass label is profiled as its own column; a binary one (and a regression target) as the derived label.
+    labelColumn: config.task === "multiclass" ? config.label.column : LABEL_COLUMN,
+    labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     accepted
   };
   const labelText = config.label.text;

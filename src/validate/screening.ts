@@ -230,8 +230,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
-    // A multiclass label is profiled as its own column; a binary one (and a regression target) as the derived label.
-    labelColumn: config.task === 'multiclass' ? config.label.column : LABEL_COLUMN,
+    labelColumn: profiledLabel(config),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     accepted,
   };
@@ -564,6 +563,11 @@ function readEntry(file: string, fingerprint: string, derivation: string): Cache
   }
 }
 
+/** The label's column in a profile: a multiclass label is its own column; a binary label or a regression target is the derived label. */
+function profiledLabel(config: CtConfig): string {
+  return config.task === 'multiclass' ? config.label.column : LABEL_COLUMN;
+}
+
 /**
  * How the model reads its source columns: `quantities`, the numbers it takes as numbers
  * (its numeric and bucketized inputs, and the label's column), and `codes`, the numbers it
@@ -622,7 +626,7 @@ async function computeEntry(
   const orientations = createOrientations(config.data.timestamp);
   // A regression target has no classes to lose; a multiclass label is profiled as its own column.
   // Crossed inputs are left out: their small groups (an airport in one hour) are all late together in a storm.
-  const labelGroups = createLabelGroups(config.task === 'regression' ? null : config.task === 'multiclass' ? config.label.column : LABEL_COLUMN, {
+  const labelGroups = createLabelGroups(config.task === 'regression' ? null : profiledLabel(config), {
     codes,
     skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
   });

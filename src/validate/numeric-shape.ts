@@ -162,15 +162,13 @@ function largestSpike(counts: ReadonlyMap<number, number>, resolution: number | 
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     const rows = counts.get(v)!;
-    let spike: Spike;
     // A value finer than the resolution has no neighbours at its own precision.
-    if (finer(v)) spike = { value: v, rows, excess: rows, below: null, above: null };
-    else if (anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1) {
-      const below = at(i - 1);
-      const above = at(i + 1);
-      spike = { value: v, rows, excess: rows - SPIKE_FACTOR * Math.max(below?.rows ?? 0, above?.rows ?? 0), below, above };
-    } else continue;
-    if (spike.excess > (largest?.excess ?? 0)) largest = spike;
+    const alone = finer(v);
+    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
+    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]!)! : 0, i + 1 < values.length ? counts.get(values[i + 1]!)! : 0);
+    const excess = rows - SPIKE_FACTOR * neighbour;
+    // Only the winner is described: the label looks at every one of up to MAX_VALUES values.
+    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
   }
   return largest;
 }

@@ -1526,14 +1526,11 @@ function largestSpike(counts, resolution, anyValue) {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const rows = counts.get(v);
-    let spike;
-    if (finer(v)) spike = { value: v, rows, excess: rows, below: null, above: null };
-    else if (anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1) {
-      const below = at(i - 1);
-      const above = at(i + 1);
-      spike = { value: v, rows, excess: rows - SPIKE_FACTOR * Math.max(below?.rows ?? 0, above?.rows ?? 0), below, above };
-    } else continue;
-    if (spike.excess > (largest?.excess ?? 0)) largest = spike;
+    const alone = finer(v);
+    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
+    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
+    const excess = rows - SPIKE_FACTOR * neighbour;
+    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
   }
   return largest;
 }
@@ -1705,8 +1702,7 @@ async function screenPartitions(input) {
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
-    // A multiclass label is profiled as its own column; a binary one (and a regression target) as the derived label.
-    labelColumn: config.task === "multiclass" ? config.label.column : LABEL_COLUMN,
+    labelColumn: profiledLabel(config),
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     accepted
   };
@@ -1954,6 +1950,9 @@ function readEntry(file, fingerprint, derivation) {
     return null;
   }
 }
+function profiledLabel(config) {
+  return config.task === "multiclass" ? config.label.column : LABEL_COLUMN;
+}
 function columnRoles(config) {
   const direct = config.features.filter((f) => f.cross === void 0);
   return {
@@ -1990,7 +1989,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp);
-  const labelGroups = createLabelGroups(config.task === "regression" ? null : config.task === "multiclass" ? config.label.column : LABEL_COLUMN, {
+  const labelGroups = createLabelGroups(config.task === "regression" ? null : profiledLabel(config), {
     codes,
     skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
   });

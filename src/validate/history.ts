@@ -346,6 +346,8 @@ export interface HistoryFinding {
   score: number;
   days: number;
   sameWeekday: boolean;
+  /** Days of the same weekday `low` and `high` are of, when only they count (a partial upload on a busy weekday). */
+  weekdayRange?: number;
 }
 
 /** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`). */
@@ -388,10 +390,8 @@ const ROW_DEFECT =
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance), other
  * shares by a tenth of a percent, a model's score by 0.005, a time of day by a minute, a
- * location (mean, quantile) by 2% of its column's typical standard deviation, and a quantile
- * of a column of few distinct values (prices, distances of routes) by the typical step
- * between the values it took (it jumps from one to the next with a small change of mix),
- * anything else by 1% of its level.
+ * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
+ * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
@@ -404,23 +404,45 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.startsWith('model.')) return 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
-    const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf('.'))}.std`]).filter((x): x is number => Number.isFinite(x));
-    const step = statistic === 'mean' ? 0 : quantisationStep(history.map((h) => h.metrics[metric]));
-    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds), step);
+    const column = metric.slice(0, metric.lastIndexOf('.'));
+    const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x): x is number => Number.isFinite(x));
+    if (stds.length > 0) {
+      const std = median(stds);
+      if (statistic === 'mean') return Math.max(1e-9, 0.02 * std);
+      const whole = history.every((h) => h.metrics[`${column}.nonIntegerShare`] === 0);
+      return Math.max(
+        1e-9,
+        0.02 * std,
+        quantileStep(
+          history.map((h) => h.metrics[metric]),
+          std,
+          whole,
+        ),
+      );
+    }
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
 }
 
+/** Share of its column's standard deviation a quantile that never moved is allowed to jump by chance. */
+const STUCK_QUANTILE_STEP = 0.25;
+
 /**
- * The typical step between the distinct values a statistic took over the history (the median
- * gap between neighbours), when it took at most half as many distinct values as there are
- * days: a quantile that sits on the values of a discrete column. 0 otherwise.
+ * How far a quantile moves by chance in one step: the typical gap between the distinct
+ * values it took over the history (the median gap between neighbours) when it took at most
+ * half as many distinct values as there are days, as a quantile of a discrete column does
+ * (prices, distances of routes) when a small change of mix carries it to the next value.
+ * One that took a single value sits on a value many rows hold (a count of 1, a list price):
+ * the next value is unknown, and a day's mix can carry it there, so a quarter of the
+ * column's standard deviation. A quantile of whole numbers moves by at least 1.
  */
-function quantisationStep(values: ReadonlyArray<number | undefined>): number {
+function quantileStep(values: ReadonlyArray<number | undefined>, std: number, whole: boolean): number {
   const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
   const distinct = [...new Set(finite)].sort((a, b) => a - b);
-  if (distinct.length < 2 || distinct.length > finite.length / 2) return 0;
-  return median(distinct.slice(1).map((v, i) => v - distinct[i]!));
+  const unit = whole ? 1 : 0;
+  if (distinct.length === 1) return Math.max(unit, STUCK_QUANTILE_STEP * std);
+  if (distinct.length < 2 || distinct.length > finite.length / 2) return unit;
+  return Math.max(unit, median(distinct.slice(1).map((v, i) => v - distinct[i]!)));
 }
 
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
@@ -611,8 +633,11 @@ function judge(
     const since = acceptedSince(metric, newest.date, options.accepted);
     const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
     if (points.length < (metric.startsWith('model.') ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    if (metric.endsWith('.eta2') && !relationHeld(metric, points)) continue;
     const values = points.map((p) => p.metrics[metric]!);
-    // Seasonality: a value is measured from the median of its own weekday when that weekday has 3 or more other days.
+    // Seasonality: a value is measured from the median of its own weekday when that weekday has 3 or more other days;
+    // a row count from one or more: volume follows the weekday most of all (a shop's Sunday holds half a Monday's rows).
+    const sameNeeded = metric === 'rows' ? 1 : 3;
     const byWeekday = new Map<number, number[]>();
     for (const p of points) {
       const group = byWeekday.get(p.weekday);
@@ -622,7 +647,7 @@ function judge(
     const overall = median(values);
     const centerOf = (w: number, leaveOut?: number): { center: number; same: boolean } => {
       const group = byWeekday.get(w) ?? [];
-      if (group.length - (leaveOut === undefined ? 0 : 1) < 3) return { center: overall, same: false };
+      if (group.length - (leaveOut === undefined ? 0 : 1) < sameNeeded) return { center: overall, same: false };
       if (leaveOut === undefined) return { center: median(group), same: true };
       const others = [...group];
       others.splice(others.indexOf(leaveOut), 1);
@@ -635,6 +660,8 @@ function judge(
     const score = (value - center) / spread;
     const low = Math.min(...values);
     const high = Math.max(...values);
+    // A partition short of rows is judged against its own weekday's days: half a Wednesday is still more than a Sunday.
+    const weekdayRows = metric === 'rows' && same ? byWeekday.get(weekday)! : null;
     const direction = badDirection(metric);
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
@@ -643,6 +670,7 @@ function judge(
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
         (direction !== 'up' && score <= -threshold && value < low) ||
+        (weekdayRows !== null && value < Math.min(...weekdayRows) && isRowDrop(value, center, options.maxRowDrop)) ||
         (metric === 'rows' && value < low && isRowDrop(value, center, options.maxRowDrop)) ||
         (direction !== 'down' && score >= threshold && value > high);
     if (!bad) continue;
@@ -658,7 +686,13 @@ function judge(
           : column === options.labelColumn || metric.endsWith('.absentLabelShare')
             ? 'label_rate'
             : 'partition_statistic';
-    findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+    const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (weekdayRows !== null && value >= low) {
+      finding.low = Math.min(...weekdayRows);
+      finding.high = Math.max(...weekdayRows);
+      finding.weekdayRange = weekdayRows.length;
+    }
+    findings.push(finding);
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
@@ -671,6 +705,18 @@ function judge(
 function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn'>): boolean {
   const dot = metric.lastIndexOf('.');
   return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare'].includes(metric.slice(dot + 1));
+}
+
+/**
+ * Whether the relation an `.eta2` metric measures held above chance on the history (the
+ * median day's signal at least {@link HELD_SIGNAL}). Without one, η² is chance alone: it
+ * grows as a partition shrinks and has a long upper tail, so a small day would pass any
+ * robust threshold with nothing wrong in it.
+ */
+function relationHeld(metric: string, points: ReadonlyArray<{ metrics: Record<string, number> }>): boolean {
+  const signal = `${metric.slice(0, -'.eta2'.length)}.signal`;
+  const values = points.map((p) => p.metrics[signal]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return values.length > 0 && median(values) >= HELD_SIGNAL;
 }
 
 /** Rows a partition is expected to hold before a relative drop is judged: in fewer, half can be chance. */
@@ -782,7 +828,13 @@ function fmt(x: number): string {
 
 /** One line a reviewer understands: the value, what the history shows, and what to do. */
 export function findingMessage(finding: HistoryFinding, partition: string, date: string, labelText: string): string {
-  const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
+  const weekdays = WEEKDAYS[weekdayOf(date)];
+  const days =
+    finding.weekdayRange !== undefined
+      ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays!.slice(0, -1) : weekdays} (of ${finding.days} earlier days)`
+      : finding.sameWeekday
+        ? `${finding.days} earlier days (same-weekday median: ${weekdays})`
+        : `${finding.days} earlier days`;
   return (
     `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === 'rows' ? Math.round(finding.expected) : finding.expected)}; ` +
     `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` +

@@ -380,8 +380,12 @@ async function verdictOf(
   return [...findings, ...compareWithHistory(profile, used, options, 'model')].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
 
-/** Bumped when what a cached verdict holds changes (2: the model's scores left out of it). */
-const VERDICT_FORMAT = 2;
+/**
+ * Bumped when what a cached verdict holds, or how it is judged, changes (2: the model's
+ * scores left out of it; 3: η² judged only where its relation held, a row count against one
+ * same weekday).
+ */
+const VERDICT_FORMAT = 3;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

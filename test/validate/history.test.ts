@@ -52,10 +52,17 @@ describe('compareWithHistory', () => {
     expect(findingMessage(halved!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
       /row count is 1,000, expected about 1,943; .*robust z -2.3; 49% of the expected rows missing: a partial upload\?/,
     );
-    // A quarter missing is within what such data does; so is a half where an earlier day (a holiday) was as low.
+    // A quarter missing is within what such data does; so is a half where an earlier day of its weekday (a holiday) was as low.
     expect(compareWithHistory(day(28, { rows: 1_550 }), noisy, options).some((f) => f.kind === 'partition_rows')).toBe(false);
-    const holiday = noisy.map((p, i) => (i === 10 ? { ...p, metrics: { ...p.metrics, rows: 900 } } : p));
+    const holiday = noisy.map((p, i) => (i === 14 ? { ...p, metrics: { ...p.metrics, rows: 900 } } : p));
     expect(compareWithHistory(day(28, { rows: 1_000 }), holiday, options).some((f) => f.kind === 'partition_rows')).toBe(false);
+    // A holiday on another weekday says nothing of this one.
+    const otherHoliday = noisy.map((p, i) => (i === 10 ? { ...p, metrics: { ...p.metrics, rows: 900 } } : p));
+    const stillHalved = compareWithHistory(day(28, { rows: 1_000 }), otherHoliday, options).find((f) => f.kind === 'partition_rows');
+    expect(stillHalved).toMatchObject({ low: expect.any(Number), weekdayRange: 4 });
+    expect(findingMessage(stillHalved!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /the 4 earlier Mondays \(of 28 earlier days\) ranged [\d,]+ to [\d,]+ /,
+    );
     // The allowed drop is the config's: at 0.6 the halved day passes.
     expect(compareWithHistory(day(28, { rows: 1_000 }), noisy, { ...options, maxRowDrop: 0.6 }).some((f) => f.kind === 'partition_rows')).toBe(false);
   });
@@ -278,6 +285,68 @@ describe('quantiles of a column of few values', () => {
 
   test('moving far beyond the values it took is', () => {
     expect(compareWithHistory(priced(28, -2), days, options).map((f) => f.metric)).toEqual(['log_price.q75']);
+  });
+
+  // A count of support calls: its 75th percentile sat on 1 on every day; a small day's mix carries it to 2.
+  const calls = (i: number, q75: number): PartitionProfile => ({
+    date: dateOf(i),
+    rows: 170,
+    metrics: { rows: 170, 'calls.q75': q75, 'calls.std': 1.1, 'calls.nonIntegerShare': 0 },
+    categories: {},
+  });
+  const countDays = Array.from({ length: 21 }, (_, i) => calls(i, 1));
+
+  test('one that sat on one whole number on every day may move to the next by chance', () => {
+    expect(compareWithHistory(calls(21, 2), countDays, options)).toEqual([]);
+  });
+
+  test('but not to a value a unit change gives', () => {
+    expect(compareWithHistory(calls(21, 100), countDays, options).map((f) => f.metric)).toEqual(['calls.q75']);
+  });
+});
+
+describe('small partitions', () => {
+  // A shop's days: about 300 rows on weekdays, half on weekends; η² of an id by plan is chance alone.
+  const shopDay = (i: number, change: { rows?: number; eta2?: number } = {}): PartitionProfile => {
+    const weekend = weekdayOf(dateOf(i)) >= 6;
+    const rows = change.rows ?? Math.round((weekend ? 170 : 320) * (1 + 0.05 * Math.sin(i * 2.1)));
+    return {
+      date: dateOf(i),
+      rows,
+      metrics: {
+        rows,
+        'id|plan.eta2': change.eta2 ?? 0.002 + 0.006 * (1 + Math.sin(i * 1.3)) ** 3,
+        'id|plan.signal': -0.5 + Math.sin(i * 0.7),
+        'fee|plan.eta2': 0.98 + 0.003 * Math.sin(i),
+        'fee|plan.signal': 5_000,
+      },
+      categories: {},
+    };
+  };
+  const shop = Array.from({ length: 35 }, (_, i) => shopDay(i));
+
+  test('the third Saturday is judged against the two before it: fewer rows than any earlier day, and no partial upload', () => {
+    const saturday = Array.from({ length: 7 }, (_, k) => 14 + k).find((i) => weekdayOf(dateOf(i)) === 6)!;
+    expect(Math.min(...shop.slice(0, saturday).map((p) => p.rows))).toBeGreaterThan(160);
+    expect(compareWithHistory(shopDay(saturday, { rows: 160 }), shop.slice(0, saturday), options)).toEqual([]);
+  });
+
+  test("a weekday cut to a weekend's volume is a partial upload, though weekends held as few rows", () => {
+    const weekday = Array.from({ length: 7 }, (_, k) => 35 + k).find((i) => weekdayOf(dateOf(i)) === 3)!;
+    const findings = compareWithHistory(shopDay(weekday, { rows: 175 }), shop, options);
+    expect(findings.map((f) => f.kind)).toEqual(['partition_rows']);
+    expect(findingMessage(findings[0]!, 'data/shop/x.csv', dateOf(weekday), 'churned')).toMatch(/the 5 earlier Wednesdays \(of 35 earlier days\)/);
+  });
+
+  test('η² of a relation that never held above chance is not judged, however far a small day carries it', () => {
+    // Chance alone gives η² near (groups - 1) / rows: a small day of a column of many values carries it far.
+    expect(compareWithHistory(shopDay(35, { eta2: 0.6 }), shop, options)).toEqual([]);
+  });
+
+  test('one that held is: a fee no longer follows its plan', () => {
+    expect(compareWithHistory({ ...shopDay(35), metrics: { ...shopDay(35).metrics, 'fee|plan.eta2': 0.5 } }, shop, options).map((f) => f.metric)).toEqual([
+      'fee|plan.eta2',
+    ]);
   });
 });
 

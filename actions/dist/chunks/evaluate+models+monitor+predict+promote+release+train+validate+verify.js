@@ -15523,7 +15523,7 @@ var configSchema = {
               exclusiveMinimum: 0,
               exclusiveMaximum: 1,
               default: 0.4,
-              description: "Share of its expected rows (the same-weekday median) a partition may lack: one with fewer rows than every earlier day and more than this share missing is an error, however much the volume varies from day to day (a partial upload)."
+              description: "Share of its expected rows (the same-weekday median) a partition may lack: one with fewer rows than every earlier day of its weekday and more than this share missing is an error, however much the volume varies from day to day (a partial upload)."
             },
             model: {
               type: "boolean",

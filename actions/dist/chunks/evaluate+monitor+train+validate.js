@@ -1024,17 +1024,33 @@ function spreadFloor(metric, center, history, rows) {
   if (metric.startsWith("model.")) return 5e-3;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (statistic === "mean" || /^q\d\d$/.test(statistic)) {
-    const stds = history.map((h) => h.metrics[`${metric.slice(0, metric.lastIndexOf("."))}.std`]).filter((x) => Number.isFinite(x));
-    const step = statistic === "mean" ? 0 : quantisationStep(history.map((h) => h.metrics[metric]));
-    if (stds.length > 0) return Math.max(1e-9, 0.02 * median(stds), step);
+    const column = metric.slice(0, metric.lastIndexOf("."));
+    const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x) => Number.isFinite(x));
+    if (stds.length > 0) {
+      const std = median(stds);
+      if (statistic === "mean") return Math.max(1e-9, 0.02 * std);
+      const whole = history.every((h) => h.metrics[`${column}.nonIntegerShare`] === 0);
+      return Math.max(
+        1e-9,
+        0.02 * std,
+        quantileStep(
+          history.map((h) => h.metrics[metric]),
+          std,
+          whole
+        )
+      );
+    }
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
 }
-function quantisationStep(values) {
+var STUCK_QUANTILE_STEP = 0.25;
+function quantileStep(values, std, whole) {
   const finite = values.filter((v) => v !== void 0 && Number.isFinite(v));
   const distinct = [...new Set(finite)].sort((a, b) => a - b);
-  if (distinct.length < 2 || distinct.length > finite.length / 2) return 0;
-  return median(distinct.slice(1).map((v, i) => v - distinct[i]));
+  const unit = whole ? 1 : 0;
+  if (distinct.length === 1) return Math.max(unit, STUCK_QUANTILE_STEP * std);
+  if (distinct.length < 2 || distinct.length > finite.length / 2) return unit;
+  return Math.max(unit, median(distinct.slice(1).map((v, i) => v - distinct[i])));
 }
 function weekdayOf(date) {
   return isoWeekday(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
@@ -1166,7 +1182,9 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const since = acceptedSince(metric, newest.date, options.accepted);
     const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
     if (points.length < (metric.startsWith("model.") ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    if (metric.endsWith(".eta2") && !relationHeld(metric, points)) continue;
     const values = points.map((p) => p.metrics[metric]);
+    const sameNeeded = metric === "rows" ? 1 : 3;
     const byWeekday = /* @__PURE__ */ new Map();
     for (const p of points) {
       const group = byWeekday.get(p.weekday);
@@ -1176,7 +1194,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const overall = median(values);
     const centerOf = (w, leaveOut) => {
       const group = byWeekday.get(w) ?? [];
-      if (group.length - (leaveOut === void 0 ? 0 : 1) < 3) return { center: overall, same: false };
+      if (group.length - (leaveOut === void 0 ? 0 : 1) < sameNeeded) return { center: overall, same: false };
       if (leaveOut === void 0) return { center: median(group), same: true };
       const others = [...group];
       others.splice(others.indexOf(leaveOut), 1);
@@ -1188,20 +1206,32 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const score = (value - center) / spread;
     const low = Math.min(...values);
     const high = Math.max(...values);
+    const weekdayRows = metric === "rows" && same ? byWeekday.get(weekday) : null;
     const direction = badDirection(metric);
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     const chance = CHANCE[metric];
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || weekdayRows !== null && value < Math.min(...weekdayRows) && isRowDrop(value, center, options.maxRowDrop) || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
-    findings.push({ kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+    const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (weekdayRows !== null && value >= low) {
+      finding.low = Math.min(...weekdayRows);
+      finding.high = Math.max(...weekdayRows);
+      finding.weekdayRange = weekdayRows.length;
+    }
+    findings.push(finding);
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
 function isLabelMix(metric, options) {
   const dot = metric.lastIndexOf(".");
   return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare"].includes(metric.slice(dot + 1));
+}
+function relationHeld(metric, points) {
+  const signal = `${metric.slice(0, -".eta2".length)}.signal`;
+  const values = points.map((p) => p.metrics[signal]).filter((v) => v !== void 0 && Number.isFinite(v));
+  return values.length > 0 && median(values) >= HELD_SIGNAL;
 }
 var MIN_EXPECTED_ROWS = 100;
 function isRowDrop(rows, expected, maxDrop) {
@@ -1289,7 +1319,8 @@ function fmt(x) {
   return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }
 function findingMessage(finding, partition, date, labelText) {
-  const days = finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${WEEKDAYS[weekdayOf(date)]})` : `${finding.days} earlier days`;
+  const weekdays = WEEKDAYS[weekdayOf(date)];
+  const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
   return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
@@ -1823,7 +1854,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 2;
+var VERDICT_FORMAT = 3;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -14,14 +14,21 @@ export function summarizeTable(table: Table, partitions: DataSummary['partitions
 }
 
 /**
- * The schema `ct validate` would infer from `table`, less the domains of the columns the
- * suggestion skipped as identifier-like (every new row brings new values there; they are
- * not features).
+ * The schema `ct validate` would infer from `table`, less what the columns the suggestion
+ * skipped as identifier-like cannot promise: every new row brings new values there, so no
+ * domain, and a number that names a row (a customer id, a running order number) has no
+ * magnitude, so no range or tolerance band (ids issued in order would leave the band weeks
+ * after `ct init` and stop every run). Their sign and whole numbers are kept.
  */
 export function initialSchema(table: Table, suggestion: Suggestion): DataSchema {
   const schema = inferSchema(computeStatistics(table));
-  const noDomain = new Set(suggestion.skipped.filter((k) => /identifier|one value per row/.test(k.reason)).map((k) => k.column));
-  for (const c of schema.columns) if (noDomain.has(c.name)) delete c.domain;
+  const identifiers = new Set(suggestion.skipped.filter((k) => /identifier|one value per row/.test(k.reason)).map((k) => k.column));
+  for (const c of schema.columns) {
+    if (!identifiers.has(c.name)) continue;
+    delete c.domain;
+    delete c.range;
+    if (c.constraints !== undefined) delete c.constraints.band;
+  }
   return schema;
 }
 

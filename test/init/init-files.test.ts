@@ -3,7 +3,7 @@
  * the config loads with ct's loader, the workflows pass GitHub's parser and actionlint and
  * keep the pin rule, and nothing is overwritten without force.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
@@ -84,6 +84,28 @@ describe('ct init files', () => {
     expect(config.gates.map((g) => g.metric)).toEqual(['r2', 'rmse']);
     const schema = JSON.parse(readFileSync(path.join(cwd, 'data/cars/schema.json'), 'utf8')) as { columns: Array<{ name: string; domain?: string[] }> };
     expect(schema.columns.find((c) => c.name === 'Name')!.domain).toBeUndefined();
+  });
+
+  it('a customer id issued in order gets no range or band: the ids of the weeks after init lie beyond them', async () => {
+    const cwd = repo();
+    mkdirSync(path.join(cwd, 'data/subs'), { recursive: true });
+    for (let d = 0; d < 20; d++) {
+      const date = new Date(Date.UTC(2026, 2, 1 + d)).toISOString().slice(0, 10);
+      const lines = ['signup_date,customer_id,fee,churned'];
+      for (let i = 0; i < 30; i++) lines.push(`${date},${100_000 + d * 1_000 + i},${[9.99, 19.99][(d + i) % 2]},${(d * 7 + i) % 5 === 0 ? 1 : 0}`);
+      writeFileSync(path.join(cwd, `data/subs/${date}.csv`), `${lines.join('\n')}\n`);
+    }
+    await runInit({ data: path.join(cwd, 'data/subs'), label: 'churned', cwd }, silentLogger);
+    const schema = JSON.parse(readFileSync(path.join(cwd, 'data/subs/schema.json'), 'utf8')) as {
+      columns: Array<{ name: string; range?: unknown; constraints?: Record<string, unknown> }>;
+    };
+    const id = schema.columns.find((c) => c.name === 'customer_id')!;
+    expect(id.range).toBeUndefined();
+    expect(id.constraints).toEqual({ nonNegative: true, integer: true });
+    // A quantity keeps both.
+    const fee = schema.columns.find((c) => c.name === 'fee')!;
+    expect(fee.range).toEqual({ min: 9.99, max: 19.99 });
+    expect(fee.constraints).toMatchObject({ nonNegative: true, band: expect.any(Object) });
   });
 
   it("workflows pass GitHub's parser and actionlint, pin every other action, run ct's actions from node_modules after npm ci, and are read-only by default", async () => {

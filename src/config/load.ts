@@ -15,6 +15,7 @@ import { applyLeg, describeLeg, type Leg, planLegs } from '../sweep/plan.js';
 import { configSchema } from './schema.js';
 import type { CtConfig, FeatureConfig, FeatureKind, LabelConfig, LabelOperator, LoadedConfig, SliceConfig } from './types.js';
 import { findRepositoryRoot } from '../files.js';
+import { isTimeZone } from '../time.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(configSchema);
@@ -163,6 +164,9 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
     if (names.has(f.name)) throw new UserError(`${file}: features[${i}].name: "${f.name}" is used twice`);
     names.add(f.name);
   });
+  if (c.data.timezone !== undefined && !isTimeZone(c.data.timezone)) {
+    throw new UserError(`${file}: data.timezone: "${c.data.timezone}" is not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)`);
+  }
   if (c.data.split.method === 'hash') c.data.split.seed ??= 42;
   const w = c.data.window;
   if (w.newestDays !== undefined && (w.from !== undefined || w.to !== undefined)) {

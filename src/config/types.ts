@@ -29,6 +29,8 @@ export interface DataConfig {
   format?: DataFormat;
   /** Column holding each row's time; needed for derived time features. */
   timestamp?: string;
+  /** IANA time zone whose clock time features and time-of-day checks read; default: timestamps as UTC. */
+  timezone?: string;
   window: WindowConfig;
   split: SplitConfig;
   /** Where the data schema lives; default `<path>/schema.json` (or beside a single file). */

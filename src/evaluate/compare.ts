@@ -102,7 +102,7 @@ function scoreSlices(
   // Table rows -> positions among the labelled rows.
   const position = new Int32Array(table.rowCount).fill(-1);
   pair.selected.forEach((row, k) => (position[row] = k));
-  const { slices: sliceRows, warnings } = sliceTable(table, options.slices);
+  const { slices: sliceRows, warnings } = sliceTable(table, options.slices, config.data.timezone);
   const slices = sliceRows.map((s, index): SliceRecord => {
     const positions = Int32Array.from(s.rows, (r) => position[r]!).filter((p) => p >= 0);
     const record: SliceRecord = { name: s.name, key: s.key, value: s.value, rows: positions.length, skipped: null, candidate: {}, baseline: null, deltas: {} };

@@ -6,6 +6,7 @@ import type { SliceConfig } from '../config/types.js';
 import { type Column, findColumn, isNull, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { utcDayOfWeek, utcHourOfDay } from '../features/preprocessing.js';
+import { wallClock } from '../time.js';
 
 /** One slice: its key (`origin=ORD`, `hour=[6, 12)`) and the table rows in it. */
 export interface SliceRows {
@@ -20,8 +21,8 @@ export interface SliceRows {
 /** Slices of a spec without `top`, `values` or `boundaries` stop at this many (the largest). */
 export const MAX_SLICES_PER_SPEC = 50;
 
-/** Splits the rows of `table` into the slices of `specs` (rows with a null value are in none). */
-export function sliceTable(table: Table, specs: readonly SliceConfig[]): { slices: SliceRows[]; warnings: string[] } {
+/** Splits the rows of `table` into the slices of `specs` (rows with a null value are in none); time parts on the clock of `timeZone`. */
+export function sliceTable(table: Table, specs: readonly SliceConfig[], timeZone?: string): { slices: SliceRows[]; warnings: string[] } {
   const slices: SliceRows[] = [];
   const warnings: string[] = [];
   specs.forEach((spec, i) => {
@@ -30,7 +31,7 @@ export function sliceTable(table: Table, specs: readonly SliceConfig[]): { slice
       throw new UserError(
         `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(', ')})`,
       );
-    const valueOf = sliceValue(spec, column, i);
+    const valueOf = sliceValue(spec, column, i, timeZone);
     const groups = new Map<string, number[]>();
     for (let r = 0; r < table.rowCount; r++) {
       const v = valueOf(r);
@@ -56,14 +57,15 @@ export function sliceTable(table: Table, specs: readonly SliceConfig[]): { slice
 }
 
 /** The slice value of each row as a string (bucket label for boundaries), null when missing. */
-function sliceValue(spec: SliceConfig, column: Column, i: number): (row: number) => string | null {
+function sliceValue(spec: SliceConfig, column: Column, i: number, timeZone: string | undefined): (row: number) => string | null {
   const where = `evaluation.slices[${i}]`;
   let numeric: ((row: number) => number | null) | null = null;
   if (spec.transform !== undefined) {
     if (column.type !== 'timestamp') throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
     const values = column.values;
     const part = spec.transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
-    numeric = (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : part(values[r]!));
+    const clock = wallClock(timeZone);
+    numeric = (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : part(clock(values[r]!)));
   } else if (column.type === 'number') {
     const values = column.values;
     numeric = (r) => (isNull(column, r) || Number.isNaN(values[r]!) ? null : values[r]!);

@@ -9,6 +9,7 @@ import type { FeatureConfig } from '../config/types.js';
 import { type Column, findColumn, type NumberColumn, type StringColumn, stringColumnOf, type Table } from '../data/table.js';
 import { utcDayOfWeek, utcHourOfDay } from './preprocessing.js';
 import { hashText } from '../data/hash.js';
+import { wallClock } from '../time.js';
 
 /** The derived column holding the label as the model sees it (binary 0/1, regression value): tested for drift and tracked in the history. */
 export const LABEL_COLUMN = 'ct:label';
@@ -25,9 +26,10 @@ type Keys = StringColumn;
  * One column per feature whose values differ from a raw column's: `input:<name>`.
  * Time parts, buckets and crosses are categorical (text keys); log1p is numeric and keeps
  * the non-finite values it produces (NaN for values <= -1), which statistics count.
- * Features on a column the table lacks are left out (the schema check reports it).
+ * Features on a column the table lacks are left out (the schema check reports it). Time
+ * parts read the clock of `timeZone` (`data.timezone`), as the model's encoder does.
  */
-export function derivedInputColumns(table: Table, features: readonly FeatureConfig[]): Column[] {
+export function derivedInputColumns(table: Table, features: readonly FeatureConfig[], timeZone?: string): Column[] {
   const out: Column[] = [];
   const keys = new Map<string, Keys>();
   const n = table.rowCount;
@@ -45,7 +47,8 @@ export function derivedInputColumns(table: Table, features: readonly FeatureConf
     const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
     if ((f.transform === 'hourOfDay' || f.transform === 'dayOfWeek') && column.type === 'timestamp') {
       const part = f.transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
-      const k = keysOf(n, (i) => (isNullAt(i) || !Number.isFinite(column.values[i]!) ? null : String(part(column.values[i]!))));
+      const clock = wallClock(timeZone);
+      const k = keysOf(n, (i) => (isNullAt(i) || !Number.isFinite(column.values[i]!) ? null : String(part(clock(column.values[i]!)))));
       keys.set(f.name, k);
       out.push(stringColumn(f.name, k));
     } else if (f.transform === 'bucketize' && column.type === 'number') {

@@ -8,7 +8,7 @@ import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, Text
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
-import { MS_PER_HOUR, MS_PER_DAY } from '../time.js';
+import { MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 import { dictionaryTokens, encodeTokens, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
 import { mostFrequentFirst } from './tally.js';
@@ -52,6 +52,8 @@ export interface CategoricalFeature {
   /** For a hashed cross: the crossed features (earlier in the list) and the number of buckets. */
   cross?: string[];
   hashBuckets?: number;
+  /** For hourOfDay and dayOfWeek: the IANA time zone whose clock they read (`data.timezone`); absent: UTC. */
+  timeZone?: string;
 }
 
 /**
@@ -190,7 +192,7 @@ export function utcDayOfWeek(t: number): number {
 export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing {
   const label = fitLabel(table, config.label, config.task);
   const features: FittedFeature[] = [];
-  for (const f of config.features) features.push(f.transform === 'cross' ? fitCross(f, features) : fitFeature(table, f));
+  for (const f of config.features) features.push(f.transform === 'cross' ? fitCross(f, features) : fitFeature(table, f, config.data.timezone));
   return { format: 'ct-preprocessing', version: 1, task: config.task, label, features };
 }
 
@@ -283,7 +285,7 @@ function fitLabel(table: Table, label: LabelConfig, task: Task): LabelEncoding {
   return { ...label, task };
 }
 
-function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
+function fitFeature(table: Table, f: FeatureConfig, timeZone: string | undefined): FittedFeature {
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
   const where = `feature "${f.name}"`;
   switch (f.transform) {
@@ -291,7 +293,7 @@ function fitFeature(table: Table, f: FeatureConfig): FittedFeature {
     case 'dayOfWeek': {
       if (column.type !== 'timestamp') throw new UserError(`${where}: ${f.transform} needs a timestamp column, "${f.column}" is ${column.type}`);
       const cardinality = (f.transform === 'hourOfDay' ? 24 : 7) + 1;
-      return categorical(f, cardinality);
+      return timeZone === undefined ? categorical(f, cardinality) : { ...categorical(f, cardinality), timeZone };
     }
     case 'bucketize':
       if (column.type !== 'number') throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
@@ -548,6 +550,7 @@ export function encodeFeatureColumn(
     case 'dayOfWeek': {
       const values = (column as { values: Float64Array }).values;
       const hour = f.transform === 'hourOfDay';
+      const clock = wallClock(f.timeZone);
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) {
           missing++;
@@ -560,7 +563,7 @@ export function encodeFeatureColumn(
           continue;
         }
         // Ids start at 1: 0 is the missing-value bucket.
-        out[i] = hour ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
+        out[i] = hour ? utcHourOfDay(clock(t)) + 1 : utcDayOfWeek(clock(t));
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };

@@ -125,7 +125,7 @@ async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { new
   anomaly.count = Math.round(finding.value * pair.rows);
   const table = await readNewest();
   const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
-  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  const rows = reversedRows(table, columns, await history(), { column: config.data.timestamp, zone: config.data.timezone }, REVERSED_EXAMPLES);
   if (rows.length === 0) return;
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
 }

@@ -251,7 +251,8 @@ export function profileOf(
  * When the partition's first and last events happened, in hours after its day's midnight
  * (UTC): a partial upload, cut at the end or the start, loses the latest or earliest events
  * while its row count stays within a normal day's range. Time itself always moves, so only
- * the time of day is compared.
+ * the time of day is compared. Always UTC, whatever `data.timezone`: where a partition is
+ * cut through the day's activity (at UTC midnight), its first and last rows sit at the cut.
  */
 function timeMetrics(c: ColumnStatistics, date: string, put: (name: string, value: number | null) => void): void {
   const midnight = Date.parse(`${date}T00:00:00Z`);
@@ -285,9 +286,12 @@ const FAR_OUT = 3;
  * The fences move with the day, so a stormy day's longer delays stay inside them; what
  * moves these shares is a subset of rows from another distribution: signs flipped on some
  * rows (a skewed column's long tail mirrored to the other side), or some rows in other
- * units. A column whose quartiles coincide has no fences.
+ * units. A column whose quartiles coincide has no fences, and a column of a few levels
+ * (items in an order, 1 to 8) no tail: its fences jump a whole level with a small change of
+ * mix, and the share beyond them from about 0 to a few percent.
  */
 function tailMetrics(c: ColumnStatistics, put: (name: string, value: number | null) => void): void {
+  if (Array.isArray(c.numeric!.valueCounts)) return;
   const q1 = quantile(c, 0.25);
   const q3 = quantile(c, 0.75);
   if (q1 === null || q3 === null || !(q3 > q1)) return;

@@ -15,7 +15,7 @@
  */
 import { hashText } from '../data/hash.js';
 import type { StringColumn, Table } from '../data/table.js';
-import { MS_PER_DAY, MS_PER_HOUR } from '../time.js';
+import { MS_PER_DAY, MS_PER_HOUR, wallClock } from '../time.js';
 import { sameDomain } from './exchange.js';
 import { joinColumns } from './metric-names.js';
 
@@ -64,13 +64,14 @@ const NO_ROW = -1;
 /** Key of a row with the same value on both sides: a row, with no direction. */
 const NO_DIRECTION = -2;
 
-/** The UTC hour of each row of `table`'s time column (`timeColumn`, else the first timestamp column); `NO_HOUR` without one. */
-function hoursOf(table: Table, timeColumn: string | undefined): Uint8Array {
+/** The hour (on the clock of `timeZone`, else UTC) of each row of `table`'s time column (`timeColumn`, else the first timestamp column); `NO_HOUR` without one. */
+function hoursOf(table: Table, timeColumn: string | undefined, timeZone: string | undefined): Uint8Array {
   const time = table.columns.find((c) => c.type === 'timestamp' && (timeColumn === undefined || c.name === timeColumn));
   const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
   if (time === undefined || time.type !== 'timestamp') return hours;
+  const clock = wallClock(timeZone);
   for (let i = 0; i < table.rowCount; i++) {
-    const t = time.values[i]!;
+    const t = clock(time.values[i]!);
     if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
   }
   return hours;
@@ -101,14 +102,14 @@ function combinationKeys(a: StringColumn, b: StringColumn, hours: Uint8Array): F
  * at the end (a small last chunk holds too few to tell); a large chunk whose two columns
  * share few values settles it early, and spares the counting.
  */
-export function createOrientations(timeColumn?: string): { add(table: Table): void; result(): Record<string, OrientationProfile> } {
+export function createOrientations(timeColumn?: string, timeZone?: string): { add(table: Table): void; result(): Record<string, OrientationProfile> } {
   const pairs = new Map<string, { columns: [string, string]; counts: Map<number, number>; rows: number; dropped: boolean }>();
   // Each candidate column's values so far; null once there are too many to keep (then no pair of it is kept either).
   const values = new Map<string, Set<string> | null>();
   return {
     add(table: Table): void {
       const categorical = table.columns.filter((c): c is StringColumn => c.type === 'string').slice(0, PAIR_COLUMNS);
-      const hours = hoursOf(table, timeColumn);
+      const hours = hoursOf(table, timeColumn, timeZone);
       const own = categorical.map((c) => new Set(c.dictionary));
       categorical.forEach((c, k) => {
         const seen = values.get(c.name);
@@ -276,20 +277,20 @@ function isReversed(key: number, seen: DayCounts, days: number, own: ((key: numb
 /**
  * The rows of `table` (indices, at most `limit`) whose pair of values in `columns` is the
  * wrong way round against the days of `history`: the rows a `reversedShare` counts, as
- * examples for a reviewer.
+ * examples for a reviewer. `time` names the time column and zone the profiles were made with.
  */
 export function reversedRows(
   table: Table,
   columns: readonly [string, string],
   history: ReadonlyArray<{ orientations?: Record<string, OrientationProfile> }>,
-  timeColumn: string | undefined,
+  time: { column: string | undefined; zone: string | undefined },
   limit: number,
 ): number[] {
   const a = table.columns.find((c) => c.name === columns[0]);
   const b = table.columns.find((c) => c.name === columns[1]);
   const pooled = orientationPool(history).get(pairName(columns[0], columns[1]));
   if (a?.type !== 'string' || b?.type !== 'string' || pooled === undefined) return [];
-  const keys = combinationKeys(a, b, hoursOf(table, timeColumn));
+  const keys = combinationKeys(a, b, hoursOf(table, time.column, time.zone));
   const rows: number[] = [];
   for (let i = 0; i < keys.length && rows.length < limit; i++) {
     if (keys[i]! >= 0 && isReversed(keys[i]!, pooled.seen, pooled.days, null)) rows.push(i);

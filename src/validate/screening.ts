@@ -54,7 +54,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 20;
+const PROFILE_FORMAT = 21;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -452,7 +452,7 @@ function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {
   return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];
 }
 
-/** What a profile derives from besides the partition's bytes: the schema, the features, the label. */
+/** What a profile derives from besides the partition's bytes: the schema, the features, the label, the clock. */
 function derivationHash(config: CtConfig, schema: DataSchema): string {
   const hash = createHash('sha256');
   hash.update(
@@ -463,6 +463,8 @@ function derivationHash(config: CtConfig, schema: DataSchema): string {
       label: config.label,
       task: config.task,
       timestamp: config.data.timestamp ?? null,
+      // Only when set: the profiles of data read as UTC keep their cache.
+      ...(config.data.timezone === undefined ? {} : { timezone: config.data.timezone }),
     }),
   );
   return `sha256:${hash.digest('hex')}`;
@@ -593,7 +595,7 @@ export function columnRoles(config: CtConfig): { quantities: Set<string>; codes:
  * A label that is a column as it is (a regression target) is summarised once, as the label.
  */
 function profileTable(table: Table, config: CtConfig): Table {
-  const extra = derivedInputColumns(table, config.features);
+  const extra = derivedInputColumns(table, config.features, config.data.timezone);
   let raw = table.columns;
   if (config.task !== 'multiclass') {
     try {
@@ -627,7 +629,7 @@ async function computeEntry(
   const { quantities, codes } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
-  const orientations = createOrientations(config.data.timestamp);
+  const orientations = createOrientations(config.data.timestamp, config.data.timezone);
   // A regression target has no classes to lose; a multiclass label is profiled as its own column.
   // Crossed inputs are left out: their small groups (an airport in one hour) are all late together in a storm.
   const labelGroups = createLabelGroups(config.task === 'regression' ? null : profiledLabel(config), {

@@ -127,9 +127,11 @@ describe('rows the wrong way round', () => {
     const rows = flights(21);
     rows.forEach((r, k) => k % 10 === 3 && ([r.origin, r.destination] = [r.destination, r.origin]));
     const table = flightsTable(rows);
-    expect(reversedRows(table, ['origin', 'destination'], history, undefined, 5)).toEqual([3, 13, 23, 33, 43]);
-    expect(reversedRows(table, ['origin', 'destination'], history, undefined, 1_000).length).toBe(Math.ceil((rows.length - 3) / 10));
-    expect(reversedRows(table, ['origin', 'delay'], history, undefined, 5)).toEqual([]);
+    expect(reversedRows(table, ['origin', 'destination'], history, { column: undefined, zone: undefined }, 5)).toEqual([3, 13, 23, 33, 43]);
+    expect(reversedRows(table, ['origin', 'destination'], history, { column: undefined, zone: undefined }, 1_000).length).toBe(
+      Math.ceil((rows.length - 3) / 10),
+    );
+    expect(reversedRows(table, ['origin', 'delay'], history, { column: undefined, zone: undefined }, 5)).toEqual([]);
   });
 
   test('history days are measured as the newest is (each left out of its own pool)', () => {

@@ -151,6 +151,40 @@ var MS_PER_DAY = 864e5;
 function isoWeekday(day) {
   return ((day + 3) % 7 + 7) % 7 + 1;
 }
+var OFFSET_SLOT = 15 * MS_PER_MINUTE;
+function isTimeZone(name) {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function wallClock(timeZone) {
+  if (timeZone === void 0) return (t) => t;
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric"
+  });
+  const offsets = /* @__PURE__ */ new Map();
+  const offsetAt = (slot) => {
+    let offset = offsets.get(slot);
+    if (offset === void 0) {
+      const at = slot * OFFSET_SLOT;
+      const part = {};
+      for (const p of format.formatToParts(at)) if (p.type !== "literal") part[p.type] = Number(p.value);
+      offset = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute) - at;
+      offsets.set(slot, offset);
+    }
+    return offset;
+  };
+  return (t) => Number.isFinite(t) ? t + offsetAt(Math.floor(t / OFFSET_SLOT)) : t;
+}
 
 export {
   UserError,
@@ -169,5 +203,7 @@ export {
   MS_PER_MINUTE,
   MS_PER_HOUR,
   MS_PER_DAY,
-  isoWeekday
+  isoWeekday,
+  isTimeZone,
+  wallClock
 };

@@ -10,6 +10,7 @@ import {
   MS_PER_HOUR,
   UserError,
   sha256File,
+  wallClock,
   writeFileAtomic
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
@@ -698,7 +699,7 @@ function utcDayOfWeek(t) {
 function fitPreprocessing(table, config) {
   const label = fitLabel(table, config.label, config.task);
   const features = [];
-  for (const f of config.features) features.push(f.transform === "cross" ? fitCross(f, features) : fitFeature(table, f));
+  for (const f of config.features) features.push(f.transform === "cross" ? fitCross(f, features) : fitFeature(table, f, config.data.timezone));
   return { format: "ct-preprocessing", version: 1, task: config.task, label, features };
 }
 function encodeTable(table, prep, options = {}) {
@@ -774,7 +775,7 @@ function fitLabel(table, label, task) {
   }
   return { ...label, task };
 }
-function fitFeature(table, f) {
+function fitFeature(table, f, timeZone) {
   const column = requireColumn(table, f.column, `feature "${f.name}"`);
   const where = `feature "${f.name}"`;
   switch (f.transform) {
@@ -782,7 +783,7 @@ function fitFeature(table, f) {
     case "dayOfWeek": {
       if (column.type !== "timestamp") throw new UserError(`${where}: ${f.transform} needs a timestamp column, "${f.column}" is ${column.type}`);
       const cardinality = (f.transform === "hourOfDay" ? 24 : 7) + 1;
-      return categorical(f, cardinality);
+      return timeZone === void 0 ? categorical(f, cardinality) : { ...categorical(f, cardinality), timeZone };
     }
     case "bucketize":
       if (column.type !== "number") throw new UserError(`${where}: bucketize needs a numeric column, "${f.column}" is ${column.type}`);
@@ -992,6 +993,7 @@ function encodeFeatureColumn(table, f, observe, textTokens) {
     case "dayOfWeek": {
       const values = column.values;
       const hour = f.transform === "hourOfDay";
+      const clock = wallClock(f.timeZone);
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) {
           missing++;
@@ -1003,7 +1005,7 @@ function encodeFeatureColumn(table, f, observe, textTokens) {
           observe?.(i, "nonFinite", t);
           continue;
         }
-        out[i] = hour ? utcHourOfDay(t) + 1 : utcDayOfWeek(t);
+        out[i] = hour ? utcHourOfDay(clock(t)) + 1 : utcDayOfWeek(clock(t));
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };

@@ -13,6 +13,7 @@ import {
   appendJobSummary,
   explainFileSystemError,
   findRepositoryRoot,
+  isTimeZone,
   isUserError,
   isoWeekday
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -15298,6 +15299,10 @@ var configSchema = {
         },
         format: { enum: ["parquet", "csv", "jsonl"], description: "File format; default from the file extension." },
         timestamp: { type: "string", description: "Column holding the time of each row." },
+        timezone: {
+          type: "string",
+          description: "IANA time zone (America/New_York) whose clock the hourOfDay and dayOfWeek features read (in training, serving, slices and the partition history), for timestamps that are instants (written in UTC or with an offset): a shop that opens at 08:00 local opens at 13:00 UTC in winter and 12:00 in summer, and without it a daylight-saving change shifts every hour the model sees and reads as a shifted day in validation. The model keeps it, so serving reads the same clock. Default: the UTC clock (timestamps without an offset are read as written). Partitions stay days of their file names, and their first and last rows are timed in UTC."
+        },
         schema: { type: "string", description: "Data schema file, inside the repository; default <data.path>/schema.json." },
         window: {
           type: "object",
@@ -16023,6 +16028,9 @@ function checkConfig(file, raw) {
     if (names2.has(f.name)) throw new UserError(`${file}: features[${i}].name: "${f.name}" is used twice`);
     names2.add(f.name);
   });
+  if (c.data.timezone !== void 0 && !isTimeZone(c.data.timezone)) {
+    throw new UserError(`${file}: data.timezone: "${c.data.timezone}" is not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)`);
+  }
   if (c.data.split.method === "hash") c.data.split.seed ??= 42;
   const w = c.data.window;
   if (w.newestDays !== void 0 && (w.from !== void 0 || w.to !== void 0)) {

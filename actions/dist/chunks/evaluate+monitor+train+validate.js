@@ -72,6 +72,7 @@ import {
   isUserError,
   isoWeekday,
   readJson,
+  wallClock,
   writeFileAtomic,
   writeJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -89,7 +90,7 @@ import path2 from "node:path";
 var LABEL_COLUMN = "ct:label";
 var PREDICTION_COLUMN = "ct:prediction";
 var DERIVED_PREFIX = "input:";
-function derivedInputColumns(table, features) {
+function derivedInputColumns(table, features, timeZone) {
   const out = [];
   const keys = /* @__PURE__ */ new Map();
   const n = table.rowCount;
@@ -107,7 +108,8 @@ function derivedInputColumns(table, features) {
     const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
     if ((f.transform === "hourOfDay" || f.transform === "dayOfWeek") && column.type === "timestamp") {
       const part = f.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
-      const k = keysOf(n, (i) => isNullAt(i) || !Number.isFinite(column.values[i]) ? null : String(part(column.values[i])));
+      const clock = wallClock(timeZone);
+      const k = keysOf(n, (i) => isNullAt(i) || !Number.isFinite(column.values[i]) ? null : String(part(clock(column.values[i]))));
       keys.set(f.name, k);
       out.push(stringColumn(f.name, k));
     } else if (f.transform === "bucketize" && column.type === "number") {
@@ -496,12 +498,13 @@ function pairName(a, b) {
 }
 var NO_ROW = -1;
 var NO_DIRECTION = -2;
-function hoursOf(table, timeColumn) {
+function hoursOf(table, timeColumn, timeZone) {
   const time = table.columns.find((c) => c.type === "timestamp" && (timeColumn === void 0 || c.name === timeColumn));
   const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
   if (time === void 0 || time.type !== "timestamp") return hours;
+  const clock = wallClock(timeZone);
   for (let i = 0; i < table.rowCount; i++) {
-    const t = time.values[i];
+    const t = clock(time.values[i]);
     if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
   }
   return hours;
@@ -522,13 +525,13 @@ function combinationKeys(a, b, hours) {
   }
   return keys;
 }
-function createOrientations(timeColumn) {
+function createOrientations(timeColumn, timeZone) {
   const pairs = /* @__PURE__ */ new Map();
   const values = /* @__PURE__ */ new Map();
   return {
     add(table) {
       const categorical = table.columns.filter((c) => c.type === "string").slice(0, PAIR_COLUMNS);
-      const hours = hoursOf(table, timeColumn);
+      const hours = hoursOf(table, timeColumn, timeZone);
       const own = categorical.map((c) => new Set(c.dictionary));
       categorical.forEach((c, k) => {
         const seen = values.get(c.name);
@@ -664,12 +667,12 @@ function isReversed(key, seen, days, own) {
   const reverse = (key ^ DIRECTION) >>> 0;
   return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= USUAL_REVERSE * days;
 }
-function reversedRows(table, columns, history, timeColumn, limit) {
+function reversedRows(table, columns, history, time, limit) {
   const a = table.columns.find((c) => c.name === columns[0]);
   const b = table.columns.find((c) => c.name === columns[1]);
   const pooled = orientationPool(history).get(pairName(columns[0], columns[1]));
   if (a?.type !== "string" || b?.type !== "string" || pooled === void 0) return [];
-  const keys = combinationKeys(a, b, hoursOf(table, timeColumn));
+  const keys = combinationKeys(a, b, hoursOf(table, time.column, time.zone));
   const rows = [];
   for (let i = 0; i < keys.length && rows.length < limit; i++) {
     if (keys[i] >= 0 && isReversed(keys[i], pooled.seen, pooled.days, null)) rows.push(i);
@@ -990,6 +993,7 @@ function numericMetrics(c, put) {
 }
 var FAR_OUT = 3;
 function tailMetrics(c, put) {
+  if (Array.isArray(c.numeric.valueCounts)) return;
   const q1 = quantile(c, 0.25);
   const q3 = quantile(c, 0.75);
   if (q1 === null || q3 === null || !(q3 > q1)) return;
@@ -1664,7 +1668,7 @@ async function showReversedRows(anomaly, finding, { newest, history, readNewest,
   anomaly.count = Math.round(finding.value * pair.rows);
   const table = await readNewest();
   const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
-  const rows = reversedRows(table, columns, await history(), config.data.timestamp, REVERSED_EXAMPLES);
+  const rows = reversedRows(table, columns, await history(), { column: config.data.timestamp, zone: config.data.timezone }, REVERSED_EXAMPLES);
   if (rows.length === 0) return;
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
 }
@@ -1675,7 +1679,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 20;
+var PROFILE_FORMAT = 21;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1902,7 +1906,9 @@ function derivationHash(config, schema) {
       features: config.features,
       label: config.label,
       task: config.task,
-      timestamp: config.data.timestamp ?? null
+      timestamp: config.data.timestamp ?? null,
+      // Only when set: the profiles of data read as UTC keep their cache.
+      ...config.data.timezone === void 0 ? {} : { timezone: config.data.timezone }
     })
   );
   return `sha256:${hash.digest("hex")}`;
@@ -1995,7 +2001,7 @@ function columnRoles(config) {
   };
 }
 function profileTable(table, config) {
-  const extra = derivedInputColumns(table, config.features);
+  const extra = derivedInputColumns(table, config.features, config.data.timezone);
   let raw = table.columns;
   if (config.task !== "multiclass") {
     try {
@@ -2019,7 +2025,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const { quantities, codes } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
-  const orientations = createOrientations(config.data.timestamp);
+  const orientations = createOrientations(config.data.timestamp, config.data.timezone);
   const labelGroups = createLabelGroups(config.task === "regression" ? null : profiledLabel(config), {
     codes,
     skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))

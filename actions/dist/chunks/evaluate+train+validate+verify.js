@@ -16,7 +16,8 @@ import {
   splitMeasured
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  UserError
+  UserError,
+  wallClock
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   GUARD_METRICS,
@@ -183,7 +184,7 @@ function apart(x, edge) {
 
 // src/evaluate/slices.ts
 var MAX_SLICES_PER_SPEC = 50;
-function sliceTable(table, specs) {
+function sliceTable(table, specs, timeZone) {
   const slices = [];
   const warnings = [];
   specs.forEach((spec, i) => {
@@ -192,7 +193,7 @@ function sliceTable(table, specs) {
       throw new UserError(
         `evaluation.slices[${i}].column: "${spec.column}" is not a column of the evaluation data (columns: ${table.columns.map((c) => c.name).join(", ")})`
       );
-    const valueOf = sliceValue(spec, column, i);
+    const valueOf = sliceValue(spec, column, i, timeZone);
     const groups = /* @__PURE__ */ new Map();
     for (let r = 0; r < table.rowCount; r++) {
       const v = valueOf(r);
@@ -216,14 +217,15 @@ function sliceTable(table, specs) {
   });
   return { slices, warnings };
 }
-function sliceValue(spec, column, i) {
+function sliceValue(spec, column, i, timeZone) {
   const where = `evaluation.slices[${i}]`;
   let numeric = null;
   if (spec.transform !== void 0) {
     if (column.type !== "timestamp") throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
     const values = column.values;
     const part = spec.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
-    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(values[r]);
+    const clock = wallClock(timeZone);
+    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(clock(values[r]));
   } else if (column.type === "number") {
     const values = column.values;
     numeric = (r) => isNull(column, r) || Number.isNaN(values[r]) ? null : values[r];
@@ -303,7 +305,7 @@ function scoreSlices(table, pair, width, config, metricOptions, bootstrap) {
   const options = config.evaluation;
   const position = new Int32Array(table.rowCount).fill(-1);
   pair.selected.forEach((row, k) => position[row] = k);
-  const { slices: sliceRows, warnings } = sliceTable(table, options.slices);
+  const { slices: sliceRows, warnings } = sliceTable(table, options.slices, config.data.timezone);
   const slices = sliceRows.map((s, index) => {
     const positions = Int32Array.from(s.rows, (r) => position[r]).filter((p) => p >= 0);
     const record = { name: s.name, key: s.key, value: s.value, rows: positions.length, skipped: null, candidate: {}, baseline: null, deltas: {} };

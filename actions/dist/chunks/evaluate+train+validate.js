@@ -898,6 +898,7 @@ function featureMismatch(before, after) {
   if (before.vocabulary === void 0 && before.cardinality !== after.cardinality) return `cardinality ${before.cardinality} -> ${after.cardinality}`;
   if (JSON.stringify(before.boundaries ?? null) !== JSON.stringify(after.boundaries ?? null)) return "bucket boundaries changed";
   if (JSON.stringify(before.cross ?? null) !== JSON.stringify(after.cross ?? null) || before.hashBuckets !== after.hashBuckets) return "the cross changed";
+  if (before.timeZone !== after.timeZone) return `time zone ${before.timeZone ?? "UTC"} -> ${after.timeZone ?? "UTC"}`;
   return null;
 }
 function warmPreprocessing(parent, fresh, statistics) {

@@ -46,7 +46,7 @@ export function wallClock(timeZone: string | undefined): (t: number) => number {
       const at = slot * OFFSET_SLOT;
       const part: Record<string, number> = {};
       for (const p of format.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-      offset = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!) - at;
+      offset = Date.UTC(part.year!, part.month! - 1, part.day, part.hour, part.minute) - at;
       offsets.set(slot, offset);
     }
     return offset;

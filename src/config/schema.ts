@@ -47,7 +47,7 @@ export const configSchema = {
         timezone: {
           type: 'string',
           description:
-            'IANA time zone (America/New_York) whose clock the hourOfDay and dayOfWeek features read (in training, serving, slices and the partition history), for timestamps that are instants (written in UTC or with an offset): a shop that opens at 08:00 local opens at 13:00 UTC in winter and 12:00 in summer, and without it a daylight-saving change shifts every hour the model sees and reads as a shifted day in validation. The model keeps it, so serving reads the same clock. Default: the UTC clock (timestamps without an offset are read as written). Partitions stay days of their file names, and their first and last rows are timed in UTC.',
+            "IANA time zone (America/New_York) whose clock the hourOfDay and dayOfWeek features read (in training, serving, slices and the partition history), for timestamps that are instants (written in UTC or with an offset): a shop that opens at 08:00 local opens at 13:00 UTC in winter and 12:00 in summer, and without it a daylight-saving change shifts every hour the model sees and reads as a shifted day in validation. The model keeps it, so serving reads the same clock. Default: the UTC clock (timestamps without an offset are read as written). Partitions stay days of their file names; their first and last rows are timed on the zone's clock when they lie within its day, else in UTC (a partition cut at UTC midnight).",
         },
         schema: { type: 'string', description: 'Data schema file, inside the repository; default <data.path>/schema.json.' },
         window: {

@@ -17,7 +17,7 @@ import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './la
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
-import { isoWeekday, MS_PER_HOUR, MS_PER_DAY } from '../time.js';
+import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
 export const PROFILE_CATEGORIES = 500;
@@ -205,6 +205,8 @@ export function profileOf(
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
     labelGroups?: LabelGroupsProfile;
+    /** The clock of the times of day (`data.timezone`); absent: UTC. */
+    timeZone?: string;
   },
 ): PartitionProfile {
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
@@ -216,7 +218,7 @@ export function profileOf(
     };
     put('nullRate', nullFraction(c));
     if (c.type === 'timestamp') {
-      timeMetrics(c, date, put);
+      timeMetrics(c, date, wallClock(extra.timeZone), put);
       continue;
     }
     // A number the model reads as a category (a store id) has no meaningful mean or quantiles.
@@ -248,17 +250,25 @@ export function profileOf(
 }
 
 /**
- * When the partition's first and last events happened, in hours after its day's midnight
- * (UTC): a partial upload, cut at the end or the start, loses the latest or earliest events
- * while its row count stays within a normal day's range. Time itself always moves, so only
- * the time of day is compared. Always UTC, whatever `data.timezone`: where a partition is
- * cut through the day's activity (at UTC midnight), its first and last rows sit at the cut.
+ * When the partition's first and last events happened, in hours after its day's midnight:
+ * a partial upload, cut at the end or the start, loses the latest or earliest events while
+ * its row count stays within a normal day's range. Time itself always moves, so only the
+ * time of day is compared. On `clock` (`data.timezone`'s) when the rows lie within the
+ * day on it — a shop's opening hour stays put across a daylight-saving change — else on
+ * UTC: a partition cut at UTC midnight through the day's activity has its first and last
+ * rows at the cut.
  */
-function timeMetrics(c: ColumnStatistics, date: string, put: (name: string, value: number | null) => void): void {
+function timeMetrics(c: ColumnStatistics, date: string, clock: (t: number) => number, put: (name: string, value: number | null) => void): void {
   const midnight = Date.parse(`${date}T00:00:00Z`);
   if (c.numeric === undefined || !Number.isFinite(midnight) || valueCount(c) === 0) return;
-  put('firstHour', (c.numeric.min - midnight) / MS_PER_HOUR);
-  put('lastHour', (c.numeric.max - midnight) / MS_PER_HOUR);
+  let first = (clock(c.numeric.min) - midnight) / MS_PER_HOUR;
+  let last = (clock(c.numeric.max) - midnight) / MS_PER_HOUR;
+  if (!(first >= 0 && last < 24)) {
+    first = (c.numeric.min - midnight) / MS_PER_HOUR;
+    last = (c.numeric.max - midnight) / MS_PER_HOUR;
+  }
+  put('firstHour', first);
+  put('lastHour', last);
   if (c.numeric.midnights !== undefined) put('midnightShare', c.numeric.midnights / valueCount(c));
 }
 

@@ -691,6 +691,7 @@ async function computeEntry(
       dependencies: dependencies.result(),
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),
+      timeZone: config.data.timezone,
     }),
     anomalies,
   );

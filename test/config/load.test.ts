@@ -182,6 +182,7 @@ describe('config errors name the field and what is expected', () => {
     ],
     [withChange(['features', '1'], { name: 'route', cross: ['origin'] }), 'features[1].cross: must NOT have fewer than 2 items'],
     [withChange(['validation', 'drift'], { method: 'ks' }), 'validation.drift.method: must be one of "auto", "psi"'],
+    [withChange(['data', 'timezone'], 'Eastern'), 'data.timezone: "Eastern" is not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)'],
   ])('%#: %s', (raw, message) => {
     expect(errorOf(raw)).toContain(message);
   });

@@ -37,6 +37,36 @@ describe('preprocessing', () => {
     expect(prep.features[0]).toMatchObject({ kind: 'categorical', cardinality: 25 });
   });
 
+  it("reads hour and weekday on data.timezone's clock, kept in the fitted feature, across a daylight-saving change", () => {
+    // A New York shop's 08:00 orders: 13:00 UTC before 2026-03-08, 12:00 UTC after; 23:30 on Sunday night is Monday 04:30 UTC.
+    const times = [Date.UTC(2026, 2, 6, 13), Date.UTC(2026, 2, 9, 12), Date.UTC(2026, 2, 9, 3, 30), Date.UTC(2026, 10, 2, 13)];
+    const orders = table([
+      numbers('date', times, 'timestamp'),
+      numbers('delay', [20, 3, 1, 16]),
+      numbers('distance', [1, 2, 3, 4]),
+      strings('origin', ['A', 'B', 'A', 'B']),
+    ]);
+    const zoned = checkConfig('c.yaml', {
+      name: 'm',
+      task: 'binary',
+      data: { path: 'd', timezone: 'America/New_York' },
+      label: 'delay > 15',
+      features: [
+        { name: 'hour', column: 'date', transform: 'hourOfDay' },
+        { name: 'dow', column: 'date', transform: 'dayOfWeek' },
+      ],
+      gates: [{ metric: 'auc', lowerBound: 0 }],
+    });
+    const prep = fitPreprocessing(orders, zoned);
+    expect(prep.features[0]).toMatchObject({ timeZone: 'America/New_York' });
+    const enc = encodeTable(orders, prep);
+    // Ids are hour + 1: 08:00 on both sides of the change (and after it ends in November), 23:00 on Sunday.
+    expect(Array.from(enc.inputs[0]!)).toEqual([9, 9, 24, 9]);
+    expect(Array.from(enc.inputs[1]!)).toEqual([5, 1, 7, 1]);
+    // On the UTC clock the same mornings are 13:00 and 12:00.
+    expect(Array.from(encodeTable(orders, fitPreprocessing(orders, config(zoned.features))).inputs[0]!)).toEqual([14, 13, 4, 14]);
+  });
+
   it('normalises numerics with training mean/std; nulls sit at the mean', () => {
     const prep = fitPreprocessing(data, cfg);
     const f = prep.features[2]!;

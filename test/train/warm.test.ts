@@ -81,6 +81,9 @@ describe('warm-start preprocessing', () => {
     expect(warmStartMismatch(parent, buckets)).toBe('feature "route": cardinality 17 -> 33');
     const multi: Preprocessing = { ...parent, task: 'multiclass' };
     expect(warmStartMismatch(parent, multi)).toBe('the task changed (binary -> multiclass)');
+    // The hour on another clock is another input: each hour id would mean another hour.
+    const zoned = fitPreprocessing(newTable, { ...delayConfig(FEATURES), data: { ...delayConfig(FEATURES).data, timezone: 'Europe/Berlin' } });
+    expect(warmStartMismatch(parent, zoned)).toBe('feature "hour": time zone UTC -> Europe/Berlin');
   });
 });
 

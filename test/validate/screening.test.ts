@@ -125,3 +125,60 @@ describe('how the model reads its columns', () => {
     expect(roles.quantities.has('date')).toBe(false);
   });
 });
+
+describe('a daylight-saving change in data logged in UTC', () => {
+  // A New York shop's orders, 08:00 to 18:59 local, written in UTC: 13:00-23:59 before 2026-03-08, 12:00-22:59 from then on.
+  const days = Array.from({ length: 28 }, (_, i) => new Date(Date.UTC(2026, 1, 16 + i)).toISOString().slice(0, 10));
+  const origins = ['JFK', 'LGA', 'EWR', 'BOS'];
+  let shop: string;
+
+  beforeAll(() => {
+    shop = mkdtempSync(path.join(tmpdir(), 'ct-dst-'));
+    mkdirSync(path.join(shop, 'data'));
+    for (const [d, date] of days.entries()) {
+      const offset = date >= '2026-03-08' ? 4 : 5;
+      const lines = ['date,delay,origin,destination'];
+      let seed = d + 1;
+      const next = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n;
+      for (let k = 0; k < 330; k++) {
+        const [y, m, day] = date.split('-').map(Number) as [number, number, number];
+        const t = new Date(Date.UTC(y, m - 1, day, 8 + (k % 11) + offset, (k * 7 + d) % 60)).toISOString().slice(0, 16);
+        lines.push(`${t},${next(90) - 20},${origins[next(4)]},${origins[next(4)]}`);
+      }
+      writeFileSync(path.join(shop, 'data', `${date}.csv`), `${lines.join('\n')}\n`);
+    }
+  });
+
+  afterAll(() => rmSync(shop, { recursive: true, force: true }));
+
+  const screenShop = (timezone: string | undefined): Promise<Screening> => {
+    const config = checkConfig(path.join(shop, 'ct.config.yaml'), {
+      name: 'm',
+      task: 'binary',
+      label: 'delay > 15',
+      gates: [{ metric: 'auc', lowerBound: 0.5 }],
+      data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
+      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+    });
+    return screenPartitions({
+      config,
+      baseDir: shop,
+      source: path.join(shop, 'data'),
+      schema,
+      schemaFile: path.join(shop, 'data/schema.json'),
+      production: null,
+      logger: silentLogger,
+    });
+  };
+
+  test('on the UTC clock the opening hour moves and the day after the change is refused', async () => {
+    const utc = await screenShop(undefined);
+    expect(utc.anomalies.some((a) => a.severity === 'error' && a.column === 'input:hour')).toBe(true);
+  });
+
+  test("on the shop's clock (data.timezone) nothing moved", async () => {
+    const local = await screenShop('America/New_York');
+    expect(local.anomalies.filter((a) => a.severity === 'error')).toEqual([]);
+    expect(local.quarantined).toEqual([]);
+  });
+});

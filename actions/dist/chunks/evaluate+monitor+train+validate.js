@@ -944,7 +944,7 @@ function profileOf(date, stats, extra) {
     };
     put("nullRate", nullFraction(c));
     if (c.type === "timestamp") {
-      timeMetrics(c, date, put);
+      timeMetrics(c, date, wallClock(extra.timeZone), put);
       continue;
     }
     if (c.numeric !== void 0 && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
@@ -969,11 +969,17 @@ function profileOf(date, stats, extra) {
     ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups }
   };
 }
-function timeMetrics(c, date, put) {
+function timeMetrics(c, date, clock, put) {
   const midnight = Date.parse(`${date}T00:00:00Z`);
   if (c.numeric === void 0 || !Number.isFinite(midnight) || valueCount(c) === 0) return;
-  put("firstHour", (c.numeric.min - midnight) / MS_PER_HOUR);
-  put("lastHour", (c.numeric.max - midnight) / MS_PER_HOUR);
+  let first = (clock(c.numeric.min) - midnight) / MS_PER_HOUR;
+  let last = (clock(c.numeric.max) - midnight) / MS_PER_HOUR;
+  if (!(first >= 0 && last < 24)) {
+    first = (c.numeric.min - midnight) / MS_PER_HOUR;
+    last = (c.numeric.max - midnight) / MS_PER_HOUR;
+  }
+  put("firstHour", first);
+  put("lastHour", last);
   if (c.numeric.midnights !== void 0) put("midnightShare", c.numeric.midnights / valueCount(c));
 }
 function numericMetrics(c, put) {
@@ -2082,7 +2088,8 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
-      labelGroups: labelGroups.result()
+      labelGroups: labelGroups.result(),
+      timeZone: config.data.timezone
     }),
     anomalies
   );

@@ -1295,8 +1295,8 @@ function describeMetric(finding, labelText) {
     divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
     unseenShare: "share of values no earlier day had",
     vanishedShare: "usual share of the values every earlier day had and this day lacks",
-    firstHour: "time of its first row (hours after midnight UTC)",
-    lastHour: "time of its last row (hours after midnight UTC)"
+    firstHour: "time of its first row (hours after midnight, UTC or data.timezone)",
+    lastHour: "time of its last row (hours after midnight, UTC or data.timezone)"
   };
   if (statistic === "mismatchShare" && column !== null) {
     const [target, ...keys] = columnNames(column);

@@ -127,7 +127,7 @@ export const configSchema = {
           transform: {
             enum: ['none', 'log1p', 'hourOfDay', 'dayOfWeek', 'bucketize', 'cross'],
             default: 'none',
-            description: 'hourOfDay/dayOfWeek read a timestamp (UTC); bucketize needs boundaries.',
+            description: "hourOfDay/dayOfWeek read a timestamp (on the UTC clock, or data.timezone's); bucketize needs boundaries.",
           },
           kind: {
             enum: ['numeric', 'categorical', 'text', 'sequence'],

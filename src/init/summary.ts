@@ -4,7 +4,7 @@
  */
 import { type Column, nullCount, type Table } from '../data/table.js';
 import { MS_PER_DAY } from '../time.js';
-import { type DataSchema, inferSchema } from '../validate/schema.js';
+import { createPartitionRanges, type DataSchema, inferSchema } from '../validate/schema.js';
 import { computeStatistics } from '../validate/statistics.js';
 import type { ColumnSummary, DataSummary, Suggestion } from './suggest.js';
 
@@ -18,10 +18,13 @@ export function summarizeTable(table: Table, partitions: DataSummary['partitions
  * skipped as identifier-like cannot promise: every new row brings new values there, so no
  * domain, and a number that names a row (a customer id, a running order number) has no
  * magnitude, so no range or tolerance band (ids issued in order would leave the band weeks
- * after `ct init` and stop every run). Their sign and whole numbers are kept.
+ * after `ct init` and stop every run). Their sign and whole numbers are kept. Nor does a
+ * number that rises from partition to partition, whatever its name (a running order number).
  */
 export function initialSchema(table: Table, suggestion: Suggestion): DataSchema {
-  const schema = inferSchema(computeStatistics(table));
+  const ranges = createPartitionRanges();
+  ranges.add(table);
+  const schema = inferSchema(computeStatistics(table), { increasing: ranges.increasing() });
   const identifiers = new Set(suggestion.skipped.filter((k) => /identifier|one value per row/.test(k.reason)).map((k) => k.column));
   for (const c of schema.columns) {
     if (!identifiers.has(c.name)) continue;

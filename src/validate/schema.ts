@@ -136,6 +136,51 @@ export interface InferOptions {
   maxDomainSize?: number;
   /** Per column, the highest null share of any one partition of the reference (`createPartitionNullShares`). */
   partitionNullShares?: Record<string, number>;
+  /** Number columns that rise with the partitions (`createPartitionRanges`): no range or band. */
+  increasing?: readonly string[];
+}
+
+/** Partitions a column must rise across before it counts as increasing: two are a coincidence. */
+const MIN_RISING_PARTITIONS = 3;
+
+/**
+ * Tracks, file by file (in the order files first appear: the partitions' dates), each number
+ * column's range, and tells which columns rise with the partitions (`increasing`): every
+ * partition's lowest and highest value at least the previous one's, and the newest's lowest
+ * above the oldest's highest. Ids and running numbers issued in order do; a quantity, whose
+ * days overlap, never does. Their reference range says nothing of the next day.
+ */
+export function createPartitionRanges(): { add(table: Table): void; increasing(): string[] } {
+  const perColumn = new Map<string, Map<string, { min: number; max: number }>>();
+  return {
+    add(table: Table): void {
+      for (const c of table.columns) {
+        if (c.type !== 'number') continue;
+        let files = perColumn.get(c.name);
+        if (files === undefined) perColumn.set(c.name, (files = new Map<string, { min: number; max: number }>()));
+        for (const source of table.sources) {
+          const range = files.get(source.file) ?? { min: Infinity, max: -Infinity };
+          for (let i = source.start; i < source.start + source.rows; i++) {
+            const v = c.values[i]!;
+            if (!Number.isFinite(v) || (c.nulls !== null && c.nulls[i] === 1)) continue;
+            if (v < range.min) range.min = v;
+            if (v > range.max) range.max = v;
+          }
+          files.set(source.file, range);
+        }
+      }
+    },
+    increasing(): string[] {
+      const out: string[] = [];
+      for (const [column, files] of perColumn) {
+        const ranges = [...files.values()].filter((r) => r.min <= r.max);
+        if (ranges.length < MIN_RISING_PARTITIONS) continue;
+        const rising = ranges.every((r, i) => i === 0 || (r.min >= ranges[i - 1]!.min && r.max >= ranges[i - 1]!.max));
+        if (rising && ranges.at(-1)!.min > ranges[0]!.max) out.push(column);
+      }
+      return out;
+    },
+  };
 }
 
 /** Headroom of an inferred null allowance over the highest share seen: nulls wander from day to day. */
@@ -171,19 +216,22 @@ export function createPartitionNullShares(): { add(table: Table): void; result()
  * Infers a schema from reference statistics: observed types, a null allowance of the
  * highest share seen (in the pool, or in any one partition) with a fifth more headroom,
  * rounded up to whole percents (0 when none), the observed range of
- * numbers, the `constraints` of numbers (see `inferConstraints`), and the domain of
- * categoricals with few distinct values.
+ * numbers (not of those that rise with the partitions), the `constraints` of numbers (see
+ * `inferConstraints`; no band for a rising one), and the domain of categoricals with few
+ * distinct values.
  */
 export function inferSchema(statistics: DatasetStatistics, options: InferOptions = {}): DataSchema {
   const maxDomain = options.maxDomainSize ?? 1000;
   const columns = statistics.columns.map((c): ColumnSchema => {
     const share = Math.max(c.count === 0 ? 0 : c.nulls / c.count, options.partitionNullShares?.[c.name] ?? 0);
     const column: ColumnSchema = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * NULL_HEADROOM * 100) / 100) };
-    // No inferred range for timestamps: new data is always later than the reference.
-    if (c.type === 'number' && c.numeric !== undefined && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
+    // No inferred range for timestamps, nor for numbers that rise with the partitions: new data is always later than the reference.
+    const increasing = options.increasing?.includes(c.name) === true;
+    if (c.type === 'number' && !increasing && c.numeric !== undefined && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
       column.range = { min: c.numeric.min, max: c.numeric.max };
     }
     const constraints = inferConstraints(c);
+    if (constraints !== undefined && increasing) delete constraints.band;
     if (constraints !== undefined) column.constraints = constraints;
     if (c.type === 'string' && c.categorical !== undefined && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain) {
       column.domain = Object.keys(c.categorical.frequencies).sort();

@@ -3,6 +3,7 @@ import type { Table } from '../../src/data/table.js';
 import {
   type ColumnSchema,
   createPartitionNullShares,
+  createPartitionRanges,
   type DataSchema,
   inferSchema,
   MIN_CONSTRAINT_VALUES,
@@ -53,6 +54,76 @@ describe('inferred null allowance', () => {
     expect(inferSchema(computeStatistics(tableOf([numberColumn('age', [1, 2, 3])]))).columns[0]!.maxNullFraction).toBe(0);
   });
 });
+
+describe('numbers that rise with the partitions', () => {
+  // An order number issued in order (300 a day, with gaps) and a price whose days overlap.
+  const day = (d: number, file = `2026-03-${String(d + 1).padStart(2, '0')}.csv`): Table =>
+    tableOf(
+      [
+        numberColumn(
+          'order_no',
+          Array.from({ length: 300 }, (_, i) => 50_000 + d * 1_000 + i * 3),
+        ),
+        numberColumn(
+          'price',
+          Array.from({ length: 300 }, (_, i) => 5 + ((i * 37 + d * 11) % 200) / 4),
+        ),
+      ],
+      file,
+    );
+
+  test('an order number does, a price does not; the first gets no range and no band, keeps its sign and whole numbers', () => {
+    const ranges = createPartitionRanges();
+    const days = Array.from({ length: 10 }, (_, d) => day(d));
+    for (const t of days) ranges.add(t);
+    expect(ranges.increasing()).toEqual(['order_no']);
+    const pooled = tableOf(
+      days[0]!.columns.map((c, k) =>
+        numberColumn(
+          c.name,
+          days.flatMap((t) => valuesOf(t.columns[k]!)),
+        ),
+      ),
+    );
+    const schema = inferSchema(computeStatistics(pooled), { increasing: ranges.increasing() });
+    const order = schema.columns.find((c) => c.name === 'order_no')!;
+    expect(order.range).toBeUndefined();
+    expect(order.constraints).toEqual({ nonNegative: true, integer: true });
+    expect(schema.columns.find((c) => c.name === 'price')!.constraints!.band).toBeDefined();
+  });
+
+  test('one table of several files (ct init reads them as one) is told apart by its sources', () => {
+    const ranges = createPartitionRanges();
+    const days = [day(0), day(1), day(2)];
+    let start = 0;
+    const sources = days.map((t) => {
+      const s = { file: t.sources[0]!.file, start, rows: t.rowCount };
+      start += t.rowCount;
+      return s;
+    });
+    const merged: Table = {
+      rowCount: start,
+      columns: days[0]!.columns.map((c, k) =>
+        numberColumn(
+          c.name,
+          days.flatMap((t) => valuesOf(t.columns[k]!)),
+        ),
+      ),
+      sources,
+    };
+    ranges.add(merged);
+    expect(ranges.increasing()).toEqual(['order_no']);
+    // Two partitions are a coincidence.
+    const two = createPartitionRanges();
+    two.add(day(0));
+    two.add(day(1));
+    expect(two.increasing()).toEqual([]);
+  });
+});
+
+function valuesOf(c: Table['columns'][number]): number[] {
+  return c.type === 'number' ? Array.from(c.values) : [];
+}
 
 describe('widenSchema (ct validate --update-schema)', () => {
   const batch = tableOf([

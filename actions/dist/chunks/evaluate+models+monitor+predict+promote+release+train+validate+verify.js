@@ -15036,6 +15036,39 @@ var DEFAULT_SEVERITY = {
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;
+var MIN_RISING_PARTITIONS = 3;
+function createPartitionRanges() {
+  const perColumn = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      for (const c of table.columns) {
+        if (c.type !== "number") continue;
+        let files = perColumn.get(c.name);
+        if (files === void 0) perColumn.set(c.name, files = /* @__PURE__ */ new Map());
+        for (const source of table.sources) {
+          const range = files.get(source.file) ?? { min: Infinity, max: -Infinity };
+          for (let i = source.start; i < source.start + source.rows; i++) {
+            const v = c.values[i];
+            if (!Number.isFinite(v) || c.nulls !== null && c.nulls[i] === 1) continue;
+            if (v < range.min) range.min = v;
+            if (v > range.max) range.max = v;
+          }
+          files.set(source.file, range);
+        }
+      }
+    },
+    increasing() {
+      const out = [];
+      for (const [column, files] of perColumn) {
+        const ranges = [...files.values()].filter((r) => r.min <= r.max);
+        if (ranges.length < MIN_RISING_PARTITIONS) continue;
+        const rising = ranges.every((r, i) => i === 0 || r.min >= ranges[i - 1].min && r.max >= ranges[i - 1].max);
+        if (rising && ranges.at(-1).min > ranges[0].max) out.push(column);
+      }
+      return out;
+    }
+  };
+}
 var NULL_HEADROOM = 1.2;
 function createPartitionNullShares() {
   const perFile = /* @__PURE__ */ new Map();
@@ -15063,10 +15096,12 @@ function inferSchema(statistics, options = {}) {
   const columns = statistics.columns.map((c) => {
     const share = Math.max(c.count === 0 ? 0 : c.nulls / c.count, options.partitionNullShares?.[c.name] ?? 0);
     const column = { name: c.name, type: c.type, maxNullFraction: Math.min(1, Math.ceil(share * NULL_HEADROOM * 100) / 100) };
-    if (c.type === "number" && c.numeric !== void 0 && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
+    const increasing = options.increasing?.includes(c.name) === true;
+    if (c.type === "number" && !increasing && c.numeric !== void 0 && Number.isFinite(c.numeric.min) && Number.isFinite(c.numeric.max)) {
       column.range = { min: c.numeric.min, max: c.numeric.max };
     }
     const constraints = inferConstraints(c);
+    if (constraints !== void 0 && increasing) delete constraints.band;
     if (constraints !== void 0) column.constraints = constraints;
     if (c.type === "string" && c.categorical !== void 0 && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain) {
       column.domain = Object.keys(c.categorical.frequencies).sort();
@@ -16303,6 +16338,7 @@ export {
   describeLeg,
   DEFAULT_SEVERITY,
   DEFAULT_CONSTRAINT_TOLERANCE,
+  createPartitionRanges,
   createPartitionNullShares,
   inferSchema,
   parseSchema,

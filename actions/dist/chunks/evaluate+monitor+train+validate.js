@@ -55,6 +55,7 @@ import {
 import {
   DEFAULT_SEVERITY,
   createPartitionNullShares,
+  createPartitionRanges,
   dateOfDay,
   dayNumber,
   displayPath,
@@ -2327,11 +2328,17 @@ async function readOrInferSchema(ctx, chunks) {
   if (existsSync2(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
   const all = createStatistics();
   const nullShares = createPartitionNullShares();
+  const ranges = createPartitionRanges();
   for await (const chunk of chunks()) {
     all.add(chunk.table);
     nullShares.add(chunk.table);
+    ranges.add(chunk.table);
   }
-  const schema = inferSchema(all.result(), { maxDomainSize: ctx.loaded.config.validation.maxDomainSize, partitionNullShares: nullShares.result() });
+  const schema = inferSchema(all.result(), {
+    maxDomainSize: ctx.loaded.config.validation.maxDomainSize,
+    partitionNullShares: nullShares.result(),
+    increasing: ranges.increasing()
+  });
   writeJson(file, schema);
   ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
   return { schema, file, inferred: true };

@@ -676,6 +676,7 @@ function judge(
     const high = Math.max(...values);
     // A partition short of rows is judged against its own weekday's days: half a Wednesday is still more than a Sunday.
     const weekdayRows = metric === 'rows' && same ? byWeekday.get(weekday)! : null;
+    const fewestRows = metric !== 'rows' ? null : weekdayRows !== null ? Math.min(...weekdayRows) : low;
     const direction = badDirection(metric);
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
@@ -684,8 +685,7 @@ function judge(
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
         (direction !== 'up' && score <= -threshold && value < low) ||
-        (weekdayRows !== null && value < Math.min(...weekdayRows) && isRowDrop(value, center, options.maxRowDrop)) ||
-        (metric === 'rows' && value < low && isRowDrop(value, center, options.maxRowDrop)) ||
+        (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||
         (direction !== 'down' && score >= threshold && value > high);
     if (!bad) continue;
     const column =
@@ -702,7 +702,7 @@ function judge(
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (weekdayRows !== null && value >= low) {
-      finding.low = Math.min(...weekdayRows);
+      finding.low = fewestRows!;
       finding.high = Math.max(...weekdayRows);
       finding.weekdayRange = weekdayRows.length;
     }

@@ -5,8 +5,7 @@
 import type { SliceConfig } from '../config/types.js';
 import { type Column, findColumn, isNull, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { utcDayOfWeek, utcHourOfDay } from '../features/preprocessing.js';
-import { wallClock } from '../time.js';
+import { timePart } from '../features/preprocessing.js';
 
 /** One slice: its key (`origin=ORD`, `hour=[6, 12)`) and the table rows in it. */
 export interface SliceRows {
@@ -63,9 +62,8 @@ function sliceValue(spec: SliceConfig, column: Column, i: number, timeZone: stri
   if (spec.transform !== undefined) {
     if (column.type !== 'timestamp') throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
     const values = column.values;
-    const part = spec.transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
-    const clock = wallClock(timeZone);
-    numeric = (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : part(clock(values[r]!)));
+    const part = timePart(spec.transform, timeZone);
+    numeric = (r) => (isNull(column, r) || !Number.isFinite(values[r]!) ? null : part(values[r]!));
   } else if (column.type === 'number') {
     const values = column.values;
     numeric = (r) => (isNull(column, r) || Number.isNaN(values[r]!) ? null : values[r]!);

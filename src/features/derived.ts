@@ -7,9 +7,8 @@
  */
 import type { FeatureConfig } from '../config/types.js';
 import { type Column, findColumn, type NumberColumn, type StringColumn, stringColumnOf, type Table } from '../data/table.js';
-import { utcDayOfWeek, utcHourOfDay } from './preprocessing.js';
+import { timePart } from './preprocessing.js';
 import { hashText } from '../data/hash.js';
-import { wallClock } from '../time.js';
 
 /** The derived column holding the label as the model sees it (binary 0/1, regression value): tested for drift and tracked in the history. */
 export const LABEL_COLUMN = 'ct:label';
@@ -46,9 +45,8 @@ export function derivedInputColumns(table: Table, features: readonly FeatureConf
     if (column === undefined) continue;
     const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
     if ((f.transform === 'hourOfDay' || f.transform === 'dayOfWeek') && column.type === 'timestamp') {
-      const part = f.transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
-      const clock = wallClock(timeZone);
-      const k = keysOf(n, (i) => (isNullAt(i) || !Number.isFinite(column.values[i]!) ? null : String(part(clock(column.values[i]!)))));
+      const part = timePart(f.transform, timeZone);
+      const k = keysOf(n, (i) => (isNullAt(i) || !Number.isFinite(column.values[i]!) ? null : String(part(column.values[i]!))));
       keys.set(f.name, k);
       out.push(stringColumn(f.name, k));
     } else if (f.transform === 'bucketize' && column.type === 'number') {

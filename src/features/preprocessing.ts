@@ -188,6 +188,17 @@ export function utcDayOfWeek(t: number): number {
   return ((((Math.floor(t / MS_PER_DAY) + 3) % 7) + 7) % 7) + 1;
 }
 
+/**
+ * The hour of day (0-23) or ISO day of week (1 = Monday .. 7) of an instant, on the clock of
+ * `timeZone` (`data.timezone`; UTC without one): what the model's encoder, the history's
+ * derived inputs, slices and pairs' hours all read.
+ */
+export function timePart(transform: 'hourOfDay' | 'dayOfWeek', timeZone: string | undefined): (t: number) => number {
+  const part = transform === 'hourOfDay' ? utcHourOfDay : utcDayOfWeek;
+  const clock = wallClock(timeZone);
+  return (t) => part(clock(t));
+}
+
 /** Fits vocabularies, normalisation and the label encoding on the training table. */
 export function fitPreprocessing(table: Table, config: CtConfig): Preprocessing {
   const label = fitLabel(table, config.label, config.task);
@@ -550,7 +561,7 @@ export function encodeFeatureColumn(
     case 'dayOfWeek': {
       const values = (column as { values: Float64Array }).values;
       const hour = f.transform === 'hourOfDay';
-      const clock = wallClock(f.timeZone);
+      const part = timePart(f.transform, f.timeZone);
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) {
           missing++;
@@ -563,7 +574,7 @@ export function encodeFeatureColumn(
           continue;
         }
         // Ids start at 1: 0 is the missing-value bucket.
-        out[i] = hour ? utcHourOfDay(clock(t)) + 1 : utcDayOfWeek(clock(t));
+        out[i] = hour ? part(t) + 1 : part(t);
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };

@@ -15,7 +15,7 @@
  */
 import { hashText } from '../data/hash.js';
 import type { StringColumn, Table } from '../data/table.js';
-import { MS_PER_DAY, MS_PER_HOUR, wallClock } from '../time.js';
+import { timePart } from '../features/preprocessing.js';
 import { sameDomain } from './exchange.js';
 import { joinColumns } from './metric-names.js';
 
@@ -69,10 +69,10 @@ function hoursOf(table: Table, timeColumn: string | undefined, timeZone: string 
   const time = table.columns.find((c) => c.type === 'timestamp' && (timeColumn === undefined || c.name === timeColumn));
   const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
   if (time === undefined || time.type !== 'timestamp') return hours;
-  const clock = wallClock(timeZone);
+  const hourOf = timePart('hourOfDay', timeZone);
   for (let i = 0; i < table.rowCount; i++) {
-    const t = clock(time.values[i]!);
-    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
+    const t = time.values[i]!;
+    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = hourOf(t);
   }
   return hours;
 }

@@ -696,6 +696,11 @@ function utcHourOfDay(t) {
 function utcDayOfWeek(t) {
   return ((Math.floor(t / MS_PER_DAY) + 3) % 7 + 7) % 7 + 1;
 }
+function timePart(transform, timeZone) {
+  const part = transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
+  const clock = wallClock(timeZone);
+  return (t) => part(clock(t));
+}
 function fitPreprocessing(table, config) {
   const label = fitLabel(table, config.label, config.task);
   const features = [];
@@ -993,7 +998,7 @@ function encodeFeatureColumn(table, f, observe, textTokens) {
     case "dayOfWeek": {
       const values = column.values;
       const hour = f.transform === "hourOfDay";
-      const clock = wallClock(f.timeZone);
+      const part = timePart(f.transform, f.timeZone);
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) {
           missing++;
@@ -1005,7 +1010,7 @@ function encodeFeatureColumn(table, f, observe, textTokens) {
           observe?.(i, "nonFinite", t);
           continue;
         }
-        out[i] = hour ? utcHourOfDay(clock(t)) + 1 : utcDayOfWeek(clock(t));
+        out[i] = hour ? part(t) + 1 : part(t);
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };
@@ -1571,7 +1576,7 @@ export {
   dictionaryTokens,
   FAR_Z,
   utcHourOfDay,
-  utcDayOfWeek,
+  timePart,
   fitPreprocessing,
   encodeTable,
   farLimits,

@@ -23,7 +23,7 @@ import {
   labelColumnValues,
   predictRows,
   selectBackend,
-  utcDayOfWeek,
+  timePart,
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
@@ -108,9 +108,8 @@ function derivedInputColumns(table, features, timeZone) {
     if (column === void 0) continue;
     const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
     if ((f.transform === "hourOfDay" || f.transform === "dayOfWeek") && column.type === "timestamp") {
-      const part = f.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
-      const clock = wallClock(timeZone);
-      const k = keysOf(n, (i) => isNullAt(i) || !Number.isFinite(column.values[i]) ? null : String(part(clock(column.values[i]))));
+      const part = timePart(f.transform, timeZone);
+      const k = keysOf(n, (i) => isNullAt(i) || !Number.isFinite(column.values[i]) ? null : String(part(column.values[i])));
       keys.set(f.name, k);
       out.push(stringColumn(f.name, k));
     } else if (f.transform === "bucketize" && column.type === "number") {
@@ -503,10 +502,10 @@ function hoursOf(table, timeColumn, timeZone) {
   const time = table.columns.find((c) => c.type === "timestamp" && (timeColumn === void 0 || c.name === timeColumn));
   const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
   if (time === void 0 || time.type !== "timestamp") return hours;
-  const clock = wallClock(timeZone);
+  const hourOf = timePart("hourOfDay", timeZone);
   for (let i = 0; i < table.rowCount; i++) {
-    const t = clock(time.values[i]);
-    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
+    const t = time.values[i];
+    if (Number.isFinite(t) && (time.nulls === null || time.nulls[i] === 0)) hours[i] = hourOf(t);
   }
   return hours;
 }
@@ -1218,16 +1217,17 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const low = Math.min(...values);
     const high = Math.max(...values);
     const weekdayRows = metric === "rows" && same ? byWeekday.get(weekday) : null;
+    const fewestRows = metric !== "rows" ? null : weekdayRows !== null ? Math.min(...weekdayRows) : low;
     const direction = badDirection(metric);
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     const chance = CHANCE[metric];
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || weekdayRows !== null && value < Math.min(...weekdayRows) && isRowDrop(value, center, options.maxRowDrop) || metric === "rows" && value < low && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (weekdayRows !== null && value >= low) {
-      finding.low = Math.min(...weekdayRows);
+      finding.low = fewestRows;
       finding.high = Math.max(...weekdayRows);
       finding.weekdayRange = weekdayRows.length;
     }

@@ -7,8 +7,7 @@ import {
 } from "./bootstrap-worker+evaluate+train+validate+verify.js";
 import {
   predictRows,
-  utcDayOfWeek,
-  utcHourOfDay
+  timePart
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
   findColumn,
@@ -16,8 +15,7 @@ import {
   splitMeasured
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  UserError,
-  wallClock
+  UserError
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   GUARD_METRICS,
@@ -223,9 +221,8 @@ function sliceValue(spec, column, i, timeZone) {
   if (spec.transform !== void 0) {
     if (column.type !== "timestamp") throw new UserError(`${where}.transform: ${spec.transform} needs a timestamp column, "${spec.column}" is ${column.type}`);
     const values = column.values;
-    const part = spec.transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;
-    const clock = wallClock(timeZone);
-    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(clock(values[r]));
+    const part = timePart(spec.transform, timeZone);
+    numeric = (r) => isNull(column, r) || !Number.isFinite(values[r]) ? null : part(values[r]);
   } else if (column.type === "number") {
     const values = column.values;
     numeric = (r) => isNull(column, r) || Number.isNaN(values[r]) ? null : values[r];

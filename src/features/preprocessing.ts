@@ -8,7 +8,7 @@ import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, Text
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
-import { MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
+import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 import { dictionaryTokens, encodeTokens, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
 import { mostFrequentFirst } from './tally.js';
@@ -183,9 +183,9 @@ export function utcHourOfDay(t: number): number {
   return Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
 }
 
-/** ISO day of week (Monday = 1 .. Sunday = 7), UTC. 1970-01-01 was a Thursday. */
+/** ISO day of week (Monday = 1 .. Sunday = 7), UTC. */
 export function utcDayOfWeek(t: number): number {
-  return ((((Math.floor(t / MS_PER_DAY) + 3) % 7) + 7) % 7) + 1;
+  return isoWeekday(Math.floor(t / MS_PER_DAY));
 }
 
 /**

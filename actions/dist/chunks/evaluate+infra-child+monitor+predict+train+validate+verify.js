@@ -9,6 +9,7 @@ import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
+  isoWeekday,
   sha256File,
   wallClock,
   writeFileAtomic
@@ -694,7 +695,7 @@ function utcHourOfDay(t) {
   return Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
 }
 function utcDayOfWeek(t) {
-  return ((Math.floor(t / MS_PER_DAY) + 3) % 7 + 7) % 7 + 1;
+  return isoWeekday(Math.floor(t / MS_PER_DAY));
 }
 function timePart(transform, timeZone) {
   const part = transform === "hourOfDay" ? utcHourOfDay : utcDayOfWeek;

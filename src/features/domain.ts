@@ -12,8 +12,9 @@
  *   Share above `tolerance`: the kind's severity (error by default); above 0: a warning.
  * - `input_out_of_vocabulary`: the share of non-null rows outside the vocabulary exceeds
  *   the training share (`outOfVocabularyShare`) by more than
- *   max(tolerance, 3 binomial standard errors + a continuity correction of 0.5/n), so a
- *   small batch is not flagged for noise. Training saw none and the batch has a few
+ *   max(tolerance, 3 binomial standard errors + a continuity correction of 0.5/n, a
+ *   quarter of the training share), so a small batch is not flagged for noise, nor a long
+ *   tail the vocabulary cut for meeting more of itself. Training saw none and the batch has a few
  *   (within that margin): a warning. Models saved without the training share: the share
  *   must stay within LEGACY_OUT_OF_VOCABULARY_SHARE instead.
  * - `input_far_from_training`: finite transformed values beyond the training min/max by
@@ -75,6 +76,24 @@ export const DEFAULT_INPUT_TOLERANCE = 0.001;
 export const LEGACY_OUT_OF_VOCABULARY_SHARE = 0.01;
 /** Standard errors of the training share a batch may exceed it by (one-sided, ~0.1% false alarms). */
 const STANDARD_ERRORS = 3;
+/**
+ * Share of training's own unknown share a batch may add: a vocabulary that cut a long tail
+ * (merchants, products) meets more of that tail as days pass (42.6% of rows unknown at
+ * training, 44% three weeks later), and a retrain, not a stopped run, is the fix. A mangled
+ * column is unknown on most of its rows, far beyond.
+ */
+const TAIL_GROWTH = 0.25;
+
+/**
+ * The highest share of unknown values (or tokens) accepted in a batch of `n` when training
+ * had `base`: training's share plus the largest of the tolerance, 3 binomial standard errors
+ * with a continuity correction (a small batch is not flagged for noise) and `TAIL_GROWTH`
+ * of training's share.
+ */
+function acceptedUnknownShare(base: number, n: number, tolerance: number): number {
+  const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
+  return base + Math.max(tolerance, noise, TAIL_GROWTH * base);
+}
 const MAX_EXAMPLES = 20;
 /** Distinct out-of-vocabulary values tallied for the message. */
 const MAX_TALLIED = 1000;
@@ -288,9 +307,7 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
   const share = count / n;
   const recorded = typeof f.outOfVocabularyShare === 'number' && Number.isFinite(f.outOfVocabularyShare);
   const base = recorded ? f.outOfVocabularyShare! : 0;
-  // Normal approximation of the batch's binomial share, with continuity correction: small batches get a wider margin.
-  const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
-  const limit = base + Math.max(recorded ? tolerance : LEGACY_OUT_OF_VOCABULARY_SHARE, noise);
+  const limit = acceptedUnknownShare(base, n, recorded ? tolerance : LEGACY_OUT_OF_VOCABULARY_SHARE);
   const flagged = share > limit;
   // Within the margin it is noise around training's share, unless training saw none at all.
   if (!flagged && !(recorded && base === 0)) return null;
@@ -299,7 +316,7 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
     ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? 'tokens' : 'values'} cut by maxVocabulary / minCount)` : ''}`
     : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
   const tail = flagged
-    ? `more than the ${pct(limit)} accepted (training's share plus a margin for a batch of this size)`
+    ? `more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)`
     : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
   const top = mostFrequent(s.values);
   return {
@@ -334,8 +351,7 @@ function unknownTokensAnomaly(s: FeatureState, f: TextFeature, tolerance: number
   if (n === 0 || s.unknownTokens === 0) return null;
   const share = s.unknownTokens / n;
   const base = f.unknownTokenShare;
-  const noise = STANDARD_ERRORS * Math.sqrt((base * (1 - base)) / n) + 0.5 / n;
-  const limit = base + Math.max(tolerance, noise);
+  const limit = acceptedUnknownShare(base, n, tolerance);
   if (share <= limit) return null;
   const top = mostFrequent(s.unknownTop);
   return {
@@ -347,7 +363,7 @@ function unknownTokensAnomaly(s: FeatureState, f: TextFeature, tolerance: number
     examples: s.outOfVocabulary,
     message:
       `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${pct(share)}) are not in the vocabulary, training had ${pct(base)}; ` +
-      `more than the ${pct(limit)} accepted (training's share plus a margin for this many ${f.tokens}). Most frequent: ${top}. ` +
+      `more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for this many ${f.tokens}). Most frequent: ${top}. ` +
       `${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`,
   };
 }

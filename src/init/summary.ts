@@ -4,8 +4,7 @@
  */
 import { type Column, nullCount, type Table } from '../data/table.js';
 import { MS_PER_DAY } from '../time.js';
-import { createPartitionRanges, type DataSchema, inferSchema } from '../validate/schema.js';
-import { computeStatistics } from '../validate/statistics.js';
+import { createSchemaInference, type DataSchema } from '../validate/schema.js';
 import type { ColumnSummary, DataSummary, Suggestion } from './suggest.js';
 
 /** The summary of the whole table, for `suggestConfig`. */
@@ -22,9 +21,9 @@ export function summarizeTable(table: Table, partitions: DataSummary['partitions
  * number that rises from partition to partition, whatever its name (a running order number).
  */
 export function initialSchema(table: Table, suggestion: Suggestion): DataSchema {
-  const ranges = createPartitionRanges();
-  ranges.add(table);
-  const schema = inferSchema(computeStatistics(table), { increasing: ranges.increasing() });
+  const inference = createSchemaInference();
+  inference.add(table);
+  const { schema } = inference.result();
   const identifiers = new Set(suggestion.skipped.filter((k) => /identifier|one value per row/.test(k.reason)).map((k) => k.column));
   for (const c of schema.columns) {
     if (!identifiers.has(c.name)) continue;

@@ -24,8 +24,8 @@ import { selectBackend } from '../train/backend.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import { anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
-import { createPartitionNullShares, createPartitionRanges, type DataSchema, inferSchema, parseSchema, widenSchema } from '../validate/schema.js';
-import { createStatistics, type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
+import { createSchemaInference, type DataSchema, parseSchema, widenSchema } from '../validate/schema.js';
+import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
@@ -253,21 +253,11 @@ async function readOrInferSchema(
 ): Promise<{ schema: DataSchema; file: string; inferred: boolean }> {
   const file = schemaPath(ctx);
   if (existsSync(file)) return { schema: parseSchema(displayPath(file), readJson(file, 'data schema')), file, inferred: false };
-  const all = createStatistics();
-  const nullShares = createPartitionNullShares();
-  const ranges = createPartitionRanges();
-  for await (const chunk of chunks()) {
-    all.add(chunk.table);
-    nullShares.add(chunk.table);
-    ranges.add(chunk.table);
-  }
-  const schema = inferSchema(all.result(), {
-    maxDomainSize: ctx.loaded.config.validation.maxDomainSize,
-    partitionNullShares: nullShares.result(),
-    increasing: ranges.increasing(),
-  });
+  const inference = createSchemaInference({ maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  for await (const chunk of chunks()) inference.add(chunk.table);
+  const { schema, rows } = inference.result();
   writeJson(file, schema);
-  ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
+  ctx.logger.info(`schema inferred from ${rows} rows and written to ${displayPath(file)}: review it and commit it`);
   return { schema, file, inferred: true };
 }
 

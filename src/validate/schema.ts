@@ -12,7 +12,7 @@
  */
 import type { ColumnType, Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import type { ColumnStatistics, DatasetStatistics, NumericStatistics } from './statistics.js';
+import { type ColumnStatistics, createStatistics, type DatasetStatistics, type NumericStatistics } from './statistics.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -187,27 +187,56 @@ export function createPartitionRanges(): { add(table: Table): void; increasing()
 const NULL_HEADROOM = 1.2;
 
 /**
- * Tracks, file by file, each column's highest null share in any one partition: a null
- * allowance is judged per partition, so it is inferred from the partitions, not the pool.
+ * Tracks, file by file (each of a table's row sources), each column's highest null share in
+ * any one partition: a null allowance is judged per partition, so it is inferred from the
+ * partitions, not the pool.
  */
 export function createPartitionNullShares(): { add(table: Table): void; result(): Record<string, number> } {
   const perFile = new Map<string, Map<string, { nulls: number; rows: number }>>();
   return {
     add(table: Table): void {
-      const file = table.sources[0]?.file ?? '';
       for (const c of table.columns) {
         let files = perFile.get(c.name);
         if (files === undefined) perFile.set(c.name, (files = new Map<string, { nulls: number; rows: number }>()));
-        const entry = files.get(file) ?? { nulls: 0, rows: 0 };
-        if (c.nulls !== null) for (const n of c.nulls) entry.nulls += n;
-        entry.rows += table.rowCount;
-        files.set(file, entry);
+        for (const source of table.sources) {
+          const entry = files.get(source.file) ?? { nulls: 0, rows: 0 };
+          if (c.nulls !== null) for (let i = source.start; i < source.start + source.rows; i++) entry.nulls += c.nulls[i]!;
+          entry.rows += source.rows;
+          files.set(source.file, entry);
+        }
       }
     },
     result(): Record<string, number> {
       const out: Record<string, number> = {};
       for (const [column, files] of perFile) out[column] = Math.max(0, ...[...files.values()].map((f) => (f.rows === 0 ? 0 : f.nulls / f.rows)));
       return out;
+    },
+  };
+}
+
+/**
+ * The one way a schema is inferred from reference data (`ct validate` on first use, `ct
+ * init`): `add` the tables (a partition, a chunk of one, or the whole pool with its row
+ * sources), then `result` is `inferSchema` of their statistics with each column's null
+ * allowance from its worst partition and no range for numbers that rise with the partitions.
+ */
+export function createSchemaInference(options: Pick<InferOptions, 'maxDomainSize'> = {}): {
+  add(table: Table): void;
+  result(): { schema: DataSchema; rows: number };
+} {
+  const statistics = createStatistics();
+  const nullShares = createPartitionNullShares();
+  const ranges = createPartitionRanges();
+  return {
+    add(table: Table): void {
+      statistics.add(table);
+      nullShares.add(table);
+      ranges.add(table);
+    },
+    result() {
+      const pooled = statistics.result();
+      const schema = inferSchema(pooled, { ...options, partitionNullShares: nullShares.result(), increasing: ranges.increasing() });
+      return { schema, rows: pooled.rows };
     },
   };
 }

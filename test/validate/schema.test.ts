@@ -1,9 +1,10 @@
 import { lineDiff } from '../../src/report/diff.js';
-import type { Table } from '../../src/data/table.js';
+import { concatTables, type Table } from '../../src/data/table.js';
 import {
   type ColumnSchema,
   createPartitionNullShares,
   createPartitionRanges,
+  createSchemaInference,
   type DataSchema,
   inferSchema,
   MIN_CONSTRAINT_VALUES,
@@ -48,6 +49,30 @@ describe('inferred null allowance', () => {
     );
     expect(inferSchema(pooled).columns[0]!.maxNullFraction).toBe(0.09);
     expect(inferSchema(pooled, { partitionNullShares: shares.result() }).columns[0]!.maxNullFraction).toBe(0.11);
+  });
+
+  test('ct init reads one pooled table: its worst partition still sets the allowance, through the rows each file holds', () => {
+    // 10 days of 1000 rows, 7% null, one day 12%: pooled, 7.5% (x 1.2 = 9%); the worst day gives 15%.
+    const days = Array.from({ length: 10 }, (_, d) =>
+      tableOf(
+        [
+          numberColumn(
+            'fee',
+            Array.from({ length: 1000 }, (_, i) => (i < (d === 4 ? 120 : 70) ? null : i)),
+          ),
+        ],
+        `2026-06-0${d}.csv`,
+      ),
+    );
+    const inference = createSchemaInference();
+    inference.add(concatTables(days));
+    const { schema, rows } = inference.result();
+    expect(rows).toBe(10_000);
+    expect(schema.columns[0]!.maxNullFraction).toBe(0.15);
+    // The same as reading the days one by one (what ct validate does).
+    const streamed = createSchemaInference();
+    for (const day of days) streamed.add(day);
+    expect(streamed.result().schema).toEqual(schema);
   });
 
   test('a column never null keeps an allowance of 0', () => {

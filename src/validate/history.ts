@@ -29,8 +29,12 @@ export interface PartitionProfile {
   rows: number;
   /** Flat metrics, `<column>.<statistic>` (and `rows`, `duplicates.share`); finite numbers only. */
   metrics: Record<string, number>;
-  /** Shares of the most frequent values of each categorical column; `complete` when every value is listed. */
-  categories: Record<string, { shares: Record<string, number>; complete: boolean }>;
+  /**
+   * Shares of the most frequent values of each categorical column; `complete` when every value
+   * is listed. Also of each number column of at most 20 values (`levels`: a count, a flag, a
+   * binary label), for values gone and values new only: its mean and quantiles measure its mix.
+   */
+  categories: Record<string, { shares: Record<string, number>; complete: boolean; levels?: true }>;
   /** The smallest distinct row hashes (time columns left out): a bottom-k sketch for similarity to other days. */
   sketch?: number[];
   /** Functional dependencies between columns, by name (`distance<-origin+destination`). */
@@ -39,6 +43,8 @@ export interface PartitionProfile {
   orientations?: Record<string, OrientationProfile>;
   /** The label's classes per group of each categorical column (classification labels only). */
   labelGroups?: LabelGroupsProfile;
+  /** The most the production model's score (`model.auc`) reaches by chance on the day's labels; not cached. */
+  modelChance?: number;
 }
 
 /** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
@@ -142,6 +148,13 @@ export const HELD_SIGNAL = 10;
  */
 const CHANCE: Readonly<Record<string, number>> = { 'model.auc': 0.5, 'model.r2': 0 };
 export const SKILLED = 0.1;
+/**
+ * Above chance but within what chance reaches on the day's labels (`modelChance`: few
+ * positives make a shuffled day's AUC wander to 0.58), a score is judged by that only when
+ * it also fell this many spreads below the earlier days: a weak model's bad day is not a
+ * detached label.
+ */
+const CHANCE_SPREADS = 5;
 
 /** Row hashes a profile keeps for its sketch. */
 export const SKETCH_SIZE = 256;
@@ -223,6 +236,8 @@ export function profileOf(
     }
     // A number the model reads as a category (a store id) has no meaningful mean or quantiles.
     if (c.numeric !== undefined && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
+    const levels = c.type === 'number' ? c.numeric?.valueCounts : null;
+    if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
     if (c.categorical !== undefined) {
       const present = c.count - c.nulls;
       put('distinct', c.categorical.distinct);
@@ -247,6 +262,12 @@ export function profileOf(
     ...(extra.orientations === undefined ? {} : { orientations: extra.orientations }),
     ...(extra.labelGroups === undefined ? {} : { labelGroups: extra.labelGroups }),
   };
+}
+
+/** Each level's share of a number column's finite values, keyed as written ("0", "1"). */
+function levelShares(counts: ReadonlyArray<[number, number]>): Record<string, number> {
+  const total = counts.reduce((sum, [, k]) => sum + k, 0);
+  return Object.fromEntries(counts.map(([v, k]) => [String(v), total === 0 ? 0 : k / total]));
 }
 
 /**
@@ -362,6 +383,8 @@ export interface HistoryFinding {
   sameWeekday: boolean;
   /** Days of the same weekday `low` and `high` are of, when only they count (a partial upload on a busy weekday). */
   weekdayRange?: number;
+  /** The model's score at or below what chance reaches on the day's labels: that most (`modelChance`). */
+  chance?: number;
 }
 
 /** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`). */
@@ -496,7 +519,7 @@ function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
 
 /**
  * The metrics that compare a partition with a pool of other days: for each categorical
- * column, the Jensen-Shannon distance of its value shares from the pool's mean shares
+ * column (a number of few levels: not the distance), the Jensen-Shannon distance of its value shares from the pool's mean shares
  * (`<column>.divergence`), the usual share of the values every pooled day had and this one
  * lacks (`vanishedShare`), and the share of its rows holding values no day of `everyDay`
  * had (`<column>.unseenShare`, only where every day listed all its values: a value first
@@ -510,7 +533,7 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     if (sums === undefined) continue;
     const days = sums.days - (selfInPool ? 1 : 0);
     if (days < 1) continue;
-    out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
     if (own.complete) {
       // Values every pooled day had, missing today (a filtered upload): their usual share.
       let vanished = 0;
@@ -681,9 +704,10 @@ function judge(
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
     const chance = CHANCE[metric];
+    const chanceLimit = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
-      : (chance !== undefined && value <= chance && low >= chance + SKILLED) ||
+      : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
         (direction !== 'up' && score <= -threshold && value < low) ||
         (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||
         (direction !== 'down' && score >= threshold && value > high);
@@ -701,6 +725,7 @@ function judge(
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) finding.chance = chanceLimit;
     if (weekdayRows !== null && value >= low) {
       finding.low = fewestRows!;
       finding.high = Math.max(...weekdayRows);
@@ -714,11 +739,12 @@ function judge(
 /**
  * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
  * its share of zeros), a multiclass label's distance from its usual mix and its top class's
- * share. Relabelled rows move nothing else that the history can see.
+ * share, a class every earlier day had gone (every label 0 on a day of a rare positive
+ * class). Relabelled rows move nothing else that the history can see.
  */
 function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn'>): boolean {
   const dot = metric.lastIndexOf('.');
-  return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare'].includes(metric.slice(dot + 1));
+  return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(metric.slice(dot + 1));
 }
 
 /**
@@ -856,9 +882,11 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
       ? `(a relation that held on every earlier day is gone). `
       : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric]!
         ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
-        : finding.metric === 'rows' && finding.value < finding.expected
-          ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-          : `(robust z ${finding.score.toFixed(1)}). `) +
+        : finding.chance !== undefined
+          ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). `
+          : finding.metric === 'rows' && finding.value < finding.expected
+            ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+            : `(robust z ${finding.score.toFixed(1)}). `) +
     `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
   );
 }

@@ -54,7 +54,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 21;
+const PROFILE_FORMAT = 22;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -84,7 +84,8 @@ interface CacheEntry {
   derivation: string;
   profile: ProfileSummary;
   anomalies: Anomaly[];
-  scores: Record<string, { metric: string; value: number; rows: number }>;
+  /** The production model's score per version; `chance`, the most a model without skill scores on the day's labels (AUC). */
+  scores: Record<string, { metric: string; value: number; rows: number; chance?: number }>;
   /** The partition's most misaligned-looking stretch of labels, per production model version ('' without one). */
   alignment?: Record<string, LocatedMisalignment | null>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
@@ -223,8 +224,12 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const readNewest = readOnce(newest, config);
   // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', values: new Map<string, number>() };
-  const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date)));
+  const scored = judgeable
+    ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir)
+    : { metric: '', values: new Map<string, number>(), chances: new Map<string, number>() };
+  const profiles = needed.map((p) =>
+    withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date)),
+  );
   const compareOptions = {
     minDays: options.minDays,
     maxDays: options.maxDays,
@@ -383,9 +388,9 @@ async function verdictOf(
 /**
  * Bumped when what a cached verdict holds, or how it is judged, changes (2: the model's
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
- * same weekday).
+ * same weekday; 4: a class of a binary label gone, judged as its mix).
  */
-const VERDICT_FORMAT = 3;
+const VERDICT_FORMAT = 4;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {
@@ -709,18 +714,21 @@ async function modelScores(
   newest: Partition,
   predictNewest: (() => Promise<DayPredictions>) | null,
   cacheDir: string,
-): Promise<{ metric: string; values: Map<string, number> }> {
+): Promise<{ metric: string; values: Map<string, number>; chances: Map<string, number> }> {
   const out = new Map<string, number>();
+  const chances = new Map<string, number>();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out, chances };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
     const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
-    if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
+    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
+    out.set(p.date, score.value);
+    if (score.chance !== undefined) chances.set(p.date, score.chance);
   }
-  return { metric, values: out };
+  return { metric, values: out, chances };
 }
 
 /**
@@ -734,10 +742,11 @@ async function cachedScore(
   key: string,
   metric: string,
   cacheDir: string,
-  compute: () => Promise<{ value: number; rows: number } | null>,
+  compute: () => Promise<{ value: number; rows: number; chance?: number } | null>,
 ): Promise<CacheEntry['scores'][string] | null> {
   const kept = entry.scores[key];
-  if (kept !== undefined && kept.metric === metric) return kept;
+  // A score kept before chance was recorded is computed again: the newest day's is judged by it.
+  if (kept !== undefined && kept.metric === metric && (metric !== 'auc' || kept.chance !== undefined)) return kept;
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
@@ -751,7 +760,7 @@ async function scoreDay(
   production: ScreeningModel,
   config: CtConfig,
   metric: string,
-): Promise<{ value: number; rows: number } | null> {
+): Promise<{ value: number; rows: number; chance?: number } | null> {
   try {
     const { labels, preds, width } = await predict();
     const scored = scoreRows(production.preprocessing.task, labels, preds, {
@@ -760,7 +769,8 @@ async function scoreDay(
       calibrationBins: config.evaluation.calibrationBins,
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
-    return typeof value === 'number' ? { value, rows: scored.labels.length } : null;
+    if (typeof value !== 'number') return null;
+    return metric === 'auc' ? { value, rows: scored.labels.length, chance: aucChance(scored.labels) } : { value, rows: scored.labels.length };
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;
@@ -898,8 +908,22 @@ async function productionPredictions(predict: () => Promise<DayPredictions>): Pr
   }
 }
 
-/** A profile with the production model's score on the day as one more metric (`model.<metric>`). */
-function withScore(profile: PartitionProfile, metric: string, score: number | undefined): PartitionProfile {
+/**
+ * The most AUC a model without skill scores on a day of these binary labels: 0.5 plus two
+ * standard errors of the Mann-Whitney statistic with no relation, sqrt((n1 + n0 + 1) /
+ * (12 n1 n0)). A day of 50 positives among 3,700 rows puts chance as high as 0.58; a day of
+ * 15,000 rows, 0.51. Multiclass labels (macro AUC): 0.5.
+ */
+export function aucChance(labels: ArrayLike<number>): number {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return 0.5;
+  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
+}
+
+/** A profile with the production model's score on the day as one more metric (`model.<metric>`), and what chance scores there. */
+function withScore(profile: PartitionProfile, metric: string, score: number | undefined, chance: number | undefined): PartitionProfile {
   if (score === undefined) return profile;
-  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score } };
+  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score }, ...(chance === undefined ? {} : { modelChance: chance }) };
 }

@@ -17,6 +17,7 @@ import {
   weekdayOf,
 } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
+import { aucChance } from '../../src/validate/screening.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
 
@@ -119,6 +120,38 @@ describe('compareWithHistory', () => {
     expect(compareWithHistory(day(28, { score: 0.55 }), wide, options).some((f) => f.metric === 'model.auc')).toBe(false);
     const weak = wide.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.55 + Math.sin(i) * 0.04 } }));
     expect(compareWithHistory(day(28, { score: 0.49 }), weak, options).some((f) => f.metric === 'model.auc')).toBe(false);
+  });
+
+  test("a score within what chance reaches on the day's few positives, far below every earlier day, is broken labels", () => {
+    // Days of 50 positives score 0.73 to 0.81; a day whose labels were shuffled scores 0.52, and chance reaches 0.567 there.
+    const h = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.77 + Math.sin(i) * 0.04 } }));
+    const shuffled = compareWithHistory({ ...day(28, { score: 0.52 }), modelChance: 0.567 }, h, options).find((f) => f.metric === 'model.auc');
+    expect(shuffled).toMatchObject({ kind: 'label_relation', chance: 0.567 });
+    expect(findingMessage(shuffled!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /auc on the labelled rows is 0\.520.*within what a model without skill scores on this day's labels, up to 0\.567, where it was well above on every earlier day/,
+    );
+    // Where chance reaches only 0.5 (a large day), 0.52 is above it and within the score's own wide spread.
+    expect(compareWithHistory(day(28, { score: 0.52 }), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    // A weaker model's bad day is not broken labels: 0.56 is within chance, but not far below days of 0.62 to 0.70.
+    const weak = h.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.66 + Math.sin(i) * 0.04 } }));
+    expect(compareWithHistory({ ...day(28, { score: 0.56 }), modelChance: 0.567 }, weak, options).some((f) => f.metric === 'model.auc')).toBe(false);
+  });
+
+  test("chance for AUC: two standard errors above 0.5 for the day's positives and negatives", () => {
+    const labels = (n: number, positives: number): number[] => Array.from({ length: n }, (_, i) => (i < positives ? 1 : 0));
+    expect(aucChance(labels(3_700, 50))).toBeCloseTo(0.582, 3);
+    expect(aucChance(labels(15_000, 3_000))).toBeCloseTo(0.512, 3);
+    expect(aucChance(labels(100, 0))).toBe(0.5);
+  });
+
+  test("a binary label's rare class gone from a day is a label_rate outlier, where its rate alone stays within its spread", () => {
+    // 4 to 8 positives of 400 profiled rows a day (1.5%); the newest has none.
+    const rare = Array.from({ length: 28 }, (_, i) => day(i, { labelRate: 0.015 + Math.sin(i) * 0.006 }));
+    const gone = compareWithHistory(day(28, { labelRate: 0 }), rare, options);
+    expect(gone.some((f) => f.metric === 'ct:label.mean')).toBe(false);
+    expect(gone.find((f) => f.metric === 'ct:label.vanishedShare')).toMatchObject({ kind: 'label_rate', column: 'ct:label' });
+    // Fewer positives than usual is not a class gone.
+    expect(compareWithHistory(day(28, { labelRate: 0.005 }), rare, options)).toEqual([]);
   });
 
   test('too little history: nothing is judged', () => {

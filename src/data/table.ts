@@ -90,6 +90,11 @@ export function codesAsText(column: NumberColumn): StringColumn {
   return stringColumnOf(column.name, column.values.length, (i) => (Number.isNaN(column.values[i]!) ? null : String(column.values[i])));
 }
 
+/** A boolean column as the categories "true" and "false" (as statistics list them), nulls kept. */
+export function booleansAsText(column: BooleanColumn): StringColumn {
+  return stringColumnOf(column.name, column.values.length, (i) => (isNull(column, i) ? null : column.values[i] === 1 ? 'true' : 'false'));
+}
+
 /** A number column from computed values; NaN marks a null. */
 export function numberColumnOf(name: string, values: ArrayLike<number>): NumberColumn {
   const out = Float64Array.from(values);

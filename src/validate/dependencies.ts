@@ -11,7 +11,7 @@
  * days is pure (`dependencyMetrics`).
  */
 import { hashText } from '../data/hash.js';
-import { codesAsText, type Column, type Table } from '../data/table.js';
+import { booleansAsText, codesAsText, type Column, type Table } from '../data/table.js';
 import { columnNames, joinColumns } from './metric-names.js';
 
 /** Categorical columns whose singles and pairs are tried as keys (the first ones of the table). */
@@ -87,7 +87,9 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
       // Numbers the model reads as categories (a product id) are keys, as text.
       const ids = new Set(table.columns.filter((c) => c.type === 'number' && codes.has(c.name)).map((c) => c.name));
       const columns = table.columns.map((c) => (c.type === 'number' && ids.has(c.name) ? codesAsText(c) : c));
-      const categorical = columns.filter((c) => c.type === 'string').slice(0, KEY_COLUMNS);
+      // Flags are keys and targets as text, after the other categories (a device type decides whether the card was present).
+      const flags = columns.flatMap((c) => (c.type === 'boolean' ? [booleansAsText(c)] : []));
+      const categorical = [...columns.filter((c) => c.type === 'string'), ...flags].slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === 'number'), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets: Array<typeof categorical> = categorical.map((c) => [c]);
       // An id is a key on its own: paired (a store and a product), one product on sale changes the value of as many keys as there are stores.

@@ -9,7 +9,7 @@
  *
  * Everything here is pure: reading partitions and the cache lives in the pipeline.
  */
-import type { Table } from '../data/table.js';
+import { booleansAsText, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
@@ -63,10 +63,11 @@ export function createRelations(codes: ReadonlySet<string> = new Set()): { add(t
   return {
     add(table: Table): void {
       const numeric = table.columns.filter((c) => c.type === 'number' && !codes.has(c.name));
-      const categorical = table.columns.filter((c) => c.type === 'string');
+      // A flag groups rows as a category does: a risk score depends on whether the card was present.
+      const categorical = table.columns.flatMap((c) => (c.type === 'string' ? [c] : c.type === 'boolean' && numeric.length > 0 ? [booleansAsText(c)] : []));
       for (const x of numeric) {
         for (const g of categorical) {
-          if (g.type !== 'string' || x.type !== 'number') continue;
+          if (x.type !== 'number') continue;
           const key = joinColumns('|', x.name, g.name);
           let entry = sums.get(key);
           if (entry === undefined) sums.set(key, (entry = { groups: new Map(), overflow: false }));

@@ -18,6 +18,7 @@ import {
 } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { aucChance } from '../../src/validate/screening.js';
+import type { Column } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
 
@@ -578,5 +579,45 @@ describe('rules that see rows, not only columns', () => {
   test('the most frequent value is the most frequent, even when values look like numbers', () => {
     const stats = computeStatistics(tableOf([stringColumn('hour', ['0', '7', '7', '7', '23', '7'])]));
     expect(profileOf('2001-01-01', stats, { duplicates: 0 }).metrics['hour.topShare']).toBeCloseTo(4 / 6, 6);
+  });
+});
+
+describe('flags (true/false columns) group and key rows as categories do', () => {
+  // Card payments: a device type only when the card was not present; the risk score is higher then.
+  const payments = (i: number, change: { inverted?: boolean; riskShuffled?: boolean } = {}): PartitionProfile => {
+    let seed = 1_000 + i;
+    const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+    const present: boolean[] = [];
+    const device: Array<string | null> = [];
+    const risk: number[] = [];
+    for (let k = 0; k < 600; k++) {
+      const p = random() < 0.45;
+      present.push(change.inverted === true ? !p : p);
+      device.push(p ? null : ['ios', 'android', 'web'][k % 3]!);
+      risk.push(Math.round((p ? 0.05 : 0.2) * (0.5 + random()) * 1e4) / 1e4);
+    }
+    if (change.riskShuffled === true) risk.sort(() => random() - 0.5);
+    const flag: Column = { type: 'boolean', name: 'card_present', values: Uint8Array.from(present, (p) => (p ? 1 : 0)), nulls: null };
+    const table = tableOf([flag, stringColumn('device_type', device), numberColumn('risk', risk)]);
+    const relations = createRelations();
+    relations.add(table);
+    const dependencies = createDependencies();
+    dependencies.add(table);
+    return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, relations: relations.result(), dependencies: dependencies.result() });
+  };
+  const days = Array.from({ length: 21 }, (_, i) => payments(i));
+
+  test('an ordinary day: nothing', () => {
+    expect(compareWithHistory(payments(21), days, options)).toEqual([]);
+  });
+
+  test('a flag inverted on every row keeps its share near usual, and breaks the value the device type decided', () => {
+    const metrics = compareWithHistory(payments(21, { inverted: true }), days, options).map((f) => f.metric);
+    expect(metrics).toContain('card_present<-device_type.mismatchShare');
+  });
+
+  test('a score shuffled within the day loses its relation to the flag', () => {
+    const metrics = compareWithHistory(payments(21, { riskShuffled: true }), days, options).map((f) => f.metric);
+    expect(metrics).toContain('risk|card_present.signal');
   });
 });

@@ -13,6 +13,7 @@ import { booleansAsText, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
+import { EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
@@ -43,6 +44,8 @@ export interface PartitionProfile {
   orientations?: Record<string, OrientationProfile>;
   /** The label's classes per group of each categorical column (classification labels only). */
   labelGroups?: LabelGroupsProfile;
+  /** Each group's mean of the relations that held (`createRelations().effects()`). */
+  effects?: GroupEffects;
   /** The most the production model's score (`model.auc`) reaches by chance on the day's labels; not cached. */
   modelChance?: number;
 }
@@ -58,7 +61,12 @@ const RELATION_GROUPS = 10_000;
  * value in them is plausible. Numbers in `codes` (ids the model reads as categories) have
  * no variance worth explaining and are left out.
  */
-export function createRelations(codes: ReadonlySet<string> = new Set()): { add(table: Table): void; result(): Record<string, number> } {
+export function createRelations(codes: ReadonlySet<string> = new Set()): {
+  add(table: Table): void;
+  result(): Record<string, number>;
+  /** Each group's rows and mean, for the relations that held on this day (signal ≥ `HELD_SIGNAL`, at most `EFFECT_GROUPS` groups). */
+  effects(): GroupEffects;
+} {
   const sums = new Map<string, { groups: Map<string, [number, number, number]>; overflow: boolean }>();
   return {
     add(table: Table): void {
@@ -119,6 +127,15 @@ export function createRelations(codes: ReadonlySet<string> = new Set()): { add(t
         out[`${key}.eta2`] = eta2;
         const k = groups.size;
         if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
+      }
+      return out;
+    },
+    effects(): GroupEffects {
+      const metrics = this.result();
+      const out: GroupEffects = {};
+      for (const [key, { groups, overflow }] of sums) {
+        if (overflow || groups.size > EFFECT_GROUPS || !((metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL)) continue;
+        out[key] = Object.fromEntries([...groups].map(([g, [gn, gs]]) => [g, [gn, Number((gs / gn).toPrecision(7))]]));
       }
       return out;
     },
@@ -219,6 +236,7 @@ export function profileOf(
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
     labelGroups?: LabelGroupsProfile;
+    effects?: GroupEffects;
     /** The clock of the times of day (`data.timezone`); absent: UTC. */
     timeZone?: string;
   },
@@ -262,6 +280,7 @@ export function profileOf(
     ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
     ...(extra.orientations === undefined ? {} : { orientations: extra.orientations }),
     ...(extra.labelGroups === undefined ? {} : { labelGroups: extra.labelGroups }),
+    ...(extra.effects === undefined ? {} : { effects: extra.effects }),
   };
 }
 
@@ -388,9 +407,9 @@ export interface HistoryFinding {
   chance?: number;
 }
 
-/** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`). */
+/** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`, `.effectShift`). */
 function isRelation(metric: string): boolean {
-  return metric.endsWith('.eta2') || metric.endsWith('.signal');
+  return metric.endsWith('.eta2') || metric.endsWith('.signal') || metric.endsWith('.effectShift');
 }
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
@@ -407,6 +426,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
+    metric.endsWith('.effectShift') ||
     metric === 'duplicates.share' ||
     metric === 'copy.similarity'
   )
@@ -427,7 +447,7 @@ const ROW_DEFECT =
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance), other
- * shares by a tenth of a percent, a model's score by 0.005, a time of day by a minute, a
+ * shares by a tenth of a percent, group effects by 1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
@@ -436,6 +456,8 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
+  // Groups that sit still move by 1% of how far apart they sit (a share of 1e-4 of the squares).
+  if (metric.endsWith('.effectShift')) return 0.0001;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   // A resolution steady on every day moves by whole places: one place is far beyond it.
   if (metric.endsWith('.resolution')) return 0.05;
@@ -627,6 +649,8 @@ export function compareWithHistory(
   const orientations = orientationPool(history);
   // And a group's label classes: an airport's late flights do not depend on the weekday either.
   const labelGroups = labelGroupPool(history);
+  // And where each group of a relation sits: a machine's speed does not depend on the weekday.
+  const effects = effectPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
@@ -634,6 +658,7 @@ export function compareWithHistory(
     ...dependencyMetrics(newest.dependencies, dependencies, false),
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
+    ...effectMetrics(newest.effects, effects, false),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
   const historyMetrics = history.map((h) => ({
@@ -646,6 +671,7 @@ export function compareWithHistory(
       ...dependencyMetrics(h.dependencies, dependencies, true),
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
+      ...effectMetrics(h.effects, effects, true),
     },
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
@@ -802,6 +828,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     const name = (c: string): string => columnTitle(c, labelText, 'the label', '');
     if (statistic === 'signal')
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    if (statistic === 'effectShift')
+      return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;
   }
   const words: Record<string, string> = {

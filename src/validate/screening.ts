@@ -54,7 +54,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 23;
+const PROFILE_FORMAT = 24;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -62,7 +62,7 @@ const PROFILE_FORMAT = 23;
  * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
  * all cached reads a few kilobytes per day.
  */
-type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups'>;
+type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'effects'>;
 
 /** A partition's profile without its detail: its rows and flat metrics. */
 type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
@@ -388,9 +388,9 @@ async function verdictOf(
 /**
  * Bumped when what a cached verdict holds, or how it is judged, changes (2: the model's
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
- * same weekday; 4: a class of a binary label gone, judged as its mix).
+ * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects).
  */
-const VERDICT_FORMAT = 4;
+const VERDICT_FORMAT = 5;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {
@@ -643,7 +643,7 @@ async function computeEntry(
   });
   const numericShape = createNumericShape(quantities, config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
-  const entry = ({ categories, sketch, dependencies, orientations, labelGroups, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
+  const entry = ({ categories, sketch, dependencies, orientations, labelGroups, effects, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',
       version: PROFILE_FORMAT,
@@ -654,7 +654,7 @@ async function computeEntry(
       anomalies,
       scores: {},
     } as CacheEntry,
-    detail: { categories, sketch, dependencies, orientations, labelGroups },
+    detail: { categories, sketch, dependencies, orientations, labelGroups, effects },
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -692,6 +692,7 @@ async function computeEntry(
       codes,
       sketch,
       relations: relations.result(),
+      effects: relations.effects(),
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),

@@ -23,7 +23,7 @@ export function effectPool(profiles: ReadonlyArray<{ effects?: GroupEffects }>):
   for (const p of profiles) {
     for (const [relation, groups] of Object.entries(p.effects ?? {})) {
       let sums = pool.get(relation);
-      if (sums === undefined) pool.set(relation, (sums = new Map()));
+      if (sums === undefined) pool.set(relation, (sums = new Map<string, [number, number]>()));
       for (const [group, [n, mean]] of Object.entries(groups)) {
         const s = sums.get(group);
         if (s === undefined) sums.set(group, [n, n * mean]);

@@ -1,6 +1,6 @@
 /**
- * Where each group of a strong relation sits: a machine's speed, a store's basket, a
- * route's distance. η² measures how strongly a categorical column separates a numeric one,
+ * Where each group of a near-determined relation sits: a machine's speed, a product's
+ * price. η² measures how strongly a categorical column separates a numeric one,
  * and stays the same when the groups trade places — two machines' names swapped upstream,
  * stores filed under each other's ids after a migration. Their effects (each group's mean
  * less the day's mean) do not: a day is measured by how far its group effects moved from
@@ -10,6 +10,14 @@
 
 /** Per relation (`<x>|<g>`), per group value: its rows and the mean of x on them. */
 export type GroupEffects = Record<string, Record<string, [number, number]>>;
+
+/**
+ * Share of a number's variance its groups must explain for their effects to be kept: a
+ * near-determined relation (a machine's set speed, a product's price, a site's altitude).
+ * Where the groups explain less, their means wander with the day (an airport's delays with
+ * its weather, a destination's distance with the routes flown to it), and a move is no swap.
+ */
+export const EFFECT_ETA2 = 0.9;
 
 /** Groups a relation keeps its effects for at most; beyond, none are kept (an id with thousands of values). */
 export const EFFECT_GROUPS = 500;
@@ -39,8 +47,9 @@ export function effectPool(profiles: ReadonlyArray<{ effects?: GroupEffects }>):
 
 /**
  * `<x>|<g>.effectShift` for each relation of `own` the pool has: over the groups both have,
- * weighted by the day's rows, Σ n ((m − m̄) − (M − M̄))² / Σ n (M − M̄)², where m are the
- * day's group means and M the pool's. 0 when every group sits where it usually does; 4 when
+ * weighted by the day's rows, √(Σ n ((m − m̄) − (M − M̄))² / Σ n (M − M̄)²), where m are the
+ * day's group means and M the pool's: the groups' typical move as a share of how far they
+ * usually sit from their mean. 0 when every group sits where it usually does; 2 when
  * two groups of a two-group relation traded places. With `leaveOut`, `own` is one of the
  * pooled days and its rows are taken out of the pool first, so a history day is measured
  * as the newest is.
@@ -75,7 +84,9 @@ export function effectMetrics(own: GroupEffects | undefined, pool: EffectPool, l
       moved += n * (m - dayMean - (usual - usualMean)) ** 2;
       apart += n * (usual - usualMean) ** 2;
     }
-    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = moved / apart;
+    // The root: under sampling noise alone the ratio of squares has a long upper tail (chi-square on
+    // one degree of freedom for two groups) that a median and MAD would take for an outlier; its root does not.
+    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { booleansAsText, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
-import { EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
+import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
@@ -64,7 +64,7 @@ const RELATION_GROUPS = 10_000;
 export function createRelations(codes: ReadonlySet<string> = new Set()): {
   add(table: Table): void;
   result(): Record<string, number>;
-  /** Each group's rows and mean, for the relations that held on this day (signal ≥ `HELD_SIGNAL`, at most `EFFECT_GROUPS` groups). */
+  /** Each group's rows and mean, for the near-determined relations of this day (η² ≥ `EFFECT_ETA2`, signal ≥ `HELD_SIGNAL`, at most `EFFECT_GROUPS` groups). */
   effects(): GroupEffects;
 } {
   const sums = new Map<string, { groups: Map<string, [number, number, number]>; overflow: boolean }>();
@@ -134,7 +134,8 @@ export function createRelations(codes: ReadonlySet<string> = new Set()): {
       const metrics = this.result();
       const out: GroupEffects = {};
       for (const [key, { groups, overflow }] of sums) {
-        if (overflow || groups.size > EFFECT_GROUPS || !((metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL)) continue;
+        const held = (metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL && (metrics[`${key}.eta2`] ?? 0) >= EFFECT_ETA2;
+        if (overflow || groups.size > EFFECT_GROUPS || !held) continue;
         out[key] = Object.fromEntries([...groups].map(([g, [gn, gs]]) => [g, [gn, Number((gs / gn).toPrecision(7))]]));
       }
       return out;
@@ -447,7 +448,7 @@ const ROW_DEFECT =
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance), other
- * shares by a tenth of a percent, group effects by 1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
+ * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
@@ -456,8 +457,8 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
-  // Groups that sit still move by 1% of how far apart they sit (a share of 1e-4 of the squares).
-  if (metric.endsWith('.effectShift')) return 0.0001;
+  // Groups that sit still move by 0.1% of how far apart they sit.
+  if (metric.endsWith('.effectShift')) return 0.001;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   // A resolution steady on every day moves by whole places: one place is far beyond it.
   if (metric.endsWith('.resolution')) return 0.05;

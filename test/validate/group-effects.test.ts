@@ -1,5 +1,5 @@
 /**
- * Group effects: where each group of a strong relation sits, and how far a day's groups
+ * Group effects: where each group of a near-determined relation sits, and how far a day's groups
  * moved from there. Each test fails if a swap of groups goes unseen or a common shift is
  * taken for one.
  */
@@ -21,8 +21,8 @@ describe('effectMetrics', () => {
 
   test('two groups that traded places: their moves as a share of how far the groups sit apart', () => {
     const swapped: GroupEffects = { 'rpm|machine': { A: [100, 1480], B: [100, 1500] } };
-    // A and B alone: usually 10 either side of their mean; today each on the other side (20 off each): 800 / 200.
-    expect(effectMetrics(swapped, effectPool([{ effects: usual }]), false)['rpm|machine.effectShift']).toBeCloseTo(4, 9);
+    // A and B alone: usually 10 either side of their mean; today each on the other side, 20 off: √(800 / 200).
+    expect(effectMetrics(swapped, effectPool([{ effects: usual }]), false)['rpm|machine.effectShift']).toBeCloseTo(2, 9);
   });
 
   test('leave-one-out: a pooled day is measured against the other days only', () => {

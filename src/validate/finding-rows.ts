@@ -1,6 +1,6 @@
 /**
  * The rows behind a finding whose share counts particular rows — a pair the wrong way round,
- * groups that lost a label value, one value piled up: the anomaly counts those rows, and its
+ * groups that lost a label value, one value piled up, values gone: the anomaly counts those rows, and its
  * message and examples show them to a reviewer. Run on the newest partition's anomalies after
  * its history is judged.
  */
@@ -114,6 +114,28 @@ async function showSpike(anomaly: Anomaly, finding: HistoryFinding, { readNewest
   if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
 }
 
+/** Values a finding of vanished values names at most. */
+const VANISHED_VALUES = 5;
+
+/** Values every earlier day had and the newest lacks: which, and their usual share, in the message. */
+async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest, history }: FindingContext): Promise<void> {
+  const column = finding.column!;
+  const own = (await newest()).categories[column];
+  const days = (await history()).map((p) => p.categories[column]);
+  if (own === undefined || days.length === 0 || days.some((d) => d === undefined)) return;
+  const usual = new Map<string, number>();
+  for (const value of Object.keys(days[0]!.shares)) {
+    if ((own.shares[value] ?? 0) > 0 || !days.every((d) => (d!.shares[value] ?? 0) > 0)) continue;
+    usual.set(value, days.reduce((sum, d) => sum + d!.shares[value]!, 0) / days.length);
+  }
+  if (usual.size === 0) return;
+  const gone = [...usual]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, VANISHED_VALUES)
+    .map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.size > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
+}
+
 /** Rows shown for a pair found the wrong way round. */
 const REVERSED_EXAMPLES = 5;
 
@@ -135,4 +157,5 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['reversedShare', showReversedRows],
   ['absentLabelShare', showAbsentLabels],
   ['spikeShare', showSpike],
+  ['vanishedShare', showVanished],
 ]);

@@ -103,6 +103,15 @@ describe('the history cache', () => {
     expect(anomaly!.examples[0]).toEqual({ file: newest, row: 4, value: `origin ${rows[3]!.origin}, destination ${rows[3]!.destination}` });
     expect(existsSync(path.join(cache, `${dateOf(DAYS - 1)}.detail.json`))).toBe(true);
   });
+
+  test('an airport filtered out of the upload: the finding names the value gone and its usual share', async () => {
+    const newest = path.join(data, `${dateOf(DAYS - 1)}.csv`);
+    writeFileSync(newest, flightsCsv(flights(DAYS - 1).filter((r) => r.origin !== 'A3')));
+    const anomaly = (await screen()).anomalies.find((a) => a.column === 'origin');
+    expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error' });
+    expect(anomaly!.message).toMatch(/ Gone: A3 \(4\.\d\d% of an earlier day's rows\)\. Fix the data/);
+    expect(anomaly!.message).toContain('usual share of the values every earlier day had and this day lacks');
+  });
 });
 
 describe('how the model reads its columns', () => {

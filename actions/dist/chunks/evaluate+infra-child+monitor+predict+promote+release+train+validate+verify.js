@@ -33806,6 +33806,9 @@ function stringColumnOf(name, rows, keyAt) {
 function codesAsText(column) {
   return stringColumnOf(column.name, column.values.length, (i) => Number.isNaN(column.values[i]) ? null : String(column.values[i]));
 }
+function booleansAsText(column) {
+  return stringColumnOf(column.name, column.values.length, (i) => isNull(column, i) ? null : column.values[i] === 1 ? "true" : "false");
+}
 function numberColumnOf(name, values) {
   const out = Float64Array.from(values);
   let nulls = null;
@@ -33982,6 +33985,7 @@ export {
   splitMeasured,
   stringColumnOf,
   codesAsText,
+  booleansAsText,
   numberColumnOf,
   findColumn,
   isNull,

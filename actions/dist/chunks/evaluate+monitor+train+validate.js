@@ -1,15 +1,9 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  QuantileSketch,
   createInputDomainChecker,
-  createStatistics,
   labelOptional,
-  nullFraction,
-  parseStatistics,
-  quantile,
   readChunksOf,
-  validateChunks,
-  valueCount
+  validateChunks
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
   validationMarkdown
@@ -43,6 +37,7 @@ import {
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
   artifactPaths,
+  booleansAsText,
   codesAsText,
   findColumn,
   isNull,
@@ -54,15 +49,19 @@ import {
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DEFAULT_SEVERITY,
-  createPartitionNullShares,
-  createPartitionRanges,
+  QuantileSketch,
+  createSchemaInference,
+  createStatistics,
   dateOfDay,
   dayNumber,
   displayPath,
-  inferSchema,
   listPartitions,
   missingDays,
+  nullFraction,
   parseSchema,
+  parseStatistics,
+  quantile,
+  valueCount,
   widenSchema,
   withColumnTypes
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -283,7 +282,8 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
     add(table) {
       const ids = new Set(table.columns.filter((c) => c.type === "number" && codes.has(c.name)).map((c) => c.name));
       const columns = table.columns.map((c) => c.type === "number" && ids.has(c.name) ? codesAsText(c) : c);
-      const categorical = columns.filter((c) => c.type === "string").slice(0, KEY_COLUMNS);
+      const flags = columns.flatMap((c) => c.type === "boolean" ? [booleansAsText(c)] : []);
+      const categorical = [...columns.filter((c) => c.type === "string"), ...flags].slice(0, KEY_COLUMNS);
       const targets = [...columns.filter((c) => c.type === "number"), ...categorical].map((column) => ({ column, values: targetValues(column) }));
       const keySets = categorical.map((c) => [c]);
       const pairable = categorical.filter((c) => !ids.has(c.name));
@@ -680,6 +680,62 @@ function reversedRows(table, columns, history, time, limit) {
   return rows;
 }
 
+// src/validate/group-effects.ts
+var EFFECT_ETA2 = 0.9;
+var EFFECT_GROUPS = 500;
+function effectPool(profiles) {
+  const pool = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [relation, groups] of Object.entries(p.effects ?? {})) {
+      let sums = pool.get(relation);
+      if (sums === void 0) pool.set(relation, sums = /* @__PURE__ */ new Map());
+      for (const [group, [n, mean]] of Object.entries(groups)) {
+        const s = sums.get(group);
+        if (s === void 0) sums.set(group, [n, n * mean]);
+        else {
+          s[0] += n;
+          s[1] += n * mean;
+        }
+      }
+    }
+  }
+  return pool;
+}
+function effectMetrics(own, pool, leaveOut) {
+  const out = {};
+  for (const [relation, groups] of Object.entries(own ?? {})) {
+    const sums = pool.get(relation);
+    if (sums === void 0) continue;
+    const common = [];
+    for (const [group, [n, mean]] of Object.entries(groups)) {
+      const s = sums.get(group);
+      if (s === void 0) continue;
+      const rows = s[0] - (leaveOut ? n : 0);
+      if (rows <= 0) continue;
+      common.push([n, mean, (s[1] - (leaveOut ? n * mean : 0)) / rows]);
+    }
+    if (common.length < 2) continue;
+    let weight = 0;
+    let dayMean = 0;
+    let usualMean = 0;
+    for (const [n, m, usual] of common) {
+      weight += n;
+      dayMean += n * m;
+      usualMean += n * usual;
+    }
+    dayMean /= weight;
+    usualMean /= weight;
+    let moved = 0;
+    let apart = 0;
+    for (const [n, m, usual] of common) {
+      moved += n * (m - dayMean - (usual - usualMean)) ** 2;
+      apart += n * (usual - usualMean) ** 2;
+    }
+    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
+  }
+  return out;
+}
+
 // src/validate/label-groups.ts
 var MAX_CLASSES = 20;
 var MAX_GROUPS = 1e4;
@@ -835,10 +891,10 @@ function createRelations(codes = /* @__PURE__ */ new Set()) {
   return {
     add(table) {
       const numeric = table.columns.filter((c) => c.type === "number" && !codes.has(c.name));
-      const categorical = table.columns.filter((c) => c.type === "string");
+      const categorical = table.columns.flatMap((c) => c.type === "string" ? [c] : c.type === "boolean" && numeric.length > 0 ? [booleansAsText(c)] : []);
       for (const x of numeric) {
         for (const g of categorical) {
-          if (g.type !== "string" || x.type !== "number") continue;
+          if (x.type !== "number") continue;
           const key = joinColumns("|", x.name, g.name);
           let entry = sums.get(key);
           if (entry === void 0) sums.set(key, entry = { groups: /* @__PURE__ */ new Map(), overflow: false });
@@ -891,6 +947,16 @@ function createRelations(codes = /* @__PURE__ */ new Set()) {
         if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
       }
       return out;
+    },
+    effects() {
+      const metrics = this.result();
+      const out = {};
+      for (const [key, { groups, overflow }] of sums) {
+        const held = (metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL && (metrics[`${key}.eta2`] ?? 0) >= EFFECT_ETA2;
+        if (overflow || groups.size > EFFECT_GROUPS || !held) continue;
+        out[key] = Object.fromEntries([...groups].map(([g, [gn, gs]]) => [g, [gn, Number((gs / gn).toPrecision(7))]]));
+      }
+      return out;
     }
   };
 }
@@ -902,6 +968,7 @@ var BROKEN_SIGNAL = 3;
 var HELD_SIGNAL = 10;
 var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
+var CHANCE_SPREADS = 5;
 var SKETCH_SIZE = 256;
 function mergeSketch(sketch, hashes) {
   const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
@@ -948,6 +1015,8 @@ function profileOf(date, stats, extra) {
       continue;
     }
     if (c.numeric !== void 0 && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
+    const levels = c.type === "number" ? c.numeric?.valueCounts : null;
+    if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
     if (c.categorical !== void 0) {
       const present = c.count - c.nulls;
       put("distinct", c.categorical.distinct);
@@ -966,8 +1035,13 @@ function profileOf(date, stats, extra) {
     ...extra.sketch === void 0 ? {} : { sketch: extra.sketch },
     ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies },
     ...extra.orientations === void 0 ? {} : { orientations: extra.orientations },
-    ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups }
+    ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups },
+    ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
+}
+function levelShares(counts) {
+  const total = counts.reduce((sum2, [, k]) => sum2 + k, 0);
+  return Object.fromEntries(counts.map(([v, k]) => [String(v), total === 0 ? 0 : k / total]));
 }
 function timeMetrics(c, date, clock, put) {
   const midnight = Date.parse(`${date}T00:00:00Z`);
@@ -1016,10 +1090,10 @@ function tailMetrics(c, put) {
   put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
 }
 function isRelation(metric) {
-  return metric.endsWith(".eta2") || metric.endsWith(".signal");
+  return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric === "duplicates.share" || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
@@ -1029,6 +1103,7 @@ function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
+  if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.endsWith(".resolution")) return 0.05;
   if (metric.startsWith("model.")) return 5e-3;
@@ -1093,7 +1168,7 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool) {
     if (sums === void 0) continue;
     const days = sums.days - (selfInPool ? 1 : 0);
     if (days < 1) continue;
-    out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
     if (own.complete) {
       let vanished = 0;
       for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v) / days;
@@ -1160,13 +1235,15 @@ function compareWithHistory(newest, all, options, part = "all") {
   const dependencies = dependencyPool(history);
   const orientations = orientationPool(history);
   const labelGroups = labelGroupPool(history);
+  const effects = effectPool(history);
   const newestMetrics = {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, false),
     ...orientationMetrics(newest.orientations, orientations, false),
-    ...labelGroupMetrics(newest, labelGroups)
+    ...labelGroupMetrics(newest, labelGroups),
+    ...effectMetrics(newest.effects, effects, false)
   };
   if (part === "data") {
     for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
@@ -1180,7 +1257,8 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...similarity(h),
       ...dependencyMetrics(h.dependencies, dependencies, true),
       ...orientationMetrics(h.orientations, orientations, true),
-      ...labelGroupMetrics(h, labelGroups)
+      ...labelGroupMetrics(h, labelGroups),
+      ...effectMetrics(h.effects, effects, true)
     }
   }));
   return judge(newestMetrics, historyMetrics, newest, options);
@@ -1221,11 +1299,13 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const direction = badDirection(metric);
     const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
     const chance = CHANCE[metric];
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && value <= chance && low >= chance + SKILLED || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
+    const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
     if (weekdayRows !== null && value >= low) {
       finding.low = fewestRows;
       finding.high = Math.max(...weekdayRows);
@@ -1237,7 +1317,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
 }
 function isLabelMix(metric, options) {
   const dot = metric.lastIndexOf(".");
-  return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare"].includes(metric.slice(dot + 1));
+  return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(metric.slice(dot + 1));
 }
 function relationHeld(metric, points) {
   const signal = `${metric.slice(0, -".eta2".length)}.signal`;
@@ -1270,6 +1350,8 @@ function describeMetric(finding, labelText) {
     const name = (c) => columnTitle(c, labelText, "the label", "");
     if (statistic === "signal")
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    if (statistic === "effectShift")
+      return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (\u03B7\xB2)`;
   }
   const words = {
@@ -1332,7 +1414,7 @@ function fmt(x) {
 function findingMessage(finding, partition, date, labelText) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
 // src/validate/alignment.ts
@@ -1667,6 +1749,21 @@ async function showSpike(anomaly, finding, { readNewest, config }) {
   const row = values?.type === "number" ? values.values.indexOf(spike.value) : -1;
   if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${spike.value}` }];
 }
+var VANISHED_VALUES = 5;
+async function showVanished(anomaly, finding, { newest, history }) {
+  const column = finding.column;
+  const own = (await newest()).categories[column];
+  const days = (await history()).map((p) => p.categories[column]);
+  if (own === void 0 || days.length === 0 || days.some((d) => d === void 0)) return;
+  const usual = /* @__PURE__ */ new Map();
+  for (const value of Object.keys(days[0].shares)) {
+    if ((own.shares[value] ?? 0) > 0 || !days.every((d) => (d.shares[value] ?? 0) > 0)) continue;
+    usual.set(value, days.reduce((sum2, d) => sum2 + d.shares[value], 0) / days.length);
+  }
+  if (usual.size === 0) return;
+  const gone = [...usual].sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.size > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
+}
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
   const pair = (await newest()).orientations?.[anomaly.column];
@@ -1682,11 +1779,12 @@ async function showReversedRows(anomaly, finding, { newest, history, readNewest,
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
-  ["spikeShare", showSpike]
+  ["spikeShare", showSpike],
+  ["vanishedShare", showVanished]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 21;
+var PROFILE_FORMAT = 25;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -1737,8 +1835,10 @@ async function screenPartitions(input) {
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map() };
-  const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date)));
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map(), chances: /* @__PURE__ */ new Map() };
+  const profiles = needed.map(
+    (p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date))
+  );
   const compareOptions = {
     minDays: options.minDays,
     maxDays: options.maxDays,
@@ -1865,7 +1965,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 3;
+var VERDICT_FORMAT = 5;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
@@ -2039,7 +2139,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   });
   const numericShape = createNumericShape(quantities, config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
-  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, ...summary }, anomalies2) => ({
+  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
@@ -2050,7 +2150,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       anomalies: anomalies2,
       scores: {}
     },
-    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2 }
+    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects }
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -2086,6 +2186,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       codes,
       sketch,
       relations: relations.result(),
+      effects: relations.effects(),
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
@@ -2097,20 +2198,23 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
 }
 async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
   const out = /* @__PURE__ */ new Map();
+  const chances = /* @__PURE__ */ new Map();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out, chances };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
     const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
-    if (score !== null && Number.isFinite(score.value) && score.rows >= 100) out.set(p.date, score.value);
+    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
+    out.set(p.date, score.value);
+    if (score.chance !== void 0) chances.set(p.date, score.chance);
   }
-  return { metric, values: out };
+  return { metric, values: out, chances };
 }
 async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   const kept = entry.scores[key];
-  if (kept !== void 0 && kept.metric === metric) return kept;
+  if (kept !== void 0 && kept.metric === metric && (metric !== "auc" || kept.chance !== void 0)) return kept;
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
@@ -2126,7 +2230,8 @@ async function scoreDay(predict, production, config, metric) {
       calibrationBins: config.evaluation.calibrationBins
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
-    return typeof value === "number" ? { value, rows: scored.labels.length } : null;
+    if (typeof value !== "number") return null;
+    return metric === "auc" ? { value, rows: scored.labels.length, chance: aucChance(scored.labels) } : { value, rows: scored.labels.length };
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;
@@ -2215,9 +2320,16 @@ async function productionPredictions(predict) {
     throw error;
   }
 }
-function withScore(profile, metric, score) {
+function aucChance(labels) {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return 0.5;
+  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
+}
+function withScore(profile, metric, score, chance) {
   if (score === void 0) return profile;
-  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score } };
+  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score }, ...chance === void 0 ? {} : { modelChance: chance } };
 }
 
 // src/pipeline/validate.ts
@@ -2326,21 +2438,11 @@ async function* planChunks(plan, config) {
 async function readOrInferSchema(ctx, chunks) {
   const file = schemaPath(ctx);
   if (existsSync2(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
-  const all = createStatistics();
-  const nullShares = createPartitionNullShares();
-  const ranges = createPartitionRanges();
-  for await (const chunk of chunks()) {
-    all.add(chunk.table);
-    nullShares.add(chunk.table);
-    ranges.add(chunk.table);
-  }
-  const schema = inferSchema(all.result(), {
-    maxDomainSize: ctx.loaded.config.validation.maxDomainSize,
-    partitionNullShares: nullShares.result(),
-    increasing: ranges.increasing()
-  });
+  const inference = createSchemaInference({ maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
+  for await (const chunk of chunks()) inference.add(chunk.table);
+  const { schema, rows } = inference.result();
   writeJson(file, schema);
-  ctx.logger.info(`schema inferred from ${all.result().rows} rows and written to ${displayPath(file)}: review it and commit it`);
+  ctx.logger.info(`schema inferred from ${rows} rows and written to ${displayPath(file)}: review it and commit it`);
   return { schema, file, inferred: true };
 }
 function proposeSchema(ctx, schema, all, file) {

@@ -24,7 +24,6 @@ import {
   runValidate
 } from "./evaluate+monitor+train+validate.js";
 import {
-  computeStatistics,
   imputedSummary
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
@@ -86,6 +85,7 @@ import {
   version
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
+  computeStatistics,
   dateOfDay,
   dayNumber,
   displayPath,

@@ -8,7 +8,7 @@ import type { CtConfig } from '../config/types.js';
 import { locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import type { Anomaly } from './checker.js';
-import { columnTitle, type HistoryFinding, type PartitionProfile } from './history.js';
+import { columnTitle, type HistoryFinding, type PartitionProfile, vanishedValues } from './history.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
@@ -119,21 +119,13 @@ const VANISHED_VALUES = 5;
 
 /** Values every earlier day had and the newest lacks: which, and their usual share, in the message. */
 async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest, history }: FindingContext): Promise<void> {
-  const column = finding.column!;
-  const own = (await newest()).categories[column];
-  const days = (await history()).map((p) => p.categories[column]);
-  if (own === undefined || days.length === 0 || days.some((d) => d === undefined)) return;
-  const usual = new Map<string, number>();
-  for (const value of Object.keys(days[0]!.shares)) {
-    if ((own.shares[value] ?? 0) > 0 || !days.every((d) => (d!.shares[value] ?? 0) > 0)) continue;
-    usual.set(value, days.reduce((sum, d) => sum + d!.shares[value]!, 0) / days.length);
-  }
-  if (usual.size === 0) return;
-  const gone = [...usual]
+  const usual = vanishedValues(await newest(), await history(), finding.column!);
+  if (usual.length === 0) return;
+  const gone = usual
     .sort((a, b) => b[1] - a[1])
     .slice(0, VANISHED_VALUES)
     .map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.size > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.length > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
 }
 
 /** Rows shown for a pair found the wrong way round. */

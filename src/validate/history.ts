@@ -9,7 +9,7 @@
  *
  * Everything here is pure: reading partitions and the cache lives in the pipeline.
  */
-import { booleansAsText, type Table } from '../data/table.js';
+import { booleansAsText, type NumberColumn, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
@@ -68,14 +68,37 @@ export function createRelations(codes: ReadonlySet<string> = new Set()): {
   effects(): GroupEffects;
 } {
   const sums = new Map<string, { groups: Map<string, [number, number, number]>; overflow: boolean }>();
+  /** η² and the signal of every relation over the rows added so far. */
+  const metricsOf = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [key, { groups, overflow }] of sums) {
+      if (overflow) continue;
+      let n = 0;
+      let s = 0;
+      let ss = 0;
+      let within = 0;
+      for (const [gn, gs, gss] of groups.values()) {
+        n += gn;
+        s += gs;
+        ss += gss;
+        within += gss - (gs * gs) / gn;
+      }
+      const total = ss - (s * s) / n;
+      if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
+      const eta2 = Math.min(1, Math.max(0, 1 - within / total));
+      out[`${key}.eta2`] = eta2;
+      const k = groups.size;
+      if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
+    }
+    return out;
+  };
   return {
     add(table: Table): void {
-      const numeric = table.columns.filter((c) => c.type === 'number' && !codes.has(c.name));
+      const numeric = table.columns.filter((c): c is NumberColumn => c.type === 'number' && !codes.has(c.name));
       // A flag groups rows as a category does: a risk score depends on whether the card was present.
       const categorical = table.columns.flatMap((c) => (c.type === 'string' ? [c] : c.type === 'boolean' && numeric.length > 0 ? [booleansAsText(c)] : []));
       for (const x of numeric) {
         for (const g of categorical) {
-          if (x.type !== 'number') continue;
           const key = joinColumns('|', x.name, g.name);
           let entry = sums.get(key);
           if (entry === undefined) sums.set(key, (entry = { groups: new Map(), overflow: false }));
@@ -107,31 +130,9 @@ export function createRelations(codes: ReadonlySet<string> = new Set()): {
         }
       }
     },
-    result(): Record<string, number> {
-      const out: Record<string, number> = {};
-      for (const [key, { groups, overflow }] of sums) {
-        if (overflow) continue;
-        let n = 0;
-        let s = 0;
-        let ss = 0;
-        let within = 0;
-        for (const [gn, gs, gss] of groups.values()) {
-          n += gn;
-          s += gs;
-          ss += gss;
-          within += gss - (gs * gs) / gn;
-        }
-        const total = ss - (s * s) / n;
-        if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
-        const eta2 = Math.min(1, Math.max(0, 1 - within / total));
-        out[`${key}.eta2`] = eta2;
-        const k = groups.size;
-        if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
-      }
-      return out;
-    },
+    result: metricsOf,
     effects(): GroupEffects {
-      const metrics = this.result();
+      const metrics = metricsOf();
       const out: GroupEffects = {};
       for (const [key, { groups, overflow }] of sums) {
         const held = (metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL && (metrics[`${key}.eta2`] ?? 0) >= EFFECT_ETA2;
@@ -521,7 +522,15 @@ export function median(values: ArrayLike<number>): number {
 /** Summed value shares of a set of days, per categorical column, for leave-one-out pools. */
 interface PoolSums {
   days: number;
-  columns: Map<string, { shares: Map<string, number>; listing: Map<string, number>; days: number; complete: boolean }>;
+  columns: Map<string, PoolColumn>;
+}
+
+/** One column's summed shares per value, on how many days each value was listed, and the days the column was profiled. */
+interface PoolColumn {
+  shares: Map<string, number>;
+  listing: Map<string, number>;
+  days: number;
+  complete: boolean;
 }
 
 function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
@@ -558,12 +567,8 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     const days = sums.days - (selfInPool ? 1 : 0);
     if (days < 1) continue;
     if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
-    if (own.complete) {
-      // Values every pooled day had, missing today (a filtered upload): their usual share.
-      let vanished = 0;
-      for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v)! / days;
-      out[`${column}.vanishedShare`] = vanished;
-    }
+    // Values every pooled day had, missing today (a filtered upload): their usual share.
+    if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum, [, share]) => sum + share, 0);
     const all = everyDay.columns.get(column)!;
     if (all.complete && own.complete) {
       let unseen = 0;
@@ -572,6 +577,23 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     }
   }
   return out;
+}
+
+/** The values every one of `days` pooled days listed and `shares` lacks, each with its mean share over those days. */
+function vanishedFrom(shares: Record<string, number>, sums: PoolColumn, days: number): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const [v, listed] of sums.listing) if ((shares[v] ?? 0) === 0 && listed >= days) out.push([v, sums.shares.get(v)! / days]);
+  return out;
+}
+
+/**
+ * The values of `column` every day of `history` had and `newest` lacks, with their mean
+ * share: what a `vanishedShare` finding adds up, for its message.
+ */
+export function vanishedValues(newest: PartitionProfile, history: readonly PartitionProfile[], column: string): Array<[string, number]> {
+  const own = newest.categories[column];
+  const sums = poolSums(history).columns.get(column);
+  return own === undefined || sums === undefined ? [] : vanishedFrom(own.shares, sums, sums.days);
 }
 
 /**

@@ -913,7 +913,7 @@ async function productionPredictions(predict: () => Promise<DayPredictions>): Pr
  * The most AUC a model without skill scores on a day of these binary labels: 0.5 plus two
  * standard errors of the Mann-Whitney statistic with no relation, sqrt((n1 + n0 + 1) /
  * (12 n1 n0)). A day of 50 positives among 3,700 rows puts chance as high as 0.58; a day of
- * 15,000 rows, 0.51. Multiclass labels (macro AUC): 0.5.
+ * 15,000 rows, 0.51. Only a binary task's headline metric is AUC; a day of one class: 0.5.
  */
 export function aucChance(labels: ArrayLike<number>): number {
   let positives = 0;

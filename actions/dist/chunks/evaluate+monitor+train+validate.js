@@ -888,13 +888,35 @@ var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
 function createRelations(codes = /* @__PURE__ */ new Set()) {
   const sums = /* @__PURE__ */ new Map();
+  const metricsOf = () => {
+    const out = {};
+    for (const [key, { groups, overflow }] of sums) {
+      if (overflow) continue;
+      let n = 0;
+      let s = 0;
+      let ss = 0;
+      let within = 0;
+      for (const [gn, gs, gss] of groups.values()) {
+        n += gn;
+        s += gs;
+        ss += gss;
+        within += gss - gs * gs / gn;
+      }
+      const total = ss - s * s / n;
+      if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
+      const eta2 = Math.min(1, Math.max(0, 1 - within / total));
+      out[`${key}.eta2`] = eta2;
+      const k = groups.size;
+      if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
+    }
+    return out;
+  };
   return {
     add(table) {
       const numeric = table.columns.filter((c) => c.type === "number" && !codes.has(c.name));
       const categorical = table.columns.flatMap((c) => c.type === "string" ? [c] : c.type === "boolean" && numeric.length > 0 ? [booleansAsText(c)] : []);
       for (const x of numeric) {
         for (const g of categorical) {
-          if (x.type !== "number") continue;
           const key = joinColumns("|", x.name, g.name);
           let entry = sums.get(key);
           if (entry === void 0) sums.set(key, entry = { groups: /* @__PURE__ */ new Map(), overflow: false });
@@ -925,31 +947,9 @@ function createRelations(codes = /* @__PURE__ */ new Set()) {
         }
       }
     },
-    result() {
-      const out = {};
-      for (const [key, { groups, overflow }] of sums) {
-        if (overflow) continue;
-        let n = 0;
-        let s = 0;
-        let ss = 0;
-        let within = 0;
-        for (const [gn, gs, gss] of groups.values()) {
-          n += gn;
-          s += gs;
-          ss += gss;
-          within += gss - gs * gs / gn;
-        }
-        const total = ss - s * s / n;
-        if (n < 100 || total <= 1e-12 * Math.max(1, ss)) continue;
-        const eta2 = Math.min(1, Math.max(0, 1 - within / total));
-        out[`${key}.eta2`] = eta2;
-        const k = groups.size;
-        if (k >= 2 && n > k) out[`${key}.signal`] = relationSignal(eta2, k, n);
-      }
-      return out;
-    },
+    result: metricsOf,
     effects() {
-      const metrics = this.result();
+      const metrics = metricsOf();
       const out = {};
       for (const [key, { groups, overflow }] of sums) {
         const held = (metrics[`${key}.signal`] ?? 0) >= HELD_SIGNAL && (metrics[`${key}.eta2`] ?? 0) >= EFFECT_ETA2;
@@ -1169,11 +1169,7 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool) {
     const days = sums.days - (selfInPool ? 1 : 0);
     if (days < 1) continue;
     if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
-    if (own.complete) {
-      let vanished = 0;
-      for (const [v, listed] of sums.listing) if ((own.shares[v] ?? 0) === 0 && listed >= days) vanished += sums.shares.get(v) / days;
-      out[`${column}.vanishedShare`] = vanished;
-    }
+    if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum2, [, share]) => sum2 + share, 0);
     const all = everyDay.columns.get(column);
     if (all.complete && own.complete) {
       let unseen = 0;
@@ -1182,6 +1178,16 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool) {
     }
   }
   return out;
+}
+function vanishedFrom(shares, sums, days) {
+  const out = [];
+  for (const [v, listed] of sums.listing) if ((shares[v] ?? 0) === 0 && listed >= days) out.push([v, sums.shares.get(v) / days]);
+  return out;
+}
+function vanishedValues(newest, history, column) {
+  const own = newest.categories[column];
+  const sums = poolSums(history).columns.get(column);
+  return own === void 0 || sums === void 0 ? [] : vanishedFrom(own.shares, sums, sums.days);
 }
 function jensenShannon(p, sums, days, leaveOut) {
   let pOther = 1;
@@ -1751,18 +1757,10 @@ async function showSpike(anomaly, finding, { readNewest, config }) {
 }
 var VANISHED_VALUES = 5;
 async function showVanished(anomaly, finding, { newest, history }) {
-  const column = finding.column;
-  const own = (await newest()).categories[column];
-  const days = (await history()).map((p) => p.categories[column]);
-  if (own === void 0 || days.length === 0 || days.some((d) => d === void 0)) return;
-  const usual = /* @__PURE__ */ new Map();
-  for (const value of Object.keys(days[0].shares)) {
-    if ((own.shares[value] ?? 0) > 0 || !days.every((d) => (d.shares[value] ?? 0) > 0)) continue;
-    usual.set(value, days.reduce((sum2, d) => sum2 + d.shares[value], 0) / days.length);
-  }
-  if (usual.size === 0) return;
-  const gone = [...usual].sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.size > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
+  const usual = vanishedValues(await newest(), await history(), finding.column);
+  if (usual.length === 0) return;
+  const gone = usual.sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
 }
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {

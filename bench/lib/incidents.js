@@ -244,6 +244,21 @@ export const INCIDENTS = {
       };
     },
   },
+  corrections_appended: {
+    severities: STANDARD,
+    summary: 'corrections appended instead of applied: rows sent again at the end with a revised delay (an upsert that inserted), the old rows kept',
+    apply(rows, { severity, seed }) {
+      const rand = random(seed ^ 0x5bd1e995);
+      const revised = chosen(rows, severity, seed).map((i) => ({
+        ...rows[i],
+        delay: rows[i].delay === null ? null : rows[i].delay + 1 + Math.floor(rand() * 20),
+      }));
+      return {
+        rows: [...rows, ...revised],
+        description: `${touchedText(rows, severity)} sent again at the end with delay revised up by 1 to 20 minutes`,
+      };
+    },
+  },
   stale_copy: {
     severities: [1],
     summary: "stale copy: yesterday's rows delivered again as today's, dates moved to today",

@@ -692,6 +692,28 @@ function mix(h: number, x: number): number {
   return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
 }
 
+/**
+ * Counts the rows that repeat an earlier row in every column but the label's (`label`): the
+ * same example sent twice, with the same label or another (a correction appended instead of
+ * applied, another day's rows mixed in). `result` is null when no chunk held the label
+ * column: then every column is compared, as the duplicate check does. Memory is bounded as
+ * that check's.
+ */
+export function createInputRepeats(label: string): { add(chunk: Table): void; result(): number | null } {
+  const seen = new RowHashSet(DUPLICATE_CAPACITY_LOG2);
+  const skip = new Set([label]);
+  let repeats = 0;
+  let labelled = false;
+  return {
+    add(chunk: Table): void {
+      labelled ||= chunk.columns.some((c) => c.name === label);
+      const hashes = rowHashes(chunk, skip);
+      for (let i = 0; i < chunk.rowCount; i++) if (seen.addOrHas(hashes[i]!)) repeats++;
+    },
+    result: () => (labelled ? repeats : null),
+  };
+}
+
 function findDuplicates(chunk: Table, set: RowHashSet, finding: Finding): void {
   const hashes = rowHashes(chunk);
   for (let i = 0; i < chunk.rowCount; i++) if (set.addOrHas(hashes[i]!)) finding.hit(chunk, i);

@@ -7,7 +7,7 @@
 import type { CtConfig } from '../config/types.js';
 import { locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
-import type { Anomaly } from './checker.js';
+import { type Anomaly, rowHashes } from './checker.js';
 import { columnTitle, type HistoryFinding, type PartitionProfile, vanishedValues } from './history.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { columnNames } from './metric-names.js';
@@ -144,10 +144,37 @@ async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { new
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
 }
 
+/** Rows shown for inputs sent twice. */
+const REPEATED_EXAMPLES = 5;
+
+/** Rows that repeat an earlier row but for the label: the first of them, each with the row it repeats and both labels. */
+async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { readNewest, config }: FindingContext): Promise<void> {
+  const table = await readNewest();
+  const label = table.columns.find((c) => c.name === config.label.column);
+  if (label === undefined) return;
+  anomaly.count = Math.round(finding.value * table.rowCount);
+  const hashes = rowHashes(table, new Set([label.name]));
+  const first = new Map<number, number>();
+  const examples: Anomaly['examples'] = [];
+  for (let i = 0; i < table.rowCount && examples.length < REPEATED_EXAMPLES; i++) {
+    const earlier = first.get(hashes[i]!);
+    if (earlier === undefined) first.set(hashes[i]!, i);
+    else {
+      const at = locateRow(table, earlier);
+      examples.push({
+        ...locateRow(table, i),
+        value: `${label.name} ${valueAt(label, i)}; as row ${at.row.toLocaleString('en-US')}, ${label.name} ${valueAt(label, earlier)}`,
+      });
+    }
+  }
+  anomaly.examples = examples;
+}
+
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
   ['absentLabelShare', showAbsentLabels],
   ['spikeShare', showSpike],
   ['vanishedShare', showVanished],
+  ['inputShare', showRepeatedInputs],
 ]);

@@ -229,6 +229,8 @@ export function profileOf(
   stats: DatasetStatistics,
   extra: {
     duplicates: number;
+    /** Rows that repeat an earlier row in every column but the label's (absent: no label column). */
+    inputRepeats?: number | null;
     sketch?: number[];
     relations?: Record<string, number>;
     /** Number columns the model reads as categories (ids, codes): no location statistics. */
@@ -246,6 +248,7 @@ export function profileOf(
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
   const categories: PartitionProfile['categories'] = {};
   if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
+  if (stats.rows > 0 && typeof extra.inputRepeats === 'number') metrics['duplicates.inputShare'] = extra.inputRepeats / stats.rows;
   for (const c of stats.columns) {
     const put = (name: string, value: number | null): void => {
       if (value !== null && Number.isFinite(value)) metrics[`${c.name}.${name}`] = value;
@@ -429,7 +432,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
     metric.endsWith('.effectShift') ||
-    metric === 'duplicates.share' ||
+    metric.startsWith('duplicates.') ||
     metric === 'copy.similarity'
   )
     return 'up';
@@ -443,7 +446,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -843,6 +846,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   const { metric, column } = finding;
   if (metric === 'rows') return 'row count';
   if (metric === 'duplicates.share') return 'share of rows that repeat an earlier row';
+  if (metric === 'duplicates.inputShare')
+    return `share of rows that repeat an earlier row in every column but the label, ${labelText} (the same example sent twice, with another label?)`;
   if (metric === 'copy.similarity') return 'similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)';
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);

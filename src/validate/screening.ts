@@ -29,7 +29,7 @@ import { labelColumnValues } from '../features/label.js';
 import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
-import { type Anomaly, createAnomalyChecker, rowHashes } from './checker.js';
+import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
 import { createNumericShape } from './numeric-shape.js';
 import { createOrientations } from './orientation.js';
@@ -54,7 +54,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 25;
+const PROFILE_FORMAT = 26;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -642,6 +642,7 @@ async function computeEntry(
     skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
   });
   const numericShape = createNumericShape(quantities, config.label.column);
+  const inputRepeats = createInputRepeats(config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
   const entry = ({ categories, sketch, dependencies, orientations, labelGroups, effects, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
@@ -668,6 +669,7 @@ async function computeEntry(
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
+      inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -689,6 +691,7 @@ async function computeEntry(
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
+      inputRepeats: inputRepeats.result(),
       codes,
       sketch,
       relations: relations.result(),

@@ -10,7 +10,7 @@ import { checkConfig } from '../../src/config/load.js';
 import { createInputDomainChecker } from '../../src/features/domain.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';
 import { silentLogger } from '../../src/logger.js';
-import { createAnomalyChecker, type Anomaly } from '../../src/validate/checker.js';
+import { createAnomalyChecker, createInputRepeats, type Anomaly } from '../../src/validate/checker.js';
 import { exchangeAnomaly } from '../../src/validate/exchange.js';
 import { compareWithHistory } from '../../src/validate/history.js';
 import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
@@ -190,6 +190,29 @@ describe('anomaly checker', () => {
     });
     // Equal values in a different column order are the same row.
     expect(check([t, { ...t, columns: [...t.columns].reverse() }]).filter((x) => x.kind === 'duplicate_rows')).toHaveLength(1);
+  });
+
+  it('createInputRepeats counts rows that repeat an earlier row in every column but the label, across chunks', () => {
+    const t = good();
+    // The same four rows again in a later chunk, each with another age: four repeats when age is the label.
+    const revised = tableOf(
+      t.columns.map((c) => (c.name === 'age' ? numberColumn('age', [1, 2, 3, 4]) : c)),
+      'data/batch/2001-01-06.csv',
+    );
+    const repeats = createInputRepeats('age');
+    repeats.add(t);
+    expect(repeats.result()).toBe(0);
+    repeats.add(revised);
+    expect(repeats.result()).toBe(4);
+    // Read as another column's label, the revised rows are new rows: nothing repeats.
+    const byOrigin = createInputRepeats('origin');
+    byOrigin.add(t);
+    byOrigin.add(revised);
+    expect(byOrigin.result()).toBe(0);
+    // Without the label column every column is compared, as the duplicate check does: no share to report.
+    const unlabelled = createInputRepeats('delay');
+    unlabelled.add(t);
+    expect(unlabelled.result()).toBeNull();
   });
 
   it('outside_partition: rows of a daily partition dated another day, when the batch is partitioned', () => {

@@ -635,6 +635,20 @@ function mix(h, x) {
   h = Math.imul(h ^ h >>> 16, 2246822507) >>> 0;
   return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
 }
+function createInputRepeats(label) {
+  const seen = new RowHashSet(DUPLICATE_CAPACITY_LOG2);
+  const skip = /* @__PURE__ */ new Set([label]);
+  let repeats = 0;
+  let labelled = false;
+  return {
+    add(chunk) {
+      labelled ||= chunk.columns.some((c) => c.name === label);
+      const hashes = rowHashes(chunk, skip);
+      for (let i = 0; i < chunk.rowCount; i++) if (seen.addOrHas(hashes[i])) repeats++;
+    },
+    result: () => labelled ? repeats : null
+  };
+}
 function findDuplicates(chunk, set, finding) {
   const hashes = rowHashes(chunk);
   for (let i = 0; i < chunk.rowCount; i++) if (set.addOrHas(hashes[i])) finding.hit(chunk, i);
@@ -9552,6 +9566,7 @@ export {
   hashText,
   anomalyText,
   createAnomalyChecker,
+  createInputRepeats,
   rowHashes,
   runAction,
   annotateAnomalies

@@ -23,6 +23,7 @@ import {
 import {
   anomalyText,
   createAnomalyChecker,
+  createInputRepeats,
   dataSource,
   fingerprintFiles,
   hashText,
@@ -1005,6 +1006,7 @@ function profileOf(date, stats, extra) {
   const metrics = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
   const categories = {};
   if (stats.rows > 0) metrics["duplicates.share"] = extra.duplicates / stats.rows;
+  if (stats.rows > 0 && typeof extra.inputRepeats === "number") metrics["duplicates.inputShare"] = extra.inputRepeats / stats.rows;
   for (const c of stats.columns) {
     const put = (name, value) => {
       if (value !== null && Number.isFinite(value)) metrics[`${c.name}.${name}`] = value;
@@ -1093,12 +1095,12 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric === "duplicates.share" || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -1348,6 +1350,8 @@ function describeMetric(finding, labelText) {
   const { metric, column } = finding;
   if (metric === "rows") return "row count";
   if (metric === "duplicates.share") return "share of rows that repeat an earlier row";
+  if (metric === "duplicates.inputShare")
+    return `share of rows that repeat an earlier row in every column but the label, ${labelText} (the same example sent twice, with another label?)`;
   if (metric === "copy.similarity") return "similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)";
   if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
@@ -1774,15 +1778,38 @@ async function showReversedRows(anomaly, finding, { newest, history, readNewest,
   if (rows.length === 0) return;
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
 }
+var REPEATED_EXAMPLES = 5;
+async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
+  const table = await readNewest();
+  const label = table.columns.find((c) => c.name === config.label.column);
+  if (label === void 0) return;
+  anomaly.count = Math.round(finding.value * table.rowCount);
+  const hashes = rowHashes(table, /* @__PURE__ */ new Set([label.name]));
+  const first = /* @__PURE__ */ new Map();
+  const examples = [];
+  for (let i = 0; i < table.rowCount && examples.length < REPEATED_EXAMPLES; i++) {
+    const earlier = first.get(hashes[i]);
+    if (earlier === void 0) first.set(hashes[i], i);
+    else {
+      const at = locateRow(table, earlier);
+      examples.push({
+        ...locateRow(table, i),
+        value: `${label.name} ${valueAt(label, i)}; as row ${at.row.toLocaleString("en-US")}, ${label.name} ${valueAt(label, earlier)}`
+      });
+    }
+  }
+  anomaly.examples = examples;
+}
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
   ["spikeShare", showSpike],
-  ["vanishedShare", showVanished]
+  ["vanishedShare", showVanished],
+  ["inputShare", showRepeatedInputs]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 25;
+var PROFILE_FORMAT = 26;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2136,6 +2163,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
   });
   const numericShape = createNumericShape(quantities, config.label.column);
+  const inputRepeats = createInputRepeats(config.label.column);
   const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects, ...summary }, anomalies2) => ({
     entry: {
@@ -2161,6 +2189,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
+      inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
     }
   } catch (error) {
@@ -2181,6 +2210,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   return entry(
     profileOf(p.date, stats.result(), {
       duplicates,
+      inputRepeats: inputRepeats.result(),
       codes,
       sketch,
       relations: relations.result(),

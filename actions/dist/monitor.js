@@ -39,12 +39,7 @@ import {
   runAction,
   verifiedProductionDir
 } from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
-import {
-  findColumn,
-  numberColumnOf,
-  stringColumnOf,
-  valueAt
-} from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
   DATA_EXTENSIONS,
@@ -60,7 +55,11 @@ import {
 import {
   UserError,
   appendJobSummary,
+  findColumn,
+  numberColumnOf,
   readJson,
+  stringColumnOf,
+  valueAt,
   writeJson
 } from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {

@@ -35,9 +35,7 @@ import {
   verifiedVersionDir
 } from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  artifactPaths,
-  findColumn,
-  valueAt
+  artifactPaths
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
@@ -51,8 +49,10 @@ import {
 } from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  findColumn,
   openFileAtomic,
   readJson,
+  valueAt,
   writeJson
 } from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";

@@ -28,8 +28,7 @@ import {
   sameFiles
 } from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  MODULE_FILE,
-  takeRows
+  MODULE_FILE
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
@@ -44,6 +43,7 @@ import {
   readJson,
   sha256File,
   sha256Of,
+  takeRows,
   writeJson
 } from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {

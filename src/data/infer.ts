@@ -8,7 +8,7 @@
  * ISO-8601 date or date-time, else a string. A column with no values at all
  * is a string column (nothing says otherwise).
  */
-import type { Column, ColumnType, Table } from './table.js';
+import { type Column, type ColumnType, columnLength, isNull, nullColumn, stringColumnOf, type Table, valueAt } from './table.js';
 import { MS_PER_MINUTE, MS_PER_HOUR, MS_PER_DAY } from '../time.js';
 
 /** Candidate types a column can still be, as bit flags. */
@@ -281,16 +281,37 @@ export function withColumnTypes(table: Table, types: ReadonlyMap<string, 'number
   if (!table.columns.some((c) => c.type === 'string' && types.has(c.name))) return table;
   const columns = table.columns.map((column): Column => {
     const type = types.get(column.name);
-    if (column.type !== 'string' || type === undefined) return column;
-    const parsed = column.dictionary.map((text) => parseTextAs(type, text));
-    const values = new Float64Array(column.codes.length).fill(NaN);
-    const nulls = new Uint8Array(column.codes.length);
-    for (let i = 0; i < values.length; i++) {
-      const code = column.codes[i]!;
-      if (code >= 0) values[i] = parsed[code]!;
-      if (Number.isNaN(values[i]!)) nulls[i] = 1;
-    }
-    return { type, name: column.name, values, nulls };
+    return column.type !== 'string' || type === undefined ? column : columnAs(column, type);
   });
   return { ...table, columns };
+}
+
+/**
+ * `column` as `type`, for a file whose reader typed a column otherwise than the other files'
+ * did (a Parquet export that wrote numbers as text, a code column read as numbers): text
+ * parsed as `type`, null where it does not parse; anything written as text for a text
+ * column; numbers and times of the other kind, whose units are unknown, as nulls.
+ */
+export function columnAs(column: Column, type: ColumnType): Column {
+  if (column.type === type) return column;
+  const rows = columnLength(column);
+  if (type === 'string') return stringColumnOf(column.name, rows, (i) => (isNull(column, i) ? null : String(valueAt(column, i))));
+  if (column.type !== 'string') return nullColumn(column.name, type, rows);
+  const parsed = column.dictionary.map((text) => (type === 'boolean' ? parseBooleanText(text) : parseTextAs(type, text)));
+  const values = type === 'boolean' ? new Uint8Array(rows) : new Float64Array(rows).fill(NaN);
+  const nulls = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const code = column.codes[i]!;
+    const x = code < 0 ? NaN : parsed[code]!;
+    if (Number.isNaN(x)) nulls[i] = 1;
+    else values[i] = x;
+  }
+  return { type, name: column.name, values, nulls } as Column;
+}
+
+/** 1 for "true", 0 for "false" (any case, as the readers take them), NaN otherwise. */
+function parseBooleanText(text: string): number {
+  const bytes = Buffer.from(text.trim());
+  const b = parseBooleanBytes(bytes, 0, bytes.length);
+  return b < 0 ? NaN : b;
 }

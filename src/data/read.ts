@@ -9,7 +9,7 @@ import { assertDataFile, DATA_EXTENSIONS, type DataFormat, displayPath, formatOf
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { asRemote, isRemote, localCopy, remoteError } from './remote.js';
-import { isNanToken, parseBooleanBytes, parseNumberBytes, parseTimestampBytes } from './infer.js';
+import { columnAs, isNanToken, parseBooleanBytes, parseNumberBytes, parseTimestampBytes } from './infer.js';
 import { type Column, type ColumnType, concatTables, locateRow, nullColumn, nullCount, type Table } from './table.js';
 
 export { DATA_EXTENSIONS, type DataFormat, formatOf };
@@ -76,18 +76,25 @@ export async function readTables(files: readonly string[], options: ReadOptions 
  */
 export function alignTables(tables: readonly Table[]): Table[] {
   const types = new Map<string, { type: ColumnType; file: string; table?: Table; column?: Column }>();
-  for (const table of tables) {
+  tables.forEach((table, t) => {
     for (const column of table.columns) {
       if (nullCount(column) === table.rowCount) continue; // no values (or no rows): no evidence
       const seen = types.get(column.name);
       const file = table.sources[0]?.file ?? '(table)';
       if (seen === undefined) types.set(column.name, { type: column.type, file, table, column });
       else if (seen.type !== column.type) {
-        const where = unreadableValue(column, table, seen.type) ?? unreadableValue(seen.column!, seen.table!, column.type);
+        // Text that reads as the other files' type is that type written as text (a Parquet export's strings).
+        if (column.type === 'string' && unreadableValue(column, table, seen.type) === null) continue;
+        const earlier = seen.type === 'string' ? unreadableText(tables.slice(0, t), column.name, column.type) : undefined;
+        if (earlier === null) {
+          types.set(column.name, { type: column.type, file, table, column });
+          continue;
+        }
+        const where = unreadableValue(column, table, seen.type) ?? earlier ?? undefined;
         throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}${where === undefined ? '' : ` (${where})`}`);
       }
     }
-  }
+  });
   const names: string[] = [];
   for (const table of tables) {
     for (const column of table.columns) {
@@ -102,17 +109,28 @@ export function alignTables(tables: readonly Table[]): Table[] {
       const type = types.get(name)!.type;
       const column = table.columns.find((c) => c.name === name);
       if (column !== undefined && column.type === type) return column;
-      return nullColumn(name, type, table.rowCount);
+      return column !== undefined && column.type === 'string' ? columnAs(column, type) : nullColumn(name, type, table.rowCount);
     });
     return { ...table, columns };
   });
 }
 
+/** The first value of text column `name` in `tables` that `type` cannot read, as `unreadableValue` gives it; null when every one reads. */
+function unreadableText(tables: readonly Table[], name: string, type: ColumnType): string | null {
+  for (const table of tables) {
+    const column = table.columns.find((c) => c.name === name);
+    const where = column === undefined ? undefined : unreadableValue(column, table, type);
+    if (typeof where === 'string') return where;
+  }
+  return null;
+}
+
 /**
  * When `column` is text because of a value that `type` cannot read (a "late" among
- * delays): that value with its file and row, as `ct validate` reports it; else undefined.
+ * delays): that value with its file and row, as `ct validate` reports it; null when every
+ * value reads as `type`; undefined when `column` is not text read as another type.
  */
-function unreadableValue(column: Column, table: Table, type: ColumnType): string | undefined {
+function unreadableValue(column: Column, table: Table, type: ColumnType): string | null | undefined {
   if (column.type !== 'string' || type === 'string') return undefined;
   // The CSV reader's own parsers, so the value found is the one that made the column text.
   const readable = column.dictionary.map((text) => {
@@ -122,7 +140,7 @@ function unreadableValue(column: Column, table: Table, type: ColumnType): string
     return parseBooleanBytes(bytes, 0, bytes.length) >= 0;
   });
   const row = column.codes.findIndex((code) => code >= 0 && !readable[code]);
-  if (row < 0) return undefined;
+  if (row < 0) return null;
   const at = locateRow(table, row);
   const what = type === 'timestamp' ? 'a date or time' : type === 'number' ? 'a number' : 'true or false';
   return `${at.file} row ${at.row}: ${JSON.stringify(column.dictionary[column.codes[row]!]!.slice(0, 80))} is not ${what}`;

@@ -6,7 +6,7 @@
 import type { Table } from '../data/table.js';
 import { type Anomaly, type CheckerOptions, createAnomalyChecker } from './checker.js';
 import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
-import type { DataSchema } from './schema.js';
+import { asSchemaTypes, type DataSchema } from './schema.js';
 import { createStatistics, type DatasetStatistics } from './statistics.js';
 
 /** A chunk of rows and its part in the drift test. */
@@ -53,11 +53,14 @@ export async function validateChunks(chunks: AsyncIterable<BatchChunk> | Iterabl
   const windowReference = input.reference === 'window' ? createStatistics() : null;
   const all = input.collectAll === true ? createStatistics() : null;
   for await (const chunk of chunks) {
+    // The schema check reads the rows as they came (text where numbers belong is its to report); the rest reads them as the schema types them.
     checker.add(chunk.table);
-    for (const check of input.checks ?? []) check.add(chunk.table);
+    const table = asSchemaTypes(chunk.table, input.schema);
+    for (const check of input.checks ?? []) check.add(table);
+    // A proposed schema accepts the rows as they came.
     all?.add(chunk.table);
-    if (chunk.drift === 'current') current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
-    else if (chunk.drift === 'reference' && windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+    if (chunk.drift === 'current') current.add(input.derive ? await input.derive(table) : table);
+    else if (chunk.drift === 'reference' && windowReference !== null) windowReference.add(input.derive ? await input.derive(table) : table);
   }
   const currentStats = current.result();
   const reference = input.reference === 'window' ? windowReference!.result() : input.reference;

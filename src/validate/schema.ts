@@ -10,6 +10,7 @@
  * schema is inferred, reviewed like code, and errors by default when a batch breaks them
  * in more than `tolerance` of its values.
  */
+import { withColumnTypes } from '../data/infer.js';
 import type { ColumnType, Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { type ColumnStatistics, createStatistics, type DatasetStatistics, type NumericStatistics } from './statistics.js';
@@ -142,6 +143,15 @@ export interface InferOptions {
 
 /** Partitions a column must rise across before it counts as increasing: two are a coincidence. */
 const MIN_RISING_PARTITIONS = 3;
+
+/**
+ * `table` read as `schema` types its number and timestamp columns: a file whose writer typed
+ * one as text (a Parquet export's strings, a CSV column with an "N/A") is summarised as its
+ * numbers, the text that does not parse as nulls (the schema check reports it).
+ */
+export function asSchemaTypes(table: Table, schema: DataSchema): Table {
+  return withColumnTypes(table, new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : []))));
+}
 
 /**
  * Tracks, file by file (in the order files first appear: the partitions' dates), each number

@@ -17,7 +17,6 @@ import path from 'node:path';
 import type { CtConfig } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
-import { withColumnTypes } from '../data/infer.js';
 import { dateOfDay, dayNumber, listPartitions, type MissingDay, missingDays, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
@@ -48,7 +47,7 @@ import {
   profileOf,
   WEEKDAYS,
 } from './history.js';
-import { type AnomalyKind, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
+import { type AnomalyKind, asSchemaTypes, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
 import { createStatistics } from './statistics.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
@@ -643,7 +642,6 @@ async function computeEntry(
   });
   const numericShape = createNumericShape(quantities, config.label.column);
   const inputRepeats = createInputRepeats(config.label.column);
-  const typed = new Map(schema.columns.flatMap((c) => (c.type === 'number' || c.type === 'timestamp' ? [[c.name, c.type] as const] : [])));
   const entry = ({ categories, sketch, dependencies, orientations, labelGroups, effects, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
       format: 'ct-partition-profile',
@@ -661,7 +659,7 @@ async function computeEntry(
     for await (const raw of readChunksOf([p.file], readOptions)) {
       checker.add(raw);
       // The checker reports values of the wrong type; the profile reads the rest as the schema says.
-      const chunk = withColumnTypes(raw, typed);
+      const chunk = asSchemaTypes(raw, schema);
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);

@@ -10,6 +10,7 @@
  * formula. So a batch can be summarised per partition and summed later.
  */
 import { UserError } from '../errors.js';
+import { columnAs } from '../data/infer.js';
 import type { Column, ColumnType, Table } from '../data/table.js';
 import { createWholeNumberTally, QuantileSketch, type SketchJSON, WHOLE_NUMBER_LIMIT } from './sketch.js';
 import { MS_PER_DAY } from '../time.js';
@@ -89,7 +90,7 @@ export interface StatisticsAccumulator {
   /**
    * Adds a chunk. Columns are matched by name; a column absent from a chunk
    * simply has fewer rows (`count`). A column whose type differs from an
-   * earlier chunk's is a UserError.
+   * earlier chunk's is read as that type (`columnAs`): text that parses, else nulls.
    */
   add(table: Table): void;
   /** The statistics so far (a fresh object; adding more chunks afterwards is fine). */
@@ -436,10 +437,10 @@ export function createStatistics(): StatisticsAccumulator {
         if (acc === undefined) {
           acc = createColumnAccumulator(column.type);
           columns.set(column.name, acc);
-        } else if (acc.type !== column.type) {
-          throw new UserError(`column "${column.name}" is ${acc.type} in earlier rows but ${column.type} in later ones`);
         }
-        acc.add(column);
+        // A file typed otherwise (numbers written as text by an export) is summarised as the earlier rows' type;
+        // its values that are not of that type are the schema check's to report.
+        acc.add(columnAs(column, acc.type));
       }
       rows += table.rowCount;
     },

@@ -70,4 +70,25 @@ describe('readTables', () => {
     await expectUserError(() => readTables([a, c]), /column "x" is number in .*a\.csv but string in .*c\.csv/);
     await expectUserError(() => readTables([]), 'no data files to read');
   });
+
+  test('numbers written as text by one file (an export that typed them as strings) read as the other files\' numbers', async () => {
+    const a = join(dir, 'numbers.csv');
+    const text = join(dir, 'text.jsonl');
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(a, 'x,y\n1,u\n2,v\n');
+    writeFileSync(text, '{"x": "3", "y": "w"}\n{"x": "4", "y": "u"}\n');
+    writeFileSync(bad, '{"x": "5"}\n{"x": "late"}\n');
+    for (const files of [
+      [a, text],
+      [text, a],
+    ]) {
+      const table = await readTables(files);
+      const x = findColumn(table, 'x')!;
+      expect(x.type).toBe('number');
+      expect([0, 1, 2, 3].map((i) => valueAt(x, i)).sort()).toEqual([1, 2, 3, 4]);
+    }
+    // Text that is not all numbers is still a conflict, named with its first unreadable value, whichever file comes first.
+    await expectUserError(() => readTables([a, bad]), /column "x" is number in .*numbers\.csv but string in .*bad\.jsonl \(.*bad\.jsonl row 2: "late" is not a number\)/);
+    await expectUserError(() => readTables([bad, text, a]), /"late" is not a number/);
+  });
 });

@@ -16,6 +16,8 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { parse, stringify } from 'yaml';
 import { ct, root, shippedPartitions, smallConfig, tempRepo, writeConfig } from '../pipeline/repo.js';
 import { treeDigest } from '../helpers.js';
+import { readTable } from '../../src/data/read.js';
+import { findColumn, valueAt } from '../../src/data/table.js';
 
 const bin = path.join(root, 'bin/ct.js');
 const NEWEST = '2001-02-28';
@@ -288,6 +290,46 @@ describe('Parquet', () => {
     );
     const anomaly = expectAnomaly(repo, await ctCase(repo, ['validate', '--data', 'inc', '--json']), 'type_mismatch', 'distance');
     expect(anomaly).toMatchObject({ count: 60, examples: expect.arrayContaining([{ file: 'inc/2001-03-01.parquet', row: 1 }]) });
+  });
+});
+
+describe('Parquet partitions typed otherwise by their writer', () => {
+  it.concurrent('delay and distance written as text are read as their numbers: validated and trained on as the original', async () => {
+    const { repo } = copyRepo();
+    const original = await ctCase(repo, ['validate', '--json']);
+    expect(original.status).toBe(0);
+    const file = path.join(repo, `data/flights/${NEWEST}.parquet`);
+    const table = await readTable(file);
+    const values = (name: string): Array<string | number | boolean | null> =>
+      Array.from({ length: table.rowCount }, (_, i) => valueAt(findColumn(table, name)!, i));
+    parquetWriteFile({
+      filename: file,
+      columnData: [
+        { name: 'date', data: values('date').map((v) => new Date(v as string)), type: 'TIMESTAMP' },
+        ...['delay', 'distance', 'origin', 'destination'].map((name): ParquetColumn => ({ name, data: values(name).map(String), type: 'STRING' })),
+      ],
+    });
+    const text = await ctCase(repo, ['validate', '--json']);
+    expect({ status: text.status, stderr: text.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(valuesSeen(JSON.parse(text.stdout) as Json)).toEqual(valuesSeen(JSON.parse(original.stdout) as Json));
+    const run = await runCt(repo, ['run', '--json']);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    // The same values train the same model as production's, trained on the original file.
+    expect((JSON.parse(run.stdout) as Json).promotion).toMatchObject({
+      promoted: false,
+      unchanged: true,
+      reason: expect.stringContaining('identical to production'),
+    });
+  });
+
+  it.concurrent('distance as booleans beside partitions of numbers: a type_mismatch error naming the file, not a stopped tool', async () => {
+    const { repo } = copyRepo();
+    rmSync(path.join(repo, `data/flights/${NEWEST}.parquet`));
+    writeFlightsParquet(path.join(repo, `data/flights/${NEWEST}.parquet`), (columns) =>
+      columns.map((c) => (c.name === 'distance' ? { name: 'distance', data: Array.from(c.data, (_, i) => i % 2 === 0), type: 'BOOLEAN' } : c)),
+    );
+    const anomaly = expectAnomaly(repo, await ctCase(repo, ['validate', '--json']), 'type_mismatch', 'distance');
+    expect(anomaly.examples).toContainEqual({ file: `data/flights/${NEWEST}.parquet`, row: 1 });
   });
 });
 

@@ -192,10 +192,15 @@ describe('createStatistics (chunks)', () => {
     expect(columnStatistics(stats, 'a')!.numeric!.max).toBe(2);
   });
 
-  test('a column changing type between chunks is a user error', () => {
+  test("a column changing type between chunks is summarised as the earlier chunks' type (text parsed, else null)", () => {
     const acc = createStatistics();
-    acc.add(tableOf([numbers('a', [1])]));
-    expectUserError(() => acc.add(tableOf([strings('a', ['1'])])), /column "a" is number in earlier rows but string in later ones/);
+    acc.add(tableOf([numbers('a', [1]), strings('b', ['x'])]));
+    // A later file wrote the numbers as text, and the codes as numbers.
+    acc.add(tableOf([strings('a', ['2', 'late']), numbers('b', [7, 7])]));
+    const stats = acc.result();
+    expect(columnStatistics(stats, 'a')).toMatchObject({ type: 'number', count: 3, nulls: 1 });
+    expect(columnStatistics(stats, 'a')!.numeric!.max).toBe(2);
+    expect(columnStatistics(stats, 'b')!.categorical!.frequencies).toEqual({ '7': 2, x: 1 });
   });
 
   test('the sample stops at 1000 finite values, value counts at 20 distinct values', () => {

@@ -144,6 +144,206 @@ function findRepositoryRoot(dir) {
   }
 }
 
+// src/data/table.ts
+function stringColumnOf(name, rows, keyAt) {
+  const codes = new Int32Array(rows);
+  const dictionary = [];
+  const index = /* @__PURE__ */ new Map();
+  let nulls = null;
+  for (let i = 0; i < rows; i++) {
+    const key = keyAt(i);
+    if (key === null) {
+      codes[i] = -1;
+      (nulls ??= new Uint8Array(rows))[i] = 1;
+      continue;
+    }
+    let code = index.get(key);
+    if (code === void 0) {
+      code = dictionary.length;
+      dictionary.push(key);
+      index.set(key, code);
+    }
+    codes[i] = code;
+  }
+  return { type: "string", name, codes, dictionary, nulls };
+}
+function codesAsText(column) {
+  return stringColumnOf(column.name, column.values.length, (i) => Number.isNaN(column.values[i]) ? null : String(column.values[i]));
+}
+function booleansAsText(column) {
+  return stringColumnOf(column.name, column.values.length, (i) => isNull(column, i) ? null : column.values[i] === 1 ? "true" : "false");
+}
+function numberColumnOf(name, values) {
+  const out = Float64Array.from(values);
+  let nulls = null;
+  for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) (nulls ??= new Uint8Array(out.length))[i] = 1;
+  return { type: "number", name, values: out, nulls };
+}
+function findColumn(table, name) {
+  return table.columns.find((c) => c.name === name);
+}
+function isNull(column, i) {
+  return column.nulls !== null && column.nulls[i] === 1;
+}
+function nullCount(column) {
+  if (column.nulls === null) return 0;
+  let n = 0;
+  for (let i = 0; i < column.nulls.length; i++) n += column.nulls[i];
+  return n;
+}
+function columnLength(column) {
+  return column.type === "string" ? column.codes.length : column.values.length;
+}
+function valueAt(column, i) {
+  if (isNull(column, i)) return null;
+  switch (column.type) {
+    case "string":
+      return column.dictionary[column.codes[i]] ?? null;
+    case "boolean":
+      return column.values[i] === 1;
+    case "timestamp":
+      return new Date(column.values[i]).toISOString();
+    case "number":
+      return column.values[i];
+  }
+}
+function locateRow(table, row) {
+  let lo = 0;
+  let hi = table.sources.length - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const s = table.sources[mid];
+    if (row < s.start) hi = mid - 1;
+    else if (row >= s.start + s.rows) lo = mid + 1;
+    else return { file: s.file, row: row - s.start + (s.offset ?? 0) + 1 };
+  }
+  return { file: "(unknown)", row: row + 1 };
+}
+function takeRows(table, rows) {
+  const n = rows.length;
+  const columns = table.columns.map((c) => {
+    const nulls = c.nulls === null ? null : new Uint8Array(n);
+    if (nulls !== null) for (let i = 0; i < n; i++) nulls[i] = c.nulls[rows[i]];
+    switch (c.type) {
+      case "string": {
+        const codes = new Int32Array(n);
+        for (let i = 0; i < n; i++) codes[i] = c.codes[rows[i]];
+        return { ...c, codes, nulls };
+      }
+      case "boolean": {
+        const values = new Uint8Array(n);
+        for (let i = 0; i < n; i++) values[i] = c.values[rows[i]];
+        return { ...c, values, nulls };
+      }
+      default: {
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) values[i] = c.values[rows[i]];
+        return { ...c, values, nulls };
+      }
+    }
+  });
+  return { rowCount: n, columns, sources: remapSources(table, rows) };
+}
+function remapSources(table, rows) {
+  const out = [];
+  let current = null;
+  for (let i = 0; i < rows.length; i++) {
+    const at = locateRow(table, rows[i]);
+    if (current !== null && current.file === at.file) current.rows++;
+    else {
+      current = { file: at.file, start: i, rows: 1 };
+      if (at.row > 1) current.offset = at.row - 1;
+      out.push(current);
+    }
+  }
+  return out;
+}
+function sliceRows(table, start, end) {
+  if (!(start >= 0 && start <= end && end <= table.rowCount)) {
+    throw new RangeError(`rows ${start}..${end} are outside a table of ${table.rowCount} rows`);
+  }
+  const columns = table.columns.map((c) => {
+    const nulls = c.nulls === null ? null : c.nulls.subarray(start, end);
+    return c.type === "string" ? { ...c, codes: c.codes.subarray(start, end), nulls } : { ...c, values: c.values.subarray(start, end), nulls };
+  });
+  const sources = [];
+  for (const s of table.sources) {
+    const from = Math.max(s.start, start);
+    const to = Math.min(s.start + s.rows, end);
+    if (to <= from) continue;
+    sources.push({ file: s.file, start: from - start, rows: to - from, offset: (s.offset ?? 0) + from - s.start });
+  }
+  return { rowCount: end - start, columns, sources };
+}
+function concatTables(tables) {
+  if (tables.length === 0) return { rowCount: 0, columns: [], sources: [] };
+  if (tables.length === 1) return tables[0];
+  const first = tables[0];
+  const rowCount = tables.reduce((s, t) => s + t.rowCount, 0);
+  const columns = first.columns.map((c0) => {
+    const parts = tables.map((t) => {
+      const c = findColumn(t, c0.name);
+      if (c === void 0) throw new Error(`column "${c0.name}" is missing from one of the tables`);
+      if (c.type !== c0.type) throw new Error(`column "${c0.name}" is ${c0.type} in one table and ${c.type} in another`);
+      return c;
+    });
+    const anyNulls = parts.some((p) => p.nulls !== null);
+    const nulls = anyNulls ? new Uint8Array(rowCount) : null;
+    let offset = 0;
+    if (c0.type === "string") {
+      const dictionary = [];
+      const index = /* @__PURE__ */ new Map();
+      const codes = new Int32Array(rowCount);
+      for (const p of parts) {
+        const remap = p.dictionary.map((s) => {
+          let k = index.get(s);
+          if (k === void 0) {
+            k = dictionary.length;
+            dictionary.push(s);
+            index.set(s, k);
+          }
+          return k;
+        });
+        for (let i = 0; i < p.codes.length; i++) {
+          const code = p.codes[i];
+          codes[offset + i] = code < 0 ? -1 : remap[code];
+        }
+        if (nulls !== null && p.nulls !== null) nulls.set(p.nulls, offset);
+        offset += p.codes.length;
+      }
+      return { type: "string", name: c0.name, codes, dictionary, nulls };
+    }
+    const values = c0.type === "boolean" ? new Uint8Array(rowCount) : new Float64Array(rowCount);
+    for (const p of parts) {
+      values.set(p.values, offset);
+      if (nulls !== null && p.nulls !== null) nulls.set(p.nulls, offset);
+      offset += p.values.length;
+    }
+    return { type: c0.type, name: c0.name, values, nulls };
+  });
+  const sources = [];
+  let start = 0;
+  for (const t of tables) {
+    for (const s of t.sources) {
+      const source = { file: s.file, start: start + s.start, rows: s.rows };
+      sources.push(s.offset === void 0 ? source : { ...source, offset: s.offset });
+    }
+    start += t.rowCount;
+  }
+  return { rowCount, columns, sources };
+}
+function nullColumn(name, type, rows) {
+  const nulls = new Uint8Array(rows).fill(1);
+  switch (type) {
+    case "string":
+      return { type, name, codes: new Int32Array(rows).fill(-1), dictionary: [], nulls };
+    case "boolean":
+      return { type, name, values: new Uint8Array(rows), nulls };
+    default:
+      return { type, name, values: new Float64Array(rows).fill(NaN), nulls };
+  }
+}
+
 // src/time.ts
 var MS_PER_MINUTE = 6e4;
 var MS_PER_HOUR = 36e5;
@@ -200,6 +400,20 @@ export {
   sha256Of,
   appendJobSummary,
   findRepositoryRoot,
+  stringColumnOf,
+  codesAsText,
+  booleansAsText,
+  numberColumnOf,
+  findColumn,
+  isNull,
+  nullCount,
+  columnLength,
+  valueAt,
+  locateRow,
+  takeRows,
+  sliceRows,
+  concatTables,
+  nullColumn,
   MS_PER_MINUTE,
   MS_PER_HOUR,
   MS_PER_DAY,

@@ -1,7 +1,6 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   MODULE_FILE,
-  findColumn,
   tf_exports,
   version
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
@@ -9,6 +8,7 @@ import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
+  findColumn,
   isoWeekday,
   sha256File,
   wallClock,

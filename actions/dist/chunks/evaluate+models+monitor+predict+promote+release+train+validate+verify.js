@@ -11,11 +11,16 @@ import {
   MS_PER_MINUTE,
   UserError,
   appendJobSummary,
+  columnLength,
   explainFileSystemError,
   findRepositoryRoot,
+  isNull,
   isTimeZone,
   isUserError,
-  isoWeekday
+  isoWeekday,
+  nullColumn,
+  stringColumnOf,
+  valueAt
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   GUARD_METRICS,
@@ -14774,18 +14779,30 @@ function withColumnTypes(table, types) {
   if (!table.columns.some((c) => c.type === "string" && types.has(c.name))) return table;
   const columns = table.columns.map((column) => {
     const type = types.get(column.name);
-    if (column.type !== "string" || type === void 0) return column;
-    const parsed = column.dictionary.map((text) => parseTextAs(type, text));
-    const values = new Float64Array(column.codes.length).fill(NaN);
-    const nulls = new Uint8Array(column.codes.length);
-    for (let i = 0; i < values.length; i++) {
-      const code = column.codes[i];
-      if (code >= 0) values[i] = parsed[code];
-      if (Number.isNaN(values[i])) nulls[i] = 1;
-    }
-    return { type, name: column.name, values, nulls };
+    return column.type !== "string" || type === void 0 ? column : columnAs(column, type);
   });
   return { ...table, columns };
+}
+function columnAs(column, type) {
+  if (column.type === type) return column;
+  const rows = columnLength(column);
+  if (type === "string") return stringColumnOf(column.name, rows, (i) => isNull(column, i) ? null : String(valueAt(column, i)));
+  if (column.type !== "string") return nullColumn(column.name, type, rows);
+  const parsed = column.dictionary.map((text) => type === "boolean" ? parseBooleanText(text) : parseTextAs(type, text));
+  const values = type === "boolean" ? new Uint8Array(rows) : new Float64Array(rows).fill(NaN);
+  const nulls = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const code = column.codes[i];
+    const x = code < 0 ? NaN : parsed[code];
+    if (Number.isNaN(x)) nulls[i] = 1;
+    else values[i] = x;
+  }
+  return { type, name: column.name, values, nulls };
+}
+function parseBooleanText(text) {
+  const bytes = Buffer.from(text.trim());
+  const b = parseBooleanBytes(bytes, 0, bytes.length);
+  return b < 0 ? NaN : b;
 }
 
 // src/data/partitions.ts
@@ -15763,10 +15780,8 @@ function createStatistics() {
         if (acc === void 0) {
           acc = createColumnAccumulator(column.type);
           columns.set(column.name, acc);
-        } else if (acc.type !== column.type) {
-          throw new UserError(`column "${column.name}" is ${acc.type} in earlier rows but ${column.type} in later ones`);
         }
-        acc.add(column);
+        acc.add(columnAs(column, acc.type));
       }
       rows += table.rowCount;
     },
@@ -15892,6 +15907,9 @@ var DEFAULT_SEVERITY = {
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;
 var MIN_RISING_PARTITIONS = 3;
+function asSchemaTypes(table, schema) {
+  return withColumnTypes(table, new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : [])));
+}
 function createPartitionRanges() {
   const perColumn = /* @__PURE__ */ new Map();
   return {
@@ -17200,7 +17218,7 @@ export {
   parseTimestampBytes,
   parseTimestampString,
   parseTextAs,
-  withColumnTypes,
+  columnAs,
   listPartitions,
   selectWindow,
   newestDays,
@@ -17219,6 +17237,7 @@ export {
   quantile,
   DEFAULT_SEVERITY,
   DEFAULT_CONSTRAINT_TOLERANCE,
+  asSchemaTypes,
   createSchemaInference,
   parseSchema,
   boundValue,

@@ -1,13 +1,6 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   artifactPaths,
-  concatTables,
-  findColumn,
-  locateRow,
-  nullColumn,
-  nullCount,
-  sliceRows,
-  stringColumnOf,
   tf_exports
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -28,6 +21,7 @@ import {
   boundValue,
   checkedChunkRows,
   checkedDays,
+  columnAs,
   countLineBreaks,
   dateOfDay,
   dayNumber,
@@ -69,10 +63,17 @@ import {
 import {
   MS_PER_DAY,
   UserError,
+  concatTables,
   faultPoint,
+  findColumn,
+  locateRow,
+  nullColumn,
+  nullCount,
   readJson,
   sha256File,
   sleepSync,
+  sliceRows,
+  stringColumnOf,
   writeFileAtomic,
   writeJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -8944,18 +8945,24 @@ async function readTables(files, options = {}) {
 }
 function alignTables(tables) {
   const types = /* @__PURE__ */ new Map();
-  for (const table of tables) {
+  tables.forEach((table, t) => {
     for (const column of table.columns) {
       if (nullCount(column) === table.rowCount) continue;
       const seen = types.get(column.name);
       const file = table.sources[0]?.file ?? "(table)";
       if (seen === void 0) types.set(column.name, { type: column.type, file, table, column });
       else if (seen.type !== column.type) {
-        const where = unreadableValue(column, table, seen.type) ?? unreadableValue(seen.column, seen.table, column.type);
+        if (column.type === "string" && unreadableValue(column, table, seen.type) === null) continue;
+        const earlier = seen.type === "string" ? unreadableText(tables.slice(0, t), column.name, column.type) : void 0;
+        if (earlier === null) {
+          types.set(column.name, { type: column.type, file, table, column });
+          continue;
+        }
+        const where = unreadableValue(column, table, seen.type) ?? earlier ?? void 0;
         throw new UserError(`column "${column.name}" is ${seen.type} in ${seen.file} but ${column.type} in ${file}${where === void 0 ? "" : ` (${where})`}`);
       }
     }
-  }
+  });
   const names = [];
   for (const table of tables) {
     for (const column of table.columns) {
@@ -8969,10 +8976,18 @@ function alignTables(tables) {
       const type = types.get(name).type;
       const column = table.columns.find((c) => c.name === name);
       if (column !== void 0 && column.type === type) return column;
-      return nullColumn(name, type, table.rowCount);
+      return column !== void 0 && column.type === "string" ? columnAs(column, type) : nullColumn(name, type, table.rowCount);
     });
     return { ...table, columns };
   });
+}
+function unreadableText(tables, name, type) {
+  for (const table of tables) {
+    const column = table.columns.find((c) => c.name === name);
+    const where = column === void 0 ? void 0 : unreadableValue(column, table, type);
+    if (typeof where === "string") return where;
+  }
+  return null;
 }
 function unreadableValue(column, table, type) {
   if (column.type !== "string" || type === "string") return void 0;
@@ -8983,7 +8998,7 @@ function unreadableValue(column, table, type) {
     return parseBooleanBytes(bytes, 0, bytes.length) >= 0;
   });
   const row = column.codes.findIndex((code) => code >= 0 && !readable[code]);
-  if (row < 0) return void 0;
+  if (row < 0) return null;
   const at = locateRow(table, row);
   const what = type === "timestamp" ? "a date or time" : type === "number" ? "a number" : "true or false";
   return `${at.file} row ${at.row}: ${JSON.stringify(column.dictionary[column.codes[row]].slice(0, 80))} is not ${what}`;

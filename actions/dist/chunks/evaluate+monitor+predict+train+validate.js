@@ -30,16 +30,12 @@ import {
   readParquetChunks
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  findColumn,
-  locateRow,
-  valueAt
-} from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
-import {
   DATA_EXTENSIONS,
   DEFAULT_SEVERITY,
   QuantileSketch,
   SAMPLE_LIMIT,
   asRemote,
+  asSchemaTypes,
   assertDataFile,
   createStatistics,
   displayPath,
@@ -53,7 +49,10 @@ import {
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
-  readJson
+  findColumn,
+  locateRow,
+  readJson,
+  valueAt
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/features/domain.ts
@@ -586,10 +585,11 @@ async function validateChunks(chunks, input) {
   const all = input.collectAll === true ? createStatistics() : null;
   for await (const chunk of chunks) {
     checker.add(chunk.table);
-    for (const check of input.checks ?? []) check.add(chunk.table);
+    const table = asSchemaTypes(chunk.table, input.schema);
+    for (const check of input.checks ?? []) check.add(table);
     all?.add(chunk.table);
-    if (chunk.drift === "current") current.add(input.derive ? await input.derive(chunk.table) : chunk.table);
-    else if (chunk.drift === "reference" && windowReference !== null) windowReference.add(input.derive ? await input.derive(chunk.table) : chunk.table);
+    if (chunk.drift === "current") current.add(input.derive ? await input.derive(table) : table);
+    else if (chunk.drift === "reference" && windowReference !== null) windowReference.add(input.derive ? await input.derive(table) : table);
   }
   const currentStats = current.result();
   const reference = input.reference === "window" ? windowReference.result() : input.reference;

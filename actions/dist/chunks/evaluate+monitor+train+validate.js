@@ -37,20 +37,12 @@ import {
   verifiedProductionDir
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  artifactPaths,
-  booleansAsText,
-  codesAsText,
-  findColumn,
-  isNull,
-  locateRow,
-  numberColumnOf,
-  stringColumnOf,
-  takeRows,
-  valueAt
+  artifactPaths
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   DEFAULT_SEVERITY,
   QuantileSketch,
+  asSchemaTypes,
   createSchemaInference,
   createStatistics,
   dateOfDay,
@@ -63,16 +55,24 @@ import {
   parseStatistics,
   quantile,
   valueCount,
-  widenSchema,
-  withColumnTypes
+  widenSchema
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   MS_PER_DAY,
   MS_PER_HOUR,
   UserError,
+  booleansAsText,
+  codesAsText,
+  findColumn,
+  isNull,
   isUserError,
   isoWeekday,
+  locateRow,
+  numberColumnOf,
   readJson,
+  stringColumnOf,
+  takeRows,
+  valueAt,
   wallClock,
   writeFileAtomic,
   writeJson
@@ -2164,7 +2164,6 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   });
   const numericShape = createNumericShape(quantities, config.label.column);
   const inputRepeats = createInputRepeats(config.label.column);
-  const typed = new Map(schema.columns.flatMap((c) => c.type === "number" || c.type === "timestamp" ? [[c.name, c.type]] : []));
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
@@ -2181,7 +2180,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
       checker.add(raw);
-      const chunk = withColumnTypes(raw, typed);
+      const chunk = asSchemaTypes(raw, schema);
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);

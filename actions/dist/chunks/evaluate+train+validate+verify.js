@@ -10,12 +10,12 @@ import {
   timePart
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
-  findColumn,
-  isNull,
   splitMeasured
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  UserError
+  UserError,
+  findColumn,
+  isNull
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   GUARD_METRICS,

@@ -80,7 +80,6 @@ import {
   MODULE_FILE,
   artifactPaths,
   modelFiles,
-  takeRows,
   tf_exports,
   version
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
@@ -96,6 +95,7 @@ import {
   UserError,
   faultPoint,
   readJson,
+  takeRows,
   writeJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {

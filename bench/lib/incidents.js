@@ -295,6 +295,16 @@ export const INCIDENTS = {
       return { rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = 0)), description: `delay set to 0 on ${touchedText(rows, severity)}` };
     },
   },
+  label_offset: {
+    severities: [1],
+    summary: 'label offset: delay counted from another reference point, 15 minutes later on every row (a changed definition upstream)',
+    apply(rows) {
+      return {
+        rows: rows.map((r) => ({ ...r, delay: r.delay === null ? null : r.delay + 15 })),
+        description: `delay + 15 on all ${n(rows.length)} rows`,
+      };
+    },
+  },
   label_sign_flip: {
     severities: STANDARD,
     summary: 'label sign flipped: delay negated (early and late swapped by a changed definition)',

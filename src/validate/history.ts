@@ -17,6 +17,7 @@ import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffect
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
+import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
@@ -380,6 +381,8 @@ export interface HistoryOptions {
   maxRowDrop: number;
   /** The label's column as profiled: the derived one (its mean is the label rate), or a multiclass label's own. */
   labelColumn: string;
+  /** The number column a classification label is read off by a threshold (`delay` of `delay > 15`): its level for its spread is judged as the label's mix is. */
+  labelSource?: string;
   /**
    * Robust z-score beyond which a classification label's mix (its rate, the shares of its
    * classes) outside the range of every earlier day is an error; null to judge it like any
@@ -468,7 +471,7 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.endsWith('.resolution')) return 0.05;
   if (metric.startsWith('model.')) return 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
-  if (statistic === 'mean' || /^q\d\d$/.test(statistic)) {
+  if (statistic === 'mean' || statistic === 'levelShift' || /^q\d\d$/.test(statistic)) {
     const column = metric.slice(0, metric.lastIndexOf('.'));
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x): x is number => Number.isFinite(x));
     if (stds.length > 0) {
@@ -700,7 +703,23 @@ export function compareWithHistory(
       ...effectMetrics(h.effects, effects, true),
     },
   }));
+  if (options.labelSource !== undefined) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
   return judge(newestMetrics, historyMetrics, newest, options);
+}
+
+/** Each day's level of `column` for its spread (`levelShifts`), added to its metrics. */
+function addLevelShifts(newest: Record<string, number>, history: ReadonlyArray<{ metrics: Record<string, number> }>, column: string): void {
+  const shifts = levelShifts(
+    newest,
+    history.map((h) => h.metrics),
+    column,
+  );
+  if (shifts === null) return;
+  const metric = levelShiftMetric(column);
+  newest[metric] = shifts.newest;
+  shifts.history.forEach((v, i) => {
+    if (v !== undefined) history[i]!.metrics[metric] = v;
+  });
 }
 
 /**
@@ -774,7 +793,7 @@ function judge(
         ? 'partition_rows'
         : metric.startsWith('model.') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
-          : column === options.labelColumn || metric.endsWith('.absentLabelShare')
+          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || metric.endsWith('.levelShift')
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
@@ -793,9 +812,11 @@ function judge(
  * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
  * its share of zeros), a multiclass label's distance from its usual mix and its top class's
  * share, a class every earlier day had gone (every label 0 on a day of a rare positive
- * class). Relabelled rows move nothing else that the history can see.
+ * class), and the level of the number a label is read off for its spread. Relabelled rows
+ * move nothing else that the history can see.
  */
-function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn'>): boolean {
+function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn' | 'labelSource'>): boolean {
+  if (options.labelSource !== undefined && metric === levelShiftMetric(options.labelSource)) return true;
   const dot = metric.lastIndexOf('.');
   return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(metric.slice(dot + 1));
 }
@@ -863,6 +884,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   const words: Record<string, string> = {
     nullRate: 'share of nulls',
     mean: 'mean',
+    levelShift:
+      "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
     std: 'standard deviation',
     q05: '5th percentile',
     q25: '25th percentile',

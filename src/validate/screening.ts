@@ -235,6 +235,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
+    ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     accepted,
   };
@@ -389,7 +390,7 @@ async function verdictOf(
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
  * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects).
  */
-const VERDICT_FORMAT = 5;
+const VERDICT_FORMAT = 6;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -6,6 +6,7 @@ import { createDependencies } from '../../src/validate/dependencies.js';
 import {
   BROKEN_SIGNAL,
   compareWithHistory,
+  describeMetric,
   createRelations,
   findingMessage,
   HELD_SIGNAL,
@@ -619,5 +620,37 @@ describe('flags (true/false columns) group and key rows as categories do', () =>
   test('a score shuffled within the day loses its relation to the flag', () => {
     const metrics = compareWithHistory(payments(21, { riskShuffled: true }), days, options).map((f) => f.metric);
     expect(metrics).toContain('risk|card_present.signal');
+  });
+});
+
+describe('the level of the number a threshold label is read off', () => {
+  /** Days whose delays' level rises with their spread (storms), the newest with `shift` added to every delay. */
+  function days(newestStd: number, shift: number): PartitionProfile[] {
+    const all = history(42);
+    all.push(day(42));
+    all.forEach((p, i) => {
+      const std = i === 42 ? newestStd : 22 + ((i * 11) % 23);
+      const iqr = 0.55 * std + ((i * 5) % 7) * 0.3;
+      const mean = -6 + 0.45 * std + 0.1 * iqr + Math.sin(i * 2.3) * 0.8 + (i === 42 ? shift : 0);
+      Object.assign(p.metrics, { 'delay.mean': mean, 'delay.std': std, 'delay.q25': mean - 0.6 * iqr, 'delay.q75': mean + 0.4 * iqr });
+    });
+    return all;
+  }
+  const withSource = { ...options, labelSource: 'delay' };
+
+  it('every delay 15 minutes later is a label_rate error, judged by the label threshold', () => {
+    const all = days(30, 15);
+    const finding = compareWithHistory(all.at(-1)!, all, withSource).find((f) => f.metric === 'delay.levelShift');
+    expect(finding).toMatchObject({ kind: 'label_rate', column: 'delay' });
+    expect(finding!.value).toBeGreaterThan(13);
+    expect(finding!.score).toBeGreaterThan(options.labelMixThreshold!);
+    expect(describeMetric(finding!, 'delay > 15')).toContain('every value moved by one amount');
+    // Without a label read off the column, its level is not judged this way.
+    expect(compareWithHistory(all.at(-1)!, all, options).some((f) => f.metric === 'delay.levelShift')).toBe(false);
+  });
+
+  it('a storm beyond every earlier day, its level risen with its spread, is not', () => {
+    const all = days(60, 0);
+    expect(compareWithHistory(all.at(-1)!, all, withSource).filter((f) => f.metric === 'delay.levelShift')).toEqual([]);
   });
 });

@@ -884,6 +884,71 @@ function labelGroupMetrics(own, pool) {
   return out;
 }
 
+// src/validate/level-shift.ts
+var MIN_FIT_DAYS = 10;
+function levelShiftMetric(column) {
+  return `${column}.levelShift`;
+}
+function point(metrics, column) {
+  const mean = metrics[`${column}.mean`];
+  const std = metrics[`${column}.std`];
+  const q25 = metrics[`${column}.q25`];
+  const q75 = metrics[`${column}.q75`];
+  if (![mean, std, q25, q75].every((v) => v !== void 0 && Number.isFinite(v))) return null;
+  return { x: [1, std, q75 - q25], y: mean };
+}
+function fit(points) {
+  const k = points[0].x.length;
+  const a = Array.from({ length: k }, () => new Array(k + 1).fill(0));
+  for (const { x, y } of points) {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) a[i][j] += x[i] * x[j];
+      a[i][k] += x[i] * y;
+    }
+  }
+  const tolerance = 1e-9 * Math.max(...a.map((row, i) => Math.abs(row[i])));
+  for (let c = 0; c < k; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) pivot = r;
+    if (!(Math.abs(a[pivot][c]) > tolerance)) return null;
+    [a[c], a[pivot]] = [a[pivot], a[c]];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+    }
+  }
+  return a.map((row, i) => row[k] / row[i]);
+}
+function residual(p, b) {
+  return p.y - p.x.reduce((s, v, i) => s + v * b[i], 0);
+}
+function levelShifts(newest, history, column) {
+  const own = point(newest, column);
+  const points = history.map((h) => point(h, column));
+  const usable = points.filter((p) => p !== null);
+  if (own === null || usable.length < MIN_FIT_DAYS + 3) return null;
+  for (const keep of REGRESSORS) {
+    const pick = (p) => ({ x: keep.map((k) => p.x[k]), y: p.y });
+    const picked = usable.map(pick);
+    const all = fit(picked);
+    if (all === null) continue;
+    const history2 = points.map((p) => {
+      if (p === null) return void 0;
+      const left = usable.indexOf(p);
+      const b = fit(picked.filter((_, j) => j !== left));
+      return b === null ? void 0 : residual(picked[left], b);
+    });
+    return { newest: residual(pick(own), all), history: history2 };
+  }
+  return null;
+}
+var REGRESSORS = [
+  [0, 1, 2],
+  [0, 1],
+  [0, 2]
+];
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -1110,7 +1175,7 @@ function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".resolution")) return 0.05;
   if (metric.startsWith("model.")) return 5e-3;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
-  if (statistic === "mean" || /^q\d\d$/.test(statistic)) {
+  if (statistic === "mean" || statistic === "levelShift" || /^q\d\d$/.test(statistic)) {
     const column = metric.slice(0, metric.lastIndexOf("."));
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x) => Number.isFinite(x));
     if (stds.length > 0) {
@@ -1269,7 +1334,21 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...effectMetrics(h.effects, effects, true)
     }
   }));
+  if (options.labelSource !== void 0) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
   return judge(newestMetrics, historyMetrics, newest, options);
+}
+function addLevelShifts(newest, history, column) {
+  const shifts = levelShifts(
+    newest,
+    history.map((h) => h.metrics),
+    column
+  );
+  if (shifts === null) return;
+  const metric = levelShiftMetric(column);
+  newest[metric] = shifts.newest;
+  shifts.history.forEach((v, i) => {
+    if (v !== void 0) history[i].metrics[metric] = v;
+  });
 }
 function judge(newestMetrics, historyMetrics, newest, options) {
   const weekday = weekdayOf(newest.date);
@@ -1311,7 +1390,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || metric.endsWith(".levelShift") ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
     if (weekdayRows !== null && value >= low) {
@@ -1324,6 +1403,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
 function isLabelMix(metric, options) {
+  if (options.labelSource !== void 0 && metric === levelShiftMetric(options.labelSource)) return true;
   const dot = metric.lastIndexOf(".");
   return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(metric.slice(dot + 1));
 }
@@ -1367,6 +1447,7 @@ function describeMetric(finding, labelText) {
   const words = {
     nullRate: "share of nulls",
     mean: "mean",
+    levelShift: "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
     std: "standard deviation",
     q05: "5th percentile",
     q25: "25th percentile",
@@ -1870,6 +1951,7 @@ async function screenPartitions(input) {
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
+    ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     accepted
   };
@@ -1990,7 +2072,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 5;
+var VERDICT_FORMAT = 6;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

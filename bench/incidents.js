@@ -5,7 +5,7 @@
  *   npm run build && npm run bench -- incidents [--quick] [--days N] [--kinds a,b] [--runs 5] [--replay] [--keep]
  *       [--only incidents,false-alarms,overhead,replay [--merge]] [--replay-to YYYY-MM-DD] [--replay-severity 1]
  *
- * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 46 realistic
+ * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 47 realistic
  * ways (unit changes, sign flips, partial and truncated uploads, stale copies, misaligned
  * labels, encoding damage, renamed columns, ...), each at the share of rows it touches
  * (0.01, 0.1, 1.0 where that makes sense). Every measurement runs the real CLI
@@ -346,6 +346,7 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
     const clean = readFileSync(dayFile(DAYS, day), 'utf8');
     const rows = parseCsv(clean);
     const previousDayRows = parseCsv(readFileSync(dayFile(DAYS, addDays(day, -1)), 'utf8'));
+    const twoWeeksBeforeRows = parseCsv(readFileSync(dayFile(DAYS, addDays(day, -14)), 'utf8'));
     const history = daysBetween('2001-01-01', addDays(day, -1));
     const filesDir = join(work, `files-${day}`);
     mkdirSync(filesDir, { recursive: true });
@@ -353,7 +354,7 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
     const planned = [];
     for (const kind of kinds) {
       for (const severity of INCIDENTS[kind].severities.filter(severityFilter)) {
-        const made = incidentFile(kind, rows, { severity, seed: seedOf(kind, severity, day), previousDayRows });
+        const made = incidentFile(kind, rows, { severity, seed: seedOf(kind, severity, day), previousDayRows, twoWeeksBeforeRows });
         const id = `${kind}@${severity}`;
         const file = join(filesDir, `${id}.csv`);
         writeFileSync(file, made.bytes);
@@ -477,6 +478,7 @@ async function measureReplay(work, kinds, severity, to = REPLAY.to, update = fal
       severity: s,
       seed: seedOf(kind, s, day, 'replay'),
       previousDayRows: parseCsv(readFileSync(dayFile(DAYS, addDays(day, -1)), 'utf8')),
+      twoWeeksBeforeRows: parseCsv(readFileSync(dayFile(DAYS, addDays(day, -14)), 'utf8')),
     });
     writeFileSync(join(incidentsDir, `${day}.csv`), made.bytes);
     injected.push({ step: steps[i], day, kind, severity: s, description: made.description });

@@ -9,6 +9,8 @@ export interface IncidentOptions {
   seed: number;
   /** The clean rows of the day before (stale copies). */
   previousDayRows: Row[];
+  /** The clean rows of the same weekday two weeks before (a stale copy of an older extract). */
+  twoWeeksBeforeRows?: Row[];
 }
 
 export type IncidentResult = { rows: Row[]; columns?: string[]; description: string } | { text: string; encoding?: 'utf16le'; description: string };

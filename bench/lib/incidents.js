@@ -7,13 +7,14 @@
  * `delay > 15`) and `distance` (miles) numbers, `origin` and `destination` IATA codes; a
  * missing value is `null`.
  *
- * Each incident is a pure function `(rows, { severity, seed, previousDayRows }) -> result`
+ * Each incident is a pure function `(rows, { severity, seed, previousDayRows, twoWeeksBeforeRows }) -> result`
  * where `result` is `{ rows, description }` (plain objects; written by `toCsv`, the columns
  * those of the first row) or `{ text, description }` where the failure is about the bytes
  * of the file (`encoding: 'utf16le'` when the text must be written in UTF-16). The input
  * rows are never changed. `severity` is the share of rows touched (0.01, 0.1, 1.0 where that
  * makes sense; kinds that are whole-file by nature have only 1.0); `seed` makes the choice
- * of rows deterministic; `previousDayRows` are the clean rows of the day before (stale copies).
+ * of rows deterministic; `previousDayRows` and `twoWeeksBeforeRows` are the clean rows of the day before and of
+ * the same weekday two weeks before (stale copies).
  * `incidentFile(kind, rows, options)` gives the bytes of the partition to write.
  */
 
@@ -267,6 +268,18 @@ export const INCIDENTS = {
       return {
         rows: previousDayRows.map((r) => ({ ...r, date: `${today}${r.date.slice(10)}` })),
         description: `the previous day's ${n(previousDayRows.length)} rows with their dates moved to ${today}`,
+      };
+    },
+  },
+  stale_copy_two_weeks: {
+    severities: [1],
+    summary: "stale copy: the same weekday two weeks before delivered as today's, dates moved (a cached extract served again)",
+    apply(rows, { twoWeeksBeforeRows }) {
+      if (twoWeeksBeforeRows === undefined) throw new Error('stale_copy_two_weeks needs the rows of two weeks before (twoWeeksBeforeRows)');
+      const today = dayOf(rows);
+      return {
+        rows: twoWeeksBeforeRows.map((r) => ({ ...r, date: `${today}${r.date.slice(10)}` })),
+        description: `the ${n(twoWeeksBeforeRows.length)} rows of ${dayOf(twoWeeksBeforeRows)} with their dates moved to ${today}`,
       };
     },
   },

@@ -202,11 +202,14 @@ export function sketchSimilarity(a: readonly number[], b: readonly number[]): nu
   return both / union.length;
 }
 
-/** Highest similarity of a day's rows to any of the (up to) 7 days before it in `earlier`. */
+/** Days before a partition its rows are compared with for a copy: four weeks, so last week's or last month's same weekday re-sent is found too. */
+const COPY_DAYS = 28;
+
+/** Highest similarity of a day's rows to any of the (up to) {@link COPY_DAYS} days before it in `earlier`. */
 function copySimilarity(p: PartitionProfile, earlier: readonly PartitionProfile[]): number | null {
   if (p.sketch === undefined || p.sketch.length === 0) return null;
   let best: number | null = null;
-  for (const e of earlier.filter((d) => d.date < p.date).slice(-7)) {
+  for (const e of earlier.filter((d) => d.date < p.date).slice(-COPY_DAYS)) {
     if (e.sketch === undefined || e.sketch.length === 0) continue;
     best = Math.max(best ?? 0, sketchSimilarity(p.sketch, e.sketch));
   }
@@ -869,7 +872,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   if (metric === 'duplicates.share') return 'share of rows that repeat an earlier row';
   if (metric === 'duplicates.inputShare')
     return `share of rows that repeat an earlier row in every column but the label, ${labelText} (the same example sent twice, with another label?)`;
-  if (metric === 'copy.similarity') return 'similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)';
+  if (metric === 'copy.similarity') return `similarity of its rows to those of one of the ${COPY_DAYS} days before it (Jaccard, times left out)`;
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (isRelation(metric) && column !== null) {

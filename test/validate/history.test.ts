@@ -183,6 +183,9 @@ describe('compareWithHistory', () => {
     const finding = compareWithHistory(stale, h, options).find((f) => f.metric === 'copy.similarity');
     expect(finding).toBeDefined();
     expect(finding!.value).toBe(1);
+    // The same weekday two weeks before, served again: four weeks are looked at, not one.
+    const older = compareWithHistory({ ...day(28), sketch: mergeSketch([], rowsOf(14)) }, h, options).find((f) => f.metric === 'copy.similarity');
+    expect(older?.value).toBe(1);
   });
 });
 

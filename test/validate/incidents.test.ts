@@ -174,12 +174,13 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
 
     const clean = rows.get(NEWEST)!;
     const previousDayRows = rows.get(HISTORY.at(-1)!)!;
+    const twoWeeksBeforeRows = rows.get(HISTORY.at(-14)!)!;
     outcomes.set('clean', await validate('clean', null, `clean ${NEWEST}`, readFileSync(path.join(days, `${NEWEST}.csv`)), models));
     const queue = [...KINDS];
     const worker = async (): Promise<void> => {
       for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) {
         const severity = severityOf(kind);
-        const made = incidentFile(kind, clean, { severity, seed: seedOf(kind, severity, NEWEST), previousDayRows });
+        const made = incidentFile(kind, clean, { severity, seed: seedOf(kind, severity, NEWEST), previousDayRows, twoWeeksBeforeRows });
         outcomes.set(kind, await validate(kind, severity, made.description, made.bytes, models));
       }
     };

@@ -1051,10 +1051,11 @@ function sketchSimilarity(a, b) {
   for (const h of union) if (inA.has(h) && inB.has(h)) both++;
   return both / union.length;
 }
+var COPY_DAYS = 28;
 function copySimilarity(p, earlier) {
   if (p.sketch === void 0 || p.sketch.length === 0) return null;
   let best = null;
-  for (const e of earlier.filter((d) => d.date < p.date).slice(-7)) {
+  for (const e of earlier.filter((d) => d.date < p.date).slice(-COPY_DAYS)) {
     if (e.sketch === void 0 || e.sketch.length === 0) continue;
     best = Math.max(best ?? 0, sketchSimilarity(p.sketch, e.sketch));
   }
@@ -1432,7 +1433,7 @@ function describeMetric(finding, labelText) {
   if (metric === "duplicates.share") return "share of rows that repeat an earlier row";
   if (metric === "duplicates.inputShare")
     return `share of rows that repeat an earlier row in every column but the label, ${labelText} (the same example sent twice, with another label?)`;
-  if (metric === "copy.similarity") return "similarity of its rows to those of one of the 7 days before it (Jaccard, times left out)";
+  if (metric === "copy.similarity") return `similarity of its rows to those of one of the ${COPY_DAYS} days before it (Jaccard, times left out)`;
   if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (isRelation(metric) && column !== null) {
@@ -2072,7 +2073,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 6;
+var VERDICT_FORMAT = 7;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -277,7 +277,7 @@ export const configSchema = {
               exclusiveMinimum: 0,
               default: 8,
               description:
-                "The same for a classification label's mix (a binary label's rate, a multiclass label's class mix): rows relabelled upstream move nothing else the history can see, and the mix moves less from day to day than most statistics.",
+                "The same for a classification label's mix (a binary label's rate, a multiclass label's class mix): rows relabelled upstream move nothing else the history can see, and the mix moves less from day to day than most statistics. Three quarters of it for the level, for its spread, of the number a threshold label is read off (delay of delay > 15).",
             },
             maxRowDrop: {
               type: 'number',

@@ -390,7 +390,7 @@ async function verdictOf(
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
  * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects).
  */
-const VERDICT_FORMAT = 7;
+const VERDICT_FORMAT = 8;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -1385,7 +1385,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const weekdayRows = metric === "rows" && same ? byWeekday.get(weekday) : null;
     const fewestRows = metric !== "rows" ? null : weekdayRows !== null ? Math.min(...weekdayRows) : low;
     const direction = badDirection(metric);
-    const threshold = (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
+    const threshold = thresholdOf(metric, options);
     const chance = CHANCE[metric];
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
@@ -1403,8 +1403,13 @@ function judge(newestMetrics, historyMetrics, newest, options) {
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
+var LEVEL_SHIFT_SHARE = 0.75;
+function thresholdOf(metric, options) {
+  if (options.labelSource !== void 0 && metric === levelShiftMetric(options.labelSource) && options.labelMixThreshold !== null)
+    return options.labelMixThreshold * LEVEL_SHIFT_SHARE;
+  return (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
+}
 function isLabelMix(metric, options) {
-  if (options.labelSource !== void 0 && metric === levelShiftMetric(options.labelSource)) return true;
   const dot = metric.lastIndexOf(".");
   return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(metric.slice(dot + 1));
 }
@@ -2073,7 +2078,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 7;
+var VERDICT_FORMAT = 8;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

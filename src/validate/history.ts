@@ -189,17 +189,26 @@ export function mergeSketch(sketch: readonly number[], hashes: ArrayLike<number>
 }
 
 /**
- * Jaccard similarity of two days' distinct rows, estimated from their bottom-k sketches:
- * of the k smallest hashes of the union, the share both days hold.
+ * Jaccard similarity of two days' distinct rows, estimated from their bottom-k sketches
+ * (ascending and distinct, as `mergeSketch` keeps them): of the k smallest hashes of the
+ * union, the share both days hold. One merge of the two sketches: a day is compared with
+ * every one of the four weeks before it.
  */
 export function sketchSimilarity(a: readonly number[], b: readonly number[]): number {
-  const inB = new Set(b);
-  const inA = new Set(a);
-  const union = [...new Set([...a, ...b])].sort((x, y) => x - y).slice(0, Math.min(SKETCH_SIZE, Math.max(a.length, b.length)));
-  if (union.length === 0) return 0;
+  const k = Math.min(SKETCH_SIZE, Math.max(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let union = 0;
   let both = 0;
-  for (const h of union) if (inA.has(h) && inB.has(h)) both++;
-  return both / union.length;
+  while (union < k && (i < a.length || j < b.length)) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    if (x === y) both++;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    union++;
+  }
+  return union === 0 ? 0 : both / union;
 }
 
 /** Days before a partition its rows are compared with for a copy: four weeks, so last week's or last month's same weekday re-sent is found too. */
@@ -796,7 +805,7 @@ function judge(
         ? 'partition_rows'
         : metric.startsWith('model.') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
-          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || metric.endsWith('.levelShift')
+          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options)
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
@@ -819,10 +828,14 @@ function judge(
  */
 const LEVEL_SHIFT_SHARE = 0.75;
 
+/** Whether `metric` is the level for its spread of the number the label is read off. */
+function isLevelShift(metric: string, options: Pick<HistoryOptions, 'labelSource'>): boolean {
+  return options.labelSource !== undefined && metric === levelShiftMetric(options.labelSource);
+}
+
 /** The robust z-score an outlier of `metric` must pass. */
 function thresholdOf(metric: string, options: HistoryOptions): number {
-  if (options.labelSource !== undefined && metric === levelShiftMetric(options.labelSource) && options.labelMixThreshold !== null)
-    return options.labelMixThreshold * LEVEL_SHIFT_SHARE;
+  if (isLevelShift(metric, options) && options.labelMixThreshold !== null) return options.labelMixThreshold * LEVEL_SHIFT_SHARE;
   return (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
 }
 

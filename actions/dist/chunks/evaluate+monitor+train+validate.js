@@ -1043,13 +1043,20 @@ function mergeSketch(sketch, hashes) {
   return out;
 }
 function sketchSimilarity(a, b) {
-  const inB = new Set(b);
-  const inA = new Set(a);
-  const union = [.../* @__PURE__ */ new Set([...a, ...b])].sort((x, y) => x - y).slice(0, Math.min(SKETCH_SIZE, Math.max(a.length, b.length)));
-  if (union.length === 0) return 0;
+  const k = Math.min(SKETCH_SIZE, Math.max(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let union = 0;
   let both = 0;
-  for (const h of union) if (inA.has(h) && inB.has(h)) both++;
-  return both / union.length;
+  while (union < k && (i < a.length || j < b.length)) {
+    const x = i < a.length ? a[i] : Infinity;
+    const y = j < b.length ? b[j] : Infinity;
+    if (x === y) both++;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    union++;
+  }
+  return union === 0 ? 0 : both / union;
 }
 var COPY_DAYS = 28;
 function copySimilarity(p, earlier) {
@@ -1391,7 +1398,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || metric.endsWith(".levelShift") ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
     if (weekdayRows !== null && value >= low) {
@@ -1404,9 +1411,11 @@ function judge(newestMetrics, historyMetrics, newest, options) {
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
 var LEVEL_SHIFT_SHARE = 0.75;
+function isLevelShift(metric, options) {
+  return options.labelSource !== void 0 && metric === levelShiftMetric(options.labelSource);
+}
 function thresholdOf(metric, options) {
-  if (options.labelSource !== void 0 && metric === levelShiftMetric(options.labelSource) && options.labelMixThreshold !== null)
-    return options.labelMixThreshold * LEVEL_SHIFT_SHARE;
+  if (isLevelShift(metric, options) && options.labelMixThreshold !== null) return options.labelMixThreshold * LEVEL_SHIFT_SHARE;
   return (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
 }
 function isLabelMix(metric, options) {

@@ -18,6 +18,7 @@ import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './la
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
+import { correlationNoise } from './label-correlation.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
@@ -429,7 +430,7 @@ export interface HistoryFinding {
 
 /** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`, `.effectShift`). */
 function isRelation(metric: string): boolean {
-  return metric.endsWith('.eta2') || metric.endsWith('.signal') || metric.endsWith('.effectShift');
+  return metric.endsWith('.eta2') || metric.endsWith('.signal') || metric.endsWith('.effectShift') || metric.endsWith('.correlation');
 }
 
 /** Which way a metric is bad: 'both', or only a rise ('up') or a fall ('down'). */
@@ -473,6 +474,7 @@ const ROW_DEFECT =
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
+  if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 0.001;
@@ -803,7 +805,7 @@ function judge(
     const kind =
       metric === 'rows'
         ? 'partition_rows'
-        : metric.startsWith('model.') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
+        : metric.startsWith('model.') || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
           : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options)
             ? 'label_rate'
@@ -906,6 +908,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     const name = (c: string): string => columnTitle(c, labelText, 'the label', '');
     if (statistic === 'signal')
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    if (statistic === 'correlation')
+      return `relation of ${name(x)} to ${name(g)}: correlation (an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?)`;
     if (statistic === 'effectShift')
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;

@@ -32,6 +32,7 @@ import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } fro
 import { createDependencies } from './dependencies.js';
 import { createNumericShape } from './numeric-shape.js';
 import { createOrientations } from './orientation.js';
+import { createLabelCorrelations } from './label-correlation.js';
 import { createLabelGroups } from './label-groups.js';
 import { showFindingRows } from './finding-rows.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
@@ -53,7 +54,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 26;
+const PROFILE_FORMAT = 27;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -390,7 +391,7 @@ async function verdictOf(
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
  * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects).
  */
-const VERDICT_FORMAT = 8;
+const VERDICT_FORMAT = 9;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {
@@ -583,10 +584,14 @@ function profiledLabel(config: CtConfig): string {
  * How the model reads its source columns: `quantities`, the numbers it takes as numbers
  * (its numeric and bucketized inputs, and the label's column), and `codes`, the numbers it
  * takes as they are as categories (a store id). A cross or a time transform is neither.
+ * `inputs` names its numeric inputs as a profile holds them: one it reads as it is by its
+ * column, one it transforms (`log1p`) by its derived column; never the label's column.
  */
-export function columnRoles(config: CtConfig): { quantities: Set<string>; codes: Set<string> } {
+export function columnRoles(config: CtConfig): { quantities: Set<string>; codes: Set<string>; inputs: Set<string> } {
   const direct = config.features.filter((f) => f.cross === undefined);
+  const numeric = direct.filter((f) => (f.kind ?? 'numeric') === 'numeric' && f.transform !== 'bucketize' && f.column !== config.label.column);
   return {
+    inputs: new Set(numeric.map((f) => (f.transform === 'none' ? f.column : `${DERIVED_PREFIX}${f.name}`))),
     quantities: new Set([
       ...direct.filter((f) => (f.kind ?? 'numeric') === 'numeric' || f.transform === 'bucketize').map((f) => f.column),
       config.label.column,
@@ -631,7 +636,7 @@ async function computeEntry(
   const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   let sketch: number[] = [];
   // Numbers the model reads as categories (a store id): no mean, quantiles or variance to explain.
-  const { quantities, codes } = columnRoles(config);
+  const { quantities, codes, inputs } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp, config.data.timezone);
@@ -642,6 +647,7 @@ async function computeEntry(
     skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
   });
   const numericShape = createNumericShape(quantities, config.label.column);
+  const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
   const entry = ({ categories, sketch, dependencies, orientations, labelGroups, effects, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
     entry: {
@@ -664,6 +670,7 @@ async function computeEntry(
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);
+      labelCorrelations.add(profiled);
       labelGroups.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
@@ -693,7 +700,7 @@ async function computeEntry(
       inputRepeats: inputRepeats.result(),
       codes,
       sketch,
-      relations: relations.result(),
+      relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),

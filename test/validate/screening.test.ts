@@ -115,7 +115,7 @@ describe('the history cache', () => {
 });
 
 describe('how the model reads its columns', () => {
-  test('numeric, log1p and bucketized sources are quantities; a number embedded as it is is a code; time transforms and crosses are neither', () => {
+  test('numeric, log1p and bucketized sources are quantities; a number embedded as it is is a code; time transforms and crosses are neither; numeric inputs are named as the profile holds them', () => {
     const roles = columnRoles(
       delayConfig([
         { name: 'distance', column: 'distance', transform: 'log1p' },
@@ -124,8 +124,12 @@ describe('how the model reads its columns', () => {
         { name: 'hour', column: 'date', transform: 'hourOfDay' },
         { name: 'origin', column: 'origin' },
         { name: 'store_hour', cross: ['store', 'hour'], hashBuckets: 64 },
+        { name: 'seats_now', column: 'seats', kind: 'numeric' },
       ]),
     );
+    // Each is correlated with the label: the log1p input by its derived column, a plain one by its own. A
+    // feature whose kind the data settles (origin) is named too; a column of text has no correlation to keep.
+    expect([...roles.inputs].sort()).toEqual(['input:distance', 'origin', 'seats']);
     expect([...roles.codes]).toEqual(['store_id']);
     expect(roles.quantities.has('distance')).toBe(true);
     expect(roles.quantities.has('seats')).toBe(true);

@@ -949,6 +949,52 @@ var REGRESSORS = [
   [0, 2]
 ];
 
+// src/validate/label-correlation.ts
+var MIN_ROWS = 100;
+function correlationName(input, label) {
+  return joinColumns("|", input, label);
+}
+function createLabelCorrelations(label, inputs) {
+  const sums = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const y = table.columns.find((c) => c.name === label && c.type === "number");
+      if (y === void 0) return;
+      for (const x of table.columns) {
+        if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
+        let s = sums.get(x.name);
+        if (s === void 0) sums.set(x.name, s = { n: 0, x: 0, y: 0, xx: 0, yy: 0, xy: 0 });
+        for (let i = 0; i < table.rowCount; i++) {
+          const a = x.values[i];
+          const b = y.values[i];
+          if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+          s.n++;
+          s.x += a;
+          s.y += b;
+          s.xx += a * a;
+          s.yy += b * b;
+          s.xy += a * b;
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [input, s] of sums) {
+        if (s.n < MIN_ROWS) continue;
+        const vx = s.xx - s.x * s.x / s.n;
+        const vy = s.yy - s.y * s.y / s.n;
+        if (!(vx > 1e-12 * Math.max(1, s.xx)) || !(vy > 1e-12 * Math.max(1, s.yy))) continue;
+        const r = (s.xy - s.x * s.y / s.n) / Math.sqrt(vx * vy);
+        out[`${correlationName(input, label)}.correlation`] = Math.max(-1, Math.min(1, r));
+      }
+      return out;
+    }
+  };
+}
+function correlationNoise(r, rows) {
+  return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
+}
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -1165,7 +1211,7 @@ function tailMetrics(c, put) {
   put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
 }
 function isRelation(metric) {
-  return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift");
+  return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
   if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric === "copy.similarity")
@@ -1176,6 +1222,7 @@ function badDirection(metric) {
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
+  if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
   if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
   if (metric.endsWith(".effectShift")) return 1e-3;
@@ -1398,7 +1445,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
     if (weekdayRows !== null && value >= low) {
@@ -1455,6 +1502,8 @@ function describeMetric(finding, labelText) {
     const name = (c) => columnTitle(c, labelText, "the label", "");
     if (statistic === "signal")
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
+    if (statistic === "correlation")
+      return `relation of ${name(x)} to ${name(g)}: correlation (an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?)`;
     if (statistic === "effectShift")
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (\u03B7\xB2)`;
@@ -1905,7 +1954,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 26;
+var PROFILE_FORMAT = 27;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2087,7 +2136,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 8;
+var VERDICT_FORMAT = 9;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
@@ -2221,7 +2270,9 @@ function profiledLabel(config) {
 }
 function columnRoles(config) {
   const direct = config.features.filter((f) => f.cross === void 0);
+  const numeric = direct.filter((f) => (f.kind ?? "numeric") === "numeric" && f.transform !== "bucketize" && f.column !== config.label.column);
   return {
+    inputs: new Set(numeric.map((f) => f.transform === "none" ? f.column : `${DERIVED_PREFIX}${f.name}`)),
     quantities: /* @__PURE__ */ new Set([
       ...direct.filter((f) => (f.kind ?? "numeric") === "numeric" || f.transform === "bucketize").map((f) => f.column),
       config.label.column
@@ -2251,7 +2302,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const times = new Set(schema.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
   let sketch = [];
-  const { quantities, codes } = columnRoles(config);
+  const { quantities, codes, inputs } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp, config.data.timezone);
@@ -2260,6 +2311,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
   });
   const numericShape = createNumericShape(quantities, config.label.column);
+  const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
   const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects, ...summary }, anomalies2) => ({
     entry: {
@@ -2281,6 +2333,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       const profiled = profileTable(chunk, config);
       stats.add(profiled);
       relations.add(profiled);
+      labelCorrelations.add(profiled);
       labelGroups.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
@@ -2309,7 +2362,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       inputRepeats: inputRepeats.result(),
       codes,
       sketch,
-      relations: relations.result(),
+      relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
       dependencies: dependencies.result(),

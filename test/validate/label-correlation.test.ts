@@ -1,0 +1,119 @@
+/**
+ * An input that holds the outcome: its correlation with the label, kept per partition and
+ * judged against the history, stops a day where a value was filled in from the label, and
+ * leaves alone the days where the relation wandered as far as chance takes it.
+ */
+import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { correlationNoise, createLabelCorrelations } from '../../src/validate/label-correlation.js';
+import { computeStatistics } from '../../src/validate/statistics.js';
+import { numberColumn, tableOf } from '../helpers.js';
+import { dateOf, options } from './history-days.js';
+
+/** Pearson's r of two arrays, computed the plain way. */
+function pearson(x: number[], y: number[]): number {
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const [mx, my] = [mean(x), mean(y)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/**
+ * A day of payments: about 2% fraud, a risk score a little higher on fraud (the relation a
+ * model learns), an amount unrelated to it. `leak` rewrites the score of each fraud with
+ * that probability, as a review that closed the case would.
+ */
+function payments(i: number, change: { rows?: number; leak?: number } = {}): { profile: PartitionProfile; label: number[]; risk: number[] } {
+  let seed = 7_000 + i;
+  const random = (): number => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+  const label: number[] = [];
+  const risk: number[] = [];
+  const amount: number[] = [];
+  for (let k = 0; k < (change.rows ?? 3_000); k++) {
+    const fraud = random() < 0.02 ? 1 : 0;
+    label.push(fraud);
+    const score = Math.round(random() * (fraud === 1 ? 0.35 : 0.25) * 1e4) / 1e4;
+    risk.push(fraud === 1 && random() < (change.leak ?? 0) ? 0.93 : score);
+    amount.push(Math.round(random() * 50_000) / 100);
+  }
+  const table = tableOf([numberColumn('risk', risk), numberColumn('amount', amount), numberColumn('ct:label', label)]);
+  const correlations = createLabelCorrelations('ct:label', new Set(['risk', 'amount']));
+  // Chunk by chunk, as a partition is read.
+  const half = Math.floor(label.length / 2);
+  const slice = (from: number, to: number): ReturnType<typeof tableOf> =>
+    tableOf([numberColumn('risk', risk.slice(from, to)), numberColumn('amount', amount.slice(from, to)), numberColumn('ct:label', label.slice(from, to))]);
+  correlations.add(slice(0, half));
+  correlations.add(slice(half, label.length));
+  return { profile: profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, relations: correlations.result() }), label, risk };
+}
+
+describe('correlation of an input with the label', () => {
+  const days = Array.from({ length: 28 }, (_, i) => payments(i).profile);
+
+  it("is each listed input's Pearson r with the label, accumulated over chunks", () => {
+    const { profile, label, risk } = payments(28);
+    expect(profile.metrics['risk|ct:label.correlation']).toBeCloseTo(pearson(risk, label), 10);
+    expect(profile.metrics['amount|ct:label.correlation']).toBeDefined();
+    // The label is no input of itself; a column not listed is not measured.
+    expect(Object.keys(profile.metrics).filter((m) => m.endsWith('.correlation'))).toHaveLength(2);
+  });
+
+  it('needs 100 rows where both values are there, and both varying', () => {
+    const few = createLabelCorrelations('ct:label', new Set(['x']));
+    few.add(tableOf([numberColumn('x', [1, 2, 3]), numberColumn('ct:label', [0, 1, 0])]));
+    expect(few.result()).toEqual({});
+    const constant = createLabelCorrelations('ct:label', new Set(['x']));
+    const n = 200;
+    constant.add(
+      tableOf([
+        numberColumn(
+          'x',
+          Array.from({ length: n }, (_, k) => k),
+        ),
+        numberColumn('ct:label', new Array<number>(n).fill(0)),
+      ]),
+    );
+    expect(constant.result()).toEqual({});
+    // Every other value null: 99 pairs of 198 rows.
+    const nulls = createLabelCorrelations('ct:label', new Set(['x']));
+    nulls.add(
+      tableOf([
+        numberColumn(
+          'x',
+          Array.from({ length: 198 }, (_, k) => (k % 2 === 0 ? null : k)),
+        ),
+        numberColumn(
+          'ct:label',
+          Array.from({ length: 198 }, (_, k) => k % 3),
+        ),
+      ]),
+    );
+    expect(nulls.result()).toEqual({});
+  });
+
+  it('an ordinary day, and a small one whose correlation wandered by chance, pass', () => {
+    expect(compareWithHistory(payments(28).profile, days, options).filter((f) => f.metric.endsWith('.correlation'))).toEqual([]);
+    for (let i = 28; i < 48; i++) {
+      expect(compareWithHistory(payments(i, { rows: 300 }).profile, days, options).filter((f) => f.metric.endsWith('.correlation'))).toEqual([]);
+    }
+    // Chance moves a correlation of r by about (1 - r²) / √rows.
+    expect(correlationNoise(0.2, 10_000)).toBeCloseTo(0.0096, 4);
+  });
+
+  it('the score of every fraud rewritten after review is a label_relation error that names the input and the label', () => {
+    const finding = compareWithHistory(payments(28, { leak: 1 }).profile, days, options).find((f) => f.metric === 'risk|ct:label.correlation');
+    expect(finding).toMatchObject({ kind: 'label_relation', column: 'risk|ct:label' });
+    expect(finding!.value).toBeGreaterThan(0.8);
+    expect(findingMessage(finding!, 'data/payments/2001-01-29.csv', dateOf(28), 'is_fraud')).toMatch(
+      /relation of "risk" to the label \(is_fraud\): correlation \(an input that tells the label far better than on any earlier day holds the outcome/,
+    );
+    // Half the frauds rewritten: still far beyond every earlier day.
+    expect(compareWithHistory(payments(28, { leak: 0.5 }).profile, days, options).map((f) => f.metric)).toContain('risk|ct:label.correlation');
+  });
+});

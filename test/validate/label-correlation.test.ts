@@ -24,6 +24,17 @@ function pearson(x: number[], y: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
+/** The values limited to their 1st and 99th percentiles, unless those are equal. */
+function winsorized(x: number[]): number[] {
+  const sorted = [...x].sort((a, b) => a - b);
+  const low = sorted[Math.floor(0.01 * x.length)]!;
+  const high = sorted[Math.ceil(0.99 * x.length) - 1]!;
+  return low === high ? x : x.map((v) => Math.min(high, Math.max(low, v)));
+}
+
+/** The correlation a profile keeps, the plain way: Pearson's of the winsorized values. */
+const expected = (x: number[], y: number[]): number => pearson(winsorized(x), winsorized(y));
+
 /**
  * A day of payments: about 2% fraud, a risk score a little higher on fraud (the relation a
  * model learns), an amount unrelated to it. `leak` rewrites the score of each fraud with
@@ -56,12 +67,33 @@ function payments(i: number, change: { rows?: number; leak?: number } = {}): { p
 describe('correlation of an input with the label', () => {
   const days = Array.from({ length: 28 }, (_, i) => payments(i).profile);
 
-  it("is each listed input's Pearson r with the label, accumulated over chunks", () => {
+  it("is each listed input's correlation with the label, winsorized, accumulated over chunks", () => {
     const { profile, label, risk } = payments(28);
-    expect(profile.metrics['risk|ct:label.correlation']).toBeCloseTo(pearson(risk, label), 10);
+    // Values are counted in buckets 2% wide: close to the exact values' correlation, not equal.
+    expect(profile.metrics['risk|ct:label.correlation']).toBeCloseTo(expected(risk, label), 2);
+    expect(profile.metrics['risk|ct:label.correlation']).not.toBe(expected(risk, label));
     expect(profile.metrics['amount|ct:label.correlation']).toBeDefined();
     // The label is no input of itself; a column not listed is not measured.
     expect(Object.keys(profile.metrics).filter((m) => m.endsWith('.correlation'))).toHaveLength(2);
+  });
+
+  it('of a regression target too, in either direction, and one huge value barely moves it', () => {
+    const n = 2_000;
+    const x = Array.from({ length: n }, (_, k) => ((k * 7_919) % 1_000) - 500);
+    const y = x.map((v, k) => -0.3 * v + ((k * 104_729) % 997) - 498);
+    const measure = (xs: number[]): number => {
+      const c = createLabelCorrelations('ct:label', new Set(['x']));
+      c.add(tableOf([numberColumn('x', xs), numberColumn('ct:label', y)]));
+      return c.result()['x|ct:label.correlation']!;
+    };
+    const r = measure(x);
+    expect(r).toBeCloseTo(expected(x, y), 2);
+    expect(r).toBeLessThan(-0.1);
+    // A value a thousand times the others on the row of the highest label: Pearson's r jumps, the winsorized one barely.
+    const top = y.indexOf(Math.max(...y));
+    const huge = x.map((v, k) => (k === top ? 1e6 : v));
+    expect(pearson(huge, y) - pearson(x, y)).toBeGreaterThan(0.2);
+    expect(Math.abs(measure(huge) - r)).toBeLessThan(0.005);
   });
 
   it('needs 100 rows where both values are there, and both varying', () => {

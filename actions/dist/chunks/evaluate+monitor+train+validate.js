@@ -951,41 +951,100 @@ var REGRESSORS = [
 
 // src/validate/label-correlation.ts
 var MIN_ROWS = 100;
+var LOG_STEP = Math.log(1.02);
+var CLIP = 0.01;
+var SIDE = 1 << 17;
 function correlationName(input, label) {
   return joinColumns("|", input, label);
 }
+function bucketOf(v) {
+  if (v === 0) return 0;
+  const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
+  return v < 0 ? -step : step;
+}
+function pairKey(x, y) {
+  return (x + SIDE) * 2 * SIDE + (y + SIDE);
+}
+function valueOf(bucket) {
+  if (bucket === 0) return 0;
+  const v = Math.exp((Math.abs(bucket) - 1 - SIDE / 2 + 0.5) * LOG_STEP);
+  return bucket < 0 ? -v : v;
+}
+function clippedValues(counts, rows) {
+  const buckets = [...counts.keys()].sort((a, b) => a - b);
+  let low = null;
+  let high = null;
+  let seen = 0;
+  for (const bucket of buckets) {
+    seen += counts.get(bucket);
+    if (low === null && seen > CLIP * rows) low = bucket;
+    if (high === null && seen >= (1 - CLIP) * rows) high = bucket;
+  }
+  low ??= buckets[0];
+  high ??= buckets.at(-1);
+  const clip = low !== high;
+  return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
+}
+function clippedCorrelation(pairs) {
+  const xs = /* @__PURE__ */ new Map();
+  const ys = /* @__PURE__ */ new Map();
+  const split = (key) => [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
+  let n = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = split(key);
+    xs.set(x, (xs.get(x) ?? 0) + rows);
+    ys.set(y, (ys.get(y) ?? 0) + rows);
+    n += rows;
+  }
+  if (xs.size < 2 || ys.size < 2) return null;
+  const vxOf = clippedValues(xs, n);
+  const vyOf = clippedValues(ys, n);
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = split(key);
+    const a = vxOf.get(x);
+    const b = vyOf.get(y);
+    sx += rows * a;
+    sy += rows * b;
+    sxx += rows * a * a;
+    syy += rows * b * b;
+    sxy += rows * a * b;
+  }
+  const vx = sxx - sx * sx / n;
+  const vy = syy - sy * sy / n;
+  if (!(vx > 1e-12 * Math.max(1, sxx)) || !(vy > 1e-12 * Math.max(1, syy))) return null;
+  return Math.max(-1, Math.min(1, (sxy - sx * sy / n) / Math.sqrt(vx * vy)));
+}
 function createLabelCorrelations(label, inputs) {
-  const sums = /* @__PURE__ */ new Map();
+  const pairs = /* @__PURE__ */ new Map();
   return {
     add(table) {
       const y = table.columns.find((c) => c.name === label && c.type === "number");
       if (y === void 0) return;
+      const labelBuckets = Int32Array.from(y.values, (v) => Number.isFinite(v) ? bucketOf(v) : SIDE);
       for (const x of table.columns) {
         if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
-        let s = sums.get(x.name);
-        if (s === void 0) sums.set(x.name, s = { n: 0, x: 0, y: 0, xx: 0, yy: 0, xy: 0 });
+        let counts = pairs.get(x.name);
+        if (counts === void 0) pairs.set(x.name, counts = /* @__PURE__ */ new Map());
         for (let i = 0; i < table.rowCount; i++) {
-          const a = x.values[i];
-          const b = y.values[i];
-          if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-          s.n++;
-          s.x += a;
-          s.y += b;
-          s.xx += a * a;
-          s.yy += b * b;
-          s.xy += a * b;
+          const v = x.values[i];
+          if (!Number.isFinite(v) || labelBuckets[i] === SIDE) continue;
+          const key = pairKey(bucketOf(v), labelBuckets[i]);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
         }
       }
     },
     result() {
       const out = {};
-      for (const [input, s] of sums) {
-        if (s.n < MIN_ROWS) continue;
-        const vx = s.xx - s.x * s.x / s.n;
-        const vy = s.yy - s.y * s.y / s.n;
-        if (!(vx > 1e-12 * Math.max(1, s.xx)) || !(vy > 1e-12 * Math.max(1, s.yy))) continue;
-        const r = (s.xy - s.x * s.y / s.n) / Math.sqrt(vx * vy);
-        out[`${correlationName(input, label)}.correlation`] = Math.max(-1, Math.min(1, r));
+      for (const [input, counts] of pairs) {
+        let rows = 0;
+        for (const n of counts.values()) rows += n;
+        const r = rows < MIN_ROWS ? null : clippedCorrelation(counts);
+        if (r !== null) out[`${correlationName(input, label)}.correlation`] = r;
       }
       return out;
     }
@@ -1954,7 +2013,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 27;
+var PROFILE_FORMAT = 28;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

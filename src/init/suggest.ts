@@ -150,6 +150,8 @@ export const SLICE_ROWS_MARGIN = 1.5;
 export const DEFAULT_MIN_SLICE_ROWS: number = configSchema.properties.evaluation.properties.minSliceRows.default;
 
 const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
+/** Names of integer codes from a fixed list (a merchant category, a postal or industry code): categories, never quantities. */
+const CODE_NAME = /(^|[^a-z])(code|zip|zipcode|postcode|mcc|naics|sic|fips)$/i;
 
 /** Embedding width for `n` distinct values: min(16, ceil(1.6 n^0.56)), Google's rule of thumb shrunk for small tables. */
 export function embeddingWidth(n: number): number {
@@ -401,9 +403,11 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
   const sequence = m.integer && c.distinct === n && m.max - m.min + 1 === n;
   if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence))
     return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
-  // Integers named as identifiers (store_id, product_id) are categories: store 12 is not twice store 6.
-  if (idName && m.integer)
-    return { features: [{ ...categoricalFeature(name, c, 'integer identifiers (by name), categories, not quantities:'), kind: 'categorical' }] };
+  // Integers named as identifiers (store_id, product_id) or codes (mcc, zip) are categories: store 12 is not twice store 6.
+  if ((idName || CODE_NAME.test(c.name)) && m.integer)
+    return {
+      features: [{ ...categoricalFeature(name, c, `integer ${idName ? 'identifiers' : 'codes'} (by name), categories, not quantities:`), kind: 'categorical' }],
+    };
   const skewed = m.min >= 0 && m.skewness > 2;
   return {
     features: [

@@ -74,6 +74,23 @@ describe('suggestConfig: columns', () => {
     expect(s.features[1]!.kind).toBeUndefined();
   });
 
+  it('integers named as codes (a merchant category, a postal code) are categories too; a count is not', () => {
+    const s = suggestConfig(
+      data([
+        num('mcc', { distinct: 300, integer: true, min: 742, max: 9_402 }),
+        num('zip_code', { distinct: 900, integer: true, min: 1_001, max: 99_950 }),
+        num('item_count', { distinct: 30, integer: true, min: 1, max: 30 }),
+        num('y'),
+      ]),
+      { ...request, label: 'y' },
+    );
+    const byColumn = Object.fromEntries(s.features.map((f) => [f.column, f]));
+    expect(byColumn.mcc).toEqual(expect.objectContaining({ kind: 'categorical', maxVocabulary: expect.any(Number) }));
+    expect(byColumn.mcc!.reason).toMatch(/^integer codes \(by name\), categories, not quantities/);
+    expect(byColumn.zip_code!.kind).toBe('categorical');
+    expect(byColumn.item_count!.kind).toBeUndefined();
+  });
+
   it('strings with few values are categorical with an embedding; numbers are normalised, log1p when skewed and non-negative', () => {
     const s = suggestConfig(
       data([str('city', classes(40)), num('price', { min: 0, max: 1e6, skewness: 8 }), num('temperature', { min: -20, max: 40, skewness: 3 }), num('y')]),

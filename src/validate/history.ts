@@ -428,7 +428,10 @@ export interface HistoryFinding {
   chance?: number;
 }
 
-/** Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`, `.signal`, `.effectShift`). */
+/**
+ * Whether `metric` measures a relation of a numeric column to a categorical one (`<x>|<g>.eta2`,
+ * `.signal`, `.effectShift`) or of a numeric input to the label (`<x>|<label>.correlation`).
+ */
 function isRelation(metric: string): boolean {
   return metric.endsWith('.eta2') || metric.endsWith('.signal') || metric.endsWith('.effectShift') || metric.endsWith('.correlation');
 }

@@ -389,7 +389,8 @@ async function verdictOf(
 /**
  * Bumped when what a cached verdict holds, or how it is judged, changes (2: the model's
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
- * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects).
+ * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects;
+ * 9: each numeric input's correlation with the label).
  */
 const VERDICT_FORMAT = 9;
 

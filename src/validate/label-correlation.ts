@@ -30,11 +30,6 @@ const CLIP = 0.01;
 /** Buckets per sign: from 10^-300 to 10^300 at 2% is about 70,000. */
 const SIDE = 1 << 17;
 
-/** Name of the correlation of `input` with `label`: `risk_score|ct:label`. */
-export function correlationName(input: string, label: string): string {
-  return joinColumns('|', input, label);
-}
-
 /** The bucket of a finite `v`, in the order of the values: negative below zero's 0, positive above. */
 function bucketOf(v: number): number {
   if (v === 0) return 0;
@@ -45,6 +40,11 @@ function bucketOf(v: number): number {
 /** One key for a pair of buckets (each within ±SIDE): exact in a double. */
 function pairKey(x: number, y: number): number {
   return (x + SIDE) * 2 * SIDE + (y + SIDE);
+}
+
+/** The pair of buckets of a `pairKey`. */
+function splitKey(key: number): [number, number] {
+  return [Math.floor(key / (2 * SIDE)) - SIDE, (key % (2 * SIDE)) - SIDE];
 }
 
 /** A value near the middle of bucket `bucket` (its geometric middle; 0 for zero's). */
@@ -75,19 +75,21 @@ function clippedValues(counts: ReadonlyMap<number, number>, rows: number): Map<n
   return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
 }
 
-/** Pearson's correlation of the rows of each pair of buckets, each side clipped (`clippedValues`); null without variation on either side. */
+/**
+ * Pearson's correlation of the rows of each pair of buckets, each side clipped
+ * (`clippedValues`); null for fewer than `MIN_ROWS` rows or without variation on either side.
+ */
 function clippedCorrelation(pairs: ReadonlyMap<number, number>): number | null {
   const xs = new Map<number, number>();
   const ys = new Map<number, number>();
-  const split = (key: number): [number, number] => [Math.floor(key / (2 * SIDE)) - SIDE, (key % (2 * SIDE)) - SIDE];
   let n = 0;
   for (const [key, rows] of pairs) {
-    const [x, y] = split(key);
+    const [x, y] = splitKey(key);
     xs.set(x, (xs.get(x) ?? 0) + rows);
     ys.set(y, (ys.get(y) ?? 0) + rows);
     n += rows;
   }
-  if (xs.size < 2 || ys.size < 2) return null;
+  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
   const vxOf = clippedValues(xs, n);
   const vyOf = clippedValues(ys, n);
   let sx = 0;
@@ -96,7 +98,7 @@ function clippedCorrelation(pairs: ReadonlyMap<number, number>): number | null {
   let syy = 0;
   let sxy = 0;
   for (const [key, rows] of pairs) {
-    const [x, y] = split(key);
+    const [x, y] = splitKey(key);
     const a = vxOf.get(x)!;
     const b = vyOf.get(y)!;
     sx += rows * a;
@@ -139,10 +141,8 @@ export function createLabelCorrelations(label: string, inputs: ReadonlySet<strin
     result(): Record<string, number> {
       const out: Record<string, number> = {};
       for (const [input, counts] of pairs) {
-        let rows = 0;
-        for (const n of counts.values()) rows += n;
-        const r = rows < MIN_ROWS ? null : clippedCorrelation(counts);
-        if (r !== null) out[`${correlationName(input, label)}.correlation`] = r;
+        const r = clippedCorrelation(counts);
+        if (r !== null) out[`${joinColumns('|', input, label)}.correlation`] = r;
       }
       return out;
     },

@@ -954,9 +954,6 @@ var MIN_ROWS = 100;
 var LOG_STEP = Math.log(1.02);
 var CLIP = 0.01;
 var SIDE = 1 << 17;
-function correlationName(input, label) {
-  return joinColumns("|", input, label);
-}
 function bucketOf(v) {
   if (v === 0) return 0;
   const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
@@ -964,6 +961,9 @@ function bucketOf(v) {
 }
 function pairKey(x, y) {
   return (x + SIDE) * 2 * SIDE + (y + SIDE);
+}
+function splitKey(key) {
+  return [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
 }
 function valueOf(bucket) {
   if (bucket === 0) return 0;
@@ -988,15 +988,14 @@ function clippedValues(counts, rows) {
 function clippedCorrelation(pairs) {
   const xs = /* @__PURE__ */ new Map();
   const ys = /* @__PURE__ */ new Map();
-  const split = (key) => [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
   let n = 0;
   for (const [key, rows] of pairs) {
-    const [x, y] = split(key);
+    const [x, y] = splitKey(key);
     xs.set(x, (xs.get(x) ?? 0) + rows);
     ys.set(y, (ys.get(y) ?? 0) + rows);
     n += rows;
   }
-  if (xs.size < 2 || ys.size < 2) return null;
+  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
   const vxOf = clippedValues(xs, n);
   const vyOf = clippedValues(ys, n);
   let sx = 0;
@@ -1005,7 +1004,7 @@ function clippedCorrelation(pairs) {
   let syy = 0;
   let sxy = 0;
   for (const [key, rows] of pairs) {
-    const [x, y] = split(key);
+    const [x, y] = splitKey(key);
     const a = vxOf.get(x);
     const b = vyOf.get(y);
     sx += rows * a;
@@ -1041,10 +1040,8 @@ function createLabelCorrelations(label, inputs) {
     result() {
       const out = {};
       for (const [input, counts] of pairs) {
-        let rows = 0;
-        for (const n of counts.values()) rows += n;
-        const r = rows < MIN_ROWS ? null : clippedCorrelation(counts);
-        if (r !== null) out[`${correlationName(input, label)}.correlation`] = r;
+        const r = clippedCorrelation(counts);
+        if (r !== null) out[`${joinColumns("|", input, label)}.correlation`] = r;
       }
       return out;
     }

@@ -19,6 +19,7 @@ import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
+import { changedHours, type ClockColumns } from './clock-change.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
@@ -402,6 +403,8 @@ export interface HistoryOptions {
    * statistic by `threshold`.
    */
   labelMixThreshold: number | null;
+  /** The hour-of-day inputs and their crosses: on a day whose clock changed, the hour skipped or repeated is left out of their mixes. */
+  clock?: ClockColumns;
   /** Metrics a person accepted a change of, with the day it took effect: history before that day is not used for them. */
   accepted?: ReadonlyArray<{ date: string; metrics: readonly string[] }>;
 }
@@ -580,16 +583,24 @@ function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
  * lacks (`vanishedShare`), and the share of its rows holding values no day of `everyDay`
  * had (`<column>.unseenShare`, only where every day listed all its values: a value first
  * seen on a Friday is not new on Sunday). With `self` in the pools, it is left out
- * (leave-one-out), so history days are measured as the newest is.
+ * (leave-one-out), so history days are measured as the newest is. On a day whose clock
+ * changed (`clock`), the hour skipped or repeated is left out of the hour-of-day mixes and
+ * the crosses with the hour are not compared (`clock-change.ts`).
  */
-function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay: PoolSums, selfInPool: boolean): Record<string, number> {
+function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay: PoolSums, selfInPool: boolean, clock?: ClockColumns): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [column, own] of Object.entries(profile.categories)) {
-    const sums = pool.columns.get(column);
-    if (sums === undefined) continue;
-    const days = sums.days - (selfInPool ? 1 : 0);
+  const changed = clock === undefined ? new Map<string, string[]>() : clockChangeHours(profile, pool, selfInPool, clock);
+  for (const [column, listed] of Object.entries(profile.categories)) {
+    // A cross with the hour on a day its clock changed: which keys hold the changed hour is hashed away.
+    if (changed.size > 0 && clock!.crossed.includes(column)) continue;
+    const pooled = pool.columns.get(column);
+    if (pooled === undefined) continue;
+    const hours = changed.get(column);
+    const { own, sums, leaveOut } =
+      hours === undefined ? { own: listed, sums: pooled, leaveOut: selfInPool } : withoutValues(listed, pooled, selfInPool, hours);
+    const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
-    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     // Values every pooled day had, missing today (a filtered upload): their usual share.
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum, [, share]) => sum + share, 0);
     const all = everyDay.columns.get(column)!;
@@ -600,6 +611,44 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     }
   }
   return out;
+}
+
+/** Per hour-of-day column of `clock`, the hours a clock change on the profile's day skipped or repeated, as its rows show. */
+function clockChangeHours(profile: PartitionProfile, pool: PoolSums, selfInPool: boolean, clock: ClockColumns): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const column of clock.hours) {
+    const own = profile.categories[column];
+    const pooled = pool.columns.get(column);
+    const days = (pooled?.days ?? 0) - (selfInPool ? 1 : 0);
+    if (own === undefined || pooled === undefined || days < 1) continue;
+    const usual = (hour: string): number => ((pooled.shares.get(hour) ?? 0) - (selfInPool ? (own.shares[hour] ?? 0) : 0)) / days;
+    const hours = changedHours(profile.date, profile.rows, own.shares, usual, clock.timeZone);
+    if (hours.length > 0) out.set(column, hours);
+  }
+  return out;
+}
+
+/**
+ * A day's shares and a pool's without the values `left` (the hours a clock change skipped or
+ * repeated), each scaled to the rest; a day in its own pool is taken out of it first.
+ */
+function withoutValues(
+  own: PartitionProfile['categories'][string],
+  pooled: PoolColumn,
+  selfInPool: boolean,
+  left: readonly string[],
+): { own: PartitionProfile['categories'][string]; sums: PoolColumn; leaveOut: boolean } {
+  const days = pooled.days - (selfInPool ? 1 : 0);
+  const pooledShare = (v: string): number => (pooled.shares.get(v) ?? 0) - (selfInPool ? (own.shares[v] ?? 0) : 0);
+  const ownLeft = left.reduce((sum, v) => sum + (own.shares[v] ?? 0), 0);
+  const poolLeft = left.reduce((sum, v) => sum + pooledShare(v), 0) / days;
+  if (days < 1 || ownLeft >= 1 || poolLeft >= 1) return { own, sums: pooled, leaveOut: selfInPool };
+  const shares = new Map<string, number>();
+  const listing = new Map<string, number>();
+  for (const v of pooled.shares.keys()) if (!left.includes(v)) shares.set(v, pooledShare(v) / (1 - poolLeft));
+  for (const [v, n] of pooled.listing) if (!left.includes(v)) listing.set(v, n - (selfInPool && own.shares[v] !== undefined ? 1 : 0));
+  const ownShares = Object.fromEntries(Object.entries(own.shares).flatMap(([v, s]) => (left.includes(v) ? [] : [[v, s / (1 - ownLeft)]])));
+  return { own: { ...own, shares: ownShares }, sums: { shares, listing, days, complete: pooled.complete }, leaveOut: false };
 }
 
 /** The values every one of `days` pooled days listed and `shares` lacks, each with its mean share over those days. */
@@ -682,7 +731,7 @@ export function compareWithHistory(
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
     const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, allSums, inPool);
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, allSums, inPool, options.clock);
   };
   // A day whose rows are another day's again (a stale copy, dates moved) is as similar to it as no two days are.
   const similarity = (p: PartitionProfile): Record<string, number> => {

@@ -35,6 +35,7 @@ import { createOrientations } from './orientation.js';
 import { createLabelCorrelations } from './label-correlation.js';
 import { createLabelGroups } from './label-groups.js';
 import { showFindingRows } from './finding-rows.js';
+import { clockColumns } from './clock-change.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
 import {
   compareWithHistory,
@@ -230,6 +231,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const profiles = needed.map((p) =>
     withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date)),
   );
+  const clock = clockColumns(config.features, config.data.timezone);
   const compareOptions = {
     minDays: options.minDays,
     maxDays: options.maxDays,
@@ -238,6 +240,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     labelColumn: profiledLabel(config),
     ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
+    ...(clock === undefined ? {} : { clock }),
     accepted,
   };
   const labelText = config.label.text;
@@ -390,9 +393,10 @@ async function verdictOf(
  * Bumped when what a cached verdict holds, or how it is judged, changes (2: the model's
  * scores left out of it; 3: η² judged only where its relation held, a row count against one
  * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects;
- * 9: each numeric input's correlation with the label).
+ * 9: each numeric input's correlation with the label; 10: the hour a clock change skipped or
+ * repeated left out of the hour mixes).
  */
-const VERDICT_FORMAT = 9;
+const VERDICT_FORMAT = 10;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -195,3 +195,72 @@ describe('a daylight-saving change in data logged in UTC', () => {
     expect(local.quarantined).toEqual([]);
   });
 });
+
+describe('a daylight-saving change in data logged on the local clock', () => {
+  // Readings every 10 minutes around the clock, written in New York local time without an offset:
+  // 2026-03-08 has no 02:00-02:59 (clocks went forward), 2026-11-01 two of 01:00-01:59 (clocks went back).
+  const sensors = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'];
+  let dir: string;
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/New_York', dateStyle: 'short', timeStyle: 'short' });
+
+  /** Writes the local days from `from` to the day before `to`, with `drop` removing rows. */
+  const write = (folder: string, from: string, to: string, drop: (time: string) => boolean = () => false): void => {
+    mkdirSync(folder, { recursive: true });
+    const byDay = new Map<string, string[]>();
+    let seed = 7;
+    const next = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n;
+    for (let t = Date.parse(`${from}T05:00:00Z`); ; t += 600_000) {
+      const time = local.format(t).replace(' ', 'T');
+      if (time >= to) break;
+      if (drop(time)) continue;
+      const lines = byDay.get(time.slice(0, 10)) ?? ['date,delay,origin,destination'];
+      for (const s of sensors) lines.push(`${time},${next(90) - 20},${s},${sensors[next(6)]}`);
+      byDay.set(time.slice(0, 10), lines);
+    }
+    for (const [date, lines] of byDay) writeFileSync(path.join(folder, `${date}.csv`), `${lines.join('\n')}\n`);
+  };
+
+  const screenLocal = (folder: string): Promise<Screening> => {
+    const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
+      name: 'm',
+      task: 'binary',
+      label: 'delay > 15',
+      gates: [{ metric: 'auc', lowerBound: 0.5 }],
+      data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
+      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+    });
+    return screenPartitions({
+      config,
+      baseDir: folder,
+      source: path.join(folder, 'data'),
+      schema,
+      schemaFile: path.join(folder, 'data/schema.json'),
+      production: null,
+      logger: silentLogger,
+    });
+  };
+  const errors = (s: Screening): string[] => s.anomalies.filter((a) => a.severity === 'error').map((a) => `${a.column} ${a.message}`);
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ct-local-clock-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the day the clocks went forward, without its 2 o’clock, passes', async () => {
+    write(path.join(dir, 'spring/data'), '2026-02-08', '2026-03-09');
+    expect(readdirSync(path.join(dir, 'spring/data')).at(-1)).toBe('2026-03-08.csv');
+    expect(errors(await screenLocal(path.join(dir, 'spring')))).toEqual([]);
+  });
+
+  test('the day the clocks went back, with two 1 o’clocks, passes', async () => {
+    write(path.join(dir, 'fall/data'), '2026-10-04', '2026-11-02');
+    expect(readdirSync(path.join(dir, 'fall/data')).at(-1)).toBe('2026-11-01.csv');
+    expect(errors(await screenLocal(path.join(dir, 'fall')))).toEqual([]);
+  });
+
+  test('a Sunday without its 2 o’clock when no clock changed is refused', async () => {
+    write(path.join(dir, 'lost/data'), '2026-02-01', '2026-03-02', (time) => time.startsWith('2026-03-01T02'));
+    expect(readdirSync(path.join(dir, 'lost/data')).at(-1)).toBe('2026-03-01.csv');
+    expect(errors(await screenLocal(path.join(dir, 'lost')))).toEqual([expect.stringMatching(/^input:hour .*model input "hour": distance of its value mix/)]);
+  });
+});

@@ -385,6 +385,44 @@ function wallClock(timeZone) {
   };
   return (t) => Number.isFinite(t) ? t + offsetAt(Math.floor(t / OFFSET_SLOT)) : t;
 }
+var zoneClocks = /* @__PURE__ */ new Map();
+var changesByDay = /* @__PURE__ */ new Map();
+function clockChanges(date, timeZone) {
+  const key = `${date}|${timeZone ?? ""}`;
+  const known = changesByDay.get(key);
+  if (known !== void 0) return known;
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  const out = [];
+  if (Number.isFinite(midnight)) {
+    for (const zone of timeZone === void 0 ? Intl.supportedValuesOf("timeZone") : [timeZone]) {
+      let clock = zoneClocks.get(zone);
+      if (clock === void 0) zoneClocks.set(zone, clock = wallClock(zone));
+      for (const change of zoneChanges(clock, midnight)) if (!out.some((c) => c.hour === change.hour && c.kind === change.kind)) out.push(change);
+    }
+  }
+  changesByDay.set(key, out);
+  return out;
+}
+function zoneChanges(clock, midnight) {
+  const offset = (t) => clock(t) - t;
+  let before = midnight - 14 * MS_PER_HOUR;
+  let after = midnight + MS_PER_DAY + 12 * MS_PER_HOUR;
+  const first = offset(before);
+  const last = offset(after);
+  if (first === last) return [];
+  while (after - before > OFFSET_SLOT) {
+    const middle = before + Math.floor((after - before) / OFFSET_SLOT / 2) * OFFSET_SLOT;
+    if (offset(middle) === first) before = middle;
+    else after = middle;
+  }
+  const from = after + Math.min(first, last) - midnight;
+  const to = after + Math.max(first, last) - midnight;
+  if (from < 0 || from >= MS_PER_DAY) return [];
+  const kind = last > first ? "skipped" : "repeated";
+  const out = [];
+  for (let hour = Math.floor(from / MS_PER_HOUR); hour * MS_PER_HOUR < to && hour < 24; hour++) out.push({ hour, kind });
+  return out;
+}
 
 export {
   UserError,
@@ -419,5 +457,6 @@ export {
   MS_PER_DAY,
   isoWeekday,
   isTimeZone,
-  wallClock
+  wallClock,
+  clockChanges
 };

@@ -62,6 +62,7 @@ import {
   MS_PER_HOUR,
   UserError,
   booleansAsText,
+  clockChanges,
   codesAsText,
   findColumn,
   isNull,
@@ -1051,6 +1052,31 @@ function correlationNoise(r, rows) {
   return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
 }
 
+// src/validate/clock-change.ts
+var MIN_HOUR_ROWS = 20;
+var CHANGED_SHARE = 0.5;
+var REPEATED_SHARE = 1.5;
+function clockColumns(features, timeZone) {
+  const hourly = new Set(features.filter((f) => f.transform === "hourOfDay").map((f) => f.name));
+  if (hourly.size === 0) return void 0;
+  const crossed = /* @__PURE__ */ new Set();
+  for (const f of features) if (f.transform === "cross" && (f.cross ?? []).some((name) => hourly.has(name) || crossed.has(name))) crossed.add(f.name);
+  const column = (name) => `${DERIVED_PREFIX}${name}`;
+  return { hours: [...hourly].map(column), crossed: [...crossed].map(column), ...timeZone === void 0 ? {} : { timeZone } };
+}
+function changedHours(date, rows, shares, usual, timeZone) {
+  const ratio = (hour) => {
+    const expected = usual(String(hour));
+    return expected * rows < MIN_HOUR_ROWS ? null : (shares[String(hour)] ?? 0) / expected;
+  };
+  const ratios = Array.from({ length: 24 }, (_, hour) => ratio(hour));
+  if (!ratios.some((r) => r !== null && (r < CHANGED_SHARE || r > REPEATED_SHARE))) return [];
+  return clockChanges(date, timeZone).filter(({ hour, kind }) => {
+    const r = ratios[hour];
+    return r !== null && r !== void 0 && (kind === "skipped" ? r < CHANGED_SHARE : r > REPEATED_SHARE);
+  }).map(({ hour }) => String(hour));
+}
+
 // src/validate/history.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -1339,14 +1365,18 @@ function poolSums(profiles) {
   }
   return { days: profiles.length, columns };
 }
-function comparativeMetrics(profile, pool, everyDay, selfInPool) {
+function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
   const out = {};
-  for (const [column, own] of Object.entries(profile.categories)) {
-    const sums = pool.columns.get(column);
-    if (sums === void 0) continue;
-    const days = sums.days - (selfInPool ? 1 : 0);
+  const changed = clock === void 0 ? /* @__PURE__ */ new Map() : clockChangeHours(profile, pool, selfInPool, clock);
+  for (const [column, listed] of Object.entries(profile.categories)) {
+    if (changed.size > 0 && clock.crossed.includes(column)) continue;
+    const pooled = pool.columns.get(column);
+    if (pooled === void 0) continue;
+    const hours = changed.get(column);
+    const { own, sums, leaveOut } = hours === void 0 ? { own: listed, sums: pooled, leaveOut: selfInPool } : withoutValues(listed, pooled, selfInPool, hours);
+    const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
-    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, selfInPool);
+    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum2, [, share]) => sum2 + share, 0);
     const all = everyDay.columns.get(column);
     if (all.complete && own.complete) {
@@ -1356,6 +1386,32 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool) {
     }
   }
   return out;
+}
+function clockChangeHours(profile, pool, selfInPool, clock) {
+  const out = /* @__PURE__ */ new Map();
+  for (const column of clock.hours) {
+    const own = profile.categories[column];
+    const pooled = pool.columns.get(column);
+    const days = (pooled?.days ?? 0) - (selfInPool ? 1 : 0);
+    if (own === void 0 || pooled === void 0 || days < 1) continue;
+    const usual = (hour) => ((pooled.shares.get(hour) ?? 0) - (selfInPool ? own.shares[hour] ?? 0 : 0)) / days;
+    const hours = changedHours(profile.date, profile.rows, own.shares, usual, clock.timeZone);
+    if (hours.length > 0) out.set(column, hours);
+  }
+  return out;
+}
+function withoutValues(own, pooled, selfInPool, left) {
+  const days = pooled.days - (selfInPool ? 1 : 0);
+  const pooledShare = (v) => (pooled.shares.get(v) ?? 0) - (selfInPool ? own.shares[v] ?? 0 : 0);
+  const ownLeft = left.reduce((sum2, v) => sum2 + (own.shares[v] ?? 0), 0);
+  const poolLeft = left.reduce((sum2, v) => sum2 + pooledShare(v), 0) / days;
+  if (days < 1 || ownLeft >= 1 || poolLeft >= 1) return { own, sums: pooled, leaveOut: selfInPool };
+  const shares = /* @__PURE__ */ new Map();
+  const listing = /* @__PURE__ */ new Map();
+  for (const v of pooled.shares.keys()) if (!left.includes(v)) shares.set(v, pooledShare(v) / (1 - poolLeft));
+  for (const [v, n] of pooled.listing) if (!left.includes(v)) listing.set(v, n - (selfInPool && own.shares[v] !== void 0 ? 1 : 0));
+  const ownShares = Object.fromEntries(Object.entries(own.shares).flatMap(([v, s]) => left.includes(v) ? [] : [[v, s / (1 - ownLeft)]]));
+  return { own: { ...own, shares: ownShares }, sums: { shares, listing, days, complete: pooled.complete }, leaveOut: false };
 }
 function vanishedFrom(shares, sums, days) {
   const out = [];
@@ -1410,7 +1466,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
     const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, allSums, inPool);
+    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, allSums, inPool, options.clock);
   };
   const similarity = (p) => {
     const s = copySimilarity(p, history);
@@ -2065,6 +2121,7 @@ async function screenPartitions(input) {
   const profiles = needed.map(
     (p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date))
   );
+  const clock = clockColumns(config.features, config.data.timezone);
   const compareOptions = {
     minDays: options.minDays,
     maxDays: options.maxDays,
@@ -2073,6 +2130,7 @@ async function screenPartitions(input) {
     labelColumn: profiledLabel(config),
     ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
+    ...clock === void 0 ? {} : { clock },
     accepted
   };
   const labelText = config.label.text;
@@ -2192,7 +2250,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 9;
+var VERDICT_FORMAT = 10;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -693,6 +693,117 @@ export const INCIDENTS = {
       };
     },
   },
+  // Found after the first 47, in more post-mortems: each a different way upstream breaks a day.
+  delay_seconds: {
+    severities: STANDARD,
+    summary: 'delay in seconds instead of minutes (a unit change upstream): a 16-minute delay reads as 960',
+    apply(rows, { severity, seed }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => r.delay !== null && (r.delay *= 60)),
+        description: `delay in seconds on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  delay_floored_at_zero: {
+    severities: STANDARD,
+    summary: 'early arrivals written as 0 (an upstream view applies GREATEST(delay, 0)): the negative delays vanish',
+    apply(rows, { severity, seed }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => r.delay !== null && r.delay < 0 && (r.delay = 0)),
+        description: `negative delays set to 0 on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  origin_misaligned: {
+    severities: STANDARD,
+    summary: 'an input misaligned: origin shifted by one row relative to the other columns (an off-by-one join), in a block',
+    apply(rows, { severity, seed }) {
+      const [start, end] = block(rows, severity, seed);
+      const out = rows.slice();
+      for (let i = start; i < end; i++) out[i] = { ...rows[i], origin: rows[i + 1 < end ? i + 1 : start].origin };
+      return { rows: out, description: `origin of the next row in rows ${start + 1}..${end} (${touchedText(rows, severity)}), rotated within the block` };
+    },
+  },
+  hours_missing: {
+    severities: [0.1, 0.25],
+    summary: 'an hourly batch lost: the departures of the hours around noon missing (severity = share of rows)',
+    apply(rows, { severity }) {
+      const byHour = new Array(24).fill(0);
+      for (const r of rows) byHour[Number(r.date.slice(11, 13))]++;
+      let from = 12;
+      let to = 12;
+      for (let held = byHour[12]; held < severity * rows.length && (from > 0 || to < 23);) {
+        if (from > 0) held += byHour[--from];
+        if (held < severity * rows.length && to < 23) held += byHour[++to];
+      }
+      const kept = rows.filter((r) => Number(r.date.slice(11, 13)) < from || Number(r.date.slice(11, 13)) > to);
+      return { rows: kept, description: `departures from ${from}:00 to ${to}:59 missing (${n(rows.length - kept.length)} rows)` };
+    },
+  },
+  stale_rows_mixed: {
+    severities: [0.1, 0.5],
+    summary: "part of a day stale: a share of its rows replaced by the same weekday's rows two weeks before, dates moved (a cache served for some shards)",
+    apply(rows, { severity, seed, twoWeeksBeforeRows }) {
+      const today = rows[0].date.slice(0, 10);
+      const replaced = new Set(chosen(rows, severity, seed));
+      const old = sample(twoWeeksBeforeRows.length, replaced.size, random(seed ^ 0x5bd1e995)).map((i) => ({
+        ...twoWeeksBeforeRows[i],
+        date: `${today}${twoWeeksBeforeRows[i].date.slice(10)}`,
+      }));
+      const out = [...rows.filter((_, i) => !replaced.has(i)), ...old].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      return { rows: out, description: `${touchedText(rows, severity)} replaced by rows of ${dayOf(twoWeeksBeforeRows)}, dates moved` };
+    },
+  },
+  destination_default: {
+    severities: STANDARD,
+    summary: 'destination written as ATL, the busiest airport, where a lookup failed (a default that is a valid value)',
+    apply(rows, { severity, seed }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.destination = 'ATL')),
+        description: `destination ATL on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  delay_null_text: {
+    severities: STANDARD,
+    summary: 'delays written as the text NULL (a database export wrote its null marker)',
+    apply(rows, { severity, seed }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = 'NULL')),
+        description: `delay "NULL" on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  delay_mean_imputed: {
+    severities: STANDARD,
+    summary: "delay filled with the day's mean (a fill step upstream imputed what it could not join)",
+    apply(rows, { severity, seed }) {
+      const known = rows.filter((r) => r.delay !== null);
+      const mean = Math.round((known.reduce((sum, r) => sum + r.delay, 0) / known.length) * 100) / 100;
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r) => (r.delay = mean)),
+        description: `delay ${mean} on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
+  dates_us_format: {
+    severities: [1],
+    summary: 'dates written as MM/DD/YYYY HH:MM (the export took another locale)',
+    apply(rows) {
+      const us = (d) => `${d.slice(5, 7)}/${d.slice(8, 10)}/${d.slice(0, 4)} ${d.slice(11)}`;
+      return { rows: rows.map((r) => ({ ...r, date: us(r.date) })), description: `every date as ${us(rows[0].date)}` };
+    },
+  },
+  labels_from_previous_day: {
+    severities: [0.1, 1],
+    summary: "delay joined from the previous day's rows by row number (a join on the wrong date): every value real, none its row's",
+    apply(rows, { severity, seed, previousDayRows }) {
+      return {
+        rows: mapRows(rows, chosen(rows, severity, seed), (r, i) => (r.delay = previousDayRows[i % previousDayRows.length].delay)),
+        description: `delay of the previous day's row of the same number on ${touchedText(rows, severity)}`,
+      };
+    },
+  },
 };
 
 /** The kinds, in corpus order. */

@@ -51,8 +51,15 @@ const severityOf = (kind: string): number => TESTED_SEVERITY[kind] ?? Math.max(.
  * due at the share of the group's worst earlier day; in this sample an airport or an hour
  * holds about 90 rows and is due fewer, so their loss could be chance. Stopped on full days
  * by the incidents bench, and on small data by label-groups.test.ts.
+ * labels_from_previous_day gives every row the previous day's delay of its row number: every
+ * value real, and in time order, so still near its hour's. The production model trained on
+ * this sample scores the 27 earlier days between AUC 0.53 and 0.73 and the relabelled day
+ * 0.53, and the day's relations of the delay to airports and routes hold too few rows to have
+ * held above chance. Stopped on full days by the incidents bench (those relations broken),
+ * and on small data by history.test.ts (labels misaligned with their rows: a relation that
+ * held strongly on every day is gone).
  */
-const NOT_YET_STOPPED = new Set(['label_shift', 'label_lost_airport', 'label_lost_evening']);
+const NOT_YET_STOPPED = new Set(['label_shift', 'label_lost_airport', 'label_lost_evening', 'labels_from_previous_day']);
 
 interface Outcome {
   kind: string;

@@ -429,6 +429,8 @@ export interface HistoryFinding {
   weekdayRange?: number;
   /** The model's score at or below what chance reaches on the day's labels: that most (`modelChance`). */
   chance?: number;
+  /** An hour-of-day mix that is its history's moved by one hour (1: later, -1: earlier). */
+  hoursMoved?: 1 | -1;
 }
 
 /**
@@ -727,12 +729,13 @@ export function compareWithHistory(
   for (const h of history) weekdays.set(weekdayOf(h.date), [...(weekdays.get(weekdayOf(h.date)) ?? []), h]);
   const allSums = poolSums(history);
   const weekdaySums = new Map([...weekdays].map(([w, days]) => [w, poolSums(days)]));
-  const comparative = (p: PartitionProfile, inPool: boolean): Record<string, number> => {
+  const poolOf = (p: PartitionProfile, inPool: boolean): PoolSums => {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
-    const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w)! : allSums, allSums, inPool, options.clock);
+    return group - (inPool ? 1 : 0) >= 3 ? weekdaySums.get(w)! : allSums;
   };
+  const comparative = (p: PartitionProfile, inPool: boolean): Record<string, number> =>
+    comparativeMetrics(p, poolOf(p, inPool), allSums, inPool, options.clock);
   // A day whose rows are another day's again (a stale copy, dates moved) is as similar to it as no two days are.
   const similarity = (p: PartitionProfile): Record<string, number> => {
     const s = copySimilarity(p, history);
@@ -770,8 +773,31 @@ export function compareWithHistory(
     },
   }));
   if (options.labelSource !== undefined) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
-  return judge(newestMetrics, historyMetrics, newest, options);
+  const findings = judge(newestMetrics, historyMetrics, newest, options);
+  for (const f of findings) {
+    const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
+    const pooled = own === undefined ? undefined : poolOf(newest, false).columns.get(f.column!);
+    const moved = pooled === undefined ? null : hoursMoved(own!.shares, pooled);
+    if (moved !== null) f.hoursMoved = moved;
+  }
+  return findings;
 }
+
+/**
+ * Whether a day's hour-of-day mix is the pool's moved by one hour (1: every hour one later,
+ * -1: one earlier), as times read on the UTC clock of a place that keeps daylight saving
+ * are after its clocks change: moved, it fits at least `MOVED_FIT` times closer.
+ */
+function hoursMoved(shares: Readonly<Record<string, number>>, pooled: PoolColumn): 1 | -1 | null {
+  const moved = (by: number): Map<string, number> =>
+    new Map([...pooled.shares].flatMap(([hour, sum]) => (/^\d+$/.test(hour) ? [[String((Number(hour) + by + 24) % 24), sum]] : [])));
+  const distance = jensenShannon(shares, pooled.shares, pooled.days, false);
+  for (const by of [1, -1] as const) if (jensenShannon(shares, moved(by), pooled.days, false) * MOVED_FIT < distance) return by;
+  return null;
+}
+
+/** How many times closer a mix moved by an hour must fit than as it is. */
+const MOVED_FIT = 3;
 
 /** Each day's level of `column` for its spread (`levelShifts`), added to its metrics. */
 function addLevelShifts(newest: Record<string, number>, history: ReadonlyArray<{ metrics: Record<string, number> }>, column: string): void {
@@ -1052,6 +1078,9 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
           : finding.metric === 'rows' && finding.value < finding.expected
             ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
             : `(robust z ${finding.score.toFixed(1)}). `) +
+    (finding.hoursMoved === undefined
+      ? ''
+      : `Every hour holds what the hour ${finding.hoursMoved > 0 ? 'before' : 'after'} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) +
     `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
   );
 }

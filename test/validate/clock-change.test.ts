@@ -3,7 +3,7 @@
  * an ordinary day, and the same hour gone on any other day is still an incident.
  */
 import { changedHours, clockColumns } from '../../src/validate/clock-change.js';
-import { compareWithHistory, type PartitionProfile } from '../../src/validate/history.js';
+import { compareWithHistory, findingMessage, type HistoryFinding, type PartitionProfile } from '../../src/validate/history.js';
 import { clockChanges } from '../../src/time.js';
 import type { FeatureConfig } from '../../src/config/types.js';
 import { dateOf, day, history, options } from './history-days.js';
@@ -114,6 +114,29 @@ describe('compareWithHistory on a day whose clock changed', () => {
     expect(inputFindings(spring, withHour(14, 'skipped'))).toEqual(expect.arrayContaining(['input:hour.divergence', 'input:hour.vanishedShare']));
     const morningGone = USUAL.map((w, h) => (h >= 2 && h < 8 ? 0 : w));
     expect(inputFindings(spring, morningGone)).toEqual(expect.arrayContaining(['input:hour.divergence', 'input:hour.vanishedShare']));
+  });
+});
+
+describe('an hour mix moved by one hour, as on the UTC clock after a change', () => {
+  const ordinary = 93; // 2001-04-04: no clock changed
+  const days = history(ordinary).map((p, i) => Object.assign(hourly(i), { metrics: p.metrics }));
+  /** Each hour holding the usual share of the hour `by` before it. */
+  const moved = (by: number): number[] => USUAL.map((_, h) => USUAL[(h - by + 24) % 24]!);
+  const hourFinding = (weights: readonly number[]): HistoryFinding | undefined =>
+    compareWithHistory(hourly(ordinary, weights), days, { ...options, clock }).find((f) => f.metric === 'input:hour.divergence');
+
+  test('is named, with what to set; a mix moved further or changed otherwise is not', () => {
+    const earlier = hourFinding(moved(-1));
+    expect(earlier?.hoursMoved).toBe(-1);
+    expect(findingMessage(earlier!, 'data/x.csv', dateOf(ordinary), 'delay > 15')).toMatch(
+      /Every hour holds what the hour after it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data\.timezone to its zone\. Fix the data/,
+    );
+    expect(hourFinding(moved(1))?.hoursMoved).toBe(1);
+    const five = hourFinding(moved(5));
+    expect(five).toBeDefined();
+    expect(five!.hoursMoved).toBeUndefined();
+    expect(findingMessage(five!, 'data/x.csv', dateOf(ordinary), 'delay > 15')).not.toMatch(/daylight/);
+    expect(hourFinding(withHour(14, 'skipped'))?.hoursMoved).toBeUndefined();
   });
 });
 

@@ -186,7 +186,11 @@ describe('a daylight-saving change in data logged in UTC', () => {
 
   test('on the UTC clock the opening hour moves and the day after the change is refused', async () => {
     const utc = await screenShop(undefined);
-    expect(utc.anomalies.some((a) => a.severity === 'error' && a.column === 'input:hour')).toBe(true);
+    const hour = utc.anomalies.find((a) => a.severity === 'error' && a.column === 'input:hour');
+    // The message says what to set: the first days refused follow the change.
+    expect(hour?.message).toMatch(
+      /Every hour holds what the hour after it held on earlier days, as times on the UTC clock do after a daylight-saving change: .*set data\.timezone to its zone\. Fix the data/,
+    );
   });
 
   test("on the shop's clock (data.timezone) nothing moved", async () => {

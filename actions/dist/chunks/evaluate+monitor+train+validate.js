@@ -1462,12 +1462,12 @@ function compareWithHistory(newest, all, options, part = "all") {
   for (const h of history) weekdays.set(weekdayOf(h.date), [...weekdays.get(weekdayOf(h.date)) ?? [], h]);
   const allSums = poolSums(history);
   const weekdaySums = new Map([...weekdays].map(([w, days]) => [w, poolSums(days)]));
-  const comparative = (p, inPool) => {
+  const poolOf = (p, inPool) => {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
-    const useWeekday = group - (inPool ? 1 : 0) >= 3;
-    return comparativeMetrics(p, useWeekday ? weekdaySums.get(w) : allSums, allSums, inPool, options.clock);
+    return group - (inPool ? 1 : 0) >= 3 ? weekdaySums.get(w) : allSums;
   };
+  const comparative = (p, inPool) => comparativeMetrics(p, poolOf(p, inPool), allSums, inPool, options.clock);
   const similarity = (p) => {
     const s = copySimilarity(p, history);
     return s === null ? {} : { "copy.similarity": s };
@@ -1502,8 +1502,22 @@ function compareWithHistory(newest, all, options, part = "all") {
     }
   }));
   if (options.labelSource !== void 0) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
-  return judge(newestMetrics, historyMetrics, newest, options);
+  const findings = judge(newestMetrics, historyMetrics, newest, options);
+  for (const f of findings) {
+    const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? void 0 : newest.categories[f.column];
+    const pooled = own === void 0 ? void 0 : poolOf(newest, false).columns.get(f.column);
+    const moved = pooled === void 0 ? null : hoursMoved(own.shares, pooled);
+    if (moved !== null) f.hoursMoved = moved;
+  }
+  return findings;
 }
+function hoursMoved(shares, pooled) {
+  const moved = (by) => new Map([...pooled.shares].flatMap(([hour, sum2]) => /^\d+$/.test(hour) ? [[String((Number(hour) + by + 24) % 24), sum2]] : []));
+  const distance = jensenShannon(shares, pooled.shares, pooled.days, false);
+  for (const by of [1, -1]) if (jensenShannon(shares, moved(by), pooled.days, false) * MOVED_FIT < distance) return by;
+  return null;
+}
+var MOVED_FIT = 3;
 function addLevelShifts(newest, history, column) {
   const shifts = levelShifts(
     newest,
@@ -1681,7 +1695,7 @@ function fmt(x) {
 function findingMessage(finding, partition, date, labelText) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
 // src/validate/alignment.ts
@@ -2250,7 +2264,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 10;
+var VERDICT_FORMAT = 11;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

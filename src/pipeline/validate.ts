@@ -134,7 +134,8 @@ interface Production extends Scorer {
 export async function runValidate(ctx: StageContext, given?: Dataset, options: ValidateOptions = {}): Promise<ValidateOutput> {
   const { config } = ctx.loaded;
   const screening = options.screening ?? (given === undefined && options.plan === undefined ? await screenWindow(ctx) : skippedScreening('validated as given'));
-  if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0)
+  // With --update-schema the whole window is read even so: the proposal is for the rows the schema refused.
+  if (given === undefined && options.plan === undefined && screening.newest !== null && screening.newest.errors.length > 0 && options.updateSchema !== true)
     return refuseNewest(ctx, screening, screening.newest);
   if (screening.newest !== null) logScreening(ctx, screening.newest.file, screening);
   // A batch given with --data is all new data; the configured window is split into reference and new days.

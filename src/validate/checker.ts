@@ -329,6 +329,10 @@ type Push = (
   how?: { fallback?: Severity; severity?: Severity; share?: number },
 ) => void;
 
+/** What to do about a broken schema constraint: fix the data, or if `real`, change the schema (`change`). */
+const SCHEMA_TODO = (real: string, change: string): string =>
+  `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
+
 /** `n` values, or 1 value. */
 function nValues(n: number): string {
   return n === 1 ? '1 value' : `${n} values`;
@@ -370,13 +374,25 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'nulls_above_threshold',
       c,
       s.nulls,
-      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`,
+      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}. ${SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')}`,
     );
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
   const show = (v: number | undefined): string => (v === undefined ? '' : c.type === 'timestamp' ? new Date(v).toISOString() : String(v));
-  if (s.belowConstraint.count > 0) push('out_of_range', c, s.belowConstraint, `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show(s.min)}`);
-  if (s.aboveConstraint.count > 0) push('out_of_range', c, s.aboveConstraint, `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show(s.max)}`);
+  if (s.belowConstraint.count > 0)
+    push(
+      'out_of_range',
+      c,
+      s.belowConstraint,
+      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show(s.min)}. ${SCHEMA_TODO('they are valid', 'lower min')}`,
+    );
+  if (s.aboveConstraint.count > 0)
+    push(
+      'out_of_range',
+      c,
+      s.aboveConstraint,
+      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show(s.max)}. ${SCHEMA_TODO('they are valid', 'raise max')}`,
+    );
   if (s.outsideInferred.count > 0) {
     push(
       'out_of_range',
@@ -392,7 +408,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'unseen_category',
       c,
       s.unseen,
-      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`,
+      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO('they are valid values', 'add them to the domain')}`,
     );
   }
   if (s.regex.count > 0)

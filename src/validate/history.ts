@@ -1057,8 +1057,11 @@ function fmt(x: number): string {
   return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }
 
-/** One line a reviewer understands: the value, what the history shows, and what to do. */
-export function findingMessage(finding: HistoryFinding, partition: string, date: string, labelText: string): string {
+/**
+ * One line a reviewer understands: the value, what the history shows, the other statistics
+ * that moved with it (`others`, described), and what to do.
+ */
+export function findingMessage(finding: HistoryFinding, partition: string, date: string, labelText: string, others: readonly string[] = []): string {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days =
     finding.weekdayRange !== undefined
@@ -1078,6 +1081,7 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
           : finding.metric === 'rows' && finding.value < finding.expected
             ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
             : `(robust z ${finding.score.toFixed(1)}). `) +
+    (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''
       : `Every hour holds what the hour ${finding.hoursMoved > 0 ? 'before' : 'after'} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) +

@@ -348,9 +348,13 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
     count: rows,
     share: 1,
     examples: [{ file: newest.file, row: 1 }],
-    message:
-      findingMessage(strongest!, newest.file, newest.date, labelText) +
-      (others.length === 0 ? '' : ` Also beyond its history: ${others.map((o) => describeStatistic(o, labelText)).join(', ')}.`),
+    message: findingMessage(
+      strongest!,
+      newest.file,
+      newest.date,
+      labelText,
+      others.map((o) => describeStatistic(o, labelText)),
+    ),
   }));
 }
 

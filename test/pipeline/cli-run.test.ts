@@ -3,7 +3,7 @@
  * repository with a small window of the shipped flight partitions, real TF.js training,
  * a real registry, and a second run that compares against the first model.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '../../src/tf.js';
 import { parse, stringify } from 'yaml';
@@ -205,6 +205,21 @@ describe('ct run on flight data', () => {
     expect(unseen.examples).toEqual([{ file: 'incoming/2001-03-01.csv', row: 2, value: 'QQQ' }]);
     const proposed = JSON.parse(readFileSync(path.join(repo, 'out-bad/schema.proposed.json'), 'utf8'));
     expect(proposed.columns.find((c: { name: string }) => c.name === 'origin').domain).toContain('QQQ');
+  });
+
+  it('--update-schema proposes the change for a newest partition its own schema check refused', () => {
+    // Refused on its own, the newest day stops validation before the window is read; the proposal still needs its rows.
+    const newest = path.join(repo, 'data/flights/2001-03-01.csv');
+    writeFileSync(newest, ['date,delay,distance,origin,destination', '2001-03-01T06:00,5,300,QQQ,LAX', '2001-03-01T07:00,20,500,ATL,SFO'].join('\n'));
+    try {
+      const r = ct(repo, ['validate', '--update-schema', '--out', 'out-newest']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/proposed schema change \(written to out-newest\/schema\.proposed\.json/);
+      const proposed = JSON.parse(readFileSync(path.join(repo, 'out-newest/schema.proposed.json'), 'utf8'));
+      expect(proposed.columns.find((c: { name: string }) => c.name === 'origin').domain).toContain('QQQ');
+    } finally {
+      rmSync(newest);
+    }
   });
 
   it('dataset drift blocks validation only when the config says so', async () => {

@@ -87,7 +87,9 @@ describe('anomaly checker', () => {
   it('a null share just above its allowance is printed with the digits that show it is above', () => {
     const ages = Array.from({ length: 10_000 }, (_, i) => (i < 2_501 ? null : i % 100));
     const a = only(check(tableOf([numberColumn('age', ages)])), 'nulls_above_threshold');
-    expect(a.message).toContain('is null in 25.01% of rows (2501), the schema allows 25.0%');
+    expect(a.message).toContain(
+      'is null in 25.01% of rows (2501), the schema allows 25.0%. Fix the data, or if the values are really missing, raise maxNullFraction in the schema (ct validate --update-schema proposes the change)',
+    );
   });
 
   it('a header read with the wrong delimiter names the delimiter', () => {
@@ -150,6 +152,10 @@ describe('anomaly checker', () => {
     const a = only(check(replace(good(), stringColumn('origin', ['ATL', 'XNA', 'XNA', 'SFO']))), 'unseen_category');
     expect(a).toMatchObject({ column: 'origin', count: 2, share: 0.5 });
     expect(a.message).toContain('XNA (2)');
+    // What to do, where a person reads it: a new airport is real, a lowercased one is not.
+    expect(a.message).toMatch(
+      /Fix the data, or if they are valid values, add them to the domain in the schema \(ct validate --update-schema proposes the change\)$/,
+    );
     const tolerant = { ...schema, columns: schema.columns.map((c) => (c.name === 'origin' ? { ...c, maxUnseenShare: 0.5 } : c)) };
     expect(check(replace(good(), stringColumn('origin', ['ATL', 'XNA', 'XNA', 'SFO'])), {}, tolerant)).toEqual([]);
   });

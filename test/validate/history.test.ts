@@ -44,6 +44,10 @@ describe('compareWithHistory', () => {
     const message = findingMessage(rows!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15');
     expect(message).toMatch(/data\/x\/2001-01-29\.csv: row count is 2,000, expected about/);
     expect(message).toMatch(/ct validate --accept 2001-01-29/);
+    // The statistics that moved with it come before what to do, so the command ends the line.
+    expect(findingMessage(rows!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15', ['mean of column "delay"', 'its 90th percentile'])).toMatch(
+      /\. Also beyond its history: mean of column "delay", its 90th percentile\. Fix the data, or if this change is real, accept it: ct validate --accept 2001-01-29$/,
+    );
   });
 
   test('half the rows missing is a partition_rows outlier even where volume varies widely from day to day', () => {

@@ -317,6 +317,7 @@ function findOutsidePartition(chunk, name, finding) {
     }
   }
 }
+var SCHEMA_TODO = (real, change) => `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
 function nValues(n) {
   return n === 1 ? "1 value" : `${n} values`;
 }
@@ -353,13 +354,25 @@ function reportColumn(s, rows, push) {
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}`
+      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}. ${SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`
     );
   }
   if (s.nonFinite.count > 0) push("non_finite", c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
   const show2 = (v) => v === void 0 ? "" : c.type === "timestamp" ? new Date(v).toISOString() : String(v);
-  if (s.belowConstraint.count > 0) push("out_of_range", c, s.belowConstraint, `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show2(s.min)}`);
-  if (s.aboveConstraint.count > 0) push("out_of_range", c, s.aboveConstraint, `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show2(s.max)}`);
+  if (s.belowConstraint.count > 0)
+    push(
+      "out_of_range",
+      c,
+      s.belowConstraint,
+      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show2(s.min)}. ${SCHEMA_TODO("they are valid", "lower min")}`
+    );
+  if (s.aboveConstraint.count > 0)
+    push(
+      "out_of_range",
+      c,
+      s.aboveConstraint,
+      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show2(s.max)}. ${SCHEMA_TODO("they are valid", "raise max")}`
+    );
   if (s.outsideInferred.count > 0) {
     push(
       "out_of_range",
@@ -375,7 +388,7 @@ function reportColumn(s, rows, push) {
       "unseen_category",
       c,
       s.unseen,
-      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}`
+      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO("they are valid values", "add them to the domain")}`
     );
   }
   if (s.regex.count > 0)

@@ -10,6 +10,7 @@ import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
 import { columnTitle, type HistoryFinding, type PartitionProfile, vanishedValues } from './history.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
+import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
@@ -54,37 +55,66 @@ export async function showFindingRows(
   }
 }
 
-/** Groups a label finding names at most. */
-const ABSENT_GROUPS = 3;
+/** Groups a finding names at most. */
+const SHOWN_GROUPS = 3;
 
 /**
  * Groups that lack a label value: which groups, how many rows, and what each earlier day had
- * there, added to the message; the first row of the first group as the example when the
- * group is of a column of the data (not a model input ct derives).
+ * there, added to the message; the first row of the first group as the example.
  */
-async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
-  const profile = await newest();
+async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const profile = await context.newest();
   const column = columnNames(finding.column!)[1]!;
-  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
-  if (absent.length === 0) return;
-  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
-  const shown = absent
-    .slice(0, ABSENT_GROUPS)
-    .map(
-      (a) =>
-        `${JSON.stringify(a.group)}: ${a.rows.toLocaleString('en-US')} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, config.label.text)}, ` +
-        `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
-    );
-  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : '';
+  const absent = absentLabels(profile, labelGroupPool(await context.history())).filter((a) => a.column === column);
+  const described = absent.map(
+    (a) =>
+      `${JSON.stringify(a.group)}: ${a.rows.toLocaleString('en-US')} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, context.config.label.text)}, ` +
+      `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
+  );
+  await showGroups(anomaly, context, column, absent, described, absent[0] === undefined ? '' : `${column} ${absent[0].group}`);
+}
+
+/**
+ * Groups whose values are all one: which groups, the value, their rows, and how many earlier
+ * days each held many values, added to the message; the first row of the first group as the
+ * example.
+ */
+async function showFrozen(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const frozen = frozenGroups(await context.newest(), frozenGroupPool(await context.history())).filter((f) => f.relation === finding.column);
+  const [x, g] = columnNames(finding.column!) as [string, string];
+  const described = frozen.map(
+    (f) =>
+      `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString('en-US')} rows, where each of ${f.days} earlier days held ${VARIED} values or more`,
+  );
+  await showGroups(anomaly, context, g, frozen, described, frozen[0] === undefined ? '' : `${g} ${frozen[0].group}, ${x} ${frozen[0].value}`);
+}
+
+/**
+ * The groups of `column` behind a finding (largest first, each `described`): their rows as
+ * the anomaly's count, the first few named in its message before what to do, and the first
+ * row of the first group as its example (`value`) when the groups are of a column of the
+ * data, not a model input ct derives.
+ */
+async function showGroups(
+  anomaly: Anomaly,
+  { readNewest, config }: FindingContext,
+  column: string,
+  groups: ReadonlyArray<{ group: string; rows: number }>,
+  described: readonly string[],
+  value: string,
+): Promise<void> {
+  if (groups.length === 0) return;
+  anomaly.count = groups.reduce((n, g) => n + g.rows, 0);
+  const more = groups.length > SHOWN_GROUPS ? `; and ${groups.length - SHOWN_GROUPS} more` : '';
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Groups of ${columnTitle(column, config.label.text, 'the label', 'column ')}: ${shown.join('; ')}${more}. Fix the data,`,
+    ` Groups of ${columnTitle(column, config.label.text, 'the label', 'column ')}: ${described.slice(0, SHOWN_GROUPS).join('; ')}${more}. Fix the data,`,
   );
   const table = await readNewest();
   const groupColumn = table.columns.find((c) => c.name === column);
   if (groupColumn?.type !== 'string') return;
-  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0]!.group));
-  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0]!.group}` }];
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(groups[0]!.group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value }];
 }
 
 /** "none where delay > 15" (a binary label's class 1), "none where not (delay > 15)", "none of class "sales"". */
@@ -174,6 +204,7 @@ async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { r
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
   ['absentLabelShare', showAbsentLabels],
+  ['frozenShare', showFrozen],
   ['spikeShare', showSpike],
   ['vanishedShare', showVanished],
   ['inputShare', showRepeatedInputs],

@@ -15,6 +15,7 @@ import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dep
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
+import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from './frozen-groups.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
@@ -47,6 +48,8 @@ export interface PartitionProfile {
   orientations?: Record<string, OrientationProfile>;
   /** The label's classes per group of each categorical column (classification labels only). */
   labelGroups?: LabelGroupsProfile;
+  /** The groups of each numeric × categorical pair that held many values, and those that held one. */
+  frozenGroups?: FrozenGroupsProfile;
   /** Each group's mean of the relations that held (`createRelations().effects()`). */
   effects?: GroupEffects;
   /** The most the production model's score (`model.auc`) reaches by chance on the day's labels; not cached. */
@@ -255,6 +258,7 @@ export function profileOf(
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
     labelGroups?: LabelGroupsProfile;
+    frozenGroups?: FrozenGroupsProfile;
     effects?: GroupEffects;
     /** The clock of the times of day (`data.timezone`); absent: UTC. */
     timeZone?: string;
@@ -300,6 +304,7 @@ export function profileOf(
     ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
     ...(extra.orientations === undefined ? {} : { orientations: extra.orientations }),
     ...(extra.labelGroups === undefined ? {} : { labelGroups: extra.labelGroups }),
+    ...(extra.frozenGroups === undefined ? {} : { frozenGroups: extra.frozenGroups }),
     ...(extra.effects === undefined ? {} : { effects: extra.effects }),
   };
 }
@@ -451,6 +456,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.reversedShare') ||
     metric.endsWith('.absentLabelShare') ||
     metric.endsWith('.spikeShare') ||
+    metric.endsWith('.frozenShare') ||
     metric.endsWith('.roundShare') ||
     metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
@@ -470,7 +476,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -747,6 +753,8 @@ export function compareWithHistory(
   const orientations = orientationPool(history);
   // And a group's label classes: an airport's late flights do not depend on the weekday either.
   const labelGroups = labelGroupPool(history);
+  // And a group's values stuck: a meter's readings do not depend on the weekday either.
+  const frozen = frozenGroupPool(history);
   // And where each group of a relation sits: a machine's speed does not depend on the weekday.
   const effects = effectPool(history);
   const newestMetrics = {
@@ -756,6 +764,7 @@ export function compareWithHistory(
     ...dependencyMetrics(newest.dependencies, dependencies, false),
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
+    ...frozenGroupMetrics(newest, frozen),
     ...effectMetrics(newest.effects, effects, false),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
@@ -769,6 +778,7 @@ export function compareWithHistory(
       ...dependencyMetrics(h.dependencies, dependencies, true),
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
+      ...frozenGroupMetrics(h, frozen),
       ...effectMetrics(h.effects, effects, true),
     },
   }));
@@ -1034,6 +1044,10 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
   if (statistic === 'absentLabelShare' && column !== null) {
     const [label, g] = columnNames(column) as [string, string];
     return `${columnTitle(label, labelText, 'the label', 'label ')} by ${columnTitle(g, labelText, 'the label', 'column ')}: share of rows in groups that hold none of a label value every earlier day had there in numbers (labels overwritten on part of the data?)`;
+  }
+  if (statistic === 'frozenShare' && column !== null) {
+    const [x, g] = columnNames(column) as [string, string];
+    return `${columnTitle(x, labelText, 'the label', 'column ')} by ${columnTitle(g, labelText, 'the label', 'column ')}: share of rows in groups whose values are all one value, where each held many on every earlier day (a stuck sensor, a default written for one group?)`;
   }
   if (statistic === 'reversedShare' && column !== null) {
     const [a, b] = columnNames(column) as [string, string];

@@ -34,6 +34,7 @@ import { createNumericShape } from './numeric-shape.js';
 import { createOrientations } from './orientation.js';
 import { createLabelCorrelations } from './label-correlation.js';
 import { createLabelGroups } from './label-groups.js';
+import { createFrozenGroups } from './frozen-groups.js';
 import { showFindingRows } from './finding-rows.js';
 import { clockColumns } from './clock-change.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
@@ -55,7 +56,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 28;
+const PROFILE_FORMAT = 29;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -63,7 +64,7 @@ const PROFILE_FORMAT = 28;
  * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
  * all cached reads a few kilobytes per day.
  */
-type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'effects'>;
+type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'effects'>;
 
 /** A partition's profile without its detail: its rows and flat metrics. */
 type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
@@ -651,14 +652,16 @@ async function computeEntry(
   const orientations = createOrientations(config.data.timestamp, config.data.timezone);
   // A regression target has no classes to lose; a multiclass label is profiled as its own column.
   // Crossed inputs are left out: their small groups (an airport in one hour) are all late together in a storm.
-  const labelGroups = createLabelGroups(config.task === 'regression' ? null : profiledLabel(config), {
-    codes,
-    skip: new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`)),
-  });
+  const crossed = new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`));
+  const labelGroups = createLabelGroups(config.task === 'regression' ? null : profiledLabel(config), { codes, skip: crossed });
+  const frozenGroups = createFrozenGroups({ codes, skip: crossed });
   const numericShape = createNumericShape(quantities, config.label.column);
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
-  const entry = ({ categories, sketch, dependencies, orientations, labelGroups, effects, ...summary }: PartitionProfile, anomalies: Anomaly[]) => ({
+  const entry = (
+    { categories, sketch, dependencies, orientations, labelGroups, frozenGroups, effects, ...summary }: PartitionProfile,
+    anomalies: Anomaly[],
+  ) => ({
     entry: {
       format: 'ct-partition-profile',
       version: PROFILE_FORMAT,
@@ -669,7 +672,7 @@ async function computeEntry(
       anomalies,
       scores: {},
     } as CacheEntry,
-    detail: { categories, sketch, dependencies, orientations, labelGroups, effects },
+    detail: { categories, sketch, dependencies, orientations, labelGroups, frozenGroups, effects },
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -681,6 +684,7 @@ async function computeEntry(
       relations.add(profiled);
       labelCorrelations.add(profiled);
       labelGroups.add(profiled);
+      frozenGroups.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
@@ -715,6 +719,7 @@ async function computeEntry(
       dependencies: dependencies.result(),
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),
+      frozenGroups: frozenGroups.result(),
       timeZone: config.data.timezone,
     }),
     anomalies,

@@ -885,6 +885,118 @@ function labelGroupMetrics(own, pool) {
   return out;
 }
 
+// src/validate/frozen-groups.ts
+var MIN_GROUP_ROWS2 = 20;
+var VARIED = 5;
+var MAX_GROUPS2 = 1e4;
+var MIN_POOL_DAYS3 = 14;
+function createFrozenGroups({ codes = /* @__PURE__ */ new Set(), skip = /* @__PURE__ */ new Set() } = {}) {
+  const relations = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const numbers = table.columns.filter(
+        (c) => c.type === "number" && !codes.has(c.name) && c.name !== LABEL_COLUMN && !c.name.startsWith(DERIVED_PREFIX)
+      );
+      if (numbers.length === 0) return;
+      const groupings = table.columns.flatMap(
+        (c) => skip.has(c.name) ? [] : c.type === "string" ? [c] : c.type === "number" && codes.has(c.name) ? [codesAsText(c)] : []
+      );
+      for (const x of numbers) {
+        for (const g of groupings) {
+          const key = joinColumns("|", x.name, g.name);
+          if (relations.get(key) === null) continue;
+          const groups = addGroups2(relations.get(key) ?? /* @__PURE__ */ new Map(), x, g);
+          relations.set(key, groups.size > MAX_GROUPS2 ? null : groups);
+        }
+      }
+    },
+    result() {
+      const out = { varied: {}, frozen: {} };
+      for (const [key, groups] of relations) {
+        if (groups === null) continue;
+        const varied = [];
+        const frozen = {};
+        for (const [group, { rows, values }] of groups) {
+          if (rows < MIN_GROUP_ROWS2) continue;
+          if (values.length >= VARIED) varied.push(group);
+          else if (values.length === 1) frozen[group] = [rows, values[0]];
+        }
+        out.varied[key] = varied;
+        if (Object.keys(frozen).length > 0) out.frozen[key] = frozen;
+      }
+      return out;
+    }
+  };
+}
+function addGroups2(groups, x, g) {
+  const k = g.dictionary.length;
+  const rows = new Float64Array(k);
+  const seen = new Float64Array(k * VARIED);
+  const distinct = new Uint8Array(k);
+  for (let i = 0; i < x.values.length; i++) {
+    const code = g.codes[i];
+    const v = x.values[i];
+    if (code < 0 || !Number.isFinite(v) || isNull(x, i)) continue;
+    rows[code]++;
+    const d = distinct[code];
+    if (d === VARIED) continue;
+    let known = false;
+    for (let j = 0; j < d && !known; j++) known = seen[code * VARIED + j] === v;
+    if (known) continue;
+    seen[code * VARIED + d] = v;
+    distinct[code] = d + 1;
+  }
+  for (let code = 0; code < k; code++) {
+    if (rows[code] === 0) continue;
+    const text = g.dictionary[code];
+    let group = groups.get(text);
+    if (group === void 0) groups.set(text, group = { rows: 0, values: [] });
+    group.rows += rows[code];
+    for (let j = 0; j < distinct[code] && group.values.length < VARIED; j++) {
+      const v = seen[code * VARIED + j];
+      if (!group.values.includes(v)) group.values.push(v);
+    }
+  }
+  return groups;
+}
+var groupKey2 = (relation, group) => `${relation}\0${group}`;
+function frozenGroupPool(profiles) {
+  const pool = /* @__PURE__ */ new Map();
+  const entry = (relation, group) => {
+    const key = groupKey2(relation, group);
+    let pooled = pool.get(key);
+    if (pooled === void 0) pool.set(key, pooled = { varied: /* @__PURE__ */ new Set(), frozen: /* @__PURE__ */ new Set() });
+    return pooled;
+  };
+  for (const p of profiles) {
+    for (const [relation, groups] of Object.entries(p.frozenGroups?.varied ?? {})) for (const group of groups) entry(relation, group).varied.add(p.date);
+    for (const [relation, groups] of Object.entries(p.frozenGroups?.frozen ?? {}))
+      for (const group of Object.keys(groups)) entry(relation, group).frozen.add(p.date);
+  }
+  return pool;
+}
+function frozenGroups(own, pool) {
+  const out = [];
+  for (const [relation, groups] of Object.entries(own.frozenGroups?.frozen ?? {})) {
+    for (const [group, [rows, value]] of Object.entries(groups)) {
+      const pooled = pool.get(groupKey2(relation, group));
+      if (pooled === void 0) continue;
+      const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
+      const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
+      if (days >= MIN_POOL_DAYS3 && frozenBefore === 0) out.push({ relation, group, rows, value, days });
+    }
+  }
+  return out.sort((a, b) => b.rows - a.rows);
+}
+function frozenGroupMetrics(own, pool) {
+  const out = {};
+  if (own.frozenGroups === void 0 || own.rows === 0 || pool.size === 0) return out;
+  const frozen = /* @__PURE__ */ new Map();
+  for (const f of frozenGroups(own, pool)) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
+  for (const relation of Object.keys(own.frozenGroups.varied)) out[`${relation}.frozenShare`] = (frozen.get(relation) ?? 0) / own.rows;
+  return out;
+}
+
 // src/validate/level-shift.ts
 var MIN_FIT_DAYS = 10;
 function levelShiftMetric(column) {
@@ -1239,6 +1351,7 @@ function profileOf(date, stats, extra) {
     ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies },
     ...extra.orientations === void 0 ? {} : { orientations: extra.orientations },
     ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups },
+    ...extra.frozenGroups === void 0 ? {} : { frozenGroups: extra.frozenGroups },
     ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
 }
@@ -1296,12 +1409,12 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric === "copy.similarity")
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
@@ -1475,6 +1588,7 @@ function compareWithHistory(newest, all, options, part = "all") {
   const dependencies = dependencyPool(history);
   const orientations = orientationPool(history);
   const labelGroups = labelGroupPool(history);
+  const frozen = frozenGroupPool(history);
   const effects = effectPool(history);
   const newestMetrics = {
     ...newest.metrics,
@@ -1483,6 +1597,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     ...dependencyMetrics(newest.dependencies, dependencies, false),
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
+    ...frozenGroupMetrics(newest, frozen),
     ...effectMetrics(newest.effects, effects, false)
   };
   if (part === "data") {
@@ -1498,6 +1613,7 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...dependencyMetrics(h.dependencies, dependencies, true),
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
+      ...frozenGroupMetrics(h, frozen),
       ...effectMetrics(h.effects, effects, true)
     }
   }));
@@ -1673,6 +1789,10 @@ function describeMetric(finding, labelText) {
   if (statistic === "absentLabelShare" && column !== null) {
     const [label, g] = columnNames(column);
     return `${columnTitle(label, labelText, "the label", "label ")} by ${columnTitle(g, labelText, "the label", "column ")}: share of rows in groups that hold none of a label value every earlier day had there in numbers (labels overwritten on part of the data?)`;
+  }
+  if (statistic === "frozenShare" && column !== null) {
+    const [x, g] = columnNames(column);
+    return `${columnTitle(x, labelText, "the label", "column ")} by ${columnTitle(g, labelText, "the label", "column ")}: share of rows in groups whose values are all one value, where each held many on every earlier day (a stuck sensor, a default written for one group?)`;
   }
   if (statistic === "reversedShare" && column !== null) {
     const [a, b] = columnNames(column);
@@ -2010,6 +2130,26 @@ async function showAbsentLabels(anomaly, finding, { newest, history, readNewest,
   const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0].group));
   if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0].group}` }];
 }
+var FROZEN_GROUPS = 3;
+async function showFrozen(anomaly, finding, { newest, history, readNewest, config }) {
+  const frozen = frozenGroups(await newest(), frozenGroupPool(await history())).filter((f) => f.relation === finding.column);
+  if (frozen.length === 0) return;
+  const [x, g] = columnNames(finding.column);
+  anomaly.count = frozen.reduce((n, f) => n + f.rows, 0);
+  const shown = frozen.slice(0, FROZEN_GROUPS).map(
+    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString("en-US")} rows, where each of ${f.days} earlier days held ${VARIED} values or more`
+  );
+  const more = frozen.length > FROZEN_GROUPS ? `; and ${frozen.length - FROZEN_GROUPS} more` : "";
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Groups of ${columnTitle(g, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
+  );
+  const table = await readNewest();
+  const groupColumn = table.columns.find((c) => c.name === g);
+  if (groupColumn?.type !== "string") return;
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(frozen[0].group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${g} ${frozen[0].group}, ${x} ${frozen[0].value}` }];
+}
 function noneOf(label, labelColumn, labelText) {
   if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;
   return label === "1" ? `none where ${labelText}` : label === "0" ? `none where not (${labelText})` : `none labelled ${label}`;
@@ -2074,13 +2214,14 @@ async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
+  ["frozenShare", showFrozen],
   ["spikeShare", showSpike],
   ["vanishedShare", showVanished],
   ["inputShare", showRepeatedInputs]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 28;
+var PROFILE_FORMAT = 29;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2440,14 +2581,13 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
   const orientations = createOrientations(config.data.timestamp, config.data.timezone);
-  const labelGroups = createLabelGroups(config.task === "regression" ? null : profiledLabel(config), {
-    codes,
-    skip: new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`))
-  });
+  const crossed = new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`));
+  const labelGroups = createLabelGroups(config.task === "regression" ? null : profiledLabel(config), { codes, skip: crossed });
+  const frozenGroups2 = createFrozenGroups({ codes, skip: crossed });
   const numericShape = createNumericShape(quantities, config.label.column);
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
-  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects, ...summary }, anomalies2) => ({
+  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, effects, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
@@ -2458,7 +2598,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       anomalies: anomalies2,
       scores: {}
     },
-    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, effects }
+    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, effects }
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -2469,6 +2609,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       relations.add(profiled);
       labelCorrelations.add(profiled);
       labelGroups.add(profiled);
+      frozenGroups2.add(profiled);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
@@ -2502,6 +2643,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       dependencies: dependencies.result(),
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),
+      frozenGroups: frozenGroups2.result(),
       timeZone: config.data.timezone
     }),
     anomalies

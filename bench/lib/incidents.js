@@ -804,6 +804,22 @@ export const INCIDENTS = {
       };
     },
   },
+  distance_stuck_airport: {
+    severities: [0.01, 0.02, 0.05],
+    summary: "one airport's distances stuck: every departure given the distance of its first (a lookup that cached one answer), every value a real route's",
+    apply(rows, { severity }) {
+      const counts = new Map();
+      for (const r of rows) counts.set(r.origin, (counts.get(r.origin) ?? 0) + 1);
+      // The least busy airport that still holds the severity's share of the rows.
+      const [airport] = [...counts].filter(([, c]) => c >= severity * rows.length).sort((a, b) => a[1] - b[1] || String(a[0]).localeCompare(String(b[0])))[0];
+      const stuck = rows.find((r) => r.origin === airport).distance;
+      const touchedRows = rows.flatMap((r, i) => (r.origin === airport ? [i] : []));
+      return {
+        rows: mapRows(rows, touchedRows, (r) => (r.distance = stuck)),
+        description: `every distance of airport ${airport} (${n(touchedRows.length)} rows, ${pct(touchedRows.length / rows.length)}) written as ${stuck}`,
+      };
+    },
+  },
 };
 
 /** The kinds, in corpus order. */

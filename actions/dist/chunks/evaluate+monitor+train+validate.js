@@ -2109,46 +2109,37 @@ async function showFindingRows(anomalies, findings, summary, history, complete, 
     }
   }
 }
-var ABSENT_GROUPS = 3;
-async function showAbsentLabels(anomaly, finding, { newest, history, readNewest, config }) {
-  const profile = await newest();
+var SHOWN_GROUPS = 3;
+async function showAbsentLabels(anomaly, finding, context) {
+  const profile = await context.newest();
   const column = columnNames(finding.column)[1];
-  const absent = absentLabels(profile, labelGroupPool(await history())).filter((a) => a.column === column);
-  if (absent.length === 0) return;
-  anomaly.count = absent.reduce((n, a) => n + a.rows, 0);
-  const shown = absent.slice(0, ABSENT_GROUPS).map(
-    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
+  const absent = absentLabels(profile, labelGroupPool(await context.history())).filter((a) => a.column === column);
+  const described = absent.map(
+    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, context.config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
   );
-  const more = absent.length > ABSENT_GROUPS ? `; and ${absent.length - ABSENT_GROUPS} more` : "";
+  await showGroups(anomaly, context, column, absent, described, absent[0] === void 0 ? "" : `${column} ${absent[0].group}`);
+}
+async function showFrozen(anomaly, finding, context) {
+  const frozen = frozenGroups(await context.newest(), frozenGroupPool(await context.history())).filter((f) => f.relation === finding.column);
+  const [x, g] = columnNames(finding.column);
+  const described = frozen.map(
+    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString("en-US")} rows, where each of ${f.days} earlier days held ${VARIED} values or more`
+  );
+  await showGroups(anomaly, context, g, frozen, described, frozen[0] === void 0 ? "" : `${g} ${frozen[0].group}, ${x} ${frozen[0].value}`);
+}
+async function showGroups(anomaly, { readNewest, config }, column, groups, described, value) {
+  if (groups.length === 0) return;
+  anomaly.count = groups.reduce((n, g) => n + g.rows, 0);
+  const more = groups.length > SHOWN_GROUPS ? `; and ${groups.length - SHOWN_GROUPS} more` : "";
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Groups of ${columnTitle(column, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
+    ` Groups of ${columnTitle(column, config.label.text, "the label", "column ")}: ${described.slice(0, SHOWN_GROUPS).join("; ")}${more}. Fix the data,`
   );
   const table = await readNewest();
   const groupColumn = table.columns.find((c) => c.name === column);
   if (groupColumn?.type !== "string") return;
-  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(absent[0].group));
-  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${column} ${absent[0].group}` }];
-}
-var FROZEN_GROUPS = 3;
-async function showFrozen(anomaly, finding, { newest, history, readNewest, config }) {
-  const frozen = frozenGroups(await newest(), frozenGroupPool(await history())).filter((f) => f.relation === finding.column);
-  if (frozen.length === 0) return;
-  const [x, g] = columnNames(finding.column);
-  anomaly.count = frozen.reduce((n, f) => n + f.rows, 0);
-  const shown = frozen.slice(0, FROZEN_GROUPS).map(
-    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString("en-US")} rows, where each of ${f.days} earlier days held ${VARIED} values or more`
-  );
-  const more = frozen.length > FROZEN_GROUPS ? `; and ${frozen.length - FROZEN_GROUPS} more` : "";
-  anomaly.message = anomaly.message.replace(
-    / Fix the data,/,
-    ` Groups of ${columnTitle(g, config.label.text, "the label", "column ")}: ${shown.join("; ")}${more}. Fix the data,`
-  );
-  const table = await readNewest();
-  const groupColumn = table.columns.find((c) => c.name === g);
-  if (groupColumn?.type !== "string") return;
-  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(frozen[0].group));
-  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value: `${g} ${frozen[0].group}, ${x} ${frozen[0].value}` }];
+  const row = groupColumn.codes.indexOf(groupColumn.dictionary.indexOf(groups[0].group));
+  if (row >= 0) anomaly.examples = [{ ...locateRow(table, row), value }];
 }
 function noneOf(label, labelColumn, labelText) {
   if (labelColumn !== LABEL_COLUMN) return `none of class ${JSON.stringify(label)}`;

@@ -53,6 +53,27 @@ function screen(threshold = 16): Promise<Screening> {
   return screenPartitions({ config, baseDir: dir, source: data, schema, schemaFile: path.join(data, 'schema.json'), production: null, logger: silentLogger });
 }
 
+/** Screens the partitions in `<folder>/data` with an hour-of-day input, on `timezone`'s clock (UTC without one). */
+function screenHourly(folder: string, timezone?: string): Promise<Screening> {
+  const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
+    name: 'm',
+    task: 'binary',
+    label: 'delay > 15',
+    gates: [{ metric: 'auc', lowerBound: 0.5 }],
+    data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
+    features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+  });
+  return screenPartitions({
+    config,
+    baseDir: folder,
+    source: path.join(folder, 'data'),
+    schema,
+    schemaFile: path.join(folder, 'data/schema.json'),
+    production: null,
+    logger: silentLogger,
+  });
+}
+
 const details = (): string[] => readdirSync(cache).filter((f) => f.endsWith('.detail.json'));
 
 describe('the history cache', () => {
@@ -164,28 +185,8 @@ describe('a daylight-saving change in data logged in UTC', () => {
 
   afterAll(() => rmSync(shop, { recursive: true, force: true }));
 
-  const screenShop = (timezone: string | undefined): Promise<Screening> => {
-    const config = checkConfig(path.join(shop, 'ct.config.yaml'), {
-      name: 'm',
-      task: 'binary',
-      label: 'delay > 15',
-      gates: [{ metric: 'auc', lowerBound: 0.5 }],
-      data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
-      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-    });
-    return screenPartitions({
-      config,
-      baseDir: shop,
-      source: path.join(shop, 'data'),
-      schema,
-      schemaFile: path.join(shop, 'data/schema.json'),
-      production: null,
-      logger: silentLogger,
-    });
-  };
-
   test('on the UTC clock the opening hour moves and the day after the change is refused', async () => {
-    const utc = await screenShop(undefined);
+    const utc = await screenHourly(shop);
     const hour = utc.anomalies.find((a) => a.severity === 'error' && a.column === 'input:hour');
     // The message says what to set: the first days refused follow the change.
     expect(hour?.message).toMatch(
@@ -194,7 +195,7 @@ describe('a daylight-saving change in data logged in UTC', () => {
   });
 
   test("on the shop's clock (data.timezone) nothing moved", async () => {
-    const local = await screenShop('America/New_York');
+    const local = await screenHourly(shop, 'America/New_York');
     expect(local.anomalies.filter((a) => a.severity === 'error')).toEqual([]);
     expect(local.quarantined).toEqual([]);
   });
@@ -224,25 +225,6 @@ describe('a daylight-saving change in data logged on the local clock', () => {
     for (const [date, lines] of byDay) writeFileSync(path.join(folder, `${date}.csv`), `${lines.join('\n')}\n`);
   };
 
-  const screenLocal = (folder: string): Promise<Screening> => {
-    const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
-      name: 'm',
-      task: 'binary',
-      label: 'delay > 15',
-      gates: [{ metric: 'auc', lowerBound: 0.5 }],
-      data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
-      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-    });
-    return screenPartitions({
-      config,
-      baseDir: folder,
-      source: path.join(folder, 'data'),
-      schema,
-      schemaFile: path.join(folder, 'data/schema.json'),
-      production: null,
-      logger: silentLogger,
-    });
-  };
   const errors = (s: Screening): string[] => s.anomalies.filter((a) => a.severity === 'error').map((a) => `${a.column} ${a.message}`);
 
   beforeAll(() => {
@@ -253,18 +235,18 @@ describe('a daylight-saving change in data logged on the local clock', () => {
   test('the day the clocks went forward, without its 2 o’clock, passes', async () => {
     write(path.join(dir, 'spring/data'), '2026-02-08', '2026-03-09');
     expect(readdirSync(path.join(dir, 'spring/data')).at(-1)).toBe('2026-03-08.csv');
-    expect(errors(await screenLocal(path.join(dir, 'spring')))).toEqual([]);
+    expect(errors(await screenHourly(path.join(dir, 'spring')))).toEqual([]);
   });
 
   test('the day the clocks went back, with two 1 o’clocks, passes', async () => {
     write(path.join(dir, 'fall/data'), '2026-10-04', '2026-11-02');
     expect(readdirSync(path.join(dir, 'fall/data')).at(-1)).toBe('2026-11-01.csv');
-    expect(errors(await screenLocal(path.join(dir, 'fall')))).toEqual([]);
+    expect(errors(await screenHourly(path.join(dir, 'fall')))).toEqual([]);
   });
 
   test('a Sunday without its 2 o’clock when no clock changed is refused', async () => {
     write(path.join(dir, 'lost/data'), '2026-02-01', '2026-03-02', (time) => time.startsWith('2026-03-01T02'));
     expect(readdirSync(path.join(dir, 'lost/data')).at(-1)).toBe('2026-03-01.csv');
-    expect(errors(await screenLocal(path.join(dir, 'lost')))).toEqual([expect.stringMatching(/^input:hour .*model input "hour": distance of its value mix/)]);
+    expect(errors(await screenHourly(path.join(dir, 'lost')))).toEqual([expect.stringMatching(/^input:hour .*model input "hour": distance of its value mix/)]);
   });
 });

@@ -7,3 +7,10 @@ export function hashText(text: string, seed = 0x811c9dc5): number {
   }
   return h;
 }
+
+/** Folds a 32-bit word into a running 32-bit hash (xor, then a multiply-shift finaliser). */
+export function mixHash(h: number, x: number): number {
+  h ^= x;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+}

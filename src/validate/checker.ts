@@ -5,7 +5,7 @@
  * constraints inferred into the schema (sign, whole numbers, a tolerance band).
  */
 import { parseTextAs } from '../data/infer.js';
-import { hashText } from '../data/hash.js';
+import { hashText, mixHash } from '../data/hash.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
@@ -702,12 +702,6 @@ class RowHashSet {
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 
-function mix(h: number, x: number): number {
-  h ^= x;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-}
-
 /**
  * Counts the rows that repeat an earlier row in every column but the label's (`label`): the
  * same example sent twice, with the same label or another (a correction appended instead of
@@ -751,15 +745,15 @@ export function rowHashes(chunk: Table, skip: ReadonlySet<string> = new Set()): 
       const b = column.dictionary.map((s) => hashText(s, 0x01000193));
       for (let i = 0; i < n; i++) {
         const code = column.codes[i]!;
-        h1[i] = mix(h1[i]!, code < 0 ? 0xdeadbeef : a[code]!);
-        h2[i] = mix(h2[i]!, code < 0 ? 0xfeedface : b[code]!);
+        h1[i] = mixHash(h1[i]!, code < 0 ? 0xdeadbeef : a[code]!);
+        h2[i] = mixHash(h2[i]!, code < 0 ? 0xfeedface : b[code]!);
       }
     } else {
       for (let i = 0; i < n; i++) {
         const isNull = column.nulls !== null && column.nulls[i] === 1;
         scratch[0] = isNull ? Number.NaN : column.values[i]!;
-        h1[i] = mix(h1[i]!, isNull ? 0xdeadbeef : scratchWords[0]! ^ scratchWords[1]!);
-        h2[i] = mix(h2[i]!, isNull ? 0xfeedface : scratchWords[1]! + scratchWords[0]!);
+        h1[i] = mixHash(h1[i]!, isNull ? 0xdeadbeef : scratchWords[0]! ^ scratchWords[1]!);
+        h2[i] = mixHash(h2[i]!, isNull ? 0xfeedface : scratchWords[1]! + scratchWords[0]!);
       }
     }
   }

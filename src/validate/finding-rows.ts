@@ -1,6 +1,7 @@
 /**
  * The rows behind a finding whose share counts particular rows — a pair the wrong way round,
- * groups that lost a label value, one value piled up, values gone: the anomaly counts those rows, and its
+ * groups that lost a label value, one value piled up, values gone, values the day before
+ * held at the same rows: the anomaly counts those rows, and its
  * message and examples show them to a reviewer. Run on the newest partition's anomalies after
  * its history is judged.
  */
@@ -14,6 +15,7 @@ import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
+import { matchedRows, partitionBefore } from './row-matches.js';
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -200,6 +202,34 @@ async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { r
   anomaly.examples = examples;
 }
 
+/** Rows shown for a column joined from the day before by row number. */
+const MATCHED_EXAMPLES = 5;
+
+/**
+ * A column that holds the day before's values at their row numbers: how many of the rows
+ * sampled on both days match, which day, and the first of them with their values.
+ */
+async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
+  const own = await newest();
+  const before = partitionBefore(own, await history());
+  if (own.rowSample === undefined || before === undefined) return;
+  const column = finding.column!;
+  const { compared, matched } = matchedRows(own.rowSample, before.rowSample!, column);
+  if (matched.length === 0) return;
+  anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Of ${compared.toLocaleString('en-US')} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString('en-US')} hold the value ${before.date} held there. Fix the data,`,
+  );
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  if (values === undefined) return;
+  anomaly.examples = matched
+    .slice(0, MATCHED_EXAMPLES)
+    .filter((i) => i < table.rowCount)
+    .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${before.date}` }));
+}
+
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
@@ -208,4 +238,5 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['spikeShare', showSpike],
   ['vanishedShare', showVanished],
   ['inputShare', showRepeatedInputs],
+  ['rowMatchShare', showRowMatches],
 ]);

@@ -27,6 +27,7 @@ import { DERIVED_PREFIX, derivedInputColumns, LABEL_COLUMN } from '../features/d
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
+import { MS_PER_DAY } from '../time.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
@@ -35,6 +36,7 @@ import { createOrientations } from './orientation.js';
 import { createLabelCorrelations } from './label-correlation.js';
 import { createLabelGroups } from './label-groups.js';
 import { createFrozenGroups } from './frozen-groups.js';
+import { createRowSample } from './row-matches.js';
 import { showFindingRows } from './finding-rows.js';
 import { clockColumns } from './clock-change.js';
 import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
@@ -48,6 +50,7 @@ import {
   MODEL_HISTORY_DAYS,
   type PartitionProfile,
   profileOf,
+  TIMED_SKETCH_SIZE,
   WEEKDAYS,
 } from './history.js';
 import { type AnomalyKind, asSchemaTypes, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
@@ -56,7 +59,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 29;
+const PROFILE_FORMAT = 31;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -64,7 +67,10 @@ const PROFILE_FORMAT = 29;
  * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
  * all cached reads a few kilobytes per day.
  */
-type ProfileDetail = Pick<PartitionProfile, 'categories' | 'sketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'effects'>;
+type ProfileDetail = Pick<
+  PartitionProfile,
+  'categories' | 'sketch' | 'timedSketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'rowSample' | 'effects'
+>;
 
 /** A partition's profile without its detail: its rows and flat metrics. */
 type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
@@ -628,6 +634,12 @@ function profileTable(table: Table, config: CtConfig): Table {
   return { ...table, columns: [...raw, ...extra] };
 }
 
+/** The table with each instant as its time of day: rows sent again with their dates moved by whole days hash alike. */
+function withTimesOfDay(table: Table): Table {
+  const timeOfDay = (t: number): number => ((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+  return { ...table, columns: table.columns.map((c) => (c.type === 'timestamp' ? { ...c, values: c.values.map(timeOfDay) } : c)) };
+}
+
 async function computeEntry(
   p: Partition,
   fingerprint: string,
@@ -645,6 +657,7 @@ async function computeEntry(
   // Times left out of the sketch: a stale copy with its dates moved to the new day is still a copy.
   const times = new Set(schema.columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   let sketch: number[] = [];
+  let timedSketch: number[] = [];
   // Numbers the model reads as categories (a store id): no mean, quantiles or variance to explain.
   const { quantities, codes, inputs } = columnRoles(config);
   const relations = createRelations(codes);
@@ -655,11 +668,12 @@ async function computeEntry(
   const crossed = new Set(config.features.filter((f) => f.cross !== undefined).map((f) => `${DERIVED_PREFIX}${f.name}`));
   const labelGroups = createLabelGroups(config.task === 'regression' ? null : profiledLabel(config), { codes, skip: crossed });
   const frozenGroups = createFrozenGroups({ codes, skip: crossed });
+  const rowSampler = createRowSample(times);
   const numericShape = createNumericShape(quantities, config.label.column);
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
   const entry = (
-    { categories, sketch, dependencies, orientations, labelGroups, frozenGroups, effects, ...summary }: PartitionProfile,
+    { categories, sketch, timedSketch, dependencies, orientations, labelGroups, frozenGroups, rowSample, effects, ...summary }: PartitionProfile,
     anomalies: Anomaly[],
   ) => ({
     entry: {
@@ -672,7 +686,7 @@ async function computeEntry(
       anomalies,
       scores: {},
     } as CacheEntry,
-    detail: { categories, sketch, dependencies, orientations, labelGroups, frozenGroups, effects },
+    detail: { categories, sketch, timedSketch, dependencies, orientations, labelGroups, frozenGroups, rowSample, effects },
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -685,11 +699,13 @@ async function computeEntry(
       labelCorrelations.add(profiled);
       labelGroups.add(profiled);
       frozenGroups.add(profiled);
+      rowSampler.add(chunk);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
       inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
+      timedSketch = mergeSketch(timedSketch, rowHashes(withTimesOfDay(chunk)), TIMED_SKETCH_SIZE);
     }
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -713,6 +729,7 @@ async function computeEntry(
       inputRepeats: inputRepeats.result(),
       codes,
       sketch,
+      timedSketch,
       relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
@@ -720,6 +737,7 @@ async function computeEntry(
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),
       frozenGroups: frozenGroups.result(),
+      rowSample: rowSampler.result(),
       timeZone: config.data.timezone,
     }),
     anomalies,

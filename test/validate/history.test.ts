@@ -15,6 +15,7 @@ import {
   profileOf,
   SKETCH_SIZE,
   sketchSimilarity,
+  TIMED_SKETCH_SIZE,
   weekdayOf,
 } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
@@ -190,6 +191,23 @@ describe('compareWithHistory', () => {
     // The same weekday two weeks before, served again: four weeks are looked at, not one.
     const older = compareWithHistory({ ...day(28), sketch: mergeSketch([], rowsOf(14)) }, h, options).find((f) => f.metric === 'copy.similarity');
     expect(older?.value).toBe(1);
+  });
+
+  test("a tenth of a day served again from an earlier day (times of day kept) is found; a day's chance repeats are not", () => {
+    const hash = (x: number): number => (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0) * 1_048_576 + (x % 1_048_576);
+    // 10 of each day's 2,000 rows repeat every day at the same minute (a scheduled flight, on time): 0.5%.
+    const rowsOf = (i: number): number[] => Array.from({ length: 2_000 }, (_, k) => hash(k < 10 ? k : i * 100_000 + k));
+    const timed = (rows: number[]): number[] => mergeSketch([], rows, TIMED_SKETCH_SIZE);
+    const h = history(28).map((p, i) => ({ ...p, timedSketch: timed(rowsOf(i)) }));
+    const found = (p: PartitionProfile) => compareWithHistory(p, h, options).find((f) => f.metric === 'copy.timedSimilarity');
+    expect(found({ ...day(28), timedSketch: timed(rowsOf(28)) })).toBeUndefined();
+    // A cache served 200 of the day's rows from the same weekday two weeks before.
+    const partlyStale = [...rowsOf(28).slice(0, 1_800), ...rowsOf(14).slice(1_800)];
+    const finding = found({ ...day(28), timedSketch: timed(partlyStale) });
+    expect(finding).toBeDefined();
+    expect(finding!.value).toBeGreaterThan(0.04);
+    expect(finding!.high).toBeLessThan(0.02);
+    expect(describeMetric(finding!, 'delay > 15')).toContain('times of day included');
   });
 });
 

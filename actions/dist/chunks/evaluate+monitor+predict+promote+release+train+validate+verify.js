@@ -90,6 +90,11 @@ function hashText(text, seed = 2166136261) {
   }
   return h;
 }
+function mixHash(h, x) {
+  h ^= x;
+  h = Math.imul(h ^ h >>> 16, 2246822507) >>> 0;
+  return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
+}
 
 // src/validate/checker.ts
 function anomalyText(a) {
@@ -644,11 +649,6 @@ var RowHashSet = class {
 };
 var scratch = new Float64Array(1);
 var scratchWords = new Uint32Array(scratch.buffer);
-function mix(h, x) {
-  h ^= x;
-  h = Math.imul(h ^ h >>> 16, 2246822507) >>> 0;
-  return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
-}
 function createInputRepeats(label) {
   const seen = new RowHashSet(DUPLICATE_CAPACITY_LOG2);
   const skip = /* @__PURE__ */ new Set([label]);
@@ -678,15 +678,15 @@ function rowHashes(chunk, skip = /* @__PURE__ */ new Set()) {
       const b = column.dictionary.map((s) => hashText(s, 16777619));
       for (let i = 0; i < n; i++) {
         const code = column.codes[i];
-        h1[i] = mix(h1[i], code < 0 ? 3735928559 : a[code]);
-        h2[i] = mix(h2[i], code < 0 ? 4277009102 : b[code]);
+        h1[i] = mixHash(h1[i], code < 0 ? 3735928559 : a[code]);
+        h2[i] = mixHash(h2[i], code < 0 ? 4277009102 : b[code]);
       }
     } else {
       for (let i = 0; i < n; i++) {
         const isNull = column.nulls !== null && column.nulls[i] === 1;
         scratch[0] = isNull ? Number.NaN : column.values[i];
-        h1[i] = mix(h1[i], isNull ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
-        h2[i] = mix(h2[i], isNull ? 4277009102 : scratchWords[1] + scratchWords[0]);
+        h1[i] = mixHash(h1[i], isNull ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
+        h2[i] = mixHash(h2[i], isNull ? 4277009102 : scratchWords[1] + scratchWords[0]);
       }
     }
   }
@@ -9049,7 +9049,7 @@ function hashSplit(table, options) {
   let evaluationCount = 0;
   for (let i = 0; i < n; i++) {
     let h = seed;
-    if (keys.length === 0) h = mix2(h, i);
+    if (keys.length === 0) h = mix(h, i);
     else for (const hashKey of keys) h = hashKey(h, i);
     if (finish(h, keys.length) < threshold) {
       side[i] = 1;
@@ -9073,23 +9073,23 @@ function keyHasher(column) {
       const codes = column.codes;
       return (h, i) => {
         const code = codes[i];
-        return code < 0 ? mix2(h, NULL_WORD) : mix2(mix2(h, 1), hashes[code]);
+        return code < 0 ? mix(h, NULL_WORD) : mix(mix(h, 1), hashes[code]);
       };
     }
     case "boolean": {
       const values = column.values;
-      return (h, i) => nulls !== null && nulls[i] === 1 ? mix2(h, NULL_WORD) : mix2(h, values[i] + 2);
+      return (h, i) => nulls !== null && nulls[i] === 1 ? mix(h, NULL_WORD) : mix(h, values[i] + 2);
     }
     default: {
       const values = column.values;
       const float = new Float64Array(1);
       const words = new Int32Array(float.buffer);
       return (h, i) => {
-        if (nulls !== null && nulls[i] === 1) return mix2(h, NULL_WORD);
+        if (nulls !== null && nulls[i] === 1) return mix(h, NULL_WORD);
         const v = values[i];
         float[0] = v === 0 ? 0 : v;
         if (v !== v) float[0] = NaN;
-        return mix2(mix2(h, words[0]), words[1]);
+        return mix(mix(h, words[0]), words[1]);
       };
     }
   }
@@ -9098,7 +9098,7 @@ function hashString(s, seed = 0) {
   let h = seed | 0;
   const n = s.length;
   let i = 0;
-  for (; i + 1 < n; i += 2) h = mix2(h, s.charCodeAt(i) | s.charCodeAt(i + 1) << 16);
+  for (; i + 1 < n; i += 2) h = mix(h, s.charCodeAt(i) | s.charCodeAt(i + 1) << 16);
   if (i < n) {
     let k = Math.imul(s.charCodeAt(i), 3432918353);
     k = k << 15 | k >>> 17;
@@ -9106,7 +9106,7 @@ function hashString(s, seed = 0) {
   }
   return finish(h, n) | 0;
 }
-function mix2(h, word) {
+function mix(h, word) {
   let k = Math.imul(word, 3432918353);
   k = k << 15 | k >>> 17;
   k = Math.imul(k, 461845907);
@@ -9592,6 +9592,7 @@ export {
   schemaPath,
   quarantinedDays,
   hashText,
+  mixHash,
   anomalyText,
   createAnomalyChecker,
   createInputRepeats,

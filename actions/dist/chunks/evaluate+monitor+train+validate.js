@@ -27,6 +27,7 @@ import {
   dataSource,
   fingerprintFiles,
   hashText,
+  mixHash,
   planBatch,
   planDataset,
   readProduction,
@@ -997,6 +998,89 @@ function frozenGroupMetrics(own, pool) {
   return out;
 }
 
+// src/validate/row-matches.ts
+var ROW_SAMPLE_SIZE = 2048;
+var MIN_SHARED_ROWS = 200;
+var scratch = new Float64Array(1);
+var scratchWords = new Uint32Array(scratch.buffer);
+function valueHash(column, i) {
+  if (isNull(column, i)) return -1;
+  if (column.type === "string") return column.codes[i] < 0 ? -1 : hashText(column.dictionary[column.codes[i]]) & 65535;
+  scratch[0] = column.values[i];
+  return mixHash(mixHash(2654435769, scratchWords[0]), scratchWords[1]) & 65535;
+}
+function createRowSample(skip) {
+  let offset = 0;
+  let names = null;
+  let kept = [];
+  let limit = Infinity;
+  const trim = () => {
+    kept.sort((a, b) => a.key - b.key);
+    kept = kept.slice(0, ROW_SAMPLE_SIZE);
+    if (kept.length === ROW_SAMPLE_SIZE) limit = kept[ROW_SAMPLE_SIZE - 1].key;
+  };
+  return {
+    add(table) {
+      names ??= table.columns.filter((c) => !skip.has(c.name)).map((c) => c.name);
+      const columns = names.map((n) => table.columns.find((c) => c.name === n));
+      for (let i = 0; i < table.rowCount; i++) {
+        const row = offset + i;
+        const key = mixHash(2135587861, row);
+        if (key >= limit) continue;
+        kept.push({ key, row, values: columns.map((c) => c === void 0 ? -1 : valueHash(c, i)) });
+        if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
+      }
+      offset += table.rowCount;
+    },
+    result() {
+      trim();
+      const sample = [...kept].sort((a, b) => a.row - b.row);
+      return {
+        rows: sample.map((s) => s.row),
+        values: Object.fromEntries((names ?? []).map((n, k) => [n, sample.map((s) => s.values[k])]))
+      };
+    }
+  };
+}
+function sharedRows(own, before) {
+  const pairs = [];
+  for (let i = 0, j = 0; i < own.rows.length && j < before.rows.length; ) {
+    if (own.rows[i] === before.rows[j]) pairs.push([i++, j++]);
+    else if (own.rows[i] < before.rows[j]) i++;
+    else j++;
+  }
+  return pairs;
+}
+function matchedRows(own, before, column) {
+  const values = own.values[column];
+  const earlier = before.values[column];
+  if (values === void 0 || earlier === void 0) return { compared: 0, matched: [] };
+  let compared = 0;
+  const matched = [];
+  for (const [i, j] of sharedRows(own, before)) {
+    if (values[i] < 0 || earlier[j] < 0) continue;
+    compared++;
+    if (values[i] === earlier[j]) matched.push(own.rows[i]);
+  }
+  return { compared, matched };
+}
+function rowMatchShares(own, before) {
+  const out = {};
+  for (const column of Object.keys(own.values)) {
+    const { compared, matched } = matchedRows(own, before, column);
+    if (compared >= MIN_SHARED_ROWS) out[`${column}.rowMatchShare`] = matched.length / compared;
+  }
+  return out;
+}
+function partitionBefore(own, earlier) {
+  return earlier.filter((d) => d.date < own.date && d.rowSample !== void 0).at(-1);
+}
+function rowMatchMetrics(own, earlier) {
+  if (own.rowSample === void 0) return {};
+  const before = partitionBefore(own, earlier);
+  return before === void 0 ? {} : rowMatchShares(own.rowSample, before.rowSample);
+}
+
 // src/validate/level-shift.ts
 var MIN_FIT_DAYS = 10;
 function levelShiftMetric(column) {
@@ -1276,14 +1360,15 @@ var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
 var CHANCE_SPREADS = 5;
 var SKETCH_SIZE = 256;
-function mergeSketch(sketch, hashes) {
+var TIMED_SKETCH_SIZE = 1024;
+function mergeSketch(sketch, hashes, size = SKETCH_SIZE) {
   const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
   const out = [];
-  for (let i = 0; i < all.length && out.length < SKETCH_SIZE; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  for (let i = 0; i < all.length && out.length < size; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
   return out;
 }
 function sketchSimilarity(a, b) {
-  const k = Math.min(SKETCH_SIZE, Math.max(a.length, b.length));
+  const k = Math.max(a.length, b.length);
   let i = 0;
   let j = 0;
   let union = 0;
@@ -1299,12 +1384,14 @@ function sketchSimilarity(a, b) {
   return union === 0 ? 0 : both / union;
 }
 var COPY_DAYS = 28;
-function copySimilarity(p, earlier) {
-  if (p.sketch === void 0 || p.sketch.length === 0) return null;
+function copySimilarity(p, earlier, which) {
+  const own = p[which];
+  if (own === void 0 || own.length === 0) return null;
   let best = null;
   for (const e of earlier.filter((d) => d.date < p.date).slice(-COPY_DAYS)) {
-    if (e.sketch === void 0 || e.sketch.length === 0) continue;
-    best = Math.max(best ?? 0, sketchSimilarity(p.sketch, e.sketch));
+    const other = e[which];
+    if (other === void 0 || other.length === 0) continue;
+    best = Math.max(best ?? 0, sketchSimilarity(own, other));
   }
   return best;
 }
@@ -1348,10 +1435,12 @@ function profileOf(date, stats, extra) {
     metrics,
     categories,
     ...extra.sketch === void 0 ? {} : { sketch: extra.sketch },
+    ...extra.timedSketch === void 0 ? {} : { timedSketch: extra.timedSketch },
     ...extra.dependencies === void 0 ? {} : { dependencies: extra.dependencies },
     ...extra.orientations === void 0 ? {} : { orientations: extra.orientations },
     ...extra.labelGroups === void 0 ? {} : { labelGroups: extra.labelGroups },
     ...extra.frozenGroups === void 0 ? {} : { frozenGroups: extra.frozenGroups },
+    ...extra.rowSample === void 0 ? {} : { rowSample: extra.rowSample },
     ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
 }
@@ -1409,7 +1498,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric === "copy.similarity")
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
@@ -1419,7 +1508,7 @@ function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
-  if (/(Share|Rate|share|divergence|similarity|eta2)$/.test(metric)) return 1e-3;
+  if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 1e-3;
   if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.endsWith(".resolution")) return 0.05;
@@ -1582,8 +1671,9 @@ function compareWithHistory(newest, all, options, part = "all") {
   };
   const comparative = (p, inPool) => comparativeMetrics(p, poolOf(p, inPool), allSums, inPool, options.clock);
   const similarity = (p) => {
-    const s = copySimilarity(p, history);
-    return s === null ? {} : { "copy.similarity": s };
+    const all2 = copySimilarity(p, history, "sketch");
+    const timed = copySimilarity(p, history, "timedSketch");
+    return { ...all2 === null ? {} : { "copy.similarity": all2 }, ...timed === null ? {} : { "copy.timedSimilarity": timed } };
   };
   const dependencies = dependencyPool(history);
   const orientations = orientationPool(history);
@@ -1598,6 +1688,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
+    ...rowMatchMetrics(newest, history),
     ...effectMetrics(newest.effects, effects, false)
   };
   if (part === "data") {
@@ -1614,6 +1705,7 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
+      ...rowMatchMetrics(h, history),
       ...effectMetrics(h.effects, effects, true)
     }
   }));
@@ -1737,6 +1829,8 @@ function describeMetric(finding, labelText) {
   if (metric === "duplicates.inputShare")
     return `share of rows that repeat an earlier row in every column but the label, ${labelText} (the same example sent twice, with another label?)`;
   if (metric === "copy.similarity") return `similarity of its rows to those of one of the ${COPY_DAYS} days before it (Jaccard, times left out)`;
+  if (metric === "copy.timedSimilarity")
+    return `similarity of its rows, times of day included, to those of one of the ${COPY_DAYS} days before it (Jaccard: a share of the day served again from an earlier one?)`;
   if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (isRelation(metric) && column !== null) {
@@ -1770,6 +1864,7 @@ function describeMetric(finding, labelText) {
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
+    rowMatchShare: "share of rows whose value is the one the partition before held at the same row number (joined from another day by row number?)",
     distinct: "number of distinct values",
     topShare: "share of its most frequent value",
     divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
@@ -2202,17 +2297,36 @@ async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
   }
   anomaly.examples = examples;
 }
+var MATCHED_EXAMPLES = 5;
+async function showRowMatches(anomaly, finding, { newest, history, readNewest }) {
+  const own = await newest();
+  const before = partitionBefore(own, await history());
+  if (own.rowSample === void 0 || before === void 0) return;
+  const column = finding.column;
+  const { compared, matched } = matchedRows(own.rowSample, before.rowSample, column);
+  if (matched.length === 0) return;
+  anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Of ${compared.toLocaleString("en-US")} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString("en-US")} hold the value ${before.date} held there. Fix the data,`
+  );
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  if (values === void 0) return;
+  anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${before.date}` }));
+}
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
   ["frozenShare", showFrozen],
   ["spikeShare", showSpike],
   ["vanishedShare", showVanished],
-  ["inputShare", showRepeatedInputs]
+  ["inputShare", showRepeatedInputs],
+  ["rowMatchShare", showRowMatches]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 29;
+var PROFILE_FORMAT = 31;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2558,6 +2672,10 @@ function profileTable(table, config) {
   }
   return { ...table, columns: [...raw, ...extra] };
 }
+function withTimesOfDay(table) {
+  const timeOfDay = (t) => (t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY;
+  return { ...table, columns: table.columns.map((c) => c.type === "timestamp" ? { ...c, values: c.values.map(timeOfDay) } : c) };
+}
 async function computeEntry(p, fingerprint, derivation, config, schema) {
   const checker = createAnomalyChecker(schema, {
     severity: config.validation.severity,
@@ -2568,6 +2686,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const times = new Set(schema.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
   let sketch = [];
+  let timedSketch = [];
   const { quantities, codes, inputs } = columnRoles(config);
   const relations = createRelations(codes);
   const dependencies = createDependencies(codes);
@@ -2575,10 +2694,11 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const crossed = new Set(config.features.filter((f) => f.cross !== void 0).map((f) => `${DERIVED_PREFIX}${f.name}`));
   const labelGroups = createLabelGroups(config.task === "regression" ? null : profiledLabel(config), { codes, skip: crossed });
   const frozenGroups2 = createFrozenGroups({ codes, skip: crossed });
+  const rowSampler = createRowSample(times);
   const numericShape = createNumericShape(quantities, config.label.column);
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
-  const entry = ({ categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, effects, ...summary }, anomalies2) => ({
+  const entry = ({ categories, sketch: sketch2, timedSketch: timedSketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, rowSample, effects, ...summary }, anomalies2) => ({
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
@@ -2589,7 +2709,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       anomalies: anomalies2,
       scores: {}
     },
-    detail: { categories, sketch: sketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, effects }
+    detail: { categories, sketch: sketch2, timedSketch: timedSketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, rowSample, effects }
   });
   try {
     for await (const raw of readChunksOf([p.file], readOptions)) {
@@ -2601,11 +2721,13 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       labelCorrelations.add(profiled);
       labelGroups.add(profiled);
       frozenGroups2.add(profiled);
+      rowSampler.add(chunk);
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
       inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
+      timedSketch = mergeSketch(timedSketch, rowHashes(withTimesOfDay(chunk)), TIMED_SKETCH_SIZE);
     }
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -2628,6 +2750,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       inputRepeats: inputRepeats.result(),
       codes,
       sketch,
+      timedSketch,
       relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
@@ -2635,6 +2758,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),
       frozenGroups: frozenGroups2.result(),
+      rowSample: rowSampler.result(),
       timeZone: config.data.timezone
     }),
     anomalies

@@ -15,7 +15,7 @@ import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
-import { matchedRows, partitionBefore } from './row-matches.js';
+import { closestMatch } from './row-matches.js';
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -202,24 +202,23 @@ async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { r
   anomaly.examples = examples;
 }
 
-/** Rows shown for a column joined from the day before by row number. */
+/** Rows shown for a column joined from another day by row number. */
 const MATCHED_EXAMPLES = 5;
 
 /**
- * A column that holds the day before's values at their row numbers: how many of the rows
- * sampled on both days match, which day, and the first of them with their values.
+ * A column that holds an earlier day's values at their row numbers: which day, how many of
+ * the rows sampled on both days match, and the first of them with their values.
  */
 async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
   const own = await newest();
-  const before = partitionBefore(own, await history());
-  if (own.rowSample === undefined || before === undefined) return;
   const column = finding.column!;
-  const { compared, matched } = matchedRows(own.rowSample, before.rowSample!, column);
-  if (matched.length === 0) return;
+  const match = closestMatch(own, await history(), column);
+  if (match === null || match.matched.length === 0) return;
+  const { date, compared, matched } = match;
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Of ${compared.toLocaleString('en-US')} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString('en-US')} hold the value ${before.date} held there. Fix the data,`,
+    ` Of ${compared.toLocaleString('en-US')} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString('en-US')} hold the value ${date} held there. Fix the data,`,
   );
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
@@ -227,7 +226,7 @@ async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
   anomaly.examples = matched
     .slice(0, MATCHED_EXAMPLES)
     .filter((i) => i < table.rowCount)
-    .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${before.date}` }));
+    .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
 
 /** How the rows behind each kind of share are shown, by the metric's statistic. */

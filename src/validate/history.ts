@@ -16,7 +16,7 @@ import { type OrientationProfile, orientationMetrics, orientationPool } from './
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from './frozen-groups.js';
-import { rowMatchMetrics, type RowSample } from './row-matches.js';
+import { ROW_MATCH_DAYS, rowMatchMetrics, type RowSample } from './row-matches.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
@@ -1049,7 +1049,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
     highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
-    rowMatchShare: 'share of rows whose value is the one the partition before held at the same row number (joined from another day by row number?)',
+    rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
     distinct: 'number of distinct values',
     topShare: 'share of its most frequent value',
     divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',

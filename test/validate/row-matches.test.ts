@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logger.js';
 import { compareWithHistory, describeMetric } from '../../src/validate/history.js';
 import type { DataSchema } from '../../src/validate/schema.js';
 import { screenPartitions } from '../../src/validate/screening.js';
-import { createRowSample, ROW_SAMPLE_SIZE, type RowSample, rowMatchShares } from '../../src/validate/row-matches.js';
+import { createRowSample, matchedRows, ROW_SAMPLE_SIZE, type RowSample } from '../../src/validate/row-matches.js';
 import type { Table } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
@@ -77,11 +77,14 @@ describe('row samples', () => {
   test('a column joined from the day before on a tenth of its rows matches it there ten points above chance', () => {
     const before = flights(1);
     const today = flights(2);
-    const clean = rowMatchShares(sampleOf(today), sampleOf(before));
-    const joined = rowMatchShares(sampleOf(joinedFrom(today, before, 0.1)), sampleOf(before));
-    expect(joined['delay.rowMatchShare']! - clean['delay.rowMatchShare']!).toBeGreaterThan(0.07);
+    const share = (own: Day, column: string): number => {
+      const { compared, matched } = matchedRows(sampleOf(own), sampleOf(before), column);
+      return matched.length / compared;
+    };
+    const joined = joinedFrom(today, before, 0.1);
+    expect(share(joined, 'delay') - share(today, 'delay')).toBeGreaterThan(0.07);
     // The other column is untouched.
-    expect(joined['origin.rowMatchShare']).toBe(clean['origin.rowMatchShare']);
+    expect(share(joined, 'origin')).toBe(share(today, 'origin'));
   });
 });
 
@@ -101,9 +104,15 @@ describe('row matches judged against the history', () => {
     expect(findings[0]!.score).toBeGreaterThan(options.threshold);
     expect(describeMetric(findings[0]!, 'delay > 15')).toMatch(/"delay".*same row number/);
   });
+
+  test('joined from the same weekday a week before (a date off by seven days): the same error', () => {
+    const findings = found(withSample(28, joinedFrom(days[28]!, days[21]!, 0.1)));
+    expect(findings.map((f) => f.metric)).toEqual(['delay.rowMatchShare']);
+    expect(findings[0]!.score).toBeGreaterThan(options.threshold);
+  });
 });
 
-describe('a partition whose delays were joined from the day before by row number, screened from CSV', () => {
+describe('a partition whose delays were joined from another day by row number, screened from CSV', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-row-matches-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const schema: DataSchema = {
@@ -146,23 +155,26 @@ describe('a partition whose delays were joined from the day before by row number
     expect(await screen(path.join(dir, 'clean'), flights(21))).toEqual([]);
   });
 
-  test('the joined day is an error naming the day before, with rows that hold its values', async () => {
-    const errors = await screen(path.join(dir, 'joined'), joinedFrom(flights(21), flights(20), 0.1));
+  test.each([
+    ['the day before', 20],
+    ['the same weekday a week before', 14],
+  ])('a tenth of the delays joined from %s: an error naming that day, with rows that hold its values', async (_, from) => {
+    const errors = await screen(path.join(dir, `joined-${from}`), joinedFrom(flights(21), flights(from), 0.1));
     const delay = errors.find((a) => a.column === 'delay');
     expect(delay?.message).toMatch(
       new RegExp(
-        `column "delay": share of rows whose value is the one the partition before held at the same row number .* hold the value ${dateOf(20)} held there\\. Fix the data`,
+        `column "delay": share of rows whose value is the one a partition of the 7 before it held at the same row number .* hold the value ${dateOf(from)} held there\\. Fix the data`,
       ),
     );
     // About a tenth of the rows beyond chance.
     expect(delay!.count).toBeGreaterThan(ROWS * 0.07);
     expect(delay!.count).toBeLessThan(ROWS * 0.13);
-    const before = flights(20);
+    const source = flights(from);
     expect(delay!.examples.length).toBeGreaterThan(0);
     for (const example of delay!.examples) {
       expect(example.file).toContain(`${dateOf(21)}.csv`);
-      // The row's delay is the day before's at the same row (data rows counted from 1, after the header).
-      expect(example.value).toBe(`delay ${before.delay[example.row - 1]}, as the same row of ${dateOf(20)}`);
+      // The row's delay is that day's at the same row (data rows counted from 1, after the header).
+      expect(example.value).toBe(`delay ${source.delay[example.row - 1]}, as the same row of ${dateOf(from)}`);
     }
   });
 });

@@ -1064,21 +1064,24 @@ function matchedRows(own, before, column) {
   }
   return { compared, matched };
 }
-function rowMatchShares(own, before) {
-  const out = {};
-  for (const column of Object.keys(own.values)) {
-    const { compared, matched } = matchedRows(own, before, column);
-    if (compared >= MIN_SHARED_ROWS) out[`${column}.rowMatchShare`] = matched.length / compared;
+var ROW_MATCH_DAYS = 7;
+function closestMatch(own, earlier, column) {
+  if (own.rowSample === void 0) return null;
+  let best = null;
+  for (const e of earlier.filter((d) => d.date < own.date && d.rowSample !== void 0).slice(-ROW_MATCH_DAYS)) {
+    const m = matchedRows(own.rowSample, e.rowSample, column);
+    if (m.compared < MIN_SHARED_ROWS) continue;
+    if (best === null || m.matched.length / m.compared > best.matched.length / best.compared) best = { date: e.date, ...m };
   }
-  return out;
-}
-function partitionBefore(own, earlier) {
-  return earlier.filter((d) => d.date < own.date && d.rowSample !== void 0).at(-1);
+  return best;
 }
 function rowMatchMetrics(own, earlier) {
-  if (own.rowSample === void 0) return {};
-  const before = partitionBefore(own, earlier);
-  return before === void 0 ? {} : rowMatchShares(own.rowSample, before.rowSample);
+  const out = {};
+  for (const column of Object.keys(own.rowSample?.values ?? {})) {
+    const best = closestMatch(own, earlier, column);
+    if (best !== null) out[`${column}.rowMatchShare`] = best.matched.length / best.compared;
+  }
+  return out;
 }
 
 // src/validate/level-shift.ts
@@ -1864,7 +1867,7 @@ function describeMetric(finding, labelText) {
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
-    rowMatchShare: "share of rows whose value is the one the partition before held at the same row number (joined from another day by row number?)",
+    rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
     distinct: "number of distinct values",
     topShare: "share of its most frequent value",
     divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
@@ -2300,20 +2303,19 @@ async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
 var MATCHED_EXAMPLES = 5;
 async function showRowMatches(anomaly, finding, { newest, history, readNewest }) {
   const own = await newest();
-  const before = partitionBefore(own, await history());
-  if (own.rowSample === void 0 || before === void 0) return;
   const column = finding.column;
-  const { compared, matched } = matchedRows(own.rowSample, before.rowSample, column);
-  if (matched.length === 0) return;
+  const match = closestMatch(own, await history(), column);
+  if (match === null || match.matched.length === 0) return;
+  const { date, compared, matched } = match;
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Of ${compared.toLocaleString("en-US")} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString("en-US")} hold the value ${before.date} held there. Fix the data,`
+    ` Of ${compared.toLocaleString("en-US")} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString("en-US")} hold the value ${date} held there. Fix the data,`
   );
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
   if (values === void 0) return;
-  anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${before.date}` }));
+  anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
@@ -2516,7 +2518,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 11;
+var VERDICT_FORMAT = 12;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

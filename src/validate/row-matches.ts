@@ -80,28 +80,38 @@ export function createRowSample(skip: ReadonlySet<string>): { add(table: Table):
   };
 }
 
-/** Index pairs (into `own`, into `before`) of the row numbers both samples hold, ascending. */
-function sharedRows(own: RowSample, before: RowSample): Array<[number, number]> {
-  const pairs: Array<[number, number]> = [];
+/** Indices in `own` (`mine`) and in `before` (`theirs`) of the row numbers both samples hold, ascending. */
+function sharedRows(own: RowSample, before: RowSample): { mine: number[]; theirs: number[] } {
+  const mine: number[] = [];
+  const theirs: number[] = [];
   for (let i = 0, j = 0; i < own.rows.length && j < before.rows.length;) {
-    if (own.rows[i] === before.rows[j]) pairs.push([i++, j++]);
-    else if (own.rows[i]! < before.rows[j]!) i++;
+    if (own.rows[i] === before.rows[j]) {
+      mine.push(i++);
+      theirs.push(j++);
+    } else if (own.rows[i]! < before.rows[j]!) i++;
     else j++;
   }
-  return pairs;
+  return { mine, theirs };
 }
 
 /** Of the rows both samples hold with a value of `column` on both days: how many, and the row numbers whose values are equal. */
-export function matchedRows(own: RowSample, before: RowSample, column: string): { compared: number; matched: number[] } {
+export function matchedRows(
+  own: RowSample,
+  before: RowSample,
+  column: string,
+  shared: { mine: number[]; theirs: number[] } = sharedRows(own, before),
+): { compared: number; matched: number[] } {
   const values = own.values[column];
   const earlier = before.values[column];
   if (values === undefined || earlier === undefined) return { compared: 0, matched: [] };
   let compared = 0;
   const matched: number[] = [];
-  for (const [i, j] of sharedRows(own, before)) {
-    if (values[i]! < 0 || earlier[j]! < 0) continue;
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]!]!;
+    const b = earlier[shared.theirs[k]!]!;
+    if (a < 0 || b < 0) continue;
     compared++;
-    if (values[i] === earlier[j]) matched.push(own.rows[i]!);
+    if (a === b) matched.push(own.rows[shared.mine[k]!]!);
   }
   return { compared, matched };
 }
@@ -113,15 +123,18 @@ export function matchedRows(own: RowSample, before: RowSample, column: string): 
  */
 export const ROW_MATCH_DAYS = 7;
 
+type Sampled = { date: string; rowSample?: RowSample };
+
+/** The partitions with a row sample among the `ROW_MATCH_DAYS` before `own` in `earlier` (ascending by date). */
+function weekBefore(own: { date: string }, earlier: readonly Sampled[]): Sampled[] {
+  return earlier.filter((d) => d.date < own.date && d.rowSample !== undefined).slice(-ROW_MATCH_DAYS);
+}
+
 /** The partition of the `ROW_MATCH_DAYS` before `own` whose `column` its sampled rows match most: its date and the rows (null: none measured). */
-export function closestMatch(
-  own: { date: string; rowSample?: RowSample },
-  earlier: ReadonlyArray<{ date: string; rowSample?: RowSample }>,
-  column: string,
-): { date: string; compared: number; matched: number[] } | null {
+export function closestMatch(own: Sampled, earlier: readonly Sampled[], column: string): { date: string; compared: number; matched: number[] } | null {
   if (own.rowSample === undefined) return null;
   let best: { date: string; compared: number; matched: number[] } | null = null;
-  for (const e of earlier.filter((d) => d.date < own.date && d.rowSample !== undefined).slice(-ROW_MATCH_DAYS)) {
+  for (const e of weekBefore(own, earlier)) {
     const m = matchedRows(own.rowSample, e.rowSample!, column);
     if (m.compared < MIN_SHARED_ROWS) continue;
     if (best === null || m.matched.length / m.compared > best.matched.length / best.compared) best = { date: e.date, ...m };
@@ -130,14 +143,17 @@ export function closestMatch(
 }
 
 /** Per column, the share of its sampled rows that match the closest of the partitions before it (`<column>.rowMatchShare`). */
-export function rowMatchMetrics(
-  own: { date: string; rowSample?: RowSample },
-  earlier: ReadonlyArray<{ date: string; rowSample?: RowSample }>,
-): Record<string, number> {
+export function rowMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const column of Object.keys(own.rowSample?.values ?? {})) {
-    const best = closestMatch(own, earlier, column);
-    if (best !== null) out[`${column}.rowMatchShare`] = best.matched.length / best.compared;
+  if (own.rowSample === undefined) return out;
+  for (const e of weekBefore(own, earlier)) {
+    // The rows both days sampled are found once, then every column is compared on them.
+    const shared = sharedRows(own.rowSample, e.rowSample!);
+    for (const column of Object.keys(own.rowSample.values)) {
+      const { compared, matched } = matchedRows(own.rowSample, e.rowSample!, column, shared);
+      const metric = `${column}.rowMatchShare`;
+      if (compared >= MIN_SHARED_ROWS) out[metric] = Math.max(out[metric] ?? 0, matched.length / compared);
+    }
   }
   return out;
 }

@@ -1043,32 +1043,40 @@ function createRowSample(skip) {
   };
 }
 function sharedRows(own, before) {
-  const pairs = [];
+  const mine = [];
+  const theirs = [];
   for (let i = 0, j = 0; i < own.rows.length && j < before.rows.length; ) {
-    if (own.rows[i] === before.rows[j]) pairs.push([i++, j++]);
-    else if (own.rows[i] < before.rows[j]) i++;
+    if (own.rows[i] === before.rows[j]) {
+      mine.push(i++);
+      theirs.push(j++);
+    } else if (own.rows[i] < before.rows[j]) i++;
     else j++;
   }
-  return pairs;
+  return { mine, theirs };
 }
-function matchedRows(own, before, column) {
+function matchedRows(own, before, column, shared = sharedRows(own, before)) {
   const values = own.values[column];
   const earlier = before.values[column];
   if (values === void 0 || earlier === void 0) return { compared: 0, matched: [] };
   let compared = 0;
   const matched = [];
-  for (const [i, j] of sharedRows(own, before)) {
-    if (values[i] < 0 || earlier[j] < 0) continue;
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]];
+    const b = earlier[shared.theirs[k]];
+    if (a < 0 || b < 0) continue;
     compared++;
-    if (values[i] === earlier[j]) matched.push(own.rows[i]);
+    if (a === b) matched.push(own.rows[shared.mine[k]]);
   }
   return { compared, matched };
 }
 var ROW_MATCH_DAYS = 7;
+function weekBefore(own, earlier) {
+  return earlier.filter((d) => d.date < own.date && d.rowSample !== void 0).slice(-ROW_MATCH_DAYS);
+}
 function closestMatch(own, earlier, column) {
   if (own.rowSample === void 0) return null;
   let best = null;
-  for (const e of earlier.filter((d) => d.date < own.date && d.rowSample !== void 0).slice(-ROW_MATCH_DAYS)) {
+  for (const e of weekBefore(own, earlier)) {
     const m = matchedRows(own.rowSample, e.rowSample, column);
     if (m.compared < MIN_SHARED_ROWS) continue;
     if (best === null || m.matched.length / m.compared > best.matched.length / best.compared) best = { date: e.date, ...m };
@@ -1077,9 +1085,14 @@ function closestMatch(own, earlier, column) {
 }
 function rowMatchMetrics(own, earlier) {
   const out = {};
-  for (const column of Object.keys(own.rowSample?.values ?? {})) {
-    const best = closestMatch(own, earlier, column);
-    if (best !== null) out[`${column}.rowMatchShare`] = best.matched.length / best.compared;
+  if (own.rowSample === void 0) return out;
+  for (const e of weekBefore(own, earlier)) {
+    const shared = sharedRows(own.rowSample, e.rowSample);
+    for (const column of Object.keys(own.rowSample.values)) {
+      const { compared, matched } = matchedRows(own.rowSample, e.rowSample, column, shared);
+      const metric = `${column}.rowMatchShare`;
+      if (compared >= MIN_SHARED_ROWS) out[metric] = Math.max(out[metric] ?? 0, matched.length / compared);
+    }
   }
   return out;
 }

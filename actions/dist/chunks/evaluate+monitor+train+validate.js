@@ -1376,7 +1376,7 @@ var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
 var CHANCE_SPREADS = 5;
 var SKETCH_SIZE = 256;
-var TIMED_SKETCH_SIZE = 1024;
+var TIMED_SKETCH_SIZE = 2048;
 function mergeSketch(sketch, hashes, size = SKETCH_SIZE) {
   const all = Float64Array.from([...sketch, ...Array.from(hashes)]).sort();
   const out = [];
@@ -2341,7 +2341,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 31;
+var PROFILE_FORMAT = 32;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

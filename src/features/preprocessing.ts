@@ -8,7 +8,7 @@ import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, Text
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
-import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
+import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, timeOfDay, wallClock } from '../time.js';
 import { dictionaryTokens, encodeTokens, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
 import { encodeSequence, parseSequence } from './sequence.js';
 import { mostFrequentFirst } from './tally.js';
@@ -180,7 +180,7 @@ export const FAR_Z = 10;
 
 /** UTC hour of day, 0-23, of an instant in milliseconds since the epoch. */
 export function utcHourOfDay(t: number): number {
-  return Math.floor((((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
+  return Math.floor(timeOfDay(t) / MS_PER_HOUR);
 }
 
 /** ISO day of week (Monday = 1 .. Sunday = 7), UTC. */

@@ -27,7 +27,7 @@ import { DERIVED_PREFIX, derivedInputColumns, LABEL_COLUMN } from '../features/d
 import { labelColumnValues } from '../features/label.js';
 import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
-import { MS_PER_DAY } from '../time.js';
+import { timeOfDay } from '../time.js';
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
@@ -637,7 +637,6 @@ function profileTable(table: Table, config: CtConfig): Table {
 
 /** The table with each instant as its time of day: rows sent again with their dates moved by whole days hash alike. */
 function withTimesOfDay(table: Table): Table {
-  const timeOfDay = (t: number): number => ((t % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
   return { ...table, columns: table.columns.map((c) => (c.type === 'timestamp' ? { ...c, values: c.values.map(timeOfDay) } : c)) };
 }
 

@@ -348,6 +348,9 @@ function nullColumn(name, type, rows) {
 var MS_PER_MINUTE = 6e4;
 var MS_PER_HOUR = 36e5;
 var MS_PER_DAY = 864e5;
+function timeOfDay(t) {
+  return (t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY;
+}
 function isoWeekday(day) {
   return ((day + 3) % 7 + 7) % 7 + 1;
 }
@@ -455,6 +458,7 @@ export {
   MS_PER_MINUTE,
   MS_PER_HOUR,
   MS_PER_DAY,
+  timeOfDay,
   isoWeekday,
   isTimeZone,
   wallClock,

@@ -11,6 +11,7 @@ import {
   findColumn,
   isoWeekday,
   sha256File,
+  timeOfDay,
   wallClock,
   writeFileAtomic
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -692,7 +693,7 @@ function inputWidth(f) {
 var FAR_SPAN_FRACTION = 0.5;
 var FAR_Z = 10;
 function utcHourOfDay(t) {
-  return Math.floor((t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY / MS_PER_HOUR);
+  return Math.floor(timeOfDay(t) / MS_PER_HOUR);
 }
 function utcDayOfWeek(t) {
   return isoWeekday(Math.floor(t / MS_PER_DAY));

@@ -74,6 +74,7 @@ import {
   readJson,
   stringColumnOf,
   takeRows,
+  timeOfDay,
   valueAt,
   wallClock,
   writeFileAtomic,
@@ -2688,7 +2689,6 @@ function profileTable(table, config) {
   return { ...table, columns: [...raw, ...extra] };
 }
 function withTimesOfDay(table) {
-  const timeOfDay = (t) => (t % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY;
   return { ...table, columns: table.columns.map((c) => c.type === "timestamp" ? { ...c, values: c.values.map(timeOfDay) } : c) };
 }
 async function computeEntry(p, fingerprint, derivation, config, schema) {

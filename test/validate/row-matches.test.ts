@@ -6,15 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { checkConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/logger.js';
 import { compareWithHistory, describeMetric } from '../../src/validate/history.js';
 import type { DataSchema } from '../../src/validate/schema.js';
-import { screenPartitions } from '../../src/validate/screening.js';
 import { createRowSample, matchedRows, ROW_SAMPLE_SIZE, type RowSample } from '../../src/validate/row-matches.js';
 import type { Table } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
+import { FLIGHTS_SCHEMA, screenHourly } from './screen-folder.js';
 
 const ROWS = 6_000;
 const AIRPORTS = ['ATL', 'ORD', 'DEN', 'LAX', 'DFW', 'PHX', 'SFO', 'LAS'];
@@ -115,15 +113,8 @@ describe('row matches judged against the history', () => {
 describe('a partition whose delays were joined from another day by row number, screened from CSV', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-row-matches-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const schema: DataSchema = {
-    format: 'ct-schema',
-    version: 2,
-    columns: [
-      { name: 'date', type: 'timestamp', maxNullFraction: 0 },
-      { name: 'delay', type: 'number', maxNullFraction: 0 },
-      { name: 'origin', type: 'string', maxNullFraction: 0 },
-    ],
-  };
+  // The flights' schema without a destination: these days have none.
+  const schema: DataSchema = { ...FLIGHTS_SCHEMA, columns: FLIGHTS_SCHEMA.columns.filter((c) => c.name !== 'destination') };
   const csv = (d: Day): string =>
     `date,delay,origin\n${d.time.map((t, k) => `${new Date(t).toISOString().slice(0, 16)},${d.delay[k]},${d.origin[k]}`).join('\n')}\n`;
 
@@ -131,23 +122,7 @@ describe('a partition whose delays were joined from another day by row number, s
     mkdirSync(path.join(folder, 'data'), { recursive: true });
     for (let i = 0; i < 21; i++) writeFileSync(path.join(folder, 'data', `${dateOf(i)}.csv`), csv(flights(i)));
     writeFileSync(path.join(folder, 'data', `${dateOf(21)}.csv`), csv(newest));
-    const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
-      name: 'm',
-      task: 'binary',
-      label: 'delay > 15',
-      gates: [{ metric: 'auc', lowerBound: 0.5 }],
-      data: { path: 'data', timestamp: 'date', split: { method: 'time', evaluationDays: 1 } },
-      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-    });
-    const screening = await screenPartitions({
-      config,
-      baseDir: folder,
-      source: path.join(folder, 'data'),
-      schema,
-      schemaFile: path.join(folder, 'data/schema.json'),
-      production: null,
-      logger: silentLogger,
-    });
+    const screening = await screenHourly(folder, undefined, schema);
     return screening.anomalies.filter((a) => a.severity === 'error');
   }
 

@@ -8,24 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
-import type { DataSchema } from '../../src/validate/schema.js';
 import { columnRoles, type Screening, screenPartitions } from '../../src/validate/screening.js';
 import { delayConfig } from '../helpers.js';
 import { dateOf } from './history-days.js';
 import { flights, flightsCsv } from './schedule-days.js';
+import { FLIGHTS_SCHEMA, screenHourly } from './screen-folder.js';
 
 const DAYS = 22;
-const schema: DataSchema = {
-  format: 'ct-schema',
-  version: 2,
-  columns: [
-    { name: 'date', type: 'timestamp', maxNullFraction: 0 },
-    { name: 'delay', type: 'number', maxNullFraction: 0 },
-    { name: 'origin', type: 'string', maxNullFraction: 0 },
-    { name: 'destination', type: 'string', maxNullFraction: 0 },
-  ],
-};
-
 let dir: string;
 let data: string;
 let cache: string;
@@ -50,25 +39,12 @@ function screen(threshold = 16): Promise<Screening> {
     features: [{ column: 'origin' }, { column: 'destination' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
     validation: { history: { threshold } },
   });
-  return screenPartitions({ config, baseDir: dir, source: data, schema, schemaFile: path.join(data, 'schema.json'), production: null, logger: silentLogger });
-}
-
-/** Screens the partitions in `<folder>/data` with an hour-of-day input, on `timezone`'s clock (UTC without one). */
-function screenHourly(folder: string, timezone?: string): Promise<Screening> {
-  const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
-    name: 'm',
-    task: 'binary',
-    label: 'delay > 15',
-    gates: [{ metric: 'auc', lowerBound: 0.5 }],
-    data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
-    features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-  });
   return screenPartitions({
     config,
-    baseDir: folder,
-    source: path.join(folder, 'data'),
-    schema,
-    schemaFile: path.join(folder, 'data/schema.json'),
+    baseDir: dir,
+    source: data,
+    schema: FLIGHTS_SCHEMA,
+    schemaFile: path.join(data, 'schema.json'),
     production: null,
     logger: silentLogger,
   });

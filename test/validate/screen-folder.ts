@@ -1,0 +1,42 @@
+/**
+ * Screening a folder of CSV partitions as `ct validate` does, without a production model:
+ * for the tests that write days of flights (screening.test.ts, row-matches.test.ts).
+ */
+import path from 'node:path';
+import { checkConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logger.js';
+import type { DataSchema } from '../../src/validate/schema.js';
+import { type Screening, screenPartitions } from '../../src/validate/screening.js';
+
+/** The schema of the tests' flights: a departure time, a delay and two airports. */
+export const FLIGHTS_SCHEMA: DataSchema = {
+  format: 'ct-schema',
+  version: 2,
+  columns: [
+    { name: 'date', type: 'timestamp', maxNullFraction: 0 },
+    { name: 'delay', type: 'number', maxNullFraction: 0 },
+    { name: 'origin', type: 'string', maxNullFraction: 0 },
+    { name: 'destination', type: 'string', maxNullFraction: 0 },
+  ],
+};
+
+/** Screens the partitions in `<folder>/data` with an origin and hour-of-day input, on `timezone`'s clock (UTC without one). */
+export function screenHourly(folder: string, timezone?: string, schema: DataSchema = FLIGHTS_SCHEMA): Promise<Screening> {
+  const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
+    name: 'm',
+    task: 'binary',
+    label: 'delay > 15',
+    gates: [{ metric: 'auc', lowerBound: 0.5 }],
+    data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
+    features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+  });
+  return screenPartitions({
+    config,
+    baseDir: folder,
+    source: path.join(folder, 'data'),
+    schema,
+    schemaFile: path.join(folder, 'data/schema.json'),
+    production: null,
+    logger: silentLogger,
+  });
+}

@@ -501,14 +501,23 @@ const ROW_DEFECT =
   /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
 
 /**
+ * Smallest spread of a dependency's mismatched share: a key's value is a fact (a route's
+ * distance), and with the few keys that changed for real left out, no real day moves it
+ * (0 on every one of flights' 181 days), so a value off its key on 0.3% of the rows (robust
+ * z 16) is a join or a shift gone wrong, like a hard constraint broken.
+ */
+const DEPENDENCY_FLOOR = 0.0002;
+
+/**
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
- * three rows: in a small partition a few rows are chance), other
+ * three rows: in a small partition a few rows are chance; values off their key by 0.02%), other
  * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
+  if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.

@@ -406,9 +406,10 @@ async function verdictOf(
  * same weekday; 4: a class of a binary label gone, judged as its mix; 5: group effects;
  * 9: each numeric input's correlation with the label; 10: the hour a clock change skipped or
  * repeated left out of the hour mixes; 11: an hour mix moved by one hour named; 12: a
- * column's matches at the same row numbers, against the closest of the week before).
+ * column's matches at the same row numbers, against the closest of the week before; 13:
+ * a dependency's mismatched share judged with a smaller floor).
  */
-const VERDICT_FORMAT = 12;
+const VERDICT_FORMAT = 13;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -1521,7 +1521,9 @@ function badDirection(metric) {
   return "both";
 }
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
+  if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -2532,7 +2534,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 12;
+var VERDICT_FORMAT = 13;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -8,6 +8,7 @@ import { parseLabel } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import type { LabelConfig, Task } from '../config/types.js';
 import type { ColumnType } from '../data/table.js';
+import { ID_NAME } from '../data/names.js';
 import { UserError } from '../errors.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
 import { MS_PER_DAY } from '../time.js';
@@ -149,7 +150,6 @@ export const SLICE_ROWS_MARGIN = 1.5;
 /** ct's `evaluation.minSliceRows` when the config does not set it. */
 export const DEFAULT_MIN_SLICE_ROWS: number = configSchema.properties.evaluation.properties.minSliceRows.default;
 
-const ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
 /** Names of integer codes from a fixed list (a merchant category, a postal or industry code): categories, never quantities. */
 const CODE_NAME = /(^|[^a-z])(code|zip|zipcode|postcode|mcc|naics|sic|fips)$/i;
 

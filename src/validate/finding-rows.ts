@@ -15,7 +15,7 @@ import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
-import { closestMatch } from './row-matches.js';
+import { closestMatch, keyMatches } from './row-matches.js';
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -186,20 +186,34 @@ async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { r
   if (label === undefined) return;
   anomaly.count = Math.round(finding.value * table.rowCount);
   const hashes = rowHashes(table, new Set([label.name]));
-  const first = new Map<number, number>();
-  const examples: Anomaly['examples'] = [];
-  for (let i = 0; i < table.rowCount && examples.length < REPEATED_EXAMPLES; i++) {
-    const earlier = first.get(hashes[i]!);
-    if (earlier === undefined) first.set(hashes[i]!, i);
-    else {
-      const at = locateRow(table, earlier);
-      examples.push({
-        ...locateRow(table, i),
-        value: `${label.name} ${valueAt(label, i)}; as row ${at.row.toLocaleString('en-US')}, ${label.name} ${valueAt(label, earlier)}`,
-      });
-    }
+  anomaly.examples = repeatedRows(table.rowCount, (i) => hashes[i]!, REPEATED_EXAMPLES).map(([i, earlier]) => ({
+    ...locateRow(table, i),
+    value: `${label.name} ${valueAt(label, i)}; as row ${locateRow(table, earlier).row.toLocaleString('en-US')}, ${label.name} ${valueAt(label, earlier)}`,
+  }));
+}
+
+/** The first `limit` rows of `rows` whose `keyOf` an earlier row had, each with that earlier row. */
+function repeatedRows(rows: number, keyOf: (i: number) => unknown, limit: number): Array<[number, number]> {
+  const first = new Map<unknown, number>();
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < rows && out.length < limit; i++) {
+    const earlier = first.get(keyOf(i));
+    if (earlier === undefined) first.set(keyOf(i), i);
+    else out.push([i, earlier]);
   }
-  anomaly.examples = examples;
+  return out;
+}
+
+/** A key on more than one row: the first rows that repeat one, with the row that held it first. */
+async function showRepeatedKeys(anomaly: Anomaly, finding: HistoryFinding, { readNewest }: FindingContext): Promise<void> {
+  const table = await readNewest();
+  const key = table.columns.find((c) => c.name === finding.column);
+  if (key === undefined) return;
+  anomaly.count = Math.round(finding.value * table.rowCount);
+  anomaly.examples = repeatedRows(table.rowCount, (i) => valueAt(key, i), REPEATED_EXAMPLES).map(([i, earlier]) => ({
+    ...locateRow(table, i),
+    value: `${key.name} ${valueAt(key, i)}, as row ${locateRow(table, earlier).row.toLocaleString('en-US')}`,
+  }));
 }
 
 /** Rows shown for a column joined from another day by row number. */
@@ -229,6 +243,38 @@ async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
     .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
 
+/**
+ * A keyed column whose values left the ones their keys held the day before (rewritten, or
+ * joined on the wrong key), or kept them where they usually move (stale): the partition
+ * compared with, how many keys both hold, and the first rows of the side that moved.
+ */
+async function showKeyMatches(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
+  const own = await newest();
+  const column = finding.column!;
+  const match = keyMatches(own, await history(), column);
+  if (match === null) return;
+  const { date, key, compared } = match;
+  const fell = finding.value < finding.expected;
+  const rows = fell ? match.changed : match.same;
+  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * own.rows);
+  const n = (x: number): string => x.toLocaleString('en-US');
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Of ${n(compared)} values of "${key}" sampled on both days, ${n(rows.length)} hold ${fell ? 'another value than' : 'the value'} the same ${key} held on ${date}. Fix the data,`,
+  );
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  const keys = table.columns.find((c) => c.name === key);
+  if (values === undefined || keys === undefined) return;
+  anomaly.examples = rows
+    .slice(0, MATCHED_EXAMPLES)
+    .filter((i) => i < table.rowCount)
+    .map((i) => ({
+      ...locateRow(table, i),
+      value: `${column} ${valueAt(values, i)}, ${fell ? 'not' : 'as'} what ${key} ${valueAt(keys, i)} held on ${date}`,
+    }));
+}
+
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
@@ -238,4 +284,6 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['vanishedShare', showVanished],
   ['inputShare', showRepeatedInputs],
   ['rowMatchShare', showRowMatches],
+  ['keyMatchShare', showKeyMatches],
+  ['keyRepeatShare', showRepeatedKeys],
 ]);

@@ -16,7 +16,7 @@ import { type OrientationProfile, orientationMetrics, orientationPool } from './
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from './frozen-groups.js';
-import { ROW_MATCH_DAYS, rowMatchMetrics, type RowSample } from './row-matches.js';
+import { keyMatchMetrics, ROW_MATCH_DAYS, rowMatchMetrics, type RowSample } from './row-matches.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
@@ -479,6 +479,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.spikeShare') ||
     metric.endsWith('.frozenShare') ||
     metric.endsWith('.rowMatchShare') ||
+    metric.endsWith('.keyRepeatShare') ||
     metric.endsWith('.roundShare') ||
     metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
@@ -498,7 +499,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 
 /**
  * Smallest spread of a dependency's mismatched share: a key's value is a fact (a route's
@@ -799,6 +800,7 @@ export function compareWithHistory(
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
     ...rowMatchMetrics(newest, history),
+    ...keyMatchMetrics(newest, history),
     ...effectMetrics(newest.effects, effects, false),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
@@ -814,6 +816,7 @@ export function compareWithHistory(
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
       ...rowMatchMetrics(h, history),
+      ...keyMatchMetrics(h, history),
       ...effectMetrics(h.effects, effects, true),
     },
   }));
@@ -1060,6 +1063,9 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
     highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
+    keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',
+    keyMatchShare:
+      'share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)',
     rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
     distinct: 'number of distinct values',
     topShare: 'share of its most frequent value',

@@ -11,8 +11,14 @@
  * (`<column>.rowMatchShare`): chance on a normal day (flights' delays: 1.6% to 3.2% over six
  * months), and what was joined from that day on top of it. Times are left out: rows kept in
  * time order put the same times at the same row numbers whenever two days run one schedule.
+ *
+ * A partition with a key (a customer id in a daily snapshot) is also sampled by key, and
+ * each column is measured by the share of keys whose value is the one the key held the day
+ * before (`<column>.keyMatchShare`): a customer's region moved, or a column joined on the
+ * wrong key, is seen however the rows moved; and the key by the share of rows it repeats on.
  */
 import { hashText, mixHash } from '../data/hash.js';
+import { ID_NAME } from '../data/names.js';
 import { type Column, isNull, type Table } from '../data/table.js';
 
 /**
@@ -28,7 +34,31 @@ const MIN_SHARED_ROWS = 200;
 export interface RowSample {
   rows: number[];
   values: Record<string, number[]>;
+  /** The same for the rows of a sample of the partition's keys, when it has a key column. */
+  keyed?: KeySample;
 }
+
+/**
+ * Rows sampled by a key: a column that names one row each (a customer id in a daily
+ * snapshot), so the same customer is found on another day whatever its row number.
+ */
+export interface KeySample {
+  /** The key column. */
+  key: string;
+  /** The sampled keys' hashes, ascending. */
+  ids: number[];
+  /** The row number of each sampled key. */
+  rows: number[];
+  /** Per column but the key, its values' hashes at those rows (-1: null). */
+  values: Record<string, number[]>;
+  /** Share of the sampled rows whose key is on another row too. */
+  repeatShare: number;
+}
+
+/** Rows a first chunk needs for a column nearly unique in it to count as a key. */
+const MIN_KEY_ROWS = 100;
+/** Share of a first chunk's rows whose values a key column must hold once (distinct values per row). */
+const KEY_DISTINCT = 0.8;
 
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
@@ -41,54 +71,126 @@ function valueHash(column: Column, i: number): number {
   return mixHash(mixHash(0x9e3779b9, scratchWords[0]!), scratchWords[1]!) & 0xffff;
 }
 
+/** A 32-bit hash of a key column's value at row `i` (not null). */
+function keyHash(column: Column, i: number): number {
+  if (column.type === 'string') return hashText(column.dictionary[column.codes[i]!]!) >>> 0;
+  scratch[0] = column.values[i]!;
+  return mixHash(mixHash(0x85ebca6b, scratchWords[0]!), scratchWords[1]!) >>> 0;
+}
+
 /**
- * Accumulates, chunk by chunk (in file order), the values of every column but those in
- * `skip` at the sampled row numbers.
+ * The first column of `table` (but those in `skip`) that names one row each: text, or whole
+ * numbers under an id's name (`customer_id`; a column of amounts may hold distinct numbers
+ * by chance), with a value on every row and `KEY_DISTINCT` of them distinct (a key
+ * repeated on some rows is still the key, and its repeats a defect to count), in a chunk
+ * of `MIN_KEY_ROWS` rows or more.
  */
-export function createRowSample(skip: ReadonlySet<string>): { add(table: Table): void; result(): RowSample } {
-  let offset = 0;
-  let names: string[] | null = null;
-  // Candidates by the hash of their row number; trimmed to the smallest ROW_SAMPLE_SIZE when twice as many.
-  let kept: Array<{ key: number; row: number; values: number[] }> = [];
+function keyColumnOf(table: Table, skip: ReadonlySet<string>): Column | null {
+  if (table.rowCount < MIN_KEY_ROWS) return null;
+  for (const column of table.columns) {
+    if (skip.has(column.name)) continue;
+    if (column.type !== 'string' && !(column.type === 'number' && ID_NAME.test(column.name))) continue;
+    const seen = new Set<number>();
+    let valid = true;
+    for (let i = 0; valid && i < table.rowCount; i++) {
+      if (isNull(column, i)) valid = false;
+      else if (column.type === 'string') seen.add(column.codes[i]!);
+      else if (Number.isInteger(column.values[i]!)) seen.add(column.values[i]!);
+      else valid = false;
+    }
+    if (valid && seen.size >= KEY_DISTINCT * table.rowCount) return column;
+  }
+  return null;
+}
+
+/** The `ROW_SAMPLE_SIZE` rows with the smallest ids of those offered. */
+function bottomK(): {
+  wants(id: number): boolean;
+  keep(id: number, row: number, values: number[]): void;
+  result(): Array<{ id: number; row: number; values: number[] }>;
+} {
+  let kept: Array<{ id: number; row: number; values: number[] }> = [];
   let limit = Infinity;
   const trim = (): void => {
-    kept.sort((a, b) => a.key - b.key);
+    kept.sort((a, b) => a.id - b.id);
     kept = kept.slice(0, ROW_SAMPLE_SIZE);
-    if (kept.length === ROW_SAMPLE_SIZE) limit = kept[ROW_SAMPLE_SIZE - 1]!.key;
+    if (kept.length === ROW_SAMPLE_SIZE) limit = kept[ROW_SAMPLE_SIZE - 1]!.id;
   };
   return {
-    add(table: Table): void {
-      names ??= table.columns.filter((c) => !skip.has(c.name)).map((c) => c.name);
-      const columns = names.map((n) => table.columns.find((c) => c.name === n));
-      for (let i = 0; i < table.rowCount; i++) {
-        const row = offset + i;
-        const key = mixHash(0x7f4a7c15, row);
-        if (key >= limit) continue;
-        kept.push({ key, row, values: columns.map((c) => (c === undefined ? -1 : valueHash(c, i))) });
-        if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
-      }
-      offset += table.rowCount;
+    wants: (id) => id < limit,
+    keep(id, row, values): void {
+      kept.push({ id, row, values });
+      if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
     },
-    result(): RowSample {
+    result() {
       trim();
-      const sample = [...kept].sort((a, b) => a.row - b.row);
-      return {
-        rows: sample.map((s) => s.row),
-        values: Object.fromEntries((names ?? []).map((n, k) => [n, sample.map((s) => s.values[k]!)])),
-      };
+      return kept;
     },
   };
 }
 
-/** Indices in `own` (`mine`) and in `before` (`theirs`) of the row numbers both samples hold, ascending. */
-function sharedRows(own: RowSample, before: RowSample): { mine: number[]; theirs: number[] } {
+/**
+ * Accumulates, chunk by chunk (in file order), the values of every column but those in
+ * `skip` at the sampled row numbers, and at the rows of the sampled keys when the first
+ * chunk has a key column.
+ */
+export function createRowSample(skip: ReadonlySet<string>): { add(table: Table): void; result(): RowSample } {
+  let offset = 0;
+  let names: string[] | null = null;
+  let key: string | null = null;
+  const byRow = bottomK();
+  const byKey = bottomK();
+  const valuesOf = (columns: ReadonlyArray<Column | undefined>, i: number): number[] => columns.map((c) => (c === undefined ? -1 : valueHash(c, i)));
+  return {
+    add(table: Table): void {
+      if (names === null) {
+        names = table.columns.filter((c) => !skip.has(c.name)).map((c) => c.name);
+        key = keyColumnOf(table, skip)?.name ?? null;
+      }
+      const columns = names.map((n) => table.columns.find((c) => c.name === n));
+      const keyColumn = key === null ? undefined : table.columns.find((c) => c.name === key);
+      for (let i = 0; i < table.rowCount; i++) {
+        const row = offset + i;
+        const id = mixHash(0x7f4a7c15, row);
+        if (byRow.wants(id)) byRow.keep(id, row, valuesOf(columns, i));
+        if (keyColumn === undefined || isNull(keyColumn, i)) continue;
+        const keyId = keyHash(keyColumn, i);
+        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i));
+      }
+      offset += table.rowCount;
+    },
+    result(): RowSample {
+      const columnsOf = (sample: ReadonlyArray<{ values: number[] }>, leave: string | null): Record<string, number[]> =>
+        Object.fromEntries((names ?? []).flatMap((n, k) => (n === leave ? [] : [[n, sample.map((s) => s.values[k]!)]])));
+      const rows = [...byRow.result()].sort((a, b) => a.row - b.row);
+      const out: RowSample = { rows: rows.map((s) => s.row), values: columnsOf(rows, null) };
+      if (key === null) return out;
+      // A key on more than one row: each row of it counts as repeated; the first is matched to other days.
+      const sampled = [...byKey.result()].sort((a, b) => a.id - b.id || a.row - b.row);
+      const first = sampled.filter((s, i) => i === 0 || s.id !== sampled[i - 1]!.id);
+      const repeated = sampled.filter((s, i) => s.id === sampled[i - 1]?.id || s.id === sampled[i + 1]?.id).length;
+      if (sampled.length > 0)
+        out.keyed = {
+          key,
+          ids: first.map((s) => s.id),
+          rows: first.map((s) => s.row),
+          values: columnsOf(first, key),
+          repeatShare: repeated / sampled.length,
+        };
+      return out;
+    },
+  };
+}
+
+/** Indices in `own` (`mine`) and in `before` (`theirs`) of the ids (row numbers, keys) both ascending lists hold. */
+function sharedRows(own: readonly number[], before: readonly number[]): { mine: number[]; theirs: number[] } {
   const mine: number[] = [];
   const theirs: number[] = [];
-  for (let i = 0, j = 0; i < own.rows.length && j < before.rows.length;) {
-    if (own.rows[i] === before.rows[j]) {
+  for (let i = 0, j = 0; i < own.length && j < before.length;) {
+    if (own[i] === before[j]) {
       mine.push(i++);
       theirs.push(j++);
-    } else if (own.rows[i]! < before.rows[j]!) i++;
+    } else if (own[i]! < before[j]!) i++;
     else j++;
   }
   return { mine, theirs };
@@ -96,10 +198,10 @@ function sharedRows(own: RowSample, before: RowSample): { mine: number[]; theirs
 
 /** Of the rows both samples hold with a value of `column` on both days: how many, and the row numbers whose values are equal. */
 export function matchedRows(
-  own: RowSample,
-  before: RowSample,
+  own: Pick<RowSample, 'rows' | 'values'>,
+  before: Pick<RowSample, 'rows' | 'values'>,
   column: string,
-  shared: { mine: number[]; theirs: number[] } = sharedRows(own, before),
+  shared: { mine: number[]; theirs: number[] } = sharedRows(own.rows, before.rows),
 ): { compared: number; matched: number[] } {
   const values = own.values[column];
   const earlier = before.values[column];
@@ -148,7 +250,7 @@ export function rowMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Reco
   if (own.rowSample === undefined) return out;
   for (const e of weekBefore(own, earlier)) {
     // The rows both days sampled are found once, then every column is compared on them.
-    const shared = sharedRows(own.rowSample, e.rowSample!);
+    const shared = sharedRows(own.rowSample.rows, e.rowSample!.rows);
     for (const column of Object.keys(own.rowSample.values)) {
       const { compared, matched } = matchedRows(own.rowSample, e.rowSample!, column, shared);
       const metric = `${column}.rowMatchShare`;
@@ -156,4 +258,66 @@ export function rowMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Reco
     }
   }
   return out;
+}
+
+/**
+ * The partition a keyed partition's rows are compared with: the latest of the
+ * `ROW_MATCH_DAYS` before it keyed by the same column. A customer's plan is compared with
+ * the plan it had the day before.
+ */
+function keyedBefore(own: Sampled, earlier: readonly Sampled[]): { date: string; keyed: KeySample } | null {
+  const key = own.rowSample?.keyed?.key;
+  if (key === undefined) return null;
+  const last = weekBefore(own, earlier)
+    .filter((d) => d.rowSample!.keyed?.key === key)
+    .at(-1);
+  return last === undefined ? null : { date: last.date, keyed: last.rowSample!.keyed! };
+}
+
+/**
+ * Per column of a keyed partition, the share of the keys it shares with the partition
+ * before whose value is the one the same key held there (`<column>.keyMatchShare`): near 1
+ * for what a customer keeps (a region, a plan), the share left unchanged for what moves
+ * (a month's spend), 0 for a count that moves every day (tenure). A column rewritten on a
+ * tenth of the rows, or joined on the wrong key, falls; a stale column rises. And the share
+ * of rows whose key is on another row too (`<key>.keyRepeatShare`): a key is unique on a
+ * normal day, and repeats where rows were appended twice or ids were assigned wrong.
+ */
+export function keyMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Record<string, number> {
+  const keyed = own.rowSample?.keyed;
+  const out: Record<string, number> = keyed === undefined ? {} : { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
+  for (const column of Object.keys(own.rowSample?.keyed?.values ?? {})) {
+    const m = keyMatches(own, earlier, column);
+    if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
+  }
+  return out;
+}
+
+/**
+ * For a keyed partition's `column`: the partition it was compared with, the key column,
+ * how many keys both hold a value for, and the row numbers (in `own`) whose value is the
+ * one the same key held there (`same`) or another (`changed`).
+ */
+export function keyMatches(
+  own: Sampled,
+  earlier: readonly Sampled[],
+  column: string,
+): { date: string; key: string; compared: number; same: number[]; changed: number[] } | null {
+  const before = keyedBefore(own, earlier);
+  if (before === null) return null;
+  const keyed = own.rowSample!.keyed!;
+  const shared = sharedRows(keyed.ids, before.keyed.ids);
+  const values = keyed.values[column];
+  const earlierValues = before.keyed.values[column];
+  if (values === undefined || earlierValues === undefined) return null;
+  const same: number[] = [];
+  const changed: number[] = [];
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]!]!;
+    const b = earlierValues[shared.theirs[k]!]!;
+    if (a < 0 || b < 0) continue;
+    (a === b ? same : changed).push(keyed.rows[shared.mine[k]!]!);
+  }
+  const byRow = (x: number, y: number): number => x - y;
+  return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
 }

@@ -59,7 +59,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 32;
+const PROFILE_FORMAT = 34;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -407,9 +407,10 @@ async function verdictOf(
  * 9: each numeric input's correlation with the label; 10: the hour a clock change skipped or
  * repeated left out of the hour mixes; 11: an hour mix moved by one hour named; 12: a
  * column's matches at the same row numbers, against the closest of the week before; 13:
- * a dependency's mismatched share judged with a smaller floor).
+ * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
+ * values against those its keys held the day before).
  */
-const VERDICT_FORMAT = 13;
+const VERDICT_FORMAT = 14;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

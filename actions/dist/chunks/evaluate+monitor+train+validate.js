@@ -999,9 +999,14 @@ function frozenGroupMetrics(own, pool) {
   return out;
 }
 
+// src/data/names.ts
+var ID_NAME = /(^|[^a-z])(id|uuid|guid|key)$|^id([^a-z]|$)/i;
+
 // src/validate/row-matches.ts
 var ROW_SAMPLE_SIZE = 2048;
 var MIN_SHARED_ROWS = 200;
+var MIN_KEY_ROWS = 100;
+var KEY_DISTINCT = 0.8;
 var scratch = new Float64Array(1);
 var scratchWords = new Uint32Array(scratch.buffer);
 function valueHash(column, i) {
@@ -1010,52 +1015,106 @@ function valueHash(column, i) {
   scratch[0] = column.values[i];
   return mixHash(mixHash(2654435769, scratchWords[0]), scratchWords[1]) & 65535;
 }
-function createRowSample(skip) {
-  let offset = 0;
-  let names = null;
+function keyHash(column, i) {
+  if (column.type === "string") return hashText(column.dictionary[column.codes[i]]) >>> 0;
+  scratch[0] = column.values[i];
+  return mixHash(mixHash(2246822507, scratchWords[0]), scratchWords[1]) >>> 0;
+}
+function keyColumnOf(table, skip) {
+  if (table.rowCount < MIN_KEY_ROWS) return null;
+  for (const column of table.columns) {
+    if (skip.has(column.name)) continue;
+    if (column.type !== "string" && !(column.type === "number" && ID_NAME.test(column.name))) continue;
+    const seen = /* @__PURE__ */ new Set();
+    let valid = true;
+    for (let i = 0; valid && i < table.rowCount; i++) {
+      if (isNull(column, i)) valid = false;
+      else if (column.type === "string") seen.add(column.codes[i]);
+      else if (Number.isInteger(column.values[i])) seen.add(column.values[i]);
+      else valid = false;
+    }
+    if (valid && seen.size >= KEY_DISTINCT * table.rowCount) return column;
+  }
+  return null;
+}
+function bottomK() {
   let kept = [];
   let limit = Infinity;
   const trim = () => {
-    kept.sort((a, b) => a.key - b.key);
+    kept.sort((a, b) => a.id - b.id);
     kept = kept.slice(0, ROW_SAMPLE_SIZE);
-    if (kept.length === ROW_SAMPLE_SIZE) limit = kept[ROW_SAMPLE_SIZE - 1].key;
+    if (kept.length === ROW_SAMPLE_SIZE) limit = kept[ROW_SAMPLE_SIZE - 1].id;
   };
   return {
+    wants: (id) => id < limit,
+    keep(id, row, values) {
+      kept.push({ id, row, values });
+      if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
+    },
+    result() {
+      trim();
+      return kept;
+    }
+  };
+}
+function createRowSample(skip) {
+  let offset = 0;
+  let names = null;
+  let key = null;
+  const byRow = bottomK();
+  const byKey = bottomK();
+  const valuesOf = (columns, i) => columns.map((c) => c === void 0 ? -1 : valueHash(c, i));
+  return {
     add(table) {
-      names ??= table.columns.filter((c) => !skip.has(c.name)).map((c) => c.name);
+      if (names === null) {
+        names = table.columns.filter((c) => !skip.has(c.name)).map((c) => c.name);
+        key = keyColumnOf(table, skip)?.name ?? null;
+      }
       const columns = names.map((n) => table.columns.find((c) => c.name === n));
+      const keyColumn = key === null ? void 0 : table.columns.find((c) => c.name === key);
       for (let i = 0; i < table.rowCount; i++) {
         const row = offset + i;
-        const key = mixHash(2135587861, row);
-        if (key >= limit) continue;
-        kept.push({ key, row, values: columns.map((c) => c === void 0 ? -1 : valueHash(c, i)) });
-        if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
+        const id = mixHash(2135587861, row);
+        if (byRow.wants(id)) byRow.keep(id, row, valuesOf(columns, i));
+        if (keyColumn === void 0 || isNull(keyColumn, i)) continue;
+        const keyId = keyHash(keyColumn, i);
+        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i));
       }
       offset += table.rowCount;
     },
     result() {
-      trim();
-      const sample = [...kept].sort((a, b) => a.row - b.row);
-      return {
-        rows: sample.map((s) => s.row),
-        values: Object.fromEntries((names ?? []).map((n, k) => [n, sample.map((s) => s.values[k])]))
-      };
+      const columnsOf = (sample, leave) => Object.fromEntries((names ?? []).flatMap((n, k) => n === leave ? [] : [[n, sample.map((s) => s.values[k])]]));
+      const rows = [...byRow.result()].sort((a, b) => a.row - b.row);
+      const out = { rows: rows.map((s) => s.row), values: columnsOf(rows, null) };
+      if (key === null) return out;
+      const sampled = [...byKey.result()].sort((a, b) => a.id - b.id || a.row - b.row);
+      const first = sampled.filter((s, i) => i === 0 || s.id !== sampled[i - 1].id);
+      const repeated = sampled.filter((s, i) => s.id === sampled[i - 1]?.id || s.id === sampled[i + 1]?.id).length;
+      if (sampled.length > 0)
+        out.keyed = {
+          key,
+          ids: first.map((s) => s.id),
+          rows: first.map((s) => s.row),
+          values: columnsOf(first, key),
+          repeatShare: repeated / sampled.length
+        };
+      return out;
     }
   };
 }
 function sharedRows(own, before) {
   const mine = [];
   const theirs = [];
-  for (let i = 0, j = 0; i < own.rows.length && j < before.rows.length; ) {
-    if (own.rows[i] === before.rows[j]) {
+  for (let i = 0, j = 0; i < own.length && j < before.length; ) {
+    if (own[i] === before[j]) {
       mine.push(i++);
       theirs.push(j++);
-    } else if (own.rows[i] < before.rows[j]) i++;
+    } else if (own[i] < before[j]) i++;
     else j++;
   }
   return { mine, theirs };
 }
-function matchedRows(own, before, column, shared = sharedRows(own, before)) {
+function matchedRows(own, before, column, shared = sharedRows(own.rows, before.rows)) {
   const values = own.values[column];
   const earlier = before.values[column];
   if (values === void 0 || earlier === void 0) return { compared: 0, matched: [] };
@@ -1088,7 +1147,7 @@ function rowMatchMetrics(own, earlier) {
   const out = {};
   if (own.rowSample === void 0) return out;
   for (const e of weekBefore(own, earlier)) {
-    const shared = sharedRows(own.rowSample, e.rowSample);
+    const shared = sharedRows(own.rowSample.rows, e.rowSample.rows);
     for (const column of Object.keys(own.rowSample.values)) {
       const { compared, matched } = matchedRows(own.rowSample, e.rowSample, column, shared);
       const metric = `${column}.rowMatchShare`;
@@ -1096,6 +1155,40 @@ function rowMatchMetrics(own, earlier) {
     }
   }
   return out;
+}
+function keyedBefore(own, earlier) {
+  const key = own.rowSample?.keyed?.key;
+  if (key === void 0) return null;
+  const last = weekBefore(own, earlier).filter((d) => d.rowSample.keyed?.key === key).at(-1);
+  return last === void 0 ? null : { date: last.date, keyed: last.rowSample.keyed };
+}
+function keyMatchMetrics(own, earlier) {
+  const keyed = own.rowSample?.keyed;
+  const out = keyed === void 0 ? {} : { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
+  for (const column of Object.keys(own.rowSample?.keyed?.values ?? {})) {
+    const m = keyMatches(own, earlier, column);
+    if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
+  }
+  return out;
+}
+function keyMatches(own, earlier, column) {
+  const before = keyedBefore(own, earlier);
+  if (before === null) return null;
+  const keyed = own.rowSample.keyed;
+  const shared = sharedRows(keyed.ids, before.keyed.ids);
+  const values = keyed.values[column];
+  const earlierValues = before.keyed.values[column];
+  if (values === void 0 || earlierValues === void 0) return null;
+  const same = [];
+  const changed = [];
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]];
+    const b = earlierValues[shared.theirs[k]];
+    if (a < 0 || b < 0) continue;
+    (a === b ? same : changed).push(keyed.rows[shared.mine[k]]);
+  }
+  const byRow = (x, y) => x - y;
+  return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
 }
 
 // src/validate/level-shift.ts
@@ -1515,12 +1608,12 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return "down";
   return "both";
 }
-var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
@@ -1708,6 +1801,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
     ...rowMatchMetrics(newest, history),
+    ...keyMatchMetrics(newest, history),
     ...effectMetrics(newest.effects, effects, false)
   };
   if (part === "data") {
@@ -1725,6 +1819,7 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
       ...rowMatchMetrics(h, history),
+      ...keyMatchMetrics(h, history),
       ...effectMetrics(h.effects, effects, true)
     }
   }));
@@ -1883,6 +1978,8 @@ function describeMetric(finding, labelText) {
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
+    keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
+    keyMatchShare: "share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)",
     rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
     distinct: "number of distinct values",
     topShare: "share of its most frequent value",
@@ -2301,20 +2398,30 @@ async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
   if (label === void 0) return;
   anomaly.count = Math.round(finding.value * table.rowCount);
   const hashes = rowHashes(table, /* @__PURE__ */ new Set([label.name]));
+  anomaly.examples = repeatedRows(table.rowCount, (i) => hashes[i], REPEATED_EXAMPLES).map(([i, earlier]) => ({
+    ...locateRow(table, i),
+    value: `${label.name} ${valueAt(label, i)}; as row ${locateRow(table, earlier).row.toLocaleString("en-US")}, ${label.name} ${valueAt(label, earlier)}`
+  }));
+}
+function repeatedRows(rows, keyOf, limit) {
   const first = /* @__PURE__ */ new Map();
-  const examples = [];
-  for (let i = 0; i < table.rowCount && examples.length < REPEATED_EXAMPLES; i++) {
-    const earlier = first.get(hashes[i]);
-    if (earlier === void 0) first.set(hashes[i], i);
-    else {
-      const at = locateRow(table, earlier);
-      examples.push({
-        ...locateRow(table, i),
-        value: `${label.name} ${valueAt(label, i)}; as row ${at.row.toLocaleString("en-US")}, ${label.name} ${valueAt(label, earlier)}`
-      });
-    }
+  const out = [];
+  for (let i = 0; i < rows && out.length < limit; i++) {
+    const earlier = first.get(keyOf(i));
+    if (earlier === void 0) first.set(keyOf(i), i);
+    else out.push([i, earlier]);
   }
-  anomaly.examples = examples;
+  return out;
+}
+async function showRepeatedKeys(anomaly, finding, { readNewest }) {
+  const table = await readNewest();
+  const key = table.columns.find((c) => c.name === finding.column);
+  if (key === void 0) return;
+  anomaly.count = Math.round(finding.value * table.rowCount);
+  anomaly.examples = repeatedRows(table.rowCount, (i) => valueAt(key, i), REPEATED_EXAMPLES).map(([i, earlier]) => ({
+    ...locateRow(table, i),
+    value: `${key.name} ${valueAt(key, i)}, as row ${locateRow(table, earlier).row.toLocaleString("en-US")}`
+  }));
 }
 var MATCHED_EXAMPLES = 5;
 async function showRowMatches(anomaly, finding, { newest, history, readNewest }) {
@@ -2333,6 +2440,29 @@ async function showRowMatches(anomaly, finding, { newest, history, readNewest })
   if (values === void 0) return;
   anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
+async function showKeyMatches(anomaly, finding, { newest, history, readNewest }) {
+  const own = await newest();
+  const column = finding.column;
+  const match = keyMatches(own, await history(), column);
+  if (match === null) return;
+  const { date, key, compared } = match;
+  const fell = finding.value < finding.expected;
+  const rows = fell ? match.changed : match.same;
+  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * own.rows);
+  const n = (x) => x.toLocaleString("en-US");
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` Of ${n(compared)} values of "${key}" sampled on both days, ${n(rows.length)} hold ${fell ? "another value than" : "the value"} the same ${key} held on ${date}. Fix the data,`
+  );
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  const keys = table.columns.find((c) => c.name === key);
+  if (values === void 0 || keys === void 0) return;
+  anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({
+    ...locateRow(table, i),
+    value: `${column} ${valueAt(values, i)}, ${fell ? "not" : "as"} what ${key} ${valueAt(keys, i)} held on ${date}`
+  }));
+}
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
@@ -2340,11 +2470,13 @@ var SHOW = /* @__PURE__ */ new Map([
   ["spikeShare", showSpike],
   ["vanishedShare", showVanished],
   ["inputShare", showRepeatedInputs],
-  ["rowMatchShare", showRowMatches]
+  ["rowMatchShare", showRowMatches],
+  ["keyMatchShare", showKeyMatches],
+  ["keyRepeatShare", showRepeatedKeys]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 32;
+var PROFILE_FORMAT = 34;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2534,7 +2666,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 13;
+var VERDICT_FORMAT = 14;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -1,0 +1,263 @@
+/**
+ * Rows matched by their key (row-matches.ts): in a daily snapshot of customers, a customer's
+ * region and plan are what they were the day before, whatever row the customer is on. A
+ * column rewritten on some rows, or joined on the wrong key, leaves every value plausible
+ * and the column's mix a normal day's; matched by key, it is far from any earlier day.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { checkConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logger.js';
+import { compareWithHistory, describeMetric } from '../../src/validate/history.js';
+import { createRowSample, type RowSample } from '../../src/validate/row-matches.js';
+import type { DataSchema } from '../../src/validate/schema.js';
+import { screenPartitions } from '../../src/validate/screening.js';
+import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { dateOf, day, history, options } from './history-days.js';
+
+const REGIONS = ['north', 'south', 'east', 'west'];
+const PLANS = ['basic', 'plus', 'pro'];
+
+/** A deterministic generator: the same seed, the same day. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 4_294_967_296;
+  };
+}
+
+interface Customer {
+  id: string;
+  region: string;
+  plan: string;
+  spend: number;
+  tenure: number;
+}
+
+/**
+ * Snapshots of days 0 .. `days` - 1, in id order: 1,200 customers on day 0; each day about
+ * 0.3% leave and a few join (new ids at the end), 0.2% change plan, 5% have a new month's
+ * spend, and every tenure grows by one.
+ */
+function snapshots(days: number): Customer[][] {
+  const r = random(42);
+  let next = 0;
+  const join = (): Customer => ({
+    id: `c${String(next++).padStart(6, '0')}`,
+    region: REGIONS[Math.floor(r() * REGIONS.length)]!,
+    plan: PLANS[Math.floor(r() * PLANS.length)]!,
+    spend: Math.round(1_000 + r() * 6_000) / 100,
+    tenure: 0,
+  });
+  let customers = Array.from({ length: 1_200 }, join);
+  const out: Customer[][] = [customers];
+  for (let i = 1; i < days; i++) {
+    customers = customers
+      .filter(() => r() >= 0.003)
+      .map((c) => ({
+        ...c,
+        plan: r() < 0.002 ? PLANS[(PLANS.indexOf(c.plan) + 1) % PLANS.length]! : c.plan,
+        spend: r() < 0.05 ? Math.round(1_000 + r() * 6_000) / 100 : c.spend,
+        tenure: c.tenure + 1,
+      }));
+    for (let k = 0; k < 4; k++) customers.push(join());
+    out.push(customers);
+  }
+  return out;
+}
+
+function tableOfDay(customers: readonly Customer[], from = 0, to = customers.length) {
+  const part = customers.slice(from, to);
+  return tableOf([
+    stringColumn(
+      'customer_id',
+      part.map((c) => c.id),
+    ),
+    stringColumn(
+      'region',
+      part.map((c) => c.region),
+    ),
+    stringColumn(
+      'plan',
+      part.map((c) => c.plan),
+    ),
+    numberColumn(
+      'monthly_spend',
+      part.map((c) => c.spend),
+    ),
+    numberColumn(
+      'tenure_days',
+      part.map((c) => c.tenure),
+    ),
+  ]);
+}
+
+function sampleOf(customers: readonly Customer[], chunk = customers.length): RowSample {
+  const sampler = createRowSample(new Set());
+  for (let from = 0; from < customers.length; from += chunk) sampler.add(tableOfDay(customers, from, Math.min(customers.length, from + chunk)));
+  return sampler.result();
+}
+
+/** `customers` with the region of every `every`-th row moved to the next region (a mapping applied to part of the rows). */
+function regionsMoved(customers: readonly Customer[], every: number): Customer[] {
+  return customers.map((c, k) => (k % every === 3 ? { ...c, region: REGIONS[(REGIONS.indexOf(c.region) + 1) % REGIONS.length]! } : c));
+}
+
+describe('the key of a partition', () => {
+  test('is the first column that names one row each, found whatever the file is read in chunks', () => {
+    const [first] = snapshots(1);
+    const sample = sampleOf(first!);
+    expect(sample.keyed?.key).toBe('customer_id');
+    expect(sampleOf(first!, 500).keyed).toEqual(sample.keyed);
+    // Every column but the key is matched; the key is how rows are found.
+    expect(Object.keys(sample.keyed!.values).sort()).toEqual(['monthly_spend', 'plan', 'region', 'tenure_days']);
+    expect(sample.keyed!.repeatShare).toBe(0);
+  });
+
+  test('whole numbers are a key only under an id name: distinct amounts are chance, distinct account ids are not', () => {
+    const n = 300;
+    const sampler = (columns: Parameters<typeof tableOf>[0]): RowSample => {
+      const s = createRowSample(new Set());
+      s.add(tableOf(columns));
+      return s.result();
+    };
+    const distinct = Array.from({ length: n }, (_, k) => 10_000 + k * 3);
+    const plans = Array.from({ length: n }, (_, k) => PLANS[k % 3]!);
+    expect(sampler([numberColumn('amount_cents', distinct), stringColumn('plan', plans)]).keyed).toBeUndefined();
+    expect(sampler([numberColumn('account_id', distinct), stringColumn('plan', plans)]).keyed?.key).toBe('account_id');
+    expect(
+      sampler([
+        numberColumn(
+          'account_id',
+          distinct.map((v) => v + 0.5),
+        ),
+        stringColumn('plan', plans),
+      ]).keyed,
+    ).toBeUndefined();
+  });
+
+  test('a table with no column naming one row each (flights: airports repeat) has none', () => {
+    const origins = Array.from({ length: 500 }, (_, k) => ['ATL', 'ORD', 'DEN'][k % 3]!);
+    const s = createRowSample(new Set());
+    s.add(
+      tableOf([
+        stringColumn('origin', origins),
+        numberColumn(
+          'delay',
+          origins.map((_, k) => k % 40),
+        ),
+      ]),
+    );
+    expect(s.result().keyed).toBeUndefined();
+  });
+});
+
+describe('key matches judged against the history', () => {
+  const days = snapshots(29);
+  const withSample = (i: number, customers: readonly Customer[] = days[i]!) => ({ ...day(i), rowSample: sampleOf(customers) });
+  const h = history(28).map((p, i) => ({ ...p, rowSample: sampleOf(days[i]!) }));
+  const found = (newest: ReturnType<typeof withSample>) => compareWithHistory(newest, h, options).filter((f) => /\.key(Match|Repeat)Share$/.test(f.metric));
+
+  test('an ordinary day (customers left, joined, changed plan and spend): nothing', () => {
+    expect(found(withSample(28))).toEqual([]);
+  });
+
+  test('the region of a tenth of the customers moved to another: an error on the column, in words a reviewer reads', () => {
+    const findings = found(withSample(28, regionsMoved(days[28]!, 10)));
+    expect(findings.map((f) => f.metric)).toEqual(['region.keyMatchShare']);
+    expect(findings[0]!.value).toBeCloseTo(0.9, 2);
+    expect(findings[0]!.score).toBeLessThan(-options.threshold);
+    expect(describeMetric(findings[0]!, 'churned')).toMatch(/"region".*the one their key held in the partition before it/);
+  });
+
+  test("a column left stale (yesterday's tenure on every row, where it grows by one each day): an error too", () => {
+    const yesterday = new Map(days[27]!.map((c) => [c.id, c.tenure]));
+    const stale = days[28]!.map((c) => ({ ...c, tenure: yesterday.get(c.id) ?? c.tenure }));
+    const findings = found(withSample(28, stale));
+    expect(findings.map((f) => f.metric)).toEqual(['tenure_days.keyMatchShare']);
+    expect(findings[0]!.value).toBe(1);
+  });
+
+  test('ids assigned wrong, a twentieth of the rows holding their neighbour’s id: a key on two rows is an error', () => {
+    const today = days[28]!;
+    const misassigned = today.map((c, k) => (k % 20 === 5 ? { ...c, id: today[k - 1]!.id } : c));
+    const findings = found(withSample(28, misassigned));
+    const repeat = findings.find((f) => f.metric === 'customer_id.keyRepeatShare');
+    // Both rows of each repeated id count.
+    expect(repeat?.value).toBeCloseTo(0.1, 2);
+    expect(repeat!.score).toBeGreaterThan(options.threshold);
+  });
+});
+
+describe('a snapshot whose regions were remapped on some rows, screened from CSV', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-key-matches-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const days = snapshots(22);
+  const schema: DataSchema = {
+    format: 'ct-schema',
+    version: 2,
+    columns: [
+      { name: 'snapshot_date', type: 'timestamp', maxNullFraction: 0 },
+      { name: 'customer_id', type: 'string', maxNullFraction: 0 },
+      { name: 'region', type: 'string', maxNullFraction: 0, domain: REGIONS },
+      { name: 'plan', type: 'string', maxNullFraction: 0, domain: PLANS },
+      { name: 'monthly_spend', type: 'number', maxNullFraction: 0 },
+      { name: 'tenure_days', type: 'number', maxNullFraction: 0 },
+      { name: 'churned', type: 'number', maxNullFraction: 0 },
+    ],
+  };
+  const csv = (i: number, customers: readonly Customer[]): string =>
+    `snapshot_date,customer_id,region,plan,monthly_spend,tenure_days,churned\n${customers
+      .map((c, k) => `${dateOf(i)},${c.id},${c.region},${c.plan},${c.spend.toFixed(2)},${c.tenure},${(k * 7 + i) % 31 === 0 ? 1 : 0}`)
+      .join('\n')}\n`;
+
+  async function screen(folder: string, newest: readonly Customer[]) {
+    mkdirSync(path.join(folder, 'data'), { recursive: true });
+    for (let i = 0; i < 21; i++) writeFileSync(path.join(folder, 'data', `${dateOf(i)}.csv`), csv(i, days[i]!));
+    writeFileSync(path.join(folder, 'data', `${dateOf(21)}.csv`), csv(21, newest));
+    const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
+      name: 'customers',
+      task: 'binary',
+      label: 'churned',
+      gates: [{ metric: 'auc', lowerBound: 0.5 }],
+      data: { path: 'data', timestamp: 'snapshot_date', split: { method: 'time', evaluationDays: 1 } },
+      features: [{ column: 'region' }, { column: 'plan' }, { column: 'monthly_spend' }],
+    });
+    const screening = await screenPartitions({
+      config,
+      baseDir: folder,
+      source: path.join(folder, 'data'),
+      schema,
+      schemaFile: path.join(folder, 'data/schema.json'),
+      production: null,
+      logger: silentLogger,
+    });
+    return screening.anomalies.filter((a) => a.severity === 'error');
+  }
+
+  test('the clean day passes', async () => {
+    expect(await screen(path.join(dir, 'clean'), days[21]!)).toEqual([]);
+  });
+
+  test('a tenth of the regions moved: an error naming the key and the day compared, with rows whose region changed', async () => {
+    const moved = regionsMoved(days[21]!, 10);
+    const errors = await screen(path.join(dir, 'moved'), moved);
+    expect(errors.map((a) => a.column)).toEqual(['region']);
+    const region = errors[0]!;
+    expect(region.message).toMatch(
+      new RegExp(
+        `column "region": share of rows whose value is the one their key held .* hold another value than the same customer_id held on ${dateOf(20)}\\. Fix the data`,
+      ),
+    );
+    expect(region.examples.length).toBeGreaterThan(0);
+    for (const example of region.examples) {
+      const customer = moved[example.row - 1]!;
+      // Each example is a moved row: its region is not the one the customer had the day before.
+      expect(customer.region).not.toBe(days[20]!.find((c) => c.id === customer.id)?.region);
+      expect(example.value).toBe(`region ${customer.region}, not what customer_id ${customer.id} held on ${dateOf(20)}`);
+    }
+  });
+});

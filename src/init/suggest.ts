@@ -28,6 +28,8 @@ export interface ColumnSummary {
   numeric?: { min: number; max: number; integer: boolean; skewness: number };
   /** Timestamps: first and last instant (ms), distinct UTC days, and whether any value has a time of day. */
   time?: { min: number; max: number; distinctDays: number; hasTimeOfDay: boolean };
+  /** Strings, booleans and numbers: the most rows any one value holds. */
+  mostRows?: number;
 }
 
 /** The data as init found it. */
@@ -186,7 +188,7 @@ export function suggestConfig(data: DataSummary, request: SuggestRequest): Sugge
   const skipped: SkippedColumn[] = [];
   for (const c of data.columns) {
     if (c.name === parsed.column) continue; // the label is never a feature
-    const decision = decideColumn(c, data.rows, c.name === timestamp);
+    const decision = decideColumn(c, data.rows, c.name === timestamp, data.partitions?.count ?? null);
     if ('skip' in decision) skipped.push({ column: c.name, reason: decision.skip });
     else features.push(...decision.features);
   }
@@ -349,8 +351,18 @@ function looksLikeDate(value: string): boolean {
   return /\b(1[89]|20)\d{2}\b/.test(value) && /[A-Za-z/. -]/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
-/** One column's fate: left out with a reason, or the features it becomes. */
-export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolean): ColumnDecision {
+/**
+ * Whether `c` names one row of each of `partitions` daily partitions: each value on at most
+ * one row a day (a customer in a daily snapshot of customers), and about a row's worth of
+ * them a day. Over all days such an id repeats, so its distinct count alone looks like a
+ * category's.
+ */
+function keyOfEachPartition(c: ColumnSummary, n: number, partitions: number | null): boolean {
+  return partitions !== null && partitions > 1 && c.mostRows !== undefined && c.mostRows <= partitions && c.distinct >= 0.5 * (n / partitions);
+}
+
+/** One column's fate (of `partitions` daily partitions, null for one file): left out with a reason, or the features it becomes. */
+export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolean, partitions: number | null = null): ColumnDecision {
   const n = present(c);
   if (n === 0) return { skip: 'always empty' };
   if (c.distinct <= 1) return { skip: `constant (${c.distinct === 1 ? 'one value' : 'no values'}): carries no information` };
@@ -383,9 +395,12 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
       skip: `timestamps without a daily or weekly pattern (${t.distinctDays} distinct days over ${spanDays}, no times of day)${isTimestamp ? '; kept as data.timestamp' : ''}`,
     };
   }
+  const eachPartition = keyOfEachPartition(c, n, partitions);
+  const onceADay = `${c.distinct} distinct values, none on more rows than the ${partitions} partitions`;
   if (c.type === 'string') {
     if (idName && c.distinct >= 0.5 * n)
       return { skip: `identifier-like (name, ${c.distinct} distinct values in ${n} rows): would not generalise to new rows` };
+    if (eachPartition) return { skip: `identifier-like (one row each a day: ${onceADay}): would not generalise to new rows` };
     const sample = Object.keys(c.frequencies ?? {}).slice(0, 200);
     if (sample.length >= 5 && sample.filter(looksLikeDate).length >= 0.9 * sample.length) {
       return {
@@ -403,6 +418,8 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
   const sequence = m.integer && c.distinct === n && m.max - m.min + 1 === n;
   if (n >= 20 && ((idName && c.distinct >= 0.9 * n) || sequence))
     return { skip: `identifier-like (${sequence ? 'a running number' : 'name'}, ${c.distinct} distinct values in ${n} rows): would not generalise` };
+  // A number that is one row each a day is an id only by its name: a measurement to four decimals may be too.
+  if (idName && m.integer && eachPartition) return { skip: `identifier-like (name, one row each a day: ${onceADay}): would not generalise` };
   // Integers named as identifiers (store_id, product_id) or codes (mcc, zip) are categories: store 12 is not twice store 6.
   if ((idName || CODE_NAME.test(c.name)) && m.integer)
     return {

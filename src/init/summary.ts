@@ -45,7 +45,9 @@ export function summarize(c: Column, rows: number): ColumnSummary {
     c.dictionary.forEach((v, k) => {
       if (counts[k]! > 0) frequencies[v] = (frequencies[v] ?? 0) + counts[k]!;
     });
-    return { ...base, distinct: Object.keys(frequencies).length, frequencies };
+    let mostRows = 0;
+    for (const k of Object.values(frequencies)) if (k > mostRows) mostRows = k;
+    return { ...base, distinct: Object.keys(frequencies).length, frequencies, mostRows };
   }
   if (c.type === 'boolean') {
     let t = 0;
@@ -58,14 +60,18 @@ export function summarize(c: Column, rows: number): ColumnSummary {
     const frequencies: Record<string, number> = {};
     if (t > 0) frequencies.true = t;
     if (f > 0) frequencies.false = f;
-    return { ...base, distinct: Object.keys(frequencies).length, frequencies };
+    return { ...base, distinct: Object.keys(frequencies).length, frequencies, mostRows: Math.max(t, f) };
   }
   const values: number[] = [];
   for (let i = 0; i < c.values.length; i++) {
     const v = c.values[i]!;
     if (Number.isFinite(v) && !(c.nulls !== null && c.nulls[i] === 1)) values.push(v);
   }
-  const distinct = new Set(values).size;
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const distinct = counts.size;
+  let mostRows = 0;
+  for (const k of counts.values()) if (k > mostRows) mostRows = k;
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
@@ -74,7 +80,7 @@ export function summarize(c: Column, rows: number): ColumnSummary {
   }
   if (c.type === 'timestamp') {
     const days = new Set(values.map((v) => Math.floor(v / MS_PER_DAY)));
-    return { ...base, distinct, time: { min, max, distinctDays: days.size, hasTimeOfDay: values.some((v) => v % MS_PER_DAY !== 0) } };
+    return { ...base, distinct, mostRows, time: { min, max, distinctDays: days.size, hasTimeOfDay: values.some((v) => v % MS_PER_DAY !== 0) } };
   }
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, n);
@@ -86,5 +92,5 @@ export function summarize(c: Column, rows: number): ColumnSummary {
     m3 += d * d * d;
   }
   const skewness = m2 > 0 ? m3 / n / (m2 / n) ** 1.5 : 0;
-  return { ...base, distinct, numeric: { min, max, integer: values.every((v) => Number.isInteger(v)), skewness } };
+  return { ...base, distinct, mostRows, numeric: { min, max, integer: values.every((v) => Number.isInteger(v)), skewness } };
 }

@@ -74,6 +74,29 @@ describe('suggestConfig: columns', () => {
     expect(s.features[1]!.kind).toBeUndefined();
   });
 
+  it('ids of daily snapshots (each customer on one row a day) are identifiers, though over all days they repeat like a category', () => {
+    // 10 partitions of ~100 customers: 180 ids over 1,000 rows, none on more rows than there are days.
+    const partitions = { count: 10, first: '2026-03-01', last: '2026-03-10' };
+    const s = suggestConfig(
+      data(
+        [
+          str('customer_id', classes(180, 1000 / 180), { mostRows: 10 }),
+          num('account_id', { distinct: 180, integer: true, min: 1, max: 180, mostRows: 10 }),
+          // A product bought many times a day is a category; a measurement that never repeats in a day is a number.
+          str('product', classes(150, 1000 / 150), { mostRows: 40 }),
+          num('temperature', { distinct: 700, mostRows: 3 }),
+          num('y'),
+        ],
+        partitions,
+      ),
+      { ...request, label: 'y' },
+    );
+    const reasons = Object.fromEntries(s.skipped.map((k) => [k.column, k.reason]));
+    expect(reasons.customer_id).toMatch(/^identifier-like \(one row each a day: 180 distinct values, none on more rows than the 10 partitions\)/);
+    expect(reasons.account_id).toMatch(/^identifier-like \(name, one row each a day/);
+    expect(s.features.map((f) => f.column)).toEqual(['product', 'temperature']);
+  });
+
   it('integers named as codes (a merchant category, a postal code) are categories too; a count is not', () => {
     const s = suggestConfig(
       data([

@@ -16,7 +16,7 @@ import { type OrientationProfile, orientationMetrics, orientationPool } from './
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from './frozen-groups.js';
-import { keyMatchMetrics, ROW_MATCH_DAYS, rowMatchMetrics, type RowSample } from './row-matches.js';
+import { keyMatchMetrics, ROW_MATCH_DAYS, ROW_SAMPLE_SIZE, rowMatchMetrics, type RowSample } from './row-matches.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
@@ -504,7 +504,7 @@ const ROW_DEFECT =
 /**
  * Smallest spread of a dependency's mismatched share: a key's value is a fact (a route's
  * distance), and with the few keys that changed for real left out, no real day moves it
- * (0 on every one of flights' 181 days), so a value off its key on 0.3% of the rows (robust
+ * (0 on each of flights' 167 days 2001-01-15..06-30), so a value off its key on 0.3% of the rows (robust
  * z 16) is a join or a shift gone wrong, like a hard constraint broken.
  */
 const DEPENDENCY_FLOOR = 0.0002;
@@ -512,13 +512,16 @@ const DEPENDENCY_FLOOR = 0.0002;
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
- * three rows: in a small partition a few rows are chance; values off their key by 0.02%), other
+ * three rows: in a small partition a few rows are chance; values off their key by 0.02%;
+ * a key's match by three of its sampled keys), other
  * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
+  // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
+  if (metric.endsWith('.keyMatchShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.

@@ -408,9 +408,9 @@ async function verdictOf(
  * repeated left out of the hour mixes; 11: an hour mix moved by one hour named; 12: a
  * column's matches at the same row numbers, against the closest of the week before; 13:
  * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
- * values against those its keys held the day before).
+ * values against those its keys held the day before; 15: ... by three keys at least).
  */
-const VERDICT_FORMAT = 14;
+const VERDICT_FORMAT = 15;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

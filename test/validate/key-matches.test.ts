@@ -38,11 +38,11 @@ interface Customer {
 }
 
 /**
- * Snapshots of days 0 .. `days` - 1, in id order: 1,200 customers on day 0; each day about
- * 0.3% leave and a few join (new ids at the end), 0.2% change plan, 5% have a new month's
- * spend, and every tenure grows by one.
+ * Snapshots of days 0 .. `days` - 1, in id order: `size` customers on day 0; each day about
+ * 0.3% leave and four join (new ids at the end), `planChanges` of them change plan, 5% have
+ * a new month's spend, and every tenure grows by one.
  */
-function snapshots(days: number): Customer[][] {
+function snapshots(days: number, size = 1_200, planChanges = 0.002): Customer[][] {
   const r = random(42);
   let next = 0;
   const join = (): Customer => ({
@@ -52,14 +52,14 @@ function snapshots(days: number): Customer[][] {
     spend: Math.round(1_000 + r() * 6_000) / 100,
     tenure: 0,
   });
-  let customers = Array.from({ length: 1_200 }, join);
+  let customers = Array.from({ length: size }, join);
   const out: Customer[][] = [customers];
   for (let i = 1; i < days; i++) {
     customers = customers
       .filter(() => r() >= 0.003)
       .map((c) => ({
         ...c,
-        plan: r() < 0.002 ? PLANS[(PLANS.indexOf(c.plan) + 1) % PLANS.length]! : c.plan,
+        plan: r() < planChanges ? PLANS[(PLANS.indexOf(c.plan) + 1) % PLANS.length]! : c.plan,
         spend: r() < 0.05 ? Math.round(1_000 + r() * 6_000) / 100 : c.spend,
         tenure: c.tenure + 1,
       }));
@@ -179,6 +179,17 @@ describe('key matches judged against the history', () => {
     const findings = found(withSample(28, stale));
     expect(findings.map((f) => f.metric)).toEqual(['tenure_days.keyMatchShare']);
     expect(findings[0]!.value).toBe(1);
+  });
+
+  test('in a small snapshot whose plans never changed, three customers changing plan on one day are chance; a fifth is not (48 of 300 keys reach z 16)', () => {
+    const small = snapshots(29, 300, 0);
+    const smallHistory = history(28).map((p, i) => ({ ...p, rowSample: sampleOf(small[i]!) }));
+    const newest = (customers: readonly Customer[]) => ({ ...day(28), rows: customers.length, rowSample: sampleOf(customers) });
+    const plans = (every: number) => small[28]!.map((c, k) => (k % every === 0 ? { ...c, plan: PLANS[(PLANS.indexOf(c.plan) + 1) % PLANS.length]! } : c));
+    const planFindings = (customers: readonly Customer[]) =>
+      compareWithHistory(newest(customers), smallHistory, options).filter((f) => f.metric === 'plan.keyMatchShare');
+    expect(planFindings(plans(100))).toEqual([]);
+    expect(planFindings(plans(5))).toHaveLength(1);
   });
 
   test('ids assigned wrong, a twentieth of the rows holding their neighbour’s id: a key on two rows is an error', () => {

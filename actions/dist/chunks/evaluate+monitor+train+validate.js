@@ -1617,6 +1617,7 @@ var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
+  if (metric.endsWith(".keyMatchShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -2666,7 +2667,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 14;
+var VERDICT_FORMAT = 15;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -198,8 +198,8 @@ function sharedRows(own: readonly number[], before: readonly number[]): { mine: 
 
 /** Of the rows both samples hold with a value of `column` on both days: how many, and the row numbers whose values are equal. */
 export function matchedRows(
-  own: Pick<RowSample, 'rows' | 'values'>,
-  before: Pick<RowSample, 'rows' | 'values'>,
+  own: RowSample,
+  before: RowSample,
   column: string,
   shared: { mine: number[]; theirs: number[] } = sharedRows(own.rows, before.rows),
 ): { compared: number; matched: number[] } {

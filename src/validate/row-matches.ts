@@ -57,7 +57,7 @@ export interface KeySample {
 
 /** Rows a first chunk needs for a column nearly unique in it to count as a key. */
 const MIN_KEY_ROWS = 100;
-/** Share of a first chunk's rows whose values a key column must hold once (distinct values per row). */
+/** Distinct values per row a column under an id's name needs in a first chunk to be the key. */
 const KEY_DISTINCT = 0.8;
 
 const scratch = new Float64Array(1);
@@ -79,28 +79,31 @@ function keyHash(column: Column, i: number): number {
 }
 
 /**
- * The first column of `table` (but those in `skip`) that names one row each: text, or whole
- * numbers under an id's name (`customer_id`; a column of amounts may hold distinct numbers
- * by chance), with a value on every row and `KEY_DISTINCT` of them distinct (a key
- * repeated on some rows is still the key, and its repeats a defect to count), in a chunk
- * of `MIN_KEY_ROWS` rows or more.
+ * The column of `table` (but those in `skip`) that names one row each, with a value on
+ * every row of a first chunk of `MIN_KEY_ROWS` rows or more: one under an id's name
+ * (`customer_id`, text or whole numbers) whose values are `KEY_DISTINCT` distinct (a key
+ * repeated on some rows is still the key, and its repeats a defect to count), else other
+ * text with every value distinct (an email; free text rarely is). Numbers under other names
+ * are no key: a column of amounts may hold distinct numbers by chance.
  */
 function keyColumnOf(table: Table, skip: ReadonlySet<string>): Column | null {
   if (table.rowCount < MIN_KEY_ROWS) return null;
-  for (const column of table.columns) {
-    if (skip.has(column.name)) continue;
-    if (column.type !== 'string' && !(column.type === 'number' && ID_NAME.test(column.name))) continue;
+  const distinctShare = (column: Column): number => {
     const seen = new Set<number>();
-    let valid = true;
-    for (let i = 0; valid && i < table.rowCount; i++) {
-      if (isNull(column, i)) valid = false;
-      else if (column.type === 'string') seen.add(column.codes[i]!);
+    for (let i = 0; i < table.rowCount; i++) {
+      if (isNull(column, i)) return 0;
+      if (column.type === 'string') seen.add(column.codes[i]!);
       else if (Number.isInteger(column.values[i]!)) seen.add(column.values[i]!);
-      else valid = false;
+      else return 0;
     }
-    if (valid && seen.size >= KEY_DISTINCT * table.rowCount) return column;
-  }
-  return null;
+    return seen.size / table.rowCount;
+  };
+  const candidates = table.columns.filter((c) => !skip.has(c.name) && (c.type === 'string' || c.type === 'number'));
+  return (
+    candidates.find((c) => ID_NAME.test(c.name) && distinctShare(c) >= KEY_DISTINCT) ??
+    candidates.find((c) => c.type === 'string' && !ID_NAME.test(c.name) && distinctShare(c) === 1) ??
+    null
+  );
 }
 
 /** The `ROW_SAMPLE_SIZE` rows with the smallest ids of those offered. */

@@ -59,7 +59,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 34;
+const PROFILE_FORMAT = 35;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row

@@ -139,6 +139,28 @@ describe('the key of a partition', () => {
     ).toBeUndefined();
   });
 
+  test('a column under an id name comes first; other text is a key only when no value repeats', () => {
+    const n = 300;
+    const sampler = (columns: Parameters<typeof tableOf>[0]): RowSample => {
+      const s = createRowSample(new Set());
+      s.add(tableOf(columns));
+      return s.result();
+    };
+    const unique = (prefix: string) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
+    // Free text whose every value differs sits before the id: the id is the key.
+    expect(sampler([stringColumn('comment', unique('note ')), stringColumn('customer_id', unique('c'))]).keyed?.key).toBe('customer_id');
+    expect(sampler([stringColumn('email', unique('u@x.org/'))]).keyed?.key).toBe('email');
+    // Text with a tenth of its values repeated, under no id name, is no key.
+    expect(
+      sampler([
+        stringColumn(
+          'comment',
+          unique('note ').map((v, k) => (k % 10 === 0 ? 'n/a' : v)),
+        ),
+      ]).keyed,
+    ).toBeUndefined();
+  });
+
   test('a table with no column naming one row each (flights: airports repeat) has none', () => {
     const origins = Array.from({ length: 500 }, (_, k) => ['ATL', 'ORD', 'DEN'][k % 3]!);
     const s = createRowSample(new Set());

@@ -1022,20 +1022,18 @@ function keyHash(column, i) {
 }
 function keyColumnOf(table, skip) {
   if (table.rowCount < MIN_KEY_ROWS) return null;
-  for (const column of table.columns) {
-    if (skip.has(column.name)) continue;
-    if (column.type !== "string" && !(column.type === "number" && ID_NAME.test(column.name))) continue;
+  const distinctShare = (column) => {
     const seen = /* @__PURE__ */ new Set();
-    let valid = true;
-    for (let i = 0; valid && i < table.rowCount; i++) {
-      if (isNull(column, i)) valid = false;
-      else if (column.type === "string") seen.add(column.codes[i]);
+    for (let i = 0; i < table.rowCount; i++) {
+      if (isNull(column, i)) return 0;
+      if (column.type === "string") seen.add(column.codes[i]);
       else if (Number.isInteger(column.values[i])) seen.add(column.values[i]);
-      else valid = false;
+      else return 0;
     }
-    if (valid && seen.size >= KEY_DISTINCT * table.rowCount) return column;
-  }
-  return null;
+    return seen.size / table.rowCount;
+  };
+  const candidates = table.columns.filter((c) => !skip.has(c.name) && (c.type === "string" || c.type === "number"));
+  return candidates.find((c) => ID_NAME.test(c.name) && distinctShare(c) >= KEY_DISTINCT) ?? candidates.find((c) => c.type === "string" && !ID_NAME.test(c.name) && distinctShare(c) === 1) ?? null;
 }
 function bottomK() {
   let kept = [];
@@ -2477,7 +2475,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 34;
+var PROFILE_FORMAT = 35;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

@@ -15,7 +15,7 @@ import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
-import { closestMatch, keyMatches } from './row-matches.js';
+import { closestMatch, keyMatches, keySteps } from './row-matches.js';
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -243,25 +243,26 @@ async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
     .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
 
+/** `x` with thousands separated, as the messages write counts. */
+const counted = (x: number): string => x.toLocaleString('en-US');
+
 /**
- * A keyed column whose values left the ones their keys held the day before (rewritten, or
- * joined on the wrong key), or kept them where they usually move (stale): the partition
- * compared with, how many keys both hold, and the first rows of the side that moved.
+ * Shows keyed rows behind a share: the count of rows beyond what the history expects, the
+ * sentence `said` (of the key column) before "Fix the data", and the first of `rows` with
+ * their value and key, each described by `describe(value, keyValue)`.
  */
-async function showKeyMatches(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
-  const own = await newest();
+async function showKeyedRows(
+  anomaly: Anomaly,
+  finding: HistoryFinding,
+  { newest, readNewest }: FindingContext,
+  key: string,
+  rows: readonly number[],
+  said: string,
+  describe: (value: string, keyValue: string) => string,
+): Promise<void> {
   const column = finding.column!;
-  const match = keyMatches(own, await history(), column);
-  if (match === null) return;
-  const { date, key, compared } = match;
-  const fell = finding.value < finding.expected;
-  const rows = fell ? match.changed : match.same;
-  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * own.rows);
-  const n = (x: number): string => x.toLocaleString('en-US');
-  anomaly.message = anomaly.message.replace(
-    / Fix the data,/,
-    ` Of ${n(compared)} values of "${key}" sampled on both days, ${n(rows.length)} hold ${fell ? 'another value than' : 'the value'} the same ${key} held on ${date}. Fix the data,`,
-  );
+  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * (await newest()).rows);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${said} Fix the data,`);
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
   const keys = table.columns.find((c) => c.name === key);
@@ -269,10 +270,32 @@ async function showKeyMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
   anomaly.examples = rows
     .slice(0, MATCHED_EXAMPLES)
     .filter((i) => i < table.rowCount)
-    .map((i) => ({
-      ...locateRow(table, i),
-      value: `${column} ${valueAt(values, i)}, ${fell ? 'not' : 'as'} what ${key} ${valueAt(keys, i)} held on ${date}`,
-    }));
+    .map((i) => ({ ...locateRow(table, i), value: describe(`${column} ${valueAt(values, i)}`, `${key} ${valueAt(keys, i)}`) }));
+}
+
+/**
+ * A keyed column whose values left the ones their keys held the day before (rewritten, or
+ * joined on the wrong key), or kept them where they usually move (stale): the partition
+ * compared with, how many keys both hold, and the first rows of the side that moved.
+ */
+async function showKeyMatches(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const match = keyMatches(await context.newest(), await context.history(), finding.column!);
+  if (match === null) return;
+  const { date, key, compared } = match;
+  const fell = finding.value < finding.expected;
+  const rows = fell ? match.changed : match.same;
+  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? 'another value than' : 'the value'} the same ${key} held on ${date}.`;
+  await showKeyedRows(anomaly, finding, context, key, rows, said, (value, keyValue) => `${value}, ${fell ? 'not' : 'as'} what ${keyValue} held on ${date}`);
+}
+
+/** A number most keys moved by one step (a tenure, a day more) that some did not: the first of those rows. */
+async function showKeySteps(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const steps = keySteps(await context.newest(), await context.history(), finding.column!);
+  if (steps === null) return;
+  const { date, key, step, compared, offStep } = steps;
+  const by = `${step > 0 ? '+' : ''}${step}`;
+  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(offStep.length)} did not move by ${by} from what the same ${key} held on ${date}.`;
+  await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);
 }
 
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
@@ -286,4 +309,5 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['rowMatchShare', showRowMatches],
   ['keyMatchShare', showKeyMatches],
   ['keyRepeatShare', showRepeatedKeys],
+  ['keyStepShare', showKeySteps],
 ]);

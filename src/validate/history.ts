@@ -521,7 +521,7 @@ const DEPENDENCY_FLOOR = 0.0002;
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
-  if (metric.endsWith('.keyMatchShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
+  if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
@@ -1067,6 +1067,8 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
     keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',
+    keyStepShare:
+      'share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)',
     keyMatchShare:
       'share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)',
     rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,

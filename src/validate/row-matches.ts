@@ -53,6 +53,8 @@ export interface KeySample {
   values: Record<string, number[]>;
   /** Share of the sampled rows whose key is on another row too. */
   repeatShare: number;
+  /** Per number column but the key, its values at those rows (null: none). */
+  numbers: Record<string, Array<number | null>>;
 }
 
 /** Rows a first chunk needs for a column nearly unique in it to count as a key. */
@@ -109,10 +111,10 @@ function keyColumnOf(table: Table, skip: ReadonlySet<string>): Column | null {
 /** The `ROW_SAMPLE_SIZE` rows with the smallest ids of those offered. */
 function bottomK(): {
   wants(id: number): boolean;
-  keep(id: number, row: number, values: number[]): void;
-  result(): Array<{ id: number; row: number; values: number[] }>;
+  keep(id: number, row: number, values: number[], numbers?: Array<number | null>): void;
+  result(): Array<{ id: number; row: number; values: number[]; numbers?: Array<number | null> }>;
 } {
-  let kept: Array<{ id: number; row: number; values: number[] }> = [];
+  let kept: Array<{ id: number; row: number; values: number[]; numbers?: Array<number | null> }> = [];
   let limit = Infinity;
   const trim = (): void => {
     kept.sort((a, b) => a.id - b.id);
@@ -121,8 +123,8 @@ function bottomK(): {
   };
   return {
     wants: (id) => id < limit,
-    keep(id, row, values): void {
-      kept.push({ id, row, values });
+    keep(id, row, values, numbers): void {
+      kept.push({ id, row, values, ...(numbers === undefined ? {} : { numbers }) });
       if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
     },
     result() {
@@ -141,6 +143,7 @@ export function createRowSample(skip: ReadonlySet<string>): { add(table: Table):
   let offset = 0;
   let names: string[] | null = null;
   let key: string | null = null;
+  let numberNames: string[] | null = null;
   const byRow = bottomK();
   const byKey = bottomK();
   const valuesOf = (columns: ReadonlyArray<Column | undefined>, i: number): number[] => columns.map((c) => (c === undefined ? -1 : valueHash(c, i)));
@@ -152,13 +155,17 @@ export function createRowSample(skip: ReadonlySet<string>): { add(table: Table):
       }
       const columns = names.map((n) => table.columns.find((c) => c.name === n));
       const keyColumn = key === null ? undefined : table.columns.find((c) => c.name === key);
+      numberNames ??= names.filter((n, k) => n !== key && columns[k]?.type === 'number');
+      const numberColumns = numberNames.map((n) => table.columns.find((c) => c.name === n));
+      const numbersOf = (i: number): Array<number | null> =>
+        numberColumns.map((c) => (c === undefined || c.type !== 'number' || isNull(c, i) || !Number.isFinite(c.values[i]!) ? null : c.values[i]!));
       for (let i = 0; i < table.rowCount; i++) {
         const row = offset + i;
         const id = mixHash(0x7f4a7c15, row);
         if (byRow.wants(id)) byRow.keep(id, row, valuesOf(columns, i));
         if (keyColumn === undefined || isNull(keyColumn, i)) continue;
         const keyId = keyHash(keyColumn, i);
-        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i));
+        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i), numbersOf(i));
       }
       offset += table.rowCount;
     },
@@ -179,6 +186,7 @@ export function createRowSample(skip: ReadonlySet<string>): { add(table: Table):
           rows: first.map((s) => s.row),
           values: columnsOf(first, key),
           repeatShare: repeated / sampled.length,
+          numbers: Object.fromEntries((numberNames ?? []).map((n, k) => [n, first.map((s) => s.numbers?.[k] ?? null)])),
         };
       return out;
     },
@@ -284,7 +292,9 @@ function keyedBefore(own: Sampled, earlier: readonly Sampled[]): { date: string;
  * (a month's spend), 0 for a count that moves every day (tenure). A column rewritten on a
  * tenth of the rows, or joined on the wrong key, falls; a stale column rises. And the share
  * of rows whose key is on another row too (`<key>.keyRepeatShare`): a key is unique on a
- * normal day, and repeats where rows were appended twice or ids were assigned wrong.
+ * normal day, and repeats where rows were appended twice or ids were assigned wrong. And for
+ * a number that moves on most keys by one step (a tenure, a day older each day), the share
+ * of keys that moved by it (`<column>.keyStepShare`): shuffled among rows, it falls.
  */
 export function keyMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Record<string, number> {
   const keyed = own.rowSample?.keyed;
@@ -292,6 +302,10 @@ export function keyMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Reco
   for (const column of Object.keys(own.rowSample?.keyed?.values ?? {})) {
     const m = keyMatches(own, earlier, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
+  }
+  for (const column of Object.keys(own.rowSample?.keyed?.numbers ?? {})) {
+    const m = keySteps(own, earlier, column);
+    if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyStepShare`] = m.onStep / m.compared;
   }
   return out;
 }
@@ -323,4 +337,38 @@ export function keyMatches(
   }
   const byRow = (x: number, y: number): number => x - y;
   return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
+}
+
+/**
+ * For a keyed partition's number `column` that most keys moved by one step other than 0
+ * since the partition before (a tenure, one day more): that partition, the key column, the
+ * step, how many keys both hold a number for, how many moved by the step, and the row
+ * numbers (in `own`) of those that did not. Null when the commonest step is 0: a value kept
+ * is `keyMatchShare`'s.
+ */
+export function keySteps(
+  own: Sampled,
+  earlier: readonly Sampled[],
+  column: string,
+): { date: string; key: string; step: number; compared: number; onStep: number; offStep: number[] } | null {
+  const before = keyedBefore(own, earlier);
+  const keyed = own.rowSample?.keyed;
+  const values = keyed?.numbers?.[column];
+  const earlierValues = before?.keyed.numbers?.[column];
+  if (before === null || keyed === undefined || values === undefined || earlierValues === undefined) return null;
+  const shared = sharedRows(keyed.ids, before.keyed.ids);
+  const steps: Array<{ row: number; step: number }> = [];
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]!];
+    const b = earlierValues[shared.theirs[k]!];
+    // Rounded to a millionth: a step of 0.1 in floating point is not one value.
+    if (typeof a === 'number' && typeof b === 'number') steps.push({ row: keyed.rows[shared.mine[k]!]!, step: Math.round((a - b) * 1e6) / 1e6 });
+  }
+  const counts = new Map<number, number>();
+  for (const { step } of steps) counts.set(step, (counts.get(step) ?? 0) + 1);
+  let step = 0;
+  for (const [s, n] of counts) if (n > (counts.get(step) ?? 0)) step = s;
+  if (step === 0) return null;
+  const offStep = steps.filter((x) => x.step !== step).map((x) => x.row);
+  return { date: before.date, key: keyed.key, step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }

@@ -59,7 +59,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 35;
+const PROFILE_FORMAT = 36;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -408,9 +408,10 @@ async function verdictOf(
  * repeated left out of the hour mixes; 11: an hour mix moved by one hour named; 12: a
  * column's matches at the same row numbers, against the closest of the week before; 13:
  * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
- * values against those its keys held the day before; 15: ... by three keys at least).
+ * values against those its keys held the day before; 15: ... by three keys at least; 16:
+ * a keyed number's step).
  */
-const VERDICT_FORMAT = 15;
+const VERDICT_FORMAT = 16;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

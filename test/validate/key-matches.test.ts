@@ -50,7 +50,8 @@ function snapshots(days: number, size = 1_200, planChanges = 0.002): Customer[][
     region: REGIONS[Math.floor(r() * REGIONS.length)]!,
     plan: PLANS[Math.floor(r() * PLANS.length)]!,
     spend: Math.round(1_000 + r() * 6_000) / 100,
-    tenure: 0,
+    // Day 0's customers joined over the years before; later ones join that day.
+    tenure: next <= size ? Math.floor(r() * 1_000) : 0,
   });
   let customers = Array.from({ length: size }, join);
   const out: Customer[][] = [customers];
@@ -181,7 +182,8 @@ describe('key matches judged against the history', () => {
   const days = snapshots(29);
   const withSample = (i: number, customers: readonly Customer[] = days[i]!) => ({ ...day(i), rowSample: sampleOf(customers) });
   const h = history(28).map((p, i) => ({ ...p, rowSample: sampleOf(days[i]!) }));
-  const found = (newest: ReturnType<typeof withSample>) => compareWithHistory(newest, h, options).filter((f) => /\.key(Match|Repeat)Share$/.test(f.metric));
+  const found = (newest: ReturnType<typeof withSample>) =>
+    compareWithHistory(newest, h, options).filter((f) => /\.key(Match|Repeat|Step)Share$/.test(f.metric));
 
   test('an ordinary day (customers left, joined, changed plan and spend): nothing', () => {
     expect(found(withSample(28))).toEqual([]);
@@ -201,6 +203,19 @@ describe('key matches judged against the history', () => {
     const findings = found(withSample(28, stale));
     expect(findings.map((f) => f.metric)).toEqual(['tenure_days.keyMatchShare']);
     expect(findings[0]!.value).toBe(1);
+  });
+
+  test('a tenure shuffled among a tenth of the rows: every value plausible, the day step broken on those rows', () => {
+    const today = days[28]!;
+    const tenures = today.map((c) => c.tenure);
+    // Each tenth row takes the tenure of the tenth row after it.
+    const shuffled = today.map((c, k) => (k % 10 === 0 ? { ...c, tenure: tenures[(k + 10) % tenures.length]! } : c));
+    const findings = found(withSample(28, shuffled));
+    expect(findings.map((f) => f.metric)).toEqual(['tenure_days.keyStepShare']);
+    expect(findings[0]!.value).toBeCloseTo(0.9, 2);
+    expect(findings[0]!.score).toBeLessThan(-options.threshold);
+    // A spend kept by most customers has no step: its kept values are keyMatchShare's.
+    expect(compareWithHistory(withSample(28), h, { ...options, threshold: 0 }).some((f) => f.metric === 'monthly_spend.keyStepShare')).toBe(false);
   });
 
   test('in a small snapshot whose plans never changed, three customers changing plan on one day are chance; a fifth is not (48 of 300 keys reach z 16)', () => {

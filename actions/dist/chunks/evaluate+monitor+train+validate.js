@@ -1045,8 +1045,8 @@ function bottomK() {
   };
   return {
     wants: (id) => id < limit,
-    keep(id, row, values) {
-      kept.push({ id, row, values });
+    keep(id, row, values, numbers) {
+      kept.push({ id, row, values, ...numbers === void 0 ? {} : { numbers } });
       if (kept.length >= 2 * ROW_SAMPLE_SIZE) trim();
     },
     result() {
@@ -1059,6 +1059,7 @@ function createRowSample(skip) {
   let offset = 0;
   let names = null;
   let key = null;
+  let numberNames = null;
   const byRow = bottomK();
   const byKey = bottomK();
   const valuesOf = (columns, i) => columns.map((c) => c === void 0 ? -1 : valueHash(c, i));
@@ -1070,13 +1071,16 @@ function createRowSample(skip) {
       }
       const columns = names.map((n) => table.columns.find((c) => c.name === n));
       const keyColumn = key === null ? void 0 : table.columns.find((c) => c.name === key);
+      numberNames ??= names.filter((n, k) => n !== key && columns[k]?.type === "number");
+      const numberColumns = numberNames.map((n) => table.columns.find((c) => c.name === n));
+      const numbersOf = (i) => numberColumns.map((c) => c === void 0 || c.type !== "number" || isNull(c, i) || !Number.isFinite(c.values[i]) ? null : c.values[i]);
       for (let i = 0; i < table.rowCount; i++) {
         const row = offset + i;
         const id = mixHash(2135587861, row);
         if (byRow.wants(id)) byRow.keep(id, row, valuesOf(columns, i));
         if (keyColumn === void 0 || isNull(keyColumn, i)) continue;
         const keyId = keyHash(keyColumn, i);
-        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i));
+        if (byKey.wants(keyId)) byKey.keep(keyId, row, valuesOf(columns, i), numbersOf(i));
       }
       offset += table.rowCount;
     },
@@ -1094,7 +1098,8 @@ function createRowSample(skip) {
           ids: first.map((s) => s.id),
           rows: first.map((s) => s.row),
           values: columnsOf(first, key),
-          repeatShare: repeated / sampled.length
+          repeatShare: repeated / sampled.length,
+          numbers: Object.fromEntries((numberNames ?? []).map((n, k) => [n, first.map((s) => s.numbers?.[k] ?? null)]))
         };
       return out;
     }
@@ -1167,6 +1172,10 @@ function keyMatchMetrics(own, earlier) {
     const m = keyMatches(own, earlier, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
   }
+  for (const column of Object.keys(own.rowSample?.keyed?.numbers ?? {})) {
+    const m = keySteps(own, earlier, column);
+    if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyStepShare`] = m.onStep / m.compared;
+  }
   return out;
 }
 function keyMatches(own, earlier, column) {
@@ -1187,6 +1196,27 @@ function keyMatches(own, earlier, column) {
   }
   const byRow = (x, y) => x - y;
   return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
+}
+function keySteps(own, earlier, column) {
+  const before = keyedBefore(own, earlier);
+  const keyed = own.rowSample?.keyed;
+  const values = keyed?.numbers?.[column];
+  const earlierValues = before?.keyed.numbers?.[column];
+  if (before === null || keyed === void 0 || values === void 0 || earlierValues === void 0) return null;
+  const shared = sharedRows(keyed.ids, before.keyed.ids);
+  const steps = [];
+  for (let k = 0; k < shared.mine.length; k++) {
+    const a = values[shared.mine[k]];
+    const b = earlierValues[shared.theirs[k]];
+    if (typeof a === "number" && typeof b === "number") steps.push({ row: keyed.rows[shared.mine[k]], step: Math.round((a - b) * 1e6) / 1e6 });
+  }
+  const counts = /* @__PURE__ */ new Map();
+  for (const { step: step2 } of steps) counts.set(step2, (counts.get(step2) ?? 0) + 1);
+  let step = 0;
+  for (const [s, n] of counts) if (n > (counts.get(step) ?? 0)) step = s;
+  if (step === 0) return null;
+  const offStep = steps.filter((x) => x.step !== step).map((x) => x.row);
+  return { date: before.date, key: keyed.key, step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }
 
 // src/validate/level-shift.ts
@@ -1615,7 +1645,7 @@ var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
-  if (metric.endsWith(".keyMatchShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
+  if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -1978,6 +2008,7 @@ function describeMetric(finding, labelText) {
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
     keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
+    keyStepShare: "share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)",
     keyMatchShare: "share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)",
     rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
     distinct: "number of distinct values",
@@ -2439,28 +2470,33 @@ async function showRowMatches(anomaly, finding, { newest, history, readNewest })
   if (values === void 0) return;
   anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
-async function showKeyMatches(anomaly, finding, { newest, history, readNewest }) {
-  const own = await newest();
+var counted = (x) => x.toLocaleString("en-US");
+async function showKeyedRows(anomaly, finding, { newest, readNewest }, key, rows, said, describe) {
   const column = finding.column;
-  const match = keyMatches(own, await history(), column);
-  if (match === null) return;
-  const { date, key, compared } = match;
-  const fell = finding.value < finding.expected;
-  const rows = fell ? match.changed : match.same;
-  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * own.rows);
-  const n = (x) => x.toLocaleString("en-US");
-  anomaly.message = anomaly.message.replace(
-    / Fix the data,/,
-    ` Of ${n(compared)} values of "${key}" sampled on both days, ${n(rows.length)} hold ${fell ? "another value than" : "the value"} the same ${key} held on ${date}. Fix the data,`
-  );
+  anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * (await newest()).rows);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${said} Fix the data,`);
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
   const keys = table.columns.find((c) => c.name === key);
   if (values === void 0 || keys === void 0) return;
-  anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({
-    ...locateRow(table, i),
-    value: `${column} ${valueAt(values, i)}, ${fell ? "not" : "as"} what ${key} ${valueAt(keys, i)} held on ${date}`
-  }));
+  anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: describe(`${column} ${valueAt(values, i)}`, `${key} ${valueAt(keys, i)}`) }));
+}
+async function showKeyMatches(anomaly, finding, context) {
+  const match = keyMatches(await context.newest(), await context.history(), finding.column);
+  if (match === null) return;
+  const { date, key, compared } = match;
+  const fell = finding.value < finding.expected;
+  const rows = fell ? match.changed : match.same;
+  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? "another value than" : "the value"} the same ${key} held on ${date}.`;
+  await showKeyedRows(anomaly, finding, context, key, rows, said, (value, keyValue) => `${value}, ${fell ? "not" : "as"} what ${keyValue} held on ${date}`);
+}
+async function showKeySteps(anomaly, finding, context) {
+  const steps = keySteps(await context.newest(), await context.history(), finding.column);
+  if (steps === null) return;
+  const { date, key, step, compared, offStep } = steps;
+  const by = `${step > 0 ? "+" : ""}${step}`;
+  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(offStep.length)} did not move by ${by} from what the same ${key} held on ${date}.`;
+  await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);
 }
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
@@ -2471,11 +2507,12 @@ var SHOW = /* @__PURE__ */ new Map([
   ["inputShare", showRepeatedInputs],
   ["rowMatchShare", showRowMatches],
   ["keyMatchShare", showKeyMatches],
-  ["keyRepeatShare", showRepeatedKeys]
+  ["keyRepeatShare", showRepeatedKeys],
+  ["keyStepShare", showKeySteps]
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 35;
+var PROFILE_FORMAT = 36;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2665,7 +2702,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 15;
+var VERDICT_FORMAT = 16;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

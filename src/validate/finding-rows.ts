@@ -15,7 +15,7 @@ import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
-import { closestMatch, keyMatches, keySteps } from './row-matches.js';
+import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js';
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -279,20 +279,23 @@ async function showKeyedRows(
  * compared with, how many keys both hold, and the first rows of the side that moved.
  */
 async function showKeyMatches(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
-  const match = keyMatches(await context.newest(), await context.history(), finding.column!);
-  if (match === null) return;
-  const { date, key, compared } = match;
+  const pair = keyedPair(await context.newest(), await context.history());
+  const match = pair === null ? null : keyMatches(pair, finding.column!);
+  if (pair === null || match === null) return;
+  const { date, key } = pair;
   const fell = finding.value < finding.expected;
   const rows = fell ? match.changed : match.same;
-  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? 'another value than' : 'the value'} the same ${key} held on ${date}.`;
+  const said = `Of ${counted(match.compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? 'another value than' : 'the value'} the same ${key} held on ${date}.`;
   await showKeyedRows(anomaly, finding, context, key, rows, said, (value, keyValue) => `${value}, ${fell ? 'not' : 'as'} what ${keyValue} held on ${date}`);
 }
 
 /** A number most keys moved by one step (a tenure, a day more) that some did not: the first of those rows. */
 async function showKeySteps(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
-  const steps = keySteps(await context.newest(), await context.history(), finding.column!);
-  if (steps === null) return;
-  const { date, key, step, compared, offStep } = steps;
+  const pair = keyedPair(await context.newest(), await context.history());
+  const steps = pair === null ? null : keySteps(pair, finding.column!);
+  if (pair === null || steps === null) return;
+  const { date, key } = pair;
+  const { step, compared, offStep } = steps;
   const by = `${step > 0 ? '+' : ''}${step}`;
   const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(offStep.length)} did not move by ${by} from what the same ${key} held on ${date}.`;
   await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);

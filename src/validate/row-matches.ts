@@ -271,18 +271,29 @@ export function rowMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Reco
   return out;
 }
 
+/** A keyed partition, the partition it is compared with, and the indices of the keys both sampled. */
+export interface KeyedPair {
+  date: string;
+  key: string;
+  own: KeySample;
+  before: KeySample;
+  shared: { mine: number[]; theirs: number[] };
+}
+
 /**
- * The partition a keyed partition's rows are compared with: the latest of the
- * `ROW_MATCH_DAYS` before it keyed by the same column. A customer's plan is compared with
- * the plan it had the day before.
+ * A keyed partition and the partition its rows are compared with: the latest of the
+ * `ROW_MATCH_DAYS` before it keyed by the same column (a customer's plan is compared with
+ * the plan it had the day before), with the keys both sampled found once for every column.
  */
-function keyedBefore(own: Sampled, earlier: readonly Sampled[]): { date: string; keyed: KeySample } | null {
-  const key = own.rowSample?.keyed?.key;
-  if (key === undefined) return null;
+export function keyedPair(own: Sampled, earlier: readonly Sampled[]): KeyedPair | null {
+  const keyed = own.rowSample?.keyed;
+  if (keyed === undefined) return null;
   const last = weekBefore(own, earlier)
-    .filter((d) => d.rowSample!.keyed?.key === key)
+    .filter((d) => d.rowSample!.keyed?.key === keyed.key)
     .at(-1);
-  return last === undefined ? null : { date: last.date, keyed: last.rowSample!.keyed! };
+  if (last === undefined) return null;
+  const before = last.rowSample!.keyed!;
+  return { date: last.date, key: keyed.key, own: keyed, before, shared: sharedRows(keyed.ids, before.ids) };
 }
 
 /**
@@ -298,71 +309,61 @@ function keyedBefore(own: Sampled, earlier: readonly Sampled[]): { date: string;
  */
 export function keyMatchMetrics(own: Sampled, earlier: readonly Sampled[]): Record<string, number> {
   const keyed = own.rowSample?.keyed;
-  const out: Record<string, number> = keyed === undefined ? {} : { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
-  for (const column of Object.keys(own.rowSample?.keyed?.values ?? {})) {
-    const m = keyMatches(own, earlier, column);
+  if (keyed === undefined) return {};
+  const out: Record<string, number> = { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
+  const pair = keyedPair(own, earlier);
+  if (pair === null) return out;
+  for (const column of Object.keys(keyed.values)) {
+    const m = keyMatches(pair, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
   }
-  for (const column of Object.keys(own.rowSample?.keyed?.numbers ?? {})) {
-    const m = keySteps(own, earlier, column);
+  for (const column of Object.keys(keyed.numbers)) {
+    const m = keySteps(pair, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyStepShare`] = m.onStep / m.compared;
   }
   return out;
 }
 
 /**
- * For a keyed partition's `column`: the partition it was compared with, the key column,
- * how many keys both hold a value for, and the row numbers (in `own`) whose value is the
- * one the same key held there (`same`) or another (`changed`).
+ * For a keyed pair's `column`: how many keys both hold a value for, and the row numbers (in
+ * the newer partition) whose value is the one the same key held before (`same`) or another
+ * (`changed`). Both sides, where `matchedRows` keeps only the matches: a value rewritten is
+ * shown by the rows that changed.
  */
-export function keyMatches(
-  own: Sampled,
-  earlier: readonly Sampled[],
-  column: string,
-): { date: string; key: string; compared: number; same: number[]; changed: number[] } | null {
-  const before = keyedBefore(own, earlier);
-  if (before === null) return null;
-  const keyed = own.rowSample!.keyed!;
-  const shared = sharedRows(keyed.ids, before.keyed.ids);
-  const values = keyed.values[column];
-  const earlierValues = before.keyed.values[column];
+export function keyMatches(pair: KeyedPair, column: string): { compared: number; same: number[]; changed: number[] } | null {
+  const values = pair.own.values[column];
+  const earlierValues = pair.before.values[column];
   if (values === undefined || earlierValues === undefined) return null;
+  const { mine, theirs } = pair.shared;
   const same: number[] = [];
   const changed: number[] = [];
-  for (let k = 0; k < shared.mine.length; k++) {
-    const a = values[shared.mine[k]!]!;
-    const b = earlierValues[shared.theirs[k]!]!;
+  for (let k = 0; k < mine.length; k++) {
+    const a = values[mine[k]!]!;
+    const b = earlierValues[theirs[k]!]!;
     if (a < 0 || b < 0) continue;
-    (a === b ? same : changed).push(keyed.rows[shared.mine[k]!]!);
+    (a === b ? same : changed).push(pair.own.rows[mine[k]!]!);
   }
   const byRow = (x: number, y: number): number => x - y;
-  return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
+  return { compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
 }
 
 /**
- * For a keyed partition's number `column` that most keys moved by one step other than 0
- * since the partition before (a tenure, one day more): that partition, the key column, the
- * step, how many keys both hold a number for, how many moved by the step, and the row
- * numbers (in `own`) of those that did not. Null when the commonest step is 0: a value kept
- * is `keyMatchShare`'s.
+ * For a keyed pair's number `column` that most keys moved by one step other than 0 (a
+ * tenure, one day more): the step, how many keys both hold a number for, how many moved by
+ * the step, and the row numbers (in the newer partition) of those that did not. Null when
+ * the commonest step is 0: a value kept is `keyMatchShare`'s.
  */
-export function keySteps(
-  own: Sampled,
-  earlier: readonly Sampled[],
-  column: string,
-): { date: string; key: string; step: number; compared: number; onStep: number; offStep: number[] } | null {
-  const before = keyedBefore(own, earlier);
-  const keyed = own.rowSample?.keyed;
-  const values = keyed?.numbers?.[column];
-  const earlierValues = before?.keyed.numbers?.[column];
-  if (before === null || keyed === undefined || values === undefined || earlierValues === undefined) return null;
-  const shared = sharedRows(keyed.ids, before.keyed.ids);
+export function keySteps(pair: KeyedPair, column: string): { step: number; compared: number; onStep: number; offStep: number[] } | null {
+  const values = pair.own.numbers[column];
+  const earlierValues = pair.before.numbers[column];
+  if (values === undefined || earlierValues === undefined) return null;
+  const { mine, theirs } = pair.shared;
   const steps: Array<{ row: number; step: number }> = [];
-  for (let k = 0; k < shared.mine.length; k++) {
-    const a = values[shared.mine[k]!];
-    const b = earlierValues[shared.theirs[k]!];
+  for (let k = 0; k < mine.length; k++) {
+    const a = values[mine[k]!];
+    const b = earlierValues[theirs[k]!];
     // Rounded to a millionth: a step of 0.1 in floating point is not one value.
-    if (typeof a === 'number' && typeof b === 'number') steps.push({ row: keyed.rows[shared.mine[k]!]!, step: Math.round((a - b) * 1e6) / 1e6 });
+    if (typeof a === 'number' && typeof b === 'number') steps.push({ row: pair.own.rows[mine[k]!]!, step: Math.round((a - b) * 1e6) / 1e6 });
   }
   const counts = new Map<number, number>();
   for (const { step } of steps) counts.set(step, (counts.get(step) ?? 0) + 1);
@@ -370,5 +371,5 @@ export function keySteps(
   for (const [s, n] of counts) if (n > (counts.get(step) ?? 0)) step = s;
   if (step === 0) return null;
   const offStep = steps.filter((x) => x.step !== step).map((x) => x.row);
-  return { date: before.date, key: keyed.key, step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
+  return { step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }

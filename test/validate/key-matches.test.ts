@@ -8,26 +8,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { checkConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/logger.js';
+import { mulberry32 } from '../../src/train/random.js';
 import { compareWithHistory, describeMetric } from '../../src/validate/history.js';
 import { createRowSample, type RowSample } from '../../src/validate/row-matches.js';
 import type { DataSchema } from '../../src/validate/schema.js';
-import { screenPartitions } from '../../src/validate/screening.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
+import { screenFolder } from './screen-folder.js';
 
 const REGIONS = ['north', 'south', 'east', 'west'];
 const PLANS = ['basic', 'plus', 'pro'];
-
-/** A deterministic generator: the same seed, the same day. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s / 4_294_967_296;
-  };
-}
 
 interface Customer {
   id: string;
@@ -43,7 +33,7 @@ interface Customer {
  * a new month's spend, and every tenure grows by one.
  */
 function snapshots(days: number, size = 1_200, planChanges = 0.002): Customer[][] {
-  const r = random(42);
+  const r = mulberry32(42);
   let next = 0;
   const join = (): Customer => ({
     id: `c${String(next++).padStart(6, '0')}`,
@@ -102,6 +92,13 @@ function sampleOf(customers: readonly Customer[], chunk = customers.length): Row
   return sampler.result();
 }
 
+/** The row sample of one chunk of `columns`. */
+function sampleOfColumns(columns: Parameters<typeof tableOf>[0]): RowSample {
+  const sampler = createRowSample(new Set());
+  sampler.add(tableOf(columns));
+  return sampler.result();
+}
+
 /** `customers` with the region of every `every`-th row moved to the next region (a mapping applied to part of the rows). */
 function regionsMoved(customers: readonly Customer[], every: number): Customer[] {
   return customers.map((c, k) => (k % every === 3 ? { ...c, region: REGIONS[(REGIONS.indexOf(c.region) + 1) % REGIONS.length]! } : c));
@@ -120,17 +117,12 @@ describe('the key of a partition', () => {
 
   test('whole numbers are a key only under an id name: distinct amounts are chance, distinct account ids are not', () => {
     const n = 300;
-    const sampler = (columns: Parameters<typeof tableOf>[0]): RowSample => {
-      const s = createRowSample(new Set());
-      s.add(tableOf(columns));
-      return s.result();
-    };
     const distinct = Array.from({ length: n }, (_, k) => 10_000 + k * 3);
     const plans = Array.from({ length: n }, (_, k) => PLANS[k % 3]!);
-    expect(sampler([numberColumn('amount_cents', distinct), stringColumn('plan', plans)]).keyed).toBeUndefined();
-    expect(sampler([numberColumn('account_id', distinct), stringColumn('plan', plans)]).keyed?.key).toBe('account_id');
+    expect(sampleOfColumns([numberColumn('amount_cents', distinct), stringColumn('plan', plans)]).keyed).toBeUndefined();
+    expect(sampleOfColumns([numberColumn('account_id', distinct), stringColumn('plan', plans)]).keyed?.key).toBe('account_id');
     expect(
-      sampler([
+      sampleOfColumns([
         numberColumn(
           'account_id',
           distinct.map((v) => v + 0.5),
@@ -142,18 +134,13 @@ describe('the key of a partition', () => {
 
   test('a column under an id name comes first; other text is a key only when no value repeats', () => {
     const n = 300;
-    const sampler = (columns: Parameters<typeof tableOf>[0]): RowSample => {
-      const s = createRowSample(new Set());
-      s.add(tableOf(columns));
-      return s.result();
-    };
     const unique = (prefix: string) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
     // Free text whose every value differs sits before the id: the id is the key.
-    expect(sampler([stringColumn('comment', unique('note ')), stringColumn('customer_id', unique('c'))]).keyed?.key).toBe('customer_id');
-    expect(sampler([stringColumn('email', unique('u@x.org/'))]).keyed?.key).toBe('email');
+    expect(sampleOfColumns([stringColumn('comment', unique('note ')), stringColumn('customer_id', unique('c'))]).keyed?.key).toBe('customer_id');
+    expect(sampleOfColumns([stringColumn('email', unique('u@x.org/'))]).keyed?.key).toBe('email');
     // Text with a tenth of its values repeated, under no id name, is no key.
     expect(
-      sampler([
+      sampleOfColumns([
         stringColumn(
           'comment',
           unique('note ').map((v, k) => (k % 10 === 0 ? 'n/a' : v)),
@@ -266,23 +253,18 @@ describe('a snapshot whose regions were remapped on some rows, screened from CSV
     mkdirSync(path.join(folder, 'data'), { recursive: true });
     for (let i = 0; i < 21; i++) writeFileSync(path.join(folder, 'data', `${dateOf(i)}.csv`), csv(i, days[i]!));
     writeFileSync(path.join(folder, 'data', `${dateOf(21)}.csv`), csv(21, newest));
-    const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
-      name: 'customers',
-      task: 'binary',
-      label: 'churned',
-      gates: [{ metric: 'auc', lowerBound: 0.5 }],
-      data: { path: 'data', timestamp: 'snapshot_date', split: { method: 'time', evaluationDays: 1 } },
-      features: [{ column: 'region' }, { column: 'plan' }, { column: 'monthly_spend' }],
-    });
-    const screening = await screenPartitions({
-      config,
-      baseDir: folder,
-      source: path.join(folder, 'data'),
+    const screening = await screenFolder(
+      folder,
+      {
+        name: 'customers',
+        task: 'binary',
+        label: 'churned',
+        gates: [{ metric: 'auc', lowerBound: 0.5 }],
+        data: { path: 'data', timestamp: 'snapshot_date', split: { method: 'time', evaluationDays: 1 } },
+        features: [{ column: 'region' }, { column: 'plan' }, { column: 'monthly_spend' }],
+      },
       schema,
-      schemaFile: path.join(folder, 'data/schema.json'),
-      production: null,
-      logger: silentLogger,
-    });
+    );
     return screening.anomalies.filter((a) => a.severity === 'error');
   }
 

@@ -1,6 +1,7 @@
 /**
  * Screening a folder of CSV partitions as `ct validate` does, without a production model:
- * for the tests that write days of flights (screening.test.ts, row-matches.test.ts).
+ * for the tests that write days of flights (screening.test.ts, row-matches.test.ts) or of
+ * customers (key-matches.test.ts).
  */
 import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
@@ -22,16 +23,24 @@ export const FLIGHTS_SCHEMA: DataSchema = {
 
 /** Screens the partitions in `<folder>/data` with an origin and hour-of-day input, on `timezone`'s clock (UTC without one). */
 export function screenHourly(folder: string, timezone?: string, schema: DataSchema = FLIGHTS_SCHEMA): Promise<Screening> {
-  const config = checkConfig(path.join(folder, 'ct.config.yaml'), {
-    name: 'm',
-    task: 'binary',
-    label: 'delay > 15',
-    gates: [{ metric: 'auc', lowerBound: 0.5 }],
-    data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
-    features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
-  });
+  return screenFolder(
+    folder,
+    {
+      name: 'm',
+      task: 'binary',
+      label: 'delay > 15',
+      gates: [{ metric: 'auc', lowerBound: 0.5 }],
+      data: { path: 'data', timestamp: 'date', ...(timezone === undefined ? {} : { timezone }), split: { method: 'time', evaluationDays: 1 } },
+      features: [{ column: 'origin' }, { name: 'hour', column: 'date', transform: 'hourOfDay' }],
+    },
+    schema,
+  );
+}
+
+/** Screens the partitions in `<folder>/data` as `ct validate` would with the config `raw` (its `data.path` is `data`) and `schema`. */
+export function screenFolder(folder: string, raw: Record<string, unknown>, schema: DataSchema): Promise<Screening> {
   return screenPartitions({
-    config,
+    config: checkConfig(path.join(folder, 'ct.config.yaml'), raw),
     baseDir: folder,
     source: path.join(folder, 'data'),
     schema,

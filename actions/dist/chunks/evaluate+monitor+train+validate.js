@@ -1159,56 +1159,56 @@ function rowMatchMetrics(own, earlier) {
   }
   return out;
 }
-function keyedBefore(own, earlier) {
-  const key = own.rowSample?.keyed?.key;
-  if (key === void 0) return null;
-  const last = weekBefore(own, earlier).filter((d) => d.rowSample.keyed?.key === key).at(-1);
-  return last === void 0 ? null : { date: last.date, keyed: last.rowSample.keyed };
+function keyedPair(own, earlier) {
+  const keyed = own.rowSample?.keyed;
+  if (keyed === void 0) return null;
+  const last = weekBefore(own, earlier).filter((d) => d.rowSample.keyed?.key === keyed.key).at(-1);
+  if (last === void 0) return null;
+  const before = last.rowSample.keyed;
+  return { date: last.date, key: keyed.key, own: keyed, before, shared: sharedRows(keyed.ids, before.ids) };
 }
 function keyMatchMetrics(own, earlier) {
   const keyed = own.rowSample?.keyed;
-  const out = keyed === void 0 ? {} : { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
-  for (const column of Object.keys(own.rowSample?.keyed?.values ?? {})) {
-    const m = keyMatches(own, earlier, column);
+  if (keyed === void 0) return {};
+  const out = { [`${keyed.key}.keyRepeatShare`]: keyed.repeatShare };
+  const pair = keyedPair(own, earlier);
+  if (pair === null) return out;
+  for (const column of Object.keys(keyed.values)) {
+    const m = keyMatches(pair, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyMatchShare`] = m.same.length / m.compared;
   }
-  for (const column of Object.keys(own.rowSample?.keyed?.numbers ?? {})) {
-    const m = keySteps(own, earlier, column);
+  for (const column of Object.keys(keyed.numbers)) {
+    const m = keySteps(pair, column);
     if (m !== null && m.compared >= MIN_SHARED_ROWS) out[`${column}.keyStepShare`] = m.onStep / m.compared;
   }
   return out;
 }
-function keyMatches(own, earlier, column) {
-  const before = keyedBefore(own, earlier);
-  if (before === null) return null;
-  const keyed = own.rowSample.keyed;
-  const shared = sharedRows(keyed.ids, before.keyed.ids);
-  const values = keyed.values[column];
-  const earlierValues = before.keyed.values[column];
+function keyMatches(pair, column) {
+  const values = pair.own.values[column];
+  const earlierValues = pair.before.values[column];
   if (values === void 0 || earlierValues === void 0) return null;
+  const { mine, theirs } = pair.shared;
   const same = [];
   const changed = [];
-  for (let k = 0; k < shared.mine.length; k++) {
-    const a = values[shared.mine[k]];
-    const b = earlierValues[shared.theirs[k]];
+  for (let k = 0; k < mine.length; k++) {
+    const a = values[mine[k]];
+    const b = earlierValues[theirs[k]];
     if (a < 0 || b < 0) continue;
-    (a === b ? same : changed).push(keyed.rows[shared.mine[k]]);
+    (a === b ? same : changed).push(pair.own.rows[mine[k]]);
   }
   const byRow = (x, y) => x - y;
-  return { date: before.date, key: keyed.key, compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
+  return { compared: same.length + changed.length, same: same.sort(byRow), changed: changed.sort(byRow) };
 }
-function keySteps(own, earlier, column) {
-  const before = keyedBefore(own, earlier);
-  const keyed = own.rowSample?.keyed;
-  const values = keyed?.numbers?.[column];
-  const earlierValues = before?.keyed.numbers?.[column];
-  if (before === null || keyed === void 0 || values === void 0 || earlierValues === void 0) return null;
-  const shared = sharedRows(keyed.ids, before.keyed.ids);
+function keySteps(pair, column) {
+  const values = pair.own.numbers[column];
+  const earlierValues = pair.before.numbers[column];
+  if (values === void 0 || earlierValues === void 0) return null;
+  const { mine, theirs } = pair.shared;
   const steps = [];
-  for (let k = 0; k < shared.mine.length; k++) {
-    const a = values[shared.mine[k]];
-    const b = earlierValues[shared.theirs[k]];
-    if (typeof a === "number" && typeof b === "number") steps.push({ row: keyed.rows[shared.mine[k]], step: Math.round((a - b) * 1e6) / 1e6 });
+  for (let k = 0; k < mine.length; k++) {
+    const a = values[mine[k]];
+    const b = earlierValues[theirs[k]];
+    if (typeof a === "number" && typeof b === "number") steps.push({ row: pair.own.rows[mine[k]], step: Math.round((a - b) * 1e6) / 1e6 });
   }
   const counts = /* @__PURE__ */ new Map();
   for (const { step: step2 } of steps) counts.set(step2, (counts.get(step2) ?? 0) + 1);
@@ -1216,7 +1216,7 @@ function keySteps(own, earlier, column) {
   for (const [s, n] of counts) if (n > (counts.get(step) ?? 0)) step = s;
   if (step === 0) return null;
   const offStep = steps.filter((x) => x.step !== step).map((x) => x.row);
-  return { date: before.date, key: keyed.key, step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
+  return { step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }
 
 // src/validate/level-shift.ts
@@ -2482,18 +2482,21 @@ async function showKeyedRows(anomaly, finding, { newest, readNewest }, key, rows
   anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: describe(`${column} ${valueAt(values, i)}`, `${key} ${valueAt(keys, i)}`) }));
 }
 async function showKeyMatches(anomaly, finding, context) {
-  const match = keyMatches(await context.newest(), await context.history(), finding.column);
-  if (match === null) return;
-  const { date, key, compared } = match;
+  const pair = keyedPair(await context.newest(), await context.history());
+  const match = pair === null ? null : keyMatches(pair, finding.column);
+  if (pair === null || match === null) return;
+  const { date, key } = pair;
   const fell = finding.value < finding.expected;
   const rows = fell ? match.changed : match.same;
-  const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? "another value than" : "the value"} the same ${key} held on ${date}.`;
+  const said = `Of ${counted(match.compared)} values of "${key}" sampled on both days, ${counted(rows.length)} hold ${fell ? "another value than" : "the value"} the same ${key} held on ${date}.`;
   await showKeyedRows(anomaly, finding, context, key, rows, said, (value, keyValue) => `${value}, ${fell ? "not" : "as"} what ${keyValue} held on ${date}`);
 }
 async function showKeySteps(anomaly, finding, context) {
-  const steps = keySteps(await context.newest(), await context.history(), finding.column);
-  if (steps === null) return;
-  const { date, key, step, compared, offStep } = steps;
+  const pair = keyedPair(await context.newest(), await context.history());
+  const steps = pair === null ? null : keySteps(pair, finding.column);
+  if (pair === null || steps === null) return;
+  const { date, key } = pair;
+  const { step, compared, offStep } = steps;
   const by = `${step > 0 ? "+" : ""}${step}`;
   const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(offStep.length)} did not move by ${by} from what the same ${key} held on ${date}.`;
   await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);

@@ -368,7 +368,7 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
   if (c.distinct <= 1) return { skip: `constant (${c.distinct === 1 ? 'one value' : 'no values'}): carries no information` };
   if (n < 0.05 * rows) return { skip: `${Math.round((100 * c.nulls) / rows)}% empty: too sparse to learn from` };
   const name = featureName(c.name);
-  const idName = ID_NAME.test(c.name) || /^(id|uuid|guid)$/i.test(c.name);
+  const idName = ID_NAME.test(c.name);
   if (c.type === 'timestamp') {
     const t = c.time!;
     const spanDays = Math.floor(t.max / MS_PER_DAY) - Math.floor(t.min / MS_PER_DAY) + 1;

@@ -11,6 +11,7 @@
  */
 import { booleansAsText, type NumberColumn, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
+import { metricDirection } from '../evaluate/metrics.js';
 import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
@@ -489,8 +490,14 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.startsWith('copy.')
   )
     return 'up';
-  if (metric.startsWith('model.')) return 'down';
+  // A model's score is bad when it falls (AUC, accuracy), its error when it rises (a regression's RMSE).
+  if (metric.startsWith('model.')) return isModelError(metric) ? 'up' : 'down';
   return 'both';
+}
+
+/** Whether `metric` is the production model's error on the day (`model.rmse`): lower is better. */
+function isModelError(metric: string): boolean {
+  return metric.startsWith('model.') && metricDirection(metric.slice('model.'.length)) === 'lowerIsBetter';
 }
 
 /**
@@ -514,7 +521,7 @@ const DEPENDENCY_FLOOR = 0.0002;
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance; values off their key by 0.02%;
  * a key's match by three of its sampled keys), other
- * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005, a time of day by a minute, a
+ * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005 (its error by 1% of its level), a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
@@ -532,7 +539,8 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   // A resolution steady on every day moves by whole places: one place is far beyond it.
   if (metric.endsWith('.resolution')) return 0.05;
-  if (metric.startsWith('model.')) return 0.005;
+  // An error is in the label's units: 1% of its level, a score in [0, 1] by 0.005.
+  if (metric.startsWith('model.')) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || statistic === 'levelShift' || /^q\d\d$/.test(statistic)) {
     const column = metric.slice(0, metric.lastIndexOf('.'));
@@ -847,6 +855,28 @@ function hoursMoved(shares: Readonly<Record<string, number>>, pooled: PoolColumn
   return null;
 }
 
+/**
+ * How far past the farthest earlier day, on its side, a value must lie when that day is
+ * itself beyond the threshold: a history holding such days shows a metric with heavy
+ * tails (wind's share of zeros on calm days, a rain class gone on a dry one), and a new
+ * extreme a little past the last one is what such a metric does; half as far again is not.
+ */
+const TAIL_MARGIN = 1.5;
+
+/**
+ * Whether a deviation from the center (signed) is an outlier for the tail on its side:
+ * always, unless an earlier day's deviation on that side (`deviations`) reached `limit`
+ * (the threshold's distance); then only when it lies `TAIL_MARGIN` times as far.
+ */
+function heavyTailTest(deviations: readonly number[], limit: number): (deviation: number) => boolean {
+  const farthestUp = Math.max(0, ...deviations);
+  const farthestDown = Math.max(0, ...deviations.map((d) => -d));
+  return (deviation) => {
+    const farthest = deviation >= 0 ? farthestUp : farthestDown;
+    return farthest < limit || Math.abs(deviation) >= TAIL_MARGIN * farthest;
+  };
+}
+
 /** How many times closer a mix moved by an hour must fit than as it is. */
 const MOVED_FIT = 3;
 
@@ -906,7 +936,8 @@ function judge(
       return { center: median(others), same: true };
     };
     // Each history day's deviation from its weekday's other days: the spread a new day is judged by.
-    const residuals = points.map((p) => Math.abs(p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]).center));
+    const deviations = points.map((p) => p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]).center);
+    const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
     const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
     const score = (value - center) / spread;
@@ -917,15 +948,16 @@ function judge(
     const fewestRows = metric !== 'rows' ? null : weekdayRows !== null ? Math.min(...weekdayRows) : low;
     const direction = badDirection(metric);
     const threshold = thresholdOf(metric, options);
+    const beyondTail = heavyTailTest(deviations, spread * threshold);
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
     const chance = CHANCE[metric];
     const chanceLimit = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
       : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
-        (direction !== 'up' && score <= -threshold && value < low) ||
+        (direction !== 'up' && score <= -threshold && value < low && beyondTail(value - center)) ||
         (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||
-        (direction !== 'down' && score >= threshold && value > high);
+        (direction !== 'down' && score >= threshold && value > high && beyondTail(value - center));
     if (!bad) continue;
     const column =
       metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
@@ -1141,9 +1173,11 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
         ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
         : finding.chance !== undefined
           ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). `
-          : finding.metric === 'rows' && finding.value < finding.expected
-            ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-            : `(robust z ${finding.score.toFixed(1)}). `) +
+          : isModelError(finding.metric) && finding.value > finding.expected
+            ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
+            : finding.metric === 'rows' && finding.value < finding.expected
+              ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+              : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

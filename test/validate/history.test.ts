@@ -115,6 +115,40 @@ describe('compareWithHistory', () => {
     expect(compareWithHistory(day(28, { score: 0.95 }), history(28), options).map((f) => f.kind)).not.toContain('label_relation');
   });
 
+  test("a regression model's error is bad when it rises: its RMSE far above every earlier day is a label_relation outlier, a fall is not", () => {
+    // Fares of $0.84 to $0.90 of error every day; +$5 on every fare: 4.85.
+    const rmse = (days: PartitionProfile[]): PartitionProfile[] =>
+      days.map((p, i) => ({ ...p, metrics: { rows: p.metrics.rows!, 'model.rmse': 0.87 + Math.sin(i) * 0.03 } }));
+    const newest = (score: number): PartitionProfile => ({ ...day(28), metrics: { rows: day(28).metrics.rows!, 'model.rmse': score } });
+    const worse = compareWithHistory(newest(4.85), rmse(history(28)), options).find((f) => f.metric === 'model.rmse');
+    expect(worse).toMatchObject({ kind: 'label_relation', column: null });
+    expect(findingMessage(worse!, 'data/trips/2026-03-20.csv', dateOf(28), 'fare')).toMatch(
+      /production model's rmse on the labelled rows is 4\.850, expected about 0\.8\d+; .*the production model errs more on this day than on any earlier one/,
+    );
+    // Within its spread, or better than ever, it passes.
+    expect(compareWithHistory(newest(0.9), rmse(history(28)), options).some((f) => f.metric === 'model.rmse')).toBe(false);
+    expect(compareWithHistory(newest(0.2), rmse(history(28)), options).some((f) => f.metric === 'model.rmse')).toBe(false);
+  });
+
+  test('a metric whose history already holds days past the threshold (calm days of wind) is an outlier only half as far again past the farthest', () => {
+    // Wind's share of zeros: about 0 on most days, 3% to 4.7% on four calm ones.
+    const calm = new Map([
+      [5, 0.031],
+      [12, 0.047],
+      [19, 0.026],
+      [23, 0.04],
+    ]);
+    const days = history(28).map((p, i) => ({ ...p, metrics: { rows: p.metrics.rows!, 'wind.zeroShare': calm.get(i) ?? (i % 3) * 0.0003 } }));
+    const newest = (share: number): PartitionProfile => ({ ...day(28), metrics: { rows: day(28).metrics.rows!, 'wind.zeroShare': share } });
+    const judged = (share: number): boolean => compareWithHistory(newest(share), days, options).some((f) => f.metric === 'wind.zeroShare');
+    // A calmer day than any before (5.8%) is what such a metric does; 7.1% and more (1.5 x 4.7%) is not.
+    expect(judged(0.058)).toBe(false);
+    expect(judged(0.071)).toBe(true);
+    // Without the calm days the tail is light: the first one, at 3%, is an outlier as it always was.
+    const still = days.map((p, i) => (calm.has(i) ? { ...p, metrics: { ...p.metrics, 'wind.zeroShare': 0 } } : p));
+    expect(compareWithHistory(newest(0.03), still, options).some((f) => f.metric === 'wind.zeroShare')).toBe(true);
+  });
+
   test('a production model worse than chance, after a skilled model every day, is broken labels even where its score moved widely', () => {
     // Scores that swing by ±0.08 from day to day: a robust z-score cannot single out 0.45.
     const wide = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.7 + Math.sin(i) * 0.08 } }));

@@ -82,6 +82,7 @@ import {
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric,
+  metricDirection,
   scoreRows,
   weightedMetrics
 } from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -1638,8 +1639,11 @@ function isRelation(metric) {
 function badDirection(metric) {
   if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
-  if (metric.startsWith("model.")) return "down";
+  if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
   return "both";
+}
+function isModelError(metric) {
+  return metric.startsWith("model.") && metricDirection(metric.slice("model.".length)) === "lowerIsBetter";
 }
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
@@ -1653,7 +1657,7 @@ function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.endsWith(".resolution")) return 0.05;
-  if (metric.startsWith("model.")) return 5e-3;
+  if (metric.startsWith("model.")) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 5e-3;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (statistic === "mean" || statistic === "levelShift" || /^q\d\d$/.test(statistic)) {
     const column = metric.slice(0, metric.lastIndexOf("."));
@@ -1868,6 +1872,15 @@ function hoursMoved(shares, pooled) {
   for (const by of [1, -1]) if (jensenShannon(shares, moved(by), pooled.days, false) * MOVED_FIT < distance) return by;
   return null;
 }
+var TAIL_MARGIN = 1.5;
+function heavyTailTest(deviations, limit) {
+  const farthestUp = Math.max(0, ...deviations);
+  const farthestDown = Math.max(0, ...deviations.map((d) => -d));
+  return (deviation) => {
+    const farthest = deviation >= 0 ? farthestUp : farthestDown;
+    return farthest < limit || Math.abs(deviation) >= TAIL_MARGIN * farthest;
+  };
+}
 var MOVED_FIT = 3;
 function addLevelShifts(newest, history, column) {
   const shifts = levelShifts(
@@ -1907,7 +1920,8 @@ function judge(newestMetrics, historyMetrics, newest, options) {
       others.splice(others.indexOf(leaveOut), 1);
       return { center: median(others), same: true };
     };
-    const residuals = points.map((p) => Math.abs(p.metrics[metric] - centerOf(p.weekday, p.metrics[metric]).center));
+    const deviations = points.map((p) => p.metrics[metric] - centerOf(p.weekday, p.metrics[metric]).center);
+    const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
     const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
     const score = (value - center) / spread;
@@ -1917,9 +1931,10 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const fewestRows = metric !== "rows" ? null : weekdayRows !== null ? Math.min(...weekdayRows) : low;
     const direction = badDirection(metric);
     const threshold = thresholdOf(metric, options);
+    const beyondTail = heavyTailTest(deviations, spread * threshold);
     const chance = CHANCE[metric];
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low && beyondTail(value - center) || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high && beyondTail(value - center);
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
@@ -2056,7 +2071,7 @@ function fmt(x) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
 }
 
 // src/validate/alignment.ts

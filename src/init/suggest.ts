@@ -24,8 +24,8 @@ export interface ColumnSummary {
   distinct: number;
   /** Strings and booleans: count per value (booleans as "true"/"false"). */
   frequencies?: Record<string, number>;
-  /** Numbers: extremes, whether all values are whole, and the sample skewness. */
-  numeric?: { min: number; max: number; integer: boolean; skewness: number };
+  /** Numbers: extremes, whether all values are whole, the standard deviation and the sample skewness. */
+  numeric?: { min: number; max: number; integer: boolean; std: number; skewness: number };
   /** Timestamps: first and last instant (ms), distinct UTC days, and whether any value has a time of day. */
   time?: { min: number; max: number; distinctDays: number; hasTimeOfDay: boolean };
   /** Strings, booleans and numbers: the most rows any one value holds. */
@@ -660,12 +660,14 @@ function decideGates(task: Task, label: ColumnSummary, classes: string[] | undef
       },
     ];
   }
-  const std = label.numeric === undefined ? 0 : label.numeric.max - label.numeric.min;
+  // A useful model's rmse is below the label's standard deviation (r2 0.3: 0.84 of it), so 1% of that is a few
+  // percent of the rmse; 1% of the range let a model with four times production's error pass on fares.
+  const std = label.numeric?.std ?? 0;
   return [
     { gate: { metric: 'r2', lowerBound: 0.3 }, reason: 'explains at least 30% of the variance: clearly better than predicting the mean (r2 0)' },
     {
       gate: { metric: 'rmse', significance: { test: 'nonInferiority', margin: round(std > 0 ? std * 0.01 : 1e-6, 6) } },
-      reason: "rmse not worse than production's beyond noise: the 95% interval of the delta below 1% of the label's range",
+      reason: "rmse not worse than production's beyond noise: the 95% interval of the delta below 1% of the label's standard deviation",
     },
   ];
 }

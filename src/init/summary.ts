@@ -92,5 +92,10 @@ export function summarize(c: Column, rows: number): ColumnSummary {
     m3 += d * d * d;
   }
   const skewness = m2 > 0 ? m3 / n / (m2 / n) ** 1.5 : 0;
-  return { ...base, distinct, mostRows, numeric: { min, max, integer: values.every((v) => Number.isInteger(v)), skewness } };
+  return {
+    ...base,
+    distinct,
+    mostRows,
+    numeric: { min, max, integer: values.every((v) => Number.isInteger(v)), std: Math.sqrt(m2 / Math.max(1, n)), skewness },
+  };
 }

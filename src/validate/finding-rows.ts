@@ -9,7 +9,7 @@ import type { CtConfig } from '../config/types.js';
 import { locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
-import { columnTitle, type HistoryFinding, type PartitionProfile, vanishedValues } from './history.js';
+import { columnTitle, type HistoryFinding, mixChanges, type PartitionProfile, vanishedValues } from './history.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
@@ -46,8 +46,10 @@ export async function showFindingRows(
     readNewest,
     config,
   };
+  // A mix's distance is shown by what moved only when no other finding of its column shows more (the values gone).
+  const ordered = [...findings].sort((a, b) => Number(a.metric.endsWith('.divergence')) - Number(b.metric.endsWith('.divergence')));
   for (const anomaly of anomalies) {
-    for (const finding of findings) {
+    for (const finding of ordered) {
       const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf('.') + 1));
       if (show === undefined || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
       anomaly.share = finding.value;
@@ -158,6 +160,20 @@ async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest,
     .slice(0, VANISHED_VALUES)
     .map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.length > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
+}
+
+/** Values a mix's finding names at most. */
+const MOVED_VALUES = 3;
+
+/** A mix far from its usual one: the values whose shares moved most, today and usually, in the message. */
+async function showMixChanges(anomaly: Anomaly, finding: HistoryFinding, { newest, history }: FindingContext): Promise<void> {
+  // An hour mix moved by a clock change already says what moved.
+  if (finding.hoursMoved !== undefined) return;
+  const moved = mixChanges(await newest(), await history(), finding.column!, MOVED_VALUES);
+  if (moved.length === 0) return;
+  const percent = (share: number): string => `${(share * 100).toPrecision(2)}%`;
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(', ')}. Fix the data,`);
 }
 
 /** Rows shown for a pair found the wrong way round. */
@@ -308,6 +324,7 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['frozenShare', showFrozen],
   ['spikeShare', showSpike],
   ['vanishedShare', showVanished],
+  ['divergence', showMixChanges],
   ['inputShare', showRepeatedInputs],
   ['rowMatchShare', showRowMatches],
   ['keyMatchShare', showKeyMatches],

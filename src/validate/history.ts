@@ -720,6 +720,28 @@ export function vanishedValues(newest: PartitionProfile, history: readonly Parti
 }
 
 /**
+ * The values of `column` whose share in `newest` lies farthest from their mean share over
+ * `history` (at most `limit`, and those that moved at least half as far as the first): what a
+ * `divergence` finding moved, for its message (a station gone, a value that took another's share).
+ */
+export function mixChanges(
+  newest: PartitionProfile,
+  history: readonly PartitionProfile[],
+  column: string,
+  limit: number,
+): Array<{ value: string; share: number; usual: number }> {
+  const own = newest.categories[column];
+  const sums = poolSums(history).columns.get(column);
+  if (own === undefined || sums === undefined) return [];
+  const values = new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
+  return [...values]
+    .map((value) => ({ value, share: own.shares[value] ?? 0, usual: (sums.shares.get(value) ?? 0) / sums.days }))
+    .sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual))
+    .filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first!.share - first!.usual))
+    .slice(0, limit);
+}
+
+/**
  * Jensen-Shannon distance (base 2, 0..1) of a day's shares `p` from the mean shares of a
  * pool (`sums` over `days` days, less `p` itself when `leaveOut`); the mass neither lists
  * is one "other" value.
@@ -1054,8 +1076,19 @@ export function describeStatistic(finding: Pick<HistoryFinding, 'metric' | 'colu
   return describeMetric(finding, labelText).replace(/^(?:[^":]|"(?:[^"\\]|\\.)*"|:(?! ))*: /, '');
 }
 
+/** Which way a correlation moved says which defect: a relation gone is rows and labels parted; one far stronger, the outcome leaking in. */
+function correlationCause(finding: Partial<Pick<HistoryFinding, 'value' | 'expected'>>): string {
+  const weaker = finding.value !== undefined && finding.expected !== undefined && Math.abs(finding.value) < Math.abs(finding.expected);
+  return weaker
+    ? "a relation that held on every earlier day is gone: labels misaligned with their rows, or the input's values moved to other rows?"
+    : 'an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?';
+}
+
 /** A metric's name in words. */
-export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'>, labelText: string): string {
+export function describeMetric(
+  finding: Pick<HistoryFinding, 'metric' | 'column'> & Partial<Pick<HistoryFinding, 'value' | 'expected'>>,
+  labelText: string,
+): string {
   const { metric, column } = finding;
   if (metric === 'rows') return 'row count';
   if (metric === 'duplicates.share') return 'share of rows that repeat an earlier row';
@@ -1071,8 +1104,7 @@ export function describeMetric(finding: Pick<HistoryFinding, 'metric' | 'column'
     const name = (c: string): string => columnTitle(c, labelText, 'the label', '');
     if (statistic === 'signal')
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
-    if (statistic === 'correlation')
-      return `relation of ${name(x)} to ${name(g)}: correlation (an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?)`;
+    if (statistic === 'correlation') return `relation of ${name(x)} to ${name(g)}: correlation (${correlationCause(finding)})`;
     if (statistic === 'effectShift')
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;

@@ -14,13 +14,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CtConfig } from '../config/types.js';
+import type { CtConfig, LabelConfig, Task } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { dateOfDay, dayNumber, listPartitions, type MissingDay, missingDays, type Partition } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
-import { numberColumnOf, type Table } from '../data/table.js';
+import { findColumn, numberColumnOf, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { DERIVED_PREFIX, derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
@@ -409,9 +409,9 @@ async function verdictOf(
  * column's matches at the same row numbers, against the closest of the week before; 13:
  * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
  * values against those its keys held the day before; 15: ... by three keys at least; 16:
- * a keyed number's step).
+ * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail).
  */
-const VERDICT_FORMAT = 16;
+const VERDICT_FORMAT = 17;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {
@@ -873,7 +873,6 @@ async function alignmentAnomalies(
 ): Promise<Anomaly[]> {
   const { production, config } = input;
   const task = config.task;
-  if (task === 'multiclass') return [];
   const key = production?.version ?? '';
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
@@ -890,15 +889,19 @@ async function locateMisalignmentIn(
   read: () => Promise<Table>,
   predict: (() => Promise<DayPredictions>) | null,
   config: CtConfig,
-  task: 'binary' | 'regression',
+  task: Task,
   production: ScreeningModel | null,
 ): Promise<LocatedMisalignment | null> {
   // Categorical inputs read as they are: the contexts whose rows share weather, congestion, a store's day.
   const contextColumns = config.features.filter((f) => f.transform === 'none' && f.kind !== 'text' && f.kind !== 'sequence').map((f) => f.column);
   try {
     const table = await read();
-    const predictions = predict === null ? null : await productionPredictions(predict);
-    const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
+    const label = alignedLabel(table, config.label, task);
+    if (label === null) return null;
+    // A multiclass model's prediction of the same thing: the probability of any class but that one.
+    const classIndex = label.op === '!=' ? (production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1) : undefined;
+    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
+    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
     if (found === null) return null;
     const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === 'string'));
@@ -941,12 +944,33 @@ function readOnce(p: Partition, config: CtConfig): () => Promise<Table> {
   return () => (table ??= readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format }));
 }
 
-/** The production model's prediction of each labelled row of the newest day, by table row; null when it cannot read the day or predicts several classes. */
-async function productionPredictions(predict: () => Promise<DayPredictions>): Promise<Map<number, number> | null> {
+/**
+ * The label the alignment check reads: a binary or regression label as configured; a
+ * multiclass label as whether each row is of another class than the day's most frequent
+ * (rain or none: a label slid by a row moves those as it moves the classes). Null when the
+ * day holds one class or none.
+ */
+function alignedLabel(table: Table, label: LabelConfig, task: Task): (LabelConfig & { task: 'binary' | 'regression' }) | null {
+  if (task !== 'multiclass') return { ...label, task };
+  const column = findColumn(table, label.column);
+  if (column?.type !== 'string' || column.dictionary.length < 2) return null;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]!++;
+  const top = counts.indexOf(Math.max(...counts));
+  return { ...label, task: 'binary', op: '!=', value: column.dictionary[top]! };
+}
+
+/**
+ * The production model's prediction of each labelled row of the newest day, by table row:
+ * its output for a single-output model, one less its probability of class `classIndex` for
+ * a multiclass one; null when it cannot read the day or that class is not one of its own.
+ */
+async function productionPredictions(predict: () => Promise<DayPredictions>, classIndex?: number): Promise<Map<number, number> | null> {
   try {
     const { selected, preds, width } = await predict();
-    if (width !== 1) return null;
-    return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));
+    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));
+    if (classIndex === undefined || classIndex < 0 || classIndex >= width) return null;
+    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]!]));
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;

@@ -23,9 +23,12 @@ import {
 const ROWS = 1000;
 const DAY = 86_400_000;
 
-function num(name: string, over: Partial<ColumnSummary> & { min?: number; max?: number; integer?: boolean; skewness?: number } = {}): ColumnSummary {
-  const { min = 0, max = 100, integer = false, skewness = 0, ...rest } = over;
-  return { name, type: 'number', rows: ROWS, nulls: 0, distinct: 400, numeric: { min, max, integer, skewness }, ...rest };
+function num(
+  name: string,
+  over: Partial<ColumnSummary> & { min?: number; max?: number; integer?: boolean; std?: number; skewness?: number } = {},
+): ColumnSummary {
+  const { min = 0, max = 100, integer = false, std = (max - min) / 4, skewness = 0, ...rest } = over;
+  return { name, type: 'number', rows: ROWS, nulls: 0, distinct: 400, numeric: { min, max, integer, std, skewness }, ...rest };
 }
 function str(name: string, frequencies: Record<string, number>, over: Partial<ColumnSummary> = {}): ColumnSummary {
   return { name, type: 'string', rows: ROWS, nulls: 0, distinct: Object.keys(frequencies).length, frequencies, ...over };
@@ -226,9 +229,10 @@ describe('suggestConfig: task, split and gates', () => {
       { metric: 'accuracy', lowerBound: 0.55 },
       { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } },
     ]);
+    // The rmse margin is 1% of the label's standard deviation (12.5 here), not of its range (50): a model's error is below the former.
     expect(metrics('y')).toEqual([
       { metric: 'r2', lowerBound: 0.3 },
-      { metric: 'rmse', significance: { test: 'nonInferiority', margin: 0.5 } },
+      { metric: 'rmse', significance: { test: 'nonInferiority', margin: 0.125 } },
     ]);
   });
 
@@ -410,8 +414,8 @@ describe('parseLabelRequest', () => {
   it('a label on a column with spaces goes into the config in the object form, and loads', () => {
     const rows = 400;
     const cols: ColumnSummary[] = [
-      { name: 'IMDB Rating', type: 'number', rows, nulls: 0, distinct: 80, numeric: { min: 1, max: 9.5, integer: false, skewness: -0.5 } },
-      { name: 'Running Time min', type: 'number', rows, nulls: 0, distinct: 120, numeric: { min: 60, max: 200, integer: true, skewness: 0.8 } },
+      { name: 'IMDB Rating', type: 'number', rows, nulls: 0, distinct: 80, numeric: { min: 1, max: 9.5, integer: false, std: 1.1, skewness: -0.5 } },
+      { name: 'Running Time min', type: 'number', rows, nulls: 0, distinct: 120, numeric: { min: 60, max: 200, integer: true, std: 22, skewness: 0.8 } },
     ];
     const regression = suggestConfig({ rows, columns: cols, partitions: null }, { ...request, label: 'IMDB Rating' });
     expect(regression.labelConfig).toEqual({ column: 'IMDB Rating' });

@@ -11,6 +11,7 @@ import {
   findingMessage,
   HELD_SIGNAL,
   mergeSketch,
+  mixChanges,
   type PartitionProfile,
   profileOf,
   SKETCH_SIZE,
@@ -113,6 +114,16 @@ describe('compareWithHistory', () => {
   test("a collapse of the production model's score is a label_relation outlier; a rise is not", () => {
     expect(compareWithHistory(day(28, { score: 0.5 }), history(28), options).map((f) => f.kind)).toContain('label_relation');
     expect(compareWithHistory(day(28, { score: 0.95 }), history(28), options).map((f) => f.kind)).not.toContain('label_relation');
+  });
+
+  test('a mix far from its usual one names the values that moved: an airport gone, and the one that took its rows', () => {
+    const newest = day(28, { mix: [0.8, 0.2, 0] });
+    expect(compareWithHistory(newest, history(28), options).some((f) => f.metric === 'origin.divergence')).toBe(true);
+    const moved = mixChanges(newest, history(28), 'origin', 3);
+    // ATL +0.3, DEN -0.2; ORD -0.1 moved less than half as far: not named.
+    expect(moved.map((m) => m.value)).toEqual(['ATL', 'DEN']);
+    expect(moved[1]!.share).toBe(0);
+    expect(moved[1]!.usual).toBeCloseTo(0.2, 2);
   });
 
   test("a regression model's error is bad when it rises: its RMSE far above every earlier day is a label_relation outlier, a fall is not", () => {

@@ -145,6 +145,10 @@ describe('correlation of an input with the label', () => {
     expect(findingMessage(finding!, 'data/payments/2001-01-29.csv', dateOf(28), 'is_fraud')).toMatch(
       /relation of "risk" to the label \(is_fraud\): correlation \(an input that tells the label far better than on any earlier day holds the outcome/,
     );
+    // A relation that collapsed instead (labels slid against the rows) is told as that, not as a leak.
+    expect(findingMessage({ ...finding!, value: 0.015, score: -40 }, 'data/payments/2001-01-29.csv', dateOf(28), 'is_fraud')).toMatch(
+      /correlation \(a relation that held on every earlier day is gone: labels misaligned with their rows/,
+    );
     // Half the frauds rewritten: still far beyond every earlier day.
     expect(compareWithHistory(payments(28, { leak: 0.5 }).profile, days, options).map((f) => f.metric)).toContain('risk|ct:label.correlation');
   });

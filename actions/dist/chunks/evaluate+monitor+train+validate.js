@@ -1770,6 +1770,13 @@ function vanishedValues(newest, history, column) {
   const sums = poolSums(history).columns.get(column);
   return own === void 0 || sums === void 0 ? [] : vanishedFrom(own.shares, sums, sums.days);
 }
+function mixChanges(newest, history, column, limit) {
+  const own = newest.categories[column];
+  const sums = poolSums(history).columns.get(column);
+  if (own === void 0 || sums === void 0) return [];
+  const values = /* @__PURE__ */ new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
+  return [...values].map((value) => ({ value, share: own.shares[value] ?? 0, usual: (sums.shares.get(value) ?? 0) / sums.days })).sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual)).filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first.share - first.usual)).slice(0, limit);
+}
 function jensenShannon(p, sums, days, leaveOut) {
   let pOther = 1;
   let qOther = 1;
@@ -1980,6 +1987,10 @@ var WEEKDAYS = ["", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays",
 function describeStatistic(finding, labelText) {
   return describeMetric(finding, labelText).replace(/^(?:[^":]|"(?:[^"\\]|\\.)*"|:(?! ))*: /, "");
 }
+function correlationCause(finding) {
+  const weaker = finding.value !== void 0 && finding.expected !== void 0 && Math.abs(finding.value) < Math.abs(finding.expected);
+  return weaker ? "a relation that held on every earlier day is gone: labels misaligned with their rows, or the input's values moved to other rows?" : "an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?";
+}
 function describeMetric(finding, labelText) {
   const { metric, column } = finding;
   if (metric === "rows") return "row count";
@@ -1996,8 +2007,7 @@ function describeMetric(finding, labelText) {
     const name = (c) => columnTitle(c, labelText, "the label", "");
     if (statistic === "signal")
       return `relation of ${name(x)} to ${name(g)}: its strength above chance (F test as a z-score; below ${BROKEN_SIGNAL} is no relation)`;
-    if (statistic === "correlation")
-      return `relation of ${name(x)} to ${name(g)}: correlation (an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?)`;
+    if (statistic === "correlation") return `relation of ${name(x)} to ${name(g)}: correlation (${correlationCause(finding)})`;
     if (statistic === "effectShift")
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (\u03B7\xB2)`;
@@ -2355,8 +2365,9 @@ async function showFindingRows(anomalies, findings, summary, history, complete, 
     readNewest,
     config
   };
+  const ordered = [...findings].sort((a, b) => Number(a.metric.endsWith(".divergence")) - Number(b.metric.endsWith(".divergence")));
   for (const anomaly of anomalies) {
-    for (const finding of findings) {
+    for (const finding of ordered) {
       const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf(".") + 1));
       if (show === void 0 || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
       anomaly.share = finding.value;
@@ -2423,6 +2434,15 @@ async function showVanished(anomaly, finding, { newest, history }) {
   if (usual.length === 0) return;
   const gone = usual.sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
+}
+var MOVED_VALUES = 3;
+async function showMixChanges(anomaly, finding, { newest, history }) {
+  if (finding.hoursMoved !== void 0) return;
+  const moved = mixChanges(await newest(), await history(), finding.column, MOVED_VALUES);
+  if (moved.length === 0) return;
+  const percent = (share) => `${(share * 100).toPrecision(2)}%`;
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(", ")}. Fix the data,`);
 }
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
@@ -2522,6 +2542,7 @@ var SHOW = /* @__PURE__ */ new Map([
   ["frozenShare", showFrozen],
   ["spikeShare", showSpike],
   ["vanishedShare", showVanished],
+  ["divergence", showMixChanges],
   ["inputShare", showRepeatedInputs],
   ["rowMatchShare", showRowMatches],
   ["keyMatchShare", showKeyMatches],
@@ -2720,7 +2741,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 16;
+var VERDICT_FORMAT = 17;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
@@ -3038,7 +3059,6 @@ async function exchangeAnomalies(input, newest, readNewest, entry, scores, cache
 async function alignmentAnomalies(input, newest, readNewest, predictNewest, entry, cacheDir) {
   const { production, config } = input;
   const task = config.task;
-  if (task === "multiclass") return [];
   const key = production?.version ?? "";
   entry.alignment ??= {};
   if (!(key in entry.alignment)) {
@@ -3053,8 +3073,11 @@ async function locateMisalignmentIn(read, predict, config, task, production) {
   const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
   try {
     const table = await read();
-    const predictions = predict === null ? null : await productionPredictions(predict);
-    const input = alignmentInput(table, { ...config.label, task }, contextColumns, config.data.timestamp, predictions);
+    const label = alignedLabel(table, config.label, task);
+    if (label === null) return null;
+    const classIndex = label.op === "!=" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
+    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
+    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);
     if (found === null) return null;
     const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
@@ -3081,11 +3104,21 @@ function readOnce(p, config) {
   let table;
   return () => table ??= readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
 }
-async function productionPredictions(predict) {
+function alignedLabel(table, label, task) {
+  if (task !== "multiclass") return { ...label, task };
+  const column = findColumn(table, label.column);
+  if (column?.type !== "string" || column.dictionary.length < 2) return null;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  const top = counts.indexOf(Math.max(...counts));
+  return { ...label, task: "binary", op: "!=", value: column.dictionary[top] };
+}
+async function productionPredictions(predict, classIndex) {
   try {
     const { selected, preds, width } = await predict();
-    if (width !== 1) return null;
-    return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
+    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
+    if (classIndex === void 0 || classIndex < 0 || classIndex >= width) return null;
+    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]]));
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;

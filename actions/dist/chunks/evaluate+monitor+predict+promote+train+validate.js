@@ -87,6 +87,8 @@ function validationMarkdown(v) {
     `${v.rows} rows from ${v.files.length} file(s); fingerprint ${code(`${v.fingerprint.slice(0, 19)}\u2026`)}.`,
     ""
   ];
+  const left = v.quarantined?.length ?? 0;
+  if (left > 0) lines.push(`${left} partition(s) of the window left out (quarantined): see **Left out of this window** below.`, "");
   if (v.retrain?.needed === false) lines.push(`${text(v.retrain.reason)}.`, "");
   if (v.schemaInferred) lines.push(`The schema was inferred from this batch and written to ${code(v.schemaFile)}: review it and commit it.`, "");
   else lines.push(`Checked against ${code(v.schemaFile)}.`, "");

@@ -118,6 +118,8 @@ class FeatureState {
   unknownTokens = 0;
   readonly unknownTop = new Map<string, number>();
   readonly limits: ReturnType<typeof farLimits> | null;
+  /** Per file read: its rows and its non-finite and far rows, so a bad day is not diluted by a window of good ones. */
+  readonly files = new Map<string, { rows: number; nonFinite: number; far: number }>();
   constructor(readonly feature: FittedFeature) {
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
     this.limits = feature.kind === 'numeric' || feature.kind === 'sequence' ? farLimits(feature) : null;
@@ -138,7 +140,45 @@ class FeatureState {
     this.tokens = 0;
     this.unknownTokens = 0;
     if (this.unknownTop.size > 0) this.unknownTop.clear();
+    this.files.clear();
   }
+}
+
+/** The counts of `file` in `s`, made on first use. */
+function fileCounts(s: FeatureState, file: string): { rows: number; nonFinite: number; far: number } {
+  let counts = s.files.get(file);
+  if (counts === undefined) s.files.set(file, (counts = { rows: 0, nonFinite: 0, far: 0 }));
+  return counts;
+}
+
+/** Rows of one kind a file needs before its own share is judged: a few odd values in a small file are no incident. */
+const MIN_FILE_ROWS = 10;
+
+/**
+ * The file whose share of rows of `kind` is highest, when the rows came from several files
+ * and it holds at least `MIN_FILE_ROWS` of them: a tenth of one day's distances in other
+ * units is a tenth of that day, however many good days the window holds.
+ */
+function worstFile(s: FeatureState, kind: 'nonFinite' | 'far'): { file: string; count: number; rows: number; share: number } | null {
+  if (s.files.size < 2) return null;
+  let worst: { file: string; count: number; rows: number; share: number } | null = null;
+  for (const [file, counts] of s.files) {
+    const count = counts[kind];
+    if (count < MIN_FILE_ROWS) continue;
+    const share = count / counts.rows;
+    if (worst === null || share > worst.share) worst = { file, count, rows: counts.rows, share };
+  }
+  return worst;
+}
+
+/** Whether `share` of the rows, and of the worst file's, is within `tolerance`; and the words on that file. */
+function judgedShare(s: FeatureState, kind: 'nonFinite' | 'far', share: number, tolerance: number): { within: boolean; inFile: string } {
+  const worst = worstFile(s, kind);
+  const fileBeyond = worst !== null && worst.share > tolerance && worst.share > share;
+  return {
+    within: share <= tolerance && !fileBeyond,
+    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${pct(worst.share)})` : '',
+  };
 }
 
 /**
@@ -205,10 +245,12 @@ function addChunk(s: FeatureState, table: Table): void {
   const raw = column.type === 'number' ? column.values : null;
   // A text column is tokenised once for both the encoding and the count of unknown tokens below.
   const tokensOf = f.kind === 'text' && column.type === 'string' ? dictionaryTokens(column.dictionary, f.tokens) : undefined;
+  for (const source of table.sources) fileCounts(s, source.file).rows += source.rows;
   const { counts } = encodeFeatureColumn(
     table,
     f,
     (row, reason, transformed) => {
+      if (reason === 'nonFinite' || reason === 'far') fileCounts(s, locateRow(table, row).file)[reason]++;
       if (reason === 'nonFinite') {
         if (log && raw !== null && Number.isFinite(raw[row]!)) s.transformDomain++;
         if (s.nonFinite.length < MAX_EXAMPLES) s.nonFinite.push({ ...locateRow(table, row), value: text(row) });
@@ -288,7 +330,7 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
         ? `a ${f.column} padded with the training mean (${num(f.mean)}) where numbers are missing`
         : `a missing ${f.column} (id 0)`;
   const todo = f.kind === 'numeric' && f.transform === 'log1p' ? "Fix the data, or change the feature's transform" : 'Fix the data';
-  const within = share <= tolerance;
+  const { within, inFile } = judgedShare(s, 'nonFinite', share, tolerance);
   const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
   return {
     column: f.column,
@@ -297,7 +339,7 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
     count,
     share,
     examples: s.nonFinite,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`,
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`,
   };
 }
 
@@ -381,7 +423,7 @@ function farAnomaly(s: FeatureState, f: NumericFeature | SequenceFeature, tolera
       ? `training's ${unit} ranged ${both(f.min!)} .. ${both(f.max!)}, and values more than half that span beyond either end (below ${both(limits.low)} or above ${both(limits.high)}) are far`
       : `${typeof f.min === 'number' ? "training's values were all equal" : "training's range is not recorded (preprocessing.json from an older ct)"}, so values more than ${FAR_Z} standard deviations from the training mean (${unit} below ${both(limits.low)} or above ${both(limits.high)}) count as far`;
   const sides = [s.farBelow > 0 ? `${s.farBelow} below` : '', s.farAbove > 0 ? `${s.farAbove} above` : ''].filter((x) => x !== '').join(', ');
-  const within = share <= tolerance;
+  const { within, inFile } = judgedShare(s, 'far', share, tolerance);
   return {
     column: f.column,
     kind: 'input_far_from_training',
@@ -390,7 +432,7 @@ function farAnomaly(s: FeatureState, f: NumericFeature | SequenceFeature, tolera
     share,
     examples: s.far,
     message:
-      `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? '?'}. ` +
+      `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? '?'}. ` +
       `${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` +
       (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`),
   };

@@ -69,6 +69,8 @@ interface BatchSpec {
   date?: (i: number) => number | null;
   /** Rows of the file before this batch (a chunk from the middle of a file). */
   offset?: number;
+  /** The file the rows came from (default: FILE). */
+  file?: string;
 }
 
 function batch(spec: BatchSpec = {}): Table {
@@ -93,7 +95,7 @@ function batch(spec: BatchSpec = {}): Table {
       of(spec.destination, () => 'X'),
     ),
   ];
-  return tableOf(columns, FILE, spec.offset ?? 0);
+  return tableOf(columns, spec.file ?? FILE, spec.offset ?? 0);
 }
 
 function check(prep: Preprocessing, tables: Table[], options: Partial<InputDomainOptions> = {}): Anomaly[] {
@@ -238,6 +240,18 @@ describe('input_far_from_training', () => {
     expect(rest[0]!.message).toContain("training's log1p(distance) ranged 4.615 (distance 100) .. 6.909 (distance 1000)");
     // 2 of 2000 is exactly the tolerance (0.1%): a warning, after the error.
     expect(rest[0]!.severity).toBe('warning');
+  });
+
+  it('a window of good days does not dilute one bad day: its own share is judged, and named', () => {
+    const good = Array.from({ length: 20 }, (_, d) => batch({ file: `data/flights/2001-02-${String(d + 1).padStart(2, '0')}.csv` }));
+    // 40 far distances on the newest day: 2% of it, 0.095% of the window (within the tolerance of 0.1%).
+    const bad = batch({ file: 'data/flights/2001-03-01.csv', distance: (i) => (i % 50 === 0 ? 5000 : 500) });
+    const [a] = ofKind(check(fitted(), [...good, bad]), 'input_far_from_training', 'distance');
+    expect(a).toMatchObject({ severity: 'error', count: 40 });
+    expect(a!.message).toContain('40 of 42000 rows (0.10%; 40 above; in data/flights/2001-03-01.csv, 40 of 2000 rows (2.0%))');
+    // A few odd values in one file are no incident of that file: the window's share decides.
+    const few = batch({ file: 'data/flights/2001-03-01.csv', distance: (i) => (i < 5 ? 5000 : 500) });
+    expect(ofKind(check(fitted(), [...good, few]), 'input_far_from_training', 'distance')[0]).toMatchObject({ severity: 'warning', count: 5 });
   });
 
   it('within the limits: nothing; within the tolerance: a warning; below the range counts too', () => {

@@ -91,6 +91,8 @@ var FeatureState = class {
   unknownTokens = 0;
   unknownTop = /* @__PURE__ */ new Map();
   limits;
+  /** Per file read: its rows and its non-finite and far rows, so a bad day is not diluted by a window of good ones. */
+  files = /* @__PURE__ */ new Map();
   /** Back to no rows (new example lists: anomalies already returned keep theirs). */
   reset() {
     this.rows = 0;
@@ -106,8 +108,34 @@ var FeatureState = class {
     this.tokens = 0;
     this.unknownTokens = 0;
     if (this.unknownTop.size > 0) this.unknownTop.clear();
+    this.files.clear();
   }
 };
+function fileCounts(s, file) {
+  let counts = s.files.get(file);
+  if (counts === void 0) s.files.set(file, counts = { rows: 0, nonFinite: 0, far: 0 });
+  return counts;
+}
+var MIN_FILE_ROWS = 10;
+function worstFile(s, kind) {
+  if (s.files.size < 2) return null;
+  let worst = null;
+  for (const [file, counts] of s.files) {
+    const count = counts[kind];
+    if (count < MIN_FILE_ROWS) continue;
+    const share = count / counts.rows;
+    if (worst === null || share > worst.share) worst = { file, count, rows: counts.rows, share };
+  }
+  return worst;
+}
+function judgedShare(s, kind, share, tolerance) {
+  const worst = worstFile(s, kind);
+  const fileBeyond = worst !== null && worst.share > tolerance && worst.share > share;
+  return {
+    within: share <= tolerance && !fileBeyond,
+    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${pct(worst.share)})` : ""
+  };
+}
 function createInputDomainChecker(prep, options) {
   const tolerance = options.tolerance ?? DEFAULT_INPUT_TOLERANCE;
   if (!(tolerance >= 0 && tolerance < 1)) throw new UserError(`input domain: tolerance must be a share in [0, 1), got ${tolerance}`);
@@ -160,10 +188,12 @@ function addChunk(s, table) {
   const log = f.kind === "numeric" && f.transform === "log1p";
   const raw = column.type === "number" ? column.values : null;
   const tokensOf = f.kind === "text" && column.type === "string" ? dictionaryTokens(column.dictionary, f.tokens) : void 0;
+  for (const source of table.sources) fileCounts(s, source.file).rows += source.rows;
   const { counts } = encodeFeatureColumn(
     table,
     f,
     (row, reason, transformed) => {
+      if (reason === "nonFinite" || reason === "far") fileCounts(s, locateRow(table, row).file)[reason]++;
       if (reason === "nonFinite") {
         if (log && raw !== null && Number.isFinite(raw[row])) s.transformDomain++;
         if (s.nonFinite.length < MAX_EXAMPLES) s.nonFinite.push({ ...locateRow(table, row), value: text(row) });
@@ -214,7 +244,7 @@ function nonFiniteAnomaly(s, tolerance, severity, model) {
   const why = f.kind === "numeric" && f.transform === "log1p" ? inputs === 0 ? "log1p of a value <= -1" : s.transformDomain === 0 ? "NaN or infinite values in the data" : `log1p of a value <= -1 in ${s.transformDomain} rows, NaN or infinite values in the data in ${inputs}` : f.kind === "sequence" ? `cells that are not exactly ${f.length} numbers` : f.transform === "hourOfDay" || f.transform === "dayOfWeek" ? "NaN or infinite timestamps" : f.transform === "bucketize" ? "NaN values: no bucket" : "NaN or infinite values in the data";
   const as = f.kind === "numeric" ? `an average ${f.column} (the training mean${f.transform === "log1p" ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : f.kind === "sequence" ? `a ${f.column} padded with the training mean (${num(f.mean)}) where numbers are missing` : `a missing ${f.column} (id 0)`;
   const todo = f.kind === "numeric" && f.transform === "log1p" ? "Fix the data, or change the feature's transform" : "Fix the data";
-  const within = share <= tolerance;
+  const { within, inFile } = judgedShare(s, "nonFinite", share, tolerance);
   const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
   return {
     column: f.column,
@@ -223,7 +253,7 @@ function nonFiniteAnomaly(s, tolerance, severity, model) {
     count,
     share,
     examples: s.nonFinite,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`
   };
 }
 function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
@@ -279,7 +309,7 @@ function farAnomaly(s, f, tolerance, severity, model) {
   const unit = log ? `log1p(${f.column})` : f.column;
   const training = limits.rule === "range" ? `training's ${unit} ranged ${both(f.min)} .. ${both(f.max)}, and values more than half that span beyond either end (below ${both(limits.low)} or above ${both(limits.high)}) are far` : `${typeof f.min === "number" ? "training's values were all equal" : "training's range is not recorded (preprocessing.json from an older ct)"}, so values more than ${FAR_Z} standard deviations from the training mean (${unit} below ${both(limits.low)} or above ${both(limits.high)}) count as far`;
   const sides = [s.farBelow > 0 ? `${s.farBelow} below` : "", s.farAbove > 0 ? `${s.farAbove} above` : ""].filter((x) => x !== "").join(", ");
-  const within = share <= tolerance;
+  const { within, inFile } = judgedShare(s, "far", share, tolerance);
   return {
     column: f.column,
     kind: "input_far_from_training",
@@ -287,7 +317,7 @@ function farAnomaly(s, f, tolerance, severity, model) {
     count,
     share,
     examples: s.far,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? "?"}. ${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` + (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`)
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? "?"}. ${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` + (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`)
   };
 }
 function describe(f) {

@@ -291,14 +291,33 @@ function writeValidation(ctx: StageContext, result: ValidationResult): void {
   writeFileSync(paths.validationReport, validationMarkdown(result));
 }
 
-/** Logs the partitions left out and every anomaly, errors as errors (they stop the run). */
-function logFindings(ctx: StageContext, result: ValidationResult): void {
-  const report = displayPath(artifactPaths(ctx.outDir).validationReport);
-  for (const q of result.quarantined) {
+/** Partitions left out that the log names one by one; the report lists every one. */
+const SHOWN_QUARANTINED = 3;
+
+/**
+ * The log's lines on the partitions left out: each of the newest `SHOWN_QUARANTINED` with
+ * its first reason, after one line counting them all when there are more (a long list
+ * would bury the day's own findings; `report` lists every one).
+ */
+export function quarantineLines(quarantined: ReadonlyArray<{ file: string; reasons: readonly string[] }>, report: string): string[] {
+  const shown = quarantined.slice(-SHOWN_QUARANTINED);
+  const lines =
+    shown.length < quarantined.length
+      ? [
+          `left out ${quarantined.length} partitions of the window (quarantined until fixed or accepted); all listed in ${report}, the newest ${SHOWN_QUARANTINED} here`,
+        ]
+      : [];
+  for (const q of shown) {
     // The first reason is the most telling (errors come ranked); the rest are in the report.
     const more = q.reasons.length > 1 ? ` (and ${q.reasons.length - 1} more in ${report})` : '';
-    ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? 'refused'}${more}`);
+    lines.push(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? 'refused'}${more}`);
   }
+  return lines;
+}
+
+/** Logs the partitions left out and every anomaly, errors as errors (they stop the run). */
+function logFindings(ctx: StageContext, result: ValidationResult): void {
+  for (const line of quarantineLines(result.quarantined, displayPath(artifactPaths(ctx.outDir).validationReport))) ctx.logger.warning(line);
   for (const a of result.anomalies) {
     if (a.severity === 'error') ctx.logger.error(anomalyText(a));
     else ctx.logger.info(`warning: ${anomalyText(a)}`);

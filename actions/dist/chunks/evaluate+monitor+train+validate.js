@@ -3271,12 +3271,20 @@ function writeValidation(ctx, result) {
   writeJson(paths.validation, result);
   writeFileSync(paths.validationReport, validationMarkdown(result));
 }
-function logFindings(ctx, result) {
-  const report = displayPath(artifactPaths(ctx.outDir).validationReport);
-  for (const q of result.quarantined) {
+var SHOWN_QUARANTINED = 3;
+function quarantineLines(quarantined, report) {
+  const shown = quarantined.slice(-SHOWN_QUARANTINED);
+  const lines = shown.length < quarantined.length ? [
+    `left out ${quarantined.length} partitions of the window (quarantined until fixed or accepted); all listed in ${report}, the newest ${SHOWN_QUARANTINED} here`
+  ] : [];
+  for (const q of shown) {
     const more = q.reasons.length > 1 ? ` (and ${q.reasons.length - 1} more in ${report})` : "";
-    ctx.logger.warning(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? "refused"}${more}`);
+    lines.push(`left out ${q.file} (quarantined until it is fixed or accepted): ${q.reasons[0] ?? "refused"}${more}`);
   }
+  return lines;
+}
+function logFindings(ctx, result) {
+  for (const line of quarantineLines(result.quarantined, displayPath(artifactPaths(ctx.outDir).validationReport))) ctx.logger.warning(line);
   for (const a of result.anomalies) {
     if (a.severity === "error") ctx.logger.error(anomalyText(a));
     else ctx.logger.info(`warning: ${anomalyText(a)}`);

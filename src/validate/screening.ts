@@ -899,7 +899,7 @@ async function locateMisalignmentIn(
     const label = alignedLabel(table, config.label, task);
     if (label === null) return null;
     // A multiclass model's prediction of the same thing: the probability of any class but that one.
-    const classIndex = label.op === '!=' ? (production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1) : undefined;
+    const classIndex = task === 'multiclass' ? (production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1) : undefined;
     const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
     const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);

@@ -3075,7 +3075,7 @@ async function locateMisalignmentIn(read, predict, config, task, production) {
     const table = await read();
     const label = alignedLabel(table, config.label, task);
     if (label === null) return null;
-    const classIndex = label.op === "!=" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
+    const classIndex = task === "multiclass" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
     const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
     const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
     const found = findMisalignment(input);

@@ -4,7 +4,7 @@
  * column rewritten on some rows, or joined on the wrong key, leaves every value plausible
  * and the column's mix a normal day's; matched by key, it is far from any earlier day.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -14,7 +14,7 @@ import { createRowSample, type RowSample } from '../../src/validate/row-matches.
 import type { DataSchema } from '../../src/validate/schema.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
-import { screenFolder } from './screen-folder.js';
+import { screenFolder, writePartitions } from './screen-folder.js';
 
 const REGIONS = ['north', 'south', 'east', 'west'];
 const PLANS = ['basic', 'plus', 'pro'];
@@ -250,9 +250,10 @@ describe('a snapshot whose regions were remapped on some rows, screened from CSV
       .join('\n')}\n`;
 
   async function screen(folder: string, newest: readonly Customer[]) {
-    mkdirSync(path.join(folder, 'data'), { recursive: true });
-    for (let i = 0; i < 21; i++) writeFileSync(path.join(folder, 'data', `${dateOf(i)}.csv`), csv(i, days[i]!));
-    writeFileSync(path.join(folder, 'data', `${dateOf(21)}.csv`), csv(21, newest));
+    writePartitions(
+      folder,
+      Array.from({ length: 22 }, (_, i) => [dateOf(i), csv(i, i === 21 ? newest : days[i]!)] as const),
+    );
     const screening = await screenFolder(
       folder,
       {

@@ -3,13 +3,13 @@
  * stations whose class (none, light, heavy rain) a station keeps for much of a day. The
  * check reads the label as rain or the day's most frequent class, as it reads a binary one.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { mulberry32 } from '../../src/train/random.js';
 import type { DataSchema } from '../../src/validate/schema.js';
-import { screenFolder } from './screen-folder.js';
+import { screenFolder, writePartitions } from './screen-folder.js';
 
 const STATIONS = 40;
 const SCHEMA: DataSchema = {
@@ -46,12 +46,13 @@ function dayRows(d: number): string[][] {
 async function screen(newest: (rows: string[][]) => string[][]) {
   const folder = mkdtempSync(path.join(tmpdir(), 'ct-multiclass-'));
   folders.push(folder);
-  mkdirSync(path.join(folder, 'data'));
-  for (let d = 0; d < 20; d++) {
-    const rows = d === 19 ? newest(dayRows(d)) : dayRows(d);
-    const date = rows[0]![0]!.slice(0, 10);
-    writeFileSync(path.join(folder, 'data', `${date}.csv`), ['observed_at,station,humidity,precip', ...rows.map((row) => row.join(','))].join('\n') + '\n');
-  }
+  writePartitions(
+    folder,
+    Array.from({ length: 20 }, (_, d) => {
+      const rows = d === 19 ? newest(dayRows(d)) : dayRows(d);
+      return [rows[0]![0]!.slice(0, 10), ['observed_at,station,humidity,precip', ...rows.map((row) => row.join(','))].join('\n') + '\n'] as const;
+    }),
+  );
   const screening = await screenFolder(
     folder,
     {

@@ -2,7 +2,7 @@
  * A column joined from another day by row number (row-matches.ts): its values at their row
  * numbers are the day before's, where on normal days they match only by chance.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -12,7 +12,7 @@ import { createRowSample, matchedRows, ROW_SAMPLE_SIZE, type RowSample } from '.
 import type { Table } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
-import { FLIGHTS_SCHEMA, screenHourly } from './screen-folder.js';
+import { FLIGHTS_SCHEMA, screenHourly, writePartitions } from './screen-folder.js';
 
 const ROWS = 6_000;
 const AIRPORTS = ['ATL', 'ORD', 'DEN', 'LAX', 'DFW', 'PHX', 'SFO', 'LAS'];
@@ -119,9 +119,10 @@ describe('a partition whose delays were joined from another day by row number, s
     `date,delay,origin\n${d.time.map((t, k) => `${new Date(t).toISOString().slice(0, 16)},${d.delay[k]},${d.origin[k]}`).join('\n')}\n`;
 
   async function screen(folder: string, newest: Day) {
-    mkdirSync(path.join(folder, 'data'), { recursive: true });
-    for (let i = 0; i < 21; i++) writeFileSync(path.join(folder, 'data', `${dateOf(i)}.csv`), csv(flights(i)));
-    writeFileSync(path.join(folder, 'data', `${dateOf(21)}.csv`), csv(newest));
+    writePartitions(
+      folder,
+      Array.from({ length: 22 }, (_, i) => [dateOf(i), csv(i === 21 ? newest : flights(i))] as const),
+    );
     const screening = await screenHourly(folder, undefined, schema);
     return screening.anomalies.filter((a) => a.severity === 'error');
   }

@@ -1,8 +1,9 @@
 /**
  * Screening a folder of CSV partitions as `ct validate` does, without a production model:
- * for the tests that write days of flights (screening.test.ts, row-matches.test.ts) or of
- * customers (key-matches.test.ts).
+ * for the tests that write days of flights (screening.test.ts, row-matches.test.ts), of
+ * customers (key-matches.test.ts) or of weather stations (multiclass-alignment.test.ts).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
@@ -20,6 +21,12 @@ export const FLIGHTS_SCHEMA: DataSchema = {
     { name: 'destination', type: 'string', maxNullFraction: 0 },
   ],
 };
+
+/** Writes each `[date, csv]` of `partitions` as `<folder>/data/<date>.csv`, the folder made as needed. */
+export function writePartitions(folder: string, partitions: Iterable<readonly [string, string]>): void {
+  mkdirSync(path.join(folder, 'data'), { recursive: true });
+  for (const [date, csv] of partitions) writeFileSync(path.join(folder, 'data', `${date}.csv`), csv);
+}
 
 /** Screens the partitions in `<folder>/data` with an origin and hour-of-day input, on `timezone`'s clock (UTC without one). */
 export function screenHourly(folder: string, timezone?: string, schema: DataSchema = FLIGHTS_SCHEMA): Promise<Screening> {

@@ -12,7 +12,7 @@ import { columnRoles, type Screening, screenPartitions } from '../../src/validat
 import { delayConfig } from '../helpers.js';
 import { dateOf } from './history-days.js';
 import { flights, flightsCsv } from './schedule-days.js';
-import { FLIGHTS_SCHEMA, screenHourly } from './screen-folder.js';
+import { FLIGHTS_SCHEMA, screenHourly, writePartitions } from './screen-folder.js';
 
 const DAYS = 22;
 let dir: string;
@@ -22,8 +22,10 @@ let cache: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ct-screening-'));
   data = path.join(dir, 'data');
-  mkdirSync(data);
-  for (let i = 0; i < DAYS; i++) writeFileSync(path.join(data, `${dateOf(i)}.csv`), flightsCsv(flights(i)));
+  writePartitions(
+    dir,
+    Array.from({ length: DAYS }, (_, i) => [dateOf(i), flightsCsv(flights(i))] as const),
+  );
   cache = path.join(dir, '.ct/history/data');
 });
 
@@ -144,7 +146,7 @@ describe('a daylight-saving change in data logged in UTC', () => {
 
   beforeAll(() => {
     shop = mkdtempSync(path.join(tmpdir(), 'ct-dst-'));
-    mkdirSync(path.join(shop, 'data'));
+    const partitions: Array<[string, string]> = [];
     for (const [d, date] of days.entries()) {
       const offset = date >= '2026-03-08' ? 4 : 5;
       const lines = ['date,delay,origin,destination'];
@@ -155,8 +157,9 @@ describe('a daylight-saving change in data logged in UTC', () => {
         const t = new Date(Date.UTC(y, m - 1, day, 8 + (k % 11) + offset, (k * 7 + d) % 60)).toISOString().slice(0, 16);
         lines.push(`${t},${next(90) - 20},${origins[next(4)]},${origins[next(4)]}`);
       }
-      writeFileSync(path.join(shop, 'data', `${date}.csv`), `${lines.join('\n')}\n`);
+      partitions.push([date, `${lines.join('\n')}\n`]);
     }
+    writePartitions(shop, partitions);
   });
 
   afterAll(() => rmSync(shop, { recursive: true, force: true }));

@@ -17,6 +17,12 @@ import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
 import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js';
 
+/** `x` with thousands separated, as the messages write counts. */
+const counted = (x: number): string => x.toLocaleString('en-US');
+
+/** A share as a percentage of `digits` significant digits: `4.35%`. */
+const percent = (share: number, digits: number): string => `${(share * 100).toPrecision(digits)}%`;
+
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
   newest: () => Promise<PartitionProfile>;
@@ -72,7 +78,7 @@ async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, conte
   const absent = absentLabels(profile, labelGroupPool(await context.history())).filter((a) => a.column === column);
   const described = absent.map(
     (a) =>
-      `${JSON.stringify(a.group)}: ${a.rows.toLocaleString('en-US')} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, context.config.label.text)}, ` +
+      `${JSON.stringify(a.group)}: ${counted(a.rows)} labelled rows, ${noneOf(a.label, profile.labelGroups!.label, context.config.label.text)}, ` +
       `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
   );
   await showGroups(anomaly, context, column, absent, described, absent[0] === undefined ? '' : `${column} ${absent[0].group}`);
@@ -87,8 +93,7 @@ async function showFrozen(anomaly: Anomaly, finding: HistoryFinding, context: Fi
   const frozen = frozenGroups(await context.newest(), frozenGroupPool(await context.history())).filter((f) => f.relation === finding.column);
   const [x, g] = columnNames(finding.column!) as [string, string];
   const described = frozen.map(
-    (f) =>
-      `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString('en-US')} rows, where each of ${f.days} earlier days held ${VARIED} values or more`,
+    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${counted(f.rows)} rows, where each of ${f.days} earlier days held ${VARIED} values or more`,
   );
   await showGroups(anomaly, context, g, frozen, described, frozen[0] === undefined ? '' : `${g} ${frozen[0].group}, ${x} ${frozen[0].value}`);
 }
@@ -137,7 +142,7 @@ async function showSpike(anomaly: Anomaly, finding: HistoryFinding, { readNewest
   const spike = spikeIn(table, column, column === config.label.column);
   if (spike === null) return;
   anomaly.count = spike.excess;
-  const count = (rows: number): string => `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+  const count = (rows: number): string => `${counted(rows)} row${rows === 1 ? '' : 's'}`;
   const beside = [spike.below, spike.above].flatMap((n) => (n === null ? [] : [`${n.value} in ${count(n.rows)}`]));
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
@@ -158,7 +163,7 @@ async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest,
   const gone = usual
     .sort((a, b) => b[1] - a[1])
     .slice(0, VANISHED_VALUES)
-    .map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
+    .map(([value, share]) => `${value} (${percent(share, 3)} of an earlier day's rows)`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.length > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
 }
 
@@ -171,8 +176,7 @@ async function showMixChanges(anomaly: Anomaly, finding: HistoryFinding, { newes
   if (finding.hoursMoved !== undefined) return;
   const moved = mixChanges(await newest(), await history(), finding.column!, MOVED_VALUES);
   if (moved.length === 0) return;
-  const percent = (share: number): string => `${(share * 100).toPrecision(2)}%`;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share, 2)} of the rows (usually ${percent(usual, 2)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(', ')}. Fix the data,`);
 }
 
@@ -204,7 +208,7 @@ async function showRepeatedInputs(anomaly: Anomaly, finding: HistoryFinding, { r
   const hashes = rowHashes(table, new Set([label.name]));
   anomaly.examples = repeatedRows(table.rowCount, (i) => hashes[i]!, REPEATED_EXAMPLES).map(([i, earlier]) => ({
     ...locateRow(table, i),
-    value: `${label.name} ${valueAt(label, i)}; as row ${locateRow(table, earlier).row.toLocaleString('en-US')}, ${label.name} ${valueAt(label, earlier)}`,
+    value: `${label.name} ${valueAt(label, i)}; as row ${counted(locateRow(table, earlier).row)}, ${label.name} ${valueAt(label, earlier)}`,
   }));
 }
 
@@ -228,7 +232,7 @@ async function showRepeatedKeys(anomaly: Anomaly, finding: HistoryFinding, { rea
   anomaly.count = Math.round(finding.value * table.rowCount);
   anomaly.examples = repeatedRows(table.rowCount, (i) => valueAt(key, i), REPEATED_EXAMPLES).map(([i, earlier]) => ({
     ...locateRow(table, i),
-    value: `${key.name} ${valueAt(key, i)}, as row ${locateRow(table, earlier).row.toLocaleString('en-US')}`,
+    value: `${key.name} ${valueAt(key, i)}, as row ${counted(locateRow(table, earlier).row)}`,
   }));
 }
 
@@ -248,7 +252,7 @@ async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Of ${compared.toLocaleString('en-US')} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString('en-US')} hold the value ${date} held there. Fix the data,`,
+    ` Of ${counted(compared)} rows sampled at the same row numbers on both days, ${counted(matched.length)} hold the value ${date} held there. Fix the data,`,
   );
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
@@ -258,9 +262,6 @@ async function showRowMatches(anomaly: Anomaly, finding: HistoryFinding, { newes
     .filter((i) => i < table.rowCount)
     .map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
-
-/** `x` with thousands separated, as the messages write counts. */
-const counted = (x: number): string => x.toLocaleString('en-US');
 
 /**
  * Shows keyed rows behind a share: the count of rows beyond what the history expects, the

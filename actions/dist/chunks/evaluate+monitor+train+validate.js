@@ -2357,6 +2357,8 @@ function roundShare(slots, p) {
 }
 
 // src/validate/finding-rows.ts
+var counted = (x) => x.toLocaleString("en-US");
+var percent = (share, digits) => `${(share * 100).toPrecision(digits)}%`;
 async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
   let completed = null;
   const context = {
@@ -2382,7 +2384,7 @@ async function showAbsentLabels(anomaly, finding, context) {
   const column = columnNames(finding.column)[1];
   const absent = absentLabels(profile, labelGroupPool(await context.history())).filter((a) => a.column === column);
   const described = absent.map(
-    (a) => `${JSON.stringify(a.group)}: ${a.rows.toLocaleString("en-US")} labelled rows, ${noneOf(a.label, profile.labelGroups.label, context.config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
+    (a) => `${JSON.stringify(a.group)}: ${counted(a.rows)} labelled rows, ${noneOf(a.label, profile.labelGroups.label, context.config.label.text)}, where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`
   );
   await showGroups(anomaly, context, column, absent, described, absent[0] === void 0 ? "" : `${column} ${absent[0].group}`);
 }
@@ -2390,7 +2392,7 @@ async function showFrozen(anomaly, finding, context) {
   const frozen = frozenGroups(await context.newest(), frozenGroupPool(await context.history())).filter((f) => f.relation === finding.column);
   const [x, g] = columnNames(finding.column);
   const described = frozen.map(
-    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${f.rows.toLocaleString("en-US")} rows, where each of ${f.days} earlier days held ${VARIED} values or more`
+    (f) => `${JSON.stringify(f.group)}: ${x} ${f.value} on all ${counted(f.rows)} rows, where each of ${f.days} earlier days held ${VARIED} values or more`
   );
   await showGroups(anomaly, context, g, frozen, described, frozen[0] === void 0 ? "" : `${g} ${frozen[0].group}, ${x} ${frozen[0].value}`);
 }
@@ -2418,7 +2420,7 @@ async function showSpike(anomaly, finding, { readNewest, config }) {
   const spike = spikeIn(table, column, column === config.label.column);
   if (spike === null) return;
   anomaly.count = spike.excess;
-  const count = (rows) => `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  const count = (rows) => `${counted(rows)} row${rows === 1 ? "" : "s"}`;
   const beside = [spike.below, spike.above].flatMap((n) => n === null ? [] : [`${n.value} in ${count(n.rows)}`]);
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
@@ -2432,7 +2434,7 @@ var VANISHED_VALUES = 5;
 async function showVanished(anomaly, finding, { newest, history }) {
   const usual = vanishedValues(await newest(), await history(), finding.column);
   if (usual.length === 0) return;
-  const gone = usual.sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${(share * 100).toPrecision(3)}% of an earlier day's rows)`);
+  const gone = usual.sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${percent(share, 3)} of an earlier day's rows)`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
 }
 var MOVED_VALUES = 3;
@@ -2440,8 +2442,7 @@ async function showMixChanges(anomaly, finding, { newest, history }) {
   if (finding.hoursMoved !== void 0) return;
   const moved = mixChanges(await newest(), await history(), finding.column, MOVED_VALUES);
   if (moved.length === 0) return;
-  const percent = (share) => `${(share * 100).toPrecision(2)}%`;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share, 2)} of the rows (usually ${percent(usual, 2)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(", ")}. Fix the data,`);
 }
 var REVERSED_EXAMPLES = 5;
@@ -2465,7 +2466,7 @@ async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
   const hashes = rowHashes(table, /* @__PURE__ */ new Set([label.name]));
   anomaly.examples = repeatedRows(table.rowCount, (i) => hashes[i], REPEATED_EXAMPLES).map(([i, earlier]) => ({
     ...locateRow(table, i),
-    value: `${label.name} ${valueAt(label, i)}; as row ${locateRow(table, earlier).row.toLocaleString("en-US")}, ${label.name} ${valueAt(label, earlier)}`
+    value: `${label.name} ${valueAt(label, i)}; as row ${counted(locateRow(table, earlier).row)}, ${label.name} ${valueAt(label, earlier)}`
   }));
 }
 function repeatedRows(rows, keyOf, limit) {
@@ -2485,7 +2486,7 @@ async function showRepeatedKeys(anomaly, finding, { readNewest }) {
   anomaly.count = Math.round(finding.value * table.rowCount);
   anomaly.examples = repeatedRows(table.rowCount, (i) => valueAt(key, i), REPEATED_EXAMPLES).map(([i, earlier]) => ({
     ...locateRow(table, i),
-    value: `${key.name} ${valueAt(key, i)}, as row ${locateRow(table, earlier).row.toLocaleString("en-US")}`
+    value: `${key.name} ${valueAt(key, i)}, as row ${counted(locateRow(table, earlier).row)}`
   }));
 }
 var MATCHED_EXAMPLES = 5;
@@ -2498,14 +2499,13 @@ async function showRowMatches(anomaly, finding, { newest, history, readNewest })
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * own.rows);
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` Of ${compared.toLocaleString("en-US")} rows sampled at the same row numbers on both days, ${matched.length.toLocaleString("en-US")} hold the value ${date} held there. Fix the data,`
+    ` Of ${counted(compared)} rows sampled at the same row numbers on both days, ${counted(matched.length)} hold the value ${date} held there. Fix the data,`
   );
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
   if (values === void 0) return;
   anomaly.examples = matched.slice(0, MATCHED_EXAMPLES).filter((i) => i < table.rowCount).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the same row of ${date}` }));
 }
-var counted = (x) => x.toLocaleString("en-US");
 async function showKeyedRows(anomaly, finding, { newest, readNewest }, key, rows, said, describe) {
   const column = finding.column;
   anomaly.count = Math.round(Math.abs(finding.value - finding.expected) * (await newest()).rows);

@@ -207,6 +207,12 @@ export const ACCEPT: OptionSpec = {
   parse: partitionDay,
 };
 export const REASON: OptionSpec = { flags: '--reason <text>', description: 'with --accept: why the change is real, kept in accepted.json', needs: '--accept' };
+export const ONE_OFF: OptionSpec = {
+  flags: '--one-off',
+  description:
+    'with --accept: the change is a one-time event (a storm, a strike): the day is trained on, and later days are judged against their history without it',
+  needs: '--accept',
+};
 
 // train, evaluate
 export const LEG: OptionSpec = { flags: '--leg <id>', description: "use the values of this leg of the config's sweep (ct sweep plan lists them)" };

@@ -119,13 +119,14 @@ export const VERBS: readonly Verb[] = [
       return { exitCode: exit(r.ok), result: r };
     },
   }),
-  verb<{ updateSchema?: boolean; accept?: string; reason?: string; update?: boolean }>({
+  verb<{ updateSchema?: boolean; accept?: string; reason?: string; oneOff?: boolean; update?: boolean }>({
     name: 'validate',
     description: 'check a batch of data against the schema (inferred on first use) and for drift',
     kind: 'stage',
-    options: [...READS_DATA, o.UPDATE_SCHEMA, o.ACCEPT, o.REASON, o.STAGE_UPDATE],
+    options: [...READS_DATA, o.UPDATE_SCHEMA, o.ACCEPT, o.REASON, o.ONE_OFF, o.STAGE_UPDATE],
     run: async (ctx, options) => {
-      if (options.accept !== undefined) await acceptPartition(ctx, options.accept, options.reason ?? 'accepted as a real change');
+      if (options.accept !== undefined)
+        await acceptPartition(ctx, options.accept, { reason: options.reason ?? 'accepted as a real change', oneOff: options.oneOff === true });
       const validateOptions = { updateSchema: options.updateSchema === true };
       if (options.update === true) {
         const { scope, output } = await validateUpdate(ctx, validateOptions);

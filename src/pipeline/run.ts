@@ -9,7 +9,7 @@ import { dataSource, type StageContext } from './context.js';
 import { runEvaluate } from './evaluate.js';
 import { type PromoteOptions, runPromote, summariseFailedGates } from './promote.js';
 import { runTrain } from './train.js';
-import { runValidate, screenWindow } from './validate.js';
+import { runValidate, screenWindow, windowPlan } from './validate.js';
 
 export interface RunResult {
   ok: boolean;
@@ -54,8 +54,8 @@ export async function runPipeline(ctx: StageContext, options: RunOptions = {}): 
   const stopped = { ok: false, training: null, evaluation: null, promotion: null, seconds } as const;
   // Partitions flagged against their history are left out before the one read of the data that serves every stage.
   const screening = await timed('validate', () => screenWindow(ctx));
-  if (screening.newest !== null && screening.newest.errors.length > 0) {
-    // The newest partition fails on its own: the window is not read (it may not even read as one table).
+  if ((screening.newest !== null && screening.newest.errors.length > 0) || windowPlan(ctx, screening) === null) {
+    // The newest partition fails on its own, or the quarantined days leave nothing to train on: the window is not read.
     const { result: validation } = await timed('validate', () => runValidate(ctx, undefined, { screening }));
     return { ...stopped, stoppedAt: 'validate', validation };
   }

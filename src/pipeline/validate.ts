@@ -22,7 +22,7 @@ import { lineDiff } from '../report/diff.js';
 import { validationMarkdown } from '../report/markdown.js';
 import { selectBackend } from '../train/backend.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
-import { anomalyText, type CheckerOptions } from '../validate/checker.js';
+import { type Anomaly, anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
 import { createSchemaInference, type DataSchema, parseSchema, widenSchema } from '../validate/schema.js';
 import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
@@ -77,36 +77,50 @@ export async function screenWindow(ctx: StageContext): Promise<Screening> {
 /**
  * Records a person's acceptance of a partition's change (`ct validate --accept <day>`): the
  * newest partition's history findings, or a quarantined partition's, no longer count, and
- * history before that day no longer counts for those statistics. Schema errors are not
- * accepted here: they need a schema change (`--update-schema`).
+ * history before that day no longer counts for those statistics — or, for a one-off
+ * (`--one-off`), the day is trained on and later days are judged without it. Schema errors
+ * are not accepted here: they need a schema change (`--update-schema`).
  */
-export async function acceptPartition(ctx: StageContext, date: string, reason: string): Promise<void> {
+export async function acceptPartition(ctx: StageContext, date: string, options: { reason: string; oneOff: boolean }): Promise<void> {
   const screening = await screenWindow(ctx);
   if (screening.skipped !== null) throw new UserError(`--accept ${date}: nothing to accept: ${screening.skipped}`);
   const file = schemaPath(ctx);
   const before = existsSync(acceptedPath(file)) ? readFileSync(acceptedPath(file), 'utf8') : '';
+  const { reason } = options;
   if (screening.missing.includes(date)) {
+    if (options.oneOff) throw new UserError(`--one-off: ${date} has no partition; a day without data is accepted without it (ct validate --accept ${date})`);
     // A day without a partition: accepting it says there was no data that day.
     const written = writeAcceptance(file, { date, fingerprint: NO_PARTITION, metrics: ['missing_partition'], reason });
     ctx.logger.info(`accepted that ${date} has no data in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`);
     return;
   }
   const quarantined = screening.quarantined.find((q) => q.date === date);
-  const target =
+  const flagged =
     screening.newest?.date === date
       ? { fingerprint: screening.newest.fingerprint, metrics: screening.newest.findings.map((f) => f.metric) }
       : quarantined !== undefined
         ? { fingerprint: quarantined.fingerprint, metrics: quarantined.metrics }
         : null;
+  // A day accepted before may be accepted again: as a one-off where it was a lasting change, or the other way.
+  const previous = screening.accepted.find((a) => a.date === date);
+  const target =
+    previous === undefined ? flagged : { fingerprint: previous.fingerprint, metrics: [...new Set([...previous.metrics, ...(flagged?.metrics ?? [])])] };
   if (target === null)
     throw new UserError(
       `--accept ${date}: no partition of the window for that day is flagged against its history, nor is the day missing (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'}; missing: ${screening.missing.join(', ') || 'none'})`,
     );
   if (target.metrics.length === 0)
     throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);
-  const written = writeAcceptance(file, { date, fingerprint: target.fingerprint, metrics: target.metrics, reason });
+  const written = writeAcceptance(file, {
+    date,
+    fingerprint: target.fingerprint,
+    metrics: target.metrics,
+    reason,
+    ...(options.oneOff ? { oneOff: true } : {}),
+  });
+  const what = options.oneOff ? 'as a one-off: later days are judged without it' : 'the new level is the reference from this day on';
   ctx.logger.info(
-    `accepted the change of ${date} (${target.metrics.join(', ')}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`,
+    `accepted the change of ${date} (${target.metrics.join(', ')}; ${what}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`,
   );
 }
 
@@ -139,8 +153,8 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     return refuseNewest(ctx, screening, screening.newest);
   if (screening.newest !== null) logScreening(ctx, screening.newest.file, screening);
   // A batch given with --data is all new data; the configured window is split into reference and new days.
-  const quarantined = new Set(screening.quarantined.map((q) => q.date));
-  const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
+  const plan = options.plan ?? (given === undefined && ctx.data !== undefined ? planBatch(ctx.data) : windowPlan(ctx, screening));
+  if (plan === null) return refuseWindow(ctx, screening);
   const chunks = (): AsyncIterable<BatchChunk> | Iterable<BatchChunk> => (given !== undefined ? datasetChunks(given) : planChunks(plan, config));
   const { schema: read, file, inferred } = await readOrInferSchema(ctx, chunks);
   checkConfigColumns(ctx.loaded.file, config, read, displayPath(file));
@@ -333,7 +347,12 @@ function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullab
   // A file that cannot be read at all is input that could not be used (exit 2, one line); later runs leave it out.
   const unreadable = newest.errors.find((a) => a.kind === 'unreadable_file');
   if (unreadable !== undefined) throw new UserError(unreadable.message);
-  const anomalies = [...newest.errors, ...screening.anomalies];
+  return refused(ctx, screening, [...newest.errors, ...screening.anomalies], 'on its own');
+}
+
+/** A failed validation of the newest partition alone (`how` it was judged), written and logged; the window is not read. */
+function refused(ctx: StageContext, screening: Screening, anomalies: Anomaly[], how: string): ValidateOutput {
+  const newest = screening.newest!;
   const result: ValidationResult = {
     ok: false,
     rows: newest.rows,
@@ -349,8 +368,47 @@ function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullab
   };
   writeValidation(ctx, result);
   logFindings(ctx, result);
-  ctx.logger.info(`validated ${newest.file}, the newest partition, on its own: failed`);
+  ctx.logger.info(`validated ${newest.file}, the newest partition, ${how}: failed`);
   return { result };
+}
+
+/**
+ * The window less its quarantined partitions; null when they leave it no day to train on,
+ * which is the data's fault (exit 1), not the config's.
+ */
+export function windowPlan(ctx: StageContext, screening: Screening): DatasetPlan | null {
+  const { data } = ctx.loaded.config;
+  const quarantined = new Set(screening.quarantined.map((q) => q.date));
+  try {
+    return planDataset(data, dataSource(ctx), quarantined);
+  } catch (e) {
+    if (quarantined.size === 0 || !(e instanceof UserError)) throw e;
+    // The window as configured must hold: otherwise its own error is the one to show.
+    planDataset(data, dataSource(ctx));
+    return null;
+  }
+}
+
+/** Validation that stops because the quarantined partitions leave the window no day to train on. */
+function refuseWindow(ctx: StageContext, screening: Screening): ValidateOutput {
+  const { config } = ctx.loaded;
+  const days = screening.quarantined.map((q) => q.date);
+  const named =
+    days.length <= SHOWN_QUARANTINED ? days.join(', ') : `${days.slice(0, SHOWN_QUARANTINED).join(', ')} and ${days.length - SHOWN_QUARANTINED} more`;
+  const split = config.data.split.method === 'time' ? ` (data.split.evaluationDays: ${config.data.split.evaluationDays})` : '';
+  const anomaly: Anomaly = {
+    kind: 'window_quarantined',
+    severity: 'error',
+    column: null,
+    count: days.length,
+    share: 1,
+    examples: [],
+    message:
+      `${path.dirname(screening.newest!.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), ` +
+      `and the days left are for evaluation only${split}: no day is left to train on. ` +
+      `Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`,
+  };
+  return refused(ctx, screening, [anomaly, ...screening.anomalies], 'against its history');
 }
 
 /**

@@ -1214,6 +1214,6 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
     (finding.hoursMoved === undefined
       ? ''
       : `Every hour holds what the hour ${finding.hoursMoved > 0 ? 'before' : 'after'} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) +
-    `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`
+    `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`
   );
 }

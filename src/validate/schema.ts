@@ -47,6 +47,7 @@ export const ANOMALY_KINDS = [
   'columns_exchanged',
   'labels_misaligned',
   'missing_partition',
+  'window_quarantined',
 ] as const;
 
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
@@ -82,6 +83,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   columns_exchanged: 'error',
   labels_misaligned: 'error',
   missing_partition: 'warning',
+  window_quarantined: 'error',
 };
 
 /** Share of a batch's non-null values that may break a constraint before it is an error. */

@@ -9,7 +9,9 @@
  * newest partition is an error anomaly (the run stops); a flagged older partition is
  * quarantined — left out of the window, with its reason — until its file changes (fixed)
  * or a person accepts it (`ct validate --accept <day>`, recorded in `accepted.json`
- * beside the schema), so one bad day stops one run, not every run after it.
+ * beside the schema), so one bad day stops one run, not every run after it. An accepted
+ * change re-bases the statistics it moved; a change accepted as a one-off (`--one-off`)
+ * keeps the day out of the history of later days instead.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -104,9 +106,14 @@ interface CacheEntry {
 export interface Acceptance {
   date: string;
   fingerprint: string;
-  /** The history metrics whose change was accepted: history before `date` no longer counts for them. */
+  /** The history metrics whose change was accepted: history before `date` no longer counts for them (unless `oneOff`). */
   metrics: string[];
   reason: string;
+  /**
+   * A one-time event (a storm, a strike): the day is trained on, but later days are judged
+   * against their history without it, and nothing is re-based.
+   */
+  oneOff?: true;
 }
 
 interface AcceptedFile {
@@ -127,6 +134,8 @@ export interface Screening {
   quarantined: QuarantinedPartition[];
   /** Days of the window without a partition where one was due (not those a person accepted as having no data). */
   missing: string[];
+  /** The acceptances that still hold: of partitions whose file is the one accepted. */
+  accepted: Acceptance[];
   /** The newest partition: its findings (kept for `--accept`), and the errors of its own schema check. */
   newest: { date: string; file: string; fingerprint: string; rows: number; findings: HistoryFinding[]; errors: Anomaly[] } | null;
   /** Profiles read from the cache and computed this run. */
@@ -160,6 +169,7 @@ export const skippedScreening = (reason: string): Screening => ({
   anomalies: [],
   quarantined: [],
   missing: [],
+  accepted: [],
   newest: null,
   cached: 0,
   computed: 0,
@@ -180,6 +190,7 @@ export function readAccepted(schemaFile: string): Acceptance[] {
   raw.partitions.forEach((p, i) => {
     if (typeof p?.date !== 'string' || typeof p.fingerprint !== 'string' || !Array.isArray(p.metrics))
       throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+    if (p.oneOff !== undefined && p.oneOff !== true) throw new UserError(`${displayPath(file)}: partitions[${i}].oneOff: expected true or no such field`);
   });
   return raw.partitions;
 }
@@ -248,11 +259,12 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     ...(clock === undefined ? {} : { clock }),
-    accepted,
+    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
+    accepted: accepted.filter((a) => a.oneOff !== true),
   };
   const labelText = config.label.text;
 
-  // Window partitions in date order; a flagged one is left out of the history of those after it.
+  // Window partitions in date order; a flagged one, or one accepted as a one-off, is left out of the history of those after it.
   const flagged = new Set<string>();
   const quarantined: QuarantinedPartition[] = [];
   let newestFindings: HistoryFinding[] = [];
@@ -285,6 +297,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
       findings.filter((f) => severityOf(f.kind, config) === 'error'),
       (f) => f,
     );
+    // A one-off is trained on; later days are judged as if it had not happened.
+    if (own?.oneOff === true) flagged.add(p.date);
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -322,6 +336,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     anomalies,
     quarantined,
     missing: missing.dates,
+    accepted,
     newest: {
       date: newest.date,
       file: newest.file,

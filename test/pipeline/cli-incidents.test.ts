@@ -167,6 +167,40 @@ describe('data incidents on real flights days', () => {
     rmSync(path.join(repo, 'data/flights/2001-03-02.parquet'));
   });
 
+  test('accepted as a one-off, the day is trained on and the same change the next day is an error again', async () => {
+    const accepted = path.join(repo, 'data/flights/accepted.json');
+    rmSync(accepted, { force: true });
+    const km = (d: number): number => Math.round(d * 1.609344);
+    writeFileSync(partition(), csvOf(march1, Infinity, km));
+    const next = path.join(repo, 'data/flights/2001-03-02.csv');
+    writeFileSync(next, csvOf(await readTables([march2]), Infinity, km));
+    const distanceErrors = (x: Validation): Anomaly[] =>
+      x.anomalies.filter((a) => a.severity === 'error' && a.column === 'distance' && a.kind === 'partition_statistic');
+    try {
+      const r = ct(repo, ['validate', '--accept', '2001-03-01', '--one-off', '--reason', 'one day of kilometres']);
+      expect(r.stderr).toMatch(/accepted the change of 2001-03-01 \([^)]*\bdistance\b[^)]*; as a one-off: later days are judged without it\)/);
+      const record = JSON.parse(readFileSync(accepted, 'utf8')) as { partitions: Array<Record<string, unknown>> };
+      expect(record.partitions).toEqual([expect.objectContaining({ date: '2001-03-01', oneOff: true, reason: 'one day of kilometres' })]);
+      // 03-01 is trained on; 03-02 is judged against the days before 03-01, as if 03-01 had not happened.
+      let v = readValidation(repo);
+      expect(v.quarantined).toEqual([]);
+      expect(v.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(true);
+      expect(r.status).toBe(1);
+      expect(distanceErrors(v).map((a) => a.message)).toContainEqual(expect.stringMatching(/^data\/flights\/2001-03-02\.csv: column "distance"/));
+
+      // Accepted as a lasting change instead, kilometres are the new level from 03-01 on.
+      expect(ct(repo, ['validate', '--accept', '2001-03-01']).stderr).toMatch(
+        /accepted the change of 2001-03-01 \([^)]*; the new level is the reference from this day on\)/,
+      );
+      v = readValidation(repo);
+      expect(v.quarantined).toEqual([]);
+      expect(distanceErrors(v)).toEqual([]);
+    } finally {
+      rmSync(next);
+      rmSync(accepted, { force: true });
+    }
+  });
+
   test('a day that never arrived is a warning; --accept records that it had no data', () => {
     rmSync(partition(), { force: true });
     const day = path.join(repo, 'data/flights/2001-02-20.parquet');

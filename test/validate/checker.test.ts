@@ -10,6 +10,7 @@ import { checkConfig } from '../../src/config/load.js';
 import { createInputDomainChecker } from '../../src/features/domain.js';
 import { fitPreprocessing } from '../../src/features/preprocessing.js';
 import { silentLogger } from '../../src/logger.js';
+import { runValidate } from '../../src/pipeline/validate.js';
 import { createAnomalyChecker, createInputRepeats, type Anomaly } from '../../src/validate/checker.js';
 import { exchangeAnomaly } from '../../src/validate/exchange.js';
 import { compareWithHistory } from '../../src/validate/history.js';
@@ -18,6 +19,7 @@ import { type Screening, screenPartitions } from '../../src/validate/screening.j
 import type { Table } from '../../src/data/table.js';
 import { expectUserError, numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 import { delayDay, delayDayCsv } from './delay-days.js';
+import { writeQuarantinedWindow } from './screen-folder.js';
 import { day, history, options as historyOptions } from './history-days.js';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -562,6 +564,18 @@ describe('every anomaly kind the code defines is produced', () => {
     return screening.anomalies;
   }
 
+  /** Validation of a repository whose window trains on one day, a quarantined partial upload. */
+  async function quarantinedWindow(): Promise<Anomaly[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-kinds-'));
+    try {
+      const file = path.join(dir, 'ct.config.yaml');
+      const loaded = { config: checkConfig(file, writeQuarantinedWindow(dir)), file, baseDir: dir, hash: '' };
+      return (await runValidate({ loaded, outDir: path.join(dir, 'out'), logger: silentLogger })).result.anomalies;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /**
    * One way to produce each kind, through the code that finds it (the tests above and in
    * domain.test.ts, history.test.ts and bad-input.test.ts look at each closely). The
@@ -596,6 +610,7 @@ describe('every anomaly kind the code defines is produced', () => {
     unreadable_file: { by: 'screening', produce: unreadableNewest },
     labels_misaligned: { by: 'screening', produce: misalignedNewest },
     missing_partition: { by: 'screening', produce: missingDay },
+    window_quarantined: { by: 'screening', produce: quarantinedWindow },
     columns_exchanged: {
       by: 'model',
       produce: () => {

@@ -48,7 +48,7 @@ describe('compareWithHistory', () => {
     expect(message).toMatch(/ct validate --accept 2001-01-29/);
     // The statistics that moved with it come before what to do, so the command ends the line.
     expect(findingMessage(rows!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15', ['mean of column "delay"', 'its 90th percentile'])).toMatch(
-      /\. Also beyond its history: mean of column "delay", its 90th percentile\. Fix the data, or if this change is real, accept it: ct validate --accept 2001-01-29$/,
+      /\. Also beyond its history: mean of column "delay", its 90th percentile\. Fix the data, or if this change is real, accept it: ct validate --accept 2001-01-29 \(with --one-off for a one-time event\)$/,
     );
   });
 

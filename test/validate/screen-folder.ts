@@ -1,7 +1,8 @@
 /**
  * Screening a folder of CSV partitions as `ct validate` does, without a production model:
  * for the tests that write days of flights (screening.test.ts, row-matches.test.ts), of
- * customers (key-matches.test.ts) or of weather stations (multiclass-alignment.test.ts).
+ * customers (key-matches.test.ts) or of weather stations (multiclass-alignment.test.ts),
+ * and a repository whose window a quarantined day empties (checker.test.ts, window-quarantined.test.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { checkConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DataSchema } from '../../src/validate/schema.js';
 import { type Screening, screenPartitions } from '../../src/validate/screening.js';
+import { delayDay, delayDayCsv } from './delay-days.js';
 
 /** The schema of the tests' flights: a departure time, a delay and two airports. */
 export const FLIGHTS_SCHEMA: DataSchema = {
@@ -55,4 +57,33 @@ export function screenFolder(folder: string, raw: Record<string, unknown>, schem
     production: null,
     logger: silentLogger,
   });
+}
+
+/**
+ * Writes a repository into `folder`: 20 days of 3,000 departures in `data/`, their schema, and
+ * `ct.config.yaml`, whose window is the newest 3 days with the newest 2 for evaluation — so
+ * that it trains on 2001-01-18 alone, which holds 300 rows: a partial upload, quarantined.
+ * Returns the config as written.
+ */
+export function writeQuarantinedWindow(folder: string): Record<string, unknown> {
+  writePartitions(
+    folder,
+    Array.from({ length: 20 }, (_, i) => {
+      const date = `2001-01-${String(i + 1).padStart(2, '0')}`;
+      return [date, delayDayCsv(delayDay(i + 1, { rows: date === '2001-01-18' ? 300 : 3000, date }))] as const;
+    }),
+  );
+  const schema: DataSchema = { ...FLIGHTS_SCHEMA, columns: FLIGHTS_SCHEMA.columns.filter((c) => c.name !== 'destination') };
+  writeFileSync(path.join(folder, 'data/schema.json'), JSON.stringify(schema));
+  const config = {
+    name: 'm',
+    task: 'binary',
+    label: 'delay > 15',
+    gates: [{ metric: 'auc', lowerBound: 0.5 }],
+    data: { path: 'data', timestamp: 'date', window: { newestDays: 3 }, split: { method: 'time', evaluationDays: 2 } },
+    features: [{ column: 'origin' }],
+  };
+  // JSON is YAML.
+  writeFileSync(path.join(folder, 'ct.config.yaml'), JSON.stringify(config, null, 2));
+  return config;
 }

@@ -15871,7 +15871,8 @@ var ANOMALY_KINDS = [
   "label_relation",
   "columns_exchanged",
   "labels_misaligned",
-  "missing_partition"
+  "missing_partition",
+  "window_quarantined"
 ];
 var DEFAULT_SEVERITY = {
   empty_batch: "error",
@@ -15902,7 +15903,8 @@ var DEFAULT_SEVERITY = {
   label_relation: "error",
   columns_exchanged: "error",
   labels_misaligned: "error",
-  missing_partition: "warning"
+  missing_partition: "warning",
+  window_quarantined: "error"
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;

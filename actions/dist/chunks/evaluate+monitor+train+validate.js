@@ -2081,7 +2081,7 @@ function fmt(x) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date}`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/alignment.ts
@@ -2558,6 +2558,7 @@ var skippedScreening = (reason) => ({
   anomalies: [],
   quarantined: [],
   missing: [],
+  accepted: [],
   newest: null,
   cached: 0,
   computed: 0
@@ -2574,6 +2575,7 @@ function readAccepted(schemaFile) {
   raw.partitions.forEach((p, i) => {
     if (typeof p?.date !== "string" || typeof p.fingerprint !== "string" || !Array.isArray(p.metrics))
       throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+    if (p.oneOff !== void 0 && p.oneOff !== true) throw new UserError(`${displayPath(file)}: partitions[${i}].oneOff: expected true or no such field`);
   });
   return raw.partitions;
 }
@@ -2616,7 +2618,8 @@ async function screenPartitions(input) {
     ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     ...clock === void 0 ? {} : { clock },
-    accepted
+    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
+    accepted: accepted.filter((a) => a.oneOff !== true)
   };
   const labelText = config.label.text;
   const flagged = /* @__PURE__ */ new Set();
@@ -2648,6 +2651,7 @@ async function screenPartitions(input) {
       findings.filter((f) => severityOf(f.kind, config) === "error"),
       (f) => f
     );
+    if (own?.oneOff === true) flagged.add(p.date);
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -2685,6 +2689,7 @@ async function screenPartitions(input) {
     anomalies,
     quarantined,
     missing: missing.dates,
+    accepted,
     newest: {
       date: newest.date,
       file: newest.file,
@@ -3163,8 +3168,8 @@ async function runValidate(ctx, given, options = {}) {
   if (given === void 0 && options.plan === void 0 && screening.newest !== null && screening.newest.errors.length > 0 && options.updateSchema !== true)
     return refuseNewest(ctx, screening, screening.newest);
   if (screening.newest !== null) logScreening(ctx, screening.newest.file, screening);
-  const quarantined = new Set(screening.quarantined.map((q) => q.date));
-  const plan = options.plan ?? (given === void 0 && ctx.data !== void 0 ? planBatch(ctx.data) : planDataset(config.data, dataSource(ctx), quarantined));
+  const plan = options.plan ?? (given === void 0 && ctx.data !== void 0 ? planBatch(ctx.data) : windowPlan(ctx, screening));
+  if (plan === null) return refuseWindow(ctx, screening);
   const chunks = () => given !== void 0 ? datasetChunks(given) : planChunks(plan, config);
   const { schema: read, file, inferred } = await readOrInferSchema(ctx, chunks);
   checkConfigColumns(ctx.loaded.file, config, read, displayPath(file));
@@ -3293,7 +3298,10 @@ function logFindings(ctx, result) {
 function refuseNewest(ctx, screening, newest) {
   const unreadable = newest.errors.find((a) => a.kind === "unreadable_file");
   if (unreadable !== void 0) throw new UserError(unreadable.message);
-  const anomalies = [...newest.errors, ...screening.anomalies];
+  return refused(ctx, screening, [...newest.errors, ...screening.anomalies], "on its own");
+}
+function refused(ctx, screening, anomalies, how) {
+  const newest = screening.newest;
   const result = {
     ok: false,
     rows: newest.rows,
@@ -3309,8 +3317,35 @@ function refuseNewest(ctx, screening, newest) {
   };
   writeValidation(ctx, result);
   logFindings(ctx, result);
-  ctx.logger.info(`validated ${newest.file}, the newest partition, on its own: failed`);
+  ctx.logger.info(`validated ${newest.file}, the newest partition, ${how}: failed`);
   return { result };
+}
+function windowPlan(ctx, screening) {
+  const { data } = ctx.loaded.config;
+  const quarantined = new Set(screening.quarantined.map((q) => q.date));
+  try {
+    return planDataset(data, dataSource(ctx), quarantined);
+  } catch (e) {
+    if (quarantined.size === 0 || !(e instanceof UserError)) throw e;
+    planDataset(data, dataSource(ctx));
+    return null;
+  }
+}
+function refuseWindow(ctx, screening) {
+  const { config } = ctx.loaded;
+  const days = screening.quarantined.map((q) => q.date);
+  const named = days.length <= SHOWN_QUARANTINED ? days.join(", ") : `${days.slice(0, SHOWN_QUARANTINED).join(", ")} and ${days.length - SHOWN_QUARANTINED} more`;
+  const split = config.data.split.method === "time" ? ` (data.split.evaluationDays: ${config.data.split.evaluationDays})` : "";
+  const anomaly = {
+    kind: "window_quarantined",
+    severity: "error",
+    column: null,
+    count: days.length,
+    share: 1,
+    examples: [],
+    message: `${path2.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
+  };
+  return refused(ctx, screening, [anomaly, ...screening.anomalies], "against its history");
 }
 function retrainDecision(production, fingerprint, configSha256) {
   if (production === null) return { needed: true, reason: "no production model yet" };

@@ -11,7 +11,7 @@ import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
 import { columnTitle, type HistoryFinding, mixChanges, type PartitionProfile, vanishedValues } from './history.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
-import { frozenGroupPool, frozenGroups, VARIED } from './frozen-groups.js';
+import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
@@ -82,6 +82,24 @@ async function showAbsentLabels(anomaly: Anomaly, finding: HistoryFinding, conte
       `where each of ${a.days} earlier days had at least ${(a.lowest * 100).toFixed(1)}% (about ${Math.round(a.rows * a.lowest)} rows)`,
   );
   await showGroups(anomaly, context, column, absent, described, absent[0] === undefined ? '' : `${column} ${absent[0].group}`);
+}
+
+/** Groups stuck whole: which groups, each column's one value, their rows; the first row of the first group as the example. */
+async function showStuck(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const stuck = stuckGroups(await context.newest(), frozenGroupPool(await context.history())).filter((s) => s.grouping === finding.column);
+  const values = (s: StuckGroup): string => s.values.map((v) => `${v.column} ${v.value}`).join(', ');
+  const described = stuck.map(
+    (s) =>
+      `${JSON.stringify(s.group)}: ${values(s)} on all ${counted(s.rows)} rows, where each of ${s.days} earlier days held ${VARIED} values or more of each`,
+  );
+  await showGroups(
+    anomaly,
+    context,
+    finding.column!,
+    stuck,
+    described,
+    stuck[0] === undefined ? '' : `${finding.column} ${stuck[0].group}, ${values(stuck[0])}`,
+  );
 }
 
 /**
@@ -323,6 +341,7 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['reversedShare', showReversedRows],
   ['absentLabelShare', showAbsentLabels],
   ['frozenShare', showFrozen],
+  ['stuckShare', showStuck],
   ['spikeShare', showSpike],
   ['vanishedShare', showVanished],
   ['divergence', showMixChanges],

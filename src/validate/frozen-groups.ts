@@ -13,10 +13,17 @@
  * chance now and then (a product whose orders are nearly all one item) is never counted. A
  * partition is measured by the share of its rows in frozen groups (`<x>|<g>.frozenShare`),
  * 0 on every normal day.
+ *
+ * One column of a group sits still by nature now and then (a calm day's wind, a foggy day's
+ * humidity); all of its readings at once only when what writes them is stuck — a sensor
+ * resending its last reading, a group copied from one row. A group frozen in every numeric
+ * column that varied there on every earlier day, two at least, is stuck whole
+ * (`<g>.stuckShare`): small groups (a station's 24 hourly rows) count, which a column's
+ * frozen share does not tell from chance.
  */
 import { codesAsText, isNull, type NumberColumn, type StringColumn, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
-import { joinColumns } from './metric-names.js';
+import { columnNames, joinColumns } from './metric-names.js';
 
 /** Rows a group needs on a day to be kept: in fewer, one value can be chance. */
 const MIN_GROUP_ROWS = 20;
@@ -171,12 +178,59 @@ export function frozenGroups(own: { date: string; frozenGroups?: FrozenGroupsPro
   return out.sort((a, b) => b.rows - a.rows);
 }
 
-/** For each relation of `own`: the share of its `rows` in frozen groups (`<x>|<g>.frozenShare`; 0 when none is). */
+/** A group frozen in every numeric column that varied there on every earlier day (two at least). */
+export interface StuckGroup {
+  /** The grouping column. */
+  grouping: string;
+  group: string;
+  rows: number;
+  /** The columns, each with its one value. */
+  values: Array<{ column: string; value: number }>;
+  /** Fewest pooled days any of them varied on. */
+  days: number;
+}
+
+/** The groups of `own` stuck whole against `pool` (see the module's note), largest first. */
+export function stuckGroups(own: { date: string; frozenGroups?: FrozenGroupsProfile }, pool: FrozenGroupPool): StuckGroup[] {
+  const byGroup = new Map<string, StuckGroup>();
+  for (const f of frozenGroups(own, pool)) {
+    const [column, grouping] = columnNames(f.relation) as [string, string];
+    const key = groupKey(grouping, f.group);
+    const stuck = byGroup.get(key) ?? { grouping, group: f.group, rows: 0, values: [], days: f.days };
+    stuck.rows = Math.max(stuck.rows, f.rows);
+    stuck.values.push({ column, value: f.value });
+    stuck.days = Math.min(stuck.days, f.days);
+    byGroup.set(key, stuck);
+  }
+  const relations = Object.keys(own.frozenGroups?.varied ?? {}).map((relation) => [relation, columnNames(relation)[1]!] as const);
+  return [...byGroup.values()]
+    .filter((s) => s.values.length >= 2 && relations.every(([relation, grouping]) => grouping !== s.grouping || !variedHere(relation, s, own, pool)))
+    .sort((a, b) => b.rows - a.rows);
+}
+
+/** Whether `stuck`'s group varied on every pooled day of `relation` and is not among its frozen columns today. */
+function variedHere(relation: string, stuck: StuckGroup, own: { date: string }, pool: FrozenGroupPool): boolean {
+  if (stuck.values.some((v) => joinColumns('|', v.column, stuck.grouping) === relation)) return false;
+  const pooled = pool.get(groupKey(relation, stuck.group));
+  if (pooled === undefined) return false;
+  const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
+  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
+  return days >= MIN_POOL_DAYS && frozenBefore === 0;
+}
+
+/**
+ * For each relation of `own`: the share of its `rows` in frozen groups (`<x>|<g>.frozenShare`);
+ * for each grouping column, the share in groups stuck whole (`<g>.stuckShare`); 0 when none is.
+ */
 export function frozenGroupMetrics(own: { date: string; rows: number; frozenGroups?: FrozenGroupsProfile }, pool: FrozenGroupPool): Record<string, number> {
   const out: Record<string, number> = {};
   if (own.frozenGroups === undefined || own.rows === 0 || pool.size === 0) return out;
   const frozen = new Map<string, number>();
   for (const f of frozenGroups(own, pool)) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
   for (const relation of Object.keys(own.frozenGroups.varied)) out[`${relation}.frozenShare`] = (frozen.get(relation) ?? 0) / own.rows;
+  const groupings = new Set(Object.keys(own.frozenGroups.varied).map((relation) => columnNames(relation)[1]!));
+  const stuck = new Map<string, number>();
+  for (const s of stuckGroups(own, pool)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
+  for (const g of groupings) out[`${g}.stuckShare`] = (stuck.get(g) ?? 0) / own.rows;
   return out;
 }

@@ -479,6 +479,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.absentLabelShare') ||
     metric.endsWith('.spikeShare') ||
     metric.endsWith('.frozenShare') ||
+    metric.endsWith('.stuckShare') ||
     metric.endsWith('.rowMatchShare') ||
     metric.endsWith('.keyRepeatShare') ||
     metric.endsWith('.roundShare') ||
@@ -520,7 +521,7 @@ const DEPENDENCY_FLOOR = 0.0002;
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance; values off their key by 0.02%;
- * a key's match by three of its sampled keys), other
+ * a key's match by three of its sampled keys; a group stuck whole by one row), other
  * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005 (its error by 1% of its level), a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
@@ -529,6 +530,8 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
   if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
+  // A group stuck in all its readings at once is no chance on any day: each of its rows is a defect.
+  if (metric.endsWith('.stuckShare')) return 1 / Math.max(1, rows);
   if (ROW_DEFECT.test(metric)) return Math.max(0.0005, 3 / Math.max(1, rows));
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
@@ -1130,6 +1133,8 @@ export function describeMetric(
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
     highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
+    stuckShare:
+      'share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)',
     keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',
     keyStepShare:
       'share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)',

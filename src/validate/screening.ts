@@ -424,9 +424,10 @@ async function verdictOf(
  * column's matches at the same row numbers, against the closest of the week before; 13:
  * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
  * values against those its keys held the day before; 15: ... by three keys at least; 16:
- * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail).
+ * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail;
+ * 18: a group stuck whole).
  */
-const VERDICT_FORMAT = 17;
+const VERDICT_FORMAT = 18;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

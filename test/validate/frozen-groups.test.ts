@@ -2,7 +2,14 @@
  * One group's values stuck (frozen-groups.ts): a meter whose thermometer reads one value all
  * day is found; a group that is one value by nature, or now and then by chance, is not.
  */
-import { createFrozenGroups, frozenGroupMetrics, frozenGroupPool, frozenGroups, type FrozenGroupsProfile } from '../../src/validate/frozen-groups.js';
+import {
+  createFrozenGroups,
+  frozenGroupMetrics,
+  frozenGroupPool,
+  frozenGroups,
+  type FrozenGroupsProfile,
+  stuckGroups,
+} from '../../src/validate/frozen-groups.js';
 import { compareWithHistory, findingMessage } from '../../src/validate/history.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
@@ -124,5 +131,90 @@ describe('compareWithHistory', () => {
         f.metric.endsWith('.frozenShare'),
       ),
     ).toEqual([]);
+  });
+});
+
+const STATIONS = Array.from({ length: 40 }, (_, i) => `ST${String(i + 1).padStart(3, '0')}`);
+
+/**
+ * A day of 24 hourly readings at each of 40 stations: temperature, humidity and wind that vary
+ * through the day, and an elevation fixed per station. `stuck` stations resend their first
+ * reading all day; `still` sets one column of one station to one value (a calm or foggy day).
+ */
+function stations(
+  i: number,
+  { stuck = [], still = [] }: { stuck?: string[]; still?: Array<{ station: string; column: string; value: number }> } = {},
+): FrozenGroupsProfile {
+  const columns: Record<string, number[]> = { temperature: [], humidity: [], wind: [], elevation: [] };
+  const station: string[] = [];
+  for (const [s, name] of STATIONS.entries()) {
+    for (let h = 0; h < 24; h++) {
+      const hour = stuck.includes(name) ? 0 : h;
+      station.push(name);
+      const reading: Record<string, number> = {
+        temperature: Math.round((8 + s / 10 + 6 * Math.sin(((hour - 9) * Math.PI) / 12) + (i % 5)) * 10) / 10,
+        humidity: Math.round(60 + 25 * Math.cos((hour * Math.PI) / 12) + (i % 7)),
+        wind: Math.round((3 + 2 * Math.sin(hour + s + i)) * 10) / 10,
+        elevation: 100 + s * 10,
+      };
+      for (const st of still) if (st.station === name) reading[st.column] = st.value;
+      for (const c of Object.keys(columns)) columns[c]!.push(reading[c]!);
+    }
+  }
+  const frozen = createFrozenGroups();
+  frozen.add(tableOf([stringColumn('station', station), ...Object.entries(columns).map(([c, v]) => numberColumn(c, v))]));
+  return frozen.result();
+}
+
+describe('stuckGroups: a group frozen in all its readings at once', () => {
+  const pool = frozenGroupPool(Array.from({ length: 20 }, (_, i) => ({ date: dateOf(i), frozenGroups: stations(i) })));
+  const today = (profile: FrozenGroupsProfile): { date: string; rows: number; frozenGroups: FrozenGroupsProfile } => ({
+    date: dateOf(20),
+    rows: 960,
+    frozenGroups: profile,
+  });
+
+  test("a station resending its first reading all day is stuck, with each column's value; a column fixed by nature is not asked", () => {
+    expect(stuckGroups(today(stations(20, { stuck: ['ST017'] })), pool)).toEqual([
+      {
+        grouping: 'station',
+        group: 'ST017',
+        rows: 24,
+        values: [
+          { column: 'temperature', value: expect.any(Number) },
+          { column: 'humidity', value: expect.any(Number) },
+          { column: 'wind', value: expect.any(Number) },
+        ],
+        days: 20,
+      },
+    ]);
+    expect(frozenGroupMetrics(today(stations(20, { stuck: ['ST017'] })), pool)['station.stuckShare']).toBeCloseTo(24 / 960);
+    expect(frozenGroupMetrics(today(stations(20)), pool)['station.stuckShare']).toBe(0);
+  });
+
+  test('one column still, or two (calm and fog) while the temperature moves, is not stuck', () => {
+    const calm = { station: 'ST003', column: 'wind', value: 0 };
+    const fog = { station: 'ST003', column: 'humidity', value: 100 };
+    expect(frozenGroups(today(stations(20, { still: [calm, fog] })), pool).map((f) => f.relation)).toEqual(['humidity|station', 'wind|station']);
+    expect(stuckGroups(today(stations(20, { still: [calm] })), pool)).toEqual([]);
+    expect(stuckGroups(today(stations(20, { still: [calm, fog] })), pool)).toEqual([]);
+  });
+
+  test('a stuck station is an error on a day of 960 rows, where its column by column frozen share is within chance', () => {
+    const h = history(28).map((p, i) => ({ ...p, frozenGroups: stations(i) }));
+    const findings = compareWithHistory({ ...day(28, { rows: 960 }), frozenGroups: stations(28, { stuck: ['ST017'] }) }, h, options);
+    const stuck = findings.find((f) => f.metric === 'station.stuckShare');
+    expect(stuck).toMatchObject({ kind: 'partition_statistic', column: 'station' });
+    expect(stuck!.score).toBeGreaterThanOrEqual(options.threshold);
+    expect(findingMessage(stuck!, 'data/x.csv', dateOf(28), 'rain != none')).toMatch(
+      /^data\/x\.csv: column "station": share of rows in groups stuck whole: one value in every number that varied there on every earlier day \(a sensor resending its last reading, a group copied from one row\?\) is 0\.025/,
+    );
+    expect(findings.filter((f) => f.metric.endsWith('.frozenShare'))).toEqual([]);
+    const calm = compareWithHistory(
+      { ...day(28, { rows: 960 }), frozenGroups: stations(28, { still: [{ station: 'ST003', column: 'wind', value: 0 }] }) },
+      h,
+      options,
+    );
+    expect(calm.filter((f) => f.metric.endsWith('stuckShare') || f.metric.endsWith('frozenShare'))).toEqual([]);
   });
 });

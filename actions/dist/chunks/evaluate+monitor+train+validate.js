@@ -991,12 +991,38 @@ function frozenGroups(own, pool) {
   }
   return out.sort((a, b) => b.rows - a.rows);
 }
+function stuckGroups(own, pool) {
+  const byGroup = /* @__PURE__ */ new Map();
+  for (const f of frozenGroups(own, pool)) {
+    const [column, grouping] = columnNames(f.relation);
+    const key = groupKey2(grouping, f.group);
+    const stuck = byGroup.get(key) ?? { grouping, group: f.group, rows: 0, values: [], days: f.days };
+    stuck.rows = Math.max(stuck.rows, f.rows);
+    stuck.values.push({ column, value: f.value });
+    stuck.days = Math.min(stuck.days, f.days);
+    byGroup.set(key, stuck);
+  }
+  const relations = Object.keys(own.frozenGroups?.varied ?? {}).map((relation) => [relation, columnNames(relation)[1]]);
+  return [...byGroup.values()].filter((s) => s.values.length >= 2 && relations.every(([relation, grouping]) => grouping !== s.grouping || !variedHere(relation, s, own, pool))).sort((a, b) => b.rows - a.rows);
+}
+function variedHere(relation, stuck, own, pool) {
+  if (stuck.values.some((v) => joinColumns("|", v.column, stuck.grouping) === relation)) return false;
+  const pooled = pool.get(groupKey2(relation, stuck.group));
+  if (pooled === void 0) return false;
+  const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
+  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
+  return days >= MIN_POOL_DAYS3 && frozenBefore === 0;
+}
 function frozenGroupMetrics(own, pool) {
   const out = {};
   if (own.frozenGroups === void 0 || own.rows === 0 || pool.size === 0) return out;
   const frozen = /* @__PURE__ */ new Map();
   for (const f of frozenGroups(own, pool)) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
   for (const relation of Object.keys(own.frozenGroups.varied)) out[`${relation}.frozenShare`] = (frozen.get(relation) ?? 0) / own.rows;
+  const groupings = new Set(Object.keys(own.frozenGroups.varied).map((relation) => columnNames(relation)[1]));
+  const stuck = /* @__PURE__ */ new Map();
+  for (const s of stuckGroups(own, pool)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
+  for (const g of groupings) out[`${g}.stuckShare`] = (stuck.get(g) ?? 0) / own.rows;
   return out;
 }
 
@@ -1637,7 +1663,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
   return "both";
@@ -1650,6 +1676,7 @@ var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
+  if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
@@ -2032,6 +2059,7 @@ function describeMetric(finding, labelText) {
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
+    stuckShare: "share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)",
     keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
     keyStepShare: "share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)",
     keyMatchShare: "share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)",
@@ -2388,6 +2416,21 @@ async function showAbsentLabels(anomaly, finding, context) {
   );
   await showGroups(anomaly, context, column, absent, described, absent[0] === void 0 ? "" : `${column} ${absent[0].group}`);
 }
+async function showStuck(anomaly, finding, context) {
+  const stuck = stuckGroups(await context.newest(), frozenGroupPool(await context.history())).filter((s) => s.grouping === finding.column);
+  const values = (s) => s.values.map((v) => `${v.column} ${v.value}`).join(", ");
+  const described = stuck.map(
+    (s) => `${JSON.stringify(s.group)}: ${values(s)} on all ${counted(s.rows)} rows, where each of ${s.days} earlier days held ${VARIED} values or more of each`
+  );
+  await showGroups(
+    anomaly,
+    context,
+    finding.column,
+    stuck,
+    described,
+    stuck[0] === void 0 ? "" : `${finding.column} ${stuck[0].group}, ${values(stuck[0])}`
+  );
+}
 async function showFrozen(anomaly, finding, context) {
   const frozen = frozenGroups(await context.newest(), frozenGroupPool(await context.history())).filter((f) => f.relation === finding.column);
   const [x, g] = columnNames(finding.column);
@@ -2540,6 +2583,7 @@ var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
   ["frozenShare", showFrozen],
+  ["stuckShare", showStuck],
   ["spikeShare", showSpike],
   ["vanishedShare", showVanished],
   ["divergence", showMixChanges],
@@ -2746,7 +2790,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 17;
+var VERDICT_FORMAT = 18;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -73,6 +73,8 @@ export interface ValidationResult {
   history: { days: number; skipped: string | null };
   /** Older partitions of the window left out (quarantined) until fixed or accepted, with their reasons. */
   quarantined: QuarantinedPartition[];
+  /** The acceptances of `accepted.json` that held in this run (absent in records before it was kept). */
+  accepted?: Acceptance[];
 }
 
 /** `training.json`'s `timing`: when and how fast the model trained, on this machine. */
@@ -327,6 +329,21 @@ export interface InfraCheckResult {
   loadMs: number | null;
   predictMs: number | null;
   latencyBudgetMs: number;
+}
+
+/** A person's acceptance of a partition's change, as `accepted.json` records it. */
+export interface Acceptance {
+  date: string;
+  /** The fingerprint of the file accepted: a changed file is judged again. */
+  fingerprint: string;
+  /** The history metrics whose change was accepted: history before `date` no longer counts for them (unless `oneOff`). */
+  metrics: string[];
+  reason: string;
+  /**
+   * A one-time event (a storm, a strike): the day is trained on, but later days are judged
+   * against their history without it, and nothing is re-based.
+   */
+  oneOff?: true;
 }
 
 /** A partition left out of the window, and why. */

@@ -196,6 +196,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
           },
     history: { days: screening.historyDays, skipped: screening.skipped },
     quarantined: screening.quarantined,
+    accepted: screening.accepted,
   };
   writeValidation(ctx, result);
   if (options.updateSchema === true && batch.all !== null) proposeSchema(ctx, schema, batch.all, file);
@@ -365,6 +366,7 @@ function refused(ctx: StageContext, screening: Screening, anomalies: Anomaly[], 
     drift: null,
     history: { days: screening.historyDays, skipped: screening.skipped },
     quarantined: screening.quarantined,
+    accepted: screening.accepted,
   };
   writeValidation(ctx, result);
   logFindings(ctx, result);

@@ -80,6 +80,7 @@ export function validationMarkdown(v: ValidationResult): string {
     lines.push('', `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, '');
     for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join('; ')}`);
   }
+  lines.push(...acceptedLines(v));
   lines.push('', '## Drift', '');
   const d = v.drift;
   if (d === null) lines.push('Not tested: there is no reference yet (no production model and no training days in this batch).');
@@ -467,4 +468,32 @@ export function modelCardMarkdown(config: CtConfig, t: TrainingRecord, e: Evalua
     '- The model knows only the features listed; causes outside them (weather, incidents) are invisible to it.',
     ...timingSection([trainingTime(t), ...(latencyTable(e).length === 0 ? [] : ['', ...latencyTable(e)])]),
   ].join('\n')}\n`;
+}
+
+/** Acceptances shown in a report; the rest are counted. */
+const SHOWN_ACCEPTED = 10;
+
+/**
+ * The acceptances that held in a validation, newest last: where a person's word overrode the
+ * history's, which whoever reviews the model should see (empty when there were none).
+ */
+export function acceptedLines(v: ValidationResult): string[] {
+  const accepted = v.accepted ?? [];
+  if (accepted.length === 0) return [];
+  const shown = accepted.slice(-SHOWN_ACCEPTED);
+  const metrics = (m: readonly string[]): string =>
+    `${m
+      .slice(0, 5)
+      .map((x) => code(x, 100))
+      .join(', ')}${m.length > 5 ? ` and ${m.length - 5} more` : ''}`;
+  return [
+    '',
+    "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):",
+    '',
+    ...(accepted.length > shown.length ? [`- … ${accepted.length - shown.length} earlier (accepted.json)`] : []),
+    ...shown.map(
+      (a) =>
+        `- ${text(a.date, 20)}, ${a.oneOff === true ? 'a one-off (later days are judged without it)' : 'a lasting change (the new level is the reference)'}: ${text(a.reason, 300)} (${metrics(a.metrics)})`,
+    ),
+  ];
 }

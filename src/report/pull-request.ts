@@ -6,7 +6,7 @@
 import { headlineMetric } from '../evaluate/metrics.js';
 import type { EvaluationRecord, TrainingRecord, ValidationResult } from '../artifacts.js';
 import { code, plain, text } from './escape.js';
-import { evaluationMarkdown, trainedWith } from './markdown.js';
+import { acceptedLines, evaluationMarkdown, trainedWith } from './markdown.js';
 
 /** GitHub's limits: pull request body 65,536 characters; check-run output summary 65,535. */
 export const PULL_REQUEST_BODY_LIMIT = 65_536;
@@ -58,6 +58,7 @@ export function validationSummary(v: ValidationResult | null): string[] {
     lines.push('', `**Left out of the training window** (quarantined until fixed or accepted with \`ct validate --accept <day>\`):`);
     for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join('; ')}`);
   }
+  lines.push(...acceptedLines(v));
   const d = v.drift;
   if (d === null) lines.push('', 'Drift: not tested (no reference).');
   else {

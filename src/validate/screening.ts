@@ -58,7 +58,7 @@ import {
 import { type AnomalyKind, asSchemaTypes, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
 import { createStatistics } from './statistics.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
-import type { QuarantinedPartition } from '../artifacts.js';
+import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
 const PROFILE_FORMAT = 36;
@@ -100,20 +100,6 @@ interface CacheEntry {
   alignment?: Record<string, LocatedMisalignment | null>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
   verdict?: { key: string; findings: HistoryFinding[] };
-}
-
-/** A person's acceptance of a partition's change (`accepted.json`). */
-export interface Acceptance {
-  date: string;
-  fingerprint: string;
-  /** The history metrics whose change was accepted: history before `date` no longer counts for them (unless `oneOff`). */
-  metrics: string[];
-  reason: string;
-  /**
-   * A one-time event (a storm, a strike): the day is trained on, but later days are judged
-   * against their history without it, and nothing is re-based.
-   */
-  oneOff?: true;
 }
 
 interface AcceptedFile {

@@ -187,6 +187,10 @@ describe('data incidents on real flights days', () => {
       expect(v.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(true);
       expect(r.status).toBe(1);
       expect(distanceErrors(v).map((a) => a.message)).toContainEqual(expect.stringMatching(/^data\/flights\/2001-03-02\.csv: column "distance"/));
+      // The report shows whoever reviews the run that a person's word stood over the history's.
+      expect(readFileSync(path.join(repo, 'out/validation.md'), 'utf8')).toMatch(
+        /^- 2001-03-01, a one-off \(later days are judged without it\): one day of kilometres \([^)]*`distance/m,
+      );
 
       // Accepted as a lasting change instead, kilometres are the new level from 03-01 on.
       expect(ct(repo, ['validate', '--accept', '2001-03-01']).stderr).toMatch(

@@ -31,6 +31,7 @@ function validation(): ValidationResult {
     })),
     history: { days: 3, skipped: null },
     quarantined: VALUES.map((v) => ({ date: '2001-03-01', file: `data/${v}.csv`, fingerprint: 'sha256:x', reasons: [message(v)], metrics: ['rows'] })),
+    accepted: VALUES.map((v) => ({ date: v, fingerprint: 'sha256:x', metrics: [v], reason: message(v) })),
     drift: {
       reference: 'training days of this window',
       driftedColumns: VALUES.length,

@@ -59,4 +59,27 @@ describe('pull request text', () => {
     expect(text).toContain('- `data/flights/2001-03-01.csv`: data/flights/2001-03-01.csv: row count is 2,000, expected about 16,800');
     expect(validationSummary({ ...v, quarantined: [] }).join('\n')).not.toContain('Left out');
   });
+
+  it("the validation section shows each acceptance that held: a person's word over the history's", () => {
+    const v = {
+      ok: true,
+      rows: 214_895,
+      fingerprint: 'sha256:0123456789abcdef0123456789',
+      files: ['data/flights/2001-03-02.parquet'],
+      anomalies: [],
+      drift: null,
+      quarantined: [],
+      accepted: [
+        { date: '2001-02-20', fingerprint: 'sha256:a', metrics: ['rows'], reason: 'new schedule: the hub moved to DEN' },
+        { date: '2001-03-01', fingerprint: 'sha256:b', metrics: ['rows', 'delay.mean'], reason: 'a snowstorm', oneOff: true },
+      ],
+    } as unknown as ValidationResult;
+    const text = validationSummary(v).join('\n');
+    expect(text).toContain(
+      "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):\n\n" +
+        '- 2001-02-20, a lasting change (the new level is the reference): new schedule: the hub moved to DEN (`rows`)\n' +
+        '- 2001-03-01, a one-off (later days are judged without it): a snowstorm (`rows`, `delay.mean`)',
+    );
+    expect(validationSummary({ ...v, accepted: [] }).join('\n')).not.toContain('Accepted by a person');
+  });
 });

@@ -122,6 +122,7 @@ function validationMarkdown(v) {
     lines.push("", `**Left out of this window** (quarantined until the file is fixed or the change accepted with \`ct validate --accept <day>\`):`, "");
     for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join("; ")}`);
   }
+  lines.push(...acceptedLines(v));
   lines.push("", "## Drift", "");
   const d = v.drift;
   if (d === null) lines.push("Not tested: there is no reference yet (no production model and no training days in this batch).");
@@ -440,6 +441,22 @@ function modelCardMarkdown(config, t, e) {
   ].join("\n")}
 `;
 }
+var SHOWN_ACCEPTED = 10;
+function acceptedLines(v) {
+  const accepted = v.accepted ?? [];
+  if (accepted.length === 0) return [];
+  const shown = accepted.slice(-SHOWN_ACCEPTED);
+  const metrics = (m) => `${m.slice(0, 5).map((x) => code(x, 100)).join(", ")}${m.length > 5 ? ` and ${m.length - 5} more` : ""}`;
+  return [
+    "",
+    "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):",
+    "",
+    ...accepted.length > shown.length ? [`- \u2026 ${accepted.length - shown.length} earlier (accepted.json)`] : [],
+    ...shown.map(
+      (a) => `- ${text(a.date, 20)}, ${a.oneOff === true ? "a one-off (later days are judged without it)" : "a lasting change (the new level is the reference)"}: ${text(a.reason, 300)} (${metrics(a.metrics)})`
+    )
+  ];
+}
 
 export {
   plain,
@@ -453,5 +470,6 @@ export {
   trainedWith,
   trainingMarkdown,
   evaluationMarkdown,
-  modelCardMarkdown
+  modelCardMarkdown,
+  acceptedLines
 };

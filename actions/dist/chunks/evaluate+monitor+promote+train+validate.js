@@ -1,5 +1,6 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  acceptedLines,
   code,
   evaluationMarkdown,
   plain,
@@ -834,6 +835,7 @@ function validationSummary(v) {
     lines.push("", `**Left out of the training window** (quarantined until fixed or accepted with \`ct validate --accept <day>\`):`);
     for (const q of quarantined) lines.push(`- ${code(q.file, 200)}: ${q.reasons.map((r) => text(r)).join("; ")}`);
   }
+  lines.push(...acceptedLines(v));
   const d = v.drift;
   if (d === null) lines.push("", "Drift: not tested (no reference).");
   else {

@@ -3247,7 +3247,8 @@ async function runValidate(ctx, given, options = {}) {
       ...batch.drift
     },
     history: { days: screening.historyDays, skipped: screening.skipped },
-    quarantined: screening.quarantined
+    quarantined: screening.quarantined,
+    accepted: screening.accepted
   };
   writeValidation(ctx, result);
   if (options.updateSchema === true && batch.all !== null) proposeSchema(ctx, schema, batch.all, file);
@@ -3357,7 +3358,8 @@ function refused(ctx, screening, anomalies, how) {
     anomalies,
     drift: null,
     history: { days: screening.historyDays, skipped: screening.skipped },
-    quarantined: screening.quarantined
+    quarantined: screening.quarantined,
+    accepted: screening.accepted
   };
   writeValidation(ctx, result);
   logFindings(ctx, result);

@@ -48,6 +48,7 @@ import {
   describeStatistic,
   findingMessage,
   type HistoryFinding,
+  type HistoryOptions,
   mergeSketch,
   MODEL_HISTORY_DAYS,
   type PartitionProfile,
@@ -235,66 +236,15 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const profiles = needed.map((p) =>
     withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date)),
   );
-  const clock = clockColumns(config.features, config.data.timezone);
-  const compareOptions = {
-    minDays: options.minDays,
-    maxDays: options.maxDays,
-    threshold: options.threshold,
-    maxRowDrop: options.maxRowDrop,
-    labelColumn: profiledLabel(config),
-    ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
-    labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
-    ...(clock === undefined ? {} : { clock }),
-    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
-    accepted: accepted.filter((a) => a.oneOff !== true),
-  };
-  const labelText = config.label.text;
-
-  // Window partitions in date order; a flagged one, or one accepted as a one-off, is left out of the history of those after it.
-  const flagged = new Set<string>();
-  const quarantined: QuarantinedPartition[] = [];
-  let newestFindings: HistoryFinding[] = [];
-  let newestHistory: PartitionProfile[] = [];
-  let historyDays = 0;
-  for (const p of windowPartitions) {
-    const entry = entries.get(p.date)!;
-    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
-    const own = accepted.find((a) => a.date === p.date);
-    const findings = (
-      await verdictOf(
-        entry,
-        profiles.find((h) => h.date === p.date)!,
-        history,
-        entries,
-        compareOptions,
-        complete,
-        () => writeEntry(cacheDir, p.date, entry),
-      )
-    ).filter((f) => own === undefined || !own.metrics.includes(f.metric));
-    if (p === newest) {
-      newestFindings = findings;
-      newestHistory = history.slice(-options.maxDays);
-      historyDays = Math.min(history.length, options.maxDays);
-      break;
-    }
-    // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
-    const errors = entry.anomalies.filter((a) => a.severity === 'error');
-    const blocking = rowCountFirst(
-      findings.filter((f) => severityOf(f.kind, config) === 'error'),
-      (f) => f,
-    );
-    // A one-off is trained on; later days are judged as if it had not happened.
-    if (own?.oneOff === true) flagged.add(p.date);
-    if (blocking.length === 0 && errors.length === 0) continue;
-    flagged.add(p.date);
-    quarantined.push({
-      date: p.date,
-      file: p.file,
-      fingerprint: entry.fingerprint,
-      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, labelText))],
-      metrics: blocking.map((f) => f.metric),
-    });
-  }
+  const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
+    entries,
+    profiles,
+    accepted,
+    options: compareOptionsOf(config, accepted),
+    complete,
+    cacheDir,
+    config,
+  });
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date)!.profile.rows, config);
   await showFindingRows(
     anomalies,
@@ -334,6 +284,88 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     cached,
     computed,
   };
+}
+
+/** How partitions are compared with their history, from the config; `accepted`, the acceptances that hold. */
+function compareOptionsOf(config: CtConfig, accepted: readonly Acceptance[]): HistoryOptions {
+  const options = config.validation.history;
+  const clock = clockColumns(config.features, config.data.timezone);
+  return {
+    minDays: options.minDays,
+    maxDays: options.maxDays,
+    threshold: options.threshold,
+    maxRowDrop: options.maxRowDrop,
+    labelColumn: profiledLabel(config),
+    ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
+    labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
+    ...(clock === undefined ? {} : { clock }),
+    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
+    accepted: accepted.filter((a) => a.oneOff !== true),
+  };
+}
+
+/** What {@link judgeWindow} works from. */
+interface WindowJudging {
+  entries: ReadonlyMap<string, CacheEntry>;
+  /** Every needed partition's profile, oldest first. */
+  profiles: readonly PartitionProfile[];
+  accepted: readonly Acceptance[];
+  options: HistoryOptions;
+  complete: (profile: PartitionProfile) => Promise<PartitionProfile>;
+  cacheDir: string;
+  config: CtConfig;
+}
+
+/**
+ * Judges the window's partitions in date order, each against the days before it: an older
+ * one flagged is quarantined and left out of the history of those after it, as is one
+ * accepted as a one-off; the newest's findings, and the history they were judged against,
+ * are returned for the report.
+ */
+async function judgeWindow(
+  windowPartitions: readonly Partition[],
+  { entries, profiles, accepted, options, complete, cacheDir, config }: WindowJudging,
+): Promise<{ newestFindings: HistoryFinding[]; newestHistory: PartitionProfile[]; historyDays: number; quarantined: QuarantinedPartition[] }> {
+  const flagged = new Set<string>();
+  const quarantined: QuarantinedPartition[] = [];
+  const newest = windowPartitions.at(-1)!;
+  for (const p of windowPartitions) {
+    const entry = entries.get(p.date)!;
+    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+    const own = accepted.find((a) => a.date === p.date);
+    const findings = (
+      await verdictOf(
+        entry,
+        profiles.find((h) => h.date === p.date)!,
+        history,
+        entries,
+        options,
+        complete,
+        () => writeEntry(cacheDir, p.date, entry),
+      )
+    ).filter((f) => own === undefined || !own.metrics.includes(f.metric));
+    if (p === newest) {
+      return { newestFindings: findings, newestHistory: history.slice(-options.maxDays), historyDays: Math.min(history.length, options.maxDays), quarantined };
+    }
+    // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
+    const errors = entry.anomalies.filter((a) => a.severity === 'error');
+    const blocking = rowCountFirst(
+      findings.filter((f) => severityOf(f.kind, config) === 'error'),
+      (f) => f,
+    );
+    // A one-off is trained on; later days are judged as if it had not happened.
+    if (own?.oneOff === true) flagged.add(p.date);
+    if (blocking.length === 0 && errors.length === 0) continue;
+    flagged.add(p.date);
+    quarantined.push({
+      date: p.date,
+      file: p.file,
+      fingerprint: entry.fingerprint,
+      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text))],
+      metrics: blocking.map((f) => f.metric),
+    });
+  }
+  throw new Error('judgeWindow: the newest partition was not among the window partitions');
 }
 
 /** `items` with the row count's first (stable otherwise): the plainest sign of a partial or doubled upload. */
@@ -377,7 +409,7 @@ async function verdictOf(
   profile: PartitionProfile,
   history: readonly PartitionProfile[],
   entries: ReadonlyMap<string, CacheEntry>,
-  options: Parameters<typeof compareWithHistory>[2],
+  options: HistoryOptions,
   complete: (profile: PartitionProfile) => Promise<PartitionProfile>,
   save: () => void,
 ): Promise<HistoryFinding[]> {

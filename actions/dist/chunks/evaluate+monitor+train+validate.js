@@ -2652,60 +2652,15 @@ async function screenPartitions(input) {
   const profiles = needed.map(
     (p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date))
   );
-  const clock = clockColumns(config.features, config.data.timezone);
-  const compareOptions = {
-    minDays: options.minDays,
-    maxDays: options.maxDays,
-    threshold: options.threshold,
-    maxRowDrop: options.maxRowDrop,
-    labelColumn: profiledLabel(config),
-    ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
-    labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
-    ...clock === void 0 ? {} : { clock },
-    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
-    accepted: accepted.filter((a) => a.oneOff !== true)
-  };
-  const labelText = config.label.text;
-  const flagged = /* @__PURE__ */ new Set();
-  const quarantined = [];
-  let newestFindings = [];
-  let newestHistory = [];
-  let historyDays = 0;
-  for (const p of windowPartitions) {
-    const entry = entries.get(p.date);
-    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
-    const own = accepted.find((a) => a.date === p.date);
-    const findings = (await verdictOf(
-      entry,
-      profiles.find((h) => h.date === p.date),
-      history,
-      entries,
-      compareOptions,
-      complete,
-      () => writeEntry(cacheDir, p.date, entry)
-    )).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
-    if (p === newest) {
-      newestFindings = findings;
-      newestHistory = history.slice(-options.maxDays);
-      historyDays = Math.min(history.length, options.maxDays);
-      break;
-    }
-    const errors = entry.anomalies.filter((a) => a.severity === "error");
-    const blocking = rowCountFirst(
-      findings.filter((f) => severityOf(f.kind, config) === "error"),
-      (f) => f
-    );
-    if (own?.oneOff === true) flagged.add(p.date);
-    if (blocking.length === 0 && errors.length === 0) continue;
-    flagged.add(p.date);
-    quarantined.push({
-      date: p.date,
-      file: p.file,
-      fingerprint: entry.fingerprint,
-      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, labelText))],
-      metrics: blocking.map((f) => f.metric)
-    });
-  }
+  const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
+    entries,
+    profiles,
+    accepted,
+    options: compareOptionsOf(config, accepted),
+    complete,
+    cacheDir,
+    config
+  });
   const anomalies = findingAnomalies(newestFindings, newest, entries.get(newest.date).profile.rows, config);
   await showFindingRows(
     anomalies,
@@ -2745,6 +2700,60 @@ async function screenPartitions(input) {
     cached,
     computed
   };
+}
+function compareOptionsOf(config, accepted) {
+  const options = config.validation.history;
+  const clock = clockColumns(config.features, config.data.timezone);
+  return {
+    minDays: options.minDays,
+    maxDays: options.maxDays,
+    threshold: options.threshold,
+    maxRowDrop: options.maxRowDrop,
+    labelColumn: profiledLabel(config),
+    ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
+    labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
+    ...clock === void 0 ? {} : { clock },
+    // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
+    accepted: accepted.filter((a) => a.oneOff !== true)
+  };
+}
+async function judgeWindow(windowPartitions, { entries, profiles, accepted, options, complete, cacheDir, config }) {
+  const flagged = /* @__PURE__ */ new Set();
+  const quarantined = [];
+  const newest = windowPartitions.at(-1);
+  for (const p of windowPartitions) {
+    const entry = entries.get(p.date);
+    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+    const own = accepted.find((a) => a.date === p.date);
+    const findings = (await verdictOf(
+      entry,
+      profiles.find((h) => h.date === p.date),
+      history,
+      entries,
+      options,
+      complete,
+      () => writeEntry(cacheDir, p.date, entry)
+    )).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
+    if (p === newest) {
+      return { newestFindings: findings, newestHistory: history.slice(-options.maxDays), historyDays: Math.min(history.length, options.maxDays), quarantined };
+    }
+    const errors = entry.anomalies.filter((a) => a.severity === "error");
+    const blocking = rowCountFirst(
+      findings.filter((f) => severityOf(f.kind, config) === "error"),
+      (f) => f
+    );
+    if (own?.oneOff === true) flagged.add(p.date);
+    if (blocking.length === 0 && errors.length === 0) continue;
+    flagged.add(p.date);
+    quarantined.push({
+      date: p.date,
+      file: p.file,
+      fingerprint: entry.fingerprint,
+      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text))],
+      metrics: blocking.map((f) => f.metric)
+    });
+  }
+  throw new Error("judgeWindow: the newest partition was not among the window partitions");
 }
 function rowCountFirst(items, finding) {
   return [...items].sort((a, b) => Number(finding(b).kind === "partition_rows") - Number(finding(a).kind === "partition_rows"));

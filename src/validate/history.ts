@@ -60,6 +60,8 @@ export interface PartitionProfile {
   effects?: GroupEffects;
   /** The most the production model's score (`model.auc`) reaches by chance on the day's labels; not cached. */
   modelChance?: number;
+  /** The standard error of the production model's score from the day's labels alone (few positives: a wide one); not cached. */
+  modelNoise?: number;
 }
 
 /** Groups a relation keeps per categorical column at most (beyond, it is not measured). */
@@ -169,8 +171,23 @@ function relationSignal(eta2: number, groups: number, rows: number): number {
 
 /** A relation is broken when its signal falls below this (no relation to speak of) ... */
 export const BROKEN_SIGNAL = 3;
-/** ... on a day after every day of its history held it at least this strongly. */
+/** ... on a day after every day of its history held it at least this strongly ... */
 export const HELD_SIGNAL = 10;
+/**
+ * ... and this many of its own day-to-day spreads below them, on a log scale. A relation
+ * held by chance differences that wander (a machine kind's mean pressure, set by a few
+ * machines' drifting levels: signal 10 to 104 on 25 days) falls below 3 on a real day; one
+ * held by what the columns mean (a route's distance, a machine kind's speed) does not.
+ */
+const SIGNAL_SPREADS = 8;
+
+/** How far `value` fell below the signals of earlier days, in their robust spreads of log(signal). */
+function signalFall(value: number, earlier: readonly number[]): number {
+  const logs = earlier.map((v) => Math.log(Math.max(v, 1)));
+  const center = median(logs);
+  const spread = Math.max(1.4826 * median(logs.map((l) => Math.abs(l - center))), 0.05);
+  return (center - Math.log(Math.max(value, 1))) / spread;
+}
 
 /**
  * The production model's score that a model without skill gets (ranking at random for AUC,
@@ -964,7 +981,9 @@ function judge(
     const deviations = points.map((p) => p.metrics[metric]! - centerOf(p.weekday, p.metrics[metric]).center);
     const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
-    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
+    // A model's score on the newest day also wanders by its own sampling noise: a day of few positives says little.
+    const noise = metric.startsWith('model.') ? (newest.modelNoise ?? 0) : 0;
+    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows), noise);
     const score = (value - center) / spread;
     const low = Math.min(...values);
     const high = Math.max(...values);
@@ -978,7 +997,7 @@ function judge(
     const chance = CHANCE[metric];
     const chanceLimit = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const bad = metric.endsWith('.signal')
-      ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL
+      ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
         (direction !== 'up' && score <= -threshold && value < low && beyondTail(value - center)) ||
         (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||

@@ -96,7 +96,7 @@ interface CacheEntry {
   profile: ProfileSummary;
   anomalies: Anomaly[];
   /** The production model's score per version; `chance`, the most a model without skill scores on the day's labels (AUC). */
-  scores: Record<string, { metric: string; value: number; rows: number; chance?: number }>;
+  scores: Record<string, { metric: string; value: number; rows: number; chance?: number; noise?: number }>;
   /** The partition's most misaligned-looking stretch of labels, per production model version ('' without one). */
   alignment?: Record<string, LocatedMisalignment | null>;
   /** The partition's findings against its history, kept by a hash of everything they depend on. */
@@ -232,10 +232,8 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable
     ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir)
-    : { metric: '', values: new Map<string, number>(), chances: new Map<string, number>() };
-  const profiles = needed.map((p) =>
-    withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date)),
-  );
+    : { metric: '', values: new Map<string, number>(), days: new Map<string, DayScore>() };
+  const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
     profiles,
@@ -793,11 +791,11 @@ async function modelScores(
   newest: Partition,
   predictNewest: (() => Promise<DayPredictions>) | null,
   cacheDir: string,
-): Promise<{ metric: string; values: Map<string, number>; chances: Map<string, number> }> {
+): Promise<{ metric: string; values: Map<string, number>; days: Map<string, DayScore> }> {
   const out = new Map<string, number>();
-  const chances = new Map<string, number>();
+  const scores = new Map<string, DayScore>();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out, chances };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out, days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
@@ -805,9 +803,9 @@ async function modelScores(
     const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
     out.set(p.date, score.value);
-    if (score.chance !== undefined) chances.set(p.date, score.chance);
+    scores.set(p.date, score);
   }
-  return { metric, values: out, chances };
+  return { metric, values: out, days: scores };
 }
 
 /**
@@ -821,11 +819,11 @@ async function cachedScore(
   key: string,
   metric: string,
   cacheDir: string,
-  compute: () => Promise<{ value: number; rows: number; chance?: number } | null>,
+  compute: () => Promise<Omit<CacheEntry['scores'][string], 'metric'> | null>,
 ): Promise<CacheEntry['scores'][string] | null> {
   const kept = entry.scores[key];
-  // A score kept before chance was recorded is computed again: the newest day's is judged by it.
-  if (kept !== undefined && kept.metric === metric && (metric !== 'auc' || kept.chance !== undefined)) return kept;
+  // A score kept before its chance and noise were recorded is computed again: the newest day's is judged by them.
+  if (kept !== undefined && kept.metric === metric && kept.noise !== undefined && (metric !== 'auc' || kept.chance !== undefined)) return kept;
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
@@ -839,7 +837,7 @@ async function scoreDay(
   production: ScreeningModel,
   config: CtConfig,
   metric: string,
-): Promise<{ value: number; rows: number; chance?: number } | null> {
+): Promise<Omit<CacheEntry['scores'][string], 'metric'> | null> {
   try {
     const { labels, preds, width } = await predict();
     const scored = scoreRows(production.preprocessing.task, labels, preds, {
@@ -849,7 +847,8 @@ async function scoreDay(
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
     if (typeof value !== 'number') return null;
-    return metric === 'auc' ? { value, rows: scored.labels.length, chance: aucChance(scored.labels) } : { value, rows: scored.labels.length };
+    const noise = scoreNoise(metric, value, scored.labels);
+    return { value, rows: scored.labels.length, noise, ...(metric === 'auc' ? { chance: aucChance(scored.labels) } : {}) };
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;
@@ -1025,8 +1024,40 @@ export function aucChance(labels: ArrayLike<number>): number {
   return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
 }
 
-/** A profile with the production model's score on the day as one more metric (`model.<metric>`), and what chance scores there. */
-function withScore(profile: PartitionProfile, metric: string, score: number | undefined, chance: number | undefined): PartitionProfile {
+/**
+ * The standard error of a day's score from its labels alone: what the score of the same model
+ * would wander by on another sample of such a day. AUC by Hanley and McNeil's formula (a day
+ * of one positive row puts it near 0.2; flights' 3,000 late flights of 17,000, 0.006);
+ * accuracy as a proportion; RMSE as sqrt(1 / 2n) of itself; 0 where none is known.
+ */
+export function scoreNoise(metric: string, value: number, labels: ArrayLike<number>): number {
+  const n = labels.length;
+  if (n === 0) return 0;
+  if (metric === 'auc') {
+    let positives = 0;
+    for (let i = 0; i < n; i++) if (labels[i] === 1) positives++;
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0) return 0;
+    const a = Math.min(Math.max(value, 0), 1);
+    const q1 = a / (2 - a);
+    const q2 = (2 * a * a) / (1 + a);
+    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
+  }
+  if (metric === 'accuracy') return Math.sqrt((value * (1 - value)) / n);
+  if (metric === 'rmse') return value / Math.sqrt(2 * n);
+  return 0;
+}
+
+/** The production model's score on a day, what chance scores there, and the score's own sampling noise. */
+type DayScore = Pick<CacheEntry['scores'][string], 'value' | 'chance' | 'noise'>;
+
+/** A profile with the production model's score on the day as one more metric (`model.<metric>`), what chance scores there, and its noise. */
+function withScore(profile: PartitionProfile, metric: string, score: DayScore | undefined): PartitionProfile {
   if (score === undefined) return profile;
-  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score }, ...(chance === undefined ? {} : { modelChance: chance }) };
+  return {
+    ...profile,
+    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
+    ...(score.chance === undefined ? {} : { modelChance: score.chance }),
+    ...(score.noise === undefined ? {} : { modelNoise: score.noise }),
+  };
 }

@@ -20,7 +20,7 @@ import {
   weekdayOf,
 } from '../../src/validate/history.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
-import { aucChance } from '../../src/validate/screening.js';
+import { aucChance, scoreNoise } from '../../src/validate/screening.js';
 import type { Column } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
@@ -187,6 +187,29 @@ describe('compareWithHistory', () => {
     // A weaker model's bad day is not broken labels: 0.56 is within chance, but not far below days of 0.62 to 0.70.
     const weak = h.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.66 + Math.sin(i) * 0.04 } }));
     expect(compareWithHistory({ ...day(28, { score: 0.56 }), modelChance: 0.567 }, weak, options).some((f) => f.metric === 'model.auc')).toBe(false);
+  });
+
+  test("a score's fall within its own noise on the day's few positives is not an error; the same fall on many is", () => {
+    // Machines failing a few times a week: AUC 0.985 to 0.995 on earlier days; a day with one failing row scores 0.8.
+    const h = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.99 + Math.sin(i) * 0.005 } }));
+    const labels = (n: number, positives: number): number[] => Array.from({ length: n }, (_, i) => (i < positives ? 1 : 0));
+    const judged = (positives: number): boolean =>
+      compareWithHistory({ ...day(28, { score: 0.8 }), modelNoise: scoreNoise('auc', 0.8, labels(2_400, positives)) }, h, options).some(
+        (f) => f.metric === 'model.auc',
+      );
+    expect(judged(1)).toBe(false);
+    expect(judged(600)).toBe(true);
+  });
+
+  test("a score's noise: Hanley and McNeil's for AUC, a proportion's for accuracy, RMSE's own", () => {
+    const labels = (n: number, positives: number): number[] => Array.from({ length: n }, (_, i) => (i < positives ? 1 : 0));
+    // AUC 0.5 with 1 of 2 rows positive: sqrt(0.25 / 1); many rows make it small.
+    expect(scoreNoise('auc', 0.5, labels(2, 1))).toBeCloseTo(0.5, 6);
+    expect(scoreNoise('auc', 0.69, labels(17_000, 3_000))).toBeCloseTo(0.0055, 3);
+    expect(scoreNoise('auc', 0.86, labels(2_400, 1))).toBeGreaterThan(0.2);
+    expect(scoreNoise('auc', 0.9, labels(100, 0))).toBe(0);
+    expect(scoreNoise('accuracy', 0.9, labels(900, 0))).toBeCloseTo(0.01, 6);
+    expect(scoreNoise('rmse', 2, labels(200, 0))).toBeCloseTo(0.1, 6);
   });
 
   test("chance for AUC: two standard errors above 0.5 for the day's positives and negatives", () => {
@@ -429,6 +452,14 @@ describe('small partitions', () => {
     };
   };
   const shop = Array.from({ length: 35 }, (_, i) => shopDay(i));
+
+  test('a relation held by chance differences that wander is not gone when it falls below 3; a steady one is', () => {
+    // pressure by machine kind: every day above 10, but wandering 10 to 100; fee by plan: 5,000 every day.
+    const wandering = shop.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'pressure|kind.signal': 10 * 10 ** (0.5 + 0.5 * Math.sin(i * 1.7)) } }));
+    const newest = { ...shopDay(35), metrics: { ...shopDay(35).metrics, 'pressure|kind.signal': 1.5, 'fee|plan.signal': 1.5 } };
+    const gone = compareWithHistory(newest, wandering, options).filter((f) => f.metric.endsWith('.signal'));
+    expect(gone.map((f) => f.metric)).toEqual(['fee|plan.signal']);
+  });
 
   test('the third Saturday is judged against the two before it: fewer rows than any earlier day, and no partial upload', () => {
     const saturday = Array.from({ length: 7 }, (_, k) => 14 + k).find((i) => weekdayOf(dateOf(i)) === 6)!;

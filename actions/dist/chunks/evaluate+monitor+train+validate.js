@@ -1521,6 +1521,13 @@ function relationSignal(eta2, groups, rows) {
 }
 var BROKEN_SIGNAL = 3;
 var HELD_SIGNAL = 10;
+var SIGNAL_SPREADS = 8;
+function signalFall(value, earlier) {
+  const logs = earlier.map((v) => Math.log(Math.max(v, 1)));
+  const center = median(logs);
+  const spread = Math.max(1.4826 * median(logs.map((l) => Math.abs(l - center))), 0.05);
+  return (center - Math.log(Math.max(value, 1))) / spread;
+}
 var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
 var CHANCE_SPREADS = 5;
@@ -1957,7 +1964,8 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const deviations = points.map((p) => p.metrics[metric] - centerOf(p.weekday, p.metrics[metric]).center);
     const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
-    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows));
+    const noise = metric.startsWith("model.") ? newest.modelNoise ?? 0 : 0;
+    const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows), noise);
     const score = (value - center) / spread;
     const low = Math.min(...values);
     const high = Math.max(...values);
@@ -1968,7 +1976,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const beyondTail = heavyTailTest(deviations, spread * threshold);
     const chance = CHANCE[metric];
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low && beyondTail(value - center) || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high && beyondTail(value - center);
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low && beyondTail(value - center) || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high && beyondTail(value - center);
     if (!bad) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
@@ -2648,10 +2656,8 @@ async function screenPartitions(input) {
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map(), chances: /* @__PURE__ */ new Map() };
-  const profiles = needed.map(
-    (p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.values.get(p.date), scored.chances.get(p.date))
-  );
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map(), days: /* @__PURE__ */ new Map() };
+  const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
     profiles,
@@ -3048,9 +3054,9 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
 }
 async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
   const out = /* @__PURE__ */ new Map();
-  const chances = /* @__PURE__ */ new Map();
+  const scores = /* @__PURE__ */ new Map();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out, chances };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out, days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
@@ -3058,13 +3064,13 @@ async function modelScores(input, needed, entries, newest, predictNewest, cacheD
     const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
     out.set(p.date, score.value);
-    if (score.chance !== void 0) chances.set(p.date, score.chance);
+    scores.set(p.date, score);
   }
-  return { metric, values: out, chances };
+  return { metric, values: out, days: scores };
 }
 async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   const kept = entry.scores[key];
-  if (kept !== void 0 && kept.metric === metric && (metric !== "auc" || kept.chance !== void 0)) return kept;
+  if (kept !== void 0 && kept.metric === metric && kept.noise !== void 0 && (metric !== "auc" || kept.chance !== void 0)) return kept;
   const value = await compute();
   if (value === null) return null;
   entry.scores[key] = { metric, ...value };
@@ -3081,7 +3087,8 @@ async function scoreDay(predict, production, config, metric) {
     });
     const value = weightedMetrics(scored, null, [metric])[metric];
     if (typeof value !== "number") return null;
-    return metric === "auc" ? { value, rows: scored.labels.length, chance: aucChance(scored.labels) } : { value, rows: scored.labels.length };
+    const noise = scoreNoise(metric, value, scored.labels);
+    return { value, rows: scored.labels.length, noise, ...metric === "auc" ? { chance: aucChance(scored.labels) } : {} };
   } catch (error) {
     if (error instanceof UserError) return null;
     throw error;
@@ -3189,9 +3196,31 @@ function aucChance(labels) {
   if (positives === 0 || negatives === 0) return 0.5;
   return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
 }
-function withScore(profile, metric, score, chance) {
+function scoreNoise(metric, value, labels) {
+  const n = labels.length;
+  if (n === 0) return 0;
+  if (metric === "auc") {
+    let positives = 0;
+    for (let i = 0; i < n; i++) if (labels[i] === 1) positives++;
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0) return 0;
+    const a = Math.min(Math.max(value, 0), 1);
+    const q1 = a / (2 - a);
+    const q2 = 2 * a * a / (1 + a);
+    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
+  }
+  if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
+  if (metric === "rmse") return value / Math.sqrt(2 * n);
+  return 0;
+}
+function withScore(profile, metric, score) {
   if (score === void 0) return profile;
-  return { ...profile, metrics: { ...profile.metrics, [`model.${metric}`]: score }, ...chance === void 0 ? {} : { modelChance: chance } };
+  return {
+    ...profile,
+    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
+    ...score.chance === void 0 ? {} : { modelChance: score.chance },
+    ...score.noise === void 0 ? {} : { modelNoise: score.noise }
+  };
 }
 
 // src/pipeline/validate.ts

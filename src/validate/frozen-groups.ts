@@ -168,11 +168,8 @@ export function frozenGroups(own: { date: string; frozenGroups?: FrozenGroupsPro
   const out: FrozenGroup[] = [];
   for (const [relation, groups] of Object.entries(own.frozenGroups?.frozen ?? {})) {
     for (const [group, [rows, value]] of Object.entries(groups)) {
-      const pooled = pool.get(groupKey(relation, group));
-      if (pooled === undefined) continue;
-      const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
-      const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
-      if (days >= MIN_POOL_DAYS && frozenBefore === 0) out.push({ relation, group, rows, value, days });
+      const days = variedDays(pool, relation, group, own.date);
+      if (days !== null) out.push({ relation, group, rows, value, days });
     }
   }
   return out.sort((a, b) => b.rows - a.rows);
@@ -211,11 +208,19 @@ export function stuckGroups(own: { date: string; frozenGroups?: FrozenGroupsProf
 /** Whether `stuck`'s group varied on every pooled day of `relation` and is not among its frozen columns today. */
 function variedHere(relation: string, stuck: StuckGroup, own: { date: string }, pool: FrozenGroupPool): boolean {
   if (stuck.values.some((v) => joinColumns('|', v.column, stuck.grouping) === relation)) return false;
-  const pooled = pool.get(groupKey(relation, stuck.group));
-  if (pooled === undefined) return false;
-  const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
-  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
-  return days >= MIN_POOL_DAYS && frozenBefore === 0;
+  return variedDays(pool, relation, stuck.group, own.date) !== null;
+}
+
+/**
+ * The pooled days other than `date` that `group` of `relation` varied on, when it did on at
+ * least `MIN_POOL_DAYS` of them and was never one value; otherwise null.
+ */
+function variedDays(pool: FrozenGroupPool, relation: string, group: string, date: string): number | null {
+  const pooled = pool.get(groupKey(relation, group));
+  if (pooled === undefined) return null;
+  const days = pooled.varied.size - (pooled.varied.has(date) ? 1 : 0);
+  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(date) ? 1 : 0);
+  return days >= MIN_POOL_DAYS && frozenBefore === 0 ? days : null;
 }
 
 /**

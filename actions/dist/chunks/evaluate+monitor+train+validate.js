@@ -982,11 +982,8 @@ function frozenGroups(own, pool) {
   const out = [];
   for (const [relation, groups] of Object.entries(own.frozenGroups?.frozen ?? {})) {
     for (const [group, [rows, value]] of Object.entries(groups)) {
-      const pooled = pool.get(groupKey2(relation, group));
-      if (pooled === void 0) continue;
-      const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
-      const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
-      if (days >= MIN_POOL_DAYS3 && frozenBefore === 0) out.push({ relation, group, rows, value, days });
+      const days = variedDays(pool, relation, group, own.date);
+      if (days !== null) out.push({ relation, group, rows, value, days });
     }
   }
   return out.sort((a, b) => b.rows - a.rows);
@@ -1007,11 +1004,14 @@ function stuckGroups(own, pool) {
 }
 function variedHere(relation, stuck, own, pool) {
   if (stuck.values.some((v) => joinColumns("|", v.column, stuck.grouping) === relation)) return false;
-  const pooled = pool.get(groupKey2(relation, stuck.group));
-  if (pooled === void 0) return false;
-  const days = pooled.varied.size - (pooled.varied.has(own.date) ? 1 : 0);
-  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(own.date) ? 1 : 0);
-  return days >= MIN_POOL_DAYS3 && frozenBefore === 0;
+  return variedDays(pool, relation, stuck.group, own.date) !== null;
+}
+function variedDays(pool, relation, group, date) {
+  const pooled = pool.get(groupKey2(relation, group));
+  if (pooled === void 0) return null;
+  const days = pooled.varied.size - (pooled.varied.has(date) ? 1 : 0);
+  const frozenBefore = pooled.frozen.size - (pooled.frozen.has(date) ? 1 : 0);
+  return days >= MIN_POOL_DAYS3 && frozenBefore === 0 ? days : null;
 }
 function frozenGroupMetrics(own, pool) {
   const out = {};

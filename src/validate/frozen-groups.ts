@@ -187,10 +187,14 @@ export interface StuckGroup {
   days: number;
 }
 
-/** The groups of `own` stuck whole against `pool` (see the module's note), largest first. */
-export function stuckGroups(own: { date: string; frozenGroups?: FrozenGroupsProfile }, pool: FrozenGroupPool): StuckGroup[] {
+/** The groups of `own` stuck whole against `pool` (see the module's note), largest first; `frozen`, its frozen groups if known. */
+export function stuckGroups(
+  own: { date: string; frozenGroups?: FrozenGroupsProfile },
+  pool: FrozenGroupPool,
+  frozen: readonly FrozenGroup[] = frozenGroups(own, pool),
+): StuckGroup[] {
   const byGroup = new Map<string, StuckGroup>();
-  for (const f of frozenGroups(own, pool)) {
+  for (const f of frozen) {
     const [column, grouping] = columnNames(f.relation) as [string, string];
     const key = groupKey(grouping, f.group);
     const stuck = byGroup.get(key) ?? { grouping, group: f.group, rows: 0, values: [], days: f.days };
@@ -230,12 +234,13 @@ function variedDays(pool: FrozenGroupPool, relation: string, group: string, date
 export function frozenGroupMetrics(own: { date: string; rows: number; frozenGroups?: FrozenGroupsProfile }, pool: FrozenGroupPool): Record<string, number> {
   const out: Record<string, number> = {};
   if (own.frozenGroups === undefined || own.rows === 0 || pool.size === 0) return out;
+  const found = frozenGroups(own, pool);
   const frozen = new Map<string, number>();
-  for (const f of frozenGroups(own, pool)) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
+  for (const f of found) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
   for (const relation of Object.keys(own.frozenGroups.varied)) out[`${relation}.frozenShare`] = (frozen.get(relation) ?? 0) / own.rows;
   const groupings = new Set(Object.keys(own.frozenGroups.varied).map((relation) => columnNames(relation)[1]!));
   const stuck = new Map<string, number>();
-  for (const s of stuckGroups(own, pool)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
+  for (const s of stuckGroups(own, pool, found)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
   for (const g of groupings) out[`${g}.stuckShare`] = (stuck.get(g) ?? 0) / own.rows;
   return out;
 }

@@ -230,9 +230,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const readNewest = readOnce(newest, config);
   // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable
-    ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir)
-    : { metric: '', values: new Map<string, number>(), days: new Map<string, DayScore>() };
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', days: new Map<string, DayScore>() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
@@ -253,7 +251,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     readNewest,
     config,
   );
-  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.values, cacheDir)));
+  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.days, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
   const noData = new Set(acceptances.flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
@@ -326,25 +324,25 @@ async function judgeWindow(
 ): Promise<{ newestFindings: HistoryFinding[]; newestHistory: PartitionProfile[]; historyDays: number; quarantined: QuarantinedPartition[] }> {
   const flagged = new Set<string>();
   const quarantined: QuarantinedPartition[] = [];
-  const newest = windowPartitions.at(-1)!;
-  for (const p of windowPartitions) {
+  const historyOf = (p: Partition): PartitionProfile[] => profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+  // A partition's findings against `history`, less those of the statistics a person accepted.
+  const findingsOf = async (p: Partition, history: readonly PartitionProfile[]): Promise<HistoryFinding[]> => {
     const entry = entries.get(p.date)!;
-    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
     const own = accepted.find((a) => a.date === p.date);
-    const findings = (
-      await verdictOf(
-        entry,
-        profiles.find((h) => h.date === p.date)!,
-        history,
-        entries,
-        options,
-        complete,
-        () => writeEntry(cacheDir, p.date, entry),
-      )
-    ).filter((f) => own === undefined || !own.metrics.includes(f.metric));
-    if (p === newest) {
-      return { newestFindings: findings, newestHistory: history.slice(-options.maxDays), historyDays: Math.min(history.length, options.maxDays), quarantined };
-    }
+    const findings = await verdictOf(
+      entry,
+      profiles.find((h) => h.date === p.date)!,
+      history,
+      entries,
+      options,
+      complete,
+      () => writeEntry(cacheDir, p.date, entry),
+    );
+    return findings.filter((f) => own === undefined || !own.metrics.includes(f.metric));
+  };
+  for (const p of windowPartitions.slice(0, -1)) {
+    const entry = entries.get(p.date)!;
+    const findings = await findingsOf(p, historyOf(p));
     // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
     const errors = entry.anomalies.filter((a) => a.severity === 'error');
     const blocking = rowCountFirst(
@@ -352,7 +350,7 @@ async function judgeWindow(
       (f) => f,
     );
     // A one-off is trained on; later days are judged as if it had not happened.
-    if (own?.oneOff === true) flagged.add(p.date);
+    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -363,7 +361,14 @@ async function judgeWindow(
       metrics: blocking.map((f) => f.metric),
     });
   }
-  throw new Error('judgeWindow: the newest partition was not among the window partitions');
+  const newest = windowPartitions.at(-1)!;
+  const history = historyOf(newest);
+  return {
+    newestFindings: await findingsOf(newest, history),
+    newestHistory: history.slice(-options.maxDays),
+    historyDays: Math.min(history.length, options.maxDays),
+    quarantined,
+  };
 }
 
 /** `items` with the row count's first (stable otherwise): the plainest sign of a partial or doubled upload. */
@@ -791,21 +796,19 @@ async function modelScores(
   newest: Partition,
   predictNewest: (() => Promise<DayPredictions>) | null,
   cacheDir: string,
-): Promise<{ metric: string; values: Map<string, number>; days: Map<string, DayScore> }> {
-  const out = new Map<string, number>();
+): Promise<{ metric: string; days: Map<string, DayScore> }> {
   const scores = new Map<string, DayScore>();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', values: out, days: scores };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
     const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
-    out.set(p.date, score.value);
     scores.set(p.date, score);
   }
-  return { metric, values: out, days: scores };
+  return { metric, days: scores };
 }
 
 /**
@@ -865,12 +868,12 @@ async function exchangeAnomalies(
   newest: Partition,
   readNewest: () => Promise<Table>,
   entry: CacheEntry,
-  scores: ReadonlyMap<string, number>,
+  scores: ReadonlyMap<string, DayScore>,
   cacheDir: string,
 ): Promise<Anomaly[]> {
   const { production, config } = input;
-  const asDelivered = scores.get(newest.date);
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, value]) => value);
+  const asDelivered = scores.get(newest.date)?.value;
+  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
   if (production === null || asDelivered === undefined || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
@@ -1017,8 +1020,7 @@ async function productionPredictions(predict: () => Promise<DayPredictions>, cla
  * 15,000 rows, 0.51. Only a binary task's headline metric is AUC; a day of one class: 0.5.
  */
 export function aucChance(labels: ArrayLike<number>): number {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  const positives = positivesOf(labels);
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) return 0.5;
   return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
@@ -1034,8 +1036,7 @@ export function scoreNoise(metric: string, value: number, labels: ArrayLike<numb
   const n = labels.length;
   if (n === 0) return 0;
   if (metric === 'auc') {
-    let positives = 0;
-    for (let i = 0; i < n; i++) if (labels[i] === 1) positives++;
+    const positives = positivesOf(labels);
     const negatives = n - positives;
     if (positives === 0 || negatives === 0) return 0;
     const a = Math.min(Math.max(value, 0), 1);
@@ -1046,6 +1047,13 @@ export function scoreNoise(metric: string, value: number, labels: ArrayLike<numb
   if (metric === 'accuracy') return Math.sqrt((value * (1 - value)) / n);
   if (metric === 'rmse') return value / Math.sqrt(2 * n);
   return 0;
+}
+
+/** The rows of binary `labels` that are 1. */
+function positivesOf(labels: ArrayLike<number>): number {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  return positives;
 }
 
 /** The production model's score on a day, what chance scores there, and the score's own sampling noise. */

@@ -35,14 +35,21 @@ describe('pull request text', () => {
     expect(headlineDelta({ ...e, deltas: {} })).toBe('first model, auc 0.6841');
   });
 
-  it('the validation section names every partition left out of the training window, and why', () => {
-    const v = {
+  /** A passed validation of 2001-03-02 with `fields` over it. */
+  const passed = (fields: Partial<ValidationResult>): ValidationResult =>
+    ({
       ok: true,
       rows: 214_895,
       fingerprint: 'sha256:0123456789abcdef0123456789',
       files: ['data/flights/2001-03-02.parquet'],
       anomalies: [],
       drift: null,
+      quarantined: [],
+      ...fields,
+    }) as unknown as ValidationResult;
+
+  it('the validation section names every partition left out of the training window, and why', () => {
+    const v = passed({
       quarantined: [
         {
           date: '2001-03-01',
@@ -52,7 +59,7 @@ describe('pull request text', () => {
           metrics: ['rows'],
         },
       ],
-    } as unknown as ValidationResult;
+    });
     const text = validationSummary(v).join('\n');
     expect(text).toContain('passed with 0 error and 0 warning anomalies');
     expect(text).toMatch(/\*\*Left out of the training window\*\*[^\n]*ct validate --accept <day>/);
@@ -61,19 +68,12 @@ describe('pull request text', () => {
   });
 
   it("the validation section shows each acceptance that held: a person's word over the history's", () => {
-    const v = {
-      ok: true,
-      rows: 214_895,
-      fingerprint: 'sha256:0123456789abcdef0123456789',
-      files: ['data/flights/2001-03-02.parquet'],
-      anomalies: [],
-      drift: null,
-      quarantined: [],
+    const v = passed({
       accepted: [
         { date: '2001-02-20', fingerprint: 'sha256:a', metrics: ['rows'], reason: 'new schedule: the hub moved to DEN' },
         { date: '2001-03-01', fingerprint: 'sha256:b', metrics: ['rows', 'delay.mean'], reason: 'a snowstorm', oneOff: true },
       ],
-    } as unknown as ValidationResult;
+    });
     const text = validationSummary(v).join('\n');
     expect(text).toContain(
       "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):\n\n" +

@@ -988,9 +988,9 @@ function frozenGroups(own, pool) {
   }
   return out.sort((a, b) => b.rows - a.rows);
 }
-function stuckGroups(own, pool) {
+function stuckGroups(own, pool, frozen = frozenGroups(own, pool)) {
   const byGroup = /* @__PURE__ */ new Map();
-  for (const f of frozenGroups(own, pool)) {
+  for (const f of frozen) {
     const [column, grouping] = columnNames(f.relation);
     const key = groupKey2(grouping, f.group);
     const stuck = byGroup.get(key) ?? { grouping, group: f.group, rows: 0, values: [], days: f.days };
@@ -1016,12 +1016,13 @@ function variedDays(pool, relation, group, date) {
 function frozenGroupMetrics(own, pool) {
   const out = {};
   if (own.frozenGroups === void 0 || own.rows === 0 || pool.size === 0) return out;
+  const found = frozenGroups(own, pool);
   const frozen = /* @__PURE__ */ new Map();
-  for (const f of frozenGroups(own, pool)) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
+  for (const f of found) frozen.set(f.relation, (frozen.get(f.relation) ?? 0) + f.rows);
   for (const relation of Object.keys(own.frozenGroups.varied)) out[`${relation}.frozenShare`] = (frozen.get(relation) ?? 0) / own.rows;
   const groupings = new Set(Object.keys(own.frozenGroups.varied).map((relation) => columnNames(relation)[1]));
   const stuck = /* @__PURE__ */ new Map();
-  for (const s of stuckGroups(own, pool)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
+  for (const s of stuckGroups(own, pool, found)) stuck.set(s.grouping, (stuck.get(s.grouping) ?? 0) + s.rows);
   for (const g of groupings) out[`${g}.stuckShare`] = (stuck.get(g) ?? 0) / own.rows;
   return out;
 }
@@ -2656,7 +2657,7 @@ async function screenPartitions(input) {
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest, config);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", values: /* @__PURE__ */ new Map(), days: /* @__PURE__ */ new Map() };
+  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", days: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
@@ -2677,7 +2678,7 @@ async function screenPartitions(input) {
     readNewest,
     config
   );
-  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.values, cacheDir));
+  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.days, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
   const noData = new Set(acceptances.flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
@@ -2726,29 +2727,30 @@ function compareOptionsOf(config, accepted) {
 async function judgeWindow(windowPartitions, { entries, profiles, accepted, options, complete, cacheDir, config }) {
   const flagged = /* @__PURE__ */ new Set();
   const quarantined = [];
-  const newest = windowPartitions.at(-1);
-  for (const p of windowPartitions) {
+  const historyOf = (p) => profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
+  const findingsOf = async (p, history2) => {
     const entry = entries.get(p.date);
-    const history = profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
     const own = accepted.find((a) => a.date === p.date);
-    const findings = (await verdictOf(
+    const findings = await verdictOf(
       entry,
       profiles.find((h) => h.date === p.date),
-      history,
+      history2,
       entries,
       options,
       complete,
       () => writeEntry(cacheDir, p.date, entry)
-    )).filter((f) => own === void 0 || !own.metrics.includes(f.metric));
-    if (p === newest) {
-      return { newestFindings: findings, newestHistory: history.slice(-options.maxDays), historyDays: Math.min(history.length, options.maxDays), quarantined };
-    }
+    );
+    return findings.filter((f) => own === void 0 || !own.metrics.includes(f.metric));
+  };
+  for (const p of windowPartitions.slice(0, -1)) {
+    const entry = entries.get(p.date);
+    const findings = await findingsOf(p, historyOf(p));
     const errors = entry.anomalies.filter((a) => a.severity === "error");
     const blocking = rowCountFirst(
       findings.filter((f) => severityOf(f.kind, config) === "error"),
       (f) => f
     );
-    if (own?.oneOff === true) flagged.add(p.date);
+    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
     if (blocking.length === 0 && errors.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
@@ -2759,7 +2761,14 @@ async function judgeWindow(windowPartitions, { entries, profiles, accepted, opti
       metrics: blocking.map((f) => f.metric)
     });
   }
-  throw new Error("judgeWindow: the newest partition was not among the window partitions");
+  const newest = windowPartitions.at(-1);
+  const history = historyOf(newest);
+  return {
+    newestFindings: await findingsOf(newest, history),
+    newestHistory: history.slice(-options.maxDays),
+    historyDays: Math.min(history.length, options.maxDays),
+    quarantined
+  };
 }
 function rowCountFirst(items, finding) {
   return [...items].sort((a, b) => Number(finding(b).kind === "partition_rows") - Number(finding(a).kind === "partition_rows"));
@@ -3053,20 +3062,18 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   );
 }
 async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
-  const out = /* @__PURE__ */ new Map();
   const scores = /* @__PURE__ */ new Map();
   const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", values: out, days: scores };
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
   const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
     const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
     if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
-    out.set(p.date, score.value);
     scores.set(p.date, score);
   }
-  return { metric, values: out, days: scores };
+  return { metric, days: scores };
 }
 async function cachedScore(p, entry, key, metric, cacheDir, compute) {
   const kept = entry.scores[key];
@@ -3096,8 +3103,8 @@ async function scoreDay(predict, production, config, metric) {
 }
 async function exchangeAnomalies(input, newest, readNewest, entry, scores, cacheDir) {
   const { production, config } = input;
-  const asDelivered = scores.get(newest.date);
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, value]) => value);
+  const asDelivered = scores.get(newest.date)?.value;
+  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
   if (production === null || asDelivered === void 0 || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
@@ -3190,8 +3197,7 @@ async function productionPredictions(predict, classIndex) {
   }
 }
 function aucChance(labels) {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  const positives = positivesOf(labels);
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) return 0.5;
   return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
@@ -3200,8 +3206,7 @@ function scoreNoise(metric, value, labels) {
   const n = labels.length;
   if (n === 0) return 0;
   if (metric === "auc") {
-    let positives = 0;
-    for (let i = 0; i < n; i++) if (labels[i] === 1) positives++;
+    const positives = positivesOf(labels);
     const negatives = n - positives;
     if (positives === 0 || negatives === 0) return 0;
     const a = Math.min(Math.max(value, 0), 1);
@@ -3212,6 +3217,11 @@ function scoreNoise(metric, value, labels) {
   if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
   if (metric === "rmse") return value / Math.sqrt(2 * n);
   return 0;
+}
+function positivesOf(labels) {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  return positives;
 }
 function withScore(profile, metric, score) {
   if (score === void 0) return profile;

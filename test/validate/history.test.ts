@@ -479,6 +479,26 @@ describe('small partitions', () => {
     expect(compareWithHistory(shopDay(35, { eta2: 0.6 }), shop, options)).toEqual([]);
   });
 
+  test('a defect no row of any earlier day had is an error from 8 rows of a small day; one earlier days had needs 48 or so', () => {
+    // Sessions of exactly 0 minutes: none in 35 days of 170 to 320 rows, then 20 of a Wednesday's 221.
+    const zeroShare = (shares: (i: number) => number): PartitionProfile[] =>
+      shop.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'minutes.zeroShare': shares(i) } }));
+    const wednesday = Array.from({ length: 7 }, (_, k) => 35 + k).find((i) => weekdayOf(dateOf(i)) === 3)!;
+    const withZeros = (rows: number): PartitionProfile => {
+      const p = shopDay(wednesday, { rows: 221 });
+      return { ...p, metrics: { ...p.metrics, 'minutes.zeroShare': rows / 221 } };
+    };
+    const found = (h: PartitionProfile[], rows: number): string[] => compareWithHistory(withZeros(rows), h, options).map((f) => f.metric);
+    const never = zeroShare(() => 0);
+    expect(found(never, 20)).toEqual(['minutes.zeroShare']);
+    expect(found(never, 8)).toEqual(['minutes.zeroShare']);
+    expect(found(never, 7)).toEqual([]);
+    // A column that had a zero now and then (one day in five, one row) allows chance three rows of spread.
+    const sometimes = zeroShare((i) => (i % 5 === 0 ? 1 / shop[i]!.rows : 0));
+    expect(found(sometimes, 20)).toEqual([]);
+    expect(found(sometimes, 50)).toEqual(['minutes.zeroShare']);
+  });
+
   test('one that held is: a fee no longer follows its plan', () => {
     expect(compareWithHistory({ ...shopDay(35), metrics: { ...shopDay(35).metrics, 'fee|plan.eta2': 0.5 } }, shop, options).map((f) => f.metric)).toEqual([
       'fee|plan.eta2',

@@ -1682,12 +1682,13 @@ function isModelError(metric) {
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
+  const chance = chanceRows(metric, history) / Math.max(1, rows);
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
-  if (ROW_DEFECT.test(metric)) return Math.max(5e-4, 3 / Math.max(1, rows));
+  if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance);
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
-  if (/TailShare$/.test(metric)) return 3 / Math.max(1, rows);
+  if (/TailShare$/.test(metric)) return chance;
   if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 1e-3;
   if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
@@ -1714,6 +1715,12 @@ function spreadFloor(metric, center, history, rows) {
   }
   return Math.max(1e-9, 0.01 * Math.abs(center));
 }
+var CHANCE_ROWS = 3;
+var UNSEEN_CHANCE_ROWS = 0.5;
+function chanceRows(metric, history) {
+  return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;
+}
+var VALUE_DEFECT = /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
 var STUCK_QUANTILE_STEP = 0.25;
 function quantileStep(values, std, whole) {
   const finite = values.filter((v) => v !== void 0 && Number.isFinite(v));
@@ -2814,7 +2821,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 18;
+var VERDICT_FORMAT = 19;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

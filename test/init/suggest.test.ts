@@ -225,10 +225,16 @@ describe('suggestConfig: task, split and gates', () => {
       { metric: 'auc', lowerBound: 0.6 },
       { metric: 'auc', significance: { test: 'nonInferiority', margin: 0.01 } },
     ]);
+    // Better than always answering "a" (0.5) by three standard errors on the 200 evaluation rows a fifth of 1,000 gives.
     expect(metrics('k')).toEqual([
-      { metric: 'accuracy', lowerBound: 0.55 },
+      { metric: 'accuracy', lowerBound: 0.606 },
       { metric: 'accuracy', significance: { test: 'nonInferiority', margin: 0.02 } },
     ]);
+    // On 8,000 evaluation rows the majority's share is known to 0.0056: a model 0.02 above it is clearly no chance.
+    const large = [num('x', { rows: 40_000 }), str('k', { a: 20_000, b: 12_000, c: 8_000 }, { rows: 40_000 })];
+    const accuracy = suggestConfig({ ...data(large), rows: 40_000 }, { ...request, label: 'k' }).gates[0]!;
+    expect(accuracy.gate).toEqual({ metric: 'accuracy', lowerBound: 0.517 });
+    expect(accuracy.reason).toBe('better than always answering the most frequent class (a), 0.5, by 3 standard errors on ~8000 evaluation rows');
     // The rmse margin is 1% of the label's standard deviation (12.5 here), not of its range (50): a model's error is below the former.
     expect(metrics('y')).toEqual([
       { metric: 'r2', lowerBound: 0.3 },

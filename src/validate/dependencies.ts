@@ -29,7 +29,14 @@ const MIN_REPEATED = 0.5;
 const KEY_SEPARATOR = '\u001f';
 
 /** A dependency's values of each key, summed over a pool of days, and on how many days it held. */
-export type DependencyPool = Map<string, { days: number; held: number; values: Map<string, Map<number, number>> }>;
+/** Per dependency: its days, those it held on, each key's summed values, and the place (in date order) of the first day that had each key. */
+export type DependencyPool = Map<string, { days: number; held: number; values: Map<string, Map<number, number>>; first: Map<string, number> }>;
+
+/**
+ * Earlier pooled days a day needs before its keys or values are new when none of them had
+ * them (a weekly value is not new on its day); before, new is what no other day had.
+ */
+export const MIN_EARLIER_DAYS = 7;
 
 /** One dependency in one partition. */
 export interface DependencyProfile {
@@ -175,14 +182,18 @@ const HELD_ON = 0.8;
  * whose value is not the one their key had across the pool (`<name>.mismatchShare`; keys
  * the pool never saw are left out, and among 50 keys or more so are the 3 with the most
  * mismatched rows: a few values changing for real, as prices on sale, are not a defect).
- * The pool's values of a key are summed over its days; with `leaveOut` the partition itself
+ * The pool's values of a key are summed over its days; for a pooled day the partition itself
  * is one of them and is subtracted, so history days are measured as the newest is. A partition where the dependency no longer mostly holds at all
  * gets its inconsistency (at least one half). For a key of two columns, also the share of
  * rows whose pair of key values the pool never had (`<a>+<b>.unseenPairShare`: a route no
- * day flew, codes decoded with the wrong dictionary), once per pair.
+ * day flew, codes decoded with the wrong dictionary), once per pair. A pooled day (`at`, its
+ * place in date order; null for the newest) counts as new the keys no day before it had
+ * (see `MIN_EARLIER_DAYS`), so pairs of a growing domain (agents joining) are new on their
+ * first days in the history as on the newest.
  */
-export function dependencyMetrics(own: Record<string, DependencyProfile> | undefined, pool: DependencyPool, leaveOut: boolean): Record<string, number> {
+export function dependencyMetrics(own: Record<string, DependencyProfile> | undefined, pool: DependencyPool, at: number | null): Record<string, number> {
   const out: Record<string, number> = {};
+  const leaveOut = at !== null;
   // Dependencies in name order, so the key pair's unseen share comes from the same one every day.
   for (const [name, sums] of [...pool].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const dependency = own?.[name];
@@ -199,7 +210,8 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
     let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
-      if (pooled === undefined) {
+      // A pooled day's new keys are those no day before it had, as the newest's are: keys that stayed are new once.
+      if (pooled === undefined || (at !== null && at >= MIN_EARLIER_DAYS && sums.first.get(key) === at)) {
         unseen += entry[0]!;
         continue;
       }
@@ -238,15 +250,16 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
 /** The summed values of each dependency over a pool of days, for `dependencyMetrics`. */
 export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<string, DependencyProfile> }>): DependencyPool {
   const pool: DependencyPool = new Map();
-  for (const p of profiles) {
+  for (const [at, p] of profiles.entries()) {
     for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
       let sums = pool.get(name);
-      if (sums === undefined) pool.set(name, (sums = { days: 0, held: 0, values: new Map() }));
+      if (sums === undefined) pool.set(name, (sums = { days: 0, held: 0, values: new Map(), first: new Map() }));
       if (dependency.keys === undefined) continue;
       sums.held++;
       for (const [key, entry] of Object.entries(dependency.keys)) {
         let values = sums.values.get(key);
         if (values === undefined) sums.values.set(key, (values = new Map<number, number>()));
+        if (!sums.first.has(key)) sums.first.set(key, at);
         for (let j = 1; j + 1 < entry.length; j += 2) values.set(entry[j]!, (values.get(entry[j]!) ?? 0) + entry[j + 1]!);
       }
     }

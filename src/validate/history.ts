@@ -12,7 +12,7 @@
 import { booleansAsText, type NumberColumn, type Table } from '../data/table.js';
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { metricDirection } from '../evaluate/metrics.js';
-import { type DependencyProfile, dependencyMetrics, dependencyPool } from './dependencies.js';
+import { type DependencyProfile, dependencyMetrics, dependencyPool, MIN_EARLIER_DAYS } from './dependencies.js';
 import { type OrientationProfile, orientationMetrics, orientationPool } from './orientation.js';
 import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffects } from './group-effects.js';
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
@@ -598,15 +598,17 @@ const UNSEEN_CHANCE_ROWS = 0.5;
  * no session of 56 earlier days lasted under 0.2. Only a defect of a row's own values
  * (`VALUE_DEFECT`) is counted so: a combination of two columns or a value vanished is
  * rarer the more days are pooled, and a small day meets one by chance (a taxi's rare trip
- * the wrong way round at its hour).
+ * the wrong way round at its hour). Nor is a value no earlier day had: an earlier day's
+ * share of new values is measured against the other days, later ones too, so a domain
+ * that grows (support agents joining every week) shows none on any earlier day.
  */
 function chanceRows(metric: string, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
   return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;
 }
 
-/** Shares of rows whose own values are defective: null, not finite, negative, zero, fractional, new, at midnight, a spike, repeated, far out. */
+/** Shares of rows whose own values are defective: null, not finite, negative, zero, fractional, at midnight, a spike, repeated, far out. */
 const VALUE_DEFECT =
-  /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
+  /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
 
 /** Share of its column's standard deviation a quantile that never moved is allowed to jump by chance. */
 const STUCK_QUANTILE_STEP = 0.25;
@@ -645,31 +647,59 @@ export function median(values: ArrayLike<number>): number {
 interface PoolSums {
   days: number;
   columns: Map<string, PoolColumn>;
+  /** Each pooled day's place among them (the days in date order). */
+  order: Map<string, number>;
 }
 
 /** One column's summed shares per value, on how many days each value was listed, and the days the column was profiled. */
 interface PoolColumn {
   shares: Map<string, number>;
   listing: Map<string, number>;
+  /** The place of the first pooled day that listed each value. */
+  first: Map<string, number>;
   days: number;
   complete: boolean;
 }
 
+/** `profiles` (in date order) summed per categorical column. */
 function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
   const columns: PoolSums['columns'] = new Map();
-  for (const p of profiles) {
+  for (const [at, p] of profiles.entries()) {
     for (const [column, own] of Object.entries(p.categories)) {
       let sums = columns.get(column);
-      if (sums === undefined) columns.set(column, (sums = { shares: new Map(), listing: new Map(), days: 0, complete: true }));
+      if (sums === undefined) columns.set(column, (sums = { shares: new Map(), listing: new Map(), first: new Map(), days: 0, complete: true }));
       sums.days++;
       sums.complete &&= own.complete;
       for (const [v, s] of Object.entries(own.shares)) {
         sums.shares.set(v, (sums.shares.get(v) ?? 0) + s);
         sums.listing.set(v, (sums.listing.get(v) ?? 0) + 1);
+        if (!sums.first.has(v)) sums.first.set(v, at);
       }
     }
   }
-  return { days: profiles.length, columns };
+  return { days: profiles.length, columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
+}
+
+/**
+ * Share of `shares` held by values no day of `all` before the profile's day had: on the
+ * newest day (not in the pool), values no pooled day had. An earlier day is measured
+ * against the days before it, so a domain that grows (agents joining every week) shows
+ * its newcomers on their first days, as the newest will; measured against every other
+ * day, a newcomer who stayed would be new on no day at all. A pooled day with fewer than
+ * `MIN_EARLIER_DAYS` before it, on which every value is new, is measured against every
+ * other day.
+ */
+function unseenShareOf(date: string, shares: Readonly<Record<string, number>>, all: PoolColumn, order: ReadonlyMap<string, number>): number {
+  const at = order.get(date);
+  const isNew =
+    at === undefined
+      ? (v: string): boolean => !all.listing.has(v)
+      : at < MIN_EARLIER_DAYS
+        ? (v: string): boolean => all.listing.get(v) === 1
+        : (v: string): boolean => all.first.get(v) === at;
+  let unseen = 0;
+  for (const [v, s] of Object.entries(shares)) if (isNew(v)) unseen += s;
+  return unseen;
 }
 
 /**
@@ -677,8 +707,8 @@ function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
  * column (a number of few levels: not the distance), the Jensen-Shannon distance of its value shares from the pool's mean shares
  * (`<column>.divergence`), the usual share of the values every pooled day had and this one
  * lacks (`vanishedShare`), and the share of its rows holding values no day of `everyDay`
- * had (`<column>.unseenShare`, only where every day listed all its values: a value first
- * seen on a Friday is not new on Sunday). With `self` in the pools, it is left out
+ * before it had (`<column>.unseenShare`, `unseenShareOf`; only where every day listed all
+ * its values: a value first seen on a Friday is not new on Sunday). With `self` in the pools, it is left out
  * (leave-one-out), so history days are measured as the newest is. On a day whose clock
  * changed (`clock`), the hour skipped or repeated is left out of the hour-of-day mixes and
  * the crosses with the hour are not compared (`clock-change.ts`).
@@ -701,9 +731,7 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum, [, share]) => sum + share, 0);
     const all = everyDay.columns.get(column)!;
     if (all.complete && own.complete) {
-      let unseen = 0;
-      for (const [v, s] of Object.entries(own.shares)) if ((all.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
-      out[`${column}.unseenShare`] = unseen;
+      out[`${column}.unseenShare`] = unseenShareOf(profile.date, own.shares, all, everyDay.order);
     }
   }
   return out;
@@ -744,7 +772,7 @@ function withoutValues(
   for (const v of pooled.shares.keys()) if (!left.includes(v)) shares.set(v, pooledShare(v) / (1 - poolLeft));
   for (const [v, n] of pooled.listing) if (!left.includes(v)) listing.set(v, n - (selfInPool && own.shares[v] !== undefined ? 1 : 0));
   const ownShares = Object.fromEntries(Object.entries(own.shares).flatMap(([v, s]) => (left.includes(v) ? [] : [[v, s / (1 - ownLeft)]])));
-  return { own: { ...own, shares: ownShares }, sums: { shares, listing, days, complete: pooled.complete }, leaveOut: false };
+  return { own: { ...own, shares: ownShares }, sums: { shares, listing, first: pooled.first, days, complete: pooled.complete }, leaveOut: false };
 }
 
 /** The values every one of `days` pooled days listed and `shares` lacks, each with its mean share over those days. */
@@ -873,7 +901,7 @@ export function compareWithHistory(
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
-    ...dependencyMetrics(newest.dependencies, dependencies, false),
+    ...dependencyMetrics(newest.dependencies, dependencies, null),
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
@@ -882,14 +910,14 @@ export function compareWithHistory(
     ...effectMetrics(newest.effects, effects, false),
   };
   if (part === 'data') for (const metric of Object.keys(newestMetrics)) if (metric.startsWith('model.')) delete newestMetrics[metric];
-  const historyMetrics = history.map((h) => ({
+  const historyMetrics = history.map((h, at) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
     metrics: {
       ...h.metrics,
       ...comparative(h, true),
       ...similarity(h),
-      ...dependencyMetrics(h.dependencies, dependencies, true),
+      ...dependencyMetrics(h.dependencies, dependencies, at),
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),

@@ -645,6 +645,17 @@ describe('rules that see rows, not only columns', () => {
     expect(compareWithHistory(opened(15), days.slice(0, 15), options).map((f) => f.metric)).toContain('origin.unseenShare');
   });
 
+  test('a domain that grows: an airport opening every fifth day with 1% of the rows is new on its first day, as on every earlier one', () => {
+    // Airport n0 opens on day 5, n1 on day 10, ...: each takes 1% of the rows (and their routes) from then on.
+    const growing = (i: number): PartitionProfile => flightsDay(i, { edit: (r, k) => k % 100 < Math.floor(i / 5) && (r.origin = `n${k % 100}`) });
+    const history = Array.from({ length: 40 }, (_, i) => growing(i));
+    const opened = compareWithHistory(growing(40), history, options).map((f) => f.metric);
+    expect(opened.filter((m) => m.endsWith('unseenShare') || m.endsWith('unseenPairShare'))).toEqual([]);
+    // Three airports at once (n7 and two more), a day's worth of new airports three times over, is more than the history shows.
+    const three = flightsDay(40, { edit: (r, k) => k % 100 < 10 && (r.origin = `n${k % 100}`) });
+    expect(compareWithHistory(three, history, options).map((f) => f.metric)).toContain('origin.unseenShare');
+  });
+
   test('airport codes read with a shifted dictionary on 2% of rows: routes no day flew, every code valid', () => {
     // Each airport's code becomes another's (o3 -> o10, d3 -> d6); no airport flies to the one three below it.
     const shift = (code: string, by: number): string => `${code[0]}${(Number(code.slice(1)) + by) % 20}`;

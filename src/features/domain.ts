@@ -51,6 +51,13 @@ export interface InputDomainOptions {
   severity?: Partial<Record<AnomalyKind, Severity>>;
   /** The model in words, for messages: "production 20010228-abc", "the candidate". */
   model: string;
+  /**
+   * Categorical columns whose values keep arriving (a string column the schema gives no
+   * domain: support agents joining, too many values to list): values new to the model are
+   * what such a column holds, so they are a warning, and the partition history judges how
+   * many arrive.
+   */
+  openColumns?: ReadonlySet<string>;
 }
 
 export interface InputDomainChecker {
@@ -215,8 +222,10 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
         if (s.rows === 0) continue;
         if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf('input_non_finite'), options.model));
         if ((f.kind === 'categorical' || f.kind === 'text') && f.vocabulary !== undefined && s.counts.outOfVocabulary > 0) {
-          const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
-          if (a !== null) out.push(a);
+          const open = options.openColumns?.has(f.column) === true;
+          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? 'warning' : severityOf('input_out_of_vocabulary'), options.model);
+          if (a !== null)
+            out.push(open ? { ...a, message: `${a.message} (a warning: column "${f.column}" has no domain in the schema, its values keep arriving)` } : a);
         }
         // Rows that hold some known token pass the row check: the share of unknown tokens is its own test.
         if (f.kind === 'text' && !out.some((a) => a.column === f.column && a.kind === 'input_out_of_vocabulary' && a.severity === 'error')) {

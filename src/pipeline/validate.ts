@@ -237,7 +237,11 @@ function checkBatch(
   const domain =
     production === null
       ? null
-      : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
+      : createInputDomainChecker(production.preprocessing, {
+          model: `production ${production.version}`,
+          severity: config.validation.severity,
+          openColumns: new Set(schema.columns.filter((c) => c.type === 'string' && c.domain === undefined).map((c) => c.name)),
+        });
   return validateChunks(chunks, {
     schema,
     checker: batch.predictionLog

@@ -475,7 +475,7 @@ function reportConstraints(s: ColumnState, push: Push): void {
     'outside_band',
     s.outsideBand,
     `are outside ${s.bandMin}..${s.bandMax} (${spread(s.outsideBand)})`,
-    `that band (constraints.band in the schema) is the range of the reference values${c.range === undefined ? '' : `, ${String(c.range.min)}..${String(c.range.max)},`} widened by half its span on each side: values beyond it are implausible, not just new`,
+    `that band (constraints.band in the schema) is the range of the reference values${c.range === undefined ? '' : `, ${String(c.range.min)}..${String(c.range.max)},`} widened by half its span on each side (more on a side whose tail reaches farther): values beyond it are implausible, not just new`,
     'band',
     'such values are now valid',
   );

@@ -221,6 +221,16 @@ describe('input_out_of_vocabulary', () => {
     const ten = ofKind(check(fitted(), [batch({ destination: (i) => (i < 10 ? 'Z' : 'X') })]), 'input_out_of_vocabulary');
     expect(ten[0]).toMatchObject({ column: 'destination', severity: 'error', count: 10 });
   });
+
+  it('a column whose values keep arriving (no domain in the schema) is a warning at any share, saying why', () => {
+    // Support agents who joined after training: 5% of the rows, every value real.
+    const joined = batch({ destination: (i) => (i < 100 ? `A${140 + (i % 4)}` : 'X') });
+    const [a] = ofKind(check(fitted(), [joined], { openColumns: new Set(['destination']) }), 'input_out_of_vocabulary');
+    expect(a).toMatchObject({ column: 'destination', severity: 'warning', count: 100 });
+    expect(a!.message).toMatch(/\(a warning: column "destination" has no domain in the schema, its values keep arriving\)$/);
+    // Another column is judged as before.
+    expect(ofKind(check(fitted(), [joined], { openColumns: new Set(['origin']) }), 'input_out_of_vocabulary')[0]!.severity).toBe('error');
+  });
 });
 
 describe('input_far_from_training', () => {

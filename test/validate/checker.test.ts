@@ -372,7 +372,7 @@ describe('inferred constraints', () => {
     ]);
     expect(a.message).toBe(
       'column "distance": 10 of 2000 values (0.50%) are outside -100..7500 (-200 to 9004); that band (constraints.band in the schema) is the range of the reference values, 21..4962, ' +
-        'widened by half its span on each side: values beyond it are implausible, not just new. Fix the data, or if such values are now valid, widen constraints.band (ct validate --update-schema proposes the change)',
+        'widened by half its span on each side (more on a side whose tail reaches farther): values beyond it are implausible, not just new. Fix the data, or if such values are now valid, widen constraints.band (ct validate --update-schema proposes the change)',
     );
     const range = only(anomalies, 'out_of_range');
     expect(range).toMatchObject({ severity: 'warning', count: 5 });

@@ -3,6 +3,7 @@ import { concatTables, type Table } from '../../src/data/table.js';
 import {
   type ColumnSchema,
   createPartitionNullShares,
+  createPartitionDomains,
   createPartitionRanges,
   createSchemaInference,
   type DataSchema,
@@ -11,6 +12,7 @@ import {
   parseSchema,
   widenSchema,
 } from '../../src/validate/schema.js';
+import { erfc } from '../../src/validate/hypothesis.js';
 import { computeStatistics, type DatasetStatistics } from '../../src/validate/statistics.js';
 import { expectUserError, numberColumn, stringColumn, tableOf } from '../helpers.js';
 
@@ -146,6 +148,60 @@ describe('numbers that rise with the partitions', () => {
   });
 });
 
+describe('strings whose values keep arriving', () => {
+  // Support tickets, 400 a day: an agent of 120 who joined by then (three more every fifth day), a channel of four,
+  // an airport of which a rare one (1 row in 2,000) shows only on day 9.
+  const agentsOn = (d: number): number => 120 + 3 * Math.floor(d / 5);
+  const day = (d: number): Table =>
+    tableOf(
+      [
+        stringColumn(
+          'agent',
+          Array.from({ length: 400 }, (_, i) => `A${(i * 7 + d) % agentsOn(d)}`),
+        ),
+        stringColumn(
+          'channel',
+          Array.from({ length: 400 }, (_, i) => ['email', 'chat', 'phone', 'web'][i % 4]!),
+        ),
+        stringColumn(
+          'airport',
+          Array.from({ length: 400 }, (_, i) => (d === 9 && i === 0 ? 'XNA' : ['ATL', 'ORD'][i % 2]!)),
+        ),
+      ],
+      `2026-03-${String(d + 1).padStart(2, '0')}.csv`,
+    );
+
+  test('an agent column that grows gets no domain; a channel and an airport met late once keep theirs', () => {
+    const inference = createSchemaInference();
+    for (let d = 0; d < 20; d++) inference.add(day(d));
+    const columns = inference.result().schema.columns;
+    expect(columns.find((c) => c.name === 'agent')!.domain).toBeUndefined();
+    expect(columns.find((c) => c.name === 'channel')!.domain).toEqual(['chat', 'email', 'phone', 'web']);
+    expect(columns.find((c) => c.name === 'airport')!.domain).toEqual(['ATL', 'ORD', 'XNA']);
+  });
+
+  test('the same agents seen whole from the first day keep their domain', () => {
+    const domains = createPartitionDomains();
+    for (let d = 0; d < 20; d++)
+      domains.add(
+        tableOf(
+          [
+            stringColumn(
+              'agent',
+              Array.from({ length: 400 }, (_, i) => `A${(i * 7 + d) % 150}`),
+            ),
+          ],
+          `d${d}.csv`,
+        ),
+      );
+    expect(domains.growing()).toEqual([]);
+    // Three partitions are too few to tell.
+    const three = createPartitionDomains();
+    for (const d of [0, 10, 19]) three.add(day(d));
+    expect(three.growing()).toEqual([]);
+  });
+});
+
 function valuesOf(c: Table['columns'][number]): number[] {
   return c.type === 'number' ? Array.from(c.values) : [];
 }
@@ -208,6 +264,28 @@ describe('inferSchema: constraints', () => {
     // −1..100, span 101, step 10: −51.5 → −60, 150.5 → 160.
     const oneNegative = [...spread(199, 0, 100), -1];
     expect(inferredColumn(oneNegative).constraints).toEqual({ integer: true, band: { min: -60, max: 160 } });
+  });
+
+  it("widens a heavy tail's side by its reach past the 99th percentile: its next extreme lies beyond its last", () => {
+    // Response times: 2,000 of them at exp(3 + 1.1 z), z the normal quantiles: 0.4 to 924 minutes, the 99th percentile 260.
+    // The normal quantile of p, by bisection on the normal distribution function.
+    const normal = (p: number): number => {
+      let lo = -9;
+      let hi = 9;
+      for (let k = 0; k < 60; k++) {
+        const mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / Math.SQRT2) < p) lo = mid;
+        else hi = mid;
+      }
+      return (lo + hi) / 2;
+    };
+    const times = Array.from({ length: 2000 }, (_, i) => Math.round(Math.exp(3 + 1.1 * normal((i + 0.5) / 2000)) * 10) / 10);
+    expect(Math.max(...times)).toBe(924.1);
+    const band = inferredColumn(times).constraints!.band!;
+    // Half the span alone ends at 1,390; the tail reaches 665 past its 99th percentile, so the band ends at 1,590.
+    expect(band).toEqual({ min: 0, max: 1590 });
+    // An even spread keeps half its span: nothing of it reaches far past its percentiles.
+    expect(inferredColumn(spread(200, 21, 4962)).constraints!.band).toEqual({ min: 0, max: 7500 });
   });
 
   it('rounds fractional band edges outward to readable decimals', () => {

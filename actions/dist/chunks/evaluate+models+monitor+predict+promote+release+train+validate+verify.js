@@ -15944,6 +15944,51 @@ function createPartitionRanges() {
     }
   };
 }
+var GROWING_DOMAIN_SHARE = 5e-3;
+var MIN_DOMAIN_PARTITIONS = 4;
+var MAX_TRACKED_VALUES = 5e3;
+function createPartitionDomains() {
+  const perColumn = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      for (const c of table.columns) {
+        if (c.type !== "string") continue;
+        let files = perColumn.get(c.name);
+        if (files === void 0) perColumn.set(c.name, files = /* @__PURE__ */ new Map());
+        for (const source of table.sources) {
+          const counts = files.get(source.file) ?? /* @__PURE__ */ new Map();
+          files.set(source.file, counts);
+          if (counts.size > MAX_TRACKED_VALUES) continue;
+          for (let i = source.start; i < source.start + source.rows; i++) {
+            const code = c.codes[i];
+            if (code < 0) continue;
+            const value = c.dictionary[code];
+            counts.set(value, (counts.get(value) ?? 0) + 1);
+          }
+        }
+      }
+    },
+    growing() {
+      const out = [];
+      for (const [column, files] of perColumn) {
+        const partitions = [...files.values()];
+        if (partitions.length < MIN_DOMAIN_PARTITIONS || partitions.some((p) => p.size > MAX_TRACKED_VALUES)) continue;
+        const half = partitions.length >> 1;
+        const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
+        let rows = 0;
+        let newcomers = 0;
+        for (const p of partitions.slice(half)) {
+          for (const [value, n] of p) {
+            rows += n;
+            if (!seen.has(value)) newcomers += n;
+          }
+        }
+        if (rows > 0 && newcomers / rows >= GROWING_DOMAIN_SHARE) out.push(column);
+      }
+      return out;
+    }
+  };
+}
 var NULL_HEADROOM = 1.2;
 function createPartitionNullShares() {
   const perFile = /* @__PURE__ */ new Map();
@@ -15971,15 +16016,22 @@ function createSchemaInference(options = {}) {
   const statistics = createStatistics();
   const nullShares = createPartitionNullShares();
   const ranges = createPartitionRanges();
+  const domains = createPartitionDomains();
   return {
     add(table) {
       statistics.add(table);
       nullShares.add(table);
       ranges.add(table);
+      domains.add(table);
     },
     result() {
       const pooled = statistics.result();
-      const schema = inferSchema(pooled, { ...options, partitionNullShares: nullShares.result(), increasing: ranges.increasing() });
+      const schema = inferSchema(pooled, {
+        ...options,
+        partitionNullShares: nullShares.result(),
+        increasing: ranges.increasing(),
+        growingDomains: domains.growing()
+      });
       return { schema, rows: pooled.rows };
     }
   };
@@ -15996,7 +16048,8 @@ function inferSchema(statistics, options = {}) {
     const constraints = inferConstraints(c);
     if (constraints !== void 0 && increasing) delete constraints.band;
     if (constraints !== void 0) column.constraints = constraints;
-    if (c.type === "string" && c.categorical !== void 0 && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain) {
+    const growing = options.growingDomains?.includes(c.name) === true;
+    if (c.type === "string" && c.categorical !== void 0 && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain && !growing) {
       column.domain = Object.keys(c.categorical.frequencies).sort();
     }
     return column;
@@ -16011,11 +16064,17 @@ function inferConstraints(column) {
   if (m.nonIntegers === 0) out.integer = true;
   const span = m.max - m.min;
   if (Number.isFinite(span) && span > 0) {
-    const band = roundOutward(m.min - span / 2, m.max + span / 2, span);
+    const sketch = QuantileSketch.fromJSON(m.sketch);
+    const low = sketch.quantile(TAIL_QUANTILE);
+    const high = sketch.quantile(1 - TAIL_QUANTILE);
+    const below = Math.max(span / 2, low - Math.abs(low) * sketch.relativeAccuracy - m.min);
+    const above = Math.max(span / 2, m.max - high - Math.abs(high) * sketch.relativeAccuracy);
+    const band = roundOutward(m.min - below, m.max + above, span);
     out.band = out.nonNegative === true ? { min: Math.max(0, band.min), max: band.max } : band;
   }
   return out;
 }
+var TAIL_QUANTILE = 0.01;
 function roundOutward(lo, hi, span) {
   const exponent = Math.floor(Math.log10(span)) - 1;
   const at = (k) => (exponent < 0 ? k / 10 ** -exponent : k * 10 ** exponent) + 0;

@@ -164,8 +164,10 @@ function createInputDomainChecker(prep, options) {
         if (s.rows === 0) continue;
         if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf("input_non_finite"), options.model));
         if ((f.kind === "categorical" || f.kind === "text") && f.vocabulary !== void 0 && s.counts.outOfVocabulary > 0) {
-          const a = outOfVocabularyAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);
-          if (a !== null) out.push(a);
+          const open = options.openColumns?.has(f.column) === true;
+          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? "warning" : severityOf("input_out_of_vocabulary"), options.model);
+          if (a !== null)
+            out.push(open ? { ...a, message: `${a.message} (a warning: column "${f.column}" has no domain in the schema, its values keep arriving)` } : a);
         }
         if (f.kind === "text" && !out.some((a) => a.column === f.column && a.kind === "input_out_of_vocabulary" && a.severity === "error")) {
           const a = unknownTokensAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);

@@ -253,6 +253,7 @@ var KEPT_CONSISTENCY = 0.5;
 var VALUES_PER_KEY = 3;
 var MIN_REPEATED = 0.5;
 var KEY_SEPARATOR = "";
+var MIN_EARLIER_DAYS = 7;
 function dependencyName(target, keys) {
   return joinColumns("<-", target, keys);
 }
@@ -362,8 +363,9 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
 var CHANGED_KEYS = 3;
 var MANY_KEYS = 50;
 var HELD_ON = 0.8;
-function dependencyMetrics(own, pool, leaveOut) {
+function dependencyMetrics(own, pool, at) {
   const out = {};
+  const leaveOut = at !== null;
   for (const [name, sums] of [...pool].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     const dependency = own?.[name];
     const days = sums.days - (leaveOut ? 1 : 0);
@@ -379,7 +381,7 @@ function dependencyMetrics(own, pool, leaveOut) {
     let unseen = 0;
     for (const [key, entry] of Object.entries(dependency.keys)) {
       const pooled = sums.values.get(key);
-      if (pooled === void 0) {
+      if (pooled === void 0 || at !== null && at >= MIN_EARLIER_DAYS && sums.first.get(key) === at) {
         unseen += entry[0];
         continue;
       }
@@ -414,15 +416,16 @@ function dependencyMetrics(own, pool, leaveOut) {
 }
 function dependencyPool(profiles) {
   const pool = /* @__PURE__ */ new Map();
-  for (const p of profiles) {
+  for (const [at, p] of profiles.entries()) {
     for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
       let sums = pool.get(name);
-      if (sums === void 0) pool.set(name, sums = { days: 0, held: 0, values: /* @__PURE__ */ new Map() });
+      if (sums === void 0) pool.set(name, sums = { days: 0, held: 0, values: /* @__PURE__ */ new Map(), first: /* @__PURE__ */ new Map() });
       if (dependency.keys === void 0) continue;
       sums.held++;
       for (const [key, entry] of Object.entries(dependency.keys)) {
         let values = sums.values.get(key);
         if (values === void 0) sums.values.set(key, values = /* @__PURE__ */ new Map());
+        if (!sums.first.has(key)) sums.first.set(key, at);
         for (let j = 1; j + 1 < entry.length; j += 2) values.set(entry[j], (values.get(entry[j]) ?? 0) + entry[j + 1]);
       }
     }
@@ -1720,7 +1723,7 @@ var UNSEEN_CHANCE_ROWS = 0.5;
 function chanceRows(metric, history) {
   return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;
 }
-var VALUE_DEFECT = /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
+var VALUE_DEFECT = /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
 var STUCK_QUANTILE_STEP = 0.25;
 function quantileStep(values, std, whole) {
   const finite = values.filter((v) => v !== void 0 && Number.isFinite(v));
@@ -1740,19 +1743,27 @@ function median(values) {
 }
 function poolSums(profiles) {
   const columns = /* @__PURE__ */ new Map();
-  for (const p of profiles) {
+  for (const [at, p] of profiles.entries()) {
     for (const [column, own] of Object.entries(p.categories)) {
       let sums = columns.get(column);
-      if (sums === void 0) columns.set(column, sums = { shares: /* @__PURE__ */ new Map(), listing: /* @__PURE__ */ new Map(), days: 0, complete: true });
+      if (sums === void 0) columns.set(column, sums = { shares: /* @__PURE__ */ new Map(), listing: /* @__PURE__ */ new Map(), first: /* @__PURE__ */ new Map(), days: 0, complete: true });
       sums.days++;
       sums.complete &&= own.complete;
       for (const [v, s] of Object.entries(own.shares)) {
         sums.shares.set(v, (sums.shares.get(v) ?? 0) + s);
         sums.listing.set(v, (sums.listing.get(v) ?? 0) + 1);
+        if (!sums.first.has(v)) sums.first.set(v, at);
       }
     }
   }
-  return { days: profiles.length, columns };
+  return { days: profiles.length, columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
+}
+function unseenShareOf(date, shares, all, order) {
+  const at = order.get(date);
+  const isNew = at === void 0 ? (v) => !all.listing.has(v) : at < MIN_EARLIER_DAYS ? (v) => all.listing.get(v) === 1 : (v) => all.first.get(v) === at;
+  let unseen = 0;
+  for (const [v, s] of Object.entries(shares)) if (isNew(v)) unseen += s;
+  return unseen;
 }
 function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
   const out = {};
@@ -1769,9 +1780,7 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum2, [, share]) => sum2 + share, 0);
     const all = everyDay.columns.get(column);
     if (all.complete && own.complete) {
-      let unseen = 0;
-      for (const [v, s] of Object.entries(own.shares)) if ((all.listing.get(v) ?? 0) - (selfInPool ? 1 : 0) <= 0) unseen += s;
-      out[`${column}.unseenShare`] = unseen;
+      out[`${column}.unseenShare`] = unseenShareOf(profile.date, own.shares, all, everyDay.order);
     }
   }
   return out;
@@ -1800,7 +1809,7 @@ function withoutValues(own, pooled, selfInPool, left) {
   for (const v of pooled.shares.keys()) if (!left.includes(v)) shares.set(v, pooledShare(v) / (1 - poolLeft));
   for (const [v, n] of pooled.listing) if (!left.includes(v)) listing.set(v, n - (selfInPool && own.shares[v] !== void 0 ? 1 : 0));
   const ownShares = Object.fromEntries(Object.entries(own.shares).flatMap(([v, s]) => left.includes(v) ? [] : [[v, s / (1 - ownLeft)]]));
-  return { own: { ...own, shares: ownShares }, sums: { shares, listing, days, complete: pooled.complete }, leaveOut: false };
+  return { own: { ...own, shares: ownShares }, sums: { shares, listing, first: pooled.first, days, complete: pooled.complete }, leaveOut: false };
 }
 function vanishedFrom(shares, sums, days) {
   const out = [];
@@ -1878,7 +1887,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     ...newest.metrics,
     ...comparative(newest, false),
     ...similarity(newest),
-    ...dependencyMetrics(newest.dependencies, dependencies, false),
+    ...dependencyMetrics(newest.dependencies, dependencies, null),
     ...orientationMetrics(newest.orientations, orientations, false),
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
@@ -1889,14 +1898,14 @@ function compareWithHistory(newest, all, options, part = "all") {
   if (part === "data") {
     for (const metric of Object.keys(newestMetrics)) if (metric.startsWith("model.")) delete newestMetrics[metric];
   }
-  const historyMetrics = history.map((h) => ({
+  const historyMetrics = history.map((h, at) => ({
     date: h.date,
     weekday: weekdayOf(h.date),
     metrics: {
       ...h.metrics,
       ...comparative(h, true),
       ...similarity(h),
-      ...dependencyMetrics(h.dependencies, dependencies, true),
+      ...dependencyMetrics(h.dependencies, dependencies, at),
       ...orientationMetrics(h.orientations, orientations, true),
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
@@ -2821,7 +2830,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 19;
+var VERDICT_FORMAT = 20;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
@@ -3324,7 +3333,11 @@ function checkBatch(ctx, chunks, batch) {
   const { schema, production } = batch;
   const drift = driftOptions(config, schema);
   const scorer = drift.columns?.includes(PREDICTION_COLUMN) === true ? production : null;
-  const domain = production === null ? null : createInputDomainChecker(production.preprocessing, { model: `production ${production.version}`, severity: config.validation.severity });
+  const domain = production === null ? null : createInputDomainChecker(production.preprocessing, {
+    model: `production ${production.version}`,
+    severity: config.validation.severity,
+    openColumns: new Set(schema.columns.filter((c) => c.type === "string" && c.domain === void 0).map((c) => c.name))
+  });
   return validateChunks(chunks, {
     schema,
     checker: batch.predictionLog ? { severity: { new_column: "warning", ...config.validation.severity }, duplicates: false } : checkerOptions(config, batch.plan, production),

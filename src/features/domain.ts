@@ -52,10 +52,10 @@ export interface InputDomainOptions {
   /** The model in words, for messages: "production 20010228-abc", "the candidate". */
   model: string;
   /**
-   * Categorical columns whose values keep arriving (a string column the schema gives no
-   * domain: support agents joining, too many values to list): values new to the model are
-   * what such a column holds, so they are a warning, and the partition history judges how
-   * many arrive.
+   * Columns the schema lists no domain for (strings whose values kept arriving, such as
+   * support agents joining; too many values to list; numbers read as categories): values
+   * new to the model are what such a column holds, so they are a warning, and the partition
+   * history judges how many arrive.
    */
   openColumns?: ReadonlySet<string>;
 }
@@ -225,7 +225,7 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
           const open = options.openColumns?.has(f.column) === true;
           const a = outOfVocabularyAnomaly(s, f, tolerance, open ? 'warning' : severityOf('input_out_of_vocabulary'), options.model);
           if (a !== null)
-            out.push(open ? { ...a, message: `${a.message} (a warning: column "${f.column}" has no domain in the schema, its values keep arriving)` } : a);
+            out.push(open ? { ...a, message: `${a.message} (a warning: the schema lists no domain for column "${f.column}", so new values are expected)` } : a);
         }
         // Rows that hold some known token pass the row check: the share of unknown tokens is its own test.
         if (f.kind === 'text' && !out.some((a) => a.column === f.column && a.kind === 'input_out_of_vocabulary' && a.severity === 'error')) {

@@ -240,7 +240,7 @@ function checkBatch(
       : createInputDomainChecker(production.preprocessing, {
           model: `production ${production.version}`,
           severity: config.validation.severity,
-          openColumns: new Set(schema.columns.filter((c) => c.type === 'string' && c.domain === undefined).map((c) => c.name)),
+          openColumns: new Set(schema.columns.filter((c) => c.domain === undefined).map((c) => c.name)),
         });
   return validateChunks(chunks, {
     schema,

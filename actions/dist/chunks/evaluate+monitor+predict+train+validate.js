@@ -167,7 +167,7 @@ function createInputDomainChecker(prep, options) {
           const open = options.openColumns?.has(f.column) === true;
           const a = outOfVocabularyAnomaly(s, f, tolerance, open ? "warning" : severityOf("input_out_of_vocabulary"), options.model);
           if (a !== null)
-            out.push(open ? { ...a, message: `${a.message} (a warning: column "${f.column}" has no domain in the schema, its values keep arriving)` } : a);
+            out.push(open ? { ...a, message: `${a.message} (a warning: the schema lists no domain for column "${f.column}", so new values are expected)` } : a);
         }
         if (f.kind === "text" && !out.some((a) => a.column === f.column && a.kind === "input_out_of_vocabulary" && a.severity === "error")) {
           const a = unknownTokensAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);

@@ -3336,7 +3336,7 @@ function checkBatch(ctx, chunks, batch) {
   const domain = production === null ? null : createInputDomainChecker(production.preprocessing, {
     model: `production ${production.version}`,
     severity: config.validation.severity,
-    openColumns: new Set(schema.columns.filter((c) => c.type === "string" && c.domain === void 0).map((c) => c.name))
+    openColumns: new Set(schema.columns.filter((c) => c.domain === void 0).map((c) => c.name))
   });
   return validateChunks(chunks, {
     schema,

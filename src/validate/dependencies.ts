@@ -28,8 +28,7 @@ const MIN_REPEATED = 0.5;
 /** Separates the parts of a composite key. */
 const KEY_SEPARATOR = '\u001f';
 
-/** A dependency's values of each key, summed over a pool of days, and on how many days it held. */
-/** Per dependency: its days, those it held on, each key's summed values, and the place (in date order) of the first day that had each key. */
+/** Per dependency, over a pool of days: its days, those it held on, each key's summed values, and the place (in date order) of the first day that had each key. */
 export type DependencyPool = Map<string, { days: number; held: number; values: Map<string, Map<number, number>>; first: Map<string, number> }>;
 
 /**

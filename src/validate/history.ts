@@ -537,23 +537,23 @@ const DEPENDENCY_FLOOR = 0.0002;
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
- * three rows: in a small partition a few rows are chance, half a row where no earlier day had one; values off their key by 0.02%;
- * a key's match by three of its sampled keys; a group stuck whole by one row), other
+ * three rows: in a small partition a few rows are chance; half a row where no earlier day
+ * had one, `chanceRows`; values off their key by 0.02%; a key's match by three of its sampled keys; a group stuck whole by one row), other
  * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005 (its error by 1% of its level), a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
-  const chance = chanceRows(metric, history) / Math.max(1, rows);
+  const chance = (): number => chanceRows(metric, history) / Math.max(1, rows);
   if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
   if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   // A group stuck in all its readings at once is no chance on any day: each of its rows is a defect.
   if (metric.endsWith('.stuckShare')) return 1 / Math.max(1, rows);
-  if (ROW_DEFECT.test(metric)) return Math.max(0.0005, chance);
+  if (ROW_DEFECT.test(metric)) return Math.max(0.0005, chance());
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
-  if (/TailShare$/.test(metric)) return chance;
+  if (/TailShare$/.test(metric)) return chance();
   if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 0.001;
   // Groups that sit still move by 0.1% of how far apart they sit.
   if (metric.endsWith('.effectShift')) return 0.001;
@@ -598,9 +598,9 @@ const UNSEEN_CHANCE_ROWS = 0.5;
  * no session of 56 earlier days lasted under 0.2. Only a defect of a row's own values
  * (`VALUE_DEFECT`) is counted so: a combination of two columns or a value vanished is
  * rarer the more days are pooled, and a small day meets one by chance (a taxi's rare trip
- * the wrong way round at its hour). Nor is a value no earlier day had: an earlier day's
- * share of new values is measured against the other days, later ones too, so a domain
- * that grows (support agents joining every week) shows none on any earlier day.
+ * the wrong way round at its hour). Nor is a value no earlier day had: new values arrive
+ * for real (a product launched, an agent joining), and on a small day the first few rows of
+ * one are as likely a newcomer as a defect.
  */
 function chanceRows(metric: string, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
   return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;

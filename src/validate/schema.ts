@@ -216,21 +216,27 @@ const MAX_TRACKED_VALUES = 5_000;
  */
 export function createPartitionDomains(): { add(table: Table): void; growing(): string[] } {
   const perColumn = new Map<string, Map<string, Map<string, number>>>();
+  // Columns a partition held too many values of (ids): they get no domain anyway, and are no longer counted.
+  const untracked = new Set<string>();
   return {
     add(table: Table): void {
       for (const c of table.columns) {
-        if (c.type !== 'string') continue;
+        if (c.type !== 'string' || untracked.has(c.name)) continue;
         let files = perColumn.get(c.name);
         if (files === undefined) perColumn.set(c.name, (files = new Map<string, Map<string, number>>()));
         for (const source of table.sources) {
           const counts = files.get(source.file) ?? new Map<string, number>();
           files.set(source.file, counts);
-          if (counts.size > MAX_TRACKED_VALUES) continue;
-          for (let i = source.start; i < source.start + source.rows; i++) {
+          for (let i = source.start; i < source.start + source.rows && counts.size <= MAX_TRACKED_VALUES; i++) {
             const code = c.codes[i]!;
             if (code < 0) continue;
             const value = c.dictionary[code]!;
             counts.set(value, (counts.get(value) ?? 0) + 1);
+          }
+          if (counts.size > MAX_TRACKED_VALUES) {
+            untracked.add(c.name);
+            perColumn.delete(c.name);
+            break;
           }
         }
       }
@@ -239,7 +245,7 @@ export function createPartitionDomains(): { add(table: Table): void; growing(): 
       const out: string[] = [];
       for (const [column, files] of perColumn) {
         const partitions = [...files.values()];
-        if (partitions.length < MIN_DOMAIN_PARTITIONS || partitions.some((p) => p.size > MAX_TRACKED_VALUES)) continue;
+        if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
         const half = partitions.length >> 1;
         const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
         let rows = 0;

@@ -15949,21 +15949,26 @@ var MIN_DOMAIN_PARTITIONS = 4;
 var MAX_TRACKED_VALUES = 5e3;
 function createPartitionDomains() {
   const perColumn = /* @__PURE__ */ new Map();
+  const untracked = /* @__PURE__ */ new Set();
   return {
     add(table) {
       for (const c of table.columns) {
-        if (c.type !== "string") continue;
+        if (c.type !== "string" || untracked.has(c.name)) continue;
         let files = perColumn.get(c.name);
         if (files === void 0) perColumn.set(c.name, files = /* @__PURE__ */ new Map());
         for (const source of table.sources) {
           const counts = files.get(source.file) ?? /* @__PURE__ */ new Map();
           files.set(source.file, counts);
-          if (counts.size > MAX_TRACKED_VALUES) continue;
-          for (let i = source.start; i < source.start + source.rows; i++) {
+          for (let i = source.start; i < source.start + source.rows && counts.size <= MAX_TRACKED_VALUES; i++) {
             const code = c.codes[i];
             if (code < 0) continue;
             const value = c.dictionary[code];
             counts.set(value, (counts.get(value) ?? 0) + 1);
+          }
+          if (counts.size > MAX_TRACKED_VALUES) {
+            untracked.add(c.name);
+            perColumn.delete(c.name);
+            break;
           }
         }
       }
@@ -15972,7 +15977,7 @@ function createPartitionDomains() {
       const out = [];
       for (const [column, files] of perColumn) {
         const partitions = [...files.values()];
-        if (partitions.length < MIN_DOMAIN_PARTITIONS || partitions.some((p) => p.size > MAX_TRACKED_VALUES)) continue;
+        if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
         const half = partitions.length >> 1;
         const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
         let rows = 0;

@@ -1685,13 +1685,13 @@ function isModelError(metric) {
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
-  const chance = chanceRows(metric, history) / Math.max(1, rows);
+  const chance = () => chanceRows(metric, history) / Math.max(1, rows);
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
-  if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance);
+  if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance());
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
-  if (/TailShare$/.test(metric)) return chance;
+  if (/TailShare$/.test(metric)) return chance();
   if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 1e-3;
   if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;

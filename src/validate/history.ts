@@ -23,7 +23,7 @@ import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
-import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, valueCount } from './statistics.js';
+import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, trimmedMoments, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
 /** Category values whose shares a profile keeps per column (the most frequent first). */
@@ -383,8 +383,10 @@ function numericMetrics(c: ColumnStatistics, put: (name: string, value: number |
   const present = c.count - c.nulls;
   put('nonFiniteShare', present === 0 ? 0 : m.nonFinite / present);
   if (finite === 0) return;
-  put('mean', m.mean);
-  put('std', m.std);
+  // Moments of a column of many values leave out its few extremes, which a heavy tail puts anywhere; a column of levels keeps them.
+  const moments = m.valueCounts === null ? (trimmedMoments(m) ?? m) : m;
+  put('mean', moments.mean);
+  put('std', moments.std);
   put('negativeShare', m.negatives / finite);
   put('zeroShare', m.zeros / finite);
   const nonIntegers = (m as { nonIntegers?: number }).nonIntegers;

@@ -62,7 +62,7 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 36;
+const PROFILE_FORMAT = 37;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row

@@ -21,6 +21,8 @@ export const SAMPLE_LIMIT = 1000;
 export const FREQUENCY_LIMIT = 10_000;
 /** Distinct numeric values whose counts are kept exactly (a numeric column with few values is tested as categorical). */
 export const VALUE_COUNTS_LIMIT = 20;
+/** Lowest and highest values kept per numeric column (`NumericStatistics.extremes`): the rows chance may put anywhere. */
+export const EXTREME_COUNT = 3;
 
 /** Numbers and timestamps. Moments and extremes are over finite values; NaN (null in JSON) when there are none. */
 export interface NumericStatistics {
@@ -45,6 +47,11 @@ export interface NumericStatistics {
    * day, what a DATE cast leaves. Absent for numbers and in statistics written before.
    */
   midnights?: number;
+  /**
+   * The `EXTREME_COUNT` lowest and highest finite values, each ascending (fewer while there
+   * are fewer values): what `trimmedMoments` leaves out. Absent in statistics written before.
+   */
+  extremes?: { lowest: number[]; highest: number[] };
   /** Quantile sketch of the finite values (its `count` is the number of finite values). */
   sketch: SketchJSON;
   /** The finite values, ascending, while there are at most `SAMPLE_LIMIT` of them; null beyond. */
@@ -125,6 +132,9 @@ class NumericAccumulator implements ColumnAccumulator {
   /** Distinct finite values and their counts, parallel arrays; null once there are too many. */
   smallValues: number[] | null = [];
   smallCounts: number[] = [];
+  /** The lowest and highest finite values so far, ascending (`NumericStatistics.extremes`). */
+  readonly lowest: number[] = [];
+  readonly highest: number[] = [];
   /** Per-chunk scratch: counts of whole numbers j with |j| ≤ WHOLE_NUMBER_LIMIT at j + WHOLE_NUMBER_LIMIT. */
   private readonly tally = createWholeNumberTally();
 
@@ -225,12 +235,17 @@ class NumericAccumulator implements ColumnAccumulator {
     const chunkMean = shift + sum / n;
     let squares = 0;
     let residual = 0;
+    // Only values beyond the kept extremes are inserted: a comparison per value on the common path.
+    let lowCut = this.lowest.length < EXTREME_COUNT ? Infinity : this.lowest[EXTREME_COUNT - 1]!;
+    let highCut = this.highest.length < EXTREME_COUNT ? -Infinity : this.highest[0]!;
     for (let i = 0; i < length; i++) {
       const x = values[i]!;
       if (x - x !== 0 || (mask !== null && mask[i] === 1)) continue;
       const d = x - chunkMean;
       squares += d * d;
       residual += d;
+      if (x < lowCut) lowCut = keepLowest(this.lowest, x);
+      if (x > highCut) highCut = keepHighest(this.highest, x);
     }
     const chunkM2 = squares - (residual * residual) / n;
     // Chan et al.: combine (n, mean, M2) of the totals so far with the chunk's.
@@ -312,12 +327,31 @@ class NumericAccumulator implements ColumnAccumulator {
       zeros: this.zeros,
       nonIntegers: this.nonIntegers,
       ...(this.type === 'timestamp' ? { midnights: this.midnights } : {}),
+      extremes: { lowest: [...this.lowest], highest: [...this.highest] },
       sketch: this.sketch.toJSON(),
       sample: this.sample === null ? null : Array.from(Float64Array.from(this.sample).sort()),
       valueCounts,
     };
     return { name, type: this.type, count: this.count, nulls: this.nulls, numeric };
   }
+}
+
+/** Inserts `x` into the ascending `lowest` (at most `EXTREME_COUNT` long); returns the value a later one must be below to enter. */
+function keepLowest(lowest: number[], x: number): number {
+  if (lowest.length === EXTREME_COUNT) lowest.pop();
+  let k = lowest.length;
+  while (k > 0 && lowest[k - 1]! > x) k--;
+  lowest.splice(k, 0, x);
+  return lowest.length < EXTREME_COUNT ? Infinity : lowest[EXTREME_COUNT - 1]!;
+}
+
+/** Inserts `x` into the ascending `highest` (at most `EXTREME_COUNT` long); returns the value a later one must be above to enter. */
+function keepHighest(highest: number[], x: number): number {
+  if (highest.length === EXTREME_COUNT) highest.shift();
+  let k = 0;
+  while (k < highest.length && highest[k]! < x) k++;
+  highest.splice(k, 0, x);
+  return highest.length < EXTREME_COUNT ? -Infinity : highest[0]!;
 }
 
 function isFiniteValue(values: Float64Array, mask: Uint8Array | null, i: number): boolean {
@@ -524,10 +558,21 @@ function mergeNumeric(a: NumericStatistics, b: NumericStatistics): NumericStatis
     zeros: a.zeros + b.zeros,
     ...(ia === undefined || ib === undefined ? {} : { nonIntegers: ia + ib }),
     ...(a.midnights === undefined || b.midnights === undefined ? {} : { midnights: a.midnights + b.midnights }),
+    ...mergeExtremes(a, b),
     sketch,
     sample: a.sample !== null && b.sample !== null && n <= SAMPLE_LIMIT ? mergeSorted(a.sample, b.sample) : null,
     valueCounts: mergeValueCounts(a.valueCounts, b.valueCounts),
   };
+}
+
+/** The extremes of the union; unknown (absent) when either side with values lacks them. */
+function mergeExtremes(a: NumericStatistics, b: NumericStatistics): Pick<NumericStatistics, 'extremes'> {
+  const ea = a.extremes ?? (a.sketch.count === 0 ? { lowest: [], highest: [] } : undefined);
+  const eb = b.extremes ?? (b.sketch.count === 0 ? { lowest: [], highest: [] } : undefined);
+  if (ea === undefined || eb === undefined) return {};
+  const lowest = mergeSorted(ea.lowest, eb.lowest).slice(0, EXTREME_COUNT);
+  const highest = mergeSorted(ea.highest, eb.highest).slice(-EXTREME_COUNT);
+  return { extremes: { lowest, highest } };
 }
 
 function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
@@ -595,6 +640,12 @@ export function parseStatistics(raw: unknown, source: string): DatasetStatistics
     if (m.midnights !== undefined && !(typeof m.midnights === 'number' && Number.isInteger(m.midnights) && m.midnights >= 0)) {
       throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
+    const e = m.extremes;
+    const ascending = (xs: unknown): boolean =>
+      Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i) => typeof x === 'number' && (i === 0 || x >= xs[i - 1]));
+    if (e !== undefined && !(typeof e === 'object' && e !== null && ascending(e.lowest) && ascending(e.highest))) {
+      throw new UserError(`${source}: column "${c.name}": "extremes" must hold "lowest" and "highest", each at most ${EXTREME_COUNT} numbers, ascending`);
+    }
     // Validates the sketch (throws a UserError naming what is wrong).
     try {
       QuantileSketch.fromJSON(m.sketch);
@@ -605,6 +656,33 @@ export function parseStatistics(raw: unknown, source: string): DatasetStatistics
   });
   return { format: 'ct-statistics', version: 2, rows: value.rows, columns };
 }
+
+/**
+ * Mean and standard deviation of a column's finite values without its `EXTREME_COUNT`
+ * lowest and highest ones (a trimmed mean; null when the extremes are unknown or there are
+ * too few values to leave them out). A day's moments then stand for its rows, not for the
+ * one invoice of 200,000 among 400 that a heavy tail brings now and then, and stay
+ * comparable from day to day. The extremes are taken out of the whole's moments (Chan's
+ * merge run backwards); where they held nearly all of the spread (a sentinel of 1e15) the
+ * difference is rounding, and null says so.
+ */
+export function trimmedMoments(m: NumericStatistics): { mean: number; std: number } | null {
+  const n = m.sketch.count;
+  if (m.extremes === undefined || n < 2 * EXTREME_COUNT + 2) return null;
+  const left = [...m.extremes.lowest, ...m.extremes.highest];
+  const k = left.length;
+  const leftMean = left.reduce((sum, x) => sum + x, 0) / k;
+  const leftM2 = left.reduce((sum, x) => sum + (x - leftMean) ** 2, 0);
+  const rest = n - k;
+  const mean = num(m.mean) + (k * (num(m.mean) - leftMean)) / rest;
+  const delta = leftMean - mean;
+  const m2 = num(m.m2) - leftM2 - (delta * delta * k * rest) / n;
+  if (!(m2 > TRIM_PRECISION * num(m.m2))) return null;
+  return { mean, std: standardDeviation(rest, m2) };
+}
+
+/** Share of a column's spread the values left after trimming must hold for the difference to be more than rounding. */
+const TRIM_PRECISION = 1e-9;
 
 /** The statistics of column `name`, or undefined. */
 export function columnStatistics(stats: DatasetStatistics, name: string): ColumnStatistics | undefined {

@@ -23,6 +23,7 @@ import { computeStatistics } from '../../src/validate/statistics.js';
 import { aucChance, scoreNoise } from '../../src/validate/screening.js';
 import type { Column } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
+import { mulberry32 } from '../../src/train/random.js';
 import { dateOf, day, history, options } from './history-days.js';
 
 describe('compareWithHistory', () => {
@@ -503,6 +504,29 @@ describe('small partitions', () => {
     expect(compareWithHistory({ ...shopDay(35), metrics: { ...shopDay(35).metrics, 'fee|plan.eta2': 0.5 } }, shop, options).map((f) => f.metric)).toEqual([
       'fee|plan.eta2',
     ]);
+  });
+});
+
+describe('a heavy tail', () => {
+  // Invoices: about 400 a day, amounts log-normal (a median of 400, one in a thousand above 15,000).
+  const invoiceDay = (i: number, edit: (amounts: number[]) => void = () => {}): PartitionProfile => {
+    const random = mulberry32(100 + i);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const amounts = Array.from({ length: 380 + Math.round(40 * random()) }, () => Math.round(Math.exp(6 + 1.2 * gauss()) * 100) / 100);
+    edit(amounts);
+    return profileOf(dateOf(i), computeStatistics(tableOf([numberColumn('amount', amounts)])), { duplicates: 0 });
+  };
+  const invoices = Array.from({ length: 35 }, (_, i) => invoiceDay(i));
+  const found = (newest: PartitionProfile): string[] => compareWithHistory(newest, invoices, options).map((f) => f.metric);
+
+  test('one invoice of 200,000 among 400 is no outlier day: the moments leave out the few extremes', () => {
+    const whale = invoiceDay(35, (a) => (a[17] = 200_000));
+    expect(whale.metrics['amount.std']).toBeLessThan(3_000);
+    expect(found(whale)).toEqual([]);
+  });
+
+  test('a hundred times the amount on 2% of the rows is', () => {
+    expect(found(invoiceDay(35, (a) => a.forEach((x, k) => k % 50 === 0 && (a[k] = x * 100))))).toEqual(expect.arrayContaining(['amount.std']));
   });
 });
 

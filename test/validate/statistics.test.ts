@@ -11,6 +11,7 @@ import {
   nullFraction,
   parseStatistics,
   quantile,
+  trimmedMoments,
   valueCount,
 } from '../../src/validate/statistics.js';
 import { mulberry32 } from '../../src/train/random.js';
@@ -347,6 +348,43 @@ describe('mergeStatistics', () => {
     const empty = JSON.parse(JSON.stringify(computeStatistics(tableOf([numbers('v', [1, 2], [0, 1])])))) as DatasetStatistics;
     delete empty.columns[0]!.numeric!.nonIntegers;
     expect(columnStatistics(mergeStatistics(a, empty), 'v')!.numeric!.nonIntegers).toBe(columnStatistics(a, 'v')!.numeric!.nonIntegers);
+  });
+
+  test('extremes: the three lowest and highest finite values, chunk by chunk and merged; trimmed moments leave them out', () => {
+    const random = mulberry32(3);
+    const values = Array.from({ length: 2000 }, () => Math.round(random() * 1e6) / 100);
+    values[1234] = 5e6; // one far above the rest
+    values[77] = -4e6;
+    const whole = tableOf([numbers('v', values, [5, 6])]);
+    const kept = values.filter((_, i) => i !== 5 && i !== 6).sort((a, b) => a - b);
+    const expected = { lowest: kept.slice(0, 3), highest: kept.slice(-3) };
+    const acc = createStatistics();
+    for (let start = 0; start < 2000; start += 300) acc.add(slice(whole, start, Math.min(2000, start + 300)));
+    const chunked = columnStatistics(acc.result(), 'v')!.numeric!;
+    expect(chunked.extremes).toEqual(expected);
+    const merged = columnStatistics(mergeStatistics(computeStatistics(slice(whole, 0, 999)), computeStatistics(slice(whole, 999, 2000))), 'v')!.numeric!;
+    expect(merged.extremes).toEqual(expected);
+    // The trimmed moments are those of the values between the extremes, to rounding.
+    const middle = kept.slice(3, -3);
+    const mean = middle.reduce((a, b) => a + b, 0) / middle.length;
+    const std = Math.sqrt(middle.reduce((a, b) => a + (b - mean) ** 2, 0) / (middle.length - 1));
+    const trimmed = trimmedMoments(chunked)!;
+    expect(trimmed.mean).toBeCloseTo(mean, 6);
+    expect(trimmed.std).toBeCloseTo(std, 6);
+    expect(chunked.std).toBeGreaterThan(20 * std);
+    // Unknown without extremes (an older file), and for a column too short to leave six values out.
+    const { extremes: _, ...older } = chunked;
+    expect(trimmedMoments(older)).toBeNull();
+    expect(trimmedMoments(columnStatistics(computeStatistics(tableOf([numbers('v', [1, 2, 3, 4, 5, 6, 7])])), 'v')!.numeric!)).toBeNull();
+    // Extremes a sentinel holds nearly all of the spread of: the difference would be rounding.
+    const sentinel = [...middle.slice(0, 100), 1e15, 1e15, 1e15];
+    expect(trimmedMoments(columnStatistics(computeStatistics(tableOf([numbers('v', sentinel)])), 'v')!.numeric!)).toBeNull();
+    const bad = JSON.parse(JSON.stringify(acc.result())) as { columns: Array<{ numeric: Record<string, unknown> }> };
+    bad.columns[0]!.numeric.extremes = { lowest: [3, 1], highest: [] };
+    expectUserError(
+      () => parseStatistics(bad, 's.json'),
+      /^s\.json: column "v": "extremes" must hold "lowest" and "highest", each at most 3 numbers, ascending$/,
+    );
   });
 
   test('columns of only one side are copied; type conflicts are user errors', () => {

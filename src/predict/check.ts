@@ -14,7 +14,7 @@ import { readJson } from '../files.js';
 import { createInputDomainChecker, imputedSummary } from '../features/domain.js';
 import type { ImputedCounts, Preprocessing } from '../features/preprocessing.js';
 import { validateChunks } from '../validate/batch.js';
-import type { Anomaly } from '../validate/checker.js';
+import { type Anomaly, inFiles } from '../validate/checker.js';
 import { type AnomalyKind, type DataSchema, parseSchema } from '../validate/schema.js';
 
 /** Anomaly kinds that only say a column is absent or empty: accepted for the label when predicting. */
@@ -60,7 +60,7 @@ type MissingColumns = ReadonlyMap<string, { rows: number; files: Set<string> }>;
 export function modelColumnAnomalies(anomalies: readonly Anomaly[], missing: MissingColumns, rows: number): Anomaly[] {
   const out = anomalies.map((a) => ({ ...a }));
   for (const [column, { rows: count, files }] of missing) {
-    const suffix = `; the model reads it (missing in ${[...files].join(', ')})`;
+    const suffix = '; the model reads it';
     const existing = out.find((a) => a.kind === 'missing_column' && a.column === column);
     if (existing !== undefined) {
       existing.severity = 'error';
@@ -73,7 +73,7 @@ export function modelColumnAnomalies(anomalies: readonly Anomaly[], missing: Mis
         count,
         share: rows === 0 ? 0 : count / rows,
         examples: [],
-        message: `column "${column}" is missing${suffix}`,
+        message: `column "${column}" is missing${inFiles(files)}${suffix}`,
       });
     }
   }

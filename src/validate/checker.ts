@@ -139,6 +139,8 @@ function domainSet(domain: readonly string[]): Set<string> {
 class ColumnState {
   rows = 0;
   present = 0;
+  /** Files of the rows without the column: where to look. */
+  readonly absentFrom = new Set<string>();
   nulls = new Finding();
   typeMismatch = new Finding();
   unparseable = new Finding();
@@ -188,6 +190,7 @@ class ColumnState {
   reset(): void {
     this.rows = 0;
     this.present = 0;
+    this.absentFrom.clear();
     for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
@@ -213,7 +216,7 @@ function otherDelimiter(name: string, known: ReadonlySet<string>): string | null
 export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions = {}): AnomalyChecker {
   const states = schema.columns.map((c) => new ColumnState(c));
   const known = new Set(schema.columns.map((c) => c.name));
-  const newColumns = new Map<string, { type: string; rows: number }>();
+  const newColumns = new Map<string, { type: string; rows: number; files: Set<string> }>();
   const duplicates = options.duplicates === false ? null : new RowHashSet(DUPLICATE_CAPACITY_LOG2);
   const duplicateFinding = new Finding();
   const outsideFinding = new Finding();
@@ -236,8 +239,9 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
       for (const state of states) checkColumn(state, chunk);
       for (const column of chunk.columns) {
         if (known.has(column.name)) continue;
-        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0 };
+        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0, files: new Set<string>() };
         entry.rows += chunk.rowCount;
+        for (const source of chunk.sources) entry.files.add(source.file);
         newColumns.set(column.name, entry);
       }
       if (duplicates !== null) findDuplicates(chunk, duplicates, duplicateFinding);
@@ -273,8 +277,8 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
           null,
           { count: info.rows, examples: [] },
           delimiter === null
-            ? `column "${name}" (${info.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`
-            : `column "${name}" (${info.type}) is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`,
+            ? `column "${name}" (${info.type})${inFiles(info.files)} is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export`
+            : `column "${name}" (${info.type})${inFiles(info.files)} is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`,
         );
         out[out.length - 1]!.column = name;
       }
@@ -333,6 +337,18 @@ type Push = (
 const SCHEMA_TODO = (real: string, change: string): string =>
   `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
 
+/** Files named in a message at most; the rest are counted. */
+const SHOWN_FILES = 3;
+
+/** " in <file>", " in 2 files: <a>, <b>", " in 12 files: <a>, <b>, <c> and 9 more"; empty without files (rows read from no file). */
+export function inFiles(files: ReadonlySet<string>): string {
+  const list = [...files];
+  if (list.length === 0) return '';
+  if (list.length === 1) return ` in ${list[0]}`;
+  const more = list.length > SHOWN_FILES ? ` and ${list.length - SHOWN_FILES} more` : '';
+  return ` in ${list.length} files: ${list.slice(0, SHOWN_FILES).join(', ')}${more}`;
+}
+
 /** `n` values, or 1 value. */
 function nValues(n: number): string {
   return n === 1 ? '1 value' : `${n} values`;
@@ -353,7 +369,8 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
   const name = `column "${c.name}"`;
   if (s.present < s.rows || (s.present === 0 && rows > 0)) {
     const missing = rows - s.present;
-    push('missing_column', c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${s.present > 0 ? ` from ${missing} of ${rows} rows` : ''}`);
+    const where = s.present > 0 ? ` from ${missing} of ${rows} rows` : '';
+    push('missing_column', c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${where}${inFiles(s.absentFrom)}`);
   }
   if (s.present === 0) return;
   if (s.typeMismatch.count > 0) {
@@ -494,7 +511,10 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   const n = chunk.rowCount;
   s.rows += n;
   const column = findColumn(chunk, s.schema.name);
-  if (column === undefined) return;
+  if (column === undefined) {
+    for (const source of chunk.sources) s.absentFrom.add(source.file);
+    return;
+  }
   s.present += n;
   const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
   const want = s.schema.type;

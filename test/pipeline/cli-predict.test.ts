@@ -157,7 +157,7 @@ describe('ct predict on flights', () => {
     );
     const r = ct(repo, ['predict', '--data', 'unlabelled.jsonl', '--out', 'out-unlabelled', '--keep', 'note']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('warning: column "delay" (number) is missing (the label: not needed to predict)');
+    expect(r.stderr).toContain('warning: column "delay" (number) is missing in unlabelled.jsonl (the label: not needed to predict)');
     const text = readFileSync(path.join(repo, 'out-unlabelled/predictions.csv'), 'utf8');
     expect(text.split('\n').slice(0, 3).join('\n')).toMatch(
       /^file,row,note,model,version,probability,predicted\nunlabelled\.jsonl,0,"said ""late"",\nagain",flight-delay,/,
@@ -271,7 +271,7 @@ describe('ct predict on flights', () => {
     );
     const r = ct(repo, ['predict', '--data', 'no-distance.jsonl', '--out', 'out-missing']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('error: column "distance" (number) is missing; the model reads it (missing in no-distance.jsonl)');
+    expect(r.stderr).toContain('error: column "distance" (number) is missing in no-distance.jsonl; the model reads it');
     expect(existsSync(path.join(repo, 'out-missing/predictions.csv'))).toBe(false);
 
     // A schema without the column (edited by someone) does not let it through.
@@ -283,7 +283,7 @@ describe('ct predict on flights', () => {
     writeConfig(repo, 'lax.yaml', config);
     const lax = ct(repo, ['predict', '--config', 'lax.yaml', '--data', 'no-distance.jsonl', '--out', 'out-lax']);
     expect(lax.status).toBe(1);
-    expect(lax.stderr).toContain('error: column "distance" is missing; the model reads it (missing in no-distance.jsonl)');
+    expect(lax.stderr).toContain('error: column "distance" is missing in no-distance.jsonl; the model reads it');
     expect(existsSync(path.join(repo, 'out-lax/predictions.csv'))).toBe(false);
   });
 

@@ -73,16 +73,29 @@ describe('anomaly checker', () => {
     expect(only(check([]), 'empty_batch')).toMatchObject({ severity: 'error', count: 0 });
   });
 
-  it('missing_column', () => {
+  it('missing_column names the files without the column', () => {
     const t = good();
     const a = only(check({ ...t, columns: t.columns.filter((c) => c.name !== 'origin') }), 'missing_column');
     expect(a).toMatchObject({ column: 'origin', severity: 'error', count: 4, share: 1 });
+    expect(a.message).toBe('column "origin" (string) is missing in data/batch/2001-01-05.csv');
+    // In a window, the one partition whose export lost the column.
+    const other = tableOf(t.columns, 'data/batch/2001-01-04.csv');
+    const lost = tableOf(
+      t.columns.filter((c) => c.name !== 'origin'),
+      'data/batch/2001-01-05.csv',
+    );
+    expect(only(check([other, lost]), 'missing_column').message).toBe('column "origin" (string) is missing from 4 of 8 rows in data/batch/2001-01-05.csv');
+    const days = [1, 2, 3, 4, 5].map((d) => tableOf(lost.columns, `data/batch/2001-01-0${d}.csv`));
+    expect(only(check(days), 'missing_column').message).toBe(
+      'column "origin" (string) is missing in 5 files: data/batch/2001-01-01.csv, data/batch/2001-01-02.csv, data/batch/2001-01-03.csv and 2 more',
+    );
   });
 
-  it('new_column is an error (the export changed) that says how to accept it', () => {
+  it('new_column is an error (the export changed) that names its file and says how to accept it', () => {
     const t = good();
     const a = only(check({ ...t, columns: [...t.columns, stringColumn('carrier', ['AA', 'UA', 'DL', 'WN'])] }), 'new_column');
     expect(a).toMatchObject({ column: 'carrier', severity: 'error' });
+    expect(a.message).toMatch(/^column "carrier" \(string\) in data\/batch\/2001-01-05\.csv is not in the schema: the export changed/);
     expect(a.message).toContain('ct validate --update-schema');
   });
 

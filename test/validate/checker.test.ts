@@ -79,13 +79,13 @@ describe('anomaly checker', () => {
     expect(a).toMatchObject({ column: 'origin', severity: 'error', count: 4, share: 1 });
     expect(a.message).toBe('column "origin" (string) is missing in data/batch/2001-01-05.csv');
     // In a window, the one partition whose export lost the column.
-    const other = tableOf(t.columns, 'data/batch/2001-01-04.csv');
+    const other = tableOf([...t.columns], 'data/batch/2001-01-04.csv');
     const lost = tableOf(
       t.columns.filter((c) => c.name !== 'origin'),
       'data/batch/2001-01-05.csv',
     );
     expect(only(check([other, lost]), 'missing_column').message).toBe('column "origin" (string) is missing from 4 of 8 rows in data/batch/2001-01-05.csv');
-    const days = [1, 2, 3, 4, 5].map((d) => tableOf(lost.columns, `data/batch/2001-01-0${d}.csv`));
+    const days = [1, 2, 3, 4, 5].map((d) => tableOf([...lost.columns], `data/batch/2001-01-0${d}.csv`));
     expect(only(check(days), 'missing_column').message).toBe(
       'column "origin" (string) is missing in 5 files: data/batch/2001-01-01.csv, data/batch/2001-01-02.csv, data/batch/2001-01-03.csv and 2 more',
     );

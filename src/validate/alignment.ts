@@ -21,7 +21,7 @@ import { findColumn, locateRow, type Table } from '../data/table.js';
 import { labelColumnValues, type LabelEncoding } from '../features/label.js';
 import { utcHourOfDay } from '../features/preprocessing.js';
 import type { Anomaly } from './checker.js';
-import { median } from './history.js';
+import { median } from './median.js';
 import type { Severity } from './schema.js';
 
 /** Offsets tried: each row's label compared with the label of the row 1, 2 or 3 before and after it. */

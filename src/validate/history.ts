@@ -23,6 +23,8 @@ import { QuantileSketch } from './sketch.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
+import { median } from './median.js';
+import { monthFactor, type MonthFactor } from './month-days.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, trimmedMoments, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
 
@@ -477,6 +479,8 @@ export interface HistoryFinding {
   chance?: number;
   /** An hour-of-day mix that is its history's moved by one hour (1: later, -1: earlier). */
   hoursMoved?: 1 | -1;
+  /** A row count judged by the factor the same day of earlier months held its weekday's rows by (`low`, `high`: that range on this weekday). */
+  month?: MonthFactor;
 }
 
 /**
@@ -636,13 +640,6 @@ function quantileStep(values: ReadonlyArray<number | undefined>, std: number, wh
 /** ISO weekday (1 = Monday) of a YYYY-MM-DD day. */
 export function weekdayOf(date: string): number {
   return isoWeekday(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
-}
-
-/** The median of `values` (the mean of the two middle ones for an even count). */
-export function median(values: ArrayLike<number>): number {
-  const s = Array.from(values).sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Summed value shares of a set of days, per categorical column, for leave-one-out pools. */
@@ -1058,6 +1055,16 @@ function judge(
         (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||
         (direction !== 'down' && score >= threshold && value > high && beyondTail(value - center));
     if (!bad) continue;
+    // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
+    const month =
+      metric === 'rows'
+        ? monthFactor(
+            newest.date,
+            points.map((p, i) => ({ date: p.date, ratio: values[i]! / (values[i]! - deviations[i]!) })),
+          )
+        : null;
+    const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
+    if (month !== null && byMonth === null) continue;
     const column =
       metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
         ? null
@@ -1072,7 +1079,8 @@ function judge(
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) finding.chance = chanceLimit;
-    if (weekdayRows !== null && value >= low) {
+    if (byMonth !== null) Object.assign(finding, byMonth, { month });
+    else if (weekdayRows !== null && value >= low) {
       finding.low = fewestRows!;
       finding.high = Math.max(...weekdayRows);
       finding.weekdayRange = weekdayRows.length;
@@ -1080,6 +1088,27 @@ function judge(
     findings.push(finding);
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/**
+ * A row count judged by its month's rhythm (`month`: the factor the same day of earlier
+ * months held their weekday's rows by; `center`, `spread`: its weekday's): what a finding
+ * reports when it is an outlier by that too, else null.
+ */
+function monthOutlier(
+  value: number,
+  center: number,
+  spread: number,
+  month: MonthFactor,
+  threshold: number,
+  maxRowDrop: number,
+): Pick<HistoryFinding, 'expected' | 'low' | 'high' | 'score'> | null {
+  const expected = center * month.factor;
+  const score = (value - expected) / (spread * month.factor);
+  const low = Math.round(center * month.low);
+  const high = Math.round(center * month.high);
+  const bad = (value < low && (score <= -threshold || isRowDrop(value, expected, maxRowDrop))) || (value > high && score >= threshold);
+  return bad ? { expected, low, high, score } : null;
 }
 
 /**
@@ -1263,6 +1292,13 @@ function fmt(x: number): string {
   return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }
 
+/** What the same day of earlier months held: "the last day of the month before held 2.7 times its weekday's rows, 1,099". */
+function monthText(m: MonthFactor, range: { low: number; high: number }): string {
+  return m.months === 1
+    ? `the ${m.position} day of the month before held ${m.low.toFixed(1)} times its weekday's rows, ${fmt(range.low)}`
+    : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
+}
+
 /**
  * One line a reviewer understands: the value, what the history shows, the other statistics
  * that moved with it (`others`, described), and what to do.
@@ -1277,7 +1313,9 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
         : `${finding.days} earlier days`;
   return (
     `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === 'rows' ? Math.round(finding.expected) : finding.expected)}; ` +
-    `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` +
+    (finding.month === undefined
+      ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} `
+      : `${monthText(finding.month, finding)} on a ${weekdays!.slice(0, -1)} `) +
     (finding.metric.endsWith('.signal')
       ? `(a relation that held on every earlier day is gone). `
       : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric]!

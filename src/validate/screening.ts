@@ -448,7 +448,7 @@ async function verdictOf(
  * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail;
  * 18: a group stuck whole).
  */
-const VERDICT_FORMAT = 20;
+const VERDICT_FORMAT = 21;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -10,6 +10,7 @@ import {
   createRelations,
   findingMessage,
   HELD_SIGNAL,
+  type HistoryFinding,
   mergeSketch,
   mixChanges,
   type PartitionProfile,
@@ -527,6 +528,41 @@ describe('a heavy tail', () => {
 
   test('a hundred times the amount on 2% of the rows is', () => {
     expect(found(invoiceDay(35, (a) => a.forEach((x, k) => k % 50 === 0 && (a[k] = x * 100))))).toEqual(expect.arrayContaining(['amount.std']));
+  });
+});
+
+describe("a month's rhythm", () => {
+  // Invoices: about 320 on weekdays, 170 on weekends, and three times as many on a month's last day.
+  const invoiceRows = (i: number, monthEnd = 3): PartitionProfile => {
+    const weekend = weekdayOf(dateOf(i)) >= 6;
+    const last = dateOf(i + 1).endsWith('-01');
+    const rows = Math.round((weekend ? 170 : 320) * (1 + 0.03 * Math.sin(i * 2.1)) * (last ? monthEnd : 1));
+    return { date: dateOf(i), rows, metrics: { rows }, categories: {} };
+  };
+  // Day 211 is Tuesday 2001-07-31; its 56 earlier days hold one month-end, Saturday 06-30, with 510 rows.
+  const tuesday = 211;
+  const found = (rows: number, monthEnd = 3): HistoryFinding[] => {
+    const days = Array.from({ length: tuesday }, (_, i) => invoiceRows(i, monthEnd));
+    return compareWithHistory({ date: dateOf(tuesday), rows, metrics: { rows }, categories: {} }, days, options);
+  };
+
+  test('a month-end holding what the month-end before held, for its weekday, is no outlier', () => {
+    expect(dateOf(tuesday)).toBe('2001-07-31');
+    expect(found(960)).toEqual([]);
+    // Without that rhythm, the same day is one.
+    expect(found(960, 1).map((f) => f.metric)).toEqual(['rows']);
+  });
+
+  test('a month-end doubled is an outlier by the month-end before too, and says so', () => {
+    const [doubled] = found(1920);
+    expect(doubled?.metric).toBe('rows');
+    expect(findingMessage(doubled!, 'data/invoices/2001-07-31.csv', dateOf(tuesday), 'label')).toMatch(
+      /^data\/invoices\/2001-07-31\.csv: row count is 1,920, expected about 9\d\d; the last day of the month before held 3\.\d times its weekday's rows, 9\d\d on a Tuesday \(robust z \d+/,
+    );
+  });
+
+  test("a month-end holding a weekday's rows is no outlier: the rhythm only spares days, it makes none an outlier", () => {
+    expect(found(320)).toEqual([]);
   });
 });
 

@@ -15478,6 +15478,7 @@ function mergeStore(into, from) {
 var SAMPLE_LIMIT = 1e3;
 var FREQUENCY_LIMIT = 1e4;
 var VALUE_COUNTS_LIMIT = 20;
+var EXTREME_COUNT = 3;
 var NumericAccumulator = class {
   constructor(type) {
     this.type = type;
@@ -15501,6 +15502,9 @@ var NumericAccumulator = class {
   /** Distinct finite values and their counts, parallel arrays; null once there are too many. */
   smallValues = [];
   smallCounts = [];
+  /** The lowest and highest finite values so far, ascending (`NumericStatistics.extremes`). */
+  lowest = [];
+  highest = [];
   /** Per-chunk scratch: counts of whole numbers j with |j| ≤ WHOLE_NUMBER_LIMIT at j + WHOLE_NUMBER_LIMIT. */
   tally = createWholeNumberTally();
   add(column) {
@@ -15587,12 +15591,16 @@ var NumericAccumulator = class {
     const chunkMean = shift + sum / n;
     let squares = 0;
     let residual = 0;
+    let lowCut = this.lowest.length < EXTREME_COUNT ? Infinity : this.lowest[EXTREME_COUNT - 1];
+    let highCut = this.highest.length < EXTREME_COUNT ? -Infinity : this.highest[0];
     for (let i = 0; i < length; i++) {
       const x = values[i];
       if (x - x !== 0 || mask !== null && mask[i] === 1) continue;
       const d = x - chunkMean;
       squares += d * d;
       residual += d;
+      if (x < lowCut) lowCut = keepLowest(this.lowest, x);
+      if (x > highCut) highCut = keepHighest(this.highest, x);
     }
     const chunkM2 = squares - residual * residual / n;
     const total = this.n + n;
@@ -15668,6 +15676,7 @@ var NumericAccumulator = class {
       zeros: this.zeros,
       nonIntegers: this.nonIntegers,
       ...this.type === "timestamp" ? { midnights: this.midnights } : {},
+      extremes: { lowest: [...this.lowest], highest: [...this.highest] },
       sketch: this.sketch.toJSON(),
       sample: this.sample === null ? null : Array.from(Float64Array.from(this.sample).sort()),
       valueCounts
@@ -15675,6 +15684,20 @@ var NumericAccumulator = class {
     return { name, type: this.type, count: this.count, nulls: this.nulls, numeric };
   }
 };
+function keepLowest(lowest, x) {
+  if (lowest.length === EXTREME_COUNT) lowest.pop();
+  let k = lowest.length;
+  while (k > 0 && lowest[k - 1] > x) k--;
+  lowest.splice(k, 0, x);
+  return lowest.length < EXTREME_COUNT ? Infinity : lowest[EXTREME_COUNT - 1];
+}
+function keepHighest(highest, x) {
+  if (highest.length === EXTREME_COUNT) highest.shift();
+  let k = 0;
+  while (k < highest.length && highest[k] < x) k++;
+  highest.splice(k, 0, x);
+  return highest.length < EXTREME_COUNT ? -Infinity : highest[0];
+}
 function isFiniteValue(values, mask, i) {
   const x = values[i];
   return x - x === 0 && (mask === null || mask[i] !== 1);
@@ -15817,6 +15840,11 @@ function parseStatistics(raw, source) {
     if (m.midnights !== void 0 && !(typeof m.midnights === "number" && Number.isInteger(m.midnights) && m.midnights >= 0)) {
       throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
+    const e = m.extremes;
+    const ascending = (xs) => Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i2) => typeof x === "number" && (i2 === 0 || x >= xs[i2 - 1]));
+    if (e !== void 0 && !(typeof e === "object" && e !== null && ascending(e.lowest) && ascending(e.highest))) {
+      throw new UserError(`${source}: column "${c.name}": "extremes" must hold "lowest" and "highest", each at most ${EXTREME_COUNT} numbers, ascending`);
+    }
     try {
       QuantileSketch.fromJSON(m.sketch);
     } catch (error) {
@@ -15826,6 +15854,21 @@ function parseStatistics(raw, source) {
   });
   return { format: "ct-statistics", version: 2, rows: value.rows, columns };
 }
+function trimmedMoments(m) {
+  const n = m.sketch.count;
+  if (m.extremes === void 0 || n < 2 * EXTREME_COUNT + 2) return null;
+  const left = [...m.extremes.lowest, ...m.extremes.highest];
+  const k = left.length;
+  const leftMean = left.reduce((sum, x) => sum + x, 0) / k;
+  const leftM2 = left.reduce((sum, x) => sum + (x - leftMean) ** 2, 0);
+  const rest = n - k;
+  const mean = num(m.mean) + k * (num(m.mean) - leftMean) / rest;
+  const delta = leftMean - mean;
+  const m2 = num(m.m2) - leftM2 - delta * delta * k * rest / n;
+  if (!(m2 > TRIM_PRECISION * num(m.m2))) return null;
+  return { mean, std: standardDeviation(rest, m2) };
+}
+var TRIM_PRECISION = 1e-9;
 function nullFraction(column) {
   return column.count === 0 ? 0 : column.nulls / column.count;
 }
@@ -17298,6 +17341,7 @@ export {
   createStatistics,
   computeStatistics,
   parseStatistics,
+  trimmedMoments,
   nullFraction,
   valueCount,
   quantile,

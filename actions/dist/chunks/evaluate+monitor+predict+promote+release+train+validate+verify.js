@@ -175,6 +175,8 @@ var ColumnState = class {
   schema;
   rows = 0;
   present = 0;
+  /** Files of the rows without the column: where to look. */
+  absentFrom = /* @__PURE__ */ new Set();
   nulls = new Finding();
   typeMismatch = new Finding();
   unparseable = new Finding();
@@ -208,6 +210,7 @@ var ColumnState = class {
   reset() {
     this.rows = 0;
     this.present = 0;
+    this.absentFrom.clear();
     for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
@@ -249,8 +252,9 @@ function createAnomalyChecker(schema, options = {}) {
       for (const state of states) checkColumn(state, chunk);
       for (const column of chunk.columns) {
         if (known.has(column.name)) continue;
-        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0 };
+        const entry = newColumns.get(column.name) ?? { type: column.type, rows: 0, files: /* @__PURE__ */ new Set() };
         entry.rows += chunk.rowCount;
+        for (const source of chunk.sources) entry.files.add(source.file);
         newColumns.set(column.name, entry);
       }
       if (duplicates !== null) findDuplicates(chunk, duplicates, duplicateFinding);
@@ -284,7 +288,7 @@ function createAnomalyChecker(schema, options = {}) {
           "new_column",
           null,
           { count: info2.rows, examples: [] },
-          delimiter === null ? `column "${name}" (${info2.type}) is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export` : `column "${name}" (${info2.type}) is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`
+          delimiter === null ? `column "${name}" (${info2.type})${inFiles(info2.files)} is not in the schema: the export changed. If the column is meant to be there, add it (ct validate --update-schema shows the change), else fix the export` : `column "${name}" (${info2.type})${inFiles(info2.files)} is not in the schema: its name is the schema's columns joined by ${delimiter}, so the file separates its fields with ${delimiter}, not commas. Export it with commas`
         );
         out[out.length - 1].column = name;
       }
@@ -323,6 +327,14 @@ function findOutsidePartition(chunk, name, finding) {
   }
 }
 var SCHEMA_TODO = (real, change) => `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
+var SHOWN_FILES = 3;
+function inFiles(files) {
+  const list = [...files];
+  if (list.length === 0) return "";
+  if (list.length === 1) return ` in ${list[0]}`;
+  const more = list.length > SHOWN_FILES ? ` and ${list.length - SHOWN_FILES} more` : "";
+  return ` in ${list.length} files: ${list.slice(0, SHOWN_FILES).join(", ")}${more}`;
+}
 function nValues(n) {
   return n === 1 ? "1 value" : `${n} values`;
 }
@@ -338,7 +350,8 @@ function reportColumn(s, rows, push) {
   const name = `column "${c.name}"`;
   if (s.present < s.rows || s.present === 0 && rows > 0) {
     const missing = rows - s.present;
-    push("missing_column", c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${s.present > 0 ? ` from ${missing} of ${rows} rows` : ""}`);
+    const where = s.present > 0 ? ` from ${missing} of ${rows} rows` : "";
+    push("missing_column", c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${where}${inFiles(s.absentFrom)}`);
   }
   if (s.present === 0) return;
   if (s.typeMismatch.count > 0) {
@@ -465,7 +478,10 @@ function checkColumn(s, chunk) {
   const n = chunk.rowCount;
   s.rows += n;
   const column = findColumn(chunk, s.schema.name);
-  if (column === void 0) return;
+  if (column === void 0) {
+    for (const source of chunk.sources) s.absentFrom.add(source.file);
+    return;
+  }
   s.present += n;
   const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
   const want = s.schema.type;
@@ -9595,6 +9611,7 @@ export {
   mixHash,
   anomalyText,
   createAnomalyChecker,
+  inFiles,
   createInputRepeats,
   rowHashes,
   runAction,

@@ -25,6 +25,7 @@ import {
 } from "./bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
 import {
   createAnomalyChecker,
+  inFiles,
   readCsvChunks,
   readJsonLinesChunks,
   readParquetChunks
@@ -655,7 +656,7 @@ function readPredictionSchema(file, labels, preprocessing) {
 function modelColumnAnomalies(anomalies, missing, rows) {
   const out = anomalies.map((a) => ({ ...a }));
   for (const [column, { rows: count, files }] of missing) {
-    const suffix = `; the model reads it (missing in ${[...files].join(", ")})`;
+    const suffix = "; the model reads it";
     const existing = out.find((a) => a.kind === "missing_column" && a.column === column);
     if (existing !== void 0) {
       existing.severity = "error";
@@ -668,7 +669,7 @@ function modelColumnAnomalies(anomalies, missing, rows) {
         count,
         share: rows === 0 ? 0 : count / rows,
         examples: [],
-        message: `column "${column}" is missing${suffix}`
+        message: `column "${column}" is missing${inFiles(files)}${suffix}`
       });
     }
   }

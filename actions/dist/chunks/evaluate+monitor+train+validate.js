@@ -55,6 +55,7 @@ import {
   parseSchema,
   parseStatistics,
   quantile,
+  trimmedMoments,
   valueCount,
   widenSchema
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -222,6 +223,163 @@ async function deriveColumns(table, config, production) {
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+
+// src/validate/median.ts
+function median(values) {
+  const s = Array.from(values).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// src/validate/alignment.ts
+var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
+var MISALIGNED_NATS = 24;
+var MISALIGNED_EXCURSIONS = 1;
+var DRIFTLESS_CLIMB = 3;
+var MAX_ROW_NATS = 4;
+var CONTEXT_PRIOR_ROWS = 5;
+function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
+  const all = labelColumnValues(table, label);
+  const kept = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== void 0 && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
+  const hourOf = (i) => {
+    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
+    const t = time.values[i];
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === void 0 || column.type !== "string") continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+function contextPredictor(input) {
+  const { labels, prior, contexts } = input;
+  if (contexts.length === 0) return (i) => prior[i];
+  const sumsOf = (groups2) => {
+    const sums = /* @__PURE__ */ new Map();
+    for (let i = 0; i < labels.length; i++) {
+      if (groups2[i] < 0) continue;
+      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
+      s.sum += labels[i];
+      s.count++;
+      sums.set(groups2[i], s);
+    }
+    return sums;
+  };
+  const othersMean = (groups2, sums, i, j, base) => {
+    if (groups2[i] < 0) return base;
+    const s = sums.get(groups2[i]);
+    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
+    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
+  };
+  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
+  return (i, j) => {
+    let total = 0;
+    for (const { coarse, fine, coarseSums, fineSums } of groups) {
+      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
+      total += othersMean(fine, fineSums, i, j, base);
+    }
+    return total / groups.length;
+  };
+}
+function contextPredictions(input, predict = contextPredictor(input)) {
+  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
+}
+function lossOf(task, labels, predicted) {
+  if (task === "binary") {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+}
+function findMisalignment(input) {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predict = contextPredictor(input);
+  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
+  const { labels } = input;
+  let best = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => {
+      const q = predict(i, i + offset);
+      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
+    });
+    if (found === null) continue;
+    const candidate = { offset, ...found, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+function isMisaligned(m) {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+}
+function largestClimb(n, offset, gain) {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum2 = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum2 += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum2 / count;
+  const variance = squares / count - drift * drift;
+  if (!(variance > 0)) return { ...best, excursions: 0 };
+  const spread = Math.sqrt(variance);
+  const leastFall = drift + 2 * spread / Math.sqrt(count);
+  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
+  return { ...best, excursions: best.nats / chance };
+}
+function locateMisalignment(m, input, table, judgedBy) {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
+}
+function misalignmentAnomaly(m, file, labelText, severity) {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
+  return {
+    kind: "labels_misaligned",
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow }
+    ],
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+  };
+}
 
 // src/validate/metric-names.ts
 function escapeName(name) {
@@ -432,6 +590,128 @@ function dependencyPool(profiles) {
   }
   for (const sums of pool.values()) sums.days = profiles.length;
   return pool;
+}
+
+// src/validate/numeric-shape.ts
+var MAX_VALUES = 5e4;
+var MIN_DISTINCT = 20;
+var SPIKE_FACTOR = 2;
+var MIN_PLACE = -6;
+var MAX_PLACE = 6;
+var RESOLUTION_SHARE = 0.99;
+var DIGITS = 10;
+var FINER = 0;
+var SLOTS = (MAX_PLACE - MIN_PLACE + 2) * DIGITS;
+var WIDE = SLOTS;
+function placeOf(v) {
+  const a = Math.abs(v);
+  if (Number.isInteger(a)) {
+    let place = 0;
+    let units = a;
+    for (; place < MAX_PLACE && units % 10 === 0; units /= 10) place++;
+    return { place, units };
+  }
+  for (let place = -1; place >= MIN_PLACE; place--) {
+    const units = a * 10 ** -place;
+    if (Math.abs(units - Math.round(units)) <= 1e-9 * units) return { place, units: Math.round(units) };
+  }
+  return { place: MIN_PLACE - 1, units: 0 };
+}
+function placeIndex(place) {
+  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
+}
+function slotOf(v) {
+  const { place, units } = placeOf(v);
+  if (place < MIN_PLACE) return FINER;
+  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
+}
+function createCounts() {
+  const grains = /* @__PURE__ */ new Map();
+  return {
+    grains,
+    add(table, columns) {
+      for (const column of table.columns) {
+        if (column.type !== "number" || !columns.has(column.name)) continue;
+        let entry = grains.get(column.name);
+        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
+        const { counts, slots } = entry;
+        for (const v of column.values) {
+          if (!Number.isFinite(v)) continue;
+          entry.rows++;
+          if (v !== 0) slots[slotOf(v)]++;
+          counts.set(v, (counts.get(v) ?? 0) + 1);
+          if (counts.size > MAX_VALUES) {
+            for (const [value, count] of counts) if (count === 1) counts.delete(value);
+          }
+        }
+      }
+    }
+  };
+}
+function createNumericShape(columns, label = null) {
+  const counts = createCounts();
+  const { grains } = counts;
+  return {
+    add: (table) => counts.add(table, columns),
+    result() {
+      const out = {};
+      for (const [name, { counts: counts2, rows, slots }] of grains) {
+        if (counts2.size < MIN_DISTINCT || rows === 0) continue;
+        const resolution = resolutionOf(counts2);
+        out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
+        if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
+        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
+      }
+      return out;
+    }
+  };
+}
+var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
+function largestSpike(counts, resolution, anyValue) {
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
+  const at = (i) => i >= 0 && i < values.length ? { value: values[i], rows: counts.get(values[i]) } : null;
+  let largest = null;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const rows = counts.get(v);
+    const alone = finer(v);
+    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
+    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
+    const excess = rows - SPIKE_FACTOR * neighbour;
+    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
+  }
+  return largest;
+}
+function spikeIn(table, column, anyValue) {
+  const shape = createCounts();
+  shape.add(table, /* @__PURE__ */ new Set([column]));
+  const grain = shape.grains.get(column);
+  if (grain === void 0 || grain.counts.size < MIN_DISTINCT) return null;
+  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
+}
+function resolutionOf(counts) {
+  const atPlace = new Float64Array(SLOTS / DIGITS);
+  let total = 0;
+  for (const v of counts.keys()) {
+    if (v === 0) continue;
+    atPlace[placeIndex(placeOf(v).place)]++;
+    total++;
+  }
+  let atLeast = 0;
+  for (let p = atPlace.length - 1; p >= 1; p--) {
+    atLeast += atPlace[p];
+    if (total > 0 && atLeast >= RESOLUTION_SHARE * total) return p;
+  }
+  return null;
+}
+function roundShare(slots, p) {
+  const total = slots.reduce((a, b) => a + b, 0);
+  let round = 0;
+  for (let i = (p + 1) * DIGITS; i < SLOTS; i++) round += slots[i] + slots[WIDE + i];
+  let beside = 0;
+  for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
+  return (round - beside / (DIGITS - 1)) / total;
 }
 
 // src/validate/exchange.ts
@@ -688,60 +968,106 @@ function reversedRows(table, columns, history, time, limit) {
   return rows;
 }
 
-// src/validate/group-effects.ts
-var EFFECT_ETA2 = 0.9;
-var EFFECT_GROUPS = 500;
-function effectPool(profiles) {
-  const pool = /* @__PURE__ */ new Map();
-  for (const p of profiles) {
-    for (const [relation, groups] of Object.entries(p.effects ?? {})) {
-      let sums = pool.get(relation);
-      if (sums === void 0) pool.set(relation, sums = /* @__PURE__ */ new Map());
-      for (const [group, [n, mean]] of Object.entries(groups)) {
-        const s = sums.get(group);
-        if (s === void 0) sums.set(group, [n, n * mean]);
-        else {
-          s[0] += n;
-          s[1] += n * mean;
+// src/validate/label-correlation.ts
+var MIN_ROWS = 100;
+var LOG_STEP = Math.log(1.02);
+var CLIP = 0.01;
+var SIDE = 1 << 17;
+function bucketOf(v) {
+  if (v === 0) return 0;
+  const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
+  return v < 0 ? -step : step;
+}
+function pairKey(x, y) {
+  return (x + SIDE) * 2 * SIDE + (y + SIDE);
+}
+function splitKey(key) {
+  return [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
+}
+function valueOf(bucket) {
+  if (bucket === 0) return 0;
+  const v = Math.exp((Math.abs(bucket) - 1 - SIDE / 2 + 0.5) * LOG_STEP);
+  return bucket < 0 ? -v : v;
+}
+function clippedValues(counts, rows) {
+  const buckets = [...counts.keys()].sort((a, b) => a - b);
+  let low = null;
+  let high = null;
+  let seen = 0;
+  for (const bucket of buckets) {
+    seen += counts.get(bucket);
+    if (low === null && seen > CLIP * rows) low = bucket;
+    if (high === null && seen >= (1 - CLIP) * rows) high = bucket;
+  }
+  low ??= buckets[0];
+  high ??= buckets.at(-1);
+  const clip = low !== high;
+  return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
+}
+function clippedCorrelation(pairs) {
+  const xs = /* @__PURE__ */ new Map();
+  const ys = /* @__PURE__ */ new Map();
+  let n = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = splitKey(key);
+    xs.set(x, (xs.get(x) ?? 0) + rows);
+    ys.set(y, (ys.get(y) ?? 0) + rows);
+    n += rows;
+  }
+  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
+  const vxOf = clippedValues(xs, n);
+  const vyOf = clippedValues(ys, n);
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = splitKey(key);
+    const a = vxOf.get(x);
+    const b = vyOf.get(y);
+    sx += rows * a;
+    sy += rows * b;
+    sxx += rows * a * a;
+    syy += rows * b * b;
+    sxy += rows * a * b;
+  }
+  const vx = sxx - sx * sx / n;
+  const vy = syy - sy * sy / n;
+  if (!(vx > 1e-12 * Math.max(1, sxx)) || !(vy > 1e-12 * Math.max(1, syy))) return null;
+  return Math.max(-1, Math.min(1, (sxy - sx * sy / n) / Math.sqrt(vx * vy)));
+}
+function createLabelCorrelations(label, inputs) {
+  const pairs = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const y = table.columns.find((c) => c.name === label && c.type === "number");
+      if (y === void 0) return;
+      const labelBuckets = Int32Array.from(y.values, (v) => Number.isFinite(v) ? bucketOf(v) : SIDE);
+      for (const x of table.columns) {
+        if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
+        let counts = pairs.get(x.name);
+        if (counts === void 0) pairs.set(x.name, counts = /* @__PURE__ */ new Map());
+        for (let i = 0; i < table.rowCount; i++) {
+          const v = x.values[i];
+          if (!Number.isFinite(v) || labelBuckets[i] === SIDE) continue;
+          const key = pairKey(bucketOf(v), labelBuckets[i]);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
         }
       }
+    },
+    result() {
+      const out = {};
+      for (const [input, counts] of pairs) {
+        const r = clippedCorrelation(counts);
+        if (r !== null) out[`${joinColumns("|", input, label)}.correlation`] = r;
+      }
+      return out;
     }
-  }
-  return pool;
+  };
 }
-function effectMetrics(own, pool, leaveOut) {
-  const out = {};
-  for (const [relation, groups] of Object.entries(own ?? {})) {
-    const sums = pool.get(relation);
-    if (sums === void 0) continue;
-    const common = [];
-    for (const [group, [n, mean]] of Object.entries(groups)) {
-      const s = sums.get(group);
-      if (s === void 0) continue;
-      const rows = s[0] - (leaveOut ? n : 0);
-      if (rows <= 0) continue;
-      common.push([n, mean, (s[1] - (leaveOut ? n * mean : 0)) / rows]);
-    }
-    if (common.length < 2) continue;
-    let weight = 0;
-    let dayMean = 0;
-    let usualMean = 0;
-    for (const [n, m, usual] of common) {
-      weight += n;
-      dayMean += n * m;
-      usualMean += n * usual;
-    }
-    dayMean /= weight;
-    usualMean /= weight;
-    let moved = 0;
-    let apart = 0;
-    for (const [n, m, usual] of common) {
-      moved += n * (m - dayMean - (usual - usualMean)) ** 2;
-      apart += n * (usual - usualMean) ** 2;
-    }
-    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
-  }
-  return out;
+function correlationNoise(r, rows) {
+  return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
 }
 
 // src/validate/label-groups.ts
@@ -1250,6 +1576,62 @@ function keySteps(pair, column) {
   return { step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }
 
+// src/validate/group-effects.ts
+var EFFECT_ETA2 = 0.9;
+var EFFECT_GROUPS = 500;
+function effectPool(profiles) {
+  const pool = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [relation, groups] of Object.entries(p.effects ?? {})) {
+      let sums = pool.get(relation);
+      if (sums === void 0) pool.set(relation, sums = /* @__PURE__ */ new Map());
+      for (const [group, [n, mean]] of Object.entries(groups)) {
+        const s = sums.get(group);
+        if (s === void 0) sums.set(group, [n, n * mean]);
+        else {
+          s[0] += n;
+          s[1] += n * mean;
+        }
+      }
+    }
+  }
+  return pool;
+}
+function effectMetrics(own, pool, leaveOut) {
+  const out = {};
+  for (const [relation, groups] of Object.entries(own ?? {})) {
+    const sums = pool.get(relation);
+    if (sums === void 0) continue;
+    const common = [];
+    for (const [group, [n, mean]] of Object.entries(groups)) {
+      const s = sums.get(group);
+      if (s === void 0) continue;
+      const rows = s[0] - (leaveOut ? n : 0);
+      if (rows <= 0) continue;
+      common.push([n, mean, (s[1] - (leaveOut ? n * mean : 0)) / rows]);
+    }
+    if (common.length < 2) continue;
+    let weight = 0;
+    let dayMean = 0;
+    let usualMean = 0;
+    for (const [n, m, usual] of common) {
+      weight += n;
+      dayMean += n * m;
+      usualMean += n * usual;
+    }
+    dayMean /= weight;
+    usualMean /= weight;
+    let moved = 0;
+    let apart = 0;
+    for (const [n, m, usual] of common) {
+      moved += n * (m - dayMean - (usual - usualMean)) ** 2;
+      apart += n * (usual - usualMean) ** 2;
+    }
+    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
+  }
+  return out;
+}
+
 // src/validate/level-shift.ts
 var MIN_FIT_DAYS = 10;
 function levelShiftMetric(column) {
@@ -1315,108 +1697,6 @@ var REGRESSORS = [
   [0, 2]
 ];
 
-// src/validate/label-correlation.ts
-var MIN_ROWS = 100;
-var LOG_STEP = Math.log(1.02);
-var CLIP = 0.01;
-var SIDE = 1 << 17;
-function bucketOf(v) {
-  if (v === 0) return 0;
-  const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
-  return v < 0 ? -step : step;
-}
-function pairKey(x, y) {
-  return (x + SIDE) * 2 * SIDE + (y + SIDE);
-}
-function splitKey(key) {
-  return [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
-}
-function valueOf(bucket) {
-  if (bucket === 0) return 0;
-  const v = Math.exp((Math.abs(bucket) - 1 - SIDE / 2 + 0.5) * LOG_STEP);
-  return bucket < 0 ? -v : v;
-}
-function clippedValues(counts, rows) {
-  const buckets = [...counts.keys()].sort((a, b) => a - b);
-  let low = null;
-  let high = null;
-  let seen = 0;
-  for (const bucket of buckets) {
-    seen += counts.get(bucket);
-    if (low === null && seen > CLIP * rows) low = bucket;
-    if (high === null && seen >= (1 - CLIP) * rows) high = bucket;
-  }
-  low ??= buckets[0];
-  high ??= buckets.at(-1);
-  const clip = low !== high;
-  return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
-}
-function clippedCorrelation(pairs) {
-  const xs = /* @__PURE__ */ new Map();
-  const ys = /* @__PURE__ */ new Map();
-  let n = 0;
-  for (const [key, rows] of pairs) {
-    const [x, y] = splitKey(key);
-    xs.set(x, (xs.get(x) ?? 0) + rows);
-    ys.set(y, (ys.get(y) ?? 0) + rows);
-    n += rows;
-  }
-  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
-  const vxOf = clippedValues(xs, n);
-  const vyOf = clippedValues(ys, n);
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (const [key, rows] of pairs) {
-    const [x, y] = splitKey(key);
-    const a = vxOf.get(x);
-    const b = vyOf.get(y);
-    sx += rows * a;
-    sy += rows * b;
-    sxx += rows * a * a;
-    syy += rows * b * b;
-    sxy += rows * a * b;
-  }
-  const vx = sxx - sx * sx / n;
-  const vy = syy - sy * sy / n;
-  if (!(vx > 1e-12 * Math.max(1, sxx)) || !(vy > 1e-12 * Math.max(1, syy))) return null;
-  return Math.max(-1, Math.min(1, (sxy - sx * sy / n) / Math.sqrt(vx * vy)));
-}
-function createLabelCorrelations(label, inputs) {
-  const pairs = /* @__PURE__ */ new Map();
-  return {
-    add(table) {
-      const y = table.columns.find((c) => c.name === label && c.type === "number");
-      if (y === void 0) return;
-      const labelBuckets = Int32Array.from(y.values, (v) => Number.isFinite(v) ? bucketOf(v) : SIDE);
-      for (const x of table.columns) {
-        if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
-        let counts = pairs.get(x.name);
-        if (counts === void 0) pairs.set(x.name, counts = /* @__PURE__ */ new Map());
-        for (let i = 0; i < table.rowCount; i++) {
-          const v = x.values[i];
-          if (!Number.isFinite(v) || labelBuckets[i] === SIDE) continue;
-          const key = pairKey(bucketOf(v), labelBuckets[i]);
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        }
-      }
-    },
-    result() {
-      const out = {};
-      for (const [input, counts] of pairs) {
-        const r = clippedCorrelation(counts);
-        if (r !== null) out[`${joinColumns("|", input, label)}.correlation`] = r;
-      }
-      return out;
-    }
-  };
-}
-function correlationNoise(r, rows) {
-  return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
-}
-
 // src/validate/clock-change.ts
 var MIN_HOUR_ROWS = 20;
 var CHANGED_SHARE = 0.5;
@@ -1440,6 +1720,28 @@ function changedHours(date, rows, shares, usual, timeZone) {
     const r = ratios[hour];
     return r !== null && r !== void 0 && (kind === "skipped" ? r < CHANGED_SHARE : r > REPEATED_SHARE);
   }).map(({ hour }) => String(hour));
+}
+
+// src/validate/month-days.ts
+var MIN_MONTHS = 1;
+var MONTH_FACTOR = 1.5;
+var MONTH_AGREEMENT = 2;
+function monthPosition(date) {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  if (!Number.isFinite(t)) return null;
+  if (new Date(t).getUTCDate() === 1) return "first";
+  return new Date(t + 864e5).getUTCDate() === 1 ? "last" : null;
+}
+function monthFactor(date, earlier) {
+  const position = monthPosition(date);
+  if (position === null) return null;
+  const ratios = earlier.filter((d) => d.date < date && monthPosition(d.date) === position && Number.isFinite(d.ratio) && d.ratio > 0).map((d) => d.ratio).sort((a, b) => a - b);
+  if (ratios.length < MIN_MONTHS) return null;
+  const low = ratios[0];
+  const high = ratios.at(-1);
+  const rhythm = low >= MONTH_FACTOR || high <= 1 / MONTH_FACTOR;
+  if (!rhythm || high / low > MONTH_AGREEMENT) return null;
+  return { position, factor: median(ratios), low, high, months: ratios.length };
 }
 
 // src/validate/history.ts
@@ -1643,8 +1945,9 @@ function numericMetrics(c, put) {
   const present = c.count - c.nulls;
   put("nonFiniteShare", present === 0 ? 0 : m.nonFinite / present);
   if (finite === 0) return;
-  put("mean", m.mean);
-  put("std", m.std);
+  const moments = m.valueCounts === null ? trimmedMoments(m) ?? m : m;
+  put("mean", moments.mean);
+  put("std", moments.std);
   put("negativeShare", m.negatives / finite);
   put("zeroShare", m.zeros / finite);
   const nonIntegers = m.nonIntegers;
@@ -1735,11 +2038,6 @@ function quantileStep(values, std, whole) {
 }
 function weekdayOf(date) {
   return isoWeekday(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
-}
-function median(values) {
-  const s = Array.from(values).sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 function poolSums(profiles) {
   const columns = /* @__PURE__ */ new Map();
@@ -1995,11 +2293,18 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low && beyondTail(value - center) || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high && beyondTail(value - center);
     if (!bad) continue;
+    const month = metric === "rows" ? monthFactor(
+      newest.date,
+      points.map((p, i) => ({ date: p.date, ratio: values[i] / (values[i] - deviations[i]) }))
+    ) : null;
+    const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
+    if (month !== null && byMonth === null) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
-    if (weekdayRows !== null && value >= low) {
+    if (byMonth !== null) Object.assign(finding, byMonth, { month });
+    else if (weekdayRows !== null && value >= low) {
       finding.low = fewestRows;
       finding.high = Math.max(...weekdayRows);
       finding.weekdayRange = weekdayRows.length;
@@ -2007,6 +2312,14 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     findings.push(finding);
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+function monthOutlier(value, center, spread, month, threshold, maxRowDrop) {
+  const expected = center * month.factor;
+  const score = (value - expected) / (spread * month.factor);
+  const low = Math.round(center * month.low);
+  const high = Math.round(center * month.high);
+  const bad = value < low && (score <= -threshold || isRowDrop(value, expected, maxRowDrop)) || value > high && score >= threshold;
+  return bad ? { expected, low, high, score } : null;
 }
 var LEVEL_SHIFT_SHARE = 0.75;
 function isLevelShift(metric, options) {
@@ -2131,282 +2444,13 @@ function fmt(x) {
   if (a >= 1e3) return x.toLocaleString("en-US", { maximumFractionDigits: 1 });
   return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(3);
 }
+function monthText(m, range) {
+  return m.months === 1 ? `the ${m.position} day of the month before held ${m.low.toFixed(1)} times its weekday's rows, ${fmt(range.low)}` : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
+}
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
-}
-
-// src/validate/alignment.ts
-var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
-var MISALIGNED_NATS = 24;
-var MISALIGNED_EXCURSIONS = 1;
-var DRIFTLESS_CLIMB = 3;
-var MAX_ROW_NATS = 4;
-var CONTEXT_PRIOR_ROWS = 5;
-function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
-  const all = labelColumnValues(table, label);
-  const kept = [];
-  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
-  const rows = Int32Array.from(kept);
-  const labels = Float64Array.from(rows, (i) => all[i]);
-  let mean = 0;
-  for (const y of labels) mean += y / Math.max(1, labels.length);
-  const prior = Float64Array.from(rows, (i) => {
-    const p = predictions?.get(i);
-    return p !== void 0 && Number.isFinite(p) ? p : mean;
-  });
-  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
-  const hourOf = (i) => {
-    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
-    const t = time.values[i];
-    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
-  };
-  const contexts = [];
-  for (const name of contextColumns) {
-    const column = findColumn(table, name);
-    if (column === void 0 || column.type !== "string") continue;
-    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
-    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
-  }
-  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
-}
-function contextPredictor(input) {
-  const { labels, prior, contexts } = input;
-  if (contexts.length === 0) return (i) => prior[i];
-  const sumsOf = (groups2) => {
-    const sums = /* @__PURE__ */ new Map();
-    for (let i = 0; i < labels.length; i++) {
-      if (groups2[i] < 0) continue;
-      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
-      s.sum += labels[i];
-      s.count++;
-      sums.set(groups2[i], s);
-    }
-    return sums;
-  };
-  const othersMean = (groups2, sums, i, j, base) => {
-    if (groups2[i] < 0) return base;
-    const s = sums.get(groups2[i]);
-    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
-    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
-  };
-  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
-  return (i, j) => {
-    let total = 0;
-    for (const { coarse, fine, coarseSums, fineSums } of groups) {
-      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
-      total += othersMean(fine, fineSums, i, j, base);
-    }
-    return total / groups.length;
-  };
-}
-function contextPredictions(input, predict = contextPredictor(input)) {
-  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
-}
-function lossOf(task, labels, predicted) {
-  if (task === "binary") {
-    return (q, y) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
-      return -Math.log(y >= 0.5 ? p : 1 - p);
-    };
-  }
-  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
-}
-function findMisalignment(input) {
-  const n = input.labels.length;
-  if (n < 10) return null;
-  const predict = contextPredictor(input);
-  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
-  const { labels } = input;
-  let best = null;
-  for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => {
-      const q = predict(i, i + offset);
-      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
-    });
-    if (found === null) continue;
-    const candidate = { offset, ...found, rows: n };
-    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
-  }
-  return best;
-}
-var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
-function isMisaligned(m) {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
-}
-function largestClimb(n, offset, gain) {
-  const first = Math.max(0, -offset);
-  const last = Math.min(n, n - offset);
-  if (last - first < 2) return null;
-  let sum2 = 0;
-  let squares = 0;
-  let climb = 0;
-  let climbStart = first;
-  let best = { nats: 0, start: first, end: first };
-  for (let i = first; i < last; i++) {
-    const g = gain(i);
-    sum2 += g;
-    squares += g * g;
-    if (climb <= 0) {
-      climb = 0;
-      climbStart = i;
-    }
-    climb += g;
-    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
-  }
-  const count = last - first;
-  const drift = sum2 / count;
-  const variance = squares / count - drift * drift;
-  if (!(variance > 0)) return { ...best, excursions: 0 };
-  const spread = Math.sqrt(variance);
-  const leastFall = drift + 2 * spread / Math.sqrt(count);
-  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
-  return { ...best, excursions: best.nats / chance };
-}
-function locateMisalignment(m, input, table, judgedBy) {
-  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
-}
-function misalignmentAnomaly(m, file, labelText, severity) {
-  if (!isMisaligned(m)) return null;
-  const length = m.end - m.start + 1;
-  const distance = Math.abs(m.offset);
-  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
-  return {
-    kind: "labels_misaligned",
-    severity,
-    column: null,
-    count: length,
-    share: length / Math.max(1, m.rows),
-    examples: [
-      { file, row: m.firstRow },
-      { file, row: m.lastRow }
-    ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
-  };
-}
-
-// src/validate/numeric-shape.ts
-var MAX_VALUES = 5e4;
-var MIN_DISTINCT = 20;
-var SPIKE_FACTOR = 2;
-var MIN_PLACE = -6;
-var MAX_PLACE = 6;
-var RESOLUTION_SHARE = 0.99;
-var DIGITS = 10;
-var FINER = 0;
-var SLOTS = (MAX_PLACE - MIN_PLACE + 2) * DIGITS;
-var WIDE = SLOTS;
-function placeOf(v) {
-  const a = Math.abs(v);
-  if (Number.isInteger(a)) {
-    let place = 0;
-    let units = a;
-    for (; place < MAX_PLACE && units % 10 === 0; units /= 10) place++;
-    return { place, units };
-  }
-  for (let place = -1; place >= MIN_PLACE; place--) {
-    const units = a * 10 ** -place;
-    if (Math.abs(units - Math.round(units)) <= 1e-9 * units) return { place, units: Math.round(units) };
-  }
-  return { place: MIN_PLACE - 1, units: 0 };
-}
-function placeIndex(place) {
-  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
-}
-function slotOf(v) {
-  const { place, units } = placeOf(v);
-  if (place < MIN_PLACE) return FINER;
-  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
-}
-function createCounts() {
-  const grains = /* @__PURE__ */ new Map();
-  return {
-    grains,
-    add(table, columns) {
-      for (const column of table.columns) {
-        if (column.type !== "number" || !columns.has(column.name)) continue;
-        let entry = grains.get(column.name);
-        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
-        const { counts, slots } = entry;
-        for (const v of column.values) {
-          if (!Number.isFinite(v)) continue;
-          entry.rows++;
-          if (v !== 0) slots[slotOf(v)]++;
-          counts.set(v, (counts.get(v) ?? 0) + 1);
-          if (counts.size > MAX_VALUES) {
-            for (const [value, count] of counts) if (count === 1) counts.delete(value);
-          }
-        }
-      }
-    }
-  };
-}
-function createNumericShape(columns, label = null) {
-  const counts = createCounts();
-  const { grains } = counts;
-  return {
-    add: (table) => counts.add(table, columns),
-    result() {
-      const out = {};
-      for (const [name, { counts: counts2, rows, slots }] of grains) {
-        if (counts2.size < MIN_DISTINCT || rows === 0) continue;
-        const resolution = resolutionOf(counts2);
-        out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
-        if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
-        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
-      }
-      return out;
-    }
-  };
-}
-var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
-function largestSpike(counts, resolution, anyValue) {
-  const values = [...counts.keys()].sort((a, b) => a - b);
-  const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
-  const at = (i) => i >= 0 && i < values.length ? { value: values[i], rows: counts.get(values[i]) } : null;
-  let largest = null;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const rows = counts.get(v);
-    const alone = finer(v);
-    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
-    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
-    const excess = rows - SPIKE_FACTOR * neighbour;
-    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
-  }
-  return largest;
-}
-function spikeIn(table, column, anyValue) {
-  const shape = createCounts();
-  shape.add(table, /* @__PURE__ */ new Set([column]));
-  const grain = shape.grains.get(column);
-  if (grain === void 0 || grain.counts.size < MIN_DISTINCT) return null;
-  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
-}
-function resolutionOf(counts) {
-  const atPlace = new Float64Array(SLOTS / DIGITS);
-  let total = 0;
-  for (const v of counts.keys()) {
-    if (v === 0) continue;
-    atPlace[placeIndex(placeOf(v).place)]++;
-    total++;
-  }
-  let atLeast = 0;
-  for (let p = atPlace.length - 1; p >= 1; p--) {
-    atLeast += atPlace[p];
-    if (total > 0 && atLeast >= RESOLUTION_SHARE * total) return p;
-  }
-  return null;
-}
-function roundShare(slots, p) {
-  const total = slots.reduce((a, b) => a + b, 0);
-  let round = 0;
-  for (let i = (p + 1) * DIGITS; i < SLOTS; i++) round += slots[i] + slots[WIDE + i];
-  let beside = 0;
-  for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
-  return (round - beside / (DIGITS - 1)) / total;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts
@@ -2620,7 +2664,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 36;
+var PROFILE_FORMAT = 37;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2830,7 +2874,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 20;
+var VERDICT_FORMAT = 21;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

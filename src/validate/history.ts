@@ -1051,9 +1051,7 @@ function judge(
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
-        (direction !== 'up' && score <= -threshold && value < low && beyondTail(value - center)) ||
-        (fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop)) ||
-        (direction !== 'down' && score >= threshold && value > high && beyondTail(value - center));
+        beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
     if (!bad) continue;
     // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
     const month =
@@ -1107,8 +1105,27 @@ function monthOutlier(
   const score = (value - expected) / (spread * month.factor);
   const low = Math.round(center * month.low);
   const high = Math.round(center * month.high);
-  const bad = (value < low && (score <= -threshold || isRowDrop(value, expected, maxRowDrop))) || (value > high && score >= threshold);
+  // The earlier month-ends are the far deviations of the weekday's spread, not a tail to pass.
+  const bad = beyondRange({ value, expected, score, low, high, fewestRows: low }, { direction: 'both', threshold, maxRowDrop, beyondTail: () => true });
   return bad ? { expected, low, high, score } : null;
+}
+
+/**
+ * Whether a value is an outlier by its spread: past the threshold and beyond the history's
+ * range on a side its metric is bad on (`direction`), and past a heavy tail the history
+ * showed there (`beyondTail`); or, for a row count (`fewestRows` set), fewer rows than the
+ * fewest and more than `maxRowDrop` of the expected ones missing.
+ */
+function beyondRange(
+  v: { value: number; expected: number; score: number; low: number; high: number; fewestRows: number | null },
+  how: { direction: 'both' | 'up' | 'down'; threshold: number; maxRowDrop: number; beyondTail: (deviation: number) => boolean },
+): boolean {
+  const { value, expected, score } = v;
+  return (
+    (how.direction !== 'up' && score <= -how.threshold && value < v.low && how.beyondTail(value - expected)) ||
+    (v.fewestRows !== null && value < v.fewestRows && isRowDrop(value, expected, how.maxRowDrop)) ||
+    (how.direction !== 'down' && score >= how.threshold && value > v.high && how.beyondTail(value - expected))
+  );
 }
 
 /**

@@ -446,7 +446,9 @@ async function verdictOf(
  * a dependency's mismatched share judged with a smaller floor; 14: a keyed partition's
  * values against those its keys held the day before; 15: ... by three keys at least; 16:
  * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail;
- * 18: a group stuck whole).
+ * 18: a group stuck whole; 19: a defect no earlier row had allowed half a row of chance;
+ * 20: earlier days' new values measured against the days before them; 21: a month's first
+ * and last days by the months before).
  */
 const VERDICT_FORMAT = 21;
 

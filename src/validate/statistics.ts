@@ -236,16 +236,16 @@ class NumericAccumulator implements ColumnAccumulator {
     let squares = 0;
     let residual = 0;
     // Only values beyond the kept extremes are inserted: a comparison per value on the common path.
-    let lowCut = this.lowest.length < EXTREME_COUNT ? Infinity : this.lowest[EXTREME_COUNT - 1]!;
-    let highCut = this.highest.length < EXTREME_COUNT ? -Infinity : this.highest[0]!;
+    let lowCut = extremeCut(this.lowest, 'lowest');
+    let highCut = extremeCut(this.highest, 'highest');
     for (let i = 0; i < length; i++) {
       const x = values[i]!;
       if (x - x !== 0 || (mask !== null && mask[i] === 1)) continue;
       const d = x - chunkMean;
       squares += d * d;
       residual += d;
-      if (x < lowCut) lowCut = keepLowest(this.lowest, x);
-      if (x > highCut) highCut = keepHighest(this.highest, x);
+      if (x < lowCut) lowCut = keepExtreme(this.lowest, x, 'lowest');
+      if (x > highCut) highCut = keepExtreme(this.highest, x, 'highest');
     }
     const chunkM2 = squares - (residual * residual) / n;
     // Chan et al.: combine (n, mean, M2) of the totals so far with the chunk's.
@@ -336,22 +336,28 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 }
 
-/** Inserts `x` into the ascending `lowest` (at most `EXTREME_COUNT` long); returns the value a later one must be below to enter. */
-function keepLowest(lowest: number[], x: number): number {
-  if (lowest.length === EXTREME_COUNT) lowest.pop();
-  let k = lowest.length;
-  while (k > 0 && lowest[k - 1]! > x) k--;
-  lowest.splice(k, 0, x);
-  return lowest.length < EXTREME_COUNT ? Infinity : lowest[EXTREME_COUNT - 1]!;
+/** Which end of a column the values of an `extremes` list are kept from. */
+type ExtremeEnd = 'lowest' | 'highest';
+
+/**
+ * Inserts `x` into the ascending `kept`, then drops the value beyond `EXTREME_COUNT` at the
+ * other end (the largest of the lowest, the smallest of the highest); returns `extremeCut`.
+ */
+function keepExtreme(kept: number[], x: number, end: ExtremeEnd): number {
+  let k = kept.length;
+  while (k > 0 && kept[k - 1]! > x) k--;
+  kept.splice(k, 0, x);
+  if (kept.length > EXTREME_COUNT) {
+    if (end === 'lowest') kept.pop();
+    else kept.shift();
+  }
+  return extremeCut(kept, end);
 }
 
-/** Inserts `x` into the ascending `highest` (at most `EXTREME_COUNT` long); returns the value a later one must be above to enter. */
-function keepHighest(highest: number[], x: number): number {
-  if (highest.length === EXTREME_COUNT) highest.shift();
-  let k = 0;
-  while (k < highest.length && highest[k]! < x) k++;
-  highest.splice(k, 0, x);
-  return highest.length < EXTREME_COUNT ? -Infinity : highest[0]!;
+/** The value a later one must be below (`lowest`) or above (`highest`) to enter the ascending `kept`: any while it is not full. */
+function extremeCut(kept: readonly number[], end: ExtremeEnd): number {
+  if (kept.length < EXTREME_COUNT) return end === 'lowest' ? Infinity : -Infinity;
+  return end === 'lowest' ? kept[EXTREME_COUNT - 1]! : kept[0]!;
 }
 
 function isFiniteValue(values: Float64Array, mask: Uint8Array | null, i: number): boolean {
@@ -641,9 +647,7 @@ export function parseStatistics(raw: unknown, source: string): DatasetStatistics
       throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
     const e = m.extremes;
-    const ascending = (xs: unknown): boolean =>
-      Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i) => typeof x === 'number' && (i === 0 || x >= xs[i - 1]));
-    if (e !== undefined && !(typeof e === 'object' && e !== null && ascending(e.lowest) && ascending(e.highest))) {
+    if (e !== undefined && !(typeof e === 'object' && e !== null && isExtremeList(e.lowest) && isExtremeList(e.highest))) {
       throw new UserError(`${source}: column "${c.name}": "extremes" must hold "lowest" and "highest", each at most ${EXTREME_COUNT} numbers, ascending`);
     }
     // Validates the sketch (throws a UserError naming what is wrong).
@@ -683,6 +687,11 @@ export function trimmedMoments(m: NumericStatistics): { mean: number; std: numbe
 
 /** Share of a column's spread the values left after trimming must hold for the difference to be more than rounding. */
 const TRIM_PRECISION = 1e-9;
+
+/** Whether `xs` is a list `extremes` may hold: at most `EXTREME_COUNT` numbers, ascending. */
+function isExtremeList(xs: unknown): boolean {
+  return Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i) => typeof x === 'number' && (i === 0 || x >= (xs[i - 1] as number)));
+}
 
 /** The statistics of column `name`, or undefined. */
 export function columnStatistics(stats: DatasetStatistics, name: string): ColumnStatistics | undefined {

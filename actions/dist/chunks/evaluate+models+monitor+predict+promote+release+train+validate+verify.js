@@ -15591,16 +15591,16 @@ var NumericAccumulator = class {
     const chunkMean = shift + sum / n;
     let squares = 0;
     let residual = 0;
-    let lowCut = this.lowest.length < EXTREME_COUNT ? Infinity : this.lowest[EXTREME_COUNT - 1];
-    let highCut = this.highest.length < EXTREME_COUNT ? -Infinity : this.highest[0];
+    let lowCut = extremeCut(this.lowest, "lowest");
+    let highCut = extremeCut(this.highest, "highest");
     for (let i = 0; i < length; i++) {
       const x = values[i];
       if (x - x !== 0 || mask !== null && mask[i] === 1) continue;
       const d = x - chunkMean;
       squares += d * d;
       residual += d;
-      if (x < lowCut) lowCut = keepLowest(this.lowest, x);
-      if (x > highCut) highCut = keepHighest(this.highest, x);
+      if (x < lowCut) lowCut = keepExtreme(this.lowest, x, "lowest");
+      if (x > highCut) highCut = keepExtreme(this.highest, x, "highest");
     }
     const chunkM2 = squares - residual * residual / n;
     const total = this.n + n;
@@ -15684,19 +15684,19 @@ var NumericAccumulator = class {
     return { name, type: this.type, count: this.count, nulls: this.nulls, numeric };
   }
 };
-function keepLowest(lowest, x) {
-  if (lowest.length === EXTREME_COUNT) lowest.pop();
-  let k = lowest.length;
-  while (k > 0 && lowest[k - 1] > x) k--;
-  lowest.splice(k, 0, x);
-  return lowest.length < EXTREME_COUNT ? Infinity : lowest[EXTREME_COUNT - 1];
+function keepExtreme(kept, x, end) {
+  let k = kept.length;
+  while (k > 0 && kept[k - 1] > x) k--;
+  kept.splice(k, 0, x);
+  if (kept.length > EXTREME_COUNT) {
+    if (end === "lowest") kept.pop();
+    else kept.shift();
+  }
+  return extremeCut(kept, end);
 }
-function keepHighest(highest, x) {
-  if (highest.length === EXTREME_COUNT) highest.shift();
-  let k = 0;
-  while (k < highest.length && highest[k] < x) k++;
-  highest.splice(k, 0, x);
-  return highest.length < EXTREME_COUNT ? -Infinity : highest[0];
+function extremeCut(kept, end) {
+  if (kept.length < EXTREME_COUNT) return end === "lowest" ? Infinity : -Infinity;
+  return end === "lowest" ? kept[EXTREME_COUNT - 1] : kept[0];
 }
 function isFiniteValue(values, mask, i) {
   const x = values[i];
@@ -15841,8 +15841,7 @@ function parseStatistics(raw, source) {
       throw new UserError(`${source}: column "${c.name}": "midnights" must be a count (a whole number >= 0)`);
     }
     const e = m.extremes;
-    const ascending = (xs) => Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i2) => typeof x === "number" && (i2 === 0 || x >= xs[i2 - 1]));
-    if (e !== void 0 && !(typeof e === "object" && e !== null && ascending(e.lowest) && ascending(e.highest))) {
+    if (e !== void 0 && !(typeof e === "object" && e !== null && isExtremeList(e.lowest) && isExtremeList(e.highest))) {
       throw new UserError(`${source}: column "${c.name}": "extremes" must hold "lowest" and "highest", each at most ${EXTREME_COUNT} numbers, ascending`);
     }
     try {
@@ -15869,6 +15868,9 @@ function trimmedMoments(m) {
   return { mean, std: standardDeviation(rest, m2) };
 }
 var TRIM_PRECISION = 1e-9;
+function isExtremeList(xs) {
+  return Array.isArray(xs) && xs.length <= EXTREME_COUNT && xs.every((x, i) => typeof x === "number" && (i === 0 || x >= xs[i - 1]));
+}
 function nullFraction(column) {
   return column.count === 0 ? 0 : column.nulls / column.count;
 }

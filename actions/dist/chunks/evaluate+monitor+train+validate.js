@@ -2291,7 +2291,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const beyondTail = heavyTailTest(deviations, spread * threshold);
     const chance = CHANCE[metric];
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || direction !== "up" && score <= -threshold && value < low && beyondTail(value - center) || fewestRows !== null && value < fewestRows && isRowDrop(value, center, options.maxRowDrop) || direction !== "down" && score >= threshold && value > high && beyondTail(value - center);
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2318,8 +2318,12 @@ function monthOutlier(value, center, spread, month, threshold, maxRowDrop) {
   const score = (value - expected) / (spread * month.factor);
   const low = Math.round(center * month.low);
   const high = Math.round(center * month.high);
-  const bad = value < low && (score <= -threshold || isRowDrop(value, expected, maxRowDrop)) || value > high && score >= threshold;
+  const bad = beyondRange({ value, expected, score, low, high, fewestRows: low }, { direction: "both", threshold, maxRowDrop, beyondTail: () => true });
   return bad ? { expected, low, high, score } : null;
+}
+function beyondRange(v, how) {
+  const { value, expected, score } = v;
+  return how.direction !== "up" && score <= -how.threshold && value < v.low && how.beyondTail(value - expected) || v.fewestRows !== null && value < v.fewestRows && isRowDrop(value, expected, how.maxRowDrop) || how.direction !== "down" && score >= how.threshold && value > v.high && how.beyondTail(value - expected);
 }
 var LEVEL_SHIFT_SHARE = 0.75;
 function isLevelShift(metric, options) {

@@ -15,6 +15,30 @@ export interface AtomicFile {
   abort(): void;
 }
 
+/** Why a folder cannot be created, by the error's code: what a person can fix. */
+const FOLDER_FAILURES: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a file stands where one of the folders of its path should be',
+  EEXIST: 'a file stands where it should be',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+};
+
+/**
+ * Creates `folder` and those above it; a cause a person can fix (a file in the way, no
+ * permission, a read-only disk) is a `UserError` naming the folder.
+ */
+export function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const why = FOLDER_FAILURES[(error as NodeJS.ErrnoException).code ?? ''];
+    if (why === undefined) throw error;
+    const shown = path.relative(process.cwd(), folder);
+    throw new UserError(`cannot create the folder ${shown.startsWith('..') || shown === '' ? folder : shown}: ${why}`, { cause: error });
+  }
+}
+
 /**
  * Opens `file` for an atomic write in pieces: the pieces go to a temp file in the same
  * folder (same file system, so the rename is atomic), and `commit` flushes it to disk and
@@ -22,7 +46,7 @@ export interface AtomicFile {
  * process killed before `commit` leaves `file` untouched. Creates the folder.
  */
 export function openFileAtomic(file: string): AtomicFile {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   const name = path.basename(file);
   const temp = path.join(path.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | null = openSync(temp, 'w');

@@ -56,6 +56,7 @@ import {
   UserError,
   appendJobSummary,
   findColumn,
+  makeFolder,
   numberColumnOf,
   readJson,
   stringColumnOf,
@@ -70,7 +71,7 @@ import {
 import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/pipeline/monitor.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 import path3 from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -179,7 +180,7 @@ function monitorEvidence(observed) {
 }
 
 // src/monitor/history.ts
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 var MONITOR_HISTORY = "monitor.jsonl";
 function parseMonitorHistory(text2, source, warn) {
@@ -203,7 +204,7 @@ async function readMonitorHistory(localFile, branch, model, warn) {
   return { text: text2, branchExists, records: parseMonitorHistory(text2, source, warn).filter((r) => r.model === model) };
 }
 function appendHistory(record, file) {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   appendFileSync(file, `${JSON.stringify(record)}
 `);
 }
@@ -509,7 +510,7 @@ async function runMonitor(ctx, options = {}) {
   const env = options.env ?? process.env;
   const policy = config.monitoring;
   const outDir = path3.join(ctx.outDir, "monitor");
-  mkdirSync2(outDir, { recursive: true });
+  makeFolder(outDir);
   const registry = registryPath(ctx);
   const localHistory = path3.join(modelDir(registry, config.name), MONITOR_HISTORY);
   const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
@@ -659,7 +660,7 @@ async function commitHistory(ctx, session, record, before, branchExists) {
     auth: session.auth,
     apply: (worktree) => {
       const target = path3.join(worktree, file);
-      mkdirSync2(path3.dirname(target), { recursive: true });
+      makeFolder(path3.dirname(target));
       const current = existsSync4(target) ? readFileSync2(target, "utf8") : before;
       writeFileSync(target, withRecord(current, record));
     },

@@ -14,7 +14,8 @@ import {
 } from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  UserError
+  UserError,
+  makeFolder
 } from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric
@@ -26,7 +27,7 @@ import { existsSync as existsSync2, readFileSync as readFileSync2, rmSync as rmS
 import path2 from "node:path";
 
 // src/registry/release.ts
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 var RELEASE_MANIFEST = "release.json";
 var RELEASE_SUMS = "SHA256SUMS";
@@ -54,7 +55,7 @@ function writeRelease(registry, model, out) {
     by: record.by,
     previous: pointer.previous
   };
-  mkdirSync(out, { recursive: true });
+  makeFolder(out);
   for (const name of Object.keys(manifest.files)) copyFileSync(path.join(dir, name), path.join(out, name));
   writeFileSync(path.join(out, RELEASE_MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);

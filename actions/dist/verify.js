@@ -40,6 +40,7 @@ import {
 } from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  makeFolder,
   readJson,
   sha256File,
   sha256Of,
@@ -53,7 +54,7 @@ import {
 import "./chunks/bootstrap-worker+ct+evaluate+fused-worker+infra-child+models+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 
 // src/pipeline/verify.ts
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -354,7 +355,7 @@ function checkProposedModule(ctx, check, tree, version) {
   );
 }
 function materialise(tree, version, dir) {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   for (const name of tree.files.keys()) if (name.startsWith(`${version}/`)) writeFileSync(path.join(dir, name.slice(version.length + 1)), tree.read(name));
   return dir;
 }

@@ -3,8 +3,8 @@
  * hold, `data/<dataset>/<YYYY-MM-DD>.<ext>`. Windows pick the days a run
  * reads: the newest N calendar days, or a date range.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { DATA_EXTENSIONS, displayPath } from './files.js';
 import { daysFromCivil } from './infer.js';
@@ -32,37 +32,65 @@ export interface Window {
 const PARTITION_NAME = /^(\d{4}-\d{2}-\d{2})(\.[A-Za-z]+)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/**
- * The partitions of `folder`, oldest first. Files that are not named
- * `<YYYY-MM-DD>.<data extension>` (schema.json, README.md, …) are ignored.
- * A missing folder, a folder without partitions, an impossible date or two
- * files for one day are `UserError`s.
- */
-export function listPartitions(folder: string): Partition[] {
+/** The day a file name holds (`<YYYY-MM-DD>.<data extension>`), or null. */
+function partitionDay(name: string): string | null {
+  const match = PARTITION_NAME.exec(name);
+  return match === null || !DATA_EXTENSIONS.includes(match[2]!.toLowerCase()) ? null : match[1]!;
+}
+
+/** The entries of a data folder; a missing folder, or a file given as one, is a `UserError`. */
+function folderEntries(folder: string): Dirent[] {
   const shown = displayPath(folder);
-  let names: string[];
   try {
     if (!statSync(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
-    names = readdirSync(folder);
+    return readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`data folder not found: ${shown}`, { cause: error });
   }
+}
+
+/**
+ * The partitions of `folder`, oldest first. Files that are not named
+ * `<YYYY-MM-DD>.<data extension>` (schema.json, README.md, …) are ignored.
+ * A missing folder, a folder without partitions, an impossible date, two
+ * files for one day, or a folder named as a partition (Spark writes a day's
+ * part files so) are `UserError`s.
+ */
+export function listPartitions(folder: string): Partition[] {
   const byDate = new Map<string, Partition>();
-  for (const name of names) {
-    const match = PARTITION_NAME.exec(name);
-    if (match === null || !DATA_EXTENSIONS.includes(match[2]!.toLowerCase())) continue;
-    const date = match[1]!;
-    const file = displayPath(join(folder, name));
+  for (const entry of folderEntries(folder)) {
+    const date = partitionDay(entry.name);
+    if (date === null) continue;
+    const file = displayPath(join(folder, entry.name));
     if (dayNumber(date) === undefined) throw new UserError(`${file}: ${date} is not a calendar date`);
+    if (entry.isDirectory())
+      throw new UserError(`${file} is a folder, not a file: ct reads one file per day (Spark writes a day as a folder of part files: coalesce(1), then move its part file to ${file})`);
     const other = byDate.get(date);
     if (other !== undefined) throw new UserError(`two partitions for ${date}: ${other.file} and ${file}`);
     byDate.set(date, { date, file });
   }
   if (byDate.size === 0) {
-    throw new UserError(`${shown} holds no daily partitions (files named YYYY-MM-DD${DATA_EXTENSIONS[0]} etc.)`);
+    throw new UserError(`${displayPath(folder)} holds no daily partitions (files named YYYY-MM-DD${DATA_EXTENSIONS[0]} etc.)`);
   }
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** Suffixes of compressed files: ct reads data files uncompressed. */
+const COMPRESSED = /\.(gz|bz2|xz|zst|zip)$/i;
+
+/**
+ * Data files of `folder` that no run reads, sorted: a data extension (`.csv`, `.parquet`,
+ * …) on a name that is not a day (`latest.csv`, `2026-04-10-part2.csv`), or a data file
+ * compressed (`2026-04-10.csv.gz`). A person put them there to be read, most likely, and
+ * their rows never are. Hidden files (`.name`) are left alone.
+ */
+export function unreadDataFiles(folder: string): string[] {
+  const isData = (name: string): boolean => DATA_EXTENSIONS.includes(extname(name.replace(COMPRESSED, '')).toLowerCase());
+  return folderEntries(folder)
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && partitionDay(entry.name) === null && isData(entry.name))
+    .map((entry) => displayPath(join(folder, entry.name)))
+    .sort();
 }
 
 /**

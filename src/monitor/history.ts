@@ -3,11 +3,12 @@
  * monitor run, oldest first. Read from the history branch when acting on GitHub (it is
  * committed there), else from the working tree.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../data/files.js';
 import { readRemoteFile } from '../github/git.js';
 import type { MonitorRecord } from './decide.js';
+import { makeFolder } from '../files.js';
 
 /** Name of the monitor history file in a model's registry folder. */
 export const MONITOR_HISTORY = 'monitor.jsonl';
@@ -54,7 +55,7 @@ export async function readMonitorHistory(localFile: string, branch: HistoryBranc
 
 /** Appends the record to the working tree's history (the checkout's copy, in Actions). */
 export function appendHistory(record: MonitorRecord, file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 

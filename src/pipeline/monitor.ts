@@ -6,14 +6,14 @@
  * retraining workflow, opens / updates / closes one issue per model, and commits the
  * monitor history to its branch. Without, the history goes to the working tree.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Dataset, type DatasetPlan, fingerprintFiles } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { learnVersions } from '../data/remote.js';
 import { headlineMetric, metricDirection } from '../evaluate/metrics.js';
-import { appendJobSummary, readJson, writeJson } from '../files.js';
+import { appendJobSummary, makeFolder, readJson, writeJson } from '../files.js';
 import type { RetryOptions } from '../github/api.js';
 import { commitToBranch } from '../github/git.js';
 import { decideMonitor, type MonitorRecord } from '../monitor/decide.js';
@@ -46,7 +46,7 @@ export async function runMonitor(ctx: StageContext, options: MonitorOptions = {}
   const env = options.env ?? process.env;
   const policy = config.monitoring;
   const outDir = path.join(ctx.outDir, 'monitor');
-  mkdirSync(outDir, { recursive: true });
+  makeFolder(outDir);
   const registry = registryPath(ctx);
   const localHistory = path.join(modelDir(registry, config.name), MONITOR_HISTORY);
   const session = options.github === true ? await openGitHubSession(ctx, env, options.retry) : null;
@@ -247,7 +247,7 @@ async function commitHistory(ctx: StageContext, session: GitHubSession, record: 
     auth: session.auth,
     apply: (worktree) => {
       const target = path.join(worktree, file);
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeFolder(path.dirname(target));
       // On a retry the branch moved: append to what is there now, not to what was read before.
       const current = existsSync(target) ? readFileSync(target, 'utf8') : before;
       writeFileSync(target, withRecord(current, record));

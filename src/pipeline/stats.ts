@@ -5,7 +5,6 @@
  * DDSketch quantiles, Chan's mean and variance): merging the groups' files gives what
  * one pass over all of them gives (mean and standard deviation up to rounding).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { planBatch, planDataset } from '../data/dataset.js';
@@ -13,7 +12,7 @@ import { displayPath } from '../data/files.js';
 import { checkedDate, listPartitions } from '../data/partitions.js';
 import { readChunksOf } from '../data/stream.js';
 import { UserError } from '../errors.js';
-import { readJson, writeJson } from '../files.js';
+import { makeFolder, readJson, writeJson } from '../files.js';
 import { createStatistics, type DatasetStatistics, mergeStatistics, parseStatistics } from '../validate/statistics.js';
 import { dataSource, type StageContext } from './context.js';
 import { ctBinary, runCtProcess } from './ct-process.js';
@@ -111,7 +110,7 @@ export async function runStatsParallel(ctx: StageContext, options: { groups: num
   const outputs = groups.map((_, k) => path.join(ctx.outDir, 'groups', `group-${k + 1}`));
   await Promise.all(
     groups.map(async (group, k) => {
-      mkdirSync(outputs[k]!, { recursive: true });
+      makeFolder(outputs[k]!);
       const args = ['stats', 'compute', '--config', ctx.loaded.file, '--from', group[0]!.date, '--to', group.at(-1)!.date, '--out', outputs[k]!, '--quiet'];
       const { status, stderr } = await runCtProcess(args, bin);
       if (status !== 0)

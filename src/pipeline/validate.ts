@@ -24,7 +24,8 @@ import { selectBackend } from '../train/backend.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import { type Anomaly, anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
-import { createSchemaInference, type DataSchema, parseSchema, widenSchema } from '../validate/schema.js';
+import { createSchemaInference, type DataSchema, DEFAULT_SEVERITY, parseSchema, widenSchema } from '../validate/schema.js';
+import { unreadFilesAnomaly } from '../validate/unread-files.js';
 import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
@@ -174,7 +175,11 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
-  const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  // A data file of the folder that no run reads: a warning, as its rows do not reach the model.
+  const unread = plan.partitioned ? unreadFilesAnomaly(dataSource(ctx), config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file) : null;
+  const anomalies = [...screening.anomalies, ...batch.anomalies, ...(unread === null ? [] : [unread])].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
   // Rows already read were fingerprinted as they were read; do not read the files again.
   const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
   const result: ValidationResult = {

@@ -5,7 +5,7 @@
  * time split; the same files, split again, for a hash split or one file) must give the
  * metrics in its `evaluation.json`. Run by verify.yml on every pull request that touches models/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fingerprintFiles, hashSplitRows, loadDataset } from '../data/dataset.js';
@@ -14,7 +14,7 @@ import { listPartitions } from '../data/partitions.js';
 import { readTables } from '../data/read.js';
 import { type Table, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { readJson, sha256File, sha256Of, writeJson } from '../files.js';
+import { makeFolder, readJson, sha256File, sha256Of, writeJson } from '../files.js';
 import { GUARD_METRICS, type Metrics, weightedMetrics } from '../evaluate/metrics.js';
 import { checkRecordedChecksums, modelDir, readProduction } from '../registry/registry.js';
 import { changedPaths, mergeBase, type RegistryTree, registryTree, repositoryRoot, resolveCommit } from '../registry/git-tree.js';
@@ -188,7 +188,7 @@ function checkProposedModule(ctx: StageContext, check: Check, tree: RegistryTree
 
 /** The files of `version` in `tree` written to `dir` (their names were checked as plain names), for loading. */
 function materialise(tree: RegistryTree, version: string, dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   for (const name of tree.files.keys()) if (name.startsWith(`${version}/`)) writeFileSync(path.join(dir, name.slice(version.length + 1)), tree.read(name));
   return dir;
 }

@@ -8,10 +8,11 @@
  * A lock whose process is gone (killed) is stale and is broken by the next writer.
  */
 import { hostname } from 'node:os';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { sleepSync } from '../sleep.js';
+import { makeFolder } from '../files.js';
 
 /** Name of the lock file inside a model's folder (a dot file: never a version). */
 export const LOCK_FILE = '.lock';
@@ -28,7 +29,7 @@ interface LockOwner {
  */
 export function withFolderLock<T>(folder: string, fn: () => T, options: { waitMs?: number } = {}): T {
   const file = path.join(folder, LOCK_FILE);
-  mkdirSync(folder, { recursive: true });
+  makeFolder(folder);
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
     if (tryAcquire(file)) break;

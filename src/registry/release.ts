@@ -9,12 +9,12 @@
  * and the files must make the version id they claim (promotion time + content hash), so a
  * release cannot pass one model's files off as another version.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkedRequest } from '../data/remote.js';
 import { UserError } from '../errors.js';
-import { sha256File } from '../files.js';
+import { makeFolder, sha256File } from '../files.js';
 import { plainFileNames, plainName } from './names.js';
 import {
   hashFiles,
@@ -78,7 +78,7 @@ export function writeRelease(registry: string, model: string, out: string): Rele
     by: record.by,
     previous: pointer.previous,
   };
-  mkdirSync(out, { recursive: true });
+  makeFolder(out);
   for (const name of Object.keys(manifest.files)) copyFileSync(path.join(dir, name), path.join(out, name));
   writeFileSync(path.join(out, RELEASE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   const sums = Object.entries(manifest.files).map(([name, sum]) => `${sum.replace(/^sha256:/, '')}  ${name}`);

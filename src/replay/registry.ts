@@ -2,11 +2,12 @@
  * The temporary registry a replay promotes into: created empty, read after each step
  * for the production model, and removed at the end with its history kept.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { modelDir, readProduction, verifiedProductionDir } from '../registry/registry.js';
 import type { ServedModel } from './served.js';
+import { makeFolder } from '../files.js';
 
 /** Creates an empty registry in the system's temporary folder; returns its path. */
 export function createReplayRegistry(): string {
@@ -26,7 +27,7 @@ export function productionServed(registry: string, model: string): ServedModel |
 export function removeReplayRegistry(registry: string, model: string, outDir: string): void {
   const history = path.join(modelDir(registry, model), 'history.jsonl');
   if (existsSync(history)) {
-    mkdirSync(outDir, { recursive: true });
+    makeFolder(outDir);
     copyFileSync(history, path.join(outDir, 'registry-history.jsonl'));
   }
   rmSync(registry, { recursive: true, force: true });

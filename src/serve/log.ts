@@ -14,8 +14,9 @@
  *   that the disk cannot drain fast enough drops requests rather than wait. Both are counted.
  * - Serving never waits for it: `record` only formats and queues.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../files.js';
 
 /** How the log samples and bounds itself. */
 export interface PredictionLogOptions {
@@ -137,7 +138,7 @@ export class PredictionLog {
         this.files.delete(other);
       }
       const folder = path.join(this.options.dir, model);
-      mkdirSync(folder, { recursive: true });
+      makeFolder(folder);
       const fd = openSync(path.join(folder, `${day}.jsonl`), 'a+');
       file = { fd, bytes: repairTornLine(fd), queued: [], queuedBytes: 0 };
       this.files.set(key, file);

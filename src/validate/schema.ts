@@ -48,6 +48,7 @@ export const ANOMALY_KINDS = [
   'columns_exchanged',
   'labels_misaligned',
   'missing_partition',
+  'unread_file',
   'window_quarantined',
 ] as const;
 
@@ -84,6 +85,7 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   columns_exchanged: 'error',
   labels_misaligned: 'error',
   missing_partition: 'warning',
+  unread_file: 'warning',
   window_quarantined: 'error',
 };
 
@@ -433,6 +435,23 @@ function checkConstraints(raw: unknown, at: string, type: unknown, fail: (what: 
   if ((band.min as number) > (band.max as number)) fail(`${at}.band.min (${String(band.min)}) must not be above band.max (${String(band.max)})`);
 }
 
+/**
+ * Checks the `min` and `max` of `bounds` (a column's own constraints, or its inferred
+ * `range`): of the column's type (a number, or an ISO time for a timestamp), min not above max.
+ */
+function checkBounds(column: Partial<ColumnSchema>, bounds: Record<string, unknown>, at: string, fail: (what: string) => never): void {
+  const isTime = column.type === 'timestamp';
+  const values: number[] = [];
+  for (const key of ['min', 'max'] as const) {
+    const v = bounds[key];
+    if (v === undefined) continue;
+    const value = isTime ? (typeof v === 'string' ? Date.parse(v) : Number.NaN) : typeof v === 'number' ? v : Number.NaN;
+    if (Number.isNaN(value)) fail(`${at}.${key} must be ${isTime ? 'an ISO date or time' : 'a number'}`);
+    values.push(value);
+  }
+  if (values.length === 2 && values[0]! > values[1]!) fail(`${at}.min (${String(bounds.min)}) must not be above max (${String(bounds.max)})`);
+}
+
 /** Checks a parsed `schema.json`; `file` names it in errors. Version 1 files are read as version 2. */
 export function parseSchema(file: string, raw: unknown): DataSchema {
   const fail = (what: string): never => {
@@ -458,12 +477,11 @@ export function parseSchema(file: string, raw: unknown): DataSchema {
       fail(`${where}.maxUnseenShare must be a number from 0 to 1`);
     if (c.domain !== undefined && (!Array.isArray(c.domain) || c.domain.some((v) => typeof v !== 'string')))
       fail(`${where}.domain must be an array of strings`);
-    for (const key of ['min', 'max'] as const) {
-      const v = c[key];
-      if (v === undefined) continue;
-      if (c.type === 'timestamp' ? typeof v !== 'string' || Number.isNaN(Date.parse(v)) : typeof v !== 'number') {
-        fail(`${where}.${key} must be ${c.type === 'timestamp' ? 'an ISO date or time' : 'a number'}`);
-      }
+    checkBounds(c, c, where, fail);
+    if (c.range !== undefined) {
+      if (typeof c.range !== 'object' || c.range === null || Array.isArray(c.range) || c.range.min === undefined || c.range.max === undefined)
+        fail(`${where}.range must be an object { "min": …, "max": … }`);
+      checkBounds(c, c.range, `${where}.range`, fail);
     }
     if (c.regex !== undefined) {
       if (typeof c.regex !== 'string') fail(`${where}.regex must be a string`);

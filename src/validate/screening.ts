@@ -627,11 +627,31 @@ function readEntry(file: string, fingerprint: string, derivation: string): Cache
     const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
     if (entry.format !== 'ct-partition-profile' || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
       return null;
-    return entry;
+    return wellFormed(entry) ? entry : null;
   } catch {
     // A damaged cache entry is recomputed, as a missing one is.
     return null;
   }
+}
+
+/**
+ * Whether an entry whose header matches holds what ct wrote: a row count, finite metrics,
+ * anomalies and scores. An entry edited or damaged inside (a metric turned null) is
+ * recomputed rather than trusted.
+ */
+function wellFormed(entry: CacheEntry): boolean {
+  const { profile } = entry;
+  return (
+    typeof profile === 'object' &&
+    profile !== null &&
+    Number.isInteger(profile.rows) &&
+    typeof profile.metrics === 'object' &&
+    profile.metrics !== null &&
+    Object.values(profile.metrics).every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+    Array.isArray(entry.anomalies) &&
+    typeof entry.scores === 'object' &&
+    entry.scores !== null
+  );
 }
 
 /** The label's column in a profile: a multiclass label is its own column; a binary label or a regression target is the derived label. */

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dateOfDay, dayNumber, listPartitions, missingDays, type Partition, selectWindow } from '../../src/data/partitions.js';
+import { dateOfDay, dayNumber, listPartitions, missingDays, type Partition, selectWindow, unreadDataFiles } from '../../src/data/partitions.js';
+import { unreadFilesAnomaly } from '../../src/validate/unread-files.js';
 import { expectUserError } from '../helpers.js';
 
 let dir: string;
@@ -47,6 +48,37 @@ describe('listPartitions', () => {
     const twice = folderWith('twice', ['2001-01-01']);
     writeFileSync(join(twice, '2001-01-01.jsonl'), '{"a":1}\n');
     expectUserError(() => listPartitions(twice), /two partitions for 2001-01-01/);
+  });
+
+  test('a folder named as a partition (a day Spark wrote as part files) is one line naming it', () => {
+    const spark = folderWith('spark', ['2001-01-01']);
+    mkdirSync(join(spark, '2001-01-02.csv'));
+    writeFileSync(join(spark, '2001-01-02.csv', 'part-00000-1c2d.csv'), 'a\n1\n');
+    expectUserError(() => listPartitions(spark), /spark\/2001-01-02\.csv is a folder, not a file: ct reads one file per day \(Spark writes a day as a folder of part files/);
+  });
+});
+
+describe('unreadDataFiles and their anomaly', () => {
+  test('data files not named for a day, or compressed, are listed; partitions, other files, hidden files and folders are not', () => {
+    const folder = folderWith('unread', ['2001-01-01', '2001-01-02']);
+    for (const name of ['latest.csv', '2001-01-02-part2.csv', '2001-01-03.csv.gz', 'extra.PARQUET', 'more.ndjson', '.2001-01-03.csv', 'notes.txt', 'accepted.json'])
+      writeFileSync(join(folder, name), 'a\n1\n');
+    mkdirSync(join(folder, 'old.csv'));
+    expect(unreadDataFiles(folder).map((f) => f.slice(folder.length + 1))).toEqual(['2001-01-02-part2.csv', '2001-01-03.csv.gz', 'extra.PARQUET', 'latest.csv', 'more.ndjson']);
+    expect(dates(listPartitions(folder))).toEqual(['2001-01-01', '2001-01-02']);
+  });
+
+  test('the anomaly is a warning of the given severity that names the folder and the files, the rest counted', () => {
+    const one = folderWith('unread-one', ['2001-01-01']);
+    expect(unreadFilesAnomaly(one, 'warning')).toBeNull();
+    writeFileSync(join(one, 'latest.csv'), 'a\n1\n');
+    const anomaly = unreadFilesAnomaly(one, 'warning');
+    expect(anomaly).toMatchObject({ kind: 'unread_file', severity: 'warning', column: null, count: 1 });
+    expect(anomaly!.message).toMatch(/unread-one: latest\.csv is not read: a run reads the uncompressed files named for their day \(YYYY-MM-DD\.csv, \.parquet or \.jsonl\)\. Name it for the day/);
+    const many = folderWith('unread-many', ['2001-01-01']);
+    for (const name of ['a.csv', 'b.csv', 'c.csv', 'd.csv', 'e.csv']) writeFileSync(join(many, name), 'a\n1\n');
+    expect(unreadFilesAnomaly(many, 'error')).toMatchObject({ severity: 'error', count: 5 });
+    expect(unreadFilesAnomaly(many, 'error')!.message).toMatch(/unread-many: a\.csv, b\.csv, c\.csv and 2 more are not read: .* Name each for the day its rows are from \(uncompressed\), or move them out of the folder$/);
   });
 });
 

@@ -231,6 +231,32 @@ describe('data incidents on real flights days', () => {
     }
   });
 
+  test('a data file not named for its day, or compressed, is a warning naming it; a day written as a folder is one line and exit 2', () => {
+    rmSync(partition(), { force: true });
+    const folder = path.join(repo, 'data/flights');
+    const extra = [path.join(folder, '2001-02-28-part2.parquet'), path.join(folder, '2001-02-27.csv.gz')];
+    for (const f of extra) cpSync(path.join(folder, '2001-02-20.parquet'), f);
+    try {
+      const r = ct(repo, ['validate']);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(
+        /^warning: data\/flights: 2001-02-27\.csv\.gz and 2001-02-28-part2\.parquet are not read: a run reads the uncompressed files named for their day/m,
+      );
+      expect(readValidation(repo).anomalies.filter((a) => a.kind === 'unread_file')).toEqual([expect.objectContaining({ severity: 'warning', count: 2 })]);
+    } finally {
+      for (const f of extra) rmSync(f, { force: true });
+    }
+    const day = path.join(folder, '2001-03-01.csv');
+    cpSync(path.join(folder, '2001-02-20.parquet'), path.join(day, 'part-00000.parquet'));
+    try {
+      const r = ct(repo, ['validate', '--quiet']);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/data\/flights\/2001-03-01\.csv is a folder, not a file: ct reads one file per day/)]);
+    } finally {
+      rmSync(day, { recursive: true, force: true });
+    }
+  });
+
   test('--accept of a day that is not flagged is one line and exit 2', () => {
     rmSync(partition(), { force: true });
     const r = ct(repo, ['validate', '--accept', '2001-02-20', '--quiet']);

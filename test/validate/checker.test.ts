@@ -16,6 +16,7 @@ import { exchangeAnomaly } from '../../src/validate/exchange.js';
 import { compareWithHistory } from '../../src/validate/history.js';
 import { ANOMALY_KINDS, type AnomalyKind, type ColumnSchema, type DataSchema, DEFAULT_SEVERITY, parseSchema } from '../../src/validate/schema.js';
 import { type Screening, screenPartitions } from '../../src/validate/screening.js';
+import { unreadFilesAnomaly } from '../../src/validate/unread-files.js';
 import type { Table } from '../../src/data/table.js';
 import { expectUserError, numberColumn, stringColumn, tableOf, delayConfig } from '../helpers.js';
 import { delayDay, delayDayCsv } from './delay-days.js';
@@ -589,6 +590,19 @@ describe('every anomaly kind the code defines is produced', () => {
     }
   }
 
+  /** A folder's data file that is not named for a day (the CLI test in cli-incidents.test.ts runs it through ct validate). */
+  function unreadFile(): Anomaly[] {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-kinds-'));
+    try {
+      writeFileSync(path.join(dir, '2001-01-01.csv'), 'delay\n1\n');
+      writeFileSync(path.join(dir, 'latest.csv'), 'delay\n1\n');
+      const anomaly = unreadFilesAnomaly(dir, DEFAULT_SEVERITY.unread_file);
+      return anomaly === null ? [] : [anomaly];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /**
    * One way to produce each kind, through the code that finds it (the tests above and in
    * domain.test.ts, history.test.ts and bad-input.test.ts look at each closely). The
@@ -623,6 +637,7 @@ describe('every anomaly kind the code defines is produced', () => {
     unreadable_file: { by: 'screening', produce: unreadableNewest },
     labels_misaligned: { by: 'screening', produce: misalignedNewest },
     missing_partition: { by: 'screening', produce: missingDay },
+    unread_file: { by: 'screening', produce: unreadFile },
     window_quarantined: { by: 'screening', produce: quarantinedWindow },
     columns_exchanged: {
       by: 'model',
@@ -663,8 +678,8 @@ describe('every anomaly kind the code defines is produced', () => {
   });
 
   it("kinds found beyond the schema's own rules (constraints, model inputs, history, unreadable files) are errors by default", () => {
-    // A day that never arrived puts no bad row into training: a warning, unless a team makes it an error.
-    const beyond = ANOMALY_KINDS.filter((kind) => producers[kind].by !== 'schema' && kind !== 'missing_partition');
+    // A day that never arrived, or a file no run reads, puts no bad row into training: a warning, unless a team makes it an error.
+    const beyond = ANOMALY_KINDS.filter((kind) => producers[kind].by !== 'schema' && kind !== 'missing_partition' && kind !== 'unread_file');
     expect(beyond.length).toBeGreaterThan(0);
     for (const kind of beyond) expect([kind, DEFAULT_SEVERITY[kind]]).toEqual([kind, 'error']);
   });

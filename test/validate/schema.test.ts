@@ -341,6 +341,31 @@ describe('inferSchema: constraints', () => {
   });
 });
 
+describe('parseSchema: ranges and bounds', () => {
+  const schemaOf = (column: object) => ({ format: 'ct-schema', version: 2, columns: [{ maxNullFraction: 0, ...column }] });
+  const cases: Array<[object, string]> = [
+    [{ name: 'd', type: 'number', range: { min: 60, max: 15 } }, 'columns[0] ("d").range.min (60) must not be above max (15)'],
+    [{ name: 'd', type: 'number', range: { min: '1', max: 15 } }, 'columns[0] ("d").range.min must be a number'],
+    [{ name: 'd', type: 'number', range: [1, 15] }, 'columns[0] ("d").range must be an object { "min": …, "max": … }'],
+    [{ name: 'd', type: 'number', range: { min: 1 } }, 'columns[0] ("d").range must be an object { "min": …, "max": … }'],
+    [
+      { name: 't', type: 'timestamp', range: { min: '2001-02-01T00:00:00.000Z', max: '2001-01-01T00:00:00.000Z' } },
+      'columns[0] ("t").range.min (2001-02-01T00:00:00.000Z) must not be above max (2001-01-01T00:00:00.000Z)',
+    ],
+    [{ name: 't', type: 'timestamp', range: { min: 'soon', max: '2001-01-01T00:00:00.000Z' } }, 'columns[0] ("t").range.min must be an ISO date or time'],
+    [{ name: 'd', type: 'number', min: 10, max: 0 }, 'columns[0] ("d").min (10) must not be above max (0)'],
+    [{ name: 'd', type: 'number', min: 'x' }, 'columns[0] ("d").min must be a number'],
+  ];
+  it.each(cases)('%j: one line naming the field', (column, message) => {
+    expectUserError(() => parseSchema('s.json', schemaOf(column)), new RegExp(`^s\\.json: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
+  it('accepts a range of one value and bounds in order', () => {
+    const column = { name: 'd', type: 'number', range: { min: 3, max: 3 }, min: 0, max: 10 };
+    expect(parseSchema('s.json', schemaOf(column)).columns[0]).toEqual({ maxNullFraction: 0, ...column });
+  });
+});
+
 describe('parseSchema: constraints', () => {
   const base = { name: 'distance', type: 'number', maxNullFraction: 0 };
   const withConstraints = (constraints: unknown, column: object = base) => ({ format: 'ct-schema', version: 2, columns: [{ ...column, constraints }] });

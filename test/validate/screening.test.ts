@@ -3,7 +3,7 @@
  * run computes, what the next run reads, what a stale or missing file costs, and the
  * examples a finding names. Days of scheduled flights (schedule-days.ts), no production model.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
@@ -81,6 +81,21 @@ describe('the history cache', () => {
     expect([stricter.computed, stricter.cached]).toEqual([0, DAYS]);
     expect(stricter.newest?.findings).toEqual(first.newest?.findings);
     expect(details()).toHaveLength(DAYS);
+  });
+
+  test('an entry damaged inside (a metric turned null, rows gone) is profiled again, not trusted', async () => {
+    const damage = (date: string, change: (entry: { profile: { rows?: number; metrics: Record<string, number | null> } }) => void): void => {
+      const file = path.join(cache, `${date}.json`);
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as { profile: { rows?: number; metrics: Record<string, number | null> } };
+      change(entry);
+      writeFileSync(file, JSON.stringify(entry));
+    };
+    damage(dateOf(DAYS - 1), (e) => (e.profile.metrics['delay.mean'] = null));
+    damage(dateOf(DAYS - 2), (e) => delete e.profile.rows);
+    const again = await screen();
+    expect([again.computed, again.cached]).toEqual([2, DAYS - 2]);
+    expect(again.newest?.findings).toEqual(first.newest?.findings);
+    expect(again.anomalies).toEqual(first.anomalies);
   });
 
   test('a partition whose file changed is profiled again; the others are read', async () => {

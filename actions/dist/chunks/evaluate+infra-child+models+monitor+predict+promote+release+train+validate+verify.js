@@ -64,8 +64,25 @@ function pauseHere(gate) {
 import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync as appendFileSync2, closeSync, existsSync as existsSync2, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
+var FOLDER_FAILURES = {
+  ENOTDIR: "a file stands where one of the folders of its path should be",
+  EEXIST: "a file stands where it should be",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only"
+};
+function makeFolder(folder) {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const why = FOLDER_FAILURES[error.code ?? ""];
+    if (why === void 0) throw error;
+    const shown = path.relative(process.cwd(), folder);
+    throw new UserError(`cannot create the folder ${shown.startsWith("..") || shown === "" ? folder : shown}: ${why}`, { cause: error });
+  }
+}
 function openFileAtomic(file) {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   const name = path.basename(file);
   const temp = path.join(path.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   let fd = openSync(temp, "w");
@@ -433,6 +450,7 @@ export {
   explainFileSystemError,
   sleepSync,
   faultPoint,
+  makeFolder,
   openFileAtomic,
   writeFileAtomic,
   writeJson,

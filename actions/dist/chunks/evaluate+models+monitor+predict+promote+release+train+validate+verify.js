@@ -14270,7 +14270,7 @@ var require_dist = __commonJS({
 
 // src/data/partitions.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, extname as extname2, join } from "node:path";
 
 // src/data/files.ts
 import { openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
@@ -14808,31 +14808,42 @@ function parseBooleanText(text) {
 // src/data/partitions.ts
 var PARTITION_NAME = /^(\d{4}-\d{2}-\d{2})(\.[A-Za-z]+)$/;
 var DATE = /^\d{4}-\d{2}-\d{2}$/;
-function listPartitions(folder) {
+function partitionDay(name) {
+  const match = PARTITION_NAME.exec(name);
+  return match === null || !DATA_EXTENSIONS.includes(match[2].toLowerCase()) ? null : match[1];
+}
+function folderEntries(folder) {
   const shown = displayPath(folder);
-  let names2;
   try {
     if (!statSync3(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
-    names2 = readdirSync(folder);
+    return readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`data folder not found: ${shown}`, { cause: error });
   }
+}
+function listPartitions(folder) {
   const byDate = /* @__PURE__ */ new Map();
-  for (const name of names2) {
-    const match = PARTITION_NAME.exec(name);
-    if (match === null || !DATA_EXTENSIONS.includes(match[2].toLowerCase())) continue;
-    const date = match[1];
-    const file = displayPath(join(folder, name));
+  for (const entry of folderEntries(folder)) {
+    const date = partitionDay(entry.name);
+    if (date === null) continue;
+    const file = displayPath(join(folder, entry.name));
     if (dayNumber(date) === void 0) throw new UserError(`${file}: ${date} is not a calendar date`);
+    if (entry.isDirectory())
+      throw new UserError(`${file} is a folder, not a file: ct reads one file per day (Spark writes a day as a folder of part files: coalesce(1), then move its part file to ${file})`);
     const other = byDate.get(date);
     if (other !== void 0) throw new UserError(`two partitions for ${date}: ${other.file} and ${file}`);
     byDate.set(date, { date, file });
   }
   if (byDate.size === 0) {
-    throw new UserError(`${shown} holds no daily partitions (files named YYYY-MM-DD${DATA_EXTENSIONS[0]} etc.)`);
+    throw new UserError(`${displayPath(folder)} holds no daily partitions (files named YYYY-MM-DD${DATA_EXTENSIONS[0]} etc.)`);
   }
   return [...byDate.values()].sort((a, b) => a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+}
+var COMPRESSED = /\.(gz|bz2|xz|zst|zip)$/i;
+function unreadDataFiles(folder) {
+  const isData = (name) => DATA_EXTENSIONS.includes(extname2(name.replace(COMPRESSED, "")).toLowerCase());
+  return folderEntries(folder).filter((entry) => entry.isFile() && !entry.name.startsWith(".") && partitionDay(entry.name) === null && isData(entry.name)).map((entry) => displayPath(join(folder, entry.name))).sort();
 }
 function selectWindow(partitions, window) {
   if (partitions.length === 0) throw new UserError("no partitions to choose a window from");
@@ -15917,6 +15928,7 @@ var ANOMALY_KINDS = [
   "columns_exchanged",
   "labels_misaligned",
   "missing_partition",
+  "unread_file",
   "window_quarantined"
 ];
 var DEFAULT_SEVERITY = {
@@ -15949,6 +15961,7 @@ var DEFAULT_SEVERITY = {
   columns_exchanged: "error",
   labels_misaligned: "error",
   missing_partition: "warning",
+  unread_file: "warning",
   window_quarantined: "error"
 };
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
@@ -16151,6 +16164,18 @@ function checkConstraints(raw, at, type, fail) {
   for (const key of ["min", "max"]) if (typeof band[key] !== "number" || !Number.isFinite(band[key])) fail(`${at}.band.${key} must be a number`);
   if (band.min > band.max) fail(`${at}.band.min (${String(band.min)}) must not be above band.max (${String(band.max)})`);
 }
+function checkBounds(column, bounds, at, fail) {
+  const isTime = column.type === "timestamp";
+  const values = [];
+  for (const key of ["min", "max"]) {
+    const v = bounds[key];
+    if (v === void 0) continue;
+    const value = isTime ? typeof v === "string" ? Date.parse(v) : Number.NaN : typeof v === "number" ? v : Number.NaN;
+    if (Number.isNaN(value)) fail(`${at}.${key} must be ${isTime ? "an ISO date or time" : "a number"}`);
+    values.push(value);
+  }
+  if (values.length === 2 && values[0] > values[1]) fail(`${at}.min (${String(bounds.min)}) must not be above max (${String(bounds.max)})`);
+}
 function parseSchema(file, raw) {
   const fail = (what) => {
     throw new UserError(`${file}: ${what}`);
@@ -16175,12 +16200,11 @@ function parseSchema(file, raw) {
       fail(`${where}.maxUnseenShare must be a number from 0 to 1`);
     if (c.domain !== void 0 && (!Array.isArray(c.domain) || c.domain.some((v) => typeof v !== "string")))
       fail(`${where}.domain must be an array of strings`);
-    for (const key of ["min", "max"]) {
-      const v = c[key];
-      if (v === void 0) continue;
-      if (c.type === "timestamp" ? typeof v !== "string" || Number.isNaN(Date.parse(v)) : typeof v !== "number") {
-        fail(`${where}.${key} must be ${c.type === "timestamp" ? "an ISO date or time" : "a number"}`);
-      }
+    checkBounds(c, c, where, fail);
+    if (c.range !== void 0) {
+      if (typeof c.range !== "object" || c.range === null || Array.isArray(c.range) || c.range.min === void 0 || c.range.max === void 0)
+        fail(`${where}.range must be an object { "min": \u2026, "max": \u2026 }`);
+      checkBounds(c, c.range, `${where}.range`, fail);
     }
     if (c.regex !== void 0) {
       if (typeof c.regex !== "string") fail(`${where}.regex must be a string`);
@@ -17331,6 +17355,7 @@ export {
   parseTextAs,
   columnAs,
   listPartitions,
+  unreadDataFiles,
   selectWindow,
   newestDays,
   dayNumber,

@@ -67,6 +67,7 @@ import {
   faultPoint,
   findColumn,
   locateRow,
+  makeFolder,
   nullColumn,
   nullCount,
   readJson,
@@ -9256,17 +9257,17 @@ function fingerprintFiles(files) {
 
 // src/registry/registry.ts
 import { createHash as createHash2 } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync as readFileSync3, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync2 } from "node:fs";
 import path5 from "node:path";
 
 // src/registry/lock.ts
 import { hostname } from "node:os";
-import { closeSync as closeSync3, linkSync, mkdirSync, openSync, readFileSync as readFileSync2, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync as closeSync3, linkSync, openSync, readFileSync as readFileSync2, renameSync, rmSync, writeSync } from "node:fs";
 import path3 from "node:path";
 var LOCK_FILE = ".lock";
 function withFolderLock(folder, fn, options = {}) {
   const file = path3.join(folder, LOCK_FILE);
-  mkdirSync(folder, { recursive: true });
+  makeFolder(folder);
   const deadline = Date.now() + (options.waitMs ?? 6e4);
   for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
     if (tryAcquire(file)) break;
@@ -9493,7 +9494,7 @@ function publishVersion(input) {
     writeJson(path5.join(root, PENDING_FILE), { entry, staging: path5.basename(staging) });
     faultPoint("registry: change recorded");
     rmSync2(staging, { recursive: true, force: true });
-    mkdirSync2(staging);
+    mkdirSync(staging);
     for (const name of names) {
       faultPoint(`copy ${name}`, "write", path5.join(staging, name));
       copyFileSync(input.files[name], path5.join(staging, name));

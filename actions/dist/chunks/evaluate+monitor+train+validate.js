@@ -56,6 +56,7 @@ import {
   parseStatistics,
   quantile,
   trimmedMoments,
+  unreadDataFiles,
   valueCount,
   widenSchema
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -90,7 +91,7 @@ import {
 
 // src/pipeline/validate.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/features/derived.ts
 var LABEL_COLUMN = "ct:label";
@@ -201,6 +202,27 @@ function lineDiff(before, after, context = 3) {
   return out.join("\n");
 }
 
+// src/validate/unread-files.ts
+import path from "node:path";
+var LISTED = 3;
+function unreadFilesAnomaly(folder, severity) {
+  const files = unreadDataFiles(folder);
+  if (files.length === 0) return null;
+  const names = files.slice(0, LISTED).map((f) => path.basename(f));
+  const more = files.length - names.length;
+  const listed = more > 0 ? `${names.join(", ")} and ${more} more` : names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  const one = files.length === 1;
+  return {
+    kind: "unread_file",
+    severity,
+    column: null,
+    count: files.length,
+    share: 0,
+    examples: [],
+    message: `${path.dirname(files[0])}: ${listed} ${one ? "is" : "are"} not read: a run reads the uncompressed files named for their day (YYYY-MM-DD.csv, .parquet or .jsonl). Name ${one ? "it" : "each"} for the day its rows are from (uncompressed), or move ${one ? "it" : "them"} out of the folder`
+  };
+}
+
 // src/validate/drift-columns.ts
 async function deriveColumns(table, config, production) {
   const extra = [];
@@ -222,7 +244,7 @@ async function deriveColumns(table, config, production) {
 // src/validate/screening.ts
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import path2 from "node:path";
 
 // src/validate/median.ts
 function median(values) {
@@ -2681,7 +2703,7 @@ var skippedScreening = (reason) => ({
   computed: 0
 });
 function acceptedPath(schemaFile) {
-  return path.join(path.dirname(schemaFile), "accepted.json");
+  return path2.join(path2.dirname(schemaFile), "accepted.json");
 }
 function readAccepted(schemaFile) {
   const file = acceptedPath(schemaFile);
@@ -2911,7 +2933,7 @@ function missingPartitionAnomaly(missing, windowDays, newest, since, config) {
     count: missing.length,
     share: missing.length / windowDays,
     examples: [],
-    message: `${path.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
+    message: `${path2.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
   };
 }
 function severityOf(kind, config) {
@@ -2934,10 +2956,10 @@ function derivationHash(config, schema) {
   return `sha256:${hash.digest("hex")}`;
 }
 function cacheFolder(baseDir, cache, source) {
-  const root = path.resolve(baseDir, cache);
-  const relative = path.relative(baseDir, path.resolve(source));
-  const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
-  return path.join(root, inside ? relative : `external-${createHash("sha256").update(path.resolve(source)).digest("hex").slice(0, 16)}`);
+  const root = path2.resolve(baseDir, cache);
+  const relative = path2.relative(baseDir, path2.resolve(source));
+  const inside = relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative);
+  return path2.join(root, inside ? relative : `external-${createHash("sha256").update(path2.resolve(source)).digest("hex").slice(0, 16)}`);
 }
 async function openHistory(needed, cacheDir, config, schema) {
   const derivation = derivationHash(config, schema);
@@ -2947,7 +2969,7 @@ async function openHistory(needed, cacheDir, config, schema) {
   const details = /* @__PURE__ */ new Map();
   for (const p of needed) {
     const fingerprint = fingerprintFiles([p.file]);
-    let entry = readEntry(path.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
+    let entry = readEntry(path2.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
     if (entry === null) {
       const profiled = await computeEntry(p, fingerprint, derivation, config, schema);
       writeEntry(cacheDir, p.date, entry = profiled.entry, profiled.detail);
@@ -2975,7 +2997,7 @@ async function openHistory(needed, cacheDir, config, schema) {
 function writeEntry(cacheDir, date, entry, detail) {
   if (detail !== void 0)
     writeFileAtomic(
-      path.join(cacheDir, `${date}.detail.json`),
+      path2.join(cacheDir, `${date}.detail.json`),
       JSON.stringify({
         format: "ct-partition-detail",
         version: PROFILE_FORMAT,
@@ -2984,11 +3006,11 @@ function writeEntry(cacheDir, date, entry, detail) {
         detail
       })
     );
-  writeJson(path.join(cacheDir, `${date}.json`), entry);
+  writeJson(path2.join(cacheDir, `${date}.json`), entry);
 }
 function readDetail(cacheDir, date, entry) {
   try {
-    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), "utf8"));
+    const file = JSON.parse(readFileSync(path2.join(cacheDir, `${date}.detail.json`), "utf8"));
     if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
       return null;
     return file.detail;
@@ -3002,10 +3024,14 @@ function readEntry(file, fingerprint, derivation) {
     const entry = JSON.parse(readFileSync(file, "utf8"));
     if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
       return null;
-    return entry;
+    return wellFormed(entry) ? entry : null;
   } catch {
     return null;
   }
+}
+function wellFormed(entry) {
+  const { profile } = entry;
+  return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
 }
 function profiledLabel(config) {
   return config.task === "multiclass" ? config.label.column : LABEL_COLUMN;
@@ -3063,7 +3089,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
-      file: path.basename(p.file),
+      file: path2.basename(p.file),
       fingerprint,
       derivation,
       profile: summary,
@@ -3342,7 +3368,10 @@ async function runValidate(ctx, given, options = {}) {
   });
   await production?.release();
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
-  const anomalies = [...screening.anomalies, ...batch.anomalies].sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
+  const unread = plan.partitioned ? unreadFilesAnomaly(dataSource(ctx), config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file) : null;
+  const anomalies = [...screening.anomalies, ...batch.anomalies, ...unread === null ? [] : [unread]].sort(
+    (a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1
+  );
   const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
   const result = {
     ok: !anomalies.some((a) => a.severity === "error") && !driftBlocks,
@@ -3417,7 +3446,7 @@ async function readOrInferSchema(ctx, chunks) {
 }
 function proposeSchema(ctx, schema, all, file) {
   const proposed = widenSchema(schema, all, { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
-  const proposedFile = path2.join(ctx.outDir, "schema.proposed.json");
+  const proposedFile = path3.join(ctx.outDir, "schema.proposed.json");
   writeJson(proposedFile, proposed);
   const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
   ctx.logger.info(
@@ -3505,7 +3534,7 @@ function refuseWindow(ctx, screening) {
     count: days.length,
     share: 1,
     examples: [],
-    message: `${path2.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
+    message: `${path3.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
   };
   return refused(ctx, screening, [anomaly, ...screening.anomalies], "against its history");
 }
@@ -3578,17 +3607,17 @@ async function loadProduction(ctx) {
   const pointer = readProduction(registry, config.name);
   if (pointer === null) return null;
   const dir = verifiedProductionDir(registry, pointer);
-  const statisticsFile = path2.join(dir, "statistics.json");
+  const statisticsFile = path3.join(dir, "statistics.json");
   const raw = readJson(statisticsFile, "reference statistics");
   const statistics = raw.version === 1 ? null : parseStatistics(raw, displayPath(statisticsFile));
   if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
-  const training = readJson(path2.join(dir, "training.json"), "training record");
+  const training = readJson(path3.join(dir, "training.json"), "training record");
   const parts = training.data.trainParts.length;
   let model;
   return {
     version: pointer.version,
     statistics,
-    preprocessing: readJson(path2.join(dir, "preprocessing.json"), "model preprocessing"),
+    preprocessing: readJson(path3.join(dir, "preprocessing.json"), "model preprocessing"),
     model: () => model ??= (async () => {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
       return loadLayersModel(dir, `production model ${pointer.version}`);

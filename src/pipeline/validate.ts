@@ -175,9 +175,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
-  // A data file of the folder that no run reads: a warning, as its rows do not reach the model.
-  const unread = plan.partitioned ? unreadFilesAnomaly(dataSource(ctx), config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file) : null;
-  const anomalies = [...screening.anomalies, ...batch.anomalies, ...(unread === null ? [] : [unread])].sort((a, b) =>
+  const anomalies = [...screening.anomalies, ...batch.anomalies, ...(plan.partitioned ? unreadFiles(ctx) : [])].sort((a, b) =>
     a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
   );
   // Rows already read were fingerprinted as they were read; do not read the files again.
@@ -360,9 +358,19 @@ function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullab
   return refused(ctx, screening, [...newest.errors, ...screening.anomalies], 'on its own');
 }
 
+/**
+ * The data files of the folder of partitions that no run reads (`unread_file`): a warning by
+ * default, as their rows never reach the model; beside a refused partial day, often why.
+ */
+function unreadFiles(ctx: StageContext): Anomaly[] {
+  const anomaly = unreadFilesAnomaly(dataSource(ctx), ctx.loaded.config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file);
+  return anomaly === null ? [] : [anomaly];
+}
+
 /** A failed validation of the newest partition alone (`how` it was judged), written and logged; the window is not read. */
-function refused(ctx: StageContext, screening: Screening, anomalies: Anomaly[], how: string): ValidateOutput {
+function refused(ctx: StageContext, screening: Screening, found: Anomaly[], how: string): ValidateOutput {
   const newest = screening.newest!;
+  const anomalies = [...found, ...unreadFiles(ctx)];
   const result: ValidationResult = {
     ok: false,
     rows: newest.rows,

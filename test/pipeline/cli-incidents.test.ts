@@ -246,6 +246,23 @@ describe('data incidents on real flights days', () => {
     } finally {
       for (const f of extra) rmSync(f, { force: true });
     }
+    // A day uploaded in two files, the first refused on its own (negative distances): the warning says where the rest is.
+    const part2 = path.join(folder, '2001-03-01-part2.csv');
+    writeFileSync(
+      partition(),
+      csvOf(march1, 2_000, (d, i) => (i % 20 === 19 ? -d : d)),
+    );
+    writeFileSync(part2, csvOf(march1, march1.rowCount));
+    try {
+      const r = ct(repo, ['validate']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/validated data\/flights\/2001-03-01\.csv, the newest partition, on its own: failed/);
+      expect(errorKinds(readValidation(repo))).toContain('negative_value');
+      expect(r.stderr).toMatch(/^warning: data\/flights: 2001-03-01-part2\.csv is not read: /m);
+    } finally {
+      rmSync(part2);
+      rmSync(partition());
+    }
     const day = path.join(folder, '2001-03-01.csv');
     cpSync(path.join(folder, '2001-02-20.parquet'), path.join(day, 'part-00000.parquet'));
     try {

@@ -3368,8 +3368,7 @@ async function runValidate(ctx, given, options = {}) {
   });
   await production?.release();
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
-  const unread = plan.partitioned ? unreadFilesAnomaly(dataSource(ctx), config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file) : null;
-  const anomalies = [...screening.anomalies, ...batch.anomalies, ...unread === null ? [] : [unread]].sort(
+  const anomalies = [...screening.anomalies, ...batch.anomalies, ...plan.partitioned ? unreadFiles(ctx) : []].sort(
     (a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1
   );
   const fingerprint = given?.fingerprint ?? fingerprintFiles(plan.files);
@@ -3490,8 +3489,13 @@ function refuseNewest(ctx, screening, newest) {
   if (unreadable !== void 0) throw new UserError(unreadable.message);
   return refused(ctx, screening, [...newest.errors, ...screening.anomalies], "on its own");
 }
-function refused(ctx, screening, anomalies, how) {
+function unreadFiles(ctx) {
+  const anomaly = unreadFilesAnomaly(dataSource(ctx), ctx.loaded.config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file);
+  return anomaly === null ? [] : [anomaly];
+}
+function refused(ctx, screening, found, how) {
   const newest = screening.newest;
+  const anomalies = [...found, ...unreadFiles(ctx)];
   const result = {
     ok: false,
     rows: newest.rows,

@@ -218,8 +218,12 @@ function csvLine(values) {
 }
 
 // src/predict/writer.ts
+var OTHER_FORMATS = /\.(json|parquet|xlsx|xls|tsv|avro|orc|gz|bz2|xz|zst|zip)$/i;
 function predictionFormat(output) {
-  return /\.jsonl$/i.test(output) ? "jsonl" : "csv";
+  if (/\.(jsonl|ndjson)$/i.test(output)) return "jsonl";
+  const other = OTHER_FORMATS.exec(output);
+  if (other !== null) throw new UserError(`--output ${output}: ct predict writes CSV (.csv) or JSON Lines (.jsonl), not ${other[0]}`);
+  return "csv";
 }
 function formatRows(format, columns, rows) {
   let text2 = "";
@@ -251,7 +255,7 @@ async function runPredict(ctx, options = {}) {
   const { logger } = ctx;
   const paths = artifactPaths(ctx.outDir);
   const output = path.resolve(options.output ?? path.join(ctx.outDir, "predictions.csv"));
-  const format = predictionFormat(output);
+  const format = predictionFormat(options.output ?? output);
   const keep = checkKeptNames(options.keep ?? []);
   const { version, dir } = modelVersionDir(ctx, options.modelVersion);
   const model = `${config.name} ${version}`;

@@ -231,7 +231,7 @@ export const BASE: OptionSpec = {
 // predict
 export const OUTPUT: OptionSpec = {
   flags: '--output <file>',
-  description: 'predictions file (default <out>/predictions.csv; a .jsonl name writes JSON Lines)',
+  description: 'predictions file (default <out>/predictions.csv; a .jsonl or .ndjson name writes JSON Lines)',
 };
 export const KEEP: OptionSpec = { flags: '--keep <columns>', description: 'input columns to copy into every output row, comma-separated', parse: names };
 export const MODEL_VERSION: OptionSpec = { flags: '--model-version <version>', description: 'score with this registry version instead of production' };

@@ -33,7 +33,7 @@ import { dataSource, registryPath, schemaPath, type StageContext } from './conte
 
 /** Options of `ct predict` beyond the common ones. */
 export interface PredictOptions {
-  /** Where the predictions go (default `<out>/predictions.csv`); a `.jsonl` name writes JSON Lines. */
+  /** Where the predictions go (default `<out>/predictions.csv`); a `.jsonl` or `.ndjson` name writes JSON Lines. */
   output?: string;
   /** Input columns copied into every output row, after `file` and `row`. */
   keep?: string[];
@@ -65,7 +65,8 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
   const { logger } = ctx;
   const paths = artifactPaths(ctx.outDir);
   const output = path.resolve(options.output ?? path.join(ctx.outDir, 'predictions.csv'));
-  const format = predictionFormat(output);
+  // Named as the user wrote it, in a refusal.
+  const format = predictionFormat(options.output ?? output);
   const keep = checkKeptNames(options.keep ?? []);
 
   // Cheap checks first: the model, the schema, the files; the data is read after.

@@ -3,6 +3,7 @@
  * written atomically chunk by chunk through `openFileAtomic`, so the output path holds a
  * whole predictions file or none, whatever happens while scoring.
  */
+import { UserError } from '../errors.js';
 import { type AtomicFile, openFileAtomic } from '../files.js';
 import { csvLine } from '../report/csv.js';
 import type { Cell } from './rows.js';
@@ -10,9 +11,19 @@ import type { Cell } from './rows.js';
 /** The formats ct predict writes. */
 export type PredictionFormat = 'csv' | 'jsonl';
 
-/** The format of an output path: a `.jsonl` name (any case) is JSON Lines, anything else CSV. */
+/** Extensions of formats ct does not write: CSV under such a name would mislead whatever reads it. */
+const OTHER_FORMATS = /\.(json|parquet|xlsx|xls|tsv|avro|orc|gz|bz2|xz|zst|zip)$/i;
+
+/**
+ * The format of an output path: a `.jsonl` or `.ndjson` name (any case) is JSON Lines,
+ * another name CSV; a name of another format (`.parquet`, `.json`, `.xlsx`, compressed) is a
+ * `UserError`.
+ */
 export function predictionFormat(output: string): PredictionFormat {
-  return /\.jsonl$/i.test(output) ? 'jsonl' : 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(output)) return 'jsonl';
+  const other = OTHER_FORMATS.exec(output);
+  if (other !== null) throw new UserError(`--output ${output}: ct predict writes CSV (.csv) or JSON Lines (.jsonl), not ${other[0]}`);
+  return 'csv';
 }
 
 /** The rows of one chunk in `format` (CSV without its header). */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openFileAtomic, writeFileAtomic } from '../../src/files.js';
 import { formatRows, openPredictionWriter, predictionFormat } from '../../src/predict/writer.js';
+import { expectUserError } from '../helpers.js';
 
 const columns = ['file', 'row', 'model', 'version', 'probability', 'predicted'];
 const chunk = (offset: number): Array<Array<string | number>> => [
@@ -62,7 +63,19 @@ function writePredictions(output: string): void {
 const tempFiles = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
 test('the format follows the output name; rows are CSV (RFC 4180) or JSON Lines', () => {
-  expect([predictionFormat('p.csv'), predictionFormat('p.JSONL'), predictionFormat('p.json'), predictionFormat('p')]).toEqual(['csv', 'jsonl', 'csv', 'csv']);
+  expect([predictionFormat('p.csv'), predictionFormat('p.JSONL'), predictionFormat('p.ndjson'), predictionFormat('p.out'), predictionFormat('p')]).toEqual([
+    'csv',
+    'jsonl',
+    'jsonl',
+    'csv',
+    'csv',
+  ]);
+  // CSV under the name of another format would mislead whatever reads the file.
+  for (const name of ['p.json', 'p.parquet', 'p.XLSX', 'p.csv.gz'])
+    expectUserError(
+      () => predictionFormat(name),
+      new RegExp(`^--output ${name.replace('.', '\\.')}: ct predict writes CSV \\(\\.csv\\) or JSON Lines \\(\\.jsonl\\), not \\.`),
+    );
   expect(
     formatRows(
       'csv',

@@ -175,6 +175,11 @@ export function checkConfig(file: string, raw: unknown): CtConfig {
   if (w.from !== undefined && w.to !== undefined && w.from > w.to) {
     throw new UserError(`${file}: data.window: from (${w.from}) is after to (${w.to})`);
   }
+  // A history that may hold fewer days than a partition needs would never test one, without a word.
+  const history = c.validation.history;
+  if (history.maxDays < history.minDays) {
+    throw new UserError(`${file}: validation.history.maxDays (${history.maxDays}) is below minDays (${history.minDays}): no partition would ever be tested`);
+  }
   const evaluation = c.evaluation;
   const slices = evaluation.slices.map((sl, i) => completeSlice(file, sl, i));
   const sliceNames = new Set<string>();

@@ -10,7 +10,7 @@ import type { CtConfig } from '../config/types.js';
 import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
 import { readChunksOf } from '../data/stream.js';
-import { takeRows } from '../data/table.js';
+import { type ColumnType, takeRows } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { readJson, writeJson } from '../files.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
@@ -469,6 +469,22 @@ function checkConfigColumns(configFile: string, config: CtConfig, schema: DataSc
   for (const [field, column] of used) {
     if (!known.includes(column))
       throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(', ')})`);
+  }
+  // What a column must hold for its use, checked here so validation does not pass a config training refuses.
+  const typed: Array<[field: string, column: string, type: ColumnType, rule: string]> = [];
+  if (config.data.timestamp !== undefined) typed.push(['data.timestamp', config.data.timestamp, 'timestamp', 'data.timestamp must name']);
+  config.features.forEach((f, i) => {
+    if (f.transform === 'hourOfDay' || f.transform === 'dayOfWeek' || f.transform === 'bucketize' || f.transform === 'log1p')
+      typed.push([
+        `features[${i}].column`,
+        f.column,
+        f.transform === 'hourOfDay' || f.transform === 'dayOfWeek' ? 'timestamp' : 'number',
+        `${f.transform} needs`,
+      ]);
+  });
+  for (const [field, column, type, rule] of typed) {
+    const actual = schema.columns.find((c) => c.name === column)!.type;
+    if (actual !== type) throw new UserError(`${configFile}: ${field}: "${column}" is a ${actual} column in ${schemaFile}; ${rule} a ${type} column`);
   }
 }
 

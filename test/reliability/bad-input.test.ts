@@ -584,6 +584,24 @@ describe('Config', () => {
     expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
   });
 
+  it.concurrent('a time column or a time feature on a column of text: refused at validation, before training', async () => {
+    const { r, repo } = await withConfig((c) => (c.data.timestamp = 'origin'), 'run');
+    expectRefused(r, 'ct: bad.yaml: data.timestamp: "origin" is a string column in data/flights/schema.json; data.timestamp must name a timestamp column');
+    expect(existsSync(path.join(repo, 'out/model'))).toBe(false);
+    const hour = await withConfig((c) => (c.features.find((f: Json) => f.transform === 'hourOfDay').column = 'origin'), 'validate');
+    expectRefused(
+      hour.r,
+      /^ct: bad\.yaml: features\[\d\]\.column: "origin" is a string column in data\/flights\/schema\.json; hourOfDay needs a timestamp column$/,
+    );
+  });
+
+  it.concurrent('a history that can never hold the days a partition needs', async () => {
+    expectRefused(
+      (await withConfig((c) => (c.validation = { history: { minDays: 30, maxDays: 20 } }))).r,
+      'ct: bad.yaml: validation.history.maxDays (20) is below minDays (30): no partition would ever be tested',
+    );
+  });
+
   it.concurrent('two features with the same name', async () => {
     expectRefused(
       (await withConfig((c) => (c.features.find((f: Json) => f.name === 'log_distance').name = 'origin'))).r,

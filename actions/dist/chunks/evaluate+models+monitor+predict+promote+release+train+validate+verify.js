@@ -17100,6 +17100,10 @@ function checkConfig(file, raw) {
   if (w.from !== void 0 && w.to !== void 0 && w.from > w.to) {
     throw new UserError(`${file}: data.window: from (${w.from}) is after to (${w.to})`);
   }
+  const history = c.validation.history;
+  if (history.maxDays < history.minDays) {
+    throw new UserError(`${file}: validation.history.maxDays (${history.maxDays}) is below minDays (${history.minDays}): no partition would ever be tested`);
+  }
   const evaluation = c.evaluation;
   const slices = evaluation.slices.map((sl, i) => completeSlice(file, sl, i));
   const sliceNames = /* @__PURE__ */ new Set();

@@ -3571,6 +3571,21 @@ function checkConfigColumns(configFile, config, schema, schemaFile) {
     if (!known.includes(column))
       throw new UserError(`${configFile}: ${field}: "${column}" is not a column of the data (${schemaFile} has ${known.join(", ")})`);
   }
+  const typed = [];
+  if (config.data.timestamp !== void 0) typed.push(["data.timestamp", config.data.timestamp, "timestamp", "data.timestamp must name"]);
+  config.features.forEach((f, i) => {
+    if (f.transform === "hourOfDay" || f.transform === "dayOfWeek" || f.transform === "bucketize" || f.transform === "log1p")
+      typed.push([
+        `features[${i}].column`,
+        f.column,
+        f.transform === "hourOfDay" || f.transform === "dayOfWeek" ? "timestamp" : "number",
+        `${f.transform} needs`
+      ]);
+  });
+  for (const [field, column, type, rule] of typed) {
+    const actual = schema.columns.find((c) => c.name === column).type;
+    if (actual !== type) throw new UserError(`${configFile}: ${field}: "${column}" is a ${actual} column in ${schemaFile}; ${rule} a ${type} column`);
+  }
 }
 function checkerOptions(config, plan, production) {
   const options = { severity: config.validation.severity, duplicates: config.validation.duplicates };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { isRemote } from '../data/remote.js';
+import type { ColumnType } from '../data/table.js';
 import { UserError } from '../errors.js';
 import { computeMetrics, GUARD_METRICS, metricDirection } from '../evaluate/metrics.js';
 import { applyLeg, describeLeg, type Leg, planLegs } from '../sweep/plan.js';
@@ -245,6 +246,20 @@ export function parseLabel(file: string, label: string | Omit<LabelConfig, 'text
   const [, column, op, literal] = m;
   if (op === undefined || literal === undefined) return { column: column!, text: label.trim() };
   return { column: column!, op: op as LabelOperator, value: parseLiteral(file, label.trim(), literal), text: label.trim() };
+}
+
+/**
+ * Why the comparison `label` cannot tell rows apart on a column of `type`: its value is of
+ * another type (a string column compared with a number), so every row gets one class; null
+ * when the types fit or the label is a column as it is.
+ */
+export function labelTypeMismatch(label: LabelConfig, type: ColumnType): string | null {
+  if (label.op === undefined) return null;
+  const value = typeof label.value;
+  const fits = type === 'number' || type === 'timestamp' ? value === 'number' : type === 'boolean' ? value === 'boolean' : value === 'string';
+  if (fits) return null;
+  const given = value === 'number' ? 'a number' : value === 'boolean' ? 'true/false' : 'a string';
+  return `"${label.text}" compares "${label.column}", a ${type} column, with ${given}: every row would get the same class`;
 }
 
 function parseLiteral(file: string, label: string, literal: string): number | string | boolean {

@@ -85,7 +85,7 @@ export function labelColumnValues(table: Table, label: LabelEncoding): Float32Ar
     for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? Number.NaN : plainValue(column, i, label);
     return out;
   }
-  const compare = comparator(label);
+  const compare = labelComparator(label);
   if (column.type === 'string') {
     const byCode = Float32Array.from(column.dictionary, (s) => (compare(s) ? 1 : 0));
     for (let i = 0; i < n; i++) {
@@ -120,7 +120,8 @@ function plainValue(column: Column, i: number, label: LabelEncoding): number {
   }
 }
 
-function comparator(label: LabelConfig): (v: number | string | boolean) => boolean {
+/** Whether a value satisfies comparison `label` (`delay > 15`): what a row's binary label is. */
+export function labelComparator(label: LabelConfig): (v: number | string | boolean) => boolean {
   const target = label.value!;
   switch (label.op) {
     case '>':

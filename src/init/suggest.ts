@@ -4,13 +4,14 @@
  * training defaults sized to the data. No I/O here, so every rule is unit-tested;
  * `src/init/data.ts` reads the data, `summary.ts` summarises it, `src/pipeline/init.ts` writes the files.
  */
-import { parseLabel } from '../config/load.js';
+import { labelTypeMismatch, parseLabel } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import type { LabelConfig, Task } from '../config/types.js';
 import type { ColumnType } from '../data/table.js';
 import { ID_NAME } from '../data/names.js';
 import { UserError } from '../errors.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
+import { labelComparator } from '../features/label.js';
 import { MS_PER_DAY } from '../time.js';
 
 /** What ct knows about one column of the data, computed by the caller. */
@@ -249,24 +250,32 @@ function labelForConfig(label: LabelConfig): string | Omit<LabelConfig, 'text'> 
   return fields;
 }
 
+/** The task of a comparison label: binary, when it can tell the column's rows apart. */
+function comparisonTask(parsed: LabelConfig, column: ColumnSummary, given: Task | undefined): ReturnType<typeof decideTask> {
+  const text = parsed.text;
+  if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: the label "${text}" is a comparison, which makes a binary label`);
+  const mismatch = labelTypeMismatch(parsed, column.type);
+  if (mismatch !== null) throw new UserError(`--label: ${mismatch}`);
+  const same = sameOutcome(parsed, column);
+  if (same !== null) throw new UserError(`--label: "${text}" is ${same}: there is nothing to predict (a threshold in other units, a label not joined yet?)`);
+  return {
+    task: 'binary',
+    taskReason: 'the label is a comparison: true or false',
+    label: parsed,
+    labelReason: 'declarative comparison, parsed, never evaluated as code',
+  };
+}
+
 function decideTask(
   parsed: LabelConfig,
   column: ColumnSummary,
   given: Task | undefined,
 ): { task: Task; taskReason: string; label: LabelConfig; labelReason: string; classes?: string[] } {
-  const text = parsed.text;
-  if (parsed.op !== undefined) {
-    if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: the label "${text}" is a comparison, which makes a binary label`);
-    return {
-      task: 'binary',
-      taskReason: 'the label is a comparison: true or false',
-      label: parsed,
-      labelReason: 'declarative comparison, parsed, never evaluated as code',
-    };
-  }
+  if (parsed.op !== undefined) return comparisonTask(parsed, column, given);
   const freq = Object.entries(column.frequencies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (column.type === 'boolean') {
     if (given !== undefined && given !== 'binary') throw new UserError(`--task ${given}: label column "${column.name}" is true/false, a binary label`);
+    if (freq.length < 2) throw new UserError(`--label: column "${column.name}" is ${freq[0]?.[0] ?? 'null'} in every row; there is nothing to predict`);
     return { task: 'binary', taskReason: `"${column.name}" is true/false`, label: parsed, labelReason: 'a true/false column' };
   }
   if (column.type === 'string') {
@@ -304,6 +313,8 @@ function decideTask(
   if (column.type === 'number') {
     const zeroOne = column.distinct <= 2 && column.numeric !== undefined && column.numeric.min >= 0 && column.numeric.max <= 1 && column.numeric.integer;
     if (given === 'multiclass') throw new UserError(`--task multiclass: label column "${column.name}" holds numbers; multiclass needs a string column`);
+    if (zeroOne && column.distinct < 2 && given !== 'regression')
+      throw new UserError(`--label: column "${column.name}" is ${column.numeric!.min} in every row; there is nothing to predict`);
     if (zeroOne && given !== 'regression')
       return { task: 'binary', taskReason: `"${column.name}" holds only 0 and 1`, label: parsed, labelReason: '1 is the positive class' };
     if (given === 'binary')
@@ -322,6 +333,29 @@ function decideTask(
     };
   }
   throw new UserError(`--label: column "${column.name}" is a timestamp; label with a column of numbers, strings or true/false, or a comparison`);
+}
+
+/**
+ * "true in every row" or "false in every row" when the summary shows that comparison
+ * `label` cannot tell `column`'s rows apart: a threshold beyond the column's range (in other
+ * units), a value no row holds; null when some rows may differ.
+ */
+function sameOutcome(label: LabelConfig, column: ColumnSummary): string | null {
+  const holds = labelComparator(label);
+  const outcome = (v: boolean): string => `${v} in every row`;
+  if (column.type === 'number' && column.numeric !== undefined) {
+    const { min, max } = column.numeric;
+    const atMin = holds(min);
+    // Equality may hold inside the range; an ordering holds at both ends or changes between them.
+    if (label.op === '==' || label.op === '!=') return (label.value as number) < min || (label.value as number) > max || min === max ? outcome(atMin) : null;
+    return atMin === holds(max) ? outcome(atMin) : null;
+  }
+  if (column.frequencies !== undefined && (column.type === 'string' || column.type === 'boolean')) {
+    const values = Object.keys(column.frequencies).map((v) => (column.type === 'boolean' ? v === 'true' : v));
+    const outcomes = new Set(values.map(holds));
+    return outcomes.size === 1 ? outcome([...outcomes][0]!) : null;
+  }
+  return null;
 }
 
 function decideTimestamp(data: DataSummary, given: string | undefined, label: string): string | undefined {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '../tf.js';
+import { labelTypeMismatch } from '../config/load.js';
 import type { CtConfig } from '../config/types.js';
 import { type Dataset, type DatasetPlan, fingerprintFiles, planBatch, planDataset } from '../data/dataset.js';
 import { displayPath } from '../data/files.js';
@@ -482,6 +483,9 @@ function checkConfigColumns(configFile: string, config: CtConfig, schema: DataSc
         `${f.transform} needs`,
       ]);
   });
+  const labelType = schema.columns.find((c) => c.name === config.label.column)!.type;
+  const mismatch = labelTypeMismatch(config.label, labelType);
+  if (mismatch !== null) throw new UserError(`${configFile}: label: ${mismatch} (${schemaFile})`);
   for (const [field, column, type, rule] of typed) {
     const actual = schema.columns.find((c) => c.name === column)!.type;
     if (actual !== type) throw new UserError(`${configFile}: ${field}: "${column}" is a ${actual} column in ${schemaFile}; ${rule} a ${type} column`);

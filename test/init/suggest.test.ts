@@ -193,6 +193,41 @@ describe('suggestConfig: task, split and gates', () => {
     expect((error as Error).message).toBe(`--label: class "c" of column "species" has 3 rows; each class needs at least ${MIN_CLASS_ROWS} (merge or drop it)`);
   });
 
+  it('a label the same in every row, or a comparison of another type, is a user error: nothing to predict', () => {
+    const cols = [
+      num('x'),
+      num('amount', { min: 3.8, max: 203_870 }),
+      num('late', { distinct: 1, integer: true, min: 0, max: 0 }),
+      str('segment', { smb: 600, mid: 400 }),
+      { name: 'ok', type: 'boolean' as const, rows: ROWS, nulls: 0, distinct: 1, frequencies: { false: ROWS } },
+      { name: 'at', type: 'timestamp' as const, rows: ROWS, nulls: 0, distinct: 900, time: { min: 0, max: 5 * DAY, distinctDays: 5, hasTimeOfDay: true } },
+    ];
+    const refused = (label: string): string => {
+      try {
+        suggestConfig(data(cols), { ...request, label });
+      } catch (e) {
+        expect(isUserError(e)).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error(`${label} was accepted`);
+    };
+    // A label not joined yet: every row 0 (or false).
+    expect(refused('late')).toBe('--label: column "late" is 0 in every row; there is nothing to predict');
+    expect(refused('ok')).toBe('--label: column "ok" is false in every row; there is nothing to predict');
+    // A threshold in other units, a value no row holds.
+    expect(refused('amount > 1000000000')).toMatch(/^--label: "amount > 1000000000" is false in every row: there is nothing to predict/);
+    expect(refused('amount >= 1')).toMatch(/^--label: "amount >= 1" is true in every row/);
+    expect(refused('amount == -5')).toMatch(/^--label: "amount == -5" is false in every row/);
+    expect(refused('segment == "galactic"')).toMatch(/^--label: "segment == "galactic"" is false in every row/);
+    expect(refused('segment != "galactic"')).toMatch(/is true in every row/);
+    // A comparison of another type: a string column compared with a number, a time with a string.
+    expect(refused('segment > 3')).toBe('--label: "segment > 3" compares "segment", a string column, with a number: every row would get the same class');
+    expect(refused('at > "2026-01-01"')).toMatch(/compares "at", a timestamp column, with a string/);
+    // Rows on both sides are accepted.
+    for (const label of ['amount > 10000', 'amount == 500', 'segment == "mid"', 'segment != "smb"'])
+      expect(suggestConfig(data(cols), { ...request, label }).task).toBe('binary');
+  });
+
   it('labels the data cannot support are user errors', () => {
     const cols = [num('x'), str('s', classes(3, 300))];
     expect(() => suggestConfig(data(cols), { ...request, label: 'nope' })).toThrow(/^--label: column "nope" is not in the data/);

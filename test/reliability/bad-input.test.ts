@@ -595,6 +595,13 @@ describe('Config', () => {
     );
   });
 
+  it.concurrent('a label comparing a column of text with a number: refused at validation', async () => {
+    expectRefused(
+      (await withConfig((c) => (c.label = 'origin > 3'))).r,
+      'ct: bad.yaml: label: "origin > 3" compares "origin", a string column, with a number: every row would get the same class (data/flights/schema.json)',
+    );
+  });
+
   it.concurrent('a history that can never hold the days a partition needs', async () => {
     expectRefused(
       (await withConfig((c) => (c.validation = { history: { minDays: 30, maxDays: 20 } }))).r,

@@ -565,7 +565,7 @@ function labelColumnValues(table, label) {
     for (let i = 0; i < n; i++) out[i] = isNullAt(i) ? Number.NaN : plainValue(column, i, label);
     return out;
   }
-  const compare = comparator(label);
+  const compare = labelComparator(label);
   if (column.type === "string") {
     const byCode = Float32Array.from(column.dictionary, (s) => compare(s) ? 1 : 0);
     for (let i = 0; i < n; i++) {
@@ -598,7 +598,7 @@ function plainValue(column, i, label) {
       throw new UserError(`label: column "${label.column}" is ${column.type}; write a comparison such as "${label.column} == ..."`);
   }
 }
-function comparator(label) {
+function labelComparator(label) {
   const target = label.value;
   switch (label.op) {
     case ">":

@@ -17166,6 +17166,14 @@ function parseLabel(file, label) {
   if (op === void 0 || literal === void 0) return { column, text: label.trim() };
   return { column, op, value: parseLiteral(file, label.trim(), literal), text: label.trim() };
 }
+function labelTypeMismatch(label, type) {
+  if (label.op === void 0) return null;
+  const value = typeof label.value;
+  const fits = type === "number" || type === "timestamp" ? value === "number" : type === "boolean" ? value === "boolean" : value === "string";
+  if (fits) return null;
+  const given = value === "number" ? "a number" : value === "boolean" ? "true/false" : "a string";
+  return `"${label.text}" compares "${label.column}", a ${type} column, with ${given}: every row would get the same class`;
+}
 function parseLiteral(file, label, literal) {
   if (literal === "true" || literal === "false") return literal === "true";
   const quoted = /^"(.*)"$|^'(.*)'$/.exec(literal);
@@ -17384,6 +17392,7 @@ export {
   boundValue,
   widenSchema,
   loadConfig,
+  labelTypeMismatch,
   schemaFileOf,
   repositoryModels,
   changedModels,

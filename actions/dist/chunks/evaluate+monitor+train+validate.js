@@ -49,6 +49,7 @@ import {
   dateOfDay,
   dayNumber,
   displayPath,
+  labelTypeMismatch,
   listPartitions,
   missingDays,
   nullFraction,
@@ -3582,6 +3583,9 @@ function checkConfigColumns(configFile, config, schema, schemaFile) {
         `${f.transform} needs`
       ]);
   });
+  const labelType = schema.columns.find((c) => c.name === config.label.column).type;
+  const mismatch = labelTypeMismatch(config.label, labelType);
+  if (mismatch !== null) throw new UserError(`${configFile}: label: ${mismatch} (${schemaFile})`);
   for (const [field, column, type, rule] of typed) {
     const actual = schema.columns.find((c) => c.name === column).type;
     if (actual !== type) throw new UserError(`${configFile}: ${field}: "${column}" is a ${actual} column in ${schemaFile}; ${rule} a ${type} column`);

@@ -97,9 +97,11 @@ export async function acceptPartition(ctx: StageContext, date: string, options: 
     return;
   }
   const quarantined = screening.quarantined.find((q) => q.date === date);
+  // The newest partition counts as flagged only with a finding or an error of its own: a clean newest day has nothing to accept.
+  const newest = screening.newest?.date === date && (screening.newest.findings.length > 0 || screening.newest.errors.length > 0) ? screening.newest : null;
   const flagged =
-    screening.newest?.date === date
-      ? { fingerprint: screening.newest.fingerprint, metrics: screening.newest.findings.map((f) => f.metric) }
+    newest !== null
+      ? { fingerprint: newest.fingerprint, metrics: newest.findings.map((f) => f.metric) }
       : quarantined !== undefined
         ? { fingerprint: quarantined.fingerprint, metrics: quarantined.metrics }
         : null;

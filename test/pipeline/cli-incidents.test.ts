@@ -280,5 +280,13 @@ describe('data incidents on real flights days', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--accept 2001-02-20: no partition of the window for that day is flagged/);
+    // The newest day, clean: nothing to accept (not "its errors are schema errors").
+    const newest = ct(repo, ['validate', '--accept', '2001-02-28', '--quiet']);
+    expect(newest.status).toBe(2);
+    expect(newest.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /--accept 2001-02-28: no partition of the window for that day is flagged against its history, nor is the day missing \(newest: 2001-02-28;/,
+      ),
+    ]);
   });
 });

@@ -43,6 +43,7 @@ import {
   textTokenCounts,
 } from './preprocessing.js';
 import { dictionaryTokens } from './text.js';
+import { percent } from '../percent.js';
 
 export interface InputDomainOptions {
   /** Share of rows a finding may reach before it takes its kind's severity (default 0.001). */
@@ -184,7 +185,7 @@ function judgedShare(s: FeatureState, kind: 'nonFinite' | 'far', share: number, 
   const fileBeyond = worst !== null && worst.share > tolerance && worst.share > share;
   return {
     within: share <= tolerance && !fileBeyond,
-    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${pct(worst.share)})` : '',
+    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${percent(worst.share)})` : '',
   };
 }
 
@@ -308,7 +309,7 @@ export function imputedSummary(f: FittedFeature, c: ImputedCounts, rows: number)
     c.outOfVocabulary > 0 ? `${c.outOfVocabulary} out of vocabulary` : '',
   ].filter((r) => r !== '');
   const as = f.kind === 'numeric' || f.kind === 'sequence' ? 'the training mean' : f.kind === 'text' ? 'padding and unknown tokens' : 'id 0';
-  const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${pct(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(', ')}`] : [];
+  const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${percent(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(', ')}`] : [];
   if (c.far > 0) parts.push(`${c.far} of ${rows} rows far from the training range (kept as they are)`);
   return `feature "${f.name}" (column "${f.column}"): ${parts.join('; ')}`;
 }
@@ -340,7 +341,7 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
         : `a missing ${f.column} (id 0)`;
   const todo = f.kind === 'numeric' && f.transform === 'log1p' ? "Fix the data, or change the feature's transform" : 'Fix the data';
   const { within, inFile } = judgedShare(s, 'nonFinite', share, tolerance);
-  const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
+  const scope = within ? ` That is within the tolerance of ${percent(tolerance)} of rows, so a warning` : ` (tolerance: ${percent(tolerance)} of rows)`;
   return {
     column: f.column,
     kind: 'input_non_finite',
@@ -348,7 +349,7 @@ function nonFiniteAnomaly(s: FeatureState, tolerance: number, severity: Severity
     count,
     share,
     examples: s.nonFinite,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`,
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${percent(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`,
   };
 }
 
@@ -364,11 +365,11 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
   if (!flagged && !(recorded && base === 0)) return null;
   const text = f.kind === 'text';
   const training = recorded
-    ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? 'tokens' : 'values'} cut by maxVocabulary / minCount)` : ''}`
-    : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
+    ? `training had ${percent(base)}${base > 0 ? ` (rare ${text ? 'tokens' : 'values'} cut by maxVocabulary / minCount)` : ''}`
+    : `training's share is not recorded (preprocessing.json from an older ct), so up to ${percent(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
   const tail = flagged
-    ? `more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)`
-    : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
+    ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)`
+    : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
   const top = mostFrequent(s.values);
   return {
     column: f.column,
@@ -378,7 +379,7 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
     share,
     examples: s.outOfVocabulary,
     message:
-      `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? 'no token the vocabulary knows' : 'values not in the vocabulary'}, ${training}; ${tail}. ` +
+      `${describe(f)}: ${count} of ${n} non-null rows (${percent(share)}) hold ${text ? 'no token the vocabulary knows' : 'values not in the vocabulary'}, ${training}; ${tail}. ` +
       `Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. ` +
       'If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data',
   };
@@ -413,8 +414,8 @@ function unknownTokensAnomaly(s: FeatureState, f: TextFeature, tolerance: number
     share,
     examples: s.outOfVocabulary,
     message:
-      `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${pct(share)}) are not in the vocabulary, training had ${pct(base)}; ` +
-      `more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for this many ${f.tokens}). Most frequent: ${top}. ` +
+      `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${percent(share)}) are not in the vocabulary, training had ${percent(base)}; ` +
+      `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for this many ${f.tokens}). Most frequent: ${top}. ` +
       `${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`,
   };
 }
@@ -441,9 +442,9 @@ function farAnomaly(s: FeatureState, f: NumericFeature | SequenceFeature, tolera
     share,
     examples: s.far,
     message:
-      `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? '?'}. ` +
+      `${describe(f)}: ${count} of ${s.rows} rows (${percent(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? '?'}. ` +
       `${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` +
-      (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`),
+      (within ? `. That is within the tolerance of ${percent(tolerance)} of rows, so a warning` : ` (tolerance: ${percent(tolerance)} of rows)`),
   };
 }
 
@@ -467,10 +468,6 @@ function describe(f: FittedFeature): string {
                 ? `buckets of ${column}`
                 : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
   return `feature "${f.name}" (${how})`;
-}
-
-function pct(share: number): string {
-  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
 
 /** A number for a message: 4 significant digits, integers as they are. */

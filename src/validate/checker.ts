@@ -9,6 +9,7 @@ import { hashText, mixHash } from '../data/hash.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
+import { percent } from '../percent.js';
 
 export interface AnomalyExample {
   file: string;
@@ -354,14 +355,10 @@ function nValues(n: number): string {
   return n === 1 ? '1 value' : `${n} values`;
 }
 
-function pct(share: number): string {
-  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
-}
-
 /** `share` as a percentage with the digits that tell it apart from the `limit` it exceeds (8.01%, not 8.0%). */
-function pctAbove(share: number, limit: number): string {
+function percentAbove(share: number, limit: number): string {
   for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
-  return pct(share);
+  return percent(share);
 }
 
 function reportColumn(s: ColumnState, rows: number, push: Push): void {
@@ -391,7 +388,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'nulls_above_threshold',
       c,
       s.nulls,
-      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}. ${SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')}`,
+      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')}`,
     );
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
@@ -425,7 +422,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'unseen_category',
       c,
       s.unseen,
-      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO('they are valid values', 'add them to the domain')}`,
+      `${name}: ${percent(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${percent(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO('they are valid values', 'add them to the domain')}`,
     );
   }
   if (s.regex.count > 0)
@@ -466,11 +463,11 @@ function reportConstraints(s: ColumnState, push: Push): void {
     const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
     const within = share <= tolerance && (worst === null || worst.share <= tolerance);
     const todo = within
-      ? `That is within the tolerance of ${pct(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
+      ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
       : `Fix the data, or if ${relax}, ${field === 'band' ? 'widen' : 'remove'} constraints.${field} (ct validate --update-schema proposes the change)`;
     const counted = partOfBatch
-      ? `${worst!.count} of ${worst!.values} values (${pct(worst!.share)}) in ${worst!.file}`
-      : `${f.count} of ${values} values (${pct(share)})`;
+      ? `${worst!.count} of ${worst!.values} values (${percent(worst!.share)}) in ${worst!.file}`
+      : `${f.count} of ${values} values (${percent(share)})`;
     push(
       kind,
       c,

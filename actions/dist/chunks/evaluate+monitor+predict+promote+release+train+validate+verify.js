@@ -97,6 +97,13 @@ function mixHash(h, x) {
   return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
 }
 
+// src/percent.ts
+function percent(share) {
+  const value = share * 100;
+  if (share > 0 && share < 1e-4) return `${value.toPrecision(1)}%`;
+  return `${value.toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
+}
+
 // src/validate/checker.ts
 function anomalyText(a) {
   const e = a.examples[0];
@@ -339,12 +346,9 @@ function inFiles(files) {
 function nValues(n) {
   return n === 1 ? "1 value" : `${n} values`;
 }
-function pct(share) {
-  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
-}
-function pctAbove(share, limit) {
+function percentAbove(share, limit) {
   for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
-  return pct(share);
+  return percent(share);
 }
 function reportColumn(s, rows, push) {
   const c = s.schema;
@@ -373,7 +377,7 @@ function reportColumn(s, rows, push) {
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name} is null in ${pctAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${pct(c.maxNullFraction)}. ${SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`
+      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`
     );
   }
   if (s.nonFinite.count > 0) push("non_finite", c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
@@ -407,7 +411,7 @@ function reportColumn(s, rows, push) {
       "unseen_category",
       c,
       s.unseen,
-      `${name}: ${pct(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${pct(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO("they are valid values", "add them to the domain")}`
+      `${name}: ${percent(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${percent(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO("they are valid values", "add them to the domain")}`
     );
   }
   if (s.regex.count > 0)
@@ -439,8 +443,8 @@ function reportConstraints(s, push) {
     }
     const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
     const within = share <= tolerance && (worst === null || worst.share <= tolerance);
-    const todo = within ? `That is within the tolerance of ${pct(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
-    const counted = partOfBatch ? `${worst.count} of ${worst.values} values (${pct(worst.share)}) in ${worst.file}` : `${f.count} of ${values} values (${pct(share)})`;
+    const todo = within ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
+    const counted = partOfBatch ? `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}` : `${f.count} of ${values} values (${percent(share)})`;
     push(
       kind,
       c,
@@ -9608,6 +9612,7 @@ export {
   dataSource,
   schemaPath,
   quarantinedDays,
+  percent,
   hashText,
   mixHash,
   anomalyText,

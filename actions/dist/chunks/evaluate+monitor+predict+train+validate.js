@@ -26,6 +26,7 @@ import {
 import {
   createAnomalyChecker,
   inFiles,
+  percent,
   readCsvChunks,
   readJsonLinesChunks,
   readParquetChunks
@@ -134,7 +135,7 @@ function judgedShare(s, kind, share, tolerance) {
   const fileBeyond = worst !== null && worst.share > tolerance && worst.share > share;
   return {
     within: share <= tolerance && !fileBeyond,
-    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${pct(worst.share)})` : ""
+    inFile: fileBeyond ? `; in ${worst.file}, ${worst.count} of ${worst.rows} rows (${percent(worst.share)})` : ""
   };
 }
 function createInputDomainChecker(prep, options) {
@@ -235,7 +236,7 @@ function imputedSummary(f, c, rows) {
     c.outOfVocabulary > 0 ? `${c.outOfVocabulary} out of vocabulary` : ""
   ].filter((r) => r !== "");
   const as = f.kind === "numeric" || f.kind === "sequence" ? "the training mean" : f.kind === "text" ? "padding and unknown tokens" : "id 0";
-  const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${pct(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(", ")}`] : [];
+  const parts = imputed > 0 ? [`${imputed} of ${rows} rows (${percent(imputed / Math.max(rows, 1))}) imputed as ${as}: ${reasons.join(", ")}`] : [];
   if (c.far > 0) parts.push(`${c.far} of ${rows} rows far from the training range (kept as they are)`);
   return `feature "${f.name}" (column "${f.column}"): ${parts.join("; ")}`;
 }
@@ -248,7 +249,7 @@ function nonFiniteAnomaly(s, tolerance, severity, model) {
   const as = f.kind === "numeric" ? `an average ${f.column} (the training mean${f.transform === "log1p" ? ` of log1p, ${num(f.mean)}` : `, ${num(f.mean)}`})` : f.kind === "sequence" ? `a ${f.column} padded with the training mean (${num(f.mean)}) where numbers are missing` : `a missing ${f.column} (id 0)`;
   const todo = f.kind === "numeric" && f.transform === "log1p" ? "Fix the data, or change the feature's transform" : "Fix the data";
   const { within, inFile } = judgedShare(s, "nonFinite", share, tolerance);
-  const scope = within ? ` That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`;
+  const scope = within ? ` That is within the tolerance of ${percent(tolerance)} of rows, so a warning` : ` (tolerance: ${percent(tolerance)} of rows)`;
   return {
     column: f.column,
     kind: "input_non_finite",
@@ -256,7 +257,7 @@ function nonFiniteAnomaly(s, tolerance, severity, model) {
     count,
     share,
     examples: s.nonFinite,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${percent(share)}${inFile}) give a non-finite value (${why}); ${model} would silently score them as ${as}. ${todo}${within ? `.${scope}` : `${scope}`}`
   };
 }
 function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
@@ -269,8 +270,8 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
   const flagged = share > limit;
   if (!flagged && !(recorded && base === 0)) return null;
   const text = f.kind === "text";
-  const training = recorded ? `training had ${pct(base)}${base > 0 ? ` (rare ${text ? "tokens" : "values"} cut by maxVocabulary / minCount)` : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${pct(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
-  const tail = flagged ? `more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)` : `within the ${pct(limit)} accepted for a batch of this size, so a warning`;
+  const training = recorded ? `training had ${percent(base)}${base > 0 ? ` (rare ${text ? "tokens" : "values"} cut by maxVocabulary / minCount)` : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${percent(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
+  const tail = flagged ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)` : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
   const top = mostFrequent(s.values);
   return {
     column: f.column,
@@ -279,7 +280,7 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
     count,
     share,
     examples: s.outOfVocabulary,
-    message: `${describe(f)}: ${count} of ${n} non-null rows (${pct(share)}) hold ${text ? "no token the vocabulary knows" : "values not in the vocabulary"}, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
+    message: `${describe(f)}: ${count} of ${n} non-null rows (${percent(share)}) hold ${text ? "no token the vocabulary knows" : "values not in the vocabulary"}, ${training}; ${tail}. Most frequent: ${top}. ${model} would silently score them as ${text ? `a ${f.column} of unknown tokens (id 1)` : `an unknown ${f.column} (id 0)`}. If the values are valid, retrain so the vocabulary includes them (or raise maxVocabulary / lower minCount); else fix the data`
   };
 }
 function mostFrequent(tally) {
@@ -300,7 +301,7 @@ function unknownTokensAnomaly(s, f, tolerance, severity, model) {
     count: s.unknownTokens,
     share,
     examples: s.outOfVocabulary,
-    message: `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${pct(share)}) are not in the vocabulary, training had ${pct(base)}; more than the ${pct(limit)} accepted (training's share plus a margin for its tail and for this many ${f.tokens}). Most frequent: ${top}. ${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`
+    message: `${describe(f)}: ${s.unknownTokens} of ${n} ${f.tokens} the model reads (${percent(share)}) are not in the vocabulary, training had ${percent(base)}; more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for this many ${f.tokens}). Most frequent: ${top}. ${model} would read each of them as the one unknown token (id 1). If the text is valid, retrain so the vocabulary includes it (or raise maxVocabulary / lower minCount); else fix the data`
   };
 }
 function farAnomaly(s, f, tolerance, severity, model) {
@@ -320,16 +321,13 @@ function farAnomaly(s, f, tolerance, severity, model) {
     count,
     share,
     examples: s.far,
-    message: `${describe(f)}: ${count} of ${s.rows} rows (${pct(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? "?"}. ${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` + (within ? `. That is within the tolerance of ${pct(tolerance)} of rows, so a warning` : ` (tolerance: ${pct(tolerance)} of rows)`)
+    message: `${describe(f)}: ${count} of ${s.rows} rows (${percent(share)}; ${sides}${inFile}) are far from the values training saw: ${training}; the furthest is ${f.column} ${s.furthest?.value ?? "?"}. ${model} never learned what such values mean and would extrapolate. Check the data (units, sentinels such as 99999); if the values are real, retrain on data that holds them` + (within ? `. That is within the tolerance of ${percent(tolerance)} of rows, so a warning` : ` (tolerance: ${percent(tolerance)} of rows)`)
   };
 }
 function describe(f) {
   const column = `column "${f.column}"`;
   const how = f.kind === "numeric" ? f.transform === "log1p" ? `log1p of ${column}` : column : f.kind === "text" ? `${f.tokens} of ${column}, a vocabulary of ${f.vocabulary.length}` : f.kind === "sequence" ? `${f.length} numbers per row of ${column}` : f.transform === "hourOfDay" ? `hour of day of ${column}` : f.transform === "dayOfWeek" ? `day of week of ${column}` : f.transform === "bucketize" ? `buckets of ${column}` : `vocabulary of ${f.vocabulary?.length ?? 0} values of ${column}`;
   return `feature "${f.name}" (${how})`;
-}
-function pct(share) {
-  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
 function num(x) {
   return Number.isInteger(x) || !Number.isFinite(x) ? String(x) : String(Number(x.toPrecision(4)));

@@ -10,6 +10,7 @@ import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
 import { code, text } from './escape.js';
 import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
+import { percent } from '../percent.js';
 
 /**
  * A Markdown table; line breaks in cells become spaces, and pipes not already escaped are
@@ -58,7 +59,8 @@ export function validationMarkdown(v: ValidationResult): string {
           a.column === null ? '—' : code(a.column),
           text(a.kind),
           String(a.count),
-          `${(a.share * 100).toFixed(2)}%`,
+          // A finding about files or days, not rows (a file no run reads), has no share of rows to show.
+          a.share === 0 && a.column === null ? '—' : percent(a.share),
           a.examples
             .slice(0, 3)
             .map((e) => `${text(e.file, 200)}:${e.row}${e.value === undefined ? '' : ` (${code(e.value, 60)})`}`)

@@ -243,6 +243,10 @@ describe('data incidents on real flights days', () => {
         /^warning: data\/flights: 2001-02-27\.csv\.gz and 2001-02-28-part2\.parquet are not read: a run reads the uncompressed files named for their day/m,
       );
       expect(readValidation(repo).anomalies.filter((a) => a.kind === 'unread_file')).toEqual([expect.objectContaining({ severity: 'warning', count: 2 })]);
+      // The report lists it with no share of rows: it is about files, not rows.
+      expect(readFileSync(path.join(repo, 'out/validation.md'), 'utf8')).toMatch(
+        /^\| warning \| — \| unread_file \| 2 \| — \| +\| data\/flights: 2001-02-27\.csv\.gz and /m,
+      );
     } finally {
       for (const f of extra) rmSync(f, { force: true });
     }

@@ -1,5 +1,8 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
+  percent
+} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
+import {
   TIMING_MARKDOWN
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -103,7 +106,8 @@ function validationMarkdown(v) {
           a.column === null ? "\u2014" : code(a.column),
           text(a.kind),
           String(a.count),
-          `${(a.share * 100).toFixed(2)}%`,
+          // A finding about files or days, not rows (a file no run reads), has no share of rows to show.
+          a.share === 0 && a.column === null ? "\u2014" : percent(a.share),
           a.examples.slice(0, 3).map((e) => `${text(e.file, 200)}:${e.row}${e.value === void 0 ? "" : ` (${code(e.value, 60)})`}`).join(", "),
           text(a.message)
         ])

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { displayPath } from './data/files.js';
 import { UserError } from './errors.js';
 import { faultPoint } from './fault.js';
 
@@ -34,8 +35,7 @@ export function makeFolder(folder: string): void {
   } catch (error) {
     const why = FOLDER_FAILURES[(error as NodeJS.ErrnoException).code ?? ''];
     if (why === undefined) throw error;
-    const shown = path.relative(process.cwd(), folder);
-    throw new UserError(`cannot create the folder ${shown.startsWith('..') || shown === '' ? folder : shown}: ${why}`, { cause: error });
+    throw new UserError(`cannot create the folder ${displayPath(folder)}: ${why}`, { cause: error });
   }
 }
 

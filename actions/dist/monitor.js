@@ -42,10 +42,6 @@ import {
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
-  DATA_EXTENSIONS,
-  displayPath,
-  isRemote,
-  learnVersions,
   listPartitions,
   newestDays
 } from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -53,9 +49,13 @@ import {
   getInput
 } from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
+  DATA_EXTENSIONS,
   UserError,
   appendJobSummary,
+  displayPath,
   findColumn,
+  isRemote,
+  learnVersions,
   makeFolder,
   numberColumnOf,
   readJson,

@@ -39,8 +39,6 @@ import {
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
-  displayPath,
-  isRemote,
   listPartitions,
   names
 } from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -49,7 +47,9 @@ import {
 } from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  displayPath,
   findColumn,
+  isRemote,
   openFileAtomic,
   readJson,
   valueAt,

@@ -9,12 +9,11 @@ import {
 } from "./chunks/evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
-import {
-  displayPath
-} from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
+import "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  displayPath,
   makeFolder
 } from "./chunks/evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {

@@ -32,7 +32,6 @@ import {
 } from "./chunks/evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
-  displayPath,
   listPartitions
 } from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -40,6 +39,7 @@ import {
 } from "./chunks/ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  displayPath,
   makeFolder,
   readJson,
   sha256File,

@@ -10,6 +10,7 @@ import type { BackendPreference, Task } from '../config/types.js';
 import { checkedDate, dayNumber } from '../data/partitions.js';
 import { UserError } from '../errors.js';
 import { parsePeriod } from '../replay/schedule.js';
+import { alternatives } from '../words.js';
 
 /** A value parser: the value to use, or a `UserError` naming the option (`name`). */
 export type Parser<T = unknown> = (text: string, name: string) => T;
@@ -52,11 +53,6 @@ export const BACKENDS: readonly BackendPreference[] = ['auto', 'fused', 'tensorf
 export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 export const DEFAULT_CONFIG = 'ct.config.yaml';
 export const DEFAULT_OUT = 'out';
-
-/** `a`, `a or b`, `a, b or c` (`and` with `joiner`). */
-export function alternatives(words: readonly string[], joiner = 'or'): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${joiner} ${words.at(-1)}`;
-}
 
 /** One of `choices`, as given. */
 export function oneOf<T extends string>(choices: readonly T[]): Parser<T> {

@@ -26,7 +26,7 @@
 import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { Anomaly, AnomalyExample } from '../validate/checker.js';
-import { type AnomalyKind, DEFAULT_SEVERITY, type Severity } from '../validate/schema.js';
+import { type AnomalyKind, type Severity, severityOf } from '../validate/schema.js';
 import { mostFrequentFirst } from './tally.js';
 import {
   type CategoricalFeature,
@@ -43,7 +43,7 @@ import {
   textTokenCounts,
 } from './preprocessing.js';
 import { dictionaryTokens } from './text.js';
-import { percent } from '../percent.js';
+import { percent } from '../words.js';
 
 export interface InputDomainOptions {
   /** Share of rows a finding may reach before it takes its kind's severity (default 0.001). */
@@ -216,25 +216,24 @@ export function createInputDomainChecker(prep: Preprocessing, options: InputDoma
       return states.map((s) => ({ ...s.counts }));
     },
     result(): Anomaly[] {
-      const severityOf = (kind: AnomalyKind): Severity => options.severity?.[kind] ?? DEFAULT_SEVERITY[kind];
       const out: Anomaly[] = [];
       for (const s of states) {
         const f = s.feature;
         if (s.rows === 0) continue;
-        if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf('input_non_finite'), options.model));
+        if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf('input_non_finite', options.severity), options.model));
         if ((f.kind === 'categorical' || f.kind === 'text') && f.vocabulary !== undefined && s.counts.outOfVocabulary > 0) {
           const open = options.openColumns?.has(f.column) === true;
-          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? 'warning' : severityOf('input_out_of_vocabulary'), options.model);
+          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? 'warning' : severityOf('input_out_of_vocabulary', options.severity), options.model);
           if (a !== null)
             out.push(open ? { ...a, message: `${a.message} (a warning: the schema lists no domain for column "${f.column}", so new values are expected)` } : a);
         }
         // Rows that hold some known token pass the row check: the share of unknown tokens is its own test.
         if (f.kind === 'text' && !out.some((a) => a.column === f.column && a.kind === 'input_out_of_vocabulary' && a.severity === 'error')) {
-          const a = unknownTokensAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary'), options.model);
+          const a = unknownTokensAnomaly(s, f, tolerance, severityOf('input_out_of_vocabulary', options.severity), options.model);
           if (a !== null) out.push(a);
         }
         if ((f.kind === 'numeric' || f.kind === 'sequence') && s.counts.far > 0)
-          out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training'), options.model));
+          out.push(farAnomaly(s, f, tolerance, severityOf('input_far_from_training', options.severity), options.model));
       }
       // Stable: errors first, features in preprocessing order within each severity.
       return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

@@ -25,7 +25,7 @@ import { selectBackend } from '../train/backend.js';
 import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import { type Anomaly, anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
-import { createSchemaInference, type DataSchema, DEFAULT_SEVERITY, parseSchema, widenSchema } from '../validate/schema.js';
+import { createSchemaInference, type DataSchema, parseSchema, severityOf, widenSchema } from '../validate/schema.js';
 import { unreadFilesAnomaly } from '../validate/unread-files.js';
 import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
@@ -366,7 +366,7 @@ function refuseNewest(ctx: StageContext, screening: Screening, newest: NonNullab
  * default, as their rows never reach the model; beside a refused partial day, often why.
  */
 function unreadFiles(ctx: StageContext): Anomaly[] {
-  const anomaly = unreadFilesAnomaly(dataSource(ctx), ctx.loaded.config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file);
+  const anomaly = unreadFilesAnomaly(dataSource(ctx), severityOf('unread_file', ctx.loaded.config.validation.severity));
   return anomaly === null ? [] : [anomaly];
 }
 

@@ -10,7 +10,7 @@ import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
 import { code, text } from './escape.js';
 import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
-import { percent } from '../percent.js';
+import { percent } from '../words.js';
 
 /**
  * A Markdown table; line breaks in cells become spaces, and pipes not already escaped are

@@ -9,7 +9,7 @@ import { hashText, mixHash } from '../data/hash.js';
 import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
-import { percent } from '../percent.js';
+import { percent } from '../words.js';
 
 export interface AnomalyExample {
   file: string;

@@ -89,6 +89,11 @@ export const DEFAULT_SEVERITY: Record<AnomalyKind, Severity> = {
   window_quarantined: 'error',
 };
 
+/** The severity of `kind`: the config's override (`validation.severity`) where it has one, else its default. */
+export function severityOf(kind: AnomalyKind, overrides: Partial<Record<AnomalyKind, Severity>> | undefined): Severity {
+  return overrides?.[kind] ?? DEFAULT_SEVERITY[kind];
+}
+
 /** Share of a batch's non-null values that may break a constraint before it is an error. */
 export const DEFAULT_CONSTRAINT_TOLERANCE = 0.001;
 /** Constraints are inferred only from at least this many finite reference values: fewer prove little. */

@@ -56,10 +56,11 @@ import {
   TIMED_SKETCH_SIZE,
   WEEKDAYS,
 } from './history.js';
-import { type AnomalyKind, asSchemaTypes, type DataSchema, DEFAULT_SEVERITY } from './schema.js';
+import { asSchemaTypes, type DataSchema, severityOf } from './schema.js';
 import { createStatistics } from './statistics.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
+import { alternatives } from '../words.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
 const PROFILE_FORMAT = 37;
@@ -346,7 +347,7 @@ async function judgeWindow(
     // The newest partition's own schema errors are reported by the window's check; an older one's leave it out.
     const errors = entry.anomalies.filter((a) => a.severity === 'error');
     const blocking = rowCountFirst(
-      findings.filter((f) => severityOf(f.kind, config) === 'error'),
+      findings.filter((f) => severityOf(f.kind, config.validation.severity) === 'error'),
       (f) => f,
     );
     // A one-off is trained on; later days are judged as if it had not happened.
@@ -387,7 +388,7 @@ function findingAnomalies(findings: readonly HistoryFinding[], newest: Partition
   return rowCountFirst([...groups.values()], (group) => group[0]!).map(([strongest, ...others]): Anomaly => ({
     column: strongest!.column,
     kind: strongest!.kind,
-    severity: severityOf(strongest!.kind, config),
+    severity: severityOf(strongest!.kind, config.validation.severity),
     count: rows,
     share: 1,
     examples: [{ file: newest.file, row: 1 }],
@@ -497,24 +498,19 @@ function windowStart(config: CtConfig, newest: Partition, first: Partition): str
 function missingPartitionAnomaly(missing: readonly MissingDay[], windowDays: number, newest: Partition, since: string, config: CtConfig): Anomaly {
   const dates = missing.map((m) => m.date);
   const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
-  const both = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
   const one = missing.length === 1;
   return {
     kind: 'missing_partition',
-    severity: severityOf('missing_partition', config),
+    severity: severityOf('missing_partition', config.validation.severity),
     column: null,
     count: missing.length,
     share: missing.length / windowDays,
     examples: [],
     message:
-      `${path.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? ` +
+      `${path.dirname(newest.file)}: no partition for ${alternatives(dates, 'and')}, where ${alternatives(usual, 'and')} from ${since} on have one: a missing upload? ` +
       `The window is trained without ${one ? 'that day' : 'those days'}. Add the ${one ? 'file' : 'files'}, or if there was no data, ` +
       `say so: ct validate --accept ${dates[0]}`,
   };
-}
-
-function severityOf(kind: AnomalyKind, config: CtConfig): 'error' | 'warning' {
-  return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];
 }
 
 /** What a profile derives from besides the partition's bytes: the schema, the features, the label, the clock. */
@@ -908,7 +904,7 @@ async function exchangeAnomalies(
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
-      severityOf('columns_exchanged', config),
+      severityOf('columns_exchanged', config.validation.severity),
     );
     if (anomaly !== null) anomalies.push(anomaly);
   }
@@ -938,7 +934,7 @@ async function alignmentAnomalies(
     writeEntry(cacheDir, newest.date, entry);
   }
   const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config)) : null;
+  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config.validation.severity)) : null;
   return anomaly === null ? [] : [anomaly];
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { unreadDataFiles } from '../data/partitions.js';
 import type { Anomaly } from './checker.js';
 import type { Severity } from './schema.js';
+import { alternatives } from '../words.js';
 
 /** File names an anomaly lists before it counts the rest. */
 const LISTED = 3;
@@ -21,7 +22,7 @@ export function unreadFilesAnomaly(folder: string, severity: Severity): Anomaly 
   if (files.length === 0) return null;
   const names = files.slice(0, LISTED).map((f) => path.basename(f));
   const more = files.length - names.length;
-  const listed = more > 0 ? `${names.join(', ')} and ${more} more` : names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const listed = more > 0 ? `${names.join(', ')} and ${more} more` : alternatives(names, 'and');
   const one = files.length === 1;
   return {
     kind: 'unread_file',

@@ -1,5 +1,5 @@
 /** The parsers of option values, and the actions' inputs checked by the same ones. */
-import { alternatives, BACKENDS, date, names, oneOf, partitionDay, period, wholeNumber } from '../../src/cli/options.js';
+import { BACKENDS, date, names, oneOf, partitionDay, period, wholeNumber } from '../../src/cli/options.js';
 import { UserError } from '../../src/errors.js';
 import { commonInputs } from '../../src/actions/run-action.js';
 
@@ -12,11 +12,6 @@ function outcome(f: () => unknown): unknown {
     return (error as Error).message;
   }
 }
-
-test('alternatives', () => {
-  expect([[], ['a'], ['a', 'b'], ['a', 'b', 'c']].map((w) => alternatives(w))).toEqual(['', 'a', 'a or b', 'a, b or c']);
-  expect(alternatives(['a', 'b', 'c'], 'and')).toBe('a, b and c');
-});
 
 test('whole numbers: digits only, at least the minimum', () => {
   const parse = wholeNumber(1);

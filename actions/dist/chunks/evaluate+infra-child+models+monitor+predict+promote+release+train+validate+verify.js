@@ -20,10 +20,301 @@ var FILE_SYSTEM_REASONS = {
 };
 function explainFileSystemError(error) {
   if (isUserError(error) || typeof error !== "object" || error === null) return error;
-  const { code, path: path2 } = error;
+  const { code, path: path3 } = error;
   const reason = typeof code === "string" ? FILE_SYSTEM_REASONS[code] : void 0;
   if (reason === void 0) return error;
-  return new UserError(`${typeof path2 === "string" ? `cannot write ${path2}` : "file system error"}: ${reason} (${String(code)})`, { cause: error });
+  return new UserError(`${typeof path3 === "string" ? `cannot write ${path3}` : "file system error"}: ${reason} (${String(code)})`, { cause: error });
+}
+
+// src/data/remote.ts
+import { createHash } from "node:crypto";
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function isRemote(location) {
+  return /^https?:\/\//i.test(location);
+}
+function remoteDisplay(url) {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/, "");
+  }
+}
+function remoteName(url) {
+  try {
+    return path.posix.basename(new URL(url).pathname);
+  } catch {
+    return path.posix.basename(url);
+  }
+}
+function pinnedHash(url) {
+  const fragment = url.includes("#") ? url.slice(url.indexOf("#") + 1) : "";
+  const value = new URLSearchParams(fragment).get("sha256");
+  if (value === null) return null;
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new UserError(`${remoteDisplay(url)}: #sha256= needs the 64 hex digits of the file's SHA-256, got "${value.slice(0, 80)}"`);
+  return value.toLowerCase();
+}
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+function checkRemoteUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError(`not a valid URL: ${remoteDisplay(url)}`);
+  }
+  if (u.username !== "" || u.password !== "") throw new UserError(`${remoteDisplay(url)}: credentials in a data URL would end up in logs; put them in CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+  if (u.protocol === "http:" && !LOOPBACK.has(u.hostname)) throw new UserError(`${remoteDisplay(url)}: plain http sends data and credentials in the clear; use https`);
+  pinnedHash(url);
+  return u;
+}
+function authHeaders(env = process.env) {
+  if (env.CT_HTTP_AUTHORIZATION !== void 0 && env.CT_HTTP_AUTHORIZATION !== "") return { authorization: env.CT_HTTP_AUTHORIZATION };
+  if (env.CT_HTTP_TOKEN !== void 0 && env.CT_HTTP_TOKEN !== "") return { authorization: `Bearer ${env.CT_HTTP_TOKEN}` };
+  return {};
+}
+var MAX_REDIRECTS = 5;
+function maxRemoteBytes(env = process.env) {
+  const set = env.CT_HTTP_MAX_BYTES;
+  if (set === void 0 || set === "") return 16 * 2 ** 30;
+  const n = Number(set);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`CT_HTTP_MAX_BYTES: expected a whole number of bytes >= 1, got "${set}"`);
+  return n;
+}
+async function checkedRequest(url, init, options = {}) {
+  const first = checkRemoteUrl(url);
+  let at = first;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = at.origin === first.origin && options.authorization !== false;
+    let response;
+    try {
+      response = await fetch(at, {
+        method: init.method,
+        headers: { ...sameOrigin ? authHeaders() : {}, ...init.headers },
+        redirect: "manual",
+        ...init.signal === void 0 ? {} : { signal: init.signal }
+      });
+    } catch (error) {
+      const cause = error.cause;
+      throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? error.message}`, { cause: error });
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
+      await response.body?.cancel();
+      if (hop + 1 > MAX_REDIRECTS) throw new UserError(`${remoteDisplay(url)}: more than ${MAX_REDIRECTS} redirects`);
+      const next = checkRemoteUrl(new URL(response.headers.get("location"), at).href);
+      if (LOOPBACK.has(next.hostname) && !LOOPBACK.has(at.hostname)) throw new UserError(`${remoteDisplay(url)}: redirected to this machine (${remoteDisplay(next.href)}), which a data server has no business doing`);
+      at = next;
+      continue;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
+    }
+    if (response.status === 404) throw new UserError(`${options.what ?? "data file"} not found: ${remoteDisplay(url)} (404)`);
+    if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
+    return response;
+  }
+}
+var infos = /* @__PURE__ */ new Map();
+function remoteInfo(url) {
+  let info = infos.get(url);
+  if (info === void 0) {
+    info = (async () => {
+      const response = await checkedRequest(url, { method: "HEAD" });
+      const size = Number(response.headers.get("content-length"));
+      if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
+      const cap = maxRemoteBytes();
+      if (size > cap) throw new UserError(`${remoteDisplay(url)}: ${size} bytes is more than CT_HTTP_MAX_BYTES (${cap})`);
+      const version = [response.headers.get("etag"), response.headers.get("last-modified"), size].join("|");
+      return { size, version, ranges: /bytes/i.test(response.headers.get("accept-ranges") ?? "") };
+    })();
+    infos.set(url, info);
+    info.catch(() => infos.delete(url));
+  }
+  return info;
+}
+function remoteFingerprintPart(url) {
+  const pin = pinnedHash(url);
+  return pin === null ? versions.get(url) : `sha256:${pin}`;
+}
+var versions = /* @__PURE__ */ new Map();
+async function learnVersions(files) {
+  for (const file of files) if (isRemote(file)) versions.set(file, (await remoteInfo(file)).version);
+}
+async function openRemote(url) {
+  if (pinnedHash(url) !== null) return localRanges(await localCopy(url));
+  const info = await remoteInfo(url);
+  versions.set(url, info.version);
+  if (!info.ranges) throw new UserError(`${remoteDisplay(url)}: the server does not accept range requests (Accept-Ranges: bytes), which reading Parquet remotely needs`);
+  return {
+    size: info.size,
+    async read(bytes, position) {
+      if (bytes.length === 0) return;
+      const response = await checkedRequest(url, { method: "GET", headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.status !== 206 || body.length !== bytes.length) {
+        throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
+      }
+      bytes.set(body);
+    }
+  };
+}
+function localRanges(file) {
+  return {
+    size: statSync(file).size,
+    read(bytes, position) {
+      const fd = openSync(file, "r");
+      try {
+        let done = 0;
+        while (done < bytes.length) {
+          const n = readSync(fd, bytes, done, bytes.length - done, position + done);
+          if (n === 0) throw new UserError(`${file}: shorter than expected`);
+          done += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      return Promise.resolve();
+    }
+  };
+}
+var copies = /* @__PURE__ */ new Map();
+var copiesDir;
+function localCopy(url) {
+  let copy = copies.get(url);
+  if (copy === void 0) {
+    copy = (async () => {
+      const info = await remoteInfo(url);
+      versions.set(url, info.version);
+      if (copiesDir === void 0) {
+        copiesDir = mkdtempSync(path.join(tmpdir(), "ct-remote-"));
+        const dir = copiesDir;
+        process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+      }
+      const file = path.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
+      const response = await checkedRequest(url, { method: "GET" });
+      if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
+      let received = 0;
+      const limit = new Transform({
+        transform(chunk, _encoding, done) {
+          received += chunk.length;
+          if (received > info.size) done(new UserError(`${remoteDisplay(url)}: sent more than the ${info.size} bytes it announced`));
+          else done(null, chunk);
+        }
+      });
+      const pin = pinnedHash(url);
+      const hash = createHash("sha256");
+      const digest = new Transform({
+        transform(chunk, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        }
+      });
+      await pipeline(Readable.fromWeb(response.body), limit, digest, createWriteStream(file));
+      const actual = hash.digest("hex");
+      if (pin !== null && actual !== pin) {
+        rmSync(file, { force: true });
+        throw new UserError(`${remoteDisplay(url)}: its content's SHA-256 is ${actual}, the URL pins ${pin}: the file changed since it was pinned`);
+      }
+      return file;
+    })();
+    copies.set(url, copy);
+    copy.catch(() => copies.delete(url));
+  }
+  return copy;
+}
+function asRemote(table, localShown, url) {
+  const shown = remoteDisplay(url);
+  return { ...table, sources: table.sources.map((s) => s.file === localShown ? { ...s, file: shown } : s) };
+}
+function remoteError(error, localShown, url) {
+  if (!(error instanceof UserError)) return error;
+  return new UserError(error.message.split(localShown).join(remoteDisplay(url)), { cause: error });
+}
+
+// src/data/files.ts
+import { openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
+import { extname, isAbsolute, relative, sep } from "node:path";
+function displayPath(path3) {
+  if (isRemote(path3)) return remoteDisplay(path3);
+  let shown = path3;
+  if (isAbsolute(path3)) {
+    const rel = relative(process.cwd(), path3);
+    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) shown = rel;
+  }
+  return sep === "/" ? shown : shown.split(sep).join("/");
+}
+var FORMAT_BY_EXTENSION = {
+  ".parquet": "parquet",
+  ".csv": "csv",
+  ".jsonl": "jsonl",
+  ".ndjson": "jsonl"
+};
+var DATA_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
+function formatOf(path3) {
+  return FORMAT_BY_EXTENSION[extname(isRemote(path3) ? remoteName(path3) : path3).toLowerCase()];
+}
+function assertDataFile(path3) {
+  if (isRemote(path3)) {
+    checkRemoteUrl(path3);
+    return;
+  }
+  let isFile;
+  try {
+    isFile = statSync2(path3).isFile();
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) {
+      throw new UserError(`data file not found: ${displayPath(path3)}`, { cause: error });
+    }
+    throw new UserError(`cannot read data file ${displayPath(path3)}: ${error.message}`, { cause: error });
+  }
+  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path3)}`);
+}
+function openDataFile(path3) {
+  assertDataFile(path3);
+  try {
+    return openSync2(path3, "r");
+  } catch (error) {
+    throw new UserError(`cannot read data file ${displayPath(path3)}: ${error.message}`, { cause: error });
+  }
+}
+function assertColumnsExist(path3, wanted, available) {
+  if (wanted === void 0) return;
+  const have = new Set(available);
+  for (const name of wanted) {
+    if (!have.has(name)) {
+      throw new UserError(`${displayPath(path3)}: no column "${name}" (columns: ${available.join(", ")})`);
+    }
+  }
+}
+function isErrno(error, code) {
+  return typeof error === "object" && error !== null && error.code === code;
+}
+var CHUNK_BYTES = 1 << 22;
+function countLineBreaks(fd) {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let lineFeeds = 0;
+  let carriageReturns = 0;
+  let position = 0;
+  for (; ; ) {
+    const n = readSync2(fd, buffer, 0, buffer.length, position);
+    if (n === 0) break;
+    position += n;
+    const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lineFeeds++;
+    if (lineFeeds === 0) for (let at = chunk.indexOf(13); at >= 0; at = chunk.indexOf(13, at + 1)) carriageReturns++;
+  }
+  return lineFeeds > 0 ? lineFeeds : carriageReturns;
+}
+function trimArray(array, rows) {
+  if (array.length === rows) return array;
+  return rows >= array.length * 0.75 ? array.subarray(0, rows) : array.slice(0, rows);
+}
+function checkedChunkRows(chunkRows) {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
+  return chunkRows;
 }
 
 // src/fault.ts
@@ -61,9 +352,9 @@ function pauseHere(gate) {
 }
 
 // src/files.ts
-import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync as appendFileSync2, closeSync, existsSync as existsSync2, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import path from "node:path";
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { appendFileSync as appendFileSync2, closeSync as closeSync2, existsSync as existsSync2, fsyncSync, mkdirSync, openSync as openSync3, readFileSync, realpathSync, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import path2 from "node:path";
 var FOLDER_FAILURES = {
   ENOTDIR: "a file stands where one of the folders of its path should be",
   EEXIST: "a file stands where it should be",
@@ -77,20 +368,19 @@ function makeFolder(folder) {
   } catch (error) {
     const why = FOLDER_FAILURES[error.code ?? ""];
     if (why === void 0) throw error;
-    const shown = path.relative(process.cwd(), folder);
-    throw new UserError(`cannot create the folder ${shown.startsWith("..") || shown === "" ? folder : shown}: ${why}`, { cause: error });
+    throw new UserError(`cannot create the folder ${displayPath(folder)}: ${why}`, { cause: error });
   }
 }
 function openFileAtomic(file) {
-  makeFolder(path.dirname(file));
-  const name = path.basename(file);
-  const temp = path.join(path.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let fd = openSync(temp, "w");
+  makeFolder(path2.dirname(file));
+  const name = path2.basename(file);
+  const temp = path2.join(path2.dirname(file), `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  let fd = openSync3(temp, "w");
   const close = () => {
     if (fd === null) return;
     const open = fd;
     fd = null;
-    closeSync(open);
+    closeSync2(open);
   };
   return {
     write(data) {
@@ -109,7 +399,7 @@ function openFileAtomic(file) {
       try {
         close();
       } finally {
-        rmSync(temp, { force: true });
+        rmSync2(temp, { force: true });
       }
     }
   };
@@ -146,7 +436,7 @@ function sha256File(file) {
   return sha256Of(readFileSync(file));
 }
 function sha256Of(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  return `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
 }
 function appendJobSummary(env, markdown) {
   const file = env.GITHUB_STEP_SUMMARY;
@@ -155,9 +445,9 @@ function appendJobSummary(env, markdown) {
 `);
 }
 function findRepositoryRoot(dir) {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync2(path.join(d, ".git"))) return realpathSync(d);
-    if (path.dirname(d) === d) return null;
+  for (let d = path2.resolve(dir); ; d = path2.dirname(d)) {
+    if (existsSync2(path2.join(d, ".git"))) return realpathSync(d);
+    if (path2.dirname(d) === d) return null;
   }
 }
 
@@ -448,6 +738,25 @@ export {
   UserError,
   isUserError,
   explainFileSystemError,
+  isRemote,
+  remoteDisplay,
+  remoteName,
+  remoteFingerprintPart,
+  learnVersions,
+  openRemote,
+  localCopy,
+  asRemote,
+  remoteError,
+  displayPath,
+  DATA_EXTENSIONS,
+  formatOf,
+  assertDataFile,
+  openDataFile,
+  assertColumnsExist,
+  CHUNK_BYTES,
+  countLineBreaks,
+  trimArray,
+  checkedChunkRows,
   sleepSync,
   faultPoint,
   makeFolder,

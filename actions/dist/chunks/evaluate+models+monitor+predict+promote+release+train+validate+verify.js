@@ -6,15 +6,18 @@ import {
   setOutput
 } from "./ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
+  DATA_EXTENSIONS,
   MS_PER_DAY,
   MS_PER_HOUR,
   MS_PER_MINUTE,
   UserError,
   appendJobSummary,
   columnLength,
+  displayPath,
   explainFileSystemError,
   findRepositoryRoot,
   isNull,
+  isRemote,
   isTimeZone,
   isUserError,
   isoWeekday,
@@ -3262,8 +3265,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path4) {
-      let input = path4;
+    function removeDotSegments(path3) {
+      let input = path3;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3337,11 +3340,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path4) {
-      if (path4 === "" || path4[0] === "/") {
-        return removeDotSegments(path4);
+    function removeDotSegmentsRelative(path3) {
+      if (path3 === "" || path3[0] === "/") {
+        return removeDotSegments(path3);
       }
-      const segments = path4.split("/");
+      const segments = path3.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3704,8 +3707,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path4 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path4 && path4 !== "/" ? path4 : void 0;
+        const path3 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path3 && path3 !== "/" ? path3 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -3911,50 +3914,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative2 = parse(serialize(relative2, options), options);
+        relative = parse(serialize(relative, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+      if (!options.tolerant && relative.scheme) {
+        target.scheme = relative.scheme;
+        target.userinfo = relative.userinfo;
+        target.host = relative.host;
+        target.port = relative.port;
+        target.path = removeDotSegments(relative.path || "");
+        target.query = relative.query;
       } else {
-        if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+        if (relative.userinfo !== void 0 || relative.host !== void 0 || relative.port !== void 0) {
+          target.userinfo = relative.userinfo;
+          target.host = relative.host;
+          target.port = relative.port;
+          target.path = removeDotSegments(relative.path || "");
+          target.query = relative.query;
         } else {
-          if (!relative2.path) {
+          if (!relative.path) {
             target.path = base.path;
-            if (relative2.query !== void 0) {
-              target.query = relative2.query;
+            if (relative.query !== void 0) {
+              target.query = relative.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+            if (relative.path[0] === "/") {
+              target.path = removeDotSegments(relative.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target.path = "/" + relative.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target.path = relative.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative2.query;
+            target.query = relative.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3962,7 +3965,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
+      target.fragment = relative.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4053,12 +4056,12 @@ var require_fast_uri = __commonJS({
     }
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent = component.indexOf("%");
-      while (percent !== -1) {
-        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent = component.indexOf("%", percent + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -7015,17 +7018,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path4) {
-      const ctrl = callVisitor(key, node, visitor, path4);
+    function visit_(key, node, visitor, path3) {
+      const ctrl = callVisitor(key, node, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visit_(key, ctrl, visitor, path4);
+        replaceNode(key, path3, ctrl);
+        return visit_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path3 = Object.freeze(path3.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path4);
+            const ci = visit_(i, node.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7036,13 +7039,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = visit_("key", node.key, visitor, path4);
+          path3 = Object.freeze(path3.concat(node));
+          const ck = visit_("key", node.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path4);
+          const cv = visit_("value", node.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7063,17 +7066,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path4) {
-      const ctrl = await callVisitor(key, node, visitor, path4);
+    async function visitAsync_(key, node, visitor, path3) {
+      const ctrl = await callVisitor(key, node, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visitAsync_(key, ctrl, visitor, path4);
+        replaceNode(key, path3, ctrl);
+        return visitAsync_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path3 = Object.freeze(path3.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path4);
+            const ci = await visitAsync_(i, node.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7084,13 +7087,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path4);
+          path3 = Object.freeze(path3.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path4);
+          const cv = await visitAsync_("value", node.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7117,23 +7120,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path4) {
+    function callVisitor(key, node, visitor, path3) {
       if (typeof visitor === "function")
-        return visitor(key, node, path4);
+        return visitor(key, node, path3);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path4);
+        return visitor.Map?.(key, node, path3);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path4);
+        return visitor.Seq?.(key, node, path3);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path4);
+        return visitor.Pair?.(key, node, path3);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path4);
+        return visitor.Scalar?.(key, node, path3);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path4);
+        return visitor.Alias?.(key, node, path3);
       return void 0;
     }
-    function replaceNode(key, path4, node) {
-      const parent = path4[path4.length - 1];
+    function replaceNode(key, path3, node) {
+      const parent = path3[path3.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -7745,10 +7748,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path4, value) {
+    function collectionFromPath(schema, path3, value) {
       let v = value;
-      for (let i = path4.length - 1; i >= 0; --i) {
-        const k = path4[i];
+      for (let i = path3.length - 1; i >= 0; --i) {
+        const k = path3[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7767,7 +7770,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
+    var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7797,11 +7800,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path4, value) {
-        if (isEmptyPath(path4))
+      addIn(path3, value) {
+        if (isEmptyPath(path3))
           this.add(value);
         else {
-          const [key, ...rest] = path4;
+          const [key, ...rest] = path3;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -7815,8 +7818,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        const [key, ...rest] = path4;
+      deleteIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7830,8 +7833,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        const [key, ...rest] = path4;
+      getIn(path3, keepScalar) {
+        const [key, ...rest] = path3;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -7849,8 +7852,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path4) {
-        const [key, ...rest] = path4;
+      hasIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7860,8 +7863,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        const [key, ...rest] = path4;
+      setIn(path3, value) {
+        const [key, ...rest] = path3;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10376,9 +10379,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path4, value) {
+      addIn(path3, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path4, value);
+          this.contents.addIn(path3, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10453,14 +10456,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        if (Collection.isEmptyPath(path4)) {
+      deleteIn(path3) {
+        if (Collection.isEmptyPath(path3)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path3) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10475,10 +10478,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        if (Collection.isEmptyPath(path4))
+      getIn(path3, keepScalar) {
+        if (Collection.isEmptyPath(path3))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path3, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10489,10 +10492,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path4) {
-        if (Collection.isEmptyPath(path4))
+      hasIn(path3) {
+        if (Collection.isEmptyPath(path3))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path3) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10509,13 +10512,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        if (Collection.isEmptyPath(path4)) {
+      setIn(path3, value) {
+        if (Collection.isEmptyPath(path3)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path3), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path4, value);
+          this.contents.setIn(path3, value);
         }
       }
       /**
@@ -10901,10 +10904,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -10918,7 +10921,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -10942,7 +10945,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -10958,7 +10961,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -11049,7 +11052,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -11063,13 +11066,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep + cb;
+              sep = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep += source;
               hasSpace = true;
               break;
             default:
@@ -11112,18 +11115,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -11177,8 +11180,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap && !sep && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -11190,7 +11193,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -11201,8 +11204,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep)
+                for (const st of sep) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -11219,7 +11222,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -11399,7 +11402,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -11416,24 +11419,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep === " ")
+            sep = "\n";
+          else if (!prevMoreIndented && sep === "\n")
+            sep = "\n\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep + content;
+          sep = " ";
           prevMoreIndented = false;
         }
       }
@@ -11616,25 +11619,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep === "\n")
+            res += sep;
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep + lm;
+          sep = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -12444,14 +12447,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep)
+        for (const st of sep)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12476,9 +12479,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path4) => {
+    visit2.itemAtPath = (cst, path3) => {
       let item = cst;
-      for (const [field, index] of path4) {
+      for (const [field, index] of path3) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -12487,23 +12490,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path4) => {
-      const parent = visit2.itemAtPath(cst, path4.slice(0, -1));
-      const field = path4[path4.length - 1][0];
+    visit2.parentCollection = (cst, path3) => {
+      const parent = visit2.itemAtPath(cst, path3.slice(0, -1));
+      const field = path3[path3.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path4, item, visitor) {
-      let ctrl = visitor(item, path4);
+    function _visit(path3, item, visitor) {
+      let ctrl = visitor(item, path3);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path3.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -12514,10 +12517,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path4);
+            ctrl = ctrl(item, path3);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path3) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -13618,18 +13621,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep = scalar.end;
+            sep.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -13782,15 +13785,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep = it.sep;
+                  sep.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -13984,13 +13987,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep = fc.end.splice(1, fc.end.length);
+            sep.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -14269,301 +14272,8 @@ var require_dist = __commonJS({
 });
 
 // src/data/partitions.ts
-import { readdirSync, statSync as statSync3 } from "node:fs";
-import { dirname, extname as extname2, join } from "node:path";
-
-// src/data/files.ts
-import { openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
-import { extname, isAbsolute, relative, sep } from "node:path";
-
-// src/data/remote.ts
-import { createHash } from "node:crypto";
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-function isRemote(location) {
-  return /^https?:\/\//i.test(location);
-}
-function remoteDisplay(url) {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return url.replace(/[?#].*$/, "");
-  }
-}
-function remoteName(url) {
-  try {
-    return path.posix.basename(new URL(url).pathname);
-  } catch {
-    return path.posix.basename(url);
-  }
-}
-function pinnedHash(url) {
-  const fragment = url.includes("#") ? url.slice(url.indexOf("#") + 1) : "";
-  const value = new URLSearchParams(fragment).get("sha256");
-  if (value === null) return null;
-  if (!/^[0-9a-f]{64}$/i.test(value)) throw new UserError(`${remoteDisplay(url)}: #sha256= needs the 64 hex digits of the file's SHA-256, got "${value.slice(0, 80)}"`);
-  return value.toLowerCase();
-}
-var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-function checkRemoteUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UserError(`not a valid URL: ${remoteDisplay(url)}`);
-  }
-  if (u.username !== "" || u.password !== "") throw new UserError(`${remoteDisplay(url)}: credentials in a data URL would end up in logs; put them in CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
-  if (u.protocol === "http:" && !LOOPBACK.has(u.hostname)) throw new UserError(`${remoteDisplay(url)}: plain http sends data and credentials in the clear; use https`);
-  pinnedHash(url);
-  return u;
-}
-function authHeaders(env = process.env) {
-  if (env.CT_HTTP_AUTHORIZATION !== void 0 && env.CT_HTTP_AUTHORIZATION !== "") return { authorization: env.CT_HTTP_AUTHORIZATION };
-  if (env.CT_HTTP_TOKEN !== void 0 && env.CT_HTTP_TOKEN !== "") return { authorization: `Bearer ${env.CT_HTTP_TOKEN}` };
-  return {};
-}
-var MAX_REDIRECTS = 5;
-function maxRemoteBytes(env = process.env) {
-  const set = env.CT_HTTP_MAX_BYTES;
-  if (set === void 0 || set === "") return 16 * 2 ** 30;
-  const n = Number(set);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UserError(`CT_HTTP_MAX_BYTES: expected a whole number of bytes >= 1, got "${set}"`);
-  return n;
-}
-async function checkedRequest(url, init, options = {}) {
-  const first = checkRemoteUrl(url);
-  let at = first;
-  for (let hop = 0; ; hop++) {
-    const sameOrigin = at.origin === first.origin && options.authorization !== false;
-    let response;
-    try {
-      response = await fetch(at, {
-        method: init.method,
-        headers: { ...sameOrigin ? authHeaders() : {}, ...init.headers },
-        redirect: "manual",
-        ...init.signal === void 0 ? {} : { signal: init.signal }
-      });
-    } catch (error) {
-      const cause = error.cause;
-      throw new UserError(`cannot reach ${remoteDisplay(at.href)}: ${cause?.code ?? cause?.message ?? error.message}`, { cause: error });
-    }
-    if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
-      await response.body?.cancel();
-      if (hop + 1 > MAX_REDIRECTS) throw new UserError(`${remoteDisplay(url)}: more than ${MAX_REDIRECTS} redirects`);
-      const next = checkRemoteUrl(new URL(response.headers.get("location"), at).href);
-      if (LOOPBACK.has(next.hostname) && !LOOPBACK.has(at.hostname)) throw new UserError(`${remoteDisplay(url)}: redirected to this machine (${remoteDisplay(next.href)}), which a data server has no business doing`);
-      at = next;
-      continue;
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new UserError(`${remoteDisplay(url)} answered ${response.status}: check CT_HTTP_AUTHORIZATION or CT_HTTP_TOKEN`);
-    }
-    if (response.status === 404) throw new UserError(`${options.what ?? "data file"} not found: ${remoteDisplay(url)} (404)`);
-    if (!response.ok) throw new UserError(`${remoteDisplay(url)} answered ${response.status} ${response.statusText}`);
-    return response;
-  }
-}
-var infos = /* @__PURE__ */ new Map();
-function remoteInfo(url) {
-  let info = infos.get(url);
-  if (info === void 0) {
-    info = (async () => {
-      const response = await checkedRequest(url, { method: "HEAD" });
-      const size = Number(response.headers.get("content-length"));
-      if (!Number.isSafeInteger(size) || size < 0) throw new UserError(`${remoteDisplay(url)}: the server does not say how large the file is (no Content-Length)`);
-      const cap = maxRemoteBytes();
-      if (size > cap) throw new UserError(`${remoteDisplay(url)}: ${size} bytes is more than CT_HTTP_MAX_BYTES (${cap})`);
-      const version = [response.headers.get("etag"), response.headers.get("last-modified"), size].join("|");
-      return { size, version, ranges: /bytes/i.test(response.headers.get("accept-ranges") ?? "") };
-    })();
-    infos.set(url, info);
-    info.catch(() => infos.delete(url));
-  }
-  return info;
-}
-function remoteFingerprintPart(url) {
-  const pin = pinnedHash(url);
-  return pin === null ? versions.get(url) : `sha256:${pin}`;
-}
-var versions = /* @__PURE__ */ new Map();
-async function learnVersions(files) {
-  for (const file of files) if (isRemote(file)) versions.set(file, (await remoteInfo(file)).version);
-}
-async function openRemote(url) {
-  if (pinnedHash(url) !== null) return localRanges(await localCopy(url));
-  const info = await remoteInfo(url);
-  versions.set(url, info.version);
-  if (!info.ranges) throw new UserError(`${remoteDisplay(url)}: the server does not accept range requests (Accept-Ranges: bytes), which reading Parquet remotely needs`);
-  return {
-    size: info.size,
-    async read(bytes, position) {
-      if (bytes.length === 0) return;
-      const response = await checkedRequest(url, { method: "GET", headers: { range: `bytes=${position}-${position + bytes.length - 1}` } });
-      const body = new Uint8Array(await response.arrayBuffer());
-      if (response.status !== 206 || body.length !== bytes.length) {
-        throw new UserError(`${remoteDisplay(url)}: asked for ${bytes.length} bytes at ${position}, got ${response.status} with ${body.length} bytes (the file changed, or the server ignores ranges)`);
-      }
-      bytes.set(body);
-    }
-  };
-}
-function localRanges(file) {
-  return {
-    size: statSync(file).size,
-    read(bytes, position) {
-      const fd = openSync(file, "r");
-      try {
-        let done = 0;
-        while (done < bytes.length) {
-          const n = readSync(fd, bytes, done, bytes.length - done, position + done);
-          if (n === 0) throw new UserError(`${file}: shorter than expected`);
-          done += n;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      return Promise.resolve();
-    }
-  };
-}
-var copies = /* @__PURE__ */ new Map();
-var copiesDir;
-function localCopy(url) {
-  let copy = copies.get(url);
-  if (copy === void 0) {
-    copy = (async () => {
-      const info = await remoteInfo(url);
-      versions.set(url, info.version);
-      if (copiesDir === void 0) {
-        copiesDir = mkdtempSync(path.join(tmpdir(), "ct-remote-"));
-        const dir = copiesDir;
-        process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-      }
-      const file = path.join(copiesDir, `${createHash("sha256").update(url).digest("hex").slice(0, 16)}-${remoteName(url)}`);
-      const response = await checkedRequest(url, { method: "GET" });
-      if (response.body === null) throw new UserError(`${remoteDisplay(url)}: empty response`);
-      let received = 0;
-      const limit = new Transform({
-        transform(chunk, _encoding, done) {
-          received += chunk.length;
-          if (received > info.size) done(new UserError(`${remoteDisplay(url)}: sent more than the ${info.size} bytes it announced`));
-          else done(null, chunk);
-        }
-      });
-      const pin = pinnedHash(url);
-      const hash = createHash("sha256");
-      const digest = new Transform({
-        transform(chunk, _encoding, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        }
-      });
-      await pipeline(Readable.fromWeb(response.body), limit, digest, createWriteStream(file));
-      const actual = hash.digest("hex");
-      if (pin !== null && actual !== pin) {
-        rmSync(file, { force: true });
-        throw new UserError(`${remoteDisplay(url)}: its content's SHA-256 is ${actual}, the URL pins ${pin}: the file changed since it was pinned`);
-      }
-      return file;
-    })();
-    copies.set(url, copy);
-    copy.catch(() => copies.delete(url));
-  }
-  return copy;
-}
-function asRemote(table, localShown, url) {
-  const shown = remoteDisplay(url);
-  return { ...table, sources: table.sources.map((s) => s.file === localShown ? { ...s, file: shown } : s) };
-}
-function remoteError(error, localShown, url) {
-  if (!(error instanceof UserError)) return error;
-  return new UserError(error.message.split(localShown).join(remoteDisplay(url)), { cause: error });
-}
-
-// src/data/files.ts
-function displayPath(path4) {
-  if (isRemote(path4)) return remoteDisplay(path4);
-  let shown = path4;
-  if (isAbsolute(path4)) {
-    const rel = relative(process.cwd(), path4);
-    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) shown = rel;
-  }
-  return sep === "/" ? shown : shown.split(sep).join("/");
-}
-var FORMAT_BY_EXTENSION = {
-  ".parquet": "parquet",
-  ".csv": "csv",
-  ".jsonl": "jsonl",
-  ".ndjson": "jsonl"
-};
-var DATA_EXTENSIONS = Object.keys(FORMAT_BY_EXTENSION);
-function formatOf(path4) {
-  return FORMAT_BY_EXTENSION[extname(isRemote(path4) ? remoteName(path4) : path4).toLowerCase()];
-}
-function assertDataFile(path4) {
-  if (isRemote(path4)) {
-    checkRemoteUrl(path4);
-    return;
-  }
-  let isFile;
-  try {
-    isFile = statSync2(path4).isFile();
-  } catch (error) {
-    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) {
-      throw new UserError(`data file not found: ${displayPath(path4)}`, { cause: error });
-    }
-    throw new UserError(`cannot read data file ${displayPath(path4)}: ${error.message}`, { cause: error });
-  }
-  if (!isFile) throw new UserError(`expected a data file, found a folder: ${displayPath(path4)}`);
-}
-function openDataFile(path4) {
-  assertDataFile(path4);
-  try {
-    return openSync2(path4, "r");
-  } catch (error) {
-    throw new UserError(`cannot read data file ${displayPath(path4)}: ${error.message}`, { cause: error });
-  }
-}
-function assertColumnsExist(path4, wanted, available) {
-  if (wanted === void 0) return;
-  const have = new Set(available);
-  for (const name of wanted) {
-    if (!have.has(name)) {
-      throw new UserError(`${displayPath(path4)}: no column "${name}" (columns: ${available.join(", ")})`);
-    }
-  }
-}
-function isErrno(error, code) {
-  return typeof error === "object" && error !== null && error.code === code;
-}
-var CHUNK_BYTES = 1 << 22;
-function countLineBreaks(fd) {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let lineFeeds = 0;
-  let carriageReturns = 0;
-  let position = 0;
-  for (; ; ) {
-    const n = readSync2(fd, buffer, 0, buffer.length, position);
-    if (n === 0) break;
-    position += n;
-    const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
-    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lineFeeds++;
-    if (lineFeeds === 0) for (let at = chunk.indexOf(13); at >= 0; at = chunk.indexOf(13, at + 1)) carriageReturns++;
-  }
-  return lineFeeds > 0 ? lineFeeds : carriageReturns;
-}
-function trimArray(array, rows) {
-  if (array.length === rows) return array;
-  return rows >= array.length * 0.75 ? array.subarray(0, rows) : array.slice(0, rows);
-}
-function checkedChunkRows(chunkRows) {
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a whole number >= 1, got ${chunkRows}`);
-  return chunkRows;
-}
+import { readdirSync, statSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
 
 // src/data/infer.ts
 var MAY_NUMBER = 1;
@@ -14815,7 +14525,7 @@ function partitionDay(name) {
 function folderEntries(folder) {
   const shown = displayPath(folder);
   try {
-    if (!statSync3(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
+    if (!statSync(folder).isDirectory()) throw new UserError(`not a data folder: ${shown} is a file`);
     return readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -14842,7 +14552,7 @@ function listPartitions(folder) {
 }
 var COMPRESSED = /\.(gz|bz2|xz|zst|zip)$/i;
 function unreadDataFiles(folder) {
-  const isData = (name) => DATA_EXTENSIONS.includes(extname2(name.replace(COMPRESSED, "")).toLowerCase());
+  const isData = (name) => DATA_EXTENSIONS.includes(extname(name.replace(COMPRESSED, "")).toLowerCase());
   return folderEntries(folder).filter((entry) => entry.isFile() && !entry.name.startsWith(".") && partitionDay(entry.name) === null && isData(entry.name)).map((entry) => displayPath(join(folder, entry.name))).sort();
 }
 function selectWindow(partitions, window) {
@@ -14924,14 +14634,21 @@ function missingDays(partitions, from, since) {
   return missing;
 }
 
+// src/words.ts
+function percent(share) {
+  const value = share * 100;
+  if (share > 0 && share < 1e-4) return `${value.toPrecision(1)}%`;
+  return `${value.toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
+}
+function alternatives(words, joiner = "or") {
+  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} ${joiner} ${words.at(-1)}`;
+}
+
 // src/cli/options.ts
 var BACKENDS = ["auto", "fused", "tensorflow", "wasm", "cpu"];
 var TASKS = ["binary", "multiclass", "regression"];
 var DEFAULT_CONFIG = "ct.config.yaml";
 var DEFAULT_OUT = "out";
-function alternatives(words, joiner = "or") {
-  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} ${joiner} ${words.at(-1)}`;
-}
 function oneOf(choices) {
   return (text, name) => {
     if (!choices.includes(text)) throw new UserError(`${name}: expected ${alternatives(choices)}, got "${text}"`);
@@ -15964,6 +15681,9 @@ var DEFAULT_SEVERITY = {
   unread_file: "warning",
   window_quarantined: "error"
 };
+function severityOf(kind, overrides) {
+  return overrides?.[kind] ?? DEFAULT_SEVERITY[kind];
+}
 var DEFAULT_CONSTRAINT_TOLERANCE = 1e-3;
 var MIN_CONSTRAINT_VALUES = 100;
 var MIN_RISING_PARTITIONS = 3;
@@ -16278,9 +15998,9 @@ function relaxConstraints(constraints, m) {
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
 var import_yaml = __toESM(require_dist(), 1);
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 import { lstatSync, readFileSync as readFileSync2, readlinkSync, realpathSync } from "node:fs";
-import path2 from "node:path";
+import path from "node:path";
 
 // src/sweep/plan.ts
 var SWEEPABLE = /^(model|training)\.[A-Za-z][A-Za-z0-9]*$/;
@@ -17001,13 +16721,13 @@ function loadConfig(file, options = {}) {
     config = checkConfig(`${file} (sweep ${leg.id}: ${describeLeg(leg)})`, applyLeg(raw, leg));
   }
   checkGateMetrics(file, config);
-  const baseDir = path2.dirname(path2.resolve(file));
+  const baseDir = path.dirname(path.resolve(file));
   checkPathsInside(file, config, baseDir);
   return {
     config,
     file,
     baseDir,
-    hash: createHash2("sha256").update(bytes).digest("hex"),
+    hash: createHash("sha256").update(bytes).digest("hex"),
     ...leg === void 0 ? {} : { leg }
   };
 }
@@ -17053,9 +16773,9 @@ function checkPathsInside(file, config, baseDir) {
   ];
   for (const [field, value] of fields) {
     if (value === void 0) continue;
-    const target = realTarget(path2.resolve(baseDir, value), 0);
-    const relative2 = path2.relative(root, target);
-    if (relative2 !== ".." && !relative2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(relative2)) continue;
+    const target = realTarget(path.resolve(baseDir, value), 0);
+    const relative = path.relative(root, target);
+    if (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) continue;
     const hint = field === "data.path" ? " (for a batch elsewhere, use --data)" : "";
     throw new UserError(`${file}: ${field}: "${value}" resolves to ${target}, outside the repository ${root}${hint}`);
   }
@@ -17065,7 +16785,7 @@ function realTarget(p, depth) {
     return realpathSync(p);
   } catch {
   }
-  const parent = path2.dirname(p);
+  const parent = path.dirname(p);
   if (parent === p || depth > 40) return p;
   const realParent = realTarget(parent, depth + 1);
   let link;
@@ -17074,7 +16794,7 @@ function realTarget(p, depth) {
   } catch {
     link = void 0;
   }
-  return link === void 0 ? path2.join(realParent, path2.basename(p)) : realTarget(path2.resolve(realParent, link), depth + 1);
+  return link === void 0 ? path.join(realParent, path.basename(p)) : realTarget(path.resolve(realParent, link), depth + 1);
 }
 function checkConfig(file, raw) {
   const data = structuredClone(raw);
@@ -17281,28 +17001,28 @@ function editDistance(a, b) {
 
 // src/config/models.ts
 import { readdirSync as readdirSync2 } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 var MODEL_CONFIG_FILE = /^ct\.[\w-]+\.ya?ml$/;
 function schemaFileOf(loaded) {
   const { config, baseDir } = loaded;
-  if (config.data.schema !== void 0) return path3.resolve(baseDir, config.data.schema);
-  if (isRemote(config.data.path)) return path3.join(baseDir, "schema.json");
-  const configured = path3.resolve(baseDir, config.data.path);
-  const folder = path3.extname(configured) === "" ? configured : path3.dirname(configured);
-  return path3.join(folder, "schema.json");
+  if (config.data.schema !== void 0) return path2.resolve(baseDir, config.data.schema);
+  if (isRemote(config.data.path)) return path2.join(baseDir, "schema.json");
+  const configured = path2.resolve(baseDir, config.data.path);
+  const folder = path2.extname(configured) === "" ? configured : path2.dirname(configured);
+  return path2.join(folder, "schema.json");
 }
 function repositoryModel(loaded, root) {
   const { config, baseDir } = loaded;
-  const relative2 = (p) => path3.relative(root, path3.resolve(baseDir, p)).split(path3.sep).join("/");
-  const reads = [relative2(path3.basename(loaded.file)), relative2(schemaFileOf(loaded))];
-  if (!isRemote(config.data.path)) reads.push(relative2(config.data.path));
-  if (config.model.module !== void 0) reads.push(relative2(config.model.module));
-  if (config.model.topology !== void 0) reads.push(relative2(config.model.topology));
+  const relative = (p) => path2.relative(root, path2.resolve(baseDir, p)).split(path2.sep).join("/");
+  const reads = [relative(path2.basename(loaded.file)), relative(schemaFileOf(loaded))];
+  if (!isRemote(config.data.path)) reads.push(relative(config.data.path));
+  if (config.model.module !== void 0) reads.push(relative(config.model.module));
+  if (config.model.topology !== void 0) reads.push(relative(config.model.topology));
   return {
-    config: relative2(path3.basename(loaded.file)),
+    config: relative(path2.basename(loaded.file)),
     name: config.name,
     reads: [...new Set(reads)],
-    production: relative2(path3.join(config.registry.path, config.name, "production.json"))
+    production: relative(path2.join(config.registry.path, config.name, "production.json"))
   };
 }
 function modelConfigFiles(root) {
@@ -17310,7 +17030,7 @@ function modelConfigFiles(root) {
 }
 function repositoryModels(root, configs = []) {
   const files = configs.length > 0 ? configs : modelConfigFiles(root);
-  const models = files.map((f) => repositoryModel(loadConfig(path3.resolve(root, f)), root));
+  const models = files.map((f) => repositoryModel(loadConfig(path2.resolve(root, f)), root));
   const names2 = /* @__PURE__ */ new Map();
   for (const m of models) {
     const other = names2.get(m.name);
@@ -17334,25 +17054,6 @@ function changedModels(models, changed, shared = [], watch = "inputs") {
 }
 
 export {
-  isRemote,
-  remoteDisplay,
-  remoteName,
-  remoteFingerprintPart,
-  learnVersions,
-  openRemote,
-  localCopy,
-  asRemote,
-  remoteError,
-  displayPath,
-  DATA_EXTENSIONS,
-  formatOf,
-  assertDataFile,
-  openDataFile,
-  assertColumnsExist,
-  CHUNK_BYTES,
-  countLineBreaks,
-  trimArray,
-  checkedChunkRows,
   MAY_NUMBER,
   MAY_BOOLEAN,
   MAY_TIMESTAMP,
@@ -17374,6 +17075,8 @@ export {
   dateOfDay,
   checkedDays,
   missingDays,
+  percent,
+  alternatives,
   describeLeg,
   QuantileSketch,
   SAMPLE_LIMIT,
@@ -17385,6 +17088,7 @@ export {
   valueCount,
   quantile,
   DEFAULT_SEVERITY,
+  severityOf,
   DEFAULT_CONSTRAINT_TOLERANCE,
   asSchemaTypes,
   createSchemaInference,

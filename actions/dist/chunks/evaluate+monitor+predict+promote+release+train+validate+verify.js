@@ -5,8 +5,6 @@ import {
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   BACKENDS,
-  CHUNK_BYTES,
-  DATA_EXTENSIONS,
   DEFAULT_CONFIG,
   DEFAULT_CONSTRAINT_TOLERANCE,
   DEFAULT_OUT,
@@ -15,42 +13,27 @@ import {
   MAY_BOOLEAN,
   MAY_NUMBER,
   MAY_TIMESTAMP,
-  asRemote,
-  assertColumnsExist,
-  assertDataFile,
   boundValue,
-  checkedChunkRows,
   checkedDays,
   columnAs,
-  countLineBreaks,
   dateOfDay,
   dayNumber,
-  displayPath,
-  formatOf,
   isNanToken,
-  isRemote,
   listPartitions,
   loadConfig,
-  localCopy,
   narrowCandidates,
   newestDays,
   oneOf,
-  openDataFile,
-  openRemote,
   parseBooleanBytes,
   parseNumberBytes,
   parseTextAs,
   parseTimestampBytes,
   parseTimestampString,
-  remoteDisplay,
-  remoteError,
-  remoteFingerprintPart,
-  remoteName,
+  percent,
   resolveType,
   runStep,
   schemaFileOf,
-  selectWindow,
-  trimArray
+  selectWindow
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   debug,
@@ -61,20 +44,38 @@ import {
   warning
 } from "./ct+evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
+  CHUNK_BYTES,
+  DATA_EXTENSIONS,
   MS_PER_DAY,
   UserError,
+  asRemote,
+  assertColumnsExist,
+  assertDataFile,
+  checkedChunkRows,
   concatTables,
+  countLineBreaks,
+  displayPath,
   faultPoint,
   findColumn,
+  formatOf,
+  isRemote,
+  localCopy,
   locateRow,
   makeFolder,
   nullColumn,
   nullCount,
+  openDataFile,
+  openRemote,
   readJson,
+  remoteDisplay,
+  remoteError,
+  remoteFingerprintPart,
+  remoteName,
   sha256File,
   sleepSync,
   sliceRows,
   stringColumnOf,
+  trimArray,
   writeFileAtomic,
   writeJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -95,13 +96,6 @@ function mixHash(h, x) {
   h ^= x;
   h = Math.imul(h ^ h >>> 16, 2246822507) >>> 0;
   return Math.imul(h ^ h >>> 13, 3266489909) >>> 0;
-}
-
-// src/percent.ts
-function percent(share) {
-  const value = share * 100;
-  if (share > 0 && share < 1e-4) return `${value.toPrecision(1)}%`;
-  return `${value.toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 }
 
 // src/validate/checker.ts
@@ -9608,7 +9602,6 @@ export {
   hashFiles,
   publishVersion,
   listVersions,
-  percent,
   registryPath,
   dataSource,
   schemaPath,

@@ -1,10 +1,10 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  percent
-} from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
-import {
   TIMING_MARKDOWN
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
+import {
+  percent
+} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   headlineMetric
 } from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";

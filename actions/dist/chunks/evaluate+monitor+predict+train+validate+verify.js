@@ -10,10 +10,8 @@ import {
   tf_exports
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  displayPath
-} from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
-import {
   UserError,
+  displayPath,
   readJson
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 import {

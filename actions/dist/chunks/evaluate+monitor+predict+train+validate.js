@@ -26,34 +26,34 @@ import {
 import {
   createAnomalyChecker,
   inFiles,
-  percent,
   readCsvChunks,
   readJsonLinesChunks,
   readParquetChunks
 } from "./evaluate+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  DATA_EXTENSIONS,
-  DEFAULT_SEVERITY,
   QuantileSketch,
   SAMPLE_LIMIT,
-  asRemote,
   asSchemaTypes,
-  assertDataFile,
   createStatistics,
-  displayPath,
-  formatOf,
-  isRemote,
-  localCopy,
   nullFraction,
   parseSchema,
-  remoteError,
+  percent,
+  severityOf,
   valueCount
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
+  DATA_EXTENSIONS,
   UserError,
+  asRemote,
+  assertDataFile,
+  displayPath,
   findColumn,
+  formatOf,
+  isRemote,
+  localCopy,
   locateRow,
   readJson,
+  remoteError,
   valueAt
 } from "./evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
@@ -159,24 +159,23 @@ function createInputDomainChecker(prep, options) {
       return states.map((s) => ({ ...s.counts }));
     },
     result() {
-      const severityOf = (kind) => options.severity?.[kind] ?? DEFAULT_SEVERITY[kind];
       const out = [];
       for (const s of states) {
         const f = s.feature;
         if (s.rows === 0) continue;
-        if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf("input_non_finite"), options.model));
+        if (s.counts.nonFinite > 0) out.push(nonFiniteAnomaly(s, tolerance, severityOf("input_non_finite", options.severity), options.model));
         if ((f.kind === "categorical" || f.kind === "text") && f.vocabulary !== void 0 && s.counts.outOfVocabulary > 0) {
           const open = options.openColumns?.has(f.column) === true;
-          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? "warning" : severityOf("input_out_of_vocabulary"), options.model);
+          const a = outOfVocabularyAnomaly(s, f, tolerance, open ? "warning" : severityOf("input_out_of_vocabulary", options.severity), options.model);
           if (a !== null)
             out.push(open ? { ...a, message: `${a.message} (a warning: the schema lists no domain for column "${f.column}", so new values are expected)` } : a);
         }
         if (f.kind === "text" && !out.some((a) => a.column === f.column && a.kind === "input_out_of_vocabulary" && a.severity === "error")) {
-          const a = unknownTokensAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary"), options.model);
+          const a = unknownTokensAnomaly(s, f, tolerance, severityOf("input_out_of_vocabulary", options.severity), options.model);
           if (a !== null) out.push(a);
         }
         if ((f.kind === "numeric" || f.kind === "sequence") && s.counts.far > 0)
-          out.push(farAnomaly(s, f, tolerance, severityOf("input_far_from_training"), options.model));
+          out.push(farAnomaly(s, f, tolerance, severityOf("input_far_from_training", options.severity), options.model));
       }
       return out.sort((a, b) => a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1);
     }

@@ -41,14 +41,13 @@ import {
   artifactPaths
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
-  DEFAULT_SEVERITY,
   QuantileSketch,
+  alternatives,
   asSchemaTypes,
   createSchemaInference,
   createStatistics,
   dateOfDay,
   dayNumber,
-  displayPath,
   labelTypeMismatch,
   listPartitions,
   missingDays,
@@ -56,6 +55,7 @@ import {
   parseSchema,
   parseStatistics,
   quantile,
+  severityOf,
   trimmedMoments,
   unreadDataFiles,
   valueCount,
@@ -68,6 +68,7 @@ import {
   booleansAsText,
   clockChanges,
   codesAsText,
+  displayPath,
   findColumn,
   isNull,
   isUserError,
@@ -211,7 +212,7 @@ function unreadFilesAnomaly(folder, severity) {
   if (files.length === 0) return null;
   const names = files.slice(0, LISTED).map((f) => path.basename(f));
   const more = files.length - names.length;
-  const listed = more > 0 ? `${names.join(", ")} and ${more} more` : names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  const listed = more > 0 ? `${names.join(", ")} and ${more} more` : alternatives(names, "and");
   const one = files.length === 1;
   return {
     kind: "unread_file",
@@ -2834,7 +2835,7 @@ async function judgeWindow(windowPartitions, { entries, profiles, accepted, opti
     const findings = await findingsOf(p, historyOf(p));
     const errors = entry.anomalies.filter((a) => a.severity === "error");
     const blocking = rowCountFirst(
-      findings.filter((f) => severityOf(f.kind, config) === "error"),
+      findings.filter((f) => severityOf(f.kind, config.validation.severity) === "error"),
       (f) => f
     );
     if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
@@ -2870,7 +2871,7 @@ function findingAnomalies(findings, newest, rows, config) {
   return rowCountFirst([...groups.values()], (group) => group[0]).map(([strongest, ...others]) => ({
     column: strongest.column,
     kind: strongest.kind,
-    severity: severityOf(strongest.kind, config),
+    severity: severityOf(strongest.kind, config.validation.severity),
     count: rows,
     share: 1,
     examples: [{ file: newest.file, row: 1 }],
@@ -2925,20 +2926,16 @@ function windowStart(config, newest, first) {
 function missingPartitionAnomaly(missing, windowDays, newest, since, config) {
   const dates = missing.map((m) => m.date);
   const usual = [...new Map(missing.map((m) => [m.weekday, `${m.present} of the ${m.weekdays} ${WEEKDAYS[m.weekday]}`])).values()];
-  const both = (items) => items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
   const one = missing.length === 1;
   return {
     kind: "missing_partition",
-    severity: severityOf("missing_partition", config),
+    severity: severityOf("missing_partition", config.validation.severity),
     column: null,
     count: missing.length,
     share: missing.length / windowDays,
     examples: [],
-    message: `${path2.dirname(newest.file)}: no partition for ${both(dates)}, where ${both(usual)} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
+    message: `${path2.dirname(newest.file)}: no partition for ${alternatives(dates, "and")}, where ${alternatives(usual, "and")} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
   };
-}
-function severityOf(kind, config) {
-  return config.validation.severity[kind] ?? DEFAULT_SEVERITY[kind];
 }
 function derivationHash(config, schema) {
   const hash = createHash("sha256");
@@ -3213,7 +3210,7 @@ async function exchangeAnomalies(input, newest, readNewest, entry, scores, cache
     if (score === null) continue;
     const anomaly = exchangeAnomaly(
       { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
-      severityOf("columns_exchanged", config)
+      severityOf("columns_exchanged", config.validation.severity)
     );
     if (anomaly !== null) anomalies.push(anomaly);
   }
@@ -3229,7 +3226,7 @@ async function alignmentAnomalies(input, newest, readNewest, predictNewest, entr
     writeEntry(cacheDir, newest.date, entry);
   }
   const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config)) : null;
+  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
   return anomaly === null ? [] : [anomaly];
 }
 async function locateMisalignmentIn(read, predict, config, task, production) {
@@ -3491,7 +3488,7 @@ function refuseNewest(ctx, screening, newest) {
   return refused(ctx, screening, [...newest.errors, ...screening.anomalies], "on its own");
 }
 function unreadFiles(ctx) {
-  const anomaly = unreadFilesAnomaly(dataSource(ctx), ctx.loaded.config.validation.severity.unread_file ?? DEFAULT_SEVERITY.unread_file);
+  const anomaly = unreadFilesAnomaly(dataSource(ctx), severityOf("unread_file", ctx.loaded.config.validation.severity));
   return anomaly === null ? [] : [anomaly];
 }
 function refused(ctx, screening, found, how) {

@@ -87,13 +87,13 @@ import {
   computeStatistics,
   dateOfDay,
   dayNumber,
-  displayPath,
-  isRemote,
   listPartitions
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   UserError,
+  displayPath,
   faultPoint,
+  isRemote,
   readJson,
   takeRows,
   writeJson

@@ -211,6 +211,18 @@ export const INCIDENTS = {
       };
     },
   },
+  sorted_partial_upload: {
+    severities: [0.01, 0.1],
+    summary: 'partial upload of an export sorted by delay: the longest delays, at the end of the file, never arrived (severity = share of rows missing)',
+    apply(rows, { severity }) {
+      const sorted = rows.slice().sort((a, b) => (a.delay ?? -Infinity) - (b.delay ?? -Infinity));
+      const keep = rows.length - touched(rows.length, severity);
+      return {
+        rows: sorted.slice(0, keep),
+        description: `sorted by delay, only the first ${n(keep)} of ${n(rows.length)} rows (the longest ${pct(1 - keep / rows.length)} of delays missing)`,
+      };
+    },
+  },
   truncated_file: {
     severities: [0.01, 0.1, 0.5],
     summary: 'truncated file: the bytes stop in the middle of a row (a killed copy; severity = share of bytes missing)',

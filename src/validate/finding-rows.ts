@@ -15,6 +15,7 @@ import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } f
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
+import { joinedRanges } from './ranges.js';
 import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js';
 
 /** `x` with thousands separated, as the messages write counts. */
@@ -176,13 +177,16 @@ const VANISHED_VALUES = 5;
 
 /** Values every earlier day had and the newest lacks: which, and their usual share, in the message. */
 async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest, history }: FindingContext): Promise<void> {
-  const usual = vanishedValues(await newest(), await history(), finding.column!);
+  const day = await newest();
+  const usual = vanishedValues(day, await history(), finding.column!);
   if (usual.length === 0) return;
-  const gone = usual
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, VANISHED_VALUES)
-    .map(([value, share]) => `${value} (${percent(share, 3)} of an earlier day's rows)`);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(', ')}${usual.length > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
+  const ofDay = (share: number): string => `${percent(share, 3)} of an earlier day's rows`;
+  const gone =
+    day.categories[finding.column!]?.ranges === true
+      ? joinedRanges(usual).map(({ low, high, share }) => `values from ${low} to ${high} (${ofDay(share)})`)
+      : usual.sort((a, b) => b[1] - a[1]).map(([value, share]) => `${value} (${ofDay(share)})`);
+  const told = gone.slice(0, VANISHED_VALUES);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${told.join(', ')}${gone.length > VANISHED_VALUES ? ', …' : ''}. Fix the data,`);
 }
 
 /** Values a mix's finding names at most. */

@@ -20,6 +20,7 @@ import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from '.
 import { keyMatchMetrics, ROW_MATCH_DAYS, ROW_SAMPLE_SIZE, rowMatchMetrics, type RowSample } from './row-matches.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
+import { rangeShares } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
@@ -42,8 +43,10 @@ export interface PartitionProfile {
    * Shares of the most frequent values of each categorical column; `complete` when every value
    * is listed. Also of each number column of at most 20 values (`levels`: a count, a flag, a
    * binary label), for values gone and values new only: its mean and quantiles measure its mix.
+   * And of each other raw number column in ranges of values (`ranges`, `ranges.ts`), for
+   * ranges gone only.
    */
-  categories: Record<string, { shares: Record<string, number>; complete: boolean; levels?: true }>;
+  categories: Record<string, { shares: Record<string, number>; complete: boolean; levels?: true; ranges?: true }>;
   /** The smallest distinct row hashes (time columns left out): a bottom-k sketch for similarity to other days. */
   sketch?: number[];
   /** The same with each time kept as its time of day ({@link TIMED_SKETCH_SIZE} hashes): a share of a day stale. */
@@ -320,6 +323,10 @@ export function profileOf(
     if (c.numeric !== undefined && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     const levels = c.type === 'number' ? c.numeric?.valueCounts : null;
     if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
+    // A raw column of many values, in ranges: the end of its range cut off (a sorted file cut short, a filter) is values gone.
+    else if (c.type === 'number' && c.numeric !== undefined && extra.codes?.has(c.name) !== true && isRawColumn(c.name)) {
+      categories[c.name] = { shares: rangeShares(c.numeric.sketch), complete: true, ranges: true };
+    }
     if (c.categorical !== undefined) {
       const present = c.count - c.nulls;
       put('distinct', c.categorical.distinct);
@@ -348,6 +355,11 @@ export function profileOf(
     ...(extra.rowSample === undefined ? {} : { rowSample: extra.rowSample }),
     ...(extra.effects === undefined ? {} : { effects: extra.effects }),
   };
+}
+
+/** Whether a column is the data's own, not a model input or label ct derived from it (those repeat its findings). */
+function isRawColumn(name: string): boolean {
+  return !name.startsWith(DERIVED_PREFIX) && name !== LABEL_COLUMN;
 }
 
 /** Each level's share of a number column's finite values, keyed as written ("0", "1"). */
@@ -725,9 +737,11 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
       hours === undefined ? { own: listed, sums: pooled, leaveOut: selfInPool } : withoutValues(listed, pooled, selfInPool, hours);
     const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
-    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
+    if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     // Values every pooled day had, missing today (a filtered upload): their usual share.
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum, [, share]) => sum + share, 0);
+    // A range no earlier day had is an extreme value: the tail and band checks judge those.
+    if (own.ranges === true) continue;
     const all = everyDay.columns.get(column)!;
     if (all.complete && own.complete) {
       out[`${column}.unseenShare`] = unseenShareOf(profile.date, own.shares, all, everyDay.order);
@@ -781,13 +795,19 @@ function vanishedFrom(shares: Record<string, number>, sums: PoolColumn, days: nu
   return out;
 }
 
+/** The days a day's mixes are compared with, as `compareWithHistory` pools them: its weekday's when there are 3 or more, else all. */
+function mixPool(date: string, history: readonly PartitionProfile[]): readonly PartitionProfile[] {
+  const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
+  return same.length >= 3 ? same : history;
+}
+
 /**
- * The values of `column` every day of `history` had and `newest` lacks, with their mean
- * share: what a `vanishedShare` finding adds up, for its message.
+ * The values of `column` every pooled day of `history` had and `newest` lacks, with their
+ * mean share: what a `vanishedShare` finding adds up, for its message.
  */
 export function vanishedValues(newest: PartitionProfile, history: readonly PartitionProfile[], column: string): Array<[string, number]> {
   const own = newest.categories[column];
-  const sums = poolSums(history).columns.get(column);
+  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
   return own === undefined || sums === undefined ? [] : vanishedFrom(own.shares, sums, sums.days);
 }
 
@@ -803,7 +823,7 @@ export function mixChanges(
   limit: number,
 ): Array<{ value: string; share: number; usual: number }> {
   const own = newest.categories[column];
-  const sums = poolSums(history).columns.get(column);
+  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
   if (own === undefined || sums === undefined) return [];
   const values = new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
   return [...values]
@@ -1072,7 +1092,7 @@ function judge(
         ? 'partition_rows'
         : metric.startsWith('model.') || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
-          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options)
+          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options) || isLabelMix(metric, options)
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
@@ -1151,11 +1171,18 @@ function thresholdOf(metric: string, options: HistoryOptions): number {
  * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
  * its share of zeros), a multiclass label's distance from its usual mix and its top class's
  * share, a class every earlier day had gone (every label 0 on a day of a rare positive
- * class). Relabelled rows move nothing else that the history can see.
+ * class), a range of values gone from the number a threshold label is read off (the
+ * longest delays cut from a file sorted by delay). Relabelled or dropped rows move nothing
+ * else that the history can see.
  */
-function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn'>): boolean {
+function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn' | 'labelSource'>): boolean {
   const dot = metric.lastIndexOf('.');
-  return metric.slice(0, dot) === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(metric.slice(dot + 1));
+  const column = metric.slice(0, dot);
+  const statistic = metric.slice(dot + 1);
+  return (
+    (column === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(statistic)) ||
+    (column === options.labelSource && statistic === 'vanishedShare')
+  );
 }
 
 /**

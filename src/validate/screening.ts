@@ -63,7 +63,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 37;
+const PROFILE_FORMAT = 38;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -449,9 +449,9 @@ async function verdictOf(
  * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail;
  * 18: a group stuck whole; 19: a defect no earlier row had allowed half a row of chance;
  * 20: earlier days' new values measured against the days before them; 21: a month's first
- * and last days by the months before).
+ * and last days by the months before; 22: a number column's ranges of values gone).
  */
-const VERDICT_FORMAT = 21;
+const VERDICT_FORMAT = 22;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -11,6 +11,7 @@ import {
   findingMessage,
   HELD_SIGNAL,
   type HistoryFinding,
+  type HistoryOptions,
   mergeSketch,
   mixChanges,
   type PartitionProfile,
@@ -125,7 +126,11 @@ describe('compareWithHistory', () => {
     // ATL +0.3, DEN -0.2; ORD -0.1 moved less than half as far: not named.
     expect(moved.map((m) => m.value)).toEqual(['ATL', 'DEN']);
     expect(moved[1]!.share).toBe(0);
-    expect(moved[1]!.usual).toBeCloseTo(0.2, 2);
+    // Usually: on the same weekday's days, the pool the divergence was measured against.
+    const sameWeekday = history(28).filter((h) => weekdayOf(h.date) === weekdayOf(newest.date));
+    const usual = sameWeekday.reduce((sum, h) => sum + h.categories.origin!.shares.DEN!, 0) / sameWeekday.length;
+    expect(usual).not.toBeCloseTo(0.2, 3);
+    expect(moved[1]!.usual).toBeCloseTo(usual, 12);
   });
 
   test("a regression model's error is bad when it rises: its RMSE far above every earlier day is a label_relation outlier, a fall is not", () => {
@@ -528,6 +533,62 @@ describe('a heavy tail', () => {
 
   test('a hundred times the amount on 2% of the rows is', () => {
     expect(found(invoiceDay(35, (a) => a.forEach((x, k) => k % 50 === 0 && (a[k] = x * 100))))).toEqual(expect.arrayContaining(['amount.std']));
+  });
+});
+
+describe('a range of values gone', () => {
+  // Delays of about 3,000 flights a day: half early, a long tail of late ones (one in a hundred past two hours).
+  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather = { early: 0.5, long: 0.2 }): PartitionProfile => {
+    const random = mulberry32(300 + i);
+    const delays = Array.from({ length: 2_900 + Math.round(200 * random()) }, () =>
+      random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
+    );
+    const rows = edit(delays);
+    return profileOf(
+      dateOf(i),
+      computeStatistics(
+        tableOf([
+          numberColumn('delay', rows),
+          numberColumn(
+            'ct:label',
+            rows.map((d) => (d > 15 ? 1 : 0)),
+          ),
+        ]),
+      ),
+      {
+        duplicates: 0,
+      },
+    );
+  };
+  const days = Array.from({ length: 35 }, (_, i) => delayDay(i));
+  const labelled: HistoryOptions = { ...options, labelSource: 'delay' };
+  const vanished = (newest: PartitionProfile, how = labelled): HistoryFinding | undefined =>
+    compareWithHistory(newest, days, how).find((f) => f.metric === 'delay.vanishedShare');
+  const cut = (share: number) => (d: number[]) => [...d].sort((a, b) => a - b).slice(0, Math.round(d.length * (1 - share)));
+
+  test("a number column's profile lists its values in ranges, for ranges gone only", () => {
+    const profile = days[0]!;
+    expect(profile.categories.delay?.ranges).toBe(true);
+    expect(Object.values(profile.categories.delay!.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(profile.categories['ct:label']?.ranges).toBeUndefined();
+    const metrics = Object.keys(compareWithHistory(delayDay(35), days, { ...labelled, threshold: 1e-9, labelMixThreshold: 1e-9 }).map((f) => f.metric));
+    expect(metrics).not.toContain('delay.divergence');
+    expect(metrics).not.toContain('delay.unseenShare');
+  });
+
+  test('an ordinary day, a calm one and a stormy one lose no range', () => {
+    expect(vanished(delayDay(35))).toBeUndefined();
+    expect(vanished(delayDay(35, undefined, { early: 0.65, long: 0.1 }))).toBeUndefined();
+    expect(vanished(delayDay(35, undefined, { early: 0.3, long: 0.45 }))).toBeUndefined();
+  });
+
+  test('an export sorted by delay and cut short loses the longest delays: judged as the label is', () => {
+    const finding = vanished(delayDay(35, cut(0.02)));
+    expect(finding).toMatchObject({ kind: 'label_rate', column: 'delay', expected: 0 });
+    expect(finding!.value).toBeGreaterThan(0.005);
+    // The same column, not a label's: a cut of 2% is within the general threshold, a tenth is not.
+    expect(vanished(delayDay(35, cut(0.02)), options)).toBeUndefined();
+    expect(vanished(delayDay(35, cut(0.1)), options)).toMatchObject({ kind: 'partition_statistic', column: 'delay' });
   });
 });
 

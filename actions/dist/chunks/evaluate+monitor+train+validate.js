@@ -1656,6 +1656,50 @@ function effectMetrics(own, pool, leaveOut) {
   return out;
 }
 
+// src/validate/ranges.ts
+var BUCKETS_PER_RANGE = 11;
+function bound(x) {
+  return String(Number(x.toPrecision(3)));
+}
+function rangeShares(sketch) {
+  const out = {};
+  if (!(sketch.count > 0)) return out;
+  const gamma = (1 + sketch.relativeAccuracy) / (1 - sketch.relativeAccuracy);
+  const add = (key, count) => {
+    if (count > 0) out[key] = (out[key] ?? 0) + count / sketch.count;
+  };
+  for (const [store, sign] of [
+    [sketch.positive, 1],
+    [sketch.negative, -1]
+  ]) {
+    store.counts.forEach((count, i) => {
+      const g = Math.floor((store.offset + i) / BUCKETS_PER_RANGE);
+      const low = gamma ** (g * BUCKETS_PER_RANGE - 1);
+      const high = gamma ** ((g + 1) * BUCKETS_PER_RANGE - 1);
+      add(sign > 0 ? `${bound(low)}..${bound(high)}` : `${bound(-high)}..${bound(-low)}`, count);
+    });
+  }
+  add("0", sketch.zeros);
+  return out;
+}
+function boundsOf(key) {
+  if (key === "0") return [0, 0];
+  const at = key.indexOf("..", 1);
+  return [Number(key.slice(0, at)), Number(key.slice(at + 2))];
+}
+function joinedRanges(ranges) {
+  const sorted = ranges.map(([key, share]) => ({ bounds: boundsOf(key), share })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+  const out = [];
+  for (const { bounds, share } of sorted) {
+    const last = out.at(-1);
+    if (last !== void 0 && last.high === bounds[0]) {
+      last.high = bounds[1];
+      last.share += share;
+    } else out.push({ low: bounds[0], high: bounds[1], share });
+  }
+  return out;
+}
+
 // src/validate/level-shift.ts
 var MIN_FIT_DAYS = 10;
 function levelShiftMetric(column) {
@@ -1921,6 +1965,9 @@ function profileOf(date, stats, extra) {
     if (c.numeric !== void 0 && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     const levels = c.type === "number" ? c.numeric?.valueCounts : null;
     if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
+    else if (c.type === "number" && c.numeric !== void 0 && extra.codes?.has(c.name) !== true && isRawColumn(c.name)) {
+      categories[c.name] = { shares: rangeShares(c.numeric.sketch), complete: true, ranges: true };
+    }
     if (c.categorical !== void 0) {
       const present = c.count - c.nulls;
       put("distinct", c.categorical.distinct);
@@ -1945,6 +1992,9 @@ function profileOf(date, stats, extra) {
     ...extra.rowSample === void 0 ? {} : { rowSample: extra.rowSample },
     ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
+}
+function isRawColumn(name) {
+  return !name.startsWith(DERIVED_PREFIX) && name !== LABEL_COLUMN;
 }
 function levelShares(counts) {
   const total = counts.reduce((sum2, [, k]) => sum2 + k, 0);
@@ -2098,8 +2148,9 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
     const { own, sums, leaveOut } = hours === void 0 ? { own: listed, sums: pooled, leaveOut: selfInPool } : withoutValues(listed, pooled, selfInPool, hours);
     const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
-    if (own.levels !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
+    if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum2, [, share]) => sum2 + share, 0);
+    if (own.ranges === true) continue;
     const all = everyDay.columns.get(column);
     if (all.complete && own.complete) {
       out[`${column}.unseenShare`] = unseenShareOf(profile.date, own.shares, all, everyDay.order);
@@ -2138,14 +2189,18 @@ function vanishedFrom(shares, sums, days) {
   for (const [v, listed] of sums.listing) if ((shares[v] ?? 0) === 0 && listed >= days) out.push([v, sums.shares.get(v) / days]);
   return out;
 }
+function mixPool(date, history) {
+  const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
+  return same.length >= 3 ? same : history;
+}
 function vanishedValues(newest, history, column) {
   const own = newest.categories[column];
-  const sums = poolSums(history).columns.get(column);
+  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
   return own === void 0 || sums === void 0 ? [] : vanishedFrom(own.shares, sums, sums.days);
 }
 function mixChanges(newest, history, column, limit) {
   const own = newest.categories[column];
-  const sums = poolSums(history).columns.get(column);
+  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
   if (own === void 0 || sums === void 0) return [];
   const values = /* @__PURE__ */ new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
   return [...values].map((value) => ({ value, share: own.shares[value] ?? 0, usual: (sums.shares.get(value) ?? 0) / sums.days })).sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual)).filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first.share - first.usual)).slice(0, limit);
@@ -2324,7 +2379,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) ? "label_rate" : "partition_statistic";
+    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) finding.chance = chanceLimit;
     if (byMonth !== null) Object.assign(finding, byMonth, { month });
@@ -2359,7 +2414,9 @@ function thresholdOf(metric, options) {
 }
 function isLabelMix(metric, options) {
   const dot = metric.lastIndexOf(".");
-  return metric.slice(0, dot) === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(metric.slice(dot + 1));
+  const column = metric.slice(0, dot);
+  const statistic = metric.slice(dot + 1);
+  return column === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || column === options.labelSource && statistic === "vanishedShare";
 }
 function relationHeld(metric, points) {
   const signal = `${metric.slice(0, -".eta2".length)}.signal`;
@@ -2572,10 +2629,13 @@ async function showSpike(anomaly, finding, { readNewest, config }) {
 }
 var VANISHED_VALUES = 5;
 async function showVanished(anomaly, finding, { newest, history }) {
-  const usual = vanishedValues(await newest(), await history(), finding.column);
+  const day = await newest();
+  const usual = vanishedValues(day, await history(), finding.column);
   if (usual.length === 0) return;
-  const gone = usual.sort((a, b) => b[1] - a[1]).slice(0, VANISHED_VALUES).map(([value, share]) => `${value} (${percent(share, 3)} of an earlier day's rows)`);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${gone.join(", ")}${usual.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
+  const ofDay = (share) => `${percent(share, 3)} of an earlier day's rows`;
+  const gone = day.categories[finding.column]?.ranges === true ? joinedRanges(usual).map(({ low, high, share }) => `values from ${low} to ${high} (${ofDay(share)})`) : usual.sort((a, b) => b[1] - a[1]).map(([value, share]) => `${value} (${ofDay(share)})`);
+  const told = gone.slice(0, VANISHED_VALUES);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${told.join(", ")}${gone.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
 }
 var MOVED_VALUES = 3;
 async function showMixChanges(anomaly, finding, { newest, history }) {
@@ -2692,7 +2752,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 37;
+var PROFILE_FORMAT = 38;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2902,7 +2962,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 21;
+var VERDICT_FORMAT = 22;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -795,10 +795,13 @@ function vanishedFrom(shares: Record<string, number>, sums: PoolColumn, days: nu
   return out;
 }
 
-/** The days a day's mixes are compared with, as `compareWithHistory` pools them: its weekday's when there are 3 or more, else all. */
+/** Days of its weekday a day's mixes need to be compared with those alone; with fewer, with every day. */
+const MIX_WEEKDAY_DAYS = 3;
+
+/** The days a day's mixes are compared with, as `compareWithHistory` pools them for the newest. */
 function mixPool(date: string, history: readonly PartitionProfile[]): readonly PartitionProfile[] {
   const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
-  return same.length >= 3 ? same : history;
+  return same.length >= MIX_WEEKDAY_DAYS ? same : history;
 }
 
 /**
@@ -887,7 +890,7 @@ export function compareWithHistory(
       options,
     );
   }
-  // Category mixes are compared with the same weekday's days when there are 3 or more, else with all days.
+  // Category mixes are compared with the same weekday's days when there are enough, else with all days.
   const weekdays = new Map<number, PartitionProfile[]>();
   for (const h of history) weekdays.set(weekdayOf(h.date), [...(weekdays.get(weekdayOf(h.date)) ?? []), h]);
   const allSums = poolSums(history);
@@ -895,7 +898,7 @@ export function compareWithHistory(
   const poolOf = (p: PartitionProfile, inPool: boolean): PoolSums => {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
-    return group - (inPool ? 1 : 0) >= 3 ? weekdaySums.get(w)! : allSums;
+    return group - (inPool ? 1 : 0) >= MIX_WEEKDAY_DAYS ? weekdaySums.get(w)! : allSums;
   };
   const comparative = (p: PartitionProfile, inPool: boolean): Record<string, number> =>
     comparativeMetrics(p, poolOf(p, inPool), allSums, inPool, options.clock);

@@ -2189,9 +2189,10 @@ function vanishedFrom(shares, sums, days) {
   for (const [v, listed] of sums.listing) if ((shares[v] ?? 0) === 0 && listed >= days) out.push([v, sums.shares.get(v) / days]);
   return out;
 }
+var MIX_WEEKDAY_DAYS = 3;
 function mixPool(date, history) {
   const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
-  return same.length >= 3 ? same : history;
+  return same.length >= MIX_WEEKDAY_DAYS ? same : history;
 }
 function vanishedValues(newest, history, column) {
   const own = newest.categories[column];
@@ -2247,7 +2248,7 @@ function compareWithHistory(newest, all, options, part = "all") {
   const poolOf = (p, inPool) => {
     const w = weekdayOf(p.date);
     const group = weekdays.get(w)?.length ?? 0;
-    return group - (inPool ? 1 : 0) >= 3 ? weekdaySums.get(w) : allSums;
+    return group - (inPool ? 1 : 0) >= MIX_WEEKDAY_DAYS ? weekdaySums.get(w) : allSums;
   };
   const comparative = (p, inPool) => comparativeMetrics(p, poolOf(p, inPool), allSums, inPool, options.clock);
   const similarity = (p) => {

@@ -20,7 +20,7 @@ import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from '.
 import { keyMatchMetrics, ROW_MATCH_DAYS, ROW_SAMPLE_SIZE, rowMatchMetrics, type RowSample } from './row-matches.js';
 import { columnNames, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
-import { rangeShares } from './ranges.js';
+import { cutRanges, rangeShares } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
@@ -43,8 +43,8 @@ export interface PartitionProfile {
    * Shares of the most frequent values of each categorical column; `complete` when every value
    * is listed. Also of each number column of at most 20 values (`levels`: a count, a flag, a
    * binary label), for values gone and values new only: its mean and quantiles measure its mix.
-   * And of each other raw number column in ranges of values (`ranges`, `ranges.ts`), for
-   * ranges gone only.
+   * And of the number a classification label is read off by a threshold (`delay` of
+   * `delay > 15`) in ranges of values (`ranges`, `ranges.ts`), for ranges gone only.
    */
   categories: Record<string, { shares: Record<string, number>; complete: boolean; levels?: true; ranges?: true }>;
   /** The smallest distinct row hashes (time columns left out): a bottom-k sketch for similarity to other days. */
@@ -304,6 +304,8 @@ export function profileOf(
     effects?: GroupEffects;
     /** The clock of the times of day (`data.timezone`); absent: UTC. */
     timeZone?: string;
+    /** The number column a classification label is read off by a threshold, listed in ranges of values. */
+    ranges?: string;
   },
 ): PartitionProfile {
   const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
@@ -323,8 +325,8 @@ export function profileOf(
     if (c.numeric !== undefined && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     const levels = c.type === 'number' ? c.numeric?.valueCounts : null;
     if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
-    // A raw column of many values, in ranges: the end of its range cut off (a sorted file cut short, a filter) is values gone.
-    else if (c.type === 'number' && c.numeric !== undefined && extra.codes?.has(c.name) !== true && isRawColumn(c.name)) {
+    // The label's number in ranges: the end of its range cut off (a sorted file cut short, a filter) is values gone.
+    else if (c.name === extra.ranges && c.type === 'number' && c.numeric !== undefined) {
       categories[c.name] = { shares: rangeShares(c.numeric.sketch), complete: true, ranges: true };
     }
     if (c.categorical !== undefined) {
@@ -355,11 +357,6 @@ export function profileOf(
     ...(extra.rowSample === undefined ? {} : { rowSample: extra.rowSample }),
     ...(extra.effects === undefined ? {} : { effects: extra.effects }),
   };
-}
-
-/** Whether a column is the data's own, not a model input or label ct derived from it (those repeat its findings). */
-function isRawColumn(name: string): boolean {
-  return !name.startsWith(DERIVED_PREFIX) && name !== LABEL_COLUMN;
 }
 
 /** Each level's share of a number column's finite values, keyed as written ("0", "1"). */
@@ -657,6 +654,8 @@ export function weekdayOf(date: string): number {
 /** Summed value shares of a set of days, per categorical column, for leave-one-out pools. */
 interface PoolSums {
   days: number;
+  /** Rows of each pooled day. */
+  rows: number[];
   columns: Map<string, PoolColumn>;
   /** Each pooled day's place among them (the days in date order). */
   order: Map<string, number>;
@@ -688,7 +687,7 @@ function poolSums(profiles: readonly PartitionProfile[]): PoolSums {
       }
     }
   }
-  return { days: profiles.length, columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
+  return { days: profiles.length, rows: profiles.map((p) => p.rows), columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
 }
 
 /**
@@ -739,7 +738,8 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     if (days < 1) continue;
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     // Values every pooled day had, missing today (a filtered upload): their usual share.
-    if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum, [, share]) => sum + share, 0);
+    const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
+    if (gone !== null) out[`${column}.vanishedShare`] = gone.reduce((sum, [, share]) => sum + share, 0);
     // A range no earlier day had is an extreme value: the tail and band checks judge those.
     if (own.ranges === true) continue;
     const all = everyDay.columns.get(column)!;
@@ -804,14 +804,42 @@ function mixPool(date: string, history: readonly PartitionProfile[]): readonly P
   return same.length >= MIX_WEEKDAY_DAYS ? same : history;
 }
 
+/** How many times the share of its usual rows a day lacks its ranges gone may add up to, for a cut. */
+const GONE_PER_ROW_MISSING = 2;
+
+/**
+ * The ranges of a number (`column` of `profile`, listed in ranges) every pooled day had and
+ * the day lacks, with their mean share: those a cut explains (`cutRanges`), and only while
+ * the day lacks rows for them, give or take the rows pooled days lacked. Rows cut from a
+ * sorted file or dropped by a filter are rows missing; a day of its usual rows whose values
+ * lack a range moved (a hot night's loads never fell to the level of every earlier night).
+ * With `leaveOut` the day is pooled too.
+ */
+function rangesGone(profile: PartitionProfile, column: string, pool: PoolSums, leaveOut: boolean): Array<[string, number]> {
+  const own = profile.categories[column]!;
+  const sums = pool.columns.get(column)!;
+  const days = sums.days - (leaveOut ? 1 : 0);
+  const vanished = vanishedFrom(own.shares, sums, days);
+  const cut = cutRanges(own.shares, vanished, (key) => ((sums.shares.get(key) ?? 0) - (leaveOut ? (own.shares[key] ?? 0) : 0)) / days);
+  const pooledRows = [...pool.rows];
+  if (leaveOut) pooledRows.splice(pooledRows.indexOf(profile.rows), 1);
+  const expected = pooledRows.reduce((sum, r) => sum + r, 0) / pooledRows.length;
+  // The most rows a pooled day lacked: a cut of fewer is within how rows vary.
+  const usualLack = 1 - Math.min(...pooledRows) / expected;
+  const missing = Math.max(0, 1 - profile.rows / expected);
+  return cut.reduce((sum, [, share]) => sum + share, 0) <= GONE_PER_ROW_MISSING * missing + usualLack ? cut : [];
+}
+
 /**
  * The values of `column` every pooled day of `history` had and `newest` lacks, with their
  * mean share: what a `vanishedShare` finding adds up, for its message.
  */
 export function vanishedValues(newest: PartitionProfile, history: readonly PartitionProfile[], column: string): Array<[string, number]> {
   const own = newest.categories[column];
-  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
-  return own === undefined || sums === undefined ? [] : vanishedFrom(own.shares, sums, sums.days);
+  const pool = poolSums(mixPool(newest.date, history));
+  const sums = pool.columns.get(column);
+  if (own === undefined || sums === undefined) return [];
+  return own.ranges === true ? rangesGone(newest, column, pool, false) : vanishedFrom(own.shares, sums, sums.days);
 }
 
 /**

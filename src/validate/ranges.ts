@@ -45,6 +45,42 @@ export function rangeShares(sketch: SketchJSON): Record<string, number> {
   return out;
 }
 
+/** Outermost ranges of a day, on each side, whose share shows whether its edge there is sharp. */
+const EDGE_RANGES = 2;
+/** Share of its usual share an edge range holds at least where the day was cut off there. */
+const EDGE_SHARE = 0.5;
+
+/**
+ * Of the ranges a day lacks (`gone`, each with its usual share), those that a cut explains:
+ * any gap between ranges the day has, and the ranges beyond its lowest or highest value
+ * where its edge on that side is sharp — one of its `EDGE_RANGES` outermost ranges there
+ * holds at least `EDGE_SHARE` of its usual share (`usual`). Rows cut from a sorted file
+ * or dropped by a filter leave the values below the cut as they were, up to the cut; a day
+ * whose values all moved (a warm day's power use, a calm day's short delays) thins out
+ * towards its end, where its outermost values are the few of a tail.
+ */
+export function cutRanges(
+  own: Readonly<Record<string, number>>,
+  gone: ReadonlyArray<readonly [string, number]>,
+  usual: (key: string) => number,
+): Array<[string, number]> {
+  const present = Object.keys(own)
+    .filter((key) => own[key]! > 0)
+    .map((key) => ({ key, bounds: boundsOf(key) }))
+    .sort((a, b) => a.bounds[0] - b.bounds[0]);
+  if (present.length === 0) return gone.map(([key, share]) => [key, share]);
+  const sharp = (edge: typeof present): boolean => edge.some(({ key }) => usual(key) > 0 && own[key]! >= EDGE_SHARE * usual(key));
+  const lowest = present[0]!.bounds[0];
+  const highest = present.at(-1)!.bounds[1];
+  const top = sharp(present.slice(-EDGE_RANGES));
+  const bottom = sharp(present.slice(0, EDGE_RANGES));
+  return gone.flatMap(([key, share]): Array<[string, number]> => {
+    const [low, high] = boundsOf(key);
+    const counted = low >= highest ? top : high <= lowest ? bottom : true;
+    return counted ? [[key, share]] : [];
+  });
+}
+
 /** The lower and upper bound of a range key of `rangeShares`. */
 function boundsOf(key: string): [number, number] {
   if (key === '0') return [0, 0];

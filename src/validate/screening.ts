@@ -63,7 +63,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 38;
+const PROFILE_FORMAT = 39;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -293,7 +293,7 @@ function compareOptionsOf(config: CtConfig, accepted: readonly Acceptance[]): Hi
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
-    ...(config.task !== 'regression' && config.label.op !== undefined ? { labelSource: config.label.column } : {}),
+    ...(labelSource(config) === undefined ? {} : { labelSource: labelSource(config) }),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     ...(clock === undefined ? {} : { clock }),
     // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
@@ -650,6 +650,11 @@ function wellFormed(entry: CacheEntry): boolean {
   );
 }
 
+/** The number column a classification label is read off by a threshold (`delay` of `delay > 15`), if it is. */
+function labelSource(config: CtConfig): string | undefined {
+  return config.task !== 'regression' && config.label.op !== undefined ? config.label.column : undefined;
+}
+
 /** The label's column in a profile: a multiclass label is its own column; a binary label or a regression target is the derived label. */
 function profiledLabel(config: CtConfig): string {
   return config.task === 'multiclass' ? config.label.column : LABEL_COLUMN;
@@ -797,6 +802,7 @@ async function computeEntry(
       frozenGroups: frozenGroups.result(),
       rowSample: rowSampler.result(),
       timeZone: config.data.timezone,
+      ranges: labelSource(config),
     }),
     anomalies,
   );

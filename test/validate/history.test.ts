@@ -544,21 +544,10 @@ describe('a range of values gone', () => {
       random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
     );
     const rows = edit(delays);
-    return profileOf(
-      dateOf(i),
-      computeStatistics(
-        tableOf([
-          numberColumn('delay', rows),
-          numberColumn(
-            'ct:label',
-            rows.map((d) => (d > 15 ? 1 : 0)),
-          ),
-        ]),
-      ),
-      {
-        duplicates: 0,
-      },
-    );
+    const labels = rows.map((d) => (d > 15 ? 1 : 0));
+    const distances = rows.map((_, k) => 100 + ((k * 37) % 2_000));
+    const table = tableOf([numberColumn('delay', rows), numberColumn('distance', distances), numberColumn('ct:label', labels)]);
+    return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, ranges: 'delay' });
   };
   const days = Array.from({ length: 35 }, (_, i) => delayDay(i));
   const labelled: HistoryOptions = { ...options, labelSource: 'delay' };
@@ -566,10 +555,11 @@ describe('a range of values gone', () => {
     compareWithHistory(newest, days, how).find((f) => f.metric === 'delay.vanishedShare');
   const cut = (share: number) => (d: number[]) => [...d].sort((a, b) => a - b).slice(0, Math.round(d.length * (1 - share)));
 
-  test("a number column's profile lists its values in ranges, for ranges gone only", () => {
+  test("the label's number is listed in ranges, for ranges gone only; other numbers are not", () => {
     const profile = days[0]!;
     expect(profile.categories.delay?.ranges).toBe(true);
     expect(Object.values(profile.categories.delay!.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(profile.categories.distance).toBeUndefined();
     expect(profile.categories['ct:label']?.ranges).toBeUndefined();
     const metrics = Object.keys(compareWithHistory(delayDay(35), days, { ...labelled, threshold: 1e-9, labelMixThreshold: 1e-9 }).map((f) => f.metric));
     expect(metrics).not.toContain('delay.divergence');
@@ -589,6 +579,14 @@ describe('a range of values gone', () => {
     // The same column, not a label's: a cut of 2% is within the general threshold, a tenth is not.
     expect(vanished(delayDay(35, cut(0.02)), options)).toBeUndefined();
     expect(vanished(delayDay(35, cut(0.1)), options)).toMatchObject({ kind: 'partition_statistic', column: 'delay' });
+  });
+
+  test('the longest delays gone from a day that holds its usual rows moved, they were not cut', () => {
+    const refilled = (d: number[]): number[] => {
+      const kept = cut(0.1)(d);
+      return [...kept, ...kept.slice(0, d.length - kept.length)];
+    };
+    expect(vanished(delayDay(35, refilled))).toBeUndefined();
   });
 });
 

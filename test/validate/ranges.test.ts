@@ -2,7 +2,7 @@
  * A number column's values in coarse ranges (ranges.ts): the same ranges on every day, so a
  * range every earlier day had and the newest lacks can be named, joined where they meet.
  */
-import { joinedRanges, rangeShares } from '../../src/validate/ranges.js';
+import { cutRanges, joinedRanges, rangeShares } from '../../src/validate/ranges.js';
 import { QuantileSketch } from '../../src/validate/sketch.js';
 
 const sharesOf = (values: number[]): Record<string, number> => {
@@ -71,5 +71,59 @@ describe('joinedRanges', () => {
     expect(joined[0]!.high).toBeLessThan(0);
     expect(joined[0]!.share).toBeCloseTo(2 / 3, 12);
     expect(joined[1]!.low).toBeGreaterThan(0);
+  });
+});
+
+describe('cutRanges', () => {
+  // A usual day: ten ranges, a body and two thin tails.
+  const usual: Record<string, number> = {
+    '1..2': 0.02,
+    '2..3': 0.08,
+    '3..4': 0.15,
+    '4..5': 0.25,
+    '5..6': 0.2,
+    '6..7': 0.15,
+    '7..8': 0.1,
+    '8..9': 0.03,
+    '9..10': 0.015,
+    '10..11': 0.005,
+  };
+  const usualOf = (key: string): number => usual[key] ?? 0;
+  const goneFrom = (own: Record<string, number>): Array<[string, number]> => Object.entries(usual).filter(([key]) => own[key] === undefined);
+  const keys = (ranges: Array<[string, number]>): string[] => ranges.map(([key]) => key);
+
+  test('the end of the range cut off where the values below it are as usual: every range gone counts', () => {
+    // Sorted by value and cut above 8: what is left is the usual day up to the cut.
+    const own = Object.fromEntries(
+      Object.entries(usual)
+        .slice(0, 7)
+        .map(([key, share]) => [key, share / 0.95]),
+    );
+    expect(keys(cutRanges(own, goneFrom(own), usualOf))).toEqual(['8..9', '9..10', '10..11']);
+    // The cut through a range: the one below it is still full.
+    const through = { ...own, '7..8': 0.02 };
+    expect(keys(cutRanges(through, goneFrom(through), usualOf))).toEqual(['8..9', '9..10', '10..11']);
+  });
+
+  test('a day whose values all moved down thins out towards its top: the ranges it lacks there are not a cut', () => {
+    const own = { '1..2': 0.1, '2..3': 0.2, '3..4': 0.3, '4..5': 0.25, '5..6': 0.1, '6..7': 0.04, '7..8': 0.01 };
+    expect(cutRanges(own, goneFrom(own), usualOf)).toEqual([]);
+  });
+
+  test('the same at the bottom: a day moved up lacks its lowest ranges; cut from below, it counts them', () => {
+    const moved = { '4..5': 0.01, '5..6': 0.04, '6..7': 0.2, '7..8': 0.3, '8..9': 0.3, '9..10': 0.1, '10..11': 0.05 };
+    expect(cutRanges(moved, goneFrom(moved), usualOf)).toEqual([]);
+    const cut = Object.fromEntries(
+      Object.entries(usual)
+        .slice(2)
+        .map(([key, share]) => [key, share / 0.9]),
+    );
+    expect(keys(cutRanges(cut, goneFrom(cut), usualOf))).toEqual(['1..2', '2..3']);
+  });
+
+  test('a gap between ranges the day has always counts', () => {
+    const own = { ...usual };
+    delete own['5..6'];
+    expect(keys(cutRanges(own, goneFrom(own), usualOf))).toEqual(['5..6']);
   });
 });

@@ -1682,6 +1682,22 @@ function rangeShares(sketch) {
   add("0", sketch.zeros);
   return out;
 }
+var EDGE_RANGES = 2;
+var EDGE_SHARE = 0.5;
+function cutRanges(own, gone, usual) {
+  const present = Object.keys(own).filter((key) => own[key] > 0).map((key) => ({ key, bounds: boundsOf(key) })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+  if (present.length === 0) return gone.map(([key, share]) => [key, share]);
+  const sharp = (edge) => edge.some(({ key }) => usual(key) > 0 && own[key] >= EDGE_SHARE * usual(key));
+  const lowest = present[0].bounds[0];
+  const highest = present.at(-1).bounds[1];
+  const top = sharp(present.slice(-EDGE_RANGES));
+  const bottom = sharp(present.slice(0, EDGE_RANGES));
+  return gone.flatMap(([key, share]) => {
+    const [low, high] = boundsOf(key);
+    const counted2 = low >= highest ? top : high <= lowest ? bottom : true;
+    return counted2 ? [[key, share]] : [];
+  });
+}
 function boundsOf(key) {
   if (key === "0") return [0, 0];
   const at = key.indexOf("..", 1);
@@ -1965,7 +1981,7 @@ function profileOf(date, stats, extra) {
     if (c.numeric !== void 0 && extra.codes?.has(c.name) !== true) numericMetrics(c, put);
     const levels = c.type === "number" ? c.numeric?.valueCounts : null;
     if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
-    else if (c.type === "number" && c.numeric !== void 0 && extra.codes?.has(c.name) !== true && isRawColumn(c.name)) {
+    else if (c.name === extra.ranges && c.type === "number" && c.numeric !== void 0) {
       categories[c.name] = { shares: rangeShares(c.numeric.sketch), complete: true, ranges: true };
     }
     if (c.categorical !== void 0) {
@@ -1992,9 +2008,6 @@ function profileOf(date, stats, extra) {
     ...extra.rowSample === void 0 ? {} : { rowSample: extra.rowSample },
     ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
-}
-function isRawColumn(name) {
-  return !name.startsWith(DERIVED_PREFIX) && name !== LABEL_COLUMN;
 }
 function levelShares(counts) {
   const total = counts.reduce((sum2, [, k]) => sum2 + k, 0);
@@ -2128,7 +2141,7 @@ function poolSums(profiles) {
       }
     }
   }
-  return { days: profiles.length, columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
+  return { days: profiles.length, rows: profiles.map((p) => p.rows), columns, order: new Map(profiles.map((p, at) => [p.date, at])) };
 }
 function unseenShareOf(date, shares, all, order) {
   const at = order.get(date);
@@ -2149,7 +2162,8 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
     const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
-    if (own.complete) out[`${column}.vanishedShare`] = vanishedFrom(own.shares, sums, days).reduce((sum2, [, share]) => sum2 + share, 0);
+    const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
+    if (gone !== null) out[`${column}.vanishedShare`] = gone.reduce((sum2, [, share]) => sum2 + share, 0);
     if (own.ranges === true) continue;
     const all = everyDay.columns.get(column);
     if (all.complete && own.complete) {
@@ -2194,10 +2208,26 @@ function mixPool(date, history) {
   const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
   return same.length >= MIX_WEEKDAY_DAYS ? same : history;
 }
+var GONE_PER_ROW_MISSING = 2;
+function rangesGone(profile, column, pool, leaveOut) {
+  const own = profile.categories[column];
+  const sums = pool.columns.get(column);
+  const days = sums.days - (leaveOut ? 1 : 0);
+  const vanished = vanishedFrom(own.shares, sums, days);
+  const cut = cutRanges(own.shares, vanished, (key) => ((sums.shares.get(key) ?? 0) - (leaveOut ? own.shares[key] ?? 0 : 0)) / days);
+  const pooledRows = [...pool.rows];
+  if (leaveOut) pooledRows.splice(pooledRows.indexOf(profile.rows), 1);
+  const expected = pooledRows.reduce((sum2, r) => sum2 + r, 0) / pooledRows.length;
+  const usualLack = 1 - Math.min(...pooledRows) / expected;
+  const missing = Math.max(0, 1 - profile.rows / expected);
+  return cut.reduce((sum2, [, share]) => sum2 + share, 0) <= GONE_PER_ROW_MISSING * missing + usualLack ? cut : [];
+}
 function vanishedValues(newest, history, column) {
   const own = newest.categories[column];
-  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
-  return own === void 0 || sums === void 0 ? [] : vanishedFrom(own.shares, sums, sums.days);
+  const pool = poolSums(mixPool(newest.date, history));
+  const sums = pool.columns.get(column);
+  if (own === void 0 || sums === void 0) return [];
+  return own.ranges === true ? rangesGone(newest, column, pool, false) : vanishedFrom(own.shares, sums, sums.days);
 }
 function mixChanges(newest, history, column, limit) {
   const own = newest.categories[column];
@@ -2753,7 +2783,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 38;
+var PROFILE_FORMAT = 39;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2866,7 +2896,7 @@ function compareOptionsOf(config, accepted) {
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
-    ...config.task !== "regression" && config.label.op !== void 0 ? { labelSource: config.label.column } : {},
+    ...labelSource(config) === void 0 ? {} : { labelSource: labelSource(config) },
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     ...clock === void 0 ? {} : { clock },
     // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
@@ -3092,6 +3122,9 @@ function wellFormed(entry) {
   const { profile } = entry;
   return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
 }
+function labelSource(config) {
+  return config.task !== "regression" && config.label.op !== void 0 ? config.label.column : void 0;
+}
 function profiledLabel(config) {
   return config.task === "multiclass" ? config.label.column : LABEL_COLUMN;
 }
@@ -3205,7 +3238,8 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       labelGroups: labelGroups.result(),
       frozenGroups: frozenGroups2.result(),
       rowSample: rowSampler.result(),
-      timeZone: config.data.timezone
+      timeZone: config.data.timezone,
+      ranges: labelSource(config)
     }),
     anomalies
   );

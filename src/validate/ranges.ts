@@ -64,10 +64,7 @@ export function cutRanges(
   gone: ReadonlyArray<readonly [string, number]>,
   usual: (key: string) => number,
 ): Array<[string, number]> {
-  const present = Object.keys(own)
-    .filter((key) => own[key]! > 0)
-    .map((key) => ({ key, bounds: boundsOf(key) }))
-    .sort((a, b) => a.bounds[0] - b.bounds[0]);
+  const present = ascending(Object.keys(own).filter((key) => own[key]! > 0));
   if (present.length === 0) return gone.map(([key, share]) => [key, share]);
   const sharp = (edge: typeof present): boolean => edge.some(({ key }) => usual(key) > 0 && own[key]! >= EDGE_SHARE * usual(key));
   const lowest = present[0]!.bounds[0];
@@ -88,14 +85,20 @@ function boundsOf(key: string): [number, number] {
   return [Number(key.slice(0, at)), Number(key.slice(at + 2))];
 }
 
+/** Range keys with their bounds, lowest range first. */
+function ascending(keys: readonly string[]): Array<{ key: string; bounds: [number, number] }> {
+  return keys.map((key) => ({ key, bounds: boundsOf(key) })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+}
+
 /**
  * Ranges of `rangeShares` with their shares, adjoining ones joined, in ascending order:
  * "values from 95.6 to 350" for a reviewer rather than five ranges that meet.
  */
 export function joinedRanges(ranges: ReadonlyArray<readonly [string, number]>): Array<{ low: number; high: number; share: number }> {
-  const sorted = ranges.map(([key, share]) => ({ bounds: boundsOf(key), share })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+  const shares = new Map(ranges);
   const out: Array<{ low: number; high: number; share: number }> = [];
-  for (const { bounds, share } of sorted) {
+  for (const { key, bounds } of ascending([...shares.keys()])) {
+    const share = shares.get(key)!;
     const last = out.at(-1);
     if (last !== undefined && last.high === bounds[0]) {
       last.high = bounds[1];

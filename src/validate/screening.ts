@@ -287,13 +287,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
 function compareOptionsOf(config: CtConfig, accepted: readonly Acceptance[]): HistoryOptions {
   const options = config.validation.history;
   const clock = clockColumns(config.features, config.data.timezone);
+  const source = labelSource(config);
   return {
     minDays: options.minDays,
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
-    ...(labelSource(config) === undefined ? {} : { labelSource: labelSource(config) }),
+    ...(source === undefined ? {} : { labelSource: source }),
     labelMixThreshold: config.task === 'regression' ? null : options.labelThreshold,
     ...(clock === undefined ? {} : { clock }),
     // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.
@@ -449,7 +450,8 @@ async function verdictOf(
  * a keyed number's step; 17: a model's error bad when it rises, heavy tails by their tail;
  * 18: a group stuck whole; 19: a defect no earlier row had allowed half a row of chance;
  * 20: earlier days' new values measured against the days before them; 21: a month's first
- * and last days by the months before; 22: a number column's ranges of values gone).
+ * and last days by the months before; 22: ranges of the label's number gone, where a cut
+ * explains them).
  */
 const VERDICT_FORMAT = 22;
 

@@ -1685,7 +1685,7 @@ function rangeShares(sketch) {
 var EDGE_RANGES = 2;
 var EDGE_SHARE = 0.5;
 function cutRanges(own, gone, usual) {
-  const present = Object.keys(own).filter((key) => own[key] > 0).map((key) => ({ key, bounds: boundsOf(key) })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+  const present = ascending(Object.keys(own).filter((key) => own[key] > 0));
   if (present.length === 0) return gone.map(([key, share]) => [key, share]);
   const sharp = (edge) => edge.some(({ key }) => usual(key) > 0 && own[key] >= EDGE_SHARE * usual(key));
   const lowest = present[0].bounds[0];
@@ -1703,10 +1703,14 @@ function boundsOf(key) {
   const at = key.indexOf("..", 1);
   return [Number(key.slice(0, at)), Number(key.slice(at + 2))];
 }
+function ascending(keys) {
+  return keys.map((key) => ({ key, bounds: boundsOf(key) })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+}
 function joinedRanges(ranges) {
-  const sorted = ranges.map(([key, share]) => ({ bounds: boundsOf(key), share })).sort((a, b) => a.bounds[0] - b.bounds[0]);
+  const shares = new Map(ranges);
   const out = [];
-  for (const { bounds, share } of sorted) {
+  for (const { key, bounds } of ascending([...shares.keys()])) {
+    const share = shares.get(key);
     const last = out.at(-1);
     if (last !== void 0 && last.high === bounds[0]) {
       last.high = bounds[1];
@@ -2890,13 +2894,14 @@ async function screenPartitions(input) {
 function compareOptionsOf(config, accepted) {
   const options = config.validation.history;
   const clock = clockColumns(config.features, config.data.timezone);
+  const source = labelSource(config);
   return {
     minDays: options.minDays,
     maxDays: options.maxDays,
     threshold: options.threshold,
     maxRowDrop: options.maxRowDrop,
     labelColumn: profiledLabel(config),
-    ...labelSource(config) === void 0 ? {} : { labelSource: labelSource(config) },
+    ...source === void 0 ? {} : { labelSource: source },
     labelMixThreshold: config.task === "regression" ? null : options.labelThreshold,
     ...clock === void 0 ? {} : { clock },
     // Only a lasting change re-bases what it moved; a one-off leaves the history as it was.

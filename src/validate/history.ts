@@ -209,6 +209,14 @@ export const SKILLED = 0.1;
  * detached label.
  */
 const CHANCE_SPREADS = 5;
+/**
+ * Also judged that way: a score that kept at most this share of the skill (its height above
+ * chance) the least skilled earlier day showed. On a large day chance reaches little, yet a
+ * weak model's labels misaligned by a few rows keep some of its skill through what
+ * neighbouring rows share (a shop's conversions, AUC 0.64 to 0.68 every day: 0.54 when each
+ * label was moved 37 rows on, where chance reaches 0.53).
+ */
+const SKILL_KEPT = 1 / 3;
 
 /** Row hashes a profile keeps for its sketch. */
 export const SKETCH_SIZE = 256;
@@ -486,6 +494,8 @@ export interface HistoryFinding {
   weekdayRange?: number;
   /** The model's score at or below what chance reaches on the day's labels: that most (`modelChance`). */
   chance?: number;
+  /** The model's score above chance but at most a third as far above it as on its least skilled earlier day: that day's score. */
+  skillLow?: number;
   /** An hour-of-day mix that is its history's moved by one hour (1: later, -1: earlier). */
   hoursMoved?: 1 | -1;
   /** A row count judged by the factor the same day of earlier months held its weekday's rows by (`low`, `high`: that range on this weekday). */
@@ -1098,7 +1108,9 @@ function judge(
     const beyondTail = heavyTailTest(deviations, spread * threshold);
     // A relation is judged by its strength, not its spread: held strongly on every day, gone today.
     const chance = CHANCE[metric];
-    const chanceLimit = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
+    // What chance reaches on the day's labels; or, if higher, a third of the least skill an earlier day showed.
+    const chanceReach = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
+    const chanceLimit = chance === undefined ? undefined : Math.max(chanceReach!, chance + SKILL_KEPT * (low - chance));
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
@@ -1127,7 +1139,10 @@ function judge(
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
-    if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) finding.chance = chanceLimit;
+    if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) {
+      if (value <= chanceReach!) finding.chance = chanceReach!;
+      else finding.skillLow = low;
+    }
     if (byMonth !== null) Object.assign(finding, byMonth, { month });
     else if (weekdayRows !== null && value >= low) {
       finding.low = fewestRows!;
@@ -1397,11 +1412,13 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
         ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
         : finding.chance !== undefined
           ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). `
-          : isModelError(finding.metric) && finding.value > finding.expected
-            ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
-            : finding.metric === 'rows' && finding.value < finding.expected
-              ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-              : `(robust z ${finding.score.toFixed(1)}). `) +
+          : finding.skillLow !== undefined
+            ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
+            : isModelError(finding.metric) && finding.value > finding.expected
+              ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
+              : finding.metric === 'rows' && finding.value < finding.expected
+                ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+                : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

@@ -451,9 +451,9 @@ async function verdictOf(
  * 18: a group stuck whole; 19: a defect no earlier row had allowed half a row of chance;
  * 20: earlier days' new values measured against the days before them; 21: a month's first
  * and last days by the months before; 22: ranges of the label's number gone, where a cut
- * explains them).
+ * explains them; 23: a model's score that kept under a third of its least skill).
  */
-const VERDICT_FORMAT = 22;
+const VERDICT_FORMAT = 23;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -189,8 +189,19 @@ describe('compareWithHistory', () => {
     expect(findingMessage(shuffled!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
       /auc on the labelled rows is 0\.520.*within what a model without skill scores on this day's labels, up to 0\.567, where it was well above on every earlier day/,
     );
-    // Where chance reaches only 0.5 (a large day), 0.52 is above it and within the score's own wide spread.
-    expect(compareWithHistory(day(28, { score: 0.52 }), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    // Where chance reaches only 0.5 (a large day), 0.52 is above it, but it kept under a third of the least skill
+    // an earlier day showed (0.73: a third of its 0.23 above chance is 0.577), 6 spreads below them.
+    const large = compareWithHistory(day(28, { score: 0.52 }), h, options).find((f) => f.metric === 'model.auc');
+    expect(large).toMatchObject({ kind: 'label_relation' });
+    expect(large?.chance).toBeUndefined();
+    expect(findingMessage(large!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /auc on the labelled rows is 0\.520.*under a third as far above chance, 0\.500, as its least skilled earlier day, 0\.73\d*: are the labels shuffled or misaligned/,
+    );
+    // 0.6 kept more than a third, and is within the score's own wide spread.
+    expect(compareWithHistory(day(28, { score: 0.6 }), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    // Under a third of the skill, but within 5 spreads of days that swing by ±0.08, is judged by that spread alone.
+    const swinging = h.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.7 + Math.sin(i) * 0.08 } }));
+    expect(compareWithHistory(day(28, { score: 0.53 }), swinging, options).some((f) => f.metric === 'model.auc')).toBe(false);
     // A weaker model's bad day is not broken labels: 0.56 is within chance, but not far below days of 0.62 to 0.70.
     const weak = h.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.66 + Math.sin(i) * 0.04 } }));
     expect(compareWithHistory({ ...day(28, { score: 0.56 }), modelChance: 0.567 }, weak, options).some((f) => f.metric === 'model.auc')).toBe(false);

@@ -213,7 +213,7 @@ const CHANCE_SPREADS = 5;
  * Also judged that way: a score that kept at most this share of the skill (its height above
  * chance) the least skilled earlier day showed. On a large day chance reaches little, yet a
  * weak model's labels misaligned by a few rows keep some of its skill through what
- * neighbouring rows share (a shop's conversions, AUC 0.64 to 0.68 every day: 0.54 when each
+ * neighbouring rows share (a shop's conversions, AUC 0.64 to 0.69 every day: 0.54 when each
  * label was moved 37 rows on, where chance reaches 0.53).
  */
 const SKILL_KEPT = 1 / 3;

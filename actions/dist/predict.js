@@ -3,7 +3,8 @@ import {
   checkBatch,
   imputedLines,
   readChunksOf,
-  readPredictionSchema
+  readPredictionSchema,
+  unreadFilesAnomaly
 } from "./chunks/evaluate+monitor+predict+train+validate.js";
 import {
   code,
@@ -40,7 +41,8 @@ import {
 import "./chunks/evaluate+infra-child+monitor+predict+promote+release+tf-backend-wasm.node+train+validate+verify.js";
 import {
   listPartitions,
-  names
+  names,
+  severityOf
 } from "./chunks/evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
   getInput
@@ -263,13 +265,15 @@ async function runPredict(ctx, options = {}) {
   const labels = [config.label.column, preprocessing.label.column];
   const schemaFile = schemaPath(ctx);
   const schema = readPredictionSchema(schemaFile, labels, preprocessing);
-  const files = batchFiles(ctx);
+  const { files, folder } = batchFiles(ctx);
   const shown = files.map(displayPath);
   logger.info(
     `predict: scoring ${describeFiles(shown)}${ctx.data === void 0 && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ""} with ${model}`
   );
   const readOptions = config.data.format === void 0 ? {} : { format: config.data.format };
   const checked = await checkBatch(files, { readOptions, keep, preprocessing, schema, labels, model, validation: config.validation });
+  const unread = folder === null ? null : unreadFilesAnomaly(folder, severityOf("unread_file", config.validation.severity));
+  if (unread !== null) checked.anomalies.push(unread);
   for (const line of imputedLines(preprocessing, checked.imputed, checked.rows)) logger.info(`predict: ${line}`);
   const fingerprint = fingerprintFiles(files);
   const record = checkedRecord(
@@ -348,16 +352,19 @@ function modelVersionDir(ctx, requested) {
   return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
 }
 function batchFiles(ctx) {
-  if (ctx.data !== void 0) return planBatch(ctx.data).files;
+  if (ctx.data !== void 0) {
+    const plan = planBatch(ctx.data);
+    return { files: plan.files, folder: plan.partitioned ? ctx.data : null };
+  }
   const source = dataSource(ctx);
-  if (isRemote(source)) return [source];
+  if (isRemote(source)) return { files: [source], folder: null };
   let isFolder;
   try {
     isFolder = statSync(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
-  return isFolder ? [listPartitions(source).at(-1).file] : [source];
+  return isFolder ? { files: [listPartitions(source).at(-1).file], folder: source } : { files: [source], folder: null };
 }
 
 // src/actions/predict.ts

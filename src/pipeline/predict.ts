@@ -29,6 +29,8 @@ import { openPredictionWriter, predictionFormat } from '../predict/writer.js';
 import { listVersions, recordedChecksums, readProduction, verifiedProductionDir, verifiedVersionDir } from '../registry/registry.js';
 import { selectBackend } from '../train/backend.js';
 import { type Anomaly, anomalyText } from '../validate/checker.js';
+import { severityOf } from '../validate/schema.js';
+import { unreadFilesAnomaly } from '../validate/unread-files.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
 
 /** Options of `ct predict` beyond the common ones. */
@@ -76,7 +78,7 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
   const labels = [config.label.column, preprocessing.label.column];
   const schemaFile = schemaPath(ctx);
   const schema = readPredictionSchema(schemaFile, labels, preprocessing);
-  const files = batchFiles(ctx);
+  const { files, folder } = batchFiles(ctx);
   const shown = files.map(displayPath);
   logger.info(
     `predict: scoring ${describeFiles(shown)}${ctx.data === undefined && shown.length === 1 ? ` (the newest data of ${config.data.path})` : ''} with ${model}`,
@@ -85,6 +87,9 @@ export async function runPredict(ctx: StageContext, options: PredictOptions = {}
 
   // Pass 1: the whole batch against the schema and the model's input domain, and the columns the model and --keep need.
   const checked = await checkBatch(files, { readOptions, keep, preprocessing, schema, labels, model, validation: config.validation });
+  // A day's file named otherwise (`2026-04-10.csv.gz`) is not scored: the newest partition is then the day before.
+  const unread = folder === null ? null : unreadFilesAnomaly(folder, severityOf('unread_file', config.validation.severity));
+  if (unread !== null) checked.anomalies.push(unread);
   for (const line of imputedLines(preprocessing, checked.imputed, checked.rows)) logger.info(`predict: ${line}`);
   const fingerprint = fingerprintFiles(files);
   const record = checkedRecord(
@@ -195,16 +200,22 @@ function modelVersionDir(ctx: StageContext, requested: string | undefined): { ve
   return { version: requested, dir: verifiedVersionDir(registry, name, requested, recorded.files, recorded.source) };
 }
 
-/** The files to score: `--data` (a file, or every partition of a folder), else the newest partition of data.path (or that file). */
-function batchFiles(ctx: StageContext): string[] {
-  if (ctx.data !== undefined) return planBatch(ctx.data).files;
+/**
+ * The files to score: `--data` (a file, or every partition of a folder), else the newest
+ * partition of data.path (or that file); and the folder of partitions they come from, if any.
+ */
+function batchFiles(ctx: StageContext): { files: string[]; folder: string | null } {
+  if (ctx.data !== undefined) {
+    const plan = planBatch(ctx.data);
+    return { files: plan.files, folder: plan.partitioned ? ctx.data : null };
+  }
   const source = dataSource(ctx);
-  if (isRemote(source)) return [source];
+  if (isRemote(source)) return { files: [source], folder: null };
   let isFolder: boolean;
   try {
     isFolder = statSync(source).isDirectory();
   } catch {
     throw new UserError(`data not found: ${displayPath(source)} (data.path or --data)`);
   }
-  return isFolder ? [listPartitions(source).at(-1)!.file] : [source];
+  return isFolder ? { files: [listPartitions(source).at(-1)!.file], folder: source } : { files: [source], folder: null };
 }

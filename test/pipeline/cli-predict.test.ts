@@ -5,7 +5,7 @@
  * exit code 1 and no predictions file; bad input is one line and exit code 2.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '../../src/tf.js';
 import { stringify } from 'yaml';
@@ -148,6 +148,33 @@ describe('ct predict on flights', () => {
     expect(tail.map((l) => [l.file, l.row, l.probability, l.predicted])).toEqual(
       single.map((s) => [s.file, Number(s.row), Number(s.probability), Number(s.predicted)]),
     );
+  });
+
+  it("a day's file no run reads (compressed) is named: the newest day read is scored, with a warning; as an error, nothing is", () => {
+    const next = new Date(Date.parse(newest.slice(0, 10)) + 86_400_000).toISOString().slice(0, 10);
+    const unread = path.join(repo, 'data/flights', `${next}.csv.gz`);
+    writeFileSync(unread, 'not read');
+    try {
+      const r = ct(repo, ['predict', '--json', '--out', 'out-unread', '--output', 'scored/unread.csv']);
+      expect(r.status).toBe(0);
+      const record = JSON.parse(r.stdout);
+      expect(record.files).toEqual([`data/flights/${newest}`]);
+      expect(record.anomalies).toEqual([expect.objectContaining({ kind: 'unread_file', severity: 'warning', count: 1 })]);
+      // In the log, and when every partition of the folder is scored.
+      for (const data of [[], ['--data', 'data/flights']]) {
+        const logged = ct(repo, ['predict', ...data, '--out', 'out-unread', '--output', 'scored/unread.csv']);
+        expect(logged.stderr).toContain(`warning: data/flights: ${next}.csv.gz is not read: a run reads the uncompressed files named for their day`);
+      }
+      const config = smallConfig(partitions.length);
+      config.validation = { ...(config.validation as Record<string, unknown>), severity: { unread_file: 'error' } };
+      writeConfig(repo, 'ct.unread.yaml', config);
+      const refused = ct(repo, ['predict', '--config', 'ct.unread.yaml', '--out', 'out-unread', '--output', 'scored/unread.csv']);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('refusing to score');
+      expect(existsSync(path.join(repo, 'scored/unread.csv'))).toBe(false);
+    } finally {
+      rmSync(unread);
+    }
   });
 
   it('data without the label column scores fine, with the same scores; kept text is quoted per RFC 4180', () => {

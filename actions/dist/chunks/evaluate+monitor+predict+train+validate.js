@@ -33,12 +33,14 @@ import {
 import {
   QuantileSketch,
   SAMPLE_LIMIT,
+  alternatives,
   asSchemaTypes,
   createStatistics,
   nullFraction,
   parseSchema,
   percent,
   severityOf,
+  unreadDataFiles,
   valueCount
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
 import {
@@ -334,16 +336,16 @@ function num(x) {
 
 // src/data/stream.ts
 var DEFAULT_CHUNK_ROWS = 65536;
-async function* readChunks(path, options = {}) {
-  assertDataFile(path);
-  const format = options.format ?? formatOf(path);
-  if (isRemote(path) && format !== "parquet") {
-    const local = await localCopy(path);
+async function* readChunks(path2, options = {}) {
+  assertDataFile(path2);
+  const format = options.format ?? formatOf(path2);
+  if (isRemote(path2) && format !== "parquet") {
+    const local = await localCopy(path2);
     const localShown = displayPath(local);
     try {
-      for await (const table of readChunks(local, { ...options, ...format === void 0 ? {} : { format } })) yield asRemote(table, localShown, path);
+      for await (const table of readChunks(local, { ...options, ...format === void 0 ? {} : { format } })) yield asRemote(table, localShown, path2);
     } catch (error) {
-      throw remoteError(error, localShown, path);
+      throw remoteError(error, localShown, path2);
     }
     return;
   }
@@ -356,17 +358,17 @@ async function* readChunks(path, options = {}) {
   };
   switch (format) {
     case "parquet":
-      yield* readParquetChunks(path, common);
+      yield* readParquetChunks(path2, common);
       return;
     case "csv":
-      yield* readCsvChunks(path, common);
+      yield* readCsvChunks(path2, common);
       return;
     case "jsonl":
-      yield* readJsonLinesChunks(path, common);
+      yield* readJsonLinesChunks(path2, common);
       return;
     default:
       throw new UserError(
-        `cannot tell the format of ${displayPath(path)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
+        `cannot tell the format of ${displayPath(path2)}: use a ${DATA_EXTENSIONS.join(", ")} file or set the data format`
       );
   }
 }
@@ -720,6 +722,27 @@ function imputedLines(preprocessing, imputed, rows) {
   return lines;
 }
 
+// src/validate/unread-files.ts
+import path from "node:path";
+var LISTED = 3;
+function unreadFilesAnomaly(folder, severity) {
+  const files = unreadDataFiles(folder);
+  if (files.length === 0) return null;
+  const names = files.slice(0, LISTED).map((f) => path.basename(f));
+  const more = files.length - names.length;
+  const listed = more > 0 ? `${names.join(", ")} and ${more} more` : alternatives(names, "and");
+  const one = files.length === 1;
+  return {
+    kind: "unread_file",
+    severity,
+    column: null,
+    count: files.length,
+    share: 0,
+    examples: [],
+    message: `${path.dirname(files[0])}: ${listed} ${one ? "is" : "are"} not read: a run reads the uncompressed files named for their day (YYYY-MM-DD.csv, .parquet or .jsonl). Name ${one ? "it" : "each"} for the day its rows are from (uncompressed), or move ${one ? "it" : "them"} out of the folder`
+  };
+}
+
 export {
   createInputDomainChecker,
   imputedSummary,
@@ -728,5 +751,6 @@ export {
   labelOptional,
   readPredictionSchema,
   checkBatch,
-  imputedLines
+  imputedLines,
+  unreadFilesAnomaly
 };

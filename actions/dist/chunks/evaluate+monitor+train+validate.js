@@ -3,6 +3,7 @@ import {
   createInputDomainChecker,
   labelOptional,
   readChunksOf,
+  unreadFilesAnomaly,
   validateChunks
 } from "./evaluate+monitor+predict+train+validate.js";
 import {
@@ -57,7 +58,6 @@ import {
   quantile,
   severityOf,
   trimmedMoments,
-  unreadDataFiles,
   valueCount,
   widenSchema
 } from "./evaluate+models+monitor+predict+promote+release+train+validate+verify.js";
@@ -93,7 +93,7 @@ import {
 
 // src/pipeline/validate.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/features/derived.ts
 var LABEL_COLUMN = "ct:label";
@@ -204,27 +204,6 @@ function lineDiff(before, after, context = 3) {
   return out.join("\n");
 }
 
-// src/validate/unread-files.ts
-import path from "node:path";
-var LISTED = 3;
-function unreadFilesAnomaly(folder, severity) {
-  const files = unreadDataFiles(folder);
-  if (files.length === 0) return null;
-  const names = files.slice(0, LISTED).map((f) => path.basename(f));
-  const more = files.length - names.length;
-  const listed = more > 0 ? `${names.join(", ")} and ${more} more` : alternatives(names, "and");
-  const one = files.length === 1;
-  return {
-    kind: "unread_file",
-    severity,
-    column: null,
-    count: files.length,
-    share: 0,
-    examples: [],
-    message: `${path.dirname(files[0])}: ${listed} ${one ? "is" : "are"} not read: a run reads the uncompressed files named for their day (YYYY-MM-DD.csv, .parquet or .jsonl). Name ${one ? "it" : "each"} for the day its rows are from (uncompressed), or move ${one ? "it" : "them"} out of the folder`
-  };
-}
-
 // src/validate/drift-columns.ts
 async function deriveColumns(table, config, production) {
   const extra = [];
@@ -246,7 +225,7 @@ async function deriveColumns(table, config, production) {
 // src/validate/screening.ts
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import path2 from "node:path";
+import path from "node:path";
 
 // src/validate/median.ts
 function median(values) {
@@ -2805,7 +2784,7 @@ var skippedScreening = (reason) => ({
   computed: 0
 });
 function acceptedPath(schemaFile) {
-  return path2.join(path2.dirname(schemaFile), "accepted.json");
+  return path.join(path.dirname(schemaFile), "accepted.json");
 }
 function readAccepted(schemaFile) {
   const file = acceptedPath(schemaFile);
@@ -3035,7 +3014,7 @@ function missingPartitionAnomaly(missing, windowDays, newest, since, config) {
     count: missing.length,
     share: missing.length / windowDays,
     examples: [],
-    message: `${path2.dirname(newest.file)}: no partition for ${alternatives(dates, "and")}, where ${alternatives(usual, "and")} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
+    message: `${path.dirname(newest.file)}: no partition for ${alternatives(dates, "and")}, where ${alternatives(usual, "and")} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
   };
 }
 function derivationHash(config, schema) {
@@ -3055,10 +3034,10 @@ function derivationHash(config, schema) {
   return `sha256:${hash.digest("hex")}`;
 }
 function cacheFolder(baseDir, cache, source) {
-  const root = path2.resolve(baseDir, cache);
-  const relative = path2.relative(baseDir, path2.resolve(source));
-  const inside = relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative);
-  return path2.join(root, inside ? relative : `external-${createHash("sha256").update(path2.resolve(source)).digest("hex").slice(0, 16)}`);
+  const root = path.resolve(baseDir, cache);
+  const relative = path.relative(baseDir, path.resolve(source));
+  const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+  return path.join(root, inside ? relative : `external-${createHash("sha256").update(path.resolve(source)).digest("hex").slice(0, 16)}`);
 }
 async function openHistory(needed, cacheDir, config, schema) {
   const derivation = derivationHash(config, schema);
@@ -3068,7 +3047,7 @@ async function openHistory(needed, cacheDir, config, schema) {
   const details = /* @__PURE__ */ new Map();
   for (const p of needed) {
     const fingerprint = fingerprintFiles([p.file]);
-    let entry = readEntry(path2.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
+    let entry = readEntry(path.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
     if (entry === null) {
       const profiled = await computeEntry(p, fingerprint, derivation, config, schema);
       writeEntry(cacheDir, p.date, entry = profiled.entry, profiled.detail);
@@ -3096,7 +3075,7 @@ async function openHistory(needed, cacheDir, config, schema) {
 function writeEntry(cacheDir, date, entry, detail) {
   if (detail !== void 0)
     writeFileAtomic(
-      path2.join(cacheDir, `${date}.detail.json`),
+      path.join(cacheDir, `${date}.detail.json`),
       JSON.stringify({
         format: "ct-partition-detail",
         version: PROFILE_FORMAT,
@@ -3105,11 +3084,11 @@ function writeEntry(cacheDir, date, entry, detail) {
         detail
       })
     );
-  writeJson(path2.join(cacheDir, `${date}.json`), entry);
+  writeJson(path.join(cacheDir, `${date}.json`), entry);
 }
 function readDetail(cacheDir, date, entry) {
   try {
-    const file = JSON.parse(readFileSync(path2.join(cacheDir, `${date}.detail.json`), "utf8"));
+    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), "utf8"));
     if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
       return null;
     return file.detail;
@@ -3191,7 +3170,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
-      file: path2.basename(p.file),
+      file: path.basename(p.file),
       fingerprint,
       derivation,
       profile: summary,
@@ -3548,7 +3527,7 @@ async function readOrInferSchema(ctx, chunks) {
 }
 function proposeSchema(ctx, schema, all, file) {
   const proposed = widenSchema(schema, all, { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
-  const proposedFile = path3.join(ctx.outDir, "schema.proposed.json");
+  const proposedFile = path2.join(ctx.outDir, "schema.proposed.json");
   writeJson(proposedFile, proposed);
   const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
   ctx.logger.info(
@@ -3641,7 +3620,7 @@ function refuseWindow(ctx, screening) {
     count: days.length,
     share: 1,
     examples: [],
-    message: `${path3.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
+    message: `${path2.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
   };
   return refused(ctx, screening, [anomaly, ...screening.anomalies], "against its history");
 }
@@ -3732,17 +3711,17 @@ async function loadProduction(ctx) {
   const pointer = readProduction(registry, config.name);
   if (pointer === null) return null;
   const dir = verifiedProductionDir(registry, pointer);
-  const statisticsFile = path3.join(dir, "statistics.json");
+  const statisticsFile = path2.join(dir, "statistics.json");
   const raw = readJson(statisticsFile, "reference statistics");
   const statistics = raw.version === 1 ? null : parseStatistics(raw, displayPath(statisticsFile));
   if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
-  const training = readJson(path3.join(dir, "training.json"), "training record");
+  const training = readJson(path2.join(dir, "training.json"), "training record");
   const parts = training.data.trainParts.length;
   let model;
   return {
     version: pointer.version,
     statistics,
-    preprocessing: readJson(path3.join(dir, "preprocessing.json"), "model preprocessing"),
+    preprocessing: readJson(path2.join(dir, "preprocessing.json"), "model preprocessing"),
     model: () => model ??= (async () => {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
       return loadLayersModel(dir, `production model ${pointer.version}`);

@@ -601,6 +601,60 @@ describe('a range of values gone', () => {
   });
 });
 
+describe("the top end of the label's number", () => {
+  // Delays of about 10,000 flights a day, as above: half early, a long tail of late ones.
+  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather = { early: 0.5, long: 0.2 }): PartitionProfile => {
+    const random = mulberry32(700 + i);
+    const delays = Array.from({ length: 9_800 + Math.round(400 * random()) }, () =>
+      random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
+    );
+    const rows = edit(delays);
+    const table = tableOf([
+      numberColumn('delay', rows),
+      numberColumn(
+        'ct:label',
+        rows.map((d) => (d > 15 ? 1 : 0)),
+      ),
+    ]);
+    return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, ranges: 'delay' });
+  };
+  const days = Array.from({ length: 30 }, (_, i) => delayDay(i));
+  const labelled: HistoryOptions = { ...options, labelSource: 'delay' };
+  const edge = (newest: PartitionProfile, history = days): HistoryFinding | undefined =>
+    compareWithHistory(newest, history, labelled).find((f) => f.metric === 'delay.topEdge');
+  const cut = (share: number) => (d: number[]) => [...d].sort((a, b) => a - b).slice(0, Math.round(d.length * (1 - share)));
+
+  test('a long tail thins out to its end on an ordinary, a calm and a stormy day, and with rows dropped at random', () => {
+    expect(Math.min(...days.map((d) => d.metrics['delay.topEdge']!))).toBeGreaterThan(3);
+    expect(edge(delayDay(30))).toBeUndefined();
+    expect(edge(delayDay(30, undefined, { early: 0.65, long: 0.1 }))).toBeUndefined();
+    expect(edge(delayDay(30, undefined, { early: 0.3, long: 0.45 }))).toBeUndefined();
+    expect(edge(delayDay(30, (d) => d.filter((_, k) => k % 10 !== 3)))).toBeUndefined();
+  });
+
+  test('an export sorted by delay with the longest 1% cut ends as densely as its body: judged as the label is', () => {
+    const finding = edge(delayDay(30, cut(0.01)));
+    expect(finding).toMatchObject({ kind: 'label_rate', column: 'delay' });
+    expect(finding!.value).toBeLessThan(finding!.low / 2);
+    expect(findingMessage(finding!, 'data/x/2001-01-31.csv', dateOf(30), 'delay > 15')).toMatch(
+      /column "delay": span of its top 0\.5% of values for that of the 0\.5% below them is .*its largest values end as densely as its body, where they thinned out on every earlier day/,
+    );
+    // So does a filter that drops every delay over 2 hours (1.4% of the rows).
+    expect(edge(delayDay(30, (d) => d.filter((v) => v <= 120)))).toMatchObject({ kind: 'label_rate' });
+  });
+
+  test('a number whose top end is dense on every day (a bounded reading) is not judged by it; nor a small day', () => {
+    const bounded = (i: number, share = 0): PartitionProfile => {
+      const random = mulberry32(900 + i);
+      const values = cut(share)(Array.from({ length: 10_000 }, () => Math.round(1000 * random())));
+      return profileOf(dateOf(i), computeStatistics(tableOf([numberColumn('delay', values)])), { duplicates: 0, ranges: 'delay' });
+    };
+    const history = Array.from({ length: 30 }, (_, i) => bounded(i));
+    expect(edge(bounded(30, 0.01), history)).toBeUndefined();
+    expect(delayDay(0, (d) => d.slice(0, 3_000)).metrics['delay.topEdge']).toBeUndefined();
+  });
+});
+
 describe("a month's rhythm", () => {
   // Invoices: about 320 on weekdays, 170 on weekends, and three times as many on a month's last day.
   const invoiceRows = (i: number, monthEnd = 3): PartitionProfile => {

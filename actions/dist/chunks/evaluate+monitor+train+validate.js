@@ -1895,6 +1895,8 @@ function relationSignal(eta2, groups, rows) {
 var BROKEN_SIGNAL = 3;
 var HELD_SIGNAL = 10;
 var SIGNAL_SPREADS = 8;
+var EDGE_FALL = 0.5;
+var EDGE_HELD = 3;
 function signalFall(value, earlier) {
   const logs = earlier.map((v) => Math.log(Math.max(v, 1)));
   const center = median(logs);
@@ -1967,6 +1969,7 @@ function profileOf(date, stats, extra) {
     if (Array.isArray(levels)) categories[c.name] = { shares: levelShares(levels), complete: true, levels: true };
     else if (c.name === extra.ranges && c.type === "number" && c.numeric !== void 0) {
       categories[c.name] = { shares: rangeShares(c.numeric.sketch), complete: true, ranges: true };
+      put("topEdge", topEdge(c));
     }
     if (c.categorical !== void 0) {
       const present = c.count - c.nulls;
@@ -1992,6 +1995,14 @@ function profileOf(date, stats, extra) {
     ...extra.rowSample === void 0 ? {} : { rowSample: extra.rowSample },
     ...extra.effects === void 0 ? {} : { effects: extra.effects }
   };
+}
+var TOP_EDGE_ROWS = 4e3;
+function topEdge(c) {
+  const m = c.numeric;
+  if (valueCount(c) < TOP_EDGE_ROWS || m.sketch.max === null) return null;
+  const q99 = quantile(c, 0.99);
+  const q995 = quantile(c, 0.995);
+  return q995 > q99 ? (m.sketch.max - q995) / (q995 - q99) : null;
 }
 function levelShares(counts) {
   const total = counts.reduce((sum2, [, k]) => sum2 + k, 0);
@@ -2051,6 +2062,7 @@ function badDirection(metric) {
   if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
+  if (metric.endsWith(".topEdge")) return "down";
   return "both";
 }
 function isModelError(metric) {
@@ -2386,7 +2398,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chance = CHANCE[metric];
     const chanceReach = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2435,7 +2447,7 @@ function isLabelMix(metric, options) {
   const dot = metric.lastIndexOf(".");
   const column = metric.slice(0, dot);
   const statistic = metric.slice(dot + 1);
-  return column === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || column === options.labelSource && statistic === "vanishedShare";
+  return column === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || column === options.labelSource && (statistic === "vanishedShare" || statistic === "topEdge");
 }
 function relationHeld(metric, points) {
   const signal = `${metric.slice(0, -".eta2".length)}.signal`;
@@ -2511,6 +2523,7 @@ function describeMetric(finding, labelText) {
     divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
     unseenShare: "share of values no earlier day had",
     vanishedShare: "usual share of the values every earlier day had and this day lacks",
+    topEdge: "span of its top 0.5% of values for that of the 0.5% below them",
     firstHour: "time of its first row (hours after midnight, UTC or data.timezone)",
     lastHour: "time of its last row (hours after midnight, UTC or data.timezone)"
   };
@@ -2554,7 +2567,7 @@ function monthText(m, range) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts
@@ -2771,7 +2784,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 39;
+var PROFILE_FORMAT = 40;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2982,7 +2995,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 23;
+var VERDICT_FORMAT = 24;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

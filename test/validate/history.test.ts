@@ -547,14 +547,30 @@ describe('a heavy tail', () => {
   });
 });
 
+/** A day's weather, as its delays show it: the share of early arrivals, and of late ones in the long tail. */
+interface DelayWeather {
+  early: number;
+  long: number;
+}
+
+/**
+ * A day's delays as flights have them, from `seed`: `rows` plus up to `jitter` of them, half
+ * early, a long tail of late ones (one in a hundred past two hours on an ordinary day).
+ */
+function flightDelays(seed: number, rows: number, jitter: number, weather: DelayWeather = { early: 0.5, long: 0.2 }): number[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: rows + Math.round(jitter * random()) }, () =>
+    random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
+  );
+}
+
+/** The delays of an export sorted by delay and cut short by `share` of its rows. */
+const sortedCut = (share: number) => (delays: number[]) => [...delays].sort((a, b) => a - b).slice(0, Math.round(delays.length * (1 - share)));
+
 describe('a range of values gone', () => {
-  // Delays of about 3,000 flights a day: half early, a long tail of late ones (one in a hundred past two hours).
-  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather = { early: 0.5, long: 0.2 }): PartitionProfile => {
-    const random = mulberry32(300 + i);
-    const delays = Array.from({ length: 2_900 + Math.round(200 * random()) }, () =>
-      random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
-    );
-    const rows = edit(delays);
+  // Delays of about 3,000 flights a day.
+  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather?: DelayWeather): PartitionProfile => {
+    const rows = edit(flightDelays(300 + i, 2_900, 200, weather));
     const labels = rows.map((d) => (d > 15 ? 1 : 0));
     const distances = rows.map((_, k) => 100 + ((k * 37) % 2_000));
     const table = tableOf([numberColumn('delay', rows), numberColumn('distance', distances), numberColumn('ct:label', labels)]);
@@ -564,7 +580,6 @@ describe('a range of values gone', () => {
   const labelled: HistoryOptions = { ...options, labelSource: 'delay' };
   const vanished = (newest: PartitionProfile, how = labelled): HistoryFinding | undefined =>
     compareWithHistory(newest, days, how).find((f) => f.metric === 'delay.vanishedShare');
-  const cut = (share: number) => (d: number[]) => [...d].sort((a, b) => a - b).slice(0, Math.round(d.length * (1 - share)));
 
   test("the label's number is listed in ranges, for ranges gone only; other numbers are not", () => {
     const profile = days[0]!;
@@ -584,17 +599,17 @@ describe('a range of values gone', () => {
   });
 
   test('an export sorted by delay and cut short loses the longest delays: judged as the label is', () => {
-    const finding = vanished(delayDay(35, cut(0.02)));
+    const finding = vanished(delayDay(35, sortedCut(0.02)));
     expect(finding).toMatchObject({ kind: 'label_rate', column: 'delay', expected: 0 });
     expect(finding!.value).toBeGreaterThan(0.005);
     // The same column, not a label's: a cut of 2% is within the general threshold, a tenth is not.
-    expect(vanished(delayDay(35, cut(0.02)), options)).toBeUndefined();
-    expect(vanished(delayDay(35, cut(0.1)), options)).toMatchObject({ kind: 'partition_statistic', column: 'delay' });
+    expect(vanished(delayDay(35, sortedCut(0.02)), options)).toBeUndefined();
+    expect(vanished(delayDay(35, sortedCut(0.1)), options)).toMatchObject({ kind: 'partition_statistic', column: 'delay' });
   });
 
   test('the longest delays gone from a day that holds its usual rows moved, they were not cut', () => {
     const refilled = (d: number[]): number[] => {
-      const kept = cut(0.1)(d);
+      const kept = sortedCut(0.1)(d);
       return [...kept, ...kept.slice(0, d.length - kept.length)];
     };
     expect(vanished(delayDay(35, refilled))).toBeUndefined();
@@ -602,13 +617,9 @@ describe('a range of values gone', () => {
 });
 
 describe("the top end of the label's number", () => {
-  // Delays of about 10,000 flights a day, as above: half early, a long tail of late ones.
-  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather = { early: 0.5, long: 0.2 }): PartitionProfile => {
-    const random = mulberry32(700 + i);
-    const delays = Array.from({ length: 9_800 + Math.round(400 * random()) }, () =>
-      random() < weather.early ? -Math.round(25 * random()) : Math.round(-10 * Math.log(1 - random()) * (random() < weather.long ? 6 : 1)),
-    );
-    const rows = edit(delays);
+  // Delays of about 10,000 flights a day.
+  const delayDay = (i: number, edit: (delays: number[]) => number[] = (d) => d, weather?: DelayWeather): PartitionProfile => {
+    const rows = edit(flightDelays(700 + i, 9_800, 400, weather));
     const table = tableOf([
       numberColumn('delay', rows),
       numberColumn(
@@ -622,7 +633,6 @@ describe("the top end of the label's number", () => {
   const labelled: HistoryOptions = { ...options, labelSource: 'delay' };
   const edge = (newest: PartitionProfile, history = days): HistoryFinding | undefined =>
     compareWithHistory(newest, history, labelled).find((f) => f.metric === 'delay.topEdge');
-  const cut = (share: number) => (d: number[]) => [...d].sort((a, b) => a - b).slice(0, Math.round(d.length * (1 - share)));
 
   test('a long tail thins out to its end on an ordinary, a calm and a stormy day, and with rows dropped at random', () => {
     expect(Math.min(...days.map((d) => d.metrics['delay.topEdge']!))).toBeGreaterThan(3);
@@ -633,7 +643,7 @@ describe("the top end of the label's number", () => {
   });
 
   test('an export sorted by delay with the longest 1% cut ends as densely as its body: judged as the label is', () => {
-    const finding = edge(delayDay(30, cut(0.01)));
+    const finding = edge(delayDay(30, sortedCut(0.01)));
     expect(finding).toMatchObject({ kind: 'label_rate', column: 'delay' });
     expect(finding!.value).toBeLessThan(finding!.low / 2);
     expect(findingMessage(finding!, 'data/x/2001-01-31.csv', dateOf(30), 'delay > 15')).toMatch(
@@ -646,7 +656,7 @@ describe("the top end of the label's number", () => {
   test('a number whose top end is dense on every day (a bounded reading) is not judged by it; nor a small day', () => {
     const bounded = (i: number, share = 0): PartitionProfile => {
       const random = mulberry32(900 + i);
-      const values = cut(share)(Array.from({ length: 10_000 }, () => Math.round(1000 * random())));
+      const values = sortedCut(share)(Array.from({ length: 10_000 }, () => Math.round(1000 * random())));
       return profileOf(dateOf(i), computeStatistics(tableOf([numberColumn('delay', values)])), { duplicates: 0, ranges: 'delay' });
     };
     const history = Array.from({ length: 30 }, (_, i) => bounded(i));

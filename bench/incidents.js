@@ -5,7 +5,7 @@
  *   npm run build && npm run bench -- incidents [--quick] [--days N] [--kinds a,b] [--runs 5] [--replay] [--keep]
  *       [--only incidents,false-alarms,overhead,replay [--merge]] [--replay-to YYYY-MM-DD] [--replay-severity 1]
  *
- * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 59 realistic
+ * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 60 realistic
  * ways (unit changes, sign flips, partial and truncated uploads, stale copies, misaligned
  * labels, encoding damage, renamed columns, ...), each at the share of rows it touches
  * (0.01, 0.1, 1.0 where that makes sense). Every measurement runs the real CLI

@@ -832,6 +832,19 @@ export const INCIDENTS = {
       };
     },
   },
+  label_forward_filled: {
+    severities: [0.01, 0.1, 0.5],
+    summary: 'labels lost on a share of rows and filled from the row above (a forward fill of missing values), every value a real delay',
+    apply(rows, { severity, seed }) {
+      const out = rows.slice();
+      // In row order, so a run of lost labels copies one value down, as a fill does.
+      const lost = chosen(rows, severity, seed)
+        .filter((i) => i > 0)
+        .sort((a, b) => a - b);
+      for (const i of lost) out[i] = { ...rows[i], delay: out[i - 1].delay };
+      return { rows: out, description: `delay of the row above written on ${touchedText(rows, severity)} (lost labels forward-filled)` };
+    },
+  },
 };
 
 /** The kinds, in corpus order. */

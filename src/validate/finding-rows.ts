@@ -340,6 +340,31 @@ async function showKeySteps(anomaly: Anomaly, finding: HistoryFinding, context: 
   await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);
 }
 
+/**
+ * Values equal to the row above beyond those equal to the row two above (filled from above):
+ * how many repeat the row above, and the first of them. Which repeats a fill wrote and which
+ * the data had is not told apart; the count beyond the history's is.
+ */
+async function showRepeatsAbove(anomaly: Anomaly, finding: HistoryFinding, { readNewest }: FindingContext): Promise<void> {
+  const column = finding.column!;
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  if (values?.type !== 'number') return;
+  const repeats: number[] = [];
+  let pairs = 0;
+  // Null numbers hold NaN: a pair with a null is no pair, as the profile counts it.
+  for (let i = 1; i < values.values.length; i++) {
+    const v = values.values[i]!;
+    const above = values.values[i - 1]!;
+    if (!Number.isFinite(v) || !Number.isFinite(above)) continue;
+    pairs++;
+    if (v === above) repeats.push(i);
+  }
+  anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(repeats.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
+  anomaly.examples = repeats.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${values.values[i]}, as the row above` }));
+}
+
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
@@ -347,6 +372,7 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['frozenShare', showFrozen],
   ['stuckShare', showStuck],
   ['spikeShare', showSpike],
+  ['repeatAboveShare', showRepeatsAbove],
   ['vanishedShare', showVanished],
   ['divergence', showMixChanges],
   ['inputShare', showRepeatedInputs],

@@ -554,6 +554,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.rowMatchShare') ||
     metric.endsWith('.keyRepeatShare') ||
     metric.endsWith('.roundShare') ||
+    metric.endsWith('.repeatAboveShare') ||
     metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
@@ -579,7 +580,7 @@ function isModelError(metric: string): boolean {
  * level on normal days, so a move of 1% of the rows is already far beyond their history.
  */
 const ROW_DEFECT =
-  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
+  /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|repeatAboveShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 
 /**
  * Smallest spread of a dependency's mismatched share: a key's value is a fact (a route's
@@ -1353,6 +1354,7 @@ export function describeMetric(
     spikeShare: 'share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)',
     roundShare: 'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
     resolution: 'precision: the power of ten nearly every value is a multiple of (rounded upstream?)',
+    repeatAboveShare: 'share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)',
     nonFiniteShare: 'share of NaN or infinite values',
     nonIntegerShare: 'share of values with a fraction',
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',

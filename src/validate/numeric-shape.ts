@@ -18,8 +18,13 @@
  *   round ones.
  * - `<column>.resolution`: the power of ten nearly every distinct value is a multiple of
  *   (0 for whole minutes, -1 for tenths): rounding every row makes it coarser.
+ * - `<column>.repeatAboveShare`: the share of values equal to the one in the row above,
+ *   less the share equal to the one two rows above. A fill from above (missing values
+ *   written as the last one seen, as pandas' `ffill` does) repeats the row above only;
+ *   the file's order repeats both alike (rows sorted by airport hold one airport's similar
+ *   delays together at either distance), so a sort is not a fill.
  *
- * All three are measured against the column's history like a share of defective rows.
+ * All four are measured against the column's history like a share of defective rows.
  */
 import type { Table } from '../data/table.js';
 
@@ -82,6 +87,14 @@ interface ColumnGrain {
   rows: number;
   /** Nonzero values per `slotOf`. */
   slots: Float64Array;
+  /** The values of the last two rows read (NaN for a null), carried across chunks. */
+  above: number;
+  twoAbove: number;
+  /** Rows with a value whose row above had one, and those repeating it; the same two rows above. */
+  pairs: number;
+  repeats: number;
+  skipPairs: number;
+  skipRepeats: number;
 }
 
 /** Value counts and decimal places per column, accumulated chunk by chunk. */
@@ -93,11 +106,35 @@ function createCounts(): { grains: Map<string, ColumnGrain>; add(table: Table, c
       for (const column of table.columns) {
         if (column.type !== 'number' || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
-        if (entry === undefined) grains.set(column.name, (entry = { counts: new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) }));
+        if (entry === undefined) {
+          entry = {
+            counts: new Map(),
+            rows: 0,
+            slots: new Float64Array(2 * SLOTS),
+            above: NaN,
+            twoAbove: NaN,
+            pairs: 0,
+            repeats: 0,
+            skipPairs: 0,
+            skipRepeats: 0,
+          };
+          grains.set(column.name, entry);
+        }
         const { counts, slots } = entry;
         for (const v of column.values) {
-          // Null numbers hold NaN.
+          // Null numbers hold NaN, which equals nothing: a pair with a null is no repeat and no pair.
+          const { above, twoAbove } = entry;
+          entry.twoAbove = above;
+          entry.above = v;
           if (!Number.isFinite(v)) continue;
+          if (Number.isFinite(above)) {
+            entry.pairs++;
+            if (v === above) entry.repeats++;
+          }
+          if (Number.isFinite(twoAbove)) {
+            entry.skipPairs++;
+            if (v === twoAbove) entry.skipRepeats++;
+          }
           entry.rows++;
           if (v !== 0) slots[slotOf(v)]!++;
           counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -121,8 +158,10 @@ export function createNumericShape(columns: ReadonlySet<string>, label: string |
     add: (table: Table): void => counts.add(table, columns),
     result(): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const [name, { counts, rows, slots }] of grains) {
+      for (const [name, grain] of grains) {
+        const { counts, rows, slots } = grain;
         if (counts.size < MIN_DISTINCT || rows === 0) continue;
+        if (grain.pairs > 0 && grain.skipPairs > 0) out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts);
         out[`${name}.spikeShare`] = (largestSpike(counts, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);

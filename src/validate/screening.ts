@@ -63,7 +63,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 40;
+const PROFILE_FORMAT = 41;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -452,9 +452,9 @@ async function verdictOf(
  * 20: earlier days' new values measured against the days before them; 21: a month's first
  * and last days by the months before; 22: ranges of the label's number gone, where a cut
  * explains them; 23: a model's score that kept under a third of its least skill; 24: the
- * top edge of the label's number).
+ * top edge of the label's number; 25: values repeating the row above beyond the row two above).
  */
-const VERDICT_FORMAT = 24;
+const VERDICT_FORMAT = 25;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -636,10 +636,34 @@ function createCounts() {
       for (const column of table.columns) {
         if (column.type !== "number" || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
-        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
+        if (entry === void 0) {
+          entry = {
+            counts: /* @__PURE__ */ new Map(),
+            rows: 0,
+            slots: new Float64Array(2 * SLOTS),
+            above: NaN,
+            twoAbove: NaN,
+            pairs: 0,
+            repeats: 0,
+            skipPairs: 0,
+            skipRepeats: 0
+          };
+          grains.set(column.name, entry);
+        }
         const { counts, slots } = entry;
         for (const v of column.values) {
+          const { above, twoAbove } = entry;
+          entry.twoAbove = above;
+          entry.above = v;
           if (!Number.isFinite(v)) continue;
+          if (Number.isFinite(above)) {
+            entry.pairs++;
+            if (v === above) entry.repeats++;
+          }
+          if (Number.isFinite(twoAbove)) {
+            entry.skipPairs++;
+            if (v === twoAbove) entry.skipRepeats++;
+          }
           entry.rows++;
           if (v !== 0) slots[slotOf(v)]++;
           counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -658,8 +682,10 @@ function createNumericShape(columns, label = null) {
     add: (table) => counts.add(table, columns),
     result() {
       const out = {};
-      for (const [name, { counts: counts2, rows, slots }] of grains) {
+      for (const [name, grain] of grains) {
+        const { counts: counts2, rows, slots } = grain;
         if (counts2.size < MIN_DISTINCT || rows === 0) continue;
+        if (grain.pairs > 0 && grain.skipPairs > 0) out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts2);
         out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
@@ -2059,7 +2085,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".repeatAboveShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
   if (metric.endsWith(".topEdge")) return "down";
@@ -2068,7 +2094,7 @@ function badDirection(metric) {
 function isModelError(metric) {
   return metric.startsWith("model.") && metricDirection(metric.slice("model.".length)) === "lowerIsBetter";
 }
-var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
+var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|repeatAboveShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   const chance = () => chanceRows(metric, history) / Math.max(1, rows);
@@ -2508,6 +2534,7 @@ function describeMetric(finding, labelText) {
     spikeShare: "share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)",
     roundShare: "share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)",
     resolution: "precision: the power of ten nearly every value is a multiple of (rounded upstream?)",
+    repeatAboveShare: "share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)",
     nonFiniteShare: "share of NaN or infinite values",
     nonIntegerShare: "share of values with a fraction",
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
@@ -2768,12 +2795,31 @@ async function showKeySteps(anomaly, finding, context) {
   const said = `Of ${counted(compared)} values of "${key}" sampled on both days, ${counted(offStep.length)} did not move by ${by} from what the same ${key} held on ${date}.`;
   await showKeyedRows(anomaly, finding, context, key, offStep, said, (value, keyValue) => `${value}, not ${by} from what ${keyValue} held on ${date}`);
 }
+async function showRepeatsAbove(anomaly, finding, { readNewest }) {
+  const column = finding.column;
+  const table = await readNewest();
+  const values = table.columns.find((c) => c.name === column);
+  if (values?.type !== "number") return;
+  const repeats = [];
+  let pairs = 0;
+  for (let i = 1; i < values.values.length; i++) {
+    const v = values.values[i];
+    const above = values.values[i - 1];
+    if (!Number.isFinite(v) || !Number.isFinite(above)) continue;
+    pairs++;
+    if (v === above) repeats.push(i);
+  }
+  anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(repeats.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
+  anomaly.examples = repeats.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${values.values[i]}, as the row above` }));
+}
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
   ["absentLabelShare", showAbsentLabels],
   ["frozenShare", showFrozen],
   ["stuckShare", showStuck],
   ["spikeShare", showSpike],
+  ["repeatAboveShare", showRepeatsAbove],
   ["vanishedShare", showVanished],
   ["divergence", showMixChanges],
   ["inputShare", showRepeatedInputs],
@@ -2784,7 +2830,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 40;
+var PROFILE_FORMAT = 41;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2995,7 +3041,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 24;
+var VERDICT_FORMAT = 25;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

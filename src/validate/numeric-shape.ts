@@ -22,7 +22,10 @@
  *   less the share equal to the one two rows above. A fill from above (missing values
  *   written as the last one seen, as pandas' `ffill` does) repeats the row above only;
  *   the file's order repeats both alike (rows sorted by airport hold one airport's similar
- *   delays together at either distance), so a sort is not a fill.
+ *   delays together at either distance), so a sort is not a fill. A column whose equal
+ *   values stand together (rows sorted by it, or by a key that fixes it, as distances by
+ *   route) is not measured: each value's rows form a run or two, and runs repeat the row
+ *   above once more than the row two above whatever was filled.
  *
  * All four are measured against the column's history like a share of defective rows.
  */
@@ -34,6 +37,12 @@ const MAX_VALUES = 50_000;
 const MIN_DISTINCT = 20;
 /** How many times its busier neighbour's count a value must exceed to count as a spike. */
 const SPIKE_FACTOR = 2;
+/**
+ * How many times longer than a random order makes them runs of equal values must be, on
+ * average, for a column's equal values to stand together (a fill from above of two rows in
+ * three makes them three times as long; rows sorted by route, distances' five).
+ */
+const GROUPED_RUN_LENGTH = 3;
 /** Finest and coarsest decimal places told apart: 10^-6 .. 10^6. */
 const MIN_PLACE = -6;
 const MAX_PLACE = 6;
@@ -161,7 +170,12 @@ export function createNumericShape(columns: ReadonlySet<string>, label: string |
       for (const [name, grain] of grains) {
         const { counts, rows, slots } = grain;
         if (counts.size < MIN_DISTINCT || rows === 0) continue;
-        if (grain.pairs > 0 && grain.skipPairs > 0) out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
+        // A run starts at each value unlike the row above's (or after a null); a random order starts rows × (1 − chance) of them.
+        let chance = 0;
+        for (const count of counts.values()) chance += (count / rows) ** 2;
+        const grouped = (rows - grain.repeats) * GROUPED_RUN_LENGTH <= rows * (1 - chance);
+        if (!grouped && grain.pairs > 0 && grain.skipPairs > 0)
+          out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts);
         out[`${name}.spikeShare`] = (largestSpike(counts, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);

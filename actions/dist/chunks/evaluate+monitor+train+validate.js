@@ -599,6 +599,7 @@ function dependencyPool(profiles) {
 var MAX_VALUES = 5e4;
 var MIN_DISTINCT = 20;
 var SPIKE_FACTOR = 2;
+var GROUPED_RUN_LENGTH = 3;
 var MIN_PLACE = -6;
 var MAX_PLACE = 6;
 var RESOLUTION_SHARE = 0.99;
@@ -685,7 +686,11 @@ function createNumericShape(columns, label = null) {
       for (const [name, grain] of grains) {
         const { counts: counts2, rows, slots } = grain;
         if (counts2.size < MIN_DISTINCT || rows === 0) continue;
-        if (grain.pairs > 0 && grain.skipPairs > 0) out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
+        let chance = 0;
+        for (const count of counts2.values()) chance += (count / rows) ** 2;
+        const grouped = (rows - grain.repeats) * GROUPED_RUN_LENGTH <= rows * (1 - chance);
+        if (!grouped && grain.pairs > 0 && grain.skipPairs > 0)
+          out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts2);
         out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);

@@ -62,8 +62,8 @@ import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
-/** Bumped when what a profile holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 41;
+/** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
+const PROFILE_FORMAT = 42;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row

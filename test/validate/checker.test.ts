@@ -395,6 +395,25 @@ describe('inferred constraints', () => {
     expect(only(run(batch(distances((x, i) => (i === 0 ? 9000 : x))), {}, plain), 'outside_band').severity).toBe('warning');
   });
 
+  it('outside_band: one value past the band in a partition is an extreme, a warning; two in one partition are an error', () => {
+    const plain = { ...distance, constraints: { integer: true, band: { min: -100, max: 7500 } } };
+    // A day of 300 rows: one value past the band is 0.33% of it, above the tolerance, yet one heavy-tailed extreme.
+    const one = only(run(batch(distances((x, i) => (i === 7 ? 7600 : x), 300)), {}, plain), 'outside_band');
+    expect(one).toMatchObject({ severity: 'warning', count: 1 });
+    expect(one.message).toMatch(/One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning/);
+    expect(only(run(batch(distances((x, i) => (i === 7 || i === 9 ? 7600 : x), 300)), {}, plain), 'outside_band').severity).toBe('error');
+    // One on each of two days of a window: an extreme on each, a warning.
+    const days = [0, 1].map((d) =>
+      batch(
+        distances((x, i) => (i === 7 ? 7600 : x), 300),
+        `data/batch/2001-03-0${d + 1}.csv`,
+      ),
+    );
+    expect(only(run(days, {}, plain), 'outside_band')).toMatchObject({ severity: 'warning', count: 2 });
+    // The sign and whole numbers are not a tail's: one negative value on the small day stays an error.
+    expect(only(run(batch(distances((x, i) => (i === 7 ? -x : x), 300))), 'negative_value').severity).toBe('error');
+  });
+
   it('non_integer above and within the tolerance', () => {
     const a = only(run(batch(distances((x, i) => (i % 100 === 0 ? x + 0.5 : x)))), 'non_integer');
     expect(a).toMatchObject({ severity: 'error', count: 20, share: 0.01 });
@@ -425,10 +444,11 @@ describe('inferred constraints', () => {
     const { constraints: _, ...unconstrained } = distance;
     expect(run(batch(distances((x, i) => (i === 0 ? -x : x))), {}, unconstrained).map((a) => [a.kind, a.severity])).toEqual([['out_of_range', 'warning']]);
     const text = tableOf([stringColumn('distance', ['120', '-7', '130.5', '9999'])]);
-    expect(run(text).map((a) => [a.kind, a.count])).toEqual([
-      ['negative_value', 1],
-      ['outside_band', 1],
-      ['non_integer', 1],
+    expect(run(text).map((a) => [a.kind, a.count, a.severity])).toEqual([
+      ['negative_value', 1, 'error'],
+      ['non_integer', 1, 'error'],
+      // One value past the band in the partition: an extreme, a warning.
+      ['outside_band', 1, 'warning'],
     ]);
   });
 });
@@ -626,7 +646,7 @@ describe('every anomaly kind the code defines is produced', () => {
     outside_partition: { by: 'schema', produce: () => check(good(), { partitionTime: 'date' }) },
     negative_value: { by: 'constraints', produce: () => distances([-120, 130, 140, 150]) },
     non_integer: { by: 'constraints', produce: () => distances([120.5, 130, 140, 150]) },
-    outside_band: { by: 'constraints', produce: () => distances([9000, 130, 140, 150]) },
+    outside_band: { by: 'constraints', produce: () => distances([9000, 9100, 140, 150]) },
     input_non_finite: { by: 'input domain', produce: () => inputDomain(-5, 'A') },
     input_out_of_vocabulary: { by: 'input domain', produce: () => inputDomain(500, 'ZZZ') },
     input_far_from_training: { by: 'input domain', produce: () => inputDomain(5000, 'A') },

@@ -2835,7 +2835,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 41;
+var PROFILE_FORMAT = 42;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

@@ -15,6 +15,7 @@ import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } f
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { reversedRows } from './orientation.js';
+import { repeatsOfRowAbove } from './repeats-above.js';
 import { joinedRanges } from './ranges.js';
 import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js';
 
@@ -349,20 +350,11 @@ async function showRepeatsAbove(anomaly: Anomaly, finding: HistoryFinding, { rea
   const column = finding.column!;
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
-  if (values?.type !== 'number') return;
-  const repeats: number[] = [];
-  let pairs = 0;
-  // Null numbers hold NaN: a pair with a null is no pair, as the profile counts it.
-  for (let i = 1; i < values.values.length; i++) {
-    const v = values.values[i]!;
-    const above = values.values[i - 1]!;
-    if (!Number.isFinite(v) || !Number.isFinite(above)) continue;
-    pairs++;
-    if (v === above) repeats.push(i);
-  }
+  if (values === undefined || (values.type !== 'number' && values.type !== 'string')) return;
+  const { rows, pairs } = repeatsOfRowAbove(values);
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(repeats.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
-  anomaly.examples = repeats.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${values.values[i]}, as the row above` }));
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(rows.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
+  anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the row above` }));
 }
 
 /** How the rows behind each kind of share are shown, by the metric's statistic. */

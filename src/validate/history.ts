@@ -314,6 +314,8 @@ export function profileOf(
     codes?: ReadonlySet<string>;
     /** Numeric columns' grain: default fills and rounding (`<column>.spikeShare`, `.roundShare`). */
     numericShape?: Record<string, number>;
+    /** Values filled from the row above, in numbers and text (`<column>.repeatAboveShare`). */
+    repeatsAbove?: Record<string, number>;
     dependencies?: Record<string, DependencyProfile>;
     orientations?: Record<string, OrientationProfile>;
     labelGroups?: LabelGroupsProfile;
@@ -326,7 +328,7 @@ export function profileOf(
     ranges?: string;
   },
 ): PartitionProfile {
-  const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
+  const metrics: Record<string, number> = { rows: stats.rows, ...extra.relations, ...extra.numericShape, ...extra.repeatsAbove };
   const categories: PartitionProfile['categories'] = {};
   if (stats.rows > 0) metrics['duplicates.share'] = extra.duplicates / stats.rows;
   if (stats.rows > 0 && typeof extra.inputRepeats === 'number') metrics['duplicates.inputShare'] = extra.inputRepeats / stats.rows;

@@ -18,16 +18,8 @@
  *   round ones.
  * - `<column>.resolution`: the power of ten nearly every distinct value is a multiple of
  *   (0 for whole minutes, -1 for tenths): rounding every row makes it coarser.
- * - `<column>.repeatAboveShare`: the share of values equal to the one in the row above,
- *   less the share equal to the one two rows above. A fill from above (missing values
- *   written as the last one seen, as pandas' `ffill` does) repeats the row above only;
- *   the file's order repeats both alike (rows sorted by airport hold one airport's similar
- *   delays together at either distance), so a sort is not a fill. A column whose equal
- *   values stand together (rows sorted by it, or by a key that fixes it, as distances by
- *   route) is not measured: each value's rows form a run or two, and runs repeat the row
- *   above once more than the row two above whatever was filled.
  *
- * All four are measured against the column's history like a share of defective rows.
+ * All three are measured against the column's history like a share of defective rows.
  */
 import type { Table } from '../data/table.js';
 
@@ -37,12 +29,6 @@ const MAX_VALUES = 50_000;
 const MIN_DISTINCT = 20;
 /** How many times its busier neighbour's count a value must exceed to count as a spike. */
 const SPIKE_FACTOR = 2;
-/**
- * How many times longer than a random order makes them runs of equal values must be, on
- * average, for a column's equal values to stand together (a fill from above of two rows in
- * three makes them three times as long; rows sorted by route, distances' five).
- */
-const GROUPED_RUN_LENGTH = 3;
 /** Finest and coarsest decimal places told apart: 10^-6 .. 10^6. */
 const MIN_PLACE = -6;
 const MAX_PLACE = 6;
@@ -96,14 +82,6 @@ interface ColumnGrain {
   rows: number;
   /** Nonzero values per `slotOf`. */
   slots: Float64Array;
-  /** The values of the last two rows read (NaN for a null), carried across chunks. */
-  above: number;
-  twoAbove: number;
-  /** Rows with a value whose row above had one, and those repeating it; the same two rows above. */
-  pairs: number;
-  repeats: number;
-  skipPairs: number;
-  skipRepeats: number;
 }
 
 /** Value counts and decimal places per column, accumulated chunk by chunk. */
@@ -115,35 +93,11 @@ function createCounts(): { grains: Map<string, ColumnGrain>; add(table: Table, c
       for (const column of table.columns) {
         if (column.type !== 'number' || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
-        if (entry === undefined) {
-          entry = {
-            counts: new Map(),
-            rows: 0,
-            slots: new Float64Array(2 * SLOTS),
-            above: NaN,
-            twoAbove: NaN,
-            pairs: 0,
-            repeats: 0,
-            skipPairs: 0,
-            skipRepeats: 0,
-          };
-          grains.set(column.name, entry);
-        }
+        if (entry === undefined) grains.set(column.name, (entry = { counts: new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) }));
         const { counts, slots } = entry;
         for (const v of column.values) {
-          // Null numbers hold NaN, which equals nothing: a pair with a null is no repeat and no pair.
-          const { above, twoAbove } = entry;
-          entry.twoAbove = above;
-          entry.above = v;
+          // Null numbers hold NaN.
           if (!Number.isFinite(v)) continue;
-          if (Number.isFinite(above)) {
-            entry.pairs++;
-            if (v === above) entry.repeats++;
-          }
-          if (Number.isFinite(twoAbove)) {
-            entry.skipPairs++;
-            if (v === twoAbove) entry.skipRepeats++;
-          }
           entry.rows++;
           if (v !== 0) slots[slotOf(v)]!++;
           counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -167,15 +121,8 @@ export function createNumericShape(columns: ReadonlySet<string>, label: string |
     add: (table: Table): void => counts.add(table, columns),
     result(): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const [name, grain] of grains) {
-        const { counts, rows, slots } = grain;
+      for (const [name, { counts, rows, slots }] of grains) {
         if (counts.size < MIN_DISTINCT || rows === 0) continue;
-        // A run starts at each value unlike the row above's (or after a null); a random order starts rows × (1 − chance) of them.
-        let chance = 0;
-        for (const count of counts.values()) chance += (count / rows) ** 2;
-        const grouped = (rows - grain.repeats) * GROUPED_RUN_LENGTH <= rows * (1 - chance);
-        if (!grouped && grain.pairs > 0 && grain.skipPairs > 0)
-          out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts);
         out[`${name}.spikeShare`] = (largestSpike(counts, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);

@@ -34,6 +34,7 @@ import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisal
 import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
 import { createNumericShape } from './numeric-shape.js';
+import { createRepeatsAbove } from './repeats-above.js';
 import { createOrientations } from './orientation.js';
 import { createLabelCorrelations } from './label-correlation.js';
 import { createLabelGroups } from './label-groups.js';
@@ -63,7 +64,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 42;
+const PROFILE_FORMAT = 43;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -736,6 +737,8 @@ async function computeEntry(
   const frozenGroups = createFrozenGroups({ codes, skip: crossed });
   const rowSampler = createRowSample(times);
   const numericShape = createNumericShape(quantities, config.label.column);
+  // The model's inputs as they are (numbers and categories) and the label: where a fill from above changes what it learns.
+  const repeatsAbove = createRepeatsAbove(new Set([...quantities, ...codes]));
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
   const entry = (
@@ -769,6 +772,7 @@ async function computeEntry(
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
+      repeatsAbove.add(chunk);
       inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
       timedSketch = mergeSketch(timedSketch, rowHashes(withTimesOfDay(chunk)), TIMED_SKETCH_SIZE);
@@ -799,6 +803,7 @@ async function computeEntry(
       relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
+      repeatsAbove: repeatsAbove.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),

@@ -88,7 +88,7 @@ describe('one value far more frequent than its neighbours (spikeShare)', () => {
     const shape = createNumericShape(new Set(['delay']));
     const { temperature, delay } = weather(9);
     shape.add(tableOf([numberColumn('temperature', temperature), numberColumn('delay', delay)]));
-    expect(Object.keys(shape.result()).sort()).toEqual(['delay.repeatAboveShare', 'delay.resolution', 'delay.roundShare', 'delay.spikeShare']);
+    expect(Object.keys(shape.result()).sort()).toEqual(['delay.resolution', 'delay.roundShare', 'delay.spikeShare']);
   });
 
   test('codes and flags (fewer than 20 distinct values) are not measured', () => {
@@ -127,76 +127,12 @@ describe('values rounder than the column usually is (roundShare)', () => {
   });
 });
 
-/** `values` with each k-th value, from `start`, written as the one before it (chained: a run of fills copies one value down). */
-function filledFromAbove(values: readonly (number | null)[], every: number, start = 1): (number | null)[] {
-  const out = values.slice();
-  for (let k = start; k < out.length; k += every) out[k] = out[k - 1]!;
-  return out;
-}
-
-describe('values repeating the row above (repeatAboveShare)', () => {
-  test('rows in time order repeat the row above as often as the row two above; 5% filled from above gives about 5%', () => {
-    const { delay } = weather(12);
-    const clean = shapeOf({ delay })['delay.repeatAboveShare']!;
-    const filled = shapeOf({ delay: filledFromAbove(delay, 20) as number[] })['delay.repeatAboveShare']!;
-    expect(Math.abs(clean)).toBeLessThan(0.005);
-    expect(filled - clean).toBeGreaterThan(0.04);
-  });
-
-  test("rows sorted by another column (each station's delays together) repeat both rows alike: a sort is not a fill", () => {
-    const { delay } = weather(13);
-    // 20 stations, each with delays of its own level; sorted by station, neighbours share a level.
-    const rows = delay.map((d, k) => ({ station: k % 20, delay: d + 15 * (k % 20) }));
-    rows.sort((a, b) => a.station - b.station);
-    const sorted = rows.map((r) => r.delay);
-    const share = shapeOf({ delay: sorted })['delay.repeatAboveShare']!;
-    expect(Math.abs(share)).toBeLessThan(0.005);
-    expect(shapeOf({ delay: filledFromAbove(sorted, 20) as number[] })['delay.repeatAboveShare']! - share).toBeGreaterThan(0.04);
-  });
-
-  test('a column whose equal values stand together (sorted by it, or by a key that fixes it) is not measured; a fill of most rows is', () => {
-    const { delay } = weather(16);
-    expect(shapeOf({ delay: delay.slice().sort((a, b) => a - b) })['delay.repeatAboveShare']).toBeUndefined();
-    // 3,000 routes, each with its distance (some shared by several routes), flown at random; the file sorted by route.
-    const rand = mulberry32(17);
-    const routeDistance = Array.from({ length: 3_000 }, () => 100 + Math.floor(rand() * 1_000) * 3);
-    const routes = Array.from({ length: 16_000 }, () => Math.floor(rand() * routeDistance.length));
-    const inFlightOrder = routes.map((r) => routeDistance[r]!);
-    const byRoute = routes
-      .slice()
-      .sort((a, b) => a - b)
-      .map((r) => routeDistance[r]!);
-    expect(Math.abs(shapeOf({ distance: inFlightOrder })['distance.repeatAboveShare']!)).toBeLessThan(0.005);
-    expect(shapeOf({ distance: byRoute })['distance.repeatAboveShare']).toBeUndefined();
-    // Three rows in five filled from above, in time order: runs two and a half times as long as chance's, still measured
-    // (a run of fills repeats the row two above too: 0.6 - 0.6², far beyond any day's).
-    const filled = delay.slice();
-    for (let k = 1; k < filled.length; k++) if (rand() < 0.6) filled[k] = filled[k - 1]!;
-    expect(shapeOf({ delay: filled })['delay.repeatAboveShare']).toBeGreaterThan(0.2);
-  });
-
-  test('missing values are no repeats; the same rows filled from the row above are', () => {
-    const { delay } = weather(14);
-    const missing = delay.map((d, k) => (k % 20 === 1 ? null : d));
-    const withNulls = shapeOf({ delay: missing as number[] })['delay.repeatAboveShare']!;
-    expect(Math.abs(withNulls)).toBeLessThan(0.005);
-    expect(shapeOf({ delay: filledFromAbove(missing, 20) as number[] })['delay.repeatAboveShare']! - withNulls).toBeGreaterThan(0.04);
-  });
-
-  test('the rows above are carried from one chunk to the next', () => {
-    const delay = filledFromAbove(weather(15).delay, 20) as number[];
-    const shape = createNumericShape(new Set(['delay']), null);
-    for (let start = 0; start < delay.length; start += 1_001) shape.add(tableOf([numberColumn('delay', delay.slice(start, start + 1_001))]));
-    expect(shape.result()['delay.repeatAboveShare']).toBeCloseTo(shapeOf({ delay })['delay.repeatAboveShare']!, 12);
-  });
-});
-
 describe('against the history', () => {
   const history = Array.from({ length: 28 }, (_, i) => profile(i, weather(i)));
 
   test('clean days raise nothing', () => {
     for (const i of [28, 29, 30]) {
-      const found = compareWithHistory(profile(i, weather(i)), history, options).filter((f) => /spikeShare|roundShare|repeatAboveShare/.test(f.metric));
+      const found = compareWithHistory(profile(i, weather(i)), history, options).filter((f) => /spikeShare|roundShare/.test(f.metric));
       expect(found).toEqual([]);
     }
   });
@@ -221,16 +157,5 @@ describe('against the history', () => {
     const { temperature, delay } = weather(28);
     const newest = profile(28, { temperature, delay: delay.map((d, k) => (k % 10 === 0 ? Math.round(d / 10) * 10 : d)) });
     expect(compareWithHistory(newest, history, options).map((f) => f.metric)).toContain('delay.roundShare');
-  });
-
-  test('5% of the delays filled from the row above is an error finding that says what it saw', () => {
-    const { temperature, delay } = weather(28);
-    const newest = profile(28, { temperature, delay: filledFromAbove(delay, 20) as number[] });
-    const finding = compareWithHistory(newest, history, options).find((f) => f.metric === 'delay.repeatAboveShare');
-    expect(finding).toBeDefined();
-    expect(finding!.kind).toBe('partition_statistic');
-    expect(findingMessage(finding!, 'data/x/2001-01-29.csv', dateOf(28), 'label')).toMatch(
-      /column "delay": share of values equal to the row above, beyond those equal to the row two above \(missing values filled from the row above\?\)/,
-    );
   });
 });

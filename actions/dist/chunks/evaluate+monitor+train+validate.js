@@ -599,7 +599,6 @@ function dependencyPool(profiles) {
 var MAX_VALUES = 5e4;
 var MIN_DISTINCT = 20;
 var SPIKE_FACTOR = 2;
-var GROUPED_RUN_LENGTH = 3;
 var MIN_PLACE = -6;
 var MAX_PLACE = 6;
 var RESOLUTION_SHARE = 0.99;
@@ -637,34 +636,10 @@ function createCounts() {
       for (const column of table.columns) {
         if (column.type !== "number" || !columns.has(column.name)) continue;
         let entry = grains.get(column.name);
-        if (entry === void 0) {
-          entry = {
-            counts: /* @__PURE__ */ new Map(),
-            rows: 0,
-            slots: new Float64Array(2 * SLOTS),
-            above: NaN,
-            twoAbove: NaN,
-            pairs: 0,
-            repeats: 0,
-            skipPairs: 0,
-            skipRepeats: 0
-          };
-          grains.set(column.name, entry);
-        }
+        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
         const { counts, slots } = entry;
         for (const v of column.values) {
-          const { above, twoAbove } = entry;
-          entry.twoAbove = above;
-          entry.above = v;
           if (!Number.isFinite(v)) continue;
-          if (Number.isFinite(above)) {
-            entry.pairs++;
-            if (v === above) entry.repeats++;
-          }
-          if (Number.isFinite(twoAbove)) {
-            entry.skipPairs++;
-            if (v === twoAbove) entry.skipRepeats++;
-          }
           entry.rows++;
           if (v !== 0) slots[slotOf(v)]++;
           counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -683,14 +658,8 @@ function createNumericShape(columns, label = null) {
     add: (table) => counts.add(table, columns),
     result() {
       const out = {};
-      for (const [name, grain] of grains) {
-        const { counts: counts2, rows, slots } = grain;
+      for (const [name, { counts: counts2, rows, slots }] of grains) {
         if (counts2.size < MIN_DISTINCT || rows === 0) continue;
-        let chance = 0;
-        for (const count of counts2.values()) chance += (count / rows) ** 2;
-        const grouped = (rows - grain.repeats) * GROUPED_RUN_LENGTH <= rows * (1 - chance);
-        if (!grouped && grain.pairs > 0 && grain.skipPairs > 0)
-          out[`${name}.repeatAboveShare`] = grain.repeats / grain.pairs - grain.skipRepeats / grain.skipPairs;
         const resolution = resolutionOf(counts2);
         out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
         if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
@@ -746,6 +715,76 @@ function roundShare(slots, p) {
   let beside = 0;
   for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
   return (round - beside / (DIGITS - 1)) / total;
+}
+
+// src/validate/repeats-above.ts
+var GROUPED_RUN_LENGTH = 3;
+var MAX_VALUES2 = 5e4;
+function cell(column, i) {
+  if (column.nulls !== null && column.nulls[i] === 1) return null;
+  if (column.type === "string") return column.dictionary[column.codes[i]] ?? null;
+  const v = column.values[i];
+  return Number.isFinite(v) ? v : null;
+}
+function createRepeatsAbove(columns) {
+  const state = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      for (const column of table.columns) {
+        if (column.type !== "number" && column.type !== "string" || !columns.has(column.name)) continue;
+        let s = state.get(column.name);
+        if (s === void 0) {
+          s = { above: null, twoAbove: null, pairs: 0, repeats: 0, skipPairs: 0, skipRepeats: 0, rows: 0, counts: /* @__PURE__ */ new Map() };
+          state.set(column.name, s);
+        }
+        const rows = column.type === "string" ? column.codes.length : column.values.length;
+        for (let i = 0; i < rows; i++) {
+          const v = cell(column, i);
+          const { above, twoAbove } = s;
+          s.twoAbove = above;
+          s.above = v;
+          if (v === null) continue;
+          if (above !== null) {
+            s.pairs++;
+            if (v === above) s.repeats++;
+          }
+          if (twoAbove !== null) {
+            s.skipPairs++;
+            if (v === twoAbove) s.skipRepeats++;
+          }
+          s.rows++;
+          s.counts.set(v, (s.counts.get(v) ?? 0) + 1);
+          if (s.counts.size > MAX_VALUES2) {
+            for (const [value, count] of s.counts) if (count === 1) s.counts.delete(value);
+          }
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [name, s] of state) {
+        if (s.pairs === 0 || s.skipPairs === 0) continue;
+        let chance = 0;
+        for (const count of s.counts.values()) chance += (count / s.rows) ** 2;
+        const grouped = (s.rows - s.repeats) * GROUPED_RUN_LENGTH <= s.rows * (1 - chance);
+        if (!grouped) out[`${name}.repeatAboveShare`] = s.repeats / s.pairs - s.skipRepeats / s.skipPairs;
+      }
+      return out;
+    }
+  };
+}
+function repeatsOfRowAbove(column) {
+  const rows = [];
+  let pairs = 0;
+  const length = column.type === "string" ? column.codes.length : column.values.length;
+  for (let i = 1; i < length; i++) {
+    const v = cell(column, i);
+    const above = cell(column, i - 1);
+    if (v === null || above === null) continue;
+    pairs++;
+    if (v === above) rows.push(i);
+  }
+  return { rows, pairs };
 }
 
 // src/validate/exchange.ts
@@ -1982,7 +2021,7 @@ var QUANTILES = [
   ["q95", 0.95]
 ];
 function profileOf(date, stats, extra) {
-  const metrics = { rows: stats.rows, ...extra.relations, ...extra.numericShape };
+  const metrics = { rows: stats.rows, ...extra.relations, ...extra.numericShape, ...extra.repeatsAbove };
   const categories = {};
   if (stats.rows > 0) metrics["duplicates.share"] = extra.duplicates / stats.rows;
   if (stats.rows > 0 && typeof extra.inputRepeats === "number") metrics["duplicates.inputShare"] = extra.inputRepeats / stats.rows;
@@ -2804,19 +2843,11 @@ async function showRepeatsAbove(anomaly, finding, { readNewest }) {
   const column = finding.column;
   const table = await readNewest();
   const values = table.columns.find((c) => c.name === column);
-  if (values?.type !== "number") return;
-  const repeats = [];
-  let pairs = 0;
-  for (let i = 1; i < values.values.length; i++) {
-    const v = values.values[i];
-    const above = values.values[i - 1];
-    if (!Number.isFinite(v) || !Number.isFinite(above)) continue;
-    pairs++;
-    if (v === above) repeats.push(i);
-  }
+  if (values === void 0 || values.type !== "number" && values.type !== "string") return;
+  const { rows, pairs } = repeatsOfRowAbove(values);
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);
-  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(repeats.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
-  anomaly.examples = repeats.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${values.values[i]}, as the row above` }));
+  anomaly.message = anomaly.message.replace(/ Fix the data,/, ` ${counted(rows.length)} of ${counted(pairs)} values repeat the row above. Fix the data,`);
+  anomaly.examples = rows.slice(0, MATCHED_EXAMPLES).map((i) => ({ ...locateRow(table, i), value: `${column} ${valueAt(values, i)}, as the row above` }));
 }
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
@@ -2835,7 +2866,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 42;
+var PROFILE_FORMAT = 43;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -3228,6 +3259,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
   const frozenGroups2 = createFrozenGroups({ codes, skip: crossed });
   const rowSampler = createRowSample(times);
   const numericShape = createNumericShape(quantities, config.label.column);
+  const repeatsAbove = createRepeatsAbove(/* @__PURE__ */ new Set([...quantities, ...codes]));
   const labelCorrelations = createLabelCorrelations(LABEL_COLUMN, inputs);
   const inputRepeats = createInputRepeats(config.label.column);
   const entry = ({ categories, sketch: sketch2, timedSketch: timedSketch2, dependencies: dependencies2, orientations: orientations2, labelGroups: labelGroups2, frozenGroups: frozenGroups3, rowSample, effects, ...summary }, anomalies2) => ({
@@ -3257,6 +3289,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       dependencies.add(chunk);
       orientations.add(chunk);
       numericShape.add(chunk);
+      repeatsAbove.add(chunk);
       inputRepeats.add(chunk);
       sketch = mergeSketch(sketch, rowHashes(chunk, times));
       timedSketch = mergeSketch(timedSketch, rowHashes(withTimesOfDay(chunk)), TIMED_SKETCH_SIZE);
@@ -3286,6 +3319,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
       relations: { ...relations.result(), ...labelCorrelations.result() },
       effects: relations.effects(),
       numericShape: numericShape.result(),
+      repeatsAbove: repeatsAbove.result(),
       dependencies: dependencies.result(),
       orientations: orientations.result(),
       labelGroups: labelGroups.result(),

@@ -6,7 +6,7 @@
  * its history is judged.
  */
 import type { CtConfig } from '../config/types.js';
-import { locateRow, type Table, valueAt } from '../data/table.js';
+import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
 import { columnTitle, type HistoryFinding, mixChanges, type PartitionProfile, vanishedValues } from './history.js';
@@ -349,7 +349,7 @@ async function showKeySteps(anomaly: Anomaly, finding: HistoryFinding, context: 
 async function showRepeatsAbove(anomaly: Anomaly, finding: HistoryFinding, { readNewest }: FindingContext): Promise<void> {
   const column = finding.column!;
   const table = await readNewest();
-  const values = table.columns.find((c) => c.name === column);
+  const values = findColumn(table, column);
   if (values === undefined || (values.type !== 'number' && values.type !== 'string')) return;
   const { rows, pairs } = repeatsOfRowAbove(values);
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);

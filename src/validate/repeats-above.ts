@@ -14,7 +14,7 @@
  * Measured for numbers and text alike, against the column's history like a share of
  * defective rows.
  */
-import type { Column, Table } from '../data/table.js';
+import { type Column, columnLength, isNull, type Table } from '../data/table.js';
 
 /**
  * How many times longer than a random order makes them runs of equal values must be, on
@@ -40,9 +40,12 @@ interface Repeats {
   counts: Map<number | string, number>;
 }
 
-/** The value of row `i` of a number or text column, null where it is missing (a null, NaN or an infinity). */
+/**
+ * The value of row `i` of a number or text column, null where it is missing (a null, NaN or
+ * an infinity): `valueAt` without its other types, for the loop over every row.
+ */
 function cell(column: Column, i: number): number | string | null {
-  if (column.nulls !== null && column.nulls[i] === 1) return null;
+  if (isNull(column, i)) return null;
   if (column.type === 'string') return column.dictionary[column.codes[i]!] ?? null;
   const v = column.values[i]!;
   return Number.isFinite(v) ? v : null;
@@ -64,7 +67,7 @@ export function createRepeatsAbove(columns: ReadonlySet<string>): { add(table: T
           s = { above: null, twoAbove: null, pairs: 0, repeats: 0, skipPairs: 0, skipRepeats: 0, rows: 0, counts: new Map() };
           state.set(column.name, s);
         }
-        const rows = column.type === 'string' ? column.codes.length : column.values.length;
+        const rows = columnLength(column);
         for (let i = 0; i < rows; i++) {
           const v = cell(column, i);
           const { above, twoAbove } = s;
@@ -105,7 +108,7 @@ export function createRepeatsAbove(columns: ReadonlySet<string>): { add(table: T
 export function repeatsOfRowAbove(column: Column): { rows: number[]; pairs: number } {
   const rows: number[] = [];
   let pairs = 0;
-  const length = column.type === 'string' ? column.codes.length : column.values.length;
+  const length = columnLength(column);
   for (let i = 1; i < length; i++) {
     const v = cell(column, i);
     const above = cell(column, i - 1);

@@ -68,6 +68,7 @@ import {
   booleansAsText,
   clockChanges,
   codesAsText,
+  columnLength,
   displayPath,
   findColumn,
   isNull,
@@ -721,7 +722,7 @@ function roundShare(slots, p) {
 var GROUPED_RUN_LENGTH = 3;
 var MAX_VALUES2 = 5e4;
 function cell(column, i) {
-  if (column.nulls !== null && column.nulls[i] === 1) return null;
+  if (isNull(column, i)) return null;
   if (column.type === "string") return column.dictionary[column.codes[i]] ?? null;
   const v = column.values[i];
   return Number.isFinite(v) ? v : null;
@@ -737,7 +738,7 @@ function createRepeatsAbove(columns) {
           s = { above: null, twoAbove: null, pairs: 0, repeats: 0, skipPairs: 0, skipRepeats: 0, rows: 0, counts: /* @__PURE__ */ new Map() };
           state.set(column.name, s);
         }
-        const rows = column.type === "string" ? column.codes.length : column.values.length;
+        const rows = columnLength(column);
         for (let i = 0; i < rows; i++) {
           const v = cell(column, i);
           const { above, twoAbove } = s;
@@ -776,7 +777,7 @@ function createRepeatsAbove(columns) {
 function repeatsOfRowAbove(column) {
   const rows = [];
   let pairs = 0;
-  const length = column.type === "string" ? column.codes.length : column.values.length;
+  const length = columnLength(column);
   for (let i = 1; i < length; i++) {
     const v = cell(column, i);
     const above = cell(column, i - 1);
@@ -2842,7 +2843,7 @@ async function showKeySteps(anomaly, finding, context) {
 async function showRepeatsAbove(anomaly, finding, { readNewest }) {
   const column = finding.column;
   const table = await readNewest();
-  const values = table.columns.find((c) => c.name === column);
+  const values = findColumn(table, column);
   if (values === void 0 || values.type !== "number" && values.type !== "string") return;
   const { rows, pairs } = repeatsOfRowAbove(values);
   anomaly.count = Math.round(Math.max(0, finding.value - finding.expected) * table.rowCount);

@@ -6,7 +6,7 @@
  */
 import { parseTextAs } from '../data/infer.js';
 import { hashText, mixHash } from '../data/hash.js';
-import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
+import { type Column, findColumn, isNull, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
 import { percent } from '../words.js';
@@ -154,7 +154,7 @@ class ColumnState {
   outsideBand = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
   valuesByFile = new Map<string, number>();
-  unseen = new Finding();
+  unseen = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   regex = new Finding();
   unique = new Finding();
   seen: Set<string> | null;
@@ -417,12 +417,21 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
     );
   }
   reportConstraints(s, push);
-  if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
+  if (s.unseen.count > 0) {
+    // Within maxUnseenShare new values are plausibly real (a new airport): a warning a person reads, not a stopped run.
+    const allowed = c.maxUnseenShare ?? 0;
+    const judged = judgedShare(s, s.unseen, s.present - s.nulls.count);
+    const within = judged.share <= allowed;
     push(
       'unseen_category',
       c,
       s.unseen,
-      `${name}: ${percent(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${percent(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO('they are valid values', 'add them to the domain')}`,
+      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare): ${s.unseen.topValues()}. ${
+        within
+          ? 'Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)'
+          : SCHEMA_TODO('they are valid values', 'add them to the domain')
+      }`,
+      within ? { severity: 'warning', share: judged.share } : { share: judged.share },
     );
   }
   if (s.regex.count > 0)
@@ -454,33 +463,18 @@ function reportConstraints(s: ColumnState, push: Push): void {
   const report = (kind: AnomalyKind, f: Finding, what: string, why: string, field: string, relax: string): void => {
     if (f.count === 0) return;
     const share = values === 0 ? 0 : f.count / values;
-    // The partition where the share is largest: one bad day in a window of good ones is still a bad day.
-    let worst: { file: string; count: number; values: number; share: number } | null = null;
-    for (const [file, count] of f.byFile ?? []) {
-      const n = s.valuesByFile.get(file) ?? 0;
-      if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
-    }
-    const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
+    const judged = judgedShare(s, f, values);
     // A band is inferred from a tail's extremes, and a heavy tail's next extreme may land past it: one value beyond it in a
     // partition is an extreme (a delay of 636 minutes on a day of 300 flights, where 4,200 reference rows reached 381); more are a defect.
     const oneExtreme = field === 'band' && Math.max(0, ...(f.byFile?.values() ?? [f.count])) <= 1;
-    const withinShare = share <= tolerance && (worst === null || worst.share <= tolerance);
+    const withinShare = judged.share <= tolerance;
     const within = withinShare || oneExtreme;
     const todo = withinShare
       ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
       : oneExtreme
         ? "One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning: check the example row; two or more in a partition, above the tolerance, are an error"
         : `Fix the data, or if ${relax}, ${field === 'band' ? 'widen' : 'remove'} constraints.${field} (ct validate --update-schema proposes the change)`;
-    const counted = partOfBatch
-      ? `${worst!.count} of ${worst!.values} values (${percent(worst!.share)}) in ${worst!.file}`
-      : `${f.count} of ${values} values (${percent(share)})`;
-    push(
-      kind,
-      c,
-      f,
-      `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`,
-      within ? { severity: 'warning', share } : { share: partOfBatch ? worst!.share : share },
-    );
+    push(kind, c, f, `column "${c.name}": ${judged.counted} ${what}; ${why}. ${todo}`, within ? { severity: 'warning', share } : { share: judged.share });
   };
   const spread = (f: Finding): string => (f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`);
   report(
@@ -509,6 +503,32 @@ function reportConstraints(s: ColumnState, push: Push): void {
   );
 }
 
+/** Adds the chunk's non-null values (rows `present` says are) to each file's count (`valuesByFile`). */
+function countValuesByFile(s: ColumnState, chunk: Table, present: (row: number) => boolean): void {
+  for (const source of chunk.sources) {
+    let values = 0;
+    for (let i = source.start; i < source.start + source.rows; i++) if (present(i)) values++;
+    s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + values);
+  }
+}
+
+/**
+ * The share by which a finding is judged: of the column's `values` in the batch, or of one
+ * partition's where that is larger (one bad day in a window of good ones is still a bad
+ * day), with the words that count it.
+ */
+function judgedShare(s: ColumnState, f: Finding, values: number): { share: number; counted: string; partOfBatch: boolean } {
+  const share = values === 0 ? 0 : f.count / values;
+  let worst: { file: string; count: number; values: number; share: number } | null = null;
+  for (const [file, count] of f.byFile ?? []) {
+    const n = s.valuesByFile.get(file) ?? 0;
+    if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
+  }
+  if (worst !== null && s.valuesByFile.size > 1 && worst.share > share)
+    return { share: worst.share, counted: `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
+  return { share, counted: `${f.count} of ${values} values (${percent(share)})`, partOfBatch: false };
+}
+
 /** Checks one column of one chunk against its schema. */
 function checkColumn(s: ColumnState, chunk: Table): void {
   const n = chunk.rowCount;
@@ -533,13 +553,7 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   if (want === 'number' || want === 'timestamp') {
     const values = numericView(s, column, chunk, want);
     if (values === null) return;
-    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) {
-      for (const source of chunk.sources) {
-        let present = source.rows;
-        if (column.nulls !== null) for (let i = source.start; i < source.start + source.rows; i++) present -= column.nulls[i]!;
-        s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + present);
-      }
-    }
+    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) countValuesByFile(s, chunk, (i) => !isNull(column, i));
     for (let i = 0; i < n; i++) {
       if (isNullAt(i)) {
         s.nulls.hit(chunk, i);
@@ -595,6 +609,7 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   // Strings: numbers, timestamps and booleans read from text are accepted as their text.
   const { codes, dictionary } = stringView(column);
   const inDomain = s.domain === null ? null : dictionary.map((v) => s.domain!.has(v));
+  if (inDomain !== null) countValuesByFile(s, chunk, (i) => codes[i]! >= 0);
   const matches = s.pattern === null ? null : dictionary.map((v) => s.pattern!.test(v));
   for (let i = 0; i < n; i++) {
     const code = codes[i]!;

@@ -13,6 +13,7 @@
 import { withColumnTypes } from '../data/infer.js';
 import type { ColumnType, Table } from '../data/table.js';
 import { UserError } from '../errors.js';
+import { median } from './median.js';
 import { QuantileSketch } from './sketch.js';
 import { type ColumnStatistics, createStatistics, type DatasetStatistics, type NumericStatistics } from './statistics.js';
 
@@ -120,7 +121,7 @@ export interface ColumnSchema {
   range?: { min: number | string; max: number | string };
   /** Values seen in the reference data, kept when there were few of them. */
   domain?: string[];
-  /** Largest share of rows whose value is outside `domain` (default 0). */
+  /** Largest share of rows whose value is outside `domain` before it is an error; within it a warning (default 0; inferred with the domain, `unseenAllowance`). */
   maxUnseenShare?: number;
   /** Hard bounds a person sets, e.g. `min: 0` for an age. */
   min?: number | string;
@@ -149,8 +150,8 @@ export interface InferOptions {
   partitionNullShares?: Record<string, number>;
   /** Number columns that rise with the partitions (`createPartitionRanges`): no range or band. */
   increasing?: readonly string[];
-  /** String columns whose values kept arriving over the partitions (`createPartitionDomains`): no domain. */
-  growingDomains?: readonly string[];
+  /** Per string column, how new values arrived over the partitions (`createPartitionDomains`): no domain where they kept arriving. */
+  domainArrivals?: Readonly<Record<string, DomainArrival>>;
 }
 
 /** Partitions a column must rise across before it counts as increasing: two are a coincidence. */
@@ -213,18 +214,52 @@ const MIN_DOMAIN_PARTITIONS = 4;
 const MAX_TRACKED_VALUES = 5_000;
 
 /**
- * Tracks, file by file (in the order files first appear: the partitions' dates), the rows
- * each string column's values hold, and tells whose domain grows (`growing`): values no
- * partition of the reference's first half had hold at least 0.5% of its second half's
- * rows. Support agents join every week, products launch, stores open: a domain inferred
- * from the reference would make each newcomer an error on every later day, so it gets
- * none, and the history's share of values no earlier day had watches it instead. A rare
- * value first met late (one airport's few flights) holds less, and the domain stays.
+ * How new values of a string column arrived over the reference's partitions: `share` of
+ * the later half's rows held values no partition of the first half had, in partitions of
+ * `partitionRows` values (the later half's median).
  */
-export function createPartitionDomains(): { add(table: Table): void; growing(): string[] } {
+export interface DomainArrival {
+  share: number;
+  partitionRows: number;
+}
+
+/**
+ * Tracks, file by file (in the order files first appear: the partitions' dates), the rows
+ * each string column's values hold, and tells how new values arrived (`arrivals`) and
+ * whose domain grows (`growing`): values no partition of the reference's first half had
+ * hold at least 0.5% of its second half's rows. Support agents join every week, products
+ * launch, stores open: a domain inferred from the reference would make each newcomer an
+ * error on every later day, so it gets none, and the history's share of values no earlier
+ * day had watches it instead. A rare value first met late (one airport's few flights)
+ * holds less, and the domain stays, with room for as many newcomers (`unseenAllowance`).
+ */
+export function createPartitionDomains(): { add(table: Table): void; arrivals(): Record<string, DomainArrival>; growing(): string[] } {
   const perColumn = new Map<string, Map<string, Map<string, number>>>();
   // Columns a partition held too many values of (ids): they get no domain anyway, and are no longer counted.
   const untracked = new Set<string>();
+  const arrivals = (): Record<string, DomainArrival> => {
+    const out: Record<string, DomainArrival> = {};
+    for (const [column, files] of perColumn) {
+      const partitions = [...files.values()];
+      if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
+      const half = partitions.length >> 1;
+      const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
+      let rows = 0;
+      let newcomers = 0;
+      const sizes: number[] = [];
+      for (const p of partitions.slice(half)) {
+        let size = 0;
+        for (const [value, n] of p) {
+          size += n;
+          if (!seen.has(value)) newcomers += n;
+        }
+        rows += size;
+        sizes.push(size);
+      }
+      if (rows > 0) out[column] = { share: newcomers / rows, partitionRows: median(sizes) };
+    }
+    return out;
+  };
   return {
     add(table: Table): void {
       for (const c of table.columns) {
@@ -248,26 +283,51 @@ export function createPartitionDomains(): { add(table: Table): void; growing(): 
         }
       }
     },
+    arrivals,
     growing(): string[] {
-      const out: string[] = [];
-      for (const [column, files] of perColumn) {
-        const partitions = [...files.values()];
-        if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
-        const half = partitions.length >> 1;
-        const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
-        let rows = 0;
-        let newcomers = 0;
-        for (const p of partitions.slice(half)) {
-          for (const [value, n] of p) {
-            rows += n;
-            if (!seen.has(value)) newcomers += n;
-          }
-        }
-        if (rows > 0 && newcomers / rows >= GROWING_DOMAIN_SHARE) out.push(column);
-      }
-      return out;
+      return Object.entries(arrivals())
+        .filter(([, a]) => isGrowing(a))
+        .map(([column]) => column);
     },
   };
+}
+
+function isGrowing(arrival: DomainArrival): boolean {
+  return arrival.share >= GROWING_DOMAIN_SHARE;
+}
+
+/** Chance that a partition brings more new values than its allowance at the reference's rate: one in 10,000. */
+const UNSEEN_QUANTILE = 0.9999;
+/** The standard normal's 0.9999 quantile, for large means. */
+const UNSEEN_Z = 3.719;
+
+/**
+ * The share of a partition's rows an inferred domain leaves to values outside it
+ * (`maxUnseenShare`): the constraints' tolerance (0.1%), or more where the reference met new
+ * values at a rate that, in partitions of its size, would bring more rows of them now and
+ * then (the 0.9999 Poisson quantile). Flights sampled at 2,000 a day met an airport of one
+ * flight a week on one day in two, against a domain from 28,000 rows: those are the new
+ * airports a person expects, not a defect. Rounded up to 0.01%.
+ */
+export function unseenAllowance(arrival: DomainArrival | undefined): number {
+  if (arrival === undefined || arrival.partitionRows <= 0) return DEFAULT_CONSTRAINT_TOLERANCE;
+  const rows = poissonBound(arrival.share * arrival.partitionRows);
+  return Math.max(DEFAULT_CONSTRAINT_TOLERANCE, Math.ceil((rows / arrival.partitionRows) * 10_000) / 10_000);
+}
+
+/** The smallest k whose Poisson(mean) cumulative probability reaches `UNSEEN_QUANTILE` (a normal bound past a mean of 100). */
+function poissonBound(mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean > 100) return Math.ceil(mean + UNSEEN_Z * Math.sqrt(mean));
+  let p = Math.exp(-mean);
+  let cumulative = p;
+  let k = 0;
+  while (cumulative < UNSEEN_QUANTILE) {
+    k++;
+    p *= mean / k;
+    cumulative += p;
+  }
+  return k;
 }
 
 /** Headroom of an inferred null allowance over the highest share seen: nulls wander from day to day. */
@@ -329,7 +389,7 @@ export function createSchemaInference(options: Pick<InferOptions, 'maxDomainSize
         ...options,
         partitionNullShares: nullShares.result(),
         increasing: ranges.increasing(),
-        growingDomains: domains.growing(),
+        domainArrivals: domains.arrivals(),
       });
       return { schema, rows: pooled.rows };
     },
@@ -357,9 +417,11 @@ export function inferSchema(statistics: DatasetStatistics, options: InferOptions
     const constraints = inferConstraints(c);
     if (constraints !== undefined && increasing) delete constraints.band;
     if (constraints !== undefined) column.constraints = constraints;
-    const growing = options.growingDomains?.includes(c.name) === true;
+    const arrival = options.domainArrivals?.[c.name];
+    const growing = arrival !== undefined && isGrowing(arrival);
     if (c.type === 'string' && c.categorical !== undefined && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain && !growing) {
       column.domain = Object.keys(c.categorical.frequencies).sort();
+      column.maxUnseenShare = unseenAllowance(arrival);
     }
     return column;
   });

@@ -42,7 +42,7 @@ import { createFrozenGroups } from './frozen-groups.js';
 import { createRowSample } from './row-matches.js';
 import { showFindingRows } from './finding-rows.js';
 import { clockColumns } from './clock-change.js';
-import { exchangeablePairs, exchangeAnomaly, exchangeColumns } from './exchange.js';
+import { EXCHANGE_REFERENCE_DAYS, exchangeablePairs, exchangeAnomaly, exchangeColumns, exchangeGain } from './exchange.js';
 import {
   compareWithHistory,
   createRelations,
@@ -64,7 +64,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 43;
+const PROFILE_FORMAT = 44;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row
@@ -253,7 +253,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     readNewest,
     config,
   );
-  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date)!, scored.days, cacheDir)));
+  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, needed, newest, readNewest, entries, scored.days, cacheDir)));
   if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
     anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
   const noData = new Set(acceptances.flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
@@ -892,14 +892,16 @@ async function scoreDay(
 
 /**
  * Columns of one domain delivered exchanged (exchange.ts): the production model scores the
- * newest day better with a pair exchanged back than as delivered. The exchanged scores are
- * cached in the day's entry beside its own score, per model version.
+ * newest day better with a pair exchanged back than as delivered, where on the days before
+ * exchanging the pair cost it. The exchanged scores are cached in each day's entry beside
+ * its own score, per model version.
  */
 async function exchangeAnomalies(
   input: ScreeningInput,
+  needed: readonly Partition[],
   newest: Partition,
   readNewest: () => Promise<Table>,
-  entry: CacheEntry,
+  entries: ReadonlyMap<string, CacheEntry>,
   scores: ReadonlyMap<string, DayScore>,
   cacheDir: string,
 ): Promise<Anomaly[]> {
@@ -909,15 +911,34 @@ async function exchangeAnomalies(
   if (production === null || asDelivered === undefined || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
   const anomalies: Anomaly[] = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(newest, entry, key, metric, cacheDir, () =>
-      scoreDay(predictOnce(readNewest, production, [a, b]), production, config, metric),
-    );
+    const exchangedScore = (p: Partition, read: () => Promise<Table>): Promise<CacheEntry['scores'][string] | null> =>
+      cachedScore(p, entries.get(p.date)!, key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
+    const score = await exchangedScore(newest, readNewest);
     if (score === null) continue;
+    // Only a day that gains is compared with the days before: most days cost nothing more.
+    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
+    const gains: Array<{ gain: number; rows: number }> = [];
+    for (const p of reference) {
+      const exchanged = await exchangedScore(p, readOnce(p, config));
+      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date)!.value, exchanged.value, higherIsBetter), rows: exchanged.rows });
+    }
     const anomaly = exchangeAnomaly(
-      { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
+      {
+        file: newest.file,
+        columns: [a, b],
+        model: production.version,
+        metric,
+        higherIsBetter,
+        asDelivered,
+        exchanged: score.value,
+        usual,
+        rows: score.rows,
+        before: gains,
+      },
       severityOf('columns_exchanged', config.validation.severity),
     );
     if (anomaly !== null) anomalies.push(anomaly);

@@ -172,8 +172,38 @@ describe('anomaly checker', () => {
     expect(a.message).toMatch(
       /Fix the data, or if they are valid values, add them to the domain in the schema \(ct validate --update-schema proposes the change\)$/,
     );
+    // Within maxUnseenShare a new value is plausibly real: a warning that names it, not an error.
     const tolerant = { ...schema, columns: schema.columns.map((c) => (c.name === 'origin' ? { ...c, maxUnseenShare: 0.5 } : c)) };
-    expect(check(replace(good(), stringColumn('origin', ['ATL', 'XNA', 'XNA', 'SFO'])), {}, tolerant)).toEqual([]);
+    const within = only(check(replace(good(), stringColumn('origin', ['ATL', 'XNA', 'XNA', 'SFO'])), {}, tolerant), 'unseen_category');
+    expect(within).toMatchObject({ severity: 'warning', count: 2 });
+    expect(within.message).toContain('allowed 50.0% (maxUnseenShare): XNA (2). Within the allowance new values are plausibly real, so only a warning');
+    expect(check(replace(good(), stringColumn('origin', ['ATL', 'LAX', 'LAX', 'SFO'])), {}, tolerant)).toEqual([]);
+  });
+
+  it('values outside the domain are judged per partition, as a new airport on a day of many or a bad day in a window', () => {
+    const airports = ['ATL', 'LAX', 'SFO'];
+    const allowance = { ...schema, columns: schema.columns.map((c) => (c.name === 'origin' ? { ...c, maxUnseenShare: 0.002 } : c)) };
+    const day = (d: number, unseen: number): Table =>
+      tableOf(
+        [
+          stringColumn(
+            'origin',
+            Array.from({ length: 2_000 }, (_, i) => (i < unseen ? 'MQT' : airports[i % 3]!)),
+          ),
+        ],
+        `data/batch/2001-03-${String(d + 1).padStart(2, '0')}.csv`,
+      );
+    // A flight or two from a new airport on a day of 2,000 (0.1%): a warning naming it.
+    const one = only(check([day(0, 2)], {}, allowance), 'unseen_category');
+    expect(one).toMatchObject({ severity: 'warning', count: 2 });
+    expect(one.message).toMatch(
+      /^column "origin": 2 of 2000 values \(0\.10%\) are outside the domain, allowed 0\.20% \(maxUnseenShare\): MQT \(2\)\. Within the allowance/,
+    );
+    // 40 rows on the newest day of 20 (2% of it, 0.1% of the window): an error that names the day.
+    const window = Array.from({ length: 20 }, (_, d) => day(d, d === 19 ? 40 : 0));
+    const bad = only(check(window, {}, allowance), 'unseen_category');
+    expect(bad).toMatchObject({ severity: 'error', count: 40, share: 0.02 });
+    expect(bad.message).toMatch(/^column "origin": 40 of 2000 values \(2\.0%\) in data\/batch\/2001-03-20\.csv are outside the domain/);
   });
 
   it('regex_mismatch', () => {
@@ -670,6 +700,7 @@ describe('every anomaly kind the code defines is produced', () => {
           higherIsBetter: true,
           usual: { low: 0.7, high: 0.75 },
           rows: 900,
+          before: [{ gain: -0.09, rows: 900 }],
         };
         const anomaly = exchangeAnomaly({ ...scores, asDelivered: 0.64, exchanged: 0.73 }, DEFAULT_SEVERITY.columns_exchanged);
         return anomaly === null ? [] : [anomaly];

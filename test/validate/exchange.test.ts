@@ -60,6 +60,12 @@ describe('when a day looks exchanged', () => {
     higherIsBetter: true,
     usual: { low: 0.68, high: 0.76 },
     rows: 16_000,
+    // On the three days before, exchanging the pair cost the model 0.07 to 0.09.
+    before: [
+      { gain: -0.09, rows: 16_500 },
+      { gain: -0.07, rows: 15_800 },
+      { gain: -0.08, rows: 16_900 },
+    ],
   };
 
   test('the model scores better with the pair exchanged back: an error naming both columns, both scores and what to do', () => {
@@ -68,7 +74,25 @@ describe('when a day looks exchanged', () => {
     expect(anomaly!.message).toMatch(
       /2001-04-12\.csv: columns "destination" and "origin" look exchanged: production v7 scores auc 0\.646 .* and 0\.731 with the two exchanged back/,
     );
-    expect(anomaly!.message).toMatch(/as on the days before \(0\.680 to 0\.760\).*Fix the column mapping upstream/);
+    expect(anomaly!.message).toMatch(
+      /as on the days before \(0\.680 to 0\.760\); on 3 of the 3 days before, exchanging them cost it 0\.070 to 0\.090\. Fix the column mapping upstream/,
+    );
+  });
+
+  test('a model that cannot tell the pair apart on the days before says nothing of the mapping', () => {
+    // Trained on 2,000 flights a day, a model gained 0.03 to 0.05 of AUC from exchanging origin and destination on correct days.
+    const alike = { ...scores, rows: 2_000, usual: { low: 0.545, high: 0.709 }, asDelivered: 0.599, exchanged: 0.64 };
+    const correctDays = [
+      { gain: 0.03, rows: 2_000 },
+      { gain: -0.01, rows: 2_000 },
+      { gain: 0.05, rows: 2_000 },
+    ];
+    expect(exchangeAnomaly({ ...alike, before: correctDays }, 'error')).toBeNull();
+    // One day of three where it cost enough is not most of them; two are.
+    expect(exchangeAnomaly({ ...alike, before: [{ gain: -0.05, rows: 2_000 }, ...correctDays.slice(1)] }, 'error')).toBeNull();
+    expect(exchangeAnomaly({ ...alike, before: [{ gain: -0.05, rows: 2_000 }, { gain: -0.06, rows: 2_000 }, correctDays[2]!] }, 'error')).not.toBeNull();
+    // No day before to measure the cost on: no finding.
+    expect(exchangeAnomaly({ ...scores, asDelivered: 0.646, exchanged: 0.731, before: [] }, 'error')).toBeNull();
   });
 
   test('labels inverted score badly either way: a small gain from exchanging, far below the usual scores, is no exchange', () => {

@@ -10,6 +10,7 @@ import {
   inferSchema,
   MIN_CONSTRAINT_VALUES,
   parseSchema,
+  unseenAllowance,
   widenSchema,
 } from '../../src/validate/schema.js';
 import { erfc } from '../../src/validate/hypothesis.js';
@@ -178,6 +179,40 @@ describe('strings whose values keep arriving', () => {
     expect(columns.find((c) => c.name === 'agent')!.domain).toBeUndefined();
     expect(columns.find((c) => c.name === 'channel')!.domain).toEqual(['chat', 'email', 'phone', 'web']);
     expect(columns.find((c) => c.name === 'airport')!.domain).toEqual(['ATL', 'ORD', 'XNA']);
+  });
+
+  test('a domain leaves room for the new values its reference met, as many as a partition of its size brings now and then', () => {
+    // Flights sampled at 2,000 a day: a small airport (a flight a week) first met on days 8, 10 and 12 of 14.
+    const flights = (d: number): Table =>
+      tableOf(
+        [
+          stringColumn(
+            'origin',
+            Array.from({ length: 2_000 }, (_, i) => (i === 0 && d >= 8 && d % 2 === 0 ? `X${d}` : ['ATL', 'ORD', 'SFO'][i % 3]!)),
+          ),
+          stringColumn(
+            'carrier',
+            Array.from({ length: 2_000 }, (_, i) => ['AA', 'UA'][i % 2]!),
+          ),
+        ],
+        `2001-03-${String(d + 1).padStart(2, '0')}.csv`,
+      );
+    const domains = createPartitionDomains();
+    const inference = createSchemaInference();
+    for (let d = 0; d < 14; d++) {
+      domains.add(flights(d));
+      inference.add(flights(d));
+    }
+    // 3 of the later half's 14,000 rows held a value its first half lacked: 0.43 a day, so up to 4 (0.9999 Poisson).
+    expect(domains.arrivals().origin).toEqual({ share: 3 / 14_000, partitionRows: 2_000 });
+    const columns = inference.result().schema.columns;
+    expect(columns.find((c) => c.name === 'origin')).toMatchObject({ domain: ['ATL', 'ORD', 'SFO', 'X10', 'X12', 'X8'], maxUnseenShare: 0.002 });
+    // A domain met whole from the first day: the constraints' tolerance.
+    expect(columns.find((c) => c.name === 'carrier')).toMatchObject({ domain: ['AA', 'UA'], maxUnseenShare: 0.001 });
+    expect(unseenAllowance(undefined)).toBe(0.001);
+    expect(unseenAllowance({ share: 0, partitionRows: 17_000 })).toBe(0.001);
+    // A mean of 400 new rows a partition: the normal bound, 400 + 3.719 * 20, rounded up.
+    expect(unseenAllowance({ share: 0.004, partitionRows: 100_000 })).toBe(0.0048);
   });
 
   test('the same agents seen whole from the first day keep their domain', () => {

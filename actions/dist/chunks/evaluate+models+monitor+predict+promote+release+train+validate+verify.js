@@ -15614,6 +15614,13 @@ function quantile(column, q) {
   return QuantileSketch.fromJSON(m.sketch).quantile(q);
 }
 
+// src/validate/median.ts
+function median(values) {
+  const s = Array.from(values).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 // src/validate/schema.ts
 var ANOMALY_KINDS = [
   "empty_batch",
@@ -15728,6 +15735,29 @@ var MAX_TRACKED_VALUES = 5e3;
 function createPartitionDomains() {
   const perColumn = /* @__PURE__ */ new Map();
   const untracked = /* @__PURE__ */ new Set();
+  const arrivals = () => {
+    const out = {};
+    for (const [column, files] of perColumn) {
+      const partitions = [...files.values()];
+      if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
+      const half = partitions.length >> 1;
+      const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
+      let rows = 0;
+      let newcomers = 0;
+      const sizes = [];
+      for (const p of partitions.slice(half)) {
+        let size = 0;
+        for (const [value, n] of p) {
+          size += n;
+          if (!seen.has(value)) newcomers += n;
+        }
+        rows += size;
+        sizes.push(size);
+      }
+      if (rows > 0) out[column] = { share: newcomers / rows, partitionRows: median(sizes) };
+    }
+    return out;
+  };
   return {
     add(table) {
       for (const c of table.columns) {
@@ -15751,26 +15781,34 @@ function createPartitionDomains() {
         }
       }
     },
+    arrivals,
     growing() {
-      const out = [];
-      for (const [column, files] of perColumn) {
-        const partitions = [...files.values()];
-        if (partitions.length < MIN_DOMAIN_PARTITIONS) continue;
-        const half = partitions.length >> 1;
-        const seen = new Set(partitions.slice(0, half).flatMap((p) => [...p.keys()]));
-        let rows = 0;
-        let newcomers = 0;
-        for (const p of partitions.slice(half)) {
-          for (const [value, n] of p) {
-            rows += n;
-            if (!seen.has(value)) newcomers += n;
-          }
-        }
-        if (rows > 0 && newcomers / rows >= GROWING_DOMAIN_SHARE) out.push(column);
-      }
-      return out;
+      return Object.entries(arrivals()).filter(([, a]) => isGrowing(a)).map(([column]) => column);
     }
   };
+}
+function isGrowing(arrival) {
+  return arrival.share >= GROWING_DOMAIN_SHARE;
+}
+var UNSEEN_QUANTILE = 0.9999;
+var UNSEEN_Z = 3.719;
+function unseenAllowance(arrival) {
+  if (arrival === void 0 || arrival.partitionRows <= 0) return DEFAULT_CONSTRAINT_TOLERANCE;
+  const rows = poissonBound(arrival.share * arrival.partitionRows);
+  return Math.max(DEFAULT_CONSTRAINT_TOLERANCE, Math.ceil(rows / arrival.partitionRows * 1e4) / 1e4);
+}
+function poissonBound(mean) {
+  if (mean <= 0) return 0;
+  if (mean > 100) return Math.ceil(mean + UNSEEN_Z * Math.sqrt(mean));
+  let p = Math.exp(-mean);
+  let cumulative = p;
+  let k = 0;
+  while (cumulative < UNSEEN_QUANTILE) {
+    k++;
+    p *= mean / k;
+    cumulative += p;
+  }
+  return k;
 }
 var NULL_HEADROOM = 1.2;
 function createPartitionNullShares() {
@@ -15813,7 +15851,7 @@ function createSchemaInference(options = {}) {
         ...options,
         partitionNullShares: nullShares.result(),
         increasing: ranges.increasing(),
-        growingDomains: domains.growing()
+        domainArrivals: domains.arrivals()
       });
       return { schema, rows: pooled.rows };
     }
@@ -15831,9 +15869,11 @@ function inferSchema(statistics, options = {}) {
     const constraints = inferConstraints(c);
     if (constraints !== void 0 && increasing) delete constraints.band;
     if (constraints !== void 0) column.constraints = constraints;
-    const growing = options.growingDomains?.includes(c.name) === true;
+    const arrival = options.domainArrivals?.[c.name];
+    const growing = arrival !== void 0 && isGrowing(arrival);
     if (c.type === "string" && c.categorical !== void 0 && !c.categorical.distinctIsLowerBound && c.categorical.distinct <= maxDomain && !growing) {
       column.domain = Object.keys(c.categorical.frequencies).sort();
+      column.maxUnseenShare = unseenAllowance(arrival);
     }
     return column;
   });
@@ -17078,6 +17118,7 @@ export {
   percent,
   alternatives,
   describeLeg,
+  median,
   QuantileSketch,
   SAMPLE_LIMIT,
   createStatistics,

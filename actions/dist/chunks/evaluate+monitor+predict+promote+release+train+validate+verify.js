@@ -58,6 +58,7 @@ import {
   faultPoint,
   findColumn,
   formatOf,
+  isNull,
   isRemote,
   localCopy,
   locateRow,
@@ -191,7 +192,7 @@ var ColumnState = class {
   outsideBand = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
   valuesByFile = /* @__PURE__ */ new Map();
-  unseen = new Finding();
+  unseen = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   regex = new Finding();
   unique = new Finding();
   seen;
@@ -400,12 +401,16 @@ function reportColumn(s, rows, push) {
     );
   }
   reportConstraints(s, push);
-  if (s.unseen.count / s.present > (c.maxUnseenShare ?? 0)) {
+  if (s.unseen.count > 0) {
+    const allowed = c.maxUnseenShare ?? 0;
+    const judged = judgedShare(s, s.unseen, s.present - s.nulls.count);
+    const within = judged.share <= allowed;
     push(
       "unseen_category",
       c,
       s.unseen,
-      `${name}: ${percent(s.unseen.count / s.present)} of rows (${s.unseen.count}) hold values outside the domain, allowed ${percent(c.maxUnseenShare ?? 0)}: ${s.unseen.topValues()}. ${SCHEMA_TODO("they are valid values", "add them to the domain")}`
+      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare): ${s.unseen.topValues()}. ${within ? "Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)" : SCHEMA_TODO("they are valid values", "add them to the domain")}`,
+      within ? { severity: "warning", share: judged.share } : { share: judged.share }
     );
   }
   if (s.regex.count > 0)
@@ -430,24 +435,12 @@ function reportConstraints(s, push) {
   const report = (kind, f, what, why, field, relax) => {
     if (f.count === 0) return;
     const share = values === 0 ? 0 : f.count / values;
-    let worst = null;
-    for (const [file, count] of f.byFile ?? []) {
-      const n = s.valuesByFile.get(file) ?? 0;
-      if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
-    }
-    const partOfBatch = worst !== null && s.valuesByFile.size > 1 && worst.share > share;
+    const judged = judgedShare(s, f, values);
     const oneExtreme = field === "band" && Math.max(0, ...f.byFile?.values() ?? [f.count]) <= 1;
-    const withinShare = share <= tolerance && (worst === null || worst.share <= tolerance);
+    const withinShare = judged.share <= tolerance;
     const within = withinShare || oneExtreme;
     const todo = withinShare ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : oneExtreme ? "One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning: check the example row; two or more in a partition, above the tolerance, are an error" : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
-    const counted = partOfBatch ? `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}` : `${f.count} of ${values} values (${percent(share)})`;
-    push(
-      kind,
-      c,
-      f,
-      `column "${c.name}": ${counted} ${what}; ${why}. ${todo}`,
-      within ? { severity: "warning", share } : { share: partOfBatch ? worst.share : share }
-    );
+    push(kind, c, f, `column "${c.name}": ${judged.counted} ${what}; ${why}. ${todo}`, within ? { severity: "warning", share } : { share: judged.share });
   };
   const spread = (f) => f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`;
   report(
@@ -475,6 +468,24 @@ function reportConstraints(s, push) {
     "fractional values are now valid"
   );
 }
+function countValuesByFile(s, chunk, present) {
+  for (const source of chunk.sources) {
+    let values = 0;
+    for (let i = source.start; i < source.start + source.rows; i++) if (present(i)) values++;
+    s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + values);
+  }
+}
+function judgedShare(s, f, values) {
+  const share = values === 0 ? 0 : f.count / values;
+  let worst = null;
+  for (const [file, count] of f.byFile ?? []) {
+    const n = s.valuesByFile.get(file) ?? 0;
+    if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
+  }
+  if (worst !== null && s.valuesByFile.size > 1 && worst.share > share)
+    return { share: worst.share, counted: `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
+  return { share, counted: `${f.count} of ${values} values (${percent(share)})`, partOfBatch: false };
+}
 function checkColumn(s, chunk) {
   const n = chunk.rowCount;
   s.rows += n;
@@ -495,13 +506,7 @@ function checkColumn(s, chunk) {
   if (want === "number" || want === "timestamp") {
     const values = numericView(s, column, chunk, want);
     if (values === null) return;
-    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) {
-      for (const source of chunk.sources) {
-        let present = source.rows;
-        if (column.nulls !== null) for (let i = source.start; i < source.start + source.rows; i++) present -= column.nulls[i];
-        s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + present);
-      }
-    }
+    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) countValuesByFile(s, chunk, (i) => !isNull(column, i));
     for (let i = 0; i < n; i++) {
       if (isNullAt(i)) {
         s.nulls.hit(chunk, i);
@@ -551,6 +556,7 @@ function checkColumn(s, chunk) {
   }
   const { codes, dictionary: dictionary2 } = stringView(column);
   const inDomain = s.domain === null ? null : dictionary2.map((v) => s.domain.has(v));
+  if (inDomain !== null) countValuesByFile(s, chunk, (i) => codes[i] >= 0);
   const matches = s.pattern === null ? null : dictionary2.map((v) => s.pattern.test(v));
   for (let i = 0; i < n; i++) {
     const code = codes[i];
@@ -700,10 +706,10 @@ function rowHashes(chunk, skip = /* @__PURE__ */ new Set()) {
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const isNull = column.nulls !== null && column.nulls[i] === 1;
-        scratch[0] = isNull ? Number.NaN : column.values[i];
-        h1[i] = mixHash(h1[i], isNull ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
-        h2[i] = mixHash(h2[i], isNull ? 4277009102 : scratchWords[1] + scratchWords[0]);
+        const isNull2 = column.nulls !== null && column.nulls[i] === 1;
+        scratch[0] = isNull2 ? Number.NaN : column.values[i];
+        h1[i] = mixHash(h1[i], isNull2 ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
+        h2[i] = mixHash(h2[i], isNull2 ? 4277009102 : scratchWords[1] + scratchWords[0]);
       }
     }
   }

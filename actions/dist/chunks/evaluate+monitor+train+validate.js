@@ -51,6 +51,7 @@ import {
   dayNumber,
   labelTypeMismatch,
   listPartitions,
+  median,
   missingDays,
   nullFraction,
   parseSchema,
@@ -227,13 +228,6 @@ async function deriveColumns(table, config, production) {
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-
-// src/validate/median.ts
-function median(values) {
-  const s = Array.from(values).sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 // src/validate/alignment.ts
 var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
@@ -824,12 +818,19 @@ function exchangeGain(asDelivered, exchanged, higherIsBetter) {
   if (higherIsBetter) return exchanged - asDelivered;
   return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
 }
+var EXCHANGE_REFERENCE_DAYS = 3;
+function neededGain(rows) {
+  return Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, rows)));
+}
 function exchangeAnomaly(s, severity) {
-  const needed = Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, s.rows)));
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= needed)) return null;
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= neededGain(s.rows))) return null;
   if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const costly = s.before.filter((d) => -d.gain >= neededGain(d.rows));
+  if (costly.length * 2 <= s.before.length) return null;
   const [a, b] = s.columns;
   const f = (x) => x.toFixed(3);
+  const costs = costly.map((d) => -d.gain);
+  const cost = `${f(Math.min(...costs))}${costs.length > 1 ? ` to ${f(Math.max(...costs))}` : ""}`;
   return {
     kind: "columns_exchanged",
     severity,
@@ -837,7 +838,7 @@ function exchangeAnomaly(s, severity) {
     count: s.rows,
     share: 1,
     examples: [{ file: s.file, row: 1 }],
-    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on correct data exchanging them costs it. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
   };
 }
 
@@ -2867,7 +2868,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 43;
+var PROFILE_FORMAT = 44;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2941,7 +2942,7 @@ async function screenPartitions(input) {
     readNewest,
     config
   );
-  if (judgeable) anomalies.push(...await exchangeAnomalies(input, newest, readNewest, entries.get(newest.date), scored.days, cacheDir));
+  if (judgeable) anomalies.push(...await exchangeAnomalies(input, needed, newest, readNewest, entries, scored.days, cacheDir));
   if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
     anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
   const noData = new Set(acceptances.flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
@@ -3372,27 +3373,39 @@ async function scoreDay(predict, production, config, metric) {
     throw error;
   }
 }
-async function exchangeAnomalies(input, newest, readNewest, entry, scores, cacheDir) {
+async function exchangeAnomalies(input, needed, newest, readNewest, entries, scores, cacheDir) {
   const { production, config } = input;
   const asDelivered = scores.get(newest.date)?.value;
   const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
   if (production === null || asDelivered === void 0 || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
   const anomalies = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
-    const score = await cachedScore(
-      newest,
-      entry,
-      key,
-      metric,
-      cacheDir,
-      () => scoreDay(predictOnce(readNewest, production, [a, b]), production, config, metric)
-    );
+    const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
+    const score = await exchangedScore(newest, readNewest);
     if (score === null) continue;
+    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
+    const gains = [];
+    for (const p of reference) {
+      const exchanged = await exchangedScore(p, readOnce(p, config));
+      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date).value, exchanged.value, higherIsBetter), rows: exchanged.rows });
+    }
     const anomaly = exchangeAnomaly(
-      { file: newest.file, columns: [a, b], model: production.version, metric, higherIsBetter, asDelivered, exchanged: score.value, usual, rows: score.rows },
+      {
+        file: newest.file,
+        columns: [a, b],
+        model: production.version,
+        metric,
+        higherIsBetter,
+        asDelivered,
+        exchanged: score.value,
+        usual,
+        rows: score.rows,
+        before: gains
+      },
       severityOf("columns_exchanged", config.validation.severity)
     );
     if (anomaly !== null) anomalies.push(anomaly);

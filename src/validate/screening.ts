@@ -919,7 +919,7 @@ async function exchangeAnomalies(
       cachedScore(p, entries.get(p.date)!, key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
     const score = await exchangedScore(newest, readNewest);
     if (score === null) continue;
-    // Only a day that gains is compared with the days before: most days cost nothing more.
+    // Only a day that gains needs the days before: on most days exchanging costs the model, and nothing more is scored.
     if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
     const gains: Array<{ gain: number; rows: number }> = [];
     for (const p of reference) {

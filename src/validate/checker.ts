@@ -142,7 +142,7 @@ class ColumnState {
   present = 0;
   /** Files of the rows without the column: where to look. */
   readonly absentFrom = new Set<string>();
-  nulls = new Finding();
+  nulls = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   typeMismatch = new Finding();
   unparseable = new Finding();
   nonFinite = new Finding();
@@ -154,6 +154,8 @@ class ColumnState {
   outsideBand = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
   valuesByFile = new Map<string, number>();
+  /** Rows per file where the column is present: the share of nulls is of these. */
+  rowsByFile = new Map<string, number>();
   unseen = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   regex = new Finding();
   unique = new Finding();
@@ -196,6 +198,7 @@ class ColumnState {
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
     if (this.valuesByFile.size > 0) this.valuesByFile.clear();
+    if (this.rowsByFile.size > 0) this.rowsByFile.clear();
     this.seen?.clear();
     if (this.seenTypes.size > 0) this.seenTypes.clear();
   }
@@ -383,6 +386,21 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
   }
   if (s.nulls.count === s.present) {
     push('all_null', c, s.nulls, `${name} is null in every row`);
+  } else if (c.maxNullFraction === 0 && s.nulls.count > 0) {
+    // Never null in the reference: a hard constraint like the sign, so a few nulls within the tolerance (a join that missed a row) are a warning.
+    const judged = judgedShare(s, s.nulls, s.present, s.rowsByFile, 'rows');
+    const within = judged.share <= s.tolerance;
+    push(
+      'nulls_above_threshold',
+      c,
+      s.nulls,
+      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${
+        within
+          ? `That is within the tolerance of ${percent(s.tolerance)} of rows (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
+          : SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')
+      }`,
+      within ? { severity: 'warning', share: judged.share } : { share: judged.share },
+    );
   } else if (s.nulls.count / s.present > c.maxNullFraction) {
     push(
       'nulls_above_threshold',
@@ -514,19 +532,25 @@ function countValuesByFile(s: ColumnState, chunk: Table, present: (row: number) 
 
 /**
  * The share by which a finding is judged: of the column's `values` in the batch, or of one
- * partition's where that is larger (one bad day in a window of good ones is still a bad
- * day), with the words that count it.
+ * partition's (`perFile`: its non-null values unless given) where that is larger (one bad
+ * day in a window of good ones is still a bad day), with the words that count it.
  */
-function judgedShare(s: ColumnState, f: Finding, values: number): { share: number; counted: string; partOfBatch: boolean } {
+function judgedShare(
+  s: ColumnState,
+  f: Finding,
+  values: number,
+  perFile: ReadonlyMap<string, number> = s.valuesByFile,
+  noun = 'values',
+): { share: number; counted: string; partOfBatch: boolean } {
   const share = values === 0 ? 0 : f.count / values;
   let worst: { file: string; count: number; values: number; share: number } | null = null;
   for (const [file, count] of f.byFile ?? []) {
-    const n = s.valuesByFile.get(file) ?? 0;
+    const n = perFile.get(file) ?? 0;
     if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
   }
-  if (worst !== null && s.valuesByFile.size > 1 && worst.share > share)
-    return { share: worst.share, counted: `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
-  return { share, counted: `${f.count} of ${values} values (${percent(share)})`, partOfBatch: false };
+  if (worst !== null && perFile.size > 1 && worst.share > share)
+    return { share: worst.share, counted: `${worst.count} of ${worst.values} ${noun} (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
+  return { share, counted: `${f.count} of ${values} ${noun} (${percent(share)})`, partOfBatch: false };
 }
 
 /** Checks one column of one chunk against its schema. */
@@ -539,6 +563,7 @@ function checkColumn(s: ColumnState, chunk: Table): void {
     return;
   }
   s.present += n;
+  for (const source of chunk.sources) s.rowsByFile.set(source.file, (s.rowsByFile.get(source.file) ?? 0) + source.rows);
   const isNullAt = (i: number): boolean => column.nulls !== null && column.nulls[i] === 1;
   const want = s.schema.type;
 

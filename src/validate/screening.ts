@@ -64,7 +64,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 
 /** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 44;
+const PROFILE_FORMAT = 45;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row

@@ -137,6 +137,33 @@ describe('anomaly checker', () => {
     expect(check(replace(good(), numberColumn('age', [null, 3, 9, 4])))).toEqual([]);
   });
 
+  it('a column never null in the reference: nulls within the tolerance warn, more error, judged per partition', () => {
+    const never = { ...schema, columns: schema.columns.map((c) => (c.name === 'origin' ? { ...c, maxNullFraction: 0 } : c)) };
+    const day = (d: number, nulls: number): Table =>
+      tableOf(
+        [
+          stringColumn(
+            'origin',
+            Array.from({ length: 2_000 }, (_, i) => (i < nulls ? null : 'ATL')),
+          ),
+        ],
+        `data/batch/2001-03-${String(d + 1).padStart(2, '0')}.csv`,
+      );
+    // A join that missed two rows of 2,000 (0.1%): a warning that says why.
+    const few = only(check([day(0, 2)], {}, never), 'nulls_above_threshold');
+    expect(few).toMatchObject({ severity: 'warning', count: 2 });
+    expect(few.message).toMatch(
+      /^column "origin": 2 of 2000 rows \(0\.10%\) are null, where the schema allows none \(maxNullFraction 0\)\. That is within the tolerance/,
+    );
+    // 3 rows (0.15%) are past it.
+    expect(only(check([day(0, 3)], {}, never), 'nulls_above_threshold')).toMatchObject({ severity: 'error', count: 3 });
+    // 40 nulls on one day of 20 (2% of it, 0.1% of the window): an error naming the day.
+    const window = Array.from({ length: 20 }, (_, d) => day(d, d === 19 ? 40 : 0));
+    const bad = only(check(window, {}, never), 'nulls_above_threshold');
+    expect(bad).toMatchObject({ severity: 'error', count: 40, share: 0.02 });
+    expect(bad.message).toMatch(/^column "origin": 40 of 2000 rows \(2\.0%\) in data\/batch\/2001-03-20\.csv are null/);
+  });
+
   it('out_of_range: a negative age breaks the constraint (error); a value past the inferred range warns', () => {
     const anomalies = check(replace(good(), numberColumn('age', [-3, 130, 5, 6])));
     const ranges = anomalies.filter((a) => a.kind === 'out_of_range');

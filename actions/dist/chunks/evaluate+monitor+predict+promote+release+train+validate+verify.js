@@ -180,7 +180,7 @@ var ColumnState = class {
   present = 0;
   /** Files of the rows without the column: where to look. */
   absentFrom = /* @__PURE__ */ new Set();
-  nulls = new Finding();
+  nulls = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   typeMismatch = new Finding();
   unparseable = new Finding();
   nonFinite = new Finding();
@@ -192,6 +192,8 @@ var ColumnState = class {
   outsideBand = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
   valuesByFile = /* @__PURE__ */ new Map();
+  /** Rows per file where the column is present: the share of nulls is of these. */
+  rowsByFile = /* @__PURE__ */ new Map();
   unseen = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   regex = new Finding();
   unique = new Finding();
@@ -218,6 +220,7 @@ var ColumnState = class {
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
     if (this.valuesByFile.size > 0) this.valuesByFile.clear();
+    if (this.rowsByFile.size > 0) this.rowsByFile.clear();
     this.seen?.clear();
     if (this.seenTypes.size > 0) this.seenTypes.clear();
   }
@@ -367,6 +370,16 @@ function reportColumn(s, rows, push) {
   }
   if (s.nulls.count === s.present) {
     push("all_null", c, s.nulls, `${name} is null in every row`);
+  } else if (c.maxNullFraction === 0 && s.nulls.count > 0) {
+    const judged = judgedShare(s, s.nulls, s.present, s.rowsByFile, "rows");
+    const within = judged.share <= s.tolerance;
+    push(
+      "nulls_above_threshold",
+      c,
+      s.nulls,
+      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${within ? `That is within the tolerance of ${percent(s.tolerance)} of rows (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`,
+      within ? { severity: "warning", share: judged.share } : { share: judged.share }
+    );
   } else if (s.nulls.count / s.present > c.maxNullFraction) {
     push(
       "nulls_above_threshold",
@@ -475,16 +488,16 @@ function countValuesByFile(s, chunk, present) {
     s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + values);
   }
 }
-function judgedShare(s, f, values) {
+function judgedShare(s, f, values, perFile = s.valuesByFile, noun = "values") {
   const share = values === 0 ? 0 : f.count / values;
   let worst = null;
   for (const [file, count] of f.byFile ?? []) {
-    const n = s.valuesByFile.get(file) ?? 0;
+    const n = perFile.get(file) ?? 0;
     if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
   }
-  if (worst !== null && s.valuesByFile.size > 1 && worst.share > share)
-    return { share: worst.share, counted: `${worst.count} of ${worst.values} values (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
-  return { share, counted: `${f.count} of ${values} values (${percent(share)})`, partOfBatch: false };
+  if (worst !== null && perFile.size > 1 && worst.share > share)
+    return { share: worst.share, counted: `${worst.count} of ${worst.values} ${noun} (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
+  return { share, counted: `${f.count} of ${values} ${noun} (${percent(share)})`, partOfBatch: false };
 }
 function checkColumn(s, chunk) {
   const n = chunk.rowCount;
@@ -495,6 +508,7 @@ function checkColumn(s, chunk) {
     return;
   }
   s.present += n;
+  for (const source of chunk.sources) s.rowsByFile.set(source.file, (s.rowsByFile.get(source.file) ?? 0) + source.rows);
   const isNullAt = (i) => column.nulls !== null && column.nulls[i] === 1;
   const want = s.schema.type;
   let allNull = column.nulls !== null;

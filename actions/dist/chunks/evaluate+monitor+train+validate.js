@@ -2868,7 +2868,7 @@ var SHOW = /* @__PURE__ */ new Map([
 ]);
 
 // src/validate/screening.ts
-var PROFILE_FORMAT = 44;
+var PROFILE_FORMAT = 45;
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,

@@ -10,8 +10,9 @@
  * second value, hour of day) its rows hold, as 31-bit hashes of the unordered pair and the
  * hour with the pair's direction in the top bit, so the reverse of a combination is one bit
  * away. A partition is measured by the share of its rows whose combination no pooled day
- * had while its reverse was on most of them (`orientationMetrics`); that share sits near a
- * fixed low level on normal days (new schedules), and rises with every exchanged row.
+ * had while its reverse was on half the days a combination usually recurs on, or more
+ * (`orientationMetrics`); that share sits near a fixed low level on normal days (new
+ * schedules), and rises with every exchanged row.
  */
 import { hashText } from '../data/hash.js';
 import type { StringColumn, Table } from '../data/table.js';
@@ -25,8 +26,15 @@ const PAIR_COLUMNS = 6;
 const DECISIVE_ROWS = 10_000;
 /** Distinct combinations a pair keeps per partition at most (and values a column keeps); beyond, the pair is not measured. */
 const MAX_COMBINATIONS = 200_000;
-/** Share of the pooled days a reverse combination must have been on to count as the usual direction. */
+/**
+ * Share of the days a row's combination usually recurs on that its reverse must have been
+ * on to count as the usual direction. On full days of flights a flight's combination is
+ * on 47 of 56 days (the day-weighted median); where each day is a sample of 2,000 flights it
+ * is on 7, and the reverse of every combination is on fewer than half the pooled days.
+ */
 const USUAL_REVERSE = 0.5;
+/** Pooled days a reverse must have been on at the least: one day is a coincidence. */
+const MIN_USUAL_DAYS = 2;
 /** Days a pool needs before the share means anything. */
 const MIN_POOL_DAYS = 7;
 /** Context of a row without a time. */
@@ -207,8 +215,11 @@ class DayCounts {
   }
 }
 
-/** Per pair: the days of a pool that had it, and on how many of them each combination occurred. */
-export type OrientationPool = Map<string, { days: number; seen: DayCounts }>;
+/**
+ * Per pair: the days of a pool that had it, on how many of them each combination occurred,
+ * and on how many a reverse must have been to be the usual direction (`usualDays`).
+ */
+export type OrientationPool = Map<string, { days: number; seen: DayCounts; usualDays: number }>;
 
 /** The combinations of each pair over a pool of days, for `orientationMetrics`. */
 export function orientationPool(profiles: ReadonlyArray<{ orientations?: Record<string, OrientationProfile> }>): OrientationPool {
@@ -224,20 +235,39 @@ export function orientationPool(profiles: ReadonlyArray<{ orientations?: Record<
   for (const [name, lists] of byPair) {
     const seen = new DayCounts(lists.reduce((n, keys) => n + keys.length, 0));
     for (const keys of lists) for (const key of keys) seen.add(key);
-    pool.set(name, { days: lists.length, seen });
+    pool.set(name, { days: lists.length, seen, usualDays: Math.max(MIN_USUAL_DAYS, USUAL_REVERSE * recurrence(lists, seen)) });
   }
   return pool;
 }
 
 /**
+ * On how many of the pool's days a combination usually occurs: the median, over every
+ * day's combinations, of the days each was on (a daily flight counts on each of its days).
+ */
+function recurrence(lists: readonly Uint32Array[], seen: DayCounts): number {
+  const histogram = new Float64Array(lists.length + 1);
+  let total = 0;
+  for (const keys of lists) {
+    for (const key of keys) histogram[seen.get(key)]!++;
+    total += keys.length;
+  }
+  let below = 0;
+  for (let days = 1; days < histogram.length; days++) {
+    below += histogram[days]!;
+    if (below >= total / 2) return days;
+  }
+  return lists.length;
+}
+
+/**
  * For each pair of the pool: the share of the partition's rows whose combination (values
- * in their order, hour) no pooled day had while its reverse was on at least half of them
- * (`<a>+<b>.reversedShare`). With `leaveOut` the partition is one of the pooled days and is
+ * in their order, hour) no pooled day had while its reverse was on at least half the days
+ * a combination usually recurs on (`<a>+<b>.reversedShare`). With `leaveOut` the partition is one of the pooled days and is
  * subtracted, so history days are measured as the newest is.
  */
 export function orientationMetrics(own: Record<string, OrientationProfile> | undefined, pool: OrientationPool, leaveOut: boolean): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, { days: pooled, seen }] of pool) {
+  for (const [name, { days: pooled, seen, usualDays }] of pool) {
     const profile = own?.[name];
     if (profile === undefined || profile.rows === 0) continue;
     const days = pooled - (leaveOut ? 1 : 0);
@@ -256,7 +286,7 @@ export function orientationMetrics(own: Record<string, OrientationProfile> | und
     };
     let reversed = 0;
     for (let i = 0; i < keys.length; i++) {
-      if (isReversed(keys[i]!, seen, days, leaveOut ? has : null)) reversed += counts[i]!;
+      if (isReversed(keys[i]!, seen, usualDays, leaveOut ? has : null)) reversed += counts[i]!;
     }
     out[`${name}.reversedShare`] = reversed / profile.rows;
   }
@@ -265,13 +295,13 @@ export function orientationMetrics(own: Record<string, OrientationProfile> | und
 
 /**
  * Whether a combination is the wrong way round against a pool: no pooled day had it, while
- * its reverse was on at least half of them. `own` (leave-one-out) says which combinations
- * the measured partition itself, one of the pooled days, holds.
+ * its reverse was on at least `usualDays` of them. `own` (leave-one-out) says which
+ * combinations the measured partition itself, one of the pooled days, holds.
  */
-function isReversed(key: number, seen: DayCounts, days: number, own: ((key: number) => boolean) | null): boolean {
+function isReversed(key: number, seen: DayCounts, usualDays: number, own: ((key: number) => boolean) | null): boolean {
   if (seen.get(key) - (own === null ? 0 : 1) > 0) return false;
   const reverse = (key ^ DIRECTION) >>> 0;
-  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= USUAL_REVERSE * days;
+  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= usualDays;
 }
 
 /**
@@ -293,7 +323,7 @@ export function reversedRows(
   const keys = combinationKeys(a, b, hoursOf(table, time.column, time.zone));
   const rows: number[] = [];
   for (let i = 0; i < keys.length && rows.length < limit; i++) {
-    if (keys[i]! >= 0 && isReversed(keys[i]!, pooled.seen, pooled.days, null)) rows.push(i);
+    if (keys[i]! >= 0 && isReversed(keys[i]!, pooled.seen, pooled.usualDays, null)) rows.push(i);
   }
   return rows;
 }

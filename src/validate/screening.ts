@@ -453,9 +453,10 @@ async function verdictOf(
  * 20: earlier days' new values measured against the days before them; 21: a month's first
  * and last days by the months before; 22: ranges of the label's number gone, where a cut
  * explains them; 23: a model's score that kept under a third of its least skill; 24: the
- * top edge of the label's number; 25: values repeating the row above beyond the row two above).
+ * top edge of the label's number; 25: values repeating the row above beyond the row two above;
+ * 26: a reverse combination usual on half the days a combination usually recurs on).
  */
-const VERDICT_FORMAT = 25;
+const VERDICT_FORMAT = 26;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -139,6 +139,24 @@ describe('rows the wrong way round', () => {
     for (const day of history) expect(orientationMetrics(day.orientations, pool, true)['origin+destination.reversedShare']).toBe(0);
   });
 
+  test('days that sample the schedule: a combination recurs on a few days, and a day exchanged whole is still found', () => {
+    // Each day an eighth of the flights (each flight every eighth day): a combination is on 2 or 3 of 21 days, its reverse on
+    // fewer than half of them, so only half the days a combination usually recurs on can tell the usual direction.
+    const sampled = (i: number, exchanged = false): PartitionProfile => {
+      const rows = flights(i).filter((_, k) => (k + i) % 8 === 0);
+      if (exchanged) for (const r of rows) [r.origin, r.destination] = [r.destination, r.origin];
+      return profileOfRows(i, rows);
+    };
+    const days = Array.from({ length: 21 }, (_, i) => sampled(i));
+    const pool = orientationPool(days);
+    const measured = (p: PartitionProfile): number => orientationMetrics(p.orientations, pool, false)['origin+destination.reversedShare']!;
+    expect(measured(sampled(21))).toBe(0);
+    expect(measured(sampled(21, true))).toBeGreaterThan(0.9);
+    for (const day of days) expect(orientationMetrics(day.orientations, pool, true)['origin+destination.reversedShare']).toBe(0);
+    const finding = compareWithHistory(sampled(21, true), days, options).find((f) => f.metric === 'origin+destination.reversedShare');
+    expect(finding?.kind).toBe('partition_statistic');
+  });
+
   test('a pool of fewer than a week says nothing', () => {
     expect(orientationMetrics(history[10]!.orientations, orientationPool(history.slice(0, 5)), false)).toEqual({});
   });

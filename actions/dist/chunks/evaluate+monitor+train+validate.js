@@ -847,6 +847,7 @@ var PAIR_COLUMNS = 6;
 var DECISIVE_ROWS = 1e4;
 var MAX_COMBINATIONS = 2e5;
 var USUAL_REVERSE = 0.5;
+var MIN_USUAL_DAYS = 2;
 var MIN_POOL_DAYS = 7;
 var NO_HOUR = 24;
 var DIRECTION = 2147483648;
@@ -994,13 +995,27 @@ function orientationPool(profiles) {
   for (const [name, lists] of byPair) {
     const seen = new DayCounts(lists.reduce((n, keys) => n + keys.length, 0));
     for (const keys of lists) for (const key of keys) seen.add(key);
-    pool.set(name, { days: lists.length, seen });
+    pool.set(name, { days: lists.length, seen, usualDays: Math.max(MIN_USUAL_DAYS, USUAL_REVERSE * recurrence(lists, seen)) });
   }
   return pool;
 }
+function recurrence(lists, seen) {
+  const histogram = new Float64Array(lists.length + 1);
+  let total = 0;
+  for (const keys of lists) {
+    for (const key of keys) histogram[seen.get(key)]++;
+    total += keys.length;
+  }
+  let below = 0;
+  for (let days = 1; days < histogram.length; days++) {
+    below += histogram[days];
+    if (below >= total / 2) return days;
+  }
+  return lists.length;
+}
 function orientationMetrics(own, pool, leaveOut) {
   const out = {};
-  for (const [name, { days: pooled, seen }] of pool) {
+  for (const [name, { days: pooled, seen, usualDays }] of pool) {
     const profile = own?.[name];
     if (profile === void 0 || profile.rows === 0) continue;
     const days = pooled - (leaveOut ? 1 : 0);
@@ -1019,16 +1034,16 @@ function orientationMetrics(own, pool, leaveOut) {
     };
     let reversed = 0;
     for (let i = 0; i < keys.length; i++) {
-      if (isReversed(keys[i], seen, days, leaveOut ? has : null)) reversed += counts[i];
+      if (isReversed(keys[i], seen, usualDays, leaveOut ? has : null)) reversed += counts[i];
     }
     out[`${name}.reversedShare`] = reversed / profile.rows;
   }
   return out;
 }
-function isReversed(key, seen, days, own) {
+function isReversed(key, seen, usualDays, own) {
   if (seen.get(key) - (own === null ? 0 : 1) > 0) return false;
   const reverse = (key ^ DIRECTION) >>> 0;
-  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= USUAL_REVERSE * days;
+  return seen.get(reverse) - (own !== null && own(reverse) ? 1 : 0) >= usualDays;
 }
 function reversedRows(table, columns, history, time, limit) {
   const a = table.columns.find((c) => c.name === columns[0]);
@@ -1038,7 +1053,7 @@ function reversedRows(table, columns, history, time, limit) {
   const keys = combinationKeys(a, b, hoursOf(table, time.column, time.zone));
   const rows = [];
   for (let i = 0; i < keys.length && rows.length < limit; i++) {
-    if (keys[i] >= 0 && isReversed(keys[i], pooled.seen, pooled.days, null)) rows.push(i);
+    if (keys[i] >= 0 && isReversed(keys[i], pooled.seen, pooled.usualDays, null)) rows.push(i);
   }
   return rows;
 }
@@ -3079,7 +3094,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 25;
+var VERDICT_FORMAT = 26;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -230,7 +230,9 @@ describe('anomaly checker', () => {
     const window = Array.from({ length: 20 }, (_, d) => day(d, d === 19 ? 40 : 0));
     const bad = only(check(window, {}, allowance), 'unseen_category');
     expect(bad).toMatchObject({ severity: 'error', count: 40, share: 0.02 });
-    expect(bad.message).toMatch(/^column "origin": 40 of 2000 values \(2\.0%\) in data\/batch\/2001-03-20\.csv are outside the domain/);
+    expect(bad.message).toMatch(
+      /^column "origin": 40 of 2000 values \(2\.0%\) in data\/batch\/2001-03-20\.csv are outside the domain, allowed 0\.20% \(maxUnseenShare\); in all the batch's 40 such rows: MQT \(40\)\./,
+    );
   });
 
   it('regex_mismatch', () => {

@@ -422,7 +422,7 @@ function reportColumn(s, rows, push) {
       "unseen_category",
       c,
       s.unseen,
-      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare): ${s.unseen.topValues()}. ${within ? "Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)" : SCHEMA_TODO("they are valid values", "add them to the domain")}`,
+      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare)${judged.partOfBatch ? `; in all the batch's ${s.unseen.count} such rows` : ""}: ${s.unseen.topValues()}. ${within ? "Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)" : SCHEMA_TODO("they are valid values", "add them to the domain")}`,
       within ? { severity: "warning", share: judged.share } : { share: judged.share }
     );
   }

@@ -183,7 +183,8 @@ class ColumnState {
     this.integer = k?.integer === true;
     this.bandMin = k?.band?.min ?? -Infinity;
     this.bandMax = k?.band?.max ?? Infinity;
-    this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
+    // The tolerance is the one constraint of any column type (it also holds a column never null).
+    this.tolerance = schema.constraints?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
     this.domain = schema.domain === undefined ? null : domainSet(schema.domain);
     this.pattern = schema.regex === undefined ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? new Set() : null;

@@ -108,7 +108,11 @@ export interface ColumnConstraints {
   integer?: boolean;
   /** Tolerance band around the observed range: values outside it are not plausible. */
   band?: { min: number; max: number };
-  /** Share of a batch's non-null values that may break a constraint before it is an error (default 0.001). */
+  /**
+   * Share of a batch's non-null values that may break a constraint before it is an error
+   * (default 0.001); also the share of rows a column never null (`maxNullFraction` 0) may
+   * hold nulls in as a warning. The one constraint of any column type.
+   */
   tolerance?: number;
 }
 
@@ -487,9 +491,12 @@ const CONSTRAINT_FIELDS = ['nonNegative', 'integer', 'band', 'tolerance'];
 /** Checks the `constraints` of a column; `at` names them (`columns[2] ("distance").constraints`). */
 function checkConstraints(raw: unknown, at: string, type: unknown, fail: (what: string) => never): void {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${at} must be an object with some of the fields ${CONSTRAINT_FIELDS.join(', ')}`);
-  if (type !== 'number') fail(`${at}: constraints apply to number columns only (this column is ${String(type)})`);
   const k = raw as Record<string, unknown>;
   for (const key of Object.keys(k)) if (!CONSTRAINT_FIELDS.includes(key)) fail(`${at}: unknown field "${key}" (fields: ${CONSTRAINT_FIELDS.join(', ')})`);
+  // The tolerance also holds a column never null to its share; the rest are of numbers.
+  const numeric = Object.keys(k).filter((key) => key !== 'tolerance');
+  if (type !== 'number' && numeric.length > 0)
+    fail(`${at}: ${numeric.join(', ')} apply to number columns only (this column is ${String(type)}; tolerance applies to any)`);
   for (const key of ['nonNegative', 'integer']) if (k[key] !== undefined && typeof k[key] !== 'boolean') fail(`${at}.${key} must be true or false`);
   const tolerance = k.tolerance;
   if (tolerance !== undefined && (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 1)))

@@ -157,6 +157,9 @@ describe('anomaly checker', () => {
     );
     // 3 rows (0.15%) are past it.
     expect(only(check([day(0, 3)], {}, never), 'nulls_above_threshold')).toMatchObject({ severity: 'error', count: 3 });
+    // A key a person wants always present: constraints.tolerance 0 makes one null an error.
+    const strict = { ...never, columns: never.columns.map((c) => (c.name === 'origin' ? { ...c, constraints: { tolerance: 0 } } : c)) };
+    expect(only(check([day(0, 1)], {}, strict), 'nulls_above_threshold')).toMatchObject({ severity: 'error', count: 1 });
     // 40 nulls on one day of 20 (2% of it, 0.1% of the window): an error naming the day.
     const window = Array.from({ length: 20 }, (_, d) => day(d, d === 19 ? 40 : 0));
     const bad = only(check(window, {}, never), 'nulls_above_threshold');

@@ -425,11 +425,14 @@ describe('parseSchema: constraints', () => {
     );
   });
 
-  it('constraints belong to number columns', () => {
+  it('constraints belong to number columns, but for the tolerance', () => {
     expectUserError(
-      () => parseSchema('s.json', withConstraints({ nonNegative: true }, { name: 'origin', type: 'string', maxNullFraction: 0 })),
-      /^s\.json: columns\[0\] \("origin"\)\.constraints: constraints apply to number columns only \(this column is string\)$/,
+      () => parseSchema('s.json', withConstraints({ nonNegative: true, tolerance: 0 }, { name: 'origin', type: 'string', maxNullFraction: 0 })),
+      /^s\.json: columns\[0\] \("origin"\)\.constraints: nonNegative apply to number columns only \(this column is string; tolerance applies to any\)$/,
     );
+    // A key that must always be present: one null is an error.
+    const strict = parseSchema('s.json', withConstraints({ tolerance: 0 }, { name: 'origin', type: 'string', maxNullFraction: 0 }));
+    expect(strict.columns[0]!.constraints).toEqual({ tolerance: 0 });
   });
 
   it('accepts every field', () => {

@@ -15910,9 +15910,11 @@ var TYPES = ["number", "string", "timestamp", "boolean"];
 var CONSTRAINT_FIELDS = ["nonNegative", "integer", "band", "tolerance"];
 function checkConstraints(raw, at, type, fail) {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(`${at} must be an object with some of the fields ${CONSTRAINT_FIELDS.join(", ")}`);
-  if (type !== "number") fail(`${at}: constraints apply to number columns only (this column is ${String(type)})`);
   const k = raw;
   for (const key of Object.keys(k)) if (!CONSTRAINT_FIELDS.includes(key)) fail(`${at}: unknown field "${key}" (fields: ${CONSTRAINT_FIELDS.join(", ")})`);
+  const numeric = Object.keys(k).filter((key) => key !== "tolerance");
+  if (type !== "number" && numeric.length > 0)
+    fail(`${at}: ${numeric.join(", ")} apply to number columns only (this column is ${String(type)}; tolerance applies to any)`);
   for (const key of ["nonNegative", "integer"]) if (k[key] !== void 0 && typeof k[key] !== "boolean") fail(`${at}.${key} must be true or false`);
   const tolerance = k.tolerance;
   if (tolerance !== void 0 && (typeof tolerance !== "number" || !(tolerance >= 0 && tolerance <= 1)))

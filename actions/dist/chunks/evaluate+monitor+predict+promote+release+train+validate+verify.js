@@ -170,7 +170,7 @@ var ColumnState = class {
     this.integer = k?.integer === true;
     this.bandMin = k?.band?.min ?? -Infinity;
     this.bandMax = k?.band?.max ?? Infinity;
-    this.tolerance = k?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
+    this.tolerance = schema.constraints?.tolerance ?? DEFAULT_CONSTRAINT_TOLERANCE;
     this.domain = schema.domain === void 0 ? null : domainSet(schema.domain);
     this.pattern = schema.regex === void 0 ? null : new RegExp(`^(?:${schema.regex})$`);
     this.seen = schema.unique === true ? /* @__PURE__ */ new Set() : null;

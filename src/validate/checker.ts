@@ -6,7 +6,7 @@
  */
 import { parseTextAs } from '../data/infer.js';
 import { hashText, mixHash } from '../data/hash.js';
-import { type Column, findColumn, isNull, locateRow, stringColumnOf, type Table } from '../data/table.js';
+import { type Column, findColumn, locateRow, stringColumnOf, type Table } from '../data/table.js';
 import { type AnomalyKind, boundValue, type ColumnSchema, DEFAULT_CONSTRAINT_TOLERANCE, type DataSchema, DEFAULT_SEVERITY, type Severity } from './schema.js';
 import { MS_PER_DAY } from '../time.js';
 import { percent } from '../words.js';
@@ -152,9 +152,10 @@ class ColumnState {
   negative = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   nonInteger = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   outsideBand = Object.assign(new Finding(), { byFile: new Map<string, number>() });
-  /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
-  valuesByFile = new Map<string, number>();
-  /** Rows per file where the column is present: the share of nulls is of these. */
+  /**
+   * Rows per file where the column is present: a share of one partition (nulls of its rows,
+   * broken constraints of its values, `valuesIn`) is judged on that partition, not diluted by the window.
+   */
   rowsByFile = new Map<string, number>();
   unseen = Object.assign(new Finding(), { byFile: new Map<string, number>() });
   regex = new Finding();
@@ -190,6 +191,11 @@ class ColumnState {
     this.seen = schema.unique === true ? new Set() : null;
   }
 
+  /** The column's non-null values in `file`: its rows there less its nulls. */
+  valuesIn(file: string): number {
+    return (this.rowsByFile.get(file) ?? 0) - (this.nulls.byFile.get(file) ?? 0);
+  }
+
   /** Back to no rows seen. */
   reset(): void {
     this.rows = 0;
@@ -198,7 +204,6 @@ class ColumnState {
     for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
-    if (this.valuesByFile.size > 0) this.valuesByFile.clear();
     if (this.rowsByFile.size > 0) this.rowsByFile.clear();
     this.seen?.clear();
     if (this.seenTypes.size > 0) this.seenTypes.clear();
@@ -389,16 +394,14 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
     push('all_null', c, s.nulls, `${name} is null in every row`);
   } else if (c.maxNullFraction === 0 && s.nulls.count > 0) {
     // Never null in the reference: a hard constraint like the sign, so a few nulls within the tolerance (a join that missed a row) are a warning.
-    const judged = judgedShare(s, s.nulls, s.present, s.rowsByFile, 'rows');
+    const judged = judgedShare(s, s.nulls, s.present, 'rows');
     const within = judged.share <= s.tolerance;
     push(
       'nulls_above_threshold',
       c,
       s.nulls,
       `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${
-        within
-          ? `That is within the tolerance of ${percent(s.tolerance)} of rows (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
-          : SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')
+        within ? withinTolerance(s.tolerance, 'rows') : SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')
       }`,
       within ? { severity: 'warning', share: judged.share } : { share: judged.share },
     );
@@ -491,7 +494,7 @@ function reportConstraints(s: ColumnState, push: Push): void {
     const withinShare = judged.share <= tolerance;
     const within = withinShare || oneExtreme;
     const todo = withinShare
-      ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`
+      ? withinTolerance(tolerance, 'values')
       : oneExtreme
         ? "One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning: check the example row; two or more in a partition, above the tolerance, are an error"
         : `Fix the data, or if ${relax}, ${field === 'band' ? 'widen' : 'remove'} constraints.${field} (ct validate --update-schema proposes the change)`;
@@ -524,34 +527,24 @@ function reportConstraints(s: ColumnState, push: Push): void {
   );
 }
 
-/** Adds the chunk's non-null values (rows `present` says are) to each file's count (`valuesByFile`). */
-function countValuesByFile(s: ColumnState, chunk: Table, present: (row: number) => boolean): void {
-  for (const source of chunk.sources) {
-    let values = 0;
-    for (let i = source.start; i < source.start + source.rows; i++) if (present(i)) values++;
-    s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + values);
-  }
+/** What to do about a finding within its tolerance, a share of the column's `noun`. */
+function withinTolerance(tolerance: number, noun: 'values' | 'rows'): string {
+  return `That is within the tolerance of ${percent(tolerance)} of ${noun} (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`;
 }
 
 /**
- * The share by which a finding is judged: of the column's `values` in the batch, or of one
- * partition's (`perFile`: its non-null values unless given) where that is larger (one bad
- * day in a window of good ones is still a bad day), with the words that count it.
+ * The share by which a finding is judged: of the column's `values` in the batch (its rows
+ * with `noun` "rows"), or of one partition's where that is larger (one bad day in a window
+ * of good ones is still a bad day), with the words that count it.
  */
-function judgedShare(
-  s: ColumnState,
-  f: Finding,
-  values: number,
-  perFile: ReadonlyMap<string, number> = s.valuesByFile,
-  noun = 'values',
-): { share: number; counted: string; partOfBatch: boolean } {
+function judgedShare(s: ColumnState, f: Finding, values: number, noun: 'values' | 'rows' = 'values'): { share: number; counted: string; partOfBatch: boolean } {
   const share = values === 0 ? 0 : f.count / values;
   let worst: { file: string; count: number; values: number; share: number } | null = null;
   for (const [file, count] of f.byFile ?? []) {
-    const n = perFile.get(file) ?? 0;
+    const n = noun === 'rows' ? (s.rowsByFile.get(file) ?? 0) : s.valuesIn(file);
     if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
   }
-  if (worst !== null && perFile.size > 1 && worst.share > share)
+  if (worst !== null && s.rowsByFile.size > 1 && worst.share > share)
     return { share: worst.share, counted: `${worst.count} of ${worst.values} ${noun} (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
   return { share, counted: `${f.count} of ${values} ${noun} (${percent(share)})`, partOfBatch: false };
 }
@@ -581,7 +574,6 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   if (want === 'number' || want === 'timestamp') {
     const values = numericView(s, column, chunk, want);
     if (values === null) return;
-    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) countValuesByFile(s, chunk, (i) => !isNull(column, i));
     for (let i = 0; i < n; i++) {
       if (isNullAt(i)) {
         s.nulls.hit(chunk, i);
@@ -637,7 +629,6 @@ function checkColumn(s: ColumnState, chunk: Table): void {
   // Strings: numbers, timestamps and booleans read from text are accepted as their text.
   const { codes, dictionary } = stringView(column);
   const inDomain = s.domain === null ? null : dictionary.map((v) => s.domain!.has(v));
-  if (inDomain !== null) countValuesByFile(s, chunk, (i) => codes[i]! >= 0);
   const matches = s.pattern === null ? null : dictionary.map((v) => s.pattern!.test(v));
   for (let i = 0; i < n; i++) {
     const code = codes[i]!;

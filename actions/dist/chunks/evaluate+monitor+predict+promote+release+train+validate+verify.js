@@ -58,7 +58,6 @@ import {
   faultPoint,
   findColumn,
   formatOf,
-  isNull,
   isRemote,
   localCopy,
   locateRow,
@@ -190,9 +189,10 @@ var ColumnState = class {
   negative = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   nonInteger = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   outsideBand = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
-  /** Non-null values per file: a constraint broken by a share of one partition is judged on that partition, not diluted by the window. */
-  valuesByFile = /* @__PURE__ */ new Map();
-  /** Rows per file where the column is present: the share of nulls is of these. */
+  /**
+   * Rows per file where the column is present: a share of one partition (nulls of its rows,
+   * broken constraints of its values, `valuesIn`) is judged on that partition, not diluted by the window.
+   */
   rowsByFile = /* @__PURE__ */ new Map();
   unseen = Object.assign(new Finding(), { byFile: /* @__PURE__ */ new Map() });
   regex = new Finding();
@@ -211,6 +211,10 @@ var ColumnState = class {
   tolerance;
   domain;
   pattern;
+  /** The column's non-null values in `file`: its rows there less its nulls. */
+  valuesIn(file) {
+    return (this.rowsByFile.get(file) ?? 0) - (this.nulls.byFile.get(file) ?? 0);
+  }
   /** Back to no rows seen. */
   reset() {
     this.rows = 0;
@@ -219,7 +223,6 @@ var ColumnState = class {
     for (const f of [this.nulls, this.typeMismatch, this.unparseable, this.nonFinite, this.belowConstraint, this.aboveConstraint, this.outsideInferred])
       f.reset();
     for (const f of [this.negative, this.nonInteger, this.outsideBand, this.unseen, this.regex, this.unique]) f.reset();
-    if (this.valuesByFile.size > 0) this.valuesByFile.clear();
     if (this.rowsByFile.size > 0) this.rowsByFile.clear();
     this.seen?.clear();
     if (this.seenTypes.size > 0) this.seenTypes.clear();
@@ -371,13 +374,13 @@ function reportColumn(s, rows, push) {
   if (s.nulls.count === s.present) {
     push("all_null", c, s.nulls, `${name} is null in every row`);
   } else if (c.maxNullFraction === 0 && s.nulls.count > 0) {
-    const judged = judgedShare(s, s.nulls, s.present, s.rowsByFile, "rows");
+    const judged = judgedShare(s, s.nulls, s.present, "rows");
     const within = judged.share <= s.tolerance;
     push(
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${within ? `That is within the tolerance of ${percent(s.tolerance)} of rows (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`,
+      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${within ? withinTolerance(s.tolerance, "rows") : SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`,
       within ? { severity: "warning", share: judged.share } : { share: judged.share }
     );
   } else if (s.nulls.count / s.present > c.maxNullFraction) {
@@ -452,7 +455,7 @@ function reportConstraints(s, push) {
     const oneExtreme = field === "band" && Math.max(0, ...f.byFile?.values() ?? [f.count]) <= 1;
     const withinShare = judged.share <= tolerance;
     const within = withinShare || oneExtreme;
-    const todo = withinShare ? `That is within the tolerance of ${percent(tolerance)} of values (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error` : oneExtreme ? "One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning: check the example row; two or more in a partition, above the tolerance, are an error" : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
+    const todo = withinShare ? withinTolerance(tolerance, "values") : oneExtreme ? "One value beyond the band in a partition may be a heavy tail's next extreme, so only a warning: check the example row; two or more in a partition, above the tolerance, are an error" : `Fix the data, or if ${relax}, ${field === "band" ? "widen" : "remove"} constraints.${field} (ct validate --update-schema proposes the change)`;
     push(kind, c, f, `column "${c.name}": ${judged.counted} ${what}; ${why}. ${todo}`, within ? { severity: "warning", share } : { share: judged.share });
   };
   const spread = (f) => f.low === f.high ? String(f.low) : `${f.low} to ${f.high}`;
@@ -481,21 +484,17 @@ function reportConstraints(s, push) {
     "fractional values are now valid"
   );
 }
-function countValuesByFile(s, chunk, present) {
-  for (const source of chunk.sources) {
-    let values = 0;
-    for (let i = source.start; i < source.start + source.rows; i++) if (present(i)) values++;
-    s.valuesByFile.set(source.file, (s.valuesByFile.get(source.file) ?? 0) + values);
-  }
+function withinTolerance(tolerance, noun) {
+  return `That is within the tolerance of ${percent(tolerance)} of ${noun} (constraints.tolerance), so only a warning: check the example rows; above the tolerance it is an error`;
 }
-function judgedShare(s, f, values, perFile = s.valuesByFile, noun = "values") {
+function judgedShare(s, f, values, noun = "values") {
   const share = values === 0 ? 0 : f.count / values;
   let worst = null;
   for (const [file, count] of f.byFile ?? []) {
-    const n = perFile.get(file) ?? 0;
+    const n = noun === "rows" ? s.rowsByFile.get(file) ?? 0 : s.valuesIn(file);
     if (n > 0 && (worst === null || count / n > worst.share)) worst = { file, count, values: n, share: count / n };
   }
-  if (worst !== null && perFile.size > 1 && worst.share > share)
+  if (worst !== null && s.rowsByFile.size > 1 && worst.share > share)
     return { share: worst.share, counted: `${worst.count} of ${worst.values} ${noun} (${percent(worst.share)}) in ${worst.file}`, partOfBatch: true };
   return { share, counted: `${f.count} of ${values} ${noun} (${percent(share)})`, partOfBatch: false };
 }
@@ -520,7 +519,6 @@ function checkColumn(s, chunk) {
   if (want === "number" || want === "timestamp") {
     const values = numericView(s, column, chunk, want);
     if (values === null) return;
-    if (s.nonNegative || s.integer || Number.isFinite(s.bandMin) || Number.isFinite(s.bandMax)) countValuesByFile(s, chunk, (i) => !isNull(column, i));
     for (let i = 0; i < n; i++) {
       if (isNullAt(i)) {
         s.nulls.hit(chunk, i);
@@ -570,7 +568,6 @@ function checkColumn(s, chunk) {
   }
   const { codes, dictionary: dictionary2 } = stringView(column);
   const inDomain = s.domain === null ? null : dictionary2.map((v) => s.domain.has(v));
-  if (inDomain !== null) countValuesByFile(s, chunk, (i) => codes[i] >= 0);
   const matches = s.pattern === null ? null : dictionary2.map((v) => s.pattern.test(v));
   for (let i = 0; i < n; i++) {
     const code = codes[i];
@@ -720,10 +717,10 @@ function rowHashes(chunk, skip = /* @__PURE__ */ new Set()) {
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const isNull2 = column.nulls !== null && column.nulls[i] === 1;
-        scratch[0] = isNull2 ? Number.NaN : column.values[i];
-        h1[i] = mixHash(h1[i], isNull2 ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
-        h2[i] = mixHash(h2[i], isNull2 ? 4277009102 : scratchWords[1] + scratchWords[0]);
+        const isNull = column.nulls !== null && column.nulls[i] === 1;
+        scratch[0] = isNull ? Number.NaN : column.values[i];
+        h1[i] = mixHash(h1[i], isNull ? 3735928559 : scratchWords[0] ^ scratchWords[1]);
+        h2[i] = mixHash(h2[i], isNull ? 4277009102 : scratchWords[1] + scratchWords[0]);
       }
     }
   }

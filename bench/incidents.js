@@ -50,7 +50,8 @@
  *               --replay-update: both replays run `ct replay --update` (online updates);
  *               a target counts the steps that promoted a model trained on their incident day.
  * --quick: one test day, severities 0.1 and 1.0, false alarms on every 7th day, 3 overhead runs.
- * --days N: the first N test days; --kinds: only these incident kinds; --runs: overhead runs;
+ * --days N: the first N test days; --test-days a,b: these days instead (other weekdays; not with
+ * --merge); --kinds: only these incident kinds; --runs: overhead runs;
  * --only: run only these sections (targets only for those); --merge (with --only): keep the other
  * sections' figures from bench/results/incidents.json, each with its date (with --kinds, also the
  * other kinds' injections: results.incidents.keptKinds names them and when they were measured); --replay-to: end the replay earlier
@@ -808,7 +809,16 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const keep = process.argv.includes('--keep');
   const merge = process.argv.includes('--merge');
-  const testDays = TEST_DAYS.slice(0, quick ? 1 : intArgument('--days', TEST_DAYS.length));
+  const testDays = listArgument('--test-days') ?? TEST_DAYS.slice(0, quick ? 1 : intArgument('--days', TEST_DAYS.length));
+  const badDays = testDays.filter((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || d < '2001-01-29' || d > '2001-06-30');
+  if (badDays.length > 0) {
+    console.error(`--test-days: ${badDays.join(', ')} is not a day of flights-3m with four weeks before it (2001-01-29..2001-06-30)`);
+    process.exit(2);
+  }
+  if (merge && listArgument('--test-days') !== null) {
+    console.error('--test-days measures other days than the recorded ones: it cannot --merge into bench/results/incidents.json');
+    process.exit(2);
+  }
   const kinds = listArgument('--kinds') ?? KINDS;
   const unknown = kinds.filter((k) => !KINDS.includes(k));
   if (unknown.length > 0) {

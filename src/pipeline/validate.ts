@@ -26,6 +26,7 @@ import { type BatchChunk, validateChunks } from '../validate/batch.js';
 import { type Anomaly, anomalyText, type CheckerOptions } from '../validate/checker.js';
 import type { DriftOptions } from '../validate/drift.js';
 import { createSchemaInference, type DataSchema, parseSchema, severityOf, widenSchema } from '../validate/schema.js';
+import { foldNewValueWarnings } from '../validate/new-values.js';
 import { unreadFilesAnomaly } from '../validate/unread-files.js';
 import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
@@ -178,7 +179,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
   await production?.release();
 
   const driftBlocks = config.validation.drift.blocking && batch.drift?.datasetDrift === true;
-  const anomalies = [...screening.anomalies, ...batch.anomalies, ...(plan.partitioned ? unreadFiles(ctx) : [])].sort((a, b) =>
+  const anomalies = foldNewValueWarnings([...screening.anomalies, ...batch.anomalies, ...(plan.partitioned ? unreadFiles(ctx) : [])]).sort((a, b) =>
     a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
   );
   // Rows already read were fingerprinted as they were read; do not read the files again.

@@ -229,15 +229,15 @@ export interface DomainArrival {
 
 /**
  * Tracks, file by file (in the order files first appear: the partitions' dates), the rows
- * each string column's values hold, and tells how new values arrived (`arrivals`) and
- * whose domain grows (`growing`): values no partition of the reference's first half had
+ * each string column's values hold, and tells how new values arrived (`arrivals`); a
+ * domain grows (`isGrowing`) where values no partition of the reference's first half had
  * hold at least 0.5% of its second half's rows. Support agents join every week, products
  * launch, stores open: a domain inferred from the reference would make each newcomer an
  * error on every later day, so it gets none, and the history's share of values no earlier
  * day had watches it instead. A rare value first met late (one airport's few flights)
  * holds less, and the domain stays, with room for as many newcomers (`unseenAllowance`).
  */
-export function createPartitionDomains(): { add(table: Table): void; arrivals(): Record<string, DomainArrival>; growing(): string[] } {
+export function createPartitionDomains(): { add(table: Table): void; arrivals(): Record<string, DomainArrival> } {
   const perColumn = new Map<string, Map<string, Map<string, number>>>();
   // Columns a partition held too many values of (ids): they get no domain anyway, and are no longer counted.
   const untracked = new Set<string>();
@@ -288,15 +288,11 @@ export function createPartitionDomains(): { add(table: Table): void; arrivals():
       }
     },
     arrivals,
-    growing(): string[] {
-      return Object.entries(arrivals())
-        .filter(([, a]) => isGrowing(a))
-        .map(([column]) => column);
-    },
   };
 }
 
-function isGrowing(arrival: DomainArrival): boolean {
+/** Whether a column's values arrived at a rate that makes its domain a growing one (it gets none). */
+export function isGrowing(arrival: DomainArrival): boolean {
   return arrival.share >= GROWING_DOMAIN_SHARE;
 }
 

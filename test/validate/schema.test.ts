@@ -8,6 +8,7 @@ import {
   createSchemaInference,
   type DataSchema,
   inferSchema,
+  isGrowing,
   MIN_CONSTRAINT_VALUES,
   parseSchema,
   unseenAllowance,
@@ -229,7 +230,23 @@ describe('strings whose values keep arriving', () => {
           `d${d}.csv`,
         ),
       );
-    expect(domains.growing()).toEqual([]);
+    expect(domains.arrivals().agent).toEqual({ share: 0, partitionRows: 400 });
+    expect(isGrowing(domains.arrivals().agent!)).toBe(false);
+    // Agents joining every day: a quarter of the later days' rows are agents the first half never had.
+    const joining = createPartitionDomains();
+    for (let d = 0; d < 20; d++)
+      joining.add(
+        tableOf(
+          [
+            stringColumn(
+              'agent',
+              Array.from({ length: 400 }, (_, i) => `A${i % (100 + 10 * d)}`),
+            ),
+          ],
+          `d${d}.csv`,
+        ),
+      );
+    expect(isGrowing(joining.arrivals().agent!)).toBe(true);
     // An id of a row (5,001 distinct values in a partition and more) is no longer counted: it gets no domain anyway.
     const ids = createPartitionDomains();
     for (let d = 0; d < 6; d++)
@@ -244,11 +261,11 @@ describe('strings whose values keep arriving', () => {
           `d${d}.csv`,
         ),
       );
-    expect(ids.growing()).toEqual([]);
+    expect(ids.arrivals()).toEqual({});
     // Three partitions are too few to tell.
     const three = createPartitionDomains();
     for (const d of [0, 10, 19]) three.add(day(d));
-    expect(three.growing()).toEqual([]);
+    expect(three.arrivals()).toEqual({});
   });
 });
 

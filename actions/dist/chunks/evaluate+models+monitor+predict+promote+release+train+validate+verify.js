@@ -15781,10 +15781,7 @@ function createPartitionDomains() {
         }
       }
     },
-    arrivals,
-    growing() {
-      return Object.entries(arrivals()).filter(([, a]) => isGrowing(a)).map(([column]) => column);
-    }
+    arrivals
   };
 }
 function isGrowing(arrival) {

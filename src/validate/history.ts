@@ -18,13 +18,14 @@ import { EFFECT_ETA2, EFFECT_GROUPS, effectMetrics, effectPool, type GroupEffect
 import { type LabelGroupsProfile, labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool, type FrozenGroupsProfile } from './frozen-groups.js';
 import { keyMatchMetrics, ROW_MATCH_DAYS, ROW_SAMPLE_SIZE, rowMatchMetrics, type RowSample } from './row-matches.js';
-import { columnNames, joinColumns } from './metric-names.js';
+import { columnNames, columnOf, joinColumns } from './metric-names.js';
 import { QuantileSketch } from './sketch.js';
 import { cutRanges, rangeShares } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
 import { median } from './median.js';
+import { regularizedGammaP } from './hypothesis.js';
 import { monthFactor, type MonthFactor } from './month-days.js';
 import { type ColumnStatistics, type DatasetStatistics, nullFraction, quantile, trimmedMoments, valueCount } from './statistics.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, wallClock } from '../time.js';
@@ -531,6 +532,8 @@ export interface HistoryFinding {
   hoursMoved?: 1 | -1;
   /** A row count judged by the factor the same day of earlier months held its weekday's rows by (`low`, `high`: that range on this weekday). */
   month?: MonthFactor;
+  /** Far-out values beyond chance (`tailRise`): how many the day held, how many the earlier days' highest rate puts in it, and the Poisson chance of as many. */
+  tailRise?: { held: number; due: number; chance: number };
 }
 
 /**
@@ -622,7 +625,7 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.startsWith('model.')) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 0.005;
   const statistic = metric.slice(metric.lastIndexOf('.') + 1);
   if (statistic === 'mean' || statistic === 'levelShift' || /^q\d\d$/.test(statistic)) {
-    const column = metric.slice(0, metric.lastIndexOf('.'));
+    const column = columnOf(metric);
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x): x is number => Number.isFinite(x));
     if (stds.length > 0) {
       const std = median(stds);
@@ -662,6 +665,29 @@ const UNSEEN_CHANCE_ROWS = 0.5;
  */
 function chanceRows(metric: string, history: ReadonlyArray<{ metrics: Record<string, number> }>): number {
   return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;
+}
+
+/** How many times the most far-out values an earlier day held a day must hold before chance is asked. */
+const TAIL_RISE = 4;
+/** The chance of so many at the earlier days' highest rate below which a rise of far-out values is no chance. */
+const TAIL_CHANCE = 1e-9;
+
+/**
+ * Whether a partition holds far more values beyond its far-out fences (`lowTailShare`,
+ * `highTailShare`) than chance gives at the highest rate any earlier day had: at least
+ * `TAIL_RISE` times as many, and as many with a Poisson chance of at most `TAIL_CHANCE`.
+ * The robust z-score asks for 16 spreads of three rows, about fifty values; delays negated
+ * on a tenth of a quiet Saturday's rows put 43 beyond the low fence, where no day of the 56
+ * before had more than 3 (Poisson chance 2e-36). Counted against the highest day, not the
+ * usual one, a storm's longer delays (822 beyond the high fence where the most was 744)
+ * stay chance.
+ */
+function tailRise(value: number, earlier: readonly number[], values: number): HistoryFinding['tailRise'] | null {
+  const due = Math.max(UNSEEN_CHANCE_ROWS, Math.max(...earlier) * values);
+  const held = Math.round(value * values);
+  if (held < TAIL_RISE * due) return null;
+  const chance = regularizedGammaP(held, due);
+  return chance <= TAIL_CHANCE ? { held, due, chance } : null;
 }
 
 /** Shares of rows whose own values are defective: null, not finite, negative, zero, fractional, at midnight, a spike, repeated, far out. */
@@ -1144,12 +1170,15 @@ function judge(
     // What chance reaches on the day's labels; or, if higher, a third of the least skill an earlier day showed.
     const chanceReach = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === undefined ? undefined : Math.max(chanceReach!, chance + SKILL_KEPT * (low - chance));
+    // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
+    const rise = /TailShare$/.test(metric) ? tailRise(value, values, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
         ? value <= EDGE_FALL * low && low >= EDGE_HELD
         : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
-          beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
+          beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
+          rise !== null;
     if (!bad) continue;
     // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
     const month =
@@ -1161,10 +1190,7 @@ function judge(
         : null;
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
-    const column =
-      metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.')
-        ? null
-        : metric.slice(0, metric.lastIndexOf('.'));
+    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.') ? null : columnOf(metric);
     const kind =
       metric === 'rows'
         ? 'partition_rows'
@@ -1174,6 +1200,7 @@ function judge(
             ? 'label_rate'
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (rise !== null) finding.tailRise = rise;
     if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) {
       if (value <= chanceReach!) finding.chance = chanceReach!;
       else finding.skillLow = low;
@@ -1451,13 +1478,15 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
           ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
           : finding.chance !== undefined
             ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). `
-            : finding.skillLow !== undefined
-              ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
-              : isModelError(finding.metric) && finding.value > finding.expected
-                ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
-                : finding.metric === 'rows' && finding.value < finding.expected
-                  ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-                  : `(robust z ${finding.score.toFixed(1)}). `) +
+            : finding.tailRise !== undefined
+              ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). `
+              : finding.skillLow !== undefined
+                ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
+                : isModelError(finding.metric) && finding.value > finding.expected
+                  ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
+                  : finding.metric === 'rows' && finding.value < finding.expected
+                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+                    : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

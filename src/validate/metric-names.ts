@@ -39,3 +39,8 @@ export function columnNames(text: string): string[] {
   names.push(name);
   return names;
 }
+
+/** The column, or compound name, a metric is of: `delay.lowTailShare` gives `delay`. */
+export function columnOf(metric: string): string {
+  return metric.slice(0, metric.lastIndexOf('.'));
+}

@@ -547,6 +547,38 @@ describe('a heavy tail', () => {
   });
 });
 
+describe('values beyond the far-out fences', () => {
+  // Flights' days: 0 to 3 delays beyond the low fence on every day (early departures are short), 300 to 744 beyond the high one.
+  const fenced = (i: number, low: number, high: number): PartitionProfile => {
+    const p = day(i, { rows: 16_500 });
+    p.metrics['distance.lowTailShare'] = low / p.rows;
+    p.metrics['distance.highTailShare'] = high / p.rows;
+    return p;
+  };
+  const days = Array.from({ length: 56 }, (_, i) => fenced(i, [0, 1, 0, 3, 2, 0, 1][i % 7]!, 300 + ((i * 37) % 445)));
+  const found = (low: number, high: number): string[] => compareWithHistory(fenced(56, low, high), days, options).map((f) => f.metric);
+
+  test('signs flipped on some rows put dozens of values past a fence no day had more than 3 beyond: an outlier short of 16 spreads', () => {
+    // 43 values: robust z 14 (spreads of three rows), but a Poisson chance of 3e-34 at the rate of the earlier days' most.
+    const flipped = compareWithHistory(fenced(56, 43, 700), days, options).find((f) => f.metric === 'distance.lowTailShare');
+    expect(flipped).toBeDefined();
+    expect(flipped!.score).toBeLessThan(16);
+    expect(findingMessage(flipped!, 'data/x/2001-02-26.csv', dateOf(56), 'label')).toMatch(
+      /column "distance": share of extreme low values .* \(robust z 14\.\d; 43 values, where the highest rate of any earlier day puts 3\.0 in a day of this size: a chance of 3e-34\)/,
+    );
+    expect(found(12, 700)).toEqual([]);
+    expect(found(25, 700)).toEqual(['distance.lowTailShare']);
+  });
+
+  test("a storm's longer delays are a rise of the high tail's usual level, not beyond chance at its highest", () => {
+    expect(found(1, 822)).toEqual([]);
+    expect(found(1, 1_400)).toEqual([]);
+    // Under four times the earlier days' most, however unlikely at that rate; then both (robust z 15, short of 16).
+    expect(found(1, 2_900)).toEqual([]);
+    expect(found(1, 3_000)).toEqual(['distance.highTailShare']);
+  });
+});
+
 /** A day's weather, as its delays show it: the share of early arrivals, and of late ones in the long tail. */
 interface DelayWeather {
   early: number;

@@ -307,6 +307,7 @@ function benjaminiHochberg(pValues) {
 }
 
 export {
+  regularizedGammaP,
   normalSurvival,
   chiSquareSurvival,
   atomsFromSample,

@@ -22,6 +22,9 @@ import {
   utcHourOfDay
 } from "./evaluate+infra-child+monitor+predict+train+validate+verify.js";
 import {
+  regularizedGammaP
+} from "./bootstrap-worker+evaluate+monitor+predict+train+validate+verify.js";
+import {
   anomalyText,
   createAnomalyChecker,
   createInputRepeats,
@@ -424,6 +427,9 @@ function columnNames(text) {
   }
   names.push(name);
   return names;
+}
+function columnOf(metric) {
+  return metric.slice(0, metric.lastIndexOf("."));
 }
 
 // src/validate/dependencies.ts
@@ -2196,7 +2202,7 @@ function spreadFloor(metric, center, history, rows) {
   if (metric.startsWith("model.")) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 5e-3;
   const statistic = metric.slice(metric.lastIndexOf(".") + 1);
   if (statistic === "mean" || statistic === "levelShift" || /^q\d\d$/.test(statistic)) {
-    const column = metric.slice(0, metric.lastIndexOf("."));
+    const column = columnOf(metric);
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x) => Number.isFinite(x));
     if (stds.length > 0) {
       const std = median(stds);
@@ -2219,6 +2225,15 @@ var CHANCE_ROWS = 3;
 var UNSEEN_CHANCE_ROWS = 0.5;
 function chanceRows(metric, history) {
   return VALUE_DEFECT.test(metric) && history.every((h) => h.metrics[metric] === 0) ? UNSEEN_CHANCE_ROWS : CHANCE_ROWS;
+}
+var TAIL_RISE = 4;
+var TAIL_CHANCE = 1e-9;
+function tailRise(value, earlier, values) {
+  const due = Math.max(UNSEEN_CHANCE_ROWS, Math.max(...earlier) * values);
+  const held = Math.round(value * values);
+  if (held < TAIL_RISE * due) return null;
+  const chance = regularizedGammaP(held, due);
+  return chance <= TAIL_CHANCE ? { held, due, chance } : null;
 }
 var VALUE_DEFECT = /(nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|midnightShare|spikeShare|duplicates\.share|duplicates\.inputShare|TailShare)$/;
 var STUCK_QUANTILE_STEP = 0.25;
@@ -2509,7 +2524,8 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chance = CHANCE[metric];
     const chanceReach = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail });
+    const rise = /TailShare$/.test(metric) ? tailRise(value, values, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2517,9 +2533,10 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     ) : null;
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
-    const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : metric.slice(0, metric.lastIndexOf("."));
+    const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : columnOf(metric);
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    if (rise !== null) finding.tailRise = rise;
     if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) {
       if (value <= chanceReach) finding.chance = chanceReach;
       else finding.skillLow = low;
@@ -2679,7 +2696,7 @@ function monthText(m, range) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts
@@ -3118,7 +3135,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 26;
+var VERDICT_FORMAT = 27;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

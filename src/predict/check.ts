@@ -15,6 +15,7 @@ import { createInputDomainChecker, imputedSummary } from '../features/domain.js'
 import type { ImputedCounts, Preprocessing } from '../features/preprocessing.js';
 import { validateChunks } from '../validate/batch.js';
 import { type Anomaly, inFiles } from '../validate/checker.js';
+import { foldNewValueWarnings } from '../validate/new-values.js';
 import { type AnomalyKind, type DataSchema, parseSchema } from '../validate/schema.js';
 
 /** Anomaly kinds that only say a column is absent or empty: accepted for the label when predicting. */
@@ -142,7 +143,11 @@ export async function checkBatch(files: readonly string[], options: BatchCheckOp
     if (a.column !== null && options.labels.includes(a.column) && a.severity === 'warning' && LABEL_ABSENCE.includes(a.kind))
       a.message += ' (the label: not needed to predict)';
   }
-  return { rows: batch.rows, anomalies: modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows), imputed: domain.imputed() };
+  return {
+    rows: batch.rows,
+    anomalies: modelColumnAnomalies(foldNewValueWarnings([...batch.anomalies, ...domain.result()]), missingNeeded, batch.rows),
+    imputed: domain.imputed(),
+  };
 }
 
 /** One line per feature the encoder imputes in some rows (`imputedSummary`), in preprocessing order. */

@@ -632,6 +632,30 @@ async function validateChunks(chunks, input) {
   return { rows: checker.rows, anomalies, current: currentStats, drift, all: all?.result() ?? null };
 }
 
+// src/validate/new-values.ts
+function foldNewValueWarnings(anomalies) {
+  const unseen = /* @__PURE__ */ new Map();
+  for (const a of anomalies) if (a.kind === "unseen_category" && a.severity === "warning" && a.column !== null) unseen.set(a.column, a);
+  const folded = /* @__PURE__ */ new Set();
+  const model = /* @__PURE__ */ new Set();
+  for (const a of anomalies) {
+    if (a.kind !== "input_out_of_vocabulary" || a.severity !== "warning" || a.column === null) continue;
+    const domain = unseen.get(a.column);
+    if (domain === void 0 || !sameRows(domain, a)) continue;
+    folded.add(a);
+    model.add(a.column);
+  }
+  return anomalies.filter((a) => !folded.has(a)).map(
+    (a) => a.kind === "unseen_category" && a.column !== null && model.has(a.column) && unseen.get(a.column) === a ? {
+      ...a,
+      message: `${a.message}. The production model has not seen them either: it scores them as an unknown ${a.column} until a retrain takes them into its vocabulary`
+    } : a
+  );
+}
+function sameRows(a, b) {
+  return a.count === b.count && a.examples.length === b.examples.length && a.examples.every((e, i) => e.file === b.examples[i].file && e.row === b.examples[i].row && e.value === b.examples[i].value);
+}
+
 // src/predict/check.ts
 import { existsSync } from "node:fs";
 var LABEL_ABSENCE = ["missing_column", "all_null", "nulls_above_threshold"];
@@ -707,7 +731,11 @@ async function checkBatch(files, options) {
     if (a.column !== null && options.labels.includes(a.column) && a.severity === "warning" && LABEL_ABSENCE.includes(a.kind))
       a.message += " (the label: not needed to predict)";
   }
-  return { rows: batch.rows, anomalies: modelColumnAnomalies([...batch.anomalies, ...domain.result()], missingNeeded, batch.rows), imputed: domain.imputed() };
+  return {
+    rows: batch.rows,
+    anomalies: modelColumnAnomalies(foldNewValueWarnings([...batch.anomalies, ...domain.result()]), missingNeeded, batch.rows),
+    imputed: domain.imputed()
+  };
 }
 function imputedLines(preprocessing, imputed, rows) {
   const lines = [];
@@ -748,6 +776,7 @@ export {
   imputedSummary,
   readChunksOf,
   validateChunks,
+  foldNewValueWarnings,
   labelOptional,
   readPredictionSchema,
   checkBatch,

@@ -1,6 +1,7 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
   createInputDomainChecker,
+  foldNewValueWarnings,
   labelOptional,
   readChunksOf,
   unreadFilesAnomaly,
@@ -207,30 +208,6 @@ function lineDiff(before, after, context = 3) {
     out.push(`${op.mark}${op.line}`);
   });
   return out.join("\n");
-}
-
-// src/validate/new-values.ts
-function foldNewValueWarnings(anomalies) {
-  const unseen = /* @__PURE__ */ new Map();
-  for (const a of anomalies) if (a.kind === "unseen_category" && a.severity === "warning" && a.column !== null) unseen.set(a.column, a);
-  const folded = /* @__PURE__ */ new Set();
-  const model = /* @__PURE__ */ new Set();
-  for (const a of anomalies) {
-    if (a.kind !== "input_out_of_vocabulary" || a.severity !== "warning" || a.column === null) continue;
-    const domain = unseen.get(a.column);
-    if (domain === void 0 || !sameRows(domain, a)) continue;
-    folded.add(a);
-    model.add(a.column);
-  }
-  return anomalies.filter((a) => !folded.has(a)).map(
-    (a) => a.kind === "unseen_category" && a.column !== null && model.has(a.column) && unseen.get(a.column) === a ? {
-      ...a,
-      message: `${a.message}. The production model has not seen them either: it scores them as an unknown ${a.column} until a retrain takes them into its vocabulary`
-    } : a
-  );
-}
-function sameRows(a, b) {
-  return a.count === b.count && a.examples.length === b.examples.length && a.examples.every((e, i) => e.file === b.examples[i].file && e.row === b.examples[i].row && e.value === b.examples[i].value);
 }
 
 // src/validate/drift-columns.ts

@@ -29,7 +29,7 @@ export function foldNewValueWarnings(anomalies: readonly Anomaly[]): Anomaly[] {
       a.kind === 'unseen_category' && a.column !== null && model.has(a.column) && unseen.get(a.column) === a
         ? {
             ...a,
-            message: `${a.message}. The production model has not seen them either: it scores them as an unknown ${a.column} until a retrain takes them into its vocabulary`,
+            message: `${a.message}. The model has not seen them either: it scores them as an unknown ${a.column} until a retrain takes them into its vocabulary`,
           }
         : a,
     );

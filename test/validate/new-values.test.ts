@@ -15,7 +15,7 @@ describe('foldNewValueWarnings', () => {
     const folded = foldNewValueWarnings([domain, vocabulary, other]);
     expect(folded.map((a) => a.kind)).toEqual(['unseen_category', 'duplicate_rows']);
     expect(folded[0]!.message).toBe(
-      'unseen_category of origin. The production model has not seen them either: it scores them as an unknown origin until a retrain takes them into its vocabulary',
+      'unseen_category of origin. The model has not seen them either: it scores them as an unknown origin until a retrain takes them into its vocabulary',
     );
     expect(folded[0]!.examples).toEqual(domain.examples);
   });

@@ -675,15 +675,16 @@ const TAIL_CHANCE = 1e-9;
 /**
  * Whether a partition holds far more values beyond its far-out fences (`lowTailShare`,
  * `highTailShare`) than chance gives at the highest rate any earlier day had: at least
- * `TAIL_RISE` times as many, and as many with a Poisson chance of at most `TAIL_CHANCE`.
- * The robust z-score asks for 16 spreads of three rows, about fifty values; delays negated
+ * `TAIL_RISE` times as many, and as many with a Poisson chance of at most `TAIL_CHANCE`
+ * (`value`, `highest`: the day's share and the earlier days' highest; `values`: the day's
+ * non-null values). The robust z-score asks for 16 spreads of three rows, about fifty values; delays negated
  * on a tenth of a quiet Saturday's rows put 43 beyond the low fence, where no day of the 56
  * before had more than 3 (Poisson chance 2e-36). Counted against the highest day, not the
  * usual one, a storm's longer delays (822 beyond the high fence where the most was 744)
  * stay chance.
  */
-function tailRise(value: number, earlier: readonly number[], values: number): HistoryFinding['tailRise'] | null {
-  const due = Math.max(UNSEEN_CHANCE_ROWS, Math.max(...earlier) * values);
+function tailRise(value: number, highest: number, values: number): HistoryFinding['tailRise'] | null {
+  const due = Math.max(UNSEEN_CHANCE_ROWS, highest * values);
   const held = Math.round(value * values);
   if (held < TAIL_RISE * due) return null;
   const chance = regularizedGammaP(held, due);
@@ -1171,7 +1172,7 @@ function judge(
     const chanceReach = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === undefined ? undefined : Math.max(chanceReach!, chance + SKILL_KEPT * (low - chance));
     // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
-    const rise = /TailShare$/.test(metric) ? tailRise(value, values, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
+    const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')

@@ -7,6 +7,7 @@ import {
   createPartitionRanges,
   createSchemaInference,
   type DataSchema,
+  type DomainArrival,
   inferSchema,
   isGrowing,
   MIN_CONSTRAINT_VALUES,
@@ -216,52 +217,32 @@ describe('strings whose values keep arriving', () => {
     expect(unseenAllowance({ share: 0.004, partitionRows: 100_000 })).toBe(0.0048);
   });
 
-  test('the same agents seen whole from the first day keep their domain', () => {
+  /** How the values of `column` arrived over `days` partitions of `rows` values each, the i-th of day d `value(d, i)`. */
+  const arrivalsOver = (column: string, days: number, rows: number, value: (d: number, i: number) => string): Record<string, DomainArrival> => {
     const domains = createPartitionDomains();
-    for (let d = 0; d < 20; d++)
+    for (let d = 0; d < days; d++)
       domains.add(
         tableOf(
           [
             stringColumn(
-              'agent',
-              Array.from({ length: 400 }, (_, i) => `A${(i * 7 + d) % 150}`),
+              column,
+              Array.from({ length: rows }, (_, i) => value(d, i)),
             ),
           ],
           `d${d}.csv`,
         ),
       );
-    expect(domains.arrivals().agent).toEqual({ share: 0, partitionRows: 400 });
-    expect(isGrowing(domains.arrivals().agent!)).toBe(false);
+    return domains.arrivals();
+  };
+
+  test('the same agents seen whole from the first day keep their domain', () => {
+    const agents = arrivalsOver('agent', 20, 400, (d, i) => `A${(i * 7 + d) % 150}`);
+    expect(agents.agent).toEqual({ share: 0, partitionRows: 400 });
+    expect(isGrowing(agents.agent!)).toBe(false);
     // Agents joining every day: a quarter of the later days' rows are agents the first half never had.
-    const joining = createPartitionDomains();
-    for (let d = 0; d < 20; d++)
-      joining.add(
-        tableOf(
-          [
-            stringColumn(
-              'agent',
-              Array.from({ length: 400 }, (_, i) => `A${i % (100 + 10 * d)}`),
-            ),
-          ],
-          `d${d}.csv`,
-        ),
-      );
-    expect(isGrowing(joining.arrivals().agent!)).toBe(true);
+    expect(isGrowing(arrivalsOver('agent', 20, 400, (d, i) => `A${i % (100 + 10 * d)}`).agent!)).toBe(true);
     // An id of a row (5,001 distinct values in a partition and more) is no longer counted: it gets no domain anyway.
-    const ids = createPartitionDomains();
-    for (let d = 0; d < 6; d++)
-      ids.add(
-        tableOf(
-          [
-            stringColumn(
-              'ticket_id',
-              Array.from({ length: 5_001 }, (_, i) => `T${d}-${i}`),
-            ),
-          ],
-          `d${d}.csv`,
-        ),
-      );
-    expect(ids.arrivals()).toEqual({});
+    expect(arrivalsOver('ticket_id', 6, 5_001, (d, i) => `T${d}-${i}`)).toEqual({});
     // Three partitions are too few to tell.
     const three = createPartitionDomains();
     for (const d of [0, 10, 19]) three.add(day(d));

@@ -2205,8 +2205,8 @@ function chanceRows(metric, history) {
 }
 var TAIL_RISE = 4;
 var TAIL_CHANCE = 1e-9;
-function tailRise(value, earlier, values) {
-  const due = Math.max(UNSEEN_CHANCE_ROWS, Math.max(...earlier) * values);
+function tailRise(value, highest, values) {
+  const due = Math.max(UNSEEN_CHANCE_ROWS, highest * values);
   const held = Math.round(value * values);
   if (held < TAIL_RISE * due) return null;
   const chance = regularizedGammaP(held, due);
@@ -2501,7 +2501,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chance = CHANCE[metric];
     const chanceReach = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
-    const rise = /TailShare$/.test(metric) ? tailRise(value, values, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
+    const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(

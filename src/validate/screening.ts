@@ -43,20 +43,9 @@ import { createRowSample } from './row-matches.js';
 import { showFindingRows } from './finding-rows.js';
 import { clockColumns } from './clock-change.js';
 import { EXCHANGE_REFERENCE_DAYS, exchangeablePairs, exchangeAnomaly, exchangeColumns, exchangeGain } from './exchange.js';
-import {
-  compareWithHistory,
-  createRelations,
-  describeStatistic,
-  findingMessage,
-  type HistoryFinding,
-  type HistoryOptions,
-  mergeSketch,
-  MODEL_HISTORY_DAYS,
-  type PartitionProfile,
-  profileOf,
-  TIMED_SKETCH_SIZE,
-  WEEKDAYS,
-} from './history.js';
+import { compareWithHistory, type HistoryFinding, type HistoryOptions, MODEL_HISTORY_DAYS } from './history.js';
+import { describeStatistic, findingMessage, WEEKDAYS } from './history-words.js';
+import { createRelations, mergeSketch, type PartitionProfile, profileOf, TIMED_SKETCH_SIZE } from './profile.js';
 import { asSchemaTypes, type DataSchema, severityOf } from './schema.js';
 import { createStatistics } from './statistics.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';

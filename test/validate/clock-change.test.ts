@@ -3,7 +3,9 @@
  * an ordinary day, and the same hour gone on any other day is still an incident.
  */
 import { changedHours, clockColumns } from '../../src/validate/clock-change.js';
-import { compareWithHistory, findingMessage, type HistoryFinding, type PartitionProfile } from '../../src/validate/history.js';
+import { compareWithHistory, type HistoryFinding } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { type PartitionProfile } from '../../src/validate/profile.js';
 import { clockChanges } from '../../src/time.js';
 import type { FeatureConfig } from '../../src/config/types.js';
 import { dateOf, day, history, options } from './history-days.js';

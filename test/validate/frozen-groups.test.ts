@@ -10,7 +10,8 @@ import {
   type FrozenGroupsProfile,
   stuckGroups,
 } from '../../src/validate/frozen-groups.js';
-import { compareWithHistory, findingMessage } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, day, history, options } from './history-days.js';
 

@@ -4,7 +4,8 @@
  * taken for one.
  */
 import { effectMetrics, effectPool, type GroupEffects } from '../../src/validate/group-effects.js';
-import { compareWithHistory, createRelations, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { createRelations, type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, options } from './history-days.js';

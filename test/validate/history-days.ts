@@ -2,7 +2,8 @@
  * Partition profiles made by hand, like the flights' days: for the partition history's rules
  * (history.test.ts) and for the anomaly kinds they find (checker.test.ts).
  */
-import { type HistoryOptions, type PartitionProfile, profileOf, weekdayOf } from '../../src/validate/history.js';
+import { type HistoryOptions, weekdayOf } from '../../src/validate/history.js';
+import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 

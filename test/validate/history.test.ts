@@ -3,24 +3,18 @@
  * stops finding its outlier, or starts flagging an ordinary day.
  */
 import { createDependencies } from '../../src/validate/dependencies.js';
+import { BROKEN_SIGNAL, compareWithHistory, type HistoryFinding, type HistoryOptions, mixChanges, weekdayOf } from '../../src/validate/history.js';
+import { describeMetric, findingMessage } from '../../src/validate/history-words.js';
 import {
-  BROKEN_SIGNAL,
-  compareWithHistory,
-  describeMetric,
   createRelations,
-  findingMessage,
   HELD_SIGNAL,
-  type HistoryFinding,
-  type HistoryOptions,
   mergeSketch,
-  mixChanges,
   type PartitionProfile,
   profileOf,
   SKETCH_SIZE,
   sketchSimilarity,
   TIMED_SKETCH_SIZE,
-  weekdayOf,
-} from '../../src/validate/history.js';
+} from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { aucChance, scoreNoise } from '../../src/validate/screening.js';
 import type { Column } from '../../src/data/table.js';

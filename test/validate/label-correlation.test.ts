@@ -3,7 +3,9 @@
  * judged against the history, stops a day where a value was filled in from the label, and
  * leaves alone the days where the relation wandered as far as chance takes it.
  */
-import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { correlationNoise, createLabelCorrelations } from '../../src/validate/label-correlation.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, tableOf } from '../helpers.js';

@@ -5,7 +5,9 @@
  * path on real days runs in the incidents benchmark (label_lost_airport, label_lost_evening).
  */
 import { absentLabels, createLabelGroups, labelGroupMetrics, labelGroupPool } from '../../src/validate/label-groups.js';
-import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import type { Table } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { columnNames, joinColumns } from '../../src/validate/metric-names.js';
-import { describeMetric, describeStatistic } from '../../src/validate/history.js';
+import { describeMetric, describeStatistic } from '../../src/validate/history-words.js';
 
 describe('names of metrics that join columns', () => {
   test('plain names join as people read them', () => {

@@ -3,7 +3,9 @@
  * rounded, while every value stays valid.
  */
 import { describe, expect, test } from '@jest/globals';
-import { compareWithHistory, findingMessage, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { profileOf } from '../../src/validate/profile.js';
 import { createNumericShape, spikeIn } from '../../src/validate/numeric-shape.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, tableOf } from '../helpers.js';

@@ -5,7 +5,9 @@
  * (origin_destination_swapped).
  */
 import { createOrientations, orientationMetrics, orientationPool, reversedRows } from '../../src/validate/orientation.js';
-import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { dateOf, options } from './history-days.js';

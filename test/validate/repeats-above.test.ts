@@ -4,7 +4,9 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { Table } from '../../src/data/table.js';
-import { compareWithHistory, findingMessage, type PartitionProfile, profileOf } from '../../src/validate/history.js';
+import { compareWithHistory } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
+import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
 import { createRepeatsAbove } from '../../src/validate/repeats-above.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
 import { mulberry32 } from '../../src/train/random.js';

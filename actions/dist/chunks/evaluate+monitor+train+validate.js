@@ -1905,7 +1905,7 @@ function monthFactor(date, earlier) {
   return { position, factor: median(ratios), low, high, months: ratios.length };
 }
 
-// src/validate/history.ts
+// src/validate/profile.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
 function createRelations(codes = /* @__PURE__ */ new Set()) {
@@ -1986,21 +1986,7 @@ function relationSignal(eta2, groups, rows) {
   const f = eta2 / (groups - 1) / (Math.max(1e-12, 1 - eta2) / (rows - groups));
   return (f - 1) * Math.sqrt((groups - 1) / 2);
 }
-var BROKEN_SIGNAL = 3;
 var HELD_SIGNAL = 10;
-var SIGNAL_SPREADS = 8;
-var EDGE_FALL = 0.5;
-var EDGE_HELD = 3;
-function signalFall(value, earlier) {
-  const logs = earlier.map((v) => Math.log(Math.max(v, 1)));
-  const center = median(logs);
-  const spread = Math.max(1.4826 * median(logs.map((l) => Math.abs(l - center))), 0.05);
-  return (center - Math.log(Math.max(value, 1))) / spread;
-}
-var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
-var SKILLED = 0.1;
-var CHANCE_SPREADS = 5;
-var SKILL_KEPT = 1 / 3;
 var SKETCH_SIZE = 256;
 var TIMED_SKETCH_SIZE = 2048;
 function mergeSketch(sketch, hashes, size = SKETCH_SIZE) {
@@ -2024,18 +2010,6 @@ function sketchSimilarity(a, b) {
     union++;
   }
   return union === 0 ? 0 : both / union;
-}
-var COPY_DAYS = 28;
-function copySimilarity(p, earlier, which) {
-  const own = p[which];
-  if (own === void 0 || own.length === 0) return null;
-  let best = null;
-  for (const e of earlier.filter((d) => d.date < p.date).slice(-COPY_DAYS)) {
-    const other = e[which];
-    if (other === void 0 || other.length === 0) continue;
-    best = Math.max(best ?? 0, sketchSimilarity(own, other));
-  }
-  return best;
 }
 var QUANTILES = [
   ["q05", 0.05],
@@ -2148,6 +2122,34 @@ function tailMetrics(c, put) {
   const sketch = QuantileSketch.fromJSON(c.numeric.sketch);
   put("lowTailShare", low <= sketch.min ? 0 : sketch.cdf(low - Math.abs(low) * 0.02));
   put("highTailShare", high >= sketch.max ? 0 : 1 - sketch.cdf(high + Math.abs(high) * 0.02));
+}
+
+// src/validate/history.ts
+var BROKEN_SIGNAL = 3;
+var SIGNAL_SPREADS = 8;
+var EDGE_FALL = 0.5;
+var EDGE_HELD = 3;
+function signalFall(value, earlier) {
+  const logs = earlier.map((v) => Math.log(Math.max(v, 1)));
+  const center = median(logs);
+  const spread = Math.max(1.4826 * median(logs.map((l) => Math.abs(l - center))), 0.05);
+  return (center - Math.log(Math.max(value, 1))) / spread;
+}
+var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
+var SKILLED = 0.1;
+var CHANCE_SPREADS = 5;
+var SKILL_KEPT = 1 / 3;
+var COPY_DAYS = 28;
+function copySimilarity(p, earlier, which) {
+  const own = p[which];
+  if (own === void 0 || own.length === 0) return null;
+  let best = null;
+  for (const e of earlier.filter((d) => d.date < p.date).slice(-COPY_DAYS)) {
+    const other = e[which];
+    if (other === void 0 || other.length === 0) continue;
+    best = Math.max(best ?? 0, sketchSimilarity(own, other));
+  }
+  return best;
 }
 function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
@@ -2569,6 +2571,8 @@ function acceptedSince(metric, date, accepted) {
   for (const a of accepted ?? []) if (a.date <= date && a.date > since && a.metrics.includes(metric)) since = a.date;
   return since;
 }
+
+// src/validate/history-words.ts
 var WEEKDAYS = ["", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
 function describeStatistic(finding, labelText) {
   return describeMetric(finding, labelText).replace(/^(?:[^":]|"(?:[^"\\]|\\.)*"|:(?! ))*: /, "");

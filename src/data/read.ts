@@ -68,6 +68,12 @@ export async function readTables(files: readonly string[], options: ReadOptions 
   return concatTables(alignTables(tables));
 }
 
+/** A reader of one data file that reads it at most once, however many checks ask for it. */
+export function readOnce(file: string, format?: DataFormat): () => Promise<Table> {
+  let table: Promise<Table> | undefined;
+  return () => (table ??= readTables([file], format === undefined ? {} : { format }));
+}
+
 /**
  * Gives every table the same columns, in order of first appearance. Column
  * types come from the tables where the column holds values; a column that

@@ -32,7 +32,8 @@ import { type DatasetStatistics, parseStatistics } from '../validate/statistics.
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
-import { acceptedPath, NO_PARTITION, type Screening, screenPartitions, skippedScreening, writeAcceptance } from '../validate/screening.js';
+import { acceptedPath, NO_PARTITION, writeAcceptance } from '../validate/accepted.js';
+import { type Screening, screenPartitions, skippedScreening } from '../validate/screening.js';
 import { loadLayersModel } from '../evaluate/score.js';
 
 export { LABEL_COLUMN, PREDICTION_COLUMN } from '../features/derived.js';
@@ -52,7 +53,7 @@ export interface ValidateOptions {
 }
 
 /**
- * Screens the configured window against its partition history (see pipeline/history.ts):
+ * Screens the configured window against its partition history (`validate/screening.ts`):
  * the newest partition's outliers and the older partitions to leave out. Not for a
  * `--data` batch, nor before a schema exists.
  */

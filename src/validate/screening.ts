@@ -12,25 +12,24 @@
  * beside the schema), so one bad day stops one run, not every run after it. An accepted
  * change re-bases the statistics it moved; a change accepted as a one-off (`--one-off`)
  * keeps the day out of the history of later days instead.
+ *
+ * Beside it: the cache's files (`history-cache.ts`), the acceptances (`accepted.ts`), the
+ * checks through the production model (`model-checks.ts`), and the rules that judge a day
+ * against its history (`history.ts`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CtConfig, LabelConfig, Task } from '../config/types.js';
+import type { CtConfig } from '../config/types.js';
 import { fingerprintFiles, planDataset } from '../data/dataset.js';
-import { displayPath } from '../data/files.js';
 import { dateOfDay, dayNumber, listPartitions, type MissingDay, missingDays, type Partition } from '../data/partitions.js';
-import { readTables } from '../data/read.js';
+import { readOnce } from '../data/read.js';
 import { readChunksOf } from '../data/stream.js';
-import { findColumn, numberColumnOf, type Table } from '../data/table.js';
+import { numberColumnOf, type Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.js';
 import { DERIVED_PREFIX, derivedInputColumns, LABEL_COLUMN } from '../features/derived.js';
 import { labelColumnValues } from '../features/label.js';
-import { readJson, writeFileAtomic, writeJson } from '../files.js';
 import type { Logger } from '../logger.js';
 import { timeOfDay } from '../time.js';
-import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import { type Anomaly, createAnomalyChecker, createInputRepeats, rowHashes } from './checker.js';
 import { createDependencies } from './dependencies.js';
 import { createNumericShape } from './numeric-shape.js';
@@ -42,63 +41,16 @@ import { createFrozenGroups } from './frozen-groups.js';
 import { createRowSample } from './row-matches.js';
 import { showFindingRows } from './finding-rows.js';
 import { clockColumns } from './clock-change.js';
-import { EXCHANGE_REFERENCE_DAYS, exchangeablePairs, exchangeAnomaly, exchangeColumns, exchangeGain } from './exchange.js';
 import { compareWithHistory, type HistoryFinding, type HistoryOptions, MODEL_HISTORY_DAYS } from './history.js';
 import { describeStatistic, findingMessage, WEEKDAYS } from './history-words.js';
 import { createRelations, mergeSketch, type PartitionProfile, profileOf, TIMED_SKETCH_SIZE } from './profile.js';
 import { asSchemaTypes, type DataSchema, severityOf } from './schema.js';
 import { createStatistics } from './statistics.js';
-import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
-
-/** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
-const PROFILE_FORMAT = 45;
-
-/**
- * The parts of a profile only a comparison with the history reads (value mixes, the row
- * sketch, dependencies, pairs' directions): the bulk of it, kept in a second file
- * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
- * all cached reads a few kilobytes per day.
- */
-type ProfileDetail = Pick<
-  PartitionProfile,
-  'categories' | 'sketch' | 'timedSketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'rowSample' | 'effects'
->;
-
-/** A partition's profile without its detail: its rows and flat metrics. */
-type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;
-
-interface DetailFile {
-  format: 'ct-partition-detail';
-  version: number;
-  fingerprint: string;
-  derivation: string;
-  detail: ProfileDetail;
-}
-
-/** One cache entry: a partition's profile summary, its own schema check, and model scores by version. */
-interface CacheEntry {
-  format: 'ct-partition-profile';
-  version: number;
-  file: string;
-  fingerprint: string;
-  derivation: string;
-  profile: ProfileSummary;
-  anomalies: Anomaly[];
-  /** The production model's score per version; `chance`, the most a model without skill scores on the day's labels (AUC). */
-  scores: Record<string, { metric: string; value: number; rows: number; chance?: number; noise?: number }>;
-  /** The partition's most misaligned-looking stretch of labels, per production model version ('' without one). */
-  alignment?: Record<string, LocatedMisalignment | null>;
-  /** The partition's findings against its history, kept by a hash of everything they depend on. */
-  verdict?: { key: string; findings: HistoryFinding[] };
-}
-
-interface AcceptedFile {
-  format: 'ct-accepted';
-  version: 1;
-  partitions: Acceptance[];
-}
+import { NO_PARTITION, readAccepted } from './accepted.js';
+import { cacheFolder, type CacheEntry, PROFILE_FORMAT, derivationHash, type ProfileDetail, readDetail, readEntry, writeEntry } from './history-cache.js';
+import { alignmentAnomalies, type DayScore, exchangeAnomalies, modelScores, predictOnce, type ScreeningModel, withScore } from './model-checks.js';
 
 /** What screening found. */
 export interface Screening {
@@ -119,13 +71,6 @@ export interface Screening {
   /** Profiles read from the cache and computed this run. */
   cached: number;
   computed: number;
-}
-
-/** The production model as screening scores it. */
-export interface ScreeningModel {
-  version: string;
-  model: () => Promise<LoadedModel['model']>;
-  preprocessing: LoadedModel['preprocessing'];
 }
 
 export interface ScreeningInput {
@@ -152,39 +97,6 @@ export const skippedScreening = (reason: string): Screening => ({
   cached: 0,
   computed: 0,
 });
-
-/** Where `accepted.json` lives: beside the data schema. */
-export function acceptedPath(schemaFile: string): string {
-  return path.join(path.dirname(schemaFile), 'accepted.json');
-}
-
-/** The acceptances recorded beside the schema (none when the file does not exist). */
-export function readAccepted(schemaFile: string): Acceptance[] {
-  const file = acceptedPath(schemaFile);
-  if (!existsSync(file)) return [];
-  const raw = readJson<Partial<AcceptedFile>>(file, 'accepted partitions');
-  if (raw.format !== 'ct-accepted' || !Array.isArray(raw.partitions))
-    throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
-  raw.partitions.forEach((p, i) => {
-    if (typeof p?.date !== 'string' || typeof p.fingerprint !== 'string' || !Array.isArray(p.metrics))
-      throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
-    if (p.oneOff !== undefined && p.oneOff !== true) throw new UserError(`${displayPath(file)}: partitions[${i}].oneOff: expected true or no such field`);
-  });
-  return raw.partitions;
-}
-
-/** The fingerprint of an acceptance that a day has no data: there is no file to fingerprint. */
-export const NO_PARTITION = 'none';
-
-/** Records a person's acceptance of a partition's change; replaces an earlier one of the same day. */
-export function writeAcceptance(schemaFile: string, acceptance: Acceptance): string {
-  const file = acceptedPath(schemaFile);
-  const partitions = readAccepted(schemaFile).filter((p) => p.date !== acceptance.date);
-  partitions.push(acceptance);
-  partitions.sort((a, b) => (a.date < b.date ? -1 : 1));
-  writeJson(file, { format: 'ct-accepted', version: 1, partitions } satisfies AcceptedFile);
-  return file;
-}
 
 /**
  * Screens the window of a folder of daily partitions against its history: profiles
@@ -218,7 +130,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   // The model is scored only where its score can be judged: a readable newest day with enough days before it.
   const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
   // The newest partition is read whole at most once, however many checks score it.
-  const readNewest = readOnce(newest, config);
+  const readNewest = readOnce(newest.file, config.data.format);
   // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', days: new Map<string, DayScore>() };
@@ -508,32 +420,6 @@ function missingPartitionAnomaly(missing: readonly MissingDay[], windowDays: num
   };
 }
 
-/** What a profile derives from besides the partition's bytes: the schema, the features, the label, the clock. */
-function derivationHash(config: CtConfig, schema: DataSchema): string {
-  const hash = createHash('sha256');
-  hash.update(
-    JSON.stringify({
-      format: PROFILE_FORMAT,
-      schema,
-      features: config.features,
-      label: config.label,
-      task: config.task,
-      timestamp: config.data.timestamp ?? null,
-      // Only when set: the profiles of data read as UTC keep their cache.
-      ...(config.data.timezone === undefined ? {} : { timezone: config.data.timezone }),
-    }),
-  );
-  return `sha256:${hash.digest('hex')}`;
-}
-
-/** The cache folder of one data folder: its path below the config's folder, or a hash of it when it is elsewhere. */
-function cacheFolder(baseDir: string, cache: string, source: string): string {
-  const root = path.resolve(baseDir, cache);
-  const relative = path.relative(baseDir, path.resolve(source));
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  return path.join(root, inside ? relative : `external-${createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16)}`);
-}
-
 /**
  * The cache entries of `needed` (read, or computed and written when missing or stale), and
  * `complete`, which gives a profile its detail: read from its file the first time it is
@@ -576,73 +462,6 @@ async function openHistory(
     return { ...profile, ...detail };
   };
   return { entries, complete, cached, computed };
-}
-
-/** Writes a partition's cache entry, and its detail when given. */
-function writeEntry(cacheDir: string, date: string, entry: CacheEntry, detail?: ProfileDetail): void {
-  // The detail without indentation: it is read by programs only, and is most of the cache.
-  if (detail !== undefined)
-    writeFileAtomic(
-      path.join(cacheDir, `${date}.detail.json`),
-      JSON.stringify({
-        format: 'ct-partition-detail',
-        version: PROFILE_FORMAT,
-        fingerprint: entry.fingerprint,
-        derivation: entry.derivation,
-        detail,
-      } satisfies DetailFile),
-    );
-  writeJson(path.join(cacheDir, `${date}.json`), entry);
-}
-
-/** A partition's profile detail from its file; null when missing, damaged or of other data. */
-function readDetail(cacheDir: string, date: string, entry: CacheEntry): ProfileDetail | null {
-  try {
-    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), 'utf8')) as DetailFile;
-    if (
-      file.format !== 'ct-partition-detail' ||
-      file.version !== PROFILE_FORMAT ||
-      file.fingerprint !== entry.fingerprint ||
-      file.derivation !== entry.derivation
-    )
-      return null;
-    return file.detail;
-  } catch {
-    return null;
-  }
-}
-
-function readEntry(file: string, fingerprint: string, derivation: string): CacheEntry | null {
-  if (!existsSync(file)) return null;
-  try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
-    if (entry.format !== 'ct-partition-profile' || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
-      return null;
-    return wellFormed(entry) ? entry : null;
-  } catch {
-    // A damaged cache entry is recomputed, as a missing one is.
-    return null;
-  }
-}
-
-/**
- * Whether an entry whose header matches holds what ct wrote: a row count, finite metrics,
- * anomalies and scores. An entry edited or damaged inside (a metric turned null) is
- * recomputed rather than trusted.
- */
-function wellFormed(entry: CacheEntry): boolean {
-  const { profile } = entry;
-  return (
-    typeof profile === 'object' &&
-    profile !== null &&
-    Number.isInteger(profile.rows) &&
-    typeof profile.metrics === 'object' &&
-    profile.metrics !== null &&
-    Object.values(profile.metrics).every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-    Array.isArray(entry.anomalies) &&
-    typeof entry.scores === 'object' &&
-    entry.scores !== null
-  );
 }
 
 /** The number column a classification label is read off by a threshold (`delay` of `delay > 15`), if it is. */
@@ -805,311 +624,4 @@ async function computeEntry(
     }),
     anomalies,
   );
-}
-
-/**
- * The production model's headline metric on the newest partition and the days before it
- * (at most `minDays`), cached per model version in the partitions' entries. Only labelled
- * rows count; a day the model cannot read is left out.
- */
-async function modelScores(
-  input: ScreeningInput,
-  needed: readonly Partition[],
-  entries: Map<string, CacheEntry>,
-  newest: Partition,
-  predictNewest: (() => Promise<DayPredictions>) | null,
-  cacheDir: string,
-): Promise<{ metric: string; days: Map<string, DayScore> }> {
-  const scores = new Map<string, DayScore>();
-  const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', days: scores };
-  const metric = headlineMetric(production.preprocessing.task).name;
-  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
-  for (const p of days) {
-    const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
-    const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
-    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
-    scores.set(p.date, score);
-  }
-  return { metric, days: scores };
-}
-
-/**
- * A score of partition `p` kept under `key` in its cache entry: computed, and the entry
- * written again, when the entry lacks it or holds another metric; null when the day cannot
- * be scored.
- */
-async function cachedScore(
-  p: Partition,
-  entry: CacheEntry,
-  key: string,
-  metric: string,
-  cacheDir: string,
-  compute: () => Promise<Omit<CacheEntry['scores'][string], 'metric'> | null>,
-): Promise<CacheEntry['scores'][string] | null> {
-  const kept = entry.scores[key];
-  // A score kept before its chance and noise were recorded is computed again: the newest day's is judged by them.
-  if (kept !== undefined && kept.metric === metric && kept.noise !== undefined && (metric !== 'auc' || kept.chance !== undefined)) return kept;
-  const value = await compute();
-  if (value === null) return null;
-  entry.scores[key] = { metric, ...value };
-  writeEntry(cacheDir, p.date, entry);
-  return entry.scores[key];
-}
-
-/** The production model's headline metric on one day's predictions; null when the day cannot be scored. */
-async function scoreDay(
-  predict: () => Promise<DayPredictions>,
-  production: ScreeningModel,
-  config: CtConfig,
-  metric: string,
-): Promise<Omit<CacheEntry['scores'][string], 'metric'> | null> {
-  try {
-    const { labels, preds, width } = await predict();
-    const scored = scoreRows(production.preprocessing.task, labels, preds, {
-      threshold: config.evaluation.threshold,
-      classes: width,
-      calibrationBins: config.evaluation.calibrationBins,
-    });
-    const value = weightedMetrics(scored, null, [metric])[metric];
-    if (typeof value !== 'number') return null;
-    const noise = scoreNoise(metric, value, scored.labels);
-    return { value, rows: scored.labels.length, noise, ...(metric === 'auc' ? { chance: aucChance(scored.labels) } : {}) };
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-
-/**
- * Columns of one domain delivered exchanged (exchange.ts): the production model scores the
- * newest day better with a pair exchanged back than as delivered, where on the days before
- * exchanging the pair cost it. The exchanged scores are cached in each day's entry beside
- * its own score, per model version.
- */
-async function exchangeAnomalies(
-  input: ScreeningInput,
-  needed: readonly Partition[],
-  newest: Partition,
-  readNewest: () => Promise<Table>,
-  entries: ReadonlyMap<string, CacheEntry>,
-  scores: ReadonlyMap<string, DayScore>,
-  cacheDir: string,
-): Promise<Anomaly[]> {
-  const { production, config } = input;
-  const asDelivered = scores.get(newest.date)?.value;
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
-  if (production === null || asDelivered === undefined || before.length === 0) return [];
-  const usual = { low: Math.min(...before), high: Math.max(...before) };
-  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
-  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
-  const anomalies: Anomaly[] = [];
-  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
-    const key = `${production.version} exchanged ${a} ${b}`;
-    const exchangedScore = (p: Partition, read: () => Promise<Table>): Promise<CacheEntry['scores'][string] | null> =>
-      cachedScore(p, entries.get(p.date)!, key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
-    const score = await exchangedScore(newest, readNewest);
-    if (score === null) continue;
-    // Only a day that gains needs the days before: on most days exchanging costs the model, and nothing more is scored.
-    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
-    const gains: Array<{ gain: number; rows: number }> = [];
-    for (const p of reference) {
-      const exchanged = await exchangedScore(p, readOnce(p, config));
-      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date)!.value, exchanged.value, higherIsBetter), rows: exchanged.rows });
-    }
-    const anomaly = exchangeAnomaly(
-      {
-        file: newest.file,
-        columns: [a, b],
-        model: production.version,
-        metric,
-        higherIsBetter,
-        asDelivered,
-        exchanged: score.value,
-        usual,
-        rows: score.rows,
-        before: gains,
-      },
-      severityOf('columns_exchanged', config.validation.severity),
-    );
-    if (anomaly !== null) anomalies.push(anomaly);
-  }
-  return anomalies;
-}
-
-/**
- * Labels misaligned with their rows (alignment.ts): a stretch of the newest partition whose
- * labels fit their neighbours better than their own rows, judged by the production model
- * (the day's mean label without one) and the day's own labels in each categorical input's
- * group by hour. Kept in the day's entry per model version.
- */
-async function alignmentAnomalies(
-  input: ScreeningInput,
-  newest: Partition,
-  readNewest: () => Promise<Table>,
-  predictNewest: (() => Promise<DayPredictions>) | null,
-  entry: CacheEntry,
-  cacheDir: string,
-): Promise<Anomaly[]> {
-  const { production, config } = input;
-  const task = config.task;
-  const key = production?.version ?? '';
-  entry.alignment ??= {};
-  if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeEntry(cacheDir, newest.date, entry);
-  }
-  const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config.validation.severity)) : null;
-  return anomaly === null ? [] : [anomaly];
-}
-
-/** The newest partition's most misaligned-looking stretch of labels; null when the day cannot give its labels. */
-async function locateMisalignmentIn(
-  read: () => Promise<Table>,
-  predict: (() => Promise<DayPredictions>) | null,
-  config: CtConfig,
-  task: Task,
-  production: ScreeningModel | null,
-): Promise<LocatedMisalignment | null> {
-  // Categorical inputs read as they are: the contexts whose rows share weather, congestion, a store's day.
-  const contextColumns = config.features.filter((f) => f.transform === 'none' && f.kind !== 'text' && f.kind !== 'sequence').map((f) => f.column);
-  try {
-    const table = await read();
-    const label = alignedLabel(table, config.label, task);
-    if (label === null) return null;
-    // A multiclass model's prediction of the same thing: the probability of any class but that one.
-    const classIndex = task === 'multiclass' ? (production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1) : undefined;
-    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
-    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
-    const found = findMisalignment(input);
-    if (found === null) return null;
-    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === 'string'));
-    const judgedBy =
-      (predictions === null ? `the day's mean label` : `production ${production!.version}`) +
-      (used.length === 0 ? '' : ` and the day's labels by ${used.join(', ')}${config.data.timestamp === undefined ? '' : ' and hour'}`);
-    return locateMisalignment(found, input, table, judgedBy);
-  } catch (error) {
-    // A day whose labels cannot be read (a missing column, text where numbers belong): the schema check says so.
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-
-/** The production model's predictions of one day's labelled rows (table row indices, the model's own labels) and its output width. */
-interface DayPredictions {
-  selected: Int32Array;
-  labels: Float32Array;
-  preds: Float32Array;
-  width: number;
-}
-
-/** The production model's predictions of the day `read` gives (with columns `a` and `b` exchanged when given), made at most once however many checks ask. */
-function predictOnce(read: () => Promise<Table>, production: ScreeningModel, exchanged?: readonly [string, string]): () => Promise<DayPredictions> {
-  let predicted: Promise<DayPredictions> | undefined;
-  const predict = async (): Promise<DayPredictions> => {
-    const delivered = await read();
-    const table = exchanged === undefined ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
-    const model = await production.model();
-    const loaded: LoadedModel = { dir: '', preprocessing: production.preprocessing, model, width: (model.outputs[0]!.shape[1] as number | null) ?? 1 };
-    const { selected, labels, preds } = predictLabelledRows(table, loaded);
-    return { selected, labels, preds, width: loaded.width };
-  };
-  return () => (predicted ??= predict());
-}
-
-/** A reader of partition `p` that reads it at most once, however many checks ask. */
-function readOnce(p: Partition, config: CtConfig): () => Promise<Table> {
-  let table: Promise<Table> | undefined;
-  return () => (table ??= readTables([p.file], config.data.format === undefined ? {} : { format: config.data.format }));
-}
-
-/**
- * The label the alignment check reads: a binary or regression label as configured; a
- * multiclass label as whether each row is of another class than the day's most frequent
- * (rain or none: a label slid by a row moves those as it moves the classes). Null when the
- * day holds one class or none.
- */
-function alignedLabel(table: Table, label: LabelConfig, task: Task): (LabelConfig & { task: 'binary' | 'regression' }) | null {
-  if (task !== 'multiclass') return { ...label, task };
-  const column = findColumn(table, label.column);
-  if (column?.type !== 'string' || column.dictionary.length < 2) return null;
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]!++;
-  const top = counts.indexOf(Math.max(...counts));
-  return { ...label, task: 'binary', op: '!=', value: column.dictionary[top]! };
-}
-
-/**
- * The production model's prediction of each labelled row of the newest day, by table row:
- * its output for a single-output model, one less its probability of class `classIndex` for
- * a multiclass one; null when it cannot read the day or that class is not one of its own.
- */
-async function productionPredictions(predict: () => Promise<DayPredictions>, classIndex?: number): Promise<Map<number, number> | null> {
-  try {
-    const { selected, preds, width } = await predict();
-    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]!]));
-    if (classIndex === undefined || classIndex < 0 || classIndex >= width) return null;
-    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]!]));
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-
-/**
- * The most AUC a model without skill scores on a day of these binary labels: 0.5 plus two
- * standard errors of the Mann-Whitney statistic with no relation, sqrt((n1 + n0 + 1) /
- * (12 n1 n0)). A day of 50 positives among 3,700 rows puts chance as high as 0.58; a day of
- * 15,000 rows, 0.51. Only a binary task's headline metric is AUC; a day of one class: 0.5.
- */
-export function aucChance(labels: ArrayLike<number>): number {
-  const positives = positivesOf(labels);
-  const negatives = labels.length - positives;
-  if (positives === 0 || negatives === 0) return 0.5;
-  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
-}
-
-/**
- * The standard error of a day's score from its labels alone: what the score of the same model
- * would wander by on another sample of such a day. AUC by Hanley and McNeil's formula (a day
- * of one positive row puts it near 0.2; flights' 3,000 late flights of 17,000, 0.006);
- * accuracy as a proportion; RMSE as sqrt(1 / 2n) of itself; 0 where none is known.
- */
-export function scoreNoise(metric: string, value: number, labels: ArrayLike<number>): number {
-  const n = labels.length;
-  if (n === 0) return 0;
-  if (metric === 'auc') {
-    const positives = positivesOf(labels);
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0) return 0;
-    const a = Math.min(Math.max(value, 0), 1);
-    const q1 = a / (2 - a);
-    const q2 = (2 * a * a) / (1 + a);
-    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
-  }
-  if (metric === 'accuracy') return Math.sqrt((value * (1 - value)) / n);
-  if (metric === 'rmse') return value / Math.sqrt(2 * n);
-  return 0;
-}
-
-/** The rows of binary `labels` that are 1. */
-function positivesOf(labels: ArrayLike<number>): number {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
-  return positives;
-}
-
-/** The production model's score on a day, what chance scores there, and the score's own sampling noise. */
-type DayScore = Pick<CacheEntry['scores'][string], 'value' | 'chance' | 'noise'>;
-
-/** A profile with the production model's score on the day as one more metric (`model.<metric>`), what chance scores there, and its noise. */
-function withScore(profile: PartitionProfile, metric: string, score: DayScore | undefined): PartitionProfile {
-  if (score === undefined) return profile;
-  return {
-    ...profile,
-    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
-    ...(score.chance === undefined ? {} : { modelChance: score.chance }),
-    ...(score.noise === undefined ? {} : { modelNoise: score.noise }),
-  };
 }

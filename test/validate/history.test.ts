@@ -16,7 +16,7 @@ import {
   TIMED_SKETCH_SIZE,
 } from '../../src/validate/profile.js';
 import { computeStatistics } from '../../src/validate/statistics.js';
-import { aucChance, scoreNoise } from '../../src/validate/screening.js';
+import { aucChance, scoreNoise } from '../../src/validate/model-checks.js';
 import type { Column } from '../../src/data/table.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
 import { mulberry32 } from '../../src/train/random.js';

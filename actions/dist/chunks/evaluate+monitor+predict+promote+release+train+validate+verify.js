@@ -8990,6 +8990,10 @@ async function readTables(files, options = {}) {
   for (const file of files) tables.push(await readTable(file, options));
   return concatTables(alignTables(tables));
 }
+function readOnce(file, format) {
+  let table;
+  return () => table ??= readTables([file], format === void 0 ? {} : { format });
+}
 function alignTables(tables) {
   const types = /* @__PURE__ */ new Map();
   tables.forEach((table, t) => {
@@ -9603,6 +9607,7 @@ export {
   readJsonLinesChunks,
   readParquetChunks,
   readTables,
+  readOnce,
   planDataset,
   planBatch,
   loadDataset,

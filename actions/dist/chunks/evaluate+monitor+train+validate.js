@@ -35,8 +35,8 @@ import {
   mixHash,
   planBatch,
   planDataset,
+  readOnce,
   readProduction,
-  readTables,
   registryPath,
   rowHashes,
   schemaPath,
@@ -98,8 +98,8 @@ import {
 } from "./bootstrap-worker+evaluate+infra-child+models+monitor+predict+promote+release+train+validate+verify.js";
 
 // src/pipeline/validate.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
-import path2 from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import path4 from "node:path";
 
 // src/features/derived.ts
 var LABEL_COLUMN = "ct:label";
@@ -228,160 +228,30 @@ async function deriveColumns(table, config, production) {
   return extra.length === 0 ? table : { ...table, columns: [...table.columns, ...extra] };
 }
 
-// src/validate/screening.ts
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+// src/validate/accepted.ts
+import { existsSync } from "node:fs";
 import path from "node:path";
-
-// src/validate/alignment.ts
-var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
-var MISALIGNED_NATS = 24;
-var MISALIGNED_EXCURSIONS = 1;
-var DRIFTLESS_CLIMB = 3;
-var MAX_ROW_NATS = 4;
-var CONTEXT_PRIOR_ROWS = 5;
-function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
-  const all = labelColumnValues(table, label);
-  const kept = [];
-  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
-  const rows = Int32Array.from(kept);
-  const labels = Float64Array.from(rows, (i) => all[i]);
-  let mean = 0;
-  for (const y of labels) mean += y / Math.max(1, labels.length);
-  const prior = Float64Array.from(rows, (i) => {
-    const p = predictions?.get(i);
-    return p !== void 0 && Number.isFinite(p) ? p : mean;
+function acceptedPath(schemaFile) {
+  return path.join(path.dirname(schemaFile), "accepted.json");
+}
+function readAccepted(schemaFile) {
+  const file = acceptedPath(schemaFile);
+  if (!existsSync(file)) return [];
+  const raw = readJson(file, "accepted partitions");
+  if (raw.format !== "ct-accepted" || !Array.isArray(raw.partitions))
+    throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
+  raw.partitions.forEach((p, i) => {
+    if (typeof p?.date !== "string" || typeof p.fingerprint !== "string" || !Array.isArray(p.metrics))
+      throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
+    if (p.oneOff !== void 0 && p.oneOff !== true) throw new UserError(`${displayPath(file)}: partitions[${i}].oneOff: expected true or no such field`);
   });
-  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
-  const hourOf = (i) => {
-    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
-    const t = time.values[i];
-    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
-  };
-  const contexts = [];
-  for (const name of contextColumns) {
-    const column = findColumn(table, name);
-    if (column === void 0 || column.type !== "string") continue;
-    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
-    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
-  }
-  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+  return raw.partitions;
 }
-function contextPredictor(input) {
-  const { labels, prior, contexts } = input;
-  if (contexts.length === 0) return (i) => prior[i];
-  const sumsOf = (groups2) => {
-    const sums = /* @__PURE__ */ new Map();
-    for (let i = 0; i < labels.length; i++) {
-      if (groups2[i] < 0) continue;
-      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
-      s.sum += labels[i];
-      s.count++;
-      sums.set(groups2[i], s);
-    }
-    return sums;
-  };
-  const othersMean = (groups2, sums, i, j, base) => {
-    if (groups2[i] < 0) return base;
-    const s = sums.get(groups2[i]);
-    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
-    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
-  };
-  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
-  return (i, j) => {
-    let total = 0;
-    for (const { coarse, fine, coarseSums, fineSums } of groups) {
-      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
-      total += othersMean(fine, fineSums, i, j, base);
-    }
-    return total / groups.length;
-  };
-}
-function contextPredictions(input, predict = contextPredictor(input)) {
-  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
-}
-function lossOf(task, labels, predicted) {
-  if (task === "binary") {
-    return (q, y) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
-      return -Math.log(y >= 0.5 ? p : 1 - p);
-    };
-  }
-  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
-}
-function findMisalignment(input) {
-  const n = input.labels.length;
-  if (n < 10) return null;
-  const predict = contextPredictor(input);
-  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
-  const { labels } = input;
-  let best = null;
-  for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => {
-      const q = predict(i, i + offset);
-      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
-    });
-    if (found === null) continue;
-    const candidate = { offset, ...found, rows: n };
-    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
-  }
-  return best;
-}
-var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
-function isMisaligned(m) {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
-}
-function largestClimb(n, offset, gain) {
-  const first = Math.max(0, -offset);
-  const last = Math.min(n, n - offset);
-  if (last - first < 2) return null;
-  let sum2 = 0;
-  let squares = 0;
-  let climb = 0;
-  let climbStart = first;
-  let best = { nats: 0, start: first, end: first };
-  for (let i = first; i < last; i++) {
-    const g = gain(i);
-    sum2 += g;
-    squares += g * g;
-    if (climb <= 0) {
-      climb = 0;
-      climbStart = i;
-    }
-    climb += g;
-    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
-  }
-  const count = last - first;
-  const drift = sum2 / count;
-  const variance = squares / count - drift * drift;
-  if (!(variance > 0)) return { ...best, excursions: 0 };
-  const spread = Math.sqrt(variance);
-  const leastFall = drift + 2 * spread / Math.sqrt(count);
-  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
-  return { ...best, excursions: best.nats / chance };
-}
-function locateMisalignment(m, input, table, judgedBy) {
-  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
-}
-function misalignmentAnomaly(m, file, labelText, severity) {
-  if (!isMisaligned(m)) return null;
-  const length = m.end - m.start + 1;
-  const distance = Math.abs(m.offset);
-  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
-  return {
-    kind: "labels_misaligned",
-    severity,
-    column: null,
-    count: length,
-    share: length / Math.max(1, m.rows),
-    examples: [
-      { file, row: m.firstRow },
-      { file, row: m.lastRow }
-    ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
-  };
-}
+var NO_PARTITION = "none";
+
+// src/validate/screening.ts
+import { createHash as createHash2 } from "node:crypto";
+import path3 from "node:path";
 
 // src/validate/metric-names.ts
 function escapeName(name) {
@@ -2904,8 +2774,405 @@ var SHOW = /* @__PURE__ */ new Map([
   ["keyStepShare", showKeySteps]
 ]);
 
-// src/validate/screening.ts
+// src/validate/history-cache.ts
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import path2 from "node:path";
 var PROFILE_FORMAT = 45;
+function derivationHash(config, schema) {
+  const hash = createHash("sha256");
+  hash.update(
+    JSON.stringify({
+      format: PROFILE_FORMAT,
+      schema,
+      features: config.features,
+      label: config.label,
+      task: config.task,
+      timestamp: config.data.timestamp ?? null,
+      // Only when set: the profiles of data read as UTC keep their cache.
+      ...config.data.timezone === void 0 ? {} : { timezone: config.data.timezone }
+    })
+  );
+  return `sha256:${hash.digest("hex")}`;
+}
+function cacheFolder(baseDir, cache, source) {
+  const root = path2.resolve(baseDir, cache);
+  const relative = path2.relative(baseDir, path2.resolve(source));
+  const inside = relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative);
+  return path2.join(root, inside ? relative : `external-${createHash("sha256").update(path2.resolve(source)).digest("hex").slice(0, 16)}`);
+}
+function writeEntry(cacheDir, date, entry, detail) {
+  if (detail !== void 0)
+    writeFileAtomic(
+      path2.join(cacheDir, `${date}.detail.json`),
+      JSON.stringify({
+        format: "ct-partition-detail",
+        version: PROFILE_FORMAT,
+        fingerprint: entry.fingerprint,
+        derivation: entry.derivation,
+        detail
+      })
+    );
+  writeJson(path2.join(cacheDir, `${date}.json`), entry);
+}
+function readDetail(cacheDir, date, entry) {
+  try {
+    const file = JSON.parse(readFileSync(path2.join(cacheDir, `${date}.detail.json`), "utf8"));
+    if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
+      return null;
+    return file.detail;
+  } catch {
+    return null;
+  }
+}
+function readEntry(file, fingerprint, derivation) {
+  if (!existsSync2(file)) return null;
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
+      return null;
+    return wellFormed(entry) ? entry : null;
+  } catch {
+    return null;
+  }
+}
+function wellFormed(entry) {
+  const { profile } = entry;
+  return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
+}
+
+// src/validate/alignment.ts
+var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
+var MISALIGNED_NATS = 24;
+var MISALIGNED_EXCURSIONS = 1;
+var DRIFTLESS_CLIMB = 3;
+var MAX_ROW_NATS = 4;
+var CONTEXT_PRIOR_ROWS = 5;
+function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
+  const all = labelColumnValues(table, label);
+  const kept = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== void 0 && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
+  const hourOf = (i) => {
+    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
+    const t = time.values[i];
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === void 0 || column.type !== "string") continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+function contextPredictor(input) {
+  const { labels, prior, contexts } = input;
+  if (contexts.length === 0) return (i) => prior[i];
+  const sumsOf = (groups2) => {
+    const sums = /* @__PURE__ */ new Map();
+    for (let i = 0; i < labels.length; i++) {
+      if (groups2[i] < 0) continue;
+      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
+      s.sum += labels[i];
+      s.count++;
+      sums.set(groups2[i], s);
+    }
+    return sums;
+  };
+  const othersMean = (groups2, sums, i, j, base) => {
+    if (groups2[i] < 0) return base;
+    const s = sums.get(groups2[i]);
+    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
+    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
+  };
+  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
+  return (i, j) => {
+    let total = 0;
+    for (const { coarse, fine, coarseSums, fineSums } of groups) {
+      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
+      total += othersMean(fine, fineSums, i, j, base);
+    }
+    return total / groups.length;
+  };
+}
+function contextPredictions(input, predict = contextPredictor(input)) {
+  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
+}
+function lossOf(task, labels, predicted) {
+  if (task === "binary") {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+}
+function findMisalignment(input) {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predict = contextPredictor(input);
+  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
+  const { labels } = input;
+  let best = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => {
+      const q = predict(i, i + offset);
+      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
+    });
+    if (found === null) continue;
+    const candidate = { offset, ...found, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+function isMisaligned(m) {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+}
+function largestClimb(n, offset, gain) {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum2 = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum2 += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum2 / count;
+  const variance = squares / count - drift * drift;
+  if (!(variance > 0)) return { ...best, excursions: 0 };
+  const spread = Math.sqrt(variance);
+  const leastFall = drift + 2 * spread / Math.sqrt(count);
+  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
+  return { ...best, excursions: best.nats / chance };
+}
+function locateMisalignment(m, input, table, judgedBy) {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
+}
+function misalignmentAnomaly(m, file, labelText, severity) {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
+  return {
+    kind: "labels_misaligned",
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow }
+    ],
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+  };
+}
+
+// src/validate/model-checks.ts
+async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
+  const scores = /* @__PURE__ */ new Map();
+  const { production, config } = input;
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
+  const metric = headlineMetric(production.preprocessing.task).name;
+  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
+  for (const p of days) {
+    const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
+    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
+    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
+    scores.set(p.date, score);
+  }
+  return { metric, days: scores };
+}
+async function cachedScore(p, entry, key, metric, cacheDir, compute) {
+  const kept = entry.scores[key];
+  if (kept !== void 0 && kept.metric === metric && kept.noise !== void 0 && (metric !== "auc" || kept.chance !== void 0)) return kept;
+  const value = await compute();
+  if (value === null) return null;
+  entry.scores[key] = { metric, ...value };
+  writeEntry(cacheDir, p.date, entry);
+  return entry.scores[key];
+}
+async function scoreDay(predict, production, config, metric) {
+  try {
+    const { labels, preds, width } = await predict();
+    const scored = scoreRows(production.preprocessing.task, labels, preds, {
+      threshold: config.evaluation.threshold,
+      classes: width,
+      calibrationBins: config.evaluation.calibrationBins
+    });
+    const value = weightedMetrics(scored, null, [metric])[metric];
+    if (typeof value !== "number") return null;
+    const noise = scoreNoise(metric, value, scored.labels);
+    return { value, rows: scored.labels.length, noise, ...metric === "auc" ? { chance: aucChance(scored.labels) } : {} };
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+async function exchangeAnomalies(input, needed, newest, readNewest, entries, scores, cacheDir) {
+  const { production, config } = input;
+  const asDelivered = scores.get(newest.date)?.value;
+  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
+  if (production === null || asDelivered === void 0 || before.length === 0) return [];
+  const usual = { low: Math.min(...before), high: Math.max(...before) };
+  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
+  const anomalies = [];
+  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
+    const key = `${production.version} exchanged ${a} ${b}`;
+    const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
+    const score = await exchangedScore(newest, readNewest);
+    if (score === null) continue;
+    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
+    const gains = [];
+    for (const p of reference) {
+      const exchanged = await exchangedScore(p, readOnce(p.file, config.data.format));
+      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date).value, exchanged.value, higherIsBetter), rows: exchanged.rows });
+    }
+    const anomaly = exchangeAnomaly(
+      {
+        file: newest.file,
+        columns: [a, b],
+        model: production.version,
+        metric,
+        higherIsBetter,
+        asDelivered,
+        exchanged: score.value,
+        usual,
+        rows: score.rows,
+        before: gains
+      },
+      severityOf("columns_exchanged", config.validation.severity)
+    );
+    if (anomaly !== null) anomalies.push(anomaly);
+  }
+  return anomalies;
+}
+async function alignmentAnomalies(input, newest, readNewest, predictNewest, entry, cacheDir) {
+  const { production, config } = input;
+  const task = config.task;
+  const key = production?.version ?? "";
+  entry.alignment ??= {};
+  if (!(key in entry.alignment)) {
+    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
+    writeEntry(cacheDir, newest.date, entry);
+  }
+  const found = entry.alignment[key];
+  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
+  return anomaly === null ? [] : [anomaly];
+}
+async function locateMisalignmentIn(read, predict, config, task, production) {
+  const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
+  try {
+    const table = await read();
+    const label = alignedLabel(table, config.label, task);
+    if (label === null) return null;
+    const classIndex = task === "multiclass" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
+    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
+    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
+    const found = findMisalignment(input);
+    if (found === null) return null;
+    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
+    const judgedBy = (predictions === null ? `the day's mean label` : `production ${production.version}`) + (used.length === 0 ? "" : ` and the day's labels by ${used.join(", ")}${config.data.timestamp === void 0 ? "" : " and hour"}`);
+    return locateMisalignment(found, input, table, judgedBy);
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+function predictOnce(read, production, exchanged) {
+  let predicted;
+  const predict = async () => {
+    const delivered = await read();
+    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const model = await production.model();
+    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const { selected, labels, preds } = predictLabelledRows(table, loaded);
+    return { selected, labels, preds, width: loaded.width };
+  };
+  return () => predicted ??= predict();
+}
+function alignedLabel(table, label, task) {
+  if (task !== "multiclass") return { ...label, task };
+  const column = findColumn(table, label.column);
+  if (column?.type !== "string" || column.dictionary.length < 2) return null;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  const top = counts.indexOf(Math.max(...counts));
+  return { ...label, task: "binary", op: "!=", value: column.dictionary[top] };
+}
+async function productionPredictions(predict, classIndex) {
+  try {
+    const { selected, preds, width } = await predict();
+    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
+    if (classIndex === void 0 || classIndex < 0 || classIndex >= width) return null;
+    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]]));
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+function aucChance(labels) {
+  const positives = positivesOf(labels);
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return 0.5;
+  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
+}
+function scoreNoise(metric, value, labels) {
+  const n = labels.length;
+  if (n === 0) return 0;
+  if (metric === "auc") {
+    const positives = positivesOf(labels);
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0) return 0;
+    const a = Math.min(Math.max(value, 0), 1);
+    const q1 = a / (2 - a);
+    const q2 = 2 * a * a / (1 + a);
+    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
+  }
+  if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
+  if (metric === "rmse") return value / Math.sqrt(2 * n);
+  return 0;
+}
+function positivesOf(labels) {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  return positives;
+}
+function withScore(profile, metric, score) {
+  if (score === void 0) return profile;
+  return {
+    ...profile,
+    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
+    ...score.chance === void 0 ? {} : { modelChance: score.chance },
+    ...score.noise === void 0 ? {} : { modelNoise: score.noise }
+  };
+}
+
+// src/validate/screening.ts
 var skippedScreening = (reason) => ({
   skipped: reason,
   historyDays: 0,
@@ -2917,23 +3184,6 @@ var skippedScreening = (reason) => ({
   cached: 0,
   computed: 0
 });
-function acceptedPath(schemaFile) {
-  return path.join(path.dirname(schemaFile), "accepted.json");
-}
-function readAccepted(schemaFile) {
-  const file = acceptedPath(schemaFile);
-  if (!existsSync(file)) return [];
-  const raw = readJson(file, "accepted partitions");
-  if (raw.format !== "ct-accepted" || !Array.isArray(raw.partitions))
-    throw new UserError(`${displayPath(file)}: not an accepted-partitions file ("format": "ct-accepted", "partitions": [...])`);
-  raw.partitions.forEach((p, i) => {
-    if (typeof p?.date !== "string" || typeof p.fingerprint !== "string" || !Array.isArray(p.metrics))
-      throw new UserError(`${displayPath(file)}: partitions[${i}] needs "date", "fingerprint" and "metrics"`);
-    if (p.oneOff !== void 0 && p.oneOff !== true) throw new UserError(`${displayPath(file)}: partitions[${i}].oneOff: expected true or no such field`);
-  });
-  return raw.partitions;
-}
-var NO_PARTITION = "none";
 async function screenPartitions(input) {
   const { config, source, schema } = input;
   const options = config.validation.history;
@@ -2956,7 +3206,7 @@ async function screenPartitions(input) {
   const acceptances = readAccepted(input.schemaFile);
   const accepted = acceptances.filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
   const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
-  const readNewest = readOnce(newest, config);
+  const readNewest = readOnce(newest.file, config.data.format);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", days: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.days.get(p.date)));
@@ -3100,7 +3350,7 @@ function findingAnomalies(findings, newest, rows, config) {
 }
 async function verdictOf(entry, profile, history, entries, options, complete, save) {
   const used = history.slice(-options.maxDays);
-  const key = createHash("sha256").update(
+  const key = createHash2("sha256").update(
     JSON.stringify({
       self: [entry.fingerprint, dataMetrics(profile.metrics)],
       history: used.map((h) => [h.date, entries.get(h.date)?.fingerprint]),
@@ -3148,30 +3398,8 @@ function missingPartitionAnomaly(missing, windowDays, newest, since, config) {
     count: missing.length,
     share: missing.length / windowDays,
     examples: [],
-    message: `${path.dirname(newest.file)}: no partition for ${alternatives(dates, "and")}, where ${alternatives(usual, "and")} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
+    message: `${path3.dirname(newest.file)}: no partition for ${alternatives(dates, "and")}, where ${alternatives(usual, "and")} from ${since} on have one: a missing upload? The window is trained without ${one ? "that day" : "those days"}. Add the ${one ? "file" : "files"}, or if there was no data, say so: ct validate --accept ${dates[0]}`
   };
-}
-function derivationHash(config, schema) {
-  const hash = createHash("sha256");
-  hash.update(
-    JSON.stringify({
-      format: PROFILE_FORMAT,
-      schema,
-      features: config.features,
-      label: config.label,
-      task: config.task,
-      timestamp: config.data.timestamp ?? null,
-      // Only when set: the profiles of data read as UTC keep their cache.
-      ...config.data.timezone === void 0 ? {} : { timezone: config.data.timezone }
-    })
-  );
-  return `sha256:${hash.digest("hex")}`;
-}
-function cacheFolder(baseDir, cache, source) {
-  const root = path.resolve(baseDir, cache);
-  const relative = path.relative(baseDir, path.resolve(source));
-  const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
-  return path.join(root, inside ? relative : `external-${createHash("sha256").update(path.resolve(source)).digest("hex").slice(0, 16)}`);
 }
 async function openHistory(needed, cacheDir, config, schema) {
   const derivation = derivationHash(config, schema);
@@ -3181,7 +3409,7 @@ async function openHistory(needed, cacheDir, config, schema) {
   const details = /* @__PURE__ */ new Map();
   for (const p of needed) {
     const fingerprint = fingerprintFiles([p.file]);
-    let entry = readEntry(path.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
+    let entry = readEntry(path3.join(cacheDir, `${p.date}.json`), fingerprint, derivation);
     if (entry === null) {
       const profiled = await computeEntry(p, fingerprint, derivation, config, schema);
       writeEntry(cacheDir, p.date, entry = profiled.entry, profiled.detail);
@@ -3205,45 +3433,6 @@ async function openHistory(needed, cacheDir, config, schema) {
     return { ...profile, ...detail };
   };
   return { entries, complete, cached, computed };
-}
-function writeEntry(cacheDir, date, entry, detail) {
-  if (detail !== void 0)
-    writeFileAtomic(
-      path.join(cacheDir, `${date}.detail.json`),
-      JSON.stringify({
-        format: "ct-partition-detail",
-        version: PROFILE_FORMAT,
-        fingerprint: entry.fingerprint,
-        derivation: entry.derivation,
-        detail
-      })
-    );
-  writeJson(path.join(cacheDir, `${date}.json`), entry);
-}
-function readDetail(cacheDir, date, entry) {
-  try {
-    const file = JSON.parse(readFileSync(path.join(cacheDir, `${date}.detail.json`), "utf8"));
-    if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
-      return null;
-    return file.detail;
-  } catch {
-    return null;
-  }
-}
-function readEntry(file, fingerprint, derivation) {
-  if (!existsSync(file)) return null;
-  try {
-    const entry = JSON.parse(readFileSync(file, "utf8"));
-    if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
-      return null;
-    return wellFormed(entry) ? entry : null;
-  } catch {
-    return null;
-  }
-}
-function wellFormed(entry) {
-  const { profile } = entry;
-  return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
 }
 function labelSource(config) {
   return config.task !== "regression" && config.label.op !== void 0 ? config.label.column : void 0;
@@ -3305,7 +3494,7 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     entry: {
       format: "ct-partition-profile",
       version: PROFILE_FORMAT,
-      file: path.basename(p.file),
+      file: path3.basename(p.file),
       fingerprint,
       derivation,
       profile: summary,
@@ -3370,195 +3559,12 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
     anomalies
   );
 }
-async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
-  const scores = /* @__PURE__ */ new Map();
-  const { production, config } = input;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
-  const metric = headlineMetric(production.preprocessing.task).name;
-  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
-  for (const p of days) {
-    const predict = p === newest ? predictNewest : predictOnce(readOnce(p, config), production);
-    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
-    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
-    scores.set(p.date, score);
-  }
-  return { metric, days: scores };
-}
-async function cachedScore(p, entry, key, metric, cacheDir, compute) {
-  const kept = entry.scores[key];
-  if (kept !== void 0 && kept.metric === metric && kept.noise !== void 0 && (metric !== "auc" || kept.chance !== void 0)) return kept;
-  const value = await compute();
-  if (value === null) return null;
-  entry.scores[key] = { metric, ...value };
-  writeEntry(cacheDir, p.date, entry);
-  return entry.scores[key];
-}
-async function scoreDay(predict, production, config, metric) {
-  try {
-    const { labels, preds, width } = await predict();
-    const scored = scoreRows(production.preprocessing.task, labels, preds, {
-      threshold: config.evaluation.threshold,
-      classes: width,
-      calibrationBins: config.evaluation.calibrationBins
-    });
-    const value = weightedMetrics(scored, null, [metric])[metric];
-    if (typeof value !== "number") return null;
-    const noise = scoreNoise(metric, value, scored.labels);
-    return { value, rows: scored.labels.length, noise, ...metric === "auc" ? { chance: aucChance(scored.labels) } : {} };
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-async function exchangeAnomalies(input, needed, newest, readNewest, entries, scores, cacheDir) {
-  const { production, config } = input;
-  const asDelivered = scores.get(newest.date)?.value;
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
-  if (production === null || asDelivered === void 0 || before.length === 0) return [];
-  const usual = { low: Math.min(...before), high: Math.max(...before) };
-  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
-  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
-  const anomalies = [];
-  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
-    const key = `${production.version} exchanged ${a} ${b}`;
-    const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
-    const score = await exchangedScore(newest, readNewest);
-    if (score === null) continue;
-    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
-    const gains = [];
-    for (const p of reference) {
-      const exchanged = await exchangedScore(p, readOnce(p, config));
-      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date).value, exchanged.value, higherIsBetter), rows: exchanged.rows });
-    }
-    const anomaly = exchangeAnomaly(
-      {
-        file: newest.file,
-        columns: [a, b],
-        model: production.version,
-        metric,
-        higherIsBetter,
-        asDelivered,
-        exchanged: score.value,
-        usual,
-        rows: score.rows,
-        before: gains
-      },
-      severityOf("columns_exchanged", config.validation.severity)
-    );
-    if (anomaly !== null) anomalies.push(anomaly);
-  }
-  return anomalies;
-}
-async function alignmentAnomalies(input, newest, readNewest, predictNewest, entry, cacheDir) {
-  const { production, config } = input;
-  const task = config.task;
-  const key = production?.version ?? "";
-  entry.alignment ??= {};
-  if (!(key in entry.alignment)) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeEntry(cacheDir, newest.date, entry);
-  }
-  const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
-  return anomaly === null ? [] : [anomaly];
-}
-async function locateMisalignmentIn(read, predict, config, task, production) {
-  const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
-  try {
-    const table = await read();
-    const label = alignedLabel(table, config.label, task);
-    if (label === null) return null;
-    const classIndex = task === "multiclass" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
-    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
-    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
-    const found = findMisalignment(input);
-    if (found === null) return null;
-    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
-    const judgedBy = (predictions === null ? `the day's mean label` : `production ${production.version}`) + (used.length === 0 ? "" : ` and the day's labels by ${used.join(", ")}${config.data.timestamp === void 0 ? "" : " and hour"}`);
-    return locateMisalignment(found, input, table, judgedBy);
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-function predictOnce(read, production, exchanged) {
-  let predicted;
-  const predict = async () => {
-    const delivered = await read();
-    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
-    const model = await production.model();
-    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
-    const { selected, labels, preds } = predictLabelledRows(table, loaded);
-    return { selected, labels, preds, width: loaded.width };
-  };
-  return () => predicted ??= predict();
-}
-function readOnce(p, config) {
-  let table;
-  return () => table ??= readTables([p.file], config.data.format === void 0 ? {} : { format: config.data.format });
-}
-function alignedLabel(table, label, task) {
-  if (task !== "multiclass") return { ...label, task };
-  const column = findColumn(table, label.column);
-  if (column?.type !== "string" || column.dictionary.length < 2) return null;
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]++;
-  const top = counts.indexOf(Math.max(...counts));
-  return { ...label, task: "binary", op: "!=", value: column.dictionary[top] };
-}
-async function productionPredictions(predict, classIndex) {
-  try {
-    const { selected, preds, width } = await predict();
-    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
-    if (classIndex === void 0 || classIndex < 0 || classIndex >= width) return null;
-    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]]));
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-function aucChance(labels) {
-  const positives = positivesOf(labels);
-  const negatives = labels.length - positives;
-  if (positives === 0 || negatives === 0) return 0.5;
-  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
-}
-function scoreNoise(metric, value, labels) {
-  const n = labels.length;
-  if (n === 0) return 0;
-  if (metric === "auc") {
-    const positives = positivesOf(labels);
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0) return 0;
-    const a = Math.min(Math.max(value, 0), 1);
-    const q1 = a / (2 - a);
-    const q2 = 2 * a * a / (1 + a);
-    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
-  }
-  if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
-  if (metric === "rmse") return value / Math.sqrt(2 * n);
-  return 0;
-}
-function positivesOf(labels) {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
-  return positives;
-}
-function withScore(profile, metric, score) {
-  if (score === void 0) return profile;
-  return {
-    ...profile,
-    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
-    ...score.chance === void 0 ? {} : { modelChance: score.chance },
-    ...score.noise === void 0 ? {} : { modelNoise: score.noise }
-  };
-}
 
 // src/pipeline/validate.ts
 async function screenWindow(ctx) {
   if (ctx.data !== void 0) return skippedScreening("a --data batch is checked on its own, not against the partition history");
   const file = schemaPath(ctx);
-  if (!existsSync2(file)) return skippedScreening("the schema is inferred in this run");
+  if (!existsSync3(file)) return skippedScreening("the schema is inferred in this run");
   const schema = parseSchema(displayPath(file), readJson(file, "data schema"));
   const production = await loadProduction(ctx);
   try {
@@ -3666,7 +3672,7 @@ async function* planChunks(plan, config) {
 }
 async function readOrInferSchema(ctx, chunks) {
   const file = schemaPath(ctx);
-  if (existsSync2(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
+  if (existsSync3(file)) return { schema: parseSchema(displayPath(file), readJson(file, "data schema")), file, inferred: false };
   const inference = createSchemaInference({ maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
   for await (const chunk of chunks()) inference.add(chunk.table);
   const { schema, rows } = inference.result();
@@ -3676,7 +3682,7 @@ async function readOrInferSchema(ctx, chunks) {
 }
 function proposeSchema(ctx, schema, all, file) {
   const proposed = widenSchema(schema, all, { maxDomainSize: ctx.loaded.config.validation.maxDomainSize });
-  const proposedFile = path2.join(ctx.outDir, "schema.proposed.json");
+  const proposedFile = path4.join(ctx.outDir, "schema.proposed.json");
   writeJson(proposedFile, proposed);
   const diff = lineDiff(JSON.stringify(schema, null, 2), JSON.stringify(proposed, null, 2));
   ctx.logger.info(
@@ -3769,7 +3775,7 @@ function refuseWindow(ctx, screening) {
     count: days.length,
     share: 1,
     examples: [],
-    message: `${path2.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
+    message: `${path4.dirname(screening.newest.file)}: ${days.length} partition(s) of the window are quarantined (${named}; their reasons are in ${displayPath(artifactPaths(ctx.outDir).validationReport)}), and the days left are for evaluation only${split}: no day is left to train on. Fix those days' data, or accept their changes if they are real: ct validate --accept ${days[0]}`
   };
   return refused(ctx, screening, [anomaly, ...screening.anomalies], "against its history");
 }
@@ -3860,17 +3866,17 @@ async function loadProduction(ctx) {
   const pointer = readProduction(registry, config.name);
   if (pointer === null) return null;
   const dir = verifiedProductionDir(registry, pointer);
-  const statisticsFile = path2.join(dir, "statistics.json");
+  const statisticsFile = path4.join(dir, "statistics.json");
   const raw = readJson(statisticsFile, "reference statistics");
   const statistics = raw.version === 1 ? null : parseStatistics(raw, displayPath(statisticsFile));
   if (statistics === null) ctx.logger.warning(`production ${pointer.version} has statistics of an older format: no drift test until the next promotion`);
-  const training = readJson(path2.join(dir, "training.json"), "training record");
+  const training = readJson(path4.join(dir, "training.json"), "training record");
   const parts = training.data.trainParts.length;
   let model;
   return {
     version: pointer.version,
     statistics,
-    preprocessing: readJson(path2.join(dir, "preprocessing.json"), "model preprocessing"),
+    preprocessing: readJson(path4.join(dir, "preprocessing.json"), "model preprocessing"),
     model: () => model ??= (async () => {
       await selectBackend(ctx.backend ?? config.training.backend, ctx.logger);
       return loadLayersModel(dir, `production model ${pointer.version}`);

@@ -6,17 +6,19 @@
  * its history is judged.
  */
 import type { CtConfig } from '../config/types.js';
+import { alternatives } from '../words.js';
 import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
-import { type HistoryFinding, mixChanges, vanishedValues } from './history.js';
+import { type HistoryFinding, mixBeside, mixChanges, vanishedValues } from './history.js';
 import { columnTitle } from './history-words.js';
 import { type PartitionProfile } from './profile.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
-import { reversedRows } from './orientation.js';
+import { hoursOf, reversedRows } from './orientation.js';
+import { quietFoldedHours } from './twelve-hour.js';
 import { repeatsOfRowAbove } from './repeats-above.js';
 import { joinedRanges } from './ranges.js';
 import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js';
@@ -205,6 +207,34 @@ async function showMixChanges(anomaly: Anomaly, finding: HistoryFinding, { newes
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(', ')}. Fix the data,`);
 }
 
+/** Rows shown for an afternoon folded back by 12 hours. */
+const FOLDED_EXAMPLES = 5;
+
+/**
+ * An afternoon folded back by 12 hours: what the small hours it filled usually hold and hold
+ * today, and the first of their rows, whose times a reviewer can compare with the source.
+ */
+async function showFolded(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+  const mix = mixBeside(await newest(), await history(), finding.column!);
+  if (mix === null) return;
+  const hours = quietFoldedHours((hour) => mix.usual(String(hour)));
+  if (hours.length === 0) return;
+  const total = (shareOf: (value: string) => number): number => hours.reduce((sum, hour) => sum + shareOf(String(hour)), 0);
+  const named = `The ${hours.length === 1 ? 'hour' : 'hours'} ${alternatives(hours.map(String), 'and')}`;
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` ${named} usually hold ${percent(total(mix.usual), 2)} of the rows and hold ${percent(total(mix.share), 2)}. Fix the data,`,
+  );
+  const table = await readNewest();
+  const time = findColumn(table, config.data.timestamp ?? '') ?? table.columns.find((c) => c.type === 'timestamp');
+  if (time === undefined) return;
+  const quiet = new Set(hours);
+  const rowHours = hoursOf(table, time.name, config.data.timezone);
+  const rows: number[] = [];
+  for (let i = 0; i < table.rowCount && rows.length < FOLDED_EXAMPLES; i++) if (quiet.has(rowHours[i]!)) rows.push(i);
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${time.name} ${valueAt(time, i)}` }));
+}
+
 /** Rows shown for a pair found the wrong way round. */
 const REVERSED_EXAMPLES = 5;
 
@@ -369,6 +399,7 @@ const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context
   ['repeatAboveShare', showRepeatsAbove],
   ['vanishedShare', showVanished],
   ['divergence', showMixChanges],
+  ['foldedShare', showFolded],
   ['inputShare', showRepeatedInputs],
   ['rowMatchShare', showRowMatches],
   ['keyMatchShare', showKeyMatches],

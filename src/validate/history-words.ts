@@ -74,6 +74,8 @@ export function describeMetric(
     lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
     highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
     midnightShare: 'share of times at exactly midnight (a date without its time)',
+    foldedShare:
+      "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
     stuckShare:
       'share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)',
     keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',

@@ -22,6 +22,7 @@ import { cutRanges } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
+import { foldedShare } from './twelve-hour.js';
 import { median } from './median.js';
 import { regularizedGammaP } from './hypothesis.js';
 import { monthFactor, type MonthFactor } from './month-days.js';
@@ -185,6 +186,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.resolution') ||
     metric.endsWith('.vanishedShare') ||
     metric.endsWith('.midnightShare') ||
+    metric.endsWith('.foldedShare') ||
     metric.endsWith('.effectShift') ||
     metric.startsWith('duplicates.') ||
     metric.startsWith('copy.')
@@ -429,6 +431,13 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
+    // An hour of day's mix with a share of its afternoon written 12 hours early (a 12-hour clock): the changed hours not counted.
+    if (clock?.hours.includes(column) === true) {
+      const usualDays = pooled.days - (selfInPool ? 1 : 0);
+      const usual = (hour: number): number =>
+        Math.max(0, ((pooled.shares.get(String(hour)) ?? 0) - (selfInPool ? (listed.shares[String(hour)] ?? 0) : 0)) / usualDays);
+      if (usualDays >= 1) out[`${column}.foldedShare`] = foldedShare(listed.shares, usual, profile.rows, hours);
+    }
     // Values every pooled day had, missing today (a filtered upload): their usual share.
     const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
     if (gone !== null) out[`${column}.vanishedShare`] = gone.reduce((sum, [, share]) => sum + share, 0);
@@ -535,6 +544,26 @@ export function vanishedValues(newest: PartitionProfile, history: readonly Parti
 }
 
 /**
+ * A day's value shares of `column` beside the mean shares of the days its mixes are compared
+ * with (the same weekday's, when enough): every value either lists, with both shares; null
+ * when the day or the pool lacks the column.
+ */
+export function mixBeside(
+  newest: PartitionProfile,
+  history: readonly PartitionProfile[],
+  column: string,
+): { values: string[]; share: (value: string) => number; usual: (value: string) => number } | null {
+  const own = newest.categories[column];
+  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
+  if (own === undefined || sums === undefined) return null;
+  return {
+    values: [...new Set([...Object.keys(own.shares), ...sums.shares.keys()])],
+    share: (value) => own.shares[value] ?? 0,
+    usual: (value) => (sums.shares.get(value) ?? 0) / sums.days,
+  };
+}
+
+/**
  * The values of `column` whose share in `newest` lies farthest from their mean share over
  * `history` (at most `limit`, and those that moved at least half as far as the first): what a
  * `divergence` finding moved, for its message (a station gone, a value that took another's share).
@@ -545,12 +574,10 @@ export function mixChanges(
   column: string,
   limit: number,
 ): Array<{ value: string; share: number; usual: number }> {
-  const own = newest.categories[column];
-  const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
-  if (own === undefined || sums === undefined) return [];
-  const values = new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
-  return [...values]
-    .map((value) => ({ value, share: own.shares[value] ?? 0, usual: (sums.shares.get(value) ?? 0) / sums.days }))
+  const mix = mixBeside(newest, history, column);
+  if (mix === null) return [];
+  return mix.values
+    .map((value) => ({ value, share: mix.share(value), usual: mix.usual(value) }))
     .sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual))
     .filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first!.share - first!.usual))
     .slice(0, limit);

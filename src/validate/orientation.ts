@@ -73,7 +73,7 @@ const NO_ROW = -1;
 const NO_DIRECTION = -2;
 
 /** The hour (on the clock of `timeZone`, else UTC) of each row of `table`'s time column (`timeColumn`, else the first timestamp column); `NO_HOUR` without one. */
-function hoursOf(table: Table, timeColumn: string | undefined, timeZone: string | undefined): Uint8Array {
+export function hoursOf(table: Table, timeColumn: string | undefined, timeZone: string | undefined): Uint8Array {
   const time = table.columns.find((c) => c.type === 'timestamp' && (timeColumn === undefined || c.name === timeColumn));
   const hours = new Uint8Array(table.rowCount).fill(NO_HOUR);
   if (time === undefined || time.type !== 'timestamp') return hours;

@@ -356,9 +356,10 @@ async function verdictOf(
  * explains them; 23: a model's score that kept under a third of its least skill; 24: the
  * top edge of the label's number; 25: values repeating the row above beyond the row two above;
  * 26: a reverse combination usual on half the days a combination usually recurs on; 27: far-out
- * values beyond chance at the earlier days' highest rate).
+ * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
+ * back 12 hours).
  */
-const VERDICT_FORMAT = 27;
+const VERDICT_FORMAT = 28;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

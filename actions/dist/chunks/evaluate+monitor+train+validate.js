@@ -1753,6 +1753,26 @@ function changedHours(date, rows, shares, usual, timeZone) {
   }).map(({ hour }) => String(hour));
 }
 
+// src/validate/twelve-hour.ts
+var FOLD_FIT = 3;
+function foldedShare(shares, usual, rows, leftOut = []) {
+  if (quietFoldedHours(usual).length === 0) return 0;
+  const floor = 0.5 / Math.max(1, rows);
+  const hours = Array.from({ length: 24 }, (_, h) => h).filter((h) => !leftOut.includes(String(h)));
+  const fold = (h) => h === 0 || h >= 13 ? -usual(h) : h === 12 ? usual(0) : usual(h + 12);
+  const weight = (h) => 1 / Math.max(usual(h), floor);
+  const deviation = (h) => (shares[String(h)] ?? 0) - usual(h);
+  const sum2 = (term) => hours.reduce((total, h) => total + term(h) * weight(h), 0);
+  const along = sum2((h) => deviation(h) * fold(h));
+  const norm = sum2((h) => fold(h) ** 2);
+  if (!(norm > 0) || !(along > 0)) return 0;
+  const share = along / norm;
+  return sum2((h) => (deviation(h) - share * fold(h)) ** 2) * FOLD_FIT <= sum2((h) => deviation(h) ** 2) ? share : 0;
+}
+function quietFoldedHours(usual) {
+  return Array.from({ length: 11 }, (_, i) => i + 1).filter((h) => usual(h) < usual(h + 12) / 4);
+}
+
 // src/validate/month-days.ts
 var MIN_MONTHS = 1;
 var MONTH_FACTOR = 1.5;
@@ -2025,7 +2045,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".repeatAboveShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".repeatAboveShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".foldedShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
   if (metric.endsWith(".topEdge")) return "down";
@@ -2133,6 +2153,11 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
     const days = sums.days - (leaveOut ? 1 : 0);
     if (days < 1) continue;
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
+    if (clock?.hours.includes(column) === true) {
+      const usualDays = pooled.days - (selfInPool ? 1 : 0);
+      const usual = (hour) => Math.max(0, ((pooled.shares.get(String(hour)) ?? 0) - (selfInPool ? listed.shares[String(hour)] ?? 0 : 0)) / usualDays);
+      if (usualDays >= 1) out[`${column}.foldedShare`] = foldedShare(listed.shares, usual, profile.rows, hours);
+    }
     const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
     if (gone !== null) out[`${column}.vanishedShare`] = gone.reduce((sum2, [, share]) => sum2 + share, 0);
     if (own.ranges === true) continue;
@@ -2200,12 +2225,20 @@ function vanishedValues(newest, history, column) {
   if (own === void 0 || sums === void 0) return [];
   return own.ranges === true ? rangesGone(newest, column, pool, false) : vanishedFrom(own.shares, sums, sums.days);
 }
-function mixChanges(newest, history, column, limit) {
+function mixBeside(newest, history, column) {
   const own = newest.categories[column];
   const sums = poolSums(mixPool(newest.date, history)).columns.get(column);
-  if (own === void 0 || sums === void 0) return [];
-  const values = /* @__PURE__ */ new Set([...Object.keys(own.shares), ...sums.shares.keys()]);
-  return [...values].map((value) => ({ value, share: own.shares[value] ?? 0, usual: (sums.shares.get(value) ?? 0) / sums.days })).sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual)).filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first.share - first.usual)).slice(0, limit);
+  if (own === void 0 || sums === void 0) return null;
+  return {
+    values: [.../* @__PURE__ */ new Set([...Object.keys(own.shares), ...sums.shares.keys()])],
+    share: (value) => own.shares[value] ?? 0,
+    usual: (value) => (sums.shares.get(value) ?? 0) / sums.days
+  };
+}
+function mixChanges(newest, history, column, limit) {
+  const mix = mixBeside(newest, history, column);
+  if (mix === null) return [];
+  return mix.values.map((value) => ({ value, share: mix.share(value), usual: mix.usual(value) })).sort((a, b) => Math.abs(b.share - b.usual) - Math.abs(a.share - a.usual)).filter((m, _, [first]) => Math.abs(m.share - m.usual) >= 0.5 * Math.abs(first.share - first.usual)).slice(0, limit);
 }
 function jensenShannon(p, sums, days, leaveOut) {
   let pOther = 1;
@@ -2493,6 +2526,7 @@ function describeMetric(finding, labelText) {
     lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
     highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
     midnightShare: "share of times at exactly midnight (a date without its time)",
+    foldedShare: "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
     stuckShare: "share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)",
     keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
     keyStepShare: "share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)",
@@ -2657,6 +2691,27 @@ async function showMixChanges(anomaly, finding, { newest, history }) {
   const told = moved.map(({ value, share, usual }) => `${value} ${percent(share, 2)} of the rows (usually ${percent(usual, 2)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(", ")}. Fix the data,`);
 }
+var FOLDED_EXAMPLES = 5;
+async function showFolded(anomaly, finding, { newest, history, readNewest, config }) {
+  const mix = mixBeside(await newest(), await history(), finding.column);
+  if (mix === null) return;
+  const hours = quietFoldedHours((hour) => mix.usual(String(hour)));
+  if (hours.length === 0) return;
+  const total = (shareOf) => hours.reduce((sum2, hour) => sum2 + shareOf(String(hour)), 0);
+  const named = `The ${hours.length === 1 ? "hour" : "hours"} ${alternatives(hours.map(String), "and")}`;
+  anomaly.message = anomaly.message.replace(
+    / Fix the data,/,
+    ` ${named} usually hold ${percent(total(mix.usual), 2)} of the rows and hold ${percent(total(mix.share), 2)}. Fix the data,`
+  );
+  const table = await readNewest();
+  const time = findColumn(table, config.data.timestamp ?? "") ?? table.columns.find((c) => c.type === "timestamp");
+  if (time === void 0) return;
+  const quiet = new Set(hours);
+  const rowHours = hoursOf(table, time.name, config.data.timezone);
+  const rows = [];
+  for (let i = 0; i < table.rowCount && rows.length < FOLDED_EXAMPLES; i++) if (quiet.has(rowHours[i])) rows.push(i);
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${time.name} ${valueAt(time, i)}` }));
+}
 var REVERSED_EXAMPLES = 5;
 async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
   const pair = (await newest()).orientations?.[anomaly.column];
@@ -2767,6 +2822,7 @@ var SHOW = /* @__PURE__ */ new Map([
   ["repeatAboveShare", showRepeatsAbove],
   ["vanishedShare", showVanished],
   ["divergence", showMixChanges],
+  ["foldedShare", showFolded],
   ["inputShare", showRepeatedInputs],
   ["rowMatchShare", showRowMatches],
   ["keyMatchShare", showKeyMatches],
@@ -3366,7 +3422,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 27;
+var VERDICT_FORMAT = 28;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

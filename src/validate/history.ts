@@ -433,10 +433,8 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     // An hour of day's mix with a share of its afternoon written 12 hours early (a 12-hour clock): the changed hours not counted.
     if (clock?.hours.includes(column) === true) {
-      const usualDays = pooled.days - (selfInPool ? 1 : 0);
-      const usual = (hour: number): number =>
-        Math.max(0, ((pooled.shares.get(String(hour)) ?? 0) - (selfInPool ? (listed.shares[String(hour)] ?? 0) : 0)) / usualDays);
-      if (usualDays >= 1) out[`${column}.foldedShare`] = foldedShare(listed.shares, usual, profile.rows, hours);
+      const usual = usualShare(listed, pooled, selfInPool);
+      out[`${column}.foldedShare`] = foldedShare(listed.shares, (hour) => usual(String(hour)), profile.rows, hours);
     }
     // Values every pooled day had, missing today (a filtered upload): their usual share.
     const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
@@ -451,16 +449,20 @@ function comparativeMetrics(profile: PartitionProfile, pool: PoolSums, everyDay:
   return out;
 }
 
+/** Each value's mean share over a pool's days, a day in its own pool (`selfInPool`) taken out of it first; the pool must hold another day. */
+function usualShare(own: PartitionProfile['categories'][string], pooled: PoolColumn, selfInPool: boolean): (value: string) => number {
+  const days = pooled.days - (selfInPool ? 1 : 0);
+  return (value) => Math.max(0, (pooled.shares.get(value) ?? 0) - (selfInPool ? (own.shares[value] ?? 0) : 0)) / days;
+}
+
 /** Per hour-of-day column of `clock`, the hours a clock change on the profile's day skipped or repeated, as its rows show. */
 function clockChangeHours(profile: PartitionProfile, pool: PoolSums, selfInPool: boolean, clock: ClockColumns): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const column of clock.hours) {
     const own = profile.categories[column];
     const pooled = pool.columns.get(column);
-    const days = (pooled?.days ?? 0) - (selfInPool ? 1 : 0);
-    if (own === undefined || pooled === undefined || days < 1) continue;
-    const usual = (hour: string): number => ((pooled.shares.get(hour) ?? 0) - (selfInPool ? (own.shares[hour] ?? 0) : 0)) / days;
-    const hours = changedHours(profile.date, profile.rows, own.shares, usual, clock.timeZone);
+    if (own === undefined || pooled === undefined || pooled.days - (selfInPool ? 1 : 0) < 1) continue;
+    const hours = changedHours(profile.date, profile.rows, own.shares, usualShare(own, pooled, selfInPool), clock.timeZone);
     if (hours.length > 0) out.set(column, hours);
   }
   return out;

@@ -2154,9 +2154,8 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
     if (days < 1) continue;
     if (own.levels !== true && own.ranges !== true) out[`${column}.divergence`] = jensenShannon(own.shares, sums.shares, days, leaveOut);
     if (clock?.hours.includes(column) === true) {
-      const usualDays = pooled.days - (selfInPool ? 1 : 0);
-      const usual = (hour) => Math.max(0, ((pooled.shares.get(String(hour)) ?? 0) - (selfInPool ? listed.shares[String(hour)] ?? 0 : 0)) / usualDays);
-      if (usualDays >= 1) out[`${column}.foldedShare`] = foldedShare(listed.shares, usual, profile.rows, hours);
+      const usual = usualShare(listed, pooled, selfInPool);
+      out[`${column}.foldedShare`] = foldedShare(listed.shares, (hour) => usual(String(hour)), profile.rows, hours);
     }
     const gone = own.ranges === true ? rangesGone(profile, column, pool, selfInPool) : own.complete ? vanishedFrom(own.shares, sums, days) : null;
     if (gone !== null) out[`${column}.vanishedShare`] = gone.reduce((sum2, [, share]) => sum2 + share, 0);
@@ -2168,15 +2167,17 @@ function comparativeMetrics(profile, pool, everyDay, selfInPool, clock) {
   }
   return out;
 }
+function usualShare(own, pooled, selfInPool) {
+  const days = pooled.days - (selfInPool ? 1 : 0);
+  return (value) => Math.max(0, (pooled.shares.get(value) ?? 0) - (selfInPool ? own.shares[value] ?? 0 : 0)) / days;
+}
 function clockChangeHours(profile, pool, selfInPool, clock) {
   const out = /* @__PURE__ */ new Map();
   for (const column of clock.hours) {
     const own = profile.categories[column];
     const pooled = pool.columns.get(column);
-    const days = (pooled?.days ?? 0) - (selfInPool ? 1 : 0);
-    if (own === void 0 || pooled === void 0 || days < 1) continue;
-    const usual = (hour) => ((pooled.shares.get(hour) ?? 0) - (selfInPool ? own.shares[hour] ?? 0 : 0)) / days;
-    const hours = changedHours(profile.date, profile.rows, own.shares, usual, clock.timeZone);
+    if (own === void 0 || pooled === void 0 || pooled.days - (selfInPool ? 1 : 0) < 1) continue;
+    const hours = changedHours(profile.date, profile.rows, own.shares, usualShare(own, pooled, selfInPool), clock.timeZone);
     if (hours.length > 0) out.set(column, hours);
   }
   return out;

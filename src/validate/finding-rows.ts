@@ -6,7 +6,7 @@
  * its history is judged.
  */
 import type { CtConfig } from '../config/types.js';
-import { alternatives } from '../words.js';
+import { alternatives, percent } from '../words.js';
 import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
@@ -27,7 +27,6 @@ import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js'
 const counted = (x: number): string => x.toLocaleString('en-US');
 
 /** A share as a percentage of `digits` significant digits: `4.35%`. */
-const percent = (share: number, digits: number): string => `${(share * 100).toPrecision(digits)}%`;
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -185,7 +184,7 @@ async function showVanished(anomaly: Anomaly, finding: HistoryFinding, { newest,
   const day = await newest();
   const usual = vanishedValues(day, await history(), finding.column!);
   if (usual.length === 0) return;
-  const ofDay = (share: number): string => `${percent(share, 3)} of an earlier day's rows`;
+  const ofDay = (share: number): string => `${percent(share)} of an earlier day's rows`;
   const gone =
     day.categories[finding.column!]?.ranges === true
       ? joinedRanges(usual).map(({ low, high, share }) => `values from ${low} to ${high} (${ofDay(share)})`)
@@ -203,7 +202,7 @@ async function showMixChanges(anomaly: Anomaly, finding: HistoryFinding, { newes
   if (finding.hoursMoved !== undefined) return;
   const moved = mixChanges(await newest(), await history(), finding.column!, MOVED_VALUES);
   if (moved.length === 0) return;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share, 2)} of the rows (usually ${percent(usual, 2)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(', ')}. Fix the data,`);
 }
 
@@ -223,7 +222,7 @@ async function showFolded(anomaly: Anomaly, finding: HistoryFinding, { newest, h
   const named = `The ${hours.length === 1 ? 'hour' : 'hours'} ${alternatives(hours.map(String), 'and')}`;
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` ${named} usually hold ${percent(total(mix.usual), 2)} of the rows and hold ${percent(total(mix.share), 2)}. Fix the data,`,
+    ` ${named} usually hold ${percent(total(mix.usual))} of the rows and hold ${percent(total(mix.share))}. Fix the data,`,
   );
   const table = await readNewest();
   const time = findColumn(table, config.data.timestamp ?? '') ?? table.columns.find((c) => c.type === 'timestamp');

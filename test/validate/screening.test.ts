@@ -123,8 +123,23 @@ describe('the history cache', () => {
     writeFileSync(newest, flightsCsv(flights(DAYS - 1).filter((r) => r.origin !== 'A3')));
     const anomaly = (await screen()).anomalies.find((a) => a.column === 'origin');
     expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error' });
-    expect(anomaly!.message).toMatch(/ Gone: A3 \(4\.\d\d% of an earlier day's rows\)\. Fix the data/);
+    expect(anomaly!.message).toMatch(/ Gone: A3 \(4\.\d% of an earlier day's rows\)\. Fix the data/);
     expect(anomaly!.message).toContain('usual share of the values every earlier day had and this day lacks');
+  });
+
+  test('afternoon times written on a 12-hour clock: the finding names the small hours they filled, and their first rows', async () => {
+    const newest = path.join(data, `${dateOf(DAYS - 1)}.csv`);
+    const rows = flights(DAYS - 1);
+    const hourOf = (t: number): number => new Date(t).getUTCHours();
+    // A tenth of the rows written with %I: 13:05 as 01:05.
+    const folded = rows.map((r, k) => (k % 10 === 3 && hourOf(r.time) >= 13 ? { ...r, time: r.time - 12 * 3_600_000 } : r));
+    writeFileSync(newest, flightsCsv(folded));
+    const anomaly = (await screen()).anomalies.find((a) => a.column === 'input:hour' && /12 hours early/.test(a.message));
+    expect(anomaly).toMatchObject({ kind: 'partition_statistic', severity: 'error' });
+    expect(anomaly!.message).toMatch(/The hours 1, 2, 3, 4 and 5 usually hold 0\.0% of the rows and hold \d\.\d%\. Fix the data/);
+    const small = folded.flatMap((r, k) => (hourOf(r.time) >= 1 && hourOf(r.time) <= 5 ? [k] : []));
+    expect(anomaly!.examples.map((e) => e.row)).toEqual(small.slice(0, 5).map((k) => k + 1));
+    expect(anomaly!.examples[0]!.value).toBe(`date ${new Date(folded[small[0]!]!.time).toISOString()}`);
   });
 });
 

@@ -60,6 +60,7 @@ import {
   nullFraction,
   parseSchema,
   parseStatistics,
+  percent,
   quantile,
   severityOf,
   trimmedMoments,
@@ -2587,7 +2588,6 @@ function findingMessage(finding, partition, date, labelText, others = []) {
 
 // src/validate/finding-rows.ts
 var counted = (x) => x.toLocaleString("en-US");
-var percent = (share, digits) => `${(share * 100).toPrecision(digits)}%`;
 async function showFindingRows(anomalies, findings, summary, history, complete, readNewest, config) {
   let completed = null;
   const context = {
@@ -2679,7 +2679,7 @@ async function showVanished(anomaly, finding, { newest, history }) {
   const day = await newest();
   const usual = vanishedValues(day, await history(), finding.column);
   if (usual.length === 0) return;
-  const ofDay = (share) => `${percent(share, 3)} of an earlier day's rows`;
+  const ofDay = (share) => `${percent(share)} of an earlier day's rows`;
   const gone = day.categories[finding.column]?.ranges === true ? joinedRanges(usual).map(({ low, high, share }) => `values from ${low} to ${high} (${ofDay(share)})`) : usual.sort((a, b) => b[1] - a[1]).map(([value, share]) => `${value} (${ofDay(share)})`);
   const told = gone.slice(0, VANISHED_VALUES);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Gone: ${told.join(", ")}${gone.length > VANISHED_VALUES ? ", \u2026" : ""}. Fix the data,`);
@@ -2689,7 +2689,7 @@ async function showMixChanges(anomaly, finding, { newest, history }) {
   if (finding.hoursMoved !== void 0) return;
   const moved = mixChanges(await newest(), await history(), finding.column, MOVED_VALUES);
   if (moved.length === 0) return;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share, 2)} of the rows (usually ${percent(usual, 2)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(", ")}. Fix the data,`);
 }
 var FOLDED_EXAMPLES = 5;
@@ -2702,7 +2702,7 @@ async function showFolded(anomaly, finding, { newest, history, readNewest, confi
   const named = `The ${hours.length === 1 ? "hour" : "hours"} ${alternatives(hours.map(String), "and")}`;
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` ${named} usually hold ${percent(total(mix.usual), 2)} of the rows and hold ${percent(total(mix.share), 2)}. Fix the data,`
+    ` ${named} usually hold ${percent(total(mix.usual))} of the rows and hold ${percent(total(mix.share))}. Fix the data,`
   );
   const table = await readNewest();
   const time = findColumn(table, config.data.timestamp ?? "") ?? table.columns.find((c) => c.type === "timestamp");

@@ -13,7 +13,7 @@ import { writeFileAtomic, writeJson } from '../files.js';
 import type { LocatedMisalignment } from './alignment.js';
 import type { Anomaly } from './checker.js';
 import type { HistoryFinding } from './history.js';
-import type { PartitionProfile } from './profile.js';
+import type { KeptBeside, PartitionProfile } from './profile.js';
 import type { DataSchema } from './schema.js';
 
 /** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
@@ -25,10 +25,7 @@ export const PROFILE_FORMAT = 45;
  * (`<day>.detail.json`) and read only when a verdict is computed, so a run whose verdicts are
  * all cached reads a few kilobytes per day.
  */
-export type ProfileDetail = Pick<
-  PartitionProfile,
-  'categories' | 'sketch' | 'timedSketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'rowSample' | 'effects'
->;
+export type ProfileDetail = Pick<PartitionProfile, 'categories'> & KeptBeside;
 
 /** A partition's profile without its detail: its rows and flat metrics. */
 export type ProfileSummary = Omit<PartitionProfile, keyof ProfileDetail>;

@@ -221,8 +221,8 @@ const QUANTILES: ReadonlyArray<[string, number]> = [
   ['q95', 0.95],
 ];
 
-/** What a profile keeps as it was measured, beside its metrics. */
-type KeptBeside = Partial<
+/** What a profile keeps as it was measured, beside its metrics and value shares. */
+export type KeptBeside = Partial<
   Pick<PartitionProfile, 'sketch' | 'timedSketch' | 'dependencies' | 'orientations' | 'labelGroups' | 'frozenGroups' | 'rowSample' | 'effects'>
 >;
 

@@ -12,7 +12,7 @@ import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
 import { type HistoryFinding, mixBeside, mixChanges, vanishedValues } from './history.js';
 import { columnTitle } from './history-words.js';
-import { type PartitionProfile } from './profile.js';
+import type { PartitionProfile } from './profile.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } from './frozen-groups.js';
 import { columnNames } from './metric-names.js';
@@ -25,8 +25,6 @@ import { closestMatch, keyedPair, keyMatches, keySteps } from './row-matches.js'
 
 /** `x` with thousands separated, as the messages write counts. */
 const counted = (x: number): string => x.toLocaleString('en-US');
-
-/** A share as a percentage of `digits` significant digits: `4.35%`. */
 
 /** What a finding's anomaly reads to show the rows behind it: the profiles with their detail, the newest partition's rows. */
 interface FindingContext {
@@ -219,10 +217,10 @@ async function showFolded(anomaly: Anomaly, finding: HistoryFinding, { newest, h
   const hours = quietFoldedHours((hour) => mix.usual(String(hour)));
   if (hours.length === 0) return;
   const total = (shareOf: (value: string) => number): number => hours.reduce((sum, hour) => sum + shareOf(String(hour)), 0);
-  const named = `The ${hours.length === 1 ? 'hour' : 'hours'} ${alternatives(hours.map(String), 'and')}`;
+  const [named, hold] = hours.length === 1 ? [`The hour ${hours[0]}`, 'holds'] : [`The hours ${alternatives(hours.map(String), 'and')}`, 'hold'];
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` ${named} usually hold ${percent(total(mix.usual))} of the rows and hold ${percent(total(mix.share))}. Fix the data,`,
+    ` ${named} usually ${hold} ${percent(total(mix.usual))} of the rows and ${hold} ${percent(total(mix.share))}. Fix the data,`,
   );
   const table = await readNewest();
   const time = findColumn(table, config.data.timestamp ?? '') ?? table.columns.find((c) => c.type === 'timestamp');

@@ -5,7 +5,7 @@
 import { changedHours, clockColumns } from '../../src/validate/clock-change.js';
 import { compareWithHistory, type HistoryFinding } from '../../src/validate/history.js';
 import { findingMessage } from '../../src/validate/history-words.js';
-import { type PartitionProfile } from '../../src/validate/profile.js';
+import type { PartitionProfile } from '../../src/validate/profile.js';
 import { clockChanges } from '../../src/time.js';
 import type { FeatureConfig } from '../../src/config/types.js';
 import { dateOf, day, history, options } from './history-days.js';

@@ -2699,10 +2699,10 @@ async function showFolded(anomaly, finding, { newest, history, readNewest, confi
   const hours = quietFoldedHours((hour) => mix.usual(String(hour)));
   if (hours.length === 0) return;
   const total = (shareOf) => hours.reduce((sum2, hour) => sum2 + shareOf(String(hour)), 0);
-  const named = `The ${hours.length === 1 ? "hour" : "hours"} ${alternatives(hours.map(String), "and")}`;
+  const [named, hold] = hours.length === 1 ? [`The hour ${hours[0]}`, "holds"] : [`The hours ${alternatives(hours.map(String), "and")}`, "hold"];
   anomaly.message = anomaly.message.replace(
     / Fix the data,/,
-    ` ${named} usually hold ${percent(total(mix.usual))} of the rows and hold ${percent(total(mix.share))}. Fix the data,`
+    ` ${named} usually ${hold} ${percent(total(mix.usual))} of the rows and ${hold} ${percent(total(mix.share))}. Fix the data,`
   );
   const table = await readNewest();
   const time = findColumn(table, config.data.timestamp ?? "") ?? table.columns.find((c) => c.type === "timestamp");

@@ -15,7 +15,7 @@ import { columnTitle } from './history-words.js';
 import type { PartitionProfile } from './profile.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } from './frozen-groups.js';
-import { columnNames } from './metric-names.js';
+import { columnNames, statisticOf } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
 import { hoursOf, reversedRows } from './orientation.js';
 import { quietFoldedHours } from './twelve-hour.js';
@@ -59,7 +59,7 @@ export async function showFindingRows(
   const ordered = [...findings].sort((a, b) => Number(a.metric.endsWith('.divergence')) - Number(b.metric.endsWith('.divergence')));
   for (const anomaly of anomalies) {
     for (const finding of ordered) {
-      const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf('.') + 1));
+      const show = SHOW.get(statisticOf(finding.metric));
       if (show === undefined || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
       anomaly.share = finding.value;
       await show(anomaly, finding, context);

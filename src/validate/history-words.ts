@@ -4,7 +4,7 @@
  */
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { ROW_MATCH_DAYS } from './row-matches.js';
-import { columnNames } from './metric-names.js';
+import { columnNames, statisticOf } from './metric-names.js';
 import type { MonthFactor } from './month-days.js';
 import { BROKEN_SIGNAL, CHANCE, COPY_DAYS, type HistoryFinding, isModelError, isRelation, weekdayOf } from './history.js';
 
@@ -41,7 +41,7 @@ export function describeMetric(
   if (metric === 'copy.timedSimilarity')
     return `similarity of its rows, times of day included, to those of one of the ${COPY_DAYS} days before it (Jaccard: a share of the day served again from an earlier one?)`;
   if (metric.startsWith('model.')) return `production model's ${metric.slice('model.'.length)} on the labelled rows`;
-  const statistic = metric.slice(metric.lastIndexOf('.') + 1);
+  const statistic = statisticOf(metric);
   if (isRelation(metric) && column !== null) {
     const [x, g] = columnNames(column) as [string, string];
     const name = (c: string): string => columnTitle(c, labelText, 'the label', '');

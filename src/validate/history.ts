@@ -17,7 +17,7 @@ import { effectMetrics, effectPool } from './group-effects.js';
 import { labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool } from './frozen-groups.js';
 import { keyMatchMetrics, ROW_SAMPLE_SIZE, rowMatchMetrics } from './row-matches.js';
-import { columnNames, columnOf } from './metric-names.js';
+import { columnNames, columnOf, statisticOf } from './metric-names.js';
 import { cutRanges } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
 import { correlationNoise } from './label-correlation.js';
@@ -247,7 +247,7 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.endsWith('.resolution')) return 0.05;
   // An error is in the label's units: 1% of its level, a score in [0, 1] by 0.005.
   if (metric.startsWith('model.')) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 0.005;
-  const statistic = metric.slice(metric.lastIndexOf('.') + 1);
+  const statistic = statisticOf(metric);
   if (statistic === 'mean' || statistic === 'levelShift' || /^q\d\d$/.test(statistic)) {
     const column = columnOf(metric);
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x): x is number => Number.isFinite(x));
@@ -936,9 +936,8 @@ function thresholdOf(metric: string, options: HistoryOptions): number {
  * else that the history can see.
  */
 function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn' | 'labelSource'>): boolean {
-  const dot = metric.lastIndexOf('.');
-  const column = metric.slice(0, dot);
-  const statistic = metric.slice(dot + 1);
+  const column = columnOf(metric);
+  const statistic = statisticOf(metric);
   return (
     (column === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(statistic)) ||
     (column === options.labelSource && (statistic === 'vanishedShare' || statistic === 'topEdge'))

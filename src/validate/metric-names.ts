@@ -44,3 +44,8 @@ export function columnNames(text: string): string[] {
 export function columnOf(metric: string): string {
   return metric.slice(0, metric.lastIndexOf('.'));
 }
+
+/** The statistic a metric measures of its column: `delay.lowTailShare` gives `lowTailShare`. */
+export function statisticOf(metric: string): string {
+  return metric.slice(metric.lastIndexOf('.') + 1);
+}

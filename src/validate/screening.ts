@@ -50,7 +50,7 @@ import type { Acceptance, QuarantinedPartition } from '../artifacts.js';
 import { alternatives } from '../words.js';
 import { NO_PARTITION, readAccepted } from './accepted.js';
 import { cacheFolder, type CacheEntry, PROFILE_FORMAT, derivationHash, type ProfileDetail, readDetail, readEntry, writeEntry } from './history-cache.js';
-import { alignmentAnomalies, type DayScore, exchangeAnomalies, modelScores, predictOnce, type ScreeningModel, withScore } from './model-checks.js';
+import { alignmentAnomalies, type DayScore, exchangeAnomalies, type ModelCheckInput, modelScores, predictOnce, withScore } from './model-checks.js';
 
 /** What screening found. */
 export interface Screening {
@@ -73,15 +73,13 @@ export interface Screening {
   computed: number;
 }
 
-export interface ScreeningInput {
-  config: CtConfig;
+export interface ScreeningInput extends ModelCheckInput {
   /** Folder of the config: the cache path is relative to it. */
   baseDir: string;
   /** The data folder (or file: then nothing is screened). */
   source: string;
   schema: DataSchema;
   schemaFile: string;
-  production: ScreeningModel | null;
   logger: Logger;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { columnNames, joinColumns } from '../../src/validate/metric-names.js';
+import { columnNames, columnOf, joinColumns, statisticOf } from '../../src/validate/metric-names.js';
 import { describeMetric, describeStatistic } from '../../src/validate/history-words.js';
 
 describe('names of metrics that join columns', () => {
@@ -18,6 +18,13 @@ describe('names of metrics that join columns', () => {
         expect(columnNames(joinColumns('+', target, key))).toEqual([target, key]);
       }
     }
+  });
+
+  test('a metric is its column and its statistic, split at the last dot: a column name may hold dots', () => {
+    expect([columnOf('delay.lowTailShare'), statisticOf('delay.lowTailShare')]).toEqual(['delay', 'lowTailShare']);
+    expect([columnOf('fare.usd.mean'), statisticOf('fare.usd.mean')]).toEqual(['fare.usd', 'mean']);
+    const pair = joinColumns('|', 'delay', 'input:hour');
+    expect([columnOf(`${pair}.eta2`), statisticOf(`${pair}.eta2`)]).toEqual([pair, 'eta2']);
   });
 
   test('two pairs whose names differ only in where the separator falls have different names', () => {

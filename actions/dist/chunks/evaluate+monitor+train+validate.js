@@ -279,6 +279,9 @@ function columnNames(text) {
 function columnOf(metric) {
   return metric.slice(0, metric.lastIndexOf("."));
 }
+function statisticOf(metric) {
+  return metric.slice(metric.lastIndexOf(".") + 1);
+}
 
 // src/validate/dependencies.ts
 var KEY_COLUMNS = 6;
@@ -2070,7 +2073,7 @@ function spreadFloor(metric, center, history, rows) {
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.endsWith(".resolution")) return 0.05;
   if (metric.startsWith("model.")) return isModelError(metric) ? Math.max(1e-9, 0.01 * Math.abs(center)) : 5e-3;
-  const statistic = metric.slice(metric.lastIndexOf(".") + 1);
+  const statistic = statisticOf(metric);
   if (statistic === "mean" || statistic === "levelShift" || /^q\d\d$/.test(statistic)) {
     const column = columnOf(metric);
     const stds = history.map((h) => h.metrics[`${column}.std`]).filter((x) => Number.isFinite(x));
@@ -2456,9 +2459,8 @@ function thresholdOf(metric, options) {
   return (isLabelMix(metric, options) ? options.labelMixThreshold : null) ?? options.threshold;
 }
 function isLabelMix(metric, options) {
-  const dot = metric.lastIndexOf(".");
-  const column = metric.slice(0, dot);
-  const statistic = metric.slice(dot + 1);
+  const column = columnOf(metric);
+  const statistic = statisticOf(metric);
   return column === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || column === options.labelSource && (statistic === "vanishedShare" || statistic === "topEdge");
 }
 function relationHeld(metric, points) {
@@ -2496,7 +2498,7 @@ function describeMetric(finding, labelText) {
   if (metric === "copy.timedSimilarity")
     return `similarity of its rows, times of day included, to those of one of the ${COPY_DAYS} days before it (Jaccard: a share of the day served again from an earlier one?)`;
   if (metric.startsWith("model.")) return `production model's ${metric.slice("model.".length)} on the labelled rows`;
-  const statistic = metric.slice(metric.lastIndexOf(".") + 1);
+  const statistic = statisticOf(metric);
   if (isRelation(metric) && column !== null) {
     const [x, g] = columnNames(column);
     const name = (c) => columnTitle(c, labelText, "the label", "");
@@ -2599,7 +2601,7 @@ async function showFindingRows(anomalies, findings, summary, history, complete, 
   const ordered = [...findings].sort((a, b) => Number(a.metric.endsWith(".divergence")) - Number(b.metric.endsWith(".divergence")));
   for (const anomaly of anomalies) {
     for (const finding of ordered) {
-      const show = SHOW.get(finding.metric.slice(finding.metric.lastIndexOf(".") + 1));
+      const show = SHOW.get(statisticOf(finding.metric));
       if (show === void 0 || finding.column !== anomaly.column || finding.kind !== anomaly.kind) continue;
       anomaly.share = finding.value;
       await show(anomaly, finding, context);

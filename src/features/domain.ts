@@ -59,6 +59,14 @@ export interface InputDomainOptions {
    * history judges how many arrive.
    */
   openColumns?: ReadonlySet<string>;
+  /**
+   * Per column, the values its schema's domain lists: a person reviewed them as valid. A
+   * value there that the model's vocabulary lacks (a store that opened after the model was
+   * trained) is new to the model, not to the data: a retrain teaches it, so only the rows
+   * whose values neither know are judged against the accepted share, and the rest are a
+   * warning. Stopping the run for them would stop the retrain that is their fix.
+   */
+  reviewedValues?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface InputDomainChecker {
@@ -121,6 +129,8 @@ class FeatureState {
   outOfVocabulary: AnomalyExample[] = [];
   far: AnomalyExample[] = [];
   readonly values = new Map<string, number>();
+  /** Out-of-vocabulary rows whose value the schema's domain lists (`reviewedValues`). */
+  reviewed = 0;
   /** Text features: the tokens the model reads in non-null rows, those outside the vocabulary, and the most frequent of those. */
   tokens = 0;
   unknownTokens = 0;
@@ -128,7 +138,11 @@ class FeatureState {
   readonly limits: ReturnType<typeof farLimits> | null;
   /** Per file read: its rows and its non-finite and far rows, so a bad day is not diluted by a window of good ones. */
   readonly files = new Map<string, { rows: number; nonFinite: number; far: number }>();
-  constructor(readonly feature: FittedFeature) {
+  constructor(
+    readonly feature: FittedFeature,
+    /** The values of the feature's column the schema's domain lists, if it lists any. */
+    readonly domain?: ReadonlySet<string>,
+  ) {
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
     this.limits = feature.kind === 'numeric' || feature.kind === 'sequence' ? farLimits(feature) : null;
   }
@@ -145,6 +159,7 @@ class FeatureState {
     if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
     if (this.far.length > 0) this.far = [];
     if (this.values.size > 0) this.values.clear();
+    this.reviewed = 0;
     this.tokens = 0;
     this.unknownTokens = 0;
     if (this.unknownTop.size > 0) this.unknownTop.clear();
@@ -198,7 +213,7 @@ function judgedShare(s: FeatureState, kind: 'nonFinite' | 'far', share: number, 
 export function createInputDomainChecker(prep: Preprocessing, options: InputDomainOptions): InputDomainChecker {
   const tolerance = options.tolerance ?? DEFAULT_INPUT_TOLERANCE;
   if (!(tolerance >= 0 && tolerance < 1)) throw new UserError(`input domain: tolerance must be a share in [0, 1), got ${tolerance}`);
-  const states = prep.features.filter((f) => f.transform !== 'cross').map((f) => new FeatureState(f));
+  const states = prep.features.filter((f) => f.transform !== 'cross').map((f) => new FeatureState(f, options.reviewedValues?.get(f.column)));
   let rows = 0;
   return {
     get rows() {
@@ -267,6 +282,7 @@ function addChunk(s: FeatureState, table: Table): void {
         const value = text(row);
         if (s.outOfVocabulary.length < MAX_EXAMPLES) s.outOfVocabulary.push({ ...locateRow(table, row), value });
         if (s.values.size < MAX_TALLIED || s.values.has(value)) s.values.set(value, (s.values.get(value) ?? 0) + 1);
+        if (s.domain?.has(value) === true) s.reviewed++;
       } else {
         const below = transformed < limits!.low;
         if (below) s.farBelow++;
@@ -362,18 +378,22 @@ function outOfVocabularyAnomaly(s: FeatureState, f: CategoricalFeature | TextFea
   const flagged = share > limit;
   // Within the margin it is noise around training's share, unless training saw none at all.
   if (!flagged && !(recorded && base === 0)) return null;
+  // Values a person listed in the schema are the model's to learn: only the others can stop the run.
+  const reviewedOnly = flagged && s.reviewed > 0 && (count - s.reviewed) / n <= limit;
   const text = f.kind === 'text';
   const training = recorded
     ? `training had ${percent(base)}${base > 0 ? ` (rare ${text ? 'tokens' : 'values'} cut by maxVocabulary / minCount)` : ''}`
     : `training's share is not recorded (preprocessing.json from an older ct), so up to ${percent(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
-  const tail = flagged
-    ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)`
-    : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
+  const tail = reviewedOnly
+    ? `more than the ${percent(limit)} accepted, but ${s.reviewed} of them hold values the schema's domain for column "${f.column}" lists, valid values newer than the model, so a warning`
+    : flagged
+      ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)`
+      : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
   const top = mostFrequent(s.values);
   return {
     column: f.column,
     kind: 'input_out_of_vocabulary',
-    severity: flagged ? severity : 'warning',
+    severity: flagged && !reviewedOnly ? severity : 'warning',
     count,
     share,
     examples: s.outOfVocabulary,

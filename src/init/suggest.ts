@@ -479,7 +479,8 @@ function categoricalFeature(name: string, c: ColumnSummary, what: string): Sugge
     name,
     column: c.name,
     embedding: embeddingWidth(vocabulary),
-    maxVocabulary: vocabulary,
+    // Written only when it cuts: a vocabulary capped at the values seen so far would cut one the day a new one arrives (a store opens).
+    ...(c.distinct > MAX_VOCABULARY ? { maxVocabulary: MAX_VOCABULARY } : {}),
     reason: `${what} ${c.distinct} distinct value${c.distinct === 1 ? '' : 's'}${c.distinct > MAX_VOCABULARY ? ` (the ${MAX_VOCABULARY} most frequent kept)` : ''}${c.nulls > 0 ? `, ${pct(c.nulls, c.rows)} empty (own bucket)` : ''}`,
   };
 }

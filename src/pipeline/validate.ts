@@ -249,6 +249,7 @@ function checkBatch(
           model: `production ${production.version}`,
           severity: config.validation.severity,
           openColumns: new Set(schema.columns.filter((c) => c.domain === undefined).map((c) => c.name)),
+          reviewedValues: new Map(schema.columns.flatMap((c) => (c.domain === undefined ? [] : [[c.name, new Set(c.domain)] as const]))),
         });
   return validateChunks(chunks, {
     schema,

@@ -231,6 +231,26 @@ describe('input_out_of_vocabulary', () => {
     // Another column is judged as before.
     expect(ofKind(check(fitted(), [joined], { openColumns: new Set(['origin']) }), 'input_out_of_vocabulary')[0]!.severity).toBe('error');
   });
+
+  it("values the schema's domain lists (reviewed, newer than the model) are a warning; other unknown values are still judged", () => {
+    // A store that opened after training, added to the schema by a person: 3% of the rows.
+    const opened = batch({ destination: (i) => (i < 60 ? 'W' : 'X') });
+    const reviewed = { reviewedValues: new Map([['destination', new Set(['X', 'W'])]]) };
+    const [a] = ofKind(check(fitted(), [opened], reviewed), 'input_out_of_vocabulary');
+    expect(a).toMatchObject({ column: 'destination', severity: 'warning', count: 60 });
+    expect(a!.message).toContain(
+      `but 60 of them hold values the schema's domain for column "destination" lists, valid values newer than the model, so a warning`,
+    );
+    // Without the schema's word, the same rows stop the run.
+    expect(ofKind(check(fitted(), [opened]), 'input_out_of_vocabulary')[0]!.severity).toBe('error');
+    // Reviewed values do not cover values the domain does not list: 60 rows of Q are judged alone.
+    const mixed = batch({ destination: (i) => (i < 60 ? 'W' : i < 120 ? 'Q' : 'X') });
+    const [b] = ofKind(check(fitted(), [mixed], reviewed), 'input_out_of_vocabulary');
+    expect(b).toMatchObject({ severity: 'error', count: 120 });
+    // A domain listed for another column does not count.
+    const other = { reviewedValues: new Map([['origin', new Set(['W'])]]) };
+    expect(ofKind(check(fitted(), [opened], other), 'input_out_of_vocabulary')[0]!.severity).toBe('error');
+  });
 });
 
 describe('input_far_from_training', () => {

@@ -14,6 +14,7 @@ import {
   decideColumn,
   embeddingWidth,
   MAX_SLICES,
+  MAX_VOCABULARY,
   MIN_CLASS_ROWS,
   MIN_SLICE_ROWS,
   parseLabelRequest,
@@ -71,10 +72,18 @@ describe('suggestConfig: columns', () => {
 
   it('integers named as identifiers that repeat (a store, a product) are categories with an embedding, not quantities', () => {
     const s = suggestConfig(data([num('store_id', { distinct: 40, integer: true, min: 1, max: 40 }), num('amount'), num('y')]), { ...request, label: 'y' });
-    expect(s.features[0]).toEqual(expect.objectContaining({ column: 'store_id', kind: 'categorical', embedding: embeddingWidth(40), maxVocabulary: 40 }));
+    expect(s.features[0]).toEqual(expect.objectContaining({ column: 'store_id', kind: 'categorical', embedding: embeddingWidth(40) }));
+    // No cap at the 40 seen: the default vocabulary has room for the store that opens next month.
+    expect(s.features[0]!.maxVocabulary).toBeUndefined();
     expect(s.features[0]!.reason).toMatch(/^integer identifiers/);
     expect(s.features[1]).toEqual(expect.objectContaining({ column: 'amount' }));
     expect(s.features[1]!.kind).toBeUndefined();
+  });
+
+  it('a category of more values than the default vocabulary keeps is capped there, and says so', () => {
+    const s = suggestConfig(data([num('store_id', { distinct: 1500, integer: true, min: 1, max: 1500, rows: 100_000 }), num('y')]), { ...request, label: 'y' });
+    expect(s.features[0]).toEqual(expect.objectContaining({ column: 'store_id', kind: 'categorical', maxVocabulary: MAX_VOCABULARY }));
+    expect(s.features[0]!.reason).toContain(`1500 distinct values (the ${MAX_VOCABULARY} most frequent kept)`);
   });
 
   it('ids of daily snapshots (each customer on one row a day) are identifiers, though over all days they repeat like a category', () => {
@@ -111,7 +120,7 @@ describe('suggestConfig: columns', () => {
       { ...request, label: 'y' },
     );
     const byColumn = Object.fromEntries(s.features.map((f) => [f.column, f]));
-    expect(byColumn.mcc).toEqual(expect.objectContaining({ kind: 'categorical', maxVocabulary: expect.any(Number) }));
+    expect(byColumn.mcc).toEqual(expect.objectContaining({ kind: 'categorical', embedding: expect.any(Number) }));
     expect(byColumn.mcc!.reason).toMatch(/^integer codes \(by name\), categories, not quantities/);
     expect(byColumn.zip_code!.kind).toBe('categorical');
     expect(byColumn.item_count!.kind).toBeUndefined();
@@ -123,7 +132,7 @@ describe('suggestConfig: columns', () => {
       { ...request, label: 'y' },
     );
     expect(s.features).toEqual([
-      expect.objectContaining({ name: 'city', column: 'city', embedding: embeddingWidth(40), maxVocabulary: 40 }),
+      expect.objectContaining({ name: 'city', column: 'city', embedding: embeddingWidth(40) }),
       expect.objectContaining({ name: 'log_price', column: 'price', transform: 'log1p' }),
       expect.objectContaining({ name: 'temperature', column: 'temperature' }),
     ]);

@@ -71,12 +71,14 @@ function acceptedUnknownShare(base, n, tolerance) {
 var MAX_EXAMPLES = 20;
 var MAX_TALLIED = 1e3;
 var FeatureState = class {
-  constructor(feature) {
+  constructor(feature, domain) {
     this.feature = feature;
+    this.domain = domain;
     this.counts = { feature: feature.name, column: feature.column, missing: 0, nonFinite: 0, outOfVocabulary: 0, far: 0 };
     this.limits = feature.kind === "numeric" || feature.kind === "sequence" ? farLimits(feature) : null;
   }
   feature;
+  domain;
   /** Rows where the column was read (present, of a usable type). */
   rows = 0;
   counts;
@@ -90,6 +92,8 @@ var FeatureState = class {
   outOfVocabulary = [];
   far = [];
   values = /* @__PURE__ */ new Map();
+  /** Out-of-vocabulary rows whose value the schema's domain lists (`reviewedValues`). */
+  reviewed = 0;
   /** Text features: the tokens the model reads in non-null rows, those outside the vocabulary, and the most frequent of those. */
   tokens = 0;
   unknownTokens = 0;
@@ -109,6 +113,7 @@ var FeatureState = class {
     if (this.outOfVocabulary.length > 0) this.outOfVocabulary = [];
     if (this.far.length > 0) this.far = [];
     if (this.values.size > 0) this.values.clear();
+    this.reviewed = 0;
     this.tokens = 0;
     this.unknownTokens = 0;
     if (this.unknownTop.size > 0) this.unknownTop.clear();
@@ -143,7 +148,7 @@ function judgedShare(s, kind, share, tolerance) {
 function createInputDomainChecker(prep, options) {
   const tolerance = options.tolerance ?? DEFAULT_INPUT_TOLERANCE;
   if (!(tolerance >= 0 && tolerance < 1)) throw new UserError(`input domain: tolerance must be a share in [0, 1), got ${tolerance}`);
-  const states = prep.features.filter((f) => f.transform !== "cross").map((f) => new FeatureState(f));
+  const states = prep.features.filter((f) => f.transform !== "cross").map((f) => new FeatureState(f, options.reviewedValues?.get(f.column)));
   let rows = 0;
   return {
     get rows() {
@@ -206,6 +211,7 @@ function addChunk(s, table) {
         const value = text(row);
         if (s.outOfVocabulary.length < MAX_EXAMPLES) s.outOfVocabulary.push({ ...locateRow(table, row), value });
         if (s.values.size < MAX_TALLIED || s.values.has(value)) s.values.set(value, (s.values.get(value) ?? 0) + 1);
+        if (s.domain?.has(value) === true) s.reviewed++;
       } else {
         const below = transformed < limits.low;
         if (below) s.farBelow++;
@@ -270,14 +276,15 @@ function outOfVocabularyAnomaly(s, f, tolerance, severity, model) {
   const limit = acceptedUnknownShare(base, n, recorded ? tolerance : LEGACY_OUT_OF_VOCABULARY_SHARE);
   const flagged = share > limit;
   if (!flagged && !(recorded && base === 0)) return null;
+  const reviewedOnly = flagged && s.reviewed > 0 && (count - s.reviewed) / n <= limit;
   const text = f.kind === "text";
   const training = recorded ? `training had ${percent(base)}${base > 0 ? ` (rare ${text ? "tokens" : "values"} cut by maxVocabulary / minCount)` : ""}` : `training's share is not recorded (preprocessing.json from an older ct), so up to ${percent(LEGACY_OUT_OF_VOCABULARY_SHARE)} is accepted`;
-  const tail = flagged ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)` : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
+  const tail = reviewedOnly ? `more than the ${percent(limit)} accepted, but ${s.reviewed} of them hold values the schema's domain for column "${f.column}" lists, valid values newer than the model, so a warning` : flagged ? `more than the ${percent(limit)} accepted (training's share plus a margin for its tail and for a batch of this size)` : `within the ${percent(limit)} accepted for a batch of this size, so a warning`;
   const top = mostFrequent(s.values);
   return {
     column: f.column,
     kind: "input_out_of_vocabulary",
-    severity: flagged ? severity : "warning",
+    severity: flagged && !reviewedOnly ? severity : "warning",
     count,
     share,
     examples: s.outOfVocabulary,

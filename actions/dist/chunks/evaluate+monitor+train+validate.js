@@ -3708,7 +3708,8 @@ function checkBatch(ctx, chunks, batch) {
   const domain = production === null ? null : createInputDomainChecker(production.preprocessing, {
     model: `production ${production.version}`,
     severity: config.validation.severity,
-    openColumns: new Set(schema.columns.filter((c) => c.domain === void 0).map((c) => c.name))
+    openColumns: new Set(schema.columns.filter((c) => c.domain === void 0).map((c) => c.name)),
+    reviewedValues: new Map(schema.columns.flatMap((c) => c.domain === void 0 ? [] : [[c.name, new Set(c.domain)]]))
   });
   return validateChunks(chunks, {
     schema,

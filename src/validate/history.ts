@@ -63,11 +63,18 @@ function signalFall(value: number, earlier: readonly number[]): number {
 /**
  * The production model's score that a model without skill gets (ranking at random for AUC,
  * predicting the mean for R²). A model at or below it on the newest day, after scoring at
- * least `SKILLED` above it on every earlier day, is judged by that alone: its labels no
+ * least `SKILLED` (or `SKILLED_NOISES`) above it on every earlier day, is judged by that alone: its labels no
  * longer mean what they meant (inverted, detached), however widely its score moved before.
  */
 export const CHANCE: Readonly<Record<string, number>> = { 'model.auc': 0.5, 'model.r2': 0 };
 export const SKILLED = 0.1;
+/**
+ * Or at least this many of the newest day's standard errors above it on every earlier day: a
+ * weak model (a shop's returns, AUC 0.57 to 0.64 every day) never clears `SKILLED`, yet each
+ * of its days stood four or more standard errors above chance, so a day at chance after them
+ * is as telling (labels shuffled among the rows: 0.50).
+ */
+const SKILLED_NOISES = 4;
 /**
  * Above chance but within what chance reaches on the day's labels (`modelChance`: few
  * positives make a shuffled day's AUC wander to 0.58), a score is judged by that only when
@@ -822,13 +829,14 @@ function judge(
     // What chance reaches on the day's labels; or, if higher, a third of the least skill an earlier day showed.
     const chanceReach = chance === undefined ? undefined : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === undefined ? undefined : Math.max(chanceReach!, chance + SKILL_KEPT * (low - chance));
+    const skilled = chance !== undefined && (low >= chance + SKILLED || (noise > 0 && low - chance >= SKILLED_NOISES * noise));
     // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
         ? value <= EDGE_FALL * low && low >= EDGE_HELD
-        : (chance !== undefined && low >= chance + SKILLED && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
+        : (skilled && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
           beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
           rise !== null;
     if (!bad) continue;
@@ -853,7 +861,7 @@ function judge(
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
-    if (chanceLimit !== undefined && value <= chanceLimit && low >= chance! + SKILLED) {
+    if (skilled && value <= chanceLimit!) {
       if (value <= chanceReach!) finding.chance = chanceReach!;
       else finding.skillLow = low;
     }

@@ -357,7 +357,7 @@ async function verdictOf(
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
  * back 12 hours).
  */
-const VERDICT_FORMAT = 28;
+const VERDICT_FORMAT = 29;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -201,6 +201,19 @@ describe('compareWithHistory', () => {
     expect(compareWithHistory({ ...day(28, { score: 0.56 }), modelChance: 0.567 }, weak, options).some((f) => f.metric === 'model.auc')).toBe(false);
   });
 
+  test('a weak model whose every day stood four standard errors above chance: a day at chance is broken labels', () => {
+    // A shop's returns: AUC 0.57 to 0.63 every day, each day's standard error 0.015 (4.7 of them above 0.5 at the least).
+    const h = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.6 + Math.sin(i) * 0.03 } }));
+    const at = (score: number, noise: number): PartitionProfile => ({ ...day(28, { score }), modelNoise: noise, modelChance: 0.53 });
+    // Labels shuffled among the rows: 0.49.
+    const shuffled = compareWithHistory(at(0.49, 0.015), h, options).find((f) => f.metric === 'model.auc');
+    expect(shuffled).toMatchObject({ kind: 'label_relation', chance: 0.53 });
+    expect(findingMessage(shuffled!, 'data/x/2001-01-29.csv', dateOf(28), 'returned')).toMatch(/where it was well above on every earlier day/);
+    // A poor day of the same model, 0.55, is not at chance; and days only 3.5 standard errors above chance prove nothing.
+    expect(compareWithHistory(at(0.55, 0.015), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    expect(compareWithHistory(at(0.49, 0.02), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+  });
+
   test("a score's fall within its own noise on the day's few positives is not an error; the same fall on many is", () => {
     // Machines failing a few times a week: AUC 0.985 to 0.995 on earlier days; a day with one failing row scores 0.8.
     const h = history(28).map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.99 + Math.sin(i) * 0.005 } }));

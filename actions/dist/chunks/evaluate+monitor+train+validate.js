@@ -2031,6 +2031,7 @@ function signalFall(value, earlier) {
 }
 var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
+var SKILLED_NOISES = 4;
 var CHANCE_SPREADS = 5;
 var SKILL_KEPT = 1 / 3;
 var COPY_DAYS = 28;
@@ -2411,8 +2412,9 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chance = CHANCE[metric];
     const chanceReach = chance === void 0 ? void 0 : Math.max(chance, newest.modelChance ?? chance);
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
+    const skilled = chance !== void 0 && (low >= chance + SKILLED || noise > 0 && low - chance >= SKILLED_NOISES * noise);
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : chance !== void 0 && low >= chance + SKILLED && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2424,7 +2426,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
-    if (chanceLimit !== void 0 && value <= chanceLimit && low >= chance + SKILLED) {
+    if (skilled && value <= chanceLimit) {
       if (value <= chanceReach) finding.chance = chanceReach;
       else finding.skillLow = low;
     }
@@ -3425,7 +3427,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 28;
+var VERDICT_FORMAT = 29;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

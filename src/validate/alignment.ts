@@ -38,6 +38,17 @@ export const MISALIGNED_NATS = 24;
 /** The climb must be at least this many of the walk's chance climbs (see {@link largestClimb}). */
 export const MISALIGNED_EXCURSIONS = 1;
 
+/**
+ * And the labels the stretch seems to belong to must follow what predicts its rows: their
+ * correlation with the predictions over the stretch, as a z-score (r √n), at least this. A
+ * label nothing predicts (a shop's sales channel) gives a walk that barely moves, and over
+ * six offsets and months of days one of its chance climbs passes both guards above (2 of
+ * 167 days; the neighbours' labels correlate at z 1.0 and 2.0 there, flights' whole days
+ * shifted by a row at 22 to 32). Labels that fit their own rows worse than chance but their
+ * neighbours' no better (inverted) are not misaligned either.
+ */
+export const MISALIGNED_SKILL_Z = 4;
+
 /** A driftless walk's chance climb over n steps, in standard deviations times √n: beyond it by chance on few days. */
 const DRIFTLESS_CLIMB = 3;
 
@@ -80,6 +91,8 @@ export interface Misalignment {
   nats: number;
   /** `nats` in chance climbs of the day's walk (variance / |drift|, at most a driftless walk's). */
   excursions: number;
+  /** How closely the realigned labels follow the stretch's predictions: their correlation z-score, r √n (0 when not asked: the stretch failed the other guards). */
+  skill: number;
   /** Labelled rows of the day. */
   rows: number;
 }
@@ -208,7 +221,8 @@ export function findMisalignment(input: AlignmentInput): Misalignment | null {
       return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]!) - loss(q, labels[i + offset]!)));
     });
     if (found === null) continue;
-    const candidate: Misalignment = { offset, ...found, rows: n };
+    const climbs = found.nats >= MISALIGNED_NATS && found.excursions >= MISALIGNED_EXCURSIONS;
+    const candidate: Misalignment = { offset, ...found, skill: climbs ? realignedSkill(found.start, found.end, offset, predict, labels) : 0, rows: n };
     if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
   }
   return best;
@@ -217,13 +231,41 @@ export function findMisalignment(input: AlignmentInput): Misalignment | null {
 /** Misaligned stretches rank above the others, then by nats. */
 const rankOf = (m: Misalignment): number => (isMisaligned(m) ? 1e9 : 0) + m.nats;
 
-/** Whether a stretch passes both guards. */
+/** Whether a stretch passes the three guards. */
 export function isMisaligned(m: Misalignment): boolean {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS && m.skill >= MISALIGNED_SKILL_Z;
+}
+
+/**
+ * The correlation of each row's prediction with the label `offset` rows away over rows
+ * `start..end`, as a z-score (r √n): about 0 where those labels do not belong to the rows, by
+ * chance alone within a few units; 0 when either side is constant.
+ */
+function realignedSkill(start: number, end: number, offset: number, predict: (i: number, j: number) => number, labels: Float64Array): number {
+  const n = end - start + 1;
+  let sq = 0;
+  let sy = 0;
+  for (let i = start; i <= end; i++) {
+    sq += predict(i, i + offset);
+    sy += labels[i + offset]!;
+  }
+  const mq = sq / n;
+  const my = sy / n;
+  let qy = 0;
+  let qq = 0;
+  let yy = 0;
+  for (let i = start; i <= end; i++) {
+    const dq = predict(i, i + offset) - mq;
+    const dy = labels[i + offset]! - my;
+    qy += dq * dy;
+    qq += dq * dq;
+    yy += dy * dy;
+  }
+  return qq > 0 && yy > 0 ? (qy / Math.sqrt(qq * yy)) * Math.sqrt(n) : 0;
 }
 
 /** The largest climb of the walk of `gain(i)` over rows where row i + offset exists (Kadane), in nats and in the walk's chance climbs. */
-function largestClimb(n: number, offset: number, gain: (i: number) => number): Omit<Misalignment, 'offset' | 'rows'> | null {
+function largestClimb(n: number, offset: number, gain: (i: number) => number): Omit<Misalignment, 'offset' | 'rows' | 'skill'> | null {
   const first = Math.max(0, -offset);
   const last = Math.min(n, n - offset);
   if (last - first < 2) return null;
@@ -290,7 +332,8 @@ export function misalignmentAnomaly(m: LocatedMisalignment, file: string, labelT
     message:
       `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): ` +
       `over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all ` +
-      `(${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; ` +
+      `(${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels ` +
+      `(correlation z ${m.skill.toFixed(1)}); ` +
       `on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream ` +
       `(validation.severity.labels_misaligned: warning lets this day through)`,
   };

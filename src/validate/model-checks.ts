@@ -181,7 +181,8 @@ export async function alignmentAnomalies(
   const task = config.task;
   const key = production?.version ?? '';
   entry.alignment ??= {};
-  if (!(key in entry.alignment)) {
+  // A stretch kept before the skill guard (no `skill`) is located again.
+  if (!(key in entry.alignment) || (entry.alignment[key] !== null && entry.alignment[key]?.skill === undefined)) {
     entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
     writeEntry(cacheDir, newest.date, entry);
   }

@@ -18,6 +18,7 @@ import {
   isMisaligned,
   locateMisalignment,
   MISALIGNED_NATS,
+  MISALIGNED_SKILL_Z,
   misalignmentAnomaly,
 } from '../../src/validate/alignment.js';
 import { numberColumn, stringColumn, tableOf } from '../helpers.js';
@@ -123,6 +124,29 @@ describe('labels misaligned with their rows', () => {
       expect(isMisaligned(findMisalignment(inputOf(day(seed, { informative: false })))!)).toBe(false);
       expect(isMisaligned(findMisalignment(inputOf(day(seed, { informative: false, slide: { from: 2000, to: 2800, by: 1 } })))!)).toBe(false);
     }
+  });
+
+  test("labels that fit their own rows worse than chance but their neighbours' no better are not misaligned (the climb alone would say so)", () => {
+    // A model's predictions, row by row, and labels that contradict each row's own: inverted, not slid.
+    let seed = 11;
+    const random = (): number => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    const n = 3_000;
+    const prior = Float64Array.from({ length: n }, () => 0.3 + 0.4 * random());
+    const labels = Float64Array.from(prior, (q) => (q < 0.5 ? 1 : 0));
+    const input = { labels, prior, priorFromModel: true, contexts: [], rows: Int32Array.from({ length: n }, (_, i) => i), task: 'binary' as const };
+    const found = findMisalignment(input)!;
+    // The walk climbs far past both older guards: each neighbour's label fits better than the row's contradicting own.
+    expect(found.nats).toBeGreaterThan(10 * MISALIGNED_NATS);
+    expect(found.excursions).toBeGreaterThan(1);
+    // But the neighbours' labels do not follow the predictions either: nothing says they belong to these rows.
+    expect(Math.abs(found.skill)).toBeLessThan(MISALIGNED_SKILL_Z);
+    expect(isMisaligned(found)).toBe(false);
+    // Slid by a row instead (each row holds the label of the row before), the label that fits a row is the next row's, and it follows the predictions.
+    const slid = Float64Array.from(prior, (_, i) => (prior[i === 0 ? n - 1 : i - 1]! > 0.5 ? 1 : 0));
+    const real = findMisalignment({ ...input, labels: slid })!;
+    expect(real).toMatchObject({ offset: 1 });
+    expect(real.skill).toBeGreaterThan(MISALIGNED_SKILL_Z);
+    expect(isMisaligned(real)).toBe(true);
   });
 
   test("a day sorted by airport puts rows of one group side by side; each row's own label still fits it best", () => {

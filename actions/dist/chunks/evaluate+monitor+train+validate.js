@@ -2906,6 +2906,7 @@ function wellFormed(entry) {
 var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
 var MISALIGNED_NATS = 24;
 var MISALIGNED_EXCURSIONS = 1;
+var MISALIGNED_SKILL_Z = 4;
 var DRIFTLESS_CLIMB = 3;
 var MAX_ROW_NATS = 4;
 var CONTEXT_PRIOR_ROWS = 5;
@@ -2992,14 +2993,37 @@ function findMisalignment(input) {
       return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
     });
     if (found === null) continue;
-    const candidate = { offset, ...found, rows: n };
+    const climbs = found.nats >= MISALIGNED_NATS && found.excursions >= MISALIGNED_EXCURSIONS;
+    const candidate = { offset, ...found, skill: climbs ? realignedSkill(found.start, found.end, offset, predict, labels) : 0, rows: n };
     if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
   }
   return best;
 }
 var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
 function isMisaligned(m) {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS;
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS && m.skill >= MISALIGNED_SKILL_Z;
+}
+function realignedSkill(start, end, offset, predict, labels) {
+  const n = end - start + 1;
+  let sq = 0;
+  let sy = 0;
+  for (let i = start; i <= end; i++) {
+    sq += predict(i, i + offset);
+    sy += labels[i + offset];
+  }
+  const mq = sq / n;
+  const my = sy / n;
+  let qy = 0;
+  let qq = 0;
+  let yy = 0;
+  for (let i = start; i <= end; i++) {
+    const dq = predict(i, i + offset) - mq;
+    const dy = labels[i + offset] - my;
+    qy += dq * dy;
+    qq += dq * dq;
+    yy += dy * dy;
+  }
+  return qq > 0 && yy > 0 ? qy / Math.sqrt(qq * yy) * Math.sqrt(n) : 0;
 }
 function largestClimb(n, offset, gain) {
   const first = Math.max(0, -offset);
@@ -3048,7 +3072,7 @@ function misalignmentAnomaly(m, file, labelText, severity) {
       { file, row: m.firstRow },
       { file, row: m.lastRow }
     ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}; on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels (correlation z ${m.skill.toFixed(1)}); on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
   };
 }
 
@@ -3137,7 +3161,7 @@ async function alignmentAnomalies(input, newest, readNewest, predictNewest, entr
   const task = config.task;
   const key = production?.version ?? "";
   entry.alignment ??= {};
-  if (!(key in entry.alignment)) {
+  if (!(key in entry.alignment) || entry.alignment[key] !== null && entry.alignment[key]?.skill === void 0) {
     entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
     writeEntry(cacheDir, newest.date, entry);
   }

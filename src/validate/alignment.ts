@@ -44,8 +44,9 @@ export const MISALIGNED_EXCURSIONS = 1;
  * label nothing predicts (a shop's sales channel) gives a walk that barely moves, and over
  * six offsets and months of days one of its chance climbs passes both guards above (2 of
  * 167 days; the neighbours' labels correlate at z 1.0 and 2.0 there, flights' blocks of a
- * tenth of the rows slid by a row at 8.3 to 10.1, whole days at 26 to 51). Labels that fit their own rows worse than chance but their
- * neighbours' no better (inverted) are not misaligned either.
+ * tenth of the rows slid by a row at 8.3 to 10.1, whole days at 26 to 51). Labels that fit
+ * their own rows worse than chance but their neighbours' no better (inverted) are not
+ * misaligned either.
  */
 export const MISALIGNED_SKILL_Z = 4;
 

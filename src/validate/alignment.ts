@@ -244,20 +244,22 @@ export function isMisaligned(m: Misalignment): boolean {
  */
 function realignedSkill(start: number, end: number, offset: number, predict: (i: number, j: number) => number, labels: Float64Array): number {
   const n = end - start + 1;
+  // Each prediction made once: the context predictor is the costly part.
+  const q = Float64Array.from({ length: n }, (_, k) => predict(start + k, start + k + offset));
   let sq = 0;
   let sy = 0;
-  for (let i = start; i <= end; i++) {
-    sq += predict(i, i + offset);
-    sy += labels[i + offset]!;
+  for (let k = 0; k < n; k++) {
+    sq += q[k]!;
+    sy += labels[start + k + offset]!;
   }
   const mq = sq / n;
   const my = sy / n;
   let qy = 0;
   let qq = 0;
   let yy = 0;
-  for (let i = start; i <= end; i++) {
-    const dq = predict(i, i + offset) - mq;
-    const dy = labels[i + offset]! - my;
+  for (let k = 0; k < n; k++) {
+    const dq = q[k]! - mq;
+    const dy = labels[start + k + offset]! - my;
     qy += dq * dy;
     qq += dq * dq;
     yy += dy * dy;

@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSchema } from '../../src/validate/schema.js';
+import { random } from '../../bench/lib/incidents.js';
 import { ct } from './repo.js';
 
 const DAYS = 28;
@@ -17,17 +18,16 @@ const STORES = Array.from({ length: 12 }, (_, i) => `S${String(i + 1).padStart(2
 
 /** Day `d`'s orders as CSV (time, store, channel, basket value, returned 0/1); every `newEvery`th row at store `opened`. */
 function ordersDay(d: number, opened: { store: string; newEvery: number } | null = null): string {
-  let seed = 7_000 + d;
-  const random = (): number => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+  const uniform = random(7_000 + d);
   const date = new Date(Date.UTC(2026, 0, 5 + d)).toISOString().slice(0, 10);
   const lines = ['ordered_at,store,channel,basket,returned'];
   for (let i = 0; i < ROWS; i++) {
     const minute = Math.floor((i / ROWS) * 1_440);
     const time = `${date} ${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-    const store = opened !== null && i % opened.newEvery === 0 ? opened.store : STORES[Math.floor(random() * STORES.length)]!;
-    const channel = random() < 0.4 ? 'app' : 'web';
-    const basket = Math.round(Math.exp(3 + random()) * 100) / 100;
-    const returned = random() < (channel === 'web' ? 0.3 : 0.1) + (basket > 40 ? 0.15 : 0) ? 1 : 0;
+    const store = opened !== null && i % opened.newEvery === 0 ? opened.store : STORES[Math.floor(uniform() * STORES.length)]!;
+    const channel = uniform() < 0.4 ? 'app' : 'web';
+    const basket = Math.round(Math.exp(3 + uniform()) * 100) / 100;
+    const returned = uniform() < (channel === 'web' ? 0.3 : 0.1) + (basket > 40 ? 0.15 : 0) ? 1 : 0;
     lines.push(`${time},${store},${channel},${basket},${returned}`);
   }
   return lines.join('\n') + '\n';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { INCIDENTS, type Row, seedOf, toCsv } from '../../bench/lib/incidents.js';
+import { INCIDENTS, random, type Row, seedOf, toCsv } from '../../bench/lib/incidents.js';
 import { readTable } from '../../src/data/read.js';
 import { type Table, valueAt } from '../../src/data/table.js';
 import {
@@ -128,10 +128,9 @@ describe('labels misaligned with their rows', () => {
 
   test("labels that fit their own rows worse than chance but their neighbours' no better are not misaligned (the climb alone would say so)", () => {
     // A model's predictions, row by row, and labels that contradict each row's own: inverted, not slid.
-    let seed = 11;
-    const random = (): number => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    const uniform = random(11);
     const n = 3_000;
-    const prior = Float64Array.from({ length: n }, () => 0.3 + 0.4 * random());
+    const prior = Float64Array.from({ length: n }, () => 0.3 + 0.4 * uniform());
     const labels = Float64Array.from(prior, (q) => (q < 0.5 ? 1 : 0));
     const input = { labels, prior, priorFromModel: true, contexts: [], rows: Int32Array.from({ length: n }, (_, i) => i), task: 'binary' as const };
     const found = findMisalignment(input)!;

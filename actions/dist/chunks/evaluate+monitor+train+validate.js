@@ -3005,20 +3005,21 @@ function isMisaligned(m) {
 }
 function realignedSkill(start, end, offset, predict, labels) {
   const n = end - start + 1;
+  const q = Float64Array.from({ length: n }, (_, k) => predict(start + k, start + k + offset));
   let sq = 0;
   let sy = 0;
-  for (let i = start; i <= end; i++) {
-    sq += predict(i, i + offset);
-    sy += labels[i + offset];
+  for (let k = 0; k < n; k++) {
+    sq += q[k];
+    sy += labels[start + k + offset];
   }
   const mq = sq / n;
   const my = sy / n;
   let qy = 0;
   let qq = 0;
   let yy = 0;
-  for (let i = start; i <= end; i++) {
-    const dq = predict(i, i + offset) - mq;
-    const dy = labels[i + offset] - my;
+  for (let k = 0; k < n; k++) {
+    const dq = q[k] - mq;
+    const dy = labels[start + k + offset] - my;
     qy += dq * dy;
     qq += dq * dq;
     yy += dy * dy;

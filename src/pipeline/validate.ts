@@ -80,7 +80,8 @@ export async function screenWindow(ctx: StageContext): Promise<Screening> {
 
 /**
  * Records a person's acceptance of a partition's change (`ct validate --accept <day>`): the
- * newest partition's history findings, or a quarantined partition's, no longer count, and
+ * newest partition's history findings and the production model's verdicts on it (labels
+ * misaligned, columns exchanged), or a quarantined partition's, no longer count, and
  * history before that day no longer counts for those statistics — or, for a one-off
  * (`--one-off`), the day is trained on and later days are judged without it. Schema errors
  * are not accepted here: they need a schema change (`--update-schema`).
@@ -100,10 +101,11 @@ export async function acceptPartition(ctx: StageContext, date: string, options: 
   }
   const quarantined = screening.quarantined.find((q) => q.date === date);
   // The newest partition counts as flagged only with a finding or an error of its own: a clean newest day has nothing to accept.
-  const newest = screening.newest?.date === date && (screening.newest.findings.length > 0 || screening.newest.errors.length > 0) ? screening.newest : null;
+  const candidate = screening.newest?.date === date ? screening.newest : null;
+  const newest = candidate !== null && (candidate.findings.length > 0 || candidate.errors.length > 0 || candidate.modelErrors.length > 0) ? candidate : null;
   const flagged =
     newest !== null
-      ? { fingerprint: newest.fingerprint, metrics: newest.findings.map((f) => f.metric) }
+      ? { fingerprint: newest.fingerprint, metrics: [...newest.findings.map((f) => f.metric), ...newest.modelErrors] }
       : quarantined !== undefined
         ? { fingerprint: quarantined.fingerprint, metrics: quarantined.metrics }
         : null;
@@ -113,7 +115,7 @@ export async function acceptPartition(ctx: StageContext, date: string, options: 
     previous === undefined ? flagged : { fingerprint: previous.fingerprint, metrics: [...new Set([...previous.metrics, ...(flagged?.metrics ?? [])])] };
   if (target === null)
     throw new UserError(
-      `--accept ${date}: no partition of the window for that day is flagged against its history, nor is the day missing (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'}; missing: ${screening.missing.join(', ') || 'none'})`,
+      `--accept ${date}: no partition of the window for that day is flagged against its history or by the production model's checks, nor is the day missing (newest: ${screening.newest?.date ?? 'none'}; quarantined: ${screening.quarantined.map((q) => q.date).join(', ') || 'none'}; missing: ${screening.missing.join(', ') || 'none'})`,
     );
   if (target.metrics.length === 0)
     throw new UserError(`--accept ${date}: its errors are schema errors, which a schema change accepts: ct validate --update-schema proposes it`);

@@ -490,7 +490,7 @@ export function acceptedLines(v: ValidationResult): string[] {
       .join(', ')}${m.length > 5 ? ` and ${m.length - 5} more` : ''}`;
   return [
     '',
-    "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):",
+    "**Accepted by a person** (`accepted.json`: these days' flagged statistics and checks are not errors):",
     '',
     ...(accepted.length > shown.length ? [`- … ${accepted.length - shown.length} earlier (accepted.json)`] : []),
     ...shown.map(

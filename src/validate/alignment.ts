@@ -316,8 +316,8 @@ export function locateMisalignment(m: Misalignment, input: AlignmentInput, table
   return { ...m, firstRow: locateRow(table, input.rows[m.start]!).row, lastRow: locateRow(table, input.rows[m.end]!).row, judgedBy };
 }
 
-/** The `labels_misaligned` anomaly of a stretch of `file` that passes both guards, or null. */
-export function misalignmentAnomaly(m: LocatedMisalignment, file: string, labelText: string, severity: Severity): Anomaly | null {
+/** The `labels_misaligned` anomaly of a stretch of `file` (the partition of `date`) that passes every guard, or null. */
+export function misalignmentAnomaly(m: LocatedMisalignment, file: string, date: string, labelText: string, severity: Severity): Anomaly | null {
   if (!isMisaligned(m)) return null;
   const length = m.end - m.start + 1;
   const distance = Math.abs(m.offset);
@@ -337,7 +337,7 @@ export function misalignmentAnomaly(m: LocatedMisalignment, file: string, labelT
       `over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all ` +
       `(${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels ` +
       `(correlation z ${m.skill.toFixed(1)}); ` +
-      `on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream ` +
-      `(validation.severity.labels_misaligned: warning lets this day through)`,
+      `on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream; ` +
+      `if these labels are right, accept the day: ct validate --accept ${date} (validation.severity.labels_misaligned: warning lets every such day through)`,
   };
 }

@@ -72,6 +72,8 @@ export function exchangeGain(asDelivered: number, exchanged: number, higherIsBet
 /** The production model's scores of one partition, as delivered and with columns `a` and `b` exchanged. */
 export interface ExchangeScores {
   file: string;
+  /** The partition's day (what `ct validate --accept` takes). */
+  date: string;
   columns: readonly [string, string];
   model: string;
   metric: string;
@@ -123,6 +125,7 @@ export function exchangeAnomaly(s: ExchangeScores, severity: Severity): Anomaly 
       `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered ` +
       `and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); ` +
       `on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; ` +
-      `if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`,
+      `if the columns changed meaning for good, accept the day (ct validate --accept ${s.date}) and retrain on data that has it ` +
+      `(validation.severity.columns_exchanged: warning lets every such day through)`,
   };
 }

@@ -108,33 +108,33 @@ async function scoreDay(
 }
 
 /**
- * Columns of one domain delivered exchanged (exchange.ts): the production model scores the
- * newest day better with a pair exchanged back than as delivered, where on the days before
+ * Columns of one domain delivered exchanged (exchange.ts): the production model scores a
+ * day better with a pair exchanged back than as delivered, where on the days before it
  * exchanging the pair cost it. The exchanged scores are cached in each day's entry beside
  * its own score, per model version.
  */
 export async function exchangeAnomalies(
   input: ModelCheckInput,
   needed: readonly Partition[],
-  newest: Partition,
-  readNewest: () => Promise<Table>,
+  day: Partition,
+  readDay: () => Promise<Table>,
   entries: ReadonlyMap<string, CacheEntry>,
   scores: ReadonlyMap<string, DayScore>,
   cacheDir: string,
 ): Promise<Anomaly[]> {
   const { production, config } = input;
-  const asDelivered = scores.get(newest.date)?.value;
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
+  const asDelivered = scores.get(day.date)?.value;
+  const before = [...scores].filter(([date]) => date < day.date).map(([, score]) => score.value);
   if (production === null || asDelivered === undefined || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
-  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
+  const reference = needed.filter((p) => p.date < day.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
   const anomalies: Anomaly[] = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
     const exchangedScore = (p: Partition, read: () => Promise<Table>): Promise<CacheEntry['scores'][string] | null> =>
       cachedScore(p, entries.get(p.date)!, key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
-    const score = await exchangedScore(newest, readNewest);
+    const score = await exchangedScore(day, readDay);
     if (score === null) continue;
     // Only a day that gains needs the days before: on most days exchanging costs the model, and nothing more is scored.
     if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
@@ -145,7 +145,8 @@ export async function exchangeAnomalies(
     }
     const anomaly = exchangeAnomaly(
       {
-        file: newest.file,
+        file: day.file,
+        date: day.date,
         columns: [a, b],
         model: production.version,
         metric,
@@ -164,16 +165,16 @@ export async function exchangeAnomalies(
 }
 
 /**
- * Labels misaligned with their rows (alignment.ts): a stretch of the newest partition whose
+ * Labels misaligned with their rows (alignment.ts): a stretch of a partition whose
  * labels fit their neighbours better than their own rows, judged by the production model
  * (the day's mean label without one) and the day's own labels in each categorical input's
  * group by hour. Kept in the day's entry per model version.
  */
 export async function alignmentAnomalies(
   input: ModelCheckInput,
-  newest: Partition,
-  readNewest: () => Promise<Table>,
-  predictNewest: (() => Promise<DayPredictions>) | null,
+  day: Partition,
+  readDay: () => Promise<Table>,
+  predictDay: (() => Promise<DayPredictions>) | null,
   entry: CacheEntry,
   cacheDir: string,
 ): Promise<Anomaly[]> {
@@ -183,11 +184,11 @@ export async function alignmentAnomalies(
   entry.alignment ??= {};
   // A stretch kept before the skill guard (no `skill`) is located again.
   if (!(key in entry.alignment) || (entry.alignment[key] !== null && entry.alignment[key]?.skill === undefined)) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeEntry(cacheDir, newest.date, entry);
+    entry.alignment[key] = await locateMisalignmentIn(readDay, predictDay, config, task, production);
+    writeEntry(cacheDir, day.date, entry);
   }
   const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf('labels_misaligned', config.validation.severity)) : null;
+  const anomaly = found ? misalignmentAnomaly(found, day.file, day.date, config.label.text, severityOf('labels_misaligned', config.validation.severity)) : null;
   return anomaly === null ? [] : [anomaly];
 }
 

@@ -66,8 +66,11 @@ export interface Screening {
   missing: string[];
   /** The acceptances that still hold: of partitions whose file is the one accepted. */
   accepted: Acceptance[];
-  /** The newest partition: its findings (kept for `--accept`), and the errors of its own schema check. */
-  newest: { date: string; file: string; fingerprint: string; rows: number; findings: HistoryFinding[]; errors: Anomaly[] } | null;
+  /**
+   * The newest partition: its findings (kept for `--accept`), the errors of its own schema check, and the kinds of the
+   * errors the production model's checks raised (`labels_misaligned`, `columns_exchanged`: `--accept` accepts them too).
+   */
+  newest: { date: string; file: string; fingerprint: string; rows: number; findings: HistoryFinding[]; errors: Anomaly[]; modelErrors: string[] } | null;
   /** Profiles read from the cache and computed this run. */
   cached: number;
   computed: number;
@@ -133,12 +136,23 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', days: new Map<string, DayScore>() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.days.get(p.date)));
+  // The production model's checks of a day, cached per model version. Every day of the window is checked, not only the
+  // newest: a day refused when it was the newest stays out of the window after it, and of days that arrive together
+  // each is checked. A day its own schema check refused is not read again.
+  const modelChecks = async (p: Partition, read = readOnce(p.file, config.data.format)): Promise<Anomaly[]> => {
+    const entry = entries.get(p.date)!;
+    if (entry.anomalies.some((a) => a.severity === 'error')) return [];
+    const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
+    const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
+    return [...exchanged, ...(await alignmentAnomalies(input, p, read, predict, entry, cacheDir))];
+  };
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
     profiles,
     accepted,
     options: compareOptionsOf(config, accepted),
     complete,
+    modelChecks,
     cacheDir,
     config,
   });
@@ -152,9 +166,9 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     readNewest,
     config,
   );
-  if (judgeable) anomalies.push(...(await exchangeAnomalies(input, needed, newest, readNewest, entries, scored.days, cacheDir)));
-  if (entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error'))
-    anomalies.push(...(await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date)!, cacheDir)));
+  const newestAccepted = accepted.find((a) => a.date === newest.date)?.metrics ?? [];
+  const checked = (await modelChecks(newest, readNewest)).filter((a) => !newestAccepted.includes(a.kind));
+  anomalies.push(...checked);
   const noData = new Set(acceptances.flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
   const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
   if (missing.anomaly !== null) anomalies.push(missing.anomaly);
@@ -177,6 +191,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
       rows: entries.get(newest.date)!.profile.rows,
       findings: newestFindings,
       errors: entries.get(newest.date)!.anomalies.filter((a) => a.severity === 'error'),
+      modelErrors: checked.filter((a) => a.severity === 'error').map((a) => a.kind),
     },
     cached,
     computed,
@@ -210,19 +225,21 @@ interface WindowJudging {
   accepted: readonly Acceptance[];
   options: HistoryOptions;
   complete: (profile: PartitionProfile) => Promise<PartitionProfile>;
+  /** The production model's checks of a partition (its anomalies, of every severity). */
+  modelChecks: (p: Partition) => Promise<Anomaly[]>;
   cacheDir: string;
   config: CtConfig;
 }
 
 /**
- * Judges the window's partitions in date order, each against the days before it: an older
- * one flagged is quarantined and left out of the history of those after it, as is one
- * accepted as a one-off; the newest's findings, and the history they were judged against,
- * are returned for the report.
+ * Judges the window's partitions in date order, each against the days before it and by the
+ * production model's checks: an older one flagged is quarantined and left out of the
+ * history of those after it, as is one accepted as a one-off; the newest's findings, and
+ * the history they were judged against, are returned for the report.
  */
 async function judgeWindow(
   windowPartitions: readonly Partition[],
-  { entries, profiles, accepted, options, complete, cacheDir, config }: WindowJudging,
+  { entries, profiles, accepted, options, complete, modelChecks, cacheDir, config }: WindowJudging,
 ): Promise<{ newestFindings: HistoryFinding[]; newestHistory: PartitionProfile[]; historyDays: number; quarantined: QuarantinedPartition[] }> {
   const flagged = new Set<string>();
   const quarantined: QuarantinedPartition[] = [];
@@ -252,15 +269,23 @@ async function judgeWindow(
       (f) => f,
     );
     // A one-off is trained on; later days are judged as if it had not happened.
-    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
-    if (blocking.length === 0 && errors.length === 0) continue;
+    const own = accepted.find((a) => a.date === p.date);
+    if (own?.oneOff === true) flagged.add(p.date);
+    // A day its history or schema already refused is not read again for the model's checks.
+    const refused =
+      blocking.length > 0 || errors.length > 0 ? [] : (await modelChecks(p)).filter((a) => a.severity === 'error' && !(own?.metrics.includes(a.kind) ?? false));
+    if (blocking.length === 0 && errors.length === 0 && refused.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
       date: p.date,
       file: p.file,
       fingerprint: entry.fingerprint,
-      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text))],
-      metrics: blocking.map((f) => f.metric),
+      reasons: [
+        ...errors.map((a) => a.message),
+        ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text)),
+        ...refused.map((a) => a.message),
+      ],
+      metrics: [...blocking.map((f) => f.metric), ...refused.map((a) => a.kind)],
     });
   }
   const newest = windowPartitions.at(-1)!;

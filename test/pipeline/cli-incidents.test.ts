@@ -25,8 +25,8 @@ interface Validation {
 const readValidation = (repo: string): Validation => JSON.parse(readFileSync(path.join(repo, 'out/validation.json'), 'utf8')) as Validation;
 const errorKinds = (v: Validation): string[] => [...new Set(v.anomalies.filter((a) => a.severity === 'error').map((a) => a.kind))];
 
-/** Rows of a real day as CSV text, `change` applied to row i's distance. */
-function csvOf(table: Table, rows: number, distance: (d: number, i: number) => number = (d) => d): string {
+/** Rows of a real day as CSV text, `distance` applied to row i's distance, row i carrying the delay of row `delayOf(i)`. */
+function csvOf(table: Table, rows: number, distance: (d: number, i: number) => number = (d) => d, delayOf: (i: number) => number = (i) => i): string {
   const col = (name: string): Column => table.columns.find((c) => c.name === name)!;
   const [date, delay, dist, origin, destination] = ['date', 'delay', 'distance', 'origin', 'destination'].map(col) as [
     Column & { values: Float64Array },
@@ -37,7 +37,7 @@ function csvOf(table: Table, rows: number, distance: (d: number, i: number) => n
   ];
   let text = 'date,delay,distance,origin,destination\n';
   for (let i = 0; i < Math.min(rows, table.rowCount); i++) {
-    text += `${new Date(date.values[i]!).toISOString().slice(0, 16)},${delay.values[i]},${distance(dist.values[i]!, i)},${origin.dictionary[origin.codes[i]!]},${destination.dictionary[destination.codes[i]!]}\n`;
+    text += `${new Date(date.values[i]!).toISOString().slice(0, 16)},${delay.values[delayOf(i)]},${distance(dist.values[i]!, i)},${origin.dictionary[origin.codes[i]!]},${destination.dictionary[destination.codes[i]!]}\n`;
   }
   return text;
 }
@@ -167,6 +167,44 @@ describe('data incidents on real flights days', () => {
     rmSync(path.join(repo, 'data/flights/2001-03-02.parquet'));
   });
 
+  test('labels slid by a row stop the day; the day stays out when later days arrive, until --accept takes it back', () => {
+    // A fifth of the day's rows each carry the next row's delay: every value real, the join that attaches labels broken.
+    const from = Math.floor(march1.rowCount * 0.6);
+    const to = Math.floor(march1.rowCount * 0.8);
+    writeFileSync(
+      partition(),
+      csvOf(march1, Infinity, undefined, (i) => (i >= from && i < to ? i + 1 : i)),
+    );
+    const v = stopsAtValidation();
+    expect(errorKinds(v)).toContain('labels_misaligned');
+    const misaligned = v.anomalies.find((a) => a.kind === 'labels_misaligned')!;
+    expect(misaligned.message).toMatch(/^data\/flights\/2001-03-01\.csv: rows \d+\.\.\d+ look misaligned with their labels \(delay > 15\)/);
+    expect(misaligned.message).toContain('if these labels are right, accept the day: ct validate --accept 2001-03-01');
+
+    // The next day arrives, and with the history cache gone (a new runner) 03-01 was never judged as the newest: still out.
+    cpSync(march2, path.join(repo, 'data/flights/2001-03-02.parquet'));
+    rmSync(path.join(repo, '.ct'), { recursive: true, force: true });
+    try {
+      const next = ct(repo, ['validate']);
+      expect(next.status).toBe(0);
+      let after = readValidation(repo);
+      expect(after.quarantined.map((q) => q.date)).toEqual(['2001-03-01']);
+      expect(after.quarantined[0]!.reasons.join(' ')).toMatch(/2001-03-01\.csv: rows \d+\.\.\d+ look misaligned with their labels/);
+      expect(after.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(false);
+      expect(errorKinds(after)).toEqual([]);
+
+      const accepted = ct(repo, ['validate', '--accept', '2001-03-01', '--reason', 'labels checked against the source']);
+      expect(accepted.status).toBe(0);
+      expect(accepted.stderr).toMatch(/accepted the change of 2001-03-01 \(labels_misaligned; the new level is the reference from this day on\)/);
+      after = readValidation(repo);
+      expect(after.quarantined).toEqual([]);
+      expect(after.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(true);
+    } finally {
+      rmSync(path.join(repo, 'data/flights/2001-03-02.parquet'));
+      rmSync(path.join(repo, 'data/flights/accepted.json'), { force: true });
+    }
+  });
+
   test('accepted as a one-off, the day is trained on and the same change the next day is an error again', async () => {
     const accepted = path.join(repo, 'data/flights/accepted.json');
     rmSync(accepted, { force: true });
@@ -289,7 +327,7 @@ describe('data incidents on real flights days', () => {
     expect(newest.status).toBe(2);
     expect(newest.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /--accept 2001-02-28: no partition of the window for that day is flagged against its history, nor is the day missing \(newest: 2001-02-28;/,
+        /--accept 2001-02-28: no partition of the window for that day is flagged against its history or by the production model.s checks, nor is the day missing \(newest: 2001-02-28;/,
       ),
     ]);
   });

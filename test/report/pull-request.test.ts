@@ -76,7 +76,7 @@ describe('pull request text', () => {
     });
     const text = validationSummary(v).join('\n');
     expect(text).toContain(
-      "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):\n\n" +
+      "**Accepted by a person** (`accepted.json`: these days' flagged statistics and checks are not errors):\n\n" +
         '- 2001-02-20, a lasting change (the new level is the reference): new schedule: the hub moved to DEN (`rows`)\n' +
         '- 2001-03-01, a one-off (later days are judged without it): a snowstorm (`rows`, `delay.mean`)',
     );

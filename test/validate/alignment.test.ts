@@ -217,7 +217,13 @@ describe('labels misaligned with their rows', () => {
     const table = { ...labelled, sources: [{ file: 'data/x/2001-03-01.csv', start: 0, rows: d.table.rowCount, offset: 100 }] };
     const input = inputOf({ table, predictions: d.predictions });
     const found = findMisalignment(input)!;
-    const anomaly = misalignmentAnomaly(locateMisalignment(found, input, table, 'production v1'), 'data/x/2001-03-01.csv', 'delay > 15', 'error')!;
+    const anomaly = misalignmentAnomaly(
+      locateMisalignment(found, input, table, 'production v1'),
+      'data/x/2001-03-01.csv',
+      '2001-03-01',
+      'delay > 15',
+      'error',
+    )!;
     expect(anomaly).toMatchObject({ kind: 'labels_misaligned', severity: 'error', column: null });
     expect(input.labels.length).toBe(7999);
     expect(anomaly.examples[0]!.row).toBe(input.rows[found.start]! + 101);
@@ -225,9 +231,10 @@ describe('labels misaligned with their rows', () => {
     expect(anomaly.message).toMatch(
       /^data\/x\/2001-03-01\.csv: rows \d+\.\.\d+ look misaligned with their labels \(delay > 15\): over these \d+ rows each row fits the label of the row before it better than its own/,
     );
+    expect(anomaly.message).toContain('ct validate --accept 2001-03-01');
     expect(anomaly.message).toContain('validation.severity.labels_misaligned: warning');
     const aligned = findMisalignment(inputOf(day(12)))!;
-    expect(misalignmentAnomaly({ ...aligned, firstRow: 1, lastRow: 2, judgedBy: 'production v1' }, 'f.csv', 'delay > 15', 'error')).toBeNull();
+    expect(misalignmentAnomaly({ ...aligned, firstRow: 1, lastRow: 2, judgedBy: 'production v1' }, 'f.csv', '2001-03-01', 'delay > 15', 'error')).toBeNull();
   });
 });
 

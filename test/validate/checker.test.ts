@@ -727,6 +727,7 @@ describe('every anomaly kind the code defines is produced', () => {
         const scores = {
           file: 'data/x/2001-01-29.csv',
           columns: ['destination', 'origin'] as const,
+          date: '2001-01-29',
           model: 'v1',
           metric: 'auc',
           higherIsBetter: true,

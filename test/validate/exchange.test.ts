@@ -54,6 +54,7 @@ describe('columns of one domain', () => {
 describe('when a day looks exchanged', () => {
   const scores = {
     file: 'data/flights/2001-04-12.csv',
+    date: '2001-04-12',
     columns: ['destination', 'origin'] as const,
     model: 'v7',
     metric: 'auc',

@@ -453,7 +453,7 @@ function acceptedLines(v) {
   const metrics = (m) => `${m.slice(0, 5).map((x) => code(x, 100)).join(", ")}${m.length > 5 ? ` and ${m.length - 5} more` : ""}`;
   return [
     "",
-    "**Accepted by a person** (`accepted.json`: these days' flagged statistics are not errors):",
+    "**Accepted by a person** (`accepted.json`: these days' flagged statistics and checks are not errors):",
     "",
     ...accepted.length > shown.length ? [`- \u2026 ${accepted.length - shown.length} earlier (accepted.json)`] : [],
     ...shown.map(

@@ -719,7 +719,7 @@ function exchangeAnomaly(s, severity) {
     count: s.rows,
     share: 1,
     examples: [{ file: s.file, row: 1 }],
-    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; if the columns changed meaning for good, retrain on data that has it (validation.severity.columns_exchanged: warning lets this day through)`
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; if the columns changed meaning for good, accept the day (ct validate --accept ${s.date}) and retrain on data that has it (validation.severity.columns_exchanged: warning lets every such day through)`
   };
 }
 
@@ -3058,7 +3058,7 @@ function largestClimb(n, offset, gain) {
 function locateMisalignment(m, input, table, judgedBy) {
   return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
 }
-function misalignmentAnomaly(m, file, labelText, severity) {
+function misalignmentAnomaly(m, file, date, labelText, severity) {
   if (!isMisaligned(m)) return null;
   const length = m.end - m.start + 1;
   const distance = Math.abs(m.offset);
@@ -3073,7 +3073,7 @@ function misalignmentAnomaly(m, file, labelText, severity) {
       { file, row: m.firstRow },
       { file, row: m.lastRow }
     ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels (correlation z ${m.skill.toFixed(1)}); on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream (validation.severity.labels_misaligned: warning lets this day through)`
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels (correlation z ${m.skill.toFixed(1)}); on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream; if these labels are right, accept the day: ct validate --accept ${date} (validation.severity.labels_misaligned: warning lets every such day through)`
   };
 }
 
@@ -3118,19 +3118,19 @@ async function scoreDay(predict, production, config, metric) {
     throw error;
   }
 }
-async function exchangeAnomalies(input, needed, newest, readNewest, entries, scores, cacheDir) {
+async function exchangeAnomalies(input, needed, day, readDay, entries, scores, cacheDir) {
   const { production, config } = input;
-  const asDelivered = scores.get(newest.date)?.value;
-  const before = [...scores].filter(([date]) => date < newest.date).map(([, score]) => score.value);
+  const asDelivered = scores.get(day.date)?.value;
+  const before = [...scores].filter(([date]) => date < day.date).map(([, score]) => score.value);
   if (production === null || asDelivered === void 0 || before.length === 0) return [];
   const usual = { low: Math.min(...before), high: Math.max(...before) };
   const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
-  const reference = needed.filter((p) => p.date < newest.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
+  const reference = needed.filter((p) => p.date < day.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
   const anomalies = [];
   for (const [a, b] of exchangeablePairs(production.preprocessing)) {
     const key = `${production.version} exchanged ${a} ${b}`;
     const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
-    const score = await exchangedScore(newest, readNewest);
+    const score = await exchangedScore(day, readDay);
     if (score === null) continue;
     if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
     const gains = [];
@@ -3140,7 +3140,8 @@ async function exchangeAnomalies(input, needed, newest, readNewest, entries, sco
     }
     const anomaly = exchangeAnomaly(
       {
-        file: newest.file,
+        file: day.file,
+        date: day.date,
         columns: [a, b],
         model: production.version,
         metric,
@@ -3157,17 +3158,17 @@ async function exchangeAnomalies(input, needed, newest, readNewest, entries, sco
   }
   return anomalies;
 }
-async function alignmentAnomalies(input, newest, readNewest, predictNewest, entry, cacheDir) {
+async function alignmentAnomalies(input, day, readDay, predictDay, entry, cacheDir) {
   const { production, config } = input;
   const task = config.task;
   const key = production?.version ?? "";
   entry.alignment ??= {};
   if (!(key in entry.alignment) || entry.alignment[key] !== null && entry.alignment[key]?.skill === void 0) {
-    entry.alignment[key] = await locateMisalignmentIn(readNewest, predictNewest, config, task, production);
-    writeEntry(cacheDir, newest.date, entry);
+    entry.alignment[key] = await locateMisalignmentIn(readDay, predictDay, config, task, production);
+    writeEntry(cacheDir, day.date, entry);
   }
   const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, newest.file, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
+  const anomaly = found ? misalignmentAnomaly(found, day.file, day.date, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
   return anomaly === null ? [] : [anomaly];
 }
 async function locateMisalignmentIn(read, predict, config, task, production) {
@@ -3296,12 +3297,20 @@ async function screenPartitions(input) {
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
   const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", days: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.days.get(p.date)));
+  const modelChecks = async (p, read = readOnce(p.file, config.data.format)) => {
+    const entry = entries.get(p.date);
+    if (entry.anomalies.some((a) => a.severity === "error")) return [];
+    const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
+    const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
+    return [...exchanged, ...await alignmentAnomalies(input, p, read, predict, entry, cacheDir)];
+  };
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
     profiles,
     accepted,
     options: compareOptionsOf(config, accepted),
     complete,
+    modelChecks,
     cacheDir,
     config
   });
@@ -3315,9 +3324,9 @@ async function screenPartitions(input) {
     readNewest,
     config
   );
-  if (judgeable) anomalies.push(...await exchangeAnomalies(input, needed, newest, readNewest, entries, scored.days, cacheDir));
-  if (entries.get(newest.date).anomalies.every((a) => a.severity !== "error"))
-    anomalies.push(...await alignmentAnomalies(input, newest, readNewest, predictNewest, entries.get(newest.date), cacheDir));
+  const newestAccepted = accepted.find((a) => a.date === newest.date)?.metrics ?? [];
+  const checked = (await modelChecks(newest, readNewest)).filter((a) => !newestAccepted.includes(a.kind));
+  anomalies.push(...checked);
   const noData = new Set(acceptances.flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
   const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
   if (missing.anomaly !== null) anomalies.push(missing.anomaly);
@@ -3339,7 +3348,8 @@ async function screenPartitions(input) {
       fingerprint: entries.get(newest.date).fingerprint,
       rows: entries.get(newest.date).profile.rows,
       findings: newestFindings,
-      errors: entries.get(newest.date).anomalies.filter((a) => a.severity === "error")
+      errors: entries.get(newest.date).anomalies.filter((a) => a.severity === "error"),
+      modelErrors: checked.filter((a) => a.severity === "error").map((a) => a.kind)
     },
     cached,
     computed
@@ -3362,7 +3372,7 @@ function compareOptionsOf(config, accepted) {
     accepted: accepted.filter((a) => a.oneOff !== true)
   };
 }
-async function judgeWindow(windowPartitions, { entries, profiles, accepted, options, complete, cacheDir, config }) {
+async function judgeWindow(windowPartitions, { entries, profiles, accepted, options, complete, modelChecks, cacheDir, config }) {
   const flagged = /* @__PURE__ */ new Set();
   const quarantined = [];
   const historyOf = (p) => profiles.filter((h) => h.date < p.date && !flagged.has(h.date));
@@ -3388,15 +3398,21 @@ async function judgeWindow(windowPartitions, { entries, profiles, accepted, opti
       findings.filter((f) => severityOf(f.kind, config.validation.severity) === "error"),
       (f) => f
     );
-    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
-    if (blocking.length === 0 && errors.length === 0) continue;
+    const own = accepted.find((a) => a.date === p.date);
+    if (own?.oneOff === true) flagged.add(p.date);
+    const refused2 = blocking.length > 0 || errors.length > 0 ? [] : (await modelChecks(p)).filter((a) => a.severity === "error" && !(own?.metrics.includes(a.kind) ?? false));
+    if (blocking.length === 0 && errors.length === 0 && refused2.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({
       date: p.date,
       file: p.file,
       fingerprint: entry.fingerprint,
-      reasons: [...errors.map((a) => a.message), ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text))],
-      metrics: blocking.map((f) => f.metric)
+      reasons: [
+        ...errors.map((a) => a.message),
+        ...blocking.map((f) => findingMessage(f, p.file, p.date, config.label.text)),
+        ...refused2.map((a) => a.message)
+      ],
+      metrics: [...blocking.map((f) => f.metric), ...refused2.map((a) => a.kind)]
     });
   }
   const newest = windowPartitions.at(-1);

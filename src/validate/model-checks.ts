@@ -34,23 +34,28 @@ export interface ModelCheckInput {
 }
 
 /**
- * The production model's headline metric on the newest partition and the days before it
- * (at most `minDays`), cached per model version in the partitions' entries. Only labelled
- * rows count; a day the model cannot read is left out.
+ * The production model's headline metric on every day of the window (from `firstDay` to the
+ * newest partition) and on the days before it that an older window day is judged against
+ * (at most `minDays`), cached per model version in the partitions' entries: a day whose
+ * score fell is refused on every run its window holds it, not only while it is the newest.
+ * Only labelled rows count; a day the model cannot read is left out.
  */
 export async function modelScores(
   input: ModelCheckInput,
   needed: readonly Partition[],
   entries: Map<string, CacheEntry>,
-  newest: Partition,
+  window: { firstDay: string; newest: Partition },
   predictNewest: (() => Promise<DayPredictions>) | null,
   cacheDir: string,
 ): Promise<{ metric: string; days: Map<string, DayScore> }> {
   const scores = new Map<string, DayScore>();
   const { production, config } = input;
+  const { firstDay, newest } = window;
   if (production === null || predictNewest === null || !config.validation.history.model) return { metric: '', days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
-  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
+  const upToNewest = needed.filter((p) => p.date <= newest.date);
+  const windowStart = upToNewest.findIndex((p) => p.date >= firstDay);
+  const days = upToNewest.slice(Math.max(0, windowStart - Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS)));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
     const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));

@@ -128,20 +128,24 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
 
   const acceptances = readAccepted(input.schemaFile);
   const accepted = acceptances.filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
+  // A newest day its own schema check refused stops the run whatever else is found: the model reads nothing then.
+  const newestReadable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error');
   // The model is scored only where its score can be judged: a readable newest day with enough days before it.
-  const judgeable = entries.get(newest.date)!.anomalies.every((a) => a.severity !== 'error') && needed.length > MODEL_HISTORY_DAYS;
+  const judgeable = newestReadable && needed.length > MODEL_HISTORY_DAYS;
   // The newest partition is read whole at most once, however many checks score it.
   const readNewest = readOnce(newest.file, config.data.format);
   // ...and predicted by the production model at most once: its own score and the alignment check share the predictions.
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: '', days: new Map<string, DayScore>() };
+  const scored = judgeable
+    ? await modelScores(input, needed, entries, { firstDay: windowPartitions[0]!.date, newest }, predictNewest, cacheDir)
+    : { metric: '', days: new Map<string, DayScore>() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   // The production model's checks of a day, cached per model version. Every day of the window is checked, not only the
   // newest: a day refused when it was the newest stays out of the window after it, and of days that arrive together
   // each is checked. A day its own schema check refused is not read again.
   const modelChecks = async (p: Partition, read = readOnce(p.file, config.data.format)): Promise<Anomaly[]> => {
     const entry = entries.get(p.date)!;
-    if (entry.anomalies.some((a) => a.severity === 'error')) return [];
+    if (!newestReadable || entry.anomalies.some((a) => a.severity === 'error')) return [];
     const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
     const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
     return [...exchanged, ...(await alignmentAnomalies(input, p, read, predict, entry, cacheDir))];

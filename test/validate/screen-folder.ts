@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
+import type { ScreeningModel } from '../../src/validate/model-checks.js';
 import type { DataSchema } from '../../src/validate/schema.js';
 import { type Screening, screenPartitions } from '../../src/validate/screening.js';
 import { delayDay, delayDayCsv } from './delay-days.js';
@@ -46,15 +47,18 @@ export function screenHourly(folder: string, timezone?: string, schema: DataSche
   );
 }
 
-/** Screens the partitions in `<folder>/data` as `ct validate` would with the config `raw` (its `data.path` is `data`) and `schema`. */
-export function screenFolder(folder: string, raw: Record<string, unknown>, schema: DataSchema): Promise<Screening> {
+/**
+ * Screens the partitions in `<folder>/data` as `ct validate` would with the config `raw` (its `data.path` is `data`),
+ * `schema`, and the production model `production` (none by default).
+ */
+export function screenFolder(folder: string, raw: Record<string, unknown>, schema: DataSchema, production: ScreeningModel | null = null): Promise<Screening> {
   return screenPartitions({
     config: checkConfig(path.join(folder, 'ct.config.yaml'), raw),
     baseDir: folder,
     source: path.join(folder, 'data'),
     schema,
     schemaFile: path.join(folder, 'data/schema.json'),
-    production: null,
+    production,
     logger: silentLogger,
   });
 }

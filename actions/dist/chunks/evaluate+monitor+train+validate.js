@@ -3078,12 +3078,15 @@ function misalignmentAnomaly(m, file, date, labelText, severity) {
 }
 
 // src/validate/model-checks.ts
-async function modelScores(input, needed, entries, newest, predictNewest, cacheDir) {
+async function modelScores(input, needed, entries, window, predictNewest, cacheDir) {
   const scores = /* @__PURE__ */ new Map();
   const { production, config } = input;
+  const { firstDay, newest } = window;
   if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
   const metric = headlineMetric(production.preprocessing.task).name;
-  const days = needed.filter((p) => p.date <= newest.date).slice(-(Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS) + 1));
+  const upToNewest = needed.filter((p) => p.date <= newest.date);
+  const windowStart2 = upToNewest.findIndex((p) => p.date >= firstDay);
+  const days = upToNewest.slice(Math.max(0, windowStart2 - Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS)));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
     const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
@@ -3292,14 +3295,15 @@ async function screenPartitions(input) {
   const { entries, complete, cached, computed } = await openHistory(needed, cacheDir, config, schema);
   const acceptances = readAccepted(input.schemaFile);
   const accepted = acceptances.filter((a) => entries.get(a.date)?.fingerprint === a.fingerprint);
-  const judgeable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error") && needed.length > MODEL_HISTORY_DAYS;
+  const newestReadable = entries.get(newest.date).anomalies.every((a) => a.severity !== "error");
+  const judgeable = newestReadable && needed.length > MODEL_HISTORY_DAYS;
   const readNewest = readOnce(newest.file, config.data.format);
   const predictNewest = input.production === null ? null : predictOnce(readNewest, input.production);
-  const scored = judgeable ? await modelScores(input, needed, entries, newest, predictNewest, cacheDir) : { metric: "", days: /* @__PURE__ */ new Map() };
+  const scored = judgeable ? await modelScores(input, needed, entries, { firstDay: windowPartitions[0].date, newest }, predictNewest, cacheDir) : { metric: "", days: /* @__PURE__ */ new Map() };
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date).profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   const modelChecks = async (p, read = readOnce(p.file, config.data.format)) => {
     const entry = entries.get(p.date);
-    if (entry.anomalies.some((a) => a.severity === "error")) return [];
+    if (!newestReadable || entry.anomalies.some((a) => a.severity === "error")) return [];
     const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
     const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
     return [...exchanged, ...await alignmentAnomalies(input, p, read, predict, entry, cacheDir)];

@@ -786,8 +786,12 @@ function judge(
   const findings: HistoryFinding[] = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
     const since = acceptedSince(metric, newest.date, options.accepted);
-    const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
-    if (points.length < (metric.startsWith('model.') ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    const model = metric.startsWith('model.');
+    const scored = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
+    // A model's score is judged by its newest days only: its skill moves as its training data ages, and a weak month
+    // long ago would lower the least skill that makes a day at chance count as broken labels.
+    const points = model ? scored.slice(-modelHistoryDays(options.minDays)) : scored;
+    if (points.length < (model ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
     if (metric.endsWith('.eta2') && !relationHeld(metric, points)) continue;
     const values = points.map((p) => p.metrics[metric]!);
     // Seasonality: a value is measured from the median of its own weekday when that weekday has 3 or more other days;
@@ -974,6 +978,11 @@ function isRowDrop(rows: number, expected: number, maxDrop: number): boolean {
 
 /** Days a production model's score needs before its drop is judged (it is scored on the newest days only). */
 export const MODEL_HISTORY_DAYS = 7;
+
+/** Days before a partition whose production model scores it is judged against: `minDays`, and at least {@link MODEL_HISTORY_DAYS}. */
+export function modelHistoryDays(minDays: number): number {
+  return Math.max(minDays, MODEL_HISTORY_DAYS);
+}
 
 /** The first day whose history counts for `metric`: the newest accepted change of it before `date`. */
 function acceptedSince(metric: string, date: string, accepted: HistoryOptions['accepted']): string {

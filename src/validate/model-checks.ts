@@ -14,7 +14,7 @@ import { headlineMetric, scoreRows, weightedMetrics } from '../evaluate/metrics.
 import { alignmentInput, findMisalignment, type LocatedMisalignment, locateMisalignment, misalignmentAnomaly } from './alignment.js';
 import type { Anomaly } from './checker.js';
 import { EXCHANGE_REFERENCE_DAYS, exchangeablePairs, exchangeAnomaly, exchangeColumns, exchangeGain } from './exchange.js';
-import { MODEL_HISTORY_DAYS } from './history.js';
+import { modelHistoryDays } from './history.js';
 import type { PartitionProfile } from './profile.js';
 import { severityOf } from './schema.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
@@ -55,7 +55,7 @@ export async function modelScores(
   const metric = headlineMetric(production.preprocessing.task).name;
   const upToNewest = needed.filter((p) => p.date <= newest.date);
   const windowStart = upToNewest.findIndex((p) => p.date >= firstDay);
-  const days = upToNewest.slice(Math.max(0, windowStart - Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS)));
+  const days = upToNewest.slice(Math.max(0, windowStart - modelHistoryDays(config.validation.history.minDays)));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
     const score = await cachedScore(p, entries.get(p.date)!, production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));

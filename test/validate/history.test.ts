@@ -212,6 +212,9 @@ describe('compareWithHistory', () => {
     // A poor day of the same model, 0.55, is not at chance; and days only 3.5 standard errors above chance prove nothing.
     expect(compareWithHistory(at(0.55, 0.015), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
     expect(compareWithHistory(at(0.49, 0.02), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
+    // Its score is judged by its newest minDays days: a weak fortnight a month ago (0.535) does not unmake its skill.
+    const weakLongAgo = h.map((p, i) => (i < 28 - options.minDays ? { ...p, metrics: { ...p.metrics, 'model.auc': 0.535 } } : p));
+    expect(compareWithHistory(at(0.49, 0.015), weakLongAgo, options).find((f) => f.metric === 'model.auc')).toMatchObject({ kind: 'label_relation' });
   });
 
   test("a score's fall within its own noise on the day's few positives is not an error; the same fall on many is", () => {

@@ -2376,8 +2376,10 @@ function judge(newestMetrics, historyMetrics, newest, options) {
   const findings = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
     const since = acceptedSince(metric, newest.date, options.accepted);
-    const points = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
-    if (points.length < (metric.startsWith("model.") ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
+    const model = metric.startsWith("model.");
+    const scored = historyMetrics.filter((h) => h.date >= since && Number.isFinite(h.metrics[metric]));
+    const points = model ? scored.slice(-modelHistoryDays(options.minDays)) : scored;
+    if (points.length < (model ? Math.min(options.minDays, MODEL_HISTORY_DAYS) : options.minDays)) continue;
     if (metric.endsWith(".eta2") && !relationHeld(metric, points)) continue;
     const values = points.map((p) => p.metrics[metric]);
     const sameNeeded = metric === "rows" ? 1 : 3;
@@ -2475,6 +2477,9 @@ function isRowDrop(rows, expected, maxDrop) {
   return expected >= MIN_EXPECTED_ROWS && rows < (1 - maxDrop) * expected;
 }
 var MODEL_HISTORY_DAYS = 7;
+function modelHistoryDays(minDays) {
+  return Math.max(minDays, MODEL_HISTORY_DAYS);
+}
 function acceptedSince(metric, date, accepted) {
   let since = "";
   for (const a of accepted ?? []) if (a.date <= date && a.date > since && a.metrics.includes(metric)) since = a.date;
@@ -3086,7 +3091,7 @@ async function modelScores(input, needed, entries, window, predictNewest, cacheD
   const metric = headlineMetric(production.preprocessing.task).name;
   const upToNewest = needed.filter((p) => p.date <= newest.date);
   const windowStart2 = upToNewest.findIndex((p) => p.date >= firstDay);
-  const days = upToNewest.slice(Math.max(0, windowStart2 - Math.max(config.validation.history.minDays, MODEL_HISTORY_DAYS)));
+  const days = upToNewest.slice(Math.max(0, windowStart2 - modelHistoryDays(config.validation.history.minDays)));
   for (const p of days) {
     const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
     const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));

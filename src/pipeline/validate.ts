@@ -33,6 +33,7 @@ import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
 import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
 import { acceptedPath, NO_PARTITION, writeAcceptance } from '../validate/accepted.js';
+import { MODEL_CHECK_KINDS } from '../validate/model-checks.js';
 import { type Screening, screenPartitions, skippedScreening } from '../validate/screening.js';
 import { loadLayersModel } from '../evaluate/score.js';
 
@@ -126,7 +127,13 @@ export async function acceptPartition(ctx: StageContext, date: string, options: 
     reason,
     ...(options.oneOff ? { oneOff: true } : {}),
   });
-  const what = options.oneOff ? 'as a one-off: later days are judged without it' : 'the new level is the reference from this day on';
+  // Only the history's statistics have a level to re-base; the model's checks of the day itself are simply accepted.
+  const rebased = target.metrics.some((m) => !MODEL_CHECK_KINDS.includes(m));
+  const what = options.oneOff
+    ? 'as a one-off: later days are judged without it'
+    : rebased
+      ? 'the new level is the reference from this day on'
+      : 'the day is trained on as delivered';
   ctx.logger.info(
     `accepted the change of ${date} (${target.metrics.join(', ')}; ${what}) in ${displayPath(written)}: review and commit it\n${lineDiff(before, readFileSync(written, 'utf8'))}`,
   );

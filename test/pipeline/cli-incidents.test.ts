@@ -195,7 +195,7 @@ describe('data incidents on real flights days', () => {
 
       const accepted = ct(repo, ['validate', '--accept', '2001-03-01', '--reason', 'labels checked against the source']);
       expect(accepted.status).toBe(0);
-      expect(accepted.stderr).toMatch(/accepted the change of 2001-03-01 \(labels_misaligned; the new level is the reference from this day on\)/);
+      expect(accepted.stderr).toMatch(/accepted the change of 2001-03-01 \(labels_misaligned; the day is trained on as delivered\)/);
       after = readValidation(repo);
       expect(after.quarantined).toEqual([]);
       expect(after.files.some((f) => f.endsWith('2001-03-01.csv'))).toBe(true);

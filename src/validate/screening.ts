@@ -275,9 +275,8 @@ async function judgeWindow(
     // A one-off is trained on; later days are judged as if it had not happened.
     const own = accepted.find((a) => a.date === p.date);
     if (own?.oneOff === true) flagged.add(p.date);
-    // A day its history or schema already refused is not read again for the model's checks.
-    const refused =
-      blocking.length > 0 || errors.length > 0 ? [] : (await modelChecks(p)).filter((a) => a.severity === 'error' && !(own?.metrics.includes(a.kind) ?? false));
+    // Every reason at once, the history's and the model's, so that one acceptance covers what a person read.
+    const refused = (await modelChecks(p)).filter((a) => a.severity === 'error' && !(own?.metrics.includes(a.kind) ?? false));
     if (blocking.length === 0 && errors.length === 0 && refused.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({

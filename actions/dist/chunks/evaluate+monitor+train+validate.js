@@ -3409,7 +3409,7 @@ async function judgeWindow(windowPartitions, { entries, profiles, accepted, opti
     );
     const own = accepted.find((a) => a.date === p.date);
     if (own?.oneOff === true) flagged.add(p.date);
-    const refused2 = blocking.length > 0 || errors.length > 0 ? [] : (await modelChecks(p)).filter((a) => a.severity === "error" && !(own?.metrics.includes(a.kind) ?? false));
+    const refused2 = (await modelChecks(p)).filter((a) => a.severity === "error" && !(own?.metrics.includes(a.kind) ?? false));
     if (blocking.length === 0 && errors.length === 0 && refused2.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({

@@ -76,10 +76,18 @@ export const SKILLED = 0.1;
  */
 const SKILLED_NOISES = 4;
 /**
- * Above chance but within what chance reaches on the day's labels (`modelChance`: few
- * positives make a shuffled day's AUC wander to 0.58), a score is judged by that only when
- * it also fell this many spreads below the earlier days: a weak model's bad day is not a
- * detached label.
+ * Above chance but within what chance reaches on the day's labels (`modelChance`: two
+ * standard errors above it; few positives make a shuffled day's AUC wander to 0.58), a score
+ * is judged by that only when it also fell this many spreads below the earlier days: a weak
+ * model's bad day is not a detached label. Three: a shop's returns model (AUC 0.57 to 0.67,
+ * days spread 0.022) scored 20 shufflings of one day's labels 0.47 to 0.53, 3.1 to 5.8
+ * spreads below, and half of them above 0.5; no real day of it or of flights came within
+ * chance's reach at all.
+ */
+const CHANCE_REACH_SPREADS = 3;
+/**
+ * Above chance's reach but with at most {@link SKILL_KEPT} of the least skill left, a score
+ * is judged by that when it fell this many spreads below the earlier days.
  */
 const CHANCE_SPREADS = 5;
 /**
@@ -840,7 +848,7 @@ function judge(
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
         ? value <= EDGE_FALL * low && low >= EDGE_HELD
-        : (skilled && (value <= chance || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
+        : (skilled && (value <= chance || (value <= chanceReach! && score <= -CHANCE_REACH_SPREADS) || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
           beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
           rise !== null;
     if (!bad) continue;

@@ -209,6 +209,11 @@ describe('compareWithHistory', () => {
     const shuffled = compareWithHistory(at(0.49, 0.015), h, options).find((f) => f.metric === 'model.auc');
     expect(shuffled).toMatchObject({ kind: 'label_relation', chance: 0.53 });
     expect(findingMessage(shuffled!, 'data/x/2001-01-29.csv', dateOf(28), 'returned')).toMatch(/where it was well above on every earlier day/);
+    // Shuffled labels that land above 0.5 by chance: within its reach (0.53) and three to five spreads below days of 0.58 to 0.62.
+    const steady = h.map((p, i) => ({ ...p, metrics: { ...p.metrics, 'model.auc': 0.6 + Math.sin(i) * 0.02 } }));
+    expect(compareWithHistory(at(0.52, 0.015), steady, options).find((f) => f.metric === 'model.auc')).toMatchObject({ kind: 'label_relation', chance: 0.53 });
+    // Just past chance's reach, the same fall is a bad day of a weak model.
+    expect(compareWithHistory(at(0.535, 0.015), steady, options).some((f) => f.metric === 'model.auc')).toBe(false);
     // A poor day of the same model, 0.55, is not at chance; and days only 3.5 standard errors above chance prove nothing.
     expect(compareWithHistory(at(0.55, 0.015), h, options).some((f) => f.metric === 'model.auc')).toBe(false);
     expect(compareWithHistory(at(0.49, 0.02), h, options).some((f) => f.metric === 'model.auc')).toBe(false);

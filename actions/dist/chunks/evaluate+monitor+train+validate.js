@@ -2011,6 +2011,7 @@ function signalFall(value, earlier) {
 var CHANCE = { "model.auc": 0.5, "model.r2": 0 };
 var SKILLED = 0.1;
 var SKILLED_NOISES = 4;
+var CHANCE_REACH_SPREADS = 3;
 var CHANCE_SPREADS = 5;
 var SKILL_KEPT = 1 / 3;
 var COPY_DAYS = 28;
@@ -2395,7 +2396,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
     const skilled = chance !== void 0 && (low >= chance + SKILLED || noise > 0 && low - chance >= SKILLED_NOISES * noise);
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceReach && score <= -CHANCE_REACH_SPREADS || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,

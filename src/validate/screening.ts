@@ -142,13 +142,14 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
   const profiles = needed.map((p) => withScore({ ...entries.get(p.date)!.profile, categories: {} }, scored.metric, scored.days.get(p.date)));
   // The production model's checks of a day, cached per model version. Every day of the window is checked, not only the
   // newest: a day refused when it was the newest stays out of the window after it, and of days that arrive together
-  // each is checked. A day its own schema check refused is not read again.
+  // each is checked. A day its own schema check refused is not read again; the kinds a person accepted of a day are left out.
   const modelChecks = async (p: Partition, read = readOnce(p.file, config.data.format)): Promise<Anomaly[]> => {
     const entry = entries.get(p.date)!;
     if (!newestReadable || entry.anomalies.some((a) => a.severity === 'error')) return [];
     const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
     const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
-    return [...exchanged, ...(await alignmentAnomalies(input, p, read, predict, entry, cacheDir))];
+    const acceptedKinds = accepted.find((a) => a.date === p.date)?.metrics ?? [];
+    return [...exchanged, ...(await alignmentAnomalies(input, p, read, predict, entry, cacheDir))].filter((a) => !acceptedKinds.includes(a.kind));
   };
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
@@ -170,8 +171,7 @@ export async function screenPartitions(input: ScreeningInput): Promise<Screening
     readNewest,
     config,
   );
-  const newestAccepted = accepted.find((a) => a.date === newest.date)?.metrics ?? [];
-  const checked = (await modelChecks(newest, readNewest)).filter((a) => !newestAccepted.includes(a.kind));
+  const checked = await modelChecks(newest, readNewest);
   anomalies.push(...checked);
   const noData = new Set(acceptances.flatMap((a) => (a.fingerprint === NO_PARTITION ? [a.date] : [])));
   const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
@@ -229,7 +229,7 @@ interface WindowJudging {
   accepted: readonly Acceptance[];
   options: HistoryOptions;
   complete: (profile: PartitionProfile) => Promise<PartitionProfile>;
-  /** The production model's checks of a partition (its anomalies, of every severity). */
+  /** The production model's checks of a partition: its anomalies of every severity, less the kinds a person accepted of it. */
   modelChecks: (p: Partition) => Promise<Anomaly[]>;
   cacheDir: string;
   config: CtConfig;
@@ -273,10 +273,9 @@ async function judgeWindow(
       (f) => f,
     );
     // A one-off is trained on; later days are judged as if it had not happened.
-    const own = accepted.find((a) => a.date === p.date);
-    if (own?.oneOff === true) flagged.add(p.date);
+    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
     // Every reason at once, the history's and the model's, so that one acceptance covers what a person read.
-    const refused = (await modelChecks(p)).filter((a) => a.severity === 'error' && !(own?.metrics.includes(a.kind) ?? false));
+    const refused = (await modelChecks(p)).filter((a) => a.severity === 'error');
     if (blocking.length === 0 && errors.length === 0 && refused.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({

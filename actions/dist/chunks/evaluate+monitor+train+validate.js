@@ -3312,7 +3312,8 @@ async function screenPartitions(input) {
     if (!newestReadable || entry.anomalies.some((a) => a.severity === "error")) return [];
     const predict = p === newest ? predictNewest : input.production === null ? null : predictOnce(read, input.production);
     const exchanged = scored.days.has(p.date) ? await exchangeAnomalies(input, needed, p, read, entries, scored.days, cacheDir) : [];
-    return [...exchanged, ...await alignmentAnomalies(input, p, read, predict, entry, cacheDir)];
+    const acceptedKinds = accepted.find((a) => a.date === p.date)?.metrics ?? [];
+    return [...exchanged, ...await alignmentAnomalies(input, p, read, predict, entry, cacheDir)].filter((a) => !acceptedKinds.includes(a.kind));
   };
   const { newestFindings, newestHistory, historyDays, quarantined } = await judgeWindow(windowPartitions, {
     entries,
@@ -3334,8 +3335,7 @@ async function screenPartitions(input) {
     readNewest,
     config
   );
-  const newestAccepted = accepted.find((a) => a.date === newest.date)?.metrics ?? [];
-  const checked = (await modelChecks(newest, readNewest)).filter((a) => !newestAccepted.includes(a.kind));
+  const checked = await modelChecks(newest, readNewest);
   anomalies.push(...checked);
   const noData = new Set(acceptances.flatMap((a) => a.fingerprint === NO_PARTITION ? [a.date] : []));
   const missing = missingWindowDays(config, partitions, windowPartitions, dateOfDay(firstNeeded), noData);
@@ -3408,9 +3408,8 @@ async function judgeWindow(windowPartitions, { entries, profiles, accepted, opti
       findings.filter((f) => severityOf(f.kind, config.validation.severity) === "error"),
       (f) => f
     );
-    const own = accepted.find((a) => a.date === p.date);
-    if (own?.oneOff === true) flagged.add(p.date);
-    const refused2 = (await modelChecks(p)).filter((a) => a.severity === "error" && !(own?.metrics.includes(a.kind) ?? false));
+    if (accepted.some((a) => a.date === p.date && a.oneOff === true)) flagged.add(p.date);
+    const refused2 = (await modelChecks(p)).filter((a) => a.severity === "error");
     if (blocking.length === 0 && errors.length === 0 && refused2.length === 0) continue;
     flagged.add(p.date);
     quarantined.push({

@@ -825,7 +825,7 @@ function judge(
     const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
     // A model's score on the newest day also wanders by its own sampling noise: a day of few positives says little.
-    const noise = metric.startsWith('model.') ? (newest.modelNoise ?? 0) : 0;
+    const noise = model ? (newest.modelNoise ?? 0) : 0;
     const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows), noise);
     const score = (value - center) / spread;
     const low = Math.min(...values);
@@ -862,11 +862,11 @@ function judge(
         : null;
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
-    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || metric.startsWith('model.') ? null : columnOf(metric);
+    const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || model ? null : columnOf(metric);
     const kind =
       metric === 'rows'
         ? 'partition_rows'
-        : metric.startsWith('model.') || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
+        : model || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
           ? 'label_relation'
           : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options) || isLabelMix(metric, options)
             ? 'label_rate'

@@ -2381,7 +2381,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const deviations = points.map((p) => p.metrics[metric] - centerOf(p.weekday, p.metrics[metric]).center);
     const residuals = deviations.map(Math.abs);
     const { center, same } = centerOf(weekday);
-    const noise = metric.startsWith("model.") ? newest.modelNoise ?? 0 : 0;
+    const noise = model ? newest.modelNoise ?? 0 : 0;
     const spread = Math.max(1.4826 * median(residuals), spreadFloor(metric, center, historyMetrics, newest.rows), noise);
     const score = (value - center) / spread;
     const low = Math.min(...values);
@@ -2404,8 +2404,8 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     ) : null;
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
-    const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || metric.startsWith("model.") ? null : columnOf(metric);
-    const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
+    const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || model ? null : columnOf(metric);
+    const kind = metric === "rows" ? "partition_rows" : model || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
     if (skilled && value <= chanceLimit) {

@@ -346,6 +346,18 @@ export interface Acceptance {
   oneOff?: true;
 }
 
+/** The kinds of anomaly the production model's checks of a day raise beside its score (what `--accept` records by kind). */
+const MODEL_CHECK_KINDS: readonly string[] = ['columns_exchanged', 'labels_misaligned'];
+
+/**
+ * Whether an acceptance makes its day the new reference for some statistic of the history. A
+ * one-off does not, and neither do the model's checks of the day itself: they have no level
+ * to re-base, so accepting only them trains on the day as delivered.
+ */
+export function acceptanceRebases(a: Pick<Acceptance, 'metrics' | 'oneOff'>): boolean {
+  return a.oneOff !== true && a.metrics.some((m) => !MODEL_CHECK_KINDS.includes(m));
+}
+
 /** A partition left out of the window, and why. */
 export interface QuarantinedPartition {
   date: string;

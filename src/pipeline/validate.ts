@@ -30,10 +30,9 @@ import { foldNewValueWarnings } from '../validate/new-values.js';
 import { unreadFilesAnomaly } from '../validate/unread-files.js';
 import { type DatasetStatistics, parseStatistics } from '../validate/statistics.js';
 import { deriveColumns, type Scorer } from '../validate/drift-columns.js';
-import { artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
+import { acceptanceRebases, artifactPaths, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { dataSource, registryPath, schemaPath, type StageContext } from './context.js';
 import { acceptedPath, NO_PARTITION, writeAcceptance } from '../validate/accepted.js';
-import { MODEL_CHECK_KINDS } from '../validate/model-checks.js';
 import { type Screening, screenPartitions, skippedScreening } from '../validate/screening.js';
 import { loadLayersModel } from '../evaluate/score.js';
 
@@ -127,11 +126,9 @@ export async function acceptPartition(ctx: StageContext, date: string, options: 
     reason,
     ...(options.oneOff ? { oneOff: true } : {}),
   });
-  // Only the history's statistics have a level to re-base; the model's checks of the day itself are simply accepted.
-  const rebased = target.metrics.some((m) => !MODEL_CHECK_KINDS.includes(m));
   const what = options.oneOff
     ? 'as a one-off: later days are judged without it'
-    : rebased
+    : acceptanceRebases(target)
       ? 'the new level is the reference from this day on'
       : 'the day is trained on as delivered';
   ctx.logger.info(

@@ -9,7 +9,7 @@ import type { FeatureImportance } from '../evaluate/importance.js';
 import { headlineMetric, type Metrics } from '../evaluate/metrics.js';
 import { lineChart } from './charts.js';
 import { code, text } from './escape.js';
-import { type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
+import { acceptanceRebases, type EvaluationRecord, type EvaluationTiming, TIMING_MARKDOWN, type TrainingRecord, type ValidationResult } from '../artifacts.js';
 import { percent } from '../words.js';
 
 /**
@@ -495,7 +495,7 @@ export function acceptedLines(v: ValidationResult): string[] {
     ...(accepted.length > shown.length ? [`- … ${accepted.length - shown.length} earlier (accepted.json)`] : []),
     ...shown.map(
       (a) =>
-        `- ${text(a.date, 20)}, ${a.oneOff === true ? 'a one-off (later days are judged without it)' : 'a lasting change (the new level is the reference)'}: ${text(a.reason, 300)} (${metrics(a.metrics)})`,
+        `- ${text(a.date, 20)}, ${a.oneOff === true ? 'a one-off (later days are judged without it)' : acceptanceRebases(a) ? 'a lasting change (the new level is the reference)' : 'trained on as delivered'}: ${text(a.reason, 300)} (${metrics(a.metrics)})`,
     ),
   ];
 }

@@ -20,9 +20,6 @@ import { severityOf } from './schema.js';
 import { type LoadedModel, predictLabelledRows } from '../evaluate/score.js';
 import { type CacheEntry, writeEntry } from './history-cache.js';
 
-/** The kinds of anomaly the production model's checks of a day raise beside its score (what `--accept` records by kind). */
-export const MODEL_CHECK_KINDS: readonly string[] = ['columns_exchanged', 'labels_misaligned'];
-
 /** The production model as screening scores it. */
 export interface ScreeningModel {
   version: string;

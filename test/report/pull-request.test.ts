@@ -72,13 +72,16 @@ describe('pull request text', () => {
       accepted: [
         { date: '2001-02-20', fingerprint: 'sha256:a', metrics: ['rows'], reason: 'new schedule: the hub moved to DEN' },
         { date: '2001-03-01', fingerprint: 'sha256:b', metrics: ['rows', 'delay.mean'], reason: 'a snowstorm', oneOff: true },
+        { date: '2001-03-08', fingerprint: 'sha256:c', metrics: ['labels_misaligned'], reason: 'checked against the source: the labels are right' },
       ],
     });
     const text = validationSummary(v).join('\n');
     expect(text).toContain(
       "**Accepted by a person** (`accepted.json`: these days' flagged statistics and checks are not errors):\n\n" +
         '- 2001-02-20, a lasting change (the new level is the reference): new schedule: the hub moved to DEN (`rows`)\n' +
-        '- 2001-03-01, a one-off (later days are judged without it): a snowstorm (`rows`, `delay.mean`)',
+        '- 2001-03-01, a one-off (later days are judged without it): a snowstorm (`rows`, `delay.mean`)\n' +
+        // The model's checks of a day have no level to re-base: accepting them re-bases nothing.
+        '- 2001-03-08, trained on as delivered: checked against the source: the labels are right (`labels_misaligned`)',
     );
     expect(validationSummary({ ...v, accepted: [] }).join('\n')).not.toContain('Accepted by a person');
   });

@@ -33715,6 +33715,10 @@ function splitMeasured(metrics) {
   for (const [name, value] of Object.entries(metrics)) (MEASURED_METRICS.includes(name) ? measured : reproducible)[name] = value;
   return { reproducible, measured };
 }
+var MODEL_CHECK_KINDS = ["columns_exchanged", "labels_misaligned"];
+function acceptanceRebases(a) {
+  return a.oneOff !== true && a.metrics.some((m) => !MODEL_CHECK_KINDS.includes(m));
+}
 
 // src/tf.ts
 var tf_exports = {};
@@ -33786,6 +33790,7 @@ export {
   MODULE_FILE,
   modelFiles,
   splitMeasured,
+  acceptanceRebases,
   version,
   tf_exports
 };

@@ -1,6 +1,7 @@
 import { createRequire as __ctCreateRequire } from 'node:module'; import { dirname as __ctDirnameOf } from 'node:path'; import { fileURLToPath as __ctFileURLToPath } from 'node:url'; const require = __ctCreateRequire(import.meta.url); const __ctFilename = __ctFileURLToPath(import.meta.url); const __ctDirname = __ctDirnameOf(__ctFilename);
 import {
-  TIMING_MARKDOWN
+  TIMING_MARKDOWN,
+  acceptanceRebases
 } from "./evaluate+infra-child+monitor+predict+promote+release+train+validate+verify.js";
 import {
   percent
@@ -457,7 +458,7 @@ function acceptedLines(v) {
     "",
     ...accepted.length > shown.length ? [`- \u2026 ${accepted.length - shown.length} earlier (accepted.json)`] : [],
     ...shown.map(
-      (a) => `- ${text(a.date, 20)}, ${a.oneOff === true ? "a one-off (later days are judged without it)" : "a lasting change (the new level is the reference)"}: ${text(a.reason, 300)} (${metrics(a.metrics)})`
+      (a) => `- ${text(a.date, 20)}, ${a.oneOff === true ? "a one-off (later days are judged without it)" : acceptanceRebases(a) ? "a lasting change (the new level is the reference)" : "trained on as delivered"}: ${text(a.reason, 300)} (${metrics(a.metrics)})`
     )
   ];
 }

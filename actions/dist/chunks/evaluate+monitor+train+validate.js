@@ -250,240 +250,9 @@ function readAccepted(schemaFile) {
 }
 var NO_PARTITION = "none";
 
-// src/validate/alignment.ts
-var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
-var MISALIGNED_NATS = 24;
-var MISALIGNED_EXCURSIONS = 1;
-var MISALIGNED_SKILL_Z = 4;
-var DRIFTLESS_CLIMB = 3;
-var MAX_ROW_NATS = 4;
-var CONTEXT_PRIOR_ROWS = 5;
-function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
-  const all = labelColumnValues(table, label);
-  const kept = [];
-  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
-  const rows = Int32Array.from(kept);
-  const labels = Float64Array.from(rows, (i) => all[i]);
-  let mean = 0;
-  for (const y of labels) mean += y / Math.max(1, labels.length);
-  const prior = Float64Array.from(rows, (i) => {
-    const p = predictions?.get(i);
-    return p !== void 0 && Number.isFinite(p) ? p : mean;
-  });
-  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
-  const hourOf = (i) => {
-    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
-    const t = time.values[i];
-    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
-  };
-  const contexts = [];
-  for (const name of contextColumns) {
-    const column = findColumn(table, name);
-    if (column === void 0 || column.type !== "string") continue;
-    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
-    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
-  }
-  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
-}
-function contextPredictor(input) {
-  const { labels, prior, contexts } = input;
-  if (contexts.length === 0) return (i) => prior[i];
-  const sumsOf = (groups2) => {
-    const sums = /* @__PURE__ */ new Map();
-    for (let i = 0; i < labels.length; i++) {
-      if (groups2[i] < 0) continue;
-      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
-      s.sum += labels[i];
-      s.count++;
-      sums.set(groups2[i], s);
-    }
-    return sums;
-  };
-  const othersMean = (groups2, sums, i, j, base) => {
-    if (groups2[i] < 0) return base;
-    const s = sums.get(groups2[i]);
-    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
-    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
-  };
-  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
-  return (i, j) => {
-    let total = 0;
-    for (const { coarse, fine, coarseSums, fineSums } of groups) {
-      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
-      total += othersMean(fine, fineSums, i, j, base);
-    }
-    return total / groups.length;
-  };
-}
-function contextPredictions(input, predict = contextPredictor(input)) {
-  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
-}
-function lossOf(task, labels, predicted) {
-  if (task === "binary") {
-    return (q, y) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
-      return -Math.log(y >= 0.5 ? p : 1 - p);
-    };
-  }
-  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
-}
-function findMisalignment(input) {
-  const n = input.labels.length;
-  if (n < 10) return null;
-  const predict = contextPredictor(input);
-  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
-  const { labels } = input;
-  let best = null;
-  for (const offset of REALIGNMENT_OFFSETS) {
-    const found = largestClimb(n, offset, (i) => {
-      const q = predict(i, i + offset);
-      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
-    });
-    if (found === null) continue;
-    const climbs = found.nats >= MISALIGNED_NATS && found.excursions >= MISALIGNED_EXCURSIONS;
-    const candidate = { offset, ...found, skill: climbs ? realignedSkill(found.start, found.end, offset, predict, labels) : 0, rows: n };
-    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
-  }
-  return best;
-}
-var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
-function isMisaligned(m) {
-  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS && m.skill >= MISALIGNED_SKILL_Z;
-}
-function realignedSkill(start, end, offset, predict, labels) {
-  const n = end - start + 1;
-  const q = Float64Array.from({ length: n }, (_, k) => predict(start + k, start + k + offset));
-  let sq = 0;
-  let sy = 0;
-  for (let k = 0; k < n; k++) {
-    sq += q[k];
-    sy += labels[start + k + offset];
-  }
-  const mq = sq / n;
-  const my = sy / n;
-  let qy = 0;
-  let qq = 0;
-  let yy = 0;
-  for (let k = 0; k < n; k++) {
-    const dq = q[k] - mq;
-    const dy = labels[start + k + offset] - my;
-    qy += dq * dy;
-    qq += dq * dq;
-    yy += dy * dy;
-  }
-  return qq > 0 && yy > 0 ? qy / Math.sqrt(qq * yy) * Math.sqrt(n) : 0;
-}
-function largestClimb(n, offset, gain) {
-  const first = Math.max(0, -offset);
-  const last = Math.min(n, n - offset);
-  if (last - first < 2) return null;
-  let sum2 = 0;
-  let squares = 0;
-  let climb = 0;
-  let climbStart = first;
-  let best = { nats: 0, start: first, end: first };
-  for (let i = first; i < last; i++) {
-    const g = gain(i);
-    sum2 += g;
-    squares += g * g;
-    if (climb <= 0) {
-      climb = 0;
-      climbStart = i;
-    }
-    climb += g;
-    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
-  }
-  const count = last - first;
-  const drift = sum2 / count;
-  const variance = squares / count - drift * drift;
-  if (!(variance > 0)) return { ...best, excursions: 0 };
-  const spread = Math.sqrt(variance);
-  const leastFall = drift + 2 * spread / Math.sqrt(count);
-  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
-  return { ...best, excursions: best.nats / chance };
-}
-function locateMisalignment(m, input, table, judgedBy) {
-  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
-}
-function misalignmentAnomaly(m, file, date, labelText, severity) {
-  if (!isMisaligned(m)) return null;
-  const length = m.end - m.start + 1;
-  const distance = Math.abs(m.offset);
-  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
-  return {
-    kind: "labels_misaligned",
-    severity,
-    column: null,
-    count: length,
-    share: length / Math.max(1, m.rows),
-    examples: [
-      { file, row: m.firstRow },
-      { file, row: m.lastRow }
-    ],
-    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels (correlation z ${m.skill.toFixed(1)}); on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream; if these labels are right, accept the day: ct validate --accept ${date} (validation.severity.labels_misaligned: warning lets every such day through)`
-  };
-}
-
-// src/validate/exchange.ts
-var SAME_DOMAIN = 0.5;
-var EXCHANGE_MARGIN = 0.02;
-function exchangeablePairs(preprocessing) {
-  const vocabularies = /* @__PURE__ */ new Map();
-  for (const f of preprocessing.features) {
-    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
-    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
-    for (const v of f.vocabulary) values.add(v);
-    vocabularies.set(f.column, values);
-  }
-  const columns = [...vocabularies.keys()].sort();
-  const pairs = [];
-  for (let i = 0; i < columns.length; i++) {
-    for (let j = i + 1; j < columns.length; j++) {
-      if (sameDomain(vocabularies.get(columns[i]), vocabularies.get(columns[j]))) pairs.push([columns[i], columns[j]]);
-    }
-  }
-  return pairs;
-}
-function sameDomain(a, b) {
-  let common = 0;
-  for (const v of a) if (b.has(v)) common++;
-  return common / Math.max(1, a.size + b.size - common) >= SAME_DOMAIN;
-}
-function exchangeColumns(table, a, b) {
-  const columnA = table.columns.find((c) => c.name === a);
-  const columnB = table.columns.find((c) => c.name === b);
-  if (columnA === void 0 || columnB === void 0) return table;
-  const renamed = (c, name) => ({ ...c, name });
-  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
-}
-function exchangeGain(asDelivered, exchanged, higherIsBetter) {
-  if (higherIsBetter) return exchanged - asDelivered;
-  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
-}
-var EXCHANGE_REFERENCE_DAYS = 3;
-function neededGain(rows) {
-  return Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, rows)));
-}
-function exchangeAnomaly(s, severity) {
-  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= neededGain(s.rows))) return null;
-  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
-  const costly = s.before.filter((d) => -d.gain >= neededGain(d.rows));
-  if (costly.length * 2 <= s.before.length) return null;
-  const [a, b] = s.columns;
-  const f = (x) => x.toFixed(3);
-  const costs = costly.map((d) => -d.gain);
-  const cost = `${f(Math.min(...costs))}${costs.length > 1 ? ` to ${f(Math.max(...costs))}` : ""}`;
-  return {
-    kind: "columns_exchanged",
-    severity,
-    column: `${a}+${b}`,
-    count: s.rows,
-    share: 1,
-    examples: [{ file: s.file, row: 1 }],
-    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; if the columns changed meaning for good, accept the day (ct validate --accept ${s.date}) and retrain on data that has it (validation.severity.columns_exchanged: warning lets every such day through)`
-  };
-}
+// src/validate/screening.ts
+import { createHash as createHash2 } from "node:crypto";
+import path3 from "node:path";
 
 // src/validate/metric-names.ts
 function escapeName(name) {
@@ -702,6 +471,258 @@ function dependencyPool(profiles) {
   return pool;
 }
 
+// src/validate/numeric-shape.ts
+var MAX_VALUES = 5e4;
+var MIN_DISTINCT = 20;
+var SPIKE_FACTOR = 2;
+var MIN_PLACE = -6;
+var MAX_PLACE = 6;
+var RESOLUTION_SHARE = 0.99;
+var DIGITS = 10;
+var FINER = 0;
+var SLOTS = (MAX_PLACE - MIN_PLACE + 2) * DIGITS;
+var WIDE = SLOTS;
+function placeOf(v) {
+  const a = Math.abs(v);
+  if (Number.isInteger(a)) {
+    let place = 0;
+    let units = a;
+    for (; place < MAX_PLACE && units % 10 === 0; units /= 10) place++;
+    return { place, units };
+  }
+  for (let place = -1; place >= MIN_PLACE; place--) {
+    const units = a * 10 ** -place;
+    if (Math.abs(units - Math.round(units)) <= 1e-9 * units) return { place, units: Math.round(units) };
+  }
+  return { place: MIN_PLACE - 1, units: 0 };
+}
+function placeIndex(place) {
+  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
+}
+function slotOf(v) {
+  const { place, units } = placeOf(v);
+  if (place < MIN_PLACE) return FINER;
+  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
+}
+function createCounts() {
+  const grains = /* @__PURE__ */ new Map();
+  return {
+    grains,
+    add(table, columns) {
+      for (const column of table.columns) {
+        if (column.type !== "number" || !columns.has(column.name)) continue;
+        let entry = grains.get(column.name);
+        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
+        const { counts, slots } = entry;
+        for (const v of column.values) {
+          if (!Number.isFinite(v)) continue;
+          entry.rows++;
+          if (v !== 0) slots[slotOf(v)]++;
+          counts.set(v, (counts.get(v) ?? 0) + 1);
+          if (counts.size > MAX_VALUES) {
+            for (const [value, count] of counts) if (count === 1) counts.delete(value);
+          }
+        }
+      }
+    }
+  };
+}
+function createNumericShape(columns, label = null) {
+  const counts = createCounts();
+  const { grains } = counts;
+  return {
+    add: (table) => counts.add(table, columns),
+    result() {
+      const out = {};
+      for (const [name, { counts: counts2, rows, slots }] of grains) {
+        if (counts2.size < MIN_DISTINCT || rows === 0) continue;
+        const resolution = resolutionOf(counts2);
+        out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
+        if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
+        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
+      }
+      return out;
+    }
+  };
+}
+var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
+function largestSpike(counts, resolution, anyValue) {
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
+  const at = (i) => i >= 0 && i < values.length ? { value: values[i], rows: counts.get(values[i]) } : null;
+  let largest = null;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const rows = counts.get(v);
+    const alone = finer(v);
+    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
+    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
+    const excess = rows - SPIKE_FACTOR * neighbour;
+    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
+  }
+  return largest;
+}
+function spikeIn(table, column, anyValue) {
+  const shape = createCounts();
+  shape.add(table, /* @__PURE__ */ new Set([column]));
+  const grain = shape.grains.get(column);
+  if (grain === void 0 || grain.counts.size < MIN_DISTINCT) return null;
+  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
+}
+function resolutionOf(counts) {
+  const atPlace = new Float64Array(SLOTS / DIGITS);
+  let total = 0;
+  for (const v of counts.keys()) {
+    if (v === 0) continue;
+    atPlace[placeIndex(placeOf(v).place)]++;
+    total++;
+  }
+  let atLeast = 0;
+  for (let p = atPlace.length - 1; p >= 1; p--) {
+    atLeast += atPlace[p];
+    if (total > 0 && atLeast >= RESOLUTION_SHARE * total) return p;
+  }
+  return null;
+}
+function roundShare(slots, p) {
+  const total = slots.reduce((a, b) => a + b, 0);
+  let round = 0;
+  for (let i = (p + 1) * DIGITS; i < SLOTS; i++) round += slots[i] + slots[WIDE + i];
+  let beside = 0;
+  for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
+  return (round - beside / (DIGITS - 1)) / total;
+}
+
+// src/validate/repeats-above.ts
+var GROUPED_RUN_LENGTH = 3;
+var MAX_VALUES2 = 5e4;
+function cell(column, i) {
+  if (isNull(column, i)) return null;
+  if (column.type === "string") return column.dictionary[column.codes[i]] ?? null;
+  const v = column.values[i];
+  return Number.isFinite(v) ? v : null;
+}
+function createRepeatsAbove(columns) {
+  const state = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      for (const column of table.columns) {
+        if (column.type !== "number" && column.type !== "string" || !columns.has(column.name)) continue;
+        let s = state.get(column.name);
+        if (s === void 0) {
+          s = { above: null, twoAbove: null, pairs: 0, repeats: 0, skipPairs: 0, skipRepeats: 0, rows: 0, counts: /* @__PURE__ */ new Map() };
+          state.set(column.name, s);
+        }
+        const rows = columnLength(column);
+        for (let i = 0; i < rows; i++) {
+          const v = cell(column, i);
+          const { above, twoAbove } = s;
+          s.twoAbove = above;
+          s.above = v;
+          if (v === null) continue;
+          if (above !== null) {
+            s.pairs++;
+            if (v === above) s.repeats++;
+          }
+          if (twoAbove !== null) {
+            s.skipPairs++;
+            if (v === twoAbove) s.skipRepeats++;
+          }
+          s.rows++;
+          s.counts.set(v, (s.counts.get(v) ?? 0) + 1);
+          if (s.counts.size > MAX_VALUES2) {
+            for (const [value, count] of s.counts) if (count === 1) s.counts.delete(value);
+          }
+        }
+      }
+    },
+    result() {
+      const out = {};
+      for (const [name, s] of state) {
+        if (s.pairs === 0 || s.skipPairs === 0) continue;
+        let chance = 0;
+        for (const count of s.counts.values()) chance += (count / s.rows) ** 2;
+        const grouped = (s.rows - s.repeats) * GROUPED_RUN_LENGTH <= s.rows * (1 - chance);
+        if (!grouped) out[`${name}.repeatAboveShare`] = s.repeats / s.pairs - s.skipRepeats / s.skipPairs;
+      }
+      return out;
+    }
+  };
+}
+function repeatsOfRowAbove(column) {
+  const rows = [];
+  let pairs = 0;
+  const length = columnLength(column);
+  for (let i = 1; i < length; i++) {
+    const v = cell(column, i);
+    const above = cell(column, i - 1);
+    if (v === null || above === null) continue;
+    pairs++;
+    if (v === above) rows.push(i);
+  }
+  return { rows, pairs };
+}
+
+// src/validate/exchange.ts
+var SAME_DOMAIN = 0.5;
+var EXCHANGE_MARGIN = 0.02;
+function exchangeablePairs(preprocessing) {
+  const vocabularies = /* @__PURE__ */ new Map();
+  for (const f of preprocessing.features) {
+    if (f.kind !== "categorical" || f.vocabulary === void 0 || f.vocabulary.length === 0) continue;
+    const values = vocabularies.get(f.column) ?? /* @__PURE__ */ new Set();
+    for (const v of f.vocabulary) values.add(v);
+    vocabularies.set(f.column, values);
+  }
+  const columns = [...vocabularies.keys()].sort();
+  const pairs = [];
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      if (sameDomain(vocabularies.get(columns[i]), vocabularies.get(columns[j]))) pairs.push([columns[i], columns[j]]);
+    }
+  }
+  return pairs;
+}
+function sameDomain(a, b) {
+  let common = 0;
+  for (const v of a) if (b.has(v)) common++;
+  return common / Math.max(1, a.size + b.size - common) >= SAME_DOMAIN;
+}
+function exchangeColumns(table, a, b) {
+  const columnA = table.columns.find((c) => c.name === a);
+  const columnB = table.columns.find((c) => c.name === b);
+  if (columnA === void 0 || columnB === void 0) return table;
+  const renamed = (c, name) => ({ ...c, name });
+  return { ...table, columns: table.columns.map((c) => c === columnA ? renamed(columnB, a) : c === columnB ? renamed(columnA, b) : c) };
+}
+function exchangeGain(asDelivered, exchanged, higherIsBetter) {
+  if (higherIsBetter) return exchanged - asDelivered;
+  return asDelivered === 0 ? 0 : (asDelivered - exchanged) / Math.abs(asDelivered);
+}
+var EXCHANGE_REFERENCE_DAYS = 3;
+function neededGain(rows) {
+  return Math.max(EXCHANGE_MARGIN, 1 / Math.sqrt(Math.max(1, rows)));
+}
+function exchangeAnomaly(s, severity) {
+  if (!(exchangeGain(s.asDelivered, s.exchanged, s.higherIsBetter) >= neededGain(s.rows))) return null;
+  if (!(s.higherIsBetter ? s.exchanged >= s.usual.low : s.exchanged <= s.usual.high)) return null;
+  const costly = s.before.filter((d) => -d.gain >= neededGain(d.rows));
+  if (costly.length * 2 <= s.before.length) return null;
+  const [a, b] = s.columns;
+  const f = (x) => x.toFixed(3);
+  const costs = costly.map((d) => -d.gain);
+  const cost = `${f(Math.min(...costs))}${costs.length > 1 ? ` to ${f(Math.max(...costs))}` : ""}`;
+  return {
+    kind: "columns_exchanged",
+    severity,
+    column: `${a}+${b}`,
+    count: s.rows,
+    share: 1,
+    examples: [{ file: s.file, row: 1 }],
+    message: `${s.file}: columns "${a}" and "${b}" look exchanged: production ${s.model} scores ${s.metric} ${f(s.asDelivered)} on the day as delivered and ${f(s.exchanged)} with the two exchanged back, as on the days before (${f(s.usual.low)} to ${f(s.usual.high)}); on ${costly.length} of the ${s.before.length} days before, exchanging them cost it ${cost}. Fix the column mapping upstream; if the columns changed meaning for good, accept the day (ct validate --accept ${s.date}) and retrain on data that has it (validation.severity.columns_exchanged: warning lets every such day through)`
+  };
+}
+
 // src/validate/orientation.ts
 var PAIR_COLUMNS = 6;
 var DECISIVE_ROWS = 1e4;
@@ -918,60 +939,106 @@ function reversedRows(table, columns, history, time, limit) {
   return rows;
 }
 
-// src/validate/group-effects.ts
-var EFFECT_ETA2 = 0.9;
-var EFFECT_GROUPS = 500;
-function effectPool(profiles) {
-  const pool = /* @__PURE__ */ new Map();
-  for (const p of profiles) {
-    for (const [relation, groups] of Object.entries(p.effects ?? {})) {
-      let sums = pool.get(relation);
-      if (sums === void 0) pool.set(relation, sums = /* @__PURE__ */ new Map());
-      for (const [group, [n, mean]] of Object.entries(groups)) {
-        const s = sums.get(group);
-        if (s === void 0) sums.set(group, [n, n * mean]);
-        else {
-          s[0] += n;
-          s[1] += n * mean;
+// src/validate/label-correlation.ts
+var MIN_ROWS = 100;
+var LOG_STEP = Math.log(1.02);
+var CLIP = 0.01;
+var SIDE = 1 << 17;
+function bucketOf(v) {
+  if (v === 0) return 0;
+  const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
+  return v < 0 ? -step : step;
+}
+function pairKey(x, y) {
+  return (x + SIDE) * 2 * SIDE + (y + SIDE);
+}
+function splitKey(key) {
+  return [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
+}
+function valueOf(bucket) {
+  if (bucket === 0) return 0;
+  const v = Math.exp((Math.abs(bucket) - 1 - SIDE / 2 + 0.5) * LOG_STEP);
+  return bucket < 0 ? -v : v;
+}
+function clippedValues(counts, rows) {
+  const buckets = [...counts.keys()].sort((a, b) => a - b);
+  let low = null;
+  let high = null;
+  let seen = 0;
+  for (const bucket of buckets) {
+    seen += counts.get(bucket);
+    if (low === null && seen > CLIP * rows) low = bucket;
+    if (high === null && seen >= (1 - CLIP) * rows) high = bucket;
+  }
+  low ??= buckets[0];
+  high ??= buckets.at(-1);
+  const clip = low !== high;
+  return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
+}
+function clippedCorrelation(pairs) {
+  const xs = /* @__PURE__ */ new Map();
+  const ys = /* @__PURE__ */ new Map();
+  let n = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = splitKey(key);
+    xs.set(x, (xs.get(x) ?? 0) + rows);
+    ys.set(y, (ys.get(y) ?? 0) + rows);
+    n += rows;
+  }
+  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
+  const vxOf = clippedValues(xs, n);
+  const vyOf = clippedValues(ys, n);
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const [key, rows] of pairs) {
+    const [x, y] = splitKey(key);
+    const a = vxOf.get(x);
+    const b = vyOf.get(y);
+    sx += rows * a;
+    sy += rows * b;
+    sxx += rows * a * a;
+    syy += rows * b * b;
+    sxy += rows * a * b;
+  }
+  const vx = sxx - sx * sx / n;
+  const vy = syy - sy * sy / n;
+  if (!(vx > 1e-12 * Math.max(1, sxx)) || !(vy > 1e-12 * Math.max(1, syy))) return null;
+  return Math.max(-1, Math.min(1, (sxy - sx * sy / n) / Math.sqrt(vx * vy)));
+}
+function createLabelCorrelations(label, inputs) {
+  const pairs = /* @__PURE__ */ new Map();
+  return {
+    add(table) {
+      const y = table.columns.find((c) => c.name === label && c.type === "number");
+      if (y === void 0) return;
+      const labelBuckets = Int32Array.from(y.values, (v) => Number.isFinite(v) ? bucketOf(v) : SIDE);
+      for (const x of table.columns) {
+        if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
+        let counts = pairs.get(x.name);
+        if (counts === void 0) pairs.set(x.name, counts = /* @__PURE__ */ new Map());
+        for (let i = 0; i < table.rowCount; i++) {
+          const v = x.values[i];
+          if (!Number.isFinite(v) || labelBuckets[i] === SIDE) continue;
+          const key = pairKey(bucketOf(v), labelBuckets[i]);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
         }
       }
+    },
+    result() {
+      const out = {};
+      for (const [input, counts] of pairs) {
+        const r = clippedCorrelation(counts);
+        if (r !== null) out[`${joinColumns("|", input, label)}.correlation`] = r;
+      }
+      return out;
     }
-  }
-  return pool;
+  };
 }
-function effectMetrics(own, pool, leaveOut) {
-  const out = {};
-  for (const [relation, groups] of Object.entries(own ?? {})) {
-    const sums = pool.get(relation);
-    if (sums === void 0) continue;
-    const common = [];
-    for (const [group, [n, mean]] of Object.entries(groups)) {
-      const s = sums.get(group);
-      if (s === void 0) continue;
-      const rows = s[0] - (leaveOut ? n : 0);
-      if (rows <= 0) continue;
-      common.push([n, mean, (s[1] - (leaveOut ? n * mean : 0)) / rows]);
-    }
-    if (common.length < 2) continue;
-    let weight = 0;
-    let dayMean = 0;
-    let usualMean = 0;
-    for (const [n, m, usual] of common) {
-      weight += n;
-      dayMean += n * m;
-      usualMean += n * usual;
-    }
-    dayMean /= weight;
-    usualMean /= weight;
-    let moved = 0;
-    let apart = 0;
-    for (const [n, m, usual] of common) {
-      moved += n * (m - dayMean - (usual - usualMean)) ** 2;
-      apart += n * (usual - usualMean) ** 2;
-    }
-    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
-  }
-  return out;
+function correlationNoise(r, rows) {
+  return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
 }
 
 // src/validate/label-groups.ts
@@ -1480,6 +1547,62 @@ function keySteps(pair, column) {
   return { step, compared: steps.length, onStep: steps.length - offStep.length, offStep: offStep.sort((x, y) => x - y) };
 }
 
+// src/validate/group-effects.ts
+var EFFECT_ETA2 = 0.9;
+var EFFECT_GROUPS = 500;
+function effectPool(profiles) {
+  const pool = /* @__PURE__ */ new Map();
+  for (const p of profiles) {
+    for (const [relation, groups] of Object.entries(p.effects ?? {})) {
+      let sums = pool.get(relation);
+      if (sums === void 0) pool.set(relation, sums = /* @__PURE__ */ new Map());
+      for (const [group, [n, mean]] of Object.entries(groups)) {
+        const s = sums.get(group);
+        if (s === void 0) sums.set(group, [n, n * mean]);
+        else {
+          s[0] += n;
+          s[1] += n * mean;
+        }
+      }
+    }
+  }
+  return pool;
+}
+function effectMetrics(own, pool, leaveOut) {
+  const out = {};
+  for (const [relation, groups] of Object.entries(own ?? {})) {
+    const sums = pool.get(relation);
+    if (sums === void 0) continue;
+    const common = [];
+    for (const [group, [n, mean]] of Object.entries(groups)) {
+      const s = sums.get(group);
+      if (s === void 0) continue;
+      const rows = s[0] - (leaveOut ? n : 0);
+      if (rows <= 0) continue;
+      common.push([n, mean, (s[1] - (leaveOut ? n * mean : 0)) / rows]);
+    }
+    if (common.length < 2) continue;
+    let weight = 0;
+    let dayMean = 0;
+    let usualMean = 0;
+    for (const [n, m, usual] of common) {
+      weight += n;
+      dayMean += n * m;
+      usualMean += n * usual;
+    }
+    dayMean /= weight;
+    usualMean /= weight;
+    let moved = 0;
+    let apart = 0;
+    for (const [n, m, usual] of common) {
+      moved += n * (m - dayMean - (usual - usualMean)) ** 2;
+      apart += n * (usual - usualMean) ** 2;
+    }
+    if (apart > 1e-12 * weight * Math.max(1, usualMean * usualMean)) out[`${relation}.effectShift`] = Math.sqrt(moved / apart);
+  }
+  return out;
+}
+
 // src/validate/ranges.ts
 var BUCKETS_PER_RANGE = 11;
 function bound(x) {
@@ -1608,108 +1731,6 @@ var REGRESSORS = [
   [0, 1],
   [0, 2]
 ];
-
-// src/validate/label-correlation.ts
-var MIN_ROWS = 100;
-var LOG_STEP = Math.log(1.02);
-var CLIP = 0.01;
-var SIDE = 1 << 17;
-function bucketOf(v) {
-  if (v === 0) return 0;
-  const step = Math.min(SIDE - 2, Math.max(0, Math.floor(Math.log(Math.abs(v)) / LOG_STEP) + SIDE / 2)) + 1;
-  return v < 0 ? -step : step;
-}
-function pairKey(x, y) {
-  return (x + SIDE) * 2 * SIDE + (y + SIDE);
-}
-function splitKey(key) {
-  return [Math.floor(key / (2 * SIDE)) - SIDE, key % (2 * SIDE) - SIDE];
-}
-function valueOf(bucket) {
-  if (bucket === 0) return 0;
-  const v = Math.exp((Math.abs(bucket) - 1 - SIDE / 2 + 0.5) * LOG_STEP);
-  return bucket < 0 ? -v : v;
-}
-function clippedValues(counts, rows) {
-  const buckets = [...counts.keys()].sort((a, b) => a - b);
-  let low = null;
-  let high = null;
-  let seen = 0;
-  for (const bucket of buckets) {
-    seen += counts.get(bucket);
-    if (low === null && seen > CLIP * rows) low = bucket;
-    if (high === null && seen >= (1 - CLIP) * rows) high = bucket;
-  }
-  low ??= buckets[0];
-  high ??= buckets.at(-1);
-  const clip = low !== high;
-  return new Map(buckets.map((bucket) => [bucket, valueOf(clip ? Math.min(high, Math.max(low, bucket)) : bucket)]));
-}
-function clippedCorrelation(pairs) {
-  const xs = /* @__PURE__ */ new Map();
-  const ys = /* @__PURE__ */ new Map();
-  let n = 0;
-  for (const [key, rows] of pairs) {
-    const [x, y] = splitKey(key);
-    xs.set(x, (xs.get(x) ?? 0) + rows);
-    ys.set(y, (ys.get(y) ?? 0) + rows);
-    n += rows;
-  }
-  if (n < MIN_ROWS || xs.size < 2 || ys.size < 2) return null;
-  const vxOf = clippedValues(xs, n);
-  const vyOf = clippedValues(ys, n);
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (const [key, rows] of pairs) {
-    const [x, y] = splitKey(key);
-    const a = vxOf.get(x);
-    const b = vyOf.get(y);
-    sx += rows * a;
-    sy += rows * b;
-    sxx += rows * a * a;
-    syy += rows * b * b;
-    sxy += rows * a * b;
-  }
-  const vx = sxx - sx * sx / n;
-  const vy = syy - sy * sy / n;
-  if (!(vx > 1e-12 * Math.max(1, sxx)) || !(vy > 1e-12 * Math.max(1, syy))) return null;
-  return Math.max(-1, Math.min(1, (sxy - sx * sy / n) / Math.sqrt(vx * vy)));
-}
-function createLabelCorrelations(label, inputs) {
-  const pairs = /* @__PURE__ */ new Map();
-  return {
-    add(table) {
-      const y = table.columns.find((c) => c.name === label && c.type === "number");
-      if (y === void 0) return;
-      const labelBuckets = Int32Array.from(y.values, (v) => Number.isFinite(v) ? bucketOf(v) : SIDE);
-      for (const x of table.columns) {
-        if (x.type !== "number" || x.name === label || !inputs.has(x.name)) continue;
-        let counts = pairs.get(x.name);
-        if (counts === void 0) pairs.set(x.name, counts = /* @__PURE__ */ new Map());
-        for (let i = 0; i < table.rowCount; i++) {
-          const v = x.values[i];
-          if (!Number.isFinite(v) || labelBuckets[i] === SIDE) continue;
-          const key = pairKey(bucketOf(v), labelBuckets[i]);
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        }
-      }
-    },
-    result() {
-      const out = {};
-      for (const [input, counts] of pairs) {
-        const r = clippedCorrelation(counts);
-        if (r !== null) out[`${joinColumns("|", input, label)}.correlation`] = r;
-      }
-      return out;
-    }
-  };
-}
-function correlationNoise(r, rows) {
-  return (1 - Math.min(1, r * r)) / Math.sqrt(Math.max(1, rows));
-}
 
 // src/validate/clock-change.ts
 var MIN_HOUR_ROWS = 20;
@@ -2466,454 +2487,6 @@ function acceptedSince(metric, date, accepted) {
   return since;
 }
 
-// src/validate/history-cache.ts
-import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path2 from "node:path";
-var PROFILE_FORMAT = 45;
-function derivationHash(config, schema) {
-  const hash = createHash("sha256");
-  hash.update(
-    JSON.stringify({
-      format: PROFILE_FORMAT,
-      schema,
-      features: config.features,
-      label: config.label,
-      task: config.task,
-      timestamp: config.data.timestamp ?? null,
-      // Only when set: the profiles of data read as UTC keep their cache.
-      ...config.data.timezone === void 0 ? {} : { timezone: config.data.timezone }
-    })
-  );
-  return `sha256:${hash.digest("hex")}`;
-}
-function cacheFolder(baseDir, cache, source) {
-  const root = path2.resolve(baseDir, cache);
-  const relative = path2.relative(baseDir, path2.resolve(source));
-  const inside = relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative);
-  return path2.join(root, inside ? relative : `external-${createHash("sha256").update(path2.resolve(source)).digest("hex").slice(0, 16)}`);
-}
-function writeEntry(cacheDir, date, entry, detail) {
-  if (detail !== void 0)
-    writeFileAtomic(
-      path2.join(cacheDir, `${date}.detail.json`),
-      JSON.stringify({
-        format: "ct-partition-detail",
-        version: PROFILE_FORMAT,
-        fingerprint: entry.fingerprint,
-        derivation: entry.derivation,
-        detail
-      })
-    );
-  writeJson(path2.join(cacheDir, `${date}.json`), entry);
-}
-function readDetail(cacheDir, date, entry) {
-  try {
-    const file = JSON.parse(readFileSync(path2.join(cacheDir, `${date}.detail.json`), "utf8"));
-    if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
-      return null;
-    return file.detail;
-  } catch {
-    return null;
-  }
-}
-function readEntry(file, fingerprint, derivation) {
-  if (!existsSync2(file)) return null;
-  try {
-    const entry = JSON.parse(readFileSync(file, "utf8"));
-    if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
-      return null;
-    return wellFormed(entry) ? entry : null;
-  } catch {
-    return null;
-  }
-}
-function wellFormed(entry) {
-  const { profile } = entry;
-  return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
-}
-
-// src/validate/model-checks.ts
-async function modelScores(input, needed, entries, window, predictNewest, cacheDir) {
-  const scores = /* @__PURE__ */ new Map();
-  const { production, config } = input;
-  const { firstDay, newest } = window;
-  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
-  const metric = headlineMetric(production.preprocessing.task).name;
-  const upToNewest = needed.filter((p) => p.date <= newest.date);
-  const windowStart2 = upToNewest.findIndex((p) => p.date >= firstDay);
-  const days = upToNewest.slice(Math.max(0, windowStart2 - modelHistoryDays(config.validation.history.minDays)));
-  for (const p of days) {
-    const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
-    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
-    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
-    scores.set(p.date, score);
-  }
-  return { metric, days: scores };
-}
-async function cachedScore(p, entry, key, metric, cacheDir, compute) {
-  const kept = entry.scores[key];
-  if (kept !== void 0 && kept.metric === metric && kept.noise !== void 0 && (metric !== "auc" || kept.chance !== void 0)) return kept;
-  const value = await compute();
-  if (value === null) return null;
-  entry.scores[key] = { metric, ...value };
-  writeEntry(cacheDir, p.date, entry);
-  return entry.scores[key];
-}
-async function scoreDay(predict, production, config, metric) {
-  try {
-    const { labels, preds, width } = await predict();
-    const scored = scoreRows(production.preprocessing.task, labels, preds, {
-      threshold: config.evaluation.threshold,
-      classes: width,
-      calibrationBins: config.evaluation.calibrationBins
-    });
-    const value = weightedMetrics(scored, null, [metric])[metric];
-    if (typeof value !== "number") return null;
-    const noise = scoreNoise(metric, value, scored.labels);
-    return { value, rows: scored.labels.length, noise, ...metric === "auc" ? { chance: aucChance(scored.labels) } : {} };
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-async function exchangeAnomalies(input, needed, day, readDay, entries, scores, cacheDir) {
-  const { production, config } = input;
-  const asDelivered = scores.get(day.date)?.value;
-  const before = [...scores].filter(([date]) => date < day.date).map(([, score]) => score.value);
-  if (production === null || asDelivered === void 0 || before.length === 0) return [];
-  const usual = { low: Math.min(...before), high: Math.max(...before) };
-  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
-  const reference = needed.filter((p) => p.date < day.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
-  const anomalies = [];
-  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
-    const key = `${production.version} exchanged ${a} ${b}`;
-    const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
-    const score = await exchangedScore(day, readDay);
-    if (score === null) continue;
-    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
-    const gains = [];
-    for (const p of reference) {
-      const exchanged = await exchangedScore(p, readOnce(p.file, config.data.format));
-      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date).value, exchanged.value, higherIsBetter), rows: exchanged.rows });
-    }
-    const anomaly = exchangeAnomaly(
-      {
-        file: day.file,
-        date: day.date,
-        columns: [a, b],
-        model: production.version,
-        metric,
-        higherIsBetter,
-        asDelivered,
-        exchanged: score.value,
-        usual,
-        rows: score.rows,
-        before: gains
-      },
-      severityOf("columns_exchanged", config.validation.severity)
-    );
-    if (anomaly !== null) anomalies.push(anomaly);
-  }
-  return anomalies;
-}
-async function alignmentAnomalies(input, day, readDay, predictDay, entry, cacheDir) {
-  const { production, config } = input;
-  const task = config.task;
-  const key = production?.version ?? "";
-  entry.alignment ??= {};
-  if (!(key in entry.alignment) || entry.alignment[key] !== null && entry.alignment[key]?.skill === void 0) {
-    entry.alignment[key] = await locateMisalignmentIn(readDay, predictDay, config, task, production);
-    writeEntry(cacheDir, day.date, entry);
-  }
-  const found = entry.alignment[key];
-  const anomaly = found ? misalignmentAnomaly(found, day.file, day.date, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
-  return anomaly === null ? [] : [anomaly];
-}
-async function locateMisalignmentIn(read, predict, config, task, production) {
-  const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
-  try {
-    const table = await read();
-    const label = alignedLabel(table, config.label, task);
-    if (label === null) return null;
-    const classIndex = task === "multiclass" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
-    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
-    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
-    const found = findMisalignment(input);
-    if (found === null) return null;
-    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
-    const judgedBy = (predictions === null ? `the day's mean label` : `production ${production.version}`) + (used.length === 0 ? "" : ` and the day's labels by ${used.join(", ")}${config.data.timestamp === void 0 ? "" : " and hour"}`);
-    return locateMisalignment(found, input, table, judgedBy);
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-function predictOnce(read, production, exchanged) {
-  let predicted;
-  const predict = async () => {
-    const delivered = await read();
-    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
-    const model = await production.model();
-    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
-    const { selected, labels, preds } = predictLabelledRows(table, loaded);
-    return { selected, labels, preds, width: loaded.width };
-  };
-  return () => predicted ??= predict();
-}
-function alignedLabel(table, label, task) {
-  if (task !== "multiclass") return { ...label, task };
-  const column = findColumn(table, label.column);
-  if (column?.type !== "string" || column.dictionary.length < 2) return null;
-  const counts = new Float64Array(column.dictionary.length);
-  for (const code of column.codes) if (code >= 0) counts[code]++;
-  const top = counts.indexOf(Math.max(...counts));
-  return { ...label, task: "binary", op: "!=", value: column.dictionary[top] };
-}
-async function productionPredictions(predict, classIndex) {
-  try {
-    const { selected, preds, width } = await predict();
-    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
-    if (classIndex === void 0 || classIndex < 0 || classIndex >= width) return null;
-    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]]));
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
-function aucChance(labels) {
-  const positives = positivesOf(labels);
-  const negatives = labels.length - positives;
-  if (positives === 0 || negatives === 0) return 0.5;
-  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
-}
-function scoreNoise(metric, value, labels) {
-  const n = labels.length;
-  if (n === 0) return 0;
-  if (metric === "auc") {
-    const positives = positivesOf(labels);
-    const negatives = n - positives;
-    if (positives === 0 || negatives === 0) return 0;
-    const a = Math.min(Math.max(value, 0), 1);
-    const q1 = a / (2 - a);
-    const q2 = 2 * a * a / (1 + a);
-    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
-  }
-  if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
-  if (metric === "rmse") return value / Math.sqrt(2 * n);
-  return 0;
-}
-function positivesOf(labels) {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
-  return positives;
-}
-function withScore(profile, metric, score) {
-  if (score === void 0) return profile;
-  return {
-    ...profile,
-    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
-    ...score.chance === void 0 ? {} : { modelChance: score.chance },
-    ...score.noise === void 0 ? {} : { modelNoise: score.noise }
-  };
-}
-
-// src/validate/screening.ts
-import { createHash as createHash2 } from "node:crypto";
-import path3 from "node:path";
-
-// src/validate/numeric-shape.ts
-var MAX_VALUES = 5e4;
-var MIN_DISTINCT = 20;
-var SPIKE_FACTOR = 2;
-var MIN_PLACE = -6;
-var MAX_PLACE = 6;
-var RESOLUTION_SHARE = 0.99;
-var DIGITS = 10;
-var FINER = 0;
-var SLOTS = (MAX_PLACE - MIN_PLACE + 2) * DIGITS;
-var WIDE = SLOTS;
-function placeOf(v) {
-  const a = Math.abs(v);
-  if (Number.isInteger(a)) {
-    let place = 0;
-    let units = a;
-    for (; place < MAX_PLACE && units % 10 === 0; units /= 10) place++;
-    return { place, units };
-  }
-  for (let place = -1; place >= MIN_PLACE; place--) {
-    const units = a * 10 ** -place;
-    if (Math.abs(units - Math.round(units)) <= 1e-9 * units) return { place, units: Math.round(units) };
-  }
-  return { place: MIN_PLACE - 1, units: 0 };
-}
-function placeIndex(place) {
-  return place < MIN_PLACE ? FINER : place - MIN_PLACE + 1;
-}
-function slotOf(v) {
-  const { place, units } = placeOf(v);
-  if (place < MIN_PLACE) return FINER;
-  return (units >= 10 ? WIDE : 0) + placeIndex(place) * DIGITS + units % 10;
-}
-function createCounts() {
-  const grains = /* @__PURE__ */ new Map();
-  return {
-    grains,
-    add(table, columns) {
-      for (const column of table.columns) {
-        if (column.type !== "number" || !columns.has(column.name)) continue;
-        let entry = grains.get(column.name);
-        if (entry === void 0) grains.set(column.name, entry = { counts: /* @__PURE__ */ new Map(), rows: 0, slots: new Float64Array(2 * SLOTS) });
-        const { counts, slots } = entry;
-        for (const v of column.values) {
-          if (!Number.isFinite(v)) continue;
-          entry.rows++;
-          if (v !== 0) slots[slotOf(v)]++;
-          counts.set(v, (counts.get(v) ?? 0) + 1);
-          if (counts.size > MAX_VALUES) {
-            for (const [value, count] of counts) if (count === 1) counts.delete(value);
-          }
-        }
-      }
-    }
-  };
-}
-function createNumericShape(columns, label = null) {
-  const counts = createCounts();
-  const { grains } = counts;
-  return {
-    add: (table) => counts.add(table, columns),
-    result() {
-      const out = {};
-      for (const [name, { counts: counts2, rows, slots }] of grains) {
-        if (counts2.size < MIN_DISTINCT || rows === 0) continue;
-        const resolution = resolutionOf(counts2);
-        out[`${name}.spikeShare`] = (largestSpike(counts2, resolution, name === label)?.excess ?? 0) / rows;
-        if (resolution !== null && resolution < SLOTS / DIGITS - 1) out[`${name}.roundShare`] = roundShare(slots, resolution);
-        if (resolution !== null) out[`${name}.resolution`] = resolution + MIN_PLACE - 1;
-      }
-      return out;
-    }
-  };
-}
-var DEFAULT_VALUES = /* @__PURE__ */ new Set([0, -1, ...[9, 99, 999, 9999, 99999, 999999].flatMap((n) => [n, -n])]);
-function largestSpike(counts, resolution, anyValue) {
-  const values = [...counts.keys()].sort((a, b) => a - b);
-  const finer = (v) => resolution !== null && v !== 0 && placeIndex(placeOf(v).place) < resolution;
-  const at = (i) => i >= 0 && i < values.length ? { value: values[i], rows: counts.get(values[i]) } : null;
-  let largest = null;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const rows = counts.get(v);
-    const alone = finer(v);
-    if (!(alone || anyValue || DEFAULT_VALUES.has(v) || i === 0 || i === values.length - 1)) continue;
-    const neighbour = alone ? 0 : Math.max(i > 0 ? counts.get(values[i - 1]) : 0, i + 1 < values.length ? counts.get(values[i + 1]) : 0);
-    const excess = rows - SPIKE_FACTOR * neighbour;
-    if (excess > (largest?.excess ?? 0)) largest = { value: v, rows, excess, below: alone ? null : at(i - 1), above: alone ? null : at(i + 1) };
-  }
-  return largest;
-}
-function spikeIn(table, column, anyValue) {
-  const shape = createCounts();
-  shape.add(table, /* @__PURE__ */ new Set([column]));
-  const grain = shape.grains.get(column);
-  if (grain === void 0 || grain.counts.size < MIN_DISTINCT) return null;
-  return largestSpike(grain.counts, resolutionOf(grain.counts), anyValue);
-}
-function resolutionOf(counts) {
-  const atPlace = new Float64Array(SLOTS / DIGITS);
-  let total = 0;
-  for (const v of counts.keys()) {
-    if (v === 0) continue;
-    atPlace[placeIndex(placeOf(v).place)]++;
-    total++;
-  }
-  let atLeast = 0;
-  for (let p = atPlace.length - 1; p >= 1; p--) {
-    atLeast += atPlace[p];
-    if (total > 0 && atLeast >= RESOLUTION_SHARE * total) return p;
-  }
-  return null;
-}
-function roundShare(slots, p) {
-  const total = slots.reduce((a, b) => a + b, 0);
-  let round = 0;
-  for (let i = (p + 1) * DIGITS; i < SLOTS; i++) round += slots[i] + slots[WIDE + i];
-  let beside = 0;
-  for (let d = 1; d < DIGITS; d++) beside += slots[WIDE + p * DIGITS + d];
-  return (round - beside / (DIGITS - 1)) / total;
-}
-
-// src/validate/repeats-above.ts
-var GROUPED_RUN_LENGTH = 3;
-var MAX_VALUES2 = 5e4;
-function cell(column, i) {
-  if (isNull(column, i)) return null;
-  if (column.type === "string") return column.dictionary[column.codes[i]] ?? null;
-  const v = column.values[i];
-  return Number.isFinite(v) ? v : null;
-}
-function createRepeatsAbove(columns) {
-  const state = /* @__PURE__ */ new Map();
-  return {
-    add(table) {
-      for (const column of table.columns) {
-        if (column.type !== "number" && column.type !== "string" || !columns.has(column.name)) continue;
-        let s = state.get(column.name);
-        if (s === void 0) {
-          s = { above: null, twoAbove: null, pairs: 0, repeats: 0, skipPairs: 0, skipRepeats: 0, rows: 0, counts: /* @__PURE__ */ new Map() };
-          state.set(column.name, s);
-        }
-        const rows = columnLength(column);
-        for (let i = 0; i < rows; i++) {
-          const v = cell(column, i);
-          const { above, twoAbove } = s;
-          s.twoAbove = above;
-          s.above = v;
-          if (v === null) continue;
-          if (above !== null) {
-            s.pairs++;
-            if (v === above) s.repeats++;
-          }
-          if (twoAbove !== null) {
-            s.skipPairs++;
-            if (v === twoAbove) s.skipRepeats++;
-          }
-          s.rows++;
-          s.counts.set(v, (s.counts.get(v) ?? 0) + 1);
-          if (s.counts.size > MAX_VALUES2) {
-            for (const [value, count] of s.counts) if (count === 1) s.counts.delete(value);
-          }
-        }
-      }
-    },
-    result() {
-      const out = {};
-      for (const [name, s] of state) {
-        if (s.pairs === 0 || s.skipPairs === 0) continue;
-        let chance = 0;
-        for (const count of s.counts.values()) chance += (count / s.rows) ** 2;
-        const grouped = (s.rows - s.repeats) * GROUPED_RUN_LENGTH <= s.rows * (1 - chance);
-        if (!grouped) out[`${name}.repeatAboveShare`] = s.repeats / s.pairs - s.skipRepeats / s.skipPairs;
-      }
-      return out;
-    }
-  };
-}
-function repeatsOfRowAbove(column) {
-  const rows = [];
-  let pairs = 0;
-  const length = columnLength(column);
-  for (let i = 1; i < length; i++) {
-    const v = cell(column, i);
-    const above = cell(column, i - 1);
-    if (v === null || above === null) continue;
-    pairs++;
-    if (v === above) rows.push(i);
-  }
-  return { rows, pairs };
-}
-
 // src/validate/history-words.ts
 var WEEKDAYS = ["", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
 function describeStatistic(finding, labelText) {
@@ -3267,6 +2840,433 @@ var SHOW = /* @__PURE__ */ new Map([
   ["keyRepeatShare", showRepeatedKeys],
   ["keyStepShare", showKeySteps]
 ]);
+
+// src/validate/history-cache.ts
+import { createHash } from "node:crypto";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import path2 from "node:path";
+var PROFILE_FORMAT = 45;
+function derivationHash(config, schema) {
+  const hash = createHash("sha256");
+  hash.update(
+    JSON.stringify({
+      format: PROFILE_FORMAT,
+      schema,
+      features: config.features,
+      label: config.label,
+      task: config.task,
+      timestamp: config.data.timestamp ?? null,
+      // Only when set: the profiles of data read as UTC keep their cache.
+      ...config.data.timezone === void 0 ? {} : { timezone: config.data.timezone }
+    })
+  );
+  return `sha256:${hash.digest("hex")}`;
+}
+function cacheFolder(baseDir, cache, source) {
+  const root = path2.resolve(baseDir, cache);
+  const relative = path2.relative(baseDir, path2.resolve(source));
+  const inside = relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative);
+  return path2.join(root, inside ? relative : `external-${createHash("sha256").update(path2.resolve(source)).digest("hex").slice(0, 16)}`);
+}
+function writeEntry(cacheDir, date, entry, detail) {
+  if (detail !== void 0)
+    writeFileAtomic(
+      path2.join(cacheDir, `${date}.detail.json`),
+      JSON.stringify({
+        format: "ct-partition-detail",
+        version: PROFILE_FORMAT,
+        fingerprint: entry.fingerprint,
+        derivation: entry.derivation,
+        detail
+      })
+    );
+  writeJson(path2.join(cacheDir, `${date}.json`), entry);
+}
+function readDetail(cacheDir, date, entry) {
+  try {
+    const file = JSON.parse(readFileSync(path2.join(cacheDir, `${date}.detail.json`), "utf8"));
+    if (file.format !== "ct-partition-detail" || file.version !== PROFILE_FORMAT || file.fingerprint !== entry.fingerprint || file.derivation !== entry.derivation)
+      return null;
+    return file.detail;
+  } catch {
+    return null;
+  }
+}
+function readEntry(file, fingerprint, derivation) {
+  if (!existsSync2(file)) return null;
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    if (entry.format !== "ct-partition-profile" || entry.version !== PROFILE_FORMAT || entry.fingerprint !== fingerprint || entry.derivation !== derivation)
+      return null;
+    return wellFormed(entry) ? entry : null;
+  } catch {
+    return null;
+  }
+}
+function wellFormed(entry) {
+  const { profile } = entry;
+  return typeof profile === "object" && profile !== null && Number.isInteger(profile.rows) && typeof profile.metrics === "object" && profile.metrics !== null && Object.values(profile.metrics).every((v) => typeof v === "number" && Number.isFinite(v)) && Array.isArray(entry.anomalies) && typeof entry.scores === "object" && entry.scores !== null;
+}
+
+// src/validate/alignment.ts
+var REALIGNMENT_OFFSETS = [-1, 1, -2, 2, -3, 3];
+var MISALIGNED_NATS = 24;
+var MISALIGNED_EXCURSIONS = 1;
+var MISALIGNED_SKILL_Z = 4;
+var DRIFTLESS_CLIMB = 3;
+var MAX_ROW_NATS = 4;
+var CONTEXT_PRIOR_ROWS = 5;
+function alignmentInput(table, label, contextColumns, timeColumn, predictions) {
+  const all = labelColumnValues(table, label);
+  const kept = [];
+  for (let i = 0; i < all.length; i++) if (Number.isFinite(all[i])) kept.push(i);
+  const rows = Int32Array.from(kept);
+  const labels = Float64Array.from(rows, (i) => all[i]);
+  let mean = 0;
+  for (const y of labels) mean += y / Math.max(1, labels.length);
+  const prior = Float64Array.from(rows, (i) => {
+    const p = predictions?.get(i);
+    return p !== void 0 && Number.isFinite(p) ? p : mean;
+  });
+  const time = timeColumn === void 0 ? void 0 : findColumn(table, timeColumn);
+  const hourOf = (i) => {
+    if (time === void 0 || time.type !== "timestamp" || time.nulls !== null && time.nulls[i] === 1) return 0;
+    const t = time.values[i];
+    return Number.isFinite(t) ? utcHourOfDay(t) + 1 : 0;
+  };
+  const contexts = [];
+  for (const name of contextColumns) {
+    const column = findColumn(table, name);
+    if (column === void 0 || column.type !== "string") continue;
+    const coarse = Int32Array.from(rows, (i) => column.codes[i]);
+    contexts.push({ coarse, fine: Int32Array.from(rows, (i, k) => coarse[k] < 0 ? -1 : coarse[k] * 25 + hourOf(i)) });
+  }
+  return { labels, prior, priorFromModel: predictions !== null, contexts, rows, task: label.task };
+}
+function contextPredictor(input) {
+  const { labels, prior, contexts } = input;
+  if (contexts.length === 0) return (i) => prior[i];
+  const sumsOf = (groups2) => {
+    const sums = /* @__PURE__ */ new Map();
+    for (let i = 0; i < labels.length; i++) {
+      if (groups2[i] < 0) continue;
+      const s = sums.get(groups2[i]) ?? { sum: 0, count: 0 };
+      s.sum += labels[i];
+      s.count++;
+      sums.set(groups2[i], s);
+    }
+    return sums;
+  };
+  const othersMean = (groups2, sums, i, j, base) => {
+    if (groups2[i] < 0) return base;
+    const s = sums.get(groups2[i]);
+    const both = j >= 0 && j !== i && groups2[j] === groups2[i];
+    return (s.sum - labels[i] - (both ? labels[j] : 0) + CONTEXT_PRIOR_ROWS * base) / (s.count - 1 - (both ? 1 : 0) + CONTEXT_PRIOR_ROWS);
+  };
+  const groups = contexts.map(({ coarse, fine }) => ({ coarse, fine, coarseSums: sumsOf(coarse), fineSums: sumsOf(fine) }));
+  return (i, j) => {
+    let total = 0;
+    for (const { coarse, fine, coarseSums, fineSums } of groups) {
+      const base = input.priorFromModel ? prior[i] : othersMean(coarse, coarseSums, i, j, prior[i]);
+      total += othersMean(fine, fineSums, i, j, base);
+    }
+    return total / groups.length;
+  };
+}
+function contextPredictions(input, predict = contextPredictor(input)) {
+  return Float64Array.from(input.labels, (_, i) => predict(i, -1));
+}
+function lossOf(task, labels, predicted) {
+  if (task === "binary") {
+    return (q, y) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, q));
+      return -Math.log(y >= 0.5 ? p : 1 - p);
+    };
+  }
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
+  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+}
+function findMisalignment(input) {
+  const n = input.labels.length;
+  if (n < 10) return null;
+  const predict = contextPredictor(input);
+  const loss = lossOf(input.task, input.labels, contextPredictions(input, predict));
+  const { labels } = input;
+  let best = null;
+  for (const offset of REALIGNMENT_OFFSETS) {
+    const found = largestClimb(n, offset, (i) => {
+      const q = predict(i, i + offset);
+      return Math.max(-MAX_ROW_NATS, Math.min(MAX_ROW_NATS, loss(q, labels[i]) - loss(q, labels[i + offset])));
+    });
+    if (found === null) continue;
+    const climbs = found.nats >= MISALIGNED_NATS && found.excursions >= MISALIGNED_EXCURSIONS;
+    const candidate = { offset, ...found, skill: climbs ? realignedSkill(found.start, found.end, offset, predict, labels) : 0, rows: n };
+    if (best === null || rankOf(candidate) > rankOf(best)) best = candidate;
+  }
+  return best;
+}
+var rankOf = (m) => (isMisaligned(m) ? 1e9 : 0) + m.nats;
+function isMisaligned(m) {
+  return m.nats >= MISALIGNED_NATS && m.excursions >= MISALIGNED_EXCURSIONS && m.skill >= MISALIGNED_SKILL_Z;
+}
+function realignedSkill(start, end, offset, predict, labels) {
+  const n = end - start + 1;
+  const q = Float64Array.from({ length: n }, (_, k) => predict(start + k, start + k + offset));
+  let sq = 0;
+  let sy = 0;
+  for (let k = 0; k < n; k++) {
+    sq += q[k];
+    sy += labels[start + k + offset];
+  }
+  const mq = sq / n;
+  const my = sy / n;
+  let qy = 0;
+  let qq = 0;
+  let yy = 0;
+  for (let k = 0; k < n; k++) {
+    const dq = q[k] - mq;
+    const dy = labels[start + k + offset] - my;
+    qy += dq * dy;
+    qq += dq * dq;
+    yy += dy * dy;
+  }
+  return qq > 0 && yy > 0 ? qy / Math.sqrt(qq * yy) * Math.sqrt(n) : 0;
+}
+function largestClimb(n, offset, gain) {
+  const first = Math.max(0, -offset);
+  const last = Math.min(n, n - offset);
+  if (last - first < 2) return null;
+  let sum2 = 0;
+  let squares = 0;
+  let climb = 0;
+  let climbStart = first;
+  let best = { nats: 0, start: first, end: first };
+  for (let i = first; i < last; i++) {
+    const g = gain(i);
+    sum2 += g;
+    squares += g * g;
+    if (climb <= 0) {
+      climb = 0;
+      climbStart = i;
+    }
+    climb += g;
+    if (climb > best.nats) best = { nats: climb, start: climbStart, end: i };
+  }
+  const count = last - first;
+  const drift = sum2 / count;
+  const variance = squares / count - drift * drift;
+  if (!(variance > 0)) return { ...best, excursions: 0 };
+  const spread = Math.sqrt(variance);
+  const leastFall = drift + 2 * spread / Math.sqrt(count);
+  const chance = Math.min(leastFall < 0 ? variance / -leastFall : Infinity, DRIFTLESS_CLIMB * spread * Math.sqrt(count));
+  return { ...best, excursions: best.nats / chance };
+}
+function locateMisalignment(m, input, table, judgedBy) {
+  return { ...m, firstRow: locateRow(table, input.rows[m.start]).row, lastRow: locateRow(table, input.rows[m.end]).row, judgedBy };
+}
+function misalignmentAnomaly(m, file, date, labelText, severity) {
+  if (!isMisaligned(m)) return null;
+  const length = m.end - m.start + 1;
+  const distance = Math.abs(m.offset);
+  const neighbour = `the row ${distance === 1 ? "" : `${distance} rows `}${m.offset < 0 ? "before" : "after"} it`;
+  return {
+    kind: "labels_misaligned",
+    severity,
+    column: null,
+    count: length,
+    share: length / Math.max(1, m.rows),
+    examples: [
+      { file, row: m.firstRow },
+      { file, row: m.lastRow }
+    ],
+    message: `${file}: rows ${m.firstRow}..${m.lastRow} look misaligned with their labels (${labelText}): over these ${length} rows each row fits the label of ${neighbour} better than its own, by ${m.nats.toFixed(1)} nats in all (${m.excursions.toFixed(1)} times what chance gives on this day), judged by ${m.judgedBy}, whose predictions follow those labels (correlation z ${m.skill.toFixed(1)}); on aligned data a row's own label fits it best. Fix the join or sort that attaches labels to rows upstream; if these labels are right, accept the day: ct validate --accept ${date} (validation.severity.labels_misaligned: warning lets every such day through)`
+  };
+}
+
+// src/validate/model-checks.ts
+async function modelScores(input, needed, entries, window, predictNewest, cacheDir) {
+  const scores = /* @__PURE__ */ new Map();
+  const { production, config } = input;
+  const { firstDay, newest } = window;
+  if (production === null || predictNewest === null || !config.validation.history.model) return { metric: "", days: scores };
+  const metric = headlineMetric(production.preprocessing.task).name;
+  const upToNewest = needed.filter((p) => p.date <= newest.date);
+  const windowStart2 = upToNewest.findIndex((p) => p.date >= firstDay);
+  const days = upToNewest.slice(Math.max(0, windowStart2 - modelHistoryDays(config.validation.history.minDays)));
+  for (const p of days) {
+    const predict = p === newest ? predictNewest : predictOnce(readOnce(p.file, config.data.format), production);
+    const score = await cachedScore(p, entries.get(p.date), production.version, metric, cacheDir, () => scoreDay(predict, production, config, metric));
+    if (score === null || !Number.isFinite(score.value) || score.rows < 100) continue;
+    scores.set(p.date, score);
+  }
+  return { metric, days: scores };
+}
+async function cachedScore(p, entry, key, metric, cacheDir, compute) {
+  const kept = entry.scores[key];
+  if (kept !== void 0 && kept.metric === metric && kept.noise !== void 0 && (metric !== "auc" || kept.chance !== void 0)) return kept;
+  const value = await compute();
+  if (value === null) return null;
+  entry.scores[key] = { metric, ...value };
+  writeEntry(cacheDir, p.date, entry);
+  return entry.scores[key];
+}
+async function scoreDay(predict, production, config, metric) {
+  try {
+    const { labels, preds, width } = await predict();
+    const scored = scoreRows(production.preprocessing.task, labels, preds, {
+      threshold: config.evaluation.threshold,
+      classes: width,
+      calibrationBins: config.evaluation.calibrationBins
+    });
+    const value = weightedMetrics(scored, null, [metric])[metric];
+    if (typeof value !== "number") return null;
+    const noise = scoreNoise(metric, value, scored.labels);
+    return { value, rows: scored.labels.length, noise, ...metric === "auc" ? { chance: aucChance(scored.labels) } : {} };
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+async function exchangeAnomalies(input, needed, day, readDay, entries, scores, cacheDir) {
+  const { production, config } = input;
+  const asDelivered = scores.get(day.date)?.value;
+  const before = [...scores].filter(([date]) => date < day.date).map(([, score]) => score.value);
+  if (production === null || asDelivered === void 0 || before.length === 0) return [];
+  const usual = { low: Math.min(...before), high: Math.max(...before) };
+  const { name: metric, higherIsBetter } = headlineMetric(production.preprocessing.task);
+  const reference = needed.filter((p) => p.date < day.date && scores.has(p.date)).slice(-EXCHANGE_REFERENCE_DAYS);
+  const anomalies = [];
+  for (const [a, b] of exchangeablePairs(production.preprocessing)) {
+    const key = `${production.version} exchanged ${a} ${b}`;
+    const exchangedScore = (p, read) => cachedScore(p, entries.get(p.date), key, metric, cacheDir, () => scoreDay(predictOnce(read, production, [a, b]), production, config, metric));
+    const score = await exchangedScore(day, readDay);
+    if (score === null) continue;
+    if (!(exchangeGain(asDelivered, score.value, higherIsBetter) > 0)) continue;
+    const gains = [];
+    for (const p of reference) {
+      const exchanged = await exchangedScore(p, readOnce(p.file, config.data.format));
+      if (exchanged !== null) gains.push({ gain: exchangeGain(scores.get(p.date).value, exchanged.value, higherIsBetter), rows: exchanged.rows });
+    }
+    const anomaly = exchangeAnomaly(
+      {
+        file: day.file,
+        date: day.date,
+        columns: [a, b],
+        model: production.version,
+        metric,
+        higherIsBetter,
+        asDelivered,
+        exchanged: score.value,
+        usual,
+        rows: score.rows,
+        before: gains
+      },
+      severityOf("columns_exchanged", config.validation.severity)
+    );
+    if (anomaly !== null) anomalies.push(anomaly);
+  }
+  return anomalies;
+}
+async function alignmentAnomalies(input, day, readDay, predictDay, entry, cacheDir) {
+  const { production, config } = input;
+  const task = config.task;
+  const key = production?.version ?? "";
+  entry.alignment ??= {};
+  if (!(key in entry.alignment) || entry.alignment[key] !== null && entry.alignment[key]?.skill === void 0) {
+    entry.alignment[key] = await locateMisalignmentIn(readDay, predictDay, config, task, production);
+    writeEntry(cacheDir, day.date, entry);
+  }
+  const found = entry.alignment[key];
+  const anomaly = found ? misalignmentAnomaly(found, day.file, day.date, config.label.text, severityOf("labels_misaligned", config.validation.severity)) : null;
+  return anomaly === null ? [] : [anomaly];
+}
+async function locateMisalignmentIn(read, predict, config, task, production) {
+  const contextColumns = config.features.filter((f) => f.transform === "none" && f.kind !== "text" && f.kind !== "sequence").map((f) => f.column);
+  try {
+    const table = await read();
+    const label = alignedLabel(table, config.label, task);
+    if (label === null) return null;
+    const classIndex = task === "multiclass" ? production?.preprocessing.label.classes?.indexOf(String(label.value)) ?? -1 : void 0;
+    const predictions = predict === null ? null : await productionPredictions(predict, classIndex);
+    const input = alignmentInput(table, label, contextColumns, config.data.timestamp, predictions);
+    const found = findMisalignment(input);
+    if (found === null) return null;
+    const used = contextColumns.filter((c) => table.columns.some((t) => t.name === c && t.type === "string"));
+    const judgedBy = (predictions === null ? `the day's mean label` : `production ${production.version}`) + (used.length === 0 ? "" : ` and the day's labels by ${used.join(", ")}${config.data.timestamp === void 0 ? "" : " and hour"}`);
+    return locateMisalignment(found, input, table, judgedBy);
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+function predictOnce(read, production, exchanged) {
+  let predicted;
+  const predict = async () => {
+    const delivered = await read();
+    const table = exchanged === void 0 ? delivered : exchangeColumns(delivered, exchanged[0], exchanged[1]);
+    const model = await production.model();
+    const loaded = { dir: "", preprocessing: production.preprocessing, model, width: model.outputs[0].shape[1] ?? 1 };
+    const { selected, labels, preds } = predictLabelledRows(table, loaded);
+    return { selected, labels, preds, width: loaded.width };
+  };
+  return () => predicted ??= predict();
+}
+function alignedLabel(table, label, task) {
+  if (task !== "multiclass") return { ...label, task };
+  const column = findColumn(table, label.column);
+  if (column?.type !== "string" || column.dictionary.length < 2) return null;
+  const counts = new Float64Array(column.dictionary.length);
+  for (const code of column.codes) if (code >= 0) counts[code]++;
+  const top = counts.indexOf(Math.max(...counts));
+  return { ...label, task: "binary", op: "!=", value: column.dictionary[top] };
+}
+async function productionPredictions(predict, classIndex) {
+  try {
+    const { selected, preds, width } = await predict();
+    if (width === 1) return new Map(Array.from(selected, (row, k) => [row, preds[k]]));
+    if (classIndex === void 0 || classIndex < 0 || classIndex >= width) return null;
+    return new Map(Array.from(selected, (row, k) => [row, 1 - preds[k * width + classIndex]]));
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
+}
+function aucChance(labels) {
+  const positives = positivesOf(labels);
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return 0.5;
+  return 0.5 + 2 * Math.sqrt((labels.length + 1) / (12 * positives * negatives));
+}
+function scoreNoise(metric, value, labels) {
+  const n = labels.length;
+  if (n === 0) return 0;
+  if (metric === "auc") {
+    const positives = positivesOf(labels);
+    const negatives = n - positives;
+    if (positives === 0 || negatives === 0) return 0;
+    const a = Math.min(Math.max(value, 0), 1);
+    const q1 = a / (2 - a);
+    const q2 = 2 * a * a / (1 + a);
+    return Math.sqrt(Math.max(0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives));
+  }
+  if (metric === "accuracy") return Math.sqrt(value * (1 - value) / n);
+  if (metric === "rmse") return value / Math.sqrt(2 * n);
+  return 0;
+}
+function positivesOf(labels) {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
+  return positives;
+}
+function withScore(profile, metric, score) {
+  if (score === void 0) return profile;
+  return {
+    ...profile,
+    metrics: { ...profile.metrics, [`model.${metric}`]: score.value },
+    ...score.chance === void 0 ? {} : { modelChance: score.chance },
+    ...score.noise === void 0 ? {} : { modelNoise: score.noise }
+  };
+}
 
 // src/validate/screening.ts
 var skippedScreening = (reason) => ({

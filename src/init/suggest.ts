@@ -459,14 +459,17 @@ export function decideColumn(c: ColumnSummary, rows: number, isTimestamp: boolea
     return {
       features: [{ ...categoricalFeature(name, c, `integer ${idName ? 'identifiers' : 'codes'} (by name), categories, not quantities:`), kind: 'categorical' }],
     };
-  const skewed = m.min >= 0 && m.skewness > 2;
+  // A number of two values is a flag (returned: 0 or 1): a rare one is skewed, yet a log only rescales it.
+  const flag = c.distinct === 2;
+  const skewed = !flag && m.min >= 0 && m.skewness > 2;
+  const what = flag ? `a flag of two values (${m.min} and ${m.max}), as is` : 'number, normalised';
   return {
     features: [
       {
         name: skewed ? `log_${name}` : name,
         column: c.name,
         ...(skewed ? { transform: 'log1p' as const } : {}),
-        reason: `number, normalised${skewed ? `; log1p: non-negative and right-skewed (skewness ${m.skewness.toFixed(1)})` : ''}${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}`,
+        reason: `${what}${skewed ? `; log1p: non-negative and right-skewed (skewness ${m.skewness.toFixed(1)})` : ''}${c.nulls > 0 ? `; ${pct(c.nulls, c.rows)} empty` : ''}`,
       },
     ],
   };

@@ -137,6 +137,10 @@ describe('suggestConfig: columns', () => {
       expect.objectContaining({ name: 'temperature', column: 'temperature' }),
     ]);
     expect(s.features[2]!.transform).toBeUndefined(); // negative values: no log
+    // A rare 0/1 flag is skewed too, but a log of a flag only rescales it: kept as is.
+    const flagged = suggestConfig(data([num('returned', { min: 0, max: 1, integer: true, skewness: 2.7, distinct: 2 }), num('y')]), { ...request, label: 'y' });
+    expect(flagged.features).toEqual([expect.objectContaining({ name: 'returned', column: 'returned', reason: 'a flag of two values (0 and 1), as is' })]);
+    expect(flagged.features[0]!.transform).toBeUndefined();
     expect(embeddingWidth(3)).toBe(3);
     expect(embeddingWidth(10_000)).toBe(16);
   });

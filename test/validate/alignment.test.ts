@@ -193,6 +193,21 @@ describe('labels misaligned with their rows', () => {
     expect(found.offset).toBe(-1);
   });
 
+  test('regression amounts with a long tail (a basket value): aligned days stay far below the guard; a slid tenth is found', () => {
+    // Under a Gaussian of one scale the largest amounts swamp the walk: these aligned days climbed 23 to 30 nats, past the
+    // guard, and only the correlation guard held. On the logarithm, under a Laplace, they climb 9 to 14.
+    for (const seed of [31, 32, 33, 34, 35, 36]) {
+      const found = findMisalignment(inputOf(day(seed, { regression: true, amounts: true }), regressionLabel))!;
+      expect(isMisaligned(found)).toBe(false);
+      expect(found.nats).toBeLessThan((2 / 3) * MISALIGNED_NATS);
+    }
+    for (const seed of [31, 33, 34]) {
+      const found = findMisalignment(inputOf(day(seed, { regression: true, amounts: true, slide: { from: 6000, to: 6800, by: 1 } }), regressionLabel))!;
+      expect([isMisaligned(found), found.offset]).toEqual([true, -1]);
+      expect(Math.min(found.end, 6799) - Math.max(found.start, 6000) + 1).toBeGreaterThan(400);
+    }
+  });
+
   test('a few wild labels on an aligned day are no misaligned stretch: no row counts for more than 4 nats', () => {
     for (const wild of [150, 300, 5000]) {
       const d = day(21, { regression: true });

@@ -31,6 +31,8 @@ export interface DelayDayOptions {
   slide?: { from: number; to: number; by: number };
   /** Delays proportional to the rate, with noise, for a regression label. */
   regression?: boolean;
+  /** With `regression`: positive amounts with a long tail instead (log-normal around a level the rate sets, as a basket's value). */
+  amounts?: boolean;
   /** The day (default 2001-03-01). */
   date?: string;
 }
@@ -58,13 +60,26 @@ export function delayDay(seed: number, options: DelayDayOptions = {}): DelayDay 
     const r = rateOf(origin, Math.floor((t - start) / 3600_000));
     times.push(t);
     origins.push(origin);
-    delays.push(options.regression === true ? r * 100 + (rand() - 0.5) * 40 : rand() < r ? 30 + Math.floor(rand() * 60) : Math.floor(rand() * 10));
+    const level = 20 + 100 * r;
+    // Box-Muller: a standard normal from two uniforms.
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    delays.push(
+      options.regression !== true
+        ? rand() < r
+          ? 30 + Math.floor(rand() * 60)
+          : Math.floor(rand() * 10)
+        : options.amounts === true
+          ? Math.round(level * Math.exp(1.0 * normal()) * 100) / 100
+          : r * 100 + (rand() - 0.5) * 40,
+    );
     predictions.set(
       i,
       options.informative === false
         ? 0.2
         : options.regression === true
-          ? r * 100 + (rand() - 0.5) * 20
+          ? options.amounts === true
+            ? level
+            : r * 100 + (rand() - 0.5) * 20
           : Math.min(0.95, Math.max(0.02, r + (rand() - 0.5) * 0.2)),
     );
   }

@@ -2983,7 +2983,13 @@ function lossOf(task, labels, predicted) {
       return -Math.log(y >= 0.5 ? p : 1 - p);
     };
   }
-  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(y - predicted[i]))) || 1;
+  const medianResidual = (t) => median(Float64Array.from(labels, (y, i) => Math.abs(t(y) - t(predicted[i]))));
+  if (labels.every((y) => y >= 0)) {
+    const t = (v) => Math.log1p(Math.max(v, 0));
+    const scale2 = medianResidual(t) / Math.LN2 || 1;
+    return (q, y) => Math.abs(t(y) - t(q)) / scale2;
+  }
+  const scale = 1.4826 * medianResidual((v) => v) || 1;
   return (q, y) => (y - q) ** 2 / (2 * scale * scale);
 }
 function findMisalignment(input) {

@@ -192,13 +192,13 @@ export function contextPredictions(
 
 /**
  * Loss of label `y` under prediction `q`, in nats: log loss for binary labels; for regression,
- * a Gaussian's, or for amounts (no label negative) a Laplace distribution's on log1p of both.
- * Amounts (a basket's value, a price) spread in proportion to their size and have long tails:
- * under a Gaussian of one scale their largest rows swamp the walk. A shop's basket values with
- * a tenth of the rows' labels slid by one row: the Gaussian's walk climbed 26 nats there and
- * up to 18 on the 30 clean days before, short of its chance climb; on log1p under a Laplace,
- * 24 nats and 1.6 chance climbs, where the clean days stayed under 9. Signed labels keep the
- * Gaussian: flights' delays under a Laplace passed every guard on one real day of 167.
+ * a Gaussian's on rank scores, each value read as the share of the day's labels below it.
+ * Amounts spread with their size and delays have long tails: on the values themselves, under
+ * one Gaussian scale, their largest rows swamp the walk. A shop's basket values with a tenth
+ * of the rows' labels slid by one row climbed 26 nats there and up to 18 on the 30 clean days
+ * before, short of the walk's chance climb; on rank scores, 33 nats and 4.4 chance climbs,
+ * where the clean days stay under 6. Flights' delays as a regression label: 46 of 155 real
+ * days passed the first two guards on the values, one on rank scores.
  */
 function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: Float64Array): (q: number, y: number) => number {
   if (task === 'binary') {
@@ -207,16 +207,28 @@ function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: F
       return -Math.log(y >= 0.5 ? p : 1 - p);
     };
   }
-  // The scale from the residuals' median absolute value: a few wild labels must not set it.
-  const medianResidual = (t: (v: number) => number): number => median(Float64Array.from(labels, (y, i) => Math.abs(t(y) - t(predicted[i]!))));
-  if (labels.every((y) => y >= 0)) {
-    const t = (v: number): number => Math.log1p(Math.max(v, 0));
-    // A Laplace's scale is its median absolute deviation over ln 2.
-    const scale = medianResidual(t) / Math.LN2 || 1;
-    return (q, y) => Math.abs(t(y) - t(q)) / scale;
-  }
-  const scale = 1.4826 * medianResidual((v) => v) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+  const rank = rankScore(labels);
+  // The residuals' scale from their median absolute value: a few wild labels must not set it.
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(rank(y) - rank(predicted[i]!)))) || 1;
+  return (q, y) => (rank(y) - rank(q)) ** 2 / (2 * scale * scale);
+}
+
+/** The share of `values` below a value, ties counted half: 0 below the least, 1 above the greatest. */
+function rankScore(values: Float64Array): (v: number) => number {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  // The first index whose value is not below v (or, with `orEqual`, above it).
+  const firstAbove = (v: number, orEqual: boolean): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (v) => (firstAbove(v, false) + firstAbove(v, true)) / (2 * n);
 }
 
 /**

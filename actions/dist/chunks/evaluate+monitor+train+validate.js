@@ -2983,14 +2983,24 @@ function lossOf(task, labels, predicted) {
       return -Math.log(y >= 0.5 ? p : 1 - p);
     };
   }
-  const medianResidual = (t) => median(Float64Array.from(labels, (y, i) => Math.abs(t(y) - t(predicted[i]))));
-  if (labels.every((y) => y >= 0)) {
-    const t = (v) => Math.log1p(Math.max(v, 0));
-    const scale2 = medianResidual(t) / Math.LN2 || 1;
-    return (q, y) => Math.abs(t(y) - t(q)) / scale2;
-  }
-  const scale = 1.4826 * medianResidual((v) => v) || 1;
-  return (q, y) => (y - q) ** 2 / (2 * scale * scale);
+  const rank = rankScore(labels);
+  const scale = 1.4826 * median(Float64Array.from(labels, (y, i) => Math.abs(rank(y) - rank(predicted[i])))) || 1;
+  return (q, y) => (rank(y) - rank(q)) ** 2 / (2 * scale * scale);
+}
+function rankScore(values) {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  const firstAbove = (v, orEqual) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (sorted[mid] < v || orEqual && sorted[mid] === v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (v) => (firstAbove(v, false) + firstAbove(v, true)) / (2 * n);
 }
 function findMisalignment(input) {
   const n = input.labels.length;

@@ -5,6 +5,7 @@
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { ROW_MATCH_DAYS } from './row-matches.js';
 import { columnNames, statisticOf } from './metric-names.js';
+import { classOfShift } from './class-shifts.js';
 import type { MonthFactor } from './month-days.js';
 import { BROKEN_SIGNAL, CHANCE, COPY_DAYS, type HistoryFinding, isModelError, isRelation, weekdayOf } from './history.js';
 
@@ -116,6 +117,8 @@ export function describeMetric(
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
+  const shifted = classOfShift(statistic);
+  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the 3 weeks before`;
   return `${what}: ${words[statistic] ?? statistic}`;
 }
 

@@ -20,6 +20,8 @@ import { keyMatchMetrics, ROW_SAMPLE_SIZE, rowMatchMetrics } from './row-matches
 import { columnNames, columnOf, statisticOf } from './metric-names.js';
 import { cutRanges } from './ranges.js';
 import { levelShiftMetric, levelShifts } from './level-shift.js';
+import { CLASS_SHIFT, classShifts } from './class-shifts.js';
+import { LABEL_COLUMN } from '../features/derived.js';
 import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
 import { foldedShare } from './twelve-hour.js';
@@ -254,7 +256,7 @@ function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ me
   if (metric.endsWith('.correlation')) return correlationNoise(center, rows);
   // Extreme outliers are rare on every normal day: three rows are chance, fifty are a defect.
   if (/TailShare$/.test(metric)) return chance();
-  if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 0.001;
+  if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric) || statisticOf(metric).startsWith(CLASS_SHIFT)) return 0.001;
   // Groups that sit still move by 0.1% of how far apart they sit.
   if (metric.endsWith('.effectShift')) return 0.001;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
@@ -713,6 +715,16 @@ export function compareWithHistory(
     },
   }));
   if (options.labelSource !== undefined) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
+  // A multiclass label is profiled as its own column; a binary or regression label as ct:label, whose rate is its mean.
+  if (options.labelColumn !== LABEL_COLUMN) {
+    const shifts = classShifts(
+      [...history, newest].map((p) => ({ date: p.date, weekday: weekdayOf(p.date), shares: classSharesOf(p, options.labelColumn) })),
+      options.labelColumn,
+      (metric, date) => acceptedSince(metric, date, options.accepted),
+    );
+    historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
+    Object.assign(newestMetrics, shifts[history.length]);
+  }
   const findings = judge(newestMetrics, historyMetrics, newest, options);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
@@ -760,6 +772,12 @@ function heavyTailTest(deviations: readonly number[], limit: number): (deviation
 
 /** How many times closer a mix moved by an hour must fit than as it is. */
 const MOVED_FIT = 3;
+
+/** A profile's shares of its label's values, listed in full; null otherwise (a number read in ranges has none). */
+function classSharesOf(p: PartitionProfile, label: string): Readonly<Record<string, number>> | null {
+  const listed = p.categories[label];
+  return listed === undefined || !listed.complete || listed.ranges === true ? null : listed.shares;
+}
 
 /** Each day's level of `column` for its spread (`levelShifts`), added to its metrics. */
 function addLevelShifts(newest: Record<string, number>, history: ReadonlyArray<{ metrics: Record<string, number> }>, column: string): void {
@@ -949,8 +967,8 @@ function thresholdOf(metric: string, options: HistoryOptions): number {
 
 /**
  * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
- * its share of zeros), a multiclass label's distance from its usual mix and its top class's
- * share, a class every earlier day had gone (every label 0 on a day of a rare positive
+ * its share of zeros), a multiclass label's distance from its usual mix, its top class's
+ * share and each class's shift from its recent level, a class every earlier day had gone (every label 0 on a day of a rare positive
  * class), a range of values gone from the number a threshold label is read off (the
  * longest delays cut from a file sorted by delay). Relabelled or dropped rows move nothing
  * else that the history can see.
@@ -959,7 +977,8 @@ function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn' 
   const column = columnOf(metric);
   const statistic = statisticOf(metric);
   return (
-    (column === options.labelColumn && ['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(statistic)) ||
+    (column === options.labelColumn &&
+      (['mean', 'zeroShare', 'divergence', 'topShare', 'vanishedShare'].includes(statistic) || statistic.startsWith(CLASS_SHIFT))) ||
     (column === options.labelSource && (statistic === 'vanishedShare' || statistic === 'topEdge'))
   );
 }

@@ -382,9 +382,9 @@ async function verdictOf(
  * top edge of the label's number; 25: values repeating the row above beyond the row two above;
  * 26: a reverse combination usual on half the days a combination usually recurs on; 27: far-out
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
- * back 12 hours).
+ * back 12 hours; 30: a multiclass label's classes against their recent levels).
  */
-const VERDICT_FORMAT = 29;
+const VERDICT_FORMAT = 30;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -1732,6 +1732,41 @@ var REGRESSORS = [
   [0, 2]
 ];
 
+// src/validate/class-shifts.ts
+var CLASS_SHIFT = "classShift:";
+var REFERENCE_WEEKS = 3;
+var MIN_REFERENCE_WEEKS = 2;
+var MIN_CLASS_SHARE = 0.01;
+function classShiftMetric(label, value) {
+  return `${label}.${CLASS_SHIFT}${value.replace(/%/g, "%25").replace(/\./g, "%2E")}`;
+}
+function classOfShift(statistic) {
+  if (!statistic.startsWith(CLASS_SHIFT)) return null;
+  return statistic.slice(CLASS_SHIFT.length).replace(/%2E/g, ".").replace(/%25/g, "%");
+}
+function classShifts(days, label, since) {
+  const listed = days.filter((d) => d.shares !== null);
+  const all = new Set(listed.flatMap((d) => Object.keys(d.shares)));
+  const out = days.map(() => ({}));
+  if (all.size < 3) return out;
+  const classes = [...all].filter((c) => median(listed.map((d) => d.shares[c] ?? 0)) >= MIN_CLASS_SHARE);
+  days.forEach((day, i) => {
+    if (day.shares === null) return;
+    for (const c of classes) {
+      const metric = classShiftMetric(label, c);
+      const from = since(metric, day.date);
+      const references = [];
+      for (let j = i - 1; j >= 0 && references.length < REFERENCE_WEEKS; j--) {
+        const earlier = days[j];
+        if (earlier.date < from) break;
+        if (earlier.weekday === day.weekday && earlier.shares !== null) references.push(earlier.shares[c] ?? 0);
+      }
+      if (references.length >= MIN_REFERENCE_WEEKS) out[i][metric] = (day.shares[c] ?? 0) - median(references);
+    }
+  });
+  return out;
+}
+
 // src/validate/clock-change.ts
 var MIN_HOUR_ROWS = 20;
 var CHANGED_SHARE = 0.5;
@@ -2070,7 +2105,7 @@ function spreadFloor(metric, center, history, rows) {
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance());
   if (metric.endsWith(".correlation")) return correlationNoise(center, rows);
   if (/TailShare$/.test(metric)) return chance();
-  if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric)) return 1e-3;
+  if (/(Share|Rate|share|divergence|[sS]imilarity|eta2)$/.test(metric) || statisticOf(metric).startsWith(CLASS_SHIFT)) return 1e-3;
   if (metric.endsWith(".effectShift")) return 1e-3;
   if (/(firstHour|lastHour)$/.test(metric)) return 1 / 60;
   if (metric.endsWith(".resolution")) return 0.05;
@@ -2334,6 +2369,15 @@ function compareWithHistory(newest, all, options, part = "all") {
     }
   }));
   if (options.labelSource !== void 0) addLevelShifts(newestMetrics, historyMetrics, options.labelSource);
+  if (options.labelColumn !== LABEL_COLUMN) {
+    const shifts = classShifts(
+      [...history, newest].map((p) => ({ date: p.date, weekday: weekdayOf(p.date), shares: classSharesOf(p, options.labelColumn) })),
+      options.labelColumn,
+      (metric, date) => acceptedSince(metric, date, options.accepted)
+    );
+    historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
+    Object.assign(newestMetrics, shifts[history.length]);
+  }
   const findings = judge(newestMetrics, historyMetrics, newest, options);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? void 0 : newest.categories[f.column];
@@ -2359,6 +2403,10 @@ function heavyTailTest(deviations, limit) {
   };
 }
 var MOVED_FIT = 3;
+function classSharesOf(p, label) {
+  const listed = p.categories[label];
+  return listed === void 0 || !listed.complete || listed.ranges === true ? null : listed.shares;
+}
 function addLevelShifts(newest, history, column) {
   const shifts = levelShifts(
     newest,
@@ -2466,7 +2514,7 @@ function thresholdOf(metric, options) {
 function isLabelMix(metric, options) {
   const column = columnOf(metric);
   const statistic = statisticOf(metric);
-  return column === options.labelColumn && ["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || column === options.labelSource && (statistic === "vanishedShare" || statistic === "topEdge");
+  return column === options.labelColumn && (["mean", "zeroShare", "divergence", "topShare", "vanishedShare"].includes(statistic) || statistic.startsWith(CLASS_SHIFT)) || column === options.labelSource && (statistic === "vanishedShare" || statistic === "topEdge");
 }
 function relationHeld(metric, points) {
   const signal = `${metric.slice(0, -".eta2".length)}.signal`;
@@ -2574,6 +2622,8 @@ function describeMetric(finding, labelText) {
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
+  const shifted = classOfShift(statistic);
+  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the 3 weeks before`;
   return `${what}: ${words[statistic] ?? statistic}`;
 }
 function columnTitle(column, labelText, label, plain) {
@@ -3493,7 +3543,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 29;
+var VERDICT_FORMAT = 30;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -15,8 +15,8 @@ import { median } from './median.js';
 /** Prefix of the statistic of a class's shift: `channel.classShift:app`. */
 export const CLASS_SHIFT = 'classShift:';
 
-/** Same weekdays before a day whose median share is its reference (the message names 3). */
-const REFERENCE_WEEKS = 3;
+/** Same weekdays before a day whose median share is its reference. */
+export const REFERENCE_WEEKS = 3;
 
 /** Fewest of them a shift is measured with: two weeks after a class mix accepted as the new level, it is judged again. */
 const MIN_REFERENCE_WEEKS = 2;

@@ -5,7 +5,7 @@
 import { DERIVED_PREFIX, LABEL_COLUMN } from '../features/derived.js';
 import { ROW_MATCH_DAYS } from './row-matches.js';
 import { columnNames, statisticOf } from './metric-names.js';
-import { classOfShift } from './class-shifts.js';
+import { classOfShift, REFERENCE_WEEKS } from './class-shifts.js';
 import type { MonthFactor } from './month-days.js';
 import { BROKEN_SIGNAL, CHANCE, COPY_DAYS, type HistoryFinding, isModelError, isRelation, weekdayOf } from './history.js';
 
@@ -118,7 +118,7 @@ export function describeMetric(
   }
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
   const shifted = classOfShift(statistic);
-  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the 3 weeks before`;
+  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;
   return `${what}: ${words[statistic] ?? statistic}`;
 }
 

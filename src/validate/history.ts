@@ -968,10 +968,10 @@ function thresholdOf(metric: string, options: HistoryOptions): number {
 /**
  * Whether `metric` measures a classification label's mix: a binary label's rate (its mean,
  * its share of zeros), a multiclass label's distance from its usual mix, its top class's
- * share and each class's shift from its recent level, a class every earlier day had gone (every label 0 on a day of a rare positive
- * class), a range of values gone from the number a threshold label is read off (the
- * longest delays cut from a file sorted by delay). Relabelled or dropped rows move nothing
- * else that the history can see.
+ * share and each class's shift from its recent level, a class every earlier day had gone
+ * (every label 0 on a day of a rare positive class), a range of values gone from the
+ * number a threshold label is read off (the longest delays cut from a file sorted by
+ * delay). Relabelled or dropped rows move nothing else that the history can see.
  */
 function isLabelMix(metric: string, options: Pick<HistoryOptions, 'labelColumn' | 'labelSource'>): boolean {
   const column = columnOf(metric);

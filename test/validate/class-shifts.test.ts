@@ -4,6 +4,7 @@
  */
 import { CLASS_SHIFT, classOfShift, classShiftMetric, classShifts, type ClassShareDay } from '../../src/validate/class-shifts.js';
 import { compareWithHistory, weekdayOf } from '../../src/validate/history.js';
+import { findingMessage } from '../../src/validate/history-words.js';
 import type { PartitionProfile } from '../../src/validate/profile.js';
 import { mulberry32 } from '../../src/train/random.js';
 import { dateOf, options } from './history-days.js';
@@ -95,6 +96,10 @@ describe('a multiclass label whose classes trend', () => {
         ['label_rate', classShiftMetric('channel', 'app')],
         ['label_rate', classShiftMetric('channel', 'web')],
       ]),
+    );
+    const app = findings.find((f) => f.metric === classShiftMetric('channel', 'app'))!;
+    expect(findingMessage(app, 'exports/2001-02-26.csv', dateOf(56), 'channel')).toMatch(
+      /share of class "app" less its median on the same weekday of the 3 weeks before is -0\.1\d+, expected about 0\.0\d+;.*ct validate --accept 2001-02-26/,
     );
   });
 });

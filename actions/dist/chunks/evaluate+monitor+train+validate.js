@@ -2623,7 +2623,7 @@ function describeMetric(finding, labelText) {
   }
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
   const shifted = classOfShift(statistic);
-  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the 3 weeks before`;
+  if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;
   return `${what}: ${words[statistic] ?? statistic}`;
 }
 function columnTitle(column, labelText, label, plain) {

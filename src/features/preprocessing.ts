@@ -7,6 +7,7 @@ import { Moments } from './moments.js';
 import type { CtConfig, FeatureConfig, FeatureTransform, LabelConfig, Task, TextTokens } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Column, findColumn, type Table } from '../data/table.js';
+import { countAtMost } from '../data/sorted.js';
 import { fitLabelScale, labelColumnValues, type LabelEncoding, type LabelScale, labelScale, standardizeLabels } from './label.js';
 import { isoWeekday, MS_PER_HOUR, MS_PER_DAY, timeOfDay, wallClock } from '../time.js';
 import { dictionaryTokens, encodeTokens, fitTextVocabulary, RESERVED_IDS, textIndex } from './text.js';
@@ -594,7 +595,7 @@ export function encodeFeatureColumn(
           observe?.(i, 'nonFinite', x);
           continue;
         }
-        out[i] = upperBound(edges, x) + 1;
+        out[i] = countAtMost(edges, x) + 1;
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };
@@ -793,16 +794,4 @@ function vocabularyIndex(vocabulary: readonly string[]): Map<string, number> {
     vocabularyIndexes.set(vocabulary, cached);
   }
   return cached.index;
-}
-
-/** Number of edges <= x (bucket index, TF's `Bucketize` convention). */
-function upperBound(edges: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (edges[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -17,6 +17,7 @@
  * poorly) wanders far by chance, about variance / |drift| nats, and one that may not fall
  * at all (labels nothing predicts) about its spread times the root of its length.
  */
+import { countAtMost, countBelow } from '../data/sorted.js';
 import { findColumn, locateRow, type Table } from '../data/table.js';
 import { labelColumnValues, type LabelEncoding } from '../features/label.js';
 import { utcHourOfDay } from '../features/preprocessing.js';
@@ -216,19 +217,7 @@ function lossOf(task: AlignmentInput['task'], labels: Float64Array, predicted: F
 /** The share of `values` below a value, ties counted half: 0 below the least, 1 above the greatest. */
 function rankScore(values: Float64Array): (v: number) => number {
   const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  // The first index whose value is not below v (or, with `orEqual`, above it).
-  const firstAbove = (v: number, orEqual: boolean): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return (v) => (firstAbove(v, false) + firstAbove(v, true)) / (2 * n);
+  return (v) => (countBelow(sorted, v) + countAtMost(sorted, v)) / (2 * sorted.length);
 }
 
 /**

@@ -522,6 +522,25 @@ var Moments = class {
   }
 };
 
+// src/data/sorted.ts
+function countBelow(sorted, x) {
+  return firstPast(sorted, x, false);
+}
+function countAtMost(sorted, x) {
+  return firstPast(sorted, x, true);
+}
+function firstPast(sorted, x, orEqual) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    const v = sorted[mid];
+    if (v < x || orEqual && v === x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // src/features/label.ts
 var IDENTITY_SCALE = Object.freeze({ mean: 0, std: 1 });
 function labelScale(label) {
@@ -1031,7 +1050,7 @@ function encodeFeatureColumn(table, f, observe, textTokens) {
           observe?.(i, "nonFinite", x);
           continue;
         }
-        out[i] = upperBound(edges, x) + 1;
+        out[i] = countAtMost(edges, x) + 1;
       }
       Object.assign(counts, { missing, nonFinite });
       return { values: out, counts };
@@ -1176,16 +1195,6 @@ function vocabularyIndex(vocabulary) {
     vocabularyIndexes.set(vocabulary, cached);
   }
   return cached.index;
-}
-function upperBound(edges, x) {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (edges[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 // src/train/predict.ts
@@ -1574,6 +1583,8 @@ export {
   selectBackend,
   unscalePredictions,
   labelColumnValues,
+  countBelow,
+  countAtMost,
   mostFrequentFirst,
   dictionaryTokens,
   FAR_Z,

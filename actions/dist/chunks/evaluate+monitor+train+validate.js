@@ -15,6 +15,8 @@ import {
   predictLabelledRows
 } from "./evaluate+monitor+predict+train+validate+verify.js";
 import {
+  countAtMost,
+  countBelow,
   encodeTable,
   labelColumnValues,
   predictRows,
@@ -3039,18 +3041,7 @@ function lossOf(task, labels, predicted) {
 }
 function rankScore(values) {
   const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  const firstAbove = (v, orEqual) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (sorted[mid] < v || orEqual && sorted[mid] === v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return (v) => (firstAbove(v, false) + firstAbove(v, true)) / (2 * n);
+  return (v) => (countBelow(sorted, v) + countAtMost(sorted, v)) / (2 * sorted.length);
 }
 function findMisalignment(input) {
   const n = input.labels.length;

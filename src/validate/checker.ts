@@ -344,7 +344,7 @@ type Push = (
 ) => void;
 
 /** What to do about a broken schema constraint: fix the data, or if `real`, change the schema (`change`). */
-const SCHEMA_TODO = (real: string, change: string): string =>
+const schemaAdvice = (real: string, change: string): string =>
   `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
 
 /** Files named in a message at most; the rest are counted. */
@@ -401,7 +401,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       c,
       s.nulls,
       `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${
-        within ? withinTolerance(s.tolerance, 'rows') : SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')
+        within ? withinTolerance(s.tolerance, 'rows') : schemaAdvice('the values are really missing', 'raise maxNullFraction')
       }`,
       within ? { severity: 'warning', share: judged.share } : { share: judged.share },
     );
@@ -410,7 +410,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'nulls_above_threshold',
       c,
       s.nulls,
-      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${SCHEMA_TODO('the values are really missing', 'raise maxNullFraction')}`,
+      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${schemaAdvice('the values are really missing', 'raise maxNullFraction')}`,
     );
   }
   if (s.nonFinite.count > 0) push('non_finite', c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
@@ -420,14 +420,14 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       'out_of_range',
       c,
       s.belowConstraint,
-      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show(s.min)}. ${SCHEMA_TODO('they are valid', 'lower min')}`,
+      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show(s.min)}. ${schemaAdvice('they are valid', 'lower min')}`,
     );
   if (s.aboveConstraint.count > 0)
     push(
       'out_of_range',
       c,
       s.aboveConstraint,
-      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show(s.max)}. ${SCHEMA_TODO('they are valid', 'raise max')}`,
+      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show(s.max)}. ${schemaAdvice('they are valid', 'raise max')}`,
     );
   if (s.outsideInferred.count > 0) {
     push(
@@ -453,7 +453,7 @@ function reportColumn(s: ColumnState, rows: number, push: Push): void {
       }: ${s.unseen.topValues()}. ${
         within
           ? 'Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)'
-          : SCHEMA_TODO('they are valid values', 'add them to the domain')
+          : schemaAdvice('they are valid values', 'add them to the domain')
       }`,
       within ? { severity: 'warning', share: judged.share } : { share: judged.share },
     );

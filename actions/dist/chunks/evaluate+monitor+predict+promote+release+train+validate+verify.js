@@ -335,7 +335,7 @@ function findOutsidePartition(chunk, name, finding) {
     }
   }
 }
-var SCHEMA_TODO = (real, change) => `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
+var schemaAdvice = (real, change) => `Fix the data, or if ${real}, ${change} in the schema (ct validate --update-schema proposes the change)`;
 var SHOWN_FILES = 3;
 function inFiles(files) {
   const list = [...files];
@@ -380,7 +380,7 @@ function reportColumn(s, rows, push) {
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${within ? withinTolerance(s.tolerance, "rows") : SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`,
+      `${name}: ${judged.counted} are null, where the schema allows none (maxNullFraction 0). ${within ? withinTolerance(s.tolerance, "rows") : schemaAdvice("the values are really missing", "raise maxNullFraction")}`,
       within ? { severity: "warning", share: judged.share } : { share: judged.share }
     );
   } else if (s.nulls.count / s.present > c.maxNullFraction) {
@@ -388,7 +388,7 @@ function reportColumn(s, rows, push) {
       "nulls_above_threshold",
       c,
       s.nulls,
-      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${SCHEMA_TODO("the values are really missing", "raise maxNullFraction")}`
+      `${name} is null in ${percentAbove(s.nulls.count / s.present, c.maxNullFraction)} of rows (${s.nulls.count}), the schema allows ${percent(c.maxNullFraction)}. ${schemaAdvice("the values are really missing", "raise maxNullFraction")}`
     );
   }
   if (s.nonFinite.count > 0) push("non_finite", c, s.nonFinite, `${name} holds ${s.nonFinite.count} NaN or infinite values`);
@@ -398,14 +398,14 @@ function reportColumn(s, rows, push) {
       "out_of_range",
       c,
       s.belowConstraint,
-      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show2(s.min)}. ${SCHEMA_TODO("they are valid", "lower min")}`
+      `${name}: ${nValues(s.belowConstraint.count)} below the minimum ${show2(s.min)}. ${schemaAdvice("they are valid", "lower min")}`
     );
   if (s.aboveConstraint.count > 0)
     push(
       "out_of_range",
       c,
       s.aboveConstraint,
-      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show2(s.max)}. ${SCHEMA_TODO("they are valid", "raise max")}`
+      `${name}: ${nValues(s.aboveConstraint.count)} above the maximum ${show2(s.max)}. ${schemaAdvice("they are valid", "raise max")}`
     );
   if (s.outsideInferred.count > 0) {
     push(
@@ -425,7 +425,7 @@ function reportColumn(s, rows, push) {
       "unseen_category",
       c,
       s.unseen,
-      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare)${judged.partOfBatch ? `; in all the batch's ${s.unseen.count} such rows` : ""}: ${s.unseen.topValues()}. ${within ? "Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)" : SCHEMA_TODO("they are valid values", "add them to the domain")}`,
+      `${name}: ${judged.counted} are outside the domain, allowed ${percent(allowed)} (maxUnseenShare)${judged.partOfBatch ? `; in all the batch's ${s.unseen.count} such rows` : ""}: ${s.unseen.topValues()}. ${within ? "Within the allowance new values are plausibly real, so only a warning: if they are valid, add them to the domain in the schema (ct validate --update-schema proposes the change)" : schemaAdvice("they are valid values", "add them to the domain")}`,
       within ? { severity: "warning", share: judged.share } : { share: judged.share }
     );
   }

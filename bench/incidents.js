@@ -2,7 +2,7 @@
 /**
  * Incidents benchmark: does bad data ever become a production model?
  *
- *   npm run build && npm run bench -- incidents [--quick] [--days N] [--kinds a,b] [--runs 5] [--replay] [--keep]
+ *   npm run build && npm run bench -- incidents [--quick] [--days N] [--kinds a,b] [--severities 0.02,0.05] [--runs 5] [--replay] [--keep]
  *       [--only incidents,false-alarms,overhead,replay [--merge]] [--replay-to YYYY-MM-DD] [--replay-severity 1]
  *
  * The corpus (bench/lib/incidents.js) breaks one real day of flights-3m in 60 realistic
@@ -51,7 +51,8 @@
  *               a target counts the steps that promoted a model trained on their incident day.
  * --quick: one test day, severities 0.1 and 1.0, false alarms on every 7th day, 3 overhead runs.
  * --days N: the first N test days; --test-days a,b: these days instead (other weekdays; not with
- * --merge); --kinds: only these incident kinds; --runs: overhead runs;
+ * --merge); --kinds: only these incident kinds; --severities 0.02,0.05: these shares of rows instead of
+ * 1%, 10% and all for the kinds graded so (not with --merge); --runs: overhead runs;
  * --only: run only these sections (targets only for those); --merge (with --only): keep the other
  * sections' figures from bench/results/incidents.json, each with its date (with --kinds, also the
  * other kinds' injections: results.incidents.keptKinds names them and when they were measured); --replay-to: end the replay earlier
@@ -68,7 +69,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { intArgument, machine, median, pad } from './lib/common.js';
 import { addDays, dayFile, daysBetween, flightsDays } from './lib/flights-days.js';
-import { INCIDENTS, KINDS, incidentFile, parseCsv, seedOf } from './lib/incidents.js';
+import { INCIDENTS, KINDS, STANDARD, incidentFile, parseCsv, seedOf } from './lib/incidents.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -339,7 +340,7 @@ async function scoreFiles(production, files, work) {
 // ---------------------------------------------------------------- measurements
 
 /** Every injection of `kinds` x severities on each test day; clean controls first. */
-async function measureIncidents(work, testDays, kinds, severityFilter, productions) {
+async function measureIncidents(work, testDays, kinds, severitiesOf, productions) {
   const injections = [];
   const controls = {};
   for (const day of testDays) {
@@ -354,7 +355,7 @@ async function measureIncidents(work, testDays, kinds, severityFilter, productio
     const files = [{ id: 'clean', file: dayFile(DAYS, day) }];
     const planned = [];
     for (const kind of kinds) {
-      for (const severity of INCIDENTS[kind].severities.filter(severityFilter)) {
+      for (const severity of severitiesOf(kind)) {
         const made = incidentFile(kind, rows, { severity, seed: seedOf(kind, severity, day), previousDayRows, twoWeeksBeforeRows });
         const id = `${kind}@${severity}`;
         const file = join(filesDir, `${id}.csv`);
@@ -834,7 +835,21 @@ async function main() {
   const overheadRuns = intArgument('--runs', quick ? 3 : 5);
   const replaySeverity = Number(listArgument('--replay-severity')?.[0] ?? 1);
   const replayTo = listArgument('--replay-to')?.[0] ?? REPLAY.to;
-  const severityFilter = quick ? (s) => s === 0.1 || s === 1 : () => true;
+  const shares = listArgument('--severities')?.map(Number) ?? null;
+  if (shares !== null && (shares.length === 0 || shares.some((x) => !(x > 0 && x <= 1)))) {
+    console.error('--severities: shares of rows between 0 and 1, comma separated (0.02,0.05)');
+    process.exit(2);
+  }
+  if (merge && shares !== null) {
+    console.error('--severities measures other severities than the recorded ones: it cannot --merge into bench/results/incidents.json');
+    process.exit(2);
+  }
+  // --severities stands in for the shares of rows of the kinds graded 1%, 10%, all; a kind with severities of its own keeps them.
+  const severitiesOf = (kind) => {
+    const own = INCIDENTS[kind].severities;
+    if (shares !== null) return own === STANDARD ? shares : own;
+    return quick ? own.filter((s) => s === 0.1 || s === 1) : own;
+  };
   const falseAlarmDays = daysBetween(FALSE_ALARM_FROM, FALSE_ALARM_TO).filter((_, i) => !quick || i % 7 === 0);
 
   await flightsDays(DAYS);
@@ -843,9 +858,7 @@ async function main() {
   mkdirSync(work, { recursive: true });
   const started = performance.now();
   const productionDays = [...(has('false-alarms') ? [FALSE_ALARM_FROM] : []), ...(has('incidents') ? testDays : [])];
-  const injectionsPlanned = has('incidents')
-    ? testDays.length * kinds.reduce((sum, k) => sum + INCIDENTS[k].severities.filter(severityFilter).length, 0) + testDays.length
-    : 0;
+  const injectionsPlanned = has('incidents') ? testDays.length * kinds.reduce((sum, k) => sum + severitiesOf(k).length, 0) + testDays.length : 0;
   progressTotal = productionDays.length + injectionsPlanned + (has('false-alarms') ? falseAlarmDays.length : 0) + (has('overhead') ? overheadRuns : 0);
   try {
     // Production models one at a time: training measures latency for a gate, and history is filled day by day.
@@ -855,7 +868,7 @@ async function main() {
       progress(`production model for ${day}: ${productions[day].version ?? `none (${productions[day].reason})`}`);
     }
     const falseAlarmDetails = has('false-alarms') ? await measureFalseAlarms(work, falseAlarmDays, productions[FALSE_ALARM_FROM]) : null;
-    const measured = has('incidents') ? await measureIncidents(work, testDays, kinds, severityFilter, productions) : null;
+    const measured = has('incidents') ? await measureIncidents(work, testDays, kinds, severitiesOf, productions) : null;
     const overhead = has('overhead') ? await measureOverhead(work, overheadRuns) : null;
     if (!process.stderr.isTTY) process.stderr.write('\n');
     const replay = has('replay') ? await measureReplay(work, kinds, replaySeverity, replayTo, process.argv.includes('--replay-update')) : null;

@@ -25,6 +25,8 @@ export interface Incident {
 export const COLUMNS: string[];
 export const INCIDENTS: Record<string, Incident>;
 export const KINDS: string[];
+/** The severities of most kinds: the share of rows touched. */
+export const STANDARD: number[];
 export function random(seed: number): () => number;
 export function seedOf(...parts: Array<string | number>): number;
 export function parseCsv(text: string): Row[];

@@ -138,7 +138,8 @@ export function dayOf(rows) {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-const STANDARD = [0.01, 0.1, 1];
+/** The severities of most kinds: the share of rows touched. */
+export const STANDARD = [0.01, 0.1, 1];
 
 /** The late rows (delay > 15) of a segment given delays drawn from the segment's on-time rows: the label lost, every value plausible. */
 function writtenOnTime(rows, inSegment, seed, what) {
@@ -857,7 +858,9 @@ export const KINDS = Object.keys(INCIDENTS);
 export function incidentFile(kind, rows, options) {
   const incident = INCIDENTS[kind];
   if (incident === undefined) throw new Error(`unknown incident kind "${kind}" (kinds: ${KINDS.join(', ')})`);
-  if (!incident.severities.includes(options.severity)) throw new Error(`${kind}: severity ${options.severity} is not one of ${incident.severities.join(', ')}`);
+  // A kind graded by the share of rows takes any share (`--severities`); the others only their own levels.
+  const takes = incident.severities === STANDARD ? options.severity > 0 && options.severity <= 1 : incident.severities.includes(options.severity);
+  if (!takes) throw new Error(`${kind}: severity ${options.severity} is not one of ${incident.severities.join(', ')}`);
   const result = incident.apply(rows, options);
   if (result.text !== undefined)
     return {

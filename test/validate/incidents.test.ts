@@ -20,7 +20,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { INCIDENTS, incidentFile, KINDS, type Row, seedOf, toCsv } from '../../bench/lib/incidents.js';
+import { INCIDENTS, incidentFile, KINDS, parseCsv, type Row, seedOf, STANDARD, toCsv } from '../../bench/lib/incidents.js';
 import { readTable } from '../../src/data/read.js';
 import { valueAt } from '../../src/data/table.js';
 import { LOOSE_LATENCY_MS } from '../pipeline/repo.js';
@@ -219,5 +219,30 @@ describe('incident corpus: ct validate stops every kind in the newest partition'
     expect(o.errors.find((e) => e.includes('look exchanged'))).toMatch(
       /columns "destination" and "origin" look exchanged: production \S+ scores auc 0\.\d+ on the day as delivered/,
     );
+  });
+});
+
+describe('incident corpus: severities between the recorded ones (`--severities`)', () => {
+  const rows: Row[] = Array.from({ length: 1_000 }, (_, i) => ({
+    date: `2001-02-28T${String(i % 24).padStart(2, '0')}:00`,
+    delay: (i % 90) - 20,
+    distance: 300 + i,
+    origin: 'ORD',
+    destination: 'LGA',
+  }));
+  const options = (severity: number) => ({ severity, seed: 7, previousDayRows: rows, twoWeeksBeforeRows: rows });
+
+  it('a kind graded by its share of rows takes any share: 2% of the rows negated are 20 rows', () => {
+    expect(INCIDENTS.distance_negative!.severities).toBe(STANDARD);
+    const made = incidentFile('distance_negative', rows, options(0.02));
+    const written = parseCsv(made.bytes.toString('utf8'));
+    expect(written).toHaveLength(1_000);
+    expect(written.filter((r) => Number(r.distance) < 0)).toHaveLength(20);
+  });
+
+  it('a kind with levels of its own refuses any other: the share it was not built for', () => {
+    const own = KINDS.find((k) => INCIDENTS[k]!.severities !== STANDARD && INCIDENTS[k]!.severities.every((s) => s !== 0.02))!;
+    expect(() => incidentFile(own, rows, options(0.02))).toThrow(`${own}: severity 0.02 is not one of`);
+    expect(() => incidentFile('distance_negative', rows, options(0))).toThrow('distance_negative: severity 0 is not one of');
   });
 });

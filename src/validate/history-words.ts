@@ -174,9 +174,11 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
                 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
                 : isModelError(finding.metric) && finding.value > finding.expected
                   ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
-                  : finding.metric === 'rows' && finding.value < finding.expected
-                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-                    : `(robust z ${finding.score.toFixed(1)}). `) +
+                  : finding.kept !== undefined
+                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing, and alike in every group: the values of ${columnTitle(finding.kept.column, labelText, 'the label', 'column ')} that kept the most of their rows hold ${Math.round(finding.kept.kept * 100)}% of their usual, where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?). `
+                    : finding.metric === 'rows' && finding.value < finding.expected
+                      ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
+                      : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

@@ -26,6 +26,7 @@ import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
 import { foldedShare } from './twelve-hour.js';
 import { median } from './median.js';
+import { type GroupsKept, groupsKept } from './even-loss.js';
 import { regularizedGammaP } from './hypothesis.js';
 import { monthFactor, type MonthFactor } from './month-days.js';
 import { isoWeekday, MS_PER_DAY } from '../time.js';
@@ -174,6 +175,8 @@ export interface HistoryFinding {
   month?: MonthFactor;
   /** Far-out values beyond chance (`tailRise`): how many the day held, how many the earlier days' highest rate puts in it, and the Poisson chance of as many. */
   tailRise?: { held: number; due: number; chance: number };
+  /** A row count short alike in every group (`evenlyShort`): how much of their usual rows the groups that kept the most hold. */
+  kept?: GroupsKept;
 }
 
 /**
@@ -654,6 +657,7 @@ export function compareWithHistory(
       history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
       newest,
       options,
+      null,
     );
   }
   // Category mixes are compared with the same weekday's days when there are enough, else with all days.
@@ -725,7 +729,12 @@ export function compareWithHistory(
     historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
     Object.assign(newestMetrics, shifts[history.length]);
   }
-  const findings = judge(newestMetrics, historyMetrics, newest, options);
+  // The groups' rows against their weekday's usual, since a person last accepted the row count.
+  const rowsSince = acceptedSince('rows', newest.date, options.accepted);
+  const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
+  const labels = new Set([options.labelColumn, LABEL_COLUMN, ...(options.labelSource === undefined ? [] : [options.labelSource])]);
+  const kept = usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : null;
+  const findings = judge(newestMetrics, historyMetrics, newest, options, kept);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
     const pooled = own === undefined ? undefined : poolOf(newest, false).columns.get(f.column!);
@@ -807,6 +816,7 @@ function judge(
   historyMetrics: ReadonlyArray<{ date: string; weekday: number; metrics: Record<string, number> }>,
   newest: PartitionProfile,
   options: HistoryOptions,
+  kept: GroupsKept | null,
 ): HistoryFinding[] {
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
@@ -862,13 +872,16 @@ function judge(
     const skilled = chance !== undefined && (low >= chance + SKILLED || (noise > 0 && low - chance >= SKILLED_NOISES * noise));
     // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
+    // Short of rows alike in every group: part of the partition never arrived, however much the volume varies.
+    const evenDrop = fewestRows !== null && kept !== null && evenlyShort(value, center, fewestRows, score, kept);
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
         ? value <= EDGE_FALL * low && low >= EDGE_HELD
         : (skilled && (value <= chance || (value <= chanceReach! && score <= -CHANCE_REACH_SPREADS) || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
           beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
-          rise !== null;
+          rise !== null ||
+          evenDrop;
     if (!bad) continue;
     // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
     const month =
@@ -891,6 +904,7 @@ function judge(
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
+    if (evenDrop) finding.kept = kept!;
     if (skilled && value <= chanceLimit!) {
       if (value <= chanceReach!) finding.chance = chanceReach!;
       else finding.skillLow = low;
@@ -944,6 +958,27 @@ function beyondRange(
     (v.fewestRows !== null && value < v.fewestRows && isRowDrop(value, expected, how.maxRowDrop)) ||
     (how.direction !== 'down' && score >= how.threshold && value > v.high && how.beyondTail(value - expected))
   );
+}
+
+/** Earlier days of the newest one's weekday whose groups' rows are its usual, and how many it needs. */
+const USUAL_DAYS = 4;
+const MIN_USUAL_DAYS = 3;
+/** How far below the fewest rows of its weekday's earlier days a partition short alike in every group must fall: a falling trend's newest day is a little below them. */
+const EVEN_DROP_BELOW_FEWEST = 0.05;
+/** The robust z-score its fall must reach (real falls on flights' days: down to -12.8, each uneven). */
+const EVEN_DROP_SPREADS = 4;
+/** Share of the missing rows the groups that kept the most must lack too (real falls on flights' days: at most 0.32). */
+const EVEN_DROP_SHARE = 0.5;
+
+/**
+ * Whether a row count (`rows`; `expected`, `fewest`, `score` as judged) is short alike in
+ * every group (`kept`): below the fewest rows of its weekday's earlier days, at a robust
+ * z of 4 or more, with even the groups that kept the most lacking half the share missing
+ * or more. A storm, a closed store, a holiday leave some groups whole (see `even-loss.ts`).
+ */
+function evenlyShort(rows: number, expected: number, fewest: number, score: number, kept: GroupsKept): boolean {
+  const missing = 1 - rows / expected;
+  return rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS && 1 - kept.kept >= EVEN_DROP_SHARE * missing;
 }
 
 /**

@@ -384,7 +384,7 @@ async function verdictOf(
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
  * back 12 hours; 30: a multiclass label's classes against their recent levels).
  */
-const VERDICT_FORMAT = 30;
+const VERDICT_FORMAT = 31;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

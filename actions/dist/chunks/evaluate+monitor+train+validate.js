@@ -1814,6 +1814,43 @@ function quietFoldedHours(usual) {
   return Array.from({ length: 11 }, (_, i) => i + 1).filter((h) => usual(h) < usual(h + 12) / 4);
 }
 
+// src/validate/even-loss.ts
+var MIN_GROUP_ROWS3 = 200;
+var MIN_GROUPS = 5;
+var KEPT_QUANTILE = 0.9;
+function groupsKept(newest, usual, leaveOut) {
+  let best = null;
+  for (const [column, own] of Object.entries(newest.categories)) {
+    if (leaveOut.has(column) || own.ranges === true) continue;
+    const earlier = usual.map((p) => p.categories[column]);
+    if (earlier.some((e) => e === void 0 || e.ranges === true)) continue;
+    const ratios = [];
+    for (const value of Object.keys(earlier[0].shares)) {
+      const counts = usual.map((p, i) => (earlier[i].shares[value] ?? (earlier[i].complete ? 0 : Number.NaN)) * p.rows);
+      if (counts.some(Number.isNaN)) continue;
+      const expected = median(counts);
+      if (expected < MIN_GROUP_ROWS3) continue;
+      const share = own.shares[value] ?? (own.complete ? 0 : null);
+      if (share === null) continue;
+      ratios.push({ ratio: share * newest.rows / expected, weight: expected });
+    }
+    if (ratios.length < MIN_GROUPS) continue;
+    const kept = weightedQuantile(ratios, KEPT_QUANTILE);
+    if (best === null || kept > best.kept) best = { column, groups: ratios.length, kept };
+  }
+  return best;
+}
+function weightedQuantile(items, q) {
+  const sorted = [...items].sort((a, b) => a.ratio - b.ratio);
+  const total = sorted.reduce((sum2, x) => sum2 + x.weight, 0);
+  let below = 0;
+  for (const x of sorted) {
+    below += x.weight;
+    if (below >= q * total) return x.ratio;
+  }
+  return sorted.at(-1).ratio;
+}
+
 // src/validate/month-days.ts
 var MIN_MONTHS = 1;
 var MONTH_FACTOR = 1.5;
@@ -2316,7 +2353,8 @@ function compareWithHistory(newest, all, options, part = "all") {
       scores,
       history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
       newest,
-      options
+      options,
+      null
     );
   }
   const weekdays = /* @__PURE__ */ new Map();
@@ -2380,7 +2418,11 @@ function compareWithHistory(newest, all, options, part = "all") {
     historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
     Object.assign(newestMetrics, shifts[history.length]);
   }
-  const findings = judge(newestMetrics, historyMetrics, newest, options);
+  const rowsSince = acceptedSince("rows", newest.date, options.accepted);
+  const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
+  const labels = /* @__PURE__ */ new Set([options.labelColumn, LABEL_COLUMN, ...options.labelSource === void 0 ? [] : [options.labelSource]]);
+  const kept = usual.length >= MIN_USUAL_DAYS2 ? groupsKept(newest, usual, labels) : null;
+  const findings = judge(newestMetrics, historyMetrics, newest, options, kept);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? void 0 : newest.categories[f.column];
     const pooled = own === void 0 ? void 0 : poolOf(newest, false).columns.get(f.column);
@@ -2422,7 +2464,7 @@ function addLevelShifts(newest, history, column) {
     if (v !== void 0) history[i].metrics[metric] = v;
   });
 }
-function judge(newestMetrics, historyMetrics, newest, options) {
+function judge(newestMetrics, historyMetrics, newest, options, kept) {
   const weekday = weekdayOf(newest.date);
   const findings = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
@@ -2467,7 +2509,8 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
     const skilled = chance !== void 0 && (low >= chance + SKILLED || noise > 0 && low - chance >= SKILLED_NOISES * noise);
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
-    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceReach && score <= -CHANCE_REACH_SPREADS || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null;
+    const evenDrop = fewestRows !== null && kept !== null && evenlyShort(value, center, fewestRows, score, kept);
+    const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceReach && score <= -CHANCE_REACH_SPREADS || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null || evenDrop;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2479,6 +2522,7 @@ function judge(newestMetrics, historyMetrics, newest, options) {
     const kind = metric === "rows" ? "partition_rows" : model || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
     const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
+    if (evenDrop) finding.kept = kept;
     if (skilled && value <= chanceLimit) {
       if (value <= chanceReach) finding.chance = chanceReach;
       else finding.skillLow = low;
@@ -2504,6 +2548,15 @@ function monthOutlier(value, center, spread, month, threshold, maxRowDrop) {
 function beyondRange(v, how) {
   const { value, expected, score } = v;
   return how.direction !== "up" && score <= -how.threshold && value < v.low && how.beyondTail(value - expected) || v.fewestRows !== null && value < v.fewestRows && isRowDrop(value, expected, how.maxRowDrop) || how.direction !== "down" && score >= how.threshold && value > v.high && how.beyondTail(value - expected);
+}
+var USUAL_DAYS = 4;
+var MIN_USUAL_DAYS2 = 3;
+var EVEN_DROP_BELOW_FEWEST = 0.05;
+var EVEN_DROP_SPREADS = 4;
+var EVEN_DROP_SHARE = 0.5;
+function evenlyShort(rows, expected, fewest, score, kept) {
+  const missing = 1 - rows / expected;
+  return rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS && 1 - kept.kept >= EVEN_DROP_SHARE * missing;
 }
 var LEVEL_SHIFT_SHARE = 0.75;
 function isLevelShift(metric, options) {
@@ -2645,7 +2698,7 @@ function monthText(m, range) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.kept !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing, and alike in every group: the values of ${columnTitle(finding.kept.column, labelText, "the label", "column ")} that kept the most of their rows hold ${Math.round(finding.kept.kept * 100)}% of their usual, where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts
@@ -3534,7 +3587,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 30;
+var VERDICT_FORMAT = 31;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

@@ -965,15 +965,19 @@ const USUAL_DAYS = 4;
 const MIN_USUAL_DAYS = 3;
 /** How far below the fewest rows of its weekday's earlier days a partition short alike in every group must fall: a falling trend's newest day is a little below them. */
 const EVEN_DROP_BELOW_FEWEST = 0.05;
-/** The robust z-score its fall must reach (real falls on flights' days: down to -12.8, each uneven). */
-const EVEN_DROP_SPREADS = 4;
+/**
+ * The robust z-score its fall must reach: real falls reach -12.8 on flights' days, each
+ * uneven; a shop's Easter Sunday, 28% short alike in every group where its volume wanders
+ * by 15%, -4.9. Where volume is steady, an even fall that far is rows lost, not a holiday.
+ */
+const EVEN_DROP_SPREADS = 6;
 /** Share of the missing rows the groups that kept the most must lack too (real falls on flights' days: at most 0.32). */
 const EVEN_DROP_SHARE = 0.5;
 
 /**
  * Whether a row count (`rows`; `expected`, `fewest`, `score` as judged) is short alike in
  * every group (`kept`): below the fewest rows of its weekday's earlier days, at a robust
- * z of 4 or more, with even the groups that kept the most lacking half the share missing
+ * z of 6 or more, with even the groups that kept the most lacking half the share missing
  * or more. A storm, a closed store, a holiday leave some groups whole (see `even-loss.ts`).
  */
 function evenlyShort(rows: number, expected: number, fewest: number, score: number, kept: GroupsKept): boolean {

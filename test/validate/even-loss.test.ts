@@ -14,9 +14,9 @@ import { dateOf, day, options } from './history-days.js';
 const STORES = Array.from({ length: 12 }, (_, k) => [`store-${k + 1}`, 0.18 - k * 0.0127] as const);
 const TOTAL = STORES.reduce((sum, [, s]) => sum + s, 0);
 
-/** Day `i`: about 16,500 rows, each store's share of them as usual, or `rowsOf` its rows. */
-function storeDay(i: number, rowsOf: (store: string, usual: number) => number = (_, usual) => usual): PartitionProfile {
-  const usualRows = Math.round(16_500 * (1 + Math.sin(i * 1.7) * 0.01));
+/** Day `i`: about 16,500 rows (wandering by `wander`), each store's share of them as usual, or `rowsOf` its rows. */
+function storeDay(i: number, rowsOf: (store: string, usual: number) => number = (_, usual) => usual, wander = 0.01): PartitionProfile {
+  const usualRows = Math.round(16_500 * (1 + Math.sin(i * 1.7) * wander));
   const counts = STORES.map(([store, share]) => [store, rowsOf(store, (share / TOTAL) * usualRows)] as const);
   const rows = Math.round(counts.reduce((sum, [, n]) => sum + n, 0));
   const p = day(i, { rows });
@@ -83,5 +83,14 @@ describe('the row count short alike in every group', () => {
         Array.from({ length: 56 }, (_, i) => falling(i)),
       ),
     ).toBe(false);
+  });
+
+  test('a holiday 28% short alike in every store: no error where volume wanders (robust z about -5), an error where it is steady', () => {
+    const holiday = (_: string, usual: number): number => usual * 0.72;
+    const wandering = Array.from({ length: 56 }, (_, i) => storeDay(i, undefined, 0.04));
+    const fewest = Math.min(...wandering.filter((p) => weekdayOf(p.date) === weekdayOf(dateOf(NEWEST))).map((p) => p.rows));
+    expect(storeDay(NEWEST, holiday, 0.04).rows).toBeLessThan(0.95 * fewest);
+    expect(compareWithHistory(storeDay(NEWEST, holiday, 0.04), wandering, options).some((f) => f.kind === 'partition_rows')).toBe(false);
+    expect(compareWithHistory(storeDay(NEWEST, holiday), HISTORY, options).some((f) => f.kind === 'partition_rows')).toBe(true);
   });
 });

@@ -2552,7 +2552,7 @@ function beyondRange(v, how) {
 var USUAL_DAYS = 4;
 var MIN_USUAL_DAYS2 = 3;
 var EVEN_DROP_BELOW_FEWEST = 0.05;
-var EVEN_DROP_SPREADS = 4;
+var EVEN_DROP_SPREADS = 6;
 var EVEN_DROP_SHARE = 0.5;
 function evenlyShort(rows, expected, fewest, score, kept) {
   const missing = 1 - rows / expected;

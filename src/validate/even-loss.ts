@@ -23,33 +23,42 @@ import type { PartitionProfile } from './profile.js';
 const MIN_GROUP_ROWS = 200;
 /** Groups of that size a column needs: with fewer, the groups that kept the most are one or two. */
 const MIN_GROUPS = 5;
-/** Where among the groups, weighted by their usual rows, "the groups that kept the most" begin. */
+/** Where among the groups, weighted by their usual rows, those that kept the most begin, and where those that lost the most end. */
 const KEPT_QUANTILE = 0.9;
+const LOST_QUANTILE = 0.1;
+/**
+ * Share of the missing rows the groups that kept the most must lack too, and share of what
+ * an even loss leaves that the groups that lost the most must keep: real falls on flights'
+ * days leave the first at most 0.32; a file cut after its first hours leaves the groups that
+ * lost the most nothing.
+ */
+const EVEN_SHARE = 0.5;
 
-/** How much of their usual rows the groups of one column that kept the most still hold. */
+/** How much of their usual rows the groups of one column hold, at both ends. */
 export interface GroupsKept {
   column: string;
   /** The groups measured (each usually holding `MIN_GROUP_ROWS` or more). */
   groups: number;
-  /** The weighted 90th percentile of the groups' rows over their usual rows (1: as usual). */
+  /** The weighted 90th percentile of the groups' rows over their usual rows (1: as usual): what the groups that kept the most hold. */
   kept: number;
+  /** The weighted 10th percentile: what the groups that lost the most hold. */
+  least: number;
 }
 
 type Profile = Pick<PartitionProfile, 'rows' | 'categories'>;
 
 /**
  * Of each categorical column but `leaveOut` (the label: rows dropped by their label are
- * another incident, judged by its mix), how much of its usual rows — the median over
- * `usual`, earlier days of the same weekday — each group holds in `newest`; the column whose
- * groups that kept the most hold the most, as it is the one that shows a real fall's
- * unevenness best. Null when no column has `MIN_GROUPS` groups of `MIN_GROUP_ROWS`.
+ * another incident, judged by its mix) with `MIN_GROUPS` groups of `MIN_GROUP_ROWS`, how
+ * much of its usual rows — the median over `usual`, earlier days of the same weekday — each
+ * group holds in `newest`, at both ends.
  */
-export function groupsKept(newest: Profile, usual: readonly Profile[], leaveOut: ReadonlySet<string>): GroupsKept | null {
-  let best: GroupsKept | null = null;
+export function groupsKept(newest: Profile, usual: readonly Profile[], leaveOut: ReadonlySet<string>): GroupsKept[] {
+  const measured: GroupsKept[] = [];
   for (const [column, own] of Object.entries(newest.categories)) {
     if (leaveOut.has(column) || own.ranges === true) continue;
     const earlier = usual.map((p) => p.categories[column]);
-    if (earlier.some((e) => e === undefined || e.ranges === true)) continue;
+    if (earlier.length === 0 || earlier.some((e) => e === undefined || e.ranges === true)) continue;
     const ratios: Array<{ ratio: number; weight: number }> = [];
     for (const value of Object.keys(earlier[0]!.shares)) {
       const counts = usual.map((p, i) => (earlier[i]!.shares[value] ?? (earlier[i]!.complete ? 0 : Number.NaN)) * p.rows);
@@ -61,10 +70,22 @@ export function groupsKept(newest: Profile, usual: readonly Profile[], leaveOut:
       ratios.push({ ratio: (share * newest.rows) / expected, weight: expected });
     }
     if (ratios.length < MIN_GROUPS) continue;
-    const kept = weightedQuantile(ratios, KEPT_QUANTILE);
-    if (best === null || kept > best.kept) best = { column, groups: ratios.length, kept };
+    measured.push({ column, groups: ratios.length, kept: weightedQuantile(ratios, KEPT_QUANTILE), least: weightedQuantile(ratios, LOST_QUANTILE) });
   }
-  return best;
+  return measured;
+}
+
+/**
+ * Whether a partition lacking `missing` of its usual rows lacks them alike in every group of
+ * each column measured (`columns`): the groups that kept the most lack half the share
+ * missing or more, and those that lost the most keep half what an even loss leaves or more.
+ * The column whose groups kept the most, to show a reviewer; null when one column's groups
+ * fell unevenly (a storm's airports, a file cut after its first hours) or none was measured.
+ */
+export function evenAcross(columns: readonly GroupsKept[], missing: number): GroupsKept | null {
+  if (columns.length === 0) return null;
+  const even = columns.every((c) => 1 - c.kept >= EVEN_SHARE * missing && c.least >= EVEN_SHARE * (1 - missing));
+  return even ? columns.reduce((a, b) => (b.kept > a.kept ? b : a)) : null;
 }
 
 /** The value below which `q` of the weight lies. */

@@ -26,7 +26,7 @@ import { correlationNoise } from './label-correlation.js';
 import { changedHours, type ClockColumns } from './clock-change.js';
 import { foldedShare } from './twelve-hour.js';
 import { median } from './median.js';
-import { type GroupsKept, groupsKept } from './even-loss.js';
+import { evenAcross, type GroupsKept, groupsKept } from './even-loss.js';
 import { regularizedGammaP } from './hypothesis.js';
 import { monthFactor, type MonthFactor } from './month-days.js';
 import { isoWeekday, MS_PER_DAY } from '../time.js';
@@ -657,7 +657,7 @@ export function compareWithHistory(
       history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
       newest,
       options,
-      null,
+      [],
     );
   }
   // Category mixes are compared with the same weekday's days when there are enough, else with all days.
@@ -733,7 +733,7 @@ export function compareWithHistory(
   const rowsSince = acceptedSince('rows', newest.date, options.accepted);
   const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
   const labels = new Set([options.labelColumn, LABEL_COLUMN, ...(options.labelSource === undefined ? [] : [options.labelSource])]);
-  const kept = usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : null;
+  const kept = usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : [];
   const findings = judge(newestMetrics, historyMetrics, newest, options, kept);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
@@ -816,7 +816,7 @@ function judge(
   historyMetrics: ReadonlyArray<{ date: string; weekday: number; metrics: Record<string, number> }>,
   newest: PartitionProfile,
   options: HistoryOptions,
-  kept: GroupsKept | null,
+  kept: readonly GroupsKept[],
 ): HistoryFinding[] {
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
@@ -873,7 +873,7 @@ function judge(
     // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     // Short of rows alike in every group: part of the partition never arrived, however much the volume varies.
-    const evenDrop = fewestRows !== null && kept !== null && evenlyShort(value, center, fewestRows, score, kept);
+    const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, kept);
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
@@ -881,7 +881,7 @@ function judge(
         : (skilled && (value <= chance || (value <= chanceReach! && score <= -CHANCE_REACH_SPREADS) || (value <= chanceLimit! && score <= -CHANCE_SPREADS))) ||
           beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
           rise !== null ||
-          evenDrop;
+          evenDrop !== null;
     if (!bad) continue;
     // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
     const month =
@@ -904,7 +904,7 @@ function judge(
             : 'partition_statistic';
     const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
     if (rise !== null) finding.tailRise = rise;
-    if (evenDrop) finding.kept = kept!;
+    if (evenDrop !== null) finding.kept = evenDrop;
     if (skilled && value <= chanceLimit!) {
       if (value <= chanceReach!) finding.chance = chanceReach!;
       else finding.skillLow = low;
@@ -971,18 +971,16 @@ const EVEN_DROP_BELOW_FEWEST = 0.05;
  * by 15%, -4.9. Where volume is steady, an even fall that far is rows lost, not a holiday.
  */
 const EVEN_DROP_SPREADS = 6;
-/** Share of the missing rows the groups that kept the most must lack too (real falls on flights' days: at most 0.32). */
-const EVEN_DROP_SHARE = 0.5;
 
 /**
  * Whether a row count (`rows`; `expected`, `fewest`, `score` as judged) is short alike in
- * every group (`kept`): below the fewest rows of its weekday's earlier days, at a robust
- * z of 6 or more, with even the groups that kept the most lacking half the share missing
- * or more. A storm, a closed store, a holiday leave some groups whole (see `even-loss.ts`).
+ * every group of the columns measured (`kept`, see `even-loss.ts`): more than 5% below the
+ * fewest rows of its weekday's earlier days, at a robust z of 6 or more. The column to
+ * show a reviewer, or null.
  */
-function evenlyShort(rows: number, expected: number, fewest: number, score: number, kept: GroupsKept): boolean {
-  const missing = 1 - rows / expected;
-  return rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS && 1 - kept.kept >= EVEN_DROP_SHARE * missing;
+function evenlyShort(rows: number, expected: number, fewest: number, score: number, kept: readonly GroupsKept[]): GroupsKept | null {
+  if (!(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
+  return evenAcross(kept, 1 - rows / expected);
 }
 
 /**

@@ -4,7 +4,7 @@
  * a holiday leave some stores whole. Days like a chain of twelve stores: the store mix steady,
  * the volume wandering a few percent.
  */
-import { groupsKept } from '../../src/validate/even-loss.js';
+import { evenAcross, groupsKept } from '../../src/validate/even-loss.js';
 import { compareWithHistory, weekdayOf } from '../../src/validate/history.js';
 import { findingMessage } from '../../src/validate/history-words.js';
 import type { PartitionProfile } from '../../src/validate/profile.js';
@@ -37,22 +37,32 @@ describe('groupsKept', () => {
       SAME_WEEKDAY,
       new Set(['ct:label']),
     );
-    expect(kept).toEqual({ column: 'store', groups: 12, kept: expect.closeTo(0.875, 2) });
+    expect(kept).toEqual([{ column: 'store', groups: 12, kept: expect.closeTo(0.875, 2), least: expect.closeTo(0.875, 2) }]);
+    expect(evenAcross(kept, 0.125)?.column).toBe('store');
   });
 
   test('three stores shut by a storm: the others hold their usual', () => {
     const storm = storeDay(NEWEST, (store, usual) => (['store-1', 'store-2', 'store-5'].includes(store) ? usual * 0.3 : usual));
-    expect(groupsKept(storm, SAME_WEEKDAY, new Set(['ct:label']))?.kept).toBeCloseTo(1, 2);
+    const kept = groupsKept(storm, SAME_WEEKDAY, new Set(['ct:label']));
+    expect(kept[0]!.kept).toBeCloseTo(1, 2);
+    expect(evenAcross(kept, 1 - storm.rows / SAME_WEEKDAY[0]!.rows)).toBeNull();
+  });
+
+  test('a file cut after its first rows: the two smallest stores whole, the others gone, is no even loss though under a tenth of the rows kept all', () => {
+    const cut = storeDay(NEWEST, (store, usual) => (['store-11', 'store-12'].includes(store) ? usual : 0));
+    const kept = groupsKept(cut, SAME_WEEKDAY, new Set(['ct:label']));
+    expect(kept[0]).toMatchObject({ kept: 0, least: 0 });
+    expect(evenAcross(kept, 1 - cut.rows / SAME_WEEKDAY[0]!.rows)).toBeNull();
   });
 
   test('the label is left out, and so are groups too small to tell from chance and columns of few groups', () => {
     // Only the label would show a loss: nothing else is measured.
     const labelOnly = storeDay(NEWEST);
     delete (labelOnly.categories as Record<string, unknown>).store;
-    expect(groupsKept(labelOnly, SAME_WEEKDAY, new Set(['ct:label', 'origin']))).toBeNull();
+    expect(groupsKept(labelOnly, SAME_WEEKDAY, new Set(['ct:label', 'origin']))).toEqual([]);
     // A chain of twelve stores of about 100 rows each (a day of 1,200 rows): no store is measured.
     const small = (p: PartitionProfile): PartitionProfile => ({ ...p, rows: 1_200 });
-    expect(groupsKept(small(storeDay(NEWEST)), SAME_WEEKDAY.map(small), new Set(['ct:label', 'origin']))).toBeNull();
+    expect(groupsKept(small(storeDay(NEWEST)), SAME_WEEKDAY.map(small), new Set(['ct:label', 'origin']))).toEqual([]);
   });
 });
 
@@ -63,7 +73,7 @@ describe('the row count short alike in every group', () => {
     expect(rows).toMatchObject({ metric: 'rows', kept: { column: 'store', groups: 12 } });
     expect(rows!.score).toBeGreaterThan(-16);
     expect(findingMessage(rows!, 'data/sales/x.csv', newest.date, 'returned')).toContain(
-      'alike in every group: the values of column "store" that kept the most of their rows hold 88% of their usual',
+      'alike in every group: the values of column "store" hold 88% to 88% of their usual rows (10th to 90th percentile, by rows)',
     );
   });
 

@@ -4,8 +4,8 @@
  * airport's, store's or hour's rows. A real fall in volume does not: a storm cancels the
  * flights of a few airports, a closed store loses its own rows, a holiday thins business
  * routes and leaves leisure ones full. So a row count that falls further than every earlier
- * day of its weekday is measured per group too: how much of its usual rows even the groups
- * that kept the most still hold.
+ * day of its weekday is measured per group too: how much of their usual rows the groups
+ * that kept the most still hold, and the groups that lost the most.
  *
  * On flights' 181 days, the groups that kept the most (the weighted 90th percentile of the
  * airports' rows over their usual) held at least 0.957 of them (Memorial Day Sunday, a

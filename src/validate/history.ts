@@ -175,7 +175,7 @@ export interface HistoryFinding {
   month?: MonthFactor;
   /** Far-out values beyond chance (`tailRise`): how many the day held, how many the earlier days' highest rate puts in it, and the Poisson chance of as many. */
   tailRise?: { held: number; due: number; chance: number };
-  /** A row count short alike in every group (`evenlyShort`): how much of their usual rows the groups that kept the most hold. */
+  /** A row count short alike in every group (`evenlyShort`): the column shown, with what its groups that lost and kept the most hold. */
   kept?: GroupsKept;
 }
 

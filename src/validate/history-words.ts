@@ -143,6 +143,13 @@ function monthText(m: MonthFactor, range: { low: number; high: number }): string
     : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
 }
 
+/** Why a row count is short: alike in every group (`kept`), rows lost on the way; else a partial upload. */
+function rowsMissingCause(finding: HistoryFinding, labelText: string): string {
+  const kept = finding.kept;
+  if (kept === undefined) return ': a partial upload?';
+  return `, and alike in every group: the values of ${columnTitle(kept.column, labelText, 'the label', 'column ')} hold ${Math.round(kept.least * 100)}% to ${Math.round(kept.kept * 100)}% of their usual rows (10th to 90th percentile, by rows), where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?`;
+}
+
 /**
  * One line a reviewer understands: the value, what the history shows, the other statistics
  * that moved with it (`others`, described), and what to do.
@@ -174,11 +181,9 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
                 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
                 : isModelError(finding.metric) && finding.value > finding.expected
                   ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
-                  : finding.kept !== undefined
-                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing, and alike in every group: the values of ${columnTitle(finding.kept.column, labelText, 'the label', 'column ')} hold ${Math.round(finding.kept.least * 100)}% to ${Math.round(finding.kept.kept * 100)}% of their usual rows (10th to 90th percentile, by rows), where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?). `
-                    : finding.metric === 'rows' && finding.value < finding.expected
-                      ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). `
-                      : `(robust z ${finding.score.toFixed(1)}). `) +
+                  : finding.metric === 'rows' && finding.value < finding.expected
+                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). `
+                    : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

@@ -657,7 +657,7 @@ export function compareWithHistory(
       history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
       newest,
       options,
-      [],
+      () => [],
     );
   }
   // Category mixes are compared with the same weekday's days when there are enough, else with all days.
@@ -729,12 +729,14 @@ export function compareWithHistory(
     historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
     Object.assign(newestMetrics, shifts[history.length]);
   }
-  // The groups' rows against their weekday's usual, since a person last accepted the row count.
-  const rowsSince = acceptedSince('rows', newest.date, options.accepted);
-  const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
-  const labels = new Set([options.labelColumn, LABEL_COLUMN, ...(options.labelSource === undefined ? [] : [options.labelSource])]);
-  const kept = usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : [];
-  const findings = judge(newestMetrics, historyMetrics, newest, options, kept);
+  // The groups' rows against their weekday's usual, since a person last accepted the row count: measured only for a day short of rows.
+  const keptOf = (): GroupsKept[] => {
+    const rowsSince = acceptedSince('rows', newest.date, options.accepted);
+    const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
+    const labels = new Set([options.labelColumn, LABEL_COLUMN, ...(options.labelSource === undefined ? [] : [options.labelSource])]);
+    return usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : [];
+  };
+  const findings = judge(newestMetrics, historyMetrics, newest, options, keptOf);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
     const pooled = own === undefined ? undefined : poolOf(newest, false).columns.get(f.column!);
@@ -816,7 +818,7 @@ function judge(
   historyMetrics: ReadonlyArray<{ date: string; weekday: number; metrics: Record<string, number> }>,
   newest: PartitionProfile,
   options: HistoryOptions,
-  kept: readonly GroupsKept[],
+  keptOf: () => readonly GroupsKept[],
 ): HistoryFinding[] {
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
@@ -873,7 +875,7 @@ function judge(
     // Far-out values are counted too: dozens where no earlier day had more than a few are no chance, short of 16 spreads.
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     // Short of rows alike in every group: part of the partition never arrived, however much the volume varies.
-    const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, kept);
+    const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, keptOf);
     const bad = metric.endsWith('.signal')
       ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS
       : metric.endsWith('.topEdge')
@@ -974,13 +976,13 @@ const EVEN_DROP_SPREADS = 6;
 
 /**
  * Whether a row count (`rows`; `expected`, `fewest`, `score` as judged) is short alike in
- * every group of the columns measured (`kept`, see `even-loss.ts`): more than 5% below the
- * fewest rows of its weekday's earlier days, at a robust z of 6 or more. The column to
- * show a reviewer, or null.
+ * every group of the columns measured (`keptOf`, see `even-loss.ts`, measured only past
+ * the first two tests): more than 5% below the fewest rows of its weekday's earlier days,
+ * at a robust z of 6 or more. The column to show a reviewer, or null.
  */
-function evenlyShort(rows: number, expected: number, fewest: number, score: number, kept: readonly GroupsKept[]): GroupsKept | null {
+function evenlyShort(rows: number, expected: number, fewest: number, score: number, keptOf: () => readonly GroupsKept[]): GroupsKept | null {
   if (!(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
-  return evenAcross(kept, 1 - rows / expected);
+  return evenAcross(keptOf(), 1 - rows / expected);
 }
 
 /**

@@ -2360,7 +2360,7 @@ function compareWithHistory(newest, all, options, part = "all") {
       history.map((h) => ({ date: h.date, weekday: weekdayOf(h.date), metrics: h.metrics })),
       newest,
       options,
-      []
+      () => []
     );
   }
   const weekdays = /* @__PURE__ */ new Map();
@@ -2424,11 +2424,13 @@ function compareWithHistory(newest, all, options, part = "all") {
     historyMetrics.forEach((h, i) => Object.assign(h.metrics, shifts[i]));
     Object.assign(newestMetrics, shifts[history.length]);
   }
-  const rowsSince = acceptedSince("rows", newest.date, options.accepted);
-  const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
-  const labels = /* @__PURE__ */ new Set([options.labelColumn, LABEL_COLUMN, ...options.labelSource === void 0 ? [] : [options.labelSource]]);
-  const kept = usual.length >= MIN_USUAL_DAYS2 ? groupsKept(newest, usual, labels) : [];
-  const findings = judge(newestMetrics, historyMetrics, newest, options, kept);
+  const keptOf = () => {
+    const rowsSince = acceptedSince("rows", newest.date, options.accepted);
+    const usual = (weekdays.get(weekdayOf(newest.date)) ?? []).filter((h) => h.date >= rowsSince).slice(-USUAL_DAYS);
+    const labels = /* @__PURE__ */ new Set([options.labelColumn, LABEL_COLUMN, ...options.labelSource === void 0 ? [] : [options.labelSource]]);
+    return usual.length >= MIN_USUAL_DAYS2 ? groupsKept(newest, usual, labels) : [];
+  };
+  const findings = judge(newestMetrics, historyMetrics, newest, options, keptOf);
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? void 0 : newest.categories[f.column];
     const pooled = own === void 0 ? void 0 : poolOf(newest, false).columns.get(f.column);
@@ -2470,7 +2472,7 @@ function addLevelShifts(newest, history, column) {
     if (v !== void 0) history[i].metrics[metric] = v;
   });
 }
-function judge(newestMetrics, historyMetrics, newest, options, kept) {
+function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
   const weekday = weekdayOf(newest.date);
   const findings = [];
   for (const [metric, value] of Object.entries(newestMetrics)) {
@@ -2515,7 +2517,7 @@ function judge(newestMetrics, historyMetrics, newest, options, kept) {
     const chanceLimit = chance === void 0 ? void 0 : Math.max(chanceReach, chance + SKILL_KEPT * (low - chance));
     const skilled = chance !== void 0 && (low >= chance + SKILLED || noise > 0 && low - chance >= SKILLED_NOISES * noise);
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
-    const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, kept);
+    const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, keptOf);
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceReach && score <= -CHANCE_REACH_SPREADS || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null || evenDrop !== null;
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
@@ -2559,9 +2561,9 @@ var USUAL_DAYS = 4;
 var MIN_USUAL_DAYS2 = 3;
 var EVEN_DROP_BELOW_FEWEST = 0.05;
 var EVEN_DROP_SPREADS = 6;
-function evenlyShort(rows, expected, fewest, score, kept) {
+function evenlyShort(rows, expected, fewest, score, keptOf) {
   if (!(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
-  return evenAcross(kept, 1 - rows / expected);
+  return evenAcross(keptOf(), 1 - rows / expected);
 }
 var LEVEL_SHIFT_SHARE = 0.75;
 function isLevelShift(metric, options) {
@@ -2700,10 +2702,15 @@ function fmt(x) {
 function monthText(m, range) {
   return m.months === 1 ? `the ${m.position} day of the month before held ${m.low.toFixed(1)} times its weekday's rows, ${fmt(range.low)}` : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
 }
+function rowsMissingCause(finding, labelText) {
+  const kept = finding.kept;
+  if (kept === void 0) return ": a partial upload?";
+  return `, and alike in every group: the values of ${columnTitle(kept.column, labelText, "the label", "column ")} hold ${Math.round(kept.least * 100)}% to ${Math.round(kept.kept * 100)}% of their usual rows (10th to 90th percentile, by rows), where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?`;
+}
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.kept !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing, and alike in every group: the values of ${columnTitle(finding.kept.column, labelText, "the label", "column ")} hold ${Math.round(finding.kept.least * 100)}% to ${Math.round(finding.kept.kept * 100)}% of their usual rows (10th to 90th percentile, by rows), where a real fall, a storm or a holiday, leaves some groups whole: part of the partition never arrived, a part file or shard missing, or rows sampled upstream?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing: a partial upload?). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts

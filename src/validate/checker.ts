@@ -222,6 +222,44 @@ function otherDelimiter(name: string, known: ReadonlySet<string>): string | null
   return null;
 }
 
+/** A header name that is a value: a number or a date, as the first row of a file without a header holds. */
+const VALUE_NAME = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\d{4}-\d{2}-\d{2}\b.*)\s*$/i;
+
+/**
+ * Files whose header explains every schema column they lack, each with the line that says
+ * how: a header whose one name is the schema's columns joined by another delimiter, or no
+ * header at all (as many names as the schema has columns, lacking all of them, some of the
+ * names values). Their columns are then not reported one by one as missing and new.
+ */
+function misreadHeaders(
+  newColumns: ReadonlyMap<string, { files: ReadonlySet<string> }>,
+  states: readonly ColumnState[],
+  known: ReadonlySet<string>,
+): Map<string, string> {
+  const namesOf = new Map<string, string[]>();
+  for (const [name, { files }] of newColumns) for (const file of files) namesOf.set(file, [...(namesOf.get(file) ?? []), name]);
+  const out = new Map<string, string>();
+  for (const [file, names] of namesOf) {
+    const lacked = states.filter((s) => s.absentFrom.has(file));
+    if (lacked.length === 0) continue;
+    const joined = names.length === 1 ? otherDelimiter(names[0]!, known) : null;
+    if (joined !== null) {
+      out.set(
+        file,
+        `${file}: its header "${names[0]}" is the schema's columns joined by ${joined}, so the file separates its fields with ${joined}, not commas. Export it with commas`,
+      );
+    } else if (lacked.length === states.length && names.length === states.length && names.some((n) => VALUE_NAME.test(n))) {
+      const first = names.map((n) => n.trim()).join(', ');
+      const columns = states.map((s) => s.schema.name).join(', ');
+      out.set(
+        file,
+        `${file} has no header row: its first row (${first}) was read as the column names, and every column of the schema is missing. Put a header row naming its columns first (the schema's: ${columns})`,
+      );
+    }
+  }
+  return out;
+}
+
 /** Creates a checker for batches that should follow `schema`. */
 export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions = {}): AnomalyChecker {
   const states = schema.columns.map((c) => new ColumnState(c));
@@ -231,6 +269,7 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
   const duplicateFinding = new Finding();
   const outsideFinding = new Finding();
   let rows = 0;
+  const fileRows = new Map<string, number>();
 
   return {
     get rows() {
@@ -238,6 +277,7 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
     },
     reset(): void {
       rows = 0;
+      fileRows.clear();
       for (const state of states) state.reset();
       newColumns.clear();
       duplicates?.clear();
@@ -246,6 +286,7 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
     },
     add(chunk: Table): void {
       rows += chunk.rowCount;
+      for (const source of chunk.sources) fileRows.set(source.file, (fileRows.get(source.file) ?? 0) + source.rows);
       for (const state of states) checkColumn(state, chunk);
       for (const column of chunk.columns) {
         if (known.has(column.name)) continue;
@@ -279,8 +320,12 @@ export function createAnomalyChecker(schema: DataSchema, options: CheckerOptions
           push('row_count_out_of_range', null, { count: rows, examples: [] }, `the batch has ${rows} rows, expected ${min ?? 0}..${max ?? '∞'} (${reason})`);
         }
       }
-      for (const s of states) reportColumn(s, rows, push);
+      const misread = misreadHeaders(newColumns, states, known);
+      const explained = (files: ReadonlySet<string>): boolean => files.size > 0 && [...files].every((f) => misread.has(f));
+      for (const [file, message] of misread) push('missing_column', null, { count: fileRows.get(file) ?? 0, examples: [] }, message);
+      for (const s of states) reportColumn(s, rows, push, explained(s.absentFrom));
       for (const [name, info] of newColumns) {
+        if (explained(info.files)) continue;
         const delimiter = otherDelimiter(name, known);
         push(
           'new_column',
@@ -370,10 +415,11 @@ function percentAbove(share: number, limit: number): string {
   return percent(share);
 }
 
-function reportColumn(s: ColumnState, rows: number, push: Push): void {
+/** Reports one column's findings; `absenceExplained`: the files it is missing from have a misread header, reported once for each. */
+function reportColumn(s: ColumnState, rows: number, push: Push, absenceExplained: boolean): void {
   const c = s.schema;
   const name = `column "${c.name}"`;
-  if (s.present < s.rows || (s.present === 0 && rows > 0)) {
+  if (!absenceExplained && (s.present < s.rows || (s.present === 0 && rows > 0))) {
     const missing = rows - s.present;
     const where = s.present > 0 ? ` from ${missing} of ${rows} rows` : '';
     push('missing_column', c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${where}${inFiles(s.absentFrom)}`);

@@ -200,7 +200,7 @@ async function showMixChanges(anomaly: Anomaly, finding: HistoryFinding, { newes
   if (finding.hoursMoved !== undefined) return;
   const moved = mixChanges(await newest(), await history(), finding.column!, MOVED_VALUES);
   if (moved.length === 0) return;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} in ${percent(share)} of the rows (usually ${percent(usual)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(', ')}. Fix the data,`);
 }
 

@@ -736,7 +736,9 @@ export function compareWithHistory(
     const labels = new Set([options.labelColumn, LABEL_COLUMN, ...(options.labelSource === undefined ? [] : [options.labelSource])]);
     return usual.length >= MIN_USUAL_DAYS ? groupsKept(newest, usual, labels) : [];
   };
-  const findings = judge(newestMetrics, historyMetrics, newest, options, keptOf);
+  const judged = judge(newestMetrics, historyMetrics, newest, options, keptOf);
+  // A day of no rows is its row count alone: its shares and mixes are of nothing, and far from every day's.
+  const findings = newest.rows === 0 ? judged.filter((f) => f.kind === 'partition_rows') : judged;
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? undefined : newest.categories[f.column];
     const pooled = own === undefined ? undefined : poolOf(newest, false).columns.get(f.column!);
@@ -981,7 +983,8 @@ const EVEN_DROP_SPREADS = 6;
  * at a robust z of 6 or more. The column to show a reviewer, or null.
  */
 function evenlyShort(rows: number, expected: number, fewest: number, score: number, keptOf: () => readonly GroupsKept[]): GroupsKept | null {
-  if (!(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
+  // A day of no rows has no groups to tell a loss on the way from a real fall by.
+  if (rows === 0 || !(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
   return evenAcross(keptOf(), 1 - rows / expected);
 }
 

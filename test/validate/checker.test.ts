@@ -108,11 +108,48 @@ describe('anomaly checker', () => {
     );
   });
 
-  it('a header read with the wrong delimiter names the delimiter', () => {
-    const semicolons = only(check(tableOf([stringColumn('date;origin;age', ['x', 'y', 'z', 'w'])])), 'new_column');
-    expect(semicolons.message).toContain('the file separates its fields with ";", not commas');
-    const tabs = only(check(tableOf([stringColumn('date\torigin\tage', ['x', 'y', 'z', 'w'])])), 'new_column');
-    expect(tabs.message).toContain('separates its fields with tabs');
+  it('a header read with the wrong delimiter is one line that names the file and the delimiter', () => {
+    const semicolons = check(tableOf([stringColumn('date;origin;age', ['x', 'y', 'z', 'w'])], 'data/batch/2001-01-05.csv'));
+    // Not a line per schema column missing and one for a new column: the header says why.
+    expect(semicolons).toHaveLength(1);
+    expect(semicolons[0]).toMatchObject({ kind: 'missing_column', severity: 'error', count: 4 });
+    expect(semicolons[0]!.message).toBe(
+      'data/batch/2001-01-05.csv: its header "date;origin;age" is the schema\'s columns joined by ";", so the file separates its fields with ";", not commas. Export it with commas',
+    );
+    const tabs = check(tableOf([stringColumn('date\torigin\tage', ['x', 'y', 'z', 'w'])]));
+    expect(tabs).toHaveLength(1);
+    expect(tabs[0]!.message).toContain('separates its fields with tabs');
+    // Beside the schema's other columns, such a name is still a new column that says it.
+    const t = good();
+    const beside = only(check({ ...t, columns: [...t.columns, stringColumn('code;age', ['x', 'y', 'z', 'w'])] }), 'new_column');
+    expect(beside.message).toContain('separates its fields with ";", not commas');
+  });
+
+  it('a file without a header row is one line that says so, naming the schema columns', () => {
+    // Its first row read as names: a time, a number, an airport and a code, as many as the schema has columns.
+    const headless = tableOf(
+      [
+        numberColumn('2001-01-05T08:00', [T('2001-01-05T09:00Z'), T('2001-01-05T10:00Z')], 'timestamp'),
+        numberColumn('31', [47, 5]),
+        stringColumn('ATL', ['LAX', 'SFO']),
+        stringColumn('AAA', ['BBB', 'CCC']),
+      ],
+      'data/batch/2001-01-05.csv',
+    );
+    const found = check(headless);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'missing_column', severity: 'error', count: 2 });
+    expect(found[0]!.message).toBe(
+      "data/batch/2001-01-05.csv has no header row: its first row (2001-01-05T08:00, 31, ATL, AAA) was read as the column names, and every column of the schema is missing. Put a header row naming its columns first (the schema's: date, age, origin, code)",
+    );
+    // In a window, only the file without a header: the others are checked as usual.
+    const window = check([good(), { ...headless, sources: [{ file: 'data/batch/2001-01-06.csv', start: 0, rows: 2 }] }]);
+    expect(window.map((a) => a.kind)).toEqual(['missing_column']);
+    expect(window[0]!.message).toMatch(/^data\/batch\/2001-01-06\.csv has no header row/);
+    // Renamed columns whose names are not values are new and missing columns, each said.
+    const renamed = check(tableOf([...good().columns.map((c) => ({ ...c, name: c.name.toUpperCase() }))]));
+    expect(renamed.filter((a) => a.kind === 'missing_column')).toHaveLength(4);
+    expect(renamed.filter((a) => a.kind === 'new_column')).toHaveLength(4);
   });
 
   it('type_mismatch', () => {

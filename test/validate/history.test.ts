@@ -35,6 +35,18 @@ describe('compareWithHistory', () => {
     expect(compareWithHistory(day(saturday), h.slice(0, saturday), options)).toEqual([]);
   });
 
+  test('a partition of a header and no rows is its row count alone, with no cause read off its groups', () => {
+    const none = computeStatistics(tableOf([stringColumn('origin', []), numberColumn('distance', []), numberColumn('ct:label', [])]));
+    const empty = profileOf(dateOf(28), { ...none, rows: 0 }, { duplicates: 0 });
+    const findings = compareWithHistory(empty, history(28), options);
+    // Its mixes are of nothing, as far from every day's as a mix can be: not an incident of their own.
+    expect(findings.map((f) => f.kind)).toEqual(['partition_rows']);
+    expect(findings[0]!.kept).toBeUndefined();
+    expect(findingMessage(findings[0]!, 'data/x/2001-01-29.csv', dateOf(28), 'delay > 15')).toMatch(
+      /row count is 0, .*100% of the expected rows missing: a partial upload\?\)/,
+    );
+  });
+
   test('a partial upload is a partition_rows outlier with a message a reviewer understands', () => {
     const findings = compareWithHistory(day(28, { rows: 2_000 }), history(28), options);
     const rows = findings.find((f) => f.kind === 'partition_rows');

@@ -236,6 +236,31 @@ function otherDelimiter(name, known) {
   }
   return null;
 }
+var VALUE_NAME = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\d{4}-\d{2}-\d{2}\b.*)\s*$/i;
+function misreadHeaders(newColumns, states, known) {
+  const namesOf = /* @__PURE__ */ new Map();
+  for (const [name, { files }] of newColumns) for (const file of files) namesOf.set(file, [...namesOf.get(file) ?? [], name]);
+  const out = /* @__PURE__ */ new Map();
+  for (const [file, names] of namesOf) {
+    const lacked = states.filter((s) => s.absentFrom.has(file));
+    if (lacked.length === 0) continue;
+    const joined = names.length === 1 ? otherDelimiter(names[0], known) : null;
+    if (joined !== null) {
+      out.set(
+        file,
+        `${file}: its header "${names[0]}" is the schema's columns joined by ${joined}, so the file separates its fields with ${joined}, not commas. Export it with commas`
+      );
+    } else if (lacked.length === states.length && names.length === states.length && names.some((n) => VALUE_NAME.test(n))) {
+      const first = names.map((n) => n.trim()).join(", ");
+      const columns = states.map((s) => s.schema.name).join(", ");
+      out.set(
+        file,
+        `${file} has no header row: its first row (${first}) was read as the column names, and every column of the schema is missing. Put a header row naming its columns first (the schema's: ${columns})`
+      );
+    }
+  }
+  return out;
+}
 function createAnomalyChecker(schema, options = {}) {
   const states = schema.columns.map((c) => new ColumnState(c));
   const known = new Set(schema.columns.map((c) => c.name));
@@ -244,12 +269,14 @@ function createAnomalyChecker(schema, options = {}) {
   const duplicateFinding = new Finding();
   const outsideFinding = new Finding();
   let rows = 0;
+  const fileRows = /* @__PURE__ */ new Map();
   return {
     get rows() {
       return rows;
     },
     reset() {
       rows = 0;
+      fileRows.clear();
       for (const state of states) state.reset();
       newColumns.clear();
       duplicates?.clear();
@@ -258,6 +285,7 @@ function createAnomalyChecker(schema, options = {}) {
     },
     add(chunk) {
       rows += chunk.rowCount;
+      for (const source of chunk.sources) fileRows.set(source.file, (fileRows.get(source.file) ?? 0) + source.rows);
       for (const state of states) checkColumn(state, chunk);
       for (const column of chunk.columns) {
         if (known.has(column.name)) continue;
@@ -290,8 +318,12 @@ function createAnomalyChecker(schema, options = {}) {
           push("row_count_out_of_range", null, { count: rows, examples: [] }, `the batch has ${rows} rows, expected ${min ?? 0}..${max ?? "\u221E"} (${reason})`);
         }
       }
-      for (const s of states) reportColumn(s, rows, push);
+      const misread = misreadHeaders(newColumns, states, known);
+      const explained = (files) => files.size > 0 && [...files].every((f) => misread.has(f));
+      for (const [file, message] of misread) push("missing_column", null, { count: fileRows.get(file) ?? 0, examples: [] }, message);
+      for (const s of states) reportColumn(s, rows, push, explained(s.absentFrom));
       for (const [name, info2] of newColumns) {
+        if (explained(info2.files)) continue;
         const delimiter = otherDelimiter(name, known);
         push(
           "new_column",
@@ -351,10 +383,10 @@ function percentAbove(share, limit) {
   for (let digits = 1; digits < 6; digits++) if ((share * 100).toFixed(digits) !== (limit * 100).toFixed(digits)) return `${(share * 100).toFixed(digits)}%`;
   return percent(share);
 }
-function reportColumn(s, rows, push) {
+function reportColumn(s, rows, push, absenceExplained) {
   const c = s.schema;
   const name = `column "${c.name}"`;
-  if (s.present < s.rows || s.present === 0 && rows > 0) {
+  if (!absenceExplained && (s.present < s.rows || s.present === 0 && rows > 0)) {
     const missing = rows - s.present;
     const where = s.present > 0 ? ` from ${missing} of ${rows} rows` : "";
     push("missing_column", c, { count: missing, examples: [] }, `${name} (${c.type}) is missing${where}${inFiles(s.absentFrom)}`);

@@ -2430,7 +2430,8 @@ function compareWithHistory(newest, all, options, part = "all") {
     const labels = /* @__PURE__ */ new Set([options.labelColumn, LABEL_COLUMN, ...options.labelSource === void 0 ? [] : [options.labelSource]]);
     return usual.length >= MIN_USUAL_DAYS2 ? groupsKept(newest, usual, labels) : [];
   };
-  const findings = judge(newestMetrics, historyMetrics, newest, options, keptOf);
+  const judged = judge(newestMetrics, historyMetrics, newest, options, keptOf);
+  const findings = newest.rows === 0 ? judged.filter((f) => f.kind === "partition_rows") : judged;
   for (const f of findings) {
     const own = f.column === null || options.clock?.hours.includes(f.column) !== true ? void 0 : newest.categories[f.column];
     const pooled = own === void 0 ? void 0 : poolOf(newest, false).columns.get(f.column);
@@ -2562,7 +2563,7 @@ var MIN_USUAL_DAYS2 = 3;
 var EVEN_DROP_BELOW_FEWEST = 0.05;
 var EVEN_DROP_SPREADS = 6;
 function evenlyShort(rows, expected, fewest, score, keptOf) {
-  if (!(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
+  if (rows === 0 || !(rows < (1 - EVEN_DROP_BELOW_FEWEST) * fewest && score <= -EVEN_DROP_SPREADS)) return null;
   return evenAcross(keptOf(), 1 - rows / expected);
 }
 var LEVEL_SHIFT_SHARE = 0.75;
@@ -2816,7 +2817,7 @@ async function showMixChanges(anomaly, finding, { newest, history }) {
   if (finding.hoursMoved !== void 0) return;
   const moved = mixChanges(await newest(), await history(), finding.column, MOVED_VALUES);
   if (moved.length === 0) return;
-  const told = moved.map(({ value, share, usual }) => `${value} ${percent(share)} of the rows (usually ${percent(usual)})`);
+  const told = moved.map(({ value, share, usual }) => `${value} in ${percent(share)} of the rows (usually ${percent(usual)})`);
   anomaly.message = anomaly.message.replace(/ Fix the data,/, ` Moved most: ${told.join(", ")}. Fix the data,`);
 }
 var FOLDED_EXAMPLES = 5;

@@ -55,16 +55,22 @@ export interface ValidateOptions {
 /**
  * Screens the configured window against its partition history (`validate/screening.ts`):
  * the newest partition's outliers and the older partitions to leave out. Not for a
- * `--data` batch, nor before a schema exists.
+ * `--data` batch. Before a schema exists, it is inferred from the window and written first,
+ * so the first run's newest partition is screened as every later one is.
  */
 export async function screenWindow(ctx: StageContext): Promise<Screening> {
   if (ctx.data !== undefined) return skippedScreening('a --data batch is checked on its own, not against the partition history');
   const file = schemaPath(ctx);
-  if (!existsSync(file)) return skippedScreening('the schema is inferred in this run');
+  let inferred = false;
+  if (!existsSync(file)) {
+    // No partition is quarantined before a schema exists: the whole window is planned.
+    const plan = windowPlan(ctx, skippedScreening('the schema is inferred in this run'))!;
+    inferred = (await readOrInferSchema(ctx, () => planChunks(plan, ctx.loaded.config))).inferred;
+  }
   const schema = parseSchema(displayPath(file), readJson(file, 'data schema'));
   const production = await loadProduction(ctx);
   try {
-    return await screenPartitions({
+    const screening = await screenPartitions({
       config: ctx.loaded.config,
       baseDir: ctx.loaded.baseDir,
       source: dataSource(ctx),
@@ -73,6 +79,7 @@ export async function screenWindow(ctx: StageContext): Promise<Screening> {
       production: production === null ? null : { version: production.version, model: production.model, preprocessing: production.preprocessing },
       logger: ctx.logger,
     });
+    return inferred ? { ...screening, schemaInferred: true } : screening;
   } finally {
     await production?.release();
   }
@@ -198,7 +205,7 @@ export async function runValidate(ctx: StageContext, given?: Dataset, options: V
     retrain: ctx.data !== undefined && given === undefined ? null : retrainDecision(production, fingerprint, ctx.loaded.hash),
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
-    schemaInferred: inferred,
+    schemaInferred: inferred || screening.schemaInferred === true,
     anomalies,
     drift:
       batch.drift === null

@@ -22,14 +22,36 @@ const MAX_PAIRS = 60_000;
 const KEPT_CONSISTENCY = 0.5;
 /** Values kept per key, the most frequent first. */
 const VALUES_PER_KEY = 3;
-/** Share of rows whose key repeats within the partition, below which nothing is learnt (an id column). */
+/** Share of rows whose key repeats within the partition, below which a key is sparse: each of its values is seen once or twice. */
 const MIN_REPEATED = 0.5;
+/**
+ * A sparse key's rows that repeat a key seen before, at the least, for the partition to tell
+ * whether the dependency holds: a small day samples each route a few times a week, so mostly
+ * across days is its distance seen to be the route's. With fewer, the partition's values are
+ * kept unjudged (for the days that judge it to compare them with), when at least
+ * `SPARSE_MIN_REPEATED` of its rows repeat a key: an id, whose rows are one each, shows nothing.
+ */
+const SPARSE_SECOND_ROWS = 10;
+const SPARSE_MIN_REPEATED = 0.05;
+/**
+ * Share of a sparse key's repeating rows that hold their key's most frequent value beyond its
+ * first row, for its values to be kept: a route's distance agrees on every repeat, a measure
+ * that varies within a key (a route's delays) disagrees at once.
+ */
+const SPARSE_CONSISTENCY = 0.9;
 
 /** Separates the parts of a composite key. */
 const KEY_SEPARATOR = '\u001f';
 
-/** Per dependency, over a pool of days: its days, those it held on, each key's summed values, and the place (in date order) of the first day that had each key. */
-export type DependencyPool = Map<string, { days: number; held: number; values: Map<string, Map<number, number>>; first: Map<string, number> }>;
+/**
+ * Per dependency, over a pool of days: the days that judged it, those it held on, those too
+ * sparse to judge it, each key's summed values, and the place (in date order) of the first
+ * day that had each key.
+ */
+export type DependencyPool = Map<
+  string,
+  { days: number; held: number; unjudged: number; values: Map<string, Map<number, number>>; first: Map<string, number> }
+>;
 
 /**
  * Earlier pooled days a day needs before its keys or values are new when none of them had
@@ -39,9 +61,14 @@ export const MIN_EARLIER_DAYS = 7;
 
 /** One dependency in one partition. */
 export interface DependencyProfile {
-  /** Share of rows holding their key's most frequent value in this partition. */
+  /**
+   * Share of rows holding their key's most frequent value in this partition; for a sparse key
+   * (most rows the only one of their key), share of the rows after each key's first.
+   */
   consistency: number;
-  /** Per key: its row count, then up to `VALUES_PER_KEY` pairs of value and count, the most frequent first. Absent when consistency is below `KEPT_CONSISTENCY`. */
+  /** A sparse key repeated on too few rows to tell whether the dependency holds here: its values are kept, not counted as held or not. */
+  unjudged?: true;
+  /** Per key: its row count, then up to `VALUES_PER_KEY` pairs of value and count, the most frequent first. Absent when consistency is below `KEPT_CONSISTENCY` (`SPARSE_CONSISTENCY` for a sparse key). */
   keys?: Record<string, number[]>;
 }
 
@@ -138,6 +165,8 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
         let rows = 0;
         let modal = 0;
         let repeated = 0;
+        let repeatedModal = 0;
+        let repeatedKeys = 0;
         const totals = new Map<string, number>();
         for (const [key, values] of keys) {
           let total = 0;
@@ -149,13 +178,21 @@ export function createDependencies(codes: ReadonlySet<string> = new Set()): { ad
           totals.set(key, total);
           rows += total;
           modal += top;
-          if (total > 1) repeated += total;
+          if (total > 1) {
+            repeated += total;
+            repeatedModal += top;
+            repeatedKeys++;
+          }
         }
-        // A key that rarely repeats (an id) determines everything trivially: nothing to learn.
-        if (rows < 100 || repeated < MIN_REPEATED * rows) continue;
-        const consistency = modal / rows;
-        const profile: DependencyProfile = { consistency };
-        if (consistency >= KEPT_CONSISTENCY) {
+        if (rows < 100) continue;
+        // A key seen once determines its value trivially: a sparse key is judged by its rows after the first.
+        const sparse = repeated < MIN_REPEATED * rows;
+        const seconds = repeated - repeatedKeys;
+        const unjudged = sparse && seconds < SPARSE_SECOND_ROWS;
+        if (unjudged && repeated < SPARSE_MIN_REPEATED * rows) continue;
+        const consistency = !sparse ? modal / rows : seconds === 0 ? 1 : (repeatedModal - repeatedKeys) / seconds;
+        const profile: DependencyProfile = unjudged ? { consistency, unjudged } : { consistency };
+        if (unjudged || consistency >= (sparse ? SPARSE_CONSISTENCY : KEPT_CONSISTENCY)) {
           profile.keys = {};
           for (const [key, values] of keys) {
             const ranked = [...values].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, VALUES_PER_KEY);
@@ -196,8 +233,10 @@ export function dependencyMetrics(own: Record<string, DependencyProfile> | undef
   // Dependencies in name order, so the key pair's unseen share comes from the same one every day.
   for (const [name, sums] of [...pool].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const dependency = own?.[name];
-    const days = sums.days - (leaveOut ? 1 : 0);
-    const held = sums.held - (leaveOut && dependency?.keys !== undefined ? 1 : 0);
+    // A pooled day is one of the days judged unless it left the dependency unjudged.
+    const judged = leaveOut && dependency?.unjudged !== true;
+    const days = sums.days - (judged ? 1 : 0);
+    const held = sums.held - (judged && dependency?.keys !== undefined ? 1 : 0);
     if (days < 1 || held < HELD_ON * days) continue;
     if (dependency === undefined) continue;
     if (dependency.keys === undefined) {
@@ -252,9 +291,10 @@ export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<s
   for (const [at, p] of profiles.entries()) {
     for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
       let sums = pool.get(name);
-      if (sums === undefined) pool.set(name, (sums = { days: 0, held: 0, values: new Map(), first: new Map() }));
+      if (sums === undefined) pool.set(name, (sums = { days: 0, held: 0, unjudged: 0, values: new Map(), first: new Map() }));
+      if (dependency.unjudged === true) sums.unjudged++;
       if (dependency.keys === undefined) continue;
-      sums.held++;
+      if (dependency.unjudged !== true) sums.held++;
       for (const [key, entry] of Object.entries(dependency.keys)) {
         let values = sums.values.get(key);
         if (values === undefined) sums.values.set(key, (values = new Map<number, number>()));
@@ -263,7 +303,7 @@ export function dependencyPool(profiles: ReadonlyArray<{ dependencies?: Record<s
       }
     }
   }
-  // Days count every profile: a day without the dependency (its columns missing) did not hold it.
-  for (const sums of pool.values()) sums.days = profiles.length;
+  // Days count every profile but those too sparse to judge: a day without the dependency (its columns missing) did not hold it.
+  for (const sums of pool.values()) sums.days = profiles.length - sums.unjudged;
   return pool;
 }

@@ -74,6 +74,8 @@ export interface Screening {
   /** Profiles read from the cache and computed this run. */
   cached: number;
   computed: number;
+  /** The schema was inferred from the window and written just before (its first use). */
+  schemaInferred?: true;
 }
 
 export interface ScreeningInput extends ModelCheckInput {
@@ -382,9 +384,10 @@ async function verdictOf(
  * top edge of the label's number; 25: values repeating the row above beyond the row two above;
  * 26: a reverse combination usual on half the days a combination usually recurs on; 27: far-out
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
- * back 12 hours; 30: a multiclass label's classes against their recent levels).
+ * back 12 hours; 30: a multiclass label's classes against their recent levels; 31: a row count short
+ * alike in every group; 32: dependencies of keys that seldom repeat within a day).
  */
-const VERDICT_FORMAT = 31;
+const VERDICT_FORMAT = 32;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

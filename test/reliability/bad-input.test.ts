@@ -370,11 +370,26 @@ describe('CSV', () => {
     expect(valuesSeen(result)).toEqual(valuesSeen(await cleanResult()));
   });
 
-  it.concurrent('semicolons instead of commas: every schema column is reported missing, the header as one unknown column', async () => {
+  it.concurrent('semicolons instead of commas: one error that names the file and the delimiter, not one per column', async () => {
     const { r, repo } = await validateCsv(csv(flights('2001-03-01')).replaceAll(',', ';'));
-    for (const column of HEADER) expectAnomaly(repo, r, 'missing_column', column);
-    const unknown = (validationOf(repo).anomalies as Json[]).find((a) => a.kind === 'new_column');
-    expect(unknown).toMatchObject({ column: 'date;delay;distance;origin;destination' });
+    expect(r.status).toBe(1);
+    const anomalies = validationOf(repo).anomalies as Json[];
+    expect(anomalies.filter((a) => a.kind === 'missing_column' || a.kind === 'new_column')).toEqual([
+      expect.objectContaining({ kind: 'missing_column', column: null, severity: 'error' }),
+    ]);
+    expect(r.stderr).toContain(
+      'inc/2001-03-01.csv: its header "date;delay;distance;origin;destination" is the schema\'s columns joined by ";", so the file separates its fields with ";", not commas. Export it with commas',
+    );
+  });
+
+  it.concurrent('a file without its header row: one error that says so and names the columns it needs', async () => {
+    const content = csv(flights('2001-03-01'));
+    const { r, repo } = await validateCsv(content.slice(content.indexOf('\n') + 1));
+    expect(r.status).toBe(1);
+    const anomalies = validationOf(repo).anomalies as Json[];
+    expect(anomalies.filter((a) => a.kind === 'missing_column' || a.kind === 'new_column')).toHaveLength(1);
+    expect(r.stderr).toMatch(/inc\/2001-03-01\.csv has no header row: its first row \(2001-03-01T\d\d:\d\d, .*\) was read as the column names/);
+    expect(r.stderr).toContain(`(the schema's: ${HEADER.join(', ')})`);
   });
 
   it.concurrent('a Latin-1 byte (0xE9) in a string field is refused, naming the file, row and column', async () => {

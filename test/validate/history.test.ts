@@ -549,6 +549,54 @@ describe('small partitions', () => {
       'fee|plan.eta2',
     ]);
   });
+
+  // A sample of 400 flights a day over 3,000 routes: most routes are seen once a day, some twice.
+  const sampledDay = (i: number, edit: (distance: number, k: number) => number = (d) => d): PartitionProfile => {
+    const random = mulberry32(1_000 + i);
+    const origins: string[] = [];
+    const destinations: string[] = [];
+    const distances: number[] = [];
+    const delays: number[] = [];
+    const ids: string[] = [];
+    for (let k = 0; k < 400; k++) {
+      // Busy routes first: route r is drawn in proportion to 1 / (r + 20).
+      const route = Math.floor(20 * (151 ** random() - 1));
+      origins.push(`o${route % 60}`);
+      destinations.push(`d${Math.floor(route / 60)}`);
+      distances.push(edit(150 + ((route * 37) % 2_400), k));
+      delays.push(Math.round(-10 + 60 * random() ** 3));
+      ids.push(`flight-${i}-${k}`);
+    }
+    const table = tableOf([
+      stringColumn('origin', origins),
+      stringColumn('destination', destinations),
+      stringColumn('flight', ids),
+      numberColumn('distance', distances),
+      numberColumn('delay', delays),
+    ]);
+    const dependencies = createDependencies();
+    dependencies.add(table);
+    return profileOf(dateOf(i), computeStatistics(table), { duplicates: 0, dependencies: dependencies.result() });
+  };
+  const sampled = Array.from({ length: 28 }, (_, i) => sampledDay(i));
+  const dependencyFindings = (newest: PartitionProfile): string[] =>
+    compareWithHistory(newest, sampled, options)
+      .map((f) => f.metric)
+      .filter((m) => m.includes('<-'));
+
+  test("a route's distance is learnt across days where a day repeats few routes: kilometres on every row, or a tenth, stop it", () => {
+    const dependencies = sampled[0]!.dependencies!;
+    // The route repeats on a few rows of each day, always at its distance: kept, with its values.
+    expect(dependencies['distance<-origin+destination']).toMatchObject({ consistency: 1 });
+    expect(dependencies['distance<-origin+destination']!.keys).toBeDefined();
+    // Its delays disagree on their repeats, and an id never repeats: nothing learnt from either.
+    expect(dependencies['delay<-origin+destination']?.keys).toBeUndefined();
+    expect(Object.keys(dependencies).filter((name) => name.split('<-')[1]!.includes('flight'))).toEqual([]);
+    expect(Object.entries(dependencies).filter(([name, d]) => name.startsWith('flight<-') && d.keys !== undefined)).toEqual([]);
+    expect(dependencyFindings(sampledDay(28))).toEqual([]);
+    expect(dependencyFindings(sampledDay(28, (d) => Math.round(d * 1.609)))).toContain('distance<-origin+destination.mismatchShare');
+    expect(dependencyFindings(sampledDay(28, (d, k) => (k % 10 === 0 ? Math.round(d * 1.609) : d)))).toContain('distance<-origin+destination.mismatchShare');
+  });
 });
 
 describe('a heavy tail', () => {

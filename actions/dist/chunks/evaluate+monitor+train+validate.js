@@ -291,6 +291,9 @@ var MAX_PAIRS = 6e4;
 var KEPT_CONSISTENCY = 0.5;
 var VALUES_PER_KEY = 3;
 var MIN_REPEATED = 0.5;
+var SPARSE_SECOND_ROWS = 10;
+var SPARSE_MIN_REPEATED = 0.05;
+var SPARSE_CONSISTENCY = 0.9;
 var KEY_SEPARATOR = "";
 var MIN_EARLIER_DAYS = 7;
 function dependencyName(target, keys) {
@@ -370,6 +373,8 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
         let rows = 0;
         let modal = 0;
         let repeated = 0;
+        let repeatedModal = 0;
+        let repeatedKeys = 0;
         const totals = /* @__PURE__ */ new Map();
         for (const [key, values] of keys) {
           let total = 0;
@@ -381,12 +386,20 @@ function createDependencies(codes = /* @__PURE__ */ new Set()) {
           totals.set(key, total);
           rows += total;
           modal += top;
-          if (total > 1) repeated += total;
+          if (total > 1) {
+            repeated += total;
+            repeatedModal += top;
+            repeatedKeys++;
+          }
         }
-        if (rows < 100 || repeated < MIN_REPEATED * rows) continue;
-        const consistency = modal / rows;
-        const profile = { consistency };
-        if (consistency >= KEPT_CONSISTENCY) {
+        if (rows < 100) continue;
+        const sparse = repeated < MIN_REPEATED * rows;
+        const seconds = repeated - repeatedKeys;
+        const unjudged = sparse && seconds < SPARSE_SECOND_ROWS;
+        if (unjudged && repeated < SPARSE_MIN_REPEATED * rows) continue;
+        const consistency = !sparse ? modal / rows : seconds === 0 ? 1 : (repeatedModal - repeatedKeys) / seconds;
+        const profile = unjudged ? { consistency, unjudged } : { consistency };
+        if (unjudged || consistency >= (sparse ? SPARSE_CONSISTENCY : KEPT_CONSISTENCY)) {
           profile.keys = {};
           for (const [key, values] of keys) {
             const ranked = [...values].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, VALUES_PER_KEY);
@@ -407,8 +420,9 @@ function dependencyMetrics(own, pool, at) {
   const leaveOut = at !== null;
   for (const [name, sums] of [...pool].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     const dependency = own?.[name];
-    const days = sums.days - (leaveOut ? 1 : 0);
-    const held = sums.held - (leaveOut && dependency?.keys !== void 0 ? 1 : 0);
+    const judged = leaveOut && dependency?.unjudged !== true;
+    const days = sums.days - (judged ? 1 : 0);
+    const held = sums.held - (judged && dependency?.keys !== void 0 ? 1 : 0);
     if (days < 1 || held < HELD_ON * days) continue;
     if (dependency === void 0) continue;
     if (dependency.keys === void 0) {
@@ -458,9 +472,10 @@ function dependencyPool(profiles) {
   for (const [at, p] of profiles.entries()) {
     for (const [name, dependency] of Object.entries(p.dependencies ?? {})) {
       let sums = pool.get(name);
-      if (sums === void 0) pool.set(name, sums = { days: 0, held: 0, values: /* @__PURE__ */ new Map(), first: /* @__PURE__ */ new Map() });
+      if (sums === void 0) pool.set(name, sums = { days: 0, held: 0, unjudged: 0, values: /* @__PURE__ */ new Map(), first: /* @__PURE__ */ new Map() });
+      if (dependency.unjudged === true) sums.unjudged++;
       if (dependency.keys === void 0) continue;
-      sums.held++;
+      if (dependency.unjudged !== true) sums.held++;
       for (const [key, entry] of Object.entries(dependency.keys)) {
         let values = sums.values.get(key);
         if (values === void 0) sums.values.set(key, values = /* @__PURE__ */ new Map());
@@ -469,7 +484,7 @@ function dependencyPool(profiles) {
       }
     }
   }
-  for (const sums of pool.values()) sums.days = profiles.length;
+  for (const sums of pool.values()) sums.days = profiles.length - sums.unjudged;
   return pool;
 }
 
@@ -2963,7 +2978,7 @@ var SHOW = /* @__PURE__ */ new Map([
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import path2 from "node:path";
-var PROFILE_FORMAT = 45;
+var PROFILE_FORMAT = 46;
 function derivationHash(config, schema) {
   const hash = createHash("sha256");
   hash.update(
@@ -3600,7 +3615,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 31;
+var VERDICT_FORMAT = 32;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }
@@ -3798,11 +3813,15 @@ async function computeEntry(p, fingerprint, derivation, config, schema) {
 async function screenWindow(ctx) {
   if (ctx.data !== void 0) return skippedScreening("a --data batch is checked on its own, not against the partition history");
   const file = schemaPath(ctx);
-  if (!existsSync3(file)) return skippedScreening("the schema is inferred in this run");
+  let inferred = false;
+  if (!existsSync3(file)) {
+    const plan = windowPlan(ctx, skippedScreening("the schema is inferred in this run"));
+    inferred = (await readOrInferSchema(ctx, () => planChunks(plan, ctx.loaded.config))).inferred;
+  }
   const schema = parseSchema(displayPath(file), readJson(file, "data schema"));
   const production = await loadProduction(ctx);
   try {
-    return await screenPartitions({
+    const screening = await screenPartitions({
       config: ctx.loaded.config,
       baseDir: ctx.loaded.baseDir,
       source: dataSource(ctx),
@@ -3811,6 +3830,7 @@ async function screenWindow(ctx) {
       production: production === null ? null : { version: production.version, model: production.model, preprocessing: production.preprocessing },
       logger: ctx.logger
     });
+    return inferred ? { ...screening, schemaInferred: true } : screening;
   } finally {
     await production?.release();
   }
@@ -3850,7 +3870,7 @@ async function runValidate(ctx, given, options = {}) {
     retrain: ctx.data !== void 0 && given === void 0 ? null : retrainDecision(production, fingerprint, ctx.loaded.hash),
     files: plan.files.map(displayPath),
     schemaFile: displayPath(file),
-    schemaInferred: inferred,
+    schemaInferred: inferred || screening.schemaInferred === true,
     anomalies,
     drift: batch.drift === null ? null : {
       reference: production?.statistics ? `production ${production.version}` : "training days of this window",

@@ -7,6 +7,7 @@ import { ROW_MATCH_DAYS } from './row-matches.js';
 import { columnNames, statisticOf } from './metric-names.js';
 import { classOfShift, REFERENCE_WEEKS } from './class-shifts.js';
 import type { MonthFactor } from './month-days.js';
+import type { ScaleChange } from './scale-change.js';
 import { BROKEN_SIGNAL, CHANCE, COPY_DAYS, type HistoryFinding, isModelError, isRelation, weekdayOf } from './history.js';
 
 export const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
@@ -27,6 +28,48 @@ function correlationCause(finding: Partial<Pick<HistoryFinding, 'value' | 'expec
     ? "a relation that held on every earlier day is gone: labels misaligned with their rows, or the input's values moved to other rows?"
     : 'an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?';
 }
+
+/** What each statistic of a column is, as a message names it. */
+const STATISTIC_WORDS: Record<string, string> = {
+  nullRate: 'share of nulls',
+  mean: 'mean',
+  levelShift:
+    "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
+  std: 'standard deviation',
+  q05: '5th percentile',
+  q25: '25th percentile',
+  q50: 'median',
+  q75: '75th percentile',
+  q95: '95th percentile',
+  negativeShare: 'share of negative values',
+  zeroShare: 'share of zeros',
+  spikeShare: 'share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)',
+  roundShare: 'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
+  resolution: 'precision: the power of ten nearly every value is a multiple of (rounded upstream?)',
+  repeatAboveShare: 'share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)',
+  nonFiniteShare: 'share of NaN or infinite values',
+  nonIntegerShare: 'share of values with a fraction',
+  lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
+  highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
+  midnightShare: 'share of times at exactly midnight (a date without its time)',
+  foldedShare:
+    "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
+  stuckShare:
+    'share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)',
+  keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',
+  keyStepShare:
+    'share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)',
+  keyMatchShare: 'share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)',
+  rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
+  distinct: 'number of distinct values',
+  topShare: 'share of its most frequent value',
+  divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',
+  unseenShare: 'share of values no earlier day had',
+  vanishedShare: 'usual share of the values every earlier day had and this day lacks',
+  topEdge: 'span of its top 0.5% of values for that of the 0.5% below them',
+  firstHour: 'time of its first row (hours after midnight, UTC or data.timezone)',
+  lastHour: 'time of its last row (hours after midnight, UTC or data.timezone)',
+};
 
 /** A metric's name in words. */
 export function describeMetric(
@@ -53,47 +96,6 @@ export function describeMetric(
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (η²)`;
   }
-  const words: Record<string, string> = {
-    nullRate: 'share of nulls',
-    mean: 'mean',
-    levelShift:
-      "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
-    std: 'standard deviation',
-    q05: '5th percentile',
-    q25: '25th percentile',
-    q50: 'median',
-    q75: '75th percentile',
-    q95: '95th percentile',
-    negativeShare: 'share of negative values',
-    zeroShare: 'share of zeros',
-    spikeShare: 'share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)',
-    roundShare: 'share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)',
-    resolution: 'precision: the power of ten nearly every value is a multiple of (rounded upstream?)',
-    repeatAboveShare: 'share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)',
-    nonFiniteShare: 'share of NaN or infinite values',
-    nonIntegerShare: 'share of values with a fraction',
-    lowTailShare: 'share of extreme low values (below its first quartile by 3 interquartile ranges)',
-    highTailShare: 'share of extreme high values (above its third quartile by 3 interquartile ranges)',
-    midnightShare: 'share of times at exactly midnight (a date without its time)',
-    foldedShare:
-      "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
-    stuckShare:
-      'share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)',
-    keyRepeatShare: 'share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)',
-    keyStepShare:
-      'share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)',
-    keyMatchShare:
-      'share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)',
-    rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
-    distinct: 'number of distinct values',
-    topShare: 'share of its most frequent value',
-    divergence: 'distance of its value mix from the usual mix (Jensen-Shannon)',
-    unseenShare: 'share of values no earlier day had',
-    vanishedShare: 'usual share of the values every earlier day had and this day lacks',
-    topEdge: 'span of its top 0.5% of values for that of the 0.5% below them',
-    firstHour: 'time of its first row (hours after midnight, UTC or data.timezone)',
-    lastHour: 'time of its last row (hours after midnight, UTC or data.timezone)',
-  };
   if (statistic === 'mismatchShare' && column !== null) {
     const [target, ...keys] = columnNames(column) as [string, ...string[]];
     return `dependency of "${target}" on ${keys
@@ -119,7 +121,7 @@ export function describeMetric(
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
   const shifted = classOfShift(statistic);
   if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;
-  return `${what}: ${words[statistic] ?? statistic}`;
+  return `${what}: ${STATISTIC_WORDS[statistic] ?? statistic}`;
 }
 
 /** How a message names a profiled column: the label, a model input ct derives, or a data column. */
@@ -141,6 +143,11 @@ function monthText(m: MonthFactor, range: { low: number; high: number }): string
   return m.months === 1
     ? `the ${m.position} day of the month before held ${m.low.toFixed(1)} times its weekday's rows, ${fmt(range.low)}`
     : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
+}
+
+/** A scale change's statistics, each with what was expected: `standard deviation 1,006 (expected about 625), …`. */
+function scaleText(change: ScaleChange): string {
+  return change.statistics.map(({ statistic, value, expected }) => `${STATISTIC_WORDS[statistic]} ${fmt(value)} (expected about ${fmt(expected)})`).join(', ');
 }
 
 /** Why a row count is short: alike in every group (`kept`), rows lost on the way; else a partial upload. */
@@ -175,15 +182,17 @@ export function findingMessage(finding: HistoryFinding, partition: string, date:
           ? `(no better than chance, ${fmt(CHANCE[finding.metric]!)}, where it was well above on every earlier day: are the labels inverted or misaligned?). `
           : finding.chance !== undefined
             ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). `
-            : finding.tailRise !== undefined
-              ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). `
-              : finding.skillLow !== undefined
-                ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
-                : isModelError(finding.metric) && finding.value > finding.expected
-                  ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
-                  : finding.metric === 'rows' && finding.value < finding.expected
-                    ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). `
-                    : `(robust z ${finding.score.toFixed(1)}). `) +
+            : finding.scale !== undefined
+              ? `(robust z ${finding.score.toFixed(1)}; its spread and quartiles all moved by about ×${finding.scale.factor.toFixed(2)}, each beyond every earlier day: ${scaleText(finding.scale)}: the column in other units?). `
+              : finding.tailRise !== undefined
+                ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). `
+                : finding.skillLow !== undefined
+                  ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric]!)}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). `
+                  : isModelError(finding.metric) && finding.value > finding.expected
+                    ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). `
+                    : finding.metric === 'rows' && finding.value < finding.expected
+                      ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). `
+                      : `(robust z ${finding.score.toFixed(1)}). `) +
     (others.length === 0 ? '' : `Also beyond its history: ${others.join(', ')}. `) +
     (finding.hoursMoved === undefined
       ? ''

@@ -29,6 +29,7 @@ import { median } from './median.js';
 import { evenAcross, type GroupsKept, groupsKept } from './even-loss.js';
 import { regularizedGammaP } from './hypothesis.js';
 import { monthFactor, type MonthFactor } from './month-days.js';
+import { type Measured, SCALE_STATISTICS, type ScaleChange, scaleChange } from './scale-change.js';
 import { isoWeekday, MS_PER_DAY } from '../time.js';
 import { HELD_SIGNAL, type PartitionProfile, sketchSimilarity } from './profile.js';
 
@@ -177,6 +178,8 @@ export interface HistoryFinding {
   tailRise?: { held: number; due: number; chance: number };
   /** A row count short alike in every group (`evenlyShort`): the column shown, with what its groups that lost and kept the most hold. */
   kept?: GroupsKept;
+  /** A column's spread and quartiles moved together by one factor (`scaleChange`): other units? */
+  scale?: ScaleChange;
 }
 
 /**
@@ -824,6 +827,8 @@ function judge(
 ): HistoryFinding[] {
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
+  // Each column's spread and quartiles as measured, for a change of units none of them shows alone.
+  const scaled = new Map<string, Map<string, Measured & { finding: HistoryFinding }>>();
   for (const [metric, value] of Object.entries(newestMetrics)) {
     const since = acceptedSince(metric, newest.date, options.accepted);
     const model = metric.startsWith('model.');
@@ -886,6 +891,14 @@ function judge(
           beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) ||
           rise !== null ||
           evenDrop !== null;
+    const statistic = statisticOf(metric);
+    if (!bad && (SCALE_STATISTICS as readonly string[]).includes(statistic) && !model) {
+      const column = columnOf(metric);
+      const measured = scaled.get(column) ?? new Map<string, Measured & { finding: HistoryFinding }>();
+      const finding = findingOf(metric, column, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+      measured.set(statistic, { value, center, score, low, high, finding });
+      scaled.set(column, measured);
+    }
     if (!bad) continue;
     // The first or last day of a month whose earlier ones held a multiple of their weekday's rows is an outlier by that multiple too.
     const month =
@@ -898,15 +911,7 @@ function judge(
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
     const column = metric === 'rows' || metric.startsWith('duplicates.') || metric.startsWith('copy.') || model ? null : columnOf(metric);
-    const kind =
-      metric === 'rows'
-        ? 'partition_rows'
-        : model || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
-          ? 'label_relation'
-          : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options) || isLabelMix(metric, options)
-            ? 'label_rate'
-            : 'partition_statistic';
-    const finding: HistoryFinding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    const finding = findingOf(metric, column, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
     if (rise !== null) finding.tailRise = rise;
     if (evenDrop !== null) finding.kept = evenDrop;
     if (skilled && value <= chanceLimit!) {
@@ -921,7 +926,30 @@ function judge(
     }
     findings.push(finding);
   }
+  // A column none of whose spread and quartiles is an outlier alone, moved by one factor: its median is the finding.
+  for (const [column, measured] of scaled) {
+    const change = measured.size === SCALE_STATISTICS.length ? scaleChange(measured) : null;
+    if (change !== null && !findings.some((f) => f.column === column)) findings.push({ ...measured.get('q50')!.finding, scale: change });
+  }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+
+/** A finding of `metric` of its kind: the row count, the label's rate or relation, or any other statistic. */
+function findingOf(
+  metric: string,
+  column: string | null,
+  options: HistoryOptions,
+  measured: Pick<HistoryFinding, 'value' | 'expected' | 'low' | 'high' | 'score' | 'days' | 'sameWeekday'>,
+): HistoryFinding {
+  const kind =
+    metric === 'rows'
+      ? 'partition_rows'
+      : metric.startsWith('model.') || metric.endsWith('.correlation') || (isRelation(metric) && columnNames(column!)[0] === options.labelColumn)
+        ? 'label_relation'
+        : column === options.labelColumn || metric.endsWith('.absentLabelShare') || isLevelShift(metric, options) || isLabelMix(metric, options)
+          ? 'label_rate'
+          : 'partition_statistic';
+  return { kind, column, metric, ...measured };
 }
 
 /**

@@ -385,9 +385,10 @@ async function verdictOf(
  * 26: a reverse combination usual on half the days a combination usually recurs on; 27: far-out
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
  * back 12 hours; 30: a multiclass label's classes against their recent levels; 31: a row count short
- * alike in every group; 32: dependencies of keys that seldom repeat within a day).
+ * alike in every group; 32: dependencies of keys that seldom repeat within a day; 33: a column's
+ * spread and quartiles moved by one factor).
  */
-const VERDICT_FORMAT = 32;
+const VERDICT_FORMAT = 33;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

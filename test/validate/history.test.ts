@@ -597,6 +597,36 @@ describe('small partitions', () => {
     expect(dependencyFindings(sampledDay(28, (d) => Math.round(d * 1.609)))).toContain('distance<-origin+destination.mismatchShare');
     expect(dependencyFindings(sampledDay(28, (d, k) => (k % 10 === 0 ? Math.round(d * 1.609) : d)))).toContain('distance<-origin+destination.mismatchShare');
   });
+
+  // A small day's measure: its spread and quartiles wander by up to 8% from day to day (sampling alone).
+  const measureDay = (i: number, factor = 1, shift = 0): PartitionProfile => {
+    const random = mulberry32(500 + i);
+    const wander = (): number => 1 + 0.16 * (random() - 0.5);
+    const metrics = {
+      rows: 300,
+      'amount.std': 500 * factor * wander(),
+      'amount.q25': 300 * factor * wander() + shift,
+      'amount.q50': 550 * factor * wander() + shift,
+      'amount.q75': 950 * factor * wander() + shift,
+    };
+    return { date: dateOf(i), rows: 300, metrics, categories: {} };
+  };
+  const measures = Array.from({ length: 28 }, (_, i) => measureDay(i));
+
+  test('a measure in other units moves its spread and quartiles by one factor, each short of 16 spreads: an error that says so', () => {
+    expect(compareWithHistory(measureDay(28), measures, options)).toEqual([]);
+    const findings = compareWithHistory(measureDay(28, 1.609), measures, options);
+    expect(findings).toHaveLength(1);
+    const [scaled] = findings;
+    expect(scaled).toMatchObject({ kind: 'partition_statistic', column: 'amount', metric: 'amount.q50' });
+    expect(Math.abs(scaled!.score)).toBeLessThan(16);
+    expect(scaled!.scale!.factor).toBeCloseTo(1.609, 1);
+    expect(findingMessage(scaled!, 'data/x/2001-01-29.csv', dateOf(28), 'label')).toMatch(
+      /^data\/x\/2001-01-29\.csv: column "amount": median is .*; its spread and quartiles all moved by about ×1\.[5-7]\d, each beyond every earlier day: standard deviation .* \(expected about .*\), 25th percentile .*: the column in other units\?\)\. Fix the data/,
+    );
+    // Every value up by one amount, as much as the median moved: the spread stays, and so does the finding away.
+    expect(compareWithHistory(measureDay(28, 1, 330), measures, options)).toEqual([]);
+  });
 });
 
 describe('a heavy tail', () => {

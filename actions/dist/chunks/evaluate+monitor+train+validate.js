@@ -1894,6 +1894,27 @@ function monthFactor(date, earlier) {
   return { position, factor: median(ratios), low, high, months: ratios.length };
 }
 
+// src/validate/scale-change.ts
+var SCALE_STATISTICS = ["std", "q25", "q50", "q75"];
+var SCALE_SPREADS = 4;
+var SCALE_AGREEMENT = 2;
+function scaleChange(measured) {
+  const all = SCALE_STATISTICS.map((statistic) => ({ statistic, m: measured.get(statistic) }));
+  if (all.some(({ m }) => m === void 0 || !(m.value > 0 && m.center > 0))) return null;
+  const spread = measured.get("std");
+  const way = Math.sign(spread.score);
+  const beyond = (m) => (way > 0 ? m.value > m.high : m.value < m.low) && way * m.score >= SCALE_SPREADS;
+  if (way === 0 || !all.every(({ m }) => beyond(m))) return null;
+  const logFactor = Math.log(spread.value / spread.center);
+  const agrees = (m) => {
+    const ratio = Math.log(m.value / m.center) / logFactor;
+    return ratio >= 1 / SCALE_AGREEMENT && ratio <= SCALE_AGREEMENT;
+  };
+  if (!all.every(({ m }) => agrees(m))) return null;
+  const ratios = all.map(({ m }) => m.value / m.center).sort((a, b) => a - b);
+  return { factor: (ratios[1] + ratios[2]) / 2, statistics: all.map(({ statistic, m }) => ({ statistic, value: m.value, expected: m.center })) };
+}
+
 // src/validate/profile.ts
 var PROFILE_CATEGORIES = 500;
 var RELATION_GROUPS = 1e4;
@@ -2491,6 +2512,7 @@ function addLevelShifts(newest, history, column) {
 function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
   const weekday = weekdayOf(newest.date);
   const findings = [];
+  const scaled = /* @__PURE__ */ new Map();
   for (const [metric, value] of Object.entries(newestMetrics)) {
     const since = acceptedSince(metric, newest.date, options.accepted);
     const model = metric.startsWith("model.");
@@ -2535,6 +2557,14 @@ function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
     const rise = /TailShare$/.test(metric) ? tailRise(value, high, newest.rows * (1 - (newestMetrics[`${columnOf(metric)}.nullRate`] ?? 0))) : null;
     const evenDrop = fewestRows === null ? null : evenlyShort(value, center, fewestRows, score, keptOf);
     const bad = metric.endsWith(".signal") ? value < BROKEN_SIGNAL && low >= HELD_SIGNAL && signalFall(value, values) >= SIGNAL_SPREADS : metric.endsWith(".topEdge") ? value <= EDGE_FALL * low && low >= EDGE_HELD : skilled && (value <= chance || value <= chanceReach && score <= -CHANCE_REACH_SPREADS || value <= chanceLimit && score <= -CHANCE_SPREADS) || beyondRange({ value, expected: center, score, low, high, fewestRows }, { direction, threshold, maxRowDrop: options.maxRowDrop, beyondTail }) || rise !== null || evenDrop !== null;
+    const statistic = statisticOf(metric);
+    if (!bad && SCALE_STATISTICS.includes(statistic) && !model) {
+      const column2 = columnOf(metric);
+      const measured = scaled.get(column2) ?? /* @__PURE__ */ new Map();
+      const finding2 = findingOf(metric, column2, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
+      measured.set(statistic, { value, center, score, low, high, finding: finding2 });
+      scaled.set(column2, measured);
+    }
     if (!bad) continue;
     const month = metric === "rows" ? monthFactor(
       newest.date,
@@ -2543,8 +2573,7 @@ function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
     const byMonth = month === null ? null : monthOutlier(value, center, spread, month, threshold, options.maxRowDrop);
     if (month !== null && byMonth === null) continue;
     const column = metric === "rows" || metric.startsWith("duplicates.") || metric.startsWith("copy.") || model ? null : columnOf(metric);
-    const kind = metric === "rows" ? "partition_rows" : model || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
-    const finding = { kind, column, metric, value, expected: center, low, high, score, days: points.length, sameWeekday: same };
+    const finding = findingOf(metric, column, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
     if (rise !== null) finding.tailRise = rise;
     if (evenDrop !== null) finding.kept = evenDrop;
     if (skilled && value <= chanceLimit) {
@@ -2559,7 +2588,15 @@ function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
     }
     findings.push(finding);
   }
+  for (const [column, measured] of scaled) {
+    const change = measured.size === SCALE_STATISTICS.length ? scaleChange(measured) : null;
+    if (change !== null && !findings.some((f) => f.column === column)) findings.push({ ...measured.get("q50").finding, scale: change });
+  }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+}
+function findingOf(metric, column, options, measured) {
+  const kind = metric === "rows" ? "partition_rows" : metric.startsWith("model.") || metric.endsWith(".correlation") || isRelation(metric) && columnNames(column)[0] === options.labelColumn ? "label_relation" : column === options.labelColumn || metric.endsWith(".absentLabelShare") || isLevelShift(metric, options) || isLabelMix(metric, options) ? "label_rate" : "partition_statistic";
+  return { kind, column, metric, ...measured };
 }
 function monthOutlier(value, center, spread, month, threshold, maxRowDrop) {
   const expected = center * month.factor;
@@ -2622,6 +2659,42 @@ function correlationCause(finding) {
   const weaker = finding.value !== void 0 && finding.expected !== void 0 && Math.abs(finding.value) < Math.abs(finding.expected);
   return weaker ? "a relation that held on every earlier day is gone: labels misaligned with their rows, or the input's values moved to other rows?" : "an input that tells the label far better than on any earlier day holds the outcome: a value filled in from it, or computed after it?";
 }
+var STATISTIC_WORDS = {
+  nullRate: "share of nulls",
+  mean: "mean",
+  levelShift: "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
+  std: "standard deviation",
+  q05: "5th percentile",
+  q25: "25th percentile",
+  q50: "median",
+  q75: "75th percentile",
+  q95: "95th percentile",
+  negativeShare: "share of negative values",
+  zeroShare: "share of zeros",
+  spikeShare: "share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)",
+  roundShare: "share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)",
+  resolution: "precision: the power of ten nearly every value is a multiple of (rounded upstream?)",
+  repeatAboveShare: "share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)",
+  nonFiniteShare: "share of NaN or infinite values",
+  nonIntegerShare: "share of values with a fraction",
+  lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
+  highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
+  midnightShare: "share of times at exactly midnight (a date without its time)",
+  foldedShare: "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
+  stuckShare: "share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)",
+  keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
+  keyStepShare: "share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)",
+  keyMatchShare: "share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)",
+  rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
+  distinct: "number of distinct values",
+  topShare: "share of its most frequent value",
+  divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
+  unseenShare: "share of values no earlier day had",
+  vanishedShare: "usual share of the values every earlier day had and this day lacks",
+  topEdge: "span of its top 0.5% of values for that of the 0.5% below them",
+  firstHour: "time of its first row (hours after midnight, UTC or data.timezone)",
+  lastHour: "time of its last row (hours after midnight, UTC or data.timezone)"
+};
 function describeMetric(finding, labelText) {
   const { metric, column } = finding;
   if (metric === "rows") return "row count";
@@ -2643,42 +2716,6 @@ function describeMetric(finding, labelText) {
       return `relation of ${name(x)} to ${name(g)}: how far its groups' means moved from where each usually sits, as a share of how far they usually sit apart (values of ${name(g)} swapped or misfiled?)`;
     return `relation of ${name(x)} to ${name(g)}: share of its variance that ${name(g)} explains (\u03B7\xB2)`;
   }
-  const words = {
-    nullRate: "share of nulls",
-    mean: "mean",
-    levelShift: "mean less the mean of earlier days of its spread (standard deviation and interquartile range: every value moved by one amount, so the label's threshold reads another thing?)",
-    std: "standard deviation",
-    q05: "5th percentile",
-    q25: "25th percentile",
-    q50: "median",
-    q75: "75th percentile",
-    q95: "95th percentile",
-    negativeShare: "share of negative values",
-    zeroShare: "share of zeros",
-    spikeShare: "share of rows holding one value far more often than the values next to it (a default filled in, or a cap?)",
-    roundShare: "share of values rounder than its usual precision (multiples of ten times its resolution: rounded upstream?)",
-    resolution: "precision: the power of ten nearly every value is a multiple of (rounded upstream?)",
-    repeatAboveShare: "share of values equal to the row above, beyond those equal to the row two above (missing values filled from the row above?)",
-    nonFiniteShare: "share of NaN or infinite values",
-    nonIntegerShare: "share of values with a fraction",
-    lowTailShare: "share of extreme low values (below its first quartile by 3 interquartile ranges)",
-    highTailShare: "share of extreme high values (above its third quartile by 3 interquartile ranges)",
-    midnightShare: "share of times at exactly midnight (a date without its time)",
-    foldedShare: "share of the afternoon's and evening's rows whose hour reads 12 hours early, the small hours holding them (times written on a 12-hour clock without AM or PM: 13:05 as 01:05?)",
-    stuckShare: "share of rows in groups stuck whole: one value in every number that varied there on every earlier day (a sensor resending its last reading, a group copied from one row?)",
-    keyRepeatShare: "share of rows whose key is on another row too (rows appended twice, or keys assigned wrong?)",
-    keyStepShare: "share of rows whose value moved from the one their key held in the partition before it by the step most moved by (rewritten on some rows, or joined on the wrong key?)",
-    keyMatchShare: "share of rows whose value is the one their key held in the partition before it (rewritten on some rows, joined on the wrong key, or stale?)",
-    rowMatchShare: `share of rows whose value is the one a partition of the ${ROW_MATCH_DAYS} before it held at the same row number (joined from another day by row number?)`,
-    distinct: "number of distinct values",
-    topShare: "share of its most frequent value",
-    divergence: "distance of its value mix from the usual mix (Jensen-Shannon)",
-    unseenShare: "share of values no earlier day had",
-    vanishedShare: "usual share of the values every earlier day had and this day lacks",
-    topEdge: "span of its top 0.5% of values for that of the 0.5% below them",
-    firstHour: "time of its first row (hours after midnight, UTC or data.timezone)",
-    lastHour: "time of its last row (hours after midnight, UTC or data.timezone)"
-  };
   if (statistic === "mismatchShare" && column !== null) {
     const [target, ...keys] = columnNames(column);
     return `dependency of "${target}" on ${keys.map((k) => `"${k}"`).join(" and ")}: share of rows whose ${target} is not the value their ${keys.join(" and ")} had on earlier days`;
@@ -2702,7 +2739,7 @@ function describeMetric(finding, labelText) {
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
   const shifted = classOfShift(statistic);
   if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;
-  return `${what}: ${words[statistic] ?? statistic}`;
+  return `${what}: ${STATISTIC_WORDS[statistic] ?? statistic}`;
 }
 function columnTitle(column, labelText, label, plain) {
   if (column === LABEL_COLUMN) return `${label} (${labelText})`;
@@ -2718,6 +2755,9 @@ function fmt(x) {
 function monthText(m, range) {
   return m.months === 1 ? `the ${m.position} day of the month before held ${m.low.toFixed(1)} times its weekday's rows, ${fmt(range.low)}` : `the ${m.position} days of the ${m.months} months before held ${m.low.toFixed(1)} to ${m.high.toFixed(1)} times their weekday's rows, ${fmt(range.low)} to ${fmt(range.high)}`;
 }
+function scaleText(change) {
+  return change.statistics.map(({ statistic, value, expected }) => `${STATISTIC_WORDS[statistic]} ${fmt(value)} (expected about ${fmt(expected)})`).join(", ");
+}
 function rowsMissingCause(finding, labelText) {
   const kept = finding.kept;
   if (kept === void 0) return ": a partial upload?";
@@ -2726,7 +2766,7 @@ function rowsMissingCause(finding, labelText) {
 function findingMessage(finding, partition, date, labelText, others = []) {
   const weekdays = WEEKDAYS[weekdayOf(date)];
   const days = finding.weekdayRange !== void 0 ? `${finding.weekdayRange} earlier ${finding.weekdayRange === 1 ? weekdays.slice(0, -1) : weekdays} (of ${finding.days} earlier days)` : finding.sameWeekday ? `${finding.days} earlier days (same-weekday median: ${weekdays})` : `${finding.days} earlier days`;
-  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
+  return `${partition}: ${describeMetric(finding, labelText)} is ${fmt(finding.value)}, expected about ${fmt(finding.metric === "rows" ? Math.round(finding.expected) : finding.expected)}; ` + (finding.month === void 0 ? `the ${days} ranged ${fmt(finding.low)} to ${fmt(finding.high)} ` : `${monthText(finding.month, finding)} on a ${weekdays.slice(0, -1)} `) + (finding.metric.endsWith(".signal") ? `(a relation that held on every earlier day is gone). ` : finding.metric.endsWith(".topEdge") ? `(its largest values end as densely as its body, where they thinned out on every earlier day: a file sorted by it and cut short, or its largest values filtered out?). ` : finding.metric in CHANCE && finding.value <= CHANCE[finding.metric] ? `(no better than chance, ${fmt(CHANCE[finding.metric])}, where it was well above on every earlier day: are the labels inverted or misaligned?). ` : finding.chance !== void 0 ? `(robust z ${finding.score.toFixed(1)}; within what a model without skill scores on this day's labels, up to ${fmt(finding.chance)}, where it was well above on every earlier day: are the labels shuffled or misaligned?). ` : finding.scale !== void 0 ? `(robust z ${finding.score.toFixed(1)}; its spread and quartiles all moved by about \xD7${finding.scale.factor.toFixed(2)}, each beyond every earlier day: ${scaleText(finding.scale)}: the column in other units?). ` : finding.tailRise !== void 0 ? `(robust z ${finding.score.toFixed(1)}; ${finding.tailRise.held} values, where the highest rate of any earlier day puts ${finding.tailRise.due.toFixed(1)} in a day of this size: a chance of ${finding.tailRise.chance.toExponential(0)}). ` : finding.skillLow !== void 0 ? `(robust z ${finding.score.toFixed(1)}; under a third as far above chance, ${fmt(CHANCE[finding.metric])}, as its least skilled earlier day, ${fmt(finding.skillLow)}: are the labels shuffled or misaligned?). ` : isModelError(finding.metric) && finding.value > finding.expected ? `(robust z ${finding.score.toFixed(1)}; the production model errs more on this day than on any earlier one: labels misaligned with their rows, or a column in other units?). ` : finding.metric === "rows" && finding.value < finding.expected ? `(robust z ${finding.score.toFixed(1)}; ${Math.round((1 - finding.value / finding.expected) * 100)}% of the expected rows missing${rowsMissingCause(finding, labelText)}). ` : `(robust z ${finding.score.toFixed(1)}). `) + (others.length === 0 ? "" : `Also beyond its history: ${others.join(", ")}. `) + (finding.hoursMoved === void 0 ? "" : `Every hour holds what the hour ${finding.hoursMoved > 0 ? "before" : "after"} it held on earlier days, as times on the UTC clock do after a daylight-saving change: if these are instants of a place whose clocks changed, set data.timezone to its zone. `) + `Fix the data, or if this change is real, accept it: ct validate --accept ${date} (with --one-off for a one-time event)`;
 }
 
 // src/validate/finding-rows.ts
@@ -3615,7 +3655,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 32;
+var VERDICT_FORMAT = 33;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

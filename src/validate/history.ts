@@ -828,7 +828,7 @@ function judge(
   const weekday = weekdayOf(newest.date);
   const findings: HistoryFinding[] = [];
   // Each column's spread and quartiles as measured, for a change of units none of them shows alone.
-  const scaled = new Map<string, Map<string, Measured & { finding: HistoryFinding }>>();
+  const scaled = new Map<string, Map<string, Measured & Pick<HistoryFinding, 'days' | 'sameWeekday'>>>();
   for (const [metric, value] of Object.entries(newestMetrics)) {
     const since = acceptedSince(metric, newest.date, options.accepted);
     const model = metric.startsWith('model.');
@@ -894,9 +894,8 @@ function judge(
     const statistic = statisticOf(metric);
     if (!bad && (SCALE_STATISTICS as readonly string[]).includes(statistic) && !model) {
       const column = columnOf(metric);
-      const measured = scaled.get(column) ?? new Map<string, Measured & { finding: HistoryFinding }>();
-      const finding = findingOf(metric, column, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
-      measured.set(statistic, { value, center, score, low, high, finding });
+      const measured = scaled.get(column) ?? new Map<string, Measured & Pick<HistoryFinding, 'days' | 'sameWeekday'>>();
+      measured.set(statistic, { value, center, score, low, high, days: points.length, sameWeekday: same });
       scaled.set(column, measured);
     }
     if (!bad) continue;
@@ -929,7 +928,9 @@ function judge(
   // A column none of whose spread and quartiles is an outlier alone, moved by one factor: its median is the finding.
   for (const [column, measured] of scaled) {
     const change = measured.size === SCALE_STATISTICS.length ? scaleChange(measured) : null;
-    if (change !== null && !findings.some((f) => f.column === column)) findings.push({ ...measured.get('q50')!.finding, scale: change });
+    if (change === null || findings.some((f) => f.column === column)) continue;
+    const { center, ...median } = measured.get('q50')!;
+    findings.push({ ...findingOf(`${column}.q50`, column, options, { ...median, expected: center }), scale: change });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }

@@ -2561,8 +2561,7 @@ function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
     if (!bad && SCALE_STATISTICS.includes(statistic) && !model) {
       const column2 = columnOf(metric);
       const measured = scaled.get(column2) ?? /* @__PURE__ */ new Map();
-      const finding2 = findingOf(metric, column2, options, { value, expected: center, low, high, score, days: points.length, sameWeekday: same });
-      measured.set(statistic, { value, center, score, low, high, finding: finding2 });
+      measured.set(statistic, { value, center, score, low, high, days: points.length, sameWeekday: same });
       scaled.set(column2, measured);
     }
     if (!bad) continue;
@@ -2590,7 +2589,9 @@ function judge(newestMetrics, historyMetrics, newest, options, keptOf) {
   }
   for (const [column, measured] of scaled) {
     const change = measured.size === SCALE_STATISTICS.length ? scaleChange(measured) : null;
-    if (change !== null && !findings.some((f) => f.column === column)) findings.push({ ...measured.get("q50").finding, scale: change });
+    if (change === null || findings.some((f) => f.column === column)) continue;
+    const { center, ...median2 } = measured.get("q50");
+    findings.push({ ...findingOf(`${column}.q50`, column, options, { ...median2, expected: center }), scale: change });
   }
   return findings.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }

@@ -238,7 +238,8 @@ const ROW_DEFECT =
  * Smallest spread of a dependency's mismatched share: a key's value is a fact (a route's
  * distance), and with the few keys that changed for real left out, no real day moves it
  * (0 on each of flights' 167 days 2001-01-15..06-30), so a value off its key on 0.3% of the rows (robust
- * z 16) is a join or a shift gone wrong, like a hard constraint broken.
+ * z 16) is a join or a shift gone wrong, like a hard constraint broken. In a small partition,
+ * one row: 16 rows off their key are no chance (a tenth of a 230-flight day in kilometres, 23).
  */
 const DEPENDENCY_FLOOR = 0.0002;
 
@@ -246,14 +247,14 @@ const DEPENDENCY_FLOOR = 0.0002;
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance; half a row where no earlier day
- * had one, `chanceRows`; values off their key by 0.02%; a key's match by three of its sampled keys; a group stuck whole by one row), other
+ * had one, `chanceRows`; values off their key by 0.02% or one row; a key's match by three of its sampled keys; a group stuck whole by one row), other
  * shares by a tenth of a percent, group effects by 0.1% of how far apart the groups sit, a model's score by 0.005 (its error by 1% of its level), a time of day by a minute, a
  * location (mean, quantile) by 2% of its column's typical standard deviation, a quantile by
  * at least the step it can take by chance (`quantileStep`), anything else by 1% of its level.
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   const chance = (): number => chanceRows(metric, history) / Math.max(1, rows);
-  if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
+  if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
   if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   // A group stuck in all its readings at once is no chance on any day: each of its rows is a defect.

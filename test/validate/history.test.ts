@@ -596,6 +596,8 @@ describe('small partitions', () => {
     expect(dependencyFindings(sampledDay(28))).toEqual([]);
     expect(dependencyFindings(sampledDay(28, (d) => Math.round(d * 1.609)))).toContain('distance<-origin+destination.mismatchShare');
     expect(dependencyFindings(sampledDay(28, (d, k) => (k % 10 === 0 ? Math.round(d * 1.609) : d)))).toContain('distance<-origin+destination.mismatchShare');
+    // On a small day one row off its key is the floor of chance, not three: 22 rows of 400 (one in 18) are no chance.
+    expect(dependencyFindings(sampledDay(28, (d, k) => (k % 18 === 0 ? Math.round(d * 1.609) : d)))).toContain('distance<-origin+destination.mismatchShare');
   });
 
   // A small day's measure: its spread and quartiles wander by up to 8% from day to day (sampling alone).

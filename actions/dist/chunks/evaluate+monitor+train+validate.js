@@ -2180,7 +2180,7 @@ var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|
 var DEPENDENCY_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   const chance = () => chanceRows(metric, history) / Math.max(1, rows);
-  if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 3 / Math.max(1, rows));
+  if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance());

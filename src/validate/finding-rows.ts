@@ -10,14 +10,14 @@ import { alternatives, percent } from '../words.js';
 import { findColumn, locateRow, type Table, valueAt } from '../data/table.js';
 import { LABEL_COLUMN } from '../features/derived.js';
 import { type Anomaly, rowHashes } from './checker.js';
-import { type HistoryFinding, mixBeside, mixChanges, vanishedValues } from './history.js';
+import { type HistoryFinding, mixBeside, mixChanges, mixPool, vanishedValues } from './history.js';
 import { columnTitle } from './history-words.js';
 import type { PartitionProfile } from './profile.js';
 import { absentLabels, labelGroupPool } from './label-groups.js';
 import { frozenGroupPool, frozenGroups, type StuckGroup, stuckGroups, VARIED } from './frozen-groups.js';
 import { columnNames, statisticOf } from './metric-names.js';
 import { spikeIn } from './numeric-shape.js';
-import { hoursOf, reversedRows } from './orientation.js';
+import { hoursOf, oppositeRows, reversedRows } from './orientation.js';
 import { quietFoldedHours } from './twelve-hour.js';
 import { repeatsOfRowAbove } from './repeats-above.js';
 import { joinedRanges } from './ranges.js';
@@ -248,6 +248,27 @@ async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { new
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
 }
 
+/** A pair's rows, with its usual rows when they differ: "12 (usually 20)". */
+function rowsBeside(rows: number, usual: number): string {
+  return rows === usual ? `${rows}` : `${rows} (usually ${usual})`;
+}
+
+/** The first row of each pair whose directions moved opposite ways, the pairs that moved most first, with both directions' rows. */
+async function showOppositeRows(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
+  const profile = await newest();
+  const pair = profile.orientations?.[anomaly.column!];
+  if (pair === undefined) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
+  const rows = oppositeRows(table, columns, mixPool(profile.date, await history()), REVERSED_EXAMPLES);
+  anomaly.examples = rows.map(({ row, rows, usual, reverse, usualReverse }) => ({
+    ...locateRow(table, row),
+    value: `${columns[0]} ${valueAt(a!, row)}, ${columns[1]} ${valueAt(b!, row)}: ${rowsBeside(rows, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`,
+  }));
+}
+
 /** Rows shown for inputs sent twice. */
 const REPEATED_EXAMPLES = 5;
 
@@ -389,6 +410,7 @@ async function showRepeatsAbove(anomaly: Anomaly, finding: HistoryFinding, { rea
 /** How the rows behind each kind of share are shown, by the metric's statistic. */
 const SHOW = new Map<string, (anomaly: Anomaly, finding: HistoryFinding, context: FindingContext) => Promise<void>>([
   ['reversedShare', showReversedRows],
+  ['oppositeShare', showOppositeRows],
   ['absentLabelShare', showAbsentLabels],
   ['frozenShare', showFrozen],
   ['stuckShare', showStuck],

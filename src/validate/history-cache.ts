@@ -17,7 +17,7 @@ import type { KeptBeside, PartitionProfile } from './profile.js';
 import type { DataSchema } from './schema.js';
 
 /** Bumped when what a profile, or the anomalies cached with it, holds changes: older cache entries are recomputed. */
-export const PROFILE_FORMAT = 46;
+export const PROFILE_FORMAT = 47;
 
 /**
  * The parts of a profile only a comparison with the history reads (value mixes, the row

@@ -118,6 +118,10 @@ export function describeMetric(
     const [a, b] = columnNames(column) as [string, string];
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
+  if (statistic === 'oppositeShare' && column !== null) {
+    const [a, b] = columnNames(column) as [string, string];
+    return `direction of "${a}" and "${b}": share of rows by which a pair of values gained one way round and lost the other from its usual rows (the two columns exchanged on those rows?)`;
+  }
   const what = column === null ? 'the partition' : columnTitle(column, labelText, 'label', 'column ');
   const shifted = classOfShift(statistic);
   if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;

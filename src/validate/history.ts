@@ -12,7 +12,7 @@
  */
 import { metricDirection } from '../evaluate/metrics.js';
 import { dependencyMetrics, dependencyPool, MIN_EARLIER_DAYS } from './dependencies.js';
-import { orientationMetrics, orientationPool } from './orientation.js';
+import { oppositeMetrics, orientationMetrics, orientationPool } from './orientation.js';
 import { effectMetrics, effectPool } from './group-effects.js';
 import { labelGroupMetrics, labelGroupPool } from './label-groups.js';
 import { frozenGroupMetrics, frozenGroupPool } from './frozen-groups.js';
@@ -198,6 +198,7 @@ function badDirection(metric: string): 'both' | 'up' | 'down' {
     metric.endsWith('.unseenPairShare') ||
     metric.endsWith('.mismatchShare') ||
     metric.endsWith('.reversedShare') ||
+    metric.endsWith('.oppositeShare') ||
     metric.endsWith('.absentLabelShare') ||
     metric.endsWith('.spikeShare') ||
     metric.endsWith('.frozenShare') ||
@@ -244,6 +245,13 @@ const ROW_DEFECT =
 const DEPENDENCY_FLOOR = 0.0002;
 
 /**
+ * Smallest spread of the rows by which a pair's two directions moved opposite ways: real
+ * days move a route both ways together, and flights' days sit at 0.04% to 0.2% with a
+ * spread of 0.02% to 0.03%, where 1% of the rows exchanged adds 0.6% (robust z 18 or more).
+ */
+const OPPOSITE_FLOOR = 0.0002;
+
+/**
  * Smallest spread of a metric, so a history that never moved does not make every small
  * change infinitely surprising: shares of defective rows move by 0.05% of the rows (or
  * three rows: in a small partition a few rows are chance; half a row where no earlier day
@@ -255,6 +263,7 @@ const DEPENDENCY_FLOOR = 0.0002;
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   const chance = (): number => chanceRows(metric, history) / Math.max(1, rows);
   if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
+  if (metric.endsWith('.oppositeShare')) return Math.max(OPPOSITE_FLOOR, 1 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
   if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   // A group stuck in all its readings at once is no chance on any day: each of its rows is a defect.
@@ -526,7 +535,7 @@ function vanishedFrom(shares: Record<string, number>, sums: PoolColumn, days: nu
 const MIX_WEEKDAY_DAYS = 3;
 
 /** The days a day's mixes are compared with, as `compareWithHistory` pools them for the newest. */
-function mixPool(date: string, history: readonly PartitionProfile[]): readonly PartitionProfile[] {
+export function mixPool(date: string, history: readonly PartitionProfile[]): readonly PartitionProfile[] {
   const same = history.filter((h) => weekdayOf(h.date) === weekdayOf(date));
   return same.length >= MIX_WEEKDAY_DAYS ? same : history;
 }
@@ -699,6 +708,7 @@ export function compareWithHistory(
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, null),
     ...orientationMetrics(newest.orientations, orientations, false),
+    ...oppositeMetrics(newest.orientations, mixPool(newest.date, history)),
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
     ...rowMatchMetrics(newest, history),
@@ -715,6 +725,13 @@ export function compareWithHistory(
       ...similarity(h),
       ...dependencyMetrics(h.dependencies, dependencies, at),
       ...orientationMetrics(h.orientations, orientations, true),
+      ...oppositeMetrics(
+        h.orientations,
+        mixPool(
+          h.date,
+          history.filter((other) => other !== h),
+        ),
+      ),
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
       ...rowMatchMetrics(h, history),

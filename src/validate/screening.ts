@@ -386,9 +386,9 @@ async function verdictOf(
  * values beyond chance at the earlier days' highest rate; 28: an hour mix's afternoon folded
  * back 12 hours; 30: a multiclass label's classes against their recent levels; 31: a row count short
  * alike in every group; 32: dependencies of keys that seldom repeat within a day; 33: a column's
- * spread and quartiles moved by one factor).
+ * spread and quartiles moved by one factor; 34: a pair's two directions moved opposite ways).
  */
-const VERDICT_FORMAT = 33;
+const VERDICT_FORMAT = 34;
 
 /** A profile's metrics without the production model's scores. */
 function dataMetrics(metrics: Record<string, number>): Record<string, number> {

@@ -4,7 +4,7 @@
  * day had at their hour. The whole path on real days runs in the incidents benchmark
  * (origin_destination_swapped).
  */
-import { createOrientations, orientationMetrics, orientationPool, reversedRows } from '../../src/validate/orientation.js';
+import { createOrientations, oppositeMetrics, oppositeRows, orientationMetrics, orientationPool, reversedRows } from '../../src/validate/orientation.js';
 import { compareWithHistory } from '../../src/validate/history.js';
 import { findingMessage } from '../../src/validate/history-words.js';
 import { type PartitionProfile, profileOf } from '../../src/validate/profile.js';
@@ -161,5 +161,74 @@ describe('rows the wrong way round', () => {
 
   test('a pool of fewer than a week says nothing', () => {
     expect(orientationMetrics(history[10]!.orientations, orientationPool(history.slice(0, 5)), false)).toEqual({});
+  });
+});
+
+describe('directions that moved opposite ways', () => {
+  /** Day `i` of a shuttle: every route flies both ways at each of its hours, so no hour tells a direction. */
+  const shuttle = (i: number): ReturnType<typeof flights> =>
+    flights(i)
+      .filter((r) => r.origin < r.destination)
+      .flatMap((r) => [r, { ...r, origin: r.destination, destination: r.origin }]);
+  const shuttleDays = Array.from({ length: 21 }, (_, i) => profileOfRows(i, shuttle(i)));
+  const opposite = (profile: PartitionProfile, usual: readonly PartitionProfile[] = shuttleDays): number | undefined =>
+    oppositeMetrics(profile.orientations, usual)['origin+destination.oppositeShare'];
+  /** Shuttle day `i` with every `every`-th row exchanged (from row `offset`). */
+  const exchanged = (i: number, every: number, offset = 0) => {
+    const rows = shuttle(i);
+    rows.forEach((r, k) => k % every === offset && ([r.origin, r.destination] = [r.destination, r.origin]));
+    return rows;
+  };
+
+  test('an ordinary day, and a storm that cancels routes both ways, move no pair opposite ways', () => {
+    expect(opposite(profileOfRows(21, shuttle(21)))).toBe(0);
+    const storm = shuttle(21).filter((r) => !['A3', 'A7'].includes(r.origin) && !['A3', 'A7'].includes(r.destination));
+    expect(opposite(profileOfRows(21, storm))).toBe(0);
+    for (const day of shuttleDays)
+      expect(
+        opposite(
+          day,
+          shuttleDays.filter((d) => d !== day),
+        ),
+      ).toBe(0);
+  });
+
+  test('each exchanged row moves its pair one way up and the other down, though every hour flies both ways', () => {
+    const rows = exchanged(21, 50, 7);
+    const swapped = Math.ceil((rows.length - 7) / 50);
+    const profile = profileOfRows(21, rows);
+    expect(orientationMetrics(profile.orientations, orientationPool(shuttleDays), false)['origin+destination.reversedShare']).toBe(0);
+    // Two rows of one pair exchanged both ways cancel: most of the exchanged rows count.
+    expect(opposite(profile)! * rows.length).toBeGreaterThan(0.8 * swapped);
+    expect(opposite(profile)! * rows.length).toBeLessThanOrEqual(swapped);
+  });
+
+  test('a fiftieth of the rows exchanged is an error finding, its examples the rows of the pairs that gained', () => {
+    const rows = exchanged(21, 50, 7);
+    const finding = compareWithHistory(profileOfRows(21, rows), shuttleDays, options).find((f) => f.metric === 'origin+destination.oppositeShare');
+    expect(finding?.kind).toBe('partition_statistic');
+    expect(finding!.high).toBe(0);
+    expect(findingMessage(finding!, 'data/flights/2001-01-22.csv', dateOf(21), 'label')).toMatch(
+      /direction of "origin" and "destination": share of rows by which a pair of values gained one way round and lost the other/,
+    );
+    const examples = oppositeRows(flightsTable(rows), ['origin', 'destination'], shuttleDays, 5);
+    expect(examples).toHaveLength(5);
+    // An exchanged row is like the pair's other rows that way round: the example is the first of them, of a pair exchanged.
+    const gainedPairs = new Set(rows.filter((_, k) => k % 50 === 7).map((r) => `${r.origin}>${r.destination}`));
+    for (const { row, rows: gained, usual, reverse, usualReverse } of examples) {
+      expect(gainedPairs.has(`${rows[row]!.origin}>${rows[row]!.destination}`)).toBe(true);
+      expect(gained).toBeGreaterThan(usual);
+      expect(reverse).toBeLessThan(usualReverse);
+    }
+  });
+
+  test('rows exchanged on a sixth of the days before leave the newest day measured against its usual rows', () => {
+    // The usual rows are each pair's median: a few earlier days with rows exchanged do not move it.
+    const noisy = shuttleDays.map((day, i) => (i % 6 === 0 ? profileOfRows(i, exchanged(i, 50, i % 50)) : day));
+    expect(opposite(profileOfRows(21, shuttle(21)), noisy)).toBe(0);
+  });
+
+  test('fewer than three usual days say nothing', () => {
+    expect(oppositeMetrics(shuttleDays[5]!.orientations, shuttleDays.slice(0, 2))).toEqual({});
   });
 });

@@ -749,6 +749,7 @@ var MIN_USUAL_DAYS = 2;
 var MIN_POOL_DAYS = 7;
 var NO_HOUR = 24;
 var DIRECTION = 2147483648;
+var ANY_HOUR = 25;
 function combine(low, high, hour) {
   let h = Math.imul(low ^ 2654435769, 2246822507);
   h = Math.imul(h ^ h >>> 13 ^ high, 3266489909);
@@ -774,15 +775,15 @@ function hoursOf(table, timeColumn, timeZone) {
 function combinationKeys(a, b, hours) {
   const hashA = a.dictionary.map((v) => hashText(v));
   const hashB = b.dictionary.map((v) => hashText(v));
-  const keys = new Float64Array(hours.length);
-  for (let i = 0; i < hours.length; i++) {
+  const keys = new Float64Array(a.codes.length);
+  for (let i = 0; i < keys.length; i++) {
     const ca = a.codes[i];
     const cb = b.codes[i];
     if (ca < 0 || cb < 0) keys[i] = NO_ROW;
     else {
       const ha = hashA[ca];
       const hb = hashB[cb];
-      keys[i] = ha === hb ? NO_DIRECTION : (combine(Math.min(ha, hb), Math.max(ha, hb), hours[i]) | (ha < hb ? 0 : DIRECTION)) >>> 0;
+      keys[i] = ha === hb ? NO_DIRECTION : (combine(Math.min(ha, hb), Math.max(ha, hb), hours === null ? ANY_HOUR : hours[i]) | (ha < hb ? 0 : DIRECTION)) >>> 0;
     }
   }
   return keys;
@@ -808,11 +809,12 @@ function createOrientations(timeColumn, timeZone) {
           const b = categorical[y];
           const name = pairName(a.name, b.name);
           let entry = pairs.get(name);
-          if (entry === void 0) pairs.set(name, entry = { columns: [a.name, b.name], counts: /* @__PURE__ */ new Map(), rows: 0, dropped: false });
+          if (entry === void 0) pairs.set(name, entry = { columns: [a.name, b.name], counts: /* @__PURE__ */ new Map(), directions: /* @__PURE__ */ new Map(), rows: 0, dropped: false });
           if (entry.dropped) continue;
           if (table.rowCount >= DECISIVE_ROWS && !sameDomain(own[x], own[y]) || entry.counts.size > MAX_COMBINATIONS) {
             entry.dropped = true;
             entry.counts.clear();
+            entry.directions.clear();
             continue;
           }
           for (const key of combinationKeys(a, b, hours)) {
@@ -820,35 +822,51 @@ function createOrientations(timeColumn, timeZone) {
             entry.rows++;
             if (key !== NO_DIRECTION) entry.counts.set(key, (entry.counts.get(key) ?? 0) + 1);
           }
+          for (const key of combinationKeys(a, b, null)) if (key >= 0) entry.directions.set(key, (entry.directions.get(key) ?? 0) + 1);
         }
       }
     },
     result() {
       const out = {};
-      for (const [name, { columns, counts, rows, dropped }] of pairs) {
+      for (const [name, { columns, counts, directions, rows, dropped }] of pairs) {
         if (dropped || counts.size === 0 || counts.size > MAX_COMBINATIONS) continue;
         const valuesA = values.get(columns[0]);
         const valuesB = values.get(columns[1]);
         if (!valuesA || !valuesB || !sameDomain(valuesA, valuesB)) continue;
-        const keys = Uint32Array.from(counts.keys()).sort();
-        const perKey = Uint16Array.from(keys, (k) => Math.min(65535, counts.get(k)));
-        out[name] = { columns, rows, keys: Buffer.from(keys.buffer).toString("base64"), counts: Buffer.from(perKey.buffer).toString("base64") };
+        const combinations = encode(counts);
+        const directed = encode(directions);
+        out[name] = { columns, rows, keys: combinations.keys, counts: combinations.counts, directions: directed.keys, directionCounts: directed.counts };
       }
       return out;
     }
   };
 }
+function encode(rowsPerKey) {
+  const keys = Uint32Array.from(rowsPerKey.keys()).sort();
+  const counts = Uint16Array.from(keys, (k) => Math.min(65535, rowsPerKey.get(k)));
+  return { keys: Buffer.from(keys.buffer).toString("base64"), counts: Buffer.from(counts.buffer).toString("base64") };
+}
+function decodeKeys(keyText, countText) {
+  const keyBytes = Buffer.from(keyText, "base64");
+  const countBytes = Buffer.from(countText, "base64");
+  const keys = new Uint32Array(keyBytes.length >> 2);
+  new Uint8Array(keys.buffer).set(keyBytes.subarray(0, keys.length * 4));
+  const counts = new Uint16Array(countBytes.length >> 1);
+  new Uint8Array(counts.buffer).set(countBytes.subarray(0, counts.length * 2));
+  return { keys, counts: counts.length === keys.length ? counts : new Uint16Array(keys.length).fill(1) };
+}
 var decoded = /* @__PURE__ */ new WeakMap();
 function decode(profile) {
   let out = decoded.get(profile);
+  if (out === void 0) decoded.set(profile, out = decodeKeys(profile.keys, profile.counts));
+  return out;
+}
+var decodedDirections = /* @__PURE__ */ new WeakMap();
+function directionsOf(profile) {
+  let out = decodedDirections.get(profile);
   if (out === void 0) {
-    const keyBytes = Buffer.from(profile.keys, "base64");
-    const countBytes = Buffer.from(profile.counts, "base64");
-    const keys = new Uint32Array(keyBytes.length >> 2);
-    new Uint8Array(keys.buffer).set(keyBytes.subarray(0, keys.length * 4));
-    const counts = new Uint16Array(countBytes.length >> 1);
-    new Uint8Array(counts.buffer).set(countBytes.subarray(0, counts.length * 2));
-    decoded.set(profile, out = { keys, counts: counts.length === keys.length ? counts : new Uint16Array(keys.length).fill(1) });
+    const { keys, counts } = decodeKeys(profile.directions, profile.directionCounts);
+    decodedDirections.set(profile, out = new Map(Array.from(keys, (k, i) => [k, counts[i]])));
   }
   return out;
 }
@@ -954,6 +972,65 @@ function reversedRows(table, columns, history, time, limit) {
     if (keys[i] >= 0 && isReversed(keys[i], pooled.seen, pooled.usualDays, null)) rows.push(i);
   }
   return rows;
+}
+var MIN_USUAL_COUNT_DAYS = 3;
+function usualDirections(name, usual) {
+  const days = usual.flatMap((p) => p.orientations?.[name] === void 0 ? [] : [directionsOf(p.orientations[name])]);
+  if (days.length < MIN_USUAL_COUNT_DAYS) return null;
+  const keys = /* @__PURE__ */ new Set();
+  for (const day of days) for (const key of day.keys()) keys.add(key);
+  const out = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    const rows = median(days.map((day) => day.get(key) ?? 0));
+    if (rows > 0) out.set(key, rows);
+  }
+  return out;
+}
+function oppositeMoves(own, usual) {
+  const out = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  for (const source of [own, usual]) {
+    for (const key of source.keys()) {
+      const forward = (key & ~DIRECTION) >>> 0;
+      if (seen.has(forward)) continue;
+      seen.add(forward);
+      const backward = (forward | DIRECTION) >>> 0;
+      const [rows, usualRows, reverse, usualReverse] = [own.get(forward) ?? 0, usual.get(forward) ?? 0, own.get(backward) ?? 0, usual.get(backward) ?? 0];
+      const [up, down] = [rows - usualRows, reverse - usualReverse];
+      if (up * down >= 0) continue;
+      const moved = Math.min(Math.abs(up), Math.abs(down));
+      if (up > 0) out.set(forward, { rows, usual: usualRows, reverse, usualReverse, moved });
+      else out.set(backward, { rows: reverse, usual: usualReverse, reverse: rows, usualReverse: usualRows, moved });
+    }
+  }
+  return out;
+}
+function oppositeMetrics(own, usual) {
+  const out = {};
+  for (const [name, profile] of Object.entries(own ?? {})) {
+    const expected = profile.rows === 0 ? null : usualDirections(name, usual);
+    if (expected === null) continue;
+    let moved = 0;
+    for (const move of oppositeMoves(directionsOf(profile), expected).values()) moved += move.moved;
+    out[`${name}.oppositeShare`] = moved / profile.rows;
+  }
+  return out;
+}
+function oppositeRows(table, columns, usual, limit) {
+  const a = table.columns.find((c) => c.name === columns[0]);
+  const b = table.columns.find((c) => c.name === columns[1]);
+  const expected = usualDirections(pairName(columns[0], columns[1]), usual);
+  if (a?.type !== "string" || b?.type !== "string" || expected === null) return [];
+  const keys = combinationKeys(a, b, null);
+  const own = /* @__PURE__ */ new Map();
+  for (const key of keys) if (key >= 0) own.set(key, (own.get(key) ?? 0) + 1);
+  const moves = oppositeMoves(own, expected);
+  const first = /* @__PURE__ */ new Map();
+  keys.forEach((key, i) => moves.has(key) && !first.has(key) && first.set(key, i));
+  return [...first].sort(([k1, i1], [k2, i2]) => moves.get(k2).moved - moves.get(k1).moved || i1 - i2).slice(0, limit).map(([key, row]) => {
+    const { moved: _, ...move } = moves.get(key);
+    return { row, ...move };
+  });
 }
 
 // src/validate/label-correlation.ts
@@ -2167,7 +2244,7 @@ function isRelation(metric) {
   return metric.endsWith(".eta2") || metric.endsWith(".signal") || metric.endsWith(".effectShift") || metric.endsWith(".correlation");
 }
 function badDirection(metric) {
-  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".repeatAboveShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".foldedShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
+  if (metric.endsWith(".divergence") || metric.endsWith(".unseenShare") || metric.endsWith(".unseenPairShare") || metric.endsWith(".mismatchShare") || metric.endsWith(".reversedShare") || metric.endsWith(".oppositeShare") || metric.endsWith(".absentLabelShare") || metric.endsWith(".spikeShare") || metric.endsWith(".frozenShare") || metric.endsWith(".stuckShare") || metric.endsWith(".rowMatchShare") || metric.endsWith(".keyRepeatShare") || metric.endsWith(".roundShare") || metric.endsWith(".repeatAboveShare") || metric.endsWith(".resolution") || metric.endsWith(".vanishedShare") || metric.endsWith(".midnightShare") || metric.endsWith(".foldedShare") || metric.endsWith(".effectShift") || metric.startsWith("duplicates.") || metric.startsWith("copy."))
     return "up";
   if (metric.startsWith("model.")) return isModelError(metric) ? "up" : "down";
   if (metric.endsWith(".topEdge")) return "down";
@@ -2178,9 +2255,11 @@ function isModelError(metric) {
 }
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|repeatAboveShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
+var OPPOSITE_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   const chance = () => chanceRows(metric, history) / Math.max(1, rows);
   if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
+  if (metric.endsWith(".oppositeShare")) return Math.max(OPPOSITE_FLOOR, 1 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance());
@@ -2425,6 +2504,7 @@ function compareWithHistory(newest, all, options, part = "all") {
     ...similarity(newest),
     ...dependencyMetrics(newest.dependencies, dependencies, null),
     ...orientationMetrics(newest.orientations, orientations, false),
+    ...oppositeMetrics(newest.orientations, mixPool(newest.date, history)),
     ...labelGroupMetrics(newest, labelGroups),
     ...frozenGroupMetrics(newest, frozen),
     ...rowMatchMetrics(newest, history),
@@ -2443,6 +2523,13 @@ function compareWithHistory(newest, all, options, part = "all") {
       ...similarity(h),
       ...dependencyMetrics(h.dependencies, dependencies, at),
       ...orientationMetrics(h.orientations, orientations, true),
+      ...oppositeMetrics(
+        h.orientations,
+        mixPool(
+          h.date,
+          history.filter((other) => other !== h)
+        )
+      ),
       ...labelGroupMetrics(h, labelGroups),
       ...frozenGroupMetrics(h, frozen),
       ...rowMatchMetrics(h, history),
@@ -2737,6 +2824,10 @@ function describeMetric(finding, labelText) {
     const [a, b] = columnNames(column);
     return `direction of "${a}" and "${b}": share of rows whose pair of values, at its hour, no earlier day had the same way round while the reverse was usual (the two columns exchanged on those rows?)`;
   }
+  if (statistic === "oppositeShare" && column !== null) {
+    const [a, b] = columnNames(column);
+    return `direction of "${a}" and "${b}": share of rows by which a pair of values gained one way round and lost the other from its usual rows (the two columns exchanged on those rows?)`;
+  }
   const what = column === null ? "the partition" : columnTitle(column, labelText, "label", "column ");
   const shifted = classOfShift(statistic);
   if (shifted !== null) return `${what}: share of class ${JSON.stringify(shifted)} less its median on the same weekday of the ${REFERENCE_WEEKS} weeks before`;
@@ -2909,6 +3000,23 @@ async function showReversedRows(anomaly, finding, { newest, history, readNewest,
   if (rows.length === 0) return;
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
 }
+function rowsBeside(rows, usual) {
+  return rows === usual ? `${rows}` : `${rows} (usually ${usual})`;
+}
+async function showOppositeRows(anomaly, finding, { newest, history, readNewest }) {
+  const profile = await newest();
+  const pair = profile.orientations?.[anomaly.column];
+  if (pair === void 0) return;
+  const { columns } = pair;
+  anomaly.count = Math.round(finding.value * pair.rows);
+  const table = await readNewest();
+  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
+  const rows = oppositeRows(table, columns, mixPool(profile.date, await history()), REVERSED_EXAMPLES);
+  anomaly.examples = rows.map(({ row, rows: rows2, usual, reverse, usualReverse }) => ({
+    ...locateRow(table, row),
+    value: `${columns[0]} ${valueAt(a, row)}, ${columns[1]} ${valueAt(b, row)}: ${rowsBeside(rows2, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`
+  }));
+}
 var REPEATED_EXAMPLES = 5;
 async function showRepeatedInputs(anomaly, finding, { readNewest, config }) {
   const table = await readNewest();
@@ -3000,6 +3108,7 @@ async function showRepeatsAbove(anomaly, finding, { readNewest }) {
 }
 var SHOW = /* @__PURE__ */ new Map([
   ["reversedShare", showReversedRows],
+  ["oppositeShare", showOppositeRows],
   ["absentLabelShare", showAbsentLabels],
   ["frozenShare", showFrozen],
   ["stuckShare", showStuck],
@@ -3019,7 +3128,7 @@ var SHOW = /* @__PURE__ */ new Map([
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import path2 from "node:path";
-var PROFILE_FORMAT = 46;
+var PROFILE_FORMAT = 47;
 function derivationHash(config, schema) {
   const hash = createHash("sha256");
   hash.update(
@@ -3656,7 +3765,7 @@ async function verdictOf(entry, profile, history, entries, options, complete, sa
   }
   return [...findings, ...compareWithHistory(profile, used, options, "model")].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
 }
-var VERDICT_FORMAT = 33;
+var VERDICT_FORMAT = 34;
 function dataMetrics(metrics) {
   return Object.fromEntries(Object.entries(metrics).filter(([metric]) => !metric.startsWith("model.")));
 }

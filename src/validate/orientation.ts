@@ -370,10 +370,35 @@ export function reversedRows(
 /** Usual days a pair's counts need: the median of one or two days is their chance. */
 const MIN_USUAL_COUNT_DAYS = 3;
 
+/** A number per profile, so a pool of days has a key. */
+const poolIds = new WeakMap<OrientationProfile, number>();
+let nextPoolId = 0;
+/** Usual rows of the pools measured last: the history of each day of a window pools mostly the same days. */
+const usualByPool = new Map<string, Map<number, number> | null>();
+/** Pools kept: those of two days' histories (56 days and the newest). */
+const USUAL_POOLS_KEPT = 128;
+
 /** Each directed pair's median rows over the days of `usual` that hold pair `name` (pairs with a median of 0 left out); null with too few such days. */
 function usualDirections(name: string, usual: ReadonlyArray<{ orientations?: Record<string, OrientationProfile> }>): Map<number, number> | null {
-  const days = usual.flatMap((p) => (p.orientations?.[name] === undefined ? [] : [directionsOf(p.orientations[name])]));
-  if (days.length < MIN_USUAL_COUNT_DAYS) return null;
+  const profiles = usual.flatMap((p) => (p.orientations?.[name] === undefined ? [] : [p.orientations[name]]));
+  const key = profiles
+    .map((p) => {
+      let id = poolIds.get(p);
+      if (id === undefined) poolIds.set(p, (id = nextPoolId++));
+      return id;
+    })
+    .join(',');
+  if (usualByPool.has(key)) return usualByPool.get(key)!;
+  const expected = medianDirections(profiles);
+  usualByPool.set(key, expected);
+  if (usualByPool.size > USUAL_POOLS_KEPT) usualByPool.delete(usualByPool.keys().next().value!);
+  return expected;
+}
+
+/** Each directed pair's median rows over `profiles` (pairs with a median of 0 left out); null with too few profiles. */
+function medianDirections(profiles: readonly OrientationProfile[]): Map<number, number> | null {
+  if (profiles.length < MIN_USUAL_COUNT_DAYS) return null;
+  const days = profiles.map(directionsOf);
   const keys = new Set<number>();
   for (const day of days) for (const key of day.keys()) keys.add(key);
   const out = new Map<number, number>();

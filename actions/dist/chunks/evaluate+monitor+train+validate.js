@@ -974,9 +974,26 @@ function reversedRows(table, columns, history, time, limit) {
   return rows;
 }
 var MIN_USUAL_COUNT_DAYS = 3;
+var poolIds = /* @__PURE__ */ new WeakMap();
+var nextPoolId = 0;
+var usualByPool = /* @__PURE__ */ new Map();
+var USUAL_POOLS_KEPT = 128;
 function usualDirections(name, usual) {
-  const days = usual.flatMap((p) => p.orientations?.[name] === void 0 ? [] : [directionsOf(p.orientations[name])]);
-  if (days.length < MIN_USUAL_COUNT_DAYS) return null;
+  const profiles = usual.flatMap((p) => p.orientations?.[name] === void 0 ? [] : [p.orientations[name]]);
+  const key = profiles.map((p) => {
+    let id = poolIds.get(p);
+    if (id === void 0) poolIds.set(p, id = nextPoolId++);
+    return id;
+  }).join(",");
+  if (usualByPool.has(key)) return usualByPool.get(key);
+  const expected = medianDirections(profiles);
+  usualByPool.set(key, expected);
+  if (usualByPool.size > USUAL_POOLS_KEPT) usualByPool.delete(usualByPool.keys().next().value);
+  return expected;
+}
+function medianDirections(profiles) {
+  if (profiles.length < MIN_USUAL_COUNT_DAYS) return null;
+  const days = profiles.map(directionsOf);
   const keys = /* @__PURE__ */ new Set();
   for (const day of days) for (const key of day.keys()) keys.add(key);
   const out = /* @__PURE__ */ new Map();

@@ -15616,7 +15616,7 @@ function quantile(column, q) {
 
 // src/validate/median.ts
 function median(values) {
-  const s = Array.from(values).sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

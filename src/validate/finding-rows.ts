@@ -236,16 +236,37 @@ async function showFolded(anomaly: Anomaly, finding: HistoryFinding, { newest, h
 const REVERSED_EXAMPLES = 5;
 
 /** A pair found the wrong way round: how many rows, and the first of them with their values. */
-async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest, config }: FindingContext): Promise<void> {
+async function showReversedRows(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const pair = await pairOf(anomaly, finding, context);
+  if (pair === null) return;
+  const { columns, table } = pair;
+  const rows = reversedRows(
+    table,
+    columns,
+    await context.history(),
+    { column: context.config.data.timestamp, zone: context.config.data.timezone },
+    REVERSED_EXAMPLES,
+  );
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: pair.valuesAt(i) }));
+}
+
+/**
+ * The pair of columns of a finding on a pair (`origin+destination`), with the anomaly's count
+ * set from its share: the newest partition's table, and a row's two values as text.
+ */
+async function pairOf(
+  anomaly: Anomaly,
+  finding: HistoryFinding,
+  { newest, readNewest }: FindingContext,
+): Promise<{ columns: [string, string]; table: Table; valuesAt: (row: number) => string } | null> {
   const pair = (await newest()).orientations?.[anomaly.column!];
-  if (pair === undefined) return;
+  if (pair === undefined) return null;
   const { columns } = pair;
   anomaly.count = Math.round(finding.value * pair.rows);
   const table = await readNewest();
   const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
-  const rows = reversedRows(table, columns, await history(), { column: config.data.timestamp, zone: config.data.timezone }, REVERSED_EXAMPLES);
-  if (rows.length === 0) return;
-  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a!, i)}, ${columns[1]} ${valueAt(b!, i)}` }));
+  return { columns, table, valuesAt: (row) => `${columns[0]} ${valueAt(a!, row)}, ${columns[1]} ${valueAt(b!, row)}` };
 }
 
 /** A pair's rows, with its usual rows when they differ: "12 (usually 20)". */
@@ -254,18 +275,14 @@ function rowsBeside(rows: number, usual: number): string {
 }
 
 /** The first row of each pair whose directions moved opposite ways, the pairs that moved most first, with both directions' rows. */
-async function showOppositeRows(anomaly: Anomaly, finding: HistoryFinding, { newest, history, readNewest }: FindingContext): Promise<void> {
-  const profile = await newest();
-  const pair = profile.orientations?.[anomaly.column!];
-  if (pair === undefined) return;
-  const { columns } = pair;
-  anomaly.count = Math.round(finding.value * pair.rows);
-  const table = await readNewest();
-  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name)!);
-  const rows = oppositeRows(table, columns, mixPool(profile.date, await history()), REVERSED_EXAMPLES);
+async function showOppositeRows(anomaly: Anomaly, finding: HistoryFinding, context: FindingContext): Promise<void> {
+  const pair = await pairOf(anomaly, finding, context);
+  if (pair === null) return;
+  const { columns, table } = pair;
+  const rows = oppositeRows(table, columns, mixPool((await context.newest()).date, await context.history()), REVERSED_EXAMPLES);
   anomaly.examples = rows.map(({ row, rows, usual, reverse, usualReverse }) => ({
     ...locateRow(table, row),
-    value: `${columns[0]} ${valueAt(a!, row)}, ${columns[1]} ${valueAt(b!, row)}: ${rowsBeside(rows, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`,
+    value: `${pair.valuesAt(row)}: ${rowsBeside(rows, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`,
   }));
 }
 

@@ -241,15 +241,11 @@ const ROW_DEFECT =
  * (0 on each of flights' 167 days 2001-01-15..06-30), so a value off its key on 0.3% of the rows (robust
  * z 16) is a join or a shift gone wrong, like a hard constraint broken. In a small partition,
  * one row: 16 rows off their key are no chance (a tenth of a 230-flight day in kilometres, 23).
+ * The same for the rows by which a pair's two directions moved opposite ways: real days move
+ * a route both ways together, and flights' days sit at 0.04% to 0.2% with a spread of 0.02%
+ * to 0.03%, where 1% of the rows exchanged adds 0.6% (robust z 18 or more).
  */
 const DEPENDENCY_FLOOR = 0.0002;
-
-/**
- * Smallest spread of the rows by which a pair's two directions moved opposite ways: real
- * days move a route both ways together, and flights' days sit at 0.04% to 0.2% with a
- * spread of 0.02% to 0.03%, where 1% of the rows exchanged adds 0.6% (robust z 18 or more).
- */
-const OPPOSITE_FLOOR = 0.0002;
 
 /**
  * Smallest spread of a metric, so a history that never moved does not make every small
@@ -262,8 +258,7 @@ const OPPOSITE_FLOOR = 0.0002;
  */
 function spreadFloor(metric: string, center: number, history: ReadonlyArray<{ metrics: Record<string, number> }>, rows: number): number {
   const chance = (): number => chanceRows(metric, history) / Math.max(1, rows);
-  if (metric.endsWith('.mismatchShare')) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
-  if (metric.endsWith('.oppositeShare')) return Math.max(OPPOSITE_FLOOR, 1 / Math.max(1, rows));
+  if (metric.endsWith('.mismatchShare') || metric.endsWith('.oppositeShare')) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
   // A share of the sampled keys near 1 (a plan kept) moves by whole keys: three are chance.
   if (metric.endsWith('.keyMatchShare') || metric.endsWith('.keyStepShare')) return Math.max(0.001, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   // A group stuck in all its readings at once is no chance on any day: each of its rows is a defect.

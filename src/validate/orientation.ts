@@ -160,7 +160,7 @@ export function createOrientations(timeColumn?: string, timeZone?: string): { ad
             entry.rows++;
             if (key !== NO_DIRECTION) entry.counts.set(key, (entry.counts.get(key) ?? 0) + 1);
           }
-          for (const key of combinationKeys(a, b, null)) if (key >= 0) entry.directions.set(key, (entry.directions.get(key) ?? 0) + 1);
+          countDirections(combinationKeys(a, b, null), entry.directions);
         }
       }
     },
@@ -178,6 +178,12 @@ export function createOrientations(timeColumn?: string, timeZone?: string): { ad
       return out;
     },
   };
+}
+
+/** Adds each row's directed pair key (rows of a pair with a direction only) to `rows`. */
+function countDirections(keys: Float64Array, rows: Map<number, number>): Map<number, number> {
+  for (const key of keys) if (key >= 0) rows.set(key, (rows.get(key) ?? 0) + 1);
+  return rows;
 }
 
 /** Keys and their rows as base64 text: a sorted Uint32Array, and a Uint16Array saturated at 65,535. */
@@ -484,9 +490,7 @@ export function oppositeRows(
   const expected = usualDirections(pairName(columns[0], columns[1]), usual);
   if (a?.type !== 'string' || b?.type !== 'string' || expected === null) return [];
   const keys = combinationKeys(a, b, null);
-  const own = new Map<number, number>();
-  for (const key of keys) if (key >= 0) own.set(key, (own.get(key) ?? 0) + 1);
-  const moves = oppositeMoves(own, expected);
+  const moves = oppositeMoves(countDirections(keys, new Map()), expected);
   const first = new Map<number, number>();
   keys.forEach((key, i) => moves.has(key) && !first.has(key) && first.set(key, i));
   return [...first]

@@ -822,7 +822,7 @@ function createOrientations(timeColumn, timeZone) {
             entry.rows++;
             if (key !== NO_DIRECTION) entry.counts.set(key, (entry.counts.get(key) ?? 0) + 1);
           }
-          for (const key of combinationKeys(a, b, null)) if (key >= 0) entry.directions.set(key, (entry.directions.get(key) ?? 0) + 1);
+          countDirections(combinationKeys(a, b, null), entry.directions);
         }
       }
     },
@@ -840,6 +840,10 @@ function createOrientations(timeColumn, timeZone) {
       return out;
     }
   };
+}
+function countDirections(keys, rows) {
+  for (const key of keys) if (key >= 0) rows.set(key, (rows.get(key) ?? 0) + 1);
+  return rows;
 }
 function encode(rowsPerKey) {
   const keys = Uint32Array.from(rowsPerKey.keys()).sort();
@@ -1039,9 +1043,7 @@ function oppositeRows(table, columns, usual, limit) {
   const expected = usualDirections(pairName(columns[0], columns[1]), usual);
   if (a?.type !== "string" || b?.type !== "string" || expected === null) return [];
   const keys = combinationKeys(a, b, null);
-  const own = /* @__PURE__ */ new Map();
-  for (const key of keys) if (key >= 0) own.set(key, (own.get(key) ?? 0) + 1);
-  const moves = oppositeMoves(own, expected);
+  const moves = oppositeMoves(countDirections(keys, /* @__PURE__ */ new Map()), expected);
   const first = /* @__PURE__ */ new Map();
   keys.forEach((key, i) => moves.has(key) && !first.has(key) && first.set(key, i));
   return [...first].sort(([k1, i1], [k2, i2]) => moves.get(k2).moved - moves.get(k1).moved || i1 - i2).slice(0, limit).map(([key, row]) => {
@@ -2272,11 +2274,9 @@ function isModelError(metric) {
 }
 var ROW_DEFECT = /(mismatchShare|unseenPairShare|reversedShare|absentLabelShare|frozenShare|spikeShare|roundShare|repeatAboveShare|duplicates\.share|duplicates\.inputShare|nullRate|nonFiniteShare|negativeShare|zeroShare|nonIntegerShare|unseenShare|vanishedShare|midnightShare|keyRepeatShare)$/;
 var DEPENDENCY_FLOOR = 2e-4;
-var OPPOSITE_FLOOR = 2e-4;
 function spreadFloor(metric, center, history, rows) {
   const chance = () => chanceRows(metric, history) / Math.max(1, rows);
-  if (metric.endsWith(".mismatchShare")) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
-  if (metric.endsWith(".oppositeShare")) return Math.max(OPPOSITE_FLOOR, 1 / Math.max(1, rows));
+  if (metric.endsWith(".mismatchShare") || metric.endsWith(".oppositeShare")) return Math.max(DEPENDENCY_FLOOR, 1 / Math.max(1, rows));
   if (metric.endsWith(".keyMatchShare") || metric.endsWith(".keyStepShare")) return Math.max(1e-3, 3 / Math.max(1, Math.min(rows, ROW_SAMPLE_SIZE)));
   if (metric.endsWith(".stuckShare")) return 1 / Math.max(1, rows);
   if (ROW_DEFECT.test(metric)) return Math.max(5e-4, chance());
@@ -3006,32 +3006,40 @@ async function showFolded(anomaly, finding, { newest, history, readNewest, confi
   anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${time.name} ${valueAt(time, i)}` }));
 }
 var REVERSED_EXAMPLES = 5;
-async function showReversedRows(anomaly, finding, { newest, history, readNewest, config }) {
+async function showReversedRows(anomaly, finding, context) {
+  const pair = await pairOf(anomaly, finding, context);
+  if (pair === null) return;
+  const { columns, table } = pair;
+  const rows = reversedRows(
+    table,
+    columns,
+    await context.history(),
+    { column: context.config.data.timestamp, zone: context.config.data.timezone },
+    REVERSED_EXAMPLES
+  );
+  if (rows.length === 0) return;
+  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: pair.valuesAt(i) }));
+}
+async function pairOf(anomaly, finding, { newest, readNewest }) {
   const pair = (await newest()).orientations?.[anomaly.column];
-  if (pair === void 0) return;
+  if (pair === void 0) return null;
   const { columns } = pair;
   anomaly.count = Math.round(finding.value * pair.rows);
   const table = await readNewest();
   const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
-  const rows = reversedRows(table, columns, await history(), { column: config.data.timestamp, zone: config.data.timezone }, REVERSED_EXAMPLES);
-  if (rows.length === 0) return;
-  anomaly.examples = rows.map((i) => ({ ...locateRow(table, i), value: `${columns[0]} ${valueAt(a, i)}, ${columns[1]} ${valueAt(b, i)}` }));
+  return { columns, table, valuesAt: (row) => `${columns[0]} ${valueAt(a, row)}, ${columns[1]} ${valueAt(b, row)}` };
 }
 function rowsBeside(rows, usual) {
   return rows === usual ? `${rows}` : `${rows} (usually ${usual})`;
 }
-async function showOppositeRows(anomaly, finding, { newest, history, readNewest }) {
-  const profile = await newest();
-  const pair = profile.orientations?.[anomaly.column];
-  if (pair === void 0) return;
-  const { columns } = pair;
-  anomaly.count = Math.round(finding.value * pair.rows);
-  const table = await readNewest();
-  const [a, b] = columns.map((name) => table.columns.find((c) => c.name === name));
-  const rows = oppositeRows(table, columns, mixPool(profile.date, await history()), REVERSED_EXAMPLES);
+async function showOppositeRows(anomaly, finding, context) {
+  const pair = await pairOf(anomaly, finding, context);
+  if (pair === null) return;
+  const { columns, table } = pair;
+  const rows = oppositeRows(table, columns, mixPool((await context.newest()).date, await context.history()), REVERSED_EXAMPLES);
   anomaly.examples = rows.map(({ row, rows: rows2, usual, reverse, usualReverse }) => ({
     ...locateRow(table, row),
-    value: `${columns[0]} ${valueAt(a, row)}, ${columns[1]} ${valueAt(b, row)}: ${rowsBeside(rows2, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`
+    value: `${pair.valuesAt(row)}: ${rowsBeside(rows2, usual)} rows this way round, ${rowsBeside(reverse, usualReverse)} the other`
   }));
 }
 var REPEATED_EXAMPLES = 5;
